@@ -1,0 +1,298 @@
+//! Every timer and limit of a connection, and the named profiles a reader can pick.
+
+use crate::time::Duration;
+use core::fmt;
+
+/// A named set of defaults. Each profile's values and their sources are documented on the
+/// constructor that builds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum Profile {
+    /// The specification: RFC 9293 with RFC 6298 timers and RFC 1122 delayed ACKs.
+    Rfc9293,
+    /// What a Linux 6.x kernel does with its default sysctls.
+    Linux,
+    /// FreeBSD 14 defaults.
+    Freebsd,
+    /// Windows 10/11 and Server defaults.
+    Windows,
+}
+
+impl Profile {
+    /// All profiles.
+    pub const ALL: [Profile; 4] = [Profile::Rfc9293, Profile::Linux, Profile::Freebsd, Profile::Windows];
+
+    /// The lowercase name used in scenario files and URLs.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Profile::Rfc9293 => "rfc9293",
+            Profile::Linux => "linux",
+            Profile::Freebsd => "freebsd",
+            Profile::Windows => "windows",
+        }
+    }
+
+    /// Parses [`Profile::name`].
+    pub fn from_name(name: &str) -> Option<Profile> {
+        Profile::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// The configuration this profile stands for.
+    pub const fn config(self) -> Config {
+        match self {
+            Profile::Rfc9293 => Config::rfc9293(),
+            Profile::Linux => Config::linux(),
+            Profile::Freebsd => Config::freebsd(),
+            Profile::Windows => Config::windows(),
+        }
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Every timer and limit of a connection (and of a listener).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The profile these values started from.
+    pub profile: Profile,
+    /// RTO before any RTT sample (RFC 6298 (2.1)).
+    pub initial_rto: Duration,
+    /// Lower bound of the RTO (RFC 6298 (2.4)).
+    pub rto_min: Duration,
+    /// Upper bound of the RTO after backoff (RFC 6298 (2.5)).
+    pub rto_max: Duration,
+    /// Clock granularity G in `RTO = SRTT + max(G, 4·RTTVAR)` (RFC 6298 (2.3)).
+    pub clock_granularity: Duration,
+    /// RTO once established if the SYN had to be retransmitted and no RTT sample was taken
+    /// (RFC 6298 (5.7): 3 s). `None`: keep the backed-off value.
+    pub syn_fallback_rto: Option<Duration>,
+    /// SYN retransmissions before `connect()` fails with "timed out".
+    pub syn_retries: u8,
+    /// SYN-ACK retransmissions before a half-open connection is dropped.
+    pub synack_retries: u8,
+    /// Retransmissions of data or FIN before an established connection is dropped.
+    pub data_retries: u8,
+    /// Maximum segment lifetime; TIME-WAIT lasts 2·MSL (RFC 9293 §3.4.2).
+    pub msl: Duration,
+    /// How long a closed (not merely shut down) socket waits in FIN-WAIT-2 for the peer's FIN.
+    /// `None`: forever, as RFC 9293 allows.
+    pub fin_wait_2_timeout: Option<Duration>,
+    /// Delayed-ACK timeout (RFC 9293 §3.8.6.3, RFC 1122 §4.2.3.2). `None`: ACK every segment at once.
+    pub delayed_ack: Option<Duration>,
+    /// Data segments acknowledged at once at the start of a connection (Linux quick-ACK mode,
+    /// `TCP_MAX_QUICKACKS`); 0 disables quick-ACK mode.
+    pub quick_acks: u8,
+    /// Linux "pingpong" mode: a host that answers data within the delayed-ACK timeout, or that
+    /// received a FIN, is interactive and delays its ACKs so they ride on its next segment. This is
+    /// what turns a four-way close into three segments.
+    pub interactive_acks: bool,
+    /// Acknowledge a FIN at once (RFC 9293 §3.10.7.4, eighth step: "send an acknowledgment for the
+    /// FIN"). Linux instead lets the delayed-ACK timer or the application's own FIN carry it.
+    pub ack_fin_at_once: bool,
+    /// Answer a retransmitted SYN in SYN-RECEIVED with a retransmitted SYN-ACK (Linux, BSD,
+    /// Windows). RFC 9293 read literally answers it with a bare ACK (the segment is not acceptable).
+    pub resend_synack_on_dup_syn: bool,
+    /// Set the ACK bit on the RST of an abort (Linux `tcp_send_active_reset`). RFC 9293 §3.10.5
+    /// sends `<SEQ=SND.NXT><CTL=RST>`.
+    pub abort_rst_has_ack: bool,
+    /// MSS advertised in our SYN (RFC 9293 §3.7.1).
+    pub mss: u16,
+    /// Window scale shift advertised in our SYN (RFC 7323 §2), `None` to not offer the option.
+    pub window_scale: Option<u8>,
+    /// Offer SACK-permitted in our SYN (RFC 2018); SACK itself is not processed.
+    pub sack_permitted: bool,
+    /// Offer and use timestamps (RFC 7323 §3); they give RTT samples even for retransmissions.
+    pub timestamps: bool,
+    /// Half-open connections a listener keeps (its SYN queue).
+    pub syn_backlog: u16,
+    /// Established connections waiting for `accept()` (the `listen()` backlog).
+    pub accept_backlog: u16,
+    /// Answer SYNs with SYN cookies (RFC 4987 §3.6) when the SYN queue is full.
+    pub syn_cookies: bool,
+    /// A deliberately broken handshake: a listener becomes ESTABLISHED as soon as it receives a
+    /// SYN. Only for showing why TCP needs three segments.
+    pub two_way_handshake: bool,
+}
+
+impl Config {
+    /// RFC 9293 as written: RTO 1 s initially and at least 1 s (RFC 6298 (2.1), (2.4)), at most
+    /// 60 s ((2.5) allows any maximum of at least 60 s), G = 1 ms, the 3 s fallback after a lost SYN
+    /// ((5.7)); MSL 2 minutes (RFC 9293 §3.4.2), so TIME-WAIT lasts 4 minutes; delayed ACK 200 ms,
+    /// under RFC 1122's 500 ms limit; 7 SYN retries (1+2+4+8+16+32+60+60 s exceeds RFC 1122
+    /// §4.2.3.5's 3 minutes for R2 on a SYN); 15 data retries as a common R2 (≥ 100 s).
+    pub const fn rfc9293() -> Config {
+        Config {
+            profile: Profile::Rfc9293,
+            initial_rto: Duration::from_secs(1),
+            rto_min: Duration::from_secs(1),
+            rto_max: Duration::from_secs(60),
+            clock_granularity: Duration::from_millis(1),
+            syn_fallback_rto: Some(Duration::from_secs(3)),
+            syn_retries: 7,
+            synack_retries: 7,
+            data_retries: 15,
+            msl: Duration::from_secs(120),
+            fin_wait_2_timeout: None,
+            delayed_ack: Some(Duration::from_millis(200)),
+            quick_acks: 0,
+            interactive_acks: false,
+            ack_fin_at_once: true,
+            resend_synack_on_dup_syn: false,
+            abort_rst_has_ack: false,
+            mss: 1460,
+            window_scale: None,
+            sack_permitted: false,
+            timestamps: false,
+            syn_backlog: 16,
+            accept_backlog: 16,
+            syn_cookies: false,
+            two_way_handshake: false,
+        }
+    }
+
+    /// Linux 6.x defaults (`include/net/tcp.h` and `net.ipv4.*` sysctls): `TCP_TIMEOUT_INIT` 1 s,
+    /// `TCP_RTO_MIN` 200 ms (Linux floors the variance term at it, hence G = 200 ms),
+    /// `TCP_RTO_MAX` 120 s, `tcp_syn_retries` 6 (SYNs at 0, 1, 3, 7, 15, 31, 63 s, failure at
+    /// 127 s), `tcp_synack_retries` 5, `tcp_retries2` 15, `TCP_TIMEWAIT_LEN` 60 s (MSL 30 s),
+    /// `tcp_fin_timeout` 60 s, delayed ACK `TCP_DELACK_MIN` 40 ms, `TCP_MAX_QUICKACKS` 16,
+    /// pingpong (interactive) mode, timestamps, SACK and window scale 7 offered, SYN cookies on.
+    pub const fn linux() -> Config {
+        Config {
+            profile: Profile::Linux,
+            initial_rto: Duration::from_secs(1),
+            rto_min: Duration::from_millis(200),
+            rto_max: Duration::from_secs(120),
+            clock_granularity: Duration::from_millis(200),
+            syn_fallback_rto: None,
+            syn_retries: 6,
+            synack_retries: 5,
+            data_retries: 15,
+            msl: Duration::from_secs(30),
+            fin_wait_2_timeout: Some(Duration::from_secs(60)),
+            delayed_ack: Some(Duration::from_millis(40)),
+            quick_acks: 16,
+            interactive_acks: true,
+            ack_fin_at_once: false,
+            resend_synack_on_dup_syn: true,
+            abort_rst_has_ack: true,
+            mss: 1460,
+            window_scale: Some(7),
+            sack_permitted: true,
+            timestamps: true,
+            syn_backlog: 16,
+            accept_backlog: 16,
+            syn_cookies: true,
+            two_way_handshake: false,
+        }
+    }
+
+    /// FreeBSD 14 defaults (`net.inet.tcp.*`): `msl` 30 s (TIME-WAIT 60 s), `rexmit_initial`
+    /// 1 s, `rexmit_min` 30 ms, `delacktime` 40 ms (`TCPTV_DELACK`), `finwait2_timeout` 60 s,
+    /// timestamps, SACK and window scale offered. Its SYN backoff table is simplified here to
+    /// doubling with 6 retries.
+    pub const fn freebsd() -> Config {
+        Config {
+            profile: Profile::Freebsd,
+            rto_min: Duration::from_millis(30),
+            clock_granularity: Duration::from_millis(1),
+            msl: Duration::from_secs(30),
+            delayed_ack: Some(Duration::from_millis(40)),
+            quick_acks: 0,
+            interactive_acks: false,
+            ack_fin_at_once: true,
+            abort_rst_has_ack: true,
+            window_scale: Some(6),
+            ..Config::linux()
+        }
+    }
+
+    /// Windows defaults (`Get-NetTCPSetting`, `TcpTimedWaitDelay`): TIME-WAIT 240 s (MSL 120 s),
+    /// initial RTO 1 s, minimum RTO 300 ms, 2 SYN retries (connect fails after 1 + 2 + 4 s),
+    /// delayed ACK 200 ms, window scale 8, no timestamps.
+    pub const fn windows() -> Config {
+        Config {
+            profile: Profile::Windows,
+            initial_rto: Duration::from_secs(1),
+            rto_min: Duration::from_millis(300),
+            rto_max: Duration::from_secs(60),
+            clock_granularity: Duration::from_millis(1),
+            syn_fallback_rto: None,
+            syn_retries: 2,
+            synack_retries: 2,
+            data_retries: 5,
+            msl: Duration::from_secs(120),
+            fin_wait_2_timeout: Some(Duration::from_secs(120)),
+            delayed_ack: Some(Duration::from_millis(200)),
+            quick_acks: 0,
+            interactive_acks: false,
+            ack_fin_at_once: true,
+            resend_synack_on_dup_syn: true,
+            abort_rst_has_ack: true,
+            mss: 1460,
+            window_scale: Some(8),
+            sack_permitted: true,
+            timestamps: false,
+            syn_backlog: 16,
+            accept_backlog: 16,
+            syn_cookies: true,
+            two_way_handshake: false,
+        }
+    }
+
+    /// TIME-WAIT duration: 2·MSL.
+    pub fn time_wait(&self) -> Duration {
+        self.msl * 2
+    }
+
+    /// Checks that the values make sense together; the reason names the field.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.initial_rto.is_zero() {
+            return Err(ConfigError { field: "initial_rto", reason: "must be greater than zero" });
+        }
+        if self.rto_min > self.rto_max {
+            return Err(ConfigError { field: "rto_min", reason: "must not exceed rto_max" });
+        }
+        if self.rto_max.is_zero() {
+            return Err(ConfigError { field: "rto_max", reason: "must be greater than zero" });
+        }
+        if self.mss < 64 {
+            return Err(ConfigError { field: "mss", reason: "must be at least 64 bytes" });
+        }
+        if matches!(self.window_scale, Some(s) if s > 14) {
+            return Err(ConfigError { field: "window_scale", reason: "must be at most 14 (RFC 7323 §2.3)" });
+        }
+        if self.syn_backlog == 0 {
+            return Err(ConfigError { field: "syn_backlog", reason: "must be at least 1" });
+        }
+        if self.accept_backlog == 0 {
+            return Err(ConfigError { field: "accept_backlog", reason: "must be at least 1" });
+        }
+        Ok(())
+    }
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config::rfc9293()
+    }
+}
+
+/// A configuration value that does not make sense.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The field at fault.
+    pub field: &'static str,
+    /// What is wrong with it.
+    pub reason: &'static str,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.reason)
+    }
+}

@@ -1,0 +1,154 @@
+//! Application commands (RFC 9293 §3.10.1–§3.10.6, and `shutdown` for the half-close).
+
+use super::Connection;
+use crate::event::{Cause, CloseReason, Command, Timer};
+use crate::seq::SeqNum;
+use crate::state::State;
+use crate::time::Instant;
+use crate::wire::Flags;
+use core::fmt;
+
+/// Why a command was refused, in RFC 9293's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommandError {
+    /// "error: connection already exists".
+    AlreadyExists,
+    /// "error: connection does not exist" (or not yet open for this command).
+    DoesNotExist,
+    /// "error: connection closing".
+    Closing,
+}
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CommandError::AlreadyExists => "connection already exists",
+            CommandError::DoesNotExist => "connection does not exist",
+            CommandError::Closing => "connection closing",
+        })
+    }
+}
+
+impl Connection {
+    /// Passive OPEN (§3.10.1): wait for a SYN; `isn` will be our ISS.
+    pub fn listen(&mut self, isn: SeqNum) -> Result<(), CommandError> {
+        if self.state != State::Closed {
+            return Err(CommandError::AlreadyExists);
+        }
+        self.passive = true;
+        self.iss = isn;
+        self.send_buf_seq = isn + 1;
+        self.set_state(State::Listen, Cause::Command(Command::Listen));
+        Ok(())
+    }
+
+    /// Active OPEN (§3.10.1): send `<SEQ=ISS><CTL=SYN>` and enter SYN-SENT. Allowed from CLOSED,
+    /// and from LISTEN ("change the connection from passive to active").
+    pub fn connect(&mut self, now: Instant, isn: SeqNum) -> Result<(), CommandError> {
+        if !matches!(self.state, State::Closed | State::Listen) {
+            return Err(CommandError::AlreadyExists);
+        }
+        self.passive = false;
+        self.iss = isn;
+        self.snd_una = isn;
+        self.snd_nxt = isn + 1;
+        self.send_buf_seq = isn + 1;
+        self.set_state(State::SynSent, Cause::Command(Command::Connect));
+        self.push_segment(now, isn, Flags::SYN, 0, false);
+        self.rtt_probe = Some((self.snd_nxt, now));
+        self.arm_retransmit_if_idle(now);
+        Ok(())
+    }
+
+    /// SEND (§3.10.2): queue as much of `data` as the send buffer takes; returns how much.
+    /// Data queued before the connection is established leaves with the handshake's last ACK.
+    pub fn send(&mut self, now: Instant, data: &[u8]) -> Result<usize, CommandError> {
+        match self.state {
+            State::Closed | State::Listen => return Err(CommandError::DoesNotExist),
+            State::SynSent | State::SynReceived | State::Established | State::CloseWait => {}
+            _ => return Err(CommandError::Closing),
+        }
+        if self.fin_queued {
+            return Err(CommandError::Closing);
+        }
+        let n = self.send_buf.push(data);
+        self.flush(now);
+        Ok(n)
+    }
+
+    /// RECEIVE (§3.10.3): copy out up to `buf.len()` bytes received in order.
+    pub fn recv(&mut self, buf: &mut [u8]) -> Result<usize, CommandError> {
+        if matches!(self.state, State::Closed | State::Listen) && self.recv_buf.len() == 0 {
+            return Err(CommandError::DoesNotExist);
+        }
+        Ok(self.recv_buf.pop_into(buf))
+    }
+
+    /// Half-close: send a FIN after the queued data, keep receiving.
+    pub fn shutdown(&mut self, now: Instant) -> Result<(), CommandError> {
+        self.close_sending(now, Command::Shutdown)
+    }
+
+    /// CLOSE (§3.10.4): FIN after the queued data; nothing more is read. Unread received data
+    /// turns the close into a reset (RFC 1122 §4.2.2.13).
+    pub fn close(&mut self, now: Instant) -> Result<(), CommandError> {
+        if self.recv_buf.len() > 0 && self.state.is_synchronized() {
+            return self.abort(now);
+        }
+        let already_closing = self.fin_queued;
+        self.orphaned = true;
+        match self.close_sending(now, Command::Close) {
+            Err(CommandError::Closing) if already_closing => {
+                // shutdown() then close(): the socket is now orphaned.
+                self.arm_fin_wait_2(now);
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    fn close_sending(&mut self, now: Instant, command: Command) -> Result<(), CommandError> {
+        let cause = Cause::Command(command);
+        match self.state {
+            State::Closed => return Err(CommandError::DoesNotExist),
+            State::Listen | State::SynSent => {
+                // "Delete the TCB": no segment was exchanged that needs closing.
+                self.close_with(CloseReason::Aborted, cause);
+                return Ok(());
+            }
+            _ if self.fin_queued => return Err(CommandError::Closing),
+            // "If no SENDs have been issued and there is no pending data to send, then form a FIN
+            // segment and send it"; otherwise it waits for ESTABLISHED (see SYN-RECEIVED input).
+            State::SynReceived => self.fin_queued = true,
+            State::Established => {
+                self.fin_queued = true;
+                self.set_state(State::FinWait1, cause);
+            }
+            State::CloseWait => {
+                self.fin_queued = true;
+                self.set_state(State::LastAck, cause);
+            }
+            _ => return Err(CommandError::Closing),
+        }
+        self.flush(now);
+        Ok(())
+    }
+
+    /// ABORT (§3.10.5): in a synchronized state send `<SEQ=SND.NXT><CTL=RST>` (Linux adds ACK),
+    /// then CLOSED.
+    pub fn abort(&mut self, now: Instant) -> Result<(), CommandError> {
+        let cause = Cause::Command(Command::Abort);
+        match self.state {
+            State::Closed => return Err(CommandError::DoesNotExist),
+            State::SynReceived | State::Established | State::FinWait1 | State::FinWait2 | State::CloseWait => {
+                let flags = if self.config.abort_rst_has_ack { Flags::RST | Flags::ACK } else { Flags::RST };
+                let seq = self.snd_nxt;
+                self.push_segment(now, seq, flags, 0, false);
+            }
+            _ => {}
+        }
+        self.cancel(Timer::DelayedAck);
+        self.close_with(CloseReason::Aborted, cause);
+        Ok(())
+    }
+}

@@ -1,0 +1,480 @@
+//! Segment arrival: RFC 9293 §3.10.7, one function per group of states, each step in the
+//! RFC's order, with RFC 5961's hardening of RST, SYN and ACK processing.
+
+use super::{Connection, DEFAULT_MSS, Negotiated};
+use crate::event::{Cause, CloseReason, DropReason, Event, Reply, Timer};
+use crate::seq::SeqNum;
+use crate::state::State;
+use crate::time::{Duration, Instant};
+use crate::wire::{Flags, TcpRepr};
+
+impl Connection {
+    /// Handles one arriving segment (already checksummed and addressed to this connection).
+    pub fn handle_segment(&mut self, now: Instant, seg: &TcpRepr, payload: &[u8]) {
+        match self.state {
+            State::Closed => {
+                // §3.10.7.1: everything is discarded; anything but a RST is answered with one.
+                let reply = if seg.flags.contains(Flags::RST) { Reply::Nothing } else { Reply::Reset };
+                self.reject(DropReason::NoConnection, reply);
+                self.push_reset_for(seg, payload.len());
+            }
+            State::Listen => self.on_listen(now, seg),
+            State::SynSent => self.on_syn_sent(now, seg),
+            _ => self.on_synchronized(now, seg, payload),
+        }
+        self.flush(now);
+    }
+
+    /// Learns the peer's options from its SYN (RFC 9293 §3.7.1, RFC 7323 §2.2 and §3.2).
+    fn learn_syn_options(&mut self, seg: &TcpRepr) {
+        let peer_ws = seg.options.window_scale();
+        let both_scale = peer_ws.is_some() && self.config.window_scale.is_some();
+        self.negotiated = Negotiated {
+            peer_mss: seg.options.mss().unwrap_or(DEFAULT_MSS),
+            // RFC 7323 §2.3: a shift above 14 is used as 14.
+            snd_wscale: if both_scale { peer_ws.unwrap_or(0).min(14) } else { 0 },
+            rcv_wscale: if both_scale { self.config.window_scale.unwrap_or(0) } else { 0 },
+            timestamps: self.config.timestamps && seg.options.timestamps().is_some(),
+        };
+        if let Some((tsval, _)) = seg.options.timestamps() {
+            self.ts_recent = tsval;
+        }
+        // RFC 7323 §2.2: the window field of a SYN is never scaled.
+        self.snd_wnd = u32::from(seg.window);
+        self.max_snd_wnd = self.snd_wnd;
+        self.snd_wl1 = seg.seq;
+        self.snd_wl2 = seg.ack;
+        self.irs = seg.seq;
+        self.rcv_nxt = seg.seq + 1;
+    }
+
+    /// §3.10.7.2 LISTEN.
+    fn on_listen(&mut self, now: Instant, seg: &TcpRepr) {
+        if seg.flags.contains(Flags::RST) {
+            // First: an incoming RST should be ignored.
+            self.reject(DropReason::RstInListen, Reply::Nothing);
+        } else if seg.flags.contains(Flags::ACK) {
+            // Second: any acknowledgment is bad: <SEQ=SEG.ACK><CTL=RST>.
+            self.reject(DropReason::AckInListen, Reply::Reset);
+            self.push_reset_for(seg, 0);
+        } else if seg.flags.contains(Flags::SYN) {
+            // Third: RCV.NXT <- SEG.SEQ+1, IRS <- SEG.SEQ, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>,
+            // SND.NXT <- ISS+1, SND.UNA <- ISS, enter SYN-RECEIVED.
+            self.learn_syn_options(seg);
+            self.snd_una = self.iss;
+            self.snd_nxt = self.iss + 1;
+            let cause = Cause::Segment(seg.flags);
+            if self.config.two_way_handshake {
+                // The deliberately broken handshake: open on the SYN alone (a ghost, if it was old).
+                self.set_state(State::Established, cause);
+                self.emit(Event::Connected);
+            } else {
+                self.set_state(State::SynReceived, cause);
+            }
+            self.push_segment(now, self.iss, Flags::SYN | Flags::ACK, 0, false);
+            self.rtt_probe = Some((self.snd_nxt, now));
+            self.arm_retransmit_if_idle(now);
+        } else {
+            // Fourth: other text or control: drop.
+            self.reject(DropReason::Unexpected, Reply::Nothing);
+        }
+    }
+
+    /// §3.10.7.3 SYN-SENT.
+    fn on_syn_sent(&mut self, now: Instant, seg: &TcpRepr) {
+        let flags = seg.flags;
+        // First, check the ACK bit: SEG.ACK =< ISS or SEG.ACK > SND.NXT is an old duplicate.
+        if flags.contains(Flags::ACK) && (seg.ack <= self.iss || seg.ack > self.snd_nxt) {
+            if flags.contains(Flags::RST) {
+                self.reject(DropReason::BadAckInSynSent, Reply::Nothing);
+            } else {
+                self.reject(DropReason::BadAckInSynSent, Reply::Reset);
+                self.push_reset_for(seg, 0);
+            }
+            return;
+        }
+        // Second, the RST bit: with an acceptable ACK the peer refuses the connection
+        // (RFC 5961 §3.2 in SYN-SENT: the ACK must acknowledge our SYN); without ACK, drop.
+        if flags.contains(Flags::RST) {
+            if flags.contains(Flags::ACK) {
+                self.close_with(CloseReason::Refused, Cause::Segment(flags));
+            } else {
+                self.reject(DropReason::RstWithoutAck, Reply::Nothing);
+            }
+            return;
+        }
+        // Fourth, the SYN bit.
+        if !flags.contains(Flags::SYN) {
+            // Fifth: neither SYN nor RST: drop.
+            self.reject(DropReason::Unexpected, Reply::Nothing);
+            return;
+        }
+        self.learn_syn_options(seg);
+        if flags.contains(Flags::ACK) {
+            // Our SYN is acknowledged: ESTABLISHED, and the ACK (maybe carrying queued data) goes
+            // out from `flush`.
+            self.on_ack_advance(now, seg);
+            self.snd_wl1 = seg.seq;
+            self.snd_wl2 = seg.ack;
+            if let (true, false, Some(fallback)) =
+                (self.syn_retransmitted, self.rtt.has_sample(), self.config.syn_fallback_rto)
+            {
+                self.rtt.fall_back(fallback);
+            }
+            self.set_state(State::Established, Cause::Segment(flags));
+            self.emit(Event::Connected);
+            self.ack.now = true;
+        } else {
+            // Simultaneous open: SYN-RECEIVED, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
+            self.set_state(State::SynReceived, Cause::Segment(flags));
+            self.push_segment(now, self.iss, Flags::SYN | Flags::ACK, 0, true);
+        }
+    }
+
+    /// RFC 9293 §3.10.7.4's acceptability test against our receive window.
+    fn acceptable(&self, seq: SeqNum, len: u32) -> bool {
+        let wnd = self.rcv_wnd();
+        let end = self.rcv_nxt + wnd;
+        match (len, wnd) {
+            (0, 0) => seq == self.rcv_nxt,
+            (0, _) => seq.in_range(self.rcv_nxt, end),
+            (_, 0) => false,
+            _ => seq.in_range(self.rcv_nxt, end) || (seq + (len - 1)).in_range(self.rcv_nxt, end),
+        }
+    }
+
+    /// §3.10.7.4: SYN-RECEIVED and the synchronized states.
+    fn on_synchronized(&mut self, now: Instant, seg: &TcpRepr, payload: &[u8]) {
+        let flags = seg.flags;
+        let seg_len = seg.segment_len(payload.len());
+
+        // TIME-WAIT: "the only thing that can arrive in this state is a retransmission of the
+        // remote FIN. Acknowledge it, and restart the 2 MSL timeout."
+        if self.state == State::TimeWait
+            && flags.contains(Flags::FIN)
+            && !flags.contains(Flags::RST)
+            && seg.seq + seg_len == self.rcv_nxt
+        {
+            self.ack.now = true;
+            let deadline = now + self.config.time_wait();
+            self.arm(Timer::TimeWait, deadline);
+            return;
+        }
+
+        if self.state == State::SynReceived && flags.contains(Flags::SYN) && !flags.contains(Flags::RST) {
+            // A retransmitted SYN: the peer did not get our SYN-ACK. Real stacks answer with the
+            // SYN-ACK again (Linux tcp_check_req); RFC 9293 read literally answers with an ACK,
+            // which the first check below does.
+            if !flags.contains(Flags::ACK) && seg.seq == self.irs && self.config.resend_synack_on_dup_syn {
+                self.reject(DropReason::DuplicateSyn, Reply::SynAck);
+                self.push_segment(now, self.iss, Flags::SYN | Flags::ACK, 0, true);
+                let deadline = now + self.rtt.rto();
+                self.arm(Timer::Retransmit, deadline);
+                return;
+            }
+            // Simultaneous open: the peer's SYN-ACK acknowledges our SYN and repeats its SYN
+            // (RFC 9293 Figure 8, line 6; Linux tcp_validate_incoming lets it pass).
+            let simultaneous = !self.passive
+                && flags.contains(Flags::ACK)
+                && seg.seq + 1 == self.rcv_nxt
+                && seg.ack == self.snd_nxt;
+            if simultaneous {
+                self.on_ack_in_syn_received(now, seg);
+                return;
+            }
+        }
+
+        // First, check the sequence number.
+        if !self.acceptable(seg.seq, seg_len) {
+            if flags.contains(Flags::RST) {
+                self.reject(DropReason::OutOfWindow, Reply::Nothing);
+            } else {
+                self.reject(DropReason::OutOfWindow, Reply::Ack);
+                self.ack.now = true;
+            }
+            return;
+        }
+
+        // Second, the RST bit (RFC 5961 §3.2): exactly RCV.NXT resets, else a challenge ACK.
+        if flags.contains(Flags::RST) {
+            if seg.seq != self.rcv_nxt {
+                self.reject(DropReason::RstNotExact, Reply::ChallengeAck);
+                self.ack.now = true;
+            } else {
+                self.on_reset(flags);
+            }
+            return;
+        }
+
+        // Fourth, the SYN bit.
+        if flags.contains(Flags::SYN) {
+            if self.state == State::SynReceived && self.passive {
+                // "If the connection was initiated with a passive OPEN, then return this
+                // connection to the LISTEN state and return."
+                self.return_to_listen(Cause::Segment(flags));
+            } else {
+                // RFC 5961 §4.2: a challenge ACK, whatever the sequence number.
+                self.reject(DropReason::SynOnSynchronized, Reply::ChallengeAck);
+                self.ack.now = true;
+            }
+            return;
+        }
+
+        // Fifth, the ACK field.
+        if !flags.contains(Flags::ACK) {
+            self.reject(DropReason::NoAck, Reply::Nothing);
+            return;
+        }
+        if self.state == State::SynReceived {
+            if !(self.snd_una < seg.ack && seg.ack <= self.snd_nxt) {
+                // <SEQ=SEG.ACK><CTL=RST>
+                self.reject(DropReason::BadAckInSynReceived, Reply::Reset);
+                self.push_reset_for(seg, payload.len());
+                return;
+            }
+            self.on_ack_in_syn_received(now, seg);
+        } else if !self.process_ack(now, seg) {
+            return;
+        }
+        if self.state == State::Closed {
+            return;
+        }
+
+        // Seventh, the segment text.
+        let mut fin_in_order = flags.contains(Flags::FIN);
+        if !payload.is_empty() {
+            match self.state {
+                State::Established | State::FinWait1 | State::FinWait2 => {
+                    if self.orphaned {
+                        // RFC 1122 §4.2.2.13: data after CLOSE is lost, so say so with a RST.
+                        self.reject(DropReason::DataAfterClose, Reply::Reset);
+                        self.push_reset_for(seg, payload.len());
+                        self.close_with(CloseReason::Aborted, Cause::Segment(flags));
+                        return;
+                    }
+                    if seg.seq > self.rcv_nxt {
+                        // Out of order: not kept (no reassembly queue); a duplicate ACK tells the
+                        // sender where we are.
+                        self.reject(DropReason::OutOfOrder, Reply::Ack);
+                        self.ack.now = true;
+                        return;
+                    }
+                    let skip = (self.rcv_nxt - seg.seq) as usize;
+                    let fresh = payload.get(skip..).unwrap_or(&[]);
+                    let taken = self.recv_buf.push(fresh);
+                    self.rcv_nxt += taken as u32;
+                    fin_in_order &= taken == fresh.len();
+                    if taken > 0 {
+                        self.emit(Event::Received { len: taken });
+                        self.ack_data(now, taken);
+                    } else {
+                        self.ack.now = true;
+                    }
+                }
+                // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer already sent its FIN.
+                _ => {}
+            }
+        } else {
+            fin_in_order &= seg.seq == self.rcv_nxt;
+        }
+
+        // Eighth, the FIN bit.
+        if fin_in_order {
+            self.on_fin(now, flags);
+        }
+    }
+
+    /// SYN-RECEIVED and an ACK of our SYN: "enter ESTABLISHED state and continue processing".
+    fn on_ack_in_syn_received(&mut self, now: Instant, seg: &TcpRepr) {
+        self.on_ack_advance(now, seg);
+        self.update_window(seg);
+        if self.fin_queued {
+            // The application closed during the handshake; its FIN goes out now.
+            self.set_state(State::Established, Cause::Segment(seg.flags));
+            self.emit(Event::Connected);
+            self.set_state(State::FinWait1, Cause::Segment(seg.flags));
+        } else {
+            self.set_state(State::Established, Cause::Segment(seg.flags));
+            self.emit(Event::Connected);
+        }
+    }
+
+    /// Fifth check for the synchronized states. Returns false when the segment was dropped.
+    fn process_ack(&mut self, now: Instant, seg: &TcpRepr) -> bool {
+        let ack = seg.ack;
+        if ack > self.snd_nxt {
+            // "If the ACK acks something not yet sent, then send an ACK, drop the segment."
+            self.reject(DropReason::AckOfUnsentData, Reply::Ack);
+            self.ack.now = true;
+            return false;
+        }
+        // RFC 5961 §5.2: acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK.
+        if ack < SeqNum(self.snd_una.0.wrapping_sub(self.max_snd_wnd)) {
+            self.reject(DropReason::AckTooOld, Reply::Ack);
+            self.ack.now = true;
+            return false;
+        }
+        if self.snd_una < ack {
+            self.on_ack_advance(now, seg);
+        }
+        self.update_window(seg);
+        match self.state {
+            State::FinWait1 if self.fin_acked() => {
+                self.set_state(State::FinWait2, Cause::Segment(seg.flags));
+                self.arm_fin_wait_2(now);
+            }
+            State::Closing if self.fin_acked() => self.enter_time_wait(now, Cause::Segment(seg.flags)),
+            State::LastAck if self.fin_acked() => {
+                self.close_with(CloseReason::Normal, Cause::Segment(seg.flags));
+            }
+            _ => {}
+        }
+        true
+    }
+
+    /// SND.UNA moves forward: free the acknowledged bytes, take an RTT sample (RFC 6298 with
+    /// Karn's rule, or RFC 7323 timestamps), and stop or restart the retransmission timer.
+    pub(super) fn on_ack_advance(&mut self, now: Instant, seg: &TcpRepr) {
+        let ack = seg.ack;
+        let sample = match self.rtt_probe {
+            Some((until, sent_at)) if ack >= until => {
+                self.rtt_probe = None;
+                Some(now.saturating_since(sent_at))
+            }
+            _ => None,
+        }
+        .or_else(|| {
+            // RFC 7323 §4.1: TSecr echoes when the acknowledged segment left, retransmitted or not.
+            let (_, tsecr) = seg.options.timestamps().filter(|_| self.negotiated.timestamps)?;
+            let elapsed_ms = self.ts_val(now).wrapping_sub(tsecr);
+            (tsecr != 0 && elapsed_ms < 1 << 30).then(|| Duration::from_millis(u64::from(elapsed_ms)))
+        });
+        if let Some(r) = sample {
+            self.rtt.sample(r, &self.config);
+        }
+        let data_end = self.send_buf_seq + self.send_buf.len() as u32;
+        let acked_data_end = if ack > data_end { data_end } else { ack };
+        if acked_data_end > self.send_buf_seq {
+            let n = acked_data_end - self.send_buf_seq;
+            self.send_buf.consume(n as usize);
+            self.send_buf_seq = acked_data_end;
+            self.emit(Event::Writable);
+        }
+        self.snd_una = ack;
+        self.backoff = 0;
+        // RFC 6298 (5.2): all data acknowledged: turn off the timer; (5.3) else restart it.
+        self.cancel(Timer::Retransmit);
+        if self.snd_una != self.snd_nxt {
+            let deadline = now + self.rtt.rto();
+            self.arm(Timer::Retransmit, deadline);
+        }
+    }
+
+    /// RFC 9293 §3.10.7.4: update the send window from segments that are not older than the last
+    /// update (SND.WL1 < SEG.SEQ, or equal and SND.WL2 =< SEG.ACK).
+    fn update_window(&mut self, seg: &TcpRepr) {
+        if self.snd_wl1 < seg.seq || (self.snd_wl1 == seg.seq && self.snd_wl2 <= seg.ack) {
+            self.snd_wnd = u32::from(seg.window) << self.negotiated.snd_wscale;
+            self.max_snd_wnd = self.max_snd_wnd.max(self.snd_wnd);
+            self.snd_wl1 = seg.seq;
+            self.snd_wl2 = seg.ack;
+        }
+        if let Some((tsval, _)) = seg.options.timestamps()
+            && self.negotiated.timestamps && seg.seq <= self.rcv_nxt {
+                self.ts_recent = tsval;
+            }
+    }
+
+    /// A RST at exactly RCV.NXT (RFC 9293 §3.10.7.4, second check, per state).
+    fn on_reset(&mut self, flags: Flags) {
+        let cause = Cause::Segment(flags);
+        match self.state {
+            State::SynReceived if self.passive => self.return_to_listen(cause),
+            // Active open (simultaneous): "the connection was refused".
+            State::SynReceived => self.close_with(CloseReason::Refused, cause),
+            _ => self.close_with(CloseReason::Reset, cause),
+        }
+    }
+
+    /// A passive SYN-RECEIVED connection forgets its peer and listens again.
+    pub(super) fn return_to_listen(&mut self, cause: Cause) {
+        self.cancel(Timer::Retransmit);
+        self.cancel(Timer::DelayedAck);
+        self.backoff = 0;
+        self.rtt_probe = None;
+        self.set_state(State::Listen, cause);
+    }
+
+    /// Decides when in-order data is acknowledged: at once when delayed ACKs are off, in
+    /// quick-ACK mode, or for every second full-sized segment (RFC 9293 §3.8.6.3); otherwise
+    /// within the delayed-ACK timeout.
+    fn ack_data(&mut self, now: Instant, len: usize) {
+        if !self.ack.seen_data {
+            self.ack.seen_data = true;
+            self.ack.quick_left = self.config.quick_acks;
+        }
+        self.ack.last_data_at = now;
+        if len >= usize::from(self.send_mss()) {
+            self.ack.full_segments = self.ack.full_segments.saturating_add(1);
+        }
+        let quick = self.ack.quick_left > 0 && !self.ack.interactive;
+        if self.config.delayed_ack.is_none() || quick || self.ack.full_segments >= 2 {
+            if quick {
+                self.ack.quick_left -= 1;
+            }
+            self.ack.now = true;
+        } else {
+            self.delay_ack(now);
+        }
+    }
+
+    fn delay_ack(&mut self, now: Instant) {
+        self.ack.pending = true;
+        if self.timer(Timer::DelayedAck).is_none() {
+            let ato = self.config.delayed_ack.unwrap_or(Duration::ZERO);
+            self.arm(Timer::DelayedAck, now + ato);
+        }
+    }
+
+    /// Eighth check: the FIN bit, in order.
+    fn on_fin(&mut self, now: Instant, flags: Flags) {
+        let cause = Cause::Segment(flags);
+        let was = self.state;
+        self.rcv_nxt += 1;
+        self.emit(Event::EndOfStream);
+        match was {
+            State::SynReceived | State::Established => self.set_state(State::CloseWait, cause),
+            State::FinWait1 if self.fin_acked() => self.enter_time_wait(now, cause),
+            State::FinWait1 => self.set_state(State::Closing, cause),
+            State::FinWait2 => self.enter_time_wait(now, cause),
+            _ => {}
+        }
+        let delay = was == State::Established && !self.config.ack_fin_at_once && self.config.delayed_ack.is_some();
+        if delay {
+            // Linux tcp_fin: a FIN in ESTABLISHED enters pingpong mode and schedules a delayed
+            // ACK, which the application's own FIN often carries (the three-segment close).
+            if self.config.interactive_acks {
+                self.ack.interactive = true;
+            }
+            self.delay_ack(now);
+        } else {
+            self.ack.now = true;
+        }
+    }
+
+    pub(super) fn enter_time_wait(&mut self, now: Instant, cause: Cause) {
+        self.cancel(Timer::Retransmit);
+        self.cancel(Timer::FinWait2);
+        self.set_state(State::TimeWait, cause);
+        let deadline = now + self.config.time_wait();
+        self.arm(Timer::TimeWait, deadline);
+    }
+
+    /// Linux arms the FIN-WAIT-2 timer only for a socket the application has closed.
+    pub(super) fn arm_fin_wait_2(&mut self, now: Instant) {
+        if let (State::FinWait2, true, Some(timeout)) = (self.state, self.orphaned, self.config.fin_wait_2_timeout)
+            && self.timer(Timer::FinWait2).is_none() {
+                self.arm(Timer::FinWait2, now + timeout);
+            }
+    }
+}

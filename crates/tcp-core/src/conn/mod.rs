@@ -1,0 +1,541 @@
+//! One endpoint of one TCP connection: the RFC 9293 state machine, sans IO.
+//!
+//! Methods come in four kinds (as in quinn-proto):
+//! - getters (`&self`): [`Connection::state`], [`Connection::snd_una`], ...
+//! - handlers: [`Connection::handle_segment`], [`Connection::handle_timeout`];
+//! - application commands: [`Connection::listen`], [`Connection::connect`], [`Connection::send`],
+//!   [`Connection::recv`], [`Connection::shutdown`], [`Connection::close`], [`Connection::abort`];
+//! - pollers: [`Connection::poll_transmit`], [`Connection::poll_event`],
+//!   [`Connection::poll_timeout`]. Drain the first two after every handler and command.
+//!
+//! **Invariant:** the connection allocates nothing, reads no clock and draws no random number.
+
+mod buffer;
+mod commands;
+mod input;
+mod rtt;
+mod timers;
+
+pub use commands::CommandError;
+
+use crate::config::Config;
+use crate::event::{Cause, CloseReason, DropReason, Event, Reply, Timer};
+use crate::seq::SeqNum;
+use crate::state::State;
+use crate::time::{Duration, Instant};
+use crate::wire::{Flags, Options, TcpRepr};
+use buffer::{ByteBuf, Queue};
+use core::net::SocketAddrV4;
+use rtt::Rtt;
+
+/// Bytes the application may have queued for sending and not yet acknowledged.
+pub const SEND_BUFFER: usize = 4096;
+/// Bytes received in order and not yet read by the application.
+pub const RECV_BUFFER: usize = 4096;
+/// Segments a single handler or command can queue before they are polled.
+const TRANSMIT_QUEUE: usize = 8;
+/// Events a single handler or command can queue before they are polled.
+const EVENT_QUEUE: usize = 32;
+/// RFC 9293 §3.7.1: the MSS to assume when the peer sends no MSS option.
+const DEFAULT_MSS: u16 = 536;
+/// Bytes a timestamp option costs in every segment (NOP, NOP, kind, length, 8 bytes).
+const TIMESTAMP_OPTION_LEN: u16 = 12;
+
+/// A segment ready to go on the wire, with its payload borrowed from the send buffer.
+#[derive(Clone, Copy, Debug)]
+pub struct Transmit<'a> {
+    /// Our address.
+    pub src: SocketAddrV4,
+    /// The peer's address.
+    pub dst: SocketAddrV4,
+    /// The header.
+    pub repr: TcpRepr,
+    /// The payload.
+    pub payload: &'a [u8],
+    /// Whether this segment repeats data or control bits sent before (a retransmission).
+    pub retransmission: bool,
+}
+
+/// A queued segment; the payload is read from the send buffer when it is polled.
+#[derive(Clone, Copy, Debug)]
+struct Outgoing {
+    repr: TcpRepr,
+    payload_len: u16,
+    retransmission: bool,
+}
+
+/// Options the two ends agreed on in their SYNs.
+#[derive(Clone, Copy, Debug, Default)]
+struct Negotiated {
+    /// The peer's MSS option, or the RFC default.
+    peer_mss: u16,
+    /// Shift applied to windows the peer advertises, when both offered window scaling.
+    snd_wscale: u8,
+    /// Shift applied to windows we advertise.
+    rcv_wscale: u8,
+    /// Both offered timestamps (RFC 7323 §3.2).
+    timestamps: bool,
+}
+
+/// How received data is being acknowledged (RFC 9293 §3.8.6.3, Linux quick-ACK and pingpong).
+#[derive(Clone, Copy, Debug, Default)]
+struct AckState {
+    /// An ACK must go out before this handler returns.
+    now: bool,
+    /// Data or FIN received and not yet acknowledged.
+    pending: bool,
+    /// Data has been received at least once (quick-ACK mode starts then).
+    seen_data: bool,
+    /// Quick ACKs left.
+    quick_left: u8,
+    /// Linux pingpong: this host answers quickly, so its ACKs wait to ride on its data.
+    interactive: bool,
+    /// When data last arrived.
+    last_data_at: Instant,
+    /// Full-sized segments received and not yet acknowledged.
+    full_segments: u8,
+}
+
+/// One endpoint of a TCP connection. See the module documentation for how to drive it.
+#[derive(Clone, Debug)]
+pub struct Connection {
+    config: Config,
+    local: SocketAddrV4,
+    remote: SocketAddrV4,
+    state: State,
+    /// Opened by `listen()`: a reset in SYN-RECEIVED returns to LISTEN (RFC 9293 §3.10.7.4).
+    passive: bool,
+    // Send sequence space (RFC 9293 §3.3.1).
+    iss: SeqNum,
+    snd_una: SeqNum,
+    snd_nxt: SeqNum,
+    snd_wnd: u32,
+    snd_wl1: SeqNum,
+    snd_wl2: SeqNum,
+    max_snd_wnd: u32,
+    // Receive sequence space.
+    irs: SeqNum,
+    rcv_nxt: SeqNum,
+    negotiated: Negotiated,
+    /// Sequence number of `send_buf[0]`.
+    send_buf_seq: SeqNum,
+    /// The application has closed its sending direction: a FIN follows the data.
+    fin_queued: bool,
+    /// Sequence number our FIN occupies, once sent.
+    fin_seq: Option<SeqNum>,
+    /// The application called `close()`: it reads nothing more.
+    orphaned: bool,
+    /// One deadline per [`Timer`]; `poll_timeout` is their minimum.
+    timers: [Option<Instant>; 4],
+    /// Retransmissions without progress (the exponent of the backoff).
+    backoff: u8,
+    rtt: Rtt,
+    /// The segment being timed for an RTT sample: (sequence number that acknowledges it, sent at).
+    rtt_probe: Option<(SeqNum, Instant)>,
+    /// Our SYN had to be retransmitted (RFC 6298 (5.7)).
+    syn_retransmitted: bool,
+    ack: AckState,
+    /// Last timestamp value received, echoed in TSecr (RFC 7323 §4.3).
+    ts_recent: u32,
+    send_buf: ByteBuf<SEND_BUFFER>,
+    recv_buf: ByteBuf<RECV_BUFFER>,
+    transmits: Queue<Outgoing, TRANSMIT_QUEUE>,
+    events: Queue<Event, EVENT_QUEUE>,
+}
+
+impl Connection {
+    /// A connection in CLOSED between `local` and `remote`.
+    pub fn new(config: Config, local: SocketAddrV4, remote: SocketAddrV4) -> Connection {
+        Connection {
+            config,
+            local,
+            remote,
+            state: State::Closed,
+            passive: false,
+            iss: SeqNum(0),
+            snd_una: SeqNum(0),
+            snd_nxt: SeqNum(0),
+            snd_wnd: 0,
+            snd_wl1: SeqNum(0),
+            snd_wl2: SeqNum(0),
+            max_snd_wnd: 0,
+            irs: SeqNum(0),
+            rcv_nxt: SeqNum(0),
+            negotiated: Negotiated { peer_mss: DEFAULT_MSS, ..Negotiated::default() },
+            send_buf_seq: SeqNum(0),
+            fin_queued: false,
+            fin_seq: None,
+            orphaned: false,
+            timers: [None; 4],
+            backoff: 0,
+            rtt: Rtt::new(&config),
+            rtt_probe: None,
+            syn_retransmitted: false,
+            ack: AckState::default(),
+            ts_recent: 0,
+            send_buf: ByteBuf::new(),
+            recv_buf: ByteBuf::new(),
+            transmits: Queue::new(),
+            events: Queue::new(),
+        }
+    }
+
+    // ----- getters -----
+
+    /// Current state.
+    pub fn state(&self) -> State {
+        self.state
+    }
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    /// Our address.
+    pub fn local(&self) -> SocketAddrV4 {
+        self.local
+    }
+    /// The peer's address.
+    pub fn remote(&self) -> SocketAddrV4 {
+        self.remote
+    }
+    /// Initial send sequence number.
+    pub fn iss(&self) -> SeqNum {
+        self.iss
+    }
+    /// Initial receive sequence number (valid once a SYN was received).
+    pub fn irs(&self) -> SeqNum {
+        self.irs
+    }
+    /// Oldest unacknowledged sequence number.
+    pub fn snd_una(&self) -> SeqNum {
+        self.snd_una
+    }
+    /// Next sequence number to send.
+    pub fn snd_nxt(&self) -> SeqNum {
+        self.snd_nxt
+    }
+    /// The peer's window, scaled.
+    pub fn snd_wnd(&self) -> u32 {
+        self.snd_wnd
+    }
+    /// Next sequence number expected.
+    pub fn rcv_nxt(&self) -> SeqNum {
+        self.rcv_nxt
+    }
+    /// Our receive window: free space in the receive buffer.
+    pub fn rcv_wnd(&self) -> u32 {
+        self.recv_buf.free() as u32
+    }
+    /// Current retransmission timeout, including backoff.
+    pub fn rto(&self) -> Duration {
+        self.rtt.rto()
+    }
+    /// Smoothed RTT, once sampled.
+    pub fn srtt(&self) -> Option<Duration> {
+        self.rtt.srtt()
+    }
+    /// Deadline of one timer, if armed.
+    pub fn timer(&self, timer: Timer) -> Option<Instant> {
+        self.timers[timer.index()]
+    }
+    /// Retransmissions so far without progress.
+    pub fn backoff(&self) -> u8 {
+        self.backoff
+    }
+    /// Bytes queued for sending and not yet acknowledged.
+    pub fn send_queued(&self) -> usize {
+        self.send_buf.len()
+    }
+    /// Bytes received and not yet read.
+    pub fn recv_available(&self) -> usize {
+        self.recv_buf.len()
+    }
+    /// Whether our FIN has been sent.
+    pub fn fin_sent(&self) -> bool {
+        self.fin_seq.is_some()
+    }
+    /// Whether our FIN has been acknowledged.
+    pub fn fin_acked(&self) -> bool {
+        self.fin_seq.is_some_and(|fin| self.snd_una == fin + 1)
+    }
+    /// Whether the application called `close()` (not merely `shutdown()`).
+    pub fn is_orphaned(&self) -> bool {
+        self.orphaned
+    }
+    /// Whether the connection was opened by `listen()`.
+    pub fn is_passive(&self) -> bool {
+        self.passive
+    }
+
+    /// Checks the invariants every state must keep; the error names the broken one.
+    pub fn check_invariants(&self) -> Result<(), &'static str> {
+        if self.snd_una > self.snd_nxt {
+            return Err("SND.UNA <= SND.NXT");
+        }
+        if self.state == State::Closed && self.timers.iter().any(Option::is_some) {
+            return Err("no timer runs in CLOSED");
+        }
+        if self.state == State::TimeWait
+            && (self.timers[Timer::Retransmit.index()].is_some() || self.timer(Timer::TimeWait).is_none())
+        {
+            return Err("TIME-WAIT runs the 2MSL timer and nothing is retransmitted");
+        }
+        if let Some(fin) = self.fin_seq
+            && fin + 1 != self.snd_nxt && self.snd_nxt != fin {
+                return Err("nothing is sent after our FIN");
+            }
+        let unacked_data = self.send_buf_seq + self.send_buf.len() as u32;
+        if self.state.is_synchronized() && self.snd_una > unacked_data + 1 {
+            return Err("SND.UNA within the buffered data plus FIN");
+        }
+        if self.rtt.rto() < self.config.rto_min.min(self.config.initial_rto)
+            || self.rtt.rto() > self.config.rto_max.max(self.config.initial_rto)
+        {
+            return Err("RTO within [rto_min, rto_max]");
+        }
+        Ok(())
+    }
+
+    // ----- pollers -----
+
+    /// The next segment to put on the wire.
+    pub fn poll_transmit(&mut self) -> Option<Transmit<'_>> {
+        let out = self.transmits.pop()?;
+        let payload = if out.payload_len == 0 {
+            &[][..]
+        } else {
+            let offset = out.repr.seq - self.send_buf_seq;
+            self.send_buf.slice(offset as usize, usize::from(out.payload_len))
+        };
+        Some(Transmit {
+            src: self.local,
+            dst: self.remote,
+            repr: out.repr,
+            payload,
+            retransmission: out.retransmission,
+        })
+    }
+
+    /// The next event.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop()
+    }
+
+    /// The earliest timer deadline: when to call `handle_timeout` next.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.timers.iter().flatten().copied().min()
+    }
+
+    // ----- shared machinery -----
+
+    fn emit(&mut self, event: Event) {
+        let queued = self.events.push(event);
+        debug_assert!(queued, "event queue overflow: poll_event after every call");
+    }
+
+    fn reject(&mut self, reason: DropReason, reply: Reply) {
+        self.emit(Event::SegmentRejected { reason, reply });
+    }
+
+    fn set_state(&mut self, to: State, cause: Cause) {
+        let from = self.state;
+        if from == to {
+            return;
+        }
+        debug_assert!(from.may_become(to), "illegal transition {from} -> {to}");
+        self.state = to;
+        self.emit(Event::StateChanged { from, to, cause });
+    }
+
+    /// Enter CLOSED: stop every timer, drop the buffers, tell the application how it ended.
+    fn close_with(&mut self, reason: CloseReason, cause: Cause) {
+        for timer in Timer::ALL {
+            self.cancel(timer);
+        }
+        self.send_buf.clear();
+        self.recv_buf.clear();
+        self.set_state(State::Closed, cause);
+        self.emit(Event::Closed { reason });
+    }
+
+    fn arm(&mut self, timer: Timer, deadline: Instant) {
+        self.timers[timer.index()] = Some(deadline);
+        let backoff = if timer == Timer::Retransmit { self.backoff } else { 0 };
+        self.emit(Event::TimerArmed { timer, deadline, backoff });
+    }
+
+    fn cancel(&mut self, timer: Timer) {
+        if self.timers[timer.index()].take().is_some() {
+            self.emit(Event::TimerCancelled { timer });
+        }
+    }
+
+    /// RFC 6298 (5.1): start the retransmission timer when data (or SYN, FIN) is sent and it is
+    /// not running.
+    fn arm_retransmit_if_idle(&mut self, now: Instant) {
+        if self.timer(Timer::Retransmit).is_none() {
+            let deadline = now + self.rtt.rto();
+            self.arm(Timer::Retransmit, deadline);
+        }
+    }
+
+    /// Largest payload per segment: the smaller MSS, less the timestamp option.
+    fn send_mss(&self) -> u16 {
+        let mss = self.negotiated.peer_mss.min(self.config.mss);
+        let ts = if self.negotiated.timestamps { TIMESTAMP_OPTION_LEN } else { 0 };
+        mss.saturating_sub(ts).max(1)
+    }
+
+    /// Our timestamp clock: milliseconds, offset per connection by the ISS (RFC 7323 §5.4 asks
+    /// for a per-connection offset; the ISS is already one).
+    fn ts_val(&self, now: Instant) -> u32 {
+        (now.millis() as u32).wrapping_add(self.iss.0)
+    }
+
+    fn window_field(&self, syn: bool) -> u16 {
+        let free = self.recv_buf.free() as u32;
+        // RFC 7323 §2.2: the window in a SYN is never scaled.
+        let shifted = if syn { free } else { free >> self.negotiated.rcv_wscale };
+        shifted.min(u32::from(u16::MAX)) as u16
+    }
+
+    fn syn_options(&self, now: Instant, answering: bool) -> Options {
+        let c = &self.config;
+        // A SYN-ACK only offers what the SYN offered (RFC 7323 §1.3, RFC 2018 §2).
+        let ts = if answering { self.negotiated.timestamps } else { c.timestamps };
+        let ws = if answering && self.negotiated.snd_wscale == 0 && self.negotiated.rcv_wscale == 0 {
+            None
+        } else {
+            c.window_scale
+        };
+        Options::linux_syn(
+            c.mss,
+            c.sack_permitted,
+            ts.then(|| (self.ts_val(now), if answering { self.ts_recent } else { 0 })),
+            ws,
+        )
+    }
+
+    /// Queues one segment. Every segment with ACK carries RCV.NXT and so satisfies any pending ACK.
+    fn push_segment(&mut self, now: Instant, seq: SeqNum, flags: Flags, payload_len: u16, retransmission: bool) {
+        let syn = flags.contains(Flags::SYN);
+        let options = if syn {
+            self.syn_options(now, flags.contains(Flags::ACK))
+        } else if self.negotiated.timestamps {
+            Options::linux_timestamps(self.ts_val(now), self.ts_recent)
+        } else {
+            Options::new()
+        };
+        let repr = TcpRepr {
+            src_port: self.local.port(),
+            dst_port: self.remote.port(),
+            seq,
+            ack: if flags.contains(Flags::ACK) { self.rcv_nxt } else { SeqNum(0) },
+            reserved: 0,
+            flags,
+            window: self.window_field(syn),
+            checksum: 0,
+            urgent: 0,
+            options,
+        };
+        let queued = self.transmits.push(Outgoing { repr, payload_len, retransmission });
+        debug_assert!(queued, "transmit queue overflow: poll_transmit after every call");
+        if flags.contains(Flags::ACK) {
+            self.ack.now = false;
+            self.ack.pending = false;
+            self.ack.full_segments = 0;
+            self.cancel(Timer::DelayedAck);
+        }
+        if payload_len > 0 && self.config.interactive_acks {
+            // Linux tcp_event_data_sent: answering within the ACK timeout marks an interactive
+            // exchange ("pingpong"), whose ACKs are then delayed to ride on the answers.
+            if let Some(ato) = self.config.delayed_ack
+                && self.ack.seen_data && now.saturating_since(self.ack.last_data_at) < ato {
+                    self.ack.interactive = true;
+                }
+        }
+    }
+
+    /// `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>`.
+    fn push_ack(&mut self, now: Instant) {
+        self.push_segment(now, self.snd_nxt, Flags::ACK, 0, false);
+    }
+
+    /// Queues a reset answering `seg`, built as for a closed port (RFC 9293 §3.10.7.1).
+    fn push_reset_for(&mut self, seg: &TcpRepr, payload_len: usize) {
+        if let Some(repr) = reset_for(seg, payload_len) {
+            let queued = self.transmits.push(Outgoing { repr, payload_len: 0, retransmission: false });
+            debug_assert!(queued, "transmit queue overflow");
+        }
+    }
+
+    /// Sends what the window and the application allow: new data, then our FIN; then the ACK
+    /// that is due now if nothing else carried it. Called at the end of every handler and command.
+    fn flush(&mut self, now: Instant) {
+        self.send_data(now);
+        if self.ack.now && self.state != State::Closed {
+            self.push_ack(now);
+        }
+        self.ack.now = false;
+    }
+
+    fn send_data(&mut self, now: Instant) {
+        if !matches!(self.state, State::Established | State::CloseWait | State::FinWait1 | State::LastAck) {
+            return;
+        }
+        while self.fin_seq.is_none() {
+            let buffered_end = self.send_buf_seq + self.send_buf.len() as u32;
+            let unsent = buffered_end - self.snd_nxt;
+            let window_end = self.snd_una + self.snd_wnd;
+            let window_left = if window_end > self.snd_nxt { window_end - self.snd_nxt } else { 0 };
+            let len = unsent.min(u32::from(self.send_mss())).min(window_left);
+            let fin = self.fin_queued && len == unsent;
+            if len == 0 && !fin {
+                break;
+            }
+            let mut flags = Flags::ACK;
+            if len > 0 && len == unsent {
+                flags = flags | Flags::PSH;
+            }
+            if fin {
+                flags = flags | Flags::FIN;
+            }
+            let seq = self.snd_nxt;
+            self.push_segment(now, seq, flags, len as u16, false);
+            self.snd_nxt += len + u32::from(fin);
+            if fin {
+                self.fin_seq = Some(seq + len);
+            }
+            if self.rtt_probe.is_none() {
+                self.rtt_probe = Some((self.snd_nxt, now));
+            }
+            self.arm_retransmit_if_idle(now);
+        }
+    }
+}
+
+/// The reset that answers `seg` when no connection wants it (RFC 9293 §3.10.7.1): if the segment
+/// has ACK, `<SEQ=SEG.ACK><CTL=RST>`; otherwise `<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>`.
+/// A reset is never answered.
+pub fn reset_for(seg: &TcpRepr, payload_len: usize) -> Option<TcpRepr> {
+    if seg.flags.contains(Flags::RST) {
+        return None;
+    }
+    let (seq, ack, flags) = if seg.flags.contains(Flags::ACK) {
+        (seg.ack, SeqNum(0), Flags::RST)
+    } else {
+        (SeqNum(0), seg.seq + seg.segment_len(payload_len), Flags::RST | Flags::ACK)
+    };
+    Some(TcpRepr {
+        src_port: seg.dst_port,
+        dst_port: seg.src_port,
+        seq,
+        ack,
+        reserved: 0,
+        flags,
+        window: 0,
+        checksum: 0,
+        urgent: 0,
+        options: Options::new(),
+    })
+}

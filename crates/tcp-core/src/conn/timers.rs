@@ -1,0 +1,97 @@
+//! Timeouts (RFC 9293 §3.10.8): retransmission, delayed ACK, TIME-WAIT, FIN-WAIT-2.
+
+use super::Connection;
+use crate::event::{Cause, CloseReason, Event, Timer};
+use crate::state::State;
+use crate::time::Instant;
+use crate::wire::Flags;
+
+impl Connection {
+    /// Fires every timer whose deadline is at or before `now`, earliest first. A spurious `now`
+    /// (before every deadline) does nothing.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        while let Some(timer) = self.due_timer(now) {
+            self.timers[timer.index()] = None;
+            self.emit(Event::TimerFired { timer, backoff: if timer == Timer::Retransmit { self.backoff } else { 0 } });
+            match timer {
+                Timer::Retransmit => self.on_retransmit_timeout(now),
+                Timer::DelayedAck => {
+                    if self.ack.interactive {
+                        // Linux tcp_delack_timer_handler: "delayed ACK missed: leave pingpong mode".
+                        self.ack.interactive = false;
+                    }
+                    self.ack.now = true;
+                }
+                // "If the time-wait timeout expires on a connection, delete the TCB, enter the
+                // CLOSED state, and return."
+                Timer::TimeWait => self.close_with(CloseReason::Normal, Cause::Timer(Timer::TimeWait)),
+                Timer::FinWait2 => self.close_with(CloseReason::FinWait2Timeout, Cause::Timer(Timer::FinWait2)),
+            }
+        }
+        self.flush(now);
+    }
+
+    fn due_timer(&self, now: Instant) -> Option<Timer> {
+        Timer::ALL
+            .into_iter()
+            .filter_map(|t| self.timer(t).filter(|deadline| *deadline <= now).map(|d| (d, t)))
+            .min()
+            .map(|(_, t)| t)
+    }
+
+    /// RFC 6298 (5.4)–(5.6): retransmit the earliest unacknowledged segment, back off, restart
+    /// the timer; give up after the retry limit (RFC 9293 §3.8.3, R2).
+    fn on_retransmit_timeout(&mut self, now: Instant) {
+        let limit = match self.state {
+            State::SynSent => self.config.syn_retries,
+            State::SynReceived => self.config.synack_retries,
+            _ => self.config.data_retries,
+        };
+        if self.backoff >= limit {
+            if self.state == State::SynReceived && self.passive {
+                self.return_to_listen(Cause::RetriesExhausted);
+            } else {
+                self.close_with(CloseReason::TimedOut, Cause::RetriesExhausted);
+            }
+            return;
+        }
+        self.backoff += 1;
+        self.rtt.back_off(&self.config);
+        // Karn: a retransmitted segment gives no RTT sample.
+        self.rtt_probe = None;
+        self.retransmit_earliest(now);
+        let deadline = now + self.rtt.rto();
+        self.arm(Timer::Retransmit, deadline);
+    }
+
+    fn retransmit_earliest(&mut self, now: Instant) {
+        match self.state {
+            State::SynSent => {
+                self.syn_retransmitted = true;
+                self.push_segment(now, self.iss, Flags::SYN, 0, true);
+            }
+            State::SynReceived => self.push_segment(now, self.iss, Flags::SYN | Flags::ACK, 0, true),
+            _ if self.snd_una == self.iss && self.snd_nxt == self.iss + 1 => {
+                // The broken two-way handshake opened on a SYN alone; our SYN is still unacknowledged.
+                self.push_segment(now, self.iss, Flags::SYN | Flags::ACK, 0, true);
+            }
+            _ => {
+                let data_end = self.send_buf_seq + self.send_buf.len() as u32;
+                let sent_data_end = if data_end > self.snd_nxt { self.snd_nxt } else { data_end };
+                let unacked = if sent_data_end > self.snd_una { sent_data_end - self.snd_una } else { 0 };
+                let len = unacked.min(u32::from(self.send_mss()));
+                let fin = self.fin_seq == Some(self.snd_una + len);
+                let mut flags = Flags::ACK;
+                if len > 0 {
+                    flags = flags | Flags::PSH;
+                }
+                if fin {
+                    flags = flags | Flags::FIN;
+                }
+                if len > 0 || fin {
+                    self.push_segment(now, self.snd_una, flags, len as u16, true);
+                }
+            }
+        }
+    }
+}

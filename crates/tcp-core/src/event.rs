@@ -1,0 +1,261 @@
+//! What a connection reports: every state change, timer, rejected segment and ending.
+//!
+//! The diagram is drawn from these events, so they are complete: nothing a connection does is
+//! left out of them except the segments it transmits, which come from `poll_transmit`.
+
+use crate::state::State;
+use crate::time::Instant;
+use crate::wire::Flags;
+use core::fmt;
+
+/// The timers of a connection. Each has one slot in the connection's timer table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Timer {
+    /// Retransmission timeout (RFC 6298) for SYN, SYN-ACK, data and FIN.
+    Retransmit,
+    /// Delayed acknowledgment (RFC 9293 §3.8.6.3).
+    DelayedAck,
+    /// 2·MSL in TIME-WAIT (RFC 9293 §3.4.2).
+    TimeWait,
+    /// Giving up on a peer that never sends its FIN, after `close()` (Linux `tcp_fin_timeout`).
+    FinWait2,
+}
+
+impl Timer {
+    /// All timers, in timer-table order.
+    pub const ALL: [Timer; 4] = [Timer::Retransmit, Timer::DelayedAck, Timer::TimeWait, Timer::FinWait2];
+
+    /// Index in the timer table.
+    pub(crate) const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Short name for labels: `RTO`, `delayed ACK`, `2MSL`, `FIN-WAIT-2`.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Timer::Retransmit => "RTO",
+            Timer::DelayedAck => "delayed ACK",
+            Timer::TimeWait => "2MSL",
+            Timer::FinWait2 => "FIN-WAIT-2 timeout",
+        }
+    }
+}
+
+/// An application command (RFC 9293 §3.10.1–3.10.6, plus `shutdown` for the half-close).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Command {
+    /// Passive OPEN.
+    Listen,
+    /// Active OPEN.
+    Connect,
+    /// SEND.
+    Send,
+    /// RECEIVE.
+    Recv,
+    /// Close the sending direction only (`shutdown(SHUT_WR)`).
+    Shutdown,
+    /// CLOSE: no more sending nor receiving.
+    Close,
+    /// ABORT.
+    Abort,
+}
+
+/// Why a state changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Cause {
+    /// The application asked.
+    Command(Command),
+    /// A segment with these flags arrived.
+    Segment(Flags),
+    /// A timer expired.
+    Timer(Timer),
+    /// The last retransmission went unanswered.
+    RetriesExhausted,
+}
+
+/// Why an arriving segment was not processed normally.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum DropReason {
+    /// There is no connection (CLOSED, or no socket on the port) (RFC 9293 §3.10.7.1).
+    NoConnection,
+    /// An ACK reached a listener (RFC 9293 §3.10.7.2).
+    AckInListen,
+    /// A RST reached a listener and is ignored (RFC 9293 §3.10.7.2).
+    RstInListen,
+    /// The segment carries neither SYN, ACK nor RST where one is required.
+    Unexpected,
+    /// In SYN-SENT, the ACK does not acknowledge our SYN: an old duplicate (RFC 9293 §3.10.7.3).
+    BadAckInSynSent,
+    /// In SYN-SENT, a RST whose ACK does not acknowledge our SYN (RFC 9293 §3.10.7.3).
+    RstWithoutAck,
+    /// The sequence number lies outside the receive window (RFC 9293 §3.10.7.4, first check).
+    OutOfWindow,
+    /// A RST inside the window but not at RCV.NXT (RFC 5961 §3.2): answered with a challenge ACK.
+    RstNotExact,
+    /// A SYN on a synchronized connection (RFC 5961 §4.2): answered with a challenge ACK.
+    SynOnSynchronized,
+    /// A SYN-RECEIVED connection received an ACK that does not acknowledge its SYN.
+    BadAckInSynReceived,
+    /// The ACK acknowledges something not yet sent (RFC 9293 §3.10.7.4, fifth check).
+    AckOfUnsentData,
+    /// The ACK is older than the peer could have seen (RFC 5961 §5.2).
+    AckTooOld,
+    /// A segment without the ACK bit on a synchronized connection.
+    NoAck,
+    /// Data beyond RCV.NXT: not kept, answered with a duplicate ACK.
+    OutOfOrder,
+    /// Data after the application closed (RFC 1122 §4.2.2.13): the connection is reset.
+    DataAfterClose,
+    /// A listener's SYN queue is full (a SYN flood) and SYN cookies are off.
+    SynQueueFull,
+    /// A listener's accept queue is full.
+    AcceptQueueFull,
+    /// An ACK carried a SYN cookie that does not check out.
+    BadCookie,
+    /// A retransmitted SYN reached a SYN-RECEIVED connection: our SYN-ACK was probably lost.
+    DuplicateSyn,
+}
+
+impl DropReason {
+    /// A short English explanation.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            DropReason::NoConnection => "no connection: answered with RST",
+            DropReason::AckInListen => "ACK to a listener: answered with RST",
+            DropReason::RstInListen => "RST to a listener: ignored",
+            DropReason::Unexpected => "unexpected control bits: ignored",
+            DropReason::BadAckInSynSent => "ACK does not match our SYN: old duplicate, answered with RST",
+            DropReason::RstWithoutAck => "RST that does not acknowledge our SYN: ignored",
+            DropReason::OutOfWindow => "outside the receive window: answered with ACK",
+            DropReason::RstNotExact => "RST in window but not at RCV.NXT: challenge ACK",
+            DropReason::SynOnSynchronized => "SYN on an open connection: challenge ACK",
+            DropReason::BadAckInSynReceived => "ACK does not acknowledge our SYN: answered with RST",
+            DropReason::AckOfUnsentData => "acknowledges data never sent: answered with ACK",
+            DropReason::AckTooOld => "acknowledgment too old: answered with ACK",
+            DropReason::NoAck => "no ACK bit: ignored",
+            DropReason::OutOfOrder => "out of order: duplicate ACK",
+            DropReason::DataAfterClose => "data after close: reset",
+            DropReason::SynQueueFull => "SYN queue full: SYN dropped",
+            DropReason::AcceptQueueFull => "accept queue full: dropped",
+            DropReason::BadCookie => "invalid SYN cookie",
+            DropReason::DuplicateSyn => "retransmitted SYN: SYN-ACK sent again",
+        }
+    }
+}
+
+impl fmt::Display for DropReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// What a connection sent back to a segment it rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Reply {
+    /// Nothing: the segment was dropped silently.
+    Nothing,
+    /// An acknowledgment of where we are (`<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>`).
+    Ack,
+    /// An RFC 5961 challenge ACK.
+    ChallengeAck,
+    /// A reset.
+    Reset,
+    /// Our SYN-ACK again.
+    SynAck,
+}
+
+/// How a connection ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum CloseReason {
+    /// Both FINs sent and acknowledged.
+    Normal,
+    /// The peer reset an established connection.
+    Reset,
+    /// The peer answered our SYN with RST: nobody listens there.
+    Refused,
+    /// Retransmissions went unanswered until the retry limit.
+    TimedOut,
+    /// Our application aborted.
+    Aborted,
+    /// The peer never sent its FIN after we closed (Linux `tcp_fin_timeout`).
+    FinWait2Timeout,
+}
+
+impl CloseReason {
+    /// What the application is told, as a C programmer would read it.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            CloseReason::Normal => "closed",
+            CloseReason::Reset => "connection reset by peer (ECONNRESET)",
+            CloseReason::Refused => "connection refused (ECONNREFUSED)",
+            CloseReason::TimedOut => "connection timed out (ETIMEDOUT)",
+            CloseReason::Aborted => "aborted",
+            CloseReason::FinWait2Timeout => "FIN-WAIT-2 timed out",
+        }
+    }
+}
+
+/// Something that happened inside a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Event {
+    /// The state changed.
+    StateChanged {
+        /// Previous state.
+        from: State,
+        /// New state.
+        to: State,
+        /// Why.
+        cause: Cause,
+    },
+    /// A timer was started or restarted.
+    TimerArmed {
+        /// Which timer.
+        timer: Timer,
+        /// When it will fire.
+        deadline: Instant,
+        /// How many times it has fired without progress (0 for a first attempt).
+        backoff: u8,
+    },
+    /// A running timer was stopped before firing.
+    TimerCancelled {
+        /// Which timer.
+        timer: Timer,
+    },
+    /// A timer fired.
+    TimerFired {
+        /// Which timer.
+        timer: Timer,
+        /// Backoff count at the time it fired.
+        backoff: u8,
+    },
+    /// An arriving segment was rejected; `reply` tells what was sent back.
+    SegmentRejected {
+        /// Why.
+        reason: DropReason,
+        /// What was answered.
+        reply: Reply,
+    },
+    /// The connection is established (connect() returns, or accept() can take it).
+    Connected,
+    /// New in-order data can be read.
+    Received {
+        /// Bytes that became readable.
+        len: usize,
+    },
+    /// The peer's FIN was received: no more data will come.
+    EndOfStream,
+    /// Send-buffer space was freed by an acknowledgment.
+    Writable,
+    /// The connection reached CLOSED (or, for a listener's child, was discarded).
+    Closed {
+        /// How it ended.
+        reason: CloseReason,
+    },
+}

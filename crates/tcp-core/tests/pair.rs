@@ -1,0 +1,279 @@
+//! Two connections on a lossless link, driven faster than real time (a quinn-style `Pair`).
+
+use std::net::{Ipv4Addr, SocketAddrV4};
+use tcp_core::event::{CloseReason, Event, Timer};
+use tcp_core::time::Duration;
+use tcp_core::{Config, Connection, Flags, Instant, SeqNum, State, TcpRepr};
+
+const CLIENT: SocketAddrV4 = SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 1), 40000);
+const SERVER: SocketAddrV4 = SocketAddrV4::new(Ipv4Addr::new(198, 51, 100, 1), 5555);
+
+/// One segment in flight or delivered, as the tests read it.
+#[derive(Clone, Debug)]
+struct Wire {
+    at: Instant,
+    from_client: bool,
+    repr: TcpRepr,
+    payload: Vec<u8>,
+}
+
+struct Pair {
+    client: Connection,
+    server: Connection,
+    now: Instant,
+    latency: Duration,
+    in_flight: Vec<Wire>,
+    /// Every segment sent, in order, with the time it left.
+    log: Vec<Wire>,
+    /// Drop the n-th segment sent (0-based) when listed here.
+    drop: Vec<usize>,
+    client_events: Vec<Event>,
+    server_events: Vec<Event>,
+}
+
+impl Pair {
+    fn new(config: Config) -> Pair {
+        let mut server = Connection::new(config, SERVER, CLIENT);
+        server.listen(SeqNum(5000)).unwrap();
+        let mut p = Pair {
+            client: Connection::new(config, CLIENT, SERVER),
+            server,
+            now: Instant::ZERO,
+            latency: Duration::from_millis(10),
+            in_flight: Vec::new(),
+            log: Vec::new(),
+            drop: Vec::new(),
+            client_events: Vec::new(),
+            server_events: Vec::new(),
+        };
+        p.collect();
+        p
+    }
+
+    fn collect(&mut self) {
+        for from_client in [true, false] {
+            let conn = if from_client { &mut self.client } else { &mut self.server };
+            let mut out = Vec::new();
+            while let Some(t) = conn.poll_transmit() {
+                out.push(Wire { at: self.now, from_client, repr: t.repr, payload: t.payload.to_vec() });
+            }
+            let events = if from_client { &mut self.client_events } else { &mut self.server_events };
+            while let Some(e) = conn.poll_event() {
+                events.push(e);
+            }
+            for w in out {
+                let index = self.log.len();
+                self.log.push(w.clone());
+                if !self.drop.contains(&index) {
+                    self.in_flight.push(Wire { at: self.now + self.latency, ..w });
+                }
+            }
+            conn.check_invariants().unwrap();
+        }
+    }
+
+    /// Advances to the earliest delivery or timer, if any is due by `until`.
+    fn step(&mut self, until: Instant) -> bool {
+        let next_delivery = self.in_flight.iter().map(|w| w.at).min();
+        let next_timer = [self.client.poll_timeout(), self.server.poll_timeout()].into_iter().flatten().min();
+        let Some(next) = [next_delivery, next_timer].into_iter().flatten().min() else { return false };
+        if next > until {
+            return false;
+        }
+        assert!(next >= self.now, "time never goes backwards");
+        self.now = next;
+        if next_delivery == Some(next) {
+            let i = self.in_flight.iter().position(|w| w.at == next).unwrap();
+            let w = self.in_flight.remove(i);
+            let to = if w.from_client { &mut self.server } else { &mut self.client };
+            to.handle_segment(self.now, &w.repr, &w.payload);
+        } else {
+            self.client.handle_timeout(self.now);
+            self.server.handle_timeout(self.now);
+        }
+        self.collect();
+        true
+    }
+
+    fn drive_until(&mut self, until: Instant) {
+        while self.step(until) {}
+        self.now = self.now.max(until);
+    }
+
+    fn drive(&mut self) {
+        self.drive_until(Instant::from_millis(1_000_000));
+    }
+
+    /// The log as `C>S SYN 0 - 0`-style lines with relative numbers (as pcapnorm prints).
+    fn transcript(&self) -> Vec<String> {
+        let (ciss, siss) = (self.client.iss(), SeqNum(5000));
+        self.log
+            .iter()
+            .map(|w| {
+                let (own, peer) = if w.from_client { (ciss, siss) } else { (siss, ciss) };
+                let flags: Vec<&str> = ["SYN", "FIN", "RST", "ACK"]
+                    .into_iter()
+                    .zip([Flags::SYN, Flags::FIN, Flags::RST, Flags::ACK])
+                    .filter(|(_, f)| w.repr.flags.contains(*f))
+                    .map(|(n, _)| n)
+                    .collect();
+                let ack = if w.repr.flags.contains(Flags::ACK) {
+                    (w.repr.ack - peer).to_string()
+                } else {
+                    "-".into()
+                };
+                format!(
+                    "{} {} {} {} {} {}",
+                    w.at,
+                    if w.from_client { "C>S" } else { "S>C" },
+                    flags.join("|"),
+                    w.repr.seq - own,
+                    ack,
+                    w.payload.len()
+                )
+            })
+            .collect()
+    }
+}
+
+fn rfc() -> Config {
+    Config::rfc9293()
+}
+
+#[test]
+fn handshake_data_and_four_way_close() {
+    let mut p = Pair::new(Config { delayed_ack: None, ..rfc() });
+    p.client.connect(p.now, SeqNum(1000)).unwrap();
+    p.collect();
+    p.drive_until(Instant::from_millis(100));
+    assert_eq!((p.client.state(), p.server.state()), (State::Established, State::Established));
+    p.client.send(p.now, b"hello").unwrap();
+    p.collect();
+    p.drive_until(Instant::from_millis(200));
+    let mut buf = [0u8; 16];
+    assert_eq!(p.server.recv(&mut buf).unwrap(), 5);
+    assert_eq!(&buf[..5], b"hello");
+    p.client.close(p.now).unwrap();
+    p.collect();
+    p.drive_until(Instant::from_millis(300));
+    assert_eq!((p.client.state(), p.server.state()), (State::FinWait2, State::CloseWait));
+    p.server.close(p.now).unwrap();
+    p.collect();
+    p.drive_until(Instant::from_millis(400));
+    assert_eq!((p.client.state(), p.server.state()), (State::TimeWait, State::Closed));
+    p.drive();
+    assert_eq!(p.client.state(), State::Closed);
+    expect_test::expect![[r#"
+        [
+            "0.000ms C>S SYN 0 - 0",
+            "10.000ms S>C SYN|ACK 0 1 0",
+            "20.000ms C>S ACK 1 1 0",
+            "100.000ms C>S ACK 1 1 5",
+            "110.000ms S>C ACK 1 6 0",
+            "200.000ms C>S FIN|ACK 6 1 0",
+            "210.000ms S>C ACK 1 7 0",
+            "300.000ms S>C FIN|ACK 1 7 0",
+            "310.000ms C>S ACK 7 2 0",
+        ]
+    "#]]
+    .assert_debug_eq(&p.transcript());
+    // TIME-WAIT lasted 2·MSL = 4 minutes.
+    assert!(p.client_events.contains(&Event::TimerArmed {
+        timer: Timer::TimeWait,
+        deadline: Instant::from_millis(310 + 240_000),
+        backoff: 0
+    }));
+    assert!(p.client_events.contains(&Event::Closed { reason: CloseReason::Normal }));
+    assert!(p.server_events.contains(&Event::Closed { reason: CloseReason::Normal }));
+}
+
+#[test]
+fn linux_connect_timeout_schedule() {
+    let mut p = Pair::new(Config::linux());
+    p.drop = (0..10).collect();
+    p.client.connect(p.now, SeqNum(1000)).unwrap();
+    p.collect();
+    p.drive_until(Instant::from_micros(126_999_999));
+    assert_eq!(p.client.state(), State::SynSent);
+    p.drive_until(Instant::from_millis(127_000));
+    let syn_times: Vec<u64> = p.log.iter().map(|w| w.at.millis()).collect();
+    assert_eq!(syn_times, [0, 1_000, 3_000, 7_000, 15_000, 31_000, 63_000]);
+    assert!(p.client_events.contains(&Event::Closed { reason: CloseReason::TimedOut }));
+    assert_eq!(p.client.state(), State::Closed);
+}
+
+#[test]
+fn lost_final_ack_is_answered_from_time_wait() {
+    let mut p = Pair::new(Config { delayed_ack: None, ..rfc() });
+    // 0 SYN, 1 SYN-ACK, 2 ACK, 3 FIN (client), 4 ACK, 5 FIN (server), 6 last ACK: lost.
+    p.drop = vec![6];
+    p.client.connect(p.now, SeqNum(1000)).unwrap();
+    p.collect();
+    p.drive_until(Instant::from_millis(100));
+    p.client.close(p.now).unwrap();
+    p.collect();
+    p.drive_until(Instant::from_millis(200));
+    p.server.close(p.now).unwrap();
+    p.collect();
+    p.drive_until(Instant::from_millis(2_000));
+    assert_eq!((p.client.state(), p.server.state()), (State::TimeWait, State::Closed));
+    let t = p.transcript();
+    assert_eq!(t[5], "200.000ms S>C FIN|ACK 1 2 0");
+    // The server retransmits its FIN after the 1 s RTO; TIME-WAIT answers and restarts 2·MSL.
+    assert_eq!(t[7], "1200.000ms S>C FIN|ACK 1 2 0");
+    assert_eq!(t[8], "1210.000ms C>S ACK 2 2 0");
+    assert!(p.client_events.contains(&Event::TimerArmed {
+        timer: Timer::TimeWait,
+        deadline: Instant::from_millis(1_210 + 240_000),
+        backoff: 0
+    }));
+}
+
+#[test]
+fn simultaneous_open_and_close() {
+    let config = Config { delayed_ack: None, ..rfc() };
+    let mut p = Pair::new(config);
+    p.server = Connection::new(config, SERVER, CLIENT);
+    p.client.connect(p.now, SeqNum(1000)).unwrap();
+    p.server.connect(p.now, SeqNum(5000)).unwrap();
+    p.collect();
+    p.drive_until(Instant::from_millis(100));
+    assert_eq!((p.client.state(), p.server.state()), (State::Established, State::Established));
+    p.client.close(p.now).unwrap();
+    p.server.close(p.now).unwrap();
+    p.collect();
+    p.drive_until(Instant::from_millis(200));
+    assert_eq!((p.client.state(), p.server.state()), (State::TimeWait, State::TimeWait));
+    expect_test::expect![[r#"
+        [
+            "0.000ms C>S SYN 0 - 0",
+            "0.000ms S>C SYN 0 - 0",
+            "10.000ms S>C SYN|ACK 0 1 0",
+            "10.000ms C>S SYN|ACK 0 1 0",
+            "100.000ms C>S FIN|ACK 1 1 0",
+            "100.000ms S>C FIN|ACK 1 1 0",
+            "110.000ms S>C ACK 2 2 0",
+            "110.000ms C>S ACK 2 2 0",
+        ]
+    "#]]
+    .assert_debug_eq(&p.transcript());
+}
+
+#[test]
+fn linux_three_segment_close() {
+    let mut p = Pair::new(Config::linux());
+    p.client.connect(p.now, SeqNum(1000)).unwrap();
+    p.collect();
+    p.drive_until(Instant::from_millis(100));
+    p.client.close(p.now).unwrap();
+    p.collect();
+    // The server application closes as soon as it sees end of stream.
+    while p.step(Instant::from_millis(1000)) {
+        if p.server_events.contains(&Event::EndOfStream) && p.server.state() == State::CloseWait {
+            p.server.close(p.now).unwrap();
+            p.collect();
+        }
+    }
+    let t = p.transcript();
+    assert_eq!(&t[3..], ["100.000ms C>S FIN|ACK 1 1 0", "110.000ms S>C FIN|ACK 1 2 0", "120.000ms C>S ACK 2 2 0"]);
+}
