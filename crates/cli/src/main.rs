@@ -1,0 +1,148 @@
+//! `synack`: run the catalogue's TCP experiments, or your own scenario files, from a terminal.
+
+use std::io::Write;
+use std::process::ExitCode;
+use tcp_sim::{Scenario, catalogue, pcap::to_pcap, simulate};
+
+const HELP: &str = "\
+synack: see TCP connection setup and teardown happen, segment by segment
+
+USAGE:
+    synack list
+    synack run <NAME|FILE> [--format text|json|pcap|svg|mermaid] [--lang en|zh] [--absolute] [-o FILE]
+    synack check <FILE>...
+    synack show <NAME>
+
+COMMANDS:
+    list     the built-in experiments, with their titles
+    run      simulate an experiment and print its trace (or write it with -o)
+    check    validate scenario files (TOML or JSON); exits non-zero on the first bad one
+    show     print a built-in experiment's scenario file, to start your own from it
+
+EXAMPLES:
+    synack run lost-syn
+    synack run lost-final-ack --format pcap -o lost-final-ack.pcap
+    synack run my-experiment.toml --format svg -o diagram.svg
+    synack run handshake --format mermaid --lang zh
+    synack show syn-flood > flood.toml && synack check flood.toml
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("synack: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    match args.first().map(String::as_str) {
+        None | Some("-h" | "--help" | "help") => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some("list") => {
+            for entry in catalogue::ENTRIES {
+                let s = entry.scenario().map_err(|e| format!("built-in `{}`: {e}", entry.name))?;
+                println!("{:<22} {}  /  {}", entry.name, s.title.en, s.title.zh);
+            }
+            Ok(())
+        }
+        Some("show") => {
+            let name = args.get(1).ok_or("show: which experiment? (see `synack list`)")?;
+            let entry = catalogue::get(name).ok_or_else(|| format!("no built-in experiment is named `{name}`"))?;
+            print!("{}", entry.source);
+            Ok(())
+        }
+        Some("check") => {
+            if args.len() < 2 {
+                return Err("check: give one or more scenario files".into());
+            }
+            for path in &args[1..] {
+                load_file(path)?;
+                println!("{path}: ok");
+            }
+            Ok(())
+        }
+        Some("run") => run_command(&args[1..]),
+        Some(other) => Err(format!("unknown command `{other}`; try `synack --help`")),
+    }
+}
+
+struct RunOptions {
+    target: String,
+    format: String,
+    lang: seqdiag::Lang,
+    relative: bool,
+    output: Option<String>,
+}
+
+fn parse_run(args: &[String]) -> Result<RunOptions, String> {
+    let mut opts =
+        RunOptions { target: String::new(), format: "text".into(), lang: seqdiag::Lang::En, relative: true, output: None };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "--format" | "-f" => opts.format = value("--format")?,
+            "--lang" => {
+                opts.lang = match value("--lang")?.as_str() {
+                    "en" => seqdiag::Lang::En,
+                    "zh" => seqdiag::Lang::Zh,
+                    other => return Err(format!("--lang `{other}`: expected en or zh")),
+                }
+            }
+            "--absolute" => opts.relative = false,
+            "-o" | "--output" => opts.output = Some(value("-o")?),
+            flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`; try `synack --help`")),
+            target if opts.target.is_empty() => opts.target = target.to_string(),
+            extra => return Err(format!("unexpected argument `{extra}`")),
+        }
+    }
+    if opts.target.is_empty() {
+        return Err("run: which experiment? a name from `synack list` or a scenario file".into());
+    }
+    Ok(opts)
+}
+
+fn run_command(args: &[String]) -> Result<(), String> {
+    let opts = parse_run(args)?;
+    let scenario = match catalogue::get(&opts.target) {
+        Some(entry) => entry.scenario().map_err(|e| format!("built-in `{}`: {e}", entry.name))?,
+        None if std::path::Path::new(&opts.target).exists() => load_file(&opts.target)?,
+        None => {
+            return Err(format!(
+                "`{}` is neither a built-in experiment (see `synack list`) nor a file",
+                opts.target
+            ));
+        }
+    };
+    let trace = simulate(&scenario);
+    let view = seqdiag::ViewOptions { lang: opts.lang, relative: opts.relative, ..seqdiag::ViewOptions::default() };
+    let bytes: Vec<u8> = match opts.format.as_str() {
+        "text" => trace.to_text().into_bytes(),
+        "json" => trace.to_json().into_bytes(),
+        "pcap" => to_pcap(&trace),
+        "svg" => seqdiag::svg::render(&seqdiag::layout(&trace, &view), &view).into_bytes(),
+        "mermaid" => seqdiag::mermaid::render(&trace, &view).into_bytes(),
+        other => return Err(format!("--format `{other}`: expected text, json, pcap, svg or mermaid")),
+    };
+    match &opts.output {
+        Some(path) => std::fs::write(path, &bytes).map_err(|e| format!("cannot write {path}: {e}")),
+        None => {
+            if opts.format == "pcap" && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                return Err("a pcap is binary: use -o FILE or redirect the output".into());
+            }
+            std::io::stdout().write_all(&bytes).map_err(|e| format!("cannot write: {e}"))
+        }
+    }
+}
+
+fn load_file(path: &str) -> Result<Scenario, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let parsed = if path.ends_with(".json") { Scenario::from_json(&text) } else { Scenario::parse(&text) };
+    parsed.map_err(|e| format!("{path}: {e}"))
+}

@@ -1,0 +1,53 @@
+//! The built-in experiments. Each is a scenario file in `crates/tcp-sim/scenarios/`, with a
+//! bilingual title and narration of our own.
+
+use crate::scenario::{Scenario, ScenarioError};
+
+/// One catalogue entry: a stable name (used in URLs and on the command line) and its file.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry {
+    /// Stable name, e.g. `lost-syn`.
+    pub name: &'static str,
+    /// The scenario file (TOML).
+    pub source: &'static str,
+}
+
+impl Entry {
+    /// Parses the entry's scenario.
+    pub fn scenario(&self) -> Result<Scenario, ScenarioError> {
+        Scenario::from_toml(self.source)
+    }
+}
+
+macro_rules! entries {
+    ($($name:literal),* $(,)?) => {
+        &[$(Entry { name: $name, source: include_str!(concat!("../scenarios/", $name, ".toml")) }),*]
+    };
+}
+
+/// Every entry, in teaching order.
+pub const ENTRIES: &[Entry] = entries![
+    "handshake",
+    "four-way-close",
+    "three-segment-close",
+    "lost-syn",
+    "lost-syn-ack",
+    "lost-third-ack",
+    "lost-fin",
+    "lost-final-ack",
+    "simultaneous-open",
+    "simultaneous-close",
+    "half-close",
+    "refused",
+    "abort",
+    "old-duplicate-syn",
+    "two-way-ghost",
+    "syn-flood",
+    "syn-flood-cookies",
+    "connect-timeout",
+];
+
+/// The entry named `name`.
+pub fn get(name: &str) -> Option<&'static Entry> {
+    ENTRIES.iter().find(|e| e.name == name)
+}

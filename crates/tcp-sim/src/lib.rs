@@ -1,0 +1,18 @@
+//! Experiments with `tcp-core`: scenarios, a deterministic simulator, the trace it writes, the
+//! built-in catalogue, and pcap export. `no_std` + `alloc`, so the same code runs in the browser.
+//!
+//! The data's one path: [`Scenario`] → [`simulate`] → [`Trace`] → (layout and views elsewhere).
+#![no_std]
+
+extern crate alloc;
+
+pub mod catalogue;
+pub mod pcap;
+pub mod rng;
+pub mod scenario;
+pub mod sim;
+pub mod trace;
+
+pub use scenario::{Scenario, ScenarioError};
+pub use sim::simulate;
+pub use trace::Trace;

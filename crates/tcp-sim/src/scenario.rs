@@ -1,0 +1,733 @@
+//! The scenario format: what the reader sets up. One format, written as TOML or JSON.
+//!
+//! Values are checked while they are read (newtypes such as [`Millis`] and [`Probability`]), so
+//! the TOML or JSON parser reports a bad value with its line; what can only be checked across
+//! fields is checked by [`Scenario::validate`], whose errors name the key.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+use core::net::Ipv4Addr;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use tcp_core::config::{Config, Profile};
+use tcp_core::time::Duration;
+
+/// A complete experiment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Title, in English and Chinese.
+    #[serde(default)]
+    pub title: Text,
+    /// What the experiment shows, in English and Chinese.
+    #[serde(default)]
+    pub narration: Text,
+    /// The profile every host starts from.
+    #[serde(default = "default_profile", with = "profile_name")]
+    pub profile: Profile,
+    /// Seed of the random loss and of random ISNs.
+    #[serde(default)]
+    pub seed: u64,
+    /// The network between the hosts.
+    #[serde(default)]
+    pub link: Link,
+    /// Overrides of the profile's timers and limits, for every host.
+    #[serde(default, skip_serializing_if = "Tcp::is_empty")]
+    pub tcp: Tcp,
+    /// The hosts, each with its application script.
+    pub hosts: Vec<Host>,
+    /// Faults injected into chosen segments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<Fault>,
+    /// When the simulation stops at the latest (default: one hour of simulated time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until_ms: Option<Millis>,
+}
+
+fn default_profile() -> Profile {
+    Profile::Linux
+}
+
+mod profile_name {
+    use super::*;
+    pub(super) fn serialize<S: Serializer>(p: &Profile, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(p.name())
+    }
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Profile, D::Error> {
+        let name = String::deserialize(d)?;
+        Profile::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!("unknown profile `{name}`: expected rfc9293, linux, freebsd or windows"))
+        })
+    }
+}
+
+mod opt_profile_name {
+    use super::*;
+    pub(super) fn serialize<S: Serializer>(p: &Option<Profile>, s: S) -> Result<S::Ok, S::Error> {
+        match p {
+            Some(p) => s.serialize_str(p.name()),
+            None => s.serialize_none(),
+        }
+    }
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Profile>, D::Error> {
+        profile_name::deserialize(d).map(Some)
+    }
+}
+
+/// A text in both languages.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    /// English.
+    #[serde(default)]
+    pub en: String,
+    /// 中文.
+    #[serde(default)]
+    pub zh: String,
+}
+
+/// A duration in milliseconds: finite, non-negative, at most 10^9 (about 11 days).
+#[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd)]
+pub struct Millis(f64);
+
+impl Millis {
+    /// Checks `ms`.
+    pub fn new(ms: f64) -> Result<Millis, String> {
+        if !ms.is_finite() || ms < 0.0 {
+            return Err(format!("{ms} is not a duration: expected milliseconds >= 0"));
+        }
+        if ms > 1e9 {
+            return Err(format!("{ms} ms is too long: at most 1000000000 ms"));
+        }
+        Ok(Millis(ms))
+    }
+    /// The value in milliseconds.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+    /// As a duration, rounded to the microsecond.
+    pub fn duration(self) -> Duration {
+        Duration::from_micros((self.0 * 1000.0 + 0.5) as u64)
+    }
+    /// Microseconds, rounded.
+    pub fn micros(self) -> u64 {
+        (self.0 * 1000.0 + 0.5) as u64
+    }
+}
+
+impl Serialize for Millis {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0 < 9.0e15 && self.0 == (self.0 as u64) as f64 {
+            s.serialize_u64(self.0 as u64)
+        } else {
+            s.serialize_f64(self.0)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Millis {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Millis, D::Error> {
+        Millis::new(f64::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A probability between 0 and 1.
+#[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd, Serialize)]
+pub struct Probability(f64);
+
+impl Probability {
+    /// Checks `p`.
+    pub fn new(p: f64) -> Result<Probability, String> {
+        if p.is_finite() && (0.0..=1.0).contains(&p) {
+            Ok(Probability(p))
+        } else {
+            Err(format!("{p} is not a probability: expected a number from 0 to 1 (0.05 is 5 %)"))
+        }
+    }
+    /// The value.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Probability {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Probability, D::Error> {
+        Probability::new(f64::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The network: a one-way delay per direction and random loss.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// One-way delay from the first host to the others (and back, unless `return_delay_ms`).
+    #[serde(default = "default_delay")]
+    pub delay_ms: Millis,
+    /// One-way delay in the other direction, if different.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_delay_ms: Option<Millis>,
+    /// Probability that any segment is lost.
+    #[serde(default)]
+    pub loss: Probability,
+}
+
+fn default_delay() -> Millis {
+    Millis(10.0)
+}
+
+impl Default for Link {
+    fn default() -> Link {
+        Link { delay_ms: default_delay(), return_delay_ms: None, loss: Probability(0.0) }
+    }
+}
+
+/// Overrides of the profile's timers and limits. Absent fields keep the profile's value.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tcp {
+    /// Initial RTO (RFC 6298 (2.1)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_rto_ms: Option<Millis>,
+    /// Minimum RTO.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rto_min_ms: Option<Millis>,
+    /// Maximum RTO.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rto_max_ms: Option<Millis>,
+    /// Maximum segment lifetime; TIME-WAIT is twice this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msl_ms: Option<Millis>,
+    /// Delayed-ACK timeout; 0 turns delayed ACKs off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delayed_ack_ms: Option<Millis>,
+    /// FIN-WAIT-2 timeout after close(); 0 waits forever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fin_wait_2_timeout_ms: Option<Millis>,
+    /// SYN retransmissions before connect() fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syn_retries: Option<u8>,
+    /// SYN-ACK retransmissions before a half-open connection is dropped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub synack_retries: Option<u8>,
+    /// Data/FIN retransmissions before the connection is dropped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_retries: Option<u8>,
+    /// SYN queue size of listeners.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syn_backlog: Option<u16>,
+    /// Accept queue size of listeners.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_backlog: Option<u16>,
+    /// SYN cookies when the SYN queue is full.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syn_cookies: Option<bool>,
+    /// The deliberately broken two-way handshake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub two_way_handshake: Option<bool>,
+    /// RFC 7323 timestamps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamps: Option<bool>,
+    /// Advertised MSS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mss: Option<u16>,
+}
+
+impl Tcp {
+    fn is_empty(&self) -> bool {
+        *self == Tcp::default()
+    }
+
+    /// `base` with these overrides applied.
+    pub fn apply(&self, base: Config) -> Config {
+        let mut c = base;
+        let set = |slot: &mut Duration, v: Option<Millis>| {
+            if let Some(v) = v {
+                *slot = v.duration();
+            }
+        };
+        set(&mut c.initial_rto, self.initial_rto_ms);
+        set(&mut c.rto_min, self.rto_min_ms);
+        set(&mut c.rto_max, self.rto_max_ms);
+        set(&mut c.msl, self.msl_ms);
+        if let Some(v) = self.delayed_ack_ms {
+            c.delayed_ack = (v.get() > 0.0).then(|| v.duration());
+        }
+        if let Some(v) = self.fin_wait_2_timeout_ms {
+            c.fin_wait_2_timeout = (v.get() > 0.0).then(|| v.duration());
+        }
+        c.syn_retries = self.syn_retries.unwrap_or(c.syn_retries);
+        c.synack_retries = self.synack_retries.unwrap_or(c.synack_retries);
+        c.data_retries = self.data_retries.unwrap_or(c.data_retries);
+        c.syn_backlog = self.syn_backlog.unwrap_or(c.syn_backlog);
+        c.accept_backlog = self.accept_backlog.unwrap_or(c.accept_backlog);
+        c.syn_cookies = self.syn_cookies.unwrap_or(c.syn_cookies);
+        c.two_way_handshake = self.two_way_handshake.unwrap_or(c.two_way_handshake);
+        c.timestamps = self.timestamps.unwrap_or(c.timestamps);
+        c.mss = self.mss.unwrap_or(c.mss);
+        c
+    }
+}
+
+/// The initial sequence number policy of a host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Isn {
+    /// Always this number (textbook x and y).
+    Fixed(u32),
+    /// Drawn from the scenario's seed, per connection, as a real stack does.
+    Random,
+}
+
+impl Default for Isn {
+    fn default() -> Isn {
+        Isn::Random
+    }
+}
+
+impl Serialize for Isn {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Isn::Fixed(n) => s.serialize_u32(*n),
+            Isn::Random => s.serialize_str("random"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Isn {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Isn, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(u64),
+            Word(String),
+        }
+        match Raw::deserialize(d).map_err(|_| serde::de::Error::custom("expected a number or \"random\""))? {
+            Raw::Number(n) => u32::try_from(n)
+                .map(Isn::Fixed)
+                .map_err(|_| serde::de::Error::custom(format!("ISN {n} does not fit in 32 bits"))),
+            Raw::Word(w) if w == "random" => Ok(Isn::Random),
+            Raw::Word(w) => Err(serde::de::Error::custom(format!("ISN `{w}`: expected a number or \"random\""))),
+        }
+    }
+}
+
+/// A host: an address, an application script, and optionally a SYN flood it sends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Host {
+    /// Name used in the diagram and by `connect` (`client`, `server`).
+    pub name: String,
+    /// IPv4 address (documentation ranges by default).
+    #[serde(with = "addr_text")]
+    pub addr: Ipv4Addr,
+    /// Local port: the client's source port, or the server's listening port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// ISN policy.
+    #[serde(default)]
+    pub isn: Isn,
+    /// A profile for this host only.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_profile_name")]
+    pub profile: Option<Profile>,
+    /// The application script.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub app: Vec<Rule>,
+    /// Forged SYNs this host sends (it is then an attacker, not a TCP endpoint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flood: Option<Flood>,
+}
+
+mod addr_text {
+    use super::*;
+    pub(super) fn serialize<S: Serializer>(a: &Ipv4Addr, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&a.to_string())
+    }
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Ipv4Addr, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse()
+            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not an IPv4 address like 192.0.2.1")))
+    }
+}
+
+/// A burst of forged SYNs from random addresses (a SYN flood).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Flood {
+    /// Name of the host to attack.
+    pub target: String,
+    /// How many SYNs.
+    pub count: u16,
+    /// When the first leaves.
+    #[serde(default)]
+    pub start_ms: Millis,
+    /// Time between two SYNs.
+    #[serde(default = "default_flood_interval")]
+    pub interval_ms: Millis,
+}
+
+fn default_flood_interval() -> Millis {
+    Millis(1.0)
+}
+
+/// What a script reacts to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    /// connect() succeeded.
+    Connected,
+    /// A connection was accepted.
+    Accepted,
+    /// Data arrived.
+    Data,
+    /// The peer closed its direction (read returned 0).
+    Eof,
+    /// The connection was reset.
+    Reset,
+    /// connect() was refused.
+    Refused,
+    /// The connection timed out.
+    Timeout,
+    /// The connection is fully closed.
+    Closed,
+}
+
+/// What a script does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// listen() on the host's port.
+    Listen,
+    /// connect() to `to`.
+    Connect,
+    /// send() `bytes` bytes (or `text`).
+    Send,
+    /// shutdown(SHUT_WR): half-close.
+    Shutdown,
+    /// close().
+    Close,
+    /// Abort with RST (SO_LINGER 0 then close()).
+    Abort,
+    /// Put a hand-made segment on the wire (an old duplicate, say), outside any connection.
+    Inject,
+}
+
+/// One line of an application script: at a time, or on a notification, do something.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// At this absolute time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_ms: Option<Millis>,
+    /// Or when this happens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<Trigger>,
+    /// Then wait this long.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub after_ms: Millis,
+    /// What to do.
+    #[serde(rename = "do")]
+    pub action: Action,
+    /// `connect` and `inject`: the host to reach.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// `send`: how many bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u32>,
+    /// `send`: these bytes (UTF-8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// `inject`: flags such as "SYN".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<String>,
+    /// `inject`: sequence number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u32>,
+    /// React every time, not only the first.
+    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
+    pub repeat: bool,
+}
+
+fn is_zero(m: &Millis) -> bool {
+    m.get() == 0.0
+}
+
+/// The kinds of segment a fault can select.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SegmentKind {
+    /// SYN without ACK.
+    Syn,
+    /// SYN with ACK.
+    SynAck,
+    /// Any segment with FIN.
+    Fin,
+    /// Any segment with RST.
+    Rst,
+    /// Data without SYN, FIN or RST.
+    Data,
+    /// A bare acknowledgment.
+    Ack,
+}
+
+impl SegmentKind {
+    /// Classifies a segment.
+    pub fn of(flags: tcp_core::Flags, payload_len: usize) -> SegmentKind {
+        use tcp_core::Flags;
+        if flags.contains(Flags::RST) {
+            SegmentKind::Rst
+        } else if flags.contains(Flags::SYN) {
+            if flags.contains(Flags::ACK) { SegmentKind::SynAck } else { SegmentKind::Syn }
+        } else if flags.contains(Flags::FIN) {
+            SegmentKind::Fin
+        } else if payload_len > 0 {
+            SegmentKind::Data
+        } else {
+            SegmentKind::Ack
+        }
+    }
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            SegmentKind::Syn => "syn",
+            SegmentKind::SynAck => "syn-ack",
+            SegmentKind::Fin => "fin",
+            SegmentKind::Rst => "rst",
+            SegmentKind::Data => "data",
+            SegmentKind::Ack => "ack",
+        }
+    }
+}
+
+/// What happens to the selected segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultAction {
+    /// It is lost.
+    Drop,
+    /// It arrives `delay_ms` later than it would (and may overtake or be overtaken).
+    Delay,
+    /// A second copy arrives `delay_ms` after the first.
+    Duplicate,
+}
+
+/// A fault on one segment, chosen by sender, kind and occurrence, or by its index in the trace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// The sending host's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The kind of segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<SegmentKind>,
+    /// Which occurrence among those matching (1 = first).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub nth: u32,
+    /// Or: the segment's index among all segments sent (0 = first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<u32>,
+    /// What to do to it.
+    pub action: FaultAction,
+    /// For `delay` and `duplicate`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub delay_ms: Millis,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
+}
+
+/// A scenario that does not hold together, with the key at fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// Where: `hosts[1].app[0].to`, or `line 12, column 3`.
+    pub at: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
+}
+
+impl ScenarioError {
+    fn at(at: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+        ScenarioError { at: at.into(), message: message.into() }
+    }
+}
+
+impl Scenario {
+    /// Reads TOML. Errors carry line and column.
+    pub fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario = toml::from_str(text).map_err(|e| {
+            let at = match e.span() {
+                Some(span) => line_col(text, span.start),
+                None => String::from("scenario"),
+            };
+            ScenarioError::at(at, e.message().trim_end().to_string())
+        })?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Reads JSON. Errors carry line and column.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario = serde_json::from_str(text).map_err(|e| {
+            let message = e.to_string();
+            // serde_json appends " at line L column C"; say it first, as TOML errors do.
+            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+            ScenarioError::at(format!("line {}, column {}", e.line(), e.column()), message)
+        })?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Reads either format: JSON if the text starts with `{`.
+    pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        if text.trim_start().starts_with('{') { Scenario::from_json(text) } else { Scenario::from_toml(text) }
+    }
+
+    /// Writes TOML.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_else(|e| format!("# cannot write this scenario as TOML: {e}\n"))
+    }
+
+    /// Writes pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The configuration a host runs with.
+    pub fn config_for(&self, host: &Host) -> Config {
+        self.tcp.apply(host.profile.unwrap_or(self.profile).config())
+    }
+
+    /// Index of the host named `name`.
+    pub fn host_index(&self, name: &str) -> Option<usize> {
+        self.hosts.iter().position(|h| h.name == name)
+    }
+
+    /// Checks what the types alone cannot: names that refer to hosts, rules that say when, ...
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.hosts.is_empty() {
+            return Err(ScenarioError::at("hosts", "a scenario needs at least one host"));
+        }
+        if self.hosts.len() > 16 {
+            return Err(ScenarioError::at("hosts", "at most 16 hosts"));
+        }
+        for (i, host) in self.hosts.iter().enumerate() {
+            let at = format!("hosts[{i}]");
+            if host.name.is_empty() || host.name.len() > 32 {
+                return Err(ScenarioError::at(format!("{at}.name"), "a name of 1 to 32 characters is needed"));
+            }
+            if self.hosts[..i].iter().any(|h| h.name == host.name) {
+                return Err(ScenarioError::at(format!("{at}.name"), format!("`{}` names two hosts", host.name)));
+            }
+            if self.hosts[..i].iter().any(|h| h.addr == host.addr) {
+                return Err(ScenarioError::at(format!("{at}.addr"), format!("{} is used by two hosts", host.addr)));
+            }
+            if let Err(e) = self.config_for(host).validate() {
+                return Err(ScenarioError::at(format!("tcp.{}", e.field), e.reason));
+            }
+            if let Some(flood) = &host.flood {
+                if self.host_index(&flood.target).is_none() {
+                    return Err(ScenarioError::at(
+                        format!("{at}.flood.target"),
+                        format!("no host is named `{}`", flood.target),
+                    ));
+                }
+                if flood.count == 0 || flood.count > 1000 {
+                    return Err(ScenarioError::at(format!("{at}.flood.count"), "from 1 to 1000 SYNs"));
+                }
+            }
+            for (j, rule) in host.app.iter().enumerate() {
+                self.validate_rule(rule, &format!("{at}.app[{j}]"))?;
+            }
+        }
+        for (i, fault) in self.faults.iter().enumerate() {
+            let at = format!("faults[{i}]");
+            if let Some(from) = &fault.from {
+                if self.host_index(from).is_none() {
+                    return Err(ScenarioError::at(format!("{at}.from"), format!("no host is named `{from}`")));
+                }
+            }
+            match (fault.index, &fault.from, fault.kind) {
+                (Some(_), None, None) => {}
+                (Some(_), _, _) => {
+                    return Err(ScenarioError::at(at, "choose the segment either by `index` or by `from`/`kind`/`nth`"));
+                }
+                (None, None, None) => {
+                    return Err(ScenarioError::at(at, "say which segment: `index`, or `from`, `kind` and `nth`"));
+                }
+                _ => {}
+            }
+            if fault.nth == 0 {
+                return Err(ScenarioError::at(format!("{at}.nth"), "occurrences count from 1"));
+            }
+            if fault.action != FaultAction::Drop && fault.delay_ms.get() == 0.0 && fault.action == FaultAction::Delay {
+                return Err(ScenarioError::at(format!("{at}.delay_ms"), "a delay fault needs delay_ms > 0"));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_rule(&self, rule: &Rule, at: &str) -> Result<(), ScenarioError> {
+        match (rule.at_ms, rule.on) {
+            (Some(_), Some(_)) => return Err(ScenarioError::at(at, "give either `at_ms` or `on`, not both")),
+            (None, None) => return Err(ScenarioError::at(at, "say when: `at_ms = ...` or `on = \"...\"`")),
+            _ => {}
+        }
+        match rule.action {
+            Action::Connect | Action::Inject => match &rule.to {
+                None => return Err(ScenarioError::at(format!("{at}.to"), "which host? `to = \"server\"`")),
+                Some(to) if self.host_index(to).is_none() => {
+                    return Err(ScenarioError::at(format!("{at}.to"), format!("no host is named `{to}`")));
+                }
+                _ => {}
+            },
+            Action::Send => {
+                if rule.bytes.is_none() == rule.text.is_none() {
+                    return Err(ScenarioError::at(at, "`send` needs either `bytes` or `text`"));
+                }
+                if rule.bytes.is_some_and(|b| b == 0 || b > 1_000_000) {
+                    return Err(ScenarioError::at(format!("{at}.bytes"), "from 1 to 1000000 bytes"));
+                }
+            }
+            _ => {}
+        }
+        if rule.action == Action::Inject {
+            let flags = rule.flags.as_deref().unwrap_or("");
+            if parse_flags(flags).is_none() {
+                return Err(ScenarioError::at(
+                    format!("{at}.flags"),
+                    format!("`{flags}`: expected flags like \"SYN\" or \"ACK|RST\""),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parses `SYN`, `SYN|ACK`, `FIN, ACK` into flags.
+pub fn parse_flags(text: &str) -> Option<tcp_core::Flags> {
+    let mut flags = tcp_core::Flags::NONE;
+    for word in text.split(['|', ',', ' ', '+']).filter(|w| !w.is_empty()) {
+        let (f, _) = tcp_core::Flags::NAMED.into_iter().find(|(_, n)| n.eq_ignore_ascii_case(word))?;
+        flags = flags | f;
+    }
+    (flags != tcp_core::Flags::NONE).then_some(flags)
+}
+
+/// `line L, column C` of byte `offset` in `text`.
+fn line_col(text: &str, offset: usize) -> String {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line {line}, column {column}")
+}
