@@ -116,6 +116,8 @@ pub enum DropReason {
     AcceptQueueFull,
     /// An ACK carried a SYN cookie that does not check out.
     BadCookie,
+    /// The SYN queue is full: the SYN is answered with a SYN cookie and no state is kept.
+    SynCookie,
     /// A retransmitted SYN reached a SYN-RECEIVED connection: our SYN-ACK was probably lost.
     DuplicateSyn,
 }
@@ -141,7 +143,8 @@ impl DropReason {
             DropReason::DataAfterClose => "data after close: reset",
             DropReason::SynQueueFull => "SYN queue full: SYN dropped",
             DropReason::AcceptQueueFull => "accept queue full: dropped",
-            DropReason::BadCookie => "invalid SYN cookie",
+            DropReason::BadCookie => "invalid SYN cookie: answered with RST",
+            DropReason::SynCookie => "SYN queue full: answered with a SYN cookie, nothing kept",
             DropReason::DuplicateSyn => "retransmitted SYN: SYN-ACK sent again",
         }
     }

@@ -162,7 +162,7 @@ impl Listener {
         if let Some(t) = child.poll_transmit() {
             self.own.push_back(OwnTransmit { remote, repr: t.repr });
         }
-        let event = Event::SegmentRejected { reason: DropReason::SynQueueFull, reply: Reply::SynAck };
+        let event = Event::SegmentRejected { reason: DropReason::SynCookie, reply: Reply::SynAck };
         self.events.push_back(ListenerEvent { remote, event });
     }
 
@@ -255,6 +255,20 @@ impl Listener {
         while let Some(t) = conn.poll_transmit() {
             debug_assert!(t.payload.is_empty(), "a half-open connection sends no data");
             self.own.push_back(OwnTransmit { remote, repr: t.repr });
+        }
+    }
+
+    /// Closes the listening socket: every queued connection is aborted (RFC 9293 §3.10.5; Linux
+    /// `inet_csk_listen_stop`), its reset and events left to poll.
+    pub fn close(&mut self, now: Instant) {
+        let children: Vec<Connection> = self.syn_queue.drain(..).chain(self.accept_queue.drain(..)).collect();
+        for mut child in children {
+            let remote = child.remote();
+            let _ = child.abort(now);
+            self.adopt_transmits(&mut child, remote);
+            while let Some(event) = child.poll_event() {
+                self.events.push_back(ListenerEvent { remote, event });
+            }
         }
     }
 

@@ -93,7 +93,8 @@ impl State {
     }
 
     /// Whether this state may follow `self` in RFC 9293's Figure 5 (plus the transitions every
-    /// state has to CLOSED on reset or abort, and Linux's FIN-WAIT-2 timeout to CLOSED).
+    /// state has to CLOSED on reset or abort, Linux's FIN-WAIT-2 timeout to CLOSED, and LISTEN to
+    /// ESTABLISHED, which only the deliberately broken two-way handshake takes).
     pub const fn may_become(self, next: State) -> bool {
         use State::*;
         if matches!(next, Closed) {
@@ -102,7 +103,7 @@ impl State {
         matches!(
             (self, next),
             (Closed, Listen | SynSent)
-                | (Listen, SynReceived | SynSent)
+                | (Listen, SynReceived | SynSent | Established)
                 | (SynSent, SynReceived | Established)
                 | (SynReceived, Established | FinWait1 | Listen)
                 | (Established, FinWait1 | CloseWait)

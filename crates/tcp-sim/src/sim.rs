@@ -71,6 +71,9 @@ struct Simulator<'a> {
     scheduled: u64,
     /// How many segments each fault's selector has matched so far.
     fault_matches: Vec<u32>,
+    /// Per trace connection: it has ended (CLOSED, or a half-open connection back to LISTEN), so
+    /// a new connection on the same 4-tuple is a new incarnation with its own index.
+    finished: Vec<bool>,
     trace: Trace,
 }
 
@@ -110,6 +113,7 @@ impl<'a> Simulator<'a> {
             queue: BinaryHeap::new(),
             scheduled: 0,
             fault_matches: vec![0; scenario.faults.len()],
+            finished: Vec::new(),
             trace,
         };
         for (h, host) in scenario.hosts.iter().enumerate() {
@@ -234,6 +238,7 @@ impl<'a> Simulator<'a> {
             retransmission: t.retransmission,
             duplicate_of: None,
             injected,
+            forged: false,
             extra_delay_us: 0,
         };
         // One draw per segment, used or not, so that a fault never shifts later random losses.
@@ -346,22 +351,24 @@ impl<'a> Simulator<'a> {
         self.trace.events.push(TraceEvent { at: self.now, host, conn, kind });
     }
 
+    /// The live connection with this 4-tuple on `host`, if any.
+    fn live_conn(&self, host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> Option<usize> {
+        self.trace.conns.iter().enumerate().rposition(|(i, c)| {
+            c.host == host && c.local == local && c.remote == remote && !self.finished[i]
+        })
+    }
+
+    /// The live connection with this 4-tuple on `host`, or a new one.
     fn conn_id(&mut self, host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> usize {
-        // The newest endpoint with this 4-tuple (a reused 4-tuple is a new connection once the
-        // old one is CLOSED; see `new_conn_id`).
-        if let Some(i) = self
-            .trace
-            .conns
-            .iter()
-            .rposition(|c| c.host == host && c.local == local && c.remote == remote)
-        {
-            return i;
+        match self.live_conn(host, local, remote) {
+            Some(i) => i,
+            None => self.new_conn_id(host, local, remote),
         }
-        self.new_conn_id(host, local, remote)
     }
 
     fn new_conn_id(&mut self, host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> usize {
         self.trace.conns.push(ConnInfo { host, local, remote });
+        self.finished.push(false);
         self.trace.conns.len() - 1
     }
 
@@ -378,14 +385,14 @@ impl<'a> Simulator<'a> {
         while let Some(e) = self.hosts[host].conns[i].1.poll_event() {
             events.push(e);
         }
-        // Segments first: they left while the events happened, and the events' reactions (the
-        // application's) come after.
+        // Events first (the state change that made a segment leave reads before it); the
+        // application's reactions are scheduled, so they come after both.
+        for e in events {
+            self.on_tcp_event(host, id, e, false);
+        }
         for (src, dst, repr, payload, retransmission) in sent {
             let t = Transmit { src, dst, repr, payload: &payload, retransmission };
             self.transmit(host, Some(id), &t, false);
-        }
-        for e in events {
-            self.on_tcp_event(host, id, e, false);
         }
     }
 
@@ -403,14 +410,24 @@ impl<'a> Simulator<'a> {
         } else {
             return;
         };
-        for (src, dst, repr, retransmission) in sent {
-            let id = self.conn_id(host, src, dst);
-            let t = Transmit { src, dst, repr, payload: &[], retransmission };
-            self.transmit(host, Some(id), &t, false);
-        }
         for ListenerEvent { remote, event } in events {
-            let id = self.conn_id(host, local, remote);
-            self.on_tcp_event(host, id, event, true);
+            match (event, self.live_conn(host, local, remote)) {
+                // A SYN the listener turned away (queue full, cookie) opens no connection.
+                (Event::SegmentRejected { reason, reply }, None) => {
+                    let segment = self.last_delivered_to(host);
+                    self.record(host, None, EventKind::Rejected { segment, reason, reply });
+                }
+                (event, live) => {
+                    let id = live.unwrap_or_else(|| self.new_conn_id(host, local, remote));
+                    self.on_tcp_event(host, id, event, true);
+                }
+            }
+        }
+        for (src, dst, repr, retransmission) in sent {
+            // Segments of a half-open connection belong to it; resets and SYN cookies to none.
+            let id = self.live_conn(host, src, dst);
+            let t = Transmit { src, dst, repr, payload: &[], retransmission };
+            self.transmit(host, id, &t, false);
         }
         self.accept_all(host);
     }
@@ -425,6 +442,12 @@ impl<'a> Simulator<'a> {
             self.hosts[host].unsent.clear();
             self.record(host, Some(id), EventKind::App { call: AppCall::Accept, error: None });
             self.trigger(host, Trigger::Accepted);
+            // Data that came with (or right after) the handshake's last ACK waited in the queue.
+            let bytes = self.read_all(host, id);
+            if bytes > 0 {
+                self.record(host, Some(id), EventKind::Notified { notice: Notice::Data { bytes } });
+                self.trigger(host, Trigger::Data);
+            }
             // Events queued while it waited in the accept queue were already drained.
             let i = self.hosts[host].conns.len() - 1;
             self.drain_conn(host, i);
@@ -433,7 +456,13 @@ impl<'a> Simulator<'a> {
 
     fn on_tcp_event(&mut self, host: usize, id: usize, event: Event, from_listener: bool) {
         let kind = match event {
-            Event::StateChanged { from, to, cause } => EventKind::State { from, to, cause },
+            Event::StateChanged { from, to, cause } => {
+                if to == tcp_core::State::Listen && from_listener {
+                    // A half-open connection was dropped (reset or timed out).
+                    self.finished[id] = true;
+                }
+                EventKind::State { from, to, cause }
+            }
             Event::TimerArmed { timer, deadline, backoff } => EventKind::TimerArmed { timer, deadline, backoff },
             Event::TimerCancelled { timer } => EventKind::TimerCancelled { timer },
             Event::TimerFired { timer, backoff } => EventKind::TimerFired { timer, backoff },
@@ -468,6 +497,7 @@ impl<'a> Simulator<'a> {
                 return;
             }
             Event::Closed { reason } => {
+                self.finished[id] = true;
                 self.record(host, Some(id), EventKind::Notified { notice: Notice::Closed { reason } });
                 let trigger = match reason {
                     CloseReason::Refused => Trigger::Refused,
@@ -582,8 +612,14 @@ impl<'a> Simulator<'a> {
                     _ => AppCall::Abort,
                 };
                 let Some(i) = self.current_index(host) else {
-                    if rule.action == Action::Close && self.hosts[host].listener.take().is_some() {
+                    if rule.action == Action::Close && self.hosts[host].listener.is_some() {
+                        // Closing a listener aborts the connections still queued in it.
                         self.record(host, None, EventKind::App { call, error: None });
+                        if let Some(l) = self.hosts[host].listener.as_mut() {
+                            l.close(now);
+                        }
+                        self.drain_listener(host);
+                        self.hosts[host].listener = None;
                     } else {
                         self.app_error(host, call, "no connection");
                     }
@@ -669,6 +705,9 @@ impl<'a> Simulator<'a> {
             options: tcp_core::wire::Options::linux_syn(1460, false, None, None),
         };
         let t = Transmit { src, dst, repr, payload: &[], retransmission: false };
-        self.transmit(host, None, &t, true);
+        self.transmit(host, None, &t, false);
+        if let Some(last) = self.trace.segments.last_mut() {
+            last.forged = true;
+        }
     }
 }

@@ -89,6 +89,8 @@ pub struct Segment {
     pub duplicate_of: Option<usize>,
     /// Made by hand by the scenario (an old duplicate from an earlier connection, say).
     pub injected: bool,
+    /// Sent by an attacker from a forged source address.
+    pub forged: bool,
     /// A fault delayed it by this many microseconds.
     pub extra_delay_us: u64,
 }
@@ -260,14 +262,15 @@ pub struct Trace {
 }
 
 impl Trace {
-    /// The ISN that the endpoint `addr` used for the connection `segment` belongs to: the
-    /// sequence number of the latest SYN that endpoint sent to the segment's peer before it.
-    fn isn_of(&self, endpoint: SocketAddrV4, peer: SocketAddrV4, before: usize) -> Option<SeqNum> {
-        self.segments[..=before]
+    /// The ISN that `endpoint` used for the connection a number belongs to: among the SYNs that
+    /// endpoint sent to `peer` up to segment `upto`, the one `value` lies closest above. This
+    /// tells incarnations of one 4-tuple apart (an old duplicate SYN and the real one).
+    fn isn_of(&self, endpoint: SocketAddrV4, peer: SocketAddrV4, upto: usize, value: SeqNum) -> Option<SeqNum> {
+        self.segments[..=upto]
             .iter()
-            .rev()
-            .find(|s| s.src == endpoint && s.dst == peer && s.repr.flags.contains(Flags::SYN))
+            .filter(|s| s.src == endpoint && s.dst == peer && s.repr.flags.contains(Flags::SYN))
             .map(|s| s.repr.seq)
+            .min_by_key(|isn| value - *isn)
     }
 
     /// Sequence and acknowledgment numbers relative to each side's ISN, as Wireshark shows them.
@@ -275,11 +278,11 @@ impl Trace {
     /// of that side was seen (a forged or injected segment).
     pub fn relative(&self, index: usize) -> (u32, Option<u32>) {
         let s = &self.segments[index];
-        let seq = match self.isn_of(s.src, s.dst, index) {
+        let seq = match self.isn_of(s.src, s.dst, index, s.repr.seq) {
             Some(isn) => s.repr.seq - isn,
             None => s.repr.seq.0,
         };
-        let ack = s.repr.flags.contains(Flags::ACK).then(|| match self.isn_of(s.dst, s.src, index) {
+        let ack = s.repr.flags.contains(Flags::ACK).then(|| match self.isn_of(s.dst, s.src, index, s.repr.ack) {
             Some(isn) => s.repr.ack - isn,
             None => s.repr.ack.0,
         });
@@ -343,6 +346,9 @@ impl Trace {
                     }
                     if s.injected {
                         notes.push_str(" [old duplicate]");
+                    }
+                    if s.forged {
+                        notes.push_str(" [forged source]");
                     }
                     if s.duplicate_of.is_some() {
                         notes.push_str(" [network duplicate]");

@@ -118,7 +118,12 @@ impl Connection {
             }
             _ if self.fin_queued => return Err(CommandError::Closing),
             // "If no SENDs have been issued and there is no pending data to send, then form a FIN
-            // segment and send it"; otherwise it waits for ESTABLISHED (see SYN-RECEIVED input).
+            // segment and send it, and enter FIN-WAIT-1 state" (Linux tcp_close_state agrees);
+            // otherwise it waits for ESTABLISHED (see SYN-RECEIVED input).
+            State::SynReceived if self.send_buf.len() == 0 => {
+                self.fin_queued = true;
+                self.set_state(State::FinWait1, cause);
+            }
             State::SynReceived => self.fin_queued = true,
             State::Established => {
                 self.fin_queued = true;

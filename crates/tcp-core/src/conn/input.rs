@@ -127,7 +127,7 @@ impl Connection {
         } else {
             // Simultaneous open: SYN-RECEIVED, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
             self.set_state(State::SynReceived, Cause::Segment(flags));
-            self.push_segment(now, self.iss, Flags::SYN | Flags::ACK, 0, true);
+            self.push_segment(now, self.iss, Flags::SYN | Flags::ACK, 0, false);
         }
     }
 
@@ -149,9 +149,13 @@ impl Connection {
         let seg_len = seg.segment_len(payload.len());
 
         // TIME-WAIT: "the only thing that can arrive in this state is a retransmission of the
-        // remote FIN. Acknowledge it, and restart the 2 MSL timeout."
+        // remote FIN. Acknowledge it, and restart the 2 MSL timeout." That rule belongs to the
+        // fifth check, which only segments with the ACK bit reach: a FIN without ACK fails the
+        // first check and is answered with an ACK but does not restart the timer (as Linux
+        // tcp_timewait_state_process: it reschedules only `if (paws_reject || th->ack)`).
         if self.state == State::TimeWait
             && flags.contains(Flags::FIN)
+            && flags.contains(Flags::ACK)
             && !flags.contains(Flags::RST)
             && seg.seq + seg_len == self.rcv_nxt
         {

@@ -71,8 +71,10 @@ impl Connection {
                 self.push_segment(now, self.iss, Flags::SYN, 0, true);
             }
             State::SynReceived => self.push_segment(now, self.iss, Flags::SYN | Flags::ACK, 0, true),
-            _ if self.snd_una == self.iss && self.snd_nxt == self.iss + 1 => {
-                // The broken two-way handshake opened on a SYN alone; our SYN is still unacknowledged.
+            _ if self.snd_una == self.iss => {
+                // Our SYN is still unacknowledged: the broken two-way handshake opened on a SYN
+                // alone, or CLOSE in SYN-RECEIVED sent a FIN before the handshake completed
+                // (RFC 9293 §3.10.4). The SYN-ACK goes first; the FIN follows once it is acked.
                 self.push_segment(now, self.iss, Flags::SYN | Flags::ACK, 0, true);
             }
             _ => {

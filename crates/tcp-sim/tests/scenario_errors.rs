@@ -1,0 +1,68 @@
+//! Bad scenarios are rejected with a message naming the key or line.
+
+use tcp_sim::Scenario;
+
+const GOOD: &str = r#"
+profile = "linux"
+
+[[hosts]]
+name = "client"
+addr = "192.0.2.1"
+app = [{ at_ms = 0, do = "connect", to = "server" }]
+
+[[hosts]]
+name = "server"
+addr = "198.51.100.1"
+app = [{ at_ms = 0, do = "listen" }]
+"#;
+
+#[track_caller]
+fn error(text: &str) -> String {
+    match Scenario::parse(text) {
+        Ok(_) => panic!("accepted:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn the_good_one_parses() {
+    Scenario::parse(GOOD).unwrap();
+}
+
+#[test]
+fn toml_errors_name_line_and_key() {
+    expect_test::expect![[r#"line 2, column 1: unknown field `profil`, expected one of `title`, `narration`, `profile`, `seed`, `link`, `tcp`, `hosts`, `faults`, `until_ms`"#]]
+        .assert_eq(&error(&GOOD.replace("profile =", "profil =")));
+    expect_test::expect![[r#"line 2, column 11: unknown profile `bsd`: expected rfc9293, linux, freebsd or windows"#]]
+        .assert_eq(&error(&GOOD.replace("\"linux\"", "\"bsd\"")));
+    expect_test::expect!["line 2, column 13: 1.5 is not a probability: expected a number from 0 to 1 (0.05 is 5 %)"]
+        .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "link.loss = 1.5")));
+    expect_test::expect![[r#"line 6, column 8: `192.0.2` is not an IPv4 address like 192.0.2.1"#]]
+        .assert_eq(&error(&GOOD.replace("\"192.0.2.1\"", "\"192.0.2\"")));
+    expect_test::expect!["line 7, column 18: -5 is not a duration: expected milliseconds >= 0"]
+        .assert_eq(&error(&GOOD.replace("at_ms = 0, do = \"connect\"", "at_ms = -5, do = \"connect\"")));
+    expect_test::expect![[r#"line 2, column 11: invalid type: integer `3`, expected a string"#]]
+        .assert_eq(&error(&GOOD.replace("\"linux\"", "3")));
+}
+
+#[test]
+fn cross_field_errors_name_the_key() {
+    expect_test::expect![[r#"hosts[0].app[0].to: no host is named `sever`"#]]
+        .assert_eq(&error(&GOOD.replace("to = \"server\"", "to = \"sever\"")));
+    expect_test::expect![[r#"hosts[1].addr: 192.0.2.1 is used by two hosts"#]]
+        .assert_eq(&error(&GOOD.replace("198.51.100.1", "192.0.2.1")));
+    expect_test::expect![[r#"hosts[0].app[0]: give either `at_ms` or `on`, not both"#]]
+        .assert_eq(&error(&GOOD.replace("at_ms = 0, do = \"connect\"", "at_ms = 0, on = \"eof\", do = \"connect\"")));
+    expect_test::expect![[r#"faults[0].from: no host is named `nobody`"#]]
+        .assert_eq(&error(&format!("{GOOD}\n[[faults]]\nfrom = \"nobody\"\nkind = \"syn\"\naction = \"drop\"\n")));
+    expect_test::expect![[r#"tcp.rto_min: must not exceed rto_max"#]]
+        .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "tcp.rto_min_ms = 5000\ntcp.rto_max_ms = 1000")));
+    expect_test::expect![[r#"hosts: a scenario needs at least one host"#]].assert_eq(&error("hosts = []"));
+}
+
+#[test]
+fn json_errors_name_line_and_column() {
+    expect_test::expect!["line 1, column 26: unknown field `sed`, expected one of `title`, `narration`, `profile`, `seed`, `link`, `tcp`, `hosts`, `faults`, `until_ms`"]
+        .assert_eq(&error(r#"{"profile": "linux", "sed": 1, "hosts": []}"#));
+    expect_test::expect![[r#"line 1, column 8: EOF while parsing a value"#]].assert_eq(&error(r#"{"seed":"#));
+}
