@@ -1,0 +1,98 @@
+//! The `synack` binary, run as a user would.
+
+use std::process::{Command, Output};
+
+fn synack(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_synack")).args(args).output().expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("synack-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn help_shows_examples() {
+    let o = synack(&["--help"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("EXAMPLES:") && stdout(&o).contains("synack run lost-syn"));
+}
+
+#[test]
+fn list_names_every_entry_in_both_languages() {
+    let o = synack(&["list"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 18);
+    assert!(out.contains("lost-final-ack") && out.contains("为什么要有 TIME-WAIT"));
+}
+
+#[test]
+fn run_prints_a_textbook_trace() {
+    let o = synack(&["run", "lost-syn"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("xx lost SYN seq=0 (dropped on purpose)"));
+    assert!(out.contains("1000.000ms  client   -> server: SYN seq=0"));
+    assert!(out.contains("SYN_SENT -> ESTABLISHED"));
+}
+
+#[test]
+fn run_writes_a_pcap_file() {
+    let path = temp("h.pcap");
+    let o = synack(&["run", "handshake", "--format", "pcap", "-o", path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(&bytes[..4], &[0xd4, 0xc3, 0xb2, 0xa1], "little-endian classic pcap magic");
+    assert!(bytes.len() > 24 + 11 * 40);
+}
+
+#[test]
+fn json_output_is_json() {
+    let o = synack(&["run", "refused", "--format", "json"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.starts_with('{') && out.contains("\"segments\"") && out.contains("Refused"));
+}
+
+#[test]
+fn show_then_check_round_trips() {
+    let o = synack(&["show", "syn-flood"]);
+    assert!(o.status.success());
+    let path = temp("flood.toml");
+    std::fs::write(&path, o.stdout).unwrap();
+    let o = synack(&["check", path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).ends_with(": ok\n"));
+}
+
+#[test]
+fn errors_are_clear_and_exit_non_zero() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["run", "nope"], "`nope` is neither a built-in experiment"),
+        (&["run", "handshake", "--format", "gif"], "--format `gif`: expected text, json, pcap, svg or mermaid"),
+        (&["run"], "run: which experiment?"),
+        (&["frobnicate"], "unknown command `frobnicate`"),
+        (&["run", "handshake", "--lang", "fr"], "--lang `fr`: expected en or zh"),
+        (&["check"], "check: give one or more scenario files"),
+    ];
+    for (args, message) in cases {
+        let o = synack(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
+    }
+    let bad = temp("bad.toml");
+    std::fs::write(&bad, "profile = \"linux\"\nlink.loss = 2\n[[hosts]]\nname = \"a\"\naddr = \"192.0.2.1\"\n").unwrap();
+    let o = synack(&["check", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("line 2, column 13: 2 is not a probability"), "{}", stderr(&o));
+}
