@@ -81,8 +81,13 @@ struct RunOptions {
 }
 
 fn parse_run(args: &[String]) -> Result<RunOptions, String> {
-    let mut opts =
-        RunOptions { target: String::new(), format: "text".into(), lang: seqdiag::Lang::En, relative: true, output: None };
+    let mut opts = RunOptions {
+        target: String::new(),
+        format: "text".into(),
+        lang: seqdiag::Lang::En,
+        relative: true,
+        output: None,
+    };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
@@ -114,10 +119,7 @@ fn run_command(args: &[String]) -> Result<(), String> {
         Some(entry) => entry.scenario().map_err(|e| format!("built-in `{}`: {e}", entry.name))?,
         None if std::path::Path::new(&opts.target).exists() => load_file(&opts.target)?,
         None => {
-            return Err(format!(
-                "`{}` is neither a built-in experiment (see `synack list`) nor a file",
-                opts.target
-            ));
+            return Err(format!("`{}` is neither a built-in experiment (see `synack list`) nor a file", opts.target));
         }
     };
     let trace = simulate(&scenario);

@@ -91,7 +91,8 @@ fn errors_are_clear_and_exit_non_zero() {
         assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
     }
     let bad = temp("bad.toml");
-    std::fs::write(&bad, "profile = \"linux\"\nlink.loss = 2\n[[hosts]]\nname = \"a\"\naddr = \"192.0.2.1\"\n").unwrap();
+    std::fs::write(&bad, "profile = \"linux\"\nlink.loss = 2\n[[hosts]]\nname = \"a\"\naddr = \"192.0.2.1\"\n")
+        .unwrap();
     let o = synack(&["check", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("line 2, column 13: 2 is not a probability"), "{}", stderr(&o));

@@ -180,10 +180,9 @@ impl Listener {
             let reason = if valid { DropReason::AcceptQueueFull } else { DropReason::BadCookie };
             let reply = if valid { Reply::Nothing } else { Reply::Reset };
             self.events.push_back(ListenerEvent { remote, event: Event::SegmentRejected { reason, reply } });
-            if !valid
-                && let Some(repr) = reset_for(seg, payload.len()) {
-                    self.own.push_back(OwnTransmit { remote, repr });
-                }
+            if !valid && let Some(repr) = reset_for(seg, payload.len()) {
+                self.own.push_back(OwnTransmit { remote, repr });
+            }
             return;
         }
         // Replay the handshake the cookie stands for: the SYN it answered, then this ACK.
@@ -301,7 +300,13 @@ impl Listener {
     /// The next segment to send: the listener's own, then each queued connection's.
     pub fn poll_transmit(&mut self) -> Option<Transmit<'_>> {
         if let Some(t) = self.own.pop_front() {
-            return Some(Transmit { src: self.local, dst: t.remote, repr: t.repr, payload: &[], retransmission: false });
+            return Some(Transmit {
+                src: self.local,
+                dst: t.remote,
+                repr: t.repr,
+                payload: &[],
+                retransmission: false,
+            });
         }
         let total = self.syn_queue.len() + self.accept_queue.len();
         while self.draining < total {

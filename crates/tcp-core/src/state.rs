@@ -82,9 +82,9 @@ impl State {
 
     /// Parses either spelling, case-insensitively (`syn-sent`, `SYN_SENT`, `SYN_RECV`).
     pub fn from_name(name: &str) -> Option<State> {
-        State::ALL.into_iter().find(|s| {
-            name.eq_ignore_ascii_case(s.rfc_name()) || name.eq_ignore_ascii_case(s.netstat_name())
-        })
+        State::ALL
+            .into_iter()
+            .find(|s| name.eq_ignore_ascii_case(s.rfc_name()) || name.eq_ignore_ascii_case(s.netstat_name()))
     }
 
     /// States in which both ISNs are known (RFC 9293 §3.10.7.4 "synchronized states").

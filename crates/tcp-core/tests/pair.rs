@@ -34,7 +34,7 @@ struct Pair {
 impl Pair {
     fn new(config: Config) -> Pair {
         let mut server = Connection::new(config, SERVER, CLIENT);
-        server.listen(SeqNum(5000)).unwrap();
+        server.listen(SeqNum(5000)).expect("listen");
         let mut p = Pair {
             client: Connection::new(config, CLIENT, SERVER),
             server,
@@ -68,7 +68,7 @@ impl Pair {
                     self.in_flight.push(Wire { at: self.now + self.latency, ..w });
                 }
             }
-            conn.check_invariants().unwrap();
+            conn.check_invariants().expect("invariants hold");
         }
     }
 
@@ -83,7 +83,7 @@ impl Pair {
         assert!(next >= self.now, "time never goes backwards");
         self.now = next;
         if next_delivery == Some(next) {
-            let i = self.in_flight.iter().position(|w| w.at == next).unwrap();
+            let i = self.in_flight.iter().position(|w| w.at == next).expect("the delivery found above");
             let w = self.in_flight.remove(i);
             let to = if w.from_client { &mut self.server } else { &mut self.client };
             to.handle_segment(self.now, &w.repr, &w.payload);
@@ -117,11 +117,7 @@ impl Pair {
                     .filter(|(_, f)| w.repr.flags.contains(*f))
                     .map(|(n, _)| n)
                     .collect();
-                let ack = if w.repr.flags.contains(Flags::ACK) {
-                    (w.repr.ack - peer).to_string()
-                } else {
-                    "-".into()
-                };
+                let ack = if w.repr.flags.contains(Flags::ACK) { (w.repr.ack - peer).to_string() } else { "-".into() };
                 format!(
                     "{} {} {} {} {} {}",
                     w.at,
@@ -143,21 +139,21 @@ fn rfc() -> Config {
 #[test]
 fn handshake_data_and_four_way_close() {
     let mut p = Pair::new(Config { delayed_ack: None, ..rfc() });
-    p.client.connect(p.now, SeqNum(1000)).unwrap();
+    p.client.connect(p.now, SeqNum(1000)).expect("connect");
     p.collect();
     p.drive_until(Instant::from_millis(100));
     assert_eq!((p.client.state(), p.server.state()), (State::Established, State::Established));
-    p.client.send(p.now, b"hello").unwrap();
+    p.client.send(p.now, b"hello").expect("send");
     p.collect();
     p.drive_until(Instant::from_millis(200));
     let mut buf = [0u8; 16];
-    assert_eq!(p.server.recv(&mut buf).unwrap(), 5);
+    assert_eq!(p.server.recv(&mut buf).expect("recv"), 5);
     assert_eq!(&buf[..5], b"hello");
-    p.client.close(p.now).unwrap();
+    p.client.close(p.now).expect("close");
     p.collect();
     p.drive_until(Instant::from_millis(300));
     assert_eq!((p.client.state(), p.server.state()), (State::FinWait2, State::CloseWait));
-    p.server.close(p.now).unwrap();
+    p.server.close(p.now).expect("close");
     p.collect();
     p.drive_until(Instant::from_millis(400));
     assert_eq!((p.client.state(), p.server.state()), (State::TimeWait, State::Closed));
@@ -191,7 +187,7 @@ fn handshake_data_and_four_way_close() {
 fn linux_connect_timeout_schedule() {
     let mut p = Pair::new(Config::linux());
     p.drop = (0..10).collect();
-    p.client.connect(p.now, SeqNum(1000)).unwrap();
+    p.client.connect(p.now, SeqNum(1000)).expect("connect");
     p.collect();
     p.drive_until(Instant::from_micros(126_999_999));
     assert_eq!(p.client.state(), State::SynSent);
@@ -207,13 +203,13 @@ fn lost_final_ack_is_answered_from_time_wait() {
     let mut p = Pair::new(Config { delayed_ack: None, ..rfc() });
     // 0 SYN, 1 SYN-ACK, 2 ACK, 3 FIN (client), 4 ACK, 5 FIN (server), 6 last ACK: lost.
     p.drop = vec![6];
-    p.client.connect(p.now, SeqNum(1000)).unwrap();
+    p.client.connect(p.now, SeqNum(1000)).expect("connect");
     p.collect();
     p.drive_until(Instant::from_millis(100));
-    p.client.close(p.now).unwrap();
+    p.client.close(p.now).expect("close");
     p.collect();
     p.drive_until(Instant::from_millis(200));
-    p.server.close(p.now).unwrap();
+    p.server.close(p.now).expect("close");
     p.collect();
     p.drive_until(Instant::from_millis(2_000));
     assert_eq!((p.client.state(), p.server.state()), (State::TimeWait, State::Closed));
@@ -234,13 +230,13 @@ fn simultaneous_open_and_close() {
     let config = Config { delayed_ack: None, ..rfc() };
     let mut p = Pair::new(config);
     p.server = Connection::new(config, SERVER, CLIENT);
-    p.client.connect(p.now, SeqNum(1000)).unwrap();
-    p.server.connect(p.now, SeqNum(5000)).unwrap();
+    p.client.connect(p.now, SeqNum(1000)).expect("connect");
+    p.server.connect(p.now, SeqNum(5000)).expect("connect");
     p.collect();
     p.drive_until(Instant::from_millis(100));
     assert_eq!((p.client.state(), p.server.state()), (State::Established, State::Established));
-    p.client.close(p.now).unwrap();
-    p.server.close(p.now).unwrap();
+    p.client.close(p.now).expect("close");
+    p.server.close(p.now).expect("close");
     p.collect();
     p.drive_until(Instant::from_millis(200));
     assert_eq!((p.client.state(), p.server.state()), (State::TimeWait, State::TimeWait));
@@ -262,15 +258,15 @@ fn simultaneous_open_and_close() {
 #[test]
 fn linux_three_segment_close() {
     let mut p = Pair::new(Config::linux());
-    p.client.connect(p.now, SeqNum(1000)).unwrap();
+    p.client.connect(p.now, SeqNum(1000)).expect("connect");
     p.collect();
     p.drive_until(Instant::from_millis(100));
-    p.client.close(p.now).unwrap();
+    p.client.close(p.now).expect("close");
     p.collect();
     // The server application closes as soon as it sees end of stream.
     while p.step(Instant::from_millis(1000)) {
         if p.server_events.contains(&Event::EndOfStream) && p.server.state() == State::CloseWait {
-            p.server.close(p.now).unwrap();
+            p.server.close(p.now).expect("close");
             p.collect();
         }
     }

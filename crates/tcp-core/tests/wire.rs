@@ -35,10 +35,7 @@ fn reference_checksum(src: Ipv4Addr, dst: Ipv4Addr, segment: &[u8]) -> u16 {
     if buf.len() % 2 == 1 {
         buf.push(0);
     }
-    let mut sum: u32 = buf
-        .chunks(2)
-        .map(|w| u32::from(w[0]) << 8 | u32::from(w[1]))
-        .sum();
+    let mut sum: u32 = buf.chunks(2).map(|w| u32::from(w[0]) << 8 | u32::from(w[1])).sum();
     while sum > 0xffff {
         sum = (sum & 0xffff) + (sum >> 16);
     }
@@ -82,9 +79,7 @@ fn real_hello() -> Vec<u8> {
 /// Encodes `repr` and `payload` into a fresh vector.
 fn emit_vec(repr: &TcpRepr, payload: &[u8], src: Ipv4Addr, dst: Ipv4Addr) -> Vec<u8> {
     let mut buf = vec![0xaa; repr.header_len() + payload.len() + 7];
-    let n = repr
-        .emit(&mut buf, payload, src, dst)
-        .expect("buffer is large enough");
+    let n = repr.emit(&mut buf, payload, src, dst).expect("buffer is large enough");
     assert_eq!(n, repr.header_len() + payload.len());
     buf.truncate(n);
     buf
@@ -103,18 +98,9 @@ fn header_with_options(options: &[u8]) -> Vec<u8> {
 
 #[test]
 fn reference_checksum_agrees_with_the_capture() {
-    assert_eq!(
-        reference_checksum(LOCALHOST, LOCALHOST, &hex(CAPTURED_SYN)),
-        SYN_CHECKSUM
-    );
-    assert_eq!(
-        reference_checksum(LOCALHOST, LOCALHOST, &hex(CAPTURED_SYN_ACK)),
-        0xc5df
-    );
-    assert_eq!(
-        reference_checksum(LOCALHOST, LOCALHOST, &hex(CAPTURED_HELLO)),
-        0xaa7f
-    );
+    assert_eq!(reference_checksum(LOCALHOST, LOCALHOST, &hex(CAPTURED_SYN)), SYN_CHECKSUM);
+    assert_eq!(reference_checksum(LOCALHOST, LOCALHOST, &hex(CAPTURED_SYN_ACK)), 0xc5df);
+    assert_eq!(reference_checksum(LOCALHOST, LOCALHOST, &hex(CAPTURED_HELLO)), 0xaa7f);
 }
 
 #[test]
@@ -150,23 +136,14 @@ fn real_linux_syn_parses_field_by_field() {
         [
             TcpOption::Mss(65495),
             TcpOption::SackPermitted,
-            TcpOption::Timestamps {
-                tsval: 0xe483_fd80,
-                tsecr: 0
-            },
+            TcpOption::Timestamps { tsval: 0xe483_fd80, tsecr: 0 },
             TcpOption::Nop,
             TcpOption::WindowScale(10),
         ]
     );
     // Linux's own layout, rebuilt.
-    assert_eq!(
-        Options::linux_syn(65495, true, Some((0xe483_fd80, 0)), Some(10)),
-        *o
-    );
-    assert_eq!(
-        format!("{o:?}"),
-        "Options[MSS=65495, SACK_PERM, TS val=3833855360 ecr=0, NOP, WS=10]"
-    );
+    assert_eq!(Options::linux_syn(65495, true, Some((0xe483_fd80, 0)), Some(10)), *o);
+    assert_eq!(format!("{o:?}"), "Options[MSS=65495, SACK_PERM, TS val=3833855360 ecr=0, NOP, WS=10]");
 
     // The checksum verifies and emit reproduces every byte.
     assert_eq!(wire::checksum(LOCALHOST, LOCALHOST, &bytes), 0);
@@ -192,10 +169,7 @@ fn real_linux_syn_ack_and_data_segment() {
     assert_eq!(repr.window, 64);
     assert_eq!(repr.header_len(), 32);
     assert_eq!(repr.segment_len(payload.len()), 5);
-    assert_eq!(
-        repr.options,
-        Options::linux_timestamps(0xe483_fd80, 0x376b_dac2)
-    );
+    assert_eq!(repr.options, Options::linux_timestamps(0xe483_fd80, 0x376b_dac2));
     assert_eq!(repr.options.mss(), None);
     assert_eq!(repr.options.window_scale(), None);
     assert!(!repr.options.sack_permitted());
@@ -205,13 +179,7 @@ fn real_linux_syn_ack_and_data_segment() {
 #[test]
 fn captured_partial_checksum_is_reported() {
     let bytes = hex(CAPTURED_SYN);
-    assert_eq!(
-        TcpRepr::parse(&bytes, LO),
-        Err(WireError::BadChecksum {
-            expected: SYN_CHECKSUM,
-            found: 0xfe30
-        })
-    );
+    assert_eq!(TcpRepr::parse(&bytes, LO), Err(WireError::BadChecksum { expected: SYN_CHECKSUM, found: 0xfe30 }));
     // Without addresses the checksum is not checked, only carried.
     let (repr, _) = TcpRepr::parse(&bytes, None).expect("valid apart from the checksum");
     assert_eq!(repr.checksum, 0xfe30);
@@ -239,13 +207,7 @@ fn emit_recomputes_the_checksum_and_round_trips() {
     let sum = u16::from_be_bytes([bytes[16], bytes[17]]);
     assert_eq!(sum, reference_checksum(src, dst, &bytes));
     let (back, back_payload) = TcpRepr::parse(&bytes, Some((src, dst))).expect("round trip");
-    assert_eq!(
-        back,
-        TcpRepr {
-            checksum: sum,
-            ..repr
-        }
-    );
+    assert_eq!(back, TcpRepr { checksum: sum, ..repr });
     assert_eq!(back_payload, payload);
     assert_eq!(repr.segment_len(3), 4);
 }
@@ -280,16 +242,7 @@ fn emit_pads_unpadded_options() {
     assert_eq!(back.options, padded);
     assert_eq!(padded.iter().count(), 4, "NOP WS NOP EOL");
     let names: Vec<&str> = repr.field_spans().skip(17).map(|s| s.name).collect();
-    assert_eq!(
-        names,
-        [
-            "Option: NOP",
-            "Option: WS",
-            "Option: NOP",
-            "Option: EOL",
-            "Option: padding"
-        ]
-    );
+    assert_eq!(names, ["Option: NOP", "Option: WS", "Option: NOP", "Option: EOL", "Option: padding"]);
 }
 
 /// 0x0000 and 0xffff are both ones'-complement zero: a segment whose checksum is zero verifies
@@ -340,45 +293,26 @@ fn field_spans_of_the_real_syn() {
         ("Option: NOP", 288, 8),
         ("Option: WS", 296, 24),
     ];
-    let got: Vec<(&str, usize, usize)> = spans
-        .iter()
-        .map(|s| (s.name, s.start_bit, s.bits))
-        .collect();
+    let got: Vec<(&str, usize, usize)> = spans.iter().map(|s| (s.name, s.start_bit, s.bits)).collect();
     assert_eq!(got, expected);
     // The flag spans name the bits they cover.
     for s in &spans[6..14] {
         let bit = 0x80 >> (s.start_bit - 104);
-        let name = Flags::NAMED
-            .iter()
-            .find(|(f, _)| f.0 == bit)
-            .map(|(_, n)| *n);
+        let name = Flags::NAMED.iter().find(|(f, _)| f.0 == bit).map(|(_, n)| *n);
         assert_eq!(name, Some(s.name));
     }
 }
 
 #[test]
 fn field_spans_show_bytes_after_eol_as_padding() {
-    let bytes = with_correct_checksum(
-        header_with_options(&[2, 4, 5, 0xb4, 1, 0, 0xde, 0xad]),
-        LOCALHOST,
-        LOCALHOST,
-    );
+    let bytes = with_correct_checksum(header_with_options(&[2, 4, 5, 0xb4, 1, 0, 0xde, 0xad]), LOCALHOST, LOCALHOST);
     let (repr, payload) = TcpRepr::parse(&bytes, LO).expect("bytes after EOL are allowed");
     assert_eq!(repr.options.as_bytes(), &bytes[20..]);
     assert_eq!(repr.options.mss(), Some(1460));
-    let tail: Vec<(&str, usize, usize)> = repr
-        .field_spans()
-        .skip(17)
-        .map(|s| (s.name, s.start_bit, s.bits))
-        .collect();
+    let tail: Vec<(&str, usize, usize)> = repr.field_spans().skip(17).map(|s| (s.name, s.start_bit, s.bits)).collect();
     assert_eq!(
         tail,
-        [
-            ("Option: MSS", 160, 32),
-            ("Option: NOP", 192, 8),
-            ("Option: EOL", 200, 8),
-            ("Option: padding", 208, 16)
-        ]
+        [("Option: MSS", 160, 32), ("Option: NOP", 192, 8), ("Option: EOL", 200, 8), ("Option: padding", 208, 16)]
     );
     assert_eq!(emit_vec(&repr, payload, LOCALHOST, LOCALHOST), bytes);
 }
@@ -390,13 +324,7 @@ fn field_spans_show_bytes_after_eol_as_padding() {
 fn truncated_below_twenty_bytes() {
     let bytes = real_syn();
     for len in 0..20 {
-        assert_eq!(
-            TcpRepr::parse(&bytes[..len], None),
-            Err(WireError::Truncated {
-                needed: 20,
-                got: len
-            })
-        );
+        assert_eq!(TcpRepr::parse(&bytes[..len], None), Err(WireError::Truncated { needed: 20, got: len }));
     }
 }
 
@@ -404,23 +332,11 @@ fn truncated_below_twenty_bytes() {
 fn truncated_before_the_data_offset() {
     let bytes = real_syn();
     for len in 20..40 {
-        assert_eq!(
-            TcpRepr::parse(&bytes[..len], LO),
-            Err(WireError::Truncated {
-                needed: 40,
-                got: len
-            })
-        );
+        assert_eq!(TcpRepr::parse(&bytes[..len], LO), Err(WireError::Truncated { needed: 40, got: len }));
     }
     let mut max = bytes.clone();
     max[12] = 0xf0;
-    assert_eq!(
-        TcpRepr::parse(&max, None),
-        Err(WireError::Truncated {
-            needed: 60,
-            got: 40
-        })
-    );
+    assert_eq!(TcpRepr::parse(&max, None), Err(WireError::Truncated { needed: 60, got: 40 }));
 }
 
 #[test]
@@ -428,10 +344,7 @@ fn data_offset_below_five() {
     let mut bytes = real_syn();
     for words in 0..5 {
         bytes[12] = words << 4;
-        assert_eq!(
-            TcpRepr::parse(&bytes, LO),
-            Err(WireError::BadDataOffset(words))
-        );
+        assert_eq!(TcpRepr::parse(&bytes, LO), Err(WireError::BadDataOffset(words)));
     }
     bytes[12] = 0x40;
     assert_eq!(
@@ -446,23 +359,14 @@ fn bad_checksum_after_a_flipped_payload_bit() {
     bytes[32] ^= 0x20; // `hello` -> `Hello`
     let expected = reference_checksum(LOCALHOST, LOCALHOST, &bytes);
     assert_eq!(expected, 0xaa7f + 0x2000);
-    assert_eq!(
-        TcpRepr::parse(&bytes, LO),
-        Err(WireError::BadChecksum {
-            expected,
-            found: 0xaa7f
-        })
-    );
+    assert_eq!(TcpRepr::parse(&bytes, LO), Err(WireError::BadChecksum { expected, found: 0xaa7f }));
     assert_eq!(
         TcpRepr::parse(&bytes, LO).map_err(|e| e.to_string()),
         Err("bad checksum 0xaa7f, expected 0xca7f".to_owned())
     );
     // The checksum also covers the pseudo-header: other addresses fail too.
     let other = Some((LOCALHOST, Ipv4Addr::new(127, 0, 0, 2)));
-    assert!(matches!(
-        TcpRepr::parse(&real_hello(), other),
-        Err(WireError::BadChecksum { .. })
-    ));
+    assert!(matches!(TcpRepr::parse(&real_hello(), other), Err(WireError::BadChecksum { .. })));
 }
 
 fn option_error(options: &[u8]) -> Result<(), WireError> {
@@ -472,75 +376,33 @@ fn option_error(options: &[u8]) -> Result<(), WireError> {
 #[test]
 fn malformed_options() {
     // MSS with length 3.
-    let e = OptionError::BadLength {
-        kind: 2,
-        len: 3,
-        offset: 0,
-    };
+    let e = OptionError::BadLength { kind: 2, len: 3, offset: 0 };
     assert_eq!(option_error(&[2, 3, 5, 0xb4]), Err(WireError::BadOption(e)));
-    assert_eq!(
-        e.to_string(),
-        "MSS option (kind 2) at offset 0 has length 3, expected 4"
-    );
+    assert_eq!(e.to_string(), "MSS option (kind 2) at offset 0 has length 3, expected 4");
     // Timestamps with length 9.
-    let e = OptionError::BadLength {
-        kind: 8,
-        len: 9,
-        offset: 2,
-    };
-    assert_eq!(
-        option_error(&[1, 1, 8, 9, 0, 0, 0, 0, 0, 0, 0, 0]),
-        Err(WireError::BadOption(e))
-    );
-    assert_eq!(
-        e.to_string(),
-        "TS option (kind 8) at offset 2 has length 9, expected 10"
-    );
+    let e = OptionError::BadLength { kind: 8, len: 9, offset: 2 };
+    assert_eq!(option_error(&[1, 1, 8, 9, 0, 0, 0, 0, 0, 0, 0, 0]), Err(WireError::BadOption(e)));
+    assert_eq!(e.to_string(), "TS option (kind 8) at offset 2 has length 9, expected 10");
     // Length byte missing at the end.
     let e = OptionError::Truncated { offset: 3 };
     assert_eq!(option_error(&[1, 1, 1, 2]), Err(WireError::BadOption(e)));
-    assert_eq!(
-        e.to_string(),
-        "option at offset 3 runs past the end of the options"
-    );
+    assert_eq!(e.to_string(), "option at offset 3 runs past the end of the options");
     // Length running past the end, for a known and an unknown kind.
-    assert_eq!(
-        option_error(&[1, 1, 2, 4]),
-        Err(WireError::BadOption(OptionError::Truncated { offset: 2 }))
-    );
-    assert_eq!(
-        option_error(&[30, 8, 0, 0]),
-        Err(WireError::BadOption(OptionError::Truncated { offset: 0 }))
-    );
+    assert_eq!(option_error(&[1, 1, 2, 4]), Err(WireError::BadOption(OptionError::Truncated { offset: 2 })));
+    assert_eq!(option_error(&[30, 8, 0, 0]), Err(WireError::BadOption(OptionError::Truncated { offset: 0 })));
     // Other bad lengths.
-    let bad = |kind, len, offset| {
-        Err(WireError::BadOption(OptionError::BadLength {
-            kind,
-            len,
-            offset,
-        }))
-    };
+    let bad = |kind, len, offset| Err(WireError::BadOption(OptionError::BadLength { kind, len, offset }));
     assert_eq!(option_error(&[3, 4, 7, 0]), bad(3, 4, 0));
     assert_eq!(option_error(&[1, 4, 3, 0]), bad(4, 3, 1));
     assert_eq!(option_error(&[5, 8, 0, 0, 0, 0, 0, 0]), bad(5, 8, 0));
     assert_eq!(option_error(&[30, 1, 0, 0]), bad(30, 1, 0));
     assert_eq!(option_error(&[30, 0, 0, 0]), bad(30, 0, 0));
     assert_eq!(
-        OptionError::BadLength {
-            kind: 30,
-            len: 1,
-            offset: 0
-        }
-        .to_string(),
+        OptionError::BadLength { kind: 30, len: 1, offset: 0 }.to_string(),
         "option kind 30 at offset 0 has length 1, expected at least 2"
     );
     assert_eq!(
-        OptionError::BadLength {
-            kind: 5,
-            len: 8,
-            offset: 4
-        }
-        .to_string(),
+        OptionError::BadLength { kind: 5, len: 8, offset: 4 }.to_string(),
         "SACK option (kind 5) at offset 4 has length 8, expected 10, 18, 26 or 34"
     );
     // The error's Display goes through WireError's.
@@ -555,14 +417,8 @@ fn malformed_options() {
 #[test]
 fn options_parse_directly() {
     assert_eq!(Options::parse(&[]), Ok(Options::new()));
-    assert_eq!(
-        Options::parse(&[0; 44]),
-        Err(OptionError::TooLong { len: 44 })
-    );
-    assert_eq!(
-        Options::parse(&[2]),
-        Err(OptionError::Truncated { offset: 0 })
-    );
+    assert_eq!(Options::parse(&[0; 44]), Err(OptionError::TooLong { len: 44 }));
+    assert_eq!(Options::parse(&[2]), Err(OptionError::Truncated { offset: 0 }));
     let sack = [1, 1, 5, 18, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 5, 0, 0, 0, 9];
     let o = Options::parse(&sack).expect("two SACK blocks");
     assert_eq!(o.sack_blocks(), Some(&sack[4..]));
@@ -578,10 +434,7 @@ fn builder_too_long_and_bad_sack() {
         o.push(TcpOption::Mss(1460)).expect("fits");
     }
     assert_eq!(o.len(), 40);
-    assert_eq!(
-        o.push(TcpOption::Nop),
-        Err(OptionError::TooLong { len: 41 })
-    );
+    assert_eq!(o.push(TcpOption::Nop), Err(OptionError::TooLong { len: 41 }));
     assert_eq!(o.len(), 40, "nothing appended on error");
     assert_eq!(
         OptionError::TooLong { len: 41 }.to_string(),
@@ -591,50 +444,19 @@ fn builder_too_long_and_bad_sack() {
     let mut o = Options::linux_timestamps(1, 2);
     assert_eq!(o.push(TcpOption::Timestamps { tsval: 3, tsecr: 4 }), Ok(()));
     assert_eq!(o.len(), 22);
-    assert_eq!(
-        o.push(TcpOption::Sack(&[0; 24])),
-        Err(OptionError::TooLong { len: 48 })
-    );
+    assert_eq!(o.push(TcpOption::Sack(&[0; 24])), Err(OptionError::TooLong { len: 48 }));
 
     let mut o = Options::new();
-    assert_eq!(
-        o.push(TcpOption::Sack(&[])),
-        Err(OptionError::BadLength {
-            kind: 5,
-            len: 2,
-            offset: 0
-        })
-    );
+    assert_eq!(o.push(TcpOption::Sack(&[])), Err(OptionError::BadLength { kind: 5, len: 2, offset: 0 }));
     o.push(TcpOption::Nop).expect("fits");
+    assert_eq!(o.push(TcpOption::Sack(&[0; 12])), Err(OptionError::BadLength { kind: 5, len: 14, offset: 1 }));
     assert_eq!(
-        o.push(TcpOption::Sack(&[0; 12])),
-        Err(OptionError::BadLength {
-            kind: 5,
-            len: 14,
-            offset: 1
-        })
+        o.push(TcpOption::Unknown { kind: 1, data: &[9] }),
+        Err(OptionError::BadLength { kind: 1, len: 3, offset: 1 })
     );
     assert_eq!(
-        o.push(TcpOption::Unknown {
-            kind: 1,
-            data: &[9]
-        }),
-        Err(OptionError::BadLength {
-            kind: 1,
-            len: 3,
-            offset: 1
-        })
-    );
-    assert_eq!(
-        o.push(TcpOption::Unknown {
-            kind: 2,
-            data: &[9]
-        }),
-        Err(OptionError::BadLength {
-            kind: 2,
-            len: 3,
-            offset: 1
-        })
+        o.push(TcpOption::Unknown { kind: 2, data: &[9] }),
+        Err(OptionError::BadLength { kind: 2, len: 3, offset: 1 })
     );
     o.push(TcpOption::Sack(&[0; 32])).expect("four blocks fit");
     assert_eq!(o.len(), 35);
@@ -652,10 +474,7 @@ fn emit_into_a_short_buffer() {
     let mut buf = [0u8; 36];
     assert_eq!(
         repr.emit(&mut buf, payload, LOCALHOST, LOCALHOST),
-        Err(WireError::BufferTooSmall {
-            needed: 37,
-            got: 36
-        })
+        Err(WireError::BufferTooSmall { needed: 37, got: 36 })
     );
 }
 
@@ -669,19 +488,8 @@ fn option_names_and_display() {
         (TcpOption::WindowScale(7), "WS", "WS=7"),
         (TcpOption::SackPermitted, "SACK_PERM", "SACK_PERM"),
         (TcpOption::Sack(&blocks), "SACK", "SACK 10-20"),
-        (
-            TcpOption::Timestamps { tsval: 1, tsecr: 0 },
-            "TS",
-            "TS val=1 ecr=0",
-        ),
-        (
-            TcpOption::Unknown {
-                kind: 30,
-                data: &[1, 2],
-            },
-            "unknown",
-            "unknown kind=30 len=4",
-        ),
+        (TcpOption::Timestamps { tsval: 1, tsecr: 0 }, "TS", "TS val=1 ecr=0"),
+        (TcpOption::Unknown { kind: 30, data: &[1, 2] }, "unknown", "unknown kind=30 len=4"),
     ];
     for (opt, name, shown) in cases {
         assert_eq!(opt.name(), name);
@@ -727,10 +535,7 @@ impl OwnedOption {
             OwnedOption::WindowScale(s) => TcpOption::WindowScale(*s),
             OwnedOption::SackPermitted => TcpOption::SackPermitted,
             OwnedOption::Sack(b) => TcpOption::Sack(b),
-            OwnedOption::Timestamps(v, e) => TcpOption::Timestamps {
-                tsval: *v,
-                tsecr: *e,
-            },
+            OwnedOption::Timestamps(v, e) => TcpOption::Timestamps { tsval: *v, tsecr: *e },
             OwnedOption::Unknown(kind, data) => TcpOption::Unknown { kind: *kind, data },
         }
     }
@@ -772,35 +577,23 @@ fn arb_options() -> impl Strategy<Value = (Options, Vec<OwnedOption>)> {
 
 fn arb_repr() -> impl Strategy<Value = TcpRepr> {
     (
-        (
-            any::<u16>(),
-            any::<u16>(),
-            any::<u32>(),
-            any::<u32>(),
-            0..16u8,
-            any::<u8>(),
-        ),
+        (any::<u16>(), any::<u16>(), any::<u32>(), any::<u32>(), 0..16u8, any::<u8>()),
         (any::<u16>(), any::<u16>(), any::<u16>(), arb_options()),
     )
-        .prop_map(
-            |(
-                (src_port, dst_port, seq, ack, reserved, flags),
-                (window, checksum, urgent, (options, _)),
-            )| {
-                TcpRepr {
-                    src_port,
-                    dst_port,
-                    seq: SeqNum(seq),
-                    ack: SeqNum(ack),
-                    reserved,
-                    flags: Flags(flags),
-                    window,
-                    checksum,
-                    urgent,
-                    options,
-                }
-            },
-        )
+        .prop_map(|((src_port, dst_port, seq, ack, reserved, flags), (window, checksum, urgent, (options, _)))| {
+            TcpRepr {
+                src_port,
+                dst_port,
+                seq: SeqNum(seq),
+                ack: SeqNum(ack),
+                reserved,
+                flags: Flags(flags),
+                window,
+                checksum,
+                urgent,
+                options,
+            }
+        })
 }
 
 fn arb_addr() -> impl Strategy<Value = Ipv4Addr> {

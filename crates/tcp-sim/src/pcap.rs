@@ -83,8 +83,8 @@ mod tests {
     fn rfc1071_example_header() {
         // A header whose checksum field holds b861: summing it with the field gives zero.
         let h = [
-            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0,
-            0xa8, 0x00, 0xc7,
+            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8,
+            0x00, 0xc7,
         ];
         assert_eq!(ipv4_checksum(&h), 0);
         let mut zeroed = h;
@@ -199,8 +199,8 @@ pub fn read(bytes: &[u8], checksums: Checksums) -> Result<Vec<CapturedSegment>, 
         let src_ip = Ipv4Addr::new(ip[12], ip[13], ip[14], ip[15]);
         let dst_ip = Ipv4Addr::new(ip[16], ip[17], ip[18], ip[19]);
         let addrs = (checksums == Checksums::Verify).then_some((src_ip, dst_ip));
-        let (repr, payload) = tcp_core::TcpRepr::parse(&ip[ihl..total], addrs)
-            .map_err(|e| bad(alloc::format!("{e}")))?;
+        let (repr, payload) =
+            tcp_core::TcpRepr::parse(&ip[ihl..total], addrs).map_err(|e| bad(alloc::format!("{e}")))?;
         out.push(CapturedSegment {
             at_micros: micros,
             src: core::net::SocketAddrV4::new(src_ip, repr.src_port),

@@ -270,18 +270,13 @@ impl Tcp {
 }
 
 /// The initial sequence number policy of a host.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Isn {
     /// Always this number (textbook x and y).
     Fixed(u32),
     /// Drawn from the scenario's seed, per connection, as a real stack does.
+    #[default]
     Random,
-}
-
-impl Default for Isn {
-    fn default() -> Isn {
-        Isn::Random
-    }
 }
 
 impl Serialize for Isn {
@@ -344,8 +339,7 @@ mod addr_text {
     }
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Ipv4Addr, D::Error> {
         let text = String::deserialize(d)?;
-        text.parse()
-            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not an IPv4 address like 192.0.2.1")))
+        text.parse().map_err(|_| serde::de::Error::custom(format!("`{text}` is not an IPv4 address like 192.0.2.1")))
     }
 }
 
@@ -652,15 +646,18 @@ impl Scenario {
         }
         for (i, fault) in self.faults.iter().enumerate() {
             let at = format!("faults[{i}]");
-            if let Some(from) = &fault.from {
-                if self.host_index(from).is_none() {
-                    return Err(ScenarioError::at(format!("{at}.from"), format!("no host is named `{from}`")));
-                }
+            if let Some(from) = &fault.from
+                && self.host_index(from).is_none()
+            {
+                return Err(ScenarioError::at(format!("{at}.from"), format!("no host is named `{from}`")));
             }
             match (fault.index, &fault.from, fault.kind) {
                 (Some(_), None, None) => {}
                 (Some(_), _, _) => {
-                    return Err(ScenarioError::at(at, "choose the segment either by `index` or by `from`/`kind`/`nth`"));
+                    return Err(ScenarioError::at(
+                        at,
+                        "choose the segment either by `index` or by `from`/`kind`/`nth`",
+                    ));
                 }
                 (None, None, None) => {
                     return Err(ScenarioError::at(at, "say which segment: `index`, or `from`, `kind` and `nth`"));

@@ -17,9 +17,7 @@ use tcp_core::{Config, Connection, Flags, Instant, Listener, SeqNum, TcpRepr, Tr
 
 use crate::rng::Rng;
 use crate::scenario::{Action, FaultAction, Isn, Rule, Scenario, Trigger};
-use crate::trace::{
-    AppCall, ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Trace, TraceEvent,
-};
+use crate::trace::{AppCall, ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Trace, TraceEvent};
 
 /// Default listening port (as in the captures).
 pub const SERVER_PORT: u16 = 5555;
@@ -119,7 +117,10 @@ impl<'a> Simulator<'a> {
         for (h, host) in scenario.hosts.iter().enumerate() {
             for (r, rule) in host.app.iter().enumerate() {
                 if let Some(at) = rule.at_ms {
-                    sim.schedule(Instant::from_micros(at.micros() + rule.after_ms.micros()), Item::Rule { host: h, rule: r });
+                    sim.schedule(
+                        Instant::from_micros(at.micros() + rule.after_ms.micros()),
+                        Item::Rule { host: h, rule: r },
+                    );
                 }
             }
             if let Some(flood) = &host.flood {
@@ -353,9 +354,11 @@ impl<'a> Simulator<'a> {
 
     /// The live connection with this 4-tuple on `host`, if any.
     fn live_conn(&self, host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> Option<usize> {
-        self.trace.conns.iter().enumerate().rposition(|(i, c)| {
-            c.host == host && c.local == local && c.remote == remote && !self.finished[i]
-        })
+        self.trace
+            .conns
+            .iter()
+            .enumerate()
+            .rposition(|(i, c)| c.host == host && c.local == local && c.remote == remote && !self.finished[i])
     }
 
     /// The live connection with this 4-tuple on `host`, or a new one.
@@ -434,8 +437,7 @@ impl<'a> Simulator<'a> {
 
     /// The application accepts every connection the listener has ready.
     fn accept_all(&mut self, host: usize) {
-        loop {
-            let Some(conn) = self.hosts[host].listener.as_mut().and_then(Listener::accept) else { break };
+        while let Some(conn) = self.hosts[host].listener.as_mut().and_then(Listener::accept) {
             let id = self.conn_id(host, conn.local(), conn.remote());
             self.hosts[host].conns.push((id, conn));
             self.hosts[host].current = Some(id);
@@ -596,11 +598,19 @@ impl<'a> Simulator<'a> {
                 match self.hosts[host].conns[i].1.send(now, &data) {
                     Ok(n) => {
                         self.hosts[host].unsent.extend_from_slice(&data[n..]);
-                        self.record(host, Some(id), EventKind::App { call: AppCall::Send { bytes: data.len() }, error: None });
+                        self.record(
+                            host,
+                            Some(id),
+                            EventKind::App { call: AppCall::Send { bytes: data.len() }, error: None },
+                        );
                     }
                     Err(e) => {
                         let error = Some(e.to_string());
-                        self.record(host, Some(id), EventKind::App { call: AppCall::Send { bytes: data.len() }, error });
+                        self.record(
+                            host,
+                            Some(id),
+                            EventKind::App { call: AppCall::Send { bytes: data.len() }, error },
+                        );
                     }
                 }
                 self.drain_conn(host, i);
@@ -690,7 +700,8 @@ impl<'a> Simulator<'a> {
         let Some(flood) = &self.scenario.hosts[host].flood else { return };
         let Some(target) = self.scenario.host_index(&flood.target) else { return };
         let r = self.isn_rng.next_u64();
-        let src = SocketAddrV4::new(core::net::Ipv4Addr::new(203, 0, 113, 1 + (k % 250) as u8), 1024 + (r as u16 % 60000));
+        let src =
+            SocketAddrV4::new(core::net::Ipv4Addr::new(203, 0, 113, 1 + (k % 250) as u8), 1024 + (r as u16 % 60000));
         let dst = SocketAddrV4::new(self.scenario.hosts[target].addr, self.hosts[target].port);
         let repr = TcpRepr {
             src_port: src.port(),

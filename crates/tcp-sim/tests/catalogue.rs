@@ -2,8 +2,8 @@
 //! exchange (one line per segment, relative numbers) matches the reviewed snapshot in
 //! tests/expected/ (refresh with UPDATE_EXPECT=1 after checking the change).
 
-use tcp_core::event::CloseReason;
 use tcp_core::State;
+use tcp_core::event::CloseReason;
 use tcp_sim::trace::{Fate, LossReason, Trace};
 use tcp_sim::{catalogue, simulate};
 
@@ -97,7 +97,9 @@ fn lost_final_ack_restarts_time_wait() {
     let restarts: Vec<_> = trace
         .events
         .iter()
-        .filter(|e| e.host == 0 && matches!(e.kind, EventKind::TimerArmed { timer: tcp_core::event::Timer::TimeWait, .. }))
+        .filter(|e| {
+            e.host == 0 && matches!(e.kind, EventKind::TimerArmed { timer: tcp_core::event::Timer::TimeWait, .. })
+        })
         .map(|e| e.at.millis())
         .collect();
     assert_eq!(restarts.len(), 2, "TIME-WAIT armed, then restarted by the retransmitted FIN");
@@ -111,7 +113,10 @@ fn syn_flood_blocks_the_client_until_cookies_help() {
         trace
             .events
             .iter()
-            .find(|e| e.host == 0 && e.kind == tcp_sim::trace::EventKind::Notified { notice: tcp_sim::trace::Notice::Connected })
+            .find(|e| {
+                e.host == 0
+                    && e.kind == tcp_sim::trace::EventKind::Notified { notice: tcp_sim::trace::Notice::Connected }
+            })
             .map(|e| e.at.millis())
     };
     let without = connected_at("syn-flood").unwrap();

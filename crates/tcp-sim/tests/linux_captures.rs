@@ -138,7 +138,8 @@ fn pcapnorm_reads_our_export() {
         let out = std::process::Command::new("python3").arg(tool).arg(&path).output().expect("python3 runs");
         assert!(out.status.success(), "pcapnorm failed: {}", String::from_utf8_lossy(&out.stderr));
         let theirs = String::from_utf8(out.stdout).unwrap();
-        let ours: Vec<String> = normalize(&pcap::read(&pcap_bytes, Checksums::Verify).unwrap()).iter().map(Line::text).collect();
+        let ours: Vec<String> =
+            normalize(&pcap::read(&pcap_bytes, Checksums::Verify).unwrap()).iter().map(Line::text).collect();
         assert_eq!(theirs.lines().collect::<Vec<_>>(), ours, "{name}");
     }
     let _ = std::fs::remove_dir_all(&dir);

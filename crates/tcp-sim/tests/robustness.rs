@@ -54,7 +54,10 @@ fn inconsistency(trace: &Trace) -> Option<String> {
             _ => false,
         };
         if !ok {
-            return Some(format!("connection {c} ({}) ends in {state} told {reason:?}", trace.hosts[trace.conns[c].host].name));
+            return Some(format!(
+                "connection {c} ({}) ends in {state} told {reason:?}",
+                trace.hosts[trace.conns[c].host].name
+            ));
         }
         if matches!(reason, Some(CloseReason::FinWait2Timeout)) && *state != State::Closed {
             return Some(format!("connection {c}: FIN-WAIT-2 timeout but {state}"));
@@ -89,5 +92,10 @@ fn every_drop_combination_of_the_first_ten_segments() {
     let failures = failures.into_inner().unwrap();
     println!("explored {runs} runs ({} entries x 1024), {} inconsistent", entries.len(), failures.len());
     assert_eq!(runs, entries.len() * 1024);
-    assert!(failures.is_empty(), "{} inconsistent runs, first ones:\n{}", failures.len(), failures[..failures.len().min(15)].join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} inconsistent runs, first ones:\n{}",
+        failures.len(),
+        failures[..failures.len().min(15)].join("\n")
+    );
 }

@@ -34,17 +34,39 @@ fn tshark_reads_every_export_cleanly() {
 
         // Field by field, absolute numbers, against the trace.
         let mut args = vec![
-            "-r", path, "-T", "fields", "-E", "separator=,", "-o", "tcp.relative_sequence_numbers:FALSE",
-            "-e", "tcp.flags", "-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.len", "-e", "tcp.checksum.status",
-            "-e", "ip.checksum.status",
+            "-r",
+            path,
+            "-T",
+            "fields",
+            "-E",
+            "separator=,",
+            "-o",
+            "tcp.relative_sequence_numbers:FALSE",
+            "-e",
+            "tcp.flags",
+            "-e",
+            "tcp.seq",
+            "-e",
+            "tcp.ack",
+            "-e",
+            "tcp.len",
+            "-e",
+            "tcp.checksum.status",
+            "-e",
+            "ip.checksum.status",
         ];
         args.extend_from_slice(&checks);
         let lines: Vec<String> = tshark(&args).lines().map(str::to_string).collect();
         assert_eq!(lines.len(), trace.segments.len(), "{}: one packet per segment", entry.name);
         for (line, s) in lines.iter().zip(&trace.segments) {
             // Checksum status 1 is "Good" (verified). Without the ACK flag our ack field is zero.
-            let expected =
-                format!("0x{:04x},{},{},{},1,1", u16::from(s.repr.flags.0), s.repr.seq.0, s.repr.ack.0, s.payload.len());
+            let expected = format!(
+                "0x{:04x},{},{},{},1,1",
+                u16::from(s.repr.flags.0),
+                s.repr.seq.0,
+                s.repr.ack.0,
+                s.payload.len()
+            );
             assert_eq!(*line, expected, "{} ({}): tshark fields", entry.name, trace.hosts[s.from].name);
         }
     }

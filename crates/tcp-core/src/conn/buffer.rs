@@ -70,6 +70,9 @@ impl<T: Copy, const N: usize> Queue<T, N> {
         self.len += 1;
         true
     }
+    pub(crate) fn is_full(&self) -> bool {
+        self.len == N
+    }
     pub(crate) fn pop(&mut self) -> Option<T> {
         if self.len == 0 {
             return None;

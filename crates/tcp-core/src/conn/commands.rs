@@ -35,6 +35,8 @@ impl Connection {
         if self.state != State::Closed {
             return Err(CommandError::AlreadyExists);
         }
+        // A connection may be opened again after CLOSED: nothing of the last one survives.
+        self.reset_tcb();
         self.passive = true;
         self.iss = isn;
         self.send_buf_seq = isn + 1;
@@ -47,6 +49,10 @@ impl Connection {
     pub fn connect(&mut self, now: Instant, isn: SeqNum) -> Result<(), CommandError> {
         if !matches!(self.state, State::Closed | State::Listen) {
             return Err(CommandError::AlreadyExists);
+        }
+        if self.state == State::Closed {
+            // A connection may be opened again after CLOSED: nothing of the last one survives.
+            self.reset_tcb();
         }
         self.passive = false;
         self.iss = isn;

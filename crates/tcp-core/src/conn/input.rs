@@ -178,10 +178,8 @@ impl Connection {
             }
             // Simultaneous open: the peer's SYN-ACK acknowledges our SYN and repeats its SYN
             // (RFC 9293 Figure 8, line 6; Linux tcp_validate_incoming lets it pass).
-            let simultaneous = !self.passive
-                && flags.contains(Flags::ACK)
-                && seg.seq + 1 == self.rcv_nxt
-                && seg.ack == self.snd_nxt;
+            let simultaneous =
+                !self.passive && flags.contains(Flags::ACK) && seg.seq + 1 == self.rcv_nxt && seg.ack == self.snd_nxt;
             if simultaneous {
                 self.on_ack_in_syn_received(now, seg);
                 return;
@@ -384,9 +382,11 @@ impl Connection {
             self.snd_wl2 = seg.ack;
         }
         if let Some((tsval, _)) = seg.options.timestamps()
-            && self.negotiated.timestamps && seg.seq <= self.rcv_nxt {
-                self.ts_recent = tsval;
-            }
+            && self.negotiated.timestamps
+            && seg.seq <= self.rcv_nxt
+        {
+            self.ts_recent = tsval;
+        }
     }
 
     /// A RST at exactly RCV.NXT (RFC 9293 §3.10.7.4, second check, per state).
@@ -404,8 +404,14 @@ impl Connection {
     pub(super) fn return_to_listen(&mut self, cause: Cause) {
         self.cancel(Timer::Retransmit);
         self.cancel(Timer::DelayedAck);
-        self.backoff = 0;
-        self.rtt_probe = None;
+        // Nothing of the half-open connection is kept ("the retransmission queue should be
+        // flushed"): not its backed-off RTO, its options, a queued FIN or queued data, which
+        // would otherwise leak into the next connection accepted on this LISTEN.
+        let iss = self.iss;
+        self.reset_tcb();
+        self.passive = true;
+        self.iss = iss;
+        self.send_buf_seq = iss + 1;
         self.set_state(State::Listen, cause);
     }
 
@@ -477,8 +483,9 @@ impl Connection {
     /// Linux arms the FIN-WAIT-2 timer only for a socket the application has closed.
     pub(super) fn arm_fin_wait_2(&mut self, now: Instant) {
         if let (State::FinWait2, true, Some(timeout)) = (self.state, self.orphaned, self.config.fin_wait_2_timeout)
-            && self.timer(Timer::FinWait2).is_none() {
-                self.arm(Timer::FinWait2, now + timeout);
-            }
+            && self.timer(Timer::FinWait2).is_none()
+        {
+            self.arm(Timer::FinWait2, now + timeout);
+        }
     }
 }

@@ -281,9 +281,11 @@ impl Connection {
             return Err("TIME-WAIT runs the 2MSL timer and nothing is retransmitted");
         }
         if let Some(fin) = self.fin_seq
-            && fin + 1 != self.snd_nxt && self.snd_nxt != fin {
-                return Err("nothing is sent after our FIN");
-            }
+            && fin + 1 != self.snd_nxt
+            && self.snd_nxt != fin
+        {
+            return Err("nothing is sent after our FIN");
+        }
         let unacked_data = self.send_buf_seq + self.send_buf.len() as u32;
         if self.state.is_synchronized() && self.snd_una > unacked_data + 1 {
             return Err("SND.UNA within the buffered data plus FIN");
@@ -358,6 +360,18 @@ impl Connection {
         self.emit(Event::Closed { reason });
     }
 
+    /// Forgets every variable of a previous incarnation, as a fresh TCB would (RFC 9293 §3.10.1:
+    /// an OPEN creates a new TCB; §3.10.7.4: a passive SYN-RECEIVED returns to LISTEN). The state,
+    /// the configuration, the addresses and the not yet polled transmits and events are kept; the
+    /// caller has stopped the timers (with their events).
+    fn reset_tcb(&mut self) {
+        let mut fresh = Connection::new(self.config, self.local, self.remote);
+        fresh.state = self.state;
+        core::mem::swap(&mut fresh.transmits, &mut self.transmits);
+        core::mem::swap(&mut fresh.events, &mut self.events);
+        *self = fresh;
+    }
+
     fn arm(&mut self, timer: Timer, deadline: Instant) {
         self.timers[timer.index()] = Some(deadline);
         let backoff = if timer == Timer::Retransmit { self.backoff } else { 0 };
@@ -395,7 +409,13 @@ impl Connection {
     fn window_field(&self, syn: bool) -> u16 {
         let free = self.recv_buf.free() as u32;
         // RFC 7323 §2.2: the window in a SYN is never scaled.
-        let shifted = if syn { free } else { free >> self.negotiated.rcv_wscale };
+        let mut shifted = if syn { free } else { free >> self.negotiated.rcv_wscale };
+        if shifted == 0 && free > 0 {
+            // A shift larger than the free space must not announce a zero window (nothing
+            // would reopen it): advertise one unit, as Linux __tcp_select_window rounds up
+            // ("prevent zero window announcement if 1<<rcv_wscale > mss").
+            shifted = 1;
+        }
         shifted.min(u32::from(u16::MAX)) as u16
     }
 
@@ -450,9 +470,11 @@ impl Connection {
             // Linux tcp_event_data_sent: answering within the ACK timeout marks an interactive
             // exchange ("pingpong"), whose ACKs are then delayed to ride on the answers.
             if let Some(ato) = self.config.delayed_ack
-                && self.ack.seen_data && now.saturating_since(self.ack.last_data_at) < ato {
-                    self.ack.interactive = true;
-                }
+                && self.ack.seen_data
+                && now.saturating_since(self.ack.last_data_at) < ato
+            {
+                self.ack.interactive = true;
+            }
         }
     }
 
@@ -480,10 +502,21 @@ impl Connection {
     }
 
     fn send_data(&mut self, now: Instant) {
-        if !matches!(self.state, State::Established | State::CloseWait | State::FinWait1 | State::LastAck) {
+        // CLOSING is included: a CLOSE queues the FIN behind unsent data (RFC 9293 §3.10.4,
+        // "queue this until all preceding SENDs have been segmentized"), so the peer's FIN can
+        // arrive (FIN-WAIT-1 -> CLOSING) while data and our FIN still wait for the window.
+        if !matches!(
+            self.state,
+            State::Established | State::CloseWait | State::FinWait1 | State::Closing | State::LastAck
+        ) {
             return;
         }
         while self.fin_seq.is_none() {
+            if self.transmits.is_full() {
+                // One call sends at most TRANSMIT_QUEUE segments (a small peer MSS can ask for
+                // hundreds); the rest leaves from the flush of the ACKs they bring back.
+                break;
+            }
             let buffered_end = self.send_buf_seq + self.send_buf.len() as u32;
             let unsent = buffered_end - self.snd_nxt;
             let window_end = self.snd_una + self.snd_wnd;

@@ -70,11 +70,7 @@ fn be_u32(b: &[u8], at: usize) -> u32 {
 
 /// A field span, for the constant table below.
 const fn span(name: &'static str, start_bit: usize, bits: usize) -> FieldSpan {
-    FieldSpan {
-        name,
-        start_bit,
-        bits,
-    }
+    FieldSpan { name, start_bit, bits }
 }
 
 /// The fixed header fields of RFC 9293 Figure 1, in order, one span per control bit.
@@ -141,15 +137,9 @@ impl TcpRepr {
     /// with `None` it is only read. Errors: [`WireError::Truncated`] below 20 bytes or below
     /// the data offset, [`WireError::BadDataOffset`] below 5 words, [`WireError::BadOption`],
     /// [`WireError::BadChecksum`].
-    pub fn parse(
-        bytes: &[u8],
-        addrs: Option<(Ipv4Addr, Ipv4Addr)>,
-    ) -> Result<(TcpRepr, &[u8]), WireError> {
+    pub fn parse(bytes: &[u8], addrs: Option<(Ipv4Addr, Ipv4Addr)>) -> Result<(TcpRepr, &[u8]), WireError> {
         if bytes.len() < Self::MIN_HEADER_LEN {
-            return Err(WireError::Truncated {
-                needed: Self::MIN_HEADER_LEN,
-                got: bytes.len(),
-            });
+            return Err(WireError::Truncated { needed: Self::MIN_HEADER_LEN, got: bytes.len() });
         }
         let data_offset = bytes[12] >> 4;
         if data_offset < 5 {
@@ -157,13 +147,9 @@ impl TcpRepr {
         }
         let header_len = usize::from(data_offset) * 4;
         if bytes.len() < header_len {
-            return Err(WireError::Truncated {
-                needed: header_len,
-                got: bytes.len(),
-            });
+            return Err(WireError::Truncated { needed: header_len, got: bytes.len() });
         }
-        let options = Options::parse(&bytes[Self::MIN_HEADER_LEN..header_len])
-            .map_err(WireError::BadOption)?;
+        let options = Options::parse(&bytes[Self::MIN_HEADER_LEN..header_len]).map_err(WireError::BadOption)?;
         let found = be_u16(bytes, CHECKSUM_AT);
         if let Some((src, dst)) = addrs {
             // 0x0000 and 0xffff are the same ones'-complement number: accept either spelling.
@@ -195,20 +181,11 @@ impl TcpRepr {
     /// one, except that when it is 0x0000 and `self.checksum` is 0xffff (the other spelling of
     /// ones'-complement zero, equally valid) 0xffff is kept, so that re-encoding any verified
     /// segment reproduces it byte for byte.
-    pub fn emit(
-        &self,
-        buf: &mut [u8],
-        payload: &[u8],
-        src: Ipv4Addr,
-        dst: Ipv4Addr,
-    ) -> Result<usize, WireError> {
+    pub fn emit(&self, buf: &mut [u8], payload: &[u8], src: Ipv4Addr, dst: Ipv4Addr) -> Result<usize, WireError> {
         let header_len = self.header_len();
         let needed = header_len + payload.len();
         if buf.len() < needed {
-            return Err(WireError::BufferTooSmall {
-                needed,
-                got: buf.len(),
-            });
+            return Err(WireError::BufferTooSmall { needed, got: buf.len() });
         }
         let out = &mut buf[..needed];
         out[0..2].copy_from_slice(&self.src_port.to_be_bytes());
@@ -249,11 +226,7 @@ impl TcpRepr {
         let mut pos = 0;
         for opt in options.iter() {
             let len = opt.encoded_len();
-            spans[n] = span(
-                option_span_name(&opt),
-                (Self::MIN_HEADER_LEN + pos) * 8,
-                len * 8,
-            );
+            spans[n] = span(option_span_name(&opt), (Self::MIN_HEADER_LEN + pos) * 8, len * 8);
             n += 1;
             pos += len;
         }
@@ -276,13 +249,7 @@ mod tests {
     #[test]
     fn rfc1071_example_sum() {
         // RFC 1071 §3's worked example: the words 0001 f203 f4f5 f6f7 sum to ddf2.
-        assert_eq!(
-            fold(add_bytes(
-                0,
-                &[0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7]
-            )),
-            0xddf2
-        );
+        assert_eq!(fold(add_bytes(0, &[0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7])), 0xddf2);
     }
 
     #[test]
@@ -290,10 +257,7 @@ mod tests {
         let odd = [1u8, 2, 3];
         let even = [1u8, 2, 3, 0];
         // Same words, but the pseudo-header length differs by one.
-        assert_eq!(
-            u32::from(!checksum(A, B, &odd)) + 1,
-            u32::from(!checksum(A, B, &even)),
-        );
+        assert_eq!(u32::from(!checksum(A, B, &odd)) + 1, u32::from(!checksum(A, B, &even)),);
     }
 
     #[test]

@@ -160,10 +160,7 @@ impl fmt::Display for OptionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             OptionError::Truncated { offset } => {
-                write!(
-                    f,
-                    "option at offset {offset} runs past the end of the options"
-                )
+                write!(f, "option at offset {offset} runs past the end of the options")
             }
             OptionError::BadLength { kind, len, offset } => {
                 let expected = match kind {
@@ -178,16 +175,10 @@ impl fmt::Display for OptionError {
                     "unknown" => write!(f, "option kind {kind}")?,
                     name => write!(f, "{name} option (kind {kind})")?,
                 }
-                write!(
-                    f,
-                    " at offset {offset} has length {len}, expected {expected}"
-                )
+                write!(f, " at offset {offset} has length {len}, expected {expected}")
             }
             OptionError::TooLong { len } => {
-                write!(
-                    f,
-                    "options of {len} bytes do not fit: a header carries at most {MAX_LEN}"
-                )
+                write!(f, "options of {len} bytes do not fit: a header carries at most {MAX_LEN}")
             }
         }
     }
@@ -217,11 +208,7 @@ fn decode_at(bytes: &[u8], pos: usize) -> Result<(TcpOption<'_>, usize), OptionE
         _ => len >= 2,
     };
     if !len_ok {
-        return Err(OptionError::BadLength {
-            kind,
-            len,
-            offset: pos,
-        });
+        return Err(OptionError::BadLength { kind, len, offset: pos });
     }
     let len = usize::from(len);
     let Some(body) = rest.get(2..len) else {
@@ -232,10 +219,7 @@ fn decode_at(bytes: &[u8], pos: usize) -> Result<(TcpOption<'_>, usize), OptionE
         KIND_WS => TcpOption::WindowScale(body[0]),
         KIND_SACK_PERM => TcpOption::SackPermitted,
         KIND_SACK => TcpOption::Sack(body),
-        KIND_TS => TcpOption::Timestamps {
-            tsval: be_u32(&body[..4]),
-            tsecr: be_u32(&body[4..]),
-        },
+        KIND_TS => TcpOption::Timestamps { tsval: be_u32(&body[..4]), tsecr: be_u32(&body[4..]) },
         _ => TcpOption::Unknown { kind, data: body },
     };
     Ok((opt, len))
@@ -269,10 +253,7 @@ impl Default for Options {
 impl Options {
     /// No options.
     pub const fn new() -> Self {
-        Options {
-            bytes: [0; MAX_LEN],
-            len: 0,
-        }
+        Options { bytes: [0; MAX_LEN], len: 0 }
     }
 
     /// Validates and copies option bytes (the header bytes after the first 20).
@@ -325,11 +306,7 @@ impl Options {
             }
             // The bytes were validated when stored, so decoding cannot fail; stop if it did.
             let (opt, len) = decode_at(bytes, pos).ok()?;
-            pos = if opt == TcpOption::Eol {
-                bytes.len()
-            } else {
-                pos + len
-            };
+            pos = if opt == TcpOption::Eol { bytes.len() } else { pos + len };
             Some(opt)
         })
     }
@@ -392,9 +369,7 @@ impl Options {
             TcpOption::Eol | TcpOption::Nop | TcpOption::SackPermitted => {}
             TcpOption::Mss(mss) => enc[2..4].copy_from_slice(&mss.to_be_bytes()),
             TcpOption::WindowScale(shift) => enc[2] = shift,
-            TcpOption::Sack(data) | TcpOption::Unknown { data, .. } => {
-                enc[2..n].copy_from_slice(data)
-            }
+            TcpOption::Sack(data) | TcpOption::Unknown { data, .. } => enc[2..n].copy_from_slice(data),
             TcpOption::Timestamps { tsval, tsecr } => {
                 enc[2..6].copy_from_slice(&tsval.to_be_bytes());
                 enc[6..10].copy_from_slice(&tsecr.to_be_bytes());
@@ -405,18 +380,10 @@ impl Options {
         match decode_at(enc, 0) {
             Ok((_, len)) if len == n => {}
             Err(OptionError::BadLength { kind, len, .. }) => {
-                return Err(OptionError::BadLength {
-                    kind,
-                    len,
-                    offset: start,
-                });
+                return Err(OptionError::BadLength { kind, len, offset: start });
             }
             _ => {
-                return Err(OptionError::BadLength {
-                    kind: enc[0],
-                    len: n as u8,
-                    offset: start,
-                });
+                return Err(OptionError::BadLength { kind: enc[0], len: n as u8, offset: start });
             }
         }
         self.bytes[start..start + n].copy_from_slice(enc);
@@ -475,11 +442,7 @@ impl Options {
     /// `NOP, NOP, TS` (12 bytes, RFC 7323 Appendix A layout).
     pub fn linux_timestamps(tsval: u32, tsecr: u32) -> Options {
         let mut o = Options::new();
-        for opt in [
-            TcpOption::Nop,
-            TcpOption::Nop,
-            TcpOption::Timestamps { tsval, tsecr },
-        ] {
+        for opt in [TcpOption::Nop, TcpOption::Nop, TcpOption::Timestamps { tsval, tsecr }] {
             // 12 bytes of valid options: cannot fail.
             let _ = o.push(opt);
         }
@@ -561,21 +524,11 @@ mod tests {
     #[test]
     fn linux_syn_layouts() {
         let all = Options::linux_syn(1460, true, Some((1, 0)), Some(7));
-        assert_eq!(
-            all.as_bytes(),
-            [
-                2, 4, 5, 180, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7
-            ]
-        );
+        assert_eq!(all.as_bytes(), [2, 4, 5, 180, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7]);
         let no_ts = Options::linux_syn(1460, true, None, Some(7));
         assert_eq!(no_ts.as_bytes(), [2, 4, 5, 180, 1, 1, 4, 2, 1, 3, 3, 7]);
         let no_sack = Options::linux_syn(1460, false, Some((1, 2)), Some(7));
-        assert_eq!(
-            no_sack.as_bytes(),
-            [
-                2, 4, 5, 180, 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7
-            ]
-        );
+        assert_eq!(no_sack.as_bytes(), [2, 4, 5, 180, 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7]);
         let mss_only = Options::linux_syn(536, false, None, None);
         assert_eq!(mss_only.as_bytes(), [2, 4, 2, 24]);
         for sack in [false, true] {
@@ -604,10 +557,7 @@ mod tests {
     fn iter_stops_at_eol_and_keeps_trailing_bytes() {
         let o = Options::parse(&[1, 0, 0xde, 0xad]).expect("valid");
         assert_eq!(o.len(), 4);
-        assert_eq!(
-            o.iter().collect::<Vec<_>>(),
-            [TcpOption::Nop, TcpOption::Eol]
-        );
+        assert_eq!(o.iter().collect::<Vec<_>>(), [TcpOption::Nop, TcpOption::Eol]);
         assert_eq!(o.as_bytes(), [1, 0, 0xde, 0xad]);
         assert_eq!(std::format!("{o:?}"), "Options[NOP, EOL +2]");
     }

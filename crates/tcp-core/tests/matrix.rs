@@ -1,0 +1,727 @@
+//! The state/event matrix: every state of RFC 9293 §3.3.2 against every kind of arriving
+//! segment (§3.10.7) and every user command (§3.10.1–§3.10.5), each line citing the clause that
+//! decides it. Fixtures come from `common` (rfc9293 profile, ACKs immediate; our ISS 1000, the
+//! peer's 5000, numbers printed relative to them).
+
+mod common;
+
+use common::*;
+use tcp_core::event::{CloseReason, Event, Timer};
+use tcp_core::{Connection, DropReason, Flags, Instant, Reply, SeqNum, State, TcpRepr};
+
+/// When the matrix segments and commands arrive (the fixtures are built at time zero).
+const AT: Instant = Instant::from_millis(100);
+
+/// The kinds of arriving segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// SYN without ACK, at RCV.NXT (at the peer's ISS while RCV.NXT is unknown).
+    Syn,
+    /// SYN|ACK at the same place, acknowledging SND.NXT.
+    SynAck,
+    /// ACK at RCV.NXT acknowledging SND.NXT.
+    Ack,
+    /// ACK at RCV.NXT acknowledging 100 bytes never sent.
+    BadAck,
+    /// FIN without ACK where the peer's FIN belongs (RCV.NXT, or RCV.NXT−1 once received: a
+    /// retransmission).
+    Fin,
+    /// FIN|ACK at the same place, acknowledging SND.NXT.
+    FinAck,
+    /// RST at exactly RCV.NXT.
+    RstExact,
+    /// RST at RCV.NXT+100: inside the window, not exact.
+    RstInWindow,
+    /// RST at RCV.NXT+100000: outside the window.
+    RstOutOfWindow,
+    /// RST|ACK at RCV.NXT acknowledging SND.NXT.
+    RstAck,
+    /// 5 bytes, ACK|PSH, at RCV.NXT acknowledging SND.NXT.
+    Data,
+}
+
+impl Kind {
+    const ALL: [Kind; 11] = [
+        Kind::Syn,
+        Kind::SynAck,
+        Kind::Ack,
+        Kind::BadAck,
+        Kind::Fin,
+        Kind::FinAck,
+        Kind::RstExact,
+        Kind::RstInWindow,
+        Kind::RstOutOfWindow,
+        Kind::RstAck,
+        Kind::Data,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Syn => "SYN",
+            Kind::SynAck => "SYN-ACK",
+            Kind::Ack => "ACK",
+            Kind::BadAck => "ACK unsent",
+            Kind::Fin => "FIN no ACK",
+            Kind::FinAck => "FIN-ACK",
+            Kind::RstExact => "RST exact",
+            Kind::RstInWindow => "RST in wnd",
+            Kind::RstOutOfWindow => "RST out wnd",
+            Kind::RstAck => "RST-ACK",
+            Kind::Data => "data 5",
+        }
+    }
+}
+
+/// Whether the peer's FIN was already received in `state`.
+fn peer_fin_received(state: State) -> bool {
+    matches!(state, State::CloseWait | State::Closing | State::LastAck | State::TimeWait)
+}
+
+/// The segment of `kind` for a connection in `state`, as the peer would number it.
+fn segment(conn: &Connection, kind: Kind) -> (TcpRepr, &'static [u8]) {
+    let state = conn.state();
+    let unsynchronized = matches!(state, State::Closed | State::Listen | State::SynSent);
+    // Where RCV.NXT and SND.NXT are not known yet, use what they would be after the handshake.
+    let rcv_nxt = if unsynchronized { PEER_ISS + 1 } else { conn.rcv_nxt() };
+    let snd_nxt = if matches!(state, State::Closed | State::Listen) { ISS + 1 } else { conn.snd_nxt() };
+    let syn_seq = if unsynchronized { PEER_ISS } else { rcv_nxt };
+    let fin_seq = if peer_fin_received(state) { SeqNum(rcv_nxt.0 - 1) } else { rcv_nxt };
+    let (flags, seq, ack) = match kind {
+        Kind::Syn => (Flags::SYN, syn_seq, SeqNum(0)),
+        Kind::SynAck => (Flags::SYN | Flags::ACK, syn_seq, snd_nxt),
+        Kind::Ack => (Flags::ACK, rcv_nxt, snd_nxt),
+        Kind::BadAck => (Flags::ACK, rcv_nxt, snd_nxt + 100),
+        Kind::Fin => (Flags::FIN, fin_seq, SeqNum(0)),
+        Kind::FinAck => (Flags::FIN | Flags::ACK, fin_seq, snd_nxt),
+        Kind::RstExact => (Flags::RST, rcv_nxt, SeqNum(0)),
+        Kind::RstInWindow => (Flags::RST, rcv_nxt + 100, SeqNum(0)),
+        Kind::RstOutOfWindow => (Flags::RST, rcv_nxt + 100_000, SeqNum(0)),
+        Kind::RstAck => (Flags::RST | Flags::ACK, rcv_nxt, snd_nxt),
+        Kind::Data => (Flags::ACK | Flags::PSH, rcv_nxt, snd_nxt),
+    };
+    let payload: &'static [u8] = if kind == Kind::Data { b"hello" } else { b"" };
+    (TcpRepr { flags, seq, ack, ..TEMPL }, payload)
+}
+
+/// The clause of RFC 9293 §3.10.7 (and RFC 5961) that decides what `state` does with `kind`.
+/// Written from the RFC text, not from the code.
+fn rfc_segment(state: State, kind: Kind) -> &'static str {
+    use Kind::*;
+    use State::*;
+    match (state, kind) {
+        (Closed, RstExact | RstInWindow | RstOutOfWindow | RstAck) => "§3.10.7.1 a RST is discarded",
+        (Closed, Syn | Fin) => "§3.10.7.1 no ACK: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>",
+        (Closed, _) => "§3.10.7.1 ACK on: <SEQ=SEG.ACK><CTL=RST>",
+
+        (Listen, RstExact | RstInWindow | RstOutOfWindow | RstAck) => "§3.10.7.2 first: RST ignored",
+        (Listen, Syn) => "§3.10.7.2 third: SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>",
+        (Listen, Fin) => "§3.10.7.2 fourth: other control, drop",
+        (Listen, _) => "§3.10.7.2 second: any ACK is bad, <SEQ=SEG.ACK><CTL=RST>",
+
+        (SynSent, BadAck) => "§3.10.7.3 first: SEG.ACK > SND.NXT, <SEQ=SEG.ACK><CTL=RST>",
+        (SynSent, RstExact | RstInWindow | RstOutOfWindow) => "§3.10.7.3 second: RST without ACK, drop",
+        (SynSent, RstAck) => "§3.10.7.3 second: RST, ACK ok: refused (RFC 5961 §3.2)",
+        (SynSent, Syn) => "§3.10.7.3 fourth: SYN, no ACK: SYN-RECEIVED (simultaneous open)",
+        (SynSent, SynAck) => "§3.10.7.3 fourth: SYN, our SYN acked: ESTABLISHED, ACK",
+        (SynSent, Ack | Fin | FinAck | Data) => "§3.10.7.3 fifth: neither SYN nor RST, drop",
+
+        // Synchronized states and SYN-RECEIVED (§3.10.7.4), in the RFC's order of checks.
+        (_, RstOutOfWindow) => "§3.10.7.4 second 1): RST out of window, drop (RFC 5961 §3.2)",
+        (_, RstInWindow) => "§3.10.7.4 second 3): challenge ACK (RFC 5961 §3.2)",
+        (SynReceived, RstExact | RstAck) => "§3.10.7.4 second 2): passive OPEN, back to LISTEN",
+        (_, RstExact | RstAck) => "§3.10.7.4 second 2): RST at RCV.NXT, CLOSED (RFC 5961 §3.2)",
+        (SynReceived, Syn | SynAck) => "§3.10.7.4 fourth: passive OPEN, back to LISTEN",
+        (_, Syn | SynAck) => "§3.10.7.4 fourth: challenge ACK (RFC 5961 §4.2)",
+        (CloseWait | Closing | LastAck, Fin | FinAck) => "§3.10.7.4 first: old FIN not acceptable, ACK",
+        // A retransmitted FIN without ACK fails the first check too: ACK, but no 2MSL restart
+        // (that is the fifth check's TIME-WAIT rule, reached only with the ACK bit).
+        (TimeWait, Fin) => "§3.10.7.4 first: old FIN not acceptable, ACK",
+        (TimeWait, FinAck) => "§3.10.7.4 fifth: TIME-WAIT, ACK the FIN, restart 2MSL",
+        (_, Fin) => "§3.10.7.4 fifth: ACK bit off, drop",
+        // Open question: RFC 9293 places RFC 5961 §5.2's ACK range check ("discarded and an ACK
+        // sent back") before the per-state text, which read literally would answer SEG.ACK >
+        // SND.NXT in SYN-RECEIVED with an ACK. RFC 793, RFC 5961 (written for the synchronized
+        // states) and Linux (tcp_check_req) answer with a RST, as here.
+        (_, BadAck) if state == SynReceived => "§3.10.7.4 fifth: SYN-RECEIVED bad ACK, <SEQ=SEG.ACK><CTL=RST>",
+        (_, BadAck) => "§3.10.7.4 fifth: SEG.ACK > SND.NXT, ACK and drop",
+        (SynReceived, Ack) => "§3.10.7.4 fifth: SYN-RECEIVED, ACK ok: ESTABLISHED",
+        (SynReceived, FinAck) => "§3.10.7.4 fifth: ESTABLISHED; eighth: CLOSE-WAIT, ACK",
+        (SynReceived, Data) => "§3.10.7.4 fifth: ESTABLISHED; seventh: accept, ACK",
+        (FinWait1, Ack) => "§3.10.7.4 fifth: FIN-WAIT-1, FIN acked: FIN-WAIT-2",
+        (FinWait1, FinAck) => "§3.10.7.4 eighth: FIN-WAIT-1, FIN acked: TIME-WAIT, ACK",
+        (FinWait1, Data) => "§3.10.7.4 fifth: FIN-WAIT-2; seventh: accept, ACK",
+        (Closing, Ack | Data) => "§3.10.7.4 fifth: CLOSING, FIN acked: TIME-WAIT",
+        (LastAck, Ack | Data) => "§3.10.7.4 fifth: LAST-ACK, FIN acked: CLOSED",
+        (Established | FinWait2, FinAck) => "§3.10.7.4 eighth: FIN in order, ACK",
+        (Established | FinWait2, Data) => "§3.10.7.4 seventh: accept text, ACK",
+        (CloseWait | TimeWait, Data) => "§3.10.7.4 seventh: FIN already received, ignore text",
+        // The fifth check's TIME-WAIT text assumes whatever arrives is the retransmitted FIN; a
+        // bare in-window ACK is not one. Nothing is sent, as Linux (which only restarts the timer)
+        // and smoltcp do; acknowledging every ACK would answer ACKs with ACKs.
+        (TimeWait, Ack) => "§3.10.7.4 fifth: TIME-WAIT; a bare ACK is no FIN, nothing to do",
+        (_, Ack) => "§3.10.7.4 fifth: duplicate ACK, ignored",
+    }
+}
+
+/// One matrix line: what `state` does with `kind`.
+fn segment_line(state: State, kind: Kind) -> String {
+    let mut conn = conn_in(state);
+    let (seg, payload) = segment(&conn, kind);
+    let out = deliver(&mut conn, AT, seg, payload);
+    let next = conn.state();
+    line(state, kind.label(), next, &out, rfc_segment(state, kind))
+}
+
+fn line(state: State, what: &str, next: State, out: &Output, rfc: &str) -> String {
+    let segments = out.segments();
+    let sent = if segments.is_empty() { "-".to_string() } else { segments.join(", ") };
+    let rejected = out
+        .events
+        .iter()
+        .find_map(|e| match e {
+            Event::SegmentRejected { reason, reply } => Some(format!("{reason:?}/{reply:?}")),
+            _ => None,
+        })
+        .unwrap_or_else(|| "-".into());
+    let closed = out
+        .events
+        .iter()
+        .find_map(|e| match e {
+            Event::Closed { reason } => Some(format!("{reason:?}")),
+            _ => None,
+        })
+        .unwrap_or_else(|| "-".into());
+    format!(
+        "{:<12} {:<21} -> {:<12} | {:<24} | {:<31} | {:<8} | {:<22} | {rfc}",
+        state.rfc_name(),
+        what,
+        next.rfc_name(),
+        sent,
+        rejected,
+        closed,
+        out.timers(AT),
+    )
+}
+
+fn header(what: &str) -> String {
+    format!(
+        "{:<12} {:<21}    {:<12} | {:<24} | {:<31} | {:<8} | {:<22} | RFC",
+        "state", what, "next", "sent (flags seq ack len)", "rejected (reason/reply)", "closed", "timers"
+    )
+}
+
+#[test]
+fn segment_arrives_matrix() {
+    let mut table = vec![header("segment")];
+    for state in State::ALL {
+        for kind in Kind::ALL {
+            table.push(segment_line(state, kind));
+        }
+    }
+    expect_test::expect![[r#"
+        state        segment                  next         | sent (flags seq ack len) | rejected (reason/reply)         | closed   | timers                 | RFC
+        CLOSED       SYN                   -> CLOSED       | RST|ACK abs0 1 0         | NoConnection/Reset              | -        | -                      | §3.10.7.1 no ACK: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+        CLOSED       SYN-ACK               -> CLOSED       | RST 1 - 0                | NoConnection/Reset              | -        | -                      | §3.10.7.1 ACK on: <SEQ=SEG.ACK><CTL=RST>
+        CLOSED       ACK                   -> CLOSED       | RST 1 - 0                | NoConnection/Reset              | -        | -                      | §3.10.7.1 ACK on: <SEQ=SEG.ACK><CTL=RST>
+        CLOSED       ACK unsent            -> CLOSED       | RST 101 - 0              | NoConnection/Reset              | -        | -                      | §3.10.7.1 ACK on: <SEQ=SEG.ACK><CTL=RST>
+        CLOSED       FIN no ACK            -> CLOSED       | RST|ACK abs0 2 0         | NoConnection/Reset              | -        | -                      | §3.10.7.1 no ACK: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+        CLOSED       FIN-ACK               -> CLOSED       | RST 1 - 0                | NoConnection/Reset              | -        | -                      | §3.10.7.1 ACK on: <SEQ=SEG.ACK><CTL=RST>
+        CLOSED       RST exact             -> CLOSED       | -                        | NoConnection/Nothing            | -        | -                      | §3.10.7.1 a RST is discarded
+        CLOSED       RST in wnd            -> CLOSED       | -                        | NoConnection/Nothing            | -        | -                      | §3.10.7.1 a RST is discarded
+        CLOSED       RST out wnd           -> CLOSED       | -                        | NoConnection/Nothing            | -        | -                      | §3.10.7.1 a RST is discarded
+        CLOSED       RST-ACK               -> CLOSED       | -                        | NoConnection/Nothing            | -        | -                      | §3.10.7.1 a RST is discarded
+        CLOSED       data 5                -> CLOSED       | RST 1 - 0                | NoConnection/Reset              | -        | -                      | §3.10.7.1 ACK on: <SEQ=SEG.ACK><CTL=RST>
+        LISTEN       SYN                   -> SYN-RECEIVED | SYN|ACK 0 1 0            | -                               | -        | +RTO(1000ms)           | §3.10.7.2 third: SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>
+        LISTEN       SYN-ACK               -> LISTEN       | RST 1 - 0                | AckInListen/Reset               | -        | -                      | §3.10.7.2 second: any ACK is bad, <SEQ=SEG.ACK><CTL=RST>
+        LISTEN       ACK                   -> LISTEN       | RST 1 - 0                | AckInListen/Reset               | -        | -                      | §3.10.7.2 second: any ACK is bad, <SEQ=SEG.ACK><CTL=RST>
+        LISTEN       ACK unsent            -> LISTEN       | RST 101 - 0              | AckInListen/Reset               | -        | -                      | §3.10.7.2 second: any ACK is bad, <SEQ=SEG.ACK><CTL=RST>
+        LISTEN       FIN no ACK            -> LISTEN       | -                        | Unexpected/Nothing              | -        | -                      | §3.10.7.2 fourth: other control, drop
+        LISTEN       FIN-ACK               -> LISTEN       | RST 1 - 0                | AckInListen/Reset               | -        | -                      | §3.10.7.2 second: any ACK is bad, <SEQ=SEG.ACK><CTL=RST>
+        LISTEN       RST exact             -> LISTEN       | -                        | RstInListen/Nothing             | -        | -                      | §3.10.7.2 first: RST ignored
+        LISTEN       RST in wnd            -> LISTEN       | -                        | RstInListen/Nothing             | -        | -                      | §3.10.7.2 first: RST ignored
+        LISTEN       RST out wnd           -> LISTEN       | -                        | RstInListen/Nothing             | -        | -                      | §3.10.7.2 first: RST ignored
+        LISTEN       RST-ACK               -> LISTEN       | -                        | RstInListen/Nothing             | -        | -                      | §3.10.7.2 first: RST ignored
+        LISTEN       data 5                -> LISTEN       | RST 1 - 0                | AckInListen/Reset               | -        | -                      | §3.10.7.2 second: any ACK is bad, <SEQ=SEG.ACK><CTL=RST>
+        SYN-SENT     SYN                   -> SYN-RECEIVED | SYN|ACK 0 1 0            | -                               | -        | -                      | §3.10.7.3 fourth: SYN, no ACK: SYN-RECEIVED (simultaneous open)
+        SYN-SENT     SYN-ACK               -> ESTABLISHED  | ACK 1 1 0                | -                               | -        | -RTO                   | §3.10.7.3 fourth: SYN, our SYN acked: ESTABLISHED, ACK
+        SYN-SENT     ACK                   -> SYN-SENT     | -                        | Unexpected/Nothing              | -        | -                      | §3.10.7.3 fifth: neither SYN nor RST, drop
+        SYN-SENT     ACK unsent            -> SYN-SENT     | RST 101 - 0              | BadAckInSynSent/Reset           | -        | -                      | §3.10.7.3 first: SEG.ACK > SND.NXT, <SEQ=SEG.ACK><CTL=RST>
+        SYN-SENT     FIN no ACK            -> SYN-SENT     | -                        | Unexpected/Nothing              | -        | -                      | §3.10.7.3 fifth: neither SYN nor RST, drop
+        SYN-SENT     FIN-ACK               -> SYN-SENT     | -                        | Unexpected/Nothing              | -        | -                      | §3.10.7.3 fifth: neither SYN nor RST, drop
+        SYN-SENT     RST exact             -> SYN-SENT     | -                        | RstWithoutAck/Nothing           | -        | -                      | §3.10.7.3 second: RST without ACK, drop
+        SYN-SENT     RST in wnd            -> SYN-SENT     | -                        | RstWithoutAck/Nothing           | -        | -                      | §3.10.7.3 second: RST without ACK, drop
+        SYN-SENT     RST out wnd           -> SYN-SENT     | -                        | RstWithoutAck/Nothing           | -        | -                      | §3.10.7.3 second: RST without ACK, drop
+        SYN-SENT     RST-ACK               -> CLOSED       | -                        | -                               | Refused  | -RTO                   | §3.10.7.3 second: RST, ACK ok: refused (RFC 5961 §3.2)
+        SYN-SENT     data 5                -> SYN-SENT     | -                        | Unexpected/Nothing              | -        | -                      | §3.10.7.3 fifth: neither SYN nor RST, drop
+        SYN-RECEIVED SYN                   -> LISTEN       | -                        | -                               | -        | -RTO                   | §3.10.7.4 fourth: passive OPEN, back to LISTEN
+        SYN-RECEIVED SYN-ACK               -> LISTEN       | -                        | -                               | -        | -RTO                   | §3.10.7.4 fourth: passive OPEN, back to LISTEN
+        SYN-RECEIVED ACK                   -> ESTABLISHED  | -                        | -                               | -        | -RTO                   | §3.10.7.4 fifth: SYN-RECEIVED, ACK ok: ESTABLISHED
+        SYN-RECEIVED ACK unsent            -> SYN-RECEIVED | RST 101 - 0              | BadAckInSynReceived/Reset       | -        | -                      | §3.10.7.4 fifth: SYN-RECEIVED bad ACK, <SEQ=SEG.ACK><CTL=RST>
+        SYN-RECEIVED FIN no ACK            -> SYN-RECEIVED | -                        | NoAck/Nothing                   | -        | -                      | §3.10.7.4 fifth: ACK bit off, drop
+        SYN-RECEIVED FIN-ACK               -> CLOSE-WAIT   | ACK 1 2 0                | -                               | -        | -RTO                   | §3.10.7.4 fifth: ESTABLISHED; eighth: CLOSE-WAIT, ACK
+        SYN-RECEIVED RST exact             -> LISTEN       | -                        | -                               | -        | -RTO                   | §3.10.7.4 second 2): passive OPEN, back to LISTEN
+        SYN-RECEIVED RST in wnd            -> SYN-RECEIVED | ACK 1 1 0                | RstNotExact/ChallengeAck        | -        | -                      | §3.10.7.4 second 3): challenge ACK (RFC 5961 §3.2)
+        SYN-RECEIVED RST out wnd           -> SYN-RECEIVED | -                        | OutOfWindow/Nothing             | -        | -                      | §3.10.7.4 second 1): RST out of window, drop (RFC 5961 §3.2)
+        SYN-RECEIVED RST-ACK               -> LISTEN       | -                        | -                               | -        | -RTO                   | §3.10.7.4 second 2): passive OPEN, back to LISTEN
+        SYN-RECEIVED data 5                -> ESTABLISHED  | ACK 1 6 0                | -                               | -        | -RTO                   | §3.10.7.4 fifth: ESTABLISHED; seventh: accept, ACK
+        ESTABLISHED  SYN                   -> ESTABLISHED  | ACK 1 1 0                | SynOnSynchronized/ChallengeAck  | -        | -                      | §3.10.7.4 fourth: challenge ACK (RFC 5961 §4.2)
+        ESTABLISHED  SYN-ACK               -> ESTABLISHED  | ACK 1 1 0                | SynOnSynchronized/ChallengeAck  | -        | -                      | §3.10.7.4 fourth: challenge ACK (RFC 5961 §4.2)
+        ESTABLISHED  ACK                   -> ESTABLISHED  | -                        | -                               | -        | -                      | §3.10.7.4 fifth: duplicate ACK, ignored
+        ESTABLISHED  ACK unsent            -> ESTABLISHED  | ACK 1 1 0                | AckOfUnsentData/Ack             | -        | -                      | §3.10.7.4 fifth: SEG.ACK > SND.NXT, ACK and drop
+        ESTABLISHED  FIN no ACK            -> ESTABLISHED  | -                        | NoAck/Nothing                   | -        | -                      | §3.10.7.4 fifth: ACK bit off, drop
+        ESTABLISHED  FIN-ACK               -> CLOSE-WAIT   | ACK 1 2 0                | -                               | -        | -                      | §3.10.7.4 eighth: FIN in order, ACK
+        ESTABLISHED  RST exact             -> CLOSED       | -                        | -                               | Reset    | -                      | §3.10.7.4 second 2): RST at RCV.NXT, CLOSED (RFC 5961 §3.2)
+        ESTABLISHED  RST in wnd            -> ESTABLISHED  | ACK 1 1 0                | RstNotExact/ChallengeAck        | -        | -                      | §3.10.7.4 second 3): challenge ACK (RFC 5961 §3.2)
+        ESTABLISHED  RST out wnd           -> ESTABLISHED  | -                        | OutOfWindow/Nothing             | -        | -                      | §3.10.7.4 second 1): RST out of window, drop (RFC 5961 §3.2)
+        ESTABLISHED  RST-ACK               -> CLOSED       | -                        | -                               | Reset    | -                      | §3.10.7.4 second 2): RST at RCV.NXT, CLOSED (RFC 5961 §3.2)
+        ESTABLISHED  data 5                -> ESTABLISHED  | ACK 1 6 0                | -                               | -        | -                      | §3.10.7.4 seventh: accept text, ACK
+        FIN-WAIT-1   SYN                   -> FIN-WAIT-1   | ACK 2 1 0                | SynOnSynchronized/ChallengeAck  | -        | -                      | §3.10.7.4 fourth: challenge ACK (RFC 5961 §4.2)
+        FIN-WAIT-1   SYN-ACK               -> FIN-WAIT-1   | ACK 2 1 0                | SynOnSynchronized/ChallengeAck  | -        | -                      | §3.10.7.4 fourth: challenge ACK (RFC 5961 §4.2)
+        FIN-WAIT-1   ACK                   -> FIN-WAIT-2   | -                        | -                               | -        | -RTO                   | §3.10.7.4 fifth: FIN-WAIT-1, FIN acked: FIN-WAIT-2
+        FIN-WAIT-1   ACK unsent            -> FIN-WAIT-1   | ACK 2 1 0                | AckOfUnsentData/Ack             | -        | -                      | §3.10.7.4 fifth: SEG.ACK > SND.NXT, ACK and drop
+        FIN-WAIT-1   FIN no ACK            -> FIN-WAIT-1   | -                        | NoAck/Nothing                   | -        | -                      | §3.10.7.4 fifth: ACK bit off, drop
+        FIN-WAIT-1   FIN-ACK               -> TIME-WAIT    | ACK 2 2 0                | -                               | -        | -RTO +2MSL(240000ms)   | §3.10.7.4 eighth: FIN-WAIT-1, FIN acked: TIME-WAIT, ACK
+        FIN-WAIT-1   RST exact             -> CLOSED       | -                        | -                               | Reset    | -RTO                   | §3.10.7.4 second 2): RST at RCV.NXT, CLOSED (RFC 5961 §3.2)
+        FIN-WAIT-1   RST in wnd            -> FIN-WAIT-1   | ACK 2 1 0                | RstNotExact/ChallengeAck        | -        | -                      | §3.10.7.4 second 3): challenge ACK (RFC 5961 §3.2)
+        FIN-WAIT-1   RST out wnd           -> FIN-WAIT-1   | -                        | OutOfWindow/Nothing             | -        | -                      | §3.10.7.4 second 1): RST out of window, drop (RFC 5961 §3.2)
+        FIN-WAIT-1   RST-ACK               -> CLOSED       | -                        | -                               | Reset    | -RTO                   | §3.10.7.4 second 2): RST at RCV.NXT, CLOSED (RFC 5961 §3.2)
+        FIN-WAIT-1   data 5                -> FIN-WAIT-2   | ACK 2 6 0                | -                               | -        | -RTO                   | §3.10.7.4 fifth: FIN-WAIT-2; seventh: accept, ACK
+        FIN-WAIT-2   SYN                   -> FIN-WAIT-2   | ACK 2 1 0                | SynOnSynchronized/ChallengeAck  | -        | -                      | §3.10.7.4 fourth: challenge ACK (RFC 5961 §4.2)
+        FIN-WAIT-2   SYN-ACK               -> FIN-WAIT-2   | ACK 2 1 0                | SynOnSynchronized/ChallengeAck  | -        | -                      | §3.10.7.4 fourth: challenge ACK (RFC 5961 §4.2)
+        FIN-WAIT-2   ACK                   -> FIN-WAIT-2   | -                        | -                               | -        | -                      | §3.10.7.4 fifth: duplicate ACK, ignored
+        FIN-WAIT-2   ACK unsent            -> FIN-WAIT-2   | ACK 2 1 0                | AckOfUnsentData/Ack             | -        | -                      | §3.10.7.4 fifth: SEG.ACK > SND.NXT, ACK and drop
+        FIN-WAIT-2   FIN no ACK            -> FIN-WAIT-2   | -                        | NoAck/Nothing                   | -        | -                      | §3.10.7.4 fifth: ACK bit off, drop
+        FIN-WAIT-2   FIN-ACK               -> TIME-WAIT    | ACK 2 2 0                | -                               | -        | +2MSL(240000ms)        | §3.10.7.4 eighth: FIN in order, ACK
+        FIN-WAIT-2   RST exact             -> CLOSED       | -                        | -                               | Reset    | -                      | §3.10.7.4 second 2): RST at RCV.NXT, CLOSED (RFC 5961 §3.2)
+        FIN-WAIT-2   RST in wnd            -> FIN-WAIT-2   | ACK 2 1 0                | RstNotExact/ChallengeAck        | -        | -                      | §3.10.7.4 second 3): challenge ACK (RFC 5961 §3.2)
+        FIN-WAIT-2   RST out wnd           -> FIN-WAIT-2   | -                        | OutOfWindow/Nothing             | -        | -                      | §3.10.7.4 second 1): RST out of window, drop (RFC 5961 §3.2)
+        FIN-WAIT-2   RST-ACK               -> CLOSED       | -                        | -                               | Reset    | -                      | §3.10.7.4 second 2): RST at RCV.NXT, CLOSED (RFC 5961 §3.2)
+        FIN-WAIT-2   data 5                -> FIN-WAIT-2   | ACK 2 6 0                | -                               | -        | -                      | §3.10.7.4 seventh: accept text, ACK
+        CLOSE-WAIT   SYN                   -> CLOSE-WAIT   | ACK 1 2 0                | SynOnSynchronized/ChallengeAck  | -        | -                      | §3.10.7.4 fourth: challenge ACK (RFC 5961 §4.2)
+        CLOSE-WAIT   SYN-ACK               -> CLOSE-WAIT   | ACK 1 2 0                | SynOnSynchronized/ChallengeAck  | -        | -                      | §3.10.7.4 fourth: challenge ACK (RFC 5961 §4.2)
+        CLOSE-WAIT   ACK                   -> CLOSE-WAIT   | -                        | -                               | -        | -                      | §3.10.7.4 fifth: duplicate ACK, ignored
+        CLOSE-WAIT   ACK unsent            -> CLOSE-WAIT   | ACK 1 2 0                | AckOfUnsentData/Ack             | -        | -                      | §3.10.7.4 fifth: SEG.ACK > SND.NXT, ACK and drop
+        CLOSE-WAIT   FIN no ACK            -> CLOSE-WAIT   | ACK 1 2 0                | OutOfWindow/Ack                 | -        | -                      | §3.10.7.4 first: old FIN not acceptable, ACK
+        CLOSE-WAIT   FIN-ACK               -> CLOSE-WAIT   | ACK 1 2 0                | OutOfWindow/Ack                 | -        | -                      | §3.10.7.4 first: old FIN not acceptable, ACK
+        CLOSE-WAIT   RST exact             -> CLOSED       | -                        | -                               | Reset    | -                      | §3.10.7.4 second 2): RST at RCV.NXT, CLOSED (RFC 5961 §3.2)
+        CLOSE-WAIT   RST in wnd            -> CLOSE-WAIT   | ACK 1 2 0                | RstNotExact/ChallengeAck        | -        | -                      | §3.10.7.4 second 3): challenge ACK (RFC 5961 §3.2)
+        CLOSE-WAIT   RST out wnd           -> CLOSE-WAIT   | -                        | OutOfWindow/Nothing             | -        | -                      | §3.10.7.4 second 1): RST out of window, drop (RFC 5961 §3.2)
+        CLOSE-WAIT   RST-ACK               -> CLOSED       | -                        | -                               | Reset    | -                      | §3.10.7.4 second 2): RST at RCV.NXT, CLOSED (RFC 5961 §3.2)
+        CLOSE-WAIT   data 5                -> CLOSE-WAIT   | -                        | -                               | -        | -                      | §3.10.7.4 seventh: FIN already received, ignore text
+        CLOSING      SYN                   -> CLOSING      | ACK 2 2 0                | SynOnSynchronized/ChallengeAck  | -        | -                      | §3.10.7.4 fourth: challenge ACK (RFC 5961 §4.2)
+        CLOSING      SYN-ACK               -> CLOSING      | ACK 2 2 0                | SynOnSynchronized/ChallengeAck  | -        | -                      | §3.10.7.4 fourth: challenge ACK (RFC 5961 §4.2)
+        CLOSING      ACK                   -> TIME-WAIT    | -                        | -                               | -        | -RTO +2MSL(240000ms)   | §3.10.7.4 fifth: CLOSING, FIN acked: TIME-WAIT
+        CLOSING      ACK unsent            -> CLOSING      | ACK 2 2 0                | AckOfUnsentData/Ack             | -        | -                      | §3.10.7.4 fifth: SEG.ACK > SND.NXT, ACK and drop
+        CLOSING      FIN no ACK            -> CLOSING      | ACK 2 2 0                | OutOfWindow/Ack                 | -        | -                      | §3.10.7.4 first: old FIN not acceptable, ACK
+        CLOSING      FIN-ACK               -> CLOSING      | ACK 2 2 0                | OutOfWindow/Ack                 | -        | -                      | §3.10.7.4 first: old FIN not acceptable, ACK
+        CLOSING      RST exact             -> CLOSED       | -                        | -                               | Reset    | -RTO                   | §3.10.7.4 second 2): RST at RCV.NXT, CLOSED (RFC 5961 §3.2)
+        CLOSING      RST in wnd            -> CLOSING      | ACK 2 2 0                | RstNotExact/ChallengeAck        | -        | -                      | §3.10.7.4 second 3): challenge ACK (RFC 5961 §3.2)
+        CLOSING      RST out wnd           -> CLOSING      | -                        | OutOfWindow/Nothing             | -        | -                      | §3.10.7.4 second 1): RST out of window, drop (RFC 5961 §3.2)
+        CLOSING      RST-ACK               -> CLOSED       | -                        | -                               | Reset    | -RTO                   | §3.10.7.4 second 2): RST at RCV.NXT, CLOSED (RFC 5961 §3.2)
+        CLOSING      data 5                -> TIME-WAIT    | -                        | -                               | -        | -RTO +2MSL(240000ms)   | §3.10.7.4 fifth: CLOSING, FIN acked: TIME-WAIT
+        LAST-ACK     SYN                   -> LAST-ACK     | ACK 2 2 0                | SynOnSynchronized/ChallengeAck  | -        | -                      | §3.10.7.4 fourth: challenge ACK (RFC 5961 §4.2)
+        LAST-ACK     SYN-ACK               -> LAST-ACK     | ACK 2 2 0                | SynOnSynchronized/ChallengeAck  | -        | -                      | §3.10.7.4 fourth: challenge ACK (RFC 5961 §4.2)
+        LAST-ACK     ACK                   -> CLOSED       | -                        | -                               | Normal   | -RTO                   | §3.10.7.4 fifth: LAST-ACK, FIN acked: CLOSED
+        LAST-ACK     ACK unsent            -> LAST-ACK     | ACK 2 2 0                | AckOfUnsentData/Ack             | -        | -                      | §3.10.7.4 fifth: SEG.ACK > SND.NXT, ACK and drop
+        LAST-ACK     FIN no ACK            -> LAST-ACK     | ACK 2 2 0                | OutOfWindow/Ack                 | -        | -                      | §3.10.7.4 first: old FIN not acceptable, ACK
+        LAST-ACK     FIN-ACK               -> LAST-ACK     | ACK 2 2 0                | OutOfWindow/Ack                 | -        | -                      | §3.10.7.4 first: old FIN not acceptable, ACK
+        LAST-ACK     RST exact             -> CLOSED       | -                        | -                               | Reset    | -RTO                   | §3.10.7.4 second 2): RST at RCV.NXT, CLOSED (RFC 5961 §3.2)
+        LAST-ACK     RST in wnd            -> LAST-ACK     | ACK 2 2 0                | RstNotExact/ChallengeAck        | -        | -                      | §3.10.7.4 second 3): challenge ACK (RFC 5961 §3.2)
+        LAST-ACK     RST out wnd           -> LAST-ACK     | -                        | OutOfWindow/Nothing             | -        | -                      | §3.10.7.4 second 1): RST out of window, drop (RFC 5961 §3.2)
+        LAST-ACK     RST-ACK               -> CLOSED       | -                        | -                               | Reset    | -RTO                   | §3.10.7.4 second 2): RST at RCV.NXT, CLOSED (RFC 5961 §3.2)
+        LAST-ACK     data 5                -> CLOSED       | -                        | -                               | Normal   | -RTO                   | §3.10.7.4 fifth: LAST-ACK, FIN acked: CLOSED
+        TIME-WAIT    SYN                   -> TIME-WAIT    | ACK 2 2 0                | SynOnSynchronized/ChallengeAck  | -        | -                      | §3.10.7.4 fourth: challenge ACK (RFC 5961 §4.2)
+        TIME-WAIT    SYN-ACK               -> TIME-WAIT    | ACK 2 2 0                | SynOnSynchronized/ChallengeAck  | -        | -                      | §3.10.7.4 fourth: challenge ACK (RFC 5961 §4.2)
+        TIME-WAIT    ACK                   -> TIME-WAIT    | -                        | -                               | -        | -                      | §3.10.7.4 fifth: TIME-WAIT; a bare ACK is no FIN, nothing to do
+        TIME-WAIT    ACK unsent            -> TIME-WAIT    | ACK 2 2 0                | AckOfUnsentData/Ack             | -        | -                      | §3.10.7.4 fifth: SEG.ACK > SND.NXT, ACK and drop
+        TIME-WAIT    FIN no ACK            -> TIME-WAIT    | ACK 2 2 0                | OutOfWindow/Ack                 | -        | -                      | §3.10.7.4 first: old FIN not acceptable, ACK
+        TIME-WAIT    FIN-ACK               -> TIME-WAIT    | ACK 2 2 0                | -                               | -        | +2MSL(240000ms)        | §3.10.7.4 fifth: TIME-WAIT, ACK the FIN, restart 2MSL
+        TIME-WAIT    RST exact             -> CLOSED       | -                        | -                               | Reset    | -2MSL                  | §3.10.7.4 second 2): RST at RCV.NXT, CLOSED (RFC 5961 §3.2)
+        TIME-WAIT    RST in wnd            -> TIME-WAIT    | ACK 2 2 0                | RstNotExact/ChallengeAck        | -        | -                      | §3.10.7.4 second 3): challenge ACK (RFC 5961 §3.2)
+        TIME-WAIT    RST out wnd           -> TIME-WAIT    | -                        | OutOfWindow/Nothing             | -        | -                      | §3.10.7.4 second 1): RST out of window, drop (RFC 5961 §3.2)
+        TIME-WAIT    RST-ACK               -> CLOSED       | -                        | -                               | Reset    | -2MSL                  | §3.10.7.4 second 2): RST at RCV.NXT, CLOSED (RFC 5961 §3.2)
+        TIME-WAIT    data 5                -> TIME-WAIT    | -                        | -                               | -        | -                      | §3.10.7.4 seventh: FIN already received, ignore text
+    "#]].assert_eq(&(table.join("\n") + "\n"));
+}
+
+// ----- user commands -----
+
+#[derive(Clone, Copy, Debug)]
+enum Cmd {
+    Listen,
+    Connect,
+    Send,
+    Recv,
+    Shutdown,
+    Close,
+    Abort,
+}
+
+impl Cmd {
+    const ALL: [Cmd; 7] = [Cmd::Listen, Cmd::Connect, Cmd::Send, Cmd::Recv, Cmd::Shutdown, Cmd::Close, Cmd::Abort];
+}
+
+/// The clause of RFC 9293 §3.10.1–§3.10.5 that decides what `cmd` does in `state`.
+fn rfc_command(state: State, cmd: Cmd) -> &'static str {
+    use State::*;
+    match (cmd, state) {
+        (Cmd::Listen, Closed) => "§3.10.1 OPEN passive: LISTEN",
+        (Cmd::Listen, _) => "§3.10.1 OPEN: connection already exists",
+        (Cmd::Connect, Closed) => "§3.10.1 OPEN active: <SEQ=ISS><CTL=SYN>, SYN-SENT",
+        (Cmd::Connect, Listen) => "§3.10.1 OPEN in LISTEN: passive to active, SYN-SENT",
+        (Cmd::Connect, _) => "§3.10.1 OPEN: connection already exists",
+        (Cmd::Send, Closed) => "§3.10.2 SEND: connection does not exist",
+        (Cmd::Send, Listen) => "§3.10.2 SEND in LISTEN: sockets refuse (open question)",
+        (Cmd::Send, SynSent | SynReceived) => "§3.10.2 SEND: queue until ESTABLISHED",
+        (Cmd::Send, Established | CloseWait) => "§3.10.2 SEND: segmentize and send",
+        (Cmd::Send, _) => "§3.10.2 SEND: connection closing",
+        (Cmd::Recv, Closed) => "§3.10.3 RECEIVE: connection does not exist",
+        // RFC 9293 queues a RECEIVE in LISTEN, SYN-SENT and SYN-RECEIVED, and answers one in
+        // CLOSE-WAIT (nothing on hand), CLOSING, LAST-ACK, TIME-WAIT with "connection closing";
+        // the non-blocking sockets-style recv() answers "nothing now" (0 bytes, EOF once the
+        // peer's FIN arrived) instead, and refuses a listening socket (ENOTCONN).
+        (Cmd::Recv, Listen) => "§3.10.3 RECEIVE in LISTEN: not connected (sockets)",
+        (Cmd::Recv, _) => "§3.10.3 RECEIVE: nothing on hand, 0 bytes (sockets)",
+        (Cmd::Shutdown | Cmd::Close, Closed) => "§3.10.4 CLOSE: connection does not exist",
+        (Cmd::Shutdown | Cmd::Close, Listen) => "§3.10.4 CLOSE in LISTEN: delete TCB, CLOSED",
+        (Cmd::Shutdown | Cmd::Close, SynSent) => "§3.10.4 CLOSE in SYN-SENT: delete TCB, CLOSED",
+        (Cmd::Shutdown | Cmd::Close, SynReceived) => "§3.10.4 CLOSE in SYN-RECEIVED: no data, FIN, FIN-WAIT-1",
+        (Cmd::Shutdown | Cmd::Close, Established) => "§3.10.4 CLOSE: FIN after queued data, FIN-WAIT-1",
+        (Cmd::Shutdown | Cmd::Close, CloseWait) => "§3.10.4 CLOSE in CLOSE-WAIT: FIN, LAST-ACK",
+        (Cmd::Shutdown, _) => "§3.10.4 CLOSE: connection closing, no second FIN",
+        // RFC 9293 allows "ok" in FIN-WAIT-1/2 and says "connection closing" in CLOSING, LAST-ACK
+        // and TIME-WAIT; close() after shutdown() is the sockets' release of the descriptor: it
+        // only orphans the connection (RFC 1122 §4.2.2.13) and sends nothing.
+        (Cmd::Close, FinWait1 | FinWait2) => "§3.10.4 CLOSE in FIN-WAIT: ok, no second FIN",
+        (Cmd::Close, _) => "§3.10.4 says 'closing'; close() after shutdown() orphans, no FIN",
+        (Cmd::Abort, Closed) => "§3.10.5 ABORT: connection does not exist",
+        (Cmd::Abort, Listen | SynSent | Closing | LastAck | TimeWait) => "§3.10.5 ABORT: delete TCB, no RST",
+        (Cmd::Abort, _) => "§3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST>, CLOSED",
+    }
+}
+
+fn command_line(state: State, cmd: Cmd) -> String {
+    let mut conn = conn_in(state);
+    let result = match cmd {
+        Cmd::Listen => conn.listen(ISS).map(|()| "ok".to_string()),
+        Cmd::Connect => conn.connect(AT, ISS).map(|()| "ok".to_string()),
+        Cmd::Send => conn.send(AT, b"hello").map(|n| format!("ok({n})")),
+        Cmd::Recv => conn.recv(&mut [0; 16]).map(|n| format!("ok({n})")),
+        Cmd::Shutdown => conn.shutdown(AT).map(|()| "ok".to_string()),
+        Cmd::Close => conn.close(AT).map(|()| "ok".to_string()),
+        Cmd::Abort => conn.abort(AT).map(|()| "ok".to_string()),
+    };
+    let out = drain(&mut conn);
+    let result = result.unwrap_or_else(|e| format!("{e:?}"));
+    let what = format!("{cmd:?} {result}");
+    line(state, &what, conn.state(), &out, rfc_command(state, cmd))
+}
+
+#[test]
+fn user_command_matrix() {
+    let mut table = vec![header("command result")];
+    for state in State::ALL {
+        for cmd in Cmd::ALL {
+            table.push(command_line(state, cmd));
+        }
+    }
+    expect_test::expect![[r#"
+        state        command result           next         | sent (flags seq ack len) | rejected (reason/reply)         | closed   | timers                 | RFC
+        CLOSED       Listen ok             -> LISTEN       | -                        | -                               | -        | -                      | §3.10.1 OPEN passive: LISTEN
+        CLOSED       Connect ok            -> SYN-SENT     | SYN 0 - 0                | -                               | -        | +RTO(1000ms)           | §3.10.1 OPEN active: <SEQ=ISS><CTL=SYN>, SYN-SENT
+        CLOSED       Send DoesNotExist     -> CLOSED       | -                        | -                               | -        | -                      | §3.10.2 SEND: connection does not exist
+        CLOSED       Recv DoesNotExist     -> CLOSED       | -                        | -                               | -        | -                      | §3.10.3 RECEIVE: connection does not exist
+        CLOSED       Shutdown DoesNotExist -> CLOSED       | -                        | -                               | -        | -                      | §3.10.4 CLOSE: connection does not exist
+        CLOSED       Close DoesNotExist    -> CLOSED       | -                        | -                               | -        | -                      | §3.10.4 CLOSE: connection does not exist
+        CLOSED       Abort DoesNotExist    -> CLOSED       | -                        | -                               | -        | -                      | §3.10.5 ABORT: connection does not exist
+        LISTEN       Listen AlreadyExists  -> LISTEN       | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        LISTEN       Connect ok            -> SYN-SENT     | SYN 0 - 0                | -                               | -        | +RTO(1000ms)           | §3.10.1 OPEN in LISTEN: passive to active, SYN-SENT
+        LISTEN       Send DoesNotExist     -> LISTEN       | -                        | -                               | -        | -                      | §3.10.2 SEND in LISTEN: sockets refuse (open question)
+        LISTEN       Recv DoesNotExist     -> LISTEN       | -                        | -                               | -        | -                      | §3.10.3 RECEIVE in LISTEN: not connected (sockets)
+        LISTEN       Shutdown ok           -> CLOSED       | -                        | -                               | Aborted  | -                      | §3.10.4 CLOSE in LISTEN: delete TCB, CLOSED
+        LISTEN       Close ok              -> CLOSED       | -                        | -                               | Aborted  | -                      | §3.10.4 CLOSE in LISTEN: delete TCB, CLOSED
+        LISTEN       Abort ok              -> CLOSED       | -                        | -                               | Aborted  | -                      | §3.10.5 ABORT: delete TCB, no RST
+        SYN-SENT     Listen AlreadyExists  -> SYN-SENT     | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        SYN-SENT     Connect AlreadyExists -> SYN-SENT     | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        SYN-SENT     Send ok(5)            -> SYN-SENT     | -                        | -                               | -        | -                      | §3.10.2 SEND: queue until ESTABLISHED
+        SYN-SENT     Recv ok(0)            -> SYN-SENT     | -                        | -                               | -        | -                      | §3.10.3 RECEIVE: nothing on hand, 0 bytes (sockets)
+        SYN-SENT     Shutdown ok           -> CLOSED       | -                        | -                               | Aborted  | -RTO                   | §3.10.4 CLOSE in SYN-SENT: delete TCB, CLOSED
+        SYN-SENT     Close ok              -> CLOSED       | -                        | -                               | Aborted  | -RTO                   | §3.10.4 CLOSE in SYN-SENT: delete TCB, CLOSED
+        SYN-SENT     Abort ok              -> CLOSED       | -                        | -                               | Aborted  | -RTO                   | §3.10.5 ABORT: delete TCB, no RST
+        SYN-RECEIVED Listen AlreadyExists  -> SYN-RECEIVED | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        SYN-RECEIVED Connect AlreadyExists -> SYN-RECEIVED | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        SYN-RECEIVED Send ok(5)            -> SYN-RECEIVED | -                        | -                               | -        | -                      | §3.10.2 SEND: queue until ESTABLISHED
+        SYN-RECEIVED Recv ok(0)            -> SYN-RECEIVED | -                        | -                               | -        | -                      | §3.10.3 RECEIVE: nothing on hand, 0 bytes (sockets)
+        SYN-RECEIVED Shutdown ok           -> FIN-WAIT-1   | FIN|ACK 1 1 0            | -                               | -        | -                      | §3.10.4 CLOSE in SYN-RECEIVED: no data, FIN, FIN-WAIT-1
+        SYN-RECEIVED Close ok              -> FIN-WAIT-1   | FIN|ACK 1 1 0            | -                               | -        | -                      | §3.10.4 CLOSE in SYN-RECEIVED: no data, FIN, FIN-WAIT-1
+        SYN-RECEIVED Abort ok              -> CLOSED       | RST 1 - 0                | -                               | Aborted  | -RTO                   | §3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST>, CLOSED
+        ESTABLISHED  Listen AlreadyExists  -> ESTABLISHED  | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        ESTABLISHED  Connect AlreadyExists -> ESTABLISHED  | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        ESTABLISHED  Send ok(5)            -> ESTABLISHED  | PSH|ACK 1 1 5            | -                               | -        | +RTO(1000ms)           | §3.10.2 SEND: segmentize and send
+        ESTABLISHED  Recv ok(0)            -> ESTABLISHED  | -                        | -                               | -        | -                      | §3.10.3 RECEIVE: nothing on hand, 0 bytes (sockets)
+        ESTABLISHED  Shutdown ok           -> FIN-WAIT-1   | FIN|ACK 1 1 0            | -                               | -        | +RTO(1000ms)           | §3.10.4 CLOSE: FIN after queued data, FIN-WAIT-1
+        ESTABLISHED  Close ok              -> FIN-WAIT-1   | FIN|ACK 1 1 0            | -                               | -        | +RTO(1000ms)           | §3.10.4 CLOSE: FIN after queued data, FIN-WAIT-1
+        ESTABLISHED  Abort ok              -> CLOSED       | RST 1 - 0                | -                               | Aborted  | -                      | §3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST>, CLOSED
+        FIN-WAIT-1   Listen AlreadyExists  -> FIN-WAIT-1   | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        FIN-WAIT-1   Connect AlreadyExists -> FIN-WAIT-1   | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        FIN-WAIT-1   Send Closing          -> FIN-WAIT-1   | -                        | -                               | -        | -                      | §3.10.2 SEND: connection closing
+        FIN-WAIT-1   Recv ok(0)            -> FIN-WAIT-1   | -                        | -                               | -        | -                      | §3.10.3 RECEIVE: nothing on hand, 0 bytes (sockets)
+        FIN-WAIT-1   Shutdown Closing      -> FIN-WAIT-1   | -                        | -                               | -        | -                      | §3.10.4 CLOSE: connection closing, no second FIN
+        FIN-WAIT-1   Close ok              -> FIN-WAIT-1   | -                        | -                               | -        | -                      | §3.10.4 CLOSE in FIN-WAIT: ok, no second FIN
+        FIN-WAIT-1   Abort ok              -> CLOSED       | RST 2 - 0                | -                               | Aborted  | -RTO                   | §3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST>, CLOSED
+        FIN-WAIT-2   Listen AlreadyExists  -> FIN-WAIT-2   | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        FIN-WAIT-2   Connect AlreadyExists -> FIN-WAIT-2   | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        FIN-WAIT-2   Send Closing          -> FIN-WAIT-2   | -                        | -                               | -        | -                      | §3.10.2 SEND: connection closing
+        FIN-WAIT-2   Recv ok(0)            -> FIN-WAIT-2   | -                        | -                               | -        | -                      | §3.10.3 RECEIVE: nothing on hand, 0 bytes (sockets)
+        FIN-WAIT-2   Shutdown Closing      -> FIN-WAIT-2   | -                        | -                               | -        | -                      | §3.10.4 CLOSE: connection closing, no second FIN
+        FIN-WAIT-2   Close ok              -> FIN-WAIT-2   | -                        | -                               | -        | -                      | §3.10.4 CLOSE in FIN-WAIT: ok, no second FIN
+        FIN-WAIT-2   Abort ok              -> CLOSED       | RST 2 - 0                | -                               | Aborted  | -                      | §3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST>, CLOSED
+        CLOSE-WAIT   Listen AlreadyExists  -> CLOSE-WAIT   | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        CLOSE-WAIT   Connect AlreadyExists -> CLOSE-WAIT   | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        CLOSE-WAIT   Send ok(5)            -> CLOSE-WAIT   | PSH|ACK 1 2 5            | -                               | -        | +RTO(1000ms)           | §3.10.2 SEND: segmentize and send
+        CLOSE-WAIT   Recv ok(0)            -> CLOSE-WAIT   | -                        | -                               | -        | -                      | §3.10.3 RECEIVE: nothing on hand, 0 bytes (sockets)
+        CLOSE-WAIT   Shutdown ok           -> LAST-ACK     | FIN|ACK 1 2 0            | -                               | -        | +RTO(1000ms)           | §3.10.4 CLOSE in CLOSE-WAIT: FIN, LAST-ACK
+        CLOSE-WAIT   Close ok              -> LAST-ACK     | FIN|ACK 1 2 0            | -                               | -        | +RTO(1000ms)           | §3.10.4 CLOSE in CLOSE-WAIT: FIN, LAST-ACK
+        CLOSE-WAIT   Abort ok              -> CLOSED       | RST 1 - 0                | -                               | Aborted  | -                      | §3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST>, CLOSED
+        CLOSING      Listen AlreadyExists  -> CLOSING      | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        CLOSING      Connect AlreadyExists -> CLOSING      | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        CLOSING      Send Closing          -> CLOSING      | -                        | -                               | -        | -                      | §3.10.2 SEND: connection closing
+        CLOSING      Recv ok(0)            -> CLOSING      | -                        | -                               | -        | -                      | §3.10.3 RECEIVE: nothing on hand, 0 bytes (sockets)
+        CLOSING      Shutdown Closing      -> CLOSING      | -                        | -                               | -        | -                      | §3.10.4 CLOSE: connection closing, no second FIN
+        CLOSING      Close ok              -> CLOSING      | -                        | -                               | -        | -                      | §3.10.4 says 'closing'; close() after shutdown() orphans, no FIN
+        CLOSING      Abort ok              -> CLOSED       | -                        | -                               | Aborted  | -RTO                   | §3.10.5 ABORT: delete TCB, no RST
+        LAST-ACK     Listen AlreadyExists  -> LAST-ACK     | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        LAST-ACK     Connect AlreadyExists -> LAST-ACK     | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        LAST-ACK     Send Closing          -> LAST-ACK     | -                        | -                               | -        | -                      | §3.10.2 SEND: connection closing
+        LAST-ACK     Recv ok(0)            -> LAST-ACK     | -                        | -                               | -        | -                      | §3.10.3 RECEIVE: nothing on hand, 0 bytes (sockets)
+        LAST-ACK     Shutdown Closing      -> LAST-ACK     | -                        | -                               | -        | -                      | §3.10.4 CLOSE: connection closing, no second FIN
+        LAST-ACK     Close ok              -> LAST-ACK     | -                        | -                               | -        | -                      | §3.10.4 says 'closing'; close() after shutdown() orphans, no FIN
+        LAST-ACK     Abort ok              -> CLOSED       | -                        | -                               | Aborted  | -RTO                   | §3.10.5 ABORT: delete TCB, no RST
+        TIME-WAIT    Listen AlreadyExists  -> TIME-WAIT    | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        TIME-WAIT    Connect AlreadyExists -> TIME-WAIT    | -                        | -                               | -        | -                      | §3.10.1 OPEN: connection already exists
+        TIME-WAIT    Send Closing          -> TIME-WAIT    | -                        | -                               | -        | -                      | §3.10.2 SEND: connection closing
+        TIME-WAIT    Recv ok(0)            -> TIME-WAIT    | -                        | -                               | -        | -                      | §3.10.3 RECEIVE: nothing on hand, 0 bytes (sockets)
+        TIME-WAIT    Shutdown Closing      -> TIME-WAIT    | -                        | -                               | -        | -                      | §3.10.4 CLOSE: connection closing, no second FIN
+        TIME-WAIT    Close ok              -> TIME-WAIT    | -                        | -                               | -        | -                      | §3.10.4 says 'closing'; close() after shutdown() orphans, no FIN
+        TIME-WAIT    Abort ok              -> CLOSED       | -                        | -                               | Aborted  | -2MSL                  | §3.10.5 ABORT: delete TCB, no RST
+    "#]].assert_eq(&(table.join("\n") + "\n"));
+}
+
+// ----- the most important lines, spelled out -----
+
+/// The single rejection event of `out`.
+#[track_caller]
+fn rejection(out: &Output) -> (DropReason, Reply) {
+    let found: Vec<_> = out
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::SegmentRejected { reason, reply } => Some((*reason, *reply)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "exactly one rejection: {:?}", out.events);
+    found[0]
+}
+
+// ===== CLOSED =====
+
+#[test]
+fn closed_answers_syn_with_rst_ack_acknowledging_it() {
+    // RFC 9293 §3.10.7.1: ACK bit off: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+    let mut c = conn_closed();
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::SYN, seq: SeqNum(777), ..TEMPL }, &[]);
+    assert_eq!(c.state(), State::Closed);
+    assert_eq!(out.sent.len(), 1);
+    let rst = out.sent[0].repr;
+    assert_eq!(rst.flags, Flags::RST | Flags::ACK);
+    assert_eq!(rst.seq, SeqNum(0));
+    assert_eq!(rst.ack, SeqNum(778), "SEG.SEQ + SEG.LEN, the SYN counting one");
+    assert_eq!((rst.src_port, rst.dst_port), (LOCAL.port(), REMOTE.port()));
+    assert_eq!(rejection(&out), (DropReason::NoConnection, Reply::Reset));
+    // A SYN carrying 10 bytes occupies 11 sequence numbers.
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::SYN, seq: SeqNum(777), ..TEMPL }, &[0; 10]);
+    assert_eq!(out.sent[0].repr.ack, SeqNum(788));
+}
+
+// ===== LISTEN =====
+
+#[test]
+fn listen_answers_an_ack_with_rst_at_seg_ack() {
+    // RFC 9293 §3.10.7.2 second: any acknowledgment is bad: <SEQ=SEG.ACK><CTL=RST>.
+    let mut c = conn_listen();
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::ACK, seq: SeqNum(42), ack: SeqNum(31337), ..TEMPL }, &[]);
+    assert_eq!(c.state(), State::Listen, "the listener keeps listening");
+    assert_eq!(out.sent.len(), 1);
+    let rst = out.sent[0].repr;
+    assert_eq!((rst.flags, rst.seq), (Flags::RST, SeqNum(31337)));
+    assert_eq!(rejection(&out), (DropReason::AckInListen, Reply::Reset));
+    assert_eq!(c.poll_timeout(), None, "no timer runs in LISTEN");
+}
+
+// ===== SYN-SENT =====
+
+#[test]
+fn syn_sent_answers_a_bad_ack_with_rst_at_seg_ack() {
+    // RFC 9293 §3.10.7.3 first: SEG.ACK =< ISS or SEG.ACK > SND.NXT: <SEQ=SEG.ACK><CTL=RST>.
+    for bad_ack in [ISS, ISS + 2, SeqNum(ISS.0 - 1000)] {
+        let mut c = conn_syn_sent();
+        let synack = TcpRepr { flags: Flags::SYN | Flags::ACK, seq: PEER_ISS, ack: bad_ack, ..TEMPL };
+        let out = deliver(&mut c, AT, synack, &[]);
+        assert_eq!(c.state(), State::SynSent, "an old duplicate does not disturb the open");
+        assert_eq!(out.sent.len(), 1);
+        assert_eq!((out.sent[0].repr.flags, out.sent[0].repr.seq), (Flags::RST, bad_ack));
+        assert_eq!(rejection(&out), (DropReason::BadAckInSynSent, Reply::Reset));
+        // The right SYN-ACK still completes the handshake afterwards.
+        let good = TcpRepr { flags: Flags::SYN | Flags::ACK, seq: PEER_ISS, ack: ISS + 1, ..TEMPL };
+        let out = deliver(&mut c, AT, good, &[]);
+        expect(&c, &out, State::Established, &["ACK 1 1 0"]);
+    }
+    // A RST with a bad ACK is dropped without an answer.
+    let mut c = conn_syn_sent();
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::RST | Flags::ACK, seq: PEER_ISS, ack: ISS, ..TEMPL }, &[]);
+    expect(&c, &out, State::SynSent, &[]);
+    assert_eq!(rejection(&out), (DropReason::BadAckInSynSent, Reply::Nothing));
+}
+
+// ===== SYN-RECEIVED =====
+
+#[test]
+fn syn_received_retransmitted_syn_per_profile() {
+    let dup_syn = TcpRepr { flags: Flags::SYN, seq: PEER_ISS, ..TEMPL };
+    // rfc9293: the old SYN fails the first check (SEG.SEQ < RCV.NXT): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
+    let mut c = conn_syn_received();
+    let out = deliver(&mut c, AT, dup_syn, &[]);
+    expect(&c, &out, State::SynReceived, &["ACK 1 1 0"]);
+    assert_eq!(rejection(&out), (DropReason::OutOfWindow, Reply::Ack));
+    // linux (resend_synack_on_dup_syn): the SYN-ACK again, as tcp_check_req does.
+    let mut c = conn_syn_received_with(tcp_core::Config { delayed_ack: None, ..tcp_core::Config::linux() });
+    let out = deliver(&mut c, AT, dup_syn, &[]);
+    assert_eq!(c.state(), State::SynReceived);
+    assert_eq!(out.sent.len(), 1);
+    assert_eq!(out.sent[0].repr.flags, Flags::SYN | Flags::ACK);
+    assert_eq!((out.sent[0].repr.seq, out.sent[0].repr.ack), (ISS, PEER_ISS + 1));
+    assert_eq!(rejection(&out), (DropReason::DuplicateSyn, Reply::SynAck));
+}
+
+#[test]
+fn close_in_syn_received_sends_fin_at_once() {
+    // RFC 9293 §3.10.4: "If no SENDs have been issued and there is no pending data to send, then
+    // form a FIN segment and send it, and enter FIN-WAIT-1 state".
+    let mut c = conn_syn_received();
+    c.close(AT).expect("close in SYN-RECEIVED");
+    let out = drain(&mut c);
+    expect(&c, &out, State::FinWait1, &["FIN|ACK 1 1 0"]);
+    // Nothing is acknowledged yet: the retransmission timer resends the SYN-ACK first.
+    let rto = c.timer(Timer::Retransmit).expect("RTO runs");
+    c.handle_timeout(rto);
+    let out = drain(&mut c);
+    expect(&c, &out, State::FinWait1, &["SYN|ACK 0 1 0"]);
+    // The ACK of the SYN alone leaves the FIN outstanding; its retransmission follows.
+    let out = deliver(&mut c, rto, TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 1, ..TEMPL }, &[]);
+    expect(&c, &out, State::FinWait1, &[]);
+    let rto = c.timer(Timer::Retransmit).expect("the FIN is still timed");
+    c.handle_timeout(rto);
+    let out = drain(&mut c);
+    expect(&c, &out, State::FinWait1, &["FIN|ACK 1 1 0"]);
+    let out = deliver(&mut c, rto, TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 2, ..TEMPL }, &[]);
+    expect(&c, &out, State::FinWait2, &[]);
+
+    // With data queued, the FIN waits for ESTABLISHED and follows the data.
+    let mut c = conn_syn_received();
+    assert_eq!(c.send(AT, b"abc"), Ok(3));
+    c.close(AT).expect("close in SYN-RECEIVED");
+    let out = drain(&mut c);
+    expect(&c, &out, State::SynReceived, &[]);
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 1, ..TEMPL }, &[]);
+    expect(&c, &out, State::FinWait1, &["FIN|PSH|ACK 1 1 3"]);
+}
+
+#[test]
+fn simultaneous_open_syn_received_is_refused_by_rst() {
+    // SYN-RECEIVED reached from SYN-SENT (an active OPEN): a RST at RCV.NXT means "connection
+    // refused" and CLOSED, not LISTEN (RFC 9293 §3.10.7.4 second check, SYN-RECEIVED).
+    let mut c = conn_syn_sent();
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::SYN, seq: PEER_ISS, ..TEMPL }, &[]);
+    expect(&c, &out, State::SynReceived, &["SYN|ACK 0 1 0"]);
+    assert!(!c.is_passive());
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::RST, seq: PEER_ISS + 1, ..TEMPL }, &[]);
+    expect(&c, &out, State::Closed, &[]);
+    assert!(out.events.contains(&Event::Closed { reason: CloseReason::Refused }));
+    assert_eq!(c.poll_timeout(), None);
+}
+
+// ===== ESTABLISHED =====
+
+#[test]
+fn established_challenges_a_rst_in_window() {
+    // RFC 5961 §3.2 (RFC 9293 §3.10.7.4 second, 3)): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
+    let mut c = conn_established();
+    let (snd_nxt, rcv_nxt) = (c.snd_nxt(), c.rcv_nxt());
+    for offset in [1, 100, c.rcv_wnd() / 2, c.rcv_wnd() - 1] {
+        let out = deliver(&mut c, AT, TcpRepr { flags: Flags::RST, seq: rcv_nxt + offset, ..TEMPL }, &[]);
+        assert_eq!(c.state(), State::Established, "offset {offset}: the connection survives");
+        assert_eq!(out.sent.len(), 1);
+        let ack = out.sent[0].repr;
+        assert_eq!((ack.flags, ack.seq, ack.ack), (Flags::ACK, snd_nxt, rcv_nxt));
+        assert_eq!(rejection(&out), (DropReason::RstNotExact, Reply::ChallengeAck));
+    }
+    // Just past the window: silently dropped.
+    let past = rcv_nxt + c.rcv_wnd();
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::RST, seq: past, ..TEMPL }, &[]);
+    expect(&c, &out, State::Established, &[]);
+    assert_eq!(rejection(&out), (DropReason::OutOfWindow, Reply::Nothing));
+    // The RST the challenge ACK asks for (at RCV.NXT) resets the connection.
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::RST, seq: rcv_nxt, ..TEMPL }, &[]);
+    expect(&c, &out, State::Closed, &[]);
+    assert!(out.events.contains(&Event::Closed { reason: CloseReason::Reset }));
+    assert_eq!(c.poll_timeout(), None);
+}
+
+#[test]
+fn data_after_close_is_answered_with_rst() {
+    // RFC 1122 §4.2.2.13: after CLOSE (not a half-close), new data is lost: send a RST.
+    let mut c = conn_established();
+    c.close(AT).expect("close");
+    let _ = drain(&mut c);
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 2, ..TEMPL }, &[]);
+    expect(&c, &out, State::FinWait2, &[]);
+    let data = TcpRepr { flags: Flags::ACK | Flags::PSH, seq: PEER_ISS + 1, ack: ISS + 2, ..TEMPL };
+    let out = deliver(&mut c, AT, data, b"late");
+    expect(&c, &out, State::Closed, &["RST 2 - 0"]);
+    assert_eq!(rejection(&out), (DropReason::DataAfterClose, Reply::Reset));
+    // After shutdown() the same data is accepted (conn_fin_wait_2 half-closed).
+    let mut c = conn_fin_wait_2();
+    let out = deliver(&mut c, AT, data, b"late");
+    expect(&c, &out, State::FinWait2, &["ACK 2 5 0"]);
+}
+
+// ===== TIME-WAIT =====
+
+#[test]
+fn time_wait_acks_a_retransmitted_fin_and_restarts_2msl() {
+    // RFC 9293 §3.10.7.4 fifth, TIME-WAIT: "Acknowledge it, and restart the 2 MSL timeout."
+    let mut c = conn_time_wait();
+    let two_msl = c.config().time_wait();
+    assert_eq!(c.timer(Timer::TimeWait), Some(Instant::ZERO + two_msl));
+    let later = Instant::from_millis(30_000);
+    let fin = TcpRepr { flags: Flags::FIN | Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 2, ..TEMPL };
+    let out = deliver(&mut c, later, fin, &[]);
+    expect(&c, &out, State::TimeWait, &["ACK 2 2 0"]);
+    assert_eq!(c.timer(Timer::TimeWait), Some(later + two_msl));
+    // The first deadline passes harmlessly; the restarted one closes.
+    c.handle_timeout(Instant::ZERO + two_msl);
+    let out = drain(&mut c);
+    expect(&c, &out, State::TimeWait, &[]);
+    c.handle_timeout(later + two_msl);
+    let out = drain(&mut c);
+    expect(&c, &out, State::Closed, &[]);
+    assert!(out.events.contains(&Event::Closed { reason: CloseReason::Normal }));
+
+    // A FIN without ACK fails the first check: ACKed, but the fifth check's restart is not reached.
+    let mut c = conn_time_wait();
+    let out = deliver(&mut c, later, TcpRepr { flags: Flags::FIN, seq: PEER_ISS + 1, ..TEMPL }, &[]);
+    expect(&c, &out, State::TimeWait, &["ACK 2 2 0"]);
+    assert_eq!(rejection(&out), (DropReason::OutOfWindow, Reply::Ack));
+    assert_eq!(c.timer(Timer::TimeWait), Some(Instant::ZERO + two_msl));
+}
