@@ -20,11 +20,14 @@ pub enum Timer {
     TimeWait,
     /// Giving up on a peer that never sends its FIN, after `close()` (Linux `tcp_fin_timeout`).
     FinWait2,
+    /// Probing a zero window (RFC 9293 §3.8.6.1, the persist timer).
+    Persist,
 }
 
 impl Timer {
     /// All timers, in timer-table order.
-    pub const ALL: [Timer; 4] = [Timer::Retransmit, Timer::DelayedAck, Timer::TimeWait, Timer::FinWait2];
+    pub const ALL: [Timer; 5] =
+        [Timer::Retransmit, Timer::DelayedAck, Timer::TimeWait, Timer::FinWait2, Timer::Persist];
 
     /// Index in the timer table.
     pub(crate) const fn index(self) -> usize {
@@ -38,6 +41,7 @@ impl Timer {
             Timer::DelayedAck => "delayed ACK",
             Timer::TimeWait => "2MSL",
             Timer::FinWait2 => "FIN-WAIT-2 timeout",
+            Timer::Persist => "zero-window probe",
         }
     }
 }

@@ -406,7 +406,7 @@ fn command_line(state: State, cmd: Cmd) -> String {
         Cmd::Listen => conn.listen(ISS).map(|()| "ok".to_string()),
         Cmd::Connect => conn.connect(AT, ISS).map(|()| "ok".to_string()),
         Cmd::Send => conn.send(AT, b"hello").map(|n| format!("ok({n})")),
-        Cmd::Recv => conn.recv(&mut [0; 16]).map(|n| format!("ok({n})")),
+        Cmd::Recv => conn.recv(AT, &mut [0; 16]).map(|n| format!("ok({n})")),
         Cmd::Shutdown => conn.shutdown(AT).map(|()| "ok".to_string()),
         Cmd::Close => conn.close(AT).map(|()| "ok".to_string()),
         Cmd::Abort => conn.abort(AT).map(|()| "ok".to_string()),

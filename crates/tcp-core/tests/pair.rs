@@ -147,7 +147,7 @@ fn handshake_data_and_four_way_close() {
     p.collect();
     p.drive_until(Instant::from_millis(200));
     let mut buf = [0u8; 16];
-    assert_eq!(p.server.recv(&mut buf).expect("recv"), 5);
+    assert_eq!(p.server.recv(p.now, &mut buf).expect("recv"), 5);
     assert_eq!(&buf[..5], b"hello");
     p.client.close(p.now).expect("close");
     p.collect();
@@ -272,4 +272,30 @@ fn linux_three_segment_close() {
     }
     let t = p.transcript();
     assert_eq!(&t[3..], ["100.000ms C>S FIN|ACK 1 1 0", "110.000ms S>C FIN|ACK 1 2 0", "120.000ms C>S ACK 2 2 0"]);
+}
+
+/// RFC 9293 §3.8.6.1: a receiver that stops reading closes its window; the sender probes it and
+/// resumes once the application reads (helper-found deadlock, fixed with the persist timer).
+#[test]
+fn zero_window_is_probed_and_reopened() {
+    let mut p = Pair::new(Config { delayed_ack: None, ..rfc() });
+    p.client.connect(p.now, SeqNum(1000)).expect("connect");
+    p.collect();
+    p.drive_until(Instant::from_millis(100));
+    let data = vec![7u8; 4096];
+    assert_eq!(p.client.send(p.now, &data).expect("send"), 4096);
+    p.collect();
+    p.drive_until(Instant::from_millis(200));
+    assert_eq!(p.server.recv_available(), 4096, "the server's buffer is full");
+    assert_eq!(p.client.send(p.now, &data[..1000]).expect("send"), 1000);
+    p.collect();
+    p.drive_until(Instant::from_millis(5_000));
+    assert!(p.client_events.iter().any(|e| matches!(e, Event::TimerFired { timer: Timer::Persist, .. })));
+    let mut buf = vec![0u8; 8192];
+    assert_eq!(p.server.recv(p.now, &mut buf).expect("recv"), 4096);
+    p.collect();
+    p.drive_until(Instant::from_millis(20_000));
+    assert_eq!(p.server.recv(p.now, &mut buf).expect("recv"), 1000, "the last 1000 bytes arrived");
+    assert_eq!(p.client.send_queued(), 0, "and were acknowledged");
+    assert_eq!(p.client.timer(Timer::Persist), None);
 }

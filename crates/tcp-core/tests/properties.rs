@@ -291,7 +291,7 @@ impl World {
             }
             App::Recv => {
                 let mut buf = [0u8; 8192];
-                if let Ok(n) = c.recv(&mut buf) {
+                if let Ok(n) = c.recv(now, &mut buf) {
                     host.received += n;
                 }
             }
@@ -447,7 +447,7 @@ fn run_clean(
                 w.check(i, false)?;
             }
             let mut buf = [0u8; 4096];
-            while let Ok(n @ 1..) = w.hosts[i].conn.recv(&mut buf) {
+            while let Ok(n @ 1..) = w.hosts[i].conn.recv(now, &mut buf) {
                 prop_assert!(buf[..n].iter().all(|b| usize::from(*b) == 1 - i), "bytes arrive intact");
                 w.hosts[i].received += n;
             }

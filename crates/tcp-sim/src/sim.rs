@@ -525,11 +525,12 @@ impl<'a> Simulator<'a> {
 
     fn read_all(&mut self, host: usize, id: usize) -> usize {
         let Some(i) = self.hosts[host].conns.iter().position(|(c, _)| *c == id) else { return 0 };
-        let mut buf = [0u8; 1024];
-        let mut total = 0;
-        while let Ok(n @ 1..) = self.hosts[host].conns[i].1.recv(&mut buf) {
+        let (now, mut buf, mut total) = (self.now, [0u8; 1024], 0);
+        while let Ok(n @ 1..) = self.hosts[host].conns[i].1.recv(now, &mut buf) {
             total += n;
         }
+        // Reading may reopen a shrunken window: its update goes out now.
+        self.drain_conn(host, i);
         total
     }
 

@@ -168,7 +168,7 @@ impl World {
                     assert!(n <= data.len());
                 }
             }
-            3 => drop(c.recv(&mut [0; 8192])),
+            3 => drop(c.recv(now, &mut [0; 8192])),
             4 => drop(c.shutdown(now)),
             5 => drop(c.close(now)),
             _ => drop(c.abort(now)),

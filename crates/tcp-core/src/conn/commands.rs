@@ -82,12 +82,21 @@ impl Connection {
         Ok(n)
     }
 
-    /// RECEIVE (§3.10.3): copy out up to `buf.len()` bytes received in order.
-    pub fn recv(&mut self, buf: &mut [u8]) -> Result<usize, CommandError> {
+    /// RECEIVE (§3.10.3): copy out up to `buf.len()` bytes received in order. When reading
+    /// reopens a window that had shrunk below one segment, a window update goes out (receiver
+    /// SWS avoidance, RFC 9293 §3.8.6.2.2: announce once it grew by min(buffer/2, MSS)).
+    pub fn recv(&mut self, now: Instant, buf: &mut [u8]) -> Result<usize, CommandError> {
         if matches!(self.state, State::Closed | State::Listen) && self.recv_buf.len() == 0 {
             return Err(CommandError::DoesNotExist);
         }
-        Ok(self.recv_buf.pop_into(buf))
+        let threshold = (super::RECV_BUFFER / 2).min(usize::from(self.send_mss()));
+        let was_small = self.recv_buf.free() < threshold;
+        let n = self.recv_buf.pop_into(buf);
+        let can_receive = matches!(self.state, State::Established | State::FinWait1 | State::FinWait2);
+        if was_small && self.recv_buf.free() >= threshold && can_receive {
+            self.push_ack(now);
+        }
+        Ok(n)
     }
 
     /// Half-close: send a FIN after the queued data, keep receiving.

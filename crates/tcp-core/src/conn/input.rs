@@ -377,6 +377,11 @@ impl Connection {
     fn update_window(&mut self, seg: &TcpRepr) {
         if self.snd_wl1 < seg.seq || (self.snd_wl1 == seg.seq && self.snd_wl2 <= seg.ack) {
             self.snd_wnd = u32::from(seg.window) << self.negotiated.snd_wscale;
+            if self.snd_wnd > 0 {
+                // The window opened: the persist timer has done its job.
+                self.persist_backoff = 0;
+                self.cancel(Timer::Persist);
+            }
             self.max_snd_wnd = self.max_snd_wnd.max(self.snd_wnd);
             self.snd_wl1 = seg.seq;
             self.snd_wl2 = seg.ack;

@@ -126,9 +126,11 @@ pub struct Connection {
     /// The application called `close()`: it reads nothing more.
     orphaned: bool,
     /// One deadline per [`Timer`]; `poll_timeout` is their minimum.
-    timers: [Option<Instant>; 4],
+    timers: [Option<Instant>; 5],
     /// Retransmissions without progress (the exponent of the backoff).
     backoff: u8,
+    /// Zero-window probes sent without the window opening.
+    persist_backoff: u8,
     rtt: Rtt,
     /// The segment being timed for an RTT sample: (sequence number that acknowledges it, sent at).
     rtt_probe: Option<(SeqNum, Instant)>,
@@ -166,7 +168,8 @@ impl Connection {
             fin_queued: false,
             fin_seq: None,
             orphaned: false,
-            timers: [None; 4],
+            timers: [None; 5],
+            persist_backoff: 0,
             backoff: 0,
             rtt: Rtt::new(&config),
             rtt_probe: None,
@@ -374,7 +377,11 @@ impl Connection {
 
     fn arm(&mut self, timer: Timer, deadline: Instant) {
         self.timers[timer.index()] = Some(deadline);
-        let backoff = if timer == Timer::Retransmit { self.backoff } else { 0 };
+        let backoff = match timer {
+            Timer::Retransmit => self.backoff,
+            Timer::Persist => self.persist_backoff,
+            _ => 0,
+        };
         self.emit(Event::TimerArmed { timer, deadline, backoff });
     }
 
@@ -543,6 +550,18 @@ impl Connection {
                 self.rtt_probe = Some((self.snd_nxt, now));
             }
             self.arm_retransmit_if_idle(now);
+        }
+        // RFC 9293 §3.8.6.1 (MUST-36): data waits behind a zero window and nothing in flight will
+        // bring an ACK that reopens it, so probe the window when the persist timer fires.
+        let unsent = self.send_buf_seq + self.send_buf.len() as u32 != self.snd_nxt;
+        if unsent
+            && self.snd_wnd == 0
+            && self.snd_una == self.snd_nxt
+            && self.timer(Timer::Retransmit).is_none()
+            && self.timer(Timer::Persist).is_none()
+        {
+            let deadline = now + self.rtt.rto();
+            self.arm(Timer::Persist, deadline);
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::Connection;
 use crate::event::{Cause, CloseReason, Event, Timer};
+use crate::seq::SeqNum;
 use crate::state::State;
 use crate::time::Instant;
 use crate::wire::Flags;
@@ -26,6 +27,7 @@ impl Connection {
                 // CLOSED state, and return."
                 Timer::TimeWait => self.close_with(CloseReason::Normal, Cause::Timer(Timer::TimeWait)),
                 Timer::FinWait2 => self.close_with(CloseReason::FinWait2Timeout, Cause::Timer(Timer::FinWait2)),
+                Timer::Persist => self.on_persist_timeout(now),
             }
         }
         self.flush(now);
@@ -62,6 +64,19 @@ impl Connection {
         self.retransmit_earliest(now);
         let deadline = now + self.rtt.rto();
         self.arm(Timer::Retransmit, deadline);
+    }
+
+    /// RFC 9293 §3.8.6.1: probe a zero window. The probe repeats an old sequence number, as
+    /// Linux `tcp_xmit_probe_skb` does, so the peer answers with an ACK carrying its window; the
+    /// interval backs off like the RTO, and the connection is never given up while ACKs come back.
+    fn on_persist_timeout(&mut self, now: Instant) {
+        if self.snd_wnd > 0 || !self.state.is_synchronized() {
+            return;
+        }
+        self.persist_backoff = self.persist_backoff.saturating_add(1);
+        self.push_segment(now, SeqNum(self.snd_una.0.wrapping_sub(1)), Flags::ACK, 0, false);
+        let interval = (self.rtt.rto() * (1u32 << self.persist_backoff.min(16))).min(self.config.rto_max);
+        self.arm(Timer::Persist, now + interval);
     }
 
     fn retransmit_earliest(&mut self, now: Instant) {

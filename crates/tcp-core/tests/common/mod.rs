@@ -119,6 +119,7 @@ fn short(timer: Timer) -> &'static str {
         Timer::DelayedAck => "DACK",
         Timer::TimeWait => "2MSL",
         Timer::FinWait2 => "FW2",
+        Timer::Persist => "PERSIST",
     }
 }
 
