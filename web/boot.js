@@ -1,0 +1,45 @@
+// Starts the app. Kept out of index.html so the page needs no inline script (strict CSP).
+//
+// It also records errors and warnings in window.__synackErrors / window.__synackWarnings, which
+// the end-to-end test reads to check that the page ran cleanly.
+const errors = [];
+const warnings = [];
+window.__synackErrors = errors;
+window.__synackWarnings = warnings;
+
+const text = (args) => args.map((a) => (a instanceof Error ? a.stack || String(a) : String(a))).join(' ');
+for (const [level, sink] of [['error', errors], ['warn', warnings]]) {
+  const original = console[level].bind(console);
+  console[level] = (...args) => {
+    sink.push(text(args));
+    original(...args);
+  };
+}
+// Capture phase: also sees resources (scripts, styles, images) that failed to load.
+window.addEventListener(
+  'error',
+  (event) => {
+    const target = event.target;
+    if (target && target !== window && (target.src || target.href)) {
+      errors.push(`failed to load ${target.src || target.href}`);
+    } else {
+      errors.push(`uncaught: ${event.message || event.error}`);
+    }
+  },
+  true,
+);
+window.addEventListener('unhandledrejection', (event) => {
+  errors.push(`unhandled rejection: ${text([event.reason])}`);
+});
+
+// Relative to this module, so the site works under any sub-path.
+import('./synack_web.js')
+  .then(async (wasm) => {
+    await wasm.default();
+    wasm.run();
+    document.documentElement.dataset.synack = 'running';
+  })
+  .catch((error) => {
+    console.error('synack failed to start:', error);
+    document.documentElement.dataset.synack = 'failed';
+  });
