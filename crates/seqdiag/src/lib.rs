@@ -1,9 +1,49 @@
-//! Trace → diagram geometry → standalone SVG and Mermaid text. (API contract; being built.)
+//! Trace → diagram geometry → standalone SVG and Mermaid text.
+//!
+//! [`layout`] turns a [`Trace`](tcp_sim::Trace) into a [`Diagram`]: plain geometry (lifelines, time-scaled
+//! arrows, state bands, timer bars, time breaks, notes), every item carrying the index of the
+//! playback [`steps::Step`] at which it appears. Two renderers draw the same `Diagram`: the
+//! string writer [`svg::render`] here, and the web app's Yew component. [`mermaid::render`]
+//! writes a `sequenceDiagram` straight from the trace.
+//!
+//! The vertical axis is simulated time ([`axis::TimeAxis`]): a 10 ms one-way delay is a visible
+//! slant, segments that cross in flight cross on the page, and idle stretches longer than
+//! [`ViewOptions::break_after_ms`] are cut out and drawn as a labelled time break.
+//!
+//! What the picture shows, and where it is decided:
+//! - one lifeline per host, attackers rightmost, with a header (name, `address:port`);
+//! - one arrow per segment, coloured by kind, with a flags badge and a textbook label running
+//!   along it (`layout`, `arrows`); retransmissions dashed, old duplicates dash-dotted, forged
+//!   segments dotted, lost ones stopping part-way at a cross, RST bold red; a burst of alike
+//!   segments is labelled once with `×N`;
+//! - the connection state as a band along each lifeline, a dot and the netstat name at each
+//!   change; a host with several connections shows the one in use (see `lanes`);
+//! - timers as bars beside their lifeline: bold when they fire, faint when stopped early;
+//! - notes: what the application did (`connect()`, `close()`), errors it got, rejected segments;
+//! - simulated time on a ruler at the left, breaks as zig-zag strips (`⋯ 59.8 s later`).
+//!
+//! **Architecture invariant:** this crate knows nothing of Yew or the DOM and never formats a
+//! float with `core::fmt` (numbers go through integer formatting), so the wasm stays small.
 #![no_std]
 extern crate alloc;
 
-use alloc::string::String;
-use tcp_sim::Trace;
+mod arrows;
+pub mod axis;
+pub mod diagram;
+mod labels;
+mod lanes;
+mod layout;
+pub mod mermaid;
+mod num;
+mod slots;
+pub mod steps;
+pub mod style;
+pub mod svg;
+pub mod text;
+
+pub use diagram::Diagram;
+pub use layout::layout;
+pub use steps::{step_times, steps};
 
 /// Language of labels and notes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -22,37 +62,16 @@ pub struct ViewOptions {
     pub lang: Lang,
     /// Relative sequence numbers (as Wireshark shows them) or absolute.
     pub relative: bool,
+    /// Vertical scale: pixels per millisecond of simulated time (the zoom; default 3.5, so a
+    /// 10 ms one-way delay drops an arrow by 35 px).
+    pub px_per_ms: f32,
+    /// Idle stretches (no event on any lifeline) longer than this many milliseconds are drawn
+    /// as a time break (default 45: a 40 ms delayed ACK stays to scale, TIME-WAIT does not).
+    pub break_after_ms: u32,
 }
 
 impl Default for ViewOptions {
     fn default() -> Self {
-        ViewOptions { lang: Lang::En, relative: true }
-    }
-}
-
-/// Diagram geometry.
-#[derive(Clone, Debug, Default)]
-pub struct Diagram {}
-
-/// Lays a trace out.
-pub fn layout(_trace: &Trace, _opts: &ViewOptions) -> Diagram {
-    Diagram {}
-}
-
-/// Standalone SVG.
-pub mod svg {
-    use super::*;
-    /// Renders a diagram.
-    pub fn render(_d: &Diagram, _opts: &ViewOptions) -> String {
-        String::new()
-    }
-}
-
-/// Mermaid `sequenceDiagram` text.
-pub mod mermaid {
-    use super::*;
-    /// Renders a trace.
-    pub fn render(_t: &Trace, _opts: &ViewOptions) -> String {
-        String::new()
+        ViewOptions { lang: Lang::En, relative: true, px_per_ms: 3.5, break_after_ms: 45 }
     }
 }

@@ -1,0 +1,291 @@
+//! Arrows, one per segment: what they say and where their labels may go.
+
+use crate::diagram::{ArrowLabel, Marks, Point, Quad, SegKind};
+use crate::labels::{SEG_FONT, SMALL_FONT};
+use crate::num::sqrt;
+use crate::{ViewOptions, text};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use tcp_core::Flags;
+use tcp_sim::Trace;
+use tcp_sim::trace::{Fate, Segment};
+
+/// Where a lost segment's arrow stops: this fraction of the way to its receiver.
+pub(crate) const LOST_AT: f32 = 0.45;
+/// Alike segments between the same hosts, each within this many microseconds of the previous,
+/// form a run: only the first is labelled, with `×N` (and without numbers if theirs differ).
+const RUN_WITHIN_US: u64 = 20_000;
+/// Height of an arrow label's box.
+pub(crate) const LABEL_H: f32 = 15.0;
+
+/// What an arrow says, before geometry.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Plan {
+    pub(crate) kind: SegKind,
+    pub(crate) marks: Marks,
+    pub(crate) badge: String,
+    pub(crate) label: String,
+    pub(crate) tag: String,
+    /// A later member of a run: no label of its own.
+    pub(crate) hidden: bool,
+    /// Width of badge, label and tag.
+    pub(crate) width: f32,
+    pub(crate) badge_width: f32,
+}
+
+/// The kind of a segment.
+pub(crate) fn kind_of(s: &Segment) -> SegKind {
+    let f = s.repr.flags;
+    if f.contains(Flags::RST) {
+        SegKind::Rst
+    } else if f.contains(Flags::SYN) {
+        if f.contains(Flags::ACK) { SegKind::SynAck } else { SegKind::Syn }
+    } else if f.contains(Flags::FIN) {
+        SegKind::Fin
+    } else if !s.payload.is_empty() {
+        SegKind::Data
+    } else {
+        SegKind::Ack
+    }
+}
+
+/// The flags badge: one letter per flag in `S F R P A U` order (`SA`, `FA`, `PA`).
+pub(crate) fn badge_of(flags: Flags) -> String {
+    let letters = [
+        (Flags::SYN, 'S'),
+        (Flags::FIN, 'F'),
+        (Flags::RST, 'R'),
+        (Flags::PSH, 'P'),
+        (Flags::ACK, 'A'),
+        (Flags::URG, 'U'),
+    ];
+    let s: String = letters.iter().filter(|(f, _)| flags.contains(*f)).map(|(_, c)| *c).collect();
+    if s.is_empty() { String::from("·") } else { s }
+}
+
+/// Badge width for `badge`.
+pub(crate) fn badge_width(badge: &str) -> f32 {
+    text::width(badge, 10.0) + 8.0
+}
+
+/// The plans of all segments.
+pub(crate) fn plans(trace: &Trace, opts: &ViewOptions, rejected: &[bool]) -> Vec<Plan> {
+    let lang = opts.lang;
+    let mut plans: Vec<Plan> = trace
+        .segments
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let lost = match s.fate {
+                Fate::Lost { reason } => Some(reason),
+                Fate::Delivered { .. } => None,
+            };
+            let marks = Marks {
+                lost: lost.is_some(),
+                retransmission: s.retransmission,
+                duplicate: s.duplicate_of.is_some(),
+                old_duplicate: s.injected,
+                forged: s.forged,
+                rejected: rejected.get(i).copied().unwrap_or(false),
+            };
+            let mut tags: Vec<&str> = Vec::new();
+            for (on, word) in [
+                (marks.retransmission, text::retransmission(lang)),
+                (marks.duplicate, text::duplicate(lang)),
+                (marks.old_duplicate, text::old_duplicate(lang)),
+                (marks.forged, text::forged(lang)),
+            ] {
+                if on {
+                    tags.push(word);
+                }
+            }
+            let delayed = (s.extra_delay_us > 0).then(|| text::delayed(lang, s.extra_delay_us));
+            if let Some(d) = &delayed {
+                tags.push(d);
+            }
+            if let Some(reason) = lost {
+                tags.push(text::loss(lang, reason));
+            }
+            let badge = badge_of(s.repr.flags);
+            Plan {
+                kind: kind_of(s),
+                marks,
+                badge_width: badge_width(&badge),
+                badge,
+                label: trace.label(i, opts.relative),
+                tag: tags.join(", "),
+                hidden: false,
+                width: 0.0,
+            }
+        })
+        .collect();
+    // Runs of alike segments: the same, or the same but for the numbers of different connections.
+    let mut open_runs: Vec<(usize, usize)> = Vec::new(); // (first, last)
+    let mut counts = alloc::vec![1usize; plans.len()];
+    let mut numbers_differ = alloc::vec![false; plans.len()];
+    for i in 0..plans.len() {
+        let s = &trace.segments[i];
+        let same = |j: usize| {
+            let o = &trace.segments[j];
+            o.from == s.from
+                && o.to == s.to
+                && o.repr.flags == s.repr.flags
+                && o.payload.len() == s.payload.len()
+                && plans[j].tag == plans[i].tag
+                && s.sent_at.micros - o.sent_at.micros <= RUN_WITHIN_US
+                // Within one connection the numbers are the story; across a crowd of them
+                // (forged sources) only the count is.
+                && (plans[j].label == plans[i].label || o.src != s.src || o.dst != s.dst)
+        };
+        match open_runs.iter_mut().find(|(_, last)| same(*last)) {
+            Some(run) => {
+                run.1 = i;
+                counts[run.0] += 1;
+                numbers_differ[run.0] |= plans[i].label != plans[run.0].label;
+                plans[i].hidden = true;
+            }
+            None => {
+                open_runs.retain(|(_, last)| {
+                    let o = &trace.segments[*last];
+                    !(o.from == s.from && o.to == s.to)
+                });
+                open_runs.push((i, i));
+            }
+        }
+    }
+    for (i, (plan, n)) in plans.iter_mut().zip(counts).enumerate() {
+        if numbers_differ[i] {
+            // Each with its own numbers (absolute ones from forged sources): name the flags only.
+            let flags = trace.segments[i].repr.flags.without(Flags::PSH).without(Flags::ECE).without(Flags::CWR);
+            plan.label = format!("{flags} ×{n}");
+        } else if n >= 2 {
+            plan.label = format!("{} ×{n}", plan.label);
+        }
+        plan.width = plan.badge_width + 5.0 + text::width(&plan.label, SEG_FONT);
+        if !plan.tag.is_empty() {
+            plan.width += 8.0 + text::width(&plan.tag, SMALL_FONT);
+        }
+    }
+    plans
+}
+
+/// One-way delays without injected extra delay, per ordered pair of hosts.
+#[derive(Clone, Debug)]
+pub(crate) struct Delays {
+    pairs: Vec<((usize, usize), u64)>,
+    any: u64,
+}
+
+impl Delays {
+    pub(crate) fn of(trace: &Trace) -> Delays {
+        let mut pairs: Vec<((usize, usize), u64)> = Vec::new();
+        for s in &trace.segments {
+            let (Some(to), Some(at)) = (s.to, s.delivered_at()) else { continue };
+            let d = (at.micros - s.sent_at.micros).saturating_sub(s.extra_delay_us);
+            match pairs.iter_mut().find(|(k, _)| *k == (s.from, to)) {
+                Some((_, v)) => *v = (*v).min(d),
+                None => pairs.push(((s.from, to), d)),
+            }
+        }
+        let any = pairs.iter().map(|p| p.1).min().unwrap_or(10_000);
+        Delays { pairs, any }
+    }
+
+    /// The delay from `from` to `to` (any pair's when this one never delivered anything).
+    pub(crate) fn get(&self, from: usize, to: Option<usize>) -> u64 {
+        to.and_then(|to| self.pairs.iter().find(|(k, _)| *k == (from, to)).map(|p| p.1)).unwrap_or(self.any)
+    }
+}
+
+/// The arrowhead triangle at `tip`, pointing away from `tail`.
+pub(crate) fn head(tail: Point, tip: Point) -> [Point; 3] {
+    let (dx, dy) = (tip.x - tail.x, tip.y - tail.y);
+    let len = sqrt(dx * dx + dy * dy).max(1e-3);
+    let (ux, uy) = (dx / len, dy / len);
+    let (back, half) = (9.0, 4.0);
+    let base = Point { x: tip.x - ux * back, y: tip.y - uy * back };
+    [
+        tip,
+        Point { x: base.x - uy * half, y: base.y + ux * half },
+        Point { x: base.x + uy * half, y: base.y - ux * half },
+    ]
+}
+
+/// Candidate placements of a label along the line `a`→`b`, parallel to it and kept within
+/// `lo..hi` horizontally: above the line at the middle, then further from the middle, then the
+/// same below the line, then on it.
+pub(crate) fn candidates(a: Point, b: Point, lo: f32, hi: f32, plan: &Plan) -> Vec<ArrowLabel> {
+    // Clear of the line, and of the cross at the end of a lost one.
+    let (w, h) = (plan.width, LABEL_H);
+    let gap = if plan.marks.lost { 9.0 } else { 2.5 };
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len = sqrt(dx * dx + dy * dy).max(1e-3);
+    let (mut ux, mut uy) = (dx / len, dy / len);
+    if ux < 0.0 {
+        (ux, uy) = (-ux, -uy);
+    }
+    if ux < 0.25 {
+        // Nearly vertical: keep the text horizontal.
+        (ux, uy) = (1.0, 0.0);
+    }
+    let (nx, ny) = (-uy, ux);
+    let mut out = Vec::new();
+    // Offsets across the line: above it, below it, and (last resort) on it, the halo of the
+    // text masking the line.
+    for off in [-gap, gap + h, h / 2.0 + 1.0] {
+        for f in [0.5f32, 0.38, 0.62, 0.26, 0.74, 0.14, 0.86, 0.06, 0.94] {
+            let p = Point { x: a.x + dx * f, y: a.y + dy * f };
+            let mut o = Point { x: p.x - ux * w / 2.0 + nx * off, y: p.y - uy * w / 2.0 + ny * off };
+            let corners = |o: Point| {
+                Quad([
+                    Point { x: o.x - nx * h, y: o.y - ny * h },
+                    Point { x: o.x + ux * w - nx * h, y: o.y + uy * w - ny * h },
+                    Point { x: o.x + ux * w, y: o.y + uy * w },
+                    o,
+                ])
+            };
+            let bb = corners(o).bbox();
+            let margin = 14.0;
+            let shift = if bb.w + 2.0 * margin > hi - lo {
+                (lo + hi) / 2.0 - (bb.x + bb.w / 2.0)
+            } else if bb.x < lo + margin {
+                lo + margin - bb.x
+            } else if bb.right() > hi - margin {
+                hi - margin - bb.right()
+            } else {
+                0.0
+            };
+            // Slide along the line so that the label stays parallel to it.
+            o = Point { x: o.x + shift, y: o.y + shift * uy / ux };
+            let quad = corners(o);
+            let (dir, badge_width, on_line) = (Point { x: ux, y: uy }, plan.badge_width, off > 0.0 && off < h);
+            out.push(ArrowLabel { origin: o, dir, width: w, height: h, badge_width, quad, on_line });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::num::abs;
+
+    #[test]
+    fn badges() {
+        assert_eq!(badge_of(Flags::SYN), "S");
+        assert_eq!(badge_of(Flags::SYN | Flags::ACK), "SA");
+        assert_eq!(badge_of(Flags::FIN | Flags::ACK), "FA");
+        assert_eq!(badge_of(Flags::PSH | Flags::ACK), "PA");
+        assert_eq!(badge_of(Flags::RST), "R");
+        assert_eq!(badge_of(Flags::NONE), "·");
+    }
+
+    #[test]
+    fn arrowhead_points_along_the_line() {
+        let h = head(Point { x: 0.0, y: 0.0 }, Point { x: 100.0, y: 0.0 });
+        assert_eq!(h[0], Point { x: 100.0, y: 0.0 });
+        assert!(abs(h[1].x - 91.0) < 1e-3 && abs(h[1].y - 4.0) < 1e-3);
+        assert!(abs(h[2].y + 4.0) < 1e-3);
+    }
+}

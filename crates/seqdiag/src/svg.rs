@@ -1,0 +1,296 @@
+//! The standalone SVG: one self-contained document (inline `<style>`, no external reference),
+//! valid XML, with `<title>` and `<desc>`. Every arrow is a group with `data-segment` and
+//! `data-step` attributes and a `<title>` tooltip.
+
+use crate::diagram::*;
+use crate::num::Px;
+use crate::style::{CSS, FONT};
+use crate::{ViewOptions, diagram::Diagram};
+use alloc::string::String;
+use core::fmt::Write;
+
+/// Renders a diagram.
+pub fn render(d: &Diagram, _opts: &ViewOptions) -> String {
+    let mut w = Svg(String::with_capacity(16 * 1024 + d.arrows.len() * 600));
+    w.doc(d);
+    w.0
+}
+
+/// Escapes text for XML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+struct Svg(String);
+
+impl Svg {
+    fn doc(&mut self, d: &Diagram) {
+        let (w, h) = (Px(d.width), Px(d.height));
+        let _ = writeln!(
+            self.0,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
+             role=\"img\" aria-labelledby=\"title desc\" font-family=\"{}\">",
+            escape(FONT)
+        );
+        let _ = writeln!(self.0, "<title id=\"title\">{}</title>", escape(&d.title));
+        let _ = writeln!(self.0, "<desc id=\"desc\">{}</desc>", escape(&d.desc));
+        let _ = writeln!(self.0, "<style>{CSS}</style>");
+        let _ = writeln!(self.0, "<rect class=\"bg\" width=\"{w}\" height=\"{h}\"/>");
+        self.ruler(d);
+        self.lifelines(d);
+        self.bands(d);
+        self.timers(d);
+        self.breaks(d);
+        self.transitions(d);
+        self.arrows(d);
+        self.labels(d);
+        self.0.push_str("</svg>\n");
+    }
+
+    fn line(&mut self, class: &str, x1: f32, y1: f32, x2: f32, y2: f32) {
+        let _ = writeln!(
+            self.0,
+            "<line class=\"{class}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+            Px(x1),
+            Px(y1),
+            Px(x2),
+            Px(y2)
+        );
+    }
+
+    fn text(&mut self, class: &str, label: &Label, s: &str) {
+        let _ = writeln!(
+            self.0,
+            "<text class=\"{class}\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
+            Px(label.x),
+            Px(label.y),
+            label.anchor.svg(),
+            escape(s)
+        );
+    }
+
+    fn ruler(&mut self, d: &Diagram) {
+        self.0.push_str("<g class=\"ruler\">\n");
+        for m in &d.ruler {
+            let x = m.placed.x;
+            self.line("tick", x + 4.0, m.y, x + 9.0, m.y);
+            self.text("", &m.placed, &m.text);
+        }
+        self.0.push_str("</g>\n");
+    }
+
+    fn lifelines(&mut self, d: &Diagram) {
+        self.0.push_str("<g class=\"lifelines\">\n");
+        for l in &d.lifelines {
+            self.line("life", l.x, l.y1, l.x, l.y2);
+            let r = l.head;
+            let _ = writeln!(
+                self.0,
+                "<rect class=\"head-box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
+                Px(r.x),
+                Px(r.y),
+                Px(r.w),
+                Px(r.h)
+            );
+            self.text("head-name", &l.name_at, &l.name);
+            self.text("head-addr", &l.addr_at, &l.addr);
+        }
+        self.0.push_str("</g>\n");
+    }
+
+    fn bands(&mut self, d: &Diagram) {
+        self.0.push_str("<g class=\"bands\">\n");
+        for b in &d.bands {
+            let r = b.rect;
+            let _ = writeln!(
+                self.0,
+                "<rect class=\"band {}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" data-step=\"{}\"/>",
+                state_class(Some(b.state)),
+                Px(r.x),
+                Px(r.y),
+                Px(r.w),
+                Px(r.h),
+                b.step
+            );
+        }
+        self.0.push_str("</g>\n");
+    }
+
+    fn timers(&mut self, d: &Diagram) {
+        self.0.push_str("<g class=\"timers\">\n");
+        for t in &d.timers {
+            let _ = writeln!(
+                self.0,
+                "<g class=\"{}\" data-step=\"{}\"><title>{}</title>",
+                t.class(),
+                t.step,
+                escape(&t.text)
+            );
+            let (y1, y2) = (t.y1 + 1.5, (t.y2 - 1.5).max(t.y1 + 2.0));
+            self.line("bar", t.x, y1, t.x, y2);
+            self.line("cap", t.x - 3.0, y1, t.x + 3.0, y1);
+            match t.end {
+                TimerEnd::Fired => {
+                    let _ = writeln!(self.0, "<circle cx=\"{}\" cy=\"{}\" r=\"3.5\"/>", Px(t.x), Px(t.y2));
+                }
+                TimerEnd::Cancelled | TimerEnd::Restarted => self.line("cap", t.x - 3.0, y2, t.x + 3.0, y2),
+                TimerEnd::Pending => {}
+            }
+            self.0.push_str("</g>\n");
+        }
+        self.0.push_str("</g>\n");
+    }
+
+    fn breaks(&mut self, d: &Diagram) {
+        self.0.push_str("<g class=\"breaks\">\n");
+        for b in &d.breaks {
+            let _ = writeln!(self.0, "<path class=\"brk-fill\" d=\"{}\"/>", b.fill_path);
+            let _ = writeln!(self.0, "<path class=\"brk-edge\" d=\"{}\"/>", b.edge_path);
+        }
+        self.0.push_str("</g>\n");
+    }
+
+    fn transitions(&mut self, d: &Diagram) {
+        self.0.push_str("<g class=\"transitions\">\n");
+        for t in &d.transitions {
+            let _ = writeln!(
+                self.0,
+                "<circle class=\"tr-dot {}\" cx=\"{}\" cy=\"{}\" r=\"3.5\" data-step=\"{}\"><title>{}</title></circle>",
+                state_class(t.state),
+                Px(t.at.x),
+                Px(t.at.y),
+                t.step,
+                escape(&t.text)
+            );
+        }
+        self.0.push_str("</g>\n");
+    }
+
+    fn arrows(&mut self, d: &Diagram) {
+        self.0.push_str("<g class=\"arrows\">\n");
+        for a in &d.arrows {
+            let _ = write!(
+                self.0,
+                "<g class=\"{}\" data-segment=\"{}\" data-step=\"{}\"><title>{}",
+                a.class(),
+                a.segment,
+                a.step,
+                escape(&a.label)
+            );
+            if !a.tag.is_empty() {
+                let _ = write!(self.0, " ({})", escape(&a.tag));
+            }
+            self.0.push_str("</title>\n");
+            self.line("shaft", a.from.x, a.from.y, a.to.x, a.to.y);
+            if let Some([p, q, r]) = a.head {
+                let _ = writeln!(
+                    self.0,
+                    "<polygon class=\"arrowhead\" points=\"{},{} {},{} {},{}\"/>",
+                    Px(p.x),
+                    Px(p.y),
+                    Px(q.x),
+                    Px(q.y),
+                    Px(r.x),
+                    Px(r.y)
+                );
+            }
+            if let Some(c) = a.cross {
+                let s = 5.0;
+                let _ = writeln!(
+                    self.0,
+                    "<path class=\"cross\" d=\"M{},{}L{},{}M{},{}L{},{}\"/>",
+                    Px(c.x - s),
+                    Px(c.y - s),
+                    Px(c.x + s),
+                    Px(c.y + s),
+                    Px(c.x - s),
+                    Px(c.y + s),
+                    Px(c.x + s),
+                    Px(c.y - s)
+                );
+            }
+            self.0.push_str("</g>\n");
+        }
+        self.0.push_str("</g>\n");
+    }
+
+    fn labels(&mut self, d: &Diagram) {
+        self.0.push_str("<g class=\"labels\">\n");
+        for b in &d.breaks {
+            self.text("brk-label halo", &b.placed, &b.text);
+        }
+        for t in d.transitions.iter().filter(|t| t.placed.is_some()) {
+            let _ = write!(self.0, "<g class=\"{}\">", state_class(t.state));
+            if let Some(l) = &t.placed {
+                self.text("tr-label halo", l, &t.text);
+            }
+            self.0.push_str("</g>\n");
+        }
+        for t in &d.timers {
+            if let Some(l) = &t.placed {
+                let class = if t.prominent { "timer-label halo" } else { "timer-label minor halo" };
+                let _ = write!(self.0, "<g class=\"{}\">", t.class());
+                self.text(class, l, &t.text);
+                self.0.push_str("</g>\n");
+            }
+        }
+        for n in &d.notes {
+            if let Some(l) = &n.placed {
+                let class = alloc::format!("{} halo", n.kind.class());
+                self.text(&class, l, &n.text);
+            }
+        }
+        for a in &d.arrows {
+            let Some(p) = &a.placed else { continue };
+            let (bw, h) = (p.badge_width, p.height);
+            let _ = write!(
+                self.0,
+                "<g class=\"{}\" data-segment=\"{}\" transform=\"{}\">",
+                a.class(),
+                a.segment,
+                p.transform()
+            );
+            if p.on_line {
+                let _ = write!(
+                    self.0,
+                    "<rect class=\"lbl-bg\" x=\"-2\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>",
+                    Px(-h),
+                    Px(p.width + 4.0),
+                    Px(h)
+                );
+            }
+            let _ = write!(
+                self.0,
+                "<rect class=\"badge\" x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>\
+                 <text class=\"badge-text\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                Px(-h + 1.0),
+                Px(bw),
+                Px(h - 3.0),
+                Px(bw / 2.0),
+                Px(-5.0),
+                escape(&a.badge)
+            );
+            let _ = write!(self.0, "<text class=\"lbl halo\" x=\"{}\" y=\"-4\">{}", Px(bw + 5.0), escape(&a.label));
+            if !a.tag.is_empty() {
+                let _ = write!(self.0, "<tspan class=\"tag\" dx=\"8\">{}</tspan>", escape(&a.tag));
+            }
+            self.0.push_str("</text></g>\n");
+        }
+        if let Some((s, l)) = &d.caption {
+            self.text("note error", l, s);
+        }
+        self.0.push_str("</g>\n");
+    }
+}

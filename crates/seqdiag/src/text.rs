@@ -1,0 +1,246 @@
+//! Every word the diagram shows, in English and Chinese, and a text-width estimate.
+//!
+//! Flags, numbers, state names (`SYN_SENT`, as `netstat` prints them in either language), timer
+//! acronyms (`RTO`, `2MSL`) and function names (`connect()`) are not translated.
+
+use crate::Lang;
+use crate::num::decimal;
+use alloc::format;
+use alloc::string::String;
+use tcp_core::event::{CloseReason, DropReason, Timer};
+use tcp_sim::trace::{AppCall, LossReason};
+
+/// Picks the text of `lang`.
+pub const fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+/// Estimated width in pixels of `text` in a monospace font of `size` px: 0.6 em per character,
+/// twice that for wide (CJK, full-width) characters.
+pub fn width(text: &str, size: f32) -> f32 {
+    text.chars().map(|c| if is_wide(c) { 1.2 } else { 0.6 }).sum::<f32>() * size
+}
+
+/// East Asian wide and full-width characters (the ranges that matter for Chinese text).
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+/// A duration for labels: `40 ms`, `1 s`, `59.8 s`, `240 s` (`40 毫秒`, `59.8 秒`).
+pub fn duration(lang: Lang, micros: u64) -> String {
+    let (ms, s) = (pick(lang, "ms", "毫秒"), pick(lang, "s", "秒"));
+    if micros < 1_000 {
+        format!("{} {ms}", decimal(micros / 100, 1))
+    } else if micros < 1_000_000 {
+        format!("{} {ms}", decimal((micros + 500) / 1_000, 0))
+    } else if micros < 100_000_000 {
+        format!("{} {s}", decimal((micros + 50_000) / 100_000, 1))
+    } else {
+        format!("{} {s}", (micros + 500_000) / 1_000_000)
+    }
+}
+
+/// A point in time for the ruler: `0`, `10 ms`, `1.01 s`, `60.26 s` (same in both languages).
+pub fn clock(micros: u64) -> String {
+    if micros == 0 {
+        "0".into()
+    } else if micros < 1_000_000 {
+        format!("{} ms", decimal(micros / 100, 1))
+    } else {
+        format!("{} s", decimal(micros / 1_000, 3))
+    }
+}
+
+/// The skipped time of a break: `⋯ 59.8 s later` / `⋯ 59.8 秒后`.
+pub fn later(lang: Lang, micros: u64) -> String {
+    match lang {
+        Lang::En => format!("⋯ {} later", duration(lang, micros)),
+        Lang::Zh => format!("⋯ {}后", duration(lang, micros)),
+    }
+}
+
+/// Tag of a retransmitted segment.
+pub const fn retransmission(lang: Lang) -> &'static str {
+    pick(lang, "retransmission", "重传")
+}
+/// Tag of a copy the network made.
+pub const fn duplicate(lang: Lang) -> &'static str {
+    pick(lang, "duplicate", "重复")
+}
+/// Tag of a segment from an earlier connection.
+pub const fn old_duplicate(lang: Lang) -> &'static str {
+    pick(lang, "old duplicate", "旧的重复报文")
+}
+/// Tag of a segment with a forged source address.
+pub const fn forged(lang: Lang) -> &'static str {
+    pick(lang, "forged", "伪造")
+}
+
+/// Tag of a segment the network held back: `delayed 30 ms` / `延迟 30 毫秒`.
+pub fn delayed(lang: Lang, micros: u64) -> String {
+    format!("{} {}", pick(lang, "delayed", "延迟"), duration(lang, micros))
+}
+
+/// Why a segment was lost, as a short tag.
+pub const fn loss(lang: Lang, reason: LossReason) -> &'static str {
+    match reason {
+        LossReason::Random => pick(lang, "lost", "丢失"),
+        LossReason::Fault => pick(lang, "dropped", "被丢弃"),
+        LossReason::NoSuchHost => pick(lang, "no such host", "无此主机"),
+        LossReason::InFlight => pick(lang, "still in flight", "仍在途中"),
+    }
+}
+
+/// A timer bar's label: `RTO 2 s (retry 1)`, `delayed ACK 40 ms`, `2MSL 60 s (restarted)`.
+pub fn timer(lang: Lang, timer: Timer, micros: u64, backoff: u8, restarted: bool) -> String {
+    let name = match timer {
+        Timer::Retransmit => "RTO",
+        Timer::DelayedAck => pick(lang, "delayed ACK", "延迟确认"),
+        Timer::TimeWait => "2MSL",
+        Timer::FinWait2 => "FIN-WAIT-2",
+        Timer::Persist => pick(lang, "zero-window probe", "零窗口探测"),
+    };
+    let mut out = format!("{name} {}", duration(lang, micros));
+    if backoff > 0 {
+        out.push_str(&match lang {
+            Lang::En => format!(" (retry {backoff})"),
+            Lang::Zh => format!("（第 {backoff} 次重试）"),
+        });
+    }
+    if restarted {
+        out.push_str(pick(lang, " (restarted)", "（重新计时）"));
+    }
+    out
+}
+
+/// What the application did, for a note beside its lifeline; `None` for calls not worth a note.
+pub fn app_call(lang: Lang, call: &AppCall) -> Option<String> {
+    Some(match call {
+        AppCall::Listen { port } => format!("listen(:{port})"),
+        AppCall::Connect { .. } => "connect()".into(),
+        AppCall::Shutdown => "shutdown(SHUT_WR)".into(),
+        AppCall::Close => "close()".into(),
+        AppCall::Abort => pick(lang, "abort: close() with SO_LINGER 0", "中止：SO_LINGER 0 的 close()").into(),
+        AppCall::Send { .. } | AppCall::Accept | AppCall::Inject => return None,
+    })
+}
+
+/// What the application is told when a connection ends badly; `None` for a normal close.
+pub const fn close_reason(lang: Lang, reason: CloseReason) -> Option<&'static str> {
+    Some(match reason {
+        CloseReason::Normal => return None,
+        CloseReason::Reset => pick(lang, "ECONNRESET: reset by peer", "ECONNRESET：连接被对方重置"),
+        CloseReason::Refused => pick(lang, "ECONNREFUSED: refused", "ECONNREFUSED：连接被拒绝"),
+        CloseReason::TimedOut => pick(lang, "ETIMEDOUT: gave up", "ETIMEDOUT：连接超时"),
+        CloseReason::Aborted => pick(lang, "aborted", "已中止"),
+        CloseReason::FinWait2Timeout => pick(lang, "FIN-WAIT-2 timed out", "FIN-WAIT-2 超时"),
+    })
+}
+
+/// The application reads the end of the stream.
+pub const fn end_of_stream(lang: Lang) -> &'static str {
+    pick(lang, "read() = 0: EOF", "read() = 0：对方已关闭")
+}
+
+/// Why an arriving segment was rejected, and what was answered, in a few words.
+pub const fn rejected(lang: Lang, reason: DropReason) -> &'static str {
+    use DropReason::*;
+    match reason {
+        NoConnection => pick(lang, "no socket: answer RST", "端口无人监听：回 RST"),
+        AckInListen => pick(lang, "ACK to a listener: RST", "监听端收到 ACK：回 RST"),
+        RstInListen => pick(lang, "RST to a listener: ignored", "监听端收到 RST：忽略"),
+        Unexpected => pick(lang, "unexpected flags: ignored", "意外的标志位：忽略"),
+        BadAckInSynSent => pick(lang, "ack ≠ our SYN + 1: answer RST", "确认号与我方 SYN 不符：回 RST"),
+        RstWithoutAck => pick(lang, "RST not for our SYN: ignored", "RST 未确认我方 SYN：忽略"),
+        OutOfWindow => pick(lang, "outside the window: answer ACK", "不在接收窗口内：回 ACK"),
+        RstNotExact => pick(lang, "RST not at RCV.NXT: challenge ACK", "RST 序号不精确：挑战 ACK"),
+        SynOnSynchronized => pick(lang, "SYN on an open connection: challenge ACK", "已连接时收到 SYN：挑战 ACK"),
+        BadAckInSynReceived => pick(lang, "ACK not for our SYN: answer RST", "ACK 未确认我方 SYN：回 RST"),
+        AckOfUnsentData => pick(lang, "ACK of unsent data: answer ACK", "确认了未发送的数据：回 ACK"),
+        AckTooOld => pick(lang, "ACK too old: answer ACK", "确认号过旧：回 ACK"),
+        NoAck => pick(lang, "no ACK bit: ignored", "没有 ACK 标志：忽略"),
+        OutOfOrder => pick(lang, "out of order: duplicate ACK", "乱序：重复确认"),
+        DataAfterClose => pick(lang, "data after close: RST", "关闭后又收到数据：回 RST"),
+        SynQueueFull => pick(lang, "SYN queue full: dropped", "半连接队列已满：丢弃"),
+        AcceptQueueFull => pick(lang, "accept queue full: dropped", "全连接队列已满：丢弃"),
+        BadCookie => pick(lang, "bad SYN cookie: answer RST", "SYN cookie 无效：回 RST"),
+        SynCookie => pick(lang, "queue full: SYN cookie, no state", "队列已满：用 SYN cookie 应答，不保存状态"),
+        DuplicateSyn => pick(lang, "SYN again: resend SYN-ACK", "再次收到 SYN：重发 SYN-ACK"),
+    }
+}
+
+/// A host's display name: the well-known scenario names are translated.
+pub fn host_name(lang: Lang, name: &str) -> String {
+    match (lang, name) {
+        (Lang::Zh, "client") => "客户端 client".into(),
+        (Lang::Zh, "server") => "服务器 server".into(),
+        (Lang::Zh, "attacker") => "攻击者 attacker".into(),
+        _ => name.into(),
+    }
+}
+
+/// The address line of an attacker, whose sources are forged.
+pub const fn forged_sources(lang: Lang) -> &'static str {
+    pick(lang, "forged sources", "伪造源地址")
+}
+
+/// The connection-closed label of a transition.
+pub const CLOSED: &str = "CLOSED";
+
+/// The document title.
+pub const fn title(lang: Lang) -> &'static str {
+    pick(lang, "TCP sequence diagram", "TCP 时序图")
+}
+
+/// The document description for screen readers.
+pub fn description(lang: Lang, hosts: &str, segments: usize) -> String {
+    match lang {
+        Lang::En => format!(
+            "{segments} TCP segments between {hosts}. Time flows down; each arrow is a segment, \
+             slanted by its one-way delay; a cross marks a lost segment; bands along each \
+             lifeline show the connection state, thin bars the timers."
+        ),
+        Lang::Zh => format!(
+            "{hosts} 之间的 {segments} 个 TCP 报文段。时间自上而下；每个箭头是一个报文段，\
+             倾斜程度对应单向时延；叉号表示丢失；生命线上的色带表示连接状态，细条表示计时器。"
+        ),
+    }
+}
+
+/// Why the run stopped early.
+pub fn truncated(lang: Lang, why: &str) -> String {
+    match lang {
+        Lang::En => format!("(the run stopped: {why})"),
+        Lang::Zh => format!("（模拟提前结束：{why}）"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration(Lang::En, 40_000), "40 ms");
+        assert_eq!(duration(Lang::En, 1_000_000), "1 s");
+        assert_eq!(duration(Lang::En, 59_800_000), "59.8 s");
+        assert_eq!(duration(Lang::En, 240_000_000), "240 s");
+        assert_eq!(duration(Lang::Zh, 59_800_000), "59.8 秒");
+        assert_eq!(later(Lang::Zh, 59_800_000), "⋯ 59.8 秒后");
+        assert_eq!(clock(10_000), "10 ms");
+        assert_eq!(clock(60_260_000), "60.26 s");
+        assert_eq!(timer(Lang::En, Timer::Retransmit, 2_000_000, 1, false), "RTO 2 s (retry 1)");
+    }
+
+    #[test]
+    fn widths() {
+        assert_eq!(width("abcd", 10.0), 24.0);
+        assert_eq!(width("重传", 10.0), 24.0);
+    }
+}

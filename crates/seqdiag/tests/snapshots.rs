@@ -1,0 +1,305 @@
+//! Snapshots of the Mermaid text and of the diagram geometry (refresh with `UPDATE_EXPECT=1`).
+
+mod common;
+
+use common::{dump, trace};
+use expect_test::{Expect, expect};
+use seqdiag::{Lang, ViewOptions, layout, mermaid};
+
+#[track_caller]
+fn check_mermaid(name: &str, lang: Lang, expect: Expect) {
+    expect.assert_eq(&mermaid::render(&trace(name), &ViewOptions { lang, ..ViewOptions::default() }));
+}
+
+#[track_caller]
+fn check_geometry(name: &str, expect: Expect) {
+    expect.assert_eq(&dump(&layout(&trace(name), &ViewOptions::default())));
+}
+
+#[test]
+fn mermaid_handshake() {
+    check_mermaid(
+        "handshake",
+        Lang::En,
+        expect![[r#"
+        sequenceDiagram
+            autonumber off
+            participant client as client<br/>192.0.2.1:40000
+            participant server as server<br/>198.51.100.1:5555
+            Note over client: connect() · SYN_SENT
+            client->>server: SYN seq=0
+            Note over server: listen(:5555)
+            Note over server: SYN_RECV
+            server->>client: SYN, ACK seq=0 ack=1
+            Note over client: ESTABLISHED
+            client->>server: ACK seq=1 ack=1
+            client->>server: ACK seq=1 ack=1 len=5
+            Note over server: ESTABLISHED
+            server->>client: ACK seq=1 ack=6
+            server->>client: ACK seq=1 ack=6 len=5
+            client->>server: ACK seq=6 ack=6
+            Note over client,server: ⋯ 90 ms later
+            Note over client: close() · FIN_WAIT1
+            client->>server: FIN, ACK seq=6 ack=6
+            Note over server: CLOSE_WAIT
+            Note over server: delayed ACK 40 ms expired
+            server->>client: ACK seq=6 ack=7
+            Note over client: FIN_WAIT2
+            Note over client,server: ⋯ 50 ms later
+            Note over server: close() · LAST_ACK
+            server->>client: FIN, ACK seq=6 ack=7
+            Note over client: TIME_WAIT · 2MSL 60 s
+            client->>server: ACK seq=7 ack=7
+            Note over server: CLOSED
+            Note over client,server: ⋯ 60 s later
+            Note over client: 2MSL 60 s expired · CLOSED
+    "#]],
+    );
+}
+
+#[test]
+fn mermaid_lost_syn_in_chinese() {
+    check_mermaid(
+        "lost-syn",
+        Lang::Zh,
+        expect![[r#"
+        sequenceDiagram
+            autonumber off
+            participant client as 客户端 client<br/>192.0.2.1:40000
+            participant server as 服务器 server<br/>198.51.100.1:5555
+            Note over client: connect() · SYN_SENT
+            client-xserver: SYN seq=0 (被丢弃)
+            Note over server: listen(:5555)
+            Note over client,server: ⋯ 1 秒后
+            Note over client: RTO 1 秒 到期
+            client-->>server: SYN seq=0 (重传)
+            Note over server: SYN_RECV
+            server->>client: SYN, ACK seq=0 ack=1
+            Note over client: ESTABLISHED
+            client->>server: ACK seq=1 ack=1
+            client->>server: ACK seq=1 ack=1 len=5
+            Note over server: ESTABLISHED
+            server->>client: ACK seq=1 ack=6
+            server->>client: ACK seq=1 ack=6 len=5
+            client->>server: ACK seq=6 ack=6
+            Note over client,server: ⋯ 90 毫秒后
+            Note over client: close() · FIN_WAIT1
+            client->>server: FIN, ACK seq=6 ack=6
+            Note over server: CLOSE_WAIT
+            Note over server: 延迟确认 40 毫秒 到期
+            server->>client: ACK seq=6 ack=7
+            Note over client: FIN_WAIT2
+            Note over client,server: ⋯ 50 毫秒后
+            Note over server: close() · LAST_ACK
+            server->>client: FIN, ACK seq=6 ack=7
+            Note over client: TIME_WAIT · 2MSL 60 秒
+            client->>server: ACK seq=7 ack=7
+            Note over server: CLOSED
+            Note over client,server: ⋯ 60 秒后
+            Note over client: 2MSL 60 秒 到期 · CLOSED
+    "#]],
+    );
+}
+
+#[test]
+fn mermaid_refused() {
+    check_mermaid(
+        "refused",
+        Lang::En,
+        expect![[r#"
+        sequenceDiagram
+            autonumber off
+            participant client as client<br/>192.0.2.1:40000
+            participant server as server<br/>198.51.100.1
+            Note over client: connect() · SYN_SENT
+            client->>server: SYN seq=0
+            Note over server: no socket: answer RST
+            server->>client: RST, ACK seq=0 ack=1
+            Note over client: CLOSED · ECONNREFUSED: refused
+    "#]],
+    );
+}
+
+#[test]
+fn geometry_handshake() {
+    check_geometry(
+        "handshake",
+        expect![[r#"
+            size 679.2x859
+            lifeline 0 x=198 54..843 [client] 192.0.2.1:40000
+            lifeline 1 x=528 54..843 [server] 198.51.100.1:5555
+            break 347..411 "⋯ 90 ms later"
+            break 621..685 "⋯ 50 ms later"
+            break 755..819 "⋯ 60 s later"
+            band h1 LISTEN ×0 y=84..119
+            band h0 SYN_SENT ×1 y=84..154
+            band h1 SYN_RECV ×1 y=119..211
+            band h0 ESTABLISHED ×1 y=154..411
+            band h1 ESTABLISHED ×1 y=211..446
+            band h0 FIN_WAIT1 ×1 y=411..621
+            band h1 CLOSE_WAIT ×1 y=446..685
+            band h0 FIN_WAIT2 ×1 y=621..720
+            band h1 LAST_ACK ×1 y=685..755
+            band h0 TIME_WAIT ×1 y=720..819
+            band h1 LISTEN ×0 y=755..819
+            state h0 y=84 SYN_SENT
+            state h1 y=84 LISTEN
+            state h1 y=119 SYN_RECV
+            state h0 y=154 ESTABLISHED
+            state h1 y=211 ESTABLISHED
+            state h0 y=411 FIN_WAIT1
+            state h1 y=446 CLOSE_WAIT
+            state h0 y=621 FIN_WAIT2
+            state h1 y=685 LAST_ACK
+            state h0 y=720 TIME_WAIT
+            state h1 y=755 CLOSED
+            state h0 y=819 CLOSED
+            timer h0 x=187 84..154 Cancelled "RTO 1 s"
+            timer h1 x=539 119..211 Cancelled "RTO 1 s"
+            timer h0 x=187 176..290 Cancelled "RTO 220 ms"
+            timer h1 x=539 255..347 Cancelled "RTO 220 ms"
+            timer h0 x=187 411..621 Cancelled "RTO 220 ms"
+            timer h1 x=539 446..586 Fired "delayed ACK 40 ms"
+            timer h0 x=187 621..720 Cancelled "FIN-WAIT-2 60 s"
+            timer h1 x=539 685..755 Cancelled "RTO 220 ms"
+            timer h0 x=187 720..819 Fired "2MSL 60 s"
+            arrow 0 203,84 -> 523,119 [S] SYN seq=0 steps 0..1
+            arrow 1 523,119 -> 203,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
+            arrow 2 203,154 -> 523,211 [A] ACK seq=1 ack=1 steps 2..4
+            arrow 3 203,176 -> 523,233 [PA] ACK seq=1 ack=1 len=5 steps 3..5
+            arrow 4 523,233 -> 203,290 [A] ACK seq=1 ack=6 steps 5..7
+            arrow 5 523,255 -> 203,312 [PA] ACK seq=1 ack=6 len=5 steps 6..8
+            arrow 6 203,312 -> 523,347 [A] ACK seq=6 ack=6 steps 8..9
+            arrow 7 203,411 -> 523,446 [FA] FIN, ACK seq=6 ack=6 steps 10..11
+            arrow 8 523,586 -> 203,621 [A] ACK seq=6 ack=7 steps 12..13
+            arrow 9 523,685 -> 203,720 [FA] FIN, ACK seq=6 ack=7 steps 14..15
+            arrow 10 203,720 -> 523,755 [A] ACK seq=7 ack=7 steps 15..16
+            note h0 y=84 App connect()
+            note h1 y=84 App listen(:5555)
+            note h0 y=411 App close()
+            note h1 y=446 EndOfStream read() = 0: EOF (unlabelled)
+            note h1 y=685 App close()
+            note h0 y=720 EndOfStream read() = 0: EOF (unlabelled)
+        "#]],
+    );
+}
+
+#[test]
+fn geometry_lost_final_ack() {
+    check_geometry(
+        "lost-final-ack",
+        expect![[r#"
+            size 758x835
+            lifeline 0 x=237.6 54..819 [client] 192.0.2.1:40000
+            lifeline 1 x=587 54..819 [server] 198.51.100.1:5555
+            break 189..253 "⋯ 70 ms later"
+            break 463..527 "⋯ 50 ms later"
+            break 597..661 "⋯ 200 ms later"
+            break 731..795 "⋯ 60 s later"
+            band h1 LISTEN ×0 y=84..119
+            band h0 SYN_SENT ×1 y=84..154
+            band h1 SYN_RECV ×1 y=119..189
+            band h0 ESTABLISHED ×1 y=154..253
+            band h1 ESTABLISHED ×1 y=189..288
+            band h0 FIN_WAIT1 ×1 y=253..463
+            band h1 CLOSE_WAIT ×1 y=288..527
+            band h0 FIN_WAIT2 ×1 y=463..562
+            band h1 LAST_ACK ×1 y=527..731
+            band h0 TIME_WAIT ×1 y=562..795
+            band h1 LISTEN ×0 y=731..795
+            state h0 y=84 SYN_SENT
+            state h1 y=84 LISTEN
+            state h1 y=119 SYN_RECV
+            state h0 y=154 ESTABLISHED
+            state h1 y=189 ESTABLISHED
+            state h0 y=253 FIN_WAIT1
+            state h1 y=288 CLOSE_WAIT
+            state h0 y=463 FIN_WAIT2
+            state h1 y=527 LAST_ACK
+            state h0 y=562 TIME_WAIT
+            state h1 y=731 CLOSED
+            state h0 y=795 CLOSED
+            timer h0 x=226.6 84..154 Cancelled "RTO 1 s"
+            timer h1 x=598 119..189 Cancelled "RTO 1 s"
+            timer h0 x=226.6 253..463 Cancelled "RTO 220 ms"
+            timer h1 x=598 288..428 Fired "delayed ACK 40 ms"
+            timer h0 x=226.6 463..562 Cancelled "FIN-WAIT-2 60 s"
+            timer h1 x=598 527..661 Fired "RTO 220 ms"
+            timer h0 x=226.6 562..696 Restarted "2MSL 60 s"
+            timer h1 x=598 661..731 Cancelled "RTO 440 ms (retry 1)"
+            timer h0 x=226.6 696..795 Fired "2MSL 60 s (restarted)"
+            arrow 0 242.6,84 -> 582,119 [S] SYN seq=0 steps 0..1
+            arrow 1 582,119 -> 242.6,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
+            arrow 2 242.6,154 -> 582,189 [A] ACK seq=1 ack=1 steps 2..3
+            arrow 3 242.6,253 -> 582,288 [FA] FIN, ACK seq=1 ack=1 steps 4..5
+            arrow 4 582,428 -> 242.6,463 [A] ACK seq=1 ack=2 steps 6..7
+            arrow 5 582,527 -> 242.6,562 [FA] FIN, ACK seq=1 ack=2 steps 8..9
+            arrow 6 242.6,562 -> 395.3,577.8 ✕ [A] ACK seq=2 ack=2 (dropped) steps 9..9
+            arrow 7 582,661 -> 242.6,696 [FA] FIN, ACK seq=1 ack=2 (retransmission) steps 10..11
+            arrow 8 242.6,696 -> 582,731 [A] ACK seq=2 ack=2 steps 11..12
+            note h0 y=84 App connect()
+            note h1 y=84 App listen(:5555)
+            note h0 y=253 App close()
+            note h1 y=288 EndOfStream read() = 0: EOF (unlabelled)
+            note h1 y=527 App close()
+            note h0 y=562 EndOfStream read() = 0: EOF (unlabelled)
+        "#]],
+    );
+}
+
+#[test]
+fn geometry_simultaneous_open() {
+    check_geometry(
+        "simultaneous-open",
+        expect![[r#"
+            size 724x471
+            lifeline 0 x=198 54..455 [A] 192.0.2.1:40000
+            lifeline 1 x=586 54..455 [B] 198.51.100.1:5555
+            break 154..218 "⋯ 100 ms later"
+            break 367..431 "⋯ 240 s later"
+            band h1 SYN_SENT ×1 y=84..119
+            band h0 SYN_SENT ×1 y=84..119
+            band h0 SYN_RECV ×1 y=119..154
+            band h1 SYN_RECV ×1 y=119..154
+            band h0 ESTABLISHED ×1 y=154..218
+            band h1 ESTABLISHED ×1 y=154..253
+            band h1 CLOSE_WAIT ×1 y=253..275
+            band h0 FIN_WAIT1 ×1 y=218..310
+            band h0 FIN_WAIT2 ×1 y=310..332
+            band h1 LAST_ACK ×1 y=275..367
+            band h0 TIME_WAIT ×1 y=332..431
+            state h0 y=84 SYN_SENT
+            state h1 y=84 SYN_SENT
+            state h1 y=119 SYN_RECV
+            state h0 y=119 SYN_RECV
+            state h0 y=154 ESTABLISHED
+            state h1 y=154 ESTABLISHED
+            state h0 y=218 FIN_WAIT1
+            state h1 y=253 CLOSE_WAIT
+            state h1 y=275 LAST_ACK
+            state h0 y=310 FIN_WAIT2
+            state h0 y=332 TIME_WAIT
+            state h1 y=367 CLOSED
+            state h0 y=431 CLOSED
+            timer h0 x=187 84..154 Cancelled "RTO 1 s"
+            timer h1 x=597 84..154 Cancelled "RTO 1 s"
+            timer h0 x=187 218..310 Cancelled "RTO 1 s"
+            timer h1 x=597 275..367 Cancelled "RTO 1 s"
+            timer h0 x=187 332..431 Fired "2MSL 240 s"
+            arrow 0 203,84 -> 581,119 [S] SYN seq=0 steps 0..1
+            arrow 1 581,84 -> 203,119 [S] SYN seq=0 steps 0..1
+            arrow 2 581,119 -> 203,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
+            arrow 3 203,119 -> 581,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
+            arrow 4 203,218 -> 581,253 [FA] FIN, ACK seq=1 ack=1 steps 3..4
+            arrow 5 581,253 -> 203,310 [A] ACK seq=1 ack=2 steps 4..6
+            arrow 6 581,275 -> 203,332 [FA] FIN, ACK seq=1 ack=2 steps 5..7
+            arrow 7 203,332 -> 581,367 [A] ACK seq=2 ack=2 steps 7..8
+            note h0 y=84 App connect()
+            note h1 y=84 App connect()
+            note h0 y=218 App close()
+            note h1 y=253 EndOfStream read() = 0: EOF (unlabelled)
+            note h1 y=275 App close()
+            note h0 y=332 EndOfStream read() = 0: EOF (unlabelled)
+        "#]],
+    );
+}
