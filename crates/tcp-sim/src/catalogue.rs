@@ -8,20 +8,26 @@ use crate::scenario::{Scenario, ScenarioError};
 pub struct Entry {
     /// Stable name, e.g. `lost-syn`.
     pub name: &'static str,
-    /// The scenario file (TOML).
+    /// The scenario file, as written (TOML).
     pub source: &'static str,
+    /// The same scenario as JSON, converted by the build script (what is parsed at run time).
+    json: &'static str,
 }
 
 impl Entry {
     /// Parses the entry's scenario.
     pub fn scenario(&self) -> Result<Scenario, ScenarioError> {
-        Scenario::from_toml(self.source)
+        Scenario::from_json(self.json)
     }
 }
 
 macro_rules! entries {
     ($($name:literal),* $(,)?) => {
-        &[$(Entry { name: $name, source: include_str!(concat!("../scenarios/", $name, ".toml")) }),*]
+        &[$(Entry {
+            name: $name,
+            source: include_str!(concat!("../scenarios/", $name, ".toml")),
+            json: include_str!(concat!(env!("OUT_DIR"), "/", $name, ".json")),
+        }),*]
     };
 }
 

@@ -558,6 +558,7 @@ impl ScenarioError {
 
 impl Scenario {
     /// Reads TOML. Errors carry line and column.
+    #[cfg(feature = "toml")]
     pub fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
         let scenario: Scenario = toml::from_str(text).map_err(|e| {
             let at = match e.span() {
@@ -582,12 +583,14 @@ impl Scenario {
         Ok(scenario)
     }
 
-    /// Reads either format: JSON if the text starts with `{`.
+    /// Reads either format: JSON if the text starts with `{`, else TOML.
+    #[cfg(feature = "toml")]
     pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
         if text.trim_start().starts_with('{') { Scenario::from_json(text) } else { Scenario::from_toml(text) }
     }
 
     /// Writes TOML.
+    #[cfg(feature = "toml")]
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_else(|e| format!("# cannot write this scenario as TOML: {e}\n"))
     }
@@ -722,6 +725,7 @@ pub fn parse_flags(text: &str) -> Option<tcp_core::Flags> {
 }
 
 /// `line L, column C` of byte `offset` in `text`.
+#[cfg(feature = "toml")]
 fn line_col(text: &str, offset: usize) -> String {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
