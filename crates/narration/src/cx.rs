@@ -1,0 +1,336 @@
+//! The narration context: the trace, the language, the numbering, and the small look-ups every
+//! topic needs (names, numbers, durations, states at a given event, "is this the first time").
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::net::Ipv4Addr;
+use seqdiag::Lang;
+use tcp_core::{Duration, Flags, Instant, State, Timer};
+use tcp_sim::Trace;
+use tcp_sim::trace::{AppCall, EventKind, Segment, TraceEvent};
+
+/// Picks the English or the Chinese `format!` by language. Arguments are captured from the
+/// caller's scope (`{who}`), so each sentence reads as written.
+macro_rules! say {
+    ($cx:expr, $en:literal, $zh:literal $(,)?) => {
+        match $cx.lang {
+            seqdiag::Lang::En => alloc::format!($en),
+            seqdiag::Lang::Zh => alloc::format!($zh),
+        }
+    };
+}
+pub(crate) use say;
+
+/// Everything a narration function reads.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Cx<'a> {
+    /// The run.
+    pub(crate) t: &'a Trace,
+    /// The reader's language.
+    pub(crate) lang: Lang,
+    /// Relative (Wireshark-style) or absolute sequence numbers.
+    pub(crate) relative: bool,
+}
+
+impl<'a> Cx<'a> {
+    pub(crate) fn new(t: &'a Trace, lang: Lang, relative: bool) -> Cx<'a> {
+        Cx { t, lang, relative }
+    }
+
+    pub(crate) fn en(&self) -> bool {
+        self.lang == Lang::En
+    }
+
+    /// One of two fixed texts.
+    pub(crate) fn pick(&self, en: &'static str, zh: &'static str) -> &'static str {
+        if self.en() { en } else { zh }
+    }
+
+    // ----- names -------------------------------------------------------------------------
+
+    /// A host as the subject or object of a sentence: `the client`, `A`, `客户端`.
+    pub(crate) fn host(&self, h: usize) -> String {
+        let name = self.t.hosts.get(h).map_or("?", |h| h.name.as_str());
+        match (self.lang, name) {
+            (Lang::En, "client" | "server" | "attacker") => format!("the {name}"),
+            (Lang::Zh, "client") => "客户端".into(),
+            (Lang::Zh, "server") => "服务器".into(),
+            (Lang::Zh, "attacker") => "攻击者".into(),
+            _ => name.into(),
+        }
+    }
+
+    /// [`Cx::host`] at the start of a sentence.
+    pub(crate) fn cap(&self, h: usize) -> String {
+        capitalize(self.host(h))
+    }
+
+    /// The host with this address, or the bare address (a forged source).
+    pub(crate) fn addr(&self, a: Ipv4Addr) -> String {
+        match self.t.hosts.iter().position(|h| h.addr == a) {
+            Some(h) => self.host(h),
+            None => a.to_string(),
+        }
+    }
+
+    /// The receiver of a segment, named.
+    pub(crate) fn dst_name(&self, seg: usize) -> String {
+        self.addr(*self.seg(seg).dst.ip())
+    }
+
+    /// The sender of a segment, named (the claimed address for a forged one).
+    pub(crate) fn src_name(&self, seg: usize) -> String {
+        let s = self.seg(seg);
+        if s.forged { s.src.ip().to_string() } else { self.host(s.from) }
+    }
+
+    /// The peer of a connection endpoint, named.
+    pub(crate) fn remote_name(&self, conn: usize) -> String {
+        self.addr(*self.t.conns[conn].remote.ip())
+    }
+
+    /// The state as `netstat` and `ss` spell it, which most articles use.
+    pub(crate) fn st(s: State) -> &'static str {
+        s.netstat_name()
+    }
+
+    // ----- segments and numbers ----------------------------------------------------------
+
+    pub(crate) fn seg(&self, i: usize) -> &'a Segment {
+        &self.t.segments[i]
+    }
+
+    /// `SYN, ACK seq=0 ack=1`, in the reader's numbering.
+    pub(crate) fn label(&self, i: usize) -> String {
+        self.t.label(i, self.relative)
+    }
+
+    /// Sequence number in the reader's numbering.
+    pub(crate) fn seq(&self, i: usize) -> u32 {
+        if self.relative { self.t.relative(i).0 } else { self.seg(i).repr.seq.0 }
+    }
+
+    /// Acknowledgment number in the reader's numbering (0 without the ACK flag).
+    pub(crate) fn ack(&self, i: usize) -> u32 {
+        if self.relative { self.t.relative(i).1.unwrap_or(0) } else { self.seg(i).repr.ack.0 }
+    }
+
+    pub(crate) fn has(&self, i: usize, f: Flags) -> bool {
+        self.seg(i).repr.flags.contains(f)
+    }
+
+    /// A bare acknowledgment: ACK and nothing else that takes sequence space.
+    pub(crate) fn pure_ack(&self, i: usize) -> bool {
+        let s = self.seg(i);
+        let f = s.repr.flags;
+        f.contains(Flags::ACK)
+            && !f.contains(Flags::SYN)
+            && !f.contains(Flags::FIN)
+            && !f.contains(Flags::RST)
+            && s.payload.is_empty()
+    }
+
+    // ----- time ----------------------------------------------------------------------------
+
+    /// `1 s`, `220 ms`, `402.5 ms` / `1 秒`, `220 毫秒`.
+    pub(crate) fn dur(&self, d: Duration) -> String {
+        let us = u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
+        let (unit, en, zh) = if us >= 1_000_000 { (1_000_000, "s", "秒") } else { (1_000, "ms", "毫秒") };
+        let tenths = (us * 10 + unit / 2) / unit;
+        let num =
+            if tenths % 10 == 0 { format!("{}", tenths / 10) } else { format!("{}.{}", tenths / 10, tenths % 10) };
+        format!("{num} {}", self.pick(en, zh))
+    }
+
+    /// [`Cx::dur`] between two instants.
+    pub(crate) fn span(&self, from: Instant, to: Instant) -> String {
+        self.dur(to - from)
+    }
+
+    // ----- history -------------------------------------------------------------------------
+
+    pub(crate) fn ev(&self, i: usize) -> &'a TraceEvent {
+        &self.t.events[i]
+    }
+
+    /// Whether some event before `ev` satisfies `pred`.
+    pub(crate) fn earlier(&self, ev: usize, pred: impl Fn(&TraceEvent) -> bool) -> bool {
+        self.t.events[..ev.min(self.t.events.len())].iter().any(pred)
+    }
+
+    /// Whether a state change `from -> to` happened anywhere before `ev`.
+    pub(crate) fn seen_change(&self, ev: usize, from: State, to: State) -> bool {
+        self.earlier(ev, |e| matches!(e.kind, EventKind::State { from: f, to: t, .. } if f == from && t == to))
+    }
+
+    /// Whether any connection entered `to` before `ev`.
+    pub(crate) fn seen_state(&self, ev: usize, to: State) -> bool {
+        self.earlier(ev, |e| matches!(e.kind, EventKind::State { to: t, .. } if t == to))
+    }
+
+    /// Whether a segment satisfying `pred` was sent before event `ev`.
+    pub(crate) fn seen_sent(&self, ev: usize, pred: impl Fn(&Segment) -> bool) -> bool {
+        self.earlier(ev, |e| matches!(e.kind, EventKind::Sent { segment } if pred(&self.t.segments[segment])))
+    }
+
+    /// The state of `conn` just before event `ev`; `None` before its first state change.
+    pub(crate) fn state_before(&self, conn: usize, ev: usize) -> Option<State> {
+        let mut state = None;
+        for e in &self.t.events[..ev.min(self.t.events.len())] {
+            if let (Some(c), EventKind::State { to, .. }) = (e.conn, &e.kind)
+                && c == conn
+            {
+                state = Some(*to);
+            }
+        }
+        state
+    }
+
+    /// The connection's state history before `ev`, oldest first, as (from, to) pairs.
+    pub(crate) fn history(&self, conn: usize, ev: usize) -> Vec<(State, State)> {
+        self.t.events[..ev.min(self.t.events.len())]
+            .iter()
+            .filter(|e| e.conn == Some(conn))
+            .filter_map(|e| match e.kind {
+                EventKind::State { from, to, .. } => Some((from, to)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether `host` called listen() before `ev`.
+    pub(crate) fn listening(&self, host: usize, ev: usize) -> bool {
+        self.earlier(ev, |e| e.host == host && matches!(e.kind, EventKind::App { call: AppCall::Listen { .. }, .. }))
+    }
+
+    /// Half-open connections (SYN_RECV) of `host` just before `ev`.
+    pub(crate) fn half_open(&self, host: usize, ev: usize) -> usize {
+        let mut states: Vec<(usize, State)> = Vec::new();
+        for e in &self.t.events[..ev.min(self.t.events.len())] {
+            if let (Some(c), EventKind::State { to, .. }) = (e.conn, &e.kind)
+                && e.host == host
+            {
+                match states.iter_mut().find(|(k, _)| *k == c) {
+                    Some(slot) => slot.1 = *to,
+                    None => states.push((c, *to)),
+                }
+            }
+        }
+        states.iter().filter(|(_, s)| *s == State::SynReceived).count()
+    }
+
+    /// The event that sent segment `seg`.
+    pub(crate) fn sent_event(&self, seg: usize) -> Option<usize> {
+        self.t.events.iter().position(|e| matches!(e.kind, EventKind::Sent { segment } if segment == seg))
+    }
+
+    /// The sender's state when it sent `seg`.
+    pub(crate) fn sender_state(&self, seg: usize) -> Option<State> {
+        let conn = self.seg(seg).conn?;
+        self.state_before(conn, self.sent_event(seg)?)
+    }
+
+    /// The latest `timer` armed on `conn` at or before `ev`: (when, deadline, backoff).
+    pub(crate) fn last_armed(&self, conn: usize, timer: Timer, ev: usize) -> Option<(Instant, Instant, u8)> {
+        self.t.events[..=ev.min(self.t.events.len().saturating_sub(1))].iter().rev().find_map(|e| match e.kind {
+            EventKind::TimerArmed { timer: t, deadline, backoff } if e.conn == Some(conn) && t == timer => {
+                Some((e.at, deadline, backoff))
+            }
+            _ => None,
+        })
+    }
+
+    /// Every timeout `timer` was armed with on `conn` up to `ev`, since its last cancellation.
+    pub(crate) fn backoff_series(&self, conn: usize, timer: Timer, ev: usize) -> Vec<Duration> {
+        let mut out = Vec::new();
+        for e in self.t.events[..=ev.min(self.t.events.len().saturating_sub(1))].iter() {
+            if e.conn != Some(conn) {
+                continue;
+            }
+            match e.kind {
+                EventKind::TimerArmed { timer: t, deadline, backoff } if t == timer => {
+                    if backoff == 0 {
+                        out.clear();
+                    }
+                    out.push(deadline - e.at);
+                }
+                EventKind::TimerCancelled { timer: t } if t == timer => out.clear(),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// `1 s → 2 s → 4 s`.
+    pub(crate) fn series_text(&self, series: &[Duration]) -> String {
+        let parts: Vec<String> = series.iter().map(|d| self.dur(*d)).collect();
+        parts.join(" → ")
+    }
+
+    /// Whether some connection of the trace was opened by the broken two-way handshake.
+    pub(crate) fn two_way(&self) -> bool {
+        self.t
+            .events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::State { from: State::Listen, to: State::Established, .. }))
+    }
+
+    /// The window-scale shift in force for segments from the sender of `seg`: both SYNs offered
+    /// the option and this is not a SYN.
+    pub(crate) fn window_shift(&self, seg: usize) -> Option<u8> {
+        let s = self.seg(seg);
+        if s.repr.flags.contains(Flags::SYN) {
+            return None;
+        }
+        let syn_of = |src, dst| {
+            self.t.segments[..seg]
+                .iter()
+                .rev()
+                .find(|o| o.src == src && o.dst == dst && o.repr.flags.contains(Flags::SYN) && !o.injected)
+        };
+        let own = syn_of(s.src, s.dst)?.repr.options.window_scale()?;
+        syn_of(s.dst, s.src)?.repr.options.window_scale()?;
+        Some(own)
+    }
+}
+
+/// `the client` → `The client`.
+pub(crate) fn capitalize(s: String) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_lowercase() => {
+            let mut out = String::with_capacity(s.len());
+            out.push(c.to_ascii_uppercase());
+            out.push_str(chars.as_str());
+            out
+        }
+        _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        let t = Trace::default();
+        let en = Cx::new(&t, Lang::En, true);
+        let zh = Cx::new(&t, Lang::Zh, true);
+        assert_eq!(en.dur(Duration::from_secs(1)), "1 s");
+        assert_eq!(en.dur(Duration::from_millis(220)), "220 ms");
+        assert_eq!(en.dur(Duration::from_micros(202_500)), "202.5 ms");
+        assert_eq!(en.dur(Duration::from_millis(1500)), "1.5 s");
+        assert_eq!(zh.dur(Duration::from_secs(60)), "60 秒");
+        assert_eq!(zh.dur(Duration::from_millis(40)), "40 毫秒");
+    }
+
+    #[test]
+    fn capitals() {
+        assert_eq!(capitalize("the client".into()), "The client");
+        assert_eq!(capitalize("A".into()), "A");
+        assert_eq!(capitalize("客户端".into()), "客户端");
+        assert_eq!(capitalize(String::new()), "");
+    }
+}

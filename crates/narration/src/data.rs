@@ -1,0 +1,376 @@
+//! Data and plain acknowledgments (kept short: they are not the subject), the half-close seen
+//! from the data's side, and the fallbacks for anything the other topics do not cover.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use tcp_core::event::CloseReason;
+use tcp_core::{Flags, State, Timer};
+use tcp_sim::trace::{AppCall, Notice};
+
+use crate::cx::{Cx, capitalize, say};
+use crate::episode::Ep;
+use crate::loss;
+use crate::{Kind, Story};
+
+/// The application sent bytes.
+pub(crate) fn send(cx: &Cx<'_>, ep: &Ep, bytes: usize) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let Some(&seg) = ep.sent.iter().find(|&&s| !cx.seg(s).payload.is_empty()) else {
+        let mut s = Story::new(say!(
+            cx,
+            "{subj}'s application hands {bytes} bytes to TCP.",
+            "{who}的应用把 {bytes} 个字节交给 TCP。"
+        ));
+        s.main(say!(
+            cx,
+            "{subj}'s application hands {bytes} bytes to TCP, which cannot send them yet.",
+            "{who}的应用把 {bytes} 个字节交给 TCP，但 TCP 暂时还不能发送。"
+        ));
+        return s;
+    };
+    let label = cx.label(seg);
+    let peer = cx.dst_name(seg);
+    let peer_subj = capitalize(peer.clone());
+    let n = cx.seg(seg).payload.len();
+    let first = cx.seq(seg);
+    let last = first.wrapping_add(n as u32).wrapping_sub(1);
+    let next = first.wrapping_add(n as u32);
+    let mut s = Story::new(say!(cx, "{subj} sends {n} bytes: {label}.", "{who}发送 {n} 字节数据：{label}。"));
+    s.main(say!(
+        cx,
+        "{subj}'s application sends {n} bytes: {label}. They occupy sequence numbers {first} to {last}, so {peer} should answer ack={next}.",
+        "{who}的应用发送 {n} 个字节：{label}。它们占用序号 {first} 到 {last}，所以{peer}应当回复 ack={next}。"
+    ));
+    let conn = ep.conn;
+    let state = conn.and_then(|c| cx.state_before(c, ep.first));
+    let just_opened = conn.is_some_and(|c| {
+        cx.t.events[..ep.first].iter().any(|e| {
+            e.conn == Some(c)
+                && e.at == ep.at
+                && matches!(
+                    e.kind,
+                    tcp_sim::trace::EventKind::State { from: State::SynSent, to: State::Established, .. }
+                )
+        })
+    });
+    if just_opened && !cx.seen_sent(ep.first, |o| o.from == ep.host && !o.payload.is_empty()) {
+        s.why(
+            "third-data",
+            say!(
+                cx,
+                "The third segment of the handshake could have carried these bytes itself; this stack sent the bare ACK first and the data right behind it. Both start at seq={first}, because a bare ACK takes no sequence number.",
+                "其实第三次握手的报文段本身就可以携带这些数据；这个协议栈先单独发出 ACK，紧接着才发数据。两者的序号都是 {first}，因为单独的 ACK 不占用序号。"
+            ),
+        );
+    }
+    let own_data_before = cx.seen_sent(ep.first, |o| o.from == ep.host && !o.payload.is_empty());
+    let peer_data_before = cx.seen_sent(ep.first, |o| o.to == Some(ep.host) && !o.payload.is_empty());
+    if !own_data_before && peer_data_before && !just_opened && !cx.relative {
+        s.detail(say!(
+            cx,
+            "{subj} numbers its bytes from its own ISN, independently of {peer}: each direction has its own sequence space.",
+            "{who}从自己的 ISN 开始给字节编号，与{peer}互不相干：两个方向各有一套独立的序号。"
+        ));
+    } else if !own_data_before && peer_data_before && !just_opened {
+        s.detail(say!(
+            cx,
+            "{subj} numbers its bytes from its own ISN, so its data starts at seq={first} as well: each direction has its own sequence space.",
+            "{who}从自己的 ISN 开始给字节编号，所以它的数据同样从 seq={first} 开始：两个方向各有一套独立的序号。"
+        ));
+    }
+    if state == Some(State::CloseWait) {
+        let first_half = !half_close_taught(cx, ep);
+        if first_half {
+            s.why(
+                "halfclose",
+                say!(
+                    cx,
+                    "{peer_subj} has already sent its FIN, but that closed only {peer}'s direction: {who} can keep sending, and {peer} keeps receiving. This is the half-close.",
+                    "{peer}已经发出了 FIN，但那只关闭了{peer}自己的方向：{who}仍然可以继续发送，{peer}也仍在接收。这就是半关闭。"
+                ),
+            );
+        } else {
+            s.detail(say!(
+                cx,
+                "Still a half-close: {peer}'s direction is closed, {who}'s is not.",
+                "仍处于半关闭：{peer}的方向已关闭，{who}的方向还开着。"
+            ));
+        }
+    }
+    if conn.is_some_and(|c| cx.history(c, ep.first).contains(&(State::Listen, State::Established))) {
+        s.why(
+            "ghost-data",
+            say!(
+                cx,
+                "{subj} believes the connection is open, so its application starts sending, although {peer} may not even know of it.",
+                "{who}以为连接已经建立，它的应用便开始发送数据，而{peer}可能根本不知道有这个连接。"
+            ),
+        );
+    }
+    s
+}
+
+/// Whether the half-close was already explained earlier in this trace (data sent in CLOSE_WAIT).
+fn half_close_taught(cx: &Cx<'_>, ep: &Ep) -> bool {
+    cx.t.segments
+        .iter()
+        .enumerate()
+        .any(|(i, o)| o.sent_at < ep.at && !o.payload.is_empty() && cx.sender_state(i) == Some(State::CloseWait))
+}
+
+/// Data arrived.
+pub(crate) fn data_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let label = cx.label(seg);
+    let n = cx.seg(seg).payload.len();
+    let ack = ep.sent.iter().copied().find(|&s| cx.has(s, Flags::ACK) && !cx.has(s, Flags::SYN));
+    let mut s = Story::new(say!(cx, "{subj} receives {n} bytes.", "{who}收到 {n} 字节数据。"));
+    let read = ep.notified(|n| matches!(n, Notice::Data { .. }));
+    if read {
+        s.main(say!(
+            cx,
+            "{subj} receives {label} and hands the {n} bytes to its application.",
+            "{who}收到 {label}，把这 {n} 个字节交给应用程序。"
+        ));
+    } else {
+        s.main(say!(cx, "{subj} receives {label}.", "{who}收到 {label}。"));
+    }
+    if let Some(a) = ack {
+        let ack_label = cx.label(a);
+        s.headline = say!(
+            cx,
+            "{subj} receives {n} bytes and acknowledges them: {ack_label}.",
+            "{who}收到 {n} 字节数据并确认：{ack_label}。"
+        );
+        s.main(say!(
+            cx,
+            "It acknowledges them at once: {ack_label}, the next byte it expects.",
+            "它立即确认：{ack_label}，即它期望收到的下一个字节。"
+        ));
+    } else if let Some((deadline, _)) = ep.armed(Timer::DelayedAck) {
+        let d = cx.span(ep.at, deadline);
+        s.main(say!(
+            cx,
+            "It holds the ACK back for up to {d} (delayed ACK), hoping to send it along with data or a FIN of its own.",
+            "它把 ACK 最多推迟 {d}（延迟确认），希望能和自己的数据或 FIN 一起发出。"
+        ));
+    }
+    let state = ep.state_at_start(cx);
+    let taught = cx.t.segments.iter().enumerate().any(|(i, o)| {
+        i != seg
+            && !o.payload.is_empty()
+            && o.delivered_at().is_some_and(|t| t < ep.at)
+            && cx.sender_state(i) == Some(State::CloseWait)
+    });
+    if matches!(state, Some(State::FinWait1 | State::FinWait2)) && !taught {
+        s.detail(say!(
+            cx,
+            "{subj} closed its own direction earlier but still receives: the half-close at work.",
+            "{who}早已关闭了自己的方向，却仍在接收数据：这就是半关闭。"
+        ));
+    }
+    if let Some(text) = loss::zero_window_note(cx, ep) {
+        s.detail(text);
+    }
+    s
+}
+
+/// A bare acknowledgment arrived with no change of state.
+pub(crate) fn ack_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let label = cx.label(seg);
+    let peer = cx.src_name(seg);
+    let a = cx.ack(seg);
+    let mut s = Story::new(say!(cx, "{subj} receives {label}.", "{who}收到 {label}。"));
+    let acks_syn = cx.t.segments.iter().any(|o| {
+        o.src == cx.seg(seg).dst
+            && o.dst == cx.seg(seg).src
+            && o.repr.flags.contains(Flags::SYN)
+            && o.repr.seq.0.wrapping_add(1) == cx.seg(seg).repr.ack.0
+    });
+    let challenge = cx.sent_event(seg).is_some_and(|ev| {
+        ev > 0
+            && matches!(
+                cx.ev(ev - 1).kind,
+                tcp_sim::trace::EventKind::Rejected { reply: tcp_core::event::Reply::ChallengeAck, .. }
+            )
+    });
+    if challenge {
+        s.headline = say!(cx, "{subj} receives the challenge ACK and ignores it.", "{who}收到挑战 ACK，并不理会。");
+        s.main(say!(
+            cx,
+            "{subj} receives the challenge ACK, {label}. Its connection is alive and in step with {peer}, so this is just a duplicate acknowledgment and nothing happens. Had {who} really lost the connection, it would have answered with an RST carrying exactly this acknowledgment number.",
+            "{who}收到挑战 ACK：{label}。它的连接仍然正常，与{peer}保持同步，所以这只是一个重复的确认，什么也不会发生。如果{who}真的已经丢失了连接，它会回复一个序号恰好等于这个确认号的 RST。"
+        ));
+        return s;
+    }
+    if acks_syn {
+        s.main(say!(
+            cx,
+            "{subj} receives {label}, which acknowledges its SYN.",
+            "{who}收到 {label}，它确认了{who}的 SYN。"
+        ));
+    } else {
+        s.main(say!(
+            cx,
+            "{subj} receives {label}: {peer} has received everything before byte {a}.",
+            "{who}收到 {label}：序号 {a} 之前的数据{peer}都已收到。"
+        ));
+    }
+    let stopped = ep.cancelled(Timer::Retransmit);
+    let restarted = ep.armed(Timer::Retransmit).is_some();
+    if stopped && restarted {
+        let fin_out = matches!(ep.state_at_start(cx), Some(State::FinWait1 | State::Closing | State::LastAck));
+        if fin_out {
+            s.main(say!(
+                cx,
+                "Its FIN is still unacknowledged, so the retransmission timer restarts for it.",
+                "它的 FIN 还没有得到确认，所以重传定时器为它重新计时。"
+            ));
+        } else {
+            s.main(say!(
+                cx,
+                "Some data is still unacknowledged, so the retransmission timer restarts for it.",
+                "仍有数据没有得到确认，所以重传定时器为它重新计时。"
+            ));
+        }
+    } else if stopped {
+        s.main(say!(
+            cx,
+            "Nothing is left unacknowledged, so {who} stops its retransmission timer.",
+            "已经没有未确认的数据了，于是{who}停止重传定时器。"
+        ));
+    }
+    if let Some(text) = loss::zero_window_note(cx, ep) {
+        s.detail(text);
+    }
+    s
+}
+
+/// Any arrival the topics above do not describe: what came and what changed.
+pub(crate) fn generic_recv(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let label = cx.label(seg);
+    let mut s = Story::new(say!(cx, "{subj} receives {label}.", "{who}收到 {label}。"));
+    s.main(say!(cx, "{subj} receives {label}.", "{who}收到 {label}。"));
+    consequences(cx, ep, &mut s);
+    s
+}
+
+/// An application call the topics above do not describe.
+pub(crate) fn generic_app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<&str>) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let name = match call {
+        AppCall::Listen { port } => alloc::format!("listen(:{port})"),
+        AppCall::Connect { to } => alloc::format!("connect({to})"),
+        AppCall::Send { bytes } => alloc::format!("send({bytes})"),
+        AppCall::Shutdown => "shutdown(SHUT_WR)".into(),
+        AppCall::Close => "close()".into(),
+        AppCall::Abort => "close() + SO_LINGER 0".into(),
+        AppCall::Accept => "accept()".into(),
+        AppCall::Inject => "inject".into(),
+    };
+    let mut s = match error {
+        Some(err) => {
+            let mut s = Story::new(say!(cx, "{subj}'s {name} fails: {err}.", "{who}的 {name} 失败：{err}。"));
+            s.main(say!(
+                cx,
+                "{subj}'s application calls {name}, which fails: {err}.",
+                "{who}的应用调用 {name}，调用失败：{err}。"
+            ));
+            s
+        }
+        None => {
+            let mut s = Story::new(say!(cx, "{subj}'s application calls {name}.", "{who}的应用调用 {name}。"));
+            let text = s.headline.clone();
+            if *call == AppCall::Accept {
+                s.aside(text);
+            } else {
+                s.main(text);
+            }
+            s
+        }
+    };
+    if matches!(call, AppCall::Connect { .. }) {
+        s = s.kind(Kind::Connect);
+    }
+    consequences(cx, ep, &mut s);
+    s
+}
+
+/// Events with no trigger of their own.
+pub(crate) fn generic_other(cx: &Cx<'_>, ep: &Ep) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    if ep.sent.is_empty() && ep.changes.is_empty() && ep.calls.contains(&AppCall::Accept) {
+        let mut s =
+            Story::new(say!(cx, "{subj}'s application accepts the connection.", "{who}的应用 accept() 了这个连接。"));
+        s.aside(say!(
+            cx,
+            "{subj}'s application calls accept() and gets the new connection.",
+            "{who}的应用调用 accept()，拿到了这个新连接。"
+        ));
+        return s;
+    }
+    let mut s = Story::new(say!(cx, "{subj} acts on its own.", "{who}自行动作。"));
+    if let Some(&seg) = ep.sent.first() {
+        let label = cx.label(seg);
+        s.headline = say!(cx, "{subj} sends {label}.", "{who}发出 {label}。");
+    }
+    consequences(cx, ep, &mut s);
+    if s.paras.is_empty() && !ep.notices.is_empty() {
+        s.aside(notices(cx, ep));
+    }
+    s
+}
+
+/// What an episode changed, plainly: state changes, segments sent, how the connection ended.
+fn consequences(cx: &Cx<'_>, ep: &Ep, s: &mut Story) {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    for c in &ep.changes {
+        let (from, to) = (Cx::st(c.from), Cx::st(c.to));
+        s.main(say!(cx, "{subj} moves from {from} to {to}.", "{who}从 {from} 进入 {to}。"));
+    }
+    let sent: Vec<String> = ep.sent.iter().map(|&seg| cx.label(seg)).collect();
+    if !sent.is_empty() {
+        let list = sent.join(cx.pick("; ", "；"));
+        s.main(say!(cx, "{subj} sends {list}.", "{who}发出 {list}。"));
+    }
+    let ended = notices(cx, ep);
+    if !ended.is_empty() {
+        s.main(ended);
+    }
+}
+
+/// How the application learns the connection ended, if it does in this episode.
+fn notices(cx: &Cx<'_>, ep: &Ep) -> String {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    for n in &ep.notices {
+        if let Notice::Closed { reason } = n {
+            return match reason {
+                CloseReason::Normal => {
+                    say!(cx, "{subj}'s application is told the connection is closed.", "{who}的应用得知连接已关闭。")
+                }
+                CloseReason::Reset => say!(
+                    cx,
+                    "{subj}'s application gets ECONNRESET (“connection reset by peer”).",
+                    "{who}的应用得到 ECONNRESET（“连接被对端重置”）。"
+                ),
+                CloseReason::Refused => say!(
+                    cx,
+                    "{subj}'s connect() fails with ECONNREFUSED (“connection refused”).",
+                    "{who}的 connect() 以 ECONNREFUSED（“连接被拒绝”）失败。"
+                ),
+                CloseReason::TimedOut => say!(
+                    cx,
+                    "{subj}'s application gets ETIMEDOUT (“connection timed out”).",
+                    "{who}的应用得到 ETIMEDOUT（“连接超时”）。"
+                ),
+                CloseReason::Aborted => say!(cx, "{subj}'s connection is aborted.", "{who}的连接被中止。"),
+                CloseReason::FinWait2Timeout => {
+                    say!(cx, "{subj} gave up waiting in FIN_WAIT2.", "{who}不再在 FIN_WAIT2 中等待。")
+                }
+            };
+        }
+    }
+    String::new()
+}

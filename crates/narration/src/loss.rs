@@ -1,0 +1,501 @@
+//! Loss and timers: what each lost segment costs and how it is recovered, the retransmission
+//! timeout and its doubling, the retry limit, delayed ACKs and zero-window probes.
+
+use alloc::string::String;
+use tcp_core::event::{Cause, CloseReason};
+use tcp_core::{Duration, Flags, State, Timer};
+use tcp_sim::trace::{EventKind, LossReason, Notice};
+
+use crate::cx::{Cx, capitalize, say};
+use crate::episode::Ep;
+use crate::{Rank, Story};
+
+/// The part a segment plays in the exchange.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    Syn,
+    SynAck,
+    /// The handshake's third segment.
+    ThirdAck,
+    Fin,
+    /// A bare ACK of the peer's FIN.
+    FinAck,
+    /// The last ACK of the close, sent from TIME_WAIT.
+    FinalAck,
+    Data,
+    Rst,
+    Ack,
+}
+
+pub(crate) fn role(cx: &Cx<'_>, seg: usize) -> Role {
+    let s = cx.seg(seg);
+    let f = s.repr.flags;
+    if f.contains(Flags::RST) {
+        return Role::Rst;
+    }
+    if f.contains(Flags::SYN) {
+        return if f.contains(Flags::ACK) { Role::SynAck } else { Role::Syn };
+    }
+    if f.contains(Flags::FIN) {
+        return Role::Fin;
+    }
+    if !s.payload.is_empty() {
+        return Role::Data;
+    }
+    let Some(ev) = cx.sent_event(seg) else {
+        return Role::Ack;
+    };
+    let Some(conn) = s.conn else {
+        return Role::Ack;
+    };
+    match cx.state_before(conn, ev) {
+        Some(State::TimeWait) => return Role::FinalAck,
+        Some(State::CloseWait | State::Closing) => return Role::FinAck,
+        _ => {}
+    }
+    let opened_now =
+        cx.t.events[..ev].iter().rev().find(|e| e.conn == Some(conn) && matches!(e.kind, EventKind::State { .. }));
+    match opened_now {
+        Some(e)
+            if e.at == s.sent_at
+                && matches!(e.kind, EventKind::State { from: State::SynSent, to: State::Established, .. }) =>
+        {
+            Role::ThirdAck
+        }
+        _ => Role::Ack,
+    }
+}
+
+fn why_lost(cx: &Cx<'_>, seg: usize, reason: LossReason) -> String {
+    match reason {
+        LossReason::Random => say!(cx, "random loss on the link", "链路上的随机丢包"),
+        LossReason::Fault => say!(cx, "dropped on purpose by this experiment", "被本实验故意丢弃"),
+        LossReason::NoSuchHost => {
+            let dst = cx.seg(seg).dst.ip();
+            say!(cx, "no host has the address {dst}", "地址 {dst} 上没有任何主机")
+        }
+        LossReason::InFlight => say!(cx, "still on its way when the run ended", "运行结束时仍在途中"),
+    }
+}
+
+/// The retransmission timeout that will recover `seg`, if one is running on its sender.
+fn rto_for(cx: &Cx<'_>, seg: usize) -> Option<Duration> {
+    let s = cx.seg(seg);
+    let ev = cx.sent_event(seg)?;
+    let (_, deadline, _) = cx.last_armed(s.conn?, Timer::Retransmit, ev)?;
+    Some(deadline - s.sent_at)
+}
+
+/// Adds a paragraph (and the headline) for each segment lost in this episode.
+pub(crate) fn add_losses(cx: &Cx<'_>, ep: &Ep, s: &mut Story) {
+    for &(seg, reason) in &ep.lost {
+        let (text, headline) = lost(cx, ep, seg, reason);
+        let at = s.paras.iter().position(|p| p.rank != Rank::Main).unwrap_or(s.paras.len());
+        s.paras.insert(at, crate::Para { rank: Rank::Main, key: None, text });
+        s.headline = headline;
+    }
+}
+
+fn lost(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: LossReason) -> (String, String) {
+    let o = cx.seg(seg);
+    let who = cx.host(o.from);
+    let subj = capitalize(who.clone());
+    let peer = cx.dst_name(seg);
+    let peer_subj = capitalize(peer.clone());
+    let label = cx.label(seg);
+    let why = why_lost(cx, seg, reason);
+    let rto = rto_for(cx, seg).map_or_else(|| String::from("RTO"), |d| cx.dur(d));
+    let again = o.retransmission;
+    let lost_before = again
+        && cx.t.segments[..seg].iter().any(|p| {
+            p.src == o.src
+                && p.dst == o.dst
+                && p.repr.seq == o.repr.seq
+                && p.repr.flags == o.repr.flags
+                && p.delivered_at().is_none()
+        });
+    let headline = if reason == LossReason::NoSuchHost && again {
+        let dst = o.dst.ip();
+        say!(
+            cx,
+            "{subj} sends {label} to {dst} again: still nobody there.",
+            "{who}再次向 {dst} 发送 {label}：那里仍然没有主机。"
+        )
+    } else if reason == LossReason::NoSuchHost {
+        let dst = o.dst.ip();
+        say!(
+            cx,
+            "{subj} sends {label} to {dst}, where nobody lives: it is lost.",
+            "{who}向 {dst} 发出 {label}，但那里没有主机：报文段丢失。"
+        )
+    } else if lost_before {
+        say!(cx, "{subj} sends {label} again, and it is lost again.", "{who}再次发出 {label}，又丢了。")
+    } else {
+        match role(cx, seg) {
+            Role::ThirdAck => {
+                say!(cx, "The third segment of the handshake, {label}, is lost.", "第三次握手的报文段 {label} 丢失了。")
+            }
+            Role::FinalAck => say!(
+                cx,
+                "{subj}'s last ACK of the close, {label}, is lost.",
+                "{who}在关闭过程中的最后一个 ACK（{label}）丢失了。"
+            ),
+            _ => say!(cx, "{subj} sends {label}, but it is lost.", "{who}发出 {label}，但它丢失了。"),
+        }
+    };
+    if lost_before && reason != LossReason::NoSuchHost {
+        let text = say!(
+            cx,
+            "This copy is lost as well ({why}); the next try comes in {rto}.",
+            "这一次又丢了（{why}）；下一次重试在 {rto}之后。"
+        );
+        return (text, headline);
+    }
+    let first_nobody = reason == LossReason::NoSuchHost
+        && !cx.earlier(ep.first, |e| matches!(e.kind, EventKind::Lost { reason: LossReason::NoSuchHost, .. }));
+    if reason == LossReason::NoSuchHost {
+        let dst = o.dst.ip();
+        let text = if first_nobody {
+            say!(
+                cx,
+                "{label} goes to {dst}, a forged address where no host exists, and is lost. No ACK will ever come back, so the half-open connection sits in SYN_RECV while {who} retransmits in vain.",
+                "{label} 被发往伪造的地址 {dst}，那里没有任何主机，报文段就此丢失。永远不会有 ACK 回来，这个半连接只能停在 SYN_RECV，{who}则徒劳地重传。"
+            )
+        } else {
+            say!(cx, "It is lost: nobody lives at {dst}.", "它丢失了：{dst} 上没有任何主机。")
+        };
+        return (text, headline);
+    }
+    let text = match role(cx, seg) {
+        Role::Syn => say!(
+            cx,
+            "{label} is lost ({why}). {peer_subj} never learns of it, so only {who}'s retransmission timer can help: the SYN goes out again when the RTO of {rto} expires.",
+            "{label} 丢了（{why}）。{peer}对此一无所知，所以只能靠{who}的重传定时器：{rto}的 RTO 到期后，SYN 会再发一次。"
+        ),
+        Role::SynAck => say!(
+            cx,
+            "{label} is lost ({why}). Now both sides wait: {peer} in SYN_SENT for an answer, {who} in SYN_RECV for the ACK. Whichever retransmission timer expires first repeats its SYN or SYN-ACK.",
+            "{label} 丢了（{why}）。现在双方都在等：{peer}在 SYN_SENT 等回应，{who}在 SYN_RECV 等 ACK。谁的重传定时器先到期，谁就重发自己的 SYN 或 SYN+ACK。"
+        ),
+        Role::ThirdAck => say!(
+            cx,
+            "The third segment, {label}, is lost ({why}). {subj} already considers itself ESTABLISHED, but {peer} is still in SYN_RECV. Any data from {who} would carry the same acknowledgment and complete the handshake; failing that, {peer}'s RTO will resend the SYN-ACK.",
+            "第三个报文段 {label} 丢了（{why}）。{who}已经认为自己进入了 ESTABLISHED，{peer}却仍在 SYN_RECV。{who}之后发出的任何数据都带着同样的确认号，同样能完成握手；否则就只能等{peer}的 RTO 到期重发 SYN+ACK。"
+        ),
+        Role::Fin => say!(
+            cx,
+            "{label} is lost ({why}). A FIN occupies a sequence number, so it is protected like data: still unacknowledged when {who}'s RTO of {rto} expires, it will be sent again.",
+            "{label} 丢了（{why}）。FIN 占用一个序号，所以它和数据一样受到保护：{who}的 RTO（{rto}）到期时如果仍未得到确认，就会重发。"
+        ),
+        Role::FinAck => say!(
+            cx,
+            "The ACK of the FIN, {label}, is lost ({why}). {peer_subj} stays in FIN_WAIT1 and will retransmit its FIN when its RTO expires.",
+            "对 FIN 的确认（{label}）丢了（{why}）。{peer}会停在 FIN_WAIT1，等 RTO 到期后重发它的 FIN。"
+        ),
+        Role::FinalAck => say!(
+            cx,
+            "The last ACK of the close, {label}, is lost ({why}). {peer_subj} is still in LAST_ACK and will send its FIN again; {who}, in TIME_WAIT, is still there to answer it.",
+            "关闭过程的最后一个 ACK（{label}）丢了（{why}）。{peer}仍在 LAST_ACK，它会重发 FIN；{who}还在 TIME_WAIT，能够应答。"
+        ),
+        Role::Data => say!(
+            cx,
+            "The data segment {label} is lost ({why}). {subj} will send it again when its RTO of {rto} expires without an acknowledgment.",
+            "数据报文段 {label} 丢了（{why}）。如果 RTO（{rto}）到期时仍未得到确认，{who}会重发它。"
+        ),
+        Role::Rst => say!(
+            cx,
+            "{label} is lost ({why}). Nobody retransmits an RST: {peer} only learns of the reset if it sends again and meets another one.",
+            "{label} 丢了（{why}）。RST 不会被重传：{peer}只有再次发送、又碰上一个 RST 时，才会得知连接已被复位。"
+        ),
+        Role::Ack => say!(
+            cx,
+            "{label} is lost ({why}). A bare ACK is never retransmitted; the next segment from {who} will carry the same acknowledgment.",
+            "{label} 丢了（{why}）。单独的 ACK 不会被重传；{who}的下一个报文段会带上同样的确认号。"
+        ),
+    };
+    (text, headline)
+}
+
+/// The retransmission timer fired: resend with a doubled timeout, or give up.
+pub(crate) fn rto_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let armed_at = ep.conn.and_then(|c| cx.last_armed(c, Timer::Retransmit, ep.first));
+    let waited = armed_at.map_or_else(String::new, |(at, _, _)| cx.span(at, ep.at));
+    if let Some(c) = ep.changes.iter().find(|c| c.cause == Cause::RetriesExhausted) {
+        return give_up(cx, ep, c.from, c.to, &waited);
+    }
+    let Some(&seg) = ep.sent.first() else {
+        let mut s = Story::new(say!(cx, "{subj}'s retransmission timer expires.", "{who}的重传定时器到期。"));
+        s.main(say!(
+            cx,
+            "{subj}'s retransmission timer expires after {waited}.",
+            "{who}的重传定时器在 {waited}后到期。"
+        ));
+        return s;
+    };
+    let label = cx.label(seg);
+    let (next, b) = ep.armed(Timer::Retransmit).map_or((String::new(), 0), |(d, b)| (cx.span(ep.at, d), b));
+    let mut s = Story::new(say!(
+        cx,
+        "{subj}'s RTO expires after {waited}: it sends {label} again.",
+        "{who}的 RTO 在 {waited}后到期：重发 {label}。"
+    ));
+    let o = cx.seg(seg);
+    let dst = o.dst.ip();
+    match role(cx, seg) {
+        Role::Syn => {
+            s.main(say!(
+                cx,
+                "No SYN-ACK came back within {waited}, so {who}'s retransmission timer (RTO) expires and it sends the SYN again: {label}, with the same sequence number as before.",
+                "{waited}内没有收到 SYN+ACK，{who}的重传定时器（RTO）到期，于是再次发送 SYN：{label}，序号和之前完全相同。"
+            ));
+        }
+        Role::SynAck if o.to.is_none() => {
+            let first = !cx.seen_sent(ep.first, |p| p.retransmission && p.to.is_none());
+            if first {
+                s.main(say!(
+                    cx,
+                    "{subj} has heard nothing from {dst} for {waited}, so it sends the SYN-ACK again (retry {b}, next timeout {next}). Every half-open connection runs its own timer like this and keeps its place in the SYN queue all the while.",
+                    "{who}已经 {waited}没有收到 {dst} 的任何回应，于是重发 SYN+ACK（第 {b} 次重试，下次超时 {next}）。每个半连接都像这样各自计时，并且一直占着半连接队列里的位置。"
+                ));
+            } else {
+                s.main(say!(
+                    cx,
+                    "The half-open connection to {dst} sends its SYN-ACK again (retry {b}, next timeout {next}).",
+                    "与 {dst} 之间的半连接再次发送 SYN+ACK（第 {b} 次重试，下次超时 {next}）。"
+                ));
+            }
+            return s;
+        }
+        Role::SynAck => {
+            s.main(say!(
+                cx,
+                "{subj} has heard nothing for {waited}: for it the handshake is still unfinished, so its RTO expires and it sends the SYN-ACK again ({label}).",
+                "{who}已经 {waited}没有收到任何回应：在它看来握手还没完成，于是 RTO 到期，重发 SYN+ACK（{label}）。"
+            ));
+        }
+        Role::Fin => {
+            let state = ep.conn.and_then(|c| cx.state_before(c, ep.first)).map_or("", Cx::st);
+            s.main(say!(
+                cx,
+                "{subj}, in {state}, has had no ACK for its FIN within {waited}, so its RTO expires and it sends the FIN again: {label}.",
+                "{who}处于 {state}，{waited}内没有等到对 FIN 的确认，于是 RTO 到期，重发 FIN：{label}。"
+            ));
+            if armed_at.is_some_and(|(at, _, _)| ep.at - at < Duration::from_secs(1)) {
+                s.detail(say!(
+                    cx,
+                    "The RTO here is {waited}, not the initial 1 s: {who} has measured the round-trip time on this connection and derives its timeout from it (RFC 6298).",
+                    "这里的 RTO 是 {waited}，而不是初始的 1 秒：{who}已经在这条连接上测得了往返时间，并据此计算超时（RFC 6298）。"
+                ));
+            }
+        }
+        _ => {
+            s.main(say!(
+                cx,
+                "{subj} has had no acknowledgment for {waited}: its RTO expires and it retransmits {label}.",
+                "{who}已经 {waited}没有收到确认：RTO 到期，重传 {label}。"
+            ));
+        }
+    }
+    if let Some(conn) = ep.conn {
+        let mut series = cx.backoff_series(conn, Timer::Retransmit, ep.first);
+        if let Some((d, _)) = ep.armed(Timer::Retransmit) {
+            series.push(d - ep.at);
+        }
+        let list = cx.series_text(&series);
+        if b >= 2 {
+            s.detail(say!(
+                cx,
+                "The timeout doubles with each retry: {list} so far (retry {b}).",
+                "每重试一次，超时时间就翻一倍：到目前为止依次是 {list}（第 {b} 次重试）。"
+            ));
+        } else {
+            s.detail(say!(cx, "The timeout doubles for the next try: {list}.", "下一次的超时时间翻倍：{list}。"));
+        }
+    }
+    if !cx.earlier(ep.first, |e| matches!(e.kind, EventKind::TimerFired { timer: Timer::Retransmit, .. })) {
+        s.why(
+            "backoff",
+            say!(
+                cx,
+                "Doubling the wait each time (exponential backoff) avoids hammering a network that may be congested or down; after a set number of retries the sender gives up.",
+                "每次把等待时间加倍（指数退避），可以避免在网络拥塞或中断时不停地重发；重试到一定次数后，发送方就会放弃。"
+            ),
+        );
+    }
+    s
+}
+
+fn give_up(cx: &Cx<'_>, ep: &Ep, from: State, to: State, waited: &str) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let b = match ep.trigger {
+        crate::episode::Trigger::Timer(_, b) => b,
+        _ => 0,
+    };
+    let conn = ep.conn;
+    if from == State::SynSent {
+        let start = conn.and_then(|c| cx.t.events.iter().find(|e| e.conn == Some(c)).map(|e| e.at));
+        let total = start.map_or_else(String::new, |t| cx.span(t, ep.at));
+        let mut s = Story::new(say!(
+            cx,
+            "{subj} gives up: connect() fails with ETIMEDOUT after {total}.",
+            "{who}放弃了：connect() 在 {total}后以 ETIMEDOUT 失败。"
+        ));
+        s.main(say!(
+            cx,
+            "The last SYN went unanswered for {waited} as well. After {b} retransmissions {who} gives up: it returns to CLOSED, and connect() fails with ETIMEDOUT (“connection timed out”), {total} after it was called.",
+            "最后一个 SYN 在 {waited}内也没有得到回应。重传 {b} 次之后{who}放弃了：回到 CLOSED，connect() 以 ETIMEDOUT（“连接超时”）失败，距调用时已过去 {total}。"
+        ));
+        if let Some(c) = conn {
+            let mut series = cx.backoff_series(c, Timer::Retransmit, ep.first);
+            series.retain(|d| !d.is_zero());
+            let list = cx.series_text(&series);
+            s.detail(say!(
+                cx,
+                "The waits were {list}, each twice the one before.",
+                "每次等待依次为 {list}，每一次都是前一次的两倍。"
+            ));
+        }
+        s.detail(say!(
+            cx,
+            "The number of retries is a setting: on Linux it is net.ipv4.tcp_syn_retries, 6 by default.",
+            "重试次数是可以配置的：Linux 上是 net.ipv4.tcp_syn_retries，默认为 6。"
+        ));
+        return s;
+    }
+    if from == State::SynReceived && to == State::Listen {
+        let remote = conn.map_or_else(String::new, |c| cx.remote_name(c));
+        let left = cx.half_open(ep.host, ep.first).saturating_sub(1);
+        let mut s = Story::new(say!(
+            cx,
+            "{subj} drops the half-open connection to {remote} after {b} retries.",
+            "{who}重试 {b} 次后，丢弃了与 {remote} 之间的半连接。"
+        ));
+        s.main(say!(
+            cx,
+            "The half-open connection to {remote} never got its ACK: after {b} SYN-ACK retransmissions {who} gives up and frees its place in the SYN queue.",
+            "与 {remote} 之间的半连接始终没有等到 ACK：重传 {b} 次 SYN+ACK 后，{who}放弃了，释放它在半连接队列中占用的位置。"
+        ));
+        if left == 0 {
+            s.main(say!(cx, "No half-open connection is left.", "半连接已经一个不剩。"));
+        } else {
+            s.main(say!(cx, "Half-open connections left: {left}.", "还剩 {left} 个半连接。"));
+        }
+        let forged = conn.is_some_and(|c| !cx.t.hosts.iter().any(|h| h.addr == *cx.t.conns[c].remote.ip()));
+        if forged
+            && !cx.earlier(ep.first, |e| {
+                matches!(e.kind, EventKind::State { from: State::SynReceived, to: State::Listen, .. })
+            })
+        {
+            s.why(
+                "flood-expire",
+                say!(
+                    cx,
+                    "Only now does the queue have room again. Until the forged entries expire, every real client's SYN is dropped, which is the whole point of the attack.",
+                    "直到现在，队列才重新有了空位。在这些伪造的条目过期之前，真正客户端的 SYN 都会被丢弃，这正是攻击的目的。"
+                ),
+            );
+        }
+        return s;
+    }
+    let timed_out = ep.notified(|n| matches!(n, Notice::Closed { reason: CloseReason::TimedOut }));
+    let mut s = Story::new(say!(
+        cx,
+        "{subj} gives up after {b} retransmissions: the connection is dropped.",
+        "{who}重传 {b} 次后放弃：连接被丢弃。"
+    ));
+    if timed_out {
+        s.main(say!(
+            cx,
+            "{subj} retransmitted {b} times without any acknowledgment. It gives up, drops the connection and reports ETIMEDOUT (“connection timed out”) to its application.",
+            "{who}重传了 {b} 次，始终没有得到确认。它放弃了，丢弃连接，并向应用报告 ETIMEDOUT（“连接超时”）。"
+        ));
+    } else {
+        let (f, t) = (Cx::st(from), Cx::st(to));
+        s.main(say!(
+            cx,
+            "{subj} retransmitted {b} times without any acknowledgment and gives up: {f} → {t}.",
+            "{who}重传了 {b} 次，始终没有得到确认，只好放弃：{f} → {t}。"
+        ));
+    }
+    s
+}
+
+/// The delayed-ACK timer fired: a bare ACK goes out.
+pub(crate) fn delack_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let d = ep
+        .conn
+        .and_then(|c| cx.last_armed(c, Timer::DelayedAck, ep.first))
+        .map_or_else(String::new, |(at, _, _)| cx.span(at, ep.at));
+    let Some(&ack) = ep.sent.first() else {
+        let mut s = Story::new(say!(cx, "{subj}'s delayed-ACK timer expires.", "{who}的延迟确认定时器到期。"));
+        s.main(say!(cx, "{subj}'s delayed-ACK timer expires after {d}.", "{who}的延迟确认定时器在 {d}后到期。"));
+        return s;
+    };
+    let label = cx.label(ack);
+    let peer = cx.dst_name(ack);
+    let mut s = Story::new(say!(cx, "{subj}'s delayed ACK goes out: {label}.", "{who}的延迟确认发出：{label}。"));
+    if role(cx, ack) == Role::FinAck {
+        s.main(say!(
+            cx,
+            "Nothing came along for the ACK to ride on: after {d} the delayed-ACK timer expires and {who} sends a bare {label}, acknowledging {peer}'s FIN. Its application has not closed yet, so its own FIN will follow separately: this close takes four segments.",
+            "{d}内没有可以搭便车的报文段：延迟确认定时器到期，{who}单独发出 {label}，确认{peer}的 FIN。它的应用还没有关闭，自己的 FIN 要另行发送：这次关闭需要四个报文段。"
+        ));
+    } else {
+        s.main(say!(
+            cx,
+            "After {d} with nothing to send, the delayed-ACK timer expires and {who} sends a bare {label}.",
+            "{d}内没有数据可发，延迟确认定时器到期，{who}单独发出 {label}。"
+        ));
+    }
+    if !cx.earlier(ep.first, |e| matches!(e.kind, EventKind::TimerFired { timer: Timer::DelayedAck, .. })) {
+        s.why(
+            "delack",
+            say!(
+                cx,
+                "Delaying ACKs saves segments: an ACK that waits a little can often travel inside a data segment or a FIN instead of on its own. The delay is bounded (RFC 9293 allows at most 0.5 s), so the sender is never kept waiting long.",
+                "延迟确认可以节省报文段：ACK 稍等片刻，往往就能搭在数据报文段或 FIN 上一起发出，而不必单独发送。延迟是有上限的（RFC 9293 规定不超过 0.5 秒），所以发送方不会等太久。"
+            ),
+        );
+    }
+    s
+}
+
+/// The persist timer fired: a zero-window probe.
+pub(crate) fn persist_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let probe = ep.sent.first().copied();
+    let label = probe.map_or_else(String::new, |p| cx.label(p));
+    let peer = ep.conn.map_or_else(String::new, |c| cx.remote_name(c));
+    let peer_subj = capitalize(peer.clone());
+    let mut s = Story::new(say!(cx, "{subj} sends a zero-window probe: {label}.", "{who}发出零窗口探测：{label}。"));
+    s.main(say!(
+        cx,
+        "{subj}'s persist timer expires. {peer_subj} has advertised a zero window, so {who} may not send data; but the update that reopens the window could be lost and leave both waiting forever. So {who} sends a zero-window probe ({label}) to ask whether there is room now.",
+        "{who}的坚持定时器（persist timer）到期。{peer}通告的窗口为 0，{who}不能发送数据；可是重新打开窗口的更新报文有可能丢失，让双方永远互相等待。于是{who}发出一个零窗口探测（{label}），询问现在是否有空间了。"
+    ));
+    if let Some((deadline, b)) = ep.armed(Timer::Persist) {
+        let d = cx.span(ep.at, deadline);
+        s.detail(say!(
+            cx,
+            "If the window is still closed, the next probe follows in {d}: like the RTO, the interval doubles (probe {b}).",
+            "如果窗口仍然关闭，下一次探测在 {d}之后：和 RTO 一样，探测间隔也会翻倍（第 {b} 次探测）。"
+        ));
+    }
+    s
+}
+
+/// Timers armed in an episode that its story did not mention: the persist timer on a zero window.
+pub(crate) fn zero_window_note(cx: &Cx<'_>, ep: &Ep) -> Option<String> {
+    let (deadline, _) = ep.armed(Timer::Persist)?;
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let d = cx.span(ep.at, deadline);
+    let peer = ep.conn.map_or_else(String::new, |c| cx.remote_name(c));
+    let peer_subj = capitalize(peer.clone());
+    Some(say!(
+        cx,
+        "{peer_subj} advertises a zero window: its receive buffer is full. {subj} must stop sending and starts its persist timer, to probe the window in {d}.",
+        "{peer}通告的窗口为 0：它的接收缓冲区已满。{who}必须停止发送，并启动坚持定时器，{d}后探测窗口。"
+    ))
+}

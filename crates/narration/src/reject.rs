@@ -1,0 +1,410 @@
+//! Segments a host did not accept as they were: the client's veto of an old SYN-ACK, resets
+//! from closed ports, a full SYN queue, SYN cookies, duplicate SYNs, challenge ACKs (RFC 5961).
+
+use alloc::string::String;
+use tcp_core::event::DropReason;
+use tcp_core::{Flags, State};
+use tcp_sim::trace::EventKind;
+
+use crate::Story;
+use crate::cx::{Cx, capitalize, say};
+use crate::episode::Ep;
+
+pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let peer = cx.src_name(seg);
+    let label = cx.label(seg);
+    let answer = ep.sent.first().copied();
+    let reply_label = answer.map_or_else(String::new, |r| cx.label(r));
+    let state = ep.state_at_start(cx).map_or("CLOSED", Cx::st);
+    match reason {
+        DropReason::BadAckInSynSent => veto(cx, ep, seg),
+        DropReason::DuplicateSyn => {
+            let mut s = Story::new(say!(
+                cx,
+                "{subj} gets the same SYN again and resends its SYN-ACK at once.",
+                "{who}又收到同一个 SYN，立即重发 SYN+ACK。"
+            ));
+            s.main(say!(
+                cx,
+                "{subj} is still in SYN_RECV when the same SYN arrives again: {peer} evidently never received the SYN-ACK. Rather than wait for its own timer, {who} sends the SYN-ACK again at once ({reply_label}).",
+                "{who}仍在 SYN_RECV，同一个 SYN 又到了：显然{peer}没有收到 SYN+ACK。{who}没有等自己的定时器，而是立即重发 SYN+ACK（{reply_label}）。"
+            ));
+            s.why(
+                "dup-syn",
+                say!(
+                    cx,
+                    "The repeated SYN carries the same ISN as the first, so {who} recognizes it as a retransmission of the same request, not as a new connection.",
+                    "重发的 SYN 带着和第一次相同的 ISN，所以{who}能认出这是同一个请求的重传，而不是一个新连接。"
+                ),
+            );
+            s
+        }
+        DropReason::SynCookie => syn_cookie(cx, ep, seg, &reply_label),
+        DropReason::SynQueueFull => queue_full(cx, ep, seg),
+        DropReason::NoConnection => {
+            let port = cx.seg(seg).dst.port();
+            if cx.has(seg, Flags::SYN) && !cx.has(seg, Flags::ACK) {
+                let a = answer.map_or(0, |r| cx.ack(r));
+                let mut s = Story::new(say!(
+                    cx,
+                    "Nobody listens on port {port}: {who} answers {reply_label}.",
+                    "端口 {port} 上没有程序监听：{who}回复 {reply_label}。"
+                ));
+                s.main(say!(
+                    cx,
+                    "No socket listens on port {port} of {who}, so its TCP itself answers {reply_label}. The ACK flag is on and ack={a} acknowledges the SYN, so that {peer} can trust the reset.",
+                    "{who}的端口 {port} 上没有套接字在监听，于是由 TCP 协议栈直接回复 {reply_label}。它设置了 ACK 标志位，ack={a} 确认了那个 SYN，这样{peer}才能相信这个复位。"
+                ));
+                s.why(
+                    "refused",
+                    say!(
+                        cx,
+                        "This is what “connection refused” looks like on the wire: a SYN answered by an RST, one round trip, and no retries.",
+                        "这就是“连接被拒绝”在线路上的样子：一个 SYN 换来一个 RST，一个往返就结束，不会重试。"
+                    ),
+                );
+                s
+            } else {
+                short(say!(
+                    cx,
+                    "No connection matches {label} any more, so {who} answers {reply_label}: the segment is refused.",
+                    "已经没有连接与 {label} 对应，于是{who}回复 {reply_label}，拒绝这个报文段。"
+                ))
+            }
+        }
+        DropReason::AckInListen => short(say!(
+            cx,
+            "An ACK reaches {who}'s listening socket, but no half-open connection matches it, so {who} answers {reply_label}.",
+            "一个 ACK 到达{who}的监听套接字，却没有对应的半连接，于是{who}回复 {reply_label}。"
+        )),
+        DropReason::RstInListen => {
+            let mut s = short(say!(
+                cx,
+                "{subj} receives {label} on its listening socket. There is no connection it could reset, so the RST is ignored.",
+                "{who}在监听套接字上收到 {label}。没有任何连接可供复位，所以这个 RST 被忽略。"
+            ));
+            s.headline = say!(
+                cx,
+                "{subj} ignores the RST: there is nothing left to reset.",
+                "{who}忽略这个 RST：已经没有可复位的连接了。"
+            );
+            if cx.two_way() {
+                s.detail(say!(
+                    cx,
+                    "This is the second RST: the first one has already torn the ghost connection down.",
+                    "这是第二个 RST：第一个已经把幽灵连接拆掉了。"
+                ));
+            }
+            s
+        }
+        DropReason::Unexpected => short(say!(
+            cx,
+            "{subj} receives {label}, which carries no SYN, ACK or RST where one is required: it is ignored.",
+            "{who}收到 {label}，它在必须带 SYN、ACK 或 RST 的地方一个都没带：被直接忽略。"
+        )),
+        DropReason::RstWithoutAck => short(say!(
+            cx,
+            "{subj} is in SYN_SENT and receives {label}. The RST does not acknowledge {who}'s SYN, so it may belong to something else entirely: it is ignored.",
+            "{who}处于 SYN_SENT，收到 {label}。这个 RST 没有确认{who}的 SYN，可能与本连接毫不相干：被忽略。"
+        )),
+        DropReason::OutOfWindow => out_of_window(cx, ep, seg, &reply_label),
+        DropReason::RstNotExact => {
+            let want = answer.map_or(0, |r| cx.ack(r));
+            let mut s = Story::new(say!(
+                cx,
+                "{subj} does not trust the RST: it sends a challenge ACK.",
+                "{who}不信任这个 RST：回复一个挑战 ACK。"
+            ));
+            s.main(say!(
+                cx,
+                "{subj} receives {label}. Its sequence number is inside the window but not exactly the next one expected ({want}), so it might be a blind attacker's guess. Following RFC 5961, {who} does not reset; it sends a challenge ACK, {reply_label}.",
+                "{who}收到 {label}。它的序号落在窗口内，但并不正好是期望的下一个序号（{want}），可能是攻击者盲猜的。按照 RFC 5961，{who}不执行复位，而是发送挑战 ACK：{reply_label}。"
+            ));
+            s.why(
+                "challenge",
+                say!(
+                    cx,
+                    "A genuine peer that has really lost the connection will answer the challenge ACK with an RST at exactly the right number; an attacker who cannot see the traffic cannot.",
+                    "如果对端真的已经丢失了连接，它会用序号完全正确的 RST 回应挑战 ACK；看不到通信内容的攻击者则做不到这一点。"
+                ),
+            );
+            s
+        }
+        DropReason::SynOnSynchronized => {
+            let mut s = Story::new(say!(
+                cx,
+                "A SYN on an open connection: {who} answers with a challenge ACK.",
+                "已建立的连接上来了一个 SYN：{who}回复挑战 ACK。"
+            ));
+            s.main(say!(
+                cx,
+                "A SYN arrives on a connection that is already {state}. It could come from a peer that restarted or from an attacker, so {who} does not reset the connection: it answers with a challenge ACK, {reply_label}, as RFC 5961 recommends.",
+                "一个 SYN 到达了已处于 {state} 的连接。它可能来自重启过的对端，也可能来自攻击者，所以{who}不会因此复位连接，而是按 RFC 5961 的建议回复一个挑战 ACK：{reply_label}。"
+            ));
+            s.why(
+                "challenge",
+                say!(
+                    cx,
+                    "A peer that really restarted will find the challenge ACK makes no sense and answer it with an RST, whose sequence number is then exactly right.",
+                    "真正重启过的对端会发现这个挑战 ACK 莫名其妙，于是用 RST 回应，而这个 RST 的序号必然完全正确。"
+                ),
+            );
+            s
+        }
+        DropReason::BadAckInSynReceived => short(say!(
+            cx,
+            "{subj} is in SYN_RECV, but {label} does not acknowledge its SYN-ACK: it answers {reply_label}.",
+            "{who}处于 SYN_RECV，但 {label} 并没有确认它的 SYN+ACK：它回复 {reply_label}。"
+        )),
+        DropReason::AckOfUnsentData => short(say!(
+            cx,
+            "{label} acknowledges data {who} never sent, so it is dropped and answered with an ACK of where {who} stands: {reply_label}.",
+            "{label} 确认了{who}从未发送过的数据，所以被丢弃，{who}回复一个表明自身进度的 ACK：{reply_label}。"
+        )),
+        DropReason::AckTooOld => short(say!(
+            cx,
+            "{label} acknowledges data older than {peer} could have seen (RFC 5961): it is dropped and answered with an ACK, {reply_label}.",
+            "{label} 确认的数据比{peer}可能见过的还要旧（RFC 5961）：它被丢弃，{who}回复 ACK：{reply_label}。"
+        )),
+        DropReason::NoAck => short(say!(
+            cx,
+            "{label} has no ACK flag, but after the handshake every segment must carry one: {who} ignores it.",
+            "{label} 没有设置 ACK 标志位，而握手之后的每个报文段都必须带上它：{who}忽略了这个报文段。"
+        )),
+        DropReason::OutOfOrder => {
+            let want = answer.map_or(0, |r| cx.ack(r));
+            short(say!(
+                cx,
+                "{label} arrives out of order: {who} expected seq={want}. It is not kept, and {who} repeats its last acknowledgment, a duplicate ACK: {reply_label}.",
+                "{label} 乱序到达：{who}期望的是 seq={want}。这个报文段不予保留，{who}重复上一次的确认，即重复 ACK：{reply_label}。"
+            ))
+        }
+        DropReason::DataAfterClose => short(say!(
+            cx,
+            "Data arrives after {who}'s application has closed the socket: nobody could ever read it, so {who} resets the connection with {reply_label}.",
+            "数据在{who}的应用关闭套接字之后才到达：再也没有人会读取它，于是{who}用 {reply_label} 复位连接。"
+        )),
+        DropReason::AcceptQueueFull => short(say!(
+            cx,
+            "{subj}'s accept queue (connections waiting for accept()) is full, so this ACK is dropped; the half-open connection stays in SYN_RECV and its SYN-ACK will be retransmitted.",
+            "{who}的全连接队列（等待 accept() 的连接）已满，这个 ACK 被丢弃；半连接仍停在 SYN_RECV，之后会重传 SYN+ACK。"
+        )),
+        DropReason::BadCookie => short(say!(
+            cx,
+            "{label} does not carry a valid SYN cookie: {who} answers {reply_label}.",
+            "{label} 带回的 SYN Cookie 无效：{who}回复 {reply_label}。"
+        )),
+    }
+}
+
+/// A story of one plain paragraph, which is also its headline.
+fn short(text: String) -> Story {
+    let mut s = Story::new(text.clone());
+    s.main(text);
+    s
+}
+
+/// In SYN_SENT, an acknowledgment of some other SYN: the client's RST veto.
+fn veto(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let label = cx.label(seg);
+    let rst = ep.sent.first().map_or_else(|| String::from("RST"), |&r| cx.label(r));
+    let got = cx.seg(seg).repr.ack.0;
+    let isn = ep.conn.and_then(|c| {
+        cx.t.segments.iter().find(|o| o.conn == Some(c) && o.repr.flags.contains(Flags::SYN)).map(|o| o.repr.seq.0)
+    });
+    let Some(isn) = isn else {
+        let mut s = Story::new(say!(cx, "{subj} vetoes a segment with {rst}.", "{who}用 {rst} 否决了一个报文段。"));
+        s.main(say!(
+            cx,
+            "{subj} is in SYN_SENT and receives {label}, whose acknowledgment does not match its SYN: it answers {rst}.",
+            "{who}处于 SYN_SENT，收到 {label}，其确认号与自己的 SYN 对不上：它回复 {rst}。"
+        ));
+        return s;
+    };
+    let want = isn.wrapping_add(1);
+    let is_synack = cx.has(seg, Flags::SYN);
+    let mut s = Story::new(say!(
+        cx,
+        "{subj} sees ack={got}, not {want}: it vetoes the stale connection with {rst}.",
+        "{who}看到的是 ack={got}，而不是 {want}：它用 {rst} 否决这个过时的连接。"
+    ));
+    if is_synack {
+        s.main(say!(
+            cx,
+            "{subj} is in SYN_SENT and receives {label}. It expects ack={want}, since its SYN had seq={isn}, but this one acknowledges {got}: it answers a SYN {who} is no longer using. {subj} vetoes it with {rst} and keeps waiting for the right answer.",
+            "{who}处于 SYN_SENT，收到 {label}。它期望的是 ack={want}（它的 SYN 序号为 {isn}），而这个报文段确认的却是 {got}：它回应的是一个{who}已经不再使用的 SYN。{who}用 {rst} 否决它，继续等待正确的回应。"
+        ));
+    } else {
+        s.headline = say!(
+            cx,
+            "{subj} vetoes the ghost's data with another {rst}.",
+            "{who}用又一个 {rst} 否决幽灵连接发来的数据。"
+        );
+        s.main(say!(
+            cx,
+            "Next comes {label}, data on the ghost connection. Its ack={got} does not match {who}'s SYN either, so {who} answers with another {rst}.",
+            "接着到达的是 {label}，也就是幽灵连接上的数据。它的 ack={got} 同样与{who}的 SYN 对不上，于是{who}又回复了一个 {rst}。"
+        ));
+        return s;
+    }
+    if cx.relative {
+        s.detail(say!(
+            cx,
+            "Relative numbers hide the mismatch here, since each counts from its own SYN; the numbers above are absolute.",
+            "这里相对序号掩盖了差异，因为它们各自从自己的 SYN 起算；上面给出的是绝对序号。"
+        ));
+    }
+    if cx.two_way() {
+        s.why(
+            "veto",
+            say!(
+                cx,
+                "The veto comes too late for this server: with its two-way handshake it is already ESTABLISHED on the stale SYN, and its application has accepted the connection. The RST can still tear the ghost down, but only if it arrives.",
+                "对这台服务器来说，否决来得太晚了：它用的是两次握手，早已凭这个过时的 SYN 进入 ESTABLISHED，应用也已接受了连接。RST 仍能拆掉这个幽灵连接，但前提是它能送达。"
+            ),
+        );
+    } else {
+        s.why(
+            "veto",
+            say!(
+                cx,
+                "This veto is why the handshake needs its third step: only the client knows which of its SYNs is current, so the server must wait for the client's word before it commits. With a two-way handshake the server would already be ESTABLISHED on this stale SYN.",
+                "这次否决正是握手需要第三步的原因：只有客户端知道自己哪个 SYN 才是当前有效的，所以服务器必须等客户端表态之后才能真正建立连接。如果只有两次握手，服务器此时早已凭这个过时的 SYN 进入 ESTABLISHED 了。"
+            ),
+        );
+    }
+    s
+}
+
+fn syn_cookie(cx: &Cx<'_>, ep: &Ep, seg: usize, reply: &str) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let peer = cx.src_name(seg);
+    let first = !cx.earlier(ep.first, |e| matches!(e.kind, EventKind::Rejected { reason: DropReason::SynCookie, .. }));
+    let forged = cx.seg(seg).forged;
+    let mut s = Story::new(say!(
+        cx,
+        "SYN queue full: {who} answers with a SYN cookie and keeps nothing.",
+        "半连接队列已满：{who}用 SYN Cookie 回应，不保存任何状态。"
+    ));
+    if first {
+        s.main(say!(
+            cx,
+            "{subj}'s SYN queue is full, but SYN cookies are on: it answers anyway with {reply}, and keeps no state at all for {peer}.",
+            "{who}的半连接队列已满，但它开启了 SYN Cookie：照样回复 {reply}，但不为{peer}保存任何状态。"
+        ));
+        s.why(
+            "cookie",
+            say!(
+                cx,
+                "The sequence number of that SYN-ACK is the cookie: a keyed hash of the addresses, the ports and a coarse clock, which {who} can recompute and check when an ACK comes back carrying it plus one.",
+                "这个 SYN+ACK 的序号就是 Cookie：由地址、端口和一个粗粒度时钟经带密钥的哈希算出；当 ACK 带着“Cookie 加一”回来时，{who}可以重新计算并核对。"
+            ),
+        );
+    } else if forged {
+        s.main(say!(
+            cx,
+            "The queue is still full: another SYN cookie, for {peer}, which costs {who} no memory.",
+            "队列仍然是满的：又一个 SYN Cookie，这次给 {peer}，不占用{who}任何内存。"
+        ));
+    } else {
+        s.main(say!(
+            cx,
+            "This time the SYN is {peer}'s genuine one. The queue is still full of forged entries, but thanks to the cookie {who} answers it anyway: {reply}.",
+            "这一次是{peer}真正的 SYN。队列里仍塞满了伪造的条目，但有了 SYN Cookie，{who}照样回应它：{reply}。"
+        ));
+        s.why(
+            "cookie-real",
+            say!(
+                cx,
+                "Without cookies this SYN would simply have been dropped, and {peer} locked out until the forged entries expired.",
+                "如果没有 SYN Cookie，这个 SYN 就会被直接丢弃，{peer}只能等到伪造的条目过期后才能连上。"
+            ),
+        );
+    }
+    s
+}
+
+fn queue_full(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let peer = cx.src_name(seg);
+    let n = cx.half_open(ep.host, ep.first);
+    let peer_subj = capitalize(peer.clone());
+    let forged = cx.seg(seg).forged;
+    let retry = cx.seg(seg).retransmission;
+    let mut s = Story::new(say!(
+        cx,
+        "SYN queue full ({n} half-open): {who} drops the SYN from {peer}.",
+        "半连接队列已满（{n} 个半连接）：{who}丢弃了来自{peer}的 SYN。"
+    ));
+    if forged {
+        s.main(say!(
+            cx,
+            "{subj}'s SYN queue is full with {n} half-open connections, and SYN cookies are off, so this forged SYN is dropped without an answer.",
+            "{who}的半连接队列已被 {n} 个半连接占满，又没有开启 SYN Cookie，所以这个伪造的 SYN 被直接丢弃，不作回应。"
+        ));
+        return s;
+    }
+    if retry {
+        s.main(say!(
+            cx,
+            "{peer_subj}'s retransmitted SYN meets the same full queue ({n} half-open connections) and is dropped again.",
+            "{peer}重传的 SYN 碰上的仍是已满的队列（{n} 个半连接），又被丢弃了。"
+        ));
+        return s;
+    }
+    s.main(say!(
+        cx,
+        "{subj}'s SYN queue is full: {n} half-open connections, all waiting for ACKs that will never come. Without SYN cookies it can only drop this SYN silently.",
+        "{who}的半连接队列已满：{n} 个半连接都在等待永远不会到来的 ACK。没有 SYN Cookie，它只能悄悄丢弃这个 SYN。"
+    ));
+    s.why(
+        "flood-harm",
+        say!(
+            cx,
+            "This is the harm of a SYN flood: {peer}'s legitimate SYN is thrown away. {peer_subj} hears nothing and can only retry when its RTO expires, while netstat on the server shows a screen full of SYN_RECV. SYN cookies avoid this by keeping no state until the ACK returns.",
+            "这正是 SYN 洪泛的危害：{peer}合法的 SYN 被丢弃了。{peer}什么也收不到，只能等 RTO 到期后重试；此时在服务器上运行 netstat，会看到满屏的 SYN_RECV。SYN Cookie 的办法是在 ACK 回来之前不保存任何状态。"
+        ),
+    );
+    s
+}
+
+fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: usize, reply: &str) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let peer = cx.src_name(seg);
+    let label = cx.label(seg);
+    let state = ep.state_at_start(cx);
+    if cx.has(seg, Flags::SYN | Flags::ACK) && state == Some(State::Established) {
+        let mut s = Story::new(say!(
+            cx,
+            "{subj} gets the SYN-ACK again and repeats the lost third ACK: {reply}.",
+            "{who}又收到 SYN+ACK，于是把丢失的第三个 ACK 再发一遍：{reply}。"
+        ));
+        s.main(say!(
+            cx,
+            "{subj} is already ESTABLISHED when the SYN-ACK arrives again: {peer} evidently never got the third segment. The SYN-ACK is old news (its sequence number lies before the window), so {who} answers with an ACK of where it stands, {reply}: in effect, the lost third ACK sent again.",
+            "{who}已经处于 ESTABLISHED，SYN+ACK 却又来了：显然{peer}没有收到第三个报文段。这个 SYN+ACK 已经过时（序号落在接收窗口之前），于是{who}回复一个表明自身进度的 ACK：{reply}，实际上就是把丢失的第三个 ACK 又发了一遍。"
+        ));
+        s.why(
+            "third-ack-recovery",
+            say!(
+                cx,
+                "Note who recovers here: not {who}, which never knew its ACK was lost (a bare ACK is not retransmitted), but {peer}, whose timer was still waiting for the handshake to finish.",
+                "注意这里是谁在补救：不是{who}，它根本不知道自己的 ACK 丢了（单独的 ACK 不会重传）；而是{peer}，它的定时器一直在等待握手完成。"
+            ),
+        );
+        return s;
+    }
+    let mut s = Story::new(say!(
+        cx,
+        "{subj} drops an out-of-window segment and answers {reply}.",
+        "{who}丢弃一个窗口外的报文段，并回复 {reply}。"
+    ));
+    s.main(say!(
+        cx,
+        "{label} falls outside {who}'s receive window: an old duplicate or a stray. {subj} drops it and answers with an ACK of where it stands, {reply}.",
+        "{label} 落在{who}的接收窗口之外：是旧的重复报文或迷途的报文段。{who}丢弃它，并回复一个表明自身进度的 ACK：{reply}。"
+    ));
+    s
+}

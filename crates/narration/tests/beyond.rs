@@ -1,0 +1,86 @@
+//! Behaviour the catalogue does not show but a reader's own scenario can: RFC 5961 challenge
+//! ACKs, Linux's FIN-WAIT-2 timeout, and (built by hand, since the simulated applications always
+//! read) a zero-window probe.
+
+mod common;
+
+use narration::{Lang, headline, narrate};
+use tcp_core::{Instant, Timer};
+use tcp_sim::trace::{EventKind, TraceEvent};
+use tcp_sim::{Scenario, Trace, simulate};
+
+const CHALLENGE: &str = r#"{"profile": "linux", "hosts": [
+  {"name": "client", "addr": "192.0.2.1", "isn": 100, "app": [
+    {"at_ms": 0, "do": "connect", "to": "server"},
+    {"at_ms": 100, "do": "inject", "to": "server", "flags": "RST", "seq": 150},
+    {"at_ms": 200, "do": "inject", "to": "server", "flags": "SYN", "seq": 120}]},
+  {"name": "server", "addr": "198.51.100.1", "isn": 300, "app": [{"at_ms": 0, "do": "listen"}]}]}"#;
+
+const FIN_WAIT_2: &str = r#"{"profile": "linux", "hosts": [
+  {"name": "client", "addr": "192.0.2.1", "app": [
+    {"at_ms": 0, "do": "connect", "to": "server"},
+    {"at_ms": 100, "do": "close"}]},
+  {"name": "server", "addr": "198.51.100.1", "app": [{"at_ms": 0, "do": "listen"}]}]}"#;
+
+#[track_caller]
+fn run(json: &str) -> Trace {
+    simulate(&Scenario::from_json(json).expect("test scenario parses"))
+}
+
+#[track_caller]
+fn assert_says(trace: &Trace, lang: Lang, phrase: &str) {
+    let text = common::render(trace, lang, true);
+    assert!(text.contains(phrase), "{phrase:?} not in:\n{text}");
+}
+
+#[test]
+fn challenge_acks() {
+    let t = run(CHALLENGE);
+    assert_says(&t, Lang::En, "Following RFC 5961, the server does not reset; it sends a challenge ACK");
+    assert_says(&t, Lang::Zh, "按照 RFC 5961，服务器不执行复位，而是发送挑战 ACK");
+    assert_says(&t, Lang::En, "A SYN arrives on a connection that is already ESTABLISHED");
+    assert_says(&t, Lang::Zh, "一个 SYN 到达了已处于 ESTABLISHED 的连接");
+    assert_says(&t, Lang::En, "The client receives the challenge ACK and ignores it.");
+    assert_says(&t, Lang::Zh, "客户端收到挑战 ACK，并不理会。");
+    assert_says(&t, Lang::En, "A stray RST seq=50 appears on the wire");
+}
+
+#[test]
+fn fin_wait_2_timeout() {
+    let t = run(FIN_WAIT_2);
+    assert_says(&t, Lang::En, "The client has waited 60 s in FIN_WAIT2 with no FIN from the server.");
+    assert_says(&t, Lang::Zh, "客户端在 FIN_WAIT2 中等了 60 秒，服务器始终没有发来 FIN。");
+}
+
+#[test]
+fn zero_window_probe() {
+    // The handshake trace, plus a persist timer firing on the client and a probe: the client's
+    // data segment sent again as the probe.
+    let mut t = common::trace("handshake");
+    let probe = t.segments.iter().position(|s| s.from == 0 && !s.payload.is_empty()).expect("client data");
+    let at = Instant::from_millis(100_000);
+    let ev = |kind| TraceEvent { at, host: 0, conn: Some(0), kind };
+    let first = t.events.len();
+    t.events.push(ev(EventKind::TimerFired { timer: Timer::Persist, backoff: 1 }));
+    t.events.push(ev(EventKind::TimerArmed {
+        timer: Timer::Persist,
+        deadline: Instant::from_millis(104_000),
+        backoff: 2,
+    }));
+    t.events.push(ev(EventKind::Sent { segment: probe }));
+    let step: Vec<usize> = (first..t.events.len()).collect();
+    let en = narrate(&t, &step, Lang::En, true).join("\n");
+    assert!(en.contains("sends a zero-window probe"), "{en}");
+    assert!(en.contains("the next probe follows in 4 s"), "{en}");
+    let zh = narrate(&t, &step, Lang::Zh, true).join("\n");
+    assert!(zh.contains("零窗口探测"), "{zh}");
+    assert_eq!(headline(&t, &step, Lang::Zh, true), "客户端发出零窗口探测：ACK seq=1 ack=1 len=5。");
+}
+
+#[test]
+fn symmetric_steps_get_one_headline() {
+    let t = common::trace("simultaneous-close");
+    let heads: Vec<String> = common::steps(&t).iter().map(|s| headline(&t, s, Lang::En, true)).collect();
+    assert!(heads.iter().any(|h| h.starts_with("Both applications close at the same moment")), "{heads:#?}");
+    assert!(heads.iter().any(|h| h.starts_with("Both FINs are acknowledged")), "{heads:#?}");
+}

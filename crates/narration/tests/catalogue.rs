@@ -1,0 +1,106 @@
+//! Every step of every catalogue experiment gets a narration, in both languages and both
+//! numberings, and none of it shows a template leftover.
+
+mod common;
+
+use narration::{Lang, headline, narrate};
+use tcp_sim::catalogue::ENTRIES;
+use tcp_sim::trace::EventKind;
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+#[track_caller]
+fn check_text(where_: &str, lang: Lang, text: &str) {
+    assert!(!text.trim().is_empty(), "{where_}: empty text");
+    for bad in ["{", "}", "TODO", "  ", "..", "。。"] {
+        assert!(!text.contains(bad), "{where_}: {bad:?} in {text:?}");
+    }
+    match lang {
+        Lang::En => {
+            assert!(!text.chars().any(is_cjk), "{where_}: Chinese in English text {text:?}");
+            let first = text.chars().next().unwrap_or(' ');
+            assert!(!first.is_ascii_lowercase(), "{where_}: English sentence starts in lower case: {text:?}");
+            assert!(!text.contains(". the ") && !text.contains(": The "), "{where_}: capitalisation in {text:?}");
+            assert!(text.ends_with('.') || text.ends_with(')'), "{where_}: unfinished sentence {text:?}");
+        }
+        Lang::Zh => {
+            assert!(text.chars().any(is_cjk), "{where_}: no Chinese in {text:?}");
+            assert!(text.ends_with('。') || text.ends_with('）'), "{where_}: unfinished sentence {text:?}");
+            for english in ["the client", "the server", " is ", " and "] {
+                assert!(!text.contains(english), "{where_}: English {english:?} in {text:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_step_is_narrated() {
+    for entry in ENTRIES {
+        let trace = common::trace(entry.name);
+        for (k, events) in common::steps(&trace).iter().enumerate() {
+            let shown = events.iter().any(|&i| {
+                matches!(
+                    trace.events[i].kind,
+                    EventKind::Sent { .. }
+                        | EventKind::Lost { .. }
+                        | EventKind::State { .. }
+                        | EventKind::Rejected { .. }
+                )
+            });
+            for lang in [Lang::En, Lang::Zh] {
+                for relative in [true, false] {
+                    let where_ = format!("{} step {k} {lang:?} relative={relative}", entry.name);
+                    let head = headline(&trace, events, lang, relative);
+                    check_text(&where_, lang, &head);
+                    let paras = narrate(&trace, events, lang, relative);
+                    if shown {
+                        assert!(!paras.is_empty(), "{where_}: no narration for {events:?}");
+                    }
+                    for (i, p) in paras.iter().enumerate() {
+                        check_text(&where_, lang, p);
+                        assert!(!paras[..i].contains(p), "{where_}: paragraph repeated: {p}");
+                        let sentences =
+                            p.matches(". ").count() + p.matches("? ").count() + p.matches(['。', '？']).count();
+                        assert!(sentences <= 4, "{where_}: paragraph too long: {p}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn languages_have_the_same_shape() {
+    // Each English paragraph has its Chinese counterpart: same count per step.
+    for entry in ENTRIES {
+        let trace = common::trace(entry.name);
+        for (k, events) in common::steps(&trace).iter().enumerate() {
+            let en = narrate(&trace, events, Lang::En, true);
+            let zh = narrate(&trace, events, Lang::Zh, true);
+            assert_eq!(en.len(), zh.len(), "{} step {k}: {en:#?} vs {zh:#?}", entry.name);
+        }
+    }
+}
+
+#[test]
+fn numbering_follows_the_reader() {
+    // Absolute numbers show the real ISN; relative ones count from zero, as Wireshark does.
+    let trace = common::trace("handshake");
+    let first = &common::steps(&trace)[0];
+    let relative = narrate(&trace, first, Lang::En, true).join("\n");
+    let absolute = narrate(&trace, first, Lang::En, false).join("\n");
+    let isn = trace.segments[0].repr.seq.0.to_string();
+    assert!(relative.contains("SYN seq=0"), "{relative}");
+    assert!(absolute.contains(&format!("SYN seq={isn}")), "{absolute}");
+    assert!(relative.contains(&isn), "the relative view still names the real ISN: {relative}");
+}
+
+#[test]
+fn out_of_range_and_empty_steps_are_harmless() {
+    let trace = common::trace("handshake");
+    assert!(narrate(&trace, &[], Lang::En, true).is_empty());
+    assert_eq!(headline(&trace, &[], Lang::Zh, true), "");
+    assert!(narrate(&trace, &[usize::MAX], Lang::En, true).is_empty());
+}

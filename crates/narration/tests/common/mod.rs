@@ -1,0 +1,31 @@
+//! Shared by the integration tests: run a catalogue entry and render its narration step by step.
+#![allow(dead_code)]
+
+use narration::{Lang, headline, narrate};
+use std::fmt::Write;
+use tcp_sim::{Trace, catalogue, simulate};
+
+/// The trace of catalogue entry `name`.
+#[track_caller]
+pub(crate) fn trace(name: &str) -> Trace {
+    let entry = catalogue::get(name).unwrap_or_else(|| panic!("no catalogue entry {name}"));
+    simulate(&entry.scenario().expect("catalogue scenario parses"))
+}
+
+/// The playback steps of a trace: seqdiag's steps (time, then slot).
+pub(crate) fn steps(trace: &Trace) -> Vec<Vec<usize>> {
+    seqdiag::steps::steps(trace).into_iter().map(|s| s.events).collect()
+}
+
+/// Headline and paragraphs of every step, as a reader would see them one after the other.
+pub(crate) fn render(trace: &Trace, lang: Lang, relative: bool) -> String {
+    let mut out = String::new();
+    for (k, events) in steps(trace).iter().enumerate() {
+        let at = trace.events[events[0]].at;
+        let _ = writeln!(out, "## {k} @ {at}: {}", headline(trace, events, lang, relative));
+        for p in narrate(trace, events, lang, relative) {
+            let _ = writeln!(out, "- {p}");
+        }
+    }
+    out
+}
