@@ -5,15 +5,13 @@
 //! chromedriver); `cargo xtask test` does both first. A missing site fails the test: it never
 //! skips.
 
-use std::fs;
-use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod harness;
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use std::fs;
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use harness::{BASE, ChromeDriver, PNG_SIGNATURE, artifacts_dir, built_site};
 use serde_json::{Value, json};
 use xtask::static_server::{Config, Server};
 
@@ -26,129 +24,6 @@ macro_rules! ensure {
             return Err(format!($($msg)+).into());
         }
     };
-}
-
-/// The site is served below this prefix, as it is on GitHub Pages.
-const BASE: &str = "/synack/";
-const DEFAULT_CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// What Chromium needs to run headless in a container or CI, without phoning home.
-const CHROMIUM_ARGS: [&str; 10] = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-    "--window-size=1280,800",
-];
-const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the tests package sits in the workspace root").to_path_buf()
-}
-
-fn artifacts_dir() -> PathBuf {
-    let dir = repo_root().join("target/artifacts");
-    fs::create_dir_all(&dir).expect("create target/artifacts");
-    dir
-}
-
-/// `web/dist`, checked to hold a built site.
-fn built_site() -> PathBuf {
-    let dist = repo_root().join("web/dist");
-    for file in ["index.html", "boot.js", "synack_web.js", "synack_web_bg.wasm"] {
-        assert!(
-            dist.join(file).is_file(),
-            "web/dist/{file} is missing: build the site first with `cargo xtask build-web` \
-             (`cargo xtask test` does it for you)"
-        );
-    }
-    dist
-}
-
-/// A chromedriver process on a free local port; shut down (and its browsers with it) on drop.
-struct ChromeDriver {
-    child: Child,
-    port: u16,
-    profile: PathBuf,
-}
-
-impl ChromeDriver {
-    fn start() -> Self {
-        let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| DEFAULT_CHROMEDRIVER.to_owned());
-        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free local port").port();
-        let log = artifacts_dir().join("chromedriver.log");
-        let child = Command::new(&program)
-            .arg(format!("--port={port}"))
-            .arg(format!("--log-path={}", log.display()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {program}: {e} (install it: `cargo xtask setup`)"));
-        let profile = std::env::temp_dir().join(format!("synack-chromium-{}-{port}", std::process::id()));
-        let mut driver = Self { child, port, profile };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = driver.child.try_wait() {
-                panic!("{program} exited at start ({status}); see {}", log.display());
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{program} did not listen on port {port} within 20s; see {}",
-                log.display()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        driver
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// A new browser session: headless Chromium with a fresh profile.
-    async fn connect(&self) -> Client {
-        let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| (*a).to_owned()).collect();
-        args.push(format!("--user-data-dir={}", self.profile.display()));
-        let mut options = json!({ "args": args });
-        if let Ok(binary) = std::env::var("CHROME_BIN") {
-            options["binary"] = Value::String(binary);
-        }
-        let Value::Object(capabilities) = json!({
-            "browserName": "chrome",
-            "goog:chromeOptions": options,
-        }) else {
-            unreachable!("a JSON object literal");
-        };
-        ClientBuilder::new(HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&self.url())
-            .await
-            .unwrap_or_else(|e| panic!("cannot start a Chromium session via chromedriver: {e}"))
-    }
-}
-
-impl Drop for ChromeDriver {
-    fn drop(&mut self) {
-        // `/shutdown` makes chromedriver quit its browsers too; killing it could orphan them.
-        if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) {
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-            let _ =
-                write!(stream, "GET /shutdown HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", self.port);
-            let _ = stream.read_to_end(&mut Vec::new());
-        }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = fs::remove_dir_all(&self.profile);
-    }
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -171,31 +46,72 @@ async fn default_page_renders_and_responds_under_a_sub_path() {
 async fn exercise(client: &Client, url: &str) -> TestResult {
     client.goto(url).await?;
 
-    let diagram = Locator::Css(r#"main#app svg[data-testid="diagram"]"#);
-    if let Err(e) = client.wait().at_most(Duration::from_secs(30)).for_element(diagram).await {
+    // The default page shows the normal handshake and close, complete, without any click.
+    let arrow = Locator::Css(r#"svg[data-testid="diagram"] .arrows g[data-segment]"#);
+    if let Err(e) = client.wait().at_most(Duration::from_secs(30)).for_element(arrow).await {
         let problems = page_reports(client, "__synackErrors").await;
         return Err(format!("the diagram never appeared at {url}: {e}; page errors: {problems:?}").into());
     }
-
-    let title = client.find(Locator::Css("main#app > h1")).await?.text().await?;
-    ensure!(title == "synack", "the heading reads {title:?}");
     let current = client.current_url().await?;
     ensure!(current.path() == BASE, "the page moved to {current}");
+    let arrows = client.find_all(arrow).await?;
+    ensure!(arrows.len() == 11, "the handshake-and-close diagram has {} segments, expected 11", arrows.len());
+    let svg_text = client.find(Locator::Css(r#"svg[data-testid="diagram"]"#)).await?.text().await?;
+    for word in ["SYN_SENT", "ESTABLISHED", "TIME_WAIT", "SYN, ACK"] {
+        ensure!(svg_text.contains(word), "the diagram does not show {word}: {svg_text}");
+    }
+    let headline = text_of(client, r#"[data-testid="headline"]"#).await?;
+    ensure!(!headline.is_empty(), "the narration is empty");
+    screenshot(client, "default-page.png").await?;
 
-    let button = client.find(Locator::Css(r#"button[data-testid="toggle"]"#)).await?;
-    let label = button.text().await?;
-    ensure!(label == "Show the handshake", "the button reads {label:?}");
-    button.click().await?;
-    let details = client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(r#"[data-testid="details"]"#))
-        .await?
-        .text()
-        .await?;
-    ensure!(details == "SYN → SYN-ACK → ACK", "the details read {details:?}");
-    let label = button.text().await?;
-    ensure!(label == "Hide the handshake", "after a click the button reads {label:?}");
+    // Tap the SYN-ACK, drop it: the client's retransmitted SYN (after the 1 s initial RTO) draws
+    // a retransmitted SYN-ACK.
+    ensure!(client.find_all(Locator::Css(".arrows g.seg.synack.retx")).await?.is_empty(), "no retransmission yet");
+    client.find(Locator::Css(r#".arrows g[data-segment="1"]"#)).await?.click().await?;
+    let drop = Locator::Css(r#"[data-testid="inspector-drop"]"#);
+    client.wait().at_most(Duration::from_secs(10)).for_element(drop).await?.click().await?;
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(".arrows g.seg.synack.retx")).await?;
+    client.find(Locator::Css(r#"[data-testid="exchange"] summary"#)).await?.click().await?;
+    let exchange = text_of(client, r#"[data-testid="exchange"] ol"#).await?;
+    let retx_line = exchange.lines().filter(|l| l.contains("SYN, ACK")).nth(1).unwrap_or_default().to_owned();
+    ensure!(retx_line.starts_with("1010.000ms"), "the SYN-ACK is sent again at 1010 ms: {exchange}");
+    screenshot(client, "lost-syn-ack.png").await?;
+
+    // Removing the fault brings the plain handshake back.
+    client.find(Locator::Css(r#"[data-testid="clear-faults"]"#)).await?.click().await?;
+    let arrows = client.find_all(arrow).await?;
+    ensure!(arrows.len() == 11, "without the fault there are {} segments again, expected 11", arrows.len());
+
+    // Stepping moves the highlighted state in the RFC state diagram.
+    client.execute("document.activeElement && document.activeElement.blur()", vec![]).await?;
+    let body = client.find(Locator::Css("body")).await?;
+    body.send_keys("\u{E011}").await?; // Home
+    let at_start = current_state(client).await?;
+    ensure!(at_start == "sm-syn_sent", "at the first step the client is in {at_start}");
+    let step_forward = client.find(Locator::Css(r#"[data-testid="step-forward"]"#)).await?;
+    for _ in 0..3 {
+        step_forward.click().await?;
+    }
+    let later = current_state(client).await?;
+    ensure!(later != at_start, "three steps later the client is still in {later}");
+    client.find(Locator::Css(r#"[data-testid="step-back"]"#)).await?.click().await?;
+    let count = text_of(client, r#"[data-testid="step-count"]"#).await?;
+    ensure!(count.contains("3/"), "after three steps forward and one back the counter reads {count}");
+
+    // 中文: the narration changes language.
+    client.find(Locator::Css(r#"[data-testid="lang"]"#)).await?.click().await?;
+    let zh = text_of(client, r#"[data-testid="headline"]"#).await?;
+    ensure!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "the narration is not in Chinese: {zh}");
+
+    // A bad setting is reported and the diagram stays.
+    let loss = client.find(Locator::Css(r#"[data-testid="set-loss"]"#)).await?;
+    loss.clear().await?;
+    loss.send_keys("abc\u{E004}").await?; // Tab: change event
+    let error =
+        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(r#"[data-testid="error"]"#)).await?;
+    let message = error.text().await?;
+    ensure!(message.contains("abc"), "the error does not name the bad value: {message}");
+    ensure!(!client.find_all(arrow).await?.is_empty(), "the diagram disappeared after a bad setting");
 
     let state = client.execute("return document.documentElement.dataset.synack || null", vec![]).await?;
     ensure!(state == json!("running"), "boot.js reports the app as {state}");
@@ -204,14 +120,36 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     let warnings = page_reports(client, "__synackWarnings").await?;
     ensure!(warnings.is_empty(), "the page logged warnings: {warnings:#?}");
 
+    // A phone: 360 px wide, nothing sticks out of the page.
+    client.set_window_size(360, 780).await?;
+    client.goto(url).await?;
+    client.wait().at_most(Duration::from_secs(30)).for_element(arrow).await?;
+    let overflow = client.execute("return document.documentElement.scrollWidth - window.innerWidth", vec![]).await?;
+    ensure!(overflow.as_i64().is_some_and(|o| o <= 0), "at 360 px the page is wider than the screen by {overflow} px");
+    screenshot(client, "phone-360.png").await?;
+    Ok(())
+}
+
+async fn text_of(client: &Client, css: &str) -> TestResult<String> {
+    Ok(client.find(Locator::Css(css)).await?.text().await?)
+}
+
+/// The `data-testid` of the state box highlighted for the first endpoint (the client).
+async fn current_state(client: &Client) -> TestResult<String> {
+    let el = client.find(Locator::Css(r#"[data-testid="state-machine"] .current-0"#)).await?;
+    Ok(el.attr("data-testid").await?.unwrap_or_default())
+}
+
+/// Saves a screenshot into target/artifacts and checks it is a real, non-empty PNG.
+async fn screenshot(client: &Client, name: &str) -> TestResult {
     let png = client.screenshot().await?;
-    let path = artifacts_dir().join("default-page.png");
+    let path = artifacts_dir().join(name);
     fs::write(&path, &png)?;
     ensure!(png.starts_with(PNG_SIGNATURE) && png.len() > 24, "the screenshot {} is not a PNG", path.display());
     let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
     let height = u32::from_be_bytes([png[20], png[21], png[22], png[23]]);
     ensure!(
-        width >= 640 && height >= 400 && png.len() > 8 * 1024,
+        width >= 300 && height >= 400 && png.len() > 8 * 1024,
         "the screenshot {} looks empty: {width}x{height}, {} bytes",
         path.display(),
         png.len()

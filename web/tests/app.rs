@@ -28,33 +28,68 @@ async fn settle() {
     yew::platform::time::sleep(Duration::from_millis(20)).await;
 }
 
-#[wasm_bindgen_test]
-async fn app_renders_and_toggles_the_details() {
+fn mount() -> (Element, yew::AppHandle<App>) {
     let document = document();
     let root = document.create_element("div").expect("a div");
     document.body().expect("a body").append_child(&root).expect("attach the root");
-
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    (root, app)
+}
+
+fn click(root: &Element, selector: &str) {
+    let el: HtmlElement =
+        find(root, selector).unwrap_or_else(|| panic!("no {selector}")).dyn_into().expect("an element");
+    el.click();
+}
+
+#[wasm_bindgen_test]
+async fn the_default_experiment_is_drawn_complete() {
+    let (root, app) = mount();
     settle().await;
+    assert_eq!(text(&root, "header h1"), "synack");
+    let arrows = root.query_selector_all(r#"svg[data-testid="diagram"] .arrows g[data-segment]"#).expect("selector");
+    assert_eq!(arrows.length(), 11, "handshake, data both ways, four-way close");
+    assert!(!text(&root, r#"[data-testid="headline"]"#).is_empty());
+    let count = text(&root, r#"[data-testid="step-count"]"#);
+    let (shown, total) = count.rsplit_once(' ').and_then(|(_, n)| n.split_once('/')).expect("Step n/m");
+    assert_eq!(shown, total, "the last step is shown first: {count}");
+    app.destroy();
+    root.remove();
+}
 
-    assert_eq!(text(&root, "main#app > h1"), "synack");
-    assert!(find(&root, r#"svg[data-testid="diagram"]"#).is_some());
-    assert!(find(&root, r#"[data-testid="details"]"#).is_none());
-
-    let button: HtmlElement =
-        find(&root, r#"button[data-testid="toggle"]"#).expect("the toggle button").dyn_into().expect("an HTML element");
-    assert_eq!(button.text_content().as_deref(), Some("Show the handshake"));
-    button.click();
+#[wasm_bindgen_test]
+async fn stepping_hides_what_has_not_happened_yet() {
+    let (root, app) = mount();
     settle().await;
-
-    assert_eq!(text(&root, r#"[data-testid="details"]"#), "SYN → SYN-ACK → ACK");
-    assert_eq!(button.text_content().as_deref(), Some("Hide the handshake"));
-    assert_eq!(button.get_attribute("aria-expanded").as_deref(), Some("true"));
-
-    button.click();
+    let visible =
+        |root: &Element| root.query_selector_all(".arrows g[data-segment]:not(.future)").expect("selector").length();
+    assert_eq!(visible(&root), 11);
+    click(&root, r#"[data-testid="playback"] button"#); // to the start
     settle().await;
-    assert!(find(&root, r#"[data-testid="details"]"#).is_none());
+    assert_eq!(visible(&root), 1, "at the first step only the SYN has left");
+    click(&root, r#"[data-testid="step-forward"]"#);
+    settle().await;
+    assert!(visible(&root) >= 1);
+    assert!(text(&root, r#"[data-testid="step-count"]"#).contains(" 2/"));
+    app.destroy();
+    root.remove();
+}
 
+#[wasm_bindgen_test]
+async fn choosing_a_segment_opens_the_inspector_and_dropping_it_resimulates() {
+    let (root, app) = mount();
+    settle().await;
+    assert!(find(&root, r#"[data-testid="inspector"]"#).is_none());
+    let before = root.query_selector_all(".arrows g[data-segment]").expect("selector").length();
+    click(&root, r#".arrows g[data-segment="0"]"#);
+    settle().await;
+    assert!(find(&root, r#"[data-testid="inspector"]"#).is_some());
+    click(&root, r#"[data-testid="inspector-drop"]"#);
+    settle().await;
+    let after = root.query_selector_all(".arrows g[data-segment]").expect("selector").length();
+    assert!(after > before, "a lost SYN is retransmitted: {before} -> {after} segments");
+    assert!(find(&root, ".arrows g.seg.syn.lost").is_some());
+    assert!(text(&root, r#"[data-testid="faults"]"#).contains("client syn #1"));
     app.destroy();
     root.remove();
 }

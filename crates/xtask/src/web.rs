@@ -107,6 +107,22 @@ pub(crate) fn build(profile: Profile) -> Result<PathBuf> {
         let from = web_dir().join(name);
         fs::copy(&from, dist.join(name)).with_context(|| format!("copying {}", from.display()))?;
     }
+    // One stylesheet for the page: the app's own, its components' (web/css/*.css), then the diagram's, the same rules the
+    // standalone SVG export inlines (a file, not an inline <style>, so a strict CSP allows it).
+    let mut css = fs::read_to_string(web_dir().join("style.css"))?;
+    let mut parts: Vec<PathBuf> = fs::read_dir(web_dir().join("css"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "css"))
+        .collect();
+    parts.sort();
+    for part in parts {
+        css.push('\n');
+        css.push_str(&fs::read_to_string(&part).with_context(|| format!("reading {}", part.display()))?);
+    }
+    css.push_str("\n/* seqdiag::style::CSS */\n");
+    css.push_str(seqdiag::style::CSS);
+    css.push('\n');
+    fs::write(dist.join("style.css"), css)?;
 
     let files = sizes(&dist)?;
     print_sizes(&files);

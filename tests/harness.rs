@@ -1,0 +1,137 @@
+//! What the browser test and the browser benchmark share: the built site, a chromedriver
+//! process, a Chromium session with the flags this machine needs.
+#![allow(dead_code)] // Each user (the browser test, the benchmark) uses a part of it.
+
+use std::fs;
+use std::io::{Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+
+/// The site is served below this prefix, as it is on GitHub Pages.
+pub(crate) const BASE: &str = "/synack/";
+const DEFAULT_CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// What Chromium needs to run headless in a container or CI, without phoning home.
+const CHROMIUM_ARGS: [&str; 10] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--window-size=1280,800",
+];
+pub(crate) const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+pub(crate) fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the tests package sits in the workspace root").to_path_buf()
+}
+
+pub(crate) fn artifacts_dir() -> PathBuf {
+    let dir = repo_root().join("target/artifacts");
+    fs::create_dir_all(&dir).expect("create target/artifacts");
+    dir
+}
+
+/// `web/dist`, checked to hold a built site.
+pub(crate) fn built_site() -> PathBuf {
+    let dist = repo_root().join("web/dist");
+    for file in ["index.html", "boot.js", "synack_web.js", "synack_web_bg.wasm"] {
+        assert!(
+            dist.join(file).is_file(),
+            "web/dist/{file} is missing: build the site first with `cargo xtask build-web` \
+             (`cargo xtask test` does it for you)"
+        );
+    }
+    dist
+}
+
+/// A chromedriver process on a free local port; shut down (and its browsers with it) on drop.
+pub(crate) struct ChromeDriver {
+    child: Child,
+    port: u16,
+    profile: PathBuf,
+}
+
+impl ChromeDriver {
+    pub(crate) fn start() -> Self {
+        let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| DEFAULT_CHROMEDRIVER.to_owned());
+        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free local port").port();
+        let log = artifacts_dir().join("chromedriver.log");
+        let child = Command::new(&program)
+            .arg(format!("--port={port}"))
+            .arg(format!("--log-path={}", log.display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {program}: {e} (install it: `cargo xtask setup`)"));
+        let profile = std::env::temp_dir().join(format!("synack-chromium-{}-{port}", std::process::id()));
+        let mut driver = Self { child, port, profile };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = driver.child.try_wait() {
+                panic!("{program} exited at start ({status}); see {}", log.display());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{program} did not listen on port {port} within 20s; see {}",
+                log.display()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        driver
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// A new browser session: headless Chromium with a fresh profile.
+    pub(crate) async fn connect(&self) -> Client {
+        let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| (*a).to_owned()).collect();
+        args.push(format!("--user-data-dir={}", self.profile.display()));
+        let mut options = json!({ "args": args });
+        if let Ok(binary) = std::env::var("CHROME_BIN") {
+            options["binary"] = Value::String(binary);
+        }
+        let Value::Object(capabilities) = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": options,
+        }) else {
+            unreachable!("a JSON object literal");
+        };
+        ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&self.url())
+            .await
+            .unwrap_or_else(|e| panic!("cannot start a Chromium session via chromedriver: {e}"))
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        // `/shutdown` makes chromedriver quit its browsers too; killing it could orphan them.
+        if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let _ =
+                write!(stream, "GET /shutdown HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", self.port);
+            let _ = stream.read_to_end(&mut Vec::new());
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = fs::remove_dir_all(&self.profile);
+    }
+}

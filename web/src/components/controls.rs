@@ -1,0 +1,209 @@
+//! The experiment picker and every setting. Each field shows the experiment's own value until
+//! the reader changes it; a value that cannot be used is reported and the diagram stays as it was.
+
+use crate::experiment::{Experiment, Settings};
+use crate::i18n::{self, T};
+use seqdiag::Lang;
+use tcp_core::config::Profile;
+use tcp_sim::catalogue;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Props of [`Controls`].
+#[derive(Properties, PartialEq, Debug)]
+pub struct ControlsProps {
+    /// The current experiment.
+    pub experiment: Experiment,
+    /// Language.
+    pub lang: Lang,
+    /// Relative numbers.
+    pub relative: bool,
+    /// Another catalogue entry was picked.
+    pub on_entry: Callback<String>,
+    /// A setting changed (the whole experiment, with it).
+    pub on_update: Callback<Experiment>,
+    /// Relative/absolute numbers toggled.
+    pub on_relative: Callback<bool>,
+    /// Input that is not a number at all (the reducer checks ranges).
+    pub on_invalid: Callback<(String, String)>,
+}
+
+/// Which setting a numeric field edits.
+#[derive(Clone, Copy, PartialEq)]
+enum Field {
+    Loss,
+    Seed,
+    Delay,
+    InitialRto,
+    Msl,
+    DelayedAck,
+    SynRetries,
+    DataRetries,
+}
+
+impl Field {
+    fn label(self) -> T {
+        match self {
+            Field::Loss => i18n::LOSS,
+            Field::Seed => i18n::SEED,
+            Field::Delay => i18n::DELAY,
+            Field::InitialRto => i18n::INITIAL_RTO,
+            Field::Msl => i18n::MSL,
+            Field::DelayedAck => i18n::DELAYED_ACK,
+            Field::SynRetries => i18n::SYN_RETRIES,
+            Field::DataRetries => i18n::DATA_RETRIES,
+        }
+    }
+    fn id(self) -> &'static str {
+        match self {
+            Field::Loss => "loss",
+            Field::Seed => "seed",
+            Field::Delay => "delay",
+            Field::InitialRto => "initial-rto",
+            Field::Msl => "msl",
+            Field::DelayedAck => "delayed-ack",
+            Field::SynRetries => "syn-retries",
+            Field::DataRetries => "data-retries",
+        }
+    }
+    /// Stores `v` (already parsed) into the settings; `None` when it does not fit the field's type.
+    fn store(self, s: &mut Settings, v: f64) -> Option<()> {
+        let small = |v: f64| (v.fract() == 0.0 && (0.0..=255.0).contains(&v)).then_some(v as u8);
+        match self {
+            Field::Loss => s.loss_percent = Some(v),
+            Field::Seed => s.seed = Some((v.fract() == 0.0 && (0.0..9.0e15).contains(&v)).then_some(v as u64)?),
+            Field::Delay => s.delay_ms = Some(v),
+            Field::InitialRto => s.initial_rto_ms = Some(v),
+            Field::Msl => s.msl_s = Some(v),
+            Field::DelayedAck => s.delayed_ack_ms = Some(v),
+            Field::SynRetries => s.syn_retries = Some(small(v)?),
+            Field::DataRetries => s.data_retries = Some(small(v)?),
+        }
+        Some(())
+    }
+}
+
+/// The experiment's effective value of a field, for display.
+fn current(s: Option<&tcp_sim::Scenario>, f: Field) -> String {
+    let Some(s) = s else { return String::new() };
+    let host = s.hosts.first();
+    let c = host.map(|h| s.config_for(h)).unwrap_or_default();
+    let ms = |d: tcp_core::time::Duration| format!("{}", d.as_micros() as f64 / 1000.0);
+    match f {
+        Field::Loss => format!("{}", s.link.loss.get() * 100.0),
+        Field::Seed => s.seed.to_string(),
+        Field::Delay => format!("{}", s.link.delay_ms.get()),
+        Field::InitialRto => ms(c.initial_rto),
+        Field::Msl => format!("{}", c.msl.as_secs_f64()),
+        Field::DelayedAck => c.delayed_ack.map_or("0".into(), ms),
+        Field::SynRetries => c.syn_retries.to_string(),
+        Field::DataRetries => c.data_retries.to_string(),
+    }
+}
+
+/// The controls.
+#[component]
+pub fn Controls(props: &ControlsProps) -> Html {
+    let lang = props.lang;
+    let e = &props.experiment;
+    // Settings start open on a wide screen and folded on a phone; the reader's toggles stick.
+    let wide = use_memo((), |()| {
+        web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_none_or(|w| w >= 640.0)
+    });
+    let entries = catalogue::ENTRIES.iter().filter_map(|entry| {
+        let s = entry.scenario().ok()?;
+        let title = if lang == Lang::Zh { s.title.zh } else { s.title.en };
+        Some(html! { <option value={entry.name} selected={entry.name == e.entry}>{ title }</option> })
+    });
+    let on_entry = {
+        let cb = props.on_entry.clone();
+        Callback::from(move |ev: Event| cb.emit(ev.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let scenario = e.scenario().ok();
+    let scenario_profile = scenario.as_ref().map_or(Profile::Linux, |s| s.profile);
+    let on_profile = {
+        let (cb, e) = (props.on_update.clone(), e.clone());
+        Callback::from(move |ev: Event| {
+            let name = ev.target_unchecked_into::<HtmlSelectElement>().value();
+            let mut next = e.clone();
+            next.settings.profile = Profile::from_name(&name);
+            cb.emit(next);
+        })
+    };
+    let number = |f: Field| {
+        let (cb, bad, e) = (props.on_update.clone(), props.on_invalid.clone(), e.clone());
+        let onchange = Callback::from(move |ev: Event| {
+            let text = ev.target_unchecked_into::<HtmlInputElement>().value();
+            let mut next = e.clone();
+            match text.trim().parse::<f64>().ok().and_then(|v| f.store(&mut next.settings, v).map(|()| v)) {
+                Some(_) => cb.emit(next),
+                None => bad.emit((
+                    format!("{}: `{text}` is not a valid value", f.label().en),
+                    format!("{}：“{text}”不是有效的值", f.label().zh),
+                )),
+            }
+        });
+        html! {
+            <label class="field" for={f.id()}>
+                <span>{ f.label().get(lang) }</span>
+                <input id={f.id()} data-testid={format!("set-{}", f.id())} type="text" inputmode="decimal"
+                    value={current(scenario.as_ref(), f)} {onchange} />
+            </label>
+        }
+    };
+    let on_isn = {
+        let (cb, e) = (props.on_update.clone(), e.clone());
+        Callback::from(move |ev: Event| {
+            let mut next = e.clone();
+            next.settings.fixed_isn = Some(ev.target_unchecked_into::<HtmlInputElement>().checked());
+            cb.emit(next);
+        })
+    };
+    let fixed_isn = e.settings.fixed_isn.unwrap_or(false);
+    let on_relative = {
+        let cb = props.on_relative.clone();
+        Callback::from(move |ev: Event| cb.emit(ev.target_unchecked_into::<HtmlInputElement>().checked()))
+    };
+    let on_reset = {
+        let (cb, e) = (props.on_update.clone(), e.clone());
+        Callback::from(move |_: MouseEvent| cb.emit(Experiment { settings: Settings::default(), ..e.clone() }))
+    };
+    html! {
+        <form class="controls" data-testid="controls" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+            <label class="field wide" for="entry">
+                <span>{ i18n::EXPERIMENT.get(lang) }</span>
+                <select id="entry" data-testid="entry" onchange={on_entry}>{ for entries }</select>
+            </label>
+            <details class="settings" open={*wide}>
+                <summary>{ i18n::SETTINGS.get(lang) }</summary>
+                <div class="grid">
+                    <label class="field" for="profile">
+                        <span>{ i18n::PROFILE.get(lang) }</span>
+                        <select id="profile" data-testid="set-profile" onchange={on_profile}>
+                            { for Profile::ALL.iter().map(|p| html! {
+                                <option value={p.name()} selected={e.settings.profile.unwrap_or(scenario_profile) == *p}>{ p.name() }</option>
+                            }) }
+                        </select>
+                    </label>
+                    { number(Field::Delay) }
+                    { number(Field::Loss) }
+                    { number(Field::Seed) }
+                    { number(Field::InitialRto) }
+                    { number(Field::DelayedAck) }
+                    { number(Field::Msl) }
+                    { number(Field::SynRetries) }
+                    { number(Field::DataRetries) }
+                    <label class="check" for="fixed-isn">
+                        <input id="fixed-isn" type="checkbox" checked={fixed_isn} onchange={on_isn} />
+                        <span>{ i18n::FIXED_ISN.get(lang) }</span>
+                    </label>
+                    <label class="check" for="relative">
+                        <input id="relative" data-testid="relative" type="checkbox" checked={props.relative} onchange={on_relative} />
+                        <span>{ i18n::RELATIVE.get(lang) }</span>
+                    </label>
+                    <button type="button" class="link" onclick={on_reset}>{ i18n::RESET.get(lang) }</button>
+                </div>
+            </details>
+        </form>
+    }
+}

@@ -1,0 +1,728 @@
+//! The segment inspector: every header field of one segment, the bytes it went on the wire as (a
+//! hex dump linked both ways to the field table), and the faults the reader can apply to it.
+//!
+//! The bytes are the segment re-encoded by [`TcpRepr::emit`] over the IPv4 pseudo-header of its
+//! addresses, so the checksum shown is the real one; [`TcpRepr::field_spans`] says which bytes
+//! each field occupies.
+
+use std::ops::Range;
+use std::rc::Rc;
+
+use seqdiag::Lang;
+use tcp_core::wire::{FieldSpan, TcpOption, checksum};
+use tcp_core::{Flags, TcpRepr};
+use tcp_sim::scenario::FaultAction;
+use tcp_sim::trace::{Fate, LossReason, Segment, Trace};
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew::prelude::*;
+
+use crate::experiment::FaultRequest;
+
+/// The delay the Delay field starts with, milliseconds.
+const DEFAULT_DELAY_MS: &str = "500";
+/// The longest delay the Delay field accepts, milliseconds (what `Experiment::add_fault` keeps).
+const MAX_DELAY_MS: f64 = 600_000.0;
+/// How much later the network's copy arrives for Duplicate, milliseconds.
+const DUPLICATE_DELAY_MS: f64 = 100.0;
+/// Bytes per hex-dump row.
+const DUMP_WIDTH: usize = 16;
+/// The hex dump shows at most this many bytes (a header is at most 60).
+const DUMP_MAX: usize = 1024;
+
+/// What the inspector shows.
+#[derive(Properties, PartialEq, Debug)]
+pub struct InspectorProps {
+    /// The run.
+    pub trace: Rc<Trace>,
+    /// Index into `trace.segments`.
+    pub segment: usize,
+    /// Language.
+    pub lang: Lang,
+    /// Relative (Wireshark-style) sequence numbers first, or absolute ones.
+    pub relative: bool,
+    /// The reader asked to drop, delay or duplicate the segment.
+    pub on_fault: Callback<FaultRequest>,
+    /// The reader closed the inspector (close button or Escape).
+    pub on_close: Callback<()>,
+}
+
+/// `en` or `zh`.
+fn tr(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+/// `en` or `zh`, owned (for `format!`ed text).
+fn trs(lang: Lang, en: String, zh: String) -> String {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+/// One row of the field table.
+struct Row {
+    /// `data-testid` suffix: `sequence-number`, `option-mss`.
+    slug: String,
+    /// The field's name as [`FieldSpan`] spells it (what the explanations are keyed by).
+    name: &'static str,
+    /// The name shown, in the reader's language.
+    label: String,
+    /// The bytes it occupies in the dump.
+    bytes: Range<usize>,
+    /// Where in those bytes, when not whole bytes: `bits 0-3`.
+    bits: Option<String>,
+    /// The value.
+    value: Html,
+    /// A remark under the value.
+    note: Option<String>,
+    /// The field is carried but means nothing here (ACK number without ACK, say).
+    off: bool,
+}
+
+/// The bytes a span of bits touches.
+fn byte_range(span: &FieldSpan) -> Range<usize> {
+    span.start_bit / 8..(span.start_bit + span.bits).div_ceil(8)
+}
+
+/// Lower-case, words joined by `-`: `Option: SACK_PERM` → `option-sack-perm`.
+fn slugify(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// The explanation of a field (keyed by its [`FieldSpan`] name), from the narration crate; the
+/// two rows that are not `FieldSpan`s (`Flags`, `Payload`) have their own.
+fn explain(name: &str, lang: Lang) -> &'static str {
+    narration::explain_field(name, lang).unwrap_or_else(|| match name {
+        "Flags" => tr(
+            lang,
+            "The control bits: what this segment does (open, acknowledge, close, reset). Point at a chip for one bit.",
+            "控制位：这个报文段的作用（建立、确认、关闭、复位）。指向某个标志可查看它的含义。",
+        ),
+        "Payload" => tr(
+            lang,
+            "The application's data, after the header. SYN and FIN take a sequence number each but carry no data.",
+            "首部之后是应用程序的数据。SYN 和 FIN 各占一个序号，但不携带数据。",
+        ),
+        _ => tr(lang, "A field this inspector does not decode.", "本检查器不解析的字段。"),
+    })
+}
+
+/// Why a segment was lost.
+fn loss_text(reason: LossReason, lang: Lang) -> &'static str {
+    match reason {
+        LossReason::Random => tr(lang, "random loss on the link", "链路随机丢包"),
+        LossReason::Fault => tr(lang, "dropped on purpose", "被故意丢弃"),
+        LossReason::NoSuchHost => tr(lang, "no host has the destination address", "没有主机拥有目的地址"),
+        LossReason::InFlight => tr(lang, "still in flight when the run ended", "运行结束时仍在途中"),
+    }
+}
+
+/// A delay typed by the reader, in milliseconds, or why it cannot be used.
+fn parse_delay(text: &str, lang: Lang) -> Result<f64, &'static str> {
+    let bad = tr(lang, "Enter a delay from 0 to 600000 ms.", "请输入 0 到 600000 毫秒之间的时延。");
+    let ms: f64 = text.trim().parse().map_err(|_| bad)?;
+    if ms.is_finite() && (0.0..=MAX_DELAY_MS).contains(&ms) { Ok(ms) } else { Err(bad) }
+}
+
+/// The header and payload as they went on the wire, or why they could not be encoded.
+fn encode(seg: &Segment) -> Result<Vec<u8>, String> {
+    let mut buf = vec![0; seg.repr.header_len() + seg.payload.len()];
+    seg.repr.emit(&mut buf, &seg.payload, *seg.src.ip(), *seg.dst.ip()).map_err(|e| e.to_string())?;
+    Ok(buf)
+}
+
+/// The window-scale shift that applies to a non-SYN segment's window: the sender's, when both
+/// SYNs of its connection carried the option (RFC 7323 §2.2).
+fn window_shift(trace: &Trace, index: usize) -> Option<u8> {
+    let seg = &trace.segments[index];
+    let last_syn = |from, to| {
+        trace.segments[..=index]
+            .iter()
+            .rev()
+            .find(|s| s.src == from && s.dst == to && s.repr.flags.contains(Flags::SYN))
+            .map(|s| s.repr.options.window_scale())
+    };
+    let ours = last_syn(seg.src, seg.dst)??;
+    last_syn(seg.dst, seg.src)??;
+    Some(ours.min(14))
+}
+
+/// `rel 0 · abs 1234`, the preferred one first.
+fn numbers(rel: u32, abs: u32, relative: bool, lang: Lang) -> Html {
+    let rel = html! { <span class="num"><small>{ tr(lang, "relative ", "相对 ") }</small>{ rel }</span> };
+    let abs = html! { <span class="num"><small>{ tr(lang, "absolute ", "绝对 ") }</small>{ abs }</span> };
+    if relative {
+        html! { <>{ rel }{ " · " }{ abs }</> }
+    } else {
+        html! { <>{ abs }{ " · " }{ rel }</> }
+    }
+}
+
+/// The flag chips, in wire order (CWR first).
+fn flag_chips(flags: Flags, lang: Lang) -> Html {
+    html! {
+        <span class="insp-chips">
+            { for Flags::NAMED.iter().rev().map(|&(flag, name)| {
+                let on = flags.contains(flag);
+                let state = if on { tr(lang, "on", "置位") } else { tr(lang, "off", "未置位") };
+                html! {
+                    <span class={classes!("insp-chip", if on { "on" } else { "off" })}
+                        data-testid={format!("flag-{}", name.to_ascii_lowercase())}
+                        title={format!("{name}: {}", explain(name, lang))}
+                        aria-label={format!("{name} {state}")}>
+                        { name }
+                    </span>
+                }
+            }) }
+        </span>
+    }
+}
+
+/// The rows of the fixed header (RFC 9293 Figure 1).
+fn fixed_rows(trace: &Trace, index: usize, bytes: &[u8], spans: &[FieldSpan], lang: Lang, relative: bool) -> Vec<Row> {
+    let seg = &trace.segments[index];
+    let repr = &seg.repr;
+    let at = |name: &str| spans.iter().find(|s| s.name == name).map_or(0..0, byte_range);
+    let row = |name: &'static str, label: &'static str, value: Html| Row {
+        slug: slugify(name),
+        name,
+        label: label.to_owned(),
+        bytes: at(name),
+        bits: None,
+        value,
+        note: None,
+        off: false,
+    };
+    let (rel_seq, rel_ack) = trace.relative(index);
+    let ack_on = repr.flags.contains(Flags::ACK);
+    let words = bytes.get(12).map_or(repr.data_offset(), |b| b >> 4);
+    let sum = bytes.get(16..18).map_or(0, |b| u16::from_be_bytes([b[0], b[1]]));
+    let verified = !bytes.is_empty() && checksum(*seg.src.ip(), *seg.dst.ip(), bytes) == 0;
+
+    let mut rows = vec![
+        row(
+            "Source Port",
+            tr(lang, "Source Port", "源端口"),
+            html! { <>{ repr.src_port }<small>{ format!("  ({})", seg.src) }</small></> },
+        ),
+        row(
+            "Destination Port",
+            tr(lang, "Destination Port", "目的端口"),
+            html! { <>{ repr.dst_port }<small>{ format!("  ({})", seg.dst) }</small></> },
+        ),
+        Row {
+            note: repr
+                .flags
+                .contains(Flags::SYN)
+                .then(|| tr(lang, "A SYN's sequence number is the ISN.", "SYN 的序号就是初始序号 ISN。").to_owned()),
+            ..row("Sequence Number", tr(lang, "Sequence Number", "序号"), numbers(rel_seq, repr.seq.0, relative, lang))
+        },
+        Row {
+            note: (!ack_on).then(|| {
+                tr(
+                    lang,
+                    "ACK flag off: the number is on the wire but means nothing.",
+                    "ACK 标志未置位：这个数虽然在线路上传送，但没有意义。",
+                )
+                .to_owned()
+            }),
+            off: !ack_on,
+            ..row(
+                "Acknowledgment Number",
+                tr(lang, "Acknowledgment Number", "确认号"),
+                match rel_ack {
+                    Some(rel) => numbers(rel, repr.ack.0, relative, lang),
+                    None => html! { <span class="num">{ repr.ack.0 }</span> },
+                },
+            )
+        },
+        Row {
+            bits: Some(tr(lang, "high 4 bits", "高 4 位").to_owned()),
+            ..row(
+                "Data Offset",
+                tr(lang, "Data Offset", "数据偏移"),
+                html! { { trs(lang, format!("{words} words = {} bytes", usize::from(words) * 4), format!("{words} 个字 = {} 字节", usize::from(words) * 4)) } },
+            )
+        },
+        Row {
+            bits: Some(tr(lang, "low 4 bits", "低 4 位").to_owned()),
+            ..row(
+                "Reserved",
+                tr(lang, "Reserved", "保留"),
+                html! { <code>{ format!("{:04b}", repr.reserved & 0x0f) }</code> },
+            )
+        },
+        Row {
+            slug: "flags".into(),
+            name: "Flags",
+            bytes: spans
+                .iter()
+                .filter(|s| Flags::NAMED.iter().any(|(_, n)| *n == s.name))
+                .map(byte_range)
+                .reduce(|a, b| a.start.min(b.start)..a.end.max(b.end))
+                .unwrap_or(0..0),
+            ..row(
+                "Flags",
+                tr(lang, "Flags", "标志位"),
+                html! { <>{ flag_chips(repr.flags, lang) }<code class="insp-raw">{ format!("0x{:02x}", repr.flags.0) }</code></> },
+            )
+        },
+        window_row(trace, index, lang, row("Window", tr(lang, "Window", "窗口"), Html::default())),
+        Row {
+            note: Some(trs(
+                lang,
+                format!(
+                    "over the pseudo-header {} → {}, protocol 6, TCP length {}",
+                    seg.src.ip(),
+                    seg.dst.ip(),
+                    bytes.len()
+                ),
+                format!("覆盖伪首部 {} → {}、协议 6、TCP 长度 {}", seg.src.ip(), seg.dst.ip(), bytes.len()),
+            )),
+            ..row(
+                "Checksum",
+                tr(lang, "Checksum", "校验和"),
+                html! {
+                    <>
+                        <code>{ format!("0x{sum:04x}") }</code>
+                        if verified {
+                            <span class="insp-chip ok" data-testid="checksum-status">{ tr(lang, "✓ verified", "✓ 校验通过") }</span>
+                        } else {
+                            <span class="insp-chip bad" data-testid="checksum-status">{ tr(lang, "✗ does not verify", "✗ 校验失败") }</span>
+                        }
+                    </>
+                },
+            )
+        },
+    ];
+    let urg = repr.flags.contains(Flags::URG);
+    rows.push(Row {
+        off: !urg,
+        note: (!urg).then(|| tr(lang, "URG flag off: ignored.", "URG 标志未置位：忽略。").to_owned()),
+        ..row("Urgent Pointer", tr(lang, "Urgent Pointer", "紧急指针"), html! { { repr.urgent } })
+    });
+    rows
+}
+
+/// The Window row: the raw field, and the scaled window where scaling applies.
+fn window_row(trace: &Trace, index: usize, lang: Lang, base: Row) -> Row {
+    let repr = &trace.segments[index].repr;
+    let raw = repr.window;
+    let (value, note) = if repr.flags.contains(Flags::SYN) {
+        (
+            html! { { raw } },
+            Some(
+                tr(lang, "A SYN's window is never scaled (RFC 7323 §2.2).", "SYN 中的窗口从不缩放（RFC 7323 §2.2）。")
+                    .to_owned(),
+            ),
+        )
+    } else if let Some(shift) = window_shift(trace, index) {
+        let scaled = u64::from(raw) << shift;
+        (
+            html! { <>{ raw }<small>{ trs(lang, format!("  × 2^{shift} = {scaled} bytes"), format!("  × 2^{shift} = {scaled} 字节")) }</small></> },
+            Some(
+                tr(
+                    lang,
+                    "The raw field is what is on the wire; the peer multiplies it by the window-scale factor.",
+                    "线路上传送的是原始值；对方把它乘以窗口扩大因子。",
+                )
+                .to_owned(),
+            ),
+        )
+    } else {
+        (html! { <>{ raw }<small>{ tr(lang, " bytes", " 字节") }</small></> }, None)
+    };
+    Row { value, note, ..base }
+}
+
+/// The value of one option.
+fn option_value(opt: &TcpOption<'_>, lang: Lang) -> String {
+    match *opt {
+        TcpOption::Mss(mss) => trs(lang, format!("{mss} bytes"), format!("{mss} 字节")),
+        TcpOption::WindowScale(shift) => {
+            let factor = 1u32 << shift.min(14);
+            trs(lang, format!("shift {shift}: window × {factor}"), format!("左移 {shift} 位：窗口 × {factor}"))
+        }
+        TcpOption::SackPermitted => tr(lang, "selective ACKs allowed", "允许选择性确认").to_owned(),
+        TcpOption::Sack(blocks) => {
+            let pairs: Vec<String> = blocks
+                .chunks_exact(8)
+                .map(|b| {
+                    let left = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+                    let right = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
+                    format!("{left}–{right}")
+                })
+                .collect();
+            pairs.join(", ")
+        }
+        TcpOption::Timestamps { tsval, tsecr } => format!("TSval {tsval} · TSecr {tsecr}"),
+        TcpOption::Nop => tr(lang, "no-operation (alignment)", "无操作（对齐）").to_owned(),
+        TcpOption::Eol => tr(lang, "end of options", "选项结束").to_owned(),
+        TcpOption::Unknown { kind, data } => {
+            trs(lang, format!("kind {kind}, {} bytes", data.len() + 2), format!("类型 {kind}，{} 字节", data.len() + 2))
+        }
+    }
+}
+
+/// One row per option, then padding, then the payload.
+fn option_and_payload_rows(seg: &Segment, spans: &[FieldSpan], lang: Lang) -> Vec<Row> {
+    let mut options = seg.repr.options;
+    options.pad();
+    let option_spans = spans.iter().filter(|s| s.name.starts_with("Option:") && s.name != "Option: padding");
+    let mut rows: Vec<Row> = Vec::new();
+    for (opt, span) in options.iter().zip(option_spans) {
+        let short = span.name.trim_start_matches("Option: ");
+        rows.push(Row {
+            slug: slugify(span.name),
+            name: span.name,
+            label: trs(lang, format!("Option: {short}"), format!("选项：{short}")),
+            bytes: byte_range(span),
+            bits: None,
+            value: html! { { option_value(&opt, lang) } },
+            note: None,
+            off: false,
+        });
+    }
+    if let Some(pad) = spans.iter().find(|s| s.name == "Option: padding") {
+        rows.push(Row {
+            slug: "option-padding".into(),
+            name: pad.name,
+            label: tr(lang, "Padding", "填充").to_owned(),
+            bytes: byte_range(pad),
+            bits: None,
+            value: html! { { trs(lang, format!("{} zero bytes", pad.bits / 8), format!("{} 个零字节", pad.bits / 8)) } },
+            note: None,
+            off: false,
+        });
+    }
+    // Two NOPs get `option-nop` and `option-nop-2`.
+    for i in 0..rows.len() {
+        let same = rows[..i].iter().filter(|r| r.name == rows[i].name).count();
+        if same > 0 {
+            rows[i].slug = format!("{}-{}", rows[i].slug, same + 1);
+        }
+    }
+
+    let header = seg.repr.header_len();
+    let len = seg.payload.len();
+    let printable =
+        !seg.payload.is_empty() && seg.payload.iter().all(|&b| b.is_ascii_graphic() || b" \t\r\n".contains(&b));
+    let seg_len = seg.repr.segment_len(len);
+    rows.push(Row {
+        slug: "payload".into(),
+        name: "Payload",
+        label: tr(lang, "Payload", "数据").to_owned(),
+        bytes: header..header + len,
+        bits: None,
+        value: html! {
+            <>
+                { trs(lang, format!("{len} bytes"), format!("{len} 字节")) }
+                if printable {
+                    <q class="payload-text">{ String::from_utf8_lossy(&seg.payload).into_owned() }</q>
+                } else if len > 0 {
+                    <small>{ tr(lang, " (binary)", "（二进制）") }</small>
+                }
+            </>
+        },
+        note: Some(trs(
+            lang,
+            format!(
+                "occupies {seg_len} sequence number{} (data, plus one each for SYN and FIN)",
+                if seg_len == 1 { "" } else { "s" }
+            ),
+            format!("占用 {seg_len} 个序号（数据长度，SYN 和 FIN 各加一）"),
+        )),
+        off: false,
+    });
+    rows
+}
+
+/// Which field row or dump byte the pointer or focus is on.
+#[derive(Clone, Copy, PartialEq)]
+enum Active {
+    /// A row of the field table.
+    Row(usize),
+    /// A byte of the dump.
+    Byte(usize),
+}
+
+/// The title block: label, endpoints, times, tags.
+fn title(trace: &Trace, index: usize, lang: Lang, relative: bool) -> Html {
+    let seg = &trace.segments[index];
+    let from = trace.hosts.get(seg.from).map_or("?", |h| h.name.as_str());
+    let to = seg.to.and_then(|t| trace.hosts.get(t)).map_or_else(|| seg.dst.ip().to_string(), |h| h.name.clone());
+    let fate = match seg.fate {
+        Fate::Delivered { at } => html! { <span>{ tr(lang, "arrived at ", "到达于 ") }{ at.to_string() }</span> },
+        Fate::Lost { reason } => html! {
+            <span class="insp-lost">{ tr(lang, "lost", "丢失") }{ tr(lang, ": ", "：") }{ loss_text(reason, lang) }</span>
+        },
+    };
+    let mut tags: Vec<String> = Vec::new();
+    if seg.retransmission {
+        tags.push(tr(lang, "retransmission", "重传").into());
+    }
+    if let Some(original) = seg.duplicate_of {
+        tags.push(trs(
+            lang,
+            format!("network duplicate of #{}", original + 1),
+            format!("网络复制的 #{} 副本", original + 1),
+        ));
+    }
+    if seg.injected {
+        tags.push(tr(lang, "old duplicate", "旧的重复报文").into());
+    }
+    if seg.forged {
+        tags.push(tr(lang, "forged source", "伪造源地址").into());
+    }
+    if seg.extra_delay_us > 0 {
+        let ms = seg.extra_delay_us as f64 / 1000.0;
+        tags.push(trs(lang, format!("delayed {ms} ms"), format!("延迟 {ms} 毫秒")));
+    }
+    html! {
+        <header class="inspector-head">
+            <h2 id="inspector-title">
+                <span class="seg-no">{ format!("#{} ", index + 1) }</span>{ trace.label(index, relative) }
+            </h2>
+            <p class="route">{ format!("{from} → {to}") }</p>
+            <p class="times">
+                { tr(lang, "sent at ", "发送于 ") }{ seg.sent_at.to_string() }{ " · " }{ fate }
+            </p>
+            if !tags.is_empty() {
+                <p class="insp-tags">{ for tags.into_iter().map(|t| html! { <span class="insp-tag">{ t }</span> }) }</p>
+            }
+        </header>
+    }
+}
+
+/// The hex dump, with the `active` field's bytes highlighted.
+fn hexdump(bytes: &[u8], rows: &[Row], highlighted: &[bool], lang: Lang, on_hover: Callback<Option<usize>>) -> Html {
+    let header_end = rows.iter().find(|r| r.name == "Payload").map_or(bytes.len(), |r| r.bytes.start);
+    let shown = &bytes[..bytes.len().min(DUMP_MAX)];
+    let class_of = |i: usize| {
+        let part = if i < TcpRepr::MIN_HEADER_LEN {
+            "b-hdr"
+        } else if i < header_end {
+            "b-opt"
+        } else {
+            "b-data"
+        };
+        classes!("byte", part, highlighted.get(i).copied().unwrap_or(false).then_some("hl"))
+    };
+    let title_of = |i: usize| {
+        let names: Vec<&str> = rows.iter().filter(|r| r.bytes.contains(&i)).map(|r| r.label.as_str()).collect();
+        format!("{i}: {}", names.join(" + "))
+    };
+    let onmouseover = on_hover.reform(|e: MouseEvent| {
+        e.target_dyn_into::<Element>().and_then(|el| el.get_attribute("data-offset")).and_then(|o| o.parse().ok())
+    });
+    let onmouseleave = on_hover.reform(|_: MouseEvent| None);
+    html! {
+        <div class="hexdump" data-testid="hexdump" role="group"
+            aria-label={tr(lang, "The segment's bytes in hexadecimal", "报文段的十六进制字节")}
+            {onmouseover} {onmouseleave}>
+            { for shown.chunks(DUMP_WIDTH).enumerate().map(|(line, chunk)| {
+                let base = line * DUMP_WIDTH;
+                html! {
+                    <div class="dump-line">
+                        <span class="dump-off" aria-hidden="true">{ format!("{base:04x}") }</span>
+                        <span class="dump-hex">
+                            { for chunk.iter().enumerate().map(|(j, b)| html! {
+                                <span class={class_of(base + j)} data-offset={(base + j).to_string()} title={title_of(base + j)}>
+                                    { format!("{b:02x}") }
+                                </span>
+                            }) }
+                        </span>
+                        <span class="dump-ascii" aria-hidden="true">
+                            { for chunk.iter().enumerate().map(|(j, &b)| {
+                                let c = if b.is_ascii_graphic() || b == b' ' { char::from(b) } else { '.' };
+                                html! { <span class={class_of(base + j)} data-offset={(base + j).to_string()}>{ c }</span> }
+                            }) }
+                        </span>
+                    </div>
+                }
+            }) }
+            if bytes.len() > shown.len() {
+                <p class="dump-more">{ trs(lang, format!("… {} more bytes", bytes.len() - shown.len()), format!("……还有 {} 字节", bytes.len() - shown.len())) }</p>
+            }
+        </div>
+    }
+}
+
+/// One segment, field by field and byte by byte, with the faults that can be applied to it.
+#[component]
+pub fn Inspector(props: &InspectorProps) -> Html {
+    let lang = props.lang;
+    let index = props.segment;
+    // The segment the highlight belongs to: a new segment starts with none.
+    let active = use_state(|| None::<(usize, Active)>);
+    let delay_text = use_state(|| DEFAULT_DELAY_MS.to_owned());
+    let section = use_node_ref();
+
+    // Opening moves the focus into the inspector.
+    {
+        let section = section.clone();
+        use_effect_with((), move |()| {
+            if let Some(el) = section.cast::<HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+
+    let Some(seg) = props.trace.segments.get(index) else {
+        return html! {
+            <section class="inspector" data-testid="inspector" role="dialog" aria-label={tr(lang, "Segment inspector", "报文段检查器")}>
+                <p>{ tr(lang, "There is no such segment.", "没有这个报文段。") }</p>
+                <button type="button" data-testid="inspector-close" onclick={props.on_close.reform(|_| ())}>{ tr(lang, "Close", "关闭") }</button>
+            </section>
+        };
+    };
+    let (bytes, encode_error) = match encode(seg) {
+        Ok(b) => (b, None),
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    let spans: Vec<FieldSpan> = seg.repr.field_spans().collect();
+    let mut rows = fixed_rows(&props.trace, index, &bytes, &spans, lang, props.relative);
+    rows.extend(option_and_payload_rows(seg, &spans, lang));
+
+    let current = active.filter(|(s, _)| *s == index).map(|(_, a)| a);
+    let lit_rows: Vec<bool> = rows
+        .iter()
+        .enumerate()
+        .map(|(r, row)| match current {
+            Some(Active::Row(i)) => i == r,
+            Some(Active::Byte(b)) => row.bytes.contains(&b),
+            None => false,
+        })
+        .collect();
+    let lit_bytes: Vec<bool> =
+        (0..bytes.len()).map(|b| rows.iter().zip(&lit_rows).any(|(row, &lit)| lit && row.bytes.contains(&b))).collect();
+    let help = current.and_then(|a| match a {
+        Active::Row(i) => rows.get(i),
+        Active::Byte(b) => rows.iter().find(|r| r.bytes.contains(&b)),
+    });
+
+    let set_active = {
+        let active = active.clone();
+        Callback::from(move |a: Option<Active>| active.set(a.map(|a| (index, a))))
+    };
+    let on_byte = set_active.reform(|b: Option<usize>| b.map(Active::Byte));
+
+    let network_copy = seg.duplicate_of;
+    let delay = parse_delay(&delay_text, lang);
+    let fault = |action: FaultAction, delay_ms: f64| {
+        props.on_fault.reform(move |_: MouseEvent| FaultRequest { segment: index, action, delay_ms })
+    };
+    // Escape closes, wherever the focus is inside; the page closes it when the focus is elsewhere.
+    let onkeydown = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                e.stop_propagation();
+                on_close.emit(());
+            }
+        })
+    };
+    let on_delay_input = {
+        let delay_text = delay_text.clone();
+        Callback::from(move |e: InputEvent| delay_text.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+
+    html! {
+        <section class="inspector" data-testid="inspector" role="dialog" aria-labelledby="inspector-title"
+            tabindex="-1" ref={section} {onkeydown}>
+            <button type="button" class="inspector-close" data-testid="inspector-close"
+                aria-label={tr(lang, "Close the inspector", "关闭检查器")} title={tr(lang, "Close (Esc)", "关闭（Esc）")}
+                onclick={props.on_close.reform(|_| ())}>{ "×" }</button>
+            { title(&props.trace, index, lang, props.relative) }
+
+            <h3>{ tr(lang, "Header fields", "首部字段") }</h3>
+            <table class="fields" onmouseleave={set_active.reform(|_: MouseEvent| None)}>
+                <thead><tr>
+                    <th scope="col">{ tr(lang, "Field", "字段") }</th>
+                    <th scope="col">{ tr(lang, "Bytes", "字节") }</th>
+                    <th scope="col">{ tr(lang, "Value", "值") }</th>
+                </tr></thead>
+                <tbody>
+                    { for rows.iter().enumerate().map(|(r, row)| {
+                        let span = if row.bytes.is_empty() {
+                            "—".to_owned()
+                        } else if row.bytes.len() == 1 {
+                            row.bytes.start.to_string()
+                        } else {
+                            format!("{}–{}", row.bytes.start, row.bytes.end - 1)
+                        };
+                        html! {
+                            <tr data-testid={format!("field-{}", row.slug)} tabindex="0"
+                                class={classes!(lit_rows[r].then_some("hl"), row.off.then_some("off"))}
+                                title={explain(row.name, lang)}
+                                onmouseenter={set_active.reform(move |_: MouseEvent| Some(Active::Row(r)))}
+                                onfocus={set_active.reform(move |_: FocusEvent| Some(Active::Row(r)))}
+                                onblur={set_active.reform(|_: FocusEvent| None)}>
+                                <th scope="row">{ &row.label }</th>
+                                <td class="insp-span">{ span }if let Some(bits) = &row.bits { <small>{ format!(" ({bits})") }</small> }</td>
+                                <td class="insp-value">
+                                    { row.value.clone() }
+                                    if let Some(note) = &row.note { <div class="insp-note">{ note }</div> }
+                                </td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+            <p class="field-help" data-testid="inspector-explain" aria-live="polite">
+                { match help {
+                    Some(row) => html! { <><strong>{ &row.label }{ tr(lang, ": ", "：") }</strong>{ explain(row.name, lang) }</> },
+                    None => html! { { tr(lang, "Point at or focus a field to see its bytes, or a byte to see its field.", "指向或聚焦一个字段可看到它的字节；指向一个字节可看到它属于哪个字段。") } },
+                } }
+            </p>
+
+            <h3>{ tr(lang, "Bytes on the wire", "线路上的字节") }</h3>
+            if let Some(e) = encode_error {
+                <p class="insp-error" role="alert">{ tr(lang, "Cannot encode this segment: ", "无法编码这个报文段：") }{ e }</p>
+            }
+            { hexdump(&bytes, &rows, &lit_bytes, lang, on_byte) }
+
+            <h3>{ tr(lang, "Experiment with this segment", "用这个报文段做实验") }</h3>
+            <div class="insp-faults" role="group" aria-label={tr(lang, "Faults", "故障")}>
+                <button type="button" data-testid="inspector-drop" disabled={network_copy.is_some()}
+                    onclick={fault(FaultAction::Drop, 0.0)}>{ tr(lang, "Drop", "丢弃") }</button>
+                <span class="delay">
+                    <button type="button" data-testid="inspector-delay" disabled={network_copy.is_some() || delay.is_err()}
+                        onclick={fault(FaultAction::Delay, delay.unwrap_or(0.0))}>{ tr(lang, "Delay by", "延迟") }</button>
+                    <input type="number" data-testid="inspector-delay-ms" min="0" max="600000" step="1" inputmode="decimal"
+                        value={(*delay_text).clone()} oninput={on_delay_input} disabled={network_copy.is_some()}
+                        aria-label={tr(lang, "Delay in milliseconds", "延迟毫秒数")}
+                        aria-invalid={delay.is_err().to_string()} aria-describedby="inspector-delay-error" />
+                    { tr(lang, " ms", " 毫秒") }
+                </span>
+                <button type="button" data-testid="inspector-duplicate" disabled={network_copy.is_some()}
+                    title={tr(lang, "A second copy arrives 100 ms after the first", "第二个副本在第一个之后 100 毫秒到达")}
+                    onclick={fault(FaultAction::Duplicate, DUPLICATE_DELAY_MS)}>{ tr(lang, "Duplicate (+100 ms)", "复制（+100 毫秒）") }</button>
+            </div>
+            <p id="inspector-delay-error" class="insp-error" data-testid="inspector-delay-error" aria-live="polite">
+                if let Err(why) = delay { { why } }
+            </p>
+            if let Some(original) = network_copy {
+                <p class="insp-note" data-testid="inspector-fault-why">
+                    { trs(
+                        lang,
+                        format!("This copy was made by the network: apply faults to the original, segment #{}.", original + 1),
+                        format!("这是网络复制出的副本：请对原报文段 #{} 施加故障。", original + 1),
+                    ) }
+                </p>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,187 @@
+//! What the reader set up: a catalogue entry, the settings they changed, the faults they added.
+//! [`Experiment::scenario`] turns it into the one scenario format the simulator reads.
+
+use seqdiag::Lang;
+use tcp_core::config::Profile;
+use tcp_sim::Scenario;
+use tcp_sim::catalogue;
+use tcp_sim::scenario::{Fault, FaultAction, Isn, Millis, Probability};
+use tcp_sim::trace::Trace;
+
+/// The catalogue entry shown when nothing else was asked for.
+pub const DEFAULT_ENTRY: &str = "handshake";
+
+/// The reader's changes to an entry's scenario. `None` keeps the entry's own value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settings {
+    /// Profile of every host.
+    pub profile: Option<Profile>,
+    /// Random loss, in percent.
+    pub loss_percent: Option<f64>,
+    /// Seed of random loss and ISNs.
+    pub seed: Option<u64>,
+    /// One-way delay, both directions, in milliseconds.
+    pub delay_ms: Option<f64>,
+    /// Initial retransmission timeout, milliseconds.
+    pub initial_rto_ms: Option<f64>,
+    /// Maximum segment lifetime, seconds (TIME-WAIT is twice this).
+    pub msl_s: Option<f64>,
+    /// Delayed-ACK timeout, milliseconds; 0 turns delayed ACKs off.
+    pub delayed_ack_ms: Option<f64>,
+    /// SYN retries before connect() gives up.
+    pub syn_retries: Option<u8>,
+    /// Data/FIN retries before the connection is dropped.
+    pub data_retries: Option<u8>,
+    /// Fixed textbook ISNs (client 1000, server 5000) instead of random ones.
+    pub fixed_isn: Option<bool>,
+}
+
+/// A fault the reader asked for from the inspector: what to do to one segment.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FaultRequest {
+    /// Index of the segment in the current trace.
+    pub segment: usize,
+    /// Drop, delay or duplicate.
+    pub action: FaultAction,
+    /// Extra delay for `Delay` and `Duplicate`, milliseconds.
+    pub delay_ms: f64,
+}
+
+/// Everything that determines the diagram.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Experiment {
+    /// Catalogue entry name.
+    pub entry: String,
+    /// The reader's settings.
+    pub settings: Settings,
+    /// Faults added from the inspector, on top of the entry's own.
+    pub faults: Vec<Fault>,
+}
+
+impl Default for Experiment {
+    fn default() -> Experiment {
+        Experiment { entry: DEFAULT_ENTRY.into(), settings: Settings::default(), faults: Vec::new() }
+    }
+}
+
+/// A setting that cannot be used, with the reason in both languages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingError {
+    /// English.
+    pub en: String,
+    /// 中文.
+    pub zh: String,
+}
+
+impl SettingError {
+    /// A message in both languages.
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> SettingError {
+        SettingError { en: en.into(), zh: zh.into() }
+    }
+    /// The message in `lang`.
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
+fn millis(value: f64, max: f64, en: &str, zh: &str) -> Result<Millis, SettingError> {
+    if !(value.is_finite() && value >= 0.0 && value <= max) {
+        return Err(SettingError::new(
+            format!("{en} must be between 0 and {max} ms (got {value})"),
+            format!("{zh}必须在 0 到 {max} 毫秒之间（当前为 {value}）"),
+        ));
+    }
+    Millis::new(value).map_err(|e| SettingError::new(e.clone(), e))
+}
+
+impl Experiment {
+    /// The entry's scenario with the settings and faults applied.
+    pub fn scenario(&self) -> Result<Scenario, SettingError> {
+        let entry = catalogue::get(&self.entry).ok_or_else(|| {
+            SettingError::new(
+                format!("There is no experiment named `{}`.", self.entry),
+                format!("没有名为“{}”的实验。", self.entry),
+            )
+        })?;
+        let mut s = entry.scenario().map_err(|e| SettingError::new(e.to_string(), e.to_string()))?;
+        let set = &self.settings;
+        if let Some(p) = set.profile {
+            s.profile = p;
+            for h in &mut s.hosts {
+                h.profile = None;
+            }
+        }
+        if let Some(loss) = set.loss_percent {
+            s.link.loss = Probability::new(loss / 100.0).map_err(|_| {
+                SettingError::new(
+                    format!("Loss must be between 0 and 100 % (got {loss})"),
+                    format!("丢包率必须在 0 到 100% 之间（当前为 {loss}）"),
+                )
+            })?;
+        }
+        if let Some(seed) = set.seed {
+            s.seed = seed;
+        }
+        if let Some(d) = set.delay_ms {
+            s.link.delay_ms = millis(d, 10_000.0, "The one-way delay", "单向时延")?;
+            s.link.return_delay_ms = None;
+        }
+        if let Some(rto) = set.initial_rto_ms {
+            if rto < 1.0 {
+                return Err(SettingError::new(
+                    format!("The initial RTO must be at least 1 ms (got {rto})"),
+                    format!("初始 RTO 至少为 1 毫秒（当前为 {rto}）"),
+                ));
+            }
+            s.tcp.initial_rto_ms = Some(millis(rto, 600_000.0, "The initial RTO", "初始 RTO")?);
+        }
+        if let Some(msl) = set.msl_s {
+            s.tcp.msl_ms = Some(millis(msl * 1000.0, 3_600_000.0, "MSL", "MSL")?);
+        }
+        if let Some(d) = set.delayed_ack_ms {
+            s.tcp.delayed_ack_ms = Some(millis(d, 500.0, "The delayed-ACK timeout", "延迟确认超时")?);
+        }
+        if let Some(n) = set.syn_retries {
+            s.tcp.syn_retries = Some(n);
+        }
+        if let Some(n) = set.data_retries {
+            s.tcp.data_retries = Some(n);
+        }
+        if let Some(fixed) = set.fixed_isn {
+            for (i, h) in s.hosts.iter_mut().enumerate() {
+                h.isn = if fixed { Isn::Fixed(if i == 0 { 1000 } else { 5000 }) } else { Isn::Random };
+            }
+        }
+        s.faults.extend(self.faults.iter().cloned());
+        s.validate().map_err(|e| SettingError::new(e.to_string(), e.to_string()))?;
+        Ok(s)
+    }
+
+    /// Adds the fault a reader asked for, naming the segment by sender, kind and occurrence
+    /// ("the server's first SYN-ACK") so that it survives changes that shift segment indices.
+    pub fn add_fault(&mut self, trace: &Trace, request: FaultRequest) {
+        let Some(seg) = trace.segments.get(request.segment) else { return };
+        if seg.duplicate_of.is_some() {
+            return;
+        }
+        let kind = seg.kind();
+        let nth = trace.segments[..=request.segment]
+            .iter()
+            .filter(|s| s.from == seg.from && s.kind() == kind && s.duplicate_of.is_none())
+            .count() as u32;
+        let from = trace.hosts[seg.from].name.clone();
+        self.faults.retain(|f| !(f.from.as_deref() == Some(from.as_str()) && f.kind == Some(kind) && f.nth == nth));
+        let delay = Millis::new(request.delay_ms.clamp(0.0, 600_000.0)).unwrap_or_default();
+        self.faults.push(Fault {
+            from: Some(from),
+            kind: Some(kind),
+            nth,
+            index: None,
+            action: request.action,
+            delay_ms: delay,
+        });
+    }
+}

@@ -1,0 +1,69 @@
+//! The page's own words, in English and Chinese. (Narration lives in the `narration` crate.)
+
+use seqdiag::Lang;
+
+/// A UI string in both languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct T {
+    /// English.
+    pub en: &'static str,
+    /// 中文.
+    pub zh: &'static str,
+}
+
+impl T {
+    /// The string in `lang`.
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en,
+            Lang::Zh => self.zh,
+        }
+    }
+}
+
+macro_rules! strings {
+    ($($name:ident: $en:literal, $zh:literal;)*) => {
+        $(#[doc = $en] pub const $name: T = T { en: $en, zh: $zh };)*
+    };
+}
+
+strings! {
+    TAGLINE: "See a real TCP state machine open and close a connection. Tap any segment to drop, delay or duplicate it.",
+        "看一个真实的 TCP 状态机如何建立和关闭连接。点击任意报文段，即可让它丢失、延迟或重复。";
+    EXPERIMENT: "Experiment", "实验";
+    PROFILE: "Profile", "协议栈";
+    LOSS: "Random loss (%)", "随机丢包率（%）";
+    SEED: "Seed", "随机种子";
+    DELAY: "One-way delay (ms)", "单向时延（毫秒）";
+    INITIAL_RTO: "Initial RTO (ms)", "初始 RTO（毫秒）";
+    MSL: "MSL (s)", "MSL（秒）";
+    DELAYED_ACK: "Delayed ACK (ms, 0 = off)", "延迟确认（毫秒，0 为关闭）";
+    SYN_RETRIES: "SYN retries", "SYN 重试次数";
+    DATA_RETRIES: "Data retries", "数据重传次数";
+    FIXED_ISN: "Textbook ISNs (1000 / 5000)", "教科书式初始序号（1000 / 5000）";
+    RELATIVE: "Relative numbers (as Wireshark)", "相对序号（同 Wireshark）";
+    LANGUAGE: "中文", "English";
+    SETTINGS: "Settings", "设置";
+    RESET: "Reset settings", "恢复默认设置";
+    FAULTS: "Your faults", "你添加的故障";
+    CLEAR_FAULTS: "Remove all", "全部移除";
+    PLAY: "Play", "播放";
+    PAUSE: "Pause", "暂停";
+    BACK: "Step back", "上一步";
+    FORWARD: "Step forward", "下一步";
+    START: "To the start", "回到开头";
+    END: "To the end", "跳到结尾";
+    SPEED: "Speed", "速度";
+    STEP: "Step", "步骤";
+    NARRATION: "What is happening", "发生了什么";
+    STATES: "TCP state diagram (RFC 9293)", "TCP 状态图（RFC 9293）";
+    EXCHANGE: "The exchange, as text", "报文交换（文字版）";
+    DISMISS: "Dismiss", "关闭";
+    KEYS: "Keys: Space play/pause, ← → step, Home/End, Esc closes the inspector.",
+        "快捷键：空格 播放/暂停，← → 单步，Home/End 首尾，Esc 关闭检查器。";
+    RUN_TIME: "simulated and drawn in", "模拟与绘制耗时";
+    LOST: "lost", "丢失";
+    DROP: "drop", "丢弃";
+    DELAY_BY: "delay", "延迟";
+    DUPLICATE: "duplicate", "复制";
+}

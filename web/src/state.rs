@@ -1,0 +1,234 @@
+//! The app's state and the actions that change it (`impl Reducible`). The experiment is
+//! re-simulated and laid out here, once per change; big data lives in `Rc` so the reducer never
+//! deep-clones a trace.
+
+use crate::experiment::{Experiment, FaultRequest, SettingError};
+use seqdiag::steps::Step;
+use seqdiag::{Diagram, Lang, ViewOptions};
+use std::rc::Rc;
+use tcp_sim::trace::Trace;
+use yew::Reducible;
+
+/// Playback speeds offered, in simulated steps per second.
+pub const SPEEDS: [f64; 4] = [0.5, 1.0, 2.0, 4.0];
+
+/// Everything the page shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    /// What the reader set up (the last one that simulated without error).
+    pub experiment: Experiment,
+    /// Its trace.
+    pub trace: Rc<Trace>,
+    /// Its diagram.
+    pub diagram: Rc<Diagram>,
+    /// Its playback steps (the trace events each groups), parallel to `diagram.steps`.
+    pub steps: Rc<Vec<Step>>,
+    /// The current playback step (an index into `diagram.steps`); the last step shows everything.
+    pub step: usize,
+    /// Playing.
+    pub playing: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    /// Language.
+    pub lang: Lang,
+    /// Relative (Wireshark-style) or absolute sequence numbers.
+    pub relative: bool,
+    /// The segment open in the inspector.
+    pub selected: Option<usize>,
+    /// Why the last change could not be used; the diagram still shows the last good experiment.
+    pub error: Option<SettingError>,
+    /// Time the last re-simulation and layout took, in milliseconds (shown for the curious).
+    pub last_run_ms: f64,
+}
+
+/// What the reader (or the playback timer) does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Show a catalogue entry with default settings.
+    SelectEntry(String),
+    /// Change the settings (the whole `Experiment` except the entry and faults).
+    Update(Box<Experiment>),
+    /// Drop, delay or duplicate one segment.
+    AddFault(FaultRequest),
+    /// Remove every fault added from the inspector.
+    ClearFaults,
+    /// Open a segment in the inspector (`None` closes it).
+    Select(Option<usize>),
+    /// Go to a step.
+    Seek(usize),
+    /// One step forward.
+    StepForward,
+    /// One step back.
+    StepBack,
+    /// Start or stop playback.
+    TogglePlay,
+    /// Playback timer tick: one step forward, stopping at the end.
+    Tick,
+    /// Change speed.
+    SetSpeed(usize),
+    /// Switch language.
+    SetLang(Lang),
+    /// Relative or absolute numbers.
+    SetRelative(bool),
+    /// Dismiss the error message.
+    DismissError,
+    /// A setting the controls could not even read.
+    Report(SettingError),
+}
+
+/// A simulated and laid-out experiment.
+type Run = (Rc<Trace>, Rc<Diagram>, Rc<Vec<Step>>);
+
+/// Simulates and lays out an experiment; the error says what is wrong with it.
+pub fn run(experiment: &Experiment, lang: Lang, relative: bool) -> Result<Run, SettingError> {
+    let scenario = experiment.scenario()?;
+    let trace = tcp_sim::simulate(&scenario);
+    let view = ViewOptions { lang, relative, ..ViewOptions::default() };
+    let diagram = seqdiag::layout(&trace, &view);
+    let steps = seqdiag::steps::steps(&trace);
+    Ok((Rc::new(trace), Rc::new(diagram), Rc::new(steps)))
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+impl AppState {
+    /// The state for an experiment, shown complete (last step). If the experiment is bad, the
+    /// default one is shown with the error.
+    pub fn new(experiment: Experiment, lang: Lang) -> AppState {
+        let started = now_ms();
+        let (experiment, result, error) = match run(&experiment, lang, true) {
+            Ok(r) => (experiment, r, None),
+            Err(e) => {
+                let fallback = Experiment::default();
+                let r = run(&fallback, lang, true).unwrap_or_default();
+                (fallback, r, Some(e))
+            }
+        };
+        let (trace, diagram, steps) = result;
+        let step = diagram.steps.len().saturating_sub(1);
+        AppState {
+            experiment,
+            trace,
+            diagram,
+            steps,
+            step,
+            playing: false,
+            speed: 1,
+            lang,
+            relative: true,
+            selected: None,
+            error,
+            last_run_ms: now_ms() - started,
+        }
+    }
+
+    /// The last step.
+    pub fn last_step(&self) -> usize {
+        self.diagram.steps.len().saturating_sub(1)
+    }
+
+    /// Re-simulates `experiment`; on error keeps everything and reports it.
+    fn rerun(mut self, experiment: Experiment, keep_step: bool) -> AppState {
+        let started = now_ms();
+        match run(&experiment, self.lang, self.relative) {
+            Ok((trace, diagram, steps)) => {
+                let at_end = self.step >= self.last_step();
+                self.experiment = experiment;
+                self.trace = trace;
+                self.diagram = diagram;
+                self.steps = steps;
+                let last = self.last_step();
+                self.step = if keep_step && !at_end { self.step.min(last) } else { last };
+                self.error = None;
+                if self.selected.is_some_and(|s| s >= self.trace.segments.len()) {
+                    self.selected = None;
+                }
+            }
+            Err(e) => self.error = Some(e),
+        }
+        self.last_run_ms = now_ms() - started;
+        self
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        let s = match action {
+            Action::SelectEntry(entry) => {
+                s.selected = None;
+                s.playing = false;
+                s.rerun(Experiment { entry, ..Experiment::default() }, false)
+            }
+            Action::Update(experiment) => s.rerun(*experiment, true),
+            Action::AddFault(request) => {
+                let mut experiment = s.experiment.clone();
+                experiment.add_fault(&s.trace, request);
+                s.rerun(experiment, true)
+            }
+            Action::ClearFaults => {
+                let experiment = Experiment { faults: Vec::new(), ..s.experiment.clone() };
+                s.rerun(experiment, true)
+            }
+            Action::Select(segment) => {
+                s.selected = segment;
+                s
+            }
+            Action::Seek(step) => {
+                s.step = step.min(s.last_step());
+                s
+            }
+            Action::StepForward => {
+                s.playing = false;
+                s.step = (s.step + 1).min(s.last_step());
+                s
+            }
+            Action::StepBack => {
+                s.playing = false;
+                s.step = s.step.saturating_sub(1);
+                s
+            }
+            Action::TogglePlay => {
+                s.playing = !s.playing;
+                if s.playing && s.step >= s.last_step() {
+                    s.step = 0;
+                }
+                s
+            }
+            Action::Tick => {
+                if s.playing {
+                    s.step = (s.step + 1).min(s.last_step());
+                    s.playing = s.step < s.last_step();
+                }
+                s
+            }
+            Action::SetSpeed(i) => {
+                s.speed = i.min(SPEEDS.len() - 1);
+                s
+            }
+            Action::SetLang(lang) => {
+                s.lang = lang;
+                let experiment = s.experiment.clone();
+                s.rerun(experiment, true)
+            }
+            Action::SetRelative(relative) => {
+                s.relative = relative;
+                let experiment = s.experiment.clone();
+                s.rerun(experiment, true)
+            }
+            Action::DismissError => {
+                s.error = None;
+                s
+            }
+            Action::Report(e) => {
+                s.error = Some(e);
+                s
+            }
+        };
+        Rc::new(s)
+    }
+}
