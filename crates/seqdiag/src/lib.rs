@@ -43,6 +43,7 @@ pub mod text;
 
 pub use diagram::Diagram;
 pub use layout::layout;
+pub use num::Px;
 pub use steps::{step_times, steps};
 
 /// Language of labels and notes.

@@ -28,7 +28,7 @@ pub(crate) fn sqrt(x: f32) -> f32 {
 
 /// A coordinate printed with at most one decimal: `12`, `12.5`, `-3.2`.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Px(pub(crate) f32);
+pub struct Px(pub f32);
 
 impl fmt::Display for Px {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
