@@ -5,9 +5,8 @@
 use std::time::Duration;
 
 use synack_web::App;
-use wasm_bindgen::JsCast as _;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Document, Element, HtmlElement};
+use web_sys::{Document, Element};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -36,10 +35,13 @@ fn mount() -> (Element, yew::AppHandle<App>) {
     (root, app)
 }
 
+/// Clicks any element, SVG ones included (they have no `click()`): a bubbling mouse event.
 fn click(root: &Element, selector: &str) {
-    let el: HtmlElement =
-        find(root, selector).unwrap_or_else(|| panic!("no {selector}")).dyn_into().expect("an element");
-    el.click();
+    let el = find(root, selector).unwrap_or_else(|| panic!("no {selector}"));
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).expect("a click event");
+    el.dispatch_event(&event).expect("dispatch");
 }
 
 #[wasm_bindgen_test]
