@@ -8,6 +8,24 @@ window.__synackErrors = errors;
 window.__synackWarnings = warnings;
 
 const text = (args) => args.map((a) => (a instanceof Error ? a.stack || String(a) : String(a))).join(' ');
+
+// An internal error (a Rust panic traps the wasm) must never leave a dead or blank page: say so
+// in the page, in both languages, with a way to start again. Text only, never HTML.
+const showFatal = (detail) => {
+  if (document.getElementById('synack-fatal')) return;
+  const box = document.createElement('div');
+  box.id = 'synack-fatal';
+  box.className = 'error fatal';
+  box.setAttribute('role', 'alert');
+  const message = document.createElement('p');
+  message.textContent =
+    'synack hit an internal error and stopped. Reload the page to start again. / ' +
+    'synack 遇到内部错误已停止，请刷新页面重新开始。';
+  const small = document.createElement('small');
+  small.textContent = detail;
+  box.append(message, small);
+  document.body.prepend(box);
+};
 for (const [level, sink] of [['error', errors], ['warn', warnings]]) {
   const original = console[level].bind(console);
   console[level] = (...args) => {
@@ -24,12 +42,14 @@ window.addEventListener(
       errors.push(`failed to load ${target.src || target.href}`);
     } else {
       errors.push(`uncaught: ${event.message || event.error}`);
+      showFatal(String(event.message || event.error));
     }
   },
   true,
 );
 window.addEventListener('unhandledrejection', (event) => {
   errors.push(`unhandled rejection: ${text([event.reason])}`);
+  showFatal(text([event.reason]));
 });
 
 // Relative to this module, so the site works under any sub-path.
@@ -42,4 +62,5 @@ import('./synack_web.js')
   .catch((error) => {
     console.error('synack failed to start:', error);
     document.documentElement.dataset.synack = 'failed';
+    showFatal(String(error));
   });

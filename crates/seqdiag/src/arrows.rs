@@ -1,6 +1,6 @@
 //! Arrows, one per segment: what they say and where their labels may go.
 
-use crate::diagram::{ArrowLabel, Marks, Point, Quad, SegKind};
+use crate::diagram::{ArrowLabel, Marks, Point, Quad, SegmentKind};
 use crate::labels::{SEG_FONT, SMALL_FONT};
 use crate::num::sqrt;
 use crate::{ViewOptions, text};
@@ -9,7 +9,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use tcp_core::Flags;
 use tcp_sim::Trace;
-use tcp_sim::trace::{Fate, Segment};
+use tcp_sim::trace::Fate;
 
 /// Where a lost segment's arrow stops: this fraction of the way to its receiver.
 pub(crate) const LOST_AT: f32 = 0.45;
@@ -22,7 +22,7 @@ pub(crate) const LABEL_H: f32 = 15.0;
 /// What an arrow says, before geometry.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Plan {
-    pub(crate) kind: SegKind,
+    pub(crate) kind: SegmentKind,
     pub(crate) marks: Marks,
     pub(crate) badge: String,
     pub(crate) label: String,
@@ -32,22 +32,6 @@ pub(crate) struct Plan {
     /// Width of badge, label and tag.
     pub(crate) width: f32,
     pub(crate) badge_width: f32,
-}
-
-/// The kind of a segment.
-pub(crate) fn kind_of(s: &Segment) -> SegKind {
-    let f = s.repr.flags;
-    if f.contains(Flags::RST) {
-        SegKind::Rst
-    } else if f.contains(Flags::SYN) {
-        if f.contains(Flags::ACK) { SegKind::SynAck } else { SegKind::Syn }
-    } else if f.contains(Flags::FIN) {
-        SegKind::Fin
-    } else if !s.payload.is_empty() {
-        SegKind::Data
-    } else {
-        SegKind::Ack
-    }
 }
 
 /// The flags badge: one letter per flag in `S F R P A U` order (`SA`, `FA`, `PA`).
@@ -109,7 +93,7 @@ pub(crate) fn plans(trace: &Trace, opts: &ViewOptions, rejected: &[bool]) -> Vec
             }
             let badge = badge_of(s.repr.flags);
             Plan {
-                kind: kind_of(s),
+                kind: s.kind(),
                 marks,
                 badge_width: badge_width(&badge),
                 badge,

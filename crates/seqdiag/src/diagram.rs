@@ -218,34 +218,18 @@ pub struct Lifeline {
     pub attacker: bool,
 }
 
-/// What a segment is, for colour and badge.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SegKind {
-    /// SYN.
-    Syn,
-    /// SYN, ACK.
-    SynAck,
-    /// FIN (with or without ACK).
-    Fin,
-    /// RST (with or without ACK).
-    Rst,
-    /// Carries data.
-    Data,
-    /// A bare acknowledgment.
-    Ack,
-}
+/// What a segment is, for colour and badge: the same kinds a fault selects by.
+pub use tcp_sim::scenario::SegmentKind;
 
-impl SegKind {
-    /// CSS class.
-    pub fn class(self) -> &'static str {
-        match self {
-            SegKind::Syn => "syn",
-            SegKind::SynAck => "synack",
-            SegKind::Fin => "fin",
-            SegKind::Rst => "rst",
-            SegKind::Data => "data",
-            SegKind::Ack => "ack",
-        }
+/// CSS class of a segment kind.
+pub fn kind_class(kind: SegmentKind) -> &'static str {
+    match kind {
+        SegmentKind::Syn => "syn",
+        SegmentKind::SynAck => "synack",
+        SegmentKind::Fin => "fin",
+        SegmentKind::Rst => "rst",
+        SegmentKind::Data => "data",
+        SegmentKind::Ack => "ack",
     }
 }
 
@@ -284,7 +268,7 @@ pub struct Arrow {
     /// Centre of the cross of a lost segment.
     pub cross: Option<Point>,
     /// Kind (colour).
-    pub kind: SegKind,
+    pub kind: SegmentKind,
     /// Modifiers.
     pub marks: Marks,
     /// The flags badge: `S`, `SA`, `A`, `PA`, `FA`, `R`, `RA`.
@@ -510,7 +494,7 @@ impl Arrow {
     /// CSS classes: `seg syn`, plus `lost`, `retx`, `dup`, `olddup`, `forged`, `rejected`.
     pub fn class(&self) -> String {
         let mut c = String::from("seg ");
-        c.push_str(self.kind.class());
+        c.push_str(kind_class(self.kind));
         for (on, name) in [
             (self.marks.lost, " lost"),
             (self.marks.retransmission, " retx"),
