@@ -109,7 +109,10 @@ pub fn App(props: &AppProps) -> Html {
     };
     let step_events = s.steps.get(s.step).map(|st| st.events.clone()).unwrap_or_default();
     let shown = s.diagram.arrows.iter().filter(|a| a.step <= s.step).count();
-    let summary = s.experiment.scenario().map(|sc| if lang == Lang::Zh { sc.narration.zh } else { sc.narration.en });
+    let summary = use_memo((s.experiment.entry.clone(), lang), |(entry, lang)| {
+        let sc = tcp_sim::catalogue::get(entry).and_then(|e| e.scenario().ok());
+        sc.map(|sc| if *lang == Lang::Zh { sc.narration.zh } else { sc.narration.en }).unwrap_or_default()
+    });
     // Each endpoint's state at this step, and the transitions taken in it.
     let hosts: Vec<usize> = s.diagram.lifelines.iter().filter(|l| !l.attacker).map(|l| l.host).collect();
     let mut states: Vec<Option<tcp_core::State>> = vec![None; hosts.len()];
@@ -171,7 +174,7 @@ pub fn App(props: &AppProps) -> Html {
                     <p class="hint">{ i18n::KEYS.get(lang) }{ format!(" · {} {:.1} ms", i18n::RUN_TIME.get(lang), s.last_run_ms) }</p>
                 </div>
                 <aside class="side">
-                    <NarrationPanel trace={s.trace.clone()} events={step_events} summary={summary.unwrap_or_default()}
+                    <NarrationPanel trace={s.trace.clone()} events={step_events} summary={(*summary).clone()}
                         at_end={s.step >= s.last_step()} lang={lang} relative={s.relative} />
                     if let Some(segment) = s.selected {
                         <Inspector trace={s.trace.clone()} segment={segment} lang={lang} relative={s.relative}

@@ -110,10 +110,18 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let wide = use_memo((), |()| {
         web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_none_or(|w| w >= 640.0)
     });
-    let entries = catalogue::ENTRIES.iter().filter_map(|entry| {
-        let s = entry.scenario().ok()?;
-        let title = if lang == Lang::Zh { s.title.zh } else { s.title.en };
-        Some(html! { <option value={entry.name} selected={entry.name == e.entry}>{ title }</option> })
+    // The titles need every entry parsed: once per language, not once per render.
+    let titles = use_memo(lang, |lang| {
+        catalogue::ENTRIES
+            .iter()
+            .filter_map(|entry| {
+                let s = entry.scenario().ok()?;
+                Some((entry.name, if *lang == Lang::Zh { s.title.zh } else { s.title.en }))
+            })
+            .collect::<Vec<_>>()
+    });
+    let entries = titles.iter().map(|(name, title)| {
+        html! { <option value={*name} selected={*name == e.entry}>{ title.clone() }</option> }
     });
     let on_entry = {
         let cb = props.on_entry.clone();
