@@ -58,7 +58,9 @@ async fn main() {
     let results = client.execute_async(SCRIPT, vec![json!(5)]).await.expect("the measurement runs");
     let _ = client.close().await;
     let rows = results.as_array().cloned().unwrap_or_default();
-    println!("choose an experiment, headless Chromium, best of 5:  work = until the DOM is updated;  paint = two frames");
+    println!(
+        "choose an experiment, headless Chromium, best of 5:  work = until the DOM is updated;  paint = two frames"
+    );
     let mut worst = (String::new(), 0.0f64);
     for row in &rows {
         let name = row[0].as_str().unwrap_or("?").to_string();
