@@ -47,6 +47,15 @@ const task = () => new Promise((r) => setTimeout(r, 0));
 })();
 "#;
 
+/// The simulator alone, in the page's wasm module (`bench_simulate`, mean of `runs` runs).
+const SIMULATE: &str = r#"
+const [runs, done] = [arguments[0], arguments[arguments.length - 1]];
+import('./synack_web.js').then((m) => {
+  const names = Array.from(document.querySelector('#entry').options).map((o) => o.value);
+  done(names.map((name) => [name, m.bench_simulate(name, runs)]));
+});
+"#;
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let dist = built_site();
@@ -56,6 +65,7 @@ async fn main() {
     client.goto(&server.url()).await.expect("load the page");
     client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("#entry")).await.expect("the app starts");
     let results = client.execute_async(SCRIPT, vec![json!(5)]).await.expect("the measurement runs");
+    let sims = client.execute_async(SIMULATE, vec![json!(500)]).await.expect("the simulation benchmark runs");
     let _ = client.close().await;
     let rows = results.as_array().cloned().unwrap_or_default();
     println!(
@@ -71,4 +81,14 @@ async fn main() {
         }
     }
     println!("worst work: {} {:.1} ms over {} entries (one frame at 60 Hz is 16.7 ms)", worst.0, worst.1, rows.len());
+    println!();
+    println!("simulate() alone in wasm (mean of 500 runs per entry)");
+    let mut total = 0.0;
+    for row in sims.as_array().cloned().unwrap_or_default() {
+        let name = row[0].as_str().unwrap_or("?").to_string();
+        let ms = row[1].as_f64().unwrap_or(f64::NAN);
+        total += ms;
+        println!("{name:<22} {:>8.1} µs   {:>8.0} runs/s", ms * 1000.0, 1000.0 / ms);
+    }
+    println!("the whole catalogue once: {total:.2} ms");
 }

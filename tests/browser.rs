@@ -76,6 +76,11 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     let retx_line = exchange.lines().filter(|l| l.contains("SYN, ACK")).nth(1).unwrap_or_default().to_owned();
     ensure!(retx_line.starts_with("1010.000ms"), "the SYN-ACK is sent again at 1010 ms: {exchange}");
     screenshot(client, "lost-syn-ack.png").await?;
+    let link = client.current_url().await?;
+    ensure!(
+        link.fragment().is_some_and(|f| f.contains("f=server.syn-ack.1.drop")),
+        "the address bar is not a permalink to the dropped SYN-ACK: {link}"
+    );
 
     // Removing the fault brings the plain handshake back.
     client.find(Locator::Css(r#"[data-testid="clear-faults"]"#)).await?.click().await?;
@@ -119,6 +124,20 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     ensure!(errors.is_empty(), "the page logged errors: {errors:#?}");
     let warnings = page_reports(client, "__synackWarnings").await?;
     ensure!(warnings.is_empty(), "the page logged warnings: {warnings:#?}");
+
+    // A permalink reproduces its experiment; a tampered one is reported and the default shown.
+    client.goto("about:blank").await?;
+    client.goto(&format!("{url}#lost-fin&lang=zh")).await?;
+    client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(".arrows g.seg.fin.lost")).await?;
+    let zh = text_of(client, r#"[data-testid="headline"]"#).await?;
+    ensure!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "the link's lang=zh is not applied: {zh}");
+    client.goto("about:blank").await?;
+    client.goto(&format!("{url}#lost-fin&loss=abc")).await?;
+    let error =
+        client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(r#"[data-testid="error"]"#)).await?;
+    let message = error.text().await?;
+    ensure!(message.contains("loss=abc"), "the tampered link's error does not name the bad part: {message}");
+    ensure!(client.find_all(arrow).await?.len() == 11, "a tampered link falls back to the default experiment");
 
     // A phone: 360 px wide, nothing sticks out of the page.
     client.set_window_size(360, 780).await?;

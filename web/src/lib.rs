@@ -7,11 +7,13 @@
 pub mod components;
 pub mod experiment;
 pub mod i18n;
+pub mod permalink;
 pub mod state;
 
 use components::controls::Controls;
 use components::diagram::SequenceDiagram;
 use components::exchange::Exchange;
+use components::export::Export;
 use components::inspector::Inspector;
 use components::narration_panel::NarrationPanel;
 use components::playback::Playback;
@@ -88,15 +90,42 @@ fn use_keyboard(state: &UseReducerHandle<AppState>) {
     });
 }
 
+/// Keeps the URL fragment in step with the experiment, so the address bar is always a permalink
+/// to what is on screen. `replaceState`: stepping does not flood the history.
+#[hook]
+fn use_permalink(state: &UseReducerHandle<AppState>) {
+    let fragment = format!("#{}", permalink::encode(&state.experiment, &state.view()));
+    use_effect_with(fragment, |fragment| {
+        let Some(window) = web_sys::window() else { return };
+        let location = window.location();
+        let current = location.hash().unwrap_or_default();
+        let changed = current != *fragment && !(current.is_empty() && fragment == "#");
+        if let (true, Ok(history)) = (changed, window.history()) {
+            // The default experiment has no fragment at all: the page's own address.
+            let url = if fragment == "#" {
+                format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
+            } else {
+                fragment.clone()
+            };
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    });
+}
+
 /// The whole page.
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let state = {
         let (experiment, lang) = (props.experiment.clone(), props.lang);
-        use_reducer(move || AppState::new(experiment, lang))
+        use_reducer(move || {
+            // The URL fragment is the permalink; without one, the props say where to start.
+            let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+            if hash.len() > 1 { AppState::from_link(permalink::decode(&hash)) } else { AppState::new(experiment, lang) }
+        })
     };
     use_playback(&state);
     use_keyboard(&state);
+    use_permalink(&state);
     let s = &*state;
     let lang = s.lang;
     let d = |a: Action| {
@@ -171,6 +200,8 @@ pub fn App(props: &AppProps) -> Html {
                     <div class="diagram-scroll">
                         <SequenceDiagram diagram={s.diagram.clone()} step={s.step} selected={s.selected} on_select={on_select.clone()} />
                     </div>
+                    <Export trace={s.trace.clone()} diagram={s.diagram.clone()} experiment={s.experiment.clone()}
+                        lang={lang} relative={s.relative} />
                     <p class="hint">{ i18n::KEYS.get(lang) }{ format!(" · {} {:.1} ms", i18n::RUN_TIME.get(lang), s.last_run_ms) }</p>
                 </div>
                 <aside class="side">
@@ -196,4 +227,18 @@ pub fn App(props: &AppProps) -> Html {
 #[wasm_bindgen]
 pub fn run() {
     yew::Renderer::<App>::new().render();
+}
+
+/// For `cargo bench -p synack-tests --bench web`: simulates catalogue entry `entry` `runs` times
+/// in this wasm module and returns the mean milliseconds per run (negative if there is no such
+/// entry). The scenario is parsed once, outside the timing.
+#[wasm_bindgen]
+pub fn bench_simulate(entry: &str, runs: u32) -> f64 {
+    let Some(scenario) = tcp_sim::catalogue::get(entry).and_then(|e| e.scenario().ok()) else { return -1.0 };
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else { return -1.0 };
+    let started = performance.now();
+    for _ in 0..runs {
+        std::hint::black_box(tcp_sim::simulate(std::hint::black_box(&scenario)));
+    }
+    (performance.now() - started) / f64::from(runs.max(1))
 }

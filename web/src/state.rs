@@ -3,6 +3,7 @@
 //! deep-clones a trace.
 
 use crate::experiment::{Experiment, FaultRequest, SettingError};
+use crate::permalink::View;
 use seqdiag::steps::Step;
 use seqdiag::{Diagram, Lang, ViewOptions};
 use std::rc::Rc;
@@ -122,6 +123,39 @@ impl AppState {
             error,
             last_run_ms: now_ms() - started,
         }
+    }
+
+    /// The state a permalink describes: its experiment, shown at its step, in its language and
+    /// numbering. A link that cannot be read shows the default experiment and says why.
+    pub fn from_link(link: Result<(Experiment, View), SettingError>) -> AppState {
+        match link {
+            Ok((experiment, view)) => {
+                let mut s = AppState::new(experiment, view.lang);
+                if !view.relative {
+                    s = s.rerun_with(|s| s.relative = false);
+                }
+                if let Some(step) = view.step {
+                    s.step = step.min(s.last_step());
+                }
+                s
+            }
+            Err(e) => {
+                let mut s = AppState::new(Experiment::default(), Lang::En);
+                s.error = Some(e);
+                s
+            }
+        }
+    }
+
+    /// What a permalink of this state holds beyond the experiment.
+    pub fn view(&self) -> View {
+        View { step: (self.step < self.last_step()).then_some(self.step), lang: self.lang, relative: self.relative }
+    }
+
+    fn rerun_with(mut self, change: impl FnOnce(&mut AppState)) -> AppState {
+        change(&mut self);
+        let experiment = self.experiment.clone();
+        self.rerun(experiment, false)
     }
 
     /// The last step.

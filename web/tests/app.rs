@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use synack_web::App;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Document, Element};
 
@@ -28,6 +29,10 @@ async fn settle() {
 }
 
 fn mount() -> (Element, yew::AppHandle<App>) {
+    // The app keeps its permalink in the URL fragment: start each test from a clean address.
+    let window = web_sys::window().expect("a window");
+    let path = window.location().pathname().expect("a path");
+    window.history().expect("history").replace_state_with_url(&JsValue::NULL, "", Some(&path)).expect("reset the URL");
     let document = document();
     let root = document.create_element("div").expect("a div");
     document.body().expect("a body").append_child(&root).expect("attach the root");

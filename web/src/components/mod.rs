@@ -4,6 +4,7 @@
 pub mod controls;
 pub mod diagram;
 pub mod exchange;
+pub mod export;
 pub mod inspector;
 pub mod narration_panel;
 pub mod playback;

@@ -1,0 +1,497 @@
+//! Downloads of the current experiment: the diagram as SVG or PNG, the trace as Mermaid, pcap or
+//! JSON, and the scenario as JSON. Nothing is built while rendering: each button builds its file
+//! when pressed, wraps it in a `Blob` and clicks a temporary `<a download>` with an object URL
+//! that is revoked afterwards. [`export_bytes`] is the pure part (every kind but PNG, which the
+//! browser draws from the SVG on a canvas).
+
+use crate::experiment::{Experiment, SettingError};
+use crate::i18n::T;
+use seqdiag::{Diagram, Lang, ViewOptions};
+use std::rc::Rc;
+use tcp_sim::trace::Trace;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::js_sys;
+use web_sys::{Blob, BlobPropertyBag, CanvasRenderingContext2d, HtmlAnchorElement, HtmlCanvasElement, Url};
+use yew::prelude::*;
+
+/// What to export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    /// The diagram, a standalone SVG with its styles inline.
+    Svg,
+    /// The diagram drawn at twice its size on a white background (browser only).
+    Png,
+    /// The trace as a Mermaid `sequenceDiagram`.
+    Mermaid,
+    /// The trace's segments as a pcap capture (open it in Wireshark).
+    Pcap,
+    /// The trace as JSON.
+    Json,
+    /// The scenario (settings and faults applied) as JSON.
+    Scenario,
+}
+
+impl ExportKind {
+    /// Every kind, in the order of the buttons.
+    pub const ALL: [ExportKind; 6] = [
+        ExportKind::Svg,
+        ExportKind::Png,
+        ExportKind::Mermaid,
+        ExportKind::Pcap,
+        ExportKind::Json,
+        ExportKind::Scenario,
+    ];
+
+    /// The MIME type of the file.
+    pub fn mime(self) -> &'static str {
+        match self {
+            ExportKind::Svg => "image/svg+xml",
+            ExportKind::Png => "image/png",
+            ExportKind::Mermaid => "text/plain",
+            ExportKind::Pcap => "application/vnd.tcpdump.pcap",
+            ExportKind::Json | ExportKind::Scenario => "application/json",
+        }
+    }
+
+    /// The file name's extension (after the entry name).
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportKind::Svg => "svg",
+            ExportKind::Png => "png",
+            ExportKind::Mermaid => "mmd",
+            ExportKind::Pcap => "pcap",
+            ExportKind::Json => "trace.json",
+            ExportKind::Scenario => "scenario.json",
+        }
+    }
+
+    /// The `data-testid` of its button.
+    pub fn test_id(self) -> &'static str {
+        match self {
+            ExportKind::Svg => "export-svg",
+            ExportKind::Png => "export-png",
+            ExportKind::Mermaid => "export-mermaid",
+            ExportKind::Pcap => "export-pcap",
+            ExportKind::Json => "export-json",
+            ExportKind::Scenario => "export-scenario",
+        }
+    }
+
+    fn label(self) -> T {
+        match self {
+            ExportKind::Svg => T { en: "SVG", zh: "SVG" },
+            ExportKind::Png => T { en: "PNG", zh: "PNG" },
+            ExportKind::Mermaid => T { en: "Mermaid", zh: "Mermaid" },
+            ExportKind::Pcap => T { en: "pcap", zh: "pcap" },
+            ExportKind::Json => T { en: "JSON trace", zh: "JSON 轨迹" },
+            ExportKind::Scenario => T { en: "Scenario (JSON)", zh: "场景（JSON）" },
+        }
+    }
+
+    fn hint(self) -> T {
+        match self {
+            ExportKind::Svg => T { en: "Download the diagram as SVG", zh: "下载时序图（SVG）" },
+            ExportKind::Png => T { en: "Download the diagram as a PNG image", zh: "下载时序图（PNG 图片）" },
+            ExportKind::Mermaid => {
+                T { en: "Download the exchange as a Mermaid diagram", zh: "下载报文交换（Mermaid 图）" }
+            }
+            ExportKind::Pcap => T {
+                en: "Download the segments as a pcap capture for Wireshark",
+                zh: "下载报文段（pcap，可用 Wireshark 打开）",
+            },
+            ExportKind::Json => T { en: "Download the simulation trace as JSON", zh: "下载仿真轨迹（JSON）" },
+            ExportKind::Scenario => T {
+                en: "Download the scenario with your settings as JSON",
+                zh: "下载包含你的设置的场景（JSON）",
+            },
+        }
+    }
+}
+
+const EXPORT: T = T { en: "Export", zh: "导出" };
+const COPY: T = T { en: "Copy Mermaid", zh: "复制 Mermaid" };
+const COPY_HINT: T = T { en: "Copy the Mermaid diagram to the clipboard", zh: "将 Mermaid 图复制到剪贴板" };
+const COPIED: T = T { en: "Mermaid copied to the clipboard.", zh: "Mermaid 已复制到剪贴板。" };
+const DISMISS: T = T { en: "Dismiss", zh: "关闭" };
+const PNG_FAILED: T = T {
+    en: "This browser could not draw the PNG; try SVG instead.",
+    zh: "此浏览器无法生成 PNG，请改用 SVG。",
+};
+const DOWNLOAD_FAILED: T = T { en: "The browser refused the download.", zh: "浏览器拒绝了下载。" };
+const COPY_FAILED: T = T { en: "Could not copy to the clipboard.", zh: "无法复制到剪贴板。" };
+const PNG_ONLY_IN_BROWSER: T =
+    T { en: "PNG images are drawn by the browser.", zh: "PNG 图片只能由浏览器绘制。" };
+
+/// Object URLs are revoked this long after the download started (Chrome reads the blob
+/// asynchronously).
+const REVOKE_AFTER_MS: u32 = 10_000;
+
+/// Canvas sides above this many pixels fail in some browsers; the PNG's scale shrinks to fit.
+const MAX_CANVAS_SIDE: f32 = 16_384.0;
+
+fn message(t: T) -> SettingError {
+    SettingError::new(t.en, t.zh)
+}
+
+/// `synack-<entry>.<ext>`, with anything but ASCII letters, digits, `-` and `_` in the entry name
+/// replaced by `-`.
+pub fn file_name(entry: &str, kind: ExportKind) -> String {
+    let entry: String =
+        entry.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    let entry = if entry.is_empty() { "experiment" } else { &entry };
+    format!("synack-{entry}.{}", kind.extension())
+}
+
+fn build(
+    kind: ExportKind,
+    trace: &Trace,
+    diagram: &Diagram,
+    experiment: &Experiment,
+    lang: Lang,
+    relative: bool,
+) -> Result<(Vec<u8>, &'static str, String), SettingError> {
+    let view = ViewOptions { lang, relative, ..ViewOptions::default() };
+    let bytes = match kind {
+        ExportKind::Svg => seqdiag::svg::render(diagram, &view).into_bytes(),
+        ExportKind::Png => return Err(message(PNG_ONLY_IN_BROWSER)),
+        ExportKind::Mermaid => seqdiag::mermaid::render(trace, &view).into_bytes(),
+        ExportKind::Pcap => tcp_sim::pcap::to_pcap(trace),
+        ExportKind::Json => trace.to_json().into_bytes(),
+        ExportKind::Scenario => experiment.scenario()?.to_json().into_bytes(),
+    };
+    Ok((bytes, kind.mime(), file_name(&experiment.entry, kind)))
+}
+
+/// The file of an export, its MIME type and its name; the error (in `lang`) says why it cannot
+/// be built. Every kind but [`ExportKind::Png`], which only the browser can draw.
+pub fn export_bytes(
+    kind: ExportKind,
+    trace: &Trace,
+    diagram: &Diagram,
+    experiment: &Experiment,
+    lang: Lang,
+    relative: bool,
+) -> Result<(Vec<u8>, &'static str, String), String> {
+    build(kind, trace, diagram, experiment, lang, relative).map_err(|e| e.text(lang).to_owned())
+}
+
+fn document() -> Result<web_sys::Document, JsValue> {
+    web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))
+}
+
+fn blob(bytes: &[u8], mime: &str) -> Result<Blob, JsValue> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+}
+
+/// Clicks a temporary `<a download>` (attached to the body while clicked, as Firefox wants).
+fn click_link(url: &str, name: &str) -> Result<(), JsValue> {
+    let document = document()?;
+    let body = document.body().ok_or_else(|| JsValue::from_str("no body"))?;
+    let a: HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    a.set_href(url);
+    a.set_download(name);
+    a.set_hidden(true);
+    body.append_child(&a)?;
+    a.click();
+    a.remove();
+    Ok(())
+}
+
+/// Downloads a blob as `name`; its object URL is revoked a little later.
+fn save_blob(blob: &Blob, name: &str) -> Result<(), JsValue> {
+    let url = Url::create_object_url_with_blob(blob)?;
+    let clicked = click_link(&url, name);
+    gloo_timers::callback::Timeout::new(REVOKE_AFTER_MS, move || {
+        let _ = Url::revoke_object_url(&url);
+    })
+    .forget();
+    clicked
+}
+
+fn save(bytes: &[u8], mime: &str, name: &str) -> Result<(), JsValue> {
+    save_blob(&blob(bytes, mime)?, name)
+}
+
+/// Draws the SVG on a canvas at twice its size (less if that is too big) over white, then
+/// downloads it as PNG. `done` gets `None` once the download started, or what went wrong.
+fn start_png(svg: String, width: f32, height: f32, name: String, done: Callback<Option<SettingError>>) {
+    let started = (|| -> Result<(), JsValue> {
+        let url = Url::create_object_url_with_blob(&blob(svg.as_bytes(), "image/svg+xml")?)?;
+        let img = web_sys::HtmlImageElement::new()?;
+        // One handler for `load` and `error`: exactly one of them fires, which frees it.
+        let handler = {
+            let (img, url, done) = (img.clone(), url.clone(), done.clone());
+            Closure::once_into_js(move |e: web_sys::Event| {
+                img.set_onload(None);
+                img.set_onerror(None);
+                let drawn = if e.type_() == "load" {
+                    draw_png(&img, width, height, name, done.clone())
+                } else {
+                    Err(JsValue::from_str("the SVG image did not load"))
+                };
+                let _ = Url::revoke_object_url(&url);
+                if drawn.is_err() {
+                    done.emit(Some(message(PNG_FAILED)));
+                }
+            })
+        };
+        img.set_onload(Some(handler.unchecked_ref()));
+        img.set_onerror(Some(handler.unchecked_ref()));
+        img.set_src(&url);
+        Ok(())
+    })();
+    if started.is_err() {
+        done.emit(Some(message(PNG_FAILED)));
+    }
+}
+
+fn draw_png(
+    img: &web_sys::HtmlImageElement,
+    width: f32,
+    height: f32,
+    name: String,
+    done: Callback<Option<SettingError>>,
+) -> Result<(), JsValue> {
+    let side = width.max(height).max(1.0);
+    let scale = 2.0_f32.min(MAX_CANVAS_SIDE / side);
+    let (w, h) = ((width * scale).ceil().max(1.0), (height * scale).ceil().max(1.0));
+    let canvas: HtmlCanvasElement = document()?.create_element("canvas")?.dyn_into()?;
+    canvas.set_width(w as u32);
+    canvas.set_height(h as u32);
+    let ctx: CanvasRenderingContext2d =
+        canvas.get_context("2d")?.ok_or_else(|| JsValue::from_str("no 2d context"))?.dyn_into()?;
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
+    ctx.draw_image_with_html_image_element_and_dw_and_dh(img, 0.0, 0.0, f64::from(w), f64::from(h))?;
+    let on_blob = Closure::once_into_js(move |png: Option<Blob>| {
+        let saved = png.ok_or_else(|| JsValue::from_str("no PNG")).and_then(|png| save_blob(&png, &name));
+        done.emit(saved.err().map(|_| message(PNG_FAILED)));
+    });
+    canvas.to_blob_with_type(on_blob.unchecked_ref(), "image/png")
+}
+
+/// Copies text to the clipboard; `done` gets whether it worked (never called synchronously when
+/// the clipboard exists).
+fn copy_text(text: &str, done: Callback<bool>) {
+    let clipboard = web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| js_sys::Reflect::get(&n, &JsValue::from_str("clipboard")).ok())
+        .and_then(|c| c.dyn_into::<web_sys::Clipboard>().ok());
+    let Some(clipboard) = clipboard else {
+        done.emit(false);
+        return;
+    };
+    // One function for both outcomes: the promise settles once, which frees it.
+    let settled = Closure::once_into_js(move |v: JsValue| {
+        // `writeText` fulfils with `undefined` and rejects with an error.
+        done.emit(v.is_undefined());
+    });
+    let promise = clipboard.write_text(text);
+    let then = js_sys::Reflect::get(&promise, &JsValue::from_str("then")).ok();
+    if let Some(then) = then.and_then(|t| t.dyn_into::<js_sys::Function>().ok()) {
+        let _ = then.call2(&promise, &settled, &settled);
+    }
+}
+
+/// Props of [`Export`].
+#[derive(Properties, PartialEq, Debug)]
+pub struct ExportProps {
+    /// The trace shown.
+    pub trace: Rc<Trace>,
+    /// Its diagram.
+    pub diagram: Rc<Diagram>,
+    /// The experiment it comes from (its entry names the files).
+    pub experiment: Experiment,
+    /// Language.
+    pub lang: Lang,
+    /// Relative or absolute sequence numbers.
+    pub relative: bool,
+}
+
+/// What the last export said.
+#[derive(Clone, Debug, PartialEq)]
+enum Status {
+    /// It failed, and why.
+    Failed(SettingError),
+    /// The Mermaid text was copied.
+    Copied,
+}
+
+/// The export buttons.
+#[component]
+pub fn Export(props: &ExportProps) -> Html {
+    let lang = props.lang;
+    let status = use_state(|| None::<Status>);
+    let png_busy = use_state(|| false);
+
+    let on_export = |kind: ExportKind| {
+        let (trace, diagram, experiment) = (props.trace.clone(), props.diagram.clone(), props.experiment.clone());
+        let relative = props.relative;
+        let (status, png_busy) = (status.clone(), png_busy.clone());
+        Callback::from(move |_: MouseEvent| {
+            if kind == ExportKind::Png {
+                if *png_busy {
+                    return;
+                }
+                let view = ViewOptions { lang, relative, ..ViewOptions::default() };
+                let svg = seqdiag::svg::render(&diagram, &view);
+                let done = {
+                    let (status, png_busy) = (status.clone(), png_busy.clone());
+                    Callback::from(move |error: Option<SettingError>| {
+                        png_busy.set(false);
+                        status.set(error.map(Status::Failed));
+                    })
+                };
+                png_busy.set(true);
+                status.set(None);
+                start_png(svg, diagram.width, diagram.height, file_name(&experiment.entry, kind), done);
+                return;
+            }
+            let saved = build(kind, &trace, &diagram, &experiment, lang, relative)
+                .and_then(|(bytes, mime, name)| save(&bytes, mime, &name).map_err(|_| message(DOWNLOAD_FAILED)));
+            status.set(saved.err().map(Status::Failed));
+        })
+    };
+
+    let on_copy = {
+        let (trace, relative, status) = (props.trace.clone(), props.relative, status.clone());
+        Callback::from(move |_: MouseEvent| {
+            let text = seqdiag::mermaid::render(&trace, &ViewOptions { lang, relative, ..ViewOptions::default() });
+            let status = status.clone();
+            copy_text(
+                &text,
+                Callback::from(move |ok: bool| {
+                    status.set(Some(if ok { Status::Copied } else { Status::Failed(message(COPY_FAILED)) }))
+                }),
+            );
+        })
+    };
+    let on_dismiss = {
+        let status = status.clone();
+        Callback::from(move |_: MouseEvent| status.set(None))
+    };
+
+    let buttons = ExportKind::ALL.iter().map(|&kind| {
+        let busy = kind == ExportKind::Png && *png_busy;
+        html! {
+            <button type="button" class="export-button" data-testid={kind.test_id()} title={kind.hint().get(lang)}
+                aria-busy={busy.then_some("true")} disabled={busy} onclick={on_export(kind)}>
+                { kind.label().get(lang) }
+            </button>
+        }
+    });
+    let status_line = match &*status {
+        None => html! {},
+        Some(Status::Copied) => html! {
+            <p class="export-status" role="status" data-testid="export-copied">{ COPIED.get(lang) }</p>
+        },
+        Some(Status::Failed(e)) => html! {
+            <p class="export-status export-error" role="alert" data-testid="export-error">
+                <span>{ e.text(lang).to_owned() }</span>
+                <button type="button" class="export-dismiss" onclick={on_dismiss} aria-label={DISMISS.get(lang)}
+                    title={DISMISS.get(lang)}>{ "×" }</button>
+            </p>
+        },
+    };
+
+    html! {
+        <div class="export" data-testid="export" role="group" aria-label={EXPORT.get(lang)}>
+            <span class="export-title">{ EXPORT.get(lang) }</span>
+            <div class="export-buttons">
+                { for buttons }
+                <button type="button" class="export-button export-copy" data-testid="export-mermaid-copy"
+                    title={COPY_HINT.get(lang)} onclick={on_copy}>{ COPY.get(lang) }</button>
+            </div>
+            { status_line }
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tcp_sim::catalogue;
+
+    fn handshake() -> (Trace, Diagram, Experiment) {
+        let experiment = Experiment::default();
+        let scenario = catalogue::get(&experiment.entry).expect("the entry").scenario().expect("its scenario");
+        let trace = tcp_sim::simulate(&scenario);
+        let diagram = seqdiag::layout(&trace, &ViewOptions::default());
+        (trace, diagram, experiment)
+    }
+
+    fn export(kind: ExportKind) -> (Vec<u8>, &'static str, String) {
+        let (trace, diagram, experiment) = handshake();
+        export_bytes(kind, &trace, &diagram, &experiment, Lang::En, true).expect("an export")
+    }
+
+    #[test]
+    fn svg_is_a_standalone_document() {
+        let (bytes, mime, name) = export(ExportKind::Svg);
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        assert!(text.starts_with("<svg"), "{}", &text[..40.min(text.len())]);
+        assert!(text.contains("</svg>"));
+        assert_eq!(mime, "image/svg+xml");
+        assert_eq!(name, "synack-handshake.svg");
+    }
+
+    #[test]
+    fn pcap_starts_with_the_magic() {
+        let (bytes, mime, name) = export(ExportKind::Pcap);
+        assert_eq!(bytes[..4], [0xd4, 0xc3, 0xb2, 0xa1]);
+        assert_eq!(mime, "application/vnd.tcpdump.pcap");
+        assert_eq!(name, "synack-handshake.pcap");
+        let read = tcp_sim::pcap::read(&bytes, tcp_sim::pcap::Checksums::Verify);
+        assert!(read.is_ok_and(|segments| !segments.is_empty()));
+    }
+
+    #[test]
+    fn json_trace_is_an_object() {
+        let (bytes, mime, name) = export(ExportKind::Json);
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        assert!(text.starts_with('{') && text.ends_with('}'), "{text}");
+        assert!(text.contains("\"segments\""), "{}", &text[..200.min(text.len())]);
+        assert_eq!(mime, "application/json");
+        assert_eq!(name, "synack-handshake.trace.json");
+    }
+
+    #[test]
+    fn mermaid_is_a_sequence_diagram() {
+        let (bytes, mime, name) = export(ExportKind::Mermaid);
+        assert!(bytes.starts_with(b"sequenceDiagram"));
+        assert_eq!(mime, "text/plain");
+        assert_eq!(name, "synack-handshake.mmd");
+    }
+
+    #[test]
+    fn scenario_json_reads_back() {
+        let (trace, diagram, mut experiment) = handshake();
+        experiment.settings.seed = Some(7);
+        let (bytes, mime, name) =
+            export_bytes(ExportKind::Scenario, &trace, &diagram, &experiment, Lang::En, true).expect("an export");
+        let back = tcp_sim::Scenario::from_json(&String::from_utf8(bytes).expect("UTF-8")).expect("valid JSON");
+        assert_eq!(back, experiment.scenario().expect("the scenario"));
+        assert_eq!(mime, "application/json");
+        assert_eq!(name, "synack-handshake.scenario.json");
+    }
+
+    #[test]
+    fn png_and_bad_experiments_are_errors_in_the_language() {
+        let (trace, diagram, mut experiment) = handshake();
+        assert!(export_bytes(ExportKind::Png, &trace, &diagram, &experiment, Lang::En, true).is_err());
+        experiment.entry = "no-such-entry".into();
+        let zh = export_bytes(ExportKind::Scenario, &trace, &diagram, &experiment, Lang::Zh, true);
+        assert!(zh.is_err_and(|e| e.contains("没有")));
+    }
+
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(file_name("simultaneous open", ExportKind::Pcap), "synack-simultaneous-open.pcap");
+        assert_eq!(file_name("../x", ExportKind::Svg), "synack----x.svg");
+        assert_eq!(file_name("", ExportKind::Png), "synack-experiment.png");
+    }
+}

@@ -1,0 +1,448 @@
+//! Permalinks: the experiment and the view, written into the URL fragment.
+//!
+//! The fragment is the entry's name followed by the changed values, joined with `&`, e.g.
+//! `lost-syn&p=linux&loss=5&seed=3&d=10&rto=1000&msl=30&dack=40&synr=6&datar=15&isn=fixed`
+//! `&lang=zh&abs&step=4&f=client.syn-ack.1.drop&f=server.fin.2.delay.500`.
+//! Only what differs from the default is written; the empty fragment is the default experiment
+//! (`e=lost-syn` is read as well as the bare name). A fault is `host.kind.nth.action[.delay_ms]`,
+//! with the host or kind left empty for "any", and `@index` in place of the host to choose a
+//! segment by its index. Values are percent-encoded outside `[A-Za-z0-9_~-]` (so a `.` in a host
+//! name is `%2E`). Decoding checks everything, including the ranges (through
+//! [`Experiment::scenario`]), and names the part at fault in its error.
+
+use crate::experiment::{DEFAULT_ENTRY, Experiment, SettingError};
+use seqdiag::Lang;
+use std::fmt::Write;
+use std::str::FromStr;
+use tcp_core::config::Profile;
+use tcp_sim::catalogue;
+use tcp_sim::scenario::{Fault, FaultAction, Millis, SegmentKind};
+
+/// The longest fragment [`decode`] reads.
+pub const MAX_LEN: usize = 4096;
+
+/// What a permalink holds beyond the experiment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    /// The playback step; `None` shows everything.
+    pub step: Option<usize>,
+    /// Language.
+    pub lang: Lang,
+    /// Relative (the default) or absolute sequence numbers.
+    pub relative: bool,
+}
+
+impl Default for View {
+    fn default() -> View {
+        View { step: None, lang: Lang::En, relative: true }
+    }
+}
+
+const KINDS: [SegmentKind; 6] =
+    [SegmentKind::Syn, SegmentKind::SynAck, SegmentKind::Fin, SegmentKind::Rst, SegmentKind::Data, SegmentKind::Ack];
+const ACTIONS: [(FaultAction, &str); 3] =
+    [(FaultAction::Drop, "drop"), (FaultAction::Delay, "delay"), (FaultAction::Duplicate, "duplicate")];
+
+fn pct(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"_~-".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+fn num(v: f64) -> String {
+    if v == 0.0 { "0".into() } else { v.to_string() }
+}
+
+/// The URL fragment (without `#`) for `experiment` seen as `view`.
+pub fn encode(experiment: &Experiment, view: &View) -> String {
+    let s = &experiment.settings;
+    let mut parts = Vec::new();
+    if experiment.entry != DEFAULT_ENTRY {
+        parts.push(pct(&experiment.entry));
+    }
+    let fields = [
+        ("p", s.profile.map(|p| p.name().to_string())),
+        ("loss", s.loss_percent.map(num)),
+        ("seed", s.seed.map(|v| v.to_string())),
+        ("d", s.delay_ms.map(num)),
+        ("rto", s.initial_rto_ms.map(num)),
+        ("msl", s.msl_s.map(num)),
+        ("dack", s.delayed_ack_ms.map(num)),
+        ("synr", s.syn_retries.map(|v| v.to_string())),
+        ("datar", s.data_retries.map(|v| v.to_string())),
+        ("isn", s.fixed_isn.map(|f| if f { "fixed" } else { "random" }.to_string())),
+        ("lang", (view.lang == Lang::Zh).then(|| "zh".to_string())),
+        ("abs", (!view.relative).then(String::new)),
+        ("step", view.step.map(|v| v.to_string())),
+    ];
+    for (key, value) in fields {
+        match value {
+            Some(v) if v.is_empty() => parts.push(key.to_string()),
+            Some(v) => parts.push(format!("{key}={v}")),
+            None => {}
+        }
+    }
+    for f in &experiment.faults {
+        let from = match (f.index, &f.from) {
+            (Some(i), _) => format!("@{i}"),
+            (None, Some(host)) => pct(host),
+            (None, None) => String::new(),
+        };
+        let kind = f.kind.map_or("", |k| k.name());
+        let action = ACTIONS.iter().find(|(a, _)| *a == f.action).map_or("drop", |(_, n)| n);
+        let mut part = format!("f={from}.{kind}.{}.{action}", f.nth);
+        if f.delay_ms.get() != 0.0 {
+            part = format!("{part}.{}", num(f.delay_ms.get()));
+        }
+        parts.push(part);
+    }
+    parts.join("&")
+}
+
+fn bad(part: &str, en: &str, zh: &str) -> SettingError {
+    SettingError::new(format!("The link's `{part}` {en}."), format!("链接中的 `{part}` {zh}。"))
+}
+
+fn unescape(part: &str, raw: &str) -> Result<String, SettingError> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = raw.get(i + 1..i + 3).filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()));
+            let byte = hex.and_then(|h| u8::from_str_radix(h, 16).ok());
+            out.push(byte.ok_or_else(|| bad(part, "has a bad percent-escape", "含有无效的百分号转义"))?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| bad(part, "is not valid UTF-8 text", "不是有效的 UTF-8 文本"))
+}
+
+/// A plain decimal number: digits and at most a point, no sign, exponent or `inf`.
+fn number<T: FromStr>(part: &str, v: &str) -> Result<T, SettingError> {
+    let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+    if (digits || (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.')))
+        && let Ok(n) = v.parse()
+    {
+        return Ok(n);
+    }
+    Err(if digits {
+        bad(part, "is out of range", "超出范围")
+    } else {
+        bad(part, "is not a number", "不是数字")
+    })
+}
+
+fn fault(part: &str, raw: &str) -> Result<Fault, SettingError> {
+    let err = || {
+        bad(
+            part,
+            "is not a fault: expected host.kind.nth.action[.delay_ms], e.g. `f=client.syn.1.drop`",
+            "不是有效的故障：格式应为 主机.类型.序号.动作[.延迟毫秒]，例如 `f=client.syn.1.drop`",
+        )
+    };
+    let mut it = raw.splitn(5, '.');
+    let (Some(from), Some(kind), Some(nth), Some(action)) = (it.next(), it.next(), it.next(), it.next()) else {
+        return Err(err());
+    };
+    let (from, index) = match from.strip_prefix('@') {
+        Some(i) => (None, Some(number(part, i).map_err(|_| err())?)),
+        None => (Some(unescape(part, from)?).filter(|h| !h.is_empty()), None),
+    };
+    let kind = unescape(part, kind)?;
+    let kind = match kind.as_str() {
+        "" => None,
+        name => Some(KINDS.into_iter().find(|k| k.name() == name).ok_or_else(err)?),
+    };
+    let nth = number(part, &unescape(part, nth)?).map_err(|_| err())?;
+    let action = unescape(part, action)?;
+    let action = ACTIONS.iter().find(|(_, n)| *n == action).ok_or_else(err)?.0;
+    let delay_ms = match it.next() {
+        None => Millis::default(),
+        Some(d) => Millis::new(number(part, &unescape(part, d)?).map_err(|_| err())?).map_err(|_| err())?,
+    };
+    Ok(Fault { from, kind, nth, index, action, delay_ms })
+}
+
+/// Reads a fragment written by [`encode`] (with or without the leading `#`), checking everything.
+pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
+    let text = fragment.strip_prefix('#').unwrap_or(fragment);
+    let mut e = Experiment::default();
+    let mut view = View::default();
+    if text.len() > MAX_LEN {
+        return Err(SettingError::new(
+            format!("The link is too long ({} characters; at most {MAX_LEN}).", text.len()),
+            format!("链接太长（{} 个字符，最多 {MAX_LEN} 个）。", text.len()),
+        ));
+    }
+    if text.is_empty() {
+        return Ok((e, view));
+    }
+    let mut seen = Vec::new();
+    let mut entry_part = "";
+    for part in text.split('&') {
+        if part.is_empty() {
+            return Err(SettingError::new("The link has an empty part (`&&`).", "链接中有空的部分（`&&`）。"));
+        }
+        let (key, raw) = match part.split_once('=') {
+            Some((k, r)) => (k, Some(r)),
+            None if part == "abs" => (part, None),
+            None => ("e", Some(part)),
+        };
+        if key != "f" {
+            if seen.contains(&key) {
+                return Err(SettingError::new(
+                    format!("The link gives `{key}` more than once."),
+                    format!("链接中的 `{key}` 出现了不止一次。"),
+                ));
+            }
+            seen.push(key);
+        }
+        let value = match raw {
+            Some(r) if key != "f" => unescape(part, r)?,
+            _ => String::new(),
+        };
+        let s = &mut e.settings;
+        match (key, raw) {
+            ("e", _) => (e.entry, entry_part) = (value, part),
+            ("p", _) => {
+                s.profile = Some(Profile::from_name(&value).ok_or_else(|| {
+                    bad(
+                        part,
+                        "is not a profile (rfc9293, linux, freebsd or windows)",
+                        "不是已知的配置（rfc9293、linux、freebsd 或 windows）",
+                    )
+                })?)
+            }
+            ("loss", _) => s.loss_percent = Some(number(part, &value)?),
+            ("seed", _) => s.seed = Some(number(part, &value)?),
+            ("d", _) => s.delay_ms = Some(number(part, &value)?),
+            ("rto", _) => s.initial_rto_ms = Some(number(part, &value)?),
+            ("msl", _) => s.msl_s = Some(number(part, &value)?),
+            ("dack", _) => s.delayed_ack_ms = Some(number(part, &value)?),
+            ("synr", _) => s.syn_retries = Some(number(part, &value)?),
+            ("datar", _) => s.data_retries = Some(number(part, &value)?),
+            ("isn", _) => {
+                s.fixed_isn = Some(match value.as_str() {
+                    "fixed" => true,
+                    "random" => false,
+                    _ => {
+                        return Err(bad(
+                            part,
+                            "must be `isn=fixed` or `isn=random`",
+                            "必须是 `isn=fixed` 或 `isn=random`",
+                        ));
+                    }
+                })
+            }
+            ("lang", _) => {
+                view.lang = match value.as_str() {
+                    "en" => Lang::En,
+                    "zh" => Lang::Zh,
+                    _ => return Err(bad(part, "must be `lang=en` or `lang=zh`", "必须是 `lang=en` 或 `lang=zh`")),
+                }
+            }
+            ("abs", None) => view.relative = false,
+            ("step", _) => view.step = Some(number(part, &value)?),
+            ("f", Some(raw)) => e.faults.push(fault(part, raw)?),
+            _ => return Err(bad(part, "is not a setting synack knows", "不是已知的设置")),
+        }
+    }
+    if catalogue::get(&e.entry).is_none() {
+        return Err(bad(entry_part, "names no experiment in the catalogue", "不是目录中的实验"));
+    }
+    e.scenario().map_err(|err| {
+        SettingError::new(
+            format!("The link's settings cannot be used: {}", err.en),
+            format!("链接中的设置无法使用：{}", err.zh),
+        )
+    })?;
+    Ok((e, view))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::Settings;
+
+    fn round_trip(e: &Experiment, v: &View) -> String {
+        let link = encode(e, v);
+        assert_eq!(decode(&link).as_ref(), Ok(&(e.clone(), v.clone())), "{link}");
+        assert_eq!(decode(&format!("#{link}")).map(|(e, v)| encode(&e, &v)).as_deref(), Ok(link.as_str()));
+        link
+    }
+
+    #[test]
+    fn catalogue_entries_with_defaults_are_their_names() {
+        for entry in catalogue::ENTRIES {
+            let e = Experiment { entry: entry.name.into(), ..Experiment::default() };
+            let link = round_trip(&e, &View::default());
+            assert_eq!(link, if entry.name == DEFAULT_ENTRY { "" } else { entry.name });
+        }
+        assert_eq!(decode(""), Ok((Experiment::default(), View::default())));
+        assert_eq!(decode("#"), Ok((Experiment::default(), View::default())));
+    }
+
+    #[test]
+    fn the_documented_example_round_trips() {
+        let link = "lost-syn&p=linux&loss=5&seed=3&d=10&rto=1000&msl=30&dack=40&synr=6&datar=15&isn=fixed&lang=zh\
+                    &abs&step=4&f=client.syn-ack.1.drop&f=server.syn-ack.2.delay.500.5\
+                    &f=@3..1.duplicate.20&f=.fin.1.drop";
+        let (e, v) = decode(link).unwrap();
+        assert_eq!(
+            (e.settings.loss_percent, e.settings.fixed_isn, v.step, v.relative),
+            (Some(5.0), Some(true), Some(4), false)
+        );
+        assert_eq!(e.faults[1].delay_ms.get(), 500.5);
+        assert_eq!((e.faults[2].index, e.faults[3].from.as_deref()), (Some(3), None));
+        assert_eq!(encode(&e, &v), link);
+        // Non-canonical spellings read the same and are written canonically.
+        assert_eq!(decode("e=lost%2dsyn&lang=en&loss=05.0").map(|(e, v)| encode(&e, &v)).unwrap(), "lost-syn&loss=5");
+    }
+
+    #[test]
+    fn combinations_round_trip() {
+        let profiles = [None, Some(Profile::Rfc9293), Some(Profile::Windows)];
+        let faults = [
+            vec![],
+            vec![Fault {
+                from: Some("client".into()),
+                kind: Some(SegmentKind::Syn),
+                nth: 1,
+                index: None,
+                action: FaultAction::Drop,
+                delay_ms: Millis::default(),
+            }],
+            vec![
+                Fault {
+                    from: Some("server".into()),
+                    kind: Some(SegmentKind::SynAck),
+                    nth: 2,
+                    index: None,
+                    action: FaultAction::Delay,
+                    delay_ms: Millis::new(0.25).unwrap(),
+                },
+                Fault {
+                    from: None,
+                    kind: None,
+                    nth: 1,
+                    index: Some(7),
+                    action: FaultAction::Duplicate,
+                    delay_ms: Millis::new(300.0).unwrap(),
+                },
+            ],
+        ];
+        let mut checked = 0;
+        for (i, entry) in catalogue::ENTRIES.iter().enumerate() {
+            for (j, fs) in faults.iter().enumerate() {
+                let k = i * 3 + j;
+                let settings = Settings {
+                    profile: profiles[k % 3],
+                    loss_percent: [None, Some(0.1), Some(100.0), Some(-0.0)][k % 4],
+                    seed: [None, Some(0), Some(u64::MAX)][k % 3],
+                    delay_ms: [None, Some(0.0), Some(12.5), Some(10_000.0)][(k / 2) % 4],
+                    initial_rto_ms: [None, Some(1.0), Some(3000.0)][(k / 3) % 3],
+                    msl_s: [None, Some(0.5), Some(60.0)][k % 3],
+                    delayed_ack_ms: [None, Some(0.0), Some(200.0)][(k + 1) % 3],
+                    syn_retries: [None, Some(0), Some(255)][(k + 2) % 3],
+                    data_retries: [None, Some(3)][k % 2],
+                    fixed_isn: [None, Some(true), Some(false)][(k / 2) % 3],
+                };
+                let e = Experiment { entry: entry.name.into(), settings, faults: fs.clone() };
+                if e.scenario().is_err() {
+                    assert!(decode(&encode(&e, &View::default())).is_err());
+                    continue;
+                }
+                let lang = [Lang::En, Lang::Zh][k % 2];
+                let v = View { step: [None, Some(0), Some(17)][k % 3], lang, relative: k % 5 != 0 };
+                round_trip(&e, &v);
+                checked += 1;
+            }
+        }
+        assert!(checked > 30, "{checked}");
+    }
+
+    #[test]
+    fn escapes_round_trip() {
+        for s in ["a.b c/ü&=#%", "", "plain-name_1~"] {
+            assert_eq!(unescape("x", &pct(s)).as_deref(), Ok(s));
+        }
+        assert_eq!(pct("a.b&c"), "a%2Eb%26c");
+    }
+
+    #[test]
+    fn malformed_links_are_errors_naming_the_part() {
+        let cases = [
+            ("loss=abc", "`loss=abc` is not a number", "`loss=abc` 不是数字"),
+            ("loss=-1", "`loss=-1` is not a number", "不是数字"),
+            ("loss=1e3", "`loss=1e3` is not a number", "不是数字"),
+            ("loss=inf", "`loss=inf` is not a number", "不是数字"),
+            ("loss=", "`loss=` is not a number", "不是数字"),
+            ("synr=256", "`synr=256` is out of range", "超出范围"),
+            ("step=1.5", "`step=1.5` is not a number", "不是数字"),
+            ("loss=150", "settings cannot be used: Loss", "设置无法使用"),
+            ("rto=0.5", "initial RTO", "RTO"),
+            ("colour=red", "`colour=red` is not a setting", "`colour=red` 不是已知的设置"),
+            ("abs=1", "`abs=1` is not a setting", "不是已知的设置"),
+            ("no-such-entry", "`no-such-entry` names no experiment", "不是目录中的实验"),
+            ("e=lost-syn&e=refused", "`e` more than once", "不止一次"),
+            ("lost-syn&e=refused", "`e` more than once", "不止一次"),
+            ("loss=1&loss=1", "`loss` more than once", "不止一次"),
+            ("abs&abs", "`abs` more than once", "不止一次"),
+            ("p=solaris", "`p=solaris` is not a profile", "`p=solaris` 不是已知的配置"),
+            ("isn=maybe", "`isn=maybe` must be", "`isn=maybe` 必须"),
+            ("lang=fr", "`lang=fr` must be", "`lang=fr` 必须"),
+            ("f=client.syn", "`f=client.syn` is not a fault", "`f=client.syn` 不是有效的故障"),
+            ("f=client.synack.1.drop", "is not a fault", "不是有效的故障"),
+            ("f=client.syn.one.drop", "is not a fault", "不是有效的故障"),
+            ("f=client.syn.1.explode", "is not a fault", "不是有效的故障"),
+            ("f=client.syn.1.delay.x", "is not a fault", "不是有效的故障"),
+            ("f=@x..1.drop", "is not a fault", "不是有效的故障"),
+            ("f=client.syn.0.drop", "settings cannot be used", "设置无法使用"),
+            ("f=mallory.syn.1.drop", "mallory", "mallory"),
+            ("f=client.syn.1.delay", "delay_ms", "delay_ms"),
+            ("e=lost%2", "`e=lost%2` has a bad percent-escape", "百分号转义"),
+            ("e=lost%zzsyn", "bad percent-escape", "百分号转义"),
+            ("e=lost%+1", "bad percent-escape", "百分号转义"),
+            ("e=%C3%A9%FF", "`e=%C3%A9%FF` is not valid UTF-8", "UTF-8"),
+            ("f=%FF.syn.1.drop", "is not valid UTF-8", "UTF-8"),
+            ("lost-syn&&abs", "empty part", "空的部分"),
+            ("lost-syn&", "empty part", "空的部分"),
+            ("e=é%", "bad percent-escape", "百分号转义"),
+        ];
+        for (link, en, zh) in cases {
+            let err = decode(link).expect_err(link);
+            assert!(err.en.contains(en), "{link}: {}", err.en);
+            assert!(err.zh.contains(zh), "{link}: {}", err.zh);
+        }
+        let long = format!("lost-syn&loss=1{}", "0".repeat(MAX_LEN));
+        assert!(decode(&long).unwrap_err().en.contains("too long"));
+        assert!(decode(&format!("#{}", "&".repeat(MAX_LEN))).is_err());
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        let alphabet =
+            ["", "&", "=", ".", "%", "%4", "%41", "@", "#", "é", "f", "e", "abs", "1", "lost-syn", "drop", "loss"];
+        let mut x = 1u64;
+        for _ in 0..5000 {
+            let mut link = String::new();
+            for _ in 0..(x % 9) {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                link.push_str(alphabet[(x >> 33) as usize % alphabet.len()]);
+            }
+            if let Ok((e, v)) = decode(&link) {
+                assert_eq!(decode(&encode(&e, &v)), Ok((e, v)), "{link}");
+            }
+        }
+    }
+}
