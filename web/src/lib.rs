@@ -120,7 +120,11 @@ pub fn App(props: &AppProps) -> Html {
         use_reducer(move || {
             // The URL fragment is the permalink; without one, the props say where to start.
             let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-            if hash.len() > 1 { AppState::from_link(permalink::decode(&hash)) } else { AppState::new(experiment, lang) }
+            if hash.len() > 1 {
+                AppState::from_link(permalink::decode(&hash))
+            } else {
+                AppState::new(experiment, lang, true)
+            }
         })
     };
     use_playback(&state);

@@ -97,13 +97,13 @@ fn now_ms() -> f64 {
 impl AppState {
     /// The state for an experiment, shown complete (last step). If the experiment is bad, the
     /// default one is shown with the error.
-    pub fn new(experiment: Experiment, lang: Lang) -> AppState {
+    pub fn new(experiment: Experiment, lang: Lang, relative: bool) -> AppState {
         let started = now_ms();
-        let (experiment, result, error) = match run(&experiment, lang, true) {
+        let (experiment, result, error) = match run(&experiment, lang, relative) {
             Ok(r) => (experiment, r, None),
             Err(e) => {
                 let fallback = Experiment::default();
-                let r = run(&fallback, lang, true).unwrap_or_default();
+                let r = run(&fallback, lang, relative).unwrap_or_default();
                 (fallback, r, Some(e))
             }
         };
@@ -118,7 +118,7 @@ impl AppState {
             playing: false,
             speed: 1,
             lang,
-            relative: true,
+            relative,
             selected: None,
             error,
             last_run_ms: now_ms() - started,
@@ -130,17 +130,14 @@ impl AppState {
     pub fn from_link(link: Result<(Experiment, View), SettingError>) -> AppState {
         match link {
             Ok((experiment, view)) => {
-                let mut s = AppState::new(experiment, view.lang);
-                if !view.relative {
-                    s = s.rerun_with(|s| s.relative = false);
-                }
+                let mut s = AppState::new(experiment, view.lang, view.relative);
                 if let Some(step) = view.step {
                     s.step = step.min(s.last_step());
                 }
                 s
             }
             Err(e) => {
-                let mut s = AppState::new(Experiment::default(), Lang::En);
+                let mut s = AppState::new(Experiment::default(), Lang::En, true);
                 s.error = Some(e);
                 s
             }
@@ -150,12 +147,6 @@ impl AppState {
     /// What a permalink of this state holds beyond the experiment.
     pub fn view(&self) -> View {
         View { step: (self.step < self.last_step()).then_some(self.step), lang: self.lang, relative: self.relative }
-    }
-
-    fn rerun_with(mut self, change: impl FnOnce(&mut AppState)) -> AppState {
-        change(&mut self);
-        let experiment = self.experiment.clone();
-        self.rerun(experiment, false)
     }
 
     /// The last step.
