@@ -131,6 +131,9 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(".arrows g.seg.fin.lost")).await?;
     let zh = text_of(client, r#"[data-testid="headline"]"#).await?;
     ensure!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "the link's lang=zh is not applied: {zh}");
+    // Following a link that changes only the fragment opens its experiment in place.
+    client.execute("location.hash = 'refused'", vec![]).await?;
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(".arrows g.seg.rst")).await?;
     client.goto("about:blank").await?;
     client.goto(&format!("{url}#lost-fin&loss=abc")).await?;
     let error =

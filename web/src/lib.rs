@@ -91,9 +91,26 @@ fn use_keyboard(state: &UseReducerHandle<AppState>) {
 }
 
 /// Keeps the URL fragment in step with the experiment, so the address bar is always a permalink
-/// to what is on screen. `replaceState`: stepping does not flood the history.
+/// to what is on screen (`replaceState`: stepping does not flood the history), and opens the
+/// experiment of a link that changes only the fragment (`hashchange`).
 #[hook]
 fn use_permalink(state: &UseReducerHandle<AppState>) {
+    let dispatcher = state.dispatcher();
+    use_effect_with((), move |()| {
+        let handler = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
+            let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+            dispatcher.dispatch(Action::Open(permalink::decode(&hash)));
+        });
+        let window = web_sys::window();
+        if let Some(w) = &window {
+            let _ = w.add_event_listener_with_callback("hashchange", handler.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(w) = window {
+                let _ = w.remove_event_listener_with_callback("hashchange", handler.as_ref().unchecked_ref());
+            }
+        }
+    });
     let fragment = format!("#{}", permalink::encode(&state.experiment, &state.view()));
     use_effect_with(fragment, |fragment| {
         let Some(window) = web_sys::window() else { return };

@@ -75,6 +75,8 @@ pub enum Action {
     DismissError,
     /// A setting the controls could not even read.
     Report(SettingError),
+    /// Show what a permalink describes (the URL fragment changed).
+    Open(Result<(Experiment, View), SettingError>),
 }
 
 /// A simulated and laid-out experiment.
@@ -253,6 +255,7 @@ impl Reducible for AppState {
                 s.error = Some(e);
                 s
             }
+            Action::Open(link) => AppState::from_link(link),
         };
         Rc::new(s)
     }
