@@ -346,20 +346,10 @@ fn segment_arrives_matrix() {
 
 // ----- user commands -----
 
-#[derive(Clone, Copy, Debug)]
-enum Cmd {
-    Listen,
-    Connect,
-    Send,
-    Recv,
-    Shutdown,
-    Close,
-    Abort,
-}
+use tcp_core::event::Command as Cmd;
 
-impl Cmd {
-    const ALL: [Cmd; 7] = [Cmd::Listen, Cmd::Connect, Cmd::Send, Cmd::Recv, Cmd::Shutdown, Cmd::Close, Cmd::Abort];
-}
+/// The application commands, in RFC order.
+const COMMANDS: [Cmd; 7] = [Cmd::Listen, Cmd::Connect, Cmd::Send, Cmd::Recv, Cmd::Shutdown, Cmd::Close, Cmd::Abort];
 
 /// The clause of RFC 9293 §3.10.1–§3.10.5 that decides what `cmd` does in `state`.
 fn rfc_command(state: State, cmd: Cmd) -> &'static str {
@@ -421,7 +411,7 @@ fn command_line(state: State, cmd: Cmd) -> String {
 fn user_command_matrix() {
     let mut table = vec![header("command result")];
     for state in State::ALL {
-        for cmd in Cmd::ALL {
+        for cmd in COMMANDS {
             table.push(command_line(state, cmd));
         }
     }
