@@ -8,7 +8,9 @@ use crate::scenario::{Scenario, ScenarioError};
 pub struct Entry {
     /// Stable name, e.g. `lost-syn`.
     pub name: &'static str,
-    /// The scenario file, as written (TOML).
+    /// The scenario file, as written (TOML). Only with the `toml` feature: the browser build shows
+    /// no source, and the text would otherwise ship twice (the JSON below carries the same scenario).
+    #[cfg(feature = "toml")]
     pub source: &'static str,
     /// The same scenario as JSON, converted by the build script (what is parsed at run time).
     json: &'static str,
@@ -25,6 +27,7 @@ macro_rules! entries {
     ($($name:literal),* $(,)?) => {
         &[$(Entry {
             name: $name,
+            #[cfg(feature = "toml")]
             source: include_str!(concat!("../scenarios/", $name, ".toml")),
             json: include_str!(concat!(env!("OUT_DIR"), "/", $name, ".json")),
         }),*]
