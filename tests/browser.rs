@@ -7,24 +7,12 @@
 
 mod harness;
 
-use std::fs;
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use harness::{BASE, ChromeDriver, PNG_SIGNATURE, artifacts_dir, built_site};
-use serde_json::{Value, json};
+use harness::{BASE, ChromeDriver, TestResult, built_site, ensure, page_reports, screenshot, text_of};
+use serde_json::json;
 use xtask::static_server::{Config, Server};
-
-type TestResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
-
-/// Fails the test with a message unless the condition holds.
-macro_rules! ensure {
-    ($cond:expr, $($msg:tt)+) => {
-        if !$cond {
-            return Err(format!($($msg)+).into());
-        }
-    };
-}
 
 #[tokio::test(flavor = "current_thread")]
 async fn default_page_renders_and_responds_under_a_sub_path() {
@@ -152,38 +140,8 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     Ok(())
 }
 
-async fn text_of(client: &Client, css: &str) -> TestResult<String> {
-    Ok(client.find(Locator::Css(css)).await?.text().await?)
-}
-
 /// The `data-testid` of the state box highlighted for the first endpoint (the client).
 async fn current_state(client: &Client) -> TestResult<String> {
     let el = client.find(Locator::Css(r#"[data-testid="state-machine"] .current-0"#)).await?;
     Ok(el.attr("data-testid").await?.unwrap_or_default())
-}
-
-/// Saves a screenshot into target/artifacts and checks it is a real, non-empty PNG.
-async fn screenshot(client: &Client, name: &str) -> TestResult {
-    let png = client.screenshot().await?;
-    let path = artifacts_dir().join(name);
-    fs::write(&path, &png)?;
-    ensure!(png.starts_with(PNG_SIGNATURE) && png.len() > 24, "the screenshot {} is not a PNG", path.display());
-    let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
-    let height = u32::from_be_bytes([png[20], png[21], png[22], png[23]]);
-    ensure!(
-        width >= 300 && height >= 400 && png.len() > 8 * 1024,
-        "the screenshot {} looks empty: {width}x{height}, {} bytes",
-        path.display(),
-        png.len()
-    );
-    Ok(())
-}
-
-/// The messages boot.js collected in `window[name]`; an error if boot.js never ran.
-async fn page_reports(client: &Client, name: &str) -> TestResult<Vec<String>> {
-    let value = client.execute(&format!("return window.{name} === undefined ? null : window.{name}"), vec![]).await?;
-    let Value::Array(items) = value else {
-        return Err(format!("window.{name} is {value}: boot.js did not run").into());
-    };
-    Ok(items.into_iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect())
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
@@ -134,4 +134,49 @@ impl Drop for ChromeDriver {
         let _ = self.child.wait();
         let _ = fs::remove_dir_all(&self.profile);
     }
+}
+
+/// What a browser test step returns: an error message fails the test.
+pub(crate) type TestResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
+/// Fails the test with a message unless the condition holds.
+macro_rules! ensure {
+    ($cond:expr, $($msg:tt)+) => {
+        if let false = $cond {
+            return Err(format!($($msg)+).into());
+        }
+    };
+}
+#[allow(unused_imports)] // The benchmark uses the harness without it.
+pub(crate) use ensure;
+
+/// The text of the first element matching `css`.
+pub(crate) async fn text_of(client: &Client, css: &str) -> TestResult<String> {
+    Ok(client.find(Locator::Css(css)).await?.text().await?)
+}
+
+/// Saves a screenshot into target/artifacts and checks it is a real, non-empty PNG.
+pub(crate) async fn screenshot(client: &Client, name: &str) -> TestResult {
+    let png = client.screenshot().await?;
+    let path = artifacts_dir().join(name);
+    fs::write(&path, &png)?;
+    ensure!(png.starts_with(PNG_SIGNATURE) && png.len() > 24, "the screenshot {} is not a PNG", path.display());
+    let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
+    let height = u32::from_be_bytes([png[20], png[21], png[22], png[23]]);
+    ensure!(
+        width >= 300 && height >= 400 && png.len() > 8 * 1024,
+        "the screenshot {} looks empty: {width}x{height}, {} bytes",
+        path.display(),
+        png.len()
+    );
+    Ok(())
+}
+
+/// The messages boot.js (or embed.js) collected in `window[name]`; an error if it never ran.
+pub(crate) async fn page_reports(client: &Client, name: &str) -> TestResult<Vec<String>> {
+    let value = client.execute(&format!("return window.{name} === undefined ? null : window.{name}"), vec![]).await?;
+    let Value::Array(items) = value else {
+        return Err(format!("window.{name} is {value}: boot.js did not run").into());
+    };
+    Ok(items.into_iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect())
 }

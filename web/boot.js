@@ -47,6 +47,10 @@ window.addEventListener(
   },
   true,
 );
+// A strict Content-Security-Policy must never have to block anything synack does.
+document.addEventListener('securitypolicyviolation', (event) => {
+  errors.push(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline content'}`);
+});
 window.addEventListener('unhandledrejection', (event) => {
   errors.push(`unhandled rejection: ${text([event.reason])}`);
   showFatal(text([event.reason]));

@@ -66,4 +66,30 @@ strings! {
     DROP: "drop", "丢弃";
     DELAY_BY: "delay", "延迟";
     DUPLICATE: "duplicate", "复制";
+    OPEN_FULL: "Open in synack ↗", "在 synack 中打开 ↗";
+    EMBED: "Embed in your page", "嵌入到你的网页";
+    EMBED_HINT: "Paste this into your post's HTML (it works on any blog that allows an iframe). The reader gets exactly this experiment.",
+        "把下面的代码粘贴到文章的 HTML 中（任何允许 iframe 的博客都可以），读者看到的就是这个实验。";
+    EMBED_SHOW: "Show", "显示";
+    PART_PLAY: "Playback", "播放控制";
+    PART_TEXT: "Narration", "讲解";
+    PART_STATES: "State diagram", "状态图";
+    PART_INSPECT: "Inspect and drop segments", "查看并丢弃报文段";
+    PART_SETTINGS: "Settings", "设置";
+    PART_EXPORT: "Export", "导出";
+    PART_LANG: "中文 / English switch", "中文 / English 切换";
+    EMBED_RANGE: "Only steps", "只显示步骤";
+    EMBED_TO: "to", "至";
+    AUTOPLAY: "Play when opened", "打开即播放";
+    THEME: "Theme", "主题";
+    THEME_AUTO: "Reader's setting", "跟随读者的系统";
+    THEME_LIGHT: "Light", "浅色";
+    THEME_DARK: "Dark", "深色";
+    HEIGHT: "Height (px)", "高度（像素）";
+    EMBED_CODE: "Embed code", "嵌入代码";
+    COPY_EMBED: "Copy embed code", "复制嵌入代码";
+    EMBED_COPIED: "Copied. Paste it into your post.", "已复制，粘贴到文章中即可。";
+    EMBED_COPY_FAILED: "The browser did not allow copying: select the code and copy it yourself.",
+        "浏览器不允许复制：请选中代码后手动复制。";
+    PREVIEW: "Preview ↗", "预览 ↗";
 }

@@ -5,6 +5,7 @@
 //! → components. [`state`] holds it all and re-runs it on every change.
 
 pub mod components;
+pub mod embed;
 pub mod experiment;
 pub mod i18n;
 pub mod permalink;
@@ -12,12 +13,14 @@ pub mod state;
 
 use components::controls::Controls;
 use components::diagram::SequenceDiagram;
+use components::embed_builder::EmbedBuilder;
 use components::exchange::Exchange;
 use components::export::Export;
 use components::inspector::Inspector;
 use components::narration_panel::NarrationPanel;
 use components::playback::Playback;
 use components::state_machine::StateMachine;
+use embed::{Mode, Part, Ui};
 use experiment::{Experiment, SettingError};
 use seqdiag::Lang;
 use state::{Action, AppState, SPEEDS};
@@ -29,12 +32,18 @@ use yew::prelude::*;
 /// Props of [`App`]: where it starts.
 #[derive(Properties, PartialEq, Default, Debug)]
 pub struct AppProps {
-    /// The experiment shown first.
+    /// The experiment shown first (when there is no link to read).
     #[prop_or_default]
     pub experiment: Experiment,
     /// Language.
     #[prop_or_default]
     pub lang: Lang,
+    /// The full page or an embed.
+    #[prop_or_default]
+    pub mode: Mode,
+    /// The link to open (a permalink fragment); `None` reads the page's URL fragment.
+    #[prop_or_default]
+    pub link: Option<String>,
 }
 
 /// Steps forward while playing, at the chosen speed.
@@ -52,12 +61,13 @@ fn use_playback(state: &UseReducerHandle<AppState>) {
 }
 
 /// Space plays or pauses, arrows step, Home/End jump, Escape closes the inspector; not while
-/// typing in a field.
+/// typing in a field. The page listens on the window; an embed only on its own element, so
+/// several embeds on one page each answer their own keys.
 #[hook]
-fn use_keyboard(state: &UseReducerHandle<AppState>) {
+fn use_keyboard(state: &UseReducerHandle<AppState>, scope: Option<NodeRef>) {
     let dispatcher = state.dispatcher();
-    let last = state.last_step();
-    use_effect_with(last, move |&last| {
+    let (first, last) = (state.first_step(), state.last_step());
+    use_effect_with((first, last), move |&(first, last)| {
         let handler = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
             let typing = e
                 .target()
@@ -70,7 +80,7 @@ fn use_keyboard(state: &UseReducerHandle<AppState>) {
                 " " => Action::TogglePlay,
                 "ArrowRight" => Action::StepForward,
                 "ArrowLeft" => Action::StepBack,
-                "Home" => Action::Seek(0),
+                "Home" => Action::Seek(first),
                 "End" => Action::Seek(last),
                 "Escape" => Action::Select(None),
                 _ => return,
@@ -78,30 +88,45 @@ fn use_keyboard(state: &UseReducerHandle<AppState>) {
             e.prevent_default();
             dispatcher.dispatch(action);
         });
-        let window = web_sys::window();
-        if let Some(w) = &window {
-            let _ = w.add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
+        let target: Option<web_sys::EventTarget> = match &scope {
+            Some(node) => node.get().map(Into::into),
+            None => web_sys::window().map(Into::into),
+        };
+        if let Some(t) = &target {
+            let _ = t.add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
         }
         move || {
-            if let Some(w) = window {
-                let _ = w.remove_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
+            if let Some(t) = target {
+                let _ = t.remove_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
             }
         }
     });
 }
 
-/// Keeps the URL fragment in step with the experiment, so the address bar is always a permalink
-/// to what is on screen (`replaceState`: stepping does not flood the history), and opens the
-/// experiment of a link that changes only the fragment (`hashchange`).
+/// The page's URL fragment, if it has one.
+fn location_hash() -> Option<String> {
+    web_sys::window().and_then(|w| w.location().hash().ok()).filter(|h| h.len() > 1)
+}
+
+/// Whether the reader asked for reduced motion.
+fn reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Opens the experiment of a link that changes only the fragment (`hashchange`, the back
+/// button) and, on the full page, keeps the fragment in step with the experiment so that the
+/// address bar is always a permalink to what is on screen (`replaceState`: stepping does not
+/// flood the history). An element embed (its link given as a prop) does neither.
 #[hook]
-fn use_permalink(state: &UseReducerHandle<AppState>) {
+fn use_permalink(state: &UseReducerHandle<AppState>, mode: Mode, enabled: bool) {
     let dispatcher = state.dispatcher();
-    use_effect_with((), move |()| {
+    use_effect_with(enabled, move |&enabled| {
         let handler = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
-            let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-            dispatcher.dispatch(Action::Open(permalink::decode(&hash)));
+            dispatcher.dispatch(Action::Open(permalink::decode(&location_hash().unwrap_or_default()), mode));
         });
-        let window = web_sys::window();
+        let window = web_sys::window().filter(|_| enabled);
         if let Some(w) = &window {
             let _ = w.add_event_listener_with_callback("hashchange", handler.as_ref().unchecked_ref());
         }
@@ -111,9 +136,10 @@ fn use_permalink(state: &UseReducerHandle<AppState>) {
             }
         }
     });
-    let fragment = format!("#{}", permalink::encode(&state.experiment, &state.view()));
+    let fragment =
+        (mode == Mode::Page && enabled).then(|| format!("#{}", permalink::encode(&state.experiment, &state.view())));
     use_effect_with(fragment, |fragment| {
-        let Some(window) = web_sys::window() else { return };
+        let (Some(fragment), Some(window)) = (fragment, web_sys::window()) else { return };
         let location = window.location();
         let current = location.hash().unwrap_or_default();
         let changed = current != *fragment && !(current.is_empty() && fragment == "#");
@@ -129,40 +155,51 @@ fn use_permalink(state: &UseReducerHandle<AppState>) {
     });
 }
 
-/// The whole page.
+/// The whole app: the full page, or an embed showing the parts its link chose.
 #[component]
 pub fn App(props: &AppProps) -> Html {
+    let mode = props.mode;
     let state = {
-        let (experiment, lang) = (props.experiment.clone(), props.lang);
+        let (experiment, lang, link) = (props.experiment.clone(), props.lang, props.link.clone());
         use_reducer(move || {
-            // The URL fragment is the permalink; without one, the props say where to start.
-            let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-            if hash.len() > 1 {
-                AppState::from_link(permalink::decode(&hash))
-            } else {
-                AppState::new(experiment, lang, true)
+            // A link (the prop, or else the URL fragment) says where to start; without one, the props do.
+            match link.or_else(location_hash) {
+                Some(link) => AppState::from_link(permalink::decode(&link), mode, !reduced_motion()),
+                None => AppState::new(experiment, lang, true),
             }
         })
     };
+    let root = use_node_ref();
     use_playback(&state);
-    use_keyboard(&state);
-    use_permalink(&state);
+    use_keyboard(&state, (mode == Mode::Embed).then(|| root.clone()));
+    use_permalink(&state, mode, props.link.is_none());
     let s = &*state;
     let lang = s.lang;
+    let ui = match mode {
+        Mode::Page => Ui::all(),
+        Mode::Embed => s.ui.unwrap_or_else(Ui::embed_default),
+    };
     let d = |a: Action| {
         let state = state.clone();
         move || state.dispatch(a.clone())
     };
     let on_select = {
         let state = state.clone();
-        Callback::from(move |i: usize| state.dispatch(Action::Select(Some(i))))
+        let inspect = ui.has(Part::Inspect);
+        Callback::from(move |i: usize| {
+            if inspect {
+                state.dispatch(Action::Select(Some(i)))
+            }
+        })
     };
     let step_events = s.steps.get(s.step).map(|st| st.events.clone()).unwrap_or_default();
     let shown = s.diagram.arrows.iter().filter(|a| a.step <= s.step).count();
-    let summary = use_memo((s.experiment.entry.clone(), lang), |(entry, lang)| {
+    let titles = use_memo((s.experiment.entry.clone(), lang), |(entry, lang)| {
         let sc = tcp_sim::catalogue::get(entry).and_then(|e| e.scenario().ok());
-        sc.map(|sc| if *lang == Lang::Zh { sc.narration.zh } else { sc.narration.en }).unwrap_or_default()
+        sc.map(|sc| if *lang == Lang::Zh { (sc.title.zh, sc.narration.zh) } else { (sc.title.en, sc.narration.en) })
+            .unwrap_or_default()
     });
+    let (title, summary) = (&titles.0, &titles.1);
     // Each endpoint's state at this step, and the transitions taken in it.
     let hosts: Vec<usize> = s.diagram.lifelines.iter().filter(|l| !l.attacker).map(|l| l.host).collect();
     let mut states: Vec<Option<tcp_core::State>> = vec![None; hosts.len()];
@@ -181,73 +218,157 @@ pub fn App(props: &AppProps) -> Html {
     let endpoints: Vec<(String, Option<tcp_core::State>)> =
         hosts.iter().zip(states).map(|(h, st)| (s.trace.hosts[*h].name.clone(), st)).collect();
     let other_lang = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
-    html! {
-        <div class="app" lang={if lang == Lang::Zh { "zh-CN" } else { "en" }} data-testid="app">
-            <header class="top">
-                <h1>{ "synack" }</h1>
-                <p class="tagline">{ i18n::TAGLINE.get(lang) }</p>
-                <button type="button" class="lang" data-testid="lang" onclick={Callback::from({ let f = d(Action::SetLang(other_lang)); move |_: MouseEvent| f() })}>
-                    { i18n::LANGUAGE.get(lang) }
-                </button>
-            </header>
-            if let Some(error) = &s.error {
-                <div class="error" role="alert" data-testid="error">
-                    <span>{ error.text(lang).to_string() }</span>
-                    <button type="button" onclick={Callback::from({ let f = d(Action::DismissError); move |_: MouseEvent| f() })}>{ i18n::DISMISS.get(lang) }</button>
+    let lang_button = html! {
+        <button type="button" class="lang" data-testid="lang" onclick={Callback::from({ let f = d(Action::SetLang(other_lang)); move |_: MouseEvent| f() })}>
+            { i18n::LANGUAGE.get(lang) }
+        </button>
+    };
+    let error = s.error.as_ref().map(|error| html! {
+        <div class="error" role="alert" data-testid="error">
+            <span>{ error.text(lang).to_string() }</span>
+            <button type="button" onclick={Callback::from({ let f = d(Action::DismissError); move |_: MouseEvent| f() })}>{ i18n::DISMISS.get(lang) }</button>
+        </div>
+    });
+    let controls = ui.has(Part::Settings).then(|| html! {
+        <Controls experiment={s.experiment.clone()} lang={lang} relative={s.relative}
+            on_entry={{ let st = state.clone(); Callback::from(move |e: String| st.dispatch(Action::SelectEntry(e))) }}
+            on_update={{ let st = state.clone(); Callback::from(move |e: Experiment| st.dispatch(Action::Update(Box::new(e)))) }}
+            on_relative={{ let st = state.clone(); Callback::from(move |r: bool| st.dispatch(Action::SetRelative(r))) }}
+            on_invalid={{ let st = state.clone(); Callback::from(move |(en, zh): (String, String)| st.dispatch(Action::Report(SettingError::new(en, zh)))) }} />
+    });
+    let faults = (ui.has(Part::Inspect) && !s.experiment.faults.is_empty()).then(|| html! {
+        <p class="faults" data-testid="faults">
+            { format!("{}: {}", i18n::FAULTS.get(lang), s.experiment.faults.iter().map(|f| format!("{} {} #{} {}",
+                f.from.as_deref().unwrap_or("?"), f.kind.map_or("?", |k| k.name()), f.nth, match f.action {
+                    tcp_sim::scenario::FaultAction::Drop => i18n::DROP.get(lang),
+                    tcp_sim::scenario::FaultAction::Delay => i18n::DELAY_BY.get(lang),
+                    tcp_sim::scenario::FaultAction::Duplicate => i18n::DUPLICATE.get(lang),
+                })).collect::<Vec<_>>().join(", ")) }
+            <button type="button" class="link" data-testid="clear-faults" onclick={Callback::from({ let f = d(Action::ClearFaults); move |_: MouseEvent| f() })}>{ i18n::CLEAR_FAULTS.get(lang) }</button>
+        </p>
+    });
+    let playback = ui.has(Part::Play).then(|| html! {
+        <Playback lang={lang} step={s.step} first={s.first_step()} last={s.last_step()} playing={s.playing} speed={s.speed}
+            on_toggle={Callback::from({ let f = d(Action::TogglePlay); move |()| f() })}
+            on_seek={{ let st = state.clone(); Callback::from(move |i: usize| st.dispatch(Action::Seek(i))) }}
+            on_speed={{ let st = state.clone(); Callback::from(move |i: usize| st.dispatch(Action::SetSpeed(i))) }} />
+    });
+    // A locked range ends the drawing just below its last step.
+    let crop = s.range.and_then(|_| s.diagram.steps.get(s.last_step() + 1)).map(|next| next.y);
+    let diagram = html! {
+        <div class="diagram-scroll">
+            <SequenceDiagram diagram={s.diagram.clone()} step={s.step} selected={s.selected} on_select={on_select.clone()}
+                selectable={ui.has(Part::Inspect)} crop={crop} />
+        </div>
+    };
+    let export = ui.has(Part::Export).then(|| {
+        html! {
+            <Export trace={s.trace.clone()} diagram={s.diagram.clone()} experiment={s.experiment.clone()}
+                lang={lang} relative={s.relative} />
+        }
+    });
+    let narration = ui.has(Part::Text).then(|| {
+        html! {
+            <NarrationPanel trace={s.trace.clone()} events={step_events} summary={summary.clone()}
+                at_end={s.step >= s.diagram.steps.len().saturating_sub(1)} lang={lang} relative={s.relative} />
+        }
+    });
+    let inspector = s.selected.filter(|_| ui.has(Part::Inspect)).map(|segment| {
+        html! {
+            <Inspector trace={s.trace.clone()} segment={segment} lang={lang} relative={s.relative}
+                on_fault={{ let st = state.clone(); Callback::from(move |r| st.dispatch(Action::AddFault(r))) }}
+                on_close={Callback::from({ let f = d(Action::Select(None)); move |()| f() })} />
+        }
+    });
+    let state_machine = ui.has(Part::States).then(|| {
+        html! {
+            <section class="states" aria-label={i18n::STATES.get(lang)}>
+                <h2>{ i18n::STATES.get(lang) }</h2>
+                <StateMachine lang={lang} endpoints={endpoints} taken={taken} />
+            </section>
+        }
+    });
+    let exchange = html! {
+        <Exchange trace={s.trace.clone()} shown={shown} relative={s.relative} lang={lang} on_select={on_select} />
+    };
+    let lang_attr = if lang == Lang::Zh { "zh-CN" } else { "en" };
+    let theme = s.theme.map(|t| t.name());
+    match mode {
+        Mode::Page => html! {
+            <div class="app" lang={lang_attr} data-theme={theme} data-testid="app">
+                <header class="top">
+                    <h1>{ "synack" }</h1>
+                    <p class="tagline">{ i18n::TAGLINE.get(lang) }</p>
+                    { lang_button }
+                </header>
+                { error }
+                <div class="layout">
+                    <div class="stage">
+                        { controls }
+                        { faults }
+                        { playback }
+                        { diagram }
+                        { export }
+                        <EmbedBuilder experiment={s.experiment.clone()} view={s.view()} title={title.clone()}
+                            last_step={s.last_step()} lang={lang} />
+                        <p class="hint">{ i18n::KEYS.get(lang) }{ format!(" · {} {:.1} ms", i18n::RUN_TIME.get(lang), s.last_run_ms) }</p>
+                    </div>
+                    <aside class="side">
+                        { narration }
+                        { inspector }
+                        { state_machine }
+                        { exchange }
+                    </aside>
+                </div>
+            </div>
+        },
+        Mode::Embed => {
+            // "Open in synack": the full page at the same experiment and step.
+            let full = format!("index.html#{}", permalink::encode(&s.experiment, &s.view()));
+            html! {
+                <div class="app embed" lang={lang_attr} data-theme={theme} data-testid="app" ref={root} tabindex="0"
+                    aria-label={embed::frame_title(title, lang)}>
+                    { error }
+                    { controls }
+                    { faults }
+                    { playback }
+                    { diagram }
+                    { inspector }
+                    { narration }
+                    { state_machine }
+                    { export }
+                    <div class="visually-hidden">{ exchange }</div>
+                    <footer class="embed-foot">
+                        if ui.has(Part::Lang) { { lang_button } }
+                        <a class="open-full" data-testid="open-full" href={full} target="_blank" rel="noopener">
+                            { i18n::OPEN_FULL.get(lang) }
+                        </a>
+                    </footer>
                 </div>
             }
-            <div class="layout">
-                <div class="stage">
-                    <Controls experiment={s.experiment.clone()} lang={lang} relative={s.relative}
-                        on_entry={{ let st = state.clone(); Callback::from(move |e: String| st.dispatch(Action::SelectEntry(e))) }}
-                        on_update={{ let st = state.clone(); Callback::from(move |e: Experiment| st.dispatch(Action::Update(Box::new(e)))) }}
-                        on_relative={{ let st = state.clone(); Callback::from(move |r: bool| st.dispatch(Action::SetRelative(r))) }}
-                        on_invalid={{ let st = state.clone(); Callback::from(move |(en, zh): (String, String)| st.dispatch(Action::Report(SettingError::new(en, zh)))) }} />
-                    if !s.experiment.faults.is_empty() {
-                        <p class="faults" data-testid="faults">
-                            { format!("{}: {}", i18n::FAULTS.get(lang), s.experiment.faults.iter().map(|f| format!("{} {} #{} {}",
-                                f.from.as_deref().unwrap_or("?"), f.kind.map_or("?", |k| k.name()), f.nth, match f.action {
-                                    tcp_sim::scenario::FaultAction::Drop => i18n::DROP.get(lang),
-                                    tcp_sim::scenario::FaultAction::Delay => i18n::DELAY_BY.get(lang),
-                                    tcp_sim::scenario::FaultAction::Duplicate => i18n::DUPLICATE.get(lang),
-                                })).collect::<Vec<_>>().join(", ")) }
-                            <button type="button" class="link" data-testid="clear-faults" onclick={Callback::from({ let f = d(Action::ClearFaults); move |_: MouseEvent| f() })}>{ i18n::CLEAR_FAULTS.get(lang) }</button>
-                        </p>
-                    }
-                    <Playback lang={lang} step={s.step} last={s.last_step()} playing={s.playing} speed={s.speed}
-                        on_toggle={Callback::from({ let f = d(Action::TogglePlay); move |()| f() })}
-                        on_seek={{ let st = state.clone(); Callback::from(move |i: usize| st.dispatch(Action::Seek(i))) }}
-                        on_speed={{ let st = state.clone(); Callback::from(move |i: usize| st.dispatch(Action::SetSpeed(i))) }} />
-                    <div class="diagram-scroll">
-                        <SequenceDiagram diagram={s.diagram.clone()} step={s.step} selected={s.selected} on_select={on_select.clone()} />
-                    </div>
-                    <Export trace={s.trace.clone()} diagram={s.diagram.clone()} experiment={s.experiment.clone()}
-                        lang={lang} relative={s.relative} />
-                    <p class="hint">{ i18n::KEYS.get(lang) }{ format!(" · {} {:.1} ms", i18n::RUN_TIME.get(lang), s.last_run_ms) }</p>
-                </div>
-                <aside class="side">
-                    <NarrationPanel trace={s.trace.clone()} events={step_events} summary={(*summary).clone()}
-                        at_end={s.step >= s.last_step()} lang={lang} relative={s.relative} />
-                    if let Some(segment) = s.selected {
-                        <Inspector trace={s.trace.clone()} segment={segment} lang={lang} relative={s.relative}
-                            on_fault={{ let st = state.clone(); Callback::from(move |r| st.dispatch(Action::AddFault(r))) }}
-                            on_close={Callback::from({ let f = d(Action::Select(None)); move |()| f() })} />
-                    }
-                    <section class="states" aria-label={i18n::STATES.get(lang)}>
-                        <h2>{ i18n::STATES.get(lang) }</h2>
-                        <StateMachine lang={lang} endpoints={endpoints} taken={taken} />
-                    </section>
-                    <Exchange trace={s.trace.clone()} shown={shown} relative={s.relative} lang={lang} on_select={on_select} />
-                </aside>
-            </div>
-        </div>
+        }
     }
 }
 
 /// Mounts the app into `<body>`; called once by `boot.js` after the module is initialised.
+/// `<body data-mode="embed">` (embed.html) mounts an embed.
 #[wasm_bindgen]
 pub fn run() {
-    yew::Renderer::<App>::new().render();
+    let embed = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+        .and_then(|b| b.get_attribute("data-mode"))
+        .is_some_and(|m| m == "embed");
+    let mode = if embed { Mode::Embed } else { Mode::Page };
+    yew::Renderer::<App>::with_props(AppProps { mode, ..AppProps::default() }).render();
+}
+
+/// Mounts an embed showing `link` (a permalink fragment) into `element`; called by `embed.js`
+/// once per `<div data-synack="...">` on a page, each inside its own shadow root.
+#[wasm_bindgen]
+pub fn mount(element: web_sys::Element, link: String) {
+    let props = AppProps { mode: Mode::Embed, link: Some(link), ..AppProps::default() };
+    yew::Renderer::<App>::with_root_and_props(element, props).render();
 }
 
 /// For `cargo bench -p synack-tests --bench web`: simulates catalogue entry `entry` `runs` times

@@ -2,7 +2,9 @@
 //!
 //! The fragment is the entry's name followed by the changed values, joined with `&`, e.g.
 //! `lost-syn&p=linux&loss=5&seed=3&d=10&rto=1000&msl=30&dack=40&synr=6&datar=15&isn=fixed`
-//! `&lang=zh&abs&step=4&f=client.syn-ack.1.drop&f=server.fin.2.delay.500`.
+//! `&lang=zh&abs&step=4&f=client.syn-ack.1.drop&f=server.fin.2.delay.500`; an embed's link may add
+//! `&ui=play.text&steps=1-6&autoplay&theme=dark` (see [`crate::embed`]). Steps count from 1, as
+//! the page shows them.
 //! Only what differs from the default is written; the empty fragment is the default experiment
 //! (`e=lost-syn` is read as well as the bare name). A fault is `host.kind.nth.action[.delay_ms]`,
 //! with the host or kind left empty for "any", and `@index` in place of the host to choose a
@@ -10,6 +12,7 @@
 //! name is `%2E`). Decoding checks everything, including the ranges (through
 //! [`Experiment::scenario`]), and names the part at fault in its error.
 
+use crate::embed::{Theme, Ui};
 use crate::experiment::{DEFAULT_ENTRY, Experiment, SettingError};
 use seqdiag::Lang;
 use std::fmt::Write;
@@ -30,11 +33,19 @@ pub struct View {
     pub lang: Lang,
     /// Relative (the default) or absolute sequence numbers.
     pub relative: bool,
+    /// Embeds: the parts shown (`None`: the embed default).
+    pub ui: Option<Ui>,
+    /// Embeds: playback locked to these steps (0-based, inclusive).
+    pub range: Option<(usize, usize)>,
+    /// Embeds: start playing on load.
+    pub autoplay: bool,
+    /// A fixed theme instead of the reader's system setting.
+    pub theme: Option<Theme>,
 }
 
 impl Default for View {
     fn default() -> View {
-        View { step: None, lang: Lang::En, relative: true }
+        View { step: None, lang: Lang::En, relative: true, ui: None, range: None, autoplay: false, theme: None }
     }
 }
 
@@ -79,7 +90,11 @@ pub fn encode(experiment: &Experiment, view: &View) -> String {
         ("isn", s.fixed_isn.map(|f| if f { "fixed" } else { "random" }.to_string())),
         ("lang", (view.lang == Lang::Zh).then(|| "zh".to_string())),
         ("abs", (!view.relative).then(String::new)),
-        ("step", view.step.map(|v| v.to_string())),
+        ("step", view.step.map(|v| (v + 1).to_string())),
+        ("ui", view.ui.map(Ui::to_link)),
+        ("steps", view.range.map(|(a, b)| format!("{}-{}", a + 1, b + 1))),
+        ("autoplay", view.autoplay.then(String::new)),
+        ("theme", view.theme.map(|t| t.name().to_string())),
     ];
     for (key, value) in fields {
         match value {
@@ -142,6 +157,14 @@ fn number<T: FromStr>(part: &str, v: &str) -> Result<T, SettingError> {
     })
 }
 
+/// A step as the page shows it (counting from 1), returned 0-based.
+fn step_number(part: &str, v: &str) -> Result<usize, SettingError> {
+    match number::<usize>(part, v)? {
+        0 => Err(bad(part, "counts steps from 1", "的步骤从 1 开始计数")),
+        n => Ok(n - 1),
+    }
+}
+
 fn fault(part: &str, raw: &str) -> Result<Fault, SettingError> {
     let err = || {
         bad(
@@ -195,7 +218,7 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
         }
         let (key, raw) = match part.split_once('=') {
             Some((k, r)) => (k, Some(r)),
-            None if part == "abs" => (part, None),
+            None if part == "abs" || part == "autoplay" => (part, None),
             None => ("e", Some(part)),
         };
         if key != "f" {
@@ -252,7 +275,35 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
                 }
             }
             ("abs", None) => view.relative = false,
-            ("step", _) => view.step = Some(number(part, &value)?),
+            ("step", _) => view.step = Some(step_number(part, &value)?),
+            ("ui", _) => {
+                view.ui = Some(Ui::from_link(&value).map_err(|name| {
+                    bad(
+                        part,
+                        &format!("names `{name}`, which is not a part (play, text, states, inspect, settings, export, lang or none)"),
+                        &format!("中的 `{name}` 不是可显示的部分（play、text、states、inspect、settings、export、lang 或 none）"),
+                    )
+                })?)
+            }
+            ("steps", _) => {
+                let err = || bad(part, "must be a range of steps such as `steps=1-6`", "必须是步骤范围，例如 `steps=1-6`");
+                let (a, b) = value.split_once('-').ok_or_else(err)?;
+                let (a, b) = (step_number(part, a)?, step_number(part, b)?);
+                if a > b {
+                    return Err(err());
+                }
+                view.range = Some((a, b));
+            }
+            ("autoplay", None) => view.autoplay = true,
+            ("theme", _) => {
+                view.theme = Some(match value.as_str() {
+                    "light" => Theme::Light,
+                    "dark" => Theme::Dark,
+                    _ => {
+                        return Err(bad(part, "must be `theme=light` or `theme=dark`", "必须是 `theme=light` 或 `theme=dark`"));
+                    }
+                })
+            }
             ("f", Some(raw)) => e.faults.push(fault(part, raw)?),
             _ => return Err(bad(part, "is not a setting synack knows", "不是已知的设置")),
         }
@@ -297,10 +348,17 @@ mod tests {
         let link = "lost-syn&p=linux&loss=5&seed=3&d=10&rto=1000&msl=30&dack=40&synr=6&datar=15&isn=fixed&lang=zh\
                     &abs&step=4&f=client.syn-ack.1.drop&f=server.syn-ack.2.delay.500.5\
                     &f=@3..1.duplicate.20&f=.fin.1.drop";
+        let embed = "lost-syn&ui=play.text&steps=2-6&autoplay&theme=dark";
+        let (e, v) = decode(embed).unwrap();
+        assert_eq!(
+            (v.ui, v.range, v.autoplay, v.theme),
+            (Ui::from_link("play.text").ok(), Some((1, 5)), true, Some(Theme::Dark))
+        );
+        assert_eq!(encode(&e, &v), embed);
         let (e, v) = decode(link).unwrap();
         assert_eq!(
             (e.settings.loss_percent, e.settings.fixed_isn, v.step, v.relative),
-            (Some(5.0), Some(true), Some(4), false)
+            (Some(5.0), Some(true), Some(3), false)
         );
         assert_eq!(e.faults[1].delay_ms.get(), 500.5);
         assert_eq!((e.faults[2].index, e.faults[3].from.as_deref()), (Some(3), None));
@@ -363,7 +421,15 @@ mod tests {
                     continue;
                 }
                 let lang = [Lang::En, Lang::Zh][k % 2];
-                let v = View { step: [None, Some(0), Some(17)][k % 3], lang, relative: k % 5 != 0 };
+                let v = View {
+                    step: [None, Some(0), Some(17)][k % 3],
+                    lang,
+                    relative: k % 5 != 0,
+                    ui: [None, Some(Ui::NONE), Some(Ui::all()), Some(Ui::embed_default())][k % 4],
+                    range: [None, Some((0, 0)), Some((2, 9))][(k / 2) % 3],
+                    autoplay: k % 3 == 1,
+                    theme: [None, Some(Theme::Light), Some(Theme::Dark)][(k + 1) % 3],
+                };
                 round_trip(&e, &v);
                 checked += 1;
             }
@@ -389,6 +455,15 @@ mod tests {
             ("loss=", "`loss=` is not a number", "不是数字"),
             ("synr=256", "`synr=256` is out of range", "超出范围"),
             ("step=1.5", "`step=1.5` is not a number", "不是数字"),
+            ("step=0", "`step=0` counts steps from 1", "步骤从 1 开始"),
+            ("ui=play.chat", "`ui=play.chat` names `chat`", "`chat` 不是可显示的部分"),
+            ("ui=", "names ``", "不是可显示的部分"),
+            ("steps=6-1", "`steps=6-1` must be a range", "必须是步骤范围"),
+            ("steps=3", "must be a range", "必须是步骤范围"),
+            ("steps=0-3", "counts steps from 1", "从 1 开始"),
+            ("steps=1-x", "is not a number", "不是数字"),
+            ("autoplay=yes", "`autoplay=yes` is not a setting", "不是已知的设置"),
+            ("theme=blue", "`theme=blue` must be", "必须是 `theme=light`"),
             ("loss=150", "settings cannot be used: Loss", "设置无法使用"),
             ("rto=0.5", "initial RTO", "RTO"),
             ("colour=red", "`colour=red` is not a setting", "`colour=red` 不是已知的设置"),

@@ -2,6 +2,7 @@
 //! re-simulated and laid out here, once per change; big data lives in `Rc` so the reducer never
 //! deep-clones a trace.
 
+use crate::embed::{Mode, Theme, Ui};
 use crate::experiment::{Experiment, FaultRequest, SettingError};
 use crate::permalink::View;
 use seqdiag::steps::Step;
@@ -40,6 +41,12 @@ pub struct AppState {
     pub error: Option<SettingError>,
     /// Time the last re-simulation and layout took, in milliseconds (shown for the curious).
     pub last_run_ms: f64,
+    /// Playback locked to these steps (0-based, inclusive; an embed's `steps=`), if any.
+    pub range: Option<(usize, usize)>,
+    /// The parts an embed shows (`None`: its default; the page shows everything).
+    pub ui: Option<Ui>,
+    /// A fixed theme, if the link chose one.
+    pub theme: Option<Theme>,
 }
 
 /// What the reader (or the playback timer) does.
@@ -75,8 +82,8 @@ pub enum Action {
     DismissError,
     /// A setting the controls could not even read.
     Report(SettingError),
-    /// Show what a permalink describes (the URL fragment changed).
-    Open(Result<(Experiment, View), SettingError>),
+    /// Show what a permalink describes (the URL fragment changed), in this mode.
+    Open(Result<(Experiment, View), SettingError>, Mode),
 }
 
 /// A simulated and laid-out experiment.
@@ -124,17 +131,30 @@ impl AppState {
             selected: None,
             error,
             last_run_ms: now_ms() - started,
+            range: None,
+            ui: None,
+            theme: None,
         }
     }
 
     /// The state a permalink describes: its experiment, shown at its step, in its language and
     /// numbering. A link that cannot be read shows the default experiment and says why.
-    pub fn from_link(link: Result<(Experiment, View), SettingError>) -> AppState {
+    /// In an embed, the link's parts, step range and autoplay apply too (autoplay only when
+    /// `motion` is allowed; otherwise the range is shown complete).
+    pub fn from_link(link: Result<(Experiment, View), SettingError>, mode: Mode, motion: bool) -> AppState {
         match link {
             Ok((experiment, view)) => {
                 let mut s = AppState::new(experiment, view.lang, view.relative);
-                if let Some(step) = view.step {
-                    s.step = step.min(s.last_step());
+                s.theme = view.theme;
+                if mode == Mode::Embed {
+                    (s.ui, s.range) = (view.ui, view.range);
+                }
+                s.step = match view.step {
+                    Some(step) => step.clamp(s.first_step(), s.last_step()),
+                    None => s.last_step(),
+                };
+                if mode == Mode::Embed && view.autoplay && motion {
+                    (s.step, s.playing) = (s.first_step(), true);
                 }
                 s
             }
@@ -146,14 +166,31 @@ impl AppState {
         }
     }
 
-    /// What a permalink of this state holds beyond the experiment.
+    /// What a permalink of this state (on the full page) holds beyond the experiment.
     pub fn view(&self) -> View {
-        View { step: (self.step < self.last_step()).then_some(self.step), lang: self.lang, relative: self.relative }
+        View {
+            step: (self.step < self.diagram_end()).then_some(self.step),
+            lang: self.lang,
+            relative: self.relative,
+            theme: self.theme,
+            ..View::default()
+        }
     }
 
-    /// The last step.
-    pub fn last_step(&self) -> usize {
+    /// The diagram's last step.
+    fn diagram_end(&self) -> usize {
         self.diagram.steps.len().saturating_sub(1)
+    }
+
+    /// The last step playback can reach: the diagram's, or the locked range's.
+    pub fn last_step(&self) -> usize {
+        let end = self.diagram_end();
+        self.range.map_or(end, |(_, b)| b.min(end))
+    }
+
+    /// The first step playback can reach: 0, or the locked range's start.
+    pub fn first_step(&self) -> usize {
+        self.range.map_or(0, |(a, _)| a.min(self.last_step()))
     }
 
     /// Re-simulates `experiment`; on error keeps everything and reports it.
@@ -167,7 +204,7 @@ impl AppState {
                 self.diagram = diagram;
                 self.steps = steps;
                 let last = self.last_step();
-                self.step = if keep_step && !at_end { self.step.min(last) } else { last };
+                self.step = if keep_step && !at_end { self.step.clamp(self.first_step(), last) } else { last };
                 self.error = None;
                 if self.selected.is_some_and(|s| s >= self.trace.segments.len()) {
                     self.selected = None;
@@ -206,7 +243,7 @@ impl Reducible for AppState {
                 s
             }
             Action::Seek(step) => {
-                s.step = step.min(s.last_step());
+                s.step = step.clamp(s.first_step(), s.last_step());
                 s
             }
             Action::StepForward => {
@@ -216,13 +253,13 @@ impl Reducible for AppState {
             }
             Action::StepBack => {
                 s.playing = false;
-                s.step = s.step.saturating_sub(1);
+                s.step = s.step.saturating_sub(1).max(s.first_step());
                 s
             }
             Action::TogglePlay => {
                 s.playing = !s.playing;
                 if s.playing && s.step >= s.last_step() {
-                    s.step = 0;
+                    s.step = s.first_step();
                 }
                 s
             }
@@ -255,7 +292,7 @@ impl Reducible for AppState {
                 s.error = Some(e);
                 s
             }
-            Action::Open(link) => AppState::from_link(link),
+            Action::Open(link, mode) => AppState::from_link(link, mode, false),
         };
         Rc::new(s)
     }

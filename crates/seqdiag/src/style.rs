@@ -8,33 +8,62 @@
 pub const FONT: &str = "ui-monospace, 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', 'Noto Sans Mono CJK SC', \
                         'Noto Sans CJK SC', 'Microsoft YaHei', monospace";
 
+/// One colour scheme's rules; `$p` (empty, or e.g. `"[data-theme=dark] "`) prefixes every selector.
 #[rustfmt::skip]
 macro_rules! palette {
-    ($bg:literal, $fg:literal, $muted:literal, $line:literal, $head:literal, $headline:literal,
+    ($p:literal, $bg:literal, $fg:literal, $muted:literal, $line:literal, $head:literal, $headline:literal,
      $syn:literal, $synack:literal, $ack:literal, $data:literal, $fin:literal, $rst:literal,
      $listen:literal, $open:literal, $est:literal, $close:literal, $tw:literal, $closed:literal,
      $rto:literal, $dack:literal, $tw2:literal, $fw2:literal, $on_badge:literal) => {
         concat!(
-            ".bg,.brk-fill,.lbl-bg{fill:", $bg, "}",
-            "text{fill:", $fg, "}",
-            ".halo{stroke:", $bg, "}",
-            ".life{stroke:", $line, "}",
-            ".head-box{fill:", $head, ";stroke:", $headline, "}",
-            ".head-addr,.ruler text,.brk-label,.note.app,.note.eof,.tag{fill:", $muted, "}",
-            ".ruler line,.brk-edge{stroke:", $muted, "}",
-            ".tr-dot{fill:", $bg, "}",
-            ".seg.syn{color:", $syn, "}.seg.synack{color:", $synack, "}.seg.ack{color:", $ack, "}",
-            ".seg.data{color:", $data, "}.seg.fin{color:", $fin, "}.seg.rst{color:", $rst, "}",
-            ".rejected .arrowhead{fill:", $bg, "}",
-            ".st-listen{color:", $listen, "}.st-open{color:", $open, "}.st-est{color:", $est, "}",
-            ".st-close{color:", $close, "}.st-tw{color:", $tw, "}.st-closed{color:", $closed, "}",
-            ".timer.rto{color:", $rto, "}.timer.dack{color:", $dack, "}.timer.tw{color:", $tw2, "}",
-            ".timer.fw2,.timer.persist{color:", $fw2, "}",
-            ".note.error,.note.rejected{fill:", $rst, "}",
-            ".badge-text{fill:", $on_badge, "}",
+            $p, ".bg,", $p, ".brk-fill,", $p, ".lbl-bg{fill:", $bg, "}",
+            $p, "text{fill:", $fg, "}",
+            $p, ".halo{stroke:", $bg, "}",
+            $p, ".life{stroke:", $line, "}",
+            $p, ".head-box{fill:", $head, ";stroke:", $headline, "}",
+            $p, ".head-addr,", $p, ".ruler text,", $p, ".brk-label,", $p, ".note.app,", $p, ".note.eof,", $p, ".tag{fill:", $muted, "}",
+            $p, ".ruler line,", $p, ".brk-edge{stroke:", $muted, "}",
+            $p, ".tr-dot{fill:", $bg, "}",
+            $p, ".seg.syn{color:", $syn, "}", $p, ".seg.synack{color:", $synack, "}", $p, ".seg.ack{color:", $ack, "}",
+            $p, ".seg.data{color:", $data, "}", $p, ".seg.fin{color:", $fin, "}", $p, ".seg.rst{color:", $rst, "}",
+            $p, ".rejected .arrowhead{fill:", $bg, "}",
+            $p, ".st-listen{color:", $listen, "}", $p, ".st-open{color:", $open, "}", $p, ".st-est{color:", $est, "}",
+            $p, ".st-close{color:", $close, "}", $p, ".st-tw{color:", $tw, "}", $p, ".st-closed{color:", $closed, "}",
+            $p, ".timer.rto{color:", $rto, "}", $p, ".timer.dack{color:", $dack, "}", $p, ".timer.tw{color:", $tw2, "}",
+            $p, ".timer.fw2,", $p, ".timer.persist{color:", $fw2, "}",
+            $p, ".note.error,", $p, ".note.rejected{fill:", $rst, "}",
+            $p, ".badge-text{fill:", $on_badge, "}",
         )
     };
 }
+
+/// The light colour scheme, its selectors prefixed with `$p`.
+#[rustfmt::skip]
+macro_rules! light {
+    ($p:literal) => {
+        palette!(
+            $p, "#ffffff", "#1f2328", "#59636e", "#8c959f", "#f6f8fa", "#d0d7de", "#0969da", "#8250df", "#59636e",
+            "#1a7f37", "#bc4c00", "#cf222e", "#8c959f", "#218bff", "#2da44e", "#e16f24", "#8250df", "#afb8c1",
+            "#9a6700", "#1b7c83", "#8250df", "#bf3989", "#ffffff"
+        )
+    };
+}
+
+/// The dark colour scheme, its selectors prefixed with `$p`.
+#[rustfmt::skip]
+macro_rules! dark {
+    ($p:literal) => {
+        palette!(
+            $p, "#0d1117", "#e6edf3", "#9198a1", "#6e7681", "#161b22", "#3d444d", "#4493f8", "#ab7df8", "#9198a1",
+            "#3fb950", "#f0883e", "#f85149", "#6e7681", "#4493f8", "#3fb950", "#f0883e", "#ab7df8", "#6e7681",
+            "#d29922", "#39c5cf", "#ab7df8", "#db61a2", "#0d1117"
+        )
+    };
+}
+
+/// For a page that lets its author force a theme: the schemes again under
+/// `[data-theme=light]` and `[data-theme=dark]`, overriding the reader's system setting.
+pub const THEMED_CSS: &str = concat!(light!("[data-theme=light] "), dark!("[data-theme=dark] "));
 
 /// The stylesheet.
 pub const CSS: &str = concat!(
@@ -69,16 +98,8 @@ pub const CSS: &str = concat!(
     ".note{font-style:italic}",
     ".brk-edge{stroke-width:1.2;fill:none}",
     ".brk-label{font-style:italic}",
-    palette!(
-        "#ffffff", "#1f2328", "#59636e", "#8c959f", "#f6f8fa", "#d0d7de", "#0969da", "#8250df", "#59636e", "#1a7f37",
-        "#bc4c00", "#cf222e", "#8c959f", "#218bff", "#2da44e", "#e16f24", "#8250df", "#afb8c1", "#9a6700", "#1b7c83",
-        "#8250df", "#bf3989", "#ffffff"
-    ),
+    light!(""),
     "@media (prefers-color-scheme: dark){",
-    palette!(
-        "#0d1117", "#e6edf3", "#9198a1", "#6e7681", "#161b22", "#3d444d", "#4493f8", "#ab7df8", "#9198a1", "#3fb950",
-        "#f0883e", "#f85149", "#6e7681", "#4493f8", "#3fb950", "#f0883e", "#ab7df8", "#6e7681", "#d29922", "#39c5cf",
-        "#ab7df8", "#db61a2", "#0d1117"
-    ),
+    dark!(""),
     "}",
 );

@@ -31,6 +31,7 @@ pub struct Config {
     root: PathBuf,
     base: String,
     log: bool,
+    headers: Vec<(String, String)>,
 }
 
 impl Config {
@@ -48,7 +49,15 @@ impl Config {
                 format!("cannot serve {}: not a directory", root.display()),
             ));
         }
-        Ok(Self { root, base: normalize_base(base), log: false })
+        Ok(Self { root, base: normalize_base(base), log: false, headers: Vec::new() })
+    }
+
+    /// Adds a header to every file served (e.g. `Content-Security-Policy`, or
+    /// `Access-Control-Allow-Origin`, which sandboxed iframes need to load module scripts).
+    #[must_use]
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
     }
 
     /// Prints one line per request to stderr.
@@ -312,7 +321,10 @@ fn handle(stream: TcpStream, config: &Config) -> io::Result<()> {
     }
     match resolved {
         Resolved::File { file, content_type } => match fs::read(&file) {
-            Ok(body) => respond(&stream, method, 200, "OK", content_type, &[], &body),
+            Ok(body) => {
+                let headers: Vec<(&str, &str)> = config.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+                respond(&stream, method, 200, "OK", content_type, &headers, &body)
+            }
             Err(_) => respond_status(&stream, method, 404, "Not Found"),
         },
         Resolved::Redirect(location) => respond(

@@ -20,7 +20,7 @@ use crate::util::{self, human, run};
 const PACKAGE: &str = "synack-web";
 const OUT_NAME: &str = "synack_web";
 /// Hand-written files copied from `web/` into `web/dist/` as they are.
-const STATIC_FILES: [&str; 4] = ["index.html", "boot.js", "style.css", "favicon.svg"];
+const STATIC_FILES: [&str; 6] = ["index.html", "embed.html", "boot.js", "embed.js", "style.css", "favicon.svg"];
 /// Budget for the gzip -9 size of everything a first visit downloads.
 pub(crate) const SIZE_BUDGET: u64 = 150 * 1024;
 /// The wasm features rustc's default wasm32 CPU emits (all in browsers since 2023), as
@@ -107,6 +107,16 @@ pub(crate) fn build(profile: Profile) -> Result<PathBuf> {
         let from = web_dir().join(name);
         fs::copy(&from, dist.join(name)).with_context(|| format!("copying {}", from.display()))?;
     }
+    // The sample posts that embed synack (web/examples), served from dist/examples/.
+    let examples = dist.join("examples");
+    fs::create_dir_all(&examples)?;
+    for entry in fs::read_dir(web_dir().join("examples"))? {
+        let from = entry?.path();
+        if from.is_file() {
+            let name = from.file_name().context("file name")?;
+            fs::copy(&from, examples.join(name)).with_context(|| format!("copying {}", from.display()))?;
+        }
+    }
     // One stylesheet for the page: the app's own, its components' (web/css/*.css), then the diagram's, the same rules the
     // standalone SVG export inlines (a file, not an inline <style>, so a strict CSP allows it).
     let mut css = fs::read_to_string(web_dir().join("style.css"))?;
@@ -121,6 +131,8 @@ pub(crate) fn build(profile: Profile) -> Result<PathBuf> {
     }
     css.push_str("\n/* seqdiag::style::CSS */\n");
     css.push_str(seqdiag::style::CSS);
+    css.push('\n');
+    css.push_str(seqdiag::style::THEMED_CSS);
     css.push('\n');
     fs::write(dist.join("style.css"), css)?;
 
@@ -198,7 +210,8 @@ pub(crate) fn size() -> Result<()> {
 
 /// `cargo xtask serve`: serves `web/dist` until interrupted.
 pub(crate) fn serve(port: u16, base: &str) -> Result<()> {
-    let config = Config::new(dist_dir(), base)?.with_logging(true);
+    // Like GitHub Pages: any origin may load the files, so embeds work even in sandboxed iframes.
+    let config = Config::new(dist_dir(), base)?.with_logging(true).with_header("Access-Control-Allow-Origin", "*");
     let server =
         Server::start(("127.0.0.1", port), config).with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
     println!("Serving web/dist at {} (Ctrl-C to stop)", server.url());

@@ -17,6 +17,12 @@ pub struct SequenceDiagramProps {
     pub selected: Option<usize>,
     /// A segment was chosen.
     pub on_select: Callback<usize>,
+    /// Segments are buttons that open the inspector (not in an embed without it).
+    #[prop_or(true)]
+    pub selectable: bool,
+    /// Draw only down to this y (an embed locked to a range of steps).
+    #[prop_or_default]
+    pub crop: Option<f32>,
 }
 
 /// Pixels with at most one decimal, without pulling float formatting into the wasm.
@@ -39,9 +45,11 @@ fn visibility(step: usize, now: usize) -> &'static str {
 pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     let d = &props.diagram;
     let now = props.step;
-    let view_box = format!("0 0 {} {}", px(d.width), px(d.height));
+    let height = props.crop.map_or(d.height, |y| y.min(d.height));
+    let view_box = format!("0 0 {} {}", px(d.width), px(height));
     html! {
-        <svg class="seqdiag" data-testid="diagram" viewBox={view_box} width={px(d.width)} height={px(d.height)}
+        <svg class={if props.selectable { "seqdiag selectable" } else { "seqdiag" }} data-testid="diagram" viewBox={view_box}
+            width={px(d.width)} height={px(height)}
             role="group" aria-label={d.title.clone()} font-family={seqdiag::style::FONT}>
             <desc>{ d.desc.clone() }</desc>
             <rect class="bg" width={px(d.width)} height={px(d.height)} />
@@ -98,7 +106,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
                 }) }
             </g>
             <g class="arrows">
-                { for d.arrows.iter().map(|a| arrow(a, now, props.selected, &props.on_select)) }
+                { for d.arrows.iter().map(|a| arrow(a, now, props.selected, props.selectable.then_some(&props.on_select))) }
             </g>
             <g class="labels">
                 { for d.breaks.iter().map(|b| text("brk-label halo", &b.placed, &b.text)) }
@@ -119,26 +127,26 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     }
 }
 
-fn arrow(a: &Arrow, now: usize, selected: Option<usize>, on_select: &Callback<usize>) -> Html {
+/// One segment's arrow; a button that opens the inspector when `on_select` is given.
+fn arrow(a: &Arrow, now: usize, selected: Option<usize>, on_select: Option<&Callback<usize>>) -> Html {
     let segment = a.segment;
-    let onclick = on_select.reform(move |_: MouseEvent| segment);
-    let onkeydown = {
-        let on_select = on_select.clone();
-        move |e: KeyboardEvent| {
+    let onclick = on_select.map(|cb| cb.reform(move |_: MouseEvent| segment));
+    let onkeydown = on_select.cloned().map(|on_select| {
+        Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" || e.key() == " " {
                 e.prevent_default();
                 on_select.emit(segment);
             }
-        }
-    };
+        })
+    });
     let in_flight = if a.step <= now && now < a.end_step { " inflight" } else { "" };
     let chosen = if selected == Some(segment) { " selected" } else { "" };
     let class = format!("{}{}{}{}", a.class(), visibility(a.step, now), in_flight, chosen);
     let name = if a.tag.is_empty() { a.label.clone() } else { format!("{} ({})", a.label, a.tag) };
     let hidden = a.step > now;
     html! {
-        <g class={class} data-segment={segment.to_string()} tabindex={if hidden { "-1" } else { "0" }}
-            role="button" aria-label={name.clone()} aria-hidden={hidden.to_string()} {onclick} {onkeydown}>
+        <g class={class} data-segment={segment.to_string()} tabindex={(!hidden && on_select.is_some()).then_some("0")}
+            role={on_select.is_some().then_some("button")} aria-label={name.clone()} aria-hidden={hidden.to_string()} {onclick} {onkeydown}>
             <title>{ name }</title>
             // A wide transparent stroke makes thin arrows easy to tap on a phone.
             <line class="hit" x1={px(a.from.x)} y1={px(a.from.y)} x2={px(a.to.x)} y2={px(a.to.y)} />

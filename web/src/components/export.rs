@@ -276,7 +276,7 @@ fn draw_png(
 
 /// Copies text to the clipboard; `done` gets whether it worked (never called synchronously when
 /// the clipboard exists).
-fn copy_text(text: &str, done: Callback<bool>) {
+pub(crate) fn copy_text(text: &str, done: Callback<bool>) {
     let clipboard = web_sys::window()
         .map(|w| w.navigator())
         .and_then(|n| js_sys::Reflect::get(&n, &JsValue::from_str("clipboard")).ok())

@@ -3,6 +3,7 @@
 
 pub mod controls;
 pub mod diagram;
+pub mod embed_builder;
 pub mod exchange;
 pub mod export;
 pub mod inspector;

@@ -3,6 +3,9 @@
 
 use crate::i18n;
 use crate::state::SPEEDS;
+
+/// [`SPEEDS`] as the speed menu shows them.
+const SPEED_LABELS: [&str; SPEEDS.len()] = ["0.5×", "1×", "2×", "4×"];
 use seqdiag::Lang;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -14,7 +17,10 @@ pub struct PlaybackProps {
     pub lang: Lang,
     /// Current step.
     pub step: usize,
-    /// Last step.
+    /// First step playback can reach (0 unless an embed locks a range).
+    #[prop_or_default]
+    pub first: usize,
+    /// Last step playback can reach.
     pub last: usize,
     /// Playing.
     pub playing: bool,
@@ -44,7 +50,7 @@ const ICON_END: &str = "M11 2h2v12h-2zM2 2v12l8-6z";
 #[component]
 pub fn Playback(props: &PlaybackProps) -> Html {
     let lang = props.lang;
-    let (step, last) = (props.step, props.last);
+    let (first, step, last) = (props.first, props.step, props.last);
     let seek = |to: usize| props.on_seek.reform(move |_: MouseEvent| to);
     let on_scrub = {
         let cb = props.on_seek.clone();
@@ -65,22 +71,22 @@ pub fn Playback(props: &PlaybackProps) -> Html {
     let play_label = if props.playing { i18n::PAUSE } else { i18n::PLAY };
     html! {
         <div class="playback" data-testid="playback" role="toolbar" aria-label="playback">
-            <button type="button" aria-label={i18n::START.get(lang)} title={i18n::START.get(lang)} onclick={seek(0)} disabled={step == 0}>{ icon(ICON_START) }</button>
+            <button type="button" aria-label={i18n::START.get(lang)} title={i18n::START.get(lang)} onclick={seek(first)} disabled={step <= first}>{ icon(ICON_START) }</button>
             <button type="button" data-testid="step-back" aria-label={i18n::BACK.get(lang)} title={i18n::BACK.get(lang)}
-                onclick={seek(step.saturating_sub(1))} disabled={step == 0}>{ icon(ICON_BACK) }</button>
+                onclick={seek(step.saturating_sub(1).max(first))} disabled={step <= first}>{ icon(ICON_BACK) }</button>
             <button type="button" data-testid="play" class="primary" aria-label={play_label.get(lang)} aria-pressed={props.playing.to_string()}
                 onclick={props.on_toggle.reform(|_: MouseEvent| ())}>{ icon(if props.playing { ICON_PAUSE } else { ICON_PLAY }) }</button>
             <button type="button" data-testid="step-forward" aria-label={i18n::FORWARD.get(lang)} title={i18n::FORWARD.get(lang)}
                 onclick={seek((step + 1).min(last))} disabled={step >= last}>{ icon(ICON_FORWARD) }</button>
             <button type="button" aria-label={i18n::END.get(lang)} title={i18n::END.get(lang)} onclick={seek(last)} disabled={step >= last}>{ icon(ICON_END) }</button>
-            <input class="scrub" data-testid="scrub" type="range" min="0" max={last.to_string()} value={step.to_string()}
+            <input class="scrub" data-testid="scrub" type="range" min={first.to_string()} max={last.to_string()} value={step.to_string()}
                 aria-label={i18n::STEP.get(lang)} oninput={on_scrub} />
             <span class="step-count" data-testid="step-count">{ format!("{} {}/{}", i18n::STEP.get(lang), step + 1, last + 1) }</span>
             <label class="speed">
                 <span class="visually-hidden">{ i18n::SPEED.get(lang) }</span>
                 <select aria-label={i18n::SPEED.get(lang)} onchange={on_speed}>
-                    { for SPEEDS.iter().enumerate().map(|(i, s)| html! {
-                        <option value={i.to_string()} selected={i == props.speed}>{ format!("{s}×") }</option>
+                    { for SPEED_LABELS.iter().enumerate().map(|(i, s)| html! {
+                        <option value={i.to_string()} selected={i == props.speed}>{ *s }</option>
                     }) }
                 </select>
             </label>

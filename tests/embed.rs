@@ -1,0 +1,311 @@
+//! End to end, embeds: `embed.html` and `embed.js` from the built site (`web/dist`), served under
+//! `/synack/` with a strict Content-Security-Policy on every response, in headless Chromium.
+//!
+//! Covers: the embed's parts, locked step range, autoplay and theme from its link; the sample
+//! article's three iframes working independently; an iframe with `sandbox="allow-scripts"`;
+//! two element embeds on one page; the embed builder's snippet; no request to another origin;
+//! text from a link never becoming HTML; no CSP violation anywhere.
+
+mod harness;
+
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use harness::{BASE, ChromeDriver, TestResult, built_site, ensure, page_reports, screenshot, text_of};
+use serde_json::json;
+use xtask::static_server::{Config, Server};
+
+/// The policy the issue asks embeds to work under.
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+
+/// A page that embeds synack in a sandboxed iframe (scripts only: an opaque origin).
+const SANDBOXED_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>sandboxed embed</title></head>
+<body><iframe sandbox="allow-scripts" src="../embed.html#refused&amp;ui=play.text" width="900" height="600"
+  title="sandboxed synack"></iframe></body></html>
+"#;
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create the site copy");
+    for entry in fs::read_dir(from).expect("read web/dist") {
+        let path = entry.expect("dir entry").path();
+        let target = to.join(path.file_name().expect("a name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            fs::copy(&path, &target).expect("copy a site file");
+        }
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn embeds_work_in_iframes_sandboxes_and_elements_under_a_strict_csp() {
+    // The built site plus one test page, in a scratch copy so web/dist stays as built.
+    let site = std::env::temp_dir().join(format!("synack-embed-site-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&site);
+    copy_dir(&built_site(), &site);
+    fs::write(site.join("examples/sandboxed.html"), SANDBOXED_PAGE).expect("write the sandbox page");
+    let config = Config::new(&site, BASE)
+        .expect("serve the site")
+        .with_header("Content-Security-Policy", CSP)
+        // Like GitHub Pages; a sandboxed (opaque-origin) frame loads module scripts with CORS.
+        .with_header("Access-Control-Allow-Origin", "*");
+    let server = Server::start("127.0.0.1:0", config).expect("start the static server");
+    let driver = ChromeDriver::start();
+    let client = driver.connect().await;
+
+    let outcome = exercise(&client, &server.url()).await;
+    let closed = client.close().await;
+    let _ = fs::remove_dir_all(&site);
+    if let Err(e) = outcome {
+        panic!("{e}");
+    }
+    closed.expect("close the browser session");
+}
+
+const ARROWS: &str = r#"svg[data-testid="diagram"] .arrows g[data-segment]"#;
+const VISIBLE_ARROWS: &str = r#"svg[data-testid="diagram"] .arrows g[data-segment]:not(.future)"#;
+
+/// Waits for the app in the current document (or frame) to draw its diagram.
+async fn wait_for_diagram(client: &Client, what: &str) -> TestResult {
+    if let Err(e) = client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(ARROWS)).await {
+        let problems = page_reports(client, "__synackErrors").await;
+        return Err(format!("{what}: the diagram never appeared: {e}; page errors: {problems:?}").into());
+    }
+    Ok(())
+}
+
+/// Fails if the current document logged an error or a CSP violation, or fetched anything from
+/// an origin other than `origin`.
+async fn clean(client: &Client, origin: &str, what: &str) -> TestResult {
+    let errors = page_reports(client, "__synackErrors").await?;
+    ensure!(errors.is_empty(), "{what}: errors or CSP violations: {errors:#?}");
+    let foreign = client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith(arguments[0]))",
+            vec![json!(origin)],
+        )
+        .await?;
+    ensure!(foreign == json!([]), "{what}: requests to other origins: {foreign}");
+    Ok(())
+}
+
+async fn count(client: &Client, css: &str) -> TestResult<usize> {
+    Ok(client.find_all(Locator::Css(css)).await?.len())
+}
+
+async fn exercise(client: &Client, url: &str) -> TestResult {
+    let origin = url.trim_end_matches('/').trim_end_matches(BASE.trim_end_matches('/')).to_owned();
+
+    // The full page itself runs under the strict policy.
+    client.goto(url).await?;
+    wait_for_diagram(client, "index.html").await?;
+    clean(client, &origin, "index.html").await?;
+
+    // An embed: only the parts its link names, playback locked to steps 1-3, the drawing cut
+    // below step 3.
+    client.goto(&format!("{url}embed.html#lost-syn&ui=play&steps=1-3")).await?;
+    wait_for_diagram(client, "embed.html").await?;
+    ensure!(count(client, "h1").await? == 0, "an embed has no page header");
+    for absent in ["narration", "controls", "export", "state-machine", "embed-builder"] {
+        ensure!(count(client, &format!(r#"[data-testid="{absent}"]"#)).await? == 0, "ui=play still shows {absent}");
+    }
+    let steps = text_of(client, r#"[data-testid="step-count"]"#).await?;
+    ensure!(steps.ends_with("3/3"), "steps=1-3 shows the range complete: {steps}");
+    let (visible, all) = (count(client, VISIBLE_ARROWS).await?, count(client, ARROWS).await?);
+    ensure!(
+        (1..all).contains(&visible) && count(client, ".arrows g.seg.syn.lost:not(.future)").await? == 1,
+        "steps 1-3 of lost-syn show its first segments, the lost SYN among them: {visible} of {all}"
+    );
+    let forward = client.find(Locator::Css(r#"[data-testid="step-forward"]"#)).await?;
+    ensure!(forward.attr("disabled").await?.is_some(), "step forward is disabled at the range's end");
+    let back = client.find(Locator::Css(r#"[data-testid="step-back"]"#)).await?;
+    for _ in 0..5 {
+        if back.attr("disabled").await?.is_none() {
+            back.click().await?;
+        }
+    }
+    let steps = text_of(client, r#"[data-testid="step-count"]"#).await?;
+    ensure!(steps.contains(" 1/3"), "stepping back stops at the range's first step: {steps}");
+    let heights = client
+        .execute(
+            "const s = document.querySelector('svg[data-testid=diagram]'); return [s.viewBox.baseVal.height, s.getBBox().height]",
+            vec![],
+        )
+        .await?;
+    let cropped = heights[0].as_f64().unwrap_or(f64::MAX);
+    ensure!(cropped < 400.0, "the drawing is cut below the range, its height is {heights}");
+    // Segments are not buttons when the inspector is not among the parts.
+    ensure!(count(client, r#"g[data-segment][role="button"]"#).await? == 0, "segments are buttons without ui=inspect");
+    screenshot(client, "embed-range.png").await?;
+    clean(client, &origin, "embed.html ranged").await?;
+
+    // Autoplay plays through the range by itself and stops at its end.
+    client.goto(&format!("{url}embed.html#autoplay&steps=1-4")).await?;
+    wait_for_diagram(client, "autoplay").await?;
+    let mut reached = String::new();
+    for _ in 0..40 {
+        reached = text_of(client, r#"[data-testid="step-count"]"#).await?;
+        if reached.ends_with("4/4") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    ensure!(reached.ends_with("4/4"), "autoplay never reached the range's end: {reached}");
+    let pressed = client.find(Locator::Css(r#"[data-testid="play"]"#)).await?.attr("aria-pressed").await?;
+    ensure!(pressed.as_deref() == Some("false"), "playback stops at the range's end: aria-pressed={pressed:?}");
+
+    // A fixed theme beats the reader's (light) system setting.
+    client.goto(&format!("{url}embed.html#theme=dark&lang=zh")).await?;
+    wait_for_diagram(client, "theme=dark").await?;
+    let background = client
+        .execute("return getComputedStyle(document.querySelector('[data-testid=app]')).backgroundColor", vec![])
+        .await?;
+    ensure!(background == json!("rgb(20, 23, 31)"), "theme=dark gives the background {background}");
+    let headline = text_of(client, r#"[data-testid="headline"]"#).await?;
+    ensure!(headline.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "lang=zh is not applied: {headline}");
+    screenshot(client, "embed-dark-zh.png").await?;
+
+    // Text from a link is shown as text, never parsed as HTML.
+    client.goto(&format!("{url}embed.html#f=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E.syn.1.drop")).await?;
+    let error =
+        client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(r#"[data-testid="error"]"#)).await?;
+    let message = error.text().await?;
+    ensure!(message.contains("<img src=x"), "the bad host name is shown as text: {message}");
+    ensure!(count(client, "img").await? == 0, "a host name from the link became an element");
+    wait_for_diagram(client, "embed after a bad link").await?;
+
+    // The sample article: three iframes, each its own experiment, working independently.
+    client.goto(&format!("{url}examples/article.html")).await?;
+    let frames = client.find_all(Locator::Css("iframe.synack")).await?;
+    ensure!(frames.len() == 3, "the sample article has {} embeds, expected 3", frames.len());
+    let expected = [
+        ("embed-handshake", 11, "seg.syn"),
+        ("embed-lost-final-ack", 0, "seg.ack.lost"),
+        ("embed-simultaneous-close", 0, "seg.fin"),
+    ];
+    let mut counts = Vec::new();
+    for (i, (id, segments, kind)) in expected.iter().enumerate() {
+        let frame = client.find(Locator::Css(&format!(r#"iframe[data-testid="{id}"]"#))).await?;
+        // The frames load lazily: bring each into view first.
+        client.execute("arguments[0].scrollIntoView()", vec![serde_json::to_value(&frame)?]).await?;
+        frame.enter_frame().await?;
+        wait_for_diagram(client, id).await?;
+        let all = count(client, ARROWS).await?;
+        ensure!(*segments == 0 || all == *segments, "{id} draws {all} segments, expected {segments}");
+        ensure!(count(client, &format!(".arrows g.{kind}")).await? > 0, "{id} has no {kind} segment");
+        if i == 1 {
+            // autoplay is in its link: playback runs (or has already run) by itself.
+            let steps = text_of(client, r#"[data-testid="step-count"]"#).await?;
+            ensure!(!steps.is_empty(), "{id} shows no step counter");
+        }
+        if i == 2 {
+            let headline = text_of(client, r#"[data-testid="headline"]"#).await?;
+            ensure!(headline.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{id} is not in Chinese");
+        }
+        clean(client, &origin, id).await?;
+        counts.push(text_of(client, r#"[data-testid="step-count"]"#).await?);
+        client.enter_parent_frame().await?;
+    }
+    // Stepping back in the first frame changes only the first frame.
+    let first = client.find(Locator::Css(r#"iframe[data-testid="embed-handshake"]"#)).await?;
+    client.execute("arguments[0].scrollIntoView()", vec![serde_json::to_value(&first)?]).await?;
+    first.enter_frame().await?;
+    client.find(Locator::Css(r#"[data-testid="step-back"]"#)).await?.click().await?;
+    let moved = text_of(client, r#"[data-testid="step-count"]"#).await?;
+    ensure!(moved != counts[0], "step back did nothing in the first embed: {moved}");
+    client.enter_parent_frame().await?;
+    let third = client.find(Locator::Css(r#"iframe[data-testid="embed-simultaneous-close"]"#)).await?;
+    third.enter_frame().await?;
+    let still = text_of(client, r#"[data-testid="step-count"]"#).await?;
+    ensure!(still == counts[2], "the third embed moved when the first was stepped: {still} vs {}", counts[2]);
+    client.enter_parent_frame().await?;
+    client.execute("window.scrollTo(0, 0)", vec![]).await?;
+    screenshot(client, "sample-article.png").await?;
+
+    // A sandboxed iframe (allow-scripts only) runs the embed.
+    client.goto(&format!("{url}examples/sandboxed.html")).await?;
+    let frame = client.find(Locator::Css("iframe")).await?;
+    frame.enter_frame().await?;
+    wait_for_diagram(client, "sandboxed iframe").await?;
+    ensure!(count(client, ".arrows g.seg.rst").await? == 1, "the sandboxed refused embed shows its RST");
+    ensure!(count(client, r#"[data-testid="narration"]"#).await? == 1, "the sandboxed embed shows its narration");
+    clean(client, &origin, "sandboxed iframe").await?;
+    client.enter_parent_frame().await?;
+
+    // Two element embeds on one page, each in its own shadow root, each with its own keys.
+    client.goto(&format!("{url}examples/elements.html")).await?;
+    let query = |id: &str, css: &str| {
+        format!(
+            "const r = document.querySelector('[data-testid={id}]').shadowRoot; \
+             return r ? [...r.querySelectorAll('{css}')].map(e => e.textContent) : null"
+        )
+    };
+    let mut ready = false;
+    for _ in 0..120 {
+        let a = client.execute(&query("element-lost-syn", ".arrows g[data-segment]"), vec![]).await?;
+        let b = client.execute(&query("element-handshake", ".arrows g[data-segment]"), vec![]).await?;
+        if a.as_array().is_some_and(|v| !v.is_empty()) && b.as_array().is_some_and(|v| !v.is_empty()) {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let errors = page_reports(client, "__synackErrors").await.unwrap_or_default();
+    ensure!(ready, "the element embeds never drew their diagrams; errors: {errors:?}");
+    let step_count = |id: &str| query(id, r#"[data-testid=step-count]"#);
+    let before_a = client.execute(&step_count("element-lost-syn"), vec![]).await?;
+    let before_b = client.execute(&step_count("element-handshake"), vec![]).await?;
+    ensure!(before_b == json!(["Step 3/3"]), "the ranged element embed shows {before_b}");
+    // Focus the first embed and press ←: only it steps back.
+    client
+        .execute(
+            "document.querySelector('[data-testid=element-lost-syn]').shadowRoot.querySelector('[data-testid=app]').focus()",
+            vec![],
+        )
+        .await?;
+    client.active_element().await?.send_keys("\u{E012}").await?; // ArrowLeft
+    let after_a = client.execute(&step_count("element-lost-syn"), vec![]).await?;
+    let after_b = client.execute(&step_count("element-handshake"), vec![]).await?;
+    ensure!(after_a != before_a, "← in the first element embed did not step it: {after_a}");
+    ensure!(after_b == before_b, "← in the first element embed stepped the second: {after_b}");
+    clean(client, &origin, "elements.html").await?;
+    screenshot(client, "element-embeds.png").await?;
+
+    // The builder on the full page writes an iframe snippet that reproduces the experiment.
+    client.goto(&format!("{url}#lost-fin&lang=zh")).await?;
+    wait_for_diagram(client, "index.html#lost-fin").await?;
+    client.find(Locator::Css(r#"[data-testid="embed-builder"] summary"#)).await?.click().await?;
+    client.find(Locator::Css(r#"[data-testid="embed-part-states"]"#)).await?.click().await?;
+    client.find(Locator::Css(r#"[data-testid="embed-range"]"#)).await?.click().await?;
+    let to = client.find(Locator::Css(r#"[data-testid="embed-to"]"#)).await?;
+    to.clear().await?;
+    to.send_keys("4\u{E004}").await?; // Tab: change event
+    let code = client
+        .execute("return document.querySelector('[data-testid=embed-code]').value", vec![])
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let expected_src =
+        format!("{url}embed.html#lost-fin&amp;lang=zh&amp;ui=play.text.states.inspect.lang&amp;steps=1-4");
+    ensure!(code.starts_with(&format!("<iframe src=\"{expected_src}\"")), "the embed code is {code}");
+    ensure!(code.contains("title=\"synack："), "the embed code names its frame: {code}");
+    client.find(Locator::Css(r#"[data-testid="copy-embed"]"#)).await?.click().await?;
+    let src = expected_src.replace("&amp;", "&");
+    client.goto(&src).await?;
+    wait_for_diagram(client, "the builder's embed").await?;
+    ensure!(count(client, ".arrows g.seg.fin.lost").await? == 1, "the builder's embed does not show the lost FIN");
+    ensure!(
+        count(client, r#"[data-testid="state-machine"]"#).await? == 1,
+        "the builder's embed lacks the state diagram"
+    );
+    let steps = text_of(client, r#"[data-testid="step-count"]"#).await?;
+    ensure!(steps.ends_with("4/4"), "the builder's embed is not locked to steps 1-4: {steps}");
+    clean(client, &origin, "the builder's embed").await?;
+    let state = client.execute("return document.documentElement.dataset.synack || null", vec![]).await?;
+    ensure!(state == json!("running"), "boot.js reports the embed as {state}");
+    Ok(())
+}
