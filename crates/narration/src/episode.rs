@@ -140,7 +140,7 @@ impl Ep {
 pub(crate) fn episodes(cx: &Cx<'_>, events: &[usize]) -> Vec<Ep> {
     let mut eps: Vec<Ep> = Vec::new();
     let mut sorted: Vec<usize> = events.iter().copied().filter(|&i| i < cx.t.events.len()).collect();
-    sorted.sort_unstable();
+    crate::sort_small_by_key(&mut sorted, |&i| i);
     sorted.dedup();
     for i in sorted {
         let e = cx.ev(i);

@@ -50,7 +50,7 @@ pub fn narrate(trace: &Trace, events: &[usize], lang: Lang, relative: bool) -> V
     let cx = Cx::new(trace, lang, relative);
     let stories = stories(&cx, events);
     let mut paras: Vec<&Para> = stories.iter().flat_map(|s| s.paras.iter()).collect();
-    paras.sort_by_key(|p| p.rank);
+    sort_small_by_key(&mut paras, |p| p.rank);
     let mut keys: Vec<&'static str> = Vec::new();
     let mut out: Vec<String> = Vec::new();
     for p in paras {
@@ -72,7 +72,7 @@ pub fn narrate(trace: &Trace, events: &[usize], lang: Lang, relative: bool) -> V
 pub fn headline(trace: &Trace, events: &[usize], lang: Lang, relative: bool) -> String {
     let cx = Cx::new(trace, lang, relative);
     let mut stories = stories(&cx, events);
-    stories.sort_by_key(|s| core::cmp::Reverse(s.weight));
+    sort_small_by_key(&mut stories, |s| core::cmp::Reverse(s.weight));
     let Some(top) = stories.first() else {
         return String::new();
     };
@@ -85,6 +85,19 @@ pub fn headline(trace: &Trace, events: &[usize], lang: Lang, relative: bool) -> 
         return both;
     }
     top.headline.clone()
+}
+
+/// Sorts `v` by `key`, keeping equal elements in their order, like `slice::sort_by_key`. An
+/// insertion sort: the lists here are a step's few stories, paragraphs and events (and already
+/// nearly sorted), and each `sort_by_key` would add kilobytes of the standard sort to the wasm.
+pub(crate) fn sort_small_by_key<T, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && key(&v[j - 1]) > key(&v[j]) {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 /// How much a paragraph matters.

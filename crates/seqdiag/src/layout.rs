@@ -250,10 +250,8 @@ pub fn layout(trace: &Trace, opts: &ViewOptions) -> Diagram {
     // Arrow labels, shortest arrows first (a long arrow has more room along it), each where it
     // crosses the fewest other arrows.
     let mut label_order: Vec<usize> = (0..plans.len()).filter(|&i| !plans[i].hidden && n >= 2).collect();
-    label_order.sort_by(|&a, &b| {
-        let span = |i: usize| d.arrows[i].to.y - d.arrows[i].from.y;
-        span(a).total_cmp(&span(b)).then(a.cmp(&b))
-    });
+    let span = |i: usize| d.arrows[i].to.y - d.arrows[i].from.y;
+    crate::sort::sort_by(&mut label_order, &|&a, &b| span(a).total_cmp(&span(b)).then(a.cmp(&b)));
     for i in label_order {
         let plan = &plans[i];
         let s = &trace.segments[i];
@@ -312,7 +310,7 @@ fn place_lanes(d: &mut Diagram, placer: &mut Placer, lanes: &Lanes, at: &dyn Fn(
     };
     // Transitions: longest-lasting states first.
     let mut order: Vec<usize> = (0..lanes.transitions.len()).collect();
-    order.sort_by(|a, b| lanes.transitions[*b].room.total_cmp(&lanes.transitions[*a].room));
+    crate::sort::sort_by(&mut order, &|a, b| lanes.transitions[*b].room.total_cmp(&lanes.transitions[*a].room));
     let mut placed_t = vec![None; lanes.transitions.len()];
     for i in order {
         let m = &lanes.transitions[i];

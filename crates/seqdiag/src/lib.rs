@@ -36,6 +36,7 @@ mod layout;
 pub mod mermaid;
 mod num;
 mod slots;
+mod sort;
 pub mod steps;
 pub mod style;
 pub mod svg;
