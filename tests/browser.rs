@@ -70,6 +70,13 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
         "the address bar is not a permalink to the dropped SYN-ACK: {link}"
     );
 
+    // The page's SVG export is the CLI's: the same scenario (exported from the page, fault
+    // included) run by `synack run --format svg` gives the same bytes.
+    let (svg, scenario) = page_exports(client).await?;
+    ensure!(svg.starts_with("<?xml") || svg.starts_with("<svg"), "the SVG export is {}", &svg[..svg.len().min(80)]);
+    let cli_svg = cli_svg(&scenario)?;
+    ensure!(svg == cli_svg, "the page's SVG ({} bytes) differs from the CLI's ({} bytes)", svg.len(), cli_svg.len());
+
     // Removing the fault brings the plain handshake back.
     client.find(Locator::Css(r#"[data-testid="clear-faults"]"#)).await?.click().await?;
     let arrows = client.find_all(arrow).await?;
@@ -130,6 +137,39 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     ensure!(message.contains("loss=abc"), "the tampered link's error does not name the bad part: {message}");
     ensure!(client.find_all(arrow).await?.len() == 11, "a tampered link falls back to the default experiment");
 
+    // The reader's own scenario: a file opened in the page, then carried whole by the permalink.
+    let title = r#""en": "Three-way handshake, a request, and the close""#;
+    ensure!(scenario.contains(title), "the exported scenario lacks its title: {scenario}");
+    let mine = scenario.replacen(title, r#""en": "My very own <b>handshake</b>""#, 1);
+    let file = std::env::temp_dir().join(format!("synack-my-scenario-{}.json", std::process::id()));
+    std::fs::write(&file, &mine)?;
+    client.goto(url).await?;
+    client.wait().at_most(Duration::from_secs(30)).for_element(arrow).await?;
+    let picker = client.find(Locator::Css(r#"[data-testid="load-scenario"]"#)).await?;
+    picker.send_keys(&file.display().to_string()).await?;
+    let custom = Locator::Css(r#"[data-testid="entry"] option[value="custom"]"#);
+    let option = client.wait().at_most(Duration::from_secs(10)).for_element(custom).await?;
+    let shown = option.text().await?;
+    ensure!(shown.ends_with("My very own <b>handshake</b>"), "the custom scenario's title reads {shown}");
+    ensure!(
+        client.find_all(Locator::Css(".arrows g.seg.synack.lost")).await?.len() == 1,
+        "its fault (the dropped SYN-ACK) is kept"
+    );
+    let link = client.current_url().await?;
+    ensure!(link.fragment().is_some_and(|f| f.starts_with("s=")), "the permalink does not carry the scenario: {link}");
+    client.goto("about:blank").await?;
+    client.goto(link.as_str()).await?;
+    let option = client.wait().at_most(Duration::from_secs(30)).for_element(custom).await?;
+    ensure!(option.text().await? == shown, "the permalink does not reopen the custom scenario");
+    std::fs::write(&file, "{\n  \"title\": 5\n}")?;
+    client.find(Locator::Css(r#"[data-testid="load-scenario"]"#)).await?.send_keys(&file.display().to_string()).await?;
+    let error =
+        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(r#"[data-testid="error"]"#)).await?;
+    let message = error.text().await?;
+    ensure!(message.contains("line 2"), "a bad scenario file's error does not say where: {message}");
+    ensure!(client.find_all(Locator::Css("b")).await?.is_empty(), "text from a scenario file became HTML");
+    let _ = std::fs::remove_file(&file);
+
     // A phone: 360 px wide, nothing sticks out of the page.
     client.set_window_size(360, 780).await?;
     client.goto(url).await?;
@@ -144,4 +184,50 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
 async fn current_state(client: &Client) -> TestResult<String> {
     let el = client.find(Locator::Css(r#"[data-testid="state-machine"] .current-0"#)).await?;
     Ok(el.attr("data-testid").await?.unwrap_or_default())
+}
+
+/// The page's SVG and scenario exports, taken from the blobs it hands to `URL.createObjectURL`.
+async fn page_exports(client: &Client) -> TestResult<(String, String)> {
+    client
+        .execute(
+            "window.__blobs = []; const original = URL.createObjectURL; \
+             URL.createObjectURL = (blob) => { window.__blobs.push(blob); return original.call(URL, blob); };",
+            vec![],
+        )
+        .await?;
+    for id in ["export-svg", "export-scenario"] {
+        // A script click: the sticky playback bar may cover the button after scrolling.
+        client.execute(&format!("document.querySelector('[data-testid={id}]').click()"), vec![]).await?;
+    }
+    let texts = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; Promise.all(window.__blobs.map(b => b.text())).then(done)",
+            vec![],
+        )
+        .await?;
+    let texts: Vec<String> = serde_json::from_value(texts)?;
+    ensure!(texts.len() == 2, "expected two exports, got {}", texts.len());
+    Ok((texts[0].clone(), texts[1].clone()))
+}
+
+/// `synack run <scenario.json> --format svg`, with the CLI built by cargo.
+fn cli_svg(scenario_json: &str) -> TestResult<String> {
+    let root = harness::repo_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let built = std::process::Command::new(cargo)
+        .args(["build", "--quiet", "--package", "synack-cli"])
+        .current_dir(&root)
+        .status()?;
+    ensure!(built.success(), "building the CLI failed");
+    let file = std::env::temp_dir().join(format!("synack-page-scenario-{}.json", std::process::id()));
+    std::fs::write(&file, scenario_json)?;
+    let target = std::env::var("CARGO_TARGET_DIR").map_or_else(|_| root.join("target"), std::path::PathBuf::from);
+    let output = std::process::Command::new(target.join("debug/synack"))
+        .arg("run")
+        .arg(&file)
+        .args(["--format", "svg"])
+        .output()?;
+    let _ = std::fs::remove_file(&file);
+    ensure!(output.status.success(), "synack run failed: {}", String::from_utf8_lossy(&output.stderr));
+    Ok(String::from_utf8(output.stdout)?)
 }

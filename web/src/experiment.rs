@@ -2,6 +2,7 @@
 //! [`Experiment::scenario`] turns it into the one scenario format the simulator reads.
 
 use seqdiag::Lang;
+use std::rc::Rc;
 use tcp_core::config::Profile;
 use tcp_sim::Scenario;
 use tcp_sim::catalogue;
@@ -10,6 +11,8 @@ use tcp_sim::trace::Trace;
 
 /// The catalogue entry shown when nothing else was asked for.
 pub const DEFAULT_ENTRY: &str = "handshake";
+/// The `entry` of an experiment built on the reader's own scenario (not a catalogue name).
+pub const CUSTOM_ENTRY: &str = "custom";
 
 /// The reader's changes to an entry's scenario. `None` keeps the entry's own value.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -50,8 +53,10 @@ pub struct FaultRequest {
 /// Everything that determines the diagram.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Experiment {
-    /// Catalogue entry name.
+    /// Catalogue entry name ([`CUSTOM_ENTRY`] for the reader's own scenario).
     pub entry: String,
+    /// The reader's own scenario (loaded from a file or a link), used instead of an entry's.
+    pub custom: Option<Rc<Scenario>>,
     /// The reader's settings.
     pub settings: Settings,
     /// Faults added from the inspector, on top of the entry's own.
@@ -60,7 +65,7 @@ pub struct Experiment {
 
 impl Default for Experiment {
     fn default() -> Experiment {
-        Experiment { entry: DEFAULT_ENTRY.into(), settings: Settings::default(), faults: Vec::new() }
+        Experiment { entry: DEFAULT_ENTRY.into(), custom: None, settings: Settings::default(), faults: Vec::new() }
     }
 }
 
@@ -98,15 +103,39 @@ fn millis(value: f64, max: f64, en: &str, zh: &str) -> Result<Millis, SettingErr
 }
 
 impl Experiment {
-    /// The entry's scenario with the settings and faults applied.
+    /// The reader's own scenario, with default settings and no faults.
+    pub fn custom(scenario: Scenario) -> Experiment {
+        Experiment { entry: CUSTOM_ENTRY.into(), custom: Some(Rc::new(scenario)), ..Experiment::default() }
+    }
+
+    /// Reads the reader's own scenario file (JSON, as the page's "Scenario" export writes it);
+    /// the error says where it is wrong.
+    pub fn from_scenario_file(text: &str) -> Result<Experiment, SettingError> {
+        if !text.trim_start().starts_with('{') {
+            return Err(SettingError::new(
+                "The page reads scenarios as JSON (a TOML file can be converted with `synack show FILE --json`).",
+                "页面只读取 JSON 格式的场景（TOML 文件可用 `synack show 文件 --json` 转换）。",
+            ));
+        }
+        let scenario = Scenario::from_json(text)
+            .map_err(|e| SettingError::new(format!("The scenario file: {e}"), format!("场景文件有误：{e}")))?;
+        Ok(Experiment::custom(scenario))
+    }
+
+    /// The entry's (or the reader's own) scenario with the settings and faults applied.
     pub fn scenario(&self) -> Result<Scenario, SettingError> {
-        let entry = catalogue::get(&self.entry).ok_or_else(|| {
-            SettingError::new(
-                format!("There is no experiment named `{}`.", self.entry),
-                format!("没有名为“{}”的实验。", self.entry),
-            )
-        })?;
-        let mut s = entry.scenario().map_err(|e| SettingError::new(e.to_string(), e.to_string()))?;
+        let mut s = match &self.custom {
+            Some(custom) => (**custom).clone(),
+            None => {
+                let entry = catalogue::get(&self.entry).ok_or_else(|| {
+                    SettingError::new(
+                        format!("There is no experiment named `{}`.", self.entry),
+                        format!("没有名为“{}”的实验。", self.entry),
+                    )
+                })?;
+                entry.scenario().map_err(|e| SettingError::new(e.to_string(), e.to_string()))?
+            }
+        };
         let set = &self.settings;
         if let Some(p) = set.profile {
             s.profile = p;

@@ -66,6 +66,8 @@ strings! {
     DROP: "drop", "丢弃";
     DELAY_BY: "delay", "延迟";
     DUPLICATE: "duplicate", "复制";
+    YOUR_SCENARIO: "Your scenario", "你的场景";
+    LOAD_SCENARIO: "Or open your own scenario (JSON, as exported below)", "或打开你自己的场景（JSON，与下方导出的格式相同）";
     OPEN_FULL: "Open in synack ↗", "在 synack 中打开 ↗";
     EMBED: "Embed in your page", "嵌入到你的网页";
     EMBED_HINT: "Paste this into your post's HTML (it works on any blog that allows an iframe). The reader gets exactly this experiment.",

@@ -194,8 +194,11 @@ pub fn App(props: &AppProps) -> Html {
     };
     let step_events = s.steps.get(s.step).map(|st| st.events.clone()).unwrap_or_default();
     let shown = s.diagram.arrows.iter().filter(|a| a.step <= s.step).count();
-    let titles = use_memo((s.experiment.entry.clone(), lang), |(entry, lang)| {
-        let sc = tcp_sim::catalogue::get(entry).and_then(|e| e.scenario().ok());
+    let titles = use_memo((s.experiment.entry.clone(), s.experiment.custom.clone(), lang), |(entry, custom, lang)| {
+        let sc = match custom {
+            Some(custom) => Some((**custom).clone()),
+            None => tcp_sim::catalogue::get(entry).and_then(|e| e.scenario().ok()),
+        };
         sc.map(|sc| if *lang == Lang::Zh { (sc.title.zh, sc.narration.zh) } else { (sc.title.en, sc.narration.en) })
             .unwrap_or_default()
     });
@@ -234,7 +237,8 @@ pub fn App(props: &AppProps) -> Html {
             on_entry={{ let st = state.clone(); Callback::from(move |e: String| st.dispatch(Action::SelectEntry(e))) }}
             on_update={{ let st = state.clone(); Callback::from(move |e: Experiment| st.dispatch(Action::Update(Box::new(e)))) }}
             on_relative={{ let st = state.clone(); Callback::from(move |r: bool| st.dispatch(Action::SetRelative(r))) }}
-            on_invalid={{ let st = state.clone(); Callback::from(move |(en, zh): (String, String)| st.dispatch(Action::Report(SettingError::new(en, zh)))) }} />
+            on_invalid={{ let st = state.clone(); Callback::from(move |(en, zh): (String, String)| st.dispatch(Action::Report(SettingError::new(en, zh)))) }}
+            on_load={{ let st = state.clone(); Callback::from(move |text: String| st.dispatch(Action::LoadScenario(text))) }} />
     });
     let faults = (ui.has(Part::Inspect) && !s.experiment.faults.is_empty()).then(|| html! {
         <p class="faults" data-testid="faults">

@@ -21,8 +21,8 @@ use tcp_core::config::Profile;
 use tcp_sim::catalogue;
 use tcp_sim::scenario::{Fault, FaultAction, Millis, SegmentKind};
 
-/// The longest fragment [`decode`] reads.
-pub const MAX_LEN: usize = 4096;
+/// The longest fragment [`decode`] reads (room for a custom scenario, `s=`).
+pub const MAX_LEN: usize = 16384;
 
 /// What a permalink holds beyond the experiment.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,7 +74,9 @@ fn num(v: f64) -> String {
 pub fn encode(experiment: &Experiment, view: &View) -> String {
     let s = &experiment.settings;
     let mut parts = Vec::new();
-    if experiment.entry != DEFAULT_ENTRY {
+    if let Some(custom) = &experiment.custom {
+        parts.push(format!("s={}", base64url::encode(custom.to_json().as_bytes())));
+    } else if experiment.entry != DEFAULT_ENTRY {
         parts.push(pct(&experiment.entry));
     }
     let fields = [
@@ -118,6 +120,40 @@ pub fn encode(experiment: &Experiment, view: &View) -> String {
         parts.push(part);
     }
     parts.join("&")
+}
+
+/// Base64url without padding (RFC 4648 §5), for a custom scenario in a link.
+mod base64url {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    pub(super) fn encode(bytes: &[u8]) -> String {
+        let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+        for chunk in bytes.chunks(3) {
+            let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+            for i in 0..=chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            }
+        }
+        out
+    }
+
+    pub(super) fn decode(text: &str) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(text.len() * 3 / 4);
+        for chunk in text.as_bytes().chunks(4) {
+            if chunk.len() == 1 {
+                return None;
+            }
+            let mut n = 0u32;
+            for (i, c) in chunk.iter().enumerate() {
+                let v = ALPHABET.iter().position(|a| a == c)? as u32;
+                n |= v << (18 - 6 * i);
+            }
+            for i in 0..chunk.len() - 1 {
+                out.push((n >> (16 - 8 * i)) as u8);
+            }
+        }
+        Some(out)
+    }
 }
 
 fn bad(part: &str, en: &str, zh: &str) -> SettingError {
@@ -237,6 +273,19 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
         let s = &mut e.settings;
         match (key, raw) {
             ("e", _) => (e.entry, entry_part) = (value, part),
+            ("s", _) => {
+                let bytes = base64url::decode(&value)
+                    .ok_or_else(|| bad(part, "is not a scenario (base64url)", "不是场景（base64url 编码）"))?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| bad(part, "is not a scenario (UTF-8 JSON)", "不是场景（UTF-8 JSON）"))?;
+                let custom = Experiment::from_scenario_file(&text).map_err(|err| {
+                    SettingError::new(
+                        format!("The link's scenario (s=) cannot be used: {}", err.en),
+                        format!("链接中的场景（s=）无法使用：{}", err.zh),
+                    )
+                })?;
+                (e.entry, e.custom) = (custom.entry, custom.custom);
+            }
             ("p", _) => {
                 s.profile = Some(Profile::from_name(&value).ok_or_else(|| {
                     bad(
@@ -308,7 +357,13 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
             _ => return Err(bad(part, "is not a setting synack knows", "不是已知的设置")),
         }
     }
-    if catalogue::get(&e.entry).is_none() {
+    if seen.contains(&"s") && seen.contains(&"e") {
+        return Err(SettingError::new(
+            "The link names both an experiment and a scenario (s=).",
+            "链接同时给出了实验名和场景（s=）。",
+        ));
+    }
+    if e.custom.is_none() && catalogue::get(&e.entry).is_none() {
         return Err(bad(entry_part, "names no experiment in the catalogue", "不是目录中的实验"));
     }
     e.scenario().map_err(|err| {
@@ -415,7 +470,7 @@ mod tests {
                     data_retries: [None, Some(3)][k % 2],
                     fixed_isn: [None, Some(true), Some(false)][(k / 2) % 3],
                 };
-                let e = Experiment { entry: entry.name.into(), settings, faults: fs.clone() };
+                let e = Experiment { entry: entry.name.into(), custom: None, settings, faults: fs.clone() };
                 if e.scenario().is_err() {
                     assert!(decode(&encode(&e, &View::default())).is_err());
                     continue;
@@ -435,6 +490,30 @@ mod tests {
             }
         }
         assert!(checked > 30, "{checked}");
+    }
+
+    #[test]
+    fn custom_scenarios_travel_in_the_link() {
+        for bytes in [&b""[..], b"a", b"ab", b"abc", b"abcd", &[0, 255, 128, 7, 63]] {
+            assert_eq!(base64url::decode(&base64url::encode(bytes)).as_deref(), Some(bytes));
+        }
+        assert_eq!(base64url::encode(b"hi?>"), "aGk_Pg");
+        assert_eq!(base64url::decode("a"), None);
+        assert_eq!(base64url::decode("a+b="), None);
+        let mut scenario = catalogue::get("lost-syn").unwrap().scenario().unwrap();
+        scenario.title.en = "My own & only".into();
+        let e = Experiment {
+            settings: Settings { loss_percent: Some(1.0), ..Settings::default() },
+            ..Experiment::custom(scenario)
+        };
+        let link = round_trip(&e, &View::default());
+        assert!(link.starts_with("s=") && link.len() < MAX_LEN, "{link}");
+        let bad_json = format!("s={}", base64url::encode(b"{\"hosts\": 3}"));
+        let err = decode(&bad_json).unwrap_err();
+        assert!(err.en.starts_with("The link's scenario (s=) cannot be used: The scenario file: line 1"), "{}", err.en);
+        assert!(decode("s=%%").unwrap_err().en.contains("percent-escape"));
+        assert!(decode("s=a").unwrap_err().en.contains("not a scenario"));
+        assert!(decode(&format!("lost-syn&{link}")).unwrap_err().en.contains("both"));
     }
 
     #[test]

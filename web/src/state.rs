@@ -82,6 +82,8 @@ pub enum Action {
     DismissError,
     /// A setting the controls could not even read.
     Report(SettingError),
+    /// Show the reader's own scenario file (its text).
+    LoadScenario(String),
     /// Show what a permalink describes (the URL fragment changed), in this mode.
     Open(Result<(Experiment, View), SettingError>, Mode),
 }
@@ -292,6 +294,17 @@ impl Reducible for AppState {
                 s.error = Some(e);
                 s
             }
+            Action::LoadScenario(text) => match Experiment::from_scenario_file(&text) {
+                Ok(experiment) => {
+                    s.selected = None;
+                    s.playing = false;
+                    s.rerun(experiment, false)
+                }
+                Err(e) => {
+                    s.error = Some(e);
+                    s
+                }
+            },
             Action::Open(link, mode) => AppState::from_link(link, mode, false),
         };
         Rc::new(s)

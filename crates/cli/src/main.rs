@@ -11,13 +11,14 @@ USAGE:
     synack list
     synack run <NAME|FILE> [--format text|json|pcap|svg|mermaid] [--lang en|zh] [--absolute] [-o FILE]
     synack check <FILE>...
-    synack show <NAME>
+    synack show <NAME|FILE> [--json]
 
 COMMANDS:
     list     the built-in experiments, with their titles
     run      simulate an experiment and print its trace (or write it with -o)
     check    validate scenario files (TOML or JSON); exits non-zero on the first bad one
-    show     print a built-in experiment's scenario file, to start your own from it
+    show     print a built-in experiment's scenario file, to start your own from it;
+             --json prints a scenario (built-in or a file) as JSON, the form the web page opens
 
 EXAMPLES:
     synack run lost-syn
@@ -52,9 +53,20 @@ fn run(args: &[String]) -> Result<(), String> {
             Ok(())
         }
         Some("show") => {
-            let name = args.get(1).ok_or("show: which experiment? (see `synack list`)")?;
-            let entry = catalogue::get(name).ok_or_else(|| format!("no built-in experiment is named `{name}`"))?;
-            print!("{}", entry.source);
+            let json = args.iter().skip(1).any(|a| a == "--json");
+            let mut names = args.iter().skip(1).filter(|a| *a != "--json");
+            let name = names.next().ok_or("show: which experiment? (see `synack list`)")?;
+            if let Some(extra) = names.next() {
+                return Err(format!("show: unexpected argument `{extra}`"));
+            }
+            match (catalogue::get(name), json) {
+                (Some(entry), false) => print!("{}", entry.source),
+                (Some(entry), true) => {
+                    println!("{}", entry.scenario().map_err(|e| format!("built-in `{name}`: {e}"))?.to_json())
+                }
+                (None, true) if std::path::Path::new(name).exists() => println!("{}", load_file(name)?.to_json()),
+                (None, _) => return Err(format!("no built-in experiment is named `{name}`")),
+            }
             Ok(())
         }
         Some("check") => {

@@ -76,6 +76,20 @@ fn show_then_check_round_trips() {
 }
 
 #[test]
+fn show_json_converts_toml_files_to_the_form_the_page_opens() {
+    let toml = temp("flood-for-json.toml");
+    std::fs::write(&toml, synack(&["show", "syn-flood"]).stdout).unwrap();
+    let o = synack(&["show", toml.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let from_file = tcp_sim::Scenario::from_json(&stdout(&o)).expect("show --json prints a JSON scenario");
+    let built_in = tcp_sim::catalogue::get("syn-flood").unwrap().scenario().unwrap();
+    assert_eq!(from_file, built_in);
+    assert_eq!(stdout(&synack(&["show", "--json", "syn-flood"])), stdout(&o));
+    let o = synack(&["show", "syn-flood", "extra"]);
+    assert!(!o.status.success() && stderr(&o).contains("unexpected argument `extra`"));
+}
+
+#[test]
 fn errors_are_clear_and_exit_non_zero() {
     let cases: &[(&[&str], &str)] = &[
         (&["run", "nope"], "`nope` is neither a built-in experiment"),

@@ -1,7 +1,7 @@
 //! The experiment picker and every setting. Each field shows the experiment's own value until
 //! the reader changes it; a value that cannot be used is reported and the diagram stays as it was.
 
-use crate::experiment::{Experiment, Settings};
+use crate::experiment::{CUSTOM_ENTRY, Experiment, Settings};
 use crate::i18n::{self, T};
 use seqdiag::Lang;
 use tcp_core::config::Profile;
@@ -26,6 +26,8 @@ pub struct ControlsProps {
     pub on_relative: Callback<bool>,
     /// Input that is not a number at all (the reducer checks ranges).
     pub on_invalid: Callback<(String, String)>,
+    /// The text of a scenario file the reader chose.
+    pub on_load: Callback<String>,
 }
 
 /// Which setting a numeric field edits.
@@ -123,6 +125,29 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let entries = titles.iter().map(|(name, title)| {
         html! { <option value={*name} selected={*name == e.entry}>{ title.clone() }</option> }
     });
+    // The reader's own scenario is listed first while it is shown.
+    let custom = e.custom.as_ref().map(|s| {
+        let title = if lang == Lang::Zh { &s.title.zh } else { &s.title.en };
+        html! { <option value={CUSTOM_ENTRY} selected=true>{ format!("{}: {title}", i18n::YOUR_SCENARIO.get(lang)) }</option> }
+    });
+    let on_file = {
+        let (load, bad) = (props.on_load.clone(), props.on_invalid.clone());
+        Callback::from(move |ev: Event| {
+            let input = ev.target_unchecked_into::<HtmlInputElement>();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
+            let (load, bad) = (load.clone(), bad.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()) {
+                    Some(text) => load.emit(text),
+                    None => bad.emit((
+                        "The file could not be read as text.".to_string(),
+                        "无法以文本方式读取该文件。".to_string(),
+                    )),
+                }
+            });
+        })
+    };
     let on_entry = {
         let cb = props.on_entry.clone();
         Callback::from(move |ev: Event| cb.emit(ev.target_unchecked_into::<HtmlSelectElement>().value()))
@@ -180,7 +205,11 @@ pub fn Controls(props: &ControlsProps) -> Html {
         <form class="controls" data-testid="controls" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <label class="field wide" for="entry">
                 <span>{ i18n::EXPERIMENT.get(lang) }</span>
-                <select id="entry" data-testid="entry" onchange={on_entry}>{ for entries }</select>
+                <select id="entry" data-testid="entry" onchange={on_entry}>{ for custom }{ for entries }</select>
+            </label>
+            <label class="field load">
+                <span>{ i18n::LOAD_SCENARIO.get(lang) }</span>
+                <input type="file" data-testid="load-scenario" accept=".json,application/json" onchange={on_file} />
             </label>
             <details class="settings" open={*wide}>
                 <summary>{ i18n::SETTINGS.get(lang) }</summary>
