@@ -6,7 +6,8 @@
 //! - paint: until two animation frames have passed, so the new diagram has been painted (at
 //!   60 Hz this can never be less than about 33 ms).
 //!
-//! Prints one line per entry and the worst case; asserts nothing.
+//! Prints one line per entry and the worst case; asserts nothing. `SYNACK_BENCH_PAGE` (e.g.
+//! `embed.html#ui=settings`) measures another page of the site, which must show the picker.
 
 mod harness;
 
@@ -62,7 +63,9 @@ async fn main() {
     let server = Server::start("127.0.0.1:0", Config::new(&dist, BASE).expect("serve web/dist")).expect("server");
     let driver = ChromeDriver::start();
     let client = driver.connect().await;
-    client.goto(&server.url()).await.expect("load the page");
+    // `SYNACK_BENCH_PAGE=embed.html#ui=settings` measures an embed with only some parts instead.
+    let page = std::env::var("SYNACK_BENCH_PAGE").unwrap_or_default();
+    client.goto(&format!("{}{page}", server.url())).await.expect("load the page");
     client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("#entry")).await.expect("the app starts");
     let results = client.execute_async(SCRIPT, vec![json!(5)]).await.expect("the measurement runs");
     let sims = client.execute_async(SIMULATE, vec![json!(500)]).await.expect("the simulation benchmark runs");
