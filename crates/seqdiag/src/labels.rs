@@ -25,21 +25,60 @@ pub(crate) fn centred(s: &str, x: f32, mid_y: f32, anchor: Anchor, size: f32) ->
     Label { x, y, anchor, rect: text_rect(x, y, anchor, text::width(s, size), size) }
 }
 
-/// Shapes already taken.
+/// How far apart two shapes must stay, px.
+const MARGIN: f32 = 1.0;
+/// Height of the horizontal bands that index the taken shapes, px.
+const BAND: f32 = 64.0;
+/// Bands below this many are indexed; anything lower shares the last one.
+const MAX_BANDS: usize = 4096;
+
+/// Shapes already taken, indexed by horizontal band so that a query only looks at its
+/// neighbours (a long diagram has hundreds of labels, each tried at dozens of positions).
 #[derive(Debug, Default)]
 pub(crate) struct Placer {
-    taken: Vec<Quad>,
+    /// Each shape with its bounding box.
+    taken: Vec<(Rect, Quad)>,
+    /// For each band of [`BAND`] px from y = 0 down, the shapes whose box (widened by the
+    /// margin) reaches into it.
+    bands: Vec<Vec<usize>>,
+}
+
+/// The bands that `r`, widened by the margin, reaches into (y < 0 counts as band 0).
+fn bands_of(r: &Rect) -> core::ops::RangeInclusive<usize> {
+    let band = |y: f32| ((y.max(0.0) / BAND) as usize).min(MAX_BANDS - 1);
+    band(r.y - MARGIN)..=band(r.bottom() + MARGIN)
+}
+
+/// Whether two boxes come closer than the margin (if not, neither can what they bound).
+fn boxes_near(a: &Rect, b: &Rect) -> bool {
+    a.x < b.right() + MARGIN && b.x < a.right() + MARGIN && a.y < b.bottom() + MARGIN && b.y < a.bottom() + MARGIN
 }
 
 impl Placer {
-    /// Whether `q` stays at least 1 px away from everything taken.
+    /// Whether `q` stays at least [`MARGIN`] away from everything taken.
     pub(crate) fn is_free(&self, q: &Quad) -> bool {
-        !self.taken.iter().any(|t| t.overlaps(q, 1.0))
+        let b = q.bbox();
+        !bands_of(&b).any(|band| {
+            self.bands.get(band).is_some_and(|ids| {
+                ids.iter().any(|&i| {
+                    let (tb, tq) = &self.taken[i];
+                    boxes_near(tb, &b) && tq.overlaps(q, MARGIN)
+                })
+            })
+        })
     }
 
     /// Marks `q` taken.
     pub(crate) fn take(&mut self, q: Quad) {
-        self.taken.push(q);
+        let b = q.bbox();
+        let id = self.taken.len();
+        for band in bands_of(&b) {
+            if self.bands.len() <= band {
+                self.bands.resize_with(band + 1, Vec::new);
+            }
+            self.bands[band].push(id);
+        }
+        self.taken.push((b, q));
     }
 
     /// Tries `label` moved down by each of `shifts`; takes and returns the free position of least
