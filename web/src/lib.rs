@@ -69,10 +69,12 @@ fn use_keyboard(state: &UseReducerHandle<AppState>, scope: Option<NodeRef>) {
     let (first, last) = (state.first_step(), state.last_step());
     use_effect_with((first, last), move |&(first, last)| {
         let handler = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-            let typing = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"));
+            let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            // Keys typed into a field, or pressed on a control (a segment of the diagram is one).
+            let typing = target.is_some_and(|el| {
+                matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON")
+                    || el.get_attribute("role").as_deref() == Some("button")
+            });
             if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
                 return;
             }

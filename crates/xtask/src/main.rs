@@ -17,7 +17,9 @@ usage: cargo xtask <command> [options]
 
 commands:
   setup                 install what builds and tests need (idempotent)
-  build-web [--dev]     build the web app into web/dist (release + wasm-opt unless --dev)
+  build-web [--dev|--profiling]
+                        build the web app into web/dist (release + wasm-opt unless --dev;
+                        --profiling keeps function names for `cargo bench --bench profile`)
   serve [--port 8080] [--base /] [--dev]
                         build the web app and serve web/dist on 127.0.0.1
   size                  build the release web app and check its gzip -9 size budget
@@ -115,7 +117,13 @@ impl Options {
     }
 
     fn profile(&mut self) -> web::Profile {
-        if self.flag("--dev") { web::Profile::Dev } else { web::Profile::Release }
+        if self.flag("--dev") {
+            web::Profile::Dev
+        } else if self.flag("--profiling") {
+            web::Profile::Profiling
+        } else {
+            web::Profile::Release
+        }
     }
 
     fn finish(self) -> Result<()> {

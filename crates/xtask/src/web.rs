@@ -46,6 +46,9 @@ pub(crate) enum Profile {
     Release,
     /// Cargo's dev profile, with debug info; no `wasm-opt`.
     Dev,
+    /// Like `Release`, but the wasm keeps its function names, so that a CPU profile of the page
+    /// (`cargo bench -p synack-tests --bench profile`) names Rust functions.
+    Profiling,
 }
 
 pub(crate) fn web_dir() -> PathBuf {
@@ -62,14 +65,15 @@ pub(crate) fn build(profile: Profile) -> Result<PathBuf> {
     println!("==> build-web ({profile:?})");
     let mut cargo = util::cargo();
     cargo.args(["build", "--package", PACKAGE, "--target", "wasm32-unknown-unknown"]);
-    if profile == Profile::Release {
+    let optimized = profile != Profile::Dev;
+    if optimized {
         cargo.arg("--release");
     }
     run(&mut cargo)?;
 
     let wasm = util::target_dir()
         .join("wasm32-unknown-unknown")
-        .join(if profile == Profile::Release { "release" } else { "debug" })
+        .join(if optimized { "release" } else { "debug" })
         .join(format!("{OUT_NAME}.wasm"));
     let dist = dist_dir();
     if dist.exists() {
@@ -79,6 +83,7 @@ pub(crate) fn build(profile: Profile) -> Result<PathBuf> {
 
     println!("wasm-bindgen (library) {} -> web/dist", wasm.display());
     let dev = profile == Profile::Dev;
+    let names = profile != Profile::Release;
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&wasm)
         .out_name(OUT_NAME)
@@ -87,18 +92,18 @@ pub(crate) fn build(profile: Profile) -> Result<PathBuf> {
         // The library's default (unlike the CLI's) leaves `init()` without the wasm file's URL.
         .omit_default_module_path(false)
         .debug(dev)
-        .keep_debug(dev)
+        .keep_debug(names)
         .generate(&dist)
         .context("wasm-bindgen failed")?;
 
-    if profile == Profile::Release {
+    if optimized {
         let bg = dist.join(format!("{OUT_NAME}_bg.wasm"));
         let optimized = dist.join(format!("{OUT_NAME}_bg.opt.wasm"));
         let mut wasm_opt = util::command(setup::wasm_opt());
         wasm_opt
             .arg("-Oz")
             .args(WASM_FEATURES)
-            .args(["--strip-debug", "--strip-producers", "--output"])
+            .args(if names { &["-g", "--output"][..] } else { &["--strip-debug", "--strip-producers", "--output"][..] })
             .arg(&optimized)
             .arg(&bg);
         run(&mut wasm_opt)?;

@@ -4,6 +4,7 @@
 
 use seqdiag::diagram::{Arrow, Diagram, Label, TimerEnd, state_class};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Props of [`SequenceDiagram`].
@@ -47,9 +48,37 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     let now = props.step;
     let height = props.crop.map_or(d.height, |y| y.min(d.height));
     let view_box = format!("0 0 {} {}", px(d.width), px(height));
+    // One listener pair for every segment (delegation), not two per arrow: the segment is the
+    // `data-segment` of the arrow group the event came from.
+    let chosen = |target: Option<web_sys::EventTarget>| -> Option<usize> {
+        let element = target?.dyn_into::<web_sys::Element>().ok()?;
+        element.closest("g[data-segment][role=button]").ok()??.get_attribute("data-segment")?.parse().ok()
+    };
+    let (onclick, onkeydown) = if props.selectable {
+        let on_select = props.on_select.clone();
+        let on_key = props.on_select.clone();
+        (
+            Some(Callback::from(move |e: MouseEvent| {
+                if let Some(segment) = chosen(e.target()) {
+                    on_select.emit(segment);
+                }
+            })),
+            Some(Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" || e.key() == " " {
+                    if let Some(segment) = chosen(e.target()) {
+                        e.prevent_default();
+                        e.stop_propagation();
+                        on_key.emit(segment);
+                    }
+                }
+            })),
+        )
+    } else {
+        (None, None)
+    };
     html! {
         <svg class={if props.selectable { "seqdiag selectable" } else { "seqdiag" }} data-testid="diagram" viewBox={view_box}
-            width={px(d.width)} height={px(height)}
+            width={px(d.width)} height={px(height)} {onclick} {onkeydown}
             role="group" aria-label={d.title.clone()} font-family={seqdiag::style::FONT}>
             <desc>{ d.desc.clone() }</desc>
             <rect class="bg" width={px(d.width)} height={px(d.height)} />
@@ -106,7 +135,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
                 }) }
             </g>
             <g class="arrows">
-                { for d.arrows.iter().map(|a| arrow(a, now, props.selected, props.selectable.then_some(&props.on_select))) }
+                { for d.arrows.iter().map(|a| arrow(a, now, props.selected, props.selectable)) }
             </g>
             <g class="labels">
                 { for d.breaks.iter().map(|b| text("brk-label halo", &b.placed, &b.text)) }
@@ -127,26 +156,17 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     }
 }
 
-/// One segment's arrow; a button that opens the inspector when `on_select` is given.
-fn arrow(a: &Arrow, now: usize, selected: Option<usize>, on_select: Option<&Callback<usize>>) -> Html {
+/// One segment's arrow; a button (see the listeners on the `<svg>`) when `selectable`.
+fn arrow(a: &Arrow, now: usize, selected: Option<usize>, selectable: bool) -> Html {
     let segment = a.segment;
-    let onclick = on_select.map(|cb| cb.reform(move |_: MouseEvent| segment));
-    let onkeydown = on_select.cloned().map(|on_select| {
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                on_select.emit(segment);
-            }
-        })
-    });
     let in_flight = if a.step <= now && now < a.end_step { " inflight" } else { "" };
     let chosen = if selected == Some(segment) { " selected" } else { "" };
     let class = format!("{}{}{}{}", a.class(), visibility(a.step, now), in_flight, chosen);
     let name = if a.tag.is_empty() { a.label.clone() } else { format!("{} ({})", a.label, a.tag) };
     let hidden = a.step > now;
     html! {
-        <g class={class} data-segment={segment.to_string()} tabindex={(!hidden && on_select.is_some()).then_some("0")}
-            role={on_select.is_some().then_some("button")} aria-label={name.clone()} aria-hidden={hidden.to_string()} {onclick} {onkeydown}>
+        <g class={class} data-segment={segment.to_string()} tabindex={(!hidden && selectable).then_some("0")}
+            role={selectable.then_some("button")} aria-label={name.clone()} aria-hidden={hidden.to_string()}>
             <title>{ name }</title>
             // A wide transparent stroke makes thin arrows easy to tap on a phone.
             <line class="hit" x1={px(a.from.x)} y1={px(a.from.y)} x2={px(a.to.x)} y2={px(a.to.y)} />
