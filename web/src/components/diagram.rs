@@ -64,12 +64,12 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
                 }
             })),
             Some(Callback::from(move |e: KeyboardEvent| {
-                if e.key() == "Enter" || e.key() == " " {
-                    if let Some(segment) = chosen(e.target()) {
-                        e.prevent_default();
-                        e.stop_propagation();
-                        on_key.emit(segment);
-                    }
+                if (e.key() == "Enter" || e.key() == " ")
+                    && let Some(segment) = chosen(e.target())
+                {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    on_key.emit(segment);
                 }
             })),
         )
