@@ -72,10 +72,12 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
 
     // The page's SVG export is the CLI's: the same scenario (exported from the page, fault
     // included) run by `synack run --format svg` gives the same bytes.
-    let (svg, scenario) = page_exports(client).await?;
+    let (svg, mermaid, scenario) = page_exports(client).await?;
     ensure!(svg.starts_with("<?xml") || svg.starts_with("<svg"), "the SVG export is {}", &svg[..svg.len().min(80)]);
-    let cli_svg = cli_svg(&scenario)?;
+    let cli_svg = cli_run(&scenario, "svg")?;
     ensure!(svg == cli_svg, "the page's SVG ({} bytes) differs from the CLI's ({} bytes)", svg.len(), cli_svg.len());
+    ensure!(mermaid.starts_with("sequenceDiagram") && mermaid.contains("-x"), "the Mermaid export is {mermaid}");
+    ensure!(mermaid == cli_run(&scenario, "mermaid")?, "the page's Mermaid differs from the CLI's: {mermaid}");
 
     // Removing the fault brings the plain handshake back.
     client.find(Locator::Css(r#"[data-testid="clear-faults"]"#)).await?.click().await?;
@@ -186,8 +188,8 @@ async fn current_state(client: &Client) -> TestResult<String> {
     Ok(el.attr("data-testid").await?.unwrap_or_default())
 }
 
-/// The page's SVG and scenario exports, taken from the blobs it hands to `URL.createObjectURL`.
-async fn page_exports(client: &Client) -> TestResult<(String, String)> {
+/// The page's SVG, Mermaid and scenario exports, from the blobs it hands to `URL.createObjectURL`.
+async fn page_exports(client: &Client) -> TestResult<(String, String, String)> {
     client
         .execute(
             "window.__blobs = []; const original = URL.createObjectURL; \
@@ -195,7 +197,7 @@ async fn page_exports(client: &Client) -> TestResult<(String, String)> {
             vec![],
         )
         .await?;
-    for id in ["export-svg", "export-scenario"] {
+    for id in ["export-svg", "export-mermaid", "export-scenario"] {
         // A script click: the sticky playback bar may cover the button after scrolling.
         client.execute(&format!("document.querySelector('[data-testid={id}]').click()"), vec![]).await?;
     }
@@ -206,12 +208,12 @@ async fn page_exports(client: &Client) -> TestResult<(String, String)> {
         )
         .await?;
     let texts: Vec<String> = serde_json::from_value(texts)?;
-    ensure!(texts.len() == 2, "expected two exports, got {}", texts.len());
-    Ok((texts[0].clone(), texts[1].clone()))
+    ensure!(texts.len() == 3, "expected three exports, got {}", texts.len());
+    Ok((texts[0].clone(), texts[1].clone(), texts[2].clone()))
 }
 
-/// `synack run <scenario.json> --format svg`, with the CLI built by cargo.
-fn cli_svg(scenario_json: &str) -> TestResult<String> {
+/// `synack run <scenario.json> --format <format>`, with the CLI built by cargo.
+fn cli_run(scenario_json: &str, format: &str) -> TestResult<String> {
     let root = harness::repo_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let built = std::process::Command::new(cargo)
@@ -225,7 +227,7 @@ fn cli_svg(scenario_json: &str) -> TestResult<String> {
     let output = std::process::Command::new(target.join("debug/synack"))
         .arg("run")
         .arg(&file)
-        .args(["--format", "svg"])
+        .args(["--format", format])
         .output()?;
     let _ = std::fs::remove_file(&file);
     ensure!(output.status.success(), "synack run failed: {}", String::from_utf8_lossy(&output.stderr));

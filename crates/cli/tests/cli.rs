@@ -111,3 +111,31 @@ fn errors_are_clear_and_exit_non_zero() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("line 2, column 13: 2 is not a probability"), "{}", stderr(&o));
 }
+
+/// The standalone SVG is drawn by a renderer that is not a browser (librsvg, as used by many
+/// desktop tools): for every built-in experiment, `rsvg-convert` makes a PNG of it.
+#[test]
+fn every_svg_export_renders_outside_a_browser() {
+    let rsvg = "/usr/bin/rsvg-convert";
+    assert!(std::path::Path::new(rsvg).exists(), "{rsvg} is missing: run `cargo xtask setup` (Debian's librsvg2-bin)");
+    for entry in tcp_sim::catalogue::ENTRIES {
+        for lang in ["en", "zh"] {
+            let svg = synack(&["run", entry.name, "--format", "svg", "--lang", lang]);
+            assert!(svg.status.success(), "{}: {}", entry.name, stderr(&svg));
+            let path = temp(&format!("{}-{lang}.svg", entry.name));
+            std::fs::write(&path, &svg.stdout).unwrap();
+            let png = std::process::Command::new(rsvg).args(["--format", "png"]).arg(&path).output().unwrap();
+            assert!(
+                png.status.success(),
+                "rsvg-convert rejects {}: {}",
+                entry.name,
+                String::from_utf8_lossy(&png.stderr)
+            );
+            assert!(
+                png.stdout.starts_with(b"\x89PNG\r\n\x1a\n") && png.stdout.len() > 10_000,
+                "{}: a blank PNG",
+                entry.name
+            );
+        }
+    }
+}

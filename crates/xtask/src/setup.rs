@@ -18,8 +18,13 @@ const RUST_TARGETS: [&str; 2] = ["wasm32-unknown-unknown", "thumbv7em-none-eabih
 const RUST_COMPONENTS: [&str; 2] = ["rustfmt", "clippy"];
 
 /// Debian packages, each with the file that tells it is installed.
-const APT_PACKAGES: [(&str, &str); 3] =
-    [("/usr/bin/chromium", "chromium"), ("/usr/bin/chromedriver", "chromium-driver"), ("/usr/bin/tshark", "tshark")];
+const APT_PACKAGES: [(&str, &str); 4] = [
+    ("/usr/bin/chromium", "chromium"),
+    ("/usr/bin/chromedriver", "chromium-driver"),
+    ("/usr/bin/tshark", "tshark"),
+    // librsvg's renderer: the CLI test draws every exported SVG with it, outside any browser.
+    ("/usr/bin/rsvg-convert", "librsvg2-bin"),
+];
 
 /// The Chromium WebDriver used by the browser tests.
 pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
