@@ -60,7 +60,8 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     client.wait().at_most(Duration::from_secs(10)).for_element(drop).await?.click().await?;
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(".arrows g.seg.synack.retx")).await?;
     client.find(Locator::Css(r#"[data-testid="exchange"] summary"#)).await?.click().await?;
-    let exchange = text_of(client, r#"[data-testid="exchange"] ol"#).await?;
+    let list = Locator::Css(r#"[data-testid="exchange"] ol"#);
+    let exchange = client.wait().at_most(Duration::from_secs(10)).for_element(list).await?.text().await?;
     let retx_line = exchange.lines().filter(|l| l.contains("SYN, ACK")).nth(1).unwrap_or_default().to_owned();
     ensure!(retx_line.starts_with("1010.000ms"), "the SYN-ACK is sent again at 1010 ms: {exchange}");
     screenshot(client, "lost-syn-ack.png").await?;

@@ -16,6 +16,12 @@ pub fn render(d: &Diagram, _opts: &ViewOptions) -> String {
     w.0
 }
 
+/// The path data of a straight line (`M1 2L3 4`). Lines are drawn as paths: one attribute
+/// instead of four, which makes the page's DOM updates cheaper and the file smaller.
+pub fn line_path(x1: f32, y1: f32, x2: f32, y2: f32) -> String {
+    alloc::format!("M{} {}L{} {}", Px(x1), Px(y1), Px(x2), Px(y2))
+}
+
 /// Escapes text for XML content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -60,14 +66,7 @@ impl Svg {
     }
 
     fn line(&mut self, class: &str, x1: f32, y1: f32, x2: f32, y2: f32) {
-        let _ = writeln!(
-            self.0,
-            "<line class=\"{class}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
-            Px(x1),
-            Px(y1),
-            Px(x2),
-            Px(y2)
-        );
+        let _ = writeln!(self.0, "<path class=\"{class}\" d=\"{}\"/>", line_path(x1, y1, x2, y2));
     }
 
     fn text(&mut self, class: &str, label: &Label, s: &str) {

@@ -22,14 +22,21 @@ pub struct ExchangeProps {
     pub on_select: Callback<usize>,
 }
 
-/// The list.
+/// The list, folded until opened. Folded, it holds no lines at all: a closed `<details>` is
+/// neither shown nor read aloud, and its lines would cost a redraw on every change.
 #[component]
 pub fn Exchange(props: &ExchangeProps) -> Html {
     let t = &props.trace;
     let lang = props.lang;
+    let open = use_state(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| open.set(e.target_unchecked_into::<web_sys::HtmlDetailsElement>().open()))
+    };
     html! {
-        <details class="exchange" data-testid="exchange">
+        <details class="exchange" data-testid="exchange" open={*open} {ontoggle}>
             <summary>{ i18n::EXCHANGE.get(lang) }</summary>
+            if *open {
             <ol>
                 { for t.segments.iter().enumerate().take(props.shown).map(|(i, s)| {
                     let to = s.to.map_or("?", |h| t.hosts[h].name.as_str());
@@ -41,6 +48,7 @@ pub fn Exchange(props: &ExchangeProps) -> Html {
                     html! { <li><button type="button" class="link" onclick={props.on_select.reform(move |_: MouseEvent| i)}>{ line }</button></li> }
                 }) }
             </ol>
+            }
         </details>
     }
 }
