@@ -293,6 +293,8 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
         format!("{url}embed.html#lost-fin&amp;lang=zh&amp;ui=play.text.states.inspect.lang&amp;steps=1-4");
     ensure!(code.starts_with(&format!("<iframe src=\"{expected_src}\"")), "the embed code is {code}");
     ensure!(code.contains("title=\"synack："), "the embed code names its frame: {code}");
+    client.execute("document.querySelector('[data-testid=embed-builder]').scrollIntoView()", vec![]).await?;
+    screenshot(client, "embed-builder.png").await?;
     client.find(Locator::Css(r#"[data-testid="copy-embed"]"#)).await?.click().await?;
     let src = expected_src.replace("&amp;", "&");
     client.goto(&src).await?;
