@@ -1,0 +1,90 @@
+//! Component tests of embed mode (`App` with `Mode::Embed` and a link), in headless Chromium.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use synack_web::embed::Mode;
+use synack_web::{App, AppProps};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, KeyboardEvent, KeyboardEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn text(root: &Element, selector: &str) -> String {
+    root.query_selector(selector).ok().flatten().and_then(|e| e.text_content()).unwrap_or_default()
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).map(|l| l.length()).unwrap_or(0)
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+}
+
+/// An embed of `link`, mounted into a fresh element the way `embed.js` mounts one.
+fn mount(link: &str) -> (Element, yew::AppHandle<App>) {
+    let document = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let root = document.create_element("div").expect("a div");
+    document.body().expect("a body").append_child(&root).expect("attach");
+    let props = AppProps { mode: Mode::Embed, link: Some(link.to_owned()), ..AppProps::default() };
+    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    (root, app)
+}
+
+fn key(target: &web_sys::EventTarget, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("a key event");
+    target.dispatch_event(&event).expect("dispatch");
+}
+
+#[wasm_bindgen_test]
+async fn an_embed_shows_only_its_parts_and_its_steps() {
+    let (root, app) = mount("lost-syn&ui=play&steps=2-4");
+    settle().await;
+    assert_eq!(count(&root, "header"), 0, "no page header in an embed");
+    assert_eq!(count(&root, r#"[data-testid="narration"]"#), 0);
+    assert_eq!(count(&root, r#"[data-testid="controls"]"#), 0);
+    assert_eq!(count(&root, r#"[data-testid="lang"]"#), 0, "ui=play has no language switch");
+    assert!(text(&root, r#"[data-testid="step-count"]"#).ends_with("4/4"));
+    let scrub = root.query_selector(r#"[data-testid="scrub"]"#).ok().flatten().expect("a scrub bar");
+    assert_eq!((scrub.get_attribute("min"), scrub.get_attribute("max")), (Some("1".into()), Some("3".into())));
+    assert_eq!(count(&root, r#"g[data-segment][role="button"]"#), 0, "no inspector, so segments are no buttons");
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn keys_reach_only_the_embed_they_are_pressed_in() {
+    let (first, first_app) = mount("handshake");
+    let (second, second_app) = mount("refused");
+    settle().await;
+    let before = (text(&first, r#"[data-testid="step-count"]"#), text(&second, r#"[data-testid="step-count"]"#));
+    // Pressed on the page itself (the window): neither embed moves.
+    key(&web_sys::window().expect("a window").into(), "ArrowLeft");
+    settle().await;
+    let after_window = (text(&first, r#"[data-testid="step-count"]"#), text(&second, r#"[data-testid="step-count"]"#));
+    assert_eq!(after_window, before);
+    // Pressed inside the first embed: only it steps back.
+    let app = first.query_selector(r#"[data-testid="app"]"#).ok().flatten().expect("the first embed");
+    key(&app.into(), "ArrowLeft");
+    settle().await;
+    assert_ne!(text(&first, r#"[data-testid="step-count"]"#), before.0, "the first embed did not step");
+    assert_eq!(text(&second, r#"[data-testid="step-count"]"#), before.1, "the second embed stepped too");
+    for (root, app) in [(first, first_app), (second, second_app)] {
+        app.destroy();
+        root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_link_in_an_embed_says_so_and_draws_the_default() {
+    let (root, app) = mount("steps=9-2&lang=zh");
+    settle().await;
+    assert!(text(&root, r#"[data-testid="error"]"#).contains("steps=9-2"));
+    assert_eq!(count(&root, r#"svg[data-testid="diagram"] .arrows g[data-segment]"#), 11);
+    app.destroy();
+    root.remove();
+}
