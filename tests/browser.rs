@@ -65,7 +65,7 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     let retx_line = exchange.lines().filter(|l| l.contains("SYN, ACK")).nth(1).unwrap_or_default().to_owned();
     ensure!(retx_line.starts_with("1010.000ms"), "the SYN-ACK is sent again at 1010 ms: {exchange}");
     screenshot(client, "lost-syn-ack.png").await?;
-    let link = client.current_url().await?;
+    let link = address_when(client, |f| f.contains("f=server.syn-ack.1.drop")).await?;
     ensure!(
         link.fragment().is_some_and(|f| f.contains("f=server.syn-ack.1.drop")),
         "the address bar is not a permalink to the dropped SYN-ACK: {link}"
@@ -158,7 +158,7 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
         client.find_all(Locator::Css(".arrows g.seg.synack.lost")).await?.len() == 1,
         "its fault (the dropped SYN-ACK) is kept"
     );
-    let link = client.current_url().await?;
+    let link = address_when(client, |f| f.starts_with("s=")).await?;
     ensure!(link.fragment().is_some_and(|f| f.starts_with("s=")), "the permalink does not carry the scenario: {link}");
     client.goto("about:blank").await?;
     client.goto(link.as_str()).await?;
@@ -233,4 +233,17 @@ fn cli_run(scenario_json: &str, format: &str) -> TestResult<String> {
     let _ = std::fs::remove_file(&file);
     ensure!(output.status.success(), "synack run failed: {}", String::from_utf8_lossy(&output.stderr));
     Ok(String::from_utf8(output.stdout)?)
+}
+
+/// The page's address once its fragment satisfies `ready` (the page writes it in a task of its
+/// own, just after drawing), or after two seconds whatever it is.
+async fn address_when(client: &Client, ready: impl Fn(&str) -> bool) -> TestResult<url::Url> {
+    for _ in 0..40 {
+        let url = client.current_url().await?;
+        if url.fragment().is_some_and(&ready) {
+            return Ok(url);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(client.current_url().await?)
 }

@@ -141,19 +141,25 @@ fn use_permalink(state: &UseReducerHandle<AppState>, mode: Mode, enabled: bool) 
     let fragment =
         (mode == Mode::Page && enabled).then(|| format!("#{}", permalink::encode(&state.experiment, &state.view())));
     use_effect_with(fragment, |fragment| {
-        let (Some(fragment), Some(window)) = (fragment, web_sys::window()) else { return };
-        let location = window.location();
-        let current = location.hash().unwrap_or_default();
-        let changed = current != *fragment && !(current.is_empty() && fragment == "#");
-        if let (true, Ok(history)) = (changed, window.history()) {
-            // The default experiment has no fragment at all: the page's own address.
-            let url = if fragment == "#" {
-                format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
-            } else {
-                fragment.clone()
-            };
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-        }
+        // In a task of its own, after this change is drawn: `replaceState` is slow enough to
+        // matter within a frame, and a burst of changes then writes the address once.
+        let fragment = fragment.clone();
+        let update = gloo_timers::callback::Timeout::new(0, move || {
+            let (Some(fragment), Some(window)) = (fragment, web_sys::window()) else { return };
+            let location = window.location();
+            let current = location.hash().unwrap_or_default();
+            let changed = current != fragment && !(current.is_empty() && fragment == "#");
+            if let (true, Ok(history)) = (changed, window.history()) {
+                // The default experiment has no fragment at all: the page's own address.
+                let url = if fragment == "#" {
+                    format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
+                } else {
+                    fragment
+                };
+                let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+            }
+        });
+        move || drop(update)
     });
 }
 
