@@ -6,6 +6,8 @@
 //! - paint: until two animation frames have passed, so the new diagram has been painted (at
 //!   60 Hz this can never be less than about 33 ms).
 //!
+//! Then, for every entry, the work of changing a setting (the one-way delay) on it.
+//!
 //! Prints one line per entry and the worst case; asserts nothing. `SYNACK_BENCH_PAGE` (e.g.
 //! `embed.html#ui=settings`) measures another page of the site, which must show the picker.
 
@@ -54,6 +56,36 @@ const task = () => new Promise((r) => setTimeout(r, 0));
 })();
 "#;
 
+/// Measured in the page: for each entry, change a setting (the one-way delay, 20 ms and back to
+/// 10 ms) and time the redraw the same way. Best of `rounds` per entry.
+const SETTING: &str = r#"
+const [rounds, done] = [arguments[0], arguments[arguments.length - 1]];
+const select = document.querySelector('#entry');
+const names = Array.from(select.options).map((o) => o.value);
+const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+const task = () => new Promise((r) => setTimeout(r, 0));
+(async () => {
+  const out = [];
+  for (const name of names) {
+    select.value = name;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await frame();
+    let work = Infinity;
+    for (let i = 0; i < rounds; i++) {
+      const delay = document.querySelector('[data-testid=set-delay]');
+      const t0 = performance.now();
+      delay.value = i % 2 ? '10' : '20';
+      delay.dispatchEvent(new Event('change', { bubbles: true }));
+      await task();
+      work = Math.min(work, performance.now() - t0);
+      await frame();
+    }
+    out.push([name, work]);
+  }
+  done(out);
+})();
+"#;
+
 /// The simulator alone, in the page's wasm module (`bench_simulate`, mean of `runs` runs).
 const SIMULATE: &str = r#"
 const [runs, done] = [arguments[0], arguments[arguments.length - 1]];
@@ -77,6 +109,7 @@ async fn main() {
     client.goto(&format!("{}{page}", server.url())).await.expect("load the page");
     client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("#entry")).await.expect("the app starts");
     let results = client.execute_async(SCRIPT, vec![json!(ROUNDS)]).await.expect("the measurement runs");
+    let settings = client.execute_async(SETTING, vec![json!(ROUNDS)]).await.expect("the setting measurement runs");
     let sims = client.execute_async(SIMULATE, vec![json!(500)]).await.expect("the simulation benchmark runs");
     let _ = client.close().await;
     let rows = results.as_array().cloned().unwrap_or_default();
@@ -93,6 +126,19 @@ async fn main() {
         }
     }
     println!("worst work: {} {:.1} ms over {} entries (one frame at 60 Hz is 16.7 ms)", worst.0, worst.1, rows.len());
+    println!();
+    println!("change a setting (one-way delay 10 <-> 20 ms), best of {ROUNDS}: work = until the DOM is updated");
+    let mut worst = (String::new(), 0.0f64);
+    let setting_rows = settings.as_array().cloned().unwrap_or_default();
+    for row in &setting_rows {
+        let name = row[0].as_str().unwrap_or("?").to_string();
+        let work = row[1].as_f64().unwrap_or(f64::NAN);
+        println!("{name:<22} work {work:>6.1} ms");
+        if work > worst.1 {
+            worst = (name, work);
+        }
+    }
+    println!("worst work: {} {:.1} ms over {} entries", worst.0, worst.1, setting_rows.len());
     println!();
     println!("simulate() alone in wasm (mean of 500 runs per entry)");
     let mut total = 0.0;
