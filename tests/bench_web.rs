@@ -95,6 +95,25 @@ import('./synack_web.js').then((m) => {
 });
 "#;
 
+/// Prints rows of `[entry, work ms, paint ms?]` and the worst work.
+fn print_work(rows: &serde_json::Value) {
+    let rows = rows.as_array().cloned().unwrap_or_default();
+    let mut worst = (String::new(), 0.0f64);
+    for row in &rows {
+        let name = row[0].as_str().unwrap_or("?").to_string();
+        let work = row[1].as_f64().unwrap_or(f64::NAN);
+        match row[2].as_f64() {
+            Some(paint) => println!("{name:<22} work {work:>6.1} ms   paint {paint:>6.1} ms"),
+            None => println!("{name:<22} work {work:>6.1} ms"),
+        }
+        if work > worst.1 {
+            worst = (name, work);
+        }
+    }
+    println!("worst work: {} {:.1} ms over {} entries (one frame at 60 Hz is 16.7 ms)", worst.0, worst.1, rows.len());
+    println!();
+}
+
 /// Measurements per entry; the best one is reported.
 const ROUNDS: u32 = 10;
 
@@ -112,34 +131,12 @@ async fn main() {
     let settings = client.execute_async(SETTING, vec![json!(ROUNDS)]).await.expect("the setting measurement runs");
     let sims = client.execute_async(SIMULATE, vec![json!(500)]).await.expect("the simulation benchmark runs");
     let _ = client.close().await;
-    let rows = results.as_array().cloned().unwrap_or_default();
     println!(
         "choose an experiment, headless Chromium, best of {ROUNDS}:  work = until the DOM is updated;  paint = two frames"
     );
-    let mut worst = (String::new(), 0.0f64);
-    for row in &rows {
-        let name = row[0].as_str().unwrap_or("?").to_string();
-        let (work, paint) = (row[1].as_f64().unwrap_or(f64::NAN), row[2].as_f64().unwrap_or(f64::NAN));
-        println!("{name:<22} work {work:>6.1} ms   paint {paint:>6.1} ms");
-        if work > worst.1 {
-            worst = (name, work);
-        }
-    }
-    println!("worst work: {} {:.1} ms over {} entries (one frame at 60 Hz is 16.7 ms)", worst.0, worst.1, rows.len());
-    println!();
+    print_work(&results);
     println!("change a setting (one-way delay 10 <-> 20 ms), best of {ROUNDS}: work = until the DOM is updated");
-    let mut worst = (String::new(), 0.0f64);
-    let setting_rows = settings.as_array().cloned().unwrap_or_default();
-    for row in &setting_rows {
-        let name = row[0].as_str().unwrap_or("?").to_string();
-        let work = row[1].as_f64().unwrap_or(f64::NAN);
-        println!("{name:<22} work {work:>6.1} ms");
-        if work > worst.1 {
-            worst = (name, work);
-        }
-    }
-    println!("worst work: {} {:.1} ms over {} entries", worst.0, worst.1, setting_rows.len());
-    println!();
+    print_work(&settings);
     println!("simulate() alone in wasm (mean of 500 runs per entry)");
     let mut total = 0.0;
     for row in sims.as_array().cloned().unwrap_or_default() {
