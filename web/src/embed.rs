@@ -161,15 +161,8 @@ fn attr(text: &str) -> String {
     text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// The `<iframe>` snippet an author pastes into a post: `experiment` as `view` with `choice`,
-/// served from `embed_url`. `title` names the frame for screen readers.
-pub fn iframe_snippet(
-    embed_url: &str,
-    experiment: &Experiment,
-    view: &View,
-    choice: &EmbedChoice,
-    title: &str,
-) -> String {
+/// The address of the embed of `experiment` as `view` with `choice`, served from `embed_url`.
+pub fn embed_src(embed_url: &str, experiment: &Experiment, view: &View, choice: &EmbedChoice) -> String {
     let view = View {
         step: None,
         ui: (choice.ui != Ui::embed_default()).then_some(choice.ui),
@@ -179,11 +172,16 @@ pub fn iframe_snippet(
         ..view.clone()
     };
     let fragment = permalink::encode(experiment, &view);
-    let src = if fragment.is_empty() { embed_url.to_string() } else { format!("{embed_url}#{fragment}") };
+    if fragment.is_empty() { embed_url.to_string() } else { format!("{embed_url}#{fragment}") }
+}
+
+/// The `<iframe>` snippet an author pastes into a post: the embed at `src` (see [`embed_src`]),
+/// `choice.height` tall. `title` names the frame for screen readers.
+pub fn iframe_snippet(src: &str, choice: &EmbedChoice, title: &str) -> String {
     format!(
         "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"{}\" loading=\"lazy\" \
          style=\"border:0;max-width:100%\"></iframe>",
-        attr(&src),
+        attr(src),
         attr(title),
         choice.height
     )
@@ -232,14 +230,18 @@ mod tests {
             height: 480,
         };
         let view = View { step: Some(3), lang: Lang::Zh, ..View::default() };
-        let html = iframe_snippet("https://e.org/embed.html", &experiment, &view, &choice, "synack: \"lost\" <SYN>");
+        let src = embed_src("https://e.org/embed.html", &experiment, &view, &choice);
+        assert_eq!(src, "https://e.org/embed.html#lost-syn&lang=zh&ui=play&steps=1-6&autoplay&theme=dark");
+        let html = iframe_snippet(&src, &choice, "synack: \"lost\" <SYN>");
         assert_eq!(
             html,
             "<iframe src=\"https://e.org/embed.html#lost-syn&amp;lang=zh&amp;ui=play&amp;steps=1-6&amp;autoplay&amp;theme=dark\" \
              title=\"synack: &quot;lost&quot; &lt;SYN&gt;\" width=\"100%\" height=\"480\" loading=\"lazy\" \
              style=\"border:0;max-width:100%\"></iframe>"
         );
-        let default = iframe_snippet("e.html", &Experiment::default(), &View::default(), &EmbedChoice::default(), "t");
+        let choice = EmbedChoice::default();
+        let default =
+            iframe_snippet(&embed_src("e.html", &Experiment::default(), &View::default(), &choice), &choice, "t");
         assert!(default.starts_with("<iframe src=\"e.html\" "), "{default}");
     }
 }

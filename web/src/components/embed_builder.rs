@@ -54,12 +54,8 @@ pub fn EmbedBuilder(props: &EmbedBuilderProps) -> Html {
     let page = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
     let url = embed::embed_url(&page);
     let chosen = EmbedChoice { range, ..(*choice).clone() };
-    let snippet =
-        embed::iframe_snippet(&url, &props.experiment, &props.view, &chosen, &embed::frame_title(&props.title, lang));
-    let preview = {
-        let src = snippet.split('"').nth(1).unwrap_or_default();
-        src.replace("&amp;", "&")
-    };
+    let src = embed::embed_src(&url, &props.experiment, &props.view, &chosen);
+    let snippet = embed::iframe_snippet(&src, &chosen, &embed::frame_title(&props.title, lang));
 
     // Every control edits one field of the choice.
     let edit = |f: fn(&mut EmbedChoice, &Event)| {
@@ -168,7 +164,7 @@ pub fn EmbedBuilder(props: &EmbedBuilderProps) -> Html {
             </label>
             <div class="embed-actions">
                 <button type="button" data-testid="copy-embed" onclick={on_copy}>{ i18n::COPY_EMBED.get(lang) }</button>
-                <a data-testid="embed-preview" href={preview} target="_blank" rel="noopener">{ i18n::PREVIEW.get(lang) }</a>
+                <a data-testid="embed-preview" href={src} target="_blank" rel="noopener">{ i18n::PREVIEW.get(lang) }</a>
                 { match *copied {
                     Some(true) => html! { <span role="status" data-testid="embed-copied">{ i18n::EMBED_COPIED.get(lang) }</span> },
                     Some(false) => html! { <span role="alert" class="export-error">{ i18n::EMBED_COPY_FAILED.get(lang) }</span> },
