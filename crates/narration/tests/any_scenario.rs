@@ -9,7 +9,6 @@ mod common;
 
 use narration::{Lang, headline, narrate};
 use seqdiag::ViewOptions;
-use tcp_sim::trace::EventKind;
 use tcp_sim::{Scenario, simulate};
 
 /// A small deterministic generator (64-bit LCG; the high bits are the output).
@@ -113,15 +112,7 @@ fn any_valid_scenario_goes_through_the_whole_path() {
         }
         for (k, events) in common::steps(&trace).iter().enumerate() {
             steps_seen += 1;
-            let shown = events.iter().any(|&i| {
-                matches!(
-                    trace.events[i].kind,
-                    EventKind::Sent { .. }
-                        | EventKind::Lost { .. }
-                        | EventKind::State { .. }
-                        | EventKind::Rejected { .. }
-                )
-            });
+            let shown = common::shows_something(&trace, events);
             let en = narrate(&trace, events, Lang::En, true);
             let zh = narrate(&trace, events, Lang::Zh, false);
             let _ = (headline(&trace, events, Lang::En, false), headline(&trace, events, Lang::Zh, true));

@@ -5,7 +5,6 @@ mod common;
 
 use narration::{Lang, headline, narrate};
 use tcp_sim::catalogue::ENTRIES;
-use tcp_sim::trace::EventKind;
 
 fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
@@ -40,15 +39,7 @@ fn every_step_is_narrated() {
     for entry in ENTRIES {
         let trace = common::trace(entry.name);
         for (k, events) in common::steps(&trace).iter().enumerate() {
-            let shown = events.iter().any(|&i| {
-                matches!(
-                    trace.events[i].kind,
-                    EventKind::Sent { .. }
-                        | EventKind::Lost { .. }
-                        | EventKind::State { .. }
-                        | EventKind::Rejected { .. }
-                )
-            });
+            let shown = common::shows_something(&trace, events);
             for lang in [Lang::En, Lang::Zh] {
                 for relative in [true, false] {
                     let where_ = format!("{} step {k} {lang:?} relative={relative}", entry.name);

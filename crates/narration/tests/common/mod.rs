@@ -3,6 +3,7 @@
 
 use narration::{Lang, headline, narrate};
 use std::fmt::Write;
+use tcp_sim::trace::EventKind;
 use tcp_sim::{Trace, catalogue, simulate};
 
 /// The trace of catalogue entry `name`.
@@ -15,6 +16,17 @@ pub(crate) fn trace(name: &str) -> Trace {
 /// The playback steps of a trace: seqdiag's steps (time, then slot).
 pub(crate) fn steps(trace: &Trace) -> Vec<Vec<usize>> {
     seqdiag::steps::steps(trace).into_iter().map(|s| s.events).collect()
+}
+
+/// Whether a step shows something on the diagram (a segment sent or lost, a state change, a
+/// rejection): the crate's invariant says such a step always gets at least one paragraph.
+pub(crate) fn shows_something(trace: &Trace, events: &[usize]) -> bool {
+    events.iter().any(|&i| {
+        matches!(
+            trace.events[i].kind,
+            EventKind::Sent { .. } | EventKind::Lost { .. } | EventKind::State { .. } | EventKind::Rejected { .. }
+        )
+    })
 }
 
 /// Headline and paragraphs of every step, as a reader would see them one after the other.
