@@ -3,7 +3,7 @@
 //! - Rust targets (`wasm32-unknown-unknown`, `thumbv7em-none-eabihf`) and components (rustfmt,
 //!   clippy) through rustup;
 //! - Chromium, its WebDriver and tshark (and Node.js/npm when missing) through apt;
-//! - the pinned npm tooling in `tools/` (binaryen's `wasm-opt`) through `npm ci`;
+//! - the pinned npm tooling in `tools/` (binaryen's `wasm-opt`, axe-core, mermaid) through `npm ci`;
 //! - `wasm-bindgen-test-runner` of the exact wasm-bindgen version in `Cargo.lock`, through
 //!   `cargo install` into `target/tools`.
 
@@ -100,7 +100,8 @@ fn apt_packages() -> Result<()> {
     apt(&install)
 }
 
-/// `tools/`: pinned npm packages (`binaryen` for `wasm-opt`).
+/// `tools/`: pinned npm packages (`binaryen` for `wasm-opt`, `axe-core` and `mermaid` for the
+/// browser tests).
 pub(crate) fn tools_dir() -> PathBuf {
     util::root().join("tools")
 }
@@ -110,12 +111,25 @@ pub(crate) fn wasm_opt() -> PathBuf {
     tools_dir().join("node_modules/.bin/wasm-opt")
 }
 
+/// Installs `tools/package.json`'s dependencies with `npm ci` unless every one is already
+/// installed at its pinned version.
 fn npm_tools() -> Result<()> {
     let dir = tools_dir();
-    let pinned = json_string(&dir.join("package.json"), &["dependencies", "binaryen"])?;
-    let installed = json_string(&dir.join("node_modules/binaryen/package.json"), &["version"]).ok();
-    if wasm_opt().exists() && installed.as_deref() == Some(pinned.as_str()) {
-        println!("setup: wasm-opt (binaryen {pinned}) present in tools/node_modules");
+    let text = fs::read_to_string(dir.join("package.json")).context("reading tools/package.json")?;
+    let manifest: serde_json::Value = serde_json::from_str(&text).context("parsing tools/package.json")?;
+    let pinned =
+        manifest.get("dependencies").and_then(|d| d.as_object()).context("tools/package.json has no dependencies")?;
+    let stale: Vec<&str> = pinned
+        .iter()
+        .filter(|(name, version)| {
+            let installed = json_string(&dir.join("node_modules").join(name).join("package.json"), &["version"]).ok();
+            installed.as_deref() != version.as_str()
+        })
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if stale.is_empty() && wasm_opt().exists() {
+        let names: Vec<String> = pinned.iter().map(|(n, v)| format!("{n} {}", v.as_str().unwrap_or("?"))).collect();
+        println!("setup: npm tools present in tools/node_modules: {}", names.join(", "));
         return Ok(());
     }
     run(command("npm").args(["ci", "--prefix", "tools", "--no-audit", "--no-fund", "--loglevel=error"]))?;
