@@ -57,7 +57,7 @@ strings! {
     STEP: "Step", "步骤";
     NARRATION: "What is happening", "发生了什么";
     STATES: "TCP state diagram (RFC 9293)", "TCP 状态图（RFC 9293）";
-    EXCHANGE: "The exchange, as text", "报文交换（文字版）";
+    EXCHANGE: "The exchange, as text", "报文段往来（文字版）";
     DISMISS: "Dismiss", "关闭";
     KEYS: "Keys: Space play/pause, ← → step, Home/End, Esc closes the inspector.",
         "快捷键：空格 播放/暂停，← → 单步，Home/End 首尾，Esc 关闭检查器。";
@@ -65,7 +65,7 @@ strings! {
     LOST: "lost", "丢失";
     DROP: "drop", "丢弃";
     DELAY_BY: "delay", "延迟";
-    DUPLICATE: "duplicate", "复制";
+    DUPLICATE: "duplicate", "重复";
     YOUR_SCENARIO: "Your scenario", "你的场景";
     LOAD_SCENARIO: "Or open your own scenario (JSON, as exported below)", "或打开你自己的场景（JSON，与下方导出的格式相同）";
     OPEN_FULL: "Open in synack ↗", "在 synack 中打开 ↗";

@@ -330,7 +330,7 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
                     bad(
                         part,
                         &format!("names `{name}`, which is not a part (play, text, states, inspect, settings, export, lang or none)"),
-                        &format!("中的 `{name}` 不是可显示的部分（play、text、states、inspect、settings、export、lang 或 none）"),
+                        &format!("中的 `{name}` 不是可显示的部分（`play`、`text`、`states`、`inspect`、`settings`、`export`、`lang` 或 `none`）"),
                     )
                 })?)
             }

@@ -33,7 +33,7 @@ fn list_names_every_entry_in_both_languages() {
     assert!(o.status.success());
     let out = stdout(&o);
     assert_eq!(out.lines().count(), 18);
-    assert!(out.contains("lost-final-ack") && out.contains("为什么要有 TIME-WAIT"));
+    assert!(out.contains("lost-final-ack") && out.contains("为什么要有 TIME_WAIT"));
 }
 
 #[test]

@@ -126,7 +126,7 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
                 say!(
                     cx,
                     "A genuine peer that has really lost the connection will answer the challenge ACK with an RST at exactly the right number; an attacker who cannot see the traffic cannot.",
-                    "如果对端真的已经丢失了连接，它会用序号完全正确的 RST 回应挑战 ACK；看不到通信内容的攻击者则做不到这一点。"
+                    "如果对方真的已经丢失了连接，它会用序号完全正确的 RST 回应挑战 ACK；看不到通信内容的攻击者则做不到这一点。"
                 ),
             );
             s
@@ -140,14 +140,14 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
             s.main(say!(
                 cx,
                 "A SYN arrives on a connection that is already {state}. It could come from a peer that restarted or from an attacker, so {who} does not reset the connection: it answers with a challenge ACK, {reply_label}, as RFC 5961 recommends.",
-                "一个 SYN 到达了已处于 {state} 的连接。它可能来自重启过的对端，也可能来自攻击者，所以{who}不会因此复位连接，而是按 RFC 5961 的建议回复一个挑战 ACK：{reply_label}。"
+                "一个 SYN 到达了已处于 {state} 的连接。它可能来自重启过的对方主机，也可能来自攻击者，所以{who}不会因此复位连接，而是按 RFC 5961 的建议回复一个挑战 ACK：{reply_label}。"
             ));
             s.why(
                 "challenge",
                 say!(
                     cx,
                     "A peer that really restarted will find the challenge ACK makes no sense and answer it with an RST, whose sequence number is then exactly right.",
-                    "真正重启过的对端会发现这个挑战 ACK 莫名其妙，于是用 RST 回应，而这个 RST 的序号必然完全正确。"
+                    "真正重启过的对方主机会发现这个挑战 ACK 莫名其妙，于是用 RST 回应，而这个 RST 的序号必然完全正确。"
                 ),
             );
             s

@@ -29,6 +29,7 @@ extern crate alloc;
 
 mod arrows;
 pub mod axis;
+pub mod cjk;
 pub mod diagram;
 mod labels;
 mod lanes;

@@ -103,7 +103,7 @@ pub fn timer(lang: Lang, timer: Timer, micros: u64, backoff: u8, restarted: bool
         Timer::Retransmit => "RTO",
         Timer::DelayedAck => pick(lang, "delayed ACK", "延迟确认"),
         Timer::TimeWait => "2MSL",
-        Timer::FinWait2 => "FIN-WAIT-2",
+        Timer::FinWait2 => "FIN_WAIT2",
         Timer::Persist => pick(lang, "zero-window probe", "零窗口探测"),
     };
     let mut out = format!("{name} {}", duration(lang, micros));
@@ -135,17 +135,17 @@ pub fn app_call(lang: Lang, call: &AppCall) -> Option<String> {
 pub const fn close_reason(lang: Lang, reason: CloseReason) -> Option<&'static str> {
     Some(match reason {
         CloseReason::Normal => return None,
-        CloseReason::Reset => pick(lang, "ECONNRESET: reset by peer", "ECONNRESET：连接被对方重置"),
+        CloseReason::Reset => pick(lang, "ECONNRESET: reset by peer", "ECONNRESET：连接被对方复位"),
         CloseReason::Refused => pick(lang, "ECONNREFUSED: refused", "ECONNREFUSED：连接被拒绝"),
         CloseReason::TimedOut => pick(lang, "ETIMEDOUT: gave up", "ETIMEDOUT：连接超时"),
         CloseReason::Aborted => pick(lang, "aborted", "已中止"),
-        CloseReason::FinWait2Timeout => pick(lang, "FIN-WAIT-2 timed out", "FIN-WAIT-2 超时"),
+        CloseReason::FinWait2Timeout => pick(lang, "FIN_WAIT2 timed out", "FIN_WAIT2 超时"),
     })
 }
 
 /// The application reads the end of the stream.
 pub const fn end_of_stream(lang: Lang) -> &'static str {
-    pick(lang, "read() = 0: EOF", "read() = 0：对方已关闭")
+    pick(lang, "read() = 0: EOF", "read() = 0：读到 EOF")
 }
 
 /// Why an arriving segment was rejected, and what was answered, in a few words.
@@ -171,7 +171,7 @@ pub const fn rejected(lang: Lang, reason: DropReason) -> &'static str {
         AcceptQueueFull => pick(lang, "accept queue full: dropped", "全连接队列已满：丢弃"),
         BadCookie => pick(lang, "bad SYN cookie: answer RST", "SYN cookie 无效：回 RST"),
         SynCookie => pick(lang, "queue full: SYN cookie, no state", "队列已满：用 SYN cookie 应答，不保存状态"),
-        DuplicateSyn => pick(lang, "SYN again: resend SYN-ACK", "再次收到 SYN：重发 SYN-ACK"),
+        DuplicateSyn => pick(lang, "SYN again: resend SYN-ACK", "再次收到 SYN：重发 SYN+ACK"),
     }
 }
 
@@ -208,7 +208,7 @@ pub fn description(lang: Lang, hosts: &str, segments: usize) -> String {
         ),
         Lang::Zh => format!(
             "{hosts} 之间的 {segments} 个 TCP 报文段。时间自上而下；每个箭头是一个报文段，\
-             倾斜程度对应单向时延；叉号表示丢失；生命线上的色带表示连接状态，细条表示计时器。"
+             倾斜程度对应单向时延；叉号表示丢失；生命线上的色带表示连接状态，细条表示定时器。"
         ),
     }
 }

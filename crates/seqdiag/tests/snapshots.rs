@@ -160,7 +160,7 @@ fn geometry_handshake() {
             timer h1 x=539 255..347 Cancelled "RTO 220 ms"
             timer h0 x=187 411..621 Cancelled "RTO 220 ms"
             timer h1 x=539 446..586 Fired "delayed ACK 40 ms"
-            timer h0 x=187 621..720 Cancelled "FIN-WAIT-2 60 s"
+            timer h0 x=187 621..720 Cancelled "FIN_WAIT2 60 s"
             timer h1 x=539 685..755 Cancelled "RTO 220 ms"
             timer h0 x=187 720..819 Fired "2MSL 60 s"
             arrow 0 203,84 -> 523,119 [S] SYN seq=0 steps 0..1
@@ -223,7 +223,7 @@ fn geometry_lost_final_ack() {
             timer h1 x=598 119..189 Cancelled "RTO 1 s"
             timer h0 x=226.6 253..463 Cancelled "RTO 220 ms"
             timer h1 x=598 288..428 Fired "delayed ACK 40 ms"
-            timer h0 x=226.6 463..562 Cancelled "FIN-WAIT-2 60 s"
+            timer h0 x=226.6 463..562 Cancelled "FIN_WAIT2 60 s"
             timer h1 x=598 527..661 Fired "RTO 220 ms"
             timer h0 x=226.6 562..696 Restarted "2MSL 60 s"
             timer h1 x=598 661..731 Cancelled "RTO 440 ms (retry 1)"

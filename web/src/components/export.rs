@@ -94,7 +94,7 @@ impl ExportKind {
             ExportKind::Svg => T { en: "Download the diagram as SVG", zh: "下载时序图（SVG）" },
             ExportKind::Png => T { en: "Download the diagram as a PNG image", zh: "下载时序图（PNG 图片）" },
             ExportKind::Mermaid => {
-                T { en: "Download the exchange as a Mermaid diagram", zh: "下载报文交换（Mermaid 图）" }
+                T { en: "Download the exchange as a Mermaid diagram", zh: "下载报文段往来（Mermaid 图）" }
             }
             ExportKind::Pcap => T {
                 en: "Download the segments as a pcap capture for Wireshark",

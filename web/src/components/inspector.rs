@@ -107,7 +107,7 @@ fn explain(name: &str, lang: Lang) -> &'static str {
         "Flags" => tr(
             lang,
             "The control bits: what this segment does (open, acknowledge, close, reset). Point at a chip for one bit.",
-            "控制位：这个报文段的作用（建立、确认、关闭、复位）。指向某个标志可查看它的含义。",
+            "标志位：这个报文段的作用（建立、确认、关闭、复位）。指向某个标志可查看它的含义。",
         ),
         "Payload" => tr(
             lang,
@@ -252,7 +252,7 @@ fn fixed_rows(trace: &Trace, index: usize, bytes: &[u8], spans: &[FieldSpan], la
             ..row(
                 "Data Offset",
                 tr(lang, "Data Offset", "数据偏移"),
-                html! { { trs(lang, format!("{words} words = {} bytes", usize::from(words) * 4), format!("{words} 个字 = {} 字节", usize::from(words) * 4)) } },
+                html! { { trs(lang, format!("{words} words = {} bytes", usize::from(words) * 4), format!("{words} 个 32 位字 = {} 字节", usize::from(words) * 4)) } },
             )
         },
         Row {
@@ -476,7 +476,7 @@ fn title(trace: &Trace, index: usize, lang: Lang, relative: bool) -> Html {
         tags.push(trs(
             lang,
             format!("network duplicate of #{}", original + 1),
-            format!("网络复制的 #{} 副本", original + 1),
+            format!("网络重复的 #{} 副本", original + 1),
         ));
     }
     if seg.injected {
@@ -709,7 +709,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 </span>
                 <button type="button" data-testid="inspector-duplicate" disabled={network_copy.is_some()}
                     title={tr(lang, "A second copy arrives 100 ms after the first", "第二个副本在第一个之后 100 毫秒到达")}
-                    onclick={fault(FaultAction::Duplicate, DUPLICATE_DELAY_MS)}>{ tr(lang, "Duplicate (+100 ms)", "复制（+100 毫秒）") }</button>
+                    onclick={fault(FaultAction::Duplicate, DUPLICATE_DELAY_MS)}>{ tr(lang, "Duplicate (+100 ms)", "重复（+100 毫秒）") }</button>
             </div>
             <p id="inspector-delay-error" class="insp-error" data-testid="inspector-delay-error" aria-live="polite">
                 if let Err(why) = delay { { why } }
@@ -719,7 +719,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     { trs(
                         lang,
                         format!("This copy was made by the network: apply faults to the original, segment #{}.", original + 1),
-                        format!("这是网络复制出的副本：请对原报文段 #{} 施加故障。", original + 1),
+                        format!("这是网络重复发送的副本：请对原报文段 #{} 施加故障。", original + 1),
                     ) }
                 </p>
             }

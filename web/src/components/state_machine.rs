@@ -91,7 +91,7 @@ struct Edge {
 const CLOSE: Text = ("CLOSE", "关闭");
 const DELETE_TCB: Text = ("delete TCB", "删除 TCB");
 const RCV_SYN: Text = ("rcv SYN", "收到 SYN");
-const SND_SYN_ACK: Text = ("snd SYN,ACK", "发 SYN,ACK");
+const SND_SYN_ACK: Text = ("snd SYN,ACK", "发 SYN+ACK");
 const SND_FIN: Text = ("snd FIN", "发 FIN");
 const RCV_FIN: Text = ("rcv FIN", "收到 FIN");
 const SND_ACK: Text = ("snd ACK", "发 ACK");
@@ -173,7 +173,7 @@ const FIGURE: [Edge; 20] = {
             "M480,282 C480,350 410,382 344,382",
             (512.0, 380.0),
             End,
-            ("rcv SYN,ACK", "收到 SYN,ACK"),
+            ("rcv SYN,ACK", "收到 SYN+ACK"),
             Some(SND_ACK),
         ),
         edge(SynReceived, FinWait1, "M40,282 L40,472", (48.0, 440.0), Start, CLOSE, Some(SND_FIN)),
