@@ -130,23 +130,47 @@ pub(crate) fn sent_head(repr: &TcpRepr, payload_len: usize, n: Numbering) -> Str
     }
 }
 
-/// The differing `fields` only, expected then sent: (`ack 2`, `ack 3`).
+/// The differing `fields` only, expected then sent, for a caption: (`ack 2`, `ack 3`). The
+/// window is left out when something else differs too (it differs everywhere: 4 KiB buffers);
+/// options are named without padding or TS values.
 pub(crate) fn brief(p: &Packet, repr: &TcpRepr, payload_len: usize, n: Numbering, fields: &[&str]) -> (String, String) {
-    let (mut want, mut got) = (String::new(), String::new());
+    let mut words: Vec<(String, String)> = Vec::new();
     for field in fields {
-        let (w, g) = match *field {
+        let pair = match *field {
             "flags" => (flags_text(p.flags), flags_text(repr.flags)),
             "seq" => (format!("seq {}", p.seq.unwrap_or(0)), format!("seq {}", repr.seq - n.local)),
             "len" => (format!("len {}", p.len), format!("len {payload_len}")),
             "ack" => (format!("ack {}", p.ack.unwrap_or(0)), format!("ack {}", repr.ack - n.remote)),
-            "win" => (format!("win {}", p.win.unwrap_or(0)), format!("win {}", repr.window)),
-            "options" => (spec_options(&p.options), sent_options(&repr.options, n)),
+            "win" if fields.len() == 1 => (format!("win {}", p.win.unwrap_or(0)), format!("win {}", repr.window)),
+            "options" => {
+                let want = match &p.options {
+                    OptionList::List(list) => list.iter().filter_map(spec_meaning).map(|m| meaning_name(&m)).collect(),
+                    _ => Vec::new(),
+                };
+                let got: Vec<String> =
+                    repr.options.iter().filter_map(|o| sent_meaning(&o, n)).map(|m| meaning_name(&m)).collect();
+                let list = |l: Vec<String>| {
+                    if l.is_empty() { String::from("no options") } else { format!("<{}>", l.join(",")) }
+                };
+                (list(want), list(got))
+            }
             _ => continue,
         };
-        let _ = write!(want, " {w}");
-        let _ = write!(got, " {g}");
+        words.push(pair);
     }
-    (want, got)
+    let join = |pick: fn(&(String, String)) -> &String| words.iter().map(pick).cloned().collect::<Vec<_>>().join(" ");
+    (join(|w| &w.0), join(|w| &w.1))
+}
+
+fn meaning_name(m: &Meaning) -> String {
+    match m {
+        Meaning::Mss(v) => format!("mss {v}"),
+        Meaning::WindowScale(v) => format!("wscale {v}"),
+        Meaning::SackPermitted => String::from("sackOK"),
+        Meaning::Sack(_) => String::from("sack"),
+        Meaning::TimestampEcho(_) => String::from("TS"),
+        Meaning::Other(kind, _) => format!("kind {kind}"),
+    }
 }
 
 /// A sent segment, written as the script would: relative numbers, every field shown.

@@ -17,6 +17,8 @@ use tcp_core::{Config, Duration};
 const DEFAULT_TOLERANCE_US: u64 = 4_000;
 /// IPv4 and TCP headers without options: an MTU less this is the MSS.
 const IPV4_TCP_HEADERS: u32 = 40;
+/// The longest time a sysctl may set here: a day, in milliseconds.
+const MAX_TIME_MS: u64 = 86_400_000;
 /// RFC 7323 §2.3: the largest shift.
 const MAX_WINDOW_SHIFT: u8 = 14;
 
@@ -90,6 +92,13 @@ impl Env {
         }
         let setting = format!("{}={value}", name.trim_start_matches("net.inet.tcp."));
         let number = value.parse::<u64>().ok();
+        let is_time = matches!(
+            name,
+            "net.inet.tcp.rexmit_initial" | "net.inet.tcp.rexmit_min" | "net.inet.tcp.msl" | "net.inet.tcp.delacktime"
+        );
+        if is_time && number.is_none_or(|ms| ms > MAX_TIME_MS) {
+            return Applied::Unknown(format!("sysctl {name}={value} (a time in milliseconds up to a day)"));
+        }
         let c = &mut self.config;
         match (name, number) {
             ("net.inet.tcp.rfc1323", Some(0)) => {

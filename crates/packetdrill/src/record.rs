@@ -190,9 +190,8 @@ impl Recorder {
         self.record(at, STACK, conn, EventKind::Notified { notice: Notice::Data { bytes } });
     }
 
-    /// The run ends at `at`, stopped by `why` if it was.
-    pub(crate) fn finish(&mut self, at: Instant, why: Option<String>) {
-        self.trace.end = self.trace.end.max(at);
+    /// The run ends with its last event, stopped by `why` if it was.
+    pub(crate) fn finish(&mut self, why: Option<String>) {
         self.trace.truncated = why;
     }
 }

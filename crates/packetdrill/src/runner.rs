@@ -27,6 +27,8 @@ pub(crate) const SCRIPT_ISN: SeqNum = SeqNum(3_000_000_000);
 /// How long `*` waits for a segment, and how far past a missing segment's time the run looks to
 /// say when it was sent instead.
 const LOOK_AHEAD: Duration = Duration::from_secs(600);
+/// The largest payload of a TCP segment in an IPv4 packet (65535 less 40 bytes of headers).
+const MAX_PAYLOAD: u32 = 65_495;
 /// Timer firings one run may take (a timer that fired forever would otherwise never end a run).
 const MAX_TIMER_FIRINGS: u32 = 100_000;
 
@@ -368,12 +370,13 @@ impl Runner {
             what.join(", ")
         );
         let (want, got) = compare::brief(p, &seg.repr, seg.payload.len(), self.numbering, &what);
-        let (want, got) = if in_time {
-            (want, got)
-        } else {
-            (format!("{want} at {when}"), format!("{got} at {}", seconds(sent_at.micros)))
+        let brief = match (want.is_empty(), in_time) {
+            (true, _) => format!("script expects it at {when}, tcp-core sent it at {}", seconds(sent_at.micros)),
+            (false, true) => format!("script expects {want}, tcp-core sent {got}"),
+            (false, false) => {
+                format!("script expects {want} at {when}, tcp-core sent {got} at {}", seconds(sent_at.micros))
+            }
         };
-        let brief = format!("the script expects {}, tcp-core sent {}", want.trim(), got.trim());
         Err(Stop::differs_briefly(event.line, DiffKind::Segment, message, brief))
     }
 
@@ -396,7 +399,7 @@ impl Runner {
         };
         let message =
             format!("expected `{expected}` at {when}, nothing was sent by {}{instead}", seconds(waited.micros));
-        let brief = format!("the script expects `{}`, tcp-core sent nothing", compare::head_text(p));
+        let brief = format!("script expects `{}`, tcp-core sent nothing", compare::head_text(p));
         Stop::differs_briefly(event.line, DiffKind::Missing, message, brief)
     }
 
@@ -444,6 +447,12 @@ impl Runner {
         let Some(seq) = p.seq else {
             return Err(Stop::cannot(line, "`...` as the sequence number of an injected segment"));
         };
+        if p.len > MAX_PAYLOAD {
+            return Err(Stop::cannot(
+                line,
+                format!("a payload of {} bytes (an IPv4 packet carries at most {MAX_PAYLOAD})", p.len),
+            ));
+        }
         let Some(window) = p.win.and_then(|w| u16::try_from(w).ok()) else {
             return Err(Stop::cannot(line, "an injected segment needs `win` (at most 65535)"));
         };
@@ -502,8 +511,7 @@ impl Runner {
             Outcome::CannotExpress { .. } => Some(outcome.summary()),
             _ => None,
         };
-        let now = self.kernel.now;
-        self.rec.finish(now, why);
+        self.rec.finish(why);
         let segments = self.rec.trace.segments.len();
         self.verdicts.resize(segments, Verdict::Unexpected);
         // Segments still waiting were never compared, but for the one that made the run stop.
