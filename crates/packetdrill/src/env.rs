@@ -1,12 +1,13 @@
 //! What a script asks of the stack besides segments and system calls: its `--options`, its
 //! `sysctl`s and socket options, turned into tcp-core's [`Config`] where a field models them.
 //!
-//! The rule, the same for every setting: a FreeBSD `sysctl` at FreeBSD's default value asks for
-//! nothing, so the profile decides. Any other value sets the `Config` field that models it; when
-//! no field does, the script still runs and its result names the setting as *not honoured*. The
-//! two settings that choose RFC 793 over RFC 5961 (`insecure_rst=1`, `insecure_syn=1`) mark the
-//! script as asking for the `rfc793` profile. A setting this runner does not know at all cannot
-//! be expressed.
+//! The rule, the same for every setting: a FreeBSD `sysctl` that a `Config` field models sets that
+//! field, whatever the profile (`rfc1323=1` turns timestamps and window scaling on, with the shift
+//! FreeBSD derives from `kern.ipc.maxsockbuf`). One that no field models asks for nothing at
+//! FreeBSD's default value (the profile decides how the stack behaves); at any other value the
+//! script still runs and its result names the setting as *not honoured*. The two settings that
+//! choose RFC 793 over RFC 5961 (`insecure_rst=1`, `insecure_syn=1`) mark the script as asking for
+//! the `rfc793` profile. A setting this runner does not know at all cannot be expressed.
 
 use alloc::format;
 use alloc::string::String;
@@ -17,6 +18,8 @@ use tcp_core::{Config, Duration};
 const DEFAULT_TOLERANCE_US: u64 = 4_000;
 /// IPv4 and TCP headers without options: an MTU less this is the MSS.
 const IPV4_TCP_HEADERS: u32 = 40;
+/// FreeBSD's `kern.ipc.maxsockbuf` default.
+const MAXSOCKBUF_DEFAULT: u64 = 2_097_152;
 /// The longest time a sysctl may set here: a day, in milliseconds.
 const MAX_TIME_MS: u64 = 86_400_000;
 /// RFC 7323 §2.3: the largest shift.
@@ -33,6 +36,8 @@ pub(crate) struct Env {
     pub(crate) not_honoured: Vec<String>,
     /// Settings that ask for RFC 793 behaviour: `insecure_rst=1`.
     pub(crate) asks_rfc793: Vec<String>,
+    /// `kern.ipc.maxsockbuf`, from which FreeBSD derives its window scale.
+    maxsockbuf: u64,
 }
 
 /// What became of one setting.
@@ -46,7 +51,13 @@ pub(crate) enum Applied {
 
 impl Env {
     pub(crate) fn new(config: Config) -> Env {
-        Env { config, tolerance_us: DEFAULT_TOLERANCE_US, not_honoured: Vec::new(), asks_rfc793: Vec::new() }
+        Env {
+            config,
+            tolerance_us: DEFAULT_TOLERANCE_US,
+            not_honoured: Vec::new(),
+            asks_rfc793: Vec::new(),
+            maxsockbuf: MAXSOCKBUF_DEFAULT,
+        }
     }
 
     /// A `--name=value` line of the script's header.
@@ -87,9 +98,6 @@ impl Env {
         let Some(default) = freebsd_default(name) else {
             return Applied::Unknown(format!("the sysctl {name}"));
         };
-        if value == default || name == "net.inet.tcp.hostcache.purgenow" {
-            return Applied::Done;
-        }
         let setting = format!("{}={value}", name.trim_start_matches("net.inet.tcp."));
         let number = value.parse::<u64>().ok();
         let is_time = matches!(
@@ -105,22 +113,26 @@ impl Env {
                 c.timestamps = false;
                 c.window_scale = None;
             }
-            ("net.inet.tcp.sack.enable", Some(0)) => c.sack_permitted = false,
-            ("kern.ipc.maxsockbuf", Some(max)) if c.window_scale.is_some() => {
-                c.window_scale = Some(freebsd_window_shift(max))
+            ("net.inet.tcp.rfc1323", Some(1)) => {
+                c.timestamps = true;
+                c.window_scale = Some(freebsd_window_shift(self.maxsockbuf));
+            }
+            ("net.inet.tcp.sack.enable", Some(on @ (0 | 1))) => c.sack_permitted = on == 1,
+            ("kern.ipc.maxsockbuf", Some(max)) => {
+                self.maxsockbuf = max;
+                if c.window_scale.is_some() {
+                    c.window_scale = Some(freebsd_window_shift(max));
+                }
             }
             ("net.inet.tcp.rexmit_initial", Some(ms)) => c.initial_rto = Duration::from_millis(ms),
             ("net.inet.tcp.rexmit_min", Some(ms)) => c.rto_min = Duration::from_millis(ms),
             ("net.inet.tcp.msl", Some(ms)) => c.msl = Duration::from_millis(ms),
             ("net.inet.tcp.delacktime", Some(ms)) => c.delayed_ack = (ms > 0).then(|| Duration::from_millis(ms)),
-            ("net.inet.tcp.insecure_rst" | "net.inet.tcp.insecure_syn", Some(1)) => {
-                push_once(&mut self.asks_rfc793, setting);
-                return Applied::Done;
-            }
-            _ => {
-                push_once(&mut self.not_honoured, setting);
-                return Applied::Done;
-            }
+            // Nothing to purge: there is no host cache.
+            ("net.inet.tcp.hostcache.purgenow", _) => {}
+            _ if value == default => {}
+            ("net.inet.tcp.insecure_rst" | "net.inet.tcp.insecure_syn", Some(1)) => push_once(&mut self.asks_rfc793, setting),
+            _ => push_once(&mut self.not_honoured, setting),
         }
         if let Err(e) = self.config.validate() {
             return Applied::Unknown(format!("sysctl {name}={value} gives a configuration tcp-core refuses ({e})"));
@@ -194,16 +206,18 @@ mod tests {
 
     #[test]
     fn window_shift_follows_maxsockbuf() {
-        assert_eq!(freebsd_window_shift(2_097_152), 6);
+        assert_eq!(freebsd_window_shift(MAXSOCKBUF_DEFAULT), 6);
         assert_eq!(freebsd_window_shift(73_728), 1);
         assert_eq!(freebsd_window_shift(4_294_967_295), 14);
     }
 
     #[test]
-    fn defaults_leave_the_profile_alone_and_others_are_named() {
+    fn modelled_settings_apply_and_others_are_named() {
         let mut env = Env::new(Config::linux());
-        assert_eq!(env.sysctl("kern.ipc.maxsockbuf", "2097152"), Applied::Done);
-        assert_eq!(env.config.window_scale, Some(7));
+        assert_eq!(env.sysctl("net.inet.tcp.rexmit_slop", "200"), Applied::Done);
+        assert_eq!(env.config, Config::linux(), "a default without a Config field changes nothing");
+        assert_eq!(env.sysctl("kern.ipc.maxsockbuf", "73728"), Applied::Done);
+        assert_eq!(env.config.window_scale, Some(1), "a modelled setting applies whatever the profile");
         assert_eq!(env.sysctl("net.inet.tcp.drop_synfin", "1"), Applied::Done);
         assert_eq!(env.not_honoured, ["drop_synfin=1"]);
         assert_eq!(env.sysctl("net.inet.tcp.insecure_rst", "1"), Applied::Done);

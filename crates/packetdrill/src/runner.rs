@@ -318,7 +318,7 @@ impl Runner {
                 .filter(|&i| self.fields(p, i).is_empty() || self.fields(p, i).window_only());
             return match late {
                 Some(_) => self.match_sent(event, p, &when, lo, hi),
-                None => Err(self.missing_segment(event, p, &when, last_chance)),
+                None => Err(self.missing_segment(event, p, &when, lo, last_chance)),
             };
         }
         self.match_sent(event, p, &when, lo, hi)
@@ -382,10 +382,9 @@ impl Runner {
 
     /// Nothing was sent in time, and nothing like it later: says what tcp-core sent next, if
     /// anything.
-    fn missing_segment(&mut self, event: &Event, p: &Packet, when: &str, waited: Instant) -> Stop {
+    fn missing_segment(&mut self, event: &Event, p: &Packet, when: &str, due: Instant, waited: Instant) -> Stop {
         let expected = compare::spec_text(p);
-        let due = self.prev.micros.max(waited.micros.saturating_sub(self.env.tolerance_us));
-        self.missing = Some(Missing { line: event.line, expected: expected.clone(), due_us: due });
+        self.missing = Some(Missing { line: event.line, expected: expected.clone(), due_us: due.micros });
         let instead = match self.outbox.front() {
             Some(&i) => {
                 let s = &self.rec.trace.segments[i];

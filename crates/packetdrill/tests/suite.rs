@@ -1,9 +1,10 @@
 //! FreeBSD's packetdrill suite (`../shared/conformance/freebsd-tcp-testsuite/`) against tcp-core:
-//! every `state-event-engine/*-ipv4.pkt` and `snd-syn/*ipv4*.pkt` under the `freebsd` profile,
-//! compared line by line with `tests/expected/freebsd.txt`.
+//! every `state-event-engine/*-ipv4.pkt` and `snd-syn/*ipv4*.pkt` under the `freebsd`, `rfc9293`
+//! and `linux` profiles (each with its default `#ifdef` symbols), compared line by line with
+//! `tests/expected/<profile>.txt`.
 //!
 //! A script whose result changes fails the test, whether it started failing or started passing:
-//! read the diff, then refresh the file with `UPDATE_EXPECT=1 cargo test -p packetdrill --test
+//! read the diff, then refresh the files with `UPDATE_EXPECT=1 cargo test -p packetdrill --test
 //! suite`. CONFORMANCE.md explains the results.
 
 use packetdrill::{RunOptions, run};
@@ -11,7 +12,9 @@ use std::path::Path;
 use tcp_core::Profile;
 
 const SUITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance/freebsd-tcp-testsuite");
-const EXPECTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/expected/freebsd.txt");
+const EXPECTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/expected");
+/// The profiles the suite runs under.
+const PROFILES: [Profile; 3] = [Profile::Freebsd, Profile::Rfc9293, Profile::Linux];
 
 /// The scripts, as paths relative to the suite, sorted.
 fn scripts() -> Vec<String> {
@@ -42,23 +45,32 @@ fn relative(root: &Path, path: &Path) -> String {
 }
 
 #[test]
-fn freebsd_suite_matches_the_expectation_file() {
-    let options = RunOptions::new(Profile::Freebsd);
-    let mut actual = String::new();
-    for name in scripts() {
-        let text = std::fs::read_to_string(Path::new(SUITE).join(&name)).expect("readable script");
-        let result = run(&text, &options);
-        actual.push_str(&format!("{name}: {}\n", result.summary()));
+fn the_suite_matches_the_expectation_files() {
+    let texts: Vec<(String, String)> = scripts()
+        .into_iter()
+        .map(|name| {
+            let text = std::fs::read_to_string(Path::new(SUITE).join(&name)).expect("readable script");
+            (name, text)
+        })
+        .collect();
+    let mut changed = Vec::new();
+    for profile in PROFILES {
+        let options = RunOptions::new(profile);
+        let mut actual = String::new();
+        for (name, text) in &texts {
+            actual.push_str(&format!("{name}: {}\n", run(text, &options).summary()));
+        }
+        let path = Path::new(EXPECTED).join(format!("{profile}.txt"));
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            std::fs::write(&path, &actual).expect("write the expectation file");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        changed.extend(diff(&expected, &actual).into_iter().map(|d| format!("[{profile}] {d}")));
     }
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(EXPECTED, &actual).expect("write the expectation file");
-        return;
-    }
-    let expected = std::fs::read_to_string(EXPECTED).unwrap_or_default();
-    let changed: Vec<String> = diff(&expected, &actual);
     assert!(
         changed.is_empty(),
-        "{} scripts changed result (a script that starts passing counts too):\n{}\n\
+        "{} results changed (a script that starts passing counts too):\n{}\n\
          If this is what you meant, refresh with UPDATE_EXPECT=1 cargo test -p packetdrill --test suite",
         changed.len(),
         changed.join("\n")
