@@ -131,7 +131,9 @@ impl Env {
             // Nothing to purge: there is no host cache.
             ("net.inet.tcp.hostcache.purgenow", _) => {}
             _ if value == default => {}
-            ("net.inet.tcp.insecure_rst" | "net.inet.tcp.insecure_syn", Some(1)) => push_once(&mut self.asks_rfc793, setting),
+            ("net.inet.tcp.insecure_rst" | "net.inet.tcp.insecure_syn", Some(1)) => {
+                push_once(&mut self.asks_rfc793, setting)
+            }
             _ => push_once(&mut self.not_honoured, setting),
         }
         if let Err(e) = self.config.validate() {
