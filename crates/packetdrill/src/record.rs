@@ -190,6 +190,21 @@ impl Recorder {
         self.record(at, STACK, conn, EventKind::Notified { notice: Notice::Data { bytes } });
     }
 
+    /// Where the trace stands, to [`Recorder::rewind`] to.
+    pub(crate) fn mark(&self) -> (usize, usize, usize) {
+        (self.trace.events.len(), self.trace.segments.len(), self.trace.conns.len())
+    }
+
+    /// Forgets everything recorded since `mark`: what tcp-core did while the runner looked
+    /// ahead for a segment that never came is not part of the run.
+    pub(crate) fn rewind(&mut self, (events, segments, conns): (usize, usize, usize)) {
+        self.trace.events.truncate(events);
+        self.trace.segments.truncate(segments);
+        self.trace.conns.truncate(conns);
+        self.finished.truncate(conns);
+        self.trace.end = self.trace.events.last().map_or(Instant::ZERO, |e| e.at);
+    }
+
     /// The run ends with its last event, stopped by `why` if it was.
     pub(crate) fn finish(&mut self, why: Option<String>) {
         self.trace.truncated = why;

@@ -310,7 +310,12 @@ impl Runner {
         };
         if self.outbox.is_empty() {
             // Nothing in time. If the same segment comes later, it is late; else it is missing.
+            let mark = self.rec.mark();
             let _ = self.advance(last_chance + LOOK_AHEAD, true);
+            if self.outbox.is_empty() {
+                self.rec.rewind(mark);
+                self.verdicts.truncate(mark.1);
+            }
             let late = self
                 .outbox
                 .front()
