@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 use core::net::{Ipv4Addr, SocketAddrV4};
 use tcp_core::event::CloseReason;
 use tcp_core::listener::ListenerEvent;
-use tcp_core::{Config, Connection, Event, Instant, Listener, SeqNum, State, TcpRepr};
+use tcp_core::{Config, Connection, Event, Instant, Listener, SeqNum, State, TcpRepr, Transmit};
 
 /// Our (tcp-core's) address: packetdrill's default local address.
 pub(crate) const LOCAL_ADDR: Ipv4Addr = Ipv4Addr::new(192, 168, 0, 1);
@@ -40,18 +40,27 @@ pub(crate) enum Source {
     NoSocket,
 }
 
+/// A segment between tcp-core and the script.
+#[derive(Clone, Debug)]
+pub(crate) struct Wire {
+    pub(crate) src: SocketAddrV4,
+    pub(crate) dst: SocketAddrV4,
+    pub(crate) repr: TcpRepr,
+    pub(crate) payload: Vec<u8>,
+    pub(crate) retransmission: bool,
+}
+
+impl Wire {
+    fn sent(t: &Transmit<'_>) -> Wire {
+        Wire { src: t.src, dst: t.dst, repr: t.repr, payload: t.payload.to_vec(), retransmission: t.retransmission }
+    }
+}
+
 /// What tcp-core did, in order.
 #[derive(Clone, Debug)]
 pub(crate) enum Output {
     /// A segment left tcp-core.
-    Segment {
-        src: SocketAddrV4,
-        dst: SocketAddrV4,
-        repr: TcpRepr,
-        payload: Vec<u8>,
-        retransmission: bool,
-        source: Source,
-    },
+    Segment { segment: Wire, source: Source },
     /// A connection reported something about its peer `remote`.
     Event { local: SocketAddrV4, remote: SocketAddrV4, event: Event, source: Source },
 }
@@ -266,14 +275,7 @@ impl Kernel {
             self.out.push(Output::Event { local, remote, event, source });
         }
         while let Some(t) = c.poll_transmit() {
-            self.out.push(Output::Segment {
-                src: t.src,
-                dst: t.dst,
-                repr: t.repr,
-                payload: t.payload.to_vec(),
-                retransmission: t.retransmission,
-                source,
-            });
+            self.out.push(Output::Segment { segment: Wire::sent(&t), source });
         }
         error
     }
@@ -289,14 +291,7 @@ impl Kernel {
             self.out.push(Output::Event { local, remote, event, source: Source::Listener });
         }
         while let Some(t) = l.poll_transmit() {
-            self.out.push(Output::Segment {
-                src: t.src,
-                dst: t.dst,
-                repr: t.repr,
-                payload: t.payload.to_vec(),
-                retransmission: t.retransmission,
-                source: Source::Listener,
-            });
+            self.out.push(Output::Segment { segment: Wire::sent(&t), source: Source::Listener });
         }
     }
 

@@ -3,11 +3,11 @@
 //! cross in no time (the script and the stack share one clock); the first difference that
 //! stopped the run is the trace's `truncated` note.
 
-use crate::kernel::Source;
+use crate::kernel::{Source, Wire};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::net::SocketAddrV4;
-use tcp_core::{Event, Instant, State, TcpRepr};
+use tcp_core::{Event, Instant, State};
 use tcp_sim::Trace;
 use tcp_sim::trace::{AppCall, ConnInfo, EventKind, Fate, HostInfo, Notice, Segment, TraceEvent};
 
@@ -60,17 +60,10 @@ impl Recorder {
     }
 
     /// A segment the script injects; it arrives at once. Returns its index.
-    pub(crate) fn inbound(
-        &mut self,
-        at: Instant,
-        src: SocketAddrV4,
-        dst: SocketAddrV4,
-        repr: TcpRepr,
-        payload: Vec<u8>,
-    ) -> usize {
-        let index = self.push_segment(SCRIPT, STACK, None, at, src, dst, repr, payload, false);
+    pub(crate) fn inbound(&mut self, at: Instant, segment: Wire) -> usize {
+        let conn = self.live(segment.dst, segment.src);
+        let index = self.push_segment(SCRIPT, None, at, segment);
         self.record(at, SCRIPT, None, EventKind::Sent { segment: index });
-        let conn = self.live(dst, src);
         self.record(at, STACK, conn, EventKind::Delivered { segment: index });
         self.arriving = Some(index);
         index
@@ -82,52 +75,31 @@ impl Recorder {
     }
 
     /// A segment tcp-core sent; the script sees it at once. Returns its index.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn outbound(
-        &mut self,
-        at: Instant,
-        src: SocketAddrV4,
-        dst: SocketAddrV4,
-        repr: TcpRepr,
-        payload: Vec<u8>,
-        retransmission: bool,
-        source: Source,
-    ) -> usize {
+    pub(crate) fn outbound(&mut self, at: Instant, segment: Wire, source: Source) -> usize {
         let conn = match source {
             Source::NoSocket => None,
-            Source::Listener => self.live(src, dst),
-            Source::Socket => Some(self.conn(src, dst)),
+            Source::Listener => self.live(segment.src, segment.dst),
+            Source::Socket => Some(self.conn(segment.src, segment.dst)),
         };
-        let index = self.push_segment(STACK, SCRIPT, conn, at, src, dst, repr, payload, retransmission);
+        let index = self.push_segment(STACK, conn, at, segment);
         self.record(at, STACK, conn, EventKind::Sent { segment: index });
         self.record(at, SCRIPT, None, EventKind::Delivered { segment: index });
         index
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn push_segment(
-        &mut self,
-        from: usize,
-        to: usize,
-        conn: Option<usize>,
-        at: Instant,
-        src: SocketAddrV4,
-        dst: SocketAddrV4,
-        repr: TcpRepr,
-        payload: Vec<u8>,
-        retransmission: bool,
-    ) -> usize {
+    /// Adds a segment from `from` to the other host, delivered as it is sent.
+    fn push_segment(&mut self, from: usize, conn: Option<usize>, at: Instant, w: Wire) -> usize {
         self.trace.segments.push(Segment {
             from,
-            to: Some(to),
+            to: Some(if from == STACK { SCRIPT } else { STACK }),
             conn,
-            src,
-            dst,
+            src: w.src,
+            dst: w.dst,
             sent_at: at,
             fate: Fate::Delivered { at },
-            repr,
-            payload,
-            retransmission,
+            repr: w.repr,
+            payload: w.payload,
+            retransmission: w.retransmission,
             duplicate_of: None,
             injected: false,
             forged: false,

@@ -11,7 +11,7 @@
 use crate::ast::{Action, Direction, Event, EventTime, OptionList, Packet, Script};
 use crate::compare::{self, Numbering};
 use crate::env::{Applied, Env};
-use crate::kernel::{self, Kernel, Output};
+use crate::kernel::{self, Kernel, Output, Wire};
 use crate::record::Recorder;
 use crate::report::{DiffKind, Difference, Missing, Outcome, Verdict, seconds};
 use alloc::collections::VecDeque;
@@ -280,13 +280,13 @@ impl Runner {
         let at = self.kernel.now;
         for output in core::mem::take(&mut self.kernel.out) {
             match output {
-                Output::Segment { src, dst, repr, payload, retransmission, source } => {
-                    if !self.local_isn_seen && repr.flags.contains(Flags::SYN) {
+                Output::Segment { segment, source } => {
+                    if !self.local_isn_seen && segment.repr.flags.contains(Flags::SYN) {
                         // As packetdrill: tcp-core's numbers count from its first SYN.
-                        self.numbering.local = repr.seq;
+                        self.numbering.local = segment.repr.seq;
                         self.local_isn_seen = true;
                     }
-                    let index = self.rec.outbound(at, src, dst, repr, payload, retransmission, source);
+                    let index = self.rec.outbound(at, segment, source);
                     self.verdicts.resize(index + 1, Verdict::Unexpected);
                     self.outbox.push_back(index);
                 }
@@ -489,7 +489,8 @@ impl Runner {
         };
         let payload = alloc::vec![0u8; p.len as usize];
         let now = self.kernel.now;
-        self.rec.inbound(now, remote, local, repr, payload.clone());
+        let wire = Wire { src: remote, dst: local, repr, payload: payload.clone(), retransmission: false };
+        self.rec.inbound(now, wire);
         let index = self.rec.trace.segments.len() - 1;
         self.verdicts.resize(index + 1, Verdict::Unexpected);
         self.verdicts[index] = Verdict::Injected { line };

@@ -322,11 +322,17 @@ impl Runner {
         Returned::ok(i64::from(fd))
     }
 
-    fn sys_read(&mut self, call: &Syscall) -> Returned {
+    /// For read and write: the socket, the length asked for (at most 1 MiB) and the trace's
+    /// connection.
+    fn io_call(&self, call: &Syscall) -> (usize, usize, Option<usize>) {
         let i = self.sock_index(call);
         let len = call.args.get(2).and_then(Expr::int).unwrap_or(0).clamp(0, 1 << 20) as usize;
+        (i, len, self.conn_of(i))
+    }
+
+    fn sys_read(&mut self, call: &Syscall) -> Returned {
+        let (i, len, conn_id) = self.io_call(call);
         let now = self.kernel.now;
-        let conn_id = self.conn_of(i);
         let s = &mut self.kernel.sockets[i];
         let nonblocking = s.nonblocking;
         let SockKind::Connected(c) = &mut s.kind else {
@@ -334,20 +340,14 @@ impl Runner {
         };
         let mut buf = alloc::vec![0u8; len];
         let n = c.recv(now, &mut buf).unwrap_or(0);
-        let state = c.state();
-        let returned = if n > 0 {
-            Returned::ok(n as i64)
-        } else if let Some(error) = s.pending_error.take() {
-            Returned::error(error)
-        } else if matches!(state, State::Closed | State::CloseWait | State::LastAck | State::Closing | State::TimeWait)
-        {
-            Returned::ok(0)
-        } else if matches!(state, State::SynSent) && !nonblocking {
-            Returned::blocks("the connection is not open yet")
-        } else if nonblocking {
-            Returned::error("EWOULDBLOCK")
-        } else {
-            Returned::blocks("no data has arrived")
+        let eof =
+            matches!(c.state(), State::Closed | State::CloseWait | State::LastAck | State::Closing | State::TimeWait);
+        let returned = match (n, if n == 0 { s.pending_error.take() } else { None }) {
+            (1.., _) => Returned::ok(n as i64),
+            (_, Some(error)) => Returned::error(error),
+            _ if eof => Returned::ok(0),
+            _ if nonblocking => Returned::error("EWOULDBLOCK"),
+            _ => Returned::blocks("no data has arrived"),
         };
         if n > 0 {
             self.rec.read(now, conn_id, n);
@@ -357,10 +357,8 @@ impl Runner {
     }
 
     fn sys_write(&mut self, call: &Syscall) -> Returned {
-        let i = self.sock_index(call);
-        let len = call.args.get(2).and_then(Expr::int).unwrap_or(0).clamp(0, 1 << 20) as usize;
+        let (i, len, conn_id) = self.io_call(call);
         let now = self.kernel.now;
-        let conn_id = self.conn_of(i);
         let s = &mut self.kernel.sockets[i];
         let nonblocking = s.nonblocking;
         let SockKind::Connected(c) = &mut s.kind else {

@@ -3,32 +3,16 @@
 //! one verdict per segment) and `seqdiag` lays it out as SVG and Mermaid, in both languages.
 
 use packetdrill::{Profile, RunOptions, Verdict, run};
-use std::path::Path;
 use tcp_sim::trace::EventKind;
 
-const SUITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance/freebsd-tcp-testsuite");
-
-fn scripts() -> Vec<(String, String)> {
-    let root = Path::new(SUITE);
-    assert!(root.exists(), "{SUITE} is missing: CI checks out shared/ beside the repo");
-    let mut paths = Vec::new();
-    for folder in std::fs::read_dir(root.join("state-event-engine")).expect("suite").map(|e| e.expect("entry").path()) {
-        if folder.is_dir() {
-            paths.extend(std::fs::read_dir(&folder).expect("folder").map(|e| e.expect("entry").path()));
-        }
-    }
-    paths.extend(std::fs::read_dir(root.join("snd-syn")).expect("snd-syn").map(|e| e.expect("entry").path()));
-    paths.retain(|p| p.to_string_lossy().ends_with(".pkt") && p.to_string_lossy().contains("ipv4"));
-    paths.sort();
-    paths.iter().map(|p| (p.to_string_lossy().into_owned(), std::fs::read_to_string(p).expect("readable"))).collect()
-}
+mod common;
 
 #[test]
 fn every_suite_run_is_a_consistent_trace_that_draws() {
     let options = RunOptions::new(Profile::Freebsd);
     for (lang, relative) in [(seqdiag::Lang::En, true), (seqdiag::Lang::Zh, false)] {
         let view = seqdiag::ViewOptions { lang, relative, ..seqdiag::ViewOptions::default() };
-        for (name, text) in scripts() {
+        for (name, text) in common::scripts() {
             let r = run(&text, &options);
             let t = &r.trace;
             assert_eq!(r.verdicts.len(), t.segments.len(), "{name}");

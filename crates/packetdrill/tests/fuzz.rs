@@ -8,10 +8,9 @@
 use packetdrill::{Outcome, Profile, RunOptions, parse, run};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
-use std::path::Path;
 use std::sync::OnceLock;
 
-const SUITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance/freebsd-tcp-testsuite");
+mod common;
 
 /// Our own seeds: every kind of line the runner knows, and a few it does not.
 const OWN: &[&str] = &[
@@ -27,20 +26,7 @@ fn seeds() -> &'static [String] {
     static SEEDS: OnceLock<Vec<String>> = OnceLock::new();
     SEEDS.get_or_init(|| {
         let mut seeds: Vec<String> = OWN.iter().map(|s| s.to_string()).collect();
-        let root = Path::new(SUITE);
-        assert!(root.exists(), "{SUITE} is missing: CI checks out shared/ beside the repo");
-        let mut paths = Vec::new();
-        for folder in
-            std::fs::read_dir(root.join("state-event-engine")).expect("suite").map(|e| e.expect("entry").path())
-        {
-            if folder.is_dir() {
-                paths.extend(std::fs::read_dir(&folder).expect("folder").map(|e| e.expect("entry").path()));
-            }
-        }
-        paths.extend(std::fs::read_dir(root.join("snd-syn")).expect("snd-syn").map(|e| e.expect("entry").path()));
-        paths.retain(|p| p.extension().is_some_and(|e| e == "pkt"));
-        paths.sort();
-        seeds.extend(paths.iter().map(|p| std::fs::read_to_string(p).expect("readable")));
+        seeds.extend(common::scripts().into_iter().map(|(_, text)| text));
         seeds
     })
 }

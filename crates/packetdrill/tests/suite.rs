@@ -11,48 +11,15 @@ use packetdrill::{RunOptions, run};
 use std::path::Path;
 use tcp_core::Profile;
 
-const SUITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance/freebsd-tcp-testsuite");
+mod common;
+
 const EXPECTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/expected");
 /// The profiles the suite runs under.
 const PROFILES: [Profile; 3] = [Profile::Freebsd, Profile::Rfc9293, Profile::Linux];
 
-/// The scripts, as paths relative to the suite, sorted.
-fn scripts() -> Vec<String> {
-    let root = Path::new(SUITE);
-    assert!(root.exists(), "{SUITE} is missing: CI checks out shared/ beside the repo");
-    let mut found = Vec::new();
-    let folders = std::fs::read_dir(root.join("state-event-engine")).expect("state-event-engine");
-    for folder in folders.map(|e| e.expect("entry").path()).filter(|p| p.is_dir()) {
-        for file in std::fs::read_dir(&folder).expect("folder").map(|e| e.expect("entry").path()) {
-            if file.to_string_lossy().ends_with("-ipv4.pkt") {
-                found.push(file);
-            }
-        }
-    }
-    for file in std::fs::read_dir(root.join("snd-syn")).expect("snd-syn").map(|e| e.expect("entry").path()) {
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if name.ends_with(".pkt") && name.contains("ipv4") {
-            found.push(file);
-        }
-    }
-    let mut names: Vec<String> = found.iter().map(|p| relative(root, p)).collect();
-    names.sort();
-    names
-}
-
-fn relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root).expect("inside the suite").to_string_lossy().replace('\\', "/")
-}
-
 #[test]
 fn the_suite_matches_the_expectation_files() {
-    let texts: Vec<(String, String)> = scripts()
-        .into_iter()
-        .map(|name| {
-            let text = std::fs::read_to_string(Path::new(SUITE).join(&name)).expect("readable script");
-            (name, text)
-        })
-        .collect();
+    let texts = common::scripts();
     let mut changed = Vec::new();
     for profile in PROFILES {
         let options = RunOptions::new(profile);
