@@ -1,5 +1,7 @@
 //! `synack`: run the catalogue's TCP experiments, or your own scenario files, from a terminal.
 
+mod packetdrill;
+
 use std::io::Write;
 use std::process::ExitCode;
 use tcp_sim::{Scenario, catalogue, pcap::to_pcap, simulate};
@@ -12,6 +14,7 @@ USAGE:
     synack run <NAME|FILE> [--format text|json|pcap|svg|mermaid] [--lang en|zh] [--absolute] [-o FILE]
     synack check <FILE>...
     synack show <NAME|FILE> [--json]
+{PACKETDRILL_USAGE}
 
 COMMANDS:
     list     the built-in experiments, with their titles
@@ -19,6 +22,7 @@ COMMANDS:
     check    validate scenario files (TOML or JSON); exits non-zero on the first bad one
     show     print a built-in experiment's scenario file, to start your own from it;
              --json prints a scenario (built-in or a file) as JSON, the form the web page opens
+{PACKETDRILL_ABOUT}
 
 EXAMPLES:
     synack run lost-syn
@@ -42,7 +46,11 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         None | Some("-h" | "--help" | "help") => {
-            print!("{HELP}");
+            print!(
+                "{}",
+                HELP.replace("{PACKETDRILL_USAGE}", packetdrill::HELP)
+                    .replace("{PACKETDRILL_ABOUT}", packetdrill::ABOUT)
+            );
             Ok(())
         }
         Some("list") => {
@@ -80,6 +88,10 @@ fn run(args: &[String]) -> Result<(), String> {
             Ok(())
         }
         Some("run") => run_command(&args[1..]),
+        Some("packetdrill") => match packetdrill::command(&args[1..])? {
+            true => Ok(()),
+            false => Err("packetdrill: not every script passed".into()),
+        },
         Some(other) => Err(format!("unknown command `{other}`; try `synack --help`")),
     }
 }
