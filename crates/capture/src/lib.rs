@@ -21,3 +21,13 @@ pub mod file;
 pub use conns::{Began, Captured, Collected, Collector, ConnSummary, Ended, Listing, Scanner, collect, list};
 pub use error::{Error, ErrorKind, Location};
 pub use file::{FileFormat, FileReader, Frame, LinkType};
+pub mod infer;
+pub mod observe;
+mod derive;
+pub mod import;
+pub mod notes;
+pub mod rerun;
+
+pub use import::{Import, import};
+pub use notes::{Note, NoteKind};
+pub use rerun::{Comparison, compare, rerun};

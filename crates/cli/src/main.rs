@@ -1,5 +1,7 @@
 //! `synack`: run the catalogue's TCP experiments, or your own scenario files, from a terminal.
 
+mod import;
+
 use std::io::Write;
 use std::process::ExitCode;
 use tcp_sim::{Scenario, catalogue, pcap::to_pcap, simulate};
@@ -12,6 +14,7 @@ USAGE:
     synack run <NAME|FILE> [--format text|json|pcap|svg|mermaid] [--lang en|zh] [--absolute] [-o FILE]
     synack check <FILE>...
     synack show <NAME|FILE> [--json]
+    synack import <CAPTURE> [--conn N] [--format text|json|svg|mermaid|scenario|pcap] [--lang en|zh] [-o FILE]
 
 COMMANDS:
     list     the built-in experiments, with their titles
@@ -19,6 +22,8 @@ COMMANDS:
     check    validate scenario files (TOML or JSON); exits non-zero on the first bad one
     show     print a built-in experiment's scenario file, to start your own from it;
              --json prints a scenario (built-in or a file) as JSON, the form the web page opens
+    import   open a real pcap or pcapng capture: list its TCP connections, draw one with both
+             ends' inferred states, or write the scenario that re-runs it (`synack run` loads it)
 
 EXAMPLES:
     synack run lost-syn
@@ -80,6 +85,7 @@ fn run(args: &[String]) -> Result<(), String> {
             Ok(())
         }
         Some("run") => run_command(&args[1..]),
+        Some("import") => import::run(&args[1..]),
         Some(other) => Err(format!("unknown command `{other}`; try `synack --help`")),
     }
 }
