@@ -58,6 +58,7 @@ pub(crate) fn scenario(import: &Import, segments: &[Captured], setup: &Setup) ->
     let tcp = Tcp {
         mss: (setup.config[0].mss != base.mss).then_some(setup.config[0].mss),
         timestamps: (setup.config[0].timestamps != base.timestamps).then_some(setup.config[0].timestamps),
+        two_way_handshake: setup.config[1].two_way_handshake.then_some(true),
         ..Tcp::default()
     };
     let link = Link { delay_ms: millis(import.point.path_us().max(1)), return_delay_ms: None, loss: Probability::default() };
@@ -96,7 +97,8 @@ fn isns(import: &Import, segments: &[Captured], setup: &Setup) -> [Option<u32>; 
 /// fires on the first), or at an absolute time.
 fn rules(import: &Import, host: usize, names: &[String; 2]) -> Vec<Rule> {
     let peer = names[1 - host].clone();
-    let mut firsts: Vec<(Instant, Trigger)> = Vec::new();
+    // Each notice with its occurrence number (a rule fires on the first, or on every one).
+    let mut notices: Vec<(Instant, Trigger, usize)> = Vec::new();
     for (at, told) in &import.observed.told[host] {
         let trigger = match told {
             Told::Connected => Trigger::Connected,
@@ -105,40 +107,61 @@ fn rules(import: &Import, host: usize, names: &[String; 2]) -> Vec<Rule> {
             Told::Eof => Trigger::Eof,
             _ => continue,
         };
-        if !firsts.iter().any(|(_, t)| *t == trigger) {
-            firsts.push((*at, trigger));
-        }
+        let k = notices.iter().filter(|(_, t, _)| *t == trigger).count() + 1;
+        notices.push((*at, trigger, k));
     }
-    let mut out = Vec::new();
+    let mut out: Vec<Rule> = Vec::new();
     for (at, action) in &import.observed.actions[host] {
-        let mut rule = blank_rule(Action::Listen);
-        match action {
-            AppAction::Listen => rule.at_ms = Some(millis(at.micros)),
-            AppAction::Connect => {
-                rule = Rule { at_ms: Some(millis(at.micros)), to: Some(peer.clone()), ..blank_rule(Action::Connect) };
-            }
-            AppAction::InjectSyn(seq) => {
-                rule = Rule {
-                    at_ms: Some(millis(at.micros)),
-                    to: Some(peer.clone()),
-                    flags: Some("SYN".to_string()),
-                    seq: Some(*seq),
-                    ..blank_rule(Action::Inject)
-                };
-            }
+        let at_time = |rule: Rule| Rule { at_ms: Some(millis(at.micros)), ..rule };
+        let rule = match action {
+            AppAction::Listen => at_time(blank_rule(Action::Listen)),
+            AppAction::Connect => at_time(Rule { to: Some(peer.clone()), ..blank_rule(Action::Connect) }),
+            AppAction::InjectSyn(seq) => at_time(Rule {
+                to: Some(peer.clone()),
+                flags: Some("SYN".to_string()),
+                seq: Some(*seq),
+                ..blank_rule(Action::Inject)
+            }),
             AppAction::Send(n) => {
                 for chunk in chunks(*n) {
-                    out.push(reaction(&firsts, *at, Rule { bytes: Some(chunk as u32), ..blank_rule(Action::Send) }));
+                    react(&mut out, &notices, *at, Rule { bytes: Some(chunk as u32), ..blank_rule(Action::Send) });
                 }
                 continue;
             }
-            AppAction::Shutdown => rule = reaction(&firsts, *at, blank_rule(Action::Shutdown)),
-            AppAction::Close => rule = reaction(&firsts, *at, blank_rule(Action::Close)),
-            AppAction::Abort => rule = reaction(&firsts, *at, blank_rule(Action::Abort)),
+            AppAction::Shutdown => blank_rule(Action::Shutdown),
+            AppAction::Close => blank_rule(Action::Close),
+            AppAction::Abort => blank_rule(Action::Abort),
+        };
+        if rule.at_ms.is_some() {
+            out.push(rule);
+        } else {
+            react(&mut out, &notices, *at, rule);
         }
-        out.push(rule);
     }
     out
+}
+
+/// Adds `rule` as a reaction to the latest notice at or before `at`: on its first occurrence a
+/// rule of its own; on a later one, the same reaction to the first made repeating; else at `at`.
+fn react(out: &mut Vec<Rule>, notices: &[(Instant, Trigger, usize)], at: Instant, rule: Rule) {
+    let latest = notices.iter().filter(|(t, _, _)| *t <= at).max_by_key(|(t, _, _)| *t);
+    match latest {
+        Some((t, trigger, 1)) => out.push(Rule { on: Some(*trigger), after_ms: millis(at.micros - t.micros), ..rule }),
+        Some((t, trigger, _)) => {
+            let after = millis(at.micros - t.micros);
+            let same = out.iter_mut().find(|r| {
+                r.on == Some(*trigger)
+                    && r.action == rule.action
+                    && r.bytes == rule.bytes
+                    && (r.after_ms.get() - after.get()).abs() <= 1.0
+            });
+            match same {
+                Some(r) => r.repeat = true,
+                None => out.push(Rule { at_ms: Some(millis(at.micros)), ..rule }),
+            }
+        }
+        None => out.push(Rule { at_ms: Some(millis(at.micros)), ..rule }),
+    }
 }
 
 fn chunks(n: usize) -> Vec<usize> {
@@ -147,14 +170,6 @@ fn chunks(n: usize) -> Vec<usize> {
         out.push(n % MAX_SEND);
     }
     out
-}
-
-/// `rule` as a reaction to the latest first notice at or before `at`, or at `at` itself.
-fn reaction(firsts: &[(Instant, Trigger)], at: Instant, rule: Rule) -> Rule {
-    match firsts.iter().filter(|(t, _)| *t <= at).max_by_key(|(t, _)| *t) {
-        Some((t, trigger)) => Rule { on: Some(*trigger), after_ms: millis(at.micros - t.micros), ..rule },
-        None => Rule { at_ms: Some(millis(at.micros)), ..rule },
-    }
 }
 
 fn blank_rule(action: Action) -> Rule {

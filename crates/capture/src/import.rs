@@ -54,7 +54,8 @@ pub fn import(collected: &Collected) -> Import {
     let mid_stream = analysis.isn[0].is_none() && analysis.isn[1].is_none();
     let guesses = [0, 1].map(|d| guess_profile(syn_of(segments, &analysis, d)));
     let profiles = [guesses[0].0, guesses[1].0];
-    let config = [0, 1].map(|d| config_for(profiles[d], syn_of(segments, &analysis, d)));
+    let two_way = two_way_handshake(segments, &analysis);
+    let config = [0, 1].map(|d| Config { two_way_handshake: two_way, ..config_for(profiles[d], syn_of(segments, &analysis, d)) });
     let (addr, mapped) = trace_addresses(&summary);
     let active = [0, 1].map(|d| {
         mid_stream && d == 0
@@ -94,6 +95,23 @@ pub fn import(collected: &Collected) -> Import {
     import.notes = notes(&import, segments, &guesses, &mapped, collected.dropped, setup.origin_us);
     import.scenario = crate::derive::scenario(&import, segments, &setup);
     import
+}
+
+/// The passive end sent data before anything acknowledged its SYN-ACK: it took the handshake
+/// as done after two segments (the deliberately broken two-way handshake).
+fn two_way_handshake(segments: &[Captured], an: &Analysis) -> bool {
+    let mut synack_isn = None;
+    for (c, s) in segments.iter().zip(&an.segs) {
+        let f = c.repr.flags;
+        if s.dir == 1 && f.contains(Flags::SYN | Flags::ACK) {
+            synack_isn = Some(c.repr.seq);
+        } else if s.dir == 0 && f.contains(Flags::ACK) && Some(c.repr.ack) == synack_isn.map(|i| i + 1) {
+            return false;
+        } else if s.dir == 1 && !c.payload.is_empty() && synack_isn.is_some() && !an.simultaneous_open {
+            return true;
+        }
+    }
+    false
 }
 
 fn is_pure_syn(r: &TcpRepr) -> bool {

@@ -88,7 +88,7 @@ pub enum LossEvidence {
         /// The segment that repeated it.
         by: usize,
     },
-    /// A SYN nobody ever answered.
+    /// A SYN or SYN-ACK nobody ever answered.
     NeverAnswered,
     /// An acknowledgment after which the other end still retransmitted what it acknowledged.
     AckIgnored {
@@ -256,12 +256,14 @@ fn closed_before(segments: &[Captured], segs: &[SegInfo], i: usize) -> bool {
 }
 
 /// Two captures of the same packet: the same TCP header and payload, and the same IPv4
-/// identification or the same capture time.
+/// identification (a TCP that sends the same segment twice gives each its own). IPv6 has no
+/// identification: the same capture time stands in.
 fn is_copy(a: &Captured, b: &Captured) -> bool {
-    a.src == b.src
-        && a.repr == b.repr
-        && a.payload == b.payload
-        && (a.ip_id.is_some() && a.ip_id == b.ip_id || a.time_ns == b.time_ns)
+    let same_packet = match (a.ip_id, b.ip_id) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.time_ns == b.time_ns,
+    };
+    a.src == b.src && a.repr == b.repr && a.payload == b.payload && same_packet
 }
 
 /// For each pure SYN, the SYN-ACK that answers it (its sender's ISN).
@@ -302,7 +304,10 @@ fn capture_point(segments: &[Captured], segs: &[SegInfo], same_host: bool) -> Ca
             continue;
         }
         let is_request = segs[i].end != segs[i].seq || segments[i].repr.flags.contains(Flags::ACK);
-        if !is_request {
+        // Only the first segment to reach a sequence number asks for it (a SYN-ACK of a
+        // simultaneous open repeats its SYN's, and the other SYN-ACK crossing it is no answer).
+        let repeats = segs[..i].iter().any(|p| p.dir == segs[i].dir && p.end == segs[i].end && p.end != p.seq);
+        if !is_request || repeats {
             continue;
         }
         let reply = (i + 1..segs.len())
@@ -338,8 +343,9 @@ fn find_losses(segments: &[Captured], an: &mut Analysis) {
         if s.duplicate_of.is_some() || s.foreign {
             continue;
         }
-        // A SYN that nobody ever answered did not arrive (a listener answers at once).
-        if is_pure_syn(&segments[i]) && !answered_later(segments, &an.segs, i) {
+        // A SYN (or SYN-ACK) that nobody ever answered did not arrive: a host answers one at
+        // once, with a SYN-ACK, an ACK or a RST.
+        if segments[i].repr.flags.contains(Flags::SYN) && !answered_later(segments, &an.segs, i) {
             an.segs[i].lost = Some(LossEvidence::NeverAnswered);
             continue;
         }
