@@ -196,7 +196,8 @@ impl Scanner {
 
     /// Reads the next chunk of the file.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), Error> {
-        let Scanner { file, connections, index, unlisted_segments, packets, tcp_segments, skipped, first_bad_segment } = self;
+        let Scanner { file, connections, index, unlisted_segments, packets, tcp_segments, skipped, first_bad_segment } =
+            self;
         file.feed(chunk, &mut |frame| {
             *packets += 1;
             match decode(&frame) {

@@ -304,7 +304,14 @@ impl SkipCounts {
 
     /// Total frames skipped.
     pub fn total(&self) -> u64 {
-        self.udp + self.icmp + self.other_ip + self.fragments + self.not_ip + self.other_link + self.short + self.bad_tcp
+        self.udp
+            + self.icmp
+            + self.other_ip
+            + self.fragments
+            + self.not_ip
+            + self.other_link
+            + self.short
+            + self.bad_tcp
     }
 
     fn parts(&self) -> Vec<(u64, &'static str, &'static str)> {

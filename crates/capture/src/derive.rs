@@ -11,10 +11,10 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use tcp_core::{Instant, Profile};
+use tcp_sim::Scenario;
 use tcp_sim::scenario::{
     Action, Fault, FaultAction, Host, Isn, Link, Millis, Probability, Rule, SegmentKind, Tcp, Text, Trigger,
 };
-use tcp_sim::Scenario;
 
 use crate::conns::Captured;
 use crate::import::Import;
@@ -28,7 +28,14 @@ pub(crate) fn placeholder() -> Scenario {
     scenario_with(Vec::new(), Vec::new(), Profile::Linux, Tcp::default(), Link::default(), Text::default())
 }
 
-fn scenario_with(hosts: Vec<Host>, faults: Vec<Fault>, profile: Profile, tcp: Tcp, link: Link, title: Text) -> Scenario {
+fn scenario_with(
+    hosts: Vec<Host>,
+    faults: Vec<Fault>,
+    profile: Profile,
+    tcp: Tcp,
+    link: Link,
+    title: Text,
+) -> Scenario {
     Scenario { title, narration: Text::default(), profile, seed: 0, link, tcp, hosts, faults, until_ms: None }
 }
 
@@ -41,7 +48,11 @@ pub(crate) fn scenario(import: &Import, segments: &[Captured], setup: &Setup) ->
     let names = [String::from("client"), String::from("server")];
     let addrs = setup.addr.map(|a| *a.ip());
     // The simulator tells hosts apart by address.
-    let addrs = if addrs[0] == addrs[1] { [core::net::Ipv4Addr::new(192, 0, 2, 1), core::net::Ipv4Addr::new(198, 51, 100, 1)] } else { addrs };
+    let addrs = if addrs[0] == addrs[1] {
+        [core::net::Ipv4Addr::new(192, 0, 2, 1), core::net::Ipv4Addr::new(198, 51, 100, 1)]
+    } else {
+        addrs
+    };
     let isn = isns(import, segments, setup);
     let hosts: Vec<Host> = (0..2)
         .map(|d| Host {
@@ -61,14 +72,17 @@ pub(crate) fn scenario(import: &Import, segments: &[Captured], setup: &Setup) ->
         two_way_handshake: setup.config[1].two_way_handshake.then_some(true),
         ..Tcp::default()
     };
-    let link = Link { delay_ms: millis(import.point.path_us().max(1)), return_delay_ms: None, loss: Probability::default() };
+    let link =
+        Link { delay_ms: millis(import.point.path_us().max(1)), return_delay_ms: None, loss: Probability::default() };
     let title = Text {
         en: format!("Imported capture: {} to {}", import.summary.client, import.summary.server),
         zh: format!("导入的抓包：{} 到 {}", import.summary.client, import.summary.server),
     };
     let mut s = scenario_with(hosts, faults(import, segments, &names), import.profiles[0], tcp, link, title);
     s.narration = Text {
-        en: String::from("Derived from a capture: the applications act when the capture shows they did, the losses it shows are faults."),
+        en: String::from(
+            "Derived from a capture: the applications act when the capture shows they did, the losses it shows are faults.",
+        ),
         zh: String::from("由抓包推导：应用程序在抓包显示的时刻动作，抓包中的丢失作为故障注入。"),
     };
     let span_ms = import.capture_end.micros / 1000;

@@ -278,7 +278,12 @@ impl FileReader {
         };
         let len = check_block_len(read_u32(head, 4, little), record, offset)?;
         if len < 28 {
-            return Err(bad_block(record, offset, "a section header block is at least 28 bytes", "节首部块至少 28 个字节"));
+            return Err(bad_block(
+                record,
+                offset,
+                "a section header block is at least 28 bytes",
+                "节首部块至少 28 个字节",
+            ));
         }
         let Some(block) = rest.get(..len) else { return Ok(Step::Need(len as u64)) };
         if read_u32(block, len - 4, little) != len as u32 {
@@ -297,7 +302,6 @@ impl FileReader {
         self.format = Format::PcapNg { little, interfaces: Vec::new() };
         Ok(Step::Used(len))
     }
-
 }
 
 /// Reads one pcapng block other than a section header.
@@ -309,63 +313,63 @@ fn read_block(
     offset: u64,
     on_frame: &mut dyn FnMut(Frame<'_>),
 ) -> Result<(), Error> {
-        let Format::PcapNg { little, interfaces } = format else { return Ok(()) };
-        let little = *little;
-        let too_short = || bad_block(record, offset, "the block is too short for its fields", "块太短，放不下它的字段");
-        match block_type {
-            // Interface Description Block.
-            1 => {
-                if body.len() < 8 {
-                    return Err(too_short());
-                }
-                let link = LinkType(u32::from(read_u16(body, 0, little)));
-                let mut interface = Interface { link, resolution: Resolution::Decimal(6), offset_s: 0 };
-                for (code, value) in options(&body[8..], little) {
-                    match (code, value) {
-                        (9, [r, ..]) => {
-                            interface.resolution =
-                                if r & 0x80 == 0 { Resolution::Decimal(*r) } else { Resolution::Binary(r & 0x7F) }
-                        }
-                        (14, v) if v.len() >= 8 => interface.offset_s = read_u64(v, 0, little) as i64,
-                        _ => {}
+    let Format::PcapNg { little, interfaces } = format else { return Ok(()) };
+    let little = *little;
+    let too_short = || bad_block(record, offset, "the block is too short for its fields", "块太短，放不下它的字段");
+    match block_type {
+        // Interface Description Block.
+        1 => {
+            if body.len() < 8 {
+                return Err(too_short());
+            }
+            let link = LinkType(u32::from(read_u16(body, 0, little)));
+            let mut interface = Interface { link, resolution: Resolution::Decimal(6), offset_s: 0 };
+            for (code, value) in options(&body[8..], little) {
+                match (code, value) {
+                    (9, [r, ..]) => {
+                        interface.resolution =
+                            if r & 0x80 == 0 { Resolution::Decimal(*r) } else { Resolution::Binary(r & 0x7F) }
                     }
+                    (14, v) if v.len() >= 8 => interface.offset_s = read_u64(v, 0, little) as i64,
+                    _ => {}
                 }
-                interfaces.push(interface);
             }
-            // Enhanced Packet Block and the obsolete Packet Block.
-            6 | 2 => {
-                if body.len() < 20 {
-                    return Err(too_short());
-                }
-                let id = if block_type == 6 { read_u32(body, 0, little) } else { u32::from(read_u16(body, 0, little)) };
-                let ticks = (u64::from(read_u32(body, 4, little)) << 32) | u64::from(read_u32(body, 8, little));
-                let captured = read_u32(body, 12, little) as usize;
-                let wire_len = read_u32(body, 16, little);
-                let Some(data) = body.get(20..20usize.saturating_add(captured)) else {
-                    return Err(bad_block(
-                        record,
-                        offset,
-                        "its captured length runs past the end of the block",
-                        "块中的抓取长度超出了块的末尾",
-                    ));
-                };
-                let Some(interface) = interfaces.get(id as usize) else {
-                    return Err(bad_block(
-                        record,
-                        offset,
-                        "the packet names an interface no block described",
-                        "数据包引用了一个没有描述过的接口",
-                    ));
-                };
-                let ns = interface.resolution.to_nanos(ticks);
-                let time_ns = ns.saturating_add_signed(interface.offset_s.saturating_mul(1_000_000_000));
-                on_frame(Frame { record, offset, time_ns, link: interface.link, interface: id, data, wire_len });
-            }
-            // Simple Packet Blocks carry no timestamp, name resolution, statistics, custom blocks,
-            // decryption secrets and anything unknown: skipped.
-            _ => {}
+            interfaces.push(interface);
         }
-        Ok(())
+        // Enhanced Packet Block and the obsolete Packet Block.
+        6 | 2 => {
+            if body.len() < 20 {
+                return Err(too_short());
+            }
+            let id = if block_type == 6 { read_u32(body, 0, little) } else { u32::from(read_u16(body, 0, little)) };
+            let ticks = (u64::from(read_u32(body, 4, little)) << 32) | u64::from(read_u32(body, 8, little));
+            let captured = read_u32(body, 12, little) as usize;
+            let wire_len = read_u32(body, 16, little);
+            let Some(data) = body.get(20..20usize.saturating_add(captured)) else {
+                return Err(bad_block(
+                    record,
+                    offset,
+                    "its captured length runs past the end of the block",
+                    "块中的抓取长度超出了块的末尾",
+                ));
+            };
+            let Some(interface) = interfaces.get(id as usize) else {
+                return Err(bad_block(
+                    record,
+                    offset,
+                    "the packet names an interface no block described",
+                    "数据包引用了一个没有描述过的接口",
+                ));
+            };
+            let ns = interface.resolution.to_nanos(ticks);
+            let time_ns = ns.saturating_add_signed(interface.offset_s.saturating_mul(1_000_000_000));
+            on_frame(Frame { record, offset, time_ns, link: interface.link, interface: id, data, wire_len });
+        }
+        // Simple Packet Blocks carry no timestamp, name resolution, statistics, custom blocks,
+        // decryption secrets and anything unknown: skipped.
+        _ => {}
+    }
+    Ok(())
 }
 
 /// A pcapng block length, checked: at least 12, a multiple of 4, at most [`MAX_RECORD`].

@@ -55,7 +55,8 @@ pub fn import(collected: &Collected) -> Import {
     let guesses = [0, 1].map(|d| guess_profile(syn_of(segments, &analysis, d)));
     let profiles = [guesses[0].0, guesses[1].0];
     let two_way = two_way_handshake(segments, &analysis);
-    let config = [0, 1].map(|d| Config { two_way_handshake: two_way, ..config_for(profiles[d], syn_of(segments, &analysis, d)) });
+    let config = [0, 1]
+        .map(|d| Config { two_way_handshake: two_way, ..config_for(profiles[d], syn_of(segments, &analysis, d)) });
     let (addr, mapped) = trace_addresses(&summary);
     let active = [0, 1].map(|d| {
         mid_stream && d == 0
@@ -77,7 +78,8 @@ pub fn import(collected: &Collected) -> Import {
         assumed_isn: mid_stream.then(|| assumed_isns(segments, &analysis)),
     };
     let observed = observe(segments, &analysis, &setup);
-    let capture_start = Instant::from_micros((analysis.segs.first().map_or(0, |s| s.seen_us) - setup.origin_us).max(0) as u64);
+    let capture_start =
+        Instant::from_micros((analysis.segs.first().map_or(0, |s| s.seen_us) - setup.origin_us).max(0) as u64);
     let capture_end = observed.capture_end;
     let mut import = Import {
         summary,
@@ -120,13 +122,21 @@ fn is_pure_syn(r: &TcpRepr) -> bool {
 
 /// The first SYN (or SYN-ACK) an end sent.
 fn syn_of<'a>(segments: &'a [Captured], an: &Analysis, dir: usize) -> Option<&'a TcpRepr> {
-    segments.iter().zip(&an.segs).find(|(c, s)| s.dir == dir && c.repr.flags.contains(Flags::SYN) && !s.foreign).map(|(c, _)| &c.repr)
+    segments
+        .iter()
+        .zip(&an.segs)
+        .find(|(c, s)| s.dir == dir && c.repr.flags.contains(Flags::SYN) && !s.foreign)
+        .map(|(c, _)| &c.repr)
 }
 
 /// The profile an end's SYN options point to, and why (English, Chinese).
 fn guess_profile(syn: Option<&TcpRepr>) -> (Profile, String, String) {
     let Some(syn) = syn else {
-        return (Profile::Linux, "nothing: no SYN was captured (Linux is the most common)".into(), "无：没有抓到 SYN（Linux 最常见）".into());
+        return (
+            Profile::Linux,
+            "nothing: no SYN was captured (Linux is the most common)".into(),
+            "无：没有抓到 SYN（Linux 最常见）".into(),
+        );
     };
     let o = &syn.options;
     let (ws, ts, sack) = (o.window_scale(), o.timestamps().is_some(), o.sack_permitted());
@@ -272,10 +282,9 @@ fn notes(
                     ("its sender sent it again before anything acknowledged it", "发送方在它被确认之前又发送了一次")
                 }
                 LossEvidence::NeverAnswered => ("nobody ever answered this SYN", "这个 SYN 始终没有得到应答"),
-                LossEvidence::AckIgnored { .. } => (
-                    "the other end still retransmitted what it acknowledged",
-                    "对方仍然重传了它已确认的内容",
-                ),
+                LossEvidence::AckIgnored { .. } => {
+                    ("the other end still retransmitted what it acknowledged", "对方仍然重传了它已确认的内容")
+                }
             };
             note(NoteKind::Lost { why_en, why_zh });
         }

@@ -150,9 +150,10 @@ pub fn analyse(segments: &[Captured], client: core::net::SocketAddr, same_host: 
         .collect();
     let isn = first_syns(segments, &segs);
     let simultaneous_open = isn[0].is_some()
-        && segments.iter().zip(&segs).any(|(c, s)| {
-            s.dir == 1 && c.repr.flags.contains(Flags::SYN) && !c.repr.flags.contains(Flags::ACK)
-        });
+        && segments
+            .iter()
+            .zip(&segs)
+            .any(|(c, s)| s.dir == 1 && c.repr.flags.contains(Flags::SYN) && !c.repr.flags.contains(Flags::ACK));
     classify(segments, &mut segs);
     find_answers(segments, &mut segs);
     let point = capture_point(segments, &segs, same_host);
@@ -251,7 +252,8 @@ fn overlaps_sent(segs: &[SegInfo], i: usize) -> bool {
 /// Whether the connection had ended (a RST, or both FINs) before segment `i`.
 fn closed_before(segments: &[Captured], segs: &[SegInfo], i: usize) -> bool {
     let rst = segments[..i].iter().any(|c| c.repr.flags.contains(Flags::RST));
-    let fins = [0, 1].map(|d| segments[..i].iter().zip(segs).any(|(c, s)| s.dir == d && c.repr.flags.contains(Flags::FIN)));
+    let fins =
+        [0, 1].map(|d| segments[..i].iter().zip(segs).any(|(c, s)| s.dir == d && c.repr.flags.contains(Flags::FIN)));
     rst || (fins[0] && fins[1])
 }
 
@@ -315,7 +317,8 @@ fn capture_point(segments: &[Captured], segs: &[SegInfo], same_host: bool) -> Ca
             .find(|&j| answers(&segments[i], &segs[i], &segments[j]));
         // Answered, and not an answer to a later copy of the same bytes.
         if let Some(j) = reply {
-            let repeated = (i + 1..j).any(|k| segs[k].dir == segs[i].dir && segs[k].seq == segs[i].seq && segs[k].end == segs[i].end);
+            let repeated = (i + 1..j)
+                .any(|k| segs[k].dir == segs[i].dir && segs[k].seq == segs[i].seq && segs[k].end == segs[i].end);
             if !repeated {
                 let gap = segs[j].seen_us - segs[i].seen_us;
                 let slot = &mut best[segs[i].dir];
@@ -409,12 +412,17 @@ fn find_syn_delays(segments: &[Captured], an: &mut Analysis) {
         if !is_pure_syn(&segments[i]) || an.segs[i].lost.is_some() || an.segs[i].duplicate_of.is_some() {
             continue;
         }
-        let Some(j) = (i + 1..n).find(|&j| an.segs[j].dir != an.segs[i].dir && answers(&segments[i], &an.segs[i], &segments[j]))
+        let Some(j) =
+            (i + 1..n).find(|&j| an.segs[j].dir != an.segs[i].dir && answers(&segments[i], &an.segs[i], &segments[j]))
         else {
             continue;
         };
         // Only the last copy of the SYN before the answer is the one answered.
-        if (i + 1..j).any(|k| an.segs[k].dir == an.segs[i].dir && segments[k].repr.seq == segments[i].repr.seq && is_pure_syn(&segments[k])) {
+        if (i + 1..j).any(|k| {
+            an.segs[k].dir == an.segs[i].dir
+                && segments[k].repr.seq == segments[i].repr.seq
+                && is_pure_syn(&segments[k])
+        }) {
             continue;
         }
         let arrives = an.segs[i].seen_us + an.point.after(an.segs[i].dir) as i64;

@@ -21,11 +21,11 @@ pub mod file;
 pub use conns::{Began, Captured, Collected, Collector, ConnSummary, Ended, Listing, Scanner, collect, list};
 pub use error::{Error, ErrorKind, Location};
 pub use file::{FileFormat, FileReader, Frame, LinkType};
-pub mod infer;
-pub mod observe;
 mod derive;
 pub mod import;
+pub mod infer;
 pub mod notes;
+pub mod observe;
 pub mod rerun;
 
 pub use import::{Import, import};

@@ -111,7 +111,11 @@ impl Note {
                 "the capture point is {} from the client and {} from the server ({})",
                 ms(*client_us),
                 ms(*server_us),
-                if *measured { "measured from the handshake and the quickest answers" } else { "assumed: no answer was captured" }
+                if *measured {
+                    "measured from the handshake and the quickest answers"
+                } else {
+                    "assumed: no answer was captured"
+                }
             ),
             NoteKind::Profile { host, profile, from_en, .. } => {
                 format!("{host}: profile `{profile}`, guessed from {from_en} (you may change it in the scenario)")
@@ -133,17 +137,26 @@ impl Note {
                  a fast retransmission, or another stack's timer)",
                 ms(*gap_us)
             ),
-            NoteKind::Duplicate { of } => format!("an exact copy of segment {}: the network or the capture duplicated it", of + 1),
+            NoteKind::Duplicate { of } => {
+                format!("an exact copy of segment {}: the network or the capture duplicated it", of + 1)
+            }
             NoteKind::OutOfOrder => String::from("out of order: it arrived after a segment that follows it"),
-            NoteKind::GapBefore => String::from("a segment before this one was not captured (lost before the capture point, or reordered)"),
-            NoteKind::ZeroWindow => String::from("zero window: the receiver has no room, the sender must wait and probe"),
+            NoteKind::GapBefore => {
+                String::from("a segment before this one was not captured (lost before the capture point, or reordered)")
+            }
+            NoteKind::ZeroWindow => {
+                String::from("zero window: the receiver has no room, the sender must wait and probe")
+            }
             NoteKind::Reset { by_app: true } => String::from("RST: the application aborted the connection (inferred)"),
             NoteKind::Reset { by_app: false } => {
                 String::from("RST: the sender's TCP answered a segment it could not accept (inferred)")
             }
             NoteKind::Lost { why_en, .. } => format!("lost after the capture point (inferred: {why_en})"),
             NoteKind::Delayed { extra_us } => {
-                format!("held up in the network {} longer than the path delay (inferred from its late answer)", ms(*extra_us))
+                format!(
+                    "held up in the network {} longer than the path delay (inferred from its late answer)",
+                    ms(*extra_us)
+                )
             }
             NoteKind::Foreign => String::from(
                 "a SYN that is not the connection's own (another initial sequence number while it is open): \
@@ -157,9 +170,9 @@ impl Note {
     /// The note in Chinese.
     pub fn zh(&self) -> String {
         let text = match &self.kind {
-            NoteKind::BothSides => {
-                String::from("两端地址相同（回环或同一台主机）：抓包同时看到了两端；在这里丢失的报文段是在抓包点之后被丢弃的")
-            }
+            NoteKind::BothSides => String::from(
+                "两端地址相同（回环或同一台主机）：抓包同时看到了两端；在这里丢失的报文段是在抓包点之后被丢弃的",
+            ),
             NoteKind::CapturePoint { client_us, server_us, measured } => format!(
                 "抓包点距客户端 {}，距服务器 {}（{}）",
                 ms_zh(*client_us),
@@ -188,12 +201,16 @@ impl Note {
             NoteKind::GapBefore => String::from("它前面有报文段没有被抓到（在抓包点之前丢失，或乱序）"),
             NoteKind::ZeroWindow => String::from("零窗口：接收方没有空间了，发送方必须等待并探测"),
             NoteKind::Reset { by_app: true } => String::from("复位（RST）：应用程序中止了连接（推测）"),
-            NoteKind::Reset { by_app: false } => String::from("复位（RST）：发送方的 TCP 在回应一个它无法接受的报文段（推测）"),
-            NoteKind::Lost { why_zh, .. } => format!("在抓包点之后丢失（推测：{why_zh}）"),
-            NoteKind::Delayed { extra_us } => format!("在网络中比路径时延多耽搁了 {}（由它迟到的应答推测）", ms_zh(*extra_us)),
-            NoteKind::Foreign => {
-                String::from("这个 SYN 不属于当前连接（连接仍在时出现了另一个初始序号）：是旧的重复报文段，画作注入的报文段")
+            NoteKind::Reset { by_app: false } => {
+                String::from("复位（RST）：发送方的 TCP 在回应一个它无法接受的报文段（推测）")
             }
+            NoteKind::Lost { why_zh, .. } => format!("在抓包点之后丢失（推测：{why_zh}）"),
+            NoteKind::Delayed { extra_us } => {
+                format!("在网络中比路径时延多耽搁了 {}（由它迟到的应答推测）", ms_zh(*extra_us))
+            }
+            NoteKind::Foreign => String::from(
+                "这个 SYN 不属于当前连接（连接仍在时出现了另一个初始序号）：是旧的重复报文段，画作注入的报文段",
+            ),
             NoteKind::AfterCapture => String::from("抓包到此结束：之后的状态是 tcp-core 的推算"),
         };
         self.prefix(text, "zh")

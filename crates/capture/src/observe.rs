@@ -325,9 +325,10 @@ impl Observer<'_> {
     fn feed(&mut self, to: Dir, from: SocketAddrV4, repr: &TcpRepr, payload: &[u8], isn: SeqNum) {
         let now = self.now;
         let local = self.hosts[to].addr;
-        let open = self.hosts[to].conns.iter().position(|(_, c)| {
-            c.local() == local && c.remote() == from && c.state() != State::Closed
-        });
+        let open = self.hosts[to]
+            .conns
+            .iter()
+            .position(|(_, c)| c.local() == local && c.remote() == from && c.state() != State::Closed);
         if let Some(i) = open {
             self.hosts[to].conns[i].1.handle_segment(now, repr, payload);
             self.drain_conn(to, i);
@@ -368,10 +369,10 @@ impl Observer<'_> {
         let conn = if s.foreign {
             None
         } else {
-            self.live_conn(from, self.setup.addr[from], self.setup.addr[1 - from])
-                .or_else(|| self.recent_conn(from))
+            self.live_conn(from, self.setup.addr[from], self.setup.addr[1 - from]).or_else(|| self.recent_conn(from))
         };
-        let conn = if c.repr.flags.contains(Flags::RST) && self.out.tcp_made_rst[i] && conn.is_none() { None } else { conn };
+        let conn =
+            if c.repr.flags.contains(Flags::RST) && self.out.tcp_made_rst[i] && conn.is_none() { None } else { conn };
         self.push_segment(i, conn);
     }
 

@@ -40,8 +40,15 @@ impl Mismatch {
     /// What differs, in English.
     pub fn en(&self) -> String {
         let dir = if self.dir == 0 { "client to server" } else { "server to client" };
-        let show = |l: &Option<Line>| l.as_ref().map_or(String::from("nothing"), |l| format!("`{}` at {}", l.shape, ms(l.t_us.max(0) as u64)));
-        format!("{dir}, segment {}: the capture has {}, the re-run {}", self.position + 1, show(&self.capture), show(&self.rerun))
+        let show = |l: &Option<Line>| {
+            l.as_ref().map_or(String::from("nothing"), |l| format!("`{}` at {}", l.shape, ms(l.t_us.max(0) as u64)))
+        };
+        format!(
+            "{dir}, segment {}: the capture has {}, the re-run {}",
+            self.position + 1,
+            show(&self.capture),
+            show(&self.rerun)
+        )
     }
     /// The same in Chinese.
     pub fn zh(&self) -> String {
@@ -49,7 +56,12 @@ impl Mismatch {
         let show = |l: &Option<Line>| {
             l.as_ref().map_or(String::from("没有"), |l| format!("{}（{} 毫秒）", l.shape, l.t_us.max(0) / 1000))
         };
-        format!("{dir}第 {} 个报文段：抓包中是 {}，重新运行得到 {}", self.position + 1, show(&self.capture), show(&self.rerun))
+        format!(
+            "{dir}第 {} 个报文段：抓包中是 {}，重新运行得到 {}",
+            self.position + 1,
+            show(&self.capture),
+            show(&self.rerun)
+        )
     }
 }
 

@@ -19,9 +19,9 @@ fn shape(s: &tcp_sim::trace::Segment) -> (Flags, u32, u32, usize) {
 /// capture cannot tell from a loss: a SYN dropped by a full SYN queue).
 fn fate(trace: &Trace, i: usize) -> (bool, bool) {
     let delivered = matches!(trace.segments[i].fate, Fate::Delivered { .. });
-    let dropped_silently = trace.events.iter().any(|e| {
-        matches!(&e.kind, EventKind::Rejected { segment: Some(s), reply: tcp_core::Reply::Nothing, .. } if *s == i)
-    });
+    let dropped_silently = trace.events.iter().any(
+        |e| matches!(&e.kind, EventKind::Rejected { segment: Some(s), reply: tcp_core::Reply::Nothing, .. } if *s == i),
+    );
     (delivered, dropped_silently)
 }
 
@@ -131,7 +131,10 @@ fn check(name: &str, original: &Trace, file: &[u8], format: &str) {
         assert_eq!(strip(&ours), strip(&theirs), "{name} ({format}): host {host}'s states differ");
         for ((a, _, to), (b, _, _)) in ours.iter().zip(&theirs) {
             let tolerance = (b / 10).max(10_000);
-            assert!(a.abs_diff(*b) <= tolerance, "{name} ({format}): host {host} enters {to} at {a} µs, originally {b} µs");
+            assert!(
+                a.abs_diff(*b) <= tolerance,
+                "{name} ({format}): host {host} enters {to} at {a} µs, originally {b} µs"
+            );
         }
     }
 
@@ -139,9 +142,10 @@ fn check(name: &str, original: &Trace, file: &[u8], format: &str) {
     // A SYN cookie's connection acknowledges differently from a queued one (Linux leaves
     // quick-ACK mode off), and a re-run without the flood cannot fill the SYN queue: there the
     // re-run is an approximation, and the import says so.
-    let cookie = original.events.iter().any(|e| {
-        matches!(e.kind, EventKind::Rejected { reason: tcp_core::DropReason::SynCookie, .. })
-    });
+    let cookie = original
+        .events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::Rejected { reason: tcp_core::DropReason::SynCookie, .. }));
     if cookie {
         assert!(!comparison.matches(), "{name} ({format}): a SYN cookie's re-run now matches: drop this exception");
         return;

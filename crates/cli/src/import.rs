@@ -19,14 +19,16 @@ struct Options {
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut opts = Options { path: String::new(), conn: None, format: "text".into(), lang: seqdiag::Lang::En, output: None };
+    let mut opts =
+        Options { path: String::new(), conn: None, format: "text".into(), lang: seqdiag::Lang::En, output: None };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
             "--conn" | "-c" => {
                 let v = value("--conn")?;
-                opts.conn = Some(v.parse().map_err(|_| format!("--conn `{v}`: expected a connection number from the list"))?);
+                opts.conn =
+                    Some(v.parse().map_err(|_| format!("--conn `{v}`: expected a connection number from the list"))?);
             }
             "--format" | "-f" => opts.format = value("--format")?,
             "--lang" => {
@@ -79,7 +81,12 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let count = listing.connections.len();
     let number = match opts.conn {
         Some(n) if (1..=count).contains(&n) => n,
-        Some(n) => return Err(format!("{}: there is no connection {n}: it holds {count} (see `synack import {}`)", opts.path, opts.path)),
+        Some(n) => {
+            return Err(format!(
+                "{}: there is no connection {n}: it holds {count} (see `synack import {}`)",
+                opts.path, opts.path
+            ));
+        }
         None if count == 1 => 1,
         None => {
             print!("{}", listing_text(&opts.path, &listing));
@@ -164,12 +171,8 @@ fn listing_text(path: &str, listing: &Listing) -> String {
 fn text(path: &str, listing: &Listing, number: usize, import: &Import, lang: seqdiag::Lang) -> String {
     let zh = lang == seqdiag::Lang::Zh;
     let c = &import.summary;
-    let mut out = format!(
-        "{path}: connection {number} of {}, {} -> {}\n",
-        listing.connections.len(),
-        c.client,
-        c.server
-    );
+    let mut out =
+        format!("{path}: connection {number} of {}, {} -> {}\n", listing.connections.len(), c.client, c.server);
     out += if zh {
         "状态由 tcp-core 推测（不是抓到的）；报文段是抓到的。\n"
     } else {
