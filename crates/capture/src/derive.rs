@@ -180,7 +180,7 @@ fn react(out: &mut Vec<Rule>, notices: &[(Instant, Trigger, usize)], at: Instant
 
 fn chunks(n: usize) -> Vec<usize> {
     let mut out = vec![MAX_SEND; n / MAX_SEND];
-    if n % MAX_SEND > 0 {
+    if !n.is_multiple_of(MAX_SEND) {
         out.push(n % MAX_SEND);
     }
     out

@@ -160,10 +160,7 @@ impl FileReader {
         }
         let got = self.buf.len() as u64;
         if got > 0 {
-            let needed = match self.peek_need() {
-                Ok(n) => n,
-                Err(e) => return Err(e),
-            };
+            let needed = self.peek_need()?;
             let kind = ErrorKind::Truncated { needed, got };
             return Err(Error::at(kind, self.records + 1, self.base));
         }
@@ -377,7 +374,7 @@ fn check_block_len(len: u32, record: u64, offset: u64) -> Result<usize, Error> {
     if u64::from(len) > MAX_RECORD {
         return Err(Error::at(ErrorKind::RecordTooLong { claimed: u64::from(len), limit: MAX_RECORD }, record, offset));
     }
-    if len < 12 || len % 4 != 0 {
+    if len < 12 || !len.is_multiple_of(4) {
         return Err(bad_block(
             record,
             offset,
