@@ -18,7 +18,7 @@ use tcp_sim::scenario::{
 
 use crate::conns::Captured;
 use crate::import::Import;
-use crate::observe::{AppAction, Setup, Told};
+use crate::observe::{AppAction, Setup};
 
 /// The largest `send` a scenario takes at once.
 const MAX_SEND: usize = 1_000_000;
@@ -115,10 +115,7 @@ fn rules(import: &Import, host: usize, names: &[String; 2]) -> Vec<Rule> {
     let mut notices: Vec<(Instant, Trigger, usize)> = Vec::new();
     for (at, told) in &import.observed.told[host] {
         let trigger = match told {
-            Told::Connected => Trigger::Connected,
-            Told::Accepted => Trigger::Accepted,
-            Told::Data => Trigger::Data,
-            Told::Eof => Trigger::Eof,
+            Trigger::Connected | Trigger::Accepted | Trigger::Data | Trigger::Eof => *told,
             _ => continue,
         };
         let k = notices.iter().filter(|(_, t, _)| *t == trigger).count() + 1;

@@ -19,6 +19,7 @@ use tcp_core::event::{CloseReason, Event, Timer};
 use tcp_core::listener::ListenerEvent;
 use tcp_core::wire::Options;
 use tcp_core::{Config, Connection, Flags, Instant, Listener, SeqNum, State, TcpRepr};
+use tcp_sim::scenario::Trigger;
 use tcp_sim::trace::{AppCall, ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Trace, TraceEvent};
 
 use crate::conns::Captured;
@@ -43,27 +44,6 @@ pub enum AppAction {
     InjectSyn(u32),
 }
 
-/// What an application was told (the triggers a scenario's rules react to).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Told {
-    /// connect() returned.
-    Connected,
-    /// accept() returned.
-    Accepted,
-    /// Data arrived.
-    Data,
-    /// End of stream.
-    Eof,
-    /// Reset.
-    Reset,
-    /// Refused.
-    Refused,
-    /// Timed out.
-    Timeout,
-    /// Closed.
-    Closed,
-}
-
 /// The observer's output.
 #[derive(Clone, Debug)]
 pub struct Observed {
@@ -71,8 +51,8 @@ pub struct Observed {
     pub trace: Trace,
     /// Per host, what its application did and when (trace time).
     pub actions: [Vec<(Instant, AppAction)>; 2],
-    /// Per host, what its application was told and when.
-    pub told: [Vec<(Instant, Told)>; 2],
+    /// Per host, what its application was told (as the trigger a rule reacts to) and when.
+    pub told: [Vec<(Instant, Trigger)>; 2],
     /// Per captured segment: a RST the sender's own TCP made (not an application's abort).
     pub tcp_made_rst: Vec<bool>,
     /// Per host: when the observer's retransmission timer fired.
@@ -250,7 +230,7 @@ impl Observer<'_> {
             self.record(host, Some(conn), EventKind::State { from: State::Closed, to, cause });
         }
         self.out.actions = [vec![(Instant::ZERO, AppAction::Connect)], vec![(Instant::ZERO, AppAction::Listen)]];
-        self.out.told = [vec![(Instant::ZERO, Told::Connected)], vec![(Instant::ZERO, Told::Accepted)]];
+        self.out.told = [vec![(Instant::ZERO, Trigger::Connected)], vec![(Instant::ZERO, Trigger::Accepted)]];
     }
 
     // ----- timers -----
@@ -594,11 +574,11 @@ impl Observer<'_> {
             h.current = Some(id);
             h.unsent.clear();
             self.record(host, Some(id), EventKind::App { call: AppCall::Accept, error: None });
-            self.tell(host, Told::Accepted);
+            self.tell(host, Trigger::Accepted);
             let bytes = self.read_all(host, id);
             if bytes > 0 {
                 self.record(host, Some(id), EventKind::Notified { notice: Notice::Data { bytes } });
-                self.tell(host, Told::Data);
+                self.tell(host, Trigger::Data);
             }
             let i = self.hosts[host].conns.len() - 1;
             self.drain_conn(host, i);
@@ -627,7 +607,7 @@ impl Observer<'_> {
             Event::Connected => {
                 if !from_listener {
                     self.record(host, Some(id), EventKind::Notified { notice: Notice::Connected });
-                    self.tell(host, Told::Connected);
+                    self.tell(host, Trigger::Connected);
                 }
                 return;
             }
@@ -635,13 +615,13 @@ impl Observer<'_> {
                 let bytes = self.read_all(host, id);
                 if bytes > 0 {
                     self.record(host, Some(id), EventKind::Notified { notice: Notice::Data { bytes } });
-                    self.tell(host, Told::Data);
+                    self.tell(host, Trigger::Data);
                 }
                 return;
             }
             Event::EndOfStream => {
                 self.record(host, Some(id), EventKind::Notified { notice: Notice::EndOfStream });
-                self.tell(host, Told::Eof);
+                self.tell(host, Trigger::Eof);
                 return;
             }
             Event::Writable => {
@@ -651,20 +631,20 @@ impl Observer<'_> {
             Event::Closed { reason } => {
                 self.finished[id] = true;
                 self.record(host, Some(id), EventKind::Notified { notice: Notice::Closed { reason } });
-                let told = match reason {
-                    CloseReason::Refused => Told::Refused,
-                    CloseReason::TimedOut => Told::Timeout,
-                    CloseReason::Reset => Told::Reset,
-                    _ => Told::Closed,
+                let trigger = match reason {
+                    CloseReason::Refused => Trigger::Refused,
+                    CloseReason::TimedOut => Trigger::Timeout,
+                    CloseReason::Reset => Trigger::Reset,
+                    _ => Trigger::Closed,
                 };
-                self.tell(host, told);
+                self.tell(host, trigger);
                 return;
             }
         };
         self.record(host, Some(id), kind);
     }
 
-    fn tell(&mut self, host: Dir, told: Told) {
+    fn tell(&mut self, host: Dir, told: Trigger) {
         self.out.told[host].push((self.now, told));
     }
 
