@@ -190,10 +190,10 @@ impl Note {
             }
             NoteKind::Cut { dropped } => format!("这个连接还有 {dropped} 个报文段没有画出"),
             NoteKind::Retransmission { gap_us, rto: true } => {
-                format!("重传，距上一次发送 {}：tcp-core 推算的重传定时器正好在这时超时", ms_zh(*gap_us))
+                format!("重传，距上一次发送 {}：TCP 状态机推算的重传定时器正好在这时超时", ms_zh(*gap_us))
             }
             NoteKind::Retransmission { gap_us, rto: false } => format!(
-                "重传，距上一次发送 {}（不是 tcp-core 的重传定时器超时的时刻：可能是快速重传，或其他协议栈的定时器）",
+                "重传，距上一次发送 {}（不是 TCP 状态机的重传定时器超时的时刻：可能是快速重传，或其他协议栈的定时器）",
                 ms_zh(*gap_us)
             ),
             NoteKind::Duplicate { of } => format!("与第 {} 个报文段完全相同：网络或抓包重复了它", of + 1),
@@ -211,7 +211,7 @@ impl Note {
             NoteKind::Foreign => String::from(
                 "这个 SYN 不属于当前连接（连接仍在时出现了另一个初始序号）：是旧的重复报文段，画作注入的报文段",
             ),
-            NoteKind::AfterCapture => String::from("抓包到此结束：之后的状态是 tcp-core 的推算"),
+            NoteKind::AfterCapture => String::from("抓包到此结束：之后的状态是 TCP 状态机的推算"),
         };
         self.prefix(text, "zh")
     }

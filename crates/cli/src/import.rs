@@ -174,7 +174,7 @@ fn text(path: &str, listing: &Listing, number: usize, import: &Import, lang: seq
     let mut out =
         format!("{path}: connection {number} of {}, {} -> {}\n", listing.connections.len(), c.client, c.server);
     out += if zh {
-        "状态由 tcp-core 推测（不是抓到的）；报文段是抓到的。\n"
+        "状态由 TCP 状态机推测（不是抓到的）；报文段是抓到的。\n"
     } else {
         "States are inferred by tcp-core (not captured); the segments are the captured ones.\n"
     };
