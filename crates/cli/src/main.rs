@@ -1,5 +1,6 @@
 //! `synack`: run the catalogue's TCP experiments, or your own scenario files, from a terminal.
 
+mod import;
 mod packetdrill;
 
 use std::io::Write;
@@ -15,6 +16,7 @@ USAGE:
     synack check <FILE>...
     synack show <NAME|FILE> [--json]
 {PACKETDRILL_USAGE}
+    synack import <CAPTURE> [--conn N] [--format text|json|svg|mermaid|scenario|pcap] [--lang en|zh] [-o FILE]
 
 COMMANDS:
     list     the built-in experiments, with their titles
@@ -23,6 +25,8 @@ COMMANDS:
     show     print a built-in experiment's scenario file, to start your own from it;
              --json prints a scenario (built-in or a file) as JSON, the form the web page opens
 {PACKETDRILL_ABOUT}
+    import   open a real pcap or pcapng capture: list its TCP connections, draw one with both
+             ends' inferred states, or write the scenario that re-runs it (`synack run` loads it)
 
 EXAMPLES:
     synack run lost-syn
@@ -92,6 +96,7 @@ fn run(args: &[String]) -> Result<(), String> {
             true => Ok(()),
             false => Err("packetdrill: not every script passed".into()),
         },
+        Some("import") => import::run(&args[1..]),
         Some(other) => Err(format!("unknown command `{other}`; try `synack --help`")),
     }
 }
