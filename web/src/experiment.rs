@@ -189,6 +189,24 @@ impl Experiment {
         Ok(s)
     }
 
+    /// The reader's faults in a line: `client syn #1 drop, server fin #1 delay 300 ms`.
+    pub fn fault_summary(&self, lang: Lang) -> String {
+        let action = |f: &Fault| match (f.action, lang) {
+            (FaultAction::Drop, Lang::En) => "drop".to_owned(),
+            (FaultAction::Drop, Lang::Zh) => "丢弃".to_owned(),
+            (FaultAction::Delay, Lang::En) => format!("delay {} ms", f.delay_ms.get()),
+            (FaultAction::Delay, Lang::Zh) => format!("延迟 {} 毫秒", f.delay_ms.get()),
+            (FaultAction::Duplicate, Lang::En) => format!("duplicate (+{} ms)", f.delay_ms.get()),
+            (FaultAction::Duplicate, Lang::Zh) => format!("复制（+{} 毫秒）", f.delay_ms.get()),
+        };
+        let one = |f: &Fault| {
+            let from = f.from.as_deref().unwrap_or("?");
+            format!("{from} {} #{} {}", f.kind.map_or("?", |k| k.name()), f.nth, action(f))
+        };
+        let sep = if lang == Lang::Zh { "，" } else { ", " };
+        self.faults.iter().map(one).collect::<Vec<_>>().join(sep)
+    }
+
     /// Adds the fault a reader asked for, naming the segment by sender, kind and occurrence
     /// ("the server's first SYN-ACK") so that it survives changes that shift segment indices.
     pub fn add_fault(&mut self, trace: &Trace, request: FaultRequest) {
