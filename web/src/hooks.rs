@@ -288,9 +288,9 @@ pub fn use_inspector(root: &NodeRef, selected: Option<usize>, version: usize, on
         let find = |app: &web_sys::Element, css: &str| -> Option<web_sys::HtmlElement> {
             app.query_selector(css).ok()??.dyn_into().ok()
         };
-        let parts = selected.zip(app.clone()).and_then(|(segment, app)| {
-            Some((segment, find(&app, ".inspector")?, find(&app, ".insp-anchor")?))
-        });
+        let parts = selected
+            .zip(app.clone())
+            .and_then(|(segment, app)| Some((segment, find(&app, ".inspector")?, find(&app, ".insp-anchor")?)));
         let listeners = parts.map(|(segment, section, anchor)| {
             place_inspector(&section, &anchor, segment, true);
             if !focused_in(&section).is_some_and(|f| section.contains(Some(&f))) {
@@ -325,10 +325,9 @@ pub fn use_inspector(root: &NodeRef, selected: Option<usize>, version: usize, on
             let (Some(segment), None, Some(app)) = (selected, *open_now.borrow(), app) else { return };
             let focus = focused_in(&app);
             let lost = focus.is_none_or(|f| !f.is_connected() || f.tag_name() == "BODY" || f == app);
-            if let (true, Some(seg)) = (lost, segment_button(&app, segment)) {
-                if let Some(seg) = seg.dyn_ref::<web_sys::SvgElement>() {
-                    let _ = seg.focus();
-                }
+            let seg = segment_button(&app, segment).filter(|_| lost);
+            if let Some(seg) = seg.as_ref().and_then(|s| s.dyn_ref::<web_sys::SvgElement>()) {
+                let _ = seg.focus();
             }
         }
     });

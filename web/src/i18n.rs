@@ -100,6 +100,5 @@ strings! {
         "第二行让框架的高度随实验内容自动调整，读者无需在框架内滚动。没有这一行时，框架保持下面设置的高度。";
     HEIGHT_FALLBACK: "Height without the script (px)", "不加脚本时的高度（像素）";
     STEP_OF: "Step", "第";
-    STEP_OF_END: "", "步";
 
 }

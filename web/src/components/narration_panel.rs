@@ -29,9 +29,8 @@ pub struct NarrationPanelProps {
 
 /// `Step 3/18`, `第 3/18 步`.
 pub fn step_label(step: usize, last: usize, lang: Lang) -> String {
-    let (before, after) = (i18n::STEP_OF.get(lang), i18n::STEP_OF_END.get(lang));
-    let text = format!("{before} {}/{}", step + 1, last + 1);
-    if after.is_empty() { text } else { format!("{text} {after}") }
+    let text = format!("{} {}/{}", i18n::STEP_OF.get(lang), step + 1, last + 1);
+    if lang == Lang::Zh { format!("{text} 步") } else { text }
 }
 
 /// The panel.

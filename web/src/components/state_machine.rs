@@ -53,7 +53,12 @@ pub struct StateMachineProps {
 /// transitions they take in it. A host that listens gets two: its connection and its listening
 /// socket; where the diagram's lifeline goes back to LISTEN, the connection has ended (CLOSED)
 /// and the listener is still there.
-pub fn sockets(diagram: &Diagram, host_names: &[String], step: usize, lang: Lang) -> (Vec<Endpoint>, Vec<(usize, State, State)>) {
+pub fn sockets(
+    diagram: &Diagram,
+    host_names: &[String],
+    step: usize,
+    lang: Lang,
+) -> (Vec<Endpoint>, Vec<(usize, State, State)>) {
     let hosts: Vec<usize> = diagram.lifelines.iter().filter(|l| !l.attacker).map(|l| l.host).collect();
     let listens = |h: usize| diagram.transitions.iter().any(|t| t.host == h && t.state == Some(State::Listen));
     let name = |h: usize| host_names.get(h).map_or("?", String::as_str);
@@ -77,9 +82,15 @@ pub fn sockets(diagram: &Diagram, host_names: &[String], step: usize, lang: Lang
         }
     }
     let mut taken = Vec::new();
+    // The lifeline may show another of the host's connections from one step to the next (the
+    // one it showed has ended, a half-open one is left): no socket took that "edge", so none is
+    // drawn.
+    let drawn = |from: State, to: State| {
+        to == State::Closed || FIGURE.iter().chain(&EXTRAS).any(|e| e.from == from && e.to == to)
+    };
     let mut moved = |endpoints: &mut Vec<Endpoint>, e: usize, from: State, to: State, now: bool| {
         endpoints[e].state = Some(to);
-        if now && from != to {
+        if now && from != to && drawn(from, to) {
             taken.push((e, from, to));
         }
     };
@@ -589,7 +600,8 @@ pub fn StateMachine(props: &StateMachineProps) -> Html {
         }
         seen.push((*from, *to));
         let who = takers(props, *from, *to);
-        let names = props.taken.iter().filter(|(_, f, t)| f == from && t == to).filter_map(|(e, _, _)| props.endpoints.get(*e));
+        let names =
+            props.taken.iter().filter(|(_, f, t)| f == from && t == to).filter_map(|(e, _, _)| props.endpoints.get(*e));
         let names = names.map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ");
         let arrow_text = format!("{names}: {} → {}", from.netstat_name(), to.netstat_name());
         why.push((who.first().copied().unwrap_or(2), arrow_text, extra_why(*from, *to)));
@@ -616,7 +628,9 @@ pub fn StateMachine(props: &StateMachineProps) -> Html {
     let summary: Vec<String> = props
         .endpoints
         .iter()
-        .map(|e| format!("{}: {}", e.name, e.state.map_or(tr(lang, ("no connection yet", "尚无连接")), State::netstat_name)))
+        .map(|e| {
+            format!("{}: {}", e.name, e.state.map_or(tr(lang, ("no connection yet", "尚无连接")), State::netstat_name))
+        })
         .collect();
     let heads = ["sm-head", "sm-head-0", "sm-head-1", "sm-head-2"];
 
@@ -670,5 +684,77 @@ pub fn StateMachine(props: &StateMachineProps) -> Html {
                 }) }
             </figcaption>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::Experiment;
+
+    /// The sockets at every step of catalogue entry `entry`, and the transitions taken.
+    type Sockets = (Vec<Endpoint>, Vec<(usize, State, State)>);
+
+    fn every_step(entry: &str) -> Vec<Sockets> {
+        let experiment = Experiment { entry: entry.into(), ..Experiment::default() };
+        let (trace, diagram, _) = crate::state::run(&experiment, Lang::En, true).expect("the entry runs");
+        let names: Vec<String> = trace.hosts.iter().map(|h| h.name.clone()).collect();
+        (0..diagram.steps.len()).map(|step| sockets(&diagram, &names, step, Lang::En)).collect()
+    }
+
+    fn state_of(endpoints: &[Endpoint], name: &str) -> Option<State> {
+        endpoints.iter().find(|e| e.name == name).and_then(|e| e.state)
+    }
+
+    #[test]
+    fn the_listener_and_the_connection_are_shown_apart() {
+        let steps = every_step("handshake");
+        let (first, _) = &steps[0];
+        let names: Vec<&str> = first.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["client", "server (connection)", "server (listening)"]);
+        assert_eq!(state_of(first, "server (listening)"), Some(State::Listen));
+        assert_eq!(state_of(first, "server (connection)"), None, "no connection before the SYN");
+        // At the end the connection is CLOSED, as the sequence diagram says, and the listener
+        // still listens.
+        let (last, _) = steps.last().expect("steps");
+        assert_eq!(state_of(last, "client"), Some(State::Closed));
+        assert_eq!(state_of(last, "server (connection)"), Some(State::Closed));
+        assert_eq!(state_of(last, "server (listening)"), Some(State::Listen));
+        // The accepted connection leaves LISTEN for SYN_RECV: the figure's own edge.
+        assert!(steps.iter().any(|(_, taken)| taken.contains(&(1, State::Listen, State::SynReceived))));
+    }
+
+    #[test]
+    fn at_every_step_of_every_entry_the_figure_shows_what_the_lifelines_show() {
+        for entry in tcp_sim::catalogue::ENTRIES {
+            let experiment = Experiment { entry: entry.name.into(), ..Experiment::default() };
+            let (trace, diagram, _) = crate::state::run(&experiment, Lang::En, true).expect("the entry runs");
+            let names: Vec<String> = trace.hosts.iter().map(|h| h.name.clone()).collect();
+            for step in 0..diagram.steps.len() {
+                let (endpoints, taken) = sockets(&diagram, &names, step, Lang::En);
+                for l in diagram.lifelines.iter().filter(|l| !l.attacker) {
+                    let name = &names[l.host];
+                    let shown = diagram.transitions.iter().rev().find(|t| t.host == l.host && t.step <= step);
+                    let Some(shown) = shown else { continue };
+                    let listening = format!("{name} (listening)");
+                    let conn = if endpoints.iter().any(|e| e.name == listening) {
+                        format!("{name} (connection)")
+                    } else {
+                        name.clone()
+                    };
+                    let at = format!("{} step {step}, {name}", entry.name);
+                    match shown.state {
+                        Some(State::Listen) => {
+                            assert_eq!(state_of(&endpoints, &listening), Some(State::Listen), "{at}");
+                            assert!(matches!(state_of(&endpoints, &conn), None | Some(State::Closed)), "{at}");
+                        }
+                        state => assert_eq!(state_of(&endpoints, &conn), Some(state.unwrap_or(State::Closed)), "{at}"),
+                    }
+                }
+                for &(e, from, to) in &taken {
+                    assert_ne!((from, to), (State::TimeWait, State::Listen), "{}: {}", entry.name, endpoints[e].name);
+                }
+            }
+        }
     }
 }
