@@ -59,6 +59,12 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     let drop = Locator::Css(r#"[data-testid="inspector-drop"]"#);
     client.wait().at_most(Duration::from_secs(10)).for_element(drop).await?.click().await?;
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(".arrows g.seg.synack.retx")).await?;
+    screenshot(client, "inspector-open.png").await?;
+    // The inspector lies over the side column beside its segment: closing it uncovers the rest,
+    // and the focus goes back to the segment.
+    client.find(Locator::Css(r#"[data-testid="inspector-close"]"#)).await?.click().await?;
+    let focus = client.execute("return document.activeElement.getAttribute('data-segment')", vec![]).await?;
+    ensure!(focus == json!("1"), "closing the inspector left the focus on {focus}, not on the segment");
     client.find(Locator::Css(r#"[data-testid="exchange"] summary"#)).await?.click().await?;
     let list = Locator::Css(r#"[data-testid="exchange"] ol"#);
     let exchange = client.wait().at_most(Duration::from_secs(10)).for_element(list).await?.text().await?;
