@@ -40,6 +40,8 @@ async fn the_reader_can_use_synack_on_a_phone_in_a_post_and_with_assistive_techn
 
     let url = server.url();
     let outcome = async {
+        skip_link_goes_to_the_diagram(&client, &url).await?;
+        element_embeds_inspect_in_place(&client, &url).await?;
         every_entry_on_every_screen(&client, &url).await?;
         the_sample_post_sizes_its_embeds(&client, &url).await?;
         axe_finds_nothing(&client, &url).await
@@ -93,7 +95,8 @@ async fn show_entry(client: &Client, entry: &str, zh: bool) -> TestResult {
 /// Taps segment `segment` (scrolled to the middle of the screen first, as a reader would have it
 /// under their thumb), waits for the inspector and reports where things are:
 /// `[drop top, drop bottom, drop left, drop right, seg top, seg bottom, seg left, seg right,
-/// seg centre covered by the inspector, viewport width, viewport height]`.
+/// seg centre covered by the inspector, viewport width, viewport height, numbers broken across
+/// lines]`.
 const TAP: &str = r#"
 const [segment, done] = [arguments[0], arguments[arguments.length - 1]];
 const g = document.querySelector(`.arrows g[data-segment="${segment}"][role="button"]`);
@@ -109,7 +112,10 @@ const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimat
   const i = document.querySelector('[data-testid="inspector"]').getBoundingClientRect();
   const [cx, cy] = [(s.left + s.right) / 2, (s.top + s.bottom) / 2];
   const covered = cx >= i.left && cx <= i.right && cy >= i.top && cy <= i.bottom;
-  done([d.top, d.bottom, d.left, d.right, s.top, s.bottom, s.left, s.right, covered, innerWidth, innerHeight]);
+  // Numbers and addresses in the field table that wrap onto a second line.
+  const broken = [...document.querySelectorAll('.inspector .num, .inspector .insp-value small, .inspector .insp-value code')]
+    .filter((el) => el.getClientRects().length > 1).map((el) => el.textContent);
+  done([d.top, d.bottom, d.left, d.right, s.top, s.bottom, s.left, s.right, covered, innerWidth, innerHeight, broken]);
 })();
 "#;
 
@@ -142,6 +148,7 @@ async fn tap_inspect_escape(client: &Client, what: &str, shot: Option<&str>) -> 
         n(4) >= -1.0 && n(5) <= height + 1.0 && n(7) > 0.0 && n(6) < width && at[8] == json!(false),
         "{what}: after tapping segment {segment} the segment is off screen or under the inspector: {at}"
     );
+    ensure!(at[11] == json!([]), "{what}: numbers broken across lines in the inspector: {}", at[11]);
     if let Some(name) = shot {
         screenshot(client, name).await?;
     }
@@ -181,6 +188,9 @@ async fn every_entry_on_every_screen(client: &Client, url: &str) -> TestResult {
                     if case == "360-light-en" {
                         full_page_screenshot(client, &format!("reader/page-{entry}-{case}.png"), 5000).await?;
                     }
+                    if i == 0 {
+                        page_reads_in_its_language(client, &what, zh).await?;
+                    }
                     // One screenshot of the open inspector per screen, theme and language.
                     let shot = (i == 3).then(|| format!("reader/inspector-{entry}-{case}.png"));
                     tap_inspect_escape(client, &what, shot.as_deref()).await?;
@@ -194,6 +204,80 @@ async fn every_entry_on_every_screen(client: &Client, url: &str) -> TestResult {
             }
         }
     }
+    Ok(())
+}
+
+/// The narration says which step it belongs to (the step the playback bar shows), and the
+/// page's own file button speaks the page's language.
+async fn page_reads_in_its_language(client: &Client, what: &str, zh: bool) -> TestResult {
+    let facts = client
+        .execute(
+            "const t = (css) => document.querySelector(css)?.textContent.trim() ?? null;
+             return [t('[data-testid=narration-step] .step-no'), t('[data-testid=step-count]'), t('label[for=load-scenario]')]",
+            vec![],
+        )
+        .await?;
+    let numbers =
+        |v: &Value| v.as_str().and_then(|t| t.split_whitespace().find(|w| w.contains('/'))).map(str::to_owned);
+    ensure!(
+        numbers(&facts[0]).is_some() && numbers(&facts[0]) == numbers(&facts[1]),
+        "{what}: the narration's step and the playback bar's differ: {facts}"
+    );
+    let button = if zh { "打开你自己的场景……" } else { "Open your own scenario…" };
+    ensure!(facts[2] == json!(button), "{what}: the file button reads {}", facts[2]);
+    Ok(())
+}
+
+/// The first Tab reaches the skip link, which takes the focus to the diagram.
+async fn skip_link_goes_to_the_diagram(client: &Client, url: &str) -> TestResult {
+    emulate(client, 1280, 900, false).await?;
+    open(client, url).await?;
+    client.execute("document.activeElement && document.activeElement.blur()", vec![]).await?;
+    client.find(Locator::Css("body")).await?.send_keys("\u{E004}").await?; // Tab
+    let first = client.execute("return document.activeElement.className", vec![]).await?;
+    ensure!(first == json!("skip-link"), "the first tab stop is {first}, not the skip link");
+    client.active_element().await?.send_keys("\u{E007}").await?; // Enter
+    settle(client).await?;
+    let focus = client.execute("return document.activeElement.id", vec![]).await?;
+    ensure!(focus == json!("diagram"), "the skip link took the focus to {focus}");
+    let url_now = client.current_url().await?;
+    ensure!(url_now.fragment().is_none(), "the skip link changed the permalink: {url_now}");
+    Ok(())
+}
+
+/// An element embed (in a shadow root of the host page): the inspector opens on screen and
+/// Escape returns the focus to the segment, inside the shadow root.
+const ELEMENT_TAP: &str = r#"
+const done = arguments[arguments.length - 1];
+const host = document.querySelector('[data-testid=element-lost-syn]');
+const frame = () => new Promise((r) => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(r)), 20));
+(async () => {
+  for (let i = 0; i < 300 && !host.shadowRoot?.querySelector('.arrows g[role=button]'); i++) await frame();
+  const root = host.shadowRoot;
+  if (!root) return done('the element embed never mounted');
+  const g = root.querySelector('.arrows g[data-segment="2"][role=button]');
+  if (!g) return done('no segment button in the element embed');
+  g.scrollIntoView({ block: 'center' });
+  g.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+  await frame();
+  const drop = root.querySelector('[data-testid=inspector-drop]');
+  if (!drop) return done('the inspector did not open');
+  const d = drop.getBoundingClientRect();
+  if (d.top < 0 || d.bottom > innerHeight) return done(`its Drop button is off screen: ${d.top}..${d.bottom}`);
+  root.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+  await frame();
+  const a = root.activeElement;
+  done(a && a.getAttribute('data-segment') === '2' && !root.querySelector('[data-testid=inspector]')
+    ? 'ok' : `after Escape the focus is on ${a && a.outerHTML.slice(0, 60)}`);
+})();
+"#;
+
+async fn element_embeds_inspect_in_place(client: &Client, url: &str) -> TestResult {
+    emulate(client, 360, 800, false).await?;
+    client.goto("about:blank").await?;
+    client.goto(&format!("{url}examples/elements.html")).await?;
+    let outcome = client.execute_async(ELEMENT_TAP, vec![]).await?;
+    ensure!(outcome == json!("ok"), "element embed: {outcome}");
     Ok(())
 }
 

@@ -232,3 +232,18 @@ impl Experiment {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fault_summary_says_how_much_a_delay_is() {
+        let (trace, _, _) = crate::state::run(&Experiment::default(), Lang::En, true).expect("the default runs");
+        let mut experiment = Experiment::default();
+        experiment.add_fault(&trace, FaultRequest { segment: 0, action: FaultAction::Drop, delay_ms: 0.0 });
+        experiment.add_fault(&trace, FaultRequest { segment: 1, action: FaultAction::Delay, delay_ms: 300.0 });
+        assert_eq!(experiment.fault_summary(Lang::En), "client syn #1 drop, server syn-ack #1 delay 300 ms");
+        assert_eq!(experiment.fault_summary(Lang::Zh), "client syn #1 丢弃，server syn-ack #1 延迟 300 毫秒");
+    }
+}

@@ -28,12 +28,24 @@ fn listen<E: 'static + ?Sized>(
     event: &'static str,
     handler: Closure<E>,
 ) -> impl FnOnce() {
+    listen_phase(target, event, handler, false)
+}
+
+/// [`listen`], in the capture phase when `capture` (which also sees events that do not bubble,
+/// such as `scroll` in any scroll box below `target`).
+fn listen_phase<E: 'static + ?Sized>(
+    target: Option<web_sys::EventTarget>,
+    event: &'static str,
+    handler: Closure<E>,
+    capture: bool,
+) -> impl FnOnce() {
+    let f: &js_sys::Function = handler.as_ref().unchecked_ref();
     if let Some(t) = &target {
-        let _ = t.add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+        let _ = t.add_event_listener_with_callback_and_bool(event, f, capture);
     }
     move || {
         if let Some(t) = target {
-            let _ = t.remove_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+            let _ = t.remove_event_listener_with_callback_and_bool(event, handler.as_ref().unchecked_ref(), capture);
         }
     }
 }
@@ -231,7 +243,7 @@ fn nearest() -> web_sys::ScrollIntoViewOptions {
 
 /// Sets CSS pixel property `name` on `el` (through the CSSOM, which a strict CSP allows).
 fn set_px(el: &web_sys::HtmlElement, name: &str, value: f64) {
-    let _ = el.style().set_property(name, &format!("{}px", value.round()));
+    let _ = el.style().set_property(name, &format!("{}px", value.round() as i64));
 }
 
 /// Puts the inspector beside its segment: `--seg-top` and `--seg-bottom` (the segment's edges,
@@ -273,31 +285,34 @@ fn focus_quietly(el: &web_sys::HtmlElement) {
 }
 
 /// The inspector opens where the reader is: beside the segment it shows, scrolled just enough
-/// to see both, with the focus inside it. Tapping outside it (anywhere that is not a control)
-/// closes it; closing it, however, returns the focus to the segment (unless the reader has put
-/// it somewhere else meanwhile). `root` is the app's element, `selected` the segment open in the
-/// inspector, `version` changes when the diagram is drawn anew (a fault applied), which moves
-/// the segment. Lives in the app, which outlives every inspector.
+/// to see both, with the focus inside it, and it follows the segment when the window is resized
+/// or the diagram's box scrolls. Tapping outside it (anywhere that is not a control) closes it.
+/// `section` and `anchor` are the inspector's own elements, `version` changes when the diagram
+/// is drawn anew (a fault applied), which moves the segment. (Closing returns the focus to the
+/// segment: [`use_focus_return`], in the app, which outlives every inspector.)
 #[hook]
-pub fn use_inspector(root: &NodeRef, selected: Option<usize>, version: usize, on_close: Callback<()>) {
-    let open_now = use_mut_ref(|| None::<usize>);
-    *open_now.borrow_mut() = selected;
-    let root = root.clone();
-    use_effect_with((selected, version), move |&(selected, _)| {
-        let app = root.cast::<web_sys::Element>();
-        let find = |app: &web_sys::Element, css: &str| -> Option<web_sys::HtmlElement> {
-            app.query_selector(css).ok()??.dyn_into().ok()
-        };
-        let parts = selected
-            .zip(app.clone())
-            .and_then(|(segment, app)| Some((segment, find(&app, ".inspector")?, find(&app, ".insp-anchor")?)));
-        let listeners = parts.map(|(segment, section, anchor)| {
+pub fn use_inspector_place(
+    section: &NodeRef,
+    anchor: &NodeRef,
+    segment: usize,
+    version: usize,
+    on_close: Callback<()>,
+) {
+    let (section, anchor) = (section.clone(), anchor.clone());
+    use_effect_with((segment, version), move |&(segment, _)| {
+        let parts = section.cast::<web_sys::HtmlElement>().zip(anchor.cast::<web_sys::HtmlElement>());
+        let listeners = parts.map(|(section, anchor)| {
             place_inspector(&section, &anchor, segment, true);
             if !focused_in(&section).is_some_and(|f| section.contains(Some(&f))) {
                 focus_quietly(&section);
             }
-            let (s, a) = (section.clone(), anchor.clone());
-            let on_resize = Closure::<dyn Fn()>::new(move || place_inspector(&s, &a, segment, false));
+            let follow = || {
+                let (s, a) = (section.clone(), anchor.clone());
+                Closure::<dyn Fn()>::new(move || place_inspector(&s, &a, segment, false))
+            };
+            let diagram = app_of(&section).and_then(|app| app.query_selector(".diagram-scroll").ok().flatten());
+            let root_node: web_sys::EventTarget = anchor.get_root_node().into();
+            let (on_resize, on_scroll) = (follow(), follow());
             let on_click = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
                 let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
                 let outside = target.is_some_and(|t| {
@@ -312,17 +327,35 @@ pub fn use_inspector(root: &NodeRef, selected: Option<usize>, version: usize, on
                     on_close.emit(());
                 }
             });
-            let root_node: web_sys::EventTarget = anchor.get_root_node().into();
-            (listen(web_sys::window().map(Into::into), "resize", on_resize), listen(Some(root_node), "click", on_click))
+            (
+                listen(web_sys::window().map(Into::into), "resize", on_resize),
+                listen_phase(diagram.map(Into::into), "scroll", on_scroll, true),
+                listen(Some(root_node), "click", on_click),
+            )
         });
         move || {
-            if let Some((resize, click)) = listeners {
+            if let Some((resize, scroll, click)) = listeners {
                 resize();
+                scroll();
                 click();
             }
-            // Closed (not another segment opened): the focus goes back to the segment if the
-            // inspector had it.
-            let (Some(segment), None, Some(app)) = (selected, *open_now.borrow(), app) else { return };
+        }
+    });
+}
+
+/// When the inspector closes (not when another segment is opened in it), the focus goes back
+/// to the segment it showed, if the inspector had it. `root` is the app's element.
+#[hook]
+pub fn use_focus_return(root: &NodeRef, selected: Option<usize>) {
+    let open_now = use_mut_ref(|| None::<usize>);
+    *open_now.borrow_mut() = selected;
+    let root = root.clone();
+    use_effect_with(selected, move |&selected| {
+        move || {
+            let (Some(segment), None, Some(app)) = (selected, *open_now.borrow(), root.cast::<web_sys::Element>())
+            else {
+                return;
+            };
             let focus = focused_in(&app);
             let lost = focus.is_none_or(|f| !f.is_connected() || f.tag_name() == "BODY" || f == app);
             let seg = segment_button(&app, segment).filter(|_| lost);

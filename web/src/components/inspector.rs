@@ -17,6 +17,7 @@ use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::experiment::FaultRequest;
+use crate::hooks::use_inspector_place;
 
 /// The delay the Delay field starts with, milliseconds.
 const DEFAULT_DELAY_MS: &str = "500";
@@ -567,7 +568,11 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     // The segment the highlight belongs to: a new segment starts with none.
     let active = use_state(|| None::<(usize, Active)>);
     let delay_text = use_state(|| DEFAULT_DELAY_MS.to_owned());
-    // The app places it beside its segment and moves the focus (`hooks::use_inspector`).
+    let section = use_node_ref();
+    let anchor = use_node_ref();
+    // Opens beside its segment, with the focus inside.
+    let version = Rc::as_ptr(&props.trace) as usize;
+    use_inspector_place(&section, &anchor, index, version, props.on_close.clone());
 
     let Some(seg) = props.trace.segments.get(index) else {
         return html! {
@@ -631,9 +636,9 @@ pub fn Inspector(props: &InspectorProps) -> Html {
 
     html! {
         <>
-        <div class="insp-anchor" aria-hidden="true"></div>
+        <div class="insp-anchor" ref={anchor} aria-hidden="true"></div>
         <section class="inspector" data-testid="inspector" role="dialog" aria-labelledby="inspector-title"
-            tabindex="-1" {onkeydown}>
+            tabindex="-1" ref={section} {onkeydown}>
             <button type="button" class="inspector-close" data-testid="inspector-close"
                 aria-label={tr(lang, "Close the inspector", "关闭检查器")} title={tr(lang, "Close (Esc)", "关闭（Esc）")}
                 onclick={props.on_close.reform(|_| ())}>{ "×" }</button>
