@@ -167,6 +167,26 @@ async fn tap_inspect_escape(client: &Client, what: &str, shot: Option<&str>) -> 
     Ok(())
 }
 
+/// Tapping outside the inspector (on text, not on a control) closes it, and the focus goes back
+/// to the segment.
+async fn tap_outside_closes(client: &Client, what: &str) -> TestResult {
+    let segment = middle_segment(client).await?;
+    ensure!(!client.execute_async(TAP, vec![json!(segment)]).await?.is_null(), "{what}: the inspector did not open");
+    client.find(Locator::Css(".hint")).await?.click().await?;
+    settle(client).await?;
+    let focus = client
+        .execute(
+            "const a = document.activeElement; return [!!document.querySelector('[data-testid=inspector]'), a && a.getAttribute('data-segment')]",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        focus == json!([false, segment.to_string()]),
+        "{what}: a tap outside left the inspector open or the focus off segment {segment}: {focus}"
+    );
+    Ok(())
+}
+
 async fn every_entry_on_every_screen(client: &Client, url: &str) -> TestResult {
     let entries: Vec<String> = tcp_entries();
     for (width, height) in VIEWPORTS {
@@ -194,6 +214,9 @@ async fn every_entry_on_every_screen(client: &Client, url: &str) -> TestResult {
                     // One screenshot of the open inspector per screen, theme and language.
                     let shot = (i == 3).then(|| format!("reader/inspector-{entry}-{case}.png"));
                     tap_inspect_escape(client, &what, shot.as_deref()).await?;
+                    if i == 1 {
+                        tap_outside_closes(client, &what).await?;
+                    }
                 }
                 if case.ends_with("zh") || case.contains("dark") {
                     client.execute("window.scrollTo(0, 0)", vec![]).await?;

@@ -169,48 +169,52 @@ fn post_height(app: &web_sys::Element, last: &std::cell::Cell<i32>) {
     let _ = parent.post_message(&message, "*");
 }
 
+/// What keeps an iframe embed's height reported: the last height sent, a `ResizeObserver` on the
+/// app's box, and a listener for the host's `{ synack: "measure" }`. Installed once, it lives as
+/// long as the embed's page.
+struct HeightReporter {
+    last: std::rc::Rc<std::cell::Cell<i32>>,
+    _observer: Option<(web_sys::ResizeObserver, Closure<dyn Fn()>)>,
+    _asked: Closure<dyn Fn(web_sys::MessageEvent)>,
+}
+
+impl HeightReporter {
+    fn new(app: &web_sys::Element) -> HeightReporter {
+        let last = std::rc::Rc::new(std::cell::Cell::new(0));
+        let (target, seen) = (app.clone(), last.clone());
+        let on_resize = Closure::<dyn Fn()>::new(move || post_height(&target, &seen));
+        let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok().map(|o| {
+            o.observe(app);
+            (o, on_resize)
+        });
+        let (target, seen) = (app.clone(), last.clone());
+        let asked = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let asks = js_sys::Reflect::get(&e.data(), &"synack".into()).ok().and_then(|v| v.as_string());
+            if asks.as_deref() == Some("measure") {
+                seen.set(0);
+                post_height(&target, &seen);
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.add_event_listener_with_callback("message", asked.as_ref().unchecked_ref());
+        }
+        HeightReporter { last, _observer: observer, _asked: asked }
+    }
+}
+
 /// In an iframe (`embed.html`), tells the host page the embed's natural height: after every
 /// render, whenever the app's box changes size (a font arriving, a narrower frame), and when
 /// the host asks. Does nothing at the top level or in an element embed.
 #[hook]
 pub fn use_report_height(root: &NodeRef, enabled: bool) {
-    let last = use_memo((), |()| std::cell::Cell::new(0));
-    let in_frame = enabled && web_sys::window().is_some_and(|w| w.parent().ok().flatten().is_some_and(|p| p != w));
-    {
-        let (root, last) = (root.clone(), last.clone());
-        use_effect(move || {
-            if let Some(app) = root.cast::<web_sys::Element>().filter(|_| in_frame) {
-                post_height(&app, &last);
-            }
-        });
-    }
-    let (root, last) = (root.clone(), last.clone());
-    use_effect_with(in_frame, move |&in_frame| {
-        let app = root.cast::<web_sys::Element>().filter(|_| in_frame);
-        let observer = app.as_ref().and_then(|app| {
-            let (target, last) = (app.clone(), last.clone());
-            let on_resize = Closure::<dyn Fn()>::new(move || post_height(&target, &last));
-            let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
-            observer.observe(app);
-            Some((observer, on_resize))
-        });
-        let asked = app.map(|app| {
-            let handler = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                let asks = js_sys::Reflect::get(&e.data(), &"synack".into()).ok().and_then(|v| v.as_string());
-                if asks.as_deref() == Some("measure") {
-                    last.set(0);
-                    post_height(&app, &last);
-                }
-            });
-            listen(web_sys::window().map(Into::into), "message", handler)
-        });
-        move || {
-            if let Some((observer, _)) = observer {
-                observer.disconnect();
-            }
-            if let Some(remove) = asked {
-                remove();
-            }
+    let reporter = use_mut_ref(|| None::<HeightReporter>);
+    let root = root.clone();
+    use_effect(move || {
+        let in_frame = web_sys::window().is_some_and(|w| w.parent().ok().flatten().is_some_and(|p| p != w));
+        if let Some(app) = root.cast::<web_sys::Element>().filter(|_| enabled && in_frame) {
+            let mut reporter = reporter.borrow_mut();
+            let last = reporter.get_or_insert_with(|| HeightReporter::new(&app)).last.clone();
+            post_height(&app, &last);
         }
     });
 }
@@ -288,8 +292,7 @@ fn focus_quietly(el: &web_sys::HtmlElement) {
 /// to see both, with the focus inside it, and it follows the segment when the window is resized
 /// or the diagram's box scrolls. Tapping outside it (anywhere that is not a control) closes it.
 /// `section` and `anchor` are the inspector's own elements, `version` changes when the diagram
-/// is drawn anew (a fault applied), which moves the segment. (Closing returns the focus to the
-/// segment: [`use_focus_return`], in the app, which outlives every inspector.)
+/// is drawn anew (a fault applied), which moves the segment.
 #[hook]
 pub fn use_inspector_place(
     section: &NodeRef,
@@ -324,7 +327,7 @@ pub fn use_inspector_place(
                             .is_none()
                 });
                 if outside {
-                    on_close.emit(());
+                    close_inspector(&section, segment, &on_close);
                 }
             });
             (
@@ -343,25 +346,17 @@ pub fn use_inspector_place(
     });
 }
 
-/// When the inspector closes (not when another segment is opened in it), the focus goes back
-/// to the segment it showed, if the inspector had it. `root` is the app's element.
-#[hook]
-pub fn use_focus_return(root: &NodeRef, selected: Option<usize>) {
-    let open_now = use_mut_ref(|| None::<usize>);
-    *open_now.borrow_mut() = selected;
-    let root = root.clone();
-    use_effect_with(selected, move |&selected| {
-        move || {
-            let (Some(segment), None, Some(app)) = (selected, *open_now.borrow(), root.cast::<web_sys::Element>())
-            else {
-                return;
-            };
-            let focus = focused_in(&app);
-            let lost = focus.is_none_or(|f| !f.is_connected() || f.tag_name() == "BODY" || f == app);
-            let seg = segment_button(&app, segment).filter(|_| lost);
-            if let Some(seg) = seg.as_ref().and_then(|s| s.dyn_ref::<web_sys::SvgElement>()) {
-                let _ = seg.focus();
-            }
+/// Closes the inspector (`section`, showing `segment`) with `on_close`, the focus going back to
+/// the segment first if the inspector had it (or nothing has it): every way of closing it (its
+/// button, Escape, a tap outside) ends where the reader started.
+pub fn close_inspector(section: &web_sys::Element, segment: usize, on_close: &Callback<()>) {
+    if let Some(app) = app_of(section) {
+        let focus = focused_in(&app);
+        let had = focus.is_none_or(|f| f.tag_name() == "BODY" || f == app || section.contains(Some(&f)));
+        let seg = segment_button(&app, segment).filter(|_| had);
+        if let Some(seg) = seg.as_ref().and_then(|s| s.dyn_ref::<web_sys::SvgElement>()) {
+            let _ = seg.focus();
         }
-    });
+    }
+    on_close.emit(());
 }

@@ -23,7 +23,7 @@ use components::playback::Playback;
 use components::state_machine::{StateMachine, sockets};
 use embed::{Mode, Part, Ui};
 use experiment::{Experiment, SettingError};
-use hooks::{location_hash, use_focus_return, use_keyboard, use_permalink, use_playback, use_report_height};
+use hooks::{location_hash, use_keyboard, use_permalink, use_playback, use_report_height};
 use seqdiag::Lang;
 use state::{Action, AppState};
 use wasm_bindgen::JsCast;
@@ -79,7 +79,6 @@ pub fn App(props: &AppProps) -> Html {
         let state = state.clone();
         move |()| state.dispatch(Action::Select(None))
     });
-    use_focus_return(&root, state.selected);
     let s = &*state;
     let lang = s.lang;
     let ui = match mode {

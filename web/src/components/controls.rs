@@ -107,6 +107,8 @@ fn current(s: Option<&tcp_sim::Scenario>, f: Field) -> String {
 /// What the reader typed into a field that cannot be used, and why.
 #[derive(Clone, PartialEq)]
 struct FieldError {
+    /// The experiment it was typed for (another one starts with clean fields).
+    entry: String,
     field: Field,
     typed: String,
     why: SettingError,
@@ -133,11 +135,6 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let lang = props.lang;
     let e = &props.experiment;
     let error = use_state(|| None::<FieldError>);
-    {
-        // Another experiment starts with clean fields.
-        let error = error.clone();
-        use_effect_with(e.entry.clone(), move |_| error.set(None));
-    }
     // Settings start open on a wide screen and folded on a phone; the reader's toggles stick.
     let wide = use_memo((), |()| {
         web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_none_or(|w| w >= 640.0)
@@ -194,18 +191,18 @@ pub fn Controls(props: &ControlsProps) -> Html {
         })
     };
     let number = |f: Field| {
-        let (cb, e, error_state) = (props.on_update.clone(), e.clone(), error.clone());
+        let (cb, next_of, error_state) = (props.on_update.clone(), e.clone(), error.clone());
         let onchange = Callback::from(move |ev: Event| {
             let typed = ev.target_unchecked_into::<HtmlInputElement>().value();
-            match with_value(&e, f, &typed) {
+            match with_value(&next_of, f, &typed) {
                 Ok(next) => {
                     error_state.set(None);
                     cb.emit(next);
                 }
-                Err(why) => error_state.set(Some(FieldError { field: f, typed, why })),
+                Err(why) => error_state.set(Some(FieldError { entry: next_of.entry.clone(), field: f, typed, why })),
             }
         });
-        let bad = error.as_ref().filter(|err| err.field == f);
+        let bad = error.as_ref().filter(|err| err.field == f && err.entry == e.entry);
         let message_id = format!("{}-error", f.id());
         html! {
             <div class="field">

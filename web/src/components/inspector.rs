@@ -17,7 +17,7 @@ use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::experiment::FaultRequest;
-use crate::hooks::use_inspector_place;
+use crate::hooks::{close_inspector, use_inspector_place};
 
 /// The delay the Delay field starts with, milliseconds.
 const DEFAULT_DELAY_MS: &str = "500";
@@ -618,14 +618,22 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let fault = |action: FaultAction, delay_ms: f64| {
         props.on_fault.reform(move |_: MouseEvent| FaultRequest { segment: index, action, delay_ms })
     };
-    // Escape closes, wherever the focus is inside; the page closes it when the focus is elsewhere.
+    // The close button, and Escape wherever the focus is inside (the page closes it when the
+    // focus is elsewhere), close it with the focus back on the segment.
+    let close = {
+        let (on_close, section) = (props.on_close.clone(), section.clone());
+        move || match section.cast::<Element>() {
+            Some(el) => close_inspector(&el, index, &on_close),
+            None => on_close.emit(()),
+        }
+    };
     let onkeydown = {
-        let on_close = props.on_close.clone();
+        let close = close.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Escape" {
                 e.prevent_default();
                 e.stop_propagation();
-                on_close.emit(());
+                close();
             }
         })
     };
@@ -641,7 +649,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             tabindex="-1" ref={section} {onkeydown}>
             <button type="button" class="inspector-close" data-testid="inspector-close"
                 aria-label={tr(lang, "Close the inspector", "关闭检查器")} title={tr(lang, "Close (Esc)", "关闭（Esc）")}
-                onclick={props.on_close.reform(|_| ())}>{ "×" }</button>
+                onclick={Callback::from(move |_: MouseEvent| close())}>{ "×" }</button>
             { title(&props.trace, index, lang, props.relative) }
             // What the reader came for comes first, right under the title: on a phone it is on
             // screen as soon as the inspector opens.
