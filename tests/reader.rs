@@ -172,7 +172,7 @@ async fn tap_inspect_escape(client: &Client, what: &str, shot: Option<&str>) -> 
 async fn tap_outside_closes(client: &Client, what: &str) -> TestResult {
     let segment = middle_segment(client).await?;
     ensure!(!client.execute_async(TAP, vec![json!(segment)]).await?.is_null(), "{what}: the inspector did not open");
-    client.find(Locator::Css(".hint")).await?.click().await?;
+    client.find(Locator::Css("header.top .tagline")).await?.click().await?;
     settle(client).await?;
     let focus = client
         .execute(
