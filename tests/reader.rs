@@ -153,6 +153,11 @@ async fn tap_inspect_escape(client: &Client, what: &str, shot: Option<&str>) -> 
         screenshot(client, name).await?;
     }
     client.active_element().await?.send_keys("\u{E00C}").await?; // Escape
+    closed_with_focus_on(client, segment, &format!("{what}, after Escape")).await
+}
+
+/// Checks the inspector is closed and the focus is back on segment `segment`.
+async fn closed_with_focus_on(client: &Client, segment: u64, what: &str) -> TestResult {
     settle(client).await?;
     let focus = client
         .execute(
@@ -162,7 +167,7 @@ async fn tap_inspect_escape(client: &Client, what: &str, shot: Option<&str>) -> 
         .await?;
     ensure!(
         focus == json!([false, segment.to_string()]),
-        "{what}: after Escape the inspector is still open or the focus is not on segment {segment}: {focus}"
+        "{what}: the inspector is still open or the focus is not on segment {segment}: {focus}"
     );
     Ok(())
 }
@@ -173,18 +178,7 @@ async fn tap_outside_closes(client: &Client, what: &str) -> TestResult {
     let segment = middle_segment(client).await?;
     ensure!(!client.execute_async(TAP, vec![json!(segment)]).await?.is_null(), "{what}: the inspector did not open");
     client.find(Locator::Css("header.top .tagline")).await?.click().await?;
-    settle(client).await?;
-    let focus = client
-        .execute(
-            "const a = document.activeElement; return [!!document.querySelector('[data-testid=inspector]'), a && a.getAttribute('data-segment')]",
-            vec![],
-        )
-        .await?;
-    ensure!(
-        focus == json!([false, segment.to_string()]),
-        "{what}: a tap outside left the inspector open or the focus off segment {segment}: {focus}"
-    );
-    Ok(())
+    closed_with_focus_on(client, segment, &format!("{what}, after a tap outside")).await
 }
 
 async fn every_entry_on_every_screen(client: &Client, url: &str) -> TestResult {
