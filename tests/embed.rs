@@ -108,7 +108,12 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     // below step 3.
     client.goto(&format!("{url}embed.html#lost-syn&ui=play&steps=1-3")).await?;
     wait_for_diagram(client, "embed.html").await?;
-    ensure!(count(client, "h1").await? == 0, "an embed has no page header");
+    // No page header: only the frame's name, for readers who list headings, never shown.
+    ensure!(count(client, "header.top").await? == 0, "an embed has no page header");
+    ensure!(
+        count(client, "h1").await? == 1 && count(client, "h1.visually-hidden").await? == 1,
+        "an embed's only h1 is its visually hidden name"
+    );
     for absent in ["narration", "controls", "export", "state-machine", "embed-builder"] {
         ensure!(count(client, &format!(r#"[data-testid="{absent}"]"#)).await? == 0, "ui=play still shows {absent}");
     }

@@ -180,3 +180,67 @@ pub(crate) async fn page_reports(client: &Client, name: &str) -> TestResult<Vec<
     };
     Ok(items.into_iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect())
 }
+
+/// A Chrome DevTools Protocol command, through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+pub(crate) struct Cdp(pub(crate) &'static str, pub(crate) Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.0, "params": self.1 }).to_string()))
+    }
+}
+
+/// Makes the page's viewport exactly `width` × `height` CSS pixels and its colour scheme light
+/// or dark, as a phone or a desktop in that theme would.
+pub(crate) async fn emulate(client: &Client, width: u32, height: u32, dark: bool) -> TestResult {
+    let metrics = json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false });
+    client.issue_cmd(Cdp("Emulation.setDeviceMetricsOverride", metrics)).await?;
+    let scheme = if dark { "dark" } else { "light" };
+    let media = json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
+    client.issue_cmd(Cdp("Emulation.setEmulatedMedia", media)).await?;
+    Ok(())
+}
+
+/// Saves a screenshot of the whole page (down to `max_height` CSS pixels) into
+/// target/artifacts/`name`.
+pub(crate) async fn full_page_screenshot(client: &Client, name: &str, max_height: u32) -> TestResult {
+    let size = client
+        .execute("return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]", vec![])
+        .await?;
+    let width = size[0].as_f64().unwrap_or(360.0);
+    let height = size[1].as_f64().unwrap_or(800.0).min(f64::from(max_height));
+    let clip = json!({ "x": 0, "y": 0, "width": width, "height": height, "scale": 1 });
+    let shot =
+        client.issue_cmd(Cdp("Page.captureScreenshot", json!({ "captureBeyondViewport": true, "clip": clip }))).await?;
+    let data = shot["data"].as_str().ok_or("no screenshot data")?;
+    let png = base64_decode(data).ok_or("the screenshot is not base64")?;
+    ensure!(png.starts_with(PNG_SIGNATURE), "the screenshot {name} is not a PNG");
+    let path = artifacts_dir().join(name);
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    fs::write(path, png)?;
+    Ok(())
+}
+
+/// Standard base64 (RFC 4648 §4), as DevTools sends screenshots.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let (mut bits, mut count) = (0u32, 0);
+    for &c in text.as_bytes().iter().filter(|c| **c != b'=') {
+        let v = ALPHABET.iter().position(|a| *a == c)? as u32;
+        bits = bits << 6 | v;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+        }
+    }
+    Some(out)
+}

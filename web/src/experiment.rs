@@ -189,6 +189,24 @@ impl Experiment {
         Ok(s)
     }
 
+    /// The reader's faults in a line: `client syn #1 drop, server fin #1 delay 300 ms`.
+    pub fn fault_summary(&self, lang: Lang) -> String {
+        let action = |f: &Fault| match (f.action, lang) {
+            (FaultAction::Drop, Lang::En) => "drop".to_owned(),
+            (FaultAction::Drop, Lang::Zh) => "丢弃".to_owned(),
+            (FaultAction::Delay, Lang::En) => format!("delay {} ms", f.delay_ms.get()),
+            (FaultAction::Delay, Lang::Zh) => format!("延迟 {} 毫秒", f.delay_ms.get()),
+            (FaultAction::Duplicate, Lang::En) => format!("duplicate (+{} ms)", f.delay_ms.get()),
+            (FaultAction::Duplicate, Lang::Zh) => format!("重复（+{} 毫秒）", f.delay_ms.get()),
+        };
+        let one = |f: &Fault| {
+            let from = f.from.as_deref().unwrap_or("?");
+            format!("{from} {} #{} {}", f.kind.map_or("?", |k| k.name()), f.nth, action(f))
+        };
+        let sep = if lang == Lang::Zh { "，" } else { ", " };
+        self.faults.iter().map(one).collect::<Vec<_>>().join(sep)
+    }
+
     /// Adds the fault a reader asked for, naming the segment by sender, kind and occurrence
     /// ("the server's first SYN-ACK") so that it survives changes that shift segment indices.
     pub fn add_fault(&mut self, trace: &Trace, request: FaultRequest) {
@@ -212,5 +230,20 @@ impl Experiment {
             action: request.action,
             delay_ms: delay,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fault_summary_says_how_much_a_delay_is() {
+        let (trace, _, _) = crate::state::run(&Experiment::default(), Lang::En, true).expect("the default runs");
+        let mut experiment = Experiment::default();
+        experiment.add_fault(&trace, FaultRequest { segment: 0, action: FaultAction::Drop, delay_ms: 0.0 });
+        experiment.add_fault(&trace, FaultRequest { segment: 1, action: FaultAction::Delay, delay_ms: 300.0 });
+        assert_eq!(experiment.fault_summary(Lang::En), "client syn #1 drop, server syn-ack #1 delay 300 ms");
+        assert_eq!(experiment.fault_summary(Lang::Zh), "client syn #1 丢弃，server syn-ack #1 延迟 300 毫秒");
     }
 }
