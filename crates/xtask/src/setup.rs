@@ -18,12 +18,15 @@ const RUST_TARGETS: [&str; 2] = ["wasm32-unknown-unknown", "thumbv7em-none-eabih
 const RUST_COMPONENTS: [&str; 2] = ["rustfmt", "clippy"];
 
 /// Debian packages, each with the file that tells it is installed.
-const APT_PACKAGES: [(&str, &str); 4] = [
+const APT_PACKAGES: [(&str, &str); 5] = [
     ("/usr/bin/chromium", "chromium"),
     ("/usr/bin/chromedriver", "chromium-driver"),
     ("/usr/bin/tshark", "tshark"),
     // librsvg's renderer: the CLI test draws every exported SVG with it, outside any browser.
     ("/usr/bin/rsvg-convert", "librsvg2-bin"),
+    // Chinese glyphs in headless Chromium: without a CJK font every one is a box, and the
+    // browser tests' layout checks measure 中文 text.
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "fonts-noto-cjk"),
 ];
 
 /// The Chromium WebDriver used by the browser tests.
