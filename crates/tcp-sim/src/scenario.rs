@@ -535,6 +535,29 @@ fn is_one(n: &u32) -> bool {
     *n == 1
 }
 
+/// The size limits of the format, whatever it is read from (a file, a link, the page): with them a
+/// scenario's own size is bounded, as the work of running it is by [`crate::Limits`].
+pub mod size {
+    /// Hosts in one scenario.
+    pub const HOSTS: usize = 16;
+    /// Bytes of a host name.
+    pub const NAME_BYTES: usize = 32;
+    /// Rules in one host's application script.
+    pub const RULES: usize = 64;
+    /// Faults.
+    pub const FAULTS: usize = 64;
+    /// Bytes one `send` sends (`bytes`, or the UTF-8 of `text`).
+    pub const SEND_BYTES: usize = 1_000_000;
+    /// Characters of a title, in each language.
+    pub const TITLE_CHARS: usize = 200;
+    /// Characters of a narration, in each language.
+    pub const NARRATION_CHARS: usize = 4_000;
+    /// Bytes of an `inject` rule's `flags`.
+    pub const FLAGS_BYTES: usize = 32;
+    /// Forged SYNs of one flood.
+    pub const FLOOD_SYNS: u16 = 1000;
+}
+
 /// A scenario that does not hold together, with the key at fault.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioError {
@@ -615,13 +638,32 @@ impl Scenario {
         if self.hosts.is_empty() {
             return Err(ScenarioError::at("hosts", "a scenario needs at least one host"));
         }
-        if self.hosts.len() > 16 {
-            return Err(ScenarioError::at("hosts", "at most 16 hosts"));
+        if self.hosts.len() > size::HOSTS {
+            return Err(ScenarioError::at("hosts", format!("at most {} hosts", size::HOSTS)));
+        }
+        for (key, text, max) in [
+            ("title.en", &self.title.en, size::TITLE_CHARS),
+            ("title.zh", &self.title.zh, size::TITLE_CHARS),
+            ("narration.en", &self.narration.en, size::NARRATION_CHARS),
+            ("narration.zh", &self.narration.zh, size::NARRATION_CHARS),
+        ] {
+            if text.chars().count() > max {
+                return Err(ScenarioError::at(key, format!("at most {max} characters")));
+            }
+        }
+        if self.faults.len() > size::FAULTS {
+            return Err(ScenarioError::at("faults", format!("at most {} faults", size::FAULTS)));
         }
         for (i, host) in self.hosts.iter().enumerate() {
             let at = format!("hosts[{i}]");
-            if host.name.is_empty() || host.name.len() > 32 {
-                return Err(ScenarioError::at(format!("{at}.name"), "a name of 1 to 32 characters is needed"));
+            if host.name.is_empty() || host.name.len() > size::NAME_BYTES {
+                return Err(ScenarioError::at(
+                    format!("{at}.name"),
+                    format!("a name of 1 to {} bytes is needed", size::NAME_BYTES),
+                ));
+            }
+            if host.app.len() > size::RULES {
+                return Err(ScenarioError::at(format!("{at}.app"), format!("at most {} rules", size::RULES)));
             }
             if self.hosts[..i].iter().any(|h| h.name == host.name) {
                 return Err(ScenarioError::at(format!("{at}.name"), format!("`{}` names two hosts", host.name)));
@@ -639,8 +681,11 @@ impl Scenario {
                         format!("no host is named `{}`", flood.target),
                     ));
                 }
-                if flood.count == 0 || flood.count > 1000 {
-                    return Err(ScenarioError::at(format!("{at}.flood.count"), "from 1 to 1000 SYNs"));
+                if flood.count == 0 || flood.count > size::FLOOD_SYNS {
+                    return Err(ScenarioError::at(
+                        format!("{at}.flood.count"),
+                        format!("from 1 to {} SYNs", size::FLOOD_SYNS),
+                    ));
                 }
             }
             for (j, rule) in host.app.iter().enumerate() {
@@ -695,15 +740,24 @@ impl Scenario {
                 if rule.bytes.is_none() == rule.text.is_none() {
                     return Err(ScenarioError::at(at, "`send` needs either `bytes` or `text`"));
                 }
-                if rule.bytes.is_some_and(|b| b == 0 || b > 1_000_000) {
-                    return Err(ScenarioError::at(format!("{at}.bytes"), "from 1 to 1000000 bytes"));
+                if rule.bytes.is_some_and(|b| b == 0 || b as usize > size::SEND_BYTES) {
+                    return Err(ScenarioError::at(
+                        format!("{at}.bytes"),
+                        format!("from 1 to {} bytes", size::SEND_BYTES),
+                    ));
+                }
+                if rule.text.as_ref().is_some_and(|t| t.len() > size::SEND_BYTES) {
+                    return Err(ScenarioError::at(
+                        format!("{at}.text"),
+                        format!("at most {} bytes (UTF-8)", size::SEND_BYTES),
+                    ));
                 }
             }
             _ => {}
         }
         if rule.action == Action::Inject {
             let flags = rule.flags.as_deref().unwrap_or("");
-            if parse_flags(flags).is_none() {
+            if flags.len() > size::FLAGS_BYTES || parse_flags(flags).is_none() {
                 return Err(ScenarioError::at(
                     format!("{at}.flags"),
                     format!("`{flags}`: expected flags like \"SYN\" or \"ACK|RST\""),

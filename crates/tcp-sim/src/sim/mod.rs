@@ -3,21 +3,29 @@
 //!
 //! **Invariant:** same scenario, same trace, byte for byte: no clock, no global RNG, no hash map
 //! iteration; ties in time are broken by the order things were scheduled.
+//!
+//! **Invariant:** bounded work. A run stops at the scenario's time limit or where its
+//! [`Limits`] would be exceeded, and every step costs O(log n) in the open connections: a socket
+//! that reaches CLOSED leaves every index, timers wait in a heap, and nothing walks the trace.
 
-use alloc::collections::BinaryHeap;
-use alloc::format;
-use alloc::string::ToString;
+mod app;
+mod sockets;
+
+use alloc::collections::{BTreeMap, BinaryHeap};
 use alloc::vec;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 use core::net::SocketAddrV4;
 use tcp_core::event::{CloseReason, Event};
 use tcp_core::listener::ListenerEvent;
-use tcp_core::{Config, Connection, Flags, Instant, Listener, SeqNum, TcpRepr, Transmit};
+use tcp_core::{Config, Connection, Instant, Listener, SeqNum, Transmit};
 
+use crate::limits::Limits;
 use crate::rng::Rng;
-use crate::scenario::{Action, FaultAction, Isn, Rule, Scenario, Trigger};
-use crate::trace::{AppCall, ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Trace, TraceEvent};
+use crate::scenario::{FaultAction, Isn, Scenario, Trigger};
+use crate::trace::{ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Trace, TraceEvent, Truncation};
+use app::Backlog;
+use sockets::{Socket, Sockets};
 
 /// Default listening port (as in the captures).
 pub const SERVER_PORT: u16 = 5555;
@@ -25,12 +33,15 @@ pub const SERVER_PORT: u16 = 5555;
 pub const CLIENT_PORT: u16 = 40000;
 /// Simulated time after which a run stops at the latest: one hour.
 const DEFAULT_UNTIL_MICROS: u64 = 3_600_000_000;
-/// Work after which a run stops even if events remain (a guard against runaway scenarios).
-const MAX_STEPS: usize = 200_000;
 
-/// Runs a scenario to its end and returns the trace.
+/// Runs a scenario to its end, within [`Limits::DEFAULT`], and returns the trace.
 pub fn simulate(scenario: &Scenario) -> Trace {
-    Simulator::new(scenario).run()
+    simulate_with(scenario, Limits::DEFAULT)
+}
+
+/// Runs a scenario to its end or to the first of `limits` it meets, and returns the trace.
+pub fn simulate_with(scenario: &Scenario, limits: Limits) -> Trace {
+    Simulator::new(scenario, limits).run()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -43,23 +54,54 @@ enum Item {
     Flood { host: usize, k: u16 },
 }
 
+/// Who made a segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Origin {
+    /// A TCP (a connection, a listener, or a host answering for a closed port).
+    Tcp,
+    /// The scenario, by hand (an old duplicate).
+    Injected,
+    /// An attacker, from a forged source address.
+    Forged,
+}
+
+/// The owner of a timer in the timer heap: a host's socket (by the order it was opened), or its
+/// listener, which comes after the sockets of its host.
+const LISTENER: u64 = u64::MAX;
+
 struct SimHost {
     config: Config,
     isn: Isn,
     port: u16,
     listener: Option<Listener>,
-    /// Sockets: (trace connection index, connection).
-    conns: Vec<(usize, Connection)>,
+    /// The deadline of the listener registered in the timer heap.
+    listener_deadline: Option<Instant>,
+    /// Open sockets (a socket leaves when it reaches CLOSED).
+    sockets: Sockets,
     /// The connection the application acts on: the last one it opened or accepted.
     current: Option<usize>,
     /// Rules that already fired (those without `repeat` fire once).
     fired: Vec<bool>,
     /// Bytes the application still wants to send on `current` (more than the buffer took).
-    unsent: Vec<u8>,
+    backlog: Backlog,
+    /// Connections this host opened (`connect`), which numbers its next local port.
+    opened: u16,
+    /// The last segment delivered to this host (what a rejection refers to).
+    last_delivered: Option<usize>,
+}
+
+/// What the application does once a connection's segments are on the wire.
+#[derive(Clone, Copy, Debug, Default)]
+struct Reactions {
+    /// Read the data that arrived.
+    read: bool,
+    /// Hand TCP the bytes that waited for room in the send buffer.
+    write: bool,
 }
 
 struct Simulator<'a> {
     scenario: &'a Scenario,
+    limits: Limits,
     now: Instant,
     until: Instant,
     loss_rng: Rng,
@@ -67,16 +109,24 @@ struct Simulator<'a> {
     hosts: Vec<SimHost>,
     queue: BinaryHeap<Reverse<(Instant, u64, Item)>>,
     scheduled: u64,
+    /// Deadlines of sockets and listeners: `(deadline, host, socket order or LISTENER)`. An entry
+    /// whose owner's registered deadline has changed since is stale and skipped.
+    timers: BinaryHeap<Reverse<(Instant, usize, u64)>>,
     /// How many segments each fault's selector has matched so far.
     fault_matches: Vec<u32>,
     /// Per trace connection: it has ended (CLOSED, or a half-open connection back to LISTEN), so
     /// a new connection on the same 4-tuple is a new incarnation with its own index.
     finished: Vec<bool>,
+    /// The trace connection of each connection queued in a listener, by (host, peer).
+    queued: BTreeMap<(usize, SocketAddrV4), usize>,
+    steps: usize,
+    /// Why the run must stop after the current step, once it must.
+    halted: Option<Truncation>,
     trace: Trace,
 }
 
 impl<'a> Simulator<'a> {
-    fn new(scenario: &'a Scenario) -> Simulator<'a> {
+    fn new(scenario: &'a Scenario, limits: Limits) -> Simulator<'a> {
         let hosts: Vec<SimHost> = scenario
             .hosts
             .iter()
@@ -86,10 +136,13 @@ impl<'a> Simulator<'a> {
                 isn: h.isn,
                 port: h.port.unwrap_or(if i == 0 { CLIENT_PORT } else { SERVER_PORT }),
                 listener: None,
-                conns: Vec::new(),
+                listener_deadline: None,
+                sockets: Sockets::default(),
                 current: None,
                 fired: vec![false; h.app.len()],
-                unsent: Vec::new(),
+                backlog: Backlog::default(),
+                opened: 0,
+                last_delivered: None,
             })
             .collect();
         let trace = Trace {
@@ -103,6 +156,7 @@ impl<'a> Simulator<'a> {
         let until = Instant::from_micros(scenario.until_ms.map_or(DEFAULT_UNTIL_MICROS, |m| m.micros()));
         let mut sim = Simulator {
             scenario,
+            limits,
             now: Instant::ZERO,
             until,
             loss_rng: Rng::new(scenario.seed),
@@ -110,8 +164,12 @@ impl<'a> Simulator<'a> {
             hosts,
             queue: BinaryHeap::new(),
             scheduled: 0,
+            timers: BinaryHeap::new(),
             fault_matches: vec![0; scenario.faults.len()],
             finished: Vec::new(),
+            queued: BTreeMap::new(),
+            steps: 0,
+            halted: None,
             trace,
         };
         for (h, host) in scenario.hosts.iter().enumerate() {
@@ -133,35 +191,19 @@ impl<'a> Simulator<'a> {
         sim
     }
 
+    /// Schedules `item` at `at`. Each item is a step when it runs, so a run never schedules more
+    /// items than its budget of steps: the queue stays bounded whatever the rules do.
     fn schedule(&mut self, at: Instant, item: Item) {
+        if self.scheduled as usize >= self.limits.steps {
+            self.halt(Truncation::Steps { limit: self.limits.steps });
+            return;
+        }
         self.scheduled += 1;
         self.queue.push(Reverse((at, self.scheduled, item)));
     }
 
     fn run(mut self) -> Trace {
-        let mut steps = 0;
-        loop {
-            let next_item = self.queue.peek().map(|Reverse((at, _, _))| *at);
-            let next_timer = self.next_timer();
-            let Some(next) = [next_item, next_timer].into_iter().flatten().min() else { break };
-            if next > self.until {
-                self.trace.truncated = Some(format!("reached the time limit of {}", self.until));
-                break;
-            }
-            steps += 1;
-            if steps > MAX_STEPS {
-                self.trace.truncated = Some(format!("more than {MAX_STEPS} steps"));
-                break;
-            }
-            self.now = next;
-            if next_item == Some(next) {
-                if let Some(Reverse((_, _, item))) = self.queue.pop() {
-                    self.process(item);
-                }
-            } else {
-                self.fire_timers();
-            }
-        }
+        while self.step() {}
         // Whatever is still in flight never arrived.
         while let Some(Reverse((_, _, item))) = self.queue.pop() {
             if let Item::Deliver { segment } = item {
@@ -169,38 +211,43 @@ impl<'a> Simulator<'a> {
             }
         }
         self.trace.end = self.now;
+        self.trace.truncated = self.halted;
+        self.trace.index_syns();
         self.trace
     }
 
-    fn next_timer(&self) -> Option<Instant> {
-        self.hosts
-            .iter()
-            .flat_map(|h| {
-                h.conns
-                    .iter()
-                    .filter_map(|(_, c)| c.poll_timeout())
-                    .chain(h.listener.as_ref().and_then(Listener::poll_timeout))
-            })
-            .min()
+    /// Takes the next step: the earliest delivery or rule, or else every timer due at the earliest
+    /// deadline. Returns false once the run is over (quiet, or halted).
+    fn step(&mut self) -> bool {
+        if self.halted.is_some() {
+            return false;
+        }
+        let next_item = self.queue.peek().map(|Reverse((at, _, _))| *at);
+        let next_timer = self.next_timer();
+        let Some(next) = [next_item, next_timer].into_iter().flatten().min() else { return false };
+        if next > self.until {
+            self.halt(Truncation::TimeLimit { until: self.until });
+            return false;
+        }
+        if self.steps >= self.limits.steps {
+            self.halt(Truncation::Steps { limit: self.limits.steps });
+            return false;
+        }
+        self.steps += 1;
+        self.now = next;
+        if next_item == Some(next) {
+            if let Some(Reverse((_, _, item))) = self.queue.pop() {
+                self.process(item);
+            }
+        } else {
+            self.fire_timers();
+        }
+        true
     }
 
-    fn fire_timers(&mut self) {
-        for h in 0..self.hosts.len() {
-            for i in 0..self.hosts[h].conns.len() {
-                if self.hosts[h].conns[i].1.poll_timeout().is_some_and(|t| t <= self.now) {
-                    let now = self.now;
-                    self.hosts[h].conns[i].1.handle_timeout(now);
-                    self.drain_conn(h, i);
-                }
-            }
-            if self.hosts[h].listener.as_ref().and_then(Listener::poll_timeout).is_some_and(|t| t <= self.now) {
-                let now = self.now;
-                if let Some(l) = self.hosts[h].listener.as_mut() {
-                    l.handle_timeout(now);
-                }
-                self.drain_listener(h);
-            }
-        }
+    /// Stops the run after the current step (the first reason given is kept).
+    fn halt(&mut self, why: Truncation) {
+        self.halted.get_or_insert(why);
     }
 
     fn process(&mut self, item: Item) {
@@ -211,19 +258,107 @@ impl<'a> Simulator<'a> {
         }
     }
 
+    // ----- timers -----
+
+    /// The earliest registered deadline, dropping stale heap entries on the way.
+    fn next_timer(&mut self) -> Option<Instant> {
+        while let Some(&Reverse((at, host, owner))) = self.timers.peek() {
+            if self.registered(host, owner) == Some(at) {
+                return Some(at);
+            }
+            self.timers.pop();
+        }
+        None
+    }
+
+    fn registered(&self, host: usize, owner: u64) -> Option<Instant> {
+        let h = &self.hosts[host];
+        if owner == LISTENER { h.listener_deadline } else { h.sockets.get(owner).and_then(|s| s.deadline) }
+    }
+
+    /// Fires every due timer: host by host, each host's sockets in the order they were opened,
+    /// then its listener.
+    fn fire_timers(&mut self) {
+        let mut due = Vec::new();
+        while let Some(&Reverse((at, host, owner))) = self.timers.peek()
+            && at <= self.now
+        {
+            self.timers.pop();
+            if self.registered(host, owner) == Some(at) {
+                due.push((host, owner));
+            }
+        }
+        due.sort_unstable();
+        due.dedup();
+        let now = self.now;
+        for (host, owner) in due {
+            if owner == LISTENER {
+                if let Some(l) =
+                    self.hosts[host].listener.as_mut().filter(|l| l.poll_timeout().is_some_and(|t| t <= now))
+                {
+                    l.handle_timeout(now);
+                    self.drain_listener(host);
+                }
+            } else if let Some(s) = self.hosts[host].sockets.get_mut(owner)
+                && s.conn.poll_timeout().is_some_and(|t| t <= now)
+            {
+                s.conn.handle_timeout(now);
+                self.drain_conn(host, owner);
+            }
+        }
+    }
+
+    /// Registers a socket's next deadline in the timer heap, or takes it out of every index once
+    /// it is CLOSED.
+    fn watch(&mut self, host: usize, order: u64) {
+        let Some(s) = self.hosts[host].sockets.get_mut(order) else { return };
+        if s.conn.state() == tcp_core::State::Closed {
+            self.hosts[host].sockets.remove(order);
+            return;
+        }
+        let deadline = s.conn.poll_timeout();
+        if deadline != s.deadline {
+            s.deadline = deadline;
+            if let Some(at) = deadline {
+                self.timers.push(Reverse((at, host, order)));
+            }
+        }
+    }
+
+    fn watch_listener(&mut self, host: usize) {
+        let deadline = self.hosts[host].listener.as_ref().and_then(Listener::poll_timeout);
+        if deadline != self.hosts[host].listener_deadline {
+            self.hosts[host].listener_deadline = deadline;
+            if let Some(at) = deadline {
+                self.timers.push(Reverse((at, host, LISTENER)));
+            }
+        }
+    }
+
     // ----- the link -----
 
     fn host_by_addr(&self, addr: core::net::Ipv4Addr) -> Option<usize> {
         self.scenario.hosts.iter().position(|h| h.addr == addr && h.flood.is_none())
     }
 
-    fn one_way_delay(&self, from: usize) -> u64 {
+    /// The link's one-way delay for a segment from `from` to `to`. A segment a host sends to its
+    /// own address never reaches the link: it loops back at once, as through Linux's `lo`.
+    fn one_way_delay(&self, from: usize, to: Option<usize>) -> u64 {
         let link = &self.scenario.link;
-        if from == 0 { link.delay_ms.micros() } else { link.return_delay_ms.unwrap_or(link.delay_ms).micros() }
+        if to == Some(from) {
+            0
+        } else if from == 0 {
+            link.delay_ms.micros()
+        } else {
+            link.return_delay_ms.unwrap_or(link.delay_ms).micros()
+        }
     }
 
     /// Puts a segment on the wire: records it, applies faults and random loss, schedules arrival.
-    fn transmit(&mut self, from: usize, conn: Option<usize>, t: &Transmit<'_>, injected: bool) {
+    fn transmit(&mut self, from: usize, conn: Option<usize>, t: &Transmit<'_>, origin: Origin) {
+        if self.halted.is_some() {
+            return;
+        }
         let index = self.trace.segments.len();
         let to = self.host_by_addr(*t.dst.ip());
         let mut segment = Segment {
@@ -238,8 +373,8 @@ impl<'a> Simulator<'a> {
             payload: t.payload.to_vec(),
             retransmission: t.retransmission,
             duplicate_of: None,
-            injected,
-            forged: false,
+            injected: origin == Origin::Injected,
+            forged: origin == Origin::Forged,
             extra_delay_us: 0,
         };
         // One draw per segment, used or not, so that a fault never shifts later random losses.
@@ -270,10 +405,20 @@ impl<'a> Simulator<'a> {
         }
         if to.is_none() {
             dropped = Some(LossReason::NoSuchHost);
-        } else if dropped.is_none() && random_loss {
+        } else if dropped.is_none() && random_loss && to != Some(from) {
             dropped = Some(LossReason::Random);
         }
-        let arrival = Instant::from_micros(self.now.micros + self.one_way_delay(from) + segment.extra_delay_us);
+        // The segment and its network copy, each with its Sent event, and a Lost event.
+        let copies = if dropped.is_none() && duplicate_after.is_some() { 2 } else { 1 };
+        if index + copies > self.limits.segments {
+            self.halt(Truncation::Segments { limit: self.limits.segments });
+            return;
+        }
+        if self.trace.events.len() + 2 > self.limits.events {
+            self.halt(Truncation::Events { limit: self.limits.events });
+            return;
+        }
+        let arrival = Instant::from_micros(self.now.micros + self.one_way_delay(from, to) + segment.extra_delay_us);
         self.trace.segments.push(segment);
         self.record(from, conn, EventKind::Sent { segment: index });
         match dropped {
@@ -306,15 +451,14 @@ impl<'a> Simulator<'a> {
         };
         let now = self.now;
         // An open socket for this 4-tuple (CLOSED ones are gone).
-        let found = self.hosts[to]
-            .conns
-            .iter()
-            .position(|(_, c)| c.local() == dst && c.remote() == src && c.state() != tcp_core::State::Closed);
-        let conn_id = found.map(|i| self.hosts[to].conns[i].0);
+        let found = self.hosts[to].sockets.find(dst, src);
+        let conn_id = found.and_then(|order| self.hosts[to].sockets.get(order)).map(|s| s.id);
         self.record(to, conn_id, EventKind::Delivered { segment: index });
-        if let Some(i) = found {
-            self.hosts[to].conns[i].1.handle_segment(now, &repr, &payload);
-            self.drain_conn(to, i);
+        if let Some(order) = found {
+            if let Some(s) = self.hosts[to].sockets.get_mut(order) {
+                s.conn.handle_segment(now, &repr, &payload);
+            }
+            self.drain_conn(to, order);
             return;
         }
         let listening = self.hosts[to].listener.as_ref().is_some_and(|l| l.local() == dst);
@@ -335,7 +479,7 @@ impl<'a> Simulator<'a> {
             }
         }
         while let Some(t) = closed.poll_transmit() {
-            self.transmit(to, None, &t, false);
+            self.transmit(to, None, &t, Origin::Tcp);
         }
     }
 
@@ -349,53 +493,83 @@ impl<'a> Simulator<'a> {
     // ----- events from TCP -----
 
     fn record(&mut self, host: usize, conn: Option<usize>, kind: EventKind) {
+        if self.halted.is_some() {
+            return;
+        }
+        if self.trace.events.len() >= self.limits.events {
+            self.halt(Truncation::Events { limit: self.limits.events });
+            return;
+        }
+        if let EventKind::Delivered { segment } = kind {
+            self.hosts[host].last_delivered = Some(segment);
+        }
         self.trace.events.push(TraceEvent { at: self.now, host, conn, kind });
     }
 
-    /// The live connection with this 4-tuple on `host`, if any.
-    fn live_conn(&self, host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> Option<usize> {
-        self.trace
-            .conns
-            .iter()
-            .enumerate()
-            .rposition(|(i, c)| c.host == host && c.local == local && c.remote == remote && !self.finished[i])
-    }
-
-    /// The live connection with this 4-tuple on `host`, or a new one.
-    fn conn_id(&mut self, host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> usize {
-        match self.live_conn(host, local, remote) {
-            Some(i) => i,
-            None => self.new_conn_id(host, local, remote),
+    fn new_conn_id(&mut self, host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> Option<usize> {
+        if self.halted.is_some() {
+            return None;
         }
-    }
-
-    fn new_conn_id(&mut self, host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> usize {
+        if self.trace.conns.len() >= self.limits.connections {
+            self.halt(Truncation::Connections { limit: self.limits.connections });
+            return None;
+        }
         self.trace.conns.push(ConnInfo { host, local, remote });
         self.finished.push(false);
-        self.trace.conns.len() - 1
+        Some(self.trace.conns.len() - 1)
     }
 
-    fn drain_conn(&mut self, host: usize, i: usize) {
-        let id = self.hosts[host].conns[i].0;
+    /// The trace connection of the connection `host`'s listener queues for `remote`, or a new
+    /// one (`None` once the budget of connections is spent).
+    fn queued_id(&mut self, host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> Option<usize> {
+        if let Some(&id) = self.queued.get(&(host, remote)) {
+            return Some(id);
+        }
+        let id = self.new_conn_id(host, local, remote)?;
+        self.queued.insert((host, remote), id);
+        Some(id)
+    }
+
+    /// Connection `id` has ended: a new one on its 4-tuple is a new incarnation.
+    fn finish(&mut self, id: usize) {
+        self.finished[id] = true;
+        let c = &self.trace.conns[id];
+        let key = (c.host, c.remote);
+        if self.queued.get(&key) == Some(&id) {
+            self.queued.remove(&key);
+        }
+    }
+
+    /// Takes what a socket did: its events are recorded, then its segments go on the wire, then
+    /// the application reacts (reads, writes what waited). Reacting last keeps a connection's
+    /// segments in the order it made them: anything the reaction sends leaves after them.
+    fn drain_conn(&mut self, host: usize, order: u64) {
+        let Some(s) = self.hosts[host].sockets.get_mut(order) else { return };
+        let id = s.id;
         let mut sent = Vec::new();
-        {
-            let conn = &mut self.hosts[host].conns[i].1;
-            while let Some(t) = conn.poll_transmit() {
-                sent.push((t.src, t.dst, t.repr, t.payload.to_vec(), t.retransmission));
-            }
+        while let Some(t) = s.conn.poll_transmit() {
+            sent.push((t.src, t.dst, t.repr, t.payload.to_vec(), t.retransmission));
         }
         let mut events = Vec::new();
-        while let Some(e) = self.hosts[host].conns[i].1.poll_event() {
+        while let Some(e) = s.conn.poll_event() {
             events.push(e);
         }
         // Events first (the state change that made a segment leave reads before it); the
-        // application's reactions are scheduled, so they come after both.
+        // application's reactions are scheduled, or done once the segments are out.
+        let mut reactions = Reactions::default();
         for e in events {
-            self.on_tcp_event(host, id, e, false);
+            self.on_tcp_event(host, id, e, false, &mut reactions);
         }
         for (src, dst, repr, payload, retransmission) in sent {
             let t = Transmit { src, dst, repr, payload: &payload, retransmission };
-            self.transmit(host, Some(id), &t, false);
+            self.transmit(host, Some(id), &t, Origin::Tcp);
+        }
+        self.watch(host, order);
+        if reactions.read {
+            self.read_all(host, id);
+        }
+        if reactions.write {
+            self.push_backlog(host, id);
         }
     }
 
@@ -413,36 +587,47 @@ impl<'a> Simulator<'a> {
         } else {
             return;
         };
+        // The application never acts on a queued connection: nothing to react to.
+        let mut ignored = Reactions::default();
         for ListenerEvent { remote, event } in events {
-            match (event, self.live_conn(host, local, remote)) {
+            match (event, self.queued.get(&(host, remote)).copied()) {
                 // A SYN the listener turned away (queue full, cookie) opens no connection.
                 (Event::SegmentRejected { reason, reply }, None) => {
-                    let segment = self.last_delivered_to(host);
+                    let segment = self.hosts[host].last_delivered;
                     self.record(host, None, EventKind::Rejected { segment, reason, reply });
                 }
-                (event, live) => {
-                    let id = live.unwrap_or_else(|| self.new_conn_id(host, local, remote));
-                    self.on_tcp_event(host, id, event, true);
+                (event, _) => {
+                    if let Some(id) = self.queued_id(host, local, remote) {
+                        self.on_tcp_event(host, id, event, true, &mut ignored);
+                    }
                 }
             }
         }
         for (src, dst, repr, retransmission) in sent {
-            // Segments of a half-open connection belong to it; resets and SYN cookies to none.
-            let id = self.live_conn(host, src, dst);
+            // Segments of a queued connection belong to it; resets and SYN cookies to none.
+            let id = self.queued.get(&(host, dst)).copied();
             let t = Transmit { src, dst, repr, payload: &[], retransmission };
-            self.transmit(host, id, &t, false);
+            self.transmit(host, id, &t, Origin::Tcp);
         }
+        self.watch_listener(host);
         self.accept_all(host);
     }
 
     /// The application accepts every connection the listener has ready.
     fn accept_all(&mut self, host: usize) {
         while let Some(conn) = self.hosts[host].listener.as_mut().and_then(Listener::accept) {
-            let id = self.conn_id(host, conn.local(), conn.remote());
-            self.hosts[host].conns.push((id, conn));
+            self.watch_listener(host);
+            let id = match self.queued.remove(&(host, conn.remote())) {
+                Some(id) => id,
+                None => match self.new_conn_id(host, conn.local(), conn.remote()) {
+                    Some(id) => id,
+                    None => return,
+                },
+            };
+            let order = self.hosts[host].sockets.insert(Socket { id, conn, deadline: None });
             self.hosts[host].current = Some(id);
-            self.hosts[host].unsent.clear();
-            self.record(host, Some(id), EventKind::App { call: AppCall::Accept, error: None });
+            self.hosts[host].backlog.clear();
+            self.record(host, Some(id), EventKind::App { call: crate::trace::AppCall::Accept, error: None });
             self.trigger(host, Trigger::Accepted);
             // Data that came with (or right after) the handshake's last ACK waited in the queue.
             let bytes = self.read_all(host, id);
@@ -451,17 +636,16 @@ impl<'a> Simulator<'a> {
                 self.trigger(host, Trigger::Data);
             }
             // Events queued while it waited in the accept queue were already drained.
-            let i = self.hosts[host].conns.len() - 1;
-            self.drain_conn(host, i);
+            self.drain_conn(host, order);
         }
     }
 
-    fn on_tcp_event(&mut self, host: usize, id: usize, event: Event, from_listener: bool) {
+    fn on_tcp_event(&mut self, host: usize, id: usize, event: Event, from_listener: bool, then: &mut Reactions) {
         let kind = match event {
             Event::StateChanged { from, to, cause } => {
                 if to == tcp_core::State::Listen && from_listener {
                     // A half-open connection was dropped (reset or timed out).
-                    self.finished[id] = true;
+                    self.finish(id);
                 }
                 EventKind::State { from, to, cause }
             }
@@ -469,7 +653,7 @@ impl<'a> Simulator<'a> {
             Event::TimerCancelled { timer } => EventKind::TimerCancelled { timer },
             Event::TimerFired { timer, backoff } => EventKind::TimerFired { timer, backoff },
             Event::SegmentRejected { reason, reply } => {
-                let segment = self.last_delivered_to(host);
+                let segment = self.hosts[host].last_delivered;
                 EventKind::Rejected { segment, reason, reply }
             }
             Event::Connected => {
@@ -482,8 +666,11 @@ impl<'a> Simulator<'a> {
                 return;
             }
             Event::Received { .. } => {
-                let bytes = self.read_all(host, id);
-                if bytes > 0 {
+                // The application reads it all once the segments of this drain are out; it is
+                // told now, where the data arrived.
+                let bytes = self.hosts[host].sockets.by_id(id).map_or(0, |s| s.conn.recv_available());
+                if bytes > 0 && !then.read && !from_listener {
+                    then.read = true;
                     self.record(host, Some(id), EventKind::Notified { notice: Notice::Data { bytes } });
                     self.trigger(host, Trigger::Data);
                 }
@@ -495,11 +682,11 @@ impl<'a> Simulator<'a> {
                 return;
             }
             Event::Writable => {
-                self.push_unsent(host, id);
+                then.write = true;
                 return;
             }
             Event::Closed { reason } => {
-                self.finished[id] = true;
+                self.finish(id);
                 self.record(host, Some(id), EventKind::Notified { notice: Notice::Closed { reason } });
                 let trigger = match reason {
                     CloseReason::Refused => Trigger::Refused,
@@ -516,210 +703,39 @@ impl<'a> Simulator<'a> {
         self.record(host, Some(id), kind);
     }
 
-    fn last_delivered_to(&self, host: usize) -> Option<usize> {
-        self.trace.events.iter().rev().find_map(|e| match e.kind {
-            EventKind::Delivered { segment } if e.host == host => Some(segment),
-            _ => None,
-        })
-    }
-
+    /// Reads everything the connection has received; returns how many bytes.
     fn read_all(&mut self, host: usize, id: usize) -> usize {
-        let Some(i) = self.hosts[host].conns.iter().position(|(c, _)| *c == id) else { return 0 };
+        let Some(order) = self.hosts[host].sockets.order_of(id) else { return 0 };
         let (now, mut buf, mut total) = (self.now, [0u8; 1024], 0);
-        while let Ok(n @ 1..) = self.hosts[host].conns[i].1.recv(now, &mut buf) {
+        while let Some(s) = self.hosts[host].sockets.get_mut(order)
+            && let Ok(n @ 1..) = s.conn.recv(now, &mut buf)
+        {
             total += n;
         }
         // Reading may reopen a shrunken window: its update goes out now.
-        self.drain_conn(host, i);
+        self.drain_conn(host, order);
         total
     }
+}
 
-    // ----- applications -----
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue;
 
-    fn trigger(&mut self, host: usize, trigger: Trigger) {
-        let rules: Vec<(usize, u64)> = self.scenario.hosts[host]
-            .app
-            .iter()
-            .enumerate()
-            .filter(|(r, rule)| rule.on == Some(trigger) && (rule.repeat || !self.hosts[host].fired[*r]))
-            .map(|(r, rule)| (r, rule.after_ms.micros()))
-            .collect();
-        for (r, after) in rules {
-            self.hosts[host].fired[r] = true;
-            self.schedule(Instant::from_micros(self.now.micros + after), Item::Rule { host, rule: r });
-        }
-    }
-
-    fn current_index(&self, host: usize) -> Option<usize> {
-        let id = self.hosts[host].current?;
-        self.hosts[host].conns.iter().position(|(c, _)| *c == id)
-    }
-
-    fn run_rule(&mut self, host: usize, r: usize) {
-        let rule: &Rule = &self.scenario.hosts[host].app[r];
-        let now = self.now;
-        match rule.action {
-            Action::Listen => {
-                let addr = SocketAddrV4::new(self.scenario.hosts[host].addr, self.hosts[host].port);
-                let secret = self.isn_rng.next_u64();
-                let result = if self.hosts[host].listener.is_some() {
-                    Some("already listening".to_string())
-                } else {
-                    self.hosts[host].listener = Some(Listener::new(self.hosts[host].config, addr, secret));
-                    None
-                };
-                self.record(host, None, EventKind::App { call: AppCall::Listen { port: addr.port() }, error: result });
+    #[test]
+    fn closed_sockets_leave_every_index() {
+        for entry in catalogue::ENTRIES {
+            let scenario = entry.scenario().expect("entry");
+            let mut sim = Simulator::new(&scenario, Limits::DEFAULT);
+            while sim.step() {}
+            assert_eq!(sim.halted, None, "{}", entry.name);
+            for h in &sim.hosts {
+                assert!(h.sockets.is_empty(), "{}: every socket closed and left", entry.name);
             }
-            Action::Connect => {
-                let Some(to) = rule.to.as_deref().and_then(|n| self.scenario.host_index(n)) else { return };
-                let remote = SocketAddrV4::new(self.scenario.hosts[to].addr, self.hosts[to].port);
-                let local = SocketAddrV4::new(self.scenario.hosts[host].addr, self.next_local_port(host));
-                let id = self.new_conn_id(host, local, remote);
-                let isn = self.draw_isn(host);
-                let mut conn = Connection::new(self.hosts[host].config, local, remote);
-                let result = conn.connect(now, isn).err().map(|e| e.to_string());
-                self.record(host, Some(id), EventKind::App { call: AppCall::Connect { to: remote }, error: result });
-                self.hosts[host].conns.push((id, conn));
-                self.hosts[host].current = Some(id);
-                self.hosts[host].unsent.clear();
-                let i = self.hosts[host].conns.len() - 1;
-                self.drain_conn(host, i);
-            }
-            Action::Send => {
-                let data: Vec<u8> = match (&rule.text, rule.bytes) {
-                    (Some(text), _) => text.as_bytes().to_vec(),
-                    (None, Some(n)) => (0..n).map(|k| b'a' + (k % 26) as u8).collect(),
-                    (None, None) => Vec::new(),
-                };
-                let Some(i) = self.current_index(host) else {
-                    self.app_error(host, AppCall::Send { bytes: data.len() }, "no connection");
-                    return;
-                };
-                let id = self.hosts[host].conns[i].0;
-                match self.hosts[host].conns[i].1.send(now, &data) {
-                    Ok(n) => {
-                        self.hosts[host].unsent.extend_from_slice(&data[n..]);
-                        self.record(
-                            host,
-                            Some(id),
-                            EventKind::App { call: AppCall::Send { bytes: data.len() }, error: None },
-                        );
-                    }
-                    Err(e) => {
-                        let error = Some(e.to_string());
-                        self.record(
-                            host,
-                            Some(id),
-                            EventKind::App { call: AppCall::Send { bytes: data.len() }, error },
-                        );
-                    }
-                }
-                self.drain_conn(host, i);
-            }
-            Action::Shutdown | Action::Close | Action::Abort => {
-                let call = match rule.action {
-                    Action::Shutdown => AppCall::Shutdown,
-                    Action::Close => AppCall::Close,
-                    _ => AppCall::Abort,
-                };
-                let Some(i) = self.current_index(host) else {
-                    if rule.action == Action::Close && self.hosts[host].listener.is_some() {
-                        // Closing a listener aborts the connections still queued in it.
-                        self.record(host, None, EventKind::App { call, error: None });
-                        if let Some(l) = self.hosts[host].listener.as_mut() {
-                            l.close(now);
-                        }
-                        self.drain_listener(host);
-                        self.hosts[host].listener = None;
-                    } else {
-                        self.app_error(host, call, "no connection");
-                    }
-                    return;
-                };
-                let id = self.hosts[host].conns[i].0;
-                let conn = &mut self.hosts[host].conns[i].1;
-                let result = match rule.action {
-                    Action::Shutdown => conn.shutdown(now),
-                    Action::Close => conn.close(now),
-                    _ => conn.abort(now),
-                };
-                self.record(host, Some(id), EventKind::App { call, error: result.err().map(|e| e.to_string()) });
-                self.drain_conn(host, i);
-            }
-            Action::Inject => self.inject(host, rule),
-        }
-    }
-
-    fn app_error(&mut self, host: usize, call: AppCall, error: &str) {
-        self.record(host, None, EventKind::App { call, error: Some(error.to_string()) });
-    }
-
-    fn next_local_port(&self, host: usize) -> u16 {
-        let base = self.hosts[host].port;
-        base.wrapping_add(self.trace.conns.iter().filter(|c| c.host == host).count() as u16)
-    }
-
-    fn push_unsent(&mut self, host: usize, id: usize) {
-        if self.hosts[host].unsent.is_empty() || self.hosts[host].current != Some(id) {
-            return;
-        }
-        let Some(i) = self.current_index(host) else { return };
-        let now = self.now;
-        let data = core::mem::take(&mut self.hosts[host].unsent);
-        if let Ok(n) = self.hosts[host].conns[i].1.send(now, &data) {
-            self.hosts[host].unsent = data[n..].to_vec();
-        }
-        self.drain_conn(host, i);
-    }
-
-    /// A segment made by hand: the scenario's stand-in for an old duplicate from an earlier
-    /// incarnation of the connection.
-    fn inject(&mut self, host: usize, rule: &Rule) {
-        let Some(to) = rule.to.as_deref().and_then(|n| self.scenario.host_index(n)) else { return };
-        let flags = rule.flags.as_deref().and_then(crate::scenario::parse_flags).unwrap_or(Flags::SYN);
-        let src = SocketAddrV4::new(self.scenario.hosts[host].addr, self.hosts[host].port);
-        let dst = SocketAddrV4::new(self.scenario.hosts[to].addr, self.hosts[to].port);
-        let repr = TcpRepr {
-            src_port: src.port(),
-            dst_port: dst.port(),
-            seq: SeqNum(rule.seq.unwrap_or(0)),
-            ack: SeqNum(0),
-            reserved: 0,
-            flags,
-            window: 65535,
-            checksum: 0,
-            urgent: 0,
-            options: tcp_core::wire::Options::new(),
-        };
-        self.record(host, None, EventKind::App { call: AppCall::Inject, error: None });
-        let t = Transmit { src, dst, repr, payload: &[], retransmission: false };
-        self.transmit(host, None, &t, true);
-    }
-
-    /// A forged SYN from a random address of 203.0.113.0/24 (TEST-NET-3) and a random port.
-    fn send_forged_syn(&mut self, host: usize, k: u16) {
-        let Some(flood) = &self.scenario.hosts[host].flood else { return };
-        let Some(target) = self.scenario.host_index(&flood.target) else { return };
-        let r = self.isn_rng.next_u64();
-        let src =
-            SocketAddrV4::new(core::net::Ipv4Addr::new(203, 0, 113, 1 + (k % 250) as u8), 1024 + (r as u16 % 60000));
-        let dst = SocketAddrV4::new(self.scenario.hosts[target].addr, self.hosts[target].port);
-        let repr = TcpRepr {
-            src_port: src.port(),
-            dst_port: dst.port(),
-            seq: SeqNum((r >> 32) as u32),
-            ack: SeqNum(0),
-            reserved: 0,
-            flags: Flags::SYN,
-            window: 64240,
-            checksum: 0,
-            urgent: 0,
-            options: tcp_core::wire::Options::linux_syn(1460, false, None, None),
-        };
-        let t = Transmit { src, dst, repr, payload: &[], retransmission: false };
-        self.transmit(host, None, &t, false);
-        if let Some(last) = self.trace.segments.last_mut() {
-            last.forged = true;
+            assert!(sim.queued.is_empty(), "{}: no connection left queued", entry.name);
+            assert!(sim.finished.iter().all(|f| *f), "{}: every connection finished", entry.name);
+            assert_eq!(sim.next_timer(), None, "{}: no timer left", entry.name);
         }
     }
 }
