@@ -336,7 +336,13 @@ impl Listener {
     /// The next segment to send, in the order they were made.
     pub fn poll_transmit(&mut self) -> Option<Transmit<'_>> {
         let out = self.outgoing.pop_front()?;
-        Some(Transmit { src: self.local, dst: out.remote, repr: out.repr, payload: &[], retransmission: out.retransmission })
+        Some(Transmit {
+            src: self.local,
+            dst: out.remote,
+            repr: out.repr,
+            payload: &[],
+            retransmission: out.retransmission,
+        })
     }
 }
 

@@ -806,7 +806,9 @@ fn answers_to_unacceptable_segments_are_rate_limited_per_profile() {
 /// §3.10.7.4 finds it unacceptable; Linux `tcp_sequence` and BSD take it and process its ACK.
 #[test]
 fn established_pure_ack_at_the_right_window_edge_per_profile() {
-    for (profile, taken) in [(config(), false), (tcp_core::Config { delayed_ack: None, ..tcp_core::Config::linux() }, true)] {
+    for (profile, taken) in
+        [(config(), false), (tcp_core::Config { delayed_ack: None, ..tcp_core::Config::linux() }, true)]
+    {
         let mut c = conn_established_with(profile);
         c.send(AT, b"hello").expect("send");
         let _ = drain(&mut c);

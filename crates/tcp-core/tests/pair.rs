@@ -304,17 +304,15 @@ fn zero_window_is_probed_and_reopened() {
 /// the measure of an ACK exchange that feeds itself.
 fn acks_answering_acks(p: &Pair) -> [usize; 2] {
     let pure_ack = |w: &Wire| w.repr.flags == Flags::ACK && w.payload.is_empty();
+    // (arrival, receiver: 0 client 1 server, a pure ACK), in the order sent (arrivals keep it).
+    let arrivals: Vec<(Instant, usize, bool)> =
+        p.log.iter().map(|w| (w.at + p.latency, usize::from(w.from_client), pure_ack(w))).collect();
     let mut count = [0, 0];
-    let mut last_received: [Option<bool>; 2] = [None, None];
-    let mut arrivals: Vec<(Instant, usize, bool)> = Vec::new();
-    for w in &p.log {
-        arrivals.push((w.at + p.latency, usize::from(w.from_client), pure_ack(w)));
-    }
-    for w in &p.log {
-        // What the sender received last before sending this (deliveries at the same instant count).
+    for w in p.log.iter().filter(|w| pure_ack(w)) {
         let me = usize::from(!w.from_client);
-        last_received[me] = arrivals.iter().filter(|(at, to, _)| *at <= w.at && *to == me).map(|(_, _, ack)| *ack).last();
-        if pure_ack(w) && last_received[me] == Some(true) {
+        // The last segment this side received before it sent `w`.
+        let last = arrivals.iter().rev().find(|(at, to, _)| *at <= w.at && *to == me);
+        if last.is_some_and(|(_, _, ack)| *ack) {
             count[me] += 1;
         }
     }

@@ -662,7 +662,11 @@ fn the_announced_window_scale_follows_the_receive_buffer() {
     while let Some(t) = c.poll_transmit() {
         sent.push((t.repr.flags.contains(Flags::SYN), t.repr.options.window_scale(), t.repr.window));
     }
-    assert_eq!(sent, [(true, Some(0), 4096), (false, None, 4095)], "shift 0 offered; the window field is the free space");
+    assert_eq!(
+        sent,
+        [(true, Some(0), 4096), (false, None, 4095)],
+        "shift 0 offered; the window field is the free space"
+    );
     // Both offered scaling: the peer's own shift (2) still applies to the windows it sends.
     assert_eq!(c.snd_wnd(), 1000 << 2);
 }

@@ -295,7 +295,14 @@ impl Connection {
     /// Rejects an unacceptable segment and answers it with an ACK (`reply`: [`Reply::Ack`] or
     /// [`Reply::ChallengeAck`]) unless the profile's limit on such answers withholds it
     /// (RFC 5961 §7; see [`crate::config::Config::invalid_ack_limit`]).
-    fn answer_unacceptable(&mut self, now: Instant, seg: &TcpRepr, payload_len: usize, reason: DropReason, reply: Reply) {
+    fn answer_unacceptable(
+        &mut self,
+        now: Instant,
+        seg: &TcpRepr,
+        payload_len: usize,
+        reason: DropReason,
+        reply: Reply,
+    ) {
         if self.may_answer(now, seg, payload_len) {
             self.reject(reason, reply);
             self.ack.now = true;
