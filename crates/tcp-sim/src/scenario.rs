@@ -584,11 +584,17 @@ impl Scenario {
     #[cfg(feature = "toml")]
     pub fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
         let scenario: Scenario = toml::from_str(text).map_err(|e| {
-            let at = match e.span() {
-                Some(span) => line_col(text, span.start),
-                None => String::from("scenario"),
-            };
-            ScenarioError::at(at, e.message().trim_end().to_string())
+            let message = e.message().trim_end().to_string();
+            match e.span() {
+                Some(span) => ScenarioError::at(line_col(text, span.start), message),
+                // The deserializer's recursion limit has no span: point at the deepest key.
+                None => match deepest_key(text) {
+                    Some((line, depth)) => {
+                        ScenarioError::at(format!("line {line}, column 1"), format!("{message}: a key {depth} levels deep"))
+                    }
+                    None => ScenarioError::at("scenario", message),
+                },
+            }
         })?;
         scenario.validate()?;
         Ok(scenario)
@@ -672,7 +678,7 @@ impl Scenario {
                 return Err(ScenarioError::at(format!("{at}.addr"), format!("{} is used by two hosts", host.addr)));
             }
             if let Err(e) = self.config_for(host).validate() {
-                return Err(ScenarioError::at(format!("tcp.{}", e.field), e.reason));
+                return Err(self.config_error(host, e));
             }
             if let Some(flood) = &host.flood {
                 if self.host_index(&flood.target).is_none() {
@@ -720,6 +726,37 @@ impl Scenario {
             }
         }
         Ok(())
+    }
+
+    /// A profile with this scenario's `tcp` overrides does not hold together: name the key the file
+    /// wrote (`tcp.rto_max_ms`), not the configuration's field, and say what the profile brought.
+    fn config_error(&self, host: &Host, e: tcp_core::config::ConfigError) -> ScenarioError {
+        let config = self.config_for(host);
+        let profile = host.profile.unwrap_or(self.profile);
+        let ms = |d: Duration| d.as_millis();
+        let t = &self.tcp;
+        match e.field {
+            "rto_min" | "rto_max" => {
+                let (min, max) = (ms(config.rto_min), ms(config.rto_max));
+                let (key, message) = match (t.rto_min_ms.is_some(), t.rto_max_ms.is_some()) {
+                    (false, true) => (
+                        "tcp.rto_max_ms",
+                        format!("{max} ms is below the {profile} profile's minimum RTO ({min} ms): set tcp.rto_min_ms too"),
+                    ),
+                    (true, false) => (
+                        "tcp.rto_min_ms",
+                        format!("{min} ms is above the {profile} profile's maximum RTO ({max} ms): set tcp.rto_max_ms too"),
+                    ),
+                    _ if e.field == "rto_max" => ("tcp.rto_max_ms", format!("must be greater than zero, not {max} ms")),
+                    _ => ("tcp.rto_min_ms", format!("{min} ms must not exceed tcp.rto_max_ms ({max} ms)")),
+                };
+                ScenarioError::at(key, message)
+            }
+            "initial_rto" => ScenarioError::at("tcp.initial_rto_ms", e.reason),
+            field @ ("mss" | "syn_backlog" | "accept_backlog") => ScenarioError::at(format!("tcp.{field}"), e.reason),
+            // Not settable from a file: a profile itself is wrong.
+            field => ScenarioError::at(format!("profile {profile}: {field}"), e.reason),
+        }
     }
 
     fn validate_rule(&self, rule: &Rule, at: &str) -> Result<(), ScenarioError> {
@@ -776,6 +813,40 @@ pub fn parse_flags(text: &str) -> Option<tcp_core::Flags> {
         flags = flags | f;
     }
     (flags != tcp_core::Flags::NONE).then_some(flags)
+}
+
+/// The line (from 1) whose key has the most dotted parts, and how many: where TOML's nesting goes
+/// deepest. Quoted parts are skipped roughly (a quoted dot does not count).
+#[cfg(feature = "toml")]
+fn deepest_key(text: &str) -> Option<(usize, usize)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let key = line.split('=').next().unwrap_or("");
+            let (mut depth, mut quoted) = (1, false);
+            for c in key.chars() {
+                match c {
+                    '"' | '\'' => quoted = !quoted,
+                    '.' if !quoted => depth += 1,
+                    _ => {}
+                }
+            }
+            (i + 1, depth)
+        })
+        .max_by_key(|&(line, depth)| (depth, core::cmp::Reverse(line)))
+        .filter(|&(_, depth)| depth > 1)
+}
+
+/// Reads a scenario file's bytes: UTF-8, or an error naming the line and column of the first byte
+/// that is not.
+pub fn text_of(bytes: &[u8]) -> Result<&str, ScenarioError> {
+    core::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = core::str::from_utf8(&valid[line_start..]).map_or(0, |l| l.chars().count()) + 1;
+        ScenarioError::at(format!("line {line}, column {column}"), "not UTF-8 text (a scenario file is UTF-8)")
+    })
 }
 
 /// `line L, column C` of byte `offset` in `text`.
