@@ -44,9 +44,7 @@ fn main() -> ExitCode {
 
 fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
-        None | Some("-h" | "--help" | "help") => {
-            write_stdout(HELP.as_bytes())
-        }
+        None | Some("-h" | "--help" | "help") => write_stdout(HELP.as_bytes()),
         Some("list") => {
             let mut out = String::new();
             for entry in catalogue::ENTRIES {

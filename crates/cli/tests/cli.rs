@@ -164,7 +164,11 @@ fn the_work_budget_stops_a_run_and_flags_move_it() {
 #[test]
 fn errors_name_the_files_key_and_position() {
     let path = temp("rto.toml");
-    std::fs::write(&path, "profile = \"rfc9293\"\ntcp.rto_max_ms = 500\n[[hosts]]\nname = \"c\"\naddr = \"192.0.2.1\"\n").unwrap();
+    std::fs::write(
+        &path,
+        "profile = \"rfc9293\"\ntcp.rto_max_ms = 500\n[[hosts]]\nname = \"c\"\naddr = \"192.0.2.1\"\n",
+    )
+    .unwrap();
     let o = synack(&["check", path.to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("tcp.rto_max_ms: 500 ms is below the rfc9293 profile's minimum RTO"), "{}", stderr(&o));

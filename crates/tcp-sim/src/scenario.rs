@@ -589,9 +589,10 @@ impl Scenario {
                 Some(span) => ScenarioError::at(line_col(text, span.start), message),
                 // The deserializer's recursion limit has no span: point at the deepest key.
                 None => match deepest_key(text) {
-                    Some((line, depth)) => {
-                        ScenarioError::at(format!("line {line}, column 1"), format!("{message}: a key {depth} levels deep"))
-                    }
+                    Some((line, depth)) => ScenarioError::at(
+                        format!("line {line}, column 1"),
+                        format!("{message}: a key {depth} levels deep"),
+                    ),
                     None => ScenarioError::at("scenario", message),
                 },
             }
@@ -741,11 +742,15 @@ impl Scenario {
                 let (key, message) = match (t.rto_min_ms.is_some(), t.rto_max_ms.is_some()) {
                     (false, true) => (
                         "tcp.rto_max_ms",
-                        format!("{max} ms is below the {profile} profile's minimum RTO ({min} ms): set tcp.rto_min_ms too"),
+                        format!(
+                            "{max} ms is below the {profile} profile's minimum RTO ({min} ms): set tcp.rto_min_ms too"
+                        ),
                     ),
                     (true, false) => (
                         "tcp.rto_min_ms",
-                        format!("{min} ms is above the {profile} profile's maximum RTO ({max} ms): set tcp.rto_max_ms too"),
+                        format!(
+                            "{min} ms is above the {profile} profile's maximum RTO ({max} ms): set tcp.rto_max_ms too"
+                        ),
                     ),
                     _ if e.field == "rto_max" => ("tcp.rto_max_ms", format!("must be greater than zero, not {max} ms")),
                     _ => ("tcp.rto_min_ms", format!("{min} ms must not exceed tcp.rto_max_ms ({max} ms)")),

@@ -58,10 +58,14 @@ fn cross_field_errors_name_the_key() {
     expect_test::expect![[r#"tcp.rto_min_ms: 5000 ms must not exceed tcp.rto_max_ms (1000 ms)"#]]
         .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "tcp.rto_min_ms = 5000\ntcp.rto_max_ms = 1000")));
     // Only the maximum was written: the error names it, and what the profile brought.
-    expect_test::expect![[r#"tcp.rto_max_ms: 500 ms is below the rfc9293 profile's minimum RTO (1000 ms): set tcp.rto_min_ms too"#]]
-        .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "profile = \"rfc9293\"\ntcp.rto_max_ms = 500")));
-    expect_test::expect![[r#"tcp.rto_min_ms: 200000 ms is above the linux profile's maximum RTO (120000 ms): set tcp.rto_max_ms too"#]]
-        .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "tcp.rto_min_ms = 200000")));
+    expect_test::expect![[
+        r#"tcp.rto_max_ms: 500 ms is below the rfc9293 profile's minimum RTO (1000 ms): set tcp.rto_min_ms too"#
+    ]]
+    .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "profile = \"rfc9293\"\ntcp.rto_max_ms = 500")));
+    expect_test::expect![[
+        r#"tcp.rto_min_ms: 200000 ms is above the linux profile's maximum RTO (120000 ms): set tcp.rto_max_ms too"#
+    ]]
+    .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "tcp.rto_min_ms = 200000")));
     expect_test::expect![[r#"tcp.mss: must be at least 64 bytes"#]]
         .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "tcp.mss = 10")));
     expect_test::expect![[r#"hosts: a scenario needs at least one host"#]].assert_eq(&error("hosts = []"));
