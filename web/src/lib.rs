@@ -138,8 +138,11 @@ fn use_permalink(state: &UseReducerHandle<AppState>, mode: Mode, enabled: bool) 
             }
         }
     });
-    let fragment =
-        (mode == Mode::Page && enabled).then(|| format!("#{}", permalink::encode(&state.experiment, &state.view())));
+    // A custom scenario too large for a link leaves the address as it was.
+    let fragment = (mode == Mode::Page && enabled)
+        .then(|| permalink::encode(&state.experiment, &state.view()).ok())
+        .flatten()
+        .map(|f| format!("#{f}"));
     use_effect_with(fragment, |fragment| {
         // In a task of its own, after this change is drawn: `replaceState` is slow enough to
         // matter within a frame, and a burst of changes then writes the address once.
@@ -336,7 +339,7 @@ pub fn App(props: &AppProps) -> Html {
         },
         Mode::Embed => {
             // "Open in synack": the full page at the same experiment and step.
-            let full = format!("index.html#{}", permalink::encode(&s.experiment, &s.view()));
+            let full = format!("index.html#{}", permalink::encode(&s.experiment, &s.view()).unwrap_or_default());
             html! {
                 <div class="app embed" lang={lang_attr} data-theme={theme} data-testid="app" ref={root} tabindex="0"
                     aria-label={embed::frame_title(title, lang)}>
