@@ -171,7 +171,8 @@ pub fn embed_src(embed_url: &str, experiment: &Experiment, view: &View, choice: 
         theme: choice.theme,
         ..view.clone()
     };
-    let fragment = permalink::encode(experiment, &view);
+    // A custom scenario too large for a link has none: the embed opens the default experiment.
+    let fragment = permalink::encode(experiment, &view).unwrap_or_default();
     if fragment.is_empty() { embed_url.to_string() } else { format!("{embed_url}#{fragment}") }
 }
 

@@ -115,8 +115,11 @@ pub fn use_permalink(state: &UseReducerHandle<AppState>, mode: Mode, enabled: bo
         listen(web_sys::window().filter(|_| enabled).map(Into::into), "hashchange", handler)
     });
     let written = use_mut_ref(|| history_key(state));
-    let fragment =
-        (mode == Mode::Page && enabled).then(|| format!("#{}", permalink::encode(&state.experiment, &state.view())));
+    // A custom scenario too large for a link leaves the address as it was.
+    let fragment = (mode == Mode::Page && enabled)
+        .then(|| permalink::encode(&state.experiment, &state.view()).ok())
+        .flatten()
+        .map(|f| format!("#{f}"));
     let key = history_key(state);
     use_effect_with(fragment, move |fragment| {
         // In a task of its own, after this change is drawn: writing the address is slow enough

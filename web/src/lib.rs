@@ -223,7 +223,7 @@ pub fn App(props: &AppProps) -> Html {
         },
         Mode::Embed => {
             // "Open in synack": the full page at the same experiment and step.
-            let full = format!("index.html#{}", permalink::encode(&s.experiment, &s.view()));
+            let full = format!("index.html#{}", permalink::encode(&s.experiment, &s.view()).unwrap_or_default());
             let frame_title = embed::frame_title(title, lang);
             let body = html! {
                 <>

@@ -1,5 +1,6 @@
-//! Every topic of /work/shared/TOPICS.md that a catalogue experiment shows is explained by the
-//! narration of that experiment, in English and in Chinese, when it happens.
+//! Every topic of `../shared/TOPICS.md` (the shared folder beside the repository) that a catalogue
+//! experiment shows is explained by the narration of that experiment, in English and in Chinese,
+//! when it happens.
 
 mod common;
 

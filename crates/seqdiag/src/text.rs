@@ -8,7 +8,7 @@ use crate::num::decimal;
 use alloc::format;
 use alloc::string::String;
 use tcp_core::event::{CloseReason, DropReason, Timer};
-use tcp_sim::trace::{AppCall, LossReason};
+use tcp_sim::trace::{AppCall, LossReason, Truncation};
 
 /// Picks the text of `lang`.
 pub const fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
@@ -213,11 +213,25 @@ pub fn description(lang: Lang, hosts: &str, segments: usize) -> String {
     }
 }
 
-/// Why the run stopped early.
-pub fn truncated(lang: Lang, why: &str) -> String {
+/// Why the run stopped early: the time limit, or which limit of the work budget it met.
+pub fn truncated(lang: Lang, why: Truncation) -> String {
+    let why = match (lang, why) {
+        (Lang::En, Truncation::TimeLimit { until }) => {
+            format!("time limit of {} reached", duration(lang, until.micros))
+        }
+        (Lang::Zh, Truncation::TimeLimit { until }) => format!("已到时间上限 {}", duration(lang, until.micros)),
+        (Lang::En, Truncation::Segments { limit }) => format!("limit of {limit} segments reached"),
+        (Lang::Zh, Truncation::Segments { limit }) => format!("已达 {limit} 个报文段的上限"),
+        (Lang::En, Truncation::Connections { limit }) => format!("limit of {limit} connections reached"),
+        (Lang::Zh, Truncation::Connections { limit }) => format!("已达 {limit} 个连接的上限"),
+        (Lang::En, Truncation::Events { limit }) => format!("limit of {limit} events reached"),
+        (Lang::Zh, Truncation::Events { limit }) => format!("已达 {limit} 个事件的上限"),
+        (Lang::En, Truncation::Steps { limit }) => format!("limit of {limit} simulation steps reached"),
+        (Lang::Zh, Truncation::Steps { limit }) => format!("已达 {limit} 个模拟步骤的上限"),
+    };
     match lang {
-        Lang::En => format!("(the run stopped: {why})"),
-        Lang::Zh => format!("（模拟提前结束：{why}）"),
+        Lang::En => format!("(the run stopped here: {why})"),
+        Lang::Zh => format!("（模拟在此停止：{why}）"),
     }
 }
 
@@ -236,6 +250,25 @@ mod tests {
         assert_eq!(clock(10_000), "10 ms");
         assert_eq!(clock(60_260_000), "60.26 s");
         assert_eq!(timer(Lang::En, Timer::Retransmit, 2_000_000, 1, false), "RTO 2 s (retry 1)");
+    }
+
+    #[test]
+    fn truncation_captions_name_the_limit_in_each_language() {
+        let limit = Truncation::Segments { limit: 5000 };
+        assert_eq!(truncated(Lang::En, limit), "(the run stopped here: limit of 5000 segments reached)");
+        assert_eq!(truncated(Lang::Zh, limit), "（模拟在此停止：已达 5000 个报文段的上限）");
+        let time = Truncation::TimeLimit { until: tcp_core::Instant::from_millis(2000) };
+        assert_eq!(truncated(Lang::Zh, time), "（模拟在此停止：已到时间上限 2 秒）");
+        for why in [
+            time,
+            limit,
+            Truncation::Connections { limit: 1 },
+            Truncation::Events { limit: 1 },
+            Truncation::Steps { limit: 1 },
+        ] {
+            let zh = truncated(Lang::Zh, why);
+            assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "no English in Chinese: {zh}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! brand-new machine only needs rustup, cargo and Debian's apt.
 
 mod ci;
+mod fuzz;
 mod setup;
 mod util;
 mod web;
@@ -25,6 +26,9 @@ commands:
   size                  build the release web app and check its gzip -9 size budget
   test                  run every check CI runs (fmt, clippy, tests, embedded and wasm builds,
                         browser tests)
+  fuzz [--time 60] [TARGET]
+                        run each cargo-fuzz target (or TARGET) for --time seconds; installs a
+                        nightly toolchain and cargo-fuzz when missing
   help                  show this";
 
 fn main() -> ExitCode {
@@ -71,6 +75,14 @@ fn run() -> Result<()> {
         "test" => {
             opts.finish()?;
             ci::test()
+        }
+        "fuzz" => {
+            let seconds = opts
+                .value("--time")?
+                .map_or(Ok(60), |t| t.parse::<u64>().with_context(|| format!("bad --time {t:?}")))?;
+            let target = opts.positional();
+            opts.finish()?;
+            fuzz::run(seconds, target.as_deref())
         }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
@@ -124,6 +136,12 @@ impl Options {
         } else {
             web::Profile::Release
         }
+    }
+
+    /// The first argument that is not an option, taken out.
+    fn positional(&mut self) -> Option<String> {
+        let i = self.0.iter().position(|a| !a.starts_with('-'))?;
+        Some(self.0.remove(i))
     }
 
     fn finish(self) -> Result<()> {
