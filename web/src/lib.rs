@@ -10,20 +10,25 @@ pub mod experiment;
 pub mod i18n;
 pub mod permalink;
 pub mod state;
+pub mod upgrade;
 
 use components::controls::Controls;
 use components::diagram::SequenceDiagram;
+#[cfg(feature = "full")]
 use components::embed_builder::EmbedBuilder;
 use components::exchange::Exchange;
 use components::export::Export;
+#[cfg(feature = "full")]
 use components::inspector::Inspector;
 use components::narration_panel::NarrationPanel;
 use components::playback::Playback;
+#[cfg(feature = "full")]
 use components::state_machine::StateMachine;
 use embed::{Mode, Part, Ui};
 use experiment::{Experiment, SettingError};
 use seqdiag::Lang;
 use state::{Action, AppState, SPEEDS};
+use upgrade::{full_or, on_demand};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -181,6 +186,7 @@ pub fn App(props: &AppProps) -> Html {
     use_playback(&state);
     use_keyboard(&state, (mode == Mode::Embed).then(|| root.clone()));
     use_permalink(&state, mode, props.link.is_none());
+    upgrade::use_handover(&state);
     let s = &*state;
     let lang = s.lang;
     let ui = match mode {
@@ -230,7 +236,7 @@ pub fn App(props: &AppProps) -> Html {
         hosts.iter().zip(states).map(|(h, st)| (s.trace.hosts[*h].name.clone(), st)).collect();
     let other_lang = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
     let lang_button = html! {
-        <button type="button" class="lang" data-testid="lang" onclick={Callback::from({ let f = d(Action::SetLang(other_lang)); move |_: MouseEvent| f() })}>
+        <button type="button" class="lang" data-testid="lang" data-upgrade={on_demand("[data-testid=lang]")} onclick={Callback::from({ let f = d(Action::SetLang(other_lang)); move |_: MouseEvent| f() })}>
             { i18n::LANGUAGE.get(lang) }
         </button>
     };
@@ -286,17 +292,26 @@ pub fn App(props: &AppProps) -> Html {
         }
     });
     let inspector = s.selected.filter(|_| ui.has(Part::Inspect)).map(|segment| {
-        html! {
-            <Inspector trace={s.trace.clone()} segment={segment} lang={lang} relative={s.relative}
-                on_fault={{ let st = state.clone(); Callback::from(move |r| st.dispatch(Action::AddFault(r))) }}
-                on_close={Callback::from({ let f = d(Action::Select(None)); move |()| f() })} />
-        }
+        full_or!(
+            html! {
+                <Inspector trace={s.trace.clone()} segment={segment} lang={lang} relative={s.relative}
+                    on_fault={{ let st = state.clone(); Callback::from(move |r| st.dispatch(Action::AddFault(r))) }}
+                    on_close={Callback::from({ let f = d(Action::Select(None)); move |()| f() })} />
+            },
+            {
+                let _ = segment;
+                upgrade::loading(lang)
+            }
+        )
     });
     let state_machine = ui.has(Part::States).then(|| {
         html! {
             <section class="states" aria-label={i18n::STATES.get(lang)}>
                 <h2>{ i18n::STATES.get(lang) }</h2>
-                <StateMachine lang={lang} endpoints={endpoints} taken={taken} />
+                { full_or!(html! { <StateMachine lang={lang} endpoints={endpoints} taken={taken} /> }, {
+                    let _ = (endpoints, taken);
+                    upgrade::states_button(lang)
+                }) }
             </section>
         }
     });
@@ -321,9 +336,14 @@ pub fn App(props: &AppProps) -> Html {
                         { playback }
                         { diagram }
                         { export }
-                        <EmbedBuilder experiment={s.experiment.clone()} view={s.view()} title={title.clone()}
-                            last_step={s.last_step()} lang={lang} />
-                        <p class="hint">{ i18n::KEYS.get(lang) }{ format!(" · {} {:.1} ms", i18n::RUN_TIME.get(lang), s.last_run_ms) }</p>
+                        { full_or!(
+                            html! {
+                                <EmbedBuilder experiment={s.experiment.clone()} view={s.view()} title={title.clone()}
+                                    last_step={s.last_step()} lang={lang} />
+                            },
+                            upgrade::embed_builder(lang)
+                        ) }
+                        <p class="hint">{ i18n::KEYS.get(lang) }{ format!(" · {} {} ms", i18n::RUN_TIME.get(lang), upgrade::tenths(s.last_run_ms)) }</p>
                     </div>
                     <aside class="side">
                         { narration }
