@@ -40,8 +40,25 @@ pub(crate) fn test() -> Result<()> {
                 "warnings",
             ]),
         ),
+        (
+            "clippy (web player, wasm32)",
+            cargo(&[
+                "clippy",
+                "--package",
+                "synack-web",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--no-default-features",
+                "--features",
+                "en",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        ),
         // The browser tests in `cargo test --workspace` load the built site.
         ("build-web", Box::new(|| web::build(web::Profile::Release).map(|_| Counts::default()))),
+        ("size budget (first visits)", Box::new(|| web::check_size(&web::dist_dir()).map(|()| Counts::default()))),
         ("cargo test (native)", cargo_test(&["test", "--workspace"])),
     ];
     if has("tcp-core") {
