@@ -106,7 +106,9 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     let zh = text_of(client, r#"[data-testid="headline"]"#).await?;
     ensure!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "the narration is not in Chinese: {zh}");
 
-    // A bad setting is reported and the diagram stays.
+    // A bad setting is reported and the diagram stays. (The settings start folded: the first
+    // download has none, and the full module that took over keeps them folded.)
+    client.find(Locator::Css("details.settings > summary")).await?.click().await?;
     let loss = client.find(Locator::Css(r#"[data-testid="set-loss"]"#)).await?;
     loss.clear().await?;
     loss.send_keys("abc\u{E004}").await?; // Tab: change event

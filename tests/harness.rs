@@ -9,12 +9,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
 /// The site is served below this prefix, as it is on GitHub Pages.
 pub(crate) const BASE: &str = "/synack/";
+/// The Content-Security-Policy the site must work under (the issue asks embeds to).
+pub(crate) const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 const DEFAULT_CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// What Chromium needs to run headless in a container or CI, without phoning home.
 const CHROMIUM_ARGS: [&str; 10] = [
@@ -179,4 +182,19 @@ pub(crate) async fn page_reports(client: &Client, name: &str) -> TestResult<Vec<
         return Err(format!("window.{name} is {value}: boot.js did not run").into());
     };
     Ok(items.into_iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect())
+}
+
+/// A Chrome DevTools Protocol command, through chromedriver's `goog/cdp/execute`:
+/// `client.issue_cmd(Cdp("Network.enable", json!({})))`.
+#[derive(Debug)]
+pub(crate) struct Cdp(pub(crate) &'static str, pub(crate) Value);
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.0, "params": self.1 }).to_string()))
+    }
 }
