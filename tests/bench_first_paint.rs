@@ -17,13 +17,13 @@ mod harness;
 
 use std::fs;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use harness::{BASE, Cdp, ChromeDriver, built_site, repo_root};
+use harness::{BASE, Cdp, ChromeDriver, built_site, copy_dir, repo_root};
 use serde_json::{Value, json};
 use xtask::static_server::{Config, Server};
 
@@ -70,19 +70,6 @@ fn site() -> PathBuf {
         fs::write(mermaid.join(format!("{name}.gz")), gz.finish().expect("gzip")).expect("write .gz");
     }
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create the site copy");
-    for entry in fs::read_dir(from).expect("read the site") {
-        let path = entry.expect("dir entry").path();
-        let target = to.join(path.file_name().expect("a name"));
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).expect("copy a site file");
-        }
-    }
 }
 
 /// The network and CPU a run is measured under.

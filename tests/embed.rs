@@ -9,11 +9,10 @@
 mod harness;
 
 use std::fs;
-use std::path::Path;
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use harness::{BASE, CSP, ChromeDriver, TestResult, built_site, ensure, page_reports, screenshot, text_of};
+use harness::{BASE, CSP, ChromeDriver, TestResult, built_site, copy_dir, ensure, page_reports, screenshot, text_of};
 use serde_json::json;
 use xtask::static_server::{Config, Server};
 
@@ -23,19 +22,6 @@ const SANDBOXED_PAGE: &str = r#"<!doctype html>
 <body><iframe sandbox="allow-scripts" src="../embed.html#refused&amp;ui=play.text" width="900" height="600"
   title="sandboxed synack"></iframe></body></html>
 "#;
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create the site copy");
-    for entry in fs::read_dir(from).expect("read web/dist") {
-        let path = entry.expect("dir entry").path();
-        let target = to.join(path.file_name().expect("a name"));
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).expect("copy a site file");
-        }
-    }
-}
 
 #[tokio::test(flavor = "current_thread")]
 async fn embeds_work_in_iframes_sandboxes_and_elements_under_a_strict_csp() {

@@ -57,6 +57,20 @@ pub(crate) fn built_site() -> PathBuf {
     dist
 }
 
+/// Copies the folder `from` into `to`, recursively (a scratch copy of the built site).
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create the site copy");
+    for entry in fs::read_dir(from).expect("read the site") {
+        let path = entry.expect("dir entry").path();
+        let target = to.join(path.file_name().expect("a name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            fs::copy(&path, &target).expect("copy a site file");
+        }
+    }
+}
+
 /// A chromedriver process on a free local port; shut down (and its browsers with it) on drop.
 pub(crate) struct ChromeDriver {
     child: Child,
