@@ -113,7 +113,10 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     ensure!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "the narration is not in Chinese: {zh}");
 
     // A bad setting is reported at its field, which keeps what the reader typed; nothing on the
-    // page moves and the diagram stays.
+    // page moves and the diagram stays. (The settings start folded: the first download has none,
+    // and the full module that took over keeps them folded.)
+    client.find(Locator::Css("details.settings > summary")).await?.click().await?;
+    client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(r#"[data-testid="set-loss"]"#)).await?;
     let diagram_top = "return document.querySelector('[data-testid=diagram]').getBoundingClientRect().top + scrollY";
     let before = client.execute(diagram_top, vec![]).await?;
     for (typed, says) in [("abc", "abc"), ("150", "150")] {

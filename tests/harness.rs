@@ -9,12 +9,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
 /// The site is served below this prefix, as it is on GitHub Pages.
 pub(crate) const BASE: &str = "/synack/";
+/// The Content-Security-Policy the site must work under (the issue asks embeds to).
+pub(crate) const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 const DEFAULT_CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// What Chromium needs to run headless in a container or CI, without phoning home.
 const CHROMIUM_ARGS: [&str; 10] = [
@@ -52,6 +55,20 @@ pub(crate) fn built_site() -> PathBuf {
         );
     }
     dist
+}
+
+/// Copies the folder `from` into `to`, recursively (a scratch copy of the built site).
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create the site copy");
+    for entry in fs::read_dir(from).expect("read the site") {
+        let path = entry.expect("dir entry").path();
+        let target = to.join(path.file_name().expect("a name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            fs::copy(&path, &target).expect("copy a site file");
+        }
+    }
 }
 
 /// A chromedriver process on a free local port; shut down (and its browsers with it) on drop.
@@ -181,11 +198,12 @@ pub(crate) async fn page_reports(client: &Client, name: &str) -> TestResult<Vec<
     Ok(items.into_iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect())
 }
 
-/// A Chrome DevTools Protocol command, through chromedriver's `goog/cdp/execute`.
+/// A Chrome DevTools Protocol command, through chromedriver's `goog/cdp/execute`:
+/// `client.issue_cmd(Cdp("Network.enable", json!({})))`.
 #[derive(Debug)]
 pub(crate) struct Cdp(pub(crate) &'static str, pub(crate) Value);
 
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+impl WebDriverCompatibleCommand for Cdp {
     fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
         base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
     }

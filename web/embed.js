@@ -56,11 +56,15 @@ const start = async () => {
   }
   for (const element of targets) {
     const shadow = element.attachShadow({ mode: 'open' });
-    const style = document.createElement('link');
-    style.rel = 'stylesheet';
-    style.href = new URL('style.css', here).href;
+    // style.css and full.css: this is the full module (see boot.js for the first-visit split).
+    const styles = ['style.css', 'full.css'].map((name) => {
+      const style = document.createElement('link');
+      style.rel = 'stylesheet';
+      style.href = new URL(name, here).href;
+      return style;
+    });
     const root = document.createElement('div');
-    shadow.append(style, root);
+    shadow.append(...styles, root);
     try {
       wasm.mount(root, element.dataset.synack || '');
     } catch (error) {

@@ -12,12 +12,9 @@ pub struct T {
 }
 
 impl T {
-    /// The string in `lang`.
+    /// The string in `lang` (a player has one language: see `upgrade::english`).
     pub fn get(self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::En => self.en,
-            Lang::Zh => self.zh,
-        }
+        if crate::upgrade::english(lang) { self.en } else { self.zh }
     }
 }
 

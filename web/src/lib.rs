@@ -11,21 +11,26 @@ pub mod hooks;
 pub mod i18n;
 pub mod permalink;
 pub mod state;
+pub mod upgrade;
 
 use components::controls::Controls;
 use components::diagram::SequenceDiagram;
+#[cfg(feature = "full")]
 use components::embed_builder::EmbedBuilder;
 use components::exchange::Exchange;
 use components::export::Export;
+#[cfg(feature = "full")]
 use components::inspector::Inspector;
 use components::narration_panel::NarrationPanel;
 use components::playback::Playback;
+#[cfg(feature = "full")]
 use components::state_machine::{StateMachine, sockets};
 use embed::{Mode, Part, Ui};
 use experiment::{Experiment, SettingError};
 use hooks::{location_hash, use_keyboard, use_permalink, use_playback, use_report_height};
 use seqdiag::Lang;
 use state::{Action, AppState};
+use upgrade::{full_or, on_demand};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::wasm_bindgen;
 use yew::prelude::*;
@@ -75,6 +80,7 @@ pub fn App(props: &AppProps) -> Html {
     // An iframe embed (embed.html) tells its host page how tall it is.
     let in_frame = mode == Mode::Embed && props.link.is_none();
     use_report_height(&root, in_frame);
+    upgrade::use_handover(&state);
     let close_inspector = Callback::from({
         let state = state.clone();
         move |()| state.dispatch(Action::Select(None))
@@ -109,12 +115,9 @@ pub fn App(props: &AppProps) -> Html {
             .unwrap_or_default()
     });
     let (title, summary) = (&titles.0, &titles.1);
-    // Each socket's state at this step, and the transitions taken in it.
-    let host_names: Vec<String> = s.trace.hosts.iter().map(|h| h.name.clone()).collect();
-    let (endpoints, taken) = sockets(&s.diagram, &host_names, s.step, lang);
     let other_lang = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
     let lang_button = html! {
-        <button type="button" class="lang" data-testid="lang" onclick={Callback::from({ let f = d(Action::SetLang(other_lang)); move |_: MouseEvent| f() })}>
+        <button type="button" class="lang" data-testid="lang" data-upgrade={on_demand("[data-testid=lang]")} onclick={Callback::from({ let f = d(Action::SetLang(other_lang)); move |_: MouseEvent| f() })}>
             { i18n::LANGUAGE.get(lang) }
         </button>
     };
@@ -170,17 +173,31 @@ pub fn App(props: &AppProps) -> Html {
     });
     // In a slot of its own, so that opening and closing it never moves the other parts.
     let inspector = s.selected.filter(|_| ui.has(Part::Inspect)).map(|segment| {
-        html! {
-            <Inspector trace={s.trace.clone()} segment={segment} lang={lang} relative={s.relative}
-                on_fault={{ let st = state.clone(); Callback::from(move |r| st.dispatch(Action::AddFault(r))) }}
-                on_close={close_inspector} />
-        }
+        full_or!(
+            html! {
+                <Inspector trace={s.trace.clone()} segment={segment} lang={lang} relative={s.relative}
+                    on_fault={{ let st = state.clone(); Callback::from(move |r| st.dispatch(Action::AddFault(r))) }}
+                    on_close={close_inspector} />
+            },
+            {
+                let _ = (segment, close_inspector);
+                upgrade::loading(lang)
+            }
+        )
     });
     let state_machine = ui.has(Part::States).then(|| {
         html! {
             <section class="states" aria-labelledby="states-title">
                 <h2 id="states-title">{ i18n::STATES.get(lang) }</h2>
-                <StateMachine lang={lang} endpoints={endpoints} taken={taken} />
+                { full_or!(
+                    {
+                        // Each socket's state at this step, and the transitions taken in it.
+                        let host_names: Vec<String> = s.trace.hosts.iter().map(|h| h.name.clone()).collect();
+                        let (endpoints, taken) = sockets(&s.diagram, &host_names, s.step, lang);
+                        html! { <StateMachine lang={lang} endpoints={endpoints} taken={taken} /> }
+                    },
+                    upgrade::states_button(lang)
+                ) }
             </section>
         }
     });
@@ -214,9 +231,14 @@ pub fn App(props: &AppProps) -> Html {
                     </div>
                     <div class="more">
                         { export }
-                        <EmbedBuilder experiment={s.experiment.clone()} view={s.view()} title={title.clone()}
-                            last_step={s.last_step()} lang={lang} />
-                        <p class="hint">{ i18n::KEYS.get(lang) }{ format!(" · {} {:.1} ms", i18n::RUN_TIME.get(lang), s.last_run_ms) }</p>
+                        { full_or!(
+                            html! {
+                                <EmbedBuilder experiment={s.experiment.clone()} view={s.view()} title={title.clone()}
+                                    last_step={s.last_step()} lang={lang} />
+                            },
+                            upgrade::embed_builder(lang)
+                        ) }
+                        <p class="hint">{ i18n::KEYS.get(lang) }{ format!(" · {} {} ms", i18n::RUN_TIME.get(lang), upgrade::tenths(s.last_run_ms)) }</p>
                     </div>
                 </main>
             </div>

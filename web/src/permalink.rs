@@ -19,6 +19,7 @@ use std::fmt::Write;
 use std::str::FromStr;
 use tcp_core::config::Profile;
 use tcp_sim::catalogue;
+use tcp_sim::decimal::Shortest;
 use tcp_sim::scenario::{Fault, FaultAction, Millis, SegmentKind};
 
 /// The longest fragment, in characters: [`encode`] writes none longer (a custom scenario that
@@ -69,7 +70,7 @@ fn pct(s: &str) -> String {
 }
 
 fn num(v: f64) -> String {
-    if v == 0.0 { "0".into() } else { v.to_string() }
+    if v == 0.0 { "0".into() } else { Shortest(v).to_string() }
 }
 
 /// The URL fragment (without `#`) for `experiment` seen as `view`, which [`decode`] reads back.
@@ -92,7 +93,7 @@ fn fragment(experiment: &Experiment, view: &View) -> String {
     let s = &experiment.settings;
     let mut parts = Vec::new();
     if let Some(custom) = &experiment.custom {
-        parts.push(format!("s={}", base64url::encode(custom.to_compact_json().as_bytes())));
+        parts.push(format!("s={}", base64url::encode(crate::upgrade::scenario_to_json(custom).as_bytes())));
     } else if experiment.entry != DEFAULT_ENTRY {
         parts.push(pct(&experiment.entry));
     }

@@ -19,6 +19,9 @@
 #![no_std]
 extern crate alloc;
 
+#[cfg(not(any(feature = "en", feature = "zh")))]
+compile_error!("narration needs at least one language: enable the feature `en`, `zh` or both");
+
 mod close;
 mod cx;
 mod data;

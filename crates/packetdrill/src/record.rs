@@ -178,7 +178,7 @@ impl Recorder {
     }
 
     /// The run ends with its last event, stopped by `why` if it was.
-    pub(crate) fn finish(&mut self, why: Option<String>) {
+    pub(crate) fn finish(&mut self, why: Option<tcp_sim::trace::Truncation>) {
         self.trace.truncated = why;
     }
 }

@@ -21,6 +21,7 @@ use alloc::vec::Vec;
 use core::net::SocketAddrV4;
 use tcp_core::{Duration, Flags, Instant, Profile, SeqNum, TcpRepr};
 use tcp_sim::Trace;
+use tcp_sim::trace::Truncation;
 
 /// The script's ISN: its relative sequence number 0.
 pub(crate) const SCRIPT_ISN: SeqNum = SeqNum(3_000_000_000);
@@ -511,9 +512,11 @@ impl Runner {
         };
         let why = match &outcome {
             Outcome::Fail { stop: Some(d), .. } => {
-                Some(format!("line {}: {}", d.line, d.brief.as_ref().unwrap_or(&d.message)))
+                Some(Truncation::Script { line: d.line, reason: d.brief.as_ref().unwrap_or(&d.message).clone() })
             }
-            Outcome::CannotExpress { .. } => Some(outcome.summary()),
+            Outcome::CannotExpress { line, reason } => {
+                Some(Truncation::Script { line: *line, reason: format!("cannot express: {reason}") })
+            }
             _ => None,
         };
         self.rec.finish(why);

@@ -58,7 +58,13 @@ fn a_different_field_stops_the_run_at_its_line() {
     let (line, kind, message) = stop(&r);
     assert_eq!((line, kind), (11, DiffKind::Segment));
     assert!(message.contains("sent `. 1:1(0) ack 2 win 4096`") && message.contains("(ack differ)"), "{message}");
-    assert_eq!(r.trace.truncated.as_deref(), Some("line 11: script expects ack 3, tcp-core sent ack 2"));
+    assert_eq!(
+        r.trace.truncated,
+        Some(tcp_sim::trace::Truncation::Script {
+            line: 11,
+            reason: "script expects ack 3, tcp-core sent ack 2".into()
+        })
+    );
     assert!(matches!(r.verdicts.last(), Some(Verdict::Differs { line: 11, .. })));
 }
 

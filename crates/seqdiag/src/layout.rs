@@ -286,7 +286,7 @@ pub fn layout(trace: &Trace, opts: &ViewOptions) -> Diagram {
     }
     d.steps = step_list.iter().map(|s| StepMark { at: s.at, y: axis.y_slot(s.at, s.slot) }).collect();
     let mut height = life_bottom + 16.0;
-    if let Some(why) = trace.truncated {
+    if let Some(why) = &trace.truncated {
         let s = text::truncated(lang, why);
         let label = centred(&s, 12.0, height + 4.0, Anchor::Start, SMALL_FONT);
         height += 24.0;

@@ -213,7 +213,7 @@ pub fn render(trace: &Trace, opts: &ViewOptions) -> String {
         }
     }
     notes.flush(&mut out, &ids);
-    if let Some(why) = trace.truncated {
+    if let Some(why) = &trace.truncated {
         let _ = writeln!(out, "    Note over {all}: {}", escape(&text::truncated(lang, why)));
     }
     out

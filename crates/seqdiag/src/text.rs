@@ -214,7 +214,7 @@ pub fn description(lang: Lang, hosts: &str, segments: usize) -> String {
 }
 
 /// Why the run stopped early: the time limit, or which limit of the work budget it met.
-pub fn truncated(lang: Lang, why: Truncation) -> String {
+pub fn truncated(lang: Lang, why: &Truncation) -> String {
     let why = match (lang, why) {
         (Lang::En, Truncation::TimeLimit { until }) => {
             format!("time limit of {} reached", duration(lang, until.micros))
@@ -228,6 +228,8 @@ pub fn truncated(lang: Lang, why: Truncation) -> String {
         (Lang::Zh, Truncation::Events { limit }) => format!("已达 {limit} 个事件的上限"),
         (Lang::En, Truncation::Steps { limit }) => format!("limit of {limit} simulation steps reached"),
         (Lang::Zh, Truncation::Steps { limit }) => format!("已达 {limit} 个模拟步骤的上限"),
+        (Lang::En, Truncation::Script { line, reason }) => format!("the script's line {line}: {reason}"),
+        (Lang::Zh, Truncation::Script { line, reason }) => format!("脚本第 {line} 行：{reason}"),
     };
     match lang {
         Lang::En => format!("(the run stopped here: {why})"),
@@ -255,10 +257,12 @@ mod tests {
     #[test]
     fn truncation_captions_name_the_limit_in_each_language() {
         let limit = Truncation::Segments { limit: 5000 };
-        assert_eq!(truncated(Lang::En, limit), "(the run stopped here: limit of 5000 segments reached)");
-        assert_eq!(truncated(Lang::Zh, limit), "（模拟在此停止：已达 5000 个报文段的上限）");
+        assert_eq!(truncated(Lang::En, &limit), "(the run stopped here: limit of 5000 segments reached)");
+        assert_eq!(truncated(Lang::Zh, &limit), "（模拟在此停止：已达 5000 个报文段的上限）");
         let time = Truncation::TimeLimit { until: tcp_core::Instant::from_millis(2000) };
-        assert_eq!(truncated(Lang::Zh, time), "（模拟在此停止：已到时间上限 2 秒）");
+        assert_eq!(truncated(Lang::Zh, &time), "（模拟在此停止：已到时间上限 2 秒）");
+        let script = Truncation::Script { line: 11, reason: "script expects ack 3".into() };
+        assert_eq!(truncated(Lang::Zh, &script), "（模拟在此停止：脚本第 11 行：script expects ack 3）");
         for why in [
             time,
             limit,
@@ -266,7 +270,7 @@ mod tests {
             Truncation::Events { limit: 1 },
             Truncation::Steps { limit: 1 },
         ] {
-            let zh = truncated(Lang::Zh, why);
+            let zh = truncated(Lang::Zh, &why);
             assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "no English in Chinese: {zh}");
         }
     }

@@ -8,6 +8,8 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
+
+use crate::decimal::Shortest;
 use core::net::Ipv4Addr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use tcp_core::config::{Config, Profile};
@@ -95,10 +97,10 @@ impl Millis {
     /// Checks `ms`.
     pub fn new(ms: f64) -> Result<Millis, String> {
         if !ms.is_finite() || ms < 0.0 {
-            return Err(format!("{ms} is not a duration: expected milliseconds >= 0"));
+            return Err(format!("{} is not a duration: expected milliseconds >= 0", Shortest(ms)));
         }
         if ms > 1e9 {
-            return Err(format!("{ms} ms is too long: at most 1000000000 ms"));
+            return Err(format!("{} ms is too long: at most 1000000000 ms", Shortest(ms)));
         }
         Ok(Millis(ms))
     }
@@ -142,7 +144,7 @@ impl Probability {
         if p.is_finite() && (0.0..=1.0).contains(&p) {
             Ok(Probability(p))
         } else {
-            Err(format!("{p} is not a probability: expected a number from 0 to 1 (0.05 is 5 %)"))
+            Err(format!("{} is not a probability: expected a number from 0 to 1 (0.05 is 5 %)", Shortest(p)))
         }
     }
     /// The value.

@@ -247,7 +247,7 @@ pub struct TraceEvent {
 }
 
 /// Why a run stopped before everything was quiet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Truncation {
     /// The scenario's `until_ms` (by default one hour of simulated time) came first.
     TimeLimit {
@@ -274,6 +274,14 @@ pub enum Truncation {
         /// The limit.
         limit: usize,
     },
+    /// A packetdrill script stopped the run at `line` (a segment that differs from the script's,
+    /// or a line tcp-core cannot express); `reason` is the runner's message, in English.
+    Script {
+        /// The script's line.
+        line: u32,
+        /// What happened there.
+        reason: String,
+    },
 }
 
 impl fmt::Display for Truncation {
@@ -285,6 +293,7 @@ impl fmt::Display for Truncation {
             Truncation::Connections { limit } => write!(f, "reached the limit of {limit} connections"),
             Truncation::Events { limit } => write!(f, "reached the limit of {limit} events"),
             Truncation::Steps { limit } => write!(f, "reached the limit of {limit} simulation steps"),
+            Truncation::Script { line, reason } => write!(f, "the script stopped at line {line}: {reason}"),
         }
     }
 }

@@ -5,8 +5,11 @@
 
 mod ci;
 mod fuzz;
+mod prerender;
 mod setup;
+mod shell;
 mod util;
+mod wasm_names;
 mod web;
 
 use std::process::ExitCode;
@@ -19,11 +22,13 @@ usage: cargo xtask <command> [options]
 commands:
   setup                 install what builds and tests need (idempotent)
   build-web [--dev|--profiling]
-                        build the web app into web/dist (release + wasm-opt unless --dev;
+                        build the web app into web/dist: the full module, the players, the
+                        prerendered diagrams and the pages (release + wasm-opt unless --dev;
                         --profiling keeps function names for `cargo bench --bench profile`)
   serve [--port 8080] [--base /] [--dev]
-                        build the web app and serve web/dist on 127.0.0.1
-  size                  build the release web app and check its gzip -9 size budget
+                        build the web app and serve web/dist on 127.0.0.1 (gzip, like GitHub Pages)
+  size                  build the release web app, print what a first visit downloads and
+                        where the bytes go, and check the 250 KiB gzip -9 budget
   test                  run every check CI runs (fmt, clippy, tests, embedded and wasm builds,
                         browser tests)
   fuzz [--time 60] [TARGET]

@@ -1,6 +1,9 @@
 //! The experiment picker and every setting. Each field shows the experiment's own value until
 //! the reader changes it; a value that cannot be used is reported at its field, which keeps what
 //! the reader typed, and the diagram stays as it was.
+//! A player (see `upgrade`) has the picker; the fields and the file loader come with the full
+//! module, which it loads when the reader opens the settings or chooses a file.
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_variables))]
 
 use crate::experiment::{CUSTOM_ENTRY, Experiment, SettingError, Settings};
 use crate::i18n::{self, T};
@@ -138,6 +141,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     // Settings start open on a wide screen and folded on a phone; the reader's toggles stick.
     let wide = use_memo((), |()| {
         web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_none_or(|w| w >= 640.0)
+            && !crate::upgrade::settings_folded()
     });
     // The titles need every entry parsed: once per language, not once per render.
     let titles = use_memo(lang, |lang| {
@@ -157,6 +161,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         let title = if lang == Lang::Zh { &s.title.zh } else { &s.title.en };
         html! { <option value={CUSTOM_ENTRY} selected=true>{ format!("{}: {title}", i18n::YOUR_SCENARIO.get(lang)) }</option> }
     });
+    #[cfg(feature = "full")]
     let on_file = {
         let (load, bad) = (props.on_load.clone(), props.on_invalid.clone());
         Callback::from(move |ev: Event| {
@@ -181,6 +186,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     };
     let scenario = e.scenario().ok();
     let scenario_profile = scenario.as_ref().map_or(Profile::Linux, |s| s.profile);
+    #[cfg(feature = "full")]
     let on_profile = {
         let (cb, e) = (props.on_update.clone(), e.clone());
         Callback::from(move |ev: Event| {
@@ -220,6 +226,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </div>
         }
     };
+    #[cfg(feature = "full")]
     let on_isn = {
         let (cb, e) = (props.on_update.clone(), e.clone());
         Callback::from(move |ev: Event| {
@@ -229,10 +236,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
         })
     };
     let fixed_isn = e.settings.fixed_isn.unwrap_or(false);
+    #[cfg(feature = "full")]
     let on_relative = {
         let cb = props.on_relative.clone();
         Callback::from(move |ev: Event| cb.emit(ev.target_unchecked_into::<HtmlInputElement>().checked()))
     };
+    #[cfg(feature = "full")]
     let on_reset = {
         let (cb, e) = (props.on_update.clone(), e.clone());
         Callback::from(move |_: MouseEvent| cb.emit(Experiment { settings: Settings::default(), ..e.clone() }))
@@ -243,8 +252,19 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <span>{ i18n::EXPERIMENT.get(lang) }</span>
                 <select id="entry" data-testid="entry" onchange={on_entry}>{ for custom }{ for entries }</select>
             </label>
+            // The browser's own file button speaks the browser's language and not the page's:
+            // it is hidden (still focusable) behind a label that looks like a button.
+            <div class="load">
+                <input type="file" id="load-scenario" class="file-input" data-testid="load-scenario"
+                    accept=".json,application/json" aria-describedby="load-scenario-hint"
+                    data-upgrade={crate::upgrade::on_demand("[data-testid=load-scenario]")}
+                    onchange={crate::upgrade::full_or!(Some(on_file), None::<Callback<Event>>)} />
+                <label for="load-scenario" class="file-button">{ i18n::OPEN_SCENARIO.get(lang) }</label>
+                <small id="load-scenario-hint">{ i18n::OPEN_SCENARIO_HINT.get(lang) }</small>
+            </div>
             <details class="settings" open={*wide}>
-                <summary>{ i18n::SETTINGS.get(lang) }</summary>
+                <summary data-upgrade={crate::upgrade::on_demand("details.settings > summary")}>{ i18n::SETTINGS.get(lang) }</summary>
+                { crate::upgrade::full_or!(html! {
                 <div class="grid">
                     <label class="field" for="profile">
                         <span>{ i18n::PROFILE.get(lang) }</span>
@@ -272,14 +292,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     </label>
                     <button type="button" class="link" onclick={on_reset}>{ i18n::RESET.get(lang) }</button>
                 </div>
-                // The browser's own file button speaks the browser's language and not the
-                // page's: it is hidden (still focusable) behind a label that looks like a button.
-                <div class="load">
-                    <input type="file" id="load-scenario" class="file-input" data-testid="load-scenario"
-                        accept=".json,application/json" onchange={on_file} aria-describedby="load-scenario-hint" />
-                    <label for="load-scenario" class="file-button">{ i18n::OPEN_SCENARIO.get(lang) }</label>
-                    <small id="load-scenario-hint">{ i18n::OPEN_SCENARIO_HINT.get(lang) }</small>
-                </div>
+                }, crate::upgrade::loading(lang)) }
             </details>
         </form>
     }
