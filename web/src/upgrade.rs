@@ -137,7 +137,8 @@ pub(crate) fn use_handover(state: &UseReducerHandle<AppState>) {
     {
         let s = &**state;
         let view = crate::permalink::View { ui: s.ui, range: s.range, ..s.view() };
-        let link = crate::permalink::encode(&s.experiment, &view);
+        // A player never shows the reader's own scenario, the one thing too large for a link.
+        let link = crate::permalink::encode(&s.experiment, &view).unwrap_or_default();
         HANDOVER.with(|h| *h.borrow_mut() = link);
     }
     #[cfg(feature = "full")]
