@@ -195,10 +195,10 @@ impl Experiment {
         let action = |f: &Fault| match (f.action, lang) {
             (FaultAction::Drop, Lang::En) => "drop".to_owned(),
             (FaultAction::Drop, Lang::Zh) => "丢弃".to_owned(),
-            (FaultAction::Delay, Lang::En) => format!("delay {} ms", f.delay_ms.get()),
-            (FaultAction::Delay, Lang::Zh) => format!("延迟 {} 毫秒", f.delay_ms.get()),
-            (FaultAction::Duplicate, Lang::En) => format!("duplicate (+{} ms)", f.delay_ms.get()),
-            (FaultAction::Duplicate, Lang::Zh) => format!("重复（+{} 毫秒）", f.delay_ms.get()),
+            (FaultAction::Delay, Lang::En) => format!("delay {} ms", Shortest(f.delay_ms.get())),
+            (FaultAction::Delay, Lang::Zh) => format!("延迟 {} 毫秒", Shortest(f.delay_ms.get())),
+            (FaultAction::Duplicate, Lang::En) => format!("duplicate (+{} ms)", Shortest(f.delay_ms.get())),
+            (FaultAction::Duplicate, Lang::Zh) => format!("重复（+{} 毫秒）", Shortest(f.delay_ms.get())),
         };
         let one = |f: &Fault| {
             let from = f.from.as_deref().unwrap_or("?");

@@ -10,6 +10,7 @@ use crate::i18n::{self, T};
 use seqdiag::Lang;
 use tcp_core::config::Profile;
 use tcp_sim::catalogue;
+use tcp_sim::decimal::Shortest;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -94,13 +95,13 @@ fn current(s: Option<&tcp_sim::Scenario>, f: Field) -> String {
     let Some(s) = s else { return String::new() };
     let host = s.hosts.first();
     let c = host.map(|h| s.config_for(h)).unwrap_or_default();
-    let ms = |d: tcp_core::time::Duration| format!("{}", d.as_micros() as f64 / 1000.0);
+    let ms = |d: tcp_core::time::Duration| Shortest(d.as_micros() as f64 / 1000.0).to_string();
     match f {
-        Field::Loss => format!("{}", s.link.loss.get() * 100.0),
+        Field::Loss => Shortest(s.link.loss.get() * 100.0).to_string(),
         Field::Seed => s.seed.to_string(),
-        Field::Delay => format!("{}", s.link.delay_ms.get()),
+        Field::Delay => Shortest(s.link.delay_ms.get()).to_string(),
         Field::InitialRto => ms(c.initial_rto),
-        Field::Msl => format!("{}", c.msl.as_secs_f64()),
+        Field::Msl => Shortest(c.msl.as_secs_f64()).to_string(),
         Field::DelayedAck => c.delayed_ack.map_or("0".into(), ms),
         Field::SynRetries => c.syn_retries.to_string(),
         Field::DataRetries => c.data_retries.to_string(),
