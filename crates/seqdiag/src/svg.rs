@@ -70,14 +70,21 @@ impl Svg {
     }
 
     fn text(&mut self, class: &str, label: &Label, s: &str) {
-        let _ = writeln!(
+        let _ = write!(
             self.0,
-            "<text class=\"{class}\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
+            "<text class=\"{class}\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">",
             Px(label.x),
             Px(label.y),
             label.anchor.svg(),
-            escape(s)
         );
+        if label.lines.is_empty() {
+            self.0.push_str(&escape(s));
+        }
+        for (k, line) in label.lines.iter().enumerate() {
+            let y = label.y + k as f32 * label.line_height;
+            let _ = write!(self.0, "<tspan x=\"{}\" y=\"{}\">{}</tspan>", Px(label.x), Px(y), escape(line));
+        }
+        self.0.push_str("</text>\n");
     }
 
     fn ruler(&mut self, d: &Diagram) {
@@ -276,16 +283,26 @@ impl Svg {
                  <text class=\"badge-text\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 Px(-h + 1.0),
                 Px(bw),
-                Px(h - 3.0),
+                Px(ArrowLabel::BADGE_H),
                 Px(bw / 2.0),
-                Px(-5.0),
+                Px(-h + 10.0),
                 escape(&a.badge)
             );
-            let _ = write!(self.0, "<text class=\"lbl halo\" x=\"{}\" y=\"-4\">{}", Px(bw + 5.0), escape(&a.label));
-            if !a.tag.is_empty() {
-                let _ = write!(self.0, "<tspan class=\"tag\" dx=\"8\">{}</tspan>", escape(&a.tag));
+            for line in &p.lines {
+                let _ = write!(self.0, "<text class=\"lbl halo\" x=\"{}\" y=\"{}\">", Px(line.x), Px(line.y));
+                self.0.push_str(&escape(&line.text));
+                match (line.text.is_empty(), line.tag.is_empty()) {
+                    (_, true) => {}
+                    (true, false) => {
+                        let _ = write!(self.0, "<tspan class=\"tag\">{}</tspan>", escape(&line.tag));
+                    }
+                    (false, false) => {
+                        let _ = write!(self.0, "<tspan class=\"tag\" dx=\"8\">{}</tspan>", escape(&line.tag));
+                    }
+                }
+                self.0.push_str("</text>");
             }
-            self.0.push_str("</text></g>\n");
+            self.0.push_str("</g>\n");
         }
         if let Some((s, l)) = &d.caption {
             self.text("note error", l, s);

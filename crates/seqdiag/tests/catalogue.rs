@@ -5,7 +5,7 @@ mod common;
 
 use common::{catalogue_traces, check_xml, label_boxes};
 use seqdiag::diagram::{Diagram, Point};
-use seqdiag::{Lang, ViewOptions, layout, mermaid, svg};
+use seqdiag::{Lang, ViewOptions, WidthClass, layout, mermaid, svg};
 use tcp_sim::Trace;
 use tcp_sim::trace::Fate;
 
@@ -175,6 +175,11 @@ fn write_svgs_for_review() {
         {
             let s = svg::render(&layout(&trace, &view), &view);
             std::fs::write(dir.join(format!("{name}{suffix}.svg")), s).expect("write svg");
+            for width in WidthClass::ALL.into_iter().filter(|c| *c != WidthClass::Full) {
+                let view = ViewOptions { width, ..view };
+                let s = svg::render(&layout(&trace, &view), &view);
+                std::fs::write(dir.join(format!("{name}{suffix}.{}.svg", width.name())), s).expect("write svg");
+            }
         }
         std::fs::write(dir.join(format!("{name}.mmd")), mermaid::render(&trace, &ViewOptions::default()))
             .expect("write mermaid");
