@@ -22,7 +22,10 @@ pub fn line_path(x1: f32, y1: f32, x2: f32, y2: f32) -> String {
     alloc::format!("M{} {}L{} {}", Px(x1), Px(y1), Px(x2), Px(y2))
 }
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XML content and attribute values. What XML 1.0 cannot hold (controls but
+/// tab and line ends, U+FFFE and U+FFFF) and what it discourages (the other controls, the
+/// non-characters U+FDD0–U+FDEF and U+xFFFE/U+xFFFF of every plane) becomes U+FFFD, so the
+/// document is well-formed whatever a host name or a scenario's text holds.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -32,11 +35,19 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            '\n' | '\t' => out.push(c),
+            c if unfit_for_text(c) => out.push(char::REPLACEMENT_CHARACTER),
             c => out.push(c),
         }
     }
     out
+}
+
+/// A control character (C0 but for tab and line feed, DEL, C1) or a Unicode non-character:
+/// nothing a reader should get in a picture or a document.
+pub fn unfit_for_text(c: char) -> bool {
+    let u = c as u32;
+    c.is_control() || (0xFDD0..=0xFDEF).contains(&u) || (u & 0xFFFE) == 0xFFFE
 }
 
 struct Svg(String);
