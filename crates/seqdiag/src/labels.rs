@@ -125,15 +125,29 @@ impl Placer {
     /// Tries `label` moved down by each of `shifts`; takes and returns the free position of least
     /// `cost`, the earliest among equals.
     pub(crate) fn place_near(&mut self, label: &Label, shifts: &[f32], cost: impl Fn(&Quad) -> usize) -> Option<Label> {
-        let moved =
-            |dy: f32| Label { y: label.y + dy, rect: Rect { y: label.rect.y + dy, ..label.rect }, ..label.clone() };
-        let k = (0..shifts.len())
-            .filter(|&k| self.is_free(&moved(shifts[k]).rect.quad()))
-            .min_by_key(|&k| cost(&moved(shifts[k]).rect.quad()) * shifts.len() + k)?;
-        let found = moved(shifts[k]);
+        let moved = |k: usize| Rect { y: label.rect.y + shifts[k], ..label.rect }.quad();
+        let k = best_option(shifts.len(), |k| self.is_free(&moved(k)), |k| cost(&moved(k)))?;
+        let found =
+            Label { y: label.y + shifts[k], rect: Rect { y: label.rect.y + shifts[k], ..label.rect }, ..label.clone() };
         self.take(found.rect.quad());
         Some(found)
     }
+}
+
+/// The best of `n` options: a free one of least `cost`, the earliest among equals. Stops at the
+/// first free option that costs nothing, which none can beat.
+pub(crate) fn best_option(n: usize, free: impl Fn(usize) -> bool, cost: impl Fn(usize) -> usize) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for k in (0..n).filter(|&k| free(k)) {
+        let c = cost(k);
+        if best.is_none_or(|(least, _)| c < least) {
+            best = Some((c, k));
+        }
+        if c == 0 {
+            break;
+        }
+    }
+    best.map(|(_, k)| k)
 }
 
 /// The arrows of a diagram (straight segments), indexed by band: which of them pass through a

@@ -5,7 +5,7 @@ use crate::arrows::{self, Delays, LABEL_MARGIN, LOST_AT};
 use crate::axis::{AxisParams, TimeAxis};
 use crate::columns::{self, BAND_HW, Columns, Head, NAME_FONT, TIMER_STEP};
 use crate::diagram::*;
-use crate::labels::{LineIndex, Placer, SMALL_FONT, centred, centred_lines, down_to};
+use crate::labels::{LineIndex, Placer, SMALL_FONT, best_option, centred, centred_lines, down_to};
 use crate::lanes::{self, Lanes};
 use crate::num::Px;
 use crate::slots::Slots;
@@ -279,9 +279,7 @@ fn place_arrow_labels(
             }
             // On its own line counts as crossing one.
             let crossings = |c: &ArrowLabel| index.crossing(&c.quad, Some(i)) + usize::from(c.on_line);
-            let best = (0..cands.len())
-                .filter(|&k| placer.is_free(&cands[k].quad))
-                .min_by_key(|&k| crossings(&cands[k]) * cands.len() + k);
+            let best = best_option(cands.len(), |k| placer.is_free(&cands[k].quad), |k| crossings(&cands[k]));
             if let Some(k) = best {
                 placer.take(cands[k].quad);
                 d.arrows[i].placed = Some(ArrowLabel { lines, ..cands[k].clone() });
@@ -399,33 +397,34 @@ fn place_notes_and_timers(d: &mut Diagram, placer: &mut Placer, beside: &Beside<
 }
 
 /// Path data of a break strip between `x1` and `x2` around `yc`: the filled shape and its edges.
+/// Each edge is a zig-zag of 6 px teeth, written as relative steps (`l6,5l6,-5…`) so that a wide
+/// strip costs a few formatted numbers, not hundreds.
 fn zigzag(x1: f32, x2: f32, yc: f32) -> (String, String) {
-    let (half_tooth, amp, half) = (6.0, 2.5, 8.5);
-    let edge = |dy: f32| -> Vec<(f32, f32)> {
-        let mut pts = Vec::new();
-        let mut x = x1;
-        let mut up = true;
-        while x < x2 {
-            pts.push((x, yc + dy + if up { -amp } else { amp }));
-            x += half_tooth;
-            up = !up;
+    let (amp, half) = (2.5, 8.5);
+    // Corners at x1, x1 + 6, … (below x2), then x2; the first is up, then they alternate.
+    let teeth = (((x2 - x1) / 6.0).ceil() as usize).max(1);
+    let y_at = |k: usize, dy: f32| yc + dy + if k.is_multiple_of(2) { -amp } else { amp };
+    let last_x = x1 + 6.0 * (teeth - 1) as f32;
+    let forward = |dy: f32, first: char, out: &mut String| {
+        let _ = write!(out, "{first}{},{}", Px(x1), Px(y_at(0, dy)));
+        for k in 1..teeth {
+            out.push_str(if k % 2 == 1 { "l6,5" } else { "l6,-5" });
         }
-        pts.push((x2, yc + dy + if up { -amp } else { amp }));
-        pts
+        let _ = write!(out, "L{},{}", Px(x2), Px(y_at(teeth, dy)));
     };
-    let path = |pts: &mut dyn Iterator<Item = (f32, f32)>, first: char, out: &mut String| {
-        for (k, (x, y)) in pts.enumerate() {
-            let _ = write!(out, "{}{},{}", if k == 0 { first } else { 'L' }, Px(x), Px(y));
+    let backward = |dy: f32, out: &mut String| {
+        let _ = write!(out, "L{},{}L{},{}", Px(x2), Px(y_at(teeth, dy)), Px(last_x), Px(y_at(teeth - 1, dy)));
+        for k in (0..teeth - 1).rev() {
+            out.push_str(if k % 2 == 0 { "l-6,-5" } else { "l-6,5" });
         }
     };
-    let (top, bottom) = (edge(-half), edge(half));
     let mut fill = String::new();
-    path(&mut top.iter().copied(), 'M', &mut fill);
-    path(&mut bottom.iter().rev().copied(), 'L', &mut fill);
+    forward(-half, 'M', &mut fill);
+    backward(half, &mut fill);
     fill.push('Z');
     let mut edges = String::new();
-    path(&mut top.iter().copied(), 'M', &mut edges);
-    path(&mut bottom.iter().copied(), 'M', &mut edges);
+    forward(-half, 'M', &mut edges);
+    forward(half, 'M', &mut edges);
     (fill, edges)
 }
 
