@@ -24,6 +24,8 @@ macro_rules! palette {
         concat!(
             $p, ".bg,", $p, ".brk-fill,", $p, ".lbl-bg{fill:", $bg, "}",
             $p, "text{fill:", $fg, "}",
+            // Again here: a prefix makes `text` above beat the sheet's own `.tr-label` rule.
+            $p, ".tr-label,", $p, ".timer-label{fill:currentColor}",
             $p, ".halo{stroke:", $bg, "}",
             $p, ".life{stroke:", $line, "}",
             $p, ".head-box{fill:", $head, ";stroke:", $headline, "}",

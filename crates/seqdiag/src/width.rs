@@ -6,13 +6,14 @@
 //!
 //! | class | box width | diagram at most |
 //! |---|---|---|
-//! | [`WidthClass::Narrow`] | under 480 px (phones) | 300 px |
+//! | [`WidthClass::Narrow`] | under 480 px (phones) | 280 px |
 //! | [`WidthClass::Medium`] | 480 to 719 px (small tablets, blog columns) | 480 px |
 //! | [`WidthClass::Wide`] | 720 to 999 px (a laptop page beside its side panel) | 720 px |
 //! | [`WidthClass::Full`] | 1000 px and more, and every export | 1000 px |
 //!
-//! So a box of width `w` always holds its class's diagram at 1:1 or larger (the 300 px of
-//! `Narrow` fit a 320 px phone's embed). The geometry for a class is a pure function of (trace,
+//! So a box of width `w` always holds its class's diagram at its own size (the 280 px of
+//! `Narrow` fit the page of a 320 px phone, 286 px inside its margins, and a 360 px one even with
+//! classic scrollbars, 296 px). The geometry for a class is a pure function of (trace,
 //! [`crate::ViewOptions`]): a page can prerender one SVG per class and pick it with a container
 //! query on the same thresholds ([`WidthClass::min_box_width`]), and the app, measuring the same
 //! box, lays out the same class. `Full` is the default: the CLI's `--format svg` and the page's
@@ -21,7 +22,7 @@
 /// The width class a diagram is laid out for. See the [module documentation](self).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum WidthClass {
-    /// Boxes under 480 px: at most 300 px wide. Annotations sit inside the lanes, beside their
+    /// Boxes under 480 px: at most 280 px wide. Annotations sit inside the lanes, beside their
     /// lifeline, and every text wraps to the lane.
     Narrow,
     /// Boxes of 480 to 719 px: at most 480 px wide.
@@ -57,7 +58,7 @@ impl WidthClass {
     /// The widest diagram of this class (up to three hosts).
     pub const fn max_width(self) -> f32 {
         match self {
-            WidthClass::Narrow => 300.0,
+            WidthClass::Narrow => 280.0,
             WidthClass::Medium => 480.0,
             WidthClass::Wide => 720.0,
             WidthClass::Full => 1000.0,
@@ -147,14 +148,14 @@ mod tests {
 
     #[test]
     fn classes_from_box_widths() {
-        assert_eq!(WidthClass::for_box_width(302.0), WidthClass::Narrow);
+        assert_eq!(WidthClass::for_box_width(286.0), WidthClass::Narrow);
         assert_eq!(WidthClass::for_box_width(479.9), WidthClass::Narrow);
         assert_eq!(WidthClass::for_box_width(480.0), WidthClass::Medium);
         assert_eq!(WidthClass::for_box_width(734.0), WidthClass::Wide);
         assert_eq!(WidthClass::for_box_width(1262.0), WidthClass::Full);
         assert_eq!(WidthClass::for_box_width(f32::NAN), WidthClass::Narrow);
         for c in WidthClass::ALL {
-            assert!(c.max_width() <= c.min_box_width().max(300.0), "{c:?} fits every box of its class");
+            assert!(c.max_width() <= c.min_box_width().max(286.0), "{c:?} fits every box of its class");
             assert_eq!(WidthClass::from_name(c.name()), Some(c));
         }
     }
