@@ -59,6 +59,12 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     let drop = Locator::Css(r#"[data-testid="inspector-drop"]"#);
     client.wait().at_most(Duration::from_secs(10)).for_element(drop).await?.click().await?;
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(".arrows g.seg.synack.retx")).await?;
+    screenshot(client, "inspector-open.png").await?;
+    // The inspector lies over the side column beside its segment: closing it uncovers the rest,
+    // and the focus goes back to the segment.
+    client.find(Locator::Css(r#"[data-testid="inspector-close"]"#)).await?.click().await?;
+    let focus = client.execute("return document.activeElement.getAttribute('data-segment')", vec![]).await?;
+    ensure!(focus == json!("1"), "closing the inspector left the focus on {focus}, not on the segment");
     client.find(Locator::Css(r#"[data-testid="exchange"] summary"#)).await?.click().await?;
     let list = Locator::Css(r#"[data-testid="exchange"] ol"#);
     let exchange = client.wait().at_most(Duration::from_secs(10)).for_element(list).await?.text().await?;
@@ -106,15 +112,34 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     let zh = text_of(client, r#"[data-testid="headline"]"#).await?;
     ensure!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "the narration is not in Chinese: {zh}");
 
-    // A bad setting is reported and the diagram stays.
-    let loss = client.find(Locator::Css(r#"[data-testid="set-loss"]"#)).await?;
-    loss.clear().await?;
-    loss.send_keys("abc\u{E004}").await?; // Tab: change event
-    let error =
-        client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(r#"[data-testid="error"]"#)).await?;
-    let message = error.text().await?;
-    ensure!(message.contains("abc"), "the error does not name the bad value: {message}");
-    ensure!(!client.find_all(arrow).await?.is_empty(), "the diagram disappeared after a bad setting");
+    // A bad setting is reported at its field, which keeps what the reader typed; nothing on the
+    // page moves and the diagram stays. (The settings start folded: the first download has none,
+    // and the full module that took over keeps them folded.)
+    client.find(Locator::Css("details.settings > summary")).await?.click().await?;
+    client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(r#"[data-testid="set-loss"]"#)).await?;
+    let diagram_top = "return document.querySelector('[data-testid=diagram]').getBoundingClientRect().top + scrollY";
+    let before = client.execute(diagram_top, vec![]).await?;
+    for (typed, says) in [("abc", "abc"), ("150", "150")] {
+        let loss = client.find(Locator::Css(r#"[data-testid="set-loss"]"#)).await?;
+        loss.clear().await?;
+        loss.send_keys(&format!("{typed}\u{E004}")).await?; // Tab: change event
+        let error = client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(r#"[data-testid="set-loss-error"]"#))
+            .await?;
+        let message = error.text().await?;
+        ensure!(message.contains(says), "the error does not name the bad value {typed}: {message}");
+        let kept = client.execute("return document.querySelector('[data-testid=set-loss]').value", vec![]).await?;
+        ensure!(kept == json!(typed), "the field did not keep what was typed ({typed}): {kept}");
+        let invalid = client.find(Locator::Css(r#"[data-testid="set-loss"]"#)).await?.attr("aria-invalid").await?;
+        ensure!(invalid.as_deref() == Some("true"), "the bad field is not marked invalid: {invalid:?}");
+        ensure!(client.find_all(Locator::Css(r#"[data-testid="error"]"#)).await?.is_empty(), "a banner appeared");
+        let after = client.execute(diagram_top, vec![]).await?;
+        ensure!(after == before, "a bad setting moved the diagram from {before} to {after}");
+        ensure!(!client.find_all(arrow).await?.is_empty(), "the diagram disappeared after a bad setting");
+    }
+    screenshot(client, "bad-setting.png").await?;
 
     let state = client.execute("return document.documentElement.dataset.synack || null", vec![]).await?;
     ensure!(state == json!("running"), "boot.js reports the app as {state}");
@@ -172,6 +197,33 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     ensure!(message.contains("line 2"), "a bad scenario file's error does not say where: {message}");
     ensure!(client.find_all(Locator::Css("b")).await?.is_empty(), "text from a scenario file became HTML");
     let _ = std::fs::remove_file(&file);
+
+    // Choosing another experiment is a new entry in the history, so Back returns to the one
+    // before; a setting changes the current entry, so Back does not stop at it.
+    client.goto("about:blank").await?;
+    client.goto(url).await?;
+    client.wait().at_most(Duration::from_secs(30)).for_element(arrow).await?;
+    let choose = "const s = document.querySelector('#entry'); s.value = arguments[0]; \
+                  s.dispatchEvent(new Event('change', { bubbles: true }))";
+    client.execute(choose, vec![json!("lost-syn")]).await?;
+    address_when(client, |f| f == "lost-syn").await?;
+    let seed = client.find(Locator::Css(r#"[data-testid="set-seed"]"#)).await?;
+    seed.clear().await?;
+    seed.send_keys("7\u{E004}").await?;
+    let link = address_when(client, |f| f.contains("seed=7")).await?;
+    ensure!(link.fragment() == Some("lost-syn&seed=7"), "the setting is not in the address: {link}");
+    client.back().await?;
+    let mut shown = json!(null);
+    for _ in 0..100 {
+        shown = client.execute("return document.querySelector('#entry').value", vec![]).await?;
+        if shown == json!("handshake") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    ensure!(shown == json!("handshake"), "Back after choosing an experiment shows {shown}, not the one before");
+    let back_at = client.current_url().await?;
+    ensure!(back_at.path() == BASE && back_at.fragment().is_none(), "Back went to {back_at}");
 
     // A phone: 360 px wide, nothing sticks out of the page.
     client.set_window_size(360, 780).await?;

@@ -9,12 +9,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
 /// The site is served below this prefix, as it is on GitHub Pages.
 pub(crate) const BASE: &str = "/synack/";
+/// The Content-Security-Policy the site must work under (the issue asks embeds to).
+pub(crate) const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 const DEFAULT_CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// What Chromium needs to run headless in a container or CI, without phoning home.
 const CHROMIUM_ARGS: [&str; 10] = [
@@ -52,6 +55,20 @@ pub(crate) fn built_site() -> PathBuf {
         );
     }
     dist
+}
+
+/// Copies the folder `from` into `to`, recursively (a scratch copy of the built site).
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create the site copy");
+    for entry in fs::read_dir(from).expect("read the site") {
+        let path = entry.expect("dir entry").path();
+        let target = to.join(path.file_name().expect("a name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            fs::copy(&path, &target).expect("copy a site file");
+        }
+    }
 }
 
 /// A chromedriver process on a free local port; shut down (and its browsers with it) on drop.
@@ -179,4 +196,69 @@ pub(crate) async fn page_reports(client: &Client, name: &str) -> TestResult<Vec<
         return Err(format!("window.{name} is {value}: boot.js did not run").into());
     };
     Ok(items.into_iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect())
+}
+
+/// A Chrome DevTools Protocol command, through chromedriver's `goog/cdp/execute`:
+/// `client.issue_cmd(Cdp("Network.enable", json!({})))`.
+#[derive(Debug)]
+pub(crate) struct Cdp(pub(crate) &'static str, pub(crate) Value);
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.0, "params": self.1 }).to_string()))
+    }
+}
+
+/// Makes the page's viewport exactly `width` × `height` CSS pixels and its colour scheme light
+/// or dark, as a phone or a desktop in that theme would.
+pub(crate) async fn emulate(client: &Client, width: u32, height: u32, dark: bool) -> TestResult {
+    let metrics = json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false });
+    client.issue_cmd(Cdp("Emulation.setDeviceMetricsOverride", metrics)).await?;
+    let scheme = if dark { "dark" } else { "light" };
+    let media = json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
+    client.issue_cmd(Cdp("Emulation.setEmulatedMedia", media)).await?;
+    Ok(())
+}
+
+/// Saves a screenshot of the whole page (down to `max_height` CSS pixels) into
+/// target/artifacts/`name`.
+pub(crate) async fn full_page_screenshot(client: &Client, name: &str, max_height: u32) -> TestResult {
+    let size = client
+        .execute("return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]", vec![])
+        .await?;
+    let width = size[0].as_f64().unwrap_or(360.0);
+    let height = size[1].as_f64().unwrap_or(800.0).min(f64::from(max_height));
+    let clip = json!({ "x": 0, "y": 0, "width": width, "height": height, "scale": 1 });
+    let shot =
+        client.issue_cmd(Cdp("Page.captureScreenshot", json!({ "captureBeyondViewport": true, "clip": clip }))).await?;
+    let data = shot["data"].as_str().ok_or("no screenshot data")?;
+    let png = base64_decode(data).ok_or("the screenshot is not base64")?;
+    ensure!(png.starts_with(PNG_SIGNATURE), "the screenshot {name} is not a PNG");
+    let path = artifacts_dir().join(name);
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    fs::write(path, png)?;
+    Ok(())
+}
+
+/// Standard base64 (RFC 4648 §4), as DevTools sends screenshots.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let (mut bits, mut count) = (0u32, 0);
+    for &c in text.as_bytes().iter().filter(|c| **c != b'=') {
+        let v = ALPHABET.iter().position(|a| *a == c)? as u32;
+        bits = bits << 6 | v;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+        }
+    }
+    Some(out)
 }

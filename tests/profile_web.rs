@@ -11,24 +11,9 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use fantoccini::Locator;
-use fantoccini::wd::WebDriverCompatibleCommand;
-use harness::{BASE, ChromeDriver, built_site};
+use harness::{BASE, Cdp, ChromeDriver, built_site};
 use serde_json::{Value, json};
 use xtask::static_server::{Config, Server};
-
-/// A Chrome DevTools Protocol command, through chromedriver's `goog/cdp/execute`.
-#[derive(Debug)]
-struct Cdp(&'static str, Value);
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(json!({ "cmd": self.0, "params": self.1 }).to_string()))
-    }
-}
 
 /// Chooses each of `names` in the picker, `rounds` times, letting two frames pass each time.
 const CHOOSE: &str = r#"

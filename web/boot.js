@@ -1,11 +1,29 @@
-// Starts the app. Kept out of index.html so the page needs no inline script (strict CSP).
+// Starts synack. Kept out of the HTML so the page needs no inline script (strict CSP). The
+// pages load it render-blocking: what it does before its first `await` happens before anything
+// is painted.
 //
-// It also records errors and warnings in window.__synackErrors / window.__synackWarnings, which
-// the end-to-end test reads to check that the page ran cleanly.
+// 1. The first frame. The build put a static copy of the player's first frame in the page
+//    (crates/xtask/src/shell.rs). This makes it match the link: its language, theme and parts,
+//    and its diagram, prerendered at build time (web/dist/prerender/), drawn in a box of its size.
+// 2. The player. It fetches the player module of the link's language (everything a first visit
+//    needs; a link carrying the reader's own scenario, or an embed showing the state diagram, gets
+//    the full module), mounts it beside the static frame and swaps the two within one animation
+//    frame, so nothing moves.
+// 3. On demand. While the player runs, the controls it lacks (marked data-upgrade) and the
+//    diagram's segments load the full module when the reader reaches for them: hovering,
+//    focusing or pressing one fetches it (never anything by itself); activating one mounts it
+//    with the player's state (its permalink), swaps it in the same way, and does what the reader
+//    did again there. See web/src/upgrade.rs and ARCHITECTURE.md.
+//
+// It records errors and warnings in window.__synackErrors / window.__synackWarnings and each
+// takeover (where the diagram was before and after) in window.__synackTakeovers, which the
+// end-to-end tests read.
 const errors = [];
 const warnings = [];
+const takeovers = [];
 window.__synackErrors = errors;
 window.__synackWarnings = warnings;
+window.__synackTakeovers = takeovers;
 
 const text = (args) => args.map((a) => (a instanceof Error ? a.stack || String(a) : String(a))).join(' ');
 
@@ -56,15 +74,349 @@ window.addEventListener('unhandledrejection', (event) => {
   showFatal(text([event.reason]));
 });
 
-// Relative to this module, so the site works under any sub-path.
-import('./synack_web.js')
-  .then(async (wasm) => {
-    await wasm.default();
-    wasm.run();
-    document.documentElement.dataset.synack = 'running';
+// Filled in by `cargo xtask build-web` (crates/xtask/src/prerender.rs): the width classes
+// `[[name, media query or null]]`, narrowest first; per entry and language each class's
+// `[width, height, ys]`, where `ys` indexes `ys`, lists of the y of each playback step.
+const PRERENDERED = /*synack:prerendered*/ null;
+const FULL = 'synack_web';
+const embed = document.body.dataset.mode === 'embed';
+const html = document.documentElement;
+
+// ----- 1. The first frame ---------------------------------------------------------------------
+
+/** What the first frame needs from a permalink fragment (the app reads and checks all of it). */
+const readLink = (fragment) => {
+  const link = { entry: 'handshake', lang: 'en', theme: null, ui: null, range: null, step: null };
+  // `plain`: the catalogue entry as it is, so its prerendered diagram is the one the app draws.
+  link.plain = true;
+  link.custom = false;
+  for (const part of fragment.replace(/^#/, '').split('&').filter(Boolean)) {
+    const eq = part.indexOf('=');
+    const [key, value] = eq < 0 ? [part, null] : [part.slice(0, eq), part.slice(eq + 1)];
+    if (value === null) {
+      if (key === 'abs') link.plain = false;
+      else if (key !== 'autoplay') link.entry = key;
+    } else if (key === 'e') link.entry = value;
+    else if (key === 'lang') link.lang = value === 'zh' ? 'zh' : 'en';
+    else if (key === 'theme') link.theme = value;
+    else if (key === 'ui') link.ui = value === 'none' ? [] : value.split(/[.,]/);
+    else if (key === 'steps') link.range = value.split('-').map(Number);
+    else if (key === 'step') link.step = Number(value);
+    else {
+      link.plain = false;
+      link.custom ||= key === 's';
+    }
+  }
+  return link;
+};
+
+/** The width class of the diagram's box in `shell`, measured as the app measures it (the content
+ * width of `.diagram-heads`, else of the box): the widest class whose narrowest box fits. */
+const widthClass = (shell) => {
+  const probe = shell.querySelector('.diagram-heads') || shell.querySelector('.diagram-scroll');
+  const width = probe ? probe.getBoundingClientRect().width : innerWidth;
+  let chosen = PRERENDERED.classes[0][0];
+  for (const [name, min] of PRERENDERED.classes) if (width >= min) chosen = name;
+  return chosen;
+};
+
+/** An empty diagram box, `width` x `height`. */
+const emptyDiagram = (width, height) => {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('class', 'seqdiag');
+  svg.setAttribute('width', width);
+  svg.setAttribute('height', height);
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  return svg;
+};
+
+/** Draws a prerendered SVG file (our own, chosen from the table) into `box`, without its style. */
+const fill = async (box, url) => {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  // Its <style> goes before parsing: the page's stylesheet has the same rules, and a strict CSP
+  // would report an inline style even in a document that is never shown.
+  const svg = (await response.text()).replace(/<style>[^<]*<\/style>/, '');
+  const drawn = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
+  if (drawn.localName !== 'svg' || !box.isConnected) return;
+  box.setAttribute('font-family', drawn.getAttribute('font-family') || '');
+  for (const node of [...drawn.childNodes]) {
+    if (node.localName !== 'script') box.append(document.importNode(node, true));
+  }
+};
+
+/** Makes the static first frame match `link`. Returns its host element and a promise that the
+ * link's diagram is drawn in it. */
+const prepareShell = (link) => {
+  const shell = document.querySelector('.synack-shell');
+  if (!shell || !PRERENDERED) return [shell, Promise.resolve()];
+  if (link.lang === 'zh') {
+    const zh = document.getElementById('synack-shell-zh');
+    if (zh) shell.replaceChildren(zh.content.cloneNode(true));
+  }
+  const app = shell.firstElementChild;
+  if (app && (link.theme === 'light' || link.theme === 'dark')) app.dataset.theme = link.theme;
+  if (embed && link.ui && !link.ui.includes('play')) shell.querySelector('.playback')?.remove();
+
+  const known = PRERENDERED.entries[link.entry];
+  const cls = widthClass(shell);
+  const [width, fullHeight, steps] = (known || PRERENDERED.entries.handshake)[link.lang][cls];
+  const ys = PRERENDERED.ys[steps];
+  // The playback bar says where it stands: an embed's range ends the drawing below its last step.
+  let last = ys.length - 1;
+  let height = fullHeight;
+  if (embed && link.range && link.range[1] >= 1) {
+    last = Math.min(link.range[1] - 1, last);
+    if (ys[last + 1] !== undefined) height = Math.min(ys[last + 1], fullHeight);
+  }
+  const first = embed && link.range ? Math.min(Math.max(link.range[0] - 1, 0), last) : 0;
+  const step = link.step >= 1 ? Math.min(Math.max(link.step - 1, first), last) : last;
+  const scrub = shell.querySelector('.playback input[type=range]');
+  if (scrub) {
+    [scrub.min, scrub.max] = [String(first), String(last)];
+    scrub.value = String(step);
+  }
+  const count = shell.querySelector('.step-count');
+  if (count) count.textContent = count.textContent.replace(/\d+\s*\/\s*\d+/, `${step + 1}/${last + 1}`);
+  const picker = shell.querySelector('.controls select');
+  if (picker && known) picker.value = link.entry;
+
+  const box = emptyDiagram(width, height);
+  shell.querySelector('.diagram-scroll > svg.seqdiag')?.replaceWith(box);
+  // A link that changes the experiment gets an empty box of about the right size.
+  if (!link.plain || !known) return [shell, Promise.resolve()];
+  const drawn = fill(box, new URL(`prerender/${link.entry}.${link.lang}.${cls}.svg`, import.meta.url)).catch(
+    (error) => errors.push(`the prerendered diagram did not load: ${error}`),
+  );
+  return [shell, drawn];
+};
+
+// ----- 2. Modules and takeovers --------------------------------------------------------------
+
+/** name -> the promise of its initialised module. Its wasm and JS glue are fetched at once, in
+ * parallel; the wasm is compiled once `ready` (the first frame's diagram drawn, so that the
+ * compiler does not hold it up). */
+const loading = new Map();
+const load = (name, ready = Promise.resolve()) => {
+  if (!loading.has(name)) {
+    const wasm = fetch(new URL(`${name}_bg.wasm`, import.meta.url));
+    const started = Promise.all([import(`./${name}.js`), ready]).then(async ([module]) => {
+      await module.default({ module_or_path: wasm });
+      return module;
+    });
+    // A failed download may be tried again.
+    started.catch(() => loading.delete(name));
+    loading.set(name, started);
+  }
+  return loading.get(name);
+};
+
+/** `full.css`, the rules of what only the full module draws, added to the page once. */
+let fullStyles = null;
+const loadFull = () => {
+  fullStyles ||= new Promise((resolve, reject) => {
+    const sheet = document.createElement('link');
+    sheet.rel = 'stylesheet';
+    sheet.href = new URL('full.css', import.meta.url).href;
+    sheet.onload = resolve;
+    sheet.onerror = () => reject(new Error(`${sheet.href} did not load`));
+    document.head.append(sheet);
+  });
+  return Promise.all([load(FULL), fullStyles]);
+};
+
+/** The app running now: `{ name, module, started, host }`, or null before the first. */
+let current = null;
+
+/** Where the diagram is in the document, and its size: `[x, y, width, height]`. */
+const diagramBox = (element) => {
+  const r = element.querySelector('.diagram-scroll > svg.seqdiag')?.getBoundingClientRect();
+  return r ? [r.x + scrollX, r.y + scrollY, r.width, r.height] : null;
+};
+
+/** Mounts module `name` beside what shows now (the static frame or the player) and swaps them
+ * within one frame. The app opens the document's address, and follows it. */
+const mount = async (name, from) => {
+  const module = await load(name);
+  const host = document.createElement('div');
+  host.className = 'synack-host synack-taking-over';
+  from.after(host);
+  const started = module.start(host, embed);
+  // Yew renders in microtasks, which all run before the next animation frame.
+  await new Promise((resolve) => requestAnimationFrame(resolve));
+  const before = diagramBox(from);
+  from.remove();
+  host.classList.remove('synack-taking-over');
+  takeovers.push({ to: name, before, after: diagramBox(host) });
+  current?.started.destroy();
+  current = { name, module, started, host };
+  html.dataset.synack = 'running';
+  html.dataset.synackModule = name;
+};
+
+// ----- 3. On demand ---------------------------------------------------------------------------
+
+const SEGMENT = 'svg.seqdiag g[data-segment][role=button]';
+const ON_DEMAND = `[data-upgrade], ${SEGMENT}`;
+const LOADING = { en: 'Loading…', zh: '正在加载…' };
+const FAILED = { en: 'Could not load the rest of synack: ', zh: '无法加载 synack 的其余部分：' };
+
+/** The control the event is about, if a player runs and lacks what it does. */
+const onDemand = (event) => {
+  if (!current || current.name === FULL || !(event.target instanceof Element)) return null;
+  const element = event.target.closest(ON_DEMAND);
+  return element && current.host.contains(element) ? element : null;
+};
+
+/** A line at the bottom of the window while the full module loads. */
+const showStatus = (lang) => {
+  const status = document.createElement('p');
+  status.className = 'synack-status';
+  status.setAttribute('role', 'status');
+  status.textContent = LOADING[lang];
+  document.body.append(status);
+  return status;
+};
+
+/** Does again, in the full module, what the reader did to `selector` in the player. */
+const replay = (selector, files, segment) => {
+  const target = selector && current.host.querySelector(selector);
+  if (!target) return;
+  if (files) {
+    const transfer = new DataTransfer();
+    files.forEach((file) => transfer.items.add(file));
+    target.files = transfer.files;
+    target.dispatchEvent(new Event('change', { bubbles: true }));
+  } else if (target instanceof HTMLElement) {
+    target.click();
+  } else {
+    target.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, view: window }));
+  }
+  // Focus goes where the reader is: on the control itself (the player's copy went with the
+  // player), unless the app moved it already; after a tap on a segment, on the inspector's Drop,
+  // once the app has drawn the inspector and moved the focus into it (or half a second passed).
+  if (!segment) {
+    if ((!document.activeElement || document.activeElement === document.body) && target.isConnected) target.focus();
+    return;
+  }
+  const { host } = current;
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, 500);
+    host.addEventListener('focusin', () => setTimeout(resolve, 0, clearTimeout(timer)), { once: true });
+  }).then(() => host.querySelector('[data-testid=inspector-drop]')?.focus());
+};
+
+let upgrading = null;
+/** Replaces the player with the full module, then replays the reader's action on `element`. */
+const upgrade = (element, files) => {
+  if (upgrading) return upgrading;
+  const segment = element?.matches(SEGMENT);
+  const selector = segment ? `${SEGMENT}[data-segment="${element.dataset.segment}"]` : element?.dataset.upgrade;
+  const lang = current.host.querySelector('.app')?.lang?.startsWith('zh') ? 'zh' : 'en';
+  element?.setAttribute('aria-busy', 'true');
+  const status = showStatus(lang);
+  upgrading = (async () => {
+    try {
+      // The player's state, as its permalink, in this document's address (an embed's own, not
+      // its host page's), where the full module reads it and keeps following it.
+      const handover = current.module.handover_link();
+      html.setAttribute('data-synack-upgraded', '');
+      history.replaceState(history.state, '', handover ? `#${handover}` : location.pathname + location.search);
+      await loadFull();
+      await mount(FULL, current.host);
+      status.remove();
+      replay(selector, files, segment);
+    } catch (error) {
+      console.error('synack could not load the full module:', error);
+      status.setAttribute('role', 'alert');
+      status.textContent = FAILED[lang] + String(error);
+      element?.removeAttribute('aria-busy');
+      upgrading = null;
+    }
+  })();
+  return upgrading;
+};
+
+const prefetch = (event) => {
+  if (onDemand(event)) loadFull().catch(() => {});
+};
+for (const type of ['pointerover', 'pointerdown', 'focusin']) window.addEventListener(type, prefetch, true);
+// Capture phase on the window: before the player's own listeners, which never see these events.
+window.addEventListener(
+  'click',
+  (event) => {
+    const element = onDemand(event);
+    if (!element || element.matches('input[type=file]')) return;
+    event.preventDefault();
+    event.stopPropagation();
+    upgrade(element);
+  },
+  true,
+);
+window.addEventListener(
+  'keydown',
+  (event) => {
+    const element = (event.key === 'Enter' || event.key === ' ') && onDemand(event);
+    if (!element || !element.matches(SEGMENT)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    upgrade(element);
+  },
+  true,
+);
+// A file chosen in the player's picker is handed to the full module's.
+window.addEventListener(
+  'change',
+  (event) => {
+    const element = onDemand(event);
+    if (!element || !element.matches('input[type=file]') || !element.files.length) return;
+    event.stopPropagation();
+    upgrade(element, [...element.files]);
+  },
+  true,
+);
+// A link followed in place that a player cannot show (the reader's own scenario, the other
+// language) is opened by the full module.
+window.addEventListener(
+  'hashchange',
+  (event) => {
+    if (!current || current.name === FULL) return;
+    const link = readLink(location.hash);
+    if (link.custom || `synack_player_${link.lang}` !== current.name) {
+      event.stopImmediatePropagation();
+      html.setAttribute('data-synack-upgraded', '');
+      const from = current.host;
+      upgrading ||= loadFull().then(() => mount(FULL, from)).catch((error) => {
+        console.error('synack could not load the full module:', error);
+        upgrading = null;
+      });
+    }
+  },
+  true,
+);
+
+// ----- Start ----------------------------------------------------------------------------------
+
+const link = readLink(location.hash);
+const [shell, drawn] = prepareShell(link);
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+// The full module from the start for what a player cannot show: the reader's own scenario, and an
+// embed whose author put the state diagram among its parts (a player would show a button).
+const full = link.custom || (embed && link.ui !== null && link.ui.includes('states'));
+const first = full ? FULL : `synack_player_${link.lang}`;
+const placeholder = shell || document.body.appendChild(document.createElement('div'));
+// The first module's download starts once the first frame is painted (nothing in it waits for
+// the wasm, and a page loader, Lighthouse's among them, would count it in); its compiling, once
+// the diagram is painted too.
+const afterFirstPaint = nextFrame().then(() => new Promise((resolve) => setTimeout(resolve)));
+afterFirstPaint
+  .then(() => {
+    load(first, drawn.then(nextFrame));
+    return full ? loadFull() : null;
   })
+  .then(() => mount(first, placeholder))
   .catch((error) => {
     console.error('synack failed to start:', error);
-    document.documentElement.dataset.synack = 'failed';
+    html.dataset.synack = 'failed';
     showFatal(String(error));
   });

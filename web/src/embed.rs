@@ -171,7 +171,8 @@ pub fn embed_src(embed_url: &str, experiment: &Experiment, view: &View, choice: 
         theme: choice.theme,
         ..view.clone()
     };
-    let fragment = permalink::encode(experiment, &view);
+    // A custom scenario too large for a link has none: the embed opens the default experiment.
+    let fragment = permalink::encode(experiment, &view).unwrap_or_default();
     if fragment.is_empty() { embed_url.to_string() } else { format!("{embed_url}#{fragment}") }
 }
 
@@ -185,6 +186,14 @@ pub fn iframe_snippet(src: &str, choice: &EmbedChoice, title: &str) -> String {
         attr(title),
         choice.height
     )
+}
+
+/// The line that makes a post's synack iframes as tall as their content: `embed.js`, next to
+/// `embed_url`, listens for the height each embed posts (`{ synack: "height", height }`) and sets
+/// its frame's height to it. The same script also mounts element embeds.
+pub fn resizer_snippet(embed_url: &str) -> String {
+    let dir = embed_url.rfind('/').map_or("", |i| &embed_url[..=i]);
+    format!("<script type=\"module\" src=\"{}embed.js\"></script>", attr(dir))
 }
 
 /// The frame title of an embed of `entry`.
@@ -243,5 +252,9 @@ mod tests {
         let default =
             iframe_snippet(&embed_src("e.html", &Experiment::default(), &View::default(), &choice), &choice, "t");
         assert!(default.starts_with("<iframe src=\"e.html\" "), "{default}");
+        assert_eq!(
+            resizer_snippet("https://e.org/synack/embed.html"),
+            "<script type=\"module\" src=\"https://e.org/synack/embed.js\"></script>"
+        );
     }
 }

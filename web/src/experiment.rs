@@ -6,6 +6,7 @@ use std::rc::Rc;
 use tcp_core::config::Profile;
 use tcp_sim::Scenario;
 use tcp_sim::catalogue;
+use tcp_sim::decimal::Shortest;
 use tcp_sim::scenario::{Fault, FaultAction, Isn, Millis, Probability};
 use tcp_sim::trace::Trace;
 
@@ -95,8 +96,8 @@ impl SettingError {
 fn millis(value: f64, max: f64, en: &str, zh: &str) -> Result<Millis, SettingError> {
     if !(value.is_finite() && value >= 0.0 && value <= max) {
         return Err(SettingError::new(
-            format!("{en} must be between 0 and {max} ms (got {value})"),
-            format!("{zh}必须在 0 到 {max} 毫秒之间（当前为 {value}）"),
+            format!("{en} must be between 0 and {} ms (got {})", Shortest(max), Shortest(value)),
+            format!("{zh}必须在 0 到 {} 毫秒之间（当前为 {}）", Shortest(max), Shortest(value)),
         ));
     }
     Millis::new(value).map_err(|e| SettingError::new(e.clone(), e))
@@ -117,7 +118,7 @@ impl Experiment {
                 "页面只读取 JSON 格式的场景（TOML 文件可用 `synack show 文件 --json` 转换）。",
             ));
         }
-        let scenario = Scenario::from_json(text)
+        let scenario = crate::upgrade::scenario_from_json(text)
             .map_err(|e| SettingError::new(format!("The scenario file: {e}"), format!("场景文件有误：{e}")))?;
         Ok(Experiment::custom(scenario))
     }
@@ -146,8 +147,8 @@ impl Experiment {
         if let Some(loss) = set.loss_percent {
             s.link.loss = Probability::new(loss / 100.0).map_err(|_| {
                 SettingError::new(
-                    format!("Loss must be between 0 and 100 % (got {loss})"),
-                    format!("丢包率必须在 0 到 100% 之间（当前为 {loss}）"),
+                    format!("Loss must be between 0 and 100 % (got {})", Shortest(loss)),
+                    format!("丢包率必须在 0 到 100% 之间（当前为 {}）", Shortest(loss)),
                 )
             })?;
         }
@@ -161,8 +162,8 @@ impl Experiment {
         if let Some(rto) = set.initial_rto_ms {
             if rto < 1.0 {
                 return Err(SettingError::new(
-                    format!("The initial RTO must be at least 1 ms (got {rto})"),
-                    format!("初始 RTO 至少为 1 毫秒（当前为 {rto}）"),
+                    format!("The initial RTO must be at least 1 ms (got {})", Shortest(rto)),
+                    format!("初始 RTO 至少为 1 毫秒（当前为 {}）", Shortest(rto)),
                 ));
             }
             s.tcp.initial_rto_ms = Some(millis(rto, 600_000.0, "The initial RTO", "初始 RTO")?);
@@ -189,6 +190,24 @@ impl Experiment {
         Ok(s)
     }
 
+    /// The reader's faults in a line: `client syn #1 drop, server fin #1 delay 300 ms`.
+    pub fn fault_summary(&self, lang: Lang) -> String {
+        let action = |f: &Fault| match (f.action, lang) {
+            (FaultAction::Drop, Lang::En) => "drop".to_owned(),
+            (FaultAction::Drop, Lang::Zh) => "丢弃".to_owned(),
+            (FaultAction::Delay, Lang::En) => format!("delay {} ms", f.delay_ms.get()),
+            (FaultAction::Delay, Lang::Zh) => format!("延迟 {} 毫秒", f.delay_ms.get()),
+            (FaultAction::Duplicate, Lang::En) => format!("duplicate (+{} ms)", f.delay_ms.get()),
+            (FaultAction::Duplicate, Lang::Zh) => format!("重复（+{} 毫秒）", f.delay_ms.get()),
+        };
+        let one = |f: &Fault| {
+            let from = f.from.as_deref().unwrap_or("?");
+            format!("{from} {} #{} {}", f.kind.map_or("?", |k| k.name()), f.nth, action(f))
+        };
+        let sep = if lang == Lang::Zh { "，" } else { ", " };
+        self.faults.iter().map(one).collect::<Vec<_>>().join(sep)
+    }
+
     /// Adds the fault a reader asked for, naming the segment by sender, kind and occurrence
     /// ("the server's first SYN-ACK") so that it survives changes that shift segment indices.
     pub fn add_fault(&mut self, trace: &Trace, request: FaultRequest) {
@@ -212,5 +231,20 @@ impl Experiment {
             action: request.action,
             delay_ms: delay,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fault_summary_says_how_much_a_delay_is() {
+        let (trace, _, _) = crate::state::run(&Experiment::default(), Lang::En, true).expect("the default runs");
+        let mut experiment = Experiment::default();
+        experiment.add_fault(&trace, FaultRequest { segment: 0, action: FaultAction::Drop, delay_ms: 0.0 });
+        experiment.add_fault(&trace, FaultRequest { segment: 1, action: FaultAction::Delay, delay_ms: 300.0 });
+        assert_eq!(experiment.fault_summary(Lang::En), "client syn #1 drop, server syn-ack #1 delay 300 ms");
+        assert_eq!(experiment.fault_summary(Lang::Zh), "client syn #1 丢弃，server syn-ack #1 延迟 300 毫秒");
     }
 }

@@ -12,12 +12,9 @@ pub struct T {
 }
 
 impl T {
-    /// The string in `lang`.
+    /// The string in `lang` (a player has one language: see `upgrade::english`).
     pub fn get(self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::En => self.en,
-            Lang::Zh => self.zh,
-        }
+        if crate::upgrade::english(lang) { self.en } else { self.zh }
     }
 }
 
@@ -57,7 +54,7 @@ strings! {
     STEP: "Step", "步骤";
     NARRATION: "What is happening", "发生了什么";
     STATES: "TCP state diagram (RFC 9293)", "TCP 状态图（RFC 9293）";
-    EXCHANGE: "The exchange, as text", "报文交换（文字版）";
+    EXCHANGE: "The exchange, as text", "报文段往来（文字版）";
     DISMISS: "Dismiss", "关闭";
     KEYS: "Keys: Space play/pause, ← → step, Home/End, Esc closes the inspector.",
         "快捷键：空格 播放/暂停，← → 单步，Home/End 首尾，Esc 关闭检查器。";
@@ -65,9 +62,8 @@ strings! {
     LOST: "lost", "丢失";
     DROP: "drop", "丢弃";
     DELAY_BY: "delay", "延迟";
-    DUPLICATE: "duplicate", "复制";
+    DUPLICATE: "duplicate", "重复";
     YOUR_SCENARIO: "Your scenario", "你的场景";
-    LOAD_SCENARIO: "Or open your own scenario (JSON, as exported below)", "或打开你自己的场景（JSON，与下方导出的格式相同）";
     OPEN_FULL: "Open in synack ↗", "在 synack 中打开 ↗";
     EMBED: "Embed in your page", "嵌入到你的网页";
     EMBED_HINT: "Paste this into your post's HTML (it works on any blog that allows an iframe). The reader gets exactly this experiment.",
@@ -87,11 +83,19 @@ strings! {
     THEME_AUTO: "Reader's setting", "跟随读者的系统";
     THEME_LIGHT: "Light", "浅色";
     THEME_DARK: "Dark", "深色";
-    HEIGHT: "Height (px)", "高度（像素）";
     EMBED_CODE: "Embed code", "嵌入代码";
     COPY_EMBED: "Copy embed code", "复制嵌入代码";
     EMBED_COPIED: "Copied. Paste it into your post.", "已复制，粘贴到文章中即可。";
     EMBED_COPY_FAILED: "The browser did not allow copying: select the code and copy it yourself.",
         "浏览器不允许复制：请选中代码后手动复制。";
     PREVIEW: "Preview ↗", "预览 ↗";
+    SKIP: "Skip to the diagram", "跳到时序图";
+    DIAGRAM: "Sequence diagram", "时序图";
+    OPEN_SCENARIO: "Open your own scenario…", "打开你自己的场景……";
+    OPEN_SCENARIO_HINT: "a JSON file, as the Scenario export writes it", "JSON 文件，格式与“场景”导出的相同";
+    EMBED_SCRIPT_HINT: "The second line makes the frame as tall as the experiment, so your readers never scroll inside it. Without it the frame keeps the height set above.",
+        "第二行让框架的高度随实验内容自动调整，读者无需在框架内滚动。没有这一行时，框架保持上面设置的高度。";
+    HEIGHT_FALLBACK: "Height without the script (px)", "不加脚本时的高度（像素）";
+    STEP_OF: "Step", "第";
+
 }

@@ -7,25 +7,31 @@
 pub mod components;
 pub mod embed;
 pub mod experiment;
+pub mod hooks;
 pub mod i18n;
 pub mod permalink;
 pub mod state;
+pub mod upgrade;
 
 use components::controls::Controls;
 use components::diagram::SequenceDiagram;
+#[cfg(feature = "full")]
 use components::embed_builder::EmbedBuilder;
 use components::exchange::Exchange;
 use components::export::Export;
+#[cfg(feature = "full")]
 use components::inspector::Inspector;
 use components::narration_panel::NarrationPanel;
 use components::playback::Playback;
-use components::state_machine::StateMachine;
+#[cfg(feature = "full")]
+use components::state_machine::{StateMachine, sockets};
 use embed::{Mode, Part, Ui};
 use experiment::{Experiment, SettingError};
+use hooks::{location_hash, use_keyboard, use_permalink, use_playback, use_report_height};
 use seqdiag::Lang;
-use state::{Action, AppState, SPEEDS};
+use state::{Action, AppState};
+use upgrade::{full_or, on_demand};
 use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::wasm_bindgen;
 use yew::prelude::*;
 
@@ -46,121 +52,11 @@ pub struct AppProps {
     pub link: Option<String>,
 }
 
-/// Steps forward while playing, at the chosen speed.
-#[hook]
-fn use_playback(state: &UseReducerHandle<AppState>) {
-    let (playing, speed) = (state.playing, state.speed);
-    let dispatcher = state.dispatcher();
-    use_effect_with((playing, speed), move |&(playing, speed)| {
-        let interval = playing.then(|| {
-            let ms = (1000.0 / SPEEDS[speed.min(SPEEDS.len() - 1)]) as u32;
-            gloo_timers::callback::Interval::new(ms, move || dispatcher.dispatch(Action::Tick))
-        });
-        move || drop(interval)
-    });
-}
-
-/// Space plays or pauses, arrows step, Home/End jump, Escape closes the inspector; not while
-/// typing in a field. The page listens on the window; an embed only on its own element, so
-/// several embeds on one page each answer their own keys.
-#[hook]
-fn use_keyboard(state: &UseReducerHandle<AppState>, scope: Option<NodeRef>) {
-    let dispatcher = state.dispatcher();
-    let (first, last) = (state.first_step(), state.last_step());
-    use_effect_with((first, last), move |&(first, last)| {
-        let handler = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-            let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-            // Keys typed into a field, or pressed on a control (a segment of the diagram is one).
-            let typing = target.is_some_and(|el| {
-                matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON")
-                    || el.get_attribute("role").as_deref() == Some("button")
-            });
-            if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
-                return;
-            }
-            let action = match e.key().as_str() {
-                " " => Action::TogglePlay,
-                "ArrowRight" => Action::StepForward,
-                "ArrowLeft" => Action::StepBack,
-                "Home" => Action::Seek(first),
-                "End" => Action::Seek(last),
-                "Escape" => Action::Select(None),
-                _ => return,
-            };
-            e.prevent_default();
-            dispatcher.dispatch(action);
-        });
-        let target: Option<web_sys::EventTarget> = match &scope {
-            Some(node) => node.get().map(Into::into),
-            None => web_sys::window().map(Into::into),
-        };
-        if let Some(t) = &target {
-            let _ = t.add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(t) = target {
-                let _ = t.remove_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
-            }
-        }
-    });
-}
-
-/// The page's URL fragment, if it has one.
-fn location_hash() -> Option<String> {
-    web_sys::window().and_then(|w| w.location().hash().ok()).filter(|h| h.len() > 1)
-}
-
 /// Whether the reader asked for reduced motion.
 fn reduced_motion() -> bool {
     web_sys::window()
         .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
         .is_some_and(|m| m.matches())
-}
-
-/// Opens the experiment of a link that changes only the fragment (`hashchange`, the back
-/// button) and, on the full page, keeps the fragment in step with the experiment so that the
-/// address bar is always a permalink to what is on screen (`replaceState`: stepping does not
-/// flood the history). An element embed (its link given as a prop) does neither.
-#[hook]
-fn use_permalink(state: &UseReducerHandle<AppState>, mode: Mode, enabled: bool) {
-    let dispatcher = state.dispatcher();
-    use_effect_with(enabled, move |&enabled| {
-        let handler = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
-            dispatcher.dispatch(Action::Open(permalink::decode(&location_hash().unwrap_or_default()), mode));
-        });
-        let window = web_sys::window().filter(|_| enabled);
-        if let Some(w) = &window {
-            let _ = w.add_event_listener_with_callback("hashchange", handler.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(w) = window {
-                let _ = w.remove_event_listener_with_callback("hashchange", handler.as_ref().unchecked_ref());
-            }
-        }
-    });
-    let fragment =
-        (mode == Mode::Page && enabled).then(|| format!("#{}", permalink::encode(&state.experiment, &state.view())));
-    use_effect_with(fragment, |fragment| {
-        // In a task of its own, after this change is drawn: `replaceState` is slow enough to
-        // matter within a frame, and a burst of changes then writes the address once.
-        let fragment = fragment.clone();
-        let update = gloo_timers::callback::Timeout::new(0, move || {
-            let (Some(fragment), Some(window)) = (fragment, web_sys::window()) else { return };
-            let location = window.location();
-            let current = location.hash().unwrap_or_default();
-            let changed = current != fragment && !(current.is_empty() && fragment == "#");
-            if let (true, Ok(history)) = (changed, window.history()) {
-                // The default experiment has no fragment at all: the page's own address.
-                let url = if fragment == "#" {
-                    format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
-                } else {
-                    fragment
-                };
-                let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-            }
-        });
-        move || drop(update)
-    });
 }
 
 /// The whole app: the full page, or an embed showing the parts its link chose.
@@ -181,6 +77,14 @@ pub fn App(props: &AppProps) -> Html {
     use_playback(&state);
     use_keyboard(&state, (mode == Mode::Embed).then(|| root.clone()));
     use_permalink(&state, mode, props.link.is_none());
+    // An iframe embed (embed.html) tells its host page how tall it is.
+    let in_frame = mode == Mode::Embed && props.link.is_none();
+    use_report_height(&root, in_frame);
+    upgrade::use_handover(&state);
+    let close_inspector = Callback::from({
+        let state = state.clone();
+        move |()| state.dispatch(Action::Select(None))
+    });
     let s = &*state;
     let lang = s.lang;
     let ui = match mode {
@@ -211,26 +115,9 @@ pub fn App(props: &AppProps) -> Html {
             .unwrap_or_default()
     });
     let (title, summary) = (&titles.0, &titles.1);
-    // Each endpoint's state at this step, and the transitions taken in it.
-    let hosts: Vec<usize> = s.diagram.lifelines.iter().filter(|l| !l.attacker).map(|l| l.host).collect();
-    let mut states: Vec<Option<tcp_core::State>> = vec![None; hosts.len()];
-    let mut taken = Vec::new();
-    for t in s.diagram.transitions.iter().filter(|t| t.step <= s.step) {
-        if let Some(i) = hosts.iter().position(|h| *h == t.host) {
-            // A transition to "no connection left" is CLOSED in the RFC's diagram.
-            let to = t.state.unwrap_or(tcp_core::State::Closed);
-            if t.step == s.step {
-                let name = s.trace.hosts[t.host].name.clone();
-                taken.push((name, states[i].unwrap_or(tcp_core::State::Closed), to));
-            }
-            states[i] = Some(to);
-        }
-    }
-    let endpoints: Vec<(String, Option<tcp_core::State>)> =
-        hosts.iter().zip(states).map(|(h, st)| (s.trace.hosts[*h].name.clone(), st)).collect();
     let other_lang = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
     let lang_button = html! {
-        <button type="button" class="lang" data-testid="lang" onclick={Callback::from({ let f = d(Action::SetLang(other_lang)); move |_: MouseEvent| f() })}>
+        <button type="button" class="lang" data-testid="lang" data-upgrade={on_demand("[data-testid=lang]")} onclick={Callback::from({ let f = d(Action::SetLang(other_lang)); move |_: MouseEvent| f() })}>
             { i18n::LANGUAGE.get(lang) }
         </button>
     };
@@ -250,12 +137,7 @@ pub fn App(props: &AppProps) -> Html {
     });
     let faults = (ui.has(Part::Inspect) && !s.experiment.faults.is_empty()).then(|| html! {
         <p class="faults" data-testid="faults">
-            { format!("{}: {}", i18n::FAULTS.get(lang), s.experiment.faults.iter().map(|f| format!("{} {} #{} {}",
-                f.from.as_deref().unwrap_or("?"), f.kind.map_or("?", |k| k.name()), f.nth, match f.action {
-                    tcp_sim::scenario::FaultAction::Drop => i18n::DROP.get(lang),
-                    tcp_sim::scenario::FaultAction::Delay => i18n::DELAY_BY.get(lang),
-                    tcp_sim::scenario::FaultAction::Duplicate => i18n::DUPLICATE.get(lang),
-                })).collect::<Vec<_>>().join(", ")) }
+            { format!("{}: {}", i18n::FAULTS.get(lang), s.experiment.fault_summary(lang)) }
             <button type="button" class="link" data-testid="clear-faults" onclick={Callback::from({ let f = d(Action::ClearFaults); move |_: MouseEvent| f() })}>{ i18n::CLEAR_FAULTS.get(lang) }</button>
         </p>
     });
@@ -285,21 +167,37 @@ pub fn App(props: &AppProps) -> Html {
     let narration = ui.has(Part::Text).then(|| {
         html! {
             <NarrationPanel trace={s.trace.clone()} events={step_events} summary={summary.clone()}
+                step={s.step} last={s.last_step()}
                 at_end={s.step >= s.diagram.steps.len().saturating_sub(1)} lang={lang} relative={s.relative} />
         }
     });
+    // In a slot of its own, so that opening and closing it never moves the other parts.
     let inspector = s.selected.filter(|_| ui.has(Part::Inspect)).map(|segment| {
-        html! {
-            <Inspector trace={s.trace.clone()} segment={segment} lang={lang} relative={s.relative}
-                on_fault={{ let st = state.clone(); Callback::from(move |r| st.dispatch(Action::AddFault(r))) }}
-                on_close={Callback::from({ let f = d(Action::Select(None)); move |()| f() })} />
-        }
+        full_or!(
+            html! {
+                <Inspector trace={s.trace.clone()} segment={segment} lang={lang} relative={s.relative}
+                    on_fault={{ let st = state.clone(); Callback::from(move |r| st.dispatch(Action::AddFault(r))) }}
+                    on_close={close_inspector} />
+            },
+            {
+                let _ = (segment, close_inspector);
+                upgrade::loading(lang)
+            }
+        )
     });
     let state_machine = ui.has(Part::States).then(|| {
         html! {
-            <section class="states" aria-label={i18n::STATES.get(lang)}>
-                <h2>{ i18n::STATES.get(lang) }</h2>
-                <StateMachine lang={lang} endpoints={endpoints} taken={taken} />
+            <section class="states" aria-labelledby="states-title">
+                <h2 id="states-title">{ i18n::STATES.get(lang) }</h2>
+                { full_or!(
+                    {
+                        // Each socket's state at this step, and the transitions taken in it.
+                        let host_names: Vec<String> = s.trace.hosts.iter().map(|h| h.name.clone()).collect();
+                        let (endpoints, taken) = sockets(&s.diagram, &host_names, s.step, lang);
+                        html! { <StateMachine lang={lang} endpoints={endpoints} taken={taken} /> }
+                    },
+                    upgrade::states_button(lang)
+                ) }
             </section>
         }
     });
@@ -310,58 +208,94 @@ pub fn App(props: &AppProps) -> Html {
     let theme = s.theme.map(|t| t.name());
     match mode {
         Mode::Page => html! {
-            <div class="app" lang={lang_attr} data-theme={theme} data-testid="app">
+            <div class="app page" lang={lang_attr} data-theme={theme} data-testid="app" ref={root}>
+                <a class="skip-link" href="#diagram" onclick={Callback::from(skip_to_diagram)}>{ i18n::SKIP.get(lang) }</a>
                 <header class="top">
                     <h1>{ "synack" }</h1>
                     <p class="tagline">{ i18n::TAGLINE.get(lang) }</p>
                     { lang_button }
                 </header>
-                { error }
-                <div class="layout">
+                <main class="layout">
                     <div class="stage">
+                        { error }
                         { controls }
                         { faults }
                         { playback }
                         { diagram }
-                        { export }
-                        <EmbedBuilder experiment={s.experiment.clone()} view={s.view()} title={title.clone()}
-                            last_step={s.last_step()} lang={lang} />
-                        <p class="hint">{ i18n::KEYS.get(lang) }{ format!(" · {} {:.1} ms", i18n::RUN_TIME.get(lang), s.last_run_ms) }</p>
                     </div>
-                    <aside class="side">
+                    <div class="insp-slot">{ inspector }</div>
+                    <div class="side">
                         { narration }
-                        { inspector }
                         { state_machine }
                         { exchange }
-                    </aside>
-                </div>
+                    </div>
+                    <div class="more">
+                        { export }
+                        { full_or!(
+                            html! {
+                                <EmbedBuilder experiment={s.experiment.clone()} view={s.view()} title={title.clone()}
+                                    last_step={s.last_step()} lang={lang} />
+                            },
+                            upgrade::embed_builder(lang)
+                        ) }
+                        <p class="hint">{ i18n::KEYS.get(lang) }{ format!(" · {} {} ms", i18n::RUN_TIME.get(lang), upgrade::tenths(s.last_run_ms)) }</p>
+                    </div>
+                </main>
             </div>
         },
         Mode::Embed => {
             // "Open in synack": the full page at the same experiment and step.
-            let full = format!("index.html#{}", permalink::encode(&s.experiment, &s.view()));
-            html! {
-                <div class="app embed" lang={lang_attr} data-theme={theme} data-testid="app" ref={root} tabindex="0"
-                    aria-label={embed::frame_title(title, lang)}>
+            let full = format!("index.html#{}", permalink::encode(&s.experiment, &s.view()).unwrap_or_default());
+            let frame_title = embed::frame_title(title, lang);
+            let body = html! {
+                <>
+                    // The embed's name for readers who list headings: an iframe is a page of its
+                    // own (h1); an element embed sits inside the host's page (h2).
+                    if in_frame { <h1 class="visually-hidden">{ frame_title.clone() }</h1> }
+                    else { <h2 class="visually-hidden">{ frame_title.clone() }</h2> }
                     { error }
                     { controls }
                     { faults }
                     { playback }
                     { diagram }
-                    { inspector }
+                    <div class="insp-slot">{ inspector }</div>
                     { narration }
                     { state_machine }
                     { export }
                     <div class="visually-hidden">{ exchange }</div>
-                    <footer class="embed-foot">
+                    <div class="embed-foot">
                         if ui.has(Part::Lang) { { lang_button } }
                         <a class="open-full" data-testid="open-full" href={full} target="_blank" rel="noopener">
                             { i18n::OPEN_FULL.get(lang) }
                         </a>
-                    </footer>
-                </div>
+                    </div>
+                </>
+            };
+            // An iframe's document is the embed's own page: its main landmark. An element embed
+            // is a named region of the host's page, which has its own main.
+            if in_frame {
+                html! {
+                    <main class="app embed" lang={lang_attr} data-theme={theme} data-testid="app" ref={root} tabindex="0"
+                        aria-label={frame_title}>{ body }</main>
+                }
+            } else {
+                html! {
+                    <section class="app embed" lang={lang_attr} data-theme={theme} data-testid="app" ref={root} tabindex="0"
+                        aria-label={frame_title}>{ body }</section>
+                }
             }
         }
+    }
+}
+
+/// The skip link moves the focus to the diagram without touching the URL fragment (the page's
+/// fragment is its permalink).
+fn skip_to_diagram(e: MouseEvent) {
+    e.prevent_default();
+    let target = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("diagram"));
+    if let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+        el.scroll_into_view();
     }
 }
 

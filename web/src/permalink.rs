@@ -19,9 +19,12 @@ use std::fmt::Write;
 use std::str::FromStr;
 use tcp_core::config::Profile;
 use tcp_sim::catalogue;
+use tcp_sim::decimal::Shortest;
 use tcp_sim::scenario::{Fault, FaultAction, Millis, SegmentKind};
 
-/// The longest fragment [`decode`] reads (room for a custom scenario, `s=`).
+/// The longest fragment, in characters: [`encode`] writes none longer (a custom scenario that
+/// would need more is refused: it travels as a file instead) and [`decode`] reads none longer.
+/// A custom scenario travels as compact JSON in base64url (`s=`), so about 12 KB of JSON fit.
 pub const MAX_LEN: usize = 16384;
 
 /// What a permalink holds beyond the experiment.
@@ -67,15 +70,30 @@ fn pct(s: &str) -> String {
 }
 
 fn num(v: f64) -> String {
-    if v == 0.0 { "0".into() } else { v.to_string() }
+    if v == 0.0 { "0".into() } else { Shortest(v).to_string() }
 }
 
-/// The URL fragment (without `#`) for `experiment` seen as `view`.
-pub fn encode(experiment: &Experiment, view: &View) -> String {
+/// The URL fragment (without `#`) for `experiment` seen as `view`, which [`decode`] reads back.
+/// A custom scenario too large for [`MAX_LEN`] is refused with a message saying so.
+pub fn encode(experiment: &Experiment, view: &View) -> Result<String, SettingError> {
+    let fragment = fragment(experiment, view);
+    if fragment.len() > MAX_LEN {
+        return Err(SettingError::new(
+            format!(
+                "This scenario is too large for a link ({} characters; at most {MAX_LEN}): export it as a file instead.",
+                fragment.len()
+            ),
+            format!("这个场景太大，无法放进链接（{} 个字符，最多 {MAX_LEN} 个）：请导出为场景文件。", fragment.len()),
+        ));
+    }
+    Ok(fragment)
+}
+
+fn fragment(experiment: &Experiment, view: &View) -> String {
     let s = &experiment.settings;
     let mut parts = Vec::new();
     if let Some(custom) = &experiment.custom {
-        parts.push(format!("s={}", base64url::encode(custom.to_json().as_bytes())));
+        parts.push(format!("s={}", base64url::encode(crate::upgrade::scenario_to_json(custom).as_bytes())));
     } else if experiment.entry != DEFAULT_ENTRY {
         parts.push(pct(&experiment.entry));
     }
@@ -330,7 +348,7 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
                     bad(
                         part,
                         &format!("names `{name}`, which is not a part (play, text, states, inspect, settings, export, lang or none)"),
-                        &format!("中的 `{name}` 不是可显示的部分（play、text、states、inspect、settings、export、lang 或 none）"),
+                        &format!("中的 `{name}` 不是可显示的部分（`play`、`text`、`states`、`inspect`、`settings`、`export`、`lang` 或 `none`）"),
                     )
                 })?)
             }
@@ -381,9 +399,9 @@ mod tests {
     use crate::experiment::Settings;
 
     fn round_trip(e: &Experiment, v: &View) -> String {
-        let link = encode(e, v);
+        let link = encode(e, v).expect("fits a link");
         assert_eq!(decode(&link).as_ref(), Ok(&(e.clone(), v.clone())), "{link}");
-        assert_eq!(decode(&format!("#{link}")).map(|(e, v)| encode(&e, &v)).as_deref(), Ok(link.as_str()));
+        assert_eq!(decode(&format!("#{link}")).and_then(|(e, v)| encode(&e, &v)).as_deref(), Ok(link.as_str()));
         link
     }
 
@@ -409,7 +427,7 @@ mod tests {
             (v.ui, v.range, v.autoplay, v.theme),
             (Ui::from_link("play.text").ok(), Some((1, 5)), true, Some(Theme::Dark))
         );
-        assert_eq!(encode(&e, &v), embed);
+        assert_eq!(encode(&e, &v).as_deref(), Ok(embed));
         let (e, v) = decode(link).unwrap();
         assert_eq!(
             (e.settings.loss_percent, e.settings.fixed_isn, v.step, v.relative),
@@ -417,9 +435,12 @@ mod tests {
         );
         assert_eq!(e.faults[1].delay_ms.get(), 500.5);
         assert_eq!((e.faults[2].index, e.faults[3].from.as_deref()), (Some(3), None));
-        assert_eq!(encode(&e, &v), link);
+        assert_eq!(encode(&e, &v).as_deref(), Ok(link));
         // Non-canonical spellings read the same and are written canonically.
-        assert_eq!(decode("e=lost%2dsyn&lang=en&loss=05.0").map(|(e, v)| encode(&e, &v)).unwrap(), "lost-syn&loss=5");
+        assert_eq!(
+            decode("e=lost%2dsyn&lang=en&loss=05.0").and_then(|(e, v)| encode(&e, &v)).unwrap(),
+            "lost-syn&loss=5"
+        );
     }
 
     #[test]
@@ -472,7 +493,7 @@ mod tests {
                 };
                 let e = Experiment { entry: entry.name.into(), custom: None, settings, faults: fs.clone() };
                 if e.scenario().is_err() {
-                    assert!(decode(&encode(&e, &View::default())).is_err());
+                    assert!(decode(&encode(&e, &View::default()).expect("short")).is_err());
                     continue;
                 }
                 let lang = [Lang::En, Lang::Zh][k % 2];
@@ -514,6 +535,55 @@ mod tests {
         assert!(decode("s=%%").unwrap_err().en.contains("percent-escape"));
         assert!(decode("s=a").unwrap_err().en.contains("not a scenario"));
         assert!(decode(&format!("lost-syn&{link}")).unwrap_err().en.contains("both"));
+    }
+
+    /// A custom scenario as large as a link holds round-trips; one character more is refused by
+    /// `encode` (with a message) and would be refused by `decode`: the two sides check one limit.
+    /// The scenario stays within the format's own limits (a narration of at most 4,000
+    /// characters), which a link reaches first.
+    #[test]
+    fn the_largest_scenario_a_link_holds_round_trips() {
+        let with_narration = |chars: usize| {
+            let mut scenario = catalogue::get("syn-flood").unwrap().scenario().unwrap();
+            scenario.narration.en = "n".repeat(tcp_sim::scenario::size::NARRATION_CHARS);
+            scenario.narration.zh = "中".repeat(chars);
+            Experiment::custom(scenario)
+        };
+        let fits = |chars: usize| encode(&with_narration(chars), &View::default()).is_ok();
+        let (mut lo, mut hi) = (0, tcp_sim::scenario::size::NARRATION_CHARS);
+        assert!(fits(lo) && !fits(hi), "the link's limit is reached within the format's");
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            if fits(mid) { lo = mid } else { hi = mid }
+        }
+        let link = round_trip(&with_narration(lo), &View::default());
+        // A character is 3 bytes of JSON, 4 of base64.
+        assert!(link.len() > MAX_LEN - 4 && link.len() <= MAX_LEN, "{}", link.len());
+        let bigger = with_narration(hi);
+        assert!(bigger.scenario().is_ok(), "a valid scenario, only too large for a link");
+        let err = encode(&bigger, &View::default()).unwrap_err();
+        assert!(err.en.contains("too large for a link") && err.zh.contains("太大"), "{}", err.en);
+        let too_long = fragment(&bigger, &View::default());
+        assert!(too_long.len() > MAX_LEN && decode(&too_long).is_err());
+    }
+
+    /// Issue #10: a valid 10.5 KB scenario (pretty JSON) made a 16,484-character link that
+    /// `decode` refused. In compact JSON it fits, with room.
+    #[test]
+    fn a_ten_kilobyte_scenario_travels_in_a_link() {
+        let mut scenario = catalogue::get("handshake").unwrap().scenario().unwrap();
+        let template = scenario.hosts[0].clone();
+        for i in 2..16 {
+            let mut h = template.clone();
+            h.name = format!("client{i}");
+            h.addr = std::net::Ipv4Addr::new(192, 0, 2, 10 + i as u8);
+            scenario.hosts.push(h);
+        }
+        scenario.narration.en = "A crowd of clients. ".repeat(200);
+        let pretty = scenario.to_json();
+        assert!(pretty.len() > 10_500, "{}", pretty.len());
+        let link = round_trip(&Experiment::custom(scenario), &View::default());
+        assert!(link.len() < 12_000, "{} characters", link.len());
     }
 
     #[test]
@@ -595,7 +665,7 @@ mod tests {
                 link.push_str(alphabet[(x >> 33) as usize % alphabet.len()]);
             }
             if let Ok((e, v)) = decode(&link) {
-                assert_eq!(decode(&encode(&e, &v)), Ok((e, v)), "{link}");
+                assert_eq!(encode(&e, &v).and_then(|l| decode(&l)), Ok((e, v)), "{link}");
             }
         }
     }

@@ -287,7 +287,7 @@ async fn a_network_duplicate_cannot_be_faulted() {
     assert!(why.contains("#1"), "{why}");
     // Chinese labels.
     assert_eq!(m.button("inspector-drop").text_content().as_deref(), Some("丢弃"));
-    assert!(m.get(".inspector-head").text_content().unwrap_or_default().contains("网络复制"));
+    assert!(m.get(".inspector-head").text_content().unwrap_or_default().contains("网络重复"));
     m.destroy();
 }
 

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use seqdiag::Lang;
-use synack_web::components::state_machine::{StateMachine, StateMachineProps};
+use synack_web::components::state_machine::{Endpoint, StateMachine, StateMachineProps};
 use tcp_core::State;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::Element;
@@ -37,8 +37,8 @@ fn classes(e: &Element) -> String {
     e.get_attribute("class").unwrap_or_default()
 }
 
-fn endpoints(client: Option<State>, server: Option<State>) -> Vec<(String, Option<State>)> {
-    vec![("client".into(), client), ("server".into(), server)]
+fn endpoints(client: Option<State>, server: Option<State>) -> Vec<Endpoint> {
+    vec![Endpoint::new("client", 0, client), Endpoint::new("server", 1, server)]
 }
 
 #[wasm_bindgen_test]
@@ -72,7 +72,7 @@ async fn current_states_and_the_taken_edge_are_highlighted() {
     let props = StateMachineProps {
         lang: Lang::En,
         endpoints: endpoints(Some(State::SynSent), Some(State::Listen)),
-        taken: vec![("client".into(), State::Closed, State::SynSent)],
+        taken: vec![(0, State::Closed, State::SynSent)],
     };
     with_diagram(props, |root| {
         let syn_sent = classes(&get(root, r#"[data-testid="sm-syn_sent"]"#));
@@ -100,10 +100,7 @@ async fn both_endpoints_in_one_state() {
     let props = StateMachineProps {
         lang: Lang::Zh,
         endpoints: endpoints(Some(State::Established), Some(State::Established)),
-        taken: vec![
-            ("client".into(), State::SynSent, State::Established),
-            ("server".into(), State::SynReceived, State::Established),
-        ],
+        taken: vec![(0, State::SynSent, State::Established), (1, State::SynReceived, State::Established)],
     };
     with_diagram(props, |root| {
         let established = classes(&get(root, r#"[data-testid="sm-established"]"#));
@@ -121,10 +118,7 @@ async fn transitions_outside_figure_5_appear_only_when_taken() {
     let props = StateMachineProps {
         lang: Lang::En,
         endpoints: endpoints(Some(State::Closed), Some(State::Established)),
-        taken: vec![
-            ("client".into(), State::Established, State::Closed),
-            ("server".into(), State::Listen, State::Established),
-        ],
+        taken: vec![(0, State::Established, State::Closed), (1, State::Listen, State::Established)],
     };
     with_diagram(props, |root| {
         let reset = get(root, r#".sm-edge.extra.taken[data-edge="sm-established-closed"]"#);
@@ -132,6 +126,12 @@ async fn transitions_outside_figure_5_appear_only_when_taken() {
         get(root, r#".sm-edge.extra.taken[data-edge="sm-listen-established"]"#);
         assert_eq!(count(root, ".sm-edge.extra"), 2);
         assert_eq!(count(root, ".sm-edge"), 22);
+        // Each dashed edge has a line under the figure that says why it is there.
+        let why = root.query_selector_all(r#"[data-testid="state-machine-extra"]"#).expect("a valid selector");
+        assert_eq!(why.length(), 2);
+        let text = get(root, r#"[data-testid="state-machine-explain"]"#).text_content().unwrap_or_default();
+        assert!(text.contains("not in RFC 9293's figure") && text.contains("ESTABLISHED → CLOSED"), "{text}");
+        assert!(text.contains("two-way handshake"), "{text}");
     })
     .await;
 }

@@ -1,8 +1,11 @@
 //! `synack`: run the catalogue's TCP experiments, or your own scenario files, from a terminal.
 
+mod import;
+mod packetdrill;
+
 use std::io::Write;
 use std::process::ExitCode;
-use tcp_sim::{Scenario, catalogue, pcap::to_pcap, simulate};
+use tcp_sim::{Limits, Scenario, catalogue, pcap::to_pcap, simulate_with};
 
 const HELP: &str = "\
 synack: see TCP connection setup and teardown happen, segment by segment
@@ -10,15 +13,23 @@ synack: see TCP connection setup and teardown happen, segment by segment
 USAGE:
     synack list
     synack run <NAME|FILE> [--format text|json|pcap|svg|mermaid] [--lang en|zh] [--absolute] [-o FILE]
+               [--max-segments N] [--max-connections N] [--max-events N] [--max-steps N]
     synack check <FILE>...
     synack show <NAME|FILE> [--json]
+{PACKETDRILL_USAGE}
+    synack import <CAPTURE> [--conn N] [--format text|json|svg|mermaid|scenario|pcap] [--lang en|zh] [-o FILE]
 
 COMMANDS:
     list     the built-in experiments, with their titles
-    run      simulate an experiment and print its trace (or write it with -o)
+    run      simulate an experiment and print its trace (or write it with -o). A run stops at the
+             work budget the web page uses too: 5000 segments, 500 connections, 50000 events,
+             100000 steps; the --max-* options raise (or lower) it
     check    validate scenario files (TOML or JSON); exits non-zero on the first bad one
     show     print a built-in experiment's scenario file, to start your own from it;
              --json prints a scenario (built-in or a file) as JSON, the form the web page opens
+{PACKETDRILL_ABOUT}
+    import   open a real pcap or pcapng capture: list its TCP connections, draw one with both
+             ends' inferred states, or write the scenario that re-runs it (`synack run` loads it)
 
 EXAMPLES:
     synack run lost-syn
@@ -42,15 +53,18 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         None | Some("-h" | "--help" | "help") => {
-            print!("{HELP}");
-            Ok(())
+            let help = HELP
+                .replace("{PACKETDRILL_USAGE}", packetdrill::HELP)
+                .replace("{PACKETDRILL_ABOUT}", packetdrill::ABOUT);
+            write_stdout(help.as_bytes())
         }
         Some("list") => {
+            let mut out = String::new();
             for entry in catalogue::ENTRIES {
                 let s = entry.scenario().map_err(|e| format!("built-in `{}`: {e}", entry.name))?;
-                println!("{:<22} {}  /  {}", entry.name, s.title.en, s.title.zh);
+                out.push_str(&format!("{:<22} {}  /  {}\n", entry.name, s.title.en, s.title.zh));
             }
-            Ok(())
+            write_stdout(out.as_bytes())
         }
         Some("show") => {
             let json = args.iter().skip(1).any(|a| a == "--json");
@@ -59,15 +73,15 @@ fn run(args: &[String]) -> Result<(), String> {
             if let Some(extra) = names.next() {
                 return Err(format!("show: unexpected argument `{extra}`"));
             }
-            match (catalogue::get(name), json) {
-                (Some(entry), false) => print!("{}", entry.source),
+            let text = match (catalogue::get(name), json) {
+                (Some(entry), false) => entry.source.to_string(),
                 (Some(entry), true) => {
-                    println!("{}", entry.scenario().map_err(|e| format!("built-in `{name}`: {e}"))?.to_json())
+                    format!("{}\n", entry.scenario().map_err(|e| format!("built-in `{name}`: {e}"))?.to_json())
                 }
-                (None, true) if std::path::Path::new(name).exists() => println!("{}", load_file(name)?.to_json()),
+                (None, true) if std::path::Path::new(name).exists() => format!("{}\n", load_file(name)?.to_json()),
                 (None, _) => return Err(format!("no built-in experiment is named `{name}`")),
-            }
-            Ok(())
+            };
+            write_stdout(text.as_bytes())
         }
         Some("check") => {
             if args.len() < 2 {
@@ -75,11 +89,16 @@ fn run(args: &[String]) -> Result<(), String> {
             }
             for path in &args[1..] {
                 load_file(path)?;
-                println!("{path}: ok");
+                write_stdout(format!("{path}: ok\n").as_bytes())?;
             }
             Ok(())
         }
         Some("run") => run_command(&args[1..]),
+        Some("packetdrill") => match packetdrill::command(&args[1..])? {
+            true => Ok(()),
+            false => Err("packetdrill: not every script passed".into()),
+        },
+        Some("import") => import::run(&args[1..]),
         Some(other) => Err(format!("unknown command `{other}`; try `synack --help`")),
     }
 }
@@ -90,6 +109,7 @@ struct RunOptions {
     lang: seqdiag::Lang,
     relative: bool,
     output: Option<String>,
+    limits: Limits,
 }
 
 fn parse_run(args: &[String]) -> Result<RunOptions, String> {
@@ -99,6 +119,7 @@ fn parse_run(args: &[String]) -> Result<RunOptions, String> {
         lang: seqdiag::Lang::En,
         relative: true,
         output: None,
+        limits: Limits::DEFAULT,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -114,6 +135,10 @@ fn parse_run(args: &[String]) -> Result<RunOptions, String> {
             }
             "--absolute" => opts.relative = false,
             "-o" | "--output" => opts.output = Some(value("-o")?),
+            "--max-segments" => opts.limits.segments = count("--max-segments", &value("--max-segments")?)?,
+            "--max-connections" => opts.limits.connections = count("--max-connections", &value("--max-connections")?)?,
+            "--max-events" => opts.limits.events = count("--max-events", &value("--max-events")?)?,
+            "--max-steps" => opts.limits.steps = count("--max-steps", &value("--max-steps")?)?,
             flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`; try `synack --help`")),
             target if opts.target.is_empty() => opts.target = target.to_string(),
             extra => return Err(format!("unexpected argument `{extra}`")),
@@ -134,7 +159,7 @@ fn run_command(args: &[String]) -> Result<(), String> {
             return Err(format!("`{}` is neither a built-in experiment (see `synack list`) nor a file", opts.target));
         }
     };
-    let trace = simulate(&scenario);
+    let trace = simulate_with(&scenario, opts.limits);
     let view = seqdiag::ViewOptions { lang: opts.lang, relative: opts.relative, ..seqdiag::ViewOptions::default() };
     let bytes: Vec<u8> = match opts.format.as_str() {
         "text" => trace.to_text().into_bytes(),
@@ -150,13 +175,32 @@ fn run_command(args: &[String]) -> Result<(), String> {
             if opts.format == "pcap" && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
                 return Err("a pcap is binary: use -o FILE or redirect the output".into());
             }
-            std::io::stdout().write_all(&bytes).map_err(|e| format!("cannot write: {e}"))
+            write_stdout(&bytes)
         }
     }
 }
 
+/// A `--max-*` value: a whole number above zero.
+fn count(flag: &str, text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("{flag} `{text}`: expected a whole number above 0")),
+    }
+}
+
+/// Writes to standard output. A reader that went away (`| head`) is not an error: the rest is
+/// not wanted, and the command ends quietly.
+fn write_stdout(bytes: &[u8]) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write: {e}")),
+        _ => Ok(()),
+    }
+}
+
 fn load_file(path: &str) -> Result<Scenario, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let parsed = if path.ends_with(".json") { Scenario::from_json(&text) } else { Scenario::parse(&text) };
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let text = tcp_sim::scenario::text_of(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    let parsed = if path.ends_with(".json") { Scenario::from_json(text) } else { Scenario::parse(text) };
     parsed.map_err(|e| format!("{path}: {e}"))
 }

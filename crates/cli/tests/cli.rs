@@ -33,7 +33,7 @@ fn list_names_every_entry_in_both_languages() {
     assert!(o.status.success());
     let out = stdout(&o);
     assert_eq!(out.lines().count(), 18);
-    assert!(out.contains("lost-final-ack") && out.contains("为什么要有 TIME-WAIT"));
+    assert!(out.contains("lost-final-ack") && out.contains("为什么要有 TIME_WAIT"));
 }
 
 #[test]
@@ -137,5 +137,62 @@ fn every_svg_export_renders_outside_a_browser() {
                 entry.name
             );
         }
+    }
+}
+
+#[test]
+fn the_work_budget_stops_a_run_and_flags_move_it() {
+    let path = temp("reconnect.toml");
+    std::fs::write(
+        &path,
+        "[link]\ndelay_ms = 0\n[[hosts]]\nname = \"client\"\naddr = \"192.0.2.1\"\napp = [ { at_ms = 0, do = \"connect\", to = \"server\" }, { on = \"refused\", repeat = true, do = \"connect\", to = \"server\" } ]\n[[hosts]]\nname = \"server\"\naddr = \"198.51.100.1\"\n",
+    )
+    .unwrap();
+    let o = synack(&["run", path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).ends_with("(stopped: reached the limit of 500 connections)\n"), "{}", stdout(&o));
+    let o = synack(&["run", path.to_str().unwrap(), "--max-connections", "3"]);
+    assert!(stdout(&o).ends_with("(stopped: reached the limit of 3 connections)\n"));
+    assert_eq!(stdout(&o).matches("app: connect(").count(), 3);
+    let o = synack(&["run", path.to_str().unwrap(), "--max-segments", "5", "--max-connections", "1000"]);
+    assert!(stdout(&o).ends_with("(stopped: reached the limit of 5 segments)\n"));
+    let o = synack(&["run", path.to_str().unwrap(), "--max-events", "zero"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--max-events `zero`: expected a whole number above 0"), "{}", stderr(&o));
+}
+
+#[test]
+fn errors_name_the_files_key_and_position() {
+    let path = temp("rto.toml");
+    std::fs::write(
+        &path,
+        "profile = \"rfc9293\"\ntcp.rto_max_ms = 500\n[[hosts]]\nname = \"c\"\naddr = \"192.0.2.1\"\n",
+    )
+    .unwrap();
+    let o = synack(&["check", path.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("tcp.rto_max_ms: 500 ms is below the rfc9293 profile's minimum RTO"), "{}", stderr(&o));
+    let path = temp("latin1.toml");
+    std::fs::write(&path, b"[[hosts]]\nname = \"caf\xe9\"\naddr = \"192.0.2.1\"\n").unwrap();
+    let o = synack(&["check", path.to_str().unwrap()]);
+    assert!(stderr(&o).contains("latin1.toml: line 2, column 12: not UTF-8 text"), "{}", stderr(&o));
+}
+
+/// `synack run ... | head` stops reading early: the command ends quietly, with no "Broken pipe".
+#[test]
+fn a_reader_that_goes_away_is_not_an_error() {
+    use std::process::Stdio;
+    for args in [&["run", "syn-flood"][..], &["list"][..], &["show", "syn-flood"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_synack"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        // Close our end of the pipe before the command writes: its writes fail with EPIPE.
+        drop(child.stdout.take());
+        let o = child.wait_with_output().expect("it ends");
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "{args:?}");
     }
 }

@@ -56,24 +56,35 @@ fn active_close(cx: &Cx<'_>, ep: &Ep, call: &AppCall, fin: usize) -> Story {
         ))
     }
     .kind(Kind::Fin);
-    if shutdown {
-        s.main(say!(
-            cx,
-            "{subj}'s application calls shutdown(SHUT_WR): {who} sends {label} and enters FIN_WAIT1. This closes only its sending direction; it can still receive.",
-            "{who}的应用调用 shutdown(SHUT_WR)：{who}发出 {label}，进入 FIN_WAIT1。这只关闭了它的发送方向，它仍然可以接收数据。"
-        ));
-    } else {
-        s.main(say!(
-            cx,
-            "{subj}'s application calls close(), so {who} sends {label} and enters FIN_WAIT1: it has nothing more to send.",
-            "{who}的应用调用 close()，于是{who}发出 {label}，进入 FIN_WAIT1：它不会再发送数据了。"
-        ));
-    }
     let peer_host = cx.seg(fin).to;
     let simultaneous = cx.t.events.iter().any(|e| {
         e.at == ep.at
             && Some(e.host) == peer_host
             && matches!(e.kind, EventKind::State { from: State::Established, to: State::FinWait1, .. })
+    });
+    // The first FIN of an ordinary close opens the numbered four-way close (第一次挥手).
+    let first = !simultaneous && !cx.seen_change(ep.first, State::Established, State::FinWait1);
+    s.main(match (shutdown, first) {
+        (true, true) => say!(
+            cx,
+            "{subj}'s application calls shutdown(SHUT_WR): {who} sends {label}, the first segment of the four-way close, and enters FIN_WAIT1. This closes only its sending direction; it can still receive.",
+            "{who}的应用调用 shutdown(SHUT_WR)：{who}发出 {label}（第一次挥手），进入 FIN_WAIT1。这只关闭了它的发送方向，它仍然可以接收数据。"
+        ),
+        (true, false) => say!(
+            cx,
+            "{subj}'s application calls shutdown(SHUT_WR): {who} sends {label} and enters FIN_WAIT1. This closes only its sending direction; it can still receive.",
+            "{who}的应用调用 shutdown(SHUT_WR)：{who}发出 {label}，进入 FIN_WAIT1。这只关闭了它的发送方向，它仍然可以接收数据。"
+        ),
+        (false, true) => say!(
+            cx,
+            "{subj}'s application calls close(), so {who} sends {label}, the first segment of the four-way close, and enters FIN_WAIT1: it has nothing more to send.",
+            "{who}的应用调用 close()，于是{who}发出 {label}（第一次挥手），进入 FIN_WAIT1：它不会再发送数据了。"
+        ),
+        (false, false) => say!(
+            cx,
+            "{subj}'s application calls close(), so {who} sends {label} and enters FIN_WAIT1: it has nothing more to send.",
+            "{who}的应用调用 close()，于是{who}发出 {label}，进入 FIN_WAIT1：它不会再发送数据了。"
+        ),
     });
     if simultaneous {
         s.why(
@@ -155,8 +166,8 @@ fn passive_close(cx: &Cx<'_>, ep: &Ep, fin: usize) -> Story {
             "merged",
             say!(
                 cx,
-                "Here, though, {who} never sent a separate ACK for {peer}'s FIN: it was still holding it back (delayed ACK) when the application closed, so the acknowledgment rides on the FIN (ack={a}). The close takes three segments instead of four, as most real captures show.",
-                "不过这一次，{who}还没来得及单独确认{peer}的 FIN（延迟确认还在等待），应用就关闭了，于是确认搭上了 FIN 的便车（ack={a}）。关闭只用了三个报文段，而不是四个，真实抓包中大多如此。"
+                "Here, though, {who} never sent a separate ACK for {peer}'s FIN: it was still holding it back (delayed ACK) when the application closed, so the acknowledgment rides on the FIN (ack={a}). The second and third segments of the four-way close travel as one, and the close takes three segments instead of four, as is common in real captures.",
+                "不过这一次，{who}还没来得及单独确认{peer}的 FIN（延迟确认还在等待），应用就关闭了，于是确认搭上了 FIN 的便车（ack={a}）。第二次和第三次挥手合并成了一个报文段，关闭只用了三个报文段，而不是四个，这在真实抓包中很常见。"
             ),
         );
     } else if merged {
@@ -164,8 +175,8 @@ fn passive_close(cx: &Cx<'_>, ep: &Ep, fin: usize) -> Story {
             "merged",
             say!(
                 cx,
-                "This FIN also acknowledges {peer}'s FIN (ack={a}): with nothing left to send, {who} merged its ACK and its FIN, and the close takes three segments instead of four.",
-                "这个 FIN 同时确认了{peer}的 FIN（ack={a}）：{who}已经没有数据要发，于是把 ACK 和 FIN 合在一起，关闭只用了三个报文段，而不是四个。"
+                "This FIN also acknowledges {peer}'s FIN (ack={a}): with nothing left to send, {who} merged its ACK and its FIN (the second and third segments of the four-way close), and the close takes three segments instead of four.",
+                "这个 FIN 同时确认了{peer}的 FIN（ack={a}）：{who}已经没有数据要发，于是把 ACK 和 FIN 合在一起（第二次和第三次挥手合并），关闭只用了三个报文段，而不是四个。"
             ),
         );
     } else {
@@ -184,7 +195,7 @@ fn passive_close(cx: &Cx<'_>, ep: &Ep, fin: usize) -> Story {
                 say!(
                     cx,
                     "This FIN is the third segment of the four-way close. The ACK (the second) left when {peer}'s FIN arrived; in between, {who} went on sending data ({data_segments} segments): the half-close.",
-                    "这个 FIN 是四次挥手的第三个报文段。第二个报文段（ACK）在收到{peer}的 FIN 时就已发出；在两者之间，{who}又继续发送了数据（{data_segments} 个报文段）：这就是半关闭。"
+                    "这个 FIN 就是第三次挥手。第二次挥手（ACK）在收到{peer}的 FIN 时就已发出；在两者之间，{who}又继续发送了数据（{data_segments} 个报文段）：这就是半关闭。"
                 ),
             );
         } else {
@@ -193,7 +204,7 @@ fn passive_close(cx: &Cx<'_>, ep: &Ep, fin: usize) -> Story {
                 say!(
                     cx,
                     "This FIN is the third segment of the four-way close. The ACK (the second) left as soon as {peer}'s FIN arrived, but this FIN had to wait for {who}'s application to close.",
-                    "这个 FIN 是四次挥手的第三个报文段。第二个报文段（ACK）在收到{peer}的 FIN 时就已发出，而这个 FIN 要等{who}的应用关闭后才能发送。"
+                    "这个 FIN 就是第三次挥手。第二次挥手（ACK）在收到{peer}的 FIN 时就已发出，而这个 FIN 要等{who}的应用关闭后才能发送。"
                 ),
             );
         }
@@ -225,13 +236,13 @@ pub(crate) fn fin_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
         s.main(say!(
             cx,
             "{subj} receives {label}: {peer} has finished sending. {subj}'s application reads end of stream (read() returns 0), and {who} moves to CLOSE_WAIT until its own application calls close().",
-            "{who}收到 {label}：{peer}的数据已经发完。{who}的应用读到流结束（read() 返回 0），{who}进入 CLOSE_WAIT，直到自己的应用调用 close()。"
+            "{who}收到 {label}：{peer}的数据已经发完。{who}的应用读到 EOF（read() 返回 0），{who}进入 CLOSE_WAIT，直到自己的应用调用 close()。"
         ));
         if ack.is_some() {
             s.main(say!(
                 cx,
-                "{subj} acknowledges the FIN at once, as RFC 9293 says to: {ack_label}, one past the FIN's sequence number.",
-                "{who}按 RFC 9293 的要求立即确认这个 FIN：{ack_label}，确认号比 FIN 的序号大一。"
+                "{subj} acknowledges the FIN at once, as RFC 9293 says to: {ack_label}, one past the FIN's sequence number. This ACK is the second segment of the four-way close.",
+                "{who}按 RFC 9293 的要求立即确认这个 FIN：{ack_label}，确认号比 FIN 的序号大一。这个 ACK 就是第二次挥手。"
             ));
         } else if let Some((deadline, _)) = delayed {
             let d = cx.span(ep.at, deadline);
@@ -246,8 +257,8 @@ pub(crate) fn fin_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
                 "why4",
                 say!(
                     cx,
-                    "A FIN ends only one direction. TCP is full duplex, so {who} may keep sending to {peer} for as long as it likes (a half-close); that is why the ACK of this FIN and {who}'s own FIN usually travel as two separate segments, making four in all.",
-                    "FIN 只结束一个方向的传输。TCP 是全双工的，{who}仍然可以继续向{peer}发送数据，想发多久都行（半关闭）；正因为如此，对这个 FIN 的 ACK 和{who}自己的 FIN 通常是两个独立的报文段，加起来就是四次挥手。"
+                    "A FIN ends only one direction. TCP is full duplex, so {who} may keep sending to {peer} for as long as it likes (a half-close). That is why the textbook close takes four segments: the ACK of this FIN and {who}'s own FIN travel separately while {who} still has something to send, and may merge into one when it has nothing left.",
+                    "FIN 只结束一个方向的传输。TCP 是全双工的，{who}仍然可以继续向{peer}发送数据，想发多久都行（半关闭）。所以教科书上的关闭是四次挥手：只要{who}还有数据要发，对这个 FIN 的 ACK 和它自己的 FIN 就分开发送；没有数据可发时，两者可能合并成一个报文段。"
                 ),
             );
         }
@@ -288,13 +299,13 @@ pub(crate) fn fin_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
             s.main(say!(
                 cx,
                 "{subj} receives {label}, which does two jobs: ack={a} acknowledges {who}'s FIN, and its FIN closes {peer}'s direction too. {subj} passes through FIN_WAIT2 in an instant, sends the last ACK, {ack_label}, and enters TIME_WAIT for 2·MSL ({tw}).",
-                "{who}收到 {label}，它一身两用：ack={a} 确认了{who}的 FIN，它的 FIN 则关闭了{peer}那个方向。{who}瞬间经过 FIN_WAIT2，发出最后一个 ACK：{ack_label}，进入 TIME_WAIT，等待 2·MSL（{tw}）。"
+                "{who}收到 {label}，这个报文段身兼两职：ack={a} 确认了{who}的 FIN，它的 FIN 则关闭了{peer}那个方向。{who}瞬间经过 FIN_WAIT2，发出最后一个 ACK：{ack_label}，进入 TIME_WAIT，等待 2MSL（{tw}）。"
             ));
         } else {
             s.main(say!(
                 cx,
-                "{subj} receives {label}: {peer} has closed its direction as well. {subj} answers with the last ACK of the close, {ack_label}, and enters TIME_WAIT for 2·MSL ({tw}).",
-                "{who}收到 {label}：{peer}也关闭了自己的方向。{who}用关闭过程的最后一个 ACK 作答：{ack_label}，然后进入 TIME_WAIT，等待 2·MSL（{tw}）。"
+                "{subj} receives {label}: {peer} has closed its direction as well. {subj} answers with the last ACK of the close, {ack_label} (the fourth segment of the four-way close), and enters TIME_WAIT for 2·MSL ({tw}).",
+                "{who}收到 {label}：{peer}也关闭了自己的方向。{who}用关闭过程的最后一个 ACK 作答：{ack_label}（第四次挥手），然后进入 TIME_WAIT，等待 2MSL（{tw}）。"
             ));
         }
         time_wait_why(cx, ep, &mut s, &peer, true);
@@ -314,12 +325,12 @@ pub(crate) fn fin_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
         let mut s = Story::new(say!(
             cx,
             "{subj}, still in TIME_WAIT, acknowledges the repeated FIN and restarts its 2·MSL timer.",
-            "{who}仍在 TIME_WAIT，再次确认重发的 FIN，并重新开始 2·MSL 计时。"
+            "{who}仍在 TIME_WAIT，再次确认重发的 FIN，并重新开始 2MSL 计时。"
         ));
         s.main(say!(
             cx,
             "{subj} is still in TIME_WAIT when {peer}'s FIN arrives again: its last ACK must have been lost. It acknowledges the FIN again ({ack_label}) and restarts its 2·MSL timer: another {tw} from now.",
-            "{who}仍处于 TIME_WAIT，这时{peer}的 FIN 又到了：说明它的最后一个 ACK 丢了。{who}再次确认这个 FIN（{ack_label}），并重新开始 2·MSL 计时：从现在起再等 {tw}。"
+            "{who}仍处于 TIME_WAIT，这时{peer}的 FIN 又到了：说明它的最后一个 ACK 丢了。{who}再次确认这个 FIN（{ack_label}），并重新开始 2MSL 计时：从现在起再等 {tw}。"
         ));
         s.why(
             "timewait-saves",
@@ -354,7 +365,7 @@ fn time_wait_why(cx: &Cx<'_>, ep: &Ep, s: &mut Story, peer: &str, last_ack_now: 
             say!(
                 cx,
                 "Why wait at all? If the ACK {who} sent for {peer}'s FIN was lost, {peer} will send its FIN again, and {who} must still be there to acknowledge it. TIME_WAIT lasts 2·MSL, twice the maximum segment lifetime, which also lets stray duplicates of this connection die out before the same four-tuple (addresses and ports) is used again.",
-                "为什么还要等？如果{who}对{peer}的 FIN 所发的 ACK 丢了，{peer}会重发 FIN，{who}必须还在，才能再次确认。TIME_WAIT 持续 2·MSL，即报文段最大生存时间的两倍，这段等待还能让这条连接残留在网络中的旧报文段全部消失，之后同一个四元组（地址和端口）才能再次使用。"
+                "为什么还要等？如果{who}对{peer}的 FIN 所发的 ACK 丢了，{peer}会重发 FIN，{who}必须还在，才能再次确认。TIME_WAIT 持续 2MSL，即报文段最大生存时间的两倍，这段等待还能让这条连接残留在网络中的旧报文段全部消失，之后同一个四元组（地址和端口）才能再次使用。"
             ),
         );
         return;
@@ -365,7 +376,7 @@ fn time_wait_why(cx: &Cx<'_>, ep: &Ep, s: &mut Story, peer: &str, last_ack_now: 
             say!(
                 cx,
                 "Why did {who} not close right away? For exactly this case: {peer} will retransmit its FIN, and {who} must still be there to acknowledge it. TIME_WAIT lasts 2·MSL, twice the maximum segment lifetime, which also lets stray duplicates of this connection die out before the same four-tuple (addresses and ports) is used again.",
-                "为什么{who}不立即关闭？就是为了应对这种情况：{peer}会重发 FIN，{who}必须还在，才能再次确认。TIME_WAIT 持续 2·MSL，即报文段最大生存时间的两倍，这段等待还能让这条连接残留在网络中的旧报文段全部消失，之后同一个四元组（地址和端口）才能再次使用。"
+                "为什么{who}不立即关闭？就是为了应对这种情况：{peer}会重发 FIN，{who}必须还在，才能再次确认。TIME_WAIT 持续 2MSL，即报文段最大生存时间的两倍，这段等待还能让这条连接残留在网络中的旧报文段全部消失，之后同一个四元组（地址和端口）才能再次使用。"
             ),
         );
         return;
@@ -375,7 +386,7 @@ fn time_wait_why(cx: &Cx<'_>, ep: &Ep, s: &mut Story, peer: &str, last_ack_now: 
         say!(
             cx,
             "Why not close right away? TIME_WAIT lasts 2·MSL, twice the maximum segment lifetime. If this last ACK is lost, {peer} will send its FIN again, and {who} must still be there to acknowledge it; the wait also lets any stray duplicate of this connection die out before the same four-tuple (addresses and ports) can be used again.",
-            "为什么不立即关闭？TIME_WAIT 要持续 2·MSL，即报文段最大生存时间的两倍。如果这最后一个 ACK 丢了，{peer}会重发 FIN，{who}必须还在，才能再次确认；这段等待还能让这条连接残留在网络中的旧报文段全部消失，之后同一个四元组（地址和端口）才能再次使用。"
+            "为什么不立即关闭？TIME_WAIT 要持续 2MSL，即报文段最大生存时间的两倍。如果这最后一个 ACK 丢了，{peer}会重发 FIN，{who}必须还在，才能再次确认；这段等待还能让这条连接残留在网络中的旧报文段全部消失，之后同一个四元组（地址和端口）才能再次使用。"
         ),
     );
 }
@@ -418,14 +429,14 @@ pub(crate) fn ack_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
         s.main(say!(
             cx,
             "{subj} receives {label}: its own FIN is acknowledged at last. From CLOSING it enters TIME_WAIT, where it will wait 2·MSL ({tw}).",
-            "{who}收到 {label}：自己的 FIN 终于得到确认。它从 CLOSING 进入 TIME_WAIT，将在这里等待 2·MSL（{tw}）。"
+            "{who}收到 {label}：自己的 FIN 终于得到确认。它从 CLOSING 进入 TIME_WAIT，将在这里等待 2MSL（{tw}）。"
         ));
         s.why(
             "simclose-tw",
             say!(
                 cx,
                 "In a simultaneous close both sides close actively, so both go FIN_WAIT1 → CLOSING → TIME_WAIT, and both wait 2·MSL.",
-                "同时关闭时双方都是主动关闭，所以都会经历 FIN_WAIT1 → CLOSING → TIME_WAIT，也都要等待 2·MSL。"
+                "同时关闭时双方都是主动关闭，所以都会经历 FIN_WAIT1 → CLOSING → TIME_WAIT，也都要等待 2MSL。"
             ),
         );
         time_wait_why(cx, ep, &mut s, &peer, false);
@@ -463,7 +474,7 @@ pub(crate) fn time_wait_over(cx: &Cx<'_>, ep: &Ep) -> Story {
     let mut s = Story::new(say!(
         cx,
         "2·MSL is over: {who} leaves TIME_WAIT and is CLOSED.",
-        "2·MSL 时间已到：{who}离开 TIME_WAIT，进入 CLOSED。"
+        "2MSL 时间已到：{who}离开 TIME_WAIT，进入 CLOSED。"
     ))
     .kind(Kind::TimeWaitOver);
     let Some(conn) = ep.conn else {
@@ -477,7 +488,7 @@ pub(crate) fn time_wait_over(cx: &Cx<'_>, ep: &Ep) -> Story {
     s.main(say!(
         cx,
         "{waited} (2·MSL) have passed without another FIN from {peer}, so {who} leaves TIME_WAIT for CLOSED. The four-tuple {local} ↔ {remote} can now be used again safely.",
-        "已经过了 {waited}（2·MSL），{peer}没有再发 FIN，于是{who}离开 TIME_WAIT，进入 CLOSED。四元组 {local} ↔ {remote} 现在可以安全地再次使用了。"
+        "已经过了 {waited}（2MSL），{peer}没有再发 FIN，于是{who}离开 TIME_WAIT，进入 CLOSED。四元组 {local} ↔ {remote} 现在可以安全地再次使用了。"
     ));
     s
 }
@@ -505,7 +516,7 @@ pub(crate) fn fin_wait2_timeout(cx: &Cx<'_>, ep: &Ep) -> Story {
         say!(
             cx,
             "RFC 9293 would let FIN_WAIT2 last forever, since {peer} may legitimately keep sending; the timeout protects against a peer that vanished without closing.",
-            "按 RFC 9293，FIN_WAIT2 可以无限期持续，因为{peer}完全可以继续发送数据；这个超时是为了防备对端不辞而别、永远不关闭。"
+            "按 RFC 9293，FIN_WAIT2 可以无限期持续，因为{peer}完全可以继续发送数据；这个超时是为了防备对方不辞而别、永远不关闭。"
         ),
     );
     s
@@ -524,8 +535,8 @@ pub(crate) fn abort(cx: &Cx<'_>, ep: &Ep) -> Story {
     ));
     s.main(say!(
         cx,
-        "{subj}'s application aborts the connection (close() with SO_LINGER set to 0). Instead of a FIN, {who} sends {label}, throws away anything still queued and goes straight to CLOSED: no FIN_WAIT, no TIME_WAIT.",
-        "{who}的应用中止了连接（把 SO_LINGER 设为 0 后调用 close()）。{who}没有发 FIN，而是发出 {label}，丢弃所有尚未发送的数据，直接进入 CLOSED：既不经过 FIN_WAIT，也没有 TIME_WAIT。"
+        "{subj}'s application aborts the connection (close() with SO_LINGER set to 0). Instead of a FIN, {who} sends {label}, throws away anything still queued and goes straight to CLOSED: no FIN_WAIT1 or FIN_WAIT2, no TIME_WAIT.",
+        "{who}的应用中止了连接（把 SO_LINGER 设为 0 后调用 close()）。{who}没有发 FIN，而是发出 {label}，丢弃所有尚未发送的数据，直接进入 CLOSED：既不经过 FIN_WAIT1 和 FIN_WAIT2，也没有 TIME_WAIT。"
     ));
     if rst.is_some() {
         s.why(
@@ -596,7 +607,7 @@ pub(crate) fn rst_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
         s.main(say!(
             cx,
             "{subj} receives {label}. Its sequence number is exactly the one expected, so the reset is accepted: {who} drops the connection at once, with no FIN exchange and no TIME_WAIT, and its application gets ECONNRESET (“connection reset by peer”).",
-            "{who}收到 {label}。它的序号正好是期望的那个，复位被接受：{who}立即丢弃连接，不再交换 FIN，也没有 TIME_WAIT，应用程序得到 ECONNRESET（“连接被对端重置”）。"
+            "{who}收到 {label}。它的序号正好是期望的那个，复位被接受：{who}立即丢弃连接，不再交换 FIN，也没有 TIME_WAIT，应用程序得到 ECONNRESET（“连接被对方复位”）。"
         ));
         let ghost = ep.conn.is_some_and(|c| cx.history(c, ep.first).contains(&(State::Listen, State::Established)));
         if ghost {

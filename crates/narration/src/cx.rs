@@ -11,13 +11,13 @@ use tcp_sim::Trace;
 use tcp_sim::trace::{AppCall, EventKind, Segment, TraceEvent};
 
 /// Picks the English or the Chinese `format!` by language. Arguments are captured from the
-/// caller's scope (`{who}`), so each sentence reads as written.
+/// caller's scope (`{who}`), so each sentence reads as written. A build with one language only
+/// (the crate's features `en`, `zh`) decides [`Cx::en`] at compile time, so the other
+/// language's sentences are left out of the binary; both branches still compile, so every
+/// sentence is checked either way.
 macro_rules! say {
     ($cx:expr, $en:literal, $zh:literal $(,)?) => {
-        match $cx.lang {
-            seqdiag::Lang::En => alloc::format!($en),
-            seqdiag::Lang::Zh => alloc::format!($zh),
-        }
+        if $cx.en() { alloc::format!($en) } else { alloc::format!($zh) }
     };
 }
 pub(crate) use say;
@@ -38,8 +38,13 @@ impl<'a> Cx<'a> {
         Cx { t, lang, relative }
     }
 
+    /// Whether to write English: the reader's language, unless this build has only one.
     pub(crate) fn en(&self) -> bool {
-        self.lang == Lang::En
+        match (cfg!(feature = "en"), cfg!(feature = "zh")) {
+            (true, false) => true,
+            (false, true) => false,
+            _ => self.lang == Lang::En,
+        }
     }
 
     /// One of two fixed texts.
@@ -52,11 +57,11 @@ impl<'a> Cx<'a> {
     /// A host as the subject or object of a sentence: `the client`, `A`, `客户端`.
     pub(crate) fn host(&self, h: usize) -> String {
         let name = self.t.hosts.get(h).map_or("?", |h| h.name.as_str());
-        match (self.lang, name) {
-            (Lang::En, "client" | "server" | "attacker") => format!("the {name}"),
-            (Lang::Zh, "client") => "客户端".into(),
-            (Lang::Zh, "server") => "服务器".into(),
-            (Lang::Zh, "attacker") => "攻击者".into(),
+        match (self.en(), name) {
+            (true, "client" | "server" | "attacker") => format!("the {name}"),
+            (false, "client") => "客户端".into(),
+            (false, "server") => "服务器".into(),
+            (false, "attacker") => "攻击者".into(),
             _ => name.into(),
         }
     }

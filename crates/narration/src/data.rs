@@ -353,7 +353,7 @@ fn notices(cx: &Cx<'_>, ep: &Ep) -> String {
                 CloseReason::Reset => say!(
                     cx,
                     "{subj}'s application gets ECONNRESET (“connection reset by peer”).",
-                    "{who}的应用得到 ECONNRESET（“连接被对端重置”）。"
+                    "{who}的应用得到 ECONNRESET（“连接被对方复位”）。"
                 ),
                 CloseReason::Refused => say!(
                     cx,

@@ -52,7 +52,7 @@ pub fn explain_field(name: &str, lang: Lang) -> Option<&'static str> {
         ),
         "RST" => (
             "RST flag (reset): abort the connection at once. Sent to a closed port, on abort, or to refuse a stale segment; never acknowledged, never retransmitted.",
-            "RST 标志位（复位）：立即终止连接。在端口关闭、应用中止连接或拒绝过时报文段时发送；它既不需要确认，也不会重传。",
+            "RST 标志位（复位）：立即终止连接。在端口无人监听、应用中止连接或拒绝过时报文段时发送；它既不需要确认，也不会重传。",
         ),
         "SYN" => (
             "SYN flag (synchronize): opens a connection and carries the sender's initial sequence number; it occupies one sequence number, hence ack = ISN + 1.",

@@ -442,17 +442,24 @@ pub(crate) fn synack_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story>
     }
     if let Some(t) = third_seg
         && let Some(shift) = cx.window_shift(t)
-        && shift > 0
         && !cx.seen_sent(ep.first, |o| o.from == ep.host && !o.repr.flags.contains(Flags::SYN))
     {
         let w = u32::from(cx.seg(t).repr.window);
         let mult = 1u32 << shift;
         let bytes = w * mult;
-        s.detail(say!(
-            cx,
-            "Note win={w} in the third segment: from now on the window field is multiplied by 2^{shift} = {mult} (the window scale both SYNs agreed on), so it still means {bytes} bytes. The window in a SYN is never scaled.",
-            "注意第三个报文段里的 win={w}：从现在起，窗口字段要乘以 2^{shift} = {mult}（双方在 SYN 中协商的窗口扩大因子），所以实际仍是 {bytes} 字节。SYN 报文段里的窗口从不缩放。"
-        ));
+        if shift == 0 {
+            s.detail(say!(
+                cx,
+                "Note win={w} in the third segment: both SYNs offered window scaling, but the window scale both SYNs agreed on is 0 here, because a receive buffer of {bytes} bytes fits the 16-bit field as it is. With a larger buffer the field would be multiplied by 2 to the power of the scale. The window in a SYN is never scaled.",
+                "注意第三个报文段里的 win={w}：双方的 SYN 都提供了窗口扩大选项，但协商出的窗口扩大因子在这里是 0，因为 {bytes} 字节的接收缓冲区本身就放得进 16 位的窗口字段。缓冲区更大时，窗口字段要乘以 2 的扩大因子次方。SYN 报文段里的窗口从不缩放。"
+            ));
+        } else {
+            s.detail(say!(
+                cx,
+                "Note win={w} in the third segment: from now on the window field is multiplied by 2^{shift} = {mult} (the window scale both SYNs agreed on), so it still means {bytes} bytes. The window in a SYN is never scaled.",
+                "注意第三个报文段里的 win={w}：从现在起，窗口字段要乘以 2^{shift} = {mult}（双方在 SYN 中协商的窗口扩大因子），所以实际仍是 {bytes} 字节。SYN 报文段里的窗口从不缩放。"
+            ));
+        }
     }
     Some(s)
 }

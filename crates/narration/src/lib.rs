@@ -19,6 +19,9 @@
 #![no_std]
 extern crate alloc;
 
+#[cfg(not(any(feature = "en", feature = "zh")))]
+compile_error!("narration needs at least one language: enable the feature `en`, `zh` or both");
+
 mod close;
 mod cx;
 mod data;
@@ -60,11 +63,21 @@ pub fn narrate(trace: &Trace, events: &[usize], lang: Lang, relative: bool) -> V
             }
             keys.push(k);
         }
-        if !out.contains(&p.text) {
-            out.push(p.text.clone());
+        let text = typeset(cx.lang, &p.text);
+        if !out.contains(&text) {
+            out.push(text);
         }
     }
     out
+}
+
+/// Chinese gets a space wherever it touches Latin letters or digits (host names such as `A` and
+/// numbers are interpolated into the templates); English is left as it is.
+fn typeset(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::En => text.into(),
+        Lang::Zh => seqdiag::cjk::spaced(text),
+    }
 }
 
 /// One short line for the step: "The client sends SYN seq=0: it asks the server to open a
@@ -82,9 +95,9 @@ pub fn headline(trace: &Trace, events: &[usize], lang: Lang, relative: bool) -> 
         && second.host != top.host
         && let Some(both) = both_headline(&cx, top.kind)
     {
-        return both;
+        return typeset(cx.lang, &both);
     }
-    top.headline.clone()
+    typeset(cx.lang, &top.headline)
 }
 
 /// Sorts `v` by `key`, keeping equal elements in their order, like `slice::sort_by_key`. An
@@ -309,7 +322,7 @@ fn both_headline(cx: &Cx<'_>, kind: Kind) -> Option<String> {
         Kind::TimeWaitOver => say!(
             cx,
             "2·MSL is over on both sides: they leave TIME_WAIT for CLOSED.",
-            "双方都等满了 2·MSL：离开 TIME_WAIT，进入 CLOSED。"
+            "双方都等满了 2MSL：离开 TIME_WAIT，进入 CLOSED。"
         ),
     };
     Some(text)

@@ -78,6 +78,25 @@ fn why_lost(cx: &Cx<'_>, seg: usize, reason: LossReason) -> String {
     }
 }
 
+/// Whether the sender of `seg` gives up when its next retransmission timeout fires, instead of
+/// trying again (the retry limit is reached): the trace says so by the connection's closing at
+/// that instant.
+fn gives_up_next(cx: &Cx<'_>, seg: usize) -> bool {
+    let (Some(conn), Some(sent)) = (cx.seg(seg).conn, cx.sent_event(seg)) else { return false };
+    let events = &cx.t.events[sent..];
+    let Some(fired) = events
+        .iter()
+        .find(|e| e.conn == Some(conn) && matches!(e.kind, EventKind::TimerFired { timer: Timer::Retransmit, .. }))
+    else {
+        return false;
+    };
+    events.iter().any(|e| {
+        e.conn == Some(conn)
+            && e.at == fired.at
+            && matches!(e.kind, EventKind::Notified { notice: Notice::Closed { reason: CloseReason::TimedOut } })
+    })
+}
+
 /// The retransmission timeout that will recover `seg`, if one is running on its sender.
 fn rto_for(cx: &Cx<'_>, seg: usize) -> Option<Duration> {
     let s = cx.seg(seg);
@@ -144,11 +163,19 @@ fn lost(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: LossReason) -> (String, String
         }
     };
     if lost_before && reason != LossReason::NoSuchHost {
-        let text = say!(
-            cx,
-            "This copy is lost as well ({why}); the next try comes in {rto}.",
-            "这一次又丢了（{why}）；下一次重试在 {rto}之后。"
-        );
+        let text = if gives_up_next(cx, seg) {
+            say!(
+                cx,
+                "This copy is lost as well ({why}). It was the last retry: if nothing comes back within {rto}, {who} gives up.",
+                "这一次又丢了（{why}）。这已是最后一次重试：{rto}内再收不到回应，{who}就会放弃。"
+            )
+        } else {
+            say!(
+                cx,
+                "This copy is lost as well ({why}); the next try comes in {rto}.",
+                "这一次又丢了（{why}）；下一次重试在 {rto}之后。"
+            )
+        };
         return (text, headline);
     }
     let first_nobody = reason == LossReason::NoSuchHost
@@ -339,12 +366,12 @@ fn give_up(cx: &Cx<'_>, ep: &Ep, from: State, to: State, waited: &str) -> Story 
         let mut s = Story::new(say!(
             cx,
             "{subj} gives up: connect() fails with ETIMEDOUT after {total}.",
-            "{who}放弃了：connect() 在 {total}后以 ETIMEDOUT 失败。"
+            "{who}放弃了：connect() 在 {total}后调用失败，返回 ETIMEDOUT（连接超时）。"
         ));
         s.main(say!(
             cx,
             "The last SYN went unanswered for {waited} as well. After {b} retransmissions {who} gives up: it returns to CLOSED, and connect() fails with ETIMEDOUT (“connection timed out”), {total} after it was called.",
-            "最后一个 SYN 在 {waited}内也没有得到回应。重传 {b} 次之后{who}放弃了：回到 CLOSED，connect() 以 ETIMEDOUT（“连接超时”）失败，距调用时已过去 {total}。"
+            "最后一个 SYN 在 {waited}内也没有得到回应。重传 {b} 次之后{who}放弃了：回到 CLOSED，connect() 调用失败，返回 ETIMEDOUT（连接超时），距调用时已过去 {total}。"
         ));
         if let Some(c) = conn {
             let mut series = cx.backoff_series(c, Timer::Retransmit, ep.first);
@@ -439,8 +466,8 @@ pub(crate) fn delack_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
     if role(cx, ack) == Role::FinAck {
         s.main(say!(
             cx,
-            "Nothing came along for the ACK to ride on: after {d} the delayed-ACK timer expires and {who} sends a bare {label}, acknowledging {peer}'s FIN. Its application has not closed yet, so its own FIN will follow separately: this close takes four segments.",
-            "{d}内没有可以搭便车的报文段：延迟确认定时器到期，{who}单独发出 {label}，确认{peer}的 FIN。它的应用还没有关闭，自己的 FIN 要另行发送：这次关闭需要四个报文段。"
+            "Nothing came along for the ACK to ride on: after {d} the delayed-ACK timer expires and {who} sends a bare {label}, acknowledging {peer}'s FIN: the second segment of the four-way close. Its application has not closed yet, so its own FIN will follow separately: this close takes four segments.",
+            "{d}内没有可以搭便车的报文段：延迟确认定时器到期，{who}单独发出 {label}，确认{peer}的 FIN，这就是第二次挥手。它的应用还没有关闭，自己的 FIN 要另行发送：这次关闭需要四个报文段。"
         ));
     } else {
         s.main(say!(

@@ -2,7 +2,7 @@
 //! from closed ports, a full SYN queue, SYN cookies, duplicate SYNs, challenge ACKs (RFC 5961).
 
 use alloc::string::String;
-use tcp_core::event::DropReason;
+use tcp_core::event::{DropReason, Reply};
 use tcp_core::{Flags, State};
 use tcp_sim::trace::EventKind;
 
@@ -17,6 +17,9 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
     let answer = ep.sent.first().copied();
     let reply_label = answer.map_or_else(String::new, |r| cx.label(r));
     let state = ep.state_at_start(cx).map_or("CLOSED", Cx::st);
+    if matches!(ep.rejected, Some((_, Reply::RateLimited))) {
+        return rate_limited(cx, ep, seg);
+    }
     match reason {
         DropReason::BadAckInSynSent => veto(cx, ep, seg),
         DropReason::DuplicateSyn => {
@@ -126,7 +129,7 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
                 say!(
                     cx,
                     "A genuine peer that has really lost the connection will answer the challenge ACK with an RST at exactly the right number; an attacker who cannot see the traffic cannot.",
-                    "如果对端真的已经丢失了连接，它会用序号完全正确的 RST 回应挑战 ACK；看不到通信内容的攻击者则做不到这一点。"
+                    "如果对方真的已经丢失了连接，它会用序号完全正确的 RST 回应挑战 ACK；看不到通信内容的攻击者则做不到这一点。"
                 ),
             );
             s
@@ -140,14 +143,14 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
             s.main(say!(
                 cx,
                 "A SYN arrives on a connection that is already {state}. It could come from a peer that restarted or from an attacker, so {who} does not reset the connection: it answers with a challenge ACK, {reply_label}, as RFC 5961 recommends.",
-                "一个 SYN 到达了已处于 {state} 的连接。它可能来自重启过的对端，也可能来自攻击者，所以{who}不会因此复位连接，而是按 RFC 5961 的建议回复一个挑战 ACK：{reply_label}。"
+                "一个 SYN 到达了已处于 {state} 的连接。它可能来自重启过的对方主机，也可能来自攻击者，所以{who}不会因此复位连接，而是按 RFC 5961 的建议回复一个挑战 ACK：{reply_label}。"
             ));
             s.why(
                 "challenge",
                 say!(
                     cx,
                     "A peer that really restarted will find the challenge ACK makes no sense and answer it with an RST, whose sequence number is then exactly right.",
-                    "真正重启过的对端会发现这个挑战 ACK 莫名其妙，于是用 RST 回应，而这个 RST 的序号必然完全正确。"
+                    "真正重启过的对方主机会发现这个挑战 ACK 莫名其妙，于是用 RST 回应，而这个 RST 的序号必然完全正确。"
                 ),
             );
             s
@@ -196,6 +199,23 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
             "{label} 带回的 SYN Cookie 无效：{who}回复 {reply_label}。"
         )),
     }
+}
+
+/// An answer the profile's limit withheld (RFC 5961 §7 ACK throttling).
+fn rate_limited(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let label = cx.label(seg);
+    let mut s = Story::new(say!(
+        cx,
+        "{subj} drops {label} and, this time, does not answer.",
+        "{who}丢弃 {label}，这一次没有回复。"
+    ));
+    s.main(say!(
+        cx,
+        "{subj} cannot accept {label}, and would normally answer with an ACK saying where it stands. It has already sent as many such answers as its stack allows for now, so it stays silent: two ends that disagree would otherwise answer each other's ACKs forever (RFC 5961 limits these answers; Linux allows one per 500 ms).",
+        "{who}不能接受 {label}，通常会回一个 ACK 说明自己的进度。但它近来发出的这类回复已达到协议栈允许的上限，所以这次保持沉默：否则两端意见不一时，会无休止地互相回复对方的 ACK（RFC 5961 限制这类回复；Linux 每 500 毫秒最多回一次）。"
+    ));
+    s
 }
 
 /// A story of one plain paragraph, which is also its headline.

@@ -33,7 +33,7 @@ pub fn explain_state(state: State, lang: Lang) -> &'static str {
         ),
         State::FinWait2 => (
             "FIN_WAIT2: our FIN is acknowledged and our direction is closed; we still receive until the peer sends its own FIN.",
-            "FIN_WAIT2：我们的 FIN 已被确认，我们这个方向已经关闭；在对方发出 FIN 之前仍然可以接收数据。",
+            "FIN_WAIT2：这一方的 FIN 已被确认，它的发送方向已经关闭；在对方发出 FIN 之前仍然可以接收数据。",
         ),
         State::CloseWait => (
             "CLOSE_WAIT: the peer has sent its FIN (read() returns 0); this side may still send, and waits for its application to call close(). Many sockets stuck here mean an application forgot to close.",
@@ -49,7 +49,7 @@ pub fn explain_state(state: State, lang: Lang) -> &'static str {
         ),
         State::TimeWait => (
             "TIME_WAIT: the side that closed first waits 2·MSL, to re-acknowledge a retransmitted FIN if its last ACK was lost and to let old duplicates die out before the four-tuple is reused.",
-            "TIME_WAIT：先关闭的一方要等待 2·MSL：万一最后一个 ACK 丢失，还能再次确认重发的 FIN；同时让旧的重复报文段在四元组被复用之前全部消失。",
+            "TIME_WAIT：先关闭的一方要等待 2MSL：万一最后一个 ACK 丢失，还能再次确认重发的 FIN；同时让旧的重复报文段在四元组被复用之前全部消失。",
         ),
     };
     match lang {

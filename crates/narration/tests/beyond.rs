@@ -13,7 +13,8 @@ const CHALLENGE: &str = r#"{"profile": "linux", "hosts": [
   {"name": "client", "addr": "192.0.2.1", "isn": 100, "app": [
     {"at_ms": 0, "do": "connect", "to": "server"},
     {"at_ms": 100, "do": "inject", "to": "server", "flags": "RST", "seq": 150},
-    {"at_ms": 200, "do": "inject", "to": "server", "flags": "SYN", "seq": 120}]},
+    {"at_ms": 700, "do": "inject", "to": "server", "flags": "SYN", "seq": 120},
+    {"at_ms": 800, "do": "inject", "to": "server", "flags": "SYN", "seq": 120}]},
   {"name": "server", "addr": "198.51.100.1", "isn": 300, "app": [{"at_ms": 0, "do": "listen"}]}]}"#;
 
 const FIN_WAIT_2: &str = r#"{"profile": "linux", "hosts": [
@@ -43,6 +44,10 @@ fn challenge_acks() {
     assert_says(&t, Lang::En, "The client receives the challenge ACK and ignores it.");
     assert_says(&t, Lang::Zh, "客户端收到挑战 ACK，并不理会。");
     assert_says(&t, Lang::En, "A stray RST seq=50 appears on the wire");
+    // Linux answers at most one of these per 500 ms (tcp_invalid_ratelimit): the SYN 100 ms after
+    // the last challenge ACK is dropped without an answer.
+    assert_says(&t, Lang::En, "The server drops SYN seq=0 and, this time, does not answer.");
+    assert_says(&t, Lang::Zh, "这一次没有回复");
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! Every topic of /work/shared/TOPICS.md that a catalogue experiment shows is explained by the
-//! narration of that experiment, in English and in Chinese, when it happens.
+//! Every topic of `../shared/TOPICS.md` (the shared folder beside the repository) that a catalogue
+//! experiment shows is explained by the narration of that experiment, in English and in Chinese,
+//! when it happens.
 
 mod common;
 
@@ -168,6 +169,41 @@ const TOPICS: &[(&str, &str, bool, &str, &str)] = &[
         "A FIN ends only one direction",
         "FIN 只结束一个方向",
     ),
+    (
+        "the close numbered: first segment",
+        "four-way-close",
+        true,
+        "the first segment of the four-way close",
+        "（第一次挥手）",
+    ),
+    (
+        "the close numbered: second segment",
+        "four-way-close",
+        true,
+        "the second segment of the four-way close",
+        "这个 ACK 就是第二次挥手",
+    ),
+    (
+        "the close numbered: third segment",
+        "four-way-close",
+        true,
+        "the third segment of the four-way close",
+        "这个 FIN 就是第三次挥手",
+    ),
+    (
+        "the close numbered: fourth segment",
+        "four-way-close",
+        true,
+        "(the fourth segment of the four-way close)",
+        "（第四次挥手）",
+    ),
+    (
+        "three segments: which two merged",
+        "three-segment-close",
+        true,
+        "The second and third segments of the four-way close travel as one",
+        "第二次和第三次挥手合并成了一个报文段",
+    ),
     ("half-close: the passive side keeps sending", "half-close", true, "This is the half-close", "这就是半关闭"),
     ("half-close: shutdown()", "half-close", true, "This closes only its sending direction", "这只关闭了它的发送方向"),
     (
@@ -178,7 +214,7 @@ const TOPICS: &[(&str, &str, bool, &str, &str)] = &[
         "关闭只用了三个报文段，而不是四个",
     ),
     ("RFC 9293's immediate ACK of a FIN", "four-way-close", true, "acknowledges the FIN at once", "立即确认这个 FIN"),
-    ("TIME_WAIT lasts 2·MSL", "lost-final-ack", true, "2·MSL", "2·MSL"),
+    ("TIME_WAIT lasts 2·MSL", "lost-final-ack", true, "2·MSL", "2MSL"),
     (
         "TIME_WAIT: re-acknowledge a retransmitted FIN",
         "lost-final-ack",
@@ -186,7 +222,7 @@ const TOPICS: &[(&str, &str, bool, &str, &str)] = &[
         "It acknowledges the FIN again",
         "再次确认这个 FIN",
     ),
-    ("TIME_WAIT: restart the timer", "lost-final-ack", true, "restarts its 2·MSL timer", "重新开始 2·MSL 计时"),
+    ("TIME_WAIT: restart the timer", "lost-final-ack", true, "restarts its 2·MSL timer", "重新开始 2MSL 计时"),
     (
         "TIME_WAIT: why it exists",
         "lost-final-ack",
@@ -219,7 +255,7 @@ const TOPICS: &[(&str, &str, bool, &str, &str)] = &[
         "connect-timeout",
         true,
         "connect() fails with ETIMEDOUT",
-        "connect() 以 ETIMEDOUT（“连接超时”）失败",
+        "connect() 调用失败，返回 ETIMEDOUT（连接超时）",
     ),
     ("lost SYN", "lost-syn", true, "The server never learns of it", "服务器对此一无所知"),
     ("lost SYN-ACK", "lost-syn-ack", true, "Now both sides wait", "现在双方都在等"),

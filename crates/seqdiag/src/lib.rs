@@ -29,6 +29,7 @@ extern crate alloc;
 
 mod arrows;
 pub mod axis;
+pub mod cjk;
 mod columns;
 pub mod diagram;
 mod labels;

@@ -8,7 +8,7 @@ use crate::num::decimal;
 use alloc::format;
 use alloc::string::String;
 use tcp_core::event::{CloseReason, DropReason, Timer};
-use tcp_sim::trace::{AppCall, LossReason};
+use tcp_sim::trace::{AppCall, LossReason, Truncation};
 
 /// Picks the text of `lang`.
 pub const fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
@@ -104,7 +104,7 @@ pub fn timer(lang: Lang, timer: Timer, micros: u64, backoff: u8, restarted: bool
         Timer::Retransmit => "RTO",
         Timer::DelayedAck => pick(lang, "delayed ACK", "延迟确认"),
         Timer::TimeWait => "2MSL",
-        Timer::FinWait2 => "FIN-WAIT-2",
+        Timer::FinWait2 => "FIN_WAIT2",
         Timer::Persist => pick(lang, "zero-window probe", "零窗口探测"),
     };
     let mut out = format!("{name} {}", duration(lang, micros));
@@ -136,17 +136,17 @@ pub fn app_call(lang: Lang, call: &AppCall) -> Option<String> {
 pub const fn close_reason(lang: Lang, reason: CloseReason) -> Option<&'static str> {
     Some(match reason {
         CloseReason::Normal => return None,
-        CloseReason::Reset => pick(lang, "ECONNRESET: reset by peer", "ECONNRESET：连接被对方重置"),
+        CloseReason::Reset => pick(lang, "ECONNRESET: reset by peer", "ECONNRESET：连接被对方复位"),
         CloseReason::Refused => pick(lang, "ECONNREFUSED: refused", "ECONNREFUSED：连接被拒绝"),
         CloseReason::TimedOut => pick(lang, "ETIMEDOUT: gave up", "ETIMEDOUT：连接超时"),
         CloseReason::Aborted => pick(lang, "aborted", "已中止"),
-        CloseReason::FinWait2Timeout => pick(lang, "FIN-WAIT-2 timed out", "FIN-WAIT-2 超时"),
+        CloseReason::FinWait2Timeout => pick(lang, "FIN_WAIT2 timed out", "FIN_WAIT2 超时"),
     })
 }
 
 /// The application reads the end of the stream.
 pub const fn end_of_stream(lang: Lang) -> &'static str {
-    pick(lang, "read() = 0: EOF", "read() = 0：对方已关闭")
+    pick(lang, "read() = 0: EOF", "read() = 0：读到 EOF")
 }
 
 /// Why an arriving segment was rejected, and what was answered, in a few words.
@@ -172,7 +172,7 @@ pub const fn rejected(lang: Lang, reason: DropReason) -> &'static str {
         AcceptQueueFull => pick(lang, "accept queue full: dropped", "全连接队列已满：丢弃"),
         BadCookie => pick(lang, "bad SYN cookie: answer RST", "SYN cookie 无效：回 RST"),
         SynCookie => pick(lang, "queue full: SYN cookie, no state", "队列已满：用 SYN cookie 应答，不保存状态"),
-        DuplicateSyn => pick(lang, "SYN again: resend SYN-ACK", "再次收到 SYN：重发 SYN-ACK"),
+        DuplicateSyn => pick(lang, "SYN again: resend SYN-ACK", "再次收到 SYN：重发 SYN+ACK"),
     }
 }
 
@@ -209,16 +209,32 @@ pub fn description(lang: Lang, hosts: &str, segments: usize) -> String {
         ),
         Lang::Zh => format!(
             "{hosts} 之间的 {segments} 个 TCP 报文段。时间自上而下；每个箭头是一个报文段，\
-             倾斜程度对应单向时延；叉号表示丢失；生命线上的色带表示连接状态，细条表示计时器。"
+             倾斜程度对应单向时延；叉号表示丢失；生命线上的色带表示连接状态，细条表示定时器。"
         ),
     }
 }
 
-/// Why the run stopped early.
-pub fn truncated(lang: Lang, why: &str) -> String {
+/// Why the run stopped early: the time limit, or which limit of the work budget it met.
+pub fn truncated(lang: Lang, why: &Truncation) -> String {
+    let why = match (lang, why) {
+        (Lang::En, Truncation::TimeLimit { until }) => {
+            format!("time limit of {} reached", duration(lang, until.micros))
+        }
+        (Lang::Zh, Truncation::TimeLimit { until }) => format!("已到时间上限 {}", duration(lang, until.micros)),
+        (Lang::En, Truncation::Segments { limit }) => format!("limit of {limit} segments reached"),
+        (Lang::Zh, Truncation::Segments { limit }) => format!("已达 {limit} 个报文段的上限"),
+        (Lang::En, Truncation::Connections { limit }) => format!("limit of {limit} connections reached"),
+        (Lang::Zh, Truncation::Connections { limit }) => format!("已达 {limit} 个连接的上限"),
+        (Lang::En, Truncation::Events { limit }) => format!("limit of {limit} events reached"),
+        (Lang::Zh, Truncation::Events { limit }) => format!("已达 {limit} 个事件的上限"),
+        (Lang::En, Truncation::Steps { limit }) => format!("limit of {limit} simulation steps reached"),
+        (Lang::Zh, Truncation::Steps { limit }) => format!("已达 {limit} 个模拟步骤的上限"),
+        (Lang::En, Truncation::Script { line, reason }) => format!("the script's line {line}: {reason}"),
+        (Lang::Zh, Truncation::Script { line, reason }) => format!("脚本第 {line} 行：{reason}"),
+    };
     match lang {
-        Lang::En => format!("(the run stopped: {why})"),
-        Lang::Zh => format!("（模拟提前结束：{why}）"),
+        Lang::En => format!("(the run stopped here: {why})"),
+        Lang::Zh => format!("（模拟在此停止：{why}）"),
     }
 }
 
@@ -238,6 +254,27 @@ mod tests {
         assert_eq!(clock(Lang::En, 60_260_000), "60.26 s");
         assert_eq!(clock(Lang::Zh, 60_260_000), "60.26 秒");
         assert_eq!(timer(Lang::En, Timer::Retransmit, 2_000_000, 1, false), "RTO 2 s (retry 1)");
+    }
+
+    #[test]
+    fn truncation_captions_name_the_limit_in_each_language() {
+        let limit = Truncation::Segments { limit: 5000 };
+        assert_eq!(truncated(Lang::En, &limit), "(the run stopped here: limit of 5000 segments reached)");
+        assert_eq!(truncated(Lang::Zh, &limit), "（模拟在此停止：已达 5000 个报文段的上限）");
+        let time = Truncation::TimeLimit { until: tcp_core::Instant::from_millis(2000) };
+        assert_eq!(truncated(Lang::Zh, &time), "（模拟在此停止：已到时间上限 2 秒）");
+        let script = Truncation::Script { line: 11, reason: "script expects ack 3".into() };
+        assert_eq!(truncated(Lang::Zh, &script), "（模拟在此停止：脚本第 11 行：script expects ack 3）");
+        for why in [
+            time,
+            limit,
+            Truncation::Connections { limit: 1 },
+            Truncation::Events { limit: 1 },
+            Truncation::Steps { limit: 1 },
+        ] {
+            let zh = truncated(Lang::Zh, &why);
+            assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "no English in Chinese: {zh}");
+        }
     }
 
     #[test]

@@ -102,12 +102,34 @@ pub struct Config {
     pub abort_rst_has_ack: bool,
     /// MSS advertised in our SYN (RFC 9293 §3.7.1).
     pub mss: u16,
-    /// Window scale shift advertised in our SYN (RFC 7323 §2), `None` to not offer the option.
+    /// Window scaling (RFC 7323 §2): `None` to not offer the option; otherwise the largest shift
+    /// this stack would offer. The shift a connection announces is the smallest that lets its
+    /// receive buffer be advertised (RFC 7323 §2.2: the scale factor "is determined by the
+    /// maximum receive buffer space"; Linux `tcp_select_initial_window` takes `ilog2(space) - 15`, FreeBSD
+    /// `tcp_connect`/`syncache` the smallest shift with `TCP_MAXWIN << shift >= sb_max`), at most
+    /// this value. A 4 KiB buffer therefore announces shift 0 and its window field reads 4096,
+    /// not the 32 a fixed shift of 7 would give; see [`announced_window_scale`].
     pub window_scale: Option<u8>,
     /// Offer SACK-permitted in our SYN (RFC 2018); SACK itself is not processed.
     pub sack_permitted: bool,
     /// Offer and use timestamps (RFC 7323 §3); they give RTT samples even for retransmissions.
     pub timestamps: bool,
+    /// Accept a segment without data whose sequence number is exactly RCV.NXT+RCV.WND, the right
+    /// edge of the receive window: a sender that filled the window sends its pure ACKs there.
+    /// Linux `tcp_sequence` accepts `!after(seq, rcv_nxt + tcp_receive_window(tp))`; BSD
+    /// `tcp_input` keeps a segment "at window edge" to process its ACK. RFC 9293 §3.10.7.4's test
+    /// (`RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND`) rejects it, so two ends with full windows drop each
+    /// other's ACKs and answer them (within `invalid_ack_limit`) until a retransmission repairs it.
+    pub ack_at_window_edge: bool,
+    /// How many ACKs a connection may send in answer to unacceptable segments (out of window,
+    /// acknowledging unsent or too old data, and RFC 5961 challenge ACKs for a RST or SYN).
+    /// RFC 9293 §3.10.7.4 alone answers every one ("an acknowledgment should be sent in reply"),
+    /// so two ends that disagree about the window answer each other's ACKs forever; RFC 5961 §7
+    /// asks for a throttle ("ACK Throttling"), which RFC 9293 points to (Errata ID 4772). An
+    /// unacceptable segment carrying data (and no SYN) is always answered, as in Linux
+    /// `tcp_oow_rate_limited` ("Data packets without SYNs are not likely part of an ACK loop").
+    /// `None`: no limit.
+    pub invalid_ack_limit: Option<RateLimit>,
     /// Half-open connections a listener keeps (its SYN queue).
     pub syn_backlog: u16,
     /// Established connections waiting for `accept()` (the `listen()` backlog).
@@ -124,7 +146,9 @@ impl Config {
     /// 60 s ((2.5) allows any maximum of at least 60 s), G = 1 ms, the 3 s fallback after a lost SYN
     /// ((5.7)); MSL 2 minutes (RFC 9293 §3.4.2), so TIME-WAIT lasts 4 minutes; delayed ACK 200 ms,
     /// under RFC 1122's 500 ms limit; 7 SYN retries (1+2+4+8+16+32+60+60 s exceeds RFC 1122
-    /// §4.2.3.5's 3 minutes for R2 on a SYN); 15 data retries as a common R2 (≥ 100 s).
+    /// §4.2.3.5's 3 minutes for R2 on a SYN); 15 data retries as a common R2 (≥ 100 s). Answers
+    /// to unacceptable segments follow RFC 5961 §7's example throttle, at most 10 in any 5 s
+    /// (RFC 9293 §3.10.7.4 alone would answer every one, without end).
     pub const fn rfc9293() -> Config {
         Config {
             profile: Profile::Rfc9293,
@@ -148,6 +172,8 @@ impl Config {
             window_scale: None,
             sack_permitted: false,
             timestamps: false,
+            ack_at_window_edge: false,
+            invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,
             syn_cookies: false,
@@ -160,7 +186,12 @@ impl Config {
     /// `TCP_RTO_MAX` 120 s, `tcp_syn_retries` 6 (SYNs at 0, 1, 3, 7, 15, 31, 63 s, failure at
     /// 127 s), `tcp_synack_retries` 5, `tcp_retries2` 15, `TCP_TIMEWAIT_LEN` 60 s (MSL 30 s),
     /// `tcp_fin_timeout` 60 s, delayed ACK `TCP_DELACK_MIN` 40 ms, `TCP_MAX_QUICKACKS` 16,
-    /// pingpong (interactive) mode, timestamps, SACK and window scale 7 offered, SYN cookies on.
+    /// pingpong (interactive) mode, timestamps, SACK and window scale offered (at most 7, what
+    /// `ilog2(tcp_rmem[2] = 6 MiB) - 15` gives), SYN cookies on. Answers to unacceptable segments:
+    /// at most one per 500 ms per socket (`tcp_invalid_ratelimit`, `HZ/2`, through
+    /// `tcp_oow_rate_limited` for out-of-window segments and `tcp_send_challenge_ack` for RFC 5961
+    /// challenges); the host-wide `tcp_challenge_ack_limit` is `INT_MAX` (off) since Linux 6.0
+    /// ("tcp: make global challenge ack rate limitation per net-ns and default disabled").
     pub const fn linux() -> Config {
         Config {
             profile: Profile::Linux,
@@ -184,6 +215,8 @@ impl Config {
             window_scale: Some(7),
             sack_permitted: true,
             timestamps: true,
+            ack_at_window_edge: true,
+            invalid_ack_limit: Some(RateLimit { count: 1, interval: Duration::from_millis(500) }),
             syn_backlog: 16,
             accept_backlog: 16,
             syn_cookies: true,
@@ -193,8 +226,12 @@ impl Config {
 
     /// FreeBSD 14 defaults (`net.inet.tcp.*`): `msl` 30 s (TIME-WAIT 60 s), `rexmit_initial`
     /// 1 s, `rexmit_min` 30 ms, `delacktime` 40 ms (`TCPTV_DELACK`), `finwait2_timeout` 60 s,
-    /// timestamps, SACK and window scale offered. Its SYN backoff table is simplified here to
-    /// doubling with 6 retries.
+    /// timestamps, SACK and window scale offered (at most 6: 2 MiB `kern.ipc.maxsockbuf`). Its SYN
+    /// backoff table is simplified here to doubling with 6 retries. ACK-war prevention: at most
+    /// `net.inet.tcp.ack_war_cnt` (5) answers to unacceptable segments in each
+    /// `net.inet.tcp.ack_war_timewindow` (1000 ms) per connection (`tcp_send_challenge_ack` in
+    /// `sys/netinet/tcp_subr.c`, "tcp: implement challenge ACK throttling for the base stack",
+    /// D46066; the RACK stack's `ctf_ack_war_checks` uses the same sysctls).
     pub const fn freebsd() -> Config {
         Config {
             profile: Profile::Freebsd,
@@ -207,13 +244,18 @@ impl Config {
             ack_fin_at_once: true,
             abort_rst_has_ack: true,
             window_scale: Some(6),
+            invalid_ack_limit: Some(RateLimit { count: 5, interval: Duration::from_millis(1000) }),
             ..Config::linux()
         }
     }
 
     /// Windows defaults (`Get-NetTCPSetting`, `TcpTimedWaitDelay`): TIME-WAIT 240 s (MSL 120 s),
     /// initial RTO 1 s, minimum RTO 300 ms, 2 SYN retries (connect fails after 1 + 2 + 4 s),
-    /// delayed ACK 200 ms, window scale 8, no timestamps.
+    /// delayed ACK 200 ms, window scale offered (at most 8), no timestamps; a pure ACK at the
+    /// window's right edge is taken as Linux and BSD take it (assumed: not documented). Windows
+    /// documents no
+    /// limit on answers to unacceptable segments; this profile uses RFC 5961 §7's example, at most
+    /// 10 in any 5 s.
     pub const fn windows() -> Config {
         Config {
             profile: Profile::Windows,
@@ -237,6 +279,8 @@ impl Config {
             window_scale: Some(8),
             sack_permitted: true,
             timestamps: false,
+            ack_at_window_edge: true,
+            invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,
             syn_cookies: true,
@@ -266,6 +310,14 @@ impl Config {
         if matches!(self.window_scale, Some(s) if s > 14) {
             return Err(ConfigError { field: "window_scale", reason: "must be at most 14 (RFC 7323 §2.3)" });
         }
+        if let Some(limit) = self.invalid_ack_limit
+            && (limit.count == 0 || limit.interval.is_zero())
+        {
+            return Err(ConfigError {
+                field: "invalid_ack_limit",
+                reason: "must allow at least one answer in a non-zero interval (or be None: no limit)",
+            });
+        }
         if self.syn_backlog == 0 {
             return Err(ConfigError { field: "syn_backlog", reason: "must be at least 1" });
         }
@@ -280,6 +332,35 @@ impl Default for Config {
     fn default() -> Config {
         Config::rfc9293()
     }
+}
+
+/// At most `count` events in any `interval` (a throttle that starts a new interval at the first
+/// event after the last one ended, as FreeBSD's ACK-war epochs; with `count` 1 it is Linux's
+/// "at least `interval` since the last one").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Events allowed per interval.
+    pub count: u16,
+    /// The interval.
+    pub interval: Duration,
+}
+
+impl RateLimit {
+    /// RFC 5961 §7's example: "in any 5 second window, no more than 10 challenge ACKs".
+    pub const RFC5961_EXAMPLE: RateLimit = RateLimit { count: 10, interval: Duration::from_secs(5) };
+}
+
+/// The window scale shift a connection with `recv_buffer` bytes of receive buffer announces when
+/// the profile offers window scaling with at most `max_shift`: the smallest shift with which a
+/// 16-bit window field can advertise the whole buffer (RFC 7323 §2.2: "The maximum receive
+/// window, and therefore the scale factor, is determined by the maximum receive buffer space").
+/// Never above 14 (RFC 7323 §2.3).
+pub const fn announced_window_scale(recv_buffer: usize, max_shift: u8) -> u8 {
+    let mut shift = 0u8;
+    while shift < 14 && shift < max_shift && (u16::MAX as usize) << shift < recv_buffer {
+        shift += 1;
+    }
+    shift
 }
 
 /// A configuration value that does not make sense.

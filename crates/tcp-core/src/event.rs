@@ -174,6 +174,9 @@ pub enum Reply {
     Reset,
     /// Our SYN-ACK again.
     SynAck,
+    /// Nothing, although an ACK (or SYN-ACK) was due: the profile's limit on answers to
+    /// unacceptable segments withheld it (RFC 5961 §7, [`crate::config::Config::invalid_ack_limit`]).
+    RateLimited,
 }
 
 /// How a connection ended.

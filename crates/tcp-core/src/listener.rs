@@ -8,7 +8,8 @@ use crate::seq::SeqNum;
 use crate::state::State;
 use crate::time::Instant;
 use crate::wire::{Flags, TcpRepr};
-use alloc::collections::VecDeque;
+use alloc::boxed::Box;
+use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
 use alloc::vec::Vec;
 use core::net::SocketAddrV4;
 
@@ -21,28 +22,50 @@ pub struct ListenerEvent {
     pub event: Event,
 }
 
-/// A segment the listener sends itself (resets and cookie SYN-ACKs), as opposed to those of its
-/// half-open connections.
+/// A segment to send: the listener's own (resets, cookie SYN-ACKs) or one of its queued
+/// connections', taken from it as soon as it was made, so they leave in the order they were made.
 #[derive(Clone, Copy, Debug)]
-struct OwnTransmit {
+struct Outgoing {
     remote: SocketAddrV4,
     repr: TcpRepr,
+    retransmission: bool,
 }
 
+/// The queue a connection waits in. The SYN queue comes first wherever the listener goes through
+/// its connections (timers, close), as a kernel walks its request queue before its accept queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Queue {
+    /// Half-open (SYN-RECEIVED).
+    Syn,
+    /// Established, waiting for `accept()`.
+    Accept,
+}
+
+/// Where a queued connection sits: its queue, then the order in which it entered that queue.
+type Slot = (Queue, u64);
+
 /// A listening socket: LISTEN plus the queues in front of `accept()`.
+///
+/// Every operation costs O(log n) in the queued connections: they are kept by slot, indexed by
+/// peer, and their deadlines are kept sorted, so a SYN flood does not make each segment or timer
+/// walk the queues.
 #[derive(Debug)]
 pub struct Listener {
     config: Config,
     local: SocketAddrV4,
     cookie_secret: u64,
-    /// Half-open connections (SYN-RECEIVED).
-    syn_queue: Vec<Connection>,
-    /// Established connections waiting for `accept()`.
-    accept_queue: VecDeque<Connection>,
-    own: VecDeque<OwnTransmit>,
+    /// Queued connections, the SYN queue first, each queue in the order connections entered it.
+    children: BTreeMap<Slot, Box<Connection>>,
+    /// The slot of each peer's connection (a peer has at most one queued connection).
+    by_remote: BTreeMap<SocketAddrV4, Slot>,
+    /// Each queued connection's next deadline, earliest first.
+    deadlines: BTreeSet<(Instant, Slot)>,
+    /// Connections in the SYN queue.
+    half_open: usize,
+    /// Connections that entered a queue so far: the next slot's order.
+    entered: u64,
+    outgoing: VecDeque<Outgoing>,
     events: VecDeque<ListenerEvent>,
-    /// Index of the child whose transmits are being drained.
-    draining: usize,
 }
 
 impl Listener {
@@ -52,11 +75,13 @@ impl Listener {
             config,
             local,
             cookie_secret,
-            syn_queue: Vec::new(),
-            accept_queue: VecDeque::new(),
-            own: VecDeque::new(),
+            children: BTreeMap::new(),
+            by_remote: BTreeMap::new(),
+            deadlines: BTreeSet::new(),
+            half_open: 0,
+            entered: 0,
+            outgoing: VecDeque::new(),
             events: VecDeque::new(),
-            draining: 0,
         }
     }
 
@@ -66,37 +91,34 @@ impl Listener {
     }
     /// Half-open connections now in the SYN queue.
     pub fn half_open(&self) -> usize {
-        self.syn_queue.len()
+        self.half_open
     }
     /// Connections waiting for `accept()`.
     pub fn pending_accept(&self) -> usize {
-        self.accept_queue.len()
+        self.children.len() - self.half_open
     }
     /// The connection with `remote`, if one is queued here.
     pub fn child(&self, remote: SocketAddrV4) -> Option<&Connection> {
-        self.syn_queue.iter().chain(self.accept_queue.iter()).find(|c| c.remote() == remote)
+        let slot = self.by_remote.get(&remote)?;
+        self.children.get(slot).map(|c| &**c)
     }
 
     /// Takes the oldest established connection (`accept()`).
     pub fn accept(&mut self) -> Option<Connection> {
-        self.accept_queue.pop_front()
+        let slot = *self.children.range((Queue::Accept, 0)..).next()?.0;
+        let child = self.children.remove(&slot)?;
+        self.by_remote.remove(&child.remote());
+        if let Some(deadline) = child.poll_timeout() {
+            self.deadlines.remove(&(deadline, slot));
+        }
+        Some(*child)
     }
 
     /// Handles a segment for this port from `remote`. `isn` is the ISS a new half-open connection
     /// would use (the caller owns ISN generation).
     pub fn handle_segment(&mut self, now: Instant, remote: SocketAddrV4, seg: &TcpRepr, payload: &[u8], isn: SeqNum) {
-        if let Some(i) = self.syn_queue.iter().position(|c| c.remote() == remote) {
-            self.syn_queue[i].handle_segment(now, seg, payload);
-            self.collect_child_events(i);
-            self.promote_or_discard(now);
-            return;
-        }
-        if let Some(c) = self.accept_queue.iter_mut().find(|c| c.remote() == remote) {
-            c.handle_segment(now, seg, payload);
-            let remote = c.remote();
-            while let Some(event) = c.poll_event() {
-                self.events.push_back(ListenerEvent { remote, event });
-            }
+        if let Some(&slot) = self.by_remote.get(&remote) {
+            self.with_child(slot, |c| c.handle_segment(now, seg, payload));
             return;
         }
         let flags = seg.flags;
@@ -110,19 +132,16 @@ impl Listener {
             let _ = listen.listen(isn);
             while listen.poll_event().is_some() {}
             listen.handle_segment(now, seg, payload);
-            self.adopt_transmits(&mut listen, remote);
-            while let Some(event) = listen.poll_event() {
-                self.events.push_back(ListenerEvent { remote, event });
-            }
+            self.take_output(&mut listen);
         }
     }
 
     fn on_syn(&mut self, now: Instant, remote: SocketAddrV4, seg: &TcpRepr, payload: &[u8], isn: SeqNum) {
-        if self.accept_queue.len() >= usize::from(self.config.accept_backlog) {
+        if self.pending_accept() >= usize::from(self.config.accept_backlog) {
             self.reject(remote, DropReason::AcceptQueueFull);
             return;
         }
-        if self.syn_queue.len() >= usize::from(self.config.syn_backlog) {
+        if self.half_open >= usize::from(self.config.syn_backlog) {
             if self.config.syn_cookies {
                 self.send_cookie(now, remote, seg);
             } else {
@@ -133,11 +152,8 @@ impl Listener {
         let mut child = Connection::new(self.config, self.local, remote);
         let _ = child.listen(isn);
         while child.poll_event().is_some() {}
-        child.handle_segment(now, seg, payload);
-        self.syn_queue.push(child);
-        let i = self.syn_queue.len() - 1;
-        self.collect_child_events(i);
-        self.promote_or_discard(now);
+        let slot = self.enqueue(child);
+        self.with_child(slot, |c| c.handle_segment(now, seg, payload));
     }
 
     fn reject(&mut self, remote: SocketAddrV4, reason: DropReason) {
@@ -160,7 +176,7 @@ impl Listener {
         child.handle_segment(now, &plain, &[]);
         while child.poll_event().is_some() {}
         if let Some(t) = child.poll_transmit() {
-            self.own.push_back(OwnTransmit { remote, repr: t.repr });
+            self.outgoing.push_back(Outgoing { remote, repr: t.repr, retransmission: false });
         }
         let event = Event::SegmentRejected { reason: DropReason::SynCookie, reply: Reply::SynAck };
         self.events.push_back(ListenerEvent { remote, event });
@@ -176,12 +192,12 @@ impl Listener {
             let mss_index = iss.0 & 0x7;
             self.cookie(p, remote, irs, mss_index) == iss
         });
-        if !valid || self.accept_queue.len() >= usize::from(self.config.accept_backlog) {
+        if !valid || self.pending_accept() >= usize::from(self.config.accept_backlog) {
             let reason = if valid { DropReason::AcceptQueueFull } else { DropReason::BadCookie };
             let reply = if valid { Reply::Nothing } else { Reply::Reset };
             self.events.push_back(ListenerEvent { remote, event: Event::SegmentRejected { reason, reply } });
             if !valid && let Some(repr) = reset_for(seg, payload.len()) {
-                self.own.push_back(OwnTransmit { remote, repr });
+                self.outgoing.push_back(Outgoing { remote, repr, retransmission: false });
             }
             return;
         }
@@ -198,11 +214,8 @@ impl Listener {
         child.handle_segment(now, &syn, &[]);
         while child.poll_transmit().is_some() {}
         while child.poll_event().is_some() {}
-        child.handle_segment(now, seg, payload);
-        self.syn_queue.push(child);
-        let i = self.syn_queue.len() - 1;
-        self.collect_child_events(i);
-        self.promote_or_discard(now);
+        let slot = self.enqueue(child);
+        self.with_child(slot, |c| c.handle_segment(now, seg, payload));
     }
 
     /// A keyed hash of the connection: 5 bits of time period, 24 bits of hash, 3 bits of MSS index.
@@ -221,75 +234,98 @@ impl Listener {
         SeqNum((((period & 0x1F) as u32) << 27) | (hash24 << 3) | (mss_index & 0x7))
     }
 
-    fn collect_child_events(&mut self, i: usize) {
-        let child = &mut self.syn_queue[i];
-        let remote = child.remote();
-        while let Some(event) = child.poll_event() {
-            self.events.push_back(ListenerEvent { remote, event });
+    /// Puts a new half-open connection at the end of the SYN queue.
+    fn enqueue(&mut self, child: Connection) -> Slot {
+        let slot = self.next_slot(Queue::Syn);
+        self.by_remote.insert(child.remote(), slot);
+        self.children.insert(slot, Box::new(child));
+        self.half_open += 1;
+        slot
+    }
+
+    fn next_slot(&mut self, queue: Queue) -> Slot {
+        self.entered += 1;
+        (queue, self.entered)
+    }
+
+    /// Runs `f` on the connection in `slot`, then takes what it did (its segments and events) and
+    /// files it again: a half-open connection that became established moves to the end of the
+    /// accept queue; one back in LISTEN (reset) or CLOSED (timed out) leaves.
+    fn with_child(&mut self, slot: Slot, f: impl FnOnce(&mut Connection)) {
+        let Some(mut child) = self.children.remove(&slot) else { return };
+        if let Some(deadline) = child.poll_timeout() {
+            self.deadlines.remove(&(deadline, slot));
+        }
+        f(&mut child);
+        self.take_output(&mut child);
+        let state = child.state();
+        let new_slot = match (slot.0, state) {
+            (Queue::Accept, _) | (Queue::Syn, State::SynReceived) => Some(slot),
+            (Queue::Syn, State::Listen | State::Closed) => None,
+            (Queue::Syn, _) => Some(self.next_slot(Queue::Accept)),
+        };
+        if slot.0 == Queue::Syn && new_slot != Some(slot) {
+            self.half_open -= 1;
+        }
+        match new_slot {
+            Some(new_slot) => {
+                self.by_remote.insert(child.remote(), new_slot);
+                if let Some(deadline) = child.poll_timeout() {
+                    self.deadlines.insert((deadline, new_slot));
+                }
+                self.children.insert(new_slot, child);
+            }
+            None => {
+                self.by_remote.remove(&child.remote());
+            }
         }
     }
 
-    /// Children that became ESTABLISHED move to the accept queue; those back in LISTEN (reset)
-    /// or CLOSED (timed out) leave the SYN queue, after their last segments are taken.
-    fn promote_or_discard(&mut self, _now: Instant) {
-        let mut i = 0;
-        while i < self.syn_queue.len() {
-            let state = self.syn_queue[i].state();
-            if state == State::SynReceived {
-                i += 1;
-                continue;
-            }
-            let mut child = self.syn_queue.remove(i);
-            let remote = child.remote();
-            if matches!(state, State::Listen | State::Closed) {
-                self.adopt_transmits(&mut child, remote);
-            } else {
-                self.adopt_transmits(&mut child, remote);
-                self.accept_queue.push_back(child);
-            }
-        }
-    }
-
-    fn adopt_transmits(&mut self, conn: &mut Connection, remote: SocketAddrV4) {
+    /// Takes the segments and events `conn` queued.
+    fn take_output(&mut self, conn: &mut Connection) {
+        let remote = conn.remote();
         while let Some(t) = conn.poll_transmit() {
-            debug_assert!(t.payload.is_empty(), "a half-open connection sends no data");
-            self.own.push_back(OwnTransmit { remote, repr: t.repr });
+            debug_assert!(t.payload.is_empty(), "a queued connection sends no data");
+            self.outgoing.push_back(Outgoing { remote, repr: t.repr, retransmission: t.retransmission });
+        }
+        while let Some(event) = conn.poll_event() {
+            self.events.push_back(ListenerEvent { remote, event });
         }
     }
 
     /// Closes the listening socket: every queued connection is aborted (RFC 9293 §3.10.5; Linux
     /// `inet_csk_listen_stop`), its reset and events left to poll.
     pub fn close(&mut self, now: Instant) {
-        let children: Vec<Connection> = self.syn_queue.drain(..).chain(self.accept_queue.drain(..)).collect();
-        for mut child in children {
-            let remote = child.remote();
-            let _ = child.abort(now);
-            self.adopt_transmits(&mut child, remote);
-            while let Some(event) = child.poll_event() {
-                self.events.push_back(ListenerEvent { remote, event });
-            }
+        let slots: Vec<Slot> = self.children.keys().copied().collect();
+        for slot in slots {
+            self.with_child(slot, |c| {
+                let _ = c.abort(now);
+            });
         }
+        self.children.clear();
+        self.by_remote.clear();
+        self.deadlines.clear();
+        self.half_open = 0;
     }
 
-    /// Fires due timers of the half-open connections.
+    /// Fires the due timers of the queued connections, SYN queue first, each queue in order.
     pub fn handle_timeout(&mut self, now: Instant) {
-        for i in 0..self.syn_queue.len() {
-            self.syn_queue[i].handle_timeout(now);
-            self.collect_child_events(i);
+        let mut due: Vec<Slot> = Vec::new();
+        while let Some(&(deadline, slot)) = self.deadlines.first()
+            && deadline <= now
+        {
+            self.deadlines.pop_first();
+            due.push(slot);
         }
-        for c in self.accept_queue.iter_mut() {
-            c.handle_timeout(now);
-            let remote = c.remote();
-            while let Some(event) = c.poll_event() {
-                self.events.push_back(ListenerEvent { remote, event });
-            }
+        due.sort_unstable();
+        for slot in due {
+            self.with_child(slot, |c| c.handle_timeout(now));
         }
-        self.promote_or_discard(now);
     }
 
     /// The earliest deadline among the queued connections.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.syn_queue.iter().chain(self.accept_queue.iter()).filter_map(Connection::poll_timeout).min()
+        self.deadlines.first().map(|(deadline, _)| *deadline)
     }
 
     /// The next event, with the peer it concerns.
@@ -297,37 +333,16 @@ impl Listener {
         self.events.pop_front()
     }
 
-    /// The next segment to send: the listener's own, then each queued connection's.
+    /// The next segment to send, in the order they were made.
     pub fn poll_transmit(&mut self) -> Option<Transmit<'_>> {
-        if let Some(t) = self.own.pop_front() {
-            return Some(Transmit {
-                src: self.local,
-                dst: t.remote,
-                repr: t.repr,
-                payload: &[],
-                retransmission: false,
-            });
-        }
-        let total = self.syn_queue.len() + self.accept_queue.len();
-        while self.draining < total {
-            let i = self.draining;
-            let has = {
-                let conn = if i < self.syn_queue.len() {
-                    &mut self.syn_queue[i]
-                } else {
-                    &mut self.accept_queue[i - self.syn_queue.len()]
-                };
-                // Peek by popping into an owned copy; payload-less by construction.
-                conn.poll_transmit().map(|t| (t.src, t.dst, t.repr, t.retransmission, t.payload.len()))
-            };
-            if let Some((src, dst, repr, retransmission, len)) = has {
-                debug_assert_eq!(len, 0, "queued connections have sent no data yet");
-                return Some(Transmit { src, dst, repr, payload: &[], retransmission });
-            }
-            self.draining += 1;
-        }
-        self.draining = 0;
-        None
+        let out = self.outgoing.pop_front()?;
+        Some(Transmit {
+            src: self.local,
+            dst: out.remote,
+            repr: out.repr,
+            payload: &[],
+            retransmission: out.retransmission,
+        })
     }
 }
 

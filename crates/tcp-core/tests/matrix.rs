@@ -574,6 +574,34 @@ fn syn_sent_answers_a_bad_ack_with_rst_at_seg_ack() {
     assert_eq!(rejection(&out), (DropReason::BadAckInSynSent, Reply::Nothing));
 }
 
+/// A socket that connects to itself (RFC 9293 §3.5, Figure 8's simultaneous open with both ends
+/// one): its own SYN arrives in SYN-SENT and takes it to SYN-RECEIVED (§3.10.7.3 fourth, "If the
+/// state is SYN-SENT ... enter SYN-RECEIVED, form a SYN,ACK segment"); its own SYN-ACK then
+/// acknowledges its SYN and repeats the SYN already received, which Linux `tcp_validate_incoming`
+/// lets pass: ESTABLISHED, as Linux does for a self-connect.
+#[test]
+fn syn_sent_connecting_to_itself_is_established() {
+    for config in [config(), tcp_core::Config::linux(), tcp_core::Config::freebsd(), tcp_core::Config::windows()] {
+        let mut c = Connection::new(config, LOCAL, LOCAL);
+        c.connect(Instant::ZERO, ISS).expect("connect");
+        let syn = drain(&mut c).sent.remove(0);
+        assert_eq!((syn.repr.flags, syn.repr.seq), (Flags::SYN, ISS));
+        let out = deliver(&mut c, AT, syn.repr, &[]);
+        assert_eq!(c.state(), State::SynReceived, "{:?}: its own SYN in SYN-SENT", config.profile);
+        assert_eq!(out.sent.len(), 1);
+        let synack = out.sent[0].repr;
+        assert_eq!((synack.flags, synack.seq, synack.ack), (Flags::SYN | Flags::ACK, ISS, ISS + 1));
+        let out = deliver(&mut c, AT, synack, &[]);
+        assert_eq!(c.state(), State::Established, "{:?}: its own SYN-ACK", config.profile);
+        assert!(out.events.contains(&Event::Connected));
+        // It talks to itself: what it sends, it receives.
+        c.send(AT, b"echo").expect("send");
+        let data = drain(&mut c).sent.remove(0);
+        let out = deliver(&mut c, AT, data.repr, &data.payload);
+        assert!(out.events.contains(&Event::Received { len: 4 }), "{:?}", config.profile);
+    }
+}
+
 // ===== SYN-RECEIVED =====
 
 #[test]
@@ -592,6 +620,11 @@ fn syn_received_retransmitted_syn_per_profile() {
     assert_eq!(out.sent[0].repr.flags, Flags::SYN | Flags::ACK);
     assert_eq!((out.sent[0].repr.seq, out.sent[0].repr.ack), (ISS, PEER_ISS + 1));
     assert_eq!(rejection(&out), (DropReason::DuplicateSyn, Reply::SynAck));
+    // A second copy within 500 ms is not answered: Linux rate-limits these SYN-ACKs as every
+    // answer to an unacceptable segment (`tcp_check_req` calls `tcp_oow_rate_limited`).
+    let out = deliver(&mut c, AT, dup_syn, &[]);
+    expect(&c, &out, State::SynReceived, &[]);
+    assert_eq!(rejection(&out), (DropReason::DuplicateSyn, Reply::RateLimited));
 }
 
 #[test]
@@ -714,4 +747,81 @@ fn time_wait_acks_a_retransmitted_fin_and_restarts_2msl() {
     expect(&c, &out, State::TimeWait, &["ACK 2 2 0"]);
     assert_eq!(rejection(&out), (DropReason::OutOfWindow, Reply::Ack));
     assert_eq!(c.timer(Timer::TimeWait), Some(Instant::ZERO + two_msl));
+}
+
+// ===== answers to unacceptable segments (RFC 5961 §7) =====
+
+/// RFC 9293 §3.10.7.4 answers every unacceptable segment with an ACK; each profile caps those
+/// answers (and RFC 5961 challenge ACKs) as its stack does (sources in `config.rs`). A segment
+/// with data is always answered (Linux `tcp_oow_rate_limited`).
+#[test]
+fn answers_to_unacceptable_segments_are_rate_limited_per_profile() {
+    use tcp_core::config::RateLimit;
+    use tcp_core::time::Duration;
+    for (profile, count, interval_ms) in [
+        (tcp_core::Config::rfc9293(), 10, 5_000),
+        (tcp_core::Config::linux(), 1, 500),
+        (tcp_core::Config::freebsd(), 5, 1_000),
+        (tcp_core::Config::windows(), 10, 5_000),
+    ] {
+        let name = profile.profile;
+        let limit = RateLimit { count, interval: Duration::from_millis(interval_ms) };
+        assert_eq!(profile.invalid_ack_limit, Some(limit), "{name}");
+        let mut c = conn_established_with(tcp_core::Config { delayed_ack: None, ..profile });
+        let (snd_nxt, rcv_nxt) = (c.snd_nxt(), c.rcv_nxt());
+        let out_of_window = TcpRepr { flags: Flags::ACK, seq: rcv_nxt + 100_000, ack: snd_nxt, ..TEMPL };
+        for _ in 0..count {
+            let out = deliver(&mut c, AT, out_of_window, &[]);
+            expect(&c, &out, State::Established, &["ACK 1 1 0"]);
+            assert_eq!(rejection(&out), (DropReason::OutOfWindow, Reply::Ack), "{name}");
+        }
+        let out = deliver(&mut c, AT, out_of_window, &[]);
+        expect(&c, &out, State::Established, &[]);
+        assert_eq!(rejection(&out), (DropReason::OutOfWindow, Reply::RateLimited), "{name}");
+        // Challenge ACKs (RFC 5961 §3.2, §4.2) share the limit.
+        let out = deliver(&mut c, AT, TcpRepr { flags: Flags::RST, seq: rcv_nxt + 10, ..TEMPL }, &[]);
+        expect(&c, &out, State::Established, &[]);
+        assert_eq!(rejection(&out), (DropReason::RstNotExact, Reply::RateLimited), "{name}");
+        let out = deliver(&mut c, AT, TcpRepr { flags: Flags::SYN, seq: rcv_nxt, ..TEMPL }, &[]);
+        expect(&c, &out, State::Established, &[]);
+        assert_eq!(rejection(&out), (DropReason::SynOnSynchronized, Reply::RateLimited), "{name}");
+        // Data is answered whatever the limit.
+        let out = deliver(&mut c, AT, TcpRepr { flags: Flags::ACK | Flags::PSH, ..out_of_window }, b"data");
+        expect(&c, &out, State::Established, &["ACK 1 1 0"]);
+        // The next interval answers again.
+        let later = AT + Duration::from_millis(interval_ms);
+        let out = deliver(&mut c, later, out_of_window, &[]);
+        expect(&c, &out, State::Established, &["ACK 1 1 0"]);
+    }
+    // RFC 9293 alone (no limit) answers every one.
+    let mut c = conn_established_with(tcp_core::Config { invalid_ack_limit: None, ..config() });
+    let out_of_window = TcpRepr { flags: Flags::ACK, seq: c.rcv_nxt() + 100_000, ack: c.snd_nxt(), ..TEMPL };
+    for _ in 0..100 {
+        let out = deliver(&mut c, AT, out_of_window, &[]);
+        expect(&c, &out, State::Established, &["ACK 1 1 0"]);
+    }
+}
+
+/// A pure ACK exactly at RCV.NXT+RCV.WND (what a sender that filled the window sends): RFC 9293
+/// §3.10.7.4 finds it unacceptable; Linux `tcp_sequence` and BSD take it and process its ACK.
+#[test]
+fn established_pure_ack_at_the_right_window_edge_per_profile() {
+    for (profile, taken) in
+        [(config(), false), (tcp_core::Config { delayed_ack: None, ..tcp_core::Config::linux() }, true)]
+    {
+        let mut c = conn_established_with(profile);
+        c.send(AT, b"hello").expect("send");
+        let _ = drain(&mut c);
+        let edge = c.rcv_nxt() + c.rcv_wnd();
+        let ack = TcpRepr { flags: Flags::ACK, seq: edge, ack: c.snd_nxt(), ..TEMPL };
+        let out = deliver(&mut c, AT, ack, &[]);
+        if taken {
+            expect(&c, &out, State::Established, &[]);
+            assert_eq!(c.snd_una(), c.snd_nxt(), "{:?}: its ACK was processed", profile.profile);
+        } else {
+            expect(&c, &out, State::Established, &["ACK 6 1 0"]);
+            assert_eq!(rejection(&out), (DropReason::OutOfWindow, Reply::Ack));
+            assert_eq!(c.snd_una(), ISS + 1, "its ACK was not processed");
+        }
+    }
 }

@@ -299,3 +299,115 @@ fn zero_window_is_probed_and_reopened() {
     assert_eq!(p.client.send_queued(), 0, "and were acknowledged");
     assert_eq!(p.client.timer(Timer::Persist), None);
 }
+
+/// Pure ACKs each side sent while the other side's pure ACK was the last thing it received:
+/// the measure of an ACK exchange that feeds itself.
+fn acks_answering_acks(p: &Pair) -> [usize; 2] {
+    let pure_ack = |w: &Wire| w.repr.flags == Flags::ACK && w.payload.is_empty();
+    // (arrival, receiver: 0 client 1 server, a pure ACK), in the order sent (arrivals keep it).
+    let arrivals: Vec<(Instant, usize, bool)> =
+        p.log.iter().map(|w| (w.at + p.latency, usize::from(w.from_client), pure_ack(w))).collect();
+    let mut count = [0, 0];
+    for w in p.log.iter().filter(|w| pure_ack(w)) {
+        let me = usize::from(!w.from_client);
+        // The last segment this side received before it sent `w`.
+        let last = arrivals.iter().rev().find(|(at, to, _)| *at <= w.at && *to == me);
+        if last.is_some_and(|(_, _, ack)| *ack) {
+            count[me] += 1;
+        }
+    }
+    count
+}
+
+/// Both ends lose the first segment of 4096 bytes the other sent, and neither application reads,
+/// so each one's SND.NXT lies at the right edge of the other's window. RFC 9293 §3.10.7.4 finds
+/// every pure ACK there unacceptable and answers it with a pure ACK, which the other end finds
+/// unacceptable in turn.
+fn ack_war(config: Config) -> Pair {
+    let mut p = Pair::new(config);
+    p.client.connect(p.now, SeqNum(1000)).expect("connect");
+    p.collect();
+    p.drive_until(Instant::from_millis(100));
+    // 0 SYN, 1 SYN-ACK, 2 ACK; then 3, 4, 5 the client's data and 6, 7, 8 the server's.
+    p.drop = vec![3, 6];
+    let data = vec![b'x'; 4096];
+    assert_eq!(p.client.send(p.now, &data).expect("send"), 4096);
+    p.collect();
+    assert_eq!(p.server.send(p.now, &data).expect("send"), 4096);
+    p.collect();
+    p.drive_until(Instant::from_millis(5_000));
+    p
+}
+
+#[test]
+fn unacceptable_acks_are_answered_within_the_profiles_limit() {
+    // RFC 9293 alone answers every one: an ACK each way every round trip until the RTO.
+    let unlimited = ack_war(Config { delayed_ack: None, invalid_ack_limit: None, ..rfc() });
+    let [client, server] = acks_answering_acks(&unlimited);
+    assert!(client > 40 && server > 40, "RFC 9293 alone: {client}, {server}");
+    // The rfc9293 profile adds RFC 5961 §7's throttle: at most 10 answers in 5 s each.
+    let limited = ack_war(Config { delayed_ack: None, ..rfc() });
+    let [client, server] = acks_answering_acks(&limited);
+    assert!((1..=10).contains(&client) && (1..=10).contains(&server), "RFC 5961 §7: {client}, {server}");
+    // Linux takes a pure ACK at the window's right edge (tcp_sequence): no exchange starts, and
+    // the retransmission timeout repairs both losses.
+    let mut linux = ack_war(Config { delayed_ack: None, ..Config::linux() });
+    assert_eq!(acks_answering_acks(&linux), [0, 0]);
+    let mut buf = vec![0u8; 8192];
+    let now = linux.now;
+    assert_eq!(linux.client.recv(now, &mut buf).expect("recv"), 4096, "the server's data arrived");
+    assert_eq!(linux.server.recv(now, &mut buf).expect("recv"), 4096, "the client's data arrived");
+}
+
+/// A socket connected to itself, its segments looped back at once (as through `lo`): it reaches
+/// ESTABLISHED (RFC 9293 §3.5 simultaneous open, as Linux) and then only talks to itself.
+#[test]
+fn a_socket_connected_to_itself_is_established() {
+    for config in [Config::linux(), Config { delayed_ack: None, ..rfc() }] {
+        let mut c = Connection::new(config, CLIENT, CLIENT);
+        let mut now = Instant::ZERO;
+        c.connect(now, SeqNum(1000)).expect("connect");
+        let mut sent = 0;
+        let mut established = false;
+        while now < Instant::from_millis(300_000) {
+            let mut looped = Vec::new();
+            while let Some(t) = c.poll_transmit() {
+                looped.push((t.repr, t.payload.to_vec()));
+            }
+            while let Some(e) = c.poll_event() {
+                established |= e == Event::Connected;
+            }
+            if looped.is_empty() {
+                let Some(next) = c.poll_timeout() else { break };
+                now = next;
+                c.handle_timeout(now);
+                continue;
+            }
+            for (repr, payload) in looped {
+                sent += 1;
+                c.handle_segment(now, &repr, &payload);
+            }
+            if established && c.state() == State::Established && c.send_queued() == 0 && sent < 10 {
+                c.send(now, b"hello").expect("send");
+            }
+        }
+        assert!(established, "{:?}: connect() returned", config.profile);
+        assert_eq!(c.state(), State::Established, "{:?}", config.profile);
+        assert!(sent <= 8, "{:?}: SYN, SYN-ACK, then the data and its ACK, and quiet: {sent} segments", config.profile);
+    }
+}
+
+/// The window field of the handshake's third segment reads the receive buffer itself: the
+/// announced window scale follows the 4 KiB buffer (RFC 7323 §2.2), not a fixed shift of 7 that
+/// made it read 32.
+#[test]
+fn linux_window_field_is_the_receive_window() {
+    let mut p = Pair::new(Config::linux());
+    p.client.connect(p.now, SeqNum(1000)).expect("connect");
+    p.collect();
+    p.drive_until(Instant::from_millis(100));
+    let syn = &p.log[0].repr;
+    assert_eq!(syn.options.window_scale(), Some(0), "window scaling offered, shift 0 for 4 KiB");
+    assert_eq!(p.log[2].repr.window, 4096, "the third segment's window: the whole free buffer");
+    assert_eq!(p.server.snd_wnd(), 4096);
+}

@@ -10,6 +10,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddrV4};
+use tcp_core::config::announced_window_scale;
 use tcp_core::event::{Event, Timer};
 use tcp_core::listener::Listener;
 use tcp_core::time::Duration;
@@ -623,8 +624,19 @@ fn data_and_fin_queued_behind_the_window_still_leave_from_closing() {
 }
 
 #[test]
-fn a_large_window_scale_never_announces_a_zero_window() {
-    // With a shift of 13 a 4096-byte buffer would round to a zero window, which nothing reopens.
+fn the_announced_window_scale_follows_the_receive_buffer() {
+    // RFC 7323 §2.2: the shift is the smallest that lets the buffer be advertised, capped by the
+    // profile: 6 MiB (Linux tcp_rmem[2]) gives Linux's 7, 2 MiB (FreeBSD maxsockbuf) its 6.
+    assert_eq!(announced_window_scale(4096, 7), 0);
+    assert_eq!(announced_window_scale(65_535, 14), 0);
+    assert_eq!(announced_window_scale(65_536, 14), 1);
+    assert_eq!(announced_window_scale(6 << 20, 14), 7);
+    assert_eq!(announced_window_scale(2 << 20, 14), 6);
+    assert_eq!(announced_window_scale(1 << 30, 14), 14);
+    assert_eq!(announced_window_scale(1 << 30, 3), 3);
+
+    // A profile offering up to 13 with a 4 KiB buffer offers shift 0, and its window field reads
+    // the free space itself, not 4095 >> 13.
     let server = Config { window_scale: Some(13), delayed_ack: None, ..Config::rfc9293() };
     assert_clean_close([Config::linux(), server], [4097, 0], 1);
     let mut c = Connection::new(server, ADDRS[1], ADDRS[0]);
@@ -646,11 +658,17 @@ fn a_large_window_scale_never_announces_a_zero_window() {
     let ack = TcpRepr { flags: Flags::ACK, seq: SeqNum(8), ack: SeqNum(2), options: Options::new(), ..syn };
     c.handle_segment(Instant::ZERO, &ack, &[]);
     c.handle_segment(Instant::ZERO, &TcpRepr { flags: Flags::ACK | Flags::PSH, ..ack }, b"x");
-    let mut windows = Vec::new();
+    let mut sent = Vec::new();
     while let Some(t) = c.poll_transmit() {
-        windows.push((t.repr.flags.contains(Flags::SYN), t.repr.window));
+        sent.push((t.repr.flags.contains(Flags::SYN), t.repr.options.window_scale(), t.repr.window));
     }
-    assert_eq!(windows, [(true, 4096), (false, 1)], "SYN-ACK unscaled, then 4095 >> 13 rounded up to 1");
+    assert_eq!(
+        sent,
+        [(true, Some(0), 4096), (false, None, 4095)],
+        "shift 0 offered; the window field is the free space"
+    );
+    // Both offered scaling: the peer's own shift (2) still applies to the windows it sends.
+    assert_eq!(c.snd_wnd(), 1000 << 2);
 }
 
 #[test]

@@ -1,4 +1,6 @@
-//! Simulated scenarios per second: `cargo bench -p tcp-sim --bench simulate`.
+//! Simulated scenarios per second: `cargo bench -p tcp-sim --bench simulate`. The `worst-case`
+//! group runs hostile inputs to the end of the work budget (`Limits::DEFAULT`): the shared
+//! reproducers of issue #10 and this crate's own (`tests/adversarial/`).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -25,7 +27,34 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    let mut worst = c.benchmark_group("worst-case");
+    worst.throughput(Throughput::Elements(1));
+    for (folder, file) in WORST {
+        let path = format!("{}/{folder}/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let scenario = Scenario::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let trace = simulate(&scenario);
+        println!(
+            "{file}: {} segments, {} connections, {} events, stopped: {:?}",
+            trace.segments.len(),
+            trace.conns.len(),
+            trace.events.len(),
+            trace.truncated
+        );
+        worst.bench_function(file, |b| b.iter(|| simulate(black_box(&scenario))));
+    }
+    worst.finish();
 }
+
+/// The costliest inputs found: each runs into a limit of the budget.
+const WORST: [(&str, &str); 5] = [
+    ("../../../shared/adversarial", "05_mesh16_memory.json"),
+    ("../../../shared/adversarial", "01_reconnect_on_refused_hang.toml"),
+    ("tests/adversarial", "echo_no_delay.toml"),
+    ("tests/adversarial", "echo_data_on_data.toml"),
+    ("tests/adversarial", "15_flooders.json"),
+];
 
 criterion_group! {
     name = benches;

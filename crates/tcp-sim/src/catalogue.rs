@@ -1,63 +1,412 @@
 //! The built-in experiments. Each is a scenario file in `crates/tcp-sim/scenarios/`, with a
 //! bilingual title and narration of our own.
+//!
+//! The files are TOML, which people write and read. The library does not parse them at run time:
+//! `catalogue/generated.rs` holds the same scenarios as Rust code, written from the files by this
+//! module's test `generated_code_is_up_to_date` (run it with `UPDATE_EXPECT=1` after editing a
+//! file: `UPDATE_EXPECT=1 cargo test -p tcp-sim --lib catalogue`). So the browser's first
+//! download carries neither a TOML nor a JSON parser for the catalogue, and a catalogue entry
+//! costs no parsing. The test `every_entry_is_its_file` checks each generated scenario equals
+//! its file parsed and validated, and the build script warns when the files changed since the
+//! code was generated.
 
-use crate::scenario::{Scenario, ScenarioError};
+use crate::scenario::{
+    Action, Fault, FaultAction, Flood, Host, Isn, Link, Millis, Probability, Rule, Scenario, ScenarioError,
+    SegmentKind, Tcp, Text, Trigger,
+};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::net::Ipv4Addr;
+use tcp_core::config::Profile;
 
-/// One catalogue entry: a stable name (used in URLs and on the command line) and its file.
+mod generated;
+
+/// One catalogue entry: a stable name (used in URLs and on the command line) and its scenario.
 #[derive(Clone, Copy, Debug)]
 pub struct Entry {
     /// Stable name, e.g. `lost-syn`.
     pub name: &'static str,
     /// The scenario file, as written (TOML). Only with the `toml` feature: the browser build shows
-    /// no source, and the text would otherwise ship twice (the JSON below carries the same scenario).
+    /// no source.
     #[cfg(feature = "toml")]
     pub source: &'static str,
-    /// The same scenario as JSON, converted by the build script (what is parsed at run time).
-    json: &'static str,
+    /// Builds the scenario (generated from the file).
+    build: fn() -> Scenario,
 }
 
 impl Entry {
-    /// Parses the entry's scenario.
+    /// The entry's scenario. It was checked when its code was generated, so this never fails; the
+    /// `Result` keeps the signature every caller already handles.
     pub fn scenario(&self) -> Result<Scenario, ScenarioError> {
-        Scenario::from_json(self.json)
+        Ok((self.build)())
     }
 }
 
 macro_rules! entries {
-    ($($name:literal),* $(,)?) => {
+    ($($name:literal => $build:ident),* $(,)?) => {
         &[$(Entry {
             name: $name,
             #[cfg(feature = "toml")]
             source: include_str!(concat!("../scenarios/", $name, ".toml")),
-            json: include_str!(concat!(env!("OUT_DIR"), "/", $name, ".json")),
+            build: generated::$build,
         }),*]
     };
 }
 
 /// Every entry, in teaching order. A `static`, not a `const`: a constant is copied into every
-/// crate that uses it, and the browser build carried every scenario twice.
+/// crate that uses it.
 pub static ENTRIES: &[Entry] = entries![
-    "handshake",
-    "four-way-close",
-    "three-segment-close",
-    "lost-syn",
-    "lost-syn-ack",
-    "lost-third-ack",
-    "lost-fin",
-    "lost-final-ack",
-    "simultaneous-open",
-    "simultaneous-close",
-    "half-close",
-    "refused",
-    "abort",
-    "old-duplicate-syn",
-    "two-way-ghost",
-    "syn-flood",
-    "syn-flood-cookies",
-    "connect-timeout",
+    "handshake" => handshake,
+    "four-way-close" => four_way_close,
+    "three-segment-close" => three_segment_close,
+    "lost-syn" => lost_syn,
+    "lost-syn-ack" => lost_syn_ack,
+    "lost-third-ack" => lost_third_ack,
+    "lost-fin" => lost_fin,
+    "lost-final-ack" => lost_final_ack,
+    "simultaneous-open" => simultaneous_open,
+    "simultaneous-close" => simultaneous_close,
+    "half-close" => half_close,
+    "refused" => refused,
+    "abort" => abort,
+    "old-duplicate-syn" => old_duplicate_syn,
+    "two-way-ghost" => two_way_ghost,
+    "syn-flood" => syn_flood,
+    "syn-flood-cookies" => syn_flood_cookies,
+    "connect-timeout" => connect_timeout,
 ];
 
 /// The entry named `name`.
 pub fn get(name: &str) -> Option<&'static Entry> {
     ENTRIES.iter().find(|e| e.name == name)
+}
+
+// ----- what the generated code is written with ------------------------------------------------
+// Each part starts from the value a scenario file gets when it leaves the part's keys out, and
+// the generated code sets only what the file sets (`Rule { to: ..., ..rule(Action::Connect) }`).
+// So a field added to the scenario format needs a default here, not new generated code.
+
+/// A scenario with every key left out (no hosts yet).
+fn scenario() -> Scenario {
+    Scenario {
+        title: Text::default(),
+        narration: Text::default(),
+        profile: Profile::Linux,
+        seed: 0,
+        link: Link::default(),
+        tcp: Tcp::default(),
+        hosts: Vec::new(),
+        faults: Vec::new(),
+        until_ms: None,
+    }
+}
+
+/// A host with only its name and address.
+fn host(name: &str, addr: Ipv4Addr) -> Host {
+    Host { name: name.into(), addr, port: None, isn: Isn::Random, profile: None, app: Vec::new(), flood: None }
+}
+
+/// A rule that does `action` (and says neither when nor to whom).
+fn rule(action: Action) -> Rule {
+    Rule {
+        at_ms: None,
+        on: None,
+        after_ms: Millis::default(),
+        action,
+        to: None,
+        bytes: None,
+        text: None,
+        flags: None,
+        seq: None,
+        repeat: false,
+    }
+}
+
+/// A fault that does `action` to the first segment (not yet saying which).
+fn fault(action: FaultAction) -> Fault {
+    Fault { from: None, kind: None, nth: 1, index: None, action, delay_ms: Millis::default() }
+}
+
+/// A flood of `count` SYNs at `target`.
+fn flood(target: &str, count: u16) -> Flood {
+    Flood { target: target.into(), count, start_ms: Millis::default(), interval_ms: ms(1.0) }
+}
+
+/// A title or narration; a build with one language only (the features `en`, `zh`) leaves the
+/// other out (empty).
+fn text(en: &str, zh: &str) -> Text {
+    let (en_only, zh_only) =
+        (cfg!(feature = "en") && !cfg!(feature = "zh"), cfg!(feature = "zh") && !cfg!(feature = "en"));
+    Text { en: if zh_only { String::new() } else { en.into() }, zh: if en_only { String::new() } else { zh.into() } }
+}
+
+/// Milliseconds (the generator only writes values the file's parser accepted).
+fn ms(v: f64) -> Millis {
+    Millis::new(v).unwrap_or_default()
+}
+
+/// A probability (the generator only writes values the file's parser accepted).
+fn probability(p: f64) -> Probability {
+    Probability::new(p).unwrap_or_default()
+}
+
+fn some(s: &str) -> Option<String> {
+    Some(s.into())
+}
+
+#[cfg(all(test, feature = "toml"))]
+mod tests {
+    //! The generator (rust-analyzer's "sourcegen" pattern: the generated file is committed, and
+    //! a test fails, or with `UPDATE_EXPECT=1` rewrites it, when it is out of date).
+
+    use super::*;
+    use alloc::format;
+    use alloc::string::ToString;
+    use core::fmt::Write as _;
+
+    extern crate std;
+
+    /// The scenario files, sorted by name.
+    fn files() -> Vec<(String, String)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .expect("the scenarios folder")
+            .map(|e| e.expect("a folder entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .map(|p| {
+                let name = p.file_stem().and_then(|s| s.to_str()).expect("a UTF-8 name").to_string();
+                (name, std::fs::read_to_string(&p).expect("a readable scenario file"))
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn every_entry_is_its_file() {
+        let files = files();
+        assert_eq!(files.len(), ENTRIES.len(), "one entry per file in scenarios/");
+        for (name, source) in &files {
+            let entry = get(name).unwrap_or_else(|| panic!("scenarios/{name}.toml is not in ENTRIES"));
+            assert_eq!(entry.source, source.as_str());
+            let parsed = Scenario::from_toml(source).unwrap_or_else(|e| panic!("scenarios/{name}.toml: {e}"));
+            assert_eq!(
+                entry.scenario(),
+                Ok(parsed),
+                "{name}: run `UPDATE_EXPECT=1 cargo test -p tcp-sim --lib catalogue`"
+            );
+        }
+    }
+
+    #[test]
+    fn generated_code_is_up_to_date() {
+        let mut out = String::new();
+        let _ = writeln!(out, "// @generated by `UPDATE_EXPECT=1 cargo test -p tcp-sim --lib catalogue` from");
+        let _ = writeln!(out, "// scenarios/*.toml: the catalogue as Rust code. Do not edit; edit the files.");
+        let _ = writeln!(out, "// source hash: {}", env!("CATALOGUE_SOURCE_HASH"));
+        let _ = writeln!(out, "\nuse super::*;\nuse alloc::vec;");
+        for (name, source) in files() {
+            let scenario = Scenario::from_toml(&source).unwrap_or_else(|e| panic!("scenarios/{name}.toml: {e}"));
+            let _ = write!(
+                out,
+                "\npub(super) fn {}() -> Scenario {{\n    {}\n}}\n",
+                name.replace('-', "_"),
+                rust(&scenario)
+            );
+        }
+        expect_test::expect_file!["catalogue/generated.rs"].assert_eq(&rustfmt(&out));
+    }
+
+    /// The code as `cargo fmt` writes it (with the workspace's rustfmt.toml), so that the
+    /// generated file passes `cargo fmt --check` as it is.
+    fn rustfmt(code: &str) -> String {
+        use std::io::Write as _;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut child = std::process::Command::new("rustfmt")
+            .args(["--edition", "2024", "--emit", "stdout", "--config-path"])
+            .arg(root.join("rustfmt.toml"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("rustfmt (`rustup component add rustfmt`, or `cargo xtask setup`)");
+        child.stdin.take().expect("stdin").write_all(code.as_bytes()).expect("write to rustfmt");
+        let out = child.wait_with_output().expect("rustfmt's output");
+        assert!(out.status.success(), "rustfmt failed on the generated code");
+        String::from_utf8(out.stdout).expect("UTF-8 from rustfmt")
+    }
+
+    /// `Struct { field: value, ..base }`, listing only the fields that differ from `base`'s.
+    fn update(name: &str, fields: &[(&str, Option<String>)], base: &str) -> String {
+        let set: Vec<String> = fields.iter().filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}: {v}"))).collect();
+        if set.is_empty() { base.to_string() } else { format!("{name} {{ {}, ..{base} }}", set.join(", ")) }
+    }
+
+    /// `Some(text)` when `value` differs from `default`.
+    fn differs<T: PartialEq>(value: &T, default: &T, text: impl FnOnce(&T) -> String) -> Option<String> {
+        (value != default).then(|| text(value))
+    }
+
+    fn list<T>(items: &[T], item: impl Fn(&T) -> String) -> String {
+        let items: Vec<String> = items.iter().map(item).collect();
+        format!("vec![{}]", items.join(", "))
+    }
+
+    fn millis(m: &Millis) -> String {
+        format!("ms({:?})", m.get())
+    }
+
+    fn opt<T>(v: &Option<T>, f: impl Fn(&T) -> String) -> String {
+        v.as_ref().map_or_else(|| "None".into(), |v| format!("Some({})", f(v)))
+    }
+
+    fn string(s: &str) -> String {
+        format!("some({s:?})")
+    }
+
+    fn rust(s: &Scenario) -> String {
+        // Destructured, so that a field added to the format is a compile error here.
+        let Scenario { title, narration, profile, seed, link, tcp, hosts, faults, until_ms } = s;
+        let base = scenario();
+        let text = |t: &Text| format!("text({:?}, {:?})", t.en, t.zh);
+        update(
+            "Scenario",
+            &[
+                ("title", differs(title, &base.title, text)),
+                ("narration", differs(narration, &base.narration, text)),
+                ("profile", differs(profile, &base.profile, |p| format!("Profile::{p:?}"))),
+                ("seed", differs(seed, &base.seed, u64::to_string)),
+                ("link", differs(link, &base.link, self::link)),
+                ("tcp", differs(tcp, &base.tcp, self::tcp)),
+                ("hosts", differs(hosts, &base.hosts, |h| list(h, self::host))),
+                ("faults", differs(faults, &base.faults, |f| list(f, self::fault))),
+                ("until_ms", differs(until_ms, &base.until_ms, |m| opt(m, millis))),
+            ],
+            "scenario()",
+        )
+    }
+
+    fn link(l: &Link) -> String {
+        let Link { delay_ms, return_delay_ms, loss } = l;
+        let base = Link::default();
+        update(
+            "Link",
+            &[
+                ("delay_ms", differs(delay_ms, &base.delay_ms, millis)),
+                ("return_delay_ms", differs(return_delay_ms, &base.return_delay_ms, |m| opt(m, millis))),
+                ("loss", differs(loss, &base.loss, |p| format!("probability({:?})", p.get()))),
+            ],
+            "Link::default()",
+        )
+    }
+
+    fn tcp(t: &Tcp) -> String {
+        let Tcp {
+            initial_rto_ms,
+            rto_min_ms,
+            rto_max_ms,
+            msl_ms,
+            delayed_ack_ms,
+            fin_wait_2_timeout_ms,
+            syn_retries,
+            synack_retries,
+            data_retries,
+            syn_backlog,
+            accept_backlog,
+            syn_cookies,
+            two_way_handshake,
+            timestamps,
+            mss,
+        } = t;
+        let m = |v: &Option<Millis>| v.as_ref().map(|v| format!("Some({})", millis(v)));
+        let n = |v: &Option<u8>| v.map(|v| format!("Some({v})"));
+        let w = |v: &Option<u16>| v.map(|v| format!("Some({v})"));
+        let b = |v: &Option<bool>| v.map(|v| format!("Some({v})"));
+        update(
+            "Tcp",
+            &[
+                ("initial_rto_ms", m(initial_rto_ms)),
+                ("rto_min_ms", m(rto_min_ms)),
+                ("rto_max_ms", m(rto_max_ms)),
+                ("msl_ms", m(msl_ms)),
+                ("delayed_ack_ms", m(delayed_ack_ms)),
+                ("fin_wait_2_timeout_ms", m(fin_wait_2_timeout_ms)),
+                ("syn_retries", n(syn_retries)),
+                ("synack_retries", n(synack_retries)),
+                ("data_retries", n(data_retries)),
+                ("syn_backlog", w(syn_backlog)),
+                ("accept_backlog", w(accept_backlog)),
+                ("syn_cookies", b(syn_cookies)),
+                ("two_way_handshake", b(two_way_handshake)),
+                ("timestamps", b(timestamps)),
+                ("mss", w(mss)),
+            ],
+            "Tcp::default()",
+        )
+    }
+
+    fn host(h: &Host) -> String {
+        let Host { name, addr, port, isn, profile, app, flood } = h;
+        let [a, b, c, d] = addr.octets();
+        let base = super::host(name, *addr);
+        update(
+            "Host",
+            &[
+                ("port", differs(port, &base.port, |p| opt(p, u16::to_string))),
+                ("isn", differs(isn, &base.isn, |i| format!("Isn::{i:?}"))),
+                ("profile", differs(profile, &base.profile, |p| opt(p, |p| format!("Profile::{p:?}")))),
+                ("app", differs(app, &base.app, |a| list(a, rule))),
+                ("flood", differs(flood, &base.flood, |f| opt(f, self::flood))),
+            ],
+            &format!("host({name:?}, Ipv4Addr::new({a}, {b}, {c}, {d}))"),
+        )
+    }
+
+    fn flood(f: &Flood) -> String {
+        let Flood { target, count, start_ms, interval_ms } = f;
+        let base = super::flood(target, *count);
+        update(
+            "Flood",
+            &[
+                ("start_ms", differs(start_ms, &base.start_ms, millis)),
+                ("interval_ms", differs(interval_ms, &base.interval_ms, millis)),
+            ],
+            &format!("flood({target:?}, {count})"),
+        )
+    }
+
+    fn rule(r: &Rule) -> String {
+        let Rule { at_ms, on, after_ms, action, to, bytes, text, flags, seq, repeat } = r;
+        let base = super::rule(*action);
+        update(
+            "Rule",
+            &[
+                ("at_ms", differs(at_ms, &base.at_ms, |m| opt(m, millis))),
+                ("on", differs(on, &base.on, |t| opt(t, |t: &Trigger| format!("Trigger::{t:?}")))),
+                ("after_ms", differs(after_ms, &base.after_ms, millis)),
+                ("to", to.as_deref().map(string)),
+                ("bytes", differs(bytes, &base.bytes, |b| opt(b, u32::to_string))),
+                ("text", text.as_deref().map(string)),
+                ("flags", flags.as_deref().map(string)),
+                ("seq", differs(seq, &base.seq, |s| opt(s, u32::to_string))),
+                ("repeat", differs(repeat, &base.repeat, bool::to_string)),
+            ],
+            &format!("rule(Action::{action:?})"),
+        )
+    }
+
+    fn fault(f: &Fault) -> String {
+        let Fault { from, kind, nth, index, action, delay_ms } = f;
+        let base = super::fault(*action);
+        update(
+            "Fault",
+            &[
+                ("from", from.as_deref().map(string)),
+                ("kind", differs(kind, &base.kind, |k| opt(k, |k: &SegmentKind| format!("SegmentKind::{k:?}")))),
+                ("nth", differs(nth, &base.nth, u32::to_string)),
+                ("index", differs(index, &base.index, |i| opt(i, u32::to_string))),
+                ("delay_ms", differs(delay_ms, &base.delay_ms, millis)),
+            ],
+            &format!("fault(FaultAction::{action:?})"),
+        )
+    }
 }

@@ -7,12 +7,16 @@
 extern crate alloc;
 
 pub mod catalogue;
+pub mod decimal;
+pub mod invariants;
+pub mod limits;
 pub mod pcap;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
 pub mod trace;
 
+pub use limits::Limits;
 pub use scenario::{Scenario, ScenarioError};
-pub use sim::simulate;
+pub use sim::{simulate, simulate_with};
 pub use trace::Trace;

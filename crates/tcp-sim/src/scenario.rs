@@ -8,6 +8,8 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
+
+use crate::decimal::Shortest;
 use core::net::Ipv4Addr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use tcp_core::config::{Config, Profile};
@@ -95,10 +97,10 @@ impl Millis {
     /// Checks `ms`.
     pub fn new(ms: f64) -> Result<Millis, String> {
         if !ms.is_finite() || ms < 0.0 {
-            return Err(format!("{ms} is not a duration: expected milliseconds >= 0"));
+            return Err(format!("{} is not a duration: expected milliseconds >= 0", Shortest(ms)));
         }
         if ms > 1e9 {
-            return Err(format!("{ms} ms is too long: at most 1000000000 ms"));
+            return Err(format!("{} ms is too long: at most 1000000000 ms", Shortest(ms)));
         }
         Ok(Millis(ms))
     }
@@ -142,7 +144,7 @@ impl Probability {
         if p.is_finite() && (0.0..=1.0).contains(&p) {
             Ok(Probability(p))
         } else {
-            Err(format!("{p} is not a probability: expected a number from 0 to 1 (0.05 is 5 %)"))
+            Err(format!("{} is not a probability: expected a number from 0 to 1 (0.05 is 5 %)", Shortest(p)))
         }
     }
     /// The value.
@@ -535,6 +537,29 @@ fn is_one(n: &u32) -> bool {
     *n == 1
 }
 
+/// The size limits of the format, whatever it is read from (a file, a link, the page): with them a
+/// scenario's own size is bounded, as the work of running it is by [`crate::Limits`].
+pub mod size {
+    /// Hosts in one scenario.
+    pub const HOSTS: usize = 16;
+    /// Bytes of a host name.
+    pub const NAME_BYTES: usize = 32;
+    /// Rules in one host's application script.
+    pub const RULES: usize = 64;
+    /// Faults.
+    pub const FAULTS: usize = 64;
+    /// Bytes one `send` sends (`bytes`, or the UTF-8 of `text`).
+    pub const SEND_BYTES: usize = 1_000_000;
+    /// Characters of a title, in each language.
+    pub const TITLE_CHARS: usize = 200;
+    /// Characters of a narration, in each language.
+    pub const NARRATION_CHARS: usize = 4_000;
+    /// Bytes of an `inject` rule's `flags`.
+    pub const FLAGS_BYTES: usize = 32;
+    /// Forged SYNs of one flood.
+    pub const FLOOD_SYNS: u16 = 1000;
+}
+
 /// A scenario that does not hold together, with the key at fault.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioError {
@@ -561,11 +586,18 @@ impl Scenario {
     #[cfg(feature = "toml")]
     pub fn from_toml(text: &str) -> Result<Scenario, ScenarioError> {
         let scenario: Scenario = toml::from_str(text).map_err(|e| {
-            let at = match e.span() {
-                Some(span) => line_col(text, span.start),
-                None => String::from("scenario"),
-            };
-            ScenarioError::at(at, e.message().trim_end().to_string())
+            let message = e.message().trim_end().to_string();
+            match e.span() {
+                Some(span) => ScenarioError::at(line_col(text, span.start), message),
+                // The deserializer's recursion limit has no span: point at the deepest key.
+                None => match deepest_key(text) {
+                    Some((line, depth)) => ScenarioError::at(
+                        format!("line {line}, column 1"),
+                        format!("{message}: a key {depth} levels deep"),
+                    ),
+                    None => ScenarioError::at("scenario", message),
+                },
+            }
         })?;
         scenario.validate()?;
         Ok(scenario)
@@ -600,6 +632,11 @@ impl Scenario {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
+    /// Writes JSON on one line, without spaces (for links: about 60 % of the pretty form).
+    pub fn to_compact_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
     /// The configuration a host runs with.
     pub fn config_for(&self, host: &Host) -> Config {
         self.tcp.apply(host.profile.unwrap_or(self.profile).config())
@@ -615,13 +652,32 @@ impl Scenario {
         if self.hosts.is_empty() {
             return Err(ScenarioError::at("hosts", "a scenario needs at least one host"));
         }
-        if self.hosts.len() > 16 {
-            return Err(ScenarioError::at("hosts", "at most 16 hosts"));
+        if self.hosts.len() > size::HOSTS {
+            return Err(ScenarioError::at("hosts", format!("at most {} hosts", size::HOSTS)));
+        }
+        for (key, text, max) in [
+            ("title.en", &self.title.en, size::TITLE_CHARS),
+            ("title.zh", &self.title.zh, size::TITLE_CHARS),
+            ("narration.en", &self.narration.en, size::NARRATION_CHARS),
+            ("narration.zh", &self.narration.zh, size::NARRATION_CHARS),
+        ] {
+            if text.chars().count() > max {
+                return Err(ScenarioError::at(key, format!("at most {max} characters")));
+            }
+        }
+        if self.faults.len() > size::FAULTS {
+            return Err(ScenarioError::at("faults", format!("at most {} faults", size::FAULTS)));
         }
         for (i, host) in self.hosts.iter().enumerate() {
             let at = format!("hosts[{i}]");
-            if host.name.is_empty() || host.name.len() > 32 {
-                return Err(ScenarioError::at(format!("{at}.name"), "a name of 1 to 32 characters is needed"));
+            if host.name.is_empty() || host.name.len() > size::NAME_BYTES {
+                return Err(ScenarioError::at(
+                    format!("{at}.name"),
+                    format!("a name of 1 to {} bytes is needed", size::NAME_BYTES),
+                ));
+            }
+            if host.app.len() > size::RULES {
+                return Err(ScenarioError::at(format!("{at}.app"), format!("at most {} rules", size::RULES)));
             }
             if self.hosts[..i].iter().any(|h| h.name == host.name) {
                 return Err(ScenarioError::at(format!("{at}.name"), format!("`{}` names two hosts", host.name)));
@@ -630,7 +686,7 @@ impl Scenario {
                 return Err(ScenarioError::at(format!("{at}.addr"), format!("{} is used by two hosts", host.addr)));
             }
             if let Err(e) = self.config_for(host).validate() {
-                return Err(ScenarioError::at(format!("tcp.{}", e.field), e.reason));
+                return Err(self.config_error(host, e));
             }
             if let Some(flood) = &host.flood {
                 if self.host_index(&flood.target).is_none() {
@@ -639,8 +695,11 @@ impl Scenario {
                         format!("no host is named `{}`", flood.target),
                     ));
                 }
-                if flood.count == 0 || flood.count > 1000 {
-                    return Err(ScenarioError::at(format!("{at}.flood.count"), "from 1 to 1000 SYNs"));
+                if flood.count == 0 || flood.count > size::FLOOD_SYNS {
+                    return Err(ScenarioError::at(
+                        format!("{at}.flood.count"),
+                        format!("from 1 to {} SYNs", size::FLOOD_SYNS),
+                    ));
                 }
             }
             for (j, rule) in host.app.iter().enumerate() {
@@ -677,6 +736,41 @@ impl Scenario {
         Ok(())
     }
 
+    /// A profile with this scenario's `tcp` overrides does not hold together: name the key the file
+    /// wrote (`tcp.rto_max_ms`), not the configuration's field, and say what the profile brought.
+    fn config_error(&self, host: &Host, e: tcp_core::config::ConfigError) -> ScenarioError {
+        let config = self.config_for(host);
+        let profile = host.profile.unwrap_or(self.profile);
+        let ms = |d: Duration| d.as_millis();
+        let t = &self.tcp;
+        match e.field {
+            "rto_min" | "rto_max" => {
+                let (min, max) = (ms(config.rto_min), ms(config.rto_max));
+                let (key, message) = match (t.rto_min_ms.is_some(), t.rto_max_ms.is_some()) {
+                    (false, true) => (
+                        "tcp.rto_max_ms",
+                        format!(
+                            "{max} ms is below the {profile} profile's minimum RTO ({min} ms): set tcp.rto_min_ms too"
+                        ),
+                    ),
+                    (true, false) => (
+                        "tcp.rto_min_ms",
+                        format!(
+                            "{min} ms is above the {profile} profile's maximum RTO ({max} ms): set tcp.rto_max_ms too"
+                        ),
+                    ),
+                    _ if e.field == "rto_max" => ("tcp.rto_max_ms", format!("must be greater than zero, not {max} ms")),
+                    _ => ("tcp.rto_min_ms", format!("{min} ms must not exceed tcp.rto_max_ms ({max} ms)")),
+                };
+                ScenarioError::at(key, message)
+            }
+            "initial_rto" => ScenarioError::at("tcp.initial_rto_ms", e.reason),
+            field @ ("mss" | "syn_backlog" | "accept_backlog") => ScenarioError::at(format!("tcp.{field}"), e.reason),
+            // Not settable from a file: a profile itself is wrong.
+            field => ScenarioError::at(format!("profile {profile}: {field}"), e.reason),
+        }
+    }
+
     fn validate_rule(&self, rule: &Rule, at: &str) -> Result<(), ScenarioError> {
         match (rule.at_ms, rule.on) {
             (Some(_), Some(_)) => return Err(ScenarioError::at(at, "give either `at_ms` or `on`, not both")),
@@ -695,15 +789,24 @@ impl Scenario {
                 if rule.bytes.is_none() == rule.text.is_none() {
                     return Err(ScenarioError::at(at, "`send` needs either `bytes` or `text`"));
                 }
-                if rule.bytes.is_some_and(|b| b == 0 || b > 1_000_000) {
-                    return Err(ScenarioError::at(format!("{at}.bytes"), "from 1 to 1000000 bytes"));
+                if rule.bytes.is_some_and(|b| b == 0 || b as usize > size::SEND_BYTES) {
+                    return Err(ScenarioError::at(
+                        format!("{at}.bytes"),
+                        format!("from 1 to {} bytes", size::SEND_BYTES),
+                    ));
+                }
+                if rule.text.as_ref().is_some_and(|t| t.len() > size::SEND_BYTES) {
+                    return Err(ScenarioError::at(
+                        format!("{at}.text"),
+                        format!("at most {} bytes (UTF-8)", size::SEND_BYTES),
+                    ));
                 }
             }
             _ => {}
         }
         if rule.action == Action::Inject {
             let flags = rule.flags.as_deref().unwrap_or("");
-            if parse_flags(flags).is_none() {
+            if flags.len() > size::FLAGS_BYTES || parse_flags(flags).is_none() {
                 return Err(ScenarioError::at(
                     format!("{at}.flags"),
                     format!("`{flags}`: expected flags like \"SYN\" or \"ACK|RST\""),
@@ -722,6 +825,40 @@ pub fn parse_flags(text: &str) -> Option<tcp_core::Flags> {
         flags = flags | f;
     }
     (flags != tcp_core::Flags::NONE).then_some(flags)
+}
+
+/// The line (from 1) whose key has the most dotted parts, and how many: where TOML's nesting goes
+/// deepest. Quoted parts are skipped roughly (a quoted dot does not count).
+#[cfg(feature = "toml")]
+fn deepest_key(text: &str) -> Option<(usize, usize)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let key = line.split('=').next().unwrap_or("");
+            let (mut depth, mut quoted) = (1, false);
+            for c in key.chars() {
+                match c {
+                    '"' | '\'' => quoted = !quoted,
+                    '.' if !quoted => depth += 1,
+                    _ => {}
+                }
+            }
+            (i + 1, depth)
+        })
+        .max_by_key(|&(line, depth)| (depth, core::cmp::Reverse(line)))
+        .filter(|&(_, depth)| depth > 1)
+}
+
+/// Reads a scenario file's bytes: UTF-8, or an error naming the line and column of the first byte
+/// that is not.
+pub fn text_of(bytes: &[u8]) -> Result<&str, ScenarioError> {
+    core::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = core::str::from_utf8(&valid[line_start..]).map_or(0, |l| l.chars().count()) + 1;
+        ScenarioError::at(format!("line {line}, column {column}"), "not UTF-8 text (a scenario file is UTF-8)")
+    })
 }
 
 /// `line L, column C` of byte `offset` in `text`.

@@ -1,10 +1,12 @@
 //! The trace: every event of a run, timestamped in microseconds. Everything the diagram, the
 //! narration and the exports show is read from here.
 
+use alloc::borrow::Cow;
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt::Write;
+use core::fmt::{self, Write};
 use core::net::SocketAddrV4;
 use serde::{Deserialize, Serialize};
 use tcp_core::event::{Cause, CloseReason, DropReason, Reply, Timer};
@@ -244,6 +246,75 @@ pub struct TraceEvent {
     pub kind: EventKind,
 }
 
+/// Why a run stopped before everything was quiet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Truncation {
+    /// The scenario's `until_ms` (by default one hour of simulated time) came first.
+    TimeLimit {
+        /// The time limit.
+        until: Instant,
+    },
+    /// The next segment would have exceeded the work budget ([`crate::Limits::segments`]).
+    Segments {
+        /// The limit.
+        limit: usize,
+    },
+    /// The next connection would have exceeded the work budget ([`crate::Limits::connections`]).
+    Connections {
+        /// The limit.
+        limit: usize,
+    },
+    /// The next event would have exceeded the work budget ([`crate::Limits::events`]).
+    Events {
+        /// The limit.
+        limit: usize,
+    },
+    /// The next step would have exceeded the work budget ([`crate::Limits::steps`]).
+    Steps {
+        /// The limit.
+        limit: usize,
+    },
+    /// A packetdrill script stopped the run at `line` (a segment that differs from the script's,
+    /// or a line tcp-core cannot express); `reason` is the runner's message, in English.
+    Script {
+        /// The script's line.
+        line: u32,
+        /// What happened there.
+        reason: String,
+    },
+}
+
+impl fmt::Display for Truncation {
+    /// English, for the text trace; the diagram's captions are in `seqdiag::text::truncated`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Truncation::TimeLimit { until } => write!(f, "reached the time limit of {until}"),
+            Truncation::Segments { limit } => write!(f, "reached the limit of {limit} segments"),
+            Truncation::Connections { limit } => write!(f, "reached the limit of {limit} connections"),
+            Truncation::Events { limit } => write!(f, "reached the limit of {limit} events"),
+            Truncation::Steps { limit } => write!(f, "reached the limit of {limit} simulation steps"),
+            Truncation::Script { line, reason } => write!(f, "the script stopped at line {line}: {reason}"),
+        }
+    }
+}
+
+/// Each (sender, receiver) pair's SYNs, `(segment index, sequence number)` in the order sent:
+/// where [`Trace::relative`] finds ISNs without walking the whole trace. Filled by
+/// [`Trace::index_syns`] (the simulator calls it), never serialized, and never part of a trace's
+/// equality: it only repeats what `segments` says.
+#[derive(Clone, Debug, Default)]
+pub struct SynIndex {
+    /// How many segments it covers; a trace with more segments is read without it.
+    covers: usize,
+    syns: BTreeMap<(SocketAddrV4, SocketAddrV4), Vec<(usize, SeqNum)>>,
+}
+
+impl PartialEq for SynIndex {
+    fn eq(&self, _: &SynIndex) -> bool {
+        true
+    }
+}
+
 /// Everything that happened in one run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Trace {
@@ -258,7 +329,10 @@ pub struct Trace {
     /// When the run ended.
     pub end: Instant,
     /// Why the run stopped before everything was quiet, if it did.
-    pub truncated: Option<String>,
+    pub truncated: Option<Truncation>,
+    /// The SYNs by endpoint pair, for [`Trace::relative`].
+    #[serde(skip)]
+    pub syn_index: SynIndex,
 }
 
 impl Trace {
@@ -266,11 +340,26 @@ impl Trace {
     /// endpoint sent to `peer` up to segment `upto`, the one `value` lies closest above. This
     /// tells incarnations of one 4-tuple apart (an old duplicate SYN and the real one).
     fn isn_of(&self, endpoint: SocketAddrV4, peer: SocketAddrV4, upto: usize, value: SeqNum) -> Option<SeqNum> {
+        if self.syn_index.covers == self.segments.len() {
+            let syns = self.syn_index.syns.get(&(endpoint, peer))?;
+            let sent = syns.partition_point(|(i, _)| *i <= upto);
+            return syns[..sent].iter().map(|(_, isn)| *isn).min_by_key(|isn| value - *isn);
+        }
         self.segments[..=upto]
             .iter()
             .filter(|s| s.src == endpoint && s.dst == peer && s.repr.flags.contains(Flags::SYN))
             .map(|s| s.repr.seq)
             .min_by_key(|isn| value - *isn)
+    }
+
+    /// Indexes the SYNs so that [`Trace::relative`] costs O(SYNs of one endpoint pair) instead of
+    /// O(segments). Call it again after adding segments (until then the trace is read without it).
+    pub fn index_syns(&mut self) {
+        let mut syns: BTreeMap<(SocketAddrV4, SocketAddrV4), Vec<(usize, SeqNum)>> = BTreeMap::new();
+        for (i, s) in self.segments.iter().enumerate().filter(|(_, s)| s.repr.flags.contains(Flags::SYN)) {
+            syns.entry((s.src, s.dst)).or_default().push((i, s.repr.seq));
+        }
+        self.syn_index = SynIndex { covers: self.segments.len(), syns };
     }
 
     /// Sequence and acknowledgment numbers relative to each side's ISN, as Wireshark shows them.
@@ -334,12 +423,12 @@ impl Trace {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for e in &self.events {
-            let host = &self.hosts[e.host].name;
+            let host = escape_text(&self.hosts[e.host].name);
             let _ = write!(out, "{:>12}  {:<8} ", format!("{}", e.at), host);
             let _ = match &e.kind {
                 EventKind::Sent { segment } => {
                     let s = &self.segments[*segment];
-                    let to = s.to.map_or("(nobody)", |t| self.hosts[t].name.as_str());
+                    let to = s.to.map_or(Cow::Borrowed("(nobody)"), |t| escape_text(&self.hosts[t].name));
                     let mut notes = String::new();
                     if s.retransmission {
                         notes.push_str(" [retransmission]");
@@ -366,6 +455,9 @@ impl Trace {
                 }
                 EventKind::TimerCancelled { timer } => writeln!(out, "   timer {} stopped", timer.label()),
                 EventKind::TimerFired { timer, .. } => writeln!(out, "   timer {} fired", timer.label()),
+                EventKind::Rejected { reason, reply: Reply::RateLimited, .. } => {
+                    writeln!(out, "   rejected: {reason} (not sent: rate limit)")
+                }
                 EventKind::Rejected { reason, .. } => writeln!(out, "   rejected: {reason}"),
                 EventKind::App { call, error } => {
                     let call = match call {
@@ -379,7 +471,7 @@ impl Trace {
                         AppCall::Inject => "(a segment from an earlier connection)".into(),
                     };
                     match error {
-                        Some(err) => writeln!(out, "   app: {call} failed: {err}"),
+                        Some(err) => writeln!(out, "   app: {call} failed: {}", escape_text(err)),
                         None => writeln!(out, "   app: {call}"),
                     }
                 }
@@ -410,4 +502,36 @@ fn loss_text(reason: LossReason) -> &'static str {
         LossReason::NoSuchHost => "no such host",
         LossReason::InFlight => "still in flight at the end",
     }
+}
+
+/// `text` safe to print on one line of a terminal: backslash, newlines, tabs, every control
+/// character (ESC, NUL, DEL, C1), line and paragraph separators, bidirectional overrides and
+/// non-characters are written as escapes (`\n`, `\u{1b}`), so a host name can neither forge a
+/// line of the trace nor drive the terminal. Everything else is kept as it is.
+pub fn escape_text(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    c == '\\'
+        || c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+        || matches!(c, '\u{fdd0}'..='\u{fdef}')
+        || (u32::from(c) & 0xFFFE) == 0xFFFE
 }

@@ -55,9 +55,30 @@ fn cross_field_errors_name_the_key() {
         .assert_eq(&error(&GOOD.replace("at_ms = 0, do = \"connect\"", "at_ms = 0, on = \"eof\", do = \"connect\"")));
     expect_test::expect![[r#"faults[0].from: no host is named `nobody`"#]]
         .assert_eq(&error(&format!("{GOOD}\n[[faults]]\nfrom = \"nobody\"\nkind = \"syn\"\naction = \"drop\"\n")));
-    expect_test::expect![[r#"tcp.rto_min: must not exceed rto_max"#]]
+    expect_test::expect![[r#"tcp.rto_min_ms: 5000 ms must not exceed tcp.rto_max_ms (1000 ms)"#]]
         .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "tcp.rto_min_ms = 5000\ntcp.rto_max_ms = 1000")));
+    // Only the maximum was written: the error names it, and what the profile brought.
+    expect_test::expect![[
+        r#"tcp.rto_max_ms: 500 ms is below the rfc9293 profile's minimum RTO (1000 ms): set tcp.rto_min_ms too"#
+    ]]
+    .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "profile = \"rfc9293\"\ntcp.rto_max_ms = 500")));
+    expect_test::expect![[
+        r#"tcp.rto_min_ms: 200000 ms is above the linux profile's maximum RTO (120000 ms): set tcp.rto_max_ms too"#
+    ]]
+    .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "tcp.rto_min_ms = 200000")));
+    expect_test::expect![[r#"tcp.mss: must be at least 64 bytes"#]]
+        .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "tcp.mss = 10")));
     expect_test::expect![[r#"hosts: a scenario needs at least one host"#]].assert_eq(&error("hosts = []"));
+}
+
+#[test]
+fn deep_keys_and_bad_bytes_have_a_position() {
+    let deep = format!("{GOOD}\n[[faults]]\nindex = 1\naction = \"drop\"\n{} = 1\n", vec!["k"; 300].join("."));
+    expect_test::expect![[r#"line 17, column 1: recursion limit: a key 300 levels deep"#]].assert_eq(&error(&deep));
+    let bytes = b"title.en = \"caf\xc3\xa9\"\ntitle.zh = \"a\xffb\"\n";
+    expect_test::expect![[r#"line 2, column 14: not UTF-8 text (a scenario file is UTF-8)"#]]
+        .assert_eq(&tcp_sim::scenario::text_of(bytes).unwrap_err().to_string());
+    assert_eq!(tcp_sim::scenario::text_of("héllo".as_bytes()), Ok("héllo"));
 }
 
 #[test]

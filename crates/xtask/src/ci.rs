@@ -26,22 +26,12 @@ pub(crate) fn test() -> Result<()> {
         ("setup", Box::new(|| setup::all().map(|()| Counts::default()))),
         ("rustfmt", cargo(&["fmt", "--all", "--", "--check"])),
         ("clippy (native)", cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])),
-        (
-            "clippy (web, wasm32)",
-            cargo(&[
-                "clippy",
-                "--package",
-                "synack-web",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]),
-        ),
+        ("clippy (web, wasm32)", clippy_web(&["--all-targets"])),
+        // The player (see web/src/upgrade.rs) compiles other code: its library alone.
+        ("clippy (web player, wasm32)", clippy_web(&["--no-default-features", "--features", "en"])),
         // The browser tests in `cargo test --workspace` load the built site.
         ("build-web", Box::new(|| web::build(web::Profile::Release).map(|_| Counts::default()))),
+        ("size budget (first visits)", Box::new(|| web::check_size(&web::dist_dir()).map(|()| Counts::default()))),
         ("cargo test (native)", cargo_test(&["test", "--workspace"])),
     ];
     if has("tcp-core") {
@@ -101,6 +91,14 @@ fn print_timings(timings: &[(&str, Duration)]) {
     for (name, took) in timings {
         println!("  {:>7.1}s  {name}", took.as_secs_f64());
     }
+}
+
+/// A step running clippy on the web crate for wasm32, with these extra arguments.
+fn clippy_web(extra: &[&'static str]) -> Box<dyn Fn() -> Result<Counts>> {
+    let mut args = vec!["clippy", "--package", "synack-web", "--target", "wasm32-unknown-unknown"];
+    args.extend(extra);
+    args.extend(["--", "-D", "warnings"]);
+    cargo(&args)
 }
 
 /// A step running cargo with these arguments.

@@ -4,8 +4,12 @@
 //! brand-new machine only needs rustup, cargo and Debian's apt.
 
 mod ci;
+mod fuzz;
+mod prerender;
 mod setup;
+mod shell;
 mod util;
+mod wasm_names;
 mod web;
 
 use std::process::ExitCode;
@@ -18,13 +22,18 @@ usage: cargo xtask <command> [options]
 commands:
   setup                 install what builds and tests need (idempotent)
   build-web [--dev|--profiling]
-                        build the web app into web/dist (release + wasm-opt unless --dev;
+                        build the web app into web/dist: the full module, the players, the
+                        prerendered diagrams and the pages (release + wasm-opt unless --dev;
                         --profiling keeps function names for `cargo bench --bench profile`)
   serve [--port 8080] [--base /] [--dev]
-                        build the web app and serve web/dist on 127.0.0.1
-  size                  build the release web app and check its gzip -9 size budget
+                        build the web app and serve web/dist on 127.0.0.1 (gzip, like GitHub Pages)
+  size                  build the release web app, print what a first visit downloads and
+                        where the bytes go, and check the 250 KiB gzip -9 budget
   test                  run every check CI runs (fmt, clippy, tests, embedded and wasm builds,
                         browser tests)
+  fuzz [--time 60] [TARGET]
+                        run each cargo-fuzz target (or TARGET) for --time seconds; installs a
+                        nightly toolchain and cargo-fuzz when missing
   help                  show this";
 
 fn main() -> ExitCode {
@@ -71,6 +80,14 @@ fn run() -> Result<()> {
         "test" => {
             opts.finish()?;
             ci::test()
+        }
+        "fuzz" => {
+            let seconds = opts
+                .value("--time")?
+                .map_or(Ok(60), |t| t.parse::<u64>().with_context(|| format!("bad --time {t:?}")))?;
+            let target = opts.positional();
+            opts.finish()?;
+            fuzz::run(seconds, target.as_deref())
         }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
@@ -124,6 +141,12 @@ impl Options {
         } else {
             web::Profile::Release
         }
+    }
+
+    /// The first argument that is not an option, taken out.
+    fn positional(&mut self) -> Option<String> {
+        let i = self.0.iter().position(|a| !a.starts_with('-'))?;
+        Some(self.0.remove(i))
     }
 
     fn finish(self) -> Result<()> {

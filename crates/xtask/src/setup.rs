@@ -3,7 +3,8 @@
 //! - Rust targets (`wasm32-unknown-unknown`, `thumbv7em-none-eabihf`) and components (rustfmt,
 //!   clippy) through rustup;
 //! - Chromium, its WebDriver and tshark (and Node.js/npm when missing) through apt;
-//! - the pinned npm tooling in `tools/` (binaryen's `wasm-opt`, axe-core, mermaid) through `npm ci`;
+//! - the pinned npm tooling in `tools/` (binaryen's `wasm-opt`, esbuild, axe-core, mermaid)
+//!   through `npm ci`;
 //! - `wasm-bindgen-test-runner` of the exact wasm-bindgen version in `Cargo.lock`, through
 //!   `cargo install` into `target/tools`.
 
@@ -18,12 +19,15 @@ const RUST_TARGETS: [&str; 2] = ["wasm32-unknown-unknown", "thumbv7em-none-eabih
 const RUST_COMPONENTS: [&str; 2] = ["rustfmt", "clippy"];
 
 /// Debian packages, each with the file that tells it is installed.
-const APT_PACKAGES: [(&str, &str); 4] = [
+const APT_PACKAGES: [(&str, &str); 5] = [
     ("/usr/bin/chromium", "chromium"),
     ("/usr/bin/chromedriver", "chromium-driver"),
     ("/usr/bin/tshark", "tshark"),
     // librsvg's renderer: the CLI test draws every exported SVG with it, outside any browser.
     ("/usr/bin/rsvg-convert", "librsvg2-bin"),
+    // Chinese glyphs in headless Chromium: without a CJK font every one is a box, and the
+    // browser tests' layout checks measure 中文 text.
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "fonts-noto-cjk"),
 ];
 
 /// The Chromium WebDriver used by the browser tests.
@@ -100,8 +104,8 @@ fn apt_packages() -> Result<()> {
     apt(&install)
 }
 
-/// `tools/`: pinned npm packages (`binaryen` for `wasm-opt`, `axe-core` and `mermaid` for the
-/// browser tests).
+/// `tools/`: pinned npm packages (`binaryen` for `wasm-opt` and `esbuild`, which minifies the
+/// site's JS and CSS; `axe-core` and `mermaid` for the browser tests).
 pub(crate) fn tools_dir() -> PathBuf {
     util::root().join("tools")
 }
@@ -109,6 +113,11 @@ pub(crate) fn tools_dir() -> PathBuf {
 /// The pinned `wasm-opt` (from the npm package `binaryen`).
 pub(crate) fn wasm_opt() -> PathBuf {
     tools_dir().join("node_modules/.bin/wasm-opt")
+}
+
+/// The pinned `esbuild` (minifies the site's JavaScript and CSS).
+pub(crate) fn esbuild() -> PathBuf {
+    tools_dir().join("node_modules/.bin/esbuild")
 }
 
 /// Installs `tools/package.json`'s dependencies with `npm ci` unless every one is already
@@ -127,14 +136,16 @@ fn npm_tools() -> Result<()> {
         })
         .map(|(name, _)| name.as_str())
         .collect();
-    if stale.is_empty() && wasm_opt().exists() {
+    if stale.is_empty() && wasm_opt().exists() && esbuild().exists() {
         let names: Vec<String> = pinned.iter().map(|(n, v)| format!("{n} {}", v.as_str().unwrap_or("?"))).collect();
         println!("setup: npm tools present in tools/node_modules: {}", names.join(", "));
         return Ok(());
     }
     run(command("npm").args(["ci", "--prefix", "tools", "--no-audit", "--no-fund", "--loglevel=error"]))?;
-    if !wasm_opt().exists() {
-        bail!("`npm ci` did not install {}", wasm_opt().display());
+    for tool in [wasm_opt(), esbuild()] {
+        if !tool.exists() {
+            bail!("`npm ci` did not install {}", tool.display());
+        }
     }
     Ok(())
 }

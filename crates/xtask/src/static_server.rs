@@ -9,6 +9,10 @@
 //! It speaks just enough HTTP/1.1: `GET` and `HEAD`, one request per connection
 //! (`Connection: close`), a whitelist of file types, and no way out of the root
 //! (`..` segments, encoded or not, and symlinks pointing outside are refused).
+//!
+//! Like GitHub Pages, it sends a file gzip-compressed (`Content-Encoding: gzip`, `Vary:
+//! Accept-Encoding`) to a client that accepts gzip, when the build wrote a compressed copy beside
+//! it (`app.js.gz` beside `app.js`), so that what is measured locally is what readers get.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -287,6 +291,7 @@ fn handle(stream: TcpStream, config: &Config) -> io::Result<()> {
 
     let mut request_line = String::new();
     let mut head_len = reader.read_line(&mut request_line)?;
+    let mut gzip_ok = false;
     loop {
         let mut line = String::new();
         let n = reader.read_line(&mut line)?;
@@ -296,6 +301,11 @@ fn handle(stream: TcpStream, config: &Config) -> io::Result<()> {
         }
         if head_len > MAX_HEAD {
             return respond_status(&stream, "GET", 431, "Request Header Fields Too Large");
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.trim().eq_ignore_ascii_case("accept-encoding")
+        {
+            gzip_ok = accepts_gzip(value);
         }
     }
 
@@ -320,13 +330,21 @@ fn handle(stream: TcpStream, config: &Config) -> io::Result<()> {
         eprintln!("{method} {target} {outcome}");
     }
     match resolved {
-        Resolved::File { file, content_type } => match fs::read(&file) {
-            Ok(body) => {
-                let headers: Vec<(&str, &str)> = config.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-                respond(&stream, method, 200, "OK", content_type, &headers, &body)
+        Resolved::File { file, content_type } => {
+            let mut headers: Vec<(&str, &str)> = config.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            let compressed = gzip_copy(&file);
+            if compressed.is_some() {
+                headers.push(("Vary", "Accept-Encoding"));
             }
-            Err(_) => respond_status(&stream, method, 404, "Not Found"),
-        },
+            let body = match compressed.filter(|_| gzip_ok) {
+                Some(gz) => fs::read(gz).inspect(|_| headers.push(("Content-Encoding", "gzip"))),
+                None => fs::read(&file),
+            };
+            match body {
+                Ok(body) => respond(&stream, method, 200, "OK", content_type, &headers, &body),
+                Err(_) => respond_status(&stream, method, 404, "Not Found"),
+            }
+        }
         Resolved::Redirect(location) => respond(
             &stream,
             method,
@@ -340,6 +358,24 @@ fn handle(stream: TcpStream, config: &Config) -> io::Result<()> {
         Resolved::NotFound => respond_status(&stream, method, 404, "Not Found"),
         Resolved::MethodNotAllowed => respond_status(&stream, method, 405, "Method Not Allowed"),
     }
+}
+
+/// Whether an `Accept-Encoding` value accepts gzip (`gzip` or `*`, with a q-value above 0).
+fn accepts_gzip(value: &str) -> bool {
+    value.split(',').any(|coding| {
+        let mut params = coding.split(';').map(str::trim);
+        let name = params.next().unwrap_or_default();
+        let q = params.find_map(|p| p.strip_prefix("q=")).map_or(1.0, |q| q.trim().parse::<f32>().unwrap_or(0.0));
+        (name.eq_ignore_ascii_case("gzip") || name == "*") && q > 0.0
+    })
+}
+
+/// The compressed copy the build wrote beside `file` (`file.gz`), if there is one.
+fn gzip_copy(file: &Path) -> Option<PathBuf> {
+    let mut name = file.file_name()?.to_os_string();
+    name.push(".gz");
+    let gz = file.with_file_name(name);
+    gz.is_file().then_some(gz)
 }
 
 fn respond_status(stream: &TcpStream, method: &str, code: u16, reason: &str) -> io::Result<()> {
@@ -521,5 +557,25 @@ mod tests {
 
         let garbage = get(&server, "nonsense\r\n\r\n");
         assert!(garbage.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{garbage}");
+    }
+
+    #[test]
+    fn sends_the_gzip_copy_to_clients_that_accept_it() {
+        let tree = Tree::new();
+        fs::write(tree.0.join("site/app.js.gz"), "GZ").expect("write the compressed copy");
+        let server = Server::start("127.0.0.1:0", tree.config("/")).expect("start");
+        let gz = get(&server, "GET /app.js HTTP/1.1\r\nAccept-Encoding: br, gzip;q=0.8\r\n\r\n");
+        assert!(gz.contains("\r\nContent-Encoding: gzip\r\n") && gz.contains("\r\nVary: Accept-Encoding\r\n"), "{gz}");
+        assert!(
+            gz.contains("\r\nContent-Type: text/javascript; charset=utf-8\r\n") && gz.ends_with("\r\n\r\nGZ"),
+            "{gz}"
+        );
+        let plain = get(&server, "GET /app.js HTTP/1.1\r\nAccept-Encoding: gzip;q=0, br\r\n\r\n");
+        assert!(!plain.contains("Content-Encoding") && plain.contains("\r\nVary: Accept-Encoding\r\n"), "{plain}");
+        assert!(plain.ends_with("export default 1;"), "{plain}");
+        let other = get(&server, "GET /app_bg.wasm HTTP/1.1\r\nAccept-Encoding: gzip\r\n\r\n");
+        assert!(!other.contains("Content-Encoding") && !other.contains("Vary"), "{other}");
+        assert!(get(&server, "GET /app.js.gz HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 404"));
+        assert!(accepts_gzip(" deflate, GZIP ") && accepts_gzip("*") && !accepts_gzip("br") && !accepts_gzip(""));
     }
 }

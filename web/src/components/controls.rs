@@ -1,7 +1,11 @@
 //! The experiment picker and every setting. Each field shows the experiment's own value until
-//! the reader changes it; a value that cannot be used is reported and the diagram stays as it was.
+//! the reader changes it; a value that cannot be used is reported at its field, which keeps what
+//! the reader typed, and the diagram stays as it was.
+//! A player (see `upgrade`) has the picker; the fields and the file loader come with the full
+//! module, which it loads when the reader opens the settings or chooses a file.
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_variables))]
 
-use crate::experiment::{CUSTOM_ENTRY, Experiment, Settings};
+use crate::experiment::{CUSTOM_ENTRY, Experiment, SettingError, Settings};
 use crate::i18n::{self, T};
 use seqdiag::Lang;
 use tcp_core::config::Profile;
@@ -24,7 +28,7 @@ pub struct ControlsProps {
     pub on_update: Callback<Experiment>,
     /// Relative/absolute numbers toggled.
     pub on_relative: Callback<bool>,
-    /// Input that is not a number at all (the reducer checks ranges).
+    /// A scenario file that could not be read as text.
     pub on_invalid: Callback<(String, String)>,
     /// The text of a scenario file the reader chose.
     pub on_load: Callback<String>,
@@ -103,14 +107,41 @@ fn current(s: Option<&tcp_sim::Scenario>, f: Field) -> String {
     }
 }
 
+/// What the reader typed into a field that cannot be used, and why.
+#[derive(Clone, PartialEq)]
+struct FieldError {
+    /// The experiment it was typed for (another one starts with clean fields).
+    entry: String,
+    field: Field,
+    typed: String,
+    why: SettingError,
+}
+
+/// The experiment with `text` typed into field `f`, or why that cannot be used (checked here, so
+/// the field can say it, rather than by the reducer).
+fn with_value(e: &Experiment, f: Field, text: &str) -> Result<Experiment, SettingError> {
+    let mut next = e.clone();
+    let stored = text.trim().parse::<f64>().ok().and_then(|v| f.store(&mut next.settings, v));
+    if stored.is_none() {
+        return Err(SettingError::new(
+            format!("{}: `{text}` is not a valid value", f.label().en),
+            format!("{}：“{text}”不是有效的值", f.label().zh),
+        ));
+    }
+    next.scenario()?;
+    Ok(next)
+}
+
 /// The controls.
 #[component]
 pub fn Controls(props: &ControlsProps) -> Html {
     let lang = props.lang;
     let e = &props.experiment;
+    let error = use_state(|| None::<FieldError>);
     // Settings start open on a wide screen and folded on a phone; the reader's toggles stick.
     let wide = use_memo((), |()| {
         web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_none_or(|w| w >= 640.0)
+            && !crate::upgrade::settings_folded()
     });
     // The titles need every entry parsed: once per language, not once per render.
     let titles = use_memo(lang, |lang| {
@@ -130,6 +161,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         let title = if lang == Lang::Zh { &s.title.zh } else { &s.title.en };
         html! { <option value={CUSTOM_ENTRY} selected=true>{ format!("{}: {title}", i18n::YOUR_SCENARIO.get(lang)) }</option> }
     });
+    #[cfg(feature = "full")]
     let on_file = {
         let (load, bad) = (props.on_load.clone(), props.on_invalid.clone());
         Callback::from(move |ev: Event| {
@@ -154,6 +186,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     };
     let scenario = e.scenario().ok();
     let scenario_profile = scenario.as_ref().map_or(Profile::Linux, |s| s.profile);
+    #[cfg(feature = "full")]
     let on_profile = {
         let (cb, e) = (props.on_update.clone(), e.clone());
         Callback::from(move |ev: Event| {
@@ -164,26 +197,36 @@ pub fn Controls(props: &ControlsProps) -> Html {
         })
     };
     let number = |f: Field| {
-        let (cb, bad, e) = (props.on_update.clone(), props.on_invalid.clone(), e.clone());
+        let (cb, next_of, error_state) = (props.on_update.clone(), e.clone(), error.clone());
         let onchange = Callback::from(move |ev: Event| {
-            let text = ev.target_unchecked_into::<HtmlInputElement>().value();
-            let mut next = e.clone();
-            match text.trim().parse::<f64>().ok().and_then(|v| f.store(&mut next.settings, v).map(|()| v)) {
-                Some(_) => cb.emit(next),
-                None => bad.emit((
-                    format!("{}: `{text}` is not a valid value", f.label().en),
-                    format!("{}：“{text}”不是有效的值", f.label().zh),
-                )),
+            let typed = ev.target_unchecked_into::<HtmlInputElement>().value();
+            match with_value(&next_of, f, &typed) {
+                Ok(next) => {
+                    error_state.set(None);
+                    cb.emit(next);
+                }
+                Err(why) => error_state.set(Some(FieldError { entry: next_of.entry.clone(), field: f, typed, why })),
             }
         });
+        let bad = error.as_ref().filter(|err| err.field == f && err.entry == e.entry);
+        let message_id = format!("{}-error", f.id());
         html! {
-            <label class="field" for={f.id()}>
-                <span>{ f.label().get(lang) }</span>
+            <div class="field">
+                <label for={f.id()}>{ f.label().get(lang) }</label>
                 <input id={f.id()} data-testid={format!("set-{}", f.id())} type="text" inputmode="decimal"
-                    value={current(scenario.as_ref(), f)} {onchange} />
-            </label>
+                    value={bad.map_or_else(|| current(scenario.as_ref(), f), |err| err.typed.clone())} {onchange}
+                    aria-invalid={bad.is_some().then_some("true")}
+                    aria-describedby={bad.is_some().then(|| message_id.clone())} />
+                if let Some(err) = bad {
+                    // Over the row below, like the browser's own validation bubble: nothing moves.
+                    <span class="field-error" id={message_id} role="alert" data-testid={format!("set-{}-error", f.id())}>
+                        { err.why.text(lang).to_owned() }
+                    </span>
+                }
+            </div>
         }
     };
+    #[cfg(feature = "full")]
     let on_isn = {
         let (cb, e) = (props.on_update.clone(), e.clone());
         Callback::from(move |ev: Event| {
@@ -193,10 +236,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
         })
     };
     let fixed_isn = e.settings.fixed_isn.unwrap_or(false);
+    #[cfg(feature = "full")]
     let on_relative = {
         let cb = props.on_relative.clone();
         Callback::from(move |ev: Event| cb.emit(ev.target_unchecked_into::<HtmlInputElement>().checked()))
     };
+    #[cfg(feature = "full")]
     let on_reset = {
         let (cb, e) = (props.on_update.clone(), e.clone());
         Callback::from(move |_: MouseEvent| cb.emit(Experiment { settings: Settings::default(), ..e.clone() }))
@@ -207,12 +252,19 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <span>{ i18n::EXPERIMENT.get(lang) }</span>
                 <select id="entry" data-testid="entry" onchange={on_entry}>{ for custom }{ for entries }</select>
             </label>
-            <label class="field load">
-                <span>{ i18n::LOAD_SCENARIO.get(lang) }</span>
-                <input type="file" data-testid="load-scenario" accept=".json,application/json" onchange={on_file} />
-            </label>
+            // The browser's own file button speaks the browser's language and not the page's:
+            // it is hidden (still focusable) behind a label that looks like a button.
+            <div class="load">
+                <input type="file" id="load-scenario" class="file-input" data-testid="load-scenario"
+                    accept=".json,application/json" aria-describedby="load-scenario-hint"
+                    data-upgrade={crate::upgrade::on_demand("[data-testid=load-scenario]")}
+                    onchange={crate::upgrade::full_or!(Some(on_file), None::<Callback<Event>>)} />
+                <label for="load-scenario" class="file-button">{ i18n::OPEN_SCENARIO.get(lang) }</label>
+                <small id="load-scenario-hint">{ i18n::OPEN_SCENARIO_HINT.get(lang) }</small>
+            </div>
             <details class="settings" open={*wide}>
-                <summary>{ i18n::SETTINGS.get(lang) }</summary>
+                <summary data-upgrade={crate::upgrade::on_demand("details.settings > summary")}>{ i18n::SETTINGS.get(lang) }</summary>
+                { crate::upgrade::full_or!(html! {
                 <div class="grid">
                     <label class="field" for="profile">
                         <span>{ i18n::PROFILE.get(lang) }</span>
@@ -240,6 +292,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     </label>
                     <button type="button" class="link" onclick={on_reset}>{ i18n::RESET.get(lang) }</button>
                 </div>
+                }, crate::upgrade::loading(lang)) }
             </details>
         </form>
     }

@@ -197,7 +197,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
                 { zoom_button("⤢", pick(lang, "Fit to width", "适应宽度"), 1.0, z > 1.0, "zoom-fit") }
                 { zoom_button("+", pick(lang, "Zoom in", "放大"), z * ZOOM_STEP, z < MAX_ZOOM, "zoom-in") }
             </div>
-            <div class={format!("diagram-scroll{zoomed}")} ref={scroller} tabindex="0" role="region"
+            <div class={format!("diagram-scroll{zoomed}")} id="diagram" ref={scroller} tabindex="0" role="region"
                 aria-label={d.title.clone()} onkeydown={on_box_key} onscroll={on_scroll}>
                 <div class="diagram-heads" ref={heads} aria-hidden="true">
                     <svg class={format!("seqdiag{zoomed}")} viewBox={format!("0 0 {} {}", px(d.width), px(head_h))}

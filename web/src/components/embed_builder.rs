@@ -55,7 +55,11 @@ pub fn EmbedBuilder(props: &EmbedBuilderProps) -> Html {
     let url = embed::embed_url(&page);
     let chosen = EmbedChoice { range, ..(*choice).clone() };
     let src = embed::embed_src(&url, &props.experiment, &props.view, &chosen);
-    let snippet = embed::iframe_snippet(&src, &chosen, &embed::frame_title(&props.title, lang));
+    let snippet = format!(
+        "{}\n{}",
+        embed::iframe_snippet(&src, &chosen, &embed::frame_title(&props.title, lang)),
+        embed::resizer_snippet(&url)
+    );
 
     // Every control edits one field of the choice.
     let edit = |f: fn(&mut EmbedChoice, &Event)| {
@@ -149,7 +153,7 @@ pub fn EmbedBuilder(props: &EmbedBuilderProps) -> Html {
                     </select>
                 </label>
                 <label class="field">
-                    <span>{ i18n::HEIGHT.get(lang) }</span>
+                    <span>{ i18n::HEIGHT_FALLBACK.get(lang) }</span>
                     <input type="number" data-testid="embed-height" min="200" max="4000" value={choice.height.to_string()}
                         onchange={edit(|c, e| {
                             if let Ok(h) = e.target_unchecked_into::<HtmlInputElement>().value().trim().parse::<u32>() {
@@ -160,8 +164,10 @@ pub fn EmbedBuilder(props: &EmbedBuilderProps) -> Html {
             </div>
             <label class="field">
                 <span>{ i18n::EMBED_CODE.get(lang) }</span>
-                <textarea class="embed-code" data-testid="embed-code" readonly=true rows="4" value={snippet} />
+                <textarea class="embed-code" data-testid="embed-code" readonly=true rows="5" value={snippet}
+                    aria-describedby="embed-script-hint" />
             </label>
+            <p class="hint" id="embed-script-hint">{ i18n::EMBED_SCRIPT_HINT.get(lang) }</p>
             <div class="embed-actions">
                 <button type="button" data-testid="copy-embed" onclick={on_copy}>{ i18n::COPY_EMBED.get(lang) }</button>
                 <a data-testid="embed-preview" href={src} target="_blank" rel="noopener">{ i18n::PREVIEW.get(lang) }</a>

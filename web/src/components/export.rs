@@ -3,10 +3,16 @@
 //! when pressed, wraps it in a `Blob` and clicks a temporary `<a download>` with an object URL
 //! that is revoked afterwards. [`export_bytes`] is the pure part (every kind but PNG, which the
 //! browser draws from the SVG on a canvas).
+//!
+//! A player (see `upgrade`) draws the same buttons, marked `data-upgrade`, without what builds the
+//! files: pressing one loads the full module, which then does the export. (So in a player most of
+//! this file is unused, and left out of the module.)
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
 use crate::experiment::{Experiment, SettingError};
 use crate::i18n::T;
-use seqdiag::{Diagram, Lang, ViewOptions};
+use seqdiag::ViewOptions;
+use seqdiag::{Diagram, Lang};
 use std::rc::Rc;
 use tcp_sim::trace::Trace;
 use wasm_bindgen::closure::Closure;
@@ -94,7 +100,7 @@ impl ExportKind {
             ExportKind::Svg => T { en: "Download the diagram as SVG", zh: "下载时序图（SVG）" },
             ExportKind::Png => T { en: "Download the diagram as a PNG image", zh: "下载时序图（PNG 图片）" },
             ExportKind::Mermaid => {
-                T { en: "Download the exchange as a Mermaid diagram", zh: "下载报文交换（Mermaid 图）" }
+                T { en: "Download the exchange as a Mermaid diagram", zh: "下载报文段往来（Mermaid 图）" }
             }
             ExportKind::Pcap => T {
                 en: "Download the segments as a pcap capture for Wireshark",
@@ -322,6 +328,7 @@ enum Status {
 }
 
 /// The export buttons.
+#[cfg(feature = "full")]
 #[component]
 pub fn Export(props: &ExportProps) -> Html {
     let lang = props.lang;
@@ -374,17 +381,33 @@ pub fn Export(props: &ExportProps) -> Html {
         let status = status.clone();
         Callback::from(move |_: MouseEvent| status.set(None))
     };
-
-    let buttons = ExportKind::ALL.iter().map(|&kind| {
-        let busy = kind == ExportKind::Png && *png_busy;
-        html! {
-            <button type="button" class="export-button" data-testid={kind.test_id()} title={kind.hint().get(lang)}
-                aria-busy={busy.then_some("true")} disabled={busy} onclick={on_export(kind)}>
-                { kind.label().get(lang) }
-            </button>
-        }
+    let buttons = ExportKind::ALL.map(|kind| Button {
+        kind,
+        busy: kind == ExportKind::Png && *png_busy,
+        onclick: Some(on_export(kind)),
     });
-    let status_line = match &*status {
+    bar(lang, &buttons, Some(on_copy), status_line(lang, &status, on_dismiss))
+}
+
+/// The export buttons, as a player draws them: each loads the full module, which exports.
+#[cfg(not(feature = "full"))]
+#[component]
+pub fn Export(props: &ExportProps) -> Html {
+    let buttons = ExportKind::ALL.map(|kind| Button { kind, busy: false, onclick: None });
+    bar(props.lang, &buttons, None, html! {})
+}
+
+/// One export button: without a handler, it is a player's (`data-upgrade`).
+struct Button {
+    kind: ExportKind,
+    busy: bool,
+    onclick: Option<Callback<MouseEvent>>,
+}
+
+/// What the last export said, if anything.
+#[cfg(feature = "full")]
+fn status_line(lang: Lang, status: &Option<Status>, on_dismiss: Callback<MouseEvent>) -> Html {
+    match status {
         None => html! {},
         Some(Status::Copied) => html! {
             <p class="export-status" role="status" data-testid="export-copied">{ COPIED.get(lang) }</p>
@@ -396,15 +419,40 @@ pub fn Export(props: &ExportProps) -> Html {
                     title={DISMISS.get(lang)}>{ "×" }</button>
             </p>
         },
-    };
+    }
+}
 
+/// The bar: the title, the buttons, the status line.
+fn bar(lang: Lang, buttons: &[Button], on_copy: Option<Callback<MouseEvent>>, status_line: Html) -> Html {
+    // In a player, a button names itself for boot.js to press again in the full module.
+    let upgrade = |test_id: &'static str, handled: bool| match test_id {
+        _ if handled => None,
+        "export-svg" => Some("[data-testid=export-svg]"),
+        "export-png" => Some("[data-testid=export-png]"),
+        "export-mermaid" => Some("[data-testid=export-mermaid]"),
+        "export-pcap" => Some("[data-testid=export-pcap]"),
+        "export-json" => Some("[data-testid=export-json]"),
+        "export-scenario" => Some("[data-testid=export-scenario]"),
+        _ => Some("[data-testid=export-mermaid-copy]"),
+    };
+    let buttons = buttons.iter().map(|b| {
+        let kind = b.kind;
+        html! {
+            <button type="button" class="export-button" data-testid={kind.test_id()} title={kind.hint().get(lang)}
+                aria-busy={b.busy.then_some("true")} disabled={b.busy} onclick={b.onclick.clone()}
+                data-upgrade={upgrade(kind.test_id(), b.onclick.is_some())}>
+                { kind.label().get(lang) }
+            </button>
+        }
+    });
+    let copy_upgrade = upgrade("export-mermaid-copy", on_copy.is_some());
     html! {
         <div class="export" data-testid="export" role="group" aria-label={EXPORT.get(lang)}>
             <span class="export-title">{ EXPORT.get(lang) }</span>
             <div class="export-buttons">
                 { for buttons }
                 <button type="button" class="export-button export-copy" data-testid="export-mermaid-copy"
-                    title={COPY_HINT.get(lang)} onclick={on_copy}>{ COPY.get(lang) }</button>
+                    title={COPY_HINT.get(lang)} onclick={on_copy} data-upgrade={copy_upgrade}>{ COPY.get(lang) }</button>
             </div>
             { status_line }
         </div>

@@ -13,10 +13,11 @@ use tcp_core::wire::{FieldSpan, TcpOption, checksum};
 use tcp_core::{Flags, TcpRepr};
 use tcp_sim::scenario::FaultAction;
 use tcp_sim::trace::{Fate, LossReason, Segment, Trace};
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::experiment::FaultRequest;
+use crate::hooks::{close_inspector, use_inspector_place};
 
 /// The delay the Delay field starts with, milliseconds.
 const DEFAULT_DELAY_MS: &str = "500";
@@ -107,7 +108,7 @@ fn explain(name: &str, lang: Lang) -> &'static str {
         "Flags" => tr(
             lang,
             "The control bits: what this segment does (open, acknowledge, close, reset). Point at a chip for one bit.",
-            "控制位：这个报文段的作用（建立、确认、关闭、复位）。指向某个标志可查看它的含义。",
+            "标志位：这个报文段的作用（建立、确认、关闭、复位）。指向某个标志可查看它的含义。",
         ),
         "Payload" => tr(
             lang,
@@ -252,7 +253,7 @@ fn fixed_rows(trace: &Trace, index: usize, bytes: &[u8], spans: &[FieldSpan], la
             ..row(
                 "Data Offset",
                 tr(lang, "Data Offset", "数据偏移"),
-                html! { { trs(lang, format!("{words} words = {} bytes", usize::from(words) * 4), format!("{words} 个字 = {} 字节", usize::from(words) * 4)) } },
+                html! { { trs(lang, format!("{words} words = {} bytes", usize::from(words) * 4), format!("{words} 个 32 位字 = {} 字节", usize::from(words) * 4)) } },
             )
         },
         Row {
@@ -476,7 +477,7 @@ fn title(trace: &Trace, index: usize, lang: Lang, relative: bool) -> Html {
         tags.push(trs(
             lang,
             format!("network duplicate of #{}", original + 1),
-            format!("网络复制的 #{} 副本", original + 1),
+            format!("网络重复的 #{} 副本", original + 1),
         ));
     }
     if seg.injected {
@@ -528,7 +529,7 @@ fn hexdump(bytes: &[u8], rows: &[Row], highlighted: &[bool], lang: Lang, on_hove
     });
     let onmouseleave = on_hover.reform(|_: MouseEvent| None);
     html! {
-        <div class="hexdump" data-testid="hexdump" role="group"
+        <div class="hexdump" data-testid="hexdump" role="group" tabindex="0"
             aria-label={tr(lang, "The segment's bytes in hexadecimal", "报文段的十六进制字节")}
             {onmouseover} {onmouseleave}>
             { for shown.chunks(DUMP_WIDTH).enumerate().map(|(line, chunk)| {
@@ -568,16 +569,10 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let active = use_state(|| None::<(usize, Active)>);
     let delay_text = use_state(|| DEFAULT_DELAY_MS.to_owned());
     let section = use_node_ref();
-
-    // Opening moves the focus into the inspector.
-    {
-        let section = section.clone();
-        use_effect_with((), move |()| {
-            if let Some(el) = section.cast::<HtmlElement>() {
-                let _ = el.focus();
-            }
-        });
-    }
+    let anchor = use_node_ref();
+    // Opens beside its segment, with the focus inside.
+    let version = Rc::as_ptr(&props.trace) as usize;
+    use_inspector_place(&section, &anchor, index, version, props.on_close.clone());
 
     let Some(seg) = props.trace.segments.get(index) else {
         return html! {
@@ -623,14 +618,22 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let fault = |action: FaultAction, delay_ms: f64| {
         props.on_fault.reform(move |_: MouseEvent| FaultRequest { segment: index, action, delay_ms })
     };
-    // Escape closes, wherever the focus is inside; the page closes it when the focus is elsewhere.
+    // The close button, and Escape wherever the focus is inside (the page closes it when the
+    // focus is elsewhere), close it with the focus back on the segment.
+    let close = {
+        let (on_close, section) = (props.on_close.clone(), section.clone());
+        move || match section.cast::<Element>() {
+            Some(el) => close_inspector(&el, index, &on_close),
+            None => on_close.emit(()),
+        }
+    };
     let onkeydown = {
-        let on_close = props.on_close.clone();
+        let close = close.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Escape" {
                 e.prevent_default();
                 e.stop_propagation();
-                on_close.emit(());
+                close();
             }
         })
     };
@@ -640,12 +643,45 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     };
 
     html! {
+        <>
+        <div class="insp-anchor" ref={anchor} aria-hidden="true"></div>
         <section class="inspector" data-testid="inspector" role="dialog" aria-labelledby="inspector-title"
             tabindex="-1" ref={section} {onkeydown}>
             <button type="button" class="inspector-close" data-testid="inspector-close"
                 aria-label={tr(lang, "Close the inspector", "关闭检查器")} title={tr(lang, "Close (Esc)", "关闭（Esc）")}
-                onclick={props.on_close.reform(|_| ())}>{ "×" }</button>
+                onclick={Callback::from(move |_: MouseEvent| close())}>{ "×" }</button>
             { title(&props.trace, index, lang, props.relative) }
+            // What the reader came for comes first, right under the title: on a phone it is on
+            // screen as soon as the inspector opens.
+            <h3 class="visually-hidden">{ tr(lang, "Experiment with this segment", "用这个报文段做实验") }</h3>
+            <div class="insp-faults" role="group" aria-label={tr(lang, "Faults", "故障")}>
+                <button type="button" data-testid="inspector-drop" disabled={network_copy.is_some()}
+                    onclick={fault(FaultAction::Drop, 0.0)}>{ tr(lang, "Drop", "丢弃") }</button>
+                <span class="delay">
+                    <button type="button" data-testid="inspector-delay" disabled={network_copy.is_some() || delay.is_err()}
+                        onclick={fault(FaultAction::Delay, delay.unwrap_or(0.0))}>{ tr(lang, "Delay by", "延迟") }</button>
+                    <input type="number" data-testid="inspector-delay-ms" min="0" max="600000" step="1" inputmode="decimal"
+                        value={(*delay_text).clone()} oninput={on_delay_input} disabled={network_copy.is_some()}
+                        aria-label={tr(lang, "Delay in milliseconds", "延迟毫秒数")}
+                        aria-invalid={delay.is_err().to_string()} aria-describedby="inspector-delay-error" />
+                    { tr(lang, " ms", " 毫秒") }
+                </span>
+                <button type="button" data-testid="inspector-duplicate" disabled={network_copy.is_some()}
+                    title={tr(lang, "A second copy arrives 100 ms after the first", "第二个副本在第一个之后 100 毫秒到达")}
+                    onclick={fault(FaultAction::Duplicate, DUPLICATE_DELAY_MS)}>{ tr(lang, "Duplicate (+100 ms)", "重复（+100 毫秒）") }</button>
+            </div>
+            <p id="inspector-delay-error" class="insp-error" data-testid="inspector-delay-error" aria-live="polite">
+                if let Err(why) = delay { { why } }
+            </p>
+            if let Some(original) = network_copy {
+                <p class="insp-note" data-testid="inspector-fault-why">
+                    { trs(
+                        lang,
+                        format!("This copy was made by the network: apply faults to the original, segment #{}.", original + 1),
+                        format!("这是网络重复发送的副本：请对原报文段 #{} 施加故障。", original + 1),
+                    ) }
+                </p>
+            }
 
             <h3>{ tr(lang, "Header fields", "首部字段") }</h3>
             <table class="fields" onmouseleave={set_active.reform(|_: MouseEvent| None)}>
@@ -694,35 +730,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             }
             { hexdump(&bytes, &rows, &lit_bytes, lang, on_byte) }
 
-            <h3>{ tr(lang, "Experiment with this segment", "用这个报文段做实验") }</h3>
-            <div class="insp-faults" role="group" aria-label={tr(lang, "Faults", "故障")}>
-                <button type="button" data-testid="inspector-drop" disabled={network_copy.is_some()}
-                    onclick={fault(FaultAction::Drop, 0.0)}>{ tr(lang, "Drop", "丢弃") }</button>
-                <span class="delay">
-                    <button type="button" data-testid="inspector-delay" disabled={network_copy.is_some() || delay.is_err()}
-                        onclick={fault(FaultAction::Delay, delay.unwrap_or(0.0))}>{ tr(lang, "Delay by", "延迟") }</button>
-                    <input type="number" data-testid="inspector-delay-ms" min="0" max="600000" step="1" inputmode="decimal"
-                        value={(*delay_text).clone()} oninput={on_delay_input} disabled={network_copy.is_some()}
-                        aria-label={tr(lang, "Delay in milliseconds", "延迟毫秒数")}
-                        aria-invalid={delay.is_err().to_string()} aria-describedby="inspector-delay-error" />
-                    { tr(lang, " ms", " 毫秒") }
-                </span>
-                <button type="button" data-testid="inspector-duplicate" disabled={network_copy.is_some()}
-                    title={tr(lang, "A second copy arrives 100 ms after the first", "第二个副本在第一个之后 100 毫秒到达")}
-                    onclick={fault(FaultAction::Duplicate, DUPLICATE_DELAY_MS)}>{ tr(lang, "Duplicate (+100 ms)", "复制（+100 毫秒）") }</button>
-            </div>
-            <p id="inspector-delay-error" class="insp-error" data-testid="inspector-delay-error" aria-live="polite">
-                if let Err(why) = delay { { why } }
-            </p>
-            if let Some(original) = network_copy {
-                <p class="insp-note" data-testid="inspector-fault-why">
-                    { trs(
-                        lang,
-                        format!("This copy was made by the network: apply faults to the original, segment #{}.", original + 1),
-                        format!("这是网络复制出的副本：请对原报文段 #{} 施加故障。", original + 1),
-                    ) }
-                </p>
-            }
         </section>
+        </>
     }
 }

@@ -1,12 +1,16 @@
 //! The page's components. Each takes its data as props and reports what the reader did through
-//! `on_<event>` callbacks; only the app holds state.
+//! `on_<event>` callbacks; only the app holds state. The inspector, the embed builder and the
+//! state diagram are only in the full module (see `upgrade`).
 
 pub mod controls;
 pub mod diagram;
+#[cfg(feature = "full")]
 pub mod embed_builder;
 pub mod exchange;
 pub mod export;
+#[cfg(feature = "full")]
 pub mod inspector;
 pub mod narration_panel;
 pub mod playback;
+#[cfg(feature = "full")]
 pub mod state_machine;

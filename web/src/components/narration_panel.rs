@@ -15,12 +15,22 @@ pub struct NarrationPanelProps {
     pub events: Vec<usize>,
     /// The experiment's own summary, shown at the last step.
     pub summary: String,
+    /// The current step (0-based).
+    pub step: usize,
+    /// The last step playback can reach (0-based).
+    pub last: usize,
     /// Whether the current step is the last.
     pub at_end: bool,
     /// Language.
     pub lang: Lang,
     /// Relative numbers.
     pub relative: bool,
+}
+
+/// `Step 3/18`, `第 3/18 步`.
+pub fn step_label(step: usize, last: usize, lang: Lang) -> String {
+    let text = format!("{} {}/{}", i18n::STEP_OF.get(lang), step + 1, last + 1);
+    if lang == Lang::Zh { format!("{text} 步") } else { text }
 }
 
 /// The panel.
@@ -31,8 +41,13 @@ pub fn NarrationPanel(props: &NarrationPanelProps) -> Html {
     html! {
         <section class="narration" data-testid="narration" aria-live="polite" aria-labelledby="narration-title">
             <h2 id="narration-title">{ i18n::NARRATION.get(props.lang) }</h2>
-            <p class="headline" data-testid="headline">{ headline }</p>
-            { for paragraphs.into_iter().map(|p| html! { <p>{ p }</p> }) }
+            // The step this text belongs to, tied to its headline: the same number the playback
+            // bar shows and the diagram highlights.
+            <div class="step-text" data-testid="narration-step">
+                <p class="step-no">{ step_label(props.step, props.last, props.lang) }</p>
+                <p class="headline" data-testid="headline">{ headline }</p>
+                { for paragraphs.into_iter().map(|p| html! { <p>{ p }</p> }) }
+            </div>
             if props.at_end {
                 <p class="summary">{ props.summary.clone() }</p>
             }

@@ -4,21 +4,129 @@
 //! The geometry is fixed (the figure never changes shape); transitions the machine can take that
 //! the figure leaves out (reset or abort to CLOSED, the broken two-way handshake's LISTEN →
 //! ESTABLISHED, FIN-WAIT-1 → TIME-WAIT on a FIN that acknowledges ours) are drawn only when
-//! taken, dashed.
+//! taken, dashed, with a line under the figure that says why they are there.
+//!
+//! A host that listens has two sockets, and the figure shows both, as the sequence diagram
+//! does: the listening socket (in LISTEN until it is closed) and the connection it accepted
+//! (which ends in CLOSED while the listener goes on listening). [`sockets`] reads them from the
+//! sequence diagram's own transitions, so the two pictures never disagree.
 
-use seqdiag::Lang;
+use seqdiag::{Diagram, Lang};
 use tcp_core::State;
 use yew::prelude::*;
+
+/// One socket the figure shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Endpoint {
+    /// Its label: the host's name, and for a host that listens which of its sockets it is.
+    pub name: String,
+    /// Its host's name (what its state box says; the colour and the box's outline tell a
+    /// listener from a connection).
+    pub host: String,
+    /// Its host's colour: 0 the first host, 1 the second, 2 any other.
+    pub colour: usize,
+    /// The listening socket (drawn with a dashed box) rather than a connection.
+    pub listening: bool,
+    /// Its state (`None`: it does not exist yet).
+    pub state: Option<State>,
+}
+
+impl Endpoint {
+    /// A connection of host `name`, in its colour, in `state`.
+    pub fn new(name: &str, colour: usize, state: Option<State>) -> Endpoint {
+        Endpoint { name: name.to_owned(), host: name.to_owned(), colour, listening: false, state }
+    }
+}
 
 /// What the diagram shows.
 #[derive(Properties, PartialEq, Debug)]
 pub struct StateMachineProps {
     /// Language.
     pub lang: Lang,
-    /// Current state of each endpoint shown, with its label (host name) — usually client and server.
-    pub endpoints: Vec<(String, Option<State>)>,
-    /// Transitions taken in the current step: (host name, from, to).
-    pub taken: Vec<(String, State, State)>,
+    /// The sockets shown, usually client and server (and the server's listening socket).
+    pub endpoints: Vec<Endpoint>,
+    /// Transitions taken in the current step: (index into `endpoints`, from, to).
+    pub taken: Vec<(usize, State, State)>,
+}
+
+/// The sockets of the sequence diagram's hosts (not an attacker's) at `step`, and the
+/// transitions they take in it. A host that listens gets two: its connection and its listening
+/// socket; where the diagram's lifeline goes back to LISTEN, the connection has ended (CLOSED)
+/// and the listener is still there.
+pub fn sockets(
+    diagram: &Diagram,
+    host_names: &[String],
+    step: usize,
+    lang: Lang,
+) -> (Vec<Endpoint>, Vec<(usize, State, State)>) {
+    let hosts: Vec<usize> = diagram.lifelines.iter().filter(|l| !l.attacker).map(|l| l.host).collect();
+    let listens = |h: usize| diagram.transitions.iter().any(|t| t.host == h && t.state == Some(State::Listen));
+    let name = |h: usize| host_names.get(h).map_or("?", String::as_str);
+    // Per host: the index of its connection endpoint and of its listener, if it listens.
+    let mut endpoints = Vec::new();
+    let mut of_host = Vec::new();
+    for (i, &h) in hosts.iter().enumerate() {
+        let colour = i.min(2);
+        if listens(h) {
+            let (conn, listener) = match lang {
+                Lang::En => (format!("{} (connection)", name(h)), format!("{} (listening)", name(h))),
+                Lang::Zh => (format!("{}（连接）", name(h)), format!("{}（监听）", name(h))),
+            };
+            let host = name(h).to_owned();
+            endpoints.push(Endpoint { name: conn, host: host.clone(), colour, listening: false, state: None });
+            endpoints.push(Endpoint { name: listener, host, colour, listening: true, state: None });
+            of_host.push((endpoints.len() - 2, Some(endpoints.len() - 1)));
+        } else {
+            endpoints.push(Endpoint::new(name(h), colour, None));
+            of_host.push((endpoints.len() - 1, None));
+        }
+    }
+    let mut taken = Vec::new();
+    // The lifeline may show another of the host's connections from one step to the next (the
+    // one it showed has ended, a half-open one is left): no socket took that "edge", so none is
+    // drawn.
+    let drawn = |from: State, to: State| {
+        to == State::Closed || FIGURE.iter().chain(&EXTRAS).any(|e| e.from == from && e.to == to)
+    };
+    let mut moved = |endpoints: &mut Vec<Endpoint>, e: usize, from: State, to: State, now: bool| {
+        endpoints[e].state = Some(to);
+        if now && from != to && drawn(from, to) {
+            taken.push((e, from, to));
+        }
+    };
+    for t in diagram.transitions.iter().filter(|t| t.step <= step) {
+        let Some(&(conn, listener)) = hosts.iter().position(|h| *h == t.host).and_then(|i| of_host.get(i)) else {
+            continue;
+        };
+        let now = t.step == step;
+        let conn_state = endpoints[conn].state;
+        let listening = listener.is_some_and(|l| endpoints[l].state == Some(State::Listen));
+        let open = conn_state.filter(|s| *s != State::Closed);
+        match (t.state, listener) {
+            (Some(State::Listen), Some(l)) => {
+                if !listening {
+                    let from = endpoints[l].state.unwrap_or(State::Closed);
+                    moved(&mut endpoints, l, from, State::Listen, now);
+                }
+                if let Some(s) = open {
+                    moved(&mut endpoints, conn, s, State::Closed, now);
+                }
+            }
+            (Some(to), _) => {
+                let from = open.unwrap_or(if listening { State::Listen } else { State::Closed });
+                moved(&mut endpoints, conn, from, to, now);
+            }
+            (None, _) => {
+                if let Some(s) = open {
+                    moved(&mut endpoints, conn, s, State::Closed, now);
+                }
+                if let (Some(l), true) = (listener, listening) {
+                    moved(&mut endpoints, l, State::Listen, State::Closed, now);
+                }
+            }
+        }
+    }
+    (endpoints, taken)
 }
 
 /// Width of the drawing, in user units.
@@ -91,7 +199,7 @@ struct Edge {
 const CLOSE: Text = ("CLOSE", "关闭");
 const DELETE_TCB: Text = ("delete TCB", "删除 TCB");
 const RCV_SYN: Text = ("rcv SYN", "收到 SYN");
-const SND_SYN_ACK: Text = ("snd SYN,ACK", "发 SYN,ACK");
+const SND_SYN_ACK: Text = ("snd SYN,ACK", "发 SYN+ACK");
 const SND_FIN: Text = ("snd FIN", "发 FIN");
 const RCV_FIN: Text = ("rcv FIN", "收到 FIN");
 const SND_ACK: Text = ("snd ACK", "发 ACK");
@@ -173,7 +281,7 @@ const FIGURE: [Edge; 20] = {
             "M480,282 C480,350 410,382 344,382",
             (512.0, 380.0),
             End,
-            ("rcv SYN,ACK", "收到 SYN,ACK"),
+            ("rcv SYN,ACK", "收到 SYN+ACK"),
             Some(SND_ACK),
         ),
         edge(SynReceived, FinWait1, "M40,282 L40,472", (48.0, 440.0), Start, CLOSE, Some(SND_FIN)),
@@ -363,14 +471,38 @@ fn edge_text(lang: Lang, e: &Edge) -> String {
     }
 }
 
-/// The endpoints (by index) that took `from → to` in this step.
+/// The colours of the endpoints that took `from → to` in this step.
 fn takers(props: &StateMachineProps, from: State, to: State) -> Vec<usize> {
     props
         .taken
         .iter()
         .filter(|(_, f, t)| *f == from && *t == to)
-        .map(|(host, _, _)| props.endpoints.iter().position(|(name, _)| name == host).unwrap_or(2))
+        .map(|(e, _, _)| props.endpoints.get(*e).map_or(2, |e| e.colour))
         .collect()
+}
+
+/// Why a transition the figure leaves out is drawn (the line under the figure).
+fn extra_why(from: State, to: State) -> Text {
+    use State::*;
+    match (from, to) {
+        (Listen, Established) => (
+            "the broken two-way handshake this experiment builds on purpose; a real TCP never takes it.",
+            "本实验故意构造的有缺陷的两次握手；真实的 TCP 不会这样转换。",
+        ),
+        (FinWait1, TimeWait) => (
+            "the peer's FIN also acknowledged ours, so RFC 9293's text (§3.10.7.4) goes straight to TIME_WAIT; the figure only shows the way through CLOSING or FIN_WAIT2.",
+            "对方的 FIN 同时确认了我方的 FIN，RFC 9293 正文（§3.10.7.4）规定直接进入 TIME_WAIT；图中只画了经过 CLOSING 或 FIN_WAIT2 的路径。",
+        ),
+        (FinWait2, Closed) => (
+            "a reset, or the FIN_WAIT2 timeout that real stacks add (Linux: tcp_fin_timeout); the figure leaves both out.",
+            "收到复位，或真实协议栈附加的 FIN_WAIT2 超时（Linux：tcp_fin_timeout）；图中都没有画出。",
+        ),
+        (_, Closed) => (
+            "a reset or an abort; RFC 9293 describes them in its text (§3.10.5, §3.10.7) but leaves them out of the figure.",
+            "复位或中止；RFC 9293 在正文中说明了它们（§3.10.5、§3.10.7），但图中没有画出。",
+        ),
+        _ => ("a transition this run took that the figure does not draw.", "本次运行中出现、但图中没有画出的转换。"),
+    }
 }
 
 /// One arrow; `who` are the endpoints that took it now (drawn once per taker, on top).
@@ -388,23 +520,27 @@ fn arrow(path: &str, who: Option<usize>, also: bool, extra: bool) -> Html {
 /// A state box, with the endpoints in it.
 fn state_box(state: State, c: (f32, f32), testid: String, props: &StateMachineProps) -> Html {
     let here: Vec<usize> =
-        props.endpoints.iter().enumerate().filter(|(_, (_, s))| *s == Some(state)).map(|(i, _)| i).collect();
+        props.endpoints.iter().enumerate().filter(|(_, e)| e.state == Some(state)).map(|(i, _)| i).collect();
+    let ep = |i: usize| &props.endpoints[i];
     let mut class = classes!("sm-state");
     for &i in &here {
         class.push(format!("current-{i}"));
     }
     if let Some(&first) = here.first() {
-        class.push(format!("here-{}", colour(first)));
+        class.push(format!("here-{}", colour(ep(first).colour)));
+        if ep(first).listening {
+            class.push("here-listening");
+        }
     }
     let (x, y) = (c.0 - HALF_W, c.1 - HALF_H);
     let name_y = if here.is_empty() { c.1 + 4.5 } else { c.1 - 1.0 };
-    let who = here.iter().map(|&i| props.endpoints[i].0.as_str()).collect::<Vec<_>>().join(" · ");
+    let who = here.iter().map(|&i| ep(i).name.as_str()).collect::<Vec<_>>().join(" · ");
     html! {
         <g class={class} data-testid={testid}>
             <title>{ format!("{} (RFC 9293)\n{}", state.rfc_name(), explain(state, props.lang)) }</title>
             // A second endpoint in the same state gets an outer ring of its colour.
             { for here.iter().skip(1).take(1).map(|&i| html! {
-                <rect class={classes!("sm-ring", colour(i))} x={format!("{}", x - 4.0)} y={format!("{}", y - 4.0)}
+                <rect class={classes!("sm-ring", colour(ep(i).colour))} x={format!("{}", x - 4.0)} y={format!("{}", y - 4.0)}
                     width={format!("{}", 2.0 * HALF_W + 8.0)} height={format!("{}", 2.0 * HALF_H + 8.0)} rx="11" />
             }) }
             <rect class="sm-box" x={format!("{x}")} y={format!("{y}")} width={format!("{}", 2.0 * HALF_W)}
@@ -413,7 +549,7 @@ fn state_box(state: State, c: (f32, f32), testid: String, props: &StateMachinePr
             if !here.is_empty() {
                 <text class="sm-who" x={format!("{}", c.0)} y={format!("{}", c.1 + 13.0)} text-anchor="middle">
                     { for here.iter().enumerate().map(|(k, &i)| html! {
-                        <tspan class={colour(i)}>{ if k > 0 { " · " } else { "" } }{ props.endpoints[i].0.clone() }</tspan>
+                        <tspan class={colour(ep(i).colour)}>{ if k > 0 { " · " } else { "" } }{ ep(i).host.clone() }</tspan>
                     }) }
                 </text>
             }
@@ -457,12 +593,18 @@ pub fn StateMachine(props: &StateMachineProps) -> Html {
     }
     // Transitions outside the figure, only when taken.
     let mut seen: Vec<(State, State)> = Vec::new();
+    let mut why: Vec<(usize, String, Text)> = Vec::new();
     for (_, from, to) in &props.taken {
         if from == to || figure_has(*from, *to) || seen.contains(&(*from, *to)) {
             continue;
         }
         seen.push((*from, *to));
         let who = takers(props, *from, *to);
+        let names =
+            props.taken.iter().filter(|(_, f, t)| f == from && t == to).filter_map(|(e, _, _)| props.endpoints.get(*e));
+        let names = names.map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ");
+        let arrow_text = format!("{names}: {} → {}", from.netstat_name(), to.netstat_name());
+        why.push((who.first().copied().unwrap_or(2), arrow_text, extra_why(*from, *to)));
         let lbl = match EXTRAS.iter().find(|e| e.from == *from && e.to == *to) {
             Some(e) => (e.path.to_owned(), label(lang, e, true)),
             None => {
@@ -486,8 +628,8 @@ pub fn StateMachine(props: &StateMachineProps) -> Html {
     let summary: Vec<String> = props
         .endpoints
         .iter()
-        .map(|(name, s)| {
-            format!("{name}: {}", s.map_or(tr(lang, ("no connection yet", "尚无连接")), State::netstat_name))
+        .map(|e| {
+            format!("{}: {}", e.name, e.state.map_or(tr(lang, ("no connection yet", "尚无连接")), State::netstat_name))
         })
         .collect();
     let heads = ["sm-head", "sm-head-0", "sm-head-1", "sm-head-2"];
@@ -496,8 +638,10 @@ pub fn StateMachine(props: &StateMachineProps) -> Html {
         <figure class="state-machine">
             if !props.endpoints.is_empty() {
                 <ul class="sm-legend">
-                    { for props.endpoints.iter().enumerate().map(|(i, (name, _))| html! {
-                        <li class={colour(i)}><span class="sm-swatch" aria-hidden="true"></span>{ name.clone() }</li>
+                    { for props.endpoints.iter().map(|e| html! {
+                        <li class={classes!(colour(e.colour), e.listening.then_some("listening"))}>
+                            <span class="sm-swatch" aria-hidden="true"></span>{ e.name.clone() }
+                        </li>
                     }) }
                 </ul>
             }
@@ -521,16 +665,96 @@ pub fn StateMachine(props: &StateMachineProps) -> Html {
                 <g class="sm-edges sm-taken">{ for taken }</g>
             </svg>
             <figcaption class="sm-explain" data-testid="state-machine-explain">
-                { for props.endpoints.iter().enumerate().map(|(i, (name, state))| html! {
-                    <p class={colour(i)}>
-                        <strong>{ name.clone() }</strong>{ tr(lang, (": ", "：")) }
-                        { match state {
-                            Some(s) => explain(*s, lang),
+                { for props.endpoints.iter().map(|e| html! {
+                    <p class={colour(e.colour)}>
+                        <strong>{ e.name.clone() }</strong>{ tr(lang, (": ", "：")) }
+                        { match e.state {
+                            Some(s) => explain(s, lang),
+                            None if e.listening => tr(lang, ("not listening yet.", "还没有开始监听。")),
                             None => tr(lang, ("no connection yet.", "还没有连接。")),
                         } }
                     </p>
                 }) }
+                { for why.iter().map(|(c, arrow_text, reason)| html! {
+                    <p class={classes!("sm-why", colour(*c))} data-testid="state-machine-extra">
+                        <span class="sm-dash" aria-hidden="true"></span>
+                        { tr(lang, ("Dashed, not in RFC 9293's figure: ", "虚线，RFC 9293 的图中没有：")) }
+                        { arrow_text.clone() }{ tr(lang, (" — ", "——")) }{ tr(lang, *reason) }
+                    </p>
+                }) }
             </figcaption>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::Experiment;
+
+    /// The sockets at every step of catalogue entry `entry`, and the transitions taken.
+    type Sockets = (Vec<Endpoint>, Vec<(usize, State, State)>);
+
+    fn every_step(entry: &str) -> Vec<Sockets> {
+        let experiment = Experiment { entry: entry.into(), ..Experiment::default() };
+        let (trace, diagram, _) = crate::state::run(&experiment, Lang::En, true).expect("the entry runs");
+        let names: Vec<String> = trace.hosts.iter().map(|h| h.name.clone()).collect();
+        (0..diagram.steps.len()).map(|step| sockets(&diagram, &names, step, Lang::En)).collect()
+    }
+
+    fn state_of(endpoints: &[Endpoint], name: &str) -> Option<State> {
+        endpoints.iter().find(|e| e.name == name).and_then(|e| e.state)
+    }
+
+    #[test]
+    fn the_listener_and_the_connection_are_shown_apart() {
+        let steps = every_step("handshake");
+        let (first, _) = &steps[0];
+        let names: Vec<&str> = first.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["client", "server (connection)", "server (listening)"]);
+        assert_eq!(state_of(first, "server (listening)"), Some(State::Listen));
+        assert_eq!(state_of(first, "server (connection)"), None, "no connection before the SYN");
+        // At the end the connection is CLOSED, as the sequence diagram says, and the listener
+        // still listens.
+        let (last, _) = steps.last().expect("steps");
+        assert_eq!(state_of(last, "client"), Some(State::Closed));
+        assert_eq!(state_of(last, "server (connection)"), Some(State::Closed));
+        assert_eq!(state_of(last, "server (listening)"), Some(State::Listen));
+        // The accepted connection leaves LISTEN for SYN_RECV: the figure's own edge.
+        assert!(steps.iter().any(|(_, taken)| taken.contains(&(1, State::Listen, State::SynReceived))));
+    }
+
+    #[test]
+    fn at_every_step_of_every_entry_the_figure_shows_what_the_lifelines_show() {
+        for entry in tcp_sim::catalogue::ENTRIES {
+            let experiment = Experiment { entry: entry.name.into(), ..Experiment::default() };
+            let (trace, diagram, _) = crate::state::run(&experiment, Lang::En, true).expect("the entry runs");
+            let names: Vec<String> = trace.hosts.iter().map(|h| h.name.clone()).collect();
+            for step in 0..diagram.steps.len() {
+                let (endpoints, taken) = sockets(&diagram, &names, step, Lang::En);
+                for l in diagram.lifelines.iter().filter(|l| !l.attacker) {
+                    let name = &names[l.host];
+                    let shown = diagram.transitions.iter().rev().find(|t| t.host == l.host && t.step <= step);
+                    let Some(shown) = shown else { continue };
+                    let listening = format!("{name} (listening)");
+                    let conn = if endpoints.iter().any(|e| e.name == listening) {
+                        format!("{name} (connection)")
+                    } else {
+                        name.clone()
+                    };
+                    let at = format!("{} step {step}, {name}", entry.name);
+                    match shown.state {
+                        Some(State::Listen) => {
+                            assert_eq!(state_of(&endpoints, &listening), Some(State::Listen), "{at}");
+                            assert!(matches!(state_of(&endpoints, &conn), None | Some(State::Closed)), "{at}");
+                        }
+                        state => assert_eq!(state_of(&endpoints, &conn), Some(state.unwrap_or(State::Closed)), "{at}"),
+                    }
+                }
+                for &(e, from, to) in &taken {
+                    assert_ne!((from, to), (State::TimeWait, State::Listen), "{}: {}", entry.name, endpoints[e].name);
+                }
+            }
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! Segment arrival: RFC 9293 §3.10.7, one function per group of states, each step in the
 //! RFC's order, with RFC 5961's hardening of RST, SYN and ACK processing.
 
-use super::{Connection, DEFAULT_MSS, Negotiated};
+use super::{AnswerThrottle, Connection, DEFAULT_MSS, Negotiated, RECV_BUFFER};
+use crate::config::announced_window_scale;
 use crate::event::{Cause, CloseReason, DropReason, Event, Reply, Timer};
 use crate::seq::SeqNum;
 use crate::state::State;
@@ -29,11 +30,13 @@ impl Connection {
     fn learn_syn_options(&mut self, seg: &TcpRepr) {
         let peer_ws = seg.options.window_scale();
         let both_scale = peer_ws.is_some() && self.config.window_scale.is_some();
+        let our_shift = announced_window_scale(RECV_BUFFER, self.config.window_scale.unwrap_or(0));
         self.negotiated = Negotiated {
             peer_mss: seg.options.mss().unwrap_or(DEFAULT_MSS),
+            window_scaling: both_scale,
             // RFC 7323 §2.3: a shift above 14 is used as 14.
             snd_wscale: if both_scale { peer_ws.unwrap_or(0).min(14) } else { 0 },
-            rcv_wscale: if both_scale { self.config.window_scale.unwrap_or(0) } else { 0 },
+            rcv_wscale: if both_scale { our_shift } else { 0 },
             timestamps: self.config.timestamps && seg.options.timestamps().is_some(),
         };
         if let Some((tsval, _)) = seg.options.timestamps() {
@@ -137,7 +140,8 @@ impl Connection {
         let end = self.rcv_nxt + wnd;
         match (len, wnd) {
             (0, 0) => seq == self.rcv_nxt,
-            (0, _) => seq.in_range(self.rcv_nxt, end),
+            // Linux and BSD also take a pure ACK at the right edge (`Config::ack_at_window_edge`).
+            (0, _) => seq.in_range(self.rcv_nxt, end) || (self.config.ack_at_window_edge && seq == end),
             (_, 0) => false,
             _ => seq.in_range(self.rcv_nxt, end) || (seq + (len - 1)).in_range(self.rcv_nxt, end),
         }
@@ -169,7 +173,12 @@ impl Connection {
             // A retransmitted SYN: the peer did not get our SYN-ACK. Real stacks answer with the
             // SYN-ACK again (Linux tcp_check_req); RFC 9293 read literally answers with an ACK,
             // which the first check below does.
+            // Linux rate-limits these answers too (`tcp_check_req`: `tcp_oow_rate_limited`).
             if !flags.contains(Flags::ACK) && seg.seq == self.irs && self.config.resend_synack_on_dup_syn {
+                if !self.may_answer(now, seg, payload.len()) {
+                    self.reject(DropReason::DuplicateSyn, Reply::RateLimited);
+                    return;
+                }
                 self.reject(DropReason::DuplicateSyn, Reply::SynAck);
                 self.push_segment(now, self.iss, Flags::SYN | Flags::ACK, 0, true);
                 let deadline = now + self.rtt.rto();
@@ -191,8 +200,7 @@ impl Connection {
             if flags.contains(Flags::RST) {
                 self.reject(DropReason::OutOfWindow, Reply::Nothing);
             } else {
-                self.reject(DropReason::OutOfWindow, Reply::Ack);
-                self.ack.now = true;
+                self.answer_unacceptable(now, seg, payload.len(), DropReason::OutOfWindow, Reply::Ack);
             }
             return;
         }
@@ -200,8 +208,7 @@ impl Connection {
         // Second, the RST bit (RFC 5961 §3.2): exactly RCV.NXT resets, else a challenge ACK.
         if flags.contains(Flags::RST) {
             if seg.seq != self.rcv_nxt {
-                self.reject(DropReason::RstNotExact, Reply::ChallengeAck);
-                self.ack.now = true;
+                self.answer_unacceptable(now, seg, payload.len(), DropReason::RstNotExact, Reply::ChallengeAck);
             } else {
                 self.on_reset(flags);
             }
@@ -216,8 +223,7 @@ impl Connection {
                 self.return_to_listen(Cause::Segment(flags));
             } else {
                 // RFC 5961 §4.2: a challenge ACK, whatever the sequence number.
-                self.reject(DropReason::SynOnSynchronized, Reply::ChallengeAck);
-                self.ack.now = true;
+                self.answer_unacceptable(now, seg, payload.len(), DropReason::SynOnSynchronized, Reply::ChallengeAck);
             }
             return;
         }
@@ -235,7 +241,7 @@ impl Connection {
                 return;
             }
             self.on_ack_in_syn_received(now, seg);
-        } else if !self.process_ack(now, seg) {
+        } else if !self.process_ack(now, seg, payload.len()) {
             return;
         }
         if self.state == State::Closed {
@@ -286,6 +292,42 @@ impl Connection {
         }
     }
 
+    /// Rejects an unacceptable segment and answers it with an ACK (`reply`: [`Reply::Ack`] or
+    /// [`Reply::ChallengeAck`]) unless the profile's limit on such answers withholds it
+    /// (RFC 5961 §7; see [`crate::config::Config::invalid_ack_limit`]).
+    fn answer_unacceptable(
+        &mut self,
+        now: Instant,
+        seg: &TcpRepr,
+        payload_len: usize,
+        reason: DropReason,
+        reply: Reply,
+    ) {
+        if self.may_answer(now, seg, payload_len) {
+            self.reject(reason, reply);
+            self.ack.now = true;
+        } else {
+            self.reject(reason, Reply::RateLimited);
+        }
+    }
+
+    /// Whether an answer to the unacceptable segment `seg` may go out now, counting it if so. A
+    /// segment with data and no SYN is always answered (Linux `tcp_oow_rate_limited`).
+    fn may_answer(&mut self, now: Instant, seg: &TcpRepr, payload_len: usize) -> bool {
+        let Some(limit) = self.config.invalid_ack_limit else { return true };
+        if payload_len > 0 && !seg.flags.contains(Flags::SYN) {
+            return true;
+        }
+        if now >= self.answers.interval_end {
+            self.answers = AnswerThrottle { interval_end: now + limit.interval, sent: 0 };
+        }
+        if self.answers.sent >= limit.count {
+            return false;
+        }
+        self.answers.sent += 1;
+        true
+    }
+
     /// SYN-RECEIVED and an ACK of our SYN: "enter ESTABLISHED state and continue processing".
     fn on_ack_in_syn_received(&mut self, now: Instant, seg: &TcpRepr) {
         self.on_ack_advance(now, seg);
@@ -302,18 +344,16 @@ impl Connection {
     }
 
     /// Fifth check for the synchronized states. Returns false when the segment was dropped.
-    fn process_ack(&mut self, now: Instant, seg: &TcpRepr) -> bool {
+    fn process_ack(&mut self, now: Instant, seg: &TcpRepr, payload_len: usize) -> bool {
         let ack = seg.ack;
         if ack > self.snd_nxt {
             // "If the ACK acks something not yet sent, then send an ACK, drop the segment."
-            self.reject(DropReason::AckOfUnsentData, Reply::Ack);
-            self.ack.now = true;
+            self.answer_unacceptable(now, seg, payload_len, DropReason::AckOfUnsentData, Reply::Ack);
             return false;
         }
         // RFC 5961 §5.2: acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK.
         if ack < SeqNum(self.snd_una.0.wrapping_sub(self.max_snd_wnd)) {
-            self.reject(DropReason::AckTooOld, Reply::Ack);
-            self.ack.now = true;
+            self.answer_unacceptable(now, seg, payload_len, DropReason::AckTooOld, Reply::Ack);
             return false;
         }
         if self.snd_una < ack {

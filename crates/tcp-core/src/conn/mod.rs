@@ -18,7 +18,7 @@ mod timers;
 
 pub use commands::CommandError;
 
-use crate::config::Config;
+use crate::config::{Config, announced_window_scale};
 use crate::event::{Cause, CloseReason, DropReason, Event, Reply, Timer};
 use crate::seq::SeqNum;
 use crate::state::State;
@@ -69,12 +69,23 @@ struct Outgoing {
 struct Negotiated {
     /// The peer's MSS option, or the RFC default.
     peer_mss: u16,
+    /// Both offered window scaling (RFC 7323 §2.2), whatever the shifts.
+    window_scaling: bool,
     /// Shift applied to windows the peer advertises, when both offered window scaling.
     snd_wscale: u8,
     /// Shift applied to windows we advertise.
     rcv_wscale: u8,
     /// Both offered timestamps (RFC 7323 §3.2).
     timestamps: bool,
+}
+
+/// Answers to unacceptable segments sent in the current interval of the profile's rate limit.
+#[derive(Clone, Copy, Debug, Default)]
+struct AnswerThrottle {
+    /// When the current interval ends.
+    interval_end: Instant,
+    /// Answers sent in it.
+    sent: u16,
 }
 
 /// How received data is being acknowledged (RFC 9293 §3.8.6.3, Linux quick-ACK and pingpong).
@@ -139,6 +150,8 @@ pub struct Connection {
     ack: AckState,
     /// Last timestamp value received, echoed in TSecr (RFC 7323 §4.3).
     ts_recent: u32,
+    /// The throttle of answers to unacceptable segments (RFC 5961 §7).
+    answers: AnswerThrottle,
     send_buf: ByteBuf<SEND_BUFFER>,
     recv_buf: ByteBuf<RECV_BUFFER>,
     transmits: Queue<Outgoing, TRANSMIT_QUEUE>,
@@ -176,6 +189,7 @@ impl Connection {
             syn_retransmitted: false,
             ack: AckState::default(),
             ts_recent: 0,
+            answers: AnswerThrottle::default(),
             send_buf: ByteBuf::new(),
             recv_buf: ByteBuf::new(),
             transmits: Queue::new(),
@@ -430,10 +444,10 @@ impl Connection {
         let c = &self.config;
         // A SYN-ACK only offers what the SYN offered (RFC 7323 §1.3, RFC 2018 §2).
         let ts = if answering { self.negotiated.timestamps } else { c.timestamps };
-        let ws = if answering && self.negotiated.snd_wscale == 0 && self.negotiated.rcv_wscale == 0 {
+        let ws = if answering && !self.negotiated.window_scaling {
             None
         } else {
-            c.window_scale
+            c.window_scale.map(|max| announced_window_scale(RECV_BUFFER, max))
         };
         Options::linux_syn(
             c.mss,

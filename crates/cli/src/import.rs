@@ -1,0 +1,206 @@
+//! `synack import CAPTURE [--conn N] [--format ...]`: open a real pcap or pcapng capture, list its
+//! TCP connections, and draw one with both ends' inferred states, or write the scenario that
+//! re-runs it.
+
+use std::fs::File;
+use std::io::{Read, Write};
+
+use capture::{Collected, Collector, ConnSummary, Import, Listing, Scanner};
+
+/// Bytes read at a time: the capture is streamed, never held whole.
+const CHUNK: usize = 1 << 16;
+
+struct Options {
+    path: String,
+    conn: Option<usize>,
+    format: String,
+    lang: seqdiag::Lang,
+    output: Option<String>,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut opts =
+        Options { path: String::new(), conn: None, format: "text".into(), lang: seqdiag::Lang::En, output: None };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "--conn" | "-c" => {
+                let v = value("--conn")?;
+                opts.conn =
+                    Some(v.parse().map_err(|_| format!("--conn `{v}`: expected a connection number from the list"))?);
+            }
+            "--format" | "-f" => opts.format = value("--format")?,
+            "--lang" => {
+                opts.lang = match value("--lang")?.as_str() {
+                    "en" => seqdiag::Lang::En,
+                    "zh" => seqdiag::Lang::Zh,
+                    other => return Err(format!("--lang `{other}`: expected en or zh")),
+                }
+            }
+            "-o" | "--output" => opts.output = Some(value("-o")?),
+            flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`; try `synack --help`")),
+            path if opts.path.is_empty() => opts.path = path.to_string(),
+            extra => return Err(format!("unexpected argument `{extra}`")),
+        }
+    }
+    if opts.path.is_empty() {
+        return Err("import: which capture? a pcap or pcapng file".into());
+    }
+    Ok(opts)
+}
+
+/// Streams the file through `feed`, chunk by chunk.
+fn stream(path: &str, mut feed: impl FnMut(&[u8]) -> Result<(), capture::Error>) -> Result<(), String> {
+    let mut file = File::open(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let n = file.read(&mut buf).map_err(|e| format!("cannot read {path}: {e}"))?;
+        if n == 0 {
+            return Ok(());
+        }
+        feed(&buf[..n]).map_err(|e| format!("{path}: {e}"))?;
+    }
+}
+
+fn scan(path: &str) -> Result<Listing, String> {
+    let mut scanner = Scanner::new();
+    stream(path, |chunk| scanner.feed(chunk))?;
+    scanner.finish().map_err(|e| format!("{path}: {e}"))
+}
+
+fn gather(path: &str, summary: &ConnSummary) -> Result<Collected, String> {
+    let mut collector = Collector::new(summary.clone());
+    stream(path, |chunk| collector.feed(chunk))?;
+    collector.finish().map_err(|e| format!("{path}: {e}"))
+}
+
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let opts = parse(args)?;
+    let listing = scan(&opts.path)?;
+    let count = listing.connections.len();
+    let number = match opts.conn {
+        Some(n) if (1..=count).contains(&n) => n,
+        Some(n) => {
+            return Err(format!(
+                "{}: there is no connection {n}: it holds {count} (see `synack import {}`)",
+                opts.path, opts.path
+            ));
+        }
+        None if count == 1 => 1,
+        None => {
+            print!("{}", listing_text(&opts.path, &listing));
+            println!("\nPick one: synack import {} --conn N", opts.path);
+            return Ok(());
+        }
+    };
+    let collected = gather(&opts.path, &listing.connections[number - 1])?;
+    let import = capture::import(&collected);
+    let view = seqdiag::ViewOptions { lang: opts.lang, ..seqdiag::ViewOptions::default() };
+    let bytes: Vec<u8> = match opts.format.as_str() {
+        "text" => text(&opts.path, &listing, number, &import, opts.lang).into_bytes(),
+        "json" => import.trace.to_json().into_bytes(),
+        "svg" => seqdiag::svg::render(&seqdiag::layout(&import.trace, &view), &view).into_bytes(),
+        "mermaid" => seqdiag::mermaid::render(&import.trace, &view).into_bytes(),
+        "scenario" => scenario_toml(&opts.path, &import).into_bytes(),
+        "pcap" => tcp_sim::pcap::to_pcap(&import.trace),
+        other => return Err(format!("--format `{other}`: expected text, json, svg, mermaid, scenario or pcap")),
+    };
+    match &opts.output {
+        Some(path) => std::fs::write(path, &bytes).map_err(|e| format!("cannot write {path}: {e}")),
+        None => {
+            if opts.format == "pcap" && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                return Err("a pcap is binary: use -o FILE or redirect the output".into());
+            }
+            std::io::stdout().write_all(&bytes).map_err(|e| format!("cannot write: {e}"))
+        }
+    }
+}
+
+/// The connections of a capture, one line each.
+fn listing_text(path: &str, listing: &Listing) -> String {
+    let mut out = format!(
+        "{path}: {:?}, {} packets, {} TCP segments, {} connections\n",
+        listing.format,
+        listing.packets,
+        listing.tcp_segments,
+        listing.connections.len()
+    );
+    if listing.skipped.total() > 0 {
+        out += &format!("skipped: {}\n", listing.skipped.describe_en());
+    }
+    if let Some(bad) = &listing.first_bad_segment {
+        out += &format!("first unreadable TCP segment: {bad}\n");
+    }
+    out += &format!(
+        "{:>4}  {:<40} {:<40} {:>13} {:>17} {:>12}  {:<10} {}\n",
+        "#", "client", "server", "segments", "bytes", "duration", "began", "ended"
+    );
+    for c in &listing.connections {
+        let began = match c.began {
+            capture::Began::Handshake => "handshake",
+            capture::Began::SynOnly => "SYN only",
+            capture::Began::MidStream => "mid-stream",
+        };
+        let ended = match c.ended {
+            capture::Ended::Fin => "FIN both ways",
+            capture::Ended::HalfClosed => "one FIN",
+            capture::Ended::Reset => "reset",
+            capture::Ended::Open => "still open",
+        };
+        out += &format!(
+            "{:>4}  {:<40} {:<40} {:>13} {:>17} {:>9}.{:03}  {:<10} {}\n",
+            c.number,
+            c.client.to_string(),
+            c.server.to_string(),
+            format!("{}/{}", c.packets[0], c.packets[1]),
+            format!("{}/{}", c.bytes[0], c.bytes[1]),
+            c.duration_ns() / 1_000_000_000,
+            c.duration_ns() / 1_000_000 % 1000,
+            began,
+            ended
+        );
+    }
+    if listing.unlisted_segments > 0 {
+        out += &format!("({} segments of further connections are not listed)\n", listing.unlisted_segments);
+    }
+    out
+}
+
+/// The text view: what the capture is, the notes, the trace, and whether the re-run matches.
+fn text(path: &str, listing: &Listing, number: usize, import: &Import, lang: seqdiag::Lang) -> String {
+    let zh = lang == seqdiag::Lang::Zh;
+    let c = &import.summary;
+    let mut out =
+        format!("{path}: connection {number} of {}, {} -> {}\n", listing.connections.len(), c.client, c.server);
+    out += if zh {
+        "状态由 TCP 状态机推测（不是抓到的）；报文段是抓到的。\n"
+    } else {
+        "States are inferred by tcp-core (not captured); the segments are the captured ones.\n"
+    };
+    for note in &import.notes {
+        let at = import.trace.events.first().map_or(0, |_| note.at.micros);
+        out += &format!("  {:>9}.{:03} ms  {}\n", at / 1000, at % 1000, if zh { note.zh() } else { note.en() });
+    }
+    out += "\n";
+    out += &import.trace.to_text();
+    let (_, comparison) = capture::rerun(import);
+    out += "\n";
+    out += &match (&comparison.mismatch, zh) {
+        (None, false) => String::from("Re-run (`--format scenario`): reproduces the capture, segment by segment.\n"),
+        (None, true) => String::from("重新运行（`--format scenario`）：逐个报文段重现了抓包。\n"),
+        (Some(m), false) => format!("Re-run (`--format scenario`) is an approximation here: {}\n", m.en()),
+        (Some(m), true) => format!("重新运行（`--format scenario`）在这里只是近似：{}\n", m.zh()),
+    };
+    out
+}
+
+/// The scenario as TOML, with a header saying where it came from.
+fn scenario_toml(path: &str, import: &Import) -> String {
+    let (_, comparison) = capture::rerun(import);
+    let verdict = match &comparison.mismatch {
+        None => String::from("unchanged, it reproduces the capture segment by segment"),
+        Some(m) => format!("an approximation: {}", m.en()),
+    };
+    format!("# Derived by `synack import {path}`: {verdict}.\n{}", import.scenario.to_toml())
+}

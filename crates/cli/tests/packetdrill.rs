@@ -1,0 +1,97 @@
+//! `synack packetdrill`, run as a user would.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const SUITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance/freebsd-tcp-testsuite");
+
+fn synack(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_synack")).args(args).output().expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn script(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("synack-packetdrill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write script");
+    path
+}
+
+/// A handshake tcp-core passes exactly (its window is 4096).
+const HANDSHAKE: &str = "\
+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0 bind(3, ..., ...) = 0
++0 listen(3, 1) = 0
++0.1 < S 0:0(0) win 32767 <mss 1460,sackOK>
++0 > S. 0:0(0) ack 1 win 4096 <mss 1460,sackOK>
++0.1 < . 1:1(0) ack 1 win 32767
++0 accept(3, ..., ...) = 4
+";
+
+#[test]
+fn one_line_per_script_and_the_exit_status_says_whether_all_passed() {
+    let pass = script("pass.pkt", HANDSHAKE);
+    let fail = script("fail.pkt", &HANDSHAKE.replace("ack 1 win 4096", "ack 2 win 4096"));
+    let o = synack(&["packetdrill", pass.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).ends_with("pass.pkt: pass\n"), "{}", stdout(&o));
+    let o = synack(&["packetdrill", pass.to_str().unwrap(), fail.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let out = stdout(&o);
+    assert!(out.contains("fail.pkt: FAIL line 5: expected `S. 0:0(0) ack 2 win 4096 <mss 1460,sackOK>`"), "{out}");
+    assert!(out.contains("2 scripts under freebsd: 1 pass, 1 fail, 0 cannot be expressed, 0 malformed"), "{out}");
+}
+
+#[test]
+fn a_run_is_drawn_like_any_synack_run() {
+    let path = script("draw.pkt", HANDSHAKE);
+    let o = synack(&["packetdrill", path.to_str().unwrap(), "--format", "svg"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = stdout(&o);
+    assert!(svg.starts_with("<svg") && svg.contains("tcp-core (freebsd)") && svg.contains("SYN_RECV"), "{svg}");
+    let o = synack(&["packetdrill", path.to_str().unwrap(), "--format", "mermaid", "--lang", "zh"]);
+    assert!(stdout(&o).starts_with("sequenceDiagram"), "{}", stdout(&o));
+    let o = synack(&["packetdrill", path.to_str().unwrap(), "--format", "text"]);
+    assert!(stdout(&o).contains("> S. 0:0(0) ack 1 win 4096 <mss 1460,nop,nop,sackOK>"), "{}", stdout(&o));
+    let pcap = std::env::temp_dir().join(format!("synack-packetdrill-{}.pcap", std::process::id()));
+    let o = synack(&["packetdrill", path.to_str().unwrap(), "--format", "pcap", "-o", pcap.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&pcap).expect("pcap written")[..4], 0xA1B2_C3D4u32.to_le_bytes());
+}
+
+#[test]
+fn the_suite_scripts_run_and_draw() {
+    let path = format!(
+        "{SUITE}/state-event-engine/rcv-fin-ack-time-wait/rcv-fin-ack-time-wait-using-shutdown-left-edge-ipv4.pkt"
+    );
+    let o = synack(&["packetdrill", &path, "--format", "svg"]);
+    assert!(!o.status.success(), "tcp-core acknowledges a retransmitted FIN in TIME-WAIT wrongly");
+    assert!(stderr(&o).contains("FAIL line 61"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("script expects ack 2, tcp-core sent ack 3"));
+}
+
+#[test]
+fn bad_arguments_and_profiles_are_named() {
+    let path = script("args.pkt", HANDSHAKE);
+    let p = path.to_str().unwrap();
+    let o = synack(&["packetdrill", p, "--profile", "rfc793"]);
+    assert!(!o.status.success());
+    assert!(stdout(&o).contains("unsupported: the rfc793 profile"), "{}", stdout(&o));
+    let o = synack(&["packetdrill", p, "--profile", "bsd"]);
+    assert!(stderr(&o).contains("--profile `bsd`"), "{}", stderr(&o));
+    let o = synack(&["packetdrill", p, p, "--format", "svg"]);
+    assert!(stderr(&o).contains("draws one script"), "{}", stderr(&o));
+    let o = synack(&["packetdrill"]);
+    assert!(stderr(&o).contains("give one or more .pkt scripts"), "{}", stderr(&o));
+    let bad = script("bad.pkt", "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 > S 0:5(0)\n");
+    let o = synack(&["packetdrill", bad.to_str().unwrap()]);
+    assert!(stdout(&o).contains("malformed: line 2:"), "{}", stdout(&o));
+}

@@ -1,0 +1,234 @@
+//! What a script asks of the stack besides segments and system calls: its `--options`, its
+//! `sysctl`s and socket options, turned into tcp-core's [`Config`] where a field models them.
+//!
+//! The rule, the same for every setting: a FreeBSD `sysctl` that a `Config` field models sets that
+//! field, whatever the profile (`rfc1323=1` turns timestamps and window scaling on, with the shift
+//! FreeBSD derives from `kern.ipc.maxsockbuf`). One that no field models asks for nothing at
+//! FreeBSD's default value (the profile decides how the stack behaves); at any other value the
+//! script still runs and its result names the setting as *not honoured*. The two settings that
+//! choose RFC 793 over RFC 5961 (`insecure_rst=1`, `insecure_syn=1`) mark the script as asking for
+//! the `rfc793` profile. A setting this runner does not know at all cannot be expressed.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use tcp_core::{Config, Duration};
+
+/// packetdrill's default `--tolerance_usecs`.
+const DEFAULT_TOLERANCE_US: u64 = 4_000;
+/// IPv4 and TCP headers without options: an MTU less this is the MSS.
+const IPV4_TCP_HEADERS: u32 = 40;
+/// FreeBSD's `kern.ipc.maxsockbuf` default.
+const MAXSOCKBUF_DEFAULT: u64 = 2_097_152;
+/// The longest time a sysctl may set here: a day, in milliseconds.
+const MAX_TIME_MS: u64 = 86_400_000;
+/// RFC 7323 §2.3: the largest shift.
+const MAX_WINDOW_SHIFT: u8 = 14;
+
+/// The settings a script asked for, as they stand.
+#[derive(Clone, Debug)]
+pub(crate) struct Env {
+    /// The configuration new sockets get.
+    pub(crate) config: Config,
+    /// How far a segment may be from its time (microseconds).
+    pub(crate) tolerance_us: u64,
+    /// Settings tcp-core has no `Config` field for: `drop_synfin=1`.
+    pub(crate) not_honoured: Vec<String>,
+    /// Settings that ask for RFC 793 behaviour: `insecure_rst=1`.
+    pub(crate) asks_rfc793: Vec<String>,
+    /// `kern.ipc.maxsockbuf`, from which FreeBSD derives its window scale.
+    maxsockbuf: u64,
+}
+
+/// What became of one setting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Applied {
+    /// Done (or nothing to do).
+    Done,
+    /// The runner does not know this setting: the script cannot be expressed.
+    Unknown(String),
+}
+
+impl Env {
+    pub(crate) fn new(config: Config) -> Env {
+        Env {
+            config,
+            tolerance_us: DEFAULT_TOLERANCE_US,
+            not_honoured: Vec::new(),
+            asks_rfc793: Vec::new(),
+            maxsockbuf: MAXSOCKBUF_DEFAULT,
+        }
+    }
+
+    /// A `--name=value` line of the script's header.
+    pub(crate) fn header_option(&mut self, name: &str, value: &str) -> Applied {
+        match name {
+            "ip_version" if value == "ipv4" => Applied::Done,
+            "ip_version" => Applied::Unknown(format!("--ip_version={value} (only ipv4)")),
+            "tolerance_usecs" => match value.parse() {
+                Ok(us) => {
+                    self.tolerance_us = us;
+                    Applied::Done
+                }
+                Err(_) => Applied::Unknown(format!("--tolerance_usecs={value} is not a number")),
+            },
+            "mtu" => match value.parse::<u32>() {
+                Ok(mtu) => {
+                    let mss = mtu.saturating_sub(IPV4_TCP_HEADERS).min(u32::from(u16::MAX)) as u16;
+                    let mut config = self.config;
+                    config.mss = mss;
+                    match config.validate() {
+                        Ok(()) => {
+                            self.config = config;
+                            Applied::Done
+                        }
+                        Err(e) => {
+                            Applied::Unknown(format!("--mtu={mtu} needs MSS {mss}, which tcp-core refuses ({e})"))
+                        }
+                    }
+                }
+                Err(_) => Applied::Unknown(format!("--mtu={value} is not a number")),
+            },
+            _ => Applied::Unknown(format!("the option --{name}")),
+        }
+    }
+
+    /// A shell command `sysctl -w name=value`.
+    pub(crate) fn sysctl(&mut self, name: &str, value: &str) -> Applied {
+        let Some(default) = freebsd_default(name) else {
+            return Applied::Unknown(format!("the sysctl {name}"));
+        };
+        let setting = format!("{}={value}", name.trim_start_matches("net.inet.tcp."));
+        let number = value.parse::<u64>().ok();
+        let is_time = matches!(
+            name,
+            "net.inet.tcp.rexmit_initial" | "net.inet.tcp.rexmit_min" | "net.inet.tcp.msl" | "net.inet.tcp.delacktime"
+        );
+        if is_time && number.is_none_or(|ms| ms > MAX_TIME_MS) {
+            return Applied::Unknown(format!("sysctl {name}={value} (a time in milliseconds up to a day)"));
+        }
+        let c = &mut self.config;
+        match (name, number) {
+            ("net.inet.tcp.rfc1323", Some(0)) => {
+                c.timestamps = false;
+                c.window_scale = None;
+            }
+            ("net.inet.tcp.rfc1323", Some(1)) => {
+                c.timestamps = true;
+                c.window_scale = Some(freebsd_window_shift(self.maxsockbuf));
+            }
+            ("net.inet.tcp.sack.enable", Some(on @ (0 | 1))) => c.sack_permitted = on == 1,
+            ("kern.ipc.maxsockbuf", Some(max)) => {
+                self.maxsockbuf = max;
+                if c.window_scale.is_some() {
+                    c.window_scale = Some(freebsd_window_shift(max));
+                }
+            }
+            ("net.inet.tcp.rexmit_initial", Some(ms)) => c.initial_rto = Duration::from_millis(ms),
+            ("net.inet.tcp.rexmit_min", Some(ms)) => c.rto_min = Duration::from_millis(ms),
+            ("net.inet.tcp.msl", Some(ms)) => c.msl = Duration::from_millis(ms),
+            ("net.inet.tcp.delacktime", Some(ms)) => c.delayed_ack = (ms > 0).then(|| Duration::from_millis(ms)),
+            // Nothing to purge: there is no host cache.
+            ("net.inet.tcp.hostcache.purgenow", _) => {}
+            _ if value == default => {}
+            ("net.inet.tcp.insecure_rst" | "net.inet.tcp.insecure_syn", Some(1)) => {
+                push_once(&mut self.asks_rfc793, setting)
+            }
+            _ => push_once(&mut self.not_honoured, setting),
+        }
+        if let Err(e) = self.config.validate() {
+            return Applied::Unknown(format!("sysctl {name}={value} gives a configuration tcp-core refuses ({e})"));
+        }
+        Applied::Done
+    }
+
+    /// `setsockopt(fd, level, name, [value], len)`.
+    pub(crate) fn setsockopt(&mut self, level: &str, name: &str, value: Option<i64>) -> Applied {
+        match (level, name) {
+            // Binding to a port in TIME-WAIT is not modelled: every bind succeeds.
+            ("SOL_SOCKET", "SO_REUSEADDR" | "SO_REUSEPORT") => Applied::Done,
+            ("IPPROTO_TCP", "TCP_NOOPT" | "TCP_KEEPINIT") => {
+                let setting = match value {
+                    Some(v) => format!("{name}={v}"),
+                    None => String::from(name),
+                };
+                push_once(&mut self.not_honoured, setting);
+                Applied::Done
+            }
+            _ => Applied::Unknown(format!("the socket option {level}/{name}")),
+        }
+    }
+}
+
+fn push_once(list: &mut Vec<String>, item: String) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+/// FreeBSD 14's default value of each sysctl this runner knows.
+fn freebsd_default(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "net.inet.tcp.rfc1323" => "1",
+        "net.inet.tcp.sack.enable" => "1",
+        "net.inet.tcp.blackhole" => "0",
+        "net.inet.tcp.ecn.enable" => "2",
+        "net.inet.tcp.ecn.maxretries" => "1",
+        "kern.ipc.maxsockbuf" => "2097152",
+        "net.inet.tcp.recvspace" => "65536",
+        "net.inet.tcp.sendspace" => "32768",
+        "net.inet.tcp.hostcache.purgenow" => "0",
+        "net.inet.tcp.insecure_rst" => "0",
+        "net.inet.tcp.insecure_syn" => "0",
+        "net.inet.tcp.drop_synfin" => "0",
+        "net.inet.tcp.rexmit_initial" => "1000",
+        "net.inet.tcp.rexmit_min" => "30",
+        "net.inet.tcp.rexmit_slop" => "200",
+        "net.inet.tcp.rexmit_drop_options" => "0",
+        "net.inet.tcp.keepinit" => "75000",
+        "net.inet.tcp.msl" => "30000",
+        "net.inet.tcp.delacktime" => "40",
+        _ => return None,
+    })
+}
+
+/// The window scale FreeBSD offers for a `kern.ipc.maxsockbuf`: the smallest shift at which the
+/// largest unscaled window (65535) shifted reaches the largest socket buffer, at most 14.
+fn freebsd_window_shift(maxsockbuf: u64) -> u8 {
+    let mut shift = 0;
+    while shift < MAX_WINDOW_SHIFT && (65_535u64 << shift) < maxsockbuf {
+        shift += 1;
+    }
+    shift
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_shift_follows_maxsockbuf() {
+        assert_eq!(freebsd_window_shift(MAXSOCKBUF_DEFAULT), 6);
+        assert_eq!(freebsd_window_shift(73_728), 1);
+        assert_eq!(freebsd_window_shift(4_294_967_295), 14);
+    }
+
+    #[test]
+    fn modelled_settings_apply_and_others_are_named() {
+        let mut env = Env::new(Config::linux());
+        assert_eq!(env.sysctl("net.inet.tcp.rexmit_slop", "200"), Applied::Done);
+        assert_eq!(env.config, Config::linux(), "a default without a Config field changes nothing");
+        assert_eq!(env.sysctl("kern.ipc.maxsockbuf", "73728"), Applied::Done);
+        assert_eq!(env.config.window_scale, Some(1), "a modelled setting applies whatever the profile");
+        assert_eq!(env.sysctl("net.inet.tcp.drop_synfin", "1"), Applied::Done);
+        assert_eq!(env.not_honoured, ["drop_synfin=1"]);
+        assert_eq!(env.sysctl("net.inet.tcp.insecure_rst", "1"), Applied::Done);
+        assert_eq!(env.asks_rfc793, ["insecure_rst=1"]);
+        assert_eq!(env.sysctl("net.inet.tcp.rfc1323", "0"), Applied::Done);
+        assert_eq!((env.config.timestamps, env.config.window_scale), (false, None));
+        assert!(matches!(env.sysctl("net.inet.tcp.nonsense", "1"), Applied::Unknown(_)));
+        assert!(matches!(env.header_option("mtu", "72"), Applied::Unknown(_)));
+        assert_eq!(env.header_option("mtu", "9000"), Applied::Done);
+        assert_eq!(env.config.mss, 8960);
+    }
+}

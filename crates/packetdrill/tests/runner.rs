@@ -1,0 +1,242 @@
+//! The runner on small scripts written for it: what passes, each kind of difference, what cannot
+//! be expressed, and the trace a run records.
+
+use packetdrill::{DiffKind, Outcome, Profile, Run, RunOptions, Verdict, run};
+use tcp_sim::trace::EventKind;
+
+/// A passive open with tcp-core's own window (4096), so that nothing but the point of each
+/// test can differ.
+const ACCEPT: &str = "\
+--tolerance_usecs=10000
+0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0    setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
++0    bind(3, ..., ...) = 0
++0    listen(3, 1) = 0
++0.1  < S 0:0(0) win 32767 <mss 1460,sackOK,eol,eol>
++0    > S. 0:0(0) ack 1 win 4096 <mss 1460,sackOK>
++0.1  < . 1:1(0) ack 1 win 32767
++0    accept(3, ..., ...) = 4
+";
+
+fn freebsd(script: &str) -> Run {
+    run(script, &RunOptions::new(Profile::Freebsd))
+}
+
+#[track_caller]
+fn stop(run: &Run) -> (u32, DiffKind, String) {
+    match &run.outcome {
+        Outcome::Fail { stop: Some(d), .. } => (d.line, d.kind, d.message.clone()),
+        other => panic!("expected a difference, got {other:?}\n{}", run.to_text()),
+    }
+}
+
+#[test]
+fn a_close_that_matches_passes() {
+    let script = format!(
+        "{ACCEPT}\
++0.1  < F. 1:1(0) ack 1 win 32767
++0    > . 1:1(0) ack 2 win 4096
++0    read(4, ..., 10) = 0
++0    %{{ assert tcpi_state == TCPI_CLOSE_WAIT }}%
++0.1  close(4) = 0
++0    > F. 1:1(0) ack 2 win 4096
++0.1  < . 2:2(0) ack 2 win 32767
++0    close(3) = 0
+"
+    );
+    let r = freebsd(&script);
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.to_text());
+    assert_eq!(r.trace.segments.len(), 7);
+    assert!(r.verdicts.iter().all(|v| matches!(v, Verdict::Expected { .. } | Verdict::Injected { .. })));
+    assert_eq!(r.trace.truncated, None);
+}
+
+#[test]
+fn a_different_field_stops_the_run_at_its_line() {
+    let script = format!("{ACCEPT}+0.1  < F. 1:1(0) ack 1 win 32767\n+0    > . 1:1(0) ack 3 win 4096\n");
+    let r = freebsd(&script);
+    let (line, kind, message) = stop(&r);
+    assert_eq!((line, kind), (11, DiffKind::Segment));
+    assert!(message.contains("sent `. 1:1(0) ack 2 win 4096`") && message.contains("(ack differ)"), "{message}");
+    assert_eq!(
+        r.trace.truncated,
+        Some(tcp_sim::trace::Truncation::Script {
+            line: 11,
+            reason: "script expects ack 3, tcp-core sent ack 2".into()
+        })
+    );
+    assert!(matches!(r.verdicts.last(), Some(Verdict::Differs { line: 11, .. })));
+}
+
+#[test]
+fn a_segment_outside_the_tolerance_is_a_difference_in_time() {
+    // The delayed ACK of data leaves 40 ms later; the tolerance is 10 ms.
+    let script = format!("{ACCEPT}+0.1  < P. 1:11(10) ack 1 win 32767\n+0    > . 1:1(0) ack 11 win 4086\n");
+    let (line, kind, message) = stop(&freebsd(&script));
+    assert_eq!((line, kind), (11, DiffKind::Segment));
+    assert!(message.contains("at 0.340 s") && message.contains("(time differ)"), "{message}");
+    // Within the tolerance it passes, and `+0` after it counts from when it was sent.
+    let script = format!(
+        "{ACCEPT}+0.1  < P. 1:11(10) ack 1 win 32767\n+0.04 > . 1:1(0) ack 11 win 4086\n+0    read(4, ..., 100) = 10\n"
+    );
+    let r = freebsd(&script);
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.to_text());
+    assert_eq!(r.trace.segments[4].sent_at.micros, 340_000);
+}
+
+#[test]
+fn a_window_alone_is_a_buffer_size_difference_and_the_run_goes_on() {
+    let script = format!(
+        "{ACCEPT}+0.1  < F. 1:1(0) ack 1 win 32767\n+0    > . 1:1(0) ack 2 win 65535\n+0    close(4) = 0\n+0 > F. 1:1(0) ack 2 win 4096\n"
+    );
+    let r = freebsd(&script);
+    let Outcome::Fail { stop: None, buffer_sizes } = &r.outcome else { panic!("{:?}", r.outcome) };
+    assert_eq!(buffer_sizes.len(), 1);
+    assert_eq!(buffer_sizes[0].line, 11);
+    assert_eq!(buffer_sizes[0].kind, DiffKind::BufferSize);
+    assert!(
+        r.summary().starts_with("FAIL buffer sizes only (1): first line 11: win 4096, expected 65535"),
+        "{}",
+        r.summary()
+    );
+}
+
+#[test]
+fn a_segment_the_script_does_not_list_fails_even_at_the_end() {
+    // The FIN is acknowledged at once, but the script lists no ACK.
+    let script = format!("{ACCEPT}+0.1  < F. 1:1(0) ack 1 win 32767\n");
+    let r = freebsd(&script);
+    let (line, kind, message) = stop(&r);
+    assert_eq!((line, kind), (10, DiffKind::Unexpected));
+    assert!(message.contains("after the script's last line"), "{message}");
+    assert_eq!(r.verdicts.last(), Some(&Verdict::Unexpected));
+    // Before a later line: too old for any `>` line to match.
+    let script = format!("{ACCEPT}+0.1  < F. 1:1(0) ack 1 win 32767\n+0.5 close(4) = 0\n");
+    let (line, kind, message) = stop(&freebsd(&script));
+    assert_eq!((line, kind), (11, DiffKind::Unexpected));
+    assert!(message.contains("which the script does not list"), "{message}");
+}
+
+#[test]
+fn a_segment_never_sent_is_missing_and_the_run_says_when_it_came() {
+    let script = format!("{ACCEPT}+0.1  < P. 1:11(10) ack 1 win 32767\n+0.2  > . 1:1(0) ack 11 win 4086\n");
+    let r = freebsd(&script);
+    let (line, kind, message) = stop(&r);
+    assert_eq!((line, kind), (11, DiffKind::Segment), "{message}");
+    let script = "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bind(3, ..., ...) = 0\n+0.1 > S 0:0(0) <...>\n";
+    let r = freebsd(script);
+    let (line, kind, message) = stop(&r);
+    assert_eq!((line, kind), (3, DiffKind::Missing));
+    assert!(message.contains("nothing was sent by 0.104 s"), "{message}");
+    assert_eq!(r.missing.as_ref().map(|m| m.line), Some(3));
+}
+
+#[test]
+fn any_time_and_retransmissions() {
+    let script = "\
+--tolerance_usecs=10000
+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0 fcntl(3, F_SETFL, O_RDWR | O_NONBLOCK) = 0
++0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)
++0 > S 0:0(0) <...>
++1 > S 0:0(0) <...>
+*  > S 0:0(0) <...>
++0 getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0
++0 close(3) = 0
+";
+    let r = freebsd(script);
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.to_text());
+    assert_eq!(r.trace.segments[2].sent_at.micros, 3_000_000);
+}
+
+#[test]
+fn syscall_results_and_assertions_are_checked() {
+    let script = format!("{ACCEPT}+0 read(4, ..., 10) = 5\n");
+    let (line, kind, message) = stop(&freebsd(&script));
+    assert_eq!((line, kind), (10, DiffKind::Syscall));
+    assert_eq!(message, "read() would block: no data has arrived; the script expects it to return 5");
+    let script = format!("{ACCEPT}+0 `sockstat -4 -P tcp -s | grep packetdril | grep -c ESTABLISHED | grep 2`\n");
+    let (line, kind, message) = stop(&freebsd(&script));
+    assert_eq!((line, kind), (10, DiffKind::Assertion));
+    assert!(message.contains("counts 1 connections in ESTABLISHED"), "{message}");
+    let script = format!(
+        "{ACCEPT}+0 %{{ assert tcpi_state == TCPI_ESTABLISHED }}%\n+0 close(4) = 0\n+0 > F. 1:1(0) ack 1 win 4096\n"
+    );
+    assert_eq!(freebsd(&script).outcome, Outcome::Pass);
+    let script = format!(
+        "{ACCEPT}+0.1 < R. 1:1(0) ack 1 win 0\n+0 getsockopt(4, SOL_SOCKET, SO_ERROR, [ECONNRESET], [4]) = 0\n"
+    );
+    assert_eq!(freebsd(&script).outcome, Outcome::Pass);
+}
+
+#[test]
+fn ifdef_branches_follow_the_defines() {
+    let script = "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#ifdef FreeBSD\n+0 close(3) = 0\n#else\n+0 close(3) = -1 EBADF\n#endif\n";
+    assert_eq!(freebsd(script).outcome, Outcome::Pass);
+    let mut options = RunOptions::new(Profile::Freebsd);
+    options.defines = vec!["Other".into()];
+    assert_eq!(stop(&run(script, &options)).1, DiffKind::Syscall);
+    let script = "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#ifdef STANDARD\n+0 close(3) = 0\n#endif\n#ifdef Linux\n+0 close(3) = 0\n#endif\n";
+    let Outcome::CannotExpress { reason, .. } = freebsd(script).outcome else { panic!("no branch applies") };
+    assert!(reason.contains("STANDARD, Linux") && reason.contains("--define"), "{reason}");
+}
+
+#[test]
+fn what_cannot_be_expressed_is_named_with_its_line() {
+    for (script, line, words) in [
+        ("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 poll(3, ..., ...) = 0\n", 2, "poll()"),
+        ("0 `sysctl -w net.inet.tcp.fancy=1`\n", 1, "net.inet.tcp.fancy"),
+        ("0 `echo hi`\n", 1, "echo hi"),
+        ("0 %{ print(tcpi_rtt) }%\n", 1, "print"),
+        ("--ip_version=ipv6\n0 `sysctl -w net.inet.tcp.rfc1323=1`\n", 1, "ipv4"),
+        ("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 shutdown(3, SHUT_RD) = 0\n", 2, "SHUT_RD"),
+        ("0 < [ect0] S 0:0(0) win 1000\n", 1, "ECN"),
+    ] {
+        match freebsd(script).outcome {
+            Outcome::CannotExpress { line: l, reason } => {
+                assert_eq!(l, line, "{script}");
+                assert!(reason.contains(words), "{reason}");
+            }
+            other => panic!("{script}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn settings_without_a_config_field_are_named_and_rfc793_ones_marked() {
+    let script = "0 `sysctl -w net.inet.tcp.drop_synfin=1`\n+0 `sysctl -w net.inet.tcp.insecure_rst=1`\n";
+    let r = freebsd(script);
+    assert_eq!(r.outcome, Outcome::Pass);
+    assert_eq!(r.summary(), "pass [asks rfc793: insecure_rst=1] [not honoured: drop_synfin=1]");
+}
+
+#[test]
+fn malformed_scripts_name_their_line() {
+    let Outcome::Malformed(e) = freebsd("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 > S 0:5(4)\n").outcome else {
+        panic!("malformed")
+    };
+    assert_eq!(e.line, 2);
+    assert!(e.message.contains("inconsistent"));
+}
+
+#[test]
+fn the_trace_has_both_lifelines_and_tcp_cores_states() {
+    let r = freebsd(ACCEPT);
+    assert_eq!(r.trace.hosts.len(), 2);
+    assert_eq!(r.trace.hosts[0].name, "tcp-core (freebsd)");
+    assert_eq!(r.trace.conns.len(), 1);
+    let states: Vec<String> = r
+        .trace
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::State { to, .. } => Some(format!("{to}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(states, ["SYN-RECEIVED", "ESTABLISHED"]);
+    assert_eq!(r.trace.relative(1), (0, Some(1)), "the SYN-ACK reads as in the script");
+    assert!(
+        r.trace.events.iter().any(|e| matches!(e.kind, EventKind::App { call: tcp_sim::trace::AppCall::Accept, .. }))
+    );
+}

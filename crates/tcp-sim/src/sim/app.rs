@@ -1,0 +1,279 @@
+//! The applications: script rules, what they send, and the segments made by hand (injected old
+//! duplicates, a flood's forged SYNs).
+
+use alloc::collections::VecDeque;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::net::SocketAddrV4;
+use tcp_core::conn::{CommandError, SEND_BUFFER};
+use tcp_core::{Connection, Flags, Instant, Listener, SeqNum, TcpRepr, Transmit};
+
+use super::sockets::Socket;
+use super::{Item, Origin, Simulator};
+use crate::scenario::{Action, Rule, Trigger};
+use crate::trace::{AppCall, EventKind};
+
+/// The most bytes an application may have waiting for room in the send buffer. A `send` that
+/// would exceed it fails as a non-blocking socket's would (EAGAIN); one `send` (at most 10^6
+/// bytes, the format's limit) always fits when nothing waits.
+pub(super) const MAX_BACKLOG: usize = crate::scenario::size::SEND_BYTES;
+
+/// Bytes handed to `send()` that the send buffer had no room for yet, kept as the rules that
+/// sent them (nothing is copied): each attempt makes at most one send buffer's worth of bytes.
+#[derive(Debug, Default)]
+pub(super) struct Backlog {
+    chunks: VecDeque<Chunk>,
+    /// Bytes waiting in all chunks.
+    waiting: usize,
+}
+
+/// The part of one `send` rule's bytes still waiting.
+#[derive(Clone, Copy, Debug)]
+struct Chunk {
+    rule: usize,
+    sent: usize,
+    len: usize,
+}
+
+impl Backlog {
+    pub(super) fn clear(&mut self) {
+        self.chunks.clear();
+        self.waiting = 0;
+    }
+
+    fn push(&mut self, rule: usize, len: usize) {
+        self.chunks.push_back(Chunk { rule, sent: 0, len });
+        self.waiting += len;
+    }
+
+    /// Takes back the chunk just pushed (its `send` failed).
+    fn pop_last(&mut self) {
+        if let Some(c) = self.chunks.pop_back() {
+            self.waiting -= c.len - c.sent;
+        }
+    }
+
+    /// Hands `conn` as much as its send buffer takes, oldest bytes first.
+    fn offer(&mut self, conn: &mut Connection, now: Instant, rules: &[Rule]) -> Result<(), CommandError> {
+        let mut scratch = [0u8; SEND_BUFFER];
+        while let Some(chunk) = self.chunks.front_mut() {
+            let want = (chunk.len - chunk.sent).min(SEND_BUFFER);
+            let bytes = match &rules[chunk.rule].text {
+                Some(text) => &text.as_bytes()[chunk.sent..chunk.sent + want],
+                None => {
+                    for (k, b) in scratch[..want].iter_mut().enumerate() {
+                        *b = b'a' + ((chunk.sent + k) % 26) as u8;
+                    }
+                    &scratch[..want]
+                }
+            };
+            let n = conn.send(now, bytes)?;
+            chunk.sent += n;
+            self.waiting -= n;
+            if chunk.sent == chunk.len {
+                self.chunks.pop_front();
+            }
+            if n < want {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The length of what a `send` rule sends.
+fn send_len(rule: &Rule) -> usize {
+    rule.text.as_ref().map_or(rule.bytes.unwrap_or(0) as usize, String::len)
+}
+
+impl Simulator<'_> {
+    pub(super) fn trigger(&mut self, host: usize, trigger: Trigger) {
+        let rules: Vec<(usize, u64)> = self.scenario.hosts[host]
+            .app
+            .iter()
+            .enumerate()
+            .filter(|(r, rule)| rule.on == Some(trigger) && (rule.repeat || !self.hosts[host].fired[*r]))
+            .map(|(r, rule)| (r, rule.after_ms.micros()))
+            .collect();
+        for (r, after) in rules {
+            self.hosts[host].fired[r] = true;
+            self.schedule(Instant::from_micros(self.now.micros + after), Item::Rule { host, rule: r });
+        }
+    }
+
+    pub(super) fn run_rule(&mut self, host: usize, r: usize) {
+        let rule: &Rule = &self.scenario.hosts[host].app[r];
+        let now = self.now;
+        match rule.action {
+            Action::Listen => {
+                let addr = SocketAddrV4::new(self.scenario.hosts[host].addr, self.hosts[host].port);
+                let secret = self.isn_rng.next_u64();
+                let result = if self.hosts[host].listener.is_some() {
+                    Some("already listening".to_string())
+                } else {
+                    self.hosts[host].listener = Some(Listener::new(self.hosts[host].config, addr, secret));
+                    None
+                };
+                self.record(host, None, EventKind::App { call: AppCall::Listen { port: addr.port() }, error: result });
+            }
+            Action::Connect => {
+                let Some(to) = rule.to.as_deref().and_then(|n| self.scenario.host_index(n)) else { return };
+                let remote = SocketAddrV4::new(self.scenario.hosts[to].addr, self.hosts[to].port);
+                let port = self.hosts[host].port.wrapping_add(self.hosts[host].opened);
+                self.hosts[host].opened = self.hosts[host].opened.wrapping_add(1);
+                let local = SocketAddrV4::new(self.scenario.hosts[host].addr, port);
+                let Some(id) = self.new_conn_id(host, local, remote) else { return };
+                let isn = self.draw_isn(host);
+                let mut conn = Connection::new(self.hosts[host].config, local, remote);
+                let result = conn.connect(now, isn).err().map(|e| e.to_string());
+                self.record(host, Some(id), EventKind::App { call: AppCall::Connect { to: remote }, error: result });
+                let order = self.hosts[host].sockets.insert(Socket { id, conn, deadline: None });
+                self.hosts[host].current = Some(id);
+                self.hosts[host].backlog.clear();
+                self.drain_conn(host, order);
+            }
+            Action::Send => self.send(host, r),
+            Action::Shutdown | Action::Close | Action::Abort => self.close(host, rule.action),
+            Action::Inject => self.inject(host, rule),
+        }
+    }
+
+    /// A `send` rule: its bytes join the backlog, which TCP takes as its send buffer allows.
+    fn send(&mut self, host: usize, r: usize) {
+        let len = send_len(&self.scenario.hosts[host].app[r]);
+        let call = AppCall::Send { bytes: len };
+        let Some(id) = self.hosts[host].current else {
+            self.app_error(host, call, "no connection");
+            return;
+        };
+        let Some(order) = self.hosts[host].sockets.order_of(id) else {
+            // The connection reached CLOSED and is gone: what a socket in CLOSED answers.
+            let error = Some(CommandError::DoesNotExist.to_string());
+            self.record(host, Some(id), EventKind::App { call, error });
+            return;
+        };
+        let waiting = self.hosts[host].backlog.waiting;
+        if waiting + len > MAX_BACKLOG {
+            let error = Some(format!("would block (EAGAIN): {waiting} bytes still wait for the send buffer"));
+            self.record(host, Some(id), EventKind::App { call, error });
+            return;
+        }
+        let (now, rules) = (self.now, &self.scenario.hosts[host].app);
+        let h = &mut self.hosts[host];
+        h.backlog.push(r, len);
+        let result = match h.sockets.get_mut(order) {
+            Some(s) => h.backlog.offer(&mut s.conn, now, rules),
+            None => Err(CommandError::DoesNotExist),
+        };
+        if result.is_err() {
+            h.backlog.pop_last();
+        }
+        self.record(host, Some(id), EventKind::App { call, error: result.err().map(|e| e.to_string()) });
+        self.drain_conn(host, order);
+    }
+
+    /// Shutdown, close or abort the current connection (close with none: close the listener).
+    fn close(&mut self, host: usize, action: Action) {
+        let now = self.now;
+        let call = match action {
+            Action::Shutdown => AppCall::Shutdown,
+            Action::Close => AppCall::Close,
+            _ => AppCall::Abort,
+        };
+        let Some(id) = self.hosts[host].current else {
+            if action == Action::Close && self.hosts[host].listener.is_some() {
+                // Closing a listener aborts the connections still queued in it.
+                self.record(host, None, EventKind::App { call, error: None });
+                if let Some(l) = self.hosts[host].listener.as_mut() {
+                    l.close(now);
+                }
+                self.drain_listener(host);
+                self.hosts[host].listener = None;
+                self.watch_listener(host);
+            } else {
+                self.app_error(host, call, "no connection");
+            }
+            return;
+        };
+        let order = self.hosts[host].sockets.order_of(id);
+        let result = match order.and_then(|o| self.hosts[host].sockets.get_mut(o)) {
+            Some(s) => match action {
+                Action::Shutdown => s.conn.shutdown(now),
+                Action::Close => s.conn.close(now),
+                _ => s.conn.abort(now),
+            },
+            // The connection reached CLOSED and is gone: what a socket in CLOSED answers.
+            None => Err(CommandError::DoesNotExist),
+        };
+        self.record(host, Some(id), EventKind::App { call, error: result.err().map(|e| e.to_string()) });
+        if let Some(order) = order {
+            self.drain_conn(host, order);
+        }
+    }
+
+    fn app_error(&mut self, host: usize, call: AppCall, error: &str) {
+        self.record(host, None, EventKind::App { call, error: Some(error.to_string()) });
+    }
+
+    /// Hands TCP the bytes that waited for room in the send buffer of connection `id`.
+    pub(super) fn push_backlog(&mut self, host: usize, id: usize) {
+        let h = &mut self.hosts[host];
+        if h.backlog.waiting == 0 || h.current != Some(id) {
+            return;
+        }
+        let Some(order) = h.sockets.order_of(id) else { return };
+        if let Some(s) = h.sockets.get_mut(order) {
+            let _ = h.backlog.offer(&mut s.conn, self.now, &self.scenario.hosts[host].app);
+        }
+        self.drain_conn(host, order);
+    }
+
+    /// A segment made by hand: the scenario's stand-in for an old duplicate from an earlier
+    /// incarnation of the connection.
+    fn inject(&mut self, host: usize, rule: &Rule) {
+        let Some(to) = rule.to.as_deref().and_then(|n| self.scenario.host_index(n)) else { return };
+        let flags = rule.flags.as_deref().and_then(crate::scenario::parse_flags).unwrap_or(Flags::SYN);
+        let src = SocketAddrV4::new(self.scenario.hosts[host].addr, self.hosts[host].port);
+        let dst = SocketAddrV4::new(self.scenario.hosts[to].addr, self.hosts[to].port);
+        let repr = TcpRepr {
+            src_port: src.port(),
+            dst_port: dst.port(),
+            seq: SeqNum(rule.seq.unwrap_or(0)),
+            ack: SeqNum(0),
+            reserved: 0,
+            flags,
+            window: 65535,
+            checksum: 0,
+            urgent: 0,
+            options: tcp_core::wire::Options::new(),
+        };
+        self.record(host, None, EventKind::App { call: AppCall::Inject, error: None });
+        let t = Transmit { src, dst, repr, payload: &[], retransmission: false };
+        self.transmit(host, None, &t, Origin::Injected);
+    }
+
+    /// A forged SYN from a random address of 203.0.113.0/24 (TEST-NET-3) and a random port.
+    pub(super) fn send_forged_syn(&mut self, host: usize, k: u16) {
+        let Some(flood) = &self.scenario.hosts[host].flood else { return };
+        let Some(target) = self.scenario.host_index(&flood.target) else { return };
+        let r = self.isn_rng.next_u64();
+        let src =
+            SocketAddrV4::new(core::net::Ipv4Addr::new(203, 0, 113, 1 + (k % 250) as u8), 1024 + (r as u16 % 60000));
+        let dst = SocketAddrV4::new(self.scenario.hosts[target].addr, self.hosts[target].port);
+        let repr = TcpRepr {
+            src_port: src.port(),
+            dst_port: dst.port(),
+            seq: SeqNum((r >> 32) as u32),
+            ack: SeqNum(0),
+            reserved: 0,
+            flags: Flags::SYN,
+            window: 64240,
+            checksum: 0,
+            urgent: 0,
+            options: tcp_core::wire::Options::linux_syn(1460, false, None, None),
+        };
+        let t = Transmit { src, dst, repr, payload: &[], retransmission: false };
+        self.transmit(host, None, &t, Origin::Forged);
+    }
+}

@@ -1,0 +1,741 @@
+//! The deterministic discrete-event simulator: hosts running `tcp-core` connections and
+//! listeners, a link that delays, loses, reorders and duplicates, and application scripts.
+//!
+//! **Invariant:** same scenario, same trace, byte for byte: no clock, no global RNG, no hash map
+//! iteration; ties in time are broken by the order things were scheduled.
+//!
+//! **Invariant:** bounded work. A run stops at the scenario's time limit or where its
+//! [`Limits`] would be exceeded, and every step costs O(log n) in the open connections: a socket
+//! that reaches CLOSED leaves every index, timers wait in a heap, and nothing walks the trace.
+
+mod app;
+mod sockets;
+
+use alloc::collections::{BTreeMap, BinaryHeap};
+use alloc::vec;
+use alloc::vec::Vec;
+use core::cmp::Reverse;
+use core::net::SocketAddrV4;
+use tcp_core::event::{CloseReason, Event};
+use tcp_core::listener::ListenerEvent;
+use tcp_core::{Config, Connection, Instant, Listener, SeqNum, Transmit};
+
+use crate::limits::Limits;
+use crate::rng::Rng;
+use crate::scenario::{FaultAction, Isn, Scenario, Trigger};
+use crate::trace::{ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Trace, TraceEvent, Truncation};
+use app::Backlog;
+use sockets::{Socket, Sockets};
+
+/// Default listening port (as in the captures).
+pub const SERVER_PORT: u16 = 5555;
+/// Default first client port (as in the captures).
+pub const CLIENT_PORT: u16 = 40000;
+/// Simulated time after which a run stops at the latest: one hour.
+const DEFAULT_UNTIL_MICROS: u64 = 3_600_000_000;
+
+/// Runs a scenario to its end, within [`Limits::DEFAULT`], and returns the trace.
+pub fn simulate(scenario: &Scenario) -> Trace {
+    simulate_with(scenario, Limits::DEFAULT)
+}
+
+/// Runs a scenario to its end or to the first of `limits` it meets, and returns the trace.
+pub fn simulate_with(scenario: &Scenario, limits: Limits) -> Trace {
+    Simulator::new(scenario, limits).run()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Item {
+    /// A segment arrives at its destination.
+    Deliver { segment: usize },
+    /// A host's application runs rule `rule` (once scheduled).
+    Rule { host: usize, rule: usize },
+    /// The `k`-th forged SYN of a flood leaves.
+    Flood { host: usize, k: u16 },
+}
+
+/// Who made a segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Origin {
+    /// A TCP (a connection, a listener, or a host answering for a closed port).
+    Tcp,
+    /// The scenario, by hand (an old duplicate).
+    Injected,
+    /// An attacker, from a forged source address.
+    Forged,
+}
+
+/// The owner of a timer in the timer heap: a host's socket (by the order it was opened), or its
+/// listener, which comes after the sockets of its host.
+const LISTENER: u64 = u64::MAX;
+
+struct SimHost {
+    config: Config,
+    isn: Isn,
+    port: u16,
+    listener: Option<Listener>,
+    /// The deadline of the listener registered in the timer heap.
+    listener_deadline: Option<Instant>,
+    /// Open sockets (a socket leaves when it reaches CLOSED).
+    sockets: Sockets,
+    /// The connection the application acts on: the last one it opened or accepted.
+    current: Option<usize>,
+    /// Rules that already fired (those without `repeat` fire once).
+    fired: Vec<bool>,
+    /// Bytes the application still wants to send on `current` (more than the buffer took).
+    backlog: Backlog,
+    /// Connections this host opened (`connect`), which numbers its next local port.
+    opened: u16,
+    /// The last segment delivered to this host (what a rejection refers to).
+    last_delivered: Option<usize>,
+}
+
+/// What the application does once a connection's segments are on the wire.
+#[derive(Clone, Copy, Debug, Default)]
+struct Reactions {
+    /// Read the data that arrived.
+    read: bool,
+    /// Hand TCP the bytes that waited for room in the send buffer.
+    write: bool,
+}
+
+struct Simulator<'a> {
+    scenario: &'a Scenario,
+    limits: Limits,
+    now: Instant,
+    until: Instant,
+    loss_rng: Rng,
+    isn_rng: Rng,
+    hosts: Vec<SimHost>,
+    queue: BinaryHeap<Reverse<(Instant, u64, Item)>>,
+    scheduled: u64,
+    /// Deadlines of sockets and listeners: `(deadline, host, socket order or LISTENER)`. An entry
+    /// whose owner's registered deadline has changed since is stale and skipped.
+    timers: BinaryHeap<Reverse<(Instant, usize, u64)>>,
+    /// How many segments each fault's selector has matched so far.
+    fault_matches: Vec<u32>,
+    /// Per trace connection: it has ended (CLOSED, or a half-open connection back to LISTEN), so
+    /// a new connection on the same 4-tuple is a new incarnation with its own index.
+    finished: Vec<bool>,
+    /// The trace connection of each connection queued in a listener, by (host, peer).
+    queued: BTreeMap<(usize, SocketAddrV4), usize>,
+    steps: usize,
+    /// Why the run must stop after the current step, once it must.
+    halted: Option<Truncation>,
+    trace: Trace,
+}
+
+impl<'a> Simulator<'a> {
+    fn new(scenario: &'a Scenario, limits: Limits) -> Simulator<'a> {
+        let hosts: Vec<SimHost> = scenario
+            .hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| SimHost {
+                config: scenario.config_for(h),
+                isn: h.isn,
+                port: h.port.unwrap_or(if i == 0 { CLIENT_PORT } else { SERVER_PORT }),
+                listener: None,
+                listener_deadline: None,
+                sockets: Sockets::default(),
+                current: None,
+                fired: vec![false; h.app.len()],
+                backlog: Backlog::default(),
+                opened: 0,
+                last_delivered: None,
+            })
+            .collect();
+        let trace = Trace {
+            hosts: scenario
+                .hosts
+                .iter()
+                .map(|h| HostInfo { name: h.name.clone(), addr: h.addr, attacker: h.flood.is_some() })
+                .collect(),
+            ..Trace::default()
+        };
+        let until = Instant::from_micros(scenario.until_ms.map_or(DEFAULT_UNTIL_MICROS, |m| m.micros()));
+        let mut sim = Simulator {
+            scenario,
+            limits,
+            now: Instant::ZERO,
+            until,
+            loss_rng: Rng::new(scenario.seed),
+            isn_rng: Rng::new(scenario.seed ^ 0x15_4E_15_4E),
+            hosts,
+            queue: BinaryHeap::new(),
+            scheduled: 0,
+            timers: BinaryHeap::new(),
+            fault_matches: vec![0; scenario.faults.len()],
+            finished: Vec::new(),
+            queued: BTreeMap::new(),
+            steps: 0,
+            halted: None,
+            trace,
+        };
+        for (h, host) in scenario.hosts.iter().enumerate() {
+            for (r, rule) in host.app.iter().enumerate() {
+                if let Some(at) = rule.at_ms {
+                    sim.schedule(
+                        Instant::from_micros(at.micros() + rule.after_ms.micros()),
+                        Item::Rule { host: h, rule: r },
+                    );
+                }
+            }
+            if let Some(flood) = &host.flood {
+                for k in 0..flood.count {
+                    let at = flood.start_ms.micros() + u64::from(k) * flood.interval_ms.micros();
+                    sim.schedule(Instant::from_micros(at), Item::Flood { host: h, k });
+                }
+            }
+        }
+        sim
+    }
+
+    /// Schedules `item` at `at`. Each item is a step when it runs, so a run never schedules more
+    /// items than its budget of steps: the queue stays bounded whatever the rules do.
+    fn schedule(&mut self, at: Instant, item: Item) {
+        if self.scheduled as usize >= self.limits.steps {
+            self.halt(Truncation::Steps { limit: self.limits.steps });
+            return;
+        }
+        self.scheduled += 1;
+        self.queue.push(Reverse((at, self.scheduled, item)));
+    }
+
+    fn run(mut self) -> Trace {
+        while self.step() {}
+        // Whatever is still in flight never arrived.
+        while let Some(Reverse((_, _, item))) = self.queue.pop() {
+            if let Item::Deliver { segment } = item {
+                self.trace.segments[segment].fate = Fate::Lost { reason: LossReason::InFlight };
+            }
+        }
+        self.trace.end = self.now;
+        self.trace.truncated = self.halted;
+        self.trace.index_syns();
+        self.trace
+    }
+
+    /// Takes the next step: the earliest delivery or rule, or else every timer due at the earliest
+    /// deadline. Returns false once the run is over (quiet, or halted).
+    fn step(&mut self) -> bool {
+        if self.halted.is_some() {
+            return false;
+        }
+        let next_item = self.queue.peek().map(|Reverse((at, _, _))| *at);
+        let next_timer = self.next_timer();
+        let Some(next) = [next_item, next_timer].into_iter().flatten().min() else { return false };
+        if next > self.until {
+            self.halt(Truncation::TimeLimit { until: self.until });
+            return false;
+        }
+        if self.steps >= self.limits.steps {
+            self.halt(Truncation::Steps { limit: self.limits.steps });
+            return false;
+        }
+        self.steps += 1;
+        self.now = next;
+        if next_item == Some(next) {
+            if let Some(Reverse((_, _, item))) = self.queue.pop() {
+                self.process(item);
+            }
+        } else {
+            self.fire_timers();
+        }
+        true
+    }
+
+    /// Stops the run after the current step (the first reason given is kept).
+    fn halt(&mut self, why: Truncation) {
+        self.halted.get_or_insert(why);
+    }
+
+    fn process(&mut self, item: Item) {
+        match item {
+            Item::Deliver { segment } => self.deliver(segment),
+            Item::Rule { host, rule } => self.run_rule(host, rule),
+            Item::Flood { host, k } => self.send_forged_syn(host, k),
+        }
+    }
+
+    // ----- timers -----
+
+    /// The earliest registered deadline, dropping stale heap entries on the way.
+    fn next_timer(&mut self) -> Option<Instant> {
+        while let Some(&Reverse((at, host, owner))) = self.timers.peek() {
+            if self.registered(host, owner) == Some(at) {
+                return Some(at);
+            }
+            self.timers.pop();
+        }
+        None
+    }
+
+    fn registered(&self, host: usize, owner: u64) -> Option<Instant> {
+        let h = &self.hosts[host];
+        if owner == LISTENER { h.listener_deadline } else { h.sockets.get(owner).and_then(|s| s.deadline) }
+    }
+
+    /// Fires every due timer: host by host, each host's sockets in the order they were opened,
+    /// then its listener.
+    fn fire_timers(&mut self) {
+        let mut due = Vec::new();
+        while let Some(&Reverse((at, host, owner))) = self.timers.peek()
+            && at <= self.now
+        {
+            self.timers.pop();
+            if self.registered(host, owner) == Some(at) {
+                due.push((host, owner));
+            }
+        }
+        due.sort_unstable();
+        due.dedup();
+        let now = self.now;
+        for (host, owner) in due {
+            if owner == LISTENER {
+                if let Some(l) =
+                    self.hosts[host].listener.as_mut().filter(|l| l.poll_timeout().is_some_and(|t| t <= now))
+                {
+                    l.handle_timeout(now);
+                    self.drain_listener(host);
+                }
+            } else if let Some(s) = self.hosts[host].sockets.get_mut(owner)
+                && s.conn.poll_timeout().is_some_and(|t| t <= now)
+            {
+                s.conn.handle_timeout(now);
+                self.drain_conn(host, owner);
+            }
+        }
+    }
+
+    /// Registers a socket's next deadline in the timer heap, or takes it out of every index once
+    /// it is CLOSED.
+    fn watch(&mut self, host: usize, order: u64) {
+        let Some(s) = self.hosts[host].sockets.get_mut(order) else { return };
+        if s.conn.state() == tcp_core::State::Closed {
+            self.hosts[host].sockets.remove(order);
+            return;
+        }
+        let deadline = s.conn.poll_timeout();
+        if deadline != s.deadline {
+            s.deadline = deadline;
+            if let Some(at) = deadline {
+                self.timers.push(Reverse((at, host, order)));
+            }
+        }
+    }
+
+    fn watch_listener(&mut self, host: usize) {
+        let deadline = self.hosts[host].listener.as_ref().and_then(Listener::poll_timeout);
+        if deadline != self.hosts[host].listener_deadline {
+            self.hosts[host].listener_deadline = deadline;
+            if let Some(at) = deadline {
+                self.timers.push(Reverse((at, host, LISTENER)));
+            }
+        }
+    }
+
+    // ----- the link -----
+
+    fn host_by_addr(&self, addr: core::net::Ipv4Addr) -> Option<usize> {
+        self.scenario.hosts.iter().position(|h| h.addr == addr && h.flood.is_none())
+    }
+
+    /// The link's one-way delay for a segment from `from` to `to`. A segment a host sends to its
+    /// own address never reaches the link: it loops back at once, as through Linux's `lo`.
+    fn one_way_delay(&self, from: usize, to: Option<usize>) -> u64 {
+        let link = &self.scenario.link;
+        if to == Some(from) {
+            0
+        } else if from == 0 {
+            link.delay_ms.micros()
+        } else {
+            link.return_delay_ms.unwrap_or(link.delay_ms).micros()
+        }
+    }
+
+    /// Puts a segment on the wire: records it, applies faults and random loss, schedules arrival.
+    fn transmit(&mut self, from: usize, conn: Option<usize>, t: &Transmit<'_>, origin: Origin) {
+        if self.halted.is_some() {
+            return;
+        }
+        let index = self.trace.segments.len();
+        let to = self.host_by_addr(*t.dst.ip());
+        let mut segment = Segment {
+            from,
+            to,
+            conn,
+            src: t.src,
+            dst: t.dst,
+            sent_at: self.now,
+            fate: Fate::Lost { reason: LossReason::InFlight },
+            repr: t.repr,
+            payload: t.payload.to_vec(),
+            retransmission: t.retransmission,
+            duplicate_of: None,
+            injected: origin == Origin::Injected,
+            forged: origin == Origin::Forged,
+            extra_delay_us: 0,
+        };
+        // One draw per segment, used or not, so that a fault never shifts later random losses.
+        let random_loss = self.loss_rng.next_f64() < self.scenario.link.loss.get();
+        let mut dropped = None;
+        let mut duplicate_after = None;
+        for (f, fault) in self.scenario.faults.iter().enumerate() {
+            let chosen = match fault.index {
+                Some(i) => i as usize == index,
+                None => {
+                    let from_ok = fault.from.as_ref().is_none_or(|n| self.scenario.hosts[from].name == *n);
+                    let kind_ok = fault.kind.is_none_or(|k| k == segment.kind());
+                    if from_ok && kind_ok {
+                        self.fault_matches[f] += 1;
+                        self.fault_matches[f] == fault.nth
+                    } else {
+                        false
+                    }
+                }
+            };
+            if chosen {
+                match fault.action {
+                    FaultAction::Drop => dropped = Some(LossReason::Fault),
+                    FaultAction::Delay => segment.extra_delay_us += fault.delay_ms.micros(),
+                    FaultAction::Duplicate => duplicate_after = Some(fault.delay_ms.micros()),
+                }
+            }
+        }
+        if to.is_none() {
+            dropped = Some(LossReason::NoSuchHost);
+        } else if dropped.is_none() && random_loss && to != Some(from) {
+            dropped = Some(LossReason::Random);
+        }
+        // The segment and its network copy, each with its Sent event, and a Lost event.
+        let copies = if dropped.is_none() && duplicate_after.is_some() { 2 } else { 1 };
+        if index + copies > self.limits.segments {
+            self.halt(Truncation::Segments { limit: self.limits.segments });
+            return;
+        }
+        if self.trace.events.len() + 2 > self.limits.events {
+            self.halt(Truncation::Events { limit: self.limits.events });
+            return;
+        }
+        let arrival = Instant::from_micros(self.now.micros + self.one_way_delay(from, to) + segment.extra_delay_us);
+        self.trace.segments.push(segment);
+        self.record(from, conn, EventKind::Sent { segment: index });
+        match dropped {
+            Some(reason) => {
+                self.trace.segments[index].fate = Fate::Lost { reason };
+                self.record(from, conn, EventKind::Lost { segment: index, reason });
+            }
+            None => {
+                self.trace.segments[index].fate = Fate::Delivered { at: arrival };
+                self.schedule(arrival, Item::Deliver { segment: index });
+                if let Some(extra) = duplicate_after {
+                    let copy_index = self.trace.segments.len();
+                    let mut copy = self.trace.segments[index].clone();
+                    copy.duplicate_of = Some(index);
+                    let copy_arrival = Instant::from_micros(arrival.micros + extra);
+                    copy.fate = Fate::Delivered { at: copy_arrival };
+                    self.trace.segments.push(copy);
+                    self.record(from, conn, EventKind::Sent { segment: copy_index });
+                    self.schedule(copy_arrival, Item::Deliver { segment: copy_index });
+                }
+            }
+        }
+    }
+
+    fn deliver(&mut self, index: usize) {
+        let (to, repr, payload, src, dst) = {
+            let s = &self.trace.segments[index];
+            let Some(to) = s.to else { return };
+            (to, s.repr, s.payload.clone(), s.src, s.dst)
+        };
+        let now = self.now;
+        // An open socket for this 4-tuple (CLOSED ones are gone).
+        let found = self.hosts[to].sockets.find(dst, src);
+        let conn_id = found.and_then(|order| self.hosts[to].sockets.get(order)).map(|s| s.id);
+        self.record(to, conn_id, EventKind::Delivered { segment: index });
+        if let Some(order) = found {
+            if let Some(s) = self.hosts[to].sockets.get_mut(order) {
+                s.conn.handle_segment(now, &repr, &payload);
+            }
+            self.drain_conn(to, order);
+            return;
+        }
+        let listening = self.hosts[to].listener.as_ref().is_some_and(|l| l.local() == dst);
+        if listening {
+            let isn = self.draw_isn(to);
+            if let Some(l) = self.hosts[to].listener.as_mut() {
+                l.handle_segment(now, src, &repr, &payload, isn);
+            }
+            self.drain_listener(to);
+            return;
+        }
+        // Nobody listens: RFC 9293 §3.10.7.1, answered by the host itself.
+        let mut closed = Connection::new(self.hosts[to].config, dst, src);
+        closed.handle_segment(now, &repr, &payload);
+        while let Some(e) = closed.poll_event() {
+            if let Event::SegmentRejected { reason, reply } = e {
+                self.record(to, None, EventKind::Rejected { segment: Some(index), reason, reply });
+            }
+        }
+        while let Some(t) = closed.poll_transmit() {
+            self.transmit(to, None, &t, Origin::Tcp);
+        }
+    }
+
+    fn draw_isn(&mut self, host: usize) -> SeqNum {
+        match self.hosts[host].isn {
+            Isn::Fixed(n) => SeqNum(n),
+            Isn::Random => SeqNum(self.isn_rng.next_u32()),
+        }
+    }
+
+    // ----- events from TCP -----
+
+    fn record(&mut self, host: usize, conn: Option<usize>, kind: EventKind) {
+        if self.halted.is_some() {
+            return;
+        }
+        if self.trace.events.len() >= self.limits.events {
+            self.halt(Truncation::Events { limit: self.limits.events });
+            return;
+        }
+        if let EventKind::Delivered { segment } = kind {
+            self.hosts[host].last_delivered = Some(segment);
+        }
+        self.trace.events.push(TraceEvent { at: self.now, host, conn, kind });
+    }
+
+    fn new_conn_id(&mut self, host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> Option<usize> {
+        if self.halted.is_some() {
+            return None;
+        }
+        if self.trace.conns.len() >= self.limits.connections {
+            self.halt(Truncation::Connections { limit: self.limits.connections });
+            return None;
+        }
+        self.trace.conns.push(ConnInfo { host, local, remote });
+        self.finished.push(false);
+        Some(self.trace.conns.len() - 1)
+    }
+
+    /// The trace connection of the connection `host`'s listener queues for `remote`, or a new
+    /// one (`None` once the budget of connections is spent).
+    fn queued_id(&mut self, host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> Option<usize> {
+        if let Some(&id) = self.queued.get(&(host, remote)) {
+            return Some(id);
+        }
+        let id = self.new_conn_id(host, local, remote)?;
+        self.queued.insert((host, remote), id);
+        Some(id)
+    }
+
+    /// Connection `id` has ended: a new one on its 4-tuple is a new incarnation.
+    fn finish(&mut self, id: usize) {
+        self.finished[id] = true;
+        let c = &self.trace.conns[id];
+        let key = (c.host, c.remote);
+        if self.queued.get(&key) == Some(&id) {
+            self.queued.remove(&key);
+        }
+    }
+
+    /// Takes what a socket did: its events are recorded, then its segments go on the wire, then
+    /// the application reacts (reads, writes what waited). Reacting last keeps a connection's
+    /// segments in the order it made them: anything the reaction sends leaves after them.
+    fn drain_conn(&mut self, host: usize, order: u64) {
+        let Some(s) = self.hosts[host].sockets.get_mut(order) else { return };
+        let id = s.id;
+        let mut sent = Vec::new();
+        while let Some(t) = s.conn.poll_transmit() {
+            sent.push((t.src, t.dst, t.repr, t.payload.to_vec(), t.retransmission));
+        }
+        let mut events = Vec::new();
+        while let Some(e) = s.conn.poll_event() {
+            events.push(e);
+        }
+        // Events first (the state change that made a segment leave reads before it); the
+        // application's reactions are scheduled, or done once the segments are out.
+        let mut reactions = Reactions::default();
+        for e in events {
+            self.on_tcp_event(host, id, e, false, &mut reactions);
+        }
+        for (src, dst, repr, payload, retransmission) in sent {
+            let t = Transmit { src, dst, repr, payload: &payload, retransmission };
+            self.transmit(host, Some(id), &t, Origin::Tcp);
+        }
+        self.watch(host, order);
+        if reactions.read {
+            self.read_all(host, id);
+        }
+        if reactions.write {
+            self.push_backlog(host, id);
+        }
+    }
+
+    fn drain_listener(&mut self, host: usize) {
+        let mut sent = Vec::new();
+        let mut events: Vec<ListenerEvent> = Vec::new();
+        let local = if let Some(l) = self.hosts[host].listener.as_mut() {
+            while let Some(t) = l.poll_transmit() {
+                sent.push((t.src, t.dst, t.repr, t.retransmission));
+            }
+            while let Some(e) = l.poll_event() {
+                events.push(e);
+            }
+            l.local()
+        } else {
+            return;
+        };
+        // The application never acts on a queued connection: nothing to react to.
+        let mut ignored = Reactions::default();
+        for ListenerEvent { remote, event } in events {
+            match (event, self.queued.get(&(host, remote)).copied()) {
+                // A SYN the listener turned away (queue full, cookie) opens no connection.
+                (Event::SegmentRejected { reason, reply }, None) => {
+                    let segment = self.hosts[host].last_delivered;
+                    self.record(host, None, EventKind::Rejected { segment, reason, reply });
+                }
+                (event, _) => {
+                    if let Some(id) = self.queued_id(host, local, remote) {
+                        self.on_tcp_event(host, id, event, true, &mut ignored);
+                    }
+                }
+            }
+        }
+        for (src, dst, repr, retransmission) in sent {
+            // Segments of a queued connection belong to it; resets and SYN cookies to none.
+            let id = self.queued.get(&(host, dst)).copied();
+            let t = Transmit { src, dst, repr, payload: &[], retransmission };
+            self.transmit(host, id, &t, Origin::Tcp);
+        }
+        self.watch_listener(host);
+        self.accept_all(host);
+    }
+
+    /// The application accepts every connection the listener has ready.
+    fn accept_all(&mut self, host: usize) {
+        while let Some(conn) = self.hosts[host].listener.as_mut().and_then(Listener::accept) {
+            self.watch_listener(host);
+            let id = match self.queued.remove(&(host, conn.remote())) {
+                Some(id) => id,
+                None => match self.new_conn_id(host, conn.local(), conn.remote()) {
+                    Some(id) => id,
+                    None => return,
+                },
+            };
+            let order = self.hosts[host].sockets.insert(Socket { id, conn, deadline: None });
+            self.hosts[host].current = Some(id);
+            self.hosts[host].backlog.clear();
+            self.record(host, Some(id), EventKind::App { call: crate::trace::AppCall::Accept, error: None });
+            self.trigger(host, Trigger::Accepted);
+            // Data that came with (or right after) the handshake's last ACK waited in the queue.
+            let bytes = self.read_all(host, id);
+            if bytes > 0 {
+                self.record(host, Some(id), EventKind::Notified { notice: Notice::Data { bytes } });
+                self.trigger(host, Trigger::Data);
+            }
+            // Events queued while it waited in the accept queue were already drained.
+            self.drain_conn(host, order);
+        }
+    }
+
+    fn on_tcp_event(&mut self, host: usize, id: usize, event: Event, from_listener: bool, then: &mut Reactions) {
+        let kind = match event {
+            Event::StateChanged { from, to, cause } => {
+                if to == tcp_core::State::Listen && from_listener {
+                    // A half-open connection was dropped (reset or timed out).
+                    self.finish(id);
+                }
+                EventKind::State { from, to, cause }
+            }
+            Event::TimerArmed { timer, deadline, backoff } => EventKind::TimerArmed { timer, deadline, backoff },
+            Event::TimerCancelled { timer } => EventKind::TimerCancelled { timer },
+            Event::TimerFired { timer, backoff } => EventKind::TimerFired { timer, backoff },
+            Event::SegmentRejected { reason, reply } => {
+                let segment = self.hosts[host].last_delivered;
+                EventKind::Rejected { segment, reason, reply }
+            }
+            Event::Connected => {
+                if from_listener {
+                    // accept() will tell the application.
+                    return;
+                }
+                self.record(host, Some(id), EventKind::Notified { notice: Notice::Connected });
+                self.trigger(host, Trigger::Connected);
+                return;
+            }
+            Event::Received { .. } => {
+                // The application reads it all once the segments of this drain are out; it is
+                // told now, where the data arrived.
+                let bytes = self.hosts[host].sockets.by_id(id).map_or(0, |s| s.conn.recv_available());
+                if bytes > 0 && !then.read && !from_listener {
+                    then.read = true;
+                    self.record(host, Some(id), EventKind::Notified { notice: Notice::Data { bytes } });
+                    self.trigger(host, Trigger::Data);
+                }
+                return;
+            }
+            Event::EndOfStream => {
+                self.record(host, Some(id), EventKind::Notified { notice: Notice::EndOfStream });
+                self.trigger(host, Trigger::Eof);
+                return;
+            }
+            Event::Writable => {
+                then.write = true;
+                return;
+            }
+            Event::Closed { reason } => {
+                self.finish(id);
+                self.record(host, Some(id), EventKind::Notified { notice: Notice::Closed { reason } });
+                let trigger = match reason {
+                    CloseReason::Refused => Trigger::Refused,
+                    CloseReason::TimedOut => Trigger::Timeout,
+                    CloseReason::Reset => Trigger::Reset,
+                    _ => Trigger::Closed,
+                };
+                if !from_listener || self.hosts[host].current == Some(id) {
+                    self.trigger(host, trigger);
+                }
+                return;
+            }
+        };
+        self.record(host, Some(id), kind);
+    }
+
+    /// Reads everything the connection has received; returns how many bytes.
+    fn read_all(&mut self, host: usize, id: usize) -> usize {
+        let Some(order) = self.hosts[host].sockets.order_of(id) else { return 0 };
+        let (now, mut buf, mut total) = (self.now, [0u8; 1024], 0);
+        while let Some(s) = self.hosts[host].sockets.get_mut(order)
+            && let Ok(n @ 1..) = s.conn.recv(now, &mut buf)
+        {
+            total += n;
+        }
+        // Reading may reopen a shrunken window: its update goes out now.
+        self.drain_conn(host, order);
+        total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue;
+
+    #[test]
+    fn closed_sockets_leave_every_index() {
+        for entry in catalogue::ENTRIES {
+            let scenario = entry.scenario().expect("entry");
+            let mut sim = Simulator::new(&scenario, Limits::DEFAULT);
+            while sim.step() {}
+            assert_eq!(sim.halted, None, "{}", entry.name);
+            for h in &sim.hosts {
+                assert!(h.sockets.is_empty(), "{}: every socket closed and left", entry.name);
+            }
+            assert!(sim.queued.is_empty(), "{}: no connection left queued", entry.name);
+            assert!(sim.finished.iter().all(|f| *f), "{}: every connection finished", entry.name);
+            assert_eq!(sim.next_timer(), None, "{}: no timer left", entry.name);
+        }
+    }
+}

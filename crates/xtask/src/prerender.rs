@@ -1,0 +1,127 @@
+//! The catalogue's diagrams, drawn at build time, so that a page shows its diagram before the
+//! wasm has arrived (`web/dist/prerender/<entry>.<lang>.<class>.svg`).
+//!
+//! Each file is exactly what `synack run <entry> --format svg [--lang zh]` writes (a test checks
+//! the bytes). `boot.js` draws the one its link names while the app loads; it learns their sizes
+//! (and where each playback step is, to crop an embed's step range) from [`table`], which the
+//! build writes into `boot.js`.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+use seqdiag::{Lang, Px, ViewOptions, WidthClass};
+use tcp_sim::catalogue;
+
+/// Every width class, narrowest first: `seqdiag::WidthClass`. The app lays the diagram out for
+/// its box's class; `boot.js` measures the same box and draws the file of the same class, so the
+/// first frame and the app agree (`tests/first_paint.rs` checks nothing moves).
+pub(crate) const WIDTH_CLASSES: [WidthClass; 4] = WidthClass::ALL;
+
+/// The languages, by their name in links and file names.
+pub(crate) const LANGS: [(&str, Lang); 2] = [("en", Lang::En), ("zh", Lang::Zh)];
+
+/// One prerendered diagram.
+pub(crate) struct Diagram {
+    pub(crate) entry: &'static str,
+    pub(crate) lang: &'static str,
+    pub(crate) class: &'static str,
+    /// The standalone SVG, as the CLI writes it.
+    pub(crate) svg: String,
+    pub(crate) width: f32,
+    pub(crate) height: f32,
+    /// The y of each playback step (an embed locked to steps a..b is cropped at step b + 1's).
+    pub(crate) step_ys: Vec<f32>,
+}
+
+impl Diagram {
+    /// Its path under `web/dist`.
+    pub(crate) fn file(&self) -> String {
+        format!("prerender/{}.{}.{}.svg", self.entry, self.lang, self.class)
+    }
+}
+
+/// Every entry in every language and width class.
+pub(crate) fn all() -> Result<Vec<Diagram>> {
+    let mut out = Vec::new();
+    for entry in catalogue::ENTRIES {
+        let scenario = entry.scenario().map_err(|e| anyhow::anyhow!("catalogue entry {}: {e}", entry.name))?;
+        let trace = tcp_sim::simulate(&scenario);
+        for (lang_name, lang) in LANGS {
+            for class in WIDTH_CLASSES {
+                let view = ViewOptions { lang, width: class, ..ViewOptions::default() };
+                let diagram = seqdiag::layout(&trace, &view);
+                out.push(Diagram {
+                    entry: entry.name,
+                    lang: lang_name,
+                    class: class.name(),
+                    svg: seqdiag::svg::render(&diagram, &view),
+                    width: diagram.width,
+                    height: diagram.height,
+                    step_ys: diagram.steps.iter().map(|s| s.y).collect(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Writes every diagram under `dist/prerender/`.
+pub(crate) fn write(dist: &Path, diagrams: &[Diagram]) -> Result<()> {
+    fs::create_dir_all(dist.join("prerender"))?;
+    for d in diagrams {
+        let path = dist.join(d.file());
+        fs::write(&path, &d.svg).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// What `boot.js` needs to know, as a JavaScript object literal: the width classes (name and
+/// the narrowest box, in CSS px, that gets it); per entry and language, each class's `[width, height, ys]`, where `ys` indexes
+/// `ys`, the lists of the playback steps' y (languages and entries often share one).
+pub(crate) fn table(diagrams: &[Diagram]) -> String {
+    let mut out = String::from("{classes:[");
+    for class in WIDTH_CLASSES {
+        let _ = write!(out, "[{:?},{}],", class.name(), Px(class.min_box_width()));
+    }
+    let mut ys: Vec<String> = Vec::new();
+    out.push_str("],entries:{");
+    for entry in catalogue::ENTRIES {
+        let _ = write!(out, "{:?}:{{", entry.name);
+        for (lang, _) in LANGS {
+            let _ = write!(out, "{lang}:{{");
+            for d in diagrams.iter().filter(|d| d.entry == entry.name && d.lang == lang) {
+                let list: Vec<String> = d.step_ys.iter().map(|y| Px(*y).to_string()).collect();
+                let list = format!("[{}]", list.join(","));
+                let index = ys.iter().position(|l| *l == list).unwrap_or_else(|| {
+                    ys.push(list);
+                    ys.len() - 1
+                });
+                let _ = write!(out, "{}:[{},{},{index}],", d.class, Px(d.width), Px(d.height));
+            }
+            out.push_str("},");
+        }
+        out.push_str("},");
+    }
+    let _ = write!(out, "}},ys:[{}]}}", ys.join(","));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_has_every_entry_language_and_class() {
+        let diagrams = all().expect("the catalogue draws");
+        assert_eq!(diagrams.len(), catalogue::ENTRIES.len() * LANGS.len() * WIDTH_CLASSES.len());
+        let table = table(&diagrams);
+        for entry in catalogue::ENTRIES {
+            assert!(table.contains(&format!("{:?}:{{en:{{narrow:[", entry.name)), "{table}");
+            assert!(table.ends_with("]]}"), "{table}");
+        }
+        let handshake = diagrams.iter().find(|d| d.entry == "handshake" && d.lang == "en").expect("handshake");
+        assert!(handshake.svg.starts_with("<svg") && handshake.step_ys.len() > 5);
+    }
+}

@@ -1,0 +1,67 @@
+//! The static page a first visit paints before the wasm has arrived: the player's first frame,
+//! from its header down to its diagram, with the diagram already drawn.
+//!
+//! The markup is not written by hand: `web/shell/{page,embed}.{en,zh}.html` are snapshots of what
+//! the player itself draws (the browser test `tests/first_paint.rs` takes them, checks them
+//! against the files and rewrites them with `UPDATE_EXPECT=1`), cut just after the diagram, with
+//! `<!--synack:diagram-->` where the diagram goes. So the static page and the app that replaces
+//! it have the same boxes, and the diagram does not move when the app takes over.
+//!
+//! `web/index.html` and `web/embed.html` hold `<!--synack:shell-->` where the build puts the
+//! English snapshot and the Chinese one in a `<template>`, which `boot.js` swaps in for a
+//! `lang=zh` link. The diagram's box is empty: `boot.js` sizes it and draws the link's
+//! prerendered diagram into it. (The default page's diagram inline would save that request on
+//! the page's first visit, but cost its bytes on every visit in Chinese, over the budget.)
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context as _, Result, bail};
+
+
+/// Where the snapshots live, under `web/`.
+pub(crate) const SNAPSHOTS: &str = "shell";
+/// The marker in `web/index.html` and `web/embed.html`.
+const SHELL_MARKER: &str = "<!--synack:shell-->";
+/// The marker in a snapshot.
+pub(crate) const DIAGRAM_MARKER: &str = "<!--synack:diagram-->";
+
+/// Writes `index.html` and `embed.html` into `dist`, with their shells.
+pub(crate) fn write_pages(web: &Path, dist: &Path) -> Result<()> {
+    page(web, dist, "index.html", "page")?;
+    page(web, dist, "embed.html", "embed")
+}
+
+/// The box `boot.js` sizes and draws the link's prerendered diagram into.
+const EMPTY_DIAGRAM: &str = "<svg class=\"seqdiag\"></svg>";
+
+fn page(web: &Path, dist: &Path, name: &str, mode: &str) -> Result<()> {
+    let template = fs::read_to_string(web.join(name)).with_context(|| format!("reading web/{name}"))?;
+    if template.matches(SHELL_MARKER).count() != 1 {
+        bail!("web/{name} must hold {SHELL_MARKER} once");
+    }
+    let en = snapshot(web, mode, "en")?.replacen(DIAGRAM_MARKER, EMPTY_DIAGRAM, 1);
+    let zh = snapshot(web, mode, "zh")?.replacen(DIAGRAM_MARKER, EMPTY_DIAGRAM, 1);
+    let shell =
+        format!("<div class=\"synack-shell\" inert>{en}</div>\n  <template id=\"synack-shell-zh\">{zh}</template>");
+    fs::write(dist.join(name), template.replacen(SHELL_MARKER, &shell, 1))?;
+    Ok(())
+}
+
+/// A snapshot of the player, or (before the first one is taken) a bare box for the diagram.
+fn snapshot(web: &Path, mode: &str, lang: &str) -> Result<String> {
+    let path = web.join(SNAPSHOTS).join(format!("{mode}.{lang}.html"));
+    match fs::read_to_string(&path) {
+        Ok(text) if text.matches(DIAGRAM_MARKER).count() == 1 => Ok(text.trim_end().to_owned()),
+        Ok(_) => bail!("{} must hold {DIAGRAM_MARKER} once", path.display()),
+        Err(_) => {
+            println!(
+                "build-web: warning: no {} yet: the first paint shows the diagram alone, and moves when the \
+                 app starts. Take the snapshots: `UPDATE_EXPECT=1 cargo test -p synack-tests --test first_paint`",
+                path.display()
+            );
+            let class = if mode == "embed" { "app embed" } else { "app" };
+            Ok(format!("<div class=\"{class}\"><div class=\"diagram-scroll\">{DIAGRAM_MARKER}</div></div>"))
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! The first download and the rest: one app, built twice.
+//!
+//! `cargo xtask build-web` builds this crate three times: the **full** module (feature `full`,
+//! the default: everything, both languages) and two **players** (`--no-default-features
+//! --features en`, or `zh`): the same [`App`], with only what a first visit needs to draw and play
+//! an experiment, narrated in one language. The inspector, the settings, the exports, the embed
+//! builder, the RFC state diagram, the other language and the reader's own scenarios (JSON) are
+//! compiled out of a player; in their place it draws the same controls, marked `data-upgrade`.
+//!
+//! `boot.js` starts the player that matches the link's language. When the reader reaches for a
+//! control marked `data-upgrade` (or a segment of the diagram), it fetches the full module (on
+//! hover, focus or press: never by itself), mounts it beside the player with the player's state
+//! ([`handover_link`]: the permalink fragment, written into the document's address), swaps the two
+//! within one frame and replays what the reader did on the full module's copy of the control: the
+//! value of `data-upgrade` names it.
+//! See ARCHITECTURE.md ("First visit, and on demand").
+
+use crate::embed::Mode;
+#[cfg(not(feature = "full"))]
+use crate::i18n::T;
+use crate::state::AppState;
+use crate::{App, AppProps};
+use seqdiag::Lang;
+use tcp_sim::{Scenario, ScenarioError};
+use wasm_bindgen::prelude::wasm_bindgen;
+use yew::prelude::*;
+
+/// Whether this build is the full module.
+pub(crate) const FULL: bool = cfg!(feature = "full");
+
+/// `full_or!(full, player)`: the first expression in the full module, the second (what a player
+/// draws instead) in a player. The other one is not compiled, so its code is not in the module.
+macro_rules! full_or {
+    ($full:expr, $player:expr $(,)?) => {{
+        #[cfg(feature = "full")]
+        let chosen = $full;
+        #[cfg(not(feature = "full"))]
+        let chosen = $player;
+        chosen
+    }};
+}
+pub(crate) use full_or;
+
+/// The `data-upgrade` attribute of a control a player draws but only the full module runs:
+/// `selector` finds the same control in the full module, where `boot.js` replays the reader's
+/// action (`""`: nothing to replay). `None` in the full module.
+pub(crate) fn on_demand(selector: &'static str) -> Option<&'static str> {
+    (!FULL).then_some(selector)
+}
+
+/// Whether to write English: `lang`, unless this build has one language only (a player), which
+/// is then decided at compile time so that the other language's words are left out.
+pub(crate) fn english(lang: Lang) -> bool {
+    match (cfg!(feature = "en"), cfg!(feature = "zh")) {
+        (true, false) => true,
+        (false, true) => false,
+        _ => lang == Lang::En,
+    }
+}
+
+/// Whether the settings start folded whatever the screen's width: in a player (they load on
+/// demand) and in a full module that took over from a player (so that nothing moves when it
+/// does; `boot.js` marks the document `data-synack-upgraded`).
+pub(crate) fn settings_folded() -> bool {
+    !FULL
+        || web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .is_some_and(|html| html.has_attribute("data-synack-upgraded"))
+}
+
+#[cfg(not(feature = "full"))]
+const LOADING: T = T { en: "Loading…", zh: "正在加载…" };
+#[cfg(not(feature = "full"))]
+const SHOW_STATES: T = T { en: "Show the state diagram", zh: "显示状态图" };
+
+#[cfg(not(feature = "full"))]
+/// What a player shows where a part that loads on demand goes (the settings' fields, the embed
+/// builder's form): a line saying it is on its way, once the reader asked for it.
+pub(crate) fn loading(lang: Lang) -> Html {
+    html! { <p class="on-demand-loading" role="status">{ LOADING.get(lang) }</p> }
+}
+
+#[cfg(not(feature = "full"))]
+/// What a player shows in the state diagram's place: a button that loads it.
+pub(crate) fn states_button(lang: Lang) -> Html {
+    html! {
+        <button type="button" class="on-demand" data-upgrade="" data-testid="show-states">{ SHOW_STATES.get(lang) }</button>
+    }
+}
+
+#[cfg(not(feature = "full"))]
+/// What a player shows in the embed builder's place: its folded heading, which loads it.
+pub(crate) fn embed_builder(lang: Lang) -> Html {
+    html! {
+        <details class="embed-builder" data-testid="embed-builder">
+            <summary data-upgrade="[data-testid=embed-builder] > summary">{ crate::i18n::EMBED.get(lang) }</summary>
+        </details>
+    }
+}
+
+/// Milliseconds with one decimal, like `{:.1}`, without core's float formatting (which a player
+/// leaves out: see `tcp_sim::decimal`).
+pub(crate) fn tenths(ms: f64) -> String {
+    let tenths = (ms.max(0.0) * 10.0 + 0.5) as u64;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// The scenario in a file or an `s=` link (JSON). Only the full module reads JSON: `boot.js`
+/// opens such links with it, and a player hands a chosen file over to it.
+pub(crate) fn scenario_from_json(text: &str) -> Result<Scenario, ScenarioError> {
+    full_or!(Scenario::from_json(text), {
+        let _ = text;
+        Err(ScenarioError { at: "scenario".into(), message: "only the full app reads JSON".into() })
+    })
+}
+
+/// A custom scenario as JSON, for its permalink (`s=`). A player never shows one.
+pub(crate) fn scenario_to_json(scenario: &Scenario) -> String {
+    full_or!(scenario.to_compact_json(), {
+        let _ = scenario;
+        String::new()
+    })
+}
+
+#[cfg(not(feature = "full"))]
+thread_local! {
+    /// The player's state as a permalink fragment, for [`handover_link`].
+    static HANDOVER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Keeps what the full module needs to take over from this player (the experiment and its view,
+/// an embed's parts and range included) as a permalink fragment. Nothing in the full module.
+#[hook]
+pub(crate) fn use_handover(state: &UseReducerHandle<AppState>) {
+    #[cfg(not(feature = "full"))]
+    {
+        let s = &**state;
+        let view = crate::permalink::View { ui: s.ui, range: s.range, ..s.view() };
+        let link = crate::permalink::encode(&s.experiment, &view);
+        HANDOVER.with(|h| *h.borrow_mut() = link);
+    }
+    #[cfg(feature = "full")]
+    let _ = state;
+}
+
+/// The player's state as a permalink fragment (without `#`), for the full module to open.
+#[cfg(not(feature = "full"))]
+#[wasm_bindgen]
+pub fn handover_link() -> String {
+    HANDOVER.with(|h| h.borrow().clone())
+}
+
+/// An app mounted by [`start`].
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Started(Option<yew::AppHandle<App>>);
+
+#[wasm_bindgen]
+impl Started {
+    /// Unmounts the app: its listeners on the window and its timers go with it.
+    pub fn destroy(&mut self) {
+        if let Some(app) = self.0.take() {
+            app.destroy();
+        }
+    }
+}
+
+/// Mounts the app into `root` (called by `boot.js`): the page, or an embed when `embed`. It opens
+/// the document's address (which `boot.js` sets to the player's state when the full module takes
+/// over from it), and follows it.
+#[wasm_bindgen]
+pub fn start(root: web_sys::Element, embed: bool) -> Started {
+    let mode = if embed { Mode::Embed } else { Mode::Page };
+    let props = AppProps { mode, ..AppProps::default() };
+    Started(Some(yew::Renderer::<App>::with_root_and_props(root, props).render()))
+}
