@@ -110,8 +110,15 @@ const readLink = (fragment) => {
   return link;
 };
 
-/** The width class whose media query matches (the last one is the fallback). */
-const widthClass = () => PRERENDERED.classes.find(([, media]) => !media || matchMedia(media).matches)[0];
+/** The width class of the diagram's box in `shell`, measured as the app measures it (the content
+ * width of `.diagram-heads`, else of the box): the widest class whose narrowest box fits. */
+const widthClass = (shell) => {
+  const probe = shell.querySelector('.diagram-heads') || shell.querySelector('.diagram-scroll');
+  const width = probe ? probe.getBoundingClientRect().width : innerWidth;
+  let chosen = PRERENDERED.classes[0][0];
+  for (const [name, min] of PRERENDERED.classes) if (width >= min) chosen = name;
+  return chosen;
+};
 
 /** An empty diagram box, `width` x `height`. */
 const emptyDiagram = (width, height) => {
@@ -152,7 +159,8 @@ const prepareShell = (link) => {
   if (embed && link.ui && !link.ui.includes('play')) shell.querySelector('.playback')?.remove();
 
   const known = PRERENDERED.entries[link.entry];
-  const [width, fullHeight, steps] = (known || PRERENDERED.entries.handshake)[link.lang][widthClass()];
+  const cls = widthClass(shell);
+  const [width, fullHeight, steps] = (known || PRERENDERED.entries.handshake)[link.lang][cls];
   const ys = PRERENDERED.ys[steps];
   // The playback bar says where it stands: an embed's range ends the drawing below its last step.
   let last = ys.length - 1;
@@ -173,9 +181,8 @@ const prepareShell = (link) => {
   const picker = shell.querySelector('.controls select');
   if (picker && known) picker.value = link.entry;
 
-  const cls = widthClass();
   const box = emptyDiagram(width, height);
-  shell.querySelector('svg.seqdiag')?.replaceWith(box);
+  shell.querySelector('.diagram-scroll > svg.seqdiag')?.replaceWith(box);
   // A link that changes the experiment gets an empty box of about the right size.
   if (!link.plain || !known) return [shell, Promise.resolve()];
   const drawn = fill(box, new URL(`prerender/${link.entry}.${link.lang}.${cls}.svg`, import.meta.url)).catch(
@@ -223,7 +230,7 @@ let current = null;
 
 /** Where the diagram is in the document, and its size: `[x, y, width, height]`. */
 const diagramBox = (element) => {
-  const r = element.querySelector('svg.seqdiag')?.getBoundingClientRect();
+  const r = element.querySelector('.diagram-scroll > svg.seqdiag')?.getBoundingClientRect();
   return r ? [r.x + scrollX, r.y + scrollY, r.width, r.height] : null;
 };
 

@@ -147,16 +147,16 @@ pub fn App(props: &AppProps) -> Html {
             on_seek={{ let st = state.clone(); Callback::from(move |i: usize| st.dispatch(Action::Seek(i))) }}
             on_speed={{ let st = state.clone(); Callback::from(move |i: usize| st.dispatch(Action::SetSpeed(i))) }} />
     });
-    // A locked range ends the drawing just below its last step.
-    let crop = s.range.and_then(|_| s.diagram.steps.get(s.last_step() + 1)).map(|next| next.y);
-    // The skip link's target. Focusable by Tab itself only when its segments are not (an embed
-    // without the inspector), so that a reader can still scroll it with the keyboard.
+    // Laid out for its box's width; a locked range ends the drawing just below its last step; an
+    // element embed (given its link) never scrolls its host page.
+    let on_width = {
+        let st = state.clone();
+        Callback::from(move |width| st.dispatch(Action::SetWidth(width)))
+    };
     let diagram = html! {
-        <div class="diagram-scroll" id="diagram" role="region" aria-label={i18n::DIAGRAM.get(lang)}
-            tabindex={if ui.has(Part::Inspect) { "-1" } else { "0" }}>
-            <SequenceDiagram diagram={s.diagram.clone()} step={s.step} selected={s.selected} on_select={on_select.clone()}
-                selectable={ui.has(Part::Inspect)} crop={crop} />
-        </div>
+        <SequenceDiagram diagram={s.shown.clone()} width={s.width} on_width={on_width} step={s.step} selected={s.selected}
+            on_select={on_select.clone()} selectable={ui.has(Part::Inspect)} crop_after={s.range.map(|_| s.last_step())}
+            lang={lang} scroll_window={props.link.is_none()} />
     };
     let export = ui.has(Part::Export).then(|| {
         html! {

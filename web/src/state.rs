@@ -6,7 +6,7 @@ use crate::embed::{Mode, Theme, Ui};
 use crate::experiment::{Experiment, FaultRequest, SettingError};
 use crate::permalink::View;
 use seqdiag::steps::Step;
-use seqdiag::{Diagram, Lang, ViewOptions};
+use seqdiag::{Diagram, Lang, ViewOptions, WidthClass};
 use std::rc::Rc;
 use tcp_sim::trace::Trace;
 use yew::Reducible;
@@ -21,8 +21,12 @@ pub struct AppState {
     pub experiment: Experiment,
     /// Its trace.
     pub trace: Rc<Trace>,
-    /// Its diagram.
+    /// Its diagram, laid out as exports draw it ([`WidthClass::Full`]).
     pub diagram: Rc<Diagram>,
+    /// Its diagram laid out for the width it is shown at (`diagram` itself when that is `Full`).
+    pub shown: Rc<Diagram>,
+    /// The width class of the box that shows the diagram.
+    pub width: WidthClass,
     /// Its playback steps (the trace events each groups), parallel to `diagram.steps`.
     pub steps: Rc<Vec<Step>>,
     /// The current playback step (an index into `diagram.steps`); the last step shows everything.
@@ -86,6 +90,8 @@ pub enum Action {
     LoadScenario(String),
     /// Show what a permalink describes (the URL fragment changed), in this mode.
     Open(Result<(Experiment, View), SettingError>, Mode),
+    /// The diagram's box changed width class: lay the same trace out again (no re-simulation).
+    SetWidth(WidthClass),
 }
 
 /// A simulated and laid-out experiment.
@@ -99,6 +105,21 @@ pub fn run(experiment: &Experiment, lang: Lang, relative: bool) -> Result<Run, S
     let diagram = seqdiag::layout(&trace, &view);
     let steps = seqdiag::steps::steps(&trace);
     Ok((Rc::new(trace), Rc::new(diagram), Rc::new(steps)))
+}
+
+/// The diagram laid out for `width` (the export's own when that is `Full`).
+fn shown(trace: &Trace, diagram: &Rc<Diagram>, lang: Lang, relative: bool, width: WidthClass) -> Rc<Diagram> {
+    match width {
+        WidthClass::Full => diagram.clone(),
+        width => Rc::new(seqdiag::layout(trace, &ViewOptions { lang, relative, width, ..ViewOptions::default() })),
+    }
+}
+
+/// A first guess of the diagram box's width class, before it is measured: the window's width
+/// less the page's margins.
+fn guessed_width() -> WidthClass {
+    let window_width = web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).unwrap_or(1280.0);
+    WidthClass::for_box_width(window_width as f32 - 40.0)
 }
 
 fn now_ms() -> f64 {
@@ -120,8 +141,11 @@ impl AppState {
         };
         let (trace, diagram, steps) = result;
         let step = diagram.steps.len().saturating_sub(1);
+        let width = guessed_width();
         AppState {
             experiment,
+            shown: shown(&trace, &diagram, lang, relative, width),
+            width,
             trace,
             diagram,
             steps,
@@ -195,6 +219,15 @@ impl AppState {
         self.range.map_or(0, |(a, _)| a.min(self.last_step()))
     }
 
+    /// The same state with its diagram shown at `width` (laid out again if that changed).
+    fn with_width(mut self, width: WidthClass) -> AppState {
+        if width != self.width {
+            self.width = width;
+            self.shown = shown(&self.trace, &self.diagram, self.lang, self.relative, width);
+        }
+        self
+    }
+
     /// Re-simulates `experiment`; on error keeps everything and reports it.
     fn rerun(mut self, experiment: Experiment, keep_step: bool) -> AppState {
         let started = now_ms();
@@ -202,6 +235,7 @@ impl AppState {
             Ok((trace, diagram, steps)) => {
                 let at_end = self.step >= self.last_step();
                 self.experiment = experiment;
+                self.shown = shown(&trace, &diagram, self.lang, self.relative, self.width);
                 self.trace = trace;
                 self.diagram = diagram;
                 self.steps = steps;
@@ -305,7 +339,9 @@ impl Reducible for AppState {
                     s
                 }
             },
-            Action::Open(link, mode) => AppState::from_link(link, mode, false),
+            // The box keeps its width whatever the link shows.
+            Action::Open(link, mode) => AppState::from_link(link, mode, false).with_width(s.width),
+            Action::SetWidth(width) => s.with_width(width),
         };
         Rc::new(s)
     }

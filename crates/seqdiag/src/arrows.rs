@@ -1,7 +1,7 @@
 //! Arrows, one per segment: what they say and where their labels may go.
 
-use crate::diagram::{ArrowLabel, Marks, Point, Quad, SegmentKind};
-use crate::labels::{SEG_FONT, SMALL_FONT};
+use crate::diagram::{ArrowLabel, LabelLine, Marks, Point, Quad, SegmentKind};
+use crate::labels::{SEG_FONT, SMALL_FONT, line_height};
 use crate::num::sqrt;
 use crate::{ViewOptions, text};
 use alloc::format;
@@ -29,6 +29,8 @@ pub(crate) struct Plan {
     pub(crate) tag: String,
     /// A later member of a run: no label of its own.
     pub(crate) hidden: bool,
+    /// The last segment of the run this one starts (itself when alone).
+    pub(crate) run_last: usize,
     /// Width of badge, label and tag.
     pub(crate) width: f32,
     pub(crate) badge_width: f32,
@@ -48,9 +50,12 @@ pub(crate) fn badge_of(flags: Flags) -> String {
     if s.is_empty() { String::from("·") } else { s }
 }
 
+/// Font size of a badge's letters.
+const BADGE_FONT: f32 = SMALL_FONT;
+
 /// Badge width for `badge`.
 pub(crate) fn badge_width(badge: &str) -> f32 {
-    text::width(badge, 10.0) + 8.0
+    text::width(badge, BADGE_FONT) + 8.0
 }
 
 /// The plans of all segments.
@@ -100,6 +105,7 @@ pub(crate) fn plans(trace: &Trace, opts: &ViewOptions, rejected: &[bool]) -> Vec
                 label: trace.label(i, opts.relative),
                 tag: tags.join(", "),
                 hidden: false,
+                run_last: i,
                 width: 0.0,
             }
         })
@@ -125,6 +131,7 @@ pub(crate) fn plans(trace: &Trace, opts: &ViewOptions, rejected: &[bool]) -> Vec
         match open_runs.iter_mut().find(|(_, last)| same(*last)) {
             Some(run) => {
                 run.1 = i;
+                plans[run.0].run_last = i;
                 counts[run.0] += 1;
                 numbers_differ[run.0] |= plans[i].label != plans[run.0].label;
                 plans[i].hidden = true;
@@ -196,12 +203,102 @@ pub(crate) fn head(tail: Point, tip: Point) -> [Point; 3] {
     ]
 }
 
-/// Candidate placements of a label along the line `a`→`b`, parallel to it and kept within
-/// `lo..hi` horizontally: above the line at the middle, then further from the middle, then the
-/// same below the line, then on it.
-pub(crate) fn candidates(a: Point, b: Point, lo: f32, hi: f32, plan: &Plan) -> Vec<ArrowLabel> {
+/// Steeper than this (the cosine of 35°), an arrow's label stays horizontal, beside it: text
+/// tilted more is hard to read.
+const STEEP: f32 = 0.82;
+
+/// Where a horizontal label may go beside a steep arrow `a`→`b`: left or right of it, at points
+/// along it, within `lo..hi`, never across it.
+fn beside_steep(a: Point, b: Point, lo: f32, hi: f32, plan: &Plan, (w, h): (f32, f32)) -> Vec<ArrowLabel> {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    // How far the line moves sideways over half the label's height.
+    let drift = if dy.abs() > 1e-3 { (dx / dy).abs() * h / 2.0 } else { w };
+    let gap = if plan.marks.lost { 9.0 } else { 4.0 };
+    let mut out = Vec::new();
+    // Beside it at points along it; last, above its top end and below its bottom end.
+    let (top, bottom) = if a.y <= b.y { (a, b) } else { (b, a) };
+    let along = [0.5f32, 0.38, 0.62, 0.26, 0.74, 0.14, 0.86].map(|f| (Point { x: a.x + dx * f, y: a.y + dy * f }, 0.0));
+    let ends = [(top, -(h / 2.0 + gap + 6.0)), (bottom, h / 2.0 + gap + 6.0)];
+    for (p, dy_box) in along.into_iter().chain(ends) {
+        let p = Point { x: p.x, y: p.y + dy_box };
+        let xs = if dy_box == 0.0 { [p.x + gap + drift, p.x - gap - drift - w] } else { [p.x - w / 2.0; 2] };
+        for left in xs {
+            if w + 8.0 > hi - lo {
+                break;
+            }
+            let left = left.clamp(lo + 4.0, hi - 4.0 - w);
+            let o = Point { x: left, y: p.y + h / 2.0 };
+            let r = crate::diagram::Rect { x: left, y: o.y - h, w, h };
+            if crate::labels::segment_hits(a, b, &r.quad()) {
+                continue;
+            }
+            let (dir, badge_width) = (Point { x: 1.0, y: 0.0 }, plan.badge_width);
+            let lines = Vec::new();
+            out.push(ArrowLabel {
+                origin: o,
+                dir,
+                width: w,
+                height: h,
+                badge_width,
+                quad: r.quad(),
+                on_line: false,
+                lines,
+            });
+        }
+    }
+    out
+}
+
+/// The room between an arrow's label and the lifelines it runs between, each side.
+pub(crate) const LABEL_MARGIN: f32 = 14.0;
+
+/// An arrow label's text set in lines at most `room` px wide (one line if it fits), in the
+/// label's frame (see [`ArrowLabel`]), with the label's width and height. The badge starts the
+/// first line; the label's words come first, then the tag's; a line breaks between words.
+pub(crate) fn wrap_label(plan: &Plan, room: f32) -> (Vec<LabelLine>, f32, f32) {
+    let bw = plan.badge_width;
+    if plan.width <= room {
+        let line = LabelLine { x: bw + 5.0, y: -4.0, text: plan.label.clone(), tag: plan.tag.clone() };
+        return (alloc::vec![line], plan.width, LABEL_H);
+    }
+    // Words: the label's, then the tag's. Greedy filling keeps `SYN, ACK` on one line when it fits.
+    let mut words: Vec<(&str, bool)> = plan.label.split(' ').filter(|w| !w.is_empty()).map(|w| (w, false)).collect();
+    words.extend(plan.tag.split(' ').filter(|w| !w.is_empty()).map(|w| (w, true)));
+    let line_w = |l: &LabelLine| {
+        let gap = if l.text.is_empty() || l.tag.is_empty() { 0.0 } else { 8.0 };
+        l.x + text::width(&l.text, SEG_FONT) + gap + text::width(&l.tag, SMALL_FONT)
+    };
+    let mut lines = alloc::vec![LabelLine { x: bw + 5.0, y: 0.0, text: String::new(), tag: String::new() }];
+    for (word, is_tag) in words {
+        let last = lines.len() - 1;
+        let mut tried = lines[last].clone();
+        let part = if is_tag { &mut tried.tag } else { &mut tried.text };
+        if !part.is_empty() {
+            part.push(' ');
+        }
+        part.push_str(word);
+        let empty = lines[last].text.is_empty() && lines[last].tag.is_empty();
+        if line_w(&tried) <= room || empty {
+            lines[last] = tried;
+        } else {
+            let (text, tag) = if is_tag { (String::new(), word.into()) } else { (word.into(), String::new()) };
+            lines.push(LabelLine { x: 0.0, y: 0.0, text, tag });
+        }
+    }
+    let step = line_height(SEG_FONT);
+    let h = LABEL_H + step * (lines.len() - 1) as f32;
+    for (k, line) in lines.iter_mut().enumerate() {
+        line.y = -h + 11.0 + step * k as f32;
+    }
+    let w = lines.iter().map(line_w).fold(bw, f32::max);
+    (lines, w, h)
+}
+
+/// Candidate placements of a `w` × `h` label along the line `a`→`b`, parallel to it and kept
+/// within `lo..hi` horizontally: above the line at the middle, then further from the middle,
+/// then the same below the line, then on it.
+pub(crate) fn candidates(a: Point, b: Point, lo: f32, hi: f32, plan: &Plan, (w, h): (f32, f32)) -> Vec<ArrowLabel> {
     // Clear of the line, and of the cross at the end of a lost one.
-    let (w, h) = (plan.width, LABEL_H);
     let gap = if plan.marks.lost { 9.0 } else { 2.5 };
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let len = sqrt(dx * dx + dy * dy).max(1e-3);
@@ -209,9 +306,8 @@ pub(crate) fn candidates(a: Point, b: Point, lo: f32, hi: f32, plan: &Plan) -> V
     if ux < 0.0 {
         (ux, uy) = (-ux, -uy);
     }
-    if ux < 0.25 {
-        // Nearly vertical: keep the text horizontal.
-        (ux, uy) = (1.0, 0.0);
+    if ux < STEEP {
+        return beside_steep(a, b, lo, hi, plan, (w, h));
     }
     let (nx, ny) = (-uy, ux);
     let mut out = Vec::new();
@@ -230,7 +326,7 @@ pub(crate) fn candidates(a: Point, b: Point, lo: f32, hi: f32, plan: &Plan) -> V
                 ])
             };
             let bb = corners(o).bbox();
-            let margin = 14.0;
+            let margin = LABEL_MARGIN;
             let shift = if bb.w + 2.0 * margin > hi - lo {
                 (lo + hi) / 2.0 - (bb.x + bb.w / 2.0)
             } else if bb.x < lo + margin {
@@ -244,7 +340,8 @@ pub(crate) fn candidates(a: Point, b: Point, lo: f32, hi: f32, plan: &Plan) -> V
             o = Point { x: o.x + shift, y: o.y + shift * uy / ux };
             let quad = corners(o);
             let (dir, badge_width, on_line) = (Point { x: ux, y: uy }, plan.badge_width, off > 0.0 && off < h);
-            out.push(ArrowLabel { origin: o, dir, width: w, height: h, badge_width, quad, on_line });
+            let lines = Vec::new();
+            out.push(ArrowLabel { origin: o, dir, width: w, height: h, badge_width, quad, on_line, lines });
         }
     }
     out

@@ -126,17 +126,22 @@ impl Anchor {
     }
 }
 
-/// A placed one-line text.
+/// A placed text: one line, or several when it was wrapped to fit its lane.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Label {
     /// x of the anchor.
     pub x: f32,
-    /// y of the baseline.
+    /// y of the (first) baseline.
     pub y: f32,
     /// Alignment.
     pub anchor: Anchor,
     /// The box it occupies (for hit-testing and overlap checks).
     pub rect: Rect,
+    /// The text's lines when it wraps, each [`Label::line_height`] below the previous; empty when
+    /// the whole text is one line.
+    pub lines: Vec<String>,
+    /// Distance between two baselines of a wrapped text.
+    pub line_height: f32,
 }
 
 /// Which side of its lifeline a host's annotations (state names, timer bars, notes) are on.
@@ -285,14 +290,16 @@ pub struct Arrow {
 }
 
 /// Placement of an arrow's badge and label, `[SA] SYN, ACK seq=0 ack=1  tag` on one line that
-/// runs parallel to the arrow, just above it (or below, when above was taken).
+/// runs parallel to the arrow, just above it (or below, when above was taken); in a narrow lane
+/// the text wraps onto more lines.
 ///
 /// The label is drawn in its own frame: x along the arrow (reading left to right), y across it,
 /// the origin at the box's bottom-left. In that frame the box is `(0, -h)` to `(width, 0)`, the
-/// badge `(0, -h + 1)` to `(badge_width, -2)` with its text centred, and the label text starts at
-/// `x = badge_width + 5` on the baseline `y = -4`. [`ArrowLabel::transform`] maps the frame onto
-/// the page (an SVG `matrix(…)`).
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// badge `(0, -h + 1)` to `(badge_width, -h + 13)` ([`ArrowLabel::BADGE_H`] high) with its text
+/// centred on the baseline `-h + 10`, and each of [`ArrowLabel::lines`] starts at its own
+/// `(x, y)` (one line: `x = badge_width + 5`, `y = -4`). [`ArrowLabel::transform`] maps the
+/// frame onto the page (an SVG `matrix(…)`).
+#[derive(Clone, Debug, PartialEq)]
 pub struct ArrowLabel {
     /// The frame's origin on the page.
     pub origin: Point,
@@ -308,9 +315,28 @@ pub struct ArrowLabel {
     pub quad: Quad,
     /// Placed on the arrow itself (no room beside it): renderers put a background under it.
     pub on_line: bool,
+    /// The text, line by line.
+    pub lines: Vec<LabelLine>,
+}
+
+/// One line of an arrow's label, in the label's frame: label words, then tag words (in the
+/// tag's style), either possibly empty.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelLine {
+    /// x where the line starts.
+    pub x: f32,
+    /// Its baseline.
+    pub y: f32,
+    /// Words of the label (`SYN, ACK seq=0`).
+    pub text: String,
+    /// Words of the tag (`retransmission`), drawn after the label's, 8 px apart.
+    pub tag: String,
 }
 
 impl ArrowLabel {
+    /// Height of the badge.
+    pub const BADGE_H: f32 = 12.0;
+
     /// The SVG transform from the label's frame to the page: `matrix(c s -s c x y)`.
     pub fn transform(&self) -> String {
         use crate::num::Cos;

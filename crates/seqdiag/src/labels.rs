@@ -1,13 +1,26 @@
-//! Text boxes and a greedy placer that never lets two boxes overlap.
+//! Text boxes, a greedy placer that never lets two boxes overlap, and an index of the arrows
+//! that says which of them cross a box.
+//!
+//! Both the placer and the index bucket shapes by horizontal band of the page, so that a query
+//! looks only at its neighbours: laying out a diagram costs time proportional to its number of
+//! items, not to its square. Each counts its geometric tests ([`Placer::probes`],
+//! [`LineIndex::probes`]) so that tests can check that.
 
 use crate::diagram::{Anchor, Label, Point, Quad, Rect};
 use crate::text;
+use alloc::string::String;
 use alloc::vec::Vec;
+use core::cell::Cell;
 
 /// Font size of segment labels (monospace).
 pub(crate) const SEG_FONT: f32 = 12.0;
-/// Font size of annotations, notes, tags, the ruler (monospace).
+/// Font size of annotations, notes, tags, badges and the ruler (monospace): the smallest text.
 pub(crate) const SMALL_FONT: f32 = 11.0;
+
+/// Distance between two baselines of a wrapped text of `size` px.
+pub(crate) fn line_height(size: f32) -> f32 {
+    size + 2.0
+}
 
 /// The box of a one-line text of `size` px whose baseline is at `y`.
 pub(crate) fn text_rect(x: f32, y: f32, anchor: Anchor, width: f32, size: f32) -> Rect {
@@ -22,18 +35,33 @@ pub(crate) fn text_rect(x: f32, y: f32, anchor: Anchor, width: f32, size: f32) -
 /// A label for `s` at `x`, vertically centred on `mid_y`.
 pub(crate) fn centred(s: &str, x: f32, mid_y: f32, anchor: Anchor, size: f32) -> Label {
     let y = mid_y + size * 0.35;
-    Label { x, y, anchor, rect: text_rect(x, y, anchor, text::width(s, size), size) }
+    let rect = text_rect(x, y, anchor, text::width(s, size), size);
+    Label { x, y, anchor, rect, lines: Vec::new(), line_height: line_height(size) }
+}
+
+/// A label for a text wrapped into `lines` at `x`: its first line vertically centred on `mid_y`,
+/// the others below it. One line gives the same label as [`centred`].
+pub(crate) fn centred_lines(lines: Vec<String>, x: f32, mid_y: f32, anchor: Anchor, size: f32) -> Label {
+    let mut label = centred(lines.first().map_or("", String::as_str), x, mid_y, anchor, size);
+    if lines.len() > 1 {
+        let widest = lines.iter().map(|l| text::width(l, size)).fold(0.0, f32::max);
+        let extra = (lines.len() - 1) as f32 * label.line_height;
+        label.rect = Rect { h: label.rect.h + extra, ..text_rect(x, label.y, anchor, widest, size) };
+        label.lines = lines;
+    }
+    label
 }
 
 /// How far apart two shapes must stay, px.
 const MARGIN: f32 = 1.0;
-/// Height of the horizontal bands that index the taken shapes, px.
+/// Height of the horizontal bands that index shapes, px.
 const BAND: f32 = 64.0;
-/// Bands below this many are indexed; anything lower shares the last one.
-const MAX_BANDS: usize = 4096;
+/// A y beyond any diagram's (about 2.6·10⁸ px): what lies lower shares the last band. Only a
+/// broken coordinate gets there; it keeps the index's size bounded.
+const MAX_BANDS: usize = 1 << 22;
 
 /// Shapes already taken, indexed by horizontal band so that a query only looks at its
-/// neighbours (a long diagram has hundreds of labels, each tried at dozens of positions).
+/// neighbours (a long diagram has thousands of labels, each tried at dozens of positions).
 #[derive(Debug, Default)]
 pub(crate) struct Placer {
     /// Each shape with its bounding box.
@@ -41,12 +69,24 @@ pub(crate) struct Placer {
     /// For each band of [`BAND`] px from y = 0 down, the shapes whose box (widened by the
     /// margin) reaches into it.
     bands: Vec<Vec<usize>>,
+    /// Shapes compared so far.
+    probes: Cell<u64>,
 }
 
-/// The bands that `r`, widened by the margin, reaches into (y < 0 counts as band 0).
-fn bands_of(r: &Rect) -> core::ops::RangeInclusive<usize> {
+/// The bands that `r`, widened by `margin`, reaches into (y < 0 counts as band 0).
+fn bands_of(r: &Rect, margin: f32) -> core::ops::RangeInclusive<usize> {
     let band = |y: f32| ((y.max(0.0) / BAND) as usize).min(MAX_BANDS - 1);
-    band(r.y - MARGIN)..=band(r.bottom() + MARGIN)
+    band(r.y - margin)..=band(r.bottom() + margin)
+}
+
+/// Adds `id` to each of `range`'s bands, growing `bands` as needed.
+fn index_into<T>(bands: &mut Vec<Vec<T>>, range: core::ops::RangeInclusive<usize>, item: impl Fn(usize) -> T) {
+    if bands.len() <= *range.end() {
+        bands.resize_with(range.end() + 1, Vec::new);
+    }
+    for band in range {
+        bands[band].push(item(band));
+    }
 }
 
 /// Whether two boxes come closer than the margin (if not, neither can what they bound).
@@ -58,9 +98,10 @@ impl Placer {
     /// Whether `q` stays at least [`MARGIN`] away from everything taken.
     pub(crate) fn is_free(&self, q: &Quad) -> bool {
         let b = q.bbox();
-        !bands_of(&b).any(|band| {
+        !bands_of(&b, MARGIN).any(|band| {
             self.bands.get(band).is_some_and(|ids| {
                 ids.iter().any(|&i| {
+                    self.probes.set(self.probes.get() + 1);
                     let (tb, tq) = &self.taken[i];
                     boxes_near(tb, &b) && tq.overlaps(q, MARGIN)
                 })
@@ -72,26 +113,93 @@ impl Placer {
     pub(crate) fn take(&mut self, q: Quad) {
         let b = q.bbox();
         let id = self.taken.len();
-        for band in bands_of(&b) {
-            if self.bands.len() <= band {
-                self.bands.resize_with(band + 1, Vec::new);
-            }
-            self.bands[band].push(id);
-        }
+        index_into(&mut self.bands, bands_of(&b, MARGIN), |_| id);
         self.taken.push((b, q));
+    }
+
+    /// How many shapes queries have compared so far.
+    pub(crate) fn probes(&self) -> u64 {
+        self.probes.get()
     }
 
     /// Tries `label` moved down by each of `shifts`; takes and returns the free position of least
     /// `cost`, the earliest among equals.
     pub(crate) fn place_near(&mut self, label: &Label, shifts: &[f32], cost: impl Fn(&Quad) -> usize) -> Option<Label> {
-        let moved =
-            |dy: f32| Label { y: label.y + dy, rect: Rect { y: label.rect.y + dy, ..label.rect }, ..label.clone() };
-        let k = (0..shifts.len())
-            .filter(|&k| self.is_free(&moved(shifts[k]).rect.quad()))
-            .min_by_key(|&k| cost(&moved(shifts[k]).rect.quad()) * shifts.len() + k)?;
-        let found = moved(shifts[k]);
+        let moved = |k: usize| Rect { y: label.rect.y + shifts[k], ..label.rect }.quad();
+        let k = best_option(shifts.len(), |k| self.is_free(&moved(k)), |k| cost(&moved(k)))?;
+        let found =
+            Label { y: label.y + shifts[k], rect: Rect { y: label.rect.y + shifts[k], ..label.rect }, ..label.clone() };
         self.take(found.rect.quad());
         Some(found)
+    }
+}
+
+/// The best of `n` options: a free one of least `cost`, the earliest among equals. Stops at the
+/// first free option that costs nothing, which none can beat.
+pub(crate) fn best_option(n: usize, free: impl Fn(usize) -> bool, cost: impl Fn(usize) -> usize) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for k in (0..n).filter(|&k| free(k)) {
+        let c = cost(k);
+        if best.is_none_or(|(least, _)| c < least) {
+            best = Some((c, k));
+        }
+        if c == 0 {
+            break;
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
+/// The arrows of a diagram (straight segments), indexed by band: which of them pass through a
+/// box.
+#[derive(Debug, Default)]
+pub(crate) struct LineIndex {
+    lines: Vec<(Point, Point)>,
+    /// Per band: the lines reaching into it, with the first band each reaches into.
+    bands: Vec<Vec<(usize, usize)>>,
+    probes: Cell<u64>,
+}
+
+impl LineIndex {
+    /// Indexes `lines`.
+    pub(crate) fn new(lines: Vec<(Point, Point)>) -> LineIndex {
+        let mut bands = Vec::new();
+        for (id, (a, b)) in lines.iter().enumerate() {
+            let r = Rect { x: a.x.min(b.x), y: a.y.min(b.y), w: (a.x - b.x).abs(), h: (a.y - b.y).abs() };
+            let range = bands_of(&r, 0.0);
+            let first = *range.start();
+            index_into(&mut bands, range, |_| (id, first));
+        }
+        LineIndex { lines, bands, probes: Cell::new(0) }
+    }
+
+    /// How many lines other than `except` pass through `q`.
+    pub(crate) fn crossing(&self, q: &Quad, except: Option<usize>) -> usize {
+        let b = q.bbox();
+        let range = bands_of(&b, 0.0);
+        let start = *range.start();
+        let mut count = 0;
+        for band in range {
+            let Some(ids) = self.bands.get(band) else { break };
+            for &(id, first) in ids {
+                // A line in several of the bands is counted in the first of them the query sees.
+                if first.max(start) != band || Some(id) == except {
+                    continue;
+                }
+                self.probes.set(self.probes.get() + 1);
+                let (p, r) = self.lines[id];
+                let near = p.x.min(r.x) <= b.right() && p.x.max(r.x) >= b.x;
+                if near && segment_hits(p, r, q) {
+                    count += 1;
+                }
+            }
+        }
+        count
+    }
+
+    /// How many lines queries have tested so far.
+    pub(crate) fn probes(&self) -> u64 {
+        self.probes.get()
     }
 }
 

@@ -113,6 +113,8 @@ struct Tracker<'a> {
     app_owned: Vec<bool>,
     listening: Vec<bool>,
     focus: Vec<Option<usize>>,
+    /// Per host: its open connections (any order).
+    open: Vec<Vec<usize>>,
     shown: Vec<(Shown, f32, usize)>,
     running: Vec<(usize, Timer, Option<usize>)>,
     out: Lanes,
@@ -125,8 +127,7 @@ fn is_open(s: State) -> bool {
 impl Tracker<'_> {
     /// Recomputes host `h`'s focus and shown state after event `i` at `y`.
     fn refresh(&mut self, h: usize, y: f32, step: usize) {
-        let open: Vec<usize> =
-            (0..self.trace.conns.len()).filter(|&c| self.trace.conns[c].host == h && is_open(self.state[c])).collect();
+        let open = &self.open[h];
         let by_age = |c: &&usize| self.opened[**c];
         let app_open = open.iter().filter(|c| self.app_owned[**c]).min_by_key(by_age).copied();
         let oldest = open.iter().min_by_key(by_age).copied();
@@ -214,6 +215,7 @@ pub(crate) fn lanes(trace: &Trace, slots: &Slots, step_of: &[usize], axis: &Time
         app_owned: vec![false; trace.conns.len()],
         listening: vec![false; trace.hosts.len()],
         focus: vec![None; trace.hosts.len()],
+        open: vec![Vec::new(); trace.hosts.len()],
         shown: vec![(None, 0.0, 0); trace.hosts.len()],
         running: Vec::new(),
         out: Lanes { rejected: vec![false; trace.segments.len()], ..Lanes::default() },
@@ -227,11 +229,14 @@ pub(crate) fn lanes(trace: &Trace, slots: &Slots, step_of: &[usize], axis: &Time
             EventKind::State { to, .. } => {
                 if let Some(c) = e.conn {
                     t.state[c] = *to;
+                    let host = t.trace.conns[c].host;
                     if is_open(*to) && t.opened[c].is_none() {
                         t.opened[c] = Some(i);
+                        t.open[host].push(c);
                     }
                     if !is_open(*to) {
                         t.opened[c] = None;
+                        t.open[host].retain(|&o| o != c);
                     }
                     t.refresh(h, y, step);
                 }

@@ -1,14 +1,16 @@
-//! Trace → [`Diagram`]: time axis, columns, arrows, lanes, then label placement.
+//! Trace → [`Diagram`]: headers, time axis, lanes, columns (see `columns`), arrows, then label
+//! placement.
 
-use crate::arrows::{self, Delays, LOST_AT};
+use crate::arrows::{self, Delays, LABEL_MARGIN, LOST_AT};
 use crate::axis::{AxisParams, TimeAxis};
+use crate::columns::{self, BAND_HW, Columns, Head, NAME_FONT, TIMER_STEP};
 use crate::diagram::*;
-use crate::labels::{Placer, SMALL_FONT, centred, down_to, segment_hits};
+use crate::labels::{LineIndex, Placer, SMALL_FONT, best_option, centred, centred_lines, down_to};
 use crate::lanes::{self, Lanes};
 use crate::num::Px;
 use crate::slots::Slots;
 use crate::steps;
-use crate::{Lang, ViewOptions, text};
+use crate::{Lang, ViewOptions, text, wrap};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
@@ -19,31 +21,35 @@ use tcp_sim::trace::{EventKind, Fate};
 
 /// Top of the host headers.
 const HEAD_Y: f32 = 12.0;
-/// Height of a host header.
+/// Height of a one-line host header (name and address).
 const HEAD_H: f32 = 42.0;
-/// y of the first instant.
-const TOP: f32 = HEAD_Y + HEAD_H + 30.0;
-/// Half the width of a state band.
-pub(crate) const BAND_HW: f32 = 5.0;
-/// Width of the time ruler on the left.
-const RULER_W: f32 = 64.0;
-/// Narrowest and widest gap between two lifelines (beyond their annotations).
-const MIN_GAP: f32 = 330.0;
-const MAX_GAP: f32 = 760.0;
-/// Distance between timer columns.
-const TIMER_STEP: f32 = 7.0;
-/// Longest annotation text kept on one line (longer ones are measured at this width).
-const MAX_NOTE_W: f32 = 300.0;
 
-/// Lays a trace out. See [`crate::diagram`] for what the result holds.
+/// Lays a trace out for `opts.width`. See [`crate::diagram`] for what the result holds.
 pub fn layout(trace: &Trace, opts: &ViewOptions) -> Diagram {
+    layout_counting(trace, opts).0
+}
+
+/// [`layout`], and how many geometric tests placing its labels took (shapes compared, arrows
+/// tested against a box): what tests count to check that layout work grows linearly with the
+/// trace.
+#[doc(hidden)]
+pub fn layout_counting(trace: &Trace, opts: &ViewOptions) -> (Diagram, u64) {
     let lang = opts.lang;
+    let class = opts.width;
     let slots = Slots::of(trace);
     let (step_list, step_of) = steps::build(&slots);
     let delays = Delays::of(trace);
     let px_per_ms = if opts.px_per_ms.is_finite() && opts.px_per_ms > 0.01 { opts.px_per_ms } else { 3.5 };
-    let params =
-        AxisParams { px_per_ms, break_after_us: u64::from(opts.break_after_ms.max(1)) * 1000, ..AxisParams::default() };
+    // A narrow class stretches time: what it lacks in width, its labels find in height.
+    let stretch = class.metrics().stretch;
+    let base = AxisParams::default();
+    let params = AxisParams {
+        px_per_ms: px_per_ms * stretch,
+        break_after_us: u64::from(opts.break_after_ms.max(1)) * 1000,
+        slot_height: base.slot_height * stretch,
+        min_gap: base.min_gap * stretch,
+        ..base
+    };
     let mut stops = slots.instants.clone();
     for s in &trace.segments {
         if matches!(s.fate, Fate::Lost { .. }) {
@@ -51,128 +57,38 @@ pub fn layout(trace: &Trace, opts: &ViewOptions) -> Diagram {
         }
     }
     stops.push((trace.end, 1));
-    let axis = TimeAxis::new(TOP, params, stops);
+    let order = columns::order(trace);
+    let heads = columns::heads(trace, &order, class, lang);
+    let head_h = heads.iter().map(Head::height).fold(HEAD_H, f32::max);
+    let axis = TimeAxis::new(HEAD_Y + head_h + 30.0, params, stops);
     let lanes = lanes::lanes(trace, &slots, &step_of, &axis, lang);
     let plans = arrows::plans(trace, opts, &lanes.rejected);
-
-    // Columns: hosts in trace order, attackers last.
-    let mut order: Vec<usize> = (0..trace.hosts.len()).filter(|&h| !trace.hosts[h].attacker).collect();
-    order.extend((0..trace.hosts.len()).filter(|&h| trace.hosts[h].attacker));
-    let mut col_of = vec![0usize; trace.hosts.len()];
-    for (c, &h) in order.iter().enumerate() {
-        col_of[h] = c;
-    }
-    let n = order.len();
-    let attacker_col = order.iter().position(|&h| trace.hosts[h].attacker);
-    let target_col = |from: usize, to: Option<usize>| match to {
-        Some(to) => col_of[to],
-        None => match attacker_col.filter(|&a| a != col_of[from]) {
-            Some(a) => a,
-            None if col_of[from] + 1 < n => col_of[from] + 1,
-            None => col_of[from].saturating_sub(1),
-        },
-    };
-    // Annotations go left of the first lifeline and right of the others (a SYN flood's
-    // attacker, rightmost, sends nothing worth a label to cover).
-    let sides: Vec<Side> = (0..n)
-        .map(|c| match c {
-            0 if n > 1 => Side::Left,
-            _ => Side::Right,
-        })
-        .collect();
-    let side = |c: usize| sides[c];
-
-    // Widths.
-    let ann_text: Vec<f32> = (0..trace.hosts.len())
-        .map(|h| {
-            let texts = lanes.transitions.iter().filter(|m| m.host == h).map(|m| m.text.as_str());
-            let notes = lanes.notes.iter().filter(|m| m.host == h).map(|m| m.text.as_str());
-            let timers = lanes.timers.iter().filter(|m| m.host == h).map(|m| m.text.as_str());
-            texts.chain(notes).chain(timers).map(|s| text::width(s, SMALL_FONT)).fold(0.0, f32::max).min(MAX_NOTE_W)
-        })
-        .collect();
-    let text_offset = |h: usize| BAND_HW + 5.0 + lanes.timer_columns[h] as f32 * TIMER_STEP + 4.0;
-    let ann_w = |h: usize| text_offset(h) + ann_text[h] + 6.0;
-    let heads: Vec<(String, String, f32)> = order
-        .iter()
-        .map(|&h| {
-            let name = text::host_name(lang, &trace.hosts[h].name);
-            let addr = host_addr(trace, h, lang);
-            let w = (text::width(&name, 13.0) * 1.05).max(text::width(&addr, SMALL_FONT)) + 24.0;
-            (name, addr, w)
-        })
-        .collect();
-    let mut xs = vec![0.0f32; n];
-    if n > 0 {
-        let left = if side(0) == Side::Left { ann_w(order[0]) } else { 0.0 };
-        xs[0] = RULER_W + left.max(heads[0].2 / 2.0) + 8.0;
-    }
-    for c in 1..n {
-        // Room for the widest label, or for the two widest side by side when arrows cross.
-        let (mut w1, mut w2) = (0.0f32, 0.0f32);
-        let in_gap: Vec<usize> = (0..trace.segments.len())
-            .filter(|&i| {
-                let s = &trace.segments[i];
-                let (a, b) = (col_of[s.from], target_col(s.from, s.to));
-                a.min(b) == c - 1 && a.max(b) == c
-            })
-            .collect();
-        for &i in in_gap.iter().filter(|&&i| !plans[i].hidden) {
-            let w = plans[i].width;
-            (w1, w2) = if w > w1 { (w, w1) } else { (w1, w2.max(w)) };
-        }
-        let crossing = in_gap.iter().any(|&i| in_gap.iter().any(|&j| crosses(trace, i, j)));
-        let need = if crossing { w1 + w2 + 50.0 } else { w1 + 80.0 };
-        let mut extra = if side(c - 1) == Side::Right { ann_w(order[c - 1]) } else { 0.0 };
-        if side(c) == Side::Left {
-            extra += ann_w(order[c]);
-        }
-        let gap = (need.clamp(MIN_GAP, MAX_GAP) + extra).max((heads[c - 1].2 + heads[c].2) / 2.0 + 24.0);
-        xs[c] = xs[c - 1] + gap;
-    }
-    let right = n.checked_sub(1).map_or(RULER_W, |l| xs[l] + ann_w(order[l]).max(heads[l].2 / 2.0) + 12.0);
-    let width = right.max(RULER_W + 200.0);
-    let x_of = |h: usize| xs[col_of[h]];
+    let clocks: Vec<String> = slots.instants.iter().map(|(t, _)| text::clock(lang, t.micros)).collect();
+    let ruler_w = clocks.iter().map(|s| text::width(s, SMALL_FONT) + 11.0).fold(0.0, f32::max);
+    let cols = columns::columns(trace, &lanes, &plans, class, ruler_w, order, heads);
+    let n = cols.order.len();
+    let width = cols.width;
     let end_y = axis.y(trace.end).max(axis.bottom());
     let life_bottom = end_y + 24.0;
 
     let mut d = Diagram {
         width,
-        title: format!("{}: {}", text::title(lang), names(trace, &order, lang, " ↔ ")),
-        desc: text::description(lang, &names(trace, &order, lang, ", "), trace.segments.len()),
+        title: format!("{}: {}", text::title(lang), names(trace, &cols.order, lang, " ↔ ")),
+        desc: text::description(lang, &names(trace, &cols.order, lang, ", "), trace.segments.len()),
         ..Diagram::default()
     };
     let mut placer = Placer::default();
+    lifelines(&mut d, &mut placer, trace, &cols, head_h);
 
-    // Lifelines and headers.
-    for (c, &h) in order.iter().enumerate() {
-        let (name, addr, w) = heads[c].clone();
-        let head = Rect { x: xs[c] - w / 2.0, y: HEAD_Y, w, h: HEAD_H };
-        placer.take(head.quad());
-        d.lifelines.push(Lifeline {
-            host: h,
-            x: xs[c],
-            y1: HEAD_Y + HEAD_H,
-            y2: life_bottom,
-            head,
-            name_at: centred(&name, xs[c], HEAD_Y + 15.0, Anchor::Middle, 13.0),
-            addr_at: centred(&addr, xs[c], HEAD_Y + 31.0, Anchor::Middle, SMALL_FONT),
-            name,
-            addr,
-            side: side(c),
-            attacker: trace.hosts[h].attacker,
-        });
-    }
-
-    // Breaks.
+    // Breaks: a zig-zag strip across the page, its label in the middle.
     let (left_x, right_x) = (4.0, width - 4.0);
-    let mid_x = if n > 1 { (xs[0] + xs[n - 1]) / 2.0 } else { width / 2.0 };
+    let mid_x = if n > 1 { (cols.xs[0] + cols.xs[n - 1]) / 2.0 } else { width / 2.0 };
     for b in axis.breaks() {
         let yc = (b.y1 + b.y2) / 2.0;
         let skipped = b.to.micros - b.from.micros;
         let label = text::later(lang, skipped);
         let strip = Rect { x: left_x, y: yc - 11.0, w: right_x - left_x, h: 22.0 };
-        placer.take(Rect { x: strip.x, y: strip.y + 3.0, w: strip.w, h: strip.h - 6.0 }.quad());
+        placer.take(strip.quad());
         let (fill_path, edge_path) = zigzag(left_x, right_x, yc);
         d.breaks.push(TimeBreak {
             y1: b.y1,
@@ -186,12 +102,105 @@ pub fn layout(trace: &Trace, opts: &ViewOptions) -> Diagram {
         });
     }
 
-    // Lanes: bands, transitions, timers, notes.
     for b in &lanes.bands {
-        let rect = Rect { x: x_of(b.host) - BAND_HW, y: b.y1, w: 2.0 * BAND_HW, h: (b.y2 - b.y1).max(0.0) };
+        let rect = Rect { x: cols.x_of(b.host) - BAND_HW, y: b.y1, w: 2.0 * BAND_HW, h: (b.y2 - b.y1).max(0.0) };
         d.bands.push(StateBand { host: b.host, conn: b.conn, state: b.state, count: b.count, rect, step: b.step });
     }
-    // Arrows.
+    arrows(&mut d, trace, &cols, &axis, &slots, &delays, &plans, &step_of);
+    let index = LineIndex::new(d.arrows.iter().map(|a| (a.from, a.to)).collect());
+    let beside = Beside { index: &index, cols: &cols };
+    // State names first; outside the lanes, notes and timers too; inside, those go after the
+    // arrows' labels.
+    place_transitions(&mut d, &mut placer, &beside, &lanes, stretch);
+    if !cols.inner {
+        place_notes_and_timers(&mut d, &mut placer, &beside, &lanes);
+    }
+    // Crosses and arrowheads stay visible.
+    for a in &d.arrows {
+        if let Some(c) = a.cross {
+            placer.take(Rect { x: c.x - 6.0, y: c.y - 6.0, w: 12.0, h: 12.0 }.quad());
+        }
+        if let Some([tip, _, _]) = a.head {
+            placer.take(Rect { x: tip.x - 5.0, y: tip.y - 5.0, w: 10.0, h: 10.0 }.quad());
+        }
+    }
+    place_arrow_labels(&mut d, &mut placer, &index, trace, &cols, &plans);
+    if cols.inner {
+        place_notes_and_timers(&mut d, &mut placer, &beside, &lanes);
+    }
+
+    // Ruler: simulated time at each instant where something happens, when there is room.
+    let mut ruler = Placer::default();
+    for (&(t, _), s) in slots.instants.iter().zip(clocks) {
+        let y = axis.y(t);
+        let label = centred(&s, cols.ruler_w - 10.0, y, Anchor::End, SMALL_FONT);
+        if ruler.is_free(&label.rect.quad()) && placer.is_free(&label.rect.quad()) {
+            ruler.take(label.rect.quad());
+            d.ruler.push(TimeMark { y, text: s, placed: label });
+        }
+    }
+    d.steps = step_list.iter().map(|s| StepMark { at: s.at, y: axis.y_slot(s.at, s.slot) }).collect();
+    let mut height = life_bottom + 16.0;
+    if let Some(why) = &trace.truncated {
+        let s = text::truncated(lang, why);
+        let lines = wrap::wrap(&s, SMALL_FONT, width - 24.0);
+        let label = centred_lines(lines, 12.0, height + 4.0, Anchor::Start, SMALL_FONT);
+        height += 24.0 + label.lines.len().saturating_sub(1) as f32 * label.line_height;
+        d.caption = Some((s, label));
+    }
+    d.height = height;
+    let probes = placer.probes() + ruler.probes() + index.probes();
+    (d, probes)
+}
+
+/// The lifelines and their headers (taken in `placer`), each header box `head_h` high, centred
+/// on its lifeline when it can be, else moved just enough to stay on the canvas, clear of its
+/// neighbours.
+fn lifelines(d: &mut Diagram, placer: &mut Placer, trace: &Trace, cols: &Columns, head_h: f32) {
+    let mut room_right: f32 = cols.heads.iter().map(|h| h.w + 8.0).sum::<f32>() - 8.0;
+    let mut left_edge: f32 = 2.0;
+    for (c, &h) in cols.order.iter().enumerate() {
+        let head = &cols.heads[c];
+        let x = cols.xs[c];
+        let latest = d.width - 2.0 - room_right;
+        let box_x = (x - head.w / 2.0).min(latest).max(left_edge);
+        room_right -= head.w + 8.0;
+        left_edge = box_x + head.w + 8.0;
+        let rect = Rect { x: box_x, y: HEAD_Y, w: head.w, h: head_h };
+        let mid = box_x + head.w / 2.0;
+        placer.take(rect.quad());
+        let name_y = HEAD_Y + 15.0;
+        let addr_y = name_y + 16.0 + 15.0 * (head.name_lines.len() as f32 - 1.0);
+        d.lifelines.push(Lifeline {
+            host: h,
+            x,
+            y1: HEAD_Y + head_h,
+            y2: 0.0,
+            head: rect,
+            name_at: centred_lines(head.name_lines.clone(), mid, name_y, Anchor::Middle, NAME_FONT),
+            addr_at: centred_lines(head.addr_lines.clone(), mid, addr_y, Anchor::Middle, SMALL_FONT),
+            name: head.name.clone(),
+            addr: head.addr.clone(),
+            side: cols.sides[c],
+            attacker: trace.hosts[h].attacker,
+        });
+    }
+}
+
+/// One arrow per segment.
+#[allow(clippy::too_many_arguments)]
+fn arrows(
+    d: &mut Diagram,
+    trace: &Trace,
+    cols: &Columns,
+    axis: &TimeAxis,
+    slots: &Slots,
+    delays: &Delays,
+    plans: &[arrows::Plan],
+    step_of: &[usize],
+) {
+    let life_bottom = axis.y(trace.end).max(axis.bottom()) + 24.0;
+    d.lifelines.iter_mut().for_each(|l| l.y2 = life_bottom);
     let mut send_event = vec![0usize; trace.segments.len()];
     let mut end_event = vec![None; trace.segments.len()];
     for (i, e) in trace.events.iter().enumerate() {
@@ -201,11 +210,11 @@ pub fn layout(trace: &Trace, opts: &ViewOptions) -> Diagram {
             _ => {}
         }
     }
-    for (i, (s, plan)) in trace.segments.iter().zip(&plans).enumerate() {
-        let (ca, cb) = (col_of[s.from], target_col(s.from, s.to));
+    for (i, (s, plan)) in trace.segments.iter().zip(plans).enumerate() {
+        let (ca, cb) = (cols.col_of[s.from], cols.target(trace, s.from, s.to));
         let dir = if cb >= ca { 1.0 } else { -1.0 };
-        let from = Point { x: xs[ca] + dir * BAND_HW, y: axis.y_slot(s.sent_at, slots.send[i]) };
-        let full_x = xs[cb] - dir * BAND_HW;
+        let from = Point { x: cols.xs[ca] + dir * BAND_HW, y: axis.y_slot(s.sent_at, slots.send[i]) };
+        let full_x = cols.xs[cb] - dir * BAND_HW;
         let (to, head, cross) = match s.fate {
             Fate::Delivered { at } => {
                 let to = Point { x: full_x, y: axis.y_slot(at, slots.arrive[i]) };
@@ -236,92 +245,88 @@ pub fn layout(trace: &Trace, opts: &ViewOptions) -> Diagram {
             placed: None,
         });
     }
-    place_lanes(&mut d, &mut placer, &lanes, &|h| (x_of(h), side(col_of[h]).sign(), text_offset(h)));
+}
 
-    // Crosses and arrowheads stay visible.
-    for a in &d.arrows {
-        if let Some(c) = a.cross {
-            placer.take(Rect { x: c.x - 6.0, y: c.y - 6.0, w: 12.0, h: 12.0 }.quad());
-        }
-        if let Some([tip, _, _]) = a.head {
-            placer.take(Rect { x: tip.x - 5.0, y: tip.y - 5.0, w: 10.0, h: 10.0 }.quad());
-        }
-    }
-    // Arrow labels, shortest arrows first (a long arrow has more room along it), each where it
-    // crosses the fewest other arrows.
-    let mut label_order: Vec<usize> = (0..plans.len()).filter(|&i| !plans[i].hidden && n >= 2).collect();
+/// Arrow labels, shortest arrows first (a long arrow has more room along it), each where it
+/// crosses the fewest other arrows, wrapped when its lane is narrower than it; when annotations
+/// share the lane and leave no room, wrapped narrower still.
+fn place_arrow_labels(
+    d: &mut Diagram,
+    placer: &mut Placer,
+    index: &LineIndex,
+    trace: &Trace,
+    cols: &Columns,
+    plans: &[arrows::Plan],
+) {
+    let two_or_more = cols.order.len() >= 2;
+    let mut label_order: Vec<usize> = (0..plans.len()).filter(|&i| !plans[i].hidden && two_or_more).collect();
     let span = |i: usize| d.arrows[i].to.y - d.arrows[i].from.y;
     crate::sort::sort_by(&mut label_order, &|&a, &b| span(a).total_cmp(&span(b)).then(a.cmp(&b)));
     for i in label_order {
         let plan = &plans[i];
-        let s = &trace.segments[i];
-        let (ca, cb) = (col_of[s.from], target_col(s.from, s.to));
-        let (lo, hi) = (xs[ca.min(cb)] + BAND_HW, xs[ca.max(cb)] - BAND_HW);
-        let a = &d.arrows[i];
-        let cands = arrows::candidates(a.from, a.to, lo, hi, plan);
-        // On its own line counts as crossing one.
-        let crossings = |c: &ArrowLabel| {
-            let others = d.arrows.iter().filter(|o| o.segment != i && segment_hits(o.from, o.to, &c.quad)).count();
-            others + usize::from(c.on_line)
-        };
-        let best = (0..cands.len())
-            .filter(|&k| placer.is_free(&cands[k].quad))
-            .min_by_key(|&k| crossings(&cands[k]) * cands.len() + k);
-        if let Some(k) = best {
-            placer.take(cands[k].quad);
-            d.arrows[i].placed = Some(cands[k]);
+        let (ca, cb) = cols.span(trace, i);
+        let (lo, hi) = (cols.xs[ca] + BAND_HW, cols.xs[cb] - BAND_HW);
+        // A narrow lane's steep arrows keep their horizontal labels closer to the lifelines.
+        let margin = if hi - lo < 150.0 { 4.0 } else { LABEL_MARGIN };
+        let room = hi - lo - 2.0 * margin;
+        let rooms: &[f32] = if cols.inner { &[1.0, 0.6, 0.4] } else { &[1.0] };
+        for fraction in rooms {
+            let (lines, w, h) = arrows::wrap_label(plan, room * fraction);
+            // A run's label goes along its first arrow, or else its last.
+            let mut cands = Vec::new();
+            for a in [&d.arrows[i], &d.arrows[plan.run_last]].into_iter().take(if plan.run_last == i { 1 } else { 2 }) {
+                cands.extend(arrows::candidates(a.from, a.to, lo, hi, plan, (w, h)));
+            }
+            // On its own line counts as crossing one.
+            let crossings = |c: &ArrowLabel| index.crossing(&c.quad, Some(i)) + usize::from(c.on_line);
+            let best = best_option(cands.len(), |k| placer.is_free(&cands[k].quad), |k| crossings(&cands[k]));
+            if let Some(k) = best {
+                placer.take(cands[k].quad);
+                d.arrows[i].placed = Some(ArrowLabel { lines, ..cands[k].clone() });
+                break;
+            }
         }
     }
-
-    // Ruler: simulated time at each instant where something happens, when there is room.
-    let mut ruler = Placer::default();
-    for &(t, _) in &slots.instants {
-        let y = axis.y(t);
-        let s = text::clock(t.micros);
-        let label = centred(&s, RULER_W - 10.0, y, Anchor::End, SMALL_FONT - 1.0);
-        if ruler.is_free(&label.rect.quad()) && placer.is_free(&label.rect.quad()) {
-            ruler.take(label.rect.quad());
-            d.ruler.push(TimeMark { y, text: s, placed: label });
-        }
-    }
-    d.steps = step_list.iter().map(|s| StepMark { at: s.at, y: axis.y_slot(s.at, s.slot) }).collect();
-    let mut height = life_bottom + 16.0;
-    if let Some(why) = &trace.truncated {
-        let s = text::truncated(lang, why);
-        let label = centred(&s, 12.0, height + 4.0, Anchor::Start, SMALL_FONT);
-        height += 24.0;
-        d.caption = Some((s, label));
-    }
-    d.height = height;
-    d
 }
 
-/// Places transition names, notes and timer labels beside their lifelines, most important
-/// first. `at(h)` gives a host's lifeline x, its side's sign and the offset of its text column.
-/// Texts avoid positions crossed by arrows when they can.
-fn place_lanes(d: &mut Diagram, placer: &mut Placer, lanes: &Lanes, at: &dyn Fn(usize) -> (f32, f32, f32)) {
-    let anchor = |sign: f32| if sign < 0.0 { Anchor::End } else { Anchor::Start };
-    let down = down_to;
-    let lines: Vec<(Point, Point)> = d.arrows.iter().map(|a| (a.from, a.to)).collect();
-    let crossings = |q: &Quad| lines.iter().filter(|(a, b)| segment_hits(*a, *b, q)).count();
-    let try_at = |placer: &mut Placer, h: usize, y: f32, s: &str, shifts: &[f32]| -> Option<Label> {
-        let (x, sign, off) = at(h);
-        placer.place_near(&centred(s, x + sign * off, y, anchor(sign), SMALL_FONT), shifts, crossings)
-    };
-    // Transitions: longest-lasting states first.
+/// Places texts beside their lifeline, on their host's side, wrapped at the columns' note
+/// width, avoiding positions crossed by arrows when they can.
+struct Beside<'a> {
+    index: &'a LineIndex,
+    cols: &'a Columns,
+}
+
+impl Beside<'_> {
+    /// x of host `h`'s lifeline and its side's sign.
+    fn at(&self, h: usize) -> (f32, f32) {
+        (self.cols.x_of(h), self.cols.sides[self.cols.col_of[h]].sign())
+    }
+
+    /// `s` at `y` beside host `h`, moved down by the first free shift of least crossings.
+    fn place(&self, placer: &mut Placer, h: usize, y: f32, s: &str, shifts: &[f32]) -> Option<Label> {
+        let (x, sign) = self.at(h);
+        let anchor = if sign < 0.0 { Anchor::End } else { Anchor::Start };
+        let lines = wrap::wrap(s, SMALL_FONT, self.cols.note_w);
+        let label = centred_lines(lines, x + sign * self.cols.text_offset[h], y, anchor, SMALL_FONT);
+        placer.place_near(&label, shifts, |q| self.index.crossing(q, None))
+    }
+}
+
+/// State changes, their names placed longest-lasting state first.
+fn place_transitions(d: &mut Diagram, placer: &mut Placer, beside: &Beside<'_>, lanes: &Lanes, stretch: f32) {
     let mut order: Vec<usize> = (0..lanes.transitions.len()).collect();
     crate::sort::sort_by(&mut order, &|a, b| lanes.transitions[*b].room.total_cmp(&lanes.transitions[*a].room));
     let mut placed_t = vec![None; lanes.transitions.len()];
     for i in order {
         let m = &lanes.transitions[i];
-        if (m.count_only && m.room < 14.0) || m.merged {
+        if (m.count_only && m.room < 14.0 * stretch) || m.merged {
             continue; // A crowd changing fast: only the counts that last are named.
         }
-        let shifts = down((m.room - 10.0).clamp(0.0, 40.0));
-        placed_t[i] = try_at(placer, m.host, m.y, &m.text, &shifts);
+        let shifts = down_to((m.room - 10.0).clamp(0.0, 40.0));
+        placed_t[i] = beside.place(placer, m.host, m.y, &m.text, &shifts);
     }
     for (m, placed) in lanes.transitions.iter().zip(placed_t) {
-        let (x, _, _) = at(m.host);
+        let (x, _) = beside.at(m.host);
         let text = m.text.clone();
         d.transitions.push(Transition {
             host: m.host,
@@ -332,9 +337,15 @@ fn place_lanes(d: &mut Diagram, placer: &mut Placer, lanes: &Lanes, at: &dyn Fn(
             step: m.step,
         });
     }
-    // Timers: bars first (their x), then labels of those that matter, then the discreet ones.
+}
+
+/// Timer bars, then the labels of errors and rejected segments, of the timers that matter, of
+/// what the applications did, then of the discreet timers (unless the annotations share the
+/// lanes with the arrows: then those are left to their tooltip).
+fn place_notes_and_timers(d: &mut Diagram, placer: &mut Placer, beside: &Beside<'_>, lanes: &Lanes) {
+    let down = down_to;
     for t in &lanes.timers {
-        let (x, sign, _) = at(t.host);
+        let (x, sign) = beside.at(t.host);
         d.timers.push(TimerBar {
             host: t.host,
             conn: t.conn,
@@ -358,7 +369,7 @@ fn place_lanes(d: &mut Diagram, placer: &mut Placer, lanes: &Lanes, at: &dyn Fn(
         .map(|m| Note {
             host: m.host,
             kind: m.kind,
-            at: Point { x: at(m.host).0, y: m.y },
+            at: Point { x: beside.at(m.host).0, y: m.y },
             text: m.text.clone(),
             placed: None,
             step: m.step,
@@ -369,73 +380,52 @@ fn place_lanes(d: &mut Diagram, placer: &mut Placer, lanes: &Lanes, at: &dyn Fn(
     for kinds in [&notes_first[..], &notes_then[..]] {
         if kinds == &notes_then[..] {
             for (bar, t) in d.timers.iter_mut().zip(&lanes.timers).filter(|(b, _)| b.prominent) {
-                bar.placed = try_at(placer, t.host, t.y1, &t.text, &down(32.0));
+                bar.placed = beside.place(placer, t.host, t.y1, &t.text, &down(32.0));
             }
         }
         for note in notes.iter_mut().filter(|n| kinds.contains(&n.kind)) {
             let shifts: &[f32] = if note.kind == NoteKind::App { &note_shifts } else { &down(28.0) };
-            note.placed = try_at(placer, note.host, note.at.y, &note.text, shifts);
+            note.placed = beside.place(placer, note.host, note.at.y, &note.text, shifts);
         }
     }
-    for (bar, t) in d.timers.iter_mut().zip(&lanes.timers).filter(|(b, _)| !b.prominent) {
-        bar.placed = try_at(placer, t.host, t.y1, &t.text, &down(16.0));
+    if !beside.cols.inner {
+        for (bar, t) in d.timers.iter_mut().zip(&lanes.timers).filter(|(b, _)| !b.prominent) {
+            bar.placed = beside.place(placer, t.host, t.y1, &t.text, &down(16.0));
+        }
     }
     d.notes = notes;
 }
 
 /// Path data of a break strip between `x1` and `x2` around `yc`: the filled shape and its edges.
+/// Each edge is a zig-zag of 6 px teeth, written as relative steps (`l6,5l6,-5…`) so that a wide
+/// strip costs a few formatted numbers, not hundreds.
 fn zigzag(x1: f32, x2: f32, yc: f32) -> (String, String) {
-    let (half_tooth, amp, half) = (6.0, 2.5, 8.5);
-    let edge = |dy: f32| -> Vec<(f32, f32)> {
-        let mut pts = Vec::new();
-        let mut x = x1;
-        let mut up = true;
-        while x < x2 {
-            pts.push((x, yc + dy + if up { -amp } else { amp }));
-            x += half_tooth;
-            up = !up;
+    let (amp, half) = (2.5, 8.5);
+    // Corners at x1, x1 + 6, … (below x2), then x2; the first is up, then they alternate.
+    let teeth = (((x2 - x1) / 6.0).ceil() as usize).max(1);
+    let y_at = |k: usize, dy: f32| yc + dy + if k.is_multiple_of(2) { -amp } else { amp };
+    let last_x = x1 + 6.0 * (teeth - 1) as f32;
+    let forward = |dy: f32, first: char, out: &mut String| {
+        let _ = write!(out, "{first}{},{}", Px(x1), Px(y_at(0, dy)));
+        for k in 1..teeth {
+            out.push_str(if k % 2 == 1 { "l6,5" } else { "l6,-5" });
         }
-        pts.push((x2, yc + dy + if up { -amp } else { amp }));
-        pts
+        let _ = write!(out, "L{},{}", Px(x2), Px(y_at(teeth, dy)));
     };
-    let path = |pts: &mut dyn Iterator<Item = (f32, f32)>, first: char, out: &mut String| {
-        for (k, (x, y)) in pts.enumerate() {
-            let _ = write!(out, "{}{},{}", if k == 0 { first } else { 'L' }, Px(x), Px(y));
+    let backward = |dy: f32, out: &mut String| {
+        let _ = write!(out, "L{},{}L{},{}", Px(x2), Px(y_at(teeth, dy)), Px(last_x), Px(y_at(teeth - 1, dy)));
+        for k in (0..teeth - 1).rev() {
+            out.push_str(if k % 2 == 0 { "l-6,-5" } else { "l-6,5" });
         }
     };
-    let (top, bottom) = (edge(-half), edge(half));
     let mut fill = String::new();
-    path(&mut top.iter().copied(), 'M', &mut fill);
-    path(&mut bottom.iter().rev().copied(), 'L', &mut fill);
+    forward(-half, 'M', &mut fill);
+    backward(half, &mut fill);
     fill.push('Z');
     let mut edges = String::new();
-    path(&mut top.iter().copied(), 'M', &mut edges);
-    path(&mut bottom.iter().copied(), 'M', &mut edges);
+    forward(-half, 'M', &mut edges);
+    forward(half, 'M', &mut edges);
     (fill, edges)
-}
-
-/// Whether segments `i` and `j` go opposite ways while both in flight (their arrows cross).
-fn crosses(trace: &Trace, i: usize, j: usize) -> bool {
-    let (a, b) = (&trace.segments[i], &trace.segments[j]);
-    let end = |s: &tcp_sim::trace::Segment| s.delivered_at().unwrap_or(s.sent_at);
-    a.from != b.from && a.sent_at < end(b) && b.sent_at < end(a)
-}
-
-/// The address line of a host's header: `192.0.2.1:40000`, the listening port if it listens.
-fn host_addr(trace: &Trace, h: usize, lang: Lang) -> String {
-    let host = &trace.hosts[h];
-    if host.attacker {
-        return format!("{} · {}", host.addr, text::forged_sources(lang));
-    }
-    let port = trace.events.iter().find_map(|e| match &e.kind {
-        EventKind::App { call: tcp_sim::trace::AppCall::Listen { port }, .. } if e.host == h => Some(*port),
-        _ => None,
-    });
-    let port = port.or_else(|| trace.conns.iter().find(|c| c.host == h).map(|c| c.local.port()));
-    match port {
-        Some(p) => format!("{}:{p}", host.addr),
-        None => format!("{}", host.addr),
-    }
 }
 
 fn names(trace: &Trace, order: &[usize], lang: Lang, sep: &str) -> String {

@@ -30,6 +30,7 @@ extern crate alloc;
 mod arrows;
 pub mod axis;
 pub mod cjk;
+mod columns;
 pub mod diagram;
 mod labels;
 mod lanes;
@@ -42,11 +43,16 @@ pub mod steps;
 pub mod style;
 pub mod svg;
 pub mod text;
+pub mod width;
+mod wrap;
 
 pub use diagram::Diagram;
 pub use layout::layout;
+#[doc(hidden)]
+pub use layout::layout_counting;
 pub use num::Px;
 pub use steps::{step_times, steps};
+pub use width::WidthClass;
 
 /// Language of labels and notes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -71,10 +77,13 @@ pub struct ViewOptions {
     /// Idle stretches (no event on any lifeline) longer than this many milliseconds are drawn
     /// as a time break (default 45: a 40 ms delayed ACK stays to scale, TIME-WAIT does not).
     pub break_after_ms: u32,
+    /// The width class to lay out for (default [`WidthClass::Full`], what exports draw; see
+    /// [`width`]).
+    pub width: WidthClass,
 }
 
 impl Default for ViewOptions {
     fn default() -> Self {
-        ViewOptions { lang: Lang::En, relative: true, px_per_ms: 3.5, break_after_ms: 45 }
+        ViewOptions { lang: Lang::En, relative: true, px_per_ms: 3.5, break_after_ms: 45, width: WidthClass::Full }
     }
 }

@@ -58,7 +58,8 @@ const KEYWORDS: [&str; 33] = [
     "of",
 ];
 
-/// Escapes text after a `:` (messages, notes) or after `as` (participant aliases).
+/// Escapes text after a `:` (messages, notes) or after `as` (participant aliases). Line ends
+/// become spaces; other controls (ESC, NUL …) and non-characters become U+FFFD.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -67,14 +68,16 @@ pub fn escape(s: &str) -> String {
             ';' => out.push_str("#59;"),
             '<' => out.push_str("#60;"),
             '>' => out.push_str("#62;"),
-            '\n' | '\r' => out.push(' '),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if crate::svg::unfit_for_text(c) => out.push(char::REPLACEMENT_CHARACTER),
             c => out.push(c),
         }
     }
     out
 }
 
-/// A participant id for `name`: letters, digits and `_`, not starting with a keyword.
+/// A participant id for `name`: letters, digits and `_`, not starting with a keyword. Two names
+/// may give the same id (`x.` and `x_`): [`participant_ids`] makes them unique.
 pub fn participant_id(name: &str, index: usize) -> String {
     let mut id: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
     let lower = id.to_ascii_lowercase();
@@ -86,18 +89,38 @@ pub fn participant_id(name: &str, index: usize) -> String {
     id
 }
 
+/// The id of the participant that stands for addresses no host owns.
+const NOBODY: &str = "nobody";
+
+/// One id per host, all different, none equal to the participant that stands for addresses no
+/// host owns: each host's [`participant_id`], or when an earlier host (or `nobody`) has it, that
+/// id with `_2`, `_3` … added, skipping ids later hosts are named.
+pub fn participant_ids(names: &[&str]) -> Vec<String> {
+    let bases: Vec<String> = names.iter().enumerate().map(|(h, n)| participant_id(n, h)).collect();
+    let mut ids: Vec<String> = Vec::with_capacity(names.len());
+    for (h, base) in bases.iter().enumerate() {
+        let free = |id: &str| {
+            id != NOBODY && !ids.iter().any(|i| i == id) && !bases[h + 1..].iter().any(|b| b == id && b != base)
+        };
+        let mut id = base.clone();
+        let mut k = 2;
+        while !free(&id) {
+            id = format!("{base}_{k}");
+            k += 1;
+        }
+        ids.push(id);
+    }
+    ids
+}
+
 /// Renders a trace.
 pub fn render(trace: &Trace, opts: &ViewOptions) -> String {
     let lang = opts.lang;
     let mut out = String::from("sequenceDiagram\n    autonumber off\n");
     let mut order: Vec<usize> = (0..trace.hosts.len()).filter(|&h| !trace.hosts[h].attacker).collect();
     order.extend((0..trace.hosts.len()).filter(|&h| trace.hosts[h].attacker));
-    let mut ids: Vec<String> = (0..trace.hosts.len()).map(|h| participant_id(&trace.hosts[h].name, h)).collect();
-    for h in 0..ids.len() {
-        if ids[..h].contains(&ids[h]) {
-            ids[h] = format!("h{h}_{}", ids[h]);
-        }
-    }
+    let names: Vec<&str> = trace.hosts.iter().map(|h| h.name.as_str()).collect();
+    let ids = participant_ids(&names);
     for &h in &order {
         let host = &trace.hosts[h];
         let addr = host_line(trace, h, lang);
@@ -109,7 +132,7 @@ pub fn render(trace: &Trace, opts: &ViewOptions) -> String {
             escape(&addr)
         );
     }
-    let nobody = "nobody";
+    let nobody = NOBODY;
     if trace.segments.iter().any(|s| s.to.is_none()) {
         let _ =
             writeln!(out, "    participant {nobody} as {}", escape(text::pick(lang, "(no such host)", "（无此主机）")));

@@ -22,7 +22,10 @@ pub fn line_path(x1: f32, y1: f32, x2: f32, y2: f32) -> String {
     alloc::format!("M{} {}L{} {}", Px(x1), Px(y1), Px(x2), Px(y2))
 }
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XML content and attribute values. What XML 1.0 cannot hold (controls but
+/// tab and line ends, U+FFFE and U+FFFF) and what it discourages (the other controls, the
+/// non-characters U+FDD0–U+FDEF and U+xFFFE/U+xFFFF of every plane) becomes U+FFFD, so the
+/// document is well-formed whatever a host name or a scenario's text holds.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -32,11 +35,19 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            '\n' | '\t' => out.push(c),
+            c if unfit_for_text(c) => out.push(char::REPLACEMENT_CHARACTER),
             c => out.push(c),
         }
     }
     out
+}
+
+/// A control character (C0 but for tab and line feed, DEL, C1) or a Unicode non-character:
+/// nothing a reader should get in a picture or a document.
+pub fn unfit_for_text(c: char) -> bool {
+    let u = c as u32;
+    c.is_control() || (0xFDD0..=0xFDEF).contains(&u) || (u & 0xFFFE) == 0xFFFE
 }
 
 struct Svg(String);
@@ -70,14 +81,21 @@ impl Svg {
     }
 
     fn text(&mut self, class: &str, label: &Label, s: &str) {
-        let _ = writeln!(
+        let _ = write!(
             self.0,
-            "<text class=\"{class}\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>",
+            "<text class=\"{class}\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">",
             Px(label.x),
             Px(label.y),
             label.anchor.svg(),
-            escape(s)
         );
+        if label.lines.is_empty() {
+            self.0.push_str(&escape(s));
+        }
+        for (k, line) in label.lines.iter().enumerate() {
+            let y = label.y + k as f32 * label.line_height;
+            let _ = write!(self.0, "<tspan x=\"{}\" y=\"{}\">{}</tspan>", Px(label.x), Px(y), escape(line));
+        }
+        self.0.push_str("</text>\n");
     }
 
     fn ruler(&mut self, d: &Diagram) {
@@ -276,16 +294,26 @@ impl Svg {
                  <text class=\"badge-text\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 Px(-h + 1.0),
                 Px(bw),
-                Px(h - 3.0),
+                Px(ArrowLabel::BADGE_H),
                 Px(bw / 2.0),
-                Px(-5.0),
+                Px(-h + 10.0),
                 escape(&a.badge)
             );
-            let _ = write!(self.0, "<text class=\"lbl halo\" x=\"{}\" y=\"-4\">{}", Px(bw + 5.0), escape(&a.label));
-            if !a.tag.is_empty() {
-                let _ = write!(self.0, "<tspan class=\"tag\" dx=\"8\">{}</tspan>", escape(&a.tag));
+            for line in &p.lines {
+                let _ = write!(self.0, "<text class=\"lbl halo\" x=\"{}\" y=\"{}\">", Px(line.x), Px(line.y));
+                self.0.push_str(&escape(&line.text));
+                match (line.text.is_empty(), line.tag.is_empty()) {
+                    (_, true) => {}
+                    (true, false) => {
+                        let _ = write!(self.0, "<tspan class=\"tag\">{}</tspan>", escape(&line.tag));
+                    }
+                    (false, false) => {
+                        let _ = write!(self.0, "<tspan class=\"tag\" dx=\"8\">{}</tspan>", escape(&line.tag));
+                    }
+                }
+                self.0.push_str("</text>");
             }
-            self.0.push_str("</text></g>\n");
+            self.0.push_str("</g>\n");
         }
         if let Some((s, l)) = &d.caption {
             self.text("note error", l, s);

@@ -46,14 +46,15 @@ pub fn duration(lang: Lang, micros: u64) -> String {
     }
 }
 
-/// A point in time for the ruler: `0`, `10 ms`, `1.01 s`, `60.26 s` (same in both languages).
-pub fn clock(micros: u64) -> String {
+/// A point in time for the ruler: `0`, `10 ms`, `1.01 s`, `60.26 s` (`10 毫秒`, `60.26 秒`).
+pub fn clock(lang: Lang, micros: u64) -> String {
+    let (ms, s) = (pick(lang, "ms", "毫秒"), pick(lang, "s", "秒"));
     if micros == 0 {
         "0".into()
     } else if micros < 1_000_000 {
-        format!("{} ms", decimal(micros / 100, 1))
+        format!("{} {ms}", decimal(micros / 100, 1))
     } else {
-        format!("{} s", decimal(micros / 1_000, 3))
+        format!("{} {s}", decimal(micros / 1_000, 3))
     }
 }
 
@@ -249,8 +250,9 @@ mod tests {
         assert_eq!(duration(Lang::En, 240_000_000), "240 s");
         assert_eq!(duration(Lang::Zh, 59_800_000), "59.8 秒");
         assert_eq!(later(Lang::Zh, 59_800_000), "⋯ 59.8 秒后");
-        assert_eq!(clock(10_000), "10 ms");
-        assert_eq!(clock(60_260_000), "60.26 s");
+        assert_eq!(clock(Lang::En, 10_000), "10 ms");
+        assert_eq!(clock(Lang::En, 60_260_000), "60.26 s");
+        assert_eq!(clock(Lang::Zh, 60_260_000), "60.26 秒");
         assert_eq!(timer(Lang::En, Timer::Retransmit, 2_000_000, 1, false), "RTO 2 s (retry 1)");
     }
 

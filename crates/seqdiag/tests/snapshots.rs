@@ -189,9 +189,9 @@ fn geometry_lost_final_ack() {
     check_geometry(
         "lost-final-ack",
         expect![[r#"
-            size 758x835
+            size 759.2x835
             lifeline 0 x=237.6 54..819 [client] 192.0.2.1:40000
-            lifeline 1 x=587 54..819 [server] 198.51.100.1:5555
+            lifeline 1 x=588.2 54..819 [server] 198.51.100.1:5555
             break 189..253 "⋯ 70 ms later"
             break 463..527 "⋯ 50 ms later"
             break 597..661 "⋯ 200 ms later"
@@ -220,23 +220,23 @@ fn geometry_lost_final_ack() {
             state h1 y=731 CLOSED
             state h0 y=795 CLOSED
             timer h0 x=226.6 84..154 Cancelled "RTO 1 s"
-            timer h1 x=598 119..189 Cancelled "RTO 1 s"
+            timer h1 x=599.2 119..189 Cancelled "RTO 1 s"
             timer h0 x=226.6 253..463 Cancelled "RTO 220 ms"
             timer h1 x=598 288..428 Fired "delayed ACK 40 ms"
             timer h0 x=226.6 463..562 Cancelled "FIN_WAIT2 60 s"
             timer h1 x=598 527..661 Fired "RTO 220 ms"
             timer h0 x=226.6 562..696 Restarted "2MSL 60 s"
-            timer h1 x=598 661..731 Cancelled "RTO 440 ms (retry 1)"
+            timer h1 x=599.2 661..731 Cancelled "RTO 440 ms (retry 1)"
             timer h0 x=226.6 696..795 Fired "2MSL 60 s (restarted)"
-            arrow 0 242.6,84 -> 582,119 [S] SYN seq=0 steps 0..1
-            arrow 1 582,119 -> 242.6,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
-            arrow 2 242.6,154 -> 582,189 [A] ACK seq=1 ack=1 steps 2..3
-            arrow 3 242.6,253 -> 582,288 [FA] FIN, ACK seq=1 ack=1 steps 4..5
-            arrow 4 582,428 -> 242.6,463 [A] ACK seq=1 ack=2 steps 6..7
-            arrow 5 582,527 -> 242.6,562 [FA] FIN, ACK seq=1 ack=2 steps 8..9
-            arrow 6 242.6,562 -> 395.3,577.8 ✕ [A] ACK seq=2 ack=2 (dropped) steps 9..9
-            arrow 7 582,661 -> 242.6,696 [FA] FIN, ACK seq=1 ack=2 (retransmission) steps 10..11
-            arrow 8 242.6,696 -> 582,731 [A] ACK seq=2 ack=2 steps 11..12
+            arrow 0 242.6,84 -> 583.2,119 [S] SYN seq=0 steps 0..1
+            arrow 1 583.2,119 -> 242.6,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
+            arrow 2 242.6,154 -> 583.2,189 [A] ACK seq=1 ack=1 steps 2..3
+            arrow 3 242.6,253 -> 583.2,288 [FA] FIN, ACK seq=1 ack=1 steps 4..5
+            arrow 4 583.2,428 -> 242.6,463 [A] ACK seq=1 ack=2 steps 6..7
+            arrow 5 583.2,527 -> 242.6,562 [FA] FIN, ACK seq=1 ack=2 steps 8..9
+            arrow 6 242.6,562 -> 395.9,577.8 ✕ [A] ACK seq=2 ack=2 (dropped) steps 9..9
+            arrow 7 583.2,661 -> 242.6,696 [FA] FIN, ACK seq=1 ack=2 (retransmission) steps 10..11
+            arrow 8 242.6,696 -> 583.2,731 [A] ACK seq=2 ack=2 steps 11..12
             note h0 y=84 App connect()
             note h1 y=84 App listen(:5555)
             note h0 y=253 App close()
@@ -252,9 +252,9 @@ fn geometry_simultaneous_open() {
     check_geometry(
         "simultaneous-open",
         expect![[r#"
-            size 724x471
+            size 726.4x471
             lifeline 0 x=198 54..455 [A] 192.0.2.1:40000
-            lifeline 1 x=586 54..455 [B] 198.51.100.1:5555
+            lifeline 1 x=588.4 54..455 [B] 198.51.100.1:5555
             break 154..218 "⋯ 100 ms later"
             break 367..431 "⋯ 240 s later"
             band h1 SYN_SENT ×1 y=84..119
@@ -282,18 +282,18 @@ fn geometry_simultaneous_open() {
             state h1 y=367 CLOSED
             state h0 y=431 CLOSED
             timer h0 x=187 84..154 Cancelled "RTO 1 s"
-            timer h1 x=597 84..154 Cancelled "RTO 1 s"
+            timer h1 x=599.4 84..154 Cancelled "RTO 1 s"
             timer h0 x=187 218..310 Cancelled "RTO 1 s"
-            timer h1 x=597 275..367 Cancelled "RTO 1 s"
+            timer h1 x=599.4 275..367 Cancelled "RTO 1 s"
             timer h0 x=187 332..431 Fired "2MSL 240 s"
-            arrow 0 203,84 -> 581,119 [S] SYN seq=0 steps 0..1
-            arrow 1 581,84 -> 203,119 [S] SYN seq=0 steps 0..1
-            arrow 2 581,119 -> 203,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
-            arrow 3 203,119 -> 581,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
-            arrow 4 203,218 -> 581,253 [FA] FIN, ACK seq=1 ack=1 steps 3..4
-            arrow 5 581,253 -> 203,310 [A] ACK seq=1 ack=2 steps 4..6
-            arrow 6 581,275 -> 203,332 [FA] FIN, ACK seq=1 ack=2 steps 5..7
-            arrow 7 203,332 -> 581,367 [A] ACK seq=2 ack=2 steps 7..8
+            arrow 0 203,84 -> 583.4,119 [S] SYN seq=0 steps 0..1
+            arrow 1 583.4,84 -> 203,119 [S] SYN seq=0 steps 0..1
+            arrow 2 583.4,119 -> 203,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
+            arrow 3 203,119 -> 583.4,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
+            arrow 4 203,218 -> 583.4,253 [FA] FIN, ACK seq=1 ack=1 steps 3..4
+            arrow 5 583.4,253 -> 203,310 [A] ACK seq=1 ack=2 steps 4..6
+            arrow 6 583.4,275 -> 203,332 [FA] FIN, ACK seq=1 ack=2 steps 5..7
+            arrow 7 203,332 -> 583.4,367 [A] ACK seq=2 ack=2 steps 7..8
             note h0 y=84 App connect()
             note h1 y=84 App connect()
             note h0 y=218 App close()

@@ -11,24 +11,13 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
-use seqdiag::{Lang, Px, ViewOptions};
+use seqdiag::{Lang, Px, ViewOptions, WidthClass};
 use tcp_sim::catalogue;
 
-/// A geometry of the diagram for a range of screen widths. The app and the prerendered files
-/// must agree on them: a class added to the diagram is one more line here (its name, the media
-/// query under which `boot.js` chooses it, and its view options).
-pub(crate) struct WidthClass {
-    /// In file names: `handshake.en.desktop.svg`.
-    pub(crate) name: &'static str,
-    /// The media query under which this class is drawn; `None` for the widest, the fallback.
-    pub(crate) media: Option<&'static str>,
-    /// Its view options in `lang`.
-    pub(crate) view: fn(Lang) -> ViewOptions,
-}
-
-/// Every width class, narrowest first. Today the diagram has one geometry.
-pub(crate) const WIDTH_CLASSES: &[WidthClass] =
-    &[WidthClass { name: "desktop", media: None, view: |lang| ViewOptions { lang, ..ViewOptions::default() } }];
+/// Every width class, narrowest first: `seqdiag::WidthClass`. The app lays the diagram out for
+/// its box's class; `boot.js` measures the same box and draws the file of the same class, so the
+/// first frame and the app agree (`tests/first_paint.rs` checks nothing moves).
+pub(crate) const WIDTH_CLASSES: [WidthClass; 4] = WidthClass::ALL;
 
 /// The languages, by their name in links and file names.
 pub(crate) const LANGS: [(&str, Lang); 2] = [("en", Lang::En), ("zh", Lang::Zh)];
@@ -61,12 +50,12 @@ pub(crate) fn all() -> Result<Vec<Diagram>> {
         let trace = tcp_sim::simulate(&scenario);
         for (lang_name, lang) in LANGS {
             for class in WIDTH_CLASSES {
-                let view = (class.view)(lang);
+                let view = ViewOptions { lang, width: class, ..ViewOptions::default() };
                 let diagram = seqdiag::layout(&trace, &view);
                 out.push(Diagram {
                     entry: entry.name,
                     lang: lang_name,
-                    class: class.name,
+                    class: class.name(),
                     svg: seqdiag::svg::render(&diagram, &view),
                     width: diagram.width,
                     height: diagram.height,
@@ -89,13 +78,12 @@ pub(crate) fn write(dist: &Path, diagrams: &[Diagram]) -> Result<()> {
 }
 
 /// What `boot.js` needs to know, as a JavaScript object literal: the width classes (name and
-/// media query); per entry and language, each class's `[width, height, ys]`, where `ys` indexes
+/// the narrowest box, in CSS px, that gets it); per entry and language, each class's `[width, height, ys]`, where `ys` indexes
 /// `ys`, the lists of the playback steps' y (languages and entries often share one).
 pub(crate) fn table(diagrams: &[Diagram]) -> String {
     let mut out = String::from("{classes:[");
     for class in WIDTH_CLASSES {
-        let media = class.media.map_or_else(|| "null".to_owned(), |m| format!("{m:?}"));
-        let _ = write!(out, "[{:?},{media}],", class.name);
+        let _ = write!(out, "[{:?},{}],", class.name(), Px(class.min_box_width()));
     }
     let mut ys: Vec<String> = Vec::new();
     out.push_str("],entries:{");
@@ -130,7 +118,7 @@ mod tests {
         assert_eq!(diagrams.len(), catalogue::ENTRIES.len() * LANGS.len() * WIDTH_CLASSES.len());
         let table = table(&diagrams);
         for entry in catalogue::ENTRIES {
-            assert!(table.contains(&format!("{:?}:{{en:{{desktop:[", entry.name)), "{table}");
+            assert!(table.contains(&format!("{:?}:{{en:{{narrow:[", entry.name)), "{table}");
             assert!(table.ends_with("]]}"), "{table}");
         }
         let handshake = diagrams.iter().find(|d| d.entry == "handshake" && d.lang == "en").expect("handshake");

@@ -18,7 +18,6 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::prerender::WIDTH_CLASSES;
 
 /// Where the snapshots live, under `web/`.
 pub(crate) const SNAPSHOTS: &str = "shell";
@@ -65,17 +64,4 @@ fn snapshot(web: &Path, mode: &str, lang: &str) -> Result<String> {
             Ok(format!("<div class=\"{class}\"><div class=\"diagram-scroll\">{DIAGRAM_MARKER}</div></div>"))
         }
     }
-}
-
-/// Checks the width classes have distinct names (the files are named by them).
-pub(crate) fn check_width_classes() -> Result<()> {
-    for (i, class) in WIDTH_CLASSES.iter().enumerate() {
-        if WIDTH_CLASSES[..i].iter().any(|c| c.name == class.name) {
-            bail!("two width classes are named {}", class.name);
-        }
-    }
-    if WIDTH_CLASSES.last().is_some_and(|c| c.media.is_some()) {
-        bail!("the last width class is the fallback: it has no media query");
-    }
-    Ok(())
 }

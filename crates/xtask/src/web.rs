@@ -127,7 +127,6 @@ pub(crate) fn build(profile: Profile) -> Result<PathBuf> {
     fs::write(dist.join("style.css"), first_visit)?;
     fs::write(dist.join("full.css"), full_only)?;
 
-    shell::check_width_classes()?;
     let diagrams = prerender::all()?;
     prerender::write(&dist, &diagrams)?;
     shell::write_pages(&web_dir(), &dist)?;
@@ -355,7 +354,8 @@ struct FirstVisit {
 /// A link to another entry downloads that entry's prerendered diagram instead (most are smaller;
 /// the SYN floods' are 3 KiB bigger).
 fn first_visits() -> Vec<FirstVisit> {
-    let class = prerender::WIDTH_CLASSES.last().map_or("desktop", |c| c.name);
+    // The widest class's file, the biggest (a phone fetches the narrow one).
+    let class = seqdiag::WidthClass::Full.name();
     let player = |lang: &str| [format!("synack_player_{lang}.js"), format!("synack_player_{lang}_bg.wasm")];
     let common = ["boot.js", "style.css"].map(String::from);
     let mut visits = Vec::new();

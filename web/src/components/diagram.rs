@@ -1,17 +1,41 @@
-//! The sequence diagram, drawn by Yew from `seqdiag`'s geometry (the same `Diagram` the
-//! standalone SVG export draws). Items after the current playback step are hidden; segments are
-//! buttons: click, tap, or focus and press Enter to open one in the inspector.
+//! The sequence diagram in its box: laid out for the box's width class, zoomable and pannable,
+//! following playback.
+//!
+//! - **Width.** A `ResizeObserver` measures the box (`.diagram-scroll`, a CSS size container)
+//!   and reports its [`WidthClass`] through `on_width`; the app lays the trace out again for it
+//!   (it does not simulate again). The `<svg>` then scales to the box by CSS, never above its
+//!   own size: see `seqdiag::width` for the classes and why text stays at least 11 px.
+//! - **Zoom and pan.** The buttons above the box, `+`/`-`/`0` in the box, Ctrl+wheel (a
+//!   trackpad's pinch) and a two-finger pinch zoom from fit to 4×; a zoomed diagram pans by
+//!   dragging it (mouse), by touch and wheel (native scrolling) and by arrow keys in the box.
+//! - **Following playback.** At each step the box scrolls (smoothly unless the reader asked for
+//!   reduced motion) so that the step's arrows and state changes are in view, within the part of
+//!   the box the window shows. Only the box scrolls, except when the box itself is off screen on
+//!   the page or in an iframe embed: then the window moves just enough.
+//! - **Headers.** Once the lifelines' headers have scrolled away, a copy stays at the top of the
+//!   box.
 
-use seqdiag::diagram::{Arrow, Diagram, Label, TimerEnd, state_class};
+mod draw;
+
+use draw::{Drawing, px};
+use seqdiag::diagram::Diagram;
+use seqdiag::{Lang, WidthClass};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 /// Props of [`SequenceDiagram`].
 #[derive(Properties, PartialEq, Debug)]
 pub struct SequenceDiagramProps {
-    /// The geometry.
+    /// The geometry, laid out for `width`.
     pub diagram: Rc<Diagram>,
+    /// The width class `diagram` was laid out for.
+    pub width: WidthClass,
+    /// The box's width class is not `width` any more.
+    pub on_width: Callback<WidthClass>,
     /// Current playback step: later items are hidden.
     pub step: usize,
     /// The segment open in the inspector.
@@ -21,47 +45,87 @@ pub struct SequenceDiagramProps {
     /// Segments are buttons that open the inspector (not in an embed without it).
     #[prop_or(true)]
     pub selectable: bool,
-    /// Draw only down to this y (an embed locked to a range of steps).
+    /// Draw only down to the step after this one (an embed locked to a range of steps).
     #[prop_or_default]
-    pub crop: Option<f32>,
+    pub crop_after: Option<usize>,
+    /// Language of the zoom buttons.
+    #[prop_or_default]
+    pub lang: Lang,
+    /// Following playback may scroll the window a little (the page, an iframe embed), not only
+    /// the box (an element embed, inside someone else's page).
+    #[prop_or(true)]
+    pub scroll_window: bool,
 }
 
-/// Pixels with at most one decimal, without pulling float formatting into the wasm.
-fn px(v: f32) -> String {
-    seqdiag::Px(v).to_string()
+/// Zoom limits and step.
+const MAX_ZOOM: f32 = 4.0;
+const ZOOM_STEP: f32 = 1.25;
+
+fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    seqdiag::text::pick(lang, en, zh)
 }
 
-/// A straight line's path data (lines are paths: one attribute to update instead of four).
-fn line(x1: f32, y1: f32, x2: f32, y2: f32) -> String {
-    seqdiag::svg::line_path(x1, y1, x2, y2)
+/// Whether the reader asked for reduced motion.
+fn reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|m| m.matches())
 }
 
-fn text(class: &str, label: &Label, s: &str) -> Html {
-    html! {
-        <text class={class.to_string()} x={px(label.x)} y={px(label.y)} text-anchor={label.anchor.svg()}>{ s }</text>
-    }
-}
-
-fn visibility(step: usize, now: usize) -> &'static str {
-    if step > now { " future" } else { "" }
+/// The segment whose arrow group an event came from (a button only).
+fn chosen(target: Option<web_sys::EventTarget>) -> Option<usize> {
+    let element = target?.dyn_into::<Element>().ok()?;
+    element.closest("g[data-segment][role=button]").ok()??.get_attribute("data-segment")?.parse().ok()
 }
 
 /// The diagram.
 #[component]
 pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     let d = &props.diagram;
-    let now = props.step;
-    let height = props.crop.map_or(d.height, |y| y.min(d.height));
-    let view_box = format!("0 0 {} {}", px(d.width), px(height));
-    // One listener pair for every segment (delegation), not two per arrow: the segment is the
-    // `data-segment` of the arrow group the event came from.
-    let chosen = |target: Option<web_sys::EventTarget>| -> Option<usize> {
-        let element = target?.dyn_into::<web_sys::Element>().ok()?;
-        element.closest("g[data-segment][role=button]").ok()??.get_attribute("data-segment")?.parse().ok()
+    let scroller = use_node_ref();
+    let heads = use_node_ref();
+    let zoom = use_state(|| 1.0f32);
+    // Where to hold the view still when the zoom changes: a point of the diagram and where it was
+    // in the box.
+    let anchor = use_mut_ref(|| None::<Anchor>);
+    use_width_observer(&heads, props.width, props.on_width.clone());
+    use_pointer_zoom(&scroller, zoom.clone(), anchor.clone());
+
+    let height = props.crop_after.and_then(|s| d.steps.get(s + 1)).map_or(d.height, |m| m.y.min(d.height));
+    // Follow playback: after a step, or a new layout, bring the step into view. A new step moves
+    // smoothly and may move the window; a new layout (or the first) only jumps the box.
+    {
+        let (scroller, d, step, scroll_window) = (scroller.clone(), d.clone(), props.step, props.scroll_window);
+        let last_step = use_mut_ref(|| None::<usize>);
+        use_effect_with((props.step, Rc::as_ptr(&d) as usize), move |_| {
+            let stepped = last_step.borrow_mut().replace(step).is_some_and(|before| before != step);
+            if let Some(el) = scroller.cast::<HtmlElement>() {
+                follow(&el, &d, step, scroll_window && stepped, stepped && !reduced_motion());
+            }
+        });
+    }
+    // Hold the anchor still once the new zoom is drawn.
+    {
+        let (scroller, anchor, width) = (scroller.clone(), anchor.clone(), d.width);
+        use_effect_with(*zoom, move |_| {
+            if let (Some(el), Some(a)) = (scroller.cast::<HtmlElement>(), anchor.borrow_mut().take()) {
+                a.restore(&el, width);
+            }
+        });
+    }
+
+    let set_zoom = {
+        let (zoom, anchor, scroller) = (zoom.clone(), anchor.clone(), scroller.clone());
+        Callback::from(move |to: f32| {
+            let to = to.clamp(1.0, MAX_ZOOM);
+            if let Some(el) = scroller.cast::<HtmlElement>() {
+                *anchor.borrow_mut() = Anchor::at_centre(&el);
+            }
+            zoom.set(to);
+        })
     };
     let (onclick, onkeydown) = if props.selectable {
-        let on_select = props.on_select.clone();
-        let on_key = props.on_select.clone();
+        let (on_select, on_key) = (props.on_select.clone(), props.on_select.clone());
         (
             Some(Callback::from(move |e: MouseEvent| {
                 if let Some(segment) = chosen(e.target()) {
@@ -81,127 +145,373 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     } else {
         (None, None)
     };
-    html! {
-        <svg class={if props.selectable { "seqdiag selectable" } else { "seqdiag" }} data-testid="diagram" viewBox={view_box}
-            width={px(d.width)} height={px(height)} {onclick} {onkeydown}
-            role="group" aria-label={d.title.clone()} font-family={seqdiag::style::FONT}>
-            <desc>{ d.desc.clone() }</desc>
-            <rect class="bg" width={px(d.width)} height={px(d.height)} />
-            <g class="ruler">
-                { for d.ruler.iter().map(|m| html! { <g>
-                    <path class="tick" d={line(m.placed.x + 4.0, m.y, m.placed.x + 9.0, m.y)} />
-                    { text("", &m.placed, &m.text) }
-                </g> }) }
-            </g>
-            <g class="lifelines">
-                { for d.lifelines.iter().map(|l| html! { <g>
-                    <path class="life" d={line(l.x, l.y1, l.x, l.y2)} />
-                    <rect class="head-box" x={px(l.head.x)} y={px(l.head.y)} width={px(l.head.w)} height={px(l.head.h)} rx="6" />
-                    { text("head-name", &l.name_at, &l.name) }
-                    { text("head-addr", &l.addr_at, &l.addr) }
-                </g> }) }
-            </g>
-            <g class="bands">
-                { for d.bands.iter().map(|b| html! {
-                    <rect class={format!("band {}{}", state_class(Some(b.state)), visibility(b.step, now))}
-                        x={px(b.rect.x)} y={px(b.rect.y)} width={px(b.rect.w)} height={px(b.rect.h)} rx="2" />
-                }) }
-            </g>
-            <g class="timers">
-                { for d.timers.iter().map(|t| {
-                    let (y1, y2) = (t.y1 + 1.5, (t.y2 - 1.5).max(t.y1 + 2.0));
-                    // A timer still counting at this step is drawn up to where it will end, faintly.
-                    let running = if t.end_step > now && t.step <= now { " running" } else { "" };
-                    html! {
-                        <g class={format!("{}{}{}", t.class(), visibility(t.step, now), running)}>
-                            <title>{ t.text.clone() }</title>
-                            <path class="bar" d={line(t.x, y1, t.x, y2)} />
-                            <path class="cap" d={line(t.x - 3.0, y1, t.x + 3.0, y1)} />
-                            if t.end == TimerEnd::Fired {
-                                <circle cx={px(t.x)} cy={px(t.y2)} r="3.5" />
-                            }
-                            if matches!(t.end, TimerEnd::Cancelled | TimerEnd::Restarted) {
-                                <path class="cap" d={line(t.x - 3.0, y2, t.x + 3.0, y2)} />
-                            }
-                        </g>
-                    }
-                }) }
-            </g>
-            <g class="breaks">
-                { for d.breaks.iter().map(|b| html! { <g>
-                    <path class="brk-fill" d={b.fill_path.clone()} />
-                    <path class="brk-edge" d={b.edge_path.clone()} />
-                </g> }) }
-            </g>
-            <g class="transitions">
-                { for d.transitions.iter().map(|t| html! {
-                    <circle class={format!("tr-dot {}{}", state_class(t.state), visibility(t.step, now))}
-                        cx={px(t.at.x)} cy={px(t.at.y)} r="3.5"><title>{ t.text.clone() }</title></circle>
-                }) }
-            </g>
-            <g class="arrows">
-                { for d.arrows.iter().map(|a| arrow(a, now, props.selected, props.selectable)) }
-            </g>
-            <g class="labels">
-                { for d.breaks.iter().map(|b| text("brk-label halo", &b.placed, &b.text)) }
-                { for d.transitions.iter().filter_map(|t| t.placed.as_ref().map(|l| html! {
-                    <g class={format!("{}{}", state_class(t.state), visibility(t.step, now))}>{ text("tr-label halo", l, &t.text) }</g>
-                })) }
-                { for d.timers.iter().filter_map(|t| t.placed.as_ref().map(|l| {
-                    let class = if t.prominent { "timer-label halo" } else { "timer-label minor halo" };
-                    html! { <g class={format!("{}{}", t.class(), visibility(t.step, now))}>{ text(class, l, &t.text) }</g> }
-                })) }
-                { for d.notes.iter().filter_map(|n| n.placed.as_ref().map(|l| html! {
-                    <g class={visibility(n.step, now).trim().to_string()}>{ text(&format!("{} halo", n.kind.class()), l, &n.text) }</g>
-                })) }
-                { for d.arrows.iter().filter_map(|a| arrow_label(a, now)) }
-                { for d.caption.iter().map(|(s, l)| text("note error", l, s)) }
-            </g>
-        </svg>
-    }
-}
-
-/// One segment's arrow; a button (see the listeners on the `<svg>`) when `selectable`.
-fn arrow(a: &Arrow, now: usize, selected: Option<usize>, selectable: bool) -> Html {
-    let segment = a.segment;
-    let in_flight = if a.step <= now && now < a.end_step { " inflight" } else { "" };
-    let chosen = if selected == Some(segment) { " selected" } else { "" };
-    let class = format!("{}{}{}{}", a.class(), visibility(a.step, now), in_flight, chosen);
-    let name = if a.tag.is_empty() { a.label.clone() } else { format!("{} ({})", a.label, a.tag) };
-    let hidden = a.step > now;
-    let shaft = line(a.from.x, a.from.y, a.to.x, a.to.y);
-    html! {
-        <g class={class} data-segment={segment.to_string()} tabindex={(!hidden && selectable).then_some("0")}
-            role={selectable.then_some("button")} aria-label={name} aria-hidden={hidden.then_some("true")}>
-            // No <title>: the label drawn beside the arrow already says it, and the aria-label
-            // names it for screen readers.
-            // A wide transparent stroke makes thin arrows easy to tap on a phone.
-            <path class="hit" d={shaft.clone()} />
-            <path class="shaft" d={shaft} />
-            if let Some([p, q, r]) = a.head {
-                <polygon class="arrowhead" points={format!("{},{} {},{} {},{}", px(p.x), px(p.y), px(q.x), px(q.y), px(r.x), px(r.y))} />
-            }
-            if let Some(c) = a.cross {
-                <path class="cross" d={format!("M{},{}L{},{}M{},{}L{},{}", px(c.x - 5.0), px(c.y - 5.0), px(c.x + 5.0),
-                    px(c.y + 5.0), px(c.x - 5.0), px(c.y + 5.0), px(c.x + 5.0), px(c.y - 5.0))} />
-            }
-        </g>
-    }
-}
-
-fn arrow_label(a: &Arrow, now: usize) -> Option<Html> {
-    let p = a.placed.as_ref()?;
-    let (bw, h) = (p.badge_width, p.height);
-    Some(html! {
-        <g class={format!("{}{}", a.class(), visibility(a.step, now))} data-segment={a.segment.to_string()} transform={p.transform()}>
-            <rect class="badge" x="0" y={px(-h + 1.0)} width={px(bw)} height={px(h - 3.0)} rx="6" />
-            <text class="badge-text" x={px(bw / 2.0)} y="-5" text-anchor="middle">{ a.badge.clone() }</text>
-            <text class="lbl halo" x={px(bw + 5.0)} y="-4">
-                { a.label.clone() }
-                if !a.tag.is_empty() {
-                    <tspan class="tag" dx="8">{ a.tag.clone() }</tspan>
+    // Keys in the box: zoom, and arrow keys pan a zoomed diagram (instead of stepping).
+    let on_box_key = {
+        let (set_zoom, z) = (set_zoom.clone(), *zoom);
+        Callback::from(move |e: KeyboardEvent| {
+            let key = e.key();
+            match key.as_str() {
+                "+" | "=" => set_zoom.emit(z * ZOOM_STEP),
+                "-" | "_" => set_zoom.emit(z / ZOOM_STEP),
+                "0" => set_zoom.emit(1.0),
+                "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" if z > 1.0 => {
+                    // Native scrolling of the box; playback does not see the key.
+                    e.stop_propagation();
+                    return;
                 }
-            </text>
-        </g>
-    })
+                _ => return,
+            }
+            e.prevent_default();
+            e.stop_propagation();
+        })
+    };
+    let on_scroll = {
+        let (heads, width) = (heads.clone(), d.width);
+        let head_bottom = d.lifelines.iter().map(|l| l.head.bottom()).fold(0.0, f32::max);
+        Callback::from(move |e: Event| {
+            let (Some(el), Some(h)) =
+                (e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()), heads.cast::<Element>())
+            else {
+                return;
+            };
+            let scale = scale_of(&el, width);
+            let _ = h.class_list().toggle_with_force("stuck", el.scroll_top() as f32 > head_bottom * scale);
+        })
+    };
+    let lang = props.lang;
+    let z = *zoom;
+    let zoom_button = |label: &'static str, title: &'static str, to: f32, enabled: bool, testid: &'static str| {
+        let set_zoom = set_zoom.clone();
+        html! {
+            <button type="button" class="zoom" aria-label={title} title={title} data-testid={testid} disabled={!enabled}
+                onclick={Callback::from(move |_: MouseEvent| set_zoom.emit(to))}>{ label }</button>
+        }
+    };
+    let head_h = d.lifelines.iter().map(|l| l.head.bottom()).fold(0.0, f32::max) + 4.0;
+    let (heads_w, heads_h) = draw::size(d.width, head_h, z);
+    let zoomed = if z > 1.0 { " zoomed" } else { "" };
+    html! {
+        <div class="diagram" data-width={props.width.name()}>
+            <div class="diagram-tools" role="toolbar" aria-label={pick(lang, "Zoom", "缩放")}>
+                { zoom_button("−", pick(lang, "Zoom out", "缩小"), z / ZOOM_STEP, z > 1.0, "zoom-out") }
+                { zoom_button("⤢", pick(lang, "Fit to width", "适应宽度"), 1.0, z > 1.0, "zoom-fit") }
+                { zoom_button("+", pick(lang, "Zoom in", "放大"), z * ZOOM_STEP, z < MAX_ZOOM, "zoom-in") }
+            </div>
+            <div class={format!("diagram-scroll{zoomed}")} id="diagram" ref={scroller} tabindex="0" role="region"
+                aria-label={d.title.clone()} onkeydown={on_box_key} onscroll={on_scroll}>
+                <div class="diagram-heads" ref={heads} aria-hidden="true">
+                    <svg class={format!("seqdiag{zoomed}")} viewBox={format!("0 0 {} {}", px(d.width), px(head_h))}
+                        width={heads_w} height={heads_h} font-family={seqdiag::style::FONT}>
+                        <rect class="bg" width={px(d.width)} height={px(head_h)} />
+                        { for d.lifelines.iter().map(draw::head) }
+                    </svg>
+                </div>
+                { draw::svg(Drawing { diagram: d, now: props.step, selected: props.selected, selectable: props.selectable, height, zoom: z }, onclick, onkeydown) }
+            </div>
+        </div>
+    }
+}
+
+/// Displayed pixels per diagram unit: the `<svg>`'s drawn width over the diagram's width.
+fn scale_of(scroller: &HtmlElement, diagram_width: f32) -> f32 {
+    let svg = scroller.query_selector("svg[data-testid=diagram]").ok().flatten();
+    let drawn = svg.map_or(diagram_width, |s| s.get_bounding_client_rect().width() as f32);
+    if diagram_width > 0.0 && drawn > 0.0 { drawn / diagram_width } else { 1.0 }
+}
+
+/// A point of the diagram (in its units) and where it was in the box's view (CSS px from the
+/// box's top-left corner).
+#[derive(Clone, Copy, Debug)]
+struct Anchor {
+    at: (f32, f32),
+    view: (f32, f32),
+}
+
+impl Anchor {
+    /// The point under `(x, y)` (client coordinates).
+    fn under(scroller: &HtmlElement, x: f32, y: f32) -> Option<Anchor> {
+        let svg = scroller.query_selector("svg[data-testid=diagram]").ok().flatten()?;
+        let r = svg.get_bounding_client_rect();
+        let b = scroller.get_bounding_client_rect();
+        let width: f32 = svg.get_attribute("viewBox")?.split(' ').nth(2)?.parse().ok()?;
+        let scale = r.width() as f32 / width;
+        let at = ((x - r.left() as f32) / scale, (y - r.top() as f32) / scale);
+        Some(Anchor { at, view: (x - b.left() as f32, y - b.top() as f32) })
+    }
+
+    /// The point at the middle of the box's view.
+    fn at_centre(scroller: &HtmlElement) -> Option<Anchor> {
+        let b = scroller.get_bounding_client_rect();
+        Anchor::under(scroller, (b.left() + b.width() / 2.0) as f32, (b.top() + b.height() / 2.0) as f32)
+    }
+
+    /// Scrolls the box so that the point is where it was.
+    fn restore(&self, scroller: &HtmlElement, diagram_width: f32) {
+        let Some(svg) = scroller.query_selector("svg[data-testid=diagram]").ok().flatten() else { return };
+        let scale = scale_of(scroller, diagram_width);
+        // Where the svg starts in the box's scrolled content.
+        let (r, b) = (svg.get_bounding_client_rect(), scroller.get_bounding_client_rect());
+        let left = r.left() - b.left() + f64::from(scroller.scroll_left());
+        let top = r.top() - b.top() + f64::from(scroller.scroll_top());
+        scroller.set_scroll_left((left + f64::from(self.at.0 * scale - self.view.0)) as i32);
+        scroller.set_scroll_top((top + f64::from(self.at.1 * scale - self.view.1)) as i32);
+    }
+}
+
+/// Reports the box's width class whenever it changes. It observes `probe`, a block of no height
+/// inside the box, as wide as the box's content: laying the diagram out again changes the box's
+/// height, never the probe's size, so the observer never loops.
+#[hook]
+fn use_width_observer(probe: &NodeRef, width: WidthClass, on_width: Callback<WidthClass>) {
+    // The latest class and callback, read by the observer created once.
+    let latest = use_mut_ref(|| (width, on_width.clone()));
+    *latest.borrow_mut() = (width, on_width);
+    let probe = probe.clone();
+    use_effect_with((), move |_| {
+        let element = probe.cast::<HtmlElement>();
+        let report = {
+            let element = element.clone();
+            Closure::<dyn Fn()>::new(move || {
+                let Some(el) = &element else { return };
+                let class = WidthClass::for_box_width(el.get_bounding_client_rect().width() as f32);
+                let (current, on_width) = latest.borrow().clone();
+                if class != current {
+                    on_width.emit(class);
+                }
+            })
+        };
+        let observer = web_sys::ResizeObserver::new(report.as_ref().unchecked_ref()).ok();
+        if let (Some(o), Some(el)) = (&observer, &element) {
+            o.observe(el);
+        }
+        move || {
+            if let Some(o) = observer {
+                o.disconnect();
+            }
+            drop(report);
+        }
+    });
+}
+
+/// Ctrl+wheel and pinch zoom about the pointer; dragging a zoomed diagram with the mouse pans it.
+#[hook]
+fn use_pointer_zoom(scroller: &NodeRef, zoom: UseStateHandle<f32>, anchor: Rc<RefCell<Option<Anchor>>>) {
+    let latest = use_mut_ref(|| *zoom);
+    *latest.borrow_mut() = *zoom;
+    let scroller = scroller.clone();
+    use_effect_with((), move |_| {
+        let Some(el) = scroller.cast::<HtmlElement>() else { return Box::new(|| ()) as Box<dyn FnOnce()> };
+        let gesture = Rc::new(RefCell::new(Gesture::default()));
+        let zoom_about = {
+            let (el, zoom, anchor, latest) = (el.clone(), zoom.clone(), anchor.clone(), latest.clone());
+            move |factor: f32, x: f32, y: f32| {
+                let current = *latest.borrow();
+                let to = (current * factor).clamp(1.0, MAX_ZOOM);
+                if (to - current).abs() > 1e-3 {
+                    *anchor.borrow_mut() = Anchor::under(&el, x, y);
+                    *latest.borrow_mut() = to;
+                    zoom.set(to);
+                }
+            }
+        };
+        let on_wheel = {
+            let zoom_about = zoom_about.clone();
+            Closure::<dyn Fn(web_sys::WheelEvent)>::new(move |e: web_sys::WheelEvent| {
+                if e.ctrl_key() || e.meta_key() {
+                    e.prevent_default();
+                    zoom_about((-e.delta_y() as f32 * 0.002).exp(), e.client_x() as f32, e.client_y() as f32);
+                }
+            })
+        };
+        let on_pointer = {
+            let (el, gesture, latest) = (el.clone(), gesture.clone(), latest.clone());
+            Closure::<dyn Fn(web_sys::PointerEvent)>::new(move |e: web_sys::PointerEvent| {
+                let zoomed = *latest.borrow() > 1.0;
+                gesture.borrow_mut().handle(&el, &e, zoomed, &zoom_about);
+            })
+        };
+        let options = web_sys::AddEventListenerOptions::new();
+        options.set_passive(false);
+        let _ = el.add_event_listener_with_callback_and_add_event_listener_options(
+            "wheel",
+            on_wheel.as_ref().unchecked_ref(),
+            &options,
+        );
+        for kind in ["pointerdown", "pointermove", "pointerup", "pointercancel"] {
+            let _ = el.add_event_listener_with_callback(kind, on_pointer.as_ref().unchecked_ref());
+        }
+        Box::new(move || {
+            let _ = el.remove_event_listener_with_callback("wheel", on_wheel.as_ref().unchecked_ref());
+            for kind in ["pointerdown", "pointermove", "pointerup", "pointercancel"] {
+                let _ = el.remove_event_listener_with_callback(kind, on_pointer.as_ref().unchecked_ref());
+            }
+        }) as Box<dyn FnOnce()>
+    });
+}
+
+/// Pointers down on the box: one mouse dragging, or two fingers pinching.
+#[derive(Debug, Default)]
+struct Gesture {
+    /// Pointer id and last client position of each pointer down.
+    pointers: Vec<(i32, f32, f32)>,
+    /// A mouse drag in progress.
+    dragging: bool,
+}
+
+impl Gesture {
+    fn handle(
+        &mut self,
+        el: &HtmlElement,
+        e: &web_sys::PointerEvent,
+        zoomed: bool,
+        zoom_about: &dyn Fn(f32, f32, f32),
+    ) {
+        let (id, x, y) = (e.pointer_id(), e.client_x() as f32, e.client_y() as f32);
+        match e.type_().as_str() {
+            "pointerdown" => {
+                let on_segment = chosen(e.target()).is_some();
+                if e.pointer_type() == "mouse" {
+                    if e.button() != 0 || !zoomed || on_segment {
+                        return;
+                    }
+                    self.dragging = true;
+                    let _ = el.set_pointer_capture(id);
+                }
+                self.pointers.retain(|p| p.0 != id);
+                self.pointers.push((id, x, y));
+            }
+            "pointermove" => {
+                let Some(i) = self.pointers.iter().position(|p| p.0 == id) else { return };
+                let (_, px0, py0) = self.pointers[i];
+                if self.dragging {
+                    el.set_scroll_left(el.scroll_left() - (x - px0) as i32);
+                    el.set_scroll_top(el.scroll_top() - (y - py0) as i32);
+                } else if self.pointers.len() == 2 {
+                    // Pinch: the distance between the fingers scales the zoom, about their middle.
+                    let other = self.pointers[1 - i];
+                    let before = ((px0 - other.1).powi(2) + (py0 - other.2).powi(2)).sqrt();
+                    let after = ((x - other.1).powi(2) + (y - other.2).powi(2)).sqrt();
+                    if before > 10.0 {
+                        e.prevent_default();
+                        zoom_about(after / before, (x + other.1) / 2.0, (y + other.2) / 2.0);
+                    }
+                }
+                self.pointers[i] = (id, x, y);
+            }
+            _ => {
+                self.pointers.retain(|p| p.0 != id);
+                self.dragging = false;
+            }
+        }
+    }
+}
+
+/// Scrolls so that step `step` of `d` is in view: the box, and, when `may_scroll_window`, the
+/// window just enough to show the whole box (if the step does not already show) and whatever the
+/// box cannot do alone.
+fn follow(scroller: &HtmlElement, d: &Diagram, step: usize, may_scroll_window: bool, smooth: bool) {
+    let Some(window) = web_sys::window() else { return };
+    let Some((x0, y0, x1, y1)) = step_extent(d, step) else { return };
+    let Some(svg) = scroller.query_selector("svg[data-testid=diagram]").ok().flatten() else { return };
+    let r = svg.get_bounding_client_rect();
+    let scale = scale_of(scroller, d.width) as f64;
+    // Client coordinates of the step and of the box's inside.
+    let (mut top, mut bottom) = (r.top() + f64::from(y0) * scale, r.top() + f64::from(y1) * scale);
+    let (left, right) = (r.left() + f64::from(x0) * scale, r.left() + f64::from(x1) * scale);
+    let b = scroller.get_bounding_client_rect();
+    let view_h = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(800.0);
+    let mut box_top = b.top() + f64::from(scroller.client_top());
+    let box_left = b.left() + f64::from(scroller.client_left());
+    let box_h = f64::from(scroller.client_height());
+    let top_limit = sticky_bottom(scroller);
+    let visible =
+        |box_top: f64, top: f64, bottom: f64| top >= box_top.max(top_limit) && bottom <= (box_top + box_h).min(view_h);
+    // First the window, so that all of the box shows, if the step does not.
+    let mut window_dy = 0.0;
+    if may_scroll_window && !visible(box_top, top, bottom) {
+        window_dy = if box_top + box_h > view_h {
+            (box_top + box_h - view_h).min(box_top - top_limit).max(0.0)
+        } else if box_top < top_limit {
+            box_top - top_limit
+        } else {
+            0.0
+        };
+        (box_top, top, bottom) = (box_top - window_dy, top - window_dy, bottom - window_dy);
+    }
+    // Then the box, within the part of it the window shows.
+    let (vis_top, vis_bottom) = (box_top.max(top_limit), (box_top + box_h).min(view_h));
+    let dy = shift(top, bottom, vis_top, vis_bottom);
+    let dx = shift(left, right, box_left, box_left + f64::from(scroller.client_width()));
+    let max_top = f64::from(scroller.scroll_height() - scroller.client_height()).max(0.0);
+    let max_left = f64::from(scroller.scroll_width() - scroller.client_width()).max(0.0);
+    let new_top = (f64::from(scroller.scroll_top()) + dy).clamp(0.0, max_top);
+    let new_left = (f64::from(scroller.scroll_left()) + dx).clamp(0.0, max_left);
+    let behavior = if smooth { web_sys::ScrollBehavior::Smooth } else { web_sys::ScrollBehavior::Instant };
+    let options = web_sys::ScrollToOptions::new();
+    options.set_top(new_top);
+    options.set_left(new_left);
+    options.set_behavior(behavior);
+    scroller.scroll_to_with_scroll_to_options(&options);
+    // Last, the window again for what the box could not do.
+    let moved = new_top - f64::from(scroller.scroll_top());
+    let (top, bottom) = (top - moved, bottom - moved);
+    if top < top_limit {
+        window_dy += top - top_limit - 8.0;
+    } else if bottom > view_h {
+        window_dy += (bottom - view_h + 8.0).min(top - top_limit);
+    }
+    if may_scroll_window && window_dy.abs() >= 1.0 {
+        let options = web_sys::ScrollToOptions::new();
+        options.set_top(window_dy);
+        options.set_behavior(behavior);
+        window.scroll_by_with_scroll_to_options(&options);
+    }
+}
+
+/// How far to scroll so that `lo..hi` shows within `view_lo..view_hi`: nothing if it does;
+/// else just enough, with some room around it; its start first if it does not fit.
+fn shift(lo: f64, hi: f64, view_lo: f64, view_hi: f64) -> f64 {
+    let room = ((view_hi - view_lo) / 6.0).min(48.0);
+    if lo >= view_lo && hi <= view_hi {
+        0.0
+    } else if hi - lo > view_hi - view_lo - 2.0 * room || lo < view_lo {
+        lo - view_lo - room
+    } else {
+        hi - view_hi + room
+    }
+}
+
+/// The bottom of a bar stuck to the top of the window above the box (the page's playback bar),
+/// or 0.
+fn sticky_bottom(scroller: &HtmlElement) -> f64 {
+    let bar = scroller.closest(".app").ok().flatten().and_then(|app| app.query_selector(".playback").ok().flatten());
+    bar.map(|b| b.get_bounding_client_rect()).filter(|r| r.top() <= 1.0 && r.bottom() > 0.0).map_or(0.0, |r| r.bottom())
+}
+
+/// The box around what step `step` draws: its arrows (sent or arriving then), its state changes
+/// and their names, in diagram units.
+fn step_extent(d: &Diagram, step: usize) -> Option<(f32, f32, f32, f32)> {
+    let mut points: Vec<(f32, f32)> = Vec::new();
+    for a in d.arrows.iter().filter(|a| a.step == step || a.end_step == step) {
+        points.extend([(a.from.x, a.from.y), (a.to.x, a.to.y)]);
+    }
+    for t in d.transitions.iter().filter(|t| t.step == step) {
+        points.push((t.at.x, t.at.y));
+        if let Some(l) = &t.placed {
+            points.extend([(l.rect.x, l.rect.y), (l.rect.right(), l.rect.bottom())]);
+        }
+    }
+    if points.is_empty() {
+        let y = d.steps.get(step)?.y;
+        points.push((0.0, y));
+    }
+    let fold =
+        |f: fn(f32, f32) -> f32, start: f32, pick: fn(&(f32, f32)) -> f32| points.iter().map(pick).fold(start, f);
+    let pad = 12.0;
+    Some((
+        fold(f32::min, f32::MAX, |p| p.0) - pad,
+        fold(f32::min, f32::MAX, |p| p.1) - pad,
+        fold(f32::max, f32::MIN, |p| p.0) + pad,
+        fold(f32::max, f32::MIN, |p| p.1) + pad,
+    ))
 }

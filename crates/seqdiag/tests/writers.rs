@@ -1,0 +1,132 @@
+//! Every writer's output read back by a real parser: the SVG of every catalogue entry (both
+//! languages, every width class) and of every scenario in `../shared/adversarial/` by an XML
+//! parser (roxmltree); the Mermaid text checked for what Mermaid's lexer cannot take (Mermaid's
+//! own parser reads the same texts in the browser test `tests/diagram_fit.rs`).
+
+mod common;
+
+use common::catalogue_traces;
+use seqdiag::{Lang, ViewOptions, WidthClass, layout, mermaid, svg};
+use std::path::PathBuf;
+use tcp_sim::Trace;
+use tcp_sim::scenario::{Millis, Scenario};
+
+#[track_caller]
+fn parse_svg(svg: &str, what: &str) {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{what}: the SVG is not well-formed XML: {e}"));
+    assert_eq!(doc.root_element().tag_name().name(), "svg", "{what}");
+}
+
+fn views() -> impl Iterator<Item = ViewOptions> {
+    [Lang::En, Lang::Zh].into_iter().flat_map(|lang| {
+        WidthClass::ALL.into_iter().map(move |width| ViewOptions { lang, width, ..ViewOptions::default() })
+    })
+}
+
+#[test]
+fn the_parser_rejects_what_xml_cannot_hold() {
+    // So that the tests below prove something: a raw U+FFFF or control character is an error.
+    assert!(roxmltree::Document::parse("<a>\u{FFFF}</a>").is_err());
+    assert!(roxmltree::Document::parse("<a b=\"\u{1}\"/>").is_err());
+    assert!(roxmltree::Document::parse("<a>ok</a>").is_ok());
+}
+
+#[test]
+fn catalogue_svgs_are_well_formed_xml() {
+    for (name, trace) in catalogue_traces() {
+        for view in views() {
+            parse_svg(&svg::render(&layout(&trace, &view), &view), &format!("{name} {:?} {:?}", view.lang, view.width));
+        }
+    }
+}
+
+#[test]
+fn escape_makes_any_text_fit_for_xml() {
+    let awkward: Vec<char> = (0u32..0x100)
+        .chain(0xD7F0..0xD800)
+        .chain(0xE000..0xE010)
+        .chain(0xFDC0..0xFE10)
+        .chain(0xFFF0..=0xFFFF)
+        .chain([0x1FFFE, 0x1FFFF, 0x10FFFE, 0x10FFFF, 0x2028, 0x2029, 0x202E, 0xFEFF])
+        .filter_map(char::from_u32)
+        .collect();
+    let text: String = awkward.iter().collect();
+    let doc = format!("<a title=\"{}\">{}</a>", svg::escape(&text), svg::escape(&text));
+    let parsed = roxmltree::Document::parse(&doc).unwrap_or_else(|e| panic!("{e}"));
+    let back = parsed.root_element().text().unwrap_or_default();
+    // What XML can hold comes back unchanged; the rest became U+FFFD, one for one.
+    assert_eq!(back.chars().count(), awkward.len());
+    for (c, got) in awkward.iter().zip(back.chars()) {
+        let expected = if svg::unfit_for_text(*c) && !matches!(c, '\n' | '\t') { '\u{FFFD}' } else { *c };
+        assert_eq!(got, expected, "U+{:04X}", *c as u32);
+    }
+}
+
+/// `../shared/adversarial/`, every scenario in it (the README aside).
+fn adversarial_files() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/adversarial");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json" || x == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 7, "the adversarial inputs are missing from {}", dir.display());
+    files
+}
+
+/// An adversarial scenario's trace. Its run is cut at 2 ms of simulated time, with a link delay
+/// of at least 1 ms, so that this test stays quick whatever the simulator's own limits (three of
+/// these files run for minutes, one simulates 3 ms in 10 s in a debug build): every host is
+/// there with the name and address the file gives it, which is what the writers must cope with.
+fn adversarial_trace(path: &PathBuf) -> Trace {
+    let text = std::fs::read_to_string(path).expect("read the scenario");
+    let mut scenario = Scenario::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    scenario.until_ms = Some(Millis::new(2.0).expect("a duration"));
+    if scenario.link.delay_ms.get() < 1.0 {
+        scenario.link.delay_ms = Millis::new(1.0).expect("a duration");
+    }
+    tcp_sim::simulate(&scenario)
+}
+
+#[test]
+fn adversarial_scenarios_give_well_formed_svg_and_clean_mermaid() {
+    for path in adversarial_files() {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let trace = adversarial_trace(&path);
+        for view in views() {
+            let what = format!("{name} {:?} {:?}", view.lang, view.width);
+            parse_svg(&svg::render(&layout(&trace, &view), &view), &what);
+        }
+        for lang in [Lang::En, Lang::Zh] {
+            let text = mermaid::render(&trace, &ViewOptions { lang, ..ViewOptions::default() });
+            let bad = text.chars().find(|&c| c != '\n' && svg::unfit_for_text(c));
+            assert_eq!(bad, None, "{name}: Mermaid text carries a control character or non-character");
+            let ids: Vec<&str> = text
+                .lines()
+                .filter_map(|l| l.trim_start().strip_prefix("participant "))
+                .map(|p| p.split(" as ").next().unwrap_or_default())
+                .collect();
+            for (i, id) in ids.iter().enumerate() {
+                assert!(!ids[..i].contains(id), "{name}: participant {id} twice");
+            }
+            let nobody = trace.segments.iter().any(|s| s.to.is_none());
+            assert_eq!(ids.len(), trace.hosts.len() + usize::from(nobody), "{name}: one participant per host");
+        }
+    }
+}
+
+#[test]
+fn mermaid_ids_never_collide() {
+    let ids = mermaid::participant_ids(&["h2_x_", "x.", "x_", "nobody", "x__2", "end", "h4_end"]);
+    for (i, id) in ids.iter().enumerate() {
+        assert!(!ids[..i].contains(id) && id != "nobody", "{ids:?}");
+        assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{id}");
+    }
+    assert_eq!(ids[0], "h2_x_", "a unique name keeps its id");
+    assert_eq!(ids[1], "x_");
+    assert_ne!(ids[2], "x_");
+    assert_ne!(ids[2], "x__2", "a suffix never takes a later host's own id");
+    assert_eq!(ids[4], "x__2");
+    assert_eq!(mermaid::escape("a\u{1b}[31mb\u{0}c\u{FFFF}"), "a\u{FFFD}[31mb\u{FFFD}c\u{FFFD}");
+}
