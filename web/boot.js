@@ -241,7 +241,8 @@ const mount = async (name, from) => {
   const host = document.createElement('div');
   host.className = 'synack-host synack-taking-over';
   from.after(host);
-  const started = module.start(host, embed);
+  // A player narrates from the build's prerendered text (`upgrade.rs`): the link's entry's.
+  const started = module.start(host, embed, name === FULL ? undefined : await narration);
   // Yew renders in microtasks, which all run before the next animation frame.
   await new Promise((resolve) => requestAnimationFrame(resolve));
   const before = diagramBox(from);
@@ -279,10 +280,13 @@ const showStatus = (lang) => {
 };
 
 /** Does again, in the full module, what the reader did to `selector` in the player. */
-const replay = (selector, files, segment) => {
+const replay = (selector, files, segment, value) => {
   const target = selector && current.host.querySelector(selector);
   if (!target) return;
-  if (files) {
+  if (value !== undefined) {
+    target.value = value;
+    target.dispatchEvent(new Event('change', { bubbles: true }));
+  } else if (files) {
     const transfer = new DataTransfer();
     files.forEach((file) => transfer.items.add(file));
     target.files = transfer.files;
@@ -308,7 +312,7 @@ const replay = (selector, files, segment) => {
 
 let upgrading = null;
 /** Replaces the player with the full module, then replays the reader's action on `element`. */
-const upgrade = (element, files) => {
+const upgrade = (element, files, value) => {
   if (upgrading) return upgrading;
   const segment = element?.matches(SEGMENT);
   const selector = segment ? `${SEGMENT}[data-segment="${element.dataset.segment}"]` : element?.dataset.upgrade;
@@ -325,7 +329,7 @@ const upgrade = (element, files) => {
       await loadFull();
       await mount(FULL, current.host);
       status.remove();
-      replay(selector, files, segment);
+      replay(selector, files, segment, value);
     } catch (error) {
       console.error('synack could not load the full module:', error);
       status.setAttribute('role', 'alert');
@@ -346,7 +350,7 @@ window.addEventListener(
   'click',
   (event) => {
     const element = onDemand(event);
-    if (!element || element.matches('input[type=file]')) return;
+    if (!element || element.matches('input[type=file], select')) return;
     event.preventDefault();
     event.stopPropagation();
     upgrade(element);
@@ -369,7 +373,14 @@ window.addEventListener(
   'change',
   (event) => {
     const element = onDemand(event);
-    if (!element || !element.matches('input[type=file]') || !element.files.length) return;
+    if (!element) return;
+    if (element.matches('select')) {
+      // Another experiment: the player has no narration for it.
+      event.stopPropagation();
+      upgrade(element, null, element.value);
+      return;
+    }
+    if (!element.matches('input[type=file]') || !element.files.length) return;
     event.stopPropagation();
     upgrade(element, [...element.files]);
   },
@@ -382,7 +393,7 @@ window.addEventListener(
   (event) => {
     if (!current || current.name === FULL) return;
     const link = readLink(location.hash);
-    if (link.custom || `synack_player_${link.lang}` !== current.name) {
+    if (!link.plain || link.entry !== linked.entry || `synack_player_${link.lang}` !== current.name) {
       event.stopImmediatePropagation();
       html.setAttribute('data-synack-upgraded', '');
       const from = current.host;
@@ -402,8 +413,16 @@ const [shell, drawn] = prepareShell(link);
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 // The full module from the start for what a player cannot show: the reader's own scenario, and an
 // embed whose author put the state diagram among its parts (a player would show a button).
-const full = link.custom || (embed && link.ui !== null && link.ui.includes('states'));
+// A player narrates only a catalogue entry as it is (its narration is prerendered): any other
+// link (settings, faults, absolute numbers) starts the full module too.
+const full = !link.plain || !PRERENDERED?.entries[link.entry] || (embed && link.ui !== null && link.ui.includes('states'));
 const first = full ? FULL : `synack_player_${link.lang}`;
+const linked = { entry: link.entry };
+const narration = full
+  ? Promise.resolve(undefined)
+  : fetch(new URL(`prerender/${link.entry}.${link.lang}.narration.json`, import.meta.url))
+      .then((response) => (response.ok ? response.json() : undefined))
+      .catch(() => undefined);
 const placeholder = shell || document.body.appendChild(document.createElement('div'));
 // The first module's download starts once the first frame is painted (nothing in it waits for
 // the wasm, and a page loader, Lighthouse's among them, would count it in); its compiling, once

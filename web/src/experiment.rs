@@ -1,5 +1,6 @@
 //! What the reader set up: a catalogue entry, the settings they changed, the faults they added.
 //! [`Experiment::scenario`] turns it into the one scenario format the simulator reads.
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports, unused_mut))]
 
 use seqdiag::Lang;
 use std::rc::Rc;
@@ -137,6 +138,15 @@ impl Experiment {
                 entry.scenario().map_err(|e| SettingError::new(e.to_string(), e.to_string()))?
             }
         };
+        // A player never changes an entry (see `permalink::decode`): it runs it as it is.
+        #[cfg(feature = "full")]
+        self.apply_settings(&mut s)?;
+        Ok(s)
+    }
+
+    /// The reader's settings and faults, on top of the scenario.
+    #[cfg(feature = "full")]
+    fn apply_settings(&self, s: &mut Scenario) -> Result<(), SettingError> {
         let set = &self.settings;
         if let Some(p) = set.profile {
             s.profile = p;
@@ -187,7 +197,7 @@ impl Experiment {
         }
         s.faults.extend(self.faults.iter().cloned());
         s.validate().map_err(|e| SettingError::new(e.to_string(), e.to_string()))?;
-        Ok(s)
+        Ok(())
     }
 
     /// The reader's faults in a line: `client syn #1 drop, server fin #1 delay 300 ms`.
@@ -222,7 +232,7 @@ impl Experiment {
             .count() as u32;
         let from = trace.hosts[seg.from].name.clone();
         self.faults.retain(|f| !(f.from.as_deref() == Some(from.as_str()) && f.kind == Some(kind) && f.nth == nth));
-        let delay = Millis::new(request.delay_ms.clamp(0.0, 600_000.0)).unwrap_or_default();
+        let delay = Millis::new(request.delay_ms.max(0.0).min(600_000.0)).unwrap_or_default();
         self.faults.push(Fault {
             from: Some(from),
             kind: Some(kind),

@@ -11,6 +11,7 @@
 //! segment by its index. Values are percent-encoded outside `[A-Za-z0-9_~-]` (so a `.` in a host
 //! name is `%2E`). Decoding checks everything, including the ranges (through
 //! [`Experiment::scenario`]), and names the part at fault in its error.
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_variables, unused_imports))]
 
 use crate::embed::{Theme, Ui};
 use crate::experiment::{DEFAULT_ENTRY, Experiment, SettingError};
@@ -288,9 +289,13 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
             Some(r) if key != "f" => unescape(part, r)?,
             _ => String::new(),
         };
+        #[cfg(feature = "full")]
         let s = &mut e.settings;
+        // A player is only ever given a catalogue entry as it is (`boot.js` opens any other link
+        // with the full module), so it reads none of the settings, faults or scenarios.
         match (key, raw) {
             ("e", _) => (e.entry, entry_part) = (value, part),
+            #[cfg(feature = "full")]
             ("s", _) => {
                 let bytes = base64url::decode(&value)
                     .ok_or_else(|| bad(part, "is not a scenario (base64url)", "不是场景（base64url 编码）"))?;
@@ -304,6 +309,7 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
                 })?;
                 (e.entry, e.custom) = (custom.entry, custom.custom);
             }
+            #[cfg(feature = "full")]
             ("p", _) => {
                 s.profile = Some(Profile::from_name(&value).ok_or_else(|| {
                     bad(
@@ -313,14 +319,23 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
                     )
                 })?)
             }
+            #[cfg(feature = "full")]
             ("loss", _) => s.loss_percent = Some(number(part, &value)?),
+            #[cfg(feature = "full")]
             ("seed", _) => s.seed = Some(number(part, &value)?),
+            #[cfg(feature = "full")]
             ("d", _) => s.delay_ms = Some(number(part, &value)?),
+            #[cfg(feature = "full")]
             ("rto", _) => s.initial_rto_ms = Some(number(part, &value)?),
+            #[cfg(feature = "full")]
             ("msl", _) => s.msl_s = Some(number(part, &value)?),
+            #[cfg(feature = "full")]
             ("dack", _) => s.delayed_ack_ms = Some(number(part, &value)?),
+            #[cfg(feature = "full")]
             ("synr", _) => s.syn_retries = Some(number(part, &value)?),
+            #[cfg(feature = "full")]
             ("datar", _) => s.data_retries = Some(number(part, &value)?),
+            #[cfg(feature = "full")]
             ("isn", _) => {
                 s.fixed_isn = Some(match value.as_str() {
                     "fixed" => true,
@@ -371,6 +386,7 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
                     }
                 })
             }
+            #[cfg(feature = "full")]
             ("f", Some(raw)) => e.faults.push(fault(part, raw)?),
             _ => return Err(bad(part, "is not a setting synack knows", "不是已知的设置")),
         }

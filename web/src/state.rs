@@ -11,6 +11,42 @@ use std::rc::Rc;
 use tcp_sim::trace::Trace;
 use yew::Reducible;
 
+/// A trace or diagram shared by the state and the components' props, compared by identity: a
+/// new run or layout is a new value, so a render never compares two traces field by field (and
+/// the page carries no code to).
+#[derive(Debug, Default)]
+pub struct Shared<T>(Rc<T>);
+
+impl<T> Shared<T> {
+    /// Shares `value`.
+    pub fn new(value: T) -> Shared<T> {
+        Shared(Rc::new(value))
+    }
+    /// What tells this value from another: its address.
+    pub fn id(&self) -> usize {
+        Rc::as_ptr(&self.0) as usize
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Shared<T> {
+        Shared(Rc::clone(&self.0))
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Shared<T>) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 /// Playback speeds offered, in simulated steps per second.
 pub const SPEEDS: [f64; 4] = [0.5, 1.0, 2.0, 4.0];
 
@@ -20,11 +56,11 @@ pub struct AppState {
     /// What the reader set up (the last one that simulated without error).
     pub experiment: Experiment,
     /// Its trace.
-    pub trace: Rc<Trace>,
+    pub trace: Shared<Trace>,
     /// Its diagram, laid out as exports draw it ([`WidthClass::Full`]).
-    pub diagram: Rc<Diagram>,
+    pub diagram: Shared<Diagram>,
     /// Its diagram laid out for the width it is shown at (`diagram` itself when that is `Full`).
-    pub shown: Rc<Diagram>,
+    pub shown: Shared<Diagram>,
     /// The width class of the box that shows the diagram.
     pub width: WidthClass,
     /// Its playback steps (the trace events each groups), parallel to `diagram.steps`.
@@ -95,7 +131,7 @@ pub enum Action {
 }
 
 /// A simulated and laid-out experiment.
-type Run = (Rc<Trace>, Rc<Diagram>, Rc<Vec<Step>>);
+type Run = (Shared<Trace>, Shared<Diagram>, Rc<Vec<Step>>);
 
 /// Simulates and lays out an experiment; the error says what is wrong with it.
 pub fn run(experiment: &Experiment, lang: Lang, relative: bool) -> Result<Run, SettingError> {
@@ -104,14 +140,14 @@ pub fn run(experiment: &Experiment, lang: Lang, relative: bool) -> Result<Run, S
     let view = ViewOptions { lang, relative, ..ViewOptions::default() };
     let diagram = seqdiag::layout(&trace, &view);
     let steps = seqdiag::steps::steps(&trace);
-    Ok((Rc::new(trace), Rc::new(diagram), Rc::new(steps)))
+    Ok((Shared::new(trace), Shared::new(diagram), Rc::new(steps)))
 }
 
 /// The diagram laid out for `width` (the export's own when that is `Full`).
-fn shown(trace: &Trace, diagram: &Rc<Diagram>, lang: Lang, relative: bool, width: WidthClass) -> Rc<Diagram> {
+fn shown(trace: &Trace, diagram: &Shared<Diagram>, lang: Lang, relative: bool, width: WidthClass) -> Shared<Diagram> {
     match width {
         WidthClass::Full => diagram.clone(),
-        width => Rc::new(seqdiag::layout(trace, &ViewOptions { lang, relative, width, ..ViewOptions::default() })),
+        width => Shared::new(seqdiag::layout(trace, &ViewOptions { lang, relative, width, ..ViewOptions::default() })),
     }
 }
 

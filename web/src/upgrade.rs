@@ -73,6 +73,46 @@ pub(crate) fn settings_folded() -> bool {
 const LOADING: T = T { en: "Loading…", zh: "正在加载…" };
 #[cfg(not(feature = "full"))]
 const SHOW_STATES: T = T { en: "Show the state diagram", zh: "显示状态图" };
+#[cfg(not(feature = "full"))]
+const SHOW_NARRATION: T = T { en: "Explain this step", zh: "讲解这一步" };
+
+#[cfg(not(feature = "full"))]
+thread_local! {
+    /// The narration `boot.js` handed the player with the link it opened: that catalogue entry's
+    /// steps, each its headline then its paragraphs, as `cargo xtask build-web` wrote them
+    /// (`prerender/<entry>.<lang>.narration.json`, the `narration` crate's own words).
+    static NARRATION: std::cell::RefCell<(String, Vec<Vec<String>>)> = const { std::cell::RefCell::new((String::new(), Vec::new())) };
+}
+
+/// A step's narration (headline, then paragraphs), or `None` when this build does not have it:
+/// the full module narrates every trace itself ([`None`] here means "compute it"); a player knows
+/// only the prerendered narration of the catalogue entry its link named, as it is.
+pub(crate) fn prerendered_narration(experiment: &crate::experiment::Experiment, step: usize) -> Option<Vec<String>> {
+    full_or!(
+        {
+            let _ = (experiment, step);
+            None
+        },
+        {
+            let plain = experiment.custom.is_none()
+                && experiment.faults.is_empty()
+                && experiment.settings == crate::experiment::Settings::default();
+            NARRATION.with(|n| {
+                let n = n.borrow();
+                (plain && n.0 == experiment.entry).then(|| n.1.get(step).cloned()).flatten()
+            })
+        }
+    )
+}
+
+#[cfg(not(feature = "full"))]
+/// What a player shows in the narration's place when it has no prerendered narration for what is
+/// on screen: a button that loads the full module, which narrates anything.
+pub(crate) fn narration_button(lang: Lang) -> Html {
+    html! {
+        <button type="button" class="on-demand" data-upgrade="" data-testid="show-narration">{ SHOW_NARRATION.get(lang) }</button>
+    }
+}
 
 #[cfg(not(feature = "full"))]
 /// What a player shows where a part that loads on demand goes (the settings' fields, the embed
@@ -171,7 +211,23 @@ impl Started {
 /// the document's address (which `boot.js` sets to the player's state when the full module takes
 /// over from it), and follows it.
 #[wasm_bindgen]
-pub fn start(root: web_sys::Element, embed: bool) -> Started {
+///
+/// A player is also given `narration`: `{ entry, steps: [[headline, paragraph…]…] }`, the
+/// prerendered narration of the catalogue entry the link names (see [`prerendered_narration`]);
+/// the full module ignores it.
+pub fn start(root: web_sys::Element, embed: bool, narration: wasm_bindgen::JsValue) -> Started {
+    #[cfg(not(feature = "full"))]
+    {
+        let get = |v: &wasm_bindgen::JsValue, key: &str| js_sys::Reflect::get(v, &key.into()).unwrap_or_default();
+        let entry = get(&narration, "entry").as_string().unwrap_or_default();
+        let steps: Vec<Vec<String>> = js_sys::Array::from(&get(&narration, "steps"))
+            .iter()
+            .map(|step| js_sys::Array::from(&step).iter().filter_map(|p| p.as_string()).collect())
+            .collect();
+        NARRATION.with(|n| *n.borrow_mut() = (entry, steps));
+    }
+    #[cfg(feature = "full")]
+    let _ = narration;
     let mode = if embed { Mode::Embed } else { Mode::Page };
     let props = AppProps { mode, ..AppProps::default() };
     Started(Some(yew::Renderer::<App>::with_root_and_props(root, props).render()))

@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
+use synack_web::state::Shared;
 
 use seqdiag::{Lang, ViewOptions};
 use synack_web::components::export::{Export, ExportProps};
@@ -53,7 +54,8 @@ impl Mounted {
         let scenario = catalogue::get(&experiment.entry).expect("the entry").scenario().expect("its scenario");
         let trace = tcp_sim::simulate(&scenario);
         let diagram = seqdiag::layout(&trace, &ViewOptions { lang, ..ViewOptions::default() });
-        let props = ExportProps { trace: Rc::new(trace), diagram: Rc::new(diagram), experiment, lang, relative: true };
+        let props =
+            ExportProps { trace: Shared::new(trace), diagram: Shared::new(diagram), experiment, lang, relative: true };
         let app = yew::Renderer::<Export>::with_root_and_props(root.clone(), props).render();
         settle().await;
         Mounted { root, app, downloads, listener }

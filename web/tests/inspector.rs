@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
+use synack_web::state::Shared;
 
 use seqdiag::Lang;
 use synack_web::components::inspector::{Inspector, InspectorProps};
@@ -31,9 +32,9 @@ extern "C" {
 /// The SYN-ACK of the handshake entry.
 const SYN_ACK: usize = 1;
 
-fn handshake() -> Rc<Trace> {
+fn handshake() -> Shared<Trace> {
     let scenario = catalogue::get("handshake").expect("the handshake entry").scenario().expect("its scenario");
-    Rc::new(tcp_sim::simulate(&scenario))
+    Shared::new(tcp_sim::simulate(&scenario))
 }
 
 /// A mounted inspector and what its callbacks received.
@@ -45,7 +46,7 @@ struct Mounted {
 }
 
 impl Mounted {
-    async fn new(trace: Rc<Trace>, segment: usize, lang: Lang) -> Mounted {
+    async fn new(trace: Shared<Trace>, segment: usize, lang: Lang) -> Mounted {
         let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
         let root = document.create_element("div").expect("a div");
         document.body().expect("a body").append_child(&root).expect("attach the root");
@@ -279,7 +280,7 @@ async fn a_bad_delay_disables_the_delay_button() {
 async fn a_network_duplicate_cannot_be_faulted() {
     let mut trace = (*handshake()).clone();
     trace.segments[2].duplicate_of = Some(0);
-    let m = Mounted::new(Rc::new(trace), 2, Lang::Zh).await;
+    let m = Mounted::new(Shared::new(trace), 2, Lang::Zh).await;
     for id in ["inspector-drop", "inspector-delay", "inspector-duplicate"] {
         assert!(m.button(id).has_attribute("disabled"), "{id} should be disabled");
     }

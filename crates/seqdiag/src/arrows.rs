@@ -226,7 +226,7 @@ fn beside_steep(a: Point, b: Point, lo: f32, hi: f32, plan: &Plan, (w, h): (f32,
             if w + 8.0 > hi - lo {
                 break;
             }
-            let left = left.clamp(lo + 4.0, hi - 4.0 - w);
+            let left = left.max(lo + 4.0).min(hi - 4.0 - w);
             let o = Point { x: left, y: p.y + h / 2.0 };
             let r = crate::diagram::Rect { x: left, y: o.y - h, w, h };
             if crate::labels::segment_hits(a, b, &r.quad()) {

@@ -225,7 +225,7 @@ fn needs(trace: &Trace, plans: &[Plan], cols: &Columns, m: &Metrics) -> Needs {
             }
             let (w1, w2) = widest[c];
             let need = if any_crossing(trace, &in_gap[c]) { w1 + w2 + 50.0 } else { w1 + 80.0 };
-            need.clamp(m.min_room, m.max_room)
+            need.max(m.min_room).min(m.max_room)
         })
         .collect();
     let head_half = cols.heads.iter().map(|h| h.w / 2.0).collect();

@@ -22,6 +22,8 @@ pub mod config;
 pub mod conn;
 pub mod event;
 #[cfg(feature = "alloc")]
+pub mod index;
+#[cfg(feature = "alloc")]
 pub mod listener;
 pub mod seq;
 pub mod state;

@@ -4,12 +4,13 @@
 use crate::config::Config;
 use crate::conn::{Connection, Transmit, reset_for};
 use crate::event::{DropReason, Event, Reply};
+use crate::index::{Index, Slab, addr_key};
 use crate::seq::SeqNum;
 use crate::state::State;
 use crate::time::Instant;
 use crate::wire::{Flags, TcpRepr};
 use alloc::boxed::Box;
-use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use core::net::SocketAddrV4;
 
@@ -41,8 +42,27 @@ enum Queue {
     Accept,
 }
 
-/// Where a queued connection sits: its queue, then the order in which it entered that queue.
-type Slot = (Queue, u64);
+/// Where a queued connection sits: its queue (the top bit), then the order in which it entered
+/// that queue, so that slots sort by queue, then order.
+type Slot = u64;
+
+const ACCEPT_BIT: u64 = 1 << 63;
+
+fn slot(queue: Queue, order: u64) -> Slot {
+    match queue {
+        Queue::Syn => order & !ACCEPT_BIT,
+        Queue::Accept => order | ACCEPT_BIT,
+    }
+}
+
+fn queue_of(slot: Slot) -> Queue {
+    if slot & ACCEPT_BIT == 0 { Queue::Syn } else { Queue::Accept }
+}
+
+/// A deadline index's key: the deadline, then the slot.
+fn deadline_key(deadline: Instant, slot: Slot) -> u128 {
+    (u128::from(deadline.micros) << 64) | u128::from(slot)
+}
 
 /// A listening socket: LISTEN plus the queues in front of `accept()`.
 ///
@@ -54,12 +74,14 @@ pub struct Listener {
     config: Config,
     local: SocketAddrV4,
     cookie_secret: u64,
-    /// Queued connections, the SYN queue first, each queue in the order connections entered it.
-    children: BTreeMap<Slot, Box<Connection>>,
+    /// Queued connections by slot (the SYN queue first, each queue in the order connections
+    /// entered it): where each is in `conns`.
+    children: Index,
+    conns: Slab<Box<Connection>>,
     /// The slot of each peer's connection (a peer has at most one queued connection).
-    by_remote: BTreeMap<SocketAddrV4, Slot>,
-    /// Each queued connection's next deadline, earliest first.
-    deadlines: BTreeSet<(Instant, Slot)>,
+    by_remote: Index,
+    /// Each queued connection's next deadline, earliest first ([`deadline_key`]).
+    deadlines: Index,
     /// Connections in the SYN queue.
     half_open: usize,
     /// Connections that entered a queue so far: the next slot's order.
@@ -75,9 +97,10 @@ impl Listener {
             config,
             local,
             cookie_secret,
-            children: BTreeMap::new(),
-            by_remote: BTreeMap::new(),
-            deadlines: BTreeSet::new(),
+            children: Index::new(),
+            conns: Slab::default(),
+            by_remote: Index::new(),
+            deadlines: Index::new(),
             half_open: 0,
             entered: 0,
             outgoing: VecDeque::new(),
@@ -99,17 +122,18 @@ impl Listener {
     }
     /// The connection with `remote`, if one is queued here.
     pub fn child(&self, remote: SocketAddrV4) -> Option<&Connection> {
-        let slot = self.by_remote.get(&remote)?;
-        self.children.get(slot).map(|c| &**c)
+        let slot = self.by_remote.get(u128::from(addr_key(remote)))?;
+        self.conns.get(self.children.get(u128::from(slot))?).map(|c| &**c)
     }
 
     /// Takes the oldest established connection (`accept()`).
     pub fn accept(&mut self) -> Option<Connection> {
-        let slot = *self.children.range((Queue::Accept, 0)..).next()?.0;
-        let child = self.children.remove(&slot)?;
-        self.by_remote.remove(&child.remote());
+        let (key, _) = self.children.first_in(u128::from(ACCEPT_BIT), u128::from(u64::MAX))?;
+        let slot = key as Slot;
+        let child = self.take_child(slot)?;
+        self.by_remote.remove(u128::from(addr_key(child.remote())));
         if let Some(deadline) = child.poll_timeout() {
-            self.deadlines.remove(&(deadline, slot));
+            self.deadlines.remove(deadline_key(deadline, slot));
         }
         Some(*child)
     }
@@ -117,7 +141,7 @@ impl Listener {
     /// Handles a segment for this port from `remote`. `isn` is the ISS a new half-open connection
     /// would use (the caller owns ISN generation).
     pub fn handle_segment(&mut self, now: Instant, remote: SocketAddrV4, seg: &TcpRepr, payload: &[u8], isn: SeqNum) {
-        if let Some(&slot) = self.by_remote.get(&remote) {
+        if let Some(slot) = self.by_remote.get(u128::from(addr_key(remote))) {
             self.with_child(slot, |c| c.handle_segment(now, seg, payload));
             return;
         }
@@ -237,46 +261,58 @@ impl Listener {
     /// Puts a new half-open connection at the end of the SYN queue.
     fn enqueue(&mut self, child: Connection) -> Slot {
         let slot = self.next_slot(Queue::Syn);
-        self.by_remote.insert(child.remote(), slot);
-        self.children.insert(slot, Box::new(child));
+        self.by_remote.insert(u128::from(addr_key(child.remote())), slot);
+        self.put_child(slot, Box::new(child));
         self.half_open += 1;
         slot
     }
 
     fn next_slot(&mut self, queue: Queue) -> Slot {
         self.entered += 1;
-        (queue, self.entered)
+        slot(queue, self.entered)
+    }
+
+    /// Files `child` under `slot`.
+    fn put_child(&mut self, slot: Slot, child: Box<Connection>) {
+        let at = self.conns.insert(child);
+        self.children.insert(u128::from(slot), at);
+    }
+
+    /// Takes the connection filed under `slot`.
+    fn take_child(&mut self, slot: Slot) -> Option<Box<Connection>> {
+        let at = self.children.remove(u128::from(slot))?;
+        self.conns.remove(at)
     }
 
     /// Runs `f` on the connection in `slot`, then takes what it did (its segments and events) and
     /// files it again: a half-open connection that became established moves to the end of the
     /// accept queue; one back in LISTEN (reset) or CLOSED (timed out) leaves.
     fn with_child(&mut self, slot: Slot, f: impl FnOnce(&mut Connection)) {
-        let Some(mut child) = self.children.remove(&slot) else { return };
+        let Some(mut child) = self.take_child(slot) else { return };
         if let Some(deadline) = child.poll_timeout() {
-            self.deadlines.remove(&(deadline, slot));
+            self.deadlines.remove(deadline_key(deadline, slot));
         }
         f(&mut child);
         self.take_output(&mut child);
         let state = child.state();
-        let new_slot = match (slot.0, state) {
+        let new_slot = match (queue_of(slot), state) {
             (Queue::Accept, _) | (Queue::Syn, State::SynReceived) => Some(slot),
             (Queue::Syn, State::Listen | State::Closed) => None,
             (Queue::Syn, _) => Some(self.next_slot(Queue::Accept)),
         };
-        if slot.0 == Queue::Syn && new_slot != Some(slot) {
+        if queue_of(slot) == Queue::Syn && new_slot != Some(slot) {
             self.half_open -= 1;
         }
         match new_slot {
             Some(new_slot) => {
-                self.by_remote.insert(child.remote(), new_slot);
+                self.by_remote.insert(u128::from(addr_key(child.remote())), new_slot);
                 if let Some(deadline) = child.poll_timeout() {
-                    self.deadlines.insert((deadline, new_slot));
+                    self.deadlines.insert(deadline_key(deadline, new_slot), 0);
                 }
-                self.children.insert(new_slot, child);
+                self.put_child(new_slot, child);
             }
             None => {
-                self.by_remote.remove(&child.remote());
+                self.by_remote.remove(u128::from(addr_key(child.remote())));
             }
         }
     }
@@ -296,13 +332,14 @@ impl Listener {
     /// Closes the listening socket: every queued connection is aborted (RFC 9293 §3.10.5; Linux
     /// `inet_csk_listen_stop`), its reset and events left to poll.
     pub fn close(&mut self, now: Instant) {
-        let slots: Vec<Slot> = self.children.keys().copied().collect();
+        let slots: Vec<Slot> = self.children.keys().map(|k| k as Slot).collect();
         for slot in slots {
             self.with_child(slot, |c| {
                 let _ = c.abort(now);
             });
         }
         self.children.clear();
+        self.conns.clear();
         self.by_remote.clear();
         self.deadlines.clear();
         self.half_open = 0;
@@ -311,11 +348,11 @@ impl Listener {
     /// Fires the due timers of the queued connections, SYN queue first, each queue in order.
     pub fn handle_timeout(&mut self, now: Instant) {
         let mut due: Vec<Slot> = Vec::new();
-        while let Some(&(deadline, slot)) = self.deadlines.first()
-            && deadline <= now
+        while let Some((key, _)) = self.deadlines.first()
+            && (key >> 64) as u64 <= now.micros
         {
             self.deadlines.pop_first();
-            due.push(slot);
+            due.push(key as Slot);
         }
         due.sort_unstable();
         for slot in due {
@@ -325,7 +362,7 @@ impl Listener {
 
     /// The earliest deadline among the queued connections.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.deadlines.first().map(|(deadline, _)| *deadline)
+        self.deadlines.first().map(|(key, _)| Instant::from_micros((key >> 64) as u64))
     }
 
     /// The next event, with the peer it concerns.

@@ -2,7 +2,6 @@
 //! narration and the exports show is read from here.
 
 use alloc::borrow::Cow;
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -10,6 +9,7 @@ use core::fmt::{self, Write};
 use core::net::SocketAddrV4;
 use serde::{Deserialize, Serialize};
 use tcp_core::event::{Cause, CloseReason, DropReason, Reply, Timer};
+use tcp_core::index::{Index, addr_key};
 use tcp_core::{Flags, Instant, SeqNum, State, TcpRepr};
 
 use crate::scenario::SegmentKind;
@@ -306,7 +306,14 @@ impl fmt::Display for Truncation {
 pub struct SynIndex {
     /// How many segments it covers; a trace with more segments is read without it.
     covers: usize,
-    syns: BTreeMap<(SocketAddrV4, SocketAddrV4), Vec<(usize, SeqNum)>>,
+    /// (sender, receiver) packed ([`pair_key`]) → position in `lists`.
+    pairs: Index,
+    lists: Vec<Vec<(usize, SeqNum)>>,
+}
+
+/// A (sender, receiver) pair as one index key.
+fn pair_key(from: SocketAddrV4, to: SocketAddrV4) -> u128 {
+    (u128::from(addr_key(from)) << 48) | u128::from(addr_key(to))
 }
 
 impl PartialEq for SynIndex {
@@ -341,7 +348,8 @@ impl Trace {
     /// tells incarnations of one 4-tuple apart (an old duplicate SYN and the real one).
     fn isn_of(&self, endpoint: SocketAddrV4, peer: SocketAddrV4, upto: usize, value: SeqNum) -> Option<SeqNum> {
         if self.syn_index.covers == self.segments.len() {
-            let syns = self.syn_index.syns.get(&(endpoint, peer))?;
+            let at = self.syn_index.pairs.get(pair_key(endpoint, peer))?;
+            let syns = self.syn_index.lists.get(usize::try_from(at).ok()?)?;
             let sent = syns.partition_point(|(i, _)| *i <= upto);
             return syns[..sent].iter().map(|(_, isn)| *isn).min_by_key(|isn| value - *isn);
         }
@@ -355,11 +363,18 @@ impl Trace {
     /// Indexes the SYNs so that [`Trace::relative`] costs O(SYNs of one endpoint pair) instead of
     /// O(segments). Call it again after adding segments (until then the trace is read without it).
     pub fn index_syns(&mut self) {
-        let mut syns: BTreeMap<(SocketAddrV4, SocketAddrV4), Vec<(usize, SeqNum)>> = BTreeMap::new();
+        let (mut pairs, mut lists) = (Index::new(), Vec::<Vec<(usize, SeqNum)>>::new());
         for (i, s) in self.segments.iter().enumerate().filter(|(_, s)| s.repr.flags.contains(Flags::SYN)) {
-            syns.entry((s.src, s.dst)).or_default().push((i, s.repr.seq));
+            let key = pair_key(s.src, s.dst);
+            let at = pairs.get(key).unwrap_or_else(|| {
+                lists.push(Vec::new());
+                let at = (lists.len() - 1) as u64;
+                pairs.insert(key, at);
+                at
+            });
+            lists[at as usize].push((i, s.repr.seq));
         }
-        self.syn_index = SynIndex { covers: self.segments.len(), syns };
+        self.syn_index = SynIndex { covers: self.segments.len(), pairs, lists };
     }
 
     /// Sequence and acknowledgment numbers relative to each side's ISN, as Wireshark shows them.

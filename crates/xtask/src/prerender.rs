@@ -35,6 +35,45 @@ pub(crate) struct Diagram {
     pub(crate) step_ys: Vec<f32>,
 }
 
+/// One entry's narration in one language, as a player shows it (see `web/src/upgrade.rs`):
+/// `{"entry":…,"steps":[[headline, paragraph…]…]}`, what the `narration` crate says of each
+/// playback step with relative numbers, as the full module says it.
+pub(crate) struct Narration {
+    pub(crate) entry: &'static str,
+    pub(crate) lang: &'static str,
+    pub(crate) json: String,
+}
+
+impl Narration {
+    /// Its path under `web/dist`.
+    pub(crate) fn file(&self) -> String {
+        format!("prerender/{}.{}.narration.json", self.entry, self.lang)
+    }
+}
+
+/// Every entry's narration in every language.
+pub(crate) fn narrations() -> Result<Vec<Narration>> {
+    let mut out = Vec::new();
+    for entry in catalogue::ENTRIES {
+        let scenario = entry.scenario().map_err(|e| anyhow::anyhow!("catalogue entry {}: {e}", entry.name))?;
+        let trace = tcp_sim::simulate(&scenario);
+        let steps = seqdiag::steps::steps(&trace);
+        for (lang_name, lang) in LANGS {
+            let texts: Vec<Vec<String>> = steps
+                .iter()
+                .map(|step| {
+                    let mut texts = vec![narration::headline(&trace, &step.events, lang, true)];
+                    texts.extend(narration::narrate(&trace, &step.events, lang, true));
+                    texts
+                })
+                .collect();
+            let json = serde_json::json!({ "entry": entry.name, "steps": texts }).to_string();
+            out.push(Narration { entry: entry.name, lang: lang_name, json });
+        }
+    }
+    Ok(out)
+}
+
 impl Diagram {
     /// Its path under `web/dist`.
     pub(crate) fn file(&self) -> String {
@@ -67,12 +106,16 @@ pub(crate) fn all() -> Result<Vec<Diagram>> {
     Ok(out)
 }
 
-/// Writes every diagram under `dist/prerender/`.
-pub(crate) fn write(dist: &Path, diagrams: &[Diagram]) -> Result<()> {
+/// Writes every diagram and narration under `dist/prerender/`.
+pub(crate) fn write(dist: &Path, diagrams: &[Diagram], narrations: &[Narration]) -> Result<()> {
     fs::create_dir_all(dist.join("prerender"))?;
     for d in diagrams {
         let path = dist.join(d.file());
         fs::write(&path, &d.svg).with_context(|| format!("writing {}", path.display()))?;
+    }
+    for n in narrations {
+        let path = dist.join(n.file());
+        fs::write(&path, &n.json).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
 }

@@ -18,7 +18,6 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 
-
 /// Where the snapshots live, under `web/`.
 pub(crate) const SNAPSHOTS: &str = "shell";
 /// The marker in `web/index.html` and `web/embed.html`.

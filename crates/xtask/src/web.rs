@@ -128,7 +128,7 @@ pub(crate) fn build(profile: Profile) -> Result<PathBuf> {
     fs::write(dist.join("full.css"), full_only)?;
 
     let diagrams = prerender::all()?;
-    prerender::write(&dist, &diagrams)?;
+    prerender::write(&dist, &diagrams, &prerender::narrations()?)?;
     shell::write_pages(&web_dir(), &dist)?;
     let boot = fs::read_to_string(web_dir().join("boot.js"))?;
     if boot.matches(TABLE_MARKER).count() != 1 {
@@ -364,10 +364,12 @@ fn first_visits() -> Vec<FirstVisit> {
         page.extend(common.clone());
         page.extend(player(lang));
         page.push(format!("prerender/handshake.{lang}.{class}.svg"));
+        page.push(format!("prerender/handshake.{lang}.narration.json"));
         let mut embed: Vec<String> = vec!["embed.html".into()];
         embed.extend(common.clone());
         embed.extend(player(lang));
         embed.push(format!("prerender/handshake.{lang}.{class}.svg"));
+        embed.push(format!("prerender/handshake.{lang}.narration.json"));
         visits.push(FirstVisit { what: if lang == "en" { "page" } else { "page, lang=zh" }, files: page });
         visits.push(FirstVisit { what: if lang == "en" { "embed" } else { "embed, lang=zh" }, files: embed });
     }

@@ -251,7 +251,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
         <form class="controls" data-testid="controls" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <label class="field wide" for="entry">
                 <span>{ i18n::EXPERIMENT.get(lang) }</span>
-                <select id="entry" data-testid="entry" onchange={on_entry}>{ for custom }{ for entries }</select>
+                <select id="entry" data-testid="entry" onchange={on_entry}
+                    data-upgrade={crate::upgrade::on_demand("[data-testid=entry]")}>{ for custom }{ for entries }</select>
             </label>
             // The browser's own file button speaks the browser's language and not the page's:
             // it is hidden (still focusable) behind a label that looks like a button.

@@ -17,6 +17,7 @@
 
 mod draw;
 
+use crate::state::Shared;
 use draw::{Drawing, px};
 use seqdiag::diagram::Diagram;
 use seqdiag::{Lang, WidthClass};
@@ -31,7 +32,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq, Debug)]
 pub struct SequenceDiagramProps {
     /// The geometry, laid out for `width`.
-    pub diagram: Rc<Diagram>,
+    pub diagram: Shared<Diagram>,
     /// The width class `diagram` was laid out for.
     pub width: WidthClass,
     /// The box's width class is not `width` any more.
@@ -97,7 +98,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     {
         let (scroller, d, step, scroll_window) = (scroller.clone(), d.clone(), props.step, props.scroll_window);
         let last_step = use_mut_ref(|| None::<usize>);
-        use_effect_with((props.step, Rc::as_ptr(&d) as usize), move |_| {
+        use_effect_with((props.step, d.id()), move |_| {
             let stepped = last_step.borrow_mut().replace(step).is_some_and(|before| before != step);
             if let Some(el) = scroller.cast::<HtmlElement>() {
                 follow(&el, &d, step, scroll_window && stepped, stepped && !reduced_motion());
@@ -117,7 +118,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     let set_zoom = {
         let (zoom, anchor, scroller) = (zoom.clone(), anchor.clone(), scroller.clone());
         Callback::from(move |to: f32| {
-            let to = to.clamp(1.0, MAX_ZOOM);
+            let to = to.max(1.0).min(MAX_ZOOM);
             if let Some(el) = scroller.cast::<HtmlElement>() {
                 *anchor.borrow_mut() = Anchor::at_centre(&el);
             }
@@ -306,7 +307,7 @@ fn use_pointer_zoom(scroller: &NodeRef, zoom: UseStateHandle<f32>, anchor: Rc<Re
             let (el, zoom, anchor, latest) = (el.clone(), zoom.clone(), anchor.clone(), latest.clone());
             move |factor: f32, x: f32, y: f32| {
                 let current = *latest.borrow();
-                let to = (current * factor).clamp(1.0, MAX_ZOOM);
+                let to = (current * factor).max(1.0).min(MAX_ZOOM);
                 if (to - current).abs() > 1e-3 {
                     *anchor.borrow_mut() = Anchor::under(&el, x, y);
                     *latest.borrow_mut() = to;
@@ -444,8 +445,8 @@ fn follow(scroller: &HtmlElement, d: &Diagram, step: usize, may_scroll_window: b
     let dx = shift(left, right, box_left, box_left + f64::from(scroller.client_width()));
     let max_top = f64::from(scroller.scroll_height() - scroller.client_height()).max(0.0);
     let max_left = f64::from(scroller.scroll_width() - scroller.client_width()).max(0.0);
-    let new_top = (f64::from(scroller.scroll_top()) + dy).clamp(0.0, max_top);
-    let new_left = (f64::from(scroller.scroll_left()) + dx).clamp(0.0, max_left);
+    let new_top = (f64::from(scroller.scroll_top()) + dy).max(0.0).min(max_top);
+    let new_left = (f64::from(scroller.scroll_left()) + dx).max(0.0).min(max_left);
     let behavior = if smooth { web_sys::ScrollBehavior::Smooth } else { web_sys::ScrollBehavior::Instant };
     let options = web_sys::ScrollToOptions::new();
     options.set_top(new_top);

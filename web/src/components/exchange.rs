@@ -2,8 +2,8 @@
 //! segment, the current step's marked.
 
 use crate::i18n;
+use crate::state::Shared;
 use seqdiag::Lang;
-use std::rc::Rc;
 use tcp_sim::trace::{Fate, Trace};
 use yew::prelude::*;
 
@@ -11,7 +11,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq, Debug)]
 pub struct ExchangeProps {
     /// The trace.
-    pub trace: Rc<Trace>,
+    pub trace: Shared<Trace>,
     /// Which segments have been sent by the current step.
     pub shown: usize,
     /// Relative numbers.

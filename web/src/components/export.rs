@@ -11,9 +11,9 @@
 
 use crate::experiment::{Experiment, SettingError};
 use crate::i18n::T;
+use crate::state::Shared;
 use seqdiag::ViewOptions;
 use seqdiag::{Diagram, Lang};
-use std::rc::Rc;
 use tcp_sim::trace::Trace;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -307,9 +307,9 @@ pub(crate) fn copy_text(text: &str, done: Callback<bool>) {
 #[derive(Properties, PartialEq, Debug)]
 pub struct ExportProps {
     /// The trace shown.
-    pub trace: Rc<Trace>,
+    pub trace: Shared<Trace>,
     /// Its diagram.
-    pub diagram: Rc<Diagram>,
+    pub diagram: Shared<Diagram>,
     /// The experiment it comes from (its entry names the files).
     pub experiment: Experiment,
     /// Language.

@@ -5,8 +5,8 @@
 //! addresses, so the checksum shown is the real one; [`TcpRepr::field_spans`] says which bytes
 //! each field occupies.
 
+use crate::state::Shared;
 use std::ops::Range;
-use std::rc::Rc;
 
 use seqdiag::Lang;
 use tcp_core::wire::{FieldSpan, TcpOption, checksum};
@@ -34,7 +34,7 @@ const DUMP_MAX: usize = 1024;
 #[derive(Properties, PartialEq, Debug)]
 pub struct InspectorProps {
     /// The run.
-    pub trace: Rc<Trace>,
+    pub trace: Shared<Trace>,
     /// Index into `trace.segments`.
     pub segment: usize,
     /// Language.
@@ -571,7 +571,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let section = use_node_ref();
     let anchor = use_node_ref();
     // Opens beside its segment, with the focus inside.
-    let version = Rc::as_ptr(&props.trace) as usize;
+    let version = props.trace.id();
     use_inspector_place(&section, &anchor, index, version, props.on_close.clone());
 
     let Some(seg) = props.trace.segments.get(index) else {

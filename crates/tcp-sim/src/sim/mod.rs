@@ -11,12 +11,13 @@
 mod app;
 mod sockets;
 
-use alloc::collections::{BTreeMap, BinaryHeap};
+use alloc::collections::BinaryHeap;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 use core::net::SocketAddrV4;
 use tcp_core::event::{CloseReason, Event};
+use tcp_core::index::{Index, addr_key};
 use tcp_core::listener::ListenerEvent;
 use tcp_core::{Config, Connection, Instant, Listener, SeqNum, Transmit};
 
@@ -26,6 +27,11 @@ use crate::scenario::{FaultAction, Isn, Scenario, Trigger};
 use crate::trace::{ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Trace, TraceEvent, Truncation};
 use app::Backlog;
 use sockets::{Socket, Sockets};
+
+/// A listener's queued connection as one index key: the host, then the peer.
+fn queued_key(host: usize, remote: SocketAddrV4) -> u128 {
+    ((host as u128) << 48) | u128::from(addr_key(remote))
+}
 
 /// Default listening port (as in the captures).
 pub const SERVER_PORT: u16 = 5555;
@@ -118,7 +124,7 @@ struct Simulator<'a> {
     /// a new connection on the same 4-tuple is a new incarnation with its own index.
     finished: Vec<bool>,
     /// The trace connection of each connection queued in a listener, by (host, peer).
-    queued: BTreeMap<(usize, SocketAddrV4), usize>,
+    queued: Index,
     steps: usize,
     /// Why the run must stop after the current step, once it must.
     halted: Option<Truncation>,
@@ -167,7 +173,7 @@ impl<'a> Simulator<'a> {
             timers: BinaryHeap::new(),
             fault_matches: vec![0; scenario.faults.len()],
             finished: Vec::new(),
-            queued: BTreeMap::new(),
+            queued: Index::new(),
             steps: 0,
             halted: None,
             trace,
@@ -522,11 +528,11 @@ impl<'a> Simulator<'a> {
     /// The trace connection of the connection `host`'s listener queues for `remote`, or a new
     /// one (`None` once the budget of connections is spent).
     fn queued_id(&mut self, host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> Option<usize> {
-        if let Some(&id) = self.queued.get(&(host, remote)) {
-            return Some(id);
+        if let Some(id) = self.queued.get(queued_key(host, remote)) {
+            return Some(id as usize);
         }
         let id = self.new_conn_id(host, local, remote)?;
-        self.queued.insert((host, remote), id);
+        self.queued.insert(queued_key(host, remote), id as u64);
         Some(id)
     }
 
@@ -534,9 +540,9 @@ impl<'a> Simulator<'a> {
     fn finish(&mut self, id: usize) {
         self.finished[id] = true;
         let c = &self.trace.conns[id];
-        let key = (c.host, c.remote);
-        if self.queued.get(&key) == Some(&id) {
-            self.queued.remove(&key);
+        let key = queued_key(c.host, c.remote);
+        if self.queued.get(key) == Some(id as u64) {
+            self.queued.remove(key);
         }
     }
 
@@ -590,7 +596,7 @@ impl<'a> Simulator<'a> {
         // The application never acts on a queued connection: nothing to react to.
         let mut ignored = Reactions::default();
         for ListenerEvent { remote, event } in events {
-            match (event, self.queued.get(&(host, remote)).copied()) {
+            match (event, self.queued.get(queued_key(host, remote))) {
                 // A SYN the listener turned away (queue full, cookie) opens no connection.
                 (Event::SegmentRejected { reason, reply }, None) => {
                     let segment = self.hosts[host].last_delivered;
@@ -605,7 +611,7 @@ impl<'a> Simulator<'a> {
         }
         for (src, dst, repr, retransmission) in sent {
             // Segments of a queued connection belong to it; resets and SYN cookies to none.
-            let id = self.queued.get(&(host, dst)).copied();
+            let id = self.queued.get(queued_key(host, dst)).map(|id| id as usize);
             let t = Transmit { src, dst, repr, payload: &[], retransmission };
             self.transmit(host, id, &t, Origin::Tcp);
         }
@@ -617,8 +623,8 @@ impl<'a> Simulator<'a> {
     fn accept_all(&mut self, host: usize) {
         while let Some(conn) = self.hosts[host].listener.as_mut().and_then(Listener::accept) {
             self.watch_listener(host);
-            let id = match self.queued.remove(&(host, conn.remote())) {
-                Some(id) => id,
+            let id = match self.queued.remove(queued_key(host, conn.remote())) {
+                Some(id) => id as usize,
                 None => match self.new_conn_id(host, conn.local(), conn.remote()) {
                     Some(id) => id,
                     None => return,
