@@ -232,7 +232,7 @@ impl Experiment {
             .count() as u32;
         let from = trace.hosts[seg.from].name.clone();
         self.faults.retain(|f| !(f.from.as_deref() == Some(from.as_str()) && f.kind == Some(kind) && f.nth == nth));
-        let delay = Millis::new(request.delay_ms.max(0.0).min(600_000.0)).unwrap_or_default();
+        let delay = Millis::new(request.delay_ms.clamp(0.0, 600_000.0)).unwrap_or_default();
         self.faults.push(Fault {
             from: Some(from),
             kind: Some(kind),

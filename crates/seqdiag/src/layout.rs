@@ -322,7 +322,7 @@ fn place_transitions(d: &mut Diagram, placer: &mut Placer, beside: &Beside<'_>, 
         if (m.count_only && m.room < 14.0 * stretch) || m.merged {
             continue; // A crowd changing fast: only the counts that last are named.
         }
-        let shifts = down_to((m.room - 10.0).max(0.0).min(40.0));
+        let shifts = down_to((m.room - 10.0).clamp(0.0, 40.0));
         placed_t[i] = beside.place(placer, m.host, m.y, &m.text, &shifts);
     }
     for (m, placed) in lanes.transitions.iter().zip(placed_t) {

@@ -118,7 +118,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     let set_zoom = {
         let (zoom, anchor, scroller) = (zoom.clone(), anchor.clone(), scroller.clone());
         Callback::from(move |to: f32| {
-            let to = to.max(1.0).min(MAX_ZOOM);
+            let to = to.clamp(1.0, MAX_ZOOM);
             if let Some(el) = scroller.cast::<HtmlElement>() {
                 *anchor.borrow_mut() = Anchor::at_centre(&el);
             }
@@ -307,7 +307,7 @@ fn use_pointer_zoom(scroller: &NodeRef, zoom: UseStateHandle<f32>, anchor: Rc<Re
             let (el, zoom, anchor, latest) = (el.clone(), zoom.clone(), anchor.clone(), latest.clone());
             move |factor: f32, x: f32, y: f32| {
                 let current = *latest.borrow();
-                let to = (current * factor).max(1.0).min(MAX_ZOOM);
+                let to = (current * factor).clamp(1.0, MAX_ZOOM);
                 if (to - current).abs() > 1e-3 {
                     *anchor.borrow_mut() = Anchor::under(&el, x, y);
                     *latest.borrow_mut() = to;
