@@ -402,7 +402,9 @@ fn place_notes_and_timers(d: &mut Diagram, placer: &mut Placer, beside: &Beside<
 fn zigzag(x1: f32, x2: f32, yc: f32) -> (String, String) {
     let (amp, half) = (2.5, 8.5);
     // Corners at x1, x1 + 6, … (below x2), then x2; the first is up, then they alternate.
-    let teeth = (((x2 - x1) / 6.0).ceil() as usize).max(1);
+    // ceil, without std: a partial tooth counts.
+    let span = (x2 - x1) / 6.0;
+    let teeth = ((span as usize) + usize::from((span as usize as f32) < span)).max(1);
     let y_at = |k: usize, dy: f32| yc + dy + if k.is_multiple_of(2) { -amp } else { amp };
     let last_x = x1 + 6.0 * (teeth - 1) as f32;
     let forward = |dy: f32, first: char, out: &mut String| {

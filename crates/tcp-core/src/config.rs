@@ -102,13 +102,11 @@ pub struct Config {
     pub abort_rst_has_ack: bool,
     /// MSS advertised in our SYN (RFC 9293 §3.7.1).
     pub mss: u16,
-    /// Window scaling (RFC 7323 §2): `None` to not offer the option; otherwise the largest shift
-    /// this stack would offer. The shift a connection announces is the smallest that lets its
-    /// receive buffer be advertised (RFC 7323 §2.2: the scale factor "is determined by the
-    /// maximum receive buffer space"; Linux `tcp_select_initial_window` takes `ilog2(space) - 15`, FreeBSD
-    /// `tcp_connect`/`syncache` the smallest shift with `TCP_MAXWIN << shift >= sb_max`), at most
-    /// this value. A 4 KiB buffer therefore announces shift 0 and its window field reads 4096,
-    /// not the 32 a fixed shift of 7 would give; see [`announced_window_scale`].
+    /// Window scaling (RFC 7323 §2): `None` to not offer the option; otherwise the shift this
+    /// stack announces, which real stacks derive from the most their receive buffer may grow to
+    /// (Linux 7 for `tcp_rmem[2]` = 6 MiB, FreeBSD 6 for `kern.ipc.maxsockbuf` = 2 MiB): see
+    /// [`announced_window_scale`]. With 4 KiB of buffer and shift 7 the window field reads 32,
+    /// as a Linux capture's small window fields do (32 × 128 = 4096 bytes).
     pub window_scale: Option<u8>,
     /// Offer SACK-permitted in our SYN (RFC 2018); SACK itself is not processed.
     pub sack_permitted: bool,
@@ -350,15 +348,22 @@ impl RateLimit {
     pub const RFC5961_EXAMPLE: RateLimit = RateLimit { count: 10, interval: Duration::from_secs(5) };
 }
 
-/// The window scale shift a connection with `recv_buffer` bytes of receive buffer announces when
-/// the profile offers window scaling with at most `max_shift`: the smallest shift with which a
-/// 16-bit window field can advertise the whole buffer (RFC 7323 §2.2: "The maximum receive
-/// window, and therefore the scale factor, is determined by the maximum receive buffer space").
+/// The window scale shift a connection announces when its stack offers at most `max_shift`
+/// and its receive buffer holds `recv_buffer` bytes.
+///
+/// A real stack derives its shift from the most its receive buffer may grow to, not from the
+/// buffer it has now (RFC 7323 §2.2: "the maximum receive buffer space"; Linux
+/// `tcp_select_initial_window` takes `ilog2(max(tcp_rmem[2], rmem_max)) - 15`, 7 for 6 MiB;
+/// FreeBSD the smallest shift with `TCP_MAXWIN << shift >= sb_max`, 6 for 2 MiB): that is the
+/// profile's `max_shift`, and what its SYNs carry, as in real captures and FreeBSD's packetdrill
+/// scripts. This simulator's buffers are small (4 KiB) and never grow, so the shift is lowered
+/// only where the buffer would otherwise read as a window field under 16 units, which no real
+/// stack with its real buffers shows (4 KiB keeps every profile's shift, at most 8).
 /// Never above 14 (RFC 7323 §2.3).
 pub const fn announced_window_scale(recv_buffer: usize, max_shift: u8) -> u8 {
-    let mut shift = 0u8;
-    while shift < 14 && shift < max_shift && (u16::MAX as usize) << shift < recv_buffer {
-        shift += 1;
+    let mut shift = if max_shift < 14 { max_shift } else { 14 };
+    while shift > 0 && (recv_buffer >> shift) < 16 {
+        shift -= 1;
     }
     shift
 }

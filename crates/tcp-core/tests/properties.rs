@@ -624,19 +624,22 @@ fn data_and_fin_queued_behind_the_window_still_leave_from_closing() {
 }
 
 #[test]
-fn the_announced_window_scale_follows_the_receive_buffer() {
-    // RFC 7323 §2.2: the shift is the smallest that lets the buffer be advertised, capped by the
-    // profile: 6 MiB (Linux tcp_rmem[2]) gives Linux's 7, 2 MiB (FreeBSD maxsockbuf) its 6.
-    assert_eq!(announced_window_scale(4096, 7), 0);
-    assert_eq!(announced_window_scale(65_535, 14), 0);
-    assert_eq!(announced_window_scale(65_536, 14), 1);
-    assert_eq!(announced_window_scale(6 << 20, 14), 7);
-    assert_eq!(announced_window_scale(2 << 20, 14), 6);
-    assert_eq!(announced_window_scale(1 << 30, 14), 14);
-    assert_eq!(announced_window_scale(1 << 30, 3), 3);
+fn the_announced_window_scale_is_the_profiles_unless_the_buffer_is_tiny() {
+    // The profile's shift, from its maximum buffer (Linux 7, FreeBSD 6, Windows 8), as real SYNs
+    // carry it; lowered only where 4 KiB would read as a window field under 16 units.
+    assert_eq!(announced_window_scale(4096, 7), 7);
+    assert_eq!(announced_window_scale(4096, 6), 6);
+    assert_eq!(announced_window_scale(4096, 8), 8);
+    assert_eq!(announced_window_scale(4096, 13), 8);
+    assert_eq!(announced_window_scale(65_535, 14), 11);
+    assert_eq!(announced_window_scale(1 << 30, 20), 14);
+    assert_eq!(announced_window_scale(100, 7), 2);
+    for (config, shift) in [(Config::linux(), 7), (Config::freebsd(), 6), (Config::windows(), 8)] {
+        assert_eq!(config.window_scale, Some(shift));
+    }
 
-    // A profile offering up to 13 with a 4 KiB buffer offers shift 0, and its window field reads
-    // the free space itself, not 4095 >> 13.
+    // A profile offering 13 with a 4 KiB buffer offers 8, and its window field reads the free
+    // space in units of 256.
     let server = Config { window_scale: Some(13), delayed_ack: None, ..Config::rfc9293() };
     assert_clean_close([Config::linux(), server], [4097, 0], 1);
     let mut c = Connection::new(server, ADDRS[1], ADDRS[0]);
@@ -664,8 +667,8 @@ fn the_announced_window_scale_follows_the_receive_buffer() {
     }
     assert_eq!(
         sent,
-        [(true, Some(0), 4096), (false, None, 4095)],
-        "shift 0 offered; the window field is the free space"
+        [(true, Some(8), 4096), (false, None, 4095 >> 8)],
+        "shift 8 offered (the SYN's window is never scaled); then the free space in units of 256"
     );
     // Both offered scaling: the peer's own shift (2) still applies to the windows it sends.
     assert_eq!(c.snd_wnd(), 1000 << 2);
