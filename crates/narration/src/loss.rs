@@ -330,7 +330,16 @@ pub(crate) fn rto_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
             series.push(d - ep.at);
         }
         let list = cx.series_text(&series);
-        if b >= 2 {
+        // Linux keeps a SYN's first retries at the initial timeout (tcp_syn_linear_timeouts).
+        let kept = series.len() >= 2 && series[series.len() - 1] == series[series.len() - 2];
+        if kept {
+            let last = cx.dur(series[series.len() - 1]);
+            s.detail(say!(
+                cx,
+                "The timeout stays at {last} this time: Linux retransmits a SYN at its initial timeout a few times (net.ipv4.tcp_syn_linear_timeouts, 4 by default) before it starts doubling: {list} so far.",
+                "这一次超时时间仍是 {last}：Linux 重传 SYN 时，前几次（net.ipv4.tcp_syn_linear_timeouts，默认 4 次）沿用初始超时，之后才开始翻倍：到目前为止依次是 {list}。"
+            ));
+        } else if b >= 2 {
             s.detail(say!(
                 cx,
                 "The timeout doubles with each retry: {list} so far (retry {b}).",
@@ -377,16 +386,25 @@ fn give_up(cx: &Cx<'_>, ep: &Ep, from: State, to: State, waited: &str) -> Story 
             let mut series = cx.backoff_series(c, Timer::Retransmit, ep.first);
             series.retain(|d| !d.is_zero());
             let list = cx.series_text(&series);
-            s.detail(say!(
-                cx,
-                "The waits were {list}, each twice the one before.",
-                "每次等待依次为 {list}，每一次都是前一次的两倍。"
-            ));
+            let doubled = series.windows(2).all(|w| w[1] >= w[0] + w[0]);
+            s.detail(if doubled {
+                say!(
+                    cx,
+                    "The waits were {list}, each twice the one before.",
+                    "每次等待依次为 {list}，每一次都是前一次的两倍。"
+                )
+            } else {
+                say!(
+                    cx,
+                    "The waits were {list}: the first ones at the initial timeout, then each twice the one before.",
+                    "每次等待依次为 {list}：最初几次沿用初始超时，之后每一次都是前一次的两倍。"
+                )
+            });
         }
         s.detail(say!(
             cx,
-            "The number of retries is a setting: on Linux it is net.ipv4.tcp_syn_retries, 6 by default.",
-            "重试次数是可以配置的：Linux 上是 net.ipv4.tcp_syn_retries，默认为 6。"
+            "The number of retries is a setting: on Linux, net.ipv4.tcp_syn_retries (6 by default) plus the linear ones, net.ipv4.tcp_syn_linear_timeouts (4 by default).",
+            "重试次数是可以配置的：Linux 上是 net.ipv4.tcp_syn_retries（默认 6 次），再加上沿用初始超时的 net.ipv4.tcp_syn_linear_timeouts（默认 4 次）。"
         ));
         return s;
     }

@@ -238,8 +238,22 @@ fn backoff_is_visible_as_breaks() {
     let texts: Vec<&str> = d.breaks.iter().map(|b| b.text.as_str()).collect();
     assert_eq!(
         texts,
-        ["⋯ 990 ms later", "⋯ 2 s later", "⋯ 4 s later", "⋯ 8 s later", "⋯ 16 s later", "⋯ 32 s later", "⋯ 64 s later"]
+        // Linux's four linear retries (1 s apart), then doubling.
+        [
+            "⋯ 990 ms later",
+            "⋯ 990 ms later",
+            "⋯ 990 ms later",
+            "⋯ 990 ms later",
+            "⋯ 990 ms later",
+            "⋯ 2 s later",
+            "⋯ 4 s later",
+            "⋯ 8 s later",
+            "⋯ 16 s later",
+            "⋯ 32 s later",
+            "⋯ 64 s later"
+        ]
     );
     let rto: Vec<&str> = d.timers.iter().map(|t| t.text.as_str()).collect();
-    assert_eq!(rto[..3], ["RTO 1 s", "RTO 2 s (retry 1)", "RTO 4 s (retry 2)"]);
+    assert_eq!(rto[..3], ["RTO 1 s", "RTO 1 s (retry 1)", "RTO 1 s (retry 2)"]);
+    assert_eq!(rto[6], "RTO 4 s (retry 6)");
 }

@@ -45,7 +45,7 @@ impl Connection {
     /// the timer; give up after the retry limit (RFC 9293 §3.8.3, R2).
     fn on_retransmit_timeout(&mut self, now: Instant) {
         let limit = match self.state {
-            State::SynSent => self.config.syn_retries,
+            State::SynSent => self.config.syn_retries.saturating_add(self.config.syn_linear_timeouts),
             State::SynReceived => self.config.synack_retries,
             _ => self.config.data_retries,
         };
@@ -58,7 +58,11 @@ impl Connection {
             return;
         }
         self.backoff += 1;
-        self.rtt.back_off(&self.config);
+        // Linux `tcp_retransmit_timer`: in SYN-SENT the first `tcp_syn_linear_timeouts`
+        // retransmissions keep the RTO; the backoff doubles it after them.
+        if self.state != State::SynSent || self.backoff > self.config.syn_linear_timeouts {
+            self.rtt.back_off(&self.config);
+        }
         // Karn: a retransmitted segment gives no RTT sample.
         self.rtt_probe = None;
         self.retransmit_earliest(now);
