@@ -24,6 +24,10 @@ async fn default_page_renders_and_responds_under_a_sub_path() {
 
     // Close the session whatever happened, then report.
     let outcome = exercise(&client, &server.url()).await;
+    if outcome.is_err() {
+        // What the page looked like when it went wrong.
+        let _ = harness::screenshot(&client, "browser-failure.png").await;
+    }
     let closed = client.close().await;
     if let Err(e) = outcome {
         panic!("{e}");
@@ -207,6 +211,12 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
                   s.dispatchEvent(new Event('change', { bubbles: true }))";
     client.execute(choose, vec![json!("lost-syn")]).await?;
     address_when(client, |f| f == "lost-syn").await?;
+    // The player handed over to the full module for the other experiment; its settings start
+    // folded, as the player's were.
+    let settings_open = "return document.querySelector('details.settings').open";
+    if client.execute(settings_open, vec![]).await? != json!(true) {
+        client.find(Locator::Css("details.settings > summary")).await?.click().await?;
+    }
     let seed = client.find(Locator::Css(r#"[data-testid="set-seed"]"#)).await?;
     seed.clear().await?;
     seed.send_keys("7\u{E004}").await?;

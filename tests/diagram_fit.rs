@@ -191,8 +191,25 @@ requestAnimationFrame(() => requestAnimationFrame(() => done(true)));
 /// Changes the fragment and waits for the app to have handled it.
 const GO: &str = r#"
 const [link, done] = [arguments[0], arguments[arguments.length - 1]];
-const timer = setTimeout(() => done(`no hashchange for #${link} (the address is ${location.hash})`), 3000);
-window.addEventListener('hashchange', () => { clearTimeout(timer); setTimeout(() => done(''), 0); }, { once: true });
+// The app follows the change; or, for a link a player cannot show (another experiment or
+// language), boot.js takes the event and hands the page to the full module.
+const html = document.documentElement;
+const module = html.dataset.synackModule;
+let finished = false;
+const finish = () => {
+  if (finished) return;
+  finished = true;
+  clearTimeout(timer);
+  setTimeout(() => done(''), 0);
+};
+const timer = setTimeout(() => done(`no hashchange for #${link} (the address is ${location.hash})`), 20000);
+window.addEventListener('hashchange', finish, { once: true });
+new MutationObserver((_, o) => {
+  if (html.dataset.synackModule !== module) {
+    o.disconnect();
+    finish();
+  }
+}).observe(html, { attributes: true, attributeFilter: ['data-synack-module'] });
 location.hash = link;
 "#;
 

@@ -105,10 +105,17 @@ g.dispatchEvent(new MouseEvent('click', { bubbles: true }));
 const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
 (async () => {
   await frame();
+  // A player hands the tap over to the full module, which it loads first (up to 20 s here).
+  for (let i = 0; i < 400 && !document.querySelector('[data-testid="inspector-drop"]'); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await frame();
   const drop = document.querySelector('[data-testid="inspector-drop"]');
   if (!drop) return done(null);
   const d = drop.getBoundingClientRect();
-  const s = g.getBoundingClientRect();
+  // The segment as drawn now (after a takeover, by the full module).
+  const now = document.querySelector(`.arrows g[data-segment="${segment}"][role="button"]`) || g;
+  const s = now.getBoundingClientRect();
   const i = document.querySelector('[data-testid="inspector"]').getBoundingClientRect();
   const [cx, cy] = [(s.left + s.right) / 2, (s.top + s.bottom) / 2];
   const covered = cx >= i.left && cx <= i.right && cy >= i.top && cy <= i.bottom;

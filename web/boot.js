@@ -181,8 +181,13 @@ const prepareShell = (link) => {
   const picker = shell.querySelector('.controls select');
   if (picker && known) picker.value = link.entry;
 
+  shell.querySelector('.diagram')?.setAttribute('data-width', cls);
   const box = emptyDiagram(width, height);
   shell.querySelector('.diagram-scroll > svg.seqdiag')?.replaceWith(box);
+  // At the last step the app shows the end of the exchange (its box scrolled to the bottom, see
+  // `follow` in components/diagram.rs): so does the first frame.
+  const scroller = box.parentElement;
+  if (step === last && scroller) scroller.scrollTop = scroller.scrollHeight;
   // A link that changes the experiment gets an empty box of about the right size.
   if (!link.plain || !known) return [shell, Promise.resolve()];
   const drawn = fill(box, new URL(`prerender/${link.entry}.${link.lang}.${cls}.svg`, import.meta.url)).catch(
@@ -240,14 +245,23 @@ const mount = async (name, from) => {
   const module = await load(name);
   const host = document.createElement('div');
   host.className = 'synack-host synack-taking-over';
+  // Laid out hidden exactly where, and as wide as, what it replaces: the app measures its
+  // diagram's box to choose the layout, which must be the one it will have once shown.
+  const place = from.getBoundingClientRect();
+  Object.assign(host.style, { left: `${place.left + scrollX}px`, top: `${place.top + scrollY}px`, width: `${place.width}px` });
   from.after(host);
   // A player narrates from the build's prerendered text (`upgrade.rs`): the link's entry's.
-  const started = module.start(host, embed, name === FULL ? undefined : await narration);
+  const width = from.querySelector('.diagram')?.dataset.width;
+  const started = module.start(host, embed, name === FULL ? undefined : await narration, width);
   // Yew renders in microtasks, which all run before the next animation frame.
   await new Promise((resolve) => requestAnimationFrame(resolve));
+  // The same view of the diagram's box as what it replaces.
+  const [was, now] = [from, host].map((e) => e.querySelector('.diagram-scroll'));
+  if (was && now) [now.scrollTop, now.scrollLeft] = [was.scrollTop, was.scrollLeft];
   const before = diagramBox(from);
   from.remove();
   host.classList.remove('synack-taking-over');
+  host.removeAttribute('style');
   takeovers.push({ to: name, before, after: diagramBox(host) });
   current?.started.destroy();
   current = { name, module, started, host };

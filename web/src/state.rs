@@ -154,6 +154,9 @@ fn shown(trace: &Trace, diagram: &Shared<Diagram>, lang: Lang, relative: bool, w
 /// A first guess of the diagram box's width class, before it is measured: the window's width
 /// less the page's margins.
 fn guessed_width() -> WidthClass {
+    if let Some(width) = crate::upgrade::initial_width() {
+        return width;
+    }
     let window_width = web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).unwrap_or(1280.0);
     WidthClass::for_box_width(window_width as f32 - 40.0)
 }

@@ -25,6 +25,16 @@ use tcp_sim::{Scenario, ScenarioError};
 use wasm_bindgen::prelude::wasm_bindgen;
 use yew::prelude::*;
 
+thread_local! {
+    /// The width class `boot.js` said the diagram's box has, for the first layout.
+    static INITIAL_WIDTH: std::cell::Cell<Option<seqdiag::WidthClass>> = const { std::cell::Cell::new(None) };
+}
+
+/// The width class of the diagram this app replaces, if `boot.js` said (see [`start`]).
+pub(crate) fn initial_width() -> Option<seqdiag::WidthClass> {
+    INITIAL_WIDTH.with(std::cell::Cell::get)
+}
+
 /// Whether this build is the full module.
 pub(crate) const FULL: bool = cfg!(feature = "full");
 
@@ -215,7 +225,12 @@ impl Started {
 /// A player is also given `narration`: `{ entry, steps: [[headline, paragraph…]…] }`, the
 /// prerendered narration of the catalogue entry the link names (see [`prerendered_narration`]);
 /// the full module ignores it.
-pub fn start(root: web_sys::Element, embed: bool, narration: wasm_bindgen::JsValue) -> Started {
+///
+/// `width` is the width class of the diagram it replaces (`seqdiag::WidthClass::name`: the
+/// static first frame's or the player's), so that the app's first layout is already the one its
+/// box will measure, and nothing moves when it takes over.
+pub fn start(root: web_sys::Element, embed: bool, narration: wasm_bindgen::JsValue, width: Option<String>) -> Started {
+    INITIAL_WIDTH.with(|w| w.set(width.as_deref().and_then(seqdiag::WidthClass::from_name)));
     #[cfg(not(feature = "full"))]
     {
         let get = |v: &wasm_bindgen::JsValue, key: &str| js_sys::Reflect::get(v, &key.into()).unwrap_or_default();

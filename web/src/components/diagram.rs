@@ -97,11 +97,18 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     // smoothly and may move the window; a new layout (or the first) only jumps the box.
     {
         let (scroller, d, step, scroll_window) = (scroller.clone(), d.clone(), props.step, props.scroll_window);
+        let at_end = props.crop_after.map_or(step + 1 >= d.steps.len(), |last| step >= last);
         let last_step = use_mut_ref(|| None::<usize>);
         use_effect_with((props.step, d.id()), move |_| {
             let stepped = last_step.borrow_mut().replace(step).is_some_and(|before| before != step);
             if let Some(el) = scroller.cast::<HtmlElement>() {
-                follow(&el, &d, step, scroll_window && stepped, stepped && !reduced_motion());
+                if at_end && !stepped {
+                    // Everything drawn, as a page opens: the end of the exchange, where its last
+                    // state changes are (the first frame, boot.js, shows the same).
+                    el.set_scroll_top(el.scroll_height());
+                } else {
+                    follow(&el, &d, step, scroll_window && stepped, stepped && !reduced_motion());
+                }
             }
         });
     }
