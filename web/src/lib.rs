@@ -166,7 +166,7 @@ pub fn App(props: &AppProps) -> Html {
     });
     let narration = ui.has(Part::Text).then(|| {
         html! {
-            <NarrationPanel trace={s.trace.clone()} events={step_events} summary={summary.clone()}
+            <NarrationPanel trace={s.trace.clone()} events={step_events} summary={upgrade::summary_of(&s.experiment, summary)}
                 prerendered={upgrade::prerendered_narration(&s.experiment, s.step)}
                 step={s.step} last={s.last_step()}
                 at_end={s.step >= s.diagram.steps.len().saturating_sub(1)} lang={lang} relative={s.relative} />

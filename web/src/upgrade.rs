@@ -91,7 +91,8 @@ thread_local! {
     /// The narration `boot.js` handed the player with the link it opened: that catalogue entry's
     /// steps, each its headline then its paragraphs, as `cargo xtask build-web` wrote them
     /// (`prerender/<entry>.<lang>.narration.json`, the `narration` crate's own words).
-    static NARRATION: std::cell::RefCell<(String, Vec<Vec<String>>)> = const { std::cell::RefCell::new((String::new(), Vec::new())) };
+    static NARRATION: std::cell::RefCell<(String, Vec<Vec<String>>, String)> =
+        const { std::cell::RefCell::new((String::new(), Vec::new(), String::new())) };
 }
 
 /// A step's narration (headline, then paragraphs), or `None` when this build does not have it:
@@ -104,14 +105,34 @@ pub(crate) fn prerendered_narration(experiment: &crate::experiment::Experiment, 
             None
         },
         {
-            let plain = experiment.custom.is_none()
-                && experiment.faults.is_empty()
-                && experiment.settings == crate::experiment::Settings::default();
             NARRATION.with(|n| {
                 let n = n.borrow();
-                (plain && n.0 == experiment.entry).then(|| n.1.get(step).cloned()).flatten()
+                (plain(experiment) && n.0 == experiment.entry).then(|| n.1.get(step).cloned()).flatten()
             })
         }
+    )
+}
+
+/// Whether a player has the prerendered narration of `experiment`: a catalogue entry as it is.
+#[cfg(not(feature = "full"))]
+fn plain(experiment: &crate::experiment::Experiment) -> bool {
+    experiment.custom.is_none()
+        && experiment.faults.is_empty()
+        && experiment.settings == crate::experiment::Settings::default()
+}
+
+/// The experiment's summary, shown at its last step: `summary` (the scenario's own) in the full
+/// module; in a player, which leaves the catalogue's summaries out, the prerendered one.
+pub(crate) fn summary_of(experiment: &crate::experiment::Experiment, summary: &str) -> String {
+    full_or!(
+        {
+            let _ = experiment;
+            summary.to_owned()
+        },
+        NARRATION.with(|n| {
+            let n = n.borrow();
+            if plain(experiment) && n.0 == experiment.entry { n.2.clone() } else { summary.to_owned() }
+        })
     )
 }
 
@@ -222,7 +243,7 @@ impl Started {
 /// over from it), and follows it.
 #[wasm_bindgen]
 ///
-/// A player is also given `narration`: `{ entry, steps: [[headline, paragraph…]…] }`, the
+/// A player is also given `narration`: `{ entry, summary, steps: [[headline, paragraph…]…] }`, the
 /// prerendered narration of the catalogue entry the link names (see [`prerendered_narration`]);
 /// the full module ignores it.
 ///
@@ -239,7 +260,8 @@ pub fn start(root: web_sys::Element, embed: bool, narration: wasm_bindgen::JsVal
             .iter()
             .map(|step| js_sys::Array::from(&step).iter().filter_map(|p| p.as_string()).collect())
             .collect();
-        NARRATION.with(|n| *n.borrow_mut() = (entry, steps));
+        let summary = get(&narration, "summary").as_string().unwrap_or_default();
+        NARRATION.with(|n| *n.borrow_mut() = (entry, steps, summary));
     }
     #[cfg(feature = "full")]
     let _ = narration;

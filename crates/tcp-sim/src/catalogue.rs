@@ -140,6 +140,12 @@ fn text(en: &str, zh: &str) -> Text {
     Text { en: if zh_only { String::new() } else { en.into() }, zh: if en_only { String::new() } else { zh.into() } }
 }
 
+/// An experiment's narration (its summary): [`text`], or nothing with the feature
+/// `no-summaries` (the web player, which shows the prerendered summary).
+fn summary(en: &str, zh: &str) -> Text {
+    if cfg!(feature = "no-summaries") { Text::default() } else { text(en, zh) }
+}
+
 /// Milliseconds (the generator only writes values the file's parser accepted).
 fn ms(v: f64) -> Millis {
     Millis::new(v).unwrap_or_default()
@@ -272,7 +278,7 @@ mod tests {
             "Scenario",
             &[
                 ("title", differs(title, &base.title, text)),
-                ("narration", differs(narration, &base.narration, text)),
+                ("narration", differs(narration, &base.narration, |t| format!("summary({:?}, {:?})", t.en, t.zh))),
                 ("profile", differs(profile, &base.profile, |p| format!("Profile::{p:?}"))),
                 ("seed", differs(seed, &base.seed, u64::to_string)),
                 ("link", differs(link, &base.link, self::link)),

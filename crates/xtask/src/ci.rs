@@ -28,7 +28,7 @@ pub(crate) fn test() -> Result<()> {
         ("clippy (native)", cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])),
         ("clippy (web, wasm32)", clippy_web(&["--all-targets"])),
         // The player (see web/src/upgrade.rs) compiles other code: its library alone.
-        ("clippy (web player, wasm32)", clippy_web(&["--no-default-features", "--features", "en"])),
+        ("clippy (web player, wasm32)", clippy_web(&["--no-default-features", "--features", "en,player"])),
         // The browser tests in `cargo test --workspace` load the built site.
         ("build-web", Box::new(|| web::build(web::Profile::Release).map(|_| Counts::default()))),
         ("size budget (first visits)", Box::new(|| web::check_size(&web::dist_dir()).map(|()| Counts::default()))),

@@ -36,8 +36,9 @@ pub(crate) struct Diagram {
 }
 
 /// One entry's narration in one language, as a player shows it (see `web/src/upgrade.rs`):
-/// `{"entry":…,"steps":[[headline, paragraph…]…]}`, what the `narration` crate says of each
-/// playback step with relative numbers, as the full module says it.
+/// `{"entry":…,"summary":…,"steps":[[headline, paragraph…]…]}`: the entry's summary (shown at
+/// its last step) and what the `narration` crate says of each playback step with relative
+/// numbers, as the full module says them.
 pub(crate) struct Narration {
     pub(crate) entry: &'static str,
     pub(crate) lang: &'static str,
@@ -67,7 +68,8 @@ pub(crate) fn narrations() -> Result<Vec<Narration>> {
                     texts
                 })
                 .collect();
-            let json = serde_json::json!({ "entry": entry.name, "steps": texts }).to_string();
+            let summary = if lang == Lang::Zh { &scenario.narration.zh } else { &scenario.narration.en };
+            let json = serde_json::json!({ "entry": entry.name, "summary": summary, "steps": texts }).to_string();
             out.push(Narration { entry: entry.name, lang: lang_name, json });
         }
     }

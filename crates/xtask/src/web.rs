@@ -36,8 +36,8 @@ pub(crate) struct Module {
 /// The full module (everything; `embed.js` and upgrades load it) and the two players.
 pub(crate) const MODULES: [Module; 3] = [
     Module { name: "synack_web", features: &[] },
-    Module { name: "synack_player_en", features: &["--no-default-features", "--features", "en"] },
-    Module { name: "synack_player_zh", features: &["--no-default-features", "--features", "zh"] },
+    Module { name: "synack_player_en", features: &["--no-default-features", "--features", "en,player"] },
+    Module { name: "synack_player_zh", features: &["--no-default-features", "--features", "zh,player"] },
 ];
 
 /// Hand-written files copied from `web/` into `web/dist/` as they are (`index.html` and
