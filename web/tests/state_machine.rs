@@ -107,8 +107,8 @@ async fn both_endpoints_in_one_state() {
         assert!(established.contains("current-0") && established.contains("current-1"), "{established}");
         assert_eq!(count(root, ".sm-edge.taken"), 2);
         assert!(classes(&get(root, r#"[data-edge="sm-syn_recv-established"]"#)).contains("ep-1"));
-        // Chinese edge labels.
-        assert!(root.text_content().unwrap_or_default().contains("收到 SYN,ACK"));
+        // Chinese edge labels, in the glossary's notation (SYN+ACK).
+        assert!(root.text_content().unwrap_or_default().contains("收到 SYN+ACK"));
     })
     .await;
 }
