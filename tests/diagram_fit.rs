@@ -25,27 +25,12 @@ mod harness;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, Locator};
-use harness::{BASE, ChromeDriver, TestResult, artifacts_dir, built_site, ensure, page_reports, repo_root};
+use harness::{BASE, Cdp, ChromeDriver, TestResult, artifacts_dir, built_site, ensure, page_reports, repo_root};
 use seqdiag::{Lang, ViewOptions, WidthClass};
 use serde_json::{Value, json};
 use tcp_sim::scenario::{Millis, Scenario};
 use xtask::static_server::{Config, Server};
-
-/// A Chrome DevTools Protocol command, through chromedriver's `goog/cdp/execute`.
-#[derive(Debug)]
-struct Cdp(&'static str, Value);
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(json!({ "cmd": self.0, "params": self.1 }).to_string()))
-    }
-}
 
 const SIZES: [(u32, u32); 3] = [(360, 800), (768, 1024), (1280, 900)];
 

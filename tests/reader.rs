@@ -392,8 +392,6 @@ async fn axe(client: &Client, axe_source: &str) -> TestResult<Vec<String>> {
                (r) => done(r.violations.map((v) => ({
                  id: v.id,
                  nodes: v.nodes.map((n) => n.target.join(' ')),
-                 arrows: v.nodes.every((n) => n.target.length === 1
-                   && !!document.querySelector(n.target[0])?.matches('svg.seqdiag .arrows g[data-segment]')),
                }))),
                (e) => done([{ id: 'axe failed: ' + e, nodes: [] }]))",
             vec![],

@@ -125,23 +125,23 @@ fn rules(import: &Import, host: usize, names: &[String; 2]) -> Vec<Rule> {
     for (at, action) in &import.observed.actions[host] {
         let at_time = |rule: Rule| Rule { at_ms: Some(millis(at.micros)), ..rule };
         let rule = match action {
-            AppAction::Listen => at_time(blank_rule(Action::Listen)),
-            AppAction::Connect => at_time(Rule { to: Some(peer.clone()), ..blank_rule(Action::Connect) }),
+            AppAction::Listen => at_time(Rule::new(Action::Listen)),
+            AppAction::Connect => at_time(Rule { to: Some(peer.clone()), ..Rule::new(Action::Connect) }),
             AppAction::InjectSyn(seq) => at_time(Rule {
                 to: Some(peer.clone()),
                 flags: Some("SYN".to_string()),
                 seq: Some(*seq),
-                ..blank_rule(Action::Inject)
+                ..Rule::new(Action::Inject)
             }),
             AppAction::Send(n) => {
                 for chunk in chunks(*n) {
-                    react(&mut out, &notices, *at, Rule { bytes: Some(chunk as u32), ..blank_rule(Action::Send) });
+                    react(&mut out, &notices, *at, Rule { bytes: Some(chunk as u32), ..Rule::new(Action::Send) });
                 }
                 continue;
             }
-            AppAction::Shutdown => blank_rule(Action::Shutdown),
-            AppAction::Close => blank_rule(Action::Close),
-            AppAction::Abort => blank_rule(Action::Abort),
+            AppAction::Shutdown => Rule::new(Action::Shutdown),
+            AppAction::Close => Rule::new(Action::Close),
+            AppAction::Abort => Rule::new(Action::Abort),
         };
         if rule.at_ms.is_some() {
             out.push(rule);
@@ -181,21 +181,6 @@ fn chunks(n: usize) -> Vec<usize> {
         out.push(n % MAX_SEND);
     }
     out
-}
-
-fn blank_rule(action: Action) -> Rule {
-    Rule {
-        at_ms: None,
-        on: None,
-        after_ms: Millis::default(),
-        action,
-        to: None,
-        bytes: None,
-        text: None,
-        flags: None,
-        seq: None,
-        repeat: false,
-    }
 }
 
 /// Losses, delays and duplicates, each chosen by sender, kind and occurrence.

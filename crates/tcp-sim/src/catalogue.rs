@@ -108,18 +108,7 @@ fn host(name: &str, addr: Ipv4Addr) -> Host {
 
 /// A rule that does `action` (and says neither when nor to whom).
 fn rule(action: Action) -> Rule {
-    Rule {
-        at_ms: None,
-        on: None,
-        after_ms: Millis::default(),
-        action,
-        to: None,
-        bytes: None,
-        text: None,
-        flags: None,
-        seq: None,
-        repeat: false,
-    }
+    Rule::new(action)
 }
 
 /// A fault that does `action` to the first segment (not yet saying which).

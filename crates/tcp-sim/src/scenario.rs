@@ -443,6 +443,25 @@ pub struct Rule {
     pub repeat: bool,
 }
 
+impl Rule {
+    /// A rule that does `action`, and says neither when nor to whom: the other fields are set
+    /// with struct update syntax (`Rule { to: …, ..Rule::new(action) }`).
+    pub fn new(action: Action) -> Rule {
+        Rule {
+            at_ms: None,
+            on: None,
+            after_ms: Millis::default(),
+            action,
+            to: None,
+            bytes: None,
+            text: None,
+            flags: None,
+            seq: None,
+            repeat: false,
+        }
+    }
+}
+
 fn is_zero(m: &Millis) -> bool {
     m.get() == 0.0
 }
