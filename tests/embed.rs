@@ -275,7 +275,9 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     client.goto(&format!("{url}#lost-fin&lang=zh")).await?;
     wait_for_diagram(client, "index.html#lost-fin").await?;
     client.find(Locator::Css(r#"[data-testid="embed-builder"] summary"#)).await?.click().await?;
-    client.find(Locator::Css(r#"[data-testid="embed-part-states"]"#)).await?.click().await?;
+    // The builder comes with the full module, which the click above loads first.
+    let states = Locator::Css(r#"[data-testid="embed-part-states"]"#);
+    client.wait().at_most(Duration::from_secs(30)).for_element(states).await?.click().await?;
     client.find(Locator::Css(r#"[data-testid="embed-range"]"#)).await?.click().await?;
     let to = client.find(Locator::Css(r#"[data-testid="embed-to"]"#)).await?;
     to.clear().await?;
