@@ -309,3 +309,71 @@ async fn address_when(client: &Client, ready: impl Fn(&str) -> bool) -> TestResu
     }
     Ok(client.current_url().await?)
 }
+
+/// A hostile scenario stopped by the work budget (5,000 segments) is drawn near the view only:
+/// the page holds a few hundred arrows, not thousands, and scrolling the box draws the rows it
+/// reaches (here the very first segment, at the top).
+#[tokio::test(flavor = "current_thread")]
+async fn a_big_diagram_is_drawn_near_the_view() {
+    let dist = built_site();
+    let server = Server::start("127.0.0.1:0", Config::new(&dist, BASE).expect("serve web/dist")).expect("server");
+    let driver = ChromeDriver::start();
+    let client = driver.connect().await;
+    let outcome = big_diagram(&client, &server.url()).await;
+    if outcome.is_err() {
+        let _ = harness::screenshot(&client, "browser-big-diagram-failure.png").await;
+    }
+    let closed = client.close().await;
+    if let Err(e) = outcome {
+        panic!("{e}");
+    }
+    closed.expect("close the browser session");
+}
+
+async fn big_diagram(client: &Client, url: &str) -> TestResult {
+    let path = harness::repo_root().join("crates/tcp-sim/tests/adversarial/15_flooders.json");
+    let scenario = std::fs::read_to_string(&path)?;
+    let parsed = tcp_sim::Scenario::from_json(&scenario).map_err(|e| format!("{}: {e}", path.display()))?;
+    let segments = tcp_sim::simulate(&parsed).segments.len();
+    ensure!(segments >= 4000, "{}: only {segments} segments", path.display());
+    client.goto(url).await?;
+    let picker = Locator::Css("input[type=file]");
+    client.wait().at_most(Duration::from_secs(30)).for_element(picker).await?;
+    // The reader opens the file in the scenario picker.
+    let open = "const files = new DataTransfer(); \
+                files.items.add(new File([arguments[0]], '15_flooders.json')); \
+                const input = document.querySelector('input[type=file]'); \
+                input.files = files.files; \
+                input.dispatchEvent(new Event('change', { bubbles: true }));";
+    client.execute(open, vec![json!(scenario)]).await?;
+    let count = "return document.querySelectorAll('svg[data-testid=diagram] .arrows g[data-segment]').length";
+    let first = "return !!document.querySelector('svg[data-testid=diagram] .arrows g[data-segment=\"0\"]')";
+    let mut drawn = 0;
+    for _ in 0..400 {
+        drawn = client.execute(count, vec![]).await?.as_u64().unwrap_or(0);
+        let title = text_of(client, "h1, .title").await.unwrap_or_default();
+        if drawn > 11 && !title.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    ensure!(drawn > 11, "the file's diagram never appeared ({drawn} arrows)");
+    ensure!(drawn < 1500, "{drawn} of {segments} arrows drawn at once: the big diagram is not drawn near the view");
+    screenshot(client, "big-diagram-end.png").await?;
+    // The page opens at the end: the first segment is not drawn until the box is scrolled up.
+    ensure!(client.execute(first, vec![]).await? == json!(false), "the first segment is drawn at the end");
+    client.execute("document.querySelector('.diagram-scroll').scrollTop = 0", vec![]).await?;
+    let mut reached = false;
+    for _ in 0..100 {
+        if client.execute(first, vec![]).await? == json!(true) {
+            reached = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    ensure!(reached, "scrolled to the top, the first segment is still not drawn");
+    screenshot(client, "big-diagram-top.png").await?;
+    let errors = page_reports(client, "__synackErrors").await?;
+    ensure!(errors.is_empty(), "the page logged errors: {errors:?}");
+    Ok(())
+}

@@ -3,7 +3,9 @@
 //! rounds, each waiting two animation frames) under the DevTools CPU profiler, then prints the
 //! functions with the most samples, by self and by inclusive time. Without `--profiling` the
 //! wasm functions are only numbered. `SYNACK_PROFILE_ENTRIES=syn-flood,half-close` chooses the
-//! entries (default: all). Asserts nothing.
+//! entries (default: all). `SYNACK_PROFILE_FILE=path/to/scenario.{json,toml}` profiles opening
+//! that file in the page's scenario picker instead, as a reader would (and the redraw after).
+//! Asserts nothing.
 
 mod harness;
 
@@ -31,6 +33,22 @@ const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimat
   }
   done(null);
 })();
+"#;
+
+/// Opens the scenario `arguments[1]` (named `arguments[0]`) in the picker; done once the page
+/// has had a second with no task over 50 ms.
+const OPEN_FILE: &str = r#"
+const [name, text, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+let last = performance.now();
+const observer = new PerformanceObserver(() => (last = performance.now()));
+observer.observe({ type: 'longtask' });
+const files = new DataTransfer();
+files.items.add(new File([text], name));
+const input = document.querySelector('input[type=file]');
+input.files = files.files;
+input.dispatchEvent(new Event('change', { bubbles: true }));
+const wait = () => (performance.now() - last > 1000 ? (observer.disconnect(), done(null)) : setTimeout(wait, 200));
+setTimeout(wait, 200);
 "#;
 
 fn print_top(title: &str, samples: HashMap<String, u64>, total: u64, rows: usize) {
@@ -63,7 +81,23 @@ async fn main() {
     ] {
         client.issue_cmd(Cdp(cmd, params)).await.expect("start the profiler");
     }
-    client.execute_async(CHOOSE, vec![json!(names), json!(10)]).await.expect("the profiled run");
+    let file = std::env::var("SYNACK_PROFILE_FILE").ok();
+    match &file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            // The page opens JSON scenarios: a TOML one is converted first.
+            let text = if path.ends_with(".toml") {
+                tcp_sim::Scenario::from_toml(&text).unwrap_or_else(|e| panic!("{path}: {e}")).to_json()
+            } else {
+                text
+            };
+            let name = path.rsplit('/').next().unwrap_or(path);
+            client.execute_async(OPEN_FILE, vec![json!(name), json!(text)]).await.expect("the profiled run");
+        }
+        None => {
+            client.execute_async(CHOOSE, vec![json!(names), json!(10)]).await.expect("the profiled run");
+        }
+    }
     let profile = client.issue_cmd(Cdp("Profiler.stop", json!({}))).await.expect("stop the profiler");
     let _ = client.close().await;
 
@@ -95,7 +129,11 @@ async fn main() {
             id = id.and_then(|i| parent.get(&i).copied());
         }
     }
-    println!("{total} samples at 100 µs while choosing entries (10 rounds)");
+    match &file {
+        Some(path) => println!("{total} samples at 100 µs while opening {path}"),
+        None => println!("{total} samples at 100 µs while choosing entries (10 rounds)"),
+    }
     print_top("self", own, total, 40);
-    print_top("inclusive", inclusive, total, 50);
+    let rows = std::env::var("SYNACK_PROFILE_ROWS").ok().and_then(|r| r.parse().ok()).unwrap_or(50);
+    print_top("inclusive", inclusive, total, rows);
 }

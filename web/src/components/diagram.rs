@@ -58,6 +58,18 @@ pub struct SequenceDiagramProps {
     pub scroll_window: bool,
 }
 
+/// From this many segments on, only the rows near the view are drawn: a few thousand arrows
+/// (what the work budget allows) would take the page seconds to build and lay out.
+const DRAW_NEAR_VIEW_FROM: usize = 300;
+/// The rows drawn for a big diagram: the block of this height (diagram units) that holds the
+/// view's top, the one above it and the two below it.
+const ROW_BLOCK: f32 = 1200.0;
+
+/// The block of rows that holds `y`.
+fn block_of(y: f32) -> i32 {
+    (y.max(0.0) / ROW_BLOCK) as i32
+}
+
 /// Zoom limits and step.
 const MAX_ZOOM: f32 = 4.0;
 const ZOOM_STEP: f32 = 1.25;
@@ -93,6 +105,16 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     use_pointer_zoom(&scroller, zoom.clone(), anchor.clone());
 
     let height = props.crop_after.and_then(|s| d.steps.get(s + 1)).map_or(d.height, |m| m.y.min(d.height));
+    // A big diagram draws the rows near the view: the block the view's top is in, set as the box
+    // scrolls; before it has, the block of the current step (or, at the end, of the bottom).
+    let near_view = d.arrows.len() >= DRAW_NEAR_VIEW_FROM;
+    let view_block = use_state(|| None::<i32>);
+    let rows = near_view.then(|| {
+        let at_end = props.step + 1 >= d.steps.len();
+        let start = if at_end { height } else { d.steps.get(props.step).map_or(0.0, |s| s.y) };
+        let block = view_block.unwrap_or_else(|| block_of(start));
+        ((block - 1) as f32 * ROW_BLOCK, (block + 3) as f32 * ROW_BLOCK)
+    });
     // Follow playback: after a step, or a new layout, bring the step into view. A new step moves
     // smoothly and may move the window; a new layout (or the first) only jumps the box.
     {
@@ -174,7 +196,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
         })
     };
     let on_scroll = {
-        let (heads, width) = (heads.clone(), d.width);
+        let (heads, width, view_block) = (heads.clone(), d.width, view_block.clone());
         let head_bottom = d.lifelines.iter().map(|l| l.head.bottom()).fold(0.0, f32::max);
         Callback::from(move |e: Event| {
             let (Some(el), Some(h)) =
@@ -184,6 +206,12 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
             };
             let scale = scale_of(&el, width);
             let _ = h.class_list().toggle_with_force("stuck", el.scroll_top() as f32 > head_bottom * scale);
+            if near_view {
+                let block = Some(block_of(el.scroll_top() as f32 / scale));
+                if *view_block != block {
+                    view_block.set(block);
+                }
+            }
         })
     };
     let lang = props.lang;
@@ -214,7 +242,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
                         { for d.lifelines.iter().map(draw::head) }
                     </svg>
                 </div>
-                { draw::svg(Drawing { diagram: d, now: props.step, selected: props.selected, selectable: props.selectable, height, zoom: z }, onclick, onkeydown) }
+                { draw::svg(Drawing { diagram: d, now: props.step, selected: props.selected, selectable: props.selectable, height, zoom: z, rows }, onclick, onkeydown) }
             </div>
         </div>
     }

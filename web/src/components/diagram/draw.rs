@@ -47,7 +47,20 @@ pub(super) struct Drawing<'a> {
     pub(super) height: f32,
     /// Display size: the diagram's own times this (1: fit the box).
     pub(super) zoom: f32,
+    /// Draw only what lies between these y (diagram units; a big diagram draws the rows near
+    /// the view), or everything.
+    pub(super) rows: Option<(f32, f32)>,
 }
+
+impl Drawing<'_> {
+    /// Whether something spanning `y1`..`y2` is drawn.
+    fn shows(&self, y1: f32, y2: f32) -> bool {
+        self.rows.is_none_or(|(top, bottom)| y1.max(y2) >= top && y1.min(y2) <= bottom)
+    }
+}
+
+/// How far a label may sit from the y it is placed at (its text, its halo, its arrow).
+const LABEL_REACH: f32 = 40.0;
 
 /// The `width` and `height` attributes at `zoom` (the CSS scales a fitted diagram down further
 /// to its box).
@@ -78,20 +91,20 @@ pub(super) fn svg(
             <desc>{ d.desc.clone() }</desc>
             <rect class="bg" width={px(d.width)} height={px(d.height)} />
             <g class="ruler">
-                { for d.ruler.iter().map(|m| html! { <g>
+                { for d.ruler.iter().filter(|m| w.shows(m.y, m.y)).map(|m| html! { <g>
                     <path class="tick" d={line(m.placed.x + 4.0, m.y, m.placed.x + 9.0, m.y)} />
                     { text("", &m.placed, &m.text) }
                 </g> }) }
             </g>
             <g class="lifelines">{ for d.lifelines.iter().map(lifeline) }</g>
             <g class="bands">
-                { for d.bands.iter().map(|b| html! {
+                { for d.bands.iter().filter(|b| w.shows(b.rect.y, b.rect.y + b.rect.h)).map(|b| html! {
                     <rect class={format!("band {}{}", state_class(Some(b.state)), visibility(b.step, now))}
                         x={px(b.rect.x)} y={px(b.rect.y)} width={px(b.rect.w)} height={px(b.rect.h)} rx="2" />
                 }) }
             </g>
             <g class="timers">
-                { for d.timers.iter().map(|t| {
+                { for d.timers.iter().filter(|t| w.shows(t.y1, t.y2 + LABEL_REACH)).map(|t| {
                     let (y1, y2) = (t.y1 + 1.5, (t.y2 - 1.5).max(t.y1 + 2.0));
                     // A timer still counting at this step is drawn up to where it will end, faintly.
                     let running = if t.end_step > now && t.step <= now { " running" } else { "" };
@@ -111,33 +124,33 @@ pub(super) fn svg(
                 }) }
             </g>
             <g class="breaks">
-                { for d.breaks.iter().map(|b| html! { <g>
+                { for d.breaks.iter().filter(|b| w.shows(b.placed.y - LABEL_REACH, b.placed.y + LABEL_REACH)).map(|b| html! { <g>
                     <path class="brk-fill" d={b.fill_path.clone()} />
                     <path class="brk-edge" d={b.edge_path.clone()} />
                 </g> }) }
             </g>
             <g class="transitions">
-                { for d.transitions.iter().map(|t| html! {
+                { for d.transitions.iter().filter(|t| w.shows(t.at.y, t.at.y)).map(|t| html! {
                     <circle class={format!("tr-dot {}{}", state_class(t.state), visibility(t.step, now))}
                         cx={px(t.at.x)} cy={px(t.at.y)} r="3.5"><title>{ t.text.clone() }</title></circle>
                 }) }
             </g>
             <g class="arrows">
-                { for d.arrows.iter().map(|a| arrow(a, now, w.selected, w.selectable)) }
+                { for d.arrows.iter().filter(|a| w.shows(a.from.y, a.to.y)).map(|a| arrow(a, now, w.selected, w.selectable)) }
             </g>
             <g class="labels">
-                { for d.breaks.iter().map(|b| text("brk-label halo", &b.placed, &b.text)) }
-                { for d.transitions.iter().filter_map(|t| t.placed.as_ref().map(|l| html! {
+                { for d.breaks.iter().filter(|b| w.shows(b.placed.y, b.placed.y)).map(|b| text("brk-label halo", &b.placed, &b.text)) }
+                { for d.transitions.iter().filter_map(|t| t.placed.as_ref().filter(|l| w.shows(l.y - LABEL_REACH, l.y + LABEL_REACH)).map(|l| html! {
                     <g class={format!("{}{}", state_class(t.state), visibility(t.step, now))}>{ text("tr-label halo", l, &t.text) }</g>
                 })) }
-                { for d.timers.iter().filter_map(|t| t.placed.as_ref().map(|l| {
+                { for d.timers.iter().filter_map(|t| t.placed.as_ref().filter(|l| w.shows(l.y - LABEL_REACH, l.y + LABEL_REACH)).map(|l| {
                     let class = if t.prominent { "timer-label halo" } else { "timer-label minor halo" };
                     html! { <g class={format!("{}{}", t.class(), visibility(t.step, now))}>{ text(class, l, &t.text) }</g> }
                 })) }
-                { for d.notes.iter().filter_map(|n| n.placed.as_ref().map(|l| html! {
+                { for d.notes.iter().filter_map(|n| n.placed.as_ref().filter(|l| w.shows(l.y - LABEL_REACH, l.y + LABEL_REACH)).map(|l| html! {
                     <g class={visibility(n.step, now).trim().to_string()}>{ text(&format!("{} halo", n.kind.class()), l, &n.text) }</g>
                 })) }
-                { for d.arrows.iter().filter_map(|a| arrow_label(a, now)) }
+                { for d.arrows.iter().filter(|a| w.shows(a.from.y - LABEL_REACH, a.to.y + LABEL_REACH)).filter_map(|a| arrow_label(a, now)) }
                 { for d.caption.iter().map(|(s, l)| text("note error", l, s)) }
             </g>
         </svg>
@@ -173,7 +186,7 @@ fn arrow(a: &Arrow, now: usize, selected: Option<usize>, selectable: bool) -> Ht
     let name = selectable.then(|| if a.tag.is_empty() { a.label.clone() } else { format!("{} ({})", a.label, a.tag) });
     let shaft = line(a.from.x, a.from.y, a.to.x, a.to.y);
     html! {
-        <g class={class} data-segment={segment.to_string()} tabindex={(!hidden && selectable).then_some("0")}
+        <g key={segment} class={class} data-segment={segment.to_string()} tabindex={(!hidden && selectable).then_some("0")}
             role={selectable.then_some("button")} aria-label={name} aria-hidden={hidden.then_some("true")}>
             // A wide transparent stroke makes thin arrows easy to tap on a phone; it is also what
             // the focus ring paints.
@@ -194,7 +207,7 @@ fn arrow_label(a: &Arrow, now: usize) -> Option<Html> {
     let p = a.placed.as_ref()?;
     let (bw, h) = (p.badge_width, p.height);
     Some(html! {
-        <g class={format!("{}{}", a.class(), visibility(a.step, now))} data-segment={a.segment.to_string()} transform={p.transform()}>
+        <g key={a.segment} class={format!("{}{}", a.class(), visibility(a.step, now))} data-segment={a.segment.to_string()} transform={p.transform()}>
             if p.on_line {
                 <rect class="lbl-bg" x="-2" y={px(-h)} width={px(p.width + 4.0)} height={px(h)} rx="3" />
             }
