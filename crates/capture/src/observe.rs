@@ -15,12 +15,14 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::net::SocketAddrV4;
 
-use tcp_core::event::{CloseReason, Event, Timer};
+use tcp_core::event::{CloseReason, Event, Negotiation, Timer, WindowShifts};
 use tcp_core::listener::ListenerEvent;
 use tcp_core::wire::Options;
 use tcp_core::{Config, Connection, Flags, Instant, Listener, SeqNum, State, TcpRepr};
 use tcp_sim::scenario::Trigger;
-use tcp_sim::trace::{AppCall, ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Trace, TraceEvent};
+use tcp_sim::trace::{
+    AppCall, ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Synchronized, Trace, TraceEvent,
+};
 
 use crate::conns::Captured;
 use crate::infer::{Analysis, Dir};
@@ -132,7 +134,12 @@ pub fn observe(captured: &[Captured], an: &Analysis, setup: &Setup) -> Observed 
     };
     let trace = Trace {
         hosts: (0..2)
-            .map(|d| HostInfo { name: setup.name[d].clone(), addr: *setup.addr[d].ip(), attacker: false })
+            .map(|d| HostInfo {
+                name: setup.name[d].clone(),
+                addr: *setup.addr[d].ip(),
+                attacker: false,
+                fixed_isn: None,
+            })
             .collect(),
         ..Trace::default()
     };
@@ -299,6 +306,38 @@ impl Observer<'_> {
         let isn = self.an.segs[i].answer_isn.unwrap_or(SeqNum(0));
         let payload = c.payload.clone();
         self.feed(to, from_addr, &repr, &payload, isn);
+        // A segment to a listener reaches the connection it opens or completes.
+        self.trace.segments[i].received_by = conn.or_else(|| self.live_conn(to, self.hosts[to].addr, from_addr));
+    }
+
+    /// What `host`'s connection agreed on, as the captured SYNs say: the observer's ISS and IRS
+    /// are the captured ones, but its options are this simulator's, so the MSS, window shifts,
+    /// timestamps and SACK are read from the real SYNs when both were captured.
+    fn captured_negotiation(&self, host: Dir, observed: Negotiation, peer_syn: Option<usize>) -> Negotiation {
+        let own_syn = (0..self.captured.len()).find(|&i| {
+            let r = &self.captured[i].repr;
+            self.an.segs[i].dir == host
+                && !self.an.segs[i].foreign
+                && r.flags.contains(Flags::SYN)
+                && r.seq == observed.iss
+        });
+        let (Some(own), Some(peer)) = (own_syn, peer_syn) else { return observed };
+        let (own, peer) = (&self.captured[own].repr.options, &self.captured[peer].repr.options);
+        let timestamps = own.timestamps().is_some() && peer.timestamps().is_some();
+        // RFC 9293 §3.7.1: 536 without the option; RFC 7323 §2.3: a shift above 14 is 14.
+        let peer_mss = peer.mss().unwrap_or(536);
+        let own_mss = own.mss().unwrap_or(536);
+        Negotiation {
+            peer_mss,
+            send_mss: peer_mss.min(own_mss).saturating_sub(if timestamps { 12 } else { 0 }).max(1),
+            window_shifts: own
+                .window_scale()
+                .zip(peer.window_scale())
+                .map(|(local, remote)| WindowShifts { local: local.min(14), remote: remote.min(14) }),
+            timestamps,
+            sack_permitted: own.sack_permitted() && peer.sack_permitted(),
+            ..observed
+        }
     }
 
     /// Hands a segment to host `to`: its open connection, its listener, or its closed port.
@@ -384,12 +423,22 @@ impl Observer<'_> {
             injected: s.foreign,
             forged: false,
             extra_delay_us: s.extra_delay_us,
+            // The one-way path delay inferred from the capture point, the same both ways.
+            link_delay_us: self.an.point.path_us(),
+            received_by: None,
+            answers: None,
         }
     }
 
     fn push_segment(&mut self, i: usize, conn: Option<usize>) {
         let from = self.an.segs[i].dir;
         self.trace.segments[i].conn = conn;
+        // A connection's first SYN (or SYN-ACK) carries its ISS, even if nothing answers it.
+        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c))
+            && self.captured[i].repr.flags.contains(Flags::SYN)
+        {
+            c.iss.get_or_insert(self.captured[i].repr.seq);
+        }
         self.record(from, conn, EventKind::Sent { segment: i });
         if let Fate::Lost { reason } = self.trace.segments[i].fate {
             self.record(from, conn, EventKind::Lost { segment: i, reason });
@@ -604,6 +653,17 @@ impl Observer<'_> {
             Event::SegmentRejected { reason, reply } => {
                 EventKind::Rejected { segment: self.last_delivered[host], reason, reply }
             }
+            Event::Negotiated(observed) => {
+                let peer_syn = self.last_delivered[host].filter(|&i| self.captured[i].repr.flags.contains(Flags::SYN));
+                let negotiation = self.captured_negotiation(host, observed, peer_syn);
+                // The capture holds every segment already: the windows of the segments after the
+                // peer's SYN are scaled.
+                let from_segment = peer_syn.map_or(0, |i| i + 1);
+                let c = &mut self.trace.conns[id];
+                c.iss.get_or_insert(negotiation.iss);
+                c.synchronized = Some(Synchronized { negotiation, peer_syn, from_segment });
+                return;
+            }
             Event::Connected => {
                 if !from_listener {
                     self.record(host, Some(id), EventKind::Notified { notice: Notice::Connected });
@@ -691,7 +751,7 @@ impl Observer<'_> {
     }
 
     fn new_conn_id(&mut self, host: Dir, local: SocketAddrV4, remote: SocketAddrV4) -> usize {
-        self.trace.conns.push(ConnInfo { host, local, remote });
+        self.trace.conns.push(ConnInfo::new(host, local, remote));
         self.finished.push(false);
         self.trace.conns.len() - 1
     }
