@@ -391,10 +391,10 @@ impl Trace {
 
     /// The ISNs segment `index`'s sequence and acknowledgment numbers count from, or `None` where
     /// a number stays absolute. Each connection incarnation counts from its own ISNs, as recorded
-    /// (never guessed from the segments):
-    /// - a segment made by hand (`injected`, an old duplicate from an incarnation this trace does
-    ///   not hold) keeps its absolute numbers, and so do the numbers in the sequence space its
-    ///   SYN opened (the acknowledgments of a connection that synchronized with it);
+    /// (never guessed from the segments). A SYN made by hand (`injected`: an old duplicate from an
+    /// incarnation this trace does not hold) opens no space of ours: its numbers stay absolute,
+    /// and so do the numbers in the space it opened (the acknowledgments of a connection that
+    /// synchronized with it, the resets that answer them).
     /// - a reply that takes its numbers from the segment it `answers` (a reset; any reply no
     ///   connection sent) counts as that segment does: its sequence number as the answered
     ///   acknowledgment, its acknowledgment as the answered sequence number;
@@ -403,7 +403,7 @@ impl Trace {
         let s = &self.segments[index];
         let reply = s.repr.flags.contains(Flags::RST) || s.conn.is_none();
         // Only an earlier segment, and only one step back: a trace read from a file cannot loop.
-        match s.answers.filter(|&k| reply && !s.injected && k < index) {
+        match s.answers.filter(|&k| reply && k < index) {
             Some(k) => {
                 let (seq, ack) = self.own_bases(k);
                 // A SYN (a SYN cookie's SYN-ACK) carries its own ISN whatever it answers; a reset
@@ -420,23 +420,21 @@ impl Trace {
     }
 
     /// [`Trace::bases`] for a segment read on its own:
-    /// - `injected`: absolute;
-    /// - a reset, or a segment no connection sent (a forged SYN, a packetdrill script's segment),
+    /// - a reset, or a segment no connection sent (injected, forged, a packetdrill script's),
     ///   counts as the connection that received it reads it: its sequence number from that
-    ///   connection's IRS, its acknowledgment from its ISS;
+    ///   connection's IRS, its acknowledgment from its ISS (so a stray RST injected into a
+    ///   connection reads in that connection's numbers, and an old duplicate SYN that opened a
+    ///   connection of its own stays absolute);
     /// - any other segment of a connection counts from that connection's ISS and IRS;
     /// - a SYN nobody received and no connection sent counts from itself (it carries its
-    ///   sender's ISN); anything else stays absolute.
+    ///   sender's ISN), unless made by hand; anything else stays absolute.
     fn own_bases(&self, index: usize) -> (Option<SeqNum>, Option<SeqNum>) {
         let s = &self.segments[index];
-        if s.injected {
-            return (None, None);
-        }
         let reset = s.repr.flags.contains(Flags::RST);
         match (s.received_by, s.conn) {
             (Some(r), sender) if reset || sender.is_none() => (self.peer_isn(r), self.conns.get(r).and_then(|c| c.iss)),
             (_, Some(c)) => (self.conns.get(c).and_then(|c| c.iss), self.peer_isn(c)),
-            _ => (s.repr.flags.contains(Flags::SYN).then_some(s.repr.seq), None),
+            _ => (s.repr.flags.contains(Flags::SYN).then_some(s.repr.seq).filter(|_| !s.injected), None),
         }
     }
 
