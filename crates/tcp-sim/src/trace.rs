@@ -373,9 +373,10 @@ pub struct AdvertisedWindow {
 }
 
 impl AdvertisedWindow {
-    /// The window in bytes: the field multiplied by `2^shift`.
+    /// The window in bytes: the field multiplied by `2^shift` (a shift above 14 counts as 14,
+    /// RFC 7323 §2.3, so a trace read from a file cannot overflow it).
     pub fn bytes(self) -> u32 {
-        u32::from(self.field) << self.shift.unwrap_or(0)
+        u32::from(self.field) << self.shift.unwrap_or(0).min(14)
     }
 }
 
