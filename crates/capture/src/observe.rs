@@ -10,6 +10,7 @@
 //! capture's clock (see [`crate::infer`]), so a segment captured on one side that never reached
 //! the other is drawn lost where it was sent.
 
+use alloc::collections::VecDeque;
 use alloc::string::ToString;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -117,6 +118,9 @@ struct Observer<'a> {
     out: Observed,
     /// Segment index being delivered to each host (for rejections).
     last_delivered: [Option<usize>; 2],
+    /// Per host: the segments its TCP rejected with a reset, in order, which the resets it sends
+    /// next answer (see `Segment::answers`); a few at most are kept.
+    reset_due: [VecDeque<usize>; 2],
 }
 
 /// Runs both ends' observers over the captured segments.
@@ -160,6 +164,7 @@ pub fn observe(captured: &[Captured], an: &Analysis, setup: &Setup) -> Observed 
             capture_end: Instant::ZERO,
         },
         last_delivered: [None, None],
+        reset_due: [VecDeque::new(), VecDeque::new()],
     };
     obs.run();
     obs.out.trace = obs.trace;
@@ -433,6 +438,13 @@ impl Observer<'_> {
     fn push_segment(&mut self, i: usize, conn: Option<usize>) {
         let from = self.an.segs[i].dir;
         self.trace.segments[i].conn = conn;
+        // The resets rejections called for are the next resets this end sends.
+        if self.captured[i].repr.flags.contains(Flags::RST)
+            && let Some(k) = self.reset_due[from].pop_front()
+            && k < i
+        {
+            self.trace.segments[i].answers = Some(k);
+        }
         // A connection's first SYN (or SYN-ACK) carries its ISS, even if nothing answers it.
         if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c))
             && self.captured[i].repr.flags.contains(Flags::SYN)
@@ -739,6 +751,13 @@ impl Observer<'_> {
     }
 
     fn record(&mut self, host: Dir, conn: Option<usize>, kind: EventKind) {
+        if let EventKind::Rejected { segment: Some(k), reply: tcp_core::Reply::Reset, .. } = kind {
+            let due = &mut self.reset_due[host];
+            if due.len() >= MAX_RESETS_DUE {
+                due.pop_front();
+            }
+            due.push_back(k);
+        }
         self.trace.events.push(TraceEvent { at: self.now, host, conn, kind });
     }
 
@@ -756,6 +775,10 @@ impl Observer<'_> {
         self.trace.conns.len() - 1
     }
 }
+
+/// Rejections awaiting their reset at most, per host (a reset lost before the capture point
+/// leaves its rejection waiting).
+const MAX_RESETS_DUE: usize = 4;
 
 /// Timer firings in a row at most, between two segments or after the capture.
 const MAX_TIMER_STEPS: usize = 10_000;
