@@ -147,7 +147,7 @@ pub(crate) fn plans(trace: &Trace, opts: &ViewOptions, rejected: &[bool]) -> Vec
     }
     for (i, (plan, n)) in plans.iter_mut().zip(counts).enumerate() {
         if numbers_differ[i] {
-            // Each with its own numbers (absolute ones from forged sources): name the flags only.
+            // Each with its own numbers (different connections, or an injected segment's absolute ones): name the flags only.
             let flags = trace.segments[i].repr.flags.without(Flags::PSH).without(Flags::ECE).without(Flags::CWR);
             plan.label = format!("{flags} ×{n}");
         } else if n >= 2 {
