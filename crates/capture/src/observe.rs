@@ -446,10 +446,8 @@ impl Observer<'_> {
             self.trace.segments[i].answers = Some(k);
         }
         // A connection's first SYN (or SYN-ACK) carries its ISS, even if nothing answers it.
-        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c))
-            && self.captured[i].repr.flags.contains(Flags::SYN)
-        {
-            c.iss.get_or_insert(self.captured[i].repr.seq);
+        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c)) {
+            c.sent(self.captured[i].repr.flags, self.captured[i].repr.seq);
         }
         self.record(from, conn, EventKind::Sent { segment: i });
         if let Fate::Lost { reason } = self.trace.segments[i].fate {
@@ -671,9 +669,7 @@ impl Observer<'_> {
                 // The capture holds every segment already: the windows of the segments after the
                 // peer's SYN are scaled.
                 let from_segment = peer_syn.map_or(0, |i| i + 1);
-                let c = &mut self.trace.conns[id];
-                c.iss.get_or_insert(negotiation.iss);
-                c.synchronized = Some(Synchronized { negotiation, peer_syn, from_segment });
+                self.trace.conns[id].synchronize(Synchronized { negotiation, peer_syn, from_segment });
                 return;
             }
             Event::Connected => {

@@ -95,10 +95,8 @@ impl Recorder {
             Source::Listener => self.live(segment.src, segment.dst),
             Source::Socket => Some(self.conn(segment.src, segment.dst)),
         };
-        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c))
-            && segment.repr.flags.contains(tcp_core::Flags::SYN)
-        {
-            c.iss.get_or_insert(segment.repr.seq);
+        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c)) {
+            c.sent(segment.repr.flags, segment.repr.seq);
         }
         // A reset, or a reply without a connection, takes its numbers from the segment it answers.
         let reply = conn.is_none() || segment.repr.flags.contains(tcp_core::Flags::RST);
@@ -171,9 +169,7 @@ impl Recorder {
                     self.trace.segments.get(i).is_some_and(|s| s.repr.flags.contains(tcp_core::Flags::SYN))
                 });
                 let from_segment = self.trace.segments.len();
-                let c = &mut self.trace.conns[id];
-                c.iss.get_or_insert(negotiation.iss);
-                c.synchronized = Some(Synchronized { negotiation, peer_syn, from_segment });
+                self.trace.conns[id].synchronize(Synchronized { negotiation, peer_syn, from_segment });
                 return;
             }
             Event::Connected if source == Source::Listener => return,

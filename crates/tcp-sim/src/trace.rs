@@ -54,6 +54,21 @@ impl ConnInfo {
     pub fn new(host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> ConnInfo {
         ConnInfo { host, local, remote, iss: None, synchronized: None }
     }
+
+    /// It sent a segment with `flags` and sequence number `seq`: its first SYN (or SYN-ACK)
+    /// carries its ISS.
+    pub fn sent(&mut self, flags: Flags, seq: SeqNum) {
+        if flags.contains(Flags::SYN) {
+            self.iss.get_or_insert(seq);
+        }
+    }
+
+    /// It learned its peer's SYN (which also tells its ISS, when no SYN of its own did: a SYN
+    /// cookie's connection).
+    pub fn synchronize(&mut self, synchronized: Synchronized) {
+        self.iss.get_or_insert(synchronized.negotiation.iss);
+        self.synchronized = Some(synchronized);
+    }
 }
 
 /// A connection's [`Negotiation`] (reported by tcp-core when the peer's SYN arrived) and where

@@ -375,10 +375,8 @@ impl<'a> Simulator<'a> {
     fn transmit(&mut self, from: usize, conn: Option<usize>, t: &Transmit<'_>, origin: Origin, answers: Option<usize>) {
         // A connection's first SYN (or SYN-ACK) carries its ISS: known from here on, even if
         // nothing ever answers it.
-        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c))
-            && t.repr.flags.contains(tcp_core::Flags::SYN)
-        {
-            c.iss.get_or_insert(t.repr.seq);
+        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c)) {
+            c.sent(t.repr.flags, t.repr.seq);
         }
         if self.halted.is_some() {
             return;
@@ -715,8 +713,7 @@ impl<'a> Simulator<'a> {
                 });
                 let from_segment = self.trace.segments.len();
                 if let Some(c) = self.trace.conns.get_mut(id) {
-                    c.iss.get_or_insert(negotiation.iss);
-                    c.synchronized = Some(Synchronized { negotiation, peer_syn, from_segment });
+                    c.synchronize(Synchronized { negotiation, peer_syn, from_segment });
                 }
                 return;
             }
