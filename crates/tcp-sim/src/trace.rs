@@ -414,7 +414,7 @@ impl Trace {
     /// - a reply that takes its numbers from the segment it `answers` (a reset; any reply no
     ///   connection sent) counts as that segment does: its sequence number as the answered
     ///   acknowledgment, its acknowledgment as the answered sequence number;
-    /// - see [`Trace::own_bases`] for every other segment.
+    /// - see `own_bases` for every other segment.
     fn bases(&self, index: usize) -> (Option<SeqNum>, Option<SeqNum>) {
         let s = &self.segments[index];
         let reply = s.repr.flags.contains(Flags::RST) || s.conn.is_none();
@@ -435,7 +435,7 @@ impl Trace {
         }
     }
 
-    /// [`Trace::bases`] for a segment read on its own:
+    /// `bases` for a segment read on its own:
     /// - a reset, or a segment no connection sent (injected, forged, a packetdrill script's),
     ///   counts as the connection that received it reads it: its sequence number from that
     ///   connection's IRS, its acknowledgment from its ISS (so a stray RST injected into a
@@ -455,8 +455,12 @@ impl Trace {
     }
 
     /// Sequence and acknowledgment numbers relative to the ISNs of the connection incarnation
-    /// they belong to, as Wireshark shows them (see the rules at [`Trace::bases`]). `None` for the
-    /// acknowledgment when the ACK flag is off.
+    /// they belong to, as Wireshark shows them, read from what the trace records (`ConnInfo::iss`,
+    /// `ConnInfo::synchronized`, `Segment::received_by`, `Segment::answers`): a connection's
+    /// segments count from its own ISS and IRS; a reset, and a segment no connection sent, read
+    /// as the connection that received it reads them; a SYN made by hand (an old duplicate) that
+    /// opened a connection of its own keeps its wire numbers, and so do the numbers in the space
+    /// it opened. `None` for the acknowledgment when the ACK flag is off.
     pub fn relative(&self, index: usize) -> (u32, Option<u32>) {
         let s = &self.segments[index];
         let (seq_base, ack_base) = self.bases(index);
