@@ -231,9 +231,8 @@ fn veto(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
     let label = cx.label(seg);
     let rst = ep.sent.first().map_or_else(|| String::from("RST"), |&r| cx.label(r));
     let got = cx.seg(seg).repr.ack.0;
-    let isn = ep.conn.and_then(|c| {
-        cx.t.segments.iter().find(|o| o.conn == Some(c) && o.repr.flags.contains(Flags::SYN)).map(|o| o.repr.seq.0)
-    });
+    // The connection's ISS, as the trace records it.
+    let isn = ep.conn.and_then(|c| cx.t.conns.get(c)?.iss).map(|iss| iss.0);
     let Some(isn) = isn else {
         let mut s = Story::new(say!(cx, "{subj} vetoes a segment with {rst}.", "{who}用 {rst} 否决了一个报文段。"));
         s.main(say!(
