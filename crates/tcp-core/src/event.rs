@@ -287,8 +287,9 @@ pub enum Event {
         reply: Reply,
     },
     /// The peer's SYN arrived (in LISTEN, or in SYN-SENT with or without our SYN acknowledged):
-    /// what the connection learned and agreed on. Once per connection, before the segment that
-    /// answers the SYN; windows this end advertises after it are scaled as it says.
+    /// what the connection learned and agreed on. Once per incarnation (a passive connection
+    /// reset back to LISTEN learns anew from the next SYN), before the segment that answers the
+    /// SYN; the windows this end advertises after it are scaled as it says.
     Negotiated(Negotiation),
     /// The connection is established (connect() returns, or accept() can take it).
     Connected,
