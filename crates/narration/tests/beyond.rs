@@ -90,3 +90,19 @@ fn symmetric_steps_get_one_headline() {
     assert!(heads.iter().any(|h| h.starts_with("Both applications close at the same moment")), "{heads:#?}");
     assert!(heads.iter().any(|h| h.starts_with("Both FINs are acknowledged")), "{heads:#?}");
 }
+
+/// Whether the experiment fixed an ISN is the scenario's policy, as the trace records it, not a
+/// guess from the number's size: a large fixed ISN is still fixed, a drawn one is not.
+#[test]
+fn the_isn_paragraph_follows_the_scenarios_policy() {
+    let fixed = run(r#"{"hosts": [
+      {"name": "client", "addr": "192.0.2.1", "isn": 3000000000, "app": [{"at_ms": 0, "do": "connect", "to": "server"}]},
+      {"name": "server", "addr": "198.51.100.1", "app": [{"at_ms": 0, "do": "listen"}]}]}"#);
+    assert_eq!(fixed.hosts[0].fixed_isn, Some(3_000_000_000));
+    assert_says(&fixed, Lang::En, "This experiment fixes the client's initial sequence number (ISN) at 3000000000");
+    assert_says(&fixed, Lang::Zh, "本实验把客户端的初始序号（ISN）固定为 3000000000");
+    let drawn = run(FIN_WAIT_2);
+    assert_eq!(drawn.hosts[0].fixed_isn, None);
+    let isn = drawn.segments[0].repr.seq.0;
+    assert_says(&drawn, Lang::En, &format!("The client's initial sequence number (ISN) is really {isn}."));
+}
