@@ -201,6 +201,7 @@ impl Observer<'_> {
         let horizon = Instant::from_micros(self.out.capture_end.micros + 3_600_000_000);
         self.fire_timers_before(horizon, true);
         self.trace.end = self.now;
+        self.options_from_captured_syns();
     }
 
     /// The listener, and the assumed handshake of a connection captured mid-stream.
@@ -315,33 +316,26 @@ impl Observer<'_> {
         self.trace.segments[i].received_by = conn.or_else(|| self.live_conn(to, self.hosts[to].addr, from_addr));
     }
 
-    /// What `host`'s connection agreed on, as the captured SYNs say: the observer's ISS and IRS
-    /// are the captured ones, but its options are this simulator's, so the MSS, window shifts,
-    /// timestamps and SACK are read from the real SYNs when both were captured.
-    fn captured_negotiation(&self, host: Dir, observed: Negotiation, peer_syn: Option<usize>) -> Negotiation {
-        let own_syn = (0..self.captured.len()).find(|&i| {
-            let r = &self.captured[i].repr;
-            self.an.segs[i].dir == host
-                && !self.an.segs[i].foreign
-                && r.flags.contains(Flags::SYN)
-                && r.seq == observed.iss
-        });
-        let (Some(own), Some(peer)) = (own_syn, peer_syn) else { return observed };
-        let (own, peer) = (&self.captured[own].repr.options, &self.captured[peer].repr.options);
-        let timestamps = own.timestamps().is_some() && peer.timestamps().is_some();
-        // RFC 9293 §3.7.1: 536 without the option; RFC 7323 §2.3: a shift above 14 is 14.
-        let peer_mss = peer.mss().unwrap_or(536);
-        let own_mss = own.mss().unwrap_or(536);
-        Negotiation {
-            peer_mss,
-            send_mss: peer_mss.min(own_mss).saturating_sub(if timestamps { 12 } else { 0 }).max(1),
-            window_shifts: own
-                .window_scale()
-                .zip(peer.window_scale())
-                .map(|(local, remote)| WindowShifts { local: local.min(14), remote: remote.min(14) }),
-            timestamps,
-            sack_permitted: own.sack_permitted() && peer.sack_permitted(),
-            ..observed
+    /// The observers negotiated with this simulator's options: once every segment has its
+    /// connection, each connection's MSS, window shifts, timestamps and SACK are read from the
+    /// real SYNs (its own first one and its peer's) where both were captured. One pass.
+    fn options_from_captured_syns(&mut self) {
+        let mut own_syn = vec![None; self.trace.conns.len()];
+        for (i, s) in self.trace.segments.iter().enumerate() {
+            if let Some(first) = s.conn.and_then(|c| own_syn.get_mut(c))
+                && first.is_none()
+                && s.repr.flags.contains(Flags::SYN)
+            {
+                *first = Some(i);
+            }
+        }
+        for (conn, own) in self.trace.conns.iter_mut().zip(own_syn) {
+            if let Some(sync) = conn.synchronized.as_mut()
+                && let (Some(own), Some(peer)) = (own, sync.peer_syn)
+            {
+                let (own, peer) = (&self.trace.segments[own].repr.options, &self.trace.segments[peer].repr.options);
+                sync.negotiation = with_options(sync.negotiation, own, peer);
+            }
         }
     }
 
@@ -665,11 +659,11 @@ impl Observer<'_> {
             }
             Event::Negotiated(observed) => {
                 let peer_syn = self.last_delivered[host].filter(|&i| self.captured[i].repr.flags.contains(Flags::SYN));
-                let negotiation = self.captured_negotiation(host, observed, peer_syn);
                 // The capture holds every segment already: the windows of the segments after the
-                // peer's SYN are scaled.
+                // peer's SYN are scaled. The options are the real SYNs' (see
+                // `options_from_captured_syns`), the ISNs already are.
                 let from_segment = peer_syn.map_or(0, |i| i + 1);
-                self.trace.conns[id].synchronize(Synchronized { negotiation, peer_syn, from_segment });
+                self.trace.conns[id].synchronize(Synchronized { negotiation: observed, peer_syn, from_segment });
                 return;
             }
             Event::Connected => {
@@ -769,6 +763,26 @@ impl Observer<'_> {
         self.trace.conns.push(ConnInfo::new(host, local, remote));
         self.finished.push(false);
         self.trace.conns.len() - 1
+    }
+}
+
+/// `observed` with the options two captured SYNs agreed on: the peer's MSS (RFC 9293 §3.7.1: 536
+/// without the option), the window shifts when both offered scaling (RFC 7323 §2.3: above 14 is
+/// 14), timestamps and SACK when both offered them.
+fn with_options(observed: Negotiation, own: &Options, peer: &Options) -> Negotiation {
+    let timestamps = own.timestamps().is_some() && peer.timestamps().is_some();
+    let peer_mss = peer.mss().unwrap_or(536);
+    let own_mss = own.mss().unwrap_or(536);
+    Negotiation {
+        peer_mss,
+        send_mss: peer_mss.min(own_mss).saturating_sub(if timestamps { 12 } else { 0 }).max(1),
+        window_shifts: own
+            .window_scale()
+            .zip(peer.window_scale())
+            .map(|(local, remote)| WindowShifts { local: local.min(14), remote: remote.min(14) }),
+        timestamps,
+        sack_permitted: own.sack_permitted() && peer.sack_permitted(),
+        ..observed
     }
 }
 
