@@ -6,7 +6,10 @@
 //! - paint: until two animation frames have passed, so the new diagram has been painted (at
 //!   60 Hz this can never be less than about 33 ms).
 //!
-//! Then, for every entry, the work of changing a setting (the one-way delay) on it.
+//! Then, for every entry, the work of changing a setting (the one-way delay) on it; and, for the
+//! costliest hostile inputs known (issue #10's, each stopped by the work budget), how long the
+//! page is blocked when a reader opens one as their own scenario file: the longest task and the
+//! sum of long tasks (the Long Tasks API: tasks over 50 ms) until it is drawn.
 //!
 //! Prints one line per entry and the worst case; asserts nothing. `SYNACK_BENCH_PAGE` (e.g.
 //! `embed.html#ui=settings`) measures another page of the site, which must show the picker. The
@@ -87,6 +90,50 @@ const task = () => new Promise((r) => setTimeout(r, 0));
 })();
 "#;
 
+/// Measured in the page: open the file `arguments[1]` (named `arguments[0]`) in the scenario
+/// picker, as a reader would, and report the tasks over 50 ms until the page has settled.
+const WORST: &str = r#"
+const [name, text, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+const long = [];
+const observer = new PerformanceObserver((list) => long.push(...list.getEntries().map((e) => e.duration)));
+observer.observe({ type: 'longtask', buffered: false });
+const input = document.querySelector('input[type=file]');
+const files = new DataTransfer();
+files.items.add(new File([text], name));
+const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+(async () => {
+  // From the handshake, so that the arrows counted are the file's.
+  const select = document.querySelector('#entry');
+  select.value = 'handshake';
+  select.dispatchEvent(new Event('change', { bubbles: true }));
+  await frame();
+  await new Promise((r) => setTimeout(r, 200));
+  long.length = 0;
+  const t0 = performance.now();
+  input.files = files.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+  // Settled: two frames, then half a second with nothing over 50 ms.
+  await frame();
+  let seen = -1;
+  while (seen !== long.length) {
+    seen = long.length;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  observer.disconnect();
+  const segments = document.querySelectorAll('svg[data-testid=diagram] .arrows g[data-segment]').length;
+  done([Math.max(0, ...long), long.reduce((a, b) => a + b, 0), performance.now() - t0 - 500, segments]);
+})();
+"#;
+
+/// The hostile inputs measured (relative to the workspace root).
+const WORST_INPUTS: [&str; 5] = [
+    "crates/tcp-sim/tests/adversarial/echo_data_on_data.toml",
+    "crates/tcp-sim/tests/adversarial/echo_no_delay.toml",
+    "../shared/adversarial/05_mesh16_memory.json",
+    "crates/tcp-sim/tests/adversarial/15_flooders.json",
+    "../shared/adversarial/01_reconnect_on_refused_hang.toml",
+];
+
 /// The simulator alone, in the page's wasm module (`bench_simulate`, mean of `runs` runs).
 const SIMULATE: &str = r#"
 const [runs, done] = [arguments[0], arguments[arguments.length - 1]];
@@ -135,6 +182,20 @@ async fn main() {
     let results = client.execute_async(SCRIPT, vec![json!(ROUNDS)]).await.expect("the measurement runs");
     let settings = client.execute_async(SETTING, vec![json!(ROUNDS)]).await.expect("the setting measurement runs");
     let sims = client.execute_async(SIMULATE, vec![json!(500)]).await.expect("the simulation benchmark runs");
+    let mut worst = Vec::new();
+    for path in WORST_INPUTS {
+        let text = std::fs::read_to_string(harness::repo_root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        // The page opens JSON scenarios (what its Scenario export writes): TOML ones are converted.
+        let text = if path.ends_with(".toml") {
+            tcp_sim::Scenario::from_toml(&text).unwrap_or_else(|e| panic!("{path}: {e}")).to_json()
+        } else {
+            text
+        };
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let row =
+            client.execute_async(WORST, vec![json!(name), json!(text)]).await.expect("the worst-input measurement");
+        worst.push((name.to_owned(), row));
+    }
     let _ = client.close().await;
     println!(
         "choose an experiment, headless Chromium, best of {ROUNDS}:  work = until the DOM is updated;  paint = two frames"
@@ -151,4 +212,16 @@ async fn main() {
         println!("{name:<22} {:>8.1} µs   {:>8.0} runs/s", ms * 1000.0, 1000.0 / ms);
     }
     println!("the whole catalogue once: {total:.2} ms");
+    println!();
+    println!("a hostile scenario file opened in the page: the longest task, all tasks over 50 ms, until drawn");
+    for (name, row) in worst {
+        let ms = |i: usize| row[i].as_f64().unwrap_or(f64::NAN);
+        println!(
+            "{name:<36} longest task {:>7.0} ms   long tasks {:>7.0} ms   drawn after {:>7.0} ms   {} arrows",
+            ms(0),
+            ms(1),
+            ms(2),
+            row[3]
+        );
+    }
 }

@@ -154,6 +154,7 @@ async fn the_diagram_is_painted_first_and_stays_put() {
         client.issue_cmd(Cdp("Fetch.enable", json!({ "patterns": [{ "urlPattern": "*.wasm" }] }))).await?;
         for (width, link, shot) in [
             (1280, "", "first-frame-1280.png"),
+            (360, "", "first-frame-360.png"),
             (360, "#lost-syn&lang=zh", "first-frame-360-zh.png"),
             (768, "embed.html#lost-final-ack&ui=play.text&theme=dark", "first-frame-embed-768-dark.png"),
         ] {
@@ -164,6 +165,27 @@ async fn the_diagram_is_painted_first_and_stays_put() {
             client.wait().at_most(Duration::from_secs(10)).for_element(arrows).await?;
             let state = client.execute("return document.documentElement.dataset.synack || null", vec![]).await?;
             ensure!(state != json!("running"), "{link}: the app ran without its wasm ({state})");
+            // The sticky heads are those of the diagram drawn, not of the snapshot's class.
+            let widths = client
+                .execute(
+                    "const s = document.querySelector('.synack-shell'); \
+                     return [s.querySelector('.diagram-heads svg')?.viewBox.baseVal.width ?? null, \
+                             s.querySelector('.diagram-scroll > svg.seqdiag').viewBox.baseVal.width]",
+                    vec![],
+                )
+                .await?;
+            ensure!(
+                widths[0].is_null() || widths[0] == widths[1],
+                "{link} at {width} px: heads and diagram differ: {widths}"
+            );
+            // A phone's first visit to the page draws the diagram the page holds: no request for it.
+            let svgs: Vec<String> = fetched(&client, &url)
+                .await?
+                .into_iter()
+                .filter(|f| f.ends_with(".svg") && f.starts_with("prerender/"))
+                .collect();
+            let inline = width == 360 && link.is_empty();
+            ensure!(svgs.is_empty() == inline, "{link:?} at {width} px fetched {svgs:?}");
             screenshot(&client, shot).await?;
         }
         client.issue_cmd(Cdp("Fetch.disable", json!({}))).await?;

@@ -76,7 +76,8 @@ window.addEventListener('unhandledrejection', (event) => {
 
 // Filled in by `cargo xtask build-web` (crates/xtask/src/prerender.rs): the width classes
 // `[[name, media query or null]]`, narrowest first; per entry and language each class's
-// `[width, height, ys]`, where `ys` indexes `ys`, lists of the y of each playback step.
+// `[width, height, ys]`, where `ys` indexes `ys`, lists of the y of each playback step (each
+// written as its distance from the one before).
 const PRERENDERED = /*synack:prerendered*/ null;
 const FULL = 'synack_web';
 const embed = document.body.dataset.mode === 'embed';
@@ -143,6 +144,27 @@ const fill = async (box, url) => {
   for (const node of [...drawn.childNodes]) {
     if (node.localName !== 'script') box.append(document.importNode(node, true));
   }
+  stickyHeads(box, drawn);
+};
+
+/** The sticky lifeline heads above `box` (the snapshot's are those of the class it was taken at),
+ * redrawn from the prerendered diagram `drawn`, as `components/diagram.rs` draws them: its heads
+ * on a background, 4 units taller than the lowest head. */
+const stickyHeads = (box, drawn) => {
+  const heads = box.parentElement?.querySelector('.diagram-heads > svg');
+  const parts = [...drawn.querySelectorAll('.lifelines > .head-box, .lifelines > .head-name, .lifelines > .head-addr')];
+  if (!heads || !parts.length) return;
+  const width = drawn.getAttribute('width');
+  const bottom = Math.max(...parts.filter((p) => p.localName === 'rect').map((r) => Number(r.getAttribute('y')) + Number(r.getAttribute('height'))));
+  const height = String(Math.round((bottom + 4) * 10) / 10);
+  heads.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  heads.setAttribute('width', width);
+  heads.setAttribute('height', height);
+  const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  bg.setAttribute('class', 'bg');
+  bg.setAttribute('width', width);
+  bg.setAttribute('height', height);
+  heads.replaceChildren(bg, ...parts.map((p) => document.importNode(p, true)));
 };
 
 /** Makes the static first frame match `link`. Returns its host element and a promise that the
@@ -161,7 +183,9 @@ const prepareShell = (link) => {
   const known = PRERENDERED.entries[link.entry];
   const cls = widthClass(shell);
   const [width, fullHeight, steps] = (known || PRERENDERED.entries.handshake)[link.lang][cls];
-  const ys = PRERENDERED.ys[steps];
+  // The table gives each step's y as the distance from the one before.
+  let y = 0;
+  const ys = PRERENDERED.ys[steps].map((gap) => (y = Math.round((y + gap) * 10) / 10));
   // The playback bar says where it stands: an embed's range ends the drawing below its last step.
   let last = ys.length - 1;
   let height = fullHeight;
@@ -182,14 +206,22 @@ const prepareShell = (link) => {
   if (picker && known) picker.value = link.entry;
 
   shell.querySelector('.diagram')?.setAttribute('data-width', cls);
-  const box = emptyDiagram(width, height);
-  shell.querySelector('.diagram-scroll > svg.seqdiag')?.replaceWith(box);
+  // The page comes with the default link's diagram as a phone draws it (crates/xtask/src/shell.rs):
+  // kept when it is the one wanted, else replaced by an empty box of the right size.
+  const inline = shell.querySelector('.diagram-scroll > svg.seqdiag');
+  const kept = link.plain && known && inline?.dataset.prerendered === `${link.entry}.${link.lang}.${cls}`;
+  const box = kept ? inline : emptyDiagram(width, height);
+  if (kept) {
+    box.setAttribute('height', height);
+    box.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    stickyHeads(box, box);
+  } else inline?.replaceWith(box);
   // At the last step the app shows the end of the exchange (its box scrolled to the bottom, see
   // `follow` in components/diagram.rs): so does the first frame.
   const scroller = box.parentElement;
   if (step === last && scroller) scroller.scrollTop = scroller.scrollHeight;
   // A link that changes the experiment gets an empty box of about the right size.
-  if (!link.plain || !known) return [shell, Promise.resolve()];
+  if (kept || !link.plain || !known) return [shell, Promise.resolve()];
   const drawn = fill(box, new URL(`prerender/${link.entry}.${link.lang}.${cls}.svg`, import.meta.url)).catch(
     (error) => errors.push(`the prerendered diagram did not load: ${error}`),
   );

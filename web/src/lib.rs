@@ -105,7 +105,7 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
     let step_events = s.steps.get(s.step).map(|st| st.events.clone()).unwrap_or_default();
-    let shown = s.diagram.arrows.iter().filter(|a| a.step <= s.step).count();
+    let shown = s.shown.arrows.iter().filter(|a| a.step <= s.step).count();
     let titles = use_memo((s.experiment.entry.clone(), s.experiment.custom.clone(), lang), |(entry, custom, lang)| {
         let sc = match custom {
             Some(custom) => Some((**custom).clone()),
@@ -160,7 +160,7 @@ pub fn App(props: &AppProps) -> Html {
     };
     let export = ui.has(Part::Export).then(|| {
         html! {
-            <Export trace={s.trace.clone()} diagram={s.diagram.clone()} experiment={s.experiment.clone()}
+            <Export trace={s.trace.clone()} experiment={s.experiment.clone()}
                 lang={lang} relative={s.relative} />
         }
     });
@@ -169,7 +169,7 @@ pub fn App(props: &AppProps) -> Html {
             <NarrationPanel trace={s.trace.clone()} events={step_events} summary={upgrade::summary_of(&s.experiment, summary)}
                 prerendered={upgrade::prerendered_narration(&s.experiment, s.step)}
                 step={s.step} last={s.last_step()}
-                at_end={s.step >= s.diagram.steps.len().saturating_sub(1)} lang={lang} relative={s.relative} />
+                at_end={s.step >= s.shown.steps.len().saturating_sub(1)} lang={lang} relative={s.relative} />
         }
     });
     // In a slot of its own, so that opening and closing it never moves the other parts.
@@ -194,7 +194,7 @@ pub fn App(props: &AppProps) -> Html {
                     {
                         // Each socket's state at this step, and the transitions taken in it.
                         let host_names: Vec<String> = s.trace.hosts.iter().map(|h| h.name.clone()).collect();
-                        let (endpoints, taken) = sockets(&s.diagram, &host_names, s.step, lang);
+                        let (endpoints, taken) = sockets(&s.shown, &host_names, s.step, lang);
                         html! { <StateMachine lang={lang} endpoints={endpoints} taken={taken} /> }
                     },
                     upgrade::states_button(lang)

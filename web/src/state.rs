@@ -57,9 +57,8 @@ pub struct AppState {
     pub experiment: Experiment,
     /// Its trace.
     pub trace: Shared<Trace>,
-    /// Its diagram, laid out as exports draw it ([`WidthClass::Full`]).
-    pub diagram: Shared<Diagram>,
-    /// Its diagram laid out for the width it is shown at (`diagram` itself when that is `Full`).
+    /// Its diagram, laid out for the width it is shown at. (Exports lay out their own, at
+    /// [`WidthClass::Full`], when asked: one layout per change keeps a redraw within a frame.)
     pub shown: Shared<Diagram>,
     /// The width class of the box that shows the diagram.
     pub width: WidthClass,
@@ -133,22 +132,18 @@ pub enum Action {
 /// A simulated and laid-out experiment.
 type Run = (Shared<Trace>, Shared<Diagram>, Rc<Vec<Step>>);
 
-/// Simulates and lays out an experiment; the error says what is wrong with it.
-pub fn run(experiment: &Experiment, lang: Lang, relative: bool) -> Result<Run, SettingError> {
+/// Simulates an experiment and lays it out for `width`; the error says what is wrong with it.
+pub fn run(experiment: &Experiment, lang: Lang, relative: bool, width: WidthClass) -> Result<Run, SettingError> {
     let scenario = experiment.scenario()?;
     let trace = tcp_sim::simulate(&scenario);
-    let view = ViewOptions { lang, relative, ..ViewOptions::default() };
-    let diagram = seqdiag::layout(&trace, &view);
+    let diagram = shown(&trace, lang, relative, width);
     let steps = seqdiag::steps::steps(&trace);
-    Ok((Shared::new(trace), Shared::new(diagram), Rc::new(steps)))
+    Ok((Shared::new(trace), diagram, Rc::new(steps)))
 }
 
-/// The diagram laid out for `width` (the export's own when that is `Full`).
-fn shown(trace: &Trace, diagram: &Shared<Diagram>, lang: Lang, relative: bool, width: WidthClass) -> Shared<Diagram> {
-    match width {
-        WidthClass::Full => diagram.clone(),
-        width => Shared::new(seqdiag::layout(trace, &ViewOptions { lang, relative, width, ..ViewOptions::default() })),
-    }
+/// The diagram of `trace` laid out for `width`.
+fn shown(trace: &Trace, lang: Lang, relative: bool, width: WidthClass) -> Shared<Diagram> {
+    Shared::new(seqdiag::layout(trace, &ViewOptions { lang, relative, width, ..ViewOptions::default() }))
 }
 
 /// A first guess of the diagram box's width class, before it is measured: the window's width
@@ -170,23 +165,22 @@ impl AppState {
     /// default one is shown with the error.
     pub fn new(experiment: Experiment, lang: Lang, relative: bool) -> AppState {
         let started = now_ms();
-        let (experiment, result, error) = match run(&experiment, lang, relative) {
+        let width = guessed_width();
+        let (experiment, result, error) = match run(&experiment, lang, relative, width) {
             Ok(r) => (experiment, r, None),
             Err(e) => {
                 let fallback = Experiment::default();
-                let r = run(&fallback, lang, relative).unwrap_or_default();
+                let r = run(&fallback, lang, relative, width).unwrap_or_default();
                 (fallback, r, Some(e))
             }
         };
-        let (trace, diagram, steps) = result;
-        let step = diagram.steps.len().saturating_sub(1);
-        let width = guessed_width();
+        let (trace, shown, steps) = result;
+        let step = shown.steps.len().saturating_sub(1);
         AppState {
             experiment,
-            shown: shown(&trace, &diagram, lang, relative, width),
+            shown,
             width,
             trace,
-            diagram,
             steps,
             step,
             playing: false,
@@ -244,7 +238,7 @@ impl AppState {
 
     /// The diagram's last step.
     fn diagram_end(&self) -> usize {
-        self.diagram.steps.len().saturating_sub(1)
+        self.shown.steps.len().saturating_sub(1)
     }
 
     /// The last step playback can reach: the diagram's, or the locked range's.
@@ -260,23 +254,28 @@ impl AppState {
 
     /// The same state with its diagram shown at `width` (laid out again if that changed).
     fn with_width(mut self, width: WidthClass) -> AppState {
-        if width != self.width {
-            self.width = width;
-            self.shown = shown(&self.trace, &self.diagram, self.lang, self.relative, width);
+        if width == self.width {
+            return self;
         }
+        self.width = width;
+        self.laid_out_again()
+    }
+
+    /// The same trace laid out again for the current language, numbering and width.
+    fn laid_out_again(mut self) -> AppState {
+        self.shown = shown(&self.trace, self.lang, self.relative, self.width);
         self
     }
 
     /// Re-simulates `experiment`; on error keeps everything and reports it.
     fn rerun(mut self, experiment: Experiment, keep_step: bool) -> AppState {
         let started = now_ms();
-        match run(&experiment, self.lang, self.relative) {
+        match run(&experiment, self.lang, self.relative, self.width) {
             Ok((trace, diagram, steps)) => {
                 let at_end = self.step >= self.last_step();
                 self.experiment = experiment;
-                self.shown = shown(&trace, &diagram, self.lang, self.relative, self.width);
+                self.shown = diagram;
                 self.trace = trace;
-                self.diagram = diagram;
                 self.steps = steps;
                 let last = self.last_step();
                 self.step = if keep_step && !at_end { self.step.clamp(self.first_step(), last) } else { last };
@@ -349,15 +348,14 @@ impl Reducible for AppState {
                 s.speed = i.min(SPEEDS.len() - 1);
                 s
             }
+            // The same trace, drawn in another language or numbering: no re-simulation.
             Action::SetLang(lang) => {
                 s.lang = lang;
-                let experiment = s.experiment.clone();
-                s.rerun(experiment, true)
+                s.laid_out_again()
             }
             Action::SetRelative(relative) => {
                 s.relative = relative;
-                let experiment = s.experiment.clone();
-                s.rerun(experiment, true)
+                s.laid_out_again()
             }
             Action::DismissError => {
                 s.error = None;

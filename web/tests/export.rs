@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::time::Duration;
 use synack_web::state::Shared;
 
-use seqdiag::{Lang, ViewOptions};
+use seqdiag::Lang;
 use synack_web::components::export::{Export, ExportProps};
 use synack_web::experiment::Experiment;
 use tcp_sim::catalogue;
@@ -53,9 +53,7 @@ impl Mounted {
         let experiment = Experiment::default();
         let scenario = catalogue::get(&experiment.entry).expect("the entry").scenario().expect("its scenario");
         let trace = tcp_sim::simulate(&scenario);
-        let diagram = seqdiag::layout(&trace, &ViewOptions { lang, ..ViewOptions::default() });
-        let props =
-            ExportProps { trace: Shared::new(trace), diagram: Shared::new(diagram), experiment, lang, relative: true };
+        let props = ExportProps { trace: Shared::new(trace), experiment, lang, relative: true };
         let app = yew::Renderer::<Export>::with_root_and_props(root.clone(), props).render();
         settle().await;
         Mounted { root, app, downloads, listener }

@@ -339,6 +339,13 @@ pub(crate) fn rto_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
                 "The timeout stays at {last} this time: Linux retransmits a SYN at its initial timeout a few times (net.ipv4.tcp_syn_linear_timeouts, 4 by default) before it starts doubling: {list} so far.",
                 "这一次超时时间仍是 {last}：Linux 重传 SYN 时，前几次（net.ipv4.tcp_syn_linear_timeouts，默认 4 次）沿用初始超时，之后才开始翻倍：到目前为止依次是 {list}。"
             ));
+        } else if series.windows(2).any(|w| w[0] == w[1]) {
+            // Past the retries that kept the initial timeout: the list starts flat.
+            s.detail(say!(
+                cx,
+                "The retries at the initial timeout are used up, so from now on the timeout doubles with each retry: {list} so far (retry {b}).",
+                "沿用初始超时的那几次重试已经用完，此后每重试一次，超时时间就翻一倍：到目前为止依次是 {list}（第 {b} 次重试）。"
+            ));
         } else if b >= 2 {
             s.detail(say!(
                 cx,

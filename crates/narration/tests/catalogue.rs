@@ -95,3 +95,41 @@ fn out_of_range_and_empty_steps_are_harmless() {
     assert_eq!(headline(&trace, &[], Lang::Zh, true), "");
     assert!(narrate(&trace, &[usize::MAX], Lang::En, true).is_empty());
 }
+
+/// The durations of a `1 s → 2 s → 4 s` list, in milliseconds.
+fn durations(list: &str) -> Vec<f64> {
+    list.split(" → ")
+        .map(|d| {
+            let (n, unit) = d.trim().split_once(' ').unwrap_or((d, "s"));
+            let n: f64 = n.parse().unwrap_or_else(|_| panic!("not a duration: {d:?} in {list:?}"));
+            if unit.starts_with("ms") { n } else { n * 1000.0 }
+        })
+        .collect()
+}
+
+#[test]
+fn a_timeout_said_to_double_does_double() {
+    // What the narration says of a backoff matches its numbers: a list said to double with each
+    // retry doubles from its first entry; one that began at the initial timeout (Linux's linear
+    // SYN retries) is said so.
+    let mut checked = 0;
+    for entry in ENTRIES {
+        let trace = common::trace(entry.name);
+        for events in common::steps(&trace) {
+            for p in narrate(&trace, &events, Lang::En, true) {
+                let Some(rest) = p.split("doubles with each retry: ").nth(1) else { continue };
+                let list = rest.split(" so far").next().unwrap_or(rest);
+                let ms = durations(list);
+                let flat_start = ms.windows(2).any(|w| w[0] == w[1]);
+                if p.starts_with("The timeout doubles with each retry") {
+                    assert!(!flat_start, "{}: said to double, but {list}", entry.name);
+                    assert!(ms.windows(2).all(|w| w[1] == 2.0 * w[0]), "{}: said to double, but {list}", entry.name);
+                } else {
+                    assert!(flat_start, "{}: {p}", entry.name);
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 3, "only {checked} backoff sentences found");
+}

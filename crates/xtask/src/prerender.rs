@@ -123,8 +123,9 @@ pub(crate) fn write(dist: &Path, diagrams: &[Diagram], narrations: &[Narration])
 }
 
 /// What `boot.js` needs to know, as a JavaScript object literal: the width classes (name and
-/// the narrowest box, in CSS px, that gets it); per entry and language, each class's `[width, height, ys]`, where `ys` indexes
-/// `ys`, the lists of the playback steps' y (languages and entries often share one).
+/// the narrowest box, in CSS px, that gets it); per entry and language, each class's `[width,
+/// height, ys]`, where `ys` indexes `ys`, the lists of the playback steps' y (languages and
+/// entries often share one), each y written as its distance from the one before.
 pub(crate) fn table(diagrams: &[Diagram]) -> String {
     let mut out = String::from("{classes:[");
     for class in WIDTH_CLASSES {
@@ -137,7 +138,15 @@ pub(crate) fn table(diagrams: &[Diagram]) -> String {
         for (lang, _) in LANGS {
             let _ = write!(out, "{lang}:{{");
             for d in diagrams.iter().filter(|d| d.entry == entry.name && d.lang == lang) {
-                let list: Vec<String> = d.step_ys.iter().map(|y| Px(*y).to_string()).collect();
+                // Each step's y as the distance from the one before (the first from 0), in the
+                // tenths the page rounds to: steps are often evenly spaced, and repeated distances
+                // compress to little. `boot.js` adds them up again.
+                let tenths: Vec<i64> = d.step_ys.iter().map(|y| (f64::from(*y) * 10.0).round() as i64).collect();
+                let list: Vec<String> = tenths
+                    .iter()
+                    .zip(std::iter::once(&0).chain(&tenths))
+                    .map(|(y, before)| Px((y - before) as f32 / 10.0).to_string())
+                    .collect();
                 let list = format!("[{}]", list.join(","));
                 let index = ys.iter().position(|l| *l == list).unwrap_or_else(|| {
                     ys.push(list);
@@ -168,5 +177,33 @@ mod tests {
         }
         let handshake = diagrams.iter().find(|d| d.entry == "handshake" && d.lang == "en").expect("handshake");
         assert!(handshake.svg.starts_with("<svg") && handshake.step_ys.len() > 5);
+    }
+
+    #[test]
+    fn the_tables_step_distances_add_up_to_each_steps_y() {
+        let diagrams = all().expect("the catalogue draws");
+        let table = table(&diagrams);
+        let lists = &table[table.find(",ys:[").expect("the ys lists") + 5..table.len() - 2];
+        let lists: Vec<Vec<f64>> = lists
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .split("],[")
+            .map(|l| l.split(',').map(|n| n.parse().expect("a number")).collect())
+            .collect();
+        for d in &diagrams {
+            let want: Vec<f64> = d.step_ys.iter().map(|y| (f64::from(*y) * 10.0).round() / 10.0).collect();
+            let found = lists.iter().any(|gaps| {
+                let mut y = 0.0;
+                let ys: Vec<f64> = gaps
+                    .iter()
+                    .map(|g| {
+                        y = ((y + g) * 10.0_f64).round() / 10.0;
+                        y
+                    })
+                    .collect();
+                ys == want
+            });
+            assert!(found, "{}: no list adds up to {want:?}", d.file());
+        }
     }
 }

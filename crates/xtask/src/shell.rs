@@ -9,14 +9,19 @@
 //!
 //! `web/index.html` and `web/embed.html` hold `<!--synack:shell-->` where the build puts the
 //! English snapshot and the Chinese one in a `<template>`, which `boot.js` swaps in for a
-//! `lang=zh` link. The diagram's box is empty: `boot.js` sizes it and draws the link's
-//! prerendered diagram into it. (The default page's diagram inline would save that request on
-//! the page's first visit, but cost its bytes on every visit in Chinese, over the budget.)
+//! `lang=zh` link. The page's English shell holds the default link's diagram in the narrow class
+//! (a phone's, where most readers are), so a phone's first visit paints it with no request
+//! after the page; `boot.js` keeps it when the link and the box's class are those, and otherwise
+//! (like the embed's and the Chinese shell's empty box) sizes the box and draws the link's
+//! prerendered diagram into it.
 
 use std::fs;
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
+use seqdiag::Px;
+
+use crate::prerender::Diagram;
 
 /// Where the snapshots live, under `web/`.
 pub(crate) const SNAPSHOTS: &str = "shell";
@@ -25,21 +30,43 @@ const SHELL_MARKER: &str = "<!--synack:shell-->";
 /// The marker in a snapshot.
 pub(crate) const DIAGRAM_MARKER: &str = "<!--synack:diagram-->";
 
-/// Writes `index.html` and `embed.html` into `dist`, with their shells.
-pub(crate) fn write_pages(web: &Path, dist: &Path) -> Result<()> {
-    page(web, dist, "index.html", "page")?;
-    page(web, dist, "embed.html", "embed")
+/// Writes `index.html` and `embed.html` into `dist`, with their shells; `inline` is the default
+/// link's diagram that the page's English shell holds.
+pub(crate) fn write_pages(web: &Path, dist: &Path, inline: &Diagram) -> Result<()> {
+    page(web, dist, "index.html", "page", &inline_svg(inline)?)?;
+    page(web, dist, "embed.html", "embed", EMPTY_DIAGRAM)
 }
 
 /// The box `boot.js` sizes and draws the link's prerendered diagram into.
 const EMPTY_DIAGRAM: &str = "<svg class=\"seqdiag\"></svg>";
 
-fn page(web: &Path, dist: &Path, name: &str, mode: &str) -> Result<()> {
+/// `diagram` as `boot.js` draws a prerendered file into the box: its size and font on the box,
+/// its content without its `<style>` (the page's stylesheet has the same rules), and its name
+/// (`entry.lang.class`) in `data-prerendered`.
+fn inline_svg(diagram: &Diagram) -> Result<String> {
+    let svg = &diagram.svg;
+    let (Some(open_end), Some(style_start), Some(style_end), Some(close)) =
+        (svg.find('>'), svg.find("<style>"), svg.find("</style>"), svg.rfind("</svg>"))
+    else {
+        bail!("{}: not the SVG seqdiag writes", diagram.file());
+    };
+    let font = svg[..open_end].split(" font-family=\"").nth(1).and_then(|f| f.split('"').next()).unwrap_or_default();
+    let name = format!("{}.{}.{}", diagram.entry, diagram.lang, diagram.class);
+    let (width, height) = (Px(diagram.width), Px(diagram.height));
+    Ok(format!(
+        "<svg class=\"seqdiag\" data-prerendered=\"{name}\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"0 0 {width} {height}\" font-family=\"{font}\">{}{}</svg>",
+        &svg[open_end + 1..style_start],
+        svg[style_end + "</style>".len()..close].trim_end()
+    ))
+}
+
+fn page(web: &Path, dist: &Path, name: &str, mode: &str, diagram: &str) -> Result<()> {
     let template = fs::read_to_string(web.join(name)).with_context(|| format!("reading web/{name}"))?;
     if template.matches(SHELL_MARKER).count() != 1 {
         bail!("web/{name} must hold {SHELL_MARKER} once");
     }
-    let en = snapshot(web, mode, "en")?.replacen(DIAGRAM_MARKER, EMPTY_DIAGRAM, 1);
+    let en = snapshot(web, mode, "en")?.replacen(DIAGRAM_MARKER, diagram, 1);
     let zh = snapshot(web, mode, "zh")?.replacen(DIAGRAM_MARKER, EMPTY_DIAGRAM, 1);
     let shell =
         format!("<div class=\"synack-shell\" inert>{en}</div>\n  <template id=\"synack-shell-zh\">{zh}</template>");

@@ -15,6 +15,7 @@ use std::time::Instant;
 use anyhow::{Context as _, Result, bail};
 use flate2::Compression;
 use flate2::write::GzEncoder;
+use seqdiag::WidthClass;
 use xtask::static_server::{Config, Server};
 
 use crate::util::{self, human, run};
@@ -129,7 +130,12 @@ pub(crate) fn build(profile: Profile) -> Result<PathBuf> {
 
     let diagrams = prerender::all()?;
     prerender::write(&dist, &diagrams, &prerender::narrations()?)?;
-    shell::write_pages(&web_dir(), &dist)?;
+    // The page's first frame holds the default link's diagram as a phone draws it.
+    let inline = diagrams
+        .iter()
+        .find(|d| d.entry == "handshake" && d.lang == "en" && d.class == WidthClass::Narrow.name())
+        .context("the handshake's narrow diagram")?;
+    shell::write_pages(&web_dir(), &dist, inline)?;
     let boot = fs::read_to_string(web_dir().join("boot.js"))?;
     if boot.matches(TABLE_MARKER).count() != 1 {
         bail!("web/boot.js must hold `{TABLE_MARKER}` once");
@@ -354,7 +360,8 @@ struct FirstVisit {
 /// A link to another entry downloads that entry's prerendered diagram instead (most are smaller;
 /// the SYN floods' are 3 KiB bigger).
 fn first_visits() -> Vec<FirstVisit> {
-    // The widest class's file, the biggest (a phone fetches the narrow one).
+    // The widest class's file, the biggest: a desktop's visit (a phone fetches the narrow one,
+    // or, on the page in English, none: `index.html` holds it).
     let class = seqdiag::WidthClass::Full.name();
     let player = |lang: &str| [format!("synack_player_{lang}.js"), format!("synack_player_{lang}_bg.wasm")];
     let common = ["boot.js", "style.css"].map(String::from);

@@ -149,17 +149,22 @@ pub fn file_name(entry: &str, kind: ExportKind) -> String {
     format!("synack-{entry}.{}", kind.extension())
 }
 
+/// The diagram as exports draw it: at [`seqdiag::WidthClass::Full`], as the CLI does (the page
+/// lays out its own for its box), so the page's and the CLI's files agree byte for byte.
+fn export_layout(trace: &Trace, view: &ViewOptions) -> Diagram {
+    seqdiag::layout(trace, view)
+}
+
 fn build(
     kind: ExportKind,
     trace: &Trace,
-    diagram: &Diagram,
     experiment: &Experiment,
     lang: Lang,
     relative: bool,
 ) -> Result<(Vec<u8>, &'static str, String), SettingError> {
     let view = ViewOptions { lang, relative, ..ViewOptions::default() };
     let bytes = match kind {
-        ExportKind::Svg => seqdiag::svg::render(diagram, &view).into_bytes(),
+        ExportKind::Svg => seqdiag::svg::render(&export_layout(trace, &view), &view).into_bytes(),
         ExportKind::Png => return Err(message(PNG_ONLY_IN_BROWSER)),
         ExportKind::Mermaid => seqdiag::mermaid::render(trace, &view).into_bytes(),
         ExportKind::Pcap => tcp_sim::pcap::to_pcap(trace),
@@ -174,12 +179,11 @@ fn build(
 pub fn export_bytes(
     kind: ExportKind,
     trace: &Trace,
-    diagram: &Diagram,
     experiment: &Experiment,
     lang: Lang,
     relative: bool,
 ) -> Result<(Vec<u8>, &'static str, String), String> {
-    build(kind, trace, diagram, experiment, lang, relative).map_err(|e| e.text(lang).to_owned())
+    build(kind, trace, experiment, lang, relative).map_err(|e| e.text(lang).to_owned())
 }
 
 fn document() -> Result<web_sys::Document, JsValue> {
@@ -308,8 +312,6 @@ pub(crate) fn copy_text(text: &str, done: Callback<bool>) {
 pub struct ExportProps {
     /// The trace shown.
     pub trace: Shared<Trace>,
-    /// Its diagram.
-    pub diagram: Shared<Diagram>,
     /// The experiment it comes from (its entry names the files).
     pub experiment: Experiment,
     /// Language.
@@ -336,7 +338,7 @@ pub fn Export(props: &ExportProps) -> Html {
     let png_busy = use_state(|| false);
 
     let on_export = |kind: ExportKind| {
-        let (trace, diagram, experiment) = (props.trace.clone(), props.diagram.clone(), props.experiment.clone());
+        let (trace, experiment) = (props.trace.clone(), props.experiment.clone());
         let relative = props.relative;
         let (status, png_busy) = (status.clone(), png_busy.clone());
         Callback::from(move |_: MouseEvent| {
@@ -345,6 +347,7 @@ pub fn Export(props: &ExportProps) -> Html {
                     return;
                 }
                 let view = ViewOptions { lang, relative, ..ViewOptions::default() };
+                let diagram = export_layout(&trace, &view);
                 let svg = seqdiag::svg::render(&diagram, &view);
                 let done = {
                     let (status, png_busy) = (status.clone(), png_busy.clone());
@@ -358,7 +361,7 @@ pub fn Export(props: &ExportProps) -> Html {
                 start_png(svg, diagram.width, diagram.height, file_name(&experiment.entry, kind), done);
                 return;
             }
-            let saved = build(kind, &trace, &diagram, &experiment, lang, relative)
+            let saved = build(kind, &trace, &experiment, lang, relative)
                 .and_then(|(bytes, mime, name)| save(&bytes, mime, &name).map_err(|_| message(DOWNLOAD_FAILED)));
             status.set(saved.err().map(Status::Failed));
         })
@@ -464,17 +467,15 @@ mod tests {
     use super::*;
     use tcp_sim::catalogue;
 
-    fn handshake() -> (Trace, Diagram, Experiment) {
+    fn handshake() -> (Trace, Experiment) {
         let experiment = Experiment::default();
         let scenario = catalogue::get(&experiment.entry).expect("the entry").scenario().expect("its scenario");
-        let trace = tcp_sim::simulate(&scenario);
-        let diagram = seqdiag::layout(&trace, &ViewOptions::default());
-        (trace, diagram, experiment)
+        (tcp_sim::simulate(&scenario), experiment)
     }
 
     fn export(kind: ExportKind) -> (Vec<u8>, &'static str, String) {
-        let (trace, diagram, experiment) = handshake();
-        export_bytes(kind, &trace, &diagram, &experiment, Lang::En, true).expect("an export")
+        let (trace, experiment) = handshake();
+        export_bytes(kind, &trace, &experiment, Lang::En, true).expect("an export")
     }
 
     #[test]
@@ -517,10 +518,10 @@ mod tests {
 
     #[test]
     fn scenario_json_reads_back() {
-        let (trace, diagram, mut experiment) = handshake();
+        let (trace, mut experiment) = handshake();
         experiment.settings.seed = Some(7);
         let (bytes, mime, name) =
-            export_bytes(ExportKind::Scenario, &trace, &diagram, &experiment, Lang::En, true).expect("an export");
+            export_bytes(ExportKind::Scenario, &trace, &experiment, Lang::En, true).expect("an export");
         let back = tcp_sim::Scenario::from_json(&String::from_utf8(bytes).expect("UTF-8")).expect("valid JSON");
         assert_eq!(back, experiment.scenario().expect("the scenario"));
         assert_eq!(mime, "application/json");
@@ -529,10 +530,10 @@ mod tests {
 
     #[test]
     fn png_and_bad_experiments_are_errors_in_the_language() {
-        let (trace, diagram, mut experiment) = handshake();
-        assert!(export_bytes(ExportKind::Png, &trace, &diagram, &experiment, Lang::En, true).is_err());
+        let (trace, mut experiment) = handshake();
+        assert!(export_bytes(ExportKind::Png, &trace, &experiment, Lang::En, true).is_err());
         experiment.entry = "no-such-entry".into();
-        let zh = export_bytes(ExportKind::Scenario, &trace, &diagram, &experiment, Lang::Zh, true);
+        let zh = export_bytes(ExportKind::Scenario, &trace, &experiment, Lang::Zh, true);
         assert!(zh.is_err_and(|e| e.contains("没有")));
     }
 
