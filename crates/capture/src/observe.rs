@@ -10,17 +10,20 @@
 //! capture's clock (see [`crate::infer`]), so a segment captured on one side that never reached
 //! the other is drawn lost where it was sent.
 
+use alloc::collections::VecDeque;
 use alloc::string::ToString;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::net::SocketAddrV4;
 
-use tcp_core::event::{CloseReason, Event, Timer};
+use tcp_core::event::{CloseReason, Event, Negotiation, Timer, WindowShifts};
 use tcp_core::listener::ListenerEvent;
 use tcp_core::wire::Options;
 use tcp_core::{Config, Connection, Flags, Instant, Listener, SeqNum, State, TcpRepr};
 use tcp_sim::scenario::Trigger;
-use tcp_sim::trace::{AppCall, ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Trace, TraceEvent};
+use tcp_sim::trace::{
+    AppCall, ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Synchronized, Trace, TraceEvent,
+};
 
 use crate::conns::Captured;
 use crate::infer::{Analysis, Dir};
@@ -115,6 +118,9 @@ struct Observer<'a> {
     out: Observed,
     /// Segment index being delivered to each host (for rejections).
     last_delivered: [Option<usize>; 2],
+    /// Per host: the segments its TCP rejected with a reset, in order, which the resets it sends
+    /// next answer (see `Segment::answers`); a few at most are kept.
+    reset_due: [VecDeque<usize>; 2],
 }
 
 /// Runs both ends' observers over the captured segments.
@@ -132,7 +138,12 @@ pub fn observe(captured: &[Captured], an: &Analysis, setup: &Setup) -> Observed 
     };
     let trace = Trace {
         hosts: (0..2)
-            .map(|d| HostInfo { name: setup.name[d].clone(), addr: *setup.addr[d].ip(), attacker: false })
+            .map(|d| HostInfo {
+                name: setup.name[d].clone(),
+                addr: *setup.addr[d].ip(),
+                attacker: false,
+                fixed_isn: None,
+            })
             .collect(),
         ..Trace::default()
     };
@@ -153,6 +164,7 @@ pub fn observe(captured: &[Captured], an: &Analysis, setup: &Setup) -> Observed 
             capture_end: Instant::ZERO,
         },
         last_delivered: [None, None],
+        reset_due: [VecDeque::new(), VecDeque::new()],
     };
     obs.run();
     obs.out.trace = obs.trace;
@@ -189,6 +201,7 @@ impl Observer<'_> {
         let horizon = Instant::from_micros(self.out.capture_end.micros + 3_600_000_000);
         self.fire_timers_before(horizon, true);
         self.trace.end = self.now;
+        self.options_from_captured_syns();
     }
 
     /// The listener, and the assumed handshake of a connection captured mid-stream.
@@ -299,6 +312,31 @@ impl Observer<'_> {
         let isn = self.an.segs[i].answer_isn.unwrap_or(SeqNum(0));
         let payload = c.payload.clone();
         self.feed(to, from_addr, &repr, &payload, isn);
+        // A segment to a listener reaches the connection it opens or completes.
+        self.trace.segments[i].received_by = conn.or_else(|| self.live_conn(to, self.hosts[to].addr, from_addr));
+    }
+
+    /// The observers negotiated with this simulator's options: once every segment has its
+    /// connection, each connection's MSS, window shifts, timestamps and SACK are read from the
+    /// real SYNs (its own first one and its peer's) where both were captured. One pass.
+    fn options_from_captured_syns(&mut self) {
+        let mut own_syn = vec![None; self.trace.conns.len()];
+        for (i, s) in self.trace.segments.iter().enumerate() {
+            if let Some(first) = s.conn.and_then(|c| own_syn.get_mut(c))
+                && first.is_none()
+                && s.repr.flags.contains(Flags::SYN)
+            {
+                *first = Some(i);
+            }
+        }
+        for (conn, own) in self.trace.conns.iter_mut().zip(own_syn) {
+            if let Some(sync) = conn.synchronized.as_mut()
+                && let (Some(own), Some(peer)) = (own, sync.peer_syn)
+            {
+                let (own, peer) = (&self.trace.segments[own].repr.options, &self.trace.segments[peer].repr.options);
+                sync.negotiation = with_options(sync.negotiation, own, peer);
+            }
+        }
     }
 
     /// Hands a segment to host `to`: its open connection, its listener, or its closed port.
@@ -384,12 +422,27 @@ impl Observer<'_> {
             injected: s.foreign,
             forged: false,
             extra_delay_us: s.extra_delay_us,
+            // The one-way path delay inferred from the capture point, the same both ways.
+            link_delay_us: self.an.point.path_us(),
+            received_by: None,
+            answers: None,
         }
     }
 
     fn push_segment(&mut self, i: usize, conn: Option<usize>) {
         let from = self.an.segs[i].dir;
         self.trace.segments[i].conn = conn;
+        // The resets rejections called for are the next resets this end sends.
+        if self.captured[i].repr.flags.contains(Flags::RST)
+            && let Some(k) = self.reset_due[from].pop_front()
+            && k < i
+        {
+            self.trace.segments[i].answers = Some(k);
+        }
+        // A connection's first SYN (or SYN-ACK) carries its ISS, even if nothing answers it.
+        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c)) {
+            c.sent(self.captured[i].repr.flags, self.captured[i].repr.seq);
+        }
         self.record(from, conn, EventKind::Sent { segment: i });
         if let Fate::Lost { reason } = self.trace.segments[i].fate {
             self.record(from, conn, EventKind::Lost { segment: i, reason });
@@ -604,6 +657,15 @@ impl Observer<'_> {
             Event::SegmentRejected { reason, reply } => {
                 EventKind::Rejected { segment: self.last_delivered[host], reason, reply }
             }
+            Event::Negotiated(observed) => {
+                let peer_syn = self.last_delivered[host].filter(|&i| self.captured[i].repr.flags.contains(Flags::SYN));
+                // The capture holds every segment already: the windows of the segments after the
+                // peer's SYN are scaled. The options are the real SYNs' (see
+                // `options_from_captured_syns`), the ISNs already are.
+                let from_segment = peer_syn.map_or(0, |i| i + 1);
+                self.trace.conns[id].synchronize(Synchronized { negotiation: observed, peer_syn, from_segment });
+                return;
+            }
             Event::Connected => {
                 if !from_listener {
                     self.record(host, Some(id), EventKind::Notified { notice: Notice::Connected });
@@ -679,6 +741,13 @@ impl Observer<'_> {
     }
 
     fn record(&mut self, host: Dir, conn: Option<usize>, kind: EventKind) {
+        if let EventKind::Rejected { segment: Some(k), reply: tcp_core::Reply::Reset, .. } = kind {
+            let due = &mut self.reset_due[host];
+            if due.len() >= MAX_RESETS_DUE {
+                due.pop_front();
+            }
+            due.push_back(k);
+        }
         self.trace.events.push(TraceEvent { at: self.now, host, conn, kind });
     }
 
@@ -691,11 +760,35 @@ impl Observer<'_> {
     }
 
     fn new_conn_id(&mut self, host: Dir, local: SocketAddrV4, remote: SocketAddrV4) -> usize {
-        self.trace.conns.push(ConnInfo { host, local, remote });
+        self.trace.conns.push(ConnInfo::new(host, local, remote));
         self.finished.push(false);
         self.trace.conns.len() - 1
     }
 }
+
+/// `observed` with the options two captured SYNs agreed on: the peer's MSS (RFC 9293 §3.7.1: 536
+/// without the option), the window shifts when both offered scaling (RFC 7323 §2.3: above 14 is
+/// 14), timestamps and SACK when both offered them.
+fn with_options(observed: Negotiation, own: &Options, peer: &Options) -> Negotiation {
+    let timestamps = own.timestamps().is_some() && peer.timestamps().is_some();
+    let peer_mss = peer.mss().unwrap_or(536);
+    let own_mss = own.mss().unwrap_or(536);
+    Negotiation {
+        peer_mss,
+        send_mss: peer_mss.min(own_mss).saturating_sub(if timestamps { 12 } else { 0 }).max(1),
+        window_shifts: own
+            .window_scale()
+            .zip(peer.window_scale())
+            .map(|(local, remote)| WindowShifts { local: local.min(14), remote: remote.min(14) }),
+        timestamps,
+        sack_permitted: own.sack_permitted() && peer.sack_permitted(),
+        ..observed
+    }
+}
+
+/// Rejections awaiting their reset at most, per host (a reset lost before the capture point
+/// leaves its rejection waiting).
+const MAX_RESETS_DUE: usize = 4;
 
 /// Timer firings in a row at most, between two segments or after the capture.
 const MAX_TIMER_STEPS: usize = 10_000;

@@ -88,3 +88,37 @@ fn dropping_one_more_segment_shows_the_consequence() {
     let fins = trace.segments.iter().filter(|s| s.from == 0 && s.repr.flags.contains(tcp_core::Flags::FIN)).count();
     assert_eq!(fins, 3, "a third FIN follows the two lost ones");
 }
+
+/// The import records the facts the real SYNs carry, as a simulated run does: each end's ISS and
+/// IRS are the captured ISNs, the MSS, window shifts, timestamps and SACK are the options Linux
+/// sent (not the observers' own), and so the numbers count from each end's ISN and the windows
+/// are scaled by the sender's shift.
+#[test]
+fn the_import_records_the_real_syns_facts() {
+    use tcp_core::{Flags, WindowShifts};
+    let imported = load("basic");
+    let t = &imported.trace;
+    let syn = &t.segments[0].repr;
+    let synack = &t.segments[1].repr;
+    assert_eq!((syn.flags, synack.flags), (Flags::SYN, Flags::SYN | Flags::ACK));
+    let [client, server] = &t.conns[..] else { panic!("two connections: {:?}", t.conns) };
+    let (c, s) = (client.synchronized.expect("client synchronized"), server.synchronized.expect("server synchronized"));
+    assert_eq!((client.iss, server.iss), (Some(syn.seq), Some(synack.seq)));
+    assert_eq!((c.negotiation.irs, s.negotiation.irs), (synack.seq, syn.seq));
+    assert_eq!((c.peer_syn, s.peer_syn), (Some(1), Some(0)));
+    let (cws, sws) = (
+        syn.options.window_scale().expect("Linux offers scaling"),
+        synack.options.window_scale().expect("and answers it"),
+    );
+    assert_eq!(c.negotiation.window_shifts, Some(WindowShifts { local: cws, remote: sws }));
+    assert_eq!(s.negotiation.window_shifts, Some(WindowShifts { local: sws, remote: cws }));
+    assert_eq!(c.negotiation.peer_mss, synack.options.mss().expect("MSS option"));
+    assert!(c.negotiation.timestamps && c.negotiation.sack_permitted && s.negotiation.timestamps);
+    assert_eq!(
+        (t.label(0, true), t.label(1, true), t.label(2, true)),
+        ("SYN seq=0".into(), "SYN, ACK seq=0 ack=1".into(), "ACK seq=1 ack=1".into())
+    );
+    let third = t.advertised_window(2);
+    assert_eq!((third.field, third.shift), (t.segments[2].repr.window, Some(cws)));
+    assert!(t.segments.iter().all(|s| s.link_delay_us == imported.point.path_us()));
+}

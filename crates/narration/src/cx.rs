@@ -280,24 +280,6 @@ impl<'a> Cx<'a> {
             .iter()
             .any(|e| matches!(e.kind, EventKind::State { from: State::Listen, to: State::Established, .. }))
     }
-
-    /// The window-scale shift in force for segments from the sender of `seg`: both SYNs offered
-    /// the option and this is not a SYN.
-    pub(crate) fn window_shift(&self, seg: usize) -> Option<u8> {
-        let s = self.seg(seg);
-        if s.repr.flags.contains(Flags::SYN) {
-            return None;
-        }
-        let syn_of = |src, dst| {
-            self.t.segments[..seg]
-                .iter()
-                .rev()
-                .find(|o| o.src == src && o.dst == dst && o.repr.flags.contains(Flags::SYN) && !o.injected)
-        };
-        let own = syn_of(s.src, s.dst)?.repr.options.window_scale()?;
-        syn_of(s.dst, s.src)?.repr.options.window_scale()?;
-        Some(own)
-    }
 }
 
 /// `the client` → `The client`.

@@ -74,7 +74,8 @@ fn isn_para(cx: &Cx<'_>, host: usize, syn: usize) -> String {
     let who = cx.host(host);
     let subj = cx.cap(host);
     let isn = cx.seg(syn).repr.seq.0;
-    let fixed = isn < 100_000;
+    // The scenario's policy, as the trace records it.
+    let fixed = cx.t.hosts.get(host).is_some_and(|h| h.fixed_isn.is_some());
     match (fixed, cx.relative) {
         (true, true) => say!(
             cx,
@@ -441,12 +442,13 @@ pub(crate) fn synack_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story>
         ));
     }
     if let Some(t) = third_seg
-        && let Some(shift) = cx.window_shift(t)
+        && let window = cx.t.advertised_window(t)
+        && let Some(shift) = window.shift
         && !cx.seen_sent(ep.first, |o| o.from == ep.host && !o.repr.flags.contains(Flags::SYN))
     {
-        let w = u32::from(cx.seg(t).repr.window);
+        let w = window.field;
         let mult = 1u32 << shift;
-        let bytes = w * mult;
+        let bytes = window.bytes();
         if shift == 0 {
             s.detail(say!(
                 cx,
@@ -565,11 +567,12 @@ pub(crate) fn inject(cx: &Cx<'_>, ep: &Ep) -> Option<Story> {
             "{who}真正的 SYN（seq={seq}）在路上被耽搁了 {d}，所以旧的会先到达{peer}。"
         ));
     }
-    if cx.relative {
+    // Relative numbering keeps it absolute when it opened no space of ours (see Trace::relative).
+    if cx.relative && cx.seq(seg) == old {
         s.detail(say!(
             cx,
-            "In relative numbers both SYNs read seq=0; switch to absolute numbers to tell them apart.",
-            "按相对序号，两个 SYN 都显示为 seq=0；切换到绝对序号才能把它们区分开。"
+            "In relative numbers {who}'s real SYN reads seq=0, counted from its ISN. This one belongs to no connection {who} still has, so it keeps its number from the wire: seq={old}.",
+            "按相对序号，{who}真正的 SYN 从它的 ISN 起算，显示为 seq=0。这个旧 SYN 不属于{who}现有的任何连接，所以保留线路上的原值：seq={old}。"
         ));
     }
     Some(s)

@@ -231,9 +231,8 @@ fn veto(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
     let label = cx.label(seg);
     let rst = ep.sent.first().map_or_else(|| String::from("RST"), |&r| cx.label(r));
     let got = cx.seg(seg).repr.ack.0;
-    let isn = ep.conn.and_then(|c| {
-        cx.t.segments.iter().find(|o| o.conn == Some(c) && o.repr.flags.contains(Flags::SYN)).map(|o| o.repr.seq.0)
-    });
+    // The connection's ISS, as the trace records it.
+    let isn = ep.conn.and_then(|c| cx.t.conns.get(c)?.iss).map(|iss| iss.0);
     let Some(isn) = isn else {
         let mut s = Story::new(say!(cx, "{subj} vetoes a segment with {rst}.", "{who}用 {rst} 否决了一个报文段。"));
         s.main(say!(
@@ -269,11 +268,12 @@ fn veto(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
         ));
         return s;
     }
-    if cx.relative {
+    // The label shows the old space's numbers as they are on the wire (an injected SYN opened it).
+    if cx.relative && cx.ack(seg) == got {
         s.detail(say!(
             cx,
-            "Relative numbers hide the mismatch here, since each counts from its own SYN; the numbers above are absolute.",
-            "这里相对序号掩盖了差异，因为它们各自从自己的 SYN 起算；上面给出的是绝对序号。"
+            "In relative numbers the answer to {who}'s own SYN would read ack=1. This one acknowledges the old SYN, whose numbers belong to no connection {who} still has, so they stay as they are on the wire: ack={got}.",
+            "按相对序号，回应{who}自己那个 SYN 的确认号会显示为 ack=1。而这个报文段确认的是旧 SYN，旧 SYN 的序号不属于{who}现有的任何连接，所以保持线路上的原值：ack={got}。"
         ));
     }
     if cx.two_way() {

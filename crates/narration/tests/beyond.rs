@@ -45,8 +45,9 @@ fn challenge_acks() {
     assert_says(&t, Lang::Zh, "客户端收到挑战 ACK，并不理会。");
     assert_says(&t, Lang::En, "A stray RST seq=50 appears on the wire");
     // Linux answers at most one of these per 500 ms (tcp_invalid_ratelimit): the SYN 100 ms after
-    // the last challenge ACK is dropped without an answer.
-    assert_says(&t, Lang::En, "The server drops SYN seq=0 and, this time, does not answer.");
+    // the last challenge ACK is dropped without an answer. The injected SYN (seq 120) reads in the
+    // numbers of the connection it reached, whose IRS is the client's ISN 100.
+    assert_says(&t, Lang::En, "The server drops SYN seq=20 and, this time, does not answer.");
     assert_says(&t, Lang::Zh, "这一次没有回复");
 }
 
@@ -88,4 +89,20 @@ fn symmetric_steps_get_one_headline() {
     let heads: Vec<String> = common::steps(&t).iter().map(|s| headline(&t, s, Lang::En, true)).collect();
     assert!(heads.iter().any(|h| h.starts_with("Both applications close at the same moment")), "{heads:#?}");
     assert!(heads.iter().any(|h| h.starts_with("Both FINs are acknowledged")), "{heads:#?}");
+}
+
+/// Whether the experiment fixed an ISN is the scenario's policy, as the trace records it, not a
+/// guess from the number's size: a large fixed ISN is still fixed, a drawn one is not.
+#[test]
+fn the_isn_paragraph_follows_the_scenarios_policy() {
+    let fixed = run(r#"{"hosts": [
+      {"name": "client", "addr": "192.0.2.1", "isn": 3000000000, "app": [{"at_ms": 0, "do": "connect", "to": "server"}]},
+      {"name": "server", "addr": "198.51.100.1", "app": [{"at_ms": 0, "do": "listen"}]}]}"#);
+    assert_eq!(fixed.hosts[0].fixed_isn, Some(3_000_000_000));
+    assert_says(&fixed, Lang::En, "This experiment fixes the client's initial sequence number (ISN) at 3000000000");
+    assert_says(&fixed, Lang::Zh, "本实验把客户端的初始序号（ISN）固定为 3000000000");
+    let drawn = run(FIN_WAIT_2);
+    assert_eq!(drawn.hosts[0].fixed_isn, None);
+    let isn = drawn.segments[0].repr.seq.0;
+    assert_says(&drawn, Lang::En, &format!("The client's initial sequence number (ISN) is really {isn}."));
 }

@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use core::net::SocketAddrV4;
 use tcp_core::{Event, Instant, State};
 use tcp_sim::Trace;
-use tcp_sim::trace::{AppCall, ConnInfo, EventKind, Fate, HostInfo, Notice, Segment, TraceEvent};
+use tcp_sim::trace::{AppCall, ConnInfo, EventKind, Fate, HostInfo, Notice, Segment, Synchronized, TraceEvent};
 
 /// tcp-core's host in the trace.
 pub(crate) const STACK: usize = 0;
@@ -29,8 +29,14 @@ pub(crate) struct Recorder {
 impl Recorder {
     pub(crate) fn new(stack_name: String) -> Recorder {
         let hosts = alloc::vec![
-            HostInfo { name: stack_name, addr: crate::kernel::LOCAL_ADDR, attacker: false },
-            HostInfo { name: String::from("script"), addr: crate::kernel::REMOTE_ADDR, attacker: false },
+            // tcp-core's ISNs step per connection (`kernel::Kernel::next_isn`); the script's are its own.
+            HostInfo { name: stack_name, addr: crate::kernel::LOCAL_ADDR, attacker: false, fixed_isn: None },
+            HostInfo {
+                name: String::from("script"),
+                addr: crate::kernel::REMOTE_ADDR,
+                attacker: false,
+                fixed_isn: None
+            },
         ];
         Recorder { trace: Trace { hosts, ..Trace::default() }, finished: Vec::new(), arriving: None }
     }
@@ -54,7 +60,7 @@ impl Recorder {
         if let Some(i) = self.live(local, remote) {
             return i;
         }
-        self.trace.conns.push(ConnInfo { host: STACK, local, remote });
+        self.trace.conns.push(ConnInfo::new(STACK, local, remote));
         self.finished.push(false);
         self.trace.conns.len() - 1
     }
@@ -63,6 +69,7 @@ impl Recorder {
     pub(crate) fn inbound(&mut self, at: Instant, segment: Wire) -> usize {
         let conn = self.live(segment.dst, segment.src);
         let index = self.push_segment(SCRIPT, None, at, segment);
+        self.trace.segments[index].received_by = conn;
         self.record(at, SCRIPT, None, EventKind::Sent { segment: index });
         self.record(at, STACK, conn, EventKind::Delivered { segment: index });
         self.arriving = Some(index);
@@ -71,7 +78,14 @@ impl Recorder {
 
     /// The arriving segment has been handled.
     pub(crate) fn handled(&mut self) {
-        self.arriving = None;
+        // A segment to a listener reaches the connection it opens or completes.
+        if let Some(i) = self.arriving.take()
+            && let Some(s) = self.trace.segments.get(i)
+            && s.received_by.is_none()
+        {
+            let (local, remote) = (s.dst, s.src);
+            self.trace.segments[i].received_by = self.live(local, remote);
+        }
     }
 
     /// A segment tcp-core sent; the script sees it at once. Returns its index.
@@ -81,7 +95,14 @@ impl Recorder {
             Source::Listener => self.live(segment.src, segment.dst),
             Source::Socket => Some(self.conn(segment.src, segment.dst)),
         };
+        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c)) {
+            c.sent(segment.repr.flags, segment.repr.seq);
+        }
+        // A reset, or a reply without a connection, takes its numbers from the segment it answers.
+        let reply = conn.is_none() || segment.repr.flags.contains(tcp_core::Flags::RST);
+        let answers = self.arriving.filter(|_| reply);
         let index = self.push_segment(STACK, conn, at, segment);
+        self.trace.segments[index].answers = answers;
         self.record(at, STACK, conn, EventKind::Sent { segment: index });
         self.record(at, SCRIPT, None, EventKind::Delivered { segment: index });
         index
@@ -104,6 +125,10 @@ impl Recorder {
             injected: false,
             forged: false,
             extra_delay_us: 0,
+            // The script and the stack share one clock: segments cross in no time.
+            link_delay_us: 0,
+            received_by: None,
+            answers: None,
         });
         self.trace.segments.len() - 1
     }
@@ -139,6 +164,14 @@ impl Recorder {
             Event::TimerCancelled { timer } => EventKind::TimerCancelled { timer },
             Event::TimerFired { timer, backoff } => EventKind::TimerFired { timer, backoff },
             // accept() tells the application of a listener's connection.
+            Event::Negotiated(negotiation) => {
+                let peer_syn = self.arriving.filter(|&i| {
+                    self.trace.segments.get(i).is_some_and(|s| s.repr.flags.contains(tcp_core::Flags::SYN))
+                });
+                let from_segment = self.trace.segments.len();
+                self.trace.conns[id].synchronize(Synchronized { negotiation, peer_syn, from_segment });
+                return;
+            }
             Event::Connected if source == Source::Listener => return,
             Event::Connected => EventKind::Notified { notice: Notice::Connected },
             Event::EndOfStream => EventKind::Notified { notice: Notice::EndOfStream },

@@ -147,7 +147,7 @@ pub(crate) fn plans(trace: &Trace, opts: &ViewOptions, rejected: &[bool]) -> Vec
     }
     for (i, (plan, n)) in plans.iter_mut().zip(counts).enumerate() {
         if numbers_differ[i] {
-            // Each with its own numbers (absolute ones from forged sources): name the flags only.
+            // Each with its own numbers (different connections, or an injected segment's absolute ones): name the flags only.
             let flags = trace.segments[i].repr.flags.without(Flags::PSH).without(Flags::ECE).without(Flags::CWR);
             plan.label = format!("{flags} ×{n}");
         } else if n >= 2 {
@@ -159,34 +159,6 @@ pub(crate) fn plans(trace: &Trace, opts: &ViewOptions, rejected: &[bool]) -> Vec
         }
     }
     plans
-}
-
-/// One-way delays without injected extra delay, per ordered pair of hosts.
-#[derive(Clone, Debug)]
-pub(crate) struct Delays {
-    pairs: Vec<((usize, usize), u64)>,
-    any: u64,
-}
-
-impl Delays {
-    pub(crate) fn of(trace: &Trace) -> Delays {
-        let mut pairs: Vec<((usize, usize), u64)> = Vec::new();
-        for s in &trace.segments {
-            let (Some(to), Some(at)) = (s.to, s.delivered_at()) else { continue };
-            let d = (at.micros - s.sent_at.micros).saturating_sub(s.extra_delay_us);
-            match pairs.iter_mut().find(|(k, _)| *k == (s.from, to)) {
-                Some((_, v)) => *v = (*v).min(d),
-                None => pairs.push(((s.from, to), d)),
-            }
-        }
-        let any = pairs.iter().map(|p| p.1).min().unwrap_or(10_000);
-        Delays { pairs, any }
-    }
-
-    /// The delay from `from` to `to` (any pair's when this one never delivered anything).
-    pub(crate) fn get(&self, from: usize, to: Option<usize>) -> u64 {
-        to.and_then(|to| self.pairs.iter().find(|(k, _)| *k == (from, to)).map(|p| p.1)).unwrap_or(self.any)
-    }
 }
 
 /// The arrowhead triangle at `tip`, pointing away from `tail`.

@@ -1,7 +1,7 @@
 //! Trace → [`Diagram`]: headers, time axis, lanes, columns (see `columns`), arrows, then label
 //! placement.
 
-use crate::arrows::{self, Delays, LABEL_MARGIN, LOST_AT};
+use crate::arrows::{self, LABEL_MARGIN, LOST_AT};
 use crate::axis::{AxisParams, TimeAxis};
 use crate::columns::{self, BAND_HW, Columns, Head, NAME_FONT, TIMER_STEP};
 use crate::diagram::*;
@@ -38,7 +38,6 @@ pub fn layout_counting(trace: &Trace, opts: &ViewOptions) -> (Diagram, u64) {
     let class = opts.width;
     let slots = Slots::of(trace);
     let (step_list, step_of) = steps::build(&slots);
-    let delays = Delays::of(trace);
     let px_per_ms = if opts.px_per_ms.is_finite() && opts.px_per_ms > 0.01 { opts.px_per_ms } else { 3.5 };
     // A narrow class stretches time: what it lacks in width, its labels find in height.
     let stretch = class.metrics().stretch;
@@ -53,7 +52,7 @@ pub fn layout_counting(trace: &Trace, opts: &ViewOptions) -> (Diagram, u64) {
     let mut stops = slots.instants.clone();
     for s in &trace.segments {
         if matches!(s.fate, Fate::Lost { .. }) {
-            stops.push((s.sent_at + core::time::Duration::from_micros(delays.get(s.from, s.to)), 1));
+            stops.push((s.sent_at + core::time::Duration::from_micros(s.link_delay_us), 1));
         }
     }
     stops.push((trace.end, 1));
@@ -106,7 +105,7 @@ pub fn layout_counting(trace: &Trace, opts: &ViewOptions) -> (Diagram, u64) {
         let rect = Rect { x: cols.x_of(b.host) - BAND_HW, y: b.y1, w: 2.0 * BAND_HW, h: (b.y2 - b.y1).max(0.0) };
         d.bands.push(StateBand { host: b.host, conn: b.conn, state: b.state, count: b.count, rect, step: b.step });
     }
-    arrows(&mut d, trace, &cols, &axis, &slots, &delays, &plans, &step_of);
+    arrows(&mut d, trace, &cols, &axis, &slots, &plans, &step_of);
     let index = LineIndex::new(d.arrows.iter().map(|a| (a.from, a.to)).collect());
     let beside = Beside { index: &index, cols: &cols };
     // State names first; outside the lanes, notes and timers too; inside, those go after the
@@ -188,14 +187,12 @@ fn lifelines(d: &mut Diagram, placer: &mut Placer, trace: &Trace, cols: &Columns
 }
 
 /// One arrow per segment.
-#[allow(clippy::too_many_arguments)]
 fn arrows(
     d: &mut Diagram,
     trace: &Trace,
     cols: &Columns,
     axis: &TimeAxis,
     slots: &Slots,
-    delays: &Delays,
     plans: &[arrows::Plan],
     step_of: &[usize],
 ) {
@@ -221,7 +218,8 @@ fn arrows(
                 (to, Some(arrows::head(from, to)), None)
             }
             Fate::Lost { .. } => {
-                let would = s.sent_at + core::time::Duration::from_micros(delays.get(s.from, s.to));
+                // Where it would have arrived: the link's delay as configured.
+                let would = s.sent_at + core::time::Duration::from_micros(s.link_delay_us);
                 let wy = axis.y(would);
                 let to = Point { x: from.x + (full_x - from.x) * LOST_AT, y: from.y + (wy - from.y) * LOST_AT };
                 (to, None, Some(to))

@@ -3,6 +3,7 @@
 //! The diagram is drawn from these events, so they are complete: nothing a connection does is
 //! left out of them except the segments it transmits, which come from `poll_transmit`.
 
+use crate::seq::SeqNum;
 use crate::state::State;
 use crate::time::Instant;
 use crate::wire::Flags;
@@ -211,6 +212,39 @@ impl CloseReason {
     }
 }
 
+/// The window-scale shifts (RFC 7323 §2) two ends agreed on: both SYNs carried the option.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct WindowShifts {
+    /// The shift of the windows this end advertises: the peer multiplies them by `2^local`.
+    pub local: u8,
+    /// The shift of the windows the peer advertises (its option, at most 14, RFC 7323 §2.3).
+    pub remote: u8,
+}
+
+/// What a connection knows once the peer's SYN has arrived: both initial sequence numbers and
+/// the options the two SYNs agreed on. They hold until the connection ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Negotiation {
+    /// Our initial sequence number (ISS).
+    pub iss: SeqNum,
+    /// The peer's initial sequence number (IRS), from its SYN.
+    pub irs: SeqNum,
+    /// The peer's MSS option, or 536 when its SYN had none (RFC 9293 §3.7.1).
+    pub peer_mss: u16,
+    /// The largest payload this end sends: the smaller of the peer's MSS and ours, less the
+    /// timestamp option when timestamps are on.
+    pub send_mss: u16,
+    /// The window-scale shifts, or `None` when scaling was not negotiated (a window field is
+    /// then a number of bytes).
+    pub window_shifts: Option<WindowShifts>,
+    /// Both SYNs carried the timestamp option (RFC 7323 §3.2): every segment carries it.
+    pub timestamps: bool,
+    /// Both SYNs carried SACK-permitted (RFC 2018 §2).
+    pub sack_permitted: bool,
+}
+
 /// Something that happened inside a connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -252,6 +286,11 @@ pub enum Event {
         /// What was answered.
         reply: Reply,
     },
+    /// The peer's SYN arrived (in LISTEN, or in SYN-SENT with or without our SYN acknowledged):
+    /// what the connection learned and agreed on. Once per incarnation (a passive connection
+    /// reset back to LISTEN learns anew from the next SYN), before the segment that answers the
+    /// SYN; the windows this end advertises after it are scaled as it says.
+    Negotiated(Negotiation),
     /// The connection is established (connect() returns, or accept() can take it).
     Connected,
     /// New in-order data can be read.

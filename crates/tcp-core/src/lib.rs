@@ -32,7 +32,7 @@ pub mod wire;
 
 pub use config::{Config, Profile};
 pub use conn::{Connection, Transmit};
-pub use event::{Cause, CloseReason, DropReason, Event, Reply, Timer};
+pub use event::{Cause, CloseReason, DropReason, Event, Negotiation, Reply, Timer, WindowShifts};
 #[cfg(feature = "alloc")]
 pub use listener::Listener;
 pub use seq::SeqNum;

@@ -237,7 +237,13 @@ impl Listener {
         let _ = child.listen(iss);
         child.handle_segment(now, &syn, &[]);
         while child.poll_transmit().is_some() {}
-        while child.poll_event().is_some() {}
+        // The replayed SYN's state changes are not news, but what it negotiated is the rebuilt
+        // connection's (the cookie's MSS, and no other option).
+        while let Some(event) = child.poll_event() {
+            if let Event::Negotiated(_) = event {
+                self.events.push_back(ListenerEvent { remote, event });
+            }
+        }
         let slot = self.enqueue(child);
         self.with_child(slot, |c| c.handle_segment(now, seg, payload));
     }

@@ -414,3 +414,44 @@ fn linux_window_field_is_the_receive_window_scaled() {
     assert_eq!(p.log[2].repr.window, 4096 >> 7, "the third segment's window field, in units of 128");
     assert_eq!(p.server.snd_wnd(), 4096, "the whole free buffer, once scaled");
 }
+
+/// Each end reports, once, what the peer's SYN taught it, and the facts are the ones its
+/// segments then follow: the ISNs on the wire, the shift its window fields are scaled by.
+#[test]
+fn each_end_reports_what_it_negotiated() {
+    use tcp_core::{Negotiation, WindowShifts};
+    let negotiated = |events: &[Event]| -> Vec<Negotiation> {
+        events.iter().filter_map(|e| if let Event::Negotiated(n) = e { Some(*n) } else { None }).collect()
+    };
+    let mut p = Pair::new(Config::linux());
+    p.client.connect(p.now, SeqNum(1000)).expect("connect");
+    p.collect();
+    p.drive_until(Instant::from_millis(100));
+    let shifts = Some(WindowShifts { local: 7, remote: 7 });
+    // Linux: MSS 1460 less the 12 bytes of the timestamp option.
+    let client = Negotiation {
+        iss: SeqNum(1000),
+        irs: SeqNum(5000),
+        peer_mss: 1460,
+        send_mss: 1448,
+        window_shifts: shifts,
+        timestamps: true,
+        sack_permitted: true,
+    };
+    assert_eq!(negotiated(&p.client_events), [client]);
+    assert_eq!(negotiated(&p.server_events), [Negotiation { iss: SeqNum(5000), irs: SeqNum(1000), ..client }]);
+    assert_eq!((p.log[0].repr.seq, p.log[1].repr.seq), (SeqNum(1000), SeqNum(5000)), "the ISNs on the wire");
+    assert_eq!(u32::from(p.log[2].repr.window) << 7, 4096, "the client's window, scaled by its own shift");
+
+    // The RFC profile offers neither scaling, timestamps nor SACK: nothing is scaled.
+    let mut p = Pair::new(Config { delayed_ack: None, ..rfc() });
+    p.client.connect(p.now, SeqNum(7)).expect("connect");
+    p.collect();
+    p.drive_until(Instant::from_millis(100));
+    let [n] = negotiated(&p.client_events)[..] else { panic!("one negotiation: {:?}", p.client_events) };
+    assert_eq!(
+        (n.iss, n.irs, n.window_shifts, n.timestamps, n.sack_permitted),
+        (SeqNum(7), SeqNum(5000), None, false, false)
+    );
+    assert_eq!(n.send_mss, n.peer_mss.min(Config::rfc9293().mss));
+}

@@ -21,9 +21,13 @@ use crate::trace::{EventKind, Fate, Trace};
 ///   space starts where the previous one ended, and no pure ACK is ahead of it.
 /// - No ACK storm: the ACKs a host sends in answer to unacceptable pure ACKs keep within its
 ///   profile's limit (`Config::invalid_ack_limit`), counted over any interval of that length.
+/// - The recorded facts agree with the wire: a connection's SYNs carry its ISS, what it
+///   negotiated names that ISS and the peer SYN's number, and a delivered segment took the
+///   link's configured delay plus any fault's.
 pub fn check(scenario: &Scenario, limits: &Limits, trace: &Trace) -> Result<(), String> {
     within_budget(limits, trace)?;
     holds_together(trace)?;
+    facts_agree(trace)?;
     in_sequence_order(trace)?;
     no_ack_storm(scenario, trace)
 }
@@ -81,6 +85,43 @@ fn holds_together(trace: &Trace) -> Result<(), String> {
         }
         if s.from >= trace.hosts.len() || s.conn.is_some_and(|c| c >= trace.conns.len()) {
             return Err(format!("segment {i} names a host or connection that does not exist"));
+        }
+    }
+    Ok(())
+}
+
+fn facts_agree(trace: &Trace) -> Result<(), String> {
+    for (i, s) in trace.segments.iter().enumerate() {
+        let conn = s.conn.and_then(|c| trace.conns.get(c));
+        if let Some(c) = conn
+            && s.repr.flags.contains(Flags::SYN)
+            && c.iss != Some(s.repr.seq)
+        {
+            return Err(format!("segment {i} is a SYN of a connection whose recorded ISS is {:?}", c.iss));
+        }
+        // A network duplicate arrives that much later again, after its original.
+        let due = s.sent_at.micros + s.link_delay_us + s.extra_delay_us;
+        if let Fate::Delivered { at } = s.fate
+            && (at.micros < due || (at.micros != due && s.duplicate_of.is_none()))
+        {
+            return Err(format!("segment {i} arrives at {at}, not after the link's delay of {} µs", s.link_delay_us));
+        }
+        if s.received_by.is_some_and(|c| c >= trace.conns.len()) || s.answers.is_some_and(|k| k >= i) {
+            return Err(format!("segment {i} names a connection that does not exist, or answers no earlier segment"));
+        }
+    }
+    for (c, info) in trace.conns.iter().enumerate() {
+        let Some(sync) = info.synchronized else { continue };
+        if info.iss != Some(sync.negotiation.iss) {
+            return Err(format!(
+                "connection {c} negotiated with ISS {:?}, recorded {:?}",
+                sync.negotiation.iss, info.iss
+            ));
+        }
+        if let Some(p) = sync.peer_syn
+            && trace.segments.get(p).is_none_or(|s| s.repr.seq != sync.negotiation.irs)
+        {
+            return Err(format!("connection {c}'s IRS is not the sequence number of its peer's SYN {p}"));
         }
     }
     Ok(())

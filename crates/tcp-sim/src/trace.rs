@@ -8,8 +8,7 @@ use alloc::vec::Vec;
 use core::fmt::{self, Write};
 use core::net::SocketAddrV4;
 use serde::{Deserialize, Serialize};
-use tcp_core::event::{Cause, CloseReason, DropReason, Reply, Timer};
-use tcp_core::index::{Index, addr_key};
+use tcp_core::event::{Cause, CloseReason, DropReason, Negotiation, Reply, Timer};
 use tcp_core::{Flags, Instant, SeqNum, State, TcpRepr};
 
 use crate::scenario::SegmentKind;
@@ -23,9 +22,15 @@ pub struct HostInfo {
     pub addr: core::net::Ipv4Addr,
     /// It only sends forged SYNs.
     pub attacker: bool,
+    /// The ISN the scenario fixed for every connection of this host (textbook numbers), or
+    /// `None` when each connection picks its own (drawn from the seed, or a real stack's in a
+    /// capture).
+    #[serde(default)]
+    pub fixed_isn: Option<u32>,
 }
 
-/// One connection endpoint: a host's socket for one 4-tuple.
+/// One connection incarnation: a host's socket for one 4-tuple, from its opening to its end
+/// (a later connection on the same 4-tuple is another).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConnInfo {
     /// The host it lives on.
@@ -34,6 +39,49 @@ pub struct ConnInfo {
     pub local: SocketAddrV4,
     /// The peer's end.
     pub remote: SocketAddrV4,
+    /// Its initial sequence number, known from `connect()` or from the SYN it sent or answered
+    /// with, even when nothing ever answered it; `None` for a connection that never had one.
+    #[serde(default)]
+    pub iss: Option<SeqNum>,
+    /// What it learned from its peer's SYN, once one arrived.
+    #[serde(default)]
+    pub synchronized: Option<Synchronized>,
+}
+
+impl ConnInfo {
+    /// A connection of `host` between `local` and `remote`, before it has sent or learned
+    /// anything.
+    pub fn new(host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> ConnInfo {
+        ConnInfo { host, local, remote, iss: None, synchronized: None }
+    }
+
+    /// It sent a segment with `flags` and sequence number `seq`: its first SYN (or SYN-ACK)
+    /// carries its ISS.
+    pub fn sent(&mut self, flags: Flags, seq: SeqNum) {
+        if flags.contains(Flags::SYN) {
+            self.iss.get_or_insert(seq);
+        }
+    }
+
+    /// It learned its peer's SYN (which also tells its ISS, when no SYN of its own did: a SYN
+    /// cookie's connection).
+    pub fn synchronize(&mut self, synchronized: Synchronized) {
+        self.iss.get_or_insert(synchronized.negotiation.iss);
+        self.synchronized = Some(synchronized);
+    }
+}
+
+/// A connection's [`Negotiation`] (reported by tcp-core when the peer's SYN arrived) and where
+/// it stands in the trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Synchronized {
+    /// What tcp-core reported: ISS, IRS, MSS, window shifts, timestamps, SACK.
+    pub negotiation: Negotiation,
+    /// The segment that carried the peer's SYN, when the trace holds it.
+    pub peer_syn: Option<usize>,
+    /// The index of the first segment sent after it: from there on, the connection's windows are
+    /// scaled by `negotiation.window_shifts`.
+    pub from_segment: usize,
 }
 
 /// Why a segment never arrived.
@@ -95,6 +143,20 @@ pub struct Segment {
     pub forged: bool,
     /// A fault delayed it by this many microseconds.
     pub extra_delay_us: u64,
+    /// The link's one-way delay for it as configured, in microseconds (without
+    /// `extra_delay_us`): when a lost segment would have arrived, when a delivered one did
+    /// without the fault's delay. 0 for a segment a host sends to itself.
+    #[serde(default)]
+    pub link_delay_us: u64,
+    /// The connection incarnation it reached (`None` when it was lost, or reached a port where
+    /// no connection took it: a closed port, or a listener that kept nothing).
+    #[serde(default)]
+    pub received_by: Option<usize>,
+    /// The earlier segment it answers, for a reset sent in reply to a rejected segment and for
+    /// any reply no connection sent (a closed port's reset, a listener's reset or SYN cookie):
+    /// such a reply takes its numbers from that segment (RFC 9293 §3.10.7.1).
+    #[serde(default)]
+    pub answers: Option<usize>,
 }
 
 impl Segment {
@@ -298,30 +360,6 @@ impl fmt::Display for Truncation {
     }
 }
 
-/// Each (sender, receiver) pair's SYNs, `(segment index, sequence number)` in the order sent:
-/// where [`Trace::relative`] finds ISNs without walking the whole trace. Filled by
-/// [`Trace::index_syns`] (the simulator calls it), never serialized, and never part of a trace's
-/// equality: it only repeats what `segments` says.
-#[derive(Clone, Debug, Default)]
-pub struct SynIndex {
-    /// How many segments it covers; a trace with more segments is read without it.
-    covers: usize,
-    /// (sender, receiver) packed ([`pair_key`]) → position in `lists`.
-    pairs: Index,
-    lists: Vec<Vec<(usize, SeqNum)>>,
-}
-
-/// A (sender, receiver) pair as one index key.
-fn pair_key(from: SocketAddrV4, to: SocketAddrV4) -> u128 {
-    (u128::from(addr_key(from)) << 48) | u128::from(addr_key(to))
-}
-
-impl PartialEq for SynIndex {
-    fn eq(&self, _: &SynIndex) -> bool {
-        true
-    }
-}
-
 /// Everything that happened in one run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Trace {
@@ -337,60 +375,112 @@ pub struct Trace {
     pub end: Instant,
     /// Why the run stopped before everything was quiet, if it did.
     pub truncated: Option<Truncation>,
-    /// The SYNs by endpoint pair, for [`Trace::relative`].
-    #[serde(skip)]
-    pub syn_index: SynIndex,
+}
+
+/// A segment's window field and the shift it is scaled by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AdvertisedWindow {
+    /// The 16-bit field on the wire.
+    pub field: u16,
+    /// The window-scale shift the receiver applies (RFC 7323 §2.3), or `None` when the field
+    /// is a number of bytes as it is.
+    pub shift: Option<u8>,
+}
+
+impl AdvertisedWindow {
+    /// The window in bytes: the field multiplied by `2^shift` (a shift above 14 counts as 14,
+    /// RFC 7323 §2.3, so a trace read from a file cannot overflow it).
+    pub fn bytes(self) -> u32 {
+        u32::from(self.field) << self.shift.unwrap_or(0).min(14)
+    }
 }
 
 impl Trace {
-    /// The ISN that `endpoint` used for the connection a number belongs to: among the SYNs that
-    /// endpoint sent to `peer` up to segment `upto`, the one `value` lies closest above. This
-    /// tells incarnations of one 4-tuple apart (an old duplicate SYN and the real one).
-    fn isn_of(&self, endpoint: SocketAddrV4, peer: SocketAddrV4, upto: usize, value: SeqNum) -> Option<SeqNum> {
-        if self.syn_index.covers == self.segments.len() {
-            let at = self.syn_index.pairs.get(pair_key(endpoint, peer))?;
-            let syns = self.syn_index.lists.get(usize::try_from(at).ok()?)?;
-            let sent = syns.partition_point(|(i, _)| *i <= upto);
-            return syns[..sent].iter().map(|(_, isn)| *isn).min_by_key(|isn| value - *isn);
-        }
-        self.segments[..=upto]
-            .iter()
-            .filter(|s| s.src == endpoint && s.dst == peer && s.repr.flags.contains(Flags::SYN))
-            .map(|s| s.repr.seq)
-            .min_by_key(|isn| value - *isn)
+    /// The ISN a connection's peer sent, when it counts as a base for relative numbers: known
+    /// from the peer's SYN, and that SYN was not made by hand (an injected SYN's numbers are the
+    /// scenario's own, kept absolute).
+    fn peer_isn(&self, conn: usize) -> Option<SeqNum> {
+        let sync = self.conns.get(conn)?.synchronized?;
+        let injected = sync.peer_syn.and_then(|i| self.segments.get(i)).is_some_and(|s| s.injected);
+        (!injected).then_some(sync.negotiation.irs)
     }
 
-    /// Indexes the SYNs so that [`Trace::relative`] costs O(SYNs of one endpoint pair) instead of
-    /// O(segments). Call it again after adding segments (until then the trace is read without it).
-    pub fn index_syns(&mut self) {
-        let (mut pairs, mut lists) = (Index::new(), Vec::<Vec<(usize, SeqNum)>>::new());
-        for (i, s) in self.segments.iter().enumerate().filter(|(_, s)| s.repr.flags.contains(Flags::SYN)) {
-            let key = pair_key(s.src, s.dst);
-            let at = pairs.get(key).unwrap_or_else(|| {
-                lists.push(Vec::new());
-                let at = (lists.len() - 1) as u64;
-                pairs.insert(key, at);
-                at
-            });
-            lists[at as usize].push((i, s.repr.seq));
+    /// The ISNs segment `index`'s sequence and acknowledgment numbers count from, or `None` where
+    /// a number stays absolute. Each connection incarnation counts from its own ISNs, as recorded
+    /// (never guessed from the segments). A SYN made by hand (`injected`: an old duplicate from an
+    /// incarnation this trace does not hold) opens no space of ours: its numbers stay absolute,
+    /// and so do the numbers in the space it opened (the acknowledgments of a connection that
+    /// synchronized with it, the resets that answer them).
+    /// - a reply that takes its numbers from the segment it `answers` (a reset; any reply no
+    ///   connection sent) counts as that segment does: its sequence number as the answered
+    ///   acknowledgment, its acknowledgment as the answered sequence number;
+    /// - see `own_bases` for every other segment.
+    fn bases(&self, index: usize) -> (Option<SeqNum>, Option<SeqNum>) {
+        let s = &self.segments[index];
+        let reply = s.repr.flags.contains(Flags::RST) || s.conn.is_none();
+        // Only an earlier segment, and only one step back: a trace read from a file cannot loop.
+        match s.answers.filter(|&k| reply && k < index) {
+            Some(k) => {
+                let (seq, ack) = self.own_bases(k);
+                // A SYN (a SYN cookie's SYN-ACK) carries its own ISN whatever it answers; a reset
+                // to a segment without ACK has sequence number 0, no number of anyone's.
+                let own_seq = if s.repr.flags.contains(Flags::SYN) {
+                    Some(s.repr.seq)
+                } else {
+                    ack.filter(|_| self.segments[k].repr.flags.contains(Flags::ACK))
+                };
+                (own_seq, seq)
+            }
+            None => self.own_bases(index),
         }
-        self.syn_index = SynIndex { covers: self.segments.len(), pairs, lists };
     }
 
-    /// Sequence and acknowledgment numbers relative to each side's ISN, as Wireshark shows them.
-    /// `None` for the acknowledgment when the ACK flag is off. Numbers stay absolute where no SYN
-    /// of that side was seen (a forged or injected segment).
+    /// `bases` for a segment read on its own:
+    /// - a reset, or a segment no connection sent (injected, forged, a packetdrill script's),
+    ///   counts as the connection that received it reads it: its sequence number from that
+    ///   connection's IRS, its acknowledgment from its ISS (so a stray RST injected into a
+    ///   connection reads in that connection's numbers, and an old duplicate SYN that opened a
+    ///   connection of its own stays absolute);
+    /// - any other segment of a connection counts from that connection's ISS and IRS;
+    /// - a SYN nobody received and no connection sent counts from itself (it carries its
+    ///   sender's ISN), unless made by hand; anything else stays absolute.
+    fn own_bases(&self, index: usize) -> (Option<SeqNum>, Option<SeqNum>) {
+        let s = &self.segments[index];
+        let reset = s.repr.flags.contains(Flags::RST);
+        match (s.received_by, s.conn) {
+            (Some(r), sender) if reset || sender.is_none() => (self.peer_isn(r), self.conns.get(r).and_then(|c| c.iss)),
+            (_, Some(c)) => (self.conns.get(c).and_then(|c| c.iss), self.peer_isn(c)),
+            _ => (s.repr.flags.contains(Flags::SYN).then_some(s.repr.seq).filter(|_| !s.injected), None),
+        }
+    }
+
+    /// Sequence and acknowledgment numbers relative to the ISNs of the connection incarnation
+    /// they belong to, as Wireshark shows them, read from what the trace records (`ConnInfo::iss`,
+    /// `ConnInfo::synchronized`, `Segment::received_by`, `Segment::answers`): a connection's
+    /// segments count from its own ISS and IRS; a reset, and a segment no connection sent, read
+    /// as the connection that received it reads them; a SYN made by hand (an old duplicate) that
+    /// opened a connection of its own keeps its wire numbers, and so do the numbers in the space
+    /// it opened. `None` for the acknowledgment when the ACK flag is off.
     pub fn relative(&self, index: usize) -> (u32, Option<u32>) {
         let s = &self.segments[index];
-        let seq = match self.isn_of(s.src, s.dst, index, s.repr.seq) {
-            Some(isn) => s.repr.seq - isn,
-            None => s.repr.seq.0,
-        };
-        let ack = s.repr.flags.contains(Flags::ACK).then(|| match self.isn_of(s.dst, s.src, index, s.repr.ack) {
-            Some(isn) => s.repr.ack - isn,
-            None => s.repr.ack.0,
-        });
+        let (seq_base, ack_base) = self.bases(index);
+        let seq = seq_base.map_or(s.repr.seq.0, |isn| s.repr.seq - isn);
+        let ack = s.repr.flags.contains(Flags::ACK).then(|| ack_base.map_or(s.repr.ack.0, |isn| s.repr.ack - isn));
         (seq, ack)
+    }
+
+    /// The window segment `index` advertises: scaled by its connection's own shift once that
+    /// connection negotiated window scaling, except in a SYN (never scaled, RFC 7323 §2.2). A
+    /// segment no connection sent (injected, forged, a closed port's reset) is read as it is.
+    pub fn advertised_window(&self, index: usize) -> AdvertisedWindow {
+        let s = &self.segments[index];
+        let shift = match s.conn.and_then(|c| self.conns.get(c)?.synchronized) {
+            Some(sync) if !s.repr.flags.contains(Flags::SYN) && !s.injected && index >= sync.from_segment => {
+                sync.negotiation.window_shifts.map(|w| w.local)
+            }
+            _ => None,
+        };
+        AdvertisedWindow { field: s.repr.window, shift }
     }
 
     /// Final state of each connection.

@@ -143,22 +143,6 @@ fn encode(seg: &Segment) -> Result<Vec<u8>, String> {
     Ok(buf)
 }
 
-/// The window-scale shift that applies to a non-SYN segment's window: the sender's, when both
-/// SYNs of its connection carried the option (RFC 7323 §2.2).
-fn window_shift(trace: &Trace, index: usize) -> Option<u8> {
-    let seg = &trace.segments[index];
-    let last_syn = |from, to| {
-        trace.segments[..=index]
-            .iter()
-            .rev()
-            .find(|s| s.src == from && s.dst == to && s.repr.flags.contains(Flags::SYN))
-            .map(|s| s.repr.options.window_scale())
-    };
-    let ours = last_syn(seg.src, seg.dst)??;
-    last_syn(seg.dst, seg.src)??;
-    Some(ours.min(14))
-}
-
 /// `rel 0 · abs 1234`, the preferred one first.
 fn numbers(rel: u32, abs: u32, relative: bool, lang: Lang) -> Html {
     let rel = html! { <span class="num"><small>{ tr(lang, "relative ", "相对 ") }</small>{ rel }</span> };
@@ -320,6 +304,7 @@ fn fixed_rows(trace: &Trace, index: usize, bytes: &[u8], spans: &[FieldSpan], la
 fn window_row(trace: &Trace, index: usize, lang: Lang, base: Row) -> Row {
     let repr = &trace.segments[index].repr;
     let raw = repr.window;
+    let window = trace.advertised_window(index);
     let (value, note) = if repr.flags.contains(Flags::SYN) {
         (
             html! { { raw } },
@@ -328,8 +313,8 @@ fn window_row(trace: &Trace, index: usize, lang: Lang, base: Row) -> Row {
                     .to_owned(),
             ),
         )
-    } else if let Some(shift) = window_shift(trace, index) {
-        let scaled = u64::from(raw) << shift;
+    } else if let Some(shift) = window.shift {
+        let scaled = window.bytes();
         (
             html! { <>{ raw }<small>{ trs(lang, format!("  × 2^{shift} = {scaled} bytes"), format!("  × 2^{shift} = {scaled} 字节")) }</small></> },
             Some(

@@ -3,7 +3,7 @@
 
 use super::{AnswerThrottle, Connection, DEFAULT_MSS, Negotiated, RECV_BUFFER};
 use crate::config::announced_window_scale;
-use crate::event::{Cause, CloseReason, DropReason, Event, Reply, Timer};
+use crate::event::{Cause, CloseReason, DropReason, Event, Negotiation, Reply, Timer, WindowShifts};
 use crate::seq::SeqNum;
 use crate::state::State;
 use crate::time::{Duration, Instant};
@@ -38,6 +38,7 @@ impl Connection {
             snd_wscale: if both_scale { peer_ws.unwrap_or(0).min(14) } else { 0 },
             rcv_wscale: if both_scale { our_shift } else { 0 },
             timestamps: self.config.timestamps && seg.options.timestamps().is_some(),
+            sack_permitted: self.config.sack_permitted && seg.options.sack_permitted(),
         };
         if let Some((tsval, _)) = seg.options.timestamps() {
             self.ts_recent = tsval;
@@ -49,6 +50,16 @@ impl Connection {
         self.snd_wl2 = seg.ack;
         self.irs = seg.seq;
         self.rcv_nxt = seg.seq + 1;
+        let n = self.negotiated;
+        self.emit(Event::Negotiated(Negotiation {
+            iss: self.iss,
+            irs: self.irs,
+            peer_mss: n.peer_mss,
+            send_mss: self.send_mss(),
+            window_shifts: n.window_scaling.then_some(WindowShifts { local: n.rcv_wscale, remote: n.snd_wscale }),
+            timestamps: n.timestamps,
+            sack_permitted: n.sack_permitted,
+        }));
     }
 
     /// §3.10.7.2 LISTEN.

@@ -77,6 +77,8 @@ struct Negotiated {
     rcv_wscale: u8,
     /// Both offered timestamps (RFC 7323 §3.2).
     timestamps: bool,
+    /// Both offered SACK (RFC 2018 §2).
+    sack_permitted: bool,
 }
 
 /// Answers to unacceptable segments sent in the current interval of the profile's rate limit.

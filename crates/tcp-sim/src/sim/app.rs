@@ -250,7 +250,7 @@ impl Simulator<'_> {
         };
         self.record(host, None, EventKind::App { call: AppCall::Inject, error: None });
         let t = Transmit { src, dst, repr, payload: &[], retransmission: false };
-        self.transmit(host, None, &t, Origin::Injected);
+        self.transmit(host, None, &t, Origin::Injected, None);
     }
 
     /// A forged SYN from a random address of 203.0.113.0/24 (TEST-NET-3) and a random port.
@@ -274,6 +274,6 @@ impl Simulator<'_> {
             options: tcp_core::wire::Options::linux_syn(1460, false, None, None),
         };
         let t = Transmit { src, dst, repr, payload: &[], retransmission: false };
-        self.transmit(host, None, &t, Origin::Forged);
+        self.transmit(host, None, &t, Origin::Forged, None);
     }
 }

@@ -16,7 +16,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 use core::net::SocketAddrV4;
-use tcp_core::event::{CloseReason, Event};
+use tcp_core::event::{CloseReason, Event, Reply};
 use tcp_core::index::{Index, addr_key};
 use tcp_core::listener::ListenerEvent;
 use tcp_core::{Config, Connection, Instant, Listener, SeqNum, Transmit};
@@ -24,7 +24,9 @@ use tcp_core::{Config, Connection, Instant, Listener, SeqNum, Transmit};
 use crate::limits::Limits;
 use crate::rng::Rng;
 use crate::scenario::{FaultAction, Isn, Scenario, Trigger};
-use crate::trace::{ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Trace, TraceEvent, Truncation};
+use crate::trace::{
+    ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Synchronized, Trace, TraceEvent, Truncation,
+};
 use app::Backlog;
 use sockets::{Socket, Sockets};
 
@@ -155,7 +157,15 @@ impl<'a> Simulator<'a> {
             hosts: scenario
                 .hosts
                 .iter()
-                .map(|h| HostInfo { name: h.name.clone(), addr: h.addr, attacker: h.flood.is_some() })
+                .map(|h| HostInfo {
+                    name: h.name.clone(),
+                    addr: h.addr,
+                    attacker: h.flood.is_some(),
+                    fixed_isn: match h.isn {
+                        Isn::Fixed(n) => Some(n),
+                        Isn::Random => None,
+                    },
+                })
                 .collect(),
             ..Trace::default()
         };
@@ -218,7 +228,6 @@ impl<'a> Simulator<'a> {
         }
         self.trace.end = self.now;
         self.trace.truncated = self.halted;
-        self.trace.index_syns();
         self.trace
     }
 
@@ -361,7 +370,14 @@ impl<'a> Simulator<'a> {
     }
 
     /// Puts a segment on the wire: records it, applies faults and random loss, schedules arrival.
-    fn transmit(&mut self, from: usize, conn: Option<usize>, t: &Transmit<'_>, origin: Origin) {
+    /// `answers` is the segment it replies to, for a reply that takes its numbers from it (see
+    /// [`Segment::answers`]).
+    fn transmit(&mut self, from: usize, conn: Option<usize>, t: &Transmit<'_>, origin: Origin, answers: Option<usize>) {
+        // A connection's first SYN (or SYN-ACK) carries its ISS: known from here on, even if
+        // nothing ever answers it.
+        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c)) {
+            c.sent(t.repr.flags, t.repr.seq);
+        }
         if self.halted.is_some() {
             return;
         }
@@ -382,6 +398,9 @@ impl<'a> Simulator<'a> {
             injected: origin == Origin::Injected,
             forged: origin == Origin::Forged,
             extra_delay_us: 0,
+            link_delay_us: self.one_way_delay(from, to),
+            received_by: None,
+            answers,
         };
         // One draw per segment, used or not, so that a fault never shifts later random losses.
         let random_loss = self.loss_rng.next_f64() < self.scenario.link.loss.get();
@@ -424,7 +443,7 @@ impl<'a> Simulator<'a> {
             self.halt(Truncation::Events { limit: self.limits.events });
             return;
         }
-        let arrival = Instant::from_micros(self.now.micros + self.one_way_delay(from, to) + segment.extra_delay_us);
+        let arrival = Instant::from_micros(self.now.micros + segment.link_delay_us + segment.extra_delay_us);
         self.trace.segments.push(segment);
         self.record(from, conn, EventKind::Sent { segment: index });
         match dropped {
@@ -461,6 +480,7 @@ impl<'a> Simulator<'a> {
         let conn_id = found.and_then(|order| self.hosts[to].sockets.get(order)).map(|s| s.id);
         self.record(to, conn_id, EventKind::Delivered { segment: index });
         if let Some(order) = found {
+            self.trace.segments[index].received_by = conn_id;
             if let Some(s) = self.hosts[to].sockets.get_mut(order) {
                 s.conn.handle_segment(now, &repr, &payload);
             }
@@ -470,10 +490,18 @@ impl<'a> Simulator<'a> {
         let listening = self.hosts[to].listener.as_ref().is_some_and(|l| l.local() == dst);
         if listening {
             let isn = self.draw_isn(to);
+            // The listener hands it to the connection it queues for this peer (one it had, or
+            // one it opens now), which may leave the queue for the accept() or go back to LISTEN.
+            let queued_before = self.queued.get(queued_key(to, src));
             if let Some(l) = self.hosts[to].listener.as_mut() {
                 l.handle_segment(now, src, &repr, &payload, isn);
             }
             self.drain_listener(to);
+            let taken_by = self.queued.get(queued_key(to, src)).or(queued_before).map(|id| id as usize).or_else(|| {
+                let order = self.hosts[to].sockets.find(dst, src)?;
+                self.hosts[to].sockets.get(order).map(|s| s.id)
+            });
+            self.trace.segments[index].received_by = taken_by;
             return;
         }
         // Nobody listens: RFC 9293 §3.10.7.1, answered by the host itself.
@@ -485,7 +513,7 @@ impl<'a> Simulator<'a> {
             }
         }
         while let Some(t) = closed.poll_transmit() {
-            self.transmit(to, None, &t, Origin::Tcp);
+            self.transmit(to, None, &t, Origin::Tcp, Some(index));
         }
     }
 
@@ -520,7 +548,7 @@ impl<'a> Simulator<'a> {
             self.halt(Truncation::Connections { limit: self.limits.connections });
             return None;
         }
-        self.trace.conns.push(ConnInfo { host, local, remote });
+        self.trace.conns.push(ConnInfo::new(host, local, remote));
         self.finished.push(false);
         Some(self.trace.conns.len() - 1)
     }
@@ -563,12 +591,15 @@ impl<'a> Simulator<'a> {
         // Events first (the state change that made a segment leave reads before it); the
         // application's reactions are scheduled, or done once the segments are out.
         let mut reactions = Reactions::default();
+        let answered = self.answered(host, &events);
         for e in events {
             self.on_tcp_event(host, id, e, false, &mut reactions);
         }
         for (src, dst, repr, payload, retransmission) in sent {
             let t = Transmit { src, dst, repr, payload: &payload, retransmission };
-            self.transmit(host, Some(id), &t, Origin::Tcp);
+            // A reset in reply to a rejected segment takes its numbers from it.
+            let answers = answered.filter(|_| repr.flags.contains(tcp_core::Flags::RST));
+            self.transmit(host, Some(id), &t, Origin::Tcp, answers);
         }
         self.watch(host, order);
         if reactions.read {
@@ -595,6 +626,7 @@ impl<'a> Simulator<'a> {
         };
         // The application never acts on a queued connection: nothing to react to.
         let mut ignored = Reactions::default();
+        let answered = self.answered(host, events.iter().map(|e| &e.event));
         for ListenerEvent { remote, event } in events {
             match (event, self.queued.get(queued_key(host, remote))) {
                 // A SYN the listener turned away (queue full, cookie) opens no connection.
@@ -613,10 +645,21 @@ impl<'a> Simulator<'a> {
             // Segments of a queued connection belong to it; resets and SYN cookies to none.
             let id = self.queued.get(queued_key(host, dst)).map(|id| id as usize);
             let t = Transmit { src, dst, repr, payload: &[], retransmission };
-            self.transmit(host, id, &t, Origin::Tcp);
+            // A reset, or a reply no connection sends, takes its numbers from what it answers.
+            let answers = answered.filter(|_| id.is_none() || repr.flags.contains(tcp_core::Flags::RST));
+            self.transmit(host, id, &t, Origin::Tcp, answers);
         }
         self.watch_listener(host);
         self.accept_all(host);
+    }
+
+    /// The segment a drain's replies answer: the one just delivered, when TCP rejected it with a
+    /// reply.
+    fn answered<'e>(&self, host: usize, events: impl IntoIterator<Item = &'e Event>) -> Option<usize> {
+        let replied = events.into_iter().any(|e| {
+            matches!(e, Event::SegmentRejected { reply, .. } if !matches!(reply, Reply::Nothing | Reply::RateLimited))
+        });
+        if replied { self.hosts[host].last_delivered } else { None }
     }
 
     /// The application accepts every connection the listener has ready.
@@ -661,6 +704,18 @@ impl<'a> Simulator<'a> {
             Event::SegmentRejected { reason, reply } => {
                 let segment = self.hosts[host].last_delivered;
                 EventKind::Rejected { segment, reason, reply }
+            }
+            Event::Negotiated(negotiation) => {
+                // The segment being handled carried the peer's SYN, unless a SYN cookie's ACK
+                // rebuilt it.
+                let peer_syn = self.hosts[host].last_delivered.filter(|&i| {
+                    self.trace.segments.get(i).is_some_and(|s| s.repr.flags.contains(tcp_core::Flags::SYN))
+                });
+                let from_segment = self.trace.segments.len();
+                if let Some(c) = self.trace.conns.get_mut(id) {
+                    c.synchronize(Synchronized { negotiation, peer_syn, from_segment });
+                }
+                return;
             }
             Event::Connected => {
                 if from_listener {
