@@ -41,8 +41,8 @@ pub(crate) fn write_pages(web: &Path, dist: &Path, inline: &Diagram) -> Result<(
 const EMPTY_DIAGRAM: &str = "<svg class=\"seqdiag\"></svg>";
 
 /// `diagram` as `boot.js` draws a prerendered file into the box: its size and font on the box,
-/// its content without its `<style>` (the page's stylesheet has the same rules), and its name
-/// (`entry.lang.class`) in `data-prerendered`.
+/// its drawing without its `<style>` (the page's stylesheet has the same rules), title and
+/// description, and its name (`entry.lang.class`) in `data-prerendered`.
 fn inline_svg(diagram: &Diagram) -> Result<String> {
     let svg = &diagram.svg;
     let (Some(open_end), Some(style_start), Some(style_end), Some(close)) =
@@ -56,9 +56,31 @@ fn inline_svg(diagram: &Diagram) -> Result<String> {
     Ok(format!(
         "<svg class=\"seqdiag\" data-prerendered=\"{name}\" width=\"{width}\" height=\"{height}\" \
          viewBox=\"0 0 {width} {height}\" font-family=\"{font}\">{}{}</svg>",
-        &svg[open_end + 1..style_start],
+        // Its title and description are the app's to give: the first frame is inert.
+        strip_between(&svg[open_end + 1..style_start], "<title", "</desc>"),
         svg[style_end + "</style>".len()..close].trim_end()
     ))
+}
+
+/// `snapshot` with its sticky lifeline heads' `<svg>` emptied: they are those of the class the
+/// snapshot was taken at, and `boot.js` draws them from the diagram it shows.
+fn without_heads(snapshot: &str) -> String {
+    let Some(heads) = snapshot.find("class=\"diagram-heads") else { return snapshot.to_owned() };
+    let after = &snapshot[heads..];
+    let (Some(svg), Some(close)) = (after.find("<svg"), after.find("</svg>")) else { return snapshot.to_owned() };
+    let Some(open_end) = after[svg..].find('>').map(|e| svg + e + 1) else { return snapshot.to_owned() };
+    if open_end > close {
+        return snapshot.to_owned();
+    }
+    format!("{}{}{}", &snapshot[..heads], &after[..open_end], &after[close..])
+}
+
+/// `text` without what runs from `start` to the end of `end` (the first of each), if both are there.
+fn strip_between<'a>(text: &'a str, start: &str, end: &str) -> std::borrow::Cow<'a, str> {
+    match (text.find(start), text.find(end)) {
+        (Some(a), Some(b)) if a <= b => format!("{}{}", &text[..a], &text[b + end.len()..]).into(),
+        _ => text.into(),
+    }
 }
 
 fn page(web: &Path, dist: &Path, name: &str, mode: &str, diagram: &str) -> Result<()> {
@@ -66,8 +88,8 @@ fn page(web: &Path, dist: &Path, name: &str, mode: &str, diagram: &str) -> Resul
     if template.matches(SHELL_MARKER).count() != 1 {
         bail!("web/{name} must hold {SHELL_MARKER} once");
     }
-    let en = snapshot(web, mode, "en")?.replacen(DIAGRAM_MARKER, diagram, 1);
-    let zh = snapshot(web, mode, "zh")?.replacen(DIAGRAM_MARKER, EMPTY_DIAGRAM, 1);
+    let en = without_heads(&snapshot(web, mode, "en")?).replacen(DIAGRAM_MARKER, diagram, 1);
+    let zh = without_heads(&snapshot(web, mode, "zh")?).replacen(DIAGRAM_MARKER, EMPTY_DIAGRAM, 1);
     let shell =
         format!("<div class=\"synack-shell\" inert>{en}</div>\n  <template id=\"synack-shell-zh\">{zh}</template>");
     fs::write(dist.join(name), template.replacen(SHELL_MARKER, &shell, 1))?;

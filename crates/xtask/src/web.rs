@@ -47,7 +47,7 @@ pub(crate) const MODULES: [Module; 3] = [
 const STATIC_FILES: [&str; 2] = ["embed.js", "favicon.svg"];
 /// The stylesheets in `web/css/` of what only the full module draws: they go into `full.css`,
 /// which `boot.js` loads with it, instead of `style.css`, which a first visit loads.
-const FULL_ONLY_CSS: [&str; 2] = ["inspector.css", "state-machine.css"];
+const FULL_ONLY_CSS: [&str; 3] = ["embed-builder.css", "inspector.css", "state-machine.css"];
 /// Budget for the gzip -9 size of everything a first visit downloads, page or embed.
 pub(crate) const SIZE_BUDGET: u64 = 250 * 1024;
 /// The marker in `web/boot.js` that the build replaces with the prerendered diagrams' table.
