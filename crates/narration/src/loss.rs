@@ -69,6 +69,7 @@ pub(crate) fn role(cx: &Cx<'_>, seg: usize) -> Role {
 fn why_lost(cx: &Cx<'_>, seg: usize, reason: LossReason) -> String {
     match reason {
         LossReason::Random => say!(cx, "random loss on the link", "链路上的随机丢包"),
+        LossReason::LinkDown => say!(cx, "this link loses every segment", "这条链路会丢掉所有报文段"),
         LossReason::Fault => say!(cx, "dropped on purpose by this experiment", "被本实验故意丢弃"),
         LossReason::NoSuchHost => {
             let dst = cx.seg(seg).dst.ip();

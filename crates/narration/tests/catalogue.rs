@@ -133,3 +133,16 @@ fn a_timeout_said_to_double_does_double() {
     }
     assert!(checked >= 3, "only {checked} backoff sentences found");
 }
+
+#[test]
+fn a_link_that_loses_everything_is_not_called_random() {
+    // connect-timeout's link has loss = 1: every SYN is lost for certain.
+    let trace = common::trace("connect-timeout");
+    let text: Vec<String> = common::steps(&trace)
+        .iter()
+        .flat_map(|events| [Lang::En, Lang::Zh].map(|lang| narrate(&trace, events, lang, true).join(" ")))
+        .collect();
+    let text = text.join(" ");
+    assert!(!text.contains("random loss") && !text.contains("随机丢包"), "{text}");
+    assert!(text.contains("this link loses every segment") && text.contains("这条链路会丢掉所有报文段"), "{text}");
+}

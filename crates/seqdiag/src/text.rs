@@ -91,7 +91,7 @@ pub fn delayed(lang: Lang, micros: u64) -> String {
 /// Why a segment was lost, as a short tag.
 pub const fn loss(lang: Lang, reason: LossReason) -> &'static str {
     match reason {
-        LossReason::Random => pick(lang, "lost", "丢失"),
+        LossReason::Random | LossReason::LinkDown => pick(lang, "lost", "丢失"),
         LossReason::Fault => pick(lang, "dropped", "被丢弃"),
         LossReason::NoSuchHost => pick(lang, "no such host", "无此主机"),
         LossReason::InFlight => pick(lang, "still in flight", "仍在途中"),

@@ -89,6 +89,8 @@ pub struct Synchronized {
 pub enum LossReason {
     /// Random loss on the link.
     Random,
+    /// The link loses every segment (its loss probability is 1): certain, not random.
+    LinkDown,
     /// A fault chose it.
     Fault,
     /// Its destination address belongs to no host (a forged source).
@@ -603,6 +605,7 @@ impl Trace {
 fn loss_text(reason: LossReason) -> &'static str {
     match reason {
         LossReason::Random => "random loss",
+        LossReason::LinkDown => "the link loses every segment",
         LossReason::Fault => "dropped on purpose",
         LossReason::NoSuchHost => "no such host",
         LossReason::InFlight => "still in flight at the end",

@@ -23,6 +23,7 @@ fn exchange(trace: &Trace) -> String {
             Fate::Delivered { at } => format!("arrives {at}"),
             Fate::Lost { reason: LossReason::Fault } => "LOST (fault)".into(),
             Fate::Lost { reason: LossReason::Random } => "LOST (random)".into(),
+            Fate::Lost { reason: LossReason::LinkDown } => "LOST (link down)".into(),
             Fate::Lost { reason: LossReason::NoSuchHost } => "LOST (no such host)".into(),
             Fate::Lost { reason: LossReason::InFlight } => "in flight at the end".into(),
         };

@@ -123,6 +123,7 @@ fn explain(name: &str, lang: Lang) -> &'static str {
 fn loss_text(reason: LossReason, lang: Lang) -> &'static str {
     match reason {
         LossReason::Random => tr(lang, "random loss on the link", "链路随机丢包"),
+        LossReason::LinkDown => tr(lang, "the link loses every segment", "链路丢掉所有报文段"),
         LossReason::Fault => tr(lang, "dropped on purpose", "被故意丢弃"),
         LossReason::NoSuchHost => tr(lang, "no host has the destination address", "没有主机拥有目的地址"),
         LossReason::InFlight => tr(lang, "still in flight when the run ended", "运行结束时仍在途中"),

@@ -431,7 +431,8 @@ impl<'a> Simulator<'a> {
         if to.is_none() {
             dropped = Some(LossReason::NoSuchHost);
         } else if dropped.is_none() && random_loss && to != Some(from) {
-            dropped = Some(LossReason::Random);
+            let certain = self.scenario.link.loss.get() >= 1.0;
+            dropped = Some(if certain { LossReason::LinkDown } else { LossReason::Random });
         }
         // The segment and its network copy, each with its Sent event, and a Lost event.
         let copies = if dropped.is_none() && duplicate_after.is_some() { 2 } else { 1 };
