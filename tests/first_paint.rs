@@ -253,7 +253,7 @@ async fn what_a_first_visit_lacks_loads_when_asked_for() {
         let embed = "embed.html#lost-syn&lang=zh&step=3";
         open(&client, &format!("{url}{embed}"), "synack_player_zh").await?;
         let files = fetched(&client, &url).await?;
-        only(&files, &["boot.js", "style.css", "synack_player_zh.js", "synack_player_zh_bg.wasm"], embed)?;
+        only(&files, &["boot.js", "style-embed.css", "synack_player_zh.js", "synack_player_zh_bg.wasm"], embed)?;
         let count = text_of(&client, r#"[data-testid="step-count"]"#).await?;
         ensure!(chinese(&text_of(&client, r#"[data-testid="headline"]"#).await?), "{embed}: no narration");
         ensure!(count.contains("3/") && chinese(&count), "{embed}: the player shows {count}");

@@ -56,8 +56,9 @@ const start = async () => {
   }
   for (const element of targets) {
     const shadow = element.attachShadow({ mode: 'open' });
-    // style.css and full.css: this is the full module (see boot.js for the first-visit split).
-    const styles = ['style.css', 'full.css'].map((name) => {
+    // An embed's stylesheet and full.css: this is the full module (see boot.js for the
+    // first-visit split).
+    const styles = ['style-embed.css', 'full.css'].map((name) => {
       const style = document.createElement('link');
       style.rel = 'stylesheet';
       style.href = new URL(name, here).href;

@@ -42,12 +42,15 @@ pub(crate) const MODULES: [Module; 3] = [
 ];
 
 /// Hand-written files copied from `web/` into `web/dist/` as they are (`index.html` and
-/// `embed.html` get their shell, `boot.js` the prerendered table; `style.css` and `full.css` are
-/// assembled).
+/// `embed.html` get their shell, `boot.js` the prerendered table; `style.css`, `style-embed.css`
+/// and `full.css` are assembled).
 const STATIC_FILES: [&str; 2] = ["embed.js", "favicon.svg"];
 /// The stylesheets in `web/css/` of what only the full module draws: they go into `full.css`,
 /// which `boot.js` loads with it, instead of `style.css`, which a first visit loads.
 const FULL_ONLY_CSS: [&str; 3] = ["embed-builder.css", "inspector.css", "state-machine.css"];
+/// The stylesheets in `web/css/` of what only an embed draws: they go into `style-embed.css`
+/// (what `embed.html` and `embed.js` load) and not into the page's `style.css`.
+const EMBED_ONLY_CSS: [&str; 1] = ["embed.css"];
 /// Budget for the gzip -9 size of everything a first visit downloads, page or embed.
 pub(crate) const SIZE_BUDGET: u64 = 250 * 1024;
 /// The marker in `web/boot.js` that the build replaces with the prerendered diagrams' table.
@@ -124,9 +127,10 @@ pub(crate) fn build(profile: Profile) -> Result<PathBuf> {
         fs::copy(&from, dist.join(name)).with_context(|| format!("copying {}", from.display()))?;
     }
     copy_examples(&dist)?;
-    let (first_visit, full_only) = stylesheets()?;
-    fs::write(dist.join("style.css"), first_visit)?;
-    fs::write(dist.join("full.css"), full_only)?;
+    let sheets = stylesheets()?;
+    fs::write(dist.join("style.css"), sheets.page)?;
+    fs::write(dist.join("style-embed.css"), sheets.embed)?;
+    fs::write(dist.join("full.css"), sheets.full_only)?;
 
     let diagrams = prerender::all()?;
     prerender::write(&dist, &diagrams, &prerender::narrations()?)?;
@@ -232,7 +236,7 @@ fn optimize(profile: Profile, dist: &Path) -> Result<()> {
 /// the comments (the sources in `web/` keep them).
 fn minify(dist: &Path) -> Result<()> {
     let mut esbuild = util::command(setup::esbuild());
-    esbuild.current_dir(dist).args(["boot.js", "embed.js", "style.css", "full.css"]);
+    esbuild.current_dir(dist).args(["boot.js", "embed.js", "style.css", "style-embed.css", "full.css"]);
     for module in &MODULES {
         esbuild.arg(format!("{}.js", module.name));
     }
@@ -254,12 +258,19 @@ fn copy_examples(dist: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The stylesheets: `style.css`, the app's own, its components' (web/css/*.css), then the
-/// diagram's, the same rules the standalone SVG export inlines (files, not an inline <style>,
-/// so a strict CSP allows them); and `full.css`, the rules of what only the full module draws.
-fn stylesheets() -> Result<(String, String)> {
-    let mut css = fs::read_to_string(web_dir().join("style.css"))?;
-    let mut full = String::new();
+/// The site's stylesheets, assembled from `web/style.css`, `web/css/*.css` and seqdiag's.
+struct Stylesheets {
+    /// What the page loads first.
+    page: String,
+    /// What an embed loads first: the page's rules and the embed's own.
+    embed: String,
+    /// What the full module adds.
+    full_only: String,
+}
+
+fn stylesheets() -> Result<Stylesheets> {
+    let base = fs::read_to_string(web_dir().join("style.css"))?;
+    let (mut page, mut embed, mut full_only) = (base.clone(), base, String::new());
     let mut parts: Vec<PathBuf> = fs::read_dir(web_dir().join("css"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "css"))
@@ -267,17 +278,27 @@ fn stylesheets() -> Result<(String, String)> {
     parts.sort();
     for part in parts {
         let text = fs::read_to_string(&part).with_context(|| format!("reading {}", part.display()))?;
-        let on_demand = part.file_name().is_some_and(|n| FULL_ONLY_CSS.iter().any(|f| n == *f));
-        let sheet = if on_demand { &mut full } else { &mut css };
-        sheet.push('\n');
-        sheet.push_str(&text);
+        let named = |list: &[&str]| part.file_name().is_some_and(|n| list.iter().any(|f| n == *f));
+        let sheets: Vec<&mut String> = if named(&FULL_ONLY_CSS) {
+            vec![&mut full_only]
+        } else if named(&EMBED_ONLY_CSS) {
+            vec![&mut embed]
+        } else {
+            vec![&mut page, &mut embed]
+        };
+        for sheet in sheets {
+            sheet.push('\n');
+            sheet.push_str(&text);
+        }
     }
-    css.push_str("\n/* seqdiag::style::CSS */\n");
-    css.push_str(seqdiag::style::CSS);
-    css.push('\n');
-    css.push_str(seqdiag::style::THEMED_CSS);
-    css.push('\n');
-    Ok((css, full))
+    for sheet in [&mut page, &mut embed] {
+        sheet.push_str("\n/* seqdiag::style::CSS */\n");
+        sheet.push_str(seqdiag::style::CSS);
+        sheet.push('\n');
+        sheet.push_str(seqdiag::style::THEMED_CSS);
+        sheet.push('\n');
+    }
+    Ok(Stylesheets { page, embed, full_only })
 }
 
 /// One file of the built site.
@@ -364,16 +385,13 @@ fn first_visits() -> Vec<FirstVisit> {
     // or, on the page in English, none: `index.html` holds it).
     let class = seqdiag::WidthClass::Full.name();
     let player = |lang: &str| [format!("synack_player_{lang}.js"), format!("synack_player_{lang}_bg.wasm")];
-    let common = ["boot.js", "style.css"].map(String::from);
     let mut visits = Vec::new();
     for lang in ["en", "zh"] {
-        let mut page: Vec<String> = vec!["index.html".into(), "favicon.svg".into()];
-        page.extend(common.clone());
+        let mut page: Vec<String> = ["index.html", "favicon.svg", "boot.js", "style.css"].map(String::from).into();
         page.extend(player(lang));
         page.push(format!("prerender/handshake.{lang}.{class}.svg"));
         page.push(format!("prerender/handshake.{lang}.narration.json"));
-        let mut embed: Vec<String> = vec!["embed.html".into()];
-        embed.extend(common.clone());
+        let mut embed: Vec<String> = ["embed.html", "boot.js", "style-embed.css"].map(String::from).into();
         embed.extend(player(lang));
         embed.push(format!("prerender/handshake.{lang}.{class}.svg"));
         embed.push(format!("prerender/handshake.{lang}.narration.json"));
