@@ -377,3 +377,110 @@ async fn big_diagram(client: &Client, url: &str) -> TestResult {
     ensure!(errors.is_empty(), "the page logged errors: {errors:?}");
     Ok(())
 }
+
+/// A real capture opened in the page (issue #13): its connections listed, the first drawn with
+/// both ends' states, another picked, a segment dropped (the connection is then re-run and the
+/// client retransmits); a broken capture gets an error and the page stays as it was.
+#[tokio::test(flavor = "current_thread")]
+async fn a_real_capture_is_drawn_changed_and_rerun() {
+    let dist = built_site();
+    let server = Server::start("127.0.0.1:0", Config::new(&dist, BASE).expect("serve web/dist")).expect("server");
+    let driver = ChromeDriver::start();
+    let client = driver.connect().await;
+    let outcome = real_capture(&client, &server.url()).await;
+    if outcome.is_err() {
+        let _ = harness::screenshot(&client, "browser-capture-failure.png").await;
+    }
+    let closed = client.close().await;
+    if let Err(e) = outcome {
+        panic!("{e}");
+    }
+    closed.expect("close the browser session");
+}
+
+/// Chooses a file of `bytes` named `name` in the page's file picker, as a reader would.
+async fn choose_file(client: &Client, name: &str, bytes: &[u8]) -> TestResult {
+    let open = "const files = new DataTransfer(); \
+                files.items.add(new File([new Uint8Array(arguments[1])], arguments[0])); \
+                const input = document.querySelector('input[type=file]'); \
+                input.files = files.files; \
+                input.dispatchEvent(new Event('change', { bubbles: true }));";
+    client.execute(open, vec![json!(name), json!(bytes)]).await?;
+    Ok(())
+}
+
+async fn arrow_count(client: &Client) -> TestResult<usize> {
+    let count = "return document.querySelectorAll('svg[data-testid=diagram] .arrows g[data-segment]').length";
+    Ok(client.execute(count, vec![]).await?.as_u64().unwrap_or(0) as usize)
+}
+
+/// Waits until the diagram has `n` arrows.
+async fn arrows_become(client: &Client, n: usize, what: &str) -> TestResult {
+    let mut seen = 0;
+    for _ in 0..200 {
+        seen = arrow_count(client).await?;
+        if seen == n {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(format!("{what}: {seen} arrows, expected {n}").into())
+}
+
+async fn real_capture(client: &Client, url: &str) -> TestResult {
+    let capture = std::fs::read(harness::repo_root().join("tests/captures/several.pcap"))?;
+    client.goto(url).await?;
+    client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("input[type=file]")).await?;
+    choose_file(client, "several.pcap", &capture).await?;
+    // Three connections; the first (handshake, data, FIN both ways: 6 + 5 segments) is drawn.
+    let panel = Locator::Css("[data-testid=capture]");
+    client.wait().at_most(Duration::from_secs(30)).for_element(panel).await?;
+    arrows_become(client, 11, "connection 1").await?;
+    let options = client.find_all(Locator::Css("[data-testid=capture-conn] option")).await?;
+    ensure!(options.len() == 3, "the picker lists {} connections, expected 3", options.len());
+    let svg_text = client.find(Locator::Css(r#"svg[data-testid="diagram"]"#)).await?.text().await?;
+    for state in ["SYN_SENT", "ESTABLISHED", "TIME_WAIT"] {
+        ensure!(svg_text.contains(state), "the captured connection does not show {state}: {svg_text}");
+    }
+    screenshot(client, "capture-opened.png").await?;
+    // Connection 3: a handshake, data, and a reset (3 + 3 segments).
+    client
+        .execute(
+            "const s = document.querySelector('[data-testid=capture-conn]'); s.value = '3'; \
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await?;
+    arrows_become(client, 6, "connection 3").await?;
+    ensure!(!client.find_all(Locator::Css(".arrows g.seg.rst")).await?.is_empty(), "connection 3 shows no reset");
+    // Back to connection 1; drop the client's first data segment: the re-run retransmits it.
+    client
+        .execute(
+            "const s = document.querySelector('[data-testid=capture-conn]'); s.value = '1'; \
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await?;
+    arrows_become(client, 11, "connection 1 again").await?;
+    ensure!(
+        client.find_all(Locator::Css(".arrows g.seg.retx")).await?.is_empty(),
+        "a retransmission before any change"
+    );
+    client.find(Locator::Css(".arrows g.seg.data")).await?.click().await?;
+    let drop = Locator::Css(r#"[data-testid="inspector-drop"]"#);
+    client.wait().at_most(Duration::from_secs(10)).for_element(drop).await?.click().await?;
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(".arrows g.seg.data.retx")).await?;
+    let what = text_of(client, "[data-testid=capture-what]").await?;
+    ensure!(what.contains("re-run"), "after a change the panel does not say the diagram is a re-run: {what}");
+    screenshot(client, "capture-rerun.png").await?;
+    // A capture cut short: an error that names the problem, and the diagram stays.
+    let before = arrow_count(client).await?;
+    choose_file(client, "broken.pcap", &capture[..40]).await?;
+    let error = Locator::Css("[data-testid=error]");
+    let message = client.wait().at_most(Duration::from_secs(10)).for_element(error).await?.text().await?;
+    ensure!(message.contains("capture"), "the error does not say what is wrong: {message}");
+    ensure!(arrow_count(client).await? == before, "a broken capture changed the diagram");
+    let errors = page_reports(client, "__synackErrors").await?;
+    ensure!(errors.is_empty(), "the page logged errors: {errors:?}");
+    Ok(())
+}

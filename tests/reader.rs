@@ -247,7 +247,7 @@ async fn page_reads_in_its_language(client: &Client, what: &str, zh: bool) -> Te
         numbers(&facts[0]).is_some() && numbers(&facts[0]) == numbers(&facts[1]),
         "{what}: the narration's step and the playback bar's differ: {facts}"
     );
-    let button = if zh { "打开你自己的场景……" } else { "Open your own scenario…" };
+    let button = if zh { "打开场景或抓包文件……" } else { "Open a scenario or a capture…" };
     ensure!(facts[2] == json!(button), "{what}: the file button reads {}", facts[2]);
     Ok(())
 }

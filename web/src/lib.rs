@@ -4,6 +4,8 @@
 //! path: [`experiment::Experiment`] → scenario → `tcp_sim::simulate` → trace → `seqdiag::layout`
 //! → components. [`state`] holds it all and re-runs it on every change.
 
+#[cfg(feature = "full")]
+pub mod capture_file;
 pub mod components;
 pub mod embed;
 pub mod experiment;
@@ -133,8 +135,17 @@ pub fn App(props: &AppProps) -> Html {
             on_update={{ let st = state.clone(); Callback::from(move |e: Experiment| st.dispatch(Action::Update(Box::new(e)))) }}
             on_relative={{ let st = state.clone(); Callback::from(move |r: bool| st.dispatch(Action::SetRelative(r))) }}
             on_invalid={{ let st = state.clone(); Callback::from(move |(en, zh): (String, String)| st.dispatch(Action::Report(SettingError::new(en, zh)))) }}
-            on_load={{ let st = state.clone(); Callback::from(move |text: String| st.dispatch(Action::LoadScenario(text))) }} />
+            on_load={{ let st = state.clone(); Callback::from(move |text: String| st.dispatch(Action::LoadScenario(text))) }}
+            on_capture={full_or!(open_capture(state.clone()), Callback::noop())} />
     });
+    // The real capture shown, if any (full module): what it is, and a picker of its connections.
+    let capture = full_or!(
+        s.capture.as_ref().map(|shown| {
+            let on_pick = pick_capture_connection(state.clone(), shown.connection.capture.clone());
+            html! { <components::capture_panel::CapturePanel connection={shown.connection.clone()} rerun={shown.rerun} lang={lang} {on_pick} /> }
+        }),
+        None::<Html>
+    );
     let faults = (ui.has(Part::Inspect) && !s.experiment.faults.is_empty()).then(|| html! {
         <p class="faults" data-testid="faults">
             { format!("{}: {}", i18n::FAULTS.get(lang), s.experiment.fault_summary(lang)) }
@@ -220,6 +231,7 @@ pub fn App(props: &AppProps) -> Html {
                     <div class="stage">
                         { error }
                         { controls }
+                        { capture }
                         { faults }
                         { playback }
                         { diagram }
@@ -287,6 +299,50 @@ pub fn App(props: &AppProps) -> Html {
             }
         }
     }
+}
+
+/// Opens a capture file the reader chose and shows its first connection with a handshake (or
+/// says what is wrong with the file).
+#[cfg(feature = "full")]
+fn open_capture(state: UseReducerHandle<AppState>) -> Callback<web_sys::File> {
+    Callback::from(move |file: web_sys::File| {
+        let state = state.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let shown = match capture_file::open(file).await {
+                Ok(opened) => {
+                    let number = capture_file::first_shown(&opened.listing);
+                    capture_file::connection(opened, number).await
+                }
+                Err(e) => Err(e),
+            };
+            show_capture(&state, shown);
+        });
+    })
+}
+
+/// Shows connection `number` (from 1) of the capture open.
+#[cfg(feature = "full")]
+fn pick_capture_connection(
+    state: UseReducerHandle<AppState>,
+    opened: state::Shared<capture_file::OpenedCapture>,
+) -> Callback<usize> {
+    Callback::from(move |number: usize| {
+        let (state, opened) = (state.clone(), opened.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            show_capture(&state, capture_file::connection(opened, number).await);
+        });
+    })
+}
+
+#[cfg(feature = "full")]
+fn show_capture(
+    state: &UseReducerHandle<AppState>,
+    shown: Result<state::Shared<capture_file::CapturedConnection>, SettingError>,
+) {
+    state.dispatch(match shown {
+        Ok(connection) => Action::ShowCapture(connection),
+        Err(e) => Action::Report(e),
+    });
 }
 
 /// The skip link moves the focus to the diagram without touching the URL fragment (the page's

@@ -86,6 +86,21 @@ pub struct AppState {
     pub ui: Option<Ui>,
     /// A fixed theme, if the link chose one.
     pub theme: Option<Theme>,
+    /// The real capture shown, if the reader opened one (full module).
+    #[cfg(feature = "full")]
+    pub capture: Option<CaptureShown>,
+}
+
+/// A connection of a real capture on screen: the captured segments with both ends' inferred
+/// states until the reader changes something; from then on the re-run of the scenario derived
+/// from it (`rerun`), with the change.
+#[cfg(feature = "full")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaptureShown {
+    /// The connection as imported (its file, its number, the import).
+    pub connection: Shared<crate::capture_file::CapturedConnection>,
+    /// The diagram is the re-run, not the capture.
+    pub rerun: bool,
 }
 
 /// What the reader (or the playback timer) does.
@@ -127,6 +142,9 @@ pub enum Action {
     Open(Result<(Experiment, View), SettingError>, Mode),
     /// The diagram's box changed width class: lay the same trace out again (no re-simulation).
     SetWidth(WidthClass),
+    /// Show a connection of a real capture the reader opened.
+    #[cfg(feature = "full")]
+    ShowCapture(Shared<crate::capture_file::CapturedConnection>),
 }
 
 /// A simulated and laid-out experiment.
@@ -193,6 +211,8 @@ impl AppState {
             range: None,
             ui: None,
             theme: None,
+            #[cfg(feature = "full")]
+            capture: None,
         }
     }
 
@@ -261,6 +281,21 @@ impl AppState {
         self.laid_out_again()
     }
 
+    /// A connection of a real capture, as captured: its trace (both ends' states inferred), and
+    /// as the experiment the scenario derived from it, which any change re-runs.
+    #[cfg(feature = "full")]
+    fn showing_capture(mut self, connection: Shared<crate::capture_file::CapturedConnection>) -> AppState {
+        let import = &connection.import;
+        self.experiment = Experiment::custom(import.scenario.clone());
+        self.trace = Shared::new(import.trace.clone());
+        self.steps = Rc::new(seqdiag::steps::steps(&self.trace));
+        self = self.laid_out_again();
+        self.step = self.last_step();
+        (self.selected, self.playing, self.error) = (None, false, None);
+        self.capture = Some(CaptureShown { connection, rerun: false });
+        self
+    }
+
     /// The same trace laid out again for the current language, numbering and width.
     fn laid_out_again(mut self) -> AppState {
         self.shown = shown(&self.trace, self.lang, self.relative, self.width);
@@ -283,6 +318,11 @@ impl AppState {
                 if self.selected.is_some_and(|s| s >= self.trace.segments.len()) {
                     self.selected = None;
                 }
+                // A capture changed is a capture re-run.
+                #[cfg(feature = "full")]
+                if let Some(capture) = &mut self.capture {
+                    capture.rerun = true;
+                }
             }
             Err(e) => self.error = Some(e),
         }
@@ -300,6 +340,10 @@ impl Reducible for AppState {
             Action::SelectEntry(entry) => {
                 s.selected = None;
                 s.playing = false;
+                #[cfg(feature = "full")]
+                {
+                    s.capture = None;
+                }
                 s.rerun(Experiment { entry, ..Experiment::default() }, false)
             }
             Action::Update(experiment) => s.rerun(*experiment, true),
@@ -369,6 +413,10 @@ impl Reducible for AppState {
                 Ok(experiment) => {
                     s.selected = None;
                     s.playing = false;
+                    #[cfg(feature = "full")]
+                    {
+                        s.capture = None;
+                    }
                     s.rerun(experiment, false)
                 }
                 Err(e) => {
@@ -379,6 +427,8 @@ impl Reducible for AppState {
             // The box keeps its width whatever the link shows.
             Action::Open(link, mode) => AppState::from_link(link, mode, false).with_width(s.width),
             Action::SetWidth(width) => s.with_width(width),
+            #[cfg(feature = "full")]
+            Action::ShowCapture(connection) => s.showing_capture(connection),
         };
         Rc::new(s)
     }

@@ -100,47 +100,59 @@ pub fn text_colours(dark: bool) -> &'static [(&'static str, &'static str, &'stat
 /// box gives the box this colour, so that the picture has no visible edge).
 pub const BACKGROUND: (&str, &str) = ("#ffffff", "#0d1117");
 
-/// For a page that lets its author force a theme: the schemes again under
-/// `[data-theme=light]` and `[data-theme=dark]`, overriding the reader's system setting.
-pub const THEMED_CSS: &str = concat!(light!(palette, "[data-theme=light] "), dark!(palette, "[data-theme=dark] "));
+/// The drawing's rules (sizes, strokes, dashes), without colours.
+#[rustfmt::skip]
+macro_rules! rules {
+    () => {
+        concat!(
+            "text{font-size:11px;white-space:pre}",
+            ".halo{stroke-width:3.5px;stroke-linejoin:round;paint-order:stroke}",
+            ".life{stroke-width:1;stroke-dasharray:4 4}",
+            ".head-box{stroke-width:1}",
+            ".head-name{font-size:13px;font-weight:700}",
+            ".ruler text{font-size:11px}.tick{stroke-width:1}",
+            ".band{fill:currentColor;fill-opacity:.55;stroke:currentColor;stroke-width:1}",
+            ".band.st-listen,.band.st-closed{fill-opacity:.25}",
+            ".tr-dot{stroke:currentColor;stroke-width:2}",
+            ".tr-label{fill:currentColor;font-weight:700}",
+            ".shaft,.seg .cross{stroke:currentColor;stroke-width:1.6;fill:none}",
+            ".seg .arrowhead{fill:currentColor;stroke:currentColor;stroke-width:1;stroke-linejoin:round}",
+            ".seg.rst .shaft{stroke-width:2.4}",
+            ".seg.retx .shaft{stroke-dasharray:7 4}",
+            ".seg.dup .shaft{stroke-dasharray:2 3}",
+            ".seg.olddup .shaft{stroke-dasharray:10 3 2 3}",
+            ".seg.forged .shaft{stroke-dasharray:3 3}",
+            ".seg .cross{stroke-width:2.4;stroke-linecap:round}",
+            ".badge{fill:currentColor}",
+            ".badge-text{font-size:11px;font-weight:700}",
+            ".lbl{font-size:12px}",
+            ".tag{font-style:italic;font-size:11px}",
+            ".timer{stroke:currentColor;fill:currentColor}",
+            ".timer.major .bar{stroke-width:3;stroke-linecap:butt}",
+            ".timers .timer.minor{opacity:.55}.timer.minor .bar{stroke-width:1.2}",
+            ".timer .cap{stroke-width:1.5}",
+            ".timer-label{fill:currentColor}",
+            ".note{font-style:italic}",
+            ".brk-edge{stroke-width:1.2;fill:none}",
+            ".brk-label{font-style:italic}",
+        )
+    };
+}
 
-/// The stylesheet.
-pub const CSS: &str = concat!(
-    "text{font-size:11px;white-space:pre}",
-    ".halo{stroke-width:3.5px;stroke-linejoin:round;paint-order:stroke}",
-    ".life{stroke-width:1;stroke-dasharray:4 4}",
-    ".head-box{stroke-width:1}",
-    ".head-name{font-size:13px;font-weight:700}",
-    ".ruler text{font-size:11px}.tick{stroke-width:1}",
-    ".band{fill:currentColor;fill-opacity:.55;stroke:currentColor;stroke-width:1}",
-    ".band.st-listen,.band.st-closed{fill-opacity:.25}",
-    ".tr-dot{stroke:currentColor;stroke-width:2}",
-    ".tr-label{fill:currentColor;font-weight:700}",
-    ".shaft,.seg .cross{stroke:currentColor;stroke-width:1.6;fill:none}",
-    ".seg .arrowhead{fill:currentColor;stroke:currentColor;stroke-width:1;stroke-linejoin:round}",
-    ".seg.rst .shaft{stroke-width:2.4}",
-    ".seg.retx .shaft{stroke-dasharray:7 4}",
-    ".seg.dup .shaft{stroke-dasharray:2 3}",
-    ".seg.olddup .shaft{stroke-dasharray:10 3 2 3}",
-    ".seg.forged .shaft{stroke-dasharray:3 3}",
-    ".seg .cross{stroke-width:2.4;stroke-linecap:round}",
-    ".badge{fill:currentColor}",
-    ".badge-text{font-size:11px;font-weight:700}",
-    ".lbl{font-size:12px}",
-    ".tag{font-style:italic;font-size:11px}",
-    ".timer{stroke:currentColor;fill:currentColor}",
-    ".timer.major .bar{stroke-width:3;stroke-linecap:butt}",
-    ".timers .timer.minor{opacity:.55}.timer.minor .bar{stroke-width:1.2}",
-    ".timer .cap{stroke-width:1.5}",
-    ".timer-label{fill:currentColor}",
-    ".note{font-style:italic}",
-    ".brk-edge{stroke-width:1.2;fill:none}",
-    ".brk-label{font-style:italic}",
-    light!(palette, ""),
-    "@media (prefers-color-scheme: dark){",
-    dark!(palette, ""),
-    "}",
-);
+/// The drawing's rules without colours: for a page that gives the colours itself (see
+/// [`LIGHT_CSS`], [`DARK_CSS`]).
+pub const RULES_CSS: &str = rules!();
+
+/// The light scheme's colours, unprefixed.
+pub const LIGHT_CSS: &str = light!(palette, "");
+
+/// The dark scheme's colours, unprefixed: the same rules as [`LIGHT_CSS`], in the same order,
+/// with other colours.
+pub const DARK_CSS: &str = dark!(palette, "");
+
+/// The stylesheet: the rules, the light scheme, and the dark one for a reader who prefers it.
+pub const CSS: &str =
+    concat!(rules!(), light!(palette, ""), "@media (prefers-color-scheme: dark){", dark!(palette, ""), "}");
 
 #[cfg(test)]
 mod tests {

@@ -47,7 +47,7 @@ pub(crate) const MODULES: [Module; 3] = [
 const STATIC_FILES: [&str; 2] = ["embed.js", "favicon.svg"];
 /// The stylesheets in `web/css/` of what only the full module draws: they go into `full.css`,
 /// which `boot.js` loads with it, instead of `style.css`, which a first visit loads.
-const FULL_ONLY_CSS: [&str; 3] = ["embed-builder.css", "inspector.css", "state-machine.css"];
+const FULL_ONLY_CSS: [&str; 4] = ["capture.css", "embed-builder.css", "inspector.css", "state-machine.css"];
 /// The stylesheets in `web/css/` of what only an embed draws: they go into `style-embed.css`
 /// (what `embed.html` and `embed.js` load) and not into the page's `style.css`.
 const EMBED_ONLY_CSS: [&str; 1] = ["embed.css"];
@@ -291,14 +291,51 @@ fn stylesheets() -> Result<Stylesheets> {
             sheet.push_str(&text);
         }
     }
+    // The diagram's rules, and its colours once: each a `light-dark()` pair, chosen by the
+    // colour scheme the page sets (the reader's, or the one a link forces with `theme=`).
+    let colours = light_dark(seqdiag::style::LIGHT_CSS, seqdiag::style::DARK_CSS)?;
     for sheet in [&mut page, &mut embed] {
-        sheet.push_str("\n/* seqdiag::style::CSS */\n");
-        sheet.push_str(seqdiag::style::CSS);
+        sheet.push_str("\n/* seqdiag::style::RULES_CSS, and its colours as light-dark() */\n");
+        sheet.push_str(seqdiag::style::RULES_CSS);
         sheet.push('\n');
-        sheet.push_str(seqdiag::style::THEMED_CSS);
+        sheet.push_str(&colours);
         sheet.push('\n');
     }
     Ok(Stylesheets { page, embed, full_only })
+}
+
+/// The rules of `light` with each colour `#rrggbb` written `light-dark(<light>,<dark>)`, the
+/// dark one taken from the same place in `dark` (the same rules with other colours).
+fn light_dark(light: &str, dark: &str) -> Result<String> {
+    let (light_parts, dark_parts) = (colour_split(light), colour_split(dark));
+    if light_parts.len() != dark_parts.len() || light_parts.iter().zip(&dark_parts).any(|(l, d)| l.0 != d.0) {
+        bail!("seqdiag's light and dark schemes are not the same rules with other colours");
+    }
+    let mut out = String::new();
+    for ((text, light), (_, dark)) in light_parts.iter().zip(&dark_parts) {
+        out.push_str(text);
+        match (light, dark) {
+            (Some(l), Some(d)) if l == d => out.push_str(l),
+            (Some(l), Some(d)) => out.push_str(&format!("light-dark({l},{d})")),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// `css` as (text, the colour after it) pairs; the last has no colour.
+fn colour_split(css: &str) -> Vec<(&str, Option<&str>)> {
+    let mut parts = Vec::new();
+    let mut rest = css;
+    while let Some(at) = rest
+        .find('#')
+        .filter(|&at| rest.len() >= at + 7 && rest.as_bytes()[at + 1..at + 7].iter().all(u8::is_ascii_hexdigit))
+    {
+        parts.push((&rest[..at], Some(&rest[at..at + 7])));
+        rest = &rest[at + 7..];
+    }
+    parts.push((rest, None));
+    parts
 }
 
 /// One file of the built site.
@@ -452,4 +489,29 @@ pub(crate) fn serve(port: u16, base: &str) -> Result<()> {
     println!("Serving web/dist at {} (Ctrl-C to stop)", server.url());
     server.wait();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_become_light_dark_pairs() {
+        let css = light_dark(
+            "a{fill:#ffffff}b,c{color:#1f2328}d{fill:#59636e}",
+            "a{fill:#0d1117}b,c{color:#e6edf3}d{fill:#59636e}",
+        );
+        assert_eq!(
+            css.expect("the same rules"),
+            "a{fill:light-dark(#ffffff,#0d1117)}b,c{color:light-dark(#1f2328,#e6edf3)}d{fill:#59636e}"
+        );
+        assert!(light_dark("a{fill:#ffffff}", "b{fill:#0d1117}").is_err());
+        assert!(light_dark("a{fill:#ffffff}", "a{fill:#0d1117}x{fill:#000000}").is_err());
+    }
+
+    #[test]
+    fn seqdiags_schemes_pair_up() {
+        let css = light_dark(seqdiag::style::LIGHT_CSS, seqdiag::style::DARK_CSS).expect("the same rules");
+        assert!(css.contains(".bg,.brk-fill,.lbl-bg{fill:light-dark(#ffffff,#0d1117)}"), "{css}");
+    }
 }

@@ -33,6 +33,9 @@ pub struct ControlsProps {
     pub on_invalid: Callback<(String, String)>,
     /// The text of a scenario file the reader chose.
     pub on_load: Callback<String>,
+    /// A capture file (pcap or pcapng) the reader chose.
+    #[prop_or_default]
+    pub on_capture: Callback<web_sys::File>,
 }
 
 /// Which setting a numeric field edits.
@@ -164,13 +167,18 @@ pub fn Controls(props: &ControlsProps) -> Html {
     });
     #[cfg(feature = "full")]
     let on_file = {
-        let (load, bad) = (props.on_load.clone(), props.on_invalid.clone());
+        let (load, bad, capture) = (props.on_load.clone(), props.on_invalid.clone(), props.on_capture.clone());
         Callback::from(move |ev: Event| {
             let input = ev.target_unchecked_into::<HtmlInputElement>();
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
             input.set_value("");
-            let (load, bad) = (load.clone(), bad.clone());
+            let (load, bad, capture) = (load.clone(), bad.clone(), capture.clone());
             wasm_bindgen_futures::spawn_local(async move {
+                // A capture is told by its first bytes, whatever its name.
+                if crate::capture_file::file_is_capture(&file).await {
+                    capture.emit(file);
+                    return;
+                }
                 match wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()) {
                     Some(text) => load.emit(text),
                     None => bad.emit((
@@ -258,7 +266,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             // it is hidden (still focusable) behind a label that looks like a button.
             <div class="load">
                 <input type="file" id="load-scenario" class="file-input" data-testid="load-scenario"
-                    accept=".json,application/json" aria-describedby="load-scenario-hint"
+                    accept=".json,application/json,.pcap,.pcapng,.cap,application/vnd.tcpdump.pcap" aria-describedby="load-scenario-hint"
                     data-upgrade={crate::upgrade::on_demand("[data-testid=load-scenario]")}
                     onchange={crate::upgrade::full_or!(Some(on_file), None::<Callback<Event>>)} />
                 <label for="load-scenario" class="file-button">{ i18n::OPEN_SCENARIO.get(lang) }</label>

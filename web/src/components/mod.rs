@@ -1,7 +1,9 @@
 //! The page's components. Each takes its data as props and reports what the reader did through
-//! `on_<event>` callbacks; only the app holds state. The inspector, the embed builder and the
-//! state diagram are only in the full module (see `upgrade`).
+//! `on_<event>` callbacks; only the app holds state. The inspector, the embed builder, the state
+//! diagram and the capture panel are only in the full module (see `upgrade`).
 
+#[cfg(feature = "full")]
+pub mod capture_panel;
 pub mod controls;
 pub mod diagram;
 #[cfg(feature = "full")]

@@ -1,0 +1,85 @@
+//! What the page says about a real capture it shows (full module): which file and connection
+//! (a picker when the file holds several), what is inferred, what the capture shows, and, once
+//! the reader has changed something, that the diagram is a re-run.
+
+use crate::capture_file::{CapturedConnection, connection_line};
+use crate::state::Shared;
+use seqdiag::Lang;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// Props of [`CapturePanel`].
+#[derive(Properties, PartialEq, Debug)]
+pub struct CapturePanelProps {
+    /// The connection shown.
+    pub connection: Shared<CapturedConnection>,
+    /// The diagram is the re-run (the reader changed something), not the capture.
+    pub rerun: bool,
+    /// Language.
+    pub lang: Lang,
+    /// Another connection of the file was picked (its number, from 1).
+    pub on_pick: Callback<usize>,
+}
+
+/// Notes listed at most (the rest are in the narration and the exchange).
+const NOTES_SHOWN: usize = 6;
+
+fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    seqdiag::text::pick(lang, en, zh)
+}
+
+/// The panel above the diagram.
+#[component]
+pub fn CapturePanel(props: &CapturePanelProps) -> Html {
+    let lang = props.lang;
+    let c = &props.connection;
+    let listing = &c.capture.listing;
+    let count = listing.connections.len();
+    let name = c.capture.file.name();
+    let on_pick = {
+        let cb = props.on_pick.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(n) = e.target_unchecked_into::<HtmlSelectElement>().value().parse() {
+                cb.emit(n);
+            }
+        })
+    };
+    let what = if props.rerun {
+        pick(
+            lang,
+            "You changed it: the diagram is now a re-run of this connection as an experiment, from the scenario derived from the capture. Its timings, delays and stack profile are inferred, so the re-run is an approximation.",
+            "你改动了它：时序图现在是这个连接作为实验的重新运行，依据从抓包推出的场景。其中的时间、时延和协议栈配置都是推断的，所以重新运行只是近似。",
+        )
+    } else {
+        pick(
+            lang,
+            "The segments are the capture's; both ends' states are inferred from them. Tap a segment to drop, delay or duplicate it and see what would have happened: the connection is then re-run as an experiment.",
+            "报文段都来自抓包，两端的状态是据此推断的。点击任一报文段即可让它丢失、延迟或重复，看看会发生什么：这时连接会作为实验重新运行。",
+        )
+    };
+    html! {
+        <section class="capture" data-testid="capture" aria-labelledby="capture-title">
+            <h2 id="capture-title">{ format!("{}{name}", pick(lang, "A real capture: ", "真实抓包：")) }</h2>
+            if count > 1 {
+                <label class="field wide" for="capture-conn">
+                    <span>{ format!("{} ({count})", pick(lang, "Connection", "连接")) }</span>
+                    <select id="capture-conn" data-testid="capture-conn" onchange={on_pick}>
+                        { for (1..=count).map(|n| html! {
+                            <option value={n.to_string()} selected={n == c.number}>{ connection_line(listing, n, lang) }</option>
+                        }) }
+                    </select>
+                </label>
+            } else {
+                <p>{ connection_line(listing, c.number, lang) }</p>
+            }
+            <p data-testid="capture-what">{ what }</p>
+            if !c.import.notes.is_empty() {
+                <ul class="capture-notes">
+                    { for c.import.notes.iter().take(NOTES_SHOWN).map(|n| html! {
+                        <li>{ if lang == Lang::Zh { n.zh() } else { n.en() } }</li>
+                    }) }
+                </ul>
+            }
+        </section>
+    }
+}
