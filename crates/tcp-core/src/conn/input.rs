@@ -525,10 +525,12 @@ impl Connection {
         if len >= usize::from(self.send_mss()) {
             self.ack.full_segments = self.ack.full_segments.saturating_add(1);
         }
-        let quick = self.ack.quick_left > 0 && !self.ack.interactive;
         if self.ack.now {
-            // An ACK goes out from this handler anyway (the handshake's, on a SYN-ACK with text).
-        } else if self.config.delayed_ack.is_none() || quick || self.ack.full_segments >= 2 {
+            // An ACK already goes out from this handler (the handshake's, on a SYN-ACK with text).
+            return;
+        }
+        let quick = self.ack.quick_left > 0 && !self.ack.interactive;
+        if self.config.delayed_ack.is_none() || quick || self.ack.full_segments >= 2 {
             if quick {
                 self.ack.quick_left -= 1;
             }
