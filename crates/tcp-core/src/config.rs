@@ -102,6 +102,16 @@ pub struct Config {
     /// Answer a retransmitted SYN in SYN-RECEIVED with a retransmitted SYN-ACK (Linux, BSD,
     /// Windows). RFC 9293 read literally answers it with a bare ACK (the segment is not acceptable).
     pub resend_synack_on_dup_syn: bool,
+    /// Keep the text that arrives on the peer's SYN in SYN-SENT (RFC 9293 §3.10.7.3, fourth step:
+    /// "it is legal to send and receive application data on SYN segments"). On a SYN-ACK the RFC
+    /// continues "at the sixth step", so the text is taken and acknowledged by the handshake's
+    /// ACK; on a bare SYN (simultaneous open) it is queued "for processing after the ESTABLISHED
+    /// state has been reached": held unacknowledged and unread until our SYN is acknowledged, then
+    /// delivered and acknowledged as any text. FreeBSD does both (its suite's `rcv-syn-syn-sent`
+    /// and `rcv-syn-ack-syn-sent` READMEs, Note 2: "buffered and delivered after the handshake is
+    /// complete"). Linux discards the text of both without TCP Fast Open
+    /// (`tcp_rcv_synsent_state_process`: "discard packet for sanity"), so the peer sends it again.
+    pub accept_syn_data: bool,
     /// Set the ACK bit on the RST of an abort (Linux `tcp_send_active_reset`). RFC 9293 §3.10.5
     /// sends `<SEQ=SND.NXT><CTL=RST>`.
     pub abort_rst_has_ack: bool,
@@ -151,7 +161,8 @@ impl Config {
     /// under RFC 1122's 500 ms limit; 7 SYN retries (1+2+4+8+16+32+60+60 s exceeds RFC 1122
     /// §4.2.3.5's 3 minutes for R2 on a SYN); 15 data retries as a common R2 (≥ 100 s). Answers
     /// to unacceptable segments follow RFC 5961 §7's example throttle, at most 10 in any 5 s
-    /// (RFC 9293 §3.10.7.4 alone would answer every one, without end).
+    /// (RFC 9293 §3.10.7.4 alone would answer every one, without end). Text on a SYN in SYN-SENT
+    /// is kept (§3.10.7.3).
     pub const fn rfc9293() -> Config {
         Config {
             profile: Profile::Rfc9293,
@@ -171,6 +182,7 @@ impl Config {
             interactive_acks: false,
             ack_fin_at_once: true,
             resend_synack_on_dup_syn: false,
+            accept_syn_data: true,
             abort_rst_has_ack: false,
             mss: 1460,
             window_scale: None,
@@ -197,6 +209,7 @@ impl Config {
     /// `tcp_oow_rate_limited` for out-of-window segments and `tcp_send_challenge_ack` for RFC 5961
     /// challenges); the host-wide `tcp_challenge_ack_limit` is `INT_MAX` (off) since Linux 6.0
     /// ("tcp: make global challenge ack rate limitation per net-ns and default disabled").
+    /// Text on a SYN or SYN-ACK in SYN-SENT is discarded (`tcp_rcv_synsent_state_process`).
     pub const fn linux() -> Config {
         Config {
             profile: Profile::Linux,
@@ -216,6 +229,7 @@ impl Config {
             interactive_acks: true,
             ack_fin_at_once: false,
             resend_synack_on_dup_syn: true,
+            accept_syn_data: false,
             abort_rst_has_ack: true,
             mss: 1460,
             window_scale: Some(7),
@@ -237,7 +251,8 @@ impl Config {
     /// `net.inet.tcp.ack_war_cnt` (5) answers to unacceptable segments in each
     /// `net.inet.tcp.ack_war_timewindow` (1000 ms) per connection (`tcp_send_challenge_ack` in
     /// `sys/netinet/tcp_subr.c`, "tcp: implement challenge ACK throttling for the base stack",
-    /// D46066; the RACK stack's `ctf_ack_war_checks` uses the same sysctls).
+    /// D46066; the RACK stack's `ctf_ack_war_checks` uses the same sysctls). Text on a SYN or
+    /// SYN-ACK in SYN-SENT is kept (the suite's `rcv-syn-syn-sent` README, Note 2).
     pub const fn freebsd() -> Config {
         Config {
             profile: Profile::Freebsd,
@@ -249,6 +264,7 @@ impl Config {
             interactive_acks: false,
             ack_fin_at_once: true,
             abort_rst_has_ack: true,
+            accept_syn_data: true,
             window_scale: Some(6),
             invalid_ack_limit: Some(RateLimit { count: 5, interval: Duration::from_millis(1000) }),
             // FreeBSD backs a SYN off from the first retry (its own table, simplified to doubling).
@@ -263,7 +279,7 @@ impl Config {
     /// window's right edge is taken as Linux and BSD take it (assumed: not documented). Windows
     /// documents no
     /// limit on answers to unacceptable segments; this profile uses RFC 5961 §7's example, at most
-    /// 10 in any 5 s.
+    /// 10 in any 5 s. Text on a SYN in SYN-SENT is kept as RFC 9293 says (assumed: not documented).
     pub const fn windows() -> Config {
         Config {
             profile: Profile::Windows,
@@ -283,6 +299,7 @@ impl Config {
             interactive_acks: false,
             ack_fin_at_once: true,
             resend_synack_on_dup_syn: true,
+            accept_syn_data: true,
             abort_rst_has_ack: true,
             mss: 1460,
             window_scale: Some(8),

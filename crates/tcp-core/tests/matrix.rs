@@ -602,6 +602,97 @@ fn syn_sent_connecting_to_itself_is_established() {
     }
 }
 
+/// RFC 9293 §3.10.7.3 fourth, our SYN acknowledged: "If there are other controls or text in the
+/// segment, then continue processing at the sixth step": the text of a SYN-ACK is taken and the
+/// handshake's one ACK acknowledges it (FreeBSD's suite, rcv-syn-ack-with-data-syn-sent-ack-left-
+/// edge). The linux profile discards it as Linux does without Fast Open (`accept_syn_data`).
+#[test]
+fn syn_sent_takes_the_text_of_a_syn_ack() {
+    let linux = tcp_core::Config { delayed_ack: None, ..tcp_core::Config::linux() };
+    // FreeBSD with its delayed ACKs (40 ms): the handshake's ACK still goes at once.
+    for (profile, kept) in [(config(), true), (tcp_core::Config::freebsd(), true), (linux, false)] {
+        let name = profile.profile;
+        assert_eq!(profile.accept_syn_data, kept, "{name}");
+        let mut c = conn_syn_sent_with(profile);
+        let synack = TcpRepr { flags: Flags::SYN | Flags::ACK, seq: PEER_ISS, ack: ISS + 1, ..TEMPL };
+        let out = deliver(&mut c, AT, synack, b"abc");
+        let mut buf = [0u8; 16];
+        if kept {
+            // One ACK for the SYN and the text, sent at once (no delayed-ACK timer armed).
+            expect(&c, &out, State::Established, &["ACK 1 4 0"]);
+            assert!(out.events.contains(&Event::Received { len: 3 }), "{name}");
+            assert_eq!(c.timer(Timer::DelayedAck), None, "{name}");
+            assert_eq!(c.recv(AT, &mut buf), Ok(3), "{name}");
+            assert_eq!(&buf[..3], b"abc");
+        } else {
+            expect(&c, &out, State::Established, &["ACK 1 1 0"]);
+            assert_eq!(c.recv(AT, &mut buf), Ok(0), "{name}");
+        }
+    }
+}
+
+/// RFC 9293 §3.10.7.3 fourth, a bare SYN (simultaneous open): "If there are other controls or
+/// text in the segment, queue them for processing after the ESTABLISHED state has been reached".
+/// The SYN-ACK acknowledges the SYN alone, nothing is readable in SYN-RECEIVED, and the text is
+/// delivered and acknowledged once our SYN is (FreeBSD's suite, rcv-syn-with-data-syn-sent: "only
+/// acknowledged after the handshake"). The peer's next segment is numbered after its text.
+#[test]
+fn syn_sent_holds_the_text_of_a_simultaneous_syn_until_established() {
+    let syn = TcpRepr { flags: Flags::SYN, seq: PEER_ISS, ..TEMPL };
+    let ack = TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 4, ack: ISS + 1, ..TEMPL };
+    let mut buf = [0u8; 16];
+
+    let mut c = conn_syn_sent();
+    let out = deliver(&mut c, AT, syn, b"abc");
+    expect(&c, &out, State::SynReceived, &["SYN|ACK 0 1 0"]);
+    assert_eq!(out.sent[0].repr.window, 4096, "the held text lies inside the window it announces");
+    assert!(!out.events.iter().any(|e| matches!(e, Event::Received { .. })));
+    assert_eq!((c.recv_available(), c.recv(AT, &mut buf)), (0, Ok(0)), "nothing readable before ESTABLISHED");
+    let out = deliver(&mut c, AT, ack, &[]);
+    expect(&c, &out, State::Established, &["ACK 1 4 0"]);
+    let connected = out.events.iter().position(|e| *e == Event::Connected).expect("connected");
+    let received = out.events.iter().position(|e| *e == Event::Received { len: 3 }).expect("received");
+    assert!(connected < received, "the application hears of the connection first: {:?}", out.events);
+    assert_eq!(c.recv(AT, &mut buf), Ok(3));
+    assert_eq!(&buf[..3], b"abc");
+
+    // A retransmission of the text (the SYN-ACK did not acknowledge it) is not taken twice.
+    let mut c = conn_syn_sent();
+    let _ = deliver(&mut c, AT, syn, b"abc");
+    let again = TcpRepr { flags: Flags::ACK | Flags::PSH, seq: PEER_ISS + 1, ack: ISS + 1, ..TEMPL };
+    let out = deliver(&mut c, AT, again, b"abc");
+    expect(&c, &out, State::Established, &["ACK 1 4 0"]);
+    assert_eq!(c.recv(AT, &mut buf), Ok(3), "three bytes, once");
+
+    // shutdown() in SYN-RECEIVED enters FIN-WAIT-1 at once; the ACK of our SYN still releases it.
+    let mut c = conn_syn_sent();
+    let _ = deliver(&mut c, AT, syn, b"abc");
+    c.shutdown(AT).expect("shutdown in SYN-RECEIVED");
+    let out = drain(&mut c);
+    expect(&c, &out, State::FinWait1, &["FIN|ACK 1 1 0"]);
+    let out = deliver(&mut c, AT, ack, &[]);
+    expect(&c, &out, State::FinWait1, &["ACK 2 4 0"]);
+    assert_eq!(c.recv(AT, &mut buf), Ok(3));
+
+    // After close() nothing is read any more: the text is dropped unacknowledged.
+    let mut c = conn_syn_sent();
+    let _ = deliver(&mut c, AT, syn, b"abc");
+    c.close(AT).expect("close in SYN-RECEIVED");
+    let _ = drain(&mut c);
+    let out = deliver(&mut c, AT, ack, &[]);
+    expect(&c, &out, State::FinWait1, &[]);
+    assert_eq!(c.rcv_nxt(), PEER_ISS + 1);
+
+    // The linux profile discards it (`tcp_rcv_synsent_state_process`).
+    let mut c = conn_syn_sent_with(tcp_core::Config { delayed_ack: None, ..tcp_core::Config::linux() });
+    let out = deliver(&mut c, AT, syn, b"abc");
+    expect(&c, &out, State::SynReceived, &["SYN|ACK 0 1 0"]);
+    let out = deliver(&mut c, AT, ack, &[]);
+    assert_eq!(c.state(), State::Established);
+    assert!(!out.events.iter().any(|e| matches!(e, Event::Received { .. })));
+    assert_eq!((c.rcv_nxt(), c.recv(AT, &mut buf)), (PEER_ISS + 1, Ok(0)));
+}
+
 // ===== SYN-RECEIVED =====
 
 #[test]
@@ -747,6 +838,47 @@ fn time_wait_acks_a_retransmitted_fin_and_restarts_2msl() {
     expect(&c, &out, State::TimeWait, &["ACK 2 2 0"]);
     assert_eq!(rejection(&out), (DropReason::OutOfWindow, Reply::Ack));
     assert_eq!(c.timer(Timer::TimeWait), Some(Instant::ZERO + two_msl));
+}
+
+/// A FIN at RCV.NXT once the peer's FIN was received (FreeBSD's suite, rcv-fin-ack-time-wait-
+/// using-shutdown-left-edge: a peer that sends its FIN at more than one sequence number). The
+/// peer's sequence space ended at its first FIN, so this is no new FIN: RFC 9293 §3.10.7.4 fifth,
+/// TIME-WAIT, "the only thing that can arrive in this state is a retransmission of the remote
+/// FIN. Acknowledge it, and restart the 2 MSL timeout"; eighth, TIME-WAIT, "Restart the 2 MSL
+/// time-wait timeout". RCV.NXT does not move (FreeBSD `tcp_twcheck`, Linux
+/// `tcp_timewait_state_process`) and the application hears of the end of the stream once.
+#[test]
+fn a_second_fin_is_acknowledged_not_counted_again() {
+    for state in [State::CloseWait, State::Closing, State::LastAck, State::TimeWait] {
+        let mut c = conn_in(state);
+        let rcv_nxt = c.rcv_nxt();
+        let later = Instant::from_millis(30_000);
+        let fin = TcpRepr { flags: Flags::FIN | Flags::ACK, seq: rcv_nxt, ack: c.snd_una(), ..TEMPL };
+        let out = deliver(&mut c, later, fin, &[]);
+        assert_eq!(c.state(), state, "{state}: events {:?}", out.events);
+        assert_eq!(c.rcv_nxt(), rcv_nxt, "{state}: RCV.NXT stays after the first FIN");
+        assert_eq!(out.sent.len(), 1, "{state}: the FIN is acknowledged");
+        assert_eq!((out.sent[0].repr.flags, out.sent[0].repr.ack), (Flags::ACK, rcv_nxt), "{state}");
+        assert!(!out.events.contains(&Event::EndOfStream), "{state}: end of stream told once");
+        if state == State::TimeWait {
+            assert_eq!(c.timer(Timer::TimeWait), Some(later + c.config().time_wait()), "2 MSL restarted");
+        }
+        // So is a FIN carrying text at RCV.NXT (the seventh step ignores the text).
+        let out = deliver(&mut c, later, TcpRepr { flags: Flags::FIN | Flags::ACK | Flags::PSH, ..fin }, b"xyz");
+        assert_eq!((c.state(), c.rcv_nxt()), (state, rcv_nxt), "{state}: FIN with text");
+        assert_eq!(out.segments().len(), 1, "{state}");
+    }
+
+    // FIN-WAIT-2: a FIN repeated over text already received is counted exactly once.
+    let mut c = conn_fin_wait_2();
+    let data = TcpRepr { flags: Flags::ACK | Flags::PSH, seq: PEER_ISS + 1, ack: ISS + 2, ..TEMPL };
+    let _ = deliver(&mut c, AT, data, b"abc");
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::FIN | Flags::ACK, ..data }, b"abc");
+    expect(&c, &out, State::TimeWait, &["ACK 2 5 0"]);
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::FIN | Flags::ACK, ..data }, b"abc");
+    expect(&c, &out, State::TimeWait, &["ACK 2 5 0"]);
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::FIN | Flags::ACK, seq: PEER_ISS + 5, ..data }, &[]);
+    expect(&c, &out, State::TimeWait, &["ACK 2 5 0"]);
 }
 
 // ===== answers to unacceptable segments (RFC 5961 §7) =====

@@ -455,3 +455,26 @@ fn each_end_reports_what_it_negotiated() {
     );
     assert_eq!(n.send_mss, n.peer_mss.min(Config::rfc9293().mss));
 }
+
+/// A SYN-ACK offers only what the SYN offered: SACK-permitted (RFC 2018 §2; FreeBSD's suite,
+/// rcv-syn-ack-*-listen: `< S ... <mss 1460>` answered `> S. ... <mss 1460>`), window scale
+/// (RFC 7323 §2.2) and timestamps (§3.2), each on its own; the MSS option always (RFC 9293 §3.7.1).
+#[test]
+fn syn_ack_offers_only_the_options_the_syn_offered() {
+    let offers = |w: &Wire| {
+        let o = &w.repr.options;
+        (o.mss().is_some(), o.sack_permitted(), o.window_scale().is_some(), o.timestamps().is_some())
+    };
+    // (what the client's SYN offers: sack, window scale, timestamps)
+    for (sack, ws, ts) in [(false, false, false), (false, true, true), (true, false, true), (true, true, false)] {
+        let client = Config { sack_permitted: sack, window_scale: ws.then_some(7), timestamps: ts, ..Config::linux() };
+        let mut p = Pair::new(Config::linux());
+        p.client = Connection::new(client, CLIENT, SERVER);
+        p.client.connect(p.now, SeqNum(1000)).expect("connect");
+        p.collect();
+        p.drive_until(Instant::from_millis(100));
+        assert_eq!((p.client.state(), p.server.state()), (State::Established, State::Established));
+        assert_eq!(offers(&p.log[0]), (true, sack, ws, ts), "the SYN");
+        assert_eq!(offers(&p.log[1]), (true, sack, ws, ts), "the SYN-ACK answers the SYN {:?}", p.log[0].repr.options);
+    }
+}

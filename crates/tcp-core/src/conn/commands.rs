@@ -91,7 +91,9 @@ impl Connection {
         }
         let threshold = (super::RECV_BUFFER / 2).min(usize::from(self.send_mss()));
         let was_small = self.recv_buf.free() < threshold;
-        let n = self.recv_buf.pop_into(buf);
+        // Text held from the peer's SYN is not readable before the handshake completes.
+        let readable = buf.len().min(self.recv_available());
+        let n = self.recv_buf.pop_into(&mut buf[..readable]);
         let can_receive = matches!(self.state, State::Established | State::FinWait1 | State::FinWait2);
         if was_small && self.recv_buf.free() >= threshold && can_receive {
             self.push_ack(now);
@@ -107,7 +109,7 @@ impl Connection {
     /// CLOSE (§3.10.4): FIN after the queued data; nothing more is read. Unread received data
     /// turns the close into a reset (RFC 1122 §4.2.2.13).
     pub fn close(&mut self, now: Instant) -> Result<(), CommandError> {
-        if self.recv_buf.len() > 0 && self.state.is_synchronized() {
+        if self.recv_available() > 0 && self.state.is_synchronized() {
             return self.abort(now);
         }
         let already_closing = self.fin_queued;

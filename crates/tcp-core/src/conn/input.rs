@@ -20,7 +20,7 @@ impl Connection {
                 self.push_reset_for(seg, payload.len());
             }
             State::Listen => self.on_listen(now, seg),
-            State::SynSent => self.on_syn_sent(now, seg),
+            State::SynSent => self.on_syn_sent(now, seg, payload),
             _ => self.on_synchronized(now, seg, payload),
         }
         self.flush(now);
@@ -95,7 +95,7 @@ impl Connection {
     }
 
     /// §3.10.7.3 SYN-SENT.
-    fn on_syn_sent(&mut self, now: Instant, seg: &TcpRepr) {
+    fn on_syn_sent(&mut self, now: Instant, seg: &TcpRepr, payload: &[u8]) {
         let flags = seg.flags;
         // First, check the ACK bit: SEG.ACK =< ISS or SEG.ACK > SND.NXT is an old duplicate.
         if flags.contains(Flags::ACK) && (seg.ack <= self.iss || seg.ack > self.snd_nxt) {
@@ -124,6 +124,10 @@ impl Connection {
             return;
         }
         self.learn_syn_options(seg);
+        // "Note that it is legal to send and receive application data on SYN segments": kept or
+        // discarded as the profile's stack does (`Config::accept_syn_data`). A FIN on the SYN is
+        // not processed (FreeBSD's suite expects it ignored: rcv-syn-fin-syn-sent).
+        let text = if self.config.accept_syn_data { payload } else { &[] };
         if flags.contains(Flags::ACK) {
             // Our SYN is acknowledged: ESTABLISHED, and the ACK (maybe carrying queued data) goes
             // out from `flush`.
@@ -138,9 +142,17 @@ impl Connection {
             self.set_state(State::Established, Cause::Segment(flags));
             self.emit(Event::Connected);
             self.ack.now = true;
+            // "If there are other controls or text in the segment, then continue processing at
+            // the sixth step": the seventh takes the text, which the ACK above acknowledges with
+            // the SYN in one segment (as FreeBSD: the suite's rcv-syn-ack-syn-sent, Note 2).
+            self.take_text(now, text);
         } else {
             // Simultaneous open: SYN-RECEIVED, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
             self.set_state(State::SynReceived, Cause::Segment(flags));
+            // "If there are other controls or text in the segment, queue them for processing
+            // after the ESTABLISHED state has been reached": held beyond RCV.NXT, so the SYN-ACK
+            // does not acknowledge it (`release_syn_text` delivers it).
+            self.syn_text = self.recv_buf.push(text);
             self.push_segment(now, self.iss, Flags::SYN | Flags::ACK, 0, false);
         }
     }
@@ -280,13 +292,9 @@ impl Connection {
                     }
                     let skip = (self.rcv_nxt - seg.seq) as usize;
                     let fresh = payload.get(skip..).unwrap_or(&[]);
-                    let taken = self.recv_buf.push(fresh);
-                    self.rcv_nxt += taken as u32;
+                    let taken = self.take_text(now, fresh);
                     fin_in_order &= taken == fresh.len();
-                    if taken > 0 {
-                        self.emit(Event::Received { len: taken });
-                        self.ack_data(now, taken);
-                    } else {
+                    if taken == 0 {
                         self.ack.now = true;
                     }
                 }
@@ -352,6 +360,38 @@ impl Connection {
             self.set_state(State::Established, Cause::Segment(seg.flags));
             self.emit(Event::Connected);
         }
+        self.release_syn_text(now);
+    }
+
+    /// Our SYN is acknowledged: the text that came on the peer's SYN in SYN-SENT, queued "for
+    /// processing after the ESTABLISHED state has been reached" (RFC 9293 §3.10.7.3), is now in
+    /// order: delivered and acknowledged as any text (FreeBSD: "buffered and delivered after the
+    /// handshake is complete. It is also only acknowledged after the handshake"). After close()
+    /// it is discarded unacknowledged, so that its retransmission meets RFC 1122's reset.
+    fn release_syn_text(&mut self, now: Instant) {
+        let held = core::mem::take(&mut self.syn_text);
+        if held == 0 {
+            return;
+        }
+        if self.orphaned {
+            self.recv_buf.clear();
+            return;
+        }
+        self.rcv_nxt += held as u32;
+        self.emit(Event::Received { len: held });
+        self.ack_data(now, held);
+    }
+
+    /// Takes in-order text (RFC 9293 §3.10.7.4, seventh step): what fits in the receive buffer
+    /// advances RCV.NXT and is acknowledged as the profile's ACK policy says. Returns how much.
+    fn take_text(&mut self, now: Instant, text: &[u8]) -> usize {
+        let taken = self.recv_buf.push(text);
+        self.rcv_nxt += taken as u32;
+        if taken > 0 {
+            self.emit(Event::Received { len: taken });
+            self.ack_data(now, taken);
+        }
+        taken
     }
 
     /// Fifth check for the synchronized states. Returns false when the segment was dropped.
@@ -369,6 +409,8 @@ impl Connection {
         }
         if self.snd_una < ack {
             self.on_ack_advance(now, seg);
+            // FIN-WAIT-1 entered from SYN-RECEIVED (a CLOSE before the handshake completed).
+            self.release_syn_text(now);
         }
         self.update_window(seg);
         match self.state {
@@ -483,6 +525,10 @@ impl Connection {
         if len >= usize::from(self.send_mss()) {
             self.ack.full_segments = self.ack.full_segments.saturating_add(1);
         }
+        if self.ack.now {
+            // An ACK already goes out from this handler (the handshake's, on a SYN-ACK with text).
+            return;
+        }
         let quick = self.ack.quick_left > 0 && !self.ack.interactive;
         if self.config.delayed_ack.is_none() || quick || self.ack.full_segments >= 2 {
             if quick {
@@ -506,6 +552,21 @@ impl Connection {
     fn on_fin(&mut self, now: Instant, flags: Flags) {
         let cause = Cause::Segment(flags);
         let was = self.state;
+        if matches!(was, State::CloseWait | State::Closing | State::LastAck | State::TimeWait) {
+            // The peer's FIN was already received and ended its sequence space: a FIN at RCV.NXT
+            // is no new one ("the only thing that can arrive in this state is a retransmission
+            // of the remote FIN", the fifth check's TIME-WAIT text; the seventh check: "This
+            // should not occur since a FIN has been received from the remote side"). Acknowledge
+            // it without advancing RCV.NXT over it again, and in TIME-WAIT "Restart the 2 MSL
+            // time-wait timeout". FreeBSD (`tcp_twcheck`) and Linux (`tcp_timewait_state_process`)
+            // answer with RCV.NXT unchanged too.
+            if was == State::TimeWait {
+                let deadline = now + self.config.time_wait();
+                self.arm(Timer::TimeWait, deadline);
+            }
+            self.ack.now = true;
+            return;
+        }
         self.rcv_nxt += 1;
         self.emit(Event::EndOfStream);
         match was {

@@ -154,6 +154,10 @@ pub struct Connection {
     ts_recent: u32,
     /// The throttle of answers to unacceptable segments (RFC 5961 §7).
     answers: AnswerThrottle,
+    /// Bytes of text that came on the peer's SYN in SYN-SENT, held at the end of `recv_buf`
+    /// (beyond RCV.NXT, neither acknowledged nor readable) until our SYN is acknowledged
+    /// (RFC 9293 §3.10.7.3; [`Config::accept_syn_data`]).
+    syn_text: usize,
     send_buf: ByteBuf<SEND_BUFFER>,
     recv_buf: ByteBuf<RECV_BUFFER>,
     transmits: Queue<Outgoing, TRANSMIT_QUEUE>,
@@ -192,6 +196,7 @@ impl Connection {
             ack: AckState::default(),
             ts_recent: 0,
             answers: AnswerThrottle::default(),
+            syn_text: 0,
             send_buf: ByteBuf::new(),
             recv_buf: ByteBuf::new(),
             transmits: Queue::new(),
@@ -241,9 +246,10 @@ impl Connection {
     pub fn rcv_nxt(&self) -> SeqNum {
         self.rcv_nxt
     }
-    /// Our receive window: free space in the receive buffer.
+    /// Our receive window: free space in the receive buffer, counted from RCV.NXT (text held
+    /// from the peer's SYN lies in the window, at its left edge).
     pub fn rcv_wnd(&self) -> u32 {
-        self.recv_buf.free() as u32
+        (self.recv_buf.free() + self.syn_text) as u32
     }
     /// Current retransmission timeout, including backoff.
     pub fn rto(&self) -> Duration {
@@ -265,9 +271,9 @@ impl Connection {
     pub fn send_queued(&self) -> usize {
         self.send_buf.len()
     }
-    /// Bytes received and not yet read.
+    /// Bytes received in order and not yet read.
     pub fn recv_available(&self) -> usize {
-        self.recv_buf.len()
+        self.recv_buf.len() - self.syn_text
     }
     /// Whether our FIN has been sent.
     pub fn fin_sent(&self) -> bool {
@@ -308,6 +314,9 @@ impl Connection {
         let unacked_data = self.send_buf_seq + self.send_buf.len() as u32;
         if self.state.is_synchronized() && self.snd_una > unacked_data + 1 {
             return Err("SND.UNA within the buffered data plus FIN");
+        }
+        if self.syn_text > 0 && (self.snd_una != self.iss || self.syn_text > self.recv_buf.len()) {
+            return Err("text from the peer's SYN is held, in the receive buffer, only until our SYN is acknowledged");
         }
         if self.rtt.rto() < self.config.rto_min.min(self.config.initial_rto)
             || self.rtt.rto() > self.config.rto_max.max(self.config.initial_rto)
@@ -375,6 +384,7 @@ impl Connection {
         }
         self.send_buf.clear();
         self.recv_buf.clear();
+        self.syn_text = 0;
         self.set_state(State::Closed, cause);
         self.emit(Event::Closed { reason });
     }
@@ -430,7 +440,7 @@ impl Connection {
     }
 
     fn window_field(&self, syn: bool) -> u16 {
-        let free = self.recv_buf.free() as u32;
+        let free = self.rcv_wnd();
         // RFC 7323 §2.2: the window in a SYN is never scaled.
         let mut shifted = if syn { free } else { free >> self.negotiated.rcv_wscale };
         if shifted == 0 && free > 0 {
@@ -444,19 +454,20 @@ impl Connection {
 
     fn syn_options(&self, now: Instant, answering: bool) -> Options {
         let c = &self.config;
-        // A SYN-ACK only offers what the SYN offered (RFC 7323 §1.3, RFC 2018 §2).
+        // A SYN-ACK offers only what the SYN offered and this end supports (`negotiated`).
+        // Window scale (RFC 7323 §2.2) and timestamps (§3.2): "MAY send" in the <SYN,ACK> only if
+        // the option came in the initial <SYN>. SACK-permitted (RFC 2018 §2) is an offer made in
+        // a SYN and answered in kind: a SYN-ACK carries it only when both ends offer it, as Linux
+        // (`tcp_synack_options`: `ireq->sack_ok`) and FreeBSD (syncache `SCF_SACK`) do. The MSS
+        // option may always be sent (RFC 9293 §3.7.1).
+        let sack = if answering { self.negotiated.sack_permitted } else { c.sack_permitted };
         let ts = if answering { self.negotiated.timestamps } else { c.timestamps };
         let ws = if answering && !self.negotiated.window_scaling {
             None
         } else {
             c.window_scale.map(|max| announced_window_scale(RECV_BUFFER, max))
         };
-        Options::linux_syn(
-            c.mss,
-            c.sack_permitted,
-            ts.then(|| (self.ts_val(now), if answering { self.ts_recent } else { 0 })),
-            ws,
-        )
+        Options::linux_syn(c.mss, sack, ts.then(|| (self.ts_val(now), if answering { self.ts_recent } else { 0 })), ws)
     }
 
     /// Queues one segment. Every segment with ACK carries RCV.NXT and so satisfies any pending ACK.
