@@ -212,6 +212,17 @@ fn number<T: FromStr>(part: &str, v: &str) -> Result<T, SettingError> {
     })
 }
 
+/// A setting's decimal number: [`number`], and no smaller than 10^-7 unless 0, no larger than
+/// 10^17, so that it is written back the same way (`encode` writes plain decimals in that range;
+/// the fuzzer found `loss=0.000000004` written back as `4e-9`, which no link reads).
+fn decimal(part: &str, v: &str) -> Result<f64, SettingError> {
+    let n: f64 = number(part, v)?;
+    if n != 0.0 && !(1e-7..1e17).contains(&n) {
+        return Err(bad(part, "is out of range", "超出范围"));
+    }
+    Ok(n)
+}
+
 /// A step as the page shows it (counting from 1), returned 0-based.
 fn step_number(part: &str, v: &str) -> Result<usize, SettingError> {
     match number::<usize>(part, v)? {
@@ -246,7 +257,7 @@ fn fault(part: &str, raw: &str) -> Result<Fault, SettingError> {
     let action = ACTIONS.iter().find(|(_, n)| *n == action).ok_or_else(err)?.0;
     let delay_ms = match it.next() {
         None => Millis::default(),
-        Some(d) => Millis::new(number(part, &unescape(part, d)?).map_err(|_| err())?).map_err(|_| err())?,
+        Some(d) => Millis::new(decimal(part, &unescape(part, d)?).map_err(|_| err())?).map_err(|_| err())?,
     };
     Ok(Fault { from, kind, nth, index, action, delay_ms })
 }
@@ -320,17 +331,17 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
                 })?)
             }
             #[cfg(feature = "full")]
-            ("loss", _) => s.loss_percent = Some(number(part, &value)?),
+            ("loss", _) => s.loss_percent = Some(decimal(part, &value)?),
             #[cfg(feature = "full")]
             ("seed", _) => s.seed = Some(number(part, &value)?),
             #[cfg(feature = "full")]
-            ("d", _) => s.delay_ms = Some(number(part, &value)?),
+            ("d", _) => s.delay_ms = Some(decimal(part, &value)?),
             #[cfg(feature = "full")]
-            ("rto", _) => s.initial_rto_ms = Some(number(part, &value)?),
+            ("rto", _) => s.initial_rto_ms = Some(decimal(part, &value)?),
             #[cfg(feature = "full")]
-            ("msl", _) => s.msl_s = Some(number(part, &value)?),
+            ("msl", _) => s.msl_s = Some(decimal(part, &value)?),
             #[cfg(feature = "full")]
-            ("dack", _) => s.delayed_ack_ms = Some(number(part, &value)?),
+            ("dack", _) => s.delayed_ack_ms = Some(decimal(part, &value)?),
             #[cfg(feature = "full")]
             ("synr", _) => s.syn_retries = Some(number(part, &value)?),
             #[cfg(feature = "full")]
@@ -419,6 +430,18 @@ mod tests {
         assert_eq!(decode(&link).as_ref(), Ok(&(e.clone(), v.clone())), "{link}");
         assert_eq!(decode(&format!("#{link}")).and_then(|(e, v)| encode(&e, &v)).as_deref(), Ok(link.as_str()));
         link
+    }
+
+    #[test]
+    fn a_number_that_would_be_written_in_scientific_notation_is_refused() {
+        // The fuzzer's find: `loss=0.000000004` read back as 4e-9, written `loss=4e-9`.
+        let tiny = decode("loss=00000000000000000000000000000000000000.000000004000000000325836495200");
+        assert!(tiny.is_err_and(|e| e.en.contains("out of range")));
+        assert!(decode("d=100000000000000000000").is_err());
+        for ok in ["loss=0.0000001", "loss=0", "d=0.001", "rto=599999.5"] {
+            let (e, v) = decode(ok).unwrap_or_else(|e| panic!("{ok}: {}", e.en));
+            round_trip(&e, &v);
+        }
     }
 
     #[test]
