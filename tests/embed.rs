@@ -57,7 +57,16 @@ async fn wait_for_diagram(client: &Client, what: &str) -> TestResult {
         let problems = page_reports(client, "__synackErrors").await;
         return Err(format!("{what}: the diagram never appeared: {e}; page errors: {problems:?}").into());
     }
-    Ok(())
+    // And the app has taken over from the static first frame (whose controls come first in the
+    // document until it is removed): what the test finds next is the app's.
+    for _ in 0..600 {
+        let running = client.execute("return document.documentElement.dataset.synack || null", vec![]).await?;
+        if running == json!("running") && count(client, ".synack-shell").await? == 0 {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(format!("{what}: the app never took over from the first frame").into())
 }
 
 /// Fails if the current document logged an error or a CSP violation, or fetched anything from
