@@ -96,7 +96,7 @@ async fn show_entry(client: &Client, entry: &str, zh: bool) -> TestResult {
 /// under their thumb), waits for the inspector and reports where things are:
 /// `[drop top, drop bottom, drop left, drop right, seg top, seg bottom, seg left, seg right,
 /// seg centre covered by the inspector, viewport width, viewport height, numbers broken across
-/// lines]`.
+/// lines, how far the page is wider than the screen]`.
 const TAP: &str = r#"
 const [segment, done] = [arguments[0], arguments[arguments.length - 1]];
 const g = document.querySelector(`.arrows g[data-segment="${segment}"][role="button"]`);
@@ -122,7 +122,8 @@ const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimat
   // Numbers and addresses in the field table that wrap onto a second line.
   const broken = [...document.querySelectorAll('.inspector .num, .inspector .insp-value small, .inspector .insp-value code')]
     .filter((el) => el.getClientRects().length > 1).map((el) => el.textContent);
-  done([d.top, d.bottom, d.left, d.right, s.top, s.bottom, s.left, s.right, covered, innerWidth, innerHeight, broken]);
+  const wider = document.documentElement.scrollWidth - innerWidth;
+  done([d.top, d.bottom, d.left, d.right, s.top, s.bottom, s.left, s.right, covered, innerWidth, innerHeight, broken, wider]);
 })();
 "#;
 
@@ -156,6 +157,11 @@ async fn tap_inspect_escape(client: &Client, what: &str, shot: Option<&str>) -> 
         "{what}: after tapping segment {segment} the segment is off screen or under the inspector: {at}"
     );
     ensure!(at[11] == json!([]), "{what}: numbers broken across lines in the inspector: {}", at[11]);
+    ensure!(
+        at[12].as_f64().is_some_and(|w| w <= 0.0),
+        "{what}: with the inspector open the page is wider than the screen by {} px",
+        at[12]
+    );
     if let Some(name) = shot {
         screenshot(client, name).await?;
     }
