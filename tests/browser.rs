@@ -16,17 +16,24 @@ use xtask::static_server::{Config, Server};
 
 #[tokio::test(flavor = "current_thread")]
 async fn default_page_renders_and_responds_under_a_sub_path() {
+    in_browser("browser-failure.png", |client, url| async move { exercise(&client, &url).await }).await;
+}
+
+/// Runs `body` against the built site, served under the sub-path, in a fresh browser session;
+/// closes the session whatever happened, with a screenshot named `failure_shot` if it failed.
+async fn in_browser<F>(failure_shot: &str, body: impl FnOnce(Client, String) -> F)
+where
+    F: std::future::Future<Output = TestResult>,
+{
     let dist = built_site();
     let server = Server::start("127.0.0.1:0", Config::new(&dist, BASE).expect("serve web/dist"))
         .expect("start the static server");
     let driver = ChromeDriver::start();
     let client = driver.connect().await;
-
-    // Close the session whatever happened, then report.
-    let outcome = exercise(&client, &server.url()).await;
+    let outcome = body(client.clone(), server.url()).await;
     if outcome.is_err() {
         // What the page looked like when it went wrong.
-        let _ = harness::screenshot(&client, "browser-failure.png").await;
+        let _ = harness::screenshot(&client, failure_shot).await;
     }
     let closed = client.close().await;
     if let Err(e) = outcome {
@@ -315,19 +322,7 @@ async fn address_when(client: &Client, ready: impl Fn(&str) -> bool) -> TestResu
 /// reaches (here the very first segment, at the top).
 #[tokio::test(flavor = "current_thread")]
 async fn a_big_diagram_is_drawn_near_the_view() {
-    let dist = built_site();
-    let server = Server::start("127.0.0.1:0", Config::new(&dist, BASE).expect("serve web/dist")).expect("server");
-    let driver = ChromeDriver::start();
-    let client = driver.connect().await;
-    let outcome = big_diagram(&client, &server.url()).await;
-    if outcome.is_err() {
-        let _ = harness::screenshot(&client, "browser-big-diagram-failure.png").await;
-    }
-    let closed = client.close().await;
-    if let Err(e) = outcome {
-        panic!("{e}");
-    }
-    closed.expect("close the browser session");
+    in_browser("browser-big-diagram-failure.png", |client, url| async move { big_diagram(&client, &url).await }).await;
 }
 
 async fn big_diagram(client: &Client, url: &str) -> TestResult {
@@ -383,19 +378,7 @@ async fn big_diagram(client: &Client, url: &str) -> TestResult {
 /// client retransmits); a broken capture gets an error and the page stays as it was.
 #[tokio::test(flavor = "current_thread")]
 async fn a_real_capture_is_drawn_changed_and_rerun() {
-    let dist = built_site();
-    let server = Server::start("127.0.0.1:0", Config::new(&dist, BASE).expect("serve web/dist")).expect("server");
-    let driver = ChromeDriver::start();
-    let client = driver.connect().await;
-    let outcome = real_capture(&client, &server.url()).await;
-    if outcome.is_err() {
-        let _ = harness::screenshot(&client, "browser-capture-failure.png").await;
-    }
-    let closed = client.close().await;
-    if let Err(e) = outcome {
-        panic!("{e}");
-    }
-    closed.expect("close the browser session");
+    in_browser("browser-capture-failure.png", |client, url| async move { real_capture(&client, &url).await }).await;
 }
 
 /// Chooses a file of `bytes` named `name` in the page's file picker, as a reader would.
