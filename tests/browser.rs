@@ -456,6 +456,29 @@ async fn real_capture(client: &Client, url: &str) -> TestResult {
     let what = text_of(client, "[data-testid=capture-what]").await?;
     ensure!(what.contains("re-run"), "after a change the panel does not say the diagram is a re-run: {what}");
     screenshot(client, "capture-rerun.png").await?;
+    // Another experiment closes the capture; the capture dropped on the page opens it again.
+    client
+        .execute(
+            "const s = document.querySelector('#entry'); s.value = 'refused'; \
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await?;
+    for _ in 0..100 {
+        if client.find_all(panel.clone()).await?.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    ensure!(client.find_all(panel.clone()).await?.is_empty(), "another experiment left the capture's panel");
+    let drop = "const files = new DataTransfer(); \
+                files.items.add(new File([new Uint8Array(arguments[0])], 'several.pcap')); \
+                const target = document.querySelector('[data-testid=diagram]'); \
+                for (const type of ['dragover', 'drop']) \
+                  target.dispatchEvent(new DragEvent(type, { dataTransfer: files, bubbles: true, cancelable: true }));";
+    client.execute(drop, vec![json!(capture)]).await?;
+    client.wait().at_most(Duration::from_secs(30)).for_element(panel.clone()).await?;
+    arrows_become(client, 11, "the dropped capture").await?;
     // A capture cut short: an error that names the problem, and the diagram stays.
     let before = arrow_count(client).await?;
     choose_file(client, "broken.pcap", &capture[..40]).await?;

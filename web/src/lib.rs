@@ -129,15 +129,37 @@ pub fn App(props: &AppProps) -> Html {
             <button type="button" onclick={Callback::from({ let f = d(Action::DismissError); move |_: MouseEvent| f() })}>{ i18n::DISMISS.get(lang) }</button>
         </div>
     });
+    // A file the reader chose or dropped: a scenario's text, a capture, or one that cannot be read.
+    let on_invalid = {
+        let st = state.clone();
+        Callback::from(move |(en, zh): (String, String)| st.dispatch(Action::Report(SettingError::new(en, zh))))
+    };
+    let on_load = {
+        let st = state.clone();
+        Callback::from(move |text: String| st.dispatch(Action::LoadScenario(text)))
+    };
+    let on_capture: Callback<web_sys::File> = full_or!(open_capture(state.clone()), Callback::noop());
     let controls = ui.has(Part::Settings).then(|| html! {
         <Controls experiment={s.experiment.clone()} lang={lang} relative={s.relative}
             on_entry={{ let st = state.clone(); Callback::from(move |e: String| st.dispatch(Action::SelectEntry(e))) }}
             on_update={{ let st = state.clone(); Callback::from(move |e: Experiment| st.dispatch(Action::Update(Box::new(e)))) }}
             on_relative={{ let st = state.clone(); Callback::from(move |r: bool| st.dispatch(Action::SetRelative(r))) }}
-            on_invalid={{ let st = state.clone(); Callback::from(move |(en, zh): (String, String)| st.dispatch(Action::Report(SettingError::new(en, zh)))) }}
-            on_load={{ let st = state.clone(); Callback::from(move |text: String| st.dispatch(Action::LoadScenario(text))) }}
-            on_capture={full_or!(open_capture(state.clone()), Callback::noop())} />
+            on_invalid={on_invalid.clone()} on_load={on_load.clone()} on_capture={on_capture.clone()} />
     });
+    // The page takes a scenario or a capture dropped anywhere on it (full module).
+    let (on_drag_over, on_drop) = full_or!(
+        (
+            Some(Callback::from(|e: DragEvent| e.prevent_default())),
+            Some(Callback::from(move |e: DragEvent| {
+                let file = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
+                if let Some(file) = file {
+                    e.prevent_default();
+                    components::controls::open_file(file, on_load.clone(), on_invalid.clone(), on_capture.clone());
+                }
+            }))
+        ),
+        (None::<Callback<DragEvent>>, None::<Callback<DragEvent>>)
+    );
     // The real capture shown, if any (full module): what it is, and a picker of its connections.
     let capture = full_or!(
         s.capture.as_ref().map(|shown| {
@@ -220,7 +242,8 @@ pub fn App(props: &AppProps) -> Html {
     let theme = s.theme.map(|t| t.name());
     match mode {
         Mode::Page => html! {
-            <div class="app page" lang={lang_attr} data-theme={theme} data-testid="app" ref={root}>
+            <div class="app page" lang={lang_attr} data-theme={theme} data-testid="app" ref={root}
+                ondragover={on_drag_over} ondrop={on_drop}>
                 <a class="skip-link" href="#diagram" onclick={Callback::from(skip_to_diagram)}>{ i18n::SKIP.get(lang) }</a>
                 <header class="top">
                     <h1>{ "synack" }</h1>

@@ -38,6 +38,30 @@ pub struct ControlsProps {
     pub on_capture: Callback<web_sys::File>,
 }
 
+/// Opens a file the reader chose or dropped: a capture (told by its first bytes, whatever its
+/// name) goes to `capture`, anything else is read as a scenario's text (`load`), or `bad` says it
+/// could not be read.
+#[cfg(feature = "full")]
+pub fn open_file(
+    file: web_sys::File,
+    load: Callback<String>,
+    bad: Callback<(String, String)>,
+    capture: Callback<web_sys::File>,
+) {
+    wasm_bindgen_futures::spawn_local(async move {
+        if crate::capture_file::file_is_capture(&file).await {
+            capture.emit(file);
+            return;
+        }
+        match wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()) {
+            Some(text) => load.emit(text),
+            None => {
+                bad.emit(("The file could not be read as text.".to_string(), "无法以文本方式读取该文件。".to_string()))
+            }
+        }
+    });
+}
+
 /// Which setting a numeric field edits.
 #[derive(Clone, Copy, PartialEq)]
 enum Field {
@@ -172,21 +196,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             let input = ev.target_unchecked_into::<HtmlInputElement>();
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
             input.set_value("");
-            let (load, bad, capture) = (load.clone(), bad.clone(), capture.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                // A capture is told by its first bytes, whatever its name.
-                if crate::capture_file::file_is_capture(&file).await {
-                    capture.emit(file);
-                    return;
-                }
-                match wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()) {
-                    Some(text) => load.emit(text),
-                    None => bad.emit((
-                        "The file could not be read as text.".to_string(),
-                        "无法以文本方式读取该文件。".to_string(),
-                    )),
-                }
-            });
+            open_file(file, load.clone(), bad.clone(), capture.clone());
         })
     };
     let on_entry = {
