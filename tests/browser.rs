@@ -465,19 +465,19 @@ async fn real_capture(client: &Client, url: &str) -> TestResult {
         )
         .await?;
     for _ in 0..100 {
-        if client.find_all(panel.clone()).await?.is_empty() {
+        if client.find_all(panel).await?.is_empty() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    ensure!(client.find_all(panel.clone()).await?.is_empty(), "another experiment left the capture's panel");
+    ensure!(client.find_all(panel).await?.is_empty(), "another experiment left the capture's panel");
     let drop = "const files = new DataTransfer(); \
                 files.items.add(new File([new Uint8Array(arguments[0])], 'several.pcap')); \
                 const target = document.querySelector('[data-testid=diagram]'); \
                 for (const type of ['dragover', 'drop']) \
                   target.dispatchEvent(new DragEvent(type, { dataTransfer: files, bubbles: true, cancelable: true }));";
     client.execute(drop, vec![json!(capture)]).await?;
-    client.wait().at_most(Duration::from_secs(30)).for_element(panel.clone()).await?;
+    client.wait().at_most(Duration::from_secs(30)).for_element(panel).await?;
     arrows_become(client, 11, "the dropped capture").await?;
     // A capture cut short: an error that names the problem, and the diagram stays.
     let before = arrow_count(client).await?;
