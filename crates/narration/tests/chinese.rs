@@ -88,6 +88,7 @@ const ALLOWED_WORDS: &[&str] = &[
     "PNG",
     "Mermaid",
     "pcap",
+    "pcapng",
     "PCAP",
     "MIME",
     "Wireshark",
