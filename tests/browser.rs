@@ -392,6 +392,14 @@ async fn choose_file(client: &Client, name: &str, bytes: &[u8]) -> TestResult {
     Ok(())
 }
 
+/// Sets the `<select>` found by `selector` to `value` and tells the page, as a reader's choice.
+async fn choose(client: &Client, selector: &str, value: &str) -> TestResult {
+    let set = "const s = document.querySelector(arguments[0]); s.value = arguments[1]; \
+               s.dispatchEvent(new Event('change', { bubbles: true }));";
+    client.execute(set, vec![json!(selector), json!(value)]).await?;
+    Ok(())
+}
+
 async fn arrow_count(client: &Client) -> TestResult<usize> {
     let count = "return document.querySelectorAll('svg[data-testid=diagram] .arrows g[data-segment]').length";
     Ok(client.execute(count, vec![]).await?.as_u64().unwrap_or(0) as usize)
@@ -427,23 +435,11 @@ async fn real_capture(client: &Client, url: &str) -> TestResult {
     }
     screenshot(client, "capture-opened.png").await?;
     // Connection 3: a handshake, data, and a reset (3 + 3 segments).
-    client
-        .execute(
-            "const s = document.querySelector('[data-testid=capture-conn]'); s.value = '3'; \
-         s.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![],
-        )
-        .await?;
+    choose(client, "[data-testid=capture-conn]", "3").await?;
     arrows_become(client, 6, "connection 3").await?;
     ensure!(!client.find_all(Locator::Css(".arrows g.seg.rst")).await?.is_empty(), "connection 3 shows no reset");
     // Back to connection 1; drop the client's first data segment: the re-run retransmits it.
-    client
-        .execute(
-            "const s = document.querySelector('[data-testid=capture-conn]'); s.value = '1'; \
-         s.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![],
-        )
-        .await?;
+    choose(client, "[data-testid=capture-conn]", "1").await?;
     arrows_become(client, 11, "connection 1 again").await?;
     ensure!(
         client.find_all(Locator::Css(".arrows g.seg.retx")).await?.is_empty(),
@@ -457,13 +453,7 @@ async fn real_capture(client: &Client, url: &str) -> TestResult {
     ensure!(what.contains("re-run"), "after a change the panel does not say the diagram is a re-run: {what}");
     screenshot(client, "capture-rerun.png").await?;
     // Another experiment closes the capture; the capture dropped on the page opens it again.
-    client
-        .execute(
-            "const s = document.querySelector('#entry'); s.value = 'refused'; \
-         s.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![],
-        )
-        .await?;
+    choose(client, "#entry", "refused").await?;
     for _ in 0..100 {
         if client.find_all(panel).await?.is_empty() {
             break;
