@@ -272,6 +272,10 @@ const RULED_OUT: &[(&str, &str)] = &[
     ("LAST-ACK", "LAST_ACK"),
     ("TIME-WAIT", "TIME_WAIT"),
     ("个字 =", "32 位字"),
+    ("向空中发送", "向一个不存在的对方发送"),
+    ("一身两用", "一个报文段同时做两件事"),
+    ("假如它已经离开", "如果它已经关闭"),
+    ("我们的 FIN", "客户端 / 服务器的 FIN (say whose)"),
 ];
 
 /// Places where the glossary itself allows a ruled-out spelling: a state's tooltip gives RFC
