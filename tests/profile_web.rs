@@ -5,7 +5,8 @@
 //! wasm functions are only numbered. `SYNACK_PROFILE_ENTRIES=syn-flood,half-close` chooses the
 //! entries (default: all). `SYNACK_PROFILE_FILE=path/to/scenario.{json,toml}` profiles opening
 //! that file in the page's scenario picker instead, as a reader would (and the redraw after).
-//! Asserts nothing.
+//! `SYNACK_PROFILE_SETTING=1` profiles changing a setting instead (the one-way delay, 10 <-> 20
+//! ms, twenty times on each entry, as `--bench web` times it). Asserts nothing.
 
 mod harness;
 
@@ -28,6 +29,29 @@ const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimat
     for (const name of all) {
       select.value = name;
       select.dispatchEvent(new Event('change', { bubbles: true }));
+      await frame();
+    }
+  }
+  done(null);
+})();
+"#;
+
+/// On each of `names` (all when empty), changes the one-way delay `rounds` times, letting two
+/// frames pass each time. The settings are the full module's: `#entry` is there once it runs.
+const CHANGE_SETTING: &str = r#"
+const [names, rounds, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+const select = document.querySelector('#entry');
+const all = names.length ? names : Array.from(select.options).map((o) => o.value);
+const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+(async () => {
+  for (const name of all) {
+    select.value = name;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await frame();
+    for (let i = 0; i < rounds; i++) {
+      const delay = document.querySelector('[data-testid=set-delay]');
+      delay.value = i % 2 ? '10' : '20';
+      delay.dispatchEvent(new Event('change', { bubbles: true }));
       await frame();
     }
   }
@@ -72,8 +96,22 @@ async fn main() {
     let client = driver.connect().await;
     client.goto(&server.url()).await.expect("load the page");
     client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("#entry")).await.expect("the app starts");
+    let setting = std::env::var("SYNACK_PROFILE_SETTING").is_ok_and(|v| v == "1");
+    if setting {
+        // The settings are the full module's: opening them loads it, as for a reader.
+        client
+            .find(Locator::Css("details.settings > summary"))
+            .await
+            .expect("the settings")
+            .click()
+            .await
+            .expect("open");
+        let delay = Locator::Css("[data-testid=set-delay]");
+        client.wait().at_most(Duration::from_secs(30)).for_element(delay).await.expect("the full module takes over");
+    }
     // One untimed round first, so that first-time costs are not in the profile.
-    client.execute_async(CHOOSE, vec![json!(names), json!(1)]).await.expect("warm up");
+    let warm_up = if setting { CHANGE_SETTING } else { CHOOSE };
+    client.execute_async(warm_up, vec![json!(names), json!(1)]).await.expect("warm up");
     for (cmd, params) in [
         ("Profiler.enable", json!({})),
         ("Profiler.setSamplingInterval", json!({ "interval": 100 })),
@@ -93,6 +131,9 @@ async fn main() {
             };
             let name = path.rsplit('/').next().unwrap_or(path);
             client.execute_async(OPEN_FILE, vec![json!(name), json!(text)]).await.expect("the profiled run");
+        }
+        None if setting => {
+            client.execute_async(CHANGE_SETTING, vec![json!(names), json!(20)]).await.expect("the profiled run");
         }
         None => {
             client.execute_async(CHOOSE, vec![json!(names), json!(10)]).await.expect("the profiled run");
@@ -131,6 +172,7 @@ async fn main() {
     }
     match &file {
         Some(path) => println!("{total} samples at 100 µs while opening {path}"),
+        None if setting => println!("{total} samples at 100 µs while changing a setting (20 times per entry)"),
         None => println!("{total} samples at 100 µs while choosing entries (10 rounds)"),
     }
     print_top("self", own, total, 40);

@@ -100,3 +100,34 @@ async fn choosing_a_segment_opens_the_inspector_and_dropping_it_resimulates() {
     app.destroy();
     root.remove();
 }
+
+/// The diagram's drawing goes into the page as markup (`seqdiag::svg::page_body`): names from a
+/// reader's scenario must stay text, in the diagram and everywhere else.
+#[wasm_bindgen_test]
+async fn names_from_a_scenario_stay_text() {
+    let hostile = r#"<img src=x onerror=__pwned=1>&'"#;
+    let json = format!(
+        r#"{{"hosts": [
+            {{"name": {name}, "addr": "192.0.2.1", "app": [{{"at_ms": 0, "do": "connect", "to": "server"}}]}},
+            {{"name": "server", "addr": "198.51.100.1", "app": [{{"at_ms": 0, "do": "listen"}}]}}
+        ]}}"#,
+        name = format!("{hostile:?}")
+    );
+    let experiment = synack_web::experiment::Experiment::from_scenario_file(&json).expect("the page reads it");
+    let fragment = synack_web::permalink::encode(&experiment, &synack_web::permalink::View::default()).expect("a link");
+    let (root, app) = mount();
+    web_sys::window().expect("a window").location().set_hash(&fragment).expect("set the link");
+    settle().await;
+    let diagram = find(&root, r#"svg[data-testid="diagram"]"#).expect("the diagram is drawn");
+    assert!(find(&root, "img").is_none(), "a host's name became an element");
+    let names: Vec<String> = (0..diagram.query_selector_all(".head-name").expect("selector").length())
+        .filter_map(|k| diagram.query_selector_all(".head-name").ok()?.item(k)?.text_content())
+        .collect();
+    // (A long name may be wrapped or shortened to fit its lane.)
+    assert!(names.iter().any(|n| n.starts_with("<img")), "the name is drawn as text: {names:?}");
+    assert!(
+        js_sys::Reflect::get(&web_sys::window().expect("a window"), &"__pwned".into()).expect("get").is_undefined()
+    );
+    app.destroy();
+    root.remove();
+}

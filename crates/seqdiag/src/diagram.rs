@@ -1,8 +1,8 @@
 //! The diagram: plain geometry, in pixels of a `width` × `height` canvas (y grows downwards).
 //!
 //! Renderers draw the fields in this order (later on top): lifelines, state bands, timer bars,
-//! time breaks, transitions, arrows, then all labels. [`crate::svg::render`] is one such
-//! renderer; the web app's Yew component is the other. Classes for styling come from the
+//! time breaks, transitions, arrows, then all labels: [`crate::svg`] is the renderer, for the
+//! standalone file and for the web page. Classes for styling come from the
 //! `class()` methods and [`crate::style::CSS`]. Every text is already in the chosen language;
 //! a label whose `placed` is `None` found no free room and is only shown on hover.
 

@@ -2,8 +2,8 @@
 //!
 //! [`layout`] turns a [`Trace`](tcp_sim::Trace) into a [`Diagram`]: plain geometry (lifelines, time-scaled
 //! arrows, state bands, timer bars, time breaks, notes), every item carrying the index of the
-//! playback [`steps::Step`] at which it appears. Two renderers draw the same `Diagram`: the
-//! string writer [`svg::render`] here, and the web app's Yew component. [`mermaid::render`]
+//! playback [`steps::Step`] at which it appears. One writer draws it as SVG: [`svg::render`]
+//! writes the standalone file, [`svg::page_body`] the same drawing for the web page. [`mermaid::render`]
 //! writes a `sequenceDiagram` straight from the trace.
 //!
 //! The vertical axis is simulated time ([`axis::TimeAxis`]): a 10 ms one-way delay is a visible

@@ -1,6 +1,12 @@
-//! The standalone SVG: one self-contained document (inline `<style>`, no external reference),
-//! valid XML, with `<title>` and `<desc>`. Every arrow is a group with `data-segment` and
-//! `data-step` attributes and a `<title>` tooltip.
+//! The diagram's one SVG writer. [`render`] writes the standalone file: one self-contained
+//! document (inline `<style>`, no external reference), valid XML, with `<title>` and `<desc>`.
+//! [`page_body`] writes the same drawing for the web page, which puts it inside its own `<svg>`
+//! element and styles it with its own stylesheet.
+//!
+//! Every element that belongs to a playback step carries `data-step` (and `data-end`, the step
+//! it ends at, when it lasts: a segment in flight, a running timer); every arrow and arrow label
+//! carries `data-segment`. The page shows a step by setting classes from these (`future`,
+//! `inflight`, `current`, `running`), so the drawing itself never depends on the step.
 
 use crate::diagram::*;
 use crate::num::Px;
@@ -11,10 +17,33 @@ use core::fmt::Write;
 
 /// Renders a diagram.
 pub fn render(d: &Diagram, _opts: &ViewOptions) -> String {
-    let mut w = Svg(String::with_capacity(16 * 1024 + d.arrows.len() * 600));
+    let mut w = Svg { out: String::with_capacity(16 * 1024 + d.arrows.len() * 600), page: None };
     w.doc(d);
-    w.0
+    w.out
 }
+
+/// How the web page's drawing differs from the file's.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PageDrawing {
+    /// Segments are buttons (a role, a name, a tab stop) that open the inspector; otherwise
+    /// plain drawing, named by the label beside it.
+    pub selectable: bool,
+    /// Draw only what lies between these y (a big diagram draws the rows near the view), or
+    /// everything.
+    pub rows: Option<(f32, f32)>,
+}
+
+/// The drawing as the page shows it: what goes inside the page's `<svg>` element (no title,
+/// description or style). Arrows get a wide transparent stroke under them, easy to tap on a
+/// phone and what the focus ring paints; no `<title>` (the label beside them says it).
+pub fn page_body(d: &Diagram, page: PageDrawing) -> String {
+    let mut w = Svg { out: String::with_capacity(8 * 1024 + d.arrows.len() * 500), page: Some(page) };
+    w.body(d);
+    w.out
+}
+
+/// How far a label may sit from the y it is placed at (its text, its halo, its arrow).
+const LABEL_REACH: f32 = 40.0;
 
 /// The path data of a straight line (`M1 2L3 4`). Lines are drawn as paths: one attribute
 /// instead of four, which makes the page's DOM updates cheaper and the file smaller.
@@ -50,21 +79,51 @@ pub fn unfit_for_text(c: char) -> bool {
     c.is_control() || (0xFDD0..=0xFDEF).contains(&u) || (u & 0xFFFE) == 0xFFFE
 }
 
-struct Svg(String);
+/// The rows drawn (`None`: all).
+#[derive(Clone, Copy)]
+struct Rows(Option<(f32, f32)>);
+
+impl Rows {
+    /// Whether something spanning `y1`..`y2` is drawn.
+    fn show(self, y1: f32, y2: f32) -> bool {
+        self.0.is_none_or(|(top, bottom)| y1.max(y2) >= top && y1.min(y2) <= bottom)
+    }
+
+    /// Whether a label placed at `y` is drawn.
+    fn show_label(self, y: f32) -> bool {
+        self.show(y - LABEL_REACH, y + LABEL_REACH)
+    }
+}
+
+struct Svg {
+    out: String,
+    /// Drawn for the page, or (`None`) the file.
+    page: Option<PageDrawing>,
+}
 
 impl Svg {
     fn doc(&mut self, d: &Diagram) {
         let (w, h) = (Px(d.width), Px(d.height));
         let _ = writeln!(
-            self.0,
+            self.out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" \
              role=\"img\" aria-labelledby=\"title desc\" font-family=\"{}\">",
             escape(FONT)
         );
-        let _ = writeln!(self.0, "<title id=\"title\">{}</title>", escape(&d.title));
-        let _ = writeln!(self.0, "<desc id=\"desc\">{}</desc>", escape(&d.desc));
-        let _ = writeln!(self.0, "<style>{CSS}</style>");
-        let _ = writeln!(self.0, "<rect class=\"bg\" width=\"{w}\" height=\"{h}\"/>");
+        let _ = writeln!(self.out, "<title id=\"title\">{}</title>", escape(&d.title));
+        let _ = writeln!(self.out, "<desc id=\"desc\">{}</desc>", escape(&d.desc));
+        let _ = writeln!(self.out, "<style>{CSS}</style>");
+        self.body(d);
+        self.out.push_str("</svg>\n");
+    }
+
+    /// What is drawn: the rows the page asked for, or everything.
+    fn rows(&self) -> Rows {
+        Rows(self.page.and_then(|p| p.rows))
+    }
+
+    fn body(&mut self, d: &Diagram) {
+        let _ = writeln!(self.out, "<rect class=\"bg\" width=\"{}\" height=\"{}\"/>", Px(d.width), Px(d.height));
         self.ruler(d);
         self.lifelines(d);
         self.bands(d);
@@ -73,48 +132,48 @@ impl Svg {
         self.transitions(d);
         self.arrows(d);
         self.labels(d);
-        self.0.push_str("</svg>\n");
     }
 
     fn line(&mut self, class: &str, x1: f32, y1: f32, x2: f32, y2: f32) {
-        let _ = writeln!(self.0, "<path class=\"{class}\" d=\"{}\"/>", line_path(x1, y1, x2, y2));
+        let _ = writeln!(self.out, "<path class=\"{class}\" d=\"{}\"/>", line_path(x1, y1, x2, y2));
     }
 
     fn text(&mut self, class: &str, label: &Label, s: &str) {
         let _ = write!(
-            self.0,
+            self.out,
             "<text class=\"{class}\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">",
             Px(label.x),
             Px(label.y),
             label.anchor.svg(),
         );
         if label.lines.is_empty() {
-            self.0.push_str(&escape(s));
+            self.out.push_str(&escape(s));
         }
         for (k, line) in label.lines.iter().enumerate() {
             let y = label.y + k as f32 * label.line_height;
-            let _ = write!(self.0, "<tspan x=\"{}\" y=\"{}\">{}</tspan>", Px(label.x), Px(y), escape(line));
+            let _ = write!(self.out, "<tspan x=\"{}\" y=\"{}\">{}</tspan>", Px(label.x), Px(y), escape(line));
         }
-        self.0.push_str("</text>\n");
+        self.out.push_str("</text>\n");
     }
 
     fn ruler(&mut self, d: &Diagram) {
-        self.0.push_str("<g class=\"ruler\">\n");
-        for m in &d.ruler {
+        let rows = self.rows();
+        self.out.push_str("<g class=\"ruler\">\n");
+        for m in d.ruler.iter().filter(|m| rows.show(m.y, m.y)) {
             let x = m.placed.x;
             self.line("tick", x + 4.0, m.y, x + 9.0, m.y);
             self.text("", &m.placed, &m.text);
         }
-        self.0.push_str("</g>\n");
+        self.out.push_str("</g>\n");
     }
 
     fn lifelines(&mut self, d: &Diagram) {
-        self.0.push_str("<g class=\"lifelines\">\n");
+        self.out.push_str("<g class=\"lifelines\">\n");
         for l in &d.lifelines {
             self.line("life", l.x, l.y1, l.x, l.y2);
             let r = l.head;
             let _ = writeln!(
-                self.0,
+                self.out,
                 "<rect class=\"head-box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
                 Px(r.x),
                 Px(r.y),
@@ -124,15 +183,16 @@ impl Svg {
             self.text("head-name", &l.name_at, &l.name);
             self.text("head-addr", &l.addr_at, &l.addr);
         }
-        self.0.push_str("</g>\n");
+        self.out.push_str("</g>\n");
     }
 
     fn bands(&mut self, d: &Diagram) {
-        self.0.push_str("<g class=\"bands\">\n");
-        for b in &d.bands {
+        let rows = self.rows();
+        self.out.push_str("<g class=\"bands\">\n");
+        for b in d.bands.iter().filter(|b| rows.show(b.rect.y, b.rect.y + b.rect.h)) {
             let r = b.rect;
             let _ = writeln!(
-                self.0,
+                self.out,
                 "<rect class=\"band {}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" data-step=\"{}\"/>",
                 state_class(Some(b.state)),
                 Px(r.x),
@@ -142,17 +202,19 @@ impl Svg {
                 b.step
             );
         }
-        self.0.push_str("</g>\n");
+        self.out.push_str("</g>\n");
     }
 
     fn timers(&mut self, d: &Diagram) {
-        self.0.push_str("<g class=\"timers\">\n");
-        for t in &d.timers {
+        let rows = self.rows();
+        self.out.push_str("<g class=\"timers\">\n");
+        for t in d.timers.iter().filter(|t| rows.show(t.y1, t.y2 + LABEL_REACH)) {
             let _ = writeln!(
-                self.0,
-                "<g class=\"{}\" data-step=\"{}\"><title>{}</title>",
+                self.out,
+                "<g class=\"{}\" data-step=\"{}\" data-end=\"{}\"><title>{}</title>",
                 t.class(),
                 t.step,
+                t.end_step,
                 escape(&t.text)
             );
             let (y1, y2) = (t.y1 + 1.5, (t.y2 - 1.5).max(t.y1 + 2.0));
@@ -160,30 +222,32 @@ impl Svg {
             self.line("cap", t.x - 3.0, y1, t.x + 3.0, y1);
             match t.end {
                 TimerEnd::Fired => {
-                    let _ = writeln!(self.0, "<circle cx=\"{}\" cy=\"{}\" r=\"3.5\"/>", Px(t.x), Px(t.y2));
+                    let _ = writeln!(self.out, "<circle cx=\"{}\" cy=\"{}\" r=\"3.5\"/>", Px(t.x), Px(t.y2));
                 }
                 TimerEnd::Cancelled | TimerEnd::Restarted => self.line("cap", t.x - 3.0, y2, t.x + 3.0, y2),
                 TimerEnd::Pending => {}
             }
-            self.0.push_str("</g>\n");
+            self.out.push_str("</g>\n");
         }
-        self.0.push_str("</g>\n");
+        self.out.push_str("</g>\n");
     }
 
     fn breaks(&mut self, d: &Diagram) {
-        self.0.push_str("<g class=\"breaks\">\n");
-        for b in &d.breaks {
-            let _ = writeln!(self.0, "<path class=\"brk-fill\" d=\"{}\"/>", b.fill_path);
-            let _ = writeln!(self.0, "<path class=\"brk-edge\" d=\"{}\"/>", b.edge_path);
+        let rows = self.rows();
+        self.out.push_str("<g class=\"breaks\">\n");
+        for b in d.breaks.iter().filter(|b| rows.show_label(b.placed.y)) {
+            let _ = writeln!(self.out, "<path class=\"brk-fill\" d=\"{}\"/>", b.fill_path);
+            let _ = writeln!(self.out, "<path class=\"brk-edge\" d=\"{}\"/>", b.edge_path);
         }
-        self.0.push_str("</g>\n");
+        self.out.push_str("</g>\n");
     }
 
     fn transitions(&mut self, d: &Diagram) {
-        self.0.push_str("<g class=\"transitions\">\n");
-        for t in &d.transitions {
+        let rows = self.rows();
+        self.out.push_str("<g class=\"transitions\">\n");
+        for t in d.transitions.iter().filter(|t| rows.show(t.at.y, t.at.y)) {
             let _ = writeln!(
-                self.0,
+                self.out,
                 "<circle class=\"tr-dot {}\" cx=\"{}\" cy=\"{}\" r=\"3.5\" data-step=\"{}\"><title>{}</title></circle>",
                 state_class(t.state),
                 Px(t.at.x),
@@ -192,28 +256,42 @@ impl Svg {
                 escape(&t.text)
             );
         }
-        self.0.push_str("</g>\n");
+        self.out.push_str("</g>\n");
     }
 
     fn arrows(&mut self, d: &Diagram) {
-        self.0.push_str("<g class=\"arrows\">\n");
-        for a in &d.arrows {
+        let rows = self.rows();
+        self.out.push_str("<g class=\"arrows\">\n");
+        for a in d.arrows.iter().filter(|a| rows.show(a.from.y, a.to.y)) {
             let _ = write!(
-                self.0,
-                "<g class=\"{}\" data-segment=\"{}\" data-step=\"{}\"><title>{}",
+                self.out,
+                "<g class=\"{}\" data-segment=\"{}\" data-step=\"{}\" data-end=\"{}\"",
                 a.class(),
                 a.segment,
                 a.step,
-                escape(&a.label)
+                a.end_step
             );
-            if !a.tag.is_empty() {
-                let _ = write!(self.0, " ({})", escape(&a.tag));
+            let name = if a.tag.is_empty() {
+                escape(&a.label)
+            } else {
+                alloc::format!("{} ({})", escape(&a.label), escape(&a.tag))
+            };
+            let shaft = line_path(a.from.x, a.from.y, a.to.x, a.to.y);
+            match self.page {
+                None => {
+                    let _ = writeln!(self.out, "><title>{name}</title>");
+                }
+                Some(page) => {
+                    if page.selectable {
+                        let _ = write!(self.out, " role=\"button\" tabindex=\"0\" aria-label=\"{name}\"");
+                    }
+                    let _ = writeln!(self.out, "><path class=\"hit\" d=\"{shaft}\"/>");
+                }
             }
-            self.0.push_str("</title>\n");
-            self.line("shaft", a.from.x, a.from.y, a.to.x, a.to.y);
+            let _ = writeln!(self.out, "<path class=\"shaft\" d=\"{shaft}\"/>");
             if let Some([p, q, r]) = a.head {
                 let _ = writeln!(
-                    self.0,
+                    self.out,
                     "<polygon class=\"arrowhead\" points=\"{},{} {},{} {},{}\"/>",
                     Px(p.x),
                     Px(p.y),
@@ -226,7 +304,7 @@ impl Svg {
             if let Some(c) = a.cross {
                 let s = 5.0;
                 let _ = writeln!(
-                    self.0,
+                    self.out,
                     "<path class=\"cross\" d=\"M{},{}L{},{}M{},{}L{},{}\"/>",
                     Px(c.x - s),
                     Px(c.y - s),
@@ -238,50 +316,53 @@ impl Svg {
                     Px(c.y - s)
                 );
             }
-            self.0.push_str("</g>\n");
+            self.out.push_str("</g>\n");
         }
-        self.0.push_str("</g>\n");
+        self.out.push_str("</g>\n");
     }
 
     fn labels(&mut self, d: &Diagram) {
-        self.0.push_str("<g class=\"labels\">\n");
-        for b in &d.breaks {
+        let rows = self.rows();
+        self.out.push_str("<g class=\"labels\">\n");
+        for b in d.breaks.iter().filter(|b| rows.show(b.placed.y, b.placed.y)) {
             self.text("brk-label halo", &b.placed, &b.text);
         }
-        for t in d.transitions.iter().filter(|t| t.placed.is_some()) {
-            let _ = write!(self.0, "<g class=\"{}\">", state_class(t.state));
-            if let Some(l) = &t.placed {
+        for t in &d.transitions {
+            if let Some(l) = t.placed.as_ref().filter(|l| rows.show_label(l.y)) {
+                let _ = write!(self.out, "<g class=\"{}\" data-step=\"{}\">", state_class(t.state), t.step);
                 self.text("tr-label halo", l, &t.text);
+                self.out.push_str("</g>\n");
             }
-            self.0.push_str("</g>\n");
         }
         for t in &d.timers {
-            if let Some(l) = &t.placed {
+            if let Some(l) = t.placed.as_ref().filter(|l| rows.show_label(l.y)) {
                 let class = if t.prominent { "timer-label halo" } else { "timer-label minor halo" };
-                let _ = write!(self.0, "<g class=\"{}\">", t.class());
+                let _ = write!(self.out, "<g class=\"{}\" data-step=\"{}\">", t.class(), t.step);
                 self.text(class, l, &t.text);
-                self.0.push_str("</g>\n");
+                self.out.push_str("</g>\n");
             }
         }
         for n in &d.notes {
-            if let Some(l) = &n.placed {
-                let class = alloc::format!("{} halo", n.kind.class());
-                self.text(&class, l, &n.text);
+            if let Some(l) = n.placed.as_ref().filter(|l| rows.show_label(l.y)) {
+                let _ = write!(self.out, "<g data-step=\"{}\">", n.step);
+                self.text(&alloc::format!("{} halo", n.kind.class()), l, &n.text);
+                self.out.push_str("</g>\n");
             }
         }
-        for a in &d.arrows {
+        for a in d.arrows.iter().filter(|a| rows.show(a.from.y - LABEL_REACH, a.to.y + LABEL_REACH)) {
             let Some(p) = &a.placed else { continue };
             let (bw, h) = (p.badge_width, p.height);
             let _ = write!(
-                self.0,
-                "<g class=\"{}\" data-segment=\"{}\" transform=\"{}\">",
+                self.out,
+                "<g class=\"{}\" data-segment=\"{}\" data-step=\"{}\" transform=\"{}\">",
                 a.class(),
                 a.segment,
+                a.step,
                 p.transform()
             );
             if p.on_line {
                 let _ = write!(
-                    self.0,
+                    self.out,
                     "<rect class=\"lbl-bg\" x=\"-2\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>",
                     Px(-h),
                     Px(p.width + 4.0),
@@ -289,7 +370,7 @@ impl Svg {
                 );
             }
             let _ = write!(
-                self.0,
+                self.out,
                 "<rect class=\"badge\" x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>\
                  <text class=\"badge-text\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 Px(-h + 1.0),
@@ -300,24 +381,24 @@ impl Svg {
                 escape(&a.badge)
             );
             for line in &p.lines {
-                let _ = write!(self.0, "<text class=\"lbl halo\" x=\"{}\" y=\"{}\">", Px(line.x), Px(line.y));
-                self.0.push_str(&escape(&line.text));
+                let _ = write!(self.out, "<text class=\"lbl halo\" x=\"{}\" y=\"{}\">", Px(line.x), Px(line.y));
+                self.out.push_str(&escape(&line.text));
                 match (line.text.is_empty(), line.tag.is_empty()) {
                     (_, true) => {}
                     (true, false) => {
-                        let _ = write!(self.0, "<tspan class=\"tag\">{}</tspan>", escape(&line.tag));
+                        let _ = write!(self.out, "<tspan class=\"tag\">{}</tspan>", escape(&line.tag));
                     }
                     (false, false) => {
-                        let _ = write!(self.0, "<tspan class=\"tag\" dx=\"8\">{}</tspan>", escape(&line.tag));
+                        let _ = write!(self.out, "<tspan class=\"tag\" dx=\"8\">{}</tspan>", escape(&line.tag));
                     }
                 }
-                self.0.push_str("</text>");
+                self.out.push_str("</text>");
             }
-            self.0.push_str("</g>\n");
+            self.out.push_str("</g>\n");
         }
         if let Some((s, l)) = &d.caption {
             self.text("note error", l, s);
         }
-        self.0.push_str("</g>\n");
+        self.out.push_str("</g>\n");
     }
 }

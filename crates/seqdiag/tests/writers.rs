@@ -40,6 +40,33 @@ fn catalogue_svgs_are_well_formed_xml() {
     }
 }
 
+/// The page's drawing (inserted into its `<svg>` as markup) read back the same way, selectable
+/// and not, whole and by rows: every element the scenario's text could open is escaped.
+fn parse_page_body(d: &seqdiag::Diagram, what: &str) {
+    for selectable in [false, true] {
+        for rows in [None, Some((0.0, 600.0))] {
+            let body = svg::page_body(d, svg::PageDrawing { selectable, rows });
+            let doc = format!("<svg xmlns=\"http://www.w3.org/2000/svg\">{body}</svg>");
+            let parsed = roxmltree::Document::parse(&doc)
+                .unwrap_or_else(|e| panic!("{what}: the page's drawing is not well-formed: {e}"));
+            let tags = ["rect", "path", "g", "text", "tspan", "circle", "polygon", "title"];
+            for node in parsed.descendants().filter(|n| n.is_element()) {
+                let tag = node.tag_name().name();
+                assert!(tag == "svg" || tags.contains(&tag), "{what}: an element <{tag}> in the drawing");
+            }
+        }
+    }
+}
+
+#[test]
+fn catalogue_page_drawings_are_well_formed() {
+    for (name, trace) in catalogue_traces() {
+        for view in views() {
+            parse_page_body(&layout(&trace, &view), &format!("{name} {:?} {:?}", view.lang, view.width));
+        }
+    }
+}
+
 #[test]
 fn escape_makes_any_text_fit_for_xml() {
     let awkward: Vec<char> = (0u32..0x100)
@@ -96,7 +123,9 @@ fn adversarial_scenarios_give_well_formed_svg_and_clean_mermaid() {
         let trace = adversarial_trace(&path);
         for view in views() {
             let what = format!("{name} {:?} {:?}", view.lang, view.width);
-            parse_svg(&svg::render(&layout(&trace, &view), &view), &what);
+            let diagram = layout(&trace, &view);
+            parse_svg(&svg::render(&diagram, &view), &what);
+            parse_page_body(&diagram, &what);
         }
         for lang in [Lang::En, Lang::Zh] {
             let text = mermaid::render(&trace, &ViewOptions { lang, ..ViewOptions::default() });

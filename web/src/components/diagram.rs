@@ -18,8 +18,9 @@
 mod draw;
 
 use crate::state::Shared;
-use draw::{Drawing, px};
+use draw::{Drawing, Playback, px};
 use seqdiag::diagram::Diagram;
+use seqdiag::svg::PageDrawing;
 use seqdiag::{Lang, WidthClass};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -115,6 +116,22 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
         let block = view_block.unwrap_or_else(|| block_of(start));
         ((block - 1) as f32 * ROW_BLOCK, (block + 3) as f32 * ROW_BLOCK)
     });
+    // The drawing, made once per layout (and per block of rows drawn); a step only changes
+    // classes on it.
+    let body = {
+        let page = PageDrawing { selectable: props.selectable, rows };
+        use_memo((d.id(), page), |(_, page)| draw::body(d, *page))
+    };
+    let drawn = use_node_ref();
+    {
+        let playback = use_mut_ref(Playback::default);
+        let (drawn, body) = (drawn.clone(), (*body).clone());
+        use_effect_with((body.clone(), props.step, props.selected), move |(_, step, selected)| {
+            if let Some(svg) = drawn.cast::<Element>() {
+                playback.borrow_mut().show(&svg, &body, *step, *selected);
+            }
+        });
+    }
     // Follow playback: after a step, or a new layout, bring the step into view. A new step moves
     // smoothly and may move the window; a new layout (or the first) only jumps the box.
     {
@@ -242,7 +259,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
                         { for d.lifelines.iter().map(draw::head) }
                     </svg>
                 </div>
-                { draw::svg(Drawing { diagram: d, now: props.step, selected: props.selected, selectable: props.selectable, height, zoom: z, rows }, onclick, onkeydown) }
+                { draw::svg(Drawing { diagram: d, body: (*body).clone(), height, zoom: z, selectable: props.selectable }, drawn, onclick, onkeydown) }
             </div>
         </div>
     }
