@@ -585,10 +585,13 @@ impl Connection {
     /// `keepalive_time_elapsed`, FreeBSD `t_rcvtime`), so every arriving segment starts it again
     /// and forgets the probes that went unanswered before it.
     fn restart_keepalive(&mut self, now: Instant) {
-        self.keepalive_probes_out = 0;
+        let probes_out = core::mem::take(&mut self.keepalive_probes_out);
         if self.keepalive_may_probe() {
             let deadline = now + self.config.keepalive_idle;
-            self.arm(Timer::Keepalive, deadline);
+            // Two segments in the same instant restart it once.
+            if probes_out > 0 || self.timer(Timer::Keepalive) != Some(deadline) {
+                self.arm(Timer::Keepalive, deadline);
+            }
         }
     }
 

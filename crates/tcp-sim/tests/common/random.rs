@@ -108,6 +108,7 @@ fn host(b: &mut Bytes<'_>, i: usize, hosts: usize) -> Host {
         port: b.chance(20).then(|| 1 + b.below(65_535) as u16),
         isn: if b.chance(50) { Isn::Random } else { Isn::Fixed(b.below(u32::MAX)) },
         profile: b.chance(20).then(|| b.pick(&Profile::ALL)),
+        tcp: Tcp::default(),
         app: (0..rules).map(|_| rule(b, hosts)).collect(),
         flood,
     }
