@@ -194,6 +194,15 @@ fn lost(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: LossReason) -> (String, String
         };
         return (text, headline);
     }
+    if let Some(n) = cx.keepalive_probe(seg) {
+        let text = say!(
+            cx,
+            "Keep-alive probe {n}, {label}, is lost ({why}). {peer_subj} never sees it, so it cannot answer; {who} only learns that nothing came back when its keep-alive timer expires again.",
+            "第 {n} 次保活探测 {label} 丢了（{why}）。{peer}根本没有收到它，也就无从回应；{who}只有等保活定时器再次到期，才知道没有任何回应。"
+        );
+        let headline = say!(cx, "{subj}'s keep-alive probe {n} is lost.", "{who}的第 {n} 次保活探测丢失了。");
+        return (text, headline);
+    }
     let text = match role(cx, seg) {
         Role::Syn => say!(
             cx,
@@ -563,13 +572,13 @@ pub(crate) fn keepalive_fired(cx: &Cx<'_>, ep: &Ep, backoff: u8) -> Story {
     if ep.changes.iter().any(|c| c.cause == Cause::Timer(Timer::Keepalive)) {
         let mut s = Story::new(say!(
             cx,
-            "No answer to {backoff} keep-alive probes: {subj} drops the connection (ETIMEDOUT).",
+            "No answer to {backoff} keep-alive probes: {who} drops the connection (ETIMEDOUT).",
             "{backoff} 次保活探测都没有回应：{who}丢弃连接（ETIMEDOUT）。"
         ));
         s.main(say!(
             cx,
-            "{subj} sent {backoff} keep-alive probes and {peer} answered none of them; {waited} after the last one it stops hoping. It drops the connection and its application gets ETIMEDOUT (“connection timed out”), although it never sent a byte that went unacknowledged.",
-            "{who}发出了 {backoff} 次保活探测，{peer}一次也没有回应；最后一次探测之后又等了 {waited}，{who}不再等下去。它丢弃连接，应用得到 ETIMEDOUT（“连接超时”），尽管它并没有哪个字节发出后得不到确认。"
+            "{subj} sent {backoff} keep-alive probes and {peer} answered none of them; {waited} after the last one it stops hoping. It drops the connection and its application gets ETIMEDOUT (“connection timed out”), although every byte it sent had been acknowledged.",
+            "{who}发出了 {backoff} 次保活探测，{peer}一次也没有回应；最后一次探测之后又等了 {waited}，{who}不再等下去。它丢弃连接，应用得到 ETIMEDOUT（“连接超时”），尽管它发出的每个字节都已得到确认。"
         ));
         if let Some(&rst) = ep.sent.iter().find(|&&g| cx.has(g, Flags::RST)) {
             let label = cx.label(rst);
@@ -618,13 +627,13 @@ pub(crate) fn keepalive_fired(cx: &Cx<'_>, ep: &Ep, backoff: u8) -> Story {
     } else {
         let mut s = Story::new(say!(
             cx,
-            "No answer to probe {backoff}: {subj} sends keep-alive probe {n}, {label}.",
+            "No answer to probe {backoff}: {who} sends keep-alive probe {n}, {label}.",
             "第 {backoff} 次探测没有回应：{who}发出第 {n} 次保活探测 {label}。"
         ));
         s.main(say!(
             cx,
-            "{waited} after probe {backoff}, still nothing from {peer}. {subj} does not conclude yet that {peer} is gone: a probe and its answer are segments without data, which TCP never retransmits, so either could simply have been lost (RFC 1122 forbids taking one unanswered probe for a dead connection). It probes again: {label}.",
-            "第 {backoff} 次探测之后又过了 {waited}，{peer}仍然没有任何回应。{who}还不能断定{peer}已经不在了：探测报文段和它的回应都不带数据，TCP 从不重传这样的报文段，所以任何一个都可能只是丢了（RFC 1122 规定不能因为一次探测没有回应就认定连接已死）。它再探测一次：{label}。"
+            "{waited} after probe {backoff}, still nothing from {peer}. {subj} does not conclude yet that {peer} is gone: a keep-alive probe is never retransmitted, nor is the bare ACK that answers it, so either could simply have been lost (RFC 1122 forbids taking one unanswered probe for a dead connection). It probes again: {label}.",
+            "第 {backoff} 次探测之后又过了 {waited}，{peer}仍然没有任何回应。{who}还不能断定{peer}已经不在了：保活探测不会被重传，回应它的单独 ACK 也不会，所以任何一个都可能只是丢了（RFC 1122 规定不能因为一次探测没有回应就认定连接已死）。它再探测一次：{label}。"
         ));
         s
     };
@@ -640,11 +649,14 @@ pub(crate) fn keepalive_fired(cx: &Cx<'_>, ep: &Ep, backoff: u8) -> Story {
     }
     if let Some((deadline, _)) = ep.armed(Timer::Keepalive) {
         let d = cx.span(ep.at, deadline);
-        s.detail(say!(
-            cx,
-            "Any segment from {peer} will start the idle time again; without one, {who}'s keep-alive timer expires again in {d}.",
-            "只要收到{peer}的任何报文段，空闲时间就重新开始计算；如果什么也没收到，{who}的保活定时器会在 {d}后再次到期。"
-        ));
+        s.detail_once(
+            "keepalive-next",
+            say!(
+                cx,
+                "Any segment from {peer} will start the idle time again; without one, {who}'s keep-alive timer expires again in {d}.",
+                "只要收到{peer}的任何报文段，空闲时间就重新开始计算；如果什么也没收到，{who}的保活定时器会在 {d}后再次到期。"
+            ),
+        );
     }
     s
 }

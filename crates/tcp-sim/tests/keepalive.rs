@@ -35,8 +35,8 @@ app = [{{ at_ms = 0, do = "listen" }}]
 "#
     );
     if gone {
-        // The client's SYN, ACK and hello get through; nothing after them does.
-        for index in 4..40 {
+        // The handshake, the hello and its ACK get through; nothing after them does.
+        for index in 5..60 {
             text.push_str(&format!("\n[[faults]]\nindex = {index}\naction = \"drop\"\n"));
         }
     }
