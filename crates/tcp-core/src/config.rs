@@ -305,7 +305,11 @@ impl Config {
     /// (`TCPTV_KEEP_IDLE`), `keepintvl` 75000 ms (`TCPTV_KEEPINTVL`), `keepcnt` 8
     /// (`TCPTV_KEEPCNT`); `tcp_timer_keep` sends `tcp_respond(..., snd_una - 1, 0)`, a bare ACK
     /// from the connection's template, and drops the connection with ETIMEDOUT (`tcp_drop`, a
-    /// reset) once `keepidle + keepcnt × keepintvl` passed without an answer.
+    /// reset) once `keepidle + keepcnt × keepintvl` passed without an answer. A real FreeBSD host
+    /// probes every connection: `net.inet.tcp.always_keepalive` is 1 by default ("Assume
+    /// SO_KEEPALIVE on all TCP connections", `tcp_timer.c`); this profile leaves keep-alive off,
+    /// as RFC 1122 and the other profiles do, so that an experiment shows probes only where it
+    /// turns them on (`keepalive: true` is FreeBSD's default).
     pub const fn freebsd() -> Config {
         Config {
             profile: Profile::Freebsd,
