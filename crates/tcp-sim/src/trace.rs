@@ -559,8 +559,8 @@ impl Trace {
                 EventKind::TimerArmed { timer, deadline, backoff } => {
                     let retry = match (*timer, *backoff) {
                         (_, 0) => String::new(),
-                        // Keep-alive counts the probes sent without an answer, not retries.
-                        (Timer::Keepalive, n) => format!(", probe {n} unanswered"),
+                        // Keep-alive counts the probes sent since the peer last sent anything.
+                        (Timer::Keepalive, n) => format!(", after probe {n}"),
                         (_, n) => format!(", retry {n}"),
                     };
                     writeln!(out, "   timer {} set to fire at {deadline}{retry}", timer.label())
