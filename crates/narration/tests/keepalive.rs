@@ -71,6 +71,30 @@ fn a_dead_peer_times_out() {
     assert_says(&zh, "10 次保活探测都没有回应：服务器丢弃连接（ETIMEDOUT）。");
 }
 
+/// The client aborts and its reset is lost: the server's connection is half-open until its
+/// keep-alive probe meets the reset the client's host sends for a connection it does not have.
+const HALF_OPEN: &str = r#"{"profile": "linux", "until_ms": 8000000, "hosts": [
+  {"name": "client", "addr": "192.0.2.1", "isn": 0, "app": [
+    {"at_ms": 0, "do": "connect", "to": "server"}, {"at_ms": 100, "do": "abort"}]},
+  {"name": "server", "addr": "198.51.100.1", "isn": 0,
+   "tcp": {"keepalive": true, "keepalive_idle_ms": 600000}, "app": [{"at_ms": 0, "do": "listen"}]}],
+  "faults": [{"from": "client", "kind": "rst", "action": "drop"}]}"#;
+
+#[test]
+fn a_half_open_connection_meets_a_reset() {
+    let t = simulate(&Scenario::from_json(HALF_OPEN).expect("test scenario parses"));
+    let en = common::render(&t, Lang::En, true);
+    assert_says(
+        &en,
+        "The server's keep-alive probe 1, ACK seq=0 ack=1, reaches the client, which has no connection for it any more",
+    );
+    assert_says(&en, "The keep-alive probe meets a reset: the client no longer has the connection.");
+    assert_says(&en, "This is the half-open connection of RFC 9293 §3.5.1");
+    let zh = common::render(&t, Lang::Zh, true);
+    assert_says(&zh, "保活探测换来了一个复位：客户端已经没有这条连接了。");
+    assert_says(&zh, "这就是 RFC 9293 §3.5.1 所说的半开连接");
+}
+
 #[test]
 #[ignore = "prints the narration to read it"]
 fn print() {
