@@ -158,7 +158,9 @@ pub struct Config {
     /// TCP connection" ([`crate::Connection::set_keepalive`]). They run in ESTABLISHED and
     /// CLOSE-WAIT while nothing is unacknowledged or waiting to be sent: with data in flight the
     /// retransmission timer decides (Linux `tcp_keepalive_timer`: "It is alive without keepalive"
-    /// when `packets_out` or the write queue is not empty).
+    /// when `packets_out` or the write queue is not empty). Linux also probes in FIN-WAIT-2 after
+    /// `shutdown()`, and FreeBSD in FIN-WAIT-1 and CLOSING while its FIN is retransmitted; neither
+    /// is modelled.
     pub keepalive: bool,
     /// Time without any segment from the peer before the first probe (Linux `TCP_KEEPIDLE`,
     /// FreeBSD `TCP_KEEPIDLE`, Windows `KeepAliveTime`). RFC 1122 §4.2.3.6: "MUST default to no
