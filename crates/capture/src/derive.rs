@@ -61,6 +61,7 @@ pub(crate) fn scenario(import: &Import, segments: &[Captured], setup: &Setup) ->
             port: Some(setup.addr[d].port()),
             isn: isn[d].map_or(Isn::Random, Isn::Fixed),
             profile: (d == 1 && import.profiles[1] != import.profiles[0]).then_some(import.profiles[1]),
+            tcp: Tcp::default(),
             app: rules(import, d, &names),
             flood: None,
         })

@@ -601,6 +601,29 @@ pub(crate) fn rst_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
         }
         return Some(s);
     }
+    let probe = cx.seg(seg).answers.and_then(|p| cx.keepalive_probe(p).map(|n| (p, n)));
+    if let (true, Some((probe, _))) = (ep.entered(State::Closed), probe) {
+        let probe_label = cx.label(probe);
+        let mut s = Story::new(say!(
+            cx,
+            "The keep-alive probe meets a reset: {peer} no longer has the connection.",
+            "保活探测换来了一个复位：{peer}已经没有这条连接了。"
+        ));
+        s.main(say!(
+            cx,
+            "{subj}'s keep-alive probe ({probe_label}) reached {peer}, whose TCP has no connection it belongs to, so it answered as for any segment to a closed port: {label}. {subj} accepts the reset, drops the connection and its application gets ECONNRESET (“connection reset by peer”).",
+            "{who}的保活探测（{probe_label}）到达了{peer}，可是{peer}的 TCP 找不到它所属的连接，于是像对待发往无人监听端口的报文段一样回复了 {label}。{who}接受这个复位，丢弃连接，应用程序得到 ECONNRESET（“连接被对方复位”）。"
+        ));
+        s.why(
+            "keepalive-reset",
+            say!(
+                cx,
+                "This is the half-open connection of RFC 9293 §3.5.1: {peer} lost the connection (it aborted, crashed and restarted, or its reset never arrived) while {who} kept it ESTABLISHED, with nothing to send. Without the probe, {who} would only have found out when it next sent data.",
+                "这就是 RFC 9293 §3.5.1 所说的半开连接：{peer}已经失去了这条连接（它中止了连接、崩溃后重启，或者它发出的复位没有送达），而{who}无事可发，一直停在 ESTABLISHED。如果没有这次探测，{who}要等到下次发送数据时才会发现。"
+            ),
+        );
+        return Some(s);
+    }
     if ep.entered(State::Closed) {
         let mut s =
             Story::new(say!(cx, "{subj} is reset: the connection is gone at once.", "{who}被复位：连接立即消失。"));

@@ -230,6 +230,32 @@ impl<'a> Cx<'a> {
         self.t.events.iter().position(|e| matches!(e.kind, EventKind::Sent { segment } if segment == seg))
     }
 
+    /// Which keep-alive probe `seg` is (1 for the first after the idle time), if it is one: its
+    /// sender's keep-alive timer fired at the instant it left, on its connection.
+    pub(crate) fn keepalive_probe(&self, seg: usize) -> Option<u8> {
+        let s = self.seg(seg);
+        let (conn, at) = (s.conn?, s.sent_at);
+        if s.repr.flags.contains(Flags::RST) {
+            return None;
+        }
+        let sent = self.sent_event(seg)?;
+        self.t.events[..sent].iter().rev().take_while(|e| e.at == at).find_map(|e| match e.kind {
+            EventKind::TimerFired { timer: Timer::Keepalive, backoff } if e.conn == Some(conn) => Some(backoff + 1),
+            _ => None,
+        })
+    }
+
+    /// The keep-alive probe `seg` answers, if it is the reply to one: the segment its sender
+    /// rejected just before sending it.
+    pub(crate) fn answers_keepalive(&self, seg: usize) -> Option<usize> {
+        let sent = self.sent_event(seg)?;
+        let at = self.seg(seg).sent_at;
+        self.t.events[..sent].iter().rev().take_while(|e| e.at == at).find_map(|e| match e.kind {
+            EventKind::Rejected { segment: Some(probe), .. } => self.keepalive_probe(probe).map(|_| probe),
+            _ => None,
+        })
+    }
+
     /// The sender's state when it sent `seg`.
     pub(crate) fn sender_state(&self, seg: usize) -> Option<State> {
         let conn = self.seg(seg).conn?;

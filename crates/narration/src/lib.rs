@@ -222,12 +222,13 @@ fn story(cx: &Cx<'_>, ep: &Ep) -> Story {
     let mut s = match &ep.trigger {
         Trigger::Recv(seg) => recv(cx, ep, *seg),
         Trigger::App(call, error) => app(cx, ep, call, error.as_deref()),
-        Trigger::Timer(timer, _) => match timer {
+        Trigger::Timer(timer, backoff) => match timer {
             Timer::Retransmit => loss::rto_fired(cx, ep),
             Timer::DelayedAck => loss::delack_fired(cx, ep),
             Timer::Persist => loss::persist_fired(cx, ep),
             Timer::TimeWait => close::time_wait_over(cx, ep),
             Timer::FinWait2 => close::fin_wait2_timeout(cx, ep),
+            Timer::Keepalive => loss::keepalive_fired(cx, ep, *backoff),
         },
         Trigger::None => spontaneous(cx, ep),
     };
@@ -236,6 +237,9 @@ fn story(cx: &Cx<'_>, ep: &Ep) -> Story {
 }
 
 fn recv(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+    if let (Some((_, tcp_core::event::Reply::Ack)), Some(n)) = (ep.rejected, cx.keepalive_probe(seg)) {
+        return loss::keepalive_probe_received(cx, ep, seg, n);
+    }
     if let Some((reason, _)) = ep.rejected {
         return reject::story(cx, ep, seg, reason);
     }
@@ -256,6 +260,8 @@ fn recv(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
         close::ack_received(cx, ep, seg)
     } else if !cx.seg(seg).payload.is_empty() {
         Some(data::data_received(cx, ep, seg))
+    } else if ep.changes.is_empty() && cx.answers_keepalive(seg).is_some() {
+        Some(loss::keepalive_answered(cx, ep, seg))
     } else if ep.changes.is_empty() {
         Some(data::ack_received(cx, ep, seg))
     } else {

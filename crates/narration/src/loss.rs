@@ -1,5 +1,5 @@
 //! Loss and timers: what each lost segment costs and how it is recovered, the retransmission
-//! timeout and its doubling, the retry limit, delayed ACKs and zero-window probes.
+//! timeout and its doubling, the retry limit, delayed ACKs, zero-window probes and keep-alive.
 
 use alloc::string::String;
 use tcp_core::event::{Cause, CloseReason};
@@ -192,6 +192,15 @@ fn lost(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: LossReason) -> (String, String
         } else {
             say!(cx, "It is lost: nobody lives at {dst}.", "它丢失了：{dst} 上没有任何主机。")
         };
+        return (text, headline);
+    }
+    if let Some(n) = cx.keepalive_probe(seg) {
+        let text = say!(
+            cx,
+            "Keep-alive probe {n}, {label}, is lost ({why}). {peer_subj} never sees it, so it cannot answer; {who} only learns that nothing came back when its keep-alive timer expires again.",
+            "第 {n} 次保活探测 {label} 丢了（{why}）。{peer}根本没有收到它，也就无从回应；{who}只有等保活定时器再次到期，才知道没有任何回应。"
+        );
+        let headline = say!(cx, "{subj}'s keep-alive probe {n} is lost.", "{who}的第 {n} 次保活探测丢失了。");
         return (text, headline);
     }
     let text = match role(cx, seg) {
@@ -551,4 +560,157 @@ pub(crate) fn zero_window_note(cx: &Cx<'_>, ep: &Ep) -> Option<String> {
         "{peer_subj} advertises a zero window: its receive buffer is full. {subj} must stop sending and starts its persist timer, to probe the window in {d}.",
         "{peer}通告的窗口为 0：它的接收缓冲区已满。{who}必须停止发送，并启动坚持定时器，{d}后探测窗口。"
     ))
+}
+
+/// The keep-alive timer fired (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6): a probe after the idle time,
+/// another after an unanswered one, or, after the last unanswered probe, ETIMEDOUT.
+pub(crate) fn keepalive_fired(cx: &Cx<'_>, ep: &Ep, backoff: u8) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let peer = ep.conn.map_or_else(String::new, |c| cx.remote_name(c));
+    let armed_at = ep.conn.and_then(|c| cx.last_armed(c, Timer::Keepalive, ep.first));
+    let waited = armed_at.map_or_else(String::new, |(at, _, _)| cx.span(at, ep.at));
+    if ep.changes.iter().any(|c| c.cause == Cause::Timer(Timer::Keepalive)) {
+        let mut s = Story::new(say!(
+            cx,
+            "No answer to {backoff} keep-alive probes: {who} drops the connection (ETIMEDOUT).",
+            "{backoff} 次保活探测都没有回应：{who}丢弃连接（ETIMEDOUT）。"
+        ));
+        s.main(say!(
+            cx,
+            "{subj} sent {backoff} keep-alive probes and {peer} answered none of them; {waited} after the last one it stops hoping. It drops the connection and its application gets ETIMEDOUT (“connection timed out”), although every byte it sent had been acknowledged.",
+            "{who}发出了 {backoff} 次保活探测，{peer}一次也没有回应；最后一次探测之后又等了 {waited}，{who}不再等下去。它丢弃连接，应用得到 ETIMEDOUT（“连接超时”），尽管它发出的每个字节都已得到确认。"
+        ));
+        if let Some(&rst) = ep.sent.iter().find(|&&g| cx.has(g, Flags::RST)) {
+            let label = cx.label(rst);
+            s.detail(say!(
+                cx,
+                "On the way out it sends {label}: should {peer} still be there after all, with only its answers lost, the reset tells it that this connection is gone.",
+                "临走时它发出 {label}：万一{peer}其实还在，只是回应丢了，这个复位会告诉它这条连接已经不存在了。"
+            ));
+        }
+        s.why(
+            "keepalive-dead",
+            say!(
+                cx,
+                "This is how a server frees a connection whose client crashed, lost power or dropped off the network: such a peer sends neither FIN nor RST, and an idle TCP connection sends nothing, so without keep-alive the connection would stay ESTABLISHED forever.",
+                "服务器正是靠这个机制释放那些客户端已经崩溃、断电或掉线的连接：这样的对方既不会发 FIN，也不会发 RST，而空闲的 TCP 连接本身什么也不发送，所以没有保活的话，这条连接会永远停在 ESTABLISHED。"
+            ),
+        );
+        return s;
+    }
+    let Some(&probe) = ep.sent.first() else {
+        return Story::new(say!(cx, "{subj}'s keep-alive timer expires.", "{who}的保活定时器到期。"));
+    };
+    let label = cx.label(probe);
+    let n = backoff + 1;
+    let garbage = !cx.seg(probe).payload.is_empty();
+    let mut s = if backoff == 0 {
+        let mut s = Story::new(say!(
+            cx,
+            "{subj} has heard nothing from {peer} for {waited}: it sends a keep-alive probe, {label}.",
+            "{who}已经 {waited}没有收到{peer}的任何报文段：发出保活探测 {label}。"
+        ));
+        s.main(say!(
+            cx,
+            "Nothing has arrived from {peer} for {waited}, the idle time of {who}'s keep-alive timer. To find out whether {peer} is still there, {who} sends a probe: {label}. Its sequence number is one less than the next byte {peer} expects, so it repeats a byte {peer} already has; {peer} cannot take it as new data and must answer with an ACK saying where it is.",
+            "已经 {waited}没有收到{peer}的任何报文段，这正是{who}保活定时器的空闲时间。为了弄清{peer}是否还在，{who}发出一个探测报文段：{label}。它的序号比{peer}期待的下一个字节小 1，重复的是{peer}早已收到的字节；{peer}不能把它当作新数据，必须回一个 ACK，说明自己收到了哪里。"
+        ));
+        s.why(
+            "keepalive",
+            say!(
+                cx,
+                "TCP sends nothing on an idle connection, so without probing neither end can tell a quiet peer from one that crashed or vanished. Keep-alive is off unless the application turns it on (SO_KEEPALIVE), and it waits at least two hours by default (RFC 1122): every probe costs traffic, and a connection that would have survived a short outage could be dropped for nothing.",
+                "空闲的 TCP 连接上什么也不发送，所以不去探测的话，任何一端都分不清对方只是安静，还是已经崩溃或消失。保活默认是关闭的，要由应用打开（SO_KEEPALIVE），而且默认至少空闲两小时才开始探测（RFC 1122）：每次探测都要占用流量，而一条本可以挺过短暂故障的连接也可能因此被白白断开。"
+            ),
+        );
+        s
+    } else {
+        let mut s = Story::new(say!(
+            cx,
+            "No answer to probe {backoff}: {who} sends keep-alive probe {n}, {label}.",
+            "第 {backoff} 次探测没有回应：{who}发出第 {n} 次保活探测 {label}。"
+        ));
+        s.main(say!(
+            cx,
+            "{waited} after probe {backoff}, still nothing from {peer}. {subj} does not conclude yet that {peer} is gone: a keep-alive probe is never retransmitted, nor is the bare ACK that answers it, so either could simply have been lost (RFC 1122 forbids taking one unanswered probe for a dead connection). It probes again: {label}.",
+            "第 {backoff} 次探测之后又过了 {waited}，{peer}仍然没有任何回应。{who}还不能断定{peer}已经不在了：保活探测不会被重传，回应它的单独 ACK 也不会，所以任何一个都可能只是丢了（RFC 1122 规定不能因为一次探测没有回应就认定连接已死）。它再探测一次：{label}。"
+        ));
+        s
+    };
+    if garbage {
+        s.detail_once(
+            "keepalive-byte",
+            say!(
+                cx,
+                "The probe carries one byte of garbage, as Windows sends it: some old TCPs did not answer a segment without data. The byte lies below what {peer} expects next, so it is discarded, never delivered.",
+                "这个探测报文段带着 1 个字节的无用数据，Windows 就是这样发送的：一些老的 TCP 实现不回应不带数据的报文段。这个字节位于{peer}期待的序号之前，会被丢弃，不会交给应用。"
+            ),
+        );
+    }
+    if let Some((deadline, _)) = ep.armed(Timer::Keepalive) {
+        let d = cx.span(ep.at, deadline);
+        s.detail_once(
+            "keepalive-next",
+            say!(
+                cx,
+                "Any segment from {peer} will start the idle time again; without one, {who}'s keep-alive timer expires again in {d}.",
+                "只要收到{peer}的任何报文段，空闲时间就重新开始计算；如果什么也没收到，{who}的保活定时器会在 {d}后再次到期。"
+            ),
+        );
+    }
+    s
+}
+
+/// A keep-alive probe reached a live peer, which answers it as any segment outside its window.
+pub(crate) fn keepalive_probe_received(cx: &Cx<'_>, ep: &Ep, seg: usize, n: u8) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let peer = cx.src_name(seg);
+    let label = cx.label(seg);
+    let reply = ep.sent.first().map_or_else(String::new, |&r| cx.label(r));
+    let mut s = Story::new(say!(
+        cx,
+        "{subj} receives {peer}'s keep-alive probe and answers {reply}.",
+        "{who}收到{peer}的保活探测，回复 {reply}。"
+    ));
+    s.main(say!(
+        cx,
+        "{label} is {peer}'s keep-alive probe {n}. Its sequence number lies just below {who}'s receive window: a byte {who} already has. As for any segment outside the window, {who} discards it and answers with an ACK of where it is, {reply}, which is exactly the sign of life {peer} is asking for.",
+        "{label} 是{peer}的第 {n} 次保活探测。它的序号正好落在{who}接收窗口的左边：是{who}早已收到的字节。和对待任何窗口外的报文段一样，{who}丢弃它，并回一个 ACK 说明自己收到了哪里：{reply}，而这正是{peer}想要的“还活着”的信号。"
+    ));
+    s.detail_once(
+        "keepalive-answer",
+        say!(
+            cx,
+            "Answering takes nothing from {who}'s application, which does not even learn a probe came: keep-alive is done entirely by the two TCPs.",
+            "回应探测不需要{who}的应用做任何事，应用甚至不知道来过探测：保活完全由双方的 TCP 完成。"
+        ),
+    );
+    s
+}
+
+/// The ACK answering a keep-alive probe reached the prober: the peer is alive.
+pub(crate) fn keepalive_answered(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let peer = cx.src_name(seg);
+    let label = cx.label(seg);
+    let mut s = Story::new(say!(
+        cx,
+        "{subj} receives {label}: {peer} answered the keep-alive probe and is alive.",
+        "{who}收到 {label}：{peer}回应了保活探测，它还活着。"
+    ));
+    let next = ep.armed(Timer::Keepalive).map_or_else(String::new, |(d, _)| cx.span(ep.at, d));
+    s.main(say!(
+        cx,
+        "{label} answers {who}'s keep-alive probe: {peer} still has the connection and is in step with it. The connection stays open, and the keep-alive timer starts again from the full idle time: if nothing else arrives, the next probe goes out in {next}.",
+        "{label} 是对{who}保活探测的回应：{peer}仍然保有这条连接，而且双方状态一致。连接继续保持，保活定时器重新从完整的空闲时间开始计时：如果之间没有收到别的报文段，下一次探测在 {next}后发出。"
+    ));
+    s.why(
+        "keepalive-alive",
+        say!(
+            cx,
+            "Had {peer} crashed and restarted, it would have no connection for the probe and would answer with an RST instead, and {who} would learn at once that the connection is gone.",
+            "如果{peer}崩溃后重启过，它已经没有这条连接，就会回复 RST，{who}也就立刻知道连接已经不存在了。"
+        ),
+    );
+    s
 }

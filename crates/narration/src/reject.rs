@@ -68,6 +68,13 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
                     ),
                 );
                 s
+            } else if let Some(n) = cx.keepalive_probe(seg) {
+                let peer_subj = capitalize(peer.clone());
+                short(say!(
+                    cx,
+                    "{peer_subj}'s keep-alive probe {n}, {label}, reaches {who}, which has no connection for it any more: its TCP answers {reply_label}, as for any segment to a closed port.",
+                    "{peer}的第 {n} 次保活探测 {label} 到达{who}，可是{who}已经没有与之对应的连接：它的 TCP 回复 {reply_label}，和对待发往无人监听端口的任何报文段一样。"
+                ))
             } else {
                 short(say!(
                     cx,

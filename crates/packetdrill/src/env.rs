@@ -102,7 +102,12 @@ impl Env {
         let number = value.parse::<u64>().ok();
         let is_time = matches!(
             name,
-            "net.inet.tcp.rexmit_initial" | "net.inet.tcp.rexmit_min" | "net.inet.tcp.msl" | "net.inet.tcp.delacktime"
+            "net.inet.tcp.rexmit_initial"
+                | "net.inet.tcp.rexmit_min"
+                | "net.inet.tcp.msl"
+                | "net.inet.tcp.delacktime"
+                | "net.inet.tcp.keepidle"
+                | "net.inet.tcp.keepintvl"
         );
         if is_time && number.is_none_or(|ms| ms > MAX_TIME_MS) {
             return Applied::Unknown(format!("sysctl {name}={value} (a time in milliseconds up to a day)"));
@@ -128,6 +133,12 @@ impl Env {
             ("net.inet.tcp.rexmit_min", Some(ms)) => c.rto_min = Duration::from_millis(ms),
             ("net.inet.tcp.msl", Some(ms)) => c.msl = Duration::from_millis(ms),
             ("net.inet.tcp.delacktime", Some(ms)) => c.delayed_ack = (ms > 0).then(|| Duration::from_millis(ms)),
+            // Keep-alive on every connection, or only where SO_KEEPALIVE asks (FreeBSD's default
+            // is 1; the profile leaves keep-alive off, see `Config::freebsd`).
+            ("net.inet.tcp.always_keepalive", Some(on @ (0 | 1))) => c.keepalive = on == 1,
+            ("net.inet.tcp.keepidle", Some(ms)) => c.keepalive_idle = Duration::from_millis(ms),
+            ("net.inet.tcp.keepintvl", Some(ms)) => c.keepalive_interval = Duration::from_millis(ms),
+            ("net.inet.tcp.keepcnt", Some(n @ 0..=255)) => c.keepalive_probes = n as u8,
             // Nothing to purge: there is no host cache.
             ("net.inet.tcp.hostcache.purgenow", _) => {}
             _ if value == default => {}
@@ -155,7 +166,34 @@ impl Env {
                 push_once(&mut self.not_honoured, setting);
                 Applied::Done
             }
+            // Keep-alive, for the sockets that listen or connect after it (the caller refuses it
+            // on one that already does). Times in seconds, as tcp(4) and tcp(7) give them.
+            ("SOL_SOCKET", "SO_KEEPALIVE") => self.set(|c| c.keepalive = value.unwrap_or(1) != 0, name, value),
+            ("IPPROTO_TCP", "TCP_KEEPIDLE" | "TCP_KEEPINTVL" | "TCP_KEEPCNT") => {
+                let Some(v) = value.filter(|v| (1..=86_400).contains(v)) else {
+                    return Applied::Unknown(format!("{name} of {value:?} (1 to 86400)"));
+                };
+                let v = v as u64;
+                match name {
+                    "TCP_KEEPIDLE" => self.set(|c| c.keepalive_idle = Duration::from_secs(v), name, value),
+                    "TCP_KEEPINTVL" => self.set(|c| c.keepalive_interval = Duration::from_secs(v), name, value),
+                    _ => self.set(|c| c.keepalive_probes = v.min(255) as u8, name, value),
+                }
+            }
             _ => Applied::Unknown(format!("the socket option {level}/{name}")),
+        }
+    }
+
+    /// Applies a socket option to the configuration if tcp-core accepts the result.
+    fn set(&mut self, change: impl FnOnce(&mut Config), name: &str, value: Option<i64>) -> Applied {
+        let mut config = self.config;
+        change(&mut config);
+        match config.validate() {
+            Ok(()) => {
+                self.config = config;
+                Applied::Done
+            }
+            Err(e) => Applied::Unknown(format!("{name}={value:?} gives a configuration tcp-core refuses ({e})")),
         }
     }
 }
@@ -188,6 +226,10 @@ fn freebsd_default(name: &str) -> Option<&'static str> {
         "net.inet.tcp.keepinit" => "75000",
         "net.inet.tcp.msl" => "30000",
         "net.inet.tcp.delacktime" => "40",
+        "net.inet.tcp.always_keepalive" => "1",
+        "net.inet.tcp.keepidle" => "7200000",
+        "net.inet.tcp.keepintvl" => "75000",
+        "net.inet.tcp.keepcnt" => "8",
         _ => return None,
     })
 }

@@ -206,6 +206,12 @@ impl Runner {
         let level = call.args.get(1).and_then(Expr::word).unwrap_or("?");
         let name = call.args.get(2).and_then(Expr::word).unwrap_or("?");
         let value = call.args.get(3).and_then(|v| v.single().unwrap_or(v).int());
+        let keepalive = matches!(name, "SO_KEEPALIVE" | "TCP_KEEPIDLE" | "TCP_KEEPINTVL" | "TCP_KEEPCNT");
+        let i = self.sock_index(call);
+        if keepalive && self.kernel.sockets.get(i).is_some_and(|s| !matches!(s.kind, SockKind::Fresh)) {
+            // The options apply to the connections made after them; one already made keeps its own.
+            return Err(Stop::cannot(line, format!("{name} on a socket that already listens or is connected")));
+        }
         match self.env.setsockopt(level, name, value) {
             Applied::Done => Ok(Returned::ok(0)),
             Applied::Unknown(what) => Err(Stop::cannot(line, what)),

@@ -240,3 +240,46 @@ fn the_trace_has_both_lifelines_and_tcp_cores_states() {
         r.trace.events.iter().any(|e| matches!(e.kind, EventKind::App { call: tcp_sim::trace::AppCall::Accept, .. }))
     );
 }
+
+/// Keep-alive set on the listening socket before `listen()` (an accepted connection inherits it,
+/// as in FreeBSD and Linux): the first probe after the idle time, `<SEQ=SND.NXT-1>` without
+/// data; an answer starts the idle time again; then one probe per interval, and after the last
+/// unanswered one a reset and ETIMEDOUT (FreeBSD `tcp_timer_keep`, `tcp_drop`).
+#[test]
+fn keepalive_probes_and_gives_up() {
+    let script = "\
+--tolerance_usecs=10000
+0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0    setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
++0    setsockopt(3, SOL_SOCKET, SO_KEEPALIVE, [1], 4) = 0
++0    setsockopt(3, IPPROTO_TCP, TCP_KEEPIDLE, [5], 4) = 0
++0    setsockopt(3, IPPROTO_TCP, TCP_KEEPINTVL, [1], 4) = 0
++0    setsockopt(3, IPPROTO_TCP, TCP_KEEPCNT, [3], 4) = 0
++0    bind(3, ..., ...) = 0
++0    listen(3, 1) = 0
++0.1  < S 0:0(0) win 32767 <mss 1460,sackOK,eol,eol>
++0    > S. 0:0(0) ack 1 win 4096 <mss 1460,sackOK>
++0.1  < . 1:1(0) ack 1 win 32767
++0    accept(3, ..., ...) = 4
++5    > . 0:0(0) ack 1 win 4096
++0    < . 1:1(0) ack 1 win 32767
++5    > . 0:0(0) ack 1 win 4096
++1    > . 0:0(0) ack 1 win 4096
++1    > . 0:0(0) ack 1 win 4096
++1    > R. 1:1(0) ack 1 win 4096
++0    %{ assert tcpi_state == TCPI_CLOSED }%
+";
+    let r = freebsd(script);
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.to_text());
+    let timers = r
+        .trace
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::TimerFired { timer: tcp_core::Timer::Keepalive, .. }))
+        .count();
+    assert_eq!(timers, 5, "one probe after the idle time, answered; three more; the last firing gives up");
+    // Set on a socket that is already connected, it would not reach the connection: refused.
+    let late = format!("{ACCEPT}+0    setsockopt(4, SOL_SOCKET, SO_KEEPALIVE, [1], 4) = 0\n");
+    let r = freebsd(&late);
+    assert!(matches!(r.outcome, Outcome::CannotExpress { line: 10, .. }), "{:?}", r.outcome);
+}

@@ -98,7 +98,8 @@ pub const fn loss(lang: Lang, reason: LossReason) -> &'static str {
     }
 }
 
-/// A timer bar's label: `RTO 2 s (retry 1)`, `delayed ACK 40 ms`, `2MSL 60 s (restarted)`.
+/// A timer bar's label: `RTO 2 s (retry 1)`, `delayed ACK 40 ms`, `2MSL 60 s (restarted)`,
+/// `keep-alive 75 s (probe 1)`.
 pub fn timer(lang: Lang, timer: Timer, micros: u64, backoff: u8, restarted: bool) -> String {
     let name = match timer {
         Timer::Retransmit => "RTO",
@@ -106,9 +107,16 @@ pub fn timer(lang: Lang, timer: Timer, micros: u64, backoff: u8, restarted: bool
         Timer::TimeWait => "2MSL",
         Timer::FinWait2 => "FIN_WAIT2",
         Timer::Persist => pick(lang, "zero-window probe", "零窗口探测"),
+        Timer::Keepalive => pick(lang, "keep-alive", "保活"),
     };
     let mut out = format!("{name} {}", duration(lang, micros));
-    if backoff > 0 {
+    if timer == Timer::Keepalive && backoff > 0 {
+        // The wait for an answer to the probes sent so far.
+        out.push_str(&match lang {
+            Lang::En => format!(" (probe {backoff})"),
+            Lang::Zh => format!("（第 {backoff} 次探测）"),
+        });
+    } else if backoff > 0 {
         out.push_str(&match lang {
             Lang::En => format!(" (retry {backoff})"),
             Lang::Zh => format!("（第 {backoff} 次重试）"),

@@ -152,6 +152,36 @@ pub struct Config {
     /// A deliberately broken handshake: a listener becomes ESTABLISHED as soon as it receives a
     /// SYN. Only for showing why TCP needs three segments.
     pub two_way_handshake: bool,
+    /// Keep-alive (`SO_KEEPALIVE`, RFC 9293 §3.8.4, RFC 1122 §4.2.3.6): probe a connection that
+    /// received nothing for [`Config::keepalive_idle`]. Off in every profile: RFC 1122 says keep-alives
+    /// "MUST default to off" and "the application MUST be able to turn them on or off for each
+    /// TCP connection" ([`crate::Connection::set_keepalive`]). They run in ESTABLISHED and
+    /// CLOSE-WAIT while nothing is unacknowledged or waiting to be sent: with data in flight the
+    /// retransmission timer decides (Linux `tcp_keepalive_timer`: "It is alive without keepalive"
+    /// when `packets_out` or the write queue is not empty). Linux also probes in FIN-WAIT-2 after
+    /// `shutdown()`, and FreeBSD in FIN-WAIT-1 and CLOSING while its FIN is retransmitted; neither
+    /// is modelled.
+    pub keepalive: bool,
+    /// Time without any segment from the peer before the first probe (Linux `TCP_KEEPIDLE`,
+    /// FreeBSD `TCP_KEEPIDLE`, Windows `KeepAliveTime`). RFC 1122 §4.2.3.6: "MUST default to no
+    /// less than two hours".
+    pub keepalive_idle: Duration,
+    /// Time between unanswered probes (`TCP_KEEPINTVL`, Windows `KeepAliveInterval`).
+    pub keepalive_interval: Duration,
+    /// Unanswered probes after which the connection is dropped with ETIMEDOUT, one interval
+    /// after the last (`TCP_KEEPCNT`): at least 1.
+    pub keepalive_probes: u8,
+    /// The probe carries one garbage octet at SND.NXT−1 (RFC 1122 §4.2.3.6: a keep-alive "MAY be
+    /// configurable to send a keep-alive segment containing one garbage octet, for compatibility
+    /// with erroneous TCP implementations"); otherwise it has no data, as the RFC's "SHOULD" says.
+    /// Either way its sequence number is SND.NXT−1, outside the peer's window, so the peer
+    /// answers with an ACK (or a RST if it lost the connection).
+    pub keepalive_probe_byte: bool,
+    /// Send a reset when the last probe went unanswered, before reporting ETIMEDOUT (Linux
+    /// `tcp_keepalive_timer` calls `tcp_send_active_reset`; FreeBSD `tcp_timer_keep` drops the
+    /// connection with `tcp_drop`, whose `tcp_output` in CLOSED sends RST, ACK). The reset
+    /// carries the ACK bit as [`Config::abort_rst_has_ack`] says.
+    pub keepalive_timeout_rst: bool,
 }
 
 impl Config {
@@ -162,7 +192,10 @@ impl Config {
     /// §4.2.3.5's 3 minutes for R2 on a SYN); 15 data retries as a common R2 (≥ 100 s). Answers
     /// to unacceptable segments follow RFC 5961 §7's example throttle, at most 10 in any 5 s
     /// (RFC 9293 §3.10.7.4 alone would answer every one, without end). Text on a SYN in SYN-SENT
-    /// is kept (§3.10.7.3).
+    /// is kept (§3.10.7.3). Keep-alive, when turned on: 2 hours idle (RFC 1122 §4.2.3.6's
+    /// least default), probes without data (its "SHOULD"), and, as neither RFC gives an interval
+    /// or a count, BSD's historical 75 s and 8 (4.4BSD `tcp_timer.h`: `TCPTV_KEEPINTVL`,
+    /// `TCPTV_KEEPCNT`); the TCB is deleted without a reset.
     pub const fn rfc9293() -> Config {
         Config {
             profile: Profile::Rfc9293,
@@ -194,6 +227,12 @@ impl Config {
             accept_backlog: 16,
             syn_cookies: false,
             two_way_handshake: false,
+            keepalive: false,
+            keepalive_idle: Duration::from_secs(7200),
+            keepalive_interval: Duration::from_secs(75),
+            keepalive_probes: 8,
+            keepalive_probe_byte: false,
+            keepalive_timeout_rst: false,
         }
     }
 
@@ -210,6 +249,11 @@ impl Config {
     /// challenges); the host-wide `tcp_challenge_ack_limit` is `INT_MAX` (off) since Linux 6.0
     /// ("tcp: make global challenge ack rate limitation per net-ns and default disabled").
     /// Text on a SYN or SYN-ACK in SYN-SENT is discarded (`tcp_rcv_synsent_state_process`).
+    /// Keep-alive (`Documentation/networking/ip-sysctl.rst`, `include/net/tcp.h`):
+    /// `tcp_keepalive_time` 7200 s, `tcp_keepalive_intvl` 75 s, `tcp_keepalive_probes` 9; the probe
+    /// is `tcp_xmit_probe_skb`'s bare ACK at `snd_una - 1` ("Use a previous sequence. This should
+    /// cause the other end to send an ack"), and the last unanswered one is followed by a reset
+    /// (`tcp_send_active_reset`) and ETIMEDOUT (`tcp_write_err`).
     pub const fn linux() -> Config {
         Config {
             profile: Profile::Linux,
@@ -241,6 +285,12 @@ impl Config {
             accept_backlog: 16,
             syn_cookies: true,
             two_way_handshake: false,
+            keepalive: false,
+            keepalive_idle: Duration::from_secs(7200),
+            keepalive_interval: Duration::from_secs(75),
+            keepalive_probes: 9,
+            keepalive_probe_byte: false,
+            keepalive_timeout_rst: true,
         }
     }
 
@@ -252,7 +302,16 @@ impl Config {
     /// `net.inet.tcp.ack_war_timewindow` (1000 ms) per connection (`tcp_send_challenge_ack` in
     /// `sys/netinet/tcp_subr.c`, "tcp: implement challenge ACK throttling for the base stack",
     /// D46066; the RACK stack's `ctf_ack_war_checks` uses the same sysctls). Text on a SYN or
-    /// SYN-ACK in SYN-SENT is kept (the suite's `rcv-syn-syn-sent` README, Note 2).
+    /// SYN-ACK in SYN-SENT is kept (the suite's `rcv-syn-syn-sent` README, Note 2). Keep-alive
+    /// (`sys/netinet/tcp_timer.h`, tcp(4)): `net.inet.tcp.keepidle` 7200000 ms
+    /// (`TCPTV_KEEP_IDLE`), `keepintvl` 75000 ms (`TCPTV_KEEPINTVL`), `keepcnt` 8
+    /// (`TCPTV_KEEPCNT`); `tcp_timer_keep` sends `tcp_respond(..., snd_una - 1, 0)`, a bare ACK
+    /// from the connection's template, and drops the connection with ETIMEDOUT (`tcp_drop`, a
+    /// reset) once `keepidle + keepcnt × keepintvl` passed without an answer. A real FreeBSD host
+    /// probes every connection: `net.inet.tcp.always_keepalive` is 1 by default ("Assume
+    /// SO_KEEPALIVE on all TCP connections", `tcp_timer.c`); this profile leaves keep-alive off,
+    /// as RFC 1122 and the other profiles do, so that an experiment shows probes only where it
+    /// turns them on (`keepalive: true` is FreeBSD's default).
     pub const fn freebsd() -> Config {
         Config {
             profile: Profile::Freebsd,
@@ -269,6 +328,7 @@ impl Config {
             invalid_ack_limit: Some(RateLimit { count: 5, interval: Duration::from_millis(1000) }),
             // FreeBSD backs a SYN off from the first retry (its own table, simplified to doubling).
             syn_linear_timeouts: 0,
+            keepalive_probes: 8,
             ..Config::linux()
         }
     }
@@ -280,6 +340,15 @@ impl Config {
     /// documents no
     /// limit on answers to unacceptable segments; this profile uses RFC 5961 §7's example, at most
     /// 10 in any 5 s. Text on a SYN in SYN-SENT is kept as RFC 9293 says (assumed: not documented).
+    /// Keep-alive: `KeepAliveTime` 7,200,000 ms and `KeepAliveInterval` 1000 ms (Microsoft's "TCP
+    /// Keep-Alive Messages": "simply an ACK with the sequence number set to one less than the
+    /// current sequence number", repeated "once every KeepAliveInterval"), and 10 probes ("On
+    /// Windows Vista and later, the number of keep-alive probes ... is set to 10 and cannot be
+    /// changed", `SIO_KEEPALIVE_VALS`; `TCP_KEEPCNT`'s default). The probe carries one garbage
+    /// octet, as Windows captures show it (Wireshark's keep-alive heuristic accepts 0 or 1 byte
+    /// for this reason; Windows 2000's resource kit documents the switch, DHCP option 39 "TCP
+    /// Keep-Alive Garbage", RFC 2132 §7.3): assumed, Microsoft does not document the default. No
+    /// reset after the last probe (assumed: not documented).
     pub const fn windows() -> Config {
         Config {
             profile: Profile::Windows,
@@ -311,6 +380,12 @@ impl Config {
             accept_backlog: 16,
             syn_cookies: true,
             two_way_handshake: false,
+            keepalive: false,
+            keepalive_idle: Duration::from_secs(7200),
+            keepalive_interval: Duration::from_secs(1),
+            keepalive_probes: 10,
+            keepalive_probe_byte: true,
+            keepalive_timeout_rst: false,
         }
     }
 
@@ -349,6 +424,15 @@ impl Config {
         }
         if self.accept_backlog == 0 {
             return Err(ConfigError { field: "accept_backlog", reason: "must be at least 1" });
+        }
+        if self.keepalive_idle.is_zero() {
+            return Err(ConfigError { field: "keepalive_idle", reason: "must be greater than zero" });
+        }
+        if self.keepalive_interval.is_zero() {
+            return Err(ConfigError { field: "keepalive_interval", reason: "must be greater than zero" });
+        }
+        if self.keepalive_probes == 0 {
+            return Err(ConfigError { field: "keepalive_probes", reason: "must be at least 1" });
         }
         Ok(())
     }

@@ -23,19 +23,22 @@ pub enum Timer {
     FinWait2,
     /// Probing a zero window (RFC 9293 §3.8.6.1, the persist timer).
     Persist,
+    /// Probing an idle connection (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6, `SO_KEEPALIVE`): the idle
+    /// time, then one probe per interval; its backoff counts the probes sent without an answer.
+    Keepalive,
 }
 
 impl Timer {
     /// All timers, in timer-table order.
-    pub const ALL: [Timer; 5] =
-        [Timer::Retransmit, Timer::DelayedAck, Timer::TimeWait, Timer::FinWait2, Timer::Persist];
+    pub const ALL: [Timer; 6] =
+        [Timer::Retransmit, Timer::DelayedAck, Timer::TimeWait, Timer::FinWait2, Timer::Persist, Timer::Keepalive];
 
     /// Index in the timer table.
     pub(crate) const fn index(self) -> usize {
         self as usize
     }
 
-    /// Short name for labels: `RTO`, `delayed ACK`, `2MSL`, `FIN-WAIT-2`.
+    /// Short name for labels: `RTO`, `delayed ACK`, `2MSL`, `FIN-WAIT-2 timeout`, `keep-alive`.
     pub const fn label(self) -> &'static str {
         match self {
             Timer::Retransmit => "RTO",
@@ -43,6 +46,7 @@ impl Timer {
             Timer::TimeWait => "2MSL",
             Timer::FinWait2 => "FIN-WAIT-2 timeout",
             Timer::Persist => "zero-window probe",
+            Timer::Keepalive => "keep-alive",
         }
     }
 }

@@ -478,3 +478,245 @@ fn syn_ack_offers_only_the_options_the_syn_offered() {
         assert_eq!(offers(&p.log[1]), (true, sack, ws, ts), "the SYN-ACK answers the SYN {:?}", p.log[0].repr.options);
     }
 }
+
+// ----- keep-alive (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6) -----
+
+/// Every profile with keep-alive turned on, as `setsockopt(SO_KEEPALIVE)` does.
+fn keepalive_profiles() -> impl Iterator<Item = Config> {
+    tcp_core::Profile::ALL.into_iter().map(|p| Config { keepalive: true, ..p.config() })
+}
+
+/// A client with `client` and a server with its profile's defaults, both established by 30 ms
+/// (the client's last arrival, the SYN-ACK, at 20 ms).
+fn keepalive_pair(client: Config) -> Pair {
+    let mut p = Pair::new(Config { keepalive: false, ..client });
+    p.client = Connection::new(client, CLIENT, SERVER);
+    p.client.connect(p.now, SeqNum(1000)).expect("connect");
+    p.collect();
+    p.drive_until(Instant::from_millis(100));
+    assert_eq!((p.client.state(), p.server.state()), (State::Established, State::Established));
+    p
+}
+
+/// The client's keep-alive probes: (time sent, relative seq, payload), from the log.
+fn probes(p: &Pair) -> Vec<(Instant, u32, Vec<u8>)> {
+    let snd_nxt = p.client.snd_nxt();
+    p.log
+        .iter()
+        .filter(|w| w.from_client && w.repr.flags == Flags::ACK && w.repr.seq + 1 == snd_nxt && w.payload.len() <= 1)
+        .map(|w| (w.at, w.repr.seq - SeqNum(1000), w.payload.clone()))
+        .collect()
+}
+
+fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+#[test]
+fn keepalive_is_off_by_default_and_set_per_connection() {
+    for profile in tcp_core::Profile::ALL {
+        assert!(!profile.config().keepalive, "{profile}: RFC 1122 §4.2.3.6, keep-alives MUST default to off");
+        let mut p = keepalive_pair(profile.config());
+        assert_eq!(p.client.timer(Timer::Keepalive), None, "{profile}: off");
+        // setsockopt(SO_KEEPALIVE, 1) at 100 ms: the idle time starts then.
+        p.client.set_keepalive(p.now, true);
+        p.collect();
+        let idle = profile.config().keepalive_idle;
+        assert_eq!(p.client.timer(Timer::Keepalive), Some(Instant::from_millis(100) + idle), "{profile}");
+        assert!(p.client_events.contains(&Event::TimerArmed {
+            timer: Timer::Keepalive,
+            deadline: Instant::from_millis(100) + idle,
+            backoff: 0
+        }));
+        p.client.set_keepalive(p.now, false);
+        p.collect();
+        assert_eq!(p.client.timer(Timer::Keepalive), None, "{profile}: off again");
+        assert_eq!(p.client_events.last(), Some(&Event::TimerCancelled { timer: Timer::Keepalive }));
+    }
+}
+
+/// The peer is gone after the handshake (nothing reaches it any more): the first probe after the
+/// idle time, then one per interval, each `<SEQ=SND.NXT-1><CTL=ACK>` with no data (Linux,
+/// FreeBSD, the RFC) or one garbage octet (Windows); one interval after the last, ETIMEDOUT, with
+/// a reset where the stack sends one.
+#[test]
+fn keepalive_probes_after_idle_then_times_out_when_the_peer_is_gone() {
+    for config in keepalive_profiles() {
+        let name = config.profile;
+        let mut p = keepalive_pair(config);
+        p.drop = (3..1000).collect();
+        p.drive_until(Instant::from_millis(100) + secs(3 * 3600));
+        let (idle, interval, count) =
+            (config.keepalive_idle, config.keepalive_interval, u32::from(config.keepalive_probes));
+        let last_arrival = Instant::from_millis(20);
+        let expected: Vec<(Instant, u32, Vec<u8>)> = (0..count)
+            .map(|k| {
+                (last_arrival + idle + interval * k, 0, if config.keepalive_probe_byte { vec![0] } else { vec![] })
+            })
+            .collect();
+        assert_eq!(probes(&p), expected, "{name}: probe times, sequence number (SND.NXT-1 = 0) and bytes");
+        let backoffs: Vec<u8> = p
+            .client_events
+            .iter()
+            .filter_map(|e| match e {
+                Event::TimerFired { timer: Timer::Keepalive, backoff } => Some(*backoff),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(backoffs, (0..=config.keepalive_probes).collect::<Vec<u8>>(), "{name}: probes counted");
+        let end = last_arrival + idle + interval * count;
+        assert_eq!(p.client.state(), State::Closed, "{name}");
+        assert!(
+            p.client_events.ends_with(&[
+                Event::StateChanged {
+                    from: State::Established,
+                    to: State::Closed,
+                    cause: tcp_core::event::Cause::Timer(Timer::Keepalive)
+                },
+                Event::Closed { reason: CloseReason::TimedOut },
+            ]),
+            "{name}: ETIMEDOUT, caused by keep-alive: {:?}",
+            &p.client_events[p.client_events.len() - 3..]
+        );
+        let last = p.log.last().expect("segments");
+        assert!(last.from_client, "{name}");
+        if config.keepalive_timeout_rst {
+            assert_eq!(last.at, end, "{name}: a reset when the connection is dropped");
+            assert!(last.repr.flags.contains(Flags::RST), "{name}: a reset after the last probe");
+            assert_eq!(last.repr.seq, p.client.snd_nxt(), "{name}: the reset at SND.NXT");
+        } else {
+            assert_eq!(last.at + interval, end, "{name}: the last probe, and nothing when it is dropped");
+        }
+        assert_eq!(p.server.state(), State::Established, "{name}: the other end never heard a thing");
+    }
+}
+
+/// A live peer answers every probe with an ACK (the probe lies outside its window), which starts
+/// the idle time again: the connection stays open however long it is idle.
+#[test]
+fn keepalive_answered_by_a_live_peer_keeps_the_connection_open() {
+    for config in keepalive_profiles() {
+        let name = config.profile;
+        let mut p = keepalive_pair(config);
+        let idle = config.keepalive_idle;
+        p.drive_until(Instant::from_millis(100) + idle * 10);
+        assert_eq!((p.client.state(), p.server.state()), (State::Established, State::Established), "{name}");
+        // Probe k leaves one idle time after the answer to probe k-1 arrived (one round trip).
+        let rtt = p.latency * 2;
+        let expected: Vec<Instant> = (0..9u32).map(|k| Instant::from_millis(20) + (idle + rtt) * k + idle).collect();
+        let times: Vec<Instant> = probes(&p).iter().map(|(at, _, _)| *at).collect();
+        assert_eq!(times, expected, "{name}: one probe per idle time");
+        // Each probe was answered with an ACK of where the server is.
+        let answers = p
+            .server_events
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    Event::SegmentRejected {
+                        reason: tcp_core::event::DropReason::OutOfWindow,
+                        reply: tcp_core::event::Reply::Ack
+                    }
+                )
+            })
+            .count();
+        assert_eq!(answers, 9, "{name}: every probe answered");
+        for w in p.log.iter().filter(|w| !w.from_client && w.at > Instant::from_millis(100)) {
+            assert_eq!((w.repr.flags, w.repr.ack, w.payload.len()), (Flags::ACK, p.client.snd_nxt(), 0), "{name}");
+        }
+        assert!(!p.client_events.iter().any(|e| matches!(e, Event::Closed { .. })), "{name}");
+        assert!(
+            !p.client_events
+                .iter()
+                .any(|e| matches!(e, Event::TimerFired { timer: Timer::Keepalive, backoff } if *backoff > 0)),
+            "{name}: never a second probe in a row"
+        );
+    }
+}
+
+/// Any segment from the peer starts the idle time again: data, and a bare ACK (even one outside
+/// the window, which is answered and dropped).
+#[test]
+fn keepalive_idle_time_restarts_on_any_segment() {
+    for config in keepalive_profiles() {
+        let name = config.profile;
+        let mut p = keepalive_pair(config);
+        let idle = config.keepalive_idle;
+        // The server sends 5 bytes at 1 hour: they reach the client 10 ms later.
+        p.drive_until(Instant::from_millis(3_600_000));
+        p.server.send(p.now, b"hello").expect("send");
+        p.collect();
+        p.drive_until(Instant::from_millis(3_600_000) + secs(60));
+        let arrival = Instant::from_millis(3_600_010);
+        assert_eq!(p.client.timer(Timer::Keepalive), Some(arrival + idle), "{name}: restarted by data");
+        // A bare ACK, out of the client's window, at 2 hours.
+        let at = Instant::from_millis(7_200_000);
+        p.drive_until(at);
+        let stray = TcpRepr {
+            src_port: SERVER.port(),
+            dst_port: CLIENT.port(),
+            seq: p.client.rcv_nxt() + 100_000,
+            ack: p.client.snd_nxt(),
+            reserved: 0,
+            flags: Flags::ACK,
+            window: 1000,
+            checksum: 0,
+            urgent: 0,
+            options: tcp_core::wire::Options::new(),
+        };
+        p.client.handle_segment(at, &stray, &[]);
+        p.collect();
+        assert_eq!(p.client.timer(Timer::Keepalive), Some(at + idle), "{name}: restarted by a bare ACK");
+        p.drive_until(at + idle + secs(1));
+        let times: Vec<Instant> = probes(&p).iter().map(|(at, _, _)| *at).collect();
+        assert_eq!(times.first(), Some(&(at + idle)), "{name}: no probe before one idle time after the last segment");
+    }
+}
+
+/// While data is unacknowledged the retransmission timer decides, not keep-alive: no probe goes
+/// out, even with an idle time far shorter than the retransmissions take (the idle time, interval
+/// and count are set per connection, as `TCP_KEEPIDLE`, `TCP_KEEPINTVL`, `TCP_KEEPCNT` do), and
+/// the connection ends when the retransmissions give up.
+#[test]
+fn keepalive_sends_no_probe_while_data_is_in_flight() {
+    for config in keepalive_profiles() {
+        let name = config.profile;
+        let config = Config {
+            keepalive_idle: secs(5),
+            keepalive_interval: secs(1),
+            keepalive_probes: 3,
+            data_retries: config.data_retries.min(6),
+            ..config
+        };
+        let mut p = keepalive_pair(config);
+        p.drop = (3..1000).collect();
+        p.client.send(p.now, b"are you there?").expect("send");
+        p.collect();
+        assert_eq!(p.client.timer(Timer::Keepalive), None, "{name}: data in flight, no keep-alive");
+        p.drive_until(Instant::from_millis(100) + secs(3600));
+        assert_eq!(probes(&p), [], "{name}: no probe");
+        let after_send = p.client_events.iter().rposition(|e| *e == Event::TimerCancelled { timer: Timer::Keepalive });
+        assert!(after_send.is_some(), "{name}: the idle timer stopped when the data left");
+        assert!(
+            !p.client_events[after_send.unwrap_or(0)..]
+                .iter()
+                .any(|e| matches!(e, Event::TimerArmed { timer: Timer::Keepalive, .. })),
+            "{name}: and never started again"
+        );
+        assert!(p.client_events.ends_with(&[
+            Event::StateChanged {
+                from: State::Established,
+                to: State::Closed,
+                cause: tcp_core::event::Cause::RetriesExhausted
+            },
+            Event::Closed { reason: CloseReason::TimedOut },
+        ]));
+        // With a live peer, the ACK of the data starts the idle time again, from its arrival.
+        let mut p = keepalive_pair(config);
+        p.client.send(p.now, b"are you there?").expect("send");
+        p.collect();
+        p.drive_until(Instant::from_millis(1_000));
+        let acked = p.log.iter().rfind(|w| !w.from_client).map(|w| w.at + p.latency).expect("the ACK");
+        assert_eq!(p.client.timer(Timer::Keepalive), Some(acked + secs(5)), "{name}");
+    }
+}

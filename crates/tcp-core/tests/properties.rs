@@ -43,9 +43,17 @@ fn config_strategy() -> impl Strategy<Value = Config> {
         prop::bool::weighted(0.2),
         any::<(bool, bool, bool)>(),
         prop::option::of(0u8..=14),
+        // Keep-alive on, with short times so that probes and give-ups happen within a run.
+        prop::option::of((1u64..=3000, 1u64..=1000, 1u8..=3)),
     )
-        .prop_map(|(profile, delayed_ack, two_way, (flip_ts, flip_fin, flip_interactive), ws)| {
+        .prop_map(|(profile, delayed_ack, two_way, (flip_ts, flip_fin, flip_interactive), ws, keepalive)| {
             let mut c = profile.config();
+            if let Some((idle, interval, probes)) = keepalive {
+                c.keepalive = true;
+                c.keepalive_idle = Duration::from_millis(idle);
+                c.keepalive_interval = Duration::from_millis(interval);
+                c.keepalive_probes = probes;
+            }
             if let Some(d) = delayed_ack {
                 c.delayed_ack = d;
             }

@@ -103,7 +103,16 @@ fn scenario() -> Scenario {
 
 /// A host with only its name and address.
 fn host(name: &str, addr: Ipv4Addr) -> Host {
-    Host { name: name.into(), addr, port: None, isn: Isn::Random, profile: None, app: Vec::new(), flood: None }
+    Host {
+        name: name.into(),
+        addr,
+        port: None,
+        isn: Isn::Random,
+        profile: None,
+        tcp: Tcp::default(),
+        app: Vec::new(),
+        flood: None,
+    }
 }
 
 /// A rule that does `action` (and says neither when nor to whom).
@@ -311,6 +320,10 @@ mod tests {
             two_way_handshake,
             timestamps,
             mss,
+            keepalive,
+            keepalive_idle_ms,
+            keepalive_interval_ms,
+            keepalive_probes,
         } = t;
         let m = |v: &Option<Millis>| v.as_ref().map(|v| format!("Some({})", millis(v)));
         let n = |v: &Option<u8>| v.map(|v| format!("Some({v})"));
@@ -334,13 +347,17 @@ mod tests {
                 ("two_way_handshake", b(two_way_handshake)),
                 ("timestamps", b(timestamps)),
                 ("mss", w(mss)),
+                ("keepalive", b(keepalive)),
+                ("keepalive_idle_ms", m(keepalive_idle_ms)),
+                ("keepalive_interval_ms", m(keepalive_interval_ms)),
+                ("keepalive_probes", n(keepalive_probes)),
             ],
             "Tcp::default()",
         )
     }
 
     fn host(h: &Host) -> String {
-        let Host { name, addr, port, isn, profile, app, flood } = h;
+        let Host { name, addr, port, isn, profile, tcp, app, flood } = h;
         let [a, b, c, d] = addr.octets();
         let base = super::host(name, *addr);
         update(
@@ -349,6 +366,7 @@ mod tests {
                 ("port", differs(port, &base.port, |p| opt(p, u16::to_string))),
                 ("isn", differs(isn, &base.isn, |i| format!("Isn::{i:?}"))),
                 ("profile", differs(profile, &base.profile, |p| opt(p, |p| format!("Profile::{p:?}")))),
+                ("tcp", differs(tcp, &base.tcp, self::tcp)),
                 ("app", differs(app, &base.app, |a| list(a, rule))),
                 ("flood", differs(flood, &base.flood, |f| opt(f, self::flood))),
             ],

@@ -233,10 +233,23 @@ pub struct Tcp {
     /// Advertised MSS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mss: Option<u16>,
+    /// Keep-alive (`SO_KEEPALIVE`) on every connection (off in every profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keepalive: Option<bool>,
+    /// Keep-alive: time without any segment from the peer before the first probe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keepalive_idle_ms: Option<Millis>,
+    /// Keep-alive: time between unanswered probes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keepalive_interval_ms: Option<Millis>,
+    /// Keep-alive: unanswered probes before the connection is dropped (ETIMEDOUT).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keepalive_probes: Option<u8>,
 }
 
 impl Tcp {
-    fn is_empty(&self) -> bool {
+    /// No override at all.
+    pub fn is_empty(&self) -> bool {
         *self == Tcp::default()
     }
 
@@ -252,6 +265,8 @@ impl Tcp {
         set(&mut c.rto_min, self.rto_min_ms);
         set(&mut c.rto_max, self.rto_max_ms);
         set(&mut c.msl, self.msl_ms);
+        set(&mut c.keepalive_idle, self.keepalive_idle_ms);
+        set(&mut c.keepalive_interval, self.keepalive_interval_ms);
         if let Some(v) = self.delayed_ack_ms {
             c.delayed_ack = (v.get() > 0.0).then(|| v.duration());
         }
@@ -267,6 +282,8 @@ impl Tcp {
         c.two_way_handshake = self.two_way_handshake.unwrap_or(c.two_way_handshake);
         c.timestamps = self.timestamps.unwrap_or(c.timestamps);
         c.mss = self.mss.unwrap_or(c.mss);
+        c.keepalive = self.keepalive.unwrap_or(c.keepalive);
+        c.keepalive_probes = self.keepalive_probes.unwrap_or(c.keepalive_probes);
         c
     }
 }
@@ -326,6 +343,10 @@ pub struct Host {
     /// A profile for this host only.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_profile_name")]
     pub profile: Option<Profile>,
+    /// Overrides for this host only, applied over the scenario's `tcp` (`keepalive = true` turns
+    /// keep-alive on for this host's connections, as `setsockopt(SO_KEEPALIVE)` would).
+    #[serde(default, skip_serializing_if = "Tcp::is_empty")]
+    pub tcp: Tcp,
     /// The application script.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub app: Vec<Rule>,
@@ -656,9 +677,9 @@ impl Scenario {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// The configuration a host runs with.
+    /// The configuration a host runs with: its profile, the scenario's `tcp`, then its own.
     pub fn config_for(&self, host: &Host) -> Config {
-        self.tcp.apply(host.profile.unwrap_or(self.profile).config())
+        host.tcp.apply(self.tcp.apply(host.profile.unwrap_or(self.profile).config()))
     }
 
     /// Index of the host named `name`.
@@ -705,7 +726,7 @@ impl Scenario {
                 return Err(ScenarioError::at(format!("{at}.addr"), format!("{} is used by two hosts", host.addr)));
             }
             if let Err(e) = self.config_for(host).validate() {
-                return Err(self.config_error(host, e));
+                return Err(self.config_error(i, host, e));
             }
             if let Some(flood) = &host.flood {
                 if self.host_index(&flood.target).is_none() {
@@ -757,34 +778,73 @@ impl Scenario {
 
     /// A profile with this scenario's `tcp` overrides does not hold together: name the key the file
     /// wrote (`tcp.rto_max_ms`), not the configuration's field, and say what the profile brought.
-    fn config_error(&self, host: &Host, e: tcp_core::config::ConfigError) -> ScenarioError {
+    fn config_error(&self, i: usize, host: &Host, e: tcp_core::config::ConfigError) -> ScenarioError {
         let config = self.config_for(host);
         let profile = host.profile.unwrap_or(self.profile);
         let ms = |d: Duration| d.as_millis();
-        let t = &self.tcp;
+        // The key the file wrote: the host's own override if it set one, else the scenario's.
+        let key = |name: &str, set_by_host: bool| {
+            if set_by_host { format!("hosts[{i}].tcp.{name}") } else { format!("tcp.{name}") }
+        };
+        let h = &host.tcp;
+        match e.field {
+            "keepalive_idle" => {
+                return ScenarioError::at(key("keepalive_idle_ms", h.keepalive_idle_ms.is_some()), e.reason);
+            }
+            "keepalive_interval" => {
+                return ScenarioError::at(key("keepalive_interval_ms", h.keepalive_interval_ms.is_some()), e.reason);
+            }
+            "keepalive_probes" => {
+                return ScenarioError::at(key("keepalive_probes", h.keepalive_probes.is_some()), e.reason);
+            }
+            _ => {}
+        }
+        // Any other key, as the scenario's and the host's overrides together set it.
+        let merged = Tcp {
+            initial_rto_ms: h.initial_rto_ms.or(self.tcp.initial_rto_ms),
+            rto_min_ms: h.rto_min_ms.or(self.tcp.rto_min_ms),
+            rto_max_ms: h.rto_max_ms.or(self.tcp.rto_max_ms),
+            mss: h.mss.or(self.tcp.mss),
+            syn_backlog: h.syn_backlog.or(self.tcp.syn_backlog),
+            accept_backlog: h.accept_backlog.or(self.tcp.accept_backlog),
+            ..Tcp::default()
+        };
+        let t = &merged;
+        let at = |field: &str| -> String {
+            let by_host = match field {
+                "rto_min_ms" => h.rto_min_ms.is_some(),
+                "rto_max_ms" => h.rto_max_ms.is_some(),
+                "initial_rto_ms" => h.initial_rto_ms.is_some(),
+                "mss" => h.mss.is_some(),
+                "syn_backlog" => h.syn_backlog.is_some(),
+                "accept_backlog" => h.accept_backlog.is_some(),
+                _ => false,
+            };
+            key(field, by_host)
+        };
         match e.field {
             "rto_min" | "rto_max" => {
                 let (min, max) = (ms(config.rto_min), ms(config.rto_max));
                 let (key, message) = match (t.rto_min_ms.is_some(), t.rto_max_ms.is_some()) {
                     (false, true) => (
-                        "tcp.rto_max_ms",
+                        at("rto_max_ms"),
                         format!(
                             "{max} ms is below the {profile} profile's minimum RTO ({min} ms): set tcp.rto_min_ms too"
                         ),
                     ),
                     (true, false) => (
-                        "tcp.rto_min_ms",
+                        at("rto_min_ms"),
                         format!(
                             "{min} ms is above the {profile} profile's maximum RTO ({max} ms): set tcp.rto_max_ms too"
                         ),
                     ),
-                    _ if e.field == "rto_max" => ("tcp.rto_max_ms", format!("must be greater than zero, not {max} ms")),
-                    _ => ("tcp.rto_min_ms", format!("{min} ms must not exceed tcp.rto_max_ms ({max} ms)")),
+                    _ if e.field == "rto_max" => (at("rto_max_ms"), format!("must be greater than zero, not {max} ms")),
+                    _ => (at("rto_min_ms"), format!("{min} ms must not exceed {} ({max} ms)", at("rto_max_ms"))),
                 };
                 ScenarioError::at(key, message)
             }
-            "initial_rto" => ScenarioError::at("tcp.initial_rto_ms", e.reason),
-            field @ ("mss" | "syn_backlog" | "accept_backlog") => ScenarioError::at(format!("tcp.{field}"), e.reason),
+            "initial_rto" => ScenarioError::at(at("initial_rto_ms"), e.reason),
+            field @ ("mss" | "syn_backlog" | "accept_backlog") => ScenarioError::at(at(field), e.reason),
             // Not settable from a file: a profile itself is wrong.
             field => ScenarioError::at(format!("profile {profile}: {field}"), e.reason),
         }

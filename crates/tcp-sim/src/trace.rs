@@ -557,7 +557,12 @@ impl Trace {
                 }
                 EventKind::State { from, to, .. } => writeln!(out, "   {from:#} -> {to:#}"),
                 EventKind::TimerArmed { timer, deadline, backoff } => {
-                    let retry = if *backoff > 0 { format!(", retry {backoff}") } else { String::new() };
+                    let retry = match (*timer, *backoff) {
+                        (_, 0) => String::new(),
+                        // Keep-alive counts the probes sent since the peer last sent anything.
+                        (Timer::Keepalive, n) => format!(", after probe {n}"),
+                        (_, n) => format!(", retry {n}"),
+                    };
                     writeln!(out, "   timer {} set to fire at {deadline}{retry}", timer.label())
                 }
                 EventKind::TimerCancelled { timer } => writeln!(out, "   timer {} stopped", timer.label()),

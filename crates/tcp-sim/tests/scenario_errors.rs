@@ -87,3 +87,36 @@ fn json_errors_name_line_and_column() {
         .assert_eq(&error(r#"{"profile": "linux", "sed": 1, "hosts": []}"#));
     expect_test::expect![[r#"line 1, column 8: EOF while parsing a value"#]].assert_eq(&error(r#"{"seed":"#));
 }
+
+#[test]
+fn keepalive_keys_are_checked() {
+    let host_tcp = |keys: &str| GOOD.replace("name = \"server\"", &format!("name = \"server\"\ntcp = {{ {keys} }}"));
+    // Both places take the same keys, and each value is checked where it is written.
+    Scenario::parse(&GOOD.replace(
+        "profile = \"linux\"",
+        "tcp.keepalive = true\ntcp.keepalive_idle_ms = 60000\ntcp.keepalive_interval_ms = 5000\ntcp.keepalive_probes = 3",
+    ))
+    .unwrap();
+    let s = Scenario::parse(&host_tcp("keepalive = true, keepalive_idle_ms = 30000")).unwrap();
+    let (client, server) = (s.config_for(&s.hosts[0]), s.config_for(&s.hosts[1]));
+    assert!(!client.keepalive && server.keepalive, "SO_KEEPALIVE on the server's connections only");
+    assert_eq!(server.keepalive_idle, tcp_core::Duration::from_secs(30));
+    assert_eq!(server.keepalive_interval, tcp_core::Duration::from_secs(75), "Linux's interval");
+    assert_eq!(server.keepalive_probes, 9, "Linux's count");
+    expect_test::expect!["tcp.keepalive_probes: must be at least 1"]
+        .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "tcp.keepalive_probes = 0")));
+    expect_test::expect!["hosts[1].tcp.keepalive_idle_ms: must be greater than zero"]
+        .assert_eq(&error(&host_tcp("keepalive_idle_ms = 0")));
+    expect_test::expect!["hosts[1].tcp.keepalive_interval_ms: must be greater than zero"]
+        .assert_eq(&error(&host_tcp("keepalive_interval_ms = 0")));
+    expect_test::expect!["line 11, column 47: -1 is not a duration: expected milliseconds >= 0"]
+        .assert_eq(&error(&host_tcp("keepalive = true, keepalive_idle_ms = -1")));
+    expect_test::expect!["line 11, column 28: invalid value: integer `300`, expected u8"]
+        .assert_eq(&error(&host_tcp("keepalive_probes = 300")));
+    expect_test::expect![[r#"line 11, column 21: invalid type: string "yes", expected a boolean"#]]
+        .assert_eq(&error(&host_tcp("keepalive = \"yes\"")));
+    // A host's own override names its key; the scenario's is named as `tcp.…`.
+    expect_test::expect!["hosts[1].tcp.mss: must be at least 64 bytes"].assert_eq(&error(&host_tcp("mss = 10")));
+    expect_test::expect!["tcp.mss: must be at least 64 bytes"]
+        .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "tcp.mss = 10")));
+}

@@ -101,6 +101,23 @@ impl Connection {
         Ok(n)
     }
 
+    /// `setsockopt(SO_KEEPALIVE)`: turn keep-alive on or off for this connection (RFC 1122
+    /// §4.2.3.6: "the application MUST be able to turn them on or off for each TCP connection").
+    /// Turned on, the idle time starts now (as Linux `tcp_set_keepalive` rearms the timer at the
+    /// full idle time) where keep-alive may run; turned off, the timer stops. The idle time,
+    /// interval and count are the configuration's ([`crate::Config::keepalive_idle`], ...).
+    pub fn set_keepalive(&mut self, now: Instant, on: bool) {
+        if self.config.keepalive == on {
+            return;
+        }
+        self.config.keepalive = on;
+        if on {
+            self.restart_keepalive(now);
+        } else {
+            self.cancel(Timer::Keepalive);
+        }
+    }
+
     /// Half-close: send a FIN after the queued data, keep receiving.
     pub fn shutdown(&mut self, now: Instant) -> Result<(), CommandError> {
         self.close_sending(now, Command::Shutdown)

@@ -24,6 +24,8 @@ impl Connection {
             _ => self.on_synchronized(now, seg, payload),
         }
         self.flush(now);
+        // Any segment from the peer shows it is there: the idle time starts again.
+        self.restart_keepalive(now);
     }
 
     /// Learns the peer's options from its SYN (RFC 9293 §3.7.1, RFC 7323 §2.2 and §3.2).

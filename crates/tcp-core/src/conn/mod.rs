@@ -62,7 +62,13 @@ struct Outgoing {
     repr: TcpRepr,
     payload_len: u16,
     retransmission: bool,
+    /// The payload is one garbage octet, not bytes of the send buffer (a keep-alive probe's,
+    /// [`Config::keepalive_probe_byte`]).
+    garbage: bool,
 }
+
+/// The garbage octet of a keep-alive probe that carries one (RFC 1122 §4.2.3.6).
+const GARBAGE: [u8; 1] = [0];
 
 /// Options the two ends agreed on in their SYNs.
 #[derive(Clone, Copy, Debug, Default)]
@@ -139,11 +145,13 @@ pub struct Connection {
     /// The application called `close()`: it reads nothing more.
     orphaned: bool,
     /// One deadline per [`Timer`]; `poll_timeout` is their minimum.
-    timers: [Option<Instant>; 5],
+    timers: [Option<Instant>; Timer::ALL.len()],
     /// Retransmissions without progress (the exponent of the backoff).
     backoff: u8,
     /// Zero-window probes sent without the window opening.
     persist_backoff: u8,
+    /// Keep-alive probes sent since the peer last sent anything.
+    keepalive_probes_out: u8,
     rtt: Rtt,
     /// The segment being timed for an RTT sample: (sequence number that acknowledges it, sent at).
     rtt_probe: Option<(SeqNum, Instant)>,
@@ -187,8 +195,9 @@ impl Connection {
             fin_queued: false,
             fin_seq: None,
             orphaned: false,
-            timers: [None; 5],
+            timers: [None; Timer::ALL.len()],
             persist_backoff: 0,
+            keepalive_probes_out: 0,
             backoff: 0,
             rtt: Rtt::new(&config),
             rtt_probe: None,
@@ -318,6 +327,9 @@ impl Connection {
         if self.syn_text > 0 && (self.snd_una != self.iss || self.syn_text > self.recv_buf.len()) {
             return Err("text from the peer's SYN is held, in the receive buffer, only until our SYN is acknowledged");
         }
+        if self.timer(Timer::Keepalive).is_some() && !self.keepalive_may_probe() {
+            return Err("keep-alive runs only when on, in ESTABLISHED or CLOSE-WAIT, with nothing in flight or unsent");
+        }
         if self.rtt.rto() < self.config.rto_min.min(self.config.initial_rto)
             || self.rtt.rto() > self.config.rto_max.max(self.config.initial_rto)
         {
@@ -331,7 +343,9 @@ impl Connection {
     /// The next segment to put on the wire.
     pub fn poll_transmit(&mut self) -> Option<Transmit<'_>> {
         let out = self.transmits.pop()?;
-        let payload = if out.payload_len == 0 {
+        let payload = if out.garbage {
+            &GARBAGE[..]
+        } else if out.payload_len == 0 {
             &[][..]
         } else {
             let offset = out.repr.seq - self.send_buf_seq;
@@ -406,6 +420,7 @@ impl Connection {
         let backoff = match timer {
             Timer::Retransmit => self.backoff,
             Timer::Persist => self.persist_backoff,
+            Timer::Keepalive => self.keepalive_probes_out,
             _ => 0,
         };
         self.emit(Event::TimerArmed { timer, deadline, backoff });
@@ -472,6 +487,23 @@ impl Connection {
 
     /// Queues one segment. Every segment with ACK carries RCV.NXT and so satisfies any pending ACK.
     fn push_segment(&mut self, now: Instant, seq: SeqNum, flags: Flags, payload_len: u16, retransmission: bool) {
+        self.push_outgoing(now, seq, flags, payload_len, retransmission, false);
+    }
+
+    /// A keep-alive probe with one garbage octet at `seq` (SND.NXT−1).
+    fn push_garbage_probe(&mut self, now: Instant, seq: SeqNum) {
+        self.push_outgoing(now, seq, Flags::ACK, 1, false, true);
+    }
+
+    fn push_outgoing(
+        &mut self,
+        now: Instant,
+        seq: SeqNum,
+        flags: Flags,
+        payload_len: u16,
+        retransmission: bool,
+        garbage: bool,
+    ) {
         let syn = flags.contains(Flags::SYN);
         let options = if syn {
             self.syn_options(now, flags.contains(Flags::ACK))
@@ -492,7 +524,7 @@ impl Connection {
             urgent: 0,
             options,
         };
-        let queued = self.transmits.push(Outgoing { repr, payload_len, retransmission });
+        let queued = self.transmits.push(Outgoing { repr, payload_len, retransmission, garbage });
         debug_assert!(queued, "transmit queue overflow: poll_transmit after every call");
         if flags.contains(Flags::ACK) {
             self.ack.now = false;
@@ -500,7 +532,7 @@ impl Connection {
             self.ack.full_segments = 0;
             self.cancel(Timer::DelayedAck);
         }
-        if payload_len > 0 && self.config.interactive_acks {
+        if payload_len > 0 && !garbage && self.config.interactive_acks {
             // Linux tcp_event_data_sent: answering within the ACK timeout marks an interactive
             // exchange ("pingpong"), whose ACKs are then delayed to ride on the answers.
             if let Some(ato) = self.config.delayed_ack
@@ -520,7 +552,7 @@ impl Connection {
     /// Queues a reset answering `seg`, built as for a closed port (RFC 9293 §3.10.7.1).
     fn push_reset_for(&mut self, seg: &TcpRepr, payload_len: usize) {
         if let Some(repr) = reset_for(seg, payload_len) {
-            let queued = self.transmits.push(Outgoing { repr, payload_len: 0, retransmission: false });
+            let queued = self.transmits.push(Outgoing { repr, payload_len: 0, retransmission: false, garbage: false });
             debug_assert!(queued, "transmit queue overflow");
         }
     }
@@ -533,6 +565,34 @@ impl Connection {
             self.push_ack(now);
         }
         self.ack.now = false;
+        if !self.keepalive_may_probe() {
+            // Data in flight or waiting (the retransmission or persist timer decides now), a
+            // state without keep-alive, or the application turned it off.
+            self.cancel(Timer::Keepalive);
+        }
+    }
+
+    /// Whether keep-alive may run now (see [`Config::keepalive`]): on, in ESTABLISHED or
+    /// CLOSE-WAIT, with nothing unacknowledged and nothing waiting to be sent.
+    fn keepalive_may_probe(&self) -> bool {
+        self.config.keepalive
+            && matches!(self.state, State::Established | State::CloseWait)
+            && self.snd_una == self.snd_nxt
+            && self.send_buf_seq + self.send_buf.len() as u32 == self.snd_nxt
+    }
+
+    /// RFC 1122 §4.2.3.6: the idle time counts from the last segment received (Linux
+    /// `keepalive_time_elapsed`, FreeBSD `t_rcvtime`), so every arriving segment starts it again
+    /// and forgets the probes that went unanswered before it.
+    fn restart_keepalive(&mut self, now: Instant) {
+        let probes_out = core::mem::take(&mut self.keepalive_probes_out);
+        if self.keepalive_may_probe() {
+            let deadline = now + self.config.keepalive_idle;
+            // Two segments in the same instant restart it once.
+            if probes_out > 0 || self.timer(Timer::Keepalive) != Some(deadline) {
+                self.arm(Timer::Keepalive, deadline);
+            }
+        }
     }
 
     fn send_data(&mut self, now: Instant) {

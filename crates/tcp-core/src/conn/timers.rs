@@ -1,4 +1,5 @@
-//! Timeouts (RFC 9293 §3.10.8): retransmission, delayed ACK, TIME-WAIT, FIN-WAIT-2.
+//! Timeouts (RFC 9293 §3.10.8): retransmission, delayed ACK, TIME-WAIT, FIN-WAIT-2, the persist
+//! timer and keep-alive.
 
 use super::Connection;
 use crate::event::{Cause, CloseReason, Event, Timer};
@@ -13,7 +14,12 @@ impl Connection {
     pub fn handle_timeout(&mut self, now: Instant) {
         while let Some(timer) = self.due_timer(now) {
             self.timers[timer.index()] = None;
-            self.emit(Event::TimerFired { timer, backoff: if timer == Timer::Retransmit { self.backoff } else { 0 } });
+            let backoff = match timer {
+                Timer::Retransmit => self.backoff,
+                Timer::Keepalive => self.keepalive_probes_out,
+                _ => 0,
+            };
+            self.emit(Event::TimerFired { timer, backoff });
             match timer {
                 Timer::Retransmit => self.on_retransmit_timeout(now),
                 Timer::DelayedAck => {
@@ -28,6 +34,7 @@ impl Connection {
                 Timer::TimeWait => self.close_with(CloseReason::Normal, Cause::Timer(Timer::TimeWait)),
                 Timer::FinWait2 => self.close_with(CloseReason::FinWait2Timeout, Cause::Timer(Timer::FinWait2)),
                 Timer::Persist => self.on_persist_timeout(now),
+                Timer::Keepalive => self.on_keepalive_timeout(now),
             }
         }
         self.flush(now);
@@ -81,6 +88,36 @@ impl Connection {
         self.push_segment(now, SeqNum(self.snd_una.0.wrapping_sub(1)), Flags::ACK, 0, false);
         let interval = (self.rtt.rto() * (1u32 << self.persist_backoff.min(16))).min(self.config.rto_max);
         self.arm(Timer::Persist, now + interval);
+    }
+
+    /// RFC 9293 §3.8.4, RFC 1122 §4.2.3.6: nothing came from the peer for the idle time (or for an
+    /// interval since the last probe). Send a probe, `<SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>` with
+    /// no data or one garbage octet ([`crate::Config::keepalive_probe_byte`]): it lies outside the
+    /// peer's window, so a live peer answers with an ACK, which starts the idle time again
+    /// (`restart_keepalive`). One interval after the last of `keepalive_probes` unanswered probes,
+    /// the connection is dropped with ETIMEDOUT (Linux `tcp_keepalive_timer`, FreeBSD
+    /// `tcp_timer_keep`), after a reset where the stack sends one.
+    fn on_keepalive_timeout(&mut self, now: Instant) {
+        if !self.keepalive_may_probe() {
+            return;
+        }
+        if self.keepalive_probes_out >= self.config.keepalive_probes {
+            if self.config.keepalive_timeout_rst {
+                let flags = if self.config.abort_rst_has_ack { Flags::RST | Flags::ACK } else { Flags::RST };
+                self.push_segment(now, self.snd_nxt, flags, 0, false);
+            }
+            self.close_with(CloseReason::TimedOut, Cause::Timer(Timer::Keepalive));
+            return;
+        }
+        self.keepalive_probes_out += 1;
+        let seq = SeqNum(self.snd_nxt.0.wrapping_sub(1));
+        if self.config.keepalive_probe_byte {
+            self.push_garbage_probe(now, seq);
+        } else {
+            self.push_segment(now, seq, Flags::ACK, 0, false);
+        }
+        let deadline = now + self.config.keepalive_interval;
+        self.arm(Timer::Keepalive, deadline);
     }
 
     fn retransmit_earliest(&mut self, now: Instant) {

@@ -120,6 +120,7 @@ fn short(timer: Timer) -> &'static str {
         Timer::TimeWait => "2MSL",
         Timer::FinWait2 => "FW2",
         Timer::Persist => "PERSIST",
+        Timer::Keepalive => "KEEPALIVE",
     }
 }
 

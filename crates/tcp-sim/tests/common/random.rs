@@ -108,8 +108,24 @@ fn host(b: &mut Bytes<'_>, i: usize, hosts: usize) -> Host {
         port: b.chance(20).then(|| 1 + b.below(65_535) as u16),
         isn: if b.chance(50) { Isn::Random } else { Isn::Fixed(b.below(u32::MAX)) },
         profile: b.chance(20).then(|| b.pick(&Profile::ALL)),
+        tcp: keepalive(b),
         app: (0..rules).map(|_| rule(b, hosts)).collect(),
         flood,
+    }
+}
+
+/// Now and then keep-alive on a host, with times short enough to act within a run.
+fn keepalive(b: &mut Bytes<'_>) -> Tcp {
+    if !b.chance(15) {
+        return Tcp::default();
+    }
+    let ms = |b: &mut Bytes<'_>, max: u32| Millis::new(f64::from(1 + b.below(max))).expect("a valid duration");
+    Tcp {
+        keepalive: Some(true),
+        keepalive_idle_ms: Some(ms(b, 5_000)),
+        keepalive_interval_ms: Some(ms(b, 2_000)),
+        keepalive_probes: Some(1 + b.below(5) as u8),
+        ..Tcp::default()
     }
 }
 
