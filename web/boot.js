@@ -470,10 +470,23 @@ const narration = full
       .then((response) => (response.ok ? response.json() : undefined))
       .catch(() => undefined);
 const placeholder = shell || document.body.appendChild(document.createElement('div'));
-// The first module's download starts once the first frame is painted (nothing in it waits for
+// The first module's download starts once the first frame is on screen (nothing in it waits for
 // the wasm, and a page loader, Lighthouse's among them, would count it in); its compiling, once
-// the diagram is painted too.
-const afterFirstPaint = nextFrame().then(() => new Promise((resolve) => setTimeout(resolve)));
+// the diagram is painted too. A frame is on screen when the browser reports its first
+// contentful paint: an animation frame and a task after it only mean the frame was made, and
+// it may be shown later than that. (Where paint timing is missing, or the page is hidden and
+// paints nothing, half a second at most.)
+const afterFirstPaint = new Promise((resolve) => {
+  const fallback = setTimeout(resolve, 500);
+  const shown = () => resolve(clearTimeout(fallback));
+  try {
+    new PerformanceObserver((list, observer) => {
+      if (list.getEntriesByName('first-contentful-paint').length) shown(observer.disconnect());
+    }).observe({ type: 'paint', buffered: true });
+  } catch {
+    nextFrame().then(() => setTimeout(shown));
+  }
+});
 afterFirstPaint
   .then(() => {
     load(first, drawn.then(nextFrame));

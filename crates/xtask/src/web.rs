@@ -185,7 +185,9 @@ fn build_module(module: &Module, profile: Profile, dist: &Path) -> Result<()> {
 
 /// `wasm-opt -Oz` on every module, in parallel (or the output kept from an identical input). A
 /// release build is optimised with its names (kept in `target/web-named/` for `size`), then
-/// stripped: the same code either way.
+/// stripped and optimised once more: without the names, `-Oz` finds about 2 KB (gzip) more in a
+/// player (measured 2026-12-02: 225,746 → 223,882 bytes), so `size`'s per-crate figures are of
+/// nearly, not exactly, the code sent.
 fn optimize(profile: Profile, dist: &Path) -> Result<()> {
     fs::create_dir_all(util::target_dir().join("web-named"))?;
     let mut children = Vec::new();
@@ -223,7 +225,7 @@ fn optimize(profile: Profile, dist: &Path) -> Result<()> {
         if profile == Profile::Release {
             fs::copy(&cached, named_wasm(module))?;
             let mut strip = util::command(setup::wasm_opt());
-            strip.args(WASM_FEATURES).args(["--strip-debug", "--strip-producers", "--output"]).arg(&bg).arg(&cached);
+            strip.args(WASM_FEATURES).args(["--strip-debug", "--strip-producers", "-Oz", "--output"]).arg(&bg).arg(&cached);
             run(&mut strip)?;
         } else {
             fs::copy(&cached, &bg)?;
