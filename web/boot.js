@@ -131,13 +131,12 @@ const emptyDiagram = (width, height) => {
   return svg;
 };
 
-/** Draws a prerendered SVG file (our own, chosen from the table) into `box`, without its style. */
+/** Draws a prerendered SVG file (our own, chosen from the table) into `box`. */
 const fill = async (box, url) => {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
-  // Its <style> goes before parsing: the page's stylesheet has the same rules, and a strict CSP
-  // would report an inline style even in a document that is never shown.
-  const svg = (await response.text()).replace(/<style>[^<]*<\/style>/, '');
+  // The build wrote it without its <style> (the page's stylesheet has the same rules).
+  const svg = await response.text();
   const drawn = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
   if (drawn.localName !== 'svg' || !box.isConnected) return;
   box.setAttribute('font-family', drawn.getAttribute('font-family') || '');
