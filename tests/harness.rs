@@ -167,6 +167,14 @@ macro_rules! ensure {
 #[allow(unused_imports)] // The benchmark uses the harness without it.
 pub(crate) use ensure;
 
+/// Waits until `boot.js` reports an app running: what a page shows before is its static first
+/// frame, inert (a test that used it would race the app's start).
+pub(crate) async fn app_running(client: &Client) -> TestResult {
+    let running = Locator::Css("html[data-synack=running]");
+    client.wait().at_most(std::time::Duration::from_secs(30)).for_element(running).await?;
+    Ok(())
+}
+
 /// The text of the first element matching `css`.
 pub(crate) async fn text_of(client: &Client, css: &str) -> TestResult<String> {
     Ok(client.find(Locator::Css(css)).await?.text().await?)

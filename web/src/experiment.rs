@@ -39,7 +39,18 @@ pub struct Settings {
     pub data_retries: Option<u8>,
     /// Fixed textbook ISNs (client 1000, server 5000) instead of random ones.
     pub fixed_isn: Option<bool>,
+    /// Keep-alive on every connection (`SO_KEEPALIVE`).
+    pub keepalive: Option<bool>,
+    /// Keep-alive: idle time before the first probe, seconds.
+    pub keepalive_idle_s: Option<f64>,
+    /// Keep-alive: time between unanswered probes, seconds.
+    pub keepalive_interval_s: Option<f64>,
+    /// Keep-alive: unanswered probes before the connection is dropped.
+    pub keepalive_probes: Option<u8>,
 }
+
+/// The longest keep-alive idle time or interval the page accepts: a day.
+const KEEPALIVE_MAX_MS: f64 = 86_400_000.0;
 
 /// A fault the reader asked for from the inspector: what to do to one segment.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -195,6 +206,23 @@ impl Experiment {
                 h.isn = if fixed { Isn::Fixed(if i == 0 { 1000 } else { 5000 }) } else { Isn::Random };
             }
         }
+        if let Some(on) = set.keepalive {
+            s.tcp.keepalive = Some(on);
+        }
+        if let Some(v) = set.keepalive_idle_s {
+            s.tcp.keepalive_idle_ms =
+                Some(millis(v * 1000.0, KEEPALIVE_MAX_MS, "The keep-alive idle time", "保活空闲时间")?);
+        }
+        if let Some(v) = set.keepalive_interval_s {
+            let interval = millis(v * 1000.0, KEEPALIVE_MAX_MS, "The keep-alive interval", "保活探测间隔")?;
+            s.tcp.keepalive_interval_ms = Some(interval);
+        }
+        if let Some(n) = set.keepalive_probes {
+            s.tcp.keepalive_probes = Some(n);
+        }
+        if set.keepalive == Some(true) {
+            run_long_enough_for_keepalive(s);
+        }
         s.faults.extend(self.faults.iter().cloned());
         s.validate().map_err(|e| SettingError::new(e.to_string(), e.to_string()))?;
         Ok(())
@@ -244,6 +272,26 @@ impl Experiment {
     }
 }
 
+/// Lets a run with keep-alive on last until its last probe could have timed out (the idle time
+/// and every interval, plus a minute), so that turning it on shows what it does: keep-alive's
+/// two hours are longer than a scenario's default hour. The idle stretch is drawn as a time break.
+#[cfg(feature = "full")]
+fn run_long_enough_for_keepalive(s: &mut Scenario) {
+    let longest = s
+        .hosts
+        .iter()
+        .map(|h| {
+            let c = s.config_for(h);
+            let span = c.keepalive_idle + c.keepalive_interval * u32::from(c.keepalive_probes);
+            span.as_micros() as f64 / 1000.0 + 60_000.0
+        })
+        .fold(0.0, f64::max);
+    let until = s.until_ms.map_or(3_600_000.0, |m| m.get());
+    if longest > until {
+        s.until_ms = Millis::new(longest).ok().or(s.until_ms);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,5 +305,51 @@ mod tests {
         experiment.add_fault(&trace, FaultRequest { segment: 1, action: FaultAction::Delay, delay_ms: 300.0 });
         assert_eq!(experiment.fault_summary(Lang::En), "client syn #1 drop, server syn-ack #1 delay 300 ms");
         assert_eq!(experiment.fault_summary(Lang::Zh), "client syn #1 丢弃，server syn-ack #1 延迟 300 毫秒");
+    }
+}
+
+#[cfg(all(test, feature = "full"))]
+mod keepalive_tests {
+    use super::*;
+
+    /// Two hosts that connect and then say nothing: what keep-alive is for.
+    fn idle_pair() -> Experiment {
+        Experiment::from_scenario_file(
+            r#"{"hosts": [
+                {"name": "client", "addr": "192.0.2.1", "app": [{"at_ms": 0, "do": "connect", "to": "server"}]},
+                {"name": "server", "addr": "198.51.100.1", "app": [{"at_ms": 0, "do": "listen"}]}
+            ]}"#,
+        )
+        .expect("the scenario reads")
+    }
+
+    #[test]
+    fn turning_keep_alive_on_sends_probes_on_an_idle_connection() {
+        let plain = idle_pair();
+        let mut on = idle_pair();
+        on.settings.keepalive = Some(true);
+        on.settings.keepalive_idle_s = Some(30.0);
+        on.settings.keepalive_interval_s = Some(5.0);
+        on.settings.keepalive_probes = Some(3);
+        let quiet = tcp_sim::simulate(&plain.scenario().expect("runs"));
+        let probed = tcp_sim::simulate(&on.scenario().expect("runs"));
+        // The handshake, then a probe every 30 s of silence, each answered by the live peer.
+        assert_eq!(quiet.segments.len(), 3);
+        assert!(probed.segments.len() > 3, "{} segments", probed.segments.len());
+        let first_probe = &probed.segments[3];
+        assert_eq!(first_probe.sent_at.saturating_since(quiet.segments[2].sent_at).as_micros(), 30_000_000);
+    }
+
+    #[test]
+    fn keep_alive_with_a_stacks_two_hours_runs_long_enough_to_probe() {
+        let mut on = idle_pair();
+        on.settings.keepalive = Some(true);
+        let s = on.scenario().expect("runs");
+        // Linux: 7200 s idle, then 9 probes 75 s apart; the scenario's default hour is too short.
+        assert!(s.until_ms.is_some_and(|m| m.get() >= (7200.0 + 9.0 * 75.0) * 1000.0), "{:?}", s.until_ms);
+        let t = tcp_sim::simulate(&s);
+        assert!(t.segments.len() > 3, "a probe after two hours: {} segments", t.segments.len());
+        on.settings.keepalive_idle_s = Some(0.0);
+        assert!(on.scenario().is_err(), "an idle time of 0 is refused");
     }
 }

@@ -110,7 +110,7 @@ pub fn use_permalink(state: &UseReducerHandle<AppState>, mode: Mode, enabled: bo
     let dispatcher = state.dispatcher();
     use_effect_with(enabled, move |&enabled| {
         let handler = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
-            dispatcher.dispatch(Action::Open(permalink::decode(&location_hash().unwrap_or_default()), mode));
+            dispatcher.dispatch(Action::Open(Box::new(permalink::decode(&location_hash().unwrap_or_default())), mode));
         });
         listen(web_sys::window().filter(|_| enabled).map(Into::into), "hashchange", handler)
     });

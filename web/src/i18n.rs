@@ -38,6 +38,10 @@ strings! {
     SYN_RETRIES: "SYN retries", "SYN 重试次数";
     DATA_RETRIES: "Data retries", "数据重传次数";
     FIXED_ISN: "Textbook ISNs (1000 / 5000)", "教科书式初始序号（1000 / 5000）";
+    KEEPALIVE: "Keep-alive (SO_KEEPALIVE)", "保活（SO_KEEPALIVE）";
+    KEEPALIVE_IDLE: "Keep-alive idle (s)", "保活空闲时间（秒）";
+    KEEPALIVE_INTERVAL: "Keep-alive interval (s)", "保活探测间隔（秒）";
+    KEEPALIVE_PROBES: "Keep-alive probes", "保活探测次数";
     RELATIVE: "Relative numbers (as Wireshark)", "相对序号（同 Wireshark）";
     LANGUAGE: "中文", "English";
     SETTINGS: "Settings", "设置";

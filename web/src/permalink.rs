@@ -2,6 +2,7 @@
 //!
 //! The fragment is the entry's name followed by the changed values, joined with `&`, e.g.
 //! `lost-syn&p=linux&loss=5&seed=3&d=10&rto=1000&msl=30&dack=40&synr=6&datar=15&isn=fixed`
+//! `&ka=on&kaidle=60&kaintvl=5&kacnt=3` (keep-alive: on, idle and interval in seconds, probes)
 //! `&lang=zh&abs&step=4&f=client.syn-ack.1.drop&f=server.fin.2.delay.500`; an embed's link may add
 //! `&ui=play.text&steps=1-6&autoplay&theme=dark` (see [`crate::embed`]). Steps count from 1, as
 //! the page shows them.
@@ -109,6 +110,10 @@ fn fragment(experiment: &Experiment, view: &View) -> String {
         ("synr", s.syn_retries.map(|v| v.to_string())),
         ("datar", s.data_retries.map(|v| v.to_string())),
         ("isn", s.fixed_isn.map(|f| if f { "fixed" } else { "random" }.to_string())),
+        ("ka", s.keepalive.map(|on| if on { "on" } else { "off" }.to_string())),
+        ("kaidle", s.keepalive_idle_s.map(num)),
+        ("kaintvl", s.keepalive_interval_s.map(num)),
+        ("kacnt", s.keepalive_probes.map(|v| v.to_string())),
         ("lang", (view.lang == Lang::Zh).then(|| "zh".to_string())),
         ("abs", (!view.relative).then(String::new)),
         ("step", view.step.map(|v| (v + 1).to_string())),
@@ -347,6 +352,12 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
             #[cfg(feature = "full")]
             ("datar", _) => s.data_retries = Some(number(part, &value)?),
             #[cfg(feature = "full")]
+            ("kaidle", _) => s.keepalive_idle_s = Some(decimal(part, &value)?),
+            #[cfg(feature = "full")]
+            ("kaintvl", _) => s.keepalive_interval_s = Some(decimal(part, &value)?),
+            #[cfg(feature = "full")]
+            ("kacnt", _) => s.keepalive_probes = Some(number(part, &value)?),
+            #[cfg(feature = "full")]
             ("isn", _) => {
                 s.fixed_isn = Some(match value.as_str() {
                     "fixed" => true,
@@ -358,6 +369,14 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
                             "必须是 `isn=fixed` 或 `isn=random`",
                         ));
                     }
+                })
+            }
+            #[cfg(feature = "full")]
+            ("ka", _) => {
+                s.keepalive = Some(match value.as_str() {
+                    "on" => true,
+                    "off" => false,
+                    _ => return Err(bad(part, "must be `ka=on` or `ka=off`", "必须是 `ka=on` 或 `ka=off`")),
                 })
             }
             ("lang", _) => {
@@ -457,8 +476,8 @@ mod tests {
 
     #[test]
     fn the_documented_example_round_trips() {
-        let link = "lost-syn&p=linux&loss=5&seed=3&d=10&rto=1000&msl=30&dack=40&synr=6&datar=15&isn=fixed&lang=zh\
-                    &abs&step=4&f=client.syn-ack.1.drop&f=server.syn-ack.2.delay.500.5\
+        let link = "lost-syn&p=linux&loss=5&seed=3&d=10&rto=1000&msl=30&dack=40&synr=6&datar=15&isn=fixed\
+                    &ka=on&kaidle=60&kaintvl=5&kacnt=3&lang=zh&abs&step=4&f=client.syn-ack.1.drop&f=server.syn-ack.2.delay.500.5\
                     &f=@3..1.duplicate.20&f=.fin.1.drop";
         let embed = "lost-syn&ui=play.text&steps=2-6&autoplay&theme=dark";
         let (e, v) = decode(embed).unwrap();
@@ -472,6 +491,12 @@ mod tests {
             (e.settings.loss_percent, e.settings.fixed_isn, v.step, v.relative),
             (Some(5.0), Some(true), Some(3), false)
         );
+        assert_eq!(
+            (e.settings.keepalive, e.settings.keepalive_idle_s, e.settings.keepalive_interval_s),
+            (Some(true), Some(60.0), Some(5.0))
+        );
+        assert_eq!(e.settings.keepalive_probes, Some(3));
+        assert!(decode("ka=yes").is_err_and(|err| err.en.contains("ka=on")));
         assert_eq!(e.faults[1].delay_ms.get(), 500.5);
         assert_eq!((e.faults[2].index, e.faults[3].from.as_deref()), (Some(3), None));
         assert_eq!(encode(&e, &v).as_deref(), Ok(link));
@@ -529,6 +554,10 @@ mod tests {
                     syn_retries: [None, Some(0), Some(255)][(k + 2) % 3],
                     data_retries: [None, Some(3)][k % 2],
                     fixed_isn: [None, Some(true), Some(false)][(k / 2) % 3],
+                    keepalive: [None, Some(true), Some(false)][(k + 2) % 3],
+                    keepalive_idle_s: [None, Some(30.0), Some(7200.0)][(k / 3) % 3],
+                    keepalive_interval_s: [None, Some(0.5), Some(75.0)][(k / 2) % 3],
+                    keepalive_probes: [None, Some(1), Some(9)][k % 3],
                 };
                 let e = Experiment { entry: entry.name.into(), custom: None, settings, faults: fs.clone() };
                 if e.scenario().is_err() {

@@ -139,7 +139,7 @@ pub enum Action {
     /// Show the reader's own scenario file (its text).
     LoadScenario(String),
     /// Show what a permalink describes (the URL fragment changed), in this mode.
-    Open(Result<(Experiment, View), SettingError>, Mode),
+    Open(Box<Result<(Experiment, View), SettingError>>, Mode),
     /// The diagram's box changed width class: lay the same trace out again (no re-simulation).
     SetWidth(WidthClass),
     /// Show a connection of a real capture the reader opened.
@@ -425,7 +425,7 @@ impl Reducible for AppState {
                 }
             },
             // The box keeps its width whatever the link shows.
-            Action::Open(link, mode) => AppState::from_link(link, mode, false).with_width(s.width),
+            Action::Open(link, mode) => AppState::from_link(*link, mode, false).with_width(s.width),
             Action::SetWidth(width) => s.with_width(width),
             #[cfg(feature = "full")]
             Action::ShowCapture(connection) => s.showing_capture(connection),

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use synack_web::App;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Document, Element};
 
@@ -108,10 +108,9 @@ async fn names_from_a_scenario_stay_text() {
     let hostile = r#"<img src=x onerror=__pwned=1>&'"#;
     let json = format!(
         r#"{{"hosts": [
-            {{"name": {name}, "addr": "192.0.2.1", "app": [{{"at_ms": 0, "do": "connect", "to": "server"}}]}},
+            {{"name": {hostile:?}, "addr": "192.0.2.1", "app": [{{"at_ms": 0, "do": "connect", "to": "server"}}]}},
             {{"name": "server", "addr": "198.51.100.1", "app": [{{"at_ms": 0, "do": "listen"}}]}}
-        ]}}"#,
-        name = format!("{hostile:?}")
+        ]}}"#
     );
     let experiment = synack_web::experiment::Experiment::from_scenario_file(&json).expect("the page reads it");
     let fragment = synack_web::permalink::encode(&experiment, &synack_web::permalink::View::default()).expect("a link");
@@ -128,6 +127,40 @@ async fn names_from_a_scenario_stay_text() {
     assert!(
         js_sys::Reflect::get(&web_sys::window().expect("a window"), &"__pwned".into()).expect("get").is_undefined()
     );
+    app.destroy();
+    root.remove();
+}
+
+/// Keep-alive from the settings (and the link): an idle connection gets probes, and the
+/// settings show what was asked for.
+#[wasm_bindgen_test]
+async fn keep_alive_probes_an_idle_connection() {
+    let idle = r#"{"hosts": [
+        {"name": "client", "addr": "192.0.2.1", "app": [{"at_ms": 0, "do": "connect", "to": "server"}]},
+        {"name": "server", "addr": "198.51.100.1", "app": [{"at_ms": 0, "do": "listen"}]}
+    ]}"#;
+    let mut experiment = synack_web::experiment::Experiment::from_scenario_file(idle).expect("the page reads it");
+    let link = |e: &synack_web::experiment::Experiment| {
+        synack_web::permalink::encode(e, &synack_web::permalink::View::default()).expect("a link")
+    };
+    let (root, app) = mount();
+    web_sys::window().expect("a window").location().set_hash(&link(&experiment)).expect("set the link");
+    settle().await;
+    let arrows = |root: &Element| root.query_selector_all(".arrows g[data-segment]").expect("selector").length();
+    assert_eq!(arrows(&root), 3, "the handshake, then silence");
+    experiment.settings.keepalive = Some(true);
+    experiment.settings.keepalive_idle_s = Some(30.0);
+    experiment.settings.keepalive_interval_s = Some(5.0);
+    experiment.settings.keepalive_probes = Some(3);
+    let with_keepalive = link(&experiment);
+    assert!(with_keepalive.contains("ka=on&kaidle=30&kaintvl=5&kacnt=3"), "{with_keepalive}");
+    web_sys::window().expect("a window").location().set_hash(&with_keepalive).expect("set the link");
+    settle().await;
+    assert!(arrows(&root) > 3, "probes after 30 s of silence: {} segments", arrows(&root));
+    let checkbox = find(&root, r#"[data-testid="set-keepalive"]"#).expect("the keep-alive setting");
+    assert!(checkbox.unchecked_into::<web_sys::HtmlInputElement>().checked());
+    let idle_field = find(&root, r#"[data-testid="set-keepalive-idle"]"#).expect("the idle time field");
+    assert_eq!(idle_field.unchecked_into::<web_sys::HtmlInputElement>().value(), "30");
     app.destroy();
     root.remove();
 }

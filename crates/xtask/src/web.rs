@@ -225,7 +225,11 @@ fn optimize(profile: Profile, dist: &Path) -> Result<()> {
         if profile == Profile::Release {
             fs::copy(&cached, named_wasm(module))?;
             let mut strip = util::command(setup::wasm_opt());
-            strip.args(WASM_FEATURES).args(["--strip-debug", "--strip-producers", "-Oz", "--output"]).arg(&bg).arg(&cached);
+            strip
+                .args(WASM_FEATURES)
+                .args(["--strip-debug", "--strip-producers", "-Oz", "--output"])
+                .arg(&bg)
+                .arg(&cached);
             run(&mut strip)?;
         } else {
             fs::copy(&cached, &bg)?;

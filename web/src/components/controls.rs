@@ -73,6 +73,9 @@ enum Field {
     DelayedAck,
     SynRetries,
     DataRetries,
+    KeepaliveIdle,
+    KeepaliveInterval,
+    KeepaliveProbes,
 }
 
 impl Field {
@@ -86,6 +89,9 @@ impl Field {
             Field::DelayedAck => i18n::DELAYED_ACK,
             Field::SynRetries => i18n::SYN_RETRIES,
             Field::DataRetries => i18n::DATA_RETRIES,
+            Field::KeepaliveIdle => i18n::KEEPALIVE_IDLE,
+            Field::KeepaliveInterval => i18n::KEEPALIVE_INTERVAL,
+            Field::KeepaliveProbes => i18n::KEEPALIVE_PROBES,
         }
     }
     fn id(self) -> &'static str {
@@ -98,6 +104,9 @@ impl Field {
             Field::DelayedAck => "delayed-ack",
             Field::SynRetries => "syn-retries",
             Field::DataRetries => "data-retries",
+            Field::KeepaliveIdle => "keepalive-idle",
+            Field::KeepaliveInterval => "keepalive-interval",
+            Field::KeepaliveProbes => "keepalive-probes",
         }
     }
     /// Stores `v` (already parsed) into the settings; `None` when it does not fit the field's type.
@@ -112,6 +121,9 @@ impl Field {
             Field::DelayedAck => s.delayed_ack_ms = Some(v),
             Field::SynRetries => s.syn_retries = Some(small(v)?),
             Field::DataRetries => s.data_retries = Some(small(v)?),
+            Field::KeepaliveIdle => s.keepalive_idle_s = Some(v),
+            Field::KeepaliveInterval => s.keepalive_interval_s = Some(v),
+            Field::KeepaliveProbes => s.keepalive_probes = Some(small(v)?),
         }
         Some(())
     }
@@ -132,6 +144,9 @@ fn current(s: Option<&tcp_sim::Scenario>, f: Field) -> String {
         Field::DelayedAck => c.delayed_ack.map_or("0".into(), ms),
         Field::SynRetries => c.syn_retries.to_string(),
         Field::DataRetries => c.data_retries.to_string(),
+        Field::KeepaliveIdle => Shortest(c.keepalive_idle.as_secs_f64()).to_string(),
+        Field::KeepaliveInterval => Shortest(c.keepalive_interval.as_secs_f64()).to_string(),
+        Field::KeepaliveProbes => c.keepalive_probes.to_string(),
     }
 }
 
@@ -256,6 +271,17 @@ pub fn Controls(props: &ControlsProps) -> Html {
     };
     let fixed_isn = e.settings.fixed_isn.unwrap_or(false);
     #[cfg(feature = "full")]
+    let on_keepalive = {
+        let (cb, e) = (props.on_update.clone(), e.clone());
+        Callback::from(move |ev: Event| {
+            let mut next = e.clone();
+            next.settings.keepalive = Some(ev.target_unchecked_into::<HtmlInputElement>().checked());
+            cb.emit(next);
+        })
+    };
+    // On where the reader or the scenario turned it on.
+    let keepalive = scenario.as_ref().and_then(|s| s.hosts.first().map(|h| s.config_for(h).keepalive)).unwrap_or(false);
+    #[cfg(feature = "full")]
     let on_relative = {
         let cb = props.on_relative.clone();
         Callback::from(move |ev: Event| cb.emit(ev.target_unchecked_into::<HtmlInputElement>().checked()))
@@ -306,6 +332,13 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         <input id="fixed-isn" type="checkbox" checked={fixed_isn} onchange={on_isn} />
                         <span>{ i18n::FIXED_ISN.get(lang) }</span>
                     </label>
+                    <label class="check" for="keepalive">
+                        <input id="keepalive" data-testid="set-keepalive" type="checkbox" checked={keepalive} onchange={on_keepalive} />
+                        <span>{ i18n::KEEPALIVE.get(lang) }</span>
+                    </label>
+                    { number(Field::KeepaliveIdle) }
+                    { number(Field::KeepaliveInterval) }
+                    { number(Field::KeepaliveProbes) }
                     <label class="check" for="relative">
                         <input id="relative" data-testid="relative" type="checkbox" checked={props.relative} onchange={on_relative} />
                         <span>{ i18n::RELATIVE.get(lang) }</span>
