@@ -443,6 +443,11 @@ async fn real_capture(client: &Client, url: &str) -> TestResult {
         ensure!(svg_text.contains(state), "the captured connection does not show {state}: {svg_text}");
     }
     screenshot(client, "capture-opened.png").await?;
+    // What the capture shows is listed folded, so the diagram stays near the top on a phone.
+    let notes = "const d = document.querySelector('[data-testid=capture-notes]'); \
+                 return d ? [d.open, d.querySelectorAll('li').length] : null";
+    let folded = client.execute(notes, vec![]).await?;
+    ensure!(folded.is_null() || folded[0] == json!(false), "the capture's notes start unfolded: {folded}");
     // Connection 3: a handshake, data, and a reset (3 + 3 segments).
     choose(client, "[data-testid=capture-conn]", "3").await?;
     arrows_become(client, 6, "connection 3").await?;
@@ -454,7 +459,10 @@ async fn real_capture(client: &Client, url: &str) -> TestResult {
         client.find_all(Locator::Css(".arrows g.seg.retx")).await?.is_empty(),
         "a retransmission before any change"
     );
-    client.find(Locator::Css(".arrows g.seg.data")).await?.click().await?;
+    // (A click event on the arrow itself: where its middle is, another arrow's label may lie on
+    // top, which a reader would tap instead.)
+    let tap = "document.querySelector('.arrows g.seg.data').dispatchEvent(new MouseEvent('click', { bubbles: true }))";
+    client.execute(tap, vec![]).await?;
     let drop = Locator::Css(r#"[data-testid="inspector-drop"]"#);
     client.wait().at_most(Duration::from_secs(10)).for_element(drop).await?.click().await?;
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(".arrows g.seg.data.retx")).await?;

@@ -57,6 +57,7 @@ pub fn CapturePanel(props: &CapturePanelProps) -> Html {
             "报文段都来自抓包，两端的状态是据此推断的。点击任一报文段即可让它丢失、延迟或重复，看看会发生什么：这时连接会作为实验重新运行。",
         )
     };
+    let shown = c.import.notes.len().min(NOTES_SHOWN);
     html! {
         <section class="capture" data-testid="capture" aria-labelledby="capture-title">
             <h2 id="capture-title">{ format!("{}{name}", pick(lang, "A real capture: ", "真实抓包：")) }</h2>
@@ -74,11 +75,15 @@ pub fn CapturePanel(props: &CapturePanelProps) -> Html {
             }
             <p data-testid="capture-what">{ what }</p>
             if !c.import.notes.is_empty() {
-                <ul class="capture-notes">
-                    { for c.import.notes.iter().take(NOTES_SHOWN).map(|n| html! {
-                        <li>{ if lang == Lang::Zh { n.zh() } else { n.en() } }</li>
-                    }) }
-                </ul>
+                // Folded: on a phone six notes would push the diagram below the fold.
+                <details class="capture-notes" data-testid="capture-notes">
+                    <summary>{ format!("{} ({shown})", pick(lang, "What the capture shows", "抓包里看到的情况")) }</summary>
+                    <ul>
+                        { for c.import.notes.iter().take(NOTES_SHOWN).map(|n| html! {
+                            <li>{ if lang == Lang::Zh { n.zh() } else { n.en() } }</li>
+                        }) }
+                    </ul>
+                </details>
             }
         </section>
     }
