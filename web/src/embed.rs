@@ -1,130 +1,13 @@
 //! Embeds: synack inside someone else's page, as `embed.html#...` in an iframe or mounted into an
 //! element by `embed.js`. An embed has no page chrome and shows only the parts its author chose
 //! (`ui=` in its link); its playback can be locked to a range of steps, start by itself, and
-//! use a fixed theme. These are [`View`](crate::permalink::View) settings, so they live in the
-//! same permalink as the experiment.
+//! use a fixed theme. These are [`View`] settings (see [`crate::view`]), so they live in the
+//! same permalink as the experiment. This module writes what the embed builder offers.
 
 use crate::experiment::Experiment;
-use crate::permalink::{self, View};
+use crate::permalink;
+use crate::view::{Theme, Ui, View};
 use seqdiag::Lang;
-
-/// Where the app runs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Mode {
-    /// The full page (`index.html`): every panel, and the URL fragment follows the experiment.
-    #[default]
-    Page,
-    /// An embed: the chosen parts only, fits its container, never touches the URL.
-    Embed,
-}
-
-/// A part of the app an embed can show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Part {
-    /// Play, pause, step, scrub and speed.
-    Play,
-    /// The narration of the current step.
-    Text,
-    /// The RFC state diagram.
-    States,
-    /// Tap a segment to inspect it, then drop, delay or duplicate it.
-    Inspect,
-    /// The experiment picker and every setting.
-    Settings,
-    /// The export buttons.
-    Export,
-    /// The 中文 / English switch.
-    Lang,
-}
-
-impl Part {
-    /// Every part, in the order links and the embed builder list them.
-    pub const ALL: [Part; 7] =
-        [Part::Play, Part::Text, Part::States, Part::Inspect, Part::Settings, Part::Export, Part::Lang];
-
-    /// The part's name in links (`ui=play.text`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Part::Play => "play",
-            Part::Text => "text",
-            Part::States => "states",
-            Part::Inspect => "inspect",
-            Part::Settings => "settings",
-            Part::Export => "export",
-            Part::Lang => "lang",
-        }
-    }
-
-    fn bit(self) -> u8 {
-        1 << Part::ALL.iter().position(|&p| p == self).unwrap_or(0)
-    }
-}
-
-/// The set of parts an embed shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Ui(u8);
-
-impl Ui {
-    /// Nothing but the diagram (`ui=none`).
-    pub const NONE: Ui = Ui(0);
-
-    /// What an embed shows when its link says nothing: playback, narration, the inspector and
-    /// the language switch.
-    pub fn embed_default() -> Ui {
-        Ui::NONE.with(Part::Play, true).with(Part::Text, true).with(Part::Inspect, true).with(Part::Lang, true)
-    }
-
-    /// Every part (the full page).
-    pub fn all() -> Ui {
-        Part::ALL.iter().fold(Ui::NONE, |ui, &p| ui.with(p, true))
-    }
-
-    /// Whether `part` is shown.
-    pub fn has(self, part: Part) -> bool {
-        self.0 & part.bit() != 0
-    }
-
-    /// This set with `part` shown or not.
-    pub fn with(self, part: Part, shown: bool) -> Ui {
-        if shown { Ui(self.0 | part.bit()) } else { Ui(self.0 & !part.bit()) }
-    }
-
-    /// The link's spelling: names joined with `.`, or `none`.
-    pub fn to_link(self) -> String {
-        let names: Vec<&str> = Part::ALL.iter().filter(|&&p| self.has(p)).map(|p| p.name()).collect();
-        if names.is_empty() { "none".to_string() } else { names.join(".") }
-    }
-
-    /// Reads [`Ui::to_link`]'s spelling (`.` or `,` between names); the error is the unknown name.
-    pub fn from_link(text: &str) -> Result<Ui, String> {
-        if text == "none" {
-            return Ok(Ui::NONE);
-        }
-        text.split(['.', ',']).try_fold(Ui::NONE, |ui, name| {
-            let part = Part::ALL.iter().find(|p| p.name() == name).ok_or_else(|| name.to_string())?;
-            Ok(ui.with(*part, true))
-        })
-    }
-}
-
-/// A theme chosen by the embed's author instead of the reader's system setting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Theme {
-    /// Light.
-    Light,
-    /// Dark.
-    Dark,
-}
-
-impl Theme {
-    /// The name in links (`theme=dark`) and in the `data-theme` attribute the CSS reads.
-    pub fn name(self) -> &'static str {
-        match self {
-            Theme::Light => "light",
-            Theme::Dark => "dark",
-        }
-    }
-}
 
 /// What the embed builder offers on top of the current experiment: which parts, which steps,
 /// autoplay, theme and the iframe's height.
@@ -207,19 +90,7 @@ pub fn frame_title(entry_title: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ui_round_trips_through_links() {
-        for bits in 0..(1u8 << Part::ALL.len()) {
-            let ui = Ui(bits);
-            assert_eq!(Ui::from_link(&ui.to_link()), Ok(ui));
-        }
-        assert_eq!(Ui::from_link("text,play"), Ok(Ui::NONE.with(Part::Play, true).with(Part::Text, true)));
-        assert_eq!(Ui::from_link("play.chat"), Err("chat".to_string()));
-        assert_eq!(Ui::from_link(""), Err(String::new()));
-        assert!(!Ui::embed_default().has(Part::Settings));
-        assert!(Part::ALL.iter().all(|&p| Ui::all().has(p)));
-    }
+    use crate::view::Part;
 
     #[test]
     fn embed_url_sits_next_to_the_page() {

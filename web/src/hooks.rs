@@ -1,9 +1,9 @@
 //! The app's hooks: what it does beside drawing (the playback timer, keys, the address bar, an
 //! embed telling its host page how tall it is).
 
-use crate::embed::Mode;
 use crate::permalink;
 use crate::state::{Action, AppState, SPEEDS};
+use crate::view::Mode;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;

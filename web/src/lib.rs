@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod permalink;
 pub mod state;
 pub mod upgrade;
+pub mod view;
 
 use components::controls::Controls;
 use components::diagram::SequenceDiagram;
@@ -27,12 +28,12 @@ use components::narration_panel::NarrationPanel;
 use components::playback::Playback;
 #[cfg(feature = "full")]
 use components::state_machine::{StateMachine, sockets};
-use embed::{Mode, Part, Ui};
 use experiment::{Experiment, SettingError};
 use hooks::{location_hash, use_keyboard, use_permalink, use_playback, use_report_height};
 use seqdiag::Lang;
 use state::{Action, AppState};
 use upgrade::{full_or, on_demand};
+use view::{Mode, Part, Ui};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::wasm_bindgen;
 use yew::prelude::*;

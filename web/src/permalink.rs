@@ -14,8 +14,8 @@
 //! [`Experiment::scenario`]), and names the part at fault in its error.
 #![cfg_attr(not(feature = "full"), allow(dead_code, unused_variables, unused_imports))]
 
-use crate::embed::{Theme, Ui};
 use crate::experiment::{DEFAULT_ENTRY, Experiment, SettingError};
+use crate::view::{Theme, Ui, View};
 use seqdiag::Lang;
 use std::fmt::Write;
 use std::str::FromStr;
@@ -28,31 +28,6 @@ use tcp_sim::scenario::{Fault, FaultAction, Millis, SegmentKind};
 /// would need more is refused: it travels as a file instead) and [`decode`] reads none longer.
 /// A custom scenario travels as compact JSON in base64url (`s=`), so about 12 KB of JSON fit.
 pub const MAX_LEN: usize = 16384;
-
-/// What a permalink holds beyond the experiment.
-#[derive(Clone, Debug, PartialEq)]
-pub struct View {
-    /// The playback step; `None` shows everything.
-    pub step: Option<usize>,
-    /// Language.
-    pub lang: Lang,
-    /// Relative (the default) or absolute sequence numbers.
-    pub relative: bool,
-    /// Embeds: the parts shown (`None`: the embed default).
-    pub ui: Option<Ui>,
-    /// Embeds: playback locked to these steps (0-based, inclusive).
-    pub range: Option<(usize, usize)>,
-    /// Embeds: start playing on load.
-    pub autoplay: bool,
-    /// A fixed theme instead of the reader's system setting.
-    pub theme: Option<Theme>,
-}
-
-impl Default for View {
-    fn default() -> View {
-        View { step: None, lang: Lang::En, relative: true, ui: None, range: None, autoplay: false, theme: None }
-    }
-}
 
 const KINDS: [SegmentKind; 6] =
     [SegmentKind::Syn, SegmentKind::SynAck, SegmentKind::Fin, SegmentKind::Rst, SegmentKind::Data, SegmentKind::Ack];

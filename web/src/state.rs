@@ -2,9 +2,9 @@
 //! re-simulated and laid out here, once per change; big data lives in `Rc` so the reducer never
 //! deep-clones a trace.
 
-use crate::embed::{Mode, Theme, Ui};
 use crate::experiment::{Experiment, FaultRequest, SettingError};
-use crate::permalink::View;
+use crate::view::View;
+use crate::view::{Mode, Theme, Ui};
 use seqdiag::steps::Step;
 use seqdiag::{Diagram, Lang, ViewOptions, WidthClass};
 use std::rc::Rc;

@@ -15,10 +15,10 @@
 //! value of `data-upgrade` names it.
 //! See ARCHITECTURE.md ("First visit, and on demand").
 
-use crate::embed::Mode;
 #[cfg(not(feature = "full"))]
 use crate::i18n::T;
 use crate::state::AppState;
+use crate::view::Mode;
 use crate::{App, AppProps};
 use seqdiag::Lang;
 use tcp_sim::{Scenario, ScenarioError};
@@ -207,7 +207,7 @@ pub(crate) fn use_handover(state: &UseReducerHandle<AppState>) {
     #[cfg(not(feature = "full"))]
     {
         let s = &**state;
-        let view = crate::permalink::View { ui: s.ui, range: s.range, ..s.view() };
+        let view = crate::view::View { ui: s.ui, range: s.range, ..s.view() };
         // A player never shows the reader's own scenario, the one thing too large for a link.
         let link = crate::permalink::encode(&s.experiment, &view).unwrap_or_default();
         HANDOVER.with(|h| *h.borrow_mut() = link);

@@ -113,7 +113,7 @@ async fn names_from_a_scenario_stay_text() {
         ]}}"#
     );
     let experiment = synack_web::experiment::Experiment::from_scenario_file(&json).expect("the page reads it");
-    let fragment = synack_web::permalink::encode(&experiment, &synack_web::permalink::View::default()).expect("a link");
+    let fragment = synack_web::permalink::encode(&experiment, &synack_web::view::View::default()).expect("a link");
     let (root, app) = mount();
     web_sys::window().expect("a window").location().set_hash(&fragment).expect("set the link");
     settle().await;
@@ -141,7 +141,7 @@ async fn keep_alive_probes_an_idle_connection() {
     ]}"#;
     let mut experiment = synack_web::experiment::Experiment::from_scenario_file(idle).expect("the page reads it");
     let link = |e: &synack_web::experiment::Experiment| {
-        synack_web::permalink::encode(e, &synack_web::permalink::View::default()).expect("a link")
+        synack_web::permalink::encode(e, &synack_web::view::View::default()).expect("a link")
     };
     let (root, app) = mount();
     web_sys::window().expect("a window").location().set_hash(&link(&experiment)).expect("set the link");

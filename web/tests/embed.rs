@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use synack_web::embed::Mode;
+use synack_web::view::Mode;
 use synack_web::{App, AppProps};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, KeyboardEvent, KeyboardEventInit};

@@ -2,10 +2,11 @@
 //! height, and gets the `<iframe>` snippet for the current experiment, ready to copy.
 
 use crate::components::export::copy_text;
-use crate::embed::{self, EmbedChoice, Part, Theme};
+use crate::embed::{self, EmbedChoice};
 use crate::experiment::Experiment;
 use crate::i18n::{self, T};
-use crate::permalink::View;
+use crate::view::View;
+use crate::view::{Part, Theme};
 use seqdiag::Lang;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
