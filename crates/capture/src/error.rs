@@ -182,6 +182,9 @@ impl fmt::Display for Error {
     }
 }
 
+/// `Error` works with `?` into `Box<dyn Error>` and error-reporting crates.
+impl core::error::Error for Error {}
+
 /// Bytes as lowercase hex without separators.
 fn hex(bytes: &[u8]) -> String {
     let mut out = String::new();

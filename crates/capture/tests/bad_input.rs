@@ -193,3 +193,11 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_error_is_a_std_error_with_its_text() {
+    let e = error_of(&[0u8; 4]);
+    let text = e.to_string();
+    let boxed: Box<dyn std::error::Error> = Box::new(e);
+    assert_eq!(boxed.to_string(), text);
+}

@@ -34,3 +34,6 @@ impl fmt::Display for ParseError {
         }
     }
 }
+
+/// `ParseError` works with `?` into `Box<dyn Error>` and error-reporting crates.
+impl core::error::Error for ParseError {}

@@ -283,3 +283,11 @@ fn keepalive_probes_and_gives_up() {
     let r = freebsd(&late);
     assert!(matches!(r.outcome, Outcome::CannotExpress { line: 10, .. }), "{:?}", r.outcome);
 }
+
+#[test]
+fn a_parse_error_is_a_std_error_with_its_text() {
+    let e = packetdrill::parse("0 garbage that is no packetdrill\n", &|_| false).expect_err("not a script");
+    let text = e.to_string();
+    let boxed: Box<dyn std::error::Error> = Box::new(e);
+    assert_eq!(boxed.to_string(), text);
+}

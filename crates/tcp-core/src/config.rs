@@ -494,3 +494,6 @@ impl fmt::Display for ConfigError {
         write!(f, "{}: {}", self.field, self.reason)
     }
 }
+
+/// `ConfigError` works with `?` into `Box<dyn Error>` and error-reporting crates.
+impl core::error::Error for ConfigError {}

@@ -141,6 +141,9 @@ impl core::fmt::Display for PcapError {
     }
 }
 
+/// `PcapError` works with `?` into `Box<dyn Error>` and error-reporting crates.
+impl core::error::Error for PcapError {}
+
 /// Whether [`read`] verifies TCP checksums.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Checksums {

@@ -615,6 +615,9 @@ impl fmt::Display for ScenarioError {
     }
 }
 
+/// `ScenarioError` works with `?` into `Box<dyn Error>` and error-reporting crates.
+impl core::error::Error for ScenarioError {}
+
 impl ScenarioError {
     fn at(at: impl Into<String>, message: impl Into<String>) -> ScenarioError {
         ScenarioError { at: at.into(), message: message.into() }

@@ -29,6 +29,9 @@ impl fmt::Display for CommandError {
     }
 }
 
+/// `CommandError` works with `?` into `Box<dyn Error>` and error-reporting crates.
+impl core::error::Error for CommandError {}
+
 impl Connection {
     /// Passive OPEN (§3.10.1): wait for a SYN; `isn` will be our ISS.
     pub fn listen(&mut self, isn: SeqNum) -> Result<(), CommandError> {

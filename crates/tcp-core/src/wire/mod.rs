@@ -174,6 +174,9 @@ impl fmt::Display for WireError {
     }
 }
 
+/// `WireError` works with `?` into `Box<dyn Error>` and error-reporting crates. (Its text already says which option was bad: no `source`.)
+impl core::error::Error for WireError {}
+
 /// One field's place in the header, in bits from the first bit of the header, for the
 /// inspector's hex dump.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -184,6 +184,9 @@ impl fmt::Display for OptionError {
     }
 }
 
+/// `OptionError` works with `?` into `Box<dyn Error>` and error-reporting crates.
+impl core::error::Error for OptionError {}
+
 /// Decodes the option starting at `bytes[pos]`; returns it and its encoded length.
 ///
 /// `pos` must be in bounds. An EOL is returned with length 1; the caller decides what to do with
