@@ -14,6 +14,7 @@
 //! With the `alloc` feature, [`Listener`] adds a SYN queue and an accept queue in front of
 //! connections (and SYN cookies). The connection itself never allocates.
 #![no_std]
+#![warn(missing_docs)]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
