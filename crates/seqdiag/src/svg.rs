@@ -42,6 +42,16 @@ pub fn page_body(d: &Diagram, page: PageDrawing) -> String {
     w.out
 }
 
+/// The hosts' headers alone (box, name, address), as [`page_body`] draws them: the copy the page
+/// keeps at the top of the diagram's box once the real ones have scrolled away.
+pub fn page_heads(d: &Diagram) -> String {
+    let mut w = Svg { out: String::with_capacity(256 * d.lifelines.len()), page: None };
+    for l in &d.lifelines {
+        w.head(l);
+    }
+    w.out
+}
+
 /// How far a label may sit from the y it is placed at (its text, its halo, its arrow).
 const LABEL_REACH: f32 = 40.0;
 
@@ -171,19 +181,24 @@ impl Svg {
         self.out.push_str("<g class=\"lifelines\">\n");
         for l in &d.lifelines {
             self.line("life", l.x, l.y1, l.x, l.y2);
-            let r = l.head;
-            let _ = writeln!(
-                self.out,
-                "<rect class=\"head-box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
-                Px(r.x),
-                Px(r.y),
-                Px(r.w),
-                Px(r.h)
-            );
-            self.text("head-name", &l.name_at, &l.name);
-            self.text("head-addr", &l.addr_at, &l.addr);
+            self.head(l);
         }
         self.out.push_str("</g>\n");
+    }
+
+    /// A host's header: its box, name and address.
+    fn head(&mut self, l: &Lifeline) {
+        let r = l.head;
+        let _ = writeln!(
+            self.out,
+            "<rect class=\"head-box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
+            Px(r.x),
+            Px(r.y),
+            Px(r.w),
+            Px(r.h)
+        );
+        self.text("head-name", &l.name_at, &l.name);
+        self.text("head-addr", &l.addr_at, &l.addr);
     }
 
     fn bands(&mut self, d: &Diagram) {

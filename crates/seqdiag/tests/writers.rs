@@ -159,3 +159,26 @@ fn mermaid_ids_never_collide() {
     assert_eq!(ids[4], "x__2");
     assert_eq!(mermaid::escape("a\u{1b}[31mb\u{0}c\u{FFFF}"), "a\u{FFFD}[31mb\u{FFFD}c\u{FFFD}");
 }
+
+#[test]
+fn the_page_heads_are_the_drawing_heads() {
+    // The page's sticky copy of the headers is written by the same code as the drawing's: each
+    // head (box, name, address) appears in the drawing's lifelines, in the same order.
+    for (name, trace) in catalogue_traces() {
+        for view in views() {
+            let d = layout(&trace, &view);
+            let heads = svg::page_heads(&d);
+            let body = svg::page_body(&d, svg::PageDrawing { selectable: true, rows: None });
+            let lifelines = body.split("<g class=\"lifelines\">").nth(1).and_then(|rest| rest.split("</g>").next());
+            let drawn: String = lifelines
+                .expect("the drawing has lifelines")
+                .lines()
+                .filter(|line| !line.is_empty() && !line.contains("class=\"life\""))
+                .map(|line| format!("{line}\n"))
+                .collect();
+            assert_eq!(heads.matches("class=\"head-box\"").count(), d.lifelines.len(), "{name}");
+            assert_eq!(heads, drawn, "{name} {:?} {:?}", view.lang, view.width);
+            parse_svg(&format!("<svg xmlns=\"http://www.w3.org/2000/svg\">{heads}</svg>"), name);
+        }
+    }
+}

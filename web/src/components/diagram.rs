@@ -118,17 +118,17 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     });
     // The drawing, made once per layout (and per block of rows drawn); a step only changes
     // classes on it.
-    let body = {
-        let page = PageDrawing { selectable: props.selectable, rows };
-        use_memo((d.id(), page), |(_, page)| draw::body(d, *page))
-    };
+    // The key says which drawing it is: effects compare it, not the drawing's ~100 KB of text.
+    let drawing = (d.id(), PageDrawing { selectable: props.selectable, rows });
+    let body = use_memo(drawing, |(_, page)| draw::body(d, *page));
+    let heads_body = use_memo(d.id(), |_| AttrValue::from(seqdiag::svg::page_heads(d)));
     let drawn = use_node_ref();
     {
         let playback = use_mut_ref(Playback::default);
-        let (drawn, body) = (drawn.clone(), (*body).clone());
-        use_effect_with((body.clone(), props.step, props.selected), move |(_, step, selected)| {
+        let drawn = drawn.clone();
+        use_effect_with((drawing, props.step, props.selected), move |(drawing, step, selected)| {
             if let Some(svg) = drawn.cast::<Element>() {
-                playback.borrow_mut().show(&svg, &body, *step, *selected);
+                playback.borrow_mut().show(&svg, *drawing, *step, *selected);
             }
         });
     }
@@ -256,7 +256,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
                     <svg class={format!("seqdiag{zoomed}")} viewBox={format!("0 0 {} {}", px(d.width), px(head_h))}
                         width={heads_w} height={heads_h} font-family={seqdiag::style::FONT}>
                         <rect class="bg" width={px(d.width)} height={px(head_h)} />
-                        { for d.lifelines.iter().map(draw::head) }
+                        { Html::from_html_unchecked((*heads_body).clone()) }
                     </svg>
                 </div>
                 { draw::svg(Drawing { diagram: d, body: (*body).clone(), height, zoom: z, selectable: props.selectable }, drawn, onclick, onkeydown) }

@@ -4,7 +4,7 @@
 //! playback step: [`Playback`] shows a step by setting classes on the elements that belong to
 //! steps (`data-step`, `data-end`), and changes only those whose classes change.
 
-use seqdiag::diagram::{Diagram, Label, Lifeline};
+use seqdiag::diagram::Diagram;
 use seqdiag::svg::PageDrawing;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -13,21 +13,6 @@ use yew::prelude::*;
 /// Pixels with at most one decimal, without pulling float formatting into the wasm.
 pub(super) fn px(v: f32) -> String {
     seqdiag::Px(v).to_string()
-}
-
-/// A text: one line, or one `<tspan>` per line when it was wrapped.
-fn text(class: &str, label: &Label, s: &str) -> Html {
-    let (x, y) = (px(label.x), px(label.y));
-    if label.lines.is_empty() {
-        return html! { <text class={class.to_string()} x={x} y={y} text-anchor={label.anchor.svg()}>{ s }</text> };
-    }
-    html! {
-        <text class={class.to_string()} x={x.clone()} y={y} text-anchor={label.anchor.svg()}>
-            { for label.lines.iter().enumerate().map(|(k, l)| html! {
-                <tspan x={x.clone()} y={px(label.y + k as f32 * label.line_height)}>{ l.clone() }</tspan>
-            }) }
-        </text>
-    }
 }
 
 /// The `width` and `height` attributes at `zoom` (the CSS scales a fitted diagram down further
@@ -79,15 +64,6 @@ pub(super) fn svg(
             { Html::from_html_unchecked(w.body) }
         </svg>
     }
-}
-
-/// A host's header box, name and address (the sticky copy of the headers above the diagram).
-pub(super) fn head(l: &Lifeline) -> Html {
-    html! { <>
-        <rect class="head-box" x={px(l.head.x)} y={px(l.head.y)} width={px(l.head.w)} height={px(l.head.h)} rx="6" />
-        { text("head-name", &l.name_at, &l.name) }
-        { text("head-addr", &l.addr_at, &l.addr) }
-    </> }
 }
 
 /// A drawn element that belongs to a playback step.
@@ -143,19 +119,22 @@ impl Item {
 /// The playback state shown on a drawing: the elements that belong to steps, and their classes.
 #[derive(Debug, Default)]
 pub(super) struct Playback {
-    /// The markup the items were found in.
-    body: AttrValue,
+    /// The drawing the items were found in: its layout's id and how it was drawn.
+    drawing: Option<DrawingKey>,
     items: Vec<Item>,
 }
 
+/// Which drawing is shown: the layout's identity (`Shared::id`) and how the page drew it.
+pub(super) type DrawingKey = (usize, PageDrawing);
+
 impl Playback {
-    /// Shows step `now` (and the segment `selected`) on the drawing inside `svg`, whose markup is
-    /// `body`: finds its items again if the drawing is new, then changes the classes that differ.
-    pub(super) fn show(&mut self, svg: &Element, body: &AttrValue, now: usize, selected: Option<usize>) {
-        // New markup, or the same markup drawn again into new elements.
+    /// Shows step `now` (and the segment `selected`) on `drawing`, drawn inside `svg`: finds its
+    /// items again if the drawing is new, then changes the classes that differ.
+    pub(super) fn show(&mut self, svg: &Element, drawing: DrawingKey, now: usize, selected: Option<usize>) {
+        // A new drawing, or the same one drawn again into new elements.
         let stale = self.items.first().is_none_or(|item| !svg.contains(Some(&item.element)));
-        if self.body != *body || stale {
-            self.body = body.clone();
+        if self.drawing != Some(drawing) || stale {
+            self.drawing = Some(drawing);
             self.items = items(svg);
         }
         for item in &mut self.items {
