@@ -43,8 +43,7 @@ where
 }
 
 async fn exercise(client: &Client, url: &str) -> TestResult {
-    client.goto(url).await?;
-    harness::app_running(client).await?;
+    harness::open(client, url).await?;
 
     // The default page shows the normal handshake and close, complete, without any click.
     let arrow = Locator::Css(r#"svg[data-testid="diagram"] .arrows g[data-segment]"#);
@@ -161,18 +160,14 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     ensure!(warnings.is_empty(), "the page logged warnings: {warnings:#?}");
 
     // A permalink reproduces its experiment; a tampered one is reported and the default shown.
-    client.goto("about:blank").await?;
-    client.goto(&format!("{url}#lost-fin&lang=zh")).await?;
-    harness::app_running(client).await?;
+    harness::open(client, &format!("{url}#lost-fin&lang=zh")).await?;
     client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(".arrows g.seg.fin.lost")).await?;
     let zh = text_of(client, r#"[data-testid="headline"]"#).await?;
     ensure!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "the link's lang=zh is not applied: {zh}");
     // Following a link that changes only the fragment opens its experiment in place.
     client.execute("location.hash = 'refused'", vec![]).await?;
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(".arrows g.seg.rst")).await?;
-    client.goto("about:blank").await?;
-    client.goto(&format!("{url}#lost-fin&loss=abc")).await?;
-    harness::app_running(client).await?;
+    harness::open(client, &format!("{url}#lost-fin&loss=abc")).await?;
     let error =
         client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(r#"[data-testid="error"]"#)).await?;
     let message = error.text().await?;
@@ -185,8 +180,7 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     let mine = scenario.replacen(title, r#""en": "My very own <b>handshake</b>""#, 1);
     let file = std::env::temp_dir().join(format!("synack-my-scenario-{}.json", std::process::id()));
     std::fs::write(&file, &mine)?;
-    client.goto(url).await?;
-    harness::app_running(client).await?;
+    harness::open(client, url).await?;
     client.wait().at_most(Duration::from_secs(30)).for_element(arrow).await?;
     let picker = client.find(Locator::Css(r#"[data-testid="load-scenario"]"#)).await?;
     picker.send_keys(&file.display().to_string()).await?;
@@ -200,9 +194,7 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     );
     let link = address_when(client, |f| f.starts_with("s=")).await?;
     ensure!(link.fragment().is_some_and(|f| f.starts_with("s=")), "the permalink does not carry the scenario: {link}");
-    client.goto("about:blank").await?;
-    client.goto(link.as_str()).await?;
-    harness::app_running(client).await?;
+    harness::open(client, link.as_str()).await?;
     let option = client.wait().at_most(Duration::from_secs(30)).for_element(custom).await?;
     ensure!(option.text().await? == shown, "the permalink does not reopen the custom scenario");
     std::fs::write(&file, "{\n  \"title\": 5\n}")?;
@@ -216,9 +208,7 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
 
     // Choosing another experiment is a new entry in the history, so Back returns to the one
     // before; a setting changes the current entry, so Back does not stop at it.
-    client.goto("about:blank").await?;
-    client.goto(url).await?;
-    harness::app_running(client).await?;
+    harness::open(client, url).await?;
     client.wait().at_most(Duration::from_secs(30)).for_element(arrow).await?;
     let choose = "const s = document.querySelector('#entry'); s.value = arguments[0]; \
                   s.dispatchEvent(new Event('change', { bubbles: true }))";
@@ -250,8 +240,7 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
 
     // A phone: 360 px wide, nothing sticks out of the page.
     client.set_window_size(360, 780).await?;
-    client.goto(url).await?;
-    harness::app_running(client).await?;
+    harness::open(client, url).await?;
     client.wait().at_most(Duration::from_secs(30)).for_element(arrow).await?;
     let overflow = client.execute("return document.documentElement.scrollWidth - window.innerWidth", vec![]).await?;
     ensure!(overflow.as_i64().is_some_and(|o| o <= 0), "at 360 px the page is wider than the screen by {overflow} px");
@@ -338,8 +327,7 @@ async fn big_diagram(client: &Client, url: &str) -> TestResult {
     let parsed = tcp_sim::Scenario::from_json(&scenario).map_err(|e| format!("{}: {e}", path.display()))?;
     let segments = tcp_sim::simulate(&parsed).segments.len();
     ensure!(segments >= 4000, "{}: only {segments} segments", path.display());
-    client.goto(url).await?;
-    harness::app_running(client).await?;
+    harness::open(client, url).await?;
     let picker = Locator::Css("input[type=file]");
     client.wait().at_most(Duration::from_secs(30)).for_element(picker).await?;
     // The reader opens the file in the scenario picker.
@@ -428,8 +416,7 @@ async fn arrows_become(client: &Client, n: usize, what: &str) -> TestResult {
 
 async fn real_capture(client: &Client, url: &str) -> TestResult {
     let capture = std::fs::read(harness::repo_root().join("tests/captures/several.pcap"))?;
-    client.goto(url).await?;
-    harness::app_running(client).await?;
+    harness::open(client, url).await?;
     client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("input[type=file]")).await?;
     choose_file(client, "several.pcap", &capture).await?;
     // Three connections; the first (handshake, data, FIN both ways: 6 + 5 segments) is drawn.

@@ -23,9 +23,8 @@
 mod harness;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use harness::{BASE, Cdp, ChromeDriver, TestResult, artifacts_dir, built_site, ensure, page_reports, repo_root};
 use seqdiag::{Lang, ViewOptions, WidthClass};
 use serde_json::{Value, json};
@@ -133,13 +132,7 @@ async fn fits(client: &Client, url: &str) -> TestResult {
 async fn open(client: &Client, page: &str, link: &str, fresh: bool) -> TestResult {
     if fresh || !client.current_url().await?.as_str().starts_with(page) {
         // A new document (only the fragment differing would not load one).
-        client.goto("about:blank").await?;
-        client.goto(&format!("{page}#{link}")).await?;
-        let arrows = Locator::Css(r#"svg[data-testid="diagram"] .arrows g[data-segment]"#);
-        if let Err(e) = client.wait().at_most(Duration::from_secs(30)).for_element(arrows).await {
-            let errors = page_reports(client, "__synackErrors").await;
-            return Err(format!("the diagram never appeared: {e}; page errors: {errors:?}").into());
-        }
+        harness::open(client, &format!("{page}#{link}")).await?;
     } else {
         let went = client.execute_async(GO, vec![json!(link)]).await?;
         ensure!(went == json!(""), "{went}; page errors: {:?}", page_reports(client, "__synackErrors").await?);

@@ -53,20 +53,7 @@ const VISIBLE_ARROWS: &str = r#"svg[data-testid="diagram"] .arrows g[data-segmen
 
 /// Waits for the app in the current document (or frame) to draw its diagram.
 async fn wait_for_diagram(client: &Client, what: &str) -> TestResult {
-    if let Err(e) = client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(ARROWS)).await {
-        let problems = page_reports(client, "__synackErrors").await;
-        return Err(format!("{what}: the diagram never appeared: {e}; page errors: {problems:?}").into());
-    }
-    // And the app has taken over from the static first frame (whose controls come first in the
-    // document until it is removed): what the test finds next is the app's.
-    for _ in 0..600 {
-        let running = client.execute("return document.documentElement.dataset.synack || null", vec![]).await?;
-        if running == json!("running") && count(client, ".synack-shell").await? == 0 {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Err(format!("{what}: the app never took over from the first frame").into())
+    harness::app_running(client).await.map_err(|e| format!("{what}: {e}").into())
 }
 
 /// Fails if the current document logged an error or a CSP violation, or fetched anything from

@@ -167,12 +167,29 @@ macro_rules! ensure {
 #[allow(unused_imports)] // The benchmark uses the harness without it.
 pub(crate) use ensure;
 
-/// Waits until `boot.js` reports an app running: what a page shows before is its static first
-/// frame, inert (a test that used it would race the app's start).
+/// Waits until `boot.js` reports an app running and the app has taken over from the static first
+/// frame (which it removes): what a page shows before is inert, and a test that used it would
+/// race the app's start. On failure, says what the page reported.
 pub(crate) async fn app_running(client: &Client) -> TestResult {
-    let running = Locator::Css("html[data-synack=running]");
-    client.wait().at_most(std::time::Duration::from_secs(30)).for_element(running).await?;
-    Ok(())
+    const TAKEN_OVER: &str = "return document.documentElement.dataset.synack === 'running' \
+        && !document.querySelector('.synack-shell')";
+    for _ in 0..600 {
+        if client.execute(TAKEN_OVER, vec![]).await? == Value::Bool(true) {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let url = client.current_url().await?;
+    let errors = page_reports(client, "__synackErrors").await;
+    Err(format!("{url}: the app never took over from the first frame; page errors: {errors:?}").into())
+}
+
+/// Opens `url` as a new document (even when only its fragment differs from the current one) and
+/// waits for the app to run ([`app_running`]).
+pub(crate) async fn open(client: &Client, url: &str) -> TestResult {
+    client.goto("about:blank").await?;
+    client.goto(url).await?;
+    app_running(client).await
 }
 
 /// The text of the first element matching `css`.

@@ -20,8 +20,8 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use harness::{
-    BASE, ChromeDriver, TestResult, artifacts_dir, built_site, emulate, ensure, full_page_screenshot, page_reports,
-    repo_root, screenshot,
+    BASE, ChromeDriver, TestResult, artifacts_dir, built_site, emulate, ensure, full_page_screenshot, open,
+    page_reports, repo_root, screenshot,
 };
 use serde_json::{Value, json};
 use xtask::static_server::{Config, Server};
@@ -52,18 +52,6 @@ async fn the_reader_can_use_synack_on_a_phone_in_a_post_and_with_assistive_techn
         panic!("{e}");
     }
     closed.expect("close the browser session");
-}
-
-/// Opens `url` afresh (a new document, even if only the fragment differs) and waits for the
-/// diagram.
-async fn open(client: &Client, url: &str) -> TestResult {
-    client.goto("about:blank").await?;
-    client.goto(url).await?;
-    if let Err(e) = client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(ARROWS)).await {
-        let problems = page_reports(client, "__synackErrors").await;
-        return Err(format!("the diagram never appeared at {url}: {e}; page errors: {problems:?}").into());
-    }
-    Ok(())
 }
 
 /// Two animation frames: what was just dispatched is drawn.
