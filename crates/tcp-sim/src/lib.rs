@@ -18,5 +18,5 @@ pub mod trace;
 
 pub use limits::Limits;
 pub use scenario::{Scenario, ScenarioError};
-pub use sim::{simulate, simulate_with};
+pub use sim::{Progress, Simulator, simulate, simulate_with};
 pub use trace::Trace;
