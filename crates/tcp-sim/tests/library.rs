@@ -1,5 +1,6 @@
 //! The simulator as a library: a run taken in slices of any size (steps or simulated time) writes
-//! the trace `simulate` writes, byte for byte, within the same limits.
+//! the trace `simulate` writes, byte for byte, within the same limits; a seed given to the
+//! simulator is the scenario's seed.
 
 use proptest::prelude::*;
 use tcp_core::Instant;
@@ -76,6 +77,30 @@ proptest! {
         let s = scenario(index, lossy, seed);
         prop_assert_eq!(run_in_time(Simulator::new(&s, Limits::DEFAULT), slice_ms), simulate(&s).to_json());
     }
+
+    #[test]
+    fn a_seed_override_is_the_scenario_with_that_seed(
+        index in 0..catalogue::ENTRIES.len(),
+        seed: u64,
+        other: u64,
+    ) {
+        // The scenario's own seed is `other`: the override must win over it.
+        let s = scenario(index, true, other);
+        let mut reseeded = s.clone();
+        reseeded.seed = seed;
+        prop_assert_eq!(
+            Simulator::with_seed(&s, Limits::DEFAULT, seed).finish().to_json(),
+            simulate(&reseeded).to_json()
+        );
+    }
+}
+
+#[test]
+fn seed_overrides_change_the_run() {
+    let s = scenario(0, true, 0);
+    let a = Simulator::with_seed(&s, Limits::DEFAULT, 1).finish();
+    let b = Simulator::with_seed(&s, Limits::DEFAULT, 2).finish();
+    assert_ne!(a.segments[0].repr.seq, b.segments[0].repr.seq, "random ISNs come from the seed");
 }
 
 #[test]

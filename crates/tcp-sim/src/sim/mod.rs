@@ -9,8 +9,9 @@
 //! that reaches CLOSED leaves every index, timers wait in a heap, and nothing walks the trace.
 //!
 //! [`simulate`] runs a scenario at once. A [`Simulator`] runs it in slices, so that a caller
-//! (the page) can yield between them ([`Simulator::run_steps`], [`Simulator::run_until`]) and look
-//! at the trace so far; sliced or not, the trace is the same, byte for byte.
+//! (the page) can yield between them ([`Simulator::run_steps`], [`Simulator::run_until`]), look
+//! at the trace so far, and override the loss seed of a scenario parsed once
+//! ([`Simulator::with_seed`]); sliced or not, the trace is the same, byte for byte.
 
 mod app;
 mod sockets;
@@ -170,6 +171,13 @@ impl<'a> Simulator<'a> {
     /// A run of `scenario` within `limits`, before its first step (its timed rules and floods
     /// are scheduled).
     pub fn new(scenario: &'a Scenario, limits: Limits) -> Simulator<'a> {
+        Simulator::with_seed(scenario, limits, scenario.seed)
+    }
+
+    /// A run of `scenario` as if its `seed` were `seed`: the random losses and ISNs of that seed,
+    /// without cloning the scenario (a Monte Carlo caller runs many seeds of one parsed
+    /// scenario). The trace is the one [`simulate_with`] writes for the scenario with that seed.
+    pub fn with_seed(scenario: &'a Scenario, limits: Limits, seed: u64) -> Simulator<'a> {
         let hosts: Vec<SimHost> = scenario
             .hosts
             .iter()
@@ -210,8 +218,8 @@ impl<'a> Simulator<'a> {
             limits,
             now: Instant::ZERO,
             until,
-            loss_rng: Rng::new(scenario.seed),
-            isn_rng: Rng::new(scenario.seed ^ 0x15_4E_15_4E),
+            loss_rng: Rng::new(seed),
+            isn_rng: Rng::new(seed ^ 0x15_4E_15_4E),
             hosts,
             queue: BinaryHeap::new(),
             scheduled: 0,
