@@ -6,14 +6,15 @@
 //! does); changed (a segment dropped or delayed), it shows what would have happened instead.
 
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
 use tcp_core::{Instant, Profile};
 use tcp_sim::Scenario;
 use tcp_sim::scenario::{
-    Action, Fault, FaultAction, Host, Isn, Link, Millis, Probability, Rule, SegmentKind, Tcp, Text, Trigger,
+    Action, Fault, FaultAction, Host, InjectFlags, Isn, Link, Millis, Probability, Rule, SegmentKind, Tcp, Text,
+    Trigger,
 };
 
 use crate::conns::Captured;
@@ -130,7 +131,7 @@ fn rules(import: &Import, host: usize, names: &[String; 2]) -> Vec<Rule> {
             AppAction::Connect => at_time(Rule { to: Some(peer.clone()), ..Rule::new(Action::Connect) }),
             AppAction::InjectSyn(seq) => at_time(Rule {
                 to: Some(peer.clone()),
-                flags: Some("SYN".to_string()),
+                flags: Some(InjectFlags::new(tcp_core::Flags::SYN)),
                 seq: Some(*seq),
                 ..Rule::new(Action::Inject)
             }),

@@ -11,12 +11,13 @@
 //! code was generated.
 
 use crate::scenario::{
-    Action, Fault, FaultAction, Flood, Host, Isn, Link, Millis, Probability, Rule, Scenario, ScenarioError,
-    SegmentKind, Tcp, Text, Trigger,
+    Action, Fault, FaultAction, Flood, Host, InjectFlags, Isn, Link, Millis, Probability, Rule, Scenario,
+    ScenarioError, SegmentKind, Tcp, Text, Trigger,
 };
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::net::Ipv4Addr;
+use tcp_core::Flags;
 use tcp_core::config::Profile;
 
 mod generated;
@@ -399,7 +400,13 @@ mod tests {
                 ("to", to.as_deref().map(string)),
                 ("bytes", differs(bytes, &base.bytes, |b| opt(b, u32::to_string))),
                 ("text", text.as_deref().map(string)),
-                ("flags", flags.as_deref().map(string)),
+                (
+                    "flags",
+                    flags.map(|f| {
+                        let names: Vec<String> = f.get().names().map(|n| format!("Flags::{n}")).collect();
+                        format!("Some(InjectFlags::new({}))", names.join(" | "))
+                    }),
+                ),
                 ("seq", differs(seq, &base.seq, |s| opt(s, u32::to_string))),
                 ("repeat", differs(repeat, &base.repeat, bool::to_string)),
             ],

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod decimal;
 pub mod invariants;
 pub mod limits;
+pub mod outcome;
 pub mod pcap;
 pub mod rng;
 pub mod scenario;
@@ -17,6 +18,7 @@ pub mod sim;
 pub mod trace;
 
 pub use limits::Limits;
+pub use outcome::Outcome;
 pub use scenario::{Scenario, ScenarioError};
-pub use sim::{simulate, simulate_with};
+pub use sim::{Progress, Simulator, simulate, simulate_with};
 pub use trace::Trace;

@@ -1,8 +1,8 @@
 //! The scenario format: what the reader sets up. One format, written as TOML or JSON.
 //!
-//! Values are checked while they are read (newtypes such as [`Millis`] and [`Probability`]), so
-//! the TOML or JSON parser reports a bad value with its line; what can only be checked across
-//! fields is checked by [`Scenario::validate`], whose errors name the key.
+//! Values are checked while they are read (newtypes such as [`Millis`], [`Probability`] and
+//! [`InjectFlags`]), so the TOML or JSON parser reports a bad value with its line; what can only
+//! be checked across fields is checked by [`Scenario::validate`], whose errors name the key.
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -131,6 +131,46 @@ impl Serialize for Millis {
 impl<'de> Deserialize<'de> for Millis {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Millis, D::Error> {
         Millis::new(f64::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The flags of an `inject` rule's segment, written `"SYN"`, `"ACK|RST"` or `"FIN, ACK"` (names
+/// in any case, separated by `|`, `,`, `+` or spaces) and checked while read, so a bad one is an
+/// error with its line. Written back as the names joined by `|` (`"SYN|ACK"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InjectFlags(tcp_core::Flags);
+
+impl InjectFlags {
+    /// These flags (a rule without any is rejected by [`Scenario::validate`]).
+    pub const fn new(flags: tcp_core::Flags) -> InjectFlags {
+        InjectFlags(flags)
+    }
+
+    /// Reads `text`: at least one flag name, at most [`size::FLAGS_BYTES`] bytes.
+    pub fn parse(text: &str) -> Result<InjectFlags, String> {
+        if text.len() > size::FLAGS_BYTES {
+            return Err(format!("flags of at most {} bytes, like \"SYN\" or \"ACK|RST\"", size::FLAGS_BYTES));
+        }
+        parse_flags(text)
+            .map(InjectFlags)
+            .ok_or_else(|| format!("`{text}` is not a set of TCP flags: expected flags like \"SYN\" or \"ACK|RST\""))
+    }
+
+    /// The flags.
+    pub const fn get(self) -> tcp_core::Flags {
+        self.0
+    }
+}
+
+impl Serialize for InjectFlags {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.names().collect::<Vec<_>>().join("|"))
+    }
+}
+
+impl<'de> Deserialize<'de> for InjectFlags {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<InjectFlags, D::Error> {
+        InjectFlags::parse(&String::deserialize(d)?).map_err(serde::de::Error::custom)
     }
 }
 
@@ -455,7 +495,7 @@ pub struct Rule {
     pub text: Option<String>,
     /// `inject`: flags such as "SYN".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flags: Option<String>,
+    pub flags: Option<InjectFlags>,
     /// `inject`: sequence number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seq: Option<u32>,
@@ -886,14 +926,12 @@ impl Scenario {
             }
             _ => {}
         }
-        if rule.action == Action::Inject {
-            let flags = rule.flags.as_deref().unwrap_or("");
-            if flags.len() > size::FLAGS_BYTES || parse_flags(flags).is_none() {
-                return Err(ScenarioError::at(
-                    format!("{at}.flags"),
-                    format!("`{flags}`: expected flags like \"SYN\" or \"ACK|RST\""),
-                ));
-            }
+        // The flags' text was checked while read; a rule built in code may still have none.
+        if rule.action == Action::Inject && rule.flags.is_none_or(|f| f.get() == tcp_core::Flags::NONE) {
+            return Err(ScenarioError::at(
+                format!("{at}.flags"),
+                "which flags? expected flags like \"SYN\" or \"ACK|RST\"",
+            ));
         }
         Ok(())
     }

@@ -120,3 +120,40 @@ fn keepalive_keys_are_checked() {
     expect_test::expect!["tcp.mss: must be at least 64 bytes"]
         .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "tcp.mss = 10")));
 }
+
+/// An `inject` rule's flags are a typed value: a bad one is an error with its line and column
+/// when read (TOML or JSON), never a rule the simulator skips or guesses at.
+#[test]
+fn inject_flags_are_checked_while_read() {
+    let inject = |flags: &str| {
+        GOOD.replace(
+            "app = [{ at_ms = 0, do = \"connect\", to = \"server\" }]",
+            &format!("app = [{{ at_ms = 0, do = \"connect\", to = \"server\" }},\n  {{ at_ms = 5, do = \"inject\", to = \"server\"{flags} }}]"),
+        )
+    };
+    expect_test::expect![[
+        r#"line 8, column 54: `SYNN` is not a set of TCP flags: expected flags like "SYN" or "ACK|RST""#
+    ]]
+    .assert_eq(&error(&inject(", flags = \"SYNN\"")));
+    expect_test::expect![[
+        r#"line 8, column 54: `` is not a set of TCP flags: expected flags like "SYN" or "ACK|RST""#
+    ]]
+    .assert_eq(&error(&inject(", flags = \"\"")));
+    expect_test::expect![[r#"line 8, column 54: flags of at most 32 bytes, like "SYN" or "ACK|RST""#]]
+        .assert_eq(&error(&inject(&format!(", flags = \"{}\"", "SYN|".repeat(9)))));
+    expect_test::expect![[r#"hosts[0].app[1].flags: which flags? expected flags like "SYN" or "ACK|RST""#]]
+        .assert_eq(&error(&inject("")));
+    let json = Scenario::parse(&inject(", flags = \"ack|rst\"")).expect("good flags").to_json();
+    expect_test::expect![[
+        r#"line 32, column 9: `RST|ACKK` is not a set of TCP flags: expected flags like "SYN" or "ACK|RST""#
+    ]]
+    .assert_eq(&error(&json.replace("RST|ACK", "RST|ACKK")));
+
+    // Any spelling reads as the flags; they are written back one way, and read back the same.
+    let s = Scenario::parse(&inject(", flags = \"ack, Rst\"")).expect("good flags");
+    let flags = s.hosts[0].app[1].flags.expect("flags").get();
+    assert_eq!(flags, tcp_core::Flags::ACK | tcp_core::Flags::RST);
+    assert!(s.to_toml().contains("flags = \"RST|ACK\""), "{}", s.to_toml());
+    assert_eq!(Scenario::parse(&s.to_toml()).expect("written back"), s);
+    assert_eq!(Scenario::parse(&s.to_json()).expect("written back"), s);
+}

@@ -308,7 +308,7 @@ pub(super) fn old_duplicate_syn() -> Scenario {
                     Rule {
                         at_ms: Some(ms(0.0)),
                         to: some("server"),
-                        flags: some("SYN"),
+                        flags: Some(InjectFlags::new(Flags::SYN)),
                         seq: Some(90),
                         ..rule(Action::Inject)
                     },
@@ -524,7 +524,7 @@ pub(super) fn two_way_ghost() -> Scenario {
                     Rule {
                         at_ms: Some(ms(0.0)),
                         to: some("server"),
-                        flags: some("SYN"),
+                        flags: Some(InjectFlags::new(Flags::SYN)),
                         seq: Some(90),
                         ..rule(Action::Inject)
                     },

@@ -233,7 +233,7 @@ impl Simulator<'_> {
     /// incarnation of the connection.
     fn inject(&mut self, host: usize, rule: &Rule) {
         let Some(to) = rule.to.as_deref().and_then(|n| self.scenario.host_index(n)) else { return };
-        let flags = rule.flags.as_deref().and_then(crate::scenario::parse_flags).unwrap_or(Flags::SYN);
+        let flags = rule.flags.map_or(Flags::SYN, crate::scenario::InjectFlags::get);
         let src = SocketAddrV4::new(self.scenario.hosts[host].addr, self.hosts[host].port);
         let dst = SocketAddrV4::new(self.scenario.hosts[to].addr, self.hosts[to].port);
         let repr = TcpRepr {

@@ -7,6 +7,11 @@
 //! **Invariant:** bounded work. A run stops at the scenario's time limit or where its
 //! [`Limits`] would be exceeded, and every step costs O(log n) in the open connections: a socket
 //! that reaches CLOSED leaves every index, timers wait in a heap, and nothing walks the trace.
+//!
+//! [`simulate`] runs a scenario at once. A [`Simulator`] runs it in slices, so that a caller
+//! (the page) can yield between them ([`Simulator::run_steps`], [`Simulator::run_until`]), look
+//! at the trace so far, and override the loss seed of a scenario parsed once
+//! ([`Simulator::with_seed`]); sliced or not, the trace is the same, byte for byte.
 
 mod app;
 mod sockets;
@@ -49,7 +54,16 @@ pub fn simulate(scenario: &Scenario) -> Trace {
 
 /// Runs a scenario to its end or to the first of `limits` it meets, and returns the trace.
 pub fn simulate_with(scenario: &Scenario, limits: Limits) -> Trace {
-    Simulator::new(scenario, limits).run()
+    Simulator::new(scenario, limits).finish()
+}
+
+/// Where a slice of a run ([`Simulator::run_steps`]) left it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// The slice took all its steps and the run has more to do.
+    Paused,
+    /// The run is over: [`Simulator::finish`] hands out its trace.
+    Done,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -107,7 +121,11 @@ struct Reactions {
     write: bool,
 }
 
-struct Simulator<'a> {
+/// A run of one scenario, step by step: what [`simulate_with`] does in one go, in slices a
+/// caller chooses. Sliced any way, the run takes the same steps and [`Simulator::finish`]
+/// returns the same trace as [`simulate_with`], byte for byte; the [`Limits`] hold across all
+/// slices.
+pub struct Simulator<'a> {
     scenario: &'a Scenario,
     limits: Limits,
     now: Instant,
@@ -130,11 +148,36 @@ struct Simulator<'a> {
     steps: usize,
     /// Why the run must stop after the current step, once it must.
     halted: Option<Truncation>,
+    /// A step found nothing more to do, or the run halted.
+    over: bool,
     trace: Trace,
 }
 
+/// A summary: where the run stands, not its hosts' state.
+impl core::fmt::Debug for Simulator<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Simulator")
+            .field("now", &self.now)
+            .field("steps", &self.steps)
+            .field("segments", &self.trace.segments.len())
+            .field("events", &self.trace.events.len())
+            .field("halted", &self.halted)
+            .field("done", &self.is_done())
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'a> Simulator<'a> {
-    fn new(scenario: &'a Scenario, limits: Limits) -> Simulator<'a> {
+    /// A run of `scenario` within `limits`, before its first step (its timed rules and floods
+    /// are scheduled).
+    pub fn new(scenario: &'a Scenario, limits: Limits) -> Simulator<'a> {
+        Simulator::with_seed(scenario, limits, scenario.seed)
+    }
+
+    /// A run of `scenario` as if its `seed` were `seed`: the random losses and ISNs of that seed,
+    /// without cloning the scenario (a Monte Carlo caller runs many seeds of one parsed
+    /// scenario). The trace is the one [`simulate_with`] writes for the scenario with that seed.
+    pub fn with_seed(scenario: &'a Scenario, limits: Limits, seed: u64) -> Simulator<'a> {
         let hosts: Vec<SimHost> = scenario
             .hosts
             .iter()
@@ -175,8 +218,8 @@ impl<'a> Simulator<'a> {
             limits,
             now: Instant::ZERO,
             until,
-            loss_rng: Rng::new(scenario.seed),
-            isn_rng: Rng::new(scenario.seed ^ 0x15_4E_15_4E),
+            loss_rng: Rng::new(seed),
+            isn_rng: Rng::new(seed ^ 0x15_4E_15_4E),
             hosts,
             queue: BinaryHeap::new(),
             scheduled: 0,
@@ -186,6 +229,7 @@ impl<'a> Simulator<'a> {
             queued: Index::new(),
             steps: 0,
             halted: None,
+            over: false,
             trace,
         };
         for (h, host) in scenario.hosts.iter().enumerate() {
@@ -218,7 +262,10 @@ impl<'a> Simulator<'a> {
         self.queue.push(Reverse((at, self.scheduled, item)));
     }
 
-    fn run(mut self) -> Trace {
+    /// Runs what is left of the run (nothing once [`Simulator::is_done`]) and returns its trace:
+    /// segments still in flight at the end never arrived, `end` is the time of the last step,
+    /// and `truncated` says which limit stopped it, if one did.
+    pub fn finish(mut self) -> Trace {
         while self.step() {}
         // Whatever is still in flight never arrived.
         while let Some(Reverse((_, _, item))) = self.queue.pop() {
@@ -231,21 +278,75 @@ impl<'a> Simulator<'a> {
         self.trace
     }
 
+    /// Takes at most `max_steps` steps (see [`Simulator::step`]): a slice of the run, after which
+    /// the caller may yield.
+    pub fn run_steps(&mut self, max_steps: usize) -> Progress {
+        for _ in 0..max_steps {
+            if !self.step() {
+                return Progress::Done;
+            }
+        }
+        if self.is_done() { Progress::Done } else { Progress::Paused }
+    }
+
+    /// Takes every step due at or before `at` (simulated time). Returns false once the run is
+    /// over. [`Simulator::now`] stays at the last step taken, not at `at`.
+    pub fn run_until(&mut self, at: Instant) -> bool {
+        while !self.is_done() && self.next_time().is_none_or(|next| next <= at) {
+            self.step();
+        }
+        !self.is_done()
+    }
+
+    /// The time of the last step taken (zero before the first).
+    pub fn now(&self) -> Instant {
+        self.now
+    }
+
+    /// How many steps the run has taken (at most [`Limits::steps`]).
+    pub fn steps_taken(&self) -> usize {
+        self.steps
+    }
+
+    /// Whether the run is over: everything was quiet, or a limit or the scenario's `until_ms`
+    /// stopped it. [`Simulator::step`] returns false from then on.
+    pub fn is_done(&self) -> bool {
+        self.over || self.halted.is_some()
+    }
+
+    /// The trace so far. A segment still in flight shows when it will arrive; `end` and
+    /// `truncated` are only set by [`Simulator::finish`].
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// When the next step would happen, if anything is left to do.
+    fn next_time(&mut self) -> Option<Instant> {
+        let next_item = self.queue.peek().map(|Reverse((at, _, _))| *at);
+        [next_item, self.next_timer()].into_iter().flatten().min()
+    }
+
     /// Takes the next step: the earliest delivery or rule, or else every timer due at the earliest
     /// deadline. Returns false once the run is over (quiet, or halted).
-    fn step(&mut self) -> bool {
-        if self.halted.is_some() {
+    pub fn step(&mut self) -> bool {
+        if self.over || self.halted.is_some() {
+            self.over = true;
             return false;
         }
         let next_item = self.queue.peek().map(|Reverse((at, _, _))| *at);
         let next_timer = self.next_timer();
-        let Some(next) = [next_item, next_timer].into_iter().flatten().min() else { return false };
+        let Some(next) = [next_item, next_timer].into_iter().flatten().min() else {
+            self.over = true;
+            return false;
+        };
         if next > self.until {
             self.halt(Truncation::TimeLimit { until: self.until });
+            self.over = true;
             return false;
         }
         if self.steps >= self.limits.steps {
             self.halt(Truncation::Steps { limit: self.limits.steps });
+            self.over = true;
             return false;
         }
         self.steps += 1;
@@ -566,7 +667,7 @@ impl<'a> Simulator<'a> {
     }
 
     /// Connection `id` has ended: a new one on its 4-tuple is a new incarnation.
-    fn finish(&mut self, id: usize) {
+    fn end_conn(&mut self, id: usize) {
         self.finished[id] = true;
         let c = &self.trace.conns[id];
         let key = queued_key(c.host, c.remote);
@@ -695,7 +796,7 @@ impl<'a> Simulator<'a> {
             Event::StateChanged { from, to, cause } => {
                 if to == tcp_core::State::Listen && from_listener {
                     // A half-open connection was dropped (reset or timed out).
-                    self.finish(id);
+                    self.end_conn(id);
                 }
                 EventKind::State { from, to, cause }
             }
@@ -748,7 +849,7 @@ impl<'a> Simulator<'a> {
                 return;
             }
             Event::Closed { reason } => {
-                self.finish(id);
+                self.end_conn(id);
                 self.record(host, Some(id), EventKind::Notified { notice: Notice::Closed { reason } });
                 let trigger = match reason {
                     CloseReason::Refused => Trigger::Refused,
@@ -790,7 +891,7 @@ mod tests {
         for entry in catalogue::ENTRIES {
             let scenario = entry.scenario().expect("entry");
             let mut sim = Simulator::new(&scenario, Limits::DEFAULT);
-            while sim.step() {}
+            assert_eq!(sim.run_steps(usize::MAX), Progress::Done, "{}", entry.name);
             assert_eq!(sim.halted, None, "{}", entry.name);
             for h in &sim.hosts {
                 assert!(h.sockets.is_empty(), "{}: every socket closed and left", entry.name);

@@ -7,7 +7,8 @@
 use tcp_core::config::Profile;
 use tcp_sim::Scenario;
 use tcp_sim::scenario::{
-    Action, Fault, FaultAction, Flood, Host, Isn, Link, Millis, Probability, Rule, SegmentKind, Tcp, Text, Trigger,
+    Action, Fault, FaultAction, Flood, Host, InjectFlags, Isn, Link, Millis, Probability, Rule, SegmentKind, Tcp, Text,
+    Trigger,
 };
 
 /// Reads small numbers from bytes.
@@ -88,7 +89,9 @@ fn rule(b: &mut Bytes<'_>, hosts: usize) -> Rule {
         to,
         bytes,
         text,
-        flags: (action == Action::Inject).then(|| b.pick(&["SYN", "ACK", "RST", "SYN|ACK", "FIN, ACK"]).to_string()),
+        flags: (action == Action::Inject)
+            .then(|| b.pick(&["SYN", "ACK", "RST", "SYN|ACK", "FIN, ACK"]))
+            .map(|f| InjectFlags::parse(f).expect("flags")),
         seq: (action == Action::Inject).then(|| b.below(u32::MAX)),
         repeat: b.chance(30),
     }
