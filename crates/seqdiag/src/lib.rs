@@ -3,8 +3,9 @@
 //! [`layout`] turns a [`Trace`](tcp_sim::Trace) into a [`Diagram`]: plain geometry (lifelines, time-scaled
 //! arrows, state bands, timer bars, time breaks, notes), every item carrying the index of the
 //! playback [`steps::Step`] at which it appears. One writer draws it as SVG: [`svg::render`]
-//! writes the standalone file, [`svg::page_body`] the same drawing for the web page. [`mermaid::render`]
-//! writes a `sequenceDiagram` straight from the trace.
+//! writes the standalone file, [`svg::page_body`] the same drawing for the web page. The text
+//! writers print a [`script::Script`], the exchange as participants, messages, notes and time
+//! breaks derived from the trace once: [`mermaid::render`] writes a `sequenceDiagram`.
 //!
 //! The vertical axis is simulated time ([`axis::TimeAxis`]): a 10 ms one-way delay is a visible
 //! slant, segments that cross in flight cross on the page, and idle stretches longer than
@@ -37,6 +38,7 @@ mod lanes;
 mod layout;
 pub mod mermaid;
 mod num;
+pub mod script;
 mod slots;
 mod sort;
 pub mod steps;
