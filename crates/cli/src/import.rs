@@ -3,9 +3,15 @@
 //! re-runs it.
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Read;
 
 use capture::{Collected, Collector, ConnSummary, Import, Listing, Scanner};
+
+use crate::{Output, output_format, write_output};
+
+/// The formats `import` writes itself: its text view (the capture's notes, the trace and the
+/// re-run's verdict) and the scenario that re-runs the capture, as TOML.
+pub(crate) const OWN_FORMATS: &[&str] = &["text", "scenario"];
 
 /// Bytes read at a time: the capture is streamed, never held whole.
 const CHUNK: usize = 1 << 16;
@@ -13,14 +19,14 @@ const CHUNK: usize = 1 << 16;
 struct Options {
     path: String,
     conn: Option<usize>,
-    format: String,
+    format: Output,
     lang: seqdiag::Lang,
     output: Option<String>,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
     let mut opts =
-        Options { path: String::new(), conn: None, format: "text".into(), lang: seqdiag::Lang::En, output: None };
+        Options { path: String::new(), conn: None, format: Output::Own("text"), lang: seqdiag::Lang::En, output: None };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
@@ -30,7 +36,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 opts.conn =
                     Some(v.parse().map_err(|_| format!("--conn `{v}`: expected a connection number from the list"))?);
             }
-            "--format" | "-f" => opts.format = value("--format")?,
+            "--format" | "-f" => opts.format = output_format(&value("--format")?, OWN_FORMATS)?,
             "--lang" => {
                 opts.lang = match value("--lang")?.as_str() {
                     "en" => seqdiag::Lang::En,
@@ -97,24 +103,12 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let collected = gather(&opts.path, &listing.connections[number - 1])?;
     let import = capture::import(&collected);
     let view = seqdiag::ViewOptions { lang: opts.lang, ..seqdiag::ViewOptions::default() };
-    let bytes: Vec<u8> = match opts.format.as_str() {
-        "text" => text(&opts.path, &listing, number, &import, opts.lang).into_bytes(),
-        "json" => import.trace.to_json().into_bytes(),
-        "svg" => seqdiag::svg::render(&seqdiag::layout(&import.trace, &view), &view).into_bytes(),
-        "mermaid" => seqdiag::mermaid::render(&import.trace, &view).into_bytes(),
-        "scenario" => scenario_toml(&opts.path, &import).into_bytes(),
-        "pcap" => tcp_sim::pcap::to_pcap(&import.trace),
-        other => return Err(format!("--format `{other}`: expected text, json, svg, mermaid, scenario or pcap")),
+    let bytes: Vec<u8> = match opts.format {
+        Output::Own("scenario") => scenario_toml(&opts.path, &import).into_bytes(),
+        Output::Own(_text) => text(&opts.path, &listing, number, &import, opts.lang).into_bytes(),
+        Output::Shared(format) => (format.write)(&import.trace, &view),
     };
-    match &opts.output {
-        Some(path) => std::fs::write(path, &bytes).map_err(|e| format!("cannot write {path}: {e}")),
-        None => {
-            if opts.format == "pcap" && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-                return Err("a pcap is binary: use -o FILE or redirect the output".into());
-            }
-            std::io::stdout().write_all(&bytes).map_err(|e| format!("cannot write: {e}"))
-        }
-    }
+    write_output(&bytes, opts.format, opts.output.as_deref())
 }
 
 /// The connections of a capture, one line each.

@@ -3,21 +3,22 @@
 mod import;
 mod packetdrill;
 
+use seqdiag::format::{self, Format};
 use std::io::Write;
 use std::process::ExitCode;
-use tcp_sim::{Limits, Scenario, catalogue, pcap::to_pcap, simulate_with};
+use tcp_sim::{Limits, Scenario, catalogue, simulate_with};
 
 const HELP: &str = "\
 synack: see TCP connection setup and teardown happen, segment by segment
 
 USAGE:
     synack list
-    synack run <NAME|FILE> [--format text|json|pcap|svg|mermaid] [--lang en|zh] [--absolute] [-o FILE]
+    synack run <NAME|FILE> [--format {RUN_FORMATS}] [--lang en|zh] [--absolute] [-o FILE]
                [--max-segments N] [--max-connections N] [--max-events N] [--max-steps N]
     synack check <FILE>...
     synack show <NAME|FILE> [--json]
 {PACKETDRILL_USAGE}
-    synack import <CAPTURE> [--conn N] [--format text|json|svg|mermaid|scenario|pcap] [--lang en|zh] [-o FILE]
+    synack import <CAPTURE> [--conn N] [--format {IMPORT_FORMATS}] [--lang en|zh] [-o FILE]
 
 COMMANDS:
     list     the built-in experiments, with their titles
@@ -55,7 +56,10 @@ fn run(args: &[String]) -> Result<(), String> {
         None | Some("-h" | "--help" | "help") => {
             let help = HELP
                 .replace("{PACKETDRILL_USAGE}", packetdrill::HELP)
-                .replace("{PACKETDRILL_ABOUT}", packetdrill::ABOUT);
+                .replace("{PACKETDRILL_ABOUT}", packetdrill::ABOUT)
+                .replace("{RUN_FORMATS}", &format_names(&[]).join("|"))
+                .replace("{IMPORT_FORMATS}", &format_names(import::OWN_FORMATS).join("|"))
+                .replace("{PACKETDRILL_FORMATS}", &format_names(packetdrill::OWN_FORMATS).join("|"));
             write_stdout(help.as_bytes())
         }
         Some("list") => {
@@ -105,7 +109,7 @@ fn run(args: &[String]) -> Result<(), String> {
 
 struct RunOptions {
     target: String,
-    format: String,
+    format: Format,
     lang: seqdiag::Lang,
     relative: bool,
     output: Option<String>,
@@ -115,7 +119,7 @@ struct RunOptions {
 fn parse_run(args: &[String]) -> Result<RunOptions, String> {
     let mut opts = RunOptions {
         target: String::new(),
-        format: "text".into(),
+        format: format::TEXT,
         lang: seqdiag::Lang::En,
         relative: true,
         output: None,
@@ -125,7 +129,7 @@ fn parse_run(args: &[String]) -> Result<RunOptions, String> {
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
-            "--format" | "-f" => opts.format = value("--format")?,
+            "--format" | "-f" => opts.format = shared_format(&value("--format")?)?,
             "--lang" => {
                 opts.lang = match value("--lang")?.as_str() {
                     "en" => seqdiag::Lang::En,
@@ -161,22 +165,67 @@ fn run_command(args: &[String]) -> Result<(), String> {
     };
     let trace = simulate_with(&scenario, opts.limits);
     let view = seqdiag::ViewOptions { lang: opts.lang, relative: opts.relative, ..seqdiag::ViewOptions::default() };
-    let bytes: Vec<u8> = match opts.format.as_str() {
-        "text" => trace.to_text().into_bytes(),
-        "json" => trace.to_json().into_bytes(),
-        "pcap" => to_pcap(&trace),
-        "svg" => seqdiag::svg::render(&seqdiag::layout(&trace, &view), &view).into_bytes(),
-        "mermaid" => seqdiag::mermaid::render(&trace, &view).into_bytes(),
-        other => return Err(format!("--format `{other}`: expected text, json, pcap, svg or mermaid")),
-    };
-    match &opts.output {
-        Some(path) => std::fs::write(path, &bytes).map_err(|e| format!("cannot write {path}: {e}")),
-        None => {
-            if opts.format == "pcap" && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-                return Err("a pcap is binary: use -o FILE or redirect the output".into());
-            }
-            write_stdout(&bytes)
+    write_output(&(opts.format.write)(&trace, &view), Output::Shared(opts.format), opts.output.as_deref())
+}
+
+/// What `--format` chose: one of the command's own formats (`packetdrill`'s report, `import`'s
+/// scenario, either one's `text`), or one of the [`format`]s every command writes.
+#[derive(Clone, Copy, Debug)]
+enum Output {
+    /// The command's own format of this name.
+    Own(&'static str),
+    /// A shared format.
+    Shared(Format),
+}
+
+impl Output {
+    fn name(self) -> &'static str {
+        match self {
+            Output::Own(name) => name,
+            Output::Shared(format) => format.name,
         }
+    }
+}
+
+/// The names `--format` takes: the command's own formats (`own`), then the shared ones they do
+/// not stand for.
+fn format_names(own: &[&'static str]) -> Vec<&'static str> {
+    let shared = format::ALL.iter().map(|f| f.name).filter(|name| !own.contains(name));
+    own.iter().copied().chain(shared).collect()
+}
+
+/// Reads `--format NAME` for a command with formats of its own (`own`), which take precedence.
+fn output_format(name: &str, own: &[&'static str]) -> Result<Output, String> {
+    match own.iter().find(|o| **o == name) {
+        Some(own) => Ok(Output::Own(own)),
+        None => format::named(name).map(Output::Shared).ok_or_else(|| unknown_format(name, own)),
+    }
+}
+
+/// Reads `--format NAME` for a command that writes only the shared formats.
+fn shared_format(name: &str) -> Result<Format, String> {
+    format::named(name).ok_or_else(|| unknown_format(name, &[]))
+}
+
+fn unknown_format(name: &str, own: &[&'static str]) -> String {
+    let names = format_names(own);
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("--format `{name}`: expected {} or {last}", rest.join(", ")),
+        _ => format!("--format `{name}`: expected {}", names.join(", ")),
+    }
+}
+
+/// Writes a command's result to `-o FILE`, or to standard output unless the format is binary and
+/// standard output a terminal.
+fn write_output(bytes: &[u8], format: Output, output: Option<&str>) -> Result<(), String> {
+    match output {
+        Some(path) => std::fs::write(path, bytes).map_err(|e| format!("cannot write {path}: {e}")),
+        None => match format {
+            Output::Shared(f) if f.binary && std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+                Err(format!("a {} is binary: use -o FILE or redirect the output", f.name))
+            }
+            _ => write_stdout(bytes),
+        },
     }
 }
 

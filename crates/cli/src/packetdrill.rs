@@ -1,12 +1,17 @@
 //! `synack packetdrill`: run packetdrill scripts against tcp-core, or draw one run.
 
+use crate::{Output, output_format, write_output};
 use packetdrill::{Outcome, ProfileName, Run, RunOptions};
 use std::io::Write;
+
+/// The formats `packetdrill` writes itself: the report (one line per script) and the run as text
+/// (the report's line, then the trace).
+pub(crate) const OWN_FORMATS: &[&str] = &["report", "text"];
 
 pub(crate) const HELP: &str = "\
     synack packetdrill <SCRIPT.pkt>... [--profile freebsd|linux|rfc9293|windows|rfc793]
                        [--define SYMBOL]... [--exact-options]
-                       [--format report|text|json|pcap|svg|mermaid] [--lang en|zh] [--absolute] [-o FILE]";
+                       [--format {PACKETDRILL_FORMATS}] [--lang en|zh] [--absolute] [-o FILE]";
 
 pub(crate) const ABOUT: &str = "\
     packetdrill  run packetdrill scripts against tcp-core (default profile freebsd): one line per
@@ -20,7 +25,7 @@ struct Options {
     profile: ProfileName,
     defines: Vec<String>,
     exact_options: bool,
-    format: String,
+    format: Output,
     lang: seqdiag::Lang,
     relative: bool,
     output: Option<String>,
@@ -32,7 +37,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         profile: ProfileName::Core(packetdrill::Profile::Freebsd),
         defines: Vec::new(),
         exact_options: false,
-        format: "report".into(),
+        format: Output::Own("report"),
         lang: seqdiag::Lang::En,
         relative: true,
         output: None,
@@ -49,7 +54,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             }
             "--define" | "-D" => o.defines.push(value("--define")?),
             "--exact-options" => o.exact_options = true,
-            "--format" | "-f" => o.format = value("--format")?,
+            "--format" | "-f" => o.format = output_format(&value("--format")?, OWN_FORMATS)?,
             "--lang" => {
                 o.lang = match value("--lang")?.as_str() {
                     "en" => seqdiag::Lang::En,
@@ -66,12 +71,8 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     if o.scripts.is_empty() {
         return Err("packetdrill: give one or more .pkt scripts".into());
     }
-    let formats = ["report", "text", "json", "pcap", "svg", "mermaid"];
-    if !formats.contains(&o.format.as_str()) {
-        return Err(format!("--format `{}`: expected {}", o.format, formats.join(", ")));
-    }
-    if o.format != "report" && o.scripts.len() != 1 {
-        return Err(format!("--format {} draws one script; {} were given", o.format, o.scripts.len()));
+    if o.format.name() != "report" && o.scripts.len() != 1 {
+        return Err(format!("--format {} draws one script; {} were given", o.format.name(), o.scripts.len()));
     }
     Ok(o)
 }
@@ -95,7 +96,7 @@ pub(crate) fn command(args: &[String]) -> Result<bool, String> {
         run_options.defines = o.defines.clone();
     }
     run_options.exact_option_layout = o.exact_options;
-    if o.format != "report" {
+    if o.format.name() != "report" {
         let run = run_file(&o.scripts[0], &run_options)?;
         eprintln!("{}: {}", o.scripts[0], run.summary());
         write_drawing(&run, &o)?;
@@ -134,21 +135,9 @@ fn run_file(path: &str, options: &RunOptions) -> Result<Run, String> {
 
 fn write_drawing(run: &Run, o: &Options) -> Result<(), String> {
     let view = seqdiag::ViewOptions { lang: o.lang, relative: o.relative, ..seqdiag::ViewOptions::default() };
-    let trace = &run.trace;
-    let bytes: Vec<u8> = match o.format.as_str() {
-        "text" => run.to_text().into_bytes(),
-        "json" => trace.to_json().into_bytes(),
-        "pcap" => tcp_sim::pcap::to_pcap(trace),
-        "svg" => seqdiag::svg::render(&seqdiag::layout(trace, &view), &view).into_bytes(),
-        _ => seqdiag::mermaid::render(trace, &view).into_bytes(),
+    let bytes: Vec<u8> = match o.format {
+        Output::Own(_text) => run.to_text().into_bytes(),
+        Output::Shared(format) => (format.write)(&run.trace, &view),
     };
-    match &o.output {
-        Some(path) => std::fs::write(path, &bytes).map_err(|e| format!("cannot write {path}: {e}")),
-        None => {
-            if o.format == "pcap" && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-                return Err("a pcap is binary: use -o FILE or redirect the output".into());
-            }
-            std::io::stdout().write_all(&bytes).map_err(|e| format!("cannot write: {e}"))
-        }
-    }
+    write_output(&bytes, o.format, o.output.as_deref())
 }

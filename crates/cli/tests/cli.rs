@@ -112,6 +112,45 @@ fn errors_are_clear_and_exit_non_zero() {
     assert!(stderr(&o).contains("line 2, column 13: 2 is not a probability"), "{}", stderr(&o));
 }
 
+/// `run`, `packetdrill` and `import` take the formats of seqdiag's one table (and their own), say
+/// so, and write each with its writer.
+#[test]
+fn formats_come_from_one_table() {
+    let help = stdout(&synack(&["--help"]));
+    let shared: Vec<&str> = seqdiag::format::ALL.iter().map(|f| f.name).collect();
+    for usage in [
+        format!("synack run <NAME|FILE> [--format {}]", shared.join("|")),
+        format!("[--format report|{}]", shared.join("|")),
+        "[--format text|scenario|json|pcap|svg|mermaid]".into(),
+    ] {
+        assert!(help.contains(&usage), "{usage} in {help}");
+    }
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["packetdrill", "x.pkt", "--format", "gif"],
+            "--format `gif`: expected report, text, json, pcap, svg or mermaid",
+        ),
+        (
+            &["import", "x.pcap", "--format", "gif"],
+            "--format `gif`: expected text, scenario, json, pcap, svg or mermaid",
+        ),
+    ];
+    for (args, message) in cases {
+        let o = synack(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
+    }
+    let scenario = tcp_sim::catalogue::get("handshake").unwrap().scenario().unwrap();
+    let trace = tcp_sim::simulate(&scenario);
+    let view = seqdiag::ViewOptions { lang: seqdiag::Lang::Zh, ..seqdiag::ViewOptions::default() };
+    for format in seqdiag::format::ALL {
+        let path = temp(&format!("handshake.{}", format.extension));
+        let o = synack(&["run", "handshake", "--lang", "zh", "--format", format.name, "-o", path.to_str().unwrap()]);
+        assert!(o.status.success(), "{}: {}", format.name, stderr(&o));
+        assert_eq!(std::fs::read(&path).unwrap(), (format.write)(&trace, &view), "{}", format.name);
+    }
+}
+
 /// The standalone SVG is drawn by a renderer that is not a browser (librsvg, as used by many
 /// desktop tools): for every built-in experiment, `rsvg-convert` makes a PNG of it.
 #[test]

@@ -3,8 +3,11 @@
 //! [`layout`] turns a [`Trace`](tcp_sim::Trace) into a [`Diagram`]: plain geometry (lifelines, time-scaled
 //! arrows, state bands, timer bars, time breaks, notes), every item carrying the index of the
 //! playback [`steps::Step`] at which it appears. One writer draws it as SVG: [`svg::render`]
-//! writes the standalone file, [`svg::page_body`] the same drawing for the web page. [`mermaid::render`]
-//! writes a `sequenceDiagram` straight from the trace.
+//! writes the standalone file, [`svg::page_body`] the same drawing for the web page. The text
+//! writers print a [`script::Script`], the exchange as participants, messages, notes and time
+//! breaks derived from the trace once: [`mermaid::render`] writes a `sequenceDiagram`. [`format`]
+//! is the table of every file a trace is written as (name, extension, MIME type, writer), which the
+//! CLI's `--format` and the page's export bar both read.
 //!
 //! The vertical axis is simulated time ([`axis::TimeAxis`]): a 10 ms one-way delay is a visible
 //! slant, segments that cross in flight cross on the page, and idle stretches longer than
@@ -32,11 +35,13 @@ pub mod axis;
 pub mod cjk;
 mod columns;
 pub mod diagram;
+pub mod format;
 mod labels;
 mod lanes;
 mod layout;
 pub mod mermaid;
 mod num;
+pub mod script;
 mod slots;
 mod sort;
 pub mod steps;

@@ -13,6 +13,7 @@ use crate::experiment::{Experiment, SettingError};
 use crate::i18n::T;
 use crate::state::Shared;
 use seqdiag::ViewOptions;
+use seqdiag::format::{self, Format};
 use seqdiag::{Diagram, Lang};
 use tcp_sim::trace::Trace;
 use wasm_bindgen::closure::Closure;
@@ -49,26 +50,33 @@ impl ExportKind {
         ExportKind::Scenario,
     ];
 
+    /// The writer of the file, shared with the CLI ([`seqdiag::format`]); `None` for the two only
+    /// the page makes.
+    pub fn format(self) -> Option<Format> {
+        match self {
+            ExportKind::Svg => Some(format::SVG),
+            ExportKind::Mermaid => Some(format::MERMAID),
+            ExportKind::Pcap => Some(format::PCAP),
+            ExportKind::Json => Some(format::JSON),
+            ExportKind::Png | ExportKind::Scenario => None,
+        }
+    }
+
     /// The MIME type of the file.
     pub fn mime(self) -> &'static str {
-        match self {
-            ExportKind::Svg => "image/svg+xml",
-            ExportKind::Png => "image/png",
-            ExportKind::Mermaid => "text/plain",
-            ExportKind::Pcap => "application/vnd.tcpdump.pcap",
-            ExportKind::Json | ExportKind::Scenario => "application/json",
+        match self.format() {
+            Some(format) => format.mime,
+            None if self == ExportKind::Png => "image/png",
+            None => "application/json",
         }
     }
 
     /// The file name's extension (after the entry name).
     pub fn extension(self) -> &'static str {
-        match self {
-            ExportKind::Svg => "svg",
-            ExportKind::Png => "png",
-            ExportKind::Mermaid => "mmd",
-            ExportKind::Pcap => "pcap",
-            ExportKind::Json => "trace.json",
-            ExportKind::Scenario => "scenario.json",
+        match self.format() {
+            Some(format) => format.extension,
+            None if self == ExportKind::Png => "png",
+            None => "scenario.json",
         }
     }
 
@@ -149,8 +157,8 @@ pub fn file_name(entry: &str, kind: ExportKind) -> String {
     format!("synack-{entry}.{}", kind.extension())
 }
 
-/// The diagram as exports draw it: at [`seqdiag::WidthClass::Full`], as the CLI does (the page
-/// lays out its own for its box), so the page's and the CLI's files agree byte for byte.
+/// The diagram the PNG is drawn from: the SVG export's, at [`seqdiag::WidthClass::Full`] as the
+/// CLI draws it (the page lays out its own for its box).
 fn export_layout(trace: &Trace, view: &ViewOptions) -> Diagram {
     seqdiag::layout(trace, view)
 }
@@ -163,13 +171,10 @@ fn build(
     relative: bool,
 ) -> Result<(Vec<u8>, &'static str, String), SettingError> {
     let view = ViewOptions { lang, relative, ..ViewOptions::default() };
-    let bytes = match kind {
-        ExportKind::Svg => seqdiag::svg::render(&export_layout(trace, &view), &view).into_bytes(),
-        ExportKind::Png => return Err(message(PNG_ONLY_IN_BROWSER)),
-        ExportKind::Mermaid => seqdiag::mermaid::render(trace, &view).into_bytes(),
-        ExportKind::Pcap => tcp_sim::pcap::to_pcap(trace),
-        ExportKind::Json => trace.to_json().into_bytes(),
-        ExportKind::Scenario => experiment.scenario()?.to_json().into_bytes(),
+    let bytes = match kind.format() {
+        Some(format) => (format.write)(trace, &view),
+        None if kind == ExportKind::Png => return Err(message(PNG_ONLY_IN_BROWSER)),
+        None => experiment.scenario()?.to_json().into_bytes(),
     };
     Ok((bytes, kind.mime(), file_name(&experiment.entry, kind)))
 }
@@ -535,6 +540,18 @@ mod tests {
         experiment.entry = "no-such-entry".into();
         let zh = export_bytes(ExportKind::Scenario, &trace, &experiment, Lang::Zh, true);
         assert!(zh.is_err_and(|e| e.contains("没有")));
+    }
+
+    #[test]
+    fn written_files_are_the_clis() {
+        let (trace, experiment) = handshake();
+        let view = ViewOptions { lang: Lang::Zh, relative: false, ..ViewOptions::default() };
+        for kind in ExportKind::ALL {
+            let Some(format) = kind.format() else { continue };
+            let (bytes, mime, _) = export_bytes(kind, &trace, &experiment, Lang::Zh, false).expect("an export");
+            assert_eq!(bytes, (format.write)(&trace, &view), "{kind:?}");
+            assert_eq!(mime, format.mime, "{kind:?}");
+        }
     }
 
     #[test]

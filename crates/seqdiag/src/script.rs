@@ -1,0 +1,378 @@
+//! The exchange as a script: what every text writer (Mermaid today; PlantUML, MSC, TikZ to come)
+//! prints, derived from the trace once.
+//!
+//! A [`Script`] holds the participants in order (hosts, attackers rightmost, then the stand-in for
+//! addresses no host owns) with unique ids, and the exchange in time order: one [`Message`] per
+//! segment, with how to draw it ([`Style`]) and what to say after its label (tags), the
+//! [`Note`]s over a host (state changes, TIME-WAIT's 2MSL, fired timers, rejected segments, what
+//! the application did and how the connection ended; what happened on one host at one instant
+//! is one note), and the long idle stretches ([`Item::Break`]). Text is in the view's language
+//! and unescaped: escaping is the writer's.
+
+use crate::{Lang, ViewOptions, text};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt::Write;
+use tcp_core::event::Timer;
+use tcp_sim::Trace;
+use tcp_sim::trace::{EventKind, Fate, Notice};
+
+/// A trace as the text writers print it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Script {
+    /// Left to right: the hosts that are not attackers, the attackers, then (when a segment
+    /// goes to an address no host owns) the stand-in for such addresses.
+    pub participants: Vec<Participant>,
+    /// What happened, in time order.
+    pub items: Vec<Item>,
+    /// Why the run was cut short, if it was ([`text::truncated`]).
+    pub truncated: Option<String>,
+}
+
+/// One participant: a host, or the stand-in for addresses no host owns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Participant {
+    /// The trace's host, or `None` for the stand-in.
+    pub host: Option<usize>,
+    /// Unique among the participants: letters, digits and `_`, starting with a letter and not
+    /// with a Mermaid keyword (see [`participant_ids`]); the stand-in's is `nobody`.
+    pub id: String,
+    /// The name shown ([`text::host_name`]).
+    pub name: String,
+    /// The host's `address:port` (of its first connection; its address if it has none; an
+    /// attacker's says its sources are forged). Empty for the stand-in.
+    pub address: String,
+}
+
+/// One thing in the exchange.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// A segment.
+    Message(Message),
+    /// What happened on one host at one instant.
+    Note(Note),
+    /// An idle stretch longer than [`ViewOptions::break_after_ms`], across all hosts.
+    Break {
+        /// How long, in microseconds.
+        gap_us: u64,
+        /// What it says ([`text::later`]: `⋯ 59.8 s later`).
+        text: String,
+    },
+}
+
+/// One segment, as an arrow.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    /// The segment's index in the trace.
+    pub segment: usize,
+    /// The sender: an index into [`Script::participants`].
+    pub from: usize,
+    /// The receiver (the stand-in when no host owns the address).
+    pub to: usize,
+    /// The segment's label (`SYN seq=0`), in relative or absolute numbers as the view asks.
+    pub label: String,
+    /// How to draw it.
+    pub style: Style,
+    /// What to say after the label, in order: retransmission, duplicate, old duplicate, forged,
+    /// the delay the network added, why it was lost.
+    pub tags: Vec<String>,
+}
+
+/// How a message is drawn: what the trace says of its segment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Style {
+    /// A retransmission (dashed).
+    pub retransmitted: bool,
+    /// Lost on the way (ends in a cross).
+    pub lost: bool,
+    /// A copy the network made of another segment.
+    pub duplicate: bool,
+    /// An old duplicate the scenario put on the wire.
+    pub old_duplicate: bool,
+    /// Sent with a forged source address.
+    pub forged: bool,
+    /// Held back by the network this many microseconds beyond the link's delay.
+    pub delayed_us: u64,
+}
+
+/// A note over one participant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// The participant: an index into [`Script::participants`].
+    pub over: usize,
+    /// What happened, in order (one part per event).
+    pub parts: Vec<NotePart>,
+}
+
+/// One event a note tells of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotePart {
+    /// What kind of event.
+    pub kind: NoteKind,
+    /// What the note says.
+    pub text: String,
+}
+
+/// The kinds of event notes tell of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteKind {
+    /// A connection changed state (`SYN_SENT`).
+    State,
+    /// TIME-WAIT's 2MSL was armed, or a timer fired.
+    Timer,
+    /// A segment was rejected.
+    Rejected,
+    /// The application made a call (and the error it got).
+    App,
+    /// The application was told the connection ended, and why.
+    Closed,
+}
+
+/// Keywords of Mermaid's sequence-diagram lexer that could swallow the start of an id.
+const KEYWORDS: [&str; 33] = [
+    "participant",
+    "actor",
+    "create",
+    "destroy",
+    "box",
+    "loop",
+    "rect",
+    "opt",
+    "alt",
+    "else",
+    "par",
+    "and",
+    "critical",
+    "option",
+    "break",
+    "end",
+    "left",
+    "right",
+    "links",
+    "link",
+    "properties",
+    "details",
+    "over",
+    "note",
+    "activate",
+    "deactivate",
+    "title",
+    "acc",
+    "sequence",
+    "autonumber",
+    "off",
+    "as",
+    "of",
+];
+
+/// A participant id for `name`: letters, digits and `_`, not starting with a keyword. Two names
+/// may give the same id (`x.` and `x_`): [`participant_ids`] makes them unique.
+pub fn participant_id(name: &str, index: usize) -> String {
+    let mut id: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let lower = id.to_ascii_lowercase();
+    let starts_badly =
+        !id.starts_with(|c: char| c.is_ascii_alphabetic()) || KEYWORDS.iter().any(|k| lower.starts_with(k));
+    if starts_badly {
+        id = format!("h{index}_{id}");
+    }
+    id
+}
+
+/// The id of the participant that stands for addresses no host owns.
+pub const NOBODY: &str = "nobody";
+
+/// One id per host, all different, none equal to the participant that stands for addresses no
+/// host owns: each host's [`participant_id`], or when an earlier host (or `nobody`) has it, that
+/// id with `_2`, `_3` … added, skipping ids later hosts are named.
+pub fn participant_ids(names: &[&str]) -> Vec<String> {
+    let bases: Vec<String> = names.iter().enumerate().map(|(h, n)| participant_id(n, h)).collect();
+    let mut ids: Vec<String> = Vec::with_capacity(names.len());
+    for (h, base) in bases.iter().enumerate() {
+        let free = |id: &str| {
+            id != NOBODY && !ids.iter().any(|i| i == id) && !bases[h + 1..].iter().any(|b| b == id && b != base)
+        };
+        let mut id = base.clone();
+        let mut k = 2;
+        while !free(&id) {
+            id = format!("{base}_{k}");
+            k += 1;
+        }
+        ids.push(id);
+    }
+    ids
+}
+
+impl Script {
+    /// The script of a trace, in the view's language and numbering.
+    pub fn new(trace: &Trace, opts: &ViewOptions) -> Script {
+        let lang = opts.lang;
+        let mut order: Vec<usize> = (0..trace.hosts.len()).filter(|&h| !trace.hosts[h].attacker).collect();
+        order.extend((0..trace.hosts.len()).filter(|&h| trace.hosts[h].attacker));
+        let names: Vec<&str> = trace.hosts.iter().map(|h| h.name.as_str()).collect();
+        let mut ids = participant_ids(&names);
+        // `place[h]`: host `h`'s index among the participants.
+        let mut place = alloc::vec![0; trace.hosts.len()];
+        let mut participants = Vec::with_capacity(order.len() + 1);
+        for &h in &order {
+            place[h] = participants.len();
+            participants.push(Participant {
+                host: Some(h),
+                id: core::mem::take(&mut ids[h]),
+                name: text::host_name(lang, &trace.hosts[h].name),
+                address: host_line(trace, h, lang),
+            });
+        }
+        let nobody = participants.len();
+        if trace.segments.iter().any(|s| s.to.is_none()) {
+            participants.push(Participant {
+                host: None,
+                id: NOBODY.into(),
+                name: text::pick(lang, "(no such host)", "（无此主机）").into(),
+                address: String::new(),
+            });
+        }
+
+        let mut items = Items::default();
+        let mut armed: Vec<(usize, Timer, u64, u8)> = Vec::new();
+        let mut last_at = trace.events.first().map(|e| e.at);
+        let break_us = u64::from(opts.break_after_ms.max(1)) * 1000;
+        for e in &trace.events {
+            if let Some(prev) = last_at {
+                let gap_us = e.at.micros - prev.micros;
+                if gap_us > break_us {
+                    items.push(Item::Break { gap_us, text: text::later(lang, gap_us) });
+                }
+            }
+            if last_at != Some(e.at) {
+                items.end_note();
+            }
+            last_at = Some(e.at);
+            let over = place[e.host];
+            let mut note = |kind, text| items.note(over, NotePart { kind, text });
+            match &e.kind {
+                EventKind::Sent { segment } => {
+                    let s = &trace.segments[*segment];
+                    let style = Style {
+                        retransmitted: s.retransmission,
+                        lost: matches!(s.fate, Fate::Lost { .. }),
+                        duplicate: s.duplicate_of.is_some(),
+                        old_duplicate: s.injected,
+                        forged: s.forged,
+                        delayed_us: s.extra_delay_us,
+                    };
+                    let mut tags: Vec<String> = [
+                        (style.retransmitted, text::retransmission(lang)),
+                        (style.duplicate, text::duplicate(lang)),
+                        (style.old_duplicate, text::old_duplicate(lang)),
+                        (style.forged, text::forged(lang)),
+                    ]
+                    .into_iter()
+                    .filter(|(on, _)| *on)
+                    .map(|(_, word)| word.into())
+                    .collect();
+                    if style.delayed_us > 0 {
+                        tags.push(text::delayed(lang, style.delayed_us));
+                    }
+                    if let Fate::Lost { reason } = s.fate {
+                        tags.push(text::loss(lang, reason).into());
+                    }
+                    items.push(Item::Message(Message {
+                        segment: *segment,
+                        from: over,
+                        to: s.to.map_or(nobody, |t| place[t]),
+                        label: trace.label(*segment, opts.relative),
+                        style,
+                        tags,
+                    }));
+                }
+                EventKind::State { to, .. } => note(NoteKind::State, format!("{to:#}")),
+                EventKind::TimerArmed { timer, deadline, backoff } => {
+                    let conn = e.conn.unwrap_or(usize::MAX);
+                    let restarted = armed.iter().any(|a| a.0 == conn && a.1 == *timer);
+                    armed.retain(|a| !(a.0 == conn && a.1 == *timer));
+                    let us = (*deadline - e.at).as_micros() as u64;
+                    armed.push((conn, *timer, us, *backoff));
+                    if *timer == Timer::TimeWait {
+                        note(NoteKind::Timer, text::timer(lang, *timer, us, *backoff, restarted));
+                    }
+                }
+                EventKind::TimerCancelled { timer } => {
+                    let conn = e.conn.unwrap_or(usize::MAX);
+                    armed.retain(|a| !(a.0 == conn && a.1 == *timer));
+                }
+                EventKind::TimerFired { timer, .. } => {
+                    let conn = e.conn.unwrap_or(usize::MAX);
+                    let (us, backoff) =
+                        armed.iter().find(|a| a.0 == conn && a.1 == *timer).map_or((0, 0), |a| (a.2, a.3));
+                    armed.retain(|a| !(a.0 == conn && a.1 == *timer));
+                    let what = text::timer(lang, *timer, us, backoff, false);
+                    note(NoteKind::Timer, format!("{what} {}", text::pick(lang, "expired", "到期")));
+                }
+                EventKind::Rejected { reason, .. } => note(NoteKind::Rejected, text::rejected(lang, *reason).into()),
+                EventKind::App { call, error } => {
+                    if let Some(mut s) = text::app_call(lang, call) {
+                        if let Some(err) = error {
+                            let _ = write!(s, ": {err}");
+                        }
+                        note(NoteKind::App, s);
+                    }
+                }
+                EventKind::Notified { notice: Notice::Closed { reason } } => {
+                    if let Some(s) = text::close_reason(lang, *reason) {
+                        note(NoteKind::Closed, s.into());
+                    }
+                }
+                _ => {}
+            }
+        }
+        items.end_note();
+        Script {
+            participants,
+            items: items.done,
+            truncated: trace.truncated.as_ref().map(|why| text::truncated(lang, why)),
+        }
+    }
+}
+
+/// The items so far, and the note being gathered: what happens on one host at one instant, until
+/// something else happens.
+#[derive(Debug, Default)]
+struct Items {
+    done: Vec<Item>,
+    note: Option<Note>,
+}
+
+impl Items {
+    /// Ends the note being gathered, then adds `item`.
+    fn push(&mut self, item: Item) {
+        self.end_note();
+        self.done.push(item);
+    }
+
+    /// Adds to the note over `over`, or starts one.
+    fn note(&mut self, over: usize, part: NotePart) {
+        if self.note.as_ref().is_some_and(|n| n.over != over) {
+            self.end_note();
+        }
+        self.note.get_or_insert_with(|| Note { over, parts: Vec::new() }).parts.push(part);
+    }
+
+    fn end_note(&mut self) {
+        if let Some(note) = self.note.take() {
+            self.done.push(Item::Note(note));
+        }
+    }
+}
+
+/// What a participant's header says under its name.
+fn host_line(trace: &Trace, h: usize, lang: Lang) -> String {
+    let host = &trace.hosts[h];
+    if host.attacker {
+        return format!("{} ({})", host.addr, text::forged_sources(lang));
+    }
+    match trace.conns.iter().find(|c| c.host == h) {
+        Some(c) => format!("{}", c.local),
+        None => format!("{}", host.addr),
+    }
+}
