@@ -188,8 +188,7 @@ impl LineIndex {
                 }
                 self.probes.set(self.probes.get() + 1);
                 let (p, r) = self.lines[id];
-                let near = p.x.min(r.x) <= b.right() && p.x.max(r.x) >= b.x;
-                if near && segment_hits(p, r, q) {
+                if meets_box(p, r, &b) && segment_hits(p, r, q) {
                     count += 1;
                 }
             }
@@ -201,6 +200,27 @@ impl LineIndex {
     pub(crate) fn probes(&self) -> u64 {
         self.probes.get()
     }
+}
+
+/// Whether the segment `a`–`b` may meet the box `r`: the part of it between the box's top and
+/// bottom reaches into the box's columns. A cheap test that rules out most lines of a band (a
+/// slanted arrow crosses a band's whole height but only a few of its columns); a line it keeps
+/// is then tested exactly.
+fn meets_box(a: Point, b: Point, r: &Rect) -> bool {
+    // A hair wider than the box, so that rounding never rules out a line that touches it.
+    const SLACK: f32 = 0.01;
+    let (y0, y1) = (r.y - SLACK, r.bottom() + SLACK);
+    let (top, bottom) = (a.y.min(b.y), a.y.max(b.y));
+    if bottom < y0 || top > y1 {
+        return false;
+    }
+    let (mut x0, mut x1) = (a.x, b.x);
+    if bottom > top {
+        // x where the line is at the box's top and bottom, within the line's own ends.
+        let x_at = |y: f32| a.x + (b.x - a.x) * ((y - a.y) / (b.y - a.y)).clamp(0.0, 1.0);
+        (x0, x1) = (x_at(y0), x_at(y1));
+    }
+    x0.min(x1) <= r.right() + SLACK && x0.max(x1) >= r.x - SLACK
 }
 
 /// Whether the segment `a`–`b` passes through the convex `q`.
