@@ -235,3 +235,28 @@ fn a_bad_scenario_still_names_its_line_and_column_or_key() {
         }
     }
 }
+
+/// What `run --help` and the README say of one instant: the SYN-ACK arriving at 20 ms stops the
+/// client's RTO due at 20 ms; one due at 19 ms fires first and the SYN is sent again.
+#[test]
+fn an_arrival_is_handled_before_a_timer_due_at_the_same_instant() {
+    let dir = temp_dir("tie");
+    for (rto, retransmits) in [(20, false), (19, true)] {
+        let path = dir.join(format!("rto-{rto}.toml"));
+        std::fs::write(
+            &path,
+            format!(
+                "profile = \"rfc9293\"\n[link]\ndelay_ms = 10\n[tcp]\ninitial_rto_ms = {rto}\nrto_min_ms = {rto}\n\
+                 [[hosts]]\nname = \"client\"\naddr = \"192.0.2.1\"\napp = [ {{ at_ms = 0, do = \"connect\", to = \"server\" }} ]\n\
+                 [[hosts]]\nname = \"server\"\naddr = \"198.51.100.1\"\napp = [ {{ at_ms = 0, do = \"listen\" }} ]\n"
+            ),
+        )
+        .unwrap();
+        let o = synack(&["run", path.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let trace = stdout(&o);
+        assert!(trace.contains(&format!("timer RTO set to fire at {rto}.000ms")), "{trace}");
+        assert!(trace.contains("20.000ms  client   <- received SYN, ACK"), "{trace}");
+        assert_eq!(trace.contains("[retransmission]"), retransmits, "RTO {rto} ms: {trace}");
+    }
+}
