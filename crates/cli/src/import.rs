@@ -7,7 +7,7 @@ use std::io::Read;
 
 use capture::{Collected, Collector, ConnSummary, Import, Listing, Scanner};
 
-use crate::{Output, output_format, write_output};
+use crate::{FormatParser, Lang, Output, refuse_binary_on_terminal, write_output};
 
 /// The formats `import` writes itself: its text view (the capture's notes, the trace and the
 /// re-run's verdict) and the scenario that re-runs the capture, as TOML.
@@ -16,44 +16,42 @@ pub(crate) const OWN_FORMATS: &[&str] = &["text", "scenario"];
 /// Bytes read at a time: the capture is streamed, never held whole.
 const CHUNK: usize = 1 << 16;
 
-struct Options {
+/// Open a real pcap or pcapng capture: list its TCP connections, or draw one
+///
+/// Without --conn, a capture of several connections is listed. The one drawn shows both ends'
+/// states as tcp-core infers them; --format scenario writes the experiment that re-runs it
+/// (`synack run` loads it) and says whether the re-run reproduces the capture.
+#[derive(Debug, clap::Args)]
+#[command(
+    verbatim_doc_comment,
+    after_help = "\
+Examples:
+  synack run handshake --format pcap -o capture.pcap
+  synack import capture.pcap
+  synack import capture.pcap --conn 1 --format svg -o capture.svg
+  synack import capture.pcap --conn 1 --format scenario > rerun.toml && synack run rerun.toml"
+)]
+pub(crate) struct Args {
+    /// A pcap or pcapng file
+    #[arg(value_name = "CAPTURE")]
     path: String,
+    /// The connection to draw, by its number in the list
+    #[arg(short, long, value_name = "N", value_parser = connection_number)]
     conn: Option<usize>,
+    /// What to write
+    #[arg(short, long, value_name = "FORMAT", default_value = "text", value_parser = FormatParser(OWN_FORMATS))]
     format: Output,
-    lang: seqdiag::Lang,
+    /// The language of the labels and notes
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
+    /// Write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
     output: Option<String>,
 }
 
-fn parse(args: &[String]) -> Result<Options, String> {
-    let mut opts =
-        Options { path: String::new(), conn: None, format: Output::Own("text"), lang: seqdiag::Lang::En, output: None };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
-        match arg.as_str() {
-            "--conn" | "-c" => {
-                let v = value("--conn")?;
-                opts.conn =
-                    Some(v.parse().map_err(|_| format!("--conn `{v}`: expected a connection number from the list"))?);
-            }
-            "--format" | "-f" => opts.format = output_format(&value("--format")?, OWN_FORMATS)?,
-            "--lang" => {
-                opts.lang = match value("--lang")?.as_str() {
-                    "en" => seqdiag::Lang::En,
-                    "zh" => seqdiag::Lang::Zh,
-                    other => return Err(format!("--lang `{other}`: expected en or zh")),
-                }
-            }
-            "-o" | "--output" => opts.output = Some(value("-o")?),
-            flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`; try `synack --help`")),
-            path if opts.path.is_empty() => opts.path = path.to_string(),
-            extra => return Err(format!("unexpected argument `{extra}`")),
-        }
-    }
-    if opts.path.is_empty() {
-        return Err("import: which capture? a pcap or pcapng file".into());
-    }
-    Ok(opts)
+/// A `--conn` value.
+fn connection_number(text: &str) -> Result<usize, String> {
+    text.parse().map_err(|_| "expected a connection number from the list".into())
 }
 
 /// Streams the file through `feed`, chunk by chunk.
@@ -81,8 +79,8 @@ fn gather(path: &str, summary: &ConnSummary) -> Result<Collected, String> {
     collector.finish().map_err(|e| format!("{path}: {e}"))
 }
 
-pub(crate) fn run(args: &[String]) -> Result<(), String> {
-    let opts = parse(args)?;
+pub(crate) fn run(opts: &Args) -> Result<(), String> {
+    refuse_binary_on_terminal(opts.format, opts.output.as_deref())?;
     let listing = scan(&opts.path)?;
     let count = listing.connections.len();
     let number = match opts.conn {
@@ -102,10 +100,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     };
     let collected = gather(&opts.path, &listing.connections[number - 1])?;
     let import = capture::import(&collected);
-    let view = seqdiag::ViewOptions { lang: opts.lang, ..seqdiag::ViewOptions::default() };
+    let view = seqdiag::ViewOptions { lang: opts.lang.into(), ..seqdiag::ViewOptions::default() };
     let bytes: Vec<u8> = match opts.format {
         Output::Own("scenario") => scenario_toml(&opts.path, &import).into_bytes(),
-        Output::Own(_text) => text(&opts.path, &listing, number, &import, opts.lang).into_bytes(),
+        Output::Own(_text) => text(&opts.path, &listing, number, &import, opts.lang.into()).into_bytes(),
         Output::Shared(format) => (format.write)(&import.trace, &view),
     };
     write_output(&bytes, opts.format, opts.output.as_deref())

@@ -1,48 +1,212 @@
 //! `synack`: run the catalogue's TCP experiments, or your own scenario files, from a terminal.
+//!
+//! The command line is clap's (derive). Every `--format` takes the names of seqdiag's one table
+//! ([`format::ALL`]) and the command's own, through [`FormatParser`]: a new row there is a new
+//! value here, in the help, in the errors and in the shell completions.
 
 mod import;
 mod packetdrill;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use seqdiag::format::{self, Format};
+use std::ffi::OsStr;
 use std::io::Write;
 use std::process::ExitCode;
 use tcp_sim::{Limits, Scenario, catalogue, simulate_with};
 
-const HELP: &str = "\
-synack: see TCP connection setup and teardown happen, segment by segment
+/// synack: see TCP connection setup and teardown happen, segment by segment
+#[derive(Debug, Parser)]
+#[command(name = "synack", version, after_help = top_after_help())]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
 
-USAGE:
-    synack list
-    synack run <NAME|FILE> [--format {RUN_FORMATS}] [--lang en|zh] [--absolute] [-o FILE]
-               [--max-segments N] [--max-connections N] [--max-events N] [--max-steps N]
-    synack check <FILE>...
-    synack show <NAME|FILE> [--json]
-{PACKETDRILL_USAGE}
-    synack import <CAPTURE> [--conn N] [--format {IMPORT_FORMATS}] [--lang en|zh] [-o FILE]
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The built-in experiments, with their titles in English and Chinese
+    #[command(after_help = "Examples:\n  synack list\n  synack run handshake")]
+    List,
+    /// Simulate an experiment and print its trace (or write it with -o)
+    ///
+    /// The experiment is a built-in one (see `synack list`) or a scenario file (TOML, or JSON when
+    /// its name ends in .json). A run stops at the work budget the web page uses too: 5000
+    /// segments, 500 connections, 50000 events, 100000 steps; the --max-* options move it.
+    #[command(verbatim_doc_comment)]
+    #[command(after_help = RUN_EXAMPLES, after_long_help = format!("{RUN_EXAMPLES}\n\n{FAULTS_HELP}"))]
+    Run(RunArgs),
+    /// Validate scenario files (TOML or JSON); exits non-zero on the first bad one
+    #[command(after_help = "Examples:\n  synack show syn-flood > flood.toml\n  synack check flood.toml")]
+    Check {
+        /// Scenario files: TOML, or JSON when the name ends in .json
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<String>,
+    },
+    /// Print a built-in experiment's scenario file, to start your own from it
+    ///
+    /// With --json, print a scenario (built-in or a file) as JSON, the form the web page opens.
+    #[command(
+        after_help = "Examples:\n  synack show syn-flood > flood.toml\n  synack show flood.toml --json > flood.json"
+    )]
+    Show {
+        /// A built-in experiment (see `synack list`), or with --json a scenario file
+        #[arg(value_name = "NAME|FILE")]
+        name: String,
+        /// Print the scenario as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    Packetdrill(packetdrill::Args),
+    Import(import::Args),
+    /// Print a shell completion script to standard output
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+}
 
-COMMANDS:
-    list     the built-in experiments, with their titles
-    run      simulate an experiment and print its trace (or write it with -o). A run stops at the
-             work budget the web page uses too: 5000 segments, 500 connections, 50000 events,
-             100000 steps; the --max-* options raise (or lower) it
-    check    validate scenario files (TOML or JSON); exits non-zero on the first bad one
-    show     print a built-in experiment's scenario file, to start your own from it;
-             --json prints a scenario (built-in or a file) as JSON, the form the web page opens
-{PACKETDRILL_ABOUT}
-    import   open a real pcap or pcapng capture: list its TCP connections, draw one with both
-             ends' inferred states, or write the scenario that re-runs it (`synack run` loads it)
+/// The top-level help's closing block: the formats, the examples, the exit status.
+fn top_after_help() -> String {
+    let binary: Vec<&str> = format::ALL.iter().filter(|f| f.binary).map(|f| f.name).collect();
+    format!(
+        "\
+Formats (--format): {shared}; packetdrill adds {packetdrill}, import adds {import}.
+A binary format ({binary}) is written to -o FILE or a redirect, never to a terminal.
 
-EXAMPLES:
-    synack run lost-syn
-    synack run lost-final-ack --format pcap -o lost-final-ack.pcap
-    synack run my-experiment.toml --format svg -o diagram.svg
-    synack run handshake --format mermaid --lang zh
-    synack show syn-flood > flood.toml && synack check flood.toml
-";
+Examples:
+  synack run lost-syn
+  synack run lost-final-ack --format svg -o lost.svg
+  synack run lost-final-ack --format pcap -o lost-final-ack.pcap
+  synack run handshake --format mermaid --lang zh
+  synack show syn-flood > flood.toml && synack check flood.toml
+
+Exit status: 0 when all went well; 1 when the input is wrong (an unknown experiment, a bad
+scenario file or capture, a binary format for a terminal) or a packetdrill script did not pass;
+2 when the command line is wrong (an unknown option or value, a missing argument).
+`synack COMMAND --help` says more about each command.",
+        shared = format_names(&[]).join(", "),
+        packetdrill = own_only(packetdrill::OWN_FORMATS).join(", "),
+        import = own_only(import::OWN_FORMATS).join(", "),
+        binary = binary.join(", "),
+    )
+}
+
+const RUN_EXAMPLES: &str = "\
+Examples:
+  synack run lost-syn
+  synack run lost-final-ack --format svg -o lost.svg
+  synack run lost-final-ack --format pcap -o lost-final-ack.pcap
+  synack run handshake --format mermaid --lang zh
+  synack run handshake --format json --absolute
+  synack show syn-flood > flood.toml && synack run flood.toml --max-segments 20000";
+
+/// `run --help`'s word on faults and on what happens at one instant.
+const FAULTS_HELP: &str = "\
+Faults: a scenario's [[faults]] pick a segment by sender (`from`), `kind` and `nth`, or by
+`index`, and `drop`, `delay` or `duplicate` it. A segment has one kind, the first that fits:
+  rst      RST set (whatever else is)
+  syn      SYN without ACK
+  syn-ack  SYN with ACK
+  fin      FIN set (with or without data)
+  data     a payload, and no SYN, FIN or RST
+  ack      a bare ACK: no SYN, FIN, RST or payload (a window update, an empty probe)
+`nth` counts from 1, per fault, the segments that match its `from` and `kind` (either may be
+left out: any sender, any kind) in the order they are sent, over the whole run: every
+connection, retransmissions and injected segments included, and lost ones too. `index` counts
+every segment of the trace from 0.
+
+At one instant, a segment's arrival (or an application rule due then) is handled before a timer
+due at the same instant; arrivals at one instant in the order they were scheduled.";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  synack completions bash > ~/.local/share/bash-completion/completions/synack
+  synack completions zsh > ~/.zfunc/_synack    # with fpath+=~/.zfunc before compinit
+  synack completions fish > ~/.config/fish/completions/synack.fish";
+
+/// The labels' language.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Lang {
+    En,
+    Zh,
+}
+
+impl From<Lang> for seqdiag::Lang {
+    fn from(lang: Lang) -> seqdiag::Lang {
+        match lang {
+            Lang::En => seqdiag::Lang::En,
+            Lang::Zh => seqdiag::Lang::Zh,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// A built-in experiment (see `synack list`) or a scenario file
+    #[arg(value_name = "NAME|FILE")]
+    target: String,
+    /// What to write
+    #[arg(short, long, value_name = "FORMAT", default_value = "text", value_parser = FormatParser(&[]))]
+    format: Output,
+    /// The language of the labels and notes
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
+    /// Print sequence numbers as they are on the wire, not counted from each side's ISN
+    #[arg(long)]
+    absolute: bool,
+    /// Write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<String>,
+    /// Stop after N segments (default 5000)
+    #[arg(long, value_name = "N", value_parser = count)]
+    max_segments: Option<usize>,
+    /// Stop after N connections (default 500)
+    #[arg(long, value_name = "N", value_parser = count)]
+    max_connections: Option<usize>,
+    /// Stop after N events (default 50000)
+    #[arg(long, value_name = "N", value_parser = count)]
+    max_events: Option<usize>,
+    /// Stop after N simulation steps (default 100000)
+    #[arg(long, value_name = "N", value_parser = count)]
+    max_steps: Option<usize>,
+}
+
+impl RunArgs {
+    fn limits(&self) -> Limits {
+        let mut limits = Limits::DEFAULT;
+        let chosen = [
+            (&mut limits.segments, self.max_segments),
+            (&mut limits.connections, self.max_connections),
+            (&mut limits.events, self.max_events),
+            (&mut limits.steps, self.max_steps),
+        ];
+        for (limit, n) in chosen {
+            if let Some(n) = n {
+                *limit = n;
+            }
+        }
+        limits
+    }
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    // Usage errors end here, with clap's message and exit status 2; --help and --version too.
+    let cli = Cli::parse();
+    if let Some(Command::Packetdrill(args)) = &cli.command
+        && let Some(message) = args.misuse()
+    {
+        let mut command = Cli::command();
+        command.build();
+        let packetdrill = command.find_subcommand_mut("packetdrill").expect("the packetdrill command");
+        packetdrill.error(clap::error::ErrorKind::ArgumentConflict, message).exit();
+    }
+    let result = match cli.command {
+        None => write_stdout(Cli::command().render_help().to_string().as_bytes()),
+        Some(command) => run(command),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("synack: {message}");
@@ -51,18 +215,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &[String]) -> Result<(), String> {
-    match args.first().map(String::as_str) {
-        None | Some("-h" | "--help" | "help") => {
-            let help = HELP
-                .replace("{PACKETDRILL_USAGE}", packetdrill::HELP)
-                .replace("{PACKETDRILL_ABOUT}", packetdrill::ABOUT)
-                .replace("{RUN_FORMATS}", &format_names(&[]).join("|"))
-                .replace("{IMPORT_FORMATS}", &format_names(import::OWN_FORMATS).join("|"))
-                .replace("{PACKETDRILL_FORMATS}", &format_names(packetdrill::OWN_FORMATS).join("|"));
-            write_stdout(help.as_bytes())
-        }
-        Some("list") => {
+fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::List => {
             let mut out = String::new();
             for entry in catalogue::ENTRIES {
                 let s = entry.scenario().map_err(|e| format!("built-in `{}`: {e}", entry.name))?;
@@ -70,102 +225,55 @@ fn run(args: &[String]) -> Result<(), String> {
             }
             write_stdout(out.as_bytes())
         }
-        Some("show") => {
-            let json = args.iter().skip(1).any(|a| a == "--json");
-            let mut names = args.iter().skip(1).filter(|a| *a != "--json");
-            let name = names.next().ok_or("show: which experiment? (see `synack list`)")?;
-            if let Some(extra) = names.next() {
-                return Err(format!("show: unexpected argument `{extra}`"));
-            }
-            let text = match (catalogue::get(name), json) {
+        Command::Show { name, json } => {
+            let text = match (catalogue::get(&name), json) {
                 (Some(entry), false) => entry.source.to_string(),
                 (Some(entry), true) => {
                     format!("{}\n", entry.scenario().map_err(|e| format!("built-in `{name}`: {e}"))?.to_json())
                 }
-                (None, true) if std::path::Path::new(name).exists() => format!("{}\n", load_file(name)?.to_json()),
+                (None, true) if std::path::Path::new(&name).exists() => format!("{}\n", load_file(&name)?.to_json()),
                 (None, _) => return Err(format!("no built-in experiment is named `{name}`")),
             };
             write_stdout(text.as_bytes())
         }
-        Some("check") => {
-            if args.len() < 2 {
-                return Err("check: give one or more scenario files".into());
-            }
-            for path in &args[1..] {
+        Command::Check { files } => {
+            for path in &files {
                 load_file(path)?;
                 write_stdout(format!("{path}: ok\n").as_bytes())?;
             }
             Ok(())
         }
-        Some("run") => run_command(&args[1..]),
-        Some("packetdrill") => match packetdrill::command(&args[1..])? {
+        Command::Run(args) => run_command(&args),
+        Command::Packetdrill(args) => match packetdrill::command(&args)? {
             true => Ok(()),
             false => Err("packetdrill: not every script passed".into()),
         },
-        Some("import") => import::run(&args[1..]),
-        Some(other) => Err(format!("unknown command `{other}`; try `synack --help`")),
-    }
-}
-
-struct RunOptions {
-    target: String,
-    format: Format,
-    lang: seqdiag::Lang,
-    relative: bool,
-    output: Option<String>,
-    limits: Limits,
-}
-
-fn parse_run(args: &[String]) -> Result<RunOptions, String> {
-    let mut opts = RunOptions {
-        target: String::new(),
-        format: format::TEXT,
-        lang: seqdiag::Lang::En,
-        relative: true,
-        output: None,
-        limits: Limits::DEFAULT,
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
-        match arg.as_str() {
-            "--format" | "-f" => opts.format = shared_format(&value("--format")?)?,
-            "--lang" => {
-                opts.lang = match value("--lang")?.as_str() {
-                    "en" => seqdiag::Lang::En,
-                    "zh" => seqdiag::Lang::Zh,
-                    other => return Err(format!("--lang `{other}`: expected en or zh")),
-                }
-            }
-            "--absolute" => opts.relative = false,
-            "-o" | "--output" => opts.output = Some(value("-o")?),
-            "--max-segments" => opts.limits.segments = count("--max-segments", &value("--max-segments")?)?,
-            "--max-connections" => opts.limits.connections = count("--max-connections", &value("--max-connections")?)?,
-            "--max-events" => opts.limits.events = count("--max-events", &value("--max-events")?)?,
-            "--max-steps" => opts.limits.steps = count("--max-steps", &value("--max-steps")?)?,
-            flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`; try `synack --help`")),
-            target if opts.target.is_empty() => opts.target = target.to_string(),
-            extra => return Err(format!("unexpected argument `{extra}`")),
+        Command::Import(args) => import::run(&args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "synack", &mut script);
+            write_stdout(&script)
         }
     }
-    if opts.target.is_empty() {
-        return Err("run: which experiment? a name from `synack list` or a scenario file".into());
-    }
-    Ok(opts)
 }
 
-fn run_command(args: &[String]) -> Result<(), String> {
-    let opts = parse_run(args)?;
-    let scenario = match catalogue::get(&opts.target) {
+fn run_command(args: &RunArgs) -> Result<(), String> {
+    refuse_binary_on_terminal(args.format, args.output.as_deref())?;
+    let scenario = match catalogue::get(&args.target) {
         Some(entry) => entry.scenario().map_err(|e| format!("built-in `{}`: {e}", entry.name))?,
-        None if std::path::Path::new(&opts.target).exists() => load_file(&opts.target)?,
+        None if std::path::Path::new(&args.target).exists() => load_file(&args.target)?,
         None => {
-            return Err(format!("`{}` is neither a built-in experiment (see `synack list`) nor a file", opts.target));
+            return Err(format!("`{}` is neither a built-in experiment (see `synack list`) nor a file", args.target));
         }
     };
-    let trace = simulate_with(&scenario, opts.limits);
-    let view = seqdiag::ViewOptions { lang: opts.lang, relative: opts.relative, ..seqdiag::ViewOptions::default() };
-    write_output(&(opts.format.write)(&trace, &view), Output::Shared(opts.format), opts.output.as_deref())
+    let trace = simulate_with(&scenario, args.limits());
+    let view =
+        seqdiag::ViewOptions { lang: args.lang.into(), relative: !args.absolute, ..seqdiag::ViewOptions::default() };
+    let bytes = match args.format {
+        Output::Shared(format) => (format.write)(&trace, &view),
+        Output::Own(name) => unreachable!("`run` has no format of its own, not even `{name}`"),
+    };
+    write_output(&bytes, args.format, args.output.as_deref())
 }
 
 /// What `--format` chose: one of the command's own formats (`packetdrill`'s report, `import`'s
@@ -194,46 +302,60 @@ fn format_names(own: &[&'static str]) -> Vec<&'static str> {
     own.iter().copied().chain(shared).collect()
 }
 
-/// Reads `--format NAME` for a command with formats of its own (`own`), which take precedence.
-fn output_format(name: &str, own: &[&'static str]) -> Result<Output, String> {
-    match own.iter().find(|o| **o == name) {
-        Some(own) => Ok(Output::Own(own)),
-        None => format::named(name).map(Output::Shared).ok_or_else(|| unknown_format(name, own)),
+/// A command's own formats that are not also shared ones (`import`'s `scenario`, not its `text`).
+fn own_only(own: &[&'static str]) -> Vec<&'static str> {
+    own.iter().copied().filter(|name| format::named(name).is_none()).collect()
+}
+
+/// Reads `--format NAME` for a command with formats of its own (the slice), which take
+/// precedence over the shared ones of the same name. Its values, for the help, the errors and the
+/// completions, are [`format_names`].
+#[derive(Clone, Copy, Debug)]
+struct FormatParser(&'static [&'static str]);
+
+impl TypedValueParser for FormatParser {
+    type Value = Output;
+
+    fn parse_ref(&self, cmd: &clap::Command, arg: Option<&clap::Arg>, value: &OsStr) -> Result<Output, clap::Error> {
+        // clap's own check first: an unknown name gets its message, the values and a suggestion.
+        let name = PossibleValuesParser::new(format_names(self.0)).parse_ref(cmd, arg, value)?;
+        let output = match self.0.iter().find(|own| **own == name) {
+            Some(own) => Output::Own(own),
+            None => Output::Shared(format::named(&name).expect("a name of format_names")),
+        };
+        Ok(output)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(format_names(self.0).into_iter().map(PossibleValue::new)))
     }
 }
 
-/// Reads `--format NAME` for a command that writes only the shared formats.
-fn shared_format(name: &str) -> Result<Format, String> {
-    format::named(name).ok_or_else(|| unknown_format(name, &[]))
-}
-
-fn unknown_format(name: &str, own: &[&'static str]) -> String {
-    let names = format_names(own);
-    match names.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("--format `{name}`: expected {} or {last}", rest.join(", ")),
-        _ => format!("--format `{name}`: expected {}", names.join(", ")),
+/// A binary format is refused before any work when it would go to a terminal.
+fn refuse_binary_on_terminal(format: Output, output: Option<&str>) -> Result<(), String> {
+    match format {
+        Output::Shared(f) if f.binary && output.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            Err(format!("a {} is binary: use -o FILE or redirect the output", f.name))
+        }
+        _ => Ok(()),
     }
 }
 
 /// Writes a command's result to `-o FILE`, or to standard output unless the format is binary and
 /// standard output a terminal.
 fn write_output(bytes: &[u8], format: Output, output: Option<&str>) -> Result<(), String> {
+    refuse_binary_on_terminal(format, output)?;
     match output {
         Some(path) => std::fs::write(path, bytes).map_err(|e| format!("cannot write {path}: {e}")),
-        None => match format {
-            Output::Shared(f) if f.binary && std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
-                Err(format!("a {} is binary: use -o FILE or redirect the output", f.name))
-            }
-            _ => write_stdout(bytes),
-        },
+        None => write_stdout(bytes),
     }
 }
 
 /// A `--max-*` value: a whole number above zero.
-fn count(flag: &str, text: &str) -> Result<usize, String> {
+fn count(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(n) if n > 0 => Ok(n),
-        _ => Err(format!("{flag} `{text}`: expected a whole number above 0")),
+        _ => Err("expected a whole number above 0".into()),
     }
 }
 

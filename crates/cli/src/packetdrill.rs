@@ -1,6 +1,7 @@
 //! `synack packetdrill`: run packetdrill scripts against tcp-core, or draw one run.
 
-use crate::{Output, output_format, write_output};
+use crate::{FormatParser, Lang, Output, refuse_binary_on_terminal, write_output};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use packetdrill::{Outcome, ProfileName, Run, RunOptions};
 use std::io::Write;
 
@@ -8,78 +9,64 @@ use std::io::Write;
 /// (the report's line, then the trace).
 pub(crate) const OWN_FORMATS: &[&str] = &["report", "text"];
 
-pub(crate) const HELP: &str = "\
-    synack packetdrill <SCRIPT.pkt>... [--profile freebsd|linux|rfc9293|windows|rfc793]
-                       [--define SYMBOL]... [--exact-options]
-                       [--format {PACKETDRILL_FORMATS}] [--lang en|zh] [--absolute] [-o FILE]";
+/// The profiles `--profile` takes.
+const PROFILES: [&str; 5] = ["freebsd", "linux", "rfc9293", "windows", "rfc793"];
 
-pub(crate) const ABOUT: &str = "\
-    packetdrill  run packetdrill scripts against tcp-core (default profile freebsd): one line per
-             script, pass or the first difference; exits non-zero unless all pass. --define
-             picks #ifdef branches (default: FreeBSD for freebsd, STANDARD for rfc9293);
-             --exact-options compares option layout byte for byte. With --format other than
-             report, one script's run is drawn like any synack run";
-
-struct Options {
+/// Run packetdrill scripts against tcp-core, or draw one script's run
+///
+/// One line per script: pass, or the first difference; exits non-zero unless all pass. With a
+/// --format other than report, one script's run is drawn like any synack run.
+#[derive(Debug, clap::Args)]
+#[command(
+    verbatim_doc_comment,
+    after_help = "\
+Examples:
+  synack packetdrill handshake.pkt
+  synack packetdrill handshake.pkt --profile linux
+  synack packetdrill handshake.pkt --format svg -o handshake.svg"
+)]
+pub(crate) struct Args {
+    /// packetdrill scripts
+    #[arg(value_name = "SCRIPT.pkt", required = true)]
     scripts: Vec<String>,
+    /// The stack tcp-core plays (rfc793 is not implemented yet)
+    #[arg(
+        short,
+        long,
+        default_value = "freebsd",
+        value_parser = PossibleValuesParser::new(PROFILES).map(|name| ProfileName::parse(&name).expect("a known profile")),
+    )]
     profile: ProfileName,
+    /// Picks the scripts' #ifdef branches (default: FreeBSD for freebsd, STANDARD for rfc9293)
+    #[arg(short = 'D', long = "define", value_name = "SYMBOL")]
     defines: Vec<String>,
+    /// Compare the options' layout byte for byte
+    #[arg(long)]
     exact_options: bool,
+    /// What to write: the report, or one script's run
+    #[arg(short, long, value_name = "FORMAT", default_value = "report", value_parser = FormatParser(OWN_FORMATS))]
     format: Output,
-    lang: seqdiag::Lang,
-    relative: bool,
+    /// The language of the labels and notes
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
+    /// Print sequence numbers as they are on the wire, not counted from each side's ISN
+    #[arg(long)]
+    absolute: bool,
+    /// Write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
     output: Option<String>,
 }
 
-fn parse_args(args: &[String]) -> Result<Options, String> {
-    let mut o = Options {
-        scripts: Vec::new(),
-        profile: ProfileName::Core(packetdrill::Profile::Freebsd),
-        defines: Vec::new(),
-        exact_options: false,
-        format: Output::Own("report"),
-        lang: seqdiag::Lang::En,
-        relative: true,
-        output: None,
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
-        match arg.as_str() {
-            "--profile" | "-p" => {
-                let name = value("--profile")?;
-                o.profile = ProfileName::parse(&name).ok_or_else(|| {
-                    format!("--profile `{name}`: expected freebsd, linux, rfc9293, windows or rfc793")
-                })?;
-            }
-            "--define" | "-D" => o.defines.push(value("--define")?),
-            "--exact-options" => o.exact_options = true,
-            "--format" | "-f" => o.format = output_format(&value("--format")?, OWN_FORMATS)?,
-            "--lang" => {
-                o.lang = match value("--lang")?.as_str() {
-                    "en" => seqdiag::Lang::En,
-                    "zh" => seqdiag::Lang::Zh,
-                    other => return Err(format!("--lang `{other}`: expected en or zh")),
-                }
-            }
-            "--absolute" => o.relative = false,
-            "-o" | "--output" => o.output = Some(value("-o")?),
-            flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`; try `synack --help`")),
-            script => o.scripts.push(script.to_string()),
-        }
+impl Args {
+    /// What the command line asks that cannot be done: a drawing of several scripts.
+    pub(crate) fn misuse(&self) -> Option<String> {
+        (self.format.name() != "report" && self.scripts.len() != 1)
+            .then(|| format!("--format {} draws one script; {} were given", self.format.name(), self.scripts.len()))
     }
-    if o.scripts.is_empty() {
-        return Err("packetdrill: give one or more .pkt scripts".into());
-    }
-    if o.format.name() != "report" && o.scripts.len() != 1 {
-        return Err(format!("--format {} draws one script; {} were given", o.format.name(), o.scripts.len()));
-    }
-    Ok(o)
 }
 
 /// Runs the command; `Ok(false)` when a script did not pass.
-pub(crate) fn command(args: &[String]) -> Result<bool, String> {
-    let o = parse_args(args)?;
+pub(crate) fn command(o: &Args) -> Result<bool, String> {
     let profile = match o.profile {
         ProfileName::Core(p) => p,
         ProfileName::Rfc793 => {
@@ -97,9 +84,10 @@ pub(crate) fn command(args: &[String]) -> Result<bool, String> {
     }
     run_options.exact_option_layout = o.exact_options;
     if o.format.name() != "report" {
+        refuse_binary_on_terminal(o.format, o.output.as_deref())?;
         let run = run_file(&o.scripts[0], &run_options)?;
         eprintln!("{}: {}", o.scripts[0], run.summary());
-        write_drawing(&run, &o)?;
+        write_drawing(&run, o)?;
         return Ok(run.outcome.passed());
     }
     let mut counts = [0usize; 4];
@@ -133,8 +121,8 @@ fn run_file(path: &str, options: &RunOptions) -> Result<Run, String> {
     Ok(packetdrill::run(&text, options))
 }
 
-fn write_drawing(run: &Run, o: &Options) -> Result<(), String> {
-    let view = seqdiag::ViewOptions { lang: o.lang, relative: o.relative, ..seqdiag::ViewOptions::default() };
+fn write_drawing(run: &Run, o: &Args) -> Result<(), String> {
+    let view = seqdiag::ViewOptions { lang: o.lang.into(), relative: !o.absolute, ..seqdiag::ViewOptions::default() };
     let bytes: Vec<u8> = match o.format {
         Output::Own(_text) => run.to_text().into_bytes(),
         Output::Shared(format) => (format.write)(&run.trace, &view),
