@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod decimal;
 pub mod invariants;
 pub mod limits;
+pub mod odds;
 pub mod outcome;
 pub mod pcap;
 pub mod rng;
@@ -18,6 +19,7 @@ pub mod sim;
 pub mod trace;
 
 pub use limits::Limits;
+pub use odds::{Odds, RunSummary, Verdict};
 pub use outcome::Outcome;
 pub use scenario::{Scenario, ScenarioError};
 pub use sim::{Progress, Simulator, simulate, simulate_with};
