@@ -4,7 +4,7 @@
 //! A command or a page may make files of its own beside these (the CLI's `packetdrill` report,
 //! `import`'s scenario; the page's PNG and scenario JSON); those are theirs.
 
-use crate::{ViewOptions, layout, mermaid, plantuml, svg};
+use crate::{ViewOptions, layout, mermaid, msc, plantuml, svg};
 use alloc::vec::Vec;
 use tcp_sim::Trace;
 
@@ -78,8 +78,17 @@ pub const PLANTUML: Format = Format {
     write: |trace, view| plantuml::render(trace, view).into_bytes(),
 };
 
+/// The exchange as an MSC for `mscgen` ([`msc::render`]).
+pub const MSC: Format = Format {
+    name: "msc",
+    extension: "msc",
+    mime: "text/plain",
+    binary: false,
+    write: |trace, view| msc::render(trace, view).into_bytes(),
+};
+
 /// Every format, in the order the CLI lists them.
-pub const ALL: [Format; 6] = [TEXT, JSON, PCAP, SVG, MERMAID, PLANTUML];
+pub const ALL: [Format; 7] = [TEXT, JSON, PCAP, SVG, MERMAID, PLANTUML, MSC];
 
 /// The format `--format name` asks for.
 pub fn named(name: &str) -> Option<Format> {

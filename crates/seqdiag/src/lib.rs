@@ -6,7 +6,7 @@
 //! writes the standalone file, [`svg::page_body`] the same drawing for the web page. The text
 //! writers print a [`script::Script`], the exchange as participants, messages, notes and time
 //! breaks derived from the trace once: [`mermaid::render`] writes a `sequenceDiagram`,
-//! [`plantuml::render`] a PlantUML sequence diagram. [`format`]
+//! [`plantuml::render`] a PlantUML sequence diagram, [`msc::render`] an MSC for `mscgen`. [`format`]
 //! is the table of every file a trace is written as (name, extension, MIME type, writer), which the
 //! CLI's `--format` and the page's export bar both read.
 //!
@@ -41,6 +41,7 @@ mod labels;
 mod lanes;
 mod layout;
 pub mod mermaid;
+pub mod msc;
 mod num;
 pub mod plantuml;
 pub mod script;

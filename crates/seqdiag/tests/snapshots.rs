@@ -1,11 +1,11 @@
-//! Snapshots of the Mermaid and PlantUML text and of the diagram geometry (refresh with
+//! Snapshots of the Mermaid, PlantUML and MSC text and of the diagram geometry (refresh with
 //! `UPDATE_EXPECT=1`).
 
 mod common;
 
 use common::{dump, trace};
 use expect_test::{Expect, expect};
-use seqdiag::{Lang, ViewOptions, layout, mermaid, plantuml};
+use seqdiag::{Lang, ViewOptions, layout, mermaid, msc, plantuml};
 
 #[track_caller]
 fn check_mermaid(name: &str, lang: Lang, expect: Expect) {
@@ -15,6 +15,11 @@ fn check_mermaid(name: &str, lang: Lang, expect: Expect) {
 #[track_caller]
 fn check_plantuml(name: &str, lang: Lang, expect: Expect) {
     expect.assert_eq(&plantuml::render(&trace(name), &ViewOptions { lang, ..ViewOptions::default() }));
+}
+
+#[track_caller]
+fn check_msc(name: &str, lang: Lang, expect: Expect) {
+    expect.assert_eq(&msc::render(&trace(name), &ViewOptions { lang, ..ViewOptions::default() }));
 }
 
 #[track_caller]
@@ -257,6 +262,84 @@ fn plantuml_refused() {
         note right : 10 ms → 20 ms
         note over client : CLOSED · ECONNREFUSED: refused
         @enduml
+    "#]],
+    );
+}
+
+#[test]
+fn msc_simultaneous_open() {
+    check_msc(
+        "simultaneous-open",
+        Lang::En,
+        expect![[r#"
+        msc {
+          hscale = "1.5";
+          "A" [label="A\n192.0.2.1:40000"], "B" [label="B\n198.51.100.1:5555"];
+          "A" note "A" [label="connect() · SYN_SENT"];
+          "A" => "B" [label="SYN seq=0 [0 → 10 ms]", arcskip="2"];
+          "B" note "B" [label="connect() · SYN_SENT"];
+          "B" => "A" [label="SYN seq=0 [0 → 10 ms]"];
+          "B" note "B" [label="SYN_RECV"];
+          "B" => "A" [label="SYN, ACK seq=0 ack=1 [10 ms → 20 ms]", arcskip="2"];
+          "A" note "A" [label="SYN_RECV"];
+          "A" => "B" [label="SYN, ACK seq=0 ack=1 [10 ms → 20 ms]"];
+          "A" note "A" [label="ESTABLISHED"];
+          "B" note "B" [label="ESTABLISHED"];
+          ... [label="⋯ 100 ms later"];
+          "A" note "A" [label="close() · FIN_WAIT1"];
+          "A" => "B" [label="FIN, ACK seq=1 ack=1 [120 ms → 130 ms]"];
+          "B" note "B" [label="CLOSE_WAIT"];
+          "B" => "A" [label="ACK seq=1 ack=2 [130 ms → 140 ms]", arcskip="2"];
+          "B" note "B" [label="close() · LAST_ACK"];
+          "B" => "A" [label="FIN, ACK seq=1 ack=2 [130 ms → 140 ms]"];
+          "A" note "A" [label="FIN_WAIT2 · TIME_WAIT · 2MSL 240 s"];
+          "A" => "B" [label="ACK seq=2 ack=2 [140 ms → 150 ms]"];
+          "B" note "B" [label="CLOSED"];
+          ... [label="⋯ 240 s later"];
+          "A" note "A" [label="2MSL 240 s expired · CLOSED"];
+        }
+    "#]],
+    );
+}
+
+#[test]
+fn msc_lost_final_ack_in_chinese() {
+    check_msc(
+        "lost-final-ack",
+        Lang::Zh,
+        expect![[r#"
+        msc {
+          hscale = "1.5";
+          "client" [label="客户端 client\n192.0.2.1:40000"], "server" [label="服务器 server\n198.51.100.1:5555"];
+          "client" note "client" [label="connect() · SYN_SENT"];
+          "client" => "server" [label="SYN seq=0 [0 → 10 毫秒]", arcskip="1"];
+          "server" note "server" [label="listen(:5555)"];
+          "server" note "server" [label="SYN_RECV"];
+          "server" => "client" [label="SYN, ACK seq=0 ack=1 [10 毫秒 → 20 毫秒]"];
+          "client" note "client" [label="ESTABLISHED"];
+          "client" => "server" [label="ACK seq=1 ack=1 [20 毫秒 → 30 毫秒]"];
+          "server" note "server" [label="ESTABLISHED"];
+          ... [label="⋯ 70 毫秒后"];
+          "client" note "client" [label="close() · FIN_WAIT1"];
+          "client" => "server" [label="FIN, ACK seq=1 ack=1 [100 毫秒 → 110 毫秒]"];
+          "server" note "server" [label="CLOSE_WAIT"];
+          "server" note "server" [label="延迟确认 40 毫秒 到期"];
+          "server" => "client" [label="ACK seq=1 ack=2 [150 毫秒 → 160 毫秒]"];
+          "client" note "client" [label="FIN_WAIT2"];
+          ... [label="⋯ 50 毫秒后"];
+          "server" note "server" [label="close() · LAST_ACK"];
+          "server" => "client" [label="FIN, ACK seq=1 ack=2 [210 毫秒 → 220 毫秒]"];
+          "client" note "client" [label="TIME_WAIT · 2MSL 60 秒"];
+          "client" -x "server" [label="ACK seq=2 ack=2 (被丢弃) [220 毫秒 → ✕ 被丢弃]"];
+          ... [label="⋯ 210 毫秒后"];
+          "server" note "server" [label="RTO 220 毫秒 到期"];
+          "server" >> "client" [label="FIN, ACK seq=1 ack=2 (重传) [430 毫秒 → 440 毫秒]"];
+          "client" note "client" [label="2MSL 60 秒（重新计时）"];
+          "client" => "server" [label="ACK seq=2 ack=2 [440 毫秒 → 450 毫秒]"];
+          "server" note "server" [label="CLOSED"];
+          ... [label="⋯ 60 秒后"];
+          "client" note "client" [label="2MSL 60 秒 到期 · CLOSED"];
+        }
     "#]],
     );
 }
