@@ -39,28 +39,39 @@ fn mermaid_handshake() {
             participant server as server<br/>198.51.100.1:5555
             Note over client: connect() · SYN_SENT
             client->>server: SYN seq=0
+            Note over client,server: 0 → 10 ms
             Note over server: listen(:5555)
             Note over server: SYN_RECV
             server->>client: SYN, ACK seq=0 ack=1
+            Note over server,client: 10 ms → 20 ms
             Note over client: ESTABLISHED
             client->>server: ACK seq=1 ack=1
+            Note over client,server: 20 ms → 30 ms
             client->>server: ACK seq=1 ack=1 len=5
+            Note over client,server: 20 ms → 30 ms
             Note over server: ESTABLISHED
             server->>client: ACK seq=1 ack=6
+            Note over server,client: 30 ms → 40 ms
             server->>client: ACK seq=1 ack=6 len=5
+            Note over server,client: 30 ms → 40 ms
             client->>server: ACK seq=6 ack=6
+            Note over client,server: 40 ms → 50 ms
             Note over client,server: ⋯ 90 ms later
             Note over client: close() · FIN_WAIT1
             client->>server: FIN, ACK seq=6 ack=6
+            Note over client,server: 140 ms → 150 ms
             Note over server: CLOSE_WAIT
             Note over server: delayed ACK 40 ms expired
             server->>client: ACK seq=6 ack=7
+            Note over server,client: 190 ms → 200 ms
             Note over client: FIN_WAIT2
             Note over client,server: ⋯ 50 ms later
             Note over server: close() · LAST_ACK
             server->>client: FIN, ACK seq=6 ack=7
+            Note over server,client: 250 ms → 260 ms
             Note over client: TIME_WAIT · 2MSL 60 s
             client->>server: ACK seq=7 ack=7
+            Note over client,server: 260 ms → 270 ms
             Note over server: CLOSED
             Note over client,server: ⋯ 60 s later
             Note over client: 2MSL 60 s expired · CLOSED
@@ -80,31 +91,43 @@ fn mermaid_lost_syn_in_chinese() {
             participant server as 服务器 server<br/>198.51.100.1:5555
             Note over client: connect() · SYN_SENT
             client-xserver: SYN seq=0 (被丢弃)
+            Note over client,server: 0 → ✕ 被丢弃
             Note over server: listen(:5555)
             Note over client,server: ⋯ 1 秒后
             Note over client: RTO 1 秒 到期
             client-->>server: SYN seq=0 (重传)
+            Note over client,server: 1 秒 → 1.01 秒
             Note over server: SYN_RECV
             server->>client: SYN, ACK seq=0 ack=1
+            Note over server,client: 1.01 秒 → 1.02 秒
             Note over client: ESTABLISHED
             client->>server: ACK seq=1 ack=1
+            Note over client,server: 1.02 秒 → 1.03 秒
             client->>server: ACK seq=1 ack=1 len=5
+            Note over client,server: 1.02 秒 → 1.03 秒
             Note over server: ESTABLISHED
             server->>client: ACK seq=1 ack=6
+            Note over server,client: 1.03 秒 → 1.04 秒
             server->>client: ACK seq=1 ack=6 len=5
+            Note over server,client: 1.03 秒 → 1.04 秒
             client->>server: ACK seq=6 ack=6
+            Note over client,server: 1.04 秒 → 1.05 秒
             Note over client,server: ⋯ 90 毫秒后
             Note over client: close() · FIN_WAIT1
             client->>server: FIN, ACK seq=6 ack=6
+            Note over client,server: 1.14 秒 → 1.15 秒
             Note over server: CLOSE_WAIT
             Note over server: 延迟确认 40 毫秒 到期
             server->>client: ACK seq=6 ack=7
+            Note over server,client: 1.19 秒 → 1.2 秒
             Note over client: FIN_WAIT2
             Note over client,server: ⋯ 50 毫秒后
             Note over server: close() · LAST_ACK
             server->>client: FIN, ACK seq=6 ack=7
+            Note over server,client: 1.25 秒 → 1.26 秒
             Note over client: TIME_WAIT · 2MSL 60 秒
             client->>server: ACK seq=7 ack=7
+            Note over client,server: 1.26 秒 → 1.27 秒
             Note over server: CLOSED
             Note over client,server: ⋯ 60 秒后
             Note over client: 2MSL 60 秒 到期 · CLOSED
@@ -124,8 +147,10 @@ fn mermaid_refused() {
             participant server as server<br/>198.51.100.1
             Note over client: connect() · SYN_SENT
             client->>server: SYN seq=0
+            Note over client,server: 0 → 10 ms
             Note over server: no socket: answer RST
             server->>client: RST, ACK seq=0 ack=1
+            Note over server,client: 10 ms → 20 ms
             Note over client: CLOSED · ECONNREFUSED: refused
     "#]],
     );
