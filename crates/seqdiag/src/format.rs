@@ -4,7 +4,7 @@
 //! A command or a page may make files of its own beside these (the CLI's `packetdrill` report,
 //! `import`'s scenario; the page's PNG and scenario JSON); those are theirs.
 
-use crate::{ViewOptions, layout, mermaid, svg};
+use crate::{ViewOptions, layout, mermaid, msc, plantuml, svg};
 use alloc::vec::Vec;
 use tcp_sim::Trace;
 
@@ -69,8 +69,26 @@ pub const MERMAID: Format = Format {
     write: |trace, view| mermaid::render(trace, view).into_bytes(),
 };
 
+/// The exchange as a PlantUML sequence diagram ([`plantuml::render`]).
+pub const PLANTUML: Format = Format {
+    name: "plantuml",
+    extension: "puml",
+    mime: "text/plain",
+    binary: false,
+    write: |trace, view| plantuml::render(trace, view).into_bytes(),
+};
+
+/// The exchange as an MSC for `mscgen` ([`msc::render`]).
+pub const MSC: Format = Format {
+    name: "msc",
+    extension: "msc",
+    mime: "text/plain",
+    binary: false,
+    write: |trace, view| msc::render(trace, view).into_bytes(),
+};
+
 /// Every format, in the order the CLI lists them.
-pub const ALL: [Format; 5] = [TEXT, JSON, PCAP, SVG, MERMAID];
+pub const ALL: [Format; 7] = [TEXT, JSON, PCAP, SVG, MERMAID, PLANTUML, MSC];
 
 /// The format `--format name` asks for.
 pub fn named(name: &str) -> Option<Format> {

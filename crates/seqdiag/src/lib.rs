@@ -5,7 +5,8 @@
 //! playback [`steps::Step`] at which it appears. One writer draws it as SVG: [`svg::render`]
 //! writes the standalone file, [`svg::page_body`] the same drawing for the web page. The text
 //! writers print a [`script::Script`], the exchange as participants, messages, notes and time
-//! breaks derived from the trace once: [`mermaid::render`] writes a `sequenceDiagram`. [`format`]
+//! breaks derived from the trace once: [`mermaid::render`] writes a `sequenceDiagram`,
+//! [`plantuml::render`] a PlantUML sequence diagram, [`msc::render`] an MSC for `mscgen`. [`format`]
 //! is the table of every file a trace is written as (name, extension, MIME type, writer), which the
 //! CLI's `--format` and the page's export bar both read.
 //!
@@ -40,7 +41,9 @@ mod labels;
 mod lanes;
 mod layout;
 pub mod mermaid;
+pub mod msc;
 mod num;
+pub mod plantuml;
 pub mod script;
 mod slots;
 mod sort;

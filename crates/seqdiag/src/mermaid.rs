@@ -2,7 +2,9 @@
 //!
 //! One message per segment in the order sent (`client->>server: SYN seq=0`); retransmissions
 //! dotted (`-->>`); lost segments end in a cross (`-x`, `--x`); a segment the network held back
-//! says so (`delayed 30 ms`), since Mermaid cannot draw it arriving late; state changes, fired timers,
+//! says so (`delayed 30 ms`). Mermaid cannot draw an arrow slanted by its time, so a note over
+//! both ends follows each message with when it left and arrived, or when it left and why it was
+//! lost (`0 → 10 ms`, `1 s → ✕ dropped`); state changes, fired timers,
 //! TIME-WAIT's 2MSL, rejected segments and what the applications did as notes over their host;
 //! long idle stretches as a note across all hosts (`⋯ 59.8 s later`). Segments to an address no
 //! host owns (a SYN flood's forged sources) go to an extra participant.
@@ -74,7 +76,12 @@ pub fn print(script: &Script) -> String {
                 if !m.tags.is_empty() {
                     let _ = write!(text, " ({})", m.tags.join(", "));
                 }
+                let over = match m.from == m.to {
+                    true => String::from(ids[m.from]),
+                    false => format!("{},{}", ids[m.from], ids[m.to]),
+                };
                 writeln!(out, "    {}{arrow}{}: {}", ids[m.from], ids[m.to], escape(&text))
+                    .and_then(|()| writeln!(out, "    Note over {over}: {}", escape(&m.time)))
             }
             Item::Note(n) => {
                 let parts: Vec<&str> = n.parts.iter().map(|p| p.text.as_str()).collect();

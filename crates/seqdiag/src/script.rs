@@ -56,6 +56,8 @@ pub enum Item {
     Break {
         /// How long, in microseconds.
         gap_us: u64,
+        /// When it ends (the next event), in microseconds of simulated time.
+        at_us: u64,
         /// What it says ([`text::later`]: `⋯ 59.8 s later`).
         text: String,
     },
@@ -77,6 +79,16 @@ pub struct Message {
     /// What to say after the label, in order: retransmission, duplicate, old duplicate, forged,
     /// the delay the network added, why it was lost.
     pub tags: Vec<String>,
+    /// When it left, in microseconds of simulated time.
+    pub sent_us: u64,
+    /// When it arrived, or `None` if it was lost.
+    pub arrived_us: Option<u64>,
+    /// How long it was in flight: until it arrived, or for a lost segment the link's delay and
+    /// any delay a fault added (when it would have arrived). 0 for a segment a host sends itself.
+    pub flight_us: u64,
+    /// When it left and arrived, or when it left and why it was lost ([`text::flight`]:
+    /// `0 → 10 ms`, `1 s → ✕ dropped`).
+    pub time: String,
 }
 
 /// How a message is drawn: what the trace says of its segment.
@@ -101,6 +113,8 @@ pub struct Style {
 pub struct Note {
     /// The participant: an index into [`Script::participants`].
     pub over: usize,
+    /// When, in microseconds of simulated time.
+    pub at_us: u64,
     /// What happened, in order (one part per event).
     pub parts: Vec<NotePart>,
 }
@@ -241,7 +255,7 @@ impl Script {
             if let Some(prev) = last_at {
                 let gap_us = e.at.micros - prev.micros;
                 if gap_us > break_us {
-                    items.push(Item::Break { gap_us, text: text::later(lang, gap_us) });
+                    items.push(Item::Break { gap_us, at_us: e.at.micros, text: text::later(lang, gap_us) });
                 }
             }
             if last_at != Some(e.at) {
@@ -249,7 +263,8 @@ impl Script {
             }
             last_at = Some(e.at);
             let over = place[e.host];
-            let mut note = |kind, text| items.note(over, NotePart { kind, text });
+            let at_us = e.at.micros;
+            let mut note = |kind, text| items.note(over, at_us, NotePart { kind, text });
             match &e.kind {
                 EventKind::Sent { segment } => {
                     let s = &trace.segments[*segment];
@@ -274,9 +289,19 @@ impl Script {
                     if style.delayed_us > 0 {
                         tags.push(text::delayed(lang, style.delayed_us));
                     }
-                    if let Fate::Lost { reason } = s.fate {
-                        tags.push(text::loss(lang, reason).into());
+                    let loss = match s.fate {
+                        Fate::Lost { reason } => Some(text::loss(lang, reason)),
+                        Fate::Delivered { .. } => None,
+                    };
+                    if let Some(word) = loss {
+                        tags.push(word.into());
                     }
+                    let sent_us = s.sent_at.micros;
+                    let arrived_us = s.delivered_at().map(|at| at.micros);
+                    let flight_us = match arrived_us {
+                        Some(at) => at.saturating_sub(sent_us),
+                        None => s.link_delay_us + s.extra_delay_us,
+                    };
                     items.push(Item::Message(Message {
                         segment: *segment,
                         from: over,
@@ -284,6 +309,10 @@ impl Script {
                         label: trace.label(*segment, opts.relative),
                         style,
                         tags,
+                        sent_us,
+                        arrived_us,
+                        flight_us,
+                        time: text::flight(lang, sent_us, arrived_us, loss),
                     }));
                 }
                 EventKind::State { to, .. } => note(NoteKind::State, format!("{to:#}")),
@@ -350,12 +379,12 @@ impl Items {
         self.done.push(item);
     }
 
-    /// Adds to the note over `over`, or starts one.
-    fn note(&mut self, over: usize, part: NotePart) {
+    /// Adds to the note over `over` at `at_us`, or starts one.
+    fn note(&mut self, over: usize, at_us: u64, part: NotePart) {
         if self.note.as_ref().is_some_and(|n| n.over != over) {
             self.end_note();
         }
-        self.note.get_or_insert_with(|| Note { over, parts: Vec::new() }).parts.push(part);
+        self.note.get_or_insert_with(|| Note { over, at_us, parts: Vec::new() }).parts.push(part);
     }
 
     fn end_note(&mut self) {

@@ -66,6 +66,15 @@ pub fn later(lang: Lang, micros: u64) -> String {
     }
 }
 
+/// When a segment left and arrived, for a note beside its arrow: `0 → 10 ms`, `1 s → 1.01 s`;
+/// a lost one, when it left and why it was lost: `1 s → ✕ dropped` (`1 秒 → ✕ 被丢弃`).
+pub fn flight(lang: Lang, sent_us: u64, arrived_us: Option<u64>, loss: Option<&str>) -> String {
+    match arrived_us {
+        Some(at) => format!("{} → {}", clock(lang, sent_us), clock(lang, at)),
+        None => format!("{} → ✕ {}", clock(lang, sent_us), loss.unwrap_or(pick(lang, "lost", "丢失"))),
+    }
+}
+
 /// Tag of a retransmitted segment.
 pub const fn retransmission(lang: Lang) -> &'static str {
     pick(lang, "retransmission", "重传")

@@ -2,7 +2,7 @@
 
 mod common;
 
-use seqdiag::{Lang, ViewOptions, format, layout, mermaid, svg};
+use seqdiag::{Lang, ViewOptions, format, layout, mermaid, msc, plantuml, svg};
 
 #[test]
 fn names_and_file_names_are_unique() {
@@ -24,6 +24,8 @@ fn each_writes_what_its_writer_writes() {
     assert_eq!(write(format::PCAP), tcp_sim::pcap::to_pcap(&trace));
     assert_eq!(write(format::SVG), svg::render(&layout(&trace, &view), &view).into_bytes());
     assert_eq!(write(format::MERMAID), mermaid::render(&trace, &view).into_bytes());
+    assert_eq!(write(format::PLANTUML), plantuml::render(&trace, &view).into_bytes());
+    assert_eq!(write(format::MSC), msc::render(&trace, &view).into_bytes());
     for f in format::ALL {
         assert_eq!(String::from_utf8(write(f)).is_err(), f.binary, "{}", f.name);
     }

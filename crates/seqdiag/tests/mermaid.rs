@@ -1,4 +1,5 @@
-//! The Mermaid text of every catalogue entry follows the `sequenceDiagram` grammar's rules.
+//! The Mermaid text of every catalogue entry follows the `sequenceDiagram` grammar's rules, and
+//! says when each segment left and arrived or was lost.
 
 mod common;
 
@@ -33,6 +34,8 @@ fn every_entry_is_valid_mermaid() {
             assert_eq!(lines.next(), Some("sequenceDiagram"), "{name}");
             let mut ids: Vec<&str> = Vec::new();
             let (mut messages, mut lost) = (0, 0);
+            // The two ends of the message before, whose time note comes next.
+            let mut ends: Option<String> = None;
             for line in lines {
                 let body = line.strip_prefix("    ").unwrap_or_else(|| panic!("{name}: not indented: {line}"));
                 if body == "autonumber off" {
@@ -45,6 +48,10 @@ fn every_entry_is_valid_mermaid() {
                     ids.push(id);
                 } else if let Some(n) = body.strip_prefix("Note over ") {
                     let (who, text) = n.split_once(": ").unwrap_or_else(|| panic!("{name}: {line}"));
+                    if let Some(ends) = ends.take() {
+                        assert_eq!(who, ends, "{name}: the time note is over both ends: {line}");
+                        assert!(text.contains(" → "), "{name}: no time in {line}");
+                    }
                     assert!(who.split(',').all(|id| ids.contains(&id)), "{name}: unknown participant in {line}");
                     check_text(text, line);
                 } else {
@@ -56,10 +63,13 @@ fn every_entry_is_valid_mermaid() {
                     let (from, to) = signal.split_once(arrow).unwrap_or_else(|| panic!("{name}: {line}"));
                     assert!(ids.contains(&from) && ids.contains(&to), "{name}: unknown participant in {line}");
                     check_text(text, line);
+                    assert!(ends.is_none(), "{name}: no time note before {line}");
+                    ends = Some(if from == to { from.to_owned() } else { format!("{from},{to}") });
                     messages += 1;
                     lost += usize::from(arrow.ends_with('x'));
                 }
             }
+            assert!(ends.is_none(), "{name}: no time note after the last message");
             assert_eq!(messages, trace.segments.len(), "{name}: one message per segment");
             let really_lost = trace.segments.iter().filter(|s| matches!(s.fate, Fate::Lost { .. })).count();
             assert_eq!(lost, really_lost, "{name}: lost segments end in a cross");

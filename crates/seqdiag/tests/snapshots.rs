@@ -1,14 +1,25 @@
-//! Snapshots of the Mermaid text and of the diagram geometry (refresh with `UPDATE_EXPECT=1`).
+//! Snapshots of the Mermaid, PlantUML and MSC text and of the diagram geometry (refresh with
+//! `UPDATE_EXPECT=1`).
 
 mod common;
 
 use common::{dump, trace};
 use expect_test::{Expect, expect};
-use seqdiag::{Lang, ViewOptions, layout, mermaid};
+use seqdiag::{Lang, ViewOptions, layout, mermaid, msc, plantuml};
 
 #[track_caller]
 fn check_mermaid(name: &str, lang: Lang, expect: Expect) {
     expect.assert_eq(&mermaid::render(&trace(name), &ViewOptions { lang, ..ViewOptions::default() }));
+}
+
+#[track_caller]
+fn check_plantuml(name: &str, lang: Lang, expect: Expect) {
+    expect.assert_eq(&plantuml::render(&trace(name), &ViewOptions { lang, ..ViewOptions::default() }));
+}
+
+#[track_caller]
+fn check_msc(name: &str, lang: Lang, expect: Expect) {
+    expect.assert_eq(&msc::render(&trace(name), &ViewOptions { lang, ..ViewOptions::default() }));
 }
 
 #[track_caller]
@@ -28,28 +39,39 @@ fn mermaid_handshake() {
             participant server as server<br/>198.51.100.1:5555
             Note over client: connect() · SYN_SENT
             client->>server: SYN seq=0
+            Note over client,server: 0 → 10 ms
             Note over server: listen(:5555)
             Note over server: SYN_RECV
             server->>client: SYN, ACK seq=0 ack=1
+            Note over server,client: 10 ms → 20 ms
             Note over client: ESTABLISHED
             client->>server: ACK seq=1 ack=1
+            Note over client,server: 20 ms → 30 ms
             client->>server: ACK seq=1 ack=1 len=5
+            Note over client,server: 20 ms → 30 ms
             Note over server: ESTABLISHED
             server->>client: ACK seq=1 ack=6
+            Note over server,client: 30 ms → 40 ms
             server->>client: ACK seq=1 ack=6 len=5
+            Note over server,client: 30 ms → 40 ms
             client->>server: ACK seq=6 ack=6
+            Note over client,server: 40 ms → 50 ms
             Note over client,server: ⋯ 90 ms later
             Note over client: close() · FIN_WAIT1
             client->>server: FIN, ACK seq=6 ack=6
+            Note over client,server: 140 ms → 150 ms
             Note over server: CLOSE_WAIT
             Note over server: delayed ACK 40 ms expired
             server->>client: ACK seq=6 ack=7
+            Note over server,client: 190 ms → 200 ms
             Note over client: FIN_WAIT2
             Note over client,server: ⋯ 50 ms later
             Note over server: close() · LAST_ACK
             server->>client: FIN, ACK seq=6 ack=7
+            Note over server,client: 250 ms → 260 ms
             Note over client: TIME_WAIT · 2MSL 60 s
             client->>server: ACK seq=7 ack=7
+            Note over client,server: 260 ms → 270 ms
             Note over server: CLOSED
             Note over client,server: ⋯ 60 s later
             Note over client: 2MSL 60 s expired · CLOSED
@@ -69,31 +91,43 @@ fn mermaid_lost_syn_in_chinese() {
             participant server as 服务器 server<br/>198.51.100.1:5555
             Note over client: connect() · SYN_SENT
             client-xserver: SYN seq=0 (被丢弃)
+            Note over client,server: 0 → ✕ 被丢弃
             Note over server: listen(:5555)
             Note over client,server: ⋯ 1 秒后
             Note over client: RTO 1 秒 到期
             client-->>server: SYN seq=0 (重传)
+            Note over client,server: 1 秒 → 1.01 秒
             Note over server: SYN_RECV
             server->>client: SYN, ACK seq=0 ack=1
+            Note over server,client: 1.01 秒 → 1.02 秒
             Note over client: ESTABLISHED
             client->>server: ACK seq=1 ack=1
+            Note over client,server: 1.02 秒 → 1.03 秒
             client->>server: ACK seq=1 ack=1 len=5
+            Note over client,server: 1.02 秒 → 1.03 秒
             Note over server: ESTABLISHED
             server->>client: ACK seq=1 ack=6
+            Note over server,client: 1.03 秒 → 1.04 秒
             server->>client: ACK seq=1 ack=6 len=5
+            Note over server,client: 1.03 秒 → 1.04 秒
             client->>server: ACK seq=6 ack=6
+            Note over client,server: 1.04 秒 → 1.05 秒
             Note over client,server: ⋯ 90 毫秒后
             Note over client: close() · FIN_WAIT1
             client->>server: FIN, ACK seq=6 ack=6
+            Note over client,server: 1.14 秒 → 1.15 秒
             Note over server: CLOSE_WAIT
             Note over server: 延迟确认 40 毫秒 到期
             server->>client: ACK seq=6 ack=7
+            Note over server,client: 1.19 秒 → 1.2 秒
             Note over client: FIN_WAIT2
             Note over client,server: ⋯ 50 毫秒后
             Note over server: close() · LAST_ACK
             server->>client: FIN, ACK seq=6 ack=7
+            Note over server,client: 1.25 秒 → 1.26 秒
             Note over client: TIME_WAIT · 2MSL 60 秒
             client->>server: ACK seq=7 ack=7
+            Note over client,server: 1.26 秒 → 1.27 秒
             Note over server: CLOSED
             Note over client,server: ⋯ 60 秒后
             Note over client: 2MSL 60 秒 到期 · CLOSED
@@ -113,9 +147,224 @@ fn mermaid_refused() {
             participant server as server<br/>198.51.100.1
             Note over client: connect() · SYN_SENT
             client->>server: SYN seq=0
+            Note over client,server: 0 → 10 ms
             Note over server: no socket: answer RST
             server->>client: RST, ACK seq=0 ack=1
+            Note over server,client: 10 ms → 20 ms
             Note over client: CLOSED · ECONNREFUSED: refused
+    "#]],
+    );
+}
+
+#[test]
+fn plantuml_handshake() {
+    check_plantuml(
+        "handshake",
+        Lang::En,
+        expect![[r#"
+        @startuml
+        !pragma teoz true
+        hide footbox
+        participant "client\n192.0.2.1:40000" as client
+        participant "server\n198.51.100.1:5555" as server
+        note over client : connect() · SYN_SENT
+        client -> server : SYN seq=0
+        note right : 0 → 10 ms
+        note over server : listen(:5555)
+        note over server : SYN_RECV
+        server -> client : SYN, ACK seq=0 ack=1
+        note right : 10 ms → 20 ms
+        note over client : ESTABLISHED
+        client -> server : ACK seq=1 ack=1
+        note right : 20 ms → 30 ms
+        client -> server : ACK seq=1 ack=1 len=5
+        note right : 20 ms → 30 ms
+        note over server : ESTABLISHED
+        server -> client : ACK seq=1 ack=6
+        note right : 30 ms → 40 ms
+        server -> client : ACK seq=1 ack=6 len=5
+        note right : 30 ms → 40 ms
+        client -> server : ACK seq=6 ack=6
+        note right : 40 ms → 50 ms
+        ...⋯ 90 ms later...
+        note over client : close() · FIN_WAIT1
+        client -> server : FIN, ACK seq=6 ack=6
+        note right : 140 ms → 150 ms
+        note over server : CLOSE_WAIT
+        note over server : delayed ACK 40 ms expired
+        server -> client : ACK seq=6 ack=7
+        note right : 190 ms → 200 ms
+        note over client : FIN_WAIT2
+        ...⋯ 50 ms later...
+        note over server : close() · LAST_ACK
+        server -> client : FIN, ACK seq=6 ack=7
+        note right : 250 ms → 260 ms
+        note over client : TIME_WAIT · 2MSL 60 s
+        client -> server : ACK seq=7 ack=7
+        note right : 260 ms → 270 ms
+        note over server : CLOSED
+        ...⋯ 60 s later...
+        note over client : 2MSL 60 s expired · CLOSED
+        @enduml
+    "#]],
+    );
+}
+
+#[test]
+fn plantuml_lost_syn_in_chinese() {
+    check_plantuml(
+        "lost-syn",
+        Lang::Zh,
+        expect![[r#"
+        @startuml
+        !pragma teoz true
+        hide footbox
+        participant "客户端 client\n192.0.2.1:40000" as client
+        participant "服务器 server\n198.51.100.1:5555" as server
+        note over client : connect() · SYN_SENT
+        client ->x server : SYN seq=0 (被丢弃)
+        note right : 0 → ✕ 被丢弃
+        note over server : listen(:5555)
+        ...⋯ 1 秒后...
+        note over client : RTO 1 秒 到期
+        client --> server : SYN seq=0 (重传)
+        note right : 1 秒 → 1.01 秒
+        note over server : SYN_RECV
+        server -> client : SYN, ACK seq=0 ack=1
+        note right : 1.01 秒 → 1.02 秒
+        note over client : ESTABLISHED
+        client -> server : ACK seq=1 ack=1
+        note right : 1.02 秒 → 1.03 秒
+        client -> server : ACK seq=1 ack=1 len=5
+        note right : 1.02 秒 → 1.03 秒
+        note over server : ESTABLISHED
+        server -> client : ACK seq=1 ack=6
+        note right : 1.03 秒 → 1.04 秒
+        server -> client : ACK seq=1 ack=6 len=5
+        note right : 1.03 秒 → 1.04 秒
+        client -> server : ACK seq=6 ack=6
+        note right : 1.04 秒 → 1.05 秒
+        ...⋯ 90 毫秒后...
+        note over client : close() · FIN_WAIT1
+        client -> server : FIN, ACK seq=6 ack=6
+        note right : 1.14 秒 → 1.15 秒
+        note over server : CLOSE_WAIT
+        note over server : 延迟确认 40 毫秒 到期
+        server -> client : ACK seq=6 ack=7
+        note right : 1.19 秒 → 1.2 秒
+        note over client : FIN_WAIT2
+        ...⋯ 50 毫秒后...
+        note over server : close() · LAST_ACK
+        server -> client : FIN, ACK seq=6 ack=7
+        note right : 1.25 秒 → 1.26 秒
+        note over client : TIME_WAIT · 2MSL 60 秒
+        client -> server : ACK seq=7 ack=7
+        note right : 1.26 秒 → 1.27 秒
+        note over server : CLOSED
+        ...⋯ 60 秒后...
+        note over client : 2MSL 60 秒 到期 · CLOSED
+        @enduml
+    "#]],
+    );
+}
+
+#[test]
+fn plantuml_refused() {
+    check_plantuml(
+        "refused",
+        Lang::En,
+        expect![[r#"
+        @startuml
+        !pragma teoz true
+        hide footbox
+        participant "client\n192.0.2.1:40000" as client
+        participant "server\n198.51.100.1" as server
+        note over client : connect() · SYN_SENT
+        client -> server : SYN seq=0
+        note right : 0 → 10 ms
+        note over server : no socket: answer RST
+        server -> client : RST, ACK seq=0 ack=1
+        note right : 10 ms → 20 ms
+        note over client : CLOSED · ECONNREFUSED: refused
+        @enduml
+    "#]],
+    );
+}
+
+#[test]
+fn msc_simultaneous_open() {
+    check_msc(
+        "simultaneous-open",
+        Lang::En,
+        expect![[r#"
+        msc {
+          hscale = "1.5";
+          "A" [label="A\n192.0.2.1:40000"], "B" [label="B\n198.51.100.1:5555"];
+          "A" note "A" [label="connect() · SYN_SENT"];
+          "A" => "B" [label="SYN seq=0 [0 → 10 ms]", arcskip="2"];
+          "B" note "B" [label="connect() · SYN_SENT"];
+          "B" => "A" [label="SYN seq=0 [0 → 10 ms]"];
+          "B" note "B" [label="SYN_RECV"];
+          "B" => "A" [label="SYN, ACK seq=0 ack=1 [10 ms → 20 ms]", arcskip="2"];
+          "A" note "A" [label="SYN_RECV"];
+          "A" => "B" [label="SYN, ACK seq=0 ack=1 [10 ms → 20 ms]"];
+          "A" note "A" [label="ESTABLISHED"];
+          "B" note "B" [label="ESTABLISHED"];
+          ... [label="⋯ 100 ms later"];
+          "A" note "A" [label="close() · FIN_WAIT1"];
+          "A" => "B" [label="FIN, ACK seq=1 ack=1 [120 ms → 130 ms]"];
+          "B" note "B" [label="CLOSE_WAIT"];
+          "B" => "A" [label="ACK seq=1 ack=2 [130 ms → 140 ms]", arcskip="2"];
+          "B" note "B" [label="close() · LAST_ACK"];
+          "B" => "A" [label="FIN, ACK seq=1 ack=2 [130 ms → 140 ms]"];
+          "A" note "A" [label="FIN_WAIT2 · TIME_WAIT · 2MSL 240 s"];
+          "A" => "B" [label="ACK seq=2 ack=2 [140 ms → 150 ms]"];
+          "B" note "B" [label="CLOSED"];
+          ... [label="⋯ 240 s later"];
+          "A" note "A" [label="2MSL 240 s expired · CLOSED"];
+        }
+    "#]],
+    );
+}
+
+#[test]
+fn msc_lost_final_ack_in_chinese() {
+    check_msc(
+        "lost-final-ack",
+        Lang::Zh,
+        expect![[r#"
+        msc {
+          hscale = "1.5";
+          "client" [label="客户端 client\n192.0.2.1:40000"], "server" [label="服务器 server\n198.51.100.1:5555"];
+          "client" note "client" [label="connect() · SYN_SENT"];
+          "client" => "server" [label="SYN seq=0 [0 → 10 毫秒]", arcskip="1"];
+          "server" note "server" [label="listen(:5555)"];
+          "server" note "server" [label="SYN_RECV"];
+          "server" => "client" [label="SYN, ACK seq=0 ack=1 [10 毫秒 → 20 毫秒]"];
+          "client" note "client" [label="ESTABLISHED"];
+          "client" => "server" [label="ACK seq=1 ack=1 [20 毫秒 → 30 毫秒]"];
+          "server" note "server" [label="ESTABLISHED"];
+          ... [label="⋯ 70 毫秒后"];
+          "client" note "client" [label="close() · FIN_WAIT1"];
+          "client" => "server" [label="FIN, ACK seq=1 ack=1 [100 毫秒 → 110 毫秒]"];
+          "server" note "server" [label="CLOSE_WAIT"];
+          "server" note "server" [label="延迟确认 40 毫秒 到期"];
+          "server" => "client" [label="ACK seq=1 ack=2 [150 毫秒 → 160 毫秒]"];
+          "client" note "client" [label="FIN_WAIT2"];
+          ... [label="⋯ 50 毫秒后"];
+          "server" note "server" [label="close() · LAST_ACK"];
+          "server" => "client" [label="FIN, ACK seq=1 ack=2 [210 毫秒 → 220 毫秒]"];
+          "client" note "client" [label="TIME_WAIT · 2MSL 60 秒"];
+          "client" -x "server" [label="ACK seq=2 ack=2 (被丢弃) [220 毫秒 → ✕ 被丢弃]"];
+          ... [label="⋯ 210 毫秒后"];
+          "server" note "server" [label="RTO 220 毫秒 到期"];
+          "server" >> "client" [label="FIN, ACK seq=1 ack=2 (重传) [430 毫秒 → 440 毫秒]"];
+          "client" note "client" [label="2MSL 60 秒（重新计时）"];
+          "client" => "server" [label="ACK seq=2 ack=2 [440 毫秒 → 450 毫秒]"];
+          "server" note "server" [label="CLOSED"];
+          ... [label="⋯ 60 秒后"];
+          "client" note "client" [label="2MSL 60 秒 到期 · CLOSED"];
+        }
     "#]],
     );
 }

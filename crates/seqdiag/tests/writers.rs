@@ -5,11 +5,8 @@
 
 mod common;
 
-use common::catalogue_traces;
+use common::{adversarial_files, adversarial_trace, catalogue_traces};
 use seqdiag::{Lang, ViewOptions, WidthClass, layout, mermaid, svg};
-use std::path::PathBuf;
-use tcp_sim::Trace;
-use tcp_sim::scenario::{Millis, Scenario};
 
 #[track_caller]
 fn parse_svg(svg: &str, what: &str) {
@@ -87,33 +84,6 @@ fn escape_makes_any_text_fit_for_xml() {
         let expected = if svg::unfit_for_text(*c) && !matches!(c, '\n' | '\t') { '\u{FFFD}' } else { *c };
         assert_eq!(got, expected, "U+{:04X}", *c as u32);
     }
-}
-
-/// `../shared/adversarial/`, every scenario in it (the README aside).
-fn adversarial_files() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/adversarial");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json" || x == "toml"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 7, "the adversarial inputs are missing from {}", dir.display());
-    files
-}
-
-/// An adversarial scenario's trace. Its run is cut at 2 ms of simulated time, with a link delay
-/// of at least 1 ms, so that this test stays quick whatever the simulator's own limits (three of
-/// these files run for minutes, one simulates 3 ms in 10 s in a debug build): every host is
-/// there with the name and address the file gives it, which is what the writers must cope with.
-fn adversarial_trace(path: &PathBuf) -> Trace {
-    let text = std::fs::read_to_string(path).expect("read the scenario");
-    let mut scenario = Scenario::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    scenario.until_ms = Some(Millis::new(2.0).expect("a duration"));
-    if scenario.link.delay_ms.get() < 1.0 {
-        scenario.link.delay_ms = Millis::new(1.0).expect("a duration");
-    }
-    tcp_sim::simulate(&scenario)
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //!
 //! - Rust targets (`wasm32-unknown-unknown`, `thumbv7em-none-eabihf`) and components (rustfmt,
 //!   clippy) through rustup;
-//! - Chromium, its WebDriver and tshark (and Node.js/npm when missing) through apt;
+//! - Chromium, its WebDriver, tshark, librsvg, a CJK font, PlantUML and mscgen (and Node.js/npm
+//!   when missing) through apt;
 //! - the pinned npm tooling in `tools/` (binaryen's `wasm-opt`, esbuild, axe-core, mermaid)
 //!   through `npm ci`;
 //! - `wasm-bindgen-test-runner` of the exact wasm-bindgen version in `Cargo.lock`, through
@@ -19,7 +20,7 @@ const RUST_TARGETS: [&str; 2] = ["wasm32-unknown-unknown", "thumbv7em-none-eabih
 const RUST_COMPONENTS: [&str; 2] = ["rustfmt", "clippy"];
 
 /// Debian packages, each with the file that tells it is installed.
-const APT_PACKAGES: [(&str, &str); 5] = [
+const APT_PACKAGES: [(&str, &str); 7] = [
     ("/usr/bin/chromium", "chromium"),
     ("/usr/bin/chromedriver", "chromium-driver"),
     ("/usr/bin/tshark", "tshark"),
@@ -28,6 +29,10 @@ const APT_PACKAGES: [(&str, &str); 5] = [
     // Chinese glyphs in headless Chromium: without a CJK font every one is a box, and the
     // browser tests' layout checks measure 中文 text.
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "fonts-noto-cjk"),
+    // The text exports read by the real tools: seqdiag's test renders every PlantUML and MSC
+    // export to SVG with them (PlantUML brings a Java runtime).
+    ("/usr/bin/plantuml", "plantuml"),
+    ("/usr/bin/mscgen", "mscgen"),
 ];
 
 /// The Chromium WebDriver used by the browser tests.

@@ -1,12 +1,13 @@
-//! Downloads of the current experiment: the diagram as SVG or PNG, the trace as Mermaid, pcap or
-//! JSON, and the scenario as JSON. Nothing is built while rendering: each button builds its file
+//! Downloads of the current experiment: the diagram as SVG or PNG, the trace as Mermaid, pcap,
+//! JSON, PlantUML or MSC, and the scenario as JSON. Nothing is built while rendering: each button builds its file
 //! when pressed, wraps it in a `Blob` and clicks a temporary `<a download>` with an object URL
 //! that is revoked afterwards. [`export_bytes`] is the pure part (every kind but PNG, which the
 //! browser draws from the SVG on a canvas).
 //!
 //! A player (see `upgrade`) draws the same buttons, marked `data-upgrade`, without what builds the
 //! files: pressing one loads the full module, which then does the export. (So in a player most of
-//! this file is unused, and left out of the module.)
+//! this file is unused, and left out of the module.) The PlantUML and MSC buttons are the full
+//! module's only: a player draws neither, so none of their words are in it.
 #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
 use crate::experiment::{Experiment, SettingError};
@@ -37,10 +38,31 @@ pub enum ExportKind {
     Json,
     /// The scenario (settings and faults applied) as JSON.
     Scenario,
+    /// The trace as a PlantUML sequence diagram (full module only).
+    #[cfg(feature = "full")]
+    PlantUml,
+    /// The trace as an MSC for `mscgen` (full module only).
+    #[cfg(feature = "full")]
+    Msc,
 }
 
 impl ExportKind {
-    /// Every kind, in the order of the buttons.
+    /// Every kind, in the order of the buttons: the text formats only the full module offers come
+    /// last, so the buttons a player drew stay where they were when it takes over.
+    #[cfg(feature = "full")]
+    pub const ALL: [ExportKind; 8] = [
+        ExportKind::Svg,
+        ExportKind::Png,
+        ExportKind::Mermaid,
+        ExportKind::Pcap,
+        ExportKind::Json,
+        ExportKind::Scenario,
+        ExportKind::PlantUml,
+        ExportKind::Msc,
+    ];
+
+    /// Every kind a player draws, in the order of the buttons.
+    #[cfg(not(feature = "full"))]
     pub const ALL: [ExportKind; 6] = [
         ExportKind::Svg,
         ExportKind::Png,
@@ -58,6 +80,10 @@ impl ExportKind {
             ExportKind::Mermaid => Some(format::MERMAID),
             ExportKind::Pcap => Some(format::PCAP),
             ExportKind::Json => Some(format::JSON),
+            #[cfg(feature = "full")]
+            ExportKind::PlantUml => Some(format::PLANTUML),
+            #[cfg(feature = "full")]
+            ExportKind::Msc => Some(format::MSC),
             ExportKind::Png | ExportKind::Scenario => None,
         }
     }
@@ -89,6 +115,10 @@ impl ExportKind {
             ExportKind::Pcap => "export-pcap",
             ExportKind::Json => "export-json",
             ExportKind::Scenario => "export-scenario",
+            #[cfg(feature = "full")]
+            ExportKind::PlantUml => "export-plantuml",
+            #[cfg(feature = "full")]
+            ExportKind::Msc => "export-msc",
         }
     }
 
@@ -100,6 +130,10 @@ impl ExportKind {
             ExportKind::Pcap => T { en: "pcap", zh: "pcap" },
             ExportKind::Json => T { en: "JSON trace", zh: "JSON 轨迹" },
             ExportKind::Scenario => T { en: "Scenario (JSON)", zh: "场景（JSON）" },
+            #[cfg(feature = "full")]
+            ExportKind::PlantUml => T { en: "PlantUML", zh: "PlantUML" },
+            #[cfg(feature = "full")]
+            ExportKind::Msc => T { en: "MSC", zh: "MSC" },
         }
     }
 
@@ -118,6 +152,15 @@ impl ExportKind {
             ExportKind::Scenario => T {
                 en: "Download the scenario with your settings as JSON",
                 zh: "下载包含你的设置的场景（JSON）",
+            },
+            #[cfg(feature = "full")]
+            ExportKind::PlantUml => {
+                T { en: "Download the exchange as a PlantUML diagram", zh: "下载报文段往来（PlantUML 图）" }
+            }
+            #[cfg(feature = "full")]
+            ExportKind::Msc => T {
+                en: "Download the exchange as an MSC chart for mscgen",
+                zh: "下载报文段往来（MSC 图，可用 mscgen 绘制）",
             },
         }
     }
@@ -552,6 +595,23 @@ mod tests {
             assert_eq!(bytes, (format.write)(&trace, &view), "{kind:?}");
             assert_eq!(mime, format.mime, "{kind:?}");
         }
+    }
+
+    #[test]
+    fn plantuml_and_msc_are_the_tables() {
+        let (trace, experiment) = handshake();
+        let view = ViewOptions { lang: Lang::Zh, relative: true, ..ViewOptions::default() };
+        for (kind, format, name) in [
+            (ExportKind::PlantUml, format::PLANTUML, "synack-handshake.puml"),
+            (ExportKind::Msc, format::MSC, "synack-handshake.msc"),
+        ] {
+            assert!(ExportKind::ALL.contains(&kind), "{kind:?} has a button");
+            let (bytes, mime, file) = export_bytes(kind, &trace, &experiment, Lang::Zh, true).expect("an export");
+            assert_eq!(bytes, (format.write)(&trace, &view), "{kind:?}");
+            assert_eq!((mime, file.as_str()), (format.mime, name), "{kind:?}");
+        }
+        let ids: Vec<&str> = ExportKind::ALL.iter().map(|k| k.test_id()).collect();
+        assert_eq!(ids[6..], ["export-plantuml", "export-msc"], "after the buttons a player draws");
     }
 
     #[test]

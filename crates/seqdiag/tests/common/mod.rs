@@ -1,8 +1,11 @@
-//! Shared helpers: the catalogue's traces, a geometry dump, the boxes of placed texts.
+//! Shared helpers: the catalogue's traces, the adversarial scenarios' traces, a geometry dump,
+//! the boxes of placed texts.
 #![allow(dead_code, unreachable_pub)]
 
 use seqdiag::diagram::{Diagram, Quad};
 use std::fmt::Write;
+use std::path::PathBuf;
+use tcp_sim::scenario::{Millis, Scenario};
 use tcp_sim::{Trace, catalogue, simulate};
 
 /// Every catalogue entry's name and trace.
@@ -21,6 +24,33 @@ pub fn trace(name: &str) -> Trace {
 
 fn r(x: f32) -> String {
     format!("{}", (x * 10.0).round() / 10.0)
+}
+
+/// `../shared/adversarial/`, every scenario in it (the README aside).
+pub fn adversarial_files() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/adversarial");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json" || x == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 7, "the adversarial inputs are missing from {}", dir.display());
+    files
+}
+
+/// An adversarial scenario's trace. Its run is cut at 2 ms of simulated time, with a link delay
+/// of at least 1 ms, so that this test stays quick whatever the simulator's own limits (three of
+/// these files run for minutes, one simulates 3 ms in 10 s in a debug build): every host is
+/// there with the name and address the file gives it, which is what the writers must cope with.
+pub fn adversarial_trace(path: &PathBuf) -> Trace {
+    let text = std::fs::read_to_string(path).expect("read the scenario");
+    let mut scenario = Scenario::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    scenario.until_ms = Some(Millis::new(2.0).expect("a duration"));
+    if scenario.link.delay_ms.get() < 1.0 {
+        scenario.link.delay_ms = Millis::new(1.0).expect("a duration");
+    }
+    tcp_sim::simulate(&scenario)
 }
 
 /// A compact, line-per-item dump of a diagram's geometry, for snapshots.
