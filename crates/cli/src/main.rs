@@ -154,6 +154,23 @@ impl From<Lang> for seqdiag::Lang {
     }
 }
 
+/// How a drawing or a text is labelled: `run`'s and `packetdrill`'s `--lang` and `--absolute`.
+#[derive(Debug, clap::Args)]
+struct ViewArgs {
+    /// The language of the labels and notes
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
+    /// Print sequence numbers as they are on the wire, not counted from each side's ISN
+    #[arg(long)]
+    absolute: bool,
+}
+
+impl ViewArgs {
+    fn options(&self) -> seqdiag::ViewOptions {
+        seqdiag::ViewOptions { lang: self.lang.into(), relative: !self.absolute, ..seqdiag::ViewOptions::default() }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 struct RunArgs {
     /// A built-in experiment (see `synack list`) or a scenario file
@@ -162,12 +179,8 @@ struct RunArgs {
     /// What to write
     #[arg(short, long, value_name = "FORMAT", default_value = "text", value_parser = FormatParser(&[]))]
     format: Output,
-    /// The language of the labels and notes
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    lang: Lang,
-    /// Print sequence numbers as they are on the wire, not counted from each side's ISN
-    #[arg(long)]
-    absolute: bool,
+    #[command(flatten)]
+    view: ViewArgs,
     /// Write to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
     output: Option<String>,
@@ -282,8 +295,7 @@ fn run_command(args: &RunArgs) -> Result<(), String> {
     let mut scenario = load_scenario(&args.target)?;
     odds::override_loss_and_seed(&mut scenario, args.loss, args.seed)?;
     let trace = simulate_with(&scenario, args.limits());
-    let view =
-        seqdiag::ViewOptions { lang: args.lang.into(), relative: !args.absolute, ..seqdiag::ViewOptions::default() };
+    let view = args.view.options();
     let bytes = match args.format {
         Output::Shared(format) => (format.write)(&trace, &view),
         Output::Own(name) => unreachable!("`run` has no format of its own, not even `{name}`"),

@@ -1,6 +1,6 @@
 //! `synack packetdrill`: run packetdrill scripts against tcp-core, or draw one run.
 
-use crate::{FormatParser, Lang, Output, refuse_binary_on_terminal, write_output};
+use crate::{FormatParser, Output, ViewArgs, refuse_binary_on_terminal, write_output};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use packetdrill::{Outcome, ProfileName, Run, RunOptions};
 use std::io::Write;
@@ -46,12 +46,8 @@ pub(crate) struct Args {
     /// What to write: the report, or one script's run
     #[arg(short, long, value_name = "FORMAT", default_value = "report", value_parser = FormatParser(OWN_FORMATS))]
     format: Output,
-    /// The language of the labels and notes
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    lang: Lang,
-    /// Print sequence numbers as they are on the wire, not counted from each side's ISN
-    #[arg(long)]
-    absolute: bool,
+    #[command(flatten)]
+    view: ViewArgs,
     /// Write to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
     output: Option<String>,
@@ -122,7 +118,7 @@ fn run_file(path: &str, options: &RunOptions) -> Result<Run, String> {
 }
 
 fn write_drawing(run: &Run, o: &Args) -> Result<(), String> {
-    let view = seqdiag::ViewOptions { lang: o.lang.into(), relative: !o.absolute, ..seqdiag::ViewOptions::default() };
+    let view = o.view.options();
     let bytes: Vec<u8> = match o.format {
         Output::Own(_text) => run.to_text().into_bytes(),
         Output::Shared(format) => (format.write)(&run.trace, &view),
