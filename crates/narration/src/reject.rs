@@ -108,6 +108,11 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
             }
             s
         }
+        DropReason::Unexpected if cx.has(seg, Flags::SYN | Flags::FIN) => short(say!(
+            cx,
+            "{subj} receives {label}, a SYN that also carries FIN, a combination no real opening sends: its stack drops it without an answer.",
+            "{who}收到 {label}：一个同时带 FIN 的 SYN，正常的建连不会这样发送。它的协议栈直接丢弃，不作回应。"
+        )),
         DropReason::Unexpected => short(say!(
             cx,
             "{subj} receives {label}, which carries no SYN, ACK or RST where one is required: it is ignored.",

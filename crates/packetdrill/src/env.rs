@@ -12,7 +12,7 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use tcp_core::{Config, Duration};
+use tcp_core::{Config, Duration, SynFin};
 
 /// packetdrill's default `--tolerance_usecs`.
 const DEFAULT_TOLERANCE_US: u64 = 4_000;
@@ -32,7 +32,7 @@ pub(crate) struct Env {
     pub(crate) config: Config,
     /// How far a segment may be from its time (microseconds).
     pub(crate) tolerance_us: u64,
-    /// Settings tcp-core has no `Config` field for: `drop_synfin=1`.
+    /// Settings tcp-core has no `Config` field for (`blackhole=1`), or models only in part.
     pub(crate) not_honoured: Vec<String>,
     /// Settings that ask for RFC 793 behaviour: `insecure_rst=1`.
     pub(crate) asks_rfc793: Vec<String>,
@@ -139,6 +139,13 @@ impl Env {
             ("net.inet.tcp.keepidle", Some(ms)) => c.keepalive_idle = Duration::from_millis(ms),
             ("net.inet.tcp.keepintvl", Some(ms)) => c.keepalive_interval = Duration::from_millis(ms),
             ("net.inet.tcp.keepcnt", Some(n @ 0..=255)) => c.keepalive_probes = n as u8,
+            // SYN with FIN: FreeBSD drops it everywhere when asked; tcp-core models LISTEN and
+            // SYN-SENT (`Config::syn_fin`), and answers it elsewhere as any SYN.
+            ("net.inet.tcp.drop_synfin", Some(0)) => c.syn_fin = SynFin::Process,
+            ("net.inet.tcp.drop_synfin", Some(1)) => {
+                c.syn_fin = SynFin::Drop;
+                push_once(&mut self.not_honoured, String::from("drop_synfin=1 outside LISTEN and SYN-SENT"));
+            }
             // Nothing to purge: there is no host cache.
             ("net.inet.tcp.hostcache.purgenow", _) => {}
             _ if value == default => {}
@@ -263,7 +270,10 @@ mod tests {
         assert_eq!(env.sysctl("kern.ipc.maxsockbuf", "73728"), Applied::Done);
         assert_eq!(env.config.window_scale, Some(1), "a modelled setting applies whatever the profile");
         assert_eq!(env.sysctl("net.inet.tcp.drop_synfin", "1"), Applied::Done);
-        assert_eq!(env.not_honoured, ["drop_synfin=1"]);
+        assert_eq!(env.config.syn_fin, SynFin::Drop);
+        assert_eq!(env.not_honoured, ["drop_synfin=1 outside LISTEN and SYN-SENT"]);
+        assert_eq!(env.sysctl("net.inet.tcp.blackhole", "1"), Applied::Done);
+        assert_eq!(env.not_honoured[1], "blackhole=1");
         assert_eq!(env.sysctl("net.inet.tcp.insecure_rst", "1"), Applied::Done);
         assert_eq!(env.asks_rfc793, ["insecure_rst=1"]);
         assert_eq!(env.sysctl("net.inet.tcp.rfc1323", "0"), Applied::Done);

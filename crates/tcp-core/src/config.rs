@@ -112,6 +112,9 @@ pub struct Config {
     /// complete"). Linux discards the text of both without TCP Fast Open
     /// (`tcp_rcv_synsent_state_process`: "discard packet for sanity"), so the peer sends it again.
     pub accept_syn_data: bool,
+    /// What a segment carrying both SYN and FIN gets where a SYN opens a connection (LISTEN and
+    /// SYN-SENT): see [`SynFin`].
+    pub syn_fin: SynFin,
     /// Set the ACK bit on the RST of an abort (Linux `tcp_send_active_reset`). RFC 9293 §3.10.5
     /// sends `<SEQ=SND.NXT><CTL=RST>`.
     pub abort_rst_has_ack: bool,
@@ -192,7 +195,7 @@ impl Config {
     /// §4.2.3.5's 3 minutes for R2 on a SYN); 15 data retries as a common R2 (≥ 100 s). Answers
     /// to unacceptable segments follow RFC 5961 §7's example throttle, at most 10 in any 5 s
     /// (RFC 9293 §3.10.7.4 alone would answer every one, without end). Text on a SYN in SYN-SENT
-    /// is kept (§3.10.7.3). Keep-alive, when turned on: 2 hours idle (RFC 1122 §4.2.3.6's
+    /// is kept (§3.10.7.3), and a SYN with FIN is processed as a SYN. Keep-alive, when turned on: 2 hours idle (RFC 1122 §4.2.3.6's
     /// least default), probes without data (its "SHOULD"), and, as neither RFC gives an interval
     /// or a count, BSD's historical 75 s and 8 (4.4BSD `tcp_timer.h`: `TCPTV_KEEPINTVL`,
     /// `TCPTV_KEEPCNT`); the TCB is deleted without a reset.
@@ -216,6 +219,7 @@ impl Config {
             ack_fin_at_once: true,
             resend_synack_on_dup_syn: false,
             accept_syn_data: true,
+            syn_fin: SynFin::Process,
             abort_rst_has_ack: false,
             mss: 1460,
             window_scale: None,
@@ -248,7 +252,8 @@ impl Config {
     /// `tcp_oow_rate_limited` for out-of-window segments and `tcp_send_challenge_ack` for RFC 5961
     /// challenges); the host-wide `tcp_challenge_ack_limit` is `INT_MAX` (off) since Linux 6.0
     /// ("tcp: make global challenge ack rate limitation per net-ns and default disabled").
-    /// Text on a SYN or SYN-ACK in SYN-SENT is discarded (`tcp_rcv_synsent_state_process`).
+    /// Text on a SYN or SYN-ACK in SYN-SENT is discarded (`tcp_rcv_synsent_state_process`); a SYN
+    /// with FIN to a listener is dropped (`tcp_rcv_state_process`).
     /// Keep-alive (`Documentation/networking/ip-sysctl.rst`, `include/net/tcp.h`):
     /// `tcp_keepalive_time` 7200 s, `tcp_keepalive_intvl` 75 s, `tcp_keepalive_probes` 9; the probe
     /// is `tcp_xmit_probe_skb`'s bare ACK at `snd_una - 1` ("Use a previous sequence. This should
@@ -274,6 +279,7 @@ impl Config {
             ack_fin_at_once: false,
             resend_synack_on_dup_syn: true,
             accept_syn_data: false,
+            syn_fin: SynFin::DropInListen,
             abort_rst_has_ack: true,
             mss: 1460,
             window_scale: Some(7),
@@ -324,6 +330,8 @@ impl Config {
             ack_fin_at_once: true,
             abort_rst_has_ack: true,
             accept_syn_data: true,
+            // `net.inet.tcp.drop_synfin` is 0 by default.
+            syn_fin: SynFin::Process,
             window_scale: Some(6),
             invalid_ack_limit: Some(RateLimit { count: 5, interval: Duration::from_millis(1000) }),
             // FreeBSD backs a SYN off from the first retry (its own table, simplified to doubling).
@@ -339,7 +347,8 @@ impl Config {
     /// window's right edge is taken as Linux and BSD take it (assumed: not documented). Windows
     /// documents no
     /// limit on answers to unacceptable segments; this profile uses RFC 5961 §7's example, at most
-    /// 10 in any 5 s. Text on a SYN in SYN-SENT is kept as RFC 9293 says (assumed: not documented).
+    /// 10 in any 5 s. Text on a SYN in SYN-SENT is kept and a SYN with FIN processed as RFC 9293 says
+    /// (assumed: not documented).
     /// Keep-alive: `KeepAliveTime` 7,200,000 ms and `KeepAliveInterval` 1000 ms (Microsoft's "TCP
     /// Keep-Alive Messages": "simply an ACK with the sequence number set to one less than the
     /// current sequence number", repeated "once every KeepAliveInterval"), and 10 probes ("On
@@ -369,6 +378,7 @@ impl Config {
             ack_fin_at_once: true,
             resend_synack_on_dup_syn: true,
             accept_syn_data: true,
+            syn_fin: SynFin::Process,
             abort_rst_has_ack: true,
             mss: 1460,
             window_scale: Some(8),
@@ -442,6 +452,27 @@ impl Default for Config {
     fn default() -> Config {
         Config::rfc9293()
     }
+}
+
+/// What a stack does with a segment that carries both SYN and FIN in LISTEN or SYN-SENT, the
+/// states where a SYN opens a connection ([`Config::syn_fin`]). In the synchronized states a SYN
+/// is answered as RFC 5961 §4 says whatever else it carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SynFin {
+    /// Process it as a SYN (RFC 9293 §3.10.7.2 and §3.10.7.3: the SYN opens the connection and
+    /// "other control or text" is processed later; tcp-core does not process the FIN of a SYN).
+    /// FreeBSD's default (`net.inet.tcp.drop_synfin` = 0; the suite's `rcv-syn-fin-listen` and
+    /// `rcv-syn-fin-syn-sent` READMEs: a SYN-FIN "triggers the sending of a SYN-ACK").
+    Process,
+    /// Drop it silently in LISTEN, process it in SYN-SENT: Linux (`tcp_rcv_state_process`, in
+    /// `TCP_LISTEN`: a SYN with FIN goes to `discard`, drop reason `TCP_FLAGS`; its
+    /// `tcp_rcv_synsent_state_process` has no such test).
+    DropInListen,
+    /// Drop it silently in LISTEN and SYN-SENT: FreeBSD with `net.inet.tcp.drop_synfin` = 1
+    /// (`tcp_input`'s listen-socket path, "SYN|FIN segment ignored (based on sysctl setting)";
+    /// in SYN-SENT since r316743, D9894, per the suite's `rcv-syn-fin-syn-sent` README, Note 3).
+    /// FreeBSD also drops it in the other states; that is not modelled.
+    Drop,
 }
 
 /// At most `count` events in any `interval` (a throttle that starts a new interval at the first

@@ -95,7 +95,8 @@ pub enum DropReason {
     AckInListen,
     /// A RST reached a listener and is ignored (RFC 9293 §3.10.7.2).
     RstInListen,
-    /// The segment carries neither SYN, ACK nor RST where one is required.
+    /// The segment carries neither SYN, ACK nor RST where one is required, or SYN with FIN where
+    /// the profile drops that (`Config::syn_fin`).
     Unexpected,
     /// In SYN-SENT, the ACK does not acknowledge our SYN: an old duplicate (RFC 9293 §3.10.7.3).
     BadAckInSynSent,

@@ -146,7 +146,9 @@ impl Listener {
             return;
         }
         let flags = seg.flags;
-        if flags.contains(Flags::SYN) && !flags.contains(Flags::ACK) && !flags.contains(Flags::RST) {
+        // A SYN with FIN that the profile drops (`Config::syn_fin`) goes to the LISTEN rules below.
+        let drop_syn_fin = flags.contains(Flags::FIN) && self.config.syn_fin != crate::config::SynFin::Process;
+        if flags.contains(Flags::SYN) && !flags.contains(Flags::ACK) && !flags.contains(Flags::RST) && !drop_syn_fin {
             self.on_syn(now, remote, seg, payload, isn);
         } else if flags.contains(Flags::ACK) && !flags.contains(Flags::RST) && self.config.syn_cookies {
             self.on_cookie_ack(now, remote, seg, payload);

@@ -957,3 +957,57 @@ fn established_pure_ack_at_the_right_window_edge_per_profile() {
         }
     }
 }
+
+// ===== behaviour that differs by stack (issue #11, point 3) =====
+
+/// A listener's segments, drained.
+fn drain_listener(l: &mut tcp_core::Listener) -> Vec<TcpRepr> {
+    let mut out = Vec::new();
+    while let Some(t) = l.poll_transmit() {
+        out.push(t.repr);
+    }
+    while l.poll_event().is_some() {}
+    out
+}
+
+#[test]
+fn syn_fin_per_profile() {
+    use tcp_core::{Config, Listener, SynFin};
+    let syn_fin = TcpRepr { flags: Flags::SYN | Flags::FIN, seq: PEER_ISS, ..TEMPL };
+    // rfc9293 (and freebsd's default): the SYN opens the connection (§3.10.7.2 third).
+    let mut c = conn_listen();
+    let out = deliver(&mut c, AT, syn_fin, &[]);
+    assert_eq!(c.state(), State::SynReceived);
+    assert_eq!(out.sent.len(), 1);
+    assert_eq!(out.sent[0].repr.flags, Flags::SYN | Flags::ACK);
+    // linux: dropped in LISTEN without an answer (`tcp_rcv_state_process`).
+    let linux = Config { delayed_ack: None, ..Config::linux() };
+    let mut c = conn_listen_with(linux);
+    let out = deliver(&mut c, AT, syn_fin, &[]);
+    expect(&c, &out, State::Listen, &[]);
+    assert_eq!(rejection(&out), (DropReason::Unexpected, Reply::Nothing));
+    // The same through a Listener: nothing sent, nothing queued.
+    let mut l = Listener::new(linux, LOCAL, 1);
+    l.handle_segment(AT, REMOTE, &syn_fin, &[], ISS);
+    assert_eq!(drain_listener(&mut l), Vec::<TcpRepr>::new());
+    assert_eq!(l.half_open(), 0);
+    // A plain SYN still opens.
+    l.handle_segment(AT, REMOTE, &TcpRepr { flags: Flags::SYN, seq: PEER_ISS, ..TEMPL }, &[], ISS);
+    assert_eq!(l.half_open(), 1);
+    // linux processes it in SYN-SENT (simultaneous open), as rfc9293 does.
+    for config in [config(), linux] {
+        let mut c = conn_syn_sent_with(config);
+        let out = deliver(&mut c, AT, syn_fin, &[]);
+        assert_eq!(c.state(), State::SynReceived, "{:?}", config.profile);
+        assert_eq!(out.sent[0].repr.flags, Flags::SYN | Flags::ACK);
+    }
+    // FreeBSD with drop_synfin=1: dropped in SYN-SENT too, and in LISTEN.
+    let drop = Config { syn_fin: SynFin::Drop, delayed_ack: None, ..Config::freebsd() };
+    let mut c = conn_syn_sent_with(drop);
+    let out = deliver(&mut c, AT, syn_fin, &[]);
+    expect(&c, &out, State::SynSent, &[]);
+    assert_eq!(rejection(&out), (DropReason::Unexpected, Reply::Nothing));
+    let mut c = conn_listen_with(drop);
+    let out = deliver(&mut c, AT, syn_fin, &[]);
+    expect(&c, &out, State::Listen, &[]);
+}
