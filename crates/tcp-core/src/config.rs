@@ -115,6 +115,14 @@ pub struct Config {
     /// What a segment carrying both SYN and FIN gets where a SYN opens a connection (LISTEN and
     /// SYN-SENT): see [`SynFin`].
     pub syn_fin: SynFin,
+    /// Answer a SYN-ACK that reaches a listener with `<SEQ=SEG.ACK><CTL=RST>`, as RFC 9293
+    /// §3.10.7.2 answers any acknowledgment in LISTEN ("second, check for an ACK"), and Linux
+    /// does (`tcp_rcv_state_process` returns 1 for an ACK in `TCP_LISTEN`, and `tcp_v4_do_rcv`
+    /// resets). Off: ignore it, as FreeBSD does per its suite (`rcv-syn-ack-{with,without}-data-listen`
+    /// list no segment after the SYN-ACK and are marked passed on FreeBSD Head; their README's
+    /// description still speaks of a RST, and the part of `tcp_input` that drops it is assumed,
+    /// not read). A bare ACK is answered with a reset either way.
+    pub reset_synack_in_listen: bool,
     /// Set the ACK bit on the RST of an abort (Linux `tcp_send_active_reset`). RFC 9293 §3.10.5
     /// sends `<SEQ=SND.NXT><CTL=RST>`.
     pub abort_rst_has_ack: bool,
@@ -220,6 +228,7 @@ impl Config {
             resend_synack_on_dup_syn: false,
             accept_syn_data: true,
             syn_fin: SynFin::Process,
+            reset_synack_in_listen: true,
             abort_rst_has_ack: false,
             mss: 1460,
             window_scale: None,
@@ -253,7 +262,8 @@ impl Config {
     /// challenges); the host-wide `tcp_challenge_ack_limit` is `INT_MAX` (off) since Linux 6.0
     /// ("tcp: make global challenge ack rate limitation per net-ns and default disabled").
     /// Text on a SYN or SYN-ACK in SYN-SENT is discarded (`tcp_rcv_synsent_state_process`); a SYN
-    /// with FIN to a listener is dropped (`tcp_rcv_state_process`).
+    /// with FIN to a listener is dropped and a SYN-ACK to a listener reset
+    /// (`tcp_rcv_state_process`).
     /// Keep-alive (`Documentation/networking/ip-sysctl.rst`, `include/net/tcp.h`):
     /// `tcp_keepalive_time` 7200 s, `tcp_keepalive_intvl` 75 s, `tcp_keepalive_probes` 9; the probe
     /// is `tcp_xmit_probe_skb`'s bare ACK at `snd_una - 1` ("Use a previous sequence. This should
@@ -280,6 +290,7 @@ impl Config {
             resend_synack_on_dup_syn: true,
             accept_syn_data: false,
             syn_fin: SynFin::DropInListen,
+            reset_synack_in_listen: true,
             abort_rst_has_ack: true,
             mss: 1460,
             window_scale: Some(7),
@@ -308,7 +319,8 @@ impl Config {
     /// `net.inet.tcp.ack_war_timewindow` (1000 ms) per connection (`tcp_send_challenge_ack` in
     /// `sys/netinet/tcp_subr.c`, "tcp: implement challenge ACK throttling for the base stack",
     /// D46066; the RACK stack's `ctf_ack_war_checks` uses the same sysctls). Text on a SYN or
-    /// SYN-ACK in SYN-SENT is kept (the suite's `rcv-syn-syn-sent` README, Note 2). Keep-alive
+    /// SYN-ACK in SYN-SENT is kept (the suite's `rcv-syn-syn-sent` README, Note 2). A SYN-ACK to a
+    /// listener is ignored (the suite's `rcv-syn-ack-*-listen`). Keep-alive
     /// (`sys/netinet/tcp_timer.h`, tcp(4)): `net.inet.tcp.keepidle` 7200000 ms
     /// (`TCPTV_KEEP_IDLE`), `keepintvl` 75000 ms (`TCPTV_KEEPINTVL`), `keepcnt` 8
     /// (`TCPTV_KEEPCNT`); `tcp_timer_keep` sends `tcp_respond(..., snd_una - 1, 0)`, a bare ACK
@@ -332,6 +344,7 @@ impl Config {
             accept_syn_data: true,
             // `net.inet.tcp.drop_synfin` is 0 by default.
             syn_fin: SynFin::Process,
+            reset_synack_in_listen: false,
             window_scale: Some(6),
             invalid_ack_limit: Some(RateLimit { count: 5, interval: Duration::from_millis(1000) }),
             // FreeBSD backs a SYN off from the first retry (its own table, simplified to doubling).
@@ -347,8 +360,8 @@ impl Config {
     /// window's right edge is taken as Linux and BSD take it (assumed: not documented). Windows
     /// documents no
     /// limit on answers to unacceptable segments; this profile uses RFC 5961 §7's example, at most
-    /// 10 in any 5 s. Text on a SYN in SYN-SENT is kept and a SYN with FIN processed as RFC 9293 says
-    /// (assumed: not documented).
+    /// 10 in any 5 s. Text on a SYN in SYN-SENT is kept, a SYN with FIN processed and a SYN-ACK to a
+    /// listener reset as RFC 9293 says (assumed: not documented).
     /// Keep-alive: `KeepAliveTime` 7,200,000 ms and `KeepAliveInterval` 1000 ms (Microsoft's "TCP
     /// Keep-Alive Messages": "simply an ACK with the sequence number set to one less than the
     /// current sequence number", repeated "once every KeepAliveInterval"), and 10 probes ("On
@@ -379,6 +392,7 @@ impl Config {
             resend_synack_on_dup_syn: true,
             accept_syn_data: true,
             syn_fin: SynFin::Process,
+            reset_synack_in_listen: true,
             abort_rst_has_ack: true,
             mss: 1460,
             window_scale: Some(8),

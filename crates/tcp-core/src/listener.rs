@@ -150,7 +150,12 @@ impl Listener {
         let drop_syn_fin = flags.contains(Flags::FIN) && self.config.syn_fin != crate::config::SynFin::Process;
         if flags.contains(Flags::SYN) && !flags.contains(Flags::ACK) && !flags.contains(Flags::RST) && !drop_syn_fin {
             self.on_syn(now, remote, seg, payload, isn);
-        } else if flags.contains(Flags::ACK) && !flags.contains(Flags::RST) && self.config.syn_cookies {
+        } else if flags.contains(Flags::ACK)
+            && !flags.contains(Flags::RST)
+            && !flags.contains(Flags::SYN)
+            && self.config.syn_cookies
+        {
+            // Only an ACK without SYN can carry a cookie (Linux `tcp_v4_cookie_check`: `!th->syn`).
             self.on_cookie_ack(now, remote, seg, payload);
         } else {
             // LISTEN rules (RFC 9293 §3.10.7.2) through a throwaway connection in LISTEN.

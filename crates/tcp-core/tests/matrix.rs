@@ -1011,3 +1011,39 @@ fn syn_fin_per_profile() {
     let out = deliver(&mut c, AT, syn_fin, &[]);
     expect(&c, &out, State::Listen, &[]);
 }
+
+#[test]
+fn syn_ack_to_a_listener_per_profile() {
+    use tcp_core::{Config, Listener};
+    let synack = TcpRepr { flags: Flags::SYN | Flags::ACK, seq: PEER_ISS, ack: SeqNum(31337), ..TEMPL };
+    // rfc9293 and linux: §3.10.7.2 second, <SEQ=SEG.ACK><CTL=RST>, through a Listener too (not
+    // taken for a SYN cookie's ACK).
+    for config in [config(), Config { delayed_ack: None, ..Config::linux() }] {
+        let mut c = conn_listen_with(config);
+        let out = deliver(&mut c, AT, synack, &[]);
+        assert_eq!(c.state(), State::Listen);
+        assert_eq!(out.sent.len(), 1);
+        assert_eq!((out.sent[0].repr.flags, out.sent[0].repr.seq), (Flags::RST, SeqNum(31337)));
+        assert_eq!(rejection(&out), (DropReason::AckInListen, Reply::Reset));
+        let mut l = Listener::new(config, LOCAL, 1);
+        l.handle_segment(AT, REMOTE, &synack, &[], ISS);
+        let sent = drain_listener(&mut l);
+        assert_eq!(sent.len(), 1, "{:?}", config.profile);
+        assert_eq!((sent[0].flags, sent[0].seq), (Flags::RST, SeqNum(31337)));
+    }
+    // freebsd: ignored, by a Connection and by a Listener (whose SYN cookies are on).
+    let freebsd = Config { delayed_ack: None, ..Config::freebsd() };
+    assert!(freebsd.syn_cookies);
+    let mut c = conn_listen_with(freebsd);
+    let out = deliver(&mut c, AT, synack, &[]);
+    expect(&c, &out, State::Listen, &[]);
+    assert_eq!(rejection(&out), (DropReason::SynAckInListen, Reply::Nothing));
+    let mut l = Listener::new(freebsd, LOCAL, 1);
+    l.handle_segment(AT, REMOTE, &synack, &[], ISS);
+    assert_eq!(drain_listener(&mut l), Vec::<TcpRepr>::new());
+    assert_eq!(l.half_open(), 0);
+    // A bare ACK is still reset.
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::ACK, ..synack }, &[]);
+    assert_eq!(out.sent.len(), 1);
+    assert_eq!(rejection(&out), (DropReason::AckInListen, Reply::Reset));
+}

@@ -69,6 +69,9 @@ impl Connection {
         if seg.flags.contains(Flags::RST) {
             // First: an incoming RST should be ignored.
             self.reject(DropReason::RstInListen, Reply::Nothing);
+        } else if seg.flags.contains(Flags::SYN | Flags::ACK) && !self.config.reset_synack_in_listen {
+            // A SYN-ACK the profile's stack ignores (`Config::reset_synack_in_listen`).
+            self.reject(DropReason::SynAckInListen, Reply::Nothing);
         } else if seg.flags.contains(Flags::ACK) {
             // Second: any acknowledgment is bad: <SEQ=SEG.ACK><CTL=RST>.
             self.reject(DropReason::AckInListen, Reply::Reset);
