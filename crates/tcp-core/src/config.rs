@@ -123,6 +123,16 @@ pub struct Config {
     /// description still speaks of a RST, and the part of `tcp_input` that drops it is assumed,
     /// not read). A bare ACK is answered with a reset either way.
     pub reset_synack_in_listen: bool,
+    /// When the application closes a listener, abort its half-open (SYN-RECEIVED) connections
+    /// with a reset, as ABORT does in SYN-RECEIVED (RFC 9293 §3.10.5; the RFC's LISTEN has no
+    /// queues, §3.10.4). Off: discard them without a segment. FreeBSD does (its suite's scripts
+    /// that end with `close()` on a listener holding a SYN-RECEIVED entry, `rcv-syn-listen-*` and
+    /// others, list nothing after it; which function drops the syncache entries is assumed), and
+    /// Linux, as we read `inet_csk_listen_stop`: it resets only the children in the accept queue,
+    /// and a request socket whose listener closed is dropped when its timer fires
+    /// (`reqsk_timer_handler`) or a segment finds it. Connections established and waiting for
+    /// `accept()` are reset either way.
+    pub reset_half_open_on_close: bool,
     /// Set the ACK bit on the RST of an abort (Linux `tcp_send_active_reset`). RFC 9293 §3.10.5
     /// sends `<SEQ=SND.NXT><CTL=RST>`.
     pub abort_rst_has_ack: bool,
@@ -229,6 +239,7 @@ impl Config {
             accept_syn_data: true,
             syn_fin: SynFin::Process,
             reset_synack_in_listen: true,
+            reset_half_open_on_close: true,
             abort_rst_has_ack: false,
             mss: 1460,
             window_scale: None,
@@ -263,7 +274,8 @@ impl Config {
     /// ("tcp: make global challenge ack rate limitation per net-ns and default disabled").
     /// Text on a SYN or SYN-ACK in SYN-SENT is discarded (`tcp_rcv_synsent_state_process`); a SYN
     /// with FIN to a listener is dropped and a SYN-ACK to a listener reset
-    /// (`tcp_rcv_state_process`).
+    /// (`tcp_rcv_state_process`); closing a listener resets none of its half-open connections
+    /// (`inet_csk_listen_stop`, as we read it).
     /// Keep-alive (`Documentation/networking/ip-sysctl.rst`, `include/net/tcp.h`):
     /// `tcp_keepalive_time` 7200 s, `tcp_keepalive_intvl` 75 s, `tcp_keepalive_probes` 9; the probe
     /// is `tcp_xmit_probe_skb`'s bare ACK at `snd_una - 1` ("Use a previous sequence. This should
@@ -291,6 +303,7 @@ impl Config {
             accept_syn_data: false,
             syn_fin: SynFin::DropInListen,
             reset_synack_in_listen: true,
+            reset_half_open_on_close: false,
             abort_rst_has_ack: true,
             mss: 1460,
             window_scale: Some(7),
@@ -320,7 +333,8 @@ impl Config {
     /// `sys/netinet/tcp_subr.c`, "tcp: implement challenge ACK throttling for the base stack",
     /// D46066; the RACK stack's `ctf_ack_war_checks` uses the same sysctls). Text on a SYN or
     /// SYN-ACK in SYN-SENT is kept (the suite's `rcv-syn-syn-sent` README, Note 2). A SYN-ACK to a
-    /// listener is ignored (the suite's `rcv-syn-ack-*-listen`). Keep-alive
+    /// listener is ignored (the suite's `rcv-syn-ack-*-listen`), and closing a listener discards its
+    /// half-open connections without a reset. Keep-alive
     /// (`sys/netinet/tcp_timer.h`, tcp(4)): `net.inet.tcp.keepidle` 7200000 ms
     /// (`TCPTV_KEEP_IDLE`), `keepintvl` 75000 ms (`TCPTV_KEEPINTVL`), `keepcnt` 8
     /// (`TCPTV_KEEPCNT`); `tcp_timer_keep` sends `tcp_respond(..., snd_una - 1, 0)`, a bare ACK
@@ -345,6 +359,7 @@ impl Config {
             // `net.inet.tcp.drop_synfin` is 0 by default.
             syn_fin: SynFin::Process,
             reset_synack_in_listen: false,
+            reset_half_open_on_close: false,
             window_scale: Some(6),
             invalid_ack_limit: Some(RateLimit { count: 5, interval: Duration::from_millis(1000) }),
             // FreeBSD backs a SYN off from the first retry (its own table, simplified to doubling).
@@ -361,7 +376,8 @@ impl Config {
     /// documents no
     /// limit on answers to unacceptable segments; this profile uses RFC 5961 §7's example, at most
     /// 10 in any 5 s. Text on a SYN in SYN-SENT is kept, a SYN with FIN processed and a SYN-ACK to a
-    /// listener reset as RFC 9293 says (assumed: not documented).
+    /// listener reset as RFC 9293 says, and closing a listener resets its half-open connections (all
+    /// assumed: not documented).
     /// Keep-alive: `KeepAliveTime` 7,200,000 ms and `KeepAliveInterval` 1000 ms (Microsoft's "TCP
     /// Keep-Alive Messages": "simply an ACK with the sequence number set to one less than the
     /// current sequence number", repeated "once every KeepAliveInterval"), and 10 probes ("On
@@ -393,6 +409,7 @@ impl Config {
             accept_syn_data: true,
             syn_fin: SynFin::Process,
             reset_synack_in_listen: true,
+            reset_half_open_on_close: true,
             abort_rst_has_ack: true,
             mss: 1460,
             window_scale: Some(8),

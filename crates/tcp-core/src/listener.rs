@@ -343,12 +343,17 @@ impl Listener {
     }
 
     /// Closes the listening socket: every queued connection is aborted (RFC 9293 §3.10.5; Linux
-    /// `inet_csk_listen_stop`), its reset and events left to poll.
+    /// `inet_csk_listen_stop`), its reset and events left to poll; a half-open one without its
+    /// reset unless `Config::reset_half_open_on_close`.
     pub fn close(&mut self, now: Instant) {
         let slots: Vec<Slot> = self.children.keys().map(|k| k as Slot).collect();
         for slot in slots {
+            let silent = queue_of(slot) == Queue::Syn && !self.config.reset_half_open_on_close;
             self.with_child(slot, |c| {
                 let _ = c.abort(now);
+                if silent {
+                    while c.poll_transmit().is_some() {}
+                }
             });
         }
         self.children.clear();

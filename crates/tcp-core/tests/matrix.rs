@@ -1047,3 +1047,35 @@ fn syn_ack_to_a_listener_per_profile() {
     assert_eq!(out.sent.len(), 1);
     assert_eq!(rejection(&out), (DropReason::AckInListen, Reply::Reset));
 }
+
+#[test]
+fn closing_a_listener_resets_half_open_connections_per_profile() {
+    use std::net::{Ipv4Addr, SocketAddrV4};
+    use tcp_core::{Config, Listener};
+    let other = SocketAddrV4::new(Ipv4Addr::new(198, 51, 100, 2), 6666);
+    let syn = TcpRepr { flags: Flags::SYN, seq: PEER_ISS, ..TEMPL };
+    let resets = |config: Config| {
+        let mut l = Listener::new(config, LOCAL, 1);
+        // `other` completes its handshake and waits for accept(); REMOTE stays half-open.
+        l.handle_segment(AT, other, &syn, &[], ISS);
+        let ack = TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 1, ..TEMPL };
+        l.handle_segment(AT, other, &ack, &[], ISS);
+        l.handle_segment(AT, REMOTE, &syn, &[], ISS);
+        let _ = drain_listener(&mut l);
+        assert_eq!((l.half_open(), l.pending_accept()), (1, 1), "{:?}", config.profile);
+        l.close(AT);
+        let mut sent = Vec::new();
+        while let Some(t) = l.poll_transmit() {
+            assert!(t.repr.flags.contains(Flags::RST), "{:?}", t.repr);
+            sent.push(t.dst);
+        }
+        assert_eq!((l.half_open(), l.pending_accept()), (0, 0));
+        sent
+    };
+    // rfc9293: ABORT in SYN-RECEIVED and ESTABLISHED sends a reset (§3.10.5), to both.
+    assert_eq!(resets(config()), [REMOTE, other]);
+    // freebsd and linux: the half-open one goes silently; the established one is reset.
+    for config in [Config::freebsd(), Config::linux()] {
+        assert_eq!(resets(Config { delayed_ack: None, ..config }), [other], "{:?}", config.profile);
+    }
+}
