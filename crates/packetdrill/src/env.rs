@@ -104,6 +104,7 @@ impl Env {
             name,
             "net.inet.tcp.rexmit_initial"
                 | "net.inet.tcp.rexmit_min"
+                | "net.inet.tcp.rexmit_slop"
                 | "net.inet.tcp.msl"
                 | "net.inet.tcp.delacktime"
                 | "net.inet.tcp.keepidle"
@@ -131,6 +132,7 @@ impl Env {
             }
             ("net.inet.tcp.rexmit_initial", Some(ms)) => c.initial_rto = Duration::from_millis(ms),
             ("net.inet.tcp.rexmit_min", Some(ms)) => c.rto_min = Duration::from_millis(ms),
+            ("net.inet.tcp.rexmit_slop", Some(ms)) => c.rto_slop = Duration::from_millis(ms),
             ("net.inet.tcp.msl", Some(ms)) => c.msl = Duration::from_millis(ms),
             ("net.inet.tcp.delacktime", Some(ms)) => c.delayed_ack = (ms > 0).then(|| Duration::from_millis(ms)),
             // Keep-alive on every connection, or only where SO_KEEPALIVE asks (FreeBSD's default
@@ -265,8 +267,11 @@ mod tests {
     #[test]
     fn modelled_settings_apply_and_others_are_named() {
         let mut env = Env::new(Config::linux());
-        assert_eq!(env.sysctl("net.inet.tcp.rexmit_slop", "200"), Applied::Done);
+        assert_eq!(env.sysctl("net.inet.tcp.ecn.enable", "2"), Applied::Done);
         assert_eq!(env.config, Config::linux(), "a default without a Config field changes nothing");
+        assert_eq!(env.sysctl("net.inet.tcp.rexmit_slop", "200"), Applied::Done);
+        assert_eq!(env.config.rto_slop, Duration::from_millis(200), "a modelled setting applies whatever the profile");
+        env.config.rto_slop = Duration::ZERO;
         assert_eq!(env.sysctl("kern.ipc.maxsockbuf", "73728"), Applied::Done);
         assert_eq!(env.config.window_scale, Some(1), "a modelled setting applies whatever the profile");
         assert_eq!(env.sysctl("net.inet.tcp.drop_synfin", "1"), Applied::Done);

@@ -68,6 +68,14 @@ pub struct Config {
     pub rto_max: Duration,
     /// Clock granularity G in `RTO = SRTT + max(G, 4·RTTVAR)` (RFC 6298 (2.3)).
     pub clock_granularity: Duration,
+    /// Added to the RTO each time it is computed from an RTT sample or backed off after a timeout,
+    /// never to the initial RTO: FreeBSD's `net.inet.tcp.rexmit_slop` (200 ms). Its `TCPT_RANGESET`
+    /// (`tcp_timer.h`) adds `tcp_rexmit_slop` before bounding the value, and sets `t_rxtcur` in
+    /// `tcp_timer_rexmt` (backoff) and `tcp_xmit_timer` (a sample), while `tcp_newtcpcb` starts
+    /// from `rexmit_initial` alone: the suite's `snd-syn` scripts resend the SYN after 1 s, then
+    /// 2.2 s later. The slop is not doubled by the next backoff. Zero: RFC 6298, and Linux
+    /// (`__tcp_set_rto`) and Windows add nothing (Windows assumed).
+    pub rto_slop: Duration,
     /// RTO once established if the SYN had to be retransmitted and no RTT sample was taken
     /// (RFC 6298 (5.7): 3 s). `None`: keep the backed-off value.
     pub syn_fallback_rto: Option<Duration>,
@@ -224,6 +232,7 @@ impl Config {
             rto_min: Duration::from_secs(1),
             rto_max: Duration::from_secs(60),
             clock_granularity: Duration::from_millis(1),
+            rto_slop: Duration::ZERO,
             syn_fallback_rto: Some(Duration::from_secs(3)),
             syn_retries: 7,
             syn_linear_timeouts: 0,
@@ -288,6 +297,7 @@ impl Config {
             rto_min: Duration::from_millis(200),
             rto_max: Duration::from_secs(120),
             clock_granularity: Duration::from_millis(200),
+            rto_slop: Duration::ZERO,
             syn_fallback_rto: None,
             syn_retries: 6,
             syn_linear_timeouts: 4,
@@ -325,7 +335,7 @@ impl Config {
     }
 
     /// FreeBSD 14 defaults (`net.inet.tcp.*`): `msl` 30 s (TIME-WAIT 60 s), `rexmit_initial`
-    /// 1 s, `rexmit_min` 30 ms, `delacktime` 40 ms (`TCPTV_DELACK`), `finwait2_timeout` 60 s,
+    /// 1 s, `rexmit_min` 30 ms, `rexmit_slop` 200 ms, `delacktime` 40 ms (`TCPTV_DELACK`), `finwait2_timeout` 60 s,
     /// timestamps, SACK and window scale offered (at most 6: 2 MiB `kern.ipc.maxsockbuf`). Its SYN
     /// backoff table is simplified here to doubling with 6 retries. ACK-war prevention: at most
     /// `net.inet.tcp.ack_war_cnt` (5) answers to unacceptable segments in each
@@ -349,6 +359,7 @@ impl Config {
             profile: Profile::Freebsd,
             rto_min: Duration::from_millis(30),
             clock_granularity: Duration::from_millis(1),
+            rto_slop: Duration::from_millis(200),
             msl: Duration::from_secs(30),
             delayed_ack: Some(Duration::from_millis(40)),
             quick_acks: 0,
@@ -394,6 +405,7 @@ impl Config {
             rto_min: Duration::from_millis(300),
             rto_max: Duration::from_secs(60),
             clock_granularity: Duration::from_millis(1),
+            rto_slop: Duration::ZERO,
             syn_fallback_rto: None,
             syn_retries: 2,
             syn_linear_timeouts: 0,

@@ -1079,3 +1079,25 @@ fn closing_a_listener_resets_half_open_connections_per_profile() {
         assert_eq!(resets(Config { delayed_ack: None, ..config }), [other], "{:?}", config.profile);
     }
 }
+
+#[test]
+fn syn_retransmissions_add_freebsds_rexmit_slop() {
+    use tcp_core::Config;
+    let schedule = |config: Config| {
+        let mut c = conn_syn_sent_with(config);
+        let mut at = Vec::new();
+        for _ in 0..3 {
+            let deadline = c.poll_timeout().expect("the retransmission timer runs");
+            c.handle_timeout(deadline);
+            let out = drain(&mut c);
+            assert_eq!(out.sent.len(), 1);
+            assert_eq!(out.sent[0].repr.flags, Flags::SYN);
+            at.push(deadline.millis());
+        }
+        at
+    };
+    // rfc9293: RFC 6298 (5.5), 1 s doubled.
+    assert_eq!(schedule(config()), [1000, 3000, 7000]);
+    // freebsd: the first after rexmit_initial alone, then each backed-off RTO plus 200 ms.
+    assert_eq!(schedule(Config { delayed_ack: None, ..Config::freebsd() }), [1000, 3200, 7400]);
+}
