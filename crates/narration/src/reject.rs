@@ -88,6 +88,11 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
             "An ACK reaches {who}'s listening socket, but no half-open connection matches it, so {who} answers {reply_label}.",
             "一个 ACK 到达{who}的监听套接字，却没有对应的半连接，于是{who}回复 {reply_label}。"
         )),
+        DropReason::SynAckInListen => short(say!(
+            cx,
+            "A SYN-ACK reaches {who}'s listening socket, which sent no SYN: {who}'s stack ignores it and sends nothing back.",
+            "一个 SYN+ACK 到达{who}的监听套接字，而{who}并没有发过 SYN：它的协议栈忽略这个报文段，不作任何回应。"
+        )),
         DropReason::RstInListen => {
             let mut s = short(say!(
                 cx,
@@ -108,6 +113,11 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
             }
             s
         }
+        DropReason::Unexpected if cx.has(seg, Flags::SYN | Flags::FIN) => short(say!(
+            cx,
+            "{subj} receives {label}, a SYN that also carries FIN, a combination no real opening sends: its stack drops it without an answer.",
+            "{who}收到 {label}：一个同时带 FIN 的 SYN，正常的建连不会这样发送。它的协议栈直接丢弃，不作回应。"
+        )),
         DropReason::Unexpected => short(say!(
             cx,
             "{subj} receives {label}, which carries no SYN, ACK or RST where one is required: it is ignored.",

@@ -12,7 +12,7 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use tcp_core::{Config, Duration};
+use tcp_core::{Config, Duration, SynFin};
 
 /// packetdrill's default `--tolerance_usecs`.
 const DEFAULT_TOLERANCE_US: u64 = 4_000;
@@ -32,7 +32,7 @@ pub(crate) struct Env {
     pub(crate) config: Config,
     /// How far a segment may be from its time (microseconds).
     pub(crate) tolerance_us: u64,
-    /// Settings tcp-core has no `Config` field for: `drop_synfin=1`.
+    /// Settings tcp-core has no `Config` field for (`blackhole=1`), or models only in part.
     pub(crate) not_honoured: Vec<String>,
     /// Settings that ask for RFC 793 behaviour: `insecure_rst=1`.
     pub(crate) asks_rfc793: Vec<String>,
@@ -104,6 +104,7 @@ impl Env {
             name,
             "net.inet.tcp.rexmit_initial"
                 | "net.inet.tcp.rexmit_min"
+                | "net.inet.tcp.rexmit_slop"
                 | "net.inet.tcp.msl"
                 | "net.inet.tcp.delacktime"
                 | "net.inet.tcp.keepidle"
@@ -131,6 +132,7 @@ impl Env {
             }
             ("net.inet.tcp.rexmit_initial", Some(ms)) => c.initial_rto = Duration::from_millis(ms),
             ("net.inet.tcp.rexmit_min", Some(ms)) => c.rto_min = Duration::from_millis(ms),
+            ("net.inet.tcp.rexmit_slop", Some(ms)) => c.rto_slop = Duration::from_millis(ms),
             ("net.inet.tcp.msl", Some(ms)) => c.msl = Duration::from_millis(ms),
             ("net.inet.tcp.delacktime", Some(ms)) => c.delayed_ack = (ms > 0).then(|| Duration::from_millis(ms)),
             // Keep-alive on every connection, or only where SO_KEEPALIVE asks (FreeBSD's default
@@ -139,6 +141,13 @@ impl Env {
             ("net.inet.tcp.keepidle", Some(ms)) => c.keepalive_idle = Duration::from_millis(ms),
             ("net.inet.tcp.keepintvl", Some(ms)) => c.keepalive_interval = Duration::from_millis(ms),
             ("net.inet.tcp.keepcnt", Some(n @ 0..=255)) => c.keepalive_probes = n as u8,
+            // SYN with FIN: FreeBSD drops it everywhere when asked; tcp-core models LISTEN and
+            // SYN-SENT (`Config::syn_fin`), and answers it elsewhere as any SYN.
+            ("net.inet.tcp.drop_synfin", Some(0)) => c.syn_fin = SynFin::Process,
+            ("net.inet.tcp.drop_synfin", Some(1)) => {
+                c.syn_fin = SynFin::Drop;
+                push_once(&mut self.not_honoured, String::from("drop_synfin=1 outside LISTEN and SYN-SENT"));
+            }
             // Nothing to purge: there is no host cache.
             ("net.inet.tcp.hostcache.purgenow", _) => {}
             _ if value == default => {}
@@ -258,12 +267,18 @@ mod tests {
     #[test]
     fn modelled_settings_apply_and_others_are_named() {
         let mut env = Env::new(Config::linux());
-        assert_eq!(env.sysctl("net.inet.tcp.rexmit_slop", "200"), Applied::Done);
+        assert_eq!(env.sysctl("net.inet.tcp.ecn.enable", "2"), Applied::Done);
         assert_eq!(env.config, Config::linux(), "a default without a Config field changes nothing");
+        assert_eq!(env.sysctl("net.inet.tcp.rexmit_slop", "200"), Applied::Done);
+        assert_eq!(env.config.rto_slop, Duration::from_millis(200), "a modelled setting applies whatever the profile");
+        env.config.rto_slop = Duration::ZERO;
         assert_eq!(env.sysctl("kern.ipc.maxsockbuf", "73728"), Applied::Done);
         assert_eq!(env.config.window_scale, Some(1), "a modelled setting applies whatever the profile");
         assert_eq!(env.sysctl("net.inet.tcp.drop_synfin", "1"), Applied::Done);
-        assert_eq!(env.not_honoured, ["drop_synfin=1"]);
+        assert_eq!(env.config.syn_fin, SynFin::Drop);
+        assert_eq!(env.not_honoured, ["drop_synfin=1 outside LISTEN and SYN-SENT"]);
+        assert_eq!(env.sysctl("net.inet.tcp.blackhole", "1"), Applied::Done);
+        assert_eq!(env.not_honoured[1], "blackhole=1");
         assert_eq!(env.sysctl("net.inet.tcp.insecure_rst", "1"), Applied::Done);
         assert_eq!(env.asks_rfc793, ["insecure_rst=1"]);
         assert_eq!(env.sysctl("net.inet.tcp.rfc1323", "0"), Applied::Done);

@@ -173,6 +173,7 @@ pub const fn rejected(lang: Lang, reason: DropReason) -> &'static str {
         NoConnection => pick(lang, "no socket: answer RST", "端口无人监听：回 RST"),
         AckInListen => pick(lang, "ACK to a listener: RST", "监听端收到 ACK：回 RST"),
         RstInListen => pick(lang, "RST to a listener: ignored", "监听端收到 RST：忽略"),
+        SynAckInListen => pick(lang, "SYN-ACK to a listener: ignored", "监听端收到 SYN+ACK：忽略"),
         Unexpected => pick(lang, "unexpected flags: ignored", "意外的标志位：忽略"),
         BadAckInSynSent => pick(lang, "ack ≠ our SYN + 1: answer RST", "确认号与我方 SYN 不符：回 RST"),
         RstWithoutAck => pick(lang, "RST not for our SYN: ignored", "RST 未确认我方 SYN：忽略"),

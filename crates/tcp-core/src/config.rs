@@ -68,6 +68,14 @@ pub struct Config {
     pub rto_max: Duration,
     /// Clock granularity G in `RTO = SRTT + max(G, 4·RTTVAR)` (RFC 6298 (2.3)).
     pub clock_granularity: Duration,
+    /// Added to the RTO each time it is computed from an RTT sample or backed off after a timeout,
+    /// never to the initial RTO: FreeBSD's `net.inet.tcp.rexmit_slop` (200 ms). Its `TCPT_RANGESET`
+    /// (`tcp_timer.h`) adds `tcp_rexmit_slop` before bounding the value, and sets `t_rxtcur` in
+    /// `tcp_timer_rexmt` (backoff) and `tcp_xmit_timer` (a sample), while `tcp_newtcpcb` starts
+    /// from `rexmit_initial` alone: the suite's `snd-syn` scripts resend the SYN after 1 s, then
+    /// 2.2 s later. The slop is not doubled by the next backoff. Zero: RFC 6298, and Linux
+    /// (`__tcp_set_rto`) and Windows add nothing (Windows assumed).
+    pub rto_slop: Duration,
     /// RTO once established if the SYN had to be retransmitted and no RTT sample was taken
     /// (RFC 6298 (5.7): 3 s). `None`: keep the backed-off value.
     pub syn_fallback_rto: Option<Duration>,
@@ -112,6 +120,27 @@ pub struct Config {
     /// complete"). Linux discards the text of both without TCP Fast Open
     /// (`tcp_rcv_synsent_state_process`: "discard packet for sanity"), so the peer sends it again.
     pub accept_syn_data: bool,
+    /// What a segment carrying both SYN and FIN gets where a SYN opens a connection (LISTEN and
+    /// SYN-SENT): see [`SynFin`].
+    pub syn_fin: SynFin,
+    /// Answer a SYN-ACK that reaches a listener with `<SEQ=SEG.ACK><CTL=RST>`, as RFC 9293
+    /// §3.10.7.2 answers any acknowledgment in LISTEN ("second, check for an ACK"), and Linux
+    /// does (`tcp_rcv_state_process` returns 1 for an ACK in `TCP_LISTEN`, and `tcp_v4_do_rcv`
+    /// resets). Off: ignore it, as FreeBSD does per its suite (`rcv-syn-ack-{with,without}-data-listen`
+    /// list no segment after the SYN-ACK and are marked passed on FreeBSD Head; their README's
+    /// description still speaks of a RST, and the part of `tcp_input` that drops it is assumed,
+    /// not read). A bare ACK is answered with a reset either way.
+    pub reset_synack_in_listen: bool,
+    /// When the application closes a listener, abort its half-open (SYN-RECEIVED) connections
+    /// with a reset, as ABORT does in SYN-RECEIVED (RFC 9293 §3.10.5; the RFC's LISTEN has no
+    /// queues, §3.10.4). Off: discard them without a segment. FreeBSD does (its suite's scripts
+    /// that end with `close()` on a listener holding a SYN-RECEIVED entry, `rcv-syn-listen-*` and
+    /// others, list nothing after it; which function drops the syncache entries is assumed), and
+    /// Linux, as we read `inet_csk_listen_stop`: it resets only the children in the accept queue,
+    /// and a request socket whose listener closed is dropped when its timer fires
+    /// (`reqsk_timer_handler`) or a segment finds it. Connections established and waiting for
+    /// `accept()` are reset either way.
+    pub reset_half_open_on_close: bool,
     /// Set the ACK bit on the RST of an abort (Linux `tcp_send_active_reset`). RFC 9293 §3.10.5
     /// sends `<SEQ=SND.NXT><CTL=RST>`.
     pub abort_rst_has_ack: bool,
@@ -192,7 +221,7 @@ impl Config {
     /// §4.2.3.5's 3 minutes for R2 on a SYN); 15 data retries as a common R2 (≥ 100 s). Answers
     /// to unacceptable segments follow RFC 5961 §7's example throttle, at most 10 in any 5 s
     /// (RFC 9293 §3.10.7.4 alone would answer every one, without end). Text on a SYN in SYN-SENT
-    /// is kept (§3.10.7.3). Keep-alive, when turned on: 2 hours idle (RFC 1122 §4.2.3.6's
+    /// is kept (§3.10.7.3), and a SYN with FIN is processed as a SYN. Keep-alive, when turned on: 2 hours idle (RFC 1122 §4.2.3.6's
     /// least default), probes without data (its "SHOULD"), and, as neither RFC gives an interval
     /// or a count, BSD's historical 75 s and 8 (4.4BSD `tcp_timer.h`: `TCPTV_KEEPINTVL`,
     /// `TCPTV_KEEPCNT`); the TCB is deleted without a reset.
@@ -203,6 +232,7 @@ impl Config {
             rto_min: Duration::from_secs(1),
             rto_max: Duration::from_secs(60),
             clock_granularity: Duration::from_millis(1),
+            rto_slop: Duration::ZERO,
             syn_fallback_rto: Some(Duration::from_secs(3)),
             syn_retries: 7,
             syn_linear_timeouts: 0,
@@ -216,6 +246,9 @@ impl Config {
             ack_fin_at_once: true,
             resend_synack_on_dup_syn: false,
             accept_syn_data: true,
+            syn_fin: SynFin::Process,
+            reset_synack_in_listen: true,
+            reset_half_open_on_close: true,
             abort_rst_has_ack: false,
             mss: 1460,
             window_scale: None,
@@ -248,7 +281,10 @@ impl Config {
     /// `tcp_oow_rate_limited` for out-of-window segments and `tcp_send_challenge_ack` for RFC 5961
     /// challenges); the host-wide `tcp_challenge_ack_limit` is `INT_MAX` (off) since Linux 6.0
     /// ("tcp: make global challenge ack rate limitation per net-ns and default disabled").
-    /// Text on a SYN or SYN-ACK in SYN-SENT is discarded (`tcp_rcv_synsent_state_process`).
+    /// Text on a SYN or SYN-ACK in SYN-SENT is discarded (`tcp_rcv_synsent_state_process`); a SYN
+    /// with FIN to a listener is dropped and a SYN-ACK to a listener reset
+    /// (`tcp_rcv_state_process`); closing a listener resets none of its half-open connections
+    /// (`inet_csk_listen_stop`, as we read it).
     /// Keep-alive (`Documentation/networking/ip-sysctl.rst`, `include/net/tcp.h`):
     /// `tcp_keepalive_time` 7200 s, `tcp_keepalive_intvl` 75 s, `tcp_keepalive_probes` 9; the probe
     /// is `tcp_xmit_probe_skb`'s bare ACK at `snd_una - 1` ("Use a previous sequence. This should
@@ -261,6 +297,7 @@ impl Config {
             rto_min: Duration::from_millis(200),
             rto_max: Duration::from_secs(120),
             clock_granularity: Duration::from_millis(200),
+            rto_slop: Duration::ZERO,
             syn_fallback_rto: None,
             syn_retries: 6,
             syn_linear_timeouts: 4,
@@ -274,6 +311,9 @@ impl Config {
             ack_fin_at_once: false,
             resend_synack_on_dup_syn: true,
             accept_syn_data: false,
+            syn_fin: SynFin::DropInListen,
+            reset_synack_in_listen: true,
+            reset_half_open_on_close: false,
             abort_rst_has_ack: true,
             mss: 1460,
             window_scale: Some(7),
@@ -295,14 +335,16 @@ impl Config {
     }
 
     /// FreeBSD 14 defaults (`net.inet.tcp.*`): `msl` 30 s (TIME-WAIT 60 s), `rexmit_initial`
-    /// 1 s, `rexmit_min` 30 ms, `delacktime` 40 ms (`TCPTV_DELACK`), `finwait2_timeout` 60 s,
+    /// 1 s, `rexmit_min` 30 ms, `rexmit_slop` 200 ms, `delacktime` 40 ms (`TCPTV_DELACK`), `finwait2_timeout` 60 s,
     /// timestamps, SACK and window scale offered (at most 6: 2 MiB `kern.ipc.maxsockbuf`). Its SYN
     /// backoff table is simplified here to doubling with 6 retries. ACK-war prevention: at most
     /// `net.inet.tcp.ack_war_cnt` (5) answers to unacceptable segments in each
     /// `net.inet.tcp.ack_war_timewindow` (1000 ms) per connection (`tcp_send_challenge_ack` in
     /// `sys/netinet/tcp_subr.c`, "tcp: implement challenge ACK throttling for the base stack",
     /// D46066; the RACK stack's `ctf_ack_war_checks` uses the same sysctls). Text on a SYN or
-    /// SYN-ACK in SYN-SENT is kept (the suite's `rcv-syn-syn-sent` README, Note 2). Keep-alive
+    /// SYN-ACK in SYN-SENT is kept (the suite's `rcv-syn-syn-sent` README, Note 2). A SYN-ACK to a
+    /// listener is ignored (the suite's `rcv-syn-ack-*-listen`), and closing a listener discards its
+    /// half-open connections without a reset. Keep-alive
     /// (`sys/netinet/tcp_timer.h`, tcp(4)): `net.inet.tcp.keepidle` 7200000 ms
     /// (`TCPTV_KEEP_IDLE`), `keepintvl` 75000 ms (`TCPTV_KEEPINTVL`), `keepcnt` 8
     /// (`TCPTV_KEEPCNT`); `tcp_timer_keep` sends `tcp_respond(..., snd_una - 1, 0)`, a bare ACK
@@ -317,6 +359,7 @@ impl Config {
             profile: Profile::Freebsd,
             rto_min: Duration::from_millis(30),
             clock_granularity: Duration::from_millis(1),
+            rto_slop: Duration::from_millis(200),
             msl: Duration::from_secs(30),
             delayed_ack: Some(Duration::from_millis(40)),
             quick_acks: 0,
@@ -324,6 +367,10 @@ impl Config {
             ack_fin_at_once: true,
             abort_rst_has_ack: true,
             accept_syn_data: true,
+            // `net.inet.tcp.drop_synfin` is 0 by default.
+            syn_fin: SynFin::Process,
+            reset_synack_in_listen: false,
+            reset_half_open_on_close: false,
             window_scale: Some(6),
             invalid_ack_limit: Some(RateLimit { count: 5, interval: Duration::from_millis(1000) }),
             // FreeBSD backs a SYN off from the first retry (its own table, simplified to doubling).
@@ -339,7 +386,9 @@ impl Config {
     /// window's right edge is taken as Linux and BSD take it (assumed: not documented). Windows
     /// documents no
     /// limit on answers to unacceptable segments; this profile uses RFC 5961 §7's example, at most
-    /// 10 in any 5 s. Text on a SYN in SYN-SENT is kept as RFC 9293 says (assumed: not documented).
+    /// 10 in any 5 s. Text on a SYN in SYN-SENT is kept, a SYN with FIN processed and a SYN-ACK to a
+    /// listener reset as RFC 9293 says, and closing a listener resets its half-open connections (all
+    /// assumed: not documented).
     /// Keep-alive: `KeepAliveTime` 7,200,000 ms and `KeepAliveInterval` 1000 ms (Microsoft's "TCP
     /// Keep-Alive Messages": "simply an ACK with the sequence number set to one less than the
     /// current sequence number", repeated "once every KeepAliveInterval"), and 10 probes ("On
@@ -356,6 +405,7 @@ impl Config {
             rto_min: Duration::from_millis(300),
             rto_max: Duration::from_secs(60),
             clock_granularity: Duration::from_millis(1),
+            rto_slop: Duration::ZERO,
             syn_fallback_rto: None,
             syn_retries: 2,
             syn_linear_timeouts: 0,
@@ -369,6 +419,9 @@ impl Config {
             ack_fin_at_once: true,
             resend_synack_on_dup_syn: true,
             accept_syn_data: true,
+            syn_fin: SynFin::Process,
+            reset_synack_in_listen: true,
+            reset_half_open_on_close: true,
             abort_rst_has_ack: true,
             mss: 1460,
             window_scale: Some(8),
@@ -442,6 +495,27 @@ impl Default for Config {
     fn default() -> Config {
         Config::rfc9293()
     }
+}
+
+/// What a stack does with a segment that carries both SYN and FIN in LISTEN or SYN-SENT, the
+/// states where a SYN opens a connection ([`Config::syn_fin`]). In the synchronized states a SYN
+/// is answered as RFC 5961 §4 says whatever else it carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SynFin {
+    /// Process it as a SYN (RFC 9293 §3.10.7.2 and §3.10.7.3: the SYN opens the connection and
+    /// "other control or text" is processed later; tcp-core does not process the FIN of a SYN).
+    /// FreeBSD's default (`net.inet.tcp.drop_synfin` = 0; the suite's `rcv-syn-fin-listen` and
+    /// `rcv-syn-fin-syn-sent` READMEs: a SYN-FIN "triggers the sending of a SYN-ACK").
+    Process,
+    /// Drop it silently in LISTEN, process it in SYN-SENT: Linux (`tcp_rcv_state_process`, in
+    /// `TCP_LISTEN`: a SYN with FIN goes to `discard`, drop reason `TCP_FLAGS`; its
+    /// `tcp_rcv_synsent_state_process` has no such test).
+    DropInListen,
+    /// Drop it silently in LISTEN and SYN-SENT: FreeBSD with `net.inet.tcp.drop_synfin` = 1
+    /// (`tcp_input`'s listen-socket path, "SYN|FIN segment ignored (based on sysctl setting)";
+    /// in SYN-SENT since r316743, D9894, per the suite's `rcv-syn-fin-syn-sent` README, Note 3).
+    /// FreeBSD also drops it in the other states; that is not modelled.
+    Drop,
 }
 
 /// At most `count` events in any `interval` (a throttle that starts a new interval at the first

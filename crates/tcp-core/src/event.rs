@@ -95,7 +95,11 @@ pub enum DropReason {
     AckInListen,
     /// A RST reached a listener and is ignored (RFC 9293 §3.10.7.2).
     RstInListen,
-    /// The segment carries neither SYN, ACK nor RST where one is required.
+    /// A SYN-ACK reached a listener and is ignored, where the profile's stack does not answer it
+    /// with a reset (`Config::reset_synack_in_listen`).
+    SynAckInListen,
+    /// The segment carries neither SYN, ACK nor RST where one is required, or SYN with FIN where
+    /// the profile drops that (`Config::syn_fin`).
     Unexpected,
     /// In SYN-SENT, the ACK does not acknowledge our SYN: an old duplicate (RFC 9293 §3.10.7.3).
     BadAckInSynSent,
@@ -138,6 +142,7 @@ impl DropReason {
             DropReason::NoConnection => "no connection: answered with RST",
             DropReason::AckInListen => "ACK to a listener: answered with RST",
             DropReason::RstInListen => "RST to a listener: ignored",
+            DropReason::SynAckInListen => "SYN-ACK to a listener: ignored",
             DropReason::Unexpected => "unexpected control bits: ignored",
             DropReason::BadAckInSynSent => "ACK does not match our SYN: old duplicate, answered with RST",
             DropReason::RstWithoutAck => "RST that does not acknowledge our SYN: ignored",

@@ -146,9 +146,16 @@ impl Listener {
             return;
         }
         let flags = seg.flags;
-        if flags.contains(Flags::SYN) && !flags.contains(Flags::ACK) && !flags.contains(Flags::RST) {
+        // A SYN with FIN that the profile drops (`Config::syn_fin`) goes to the LISTEN rules below.
+        let drop_syn_fin = flags.contains(Flags::FIN) && self.config.syn_fin != crate::config::SynFin::Process;
+        if flags.contains(Flags::SYN) && !flags.contains(Flags::ACK) && !flags.contains(Flags::RST) && !drop_syn_fin {
             self.on_syn(now, remote, seg, payload, isn);
-        } else if flags.contains(Flags::ACK) && !flags.contains(Flags::RST) && self.config.syn_cookies {
+        } else if flags.contains(Flags::ACK)
+            && !flags.contains(Flags::RST)
+            && !flags.contains(Flags::SYN)
+            && self.config.syn_cookies
+        {
+            // Only an ACK without SYN can carry a cookie (Linux `tcp_v4_cookie_check`: `!th->syn`).
             self.on_cookie_ack(now, remote, seg, payload);
         } else {
             // LISTEN rules (RFC 9293 §3.10.7.2) through a throwaway connection in LISTEN.
@@ -336,12 +343,17 @@ impl Listener {
     }
 
     /// Closes the listening socket: every queued connection is aborted (RFC 9293 §3.10.5; Linux
-    /// `inet_csk_listen_stop`), its reset and events left to poll.
+    /// `inet_csk_listen_stop`), its reset and events left to poll; a half-open one without its
+    /// reset unless `Config::reset_half_open_on_close`.
     pub fn close(&mut self, now: Instant) {
         let slots: Vec<Slot> = self.children.keys().map(|k| k as Slot).collect();
         for slot in slots {
+            let silent = queue_of(slot) == Queue::Syn && !self.config.reset_half_open_on_close;
             self.with_child(slot, |c| {
                 let _ = c.abort(now);
+                if silent {
+                    while c.poll_transmit().is_some() {}
+                }
             });
         }
         self.children.clear();

@@ -957,3 +957,147 @@ fn established_pure_ack_at_the_right_window_edge_per_profile() {
         }
     }
 }
+
+// ===== behaviour that differs by stack (issue #11, point 3) =====
+
+/// A listener's segments, drained.
+fn drain_listener(l: &mut tcp_core::Listener) -> Vec<TcpRepr> {
+    let mut out = Vec::new();
+    while let Some(t) = l.poll_transmit() {
+        out.push(t.repr);
+    }
+    while l.poll_event().is_some() {}
+    out
+}
+
+#[test]
+fn syn_fin_per_profile() {
+    use tcp_core::{Config, Listener, SynFin};
+    let syn_fin = TcpRepr { flags: Flags::SYN | Flags::FIN, seq: PEER_ISS, ..TEMPL };
+    // rfc9293 (and freebsd's default): the SYN opens the connection (§3.10.7.2 third).
+    let mut c = conn_listen();
+    let out = deliver(&mut c, AT, syn_fin, &[]);
+    assert_eq!(c.state(), State::SynReceived);
+    assert_eq!(out.sent.len(), 1);
+    assert_eq!(out.sent[0].repr.flags, Flags::SYN | Flags::ACK);
+    // linux: dropped in LISTEN without an answer (`tcp_rcv_state_process`).
+    let linux = Config { delayed_ack: None, ..Config::linux() };
+    let mut c = conn_listen_with(linux);
+    let out = deliver(&mut c, AT, syn_fin, &[]);
+    expect(&c, &out, State::Listen, &[]);
+    assert_eq!(rejection(&out), (DropReason::Unexpected, Reply::Nothing));
+    // The same through a Listener: nothing sent, nothing queued.
+    let mut l = Listener::new(linux, LOCAL, 1);
+    l.handle_segment(AT, REMOTE, &syn_fin, &[], ISS);
+    assert_eq!(drain_listener(&mut l), Vec::<TcpRepr>::new());
+    assert_eq!(l.half_open(), 0);
+    // A plain SYN still opens.
+    l.handle_segment(AT, REMOTE, &TcpRepr { flags: Flags::SYN, seq: PEER_ISS, ..TEMPL }, &[], ISS);
+    assert_eq!(l.half_open(), 1);
+    // linux processes it in SYN-SENT (simultaneous open), as rfc9293 does.
+    for config in [config(), linux] {
+        let mut c = conn_syn_sent_with(config);
+        let out = deliver(&mut c, AT, syn_fin, &[]);
+        assert_eq!(c.state(), State::SynReceived, "{:?}", config.profile);
+        assert_eq!(out.sent[0].repr.flags, Flags::SYN | Flags::ACK);
+    }
+    // FreeBSD with drop_synfin=1: dropped in SYN-SENT too, and in LISTEN.
+    let drop = Config { syn_fin: SynFin::Drop, delayed_ack: None, ..Config::freebsd() };
+    let mut c = conn_syn_sent_with(drop);
+    let out = deliver(&mut c, AT, syn_fin, &[]);
+    expect(&c, &out, State::SynSent, &[]);
+    assert_eq!(rejection(&out), (DropReason::Unexpected, Reply::Nothing));
+    let mut c = conn_listen_with(drop);
+    let out = deliver(&mut c, AT, syn_fin, &[]);
+    expect(&c, &out, State::Listen, &[]);
+}
+
+#[test]
+fn syn_ack_to_a_listener_per_profile() {
+    use tcp_core::{Config, Listener};
+    let synack = TcpRepr { flags: Flags::SYN | Flags::ACK, seq: PEER_ISS, ack: SeqNum(31337), ..TEMPL };
+    // rfc9293 and linux: §3.10.7.2 second, <SEQ=SEG.ACK><CTL=RST>, through a Listener too (not
+    // taken for a SYN cookie's ACK).
+    for config in [config(), Config { delayed_ack: None, ..Config::linux() }] {
+        let mut c = conn_listen_with(config);
+        let out = deliver(&mut c, AT, synack, &[]);
+        assert_eq!(c.state(), State::Listen);
+        assert_eq!(out.sent.len(), 1);
+        assert_eq!((out.sent[0].repr.flags, out.sent[0].repr.seq), (Flags::RST, SeqNum(31337)));
+        assert_eq!(rejection(&out), (DropReason::AckInListen, Reply::Reset));
+        let mut l = Listener::new(config, LOCAL, 1);
+        l.handle_segment(AT, REMOTE, &synack, &[], ISS);
+        let sent = drain_listener(&mut l);
+        assert_eq!(sent.len(), 1, "{:?}", config.profile);
+        assert_eq!((sent[0].flags, sent[0].seq), (Flags::RST, SeqNum(31337)));
+    }
+    // freebsd: ignored, by a Connection and by a Listener (whose SYN cookies are on).
+    let freebsd = Config { delayed_ack: None, ..Config::freebsd() };
+    assert!(freebsd.syn_cookies);
+    let mut c = conn_listen_with(freebsd);
+    let out = deliver(&mut c, AT, synack, &[]);
+    expect(&c, &out, State::Listen, &[]);
+    assert_eq!(rejection(&out), (DropReason::SynAckInListen, Reply::Nothing));
+    let mut l = Listener::new(freebsd, LOCAL, 1);
+    l.handle_segment(AT, REMOTE, &synack, &[], ISS);
+    assert_eq!(drain_listener(&mut l), Vec::<TcpRepr>::new());
+    assert_eq!(l.half_open(), 0);
+    // A bare ACK is still reset.
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::ACK, ..synack }, &[]);
+    assert_eq!(out.sent.len(), 1);
+    assert_eq!(rejection(&out), (DropReason::AckInListen, Reply::Reset));
+}
+
+#[test]
+fn closing_a_listener_resets_half_open_connections_per_profile() {
+    use std::net::{Ipv4Addr, SocketAddrV4};
+    use tcp_core::{Config, Listener};
+    let other = SocketAddrV4::new(Ipv4Addr::new(198, 51, 100, 2), 6666);
+    let syn = TcpRepr { flags: Flags::SYN, seq: PEER_ISS, ..TEMPL };
+    let resets = |config: Config| {
+        let mut l = Listener::new(config, LOCAL, 1);
+        // `other` completes its handshake and waits for accept(); REMOTE stays half-open.
+        l.handle_segment(AT, other, &syn, &[], ISS);
+        let ack = TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 1, ..TEMPL };
+        l.handle_segment(AT, other, &ack, &[], ISS);
+        l.handle_segment(AT, REMOTE, &syn, &[], ISS);
+        let _ = drain_listener(&mut l);
+        assert_eq!((l.half_open(), l.pending_accept()), (1, 1), "{:?}", config.profile);
+        l.close(AT);
+        let mut sent = Vec::new();
+        while let Some(t) = l.poll_transmit() {
+            assert!(t.repr.flags.contains(Flags::RST), "{:?}", t.repr);
+            sent.push(t.dst);
+        }
+        assert_eq!((l.half_open(), l.pending_accept()), (0, 0));
+        sent
+    };
+    // rfc9293: ABORT in SYN-RECEIVED and ESTABLISHED sends a reset (§3.10.5), to both.
+    assert_eq!(resets(config()), [REMOTE, other]);
+    // freebsd and linux: the half-open one goes silently; the established one is reset.
+    for config in [Config::freebsd(), Config::linux()] {
+        assert_eq!(resets(Config { delayed_ack: None, ..config }), [other], "{:?}", config.profile);
+    }
+}
+
+#[test]
+fn syn_retransmissions_add_freebsds_rexmit_slop() {
+    use tcp_core::Config;
+    let schedule = |config: Config| {
+        let mut c = conn_syn_sent_with(config);
+        let mut at = Vec::new();
+        for _ in 0..3 {
+            let deadline = c.poll_timeout().expect("the retransmission timer runs");
+            c.handle_timeout(deadline);
+            let out = drain(&mut c);
+            assert_eq!(out.sent.len(), 1);
+            assert_eq!(out.sent[0].repr.flags, Flags::SYN);
+            at.push(deadline.millis());
+        }
+        at
+    };
+    // rfc9293: RFC 6298 (5.5), 1 s doubled.
+    assert_eq!(schedule(config()), [1000, 3000, 7000]);
+    // freebsd: the first after rexmit_initial alone, then each backed-off RTO plus 200 ms.
+    assert_eq!(schedule(Config { delayed_ack: None, ..Config::freebsd() }), [1000, 3200, 7400]);
+}

@@ -2,7 +2,7 @@
 //! RFC's order, with RFC 5961's hardening of RST, SYN and ACK processing.
 
 use super::{AnswerThrottle, Connection, DEFAULT_MSS, Negotiated, RECV_BUFFER};
-use crate::config::announced_window_scale;
+use crate::config::{SynFin, announced_window_scale};
 use crate::event::{Cause, CloseReason, DropReason, Event, Negotiation, Reply, Timer, WindowShifts};
 use crate::seq::SeqNum;
 use crate::state::State;
@@ -69,10 +69,19 @@ impl Connection {
         if seg.flags.contains(Flags::RST) {
             // First: an incoming RST should be ignored.
             self.reject(DropReason::RstInListen, Reply::Nothing);
+        } else if seg.flags.contains(Flags::SYN | Flags::ACK) && !self.config.reset_synack_in_listen {
+            // A SYN-ACK the profile's stack ignores (`Config::reset_synack_in_listen`).
+            self.reject(DropReason::SynAckInListen, Reply::Nothing);
         } else if seg.flags.contains(Flags::ACK) {
             // Second: any acknowledgment is bad: <SEQ=SEG.ACK><CTL=RST>.
             self.reject(DropReason::AckInListen, Reply::Reset);
             self.push_reset_for(seg, 0);
+        } else if seg.flags.contains(Flags::SYN)
+            && seg.flags.contains(Flags::FIN)
+            && self.config.syn_fin != SynFin::Process
+        {
+            // A SYN with FIN: dropped by the profile's stack (`Config::syn_fin`).
+            self.reject(DropReason::Unexpected, Reply::Nothing);
         } else if seg.flags.contains(Flags::SYN) {
             // Third: RCV.NXT <- SEG.SEQ+1, IRS <- SEG.SEQ, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>,
             // SND.NXT <- ISS+1, SND.UNA <- ISS, enter SYN-RECEIVED.
@@ -119,8 +128,8 @@ impl Connection {
             }
             return;
         }
-        // Fourth, the SYN bit.
-        if !flags.contains(Flags::SYN) {
+        // Fourth, the SYN bit. A SYN with FIN may be dropped by the profile's stack (`Config::syn_fin`).
+        if !flags.contains(Flags::SYN) || (flags.contains(Flags::FIN) && self.config.syn_fin == SynFin::Drop) {
             // Fifth: neither SYN nor RST: drop.
             self.reject(DropReason::Unexpected, Reply::Nothing);
             return;

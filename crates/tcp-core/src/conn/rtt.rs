@@ -8,17 +8,26 @@ use crate::time::Duration;
 pub(crate) struct Rtt {
     srtt: Option<Duration>,
     rttvar: Duration,
+    /// The RTO without the slop: what backoff doubles.
     rto: Duration,
+    /// `Config::rto_slop` once the RTO was computed from a sample or backed off (not before),
+    /// cut so that the sum stays within `rto_max`.
+    slop: Duration,
 }
 
 impl Rtt {
     /// RFC 6298 (2.1): until a sample is taken, RTO <- the initial RTO.
     pub(crate) fn new(config: &Config) -> Rtt {
-        Rtt { srtt: None, rttvar: Duration::ZERO, rto: config.initial_rto }
+        Rtt { srtt: None, rttvar: Duration::ZERO, rto: config.initial_rto, slop: Duration::ZERO }
     }
 
     pub(crate) fn rto(&self) -> Duration {
-        self.rto
+        self.rto + self.slop
+    }
+
+    /// FreeBSD's `TCPT_RANGESET` adds `rexmit_slop` to every RTO it sets, then bounds it.
+    fn add_slop(&mut self, config: &Config) {
+        self.slop = config.rto_slop.min(config.rto_max.saturating_sub(self.rto));
     }
 
     pub(crate) fn srtt(&self) -> Option<Duration> {
@@ -49,11 +58,13 @@ impl Rtt {
         // RTO <- SRTT + max(G, K*RTTVAR), K = 4
         let rto = srtt + config.clock_granularity.max(self.rttvar * 4);
         self.rto = rto.clamp(config.rto_min, config.rto_max);
+        self.add_slop(config);
     }
 
     /// RFC 6298 (5.5): the host MUST set RTO <- RTO * 2 ("back off the timer"), up to the maximum.
     pub(crate) fn back_off(&mut self, config: &Config) {
         self.rto = (self.rto * 2).min(config.rto_max);
+        self.add_slop(config);
     }
 
     /// RFC 6298 (5.7): after a retransmitted SYN and no sample, start data transfer with 3 s.
@@ -95,5 +106,24 @@ mod tests {
             rtt.back_off(&c);
         }
         assert_eq!(rtt.rto(), Duration::from_secs(120));
+    }
+
+    #[test]
+    fn freebsd_adds_the_slop_to_backed_off_and_sampled_rtos_only() {
+        let c = Config::freebsd();
+        let mut rtt = Rtt::new(&c);
+        assert_eq!(rtt.rto(), Duration::from_secs(1), "the initial RTO has no slop");
+        rtt.back_off(&c);
+        assert_eq!(rtt.rto(), Duration::from_millis(2200), "doubled, then the slop: not compounded");
+        rtt.back_off(&c);
+        assert_eq!(rtt.rto(), Duration::from_millis(4200));
+        let mut rtt = Rtt::new(&c);
+        rtt.sample(Duration::from_millis(10), &c);
+        // SRTT 10, RTTVAR 5: 10 + max(1, 20) = 30 ms (rexmit_min), + 200 ms.
+        assert_eq!(rtt.rto(), Duration::from_millis(230));
+        for _ in 0..20 {
+            rtt.back_off(&c);
+        }
+        assert_eq!(rtt.rto(), c.rto_max, "the slop never takes the RTO past its maximum");
     }
 }
