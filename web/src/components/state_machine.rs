@@ -132,7 +132,7 @@ pub fn sockets(
 /// Width of the drawing, in user units.
 const WIDTH: f32 = 560.0;
 /// Height of the drawing, in user units.
-const HEIGHT: f32 = 752.0;
+const HEIGHT: f32 = 772.0;
 /// Half the width of a state box.
 const HALF_W: f32 = 64.0;
 /// Half the height of a state box.
@@ -306,7 +306,8 @@ const FIGURE: [Edge; 20] = {
             TimeWait,
             Closed,
             "M324,712 L416,712",
-            (370.0, 730.0),
+            // Under both boxes: between them it would touch the CLOSED box's highlight.
+            (370.0, 752.0),
             Middle,
             ("timeout=2MSL", "超时=2MSL"),
             Some(DELETE_TCB),
