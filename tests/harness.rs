@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::wd::WebDriverCompatibleCommand;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
@@ -192,9 +192,15 @@ pub(crate) async fn open(client: &Client, url: &str) -> TestResult {
     app_running(client).await
 }
 
-/// The text of the first element matching `css`.
+/// The text of the first element matching `css`, as rendered (`innerText`). Read in one script:
+/// finding the element and then asking for its text would race a redraw that replaces it (a
+/// playing embed's step count), which WebDriver reports as a stale element.
 pub(crate) async fn text_of(client: &Client, css: &str) -> TestResult<String> {
-    Ok(client.find(Locator::Css(css)).await?.text().await?)
+    let script = "const e = document.querySelector(arguments[0]); return e ? e.innerText : null";
+    match client.execute(script, vec![json!(css)]).await? {
+        Value::String(text) => Ok(text),
+        _ => Err(format!("no element matches {css}").into()),
+    }
 }
 
 /// Saves a screenshot into target/artifacts and checks it is a real, non-empty PNG.
