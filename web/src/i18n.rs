@@ -63,6 +63,9 @@ strings! {
     KEYS: "Keys: Space play/pause, ← → step, Home/End, Esc closes the inspector.",
         "快捷键：空格 播放/暂停，← → 单步，Home/End 首尾，Esc 关闭检查器。";
     RUN_TIME: "simulated and drawn in", "模拟与绘制耗时";
+    SIMULATING: "Simulating your scenario:", "正在模拟你的场景：已完成";
+    STEPS: "steps so far", "步";
+    CANCEL: "Cancel", "取消";
     LOST: "lost", "丢失";
     DROP: "drop", "丢弃";
     DELAY_BY: "delay", "延迟";

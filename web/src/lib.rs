@@ -12,6 +12,8 @@ pub mod experiment;
 pub mod hooks;
 pub mod i18n;
 pub mod permalink;
+#[cfg(feature = "full")]
+pub mod slices;
 pub mod state;
 pub mod upgrade;
 pub mod view;
@@ -135,10 +137,27 @@ pub fn App(props: &AppProps) -> Html {
         let st = state.clone();
         Callback::from(move |(en, zh): (String, String)| st.dispatch(Action::Report(SettingError::new(en, zh))))
     };
-    let on_load = {
+    // The reader's own scenario: simulated in slices by the full module, which shows how far it
+    // has got (`busy`); a player hands it over to the full module.
+    #[cfg(feature = "full")]
+    let busy = use_state(|| None::<slices::Busy>);
+    let on_load = full_or!(load_in_slices(state.clone(), busy.clone()), {
         let st = state.clone();
         Callback::from(move |text: String| st.dispatch(Action::LoadScenario(text)))
-    };
+    });
+    let simulating = full_or!(
+        busy.as_ref().map(|b| {
+            let stop = b.stop.clone();
+            html! {
+                <p class="busy" role="status" data-testid="simulating">
+                    { format!("{} {} {}", i18n::SIMULATING.get(lang), b.steps, i18n::STEPS.get(lang)) }
+                    <button type="button" class="link" data-testid="cancel-simulation"
+                        onclick={Callback::from(move |_: MouseEvent| stop.set(slices::Stop::Cancelled))}>{ i18n::CANCEL.get(lang) }</button>
+                </p>
+            }
+        }),
+        None::<Html>
+    );
     let on_capture: Callback<web_sys::File> = full_or!(open_capture(state.clone()), Callback::noop());
     let controls = ui.has(Part::Settings).then(|| html! {
         <Controls experiment={s.experiment.clone()} lang={lang} relative={s.relative}
@@ -255,6 +274,7 @@ pub fn App(props: &AppProps) -> Html {
                     <div class="stage">
                         { error }
                         { controls }
+                        { simulating }
                         { capture }
                         { faults }
                         { playback }
@@ -292,6 +312,7 @@ pub fn App(props: &AppProps) -> Html {
                     else { <h2 class="visually-hidden">{ frame_title.clone() }</h2> }
                     { error }
                     { controls }
+                    { simulating.clone() }
                     { faults }
                     { playback }
                     { diagram }
@@ -323,6 +344,49 @@ pub fn App(props: &AppProps) -> Html {
             }
         }
     }
+}
+
+/// Reads the reader's scenario file and simulates it in slices (`slices.rs`), showing the steps
+/// taken in `busy` until it is shown (or cancelled, or found wrong: then the diagram stays).
+#[cfg(feature = "full")]
+fn load_in_slices(state: UseReducerHandle<AppState>, busy: UseStateHandle<Option<slices::Busy>>) -> Callback<String> {
+    Callback::from(move |text: String| {
+        let (experiment, scenario) =
+            match Experiment::from_scenario_file(&text).and_then(|e| e.scenario().map(|s| (e, s))) {
+                Ok(found) => found,
+                Err(e) => return state.dispatch(Action::Report(e)),
+            };
+        if let Some(older) = &*busy {
+            older.stop.set(slices::Stop::Superseded);
+        }
+        let running = slices::Busy::default();
+        busy.set(Some(running.clone()));
+        let (state, busy) = (state.clone(), busy.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let started = performance_now();
+            let progress = |steps| {
+                if running.stop.get() == slices::Stop::No {
+                    busy.set(Some(slices::Busy { steps, stop: running.stop.clone() }));
+                }
+            };
+            let trace = slices::simulate(&scenario, progress, &running.stop).await;
+            if running.stop.get() == slices::Stop::Superseded {
+                return;
+            }
+            busy.set(None);
+            if let Some(trace) = trace {
+                let simulated_ms = performance_now() - started;
+                let trace = state::Shared::new(trace);
+                state.dispatch(Action::Simulated { experiment: Box::new(experiment), trace, simulated_ms });
+            }
+        });
+    })
+}
+
+/// Milliseconds since the page started.
+#[cfg(feature = "full")]
+fn performance_now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// Opens a capture file the reader chose and shows its first connection with a handshake (or

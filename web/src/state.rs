@@ -142,6 +142,10 @@ pub enum Action {
     Open(Box<Result<(Experiment, View), SettingError>>, Mode),
     /// The diagram's box changed width class: lay the same trace out again (no re-simulation).
     SetWidth(WidthClass),
+    /// Show the reader's own scenario, simulated in slices (`slices.rs`): its experiment, its
+    /// trace, and the time the slices took.
+    #[cfg(feature = "full")]
+    Simulated { experiment: Box<Experiment>, trace: Shared<Trace>, simulated_ms: f64 },
     /// Show a connection of a real capture the reader opened.
     #[cfg(feature = "full")]
     ShowCapture(Shared<crate::capture_file::CapturedConnection>),
@@ -153,10 +157,14 @@ type Run = (Shared<Trace>, Shared<Diagram>, Rc<Vec<Step>>);
 /// Simulates an experiment and lays it out for `width`; the error says what is wrong with it.
 pub fn run(experiment: &Experiment, lang: Lang, relative: bool, width: WidthClass) -> Result<Run, SettingError> {
     let scenario = experiment.scenario()?;
-    let trace = tcp_sim::simulate(&scenario);
+    Ok(laid_out(Shared::new(tcp_sim::simulate(&scenario)), lang, relative, width))
+}
+
+/// A trace laid out for `width`, with its playback steps.
+fn laid_out(trace: Shared<Trace>, lang: Lang, relative: bool, width: WidthClass) -> Run {
     let diagram = shown(&trace, lang, relative, width);
     let steps = seqdiag::steps::steps(&trace);
-    Ok((Shared::new(trace), diagram, Rc::new(steps)))
+    (trace, diagram, Rc::new(steps))
 }
 
 /// The diagram of `trace` laid out for `width`.
@@ -306,27 +314,43 @@ impl AppState {
     fn rerun(mut self, experiment: Experiment, keep_step: bool) -> AppState {
         let started = now_ms();
         match run(&experiment, self.lang, self.relative, self.width) {
-            Ok((trace, diagram, steps)) => {
-                let at_end = self.step >= self.last_step();
-                self.experiment = experiment;
-                self.shown = diagram;
-                self.trace = trace;
-                self.steps = steps;
-                let last = self.last_step();
-                self.step = if keep_step && !at_end { self.step.clamp(self.first_step(), last) } else { last };
-                self.error = None;
-                if self.selected.is_some_and(|s| s >= self.trace.segments.len()) {
-                    self.selected = None;
-                }
-                // A capture changed is a capture re-run.
-                #[cfg(feature = "full")]
-                if let Some(capture) = &mut self.capture {
-                    capture.rerun = true;
-                }
-            }
+            Ok(run) => self = self.showing(experiment, run, keep_step),
             Err(e) => self.error = Some(e),
         }
         self.last_run_ms = now_ms() - started;
+        self
+    }
+
+    /// Shows `experiment` and its `run`, at the same step if `keep_step` (unless at the end).
+    fn showing(mut self, experiment: Experiment, (trace, diagram, steps): Run, keep_step: bool) -> AppState {
+        let at_end = self.step >= self.last_step();
+        self.experiment = experiment;
+        self.shown = diagram;
+        self.trace = trace;
+        self.steps = steps;
+        let last = self.last_step();
+        self.step = if keep_step && !at_end { self.step.clamp(self.first_step(), last) } else { last };
+        self.error = None;
+        if self.selected.is_some_and(|s| s >= self.trace.segments.len()) {
+            self.selected = None;
+        }
+        // A capture changed is a capture re-run.
+        #[cfg(feature = "full")]
+        if let Some(capture) = &mut self.capture {
+            capture.rerun = true;
+        }
+        self
+    }
+
+    /// Shows a new experiment from its start of the page's life: nothing selected, not
+    /// playing, no capture.
+    fn fresh(mut self) -> AppState {
+        self.selected = None;
+        self.playing = false;
+        #[cfg(feature = "full")]
+        {
+            self.capture = None;
+        }
         self
     }
 }
@@ -337,15 +361,7 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         let s = match action {
-            Action::SelectEntry(entry) => {
-                s.selected = None;
-                s.playing = false;
-                #[cfg(feature = "full")]
-                {
-                    s.capture = None;
-                }
-                s.rerun(Experiment { entry, ..Experiment::default() }, false)
-            }
+            Action::SelectEntry(entry) => s.fresh().rerun(Experiment { entry, ..Experiment::default() }, false),
             Action::Update(experiment) => s.rerun(*experiment, true),
             Action::AddFault(request) => {
                 let mut experiment = s.experiment.clone();
@@ -410,20 +426,20 @@ impl Reducible for AppState {
                 s
             }
             Action::LoadScenario(text) => match Experiment::from_scenario_file(&text) {
-                Ok(experiment) => {
-                    s.selected = None;
-                    s.playing = false;
-                    #[cfg(feature = "full")]
-                    {
-                        s.capture = None;
-                    }
-                    s.rerun(experiment, false)
-                }
+                Ok(experiment) => s.fresh().rerun(experiment, false),
                 Err(e) => {
                     s.error = Some(e);
                     s
                 }
             },
+            #[cfg(feature = "full")]
+            Action::Simulated { experiment, trace, simulated_ms } => {
+                let started = now_ms();
+                let run = laid_out(trace, s.lang, s.relative, s.width);
+                let mut s = s.fresh().showing(*experiment, run, false);
+                s.last_run_ms = simulated_ms + (now_ms() - started);
+                s
+            }
             // The box keeps its width whatever the link shows.
             Action::Open(link, mode) => AppState::from_link(*link, mode, false).with_width(s.width),
             Action::SetWidth(width) => s.with_width(width),

@@ -164,3 +164,61 @@ async fn keep_alive_probes_an_idle_connection() {
     app.destroy();
     root.remove();
 }
+
+/// Gives the page's file picker a file, as a reader choosing one does.
+fn choose_file(root: &Element, name: &str, text: &str) {
+    let input: web_sys::HtmlInputElement =
+        find(root, r#"[data-testid="load-scenario"]"#).expect("the file picker").dyn_into().expect("an input");
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let file = web_sys::File::new_with_str_sequence(&parts, name).expect("a file");
+    let transfer = web_sys::DataTransfer::new().expect("a DataTransfer");
+    let items = js_sys::Reflect::get(&transfer, &"items".into()).expect("its items");
+    let add: js_sys::Function =
+        js_sys::Reflect::get(&items, &"add".into()).expect("items.add").dyn_into().expect("a function");
+    add.call1(&items, &file).expect("add the file");
+    input.set_files(transfer.files().as_ref());
+    input.dispatch_event(&web_sys::Event::new("change").expect("a change event")).expect("dispatch");
+}
+
+/// Waits (up to `seconds`) until `ready` holds.
+async fn until(seconds: u64, ready: impl Fn() -> bool) -> bool {
+    for _ in 0..seconds * 200 {
+        if ready() {
+            return true;
+        }
+        yew::platform::time::sleep(Duration::from_millis(5)).await;
+    }
+    ready()
+}
+
+/// A big scenario of the reader's (issue #10's 16-host mesh, 5,000 segments) is simulated in
+/// slices: the page says how far it has got and can cancel it, and the diagram changes only
+/// once the run is over.
+#[wasm_bindgen_test]
+async fn a_big_scenario_of_the_readers_is_simulated_in_slices() {
+    let mesh = include_str!("../../../shared/adversarial/05_mesh16_memory.json");
+    let (root, app) = mount();
+    settle().await;
+    let hosts = |root: &Element| {
+        root.query_selector_all(r#"svg[data-testid="diagram"] .head-name"#).expect("selector").length()
+    };
+    assert_eq!(hosts(&root), 2);
+
+    choose_file(&root, "mesh.json", mesh);
+    assert!(
+        until(5, || find(&root, r#"[data-testid="simulating"]"#).is_some()).await,
+        "the page says it is simulating"
+    );
+    assert_eq!(hosts(&root), 2, "the diagram stays as it was while the run goes on");
+    click(&root, r#"[data-testid="cancel-simulation"]"#);
+    assert!(until(5, || find(&root, r#"[data-testid="simulating"]"#).is_none()).await, "cancelled");
+    settle().await;
+    assert_eq!(hosts(&root), 2, "a cancelled run changes nothing");
+    assert!(find(&root, r#"[data-testid="error"]"#).is_none());
+
+    choose_file(&root, "mesh.json", mesh);
+    assert!(until(120, || find(&root, r#"[data-testid="simulating"]"#).is_none() && hosts(&root) == 16).await);
+    assert!(text(&root, r#"[data-testid="simulating"]"#).is_empty());
+    app.destroy();
+    root.remove();
+}

@@ -1,0 +1,82 @@
+//! The reader's own scenario, simulated in slices (full module): a file can hold a run that takes
+//! the simulator a tenth of a second or more (issue #10's hostile inputs, within the work budget),
+//! so the page runs [`tcp_sim::Simulator`] a few milliseconds at a time and lets the browser
+//! paint and answer input in between, shows how far it has got, and stops if the reader cancels.
+//! The trace is the one [`tcp_sim::simulate`] writes, byte for byte (the simulator's own
+//! invariant: sliced any way, the same run).
+
+use std::cell::Cell;
+use std::rc::Rc;
+use tcp_sim::{Limits, Progress, Scenario, Simulator, Trace};
+
+/// How long a slice may run before the browser gets a turn, in milliseconds: a third of a 60 Hz
+/// frame, so that a frame still has room for its style, layout and paint.
+pub const SLICE_MS: f64 = 5.0;
+
+/// Steps taken between two looks at the clock.
+const STEPS_PER_LOOK: usize = 64;
+
+/// A simulation in slices, as the page shows it.
+#[derive(Clone, Debug, Default)]
+pub struct Busy {
+    /// Steps taken so far.
+    pub steps: usize,
+    /// Whether it should go on; set to stop it at its next slice.
+    pub stop: Rc<Cell<Stop>>,
+}
+
+/// Whether a simulation in slices goes on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Stop {
+    /// It goes on.
+    #[default]
+    No,
+    /// The reader cancelled it.
+    Cancelled,
+    /// A newer file took its place (and shows its own progress).
+    Superseded,
+}
+
+impl PartialEq for Busy {
+    fn eq(&self, other: &Busy) -> bool {
+        self.steps == other.steps && Rc::ptr_eq(&self.stop, &other.stop)
+    }
+}
+
+/// Waits for the browser's next task (a `setTimeout` of 0): what it had to do (paint a frame,
+/// answer the reader) comes first.
+async fn next_task() {
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        let waits = web_sys::window().is_some_and(|w| w.set_timeout_with_callback(&resolve).is_ok());
+        if !waits {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Simulates `scenario` within the default work budget, in slices of about [`SLICE_MS`], waiting
+/// for the browser's next task between two slices. `progress` hears the steps taken after each
+/// slice. None if `stop` was set before the run was over.
+pub async fn simulate(scenario: &Scenario, progress: impl Fn(usize), stop: &Cell<Stop>) -> Option<Trace> {
+    let mut sim = Simulator::new(scenario, Limits::DEFAULT);
+    loop {
+        let start = now_ms();
+        let mut done = false;
+        while !done && now_ms() - start < SLICE_MS {
+            done = sim.run_steps(STEPS_PER_LOOK) == Progress::Done;
+        }
+        if done {
+            return Some(sim.finish());
+        }
+        progress(sim.steps_taken());
+        next_task().await;
+        if stop.get() != Stop::No {
+            return None;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! The reader's own scenario simulated in slices (`synack_web::slices`), in headless Chromium:
+//! it yields to the browser between slices, gives the trace `simulate` gives, and stops when
+//! told.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::Cell;
+use synack_web::slices::{self, Stop};
+use tcp_sim::Scenario;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// 16 hosts answering data with 1 MB: issue #10's, stopped by the work budget at 5,000 segments.
+fn mesh() -> Scenario {
+    Scenario::from_json(include_str!("../../../shared/adversarial/05_mesh16_memory.json")).expect("the mesh scenario")
+}
+
+#[wasm_bindgen_test]
+async fn a_big_run_yields_and_gives_the_same_trace() {
+    let scenario = mesh();
+    let reports = Cell::new(Vec::new());
+    let stop = Cell::new(Stop::No);
+    let progress = |steps: usize| {
+        let mut seen = reports.take();
+        seen.push(steps);
+        reports.set(seen);
+    };
+    let trace = slices::simulate(&scenario, progress, &stop).await.expect("not stopped");
+    let seen = reports.take();
+    assert!(seen.len() >= 2, "a run of 5,000 segments takes more than one slice: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "the steps taken only grow: {seen:?}");
+    assert_eq!(trace.to_json(), tcp_sim::simulate(&scenario).to_json(), "sliced, the same trace");
+    assert!(trace.segments.len() >= 5000, "{}", trace.segments.len());
+}
+
+#[wasm_bindgen_test]
+async fn a_small_run_takes_one_slice() {
+    let scenario = tcp_sim::catalogue::get("handshake").and_then(|e| e.scenario().ok()).expect("the handshake");
+    let slices_seen = Cell::new(0);
+    let stop = Cell::new(Stop::No);
+    let trace = slices::simulate(&scenario, |_| slices_seen.set(slices_seen.get() + 1), &stop).await.expect("a trace");
+    assert_eq!(slices_seen.get(), 0, "done within its first slice, with no wait");
+    assert_eq!(trace.to_json(), tcp_sim::simulate(&scenario).to_json());
+}
+
+#[wasm_bindgen_test]
+async fn a_stopped_run_gives_nothing() {
+    let scenario = mesh();
+    let stop = Cell::new(Stop::No);
+    // The reader cancels as soon as the first slice is reported.
+    let trace = slices::simulate(&scenario, |_| stop.set(Stop::Cancelled), &stop).await;
+    assert!(trace.is_none());
+}
