@@ -38,8 +38,15 @@ const GENERATORS_PAGE: &str = r#"<!doctype html>
 <figure class="highlight synack"><table><tr><td class="gutter"><pre><span class="line">1</span><br><span class="line">2</span><br><span class="line">3</span><br><span class="line">4</span><br><span class="line">5</span><br><span class="line">6</span><br></pre></td><td class="code"><pre><span class="line">[[hosts]]</span><br><span class="line">name = &quot;hexo&quot;</span><br><span class="line">addr = &quot;192.0.2.30&quot;</span><br><span class="line">app = [{ at_ms = 0, do = &quot;connect&quot;, to = &quot;nobodyhome&quot; }]</span><br><span class="line">[[hosts]]</span><br><span class="line">name = &quot;nobodyhome&quot;</span><br><span class="line">addr = &quot;198.51.100.30&quot;</span><br></pre></td></tr></table></figure>
 <div class="language-synack theme-code-block"><div class="codeBlockContent"><pre tabindex="0" class="prism-code language-synack"><code class="codeBlockLines"><span class="token-line"><span class="token plain">{"hosts": [</span><br></span><span class="token-line"><span class="token plain">  {"name": "docusaurus", "addr": "192.0.2.40", "app": [{"at_ms": 0, "do": "connect", "to": "closed"}]},</span><br></span><span class="token-line"><span class="token plain">  {"name": "closed", "addr": "198.51.100.40"}</span><br></span><span class="token-line"><span class="token plain">]}</span><br></span></code></pre><button type="button">Copy</button></div></div>
 <div class="language-synack vp-adaptive-theme"><button title="Copy Code" class="copy"></button><span class="lang">synack</span><pre class="shiki"><code><span class="line"><span>#refused</span></span></code></pre></div>
-</main></body></html>
+</main><script type="module" src="generators-later.js"></script></body></html>
 "#;
+
+/// A single-page site's next post: a block that appears after `embed.js` has run.
+const LATER_BLOCK: &str = "setTimeout(() => { \
+    const pre = document.createElement('pre'); \
+    pre.innerHTML = '<code class=\"language-synack\">lost-fin</code>'; \
+    document.querySelector('main').append(pre); \
+}, 1000);\n";
 
 #[tokio::test(flavor = "current_thread")]
 async fn embeds_work_in_iframes_sandboxes_and_elements_under_a_strict_csp() {
@@ -49,6 +56,7 @@ async fn embeds_work_in_iframes_sandboxes_and_elements_under_a_strict_csp() {
     copy_dir(&built_site(), &site);
     fs::write(site.join("examples/sandboxed.html"), SANDBOXED_PAGE).expect("write the sandbox page");
     fs::write(site.join("examples/generators.html"), GENERATORS_PAGE).expect("write the generators page");
+    fs::write(site.join("examples/generators-later.js"), LATER_BLOCK).expect("write the generators page's script");
     let config = Config::new(&site, BASE)
         .expect("serve the site")
         .with_header("Content-Security-Policy", CSP)
@@ -344,13 +352,14 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     screenshot(client, "markdown-embeds.png").await?;
 
     // The same blocks as other generators write them: each becomes an embed of its own, the
-    // boxes around them go too, and a scenario's lines survive highlighters' `<br>`s.
+    // boxes around them go too, and a scenario's lines survive highlighters' `<br>`s. A block
+    // that appears later (a single-page site's next post) becomes one too.
     client.goto(&format!("{url}examples/generators.html")).await?;
     let blocks = "return [...document.querySelectorAll('main .synack-block')].map(b => b.shadowRoot ? \
                   [b.shadowRoot.querySelectorAll('.arrows g[data-segment]').length, \
                    ['hexo', 'docusaurus'].filter(name => b.shadowRoot.textContent.includes(name))] : null)";
     let drawn = |seen: &serde_json::Value| {
-        seen.as_array().is_some_and(|v| v.len() == 5 && v.iter().all(|b| b[0].as_u64().is_some_and(|n| n > 0)))
+        seen.as_array().is_some_and(|v| v.len() == 6 && v.iter().all(|b| b[0].as_u64().is_some_and(|n| n > 0)))
     };
     let mut seen = json!(null);
     for _ in 0..120 {
@@ -364,7 +373,7 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     ensure!(drawn(&seen), "generators.html's blocks did not all draw: {seen}; errors: {errors:?}");
     let names: Vec<_> = seen.as_array().into_iter().flatten().map(|b| b[1].clone()).collect();
     ensure!(
-        names == [json!([]), json!([]), json!(["hexo"]), json!(["docusaurus"]), json!([])],
+        names == [json!([]), json!([]), json!(["hexo"]), json!(["docusaurus"]), json!([]), json!([])],
         "generators.html's scenarios are not their own: {seen}"
     );
     let left = client

@@ -101,7 +101,9 @@ const convertBlocks = () => {
 };
 
 const start = async () => {
-  const targets = [...document.querySelectorAll('[data-synack]')].filter((el) => !el.shadowRoot);
+  // Each element once: one that failed keeps its message (and is not tried again).
+  const targets = [...document.querySelectorAll('[data-synack]')].filter((el) => !el.shadowRoot && !el.synackTried);
+  targets.forEach((el) => (el.synackTried = true));
   if (targets.length === 0) return;
   let wasm;
   try {
@@ -147,6 +149,19 @@ const ready = () => {
   askHeights();
   convertBlocks();
   start();
+  // Single-page sites (Docusaurus, VitePress) draw the next post without loading a page: its
+  // blocks and elements are found when they appear. Only the host page's own tree is watched
+  // (an embed draws in its shadow root), and once per frame at most.
+  let pending = false;
+  new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      convertBlocks();
+      start();
+    });
+  }).observe(document.body, { childList: true, subtree: true });
 };
 if (document.readyState === 'loading') {
   document.addEventListener('DOMContentLoaded', ready, { once: true });
