@@ -3,7 +3,8 @@
 //!
 //! Covers: the embed's parts, locked step range, autoplay and theme from its link; the sample
 //! article's three iframes working independently; an iframe with `sandbox="allow-scripts"`;
-//! two element embeds on one page; the embed builder's snippet; no request to another origin;
+//! two element embeds on one page; a Markdown post's ```synack blocks (a link, a TOML scenario,
+//! a typo); the embed builder's snippet; no request to another origin;
 //! text from a link never becoming HTML; no CSP violation anywhere.
 
 mod harness;
@@ -23,6 +24,30 @@ const SANDBOXED_PAGE: &str = r#"<!doctype html>
   title="sandboxed synack"></iframe></body></html>
 "#;
 
+/// ```synack blocks as other generators and highlighters write them: Hugo (Chroma), Jekyll
+/// (Rouge's box), Hexo (highlight.js's table: a gutter, lines ended by `<br>`), Docusaurus
+/// (Prism: lines ended by `<br>`), VitePress (Shiki's box with a copy button).
+const GENERATORS_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>synack blocks from other generators</title>
+<script type="module" src="../embed.js"></script></head>
+<body><main>
+<div class="highlight"><pre tabindex="0" class="chroma"><code class="language-synack" data-lang="synack"><span class="line"><span class="cl">lost-syn&amp;ui=play
+</span></span></code></pre></div>
+<div class="language-synack highlighter-rouge"><div class="highlight"><pre class="highlight"><code>https://you.github.io/synack/embed.html#handshake&amp;ui=play
+</code></pre></div></div>
+<figure class="highlight synack"><table><tr><td class="gutter"><pre><span class="line">1</span><br><span class="line">2</span><br><span class="line">3</span><br><span class="line">4</span><br><span class="line">5</span><br><span class="line">6</span><br></pre></td><td class="code"><pre><span class="line">[[hosts]]</span><br><span class="line">name = &quot;hexo&quot;</span><br><span class="line">addr = &quot;192.0.2.30&quot;</span><br><span class="line">app = [{ at_ms = 0, do = &quot;connect&quot;, to = &quot;nobodyhome&quot; }]</span><br><span class="line">[[hosts]]</span><br><span class="line">name = &quot;nobodyhome&quot;</span><br><span class="line">addr = &quot;198.51.100.30&quot;</span><br></pre></td></tr></table></figure>
+<div class="language-synack theme-code-block"><div class="codeBlockContent"><pre tabindex="0" class="prism-code language-synack"><code class="codeBlockLines"><span class="token-line"><span class="token plain">{"hosts": [</span><br></span><span class="token-line"><span class="token plain">  {"name": "docusaurus", "addr": "192.0.2.40", "app": [{"at_ms": 0, "do": "connect", "to": "closed"}]},</span><br></span><span class="token-line"><span class="token plain">  {"name": "closed", "addr": "198.51.100.40"}</span><br></span><span class="token-line"><span class="token plain">]}</span><br></span></code></pre><button type="button">Copy</button></div></div>
+<div class="language-synack vp-adaptive-theme"><button title="Copy Code" class="copy"></button><span class="lang">synack</span><pre class="shiki"><code><span class="line"><span>#refused</span></span></code></pre></div>
+</main><script type="module" src="generators-later.js"></script></body></html>
+"#;
+
+/// A single-page site's next post: a block that appears after `embed.js` has run.
+const LATER_BLOCK: &str = "setTimeout(() => { \
+    const pre = document.createElement('pre'); \
+    pre.innerHTML = '<code class=\"language-synack\">lost-fin</code>'; \
+    document.querySelector('main').append(pre); \
+}, 1000);\n";
+
 #[tokio::test(flavor = "current_thread")]
 async fn embeds_work_in_iframes_sandboxes_and_elements_under_a_strict_csp() {
     // The built site plus one test page, in a scratch copy so web/dist stays as built.
@@ -30,6 +55,8 @@ async fn embeds_work_in_iframes_sandboxes_and_elements_under_a_strict_csp() {
     let _ = fs::remove_dir_all(&site);
     copy_dir(&built_site(), &site);
     fs::write(site.join("examples/sandboxed.html"), SANDBOXED_PAGE).expect("write the sandbox page");
+    fs::write(site.join("examples/generators.html"), GENERATORS_PAGE).expect("write the generators page");
+    fs::write(site.join("examples/generators-later.js"), LATER_BLOCK).expect("write the generators page's script");
     let config = Config::new(&site, BASE)
         .expect("serve the site")
         .with_header("Content-Security-Policy", CSP)
@@ -266,6 +293,97 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     ensure!(after_b == before_b, "← in the first element embed stepped the second: {after_b}");
     clean(client, &origin, "elements.html").await?;
     screenshot(client, "element-embeds.png").await?;
+
+    // A post rendered from Markdown: its two ```synack blocks (a link, a TOML scenario) become
+    // two embeds, each with its own diagram; a shell block stays code; a block with a typo says
+    // so in its place, in both languages, and the others work.
+    client.goto(&format!("{url}examples/markdown.html")).await?;
+    let blocks = "return [...document.querySelectorAll('main .synack-block')].map(b => b.shadowRoot ? { \
+                  arrows: b.shadowRoot.querySelectorAll('.arrows g[data-segment]').length, \
+                  lost: b.shadowRoot.querySelectorAll('.arrows g.seg.lost').length, \
+                  rst: b.shadowRoot.querySelectorAll('.arrows g.seg.rst').length, \
+                  laptop: b.shadowRoot.textContent.includes('laptop') \
+                  } : { alert: b.querySelector('[role=alert]')?.textContent ?? null })";
+    let mut seen = json!(null);
+    for _ in 0..120 {
+        seen = client.execute(blocks, vec![]).await?;
+        let drawn = |i: usize| seen[i]["arrows"].as_u64().is_some_and(|n| n > 0);
+        if drawn(0) && drawn(1) && seen[2]["alert"].is_string() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let errors = page_reports(client, "__synackErrors").await.unwrap_or_default();
+    ensure!(
+        seen.as_array().map(Vec::len) == Some(3),
+        "markdown.html has these synack blocks: {seen}; errors: {errors:?}"
+    );
+    ensure!(
+        seen[0]["arrows"].as_u64() > Some(0) && seen[0]["lost"].as_u64() >= Some(1) && seen[0]["rst"] == json!(0),
+        "the link block is not lost-final-ack: {seen}; errors: {errors:?}"
+    );
+    ensure!(
+        seen[1]["arrows"].as_u64() > Some(0)
+            && seen[1]["rst"] == json!(1)
+            && seen[1]["lost"] == json!(0)
+            && seen[1]["laptop"] == json!(true),
+        "the TOML block is not its own scenario (SYN, RST+ACK between laptop and printer): {seen}; errors: {errors:?}"
+    );
+    let alert = seen[2]["alert"].as_str().unwrap_or_default();
+    ensure!(
+        alert.contains("could not start") && alert.contains("无法") && alert.contains("`&&`"),
+        "the block with a typo says {alert:?}"
+    );
+    ensure!(
+        errors.len() == 1 && errors[0].contains("lost-final-ack&&ui=play"),
+        "markdown.html reports {errors:?}, not just the typo"
+    );
+    let left = client
+        .execute(
+            "const c = document.querySelector('[data-testid=block-shell]'); \
+             return [document.querySelectorAll('code.language-synack').length, c.parentElement.tagName, c.textContent]",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        left == json!([0, "PRE", "synack run lost-final-ack --format text\n"]),
+        "markdown.html's other code block changed, or a synack block stayed: {left}"
+    );
+    screenshot(client, "markdown-embeds.png").await?;
+
+    // The same blocks as other generators write them: each becomes an embed of its own, the
+    // boxes around them go too, and a scenario's lines survive highlighters' `<br>`s. A block
+    // that appears later (a single-page site's next post) becomes one too.
+    client.goto(&format!("{url}examples/generators.html")).await?;
+    let blocks = "return [...document.querySelectorAll('main .synack-block')].map(b => b.shadowRoot ? \
+                  [b.shadowRoot.querySelectorAll('.arrows g[data-segment]').length, \
+                   ['hexo', 'docusaurus'].filter(name => b.shadowRoot.textContent.includes(name))] : null)";
+    let drawn = |seen: &serde_json::Value| {
+        seen.as_array().is_some_and(|v| v.len() == 6 && v.iter().all(|b| b[0].as_u64().is_some_and(|n| n > 0)))
+    };
+    let mut seen = json!(null);
+    for _ in 0..120 {
+        seen = client.execute(blocks, vec![]).await?;
+        if drawn(&seen) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let errors = page_reports(client, "__synackErrors").await.unwrap_or_default();
+    ensure!(drawn(&seen), "generators.html's blocks did not all draw: {seen}; errors: {errors:?}");
+    let names: Vec<_> = seen.as_array().into_iter().flatten().map(|b| b[1].clone()).collect();
+    ensure!(
+        names == [json!([]), json!([]), json!(["hexo"]), json!(["docusaurus"]), json!([]), json!([])],
+        "generators.html's scenarios are not their own: {seen}"
+    );
+    let left = client
+        .execute(
+            "return document.querySelectorAll('main pre, main figure, main .language-synack, main button').length",
+            vec![],
+        )
+        .await?;
+    ensure!(left == json!(0), "generators.html kept {left} of the blocks' boxes");
+    clean(client, &origin, "generators.html").await?;
 
     // The builder on the full page writes an iframe snippet that reproduces the experiment.
     client.goto(&format!("{url}#lost-fin&lang=zh")).await?;

@@ -1,4 +1,4 @@
-// `<script type="module" src="https://…/synack/embed.js"></script>` on any page does two things:
+// `<script type="module" src="https://…/synack/embed.js"></script>` on any page does three things:
 //
 // 1. Iframe embeds (`<iframe src="…/embed.html#…">`) get the height of their content. An embed
 //    posts `{ synack: "height", height: <CSS pixels> }` to its host page whenever its natural
@@ -9,6 +9,12 @@
 //    inside its own shadow root: the host page's styles cannot reach it and its styles cannot
 //    reach the host page. The link in data-synack is read as text, never as HTML. It takes its
 //    natural height like any other element.
+// 3. Markdown: a fenced code block in the language `synack`, as static-site generators render it
+//    (`<pre><code class="language-synack">`, and the variants in BLOCKS), becomes an element
+//    embed (2.), as Mermaid's script does with its blocks. The block holds a link (the fragment
+//    of a permalink, with or without its `#`, or a whole embed URL) or a whole scenario (JSON or
+//    TOML, as a scenario file). Its text is read as text, never as HTML; without JavaScript it
+//    stays a readable code block.
 const here = new URL('.', import.meta.url);
 
 // Heights outside these bounds are not an embed's (and never make a frame vanish or explode).
@@ -41,8 +47,63 @@ const fail = (element, detail) => {
   element.replaceChildren(box);
 };
 
+// What a Markdown renderer makes of a ```synack block: markdown-it and marked
+// (`pre > code.language-synack`), Hugo (`data-lang` too), highlight.js (`code.lang-synack`),
+// Prism (`pre.language-synack`: Hexo's prismjs, Docusaurus), a box around the `<pre>` (Jekyll's
+// Rouge `div.language-synack.highlighter-rouge`, VitePress's `div.language-synack` with its copy
+// button) and Hexo's highlight.js `<figure class="highlight synack">` (a table: a gutter of
+// line numbers beside the code). The box goes with the block.
+const BLOCKS = [
+  'pre > code.language-synack',
+  'pre > code.lang-synack',
+  'pre > code[data-lang="synack"]',
+  'pre.language-synack',
+  'div.language-synack pre',
+  'figure.highlight.synack td.code pre',
+].join(', ');
+const BOXES = 'div.language-synack, figure.highlight.synack';
+
+// A block's text as the reader sees it: highlighters end lines with `<br>` as often as with a
+// newline. Text only: nothing in it is ever read as HTML.
+const textOf = (node) =>
+  [...node.childNodes]
+    .map((child) => (child.nodeName === 'BR' ? '\n' : child.nodeType === Node.TEXT_NODE ? child.data : textOf(child)))
+    .join('');
+
+// Base64url without padding (RFC 4648 §5) of the text's UTF-8: a scenario in a link (`s=`).
+const base64url = (text) => {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+};
+
+// The link a block's text stands for. A link has no whitespace; a scenario (JSON starting with
+// `{`, or TOML) is the block's text with more than one word.
+const linkOf = (text) => {
+  if (text.startsWith('{') || /\s/.test(text)) return `s=${base64url(text)}`;
+  const hash = text.indexOf('#');
+  return hash >= 0 ? text.slice(hash + 1) : text;
+};
+
+// Each ```synack block becomes `<div data-synack="…">`, which start() then mounts like any other.
+const convertBlocks = () => {
+  const blocks = new Map();
+  for (const found of document.querySelectorAll(BLOCKS)) {
+    const pre = found.closest('pre');
+    blocks.set(pre.closest(BOXES) || pre, pre);
+  }
+  for (const [block, pre] of blocks) {
+    const element = document.createElement('div');
+    element.dataset.synack = linkOf(textOf(pre).trim());
+    element.className = 'synack-block';
+    block.replaceWith(element);
+  }
+};
+
 const start = async () => {
-  const targets = [...document.querySelectorAll('[data-synack]')].filter((el) => !el.shadowRoot);
+  // Each element once: one that failed keeps its message (and is not tried again).
+  const targets = [...document.querySelectorAll('[data-synack]')].filter((el) => !el.shadowRoot && !el.synackTried);
+  targets.forEach((el) => (el.synackTried = true));
   if (targets.length === 0) return;
   let wasm;
   try {
@@ -55,6 +116,14 @@ const start = async () => {
     return;
   }
   for (const element of targets) {
+    try {
+      // A bad link (a typo in a post's block) is said in its place; the other embeds go on.
+      wasm.check_link(element.dataset.synack || '');
+    } catch (error) {
+      errors.push(`synack cannot show ${JSON.stringify(element.dataset.synack)}: ${error}`);
+      fail(element, String(error));
+      continue;
+    }
     const shadow = element.attachShadow({ mode: 'open' });
     // An embed's stylesheet and full.css: this is the full module (see boot.js for the
     // first-visit split).
@@ -78,7 +147,21 @@ const start = async () => {
 
 const ready = () => {
   askHeights();
+  convertBlocks();
   start();
+  // Single-page sites (Docusaurus, VitePress) draw the next post without loading a page: its
+  // blocks and elements are found when they appear. Only the host page's own tree is watched
+  // (an embed draws in its shadow root), and once per frame at most.
+  let pending = false;
+  new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      convertBlocks();
+      start();
+    });
+  }).observe(document.body, { childList: true, subtree: true });
 };
 if (document.readyState === 'loading') {
   document.addEventListener('DOMContentLoaded', ready, { once: true });

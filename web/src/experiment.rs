@@ -121,16 +121,10 @@ impl Experiment {
         Experiment { entry: CUSTOM_ENTRY.into(), custom: Some(Rc::new(scenario)), ..Experiment::default() }
     }
 
-    /// Reads the reader's own scenario file (JSON, as the page's "Scenario" export writes it);
-    /// the error says where it is wrong.
+    /// Reads the reader's own scenario file (JSON, as the page's "Scenario" export writes it, or
+    /// TOML, as the CLI's files are); the error says where it is wrong.
     pub fn from_scenario_file(text: &str) -> Result<Experiment, SettingError> {
-        if !text.trim_start().starts_with('{') {
-            return Err(SettingError::new(
-                "The page reads scenarios as JSON (a TOML file can be converted with `synack show FILE --json`).",
-                "页面只读取 JSON 格式的场景（TOML 文件可用 `synack show 文件 --json` 转换）。",
-            ));
-        }
-        let scenario = crate::upgrade::scenario_from_json(text)
+        let scenario = crate::upgrade::scenario_from_text(text)
             .map_err(|e| SettingError::new(format!("The scenario file: {e}"), format!("场景文件有误：{e}")))?;
         Ok(Experiment::custom(scenario))
     }

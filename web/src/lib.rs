@@ -465,6 +465,15 @@ pub fn mount(element: web_sys::Element, link: String) {
     yew::Renderer::<App>::with_root_and_props(element, props).render();
 }
 
+/// For `embed.js`: checks an element embed's link (a post's ```synack block) before it is
+/// mounted, so that a bad one is reported in place of that embed, in both languages, and the
+/// page's other embeds go on. Only the full module (what `embed.js` loads) has it.
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+pub fn check_link(link: &str) -> Result<(), wasm_bindgen::JsValue> {
+    permalink::decode(link).map(drop).map_err(|e| wasm_bindgen::JsValue::from_str(&format!("{} / {}", e.en, e.zh)))
+}
+
 /// For `cargo bench -p synack-tests --bench web`: simulates catalogue entry `entry` `runs` times
 /// in this wasm module and returns the mean milliseconds per run (negative if there is no such
 /// entry). The scenario is parsed once, outside the timing.

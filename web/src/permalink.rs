@@ -291,7 +291,7 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
                 let bytes = base64url::decode(&value)
                     .ok_or_else(|| bad(part, "is not a scenario (base64url)", "不是场景（base64url 编码）"))?;
                 let text = String::from_utf8(bytes)
-                    .map_err(|_| bad(part, "is not a scenario (UTF-8 JSON)", "不是场景（UTF-8 JSON）"))?;
+                    .map_err(|_| bad(part, "is not a scenario (UTF-8 JSON or TOML)", "不是场景（UTF-8 编码的 JSON 或 TOML）"))?;
                 let custom = Experiment::from_scenario_file(&text).map_err(|err| {
                     SettingError::new(
                         format!("The link's scenario (s=) cannot be used: {}", err.en),
@@ -578,6 +578,23 @@ mod tests {
         assert!(decode("s=%%").unwrap_err().en.contains("percent-escape"));
         assert!(decode("s=a").unwrap_err().en.contains("not a scenario"));
         assert!(decode(&format!("lost-syn&{link}")).unwrap_err().en.contains("both"));
+    }
+
+    /// A ```synack block in a post may hold a TOML scenario: `embed.js` puts its text in `s=` as
+    /// it is (the README's example here), and a TOML error says where it is.
+    #[test]
+    fn a_toml_scenario_travels_in_the_link_too() {
+        let toml = "title.en = \"My laptop knocks on a closed port\"\n[[hosts]]\nname = \"laptop\"\n\
+                    addr = \"192.0.2.10\"\napp = [{ at_ms = 0, do = \"connect\", to = \"printer\" }]\n\
+                    [[hosts]]\nname = \"printer\"\naddr = \"198.51.100.20\"";
+        let (e, _) = decode(&format!("s={}", base64url::encode(toml.as_bytes()))).expect("the TOML block reads");
+        let scenario = e.scenario().expect("it runs");
+        assert_eq!(scenario.title.en, "My laptop knocks on a closed port");
+        assert_eq!(scenario.hosts.len(), 2);
+        // Written back, the link carries it as JSON.
+        assert!(round_trip(&e, &View::default()).starts_with("s="));
+        let err = decode(&format!("s={}", base64url::encode(b"[[hosts]]\nname = 3"))).unwrap_err();
+        assert!(err.en.starts_with("The link's scenario (s=) cannot be used: The scenario file: line 2"), "{}", err.en);
     }
 
     /// A custom scenario as large as a link holds round-trips; one character more is refused by

@@ -177,12 +177,13 @@ pub(crate) fn tenths(ms: f64) -> String {
     format!("{}.{}", tenths / 10, tenths % 10)
 }
 
-/// The scenario in a file or an `s=` link (JSON). Only the full module reads JSON: `boot.js`
-/// opens such links with it, and a player hands a chosen file over to it.
-pub(crate) fn scenario_from_json(text: &str) -> Result<Scenario, ScenarioError> {
-    full_or!(Scenario::from_json(text), {
+/// The scenario in a file or an `s=` link: JSON if it starts with `{`, else TOML. Only the full
+/// module reads scenarios: `boot.js` opens such links with it, and a player hands a chosen file
+/// over to it.
+pub(crate) fn scenario_from_text(text: &str) -> Result<Scenario, ScenarioError> {
+    full_or!(Scenario::parse(text), {
         let _ = text;
-        Err(ScenarioError { at: "scenario".into(), message: "only the full app reads JSON".into() })
+        Err(ScenarioError { at: "scenario".into(), message: "only the full app reads scenarios".into() })
     })
 }
 
