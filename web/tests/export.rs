@@ -115,6 +115,14 @@ async fn every_button_is_there_in_both_languages() {
         assert!(m.find(&format!(r#"button[data-testid="{id}"]"#)).is_some(), "no {id}");
     }
     assert_eq!(m.text(r#"[data-testid="export-json"]"#), "JSON trace");
+    // The player's buttons first, in its order (the copy button last of them), then those only
+    // the full module offers: a takeover adds buttons and moves none.
+    let drawn = m.root.query_selector_all(".export-buttons button").expect("a valid selector");
+    let order: Vec<String> = (0..drawn.length())
+        .filter_map(|k| drawn.item(k)?.dyn_into::<Element>().ok()?.get_attribute("data-testid"))
+        .collect();
+    assert_eq!(order[..BUTTONS.len()], BUTTONS, "{order:?}");
+    assert_eq!(order[BUTTONS.len()..], ["export-plantuml", "export-msc"], "{order:?}");
     assert!(m.error().is_none());
     assert!(m.downloads.borrow().is_empty(), "nothing is downloaded before a click");
     m.destroy();

@@ -47,8 +47,8 @@ pub enum ExportKind {
 }
 
 impl ExportKind {
-    /// Every kind, in the order of the buttons: the text formats only the full module offers come
-    /// last, so the buttons a player drew stay where they were when it takes over.
+    /// Every kind: the text formats only the full module offers come last (their buttons follow
+    /// the copy button, see `bar`).
     #[cfg(feature = "full")]
     pub const ALL: [ExportKind; 8] = [
         ExportKind::Svg,
@@ -71,6 +71,15 @@ impl ExportKind {
         ExportKind::Json,
         ExportKind::Scenario,
     ];
+
+    /// Offered by the full module only (a player draws no button for it).
+    pub fn full_only(self) -> bool {
+        #[cfg(feature = "full")]
+        if matches!(self, ExportKind::PlantUml | ExportKind::Msc) {
+            return true;
+        }
+        false
+    }
 
     /// The writer of the file, shared with the CLI ([`seqdiag::format`]); `None` for the two only
     /// the page makes.
@@ -486,7 +495,7 @@ fn bar(lang: Lang, buttons: &[Button], on_copy: Option<Callback<MouseEvent>>, st
         "export-scenario" => Some("[data-testid=export-scenario]"),
         _ => Some("[data-testid=export-mermaid-copy]"),
     };
-    let buttons = buttons.iter().map(|b| {
+    let button = |b: &Button| {
         let kind = b.kind;
         html! {
             <button type="button" class="export-button" data-testid={kind.test_id()} title={kind.hint().get(lang)}
@@ -495,15 +504,19 @@ fn bar(lang: Lang, buttons: &[Button], on_copy: Option<Callback<MouseEvent>>, st
                 { kind.label().get(lang) }
             </button>
         }
-    });
+    };
+    // The formats only the full module offers come after the copy button, so that the buttons a
+    // player drew (the copy button among them) stay where they were when it takes over.
+    let (offered, added): (Vec<&Button>, Vec<&Button>) = buttons.iter().partition(|b| !b.kind.full_only());
     let copy_upgrade = upgrade("export-mermaid-copy", on_copy.is_some());
     html! {
         <div class="export" data-testid="export" role="group" aria-label={EXPORT.get(lang)}>
             <span class="export-title">{ EXPORT.get(lang) }</span>
             <div class="export-buttons">
-                { for buttons }
+                { for offered.into_iter().map(button) }
                 <button type="button" class="export-button export-copy" data-testid="export-mermaid-copy"
                     title={COPY_HINT.get(lang)} onclick={on_copy} data-upgrade={copy_upgrade}>{ COPY.get(lang) }</button>
+                { for added.into_iter().map(button) }
             </div>
             { status_line }
         </div>
