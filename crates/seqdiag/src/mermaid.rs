@@ -34,9 +34,7 @@ pub fn escape(s: &str) -> String {
             ';' => out.push_str("#59;"),
             '<' => out.push_str("#60;"),
             '>' => out.push_str("#62;"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if crate::svg::unfit_for_text(c) => out.push(char::REPLACEMENT_CHARACTER),
-            c => out.push(c),
+            c => out.push(crate::svg::one_line_char(c)),
         }
     }
     out

@@ -32,9 +32,7 @@ pub fn escape(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if crate::svg::unfit_for_text(c) => out.push(char::REPLACEMENT_CHARACTER),
-            c => out.push(c),
+            c => out.push(crate::svg::one_line_char(c)),
         }
     }
     out

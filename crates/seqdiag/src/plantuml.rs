@@ -42,13 +42,11 @@ pub fn escape(s: &str) -> String {
             '"' => out.push_str("&#34;"),
             '\\' => out.push_str("\\\\"),
             '.' if prev == Some('.') || next == Some('.') => out.push_str("&#46;"),
-            '\n' | '\r' | '\t' => out.push(' '),
             c if MARKUP.contains(&c) && (prev == Some(c) || next == Some(c)) => {
                 out.push('~');
                 out.push(c);
             }
-            c if crate::svg::unfit_for_text(c) => out.push(char::REPLACEMENT_CHARACTER),
-            c => out.push(c),
+            c => out.push(crate::svg::one_line_char(c)),
         }
         prev = Some(c);
     }

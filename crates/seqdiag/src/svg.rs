@@ -89,6 +89,17 @@ pub fn unfit_for_text(c: char) -> bool {
     c.is_control() || (0xFDD0..=0xFDEF).contains(&u) || (u & 0xFFFE) == 0xFFFE
 }
 
+/// A character of a one-line label in a text format (Mermaid, PlantUML, MSC), where that format's
+/// syntax gives it no meaning of its own: a line end or a tab becomes a space, a control or a
+/// non-character U+FFFD ([`unfit_for_text`]), anything else stays.
+pub fn one_line_char(c: char) -> char {
+    match c {
+        '\n' | '\r' | '\t' => ' ',
+        c if unfit_for_text(c) => char::REPLACEMENT_CHARACTER,
+        c => c,
+    }
+}
+
 /// The rows drawn (`None`: all).
 #[derive(Clone, Copy)]
 struct Rows(Option<(f32, f32)>);
