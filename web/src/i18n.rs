@@ -99,8 +99,8 @@ strings! {
     SKIP: "Skip to the diagram", "跳到时序图";
     DIAGRAM: "Sequence diagram", "时序图";
     OPEN_SCENARIO: "Open a scenario or a capture…", "打开场景或抓包文件……";
-    OPEN_SCENARIO_HINT: "JSON scenario or pcap/pcapng capture, read on your device only",
-        "JSON 场景或 pcap/pcapng 抓包，只在你的设备上读取";
+    OPEN_SCENARIO_HINT: "JSON or TOML scenario, or pcap/pcapng capture, read on your device only",
+        "JSON 或 TOML 场景，或 pcap/pcapng 抓包，只在你的设备上读取";
     EMBED_SCRIPT_HINT: "The second line makes the frame as tall as the experiment, so your readers never scroll inside it. Without it the frame keeps the height set above.",
         "第二行让框架的高度随实验内容自动调整，读者无需在框架内滚动。没有这一行时，框架保持上面设置的高度。";
     HEIGHT_FALLBACK: "Height without the script (px)", "不加脚本时的高度（像素）";

@@ -302,7 +302,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             // it is hidden (still focusable) behind a label that looks like a button.
             <div class="load">
                 <input type="file" id="load-scenario" class="file-input" data-testid="load-scenario"
-                    accept=".json,application/json,.pcap,.pcapng,.cap,application/vnd.tcpdump.pcap" aria-describedby="load-scenario-hint"
+                    accept=".json,application/json,.toml,.pcap,.pcapng,.cap,application/vnd.tcpdump.pcap" aria-describedby="load-scenario-hint"
                     data-upgrade={crate::upgrade::on_demand("[data-testid=load-scenario]")}
                     onchange={crate::upgrade::full_or!(Some(on_file), None::<Callback<Event>>)} />
                 <label for="load-scenario" class="file-button">{ i18n::OPEN_SCENARIO.get(lang) }</label>
