@@ -363,7 +363,7 @@ fn load_in_slices(state: UseReducerHandle<AppState>, busy: UseStateHandle<Option
         busy.set(Some(running.clone()));
         let (state, busy) = (state.clone(), busy.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            let started = performance_now();
+            let started = state::now_ms();
             let progress = |steps| {
                 if running.stop.get() == slices::Stop::No {
                     busy.set(Some(slices::Busy { steps, stop: running.stop.clone() }));
@@ -375,18 +375,12 @@ fn load_in_slices(state: UseReducerHandle<AppState>, busy: UseStateHandle<Option
             }
             busy.set(None);
             if let Some(trace) = trace {
-                let simulated_ms = performance_now() - started;
+                let simulated_ms = state::now_ms() - started;
                 let trace = state::Shared::new(trace);
                 state.dispatch(Action::Simulated { experiment: Box::new(experiment), trace, simulated_ms });
             }
         });
     })
-}
-
-/// Milliseconds since the page started.
-#[cfg(feature = "full")]
-fn performance_now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// Opens a capture file the reader chose and shows its first connection with a handshake (or

@@ -5,6 +5,7 @@
 //! The trace is the one [`tcp_sim::simulate`] writes, byte for byte (the simulator's own
 //! invariant: sliced any way, the same run).
 
+use crate::state::now_ms;
 use std::cell::Cell;
 use std::rc::Rc;
 use tcp_sim::{Limits, Progress, Scenario, Simulator, Trace};
@@ -53,10 +54,6 @@ async fn next_task() {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
-}
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// Simulates `scenario` within the default work budget, in slices of about [`SLICE_MS`], waiting

@@ -182,7 +182,8 @@ fn guessed_width() -> WidthClass {
     WidthClass::for_box_width(window_width as f32 - 40.0)
 }
 
-fn now_ms() -> f64 {
+/// Milliseconds since the page started (`performance.now()`).
+pub(crate) fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
