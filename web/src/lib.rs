@@ -141,10 +141,8 @@ pub fn App(props: &AppProps) -> Html {
     // has got (`busy`); a player hands it over to the full module.
     #[cfg(feature = "full")]
     let busy = use_state(|| None::<slices::Busy>);
-    let on_load = full_or!(load_in_slices(state.clone(), busy.clone()), {
-        let st = state.clone();
-        Callback::from(move |text: String| st.dispatch(Action::LoadScenario(text)))
-    });
+    // (A player's file picker has no handler: choosing a file brings the full module.)
+    let on_load = full_or!(load_in_slices(state.clone(), busy.clone()), Callback::noop());
     let simulating = full_or!(
         busy.as_ref().map(|b| {
             let stop = b.stop.clone();

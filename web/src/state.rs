@@ -136,8 +136,6 @@ pub enum Action {
     DismissError,
     /// A setting the controls could not even read.
     Report(SettingError),
-    /// Show the reader's own scenario file (its text).
-    LoadScenario(String),
     /// Show what a permalink describes (the URL fragment changed), in this mode.
     Open(Box<Result<(Experiment, View), SettingError>>, Mode),
     /// The diagram's box changed width class: lay the same trace out again (no re-simulation).
@@ -426,13 +424,6 @@ impl Reducible for AppState {
                 s.error = Some(e);
                 s
             }
-            Action::LoadScenario(text) => match Experiment::from_scenario_file(&text) {
-                Ok(experiment) => s.fresh().rerun(experiment, false),
-                Err(e) => {
-                    s.error = Some(e);
-                    s
-                }
-            },
             #[cfg(feature = "full")]
             Action::Simulated { experiment, trace, simulated_ms } => {
                 let started = now_ms();
