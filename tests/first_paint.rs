@@ -249,6 +249,17 @@ async fn what_a_first_visit_lacks_loads_when_asked_for() {
         ensure!(!files.iter().any(|f| f.starts_with("synack_player")), "{faulty}: a player loaded: {files:?}");
         ensure!(!text_of(&client, r#"[data-testid="faults"]"#).await?.is_empty(), "{faulty}: no faults shown");
 
+        // An entry the player leaves out (tcp_sim::catalogue::Entry::on_demand) starts with the
+        // full module, which draws and narrates it.
+        let entry = tcp_sim::catalogue::ENTRIES.iter().find(|e| e.on_demand).ok_or("no on-demand entry")?;
+        let link = format!("embed.html#{}&lang=zh", entry.name);
+        open(&client, &format!("{url}{link}"), "synack_web").await?;
+        let files = fetched(&client, &url).await?;
+        ensure!(!files.iter().any(|f| f.starts_with("synack_player")), "{link}: a player loaded: {files:?}");
+        ensure!(chinese(&text_of(&client, r#"[data-testid="headline"]"#).await?), "{link}: no narration");
+        let arrows = client.find_all(Locator::Css(".arrows g[data-segment]")).await?.len();
+        ensure!(arrows > 0, "{link}: no segment drawn");
+
         // An embed in Chinese, at step 3: the player, its narration, nothing else.
         let embed = "embed.html#lost-syn&lang=zh&step=3";
         open(&client, &format!("{url}{embed}"), "synack_player_zh").await?;

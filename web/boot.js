@@ -77,7 +77,8 @@ window.addEventListener('unhandledrejection', (event) => {
 // Filled in by `cargo xtask build-web` (crates/xtask/src/prerender.rs): the width classes
 // `[[name, media query or null]]`, narrowest first; per entry and language each class's
 // `[width, height, ys]`, where `ys` indexes `ys`, lists of the y of each playback step (each
-// written as its distance from the one before).
+// written as its distance from the one before); `onDemand`, the entries whose scenario the
+// player leaves out (tcp_sim::catalogue::Entry::on_demand).
 const PRERENDERED = /*synack:prerendered*/ null;
 const FULL = 'synack_web';
 const embed = document.body.dataset.mode === 'embed';
@@ -458,9 +459,14 @@ const [shell, drawn] = prepareShell(link);
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 // The full module from the start for what a player cannot show: the reader's own scenario, and an
 // embed whose author put the state diagram among its parts (a player would show a button).
-// A player narrates only a catalogue entry as it is (its narration is prerendered): any other
-// link (settings, faults, absolute numbers) starts the full module too.
-const full = !link.plain || !PRERENDERED?.entries[link.entry] || (embed && link.ui !== null && link.ui.includes('states'));
+// A player narrates only a catalogue entry as it is (its narration is prerendered), and only the
+// entries it carries: any other link (settings, faults, absolute numbers, an on-demand entry)
+// starts the full module too.
+const full =
+  !link.plain ||
+  !PRERENDERED?.entries[link.entry] ||
+  PRERENDERED.onDemand.includes(link.entry) ||
+  (embed && link.ui !== null && link.ui.includes('states'));
 const first = full ? FULL : `synack_player_${link.lang}`;
 const linked = { entry: link.entry };
 const narration = full

@@ -27,54 +27,77 @@ mod generated;
 pub struct Entry {
     /// Stable name, e.g. `lost-syn`.
     pub name: &'static str,
+    /// Whether the web app's player (its first download) leaves this entry's scenario out: an
+    /// entry a first visit rarely opens, which a link starts in the full module (see
+    /// ARCHITECTURE.md, "Two modules"). Every other build has every scenario.
+    pub on_demand: bool,
     /// The scenario file, as written (TOML). Only with the `toml` feature: the browser build shows
     /// no source.
     #[cfg(feature = "toml")]
     pub source: &'static str,
-    /// Builds the scenario (generated from the file).
-    build: fn() -> Scenario,
+    /// Its title (generated from the file).
+    title: fn() -> Text,
+    /// Builds the scenario (generated from the file); none in the player for an on-demand entry.
+    build: Option<fn() -> Scenario>,
 }
 
 impl Entry {
-    /// The entry's scenario. It was checked when its code was generated, so this never fails; the
-    /// `Result` keeps the signature every caller already handles.
+    /// The entry's title, in the languages of the build.
+    pub fn title(&self) -> Text {
+        (self.title)()
+    }
+
+    /// The entry's scenario. It was checked when its code was generated, so this fails only in
+    /// the web player for an on-demand entry, which it does not carry.
     pub fn scenario(&self) -> Result<Scenario, ScenarioError> {
-        Ok((self.build)())
+        let build = self.build.ok_or_else(|| ScenarioError {
+            at: self.name.into(),
+            message: "this build leaves the experiment out (the full module has it)".into(),
+        })?;
+        Ok(build())
     }
 }
 
 macro_rules! entries {
-    ($($name:literal => $build:ident),* $(,)?) => {
+    ($($name:literal => $build:ident $(, $on_demand:ident)?;)*) => {
         &[$(Entry {
             name: $name,
+            on_demand: entries!(@on_demand $($on_demand)?),
             #[cfg(feature = "toml")]
             source: include_str!(concat!("../scenarios/", $name, ".toml")),
-            build: generated::$build,
+            title: generated::titles::$build,
+            build: if entries!(@on_demand $($on_demand)?) && cfg!(feature = "player") {
+                None
+            } else {
+                Some(generated::$build)
+            },
         }),*]
     };
+    (@on_demand on_demand) => { true };
+    (@on_demand) => { false };
 }
 
 /// Every entry, in teaching order. A `static`, not a `const`: a constant is copied into every
-/// crate that uses it.
+/// crate that uses it. `on_demand` marks the entries the web player leaves out.
 pub static ENTRIES: &[Entry] = entries![
-    "handshake" => handshake,
-    "four-way-close" => four_way_close,
-    "three-segment-close" => three_segment_close,
-    "lost-syn" => lost_syn,
-    "lost-syn-ack" => lost_syn_ack,
-    "lost-third-ack" => lost_third_ack,
-    "lost-fin" => lost_fin,
-    "lost-final-ack" => lost_final_ack,
-    "simultaneous-open" => simultaneous_open,
-    "simultaneous-close" => simultaneous_close,
-    "half-close" => half_close,
-    "refused" => refused,
-    "abort" => abort,
-    "old-duplicate-syn" => old_duplicate_syn,
-    "two-way-ghost" => two_way_ghost,
-    "syn-flood" => syn_flood,
-    "syn-flood-cookies" => syn_flood_cookies,
-    "connect-timeout" => connect_timeout,
+    "handshake" => handshake;
+    "four-way-close" => four_way_close;
+    "three-segment-close" => three_segment_close;
+    "lost-syn" => lost_syn;
+    "lost-syn-ack" => lost_syn_ack;
+    "lost-third-ack" => lost_third_ack;
+    "lost-fin" => lost_fin;
+    "lost-final-ack" => lost_final_ack;
+    "simultaneous-open" => simultaneous_open;
+    "simultaneous-close" => simultaneous_close;
+    "half-close" => half_close;
+    "refused" => refused;
+    "abort" => abort;
+    "old-duplicate-syn" => old_duplicate_syn;
+    "two-way-ghost" => two_way_ghost, on_demand;
+    "syn-flood" => syn_flood;
+    "syn-flood-cookies" => syn_flood_cookies;
+    "connect-timeout" => connect_timeout;
 ];
 
 /// The entry named `name`.
@@ -139,10 +162,10 @@ fn text(en: &str, zh: &str) -> Text {
     Text { en: if zh_only { String::new() } else { en.into() }, zh: if en_only { String::new() } else { zh.into() } }
 }
 
-/// An experiment's narration (its summary): [`text`], or nothing with the feature
-/// `no-summaries` (the web player, which shows the prerendered summary).
+/// An experiment's narration (its summary): [`text`], or nothing with the feature `player` (the
+/// web player, which shows the prerendered summary).
 fn summary(en: &str, zh: &str) -> Text {
-    if cfg!(feature = "no-summaries") { Text::default() } else { text(en, zh) }
+    if cfg!(feature = "player") { Text::default() } else { text(en, zh) }
 }
 
 /// Milliseconds (the generator only writes values the file's parser accepted).
@@ -195,6 +218,7 @@ mod tests {
             let entry = get(name).unwrap_or_else(|| panic!("scenarios/{name}.toml is not in ENTRIES"));
             assert_eq!(entry.source, source.as_str());
             let parsed = Scenario::from_toml(source).unwrap_or_else(|e| panic!("scenarios/{name}.toml: {e}"));
+            assert_eq!(entry.title(), parsed.title, "{name}: its title, apart from its scenario");
             assert_eq!(
                 entry.scenario(),
                 Ok(parsed),
@@ -210,15 +234,17 @@ mod tests {
         let _ = writeln!(out, "// scenarios/*.toml: the catalogue as Rust code. Do not edit; edit the files.");
         let _ = writeln!(out, "// source hash: {}", env!("CATALOGUE_SOURCE_HASH"));
         let _ = writeln!(out, "\nuse super::*;\nuse alloc::vec;");
+        let mut titles = String::new();
         for (name, source) in files() {
             let scenario = Scenario::from_toml(&source).unwrap_or_else(|e| panic!("scenarios/{name}.toml: {e}"));
-            let _ = write!(
-                out,
-                "\npub(super) fn {}() -> Scenario {{\n    {}\n}}\n",
-                name.replace('-', "_"),
-                rust(&scenario)
-            );
+            let function = name.replace('-', "_");
+            let _ =
+                write!(out, "\npub(super) fn {function}() -> Scenario {{\n    {}\n}}\n", rust(&function, &scenario));
+            let Text { en, zh } = &scenario.title;
+            let _ = write!(titles, "\npub(in crate::catalogue) fn {function}() -> Text {{ text({en:?}, {zh:?}) }}\n");
         }
+        // Apart from the scenarios: the web player lists every entry, and builds only some.
+        let _ = write!(out, "\n/// The entries' titles.\npub(super) mod titles {{\nuse super::*;\n{titles}}}\n");
         expect_test::expect_file!["catalogue/generated.rs"].assert_eq(&rustfmt(&out));
     }
 
@@ -268,15 +294,16 @@ mod tests {
         format!("some({s:?})")
     }
 
-    fn rust(s: &Scenario) -> String {
+    /// The scenario `s` as the body of the function `function`, whose title is
+    /// `titles::function()`.
+    fn rust(function: &str, s: &Scenario) -> String {
         // Destructured, so that a field added to the format is a compile error here.
         let Scenario { title, narration, profile, seed, link, tcp, hosts, faults, until_ms } = s;
         let base = scenario();
-        let text = |t: &Text| format!("text({:?}, {:?})", t.en, t.zh);
         update(
             "Scenario",
             &[
-                ("title", differs(title, &base.title, text)),
+                ("title", differs(title, &base.title, |_| format!("titles::{function}()"))),
                 ("narration", differs(narration, &base.narration, |t| format!("summary({:?}, {:?})", t.en, t.zh))),
                 ("profile", differs(profile, &base.profile, |p| format!("Profile::{p:?}"))),
                 ("seed", differs(seed, &base.seed, u64::to_string)),

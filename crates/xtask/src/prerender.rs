@@ -135,7 +135,8 @@ pub(crate) fn write(dist: &Path, diagrams: &[Diagram], narrations: &[Narration])
 /// What `boot.js` needs to know, as a JavaScript object literal: the width classes (name and
 /// the narrowest box, in CSS px, that gets it); per entry and language, each class's `[width,
 /// height, ys]`, where `ys` indexes `ys`, the lists of the playback steps' y (languages and
-/// entries often share one), each y written as its distance from the one before.
+/// entries often share one), each y written as its distance from the one before; and
+/// `onDemand`, the entries a player cannot show.
 pub(crate) fn table(diagrams: &[Diagram]) -> String {
     let mut out = String::from("{classes:[");
     for class in WIDTH_CLASSES {
@@ -168,7 +169,10 @@ pub(crate) fn table(diagrams: &[Diagram]) -> String {
         }
         out.push_str("},");
     }
-    let _ = write!(out, "}},ys:[{}]}}", ys.join(","));
+    // The entries whose scenario the player leaves out: a link to one starts the full module.
+    let on_demand: Vec<String> =
+        catalogue::ENTRIES.iter().filter(|e| e.on_demand).map(|e| format!("{:?}", e.name)).collect();
+    let _ = write!(out, "}},onDemand:[{}],ys:[{}]}}", on_demand.join(","), ys.join(","));
     out
 }
 
@@ -185,6 +189,9 @@ mod tests {
             assert!(table.contains(&format!("{:?}:{{en:{{narrow:[", entry.name)), "{table}");
             assert!(table.ends_with("]]}"), "{table}");
         }
+        let on_demand: Vec<String> =
+            catalogue::ENTRIES.iter().filter(|e| e.on_demand).map(|e| format!("{:?}", e.name)).collect();
+        assert!(table.contains(&format!(",onDemand:[{}],", on_demand.join(","))), "{table}");
         let handshake = diagrams.iter().find(|d| d.entry == "handshake" && d.lang == "en").expect("handshake");
         assert!(handshake.svg.starts_with("<svg") && handshake.step_ys.len() > 5);
     }

@@ -186,13 +186,13 @@ pub fn Controls(props: &ControlsProps) -> Html {
         web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_none_or(|w| w >= 640.0)
             && !crate::upgrade::settings_folded()
     });
-    // The titles need every entry parsed: once per language, not once per render.
+    // Every entry is listed, also those a player leaves out (choosing one loads the full module).
     let titles = use_memo(lang, |lang| {
         catalogue::ENTRIES
             .iter()
-            .filter_map(|entry| {
-                let s = entry.scenario().ok()?;
-                Some((entry.name, if *lang == Lang::Zh { s.title.zh } else { s.title.en }))
+            .map(|entry| {
+                let title = entry.title();
+                (entry.name, if *lang == Lang::Zh { title.zh } else { title.en })
             })
             .collect::<Vec<_>>()
     });

@@ -7,7 +7,7 @@ use alloc::vec;
 
 pub(super) fn abort() -> Scenario {
     Scenario {
-        title: text("Abort with RST", "用 RST 中止连接"),
+        title: titles::abort(),
         narration: summary(
             "Instead of a FIN, the client's application aborts (close() with SO_LINGER set to zero). TCP sends RST, discards whatever it had queued and goes straight to CLOSED, skipping TIME_WAIT; the server's application learns that the connection was reset.",
             "客户端应用没有发 FIN，而是直接中止（设置 SO_LINGER 为零后 close()）。TCP 发出 RST，丢弃队列中的一切，直接进入 CLOSED，不经过 TIME_WAIT；服务器应用得知连接被复位（收到 ECONNRESET）。",
@@ -36,7 +36,7 @@ pub(super) fn abort() -> Scenario {
 
 pub(super) fn connect_timeout() -> Scenario {
     Scenario {
-        title: text("connect() times out after every SYN retry", "所有 SYN 重试用尽，connect() 超时"),
+        title: titles::connect_timeout(),
         narration: summary(
             "No answer ever comes back. Linux 6.18 retransmits the SYN five times one second apart (its first four retries keep the initial timeout: net.ipv4.tcp_syn_linear_timeouts), then after 2, 4, 8, 16 and 32 seconds, doubling the timeout each time: at 1, 2, 3, 4, 5, 7, 11, 19, 35 and 67 s. After these ten retries and another 64 s it gives up: connect() fails with 'connection timed out' at 131 s.",
             "始终没有任何回应。Linux 6.18 先每隔 1 秒重传一次 SYN，共五次（前四次重试沿用初始超时：net.ipv4.tcp_syn_linear_timeouts），之后依次在 2、4、8、16、32 秒后重传，每次超时翻倍：即在第 1、2、3、4、5、7、11、19、35、67 秒。十次重试后再等 64 秒仍无回音就放弃：connect() 在第 131 秒以“连接超时”失败。",
@@ -58,7 +58,7 @@ pub(super) fn connect_timeout() -> Scenario {
 
 pub(super) fn four_way_close() -> Scenario {
     Scenario {
-        title: text("Four-way close", "四次挥手"),
+        title: titles::four_way_close(),
         narration: summary(
             "TCP is full duplex, so each direction is closed by its own FIN. The client's FIN is acknowledged at once, but the server still has its application to finish, so its own FIN follows later: four segments. The side that closed first waits in TIME_WAIT for 2·MSL.",
             "TCP 是全双工的，每个方向都要用自己的 FIN 单独关闭。服务器立刻确认客户端的 FIN，但它的应用还没处理完，自己的 FIN 要晚一些才发，所以一共四个报文段。先关闭的一方要在 TIME_WAIT 等待 2MSL。",
@@ -86,7 +86,7 @@ pub(super) fn four_way_close() -> Scenario {
 
 pub(super) fn half_close() -> Scenario {
     Scenario {
-        title: text("Half-close: data after the FIN", "半关闭：FIN 之后仍有数据"),
+        title: titles::half_close(),
         narration: summary(
             "The client sends its request and shuts down its sending direction. A FIN ends one direction only: the server acknowledges it and keeps sending its answer in three parts before it closes its own side.",
             "客户端发出请求后关闭自己的发送方向。FIN 只结束一个方向：服务器确认它之后，继续分三段发送回答，最后才关闭自己这一侧。",
@@ -118,7 +118,7 @@ pub(super) fn half_close() -> Scenario {
 
 pub(super) fn handshake() -> Scenario {
     Scenario {
-        title: text("Three-way handshake, a request, and the close", "三次握手、一次请求与关闭"),
+        title: titles::handshake(),
         narration: summary(
             "The client sends SYN with its initial sequence number; the server answers SYN+ACK with its own and acknowledges x+1; the client's ACK completes the handshake. Both sides are then ESTABLISHED, exchange five bytes each, and close one direction at a time.",
             "客户端发出 SYN，带上自己的初始序号 x；服务器回 SYN+ACK，带上自己的初始序号 y，并确认 x+1；客户端再回 ACK，握手完成。双方进入 ESTABLISHED，各发五个字节，然后逐个方向关闭。",
@@ -147,7 +147,7 @@ pub(super) fn handshake() -> Scenario {
 
 pub(super) fn lost_fin() -> Scenario {
     Scenario {
-        title: text("Lost FIN", "FIN 丢失"),
+        title: titles::lost_fin(),
         narration: summary(
             "A FIN occupies a sequence number, so it is retransmitted like data. The client's first FIN is lost; after one RTO (about 200 ms here, since Linux has measured the round trip) the client sends it again and the close completes.",
             "FIN 占用一个序号，所以它像数据一样会被重传。客户端的第一个 FIN 丢了；一个 RTO 之后（这里约 200 毫秒，因为 Linux 已经测得往返时间），客户端重发 FIN，关闭随后完成。",
@@ -177,7 +177,7 @@ pub(super) fn lost_fin() -> Scenario {
 
 pub(super) fn lost_final_ack() -> Scenario {
     Scenario {
-        title: text("Lost final ACK: why TIME_WAIT exists", "最后一个 ACK 丢失：为什么要有 TIME_WAIT"),
+        title: titles::lost_final_ack(),
         narration: summary(
             "The last ACK of the close is lost, so the server, in LAST_ACK, retransmits its FIN. Because the client is still in TIME_WAIT it can acknowledge the FIN again and restart its 2·MSL timer. Had it already gone, the FIN would have met a reset instead.",
             "关闭过程的最后一个 ACK 丢了，处于 LAST_ACK 的服务器于是重传 FIN。客户端还在 TIME_WAIT，所以能再次确认这个 FIN，并重新开始 2MSL 计时。如果客户端已经关闭、不在 TIME_WAIT 了，这个 FIN 只会换来一个 RST。",
@@ -205,7 +205,7 @@ pub(super) fn lost_final_ack() -> Scenario {
 
 pub(super) fn lost_syn() -> Scenario {
     Scenario {
-        title: text("Lost SYN", "SYN 丢失"),
+        title: titles::lost_syn(),
         narration: summary(
             "The first SYN never arrives, and the server knows nothing about it. Only the client's retransmission timer can help: after the initial RTO of one second it sends the same SYN again, with the same sequence number, and the handshake goes on as usual.",
             "第一个 SYN 没有到达，服务器对此一无所知。只有客户端的重传定时器能解决问题：初始 RTO 一秒后，它用同一个序号再发一次 SYN，握手随后照常进行。",
@@ -235,7 +235,7 @@ pub(super) fn lost_syn() -> Scenario {
 
 pub(super) fn lost_syn_ack() -> Scenario {
     Scenario {
-        title: text("Lost SYN-ACK", "SYN+ACK 丢失"),
+        title: titles::lost_syn_ack(),
         narration: summary(
             "The server's SYN-ACK is lost. The server sits in SYN_RECV with its own timer running, while the client, still in SYN_SENT, times out first and sends its SYN again. Linux answers a repeated SYN by sending the SYN-ACK again at once.",
             "服务器的 SYN+ACK 丢了。服务器停在 SYN_RECV，自己的重传定时器在走；客户端仍在 SYN_SENT，它的定时器先到期，于是重发 SYN。Linux 收到重复的 SYN 会立即重发 SYN+ACK。",
@@ -265,7 +265,7 @@ pub(super) fn lost_syn_ack() -> Scenario {
 
 pub(super) fn lost_third_ack() -> Scenario {
     Scenario {
-        title: text("Lost third ACK", "第三次握手的 ACK 丢失"),
+        title: titles::lost_third_ack(),
         narration: summary(
             "The client is ESTABLISHED as soon as it sends its ACK, but the ACK is lost and the server stays in SYN_RECV. In this protocol the server speaks first, so nothing happens until the server's timer sends the SYN-ACK again; the client answers with another ACK and the server can finally accept.",
             "客户端发出 ACK 就进入 ESTABLISHED，但这个 ACK 丢了，服务器仍停在 SYN_RECV。本例的协议由服务器先说话，于是一切停滞，直到服务器的定时器重发 SYN+ACK；客户端再回一个 ACK，服务器这才能 accept。",
@@ -294,7 +294,7 @@ pub(super) fn lost_third_ack() -> Scenario {
 
 pub(super) fn old_duplicate_syn() -> Scenario {
     Scenario {
-        title: text("An old duplicate SYN is vetoed: why three segments", "旧的重复 SYN 被否决：为什么要三次握手"),
+        title: titles::old_duplicate_syn(),
         narration: summary(
             "A SYN from an earlier attempt (seq 90) was stuck in the network and arrives first. The server answers it with SYN+ACK ack=91, but only the client knows that 91 is not what it asked for: it replies RST, the server drops the half-open connection, and the real SYN (seq 100) then opens the right one. With only two segments the server could not be stopped.",
             "一个早先连接尝试留下的 SYN（seq 90）滞留在网络中，先到达了服务器。服务器回复 SYN+ACK ack=91，但只有客户端知道 91 不是它要的：它回复 RST，服务器丢弃这个半连接，随后真正的 SYN（seq 100）建立起正确的连接。如果只有两次握手，服务器就无从被阻止。",
@@ -338,7 +338,7 @@ pub(super) fn old_duplicate_syn() -> Scenario {
 
 pub(super) fn refused() -> Scenario {
     Scenario {
-        title: text("Connection refused: RST from a closed port", "连接被拒绝：端口无人监听，回复 RST"),
+        title: titles::refused(),
         narration: summary(
             "Nothing listens on the server's port, so its TCP answers the SYN with RST+ACK, acknowledging the SYN so that the client can trust the reset. connect() fails at once with 'connection refused'.",
             "服务器的这个端口上没有程序在监听，于是 TCP 用 RST+ACK 回应 SYN；它确认了这个 SYN，客户端才能相信这个复位。connect() 立即以“连接被拒绝”失败。",
@@ -356,7 +356,7 @@ pub(super) fn refused() -> Scenario {
 
 pub(super) fn simultaneous_close() -> Scenario {
     Scenario {
-        title: text("Simultaneous close", "同时关闭"),
+        title: titles::simultaneous_close(),
         narration: summary(
             "Both applications close at the same instant, so the two FINs cross on the wire. Each side receives a FIN while in FIN_WAIT1 and goes to CLOSING; when its own FIN is acknowledged it enters TIME_WAIT. Here both sides wait 2·MSL.",
             "两个应用在同一时刻关闭，两个 FIN 在路上交错而过。双方都在 FIN_WAIT1 收到 FIN，进入 CLOSING；自己的 FIN 被确认后进入 TIME_WAIT。这种情况下两边都要等待 2MSL。",
@@ -384,7 +384,7 @@ pub(super) fn simultaneous_close() -> Scenario {
 
 pub(super) fn simultaneous_open() -> Scenario {
     Scenario {
-        title: text("Simultaneous open", "同时打开"),
+        title: titles::simultaneous_open(),
         narration: summary(
             "Both ends call connect() toward each other at the same moment. Each receives a SYN while in SYN_SENT, moves to SYN_RECV and answers SYN+ACK; each SYN-ACK then acknowledges the other's SYN. Four segments, one connection, and no listener at all.",
             "两端在同一时刻互相 connect()。双方都在 SYN_SENT 时收到对方的 SYN，转入 SYN_RECV 并回复 SYN+ACK，这两个 SYN+ACK 各自确认了对方的 SYN。四个报文段，一条连接，全程没有监听者。",
@@ -414,7 +414,7 @@ pub(super) fn simultaneous_open() -> Scenario {
 
 pub(super) fn syn_flood() -> Scenario {
     Scenario {
-        title: text("SYN flood fills the half-open queue", "SYN 洪泛占满半连接队列"),
+        title: titles::syn_flood(),
         narration: summary(
             "An attacker sends SYNs from forged addresses. The server answers each with a SYN-ACK that goes nowhere and keeps a half-open SYN_RECV entry, retransmitting until it gives up. Once the queue is full, the real client's SYNs are dropped, and it only gets in after the forged entries expire.",
             "攻击者用伪造的源地址发送大量 SYN。服务器对每个都回复 SYN+ACK（但无人接收），并保留一个 SYN_RECV 半连接，不断重传直到放弃。队列一满，真正客户端的 SYN 就被丢弃，只有等伪造的条目过期后它才能连上。",
@@ -448,7 +448,7 @@ pub(super) fn syn_flood() -> Scenario {
 
 pub(super) fn syn_flood_cookies() -> Scenario {
     Scenario {
-        title: text("SYN flood defeated by SYN cookies", "SYN Cookie 抵御 SYN 洪泛"),
+        title: titles::syn_flood_cookies(),
         narration: summary(
             "The same flood, but the server uses SYN cookies: when the queue is full it keeps no state and encodes the connection in its initial sequence number instead. The real client's ACK returns that number plus one, and the server rebuilds the connection from it.",
             "同样的洪泛，但服务器启用了 SYN Cookie：队列满时它不保存任何状态，而是把连接信息编码进自己的初始序号。真正客户端的 ACK 带回这个序号加一，服务器据此重建连接。",
@@ -482,7 +482,7 @@ pub(super) fn syn_flood_cookies() -> Scenario {
 
 pub(super) fn three_segment_close() -> Scenario {
     Scenario {
-        title: text("Three-segment close: the ACK rides on the FIN", "三次挥手：ACK 搭 FIN 的便车"),
+        title: titles::three_segment_close(),
         narration: summary(
             "Linux does not acknowledge a FIN at once: it waits a little, hoping to send something anyway. Here the server application closes as soon as it reads end of stream, so its FIN carries the acknowledgment and the close takes three segments, as most real captures show.",
             "Linux 收到 FIN 后不会马上确认，而是稍等片刻，看看是否有别的报文段可以顺带确认。这里服务器应用读到结束后立刻关闭，它的 FIN 顺带确认了对方的 FIN，于是关闭只用了三个报文段，真实抓包中大多如此。",
@@ -509,7 +509,7 @@ pub(super) fn three_segment_close() -> Scenario {
 
 pub(super) fn two_way_ghost() -> Scenario {
     Scenario {
-        title: text("A two-way handshake opens a ghost connection", "两次握手会打开“幽灵连接”"),
+        title: titles::two_way_ghost(),
         narration: summary(
             "The same old SYN, but this server uses a deliberately broken two-way handshake: it is ESTABLISHED on the SYN alone. Its application accepts a connection nobody asked for and sends data into the void; the resources stay tied up until the client's RST arrives, and if that RST were lost, the ghost would remain.",
             "同样的旧 SYN，但这台服务器故意使用错误的“两次握手”：一收到 SYN 就进入 ESTABLISHED。它的应用接受了一个没人请求的连接，并向一个不存在的对方发送数据；资源一直被占用，直到客户端的 RST 到达——如果这个 RST 丢了，幽灵连接就会一直存在。",
@@ -549,5 +549,82 @@ pub(super) fn two_way_ghost() -> Scenario {
             ..fault(FaultAction::Delay)
         }],
         ..scenario()
+    }
+}
+
+/// The entries' titles.
+pub(super) mod titles {
+    use super::*;
+
+    pub(in crate::catalogue) fn abort() -> Text {
+        text("Abort with RST", "用 RST 中止连接")
+    }
+
+    pub(in crate::catalogue) fn connect_timeout() -> Text {
+        text("connect() times out after every SYN retry", "所有 SYN 重试用尽，connect() 超时")
+    }
+
+    pub(in crate::catalogue) fn four_way_close() -> Text {
+        text("Four-way close", "四次挥手")
+    }
+
+    pub(in crate::catalogue) fn half_close() -> Text {
+        text("Half-close: data after the FIN", "半关闭：FIN 之后仍有数据")
+    }
+
+    pub(in crate::catalogue) fn handshake() -> Text {
+        text("Three-way handshake, a request, and the close", "三次握手、一次请求与关闭")
+    }
+
+    pub(in crate::catalogue) fn lost_fin() -> Text {
+        text("Lost FIN", "FIN 丢失")
+    }
+
+    pub(in crate::catalogue) fn lost_final_ack() -> Text {
+        text("Lost final ACK: why TIME_WAIT exists", "最后一个 ACK 丢失：为什么要有 TIME_WAIT")
+    }
+
+    pub(in crate::catalogue) fn lost_syn() -> Text {
+        text("Lost SYN", "SYN 丢失")
+    }
+
+    pub(in crate::catalogue) fn lost_syn_ack() -> Text {
+        text("Lost SYN-ACK", "SYN+ACK 丢失")
+    }
+
+    pub(in crate::catalogue) fn lost_third_ack() -> Text {
+        text("Lost third ACK", "第三次握手的 ACK 丢失")
+    }
+
+    pub(in crate::catalogue) fn old_duplicate_syn() -> Text {
+        text("An old duplicate SYN is vetoed: why three segments", "旧的重复 SYN 被否决：为什么要三次握手")
+    }
+
+    pub(in crate::catalogue) fn refused() -> Text {
+        text("Connection refused: RST from a closed port", "连接被拒绝：端口无人监听，回复 RST")
+    }
+
+    pub(in crate::catalogue) fn simultaneous_close() -> Text {
+        text("Simultaneous close", "同时关闭")
+    }
+
+    pub(in crate::catalogue) fn simultaneous_open() -> Text {
+        text("Simultaneous open", "同时打开")
+    }
+
+    pub(in crate::catalogue) fn syn_flood() -> Text {
+        text("SYN flood fills the half-open queue", "SYN 洪泛占满半连接队列")
+    }
+
+    pub(in crate::catalogue) fn syn_flood_cookies() -> Text {
+        text("SYN flood defeated by SYN cookies", "SYN Cookie 抵御 SYN 洪泛")
+    }
+
+    pub(in crate::catalogue) fn three_segment_close() -> Text {
+        text("Three-segment close: the ACK rides on the FIN", "三次挥手：ACK 搭 FIN 的便车")
+    }
+
+    pub(in crate::catalogue) fn two_way_ghost() -> Text {
+        text("A two-way handshake opens a ghost connection", "两次握手会打开“幽灵连接”")
     }
 }
