@@ -1,14 +1,16 @@
 //! PlantUML sequence-diagram text (the teoz engine): a printer of the trace's [`Script`].
 //!
-//! One message per segment in the order sent (`client -> server : SYN seq=0`); retransmissions
-//! dashed (`-->`); lost segments end in a cross (`->x`, `-->x`). Each arrow carries a note on
-//! its right saying when the segment left and arrived (`0 → 10 ms`), or when it left and why it
-//! was lost. State changes, fired timers, TIME-WAIT's 2MSL, rejected segments and what the
-//! applications did are notes over their host; long idle stretches are delays (`...⋯ 59.8 s
-//! later...`). Segments to an address no host owns go to an extra participant.
+//! One message per segment in the order sent (`client ->(24) server : SYN seq=0`), slanted by its
+//! time in flight (teoz's `->(n)`: the arrow ends `n` px lower; see [`slant`]); retransmissions
+//! dashed (`-->`); lost segments end in a cross (`->x`, `-->x`, level: teoz has no slanted lost
+//! arrow). Each arrow carries a note on its right saying when the segment left and arrived
+//! (`0 → 10 ms`), or when it left and why it was lost. State changes, fired timers, TIME-WAIT's
+//! 2MSL, rejected segments and what the applications did are notes over their host; long idle
+//! stretches are delays (`...⋯ 59.8 s later...`). Segments to an address no host owns go to an
+//! extra participant.
 //!
-//! The arrows are level: teoz draws a slanted arrow for `->(n)`, but Debian's `plantuml` (1.2020.2,
-//! what the tests render with) rejects that syntax, so the time is in the notes.
+//! Slanted arrows need PlantUML 1.2021 or later (the tests render with 1.2025.8); older ones,
+//! such as Debian's 1.2020.2, reject `->(n)`.
 //!
 //! PlantUML reads markup in text: creole (`**bold**`, `//italic//`, `[[link]]`, `~` escapes),
 //! HTML-like tags (`<b>`, `<img:…>`), entities (`&#34;`) and `\n`. [`escape`] makes any text
@@ -114,6 +116,36 @@ pub fn ids(script: &Script) -> Vec<String> {
     ids
 }
 
+/// The slant of an arrow (teoz's `->(n)`, in px) in flight for `flight_us`: a typical flight
+/// (`typical_us`, the median of the script's delivered segments) gets [`TYPICAL_SLANT`], others
+/// in proportion, up to three times that (a segment delayed for seconds still fits on a page;
+/// its note says how long). A segment a host sends itself, in no time, is level.
+pub fn slant(flight_us: u64, typical_us: u64) -> u64 {
+    if typical_us == 0 {
+        return 0;
+    }
+    let proportional =
+        (u128::from(flight_us) * u128::from(TYPICAL_SLANT) + u128::from(typical_us / 2)) / u128::from(typical_us);
+    proportional.min(u128::from(3 * TYPICAL_SLANT)) as u64
+}
+
+/// The slant of a typical flight, in px: about the height teoz gives a message's text.
+pub const TYPICAL_SLANT: u64 = 16;
+
+/// The median time in flight of the script's delivered segments (0 if none took any time).
+fn typical_flight(script: &Script) -> u64 {
+    let mut flights: Vec<u64> = script
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Message(m) if m.arrived_us.is_some() && m.flight_us > 0 => Some(m.flight_us),
+            _ => None,
+        })
+        .collect();
+    flights.sort_unstable();
+    flights.get(flights.len() / 2).copied().unwrap_or(0)
+}
+
 /// Renders a trace.
 pub fn render(trace: &Trace, opts: &ViewOptions) -> String {
     print(&Script::new(trace, opts))
@@ -139,14 +171,15 @@ pub fn print(script: &Script) -> String {
         [one] => String::from(*one),
         [first, .., last] => format!("{first}, {last}"),
     };
+    let typical = typical_flight(script);
     for item in &script.items {
         let _ = match item {
             Item::Message(m) => {
-                let arrow = match (m.style.retransmitted, m.style.lost) {
-                    (false, false) => "->",
-                    (true, false) => "-->",
-                    (false, true) => "->x",
-                    (true, true) => "-->x",
+                let line = if m.style.retransmitted { "-->" } else { "->" };
+                let arrow = match (m.style.lost, slant(m.flight_us, typical)) {
+                    (true, _) => format!("{line}x"),
+                    (false, 0) => String::from(line),
+                    (false, n) => format!("{line}({n})"),
                 };
                 let mut label = m.label.clone();
                 if !m.tags.is_empty() {

