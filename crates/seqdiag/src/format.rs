@@ -4,7 +4,7 @@
 //! A command or a page may make files of its own beside these (the CLI's `packetdrill` report,
 //! `import`'s scenario; the page's PNG and scenario JSON); those are theirs.
 
-use crate::{ViewOptions, layout, mermaid, msc, plantuml, svg};
+use crate::{ViewOptions, layout, mermaid, msc, plantuml, sequencediagram, svg};
 use alloc::vec::Vec;
 use tcp_sim::Trace;
 
@@ -87,8 +87,17 @@ pub const MSC: Format = Format {
     write: |trace, view| msc::render(trace, view).into_bytes(),
 };
 
+/// The exchange as text for sequencediagram.org ([`sequencediagram::render`]).
+pub const SEQUENCEDIAGRAM: Format = Format {
+    name: "sequencediagram",
+    extension: "sequencediagram.txt",
+    mime: "text/plain",
+    binary: false,
+    write: |trace, view| sequencediagram::render(trace, view).into_bytes(),
+};
+
 /// Every format, in the order the CLI lists them.
-pub const ALL: [Format; 7] = [TEXT, JSON, PCAP, SVG, MERMAID, PLANTUML, MSC];
+pub const ALL: [Format; 8] = [TEXT, JSON, PCAP, SVG, MERMAID, PLANTUML, MSC, SEQUENCEDIAGRAM];
 
 /// The format `--format name` asks for.
 pub fn named(name: &str) -> Option<Format> {

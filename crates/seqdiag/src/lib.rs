@@ -45,6 +45,7 @@ pub mod msc;
 mod num;
 pub mod plantuml;
 pub mod script;
+pub mod sequencediagram;
 mod slots;
 mod sort;
 pub mod steps;

@@ -13,7 +13,7 @@
 //! are quoted strings in which [`escape`] makes `"` and `\` plain.
 
 use crate::ViewOptions;
-use crate::script::{Item, Script};
+use crate::script::{self, Item, Script};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -43,21 +43,10 @@ pub fn render(trace: &Trace, opts: &ViewOptions) -> String {
     print(&Script::new(trace, opts))
 }
 
-/// When an item happened, in microseconds.
-fn at_us(item: &Item) -> u64 {
-    match item {
-        Item::Message(m) => m.sent_us,
-        Item::Note(n) => n.at_us,
-        Item::Break { at_us, .. } => *at_us,
-    }
-}
-
 /// How many rows the arc of the message at `i` skips: the items after it that happened before it
-/// arrived (or would have), at most [`MAX_ARCSKIP`].
+/// arrived (or would have), at most [`MAX_ARCSKIP`] ([`script::rows_in_flight`]).
 pub fn arcskip(items: &[Item], i: usize) -> usize {
-    let Item::Message(m) = &items[i] else { return 0 };
-    let end = m.sent_us + m.flight_us;
-    items[i + 1..].iter().take_while(|item| at_us(item) < end).take(MAX_ARCSKIP).count()
+    script::rows_in_flight(items, i, MAX_ARCSKIP)
 }
 
 /// Prints a script.

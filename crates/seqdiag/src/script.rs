@@ -1,4 +1,4 @@
-//! The exchange as a script: what every text writer (Mermaid today; PlantUML, MSC, TikZ to come)
+//! The exchange as a script: what every text writer (Mermaid, PlantUML, MSC, sequencediagram.org)
 //! prints, derived from the trace once.
 //!
 //! A [`Script`] holds the participants in order (hosts, attackers rightmost, then the stand-in for
@@ -215,6 +215,26 @@ pub fn participant_ids(names: &[&str]) -> Vec<String> {
         ids.push(id);
     }
     ids
+}
+
+impl Item {
+    /// When it happened, in microseconds of simulated time (a message: when it left).
+    pub fn at_us(&self) -> u64 {
+        match self {
+            Item::Message(m) => m.sent_us,
+            Item::Note(n) => n.at_us,
+            Item::Break { at_us, .. } => *at_us,
+        }
+    }
+}
+
+/// How many of the items after the message at `i` happened before it arrived (or would have),
+/// counting at most `at_most`: the rows its arrow spans in a writer that draws time as rows (MSC's
+/// `arcskip`, sequencediagram.org's `->(n)`). 0 for an item that is not a message.
+pub fn rows_in_flight(items: &[Item], i: usize, at_most: usize) -> usize {
+    let Some(Item::Message(m)) = items.get(i) else { return 0 };
+    let end = m.sent_us + m.flight_us;
+    items[i + 1..].iter().take_while(|item| item.at_us() < end).take(at_most).count()
 }
 
 impl Script {

@@ -5,7 +5,7 @@ mod common;
 
 use common::{dump, trace};
 use expect_test::{Expect, expect};
-use seqdiag::{Lang, ViewOptions, layout, mermaid, msc, plantuml};
+use seqdiag::{Lang, ViewOptions, layout, mermaid, msc, plantuml, sequencediagram};
 
 #[track_caller]
 fn check_mermaid(name: &str, lang: Lang, expect: Expect) {
@@ -20,6 +20,11 @@ fn check_plantuml(name: &str, lang: Lang, expect: Expect) {
 #[track_caller]
 fn check_msc(name: &str, lang: Lang, expect: Expect) {
     expect.assert_eq(&msc::render(&trace(name), &ViewOptions { lang, ..ViewOptions::default() }));
+}
+
+#[track_caller]
+fn check_sequencediagram(name: &str, lang: Lang, expect: Expect) {
+    expect.assert_eq(&sequencediagram::render(&trace(name), &ViewOptions { lang, ..ViewOptions::default() }));
 }
 
 #[track_caller]
@@ -550,5 +555,81 @@ fn geometry_simultaneous_open() {
             note h1 y=275 App close()
             note h0 y=332 EndOfStream read() = 0: EOF (unlabelled)
         "#]],
+    );
+}
+
+#[test]
+fn sequencediagram_simultaneous_open() {
+    check_sequencediagram(
+        "simultaneous-open",
+        Lang::En,
+        expect![[r#"
+        participant "A\n192.0.2.1:40000" as A
+        participant "B\n198.51.100.1:5555" as B
+        note over A:connect() · SYN_SENT
+        A->(2)B:SYN seq=0\n0 → 10 ms
+        note over B:connect() · SYN_SENT
+        B->A:SYN seq=0\n0 → 10 ms
+        note over B:SYN_RECV
+        B->(2)A:SYN, ACK seq=0 ack=1\n10 ms → 20 ms
+        note over A:SYN_RECV
+        A->B:SYN, ACK seq=0 ack=1\n10 ms → 20 ms
+        note over A:ESTABLISHED
+        note over B:ESTABLISHED
+        ==⋯ 100 ms later==
+        note over A:close() · FIN_WAIT1
+        A->B:FIN, ACK seq=1 ack=1\n120 ms → 130 ms
+        note over B:CLOSE_WAIT
+        B->(2)A:ACK seq=1 ack=2\n130 ms → 140 ms
+        note over B:close() · LAST_ACK
+        B->A:FIN, ACK seq=1 ack=2\n130 ms → 140 ms
+        note over A:FIN_WAIT2 · TIME_WAIT · 2MSL 240 s
+        A->B:ACK seq=2 ack=2\n140 ms → 150 ms
+        note over B:CLOSED
+        ==⋯ 240 s later==
+        note over A:2MSL 240 s expired · CLOSED
+    "#]],
+    );
+}
+
+#[test]
+fn sequencediagram_lost_syn_in_chinese() {
+    check_sequencediagram(
+        "lost-syn",
+        Lang::Zh,
+        expect![[r#"
+        participant "客户端 client\n192.0.2.1:40000" as client
+        participant "服务器 server\n198.51.100.1:5555" as server
+        note over client:connect() · SYN_SENT
+        client-xserver:SYN seq=0 (被丢弃)\n0 → ✕ 被丢弃
+        note over server:listen(:5555)
+        ==⋯ 1 秒后==
+        note over client:RTO 1 秒 到期
+        client-->server:SYN seq=0 (重传)\n1 秒 → 1.01 秒
+        note over server:SYN_RECV
+        server->client:SYN, ACK seq=0 ack=1\n1.01 秒 → 1.02 秒
+        note over client:ESTABLISHED
+        client->(1)server:ACK seq=1 ack=1\n1.02 秒 → 1.03 秒
+        client->server:ACK seq=1 ack=1 len=5\n1.02 秒 → 1.03 秒
+        note over server:ESTABLISHED
+        server->(1)client:ACK seq=1 ack=6\n1.03 秒 → 1.04 秒
+        server->client:ACK seq=1 ack=6 len=5\n1.03 秒 → 1.04 秒
+        client->server:ACK seq=6 ack=6\n1.04 秒 → 1.05 秒
+        ==⋯ 90 毫秒后==
+        note over client:close() · FIN_WAIT1
+        client->server:FIN, ACK seq=6 ack=6\n1.14 秒 → 1.15 秒
+        note over server:CLOSE_WAIT
+        note over server:延迟确认 40 毫秒 到期
+        server->client:ACK seq=6 ack=7\n1.19 秒 → 1.2 秒
+        note over client:FIN_WAIT2
+        ==⋯ 50 毫秒后==
+        note over server:close() · LAST_ACK
+        server->client:FIN, ACK seq=6 ack=7\n1.25 秒 → 1.26 秒
+        note over client:TIME_WAIT · 2MSL 60 秒
+        client->server:ACK seq=7 ack=7\n1.26 秒 → 1.27 秒
+        note over server:CLOSED
+        ==⋯ 60 秒后==
+        note over client:2MSL 60 秒 到期 · CLOSED
+    "#]],
     );
 }

@@ -1,13 +1,13 @@
 //! Downloads of the current experiment: the diagram as SVG or PNG, the trace as Mermaid, pcap,
-//! JSON, PlantUML or MSC, and the scenario as JSON. Nothing is built while rendering: each button builds its file
+//! JSON, PlantUML, MSC or sequencediagram.org text, and the scenario as JSON. Nothing is built while rendering: each button builds its file
 //! when pressed, wraps it in a `Blob` and clicks a temporary `<a download>` with an object URL
 //! that is revoked afterwards. [`export_bytes`] is the pure part (every kind but PNG, which the
 //! browser draws from the SVG on a canvas).
 //!
 //! A player (see `upgrade`) draws the same buttons, marked `data-upgrade`, without what builds the
 //! files: pressing one loads the full module, which then does the export. (So in a player most of
-//! this file is unused, and left out of the module.) The PlantUML and MSC buttons are the full
-//! module's only: a player draws neither, so none of their words are in it.
+//! this file is unused, and left out of the module.) The PlantUML, MSC and sequencediagram.org
+//! buttons are the full module's only: a player draws none, so none of their words are in it.
 #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
 use crate::experiment::{Experiment, SettingError};
@@ -44,13 +44,16 @@ pub enum ExportKind {
     /// The trace as an MSC for `mscgen` (full module only).
     #[cfg(feature = "full")]
     Msc,
+    /// The trace as text for sequencediagram.org (full module only).
+    #[cfg(feature = "full")]
+    SequenceDiagram,
 }
 
 impl ExportKind {
     /// Every kind: the text formats only the full module offers come last (their buttons follow
     /// the copy button, see `bar`).
     #[cfg(feature = "full")]
-    pub const ALL: [ExportKind; 8] = [
+    pub const ALL: [ExportKind; 9] = [
         ExportKind::Svg,
         ExportKind::Png,
         ExportKind::Mermaid,
@@ -59,6 +62,7 @@ impl ExportKind {
         ExportKind::Scenario,
         ExportKind::PlantUml,
         ExportKind::Msc,
+        ExportKind::SequenceDiagram,
     ];
 
     /// Every kind a player draws, in the order of the buttons.
@@ -75,7 +79,7 @@ impl ExportKind {
     /// Offered by the full module only (a player draws no button for it).
     pub fn full_only(self) -> bool {
         #[cfg(feature = "full")]
-        if matches!(self, ExportKind::PlantUml | ExportKind::Msc) {
+        if matches!(self, ExportKind::PlantUml | ExportKind::Msc | ExportKind::SequenceDiagram) {
             return true;
         }
         false
@@ -93,6 +97,8 @@ impl ExportKind {
             ExportKind::PlantUml => Some(format::PLANTUML),
             #[cfg(feature = "full")]
             ExportKind::Msc => Some(format::MSC),
+            #[cfg(feature = "full")]
+            ExportKind::SequenceDiagram => Some(format::SEQUENCEDIAGRAM),
             ExportKind::Png | ExportKind::Scenario => None,
         }
     }
@@ -128,6 +134,8 @@ impl ExportKind {
             ExportKind::PlantUml => "export-plantuml",
             #[cfg(feature = "full")]
             ExportKind::Msc => "export-msc",
+            #[cfg(feature = "full")]
+            ExportKind::SequenceDiagram => "export-sequencediagram",
         }
     }
 
@@ -143,6 +151,8 @@ impl ExportKind {
             ExportKind::PlantUml => T { en: "PlantUML", zh: "PlantUML" },
             #[cfg(feature = "full")]
             ExportKind::Msc => T { en: "MSC", zh: "MSC" },
+            #[cfg(feature = "full")]
+            ExportKind::SequenceDiagram => T { en: "sequencediagram.org", zh: "sequencediagram.org" },
         }
     }
 
@@ -170,6 +180,11 @@ impl ExportKind {
             ExportKind::Msc => T {
                 en: "Download the exchange as an MSC chart for mscgen",
                 zh: "下载报文段往来（MSC 图，可用 mscgen 绘制）",
+            },
+            #[cfg(feature = "full")]
+            ExportKind::SequenceDiagram => T {
+                en: "Download the exchange as text to paste into sequencediagram.org",
+                zh: "下载报文段往来（可粘贴到 sequencediagram.org 的文本）",
             },
         }
     }
@@ -611,12 +626,13 @@ mod tests {
     }
 
     #[test]
-    fn plantuml_and_msc_are_the_tables() {
+    fn the_full_modules_text_exports_are_the_tables() {
         let (trace, experiment) = handshake();
         let view = ViewOptions { lang: Lang::Zh, relative: true, ..ViewOptions::default() };
         for (kind, format, name) in [
             (ExportKind::PlantUml, format::PLANTUML, "synack-handshake.puml"),
             (ExportKind::Msc, format::MSC, "synack-handshake.msc"),
+            (ExportKind::SequenceDiagram, format::SEQUENCEDIAGRAM, "synack-handshake.sequencediagram.txt"),
         ] {
             assert!(ExportKind::ALL.contains(&kind), "{kind:?} has a button");
             let (bytes, mime, file) = export_bytes(kind, &trace, &experiment, Lang::Zh, true).expect("an export");
@@ -624,7 +640,11 @@ mod tests {
             assert_eq!((mime, file.as_str()), (format.mime, name), "{kind:?}");
         }
         let ids: Vec<&str> = ExportKind::ALL.iter().map(|k| k.test_id()).collect();
-        assert_eq!(ids[6..], ["export-plantuml", "export-msc"], "after the buttons a player draws");
+        assert_eq!(
+            ids[6..],
+            ["export-plantuml", "export-msc", "export-sequencediagram"],
+            "after the buttons a player draws"
+        );
     }
 
     #[test]
