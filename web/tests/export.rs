@@ -122,7 +122,11 @@ async fn every_button_is_there_in_both_languages() {
         .filter_map(|k| drawn.item(k)?.dyn_into::<Element>().ok()?.get_attribute("data-testid"))
         .collect();
     assert_eq!(order[..BUTTONS.len()], BUTTONS, "{order:?}");
-    assert_eq!(order[BUTTONS.len()..], ["export-plantuml", "export-msc", "export-sequencediagram"], "{order:?}");
+    assert_eq!(
+        order[BUTTONS.len()..],
+        ["export-plantuml", "export-msc", "export-sequencediagram", "export-tikz"],
+        "{order:?}"
+    );
     assert!(m.error().is_none());
     assert!(m.downloads.borrow().is_empty(), "nothing is downloaded before a click");
     m.destroy();

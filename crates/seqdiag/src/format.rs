@@ -4,7 +4,7 @@
 //! A command or a page may make files of its own beside these (the CLI's `packetdrill` report,
 //! `import`'s scenario; the page's PNG and scenario JSON); those are theirs.
 
-use crate::{ViewOptions, layout, mermaid, msc, plantuml, sequencediagram, svg};
+use crate::{ViewOptions, layout, mermaid, msc, plantuml, sequencediagram, svg, tikz};
 use alloc::vec::Vec;
 use tcp_sim::Trace;
 
@@ -96,8 +96,18 @@ pub const SEQUENCEDIAGRAM: Format = Format {
     write: |trace, view| sequencediagram::render(trace, view).into_bytes(),
 };
 
+/// The diagram as a standalone LaTeX document drawing it with TikZ ([`tikz::render`]), the same
+/// geometry as the SVG.
+pub const TIKZ: Format = Format {
+    name: "tikz",
+    extension: "tex",
+    mime: "application/x-tex",
+    binary: false,
+    write: |trace, view| tikz::render(&layout(trace, view), view).into_bytes(),
+};
+
 /// Every format, in the order the CLI lists them.
-pub const ALL: [Format; 8] = [TEXT, JSON, PCAP, SVG, MERMAID, PLANTUML, MSC, SEQUENCEDIAGRAM];
+pub const ALL: [Format; 9] = [TEXT, JSON, PCAP, SVG, MERMAID, PLANTUML, MSC, SEQUENCEDIAGRAM, TIKZ];
 
 /// The format `--format name` asks for.
 pub fn named(name: &str) -> Option<Format> {

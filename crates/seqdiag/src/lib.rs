@@ -42,7 +42,7 @@ mod lanes;
 mod layout;
 pub mod mermaid;
 pub mod msc;
-mod num;
+pub mod num;
 pub mod plantuml;
 pub mod script;
 pub mod sequencediagram;
@@ -52,6 +52,7 @@ pub mod steps;
 pub mod style;
 pub mod svg;
 pub mod text;
+pub mod tikz;
 pub mod width;
 mod wrap;
 

@@ -66,6 +66,24 @@ macro_rules! text_pairs {
     };
 }
 
+/// One scheme's colours by name, for writers that name colours instead of using the stylesheet
+/// (TikZ): `(name, colour)`, the names of the stylesheet's classes (`syn`, `est`, `timerrto`).
+#[rustfmt::skip]
+macro_rules! named {
+    ($p:literal, $bg:literal, $fg:literal, $muted:literal, $line:literal, $head:literal, $headline:literal,
+     $syn:literal, $synack:literal, $ack:literal, $data:literal, $fin:literal, $rst:literal,
+     $listen:literal, $open:literal, $est:literal, $close:literal, $tw:literal, $closed:literal,
+     $rto:literal, $dack:literal, $tw2:literal, $fw2:literal, $on_badge:literal) => {
+        &[
+            ("bg", $bg), ("fg", $fg), ("muted", $muted), ("line", $line), ("head", $head), ("headline", $headline),
+            ("syn", $syn), ("synack", $synack), ("ack", $ack), ("data", $data), ("fin", $fin), ("rst", $rst),
+            ("listen", $listen), ("open", $open), ("est", $est), ("close", $close), ("tw", $tw), ("closed", $closed),
+            ("timerrto", $rto), ("timerdack", $dack), ("timertw", $tw2), ("timerfw2", $fw2), ("timerpersist", $fw2),
+            ("timerkeepalive", $fw2), ("onbadge", $on_badge),
+        ]
+    };
+}
+
 /// The light colour scheme, given to `$m` with selector prefix `$p`.
 #[rustfmt::skip]
 macro_rules! light {
@@ -94,6 +112,11 @@ macro_rules! dark {
 /// scheme: `(what, text colour, background colour)`, colours as `#rrggbb`.
 pub fn text_colours(dark: bool) -> &'static [(&'static str, &'static str, &'static str)] {
     if dark { dark!(text_pairs, "") } else { light!(text_pairs, "") }
+}
+
+/// The light scheme's colours by name (see `named!`), `#rrggbb`.
+pub fn named_colours() -> &'static [(&'static str, &'static str)] {
+    light!(named, "")
 }
 
 /// The diagram's background in the light and the dark scheme (a page that shows the diagram in a

@@ -2,13 +2,15 @@
 //! scenario in `../shared/adversarial/` and of hosts named like the tools' keywords and markup
 //! (both languages) rendered to SVG by PlantUML 1.2025.8 (the jar pinned in `tools/`, which draws
 //! slanted arrows; Debian's 1.2020.2 rejects them), in one JVM, and the MSC of each by `mscgen`,
-//! each with exit status 0 and no error. A missing tool fails the test: `cargo xtask setup`
-//! installs them.
+//! each with exit status 0 and no error; and the TikZ of each (English: Chinese needs XeLaTeX
+//! and a CJK font) compiled by `pdflatex`, all `\input` into one document that loads the
+//! `standalone` package, and one file on its own. A missing tool fails the test: `cargo xtask
+//! setup` installs them.
 
 mod common;
 
 use common::{adversarial_files, adversarial_trace, catalogue_traces};
-use seqdiag::{Lang, ViewOptions, msc, plantuml};
+use seqdiag::{Lang, ViewOptions, layout, msc, plantuml, tikz};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -22,10 +24,9 @@ fn plantuml_jar() -> PathBuf {
 /// The tool's path, or a failure that says how to install it.
 fn tool(name: &str) -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| panic!("`{name}` is not installed: run `cargo xtask setup` (it installs Java and mscgen)"))
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file()).unwrap_or_else(|| {
+        panic!("`{name}` is not installed: run `cargo xtask setup` (it installs Java, mscgen and LaTeX)")
+    })
 }
 
 /// A fresh directory for one test's files.
@@ -176,6 +177,61 @@ fn mscgen_renders_every_entry() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Runs `pdflatex` on `file` in its directory; its log when it fails.
+fn pdflatex(file: &Path) -> Output {
+    Command::new(tool("pdflatex"))
+        .args(["-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape"])
+        .arg(file.file_name().expect("a file name"))
+        .current_dir(file.parent().expect("a directory"))
+        .output()
+        .unwrap_or_else(|e| panic!("running pdflatex: {e}"))
+}
+
+/// What `pdflatex` said went wrong (its `!` lines and the two after each).
+fn tex_errors(o: &Output) -> String {
+    let log = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = log.lines().collect();
+    let mut out = String::new();
+    for (i, _) in lines.iter().enumerate().filter(|(_, l)| l.starts_with('!')) {
+        out.push_str(&lines[i..(i + 3).min(lines.len())].join("\n"));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn pdflatex_compiles_every_entry() {
+    let dir = temp_dir("tikz");
+    let render = |trace: &tcp_sim::Trace, view: &ViewOptions| tikz::render(&layout(trace, view), view);
+    // English only: a Chinese file loads xeCJK, for XeLaTeX. Big adversarial pictures would only
+    // measure TeX's memory.
+    let files: Vec<PathBuf> =
+        write_all(&dir, "tex", 300, render).into_iter().filter(|f| f.to_string_lossy().ends_with(".en.tex")).collect();
+    let mut main = String::from(
+        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{tikz}\n\\usepackage{standalone}\n\\begin{document}\n",
+    );
+    for file in &files {
+        let name = file.file_name().and_then(|n| n.to_str()).expect("a UTF-8 name");
+        main.push_str(&format!("\\input{{{name}}}\n\n"));
+    }
+    main.push_str("\\end{document}\n");
+    let all = dir.join("all.tex");
+    std::fs::write(&all, main).expect("write all.tex");
+    let o = pdflatex(&all);
+    assert!(o.status.success() && dir.join("all.pdf").is_file(), "pdflatex all.tex: {}\n{}", o.status, tex_errors(&o));
+    // One file as it is: a standalone document.
+    let one = files.iter().find(|f| f.to_string_lossy().ends_with("handshake.en.tex")).expect("the handshake");
+    let o = pdflatex(one);
+    assert!(
+        o.status.success() && one.with_extension("pdf").is_file(),
+        "pdflatex {}: {}\n{}",
+        one.display(),
+        o.status,
+        tex_errors(&o)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn the_tools_reject_what_is_wrong() {
     // So that the tests above prove something: a syntax error fails each tool.
@@ -189,5 +245,9 @@ fn the_tools_reject_what_is_wrong() {
     std::fs::write(&bad, "msc {\n  a, b;\n  a => [label=\"x\"];\n}\n").expect("write");
     let o = mscgen_svg(&bad);
     assert!(!o.status.success() && !errors(&o).is_empty(), "mscgen: {}", o.status);
+    let tex = dir.join("bad.tex");
+    std::fs::write(&tex, "\\documentclass[tikz]{standalone}\n\\begin{document}\n\\begin{tikzpicture}\n\\draw (0,0) -- ;\n\\end{tikzpicture}\n\\end{document}\n").expect("write");
+    let o = pdflatex(&tex);
+    assert!(!o.status.success() && !tex_errors(&o).is_empty(), "pdflatex: {}", o.status);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,8 +2,8 @@
 //!
 //! - Rust targets (`wasm32-unknown-unknown`, `thumbv7em-none-eabihf`) and components (rustfmt,
 //!   clippy) through rustup;
-//! - Chromium, its WebDriver, tshark, librsvg, a CJK font, a Java runtime and mscgen (and
-//!   Node.js/npm when missing) through apt;
+//! - Chromium, its WebDriver, tshark, librsvg, a CJK font, a Java runtime, mscgen and LaTeX with
+//!   TikZ (and Node.js/npm when missing) through apt;
 //! - the pinned npm tooling in `tools/` (binaryen's `wasm-opt`, esbuild, axe-core, mermaid, the
 //!   PlantUML jar) through `npm ci`;
 //! - `wasm-bindgen-test-runner` of the exact wasm-bindgen version in `Cargo.lock`, through
@@ -34,6 +34,15 @@ const APT_PACKAGES: [(&str, &str); 7] = [
     // vendors PlantUML 1.2025.8: Debian's 1.2020.2 rejects slanted arrows); it needs Java.
     ("/usr/bin/java", "default-jre-headless"),
     ("/usr/bin/mscgen", "mscgen"),
+];
+
+/// LaTeX with TikZ and the `standalone` class: seqdiag's tools test compiles the TikZ export
+/// with `pdflatex`. Installed without their recommendations (which are hundreds of MB of fonts
+/// and documentation no test reads).
+const TEX_PACKAGES: [(&str, &str); 3] = [
+    ("/usr/bin/pdflatex", "texlive-latex-base"),
+    ("/usr/share/texlive/texmf-dist/tex/latex/pgf/basiclayer/pgf.sty", "texlive-pictures"),
+    ("/usr/share/texlive/texmf-dist/tex/latex/standalone/standalone.cls", "texlive-latex-extra"),
 ];
 
 /// The Chromium WebDriver used by the browser tests.
@@ -78,16 +87,20 @@ fn rust_toolchain() -> Result<()> {
 }
 
 fn apt_packages() -> Result<()> {
-    let mut missing: Vec<&str> =
-        APT_PACKAGES.iter().filter(|(file, _)| !Path::new(file).exists()).map(|(_, package)| *package).collect();
+    let absent = |table: &[(&'static str, &'static str)]| -> Vec<&'static str> {
+        table.iter().filter(|(file, _)| !Path::new(file).exists()).map(|(_, package)| *package).collect()
+    };
+    let mut missing = absent(&APT_PACKAGES);
     if output(command("npm").arg("--version")).is_none() {
         missing.extend(["nodejs", "npm"]);
     }
-    if missing.is_empty() {
-        let names: Vec<&str> = APT_PACKAGES.iter().map(|(_, p)| *p).collect();
+    let tex = absent(&TEX_PACKAGES);
+    if missing.is_empty() && tex.is_empty() {
+        let names: Vec<&str> = APT_PACKAGES.iter().chain(&TEX_PACKAGES).map(|(_, p)| *p).collect();
         println!("setup: apt packages present: {}", names.join(", "));
         return Ok(());
     }
+    missing.extend(&tex);
 
     println!("setup: installing apt packages: {}", missing.join(" "));
     let is_root = output(command("id").arg("-u")).as_deref() == Some("0");
@@ -105,9 +118,18 @@ fn apt_packages() -> Result<()> {
         run(&mut cmd)
     };
     apt(&["update"])?;
-    let mut install = vec!["install", "-y"];
-    install.extend(&missing);
-    apt(&install)
+    let everything_else: Vec<&str> = missing.iter().copied().filter(|p| !tex.contains(p)).collect();
+    if !everything_else.is_empty() {
+        let mut install = vec!["install", "-y"];
+        install.extend(&everything_else);
+        apt(&install)?;
+    }
+    if !tex.is_empty() {
+        let mut install = vec!["install", "-y", "--no-install-recommends"];
+        install.extend(&tex);
+        apt(&install)?;
+    }
+    Ok(())
 }
 
 /// `tools/`: pinned npm packages (`binaryen` for `wasm-opt` and `esbuild`, which minifies the

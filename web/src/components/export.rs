@@ -1,13 +1,13 @@
 //! Downloads of the current experiment: the diagram as SVG or PNG, the trace as Mermaid, pcap,
-//! JSON, PlantUML, MSC or sequencediagram.org text, and the scenario as JSON. Nothing is built while rendering: each button builds its file
+//! JSON, PlantUML, MSC, sequencediagram.org text or TikZ, and the scenario as JSON. Nothing is built while rendering: each button builds its file
 //! when pressed, wraps it in a `Blob` and clicks a temporary `<a download>` with an object URL
 //! that is revoked afterwards. [`export_bytes`] is the pure part (every kind but PNG, which the
 //! browser draws from the SVG on a canvas).
 //!
 //! A player (see `upgrade`) draws the same buttons, marked `data-upgrade`, without what builds the
 //! files: pressing one loads the full module, which then does the export. (So in a player most of
-//! this file is unused, and left out of the module.) The PlantUML, MSC and sequencediagram.org
-//! buttons are the full module's only: a player draws none, so none of their words are in it.
+//! this file is unused, and left out of the module.) The PlantUML, MSC, sequencediagram.org and
+//! TikZ buttons are the full module's only: a player draws none, so none of their words are in it.
 #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
 use crate::experiment::{Experiment, SettingError};
@@ -47,13 +47,16 @@ pub enum ExportKind {
     /// The trace as text for sequencediagram.org (full module only).
     #[cfg(feature = "full")]
     SequenceDiagram,
+    /// The diagram as a LaTeX document drawing it with TikZ (full module only).
+    #[cfg(feature = "full")]
+    Tikz,
 }
 
 impl ExportKind {
     /// Every kind: the text formats only the full module offers come last (their buttons follow
     /// the copy button, see `bar`).
     #[cfg(feature = "full")]
-    pub const ALL: [ExportKind; 9] = [
+    pub const ALL: [ExportKind; 10] = [
         ExportKind::Svg,
         ExportKind::Png,
         ExportKind::Mermaid,
@@ -63,6 +66,7 @@ impl ExportKind {
         ExportKind::PlantUml,
         ExportKind::Msc,
         ExportKind::SequenceDiagram,
+        ExportKind::Tikz,
     ];
 
     /// Every kind a player draws, in the order of the buttons.
@@ -79,7 +83,7 @@ impl ExportKind {
     /// Offered by the full module only (a player draws no button for it).
     pub fn full_only(self) -> bool {
         #[cfg(feature = "full")]
-        if matches!(self, ExportKind::PlantUml | ExportKind::Msc | ExportKind::SequenceDiagram) {
+        if matches!(self, ExportKind::PlantUml | ExportKind::Msc | ExportKind::SequenceDiagram | ExportKind::Tikz) {
             return true;
         }
         false
@@ -99,6 +103,8 @@ impl ExportKind {
             ExportKind::Msc => Some(format::MSC),
             #[cfg(feature = "full")]
             ExportKind::SequenceDiagram => Some(format::SEQUENCEDIAGRAM),
+            #[cfg(feature = "full")]
+            ExportKind::Tikz => Some(format::TIKZ),
             ExportKind::Png | ExportKind::Scenario => None,
         }
     }
@@ -136,6 +142,8 @@ impl ExportKind {
             ExportKind::Msc => "export-msc",
             #[cfg(feature = "full")]
             ExportKind::SequenceDiagram => "export-sequencediagram",
+            #[cfg(feature = "full")]
+            ExportKind::Tikz => "export-tikz",
         }
     }
 
@@ -153,6 +161,8 @@ impl ExportKind {
             ExportKind::Msc => T { en: "MSC", zh: "MSC" },
             #[cfg(feature = "full")]
             ExportKind::SequenceDiagram => T { en: "sequencediagram.org", zh: "sequencediagram.org" },
+            #[cfg(feature = "full")]
+            ExportKind::Tikz => T { en: "TikZ", zh: "TikZ" },
         }
     }
 
@@ -185,6 +195,11 @@ impl ExportKind {
             ExportKind::SequenceDiagram => T {
                 en: "Download the exchange as text to paste into sequencediagram.org",
                 zh: "下载报文段往来（可粘贴到 sequencediagram.org 的文本）",
+            },
+            #[cfg(feature = "full")]
+            ExportKind::Tikz => T {
+                en: "Download the diagram as a LaTeX picture (TikZ)",
+                zh: "下载时序图（LaTeX 的 TikZ 图）",
             },
         }
     }
@@ -633,6 +648,7 @@ mod tests {
             (ExportKind::PlantUml, format::PLANTUML, "synack-handshake.puml"),
             (ExportKind::Msc, format::MSC, "synack-handshake.msc"),
             (ExportKind::SequenceDiagram, format::SEQUENCEDIAGRAM, "synack-handshake.sequencediagram.txt"),
+            (ExportKind::Tikz, format::TIKZ, "synack-handshake.tex"),
         ] {
             assert!(ExportKind::ALL.contains(&kind), "{kind:?} has a button");
             let (bytes, mime, file) = export_bytes(kind, &trace, &experiment, Lang::Zh, true).expect("an export");
@@ -642,7 +658,7 @@ mod tests {
         let ids: Vec<&str> = ExportKind::ALL.iter().map(|k| k.test_id()).collect();
         assert_eq!(
             ids[6..],
-            ["export-plantuml", "export-msc", "export-sequencediagram"],
+            ["export-plantuml", "export-msc", "export-sequencediagram", "export-tikz"],
             "after the buttons a player draws"
         );
     }
