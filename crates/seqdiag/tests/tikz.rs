@@ -55,3 +55,11 @@ fn text_is_made_plain_for_tex() {
     assert_eq!(tikz::escape("客户端 café\n\u{1b}", false), "??? café ?", "pdflatex gets what it can typeset");
     assert_eq!(tikz::escape("客户端 café", true), "客户端 café", "XeLaTeX keeps the rest");
 }
+
+#[test]
+fn the_refused_connection_as_tikz() {
+    // Pinned whole, for one small entry: a change to the picture shows up in review.
+    let view = ViewOptions::default();
+    let text = tikz::render(&layout(&common::trace("refused"), &view), &view);
+    expect_test::expect_file!["snapshots/refused.en.tex"].assert_eq(&text);
+}
