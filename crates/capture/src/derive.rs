@@ -13,8 +13,7 @@ use alloc::vec::Vec;
 use tcp_core::{Instant, Profile};
 use tcp_sim::Scenario;
 use tcp_sim::scenario::{
-    Action, Fault, FaultAction, Host, InjectFlags, Isn, Link, Millis, Probability, Rule, SegmentKind, Tcp, Text,
-    Trigger,
+    Action, Fault, FaultAction, Host, InjectFlags, Isn, Link, Millis, Rule, SegmentKind, Tcp, Text, Trigger,
 };
 
 use crate::conns::Captured;
@@ -74,8 +73,7 @@ pub(crate) fn scenario(import: &Import, segments: &[Captured], setup: &Setup) ->
         two_way_handshake: setup.config[1].two_way_handshake.then_some(true),
         ..Tcp::default()
     };
-    let link =
-        Link { delay_ms: millis(import.point.path_us().max(1)), return_delay_ms: None, loss: Probability::default() };
+    let link = Link { delay_ms: millis(import.point.path_us().max(1)), return_delay_ms: None, ..Link::default() };
     let title = Text {
         en: format!("Imported capture: {} to {}", import.summary.client, import.summary.server),
         zh: format!("导入的抓包：{} 到 {}", import.summary.client, import.summary.server),

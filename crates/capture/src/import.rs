@@ -282,6 +282,10 @@ fn notes(
                     ("its sender sent it again before anything acknowledged it", "发送方在它被确认之前又发送了一次")
                 }
                 LossEvidence::NeverAnswered => ("nobody ever answered this SYN", "这个 SYN 始终没有得到应答"),
+                LossEvidence::NeverAcknowledged { .. } => (
+                    "the other end later still acknowledged only up to its first byte, and never acknowledged it",
+                    "对端之后的确认号始终停在它的第一个字节，从未确认过它",
+                ),
                 LossEvidence::AckIgnored { .. } => {
                     ("the other end still retransmitted what it acknowledged", "对方仍然重传了它已确认的内容")
                 }

@@ -95,6 +95,12 @@ pub enum LossEvidence {
         /// The retransmission that shows it.
         by: usize,
     },
+    /// Data (or a FIN) never acknowledged: the other end spoke after it would have arrived, still
+    /// acknowledging exactly its first byte, and never acknowledged it later.
+    NeverAcknowledged {
+        /// The other end's segment that shows it.
+        by: usize,
+    },
 }
 
 /// The whole analysis.
@@ -364,9 +370,28 @@ fn find_losses(segments: &[Captured], an: &mut Analysis) {
             if !acked {
                 an.segs[i].lost = Some(LossEvidence::Retransmitted { by: k });
             }
+        } else if let Some(by) = never_acknowledged(segments, an, i) {
+            // Its last copy (none came after it).
+            an.segs[i].lost = Some(LossEvidence::NeverAcknowledged { by });
         }
     }
     find_ignored_acks(segments, an);
+}
+
+/// For segment `i` (sequence space, sent last): a later segment of the other end, sent after `i`
+/// would have arrived, whose acknowledgment is exactly `i`'s first byte, when nothing of the
+/// other end ever acknowledges `i`: then `i` did not arrive (the other end waited for exactly
+/// those bytes; had an earlier segment been missing, it would acknowledge less).
+fn never_acknowledged(segments: &[Captured], an: &Analysis, i: usize) -> Option<usize> {
+    let s = &an.segs[i];
+    let theirs = |j: &usize| {
+        an.segs[*j].dir != s.dir && an.segs[*j].duplicate_of.is_none() && segments[*j].repr.flags.contains(Flags::ACK)
+    };
+    if (i + 1..an.segs.len()).filter(theirs).any(|j| segments[j].repr.ack >= s.end) {
+        return None;
+    }
+    let arrives = s.seen_us + an.point.after(s.dir) as i64;
+    (i + 1..an.segs.len()).filter(theirs).find(|&j| segments[j].repr.ack == s.seq && an.sent_us(j) >= arrives)
 }
 
 /// A pure SYN answered (SYN-ACK or RST) by any later segment of the other end.

@@ -138,13 +138,19 @@ impl<'a> Cx<'a> {
 
     // ----- time ----------------------------------------------------------------------------
 
-    /// `1 s`, `220 ms`, `402.5 ms` / `1 秒`, `220 毫秒`.
+    /// `1 s`, `1.76 s`, `220 ms`, `402.5 ms` / `1 秒`, `220 毫秒`: seconds to the hundredth (a
+    /// doubled 880 ms reads 1.76 s, not 1.8 s), milliseconds to the tenth.
     pub(crate) fn dur(&self, d: Duration) -> String {
         let us = u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
-        let (unit, en, zh) = if us >= 1_000_000 { (1_000_000, "s", "秒") } else { (1_000, "ms", "毫秒") };
-        let tenths = (us * 10 + unit / 2) / unit;
-        let num =
-            if tenths % 10 == 0 { format!("{}", tenths / 10) } else { format!("{}.{}", tenths / 10, tenths % 10) };
+        let (unit, places, en, zh) =
+            if us >= 1_000_000 { (1_000_000, 100, "s", "秒") } else { (1_000, 10, "ms", "毫秒") };
+        let n = (us.saturating_mul(places) + unit / 2) / unit;
+        let (whole, mut fraction, mut width) = (n / places, n % places, if places == 100 { 2 } else { 1 });
+        while width > 0 && fraction % 10 == 0 {
+            fraction /= 10;
+            width -= 1;
+        }
+        let num = if width == 0 { format!("{whole}") } else { format!("{whole}.{fraction:0width$}") };
         format!("{num} {}", self.pick(en, zh))
     }
 

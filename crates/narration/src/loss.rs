@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 use tcp_core::event::{Cause, CloseReason};
-use tcp_core::{Duration, Flags, State, Timer};
+use tcp_core::{Duration, Flags, Instant, State, Timer};
 use tcp_sim::trace::{EventKind, LossReason, Notice};
 
 use crate::cx::{Cx, capitalize, say};
@@ -71,6 +71,14 @@ fn why_lost(cx: &Cx<'_>, seg: usize, reason: LossReason) -> String {
         LossReason::Random => say!(cx, "random loss on the link", "链路上的随机丢包"),
         LossReason::LinkDown => say!(cx, "this link loses every segment", "这条链路会丢掉所有报文段"),
         LossReason::Fault => say!(cx, "dropped on purpose by this experiment", "被本实验故意丢弃"),
+        LossReason::Outage { from, until } => {
+            let (a, b) = (cx.span(Instant::ZERO, from), cx.span(Instant::ZERO, until));
+            say!(
+                cx,
+                "the network between the hosts is cut from {a} to {b}, and nothing crosses it until it heals",
+                "主机之间的网络从 {a} 到 {b} 中断，恢复之前什么都过不去"
+            )
+        }
         LossReason::NoSuchHost => {
             let dst = cx.seg(seg).dst.ip();
             say!(cx, "no host has the address {dst}", "地址 {dst} 上没有任何主机")

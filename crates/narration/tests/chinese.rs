@@ -90,6 +90,8 @@ const ALLOWED_WORDS: &[&str] = &[
     "PlantUML",
     "MSC",
     "mscgen",
+    "LaTeX",
+    "TikZ",
     "pcap",
     "pcapng",
     "PCAP",

@@ -102,6 +102,7 @@ pub const fn loss(lang: Lang, reason: LossReason) -> &'static str {
     match reason {
         LossReason::Random | LossReason::LinkDown => pick(lang, "lost", "丢失"),
         LossReason::Fault => pick(lang, "dropped", "被丢弃"),
+        LossReason::Outage { .. } => pick(lang, "link down", "链路中断"),
         LossReason::NoSuchHost => pick(lang, "no such host", "无此主机"),
         LossReason::InFlight => pick(lang, "still in flight", "仍在途中"),
     }

@@ -11,7 +11,7 @@
 //! code was generated.
 
 use crate::scenario::{
-    Action, Fault, FaultAction, Flood, Host, InjectFlags, Isn, Link, Millis, Probability, Rule, Scenario,
+    Action, Fault, FaultAction, Flood, Host, InjectFlags, Isn, Link, Millis, Outage, Probability, Rule, Scenario,
     ScenarioError, SegmentKind, Tcp, Text, Trigger,
 };
 use alloc::string::String;
@@ -98,6 +98,8 @@ pub static ENTRIES: &[Entry] = entries![
     "syn-flood" => syn_flood;
     "syn-flood-cookies" => syn_flood_cookies;
     "connect-timeout" => connect_timeout;
+    "partition-heals" => partition_heals, on_demand;
+    "partition-gives-up" => partition_gives_up, on_demand;
 ];
 
 /// The entry named `name`.
@@ -318,7 +320,7 @@ mod tests {
     }
 
     fn link(l: &Link) -> String {
-        let Link { delay_ms, return_delay_ms, loss } = l;
+        let Link { delay_ms, return_delay_ms, loss, outages } = l;
         let base = Link::default();
         update(
             "Link",
@@ -326,9 +328,15 @@ mod tests {
                 ("delay_ms", differs(delay_ms, &base.delay_ms, millis)),
                 ("return_delay_ms", differs(return_delay_ms, &base.return_delay_ms, |m| opt(m, millis))),
                 ("loss", differs(loss, &base.loss, |p| format!("probability({:?})", p.get()))),
+                ("outages", differs(outages, &base.outages, |o| list(o, self::outage))),
             ],
             "Link::default()",
         )
+    }
+
+    fn outage(o: &Outage) -> String {
+        let Outage { from_ms, until_ms } = o;
+        format!("Outage {{ from_ms: {}, until_ms: {} }}", millis(from_ms), millis(until_ms))
     }
 
     fn tcp(t: &Tcp) -> String {

@@ -212,6 +212,27 @@ pub struct Link {
     /// Probability that any segment is lost.
     #[serde(default)]
     pub loss: Probability,
+    /// When the link is down (a network partition): a segment on the wire at any moment of an
+    /// outage is lost, whatever direction it goes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outages: Vec<Outage>,
+}
+
+/// A time the link is down: from `from_ms` until `until_ms` (the link works again then).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outage {
+    /// When the link goes down.
+    pub from_ms: Millis,
+    /// When it comes back up.
+    pub until_ms: Millis,
+}
+
+impl Outage {
+    /// Whether a segment on the wire from `sent` to `arrives` (microseconds) meets this outage.
+    pub fn cuts(&self, sent: u64, arrives: u64) -> bool {
+        sent < self.until_ms.micros() && arrives >= self.from_ms.micros()
+    }
 }
 
 fn default_delay() -> Millis {
@@ -220,7 +241,7 @@ fn default_delay() -> Millis {
 
 impl Default for Link {
     fn default() -> Link {
-        Link { delay_ms: default_delay(), return_delay_ms: None, loss: Probability(0.0) }
+        Link { delay_ms: default_delay(), return_delay_ms: None, loss: Probability(0.0), outages: Vec::new() }
     }
 }
 
@@ -628,6 +649,8 @@ pub mod size {
     pub const RULES: usize = 64;
     /// Faults.
     pub const FAULTS: usize = 64;
+    /// Outages of the link.
+    pub const OUTAGES: usize = 64;
     /// Bytes one `send` sends (`bytes`, or the UTF-8 of `text`).
     pub const SEND_BYTES: usize = 1_000_000;
     /// Characters of a title, in each language.
@@ -750,6 +773,17 @@ impl Scenario {
         }
         if self.faults.len() > size::FAULTS {
             return Err(ScenarioError::at("faults", format!("at most {} faults", size::FAULTS)));
+        }
+        if self.link.outages.len() > size::OUTAGES {
+            return Err(ScenarioError::at("link.outages", format!("at most {} outages", size::OUTAGES)));
+        }
+        for (i, o) in self.link.outages.iter().enumerate() {
+            if o.until_ms.get() <= o.from_ms.get() {
+                return Err(ScenarioError::at(
+                    format!("link.outages[{i}].until_ms"),
+                    format!("must be after from_ms ({} ms)", Shortest(o.from_ms.get())),
+                ));
+            }
         }
         for (i, host) in self.hosts.iter().enumerate() {
             let at = format!("hosts[{i}]");

@@ -93,6 +93,13 @@ pub enum LossReason {
     LinkDown,
     /// A fault chose it.
     Fault,
+    /// The link was down (a network partition) while it was on the wire.
+    Outage {
+        /// When the link went down.
+        from: Instant,
+        /// When it came back up.
+        until: Instant,
+    },
     /// Its destination address belongs to no host (a forged source).
     NoSuchHost,
     /// It was still in flight when the simulation ended.
@@ -611,6 +618,7 @@ fn loss_text(reason: LossReason) -> &'static str {
     match reason {
         LossReason::Random => "random loss",
         LossReason::LinkDown => "the link loses every segment",
+        LossReason::Outage { .. } => "the link was down",
         LossReason::Fault => "dropped on purpose",
         LossReason::NoSuchHost => "no such host",
         LossReason::InFlight => "still in flight at the end",

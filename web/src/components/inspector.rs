@@ -125,6 +125,7 @@ fn loss_text(reason: LossReason, lang: Lang) -> &'static str {
         LossReason::Random => tr(lang, "random loss on the link", "链路随机丢包"),
         LossReason::LinkDown => tr(lang, "the link loses every segment", "链路丢掉所有报文段"),
         LossReason::Fault => tr(lang, "dropped on purpose", "被故意丢弃"),
+        LossReason::Outage { .. } => tr(lang, "the link was down (a network partition)", "链路中断（网络分区）"),
         LossReason::NoSuchHost => tr(lang, "no host has the destination address", "没有主机拥有目的地址"),
         LossReason::InFlight => tr(lang, "still in flight when the run ended", "运行结束时仍在途中"),
     }

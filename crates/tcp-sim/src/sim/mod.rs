@@ -529,8 +529,14 @@ impl<'a> Simulator<'a> {
                 }
             }
         }
+        // On the wire from now until it arrives: an outage at any moment of that cuts it.
+        let (sent, arrives) = (self.now.micros, self.now.micros + segment.link_delay_us + segment.extra_delay_us);
+        let outage = self.scenario.link.outages.iter().find(|o| o.cuts(sent, arrives));
         if to.is_none() {
             dropped = Some(LossReason::NoSuchHost);
+        } else if let (None, Some(o), false) = (dropped, outage, to == Some(from)) {
+            let (from, until) = (Instant::from_micros(o.from_ms.micros()), Instant::from_micros(o.until_ms.micros()));
+            dropped = Some(LossReason::Outage { from, until });
         } else if dropped.is_none() && random_loss && to != Some(from) {
             let certain = self.scenario.link.loss.get() >= 1.0;
             dropped = Some(if certain { LossReason::LinkDown } else { LossReason::Random });

@@ -7,8 +7,8 @@
 use tcp_core::config::Profile;
 use tcp_sim::Scenario;
 use tcp_sim::scenario::{
-    Action, Fault, FaultAction, Flood, Host, InjectFlags, Isn, Link, Millis, Probability, Rule, SegmentKind, Tcp, Text,
-    Trigger,
+    Action, Fault, FaultAction, Flood, Host, InjectFlags, Isn, Link, Millis, Outage, Probability, Rule, SegmentKind,
+    Tcp, Text, Trigger,
 };
 
 /// Reads small numbers from bytes.
@@ -168,6 +168,14 @@ pub(crate) fn scenario(data: &[u8]) -> Scenario {
             delay_ms: b.millis(50),
             return_delay_ms: b.chance(20).then(|| b.millis(50)),
             loss: Probability::new(if b.chance(70) { 0.0 } else { f64::from(b.below(40)) / 100.0 }).expect("p"),
+            // A partition or two, now and then: from some time, for at least a millisecond.
+            outages: (0..if b.chance(80) { 0 } else { 1 + b.below(2) })
+                .map(|_| {
+                    let from = b.millis(5_000);
+                    let until = Millis::new(from.get() + 1.0 + b.millis(20_000).get()).expect("a valid duration");
+                    Outage { from_ms: from, until_ms: until }
+                })
+                .collect(),
         },
         tcp,
         hosts: (0..hosts).map(|i| host(&mut b, i, hosts)).collect(),
