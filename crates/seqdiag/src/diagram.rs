@@ -194,6 +194,8 @@ pub struct Diagram {
     pub steps: Vec<StepMark>,
     /// A line under the diagram (why the run stopped early), if any.
     pub caption: Option<(String, Label)>,
+    /// When the link was down: a band across the lifelines.
+    pub outages: Vec<OutageBand>,
 }
 
 /// A host's lifeline and its header.
@@ -450,6 +452,20 @@ pub struct TimeBreak {
     pub text: String,
     /// Where the text goes.
     pub placed: Label,
+}
+
+/// A time the link was down (a network partition), drawn across the lifelines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutageBand {
+    /// The band: across every lifeline, from when the link went down until it came back (or
+    /// the end of the drawing).
+    pub rect: Rect,
+    /// `link down 200 ms – 2.5 s`.
+    pub text: String,
+    /// Where the text goes.
+    pub placed: Label,
+    /// The playback step at which it begins.
+    pub step: usize,
 }
 
 /// What a note says.

@@ -101,6 +101,19 @@ pub fn layout_counting(trace: &Trace, opts: &ViewOptions) -> (Diagram, u64) {
         });
     }
 
+    // Outages: a band across the lifelines while the link is down, its label at its top, in the
+    // middle.
+    for &(from, until) in &trace.outages {
+        let (first, last) = (cols.xs[0], cols.xs[n - 1]);
+        let (y1, y2) = (axis.y(from), axis.y(until).min(end_y));
+        let rect = Rect { x: first - 24.0, y: y1, w: last - first + 48.0, h: (y2 - y1).max(2.0) };
+        let text = text::outage(lang, from.micros, until.micros);
+        let placed = centred(&text, mid_x, y1 + 13.0, Anchor::Middle, SMALL_FONT);
+        placer.take(placed.rect.quad());
+        let step = step_list.iter().position(|s| s.at >= from).unwrap_or(step_list.len().saturating_sub(1));
+        d.outages.push(OutageBand { rect, text, placed, step });
+    }
+
     for b in &lanes.bands {
         let rect = Rect { x: cols.x_of(b.host) - BAND_HW, y: b.y1, w: 2.0 * BAND_HW, h: (b.y2 - b.y1).max(0.0) };
         d.bands.push(StateBand { host: b.host, conn: b.conn, state: b.state, count: b.count, rect, step: b.step });

@@ -40,7 +40,8 @@ macro_rules! palette {
             $p, ".st-close{color:", $close, "}", $p, ".st-tw{color:", $tw, "}", $p, ".st-closed{color:", $closed, "}",
             $p, ".timer.rto{color:", $rto, "}", $p, ".timer.dack{color:", $dack, "}", $p, ".timer.tw{color:", $tw2, "}",
             $p, ".timer.fw2,", $p, ".timer.persist,", $p, ".timer.keepalive{color:", $fw2, "}",
-            $p, ".note.error,", $p, ".note.rejected{fill:", $rst, "}",
+            $p, ".note.error,", $p, ".note.rejected,", $p, ".outage-label{fill:", $rst, "}",
+            $p, ".outage{color:", $rst, "}",
             $p, ".badge-text{fill:", $on_badge, "}",
         )
     };
@@ -158,6 +159,7 @@ macro_rules! rules {
             ".note{font-style:italic}",
             ".brk-edge{stroke-width:1.2;fill:none}",
             ".brk-label{font-style:italic}",
+            ".outage{fill:currentColor;fill-opacity:.07}.outage-label{font-weight:700}",
         )
     };
 }

@@ -146,6 +146,7 @@ impl Svg {
     fn body(&mut self, d: &Diagram) {
         let _ = writeln!(self.out, "<rect class=\"bg\" width=\"{}\" height=\"{}\"/>", Px(d.width), Px(d.height));
         self.ruler(d);
+        self.outages(d);
         self.lifelines(d);
         self.bands(d);
         self.timers(d);
@@ -184,6 +185,24 @@ impl Svg {
             let x = m.placed.x;
             self.line("tick", x + 4.0, m.y, x + 9.0, m.y);
             self.text("", &m.placed, &m.text);
+        }
+        self.out.push_str("</g>\n");
+    }
+
+    fn outages(&mut self, d: &Diagram) {
+        let rows = self.rows();
+        self.out.push_str("<g class=\"outages\">\n");
+        for o in d.outages.iter().filter(|o| rows.show(o.rect.y, o.rect.y + o.rect.h)) {
+            let r = o.rect;
+            let _ = writeln!(
+                self.out,
+                "<rect class=\"outage\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" data-step=\"{}\"/>",
+                Px(r.x),
+                Px(r.y),
+                Px(r.w),
+                Px(r.h),
+                o.step
+            );
         }
         self.out.push_str("</g>\n");
     }
@@ -352,6 +371,11 @@ impl Svg {
         self.out.push_str("<g class=\"labels\">\n");
         for b in d.breaks.iter().filter(|b| rows.show(b.placed.y, b.placed.y)) {
             self.text("brk-label halo", &b.placed, &b.text);
+        }
+        for o in d.outages.iter().filter(|o| rows.show(o.placed.y, o.placed.y)) {
+            let _ = write!(self.out, "<g data-step=\"{}\">", o.step);
+            self.text("outage-label halo", &o.placed, &o.text);
+            self.out.push_str("</g>\n");
         }
         for t in &d.transitions {
             if let Some(l) = t.placed.as_ref().filter(|l| rows.show_label(l.y)) {

@@ -66,6 +66,11 @@ pub fn later(lang: Lang, micros: u64) -> String {
     }
 }
 
+/// The label of a time the link was down: `link down 200 ms – 2.5 s` / `链路中断 200 毫秒 – 2.5 秒`.
+pub fn outage(lang: Lang, from_us: u64, until_us: u64) -> String {
+    format!("{} {} – {}", pick(lang, "link down", "链路中断"), clock(lang, from_us), clock(lang, until_us))
+}
+
 /// When a segment left and arrived, for a note beside its arrow: `0 → 10 ms`, `1 s → 1.01 s`;
 /// a lost one, when it left and why it was lost: `1 s → ✕ dropped` (`1 秒 → ✕ 被丢弃`).
 pub fn flight(lang: Lang, sent_us: u64, arrived_us: Option<u64>, loss: Option<&str>) -> String {

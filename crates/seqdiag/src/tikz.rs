@@ -128,6 +128,7 @@ impl Tikz<'_> {
             let _ = writeln!(self.out, "\\definecolor{{sq{name}}}{{HTML}}{{{hex}}}");
         }
         self.ruler(d);
+        self.outages(d);
         self.lifelines(d);
         self.bands(d);
         self.timers(d);
@@ -158,6 +159,18 @@ impl Tikz<'_> {
             let x = m.placed.x;
             let _ = writeln!(self.out, "\\draw[sqmuted] {} -- {};", P(x + 4.0, m.y), P(x + 9.0, m.y));
             self.text(",text=sqmuted", &m.placed, &m.text);
+        }
+    }
+
+    fn outages(&mut self, d: &Diagram) {
+        for o in &d.outages {
+            let r = o.rect;
+            let _ = writeln!(
+                self.out,
+                "\\fill[sqrst,fill opacity=.07] {} rectangle {};",
+                P(r.x, r.y),
+                P(r.x + r.w, r.y + r.h)
+            );
         }
     }
 
@@ -274,6 +287,9 @@ impl Tikz<'_> {
     fn labels(&mut self, d: &Diagram) {
         for b in &d.breaks {
             self.text(",text=sqmuted,font=\\footnotesize\\itshape", &b.placed, &b.text);
+        }
+        for o in &d.outages {
+            self.text(",text=sqrst,font=\\footnotesize\\bfseries", &o.placed, &o.text);
         }
         for t in &d.transitions {
             if let Some(l) = &t.placed {

@@ -384,6 +384,10 @@ pub struct Trace {
     pub end: Instant,
     /// Why the run stopped before everything was quiet, if it did.
     pub truncated: Option<Truncation>,
+    /// When the link was down (the scenario's outages that began before the run ended): from,
+    /// until.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outages: Vec<(Instant, Instant)>,
 }
 
 /// A segment's window field and the shift it is scaled by.

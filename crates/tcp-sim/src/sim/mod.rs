@@ -275,6 +275,11 @@ impl<'a> Simulator<'a> {
         }
         self.trace.end = self.now;
         self.trace.truncated = self.halted;
+        let end = self.now.micros;
+        self.trace.outages = (self.scenario.link.outages.iter())
+            .filter(|o| o.from_ms.micros() <= end)
+            .map(|o| (Instant::from_micros(o.from_ms.micros()), Instant::from_micros(o.until_ms.micros())))
+            .collect();
         self.trace
     }
 
