@@ -74,7 +74,8 @@ async fn exercise(client: &Client, url: &str) -> TestResult {
     // The inspector lies over the side column beside its segment: closing it uncovers the rest,
     // and the focus goes back to the segment.
     client.find(Locator::Css(r#"[data-testid="inspector-close"]"#)).await?.click().await?;
-    let focus = client.execute("return document.activeElement.getAttribute('data-segment')", vec![]).await?;
+    let focused = "return document.activeElement.getAttribute('data-segment')";
+    let focus = harness::eventually(client, focused, &json!("1")).await?;
     ensure!(focus == json!("1"), "closing the inspector left the focus on {focus}, not on the segment");
     client.find(Locator::Css(r#"[data-testid="exchange"] summary"#)).await?.click().await?;
     let list = Locator::Css(r#"[data-testid="exchange"] ol"#);
@@ -351,8 +352,12 @@ async fn big_diagram(client: &Client, url: &str) -> TestResult {
     ensure!(drawn > 11, "the file's diagram never appeared ({drawn} arrows)");
     ensure!(drawn < 1500, "{drawn} of {segments} arrows drawn at once: the big diagram is not drawn near the view");
     screenshot(client, "big-diagram-end.png").await?;
-    // The page opens at the end: the first segment is not drawn until the box is scrolled up.
-    ensure!(client.execute(first, vec![]).await? == json!(false), "the first segment is drawn at the end");
+    // The page opens at the end (once its box has followed there): the first segment is not
+    // drawn until the box is scrolled up.
+    ensure!(
+        harness::eventually(client, first, &json!(false)).await? == json!(false),
+        "the first segment is drawn at the end"
+    );
     client.execute("document.querySelector('.diagram-scroll').scrollTop = 0", vec![]).await?;
     let mut reached = false;
     for _ in 0..100 {

@@ -195,6 +195,21 @@ pub(crate) async fn open(client: &Client, url: &str) -> TestResult {
 /// The text of the first element matching `css`, as rendered (`innerText`). Read in one script:
 /// finding the element and then asking for its text would race a redraw that replaces it (a
 /// playing embed's step count), which WebDriver reports as a stale element.
+/// What `script` returns (a `return …` statement) once it equals `want`, polling for up to two
+/// seconds: for what the app does in an effect or a frame after an action (moving the focus,
+/// scrolling), which a loaded machine may do a little later. The last value if it never does.
+pub(crate) async fn eventually(client: &Client, script: &str, want: &Value) -> TestResult<Value> {
+    let mut last = Value::Null;
+    for _ in 0..40 {
+        last = client.execute(script, vec![]).await?;
+        if last == *want {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    Ok(last)
+}
+
 pub(crate) async fn text_of(client: &Client, css: &str) -> TestResult<String> {
     let script = "const e = document.querySelector(arguments[0]); return e ? e.innerText : null";
     match client.execute(script, vec![json!(css)]).await? {
