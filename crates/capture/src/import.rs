@@ -282,6 +282,9 @@ fn notes(
                     ("its sender sent it again before anything acknowledged it", "发送方在它被确认之前又发送了一次")
                 }
                 LossEvidence::NeverAnswered => ("nobody ever answered this SYN", "这个 SYN 始终没有得到应答"),
+                LossEvidence::ProbeUnanswered => {
+                    ("nobody ever answered this keep-alive probe", "这个保活探测始终没有得到应答")
+                }
                 LossEvidence::NeverAcknowledged { .. } => (
                     "the other end later still acknowledged only up to its first byte, and never acknowledged it",
                     "对端之后的确认号始终停在它的第一个字节，从未确认过它",

@@ -95,6 +95,9 @@ pub enum LossEvidence {
         /// The retransmission that shows it.
         by: usize,
     },
+    /// A keep-alive probe (an empty segment one below what its sender had sent) after which
+    /// the other end never sent anything: a live host answers a probe at once.
+    ProbeUnanswered,
     /// Data (or a FIN) never acknowledged: the other end spoke after it would have arrived, still
     /// acknowledging exactly its first byte, and never acknowledged it later.
     NeverAcknowledged {
@@ -359,6 +362,18 @@ fn find_losses(segments: &[Captured], an: &mut Analysis) {
             continue;
         }
         if s.end == s.seq {
+            let flags = segments[i].repr.flags;
+            let bare = flags.contains(Flags::ACK)
+                && !flags.contains(Flags::SYN)
+                && !flags.contains(Flags::FIN)
+                && !flags.contains(Flags::RST);
+            // One below the furthest its sender had reached.
+            let probe = bare
+                && an.segs[..i].iter().any(|p| p.dir == s.dir && p.end == s.seq + 1)
+                && !an.segs[..i].iter().any(|p| p.dir == s.dir && p.end > s.seq + 1);
+            if probe && !an.segs[i + 1..].iter().any(|p| p.dir != s.dir) {
+                an.segs[i].lost = Some(LossEvidence::ProbeUnanswered);
+            }
             continue;
         }
         // Sent again before anything acknowledged it: the first copy was lost.

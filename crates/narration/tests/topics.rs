@@ -290,6 +290,21 @@ const TOPICS: &[(&str, &str, bool, &str, &str)] = &[
     ("RST on abort", "abort", true, "close() with SO_LINGER set to 0", "把 SO_LINGER 设为 0 后调用 close()"),
     ("connection reset by peer", "abort", true, "ECONNRESET", "ECONNRESET"),
     ("netstat names", "handshake", true, "which netstat and ss show as SYN_RECV", "netstat 和 ss 显示为 SYN_RECV"),
+    // ## When the other end is gone
+    (
+        "keep-alive sends probes after an idle period",
+        "keepalive-unreachable",
+        true,
+        "keep-alive probe 1 is lost",
+        "第 1 次保活探测丢失了",
+    ),
+    (
+        "no answer after the last probe closes the connection",
+        "keepalive-unreachable",
+        true,
+        "keep-alive probes and the client answered none of them",
+        "一次也没有回应",
+    ),
 ];
 
 #[test]

@@ -100,6 +100,7 @@ pub static ENTRIES: &[Entry] = entries![
     "connect-timeout" => connect_timeout;
     "partition-heals" => partition_heals, on_demand;
     "partition-gives-up" => partition_gives_up, on_demand;
+    "keepalive-unreachable" => keepalive_unreachable, on_demand;
 ];
 
 /// The entry named `name`.

@@ -11,10 +11,10 @@
 //! The same exploration with keep-alive on in every host leaves no such connection: keep-alive
 //! finds every one of them and ends it.
 
-use tcp_core::State;
 use tcp_core::event::CloseReason;
+use tcp_core::{State, Timer};
 use tcp_sim::scenario::{Fault, FaultAction, Millis};
-use tcp_sim::trace::Trace;
+use tcp_sim::trace::{EventKind, Trace, Truncation};
 use tcp_sim::{Scenario, catalogue, simulate};
 
 const DROPPABLE: u32 = 10;
@@ -38,11 +38,23 @@ fn with_drops(base: &Scenario, mask: u32) -> Scenario {
 
 /// Why a run's ending is inconsistent, if it is.
 fn inconsistency(trace: &Trace) -> Option<String> {
-    if let Some(why) = &trace.truncated {
+    // Keep-alive keeps an idle connection's timer running, so a run in which a kept-alive
+    // connection stays open never goes quiet: its time limit ends it, and the connection is
+    // consistent if both ends are still ESTABLISHED.
+    let kept_alive = matches!(trace.truncated, Some(Truncation::TimeLimit { .. }))
+        && trace.events.iter().any(|e| matches!(e.kind, EventKind::TimerFired { timer: Timer::Keepalive, .. }));
+    if let Some(why) = &trace.truncated
+        && !kept_alive
+    {
         return Some(format!("did not end on its own: {why}"));
     }
     let states = trace.final_states();
     let reasons = trace.close_reasons();
+    let peer_established = |c: usize| {
+        let me = &trace.conns[c];
+        let peer = trace.conns.iter().rposition(|p| p.local == me.remote && p.remote == me.local);
+        peer.is_some_and(|p| states[p] == State::Established)
+    };
     let peer_gone = |c: usize| {
         let me = &trace.conns[c];
         let peer = trace.conns.iter().rposition(|p| p.local == me.remote && p.remote == me.local);
@@ -53,7 +65,7 @@ fn inconsistency(trace: &Trace) -> Option<String> {
             State::Closed => reason.is_some(),
             // A half-open connection the listener dropped (reset, or SYN-ACK retries exhausted).
             State::Listen => reason.is_none(),
-            State::Established => reason.is_none() && peer_gone(c),
+            State::Established => reason.is_none() && (peer_gone(c) || (kept_alive && peer_established(c))),
             _ => false,
         };
         if !ok {
