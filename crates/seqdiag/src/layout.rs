@@ -101,14 +101,19 @@ pub fn layout_counting(trace: &Trace, opts: &ViewOptions) -> (Diagram, u64) {
         });
     }
 
-    // Outages: a band across the lifelines while the link is down, its label at its top, in the
-    // middle.
+    // Outages: a band across the lifelines while the link is down, its label in the middle, as
+    // near its top as a time break leaves room.
     for &(from, until) in &trace.outages {
         let (first, last) = (cols.xs[0], cols.xs[n - 1]);
         let (y1, y2) = (axis.y(from), axis.y(until).min(end_y));
         let rect = Rect { x: first - 24.0, y: y1, w: last - first + 48.0, h: (y2 - y1).max(2.0) };
         let text = text::outage(lang, from.micros, until.micros);
-        let placed = centred(&text, mid_x, y1 + 13.0, Anchor::Middle, SMALL_FONT);
+        let at = |y: f32| centred(&text, mid_x, y, Anchor::Middle, SMALL_FONT);
+        let mut y = y1 + 13.0;
+        while y + 12.0 < y2 && !placer.is_free(&at(y).rect.quad()) {
+            y += 6.0;
+        }
+        let placed = if placer.is_free(&at(y).rect.quad()) { at(y) } else { at(y1 + 13.0) };
         placer.take(placed.rect.quad());
         let step = step_list.iter().position(|s| s.at >= from).unwrap_or(step_list.len().saturating_sub(1));
         d.outages.push(OutageBand { rect, text, placed, step });
