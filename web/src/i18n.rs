@@ -65,6 +65,7 @@ strings! {
     RUN_TIME: "simulated and drawn in", "模拟与绘制耗时";
     SIMULATING: "Simulating your scenario:", "正在模拟你的场景：已完成";
     STEPS: "steps so far", "步";
+    LAYING_OUT: "Drawing the diagram…", "正在绘制时序图……";
     CANCEL: "Cancel", "取消";
     LOST: "lost", "丢失";
     DROP: "drop", "丢弃";

@@ -34,6 +34,8 @@ use experiment::{Experiment, SettingError};
 use hooks::{location_hash, use_keyboard, use_permalink, use_playback, use_report_height};
 use seqdiag::Lang;
 use state::{Action, AppState};
+#[cfg(feature = "full")]
+use std::{cell::Cell, rc::Rc};
 use upgrade::{full_or, on_demand};
 use view::{Mode, Part, Ui};
 use wasm_bindgen::JsCast;
@@ -137,18 +139,34 @@ pub fn App(props: &AppProps) -> Html {
         let st = state.clone();
         Callback::from(move |(en, zh): (String, String)| st.dispatch(Action::Report(SettingError::new(en, zh))))
     };
-    // The reader's own scenario: simulated in slices by the full module, which shows how far it
-    // has got (`busy`); a player hands it over to the full module.
+    // Work too big for a frame (a big scenario of the reader's, a change to it): done in slices
+    // by the full module, which shows how far it has got (`busy`).
     #[cfg(feature = "full")]
     let busy = use_state(|| None::<slices::Busy>);
+    #[cfg(feature = "full")]
+    let () = use_pending_work(&state, &busy);
     // (A player's file picker has no handler: choosing a file brings the full module.)
-    let on_load = full_or!(load_in_slices(state.clone(), busy.clone()), Callback::noop());
+    let on_load = full_or!(
+        {
+            let st = state.clone();
+            Callback::from(move |text: String| match Experiment::from_scenario_file(&text) {
+                Ok(experiment) => st.dispatch(Action::OpenScenario(Box::new(experiment))),
+                Err(e) => st.dispatch(Action::Report(e)),
+            })
+        },
+        Callback::noop()
+    );
     let simulating = full_or!(
         busy.as_ref().map(|b| {
             let stop = b.stop.clone();
+            let doing = if b.laying_out {
+                i18n::LAYING_OUT.get(lang).to_string()
+            } else {
+                format!("{} {} {}", i18n::SIMULATING.get(lang), b.steps, i18n::STEPS.get(lang))
+            };
             html! {
                 <p class="busy" role="status" data-testid="simulating">
-                    { format!("{} {} {}", i18n::SIMULATING.get(lang), b.steps, i18n::STEPS.get(lang)) }
+                    { doing }
                     <button type="button" class="link" data-testid="cancel-simulation"
                         onclick={Callback::from(move |_: MouseEvent| stop.set(slices::Stop::Cancelled))}>{ i18n::CANCEL.get(lang) }</button>
                 </p>
@@ -344,41 +362,48 @@ pub fn App(props: &AppProps) -> Html {
     }
 }
 
-/// Reads the reader's scenario file and simulates it in slices (`slices.rs`), showing the steps
-/// taken in `busy` until it is shown (or cancelled, or found wrong: then the diagram stays).
+/// Does the state's pending work in slices (`slices.rs`), showing how far it has got in `busy`,
+/// and hands the result back (or the reader's cancel). A newer piece of pending work supersedes
+/// the one under way, which stops at its next slice.
 #[cfg(feature = "full")]
-fn load_in_slices(state: UseReducerHandle<AppState>, busy: UseStateHandle<Option<slices::Busy>>) -> Callback<String> {
-    Callback::from(move |text: String| {
-        let (experiment, scenario) =
-            match Experiment::from_scenario_file(&text).and_then(|e| e.scenario().map(|s| (e, s))) {
-                Ok(found) => found,
-                Err(e) => return state.dispatch(Action::Report(e)),
-            };
-        if let Some(older) = &*busy {
-            older.stop.set(slices::Stop::Superseded);
+#[hook]
+fn use_pending_work(state: &UseReducerHandle<AppState>, busy: &UseStateHandle<Option<slices::Busy>>) {
+    let (handle, busy) = (state.clone(), busy.clone());
+    use_effect_with(state.pending.clone(), move |pending| {
+        let stop = Rc::new(Cell::new(slices::Stop::No));
+        match pending.clone() {
+            None => busy.set(None),
+            Some(pending) => {
+                let stop = stop.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let started = state::now_ms();
+                    let progress = |b: slices::Busy| {
+                        if b.stop.get() == slices::Stop::No {
+                            busy.set(Some(b));
+                        }
+                    };
+                    progress(slices::Busy { stop: stop.clone(), ..slices::Busy::default() });
+                    let done = slices::run(&pending, progress, &stop).await;
+                    let ms = state::now_ms() - started;
+                    match (stop.get(), done) {
+                        (slices::Stop::Superseded, _) => {}
+                        (_, Some((trace, diagram))) => handle.dispatch(Action::Finished {
+                            id: pending.id,
+                            trace,
+                            diagram: state::Shared::new(diagram),
+                            ms,
+                        }),
+                        (_, None) => handle.dispatch(Action::Cancelled(pending.id)),
+                    }
+                });
+            }
         }
-        let running = slices::Busy::default();
-        busy.set(Some(running.clone()));
-        let (state, busy) = (state.clone(), busy.clone());
-        wasm_bindgen_futures::spawn_local(async move {
-            let started = state::now_ms();
-            let progress = |steps| {
-                if running.stop.get() == slices::Stop::No {
-                    busy.set(Some(slices::Busy { steps, stop: running.stop.clone() }));
-                }
-            };
-            let trace = slices::simulate(&scenario, progress, &running.stop).await;
-            if running.stop.get() == slices::Stop::Superseded {
-                return;
+        move || {
+            if stop.get() == slices::Stop::No {
+                stop.set(slices::Stop::Superseded);
             }
-            busy.set(None);
-            if let Some(trace) = trace {
-                let simulated_ms = state::now_ms() - started;
-                let trace = state::Shared::new(trace);
-                state.dispatch(Action::Simulated { experiment: Box::new(experiment), trace, simulated_ms });
-            }
-        });
-    })
+        }
+    });
 }
 
 /// Opens a capture file the reader chose and shows its first connection with a handshake (or

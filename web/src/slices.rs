@@ -1,11 +1,14 @@
-//! The reader's own scenario, simulated in slices (full module): a file can hold a run that takes
-//! the simulator a tenth of a second or more (issue #10's hostile inputs, within the work budget),
-//! so the page runs [`tcp_sim::Simulator`] a few milliseconds at a time and lets the browser
-//! paint and answer input in between, shows how far it has got, and stops if the reader cancels.
-//! The trace is the one [`tcp_sim::simulate`] writes, byte for byte (the simulator's own
-//! invariant: sliced any way, the same run).
+//! Runs and layouts too big for one frame, done in slices (full module): a file, a link or a
+//! change of setting can ask for a run that takes the simulator a tenth of a second or more, and
+//! a layout that takes longer (issue #10's hostile inputs, within the work budget), so the page
+//! runs [`tcp_sim::Simulator`] and then [`seqdiag::Sliced`] a few milliseconds at a time and lets
+//! the browser paint and answer input in between, shows how far it has got, and stops if the
+//! reader cancels. The trace is the one [`tcp_sim::simulate`] writes, byte for byte, and the
+//! diagram the one [`seqdiag::layout`] draws (each crate's own invariant: sliced any way, the same
+//! result). The state says what is pending ([`crate::state::Pending`]); the app runs it here.
 
-use crate::state::now_ms;
+use crate::state::{Pending, Shared, now_ms};
+use seqdiag::{Diagram, ViewOptions};
 use std::cell::Cell;
 use std::rc::Rc;
 use tcp_sim::{Limits, Progress, Scenario, Simulator, Trace};
@@ -17,11 +20,13 @@ pub const SLICE_MS: f64 = 5.0;
 /// Steps taken between two looks at the clock.
 const STEPS_PER_LOOK: usize = 64;
 
-/// A simulation in slices, as the page shows it.
+/// Work in slices, as the page shows it.
 #[derive(Clone, Debug, Default)]
 pub struct Busy {
-    /// Steps taken so far.
+    /// Steps the simulator has taken so far.
     pub steps: usize,
+    /// The run is over: the diagram is being laid out.
+    pub laying_out: bool,
     /// Whether it should go on; set to stop it at its next slice.
     pub stop: Rc<Cell<Stop>>,
 }
@@ -40,7 +45,7 @@ pub enum Stop {
 
 impl PartialEq for Busy {
     fn eq(&self, other: &Busy) -> bool {
-        self.steps == other.steps && Rc::ptr_eq(&self.stop, &other.stop)
+        (self.steps, self.laying_out) == (other.steps, other.laying_out) && Rc::ptr_eq(&self.stop, &other.stop)
     }
 }
 
@@ -76,4 +81,43 @@ pub async fn simulate(scenario: &Scenario, progress: impl Fn(usize), stop: &Cell
             return None;
         }
     }
+}
+
+/// Lays `trace` out for `view`, in slices of about [`SLICE_MS`] (none if it fits in one), waiting
+/// for the browser's next task between two slices. None if `stop` was set before it was done.
+pub async fn lay_out(trace: &Trace, view: &ViewOptions, stop: &Cell<Stop>) -> Option<Diagram> {
+    let slice_start = Cell::new(now_ms());
+    let time_is_up = || now_ms() - slice_start.get() >= SLICE_MS;
+    let mut sliced = seqdiag::Sliced::new(trace, view, &time_is_up);
+    loop {
+        if let Some(diagram) = sliced.resume() {
+            return Some(diagram);
+        }
+        next_task().await;
+        if stop.get() != Stop::No {
+            return None;
+        }
+        slice_start.set(now_ms());
+    }
+}
+
+/// Does `pending`: simulates its experiment unless its trace is there, then lays it out.
+/// `progress` hears how far it has got after each slice. None if `stop` was set (or the
+/// experiment cannot run, which the state checked before it left it pending).
+pub async fn run(
+    pending: &Pending,
+    progress: impl Fn(Busy),
+    stop: &Rc<Cell<Stop>>,
+) -> Option<(Shared<Trace>, Diagram)> {
+    let busy = |steps, laying_out| Busy { steps, laying_out, stop: stop.clone() };
+    let trace = match &pending.trace {
+        Some(trace) => trace.clone(),
+        None => {
+            let scenario = pending.experiment.scenario().ok()?;
+            Shared::new(simulate(&scenario, |steps| progress(busy(steps, false)), stop).await?)
+        }
+    };
+    progress(busy(0, true));
+    let diagram = lay_out(&trace, &pending.view, stop).await?;
+    Some((trace, diagram))
 }

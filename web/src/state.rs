@@ -89,7 +89,40 @@ pub struct AppState {
     /// The real capture shown, if the reader opened one (full module).
     #[cfg(feature = "full")]
     pub capture: Option<CaptureShown>,
+    /// Work too big for one frame, which the app does in slices (`slices.rs`) while the page
+    /// shows what it showed (full module).
+    #[cfg(feature = "full")]
+    pub pending: Option<Pending>,
 }
+
+/// A run or a layout too big for one frame, waiting to be done in slices (full module): issue
+/// #10's "the page never freezes", whatever the scenario (a file, a link, a change of setting).
+#[cfg(feature = "full")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    /// Tells this work from the work it replaced.
+    pub id: u64,
+    /// The experiment to show.
+    pub experiment: Experiment,
+    /// Its trace, when it is simulated already and only needs laying out; else it is simulated
+    /// first.
+    pub trace: Option<Shared<Trace>>,
+    /// How to lay it out.
+    pub view: ViewOptions,
+    /// Show it at the same step (a change of settings) rather than at its end.
+    pub keep_step: bool,
+    /// The connection of a real capture it shows, as captured.
+    pub capture: Option<Shared<crate::capture_file::CapturedConnection>>,
+}
+
+/// Steps the simulator may take within a reader's action; a run that needs more goes on in
+/// slices. Every catalogue entry takes under 100.
+#[cfg(feature = "full")]
+const QUICK_STEPS: usize = 2_000;
+/// Segments the page lays out within a reader's action; a bigger trace is laid out in slices.
+/// Every catalogue entry has under 60.
+#[cfg(feature = "full")]
+const QUICK_SEGMENTS: usize = 300;
 
 /// A connection of a real capture on screen: the captured segments with both ends' inferred
 /// states until the reader changes something; from then on the re-run of the scenario derived
@@ -140,10 +173,16 @@ pub enum Action {
     Open(Box<Result<(Experiment, View), SettingError>>, Mode),
     /// The diagram's box changed width class: lay the same trace out again (no re-simulation).
     SetWidth(WidthClass),
-    /// Show the reader's own scenario, simulated in slices (`slices.rs`): its experiment, its
-    /// trace, and the time the slices took.
+    /// Show the reader's own scenario (a file they chose), from its start.
     #[cfg(feature = "full")]
-    Simulated { experiment: Box<Experiment>, trace: Shared<Trace>, simulated_ms: f64 },
+    OpenScenario(Box<Experiment>),
+    /// The pending work `id` is done (`slices.rs`): its trace, its diagram, and the time the
+    /// slices took.
+    #[cfg(feature = "full")]
+    Finished { id: u64, trace: Shared<Trace>, diagram: Shared<Diagram>, ms: f64 },
+    /// The reader cancelled the pending work `id`.
+    #[cfg(feature = "full")]
+    Cancelled(u64),
     /// Show a connection of a real capture the reader opened.
     #[cfg(feature = "full")]
     ShowCapture(Shared<crate::capture_file::CapturedConnection>),
@@ -155,19 +194,53 @@ type Run = (Shared<Trace>, Shared<Diagram>, Rc<Vec<Step>>);
 /// Simulates an experiment and lays it out for `width`; the error says what is wrong with it.
 pub fn run(experiment: &Experiment, lang: Lang, relative: bool, width: WidthClass) -> Result<Run, SettingError> {
     let scenario = experiment.scenario()?;
-    Ok(laid_out(Shared::new(tcp_sim::simulate(&scenario)), lang, relative, width))
+    Ok(laid_out(Shared::new(tcp_sim::simulate(&scenario)), &view_options(lang, relative, width)))
 }
 
-/// A trace laid out for `width`, with its playback steps.
-fn laid_out(trace: Shared<Trace>, lang: Lang, relative: bool, width: WidthClass) -> Run {
-    let diagram = shown(&trace, lang, relative, width);
+/// An experiment's run, done at once when it fits in a frame, else left for slices.
+enum Started {
+    /// Simulated and laid out.
+    Now(Run),
+    /// Too big: simulated already (and too big to lay out at once), or not even that.
+    #[cfg(feature = "full")]
+    Later(Option<Shared<Trace>>),
+}
+
+/// Runs `experiment` if it fits in a frame ([`QUICK_STEPS`], [`QUICK_SEGMENTS`]); a player only
+/// ever shows the catalogue's, which always do.
+fn start(experiment: &Experiment, view: &ViewOptions) -> Result<Started, SettingError> {
+    let scenario = experiment.scenario()?;
+    #[cfg(feature = "full")]
+    {
+        let mut sim = tcp_sim::Simulator::new(&scenario, tcp_sim::Limits::DEFAULT);
+        if sim.run_steps(QUICK_STEPS) != tcp_sim::Progress::Done {
+            return Ok(Started::Later(None));
+        }
+        let trace = sim.finish();
+        if trace.segments.len() > QUICK_SEGMENTS {
+            return Ok(Started::Later(Some(Shared::new(trace))));
+        }
+        Ok(Started::Now(laid_out(Shared::new(trace), view)))
+    }
+    #[cfg(not(feature = "full"))]
+    Ok(Started::Now(laid_out(Shared::new(tcp_sim::simulate(&scenario)), view)))
+}
+
+/// How the page lays a trace out.
+fn view_options(lang: Lang, relative: bool, width: WidthClass) -> ViewOptions {
+    ViewOptions { lang, relative, width, ..ViewOptions::default() }
+}
+
+/// A trace laid out, with its playback steps.
+pub(crate) fn laid_out(trace: Shared<Trace>, view: &ViewOptions) -> Run {
+    let diagram = Shared::new(seqdiag::layout(&trace, view));
+    with_steps(trace, diagram)
+}
+
+/// A trace and its diagram, with its playback steps.
+pub(crate) fn with_steps(trace: Shared<Trace>, diagram: Shared<Diagram>) -> Run {
     let steps = seqdiag::steps::steps(&trace);
     (trace, diagram, Rc::new(steps))
-}
-
-/// The diagram of `trace` laid out for `width`.
-fn shown(trace: &Trace, lang: Lang, relative: bool, width: WidthClass) -> Shared<Diagram> {
-    Shared::new(seqdiag::layout(trace, &ViewOptions { lang, relative, width, ..ViewOptions::default() }))
 }
 
 /// A first guess of the diagram box's width class, before it is measured: the window's width
@@ -188,39 +261,41 @@ pub(crate) fn now_ms() -> f64 {
 impl AppState {
     /// The state for an experiment, shown complete (last step). If the experiment is bad, the
     /// default one is shown with the error.
+    /// An experiment too big for a frame is shown once its slices are done, on an empty page
+    /// meanwhile (full module).
     pub fn new(experiment: Experiment, lang: Lang, relative: bool) -> AppState {
         let started = now_ms();
         let width = guessed_width();
-        let (experiment, result, error) = match run(&experiment, lang, relative, width) {
-            Ok(r) => (experiment, r, None),
-            Err(e) => {
-                let fallback = Experiment::default();
-                let r = run(&fallback, lang, relative, width).unwrap_or_default();
-                (fallback, r, Some(e))
-            }
-        };
-        let (trace, shown, steps) = result;
-        let step = shown.steps.len().saturating_sub(1);
-        AppState {
-            experiment,
-            shown,
+        let empty = AppState {
+            experiment: Experiment::default(),
+            shown: Shared::default(),
             width,
-            trace,
-            steps,
-            step,
+            trace: Shared::default(),
+            steps: Rc::default(),
+            step: 0,
             playing: false,
             speed: 1,
             lang,
             relative,
             selected: None,
-            error,
-            last_run_ms: now_ms() - started,
+            error: None,
+            last_run_ms: 0.0,
             range: None,
             ui: None,
             theme: None,
             #[cfg(feature = "full")]
             capture: None,
+            #[cfg(feature = "full")]
+            pending: None,
+        };
+        let mut s = empty.rerun(experiment, false);
+        if s.error.is_some() {
+            let error = s.error.take();
+            s = s.rerun(Experiment::default(), false);
+            s.error = error;
         }
+        s.last_run_ms = now_ms() - started;
+        s
     }
 
     /// The state a permalink describes: its experiment, shown at its step, in its language and
@@ -292,36 +367,95 @@ impl AppState {
     /// as the experiment the scenario derived from it, which any change re-runs.
     #[cfg(feature = "full")]
     fn showing_capture(mut self, connection: Shared<crate::capture_file::CapturedConnection>) -> AppState {
-        let import = &connection.import;
-        self.experiment = Experiment::custom(import.scenario.clone());
-        self.trace = Shared::new(import.trace.clone());
-        self.steps = Rc::new(seqdiag::steps::steps(&self.trace));
-        self = self.laid_out_again();
-        self.step = self.last_step();
+        let experiment = Experiment::custom(connection.import.scenario.clone());
+        let trace = Shared::new(connection.import.trace.clone());
         (self.selected, self.playing, self.error) = (None, false, None);
+        if trace.segments.len() > QUICK_SEGMENTS {
+            self = self.waiting_for(experiment, Some(trace), false);
+            if let Some(p) = &mut self.pending {
+                p.capture = Some(connection);
+            }
+            return self;
+        }
+        let run = laid_out(trace, &self.view_options());
+        self.showing_captured(experiment, run, connection)
+    }
+
+    /// Shows a connection of a real capture, laid out (`run`), at its end.
+    #[cfg(feature = "full")]
+    fn showing_captured(
+        mut self,
+        experiment: Experiment,
+        run: Run,
+        connection: Shared<crate::capture_file::CapturedConnection>,
+    ) -> AppState {
+        self = self.showing(experiment, run, false);
         self.capture = Some(CaptureShown { connection, rerun: false });
         self
     }
 
-    /// The same trace laid out again for the current language, numbering and width.
+    /// How the page lays its trace out now.
+    fn view_options(&self) -> ViewOptions {
+        view_options(self.lang, self.relative, self.width)
+    }
+
+    /// The same trace laid out again for the current language, numbering and width (in slices
+    /// if it is big).
     fn laid_out_again(mut self) -> AppState {
-        self.shown = shown(&self.trace, self.lang, self.relative, self.width);
+        #[cfg(feature = "full")]
+        if self.trace.segments.len() > QUICK_SEGMENTS {
+            let (experiment, trace) = (self.experiment.clone(), Some(self.trace.clone()));
+            return self.waiting_for(experiment, trace, true);
+        }
+        self.shown = Shared::new(seqdiag::layout(&self.trace, &self.view_options()));
         self
     }
 
-    /// Re-simulates `experiment`; on error keeps everything and reports it.
+    /// Re-simulates `experiment` (in slices if it is big); on error keeps everything and
+    /// reports it.
     fn rerun(mut self, experiment: Experiment, keep_step: bool) -> AppState {
         let started = now_ms();
-        match run(&experiment, self.lang, self.relative, self.width) {
-            Ok(run) => self = self.showing(experiment, run, keep_step),
+        match start(&experiment, &self.view_options()) {
+            Ok(Started::Now(run)) => self = self.showing(experiment, run, keep_step),
+            #[cfg(feature = "full")]
+            Ok(Started::Later(trace)) => self = self.waiting_for(experiment, trace, keep_step),
             Err(e) => self.error = Some(e),
         }
         self.last_run_ms = now_ms() - started;
         self
     }
 
+    /// Leaves `experiment` (and its `trace`, if simulated already) to be shown once its slices
+    /// are done; what the page shows stays until then.
+    #[cfg(feature = "full")]
+    fn waiting_for(mut self, experiment: Experiment, trace: Option<Shared<Trace>>, keep_step: bool) -> AppState {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        self.pending = Some(Pending { id, experiment, trace, view: self.view_options(), keep_step, capture: None });
+        self
+    }
+
+    /// Shows the pending work `p`, done: a new run, or the same trace laid out again.
+    #[cfg(feature = "full")]
+    fn finished(mut self, p: Pending, trace: Shared<Trace>, diagram: Shared<Diagram>, ms: f64) -> AppState {
+        let relaid = p.trace.as_ref().is_some_and(|t| *t == self.trace) && p.experiment == self.experiment;
+        self = match p.capture {
+            Some(connection) => self.showing_captured(p.experiment, with_steps(trace, diagram), connection),
+            // The same trace: the same steps.
+            None if relaid => AppState { shown: diagram, ..self },
+            None => self.showing(p.experiment, with_steps(trace, diagram), p.keep_step),
+        };
+        self.last_run_ms = ms;
+        self
+    }
+
     /// Shows `experiment` and its `run`, at the same step if `keep_step` (unless at the end).
     fn showing(mut self, experiment: Experiment, (trace, diagram, steps): Run, keep_step: bool) -> AppState {
+        #[cfg(feature = "full")]
+        {
+            self.pending = None;
+        }
         let at_end = self.step >= self.last_step();
         self.experiment = experiment;
         self.shown = diagram;
@@ -425,11 +559,24 @@ impl Reducible for AppState {
                 s
             }
             #[cfg(feature = "full")]
-            Action::Simulated { experiment, trace, simulated_ms } => {
-                let started = now_ms();
-                let run = laid_out(trace, s.lang, s.relative, s.width);
-                let mut s = s.fresh().showing(*experiment, run, false);
-                s.last_run_ms = simulated_ms + (now_ms() - started);
+            Action::OpenScenario(experiment) => s.fresh().rerun(*experiment, false),
+            #[cfg(feature = "full")]
+            Action::Finished { id, trace, diagram, ms } => match s.pending.take() {
+                Some(p) if p.id == id => s.finished(p, trace, diagram, ms),
+                other => {
+                    s.pending = other;
+                    s
+                }
+            },
+            #[cfg(feature = "full")]
+            Action::Cancelled(id) => {
+                if s.pending.as_ref().is_some_and(|p| p.id == id) {
+                    s.pending = None;
+                    // Cancelled before anything was shown (a link's big scenario): the default.
+                    if s.shown.steps.is_empty() {
+                        s = s.rerun(Experiment::default(), false);
+                    }
+                }
                 s
             }
             // The box keeps its width whatever the link shows.

@@ -1,6 +1,6 @@
-//! The reader's own scenario simulated in slices (`synack_web::slices`), in headless Chromium:
-//! it yields to the browser between slices, gives the trace `simulate` gives, and stops when
-//! told.
+//! The reader's own scenario simulated and laid out in slices (`synack_web::slices`), in headless
+//! Chromium: it yields to the browser between slices, gives the trace `simulate` gives and the
+//! diagram `layout` draws, and stops when told.
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::Cell;
@@ -50,4 +50,32 @@ async fn a_stopped_run_gives_nothing() {
     // The reader cancels as soon as the first slice is reported.
     let trace = slices::simulate(&scenario, |_| stop.set(Stop::Cancelled), &stop).await;
     assert!(trace.is_none());
+}
+
+/// Whether the browser ran a task of its own (a `setTimeout` of 0) while `work` was awaited.
+async fn yields<T>(work: impl std::future::Future<Output = T>) -> (T, bool) {
+    use wasm_bindgen::JsCast;
+    let ran = std::rc::Rc::new(Cell::new(false));
+    let mark = ran.clone();
+    let callback = wasm_bindgen::closure::Closure::once_into_js(move || mark.set(true));
+    web_sys::window().expect("a window").set_timeout_with_callback(callback.unchecked_ref()).expect("a timeout");
+    let out = work.await;
+    (out, ran.get())
+}
+
+#[wasm_bindgen_test]
+async fn a_big_layout_yields_and_draws_the_same_diagram() {
+    let trace = tcp_sim::simulate(&mesh());
+    let view = seqdiag::ViewOptions::default();
+    let stop = Cell::new(Stop::No);
+    let (diagram, yielded) = yields(slices::lay_out(&trace, &view, &stop)).await;
+    assert!(yielded, "5,000 segments are laid out in more than one slice");
+    assert!(diagram.expect("not stopped") == seqdiag::layout(&trace, &view), "sliced, the same diagram");
+}
+
+#[wasm_bindgen_test]
+async fn a_stopped_layout_gives_nothing() {
+    let trace = tcp_sim::simulate(&mesh());
+    let stop = Cell::new(Stop::Superseded);
+    assert!(slices::lay_out(&trace, &seqdiag::ViewOptions::default(), &stop).await.is_none());
 }

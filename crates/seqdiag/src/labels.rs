@@ -124,9 +124,15 @@ impl Placer {
 
     /// Tries `label` moved down by each of `shifts`; takes and returns the free position of least
     /// `cost`, the earliest among equals.
-    pub(crate) fn place_near(&mut self, label: &Label, shifts: &[f32], cost: impl Fn(&Quad) -> usize) -> Option<Label> {
+    /// `cost` is told the least cost found so far, as [`best_option`]'s is.
+    pub(crate) fn place_near(
+        &mut self,
+        label: &Label,
+        shifts: &[f32],
+        cost: impl Fn(&Quad, usize) -> usize,
+    ) -> Option<Label> {
         let moved = |k: usize| Rect { y: label.rect.y + shifts[k], ..label.rect }.quad();
-        let k = best_option(shifts.len(), |k| self.is_free(&moved(k)), |k| cost(&moved(k)))?;
+        let k = best_option(shifts.len(), |k| self.is_free(&moved(k)), |k, below| cost(&moved(k), below))?;
         let found =
             Label { y: label.y + shifts[k], rect: Rect { y: label.rect.y + shifts[k], ..label.rect }, ..label.clone() };
         self.take(found.rect.quad());
@@ -135,11 +141,17 @@ impl Placer {
 }
 
 /// The best of `n` options: a free one of least `cost`, the earliest among equals. Stops at the
-/// first free option that costs nothing, which none can beat.
-pub(crate) fn best_option(n: usize, free: impl Fn(usize) -> bool, cost: impl Fn(usize) -> usize) -> Option<usize> {
+/// first free option that costs nothing, which none can beat. `cost(k, below)` may stop
+/// counting at `below`, the least cost found so far: an option that costs that much or more
+/// loses anyway.
+pub(crate) fn best_option(
+    n: usize,
+    free: impl Fn(usize) -> bool,
+    cost: impl Fn(usize, usize) -> usize,
+) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
     for k in (0..n).filter(|&k| free(k)) {
-        let c = cost(k);
+        let c = cost(k, best.map_or(usize::MAX, |(least, _)| least));
         if best.is_none_or(|(least, _)| c < least) {
             best = Some((c, k));
         }
@@ -173,8 +185,9 @@ impl LineIndex {
         LineIndex { lines, bands, probes: Cell::new(0) }
     }
 
-    /// How many lines other than `except` pass through `q`.
-    pub(crate) fn crossing(&self, q: &Quad, except: Option<usize>) -> usize {
+    /// How many lines other than `except` pass through `q`, counted up to `limit` (what a
+    /// caller needs to know is whether it is less).
+    pub(crate) fn crossing(&self, q: &Quad, except: Option<usize>, limit: usize) -> usize {
         let b = q.bbox();
         let range = bands_of(&b, 0.0);
         let start = *range.start();
@@ -190,6 +203,9 @@ impl LineIndex {
                 let (p, r) = self.lines[id];
                 if meets_box(p, r, &b) && segment_hits(p, r, q) {
                     count += 1;
+                    if count >= limit {
+                        return count;
+                    }
                 }
             }
         }
@@ -289,14 +305,14 @@ mod tests {
     fn placer_avoids_overlap() {
         let mut p = Placer::default();
         let a = centred("SYN_SENT", 100.0, 50.0, Anchor::Start, SMALL_FONT);
-        let first = p.place_near(&a, &down_to(20.0), |_| 0).expect("room");
+        let first = p.place_near(&a, &down_to(20.0), |_, _| 0).expect("room");
         assert_eq!(first, a);
-        let second = p.place_near(&a, &down_to(20.0), |_| 0).expect("room below");
+        let second = p.place_near(&a, &down_to(20.0), |_, _| 0).expect("room below");
         assert!(second.y > a.y);
         assert!(!second.rect.overlaps(&first.rect));
-        assert_eq!(p.place_near(&a, &[0.0, -4.0], |_| 0), None, "no room without shifting far enough");
+        assert_eq!(p.place_near(&a, &[0.0, -4.0], |_, _| 0), None, "no room without shifting far enough");
         let costly = centred("SYN_SENT", 100.0, 100.0, Anchor::Start, SMALL_FONT);
-        let cheap = p.place_near(&costly, &[0.0, 20.0], |q| usize::from(q.0[0].y < 110.0)).expect("room");
+        let cheap = p.place_near(&costly, &[0.0, 20.0], |q, _| usize::from(q.0[0].y < 110.0)).expect("room");
         assert_eq!(cheap.y, costly.y + 20.0, "the cheaper shift wins");
     }
 }

@@ -11,11 +11,20 @@ use crate::num::Px;
 use crate::slots::Slots;
 use crate::steps;
 use crate::{Lang, ViewOptions, text, wrap};
+#[cfg(feature = "sliced")]
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt::Write;
+#[cfg(feature = "sliced")]
+use core::{
+    cell::Cell,
+    future::Future,
+    pin::Pin,
+    task::{Context, Poll, Waker},
+};
 use tcp_sim::Trace;
 use tcp_sim::trace::{EventKind, Fate};
 
@@ -34,6 +43,161 @@ pub fn layout(trace: &Trace, opts: &ViewOptions) -> Diagram {
 /// trace.
 #[doc(hidden)]
 pub fn layout_counting(trace: &Trace, opts: &ViewOptions) -> (Diagram, u64) {
+    #[cfg(feature = "sliced")]
+    {
+        // Never pausing, the layout is done at its first poll.
+        let mut whole = core::pin::pin!(lay_out(trace, opts, &NoPauses));
+        loop {
+            if let Poll::Ready(done) = whole.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+                return done;
+            }
+        }
+    }
+    #[cfg(not(feature = "sliced"))]
+    lay_out(trace, opts, &NoPauses)
+}
+
+/// Where a layout may pause for a slice: with the `sliced` feature, `$pause.await`; without it
+/// (the web player), nowhere.
+macro_rules! may_pause {
+    ($pauses:ident . $point:ident ()) => {
+        #[cfg(feature = "sliced")]
+        $pauses.$point().await;
+        #[cfg(not(feature = "sliced"))]
+        let _ = $pauses;
+    };
+}
+
+/// A function of the layout that may pause: `async` with the `sliced` feature, plain without it,
+/// so that the web player's layout carries no code for pausing (an `async fn` that never waits
+/// still costs its state machine, about a kilobyte of the first download).
+macro_rules! may_pause_fn {
+    ($(#[$meta:meta])* async fn $($rest:tt)*) => {
+        #[cfg(feature = "sliced")]
+        $(#[$meta])* async fn $($rest)*
+        #[cfg(not(feature = "sliced"))]
+        $(#[$meta])* fn $($rest)*
+    };
+}
+
+/// A call of a [`may_pause_fn`] function, awaited with the `sliced` feature.
+macro_rules! may_pause_call {
+    ($call:expr) => {{
+        #[cfg(feature = "sliced")]
+        let out = $call.await;
+        #[cfg(not(feature = "sliced"))]
+        let out = $call;
+        out
+    }};
+}
+
+#[cfg(feature = "sliced")]
+/// A layout done a slice at a time, for a page that must answer its reader meanwhile: each
+/// [`Sliced::resume`] works until `time_is_up` says so (it is asked every few items), and the
+/// last one returns the diagram, the same one [`layout`] returns. Dropping it cancels the work.
+pub struct Sliced<'a> {
+    work: Pin<Box<dyn Future<Output = (Diagram, u64)> + 'a>>,
+}
+
+#[cfg(feature = "sliced")]
+impl<'a> Sliced<'a> {
+    /// A layout of `trace` for `opts`, not started.
+    pub fn new(trace: &'a Trace, opts: &'a ViewOptions, time_is_up: &'a dyn Fn() -> bool) -> Sliced<'a> {
+        Sliced::counting(trace, opts, time_is_up)
+    }
+
+    fn counting(trace: &'a Trace, opts: &'a ViewOptions, time_is_up: &'a dyn Fn() -> bool) -> Sliced<'a> {
+        let pauses = Pauses { time_is_up, items: Cell::new(0) };
+        Sliced { work: Box::pin(async move { lay_out(trace, opts, &pauses).await }) }
+    }
+
+    /// Works on until the time is up: the diagram, once it is done.
+    pub fn resume(&mut self) -> Option<Diagram> {
+        self.resume_counting().map(|(d, _)| d)
+    }
+
+    fn resume_counting(&mut self) -> Option<(Diagram, u64)> {
+        match self.work.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(done) => Some(done),
+            Poll::Pending => None,
+        }
+    }
+}
+
+#[cfg(feature = "sliced")]
+impl core::fmt::Debug for Sliced<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Sliced")
+    }
+}
+
+/// Where a layout may stop for a slice: after each item of its long loops, and between stages.
+#[cfg_attr(not(feature = "sliced"), allow(dead_code))]
+trait Pause {
+    /// One item done.
+    async fn item(&self);
+    /// A stage done.
+    async fn stage(&self);
+}
+
+/// A layout done at once never pauses.
+struct NoPauses;
+
+impl Pause for NoPauses {
+    async fn item(&self) {}
+    async fn stage(&self) {}
+}
+
+#[cfg(feature = "sliced")]
+/// A sliced layout pauses when its slice's time is up.
+struct Pauses<'a> {
+    time_is_up: &'a dyn Fn() -> bool,
+    items: Cell<u32>,
+}
+
+#[cfg(feature = "sliced")]
+/// Items done between two looks at the clock.
+const ITEMS_PER_LOOK: u32 = 16;
+
+#[cfg(feature = "sliced")]
+impl Pause for Pauses<'_> {
+    /// Pauses if the slice's time is up (looked at every [`ITEMS_PER_LOOK`] items).
+    async fn item(&self) {
+        let n = self.items.get().wrapping_add(1);
+        self.items.set(n);
+        if n.is_multiple_of(ITEMS_PER_LOOK) {
+            self.stage().await;
+        }
+    }
+
+    /// Pauses if the slice's time is up.
+    async fn stage(&self) {
+        if (self.time_is_up)() {
+            PauseOnce(false).await;
+        }
+    }
+}
+
+#[cfg(feature = "sliced")]
+/// A future that is pending once: the slice ends there, and the next [`Sliced::resume`] goes on.
+struct PauseOnce(bool);
+
+#[cfg(feature = "sliced")]
+impl Future for PauseOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            Poll::Pending
+        }
+    }
+}
+
+may_pause_fn! {
+/// The layout, pausing where `pauses` says.
+async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Diagram, u64) {
     let lang = opts.lang;
     let class = opts.width;
     let slots = Slots::of(trace);
@@ -56,15 +220,20 @@ pub fn layout_counting(trace: &Trace, opts: &ViewOptions) -> (Diagram, u64) {
         }
     }
     stops.push((trace.end, 1));
+    may_pause!(pauses.stage());
     let order = columns::order(trace);
     let heads = columns::heads(trace, &order, class, lang);
     let head_h = heads.iter().map(Head::height).fold(HEAD_H, f32::max);
     let axis = TimeAxis::new(HEAD_Y + head_h + 30.0, params, stops);
+    may_pause!(pauses.stage());
     let lanes = lanes::lanes(trace, &slots, &step_of, &axis, lang);
+    may_pause!(pauses.stage());
     let plans = arrows::plans(trace, opts, &lanes.rejected);
+    may_pause!(pauses.stage());
     let clocks: Vec<String> = slots.instants.iter().map(|(t, _)| text::clock(lang, t.micros)).collect();
     let ruler_w = clocks.iter().map(|s| text::width(s, SMALL_FONT) + 11.0).fold(0.0, f32::max);
     let cols = columns::columns(trace, &lanes, &plans, class, ruler_w, order, heads);
+    may_pause!(pauses.stage());
     let n = cols.order.len();
     let width = cols.width;
     let end_y = axis.y(trace.end).max(axis.bottom());
@@ -124,13 +293,15 @@ pub fn layout_counting(trace: &Trace, opts: &ViewOptions) -> (Diagram, u64) {
         d.bands.push(StateBand { host: b.host, conn: b.conn, state: b.state, count: b.count, rect, step: b.step });
     }
     arrows(&mut d, trace, &cols, &axis, &slots, &plans, &step_of);
+    may_pause!(pauses.stage());
     let index = LineIndex::new(d.arrows.iter().map(|a| (a.from, a.to)).collect());
+    may_pause!(pauses.stage());
     let beside = Beside { index: &index, cols: &cols };
     // State names first; outside the lanes, notes and timers too; inside, those go after the
     // arrows' labels.
-    place_transitions(&mut d, &mut placer, &beside, &lanes, stretch);
+    may_pause_call!(place_transitions(&mut d, &mut placer, &beside, &lanes, stretch, pauses));
     if !cols.inner {
-        place_notes_and_timers(&mut d, &mut placer, &beside, &lanes);
+        may_pause_call!(place_notes_and_timers(&mut d, &mut placer, &beside, &lanes, pauses));
     }
     // Crosses and arrowheads stay visible.
     for a in &d.arrows {
@@ -141,9 +312,9 @@ pub fn layout_counting(trace: &Trace, opts: &ViewOptions) -> (Diagram, u64) {
             placer.take(Rect { x: tip.x - 5.0, y: tip.y - 5.0, w: 10.0, h: 10.0 }.quad());
         }
     }
-    place_arrow_labels(&mut d, &mut placer, &index, trace, &cols, &plans);
+    may_pause_call!(place_arrow_labels(&mut d, &mut placer, &index, trace, &cols, &plans, pauses));
     if cols.inner {
-        place_notes_and_timers(&mut d, &mut placer, &beside, &lanes);
+        may_pause_call!(place_notes_and_timers(&mut d, &mut placer, &beside, &lanes, pauses));
     }
 
     // Ruler: simulated time at each instant where something happens, when there is room.
@@ -155,6 +326,7 @@ pub fn layout_counting(trace: &Trace, opts: &ViewOptions) -> (Diagram, u64) {
             ruler.take(label.rect.quad());
             d.ruler.push(TimeMark { y, text: s, placed: label });
         }
+        may_pause!(pauses.item());
     }
     d.steps = step_list.iter().map(|s| StepMark { at: s.at, y: axis.y_slot(s.at, s.slot) }).collect();
     let mut height = life_bottom + 16.0;
@@ -168,6 +340,7 @@ pub fn layout_counting(trace: &Trace, opts: &ViewOptions) -> (Diagram, u64) {
     d.height = height;
     let probes = placer.probes() + ruler.probes() + index.probes();
     (d, probes)
+}
 }
 
 /// The lifelines and their headers (taken in `placer`), each header box `head_h` high, centred
@@ -263,22 +436,25 @@ fn arrows(
     }
 }
 
+may_pause_fn! {
 /// Arrow labels, shortest arrows first (a long arrow has more room along it), each where it
 /// crosses the fewest other arrows, wrapped when its lane is narrower than it; when annotations
 /// share the lane and leave no room, wrapped narrower still.
-fn place_arrow_labels(
+async fn place_arrow_labels(
     d: &mut Diagram,
     placer: &mut Placer,
     index: &LineIndex,
     trace: &Trace,
     cols: &Columns,
     plans: &[arrows::Plan],
+    pauses: &impl Pause,
 ) {
     let two_or_more = cols.order.len() >= 2;
     let mut label_order: Vec<usize> = (0..plans.len()).filter(|&i| !plans[i].hidden && two_or_more).collect();
     let span = |i: usize| d.arrows[i].to.y - d.arrows[i].from.y;
     crate::sort::sort_by(&mut label_order, &|&a, &b| span(a).total_cmp(&span(b)).then(a.cmp(&b)));
     for i in label_order {
+        may_pause!(pauses.item());
         let plan = &plans[i];
         let (ca, cb) = cols.span(trace, i);
         let (lo, hi) = (cols.xs[ca] + BAND_HW, cols.xs[cb] - BAND_HW);
@@ -294,8 +470,12 @@ fn place_arrow_labels(
                 cands.extend(arrows::candidates(a.from, a.to, lo, hi, plan, (w, h)));
             }
             // On its own line counts as crossing one.
-            let crossings = |c: &ArrowLabel| index.crossing(&c.quad, Some(i)) + usize::from(c.on_line);
-            let best = best_option(cands.len(), |k| placer.is_free(&cands[k].quad), |k| crossings(&cands[k]));
+            let crossings = |c: &ArrowLabel, below: usize| {
+                let on_line = usize::from(c.on_line);
+                index.crossing(&c.quad, Some(i), below.saturating_sub(on_line)) + on_line
+            };
+            let best =
+                best_option(cands.len(), |k| placer.is_free(&cands[k].quad), |k, below| crossings(&cands[k], below));
             if let Some(k) = best {
                 placer.take(cands[k].quad);
                 d.arrows[i].placed = Some(ArrowLabel { lines, ..cands[k].clone() });
@@ -303,6 +483,7 @@ fn place_arrow_labels(
             }
         }
     }
+}
 }
 
 /// Places texts beside their lifeline, on their host's side, wrapped at the columns' note
@@ -324,16 +505,25 @@ impl Beside<'_> {
         let anchor = if sign < 0.0 { Anchor::End } else { Anchor::Start };
         let lines = wrap::wrap(s, SMALL_FONT, self.cols.note_w);
         let label = centred_lines(lines, x + sign * self.cols.text_offset[h], y, anchor, SMALL_FONT);
-        placer.place_near(&label, shifts, |q| self.index.crossing(q, None))
+        placer.place_near(&label, shifts, |q, below| self.index.crossing(q, None, below))
     }
 }
 
+may_pause_fn! {
 /// State changes, their names placed longest-lasting state first.
-fn place_transitions(d: &mut Diagram, placer: &mut Placer, beside: &Beside<'_>, lanes: &Lanes, stretch: f32) {
+async fn place_transitions(
+    d: &mut Diagram,
+    placer: &mut Placer,
+    beside: &Beside<'_>,
+    lanes: &Lanes,
+    stretch: f32,
+    pauses: &impl Pause,
+) {
     let mut order: Vec<usize> = (0..lanes.transitions.len()).collect();
     crate::sort::sort_by(&mut order, &|a, b| lanes.transitions[*b].room.total_cmp(&lanes.transitions[*a].room));
     let mut placed_t = vec![None; lanes.transitions.len()];
     for i in order {
+        may_pause!(pauses.item());
         let m = &lanes.transitions[i];
         if (m.count_only && m.room < 14.0 * stretch) || m.merged {
             continue; // A crowd changing fast: only the counts that last are named.
@@ -354,11 +544,19 @@ fn place_transitions(d: &mut Diagram, placer: &mut Placer, beside: &Beside<'_>, 
         });
     }
 }
+}
 
+may_pause_fn! {
 /// Timer bars, then the labels of errors and rejected segments, of the timers that matter, of
 /// what the applications did, then of the discreet timers (unless the annotations share the
 /// lanes with the arrows: then those are left to their tooltip).
-fn place_notes_and_timers(d: &mut Diagram, placer: &mut Placer, beside: &Beside<'_>, lanes: &Lanes) {
+async fn place_notes_and_timers(
+    d: &mut Diagram,
+    placer: &mut Placer,
+    beside: &Beside<'_>,
+    lanes: &Lanes,
+    pauses: &impl Pause,
+) {
     let down = down_to;
     for t in &lanes.timers {
         let (x, sign) = beside.at(t.host);
@@ -397,19 +595,23 @@ fn place_notes_and_timers(d: &mut Diagram, placer: &mut Placer, beside: &Beside<
         if kinds == &notes_then[..] {
             for (bar, t) in d.timers.iter_mut().zip(&lanes.timers).filter(|(b, _)| b.prominent) {
                 bar.placed = beside.place(placer, t.host, t.y1, &t.text, &down(32.0));
+                may_pause!(pauses.item());
             }
         }
         for note in notes.iter_mut().filter(|n| kinds.contains(&n.kind)) {
             let shifts: &[f32] = if note.kind == NoteKind::App { &note_shifts } else { &down(28.0) };
             note.placed = beside.place(placer, note.host, note.at.y, &note.text, shifts);
+            may_pause!(pauses.item());
         }
     }
     if !beside.cols.inner {
         for (bar, t) in d.timers.iter_mut().zip(&lanes.timers).filter(|(b, _)| !b.prominent) {
             bar.placed = beside.place(placer, t.host, t.y1, &t.text, &down(16.0));
+            may_pause!(pauses.item());
         }
     }
     d.notes = notes;
+}
 }
 
 /// Path data of a break strip between `x1` and `x2` around `yc`: the filled shape and its edges.

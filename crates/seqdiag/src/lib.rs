@@ -57,6 +57,8 @@ pub mod width;
 mod wrap;
 
 pub use diagram::Diagram;
+#[cfg(feature = "sliced")]
+pub use layout::Sliced;
 pub use layout::layout;
 #[doc(hidden)]
 pub use layout::layout_counting;

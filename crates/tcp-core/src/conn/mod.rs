@@ -280,6 +280,10 @@ impl Connection {
     pub fn send_queued(&self) -> usize {
         self.send_buf.len()
     }
+    /// Room left in the send buffer: how many bytes a `send` would take now.
+    pub fn send_room(&self) -> usize {
+        self.send_buf.free()
+    }
     /// Bytes received in order and not yet read.
     pub fn recv_available(&self) -> usize {
         self.recv_buf.len() - self.syn_text

@@ -58,7 +58,8 @@ impl Backlog {
     fn offer(&mut self, conn: &mut Connection, now: Instant, rules: &[Rule]) -> Result<(), CommandError> {
         let mut scratch = [0u8; SEND_BUFFER];
         while let Some(chunk) = self.chunks.front_mut() {
-            let want = (chunk.len - chunk.sent).min(SEND_BUFFER);
+            // Only what the buffer takes now: a full buffer costs a call, not a chunk's copy.
+            let want = (chunk.len - chunk.sent).min(conn.send_room());
             let bytes = match &rules[chunk.rule].text {
                 Some(text) => &text.as_bytes()[chunk.sent..chunk.sent + want],
                 None => {
@@ -71,12 +72,10 @@ impl Backlog {
             let n = conn.send(now, bytes)?;
             chunk.sent += n;
             self.waiting -= n;
-            if chunk.sent == chunk.len {
-                self.chunks.pop_front();
+            if chunk.sent < chunk.len {
+                break; // The buffer is full.
             }
-            if n < want {
-                break;
-            }
+            self.chunks.pop_front();
         }
         Ok(())
     }
