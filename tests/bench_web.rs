@@ -108,20 +108,45 @@ const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimat
   select.dispatchEvent(new Event('change', { bubbles: true }));
   await frame();
   await new Promise((r) => setTimeout(r, 200));
+  const arrows = () => document.querySelectorAll('svg[data-testid=diagram] .arrows g[data-segment]').length;
+  const handshake = document.getElementById('diagram')?.getAttribute('aria-label');
+  const handshakeArrows = arrows();
   long.length = 0;
+  // The longest time between two animation frames while the file opens: what the reader feels.
+  let lastFrame = performance.now();
+  let longestGap = 0;
+  let watching = true;
+  const watch = (now) => {
+    longestGap = Math.max(longestGap, now - lastFrame);
+    lastFrame = now;
+    if (watching) requestAnimationFrame(watch);
+  };
+  requestAnimationFrame(watch);
   const t0 = performance.now();
   input.files = files.files;
   input.dispatchEvent(new Event('change', { bubbles: true }));
-  // Settled: two frames, then half a second with nothing over 50 ms.
+  // Settled: the work in slices seen and over, or the file's diagram drawn (its hosts or its
+  // arrows are not the handshake's) with no work left; then half a second with nothing over
+  // 50 ms.
+  const busy = () => document.querySelector('[data-testid=simulating]') !== null;
+  const title = () => document.getElementById('diagram')?.getAttribute('aria-label');
+  let seenBusy = false;
+  for (let waited = 0; waited < 20000; waited += 5) {
+    seenBusy ||= busy();
+    if (!busy() && (seenBusy || title() !== handshake || arrows() !== handshakeArrows)) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  // Drawn: the frame after the work.
   await frame();
+  const drawn = performance.now() - t0;
   let seen = -1;
   while (seen !== long.length) {
     seen = long.length;
     await new Promise((r) => setTimeout(r, 500));
   }
   observer.disconnect();
-  const segments = document.querySelectorAll('svg[data-testid=diagram] .arrows g[data-segment]').length;
-  done([Math.max(0, ...long), long.reduce((a, b) => a + b, 0), performance.now() - t0 - 500, segments]);
+  watching = false;
+  done([Math.max(0, ...long), long.reduce((a, b) => a + b, 0), drawn, arrows(), longestGap]);
 })();
 "#;
 
@@ -213,13 +238,17 @@ async fn main() {
     }
     println!("the whole catalogue once: {total:.2} ms");
     println!();
-    println!("a hostile scenario file opened in the page: the longest task, all tasks over 50 ms, until drawn");
+    println!(
+        "a hostile scenario file opened in the page: the longest task, all tasks over 50 ms, the longest time \
+         between two frames, until drawn"
+    );
     for (name, row) in worst {
         let ms = |i: usize| row[i].as_f64().unwrap_or(f64::NAN);
         println!(
-            "{name:<36} longest task {:>7.0} ms   long tasks {:>7.0} ms   drawn after {:>7.0} ms   {} arrows",
+            "{name:<36} longest task {:>5.0} ms   long tasks {:>6.0} ms   longest frame gap {:>5.1} ms   drawn after {:>6.0} ms   {} arrows",
             ms(0),
             ms(1),
+            ms(4),
             ms(2),
             row[3]
         );

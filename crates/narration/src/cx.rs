@@ -23,7 +23,7 @@ macro_rules! say {
 pub(crate) use say;
 
 /// Everything a narration function reads.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Cx<'a> {
     /// The run.
     pub(crate) t: &'a Trace,
@@ -31,11 +31,42 @@ pub(crate) struct Cx<'a> {
     pub(crate) lang: Lang,
     /// Relative (Wireshark-style) or absolute sequence numbers.
     pub(crate) relative: bool,
+    /// Per segment, the event that sent it.
+    sent_events: Vec<usize>,
+    /// Per connection, its state changes: (event, from, to), in event order.
+    changes: Vec<Vec<(usize, State, State)>>,
 }
 
 impl<'a> Cx<'a> {
+    /// The context of a narration of `t`: one pass over its events indexes what the look-ups
+    /// below need, so that each costs O(log n), not a scan of a trace of tens of thousands of
+    /// events (issue #10's big runs).
     pub(crate) fn new(t: &'a Trace, lang: Lang, relative: bool) -> Cx<'a> {
-        Cx { t, lang, relative }
+        let mut sent_events = alloc::vec![usize::MAX; t.segments.len()];
+        let mut changes: Vec<Vec<(usize, State, State)>> = Vec::new();
+        for (i, e) in t.events.iter().enumerate() {
+            match (&e.kind, e.conn) {
+                (&EventKind::Sent { segment }, _) => {
+                    if let Some(slot) = sent_events.get_mut(segment) {
+                        *slot = (*slot).min(i);
+                    }
+                }
+                (&EventKind::State { from, to, .. }, Some(c)) => {
+                    if changes.len() <= c {
+                        changes.resize_with(c + 1, Vec::new);
+                    }
+                    changes[c].push((i, from, to));
+                }
+                _ => {}
+            }
+        }
+        Cx { t, lang, relative, sent_events, changes }
+    }
+
+    /// `conn`'s state changes before event `ev`.
+    fn changes_before(&self, conn: usize, ev: usize) -> &[(usize, State, State)] {
+        let all = self.changes.get(conn).map_or(&[][..], Vec::as_slice);
+        &all[..all.partition_point(|&(i, _, _)| i < ev)]
     }
 
     /// Whether to write English: the reader's language, unless this build has only one.
@@ -187,27 +218,12 @@ impl<'a> Cx<'a> {
 
     /// The state of `conn` just before event `ev`; `None` before its first state change.
     pub(crate) fn state_before(&self, conn: usize, ev: usize) -> Option<State> {
-        let mut state = None;
-        for e in &self.t.events[..ev.min(self.t.events.len())] {
-            if let (Some(c), EventKind::State { to, .. }) = (e.conn, &e.kind)
-                && c == conn
-            {
-                state = Some(*to);
-            }
-        }
-        state
+        self.changes_before(conn, ev).last().map(|&(_, _, to)| to)
     }
 
     /// The connection's state history before `ev`, oldest first, as (from, to) pairs.
     pub(crate) fn history(&self, conn: usize, ev: usize) -> Vec<(State, State)> {
-        self.t.events[..ev.min(self.t.events.len())]
-            .iter()
-            .filter(|e| e.conn == Some(conn))
-            .filter_map(|e| match e.kind {
-                EventKind::State { from, to, .. } => Some((from, to)),
-                _ => None,
-            })
-            .collect()
+        self.changes_before(conn, ev).iter().map(|&(_, from, to)| (from, to)).collect()
     }
 
     /// Whether `host` called listen() before `ev`.
@@ -233,7 +249,7 @@ impl<'a> Cx<'a> {
 
     /// The event that sent segment `seg`.
     pub(crate) fn sent_event(&self, seg: usize) -> Option<usize> {
-        self.t.events.iter().position(|e| matches!(e.kind, EventKind::Sent { segment } if segment == seg))
+        self.sent_events.get(seg).copied().filter(|&i| i != usize::MAX)
     }
 
     /// Which keep-alive probe `seg` is (1 for the first after the idle time), if it is one: its

@@ -64,7 +64,7 @@ pub struct SequenceDiagramProps {
 const DRAW_NEAR_VIEW_FROM: usize = 300;
 /// The rows drawn for a big diagram: the block of this height (diagram units) that holds the
 /// view's top, the one above it and the two below it.
-const ROW_BLOCK: f32 = 1200.0;
+const ROW_BLOCK: f32 = 600.0;
 
 /// The block of rows that holds `y`.
 fn block_of(y: f32) -> i32 {
@@ -137,9 +137,11 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     {
         let (scroller, d, step, scroll_window) = (scroller.clone(), d.clone(), props.step, props.scroll_window);
         let at_end = props.crop_after.map_or(step + 1 >= d.steps.len(), |last| step >= last);
-        let last_step = use_mut_ref(|| None::<usize>);
+        let last_step = use_mut_ref(|| None::<(usize, usize)>);
         use_effect_with((props.step, d.id()), move |_| {
-            let stepped = last_step.borrow_mut().replace(step).is_some_and(|before| before != step);
+            // A step of the same diagram (a new diagram's last step is no step: it jumps).
+            let now = (d.id(), step);
+            let stepped = last_step.borrow_mut().replace(now).is_some_and(|(id, before)| id == now.0 && before != step);
             if let Some(el) = scroller.cast::<HtmlElement>() {
                 if at_end && !stepped {
                     // Everything drawn, as a page opens: the end of the exchange, where its last
