@@ -113,6 +113,10 @@ pub struct Pending {
     pub keep_step: bool,
     /// The connection of a real capture it shows, as captured.
     pub capture: Option<Shared<crate::capture_file::CapturedConnection>>,
+    /// The step a link asked for, shown once it is done (a link's own big scenario).
+    pub link_step: Option<usize>,
+    /// The link asked to play it from its start (an embed's autoplay).
+    pub autoplay: bool,
 }
 
 /// Steps the simulator may take within a reader's action; a run that needs more goes on in
@@ -314,8 +318,14 @@ impl AppState {
                     Some(step) => step.clamp(s.first_step(), s.last_step()),
                     None => s.last_step(),
                 };
-                if mode == Mode::Embed && view.autoplay && motion {
+                let autoplay = mode == Mode::Embed && view.autoplay && motion;
+                if autoplay {
                     (s.step, s.playing) = (s.first_step(), true);
+                }
+                // A link's own big scenario is shown once its slices are done: at its step then.
+                #[cfg(feature = "full")]
+                if let Some(p) = &mut s.pending {
+                    (p.link_step, p.autoplay, s.playing) = (view.step, autoplay, false);
                 }
                 s
             }
@@ -403,9 +413,18 @@ impl AppState {
     /// if it is big).
     fn laid_out_again(mut self) -> AppState {
         #[cfg(feature = "full")]
-        if self.trace.segments.len() > QUICK_SEGMENTS {
-            let (experiment, trace) = (self.experiment.clone(), Some(self.trace.clone()));
-            return self.waiting_for(experiment, trace, true);
+        {
+            // Work under way is laid out so when it is done.
+            if let Some(p) = &mut self.pending {
+                p.view = view_options(self.lang, self.relative, self.width);
+            }
+            if self.trace.segments.len() > QUICK_SEGMENTS {
+                if self.pending.is_some() {
+                    return self; // Another diagram replaces this one when it is done.
+                }
+                let (experiment, trace) = (self.experiment.clone(), Some(self.trace.clone()));
+                return self.waiting_for(experiment, trace, true);
+            }
         }
         self.shown = Shared::new(seqdiag::layout(&self.trace, &self.view_options()));
         self
@@ -432,7 +451,9 @@ impl AppState {
         use std::sync::atomic::{AtomicU64, Ordering};
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        self.pending = Some(Pending { id, experiment, trace, view: self.view_options(), keep_step, capture: None });
+        let view = self.view_options();
+        self.pending =
+            Some(Pending { id, experiment, trace, view, keep_step, capture: None, link_step: None, autoplay: false });
         self
     }
 
@@ -446,6 +467,12 @@ impl AppState {
             None if relaid => AppState { shown: diagram, ..self },
             None => self.showing(p.experiment, with_steps(trace, diagram), p.keep_step),
         };
+        if let Some(step) = p.link_step {
+            self.step = step.clamp(self.first_step(), self.last_step());
+        }
+        if p.autoplay {
+            (self.step, self.playing) = (self.first_step(), true);
+        }
         self.last_run_ms = ms;
         self
     }

@@ -222,7 +222,7 @@ async fn a_big_scenario_of_the_readers_is_simulated_in_slices() {
     assert!(text(&root, r#"[data-testid="simulating"]"#).is_empty());
 
     // Drawn again in the other language: the same trace, laid out in slices.
-    let title = || text(&root, r#"svg[data-testid="diagram"] title"#);
+    let title = || find(&root, "#diagram").and_then(|d| d.get_attribute("aria-label")).unwrap_or_default();
     let english = title();
     click(&root, r#"[data-testid="lang"]"#);
     assert!(
@@ -231,7 +231,12 @@ async fn a_big_scenario_of_the_readers_is_simulated_in_slices() {
         text(&root, r#"[data-testid="simulating"]"#)
     );
     assert_eq!(title(), english, "the diagram stays as it was until it is drawn again");
-    assert!(until(60, || find(&root, r#"[data-testid="simulating"]"#).is_none() && title() != english).await);
+    assert!(
+        until(60, || find(&root, r#"[data-testid="simulating"]"#).is_none() && title() != english).await,
+        "drawn again: busy {:?}, title {:?}",
+        text(&root, r#"[data-testid="simulating"]"#),
+        title()
+    );
     assert_eq!(hosts(&root), 16);
 
     // A fault re-runs the whole scenario, in slices too; the fault is listed once its run is
@@ -248,6 +253,35 @@ async fn a_big_scenario_of_the_readers_is_simulated_in_slices() {
     assert!(faults().is_empty(), "the fault shows with its run");
     assert!(until(120, || find(&root, r#"[data-testid="simulating"]"#).is_none() && !faults().is_empty()).await);
     assert!(find(&root, r#"[data-testid="error"]"#).is_none());
+    app.destroy();
+    root.remove();
+}
+
+/// A link to a big scenario of the reader's (the 16-host mesh) at a step: the run and the
+/// layout go in slices, and the page then shows that step.
+#[wasm_bindgen_test]
+async fn a_link_to_a_big_scenario_opens_at_its_step() {
+    // (The mesh is too big for a link; this echo is not.)
+    let echo = include_str!("../../crates/tcp-sim/tests/adversarial/echo_data_on_data.toml");
+    let experiment = synack_web::experiment::Experiment::from_scenario_file(echo).expect("the page reads it");
+    let view = synack_web::view::View { step: Some(4), ..synack_web::view::View::default() };
+    let fragment = synack_web::permalink::encode(&experiment, &view).expect("a link");
+    let (root, app) = mount();
+    web_sys::window().expect("a window").location().set_hash(&fragment).expect("set the link");
+    let busy = || find(&root, r#"[data-testid="simulating"]"#).is_some();
+    assert!(
+        until(5, busy).await,
+        "the link's scenario goes in slices: error {:?}, steps {:?}, hash {}",
+        text(&root, r#"[data-testid="error"]"#),
+        text(&root, r#"[data-testid="step-count"]"#),
+        web_sys::window().expect("a window").location().hash().unwrap_or_default().len(),
+    );
+    assert!(until(120, || !busy()).await);
+    let count = text(&root, r#"[data-testid="step-count"]"#);
+    assert!(count.contains(" 5/"), "the link's step (the fifth): {count}");
+    let last: usize = count.rsplit('/').next().and_then(|n| n.trim().parse().ok()).expect("the step count");
+    assert!(last > 1000, "the echo's steps: {count}");
+    web_sys::window().expect("a window").location().set_hash("").expect("clear the link");
     app.destroy();
     root.remove();
 }
