@@ -70,7 +70,7 @@ impl TimeAxis {
     /// most slots); the first stop is at `top`.
     pub fn new(top: f32, params: AxisParams, stops: impl IntoIterator<Item = (Instant, u16)>) -> TimeAxis {
         let mut raw: Vec<(Instant, u16)> = stops.into_iter().collect();
-        crate::sort::sort_by(&mut raw, &|a, b| a.0.cmp(&b.0));
+        tcp_core::sort::sort_by(&mut raw, &|a, b| a.0.cmp(&b.0));
         let mut merged: Vec<Stop> = Vec::with_capacity(raw.len());
         for (at, slots) in raw {
             let slots = slots.max(1);

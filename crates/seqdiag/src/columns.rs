@@ -241,7 +241,7 @@ fn any_crossing(trace: &Trace, segments: &[usize]) -> bool {
         s.delivered_at().unwrap_or(s.sent_at)
     };
     let mut by_send: Vec<usize> = segments.to_vec();
-    crate::sort::sort_by(&mut by_send, &|a, b| trace.segments[*a].sent_at.cmp(&trace.segments[*b].sent_at));
+    tcp_core::sort::sort_by(&mut by_send, &|a, b| trace.segments[*a].sent_at.cmp(&trace.segments[*b].sent_at));
     // The latest end so far of each sender's segments (a lane has two or three senders).
     let mut latest: Vec<(usize, tcp_core::Instant)> = Vec::new();
     for group in by_send.chunk_by(|a, b| trace.segments[*a].sent_at == trace.segments[*b].sent_at) {

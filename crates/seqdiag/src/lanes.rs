@@ -355,7 +355,7 @@ fn finish(mut t: Tracker<'_>, trace: &Trace, axis: &TimeAxis, last_step: usize) 
     // Timer columns: the nearest column whose last bar ended before this one starts.
     out.timer_columns = vec![0; trace.hosts.len()];
     let mut order: Vec<usize> = (0..out.timers.len()).collect();
-    crate::sort::sort_by(&mut order, &|a, b| out.timers[*a].y1.total_cmp(&out.timers[*b].y1));
+    tcp_core::sort::sort_by(&mut order, &|a, b| out.timers[*a].y1.total_cmp(&out.timers[*b].y1));
     let mut ends: Vec<Vec<f32>> = vec![Vec::new(); trace.hosts.len()];
     for i in order {
         let (h, y1, y2) = (out.timers[i].host, out.timers[i].y1, out.timers[i].y2);

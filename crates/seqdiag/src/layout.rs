@@ -452,7 +452,7 @@ async fn place_arrow_labels(
     let two_or_more = cols.order.len() >= 2;
     let mut label_order: Vec<usize> = (0..plans.len()).filter(|&i| !plans[i].hidden && two_or_more).collect();
     let span = |i: usize| d.arrows[i].to.y - d.arrows[i].from.y;
-    crate::sort::sort_by(&mut label_order, &|&a, &b| span(a).total_cmp(&span(b)).then(a.cmp(&b)));
+    tcp_core::sort::sort_by(&mut label_order, &|&a, &b| span(a).total_cmp(&span(b)).then(a.cmp(&b)));
     for i in label_order {
         may_pause!(pauses.item());
         let plan = &plans[i];
@@ -520,7 +520,7 @@ async fn place_transitions(
     pauses: &impl Pause,
 ) {
     let mut order: Vec<usize> = (0..lanes.transitions.len()).collect();
-    crate::sort::sort_by(&mut order, &|a, b| lanes.transitions[*b].room.total_cmp(&lanes.transitions[*a].room));
+    tcp_core::sort::sort_by(&mut order, &|a, b| lanes.transitions[*b].room.total_cmp(&lanes.transitions[*a].room));
     let mut placed_t = vec![None; lanes.transitions.len()];
     for i in order {
         may_pause!(pauses.item());

@@ -47,7 +47,6 @@ pub mod plantuml;
 pub mod script;
 pub mod sequencediagram;
 mod slots;
-mod sort;
 pub mod steps;
 pub mod style;
 pub mod svg;

@@ -42,7 +42,7 @@ pub fn step_times(trace: &Trace) -> Vec<Instant> {
 /// Steps and, per trace event, the index of its step.
 pub(crate) fn build(slots: &Slots) -> (Vec<Step>, Vec<usize>) {
     let mut keys: Vec<(Instant, u16)> = slots.event.clone();
-    crate::sort::sort_by(&mut keys, &Ord::cmp);
+    tcp_core::sort::sort_by(&mut keys, &Ord::cmp);
     keys.dedup();
     let mut steps: Vec<Step> = keys.iter().map(|&(at, slot)| Step { at, slot, events: Vec::new() }).collect();
     let mut of_event = Vec::with_capacity(slots.event.len());

@@ -27,6 +27,8 @@ pub mod index;
 #[cfg(feature = "alloc")]
 pub mod listener;
 pub mod seq;
+#[cfg(feature = "alloc")]
+pub mod sort;
 pub mod state;
 pub mod time;
 pub mod wire;

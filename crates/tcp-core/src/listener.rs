@@ -372,7 +372,7 @@ impl Listener {
             self.deadlines.pop_first();
             due.push(key as Slot);
         }
-        due.sort_unstable();
+        crate::sort::sort_by(&mut due, &Ord::cmp);
         for slot in due {
             self.with_child(slot, |c| c.handle_timeout(now));
         }

@@ -91,6 +91,7 @@ pub static ENTRIES: &[Entry] = entries![
     "simultaneous-open" => simultaneous_open;
     "simultaneous-close" => simultaneous_close;
     "half-close" => half_close;
+    "fin-wait-2-timeout" => fin_wait_2_timeout, on_demand;
     "refused" => refused;
     "abort" => abort;
     "old-duplicate-syn" => old_duplicate_syn;

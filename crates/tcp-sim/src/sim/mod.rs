@@ -409,7 +409,7 @@ impl<'a> Simulator<'a> {
                 due.push((host, owner));
             }
         }
-        due.sort_unstable();
+        tcp_core::sort::sort_by(&mut due, &Ord::cmp);
         due.dedup();
         let now = self.now;
         for (host, owner) in due {

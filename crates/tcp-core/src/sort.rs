@@ -1,14 +1,15 @@
 //! A stable sort that stays small in the WebAssembly build. `slice::sort_by` and friends compile
 //! a copy of the standard library's sort (a few kilobytes) for every element type and every
 //! comparison closure; this merge sort takes the comparison as `&dyn Fn`, so it is compiled once
-//! per element type, a few hundred bytes each.
+//! per element type, a few hundred bytes each. Every crate of the page sorts with it (the
+//! listener's and the simulator's due timers, the layout).
 
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
 /// Sorts `v` by `cmp`, keeping equal elements in their order, like `slice::sort_by`; a bottom-up
 /// merge sort, O(n log n), with one buffer the size of `v`.
-pub(crate) fn sort_by<T: Copy>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> Ordering) {
+pub fn sort_by<T: Copy>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> Ordering) {
     let n = v.len();
     let mut merged: Vec<T> = v.to_vec();
     let mut width = 1;
