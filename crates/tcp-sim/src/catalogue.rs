@@ -94,6 +94,7 @@ pub static ENTRIES: &[Entry] = entries![
     "fin-wait-2-timeout" => fin_wait_2_timeout, on_demand;
     "refused" => refused;
     "abort" => abort;
+    "challenge-ack" => challenge_ack, on_demand;
     "old-duplicate-syn" => old_duplicate_syn;
     "two-way-ghost" => two_way_ghost, on_demand;
     "syn-flood" => syn_flood;
@@ -426,7 +427,7 @@ mod tests {
     }
 
     fn rule(r: &Rule) -> String {
-        let Rule { at_ms, on, after_ms, action, to, bytes, text, flags, seq, repeat } = r;
+        let Rule { at_ms, on, after_ms, action, to, bytes, text, flags, seq, spoof, repeat } = r;
         let base = super::rule(*action);
         update(
             "Rule",
@@ -445,6 +446,7 @@ mod tests {
                     }),
                 ),
                 ("seq", differs(seq, &base.seq, |s| opt(s, u32::to_string))),
+                ("spoof", spoof.as_deref().map(string)),
                 ("repeat", differs(repeat, &base.repeat, bool::to_string)),
             ],
             &format!("rule(Action::{action:?})"),

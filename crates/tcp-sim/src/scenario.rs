@@ -520,6 +520,12 @@ pub struct Rule {
     /// `inject`: sequence number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seq: Option<u32>,
+    /// `inject`: the host whose address and port the segment claims to come from: a forged
+    /// segment (a blind attacker's), drawn from the host that sends it, marked forged; its
+    /// answers go to the host it names. Without it, the segment carries the sender's own
+    /// address (an old duplicate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spoof: Option<String>,
     /// React every time, not only the first.
     #[serde(default, skip_serializing_if = "core::ops::Not::not")]
     pub repeat: bool,
@@ -539,6 +545,7 @@ impl Rule {
             text: None,
             flags: None,
             seq: None,
+            spoof: None,
             repeat: false,
         }
     }
@@ -959,6 +966,14 @@ impl Scenario {
                 }
             }
             _ => {}
+        }
+        if let Some(spoof) = &rule.spoof {
+            if rule.action != Action::Inject {
+                return Err(ScenarioError::at(format!("{at}.spoof"), "only an `inject` rule forges a source"));
+            }
+            if self.host_index(spoof).is_none() {
+                return Err(ScenarioError::at(format!("{at}.spoof"), format!("no host is named `{spoof}`")));
+            }
         }
         // The flags' text was checked while read; a rule built in code may still have none.
         if rule.action == Action::Inject && rule.flags.is_none_or(|f| f.get() == tcp_core::Flags::NONE) {

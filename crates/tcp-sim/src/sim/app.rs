@@ -233,7 +233,10 @@ impl Simulator<'_> {
     fn inject(&mut self, host: usize, rule: &Rule) {
         let Some(to) = rule.to.as_deref().and_then(|n| self.scenario.host_index(n)) else { return };
         let flags = rule.flags.map_or(Flags::SYN, crate::scenario::InjectFlags::get);
-        let src = SocketAddrV4::new(self.scenario.hosts[host].addr, self.hosts[host].port);
+        // A forged segment claims another host's address and port; an old duplicate, its own.
+        let spoofed = rule.spoof.as_deref().and_then(|n| self.scenario.host_index(n));
+        let claimed = spoofed.unwrap_or(host);
+        let src = SocketAddrV4::new(self.scenario.hosts[claimed].addr, self.hosts[claimed].port);
         let dst = SocketAddrV4::new(self.scenario.hosts[to].addr, self.hosts[to].port);
         let repr = TcpRepr {
             src_port: src.port(),
@@ -247,8 +250,13 @@ impl Simulator<'_> {
             urgent: 0,
             options: tcp_core::wire::Options::new(),
         };
-        self.record(host, None, EventKind::App { call: AppCall::Inject, error: None });
         let t = Transmit { src, dst, repr, payload: &[], retransmission: false };
+        if spoofed.is_some() {
+            // An attacker's, as a flood's SYNs: no application call of the host it claims.
+            self.transmit(host, None, &t, Origin::Forged, None);
+            return;
+        }
+        self.record(host, None, EventKind::App { call: AppCall::Inject, error: None });
         self.transmit(host, None, &t, Origin::Injected, None);
     }
 

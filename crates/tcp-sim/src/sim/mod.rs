@@ -203,7 +203,7 @@ impl<'a> Simulator<'a> {
                 .map(|h| HostInfo {
                     name: h.name.clone(),
                     addr: h.addr,
-                    attacker: h.flood.is_some(),
+                    attacker: h.flood.is_some() || h.app.iter().any(|r| r.spoof.is_some()),
                     fixed_isn: match h.isn {
                         Isn::Fixed(n) => Some(n),
                         Isn::Random => None,
