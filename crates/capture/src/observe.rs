@@ -475,12 +475,21 @@ impl Observer<'_> {
             let own = self.hosts[from].last_rst.is_some_and(|t| self.now.micros.saturating_sub(t.micros) <= 1000);
             if own || self.hosts[from].current.is_none() {
                 self.out.tcp_made_rst[i] = true;
+            } else if self.current_open(from) && !self.at_send_next(from, c.repr.seq) {
+                // Not where this end's stream is: a stack aborts at SND.NXT, so this RST is not
+                // its own (a blind attacker's, forged with its address). Its connection goes on.
+                self.out.tcp_made_rst[i] = true;
             } else if self.current_open(from) {
                 self.app_command(from, AppAction::Abort);
             } else {
                 self.out.tcp_made_rst[i] = true;
             }
         }
+    }
+
+    /// Whether `seq` is where `host`'s current connection sends next.
+    fn at_send_next(&self, host: Dir, seq: tcp_core::SeqNum) -> bool {
+        self.current_index(host).is_none_or(|i| self.hosts[host].conns[i].1.snd_nxt() == seq)
     }
 
     fn current_open(&self, host: Dir) -> bool {
