@@ -66,16 +66,28 @@ async fn next_task() {
 /// slice. None if `stop` was set before the run was over.
 pub async fn simulate(scenario: &Scenario, progress: impl Fn(usize), stop: &Cell<Stop>) -> Option<Trace> {
     let mut sim = Simulator::new(scenario, Limits::DEFAULT);
-    loop {
-        let start = now_ms();
+    in_slices(stop, |start| {
         let mut done = false;
         while !done && now_ms() - start < SLICE_MS {
             done = sim.run_steps(STEPS_PER_LOOK) == Progress::Done;
         }
-        if done {
-            return Some(sim.finish());
+        if !done {
+            progress(sim.steps_taken());
         }
-        progress(sim.steps_taken());
+        done.then_some(())
+    })
+    .await?;
+    Some(sim.finish())
+}
+
+/// Runs `slice` (told when its slice began) until it returns its result, waiting for the
+/// browser's next task between two slices; None if `stop` was set meanwhile. The one loop of
+/// every piece of work done in slices.
+async fn in_slices<T>(stop: &Cell<Stop>, mut slice: impl FnMut(f64) -> Option<T>) -> Option<T> {
+    loop {
+        if let Some(done) = slice(now_ms()) {
+            return Some(done);
+        }
         next_task().await;
         if stop.get() != Stop::No {
             return None;
@@ -89,16 +101,11 @@ pub async fn lay_out(trace: &Trace, view: &ViewOptions, stop: &Cell<Stop>) -> Op
     let slice_start = Cell::new(now_ms());
     let time_is_up = || now_ms() - slice_start.get() >= SLICE_MS;
     let mut sliced = seqdiag::Sliced::new(trace, view, &time_is_up);
-    loop {
-        if let Some(diagram) = sliced.resume() {
-            return Some(diagram);
-        }
-        next_task().await;
-        if stop.get() != Stop::No {
-            return None;
-        }
-        slice_start.set(now_ms());
-    }
+    in_slices(stop, |start| {
+        slice_start.set(start);
+        sliced.resume()
+    })
+    .await
 }
 
 /// Does `pending`: simulates its experiment unless its trace is there, then lays it out.

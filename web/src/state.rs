@@ -236,13 +236,13 @@ fn view_options(lang: Lang, relative: bool, width: WidthClass) -> ViewOptions {
 }
 
 /// A trace laid out, with its playback steps.
-pub(crate) fn laid_out(trace: Shared<Trace>, view: &ViewOptions) -> Run {
+fn laid_out(trace: Shared<Trace>, view: &ViewOptions) -> Run {
     let diagram = Shared::new(seqdiag::layout(&trace, view));
     with_steps(trace, diagram)
 }
 
 /// A trace and its diagram, with its playback steps.
-pub(crate) fn with_steps(trace: Shared<Trace>, diagram: Shared<Diagram>) -> Run {
+fn with_steps(trace: Shared<Trace>, diagram: Shared<Diagram>) -> Run {
     let steps = seqdiag::steps::steps(&trace);
     (trace, diagram, Rc::new(steps))
 }
