@@ -29,10 +29,17 @@ async fn settle() {
 }
 
 fn mount() -> (Element, yew::AppHandle<App>) {
-    // The app keeps its permalink in the URL fragment: start each test from a clean address.
+    mount_at("")
+}
+
+/// Mounts the app on a page whose address holds `fragment`, as a reader opening a link does.
+/// (Setting the link after mounting would race the app's own first write of its address.)
+fn mount_at(fragment: &str) -> (Element, yew::AppHandle<App>) {
+    // The app keeps its permalink in the URL fragment: start each test from a known address.
     let window = web_sys::window().expect("a window");
     let path = window.location().pathname().expect("a path");
-    window.history().expect("history").replace_state_with_url(&JsValue::NULL, "", Some(&path)).expect("reset the URL");
+    let url = if fragment.is_empty() { path } else { format!("{path}#{fragment}") };
+    window.history().expect("history").replace_state_with_url(&JsValue::NULL, "", Some(&url)).expect("set the URL");
     let document = document();
     let root = document.create_element("div").expect("a div");
     document.body().expect("a body").append_child(&root).expect("attach the root");
@@ -114,8 +121,7 @@ async fn names_from_a_scenario_stay_text() {
     );
     let experiment = synack_web::experiment::Experiment::from_scenario_file(&json).expect("the page reads it");
     let fragment = synack_web::permalink::encode(&experiment, &synack_web::view::View::default()).expect("a link");
-    let (root, app) = mount();
-    web_sys::window().expect("a window").location().set_hash(&fragment).expect("set the link");
+    let (root, app) = mount_at(&fragment);
     settle().await;
     let diagram = find(&root, r#"svg[data-testid="diagram"]"#).expect("the diagram is drawn");
     assert!(find(&root, "img").is_none(), "a host's name became an element");
@@ -143,8 +149,7 @@ async fn keep_alive_probes_an_idle_connection() {
     let link = |e: &synack_web::experiment::Experiment| {
         synack_web::permalink::encode(e, &synack_web::view::View::default()).expect("a link")
     };
-    let (root, app) = mount();
-    web_sys::window().expect("a window").location().set_hash(&link(&experiment)).expect("set the link");
+    let (root, app) = mount_at(&link(&experiment));
     settle().await;
     let arrows = |root: &Element| root.query_selector_all(".arrows g[data-segment]").expect("selector").length();
     assert_eq!(arrows(&root), 3, "the handshake, then silence");
@@ -266,8 +271,7 @@ async fn a_link_to_a_big_scenario_opens_at_its_step() {
     let experiment = synack_web::experiment::Experiment::from_scenario_file(echo).expect("the page reads it");
     let view = synack_web::view::View { step: Some(4), ..synack_web::view::View::default() };
     let fragment = synack_web::permalink::encode(&experiment, &view).expect("a link");
-    let (root, app) = mount();
-    web_sys::window().expect("a window").location().set_hash(&fragment).expect("set the link");
+    let (root, app) = mount_at(&fragment);
     let busy = || find(&root, r#"[data-testid="simulating"]"#).is_some();
     assert!(
         until(5, busy).await,
@@ -281,7 +285,6 @@ async fn a_link_to_a_big_scenario_opens_at_its_step() {
     assert!(count.contains(" 5/"), "the link's step (the fifth): {count}");
     let last: usize = count.rsplit('/').next().and_then(|n| n.trim().parse().ok()).expect("the step count");
     assert!(last > 1000, "the echo's steps: {count}");
-    web_sys::window().expect("a window").location().set_hash("").expect("clear the link");
     app.destroy();
     root.remove();
 }
