@@ -108,9 +108,16 @@ fn history_key(state: &AppState) -> (String, usize) {
 #[hook]
 pub fn use_permalink(state: &UseReducerHandle<AppState>, mode: Mode, enabled: bool) {
     let dispatcher = state.dispatcher();
+    // The address as the app last saw it: read at start, written by it, or followed by the
+    // reader. Another address found when writing is a link followed meanwhile (its `hashchange`
+    // is on its way): that wins, and nothing is written over it.
+    let known = use_mut_ref(|| location_hash().unwrap_or_default());
+    let followed = known.clone();
     use_effect_with(enabled, move |&enabled| {
         let handler = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
-            dispatcher.dispatch(Action::Open(Box::new(permalink::decode(&location_hash().unwrap_or_default())), mode));
+            let link = location_hash().unwrap_or_default();
+            followed.replace(link.clone());
+            dispatcher.dispatch(Action::Open(Box::new(permalink::decode(&link)), mode));
         });
         listen(web_sys::window().filter(|_| enabled).map(Into::into), "hashchange", handler)
     });
@@ -128,7 +135,10 @@ pub fn use_permalink(state: &UseReducerHandle<AppState>, mode: Mode, enabled: bo
         let update = gloo_timers::callback::Timeout::new(0, move || {
             let (Some(fragment), Some(window)) = (fragment, web_sys::window()) else { return };
             let location = window.location();
-            let current = location.hash().unwrap_or_default();
+            let current = location_hash().unwrap_or_default();
+            if current != *known.borrow() {
+                return;
+            }
             let changed = current != fragment && !(current.is_empty() && fragment == "#");
             let Ok(history) = window.history() else { return };
             if !changed {
@@ -148,6 +158,7 @@ pub fn use_permalink(state: &UseReducerHandle<AppState>, mode: Mode, enabled: bo
             } else {
                 history.replace_state_with_url(&null, "", Some(&url))
             };
+            known.replace(location_hash().unwrap_or_default());
             *written.borrow_mut() = key;
         });
         move || drop(update)

@@ -647,6 +647,9 @@ pub(crate) fn rst_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
             Notice::Closed { reason } => Some(*reason),
             _ => None,
         });
+        if let Some(why) = crate::gone::reset_after_reboot(cx, ep, seg) {
+            s.why("reset-after-reboot", why);
+        }
         if reason == Some(CloseReason::Reset) && !ghost {
             s.why(
                 "reset",

@@ -35,6 +35,8 @@ pub(crate) struct Cx<'a> {
     sent_events: Vec<usize>,
     /// Per connection, its state changes: (event, from, to), in event order.
     changes: Vec<Vec<(usize, State, State)>>,
+    /// Every crash and reboot: (event, host, crashed), in event order.
+    failures: Vec<(usize, usize, bool)>,
 }
 
 impl<'a> Cx<'a> {
@@ -44,8 +46,12 @@ impl<'a> Cx<'a> {
     pub(crate) fn new(t: &'a Trace, lang: Lang, relative: bool) -> Cx<'a> {
         let mut sent_events = alloc::vec![usize::MAX; t.segments.len()];
         let mut changes: Vec<Vec<(usize, State, State)>> = Vec::new();
+        let mut failures = Vec::new();
         for (i, e) in t.events.iter().enumerate() {
             match (&e.kind, e.conn) {
+                (EventKind::App { call: call @ (AppCall::Crash | AppCall::Reboot), error: None }, _) => {
+                    failures.push((i, e.host, *call == AppCall::Crash));
+                }
                 (&EventKind::Sent { segment }, _) => {
                     if let Some(slot) = sent_events.get_mut(segment) {
                         *slot = (*slot).min(i);
@@ -60,7 +66,39 @@ impl<'a> Cx<'a> {
                 _ => {}
             }
         }
-        Cx { t, lang, relative, sent_events, changes }
+        Cx { t, lang, relative, sent_events, changes, failures }
+    }
+
+    /// When `host` last crashed at or before `at`, if it did.
+    pub(crate) fn crashed_by(&self, host: usize, at: Instant) -> Option<Instant> {
+        let crashes = self.failures.iter().filter(|&&(_, h, crashed)| h == host && crashed);
+        crashes.map(|&(i, _, _)| self.t.events[i].at).take_while(|&t| t <= at).last()
+    }
+
+    /// When `conn` first changed state (it opened), if it did.
+    pub(crate) fn opened_at(&self, conn: usize) -> Option<Instant> {
+        let &(i, _, _) = self.changes.get(conn)?.first()?;
+        Some(self.t.events[i].at)
+    }
+
+    /// When `host` last lost its connections' state before event `ev`: its last crash, or a
+    /// reboot while it was up.
+    pub(crate) fn state_lost_at(&self, host: usize, ev: usize) -> Option<Instant> {
+        let before = &self.failures[..self.failures.partition_point(|&(i, _, _)| i < ev)];
+        let (mut lost, mut down) = (None, false);
+        for &(i, _, crashed) in before.iter().filter(|&&(_, h, _)| h == host) {
+            if crashed || !down {
+                lost = Some(self.t.events[i].at);
+            }
+            down = crashed;
+        }
+        lost
+    }
+
+    /// `host`'s last crash or reboot before event `ev`: when, and whether it was a crash.
+    pub(crate) fn last_failure(&self, host: usize, ev: usize) -> Option<(Instant, bool)> {
+        let before = &self.failures[..self.failures.partition_point(|&(i, _, _)| i < ev)];
+        before.iter().rev().find(|&&(_, h, _)| h == host).map(|&(i, _, crashed)| (self.t.events[i].at, crashed))
     }
 
     /// `conn`'s state changes before event `ev`.

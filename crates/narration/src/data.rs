@@ -269,6 +269,8 @@ pub(crate) fn generic_app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<&s
         AppCall::Abort => "close() + SO_LINGER 0".into(),
         AppCall::Accept => "accept()".into(),
         AppCall::Inject => "inject".into(),
+        AppCall::Crash => "crash".into(),
+        AppCall::Reboot => "reboot".into(),
     };
     let mut s = match error {
         Some(err) => {

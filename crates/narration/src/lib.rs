@@ -12,7 +12,7 @@
 //! Code map: `episode` splits a step; `cx` holds the look-ups (names, numbers, durations, states
 //! at an event, "first time in this trace"); one file per topic tells the stories: `handshake`,
 //! `close`, `loss` (lost segments and timers), `reject` (vetoes, resets, SYN queue, cookies,
-//! challenge ACKs), `data`; `states` and `fields` hold the tooltips.
+//! challenge ACKs), `data`, `gone` (crashes and reboots); `states` and `fields` hold the tooltips.
 //!
 //! **Invariant:** a step with a segment sent or lost, a state change or a rejection always gets at
 //! least one paragraph, in both languages, with the same number of paragraphs in each.
@@ -27,6 +27,7 @@ mod cx;
 mod data;
 mod episode;
 mod fields;
+mod gone;
 mod handshake;
 mod loss;
 mod reject;
@@ -278,6 +279,8 @@ fn app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<&str>) -> Story {
         AppCall::Close | AppCall::Shutdown if error.is_none() => close::close_called(cx, ep, call),
         AppCall::Abort => Some(close::abort(cx, ep)),
         AppCall::Inject => handshake::inject(cx, ep),
+        AppCall::Crash if error.is_none() => Some(gone::crash(cx, ep)),
+        AppCall::Reboot => Some(gone::reboot(cx, ep)),
         _ => None,
     };
     found.unwrap_or_else(|| data::generic_app(cx, ep, call, error))

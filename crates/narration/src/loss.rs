@@ -83,6 +83,7 @@ fn why_lost(cx: &Cx<'_>, seg: usize, reason: LossReason) -> String {
             let dst = cx.seg(seg).dst.ip();
             say!(cx, "no host has the address {dst}", "地址 {dst} 上没有任何主机")
         }
+        LossReason::HostDown => crate::gone::why_down(cx, seg),
         LossReason::InFlight => say!(cx, "still on its way when the run ended", "运行结束时仍在途中"),
     }
 }

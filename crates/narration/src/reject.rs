@@ -76,18 +76,28 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
                     "{peer}的第 {n} 次保活探测 {label} 到达{who}，可是{who}已经没有与之对应的连接：它的 TCP 回复 {reply_label}，和对待发往无人监听端口的任何报文段一样。"
                 ))
             } else {
-                short(say!(
+                let mut s = short(say!(
                     cx,
                     "No connection matches {label} any more, so {who} answers {reply_label}: the segment is refused.",
                     "已经没有连接与 {label} 对应，于是{who}回复 {reply_label}，拒绝这个报文段。"
-                ))
+                ));
+                if let Some(why) = crate::gone::forgotten(cx, ep, seg) {
+                    s.why("forgotten", why);
+                }
+                s
             }
         }
-        DropReason::AckInListen => short(say!(
-            cx,
-            "An ACK reaches {who}'s listening socket, but no half-open connection matches it, so {who} answers {reply_label}.",
-            "一个 ACK 到达{who}的监听套接字，却没有对应的半连接，于是{who}回复 {reply_label}。"
-        )),
+        DropReason::AckInListen => {
+            let mut s = short(say!(
+                cx,
+                "An ACK reaches {who}'s listening socket, but no half-open connection matches it, so {who} answers {reply_label}.",
+                "一个 ACK 到达{who}的监听套接字，却没有对应的半连接，于是{who}回复 {reply_label}。"
+            ));
+            if let Some(why) = crate::gone::forgotten(cx, ep, seg) {
+                s.why("forgotten", why);
+            }
+            s
+        }
         DropReason::SynAckInListen => short(say!(
             cx,
             "A SYN-ACK reaches {who}'s listening socket, which sent no SYN: {who}'s stack ignores it and sends nothing back.",

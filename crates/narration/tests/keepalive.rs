@@ -94,14 +94,3 @@ fn a_half_open_connection_meets_a_reset() {
     assert_says(&zh, "保活探测换来了一个复位：客户端已经没有这条连接了。");
     assert_says(&zh, "这就是 RFC 9293 §3.5.1 所说的半开连接");
 }
-
-#[test]
-#[ignore = "prints the narration to read it"]
-fn print() {
-    for (profile, gone) in [("linux", false), ("linux", true), ("windows", true)] {
-        let t = run(profile, gone);
-        for lang in [Lang::En, Lang::Zh] {
-            println!("===== {profile} gone={gone} {lang:?}\n{}", common::render(&t, lang, true));
-        }
-    }
-}

@@ -305,6 +305,41 @@ const TOPICS: &[(&str, &str, bool, &str, &str)] = &[
         "keep-alive probes and the client answered none of them",
         "一次也没有回应",
     ),
+    (
+        "one end crashes silently: the other cannot tell from silence",
+        "client-crash",
+        true,
+        "A crashed host sends nothing, neither FIN nor RST, so the server is not told",
+        "崩溃的主机什么也不会发送，既没有 FIN，也没有 RST，所以服务器毫不知情",
+    ),
+    (
+        "until then the connection is half-open",
+        "client-crash",
+        true,
+        "is half-open (RFC 9293 §3.5.1)",
+        "这样的连接叫作半开连接（RFC 9293 §3.5.1）",
+    ),
+    (
+        "keep-alive ends the connection to a crashed peer",
+        "client-crash",
+        true,
+        "The server sent 3 keep-alive probes and the client answered none of them",
+        "服务器发出了 3 次保活探测，客户端一次也没有回应",
+    ),
+    (
+        "a reset to a keep-alive probe says the peer rebooted",
+        "reboot-keepalive",
+        true,
+        "The keep-alive probe meets a reset: the server no longer has the connection",
+        "保活探测换来了一个复位：服务器已经没有这条连接了",
+    ),
+    (
+        "a rebooted peer answers the next segment with a reset",
+        "server-reboot",
+        true,
+        "so it answers with a reset, and the half-open connection is discovered",
+        "所以它回复复位（RST），这条半开连接由此被发现",
+    ),
 ];
 
 #[test]

@@ -270,13 +270,21 @@ async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Dia
         });
     }
 
-    // Outages: a band across the lifelines while the link is down, its label in the middle, as
-    // near its top as a time break leaves room.
-    for &(from, until) in &trace.outages {
-        let (first, last) = (cols.xs[0], cols.xs[n - 1]);
+    // Outages: a band across the lifelines while the link is down, and one over a host's
+    // lifeline while it is down (crashed); its label in the middle, as near its top as a time
+    // break leaves room.
+    let (first, last) = (cols.xs[0], cols.xs[n - 1]);
+    let link_down = (trace.outages.iter())
+        .map(|&(from, until)| (first - 24.0, last + 24.0, from, until, text::outage(lang, from.micros, until.micros)));
+    let hosts_down = trace.downtimes().into_iter().map(|(host, from, until)| {
+        let x = cols.x_of(host);
+        let text = text::down(lang, from.micros, until.map(|u| u.micros));
+        (x - 22.0, x + 22.0, from, until.unwrap_or(trace.end), text)
+    });
+    for (x1, x2, from, until, text) in link_down.chain(hosts_down) {
         let (y1, y2) = (axis.y(from), axis.y(until).min(end_y));
-        let rect = Rect { x: first - 24.0, y: y1, w: last - first + 48.0, h: (y2 - y1).max(2.0) };
-        let text = text::outage(lang, from.micros, until.micros);
+        let rect = Rect { x: x1, y: y1, w: x2 - x1, h: (y2 - y1).max(2.0) };
+        let mid_x = (x1 + x2) / 2.0;
         let at = |y: f32| centred(&text, mid_x, y, Anchor::Middle, SMALL_FONT);
         let mut y = y1 + 13.0;
         while y + 12.0 < y2 && !placer.is_free(&at(y).rect.quad()) {

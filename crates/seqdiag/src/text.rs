@@ -71,6 +71,16 @@ pub fn outage(lang: Lang, from_us: u64, until_us: u64) -> String {
     format!("{} {} – {}", pick(lang, "link down", "链路中断"), clock(lang, from_us), clock(lang, until_us))
 }
 
+/// The label of a time a host was down: `down 1 s – 4 s` / `宕机 1 秒 – 4 秒`, or `down from 1 s`
+/// / `1 秒起宕机` when it never came back.
+pub fn down(lang: Lang, from_us: u64, until_us: Option<u64>) -> String {
+    match (until_us, lang) {
+        (Some(until), _) => format!("{} {} – {}", pick(lang, "down", "宕机"), clock(lang, from_us), clock(lang, until)),
+        (None, Lang::En) => format!("down from {}", clock(lang, from_us)),
+        (None, Lang::Zh) => format!("{}起宕机", clock(lang, from_us)),
+    }
+}
+
 /// When a segment left and arrived, for a note beside its arrow: `0 → 10 ms`, `1 s → 1.01 s`;
 /// a lost one, when it left and why it was lost: `1 s → ✕ dropped` (`1 秒 → ✕ 被丢弃`).
 pub fn flight(lang: Lang, sent_us: u64, arrived_us: Option<u64>, loss: Option<&str>) -> String {
@@ -109,6 +119,7 @@ pub const fn loss(lang: Lang, reason: LossReason) -> &'static str {
         LossReason::Fault => pick(lang, "dropped", "被丢弃"),
         LossReason::Outage { .. } => pick(lang, "link down", "链路中断"),
         LossReason::NoSuchHost => pick(lang, "no such host", "无此主机"),
+        LossReason::HostDown => pick(lang, "host down", "主机宕机"),
         LossReason::InFlight => pick(lang, "still in flight", "仍在途中"),
     }
 }
@@ -151,6 +162,8 @@ pub fn app_call(lang: Lang, call: &AppCall) -> Option<String> {
         AppCall::Shutdown => "shutdown(SHUT_WR)".into(),
         AppCall::Close => "close()".into(),
         AppCall::Abort => pick(lang, "abort: close() with SO_LINGER 0", "中止：SO_LINGER 0 的 close()").into(),
+        AppCall::Crash => pick(lang, "crash: all state lost", "崩溃：状态全部丢失").into(),
+        AppCall::Reboot => pick(lang, "reboot", "重启").into(),
         AppCall::Send { .. } | AppCall::Accept | AppCall::Inject => return None,
     })
 }

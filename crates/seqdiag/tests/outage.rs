@@ -36,3 +36,47 @@ fn a_partition_is_a_band_around_the_segments_it_cut() {
     let quiet = layout(&common::trace("handshake"), &ViewOptions::default());
     assert!(quiet.outages.is_empty());
 }
+
+/// A host that is down (crashed, not yet rebooted) is a band over its own lifeline only, from
+/// its crash to its reboot (or the end), labelled; the segments lost to it are tagged so, and
+/// the crash and the reboot are notes on its lifeline.
+#[test]
+fn a_host_that_is_down_is_a_band_over_its_lifeline() {
+    for (name, host, rebooted) in [("client-crash", 0, false), ("server-reboot", 1, true)] {
+        let trace = common::trace(name);
+        assert!(trace.outages.is_empty(), "{name}: the link never went down");
+        for lang in [Lang::En, Lang::Zh] {
+            let view = ViewOptions { lang, ..ViewOptions::default() };
+            let d = layout(&trace, &view);
+            assert_eq!(d.outages.len(), 1, "{name}");
+            let band = &d.outages[0];
+            let x = d.lifelines[host].x;
+            assert!(band.rect.x < x && x < band.rect.x + band.rect.w, "{name}: the band is on the lifeline");
+            for other in d.lifelines.iter().filter(|l| l.x != x) {
+                assert!(!(band.rect.x..=band.rect.x + band.rect.w).contains(&other.x), "{name}: only its own lifeline");
+            }
+            let want = match (lang, rebooted) {
+                (Lang::En, true) => "down 1 s – 4 s",
+                (Lang::Zh, true) => "宕机 1 秒 – 4 秒",
+                (Lang::En, false) => "down from 1 s",
+                (Lang::Zh, false) => "1 秒起宕机",
+            };
+            assert_eq!(band.text, want, "{name}");
+            let lost: Vec<_> = d
+                .arrows
+                .iter()
+                .filter(|a| matches!(trace.segments[a.segment].fate, Fate::Lost { reason: LossReason::HostDown }))
+                .collect();
+            assert!(lost.len() >= 3, "{name}: {} segments lost to the host that is down", lost.len());
+            let tag = if lang == Lang::En { "host down" } else { "主机宕机" };
+            assert!(lost.iter().all(|a| a.tag.contains(tag)), "{name}: tagged {tag}");
+            let crash = if lang == Lang::En { "crash: all state lost" } else { "崩溃：状态全部丢失" };
+            assert!(d.notes.iter().any(|n| n.text == crash), "{name}: the crash is a note");
+            let top = band.rect.y;
+            let crash_y = d.notes.iter().find(|n| n.text == crash).map(|n| n.at.y).expect("the crash note");
+            assert!((crash_y - top).abs() < 1.0, "{name}: the band starts at the crash ({crash_y} vs {top})");
+            let reboot = if lang == Lang::En { "reboot" } else { "重启" };
+            assert_eq!(d.notes.iter().any(|n| n.text == reboot), rebooted, "{name}: a reboot is a note");
+        }
+    }
+}

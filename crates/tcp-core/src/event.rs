@@ -83,6 +83,9 @@ pub enum Cause {
     Timer(Timer),
     /// The last retransmission went unanswered.
     RetriesExhausted,
+    /// The host crashed or rebooted and lost the connection's state. tcp-core never reports it;
+    /// a simulator whose hosts fail does.
+    HostDown,
 }
 
 /// Why an arriving segment was not processed normally.

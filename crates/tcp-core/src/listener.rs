@@ -86,6 +86,8 @@ pub struct Listener {
     half_open: usize,
     /// Connections that entered a queue so far: the next slot's order.
     entered: u64,
+    /// When it last answered a SYN with a cookie (its SYN queue overflowed).
+    last_cookie: Option<Instant>,
     outgoing: VecDeque<Outgoing>,
     events: VecDeque<ListenerEvent>,
 }
@@ -103,6 +105,7 @@ impl Listener {
             deadlines: Index::new(),
             half_open: 0,
             entered: 0,
+            last_cookie: None,
             outgoing: VecDeque::new(),
             events: VecDeque::new(),
         }
@@ -154,8 +157,11 @@ impl Listener {
             && !flags.contains(Flags::RST)
             && !flags.contains(Flags::SYN)
             && self.config.syn_cookies
+            && self.last_cookie.is_some_and(|at| now.micros - at.micros < COOKIE_PERIOD_MICROS * COOKIE_MAX_AGE_PERIODS)
         {
-            // Only an ACK without SYN can carry a cookie (Linux `tcp_v4_cookie_check`: `!th->syn`).
+            // Only an ACK without SYN can carry a cookie (Linux `tcp_v4_cookie_check`: `!th->syn`),
+            // and only while cookies sent lately may still come back (`tcp_synq_no_recent_overflow`):
+            // otherwise it is an ACK in LISTEN, below.
             self.on_cookie_ack(now, remote, seg, payload);
         } else {
             // LISTEN rules (RFC 9293 §3.10.7.2) through a throwaway connection in LISTEN.
@@ -194,6 +200,7 @@ impl Listener {
 
     /// RFC 4987 §3.6: answer with a SYN-ACK whose ISS encodes the connection, and keep nothing.
     fn send_cookie(&mut self, now: Instant, remote: SocketAddrV4, seg: &TcpRepr) {
+        self.last_cookie = Some(now);
         let mss_index = cookie_mss_index(seg.options.mss().unwrap_or(536));
         let iss = self.cookie(now.micros / COOKIE_PERIOD_MICROS, remote, seg.seq, mss_index);
         let mut child = Connection::new(self.config, self.local, remote);

@@ -103,6 +103,9 @@ pub static ENTRIES: &[Entry] = entries![
     "partition-heals" => partition_heals, on_demand;
     "partition-gives-up" => partition_gives_up, on_demand;
     "keepalive-unreachable" => keepalive_unreachable, on_demand;
+    "client-crash" => client_crash, on_demand;
+    "server-reboot" => server_reboot, on_demand;
+    "reboot-keepalive" => reboot_keepalive, on_demand;
 ];
 
 /// The entry named `name`.

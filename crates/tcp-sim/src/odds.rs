@@ -29,12 +29,14 @@ pub enum Verdict {
     /// The run ended with it still open (or it never opened): the time limit or the work budget
     /// came first.
     LeftOpen,
+    /// Its host crashed or rebooted: its state vanished.
+    Lost,
 }
 
 impl Verdict {
     /// Every verdict, in the order reports list them.
-    pub const ALL: [Verdict; 5] =
-        [Verdict::Closed, Verdict::Reset, Verdict::Refused, Verdict::TimedOut, Verdict::LeftOpen];
+    pub const ALL: [Verdict; 6] =
+        [Verdict::Closed, Verdict::Reset, Verdict::Refused, Verdict::TimedOut, Verdict::LeftOpen, Verdict::Lost];
 
     /// A short name, for text, JSON and CSV.
     pub const fn name(self) -> &'static str {
@@ -44,6 +46,7 @@ impl Verdict {
             Verdict::Refused => "refused",
             Verdict::TimedOut => "timed-out",
             Verdict::LeftOpen => "left-open",
+            Verdict::Lost => "lost-in-crash",
         }
     }
 
@@ -54,6 +57,7 @@ impl Verdict {
             Some(Ending::Closed(CloseReason::Reset | CloseReason::Aborted)) => Verdict::Reset,
             Some(Ending::Closed(CloseReason::Refused)) => Verdict::Refused,
             Some(Ending::Closed(CloseReason::TimedOut | CloseReason::FinWait2Timeout)) => Verdict::TimedOut,
+            Some(Ending::Lost) => Verdict::Lost,
             Some(Ending::Dropped | Ending::Open(_)) | None => Verdict::LeftOpen,
         }
     }

@@ -6,7 +6,7 @@
 //! hot path records nothing more for it.
 
 use alloc::vec::Vec;
-use tcp_core::event::CloseReason;
+use tcp_core::event::{Cause, CloseReason};
 use tcp_core::{Instant, State};
 
 use crate::trace::{EventKind, Notice, Trace, Truncation};
@@ -44,6 +44,8 @@ pub enum Ending {
     /// A half-open connection in a listener's queue that went back to LISTEN (reset or timed out)
     /// before anyone accepted it.
     Dropped,
+    /// Its host crashed or rebooted, and its state was lost with no word to anyone.
+    Lost,
     /// Left in this state when the run ended (CLOSED only for a connection that never opened).
     Open(State),
 }
@@ -64,6 +66,10 @@ impl Outcome {
         for e in &trace.events {
             let Some(c) = e.conn.and_then(|c| conns.get_mut(c)) else { continue };
             match e.kind {
+                EventKind::State { cause: Cause::HostDown, .. } => {
+                    c.ending = Ending::Lost;
+                    c.ended_at = Some(e.at);
+                }
                 EventKind::State { to, .. } => {
                     if to == State::Established && c.established_at.is_none() {
                         c.established_at = Some(e.at);
@@ -151,7 +157,12 @@ mod tests {
             let (states, reasons) = (trace.final_states(), trace.close_reasons());
             assert_eq!(o.conns.len(), trace.conns.len());
             for (c, got) in o.conns.iter().enumerate() {
+                let lost = trace
+                    .events
+                    .iter()
+                    .any(|e| e.conn == Some(c) && matches!(e.kind, EventKind::State { cause: Cause::HostDown, .. }));
                 let expected = match (reasons[c], states[c]) {
+                    (None, State::Closed) if lost => Ending::Lost,
                     (Some(reason), State::Closed) => Ending::Closed(reason),
                     (None, State::Listen) => Ending::Dropped,
                     (_, state) => Ending::Open(state),

@@ -487,6 +487,13 @@ pub enum Action {
     Abort,
     /// Put a hand-made segment on the wire (an old duplicate, say), outside any connection.
     Inject,
+    /// The host crashes: every socket's state is lost at once, nothing is sent, and until it
+    /// reboots it answers nothing and runs none of its rules. Only at a time (`at_ms`).
+    Crash,
+    /// The host comes back with no sockets (if it was up, it loses its state at that instant,
+    /// as a quick reboot does): a segment of an old connection is answered with a reset. Its
+    /// rules after that run again (a `listen` to restart the service). Only at a time (`at_ms`).
+    Reboot,
 }
 
 /// One line of an application script: at a time, or on a notification, do something.
@@ -760,6 +767,28 @@ impl Scenario {
         self.hosts.iter().position(|h| h.name == name)
     }
 
+    /// When host `host` is down, in microseconds: from a `crash` until the next `reboot`
+    /// (`None`: until the end of the run), in time order. A `reboot` of a host that is up
+    /// takes no time.
+    pub fn downtimes(&self, host: usize) -> Vec<(u64, Option<u64>)> {
+        let Some(h) = self.hosts.get(host) else { return Vec::new() };
+        let mut changes: Vec<(u64, usize, bool)> = (h.app.iter().enumerate())
+            .filter(|(_, r)| matches!(r.action, Action::Crash | Action::Reboot))
+            .filter_map(|(i, r)| Some((r.at_ms?.micros() + r.after_ms.micros(), i, r.action == Action::Crash)))
+            .collect();
+        tcp_core::sort::sort_by(&mut changes, &Ord::cmp);
+        let mut down: Vec<(u64, Option<u64>)> = Vec::new();
+        for (at, _, crash) in changes {
+            match down.last_mut() {
+                Some((_, until @ None)) if !crash => *until = Some(at),
+                Some((_, None)) => {}
+                _ if crash => down.push((at, None)),
+                _ => {}
+            }
+        }
+        down
+    }
+
     /// Checks what the types alone cannot: names that refer to hosts, rules that say when, ...
     pub fn validate(&self) -> Result<(), ScenarioError> {
         if self.hosts.is_empty() {
@@ -966,6 +995,12 @@ impl Scenario {
                 }
             }
             _ => {}
+        }
+        if matches!(rule.action, Action::Crash | Action::Reboot) && rule.on.is_some() {
+            return Err(ScenarioError::at(
+                format!("{at}.on"),
+                "a host crashes or reboots at a time: `at_ms = ...`, not `on`",
+            ));
         }
         if let Some(spoof) = &rule.spoof {
             if rule.action != Action::Inject {

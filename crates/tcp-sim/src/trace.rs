@@ -102,6 +102,8 @@ pub enum LossReason {
     },
     /// Its destination address belongs to no host (a forged source).
     NoSuchHost,
+    /// Its destination host was down (crashed, not yet rebooted) when it arrived.
+    HostDown,
     /// It was still in flight when the simulation ended.
     InFlight,
 }
@@ -210,6 +212,11 @@ pub enum AppCall {
     Accept,
     /// A segment made by hand.
     Inject,
+    /// The host crashed: its connections' state is gone, and it answers nothing until it
+    /// reboots.
+    Crash,
+    /// The host came back up with no connections.
+    Reboot,
 }
 
 /// What the application was told.
@@ -592,6 +599,8 @@ impl Trace {
                         AppCall::Abort => "abort: close() with SO_LINGER 0".into(),
                         AppCall::Accept => "accept()".into(),
                         AppCall::Inject => "(a segment from an earlier connection)".into(),
+                        AppCall::Crash => "(the host crashes)".into(),
+                        AppCall::Reboot => "(the host reboots)".into(),
                     };
                     match error {
                         Some(err) => writeln!(out, "   app: {call} failed: {}", escape_text(err)),
@@ -612,6 +621,24 @@ impl Trace {
         out
     }
 
+    /// When each host was down: (host, crashed at, rebooted at if it did), in time order, from
+    /// its `Crash` and `Reboot` events.
+    pub fn downtimes(&self) -> Vec<(usize, Instant, Option<Instant>)> {
+        let mut down: Vec<(usize, Instant, Option<Instant>)> = Vec::new();
+        for e in &self.events {
+            match e.kind {
+                EventKind::App { call: AppCall::Crash, error: None } => down.push((e.host, e.at, None)),
+                EventKind::App { call: AppCall::Reboot, .. } => {
+                    if let Some(d) = down.iter_mut().rfind(|d| d.0 == e.host && d.2.is_none()) {
+                        d.2 = Some(e.at);
+                    }
+                }
+                _ => {}
+            }
+        }
+        down
+    }
+
     /// The trace as JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
@@ -625,6 +652,7 @@ fn loss_text(reason: LossReason) -> &'static str {
         LossReason::Outage { .. } => "the link was down",
         LossReason::Fault => "dropped on purpose",
         LossReason::NoSuchHost => "no such host",
+        LossReason::HostDown => "the host it was for was down",
         LossReason::InFlight => "still in flight at the end",
     }
 }

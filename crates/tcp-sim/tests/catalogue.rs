@@ -26,6 +26,7 @@ fn exchange(trace: &Trace) -> String {
             Fate::Lost { reason: LossReason::LinkDown } => "LOST (link down)".into(),
             Fate::Lost { reason: LossReason::Outage { from, until } } => format!("LOST (outage {from} to {until})"),
             Fate::Lost { reason: LossReason::NoSuchHost } => "LOST (no such host)".into(),
+            Fate::Lost { reason: LossReason::HostDown } => "LOST (host down)".into(),
             Fate::Lost { reason: LossReason::InFlight } => "in flight at the end".into(),
         };
         let mut notes = String::new();
@@ -45,7 +46,7 @@ fn exchange(trace: &Trace) -> String {
 
 #[test]
 fn every_entry_parses_runs_quietly_and_matches_its_snapshot() {
-    assert_eq!(catalogue::ENTRIES.len(), 23);
+    assert_eq!(catalogue::ENTRIES.len(), 26);
     for entry in catalogue::ENTRIES {
         let scenario = entry.scenario().unwrap_or_else(|e| panic!("{}: {e}", entry.name));
         assert!(!scenario.title.en.is_empty() && !scenario.title.zh.is_empty(), "{}: bilingual title", entry.name);

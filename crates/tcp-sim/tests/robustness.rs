@@ -1,17 +1,19 @@
 //! For every catalogue entry, every combination of drops among its first 10 segments (1,024 runs
 //! per entry) runs to the end without a panic, within bounded simulated time, and leaves every
 //! connection in a consistent final state:
-//! - CLOSED, with the application told how it ended (closed, refused, timed out, reset, aborted);
+//! - CLOSED, with the application told how it ended (closed, refused, timed out, reset, aborted),
+//!   or lost with its host's crash or reboot (nobody is told: the application died with it);
 //! - or a listener's half-open connection dropped back to LISTEN;
 //! - or a half-open connection in the RFC 9293 §3.4.3 sense: ESTABLISHED, the application told
 //!   "connected", nothing in flight and no timer running (the run ended quietly), while the peer's
 //!   end is gone. Without keep-alives TCP cannot notice this (a lost RST, a peer that gave up),
-//!   and it is what the application was told.
+//!   and it is what the application was told;
+//! - or ESTABLISHED at both ends, the run over and quiet: a scenario that never closes.
 //!
 //! The same exploration with keep-alive on in every host leaves no such connection: keep-alive
 //! finds every one of them and ends it.
 
-use tcp_core::event::CloseReason;
+use tcp_core::event::{Cause, CloseReason};
 use tcp_core::{State, Timer};
 use tcp_sim::scenario::{Fault, FaultAction, Millis};
 use tcp_sim::trace::{EventKind, Trace, Truncation};
@@ -34,6 +36,12 @@ fn with_drops(base: &Scenario, mask: u32) -> Scenario {
         }
     }
     s
+}
+
+/// Whether connection `c` was lost when its host crashed or rebooted.
+fn lost_in_crash(trace: &Trace, c: usize) -> bool {
+    (trace.events.iter())
+        .any(|e| e.conn == Some(c) && matches!(e.kind, EventKind::State { cause: Cause::HostDown, .. }))
 }
 
 /// Why a run's ending is inconsistent, if it is.
@@ -62,10 +70,12 @@ fn inconsistency(trace: &Trace) -> Option<String> {
     };
     for (c, (state, reason)) in states.iter().zip(&reasons).enumerate() {
         let ok = match state {
-            State::Closed => reason.is_some(),
+            State::Closed => reason.is_some() || lost_in_crash(trace, c),
             // A half-open connection the listener dropped (reset, or SYN-ACK retries exhausted).
             State::Listen => reason.is_none(),
-            State::Established => reason.is_none() && (peer_gone(c) || (kept_alive && peer_established(c))),
+            // Half-open, or open at both ends and idle: a scenario that never closes (a server
+            // that rebooted, then accepted the connection's retransmitted SYN).
+            State::Established => reason.is_none() && (peer_gone(c) || peer_established(c)),
             _ => false,
         };
         if !ok {
@@ -192,7 +202,7 @@ fn keepalive_resolves_every_half_open_connection() {
                         let mut bad = None;
                         for (c, (state, reason)) in states.iter().zip(&reasons).enumerate() {
                             let ok = match state {
-                                State::Closed => reason.is_some(),
+                                State::Closed => reason.is_some() || lost_in_crash(&trace, c),
                                 State::Listen => reason.is_none(),
                                 State::Established => {
                                     reason.is_none() && peer(c).is_some_and(|p| states[p] == State::Established)

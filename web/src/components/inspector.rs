@@ -127,6 +127,7 @@ fn loss_text(reason: LossReason, lang: Lang) -> &'static str {
         LossReason::Fault => tr(lang, "dropped on purpose", "被故意丢弃"),
         LossReason::Outage { .. } => tr(lang, "the link was down (a network partition)", "链路中断（网络分区）"),
         LossReason::NoSuchHost => tr(lang, "no host has the destination address", "没有主机拥有目的地址"),
+        LossReason::HostDown => tr(lang, "the receiving host was down (crashed)", "接收方主机已宕机（崩溃）"),
         LossReason::InFlight => tr(lang, "still in flight when the run ended", "运行结束时仍在途中"),
     }
 }

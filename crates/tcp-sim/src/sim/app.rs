@@ -7,7 +7,8 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::net::SocketAddrV4;
 use tcp_core::conn::{CommandError, SEND_BUFFER};
-use tcp_core::{Connection, Flags, Instant, Listener, SeqNum, TcpRepr, Transmit};
+use tcp_core::event::Cause;
+use tcp_core::{Connection, Flags, Instant, Listener, SeqNum, State, TcpRepr, Transmit};
 
 use super::sockets::Socket;
 use super::{Item, Origin, Simulator};
@@ -104,6 +105,10 @@ impl Simulator<'_> {
     pub(super) fn run_rule(&mut self, host: usize, r: usize) {
         let rule: &Rule = &self.scenario.hosts[host].app[r];
         let now = self.now;
+        // A host that is down runs nothing until it reboots.
+        if self.hosts[host].down && rule.action != Action::Reboot {
+            return;
+        }
         match rule.action {
             Action::Listen => {
                 let addr = SocketAddrV4::new(self.scenario.hosts[host].addr, self.hosts[host].port);
@@ -135,7 +140,46 @@ impl Simulator<'_> {
             Action::Send => self.send(host, r),
             Action::Shutdown | Action::Close | Action::Abort => self.close(host, rule.action),
             Action::Inject => self.inject(host, rule),
+            Action::Crash => {
+                self.record(host, None, EventKind::App { call: AppCall::Crash, error: None });
+                self.lose_state(host);
+                self.hosts[host].down = true;
+            }
+            Action::Reboot => {
+                self.record(host, None, EventKind::App { call: AppCall::Reboot, error: None });
+                // A host that was up loses its state now; one that crashed lost it then.
+                self.lose_state(host);
+                self.hosts[host].down = false;
+            }
         }
+    }
+
+    /// The host loses every socket's state at once, with no segment sent: each open connection
+    /// (and each one its listener queued) ends in CLOSED, caused by the host, and the listener
+    /// and the application's bytes still waiting are gone.
+    fn lose_state(&mut self, host: usize) {
+        let lost = |from: State| EventKind::State { from, to: State::Closed, cause: Cause::HostDown };
+        for order in self.hosts[host].sockets.orders() {
+            let Some(s) = self.hosts[host].sockets.get(order) else { continue };
+            let (id, from) = (s.id, s.conn.state());
+            self.hosts[host].sockets.remove(order);
+            self.end_conn(id);
+            self.record(host, Some(id), lost(from));
+        }
+        let (first, last) = super::queued_range(host);
+        while let Some((key, id)) = self.queued.first_in(first, last) {
+            let id = id as usize;
+            self.queued.remove(key);
+            let remote = self.trace.conns[id].remote;
+            let listener = self.hosts[host].listener.as_ref();
+            let from = listener.and_then(|l| l.child(remote)).map_or(State::SynReceived, Connection::state);
+            self.end_conn(id);
+            self.record(host, Some(id), lost(from));
+        }
+        self.hosts[host].listener = None;
+        self.watch_listener(host);
+        self.hosts[host].current = None;
+        self.hosts[host].backlog.clear();
     }
 
     /// A `send` rule: its bytes join the backlog, which TCP takes as its send buffer allows.

@@ -40,6 +40,12 @@ fn queued_key(host: usize, remote: SocketAddrV4) -> u128 {
     ((host as u128) << 48) | u128::from(addr_key(remote))
 }
 
+/// The keys of every connection `host`'s listener queues: first and last.
+fn queued_range(host: usize) -> (u128, u128) {
+    let first = (host as u128) << 48;
+    (first, first | 0xFFFF_FFFF_FFFF)
+}
+
 /// Default listening port (as in the captures).
 pub const SERVER_PORT: u16 = 5555;
 /// Default first client port (as in the captures).
@@ -110,6 +116,17 @@ struct SimHost {
     opened: u16,
     /// The last segment delivered to this host (what a rejection refers to).
     last_delivered: Option<usize>,
+    /// It crashed and has not rebooted: it runs nothing (see [`Scenario::downtimes`]).
+    down: bool,
+    /// When it is down, in microseconds (from the scenario): a segment that arrives then is lost.
+    downtimes: Vec<(u64, Option<u64>)>,
+}
+
+impl SimHost {
+    /// Whether it is down at `micros` (a segment arriving then is lost).
+    fn is_down_at(&self, micros: u64) -> bool {
+        self.downtimes.iter().any(|&(from, until)| from <= micros && until.is_none_or(|until| micros < until))
+    }
 }
 
 /// What the application does once a connection's segments are on the wire.
@@ -194,6 +211,8 @@ impl<'a> Simulator<'a> {
                 backlog: Backlog::default(),
                 opened: 0,
                 last_delivered: None,
+                down: false,
+                downtimes: scenario.downtimes(i),
             })
             .collect();
         let trace = Trace {
@@ -375,7 +394,8 @@ impl<'a> Simulator<'a> {
         match item {
             Item::Deliver { segment } => self.deliver(segment),
             Item::Rule { host, rule } => self.run_rule(host, rule),
-            Item::Flood { host, k } => self.send_forged_syn(host, k),
+            Item::Flood { host, k } if !self.hosts[host].down => self.send_forged_syn(host, k),
+            Item::Flood { .. } => {}
         }
     }
 
@@ -542,6 +562,10 @@ impl<'a> Simulator<'a> {
         } else if let (None, Some(o), false) = (dropped, outage, to == Some(from)) {
             let (from, until) = (Instant::from_micros(o.from_ms.micros()), Instant::from_micros(o.until_ms.micros()));
             dropped = Some(LossReason::Outage { from, until });
+        } else if let (None, Some(to)) = (dropped, to.filter(|&to| to != from))
+            && self.hosts[to].is_down_at(arrives)
+        {
+            dropped = Some(LossReason::HostDown);
         } else if dropped.is_none() && random_loss && to != Some(from) {
             let certain = self.scenario.link.loss.get() >= 1.0;
             dropped = Some(if certain { LossReason::LinkDown } else { LossReason::Random });

@@ -55,6 +55,11 @@ impl Sockets {
         }
     }
 
+    /// The orders of every open socket, oldest first.
+    pub(super) fn orders(&self) -> alloc::vec::Vec<u64> {
+        self.by_order.keys().map(|k| k as u64).collect()
+    }
+
     pub(super) fn get(&self, order: u64) -> Option<&Socket> {
         self.sockets.get(self.by_order.get(u128::from(order))?).map(|s| &**s)
     }

@@ -62,8 +62,17 @@ const TRIGGERS: [Trigger; 8] = [
     Trigger::Timeout,
     Trigger::Closed,
 ];
-const ACTIONS: [Action; 7] =
-    [Action::Listen, Action::Connect, Action::Send, Action::Shutdown, Action::Close, Action::Abort, Action::Inject];
+const ACTIONS: [Action; 9] = [
+    Action::Listen,
+    Action::Connect,
+    Action::Send,
+    Action::Shutdown,
+    Action::Close,
+    Action::Abort,
+    Action::Inject,
+    Action::Crash,
+    Action::Reboot,
+];
 const KINDS: [SegmentKind; 6] =
     [SegmentKind::Syn, SegmentKind::SynAck, SegmentKind::Ack, SegmentKind::Data, SegmentKind::Fin, SegmentKind::Rst];
 
@@ -73,7 +82,9 @@ fn name(i: usize) -> String {
 
 fn rule(b: &mut Bytes<'_>, hosts: usize) -> Rule {
     let action = b.pick(&ACTIONS);
-    let (at_ms, on) = if b.chance(40) { (Some(b.millis(3_000)), None) } else { (None, Some(b.pick(&TRIGGERS))) };
+    // A host crashes and reboots at a time only.
+    let timed = matches!(action, Action::Crash | Action::Reboot) || b.chance(40);
+    let (at_ms, on) = if timed { (Some(b.millis(3_000)), None) } else { (None, Some(b.pick(&TRIGGERS))) };
     let to = matches!(action, Action::Connect | Action::Inject).then(|| name(b.below(hosts as u32) as usize));
     let (bytes, text) = match (action, b.chance(30)) {
         (Action::Send, true) => (None, Some("héllo\u{1b}[31m".repeat(1 + b.below(50) as usize))),
