@@ -1,8 +1,5 @@
 //! When the other end is gone: a host crashes (its connections vanish without a word) or
 //! reboots (it remembers none of them), and what the end that survived sees of it.
-//!
-//! The web player (feature `player`) shows no crash (only on-demand entries and readers' own
-//! scenarios do), so there every story here is `None` and compiled away.
 
 use alloc::string::String;
 use tcp_core::event::Cause;
@@ -29,10 +26,7 @@ fn lost_connections(cx: &Cx<'_>, ep: &Ep) -> Option<String> {
 }
 
 /// The host crashed: everything its TCP knew is gone, and nobody is told.
-pub(crate) fn crash(cx: &Cx<'_>, ep: &Ep) -> Option<Story> {
-    if cfg!(feature = "player") {
-        return None;
-    }
+pub(crate) fn crash(cx: &Cx<'_>, ep: &Ep) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = ep.conn.map_or_else(String::new, |c| cx.remote_name(c));
     let Some(lost) = lost_connections(cx, ep) else {
@@ -42,7 +36,7 @@ pub(crate) fn crash(cx: &Cx<'_>, ep: &Ep) -> Option<Story> {
             "{subj} crashes, with no connection open: until it reboots, nothing answers at its address.",
             "{who}崩溃了，当时没有打开的连接：在它重启之前，它的地址上不会有任何回应。"
         ));
-        return Some(s);
+        return s;
     };
     let mut s = Story::new(say!(
         cx,
@@ -69,14 +63,11 @@ pub(crate) fn crash(cx: &Cx<'_>, ep: &Ep) -> Option<Story> {
             "它的监听套接字也没有了：在它重启并重新监听之前，发给它的 SYN 得不到任何回应。"
         ));
     }
-    Some(s)
+    s
 }
 
 /// The host came back up: it has no connection, so every old one is now half-open.
-pub(crate) fn reboot(cx: &Cx<'_>, ep: &Ep) -> Option<Story> {
-    if cfg!(feature = "player") {
-        return None;
-    }
+pub(crate) fn reboot(cx: &Cx<'_>, ep: &Ep) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     if let Some(lost) = lost_connections(cx, ep) {
         // It was up: the reboot itself loses the state.
@@ -91,7 +82,7 @@ pub(crate) fn reboot(cx: &Cx<'_>, ep: &Ep) -> Option<Story> {
             "{subj} reboots. A reboot clears everything its TCP knew, {lost} included, and it sends nothing on the way: {peer} still believes the connection is ESTABLISHED. {subj} now holds no connection at all; a segment of the old one will be answered with a reset (RFC 9293 §3.5.1).",
             "{who}重启了。重启清空了它的 TCP 所知道的一切，{lost}也不例外，而且重启前它什么也没有发送：{peer}仍然以为连接处于 ESTABLISHED。现在{who}没有任何连接；旧连接的报文段到来时，它会回复复位（RFC 9293 §3.5.1）。"
         ));
-        return Some(s);
+        return s;
     }
     let down_for = match cx.last_failure(ep.host, ep.first) {
         Some((at, true)) => Some(cx.span(at, ep.at)),
@@ -126,14 +117,11 @@ pub(crate) fn reboot(cx: &Cx<'_>, ep: &Ep) -> Option<Story> {
         "Its application starts again too: it must call listen() again before anyone can connect.",
         "它的应用程序也重新启动：必须再次调用 listen()，别人才能连接它。"
     ));
-    Some(s)
+    s
 }
 
 /// Why a segment was lost to a host that is down: when it crashed, and whether it comes back.
 pub(crate) fn why_down(cx: &Cx<'_>, seg: usize) -> String {
-    if cfg!(feature = "player") {
-        return String::new();
-    }
     let s = cx.seg(seg);
     let Some(to) = s.to else { return String::new() };
     let host = cx.host(to);
@@ -150,9 +138,6 @@ pub(crate) fn why_down(cx: &Cx<'_>, seg: usize) -> String {
 /// A paragraph for a segment the receiving host rejects because it rebooted (or crashed and
 /// came back) since the connection began: it forgot the connection.
 pub(crate) fn forgotten(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<String> {
-    if cfg!(feature = "player") {
-        return None;
-    }
     let at = cx.state_lost_at(ep.host, ep.first)?;
     let s = cx.seg(seg);
     let began = s.conn.and_then(|c| cx.opened_at(c))?;
@@ -171,9 +156,6 @@ pub(crate) fn forgotten(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<String> {
 
 /// A paragraph for a reset that ends a connection because its sender rebooted since.
 pub(crate) fn reset_after_reboot(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<String> {
-    if cfg!(feature = "player") {
-        return None;
-    }
     let from = cx.seg(seg).from;
     let at = cx.state_lost_at(from, ep.first)?;
     let began = ep.conn.and_then(|c| cx.opened_at(c))?;

@@ -279,8 +279,8 @@ fn app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<&str>) -> Story {
         AppCall::Close | AppCall::Shutdown if error.is_none() => close::close_called(cx, ep, call),
         AppCall::Abort => Some(close::abort(cx, ep)),
         AppCall::Inject => handshake::inject(cx, ep),
-        AppCall::Crash if error.is_none() => gone::crash(cx, ep),
-        AppCall::Reboot => gone::reboot(cx, ep),
+        AppCall::Crash if error.is_none() => Some(gone::crash(cx, ep)),
+        AppCall::Reboot => Some(gone::reboot(cx, ep)),
         _ => None,
     };
     found.unwrap_or_else(|| data::generic_app(cx, ep, call, error))

@@ -284,7 +284,9 @@ async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Dia
     for (x1, x2, from, until, text) in link_down.chain(hosts_down) {
         let (y1, y2) = (axis.y(from), axis.y(until).min(end_y));
         let rect = Rect { x: x1, y: y1, w: x2 - x1, h: (y2 - y1).max(2.0) };
-        let mid_x = (x1 + x2) / 2.0;
+        // Centred on the band, but inside the diagram (a host's band at its edge is narrow).
+        let half = text::width(&text, SMALL_FONT) / 2.0 + 4.0;
+        let mid_x = ((x1 + x2) / 2.0).min(width - half).max(half);
         let at = |y: f32| centred(&text, mid_x, y, Anchor::Middle, SMALL_FONT);
         let mut y = y1 + 13.0;
         while y + 12.0 < y2 && !placer.is_free(&at(y).rect.quad()) {

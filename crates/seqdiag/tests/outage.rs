@@ -3,7 +3,7 @@
 
 mod common;
 
-use seqdiag::{Lang, ViewOptions, layout, svg, tikz};
+use seqdiag::{Lang, ViewOptions, WidthClass, layout, svg, tikz};
 use tcp_sim::trace::{Fate, LossReason};
 
 #[test]
@@ -77,6 +77,29 @@ fn a_host_that_is_down_is_a_band_over_its_lifeline() {
             assert!((crash_y - top).abs() < 1.0, "{name}: the band starts at the crash ({crash_y} vs {top})");
             let reboot = if lang == Lang::En { "reboot" } else { "重启" };
             assert_eq!(d.notes.iter().any(|n| n.text == reboot), rebooted, "{name}: a reboot is a note");
+        }
+    }
+}
+
+/// The label of a band stays inside the diagram, at every width, even for a host at the edge.
+#[test]
+fn a_band_label_stays_inside_the_diagram() {
+    for name in ["client-crash", "server-reboot", "reboot-keepalive", "partition-heals"] {
+        let trace = common::trace(name);
+        for width in WidthClass::ALL {
+            for lang in [Lang::En, Lang::Zh] {
+                let view = ViewOptions { lang, width, ..ViewOptions::default() };
+                let d = layout(&trace, &view);
+                for band in &d.outages {
+                    let r = band.placed.rect;
+                    assert!(
+                        r.x >= 0.0 && r.x + r.w <= d.width,
+                        "{name} at {width:?} ({lang:?}): {:?} in {}",
+                        r,
+                        d.width
+                    );
+                }
+            }
         }
     }
 }
