@@ -168,6 +168,15 @@ fn check(name: &str, original: &Trace, file: &[u8], format: &str) {
     }
 
     let (_, comparison) = rerun(&imported);
+    // An application that stopped reading: the capture shows the window closing and opening
+    // again, but the scenario derived from it has applications that always read.
+    let stopped_reading =
+        original.events.iter().any(|e| matches!(e.kind, EventKind::App { call: AppCall::StopReading, .. }));
+    let zero_window = original.segments.iter().any(|s| s.repr.window == 0 && !s.repr.flags.contains(Flags::RST));
+    if stopped_reading && zero_window {
+        assert!(!comparison.matches(), "{name} ({format}): a re-run of a zero window now matches: drop this exception");
+        return;
+    }
     // A host that crashed or rebooted: a capture shows its silence, and then perhaps its resets,
     // but the scenario derived from it has no crash to run.
     let crash =

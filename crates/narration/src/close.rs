@@ -14,6 +14,9 @@ use crate::{Kind, Story};
 pub(crate) fn close_called(cx: &Cx<'_>, ep: &Ep, call: &AppCall) -> Option<Story> {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let fin = ep.sent.iter().copied().find(|&s| cx.has(s, Flags::FIN));
+    if let Some(rst) = ep.sent.iter().copied().find(|&s| cx.has(s, Flags::RST)) {
+        return Some(close_with_unread_data(cx, ep, rst));
+    }
     if ep.changed(State::Established, State::FinWait1) {
         return Some(active_close(cx, ep, call, fin?));
     }
@@ -35,6 +38,32 @@ pub(crate) fn close_called(cx: &Cx<'_>, ep: &Ep, call: &AppCall) -> Option<Story
         return Some(s);
     }
     None
+}
+
+/// close() found received data its application never read: TCP resets instead of closing.
+fn close_with_unread_data(cx: &Cx<'_>, ep: &Ep, rst: usize) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let peer = cx.dst_name(rst);
+    let label = cx.label(rst);
+    let mut s = Story::new(say!(
+        cx,
+        "{subj} closes with data it never read: it sends {label} instead of a FIN.",
+        "{who}带着从未读取的数据关闭连接：发出的是 {label}，而不是 FIN。"
+    ));
+    s.main(say!(
+        cx,
+        "{subj}'s application calls close() while bytes from {peer} still wait unread in its receive buffer. A FIN would tell {peer} that all went well; it did not, since those bytes will never be read. So {who}'s TCP resets the connection: {label}, and the connection is gone at once, with no TIME_WAIT.",
+        "{who}的应用调用 close() 时，来自{peer}的字节还没有读取，仍留在接收缓冲区里。如果发送 FIN，就等于告诉{peer}一切顺利，而事实并非如此：这些字节永远不会被读取了。所以{who}的 TCP 复位连接：{label}，连接立即消失，没有 TIME_WAIT。"
+    ));
+    s.why(
+        "unread-close",
+        say!(
+            cx,
+            "RFC 1122 §4.2.2.13 asks for this reset, and RFC 2525 lists a stack that sends a FIN here as a known bug: {peer}'s data had been acknowledged, and an acknowledgment only means that {who}'s TCP received it, never that its application read it.",
+            "RFC 1122 §4.2.2.13 要求在这里发送复位，RFC 2525 把此时发送 FIN 的协议栈列为已知缺陷：{peer}的数据早已得到确认，而确认只表示{who}的 TCP 收到了数据，从不表示它的应用读取了数据。"
+        ),
+    );
+    s
 }
 
 fn active_close(cx: &Cx<'_>, ep: &Ep, call: &AppCall, fin: usize) -> Story {

@@ -37,6 +37,8 @@ pub(crate) struct Cx<'a> {
     changes: Vec<Vec<(usize, State, State)>>,
     /// Every crash and reboot: (event, host, crashed), in event order.
     failures: Vec<(usize, usize, bool)>,
+    /// Every time an application stopped or started reading: (event, host, reads), in order.
+    reading: Vec<(usize, usize, bool)>,
 }
 
 impl<'a> Cx<'a> {
@@ -46,9 +48,12 @@ impl<'a> Cx<'a> {
     pub(crate) fn new(t: &'a Trace, lang: Lang, relative: bool) -> Cx<'a> {
         let mut sent_events = alloc::vec![usize::MAX; t.segments.len()];
         let mut changes: Vec<Vec<(usize, State, State)>> = Vec::new();
-        let mut failures = Vec::new();
+        let (mut failures, mut reading) = (Vec::new(), Vec::new());
         for (i, e) in t.events.iter().enumerate() {
             match (&e.kind, e.conn) {
+                (EventKind::App { call: call @ (AppCall::StopReading | AppCall::StartReading), .. }, _) => {
+                    reading.push((i, e.host, *call == AppCall::StartReading));
+                }
                 (EventKind::App { call: call @ (AppCall::Crash | AppCall::Reboot), error: None }, _) => {
                     failures.push((i, e.host, *call == AppCall::Crash));
                 }
@@ -66,7 +71,13 @@ impl<'a> Cx<'a> {
                 _ => {}
             }
         }
-        Cx { t, lang, relative, sent_events, changes, failures }
+        Cx { t, lang, relative, sent_events, changes, failures, reading }
+    }
+
+    /// Whether `host`'s application had stopped reading at event `ev`.
+    pub(crate) fn not_reading(&self, host: usize, ev: usize) -> bool {
+        let before = &self.reading[..self.reading.partition_point(|&(i, _, _)| i < ev)];
+        before.iter().rev().find(|&&(_, h, _)| h == host).is_some_and(|&(_, _, reads)| !reads)
     }
 
     /// When `host` last crashed at or before `at`, if it did.
@@ -303,6 +314,18 @@ impl<'a> Cx<'a> {
             EventKind::TimerFired { timer: Timer::Keepalive, backoff } if e.conn == Some(conn) => Some(backoff + 1),
             _ => None,
         })
+    }
+
+    /// Whether `seg` is a zero-window probe: its sender's persist timer fired at the instant it
+    /// left, on its connection.
+    pub(crate) fn window_probe(&self, seg: usize) -> bool {
+        let s = self.seg(seg);
+        let (Some(conn), Some(sent)) = (s.conn, self.sent_event(seg)) else { return false };
+        self.t.events[..sent]
+            .iter()
+            .rev()
+            .take_while(|e| e.at == s.sent_at)
+            .any(|e| e.conn == Some(conn) && matches!(e.kind, EventKind::TimerFired { timer: Timer::Persist, .. }))
     }
 
     /// The keep-alive probe `seg` answers, if it is the reply to one: the segment its sender

@@ -147,6 +147,9 @@ pub(crate) fn data_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
             "It acknowledges them at once: {ack_label}, the next byte it expects.",
             "它立即确认：{ack_label}，即它期望收到的下一个字节。"
         ));
+        if cx.not_reading(ep.host, ep.first) {
+            s.main(filling_buffer(cx, a));
+        }
     } else if let Some((deadline, _)) = ep.armed(Timer::DelayedAck) {
         let d = cx.span(ep.at, deadline);
         s.main(say!(
@@ -247,6 +250,77 @@ pub(crate) fn ack_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
     s
 }
 
+/// What an ACK from a receiver whose application is not reading says of its buffer.
+fn filling_buffer(cx: &Cx<'_>, ack: usize) -> String {
+    let peer = cx.dst_name(ack);
+    let peer_subj = capitalize(peer.clone());
+    let w = cx.t.advertised_window(ack);
+    let room = u32::from(w.field) << w.shift.unwrap_or(0);
+    let field = w.field;
+    if room == 0 {
+        say!(
+            cx,
+            "Its application is not reading, and the receive buffer is now full: the ACK says win=0, a zero window. {peer_subj} must stop sending until the window opens.",
+            "它的应用没有读取，接收缓冲区现在已经满了：这个 ACK 的 win=0，即零窗口。{peer}必须停止发送，直到窗口重新打开。"
+        )
+    } else {
+        say!(
+            cx,
+            "Its application is not reading, so the bytes wait in the receive buffer, and the ACK offers only the room left: win={field}, {room} bytes.",
+            "它的应用没有读取，这些字节只能留在接收缓冲区里，所以这个 ACK 只通告剩余的空间：win={field}，即 {room} 字节。"
+        )
+    }
+}
+
+/// The application stopped calling read(): flow control takes over.
+pub(crate) fn stop_reading(cx: &Cx<'_>, ep: &Ep) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let mut s = Story::new(say!(cx, "{subj}'s application stops reading.", "{who}的应用停止读取数据。"));
+    s.main(say!(
+        cx,
+        "{subj}'s application stops calling read(). Its TCP still receives and acknowledges what arrives, but the bytes stay in its receive buffer, and each acknowledgment offers the sender only the room left: the fuller the buffer, the smaller the window.",
+        "{who}的应用不再调用 read()。它的 TCP 照常接收并确认到达的数据，但这些字节只能留在接收缓冲区里；每个确认只向发送方通告剩余的空间：缓冲区越满，窗口越小。"
+    ));
+    s.why(
+        "flow-control",
+        say!(
+            cx,
+            "This is flow control: the window says how much more the receiver can take, so a fast sender cannot overrun a slow reader.",
+            "这就是流量控制：窗口表明接收方还能接收多少数据，快速的发送方因此不会淹没读得慢的接收方。"
+        ),
+    );
+    s
+}
+
+/// The application reads again: what waited is taken, and a window update may go out.
+pub(crate) fn start_reading(cx: &Cx<'_>, ep: &Ep) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let bytes = ep.notices.iter().find_map(|n| match n {
+        Notice::Data { bytes } => Some(*bytes),
+        _ => None,
+    });
+    let mut s = match bytes {
+        Some(n) => Story::new(say!(
+            cx,
+            "{subj}'s application reads again and takes the {n} bytes that waited.",
+            "{who}的应用重新开始读取，取走了等待中的 {n} 字节。"
+        )),
+        None => Story::new(say!(cx, "{subj}'s application reads again.", "{who}的应用重新开始读取数据。")),
+    };
+    let text = s.headline.clone();
+    s.main(text);
+    if let Some(&update) = ep.sent.iter().find(|&&g| cx.pure_ack(g)) {
+        let label = cx.label(update);
+        let peer = cx.dst_name(update);
+        s.main(say!(
+            cx,
+            "Reading empties the receive buffer, so {who} tells {peer} at once that the window is open again: {label}, a window update. Without it {peer} would learn only from its next zero-window probe.",
+            "读取腾空了接收缓冲区，于是{who}立即告诉{peer}窗口重新打开了：{label}，即窗口更新。如果没有它，{peer}要等到下一次零窗口探测才会知道。"
+        ));
+    }
+    s
+}
+
 /// Any arrival the topics above do not describe: what came and what changed.
 pub(crate) fn generic_recv(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
@@ -271,6 +345,8 @@ pub(crate) fn generic_app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<&s
         AppCall::Inject => "inject".into(),
         AppCall::Crash => "crash".into(),
         AppCall::Reboot => "reboot".into(),
+        AppCall::StopReading => "stop reading".into(),
+        AppCall::StartReading => "read()".into(),
     };
     let mut s = match error {
         Some(err) => {

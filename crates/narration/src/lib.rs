@@ -281,6 +281,8 @@ fn app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<&str>) -> Story {
         AppCall::Inject => handshake::inject(cx, ep),
         AppCall::Crash if error.is_none() => Some(gone::crash(cx, ep)),
         AppCall::Reboot => Some(gone::reboot(cx, ep)),
+        AppCall::StopReading => Some(data::stop_reading(cx, ep)),
+        AppCall::StartReading => Some(data::start_reading(cx, ep)),
         _ => None,
     };
     found.unwrap_or_else(|| data::generic_app(cx, ep, call, error))

@@ -443,6 +443,16 @@ fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: usize, reply: &str) -> Story {
         );
         return s;
     }
+    if cx.window_probe(seg) {
+        let mut s =
+            Story::new(say!(cx, "{subj} answers the zero-window probe: {reply}.", "{who}回应零窗口探测：{reply}。"));
+        s.main(say!(
+            cx,
+            "{label} is {peer}'s zero-window probe. Its sequence number lies just below {who}'s window, so {who} takes nothing from it and answers with an ACK of where it stands, {reply}, whose window field says how much room it has now.",
+            "{label} 是{peer}的零窗口探测。它的序号正好落在{who}的接收窗口之前，所以{who}不从中接收任何东西，只回一个表明自身进度的 ACK：{reply}，其中的窗口字段说明它现在还有多少空间。"
+        ));
+        return s;
+    }
     let mut s = Story::new(say!(
         cx,
         "{subj} drops an out-of-window segment and answers {reply}.",

@@ -164,6 +164,8 @@ pub fn app_call(lang: Lang, call: &AppCall) -> Option<String> {
         AppCall::Abort => pick(lang, "abort: close() with SO_LINGER 0", "中止：SO_LINGER 0 的 close()").into(),
         AppCall::Crash => pick(lang, "crash: all state lost", "崩溃：状态全部丢失").into(),
         AppCall::Reboot => pick(lang, "reboot", "重启").into(),
+        AppCall::StopReading => pick(lang, "stops reading", "停止读取").into(),
+        AppCall::StartReading => pick(lang, "reads again", "重新读取").into(),
         AppCall::Send { .. } | AppCall::Accept | AppCall::Inject => return None,
     })
 }

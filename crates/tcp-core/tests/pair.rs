@@ -303,6 +303,58 @@ fn zero_window_is_probed_and_reopened() {
     assert_eq!(p.client.timer(Timer::Persist), None);
 }
 
+/// A receiver that stops reading (Linux, window scale 7) while the peer sends more than its
+/// buffer: every window it offers fits its free space (the peer never sends beyond it: no
+/// segment is rejected), none is a silly small one (RFC 9293 §3.8.6.2.2: below min(buffer/2,
+/// MSS) it offers none), and the right edge of what it offered never moves left by more than
+/// the rounding to a unit; at zero the sender probes, and reading reopens the window.
+#[test]
+fn a_receiver_that_stops_reading_offers_no_silly_window() {
+    let config = Config { delayed_ack: None, ..Config::linux() };
+    let mut p = Pair::new(config);
+    p.client.connect(p.now, SeqNum(1000)).expect("connect");
+    p.collect();
+    p.drive_until(Instant::from_millis(100));
+    let data = vec![7u8; 4096];
+    assert_eq!(p.client.send(p.now, &data).expect("send"), 4096);
+    p.collect();
+    p.drive_until(Instant::from_millis(150));
+    assert_eq!(p.client.send(p.now, &data).expect("send"), 4096);
+    p.collect();
+    p.drive_until(Instant::from_millis(3_000));
+    let unit = 1u32 << 7;
+    let mss = 1448;
+    let mut edge: Option<u32> = None;
+    for w in p.log.iter().filter(|w| !w.from_client && !w.repr.flags.contains(Flags::SYN)) {
+        let offered = u32::from(w.repr.window) * unit;
+        // Nothing is read: the free space is the buffer less what arrived.
+        let received = w.repr.ack - SeqNum(1001);
+        let free = 4096 - received.min(4096);
+        assert!(offered <= free, "{} offers {offered} with {free} free", w.at);
+        let right = received + offered;
+        if let Some(e) = edge {
+            assert!(right + unit > e, "{}: the right edge moved left, {e} to {right}", w.at);
+            // A small window is only what is left of one offered before, never a new one.
+            assert!(offered == 0 || offered >= mss.min(2048) || right <= e, "{}: a silly window, {offered}", w.at);
+        }
+        edge = Some(edge.map_or(right, |e| e.max(right)));
+    }
+    assert!(p.log.iter().any(|w| !w.from_client && w.repr.window == 0), "the window closed");
+    assert!(
+        p.server_events.iter().all(|e| !matches!(e, Event::SegmentRejected { .. })) || {
+            // Only the zero-window probes are answered as outside the window.
+            p.log.iter().filter(|w| w.from_client && !w.payload.is_empty()).all(|w| w.repr.seq - SeqNum(1001) < 4096)
+        },
+        "no data sent beyond the window"
+    );
+    assert!(p.client_events.iter().any(|e| matches!(e, Event::TimerFired { timer: Timer::Persist, .. })));
+    let mut buf = vec![0u8; 8192];
+    assert_eq!(p.server.recv(p.now, &mut buf).expect("recv"), 4096);
+    p.collect();
+    p.drive_until(Instant::from_millis(10_000));
+    assert_eq!(p.server.recv_available(), 4096, "the rest came once the window opened");
+}
+
 /// Pure ACKs each side sent while the other side's pure ACK was the last thing it received:
 /// the measure of an ACK exchange that feeds itself.
 fn acks_answering_acks(p: &Pair) -> [usize; 2] {

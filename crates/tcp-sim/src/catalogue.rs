@@ -106,6 +106,8 @@ pub static ENTRIES: &[Entry] = entries![
     "client-crash" => client_crash, on_demand;
     "server-reboot" => server_reboot, on_demand;
     "reboot-keepalive" => reboot_keepalive, on_demand;
+    "zero-window" => zero_window, on_demand;
+    "close-unread" => close_unread, on_demand;
 ];
 
 /// The entry named `name`.

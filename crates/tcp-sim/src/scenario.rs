@@ -487,6 +487,13 @@ pub enum Action {
     Abort,
     /// Put a hand-made segment on the wire (an old duplicate, say), outside any connection.
     Inject,
+    /// The application stops reading: what arrives waits in the receive buffer, the window
+    /// it advertises shrinks, and at zero the sender must wait (and probe). A `close` then
+    /// finds unread data and resets the connection (RFC 1122 §4.2.2.13).
+    StopReading,
+    /// The application reads again: everything waiting, then whatever arrives (as it does from
+    /// the start).
+    StartReading,
     /// The host crashes: every socket's state is lost at once, nothing is sent, and until it
     /// reboots it answers nothing and runs none of its rules. Only at a time (`at_ms`).
     Crash,

@@ -212,6 +212,10 @@ pub enum AppCall {
     Accept,
     /// A segment made by hand.
     Inject,
+    /// The application stopped reading.
+    StopReading,
+    /// The application read again.
+    StartReading,
     /// The host crashed: its connections' state is gone, and it answers nothing until it
     /// reboots.
     Crash,
@@ -599,6 +603,8 @@ impl Trace {
                         AppCall::Abort => "abort: close() with SO_LINGER 0".into(),
                         AppCall::Accept => "accept()".into(),
                         AppCall::Inject => "(a segment from an earlier connection)".into(),
+                        AppCall::StopReading => "stops reading".into(),
+                        AppCall::StartReading => "reads again".into(),
                         AppCall::Crash => "(the host crashes)".into(),
                         AppCall::Reboot => "(the host reboots)".into(),
                     };

@@ -92,7 +92,7 @@ impl Connection {
         if matches!(self.state, State::Closed | State::Listen) && self.recv_buf.len() == 0 {
             return Err(CommandError::DoesNotExist);
         }
-        let threshold = (super::RECV_BUFFER / 2).min(usize::from(self.send_mss()));
+        let threshold = self.sws_threshold();
         let was_small = self.recv_buf.free() < threshold;
         // Text held from the peer's SYN is not readable before the handshake completes.
         let readable = buf.len().min(self.recv_available());

@@ -135,6 +135,8 @@ pub struct Connection {
     // Receive sequence space.
     irs: SeqNum,
     rcv_nxt: SeqNum,
+    /// The right edge of the window last offered (RCV.NXT + window then), once one was.
+    rcv_adv: Option<SeqNum>,
     negotiated: Negotiated,
     /// Sequence number of `send_buf[0]`.
     send_buf_seq: SeqNum,
@@ -190,6 +192,7 @@ impl Connection {
             max_snd_wnd: 0,
             irs: SeqNum(0),
             rcv_nxt: SeqNum(0),
+            rcv_adv: None,
             negotiated: Negotiated { peer_mss: DEFAULT_MSS, ..Negotiated::default() },
             send_buf_seq: SeqNum(0),
             fin_queued: false,
@@ -458,17 +461,38 @@ impl Connection {
         (now.millis() as u32).wrapping_add(self.iss.0)
     }
 
+    /// The smallest window worth offering (receiver SWS avoidance, RFC 9293 §3.8.6.2.2):
+    /// min(half the buffer, a full segment).
+    pub(super) fn sws_threshold(&self) -> usize {
+        (RECV_BUFFER / 2).min(usize::from(self.send_mss()))
+    }
+
+    /// The window field of a segment sent now. RFC 7323 §2.2: the window in a SYN is never
+    /// scaled. Otherwise the free space, but (RFC 9293 §3.8.6.2.2, as Linux `__tcp_select_window`
+    /// returns 0 below one MSS) none while less than [`Connection::sws_threshold`] is free, so
+    /// that the peer never sends a silly small segment; and never less than what is left of the
+    /// window already offered (its right edge does not move left, §3.8.6.2.2's "SHOULD NOT
+    /// shrink": that space is free, so what the peer sends into it fits).
     fn window_field(&self, syn: bool) -> u16 {
         let free = self.rcv_wnd();
-        // RFC 7323 §2.2: the window in a SYN is never scaled.
-        let mut shifted = if syn { free } else { free >> self.negotiated.rcv_wscale };
-        if shifted == 0 && free > 0 {
-            // A shift larger than the free space must not announce a zero window (nothing
-            // would reopen it): advertise one unit, as Linux __tcp_select_window rounds up
-            // ("prevent zero window announcement if 1<<rcv_wscale > mss").
-            shifted = 1;
+        if syn {
+            return free.min(u32::from(u16::MAX)) as u16;
         }
-        shifted.min(u32::from(u16::MAX)) as u16
+        let offered = match self.rcv_adv {
+            Some(edge) if edge > self.rcv_nxt => (edge - self.rcv_nxt).min(free),
+            _ => 0,
+        };
+        let worth = if free as usize >= self.sws_threshold() { free } else { 0 };
+        let window = worth.max(offered);
+        let shift = self.negotiated.rcv_wscale;
+        let mut field = window >> shift;
+        if field == 0 && window > 0 && (1u32 << shift) > u32::from(self.send_mss()) {
+            // A unit larger than a segment must not announce a zero window (nothing would
+            // reopen it): one unit, as Linux's "prevent zero window announcement if
+            // 1<<rcv_wscale > mss".
+            field = 1;
+        }
+        field.min(u32::from(u16::MAX)) as u16
     }
 
     fn syn_options(&self, now: Instant, answering: bool) -> Options {
@@ -528,6 +552,12 @@ impl Connection {
             urgent: 0,
             options,
         };
+        if !syn && flags.contains(Flags::ACK) {
+            let edge = self.rcv_nxt + (u32::from(repr.window) << self.negotiated.rcv_wscale);
+            if self.rcv_adv.is_none_or(|old| edge > old) {
+                self.rcv_adv = Some(edge);
+            }
+        }
         let queued = self.transmits.push(Outgoing { repr, payload_len, retransmission, garbage });
         debug_assert!(queued, "transmit queue overflow: poll_transmit after every call");
         if flags.contains(Flags::ACK) {

@@ -13,7 +13,7 @@ use tcp_core::{Connection, Flags, Instant, Listener, SeqNum, State, TcpRepr, Tra
 use super::sockets::Socket;
 use super::{Item, Origin, Simulator};
 use crate::scenario::{Action, Rule, Trigger};
-use crate::trace::{AppCall, EventKind};
+use crate::trace::{AppCall, EventKind, Notice};
 
 /// The most bytes an application may have waiting for room in the send buffer. A `send` that
 /// would exceed it fails as a non-blocking socket's would (EAGAIN); one `send` (at most 10^6
@@ -140,8 +140,26 @@ impl Simulator<'_> {
             Action::Send => self.send(host, r),
             Action::Shutdown | Action::Close | Action::Abort => self.close(host, rule.action),
             Action::Inject => self.inject(host, rule),
-            // The player's scenarios (its catalogue entries) never crash.
-            Action::Crash | Action::Reboot if cfg!(feature = "player") => {}
+            // The player's scenarios (its catalogue entries) never crash nor stop reading.
+            Action::Crash | Action::Reboot | Action::StopReading | Action::StartReading if cfg!(feature = "player") => {
+            }
+            Action::StopReading => {
+                self.hosts[host].reading = false;
+                self.record(host, self.hosts[host].current, EventKind::App { call: AppCall::StopReading, error: None });
+            }
+            Action::StartReading => {
+                self.hosts[host].reading = true;
+                let current = self.hosts[host].current;
+                self.record(host, current, EventKind::App { call: AppCall::StartReading, error: None });
+                // What waited is read now (its window update goes out), and the application told.
+                if let Some(id) = current {
+                    let bytes = self.read_all(host, id);
+                    if bytes > 0 {
+                        self.record(host, Some(id), EventKind::Notified { notice: Notice::Data { bytes } });
+                        self.trigger(host, Trigger::Data);
+                    }
+                }
+            }
             Action::Crash => {
                 self.record(host, None, EventKind::App { call: AppCall::Crash, error: None });
                 self.lose_state(host);

@@ -116,6 +116,8 @@ struct SimHost {
     opened: u16,
     /// The last segment delivered to this host (what a rejection refers to).
     last_delivered: Option<usize>,
+    /// Its application reads what arrives (until a `stop_reading` rule).
+    reading: bool,
     /// It crashed and has not rebooted: it runs nothing (see [`Scenario::downtimes`]).
     down: bool,
     /// When it is down, in microseconds (from the scenario): a segment that arrives then is lost.
@@ -123,6 +125,11 @@ struct SimHost {
 }
 
 impl SimHost {
+    /// Whether its application reads what arrives. (The player's entries never stop reading.)
+    fn reads(&self) -> bool {
+        cfg!(feature = "player") || self.reading
+    }
+
     /// Whether it is down at `micros` (a segment arriving then is lost).
     fn is_down_at(&self, micros: u64) -> bool {
         self.downtimes.iter().any(|&(from, until)| from <= micros && until.is_none_or(|until| micros < until))
@@ -211,6 +218,7 @@ impl<'a> Simulator<'a> {
                 backlog: Backlog::default(),
                 opened: 0,
                 last_delivered: None,
+                reading: true,
                 down: false,
                 downtimes: scenario.downtimes(i),
             })
@@ -865,9 +873,9 @@ impl<'a> Simulator<'a> {
             }
             Event::Received { .. } => {
                 // The application reads it all once the segments of this drain are out; it is
-                // told now, where the data arrived.
+                // told now, where the data arrived. One that stopped reading is not.
                 let bytes = self.hosts[host].sockets.by_id(id).map_or(0, |s| s.conn.recv_available());
-                if bytes > 0 && !then.read && !from_listener {
+                if bytes > 0 && !then.read && !from_listener && self.hosts[host].reads() {
                     then.read = true;
                     self.record(host, Some(id), EventKind::Notified { notice: Notice::Data { bytes } });
                     self.trigger(host, Trigger::Data);
@@ -902,9 +910,12 @@ impl<'a> Simulator<'a> {
     }
 
     /// Reads everything the connection has received; returns how many bytes.
-    fn read_all(&mut self, host: usize, id: usize) -> usize {
+    pub(super) fn read_all(&mut self, host: usize, id: usize) -> usize {
+        if !self.hosts[host].reads() {
+            return 0;
+        }
         let Some(order) = self.hosts[host].sockets.order_of(id) else { return 0 };
-        let (now, mut buf, mut total) = (self.now, [0u8; 1024], 0);
+        let (now, mut buf, mut total) = (self.now, [0u8; tcp_core::conn::RECV_BUFFER], 0);
         while let Some(s) = self.hosts[host].sockets.get_mut(order)
             && let Ok(n @ 1..) = s.conn.recv(now, &mut buf)
         {

@@ -62,7 +62,7 @@ const TRIGGERS: [Trigger; 8] = [
     Trigger::Timeout,
     Trigger::Closed,
 ];
-const ACTIONS: [Action; 9] = [
+const ACTIONS: [Action; 11] = [
     Action::Listen,
     Action::Connect,
     Action::Send,
@@ -72,6 +72,8 @@ const ACTIONS: [Action; 9] = [
     Action::Inject,
     Action::Crash,
     Action::Reboot,
+    Action::StopReading,
+    Action::StartReading,
 ];
 const KINDS: [SegmentKind; 6] =
     [SegmentKind::Syn, SegmentKind::SynAck, SegmentKind::Ack, SegmentKind::Data, SegmentKind::Fin, SegmentKind::Rst];
