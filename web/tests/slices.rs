@@ -10,7 +10,8 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// 16 hosts answering data with 1 MB: issue #10's, stopped by the work budget at 5,000 segments.
+/// 16 hosts answering data with 1 MB: issue #10's (about 2,200 segments since each rule acts on the
+/// connection that set it off; 5,000, the work budget, before).
 fn mesh() -> Scenario {
     Scenario::from_json(include_str!("../../../shared/adversarial/05_mesh16_memory.json")).expect("the mesh scenario")
 }
@@ -27,10 +28,10 @@ async fn a_big_run_yields_and_gives_the_same_trace() {
     };
     let trace = slices::simulate(&scenario, progress, &stop).await.expect("not stopped");
     let seen = reports.take();
-    assert!(seen.len() >= 2, "a run of 5,000 segments takes more than one slice: {seen:?}");
+    assert!(seen.len() >= 2, "a run of 2,000 segments takes more than one slice: {seen:?}");
     assert!(seen.windows(2).all(|w| w[0] < w[1]), "the steps taken only grow: {seen:?}");
     assert_eq!(trace.to_json(), tcp_sim::simulate(&scenario).to_json(), "sliced, the same trace");
-    assert!(trace.segments.len() >= 5000, "{}", trace.segments.len());
+    assert!(trace.segments.len() >= 2000, "{}", trace.segments.len());
 }
 
 #[wasm_bindgen_test]
@@ -69,7 +70,7 @@ async fn a_big_layout_yields_and_draws_the_same_diagram() {
     let view = seqdiag::ViewOptions::default();
     let stop = Cell::new(Stop::No);
     let (diagram, yielded) = yields(slices::lay_out(&trace, &view, &stop)).await;
-    assert!(yielded, "5,000 segments are laid out in more than one slice");
+    assert!(yielded, "2,000 segments are laid out in more than one slice");
     assert!(diagram.expect("not stopped") == seqdiag::layout(&trace, &view), "sliced, the same diagram");
 }
 

@@ -121,9 +121,12 @@ fn check(name: &str, original: &Trace, file: &[u8], format: &str) {
         assert!((a - b).abs() <= 1000, "{name} ({format}): segment {} sent at {a} µs, originally {b} µs", i + 1);
     }
 
-    for host in [info.host, 1 - info.host.min(1)] {
+    // The import has two hosts, the connection's client (0) and its server (1); the original
+    // may have more (a third host's connection is another one).
+    let server = original.hosts.iter().position(|h| h.addr == *info.remote.ip()).expect("the server is a host");
+    for (host, imported_host) in [(info.host, 0), (server, 1)] {
         let theirs: Vec<_> = states(original, host, ends).into_iter().map(|(t, f, to)| (t - first, f, to)).collect();
-        let mut ours = states(&imported.trace, host, ends);
+        let mut ours = states(&imported.trace, imported_host, ends);
         // A SYN cookie keeps no SYN-RECEIVED connection: the listener's answer looks the same in
         // a capture as one from its SYN queue, so the import shows the queue's state.
         if theirs.first().is_some_and(|(_, from, _)| *from == State::SynReceived)

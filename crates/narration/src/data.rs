@@ -347,6 +347,7 @@ pub(crate) fn generic_app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<&s
         AppCall::Reboot => "reboot".into(),
         AppCall::StopReading => "stop reading".into(),
         AppCall::StartReading => "read()".into(),
+        AppCall::StopAccepting | AppCall::StartAccepting => "accept()".into(),
     };
     let mut s = match error {
         Some(err) => {

@@ -215,6 +215,16 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
             "Data arrives after {who}'s application has closed the socket: nobody could ever read it, so {who} resets the connection with {reply_label}.",
             "数据在{who}的应用关闭套接字之后才到达：再也没有人会读取它，于是{who}用 {reply_label} 复位连接。"
         )),
+        DropReason::AcceptQueueFull if cx.has(seg, Flags::SYN) && !cx.has(seg, Flags::ACK) => short(say!(
+            cx,
+            "{subj}'s accept queue (connections waiting for accept()) is full, so it drops {peer}'s SYN without an answer; {peer} will retry when its own timer expires.",
+            "{who}的全连接队列（等待 accept() 的连接）已满，于是它丢弃{peer}的 SYN，不作任何回应；{peer}会在自己的定时器到期后重试。"
+        )),
+        DropReason::AcceptQueueFull if matches!(ep.rejected, Some((_, Reply::Reset))) => short(say!(
+            cx,
+            "{subj}'s accept queue (connections waiting for accept()) is full, and this stack resets rather than wait: it answers {label} with {reply_label} and forgets the half-open connection.",
+            "{who}的全连接队列（等待 accept() 的连接）已满，而这个协议栈选择复位而不是等待：它用 {reply_label} 回应 {label}，并丢弃这个半连接。"
+        )),
         DropReason::AcceptQueueFull => short(say!(
             cx,
             "{subj}'s accept queue (connections waiting for accept()) is full, so this ACK is dropped; the half-open connection stays in SYN_RECV and its SYN-ACK will be retransmitted.",
@@ -422,6 +432,32 @@ fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: usize, reply: &str) -> Story {
     let peer = cx.src_name(seg);
     let label = cx.label(seg);
     let state = ep.state_at_start(cx);
+    let overflowed = |peer_host: usize| {
+        cx.earlier(ep.first, |e| {
+            e.host == peer_host && matches!(e.kind, EventKind::Rejected { reason: DropReason::AcceptQueueFull, .. })
+        })
+    };
+    if cx.has(seg, Flags::SYN | Flags::ACK) && state == Some(State::Established) && overflowed(cx.seg(seg).from) {
+        let mut s = Story::new(say!(
+            cx,
+            "{subj} gets the SYN-ACK again and acknowledges it again: {reply}.",
+            "{who}又收到 SYN+ACK，于是再确认一次：{reply}。"
+        ));
+        s.main(say!(
+            cx,
+            "{subj} has been ESTABLISHED since its third segment, but {peer} dropped that segment: its accept queue was full, so it still holds the connection in SYN_RECV and has now sent its SYN-ACK again. {subj} answers with an ACK of where it stands, {reply}; while the queue stays full, this one is dropped too.",
+            "{who}自从发出第三次握手的报文段起就处于 ESTABLISHED，可是{peer}丢弃了那个报文段：它的全连接队列已满，所以这条连接在它那里仍是 SYN_RECV，现在它又重发了 SYN+ACK。{who}回复一个表明自身进度的 ACK：{reply}；只要队列仍然是满的，这个 ACK 也会被丢弃。"
+        ));
+        s.why(
+            "accept-overflow",
+            say!(
+                cx,
+                "The two ends disagree: {who} believes the connection is open and may already have sent data, all of it dropped, while {peer}'s application has not even been told of it. The SYN-ACK retransmissions keep the handshake alive until accept() makes room, or until {peer} gives up on them.",
+                "两端的看法不一致：{who}认为连接已经建立，可能已经发出了数据，而这些数据全被丢弃了；{peer}的应用却根本还不知道有这条连接。SYN+ACK 的重传让握手维持下去，直到 accept() 腾出空间，或者{peer}的重传次数用完。"
+            ),
+        );
+        return s;
+    }
     if cx.has(seg, Flags::SYN | Flags::ACK) && state == Some(State::Established) {
         let mut s = Story::new(say!(
             cx,

@@ -166,6 +166,8 @@ pub fn app_call(lang: Lang, call: &AppCall) -> Option<String> {
         AppCall::Reboot => pick(lang, "reboot", "重启").into(),
         AppCall::StopReading => pick(lang, "stops reading", "停止读取").into(),
         AppCall::StartReading => pick(lang, "reads again", "重新读取").into(),
+        AppCall::StopAccepting => pick(lang, "stops calling accept()", "停止调用 accept()").into(),
+        AppCall::StartAccepting => pick(lang, "accept() again", "重新调用 accept()").into(),
         AppCall::Send { .. } | AppCall::Accept | AppCall::Inject => return None,
     })
 }

@@ -176,6 +176,12 @@ pub struct Config {
     pub syn_backlog: u16,
     /// Established connections waiting for `accept()` (the `listen()` backlog).
     pub accept_backlog: u16,
+    /// What a listener does with the ACK that would complete a handshake while its accept queue
+    /// is full: `false` drops it and keeps the half-open connection, whose SYN-ACK is sent again
+    /// (Linux `tcp_check_req` with `net.ipv4.tcp_abort_on_overflow` = 0, the default); `true`
+    /// answers with a reset and forgets it (Linux with the sysctl at 1; FreeBSD
+    /// `net.inet.tcp.syncache.rst_on_sock_fail` = 1, the default).
+    pub abort_on_overflow: bool,
     /// Answer SYNs with SYN cookies (RFC 4987 §3.6) when the SYN queue is full.
     pub syn_cookies: bool,
     /// A deliberately broken handshake: a listener becomes ESTABLISHED as soon as it receives a
@@ -258,6 +264,7 @@ impl Config {
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,
+            abort_on_overflow: false,
             syn_cookies: false,
             two_way_handshake: false,
             keepalive: false,
@@ -323,6 +330,7 @@ impl Config {
             invalid_ack_limit: Some(RateLimit { count: 1, interval: Duration::from_millis(500) }),
             syn_backlog: 16,
             accept_backlog: 16,
+            abort_on_overflow: false,
             syn_cookies: true,
             two_way_handshake: false,
             keepalive: false,
@@ -376,6 +384,8 @@ impl Config {
             // FreeBSD backs a SYN off from the first retry (its own table, simplified to doubling).
             syn_linear_timeouts: 0,
             keepalive_probes: 8,
+            // `net.inet.tcp.syncache.rst_on_sock_fail` is 1 by default.
+            abort_on_overflow: true,
             ..Config::linux()
         }
     }
@@ -431,6 +441,7 @@ impl Config {
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,
+            abort_on_overflow: false,
             syn_cookies: true,
             two_way_handshake: false,
             keepalive: false,

@@ -145,6 +145,14 @@ impl Listener {
     /// would use (the caller owns ISN generation).
     pub fn handle_segment(&mut self, now: Instant, remote: SocketAddrV4, seg: &TcpRepr, payload: &[u8], isn: SeqNum) {
         if let Some(slot) = self.by_remote.get(u128::from(addr_key(remote))) {
+            let completes = queue_of(slot) == Queue::Syn
+                && seg.flags.contains(Flags::ACK)
+                && !seg.flags.contains(Flags::SYN)
+                && !seg.flags.contains(Flags::RST);
+            if completes && self.pending_accept() >= usize::from(self.config.accept_backlog) {
+                self.overflow(now, remote, slot);
+                return;
+            }
             self.with_child(slot, |c| c.handle_segment(now, seg, payload));
             return;
         }
@@ -191,6 +199,21 @@ impl Listener {
         while child.poll_event().is_some() {}
         let slot = self.enqueue(child);
         self.with_child(slot, |c| c.handle_segment(now, seg, payload));
+    }
+
+    /// The ACK that would complete the handshake of the half-open connection in `slot` came
+    /// while the accept queue is full (Linux `tcp_check_req`, `listen_overflow`): dropped, the
+    /// connection left half-open to send its SYN-ACK again; or, with
+    /// [`crate::Config::abort_on_overflow`], reset and forgotten.
+    fn overflow(&mut self, now: Instant, remote: SocketAddrV4, slot: Slot) {
+        let reply = if self.config.abort_on_overflow { Reply::Reset } else { Reply::Nothing };
+        let event = Event::SegmentRejected { reason: DropReason::AcceptQueueFull, reply };
+        self.events.push_back(ListenerEvent { remote, event });
+        if self.config.abort_on_overflow {
+            self.with_child(slot, |c| {
+                let _ = c.abort(now);
+            });
+        }
     }
 
     fn reject(&mut self, remote: SocketAddrV4, reason: DropReason) {

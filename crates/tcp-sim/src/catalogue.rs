@@ -108,6 +108,7 @@ pub static ENTRIES: &[Entry] = entries![
     "reboot-keepalive" => reboot_keepalive, on_demand;
     "zero-window" => zero_window, on_demand;
     "close-unread" => close_unread, on_demand;
+    "accept-queue-full" => accept_queue_full, on_demand;
 ];
 
 /// The entry named `name`.
@@ -361,6 +362,7 @@ mod tests {
             syn_backlog,
             accept_backlog,
             syn_cookies,
+            abort_on_overflow,
             two_way_handshake,
             timestamps,
             mss,
@@ -388,6 +390,7 @@ mod tests {
                 ("syn_backlog", w(syn_backlog)),
                 ("accept_backlog", w(accept_backlog)),
                 ("syn_cookies", b(syn_cookies)),
+                ("abort_on_overflow", b(abort_on_overflow)),
                 ("two_way_handshake", b(two_way_handshake)),
                 ("timestamps", b(timestamps)),
                 ("mss", w(mss)),

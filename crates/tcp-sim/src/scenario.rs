@@ -285,6 +285,9 @@ pub struct Tcp {
     /// SYN cookies when the SYN queue is full.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syn_cookies: Option<bool>,
+    /// A full accept queue resets the handshake's last ACK instead of dropping it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abort_on_overflow: Option<bool>,
     /// The deliberately broken two-way handshake.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub two_way_handshake: Option<bool>,
@@ -340,6 +343,7 @@ impl Tcp {
         c.syn_backlog = self.syn_backlog.unwrap_or(c.syn_backlog);
         c.accept_backlog = self.accept_backlog.unwrap_or(c.accept_backlog);
         c.syn_cookies = self.syn_cookies.unwrap_or(c.syn_cookies);
+        c.abort_on_overflow = self.abort_on_overflow.unwrap_or(c.abort_on_overflow);
         c.two_way_handshake = self.two_way_handshake.unwrap_or(c.two_way_handshake);
         c.timestamps = self.timestamps.unwrap_or(c.timestamps);
         c.mss = self.mss.unwrap_or(c.mss);
@@ -494,6 +498,12 @@ pub enum Action {
     /// The application reads again: everything waiting, then whatever arrives (as it does from
     /// the start).
     StartReading,
+    /// The application stops calling accept(): connections whose handshake completes wait in
+    /// the listener's accept queue (`tcp.accept_backlog` of them; what a full queue does is
+    /// `tcp.abort_on_overflow`).
+    StopAccepting,
+    /// The application accepts again: every connection that waited, then each as it comes.
+    StartAccepting,
     /// The host crashes: every socket's state is lost at once, nothing is sent, and until it
     /// reboots it answers nothing and runs none of its rules. Only at a time (`at_ms`).
     Crash,

@@ -216,6 +216,10 @@ pub enum AppCall {
     StopReading,
     /// The application read again.
     StartReading,
+    /// The application stopped accepting.
+    StopAccepting,
+    /// The application accepted again.
+    StartAccepting,
     /// The host crashed: its connections' state is gone, and it answers nothing until it
     /// reboots.
     Crash,
@@ -605,6 +609,8 @@ impl Trace {
                         AppCall::Inject => "(a segment from an earlier connection)".into(),
                         AppCall::StopReading => "stops reading".into(),
                         AppCall::StartReading => "reads again".into(),
+                        AppCall::StopAccepting => "stops accepting".into(),
+                        AppCall::StartAccepting => "accepts again".into(),
                         AppCall::Crash => "(the host crashes)".into(),
                         AppCall::Reboot => "(the host reboots)".into(),
                     };

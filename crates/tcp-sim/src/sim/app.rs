@@ -88,7 +88,8 @@ fn send_len(rule: &Rule) -> usize {
 }
 
 impl Simulator<'_> {
-    pub(super) fn trigger(&mut self, host: usize, trigger: Trigger) {
+    /// Schedules the rules of `host` that react to `trigger`, which happened to connection `conn`.
+    pub(super) fn trigger(&mut self, host: usize, trigger: Trigger, conn: usize) {
         let rules: Vec<(usize, u64)> = self.scenario.hosts[host]
             .app
             .iter()
@@ -98,12 +99,20 @@ impl Simulator<'_> {
             .collect();
         for (r, after) in rules {
             self.hosts[host].fired[r] = true;
-            self.schedule(Instant::from_micros(self.now.micros + after), Item::Rule { host, rule: r });
+            self.schedule(
+                Instant::from_micros(self.now.micros + after),
+                Item::Rule { host, rule: r, conn: Some(conn) },
+            );
         }
     }
 
-    pub(super) fn run_rule(&mut self, host: usize, r: usize) {
+    pub(super) fn run_rule(&mut self, host: usize, r: usize, conn: Option<usize>) {
         let rule: &Rule = &self.scenario.hosts[host].app[r];
+        // A rule set off by a connection acts on it, while it is open (a server's `close` on
+        // `eof` closes the connection that ended, not the one accepted last).
+        if let Some(id) = conn.filter(|&id| self.hosts[host].sockets.order_of(id).is_some()) {
+            self.hosts[host].current = Some(id);
+        }
         let now = self.now;
         // A host that is down runs nothing until it reboots.
         if self.hosts[host].down && rule.action != Action::Reboot {
@@ -140,8 +149,23 @@ impl Simulator<'_> {
             Action::Send => self.send(host, r),
             Action::Shutdown | Action::Close | Action::Abort => self.close(host, rule.action),
             Action::Inject => self.inject(host, rule),
-            // The player's scenarios (its catalogue entries) never crash nor stop reading.
-            Action::Crash | Action::Reboot | Action::StopReading | Action::StartReading if cfg!(feature = "player") => {
+            // The player's scenarios (its catalogue entries) never crash nor stop reading or
+            // accepting.
+            Action::Crash
+            | Action::Reboot
+            | Action::StopReading
+            | Action::StartReading
+            | Action::StopAccepting
+            | Action::StartAccepting
+                if cfg!(feature = "player") => {}
+            Action::StopAccepting => {
+                self.hosts[host].accepting = false;
+                self.record(host, None, EventKind::App { call: AppCall::StopAccepting, error: None });
+            }
+            Action::StartAccepting => {
+                self.hosts[host].accepting = true;
+                self.record(host, None, EventKind::App { call: AppCall::StartAccepting, error: None });
+                self.accept_all(host);
             }
             Action::StopReading => {
                 self.hosts[host].reading = false;
@@ -156,7 +180,7 @@ impl Simulator<'_> {
                     let bytes = self.read_all(host, id);
                     if bytes > 0 {
                         self.record(host, Some(id), EventKind::Notified { notice: Notice::Data { bytes } });
-                        self.trigger(host, Trigger::Data);
+                        self.trigger(host, Trigger::Data, id);
                     }
                 }
             }

@@ -76,8 +76,9 @@ pub enum Progress {
 enum Item {
     /// A segment arrives at its destination.
     Deliver { segment: usize },
-    /// A host's application runs rule `rule` (once scheduled).
-    Rule { host: usize, rule: usize },
+    /// A host's application runs rule `rule` (once scheduled); a rule set off by something that
+    /// happened to a connection (`on`) acts on that connection.
+    Rule { host: usize, rule: usize, conn: Option<usize> },
     /// The `k`-th forged SYN of a flood leaves.
     Flood { host: usize, k: u16 },
 }
@@ -118,6 +119,9 @@ struct SimHost {
     last_delivered: Option<usize>,
     /// Its application reads what arrives (until a `stop_reading` rule).
     reading: bool,
+    /// Its application accepts every connection its listener has ready (until a
+    /// `stop_accepting` rule).
+    accepting: bool,
     /// It crashed and has not rebooted: it runs nothing (see [`Scenario::downtimes`]).
     down: bool,
     /// When it is down, in microseconds (from the scenario): a segment that arrives then is lost.
@@ -219,6 +223,7 @@ impl<'a> Simulator<'a> {
                 opened: 0,
                 last_delivered: None,
                 reading: true,
+                accepting: true,
                 down: false,
                 downtimes: scenario.downtimes(i),
             })
@@ -264,7 +269,7 @@ impl<'a> Simulator<'a> {
                 if let Some(at) = rule.at_ms {
                     sim.schedule(
                         Instant::from_micros(at.micros() + rule.after_ms.micros()),
-                        Item::Rule { host: h, rule: r },
+                        Item::Rule { host: h, rule: r, conn: None },
                     );
                 }
             }
@@ -401,7 +406,7 @@ impl<'a> Simulator<'a> {
     fn process(&mut self, item: Item) {
         match item {
             Item::Deliver { segment } => self.deliver(segment),
-            Item::Rule { host, rule } => self.run_rule(host, rule),
+            Item::Rule { host, rule, conn } => self.run_rule(host, rule, conn),
             Item::Flood { host, k } if !self.hosts[host].down => self.send_forged_syn(host, k),
             Item::Flood { .. } => {}
         }
@@ -807,8 +812,12 @@ impl<'a> Simulator<'a> {
         if replied { self.hosts[host].last_delivered } else { None }
     }
 
-    /// The application accepts every connection the listener has ready.
-    fn accept_all(&mut self, host: usize) {
+    /// The application accepts every connection the listener has ready (unless it stopped
+    /// accepting: the player's entries never do).
+    pub(super) fn accept_all(&mut self, host: usize) {
+        if !cfg!(feature = "player") && !self.hosts[host].accepting {
+            return;
+        }
         while let Some(conn) = self.hosts[host].listener.as_mut().and_then(Listener::accept) {
             self.watch_listener(host);
             let id = match self.queued.remove(queued_key(host, conn.remote())) {
@@ -822,12 +831,12 @@ impl<'a> Simulator<'a> {
             self.hosts[host].current = Some(id);
             self.hosts[host].backlog.clear();
             self.record(host, Some(id), EventKind::App { call: crate::trace::AppCall::Accept, error: None });
-            self.trigger(host, Trigger::Accepted);
+            self.trigger(host, Trigger::Accepted, id);
             // Data that came with (or right after) the handshake's last ACK waited in the queue.
             let bytes = self.read_all(host, id);
             if bytes > 0 {
                 self.record(host, Some(id), EventKind::Notified { notice: Notice::Data { bytes } });
-                self.trigger(host, Trigger::Data);
+                self.trigger(host, Trigger::Data, id);
             }
             // Events queued while it waited in the accept queue were already drained.
             self.drain_conn(host, order);
@@ -868,7 +877,7 @@ impl<'a> Simulator<'a> {
                     return;
                 }
                 self.record(host, Some(id), EventKind::Notified { notice: Notice::Connected });
-                self.trigger(host, Trigger::Connected);
+                self.trigger(host, Trigger::Connected, id);
                 return;
             }
             Event::Received { .. } => {
@@ -878,13 +887,13 @@ impl<'a> Simulator<'a> {
                 if bytes > 0 && !then.read && !from_listener && self.hosts[host].reads() {
                     then.read = true;
                     self.record(host, Some(id), EventKind::Notified { notice: Notice::Data { bytes } });
-                    self.trigger(host, Trigger::Data);
+                    self.trigger(host, Trigger::Data, id);
                 }
                 return;
             }
             Event::EndOfStream => {
                 self.record(host, Some(id), EventKind::Notified { notice: Notice::EndOfStream });
-                self.trigger(host, Trigger::Eof);
+                self.trigger(host, Trigger::Eof, id);
                 return;
             }
             Event::Writable => {
@@ -901,7 +910,7 @@ impl<'a> Simulator<'a> {
                     _ => Trigger::Closed,
                 };
                 if !from_listener || self.hosts[host].current == Some(id) {
-                    self.trigger(host, trigger);
+                    self.trigger(host, trigger, id);
                 }
                 return;
             }

@@ -62,7 +62,7 @@ const TRIGGERS: [Trigger; 8] = [
     Trigger::Timeout,
     Trigger::Closed,
 ];
-const ACTIONS: [Action; 11] = [
+const ACTIONS: [Action; 13] = [
     Action::Listen,
     Action::Connect,
     Action::Send,
@@ -74,6 +74,8 @@ const ACTIONS: [Action; 11] = [
     Action::Reboot,
     Action::StopReading,
     Action::StartReading,
+    Action::StopAccepting,
+    Action::StartAccepting,
 ];
 const KINDS: [SegmentKind; 6] =
     [SegmentKind::Syn, SegmentKind::SynAck, SegmentKind::Ack, SegmentKind::Data, SegmentKind::Fin, SegmentKind::Rst];

@@ -1,0 +1,115 @@
+//! Applications that do not keep up: one that stops reading (the window closes; a `close` with
+//! unread data resets), one that stops accepting (a full accept queue drops, or resets, the
+//! handshake's last ACK), and rules set off by a connection acting on that connection.
+
+use tcp_core::DropReason;
+use tcp_core::event::{CloseReason, Reply};
+use tcp_core::{Flags, State};
+use tcp_sim::trace::{EventKind, Trace};
+use tcp_sim::{Scenario, catalogue, simulate};
+
+fn entry(name: &str) -> Scenario {
+    catalogue::get(name).expect("entry").scenario().expect("scenario")
+}
+
+fn rejected(t: &Trace, reason: DropReason) -> Vec<Reply> {
+    (t.events.iter())
+        .filter_map(|e| match e.kind {
+            EventKind::Rejected { reason: r, reply, .. } if r == reason => Some(reply),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_receiver_that_stops_reading_closes_its_window_and_reading_reopens_it() {
+    let t = simulate(&entry("zero-window"));
+    let server = 1;
+    let windows: Vec<u16> = t
+        .segments
+        .iter()
+        .filter(|s| s.from == server && !s.repr.flags.contains(Flags::SYN))
+        .map(|s| s.repr.window)
+        .collect();
+    let zero = windows.iter().position(|&w| w == 0).expect("the window closes");
+    assert!(windows[zero..].iter().any(|&w| w > 0), "and opens again: {windows:?}");
+    // Nothing the client sent was beyond the window: no data segment was refused.
+    let refused_data = t.events.iter().any(|e| {
+        matches!(e.kind, EventKind::Rejected { segment: Some(s), reason: DropReason::OutOfWindow, .. }
+            if !t.segments[s].payload.is_empty())
+    });
+    assert!(!refused_data, "data sent beyond the window");
+    let probes =
+        t.events.iter().filter(|e| matches!(e.kind, EventKind::TimerFired { timer: tcp_core::Timer::Persist, .. }));
+    assert!(probes.count() >= 2, "the persist timer probes the zero window");
+    let delivered: usize =
+        t.segments.iter().filter(|s| s.from == 0 && !s.retransmission).map(|s| s.payload.len()).sum();
+    assert_eq!(delivered, 12_000, "every byte is sent once the window opens");
+    assert_eq!(t.close_reasons(), [Some(CloseReason::Normal), Some(CloseReason::Normal)]);
+}
+
+#[test]
+fn close_with_unread_data_resets() {
+    let t = simulate(&entry("close-unread"));
+    let rst = t.segments.iter().find(|s| s.from == 1 && s.repr.flags.contains(Flags::RST)).expect("a reset");
+    assert!(!t.segments.iter().any(|s| s.from == 1 && s.repr.flags.contains(Flags::FIN)), "no FIN");
+    assert_eq!(rst.sent_at.micros, 1_000_000, "at the close");
+    assert_eq!(t.close_reasons(), [Some(CloseReason::Reset), Some(CloseReason::Aborted)]);
+}
+
+#[test]
+fn a_full_accept_queue_drops_the_last_ack_and_keeps_the_connection_half_open() {
+    let t = simulate(&entry("accept-queue-full"));
+    assert!(rejected(&t, DropReason::AcceptQueueFull).iter().all(|r| *r == Reply::Nothing));
+    assert!(rejected(&t, DropReason::AcceptQueueFull).len() >= 3);
+    // B (host 1) believed it was ESTABLISHED while the server resent its SYN-ACK.
+    let resent = t.segments.iter().filter(|s| s.from == 2 && s.repr.flags.contains(Flags::SYN) && s.retransmission);
+    assert!(resent.count() >= 1, "the server sends its SYN-ACK again");
+    let b_established =
+        t.events.iter().find(|e| e.host == 1 && matches!(e.kind, EventKind::State { to: State::Established, .. }));
+    let server_b =
+        t.conns.iter().position(|c| c.host == 2 && *c.remote.ip() == t.hosts[1].addr).expect("B's connection");
+    let server_established = t
+        .events
+        .iter()
+        .find(|e| e.conn == Some(server_b) && matches!(e.kind, EventKind::State { to: State::Established, .. }));
+    let (b, s) = (b_established.expect("B").at, server_established.expect("the server, later").at);
+    assert!(s.micros >= 3_000_000 && b.micros < 100_000, "B at {b}, the server at {s}");
+    assert!(t.final_states().iter().all(|s| matches!(s, State::Closed | State::TimeWait)));
+}
+
+#[test]
+fn with_abort_on_overflow_the_last_ack_meets_a_reset() {
+    let mut s = entry("accept-queue-full");
+    s.hosts[2].tcp.abort_on_overflow = Some(true);
+    let t = simulate(&s);
+    let replies = rejected(&t, DropReason::AcceptQueueFull);
+    assert_eq!(replies.first(), Some(&Reply::Reset), "{replies:?}");
+    let b = t.conns.iter().position(|c| c.host == 1).expect("B's connection");
+    assert_eq!(t.close_reasons()[b], Some(CloseReason::Reset), "B is reset");
+}
+
+#[test]
+fn a_rule_set_off_by_a_connection_acts_on_it() {
+    // The server accepts A, then B; A closes first: the server's `close` on `eof` closes A's
+    // connection (it used to close the one accepted last).
+    let text = r#"
+[[hosts]]
+name = "A"
+addr = "192.0.2.1"
+app = [{ at_ms = 0, do = "connect", to = "server" }, { at_ms = 1000, do = "close" }]
+
+[[hosts]]
+name = "B"
+addr = "192.0.2.2"
+app = [{ at_ms = 100, do = "connect", to = "server" }, { at_ms = 2000, do = "close" }]
+
+[[hosts]]
+name = "server"
+addr = "198.51.100.1"
+app = [{ at_ms = 0, do = "listen" }, { on = "eof", do = "close", repeat = true }]
+"#;
+    let t = simulate(&Scenario::from_toml(text).expect("reads"));
+    assert!(t.final_states().iter().all(|s| *s == State::Closed), "{:?}", t.final_states());
+    assert!(t.close_reasons().iter().all(|r| *r == Some(CloseReason::Normal)), "{:?}", t.close_reasons());
+}
