@@ -14,7 +14,7 @@ pub struct Note {
     pub segment: Option<usize>,
     /// When, in trace time.
     pub at: Instant,
-    /// What.
+    /// What the capture showed.
     pub kind: NoteKind,
 }
 

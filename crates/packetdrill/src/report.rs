@@ -59,7 +59,7 @@ pub enum Outcome {
     CannotExpress {
         /// The line (0 for the script as a whole).
         line: u32,
-        /// Why.
+        /// What it asks for that the runner cannot do.
         reason: String,
     },
     /// The script is not valid packetdrill.

@@ -387,7 +387,7 @@ pub struct Transition {
     pub text: String,
     /// Where the text goes, if there was room.
     pub placed: Option<Label>,
-    /// Step.
+    /// The playback step from which it is shown.
     pub step: usize,
 }
 
@@ -498,15 +498,15 @@ impl NoteKind {
 pub struct Note {
     /// Index into `trace.hosts`.
     pub host: usize,
-    /// Kind.
+    /// What it says: an application call, an error, a rejection...
     pub kind: NoteKind,
     /// The point on the lifeline it refers to.
     pub at: Point,
-    /// The text.
+    /// The words shown: `close()`, `ECONNREFUSED: refused`.
     pub text: String,
     /// Where it goes, if there was room.
     pub placed: Option<Label>,
-    /// Step.
+    /// The playback step from which it is shown.
     pub step: usize,
     /// Index into `trace.events`.
     pub event: usize,
@@ -526,7 +526,7 @@ pub struct TimeMark {
 /// Where a playback step is.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StepMark {
-    /// When.
+    /// The step's time.
     pub at: Instant,
     /// y on the axis.
     pub y: f32,

@@ -267,7 +267,7 @@ pub enum Event {
         from: State,
         /// New state.
         to: State,
-        /// Why.
+        /// What made it change.
         cause: Cause,
     },
     /// A timer was started or restarted.
@@ -293,7 +293,7 @@ pub enum Event {
     },
     /// An arriving segment was rejected; `reply` tells what was sent back.
     SegmentRejected {
-        /// Why.
+        /// Why it was not processed normally.
         reason: DropReason,
         /// What was answered.
         reply: Reply,

@@ -113,12 +113,12 @@ pub enum LossReason {
 pub enum Fate {
     /// It arrived.
     Delivered {
-        /// When.
+        /// When it reached its receiver.
         at: Instant,
     },
     /// It was lost.
     Lost {
-        /// Why.
+        /// What lost it.
         reason: LossReason,
     },
 }
@@ -241,7 +241,7 @@ pub enum Notice {
     EndOfStream,
     /// The connection ended.
     Closed {
-        /// How.
+        /// How it ended: closed, reset, refused, timed out, aborted.
         reason: CloseReason,
     },
 }
@@ -263,21 +263,21 @@ pub enum EventKind {
     Lost {
         /// Segment index.
         segment: usize,
-        /// Why.
+        /// What lost it.
         reason: LossReason,
     },
     /// A connection changed state.
     State {
-        /// From.
+        /// The state it left.
         from: State,
-        /// To.
+        /// The state it entered.
         to: State,
-        /// Why.
+        /// What made it change: a call, a segment, a timer, the retry limit, its host's failure.
         cause: Cause,
     },
     /// A timer was started.
     TimerArmed {
-        /// Which.
+        /// The timer started (or restarted).
         timer: Timer,
         /// When it will fire.
         deadline: Instant,
@@ -286,12 +286,12 @@ pub enum EventKind {
     },
     /// A timer was stopped.
     TimerCancelled {
-        /// Which.
+        /// The timer stopped before it fired.
         timer: Timer,
     },
     /// A timer fired.
     TimerFired {
-        /// Which.
+        /// The timer that expired.
         timer: Timer,
         /// Retransmissions so far.
         backoff: u8,
@@ -300,7 +300,7 @@ pub enum EventKind {
     Rejected {
         /// The segment, when known.
         segment: Option<usize>,
-        /// Why.
+        /// Why TCP did not take it as it came.
         reason: DropReason,
         /// What was answered.
         reply: Reply,
@@ -314,7 +314,7 @@ pub enum EventKind {
     },
     /// TCP told the application something.
     Notified {
-        /// What.
+        /// What the application was told.
         notice: Notice,
     },
 }
@@ -322,13 +322,13 @@ pub enum EventKind {
 /// One event: when, where, what.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TraceEvent {
-    /// When.
+    /// When it happened (simulated time, from the start of the run).
     pub at: Instant,
-    /// On which host.
+    /// The host it happened on (an index into `Trace::hosts`).
     pub host: usize,
     /// For which connection, if one.
     pub conn: Option<usize>,
-    /// What.
+    /// What happened.
     pub kind: EventKind,
 }
 
