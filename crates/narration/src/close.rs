@@ -653,6 +653,27 @@ pub(crate) fn rst_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
         );
         return Some(s);
     }
+    if ep.changed(State::TimeWait, State::Closed) {
+        let mut s = Story::new(say!(
+            cx,
+            "A reset ends {who}'s TIME_WAIT early: TIME-WAIT assassination.",
+            "一个复位提前结束了{who}的 TIME_WAIT：TIME_WAIT 暗杀。"
+        ));
+        s.main(say!(
+            cx,
+            "{subj} is in TIME_WAIT when {label} arrives. Its sequence number is exactly the one expected, and RFC 9293 lets a reset close the connection in any state, TIME_WAIT included: {who} goes to CLOSED at once, long before its 2MSL is over. Linux does so by default (net.ipv4.tcp_rfc1337 = 0).",
+            "{who}处于 TIME_WAIT 时收到 {label}。它的序号正好是期望的那个，而 RFC 9293 允许复位在任何状态下关闭连接，TIME_WAIT 也不例外：{who}立即进入 CLOSED，远没有等满 2MSL。Linux 默认就是这样做的（net.ipv4.tcp_rfc1337 = 0）。"
+        ));
+        s.why(
+            "rfc1337",
+            say!(
+                cx,
+                "TIME_WAIT exists so that old duplicates of this connection die out before the same four-tuple can be used again; this reset, cutting it short, reopens that hazard. RFC 1337 calls it TIME-WAIT assassination and recommends ignoring resets in TIME_WAIT, as FreeBSD does.",
+                "TIME_WAIT 的存在，是为了让这条连接残留的旧报文段在同一个四元组被再次使用之前消失；这个复位提前结束了它，隐患也就回来了。RFC 1337 把这称为 TIME_WAIT 暗杀，并建议在 TIME_WAIT 中忽略复位，FreeBSD 就是这样做的。"
+            ),
+        );
+        return Some(s);
+    }
     if ep.entered(State::Closed) {
         let mut s =
             Story::new(say!(cx, "{subj} is reset: the connection is gone at once.", "{who}被复位：连接立即消失。"));

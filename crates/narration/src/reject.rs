@@ -103,6 +103,27 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
             "A SYN-ACK reaches {who}'s listening socket, which sent no SYN: {who}'s stack ignores it and sends nothing back.",
             "一个 SYN+ACK 到达{who}的监听套接字，而{who}并没有发过 SYN：它的协议栈忽略这个报文段，不作任何回应。"
         )),
+        DropReason::RstInTimeWait => {
+            let mut s = Story::new(say!(
+                cx,
+                "{subj} is in TIME_WAIT and ignores {label} (RFC 1337).",
+                "{who}处于 TIME_WAIT，忽略 {label}（RFC 1337）。"
+            ));
+            s.main(say!(
+                cx,
+                "{label} reaches {who} in TIME_WAIT. RFC 9293 would let a reset end TIME_WAIT at once, but this stack follows RFC 1337 (as FreeBSD does, and Linux with net.ipv4.tcp_rfc1337 = 1): it ignores the reset and waits out its 2MSL.",
+                "{label} 到达处于 TIME_WAIT 的{who}。按 RFC 9293，复位会让 TIME_WAIT 立即结束；但这个协议栈遵循 RFC 1337（FreeBSD 如此，Linux 在 net.ipv4.tcp_rfc1337 = 1 时也如此）：它忽略这个复位，照样等满 2MSL。"
+            ));
+            s.why(
+                "rfc1337",
+                say!(
+                    cx,
+                    "TIME_WAIT exists so that old duplicates of this connection die out before the same four-tuple can be used again; a reset that cut it short (often a reply to such an old duplicate) would reopen that hazard. RFC 1337 calls it TIME-WAIT assassination.",
+                    "TIME_WAIT 的存在，是为了让这条连接残留的旧报文段在同一个四元组被再次使用之前消失；如果一个复位（往往正是对这种旧报文段的回应）能提前结束它，这个隐患就又回来了。RFC 1337 把这称为 TIME_WAIT 暗杀。"
+                ),
+            );
+            s
+        }
         DropReason::RstInListen => {
             let mut s = short(say!(
                 cx,

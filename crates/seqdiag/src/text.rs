@@ -196,6 +196,7 @@ pub const fn rejected(lang: Lang, reason: DropReason) -> &'static str {
         NoConnection => pick(lang, "no socket: answer RST", "端口无人监听：回 RST"),
         AckInListen => pick(lang, "ACK to a listener: RST", "监听端收到 ACK：回 RST"),
         RstInListen => pick(lang, "RST to a listener: ignored", "监听端收到 RST：忽略"),
+        RstInTimeWait => pick(lang, "RST in TIME_WAIT: ignored (RFC 1337)", "TIME_WAIT 收到 RST：忽略（RFC 1337）"),
         SynAckInListen => pick(lang, "SYN-ACK to a listener: ignored", "监听端收到 SYN+ACK：忽略"),
         Unexpected => pick(lang, "unexpected flags: ignored", "意外的标志位：忽略"),
         BadAckInSynSent => pick(lang, "ack ≠ our SYN + 1: answer RST", "确认号与我方 SYN 不符：回 RST"),

@@ -182,6 +182,11 @@ pub struct Config {
     /// answers with a reset and forgets it (Linux with the sysctl at 1; FreeBSD
     /// `net.inet.tcp.syncache.rst_on_sock_fail` = 1, the default).
     pub abort_on_overflow: bool,
+    /// An acceptable RST in TIME-WAIT is ignored (RFC 1337's protection against TIME-WAIT
+    /// assassination; FreeBSD `tcp_twcheck` drops every RST there) instead of closing the
+    /// connection early as RFC 9293 §3.10.7.4 reads (Linux with `net.ipv4.tcp_rfc1337` = 0,
+    /// the default).
+    pub ignore_rst_in_time_wait: bool,
     /// Answer SYNs with SYN cookies (RFC 4987 §3.6) when the SYN queue is full.
     pub syn_cookies: bool,
     /// A deliberately broken handshake: a listener becomes ESTABLISHED as soon as it receives a
@@ -265,6 +270,7 @@ impl Config {
             syn_backlog: 16,
             accept_backlog: 16,
             abort_on_overflow: false,
+            ignore_rst_in_time_wait: false,
             syn_cookies: false,
             two_way_handshake: false,
             keepalive: false,
@@ -331,6 +337,7 @@ impl Config {
             syn_backlog: 16,
             accept_backlog: 16,
             abort_on_overflow: false,
+            ignore_rst_in_time_wait: false,
             syn_cookies: true,
             two_way_handshake: false,
             keepalive: false,
@@ -386,6 +393,7 @@ impl Config {
             keepalive_probes: 8,
             // `net.inet.tcp.syncache.rst_on_sock_fail` is 1 by default.
             abort_on_overflow: true,
+            ignore_rst_in_time_wait: true,
             ..Config::linux()
         }
     }
@@ -442,6 +450,7 @@ impl Config {
             syn_backlog: 16,
             accept_backlog: 16,
             abort_on_overflow: false,
+            ignore_rst_in_time_wait: false,
             syn_cookies: true,
             two_way_handshake: false,
             keepalive: false,

@@ -112,6 +112,9 @@ pub enum DropReason {
     OutOfWindow,
     /// A RST inside the window but not at RCV.NXT (RFC 5961 §3.2): answered with a challenge ACK.
     RstNotExact,
+    /// A RST in TIME-WAIT, ignored to protect it from assassination (RFC 1337;
+    /// `Config::ignore_rst_in_time_wait`).
+    RstInTimeWait,
     /// A SYN on a synchronized connection (RFC 5961 §4.2): answered with a challenge ACK.
     SynOnSynchronized,
     /// A SYN-RECEIVED connection received an ACK that does not acknowledge its SYN.
@@ -145,6 +148,7 @@ impl DropReason {
             DropReason::NoConnection => "no connection: answered with RST",
             DropReason::AckInListen => "ACK to a listener: answered with RST",
             DropReason::RstInListen => "RST to a listener: ignored",
+            DropReason::RstInTimeWait => "RST in TIME-WAIT: ignored (RFC 1337)",
             DropReason::SynAckInListen => "SYN-ACK to a listener: ignored",
             DropReason::Unexpected => "unexpected control bits: ignored",
             DropReason::BadAckInSynSent => "ACK does not match our SYN: old duplicate, answered with RST",

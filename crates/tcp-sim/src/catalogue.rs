@@ -109,6 +109,7 @@ pub static ENTRIES: &[Entry] = entries![
     "zero-window" => zero_window, on_demand;
     "close-unread" => close_unread, on_demand;
     "accept-queue-full" => accept_queue_full, on_demand;
+    "time-wait-assassination" => time_wait_assassination, on_demand;
 ];
 
 /// The entry named `name`.
@@ -363,6 +364,7 @@ mod tests {
             accept_backlog,
             syn_cookies,
             abort_on_overflow,
+            ignore_rst_in_time_wait,
             two_way_handshake,
             timestamps,
             mss,
@@ -391,6 +393,7 @@ mod tests {
                 ("accept_backlog", w(accept_backlog)),
                 ("syn_cookies", b(syn_cookies)),
                 ("abort_on_overflow", b(abort_on_overflow)),
+                ("ignore_rst_in_time_wait", b(ignore_rst_in_time_wait)),
                 ("two_way_handshake", b(two_way_handshake)),
                 ("timestamps", b(timestamps)),
                 ("mss", w(mss)),

@@ -288,6 +288,9 @@ pub struct Tcp {
     /// A full accept queue resets the handshake's last ACK instead of dropping it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abort_on_overflow: Option<bool>,
+    /// Ignore a reset in TIME-WAIT (RFC 1337).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignore_rst_in_time_wait: Option<bool>,
     /// The deliberately broken two-way handshake.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub two_way_handshake: Option<bool>,
@@ -344,6 +347,7 @@ impl Tcp {
         c.accept_backlog = self.accept_backlog.unwrap_or(c.accept_backlog);
         c.syn_cookies = self.syn_cookies.unwrap_or(c.syn_cookies);
         c.abort_on_overflow = self.abort_on_overflow.unwrap_or(c.abort_on_overflow);
+        c.ignore_rst_in_time_wait = self.ignore_rst_in_time_wait.unwrap_or(c.ignore_rst_in_time_wait);
         c.two_way_handshake = self.two_way_handshake.unwrap_or(c.two_way_handshake);
         c.timestamps = self.timestamps.unwrap_or(c.timestamps);
         c.mss = self.mss.unwrap_or(c.mss);

@@ -113,3 +113,25 @@ app = [{ at_ms = 0, do = "listen" }, { on = "eof", do = "close", repeat = true }
     assert!(t.final_states().iter().all(|s| *s == State::Closed), "{:?}", t.final_states());
     assert!(t.close_reasons().iter().all(|r| *r == Some(CloseReason::Normal)), "{:?}", t.close_reasons());
 }
+
+#[test]
+fn a_stray_reset_ends_time_wait_unless_rfc_1337_protects_it() {
+    let linux = simulate(&entry("time-wait-assassination"));
+    let ended = |t: &Trace| {
+        t.events
+            .iter()
+            .find(|e| {
+                e.host == 0 && matches!(e.kind, EventKind::State { from: State::TimeWait, to: State::Closed, .. })
+            })
+            .map(|e| e.at.micros)
+    };
+    let assassinated = ended(&linux).expect("TIME_WAIT ends");
+    assert!(assassinated < 10_000_000, "a reset ends it after {assassinated} µs, long before 2MSL");
+    assert!(rejected(&linux, DropReason::RstInTimeWait).is_empty());
+    let mut protected = entry("time-wait-assassination");
+    protected.hosts[0].tcp.ignore_rst_in_time_wait = Some(true);
+    let t = simulate(&protected);
+    assert_eq!(rejected(&t, DropReason::RstInTimeWait), [Reply::Nothing], "the reset is ignored");
+    let waited = ended(&t).expect("TIME_WAIT ends");
+    assert!(waited >= 60_000_000, "TIME_WAIT lasts its 2MSL: {waited} µs");
+}

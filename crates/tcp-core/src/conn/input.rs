@@ -241,6 +241,12 @@ impl Connection {
 
         // Second, the RST bit (RFC 5961 §3.2): exactly RCV.NXT resets, else a challenge ACK.
         if flags.contains(Flags::RST) {
+            if self.state == State::TimeWait && self.config.ignore_rst_in_time_wait {
+                // RFC 1337: a reset must not cut TIME-WAIT short (it may be a reply to an old
+                // duplicate, and TIME-WAIT is what keeps that duplicate from a new connection).
+                self.reject(DropReason::RstInTimeWait, Reply::Nothing);
+                return;
+            }
             if seg.seq != self.rcv_nxt {
                 self.answer_unacceptable(now, seg, payload.len(), DropReason::RstNotExact, Reply::ChallengeAck);
             } else {
