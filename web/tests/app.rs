@@ -140,15 +140,17 @@ async fn names_from_a_scenario_stay_text() {
     root.remove();
 }
 
+/// A handshake, then silence: a connection that stays idle.
+const IDLE: &str = r#"{"hosts": [
+    {"name": "client", "addr": "192.0.2.1", "app": [{"at_ms": 0, "do": "connect", "to": "server"}]},
+    {"name": "server", "addr": "198.51.100.1", "app": [{"at_ms": 0, "do": "listen"}]}
+]}"#;
+
 /// Keep-alive from the settings (and the link): an idle connection gets probes, and the
 /// settings show what was asked for.
 #[wasm_bindgen_test]
 async fn keep_alive_probes_an_idle_connection() {
-    let idle = r#"{"hosts": [
-        {"name": "client", "addr": "192.0.2.1", "app": [{"at_ms": 0, "do": "connect", "to": "server"}]},
-        {"name": "server", "addr": "198.51.100.1", "app": [{"at_ms": 0, "do": "listen"}]}
-    ]}"#;
-    let mut experiment = synack_web::experiment::Experiment::from_scenario_file(idle).expect("the page reads it");
+    let mut experiment = synack_web::experiment::Experiment::from_scenario_file(IDLE).expect("the page reads it");
     let link = |e: &synack_web::experiment::Experiment| {
         synack_web::permalink::encode(e, &synack_web::view::View::default()).expect("a link")
     };
@@ -177,11 +179,7 @@ async fn keep_alive_probes_an_idle_connection() {
 /// drawn) is opened, not written over.
 #[wasm_bindgen_test]
 async fn a_link_followed_during_a_change_wins() {
-    let idle = r#"{"hosts": [
-        {"name": "client", "addr": "192.0.2.1", "app": [{"at_ms": 0, "do": "connect", "to": "server"}]},
-        {"name": "server", "addr": "198.51.100.1", "app": [{"at_ms": 0, "do": "listen"}]}
-    ]}"#;
-    let experiment = synack_web::experiment::Experiment::from_scenario_file(idle).expect("the page reads it");
+    let experiment = synack_web::experiment::Experiment::from_scenario_file(IDLE).expect("the page reads it");
     let link = synack_web::permalink::encode(&experiment, &synack_web::view::View::default()).expect("a link");
     let (root, app) = mount();
     let arrows = |root: &Element| root.query_selector_all(".arrows g[data-segment]").expect("selector").length();

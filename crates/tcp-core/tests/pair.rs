@@ -277,17 +277,24 @@ fn linux_three_segment_close() {
     assert_eq!(&t[3..], ["100.000ms C>S FIN|ACK 1 1 0", "110.000ms S>C FIN|ACK 1 2 0", "120.000ms C>S ACK 2 2 0"]);
 }
 
-/// RFC 9293 §3.8.6.1: a receiver that stops reading closes its window; the sender probes it and
-/// resumes once the application reads (helper-found deadlock, fixed with the persist timer).
-#[test]
-fn zero_window_is_probed_and_reopened() {
-    let mut p = Pair::new(Config { delayed_ack: None, ..rfc() });
+/// A pair connected at 100 ms whose client has just handed TCP a full buffer (4096 bytes, also
+/// returned) that the server's application will not read.
+fn connected_and_sending(config: Config) -> (Pair, Vec<u8>) {
+    let mut p = Pair::new(config);
     p.client.connect(p.now, SeqNum(1000)).expect("connect");
     p.collect();
     p.drive_until(Instant::from_millis(100));
     let data = vec![7u8; 4096];
     assert_eq!(p.client.send(p.now, &data).expect("send"), 4096);
     p.collect();
+    (p, data)
+}
+
+/// RFC 9293 §3.8.6.1: a receiver that stops reading closes its window; the sender probes it and
+/// resumes once the application reads (helper-found deadlock, fixed with the persist timer).
+#[test]
+fn zero_window_is_probed_and_reopened() {
+    let (mut p, data) = connected_and_sending(Config { delayed_ack: None, ..rfc() });
     p.drive_until(Instant::from_millis(200));
     assert_eq!(p.server.recv_available(), 4096, "the server's buffer is full");
     assert_eq!(p.client.send(p.now, &data[..1000]).expect("send"), 1000);
@@ -310,14 +317,7 @@ fn zero_window_is_probed_and_reopened() {
 /// the rounding to a unit; at zero the sender probes, and reading reopens the window.
 #[test]
 fn a_receiver_that_stops_reading_offers_no_silly_window() {
-    let config = Config { delayed_ack: None, ..Config::linux() };
-    let mut p = Pair::new(config);
-    p.client.connect(p.now, SeqNum(1000)).expect("connect");
-    p.collect();
-    p.drive_until(Instant::from_millis(100));
-    let data = vec![7u8; 4096];
-    assert_eq!(p.client.send(p.now, &data).expect("send"), 4096);
-    p.collect();
+    let (mut p, data) = connected_and_sending(Config { delayed_ack: None, ..Config::linux() });
     p.drive_until(Instant::from_millis(150));
     assert_eq!(p.client.send(p.now, &data).expect("send"), 4096);
     p.collect();
