@@ -418,7 +418,7 @@ fn option_and_payload_rows(seg: &Segment, spans: &[FieldSpan], lang: Lang) -> Ve
             <>
                 { trs(lang, format!("{len} bytes"), format!("{len} 字节")) }
                 if printable {
-                    <q class="payload-text">{ String::from_utf8_lossy(&seg.payload).into_owned() }</q>
+                    <q class="payload-text">{ payload_excerpt(&seg.payload) }</q>
                 } else if len > 0 {
                     <small>{ tr(lang, " (binary)", "（二进制）") }</small>
                 }
@@ -493,6 +493,19 @@ fn title(trace: &Trace, index: usize, lang: Lang, relative: bool) -> Html {
         </header>
     }
 }
+
+/// Printable payload as text, its first [`PAYLOAD_CHARS`] characters and an ellipsis when longer
+/// (a full segment's 1,448 letters say no more than its first line, and the hex dump has them all).
+fn payload_excerpt(payload: &[u8]) -> String {
+    let text = String::from_utf8_lossy(payload);
+    match text.char_indices().nth(PAYLOAD_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.into_owned(),
+    }
+}
+
+/// How much of a printable payload the field table shows.
+const PAYLOAD_CHARS: usize = 80;
 
 /// The hex dump, with the `active` field's bytes highlighted.
 fn hexdump(bytes: &[u8], rows: &[Row], highlighted: &[bool], lang: Lang, on_hover: Callback<Option<usize>>) -> Html {
