@@ -250,12 +250,19 @@ async fn what_a_first_visit_lacks_loads_when_asked_for() {
         ensure!(!text_of(&client, r#"[data-testid="faults"]"#).await?.is_empty(), "{faulty}: no faults shown");
 
         // An entry the player leaves out (tcp_sim::catalogue::Entry::on_demand) starts with the
-        // full module, which draws and narrates it.
+        // full module, which draws and narrates it; its first frame is its prerendered diagram,
+        // sized from `prerender/on-demand.json` (the first visit's table leaves it out).
         let entry = tcp_sim::catalogue::ENTRIES.iter().find(|e| e.on_demand).ok_or("no on-demand entry")?;
         let link = format!("embed.html#{}&lang=zh", entry.name);
         open(&client, &format!("{url}{link}"), "synack_web").await?;
         let files = fetched(&client, &url).await?;
         ensure!(!files.iter().any(|f| f.starts_with("synack_player")), "{link}: a player loaded: {files:?}");
+        ensure!(files.iter().any(|f| f == "prerender/on-demand.json"), "{link}: no sizes fetched: {files:?}");
+        let svg = format!("prerender/{}.zh.", entry.name);
+        ensure!(
+            files.iter().any(|f| f.starts_with(&svg)),
+            "{link}: its prerendered diagram was not fetched: {files:?}"
+        );
         ensure!(chinese(&text_of(&client, r#"[data-testid="headline"]"#).await?), "{link}: no narration");
         let arrows = client.find_all(Locator::Css(".arrows g[data-segment]")).await?.len();
         ensure!(arrows > 0, "{link}: no segment drawn");

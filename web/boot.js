@@ -78,7 +78,8 @@ window.addEventListener('unhandledrejection', (event) => {
 // `[[name, media query or null]]`, narrowest first; per entry and language each class's
 // `[width, height, ys]`, where `ys` indexes `ys`, lists of the y of each playback step (each
 // written as its distance from the one before); `onDemand`, the entries whose scenario the
-// player leaves out (tcp_sim::catalogue::Entry::on_demand).
+// player leaves out (tcp_sim::catalogue::Entry::on_demand), which are not in the table: a link to
+// one fetches their sizes (`prerender/on-demand.json`) and draws their prerendered diagram.
 const PRERENDERED = /*synack:prerendered*/ null;
 const FULL = 'synack_web';
 const embed = document.body.dataset.mode === 'embed';
@@ -203,7 +204,8 @@ const prepareShell = (link) => {
   const count = shell.querySelector('.step-count');
   if (count) count.textContent = count.textContent.replace(/\d+\s*\/\s*\d+/, `${step + 1}/${last + 1}`);
   const picker = shell.querySelector('.controls select');
-  if (picker && known) picker.value = link.entry;
+  const elsewhere = !known && PRERENDERED.onDemand.includes(link.entry);
+  if (picker && (known || elsewhere)) picker.value = link.entry;
 
   shell.querySelector('.diagram')?.setAttribute('data-width', cls);
   // The page comes with the default link's diagram as a phone draws it (crates/xtask/src/shell.rs):
@@ -220,6 +222,19 @@ const prepareShell = (link) => {
   // `follow` in components/diagram.rs): so does the first frame.
   const scroller = box.parentElement;
   if (step === last && scroller) scroller.scrollTop = scroller.scrollHeight;
+  // An on-demand entry's diagram: its size first, then the diagram.
+  if (elsewhere && link.plain) {
+    const sizes = new URL('prerender/on-demand.json', import.meta.url);
+    const drawn = fetch(sizes)
+      .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`${sizes}: ${response.status}`))))
+      .then((table) => {
+        const [w, h] = table[link.entry][link.lang][cls];
+        for (const [name, value] of [['width', w], ['height', h], ['viewBox', `0 0 ${w} ${h}`]]) box.setAttribute(name, value);
+        return fill(box, new URL(`prerender/${link.entry}.${link.lang}.${cls}.svg`, import.meta.url));
+      })
+      .catch((error) => errors.push(`the prerendered diagram did not load: ${error}`));
+    return [shell, drawn];
+  }
   // A link that changes the experiment gets an empty box of about the right size.
   if (kept || !link.plain || !known) return [shell, Promise.resolve()];
   const drawn = fill(box, new URL(`prerender/${link.entry}.${link.lang}.${cls}.svg`, import.meta.url)).catch(

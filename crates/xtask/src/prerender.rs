@@ -118,6 +118,26 @@ pub(crate) fn all() -> Result<Vec<Diagram>> {
     Ok(out)
 }
 
+/// `prerender/on-demand.json`: per on-demand entry, language and width class, the prerendered
+/// diagram's `[width, height]`, which `boot.js` fetches for a link to such an entry only.
+pub(crate) fn on_demand_sizes(diagrams: &[Diagram]) -> String {
+    let mut entries: Vec<String> = Vec::new();
+    for entry in catalogue::ENTRIES.iter().filter(|e| e.on_demand) {
+        let langs: Vec<String> = LANGS
+            .iter()
+            .map(|(lang, _)| {
+                let classes: Vec<String> = (diagrams.iter())
+                    .filter(|d| d.entry == entry.name && d.lang == *lang)
+                    .map(|d| format!("{:?}:[{},{}]", d.class, Px(d.width), Px(d.height)))
+                    .collect();
+                format!("{lang:?}:{{{}}}", classes.join(","))
+            })
+            .collect();
+        entries.push(format!("{:?}:{{{}}}", entry.name, langs.join(",")));
+    }
+    format!("{{{}}}", entries.join(","))
+}
+
 /// Writes every diagram and narration under `dist/prerender/`.
 pub(crate) fn write(dist: &Path, diagrams: &[Diagram], narrations: &[Narration]) -> Result<()> {
     fs::create_dir_all(dist.join("prerender"))?;
@@ -129,6 +149,7 @@ pub(crate) fn write(dist: &Path, diagrams: &[Diagram], narrations: &[Narration])
         let path = dist.join(n.file());
         fs::write(&path, &n.json).with_context(|| format!("writing {}", path.display()))?;
     }
+    fs::write(dist.join("prerender/on-demand.json"), on_demand_sizes(diagrams))?;
     Ok(())
 }
 
@@ -136,7 +157,8 @@ pub(crate) fn write(dist: &Path, diagrams: &[Diagram], narrations: &[Narration])
 /// the narrowest box, in CSS px, that gets it); per entry and language, each class's `[width,
 /// height, ys]`, where `ys` indexes `ys`, the lists of the playback steps' y (languages and
 /// entries often share one), each y written as its distance from the one before; and
-/// `onDemand`, the entries a player cannot show.
+/// `onDemand`, the entries a player cannot show. Those are not in the table (a first visit does
+/// not need their sizes and steps): [`on_demand_sizes`] has them.
 pub(crate) fn table(diagrams: &[Diagram]) -> String {
     let mut out = String::from("{classes:[");
     for class in WIDTH_CLASSES {
@@ -144,7 +166,7 @@ pub(crate) fn table(diagrams: &[Diagram]) -> String {
     }
     let mut ys: Vec<String> = Vec::new();
     out.push_str("],entries:{");
-    for entry in catalogue::ENTRIES {
+    for entry in catalogue::ENTRIES.iter().filter(|e| !e.on_demand) {
         let _ = write!(out, "{:?}:{{", entry.name);
         for (lang, _) in LANGS {
             let _ = write!(out, "{lang}:{{");
@@ -185,9 +207,15 @@ mod tests {
         let diagrams = all().expect("the catalogue draws");
         assert_eq!(diagrams.len(), catalogue::ENTRIES.len() * LANGS.len() * WIDTH_CLASSES.len());
         let table = table(&diagrams);
+        let sizes: serde_json::Value = serde_json::from_str(&on_demand_sizes(&diagrams)).expect("JSON");
         for entry in catalogue::ENTRIES {
-            assert!(table.contains(&format!("{:?}:{{en:{{narrow:[", entry.name)), "{table}");
+            let in_table = table.contains(&format!("{:?}:{{en:{{narrow:[", entry.name));
+            assert_eq!(in_table, !entry.on_demand, "{}: {table}", entry.name);
             assert!(table.ends_with("]]}"), "{table}");
+            for lang in ["en", "zh"] {
+                let size = &sizes[entry.name][lang]["full"];
+                assert_eq!(size.is_array(), entry.on_demand, "{} {lang}: {sizes}", entry.name);
+            }
         }
         let on_demand: Vec<String> =
             catalogue::ENTRIES.iter().filter(|e| e.on_demand).map(|e| format!("{:?}", e.name)).collect();
@@ -201,13 +229,14 @@ mod tests {
         let diagrams = all().expect("the catalogue draws");
         let table = table(&diagrams);
         let lists = &table[table.find(",ys:[").expect("the ys lists") + 5..table.len() - 2];
+        let on_demand = |name: &str| catalogue::get(name).is_some_and(|e| e.on_demand);
         let lists: Vec<Vec<f64>> = lists
             .trim_start_matches('[')
             .trim_end_matches(']')
             .split("],[")
             .map(|l| l.split(',').map(|n| n.parse().expect("a number")).collect())
             .collect();
-        for d in &diagrams {
+        for d in diagrams.iter().filter(|d| !on_demand(d.entry)) {
             let want: Vec<f64> = d.step_ys.iter().map(|y| (f64::from(*y) * 10.0).round() / 10.0).collect();
             let found = lists.iter().any(|gaps| {
                 let mut y = 0.0;
