@@ -232,6 +232,11 @@ const prepareShell = (link) => {
         for (const [name, value] of [['width', w], ['height', h], ['viewBox', `0 0 ${w} ${h}`]]) box.setAttribute(name, value);
         return fill(box, new URL(`prerender/${link.entry}.${link.lang}.${cls}.svg`, import.meta.url));
       })
+      // Shown at its last step unless the link names one (whose y the table does not hold): the
+      // end of the exchange, as the app shows it.
+      .then(() => {
+        if (!(link.step >= 1) && scroller) scroller.scrollTop = scroller.scrollHeight;
+      })
       .catch((error) => errors.push(`the prerendered diagram did not load: ${error}`));
     return [shell, drawn];
   }
