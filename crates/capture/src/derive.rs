@@ -62,7 +62,7 @@ pub(crate) fn scenario(import: &Import, segments: &[Captured], setup: &Setup) ->
             isn: isn[d].map_or(Isn::Random, Isn::Fixed),
             profile: (d == 1 && import.profiles[1] != import.profiles[0]).then_some(import.profiles[1]),
             tcp: Tcp::default(),
-            app: rules(import, d, &names),
+            app: rules(import, d, &names, setup.addr[d].port()),
             flood: None,
         })
         .collect();
@@ -109,7 +109,7 @@ fn isns(import: &Import, segments: &[Captured], setup: &Setup) -> [Option<u32>; 
 /// An end's application script: each action at the time the capture implies, as a reaction to
 /// the latest kind of notice it had received by then (first occurrences only, since a rule
 /// fires on the first), or at an absolute time.
-fn rules(import: &Import, host: usize, names: &[String; 2]) -> Vec<Rule> {
+fn rules(import: &Import, host: usize, names: &[String; 2], port: u16) -> Vec<Rule> {
     let peer = names[1 - host].clone();
     // Each notice with its occurrence number (a rule fires on the first, or on every one).
     let mut notices: Vec<(Instant, Trigger, usize)> = Vec::new();
@@ -126,7 +126,12 @@ fn rules(import: &Import, host: usize, names: &[String; 2]) -> Vec<Rule> {
         let at_time = |rule: Rule| Rule { at_ms: Some(millis(at.micros)), ..rule };
         let rule = match action {
             AppAction::Listen => at_time(Rule::new(Action::Listen)),
-            AppAction::Connect => at_time(Rule { to: Some(peer.clone()), ..Rule::new(Action::Connect) }),
+            AppAction::Connect => {
+                // A capture holds one pair of addresses and ports: a later connect() reused the
+                // port (the simulator would otherwise take the next one).
+                let again = out.iter().any(|r| r.action == Action::Connect);
+                at_time(Rule { to: Some(peer.clone()), port: again.then_some(port), ..Rule::new(Action::Connect) })
+            }
             AppAction::InjectSyn(seq) => at_time(Rule {
                 to: Some(peer.clone()),
                 flags: Some(InjectFlags::new(tcp_core::Flags::SYN)),
@@ -166,9 +171,13 @@ fn react(out: &mut Vec<Rule>, notices: &[(Instant, Trigger, usize)], at: Instant
                     && r.bytes == rule.bytes
                     && (r.after_ms.get() - after.get()).abs() <= 1.0
             });
+            // At the very instant of the notice it answers, it goes a microsecond later: a rule at
+            // a time runs before an arrival at the same instant (a second end of stream answered
+            // by close(), on a reused port).
+            let answering = u64::from(*t == at);
             match same {
                 Some(r) => r.repeat = true,
-                None => out.push(Rule { at_ms: Some(millis(at.micros)), ..rule }),
+                None => out.push(Rule { at_ms: Some(millis(at.micros + answering)), ..rule }),
             }
         }
         None => out.push(Rule { at_ms: Some(millis(at.micros)), ..rule }),

@@ -188,7 +188,8 @@ fn classify(segments: &[Captured], segs: &mut [SegInfo]) {
     // Per direction: the highest sequence number sent so far.
     let mut high: [Option<SeqNum>; 2] = [None, None];
     let mut current_isn: [Option<SeqNum>; 2] = [None, None];
-    let mut last_syn: [Option<(SeqNum, Option<SeqNum>)>; 2] = [None, None];
+    // Per direction: the last new SYN (its numbers) and where it was.
+    let mut last_syn: [Option<(SeqNum, Option<SeqNum>, usize)>; 2] = [None, None];
     for i in 0..segs.len() {
         let (c, dir) = (&segments[i], segs[i].dir);
         let flags = c.repr.flags;
@@ -201,11 +202,16 @@ fn classify(segments: &[Captured], segs: &mut [SegInfo]) {
             let pure = !flags.contains(Flags::ACK);
             if pure && current_isn[dir].is_some_and(|isn| isn != c.repr.seq) && !closed_before(segments, segs, i) {
                 segs[i].foreign = true;
-            } else if last_syn[dir] == Some(key) {
+            } else if let Some((seq, ack, at)) = last_syn[dir]
+                && (seq, ack) == key
+                && !closed_between(segments, segs, at, i)
+            {
                 segs[i].retransmission = true;
             } else {
-                // A new incarnation of this direction: its sequence space starts afresh.
-                last_syn[dir] = Some(key);
+                // A new incarnation of this direction: its sequence space starts afresh (a SYN
+                // like the last one, once that connection has ended, opens a new one on the
+                // same addresses and ports: a reused port, RFC 6191).
+                last_syn[dir] = Some((key.0, key.1, i));
                 if pure {
                     current_isn[dir] = Some(c.repr.seq);
                 }
@@ -260,9 +266,14 @@ fn overlaps_sent(segs: &[SegInfo], i: usize) -> bool {
 
 /// Whether the connection had ended (a RST, or both FINs) before segment `i`.
 fn closed_before(segments: &[Captured], segs: &[SegInfo], i: usize) -> bool {
-    let rst = segments[..i].iter().any(|c| c.repr.flags.contains(Flags::RST));
-    let fins =
-        [0, 1].map(|d| segments[..i].iter().zip(segs).any(|(c, s)| s.dir == d && c.repr.flags.contains(Flags::FIN)));
+    closed_between(segments, segs, 0, i)
+}
+
+/// Whether a RST, or both FINs, came after segment `from` and before segment `i`.
+fn closed_between(segments: &[Captured], segs: &[SegInfo], from: usize, i: usize) -> bool {
+    let between = || segments[from..i].iter().zip(&segs[from..i]);
+    let rst = between().any(|(c, _)| c.repr.flags.contains(Flags::RST));
+    let fins = [0, 1].map(|d| between().any(|(c, s)| s.dir == d && c.repr.flags.contains(Flags::FIN)));
     rst || (fins[0] && fins[1])
 }
 

@@ -348,9 +348,18 @@ impl Observer<'_> {
             .iter()
             .position(|(_, c)| c.local() == local && c.remote() == from && c.state() != State::Closed);
         if let Some(i) = open {
-            self.hosts[to].conns[i].1.handle_segment(now, repr, payload);
+            let listening = self.hosts[to].listener.is_some();
+            let conn = &mut self.hosts[to].conns[i].1;
+            if !(listening && conn.opens_new_incarnation(repr)) {
+                conn.handle_segment(now, repr, payload);
+                self.drain_conn(to, i);
+                return;
+            }
+            // A SYN for a new incarnation over a TIME-WAIT (RFC 6191), by the profile's rule, as
+            // the simulator decides it: TIME-WAIT gives way, the listener takes the SYN (with
+            // the ISS the captured SYN-ACK shows).
+            let _ = conn.give_way(repr);
             self.drain_conn(to, i);
-            return;
         }
         if let Some(l) = self.hosts[to].listener.as_mut() {
             l.handle_segment(now, from, repr, payload, isn);

@@ -1,5 +1,5 @@
-//! Prints the narration of a catalogue entry, step by step, as the page shows it:
-//! `cargo run -p narration --example narrate -- lost-syn [zh] [abs]`.
+//! Prints the narration of a catalogue entry (or of a scenario file), step by step, as the
+//! page shows it: `cargo run -p narration --example narrate -- lost-syn [zh] [abs]`.
 
 use narration::{Lang, headline, narrate};
 use tcp_sim::{catalogue, simulate};
@@ -7,16 +7,22 @@ use tcp_sim::{catalogue, simulate};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(name) = args.first() else {
-        eprintln!("usage: narrate ENTRY [zh] [abs]");
+        eprintln!("usage: narrate ENTRY|FILE [zh] [abs]");
         std::process::exit(2);
     };
     let lang = if args.iter().any(|a| a == "zh") { Lang::Zh } else { Lang::En };
     let relative = !args.iter().any(|a| a == "abs");
-    let Some(entry) = catalogue::get(name) else {
-        eprintln!("no catalogue entry {name:?}");
-        std::process::exit(2);
+    let scenario = match catalogue::get(name) {
+        Some(entry) => entry.scenario(),
+        None => match std::fs::read_to_string(name) {
+            Ok(text) => tcp_sim::Scenario::parse(&text),
+            Err(e) => {
+                eprintln!("{name:?} is neither a catalogue entry nor a readable file: {e}");
+                std::process::exit(2);
+            }
+        },
     };
-    let trace = match entry.scenario() {
+    let trace = match scenario {
         Ok(scenario) => simulate(&scenario),
         Err(e) => {
             eprintln!("{name}: {e}");

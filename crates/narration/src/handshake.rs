@@ -197,6 +197,9 @@ fn syn_at_listener(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
         }
         return s;
     }
+    if ep.changed(State::TimeWait, State::Closed) {
+        return time_wait_gives_way(cx, ep, seg);
+    }
     let mut s = Story::new(say!(
         cx,
         "{subj} answers {reply}: its own SYN, plus the ACK of {peer}'s.",
@@ -610,5 +613,79 @@ pub(crate) fn forged(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
             "第 {k} 个伪造的 SYN（共 {n} 个），这次冒充 {src}。"
         ));
     }
+    s
+}
+
+/// A SYN that met an old connection in TIME_WAIT on the same addresses and ports and was taken
+/// as a new connection (RFC 6191; `tcp_core::Config::time_wait_syn`): TIME_WAIT ends early and
+/// the listening socket answers. Numbers are the ones on the wire: the two incarnations count
+/// from different ISNs.
+fn time_wait_gives_way(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let peer = cx.src_name(seg);
+    let s_in = cx.seg(seg);
+    let reply_seg = ep.sent.first().copied();
+    let reply = reply_seg.map_or_else(String::new, |r| cx.label(r));
+    let mut s = Story::new(say!(
+        cx,
+        "{subj} ends TIME_WAIT early: the SYN starts a new connection, answered with {reply}.",
+        "{who}提前结束了 TIME_WAIT：这个 SYN 开启了一个新连接，{who}回复 {reply}。"
+    ));
+    // The old incarnation: the latest other connection of this host on the same 4-tuple.
+    let old = (0..cx.t.conns.len()).rev().find(|&c| {
+        let info = &cx.t.conns[c];
+        Some(c) != s_in.received_by && info.host == ep.host && info.local == s_in.dst && info.remote == s_in.src
+    });
+    let end_of = |pick: &dyn Fn(&tcp_sim::trace::Segment) -> bool| {
+        cx.t.segments
+            .iter()
+            .filter(|o| pick(o))
+            .map(|o| o.repr.seq + o.repr.segment_len(o.payload.len()))
+            .reduce(|a, b| if b > a { b } else { a })
+    };
+    let expected = old.and_then(|c| end_of(&|o| o.received_by == Some(c) && o.to == Some(ep.host)));
+    let seq = s_in.repr.seq.0;
+    s.main(say!(
+        cx,
+        "The SYN from {peer} uses the same addresses and ports as the connection that {who} closed a moment ago and still holds in TIME_WAIT. TIME_WAIT exists to keep old segments of that connection from being taken for new ones, so {who} first checks that this SYN is no such leftover.",
+        "{peer}发来的 SYN 与{who}刚刚关闭、仍处于 TIME_WAIT 的那个连接使用同样的地址和端口。TIME_WAIT 存在的意义，就是不让旧连接的残留报文段被误当作新连接的报文段，所以{who}先要确认这个 SYN 不是这种残留。"
+    ));
+    match expected {
+        Some(next) if s_in.repr.seq > next => s.main(say!(
+            cx,
+            "It is not: its sequence number on the wire, {seq}, lies above {next}, the next one the old connection expected, so no segment of the old connection can look like it. {subj} closes the old connection and hands the SYN to its listening socket, which answers {reply} (RFC 1122 §4.2.2.13, RFC 6191).",
+            "它不是：它在线路上的序号 {seq} 大于旧连接期望的下一个序号 {next}，旧连接的任何报文段都不可能和它混淆。于是{who}关闭旧连接，把这个 SYN 交给监听套接字，由它回复 {reply}（RFC 1122 §4.2.2.13、RFC 6191）。"
+        )),
+        Some(next) => s.main(say!(
+            cx,
+            "Its sequence number on the wire, {seq}, is not above {next}, where the old connection left off, so the number alone could belong to an old segment. But the SYN carries a timestamp newer than any the old connection received, and an old segment's would be older. That is enough (RFC 6191): {who} closes the old connection and hands the SYN to its listening socket, which answers {reply}.",
+            "它在线路上的序号 {seq} 并不大于旧连接停下的位置 {next}，单看序号，它可能是旧报文段。但这个 SYN 带的时间戳比旧连接收到过的都新，而旧报文段的时间戳只会更旧。这就足够了（RFC 6191）：{who}关闭旧连接，把这个 SYN 交给监听套接字，由它回复 {reply}。"
+        )),
+        None => s.main(say!(
+            cx,
+            "{subj} closes the old connection and hands the SYN to its listening socket, which answers {reply}.",
+            "{who}关闭旧连接，把这个 SYN 交给监听套接字，由它回复 {reply}。"
+        )),
+    }
+    let sent_end = old.and_then(|c| end_of(&|o| o.conn == Some(c)));
+    if let (Some(r), Some(sent_end)) = (reply_seg, sent_end) {
+        let iss = cx.seg(r).repr.seq;
+        if iss == sent_end + 65537 {
+            let (iss, sent_end) = (iss.0, sent_end.0);
+            s.detail(say!(
+                cx,
+                "As Linux does, it also derives the new connection's initial sequence number from the old one: {iss}, 65537 above {sent_end}, the end of what the old connection sent, so that none of {who}'s own old segments can fit the new connection either.",
+                "它还像 Linux 那样，根据旧连接推出新连接的初始序号：{iss}，比旧连接发送过的末尾 {sent_end} 大 65537，这样{who}自己发出的旧报文段也不可能落进新连接。"
+            ));
+        }
+    }
+    s.why(
+        "time-wait-reuse",
+        say!(
+            cx,
+            "Without this rule, a client that reconnects from the same port would have to wait out the server's TIME_WAIT (60 s on Linux). A busy client reusing ports does exactly that; the check keeps it safe.",
+            "如果没有这条规则，从同一端口重新连接的客户端就得等服务器的 TIME_WAIT 结束（Linux 上是 60 秒）。端口用得很紧的客户端正会这样复用端口，而上面的检查保证了这样做是安全的。"
+        ),
+    );
     s
 }

@@ -237,6 +237,27 @@ const TOPICS: &[(&str, &str, bool, &str, &str)] = &[
         "die out before the same four-tuple",
         "之后同一个四元组",
     ),
+    (
+        "a new SYN on the same four-tuple may end TIME_WAIT early (RFC 6191)",
+        "time-wait-reuse",
+        false,
+        "ends TIME_WAIT early",
+        "提前结束了 TIME_WAIT",
+    ),
+    (
+        "why a SYN in TIME_WAIT is checked: it could be a leftover",
+        "time-wait-reuse",
+        false,
+        "TIME_WAIT exists to keep old segments of that connection from being taken for new ones",
+        "不让旧连接的残留报文段被误当作新连接的报文段",
+    ),
+    (
+        "a newer timestamp shows the SYN is no leftover",
+        "time-wait-reuse",
+        false,
+        "carries a timestamp newer than any the old connection received",
+        "时间戳比旧连接收到过的都新",
+    ),
     ("simultaneous close", "simultaneous-close", true, "this is a simultaneous close", "这就是同时关闭"),
     (
         "FIN_WAIT_1 → CLOSING → TIME_WAIT",

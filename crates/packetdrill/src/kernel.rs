@@ -187,19 +187,30 @@ impl Kernel {
         let open = self.sockets.iter().position(|s| {
             s.connection().is_some_and(|c| c.local() == dst && c.remote() == src && c.state() != State::Closed)
         });
-        if let Some(i) = open {
-            if let SockKind::Connected(c) = &mut self.sockets[i].kind {
-                c.handle_segment(now, repr, payload);
-            }
-            self.drain(i);
-            return;
-        }
         let listening = self
             .sockets
             .iter()
             .position(|s| matches!(&s.kind, SockKind::Listening(l) if l.local().port() == dst.port()));
+        let mut given_iss = None;
+        if let Some(i) = open
+            && let SockKind::Connected(c) = &mut self.sockets[i].kind
+        {
+            if listening.is_some() && c.opens_new_incarnation(repr) {
+                // A SYN for a new incarnation (RFC 6191): TIME-WAIT gives way, the listener
+                // takes the SYN.
+                given_iss = c.give_way(repr);
+                self.drain(i);
+            } else {
+                c.handle_segment(now, repr, payload);
+                self.drain(i);
+                return;
+            }
+        }
         if let Some(i) = listening {
-            let isn = self.next_isn();
+            let isn = match given_iss {
+                Some(iss) => iss,
+                None => self.next_isn(),
+            };
             if let SockKind::Listening(l) = &mut self.sockets[i].kind {
                 l.handle_segment(now, src, repr, payload, isn);
             }

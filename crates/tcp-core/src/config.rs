@@ -187,6 +187,9 @@ pub struct Config {
     /// connection early as RFC 9293 §3.10.7.4 reads (Linux with `net.ipv4.tcp_rfc1337` = 0,
     /// the default).
     pub ignore_rst_in_time_wait: bool,
+    /// Which SYN arriving in TIME-WAIT opens the connection again, and how another is answered
+    /// (RFC 9293 §3.10.7.4 with RFC 6191; RFC 1122 §4.2.2.13).
+    pub time_wait_syn: TimeWaitSyn,
     /// Answer SYNs with SYN cookies (RFC 4987 §3.6) when the SYN queue is full.
     pub syn_cookies: bool,
     /// A deliberately broken handshake: a listener becomes ESTABLISHED as soon as it receives a
@@ -271,6 +274,7 @@ impl Config {
             accept_backlog: 16,
             abort_on_overflow: false,
             ignore_rst_in_time_wait: false,
+            time_wait_syn: TimeWaitSyn::Rfc6191,
             syn_cookies: false,
             two_way_handshake: false,
             keepalive: false,
@@ -338,6 +342,7 @@ impl Config {
             accept_backlog: 16,
             abort_on_overflow: false,
             ignore_rst_in_time_wait: false,
+            time_wait_syn: TimeWaitSyn::Linux,
             syn_cookies: true,
             two_way_handshake: false,
             keepalive: false,
@@ -394,6 +399,7 @@ impl Config {
             // `net.inet.tcp.syncache.rst_on_sock_fail` is 1 by default.
             abort_on_overflow: true,
             ignore_rst_in_time_wait: true,
+            time_wait_syn: TimeWaitSyn::Freebsd,
             ..Config::linux()
         }
     }
@@ -451,6 +457,8 @@ impl Config {
             accept_backlog: 16,
             abort_on_overflow: false,
             ignore_rst_in_time_wait: false,
+            // Assumed: Windows' rule is not documented; RFC 1122 §4.2.2.13's, as Linux.
+            time_wait_syn: TimeWaitSyn::Linux,
             syn_cookies: true,
             two_way_handshake: false,
             keepalive: false,
@@ -515,6 +523,25 @@ impl Default for Config {
     fn default() -> Config {
         Config::rfc9293()
     }
+}
+
+/// Which SYN arriving in TIME-WAIT opens a new incarnation of the connection (the old one
+/// closes and the host's listener takes the SYN), and what any other gets
+/// ([`Config::time_wait_syn`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TimeWaitSyn {
+    /// RFC 9293 §3.10.7.4: "new connections can be accepted if the Timestamp Option is used and
+    /// meets expectations" (RFC 6191): a SYN whose timestamp is newer than the last one received
+    /// opens a new incarnation; any other SYN gets RFC 5961's challenge ACK.
+    Rfc6191,
+    /// Linux `tcp_timewait_state_process`: a SYN without ACK whose sequence number is above
+    /// RCV.NXT, or whose timestamp is newer, opens a new incarnation whose ISS is the old SND.NXT
+    /// plus 65537 (`tw_snd_nxt + 65535 + 2`), if a listener takes it (`tcp_v4_rcv`,
+    /// `TCP_TW_SYN`); any other SYN gets the old connection's ACK (rate limited).
+    Linux,
+    /// FreeBSD `tcp_twcheck`: a SYN without ACK whose sequence number is above RCV.NXT opens a
+    /// new incarnation; any other segment without ACK is dropped unanswered.
+    Freebsd,
 }
 
 /// What a stack does with a segment that carries both SYN and FIN in LISTEN or SYN-SENT, the

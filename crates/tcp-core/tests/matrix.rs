@@ -7,7 +7,8 @@ mod common;
 
 use common::*;
 use tcp_core::event::{CloseReason, Event, Timer};
-use tcp_core::{Connection, DropReason, Flags, Instant, Reply, SeqNum, State, TcpRepr};
+use tcp_core::wire::Options;
+use tcp_core::{Config, Connection, DropReason, Flags, Instant, Profile, Reply, SeqNum, State, TcpRepr};
 
 /// When the matrix segments and commands arrive (the fixtures are built at time zero).
 const AT: Instant = Instant::from_millis(100);
@@ -838,6 +839,83 @@ fn time_wait_acks_a_retransmitted_fin_and_restarts_2msl() {
     expect(&c, &out, State::TimeWait, &["ACK 2 2 0"]);
     assert_eq!(rejection(&out), (DropReason::OutOfWindow, Reply::Ack));
     assert_eq!(c.timer(Timer::TimeWait), Some(Instant::ZERO + two_msl));
+}
+
+/// TIME-WAIT on a connection of `profile` (our ISS 0, the peer's `PEER_ISS`), timestamps
+/// negotiated or not (the peer's clock then reads 1000 and the SYN-ACK's TSval is 1000).
+fn time_wait_of(profile: Profile, timestamps: bool) -> Connection {
+    let config = Config { delayed_ack: None, timestamps, ..profile.config() };
+    let mut c = Connection::new(config, LOCAL, REMOTE);
+    c.connect(Instant::ZERO, ISS).expect("connect");
+    let options = if timestamps { Options::linux_syn(1460, false, Some((1000, 0)), None) } else { Options::new() };
+    let synack = TcpRepr { flags: Flags::SYN | Flags::ACK, seq: PEER_ISS, ack: ISS + 1, options, ..TEMPL };
+    let _ = deliver(&mut c, Instant::ZERO, synack, &[]);
+    c.shutdown(Instant::ZERO).expect("shutdown");
+    let stamp = |tsval| if timestamps { Options::linux_timestamps(tsval, 0) } else { Options::new() };
+    let fin =
+        TcpRepr { flags: Flags::FIN | Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 2, options: stamp(1001), ..TEMPL };
+    let _ = deliver(&mut c, Instant::ZERO, fin, &[]);
+    assert_eq!(c.state(), State::TimeWait, "{profile}");
+    c
+}
+
+/// A SYN reaching TIME-WAIT (RFC 9293 §3.10.7.4 with RFC 6191; RFC 1122 §4.2.2.13), per
+/// profile: which SYN opens a new incarnation (`opens_new_incarnation`, then `give_way`) and
+/// what any other gets. FreeBSD's suite pins its half (rcv-syn-time-wait, Notes 1-2); Linux's
+/// is `tcp_timewait_state_process`'s `TCP_TW_SYN` (sequence number above RCV.NXT, or a newer
+/// timestamp) with the new ISS 65537 above the old SND.NXT.
+#[test]
+fn a_syn_in_time_wait_per_profile() {
+    let rcv_nxt = PEER_ISS + 2;
+    let below = SeqNum(rcv_nxt.0 - 100);
+    let syn = |seq: SeqNum, tsval: Option<u32>| TcpRepr {
+        flags: Flags::SYN,
+        seq,
+        ack: SeqNum(0),
+        options: tsval.map_or_else(Options::new, |t| Options::linux_syn(1460, false, Some((t, 0)), None)),
+        ..TEMPL
+    };
+    // (profile, timestamps, SYN's sequence number, its TSval, opens?, answer if it does not)
+    type Case = (Profile, bool, SeqNum, Option<u32>, bool, &'static [&'static str]);
+    let cases: [Case; 12] = [
+        (Profile::Linux, false, rcv_nxt + 100, None, true, &[]),
+        (Profile::Linux, false, rcv_nxt, None, false, &["ACK 2 2 0"]),
+        (Profile::Linux, false, below, None, false, &["ACK 2 2 0"]),
+        (Profile::Linux, true, below, Some(5000), true, &[]),
+        (Profile::Linux, true, below, Some(900), false, &["ACK 2 2 0"]),
+        (Profile::Freebsd, false, rcv_nxt + 100, None, true, &[]),
+        (Profile::Freebsd, false, rcv_nxt, None, false, &[]),
+        (Profile::Freebsd, false, below, None, false, &[]),
+        (Profile::Rfc9293, false, rcv_nxt + 100, None, false, &["ACK 2 2 0"]),
+        (Profile::Rfc9293, true, below, Some(5000), true, &[]),
+        (Profile::Rfc9293, true, rcv_nxt + 100, Some(900), false, &["ACK 2 2 0"]),
+        (Profile::Windows, false, rcv_nxt + 100, None, true, &[]),
+    ];
+    for (profile, timestamps, seq, tsval, opens, answer) in cases {
+        let what = format!("{profile}, timestamps {timestamps}, SYN at {} TSval {tsval:?}", seq - PEER_ISS);
+        let mut c = time_wait_of(profile, timestamps);
+        let seg = syn(seq, tsval);
+        assert_eq!(c.opens_new_incarnation(&seg), opens, "{what}");
+        if opens {
+            let iss = c.give_way(&seg);
+            let out = drain(&mut c);
+            assert_eq!(c.state(), State::Closed, "{what}");
+            assert!(out.sent.is_empty(), "{what}: the listener answers, not TIME-WAIT");
+            assert!(out.events.contains(&Event::Closed { reason: CloseReason::Normal }), "{what}");
+            // Linux picks the new ISS above everything the old incarnation sent.
+            let expected = (profile == Profile::Linux || profile == Profile::Windows).then_some(ISS + 2 + 65537);
+            assert_eq!(iss, expected, "{what}");
+        } else {
+            let out = deliver(&mut c, Instant::from_millis(1000), seg, &[]);
+            assert_eq!(c.state(), State::TimeWait, "{what}");
+            assert_eq!(out.segments(), answer.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "{what}");
+        }
+    }
+    // Only a bare SYN: a SYN-ACK or a SYN with RST never opens one.
+    let c = time_wait_of(Profile::Linux, false);
+    for flags in [Flags::SYN | Flags::ACK, Flags::SYN | Flags::RST] {
+        assert!(!c.opens_new_incarnation(&TcpRepr { flags, ..syn(rcv_nxt + 100, None) }), "{flags:?}");
+    }
 }
 
 /// A FIN at RCV.NXT once the peer's FIN was received (FreeBSD's suite, rcv-fin-ack-time-wait-

@@ -110,6 +110,7 @@ pub static ENTRIES: &[Entry] = entries![
     "close-unread" => close_unread, on_demand;
     "accept-queue-full" => accept_queue_full, on_demand;
     "time-wait-assassination" => time_wait_assassination, on_demand;
+    "time-wait-reuse" => time_wait_reuse, on_demand;
 ];
 
 /// The entry named `name`.
@@ -151,9 +152,71 @@ fn host(name: &str, addr: Ipv4Addr) -> Host {
     }
 }
 
-/// A rule that does `action` (and says neither when nor to whom).
+/// A rule that does `action` (and says neither when nor to whom); the methods below set the rest,
+/// one call per key the file sets (`rule(Action::Connect).at(0.0).to("server")`). Calls, not
+/// struct literals: each literal of this big struct cost the web player about 300 bytes of code.
+#[inline(never)]
 fn rule(action: Action) -> Rule {
     Rule::new(action)
+}
+
+#[allow(dead_code, reason = "the generated code calls those its files need")]
+impl Rule {
+    #[inline(never)]
+    fn at(mut self, v: f64) -> Rule {
+        self.at_ms = Some(ms(v));
+        self
+    }
+    #[inline(never)]
+    fn on(mut self, trigger: Trigger) -> Rule {
+        self.on = Some(trigger);
+        self
+    }
+    #[inline(never)]
+    fn after(mut self, v: f64) -> Rule {
+        self.after_ms = ms(v);
+        self
+    }
+    #[inline(never)]
+    fn to(mut self, host: &str) -> Rule {
+        self.to = some(host);
+        self
+    }
+    #[inline(never)]
+    fn bytes(mut self, n: u32) -> Rule {
+        self.bytes = Some(n);
+        self
+    }
+    #[inline(never)]
+    fn text(mut self, text: &str) -> Rule {
+        self.text = some(text);
+        self
+    }
+    #[inline(never)]
+    fn flags(mut self, flags: InjectFlags) -> Rule {
+        self.flags = Some(flags);
+        self
+    }
+    #[inline(never)]
+    fn seq(mut self, n: u32) -> Rule {
+        self.seq = Some(n);
+        self
+    }
+    #[inline(never)]
+    fn spoof(mut self, host: &str) -> Rule {
+        self.spoof = some(host);
+        self
+    }
+    #[inline(never)]
+    fn port(mut self, port: u16) -> Rule {
+        self.port = Some(port);
+        self
+    }
+    #[inline(never)]
+    fn repeat(mut self) -> Rule {
+        self.repeat = true;
+        self
+    }
 }
 
 /// A fault that does `action` to the first segment (not yet saying which).
@@ -437,31 +500,31 @@ mod tests {
         )
     }
 
+    /// `rule(Action::X)` and one method call per key the file sets.
     fn rule(r: &Rule) -> String {
-        let Rule { at_ms, on, after_ms, action, to, bytes, text, flags, seq, spoof, repeat } = r;
+        let Rule { at_ms, on, after_ms, action, to, bytes, text, flags, seq, spoof, port, repeat } = r;
         let base = super::rule(*action);
-        update(
-            "Rule",
-            &[
-                ("at_ms", differs(at_ms, &base.at_ms, |m| opt(m, millis))),
-                ("on", differs(on, &base.on, |t| opt(t, |t: &Trigger| format!("Trigger::{t:?}")))),
-                ("after_ms", differs(after_ms, &base.after_ms, millis)),
-                ("to", to.as_deref().map(string)),
-                ("bytes", differs(bytes, &base.bytes, |b| opt(b, u32::to_string))),
-                ("text", text.as_deref().map(string)),
-                (
-                    "flags",
-                    flags.map(|f| {
-                        let names: Vec<String> = f.get().names().map(|n| format!("Flags::{n}")).collect();
-                        format!("Some(InjectFlags::new({}))", names.join(" | "))
-                    }),
-                ),
-                ("seq", differs(seq, &base.seq, |s| opt(s, u32::to_string))),
-                ("spoof", spoof.as_deref().map(string)),
-                ("repeat", differs(repeat, &base.repeat, bool::to_string)),
-            ],
-            &format!("rule(Action::{action:?})"),
-        )
+        let calls = [
+            at_ms.map(|m| format!("at({:?})", m.get())),
+            on.map(|t| format!("on(Trigger::{t:?})")),
+            differs(after_ms, &base.after_ms, |m| format!("after({:?})", m.get())),
+            to.as_deref().map(|h| format!("to({h:?})")),
+            bytes.map(|b| format!("bytes({b})")),
+            text.as_deref().map(|t| format!("text({t:?})")),
+            flags.map(|f| {
+                let names: Vec<String> = f.get().names().map(|n| format!("Flags::{n}")).collect();
+                format!("flags(InjectFlags::new({}))", names.join(" | "))
+            }),
+            seq.map(|n| format!("seq({n})")),
+            spoof.as_deref().map(|h| format!("spoof({h:?})")),
+            port.map(|p| format!("port({p})")),
+            repeat.then(|| "repeat()".to_string()),
+        ];
+        let mut out = format!("rule(Action::{action:?})");
+        for call in calls.into_iter().flatten() {
+            let _ = write!(out, ".{call}");
+        }
+        out
     }
 
     fn fault(f: &Fault) -> String {

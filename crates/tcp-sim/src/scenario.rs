@@ -554,6 +554,11 @@ pub struct Rule {
     /// address (an old duplicate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spoof: Option<String>,
+    /// `connect`: the local port to bind first (a client that reuses its port, as with
+    /// `SO_REUSEADDR` and `bind()`). Without it, the host's port plus the number of
+    /// connections it opened before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
     /// React every time, not only the first.
     #[serde(default, skip_serializing_if = "core::ops::Not::not")]
     pub repeat: bool,
@@ -574,6 +579,7 @@ impl Rule {
             flags: None,
             seq: None,
             spoof: None,
+            port: None,
             repeat: false,
         }
     }
@@ -1026,6 +1032,9 @@ impl Scenario {
                 format!("{at}.on"),
                 "a host crashes or reboots at a time: `at_ms = ...`, not `on`",
             ));
+        }
+        if rule.port.is_some() && rule.action != Action::Connect {
+            return Err(ScenarioError::at(format!("{at}.port"), "only a `connect` rule binds a local port"));
         }
         if let Some(spoof) = &rule.spoof {
             if rule.action != Action::Inject {

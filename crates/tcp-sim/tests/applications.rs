@@ -135,3 +135,86 @@ fn a_stray_reset_ends_time_wait_unless_rfc_1337_protects_it() {
     let waited = ended(&t).expect("TIME_WAIT ends");
     assert!(waited >= 60_000_000, "TIME_WAIT lasts its 2MSL: {waited} µs");
 }
+
+/// A client that reconnects from the same port while the server holds the old connection in
+/// TIME-WAIT (RFC 6191, `tcp_core::Config::time_wait_syn`): Linux takes the SYN by its newer
+/// timestamp at once, with an ISS 65537 above the old connection's; without timestamps it
+/// answers with the old connection's ACK, the client resets it, and its retransmitted SYN gets
+/// through; FreeBSD ignores the SYN until TIME-WAIT is over.
+#[test]
+fn a_new_syn_in_time_wait_is_taken_answered_or_ignored_per_profile() {
+    let server = 1;
+    // When the server's first connection leaves TIME-WAIT, and when the second one's SYN-ACK
+    // leaves (its sequence number too).
+    let story = |t: &Trace| {
+        let ended = t.events.iter().find_map(|e| match e.kind {
+            EventKind::State { from: State::TimeWait, to: State::Closed, .. } if e.host == server => Some(e.at.micros),
+            _ => None,
+        });
+        let synacks: Vec<(u64, u32)> = (t.segments.iter())
+            .filter(|s| s.from == server && s.repr.flags == Flags::SYN | Flags::ACK)
+            .map(|s| (s.sent_at.micros, s.repr.seq.0))
+            .collect();
+        assert_eq!(synacks.len(), 2, "two connections");
+        assert!(t.final_states().iter().all(|s| *s == State::Closed), "{:?}", t.final_states());
+        (ended.expect("TIME_WAIT ends"), synacks[1])
+    };
+
+    let linux = simulate(&entry("time-wait-reuse"));
+    let (ended, (answered, iss)) = story(&linux);
+    assert_eq!((ended, answered), (1_010_000, 1_010_000), "the SYN ends TIME_WAIT and is answered at once");
+    let old_end = (linux.segments.iter())
+        .filter(|s| s.from == server && s.sent_at.micros < 1_000_000)
+        .map(|s| s.repr.seq.0 + s.repr.segment_len(s.payload.len()))
+        .max()
+        .expect("the old connection sent");
+    assert_eq!(iss, old_end + 65537, "Linux's new ISS lies 65537 above the old SND.NXT");
+
+    let mut no_timestamps = entry("time-wait-reuse");
+    no_timestamps.tcp.timestamps = Some(false);
+    let t = simulate(&no_timestamps);
+    let (ended, (answered, _)) = story(&t);
+    assert_eq!(rejected(&t, DropReason::OutOfWindow), [Reply::Ack], "the old connection's ACK");
+    assert_eq!(rejected(&t, DropReason::BadAckInSynSent), [Reply::Reset], "the client resets it");
+    assert_eq!(ended, 1_030_000, "the reset ends TIME_WAIT (Linux follows RFC 9293, not RFC 1337)");
+    assert_eq!(answered, 2_010_000, "the SYN retransmitted after 1 s is answered");
+
+    let mut freebsd = entry("time-wait-reuse");
+    freebsd.profile = tcp_core::Profile::Freebsd;
+    let t = simulate(&freebsd);
+    let (ended, (answered, _)) = story(&t);
+    assert_eq!(rejected(&t, DropReason::NoAck).len(), 6, "every SYN sent during TIME_WAIT is ignored");
+    assert!(ended >= 60_000_000 && answered > ended, "answered at {answered} µs, after TIME_WAIT ({ended} µs)");
+}
+
+/// A connect() from a port whose connection to the same peer still exists fails with
+/// EADDRINUSE and sends nothing.
+#[test]
+fn connecting_from_a_port_still_in_use_fails() {
+    let text = r#"
+[[hosts]]
+name = "client"
+addr = "192.0.2.1"
+port = 40000
+app = [
+  { at_ms = 0, do = "connect", to = "server" },
+  { at_ms = 100, do = "connect", to = "server", port = 40000 },
+  { at_ms = 200, do = "close" },
+]
+[[hosts]]
+name = "server"
+addr = "198.51.100.1"
+app = [{ at_ms = 0, do = "listen" }, { on = "eof", do = "close" }]
+"#;
+    let t = simulate(&Scenario::from_toml(text).expect("reads"));
+    let errors: Vec<&str> = (t.events.iter())
+        .filter_map(|e| match &e.kind {
+            EventKind::App { error: Some(error), .. } => Some(error.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(errors, ["address already in use (EADDRINUSE)"]);
+    let syns = t.segments.iter().filter(|s| s.repr.flags == Flags::SYN).count();
+    assert_eq!(syns, 1, "the second connect() sends nothing");
+    assert!(t.final_states().iter().all(|s| *s == State::Closed), "{:?}", t.final_states());
+}

@@ -46,7 +46,7 @@ fn exchange(trace: &Trace) -> String {
 
 #[test]
 fn every_entry_parses_runs_quietly_and_matches_its_snapshot() {
-    assert_eq!(catalogue::ENTRIES.len(), 30);
+    assert_eq!(catalogue::ENTRIES.len(), 31);
     for entry in catalogue::ENTRIES {
         let scenario = entry.scenario().unwrap_or_else(|e| panic!("{}: {e}", entry.name));
         assert!(!scenario.title.en.is_empty() && !scenario.title.zh.is_empty(), "{}: bilingual title", entry.name);

@@ -2,7 +2,7 @@
 //! RFC's order, with RFC 5961's hardening of RST, SYN and ACK processing.
 
 use super::{AnswerThrottle, Connection, DEFAULT_MSS, Negotiated, RECV_BUFFER};
-use crate::config::{SynFin, announced_window_scale};
+use crate::config::{SynFin, TimeWaitSyn, announced_window_scale};
 use crate::event::{Cause, CloseReason, DropReason, Event, Negotiation, Reply, Timer, WindowShifts};
 use crate::seq::SeqNum;
 use crate::state::State;
@@ -181,10 +181,52 @@ impl Connection {
         }
     }
 
+    /// Whether `seg`, arriving in TIME-WAIT, is a SYN that may open a new incarnation of this
+    /// connection (RFC 9293 §3.10.7.4 with RFC 6191, RFC 1122 §4.2.2.13), by the rule of
+    /// [`crate::Config::time_wait_syn`]. The host then calls [`Connection::give_way`] and hands
+    /// the SYN to its listener; with no listener it hands the SYN here, as any other segment.
+    pub fn opens_new_incarnation(&self, seg: &TcpRepr) -> bool {
+        let flags = seg.flags;
+        if self.state != State::TimeWait || !flags.contains(Flags::SYN) || flags.intersects(Flags::ACK | Flags::RST) {
+            return false;
+        }
+        let seq_above = seg.seq > self.rcv_nxt;
+        let tsval = seg.options.timestamps().filter(|_| self.negotiated.timestamps).map(|(tsval, _)| tsval);
+        let ts_newer = tsval.is_some_and(|tsval| (tsval.wrapping_sub(self.ts_recent) as i32) > 0);
+        match self.config.time_wait_syn {
+            TimeWaitSyn::Rfc6191 => ts_newer,
+            TimeWaitSyn::Freebsd => seq_above,
+            TimeWaitSyn::Linux => seq_above || ts_newer,
+        }
+    }
+
+    /// Ends TIME-WAIT early for a new incarnation (see [`Connection::opens_new_incarnation`]):
+    /// CLOSED, caused by the SYN. Returns the ISS the new incarnation takes when the stack
+    /// derives it from this one (Linux: SND.NXT + 65537, so that it lies above anything this
+    /// incarnation sent), `None` when the stack picks it as for any connection.
+    pub fn give_way(&mut self, seg: &TcpRepr) -> Option<SeqNum> {
+        let iss = (self.config.time_wait_syn == TimeWaitSyn::Linux).then(|| {
+            let iss = self.snd_nxt + 65537;
+            if iss == SeqNum(0) { SeqNum(1) } else { iss }
+        });
+        self.close_with(CloseReason::Normal, Cause::Segment(seg.flags));
+        iss
+    }
+
     /// §3.10.7.4: SYN-RECEIVED and the synchronized states.
     fn on_synchronized(&mut self, now: Instant, seg: &TcpRepr, payload: &[u8]) {
         let flags = seg.flags;
         let seg_len = seg.segment_len(payload.len());
+
+        // FreeBSD's TIME-WAIT (`tcp_twcheck`) drops a segment without ACK unanswered: a SYN that
+        // could not open a new incarnation, or a SYN-FIN.
+        if self.state == State::TimeWait
+            && self.config.time_wait_syn == TimeWaitSyn::Freebsd
+            && !flags.intersects(Flags::ACK | Flags::RST)
+        {
+            self.reject(DropReason::NoAck, Reply::Nothing);
+            return;
+        }
 
         // TIME-WAIT: "the only thing that can arrive in this state is a retransmission of the
         // remote FIN. Acknowledge it, and restart the 2 MSL timeout." That rule belongs to the

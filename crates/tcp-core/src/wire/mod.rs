@@ -53,6 +53,10 @@ impl Flags {
     pub const fn contains(self, other: Flags) -> bool {
         self.0 & other.0 == other.0
     }
+    /// Whether any bit of `other` is set in `self`.
+    pub const fn intersects(self, other: Flags) -> bool {
+        self.0 & other.0 != 0
+    }
     /// `self` with the bits of `other` added.
     pub const fn with(self, other: Flags) -> Flags {
         Flags(self.0 | other.0)

@@ -133,9 +133,21 @@ impl Simulator<'_> {
             Action::Connect => {
                 let Some(to) = rule.to.as_deref().and_then(|n| self.scenario.host_index(n)) else { return };
                 let remote = SocketAddrV4::new(self.scenario.hosts[to].addr, self.hosts[to].port);
-                let port = self.hosts[host].port.wrapping_add(self.hosts[host].opened);
-                self.hosts[host].opened = self.hosts[host].opened.wrapping_add(1);
+                let port = match rule.port {
+                    Some(port) => port,
+                    None => {
+                        let port = self.hosts[host].port.wrapping_add(self.hosts[host].opened);
+                        self.hosts[host].opened = self.hosts[host].opened.wrapping_add(1);
+                        port
+                    }
+                };
                 let local = SocketAddrV4::new(self.scenario.hosts[host].addr, port);
+                if self.hosts[host].sockets.find(local, remote).is_some() {
+                    // The 4-tuple is still taken (this host's own TIME-WAIT, say).
+                    let error = Some("address already in use (EADDRINUSE)".to_string());
+                    self.record(host, None, EventKind::App { call: AppCall::Connect { to: remote }, error });
+                    return;
+                }
                 let Some(id) = self.new_conn_id(host, local, remote) else { return };
                 let isn = self.draw_isn(host);
                 let mut conn = Connection::new(self.hosts[host].config, local, remote);

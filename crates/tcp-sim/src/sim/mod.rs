@@ -629,17 +629,27 @@ impl<'a> Simulator<'a> {
         let found = self.hosts[to].sockets.find(dst, src);
         let conn_id = found.and_then(|order| self.hosts[to].sockets.get(order)).map(|s| s.id);
         self.record(to, conn_id, EventKind::Delivered { segment: index });
-        if let Some(order) = found {
-            self.trace.segments[index].received_by = conn_id;
-            if let Some(s) = self.hosts[to].sockets.get_mut(order) {
-                s.conn.handle_segment(now, &repr, &payload);
-            }
-            self.drain_conn(to, order);
-            return;
-        }
         let listening = self.hosts[to].listener.as_ref().is_some_and(|l| l.local() == dst);
+        let mut given_iss = None;
+        if let Some(order) = found {
+            let Some(s) = self.hosts[to].sockets.get_mut(order) else { return };
+            if listening && s.conn.opens_new_incarnation(&repr) {
+                // A SYN for a new incarnation (RFC 6191): TIME-WAIT gives way, the listener
+                // takes the SYN.
+                given_iss = s.conn.give_way(&repr);
+                self.drain_conn(to, order);
+            } else {
+                self.trace.segments[index].received_by = conn_id;
+                s.conn.handle_segment(now, &repr, &payload);
+                self.drain_conn(to, order);
+                return;
+            }
+        }
         if listening {
-            let isn = self.draw_isn(to);
+            let isn = match given_iss {
+                Some(iss) => iss,
+                None => self.draw_isn(to),
+            };
             // The listener hands it to the connection it queues for this peer (one it had, or
             // one it opens now), which may leave the queue for the accept() or go back to LISTEN.
             let queued_before = self.queued.get(queued_key(to, src));

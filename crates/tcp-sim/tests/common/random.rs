@@ -110,6 +110,8 @@ fn rule(b: &mut Bytes<'_>, hosts: usize) -> Rule {
         seq: (action == Action::Inject).then(|| b.below(u32::MAX)),
         // Half the injected segments are forged, claiming any host's address.
         spoof: (action == Action::Inject && b.chance(50)).then(|| name(b.below(hosts as u32) as usize)),
+        // Some connections reuse a port (maybe one still taken, or in TIME-WAIT on the peer).
+        port: (action == Action::Connect && b.chance(20)).then(|| 40000 + b.below(3) as u16),
         repeat: b.chance(30),
     }
 }
