@@ -14,6 +14,8 @@
 //! Prints one line per entry and the worst case; asserts nothing. `SYNACK_BENCH_PAGE` (e.g.
 //! `embed.html#ui=settings`) measures another page of the site, which must show the picker. The
 //! page starts with the player; opening the settings loads the full module, which is measured.
+//! `SYNACK_BENCH_ONLY=hostile` measures the hostile inputs only, and prints for each what happened
+//! when (every animation frame and the gap before it, the DOM's changes by element, long tasks).
 
 mod harness;
 
@@ -21,7 +23,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use harness::{BASE, ChromeDriver, built_site};
-use serde_json::json;
+use serde_json::{Value, json};
 use xtask::static_server::{Config, Server};
 
 /// Measured in the page: set the picker, dispatch `change`, then time the next task (work) and
@@ -116,8 +118,26 @@ const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimat
   let lastFrame = performance.now();
   let longestGap = 0;
   let watching = true;
+  const timeline = [];
+  const where = (n) => n.nodeType === 1 ? `${n.tagName.toLowerCase()}${n.id ? '#' + n.id : ''}.${n.getAttribute('class') || ''}` : '#text';
+  const mutations = new MutationObserver((list) => {
+    const now = (performance.now() - t0).toFixed(1);
+    const by = new Map();
+    for (const m of list) {
+      const key = where(m.target);
+      const [a, r] = by.get(key) || [0, 0];
+      by.set(key, [a + m.addedNodes.length, r + m.removedNodes.length]);
+    }
+    for (const [key, [a, r]] of by) timeline.push(`${now} mutation ${key} +${a} -${r}`);
+  });
+  const tasks = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) timeline.push(`${(e.startTime - t0).toFixed(1)} long task ${e.duration.toFixed(0)} ms (start)`);
+  });
+  tasks.observe({ type: 'longtask', buffered: false });
+  mutations.observe(document.body, { childList: true, subtree: true });
   const watch = (now) => {
     longestGap = Math.max(longestGap, now - lastFrame);
+    timeline.push(`${(now - t0).toFixed(1)} frame gap ${(now - lastFrame).toFixed(1)}`);
     lastFrame = now;
     if (watching) requestAnimationFrame(watch);
   };
@@ -145,8 +165,10 @@ const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimat
     await new Promise((r) => setTimeout(r, 500));
   }
   observer.disconnect();
+  mutations.disconnect();
+  tasks.disconnect();
   watching = false;
-  done([Math.max(0, ...long), long.reduce((a, b) => a + b, 0), drawn, arrows(), longestGap]);
+  done([Math.max(0, ...long), long.reduce((a, b) => a + b, 0), drawn, arrows(), longestGap, timeline]);
 })();
 "#;
 
@@ -169,7 +191,7 @@ import('./synack_web.js').then((m) => {
 "#;
 
 /// Prints rows of `[entry, work ms, paint ms?]` and the worst work.
-fn print_work(rows: &serde_json::Value) {
+fn print_work(rows: &Value) {
     let rows = rows.as_array().cloned().unwrap_or_default();
     let mut worst = (String::new(), 0.0f64);
     for row in &rows {
@@ -204,9 +226,17 @@ async fn main() {
     client.find(Locator::Css("details.settings > summary")).await.expect("the settings").click().await.expect("open");
     let delay = Locator::Css("[data-testid=set-delay]");
     client.wait().at_most(Duration::from_secs(30)).for_element(delay).await.expect("the full module takes over");
-    let results = client.execute_async(SCRIPT, vec![json!(ROUNDS)]).await.expect("the measurement runs");
-    let settings = client.execute_async(SETTING, vec![json!(ROUNDS)]).await.expect("the setting measurement runs");
-    let sims = client.execute_async(SIMULATE, vec![json!(500)]).await.expect("the simulation benchmark runs");
+    // `SYNACK_BENCH_ONLY=hostile` measures only the hostile files, and prints what happened when.
+    let only_hostile = std::env::var("SYNACK_BENCH_ONLY").is_ok_and(|v| v == "hostile");
+    let (results, settings, sims) = if only_hostile {
+        (Value::Null, Value::Null, Value::Null)
+    } else {
+        (
+            client.execute_async(SCRIPT, vec![json!(ROUNDS)]).await.expect("the measurement runs"),
+            client.execute_async(SETTING, vec![json!(ROUNDS)]).await.expect("the setting measurement runs"),
+            client.execute_async(SIMULATE, vec![json!(500)]).await.expect("the simulation benchmark runs"),
+        )
+    };
     let mut worst = Vec::new();
     for path in WORST_INPUTS {
         let text = std::fs::read_to_string(harness::repo_root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -222,12 +252,20 @@ async fn main() {
         worst.push((name.to_owned(), row));
     }
     let _ = client.close().await;
+    if !only_hostile {
+        print_page(&results, &settings, &sims);
+    }
+    print_hostile(&worst, only_hostile);
+}
+
+/// What the page measured on the catalogue.
+fn print_page(results: &Value, settings: &Value, sims: &Value) {
     println!(
         "choose an experiment, headless Chromium, best of {ROUNDS}:  work = until the DOM is updated;  paint = two frames"
     );
-    print_work(&results);
+    print_work(results);
     println!("change a setting (one-way delay 10 <-> 20 ms), best of {ROUNDS}: work = until the DOM is updated");
-    print_work(&settings);
+    print_work(settings);
     println!("simulate() alone in wasm (mean of 500 runs per entry)");
     let mut total = 0.0;
     for row in sims.as_array().cloned().unwrap_or_default() {
@@ -238,6 +276,10 @@ async fn main() {
     }
     println!("the whole catalogue once: {total:.2} ms");
     println!();
+}
+
+/// What the page measured on the hostile files (with `timeline`, what happened when).
+fn print_hostile(worst: &[(String, Value)], timeline: bool) {
     println!(
         "a hostile scenario file opened in the page: the longest task, all tasks over 50 ms, the longest time \
          between two frames, until drawn"
@@ -252,5 +294,10 @@ async fn main() {
             ms(2),
             row[3]
         );
+        if timeline {
+            for event in row[5].as_array().into_iter().flatten() {
+                println!("    {}", event.as_str().unwrap_or("?"));
+            }
+        }
     }
 }

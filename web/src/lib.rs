@@ -128,12 +128,12 @@ pub fn App(props: &AppProps) -> Html {
             { i18n::LANGUAGE.get(lang) }
         </button>
     };
-    let error = s.error.as_ref().map(|error| html! {
+    let error = slot(s.error.as_ref().map(|error| html! {
         <div class="error" role="alert" data-testid="error">
             <span>{ error.text(lang).to_string() }</span>
             <button type="button" onclick={Callback::from({ let f = d(Action::DismissError); move |_: MouseEvent| f() })}>{ i18n::DISMISS.get(lang) }</button>
         </div>
-    });
+    }));
     // A file the reader chose or dropped: a scenario's text, a capture, or one that cannot be read.
     let on_invalid = {
         let st = state.clone();
@@ -157,7 +157,7 @@ pub fn App(props: &AppProps) -> Html {
         Callback::noop()
     );
     let simulating = full_or!(
-        busy.as_ref().map(|b| {
+        slot(busy.as_ref().map(|b| {
             let stop = b.stop.clone();
             let doing = if b.laying_out {
                 i18n::LAYING_OUT.get(lang).to_string()
@@ -171,17 +171,17 @@ pub fn App(props: &AppProps) -> Html {
                         onclick={Callback::from(move |_: MouseEvent| stop.set(slices::Stop::Cancelled))}>{ i18n::CANCEL.get(lang) }</button>
                 </p>
             }
-        }),
-        None::<Html>
+        })),
+        Html::default()
     );
     let on_capture: Callback<web_sys::File> = full_or!(open_capture(state.clone()), Callback::noop());
-    let controls = ui.has(Part::Settings).then(|| html! {
+    let controls = slot(ui.has(Part::Settings).then(|| html! {
         <Controls experiment={s.experiment.clone()} lang={lang} relative={s.relative}
             on_entry={{ let st = state.clone(); Callback::from(move |e: String| st.dispatch(Action::SelectEntry(e))) }}
             on_update={{ let st = state.clone(); Callback::from(move |e: Experiment| st.dispatch(Action::Update(Box::new(e)))) }}
             on_relative={{ let st = state.clone(); Callback::from(move |r: bool| st.dispatch(Action::SetRelative(r))) }}
             on_invalid={on_invalid.clone()} on_load={on_load.clone()} on_capture={on_capture.clone()} />
-    });
+    }));
     // The page takes a scenario or a capture dropped anywhere on it (full module).
     let (on_drag_over, on_drop) = full_or!(
         (
@@ -198,24 +198,24 @@ pub fn App(props: &AppProps) -> Html {
     );
     // The real capture shown, if any (full module): what it is, and a picker of its connections.
     let capture = full_or!(
-        s.capture.as_ref().map(|shown| {
+        slot(s.capture.as_ref().map(|shown| {
             let on_pick = pick_capture_connection(state.clone(), shown.connection.capture.clone());
             html! { <components::capture_panel::CapturePanel connection={shown.connection.clone()} rerun={shown.rerun} lang={lang} {on_pick} /> }
-        }),
-        None::<Html>
+        })),
+        Html::default()
     );
-    let faults = (ui.has(Part::Inspect) && !s.experiment.faults.is_empty()).then(|| html! {
+    let faults = slot((ui.has(Part::Inspect) && !s.experiment.faults.is_empty()).then(|| html! {
         <p class="faults" data-testid="faults">
             { format!("{}: {}", i18n::FAULTS.get(lang), s.experiment.fault_summary(lang)) }
             <button type="button" class="link" data-testid="clear-faults" onclick={Callback::from({ let f = d(Action::ClearFaults); move |_: MouseEvent| f() })}>{ i18n::CLEAR_FAULTS.get(lang) }</button>
         </p>
-    });
-    let playback = ui.has(Part::Play).then(|| html! {
+    }));
+    let playback = slot(ui.has(Part::Play).then(|| html! {
         <Playback lang={lang} step={s.step} first={s.first_step()} last={s.last_step()} playing={s.playing} speed={s.speed}
             on_toggle={Callback::from({ let f = d(Action::TogglePlay); move |()| f() })}
             on_seek={{ let st = state.clone(); Callback::from(move |i: usize| st.dispatch(Action::Seek(i))) }}
             on_speed={{ let st = state.clone(); Callback::from(move |i: usize| st.dispatch(Action::SetSpeed(i))) }} />
-    });
+    }));
     // Laid out for its box's width; a locked range ends the drawing just below its last step; an
     // element embed (given its link) never scrolls its host page.
     let on_width = {
@@ -227,20 +227,20 @@ pub fn App(props: &AppProps) -> Html {
             on_select={on_select.clone()} selectable={ui.has(Part::Inspect)} crop_after={s.range.map(|_| s.last_step())}
             lang={lang} scroll_window={props.link.is_none()} />
     };
-    let export = ui.has(Part::Export).then(|| {
+    let export = slot(ui.has(Part::Export).then(|| {
         html! {
             <Export trace={s.trace.clone()} experiment={s.experiment.clone()}
                 lang={lang} relative={s.relative} />
         }
-    });
-    let narration = ui.has(Part::Text).then(|| {
+    }));
+    let narration = slot(ui.has(Part::Text).then(|| {
         html! {
             <NarrationPanel trace={s.trace.clone()} events={step_events} summary={upgrade::summary_of(&s.experiment, summary)}
                 prerendered={upgrade::prerendered_narration(&s.experiment, s.step)}
                 step={s.step} last={s.last_step()}
                 at_end={s.step >= s.shown.steps.len().saturating_sub(1)} lang={lang} relative={s.relative} />
         }
-    });
+    }));
     // In a slot of its own, so that opening and closing it never moves the other parts.
     let inspector = s.selected.filter(|_| ui.has(Part::Inspect)).map(|segment| {
         full_or!(
@@ -255,7 +255,7 @@ pub fn App(props: &AppProps) -> Html {
             }
         )
     });
-    let state_machine = ui.has(Part::States).then(|| {
+    let state_machine = slot(ui.has(Part::States).then(|| {
         html! {
             <section class="states" aria-labelledby="states-title">
                 <h2 id="states-title">{ i18n::STATES.get(lang) }</h2>
@@ -270,7 +270,7 @@ pub fn App(props: &AppProps) -> Html {
                 ) }
             </section>
         }
-    });
+    }));
     let exchange = html! {
         <Exchange trace={s.trace.clone()} shown={shown} relative={s.relative} lang={lang} on_select={on_select} />
     };
@@ -360,6 +360,14 @@ pub fn App(props: &AppProps) -> Html {
             }
         }
     }
+}
+
+/// A part of the page that may be absent, kept in a place of its own among its siblings: Yew
+/// matches unkeyed children from the end, so a part that came and went without one would make
+/// every part before it be built anew (the settings form, on the first fault or while a file is
+/// simulated).
+fn slot(part: Option<Html>) -> Html {
+    part.unwrap_or_default()
 }
 
 /// Does the state's pending work in slices (`slices.rs`), showing how far it has got in `busy`,

@@ -98,11 +98,15 @@ async fn choosing_a_segment_opens_the_inspector_and_dropping_it_resimulates() {
     settle().await;
     assert!(find(&root, r#"[data-testid="inspector"]"#).is_none());
     let before = root.query_selector_all(".arrows g[data-segment]").expect("selector").length();
+    let settings = find(&root, "form.controls").expect("the settings");
     click(&root, r#".arrows g[data-segment="0"]"#);
     settle().await;
     assert!(find(&root, r#"[data-testid="inspector"]"#).is_some());
     click(&root, r#"[data-testid="inspector-drop"]"#);
     settle().await;
+    // The list of faults appears below the settings: they stay as they were (not built anew).
+    assert!(find(&root, r#"[data-testid="faults"]"#).is_some());
+    assert!(settings.is_connected(), "the settings were built anew when the faults appeared");
     let after = root.query_selector_all(".arrows g[data-segment]").expect("selector").length();
     assert!(after > before, "a lost SYN is retransmitted: {before} -> {after} segments");
     assert!(find(&root, ".arrows g.seg.syn.lost").is_some());
@@ -245,12 +249,14 @@ async fn a_big_scenario_of_the_readers_is_simulated_in_slices() {
         root.query_selector_all(r#"svg[data-testid="diagram"] .head-name"#).expect("selector").length()
     };
     assert_eq!(hosts(&root), 2);
+    let settings = find(&root, "form.controls").expect("the settings");
 
     choose_file(&root, "mesh.json", mesh);
     assert!(
         until(5, || find(&root, r#"[data-testid="simulating"]"#).is_some()).await,
         "the page says it is simulating"
     );
+    assert!(settings.is_connected(), "the settings were built anew when the progress appeared");
     assert_eq!(hosts(&root), 2, "the diagram stays as it was while the run goes on");
     click(&root, r#"[data-testid="cancel-simulation"]"#);
     assert!(until(30, || find(&root, r#"[data-testid="simulating"]"#).is_none()).await, "cancelled");

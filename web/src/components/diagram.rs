@@ -71,6 +71,11 @@ fn block_of(y: f32) -> i32 {
     (y.max(0.0) / ROW_BLOCK) as i32
 }
 
+/// The rows drawn when the view's top is in `block`: from the block above to three below.
+fn rows_around(block: i32) -> (f32, f32) {
+    ((block - 1) as f32 * ROW_BLOCK, (block + 3) as f32 * ROW_BLOCK)
+}
+
 /// Zoom limits and step.
 const MAX_ZOOM: f32 = 4.0;
 const ZOOM_STEP: f32 = 1.25;
@@ -106,16 +111,28 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     use_pointer_zoom(&scroller, zoom.clone(), anchor.clone());
 
     let height = props.crop_after.and_then(|s| d.steps.get(s + 1)).map_or(d.height, |m| m.y.min(d.height));
-    // A big diagram draws the rows near the view: the block the view's top is in, set as the box
-    // scrolls; before it has, the block of the current step (or, at the end, of the bottom).
+    // A big diagram draws the rows near the view: those around the block the view's top is in,
+    // set as the box scrolls (of this diagram); before it has, where the view will be: the
+    // current step, or at the end, the bottom of the box.
     let near_view = d.arrows.len() >= DRAW_NEAR_VIEW_FROM;
-    let view_block = use_state(|| None::<i32>);
-    let rows = near_view.then(|| {
-        let at_end = props.step + 1 >= d.steps.len();
-        let start = if at_end { height } else { d.steps.get(props.step).map_or(0.0, |s| s.y) };
-        let block = view_block.unwrap_or_else(|| block_of(start));
-        ((block - 1) as f32 * ROW_BLOCK, (block + 3) as f32 * ROW_BLOCK)
-    });
+    let view_block = use_state(|| None::<(usize, i32)>);
+    let first_block = {
+        let (scroller, d, step, z) = (scroller.clone(), d.clone(), props.step, *zoom);
+        use_memo(d.id(), move |_| {
+            if !near_view {
+                return 0;
+            }
+            let at_end = step + 1 >= d.steps.len();
+            // The box as this diagram will fill it (the one drawn now may be another's).
+            let view_height = scroller.cast::<HtmlElement>().map_or(0.0, |el| {
+                let scale = if z > 1.0 { z } else { (el.client_width() as f32 / d.width.max(1.0)).min(1.0) };
+                el.client_height() as f32 / scale.max(0.01)
+            });
+            block_of(if at_end { height - view_height } else { d.steps.get(step).map_or(0.0, |s| s.y) })
+        })
+    };
+    let rows = near_view
+        .then(|| rows_around(view_block.filter(|(id, _)| *id == d.id()).map_or(*first_block, |(_, block)| block)));
     // The drawing, made once per layout (and per block of rows drawn); a step only changes
     // classes on it.
     // The key says which drawing it is: effects compare it, not the drawing's ~100 KB of text.
@@ -215,7 +232,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
         })
     };
     let on_scroll = {
-        let (heads, width, view_block) = (heads.clone(), d.width, view_block.clone());
+        let (heads, width, view_block, id) = (heads.clone(), d.width, view_block.clone(), d.id());
         let head_bottom = d.lifelines.iter().map(|l| l.head.bottom()).fold(0.0, f32::max);
         Callback::from(move |e: Event| {
             let (Some(el), Some(h)) =
@@ -225,10 +242,16 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
             };
             let scale = scale_of(&el, width);
             let _ = h.class_list().toggle_with_force("stuck", el.scroll_top() as f32 > head_bottom * scale);
-            if near_view {
-                let block = Some(block_of(el.scroll_top() as f32 / scale));
-                if *view_block != block {
-                    view_block.set(block);
+            // Rows are drawn anew only when the view comes near the edge of those drawn (a
+            // scroll within them, or the first jump to the end, changes nothing).
+            if let Some((top, bottom)) = rows {
+                let view_top = el.scroll_top() as f32 / scale;
+                let view_bottom = view_top + el.client_height() as f32 / scale;
+                let near_top = top > 0.0 && view_top - ROW_BLOCK / 2.0 < top;
+                let near_bottom = bottom < height && view_bottom + ROW_BLOCK / 2.0 > bottom;
+                let block = block_of(view_top);
+                if (near_top || near_bottom) && rows != Some(rows_around(block)) {
+                    view_block.set(Some((id, block)));
                 }
             }
         })
