@@ -292,7 +292,7 @@ mod tests {
 
     #[test]
     fn the_fault_summary_says_how_much_a_delay_is() {
-        let (trace, _, _) = crate::state::run(&Experiment::default(), Lang::En, true, seqdiag::WidthClass::Full)
+        let (trace, _) = crate::state::run(&Experiment::default(), Lang::En, true, seqdiag::WidthClass::Full)
             .expect("the default runs");
         let mut experiment = Experiment::default();
         experiment.add_fault(&trace, FaultRequest { segment: 0, action: FaultAction::Drop, delay_ms: 0.0 });

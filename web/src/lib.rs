@@ -111,7 +111,7 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
     };
-    let step_events = s.steps.get(s.step).map(|st| st.events.clone()).unwrap_or_default();
+    let step_events = s.shown.steps.get(s.step).map(|st| st.events.clone()).unwrap_or_default();
     let shown = s.shown.arrows.iter().filter(|a| a.step <= s.step).count();
     let titles = use_memo((s.experiment.entry.clone(), s.experiment.custom.clone(), lang), |(entry, custom, lang)| {
         let sc = match custom {

@@ -5,7 +5,6 @@
 use crate::experiment::{Experiment, FaultRequest, SettingError};
 use crate::view::View;
 use crate::view::{Mode, Theme, Ui};
-use seqdiag::steps::Step;
 use seqdiag::{Diagram, Lang, ViewOptions, WidthClass};
 use std::rc::Rc;
 use tcp_sim::trace::Trace;
@@ -62,8 +61,6 @@ pub struct AppState {
     pub shown: Shared<Diagram>,
     /// The width class of the box that shows the diagram.
     pub width: WidthClass,
-    /// Its playback steps (the trace events each groups), parallel to `diagram.steps`.
-    pub steps: Rc<Vec<Step>>,
     /// The current playback step (an index into `diagram.steps`); the last step shows everything.
     pub step: usize,
     /// Playing.
@@ -192,8 +189,8 @@ pub enum Action {
     ShowCapture(Shared<crate::capture_file::CapturedConnection>),
 }
 
-/// A simulated and laid-out experiment.
-type Run = (Shared<Trace>, Shared<Diagram>, Rc<Vec<Step>>);
+/// A simulated and laid-out experiment (the diagram's steps say which trace events each groups).
+type Run = (Shared<Trace>, Shared<Diagram>);
 
 /// Simulates an experiment and lays it out for `width`; the error says what is wrong with it.
 pub fn run(experiment: &Experiment, lang: Lang, relative: bool, width: WidthClass) -> Result<Run, SettingError> {
@@ -235,16 +232,10 @@ fn view_options(lang: Lang, relative: bool, width: WidthClass) -> ViewOptions {
     ViewOptions { lang, relative, width, ..ViewOptions::default() }
 }
 
-/// A trace laid out, with its playback steps.
+/// A trace laid out.
 fn laid_out(trace: Shared<Trace>, view: &ViewOptions) -> Run {
     let diagram = Shared::new(seqdiag::layout(&trace, view));
-    with_steps(trace, diagram)
-}
-
-/// A trace and its diagram, with its playback steps.
-fn with_steps(trace: Shared<Trace>, diagram: Shared<Diagram>) -> Run {
-    let steps = seqdiag::steps::steps(&trace);
-    (trace, diagram, Rc::new(steps))
+    (trace, diagram)
 }
 
 /// A first guess of the diagram box's width class, before it is measured: the window's width
@@ -275,7 +266,6 @@ impl AppState {
             shown: Shared::default(),
             width,
             trace: Shared::default(),
-            steps: Rc::default(),
             step: 0,
             playing: false,
             speed: 1,
@@ -462,10 +452,9 @@ impl AppState {
     fn finished(mut self, p: Pending, trace: Shared<Trace>, diagram: Shared<Diagram>, ms: f64) -> AppState {
         let relaid = p.trace.as_ref().is_some_and(|t| *t == self.trace) && p.experiment == self.experiment;
         self = match p.capture {
-            Some(connection) => self.showing_captured(p.experiment, with_steps(trace, diagram), connection),
-            // The same trace: the same steps.
+            Some(connection) => self.showing_captured(p.experiment, (trace, diagram), connection),
             None if relaid => AppState { shown: diagram, ..self },
-            None => self.showing(p.experiment, with_steps(trace, diagram), p.keep_step),
+            None => self.showing(p.experiment, (trace, diagram), p.keep_step),
         };
         if let Some(step) = p.link_step {
             self.step = step.clamp(self.first_step(), self.last_step());
@@ -478,7 +467,7 @@ impl AppState {
     }
 
     /// Shows `experiment` and its `run`, at the same step if `keep_step` (unless at the end).
-    fn showing(mut self, experiment: Experiment, (trace, diagram, steps): Run, keep_step: bool) -> AppState {
+    fn showing(mut self, experiment: Experiment, (trace, diagram): Run, keep_step: bool) -> AppState {
         #[cfg(feature = "full")]
         {
             self.pending = None;
@@ -487,7 +476,6 @@ impl AppState {
         self.experiment = experiment;
         self.shown = diagram;
         self.trace = trace;
-        self.steps = steps;
         let last = self.last_step();
         self.step = if keep_step && !at_end { self.step.clamp(self.first_step(), last) } else { last };
         self.error = None;

@@ -523,13 +523,15 @@ pub struct TimeMark {
     pub placed: Label,
 }
 
-/// Where a playback step is.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A playback step (see [`mod@crate::steps`]): when and where it is, and what happens in it.
+#[derive(Clone, Debug, PartialEq)]
 pub struct StepMark {
     /// The step's time.
     pub at: Instant,
     /// y on the axis.
     pub y: f32,
+    /// The trace events it groups (indices into `trace.events`, ascending).
+    pub events: Vec<usize>,
 }
 
 impl Arrow {

@@ -163,48 +163,73 @@ pub(crate) fn best_option(
 }
 
 /// The arrows of a diagram (straight segments), indexed by band: which of them pass through a
-/// box.
+/// box. A line is indexed at the finest of a few levels of bands ([`BAND`] px, then
+/// four times taller each level) where it spans at most [`SPAN_PER_LEVEL`] bands, so a
+/// long arrow (one that crosses thousands of slots of one instant) costs a few entries, not one
+/// per band it crosses, and a query looks at its band of each level.
 #[derive(Debug, Default)]
 pub(crate) struct LineIndex {
     lines: Vec<(Point, Point)>,
-    /// Per band: the lines reaching into it, with the first band each reaches into.
-    bands: Vec<Vec<(usize, usize)>>,
+    /// Per level, per band: the lines reaching into it, with the first band of the level each
+    /// reaches into.
+    levels: [Vec<Vec<(usize, usize)>>; LEVELS],
     probes: Cell<u64>,
+}
+
+/// The levels of a [`LineIndex`]; the coarsest takes whatever spans more.
+const LEVELS: usize = 7;
+/// The height of a level's bands: each four times the one below.
+const LEVEL_HEIGHT: [f32; LEVELS] =
+    [BAND, BAND * 4.0, BAND * 16.0, BAND * 64.0, BAND * 256.0, BAND * 1024.0, BAND * 4096.0];
+/// The most bands a line spans at a level below the coarsest.
+const SPAN_PER_LEVEL: usize = 4;
+
+/// The bands of level `level` that `r` reaches into.
+fn level_bands_of(r: &Rect, level: usize) -> core::ops::RangeInclusive<usize> {
+    let height = LEVEL_HEIGHT[level];
+    let band = |y: f32| ((y.max(0.0) / height) as usize).min(MAX_BANDS - 1);
+    band(r.y)..=band(r.bottom())
 }
 
 impl LineIndex {
     /// Indexes `lines`.
     pub(crate) fn new(lines: Vec<(Point, Point)>) -> LineIndex {
-        let mut bands = Vec::new();
+        let mut levels: [Vec<Vec<(usize, usize)>>; LEVELS] = Default::default();
         for (id, (a, b)) in lines.iter().enumerate() {
             let r = Rect { x: a.x.min(b.x), y: a.y.min(b.y), w: (a.x - b.x).abs(), h: (a.y - b.y).abs() };
-            let range = bands_of(&r, 0.0);
+            let (level, range) = (0..LEVELS)
+                .map(|level| (level, level_bands_of(&r, level)))
+                .find(|(level, range)| *level == LEVELS - 1 || range.clone().count() <= SPAN_PER_LEVEL)
+                .expect("the coarsest level takes any line");
             let first = *range.start();
-            index_into(&mut bands, range, |_| (id, first));
+            index_into(&mut levels[level], range, |_| (id, first));
         }
-        LineIndex { lines, bands, probes: Cell::new(0) }
+        LineIndex { lines, levels, probes: Cell::new(0) }
     }
 
     /// How many lines other than `except` pass through `q`, counted up to `limit` (what a
     /// caller needs to know is whether it is less).
     pub(crate) fn crossing(&self, q: &Quad, except: Option<usize>, limit: usize) -> usize {
         let b = q.bbox();
-        let range = bands_of(&b, 0.0);
-        let start = *range.start();
         let mut count = 0;
-        for band in range {
-            let Some(ids) = self.bands.get(band) else { break };
-            for &(id, first) in ids {
-                // A line in several of the bands is counted in the first of them the query sees.
-                if first.max(start) != band || Some(id) == except {
-                    continue;
-                }
-                self.probes.set(self.probes.get() + 1);
-                let (p, r) = self.lines[id];
-                if meets_box(p, r, &b) && segment_hits(p, r, q) {
-                    count += 1;
-                    if count >= limit {
-                        return count;
+        for (level, bands) in self.levels.iter().enumerate() {
+            let range = level_bands_of(&b, level);
+            let start = *range.start();
+            for band in range {
+                let Some(ids) = bands.get(band) else { break };
+                for &(id, first) in ids {
+                    // A line in several of the bands is counted in the first of them the query
+                    // sees.
+                    if first.max(start) != band || Some(id) == except {
+                        continue;
+                    }
+                    self.probes.set(self.probes.get() + 1);
+                    let (p, r) = self.lines[id];
+                    if meets_box(p, r, &b) && segment_hits(p, r, q) {
+                        count += 1;
+                        if count >= limit {
+                            return count;
+                        }
                     }
                 }
             }
@@ -276,6 +301,29 @@ pub(crate) fn down_to(max: f32) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lines of every length, the longest crossing a 100,000 px diagram: each is indexed in a
+    /// few bands only, and a box finds exactly the lines through it, each once.
+    #[test]
+    fn the_line_index_keeps_long_lines_small_and_finds_each_once() {
+        let p = |x: f32, y: f32| Point { x, y };
+        let mut lines = Vec::new();
+        for k in 0..200u16 {
+            let (x, y) = (f32::from(k % 20) * 30.0, f32::from(k) * 500.0);
+            let length = 10.0 * f32::from(k % 9).exp2() * f32::from(k % 7 + 1);
+            lines.push((p(x, y), p(x + 25.0, y + length)));
+        }
+        lines.push((p(5.0, 0.0), p(15.0, 100_000.0)));
+        let index = LineIndex::new(lines.clone());
+        let entries: usize = index.levels.iter().flatten().map(Vec::len).sum();
+        assert!(entries <= lines.len() * SPAN_PER_LEVEL, "{entries} entries for {} lines", lines.len());
+        for y in (0..100_000).step_by(997) {
+            let query = Rect { x: 0.0, y: y as f32, w: 600.0, h: 20.0 };
+            let through = lines.iter().filter(|(a, b)| segment_hits(*a, *b, &query.quad())).count();
+            assert!(through >= 1, "the long line crosses y {y}");
+            assert_eq!(index.crossing(&query.quad(), None, usize::MAX), through, "at y {y}");
+        }
+    }
 
     #[test]
     fn segments_and_rects() {

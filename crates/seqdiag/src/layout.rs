@@ -338,7 +338,7 @@ async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Dia
         }
         may_pause!(pauses.item());
     }
-    d.steps = step_list.iter().map(|s| StepMark { at: s.at, y: axis.y_slot(s.at, s.slot) }).collect();
+    d.steps = step_list.into_iter().map(|s| StepMark { at: s.at, y: axis.y_slot(s.at, s.slot), events: s.events }).collect();
     let mut height = life_bottom + 16.0;
     if let Some(why) = &trace.truncated {
         let s = text::truncated(lang, why);

@@ -77,16 +77,16 @@ impl Slots {
                 visual[i] = Some(v);
                 needed = needed.max(next[h]);
             }
-            // Pass 2: everything else takes the slot of what it belongs to.
+            // Pass 2: everything else takes the slot of what it belongs to: for each event, its
+            // host's nearest sending or receiving before and after it at this instant.
+            let (before, after) = nearest_per_host(&trace.events[start..end], &visual[start..end], trace.hosts.len());
             for i in start..end {
                 let e = &trace.events[i];
                 let slot = match (&e.kind, visual[i]) {
                     (_, Some(Visual::Sent(s) | Visual::Delivered(s))) => s,
                     (EventKind::Lost { segment, .. }, None) => slots.send[*segment],
                     (kind, None) => {
-                        let same_host = |j: &usize| trace.events[*j].host == e.host && visual[*j].is_some();
-                        let prev = (start..i).rev().find(same_host).and_then(|j| visual[j]);
-                        let next = (i + 1..end).find(same_host).and_then(|j| visual[j]);
+                        let (prev, next) = (before[i - start], after[i - start]);
                         let by_app = matches!(
                             kind,
                             EventKind::App { .. }
@@ -109,6 +109,33 @@ impl Slots {
         }
         slots
     }
+}
+
+/// For each of `events` (those of one instant, with their `visual`s), the visual of the nearest
+/// event of the same host before it and after it that has one: two sweeps, so that an instant
+/// of thousands of events costs as many steps, not their square.
+fn nearest_per_host(
+    events: &[tcp_sim::trace::TraceEvent],
+    visual: &[Option<Visual>],
+    hosts: usize,
+) -> (Vec<Option<Visual>>, Vec<Option<Visual>>) {
+    let mut seen: Vec<Option<Visual>> = vec![None; hosts];
+    let mut before = Vec::with_capacity(events.len());
+    for (e, v) in events.iter().zip(visual) {
+        before.push(seen[e.host]);
+        if v.is_some() {
+            seen[e.host] = *v;
+        }
+    }
+    seen.fill(None);
+    let mut after = vec![None; events.len()];
+    for (i, (e, v)) in events.iter().zip(visual).enumerate().rev() {
+        after[i] = seen[e.host];
+        if v.is_some() {
+            seen[e.host] = *v;
+        }
+    }
+    (before, after)
 }
 
 #[cfg(test)]

@@ -39,17 +39,30 @@ pub fn step_times(trace: &Trace) -> Vec<Instant> {
     steps(trace).into_iter().map(|s| s.at).collect()
 }
 
-/// Steps and, per trace event, the index of its step.
+/// Steps and, per trace event, the index of its step. The trace's events are in time order, so
+/// an instant's events are neighbours: each instant is grouped on its own (its slots in order),
+/// in one pass over the events.
 pub(crate) fn build(slots: &Slots) -> (Vec<Step>, Vec<usize>) {
-    let mut keys: Vec<(Instant, u16)> = slots.event.clone();
-    tcp_core::sort::sort_by(&mut keys, &Ord::cmp);
-    keys.dedup();
-    let mut steps: Vec<Step> = keys.iter().map(|&(at, slot)| Step { at, slot, events: Vec::new() }).collect();
-    let mut of_event = Vec::with_capacity(slots.event.len());
-    for (i, key) in slots.event.iter().enumerate() {
-        let k = keys.binary_search(key).unwrap_or(0);
-        steps[k].events.push(i);
-        of_event.push(k);
+    let events = &slots.event;
+    let mut steps: Vec<Step> = Vec::new();
+    let mut of_event = Vec::with_capacity(events.len());
+    let mut used: Vec<u16> = Vec::new();
+    let mut start = 0;
+    while start < events.len() {
+        let at = events[start].0;
+        let end = start + events[start..].iter().take_while(|(t, _)| *t == at).count();
+        used.clear();
+        used.extend(events[start..end].iter().map(|&(_, slot)| slot));
+        tcp_core::sort::sort_by(&mut used, &Ord::cmp);
+        used.dedup();
+        let first = steps.len();
+        steps.extend(used.iter().map(|&slot| Step { at, slot, events: Vec::new() }));
+        for (i, &(_, slot)) in events.iter().enumerate().take(end).skip(start) {
+            let k = first + used.binary_search(&slot).unwrap_or(0);
+            steps[k].events.push(i);
+            of_event.push(k);
+        }
+        start = end;
     }
     (steps, of_event)
 }

@@ -115,7 +115,11 @@ fn geometry_is_finite_and_on_the_canvas() {
 #[test]
 fn steps_are_ordered_and_referenced() {
     each(|name, trace, d, _| {
-        assert_eq!(d.steps.len(), seqdiag::steps::steps(trace).len(), "{name}");
+        let steps = seqdiag::steps::steps(trace);
+        assert_eq!(d.steps.len(), steps.len(), "{name}");
+        for (k, (mark, step)) in d.steps.iter().zip(&steps).enumerate() {
+            assert_eq!((mark.at, &mark.events), (step.at, &step.events), "{name}: step {k} groups other events");
+        }
         assert!(d.steps.windows(2).all(|w| w[0].y <= w[1].y && w[0].at <= w[1].at), "{name}: steps go down");
         let n = d.steps.len();
         for a in &d.arrows {

@@ -8,7 +8,8 @@ use alloc::vec::Vec;
 use core::cmp::Ordering;
 
 /// Sorts `v` by `cmp`, keeping equal elements in their order, like `slice::sort_by`; a bottom-up
-/// merge sort, O(n log n), with one buffer the size of `v`.
+/// merge sort, O(n log n), with one buffer the size of `v`; neighbouring runs already in order
+/// are not compared element by element, so a nearly sorted `v` costs little more than copying.
 pub fn sort_by<T: Copy>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> Ordering) {
     let n = v.len();
     let mut merged: Vec<T> = v.to_vec();
@@ -18,6 +19,11 @@ pub fn sort_by<T: Copy>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> Ordering) {
         for start in (0..n).step_by(2 * width) {
             let mid = (start + width).min(n);
             let end = (start + 2 * width).min(n);
+            // Runs already in order (most of them, when `v` nearly is) are only copied.
+            if mid == end || cmp(&v[mid], &v[mid - 1]) != Ordering::Less {
+                merged[start..end].copy_from_slice(&v[start..end]);
+                continue;
+            }
             let (mut left, mut right) = (start, mid);
             for slot in &mut merged[start..end] {
                 // The right run's element goes first only if strictly smaller: that keeps it stable.

@@ -698,7 +698,7 @@ mod tests {
 
     fn every_step(entry: &str) -> Vec<Sockets> {
         let experiment = Experiment { entry: entry.into(), ..Experiment::default() };
-        let (trace, diagram, _) =
+        let (trace, diagram) =
             crate::state::run(&experiment, Lang::En, true, seqdiag::WidthClass::Full).expect("the entry runs");
         let names: Vec<String> = trace.hosts.iter().map(|h| h.name.clone()).collect();
         (0..diagram.steps.len()).map(|step| sockets(&diagram, &names, step, Lang::En)).collect()
@@ -730,7 +730,7 @@ mod tests {
     fn at_every_step_of_every_entry_the_figure_shows_what_the_lifelines_show() {
         for entry in tcp_sim::catalogue::ENTRIES {
             let experiment = Experiment { entry: entry.name.into(), ..Experiment::default() };
-            let (trace, diagram, _) =
+            let (trace, diagram) =
                 crate::state::run(&experiment, Lang::En, true, seqdiag::WidthClass::Full).expect("the entry runs");
             let names: Vec<String> = trace.hosts.iter().map(|h| h.name.clone()).collect();
             for step in 0..diagram.steps.len() {
