@@ -113,26 +113,32 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     let height = props.crop_after.and_then(|s| d.steps.get(s + 1)).map_or(d.height, |m| m.y.min(d.height));
     // A big diagram draws the rows near the view: those around the block the view's top is in,
     // set as the box scrolls (of this diagram); before it has, where the view will be: the
-    // current step, or at the end, the bottom of the box.
+    // current step's block, or at the end, the block of the box's top once it shows the bottom
+    // (worked out once per diagram, so that the jump there draws nothing anew).
     let near_view = d.arrows.len() >= DRAW_NEAR_VIEW_FROM;
     let view_block = use_state(|| None::<(usize, i32)>);
-    let first_block = {
-        let (scroller, d, step, z) = (scroller.clone(), d.clone(), props.step, *zoom);
+    let end_block = {
+        let (scroller, d, z) = (scroller.clone(), d.clone(), *zoom);
         use_memo(d.id(), move |_| {
             if !near_view {
                 return 0;
             }
-            let at_end = step + 1 >= d.steps.len();
             // The box as this diagram will fill it (the one drawn now may be another's).
             let view_height = scroller.cast::<HtmlElement>().map_or(0.0, |el| {
                 let scale = if z > 1.0 { z } else { (el.client_width() as f32 / d.width.max(1.0)).min(1.0) };
                 el.client_height() as f32 / scale.max(0.01)
             });
-            block_of(if at_end { height - view_height } else { d.steps.get(step).map_or(0.0, |s| s.y) })
+            block_of(height - view_height)
         })
     };
-    let rows = near_view
-        .then(|| rows_around(view_block.filter(|(id, _)| *id == d.id()).map_or(*first_block, |(_, block)| block)));
+    let rows = near_view.then(|| {
+        let at_end = props.step + 1 >= d.steps.len();
+        let block = view_block.filter(|(id, _)| *id == d.id()).map_or_else(
+            || if at_end { *end_block } else { block_of(d.steps.get(props.step).map_or(0.0, |s| s.y)) },
+            |(_, block)| block,
+        );
+        rows_around(block)
+    });
     // The drawing, made once per layout (and per block of rows drawn); a step only changes
     // classes on it.
     // The key says which drawing it is: effects compare it, not the drawing's ~100 KB of text.
