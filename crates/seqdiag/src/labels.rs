@@ -75,7 +75,12 @@ pub(crate) struct Placer {
 
 /// The bands that `r`, widened by `margin`, reaches into (y < 0 counts as band 0).
 fn bands_of(r: &Rect, margin: f32) -> core::ops::RangeInclusive<usize> {
-    let band = |y: f32| ((y.max(0.0) / BAND) as usize).min(MAX_BANDS - 1);
+    bands_of_height(r, margin, BAND)
+}
+
+/// The bands of `height` px that `r`, widened by `margin`, reaches into.
+fn bands_of_height(r: &Rect, margin: f32, height: f32) -> core::ops::RangeInclusive<usize> {
+    let band = |y: f32| ((y.max(0.0) / height) as usize).min(MAX_BANDS - 1);
     band(r.y - margin)..=band(r.bottom() + margin)
 }
 
@@ -186,9 +191,7 @@ const SPAN_PER_LEVEL: usize = 4;
 
 /// The bands of level `level` that `r` reaches into.
 fn level_bands_of(r: &Rect, level: usize) -> core::ops::RangeInclusive<usize> {
-    let height = LEVEL_HEIGHT[level];
-    let band = |y: f32| ((y.max(0.0) / height) as usize).min(MAX_BANDS - 1);
-    band(r.y)..=band(r.bottom())
+    bands_of_height(r, 0.0, LEVEL_HEIGHT[level])
 }
 
 impl LineIndex {
