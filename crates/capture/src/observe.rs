@@ -11,7 +11,6 @@
 //! the other is drawn lost where it was sent.
 
 use alloc::collections::VecDeque;
-use alloc::string::ToString;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::net::SocketAddrV4;
@@ -22,7 +21,8 @@ use tcp_core::wire::Options;
 use tcp_core::{Config, Connection, Flags, Instant, Listener, SeqNum, State, TcpRepr};
 use tcp_sim::scenario::Trigger;
 use tcp_sim::trace::{
-    AppCall, ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Synchronized, Trace, TraceEvent,
+    AppCall, AppError, ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Synchronized, Trace,
+    TraceEvent,
 };
 
 use crate::conns::Captured;
@@ -527,7 +527,7 @@ impl Observer<'_> {
         let (local, remote) = (self.setup.addr[host], self.setup.addr[1 - host]);
         let id = self.new_conn_id(host, local, remote);
         let mut conn = Connection::new(self.hosts[host].config, local, remote);
-        let error = conn.connect(self.now, isn).err().map(|e| e.to_string());
+        let error = conn.connect(self.now, isn).err().map(AppError::from);
         self.record(host, Some(id), EventKind::App { call: AppCall::Connect { to: remote }, error });
         self.out.actions[host].push((self.now, AppAction::Connect));
         let h = &mut self.hosts[host];
@@ -560,7 +560,7 @@ impl Observer<'_> {
                 self.hosts[host].unsent.extend_from_slice(&bytes[n..]);
                 None
             }
-            Err(e) => Some(e.to_string()),
+            Err(e) => Some(AppError::from(e)),
         };
         self.record(host, Some(id), EventKind::App { call: AppCall::Send { bytes: bytes.len() }, error });
         self.out.actions[host].push((now, AppAction::Send(bytes.len())));
@@ -577,7 +577,7 @@ impl Observer<'_> {
             AppAction::Abort => (AppCall::Abort, conn.abort(now)),
             _ => (AppCall::Close, conn.close(now)),
         };
-        self.record(host, Some(id), EventKind::App { call, error: result.err().map(|e| e.to_string()) });
+        self.record(host, Some(id), EventKind::App { call, error: result.err().map(AppError::from) });
         self.out.actions[host].push((now, action));
         self.drain_conn(host, i);
     }

@@ -5,7 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use tcp_core::event::CloseReason;
 use tcp_core::{Flags, State, Timer};
-use tcp_sim::trace::{AppCall, Notice};
+use tcp_sim::trace::{AppCall, AppError, Notice};
 
 use crate::cx::{Cx, capitalize, say};
 use crate::episode::Ep;
@@ -332,7 +332,7 @@ pub(crate) fn generic_recv(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
 }
 
 /// An application call the topics above do not describe.
-pub(crate) fn generic_app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<&str>) -> Story {
+pub(crate) fn generic_app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<AppError>) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let name = match call {
         AppCall::Listen { port } => alloc::format!("listen(:{port})"),
@@ -351,6 +351,7 @@ pub(crate) fn generic_app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<&s
     };
     let mut s = match error {
         Some(err) => {
+            let err = seqdiag::text::app_error(cx.lang, err);
             let mut s = Story::new(say!(cx, "{subj}'s {name} fails: {err}.", "{who}的 {name} 失败：{err}。"));
             s.main(say!(
                 cx,

@@ -1,11 +1,10 @@
 //! A playback step split into episodes: one thing that happened to one host (a segment arrived,
 //! the application called, a timer fired) and everything its TCP did about it at that instant.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 use tcp_core::event::{Cause, DropReason, Reply};
 use tcp_core::{Instant, State, Timer};
-use tcp_sim::trace::{AppCall, EventKind, LossReason, Notice};
+use tcp_sim::trace::{AppCall, AppError, EventKind, LossReason, Notice};
 
 use crate::cx::Cx;
 
@@ -15,7 +14,7 @@ pub(crate) enum Trigger {
     /// A segment arrived.
     Recv(usize),
     /// The application called TCP (not `accept()`, which follows a handshake).
-    App(AppCall, Option<String>),
+    App(AppCall, Option<AppError>),
     /// A timer expired, after this many retransmissions.
     Timer(Timer, u8),
     /// Nothing visible: a segment from an attacker, say.
@@ -147,9 +146,7 @@ pub(crate) fn episodes(cx: &Cx<'_>, events: &[usize]) -> Vec<Ep> {
         let trigger = match &e.kind {
             EventKind::Delivered { segment } => Some(Trigger::Recv(*segment)),
             EventKind::TimerFired { timer, backoff } => Some(Trigger::Timer(*timer, *backoff)),
-            EventKind::App { call, error } if *call != AppCall::Accept => {
-                Some(Trigger::App(call.clone(), error.clone()))
-            }
+            EventKind::App { call, error } if *call != AppCall::Accept => Some(Trigger::App(call.clone(), *error)),
             _ => None,
         };
         match trigger {

@@ -38,7 +38,7 @@ use alloc::vec::Vec;
 pub use seqdiag::Lang;
 use tcp_core::{Flags, State, Timer};
 use tcp_sim::Trace;
-use tcp_sim::trace::AppCall;
+use tcp_sim::trace::{AppCall, AppError};
 
 use crate::cx::{Cx, say};
 use crate::episode::{Ep, Trigger, episodes};
@@ -222,7 +222,7 @@ fn weight(ep: &Ep) -> u8 {
 fn story(cx: &Cx<'_>, ep: &Ep) -> Story {
     let mut s = match &ep.trigger {
         Trigger::Recv(seg) => recv(cx, ep, *seg),
-        Trigger::App(call, error) => app(cx, ep, call, error.as_deref()),
+        Trigger::App(call, error) => app(cx, ep, call, *error),
         Trigger::Timer(timer, backoff) => match timer {
             Timer::Retransmit => loss::rto_fired(cx, ep),
             Timer::DelayedAck => loss::delack_fired(cx, ep),
@@ -271,7 +271,7 @@ fn recv(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
     found.unwrap_or_else(|| data::generic_recv(cx, ep, seg))
 }
 
-fn app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<&str>) -> Story {
+fn app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<AppError>) -> Story {
     let found = match call {
         AppCall::Connect { .. } if error.is_none() => handshake::connect(cx, ep),
         AppCall::Listen { port } => Some(handshake::listen(cx, ep, *port)),

@@ -18,6 +18,7 @@ use narration::{Lang, explain_field, explain_state, headline, narrate};
 use seqdiag::ViewOptions;
 use tcp_core::State;
 use tcp_sim::catalogue::ENTRIES;
+use tcp_sim::trace::EventKind;
 
 /// Words written in Latin letters in Chinese text that a Chinese networking textbook or blog
 /// writes the same way.
@@ -449,6 +450,63 @@ fn rendered_chinese_follows_the_glossary() {
         }
     }
     report.assert_clean("the Chinese that the catalogue renders");
+}
+
+/// A call that fails reads in Chinese too: the trace records what failed (`AppError`), and each
+/// view words it in the reader's language. (The catalogue has no failing call, so the test above
+/// never meets one.)
+#[test]
+fn a_failed_call_reads_in_chinese() {
+    use tcp_core::conn::CommandError;
+    use tcp_sim::trace::AppError;
+    let mut report = Report::default();
+    let all = [
+        AppError::Command(CommandError::AlreadyExists),
+        AppError::Command(CommandError::DoesNotExist),
+        AppError::Command(CommandError::Closing),
+        AppError::NoConnection,
+        AppError::AddressInUse,
+        AppError::AlreadyListening,
+        AppError::WouldBlock { waiting: 70_000 },
+    ];
+    for e in all {
+        report.check(&format!("{e:?}"), &seqdiag::text::app_error(Lang::Zh, e));
+    }
+    // In place: send() before any connection, listen() twice, a connect() from a port in use.
+    let text = r#"
+[[hosts]]
+name = "client"
+addr = "192.0.2.1"
+port = 40000
+app = [
+  { at_ms = 0, do = "send", bytes = 10 },
+  { at_ms = 10, do = "connect", to = "server" },
+  { at_ms = 100, do = "connect", to = "server", port = 40000 },
+]
+[[hosts]]
+name = "server"
+addr = "198.51.100.1"
+app = [{ at_ms = 0, do = "listen" }, { at_ms = 1, do = "listen" }]
+"#;
+    let trace = tcp_sim::simulate(&tcp_sim::Scenario::from_toml(text).expect("reads"));
+    let failed = trace.events.iter().filter(|e| matches!(e.kind, EventKind::App { error: Some(_), .. })).count();
+    assert_eq!(failed, 3, "send with no connection, the second listen, connect from a port in use");
+    let mut told = String::new();
+    for events in common::steps(&trace) {
+        for p in narrate(&trace, &events, Lang::Zh, true) {
+            report.check_with_names("failing calls narration", &p, &["client", "server"]);
+            told.push_str(&p);
+        }
+    }
+    let d = seqdiag::layout(&trace, &ViewOptions { lang: Lang::Zh, ..ViewOptions::default() });
+    for n in &d.notes {
+        report.check_with_names("failing calls diagram", &n.text, &["client", "server"]);
+        told.push_str(&n.text);
+    }
+    for words in ["没有连接", "已在监听", "地址已被占用"] {
+        assert!(told.contains(words), "{words:?} is told in the narration or the notes: {told}");
+    }
+    report.assert_clean("the Chinese of failed calls");
 }
 
 /// The header fields the inspector explains (`tcp_core::wire::FieldSpan` names).

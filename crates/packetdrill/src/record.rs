@@ -9,7 +9,9 @@ use alloc::vec::Vec;
 use core::net::SocketAddrV4;
 use tcp_core::{Event, Instant, State};
 use tcp_sim::Trace;
-use tcp_sim::trace::{AppCall, ConnInfo, EventKind, Fate, HostInfo, Notice, Segment, Synchronized, TraceEvent};
+use tcp_sim::trace::{
+    AppCall, AppError, ConnInfo, EventKind, Fate, HostInfo, Notice, Segment, Synchronized, TraceEvent,
+};
 
 /// tcp-core's host in the trace.
 pub(crate) const STACK: usize = 0;
@@ -186,7 +188,7 @@ impl Recorder {
     }
 
     /// A system call the trace has a word for.
-    pub(crate) fn app(&mut self, at: Instant, conn: Option<usize>, call: AppCall, error: Option<String>) {
+    pub(crate) fn app(&mut self, at: Instant, conn: Option<usize>, call: AppCall, error: Option<AppError>) {
         self.record(at, STACK, conn, EventKind::App { call, error });
     }
 

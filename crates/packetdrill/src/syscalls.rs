@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 use core::net::SocketAddrV4;
 use tcp_core::conn::{RECV_BUFFER, SEND_BUFFER};
 use tcp_core::{Connection, Listener, State};
-use tcp_sim::trace::AppCall;
+use tcp_sim::trace::{AppCall, AppError};
 
 /// FreeBSD's `O_RDWR` and `O_NONBLOCK`, as `fcntl(F_GETFL)` returns them.
 const O_RDWR: i64 = 0x2;
@@ -291,7 +291,7 @@ impl Runner {
         self.kernel.sockets[i].kind = SockKind::Connected(Box::new(conn));
         self.flow = (local, remote);
         let id = self.rec.conn(local, remote);
-        self.rec.app(now, Some(id), AppCall::Connect { to: remote }, result.err().map(|e| e.to_string()));
+        self.rec.app(now, Some(id), AppCall::Connect { to: remote }, result.err().map(AppError::from));
         self.kernel.drain(i);
         Ok(match result {
             Ok(()) => Returned::error("EINPROGRESS"),
@@ -378,7 +378,7 @@ impl Runner {
             Err(tcp_core::conn::CommandError::DoesNotExist) => Returned::error("ENOTCONN"),
             Err(_) => Returned::error("EPIPE"),
         };
-        let error = result.err().map(|e| e.to_string());
+        let error = result.err().map(AppError::from);
         self.rec.app(now, conn_id, AppCall::Send { bytes: len }, error);
         self.kernel.drain(i);
         returned
@@ -395,7 +395,7 @@ impl Runner {
             return Ok(Returned::error("ENOTCONN"));
         };
         let result = c.shutdown(now);
-        self.rec.app(now, conn_id, AppCall::Shutdown, result.err().map(|e| e.to_string()));
+        self.rec.app(now, conn_id, AppCall::Shutdown, result.err().map(AppError::from));
         self.kernel.drain(i);
         Ok(match result {
             Ok(()) | Err(tcp_core::conn::CommandError::Closing) => Returned::ok(0),

@@ -362,7 +362,7 @@ impl Script {
                 EventKind::App { call, error } => {
                     if let Some(mut s) = text::app_call(lang, call) {
                         if let Some(err) = error {
-                            let _ = write!(s, ": {err}");
+                            let _ = write!(s, "{}{}", text::pick(lang, ": ", "："), text::app_error(lang, *err));
                         }
                         note(NoteKind::App, s);
                     }

@@ -6,9 +6,9 @@
 use crate::Lang;
 use crate::num::decimal;
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use tcp_core::event::{CloseReason, DropReason, Timer};
-use tcp_sim::trace::{AppCall, LossReason, Truncation};
+use tcp_sim::trace::{AppCall, AppError, LossReason, Truncation};
 
 /// Picks the text of `lang`.
 pub const fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
@@ -170,6 +170,23 @@ pub fn app_call(lang: Lang, call: &AppCall) -> Option<String> {
         AppCall::StartAccepting => pick(lang, "accept() again", "重新调用 accept()").into(),
         AppCall::Send { .. } | AppCall::Accept | AppCall::Inject => return None,
     })
+}
+
+/// Why an application's call failed (in English, the trace's own words).
+pub fn app_error(lang: Lang, error: AppError) -> String {
+    use tcp_core::conn::CommandError::*;
+    if lang == Lang::En {
+        return error.to_string();
+    }
+    match error {
+        AppError::Command(AlreadyExists) => "连接已存在".into(),
+        AppError::Command(DoesNotExist) => "连接不存在".into(),
+        AppError::Command(Closing) => "连接正在关闭".into(),
+        AppError::NoConnection => "没有连接".into(),
+        AppError::AddressInUse => "地址已被占用（EADDRINUSE）".into(),
+        AppError::AlreadyListening => "已在监听".into(),
+        AppError::WouldBlock { waiting } => format!("会阻塞（EAGAIN）：仍有 {waiting} 字节在等待发送缓冲区"),
+    }
 }
 
 /// What the application is told when a connection ends badly; `None` for a normal close.

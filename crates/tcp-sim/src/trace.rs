@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 use core::fmt::{self, Write};
 use core::net::SocketAddrV4;
 use serde::{Deserialize, Serialize};
+use tcp_core::conn::CommandError;
 use tcp_core::event::{Cause, CloseReason, DropReason, Negotiation, Reply, Timer};
 use tcp_core::{Flags, Instant, SeqNum, State, TcpRepr};
 
@@ -310,7 +311,7 @@ pub enum EventKind {
         /// The call.
         call: AppCall,
         /// The error it got, if any.
-        error: Option<String>,
+        error: Option<AppError>,
     },
     /// TCP told the application something.
     Notified {
@@ -331,6 +332,49 @@ pub struct TraceEvent {
     /// What happened.
     pub kind: EventKind,
 }
+
+/// Why an application's call failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AppError {
+    /// TCP refused the command (RFC 9293 §3.10).
+    Command(CommandError),
+    /// The host has no connection the call could apply to (none opened yet, or it has ended).
+    NoConnection,
+    /// The local address and port are still taken by another connection (EADDRINUSE).
+    AddressInUse,
+    /// `listen` on a host that already has a listening socket.
+    AlreadyListening,
+    /// `send` while the bytes the send buffer had no room for are already at the limit
+    /// (EAGAIN).
+    WouldBlock {
+        /// The bytes still waiting for room.
+        waiting: usize,
+    },
+}
+
+impl From<CommandError> for AppError {
+    fn from(e: CommandError) -> Self {
+        AppError::Command(e)
+    }
+}
+
+/// In English, as the text trace prints it (`seqdiag::text::app_error` has both languages).
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AppError::Command(e) => write!(f, "{e}"),
+            AppError::NoConnection => f.write_str("no connection"),
+            AppError::AddressInUse => f.write_str("address already in use (EADDRINUSE)"),
+            AppError::AlreadyListening => f.write_str("already listening"),
+            AppError::WouldBlock { waiting } => {
+                write!(f, "would block (EAGAIN): {waiting} bytes still wait for the send buffer")
+            }
+        }
+    }
+}
+
+impl core::error::Error for AppError {}
 
 /// Why a run stopped before everything was quiet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -615,7 +659,7 @@ impl Trace {
                         AppCall::Reboot => "(the host reboots)".into(),
                     };
                     match error {
-                        Some(err) => writeln!(out, "   app: {call} failed: {}", escape_text(err)),
+                        Some(err) => writeln!(out, "   app: {call} failed: {err}"),
                         None => writeln!(out, "   app: {call}"),
                     }
                 }

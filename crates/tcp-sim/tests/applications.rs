@@ -5,7 +5,7 @@
 use tcp_core::DropReason;
 use tcp_core::event::{CloseReason, Reply};
 use tcp_core::{Flags, State};
-use tcp_sim::trace::{EventKind, Trace};
+use tcp_sim::trace::{AppError, EventKind, Trace};
 use tcp_sim::{Scenario, catalogue, simulate};
 
 fn entry(name: &str) -> Scenario {
@@ -207,13 +207,13 @@ addr = "198.51.100.1"
 app = [{ at_ms = 0, do = "listen" }, { on = "eof", do = "close" }]
 "#;
     let t = simulate(&Scenario::from_toml(text).expect("reads"));
-    let errors: Vec<&str> = (t.events.iter())
+    let errors: Vec<AppError> = (t.events.iter())
         .filter_map(|e| match &e.kind {
-            EventKind::App { error: Some(error), .. } => Some(error.as_str()),
+            EventKind::App { error, .. } => *error,
             _ => None,
         })
         .collect();
-    assert_eq!(errors, ["address already in use (EADDRINUSE)"]);
+    assert_eq!(errors, [AppError::AddressInUse]);
     let syns = t.segments.iter().filter(|s| s.repr.flags == Flags::SYN).count();
     assert_eq!(syns, 1, "the second connect() sends nothing");
     assert!(t.final_states().iter().all(|s| *s == State::Closed), "{:?}", t.final_states());

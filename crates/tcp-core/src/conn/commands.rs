@@ -10,6 +10,8 @@ use core::fmt;
 
 /// Why a command was refused, in RFC 9293's words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum CommandError {
     /// "error: connection already exists".
     AlreadyExists,

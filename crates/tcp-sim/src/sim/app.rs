@@ -2,8 +2,7 @@
 //! duplicates, a flood's forged SYNs).
 
 use alloc::collections::VecDeque;
-use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::net::SocketAddrV4;
 use tcp_core::conn::{CommandError, SEND_BUFFER};
@@ -13,7 +12,7 @@ use tcp_core::{Connection, Flags, Instant, Listener, SeqNum, State, TcpRepr, Tra
 use super::sockets::Socket;
 use super::{Item, Origin, Simulator};
 use crate::scenario::{Action, Rule, Trigger};
-use crate::trace::{AppCall, EventKind, Notice};
+use crate::trace::{AppCall, AppError, EventKind, Notice};
 
 /// The most bytes an application may have waiting for room in the send buffer. A `send` that
 /// would exceed it fails as a non-blocking socket's would (EAGAIN); one `send` (at most 10^6
@@ -123,7 +122,7 @@ impl Simulator<'_> {
                 let addr = SocketAddrV4::new(self.scenario.hosts[host].addr, self.hosts[host].port);
                 let secret = self.isn_rng.next_u64();
                 let result = if self.hosts[host].listener.is_some() {
-                    Some("already listening".to_string())
+                    Some(AppError::AlreadyListening)
                 } else {
                     self.hosts[host].listener = Some(Listener::new(self.hosts[host].config, addr, secret));
                     None
@@ -144,14 +143,14 @@ impl Simulator<'_> {
                 let local = SocketAddrV4::new(self.scenario.hosts[host].addr, port);
                 if self.hosts[host].sockets.find(local, remote).is_some() {
                     // The 4-tuple is still taken (this host's own TIME-WAIT, say).
-                    let error = Some("address already in use (EADDRINUSE)".to_string());
+                    let error = Some(AppError::AddressInUse);
                     self.record(host, None, EventKind::App { call: AppCall::Connect { to: remote }, error });
                     return;
                 }
                 let Some(id) = self.new_conn_id(host, local, remote) else { return };
                 let isn = self.draw_isn(host);
                 let mut conn = Connection::new(self.hosts[host].config, local, remote);
-                let result = conn.connect(now, isn).err().map(|e| e.to_string());
+                let result = conn.connect(now, isn).err().map(AppError::from);
                 self.record(host, Some(id), EventKind::App { call: AppCall::Connect { to: remote }, error: result });
                 let order = self.hosts[host].sockets.insert(Socket { id, conn, deadline: None });
                 self.hosts[host].current = Some(id);
@@ -243,18 +242,18 @@ impl Simulator<'_> {
         let len = send_len(&self.scenario.hosts[host].app[r]);
         let call = AppCall::Send { bytes: len };
         let Some(id) = self.hosts[host].current else {
-            self.app_error(host, call, "no connection");
+            self.app_error(host, call, AppError::NoConnection);
             return;
         };
         let Some(order) = self.hosts[host].sockets.order_of(id) else {
             // The connection reached CLOSED and is gone: what a socket in CLOSED answers.
-            let error = Some(CommandError::DoesNotExist.to_string());
+            let error = Some(AppError::Command(CommandError::DoesNotExist));
             self.record(host, Some(id), EventKind::App { call, error });
             return;
         };
         let waiting = self.hosts[host].backlog.waiting;
         if waiting + len > MAX_BACKLOG {
-            let error = Some(format!("would block (EAGAIN): {waiting} bytes still wait for the send buffer"));
+            let error = Some(AppError::WouldBlock { waiting });
             self.record(host, Some(id), EventKind::App { call, error });
             return;
         }
@@ -268,7 +267,7 @@ impl Simulator<'_> {
         if result.is_err() {
             h.backlog.pop_last();
         }
-        self.record(host, Some(id), EventKind::App { call, error: result.err().map(|e| e.to_string()) });
+        self.record(host, Some(id), EventKind::App { call, error: result.err().map(AppError::from) });
         self.drain_conn(host, order);
     }
 
@@ -291,7 +290,7 @@ impl Simulator<'_> {
                 self.hosts[host].listener = None;
                 self.watch_listener(host);
             } else {
-                self.app_error(host, call, "no connection");
+                self.app_error(host, call, AppError::NoConnection);
             }
             return;
         };
@@ -305,14 +304,14 @@ impl Simulator<'_> {
             // The connection reached CLOSED and is gone: what a socket in CLOSED answers.
             None => Err(CommandError::DoesNotExist),
         };
-        self.record(host, Some(id), EventKind::App { call, error: result.err().map(|e| e.to_string()) });
+        self.record(host, Some(id), EventKind::App { call, error: result.err().map(AppError::from) });
         if let Some(order) = order {
             self.drain_conn(host, order);
         }
     }
 
-    fn app_error(&mut self, host: usize, call: AppCall, error: &str) {
-        self.record(host, None, EventKind::App { call, error: Some(error.to_string()) });
+    fn app_error(&mut self, host: usize, call: AppCall, error: AppError) {
+        self.record(host, None, EventKind::App { call, error: Some(error) });
     }
 
     /// Hands TCP the bytes that waited for room in the send buffer of connection `id`.
