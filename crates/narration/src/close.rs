@@ -595,7 +595,7 @@ pub(crate) fn rst_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
         s.main(say!(
             cx,
             "{subj} receives {label} in SYN_SENT. Its ack={a} acknowledges the SYN, so the reset is genuine: nobody listens on that port. {subj} goes back to CLOSED, and connect() fails with ECONNREFUSED (“connection refused”).",
-            "{who}在 SYN_SENT 状态收到 {label}。它的 ack={a} 确认了这个 SYN，说明复位是真的：那个端口上没有程序在监听。{who}回到 CLOSED，connect() 以 ECONNREFUSED（“连接被拒绝”）失败。"
+            "{who}在 SYN_SENT 状态收到 {label}。它的 ack={a} 确认了这个 SYN，说明复位是真的：那个端口上没有程序在监听。{who}回到 CLOSED，connect() 调用失败，返回 ECONNREFUSED（“连接被拒绝”）。"
         ));
         return Some(s);
     }

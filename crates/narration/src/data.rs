@@ -438,7 +438,7 @@ fn notices(cx: &Cx<'_>, ep: &Ep) -> String {
                 CloseReason::Refused => say!(
                     cx,
                     "{subj}'s connect() fails with ECONNREFUSED (“connection refused”).",
-                    "{who}的 connect() 以 ECONNREFUSED（“连接被拒绝”）失败。"
+                    "{who}的 connect() 调用失败，返回 ECONNREFUSED（“连接被拒绝”）。"
                 ),
                 CloseReason::TimedOut => say!(
                     cx,

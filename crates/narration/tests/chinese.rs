@@ -265,7 +265,6 @@ const RULED_OUT: &[(&str, &str)] = &[
     ("对方已关闭", "对方关闭了发送方向 / 读到 EOF"),
     ("关闭端口", "端口无人监听"),
     ("端口关闭", "端口无人监听"),
-    ("以 ETIMEDOUT 失败", "调用失败，返回 ETIMEDOUT（连接超时）"),
     ("复制（", "重复 (the duplicate fault; 复制 is copying to the clipboard)"),
     ("网络复制", "网络重复"),
     ("SYN-ACK", "SYN+ACK"),
@@ -322,6 +321,15 @@ fn problems_with_names(text: &str, names: &[&str]) -> Vec<String> {
             out.push("\"SYN, ACK\" in prose (write SYN+ACK; the label notation only before its numbers)".into());
         }
         rest = after;
+    }
+    // "以 ETIMEDOUT 失败" (fails with ...) is a calque, whichever errno it names.
+    let mut rest = text;
+    while let Some(i) = rest.find("以 E") {
+        rest = &rest[i + "以 E".len()..];
+        let errno = rest.chars().take_while(char::is_ascii_uppercase).count();
+        if errno >= 3 {
+            out.push("\"以 E… 失败\" (write 调用失败，返回 E…)".into());
+        }
     }
     let chars: Vec<char> = text.chars().collect();
     for w in chars.windows(2) {
@@ -676,6 +684,8 @@ fn the_checker_finds_what_it_looks_for() {
     assert!(found("服务器回复 SYN, ACK，然后").iter().any(|p| p.contains("prose")));
     assert!(found("服务器回复 SYN, ACK seq=0 ack=1。").is_empty());
     assert!(found("连接 timed out 了").iter().any(|p| p.contains("English word")));
+    assert!(found("connect() 以 ECONNREFUSED（“连接被拒绝”）失败。").iter().any(|p| p.contains("调用失败")));
+    assert!(found("connect() 调用失败，返回 ECONNREFUSED（“连接被拒绝”）。").is_empty());
     assert!(found("客户端调用 connect()，进入 SYN_SENT，等待 40 毫秒。").is_empty());
     assert_eq!(found("TIME_WAIT（RFC 9293 写作 TIME-WAIT）"), Vec::<String>::new());
     assert!(
