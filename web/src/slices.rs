@@ -126,5 +126,7 @@ pub async fn run(
     };
     progress(busy(0, true));
     let diagram = lay_out(&trace, &pending.view, stop).await?;
-    Some((trace, diagram))
+    // The page draws the result in a task of its own: the last slice has used this one's time.
+    next_task().await;
+    (stop.get() == Stop::No).then_some((trace, diagram))
 }
