@@ -1,0 +1,577 @@
+//! The app: its state and hooks ([`App`]), its parts, each built from the state shown, and how
+//! the full page and an embed arrange them.
+
+#[cfg(feature = "full")]
+use crate::capture_file;
+#[cfg(feature = "full")]
+use crate::components::embed_builder::EmbedBuilder;
+#[cfg(feature = "full")]
+use crate::components::inspector::Inspector;
+#[cfg(feature = "full")]
+use crate::components::state_machine::{StateMachine, sockets};
+use crate::components::{
+    controls::Controls, diagram::SequenceDiagram, exchange::Exchange, export::Export, narration_panel::NarrationPanel,
+    playback::Playback,
+};
+use crate::embed;
+use crate::experiment::{Experiment, SettingError};
+use crate::hooks::{location_hash, use_keyboard, use_permalink, use_playback, use_report_height};
+use crate::i18n;
+use crate::permalink;
+#[cfg(feature = "full")]
+use crate::slices;
+use crate::state::{Action, AppState};
+use crate::upgrade::{self, full_or, on_demand};
+use crate::view::{Mode, Part, Ui};
+use seqdiag::Lang;
+#[cfg(feature = "full")]
+use std::{cell::Cell, rc::Rc};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// Props of [`App`]: where it starts.
+#[derive(Properties, PartialEq, Default, Debug)]
+pub struct AppProps {
+    /// The experiment shown first (when there is no link to read).
+    #[prop_or_default]
+    pub experiment: Experiment,
+    /// The language shown first (when there is no link to read).
+    #[prop_or_default]
+    pub lang: Lang,
+    /// The full page or an embed.
+    #[prop_or_default]
+    pub mode: Mode,
+    /// The link to open (a permalink fragment); `None` reads the page's URL fragment.
+    #[prop_or_default]
+    pub link: Option<String>,
+}
+
+type State = UseReducerHandle<AppState>;
+
+/// Whether the reader asked for reduced motion.
+fn reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// The whole app: the full page, or an embed showing the parts its link chose.
+#[component]
+pub fn App(props: &AppProps) -> Html {
+    let mode = props.mode;
+    let state = {
+        let (experiment, lang, link) = (props.experiment.clone(), props.lang, props.link.clone());
+        use_reducer(move || {
+            // A link (the prop, or else the URL fragment) says where to start; without one, the props do.
+            match link.or_else(location_hash) {
+                Some(link) => AppState::from_link(permalink::decode(&link), mode, !reduced_motion()),
+                None => AppState::new(experiment, lang, true),
+            }
+        })
+    };
+    let root = use_node_ref();
+    use_playback(&state);
+    use_keyboard(&state, (mode == Mode::Embed).then(|| root.clone()));
+    use_permalink(&state, mode, props.link.is_none());
+    // An iframe embed (embed.html) tells its host page how tall it is.
+    let in_frame = mode == Mode::Embed && props.link.is_none();
+    use_report_height(&root, in_frame);
+    upgrade::use_handover(&state);
+    // Work too big for a frame (a big scenario of the reader's, a change to it): done in slices
+    // by the full module, which shows how far it has got (`busy`).
+    #[cfg(feature = "full")]
+    let busy = use_state(|| None::<slices::Busy>);
+    #[cfg(feature = "full")]
+    let () = use_pending_work(&state, &busy);
+    let s = &*state;
+    let titles =
+        use_memo((s.experiment.entry.clone(), s.experiment.custom.clone(), s.lang), |(entry, custom, lang)| {
+            let sc = match custom {
+                Some(custom) => Some((**custom).clone()),
+                None => tcp_sim::catalogue::get(entry).and_then(|e| e.scenario().ok()),
+            };
+            sc.map(|sc| if *lang == Lang::Zh { (sc.title.zh, sc.narration.zh) } else { (sc.title.en, sc.narration.en) })
+                .unwrap_or_default()
+        });
+    let ui = match mode {
+        Mode::Page => Ui::all(),
+        Mode::Embed => s.ui.unwrap_or_else(Ui::embed_default),
+    };
+    let parts = Parts {
+        lang_button: lang_button(&state),
+        error: slot(s.error.as_ref().map(|error| error_line(&state, error))),
+        controls: slot(ui.has(Part::Settings).then(|| settings(&state))),
+        simulating: full_or!(slot(busy.as_ref().map(|b| progress_line(b, s.lang))), Html::default()),
+        capture: capture(&state),
+        faults: slot((ui.has(Part::Inspect) && !s.experiment.faults.is_empty()).then(|| faults_line(&state))),
+        playback: slot(ui.has(Part::Play).then(|| playback(&state))),
+        // An element embed (given its link) never scrolls its host page.
+        diagram: diagram(&state, ui, props.link.is_none()),
+        inspector: s.selected.filter(|_| ui.has(Part::Inspect)).map(|segment| inspector(&state, segment)),
+        narration: slot(ui.has(Part::Text).then(|| narration(&state, &titles.1))),
+        state_machine: slot(ui.has(Part::States).then(|| state_machine(s))),
+        export: slot(ui.has(Part::Export).then(|| {
+            html! {
+                <Export trace={s.trace.clone()} experiment={s.experiment.clone()} lang={s.lang} relative={s.relative} />
+            }
+        })),
+        exchange: html! {
+            <Exchange trace={s.trace.clone()} shown={s.shown.arrows.iter().filter(|a| a.step <= s.step).count()}
+                relative={s.relative} lang={s.lang} on_select={on_select(&state, ui)} />
+        },
+    };
+    match mode {
+        Mode::Page => page(&state, parts, root, &titles.0),
+        Mode::Embed => embed_view(s, parts, ui, root, in_frame, &titles.0),
+    }
+}
+
+/// The app's parts, built for the state shown: [`page`] and [`embed_view`] arrange them.
+struct Parts {
+    lang_button: Html,
+    error: Html,
+    controls: Html,
+    simulating: Html,
+    capture: Html,
+    faults: Html,
+    playback: Html,
+    diagram: Html,
+    /// In a slot of its own, so that opening and closing it never moves the other parts.
+    inspector: Option<Html>,
+    narration: Html,
+    state_machine: Html,
+    export: Html,
+    exchange: Html,
+}
+
+/// A part of the page that may be absent, kept in a place of its own among its siblings: Yew
+/// matches unkeyed children from the end, so a part that came and went without one would make
+/// every part before it be built anew (the settings form, on the first fault or while a file is
+/// simulated).
+fn slot(part: Option<Html>) -> Html {
+    part.unwrap_or_default()
+}
+
+/// A click that does `action`.
+fn on_click(state: &State, action: Action) -> Callback<MouseEvent> {
+    let state = state.clone();
+    Callback::from(move |_: MouseEvent| state.dispatch(action.clone()))
+}
+
+/// A callback that does the action `action` makes of its value.
+fn dispatch<T: 'static>(state: &State, action: fn(T) -> Action) -> Callback<T> {
+    let state = state.clone();
+    Callback::from(move |value: T| state.dispatch(action(value)))
+}
+
+/// Choosing a segment opens the inspector, where there is one.
+fn on_select(state: &State, ui: Ui) -> Callback<usize> {
+    let (state, inspect) = (state.clone(), ui.has(Part::Inspect));
+    Callback::from(move |i: usize| {
+        if inspect {
+            state.dispatch(Action::Select(Some(i)))
+        }
+    })
+}
+
+/// The button that shows the other language.
+fn lang_button(state: &State) -> Html {
+    let lang = state.lang;
+    let other = if lang == Lang::Zh { Lang::En } else { Lang::Zh };
+    html! {
+        <button type="button" class="lang" data-testid="lang" data-upgrade={on_demand("[data-testid=lang]")}
+            onclick={on_click(state, Action::SetLang(other))}>
+            { i18n::LANGUAGE.get(lang) }
+        </button>
+    }
+}
+
+/// What went wrong, until the reader dismisses it.
+fn error_line(state: &State, error: &SettingError) -> Html {
+    let lang = state.lang;
+    html! {
+        <div class="error" role="alert" data-testid="error">
+            <span>{ error.text(lang).to_string() }</span>
+            <button type="button" onclick={on_click(state, Action::DismissError)}>{ i18n::DISMISS.get(lang) }</button>
+        </div>
+    }
+}
+
+/// How far work in slices has got, with its Cancel.
+#[cfg(feature = "full")]
+fn progress_line(busy: &slices::Busy, lang: Lang) -> Html {
+    let stop = busy.stop.clone();
+    let doing = if busy.laying_out {
+        i18n::LAYING_OUT.get(lang).to_string()
+    } else {
+        format!("{} {} {}", i18n::SIMULATING.get(lang), busy.steps, i18n::STEPS.get(lang))
+    };
+    html! {
+        <p class="busy" role="status" data-testid="simulating">
+            { doing }
+            <button type="button" class="link" data-testid="cancel-simulation"
+                onclick={Callback::from(move |_: MouseEvent| stop.set(slices::Stop::Cancelled))}>{ i18n::CANCEL.get(lang) }</button>
+        </p>
+    }
+}
+
+/// What a file the reader chose or dropped becomes: a scenario's text, a capture, or one that
+/// cannot be read. (A player's file picker has no handler: choosing a file brings the full
+/// module.)
+struct FileHandlers {
+    on_load: Callback<String>,
+    on_invalid: Callback<(String, String)>,
+    on_capture: Callback<web_sys::File>,
+}
+
+fn file_handlers(state: &State) -> FileHandlers {
+    FileHandlers {
+        on_load: full_or!(
+            {
+                let st = state.clone();
+                Callback::from(move |text: String| match Experiment::from_scenario_file(&text) {
+                    Ok(experiment) => st.dispatch(Action::OpenScenario(Box::new(experiment))),
+                    Err(e) => st.dispatch(Action::Report(e)),
+                })
+            },
+            Callback::noop()
+        ),
+        on_invalid: dispatch(state, |(en, zh): (String, String)| Action::Report(SettingError::new(en, zh))),
+        on_capture: full_or!(open_capture(state.clone()), Callback::noop()),
+    }
+}
+
+/// The settings form.
+fn settings(state: &State) -> Html {
+    let s = &**state;
+    let FileHandlers { on_load, on_invalid, on_capture } = file_handlers(state);
+    html! {
+        <Controls experiment={s.experiment.clone()} lang={s.lang} relative={s.relative}
+            on_entry={dispatch(state, Action::SelectEntry)}
+            on_update={dispatch(state, |e: Experiment| Action::Update(Box::new(e)))}
+            on_relative={dispatch(state, Action::SetRelative)}
+            {on_invalid} {on_load} {on_capture} />
+    }
+}
+
+/// The real capture shown, if any (full module): what it is, and a picker of its connections.
+fn capture(state: &State) -> Html {
+    full_or!(
+        slot(state.capture.as_ref().map(|shown| {
+            let on_pick = pick_capture_connection(state.clone(), shown.connection.capture.clone());
+            html! { <crate::components::capture_panel::CapturePanel connection={shown.connection.clone()}
+            rerun={shown.rerun} lang={state.lang} {on_pick} /> }
+        })),
+        {
+            let _ = state;
+            Html::default()
+        }
+    )
+}
+
+/// The faults the reader has set, with a button that clears them.
+fn faults_line(state: &State) -> Html {
+    let lang = state.lang;
+    html! {
+        <p class="faults" data-testid="faults">
+            { format!("{}: {}", i18n::FAULTS.get(lang), state.experiment.fault_summary(lang)) }
+            <button type="button" class="link" data-testid="clear-faults" onclick={on_click(state, Action::ClearFaults)}>
+                { i18n::CLEAR_FAULTS.get(lang) }
+            </button>
+        </p>
+    }
+}
+
+fn playback(state: &State) -> Html {
+    let s = &**state;
+    html! {
+        <Playback lang={s.lang} step={s.step} first={s.first_step()} last={s.last_step()} playing={s.playing} speed={s.speed}
+            on_toggle={{ let st = state.clone(); Callback::from(move |()| st.dispatch(Action::TogglePlay)) }}
+            on_seek={dispatch(state, Action::Seek)}
+            on_speed={dispatch(state, Action::SetSpeed)} />
+    }
+}
+
+/// The sequence diagram, laid out for its box's width; a locked range ends the drawing just
+/// below its last step.
+fn diagram(state: &State, ui: Ui, scroll_window: bool) -> Html {
+    let s = &**state;
+    html! {
+        <SequenceDiagram diagram={s.shown.clone()} width={s.width} on_width={dispatch(state, Action::SetWidth)}
+            step={s.step} selected={s.selected} on_select={on_select(state, ui)} selectable={ui.has(Part::Inspect)}
+            crop_after={s.range.map(|_| s.last_step())} lang={s.lang} {scroll_window} />
+    }
+}
+
+/// The inspector of segment `segment` (the full module's; a player shows that it is coming).
+fn inspector(state: &State, segment: usize) -> Html {
+    let close = {
+        let state = state.clone();
+        Callback::from(move |()| state.dispatch(Action::Select(None)))
+    };
+    full_or!(
+        {
+            let s = &**state;
+            html! {
+                <Inspector trace={s.trace.clone()} segment={segment} lang={s.lang} relative={s.relative}
+                    on_fault={dispatch(state, Action::AddFault)} on_close={close} />
+            }
+        },
+        {
+            let _ = (segment, close);
+            upgrade::loading(state.lang)
+        }
+    )
+}
+
+/// What happens at this step, in words; `summary` introduces the experiment.
+fn narration(state: &State, summary: &str) -> Html {
+    let s = &**state;
+    let events = s.shown.steps.get(s.step).map(|st| st.events.clone()).unwrap_or_default();
+    html! {
+        <NarrationPanel trace={s.trace.clone()} events={events} summary={upgrade::summary_of(&s.experiment, summary)}
+            prerendered={upgrade::prerendered_narration(&s.experiment, s.step)}
+            step={s.step} last={s.last_step()}
+            at_end={s.step >= s.shown.steps.len().saturating_sub(1)} lang={s.lang} relative={s.relative} />
+    }
+}
+
+/// RFC 9293's state diagram with each socket's state at this step (full module).
+fn state_machine(s: &AppState) -> Html {
+    let lang = s.lang;
+    html! {
+        <section class="states" aria-labelledby="states-title">
+            <h2 id="states-title">{ i18n::STATES.get(lang) }</h2>
+            { full_or!(
+                {
+                    // Each socket's state at this step, and the transitions taken in it.
+                    let host_names: Vec<String> = s.trace.hosts.iter().map(|h| h.name.clone()).collect();
+                    let (endpoints, taken) = sockets(&s.shown, &host_names, s.step, lang);
+                    html! { <StateMachine lang={lang} endpoints={endpoints} taken={taken} /> }
+                },
+                upgrade::states_button(lang)
+            ) }
+        </section>
+    }
+}
+
+fn lang_attr(lang: Lang) -> &'static str {
+    if lang == Lang::Zh { "zh-CN" } else { "en" }
+}
+
+/// The full page: the stage (settings, playback, diagram), the inspector, the side panel
+/// (narration, states, exchange) and the rest (export, the embed builder).
+fn page(state: &State, parts: Parts, root: NodeRef, title: &str) -> Html {
+    let s = &**state;
+    let lang = s.lang;
+    // The page takes a scenario or a capture dropped anywhere on it (full module).
+    let (on_drag_over, on_drop) = full_or!(
+        {
+            let FileHandlers { on_load, on_invalid, on_capture } = file_handlers(state);
+            (
+                Some(Callback::from(|e: DragEvent| e.prevent_default())),
+                Some(Callback::from(move |e: DragEvent| {
+                    let file = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
+                    if let Some(file) = file {
+                        e.prevent_default();
+                        crate::components::controls::open_file(
+                            file,
+                            on_load.clone(),
+                            on_invalid.clone(),
+                            on_capture.clone(),
+                        );
+                    }
+                })),
+            )
+        },
+        (None::<Callback<DragEvent>>, None::<Callback<DragEvent>>)
+    );
+    html! {
+        <div class="app page" lang={lang_attr(lang)} data-theme={s.theme.map(|t| t.name())} data-testid="app" ref={root}
+            ondragover={on_drag_over} ondrop={on_drop}>
+            <a class="skip-link" href="#diagram" onclick={Callback::from(skip_to_diagram)}>{ i18n::SKIP.get(lang) }</a>
+            <header class="top">
+                <h1>{ "synack" }</h1>
+                <p class="tagline">{ i18n::TAGLINE.get(lang) }</p>
+                { parts.lang_button }
+            </header>
+            <main class="layout">
+                <div class="stage">
+                    { parts.error }
+                    { parts.controls }
+                    { parts.simulating }
+                    { parts.capture }
+                    { parts.faults }
+                    { parts.playback }
+                    { parts.diagram }
+                </div>
+                <div class="insp-slot">{ parts.inspector }</div>
+                <div class="side">
+                    { parts.narration }
+                    { parts.state_machine }
+                    { parts.exchange }
+                </div>
+                <div class="more">
+                    { parts.export }
+                    { full_or!(
+                        html! {
+                            <EmbedBuilder experiment={s.experiment.clone()} view={s.view()} title={title.to_string()}
+                                last_step={s.last_step()} lang={lang} />
+                        },
+                        {
+                            let _ = title;
+                            upgrade::embed_builder(lang)
+                        }
+                    ) }
+                    <p class="hint">{ i18n::KEYS.get(lang) }{ format!(" · {} {} ms", i18n::RUN_TIME.get(lang), upgrade::tenths(s.last_run_ms)) }</p>
+                </div>
+            </main>
+        </div>
+    }
+}
+
+/// An embed: the parts its link chose, one under the other, and a link to the full page.
+fn embed_view(s: &AppState, parts: Parts, ui: Ui, root: NodeRef, in_frame: bool, title: &str) -> Html {
+    let lang = s.lang;
+    // "Open in synack": the full page at the same experiment and step.
+    let full = format!("index.html#{}", permalink::encode(&s.experiment, &s.view()).unwrap_or_default());
+    let frame_title = embed::frame_title(title, lang);
+    let body = html! {
+        <>
+            // The embed's name for readers who list headings: an iframe is a page of its
+            // own (h1); an element embed sits inside the host's page (h2).
+            if in_frame { <h1 class="visually-hidden">{ frame_title.clone() }</h1> }
+            else { <h2 class="visually-hidden">{ frame_title.clone() }</h2> }
+            { parts.error }
+            { parts.controls }
+            { parts.simulating }
+            { parts.faults }
+            { parts.playback }
+            { parts.diagram }
+            <div class="insp-slot">{ parts.inspector }</div>
+            { parts.narration }
+            { parts.state_machine }
+            { parts.export }
+            <div class="visually-hidden">{ parts.exchange }</div>
+            <div class="embed-foot">
+                if ui.has(Part::Lang) { { parts.lang_button } }
+                <a class="open-full" data-testid="open-full" href={full} target="_blank" rel="noopener">
+                    { i18n::OPEN_FULL.get(lang) }
+                </a>
+            </div>
+        </>
+    };
+    let (lang_attr, theme) = (lang_attr(lang), s.theme.map(|t| t.name()));
+    // An iframe's document is the embed's own page: its main landmark. An element embed is a
+    // named region of the host's page, which has its own main.
+    if in_frame {
+        html! {
+            <main class="app embed" lang={lang_attr} data-theme={theme} data-testid="app" ref={root} tabindex="0"
+                aria-label={frame_title}>{ body }</main>
+        }
+    } else {
+        html! {
+            <section class="app embed" lang={lang_attr} data-theme={theme} data-testid="app" ref={root} tabindex="0"
+                aria-label={frame_title}>{ body }</section>
+        }
+    }
+}
+
+/// Does the state's pending work in slices (`slices.rs`), showing how far it has got in `busy`,
+/// and hands the result back (or the reader's cancel). A newer piece of pending work supersedes
+/// the one under way, which stops at its next slice.
+#[cfg(feature = "full")]
+#[hook]
+fn use_pending_work(state: &State, busy: &UseStateHandle<Option<slices::Busy>>) {
+    let (handle, busy) = (state.clone(), busy.clone());
+    use_effect_with(state.pending.clone(), move |pending| {
+        let stop = Rc::new(Cell::new(slices::Stop::No));
+        match pending.clone() {
+            None => busy.set(None),
+            Some(pending) => {
+                let stop = stop.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let started = crate::state::now_ms();
+                    let progress = |b: slices::Busy| {
+                        if b.stop.get() == slices::Stop::No {
+                            busy.set(Some(b));
+                        }
+                    };
+                    progress(slices::Busy { stop: stop.clone(), ..slices::Busy::default() });
+                    let done = slices::run(&pending, progress, &stop).await;
+                    let ms = crate::state::now_ms() - started;
+                    match (stop.get(), done) {
+                        (slices::Stop::Superseded, _) => {}
+                        (_, Some((trace, diagram))) => handle.dispatch(Action::Finished {
+                            id: pending.id,
+                            trace,
+                            diagram: crate::state::Shared::new(diagram),
+                            ms,
+                        }),
+                        (_, None) => handle.dispatch(Action::Cancelled(pending.id)),
+                    }
+                });
+            }
+        }
+        move || {
+            if stop.get() == slices::Stop::No {
+                stop.set(slices::Stop::Superseded);
+            }
+        }
+    });
+}
+
+/// Opens a capture file the reader chose and shows its first connection with a handshake (or
+/// says what is wrong with the file).
+#[cfg(feature = "full")]
+fn open_capture(state: UseReducerHandle<AppState>) -> Callback<web_sys::File> {
+    Callback::from(move |file: web_sys::File| {
+        let state = state.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let shown = match capture_file::open(file).await {
+                Ok(opened) => {
+                    let number = capture_file::first_shown(&opened.listing);
+                    capture_file::connection(opened, number).await
+                }
+                Err(e) => Err(e),
+            };
+            show_capture(&state, shown);
+        });
+    })
+}
+
+/// Shows connection `number` (from 1) of the capture open.
+#[cfg(feature = "full")]
+fn pick_capture_connection(
+    state: UseReducerHandle<AppState>,
+    opened: crate::state::Shared<capture_file::OpenedCapture>,
+) -> Callback<usize> {
+    Callback::from(move |number: usize| {
+        let (state, opened) = (state.clone(), opened.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            show_capture(&state, capture_file::connection(opened, number).await);
+        });
+    })
+}
+
+#[cfg(feature = "full")]
+fn show_capture(
+    state: &UseReducerHandle<AppState>,
+    shown: Result<crate::state::Shared<capture_file::CapturedConnection>, SettingError>,
+) {
+    state.dispatch(match shown {
+        Ok(connection) => Action::ShowCapture(connection),
+        Err(e) => Action::Report(e),
+    });
+}
+
+/// The skip link moves the focus to the diagram without touching the URL fragment (the page's
+/// fragment is its permalink).
+fn skip_to_diagram(e: MouseEvent) {
+    e.prevent_default();
+    let target = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("diagram"));
+    if let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+        el.scroll_into_view();
+    }
+}
