@@ -280,120 +280,23 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
             Some(r) if key != "f" => unescape(part, r)?,
             _ => String::new(),
         };
-        #[cfg(feature = "full")]
-        let s = &mut e.settings;
         // A player is only ever given a catalogue entry as it is (`boot.js` opens any other link
         // with the full module), so it reads none of the settings, faults or scenarios.
         match (key, raw) {
             ("e", _) => (e.entry, entry_part) = (value, part),
             #[cfg(feature = "full")]
-            ("s", _) => {
-                let bytes = base64url::decode(&value)
-                    .ok_or_else(|| bad(part, "is not a scenario (base64url)", "不是场景（base64url 编码）"))?;
-                let text = String::from_utf8(bytes)
-                    .map_err(|_| bad(part, "is not a scenario (UTF-8 JSON or TOML)", "不是场景（UTF-8 编码的 JSON 或 TOML）"))?;
-                let custom = Experiment::from_scenario_file(&text).map_err(|err| {
-                    SettingError::new(
-                        format!("The link's scenario (s=) cannot be used: {}", err.en),
-                        format!("链接中的场景（s=）无法使用：{}", err.zh),
-                    )
-                })?;
-                (e.entry, e.custom) = (custom.entry, custom.custom);
-            }
-            #[cfg(feature = "full")]
-            ("p", _) => {
-                s.profile = Some(Profile::from_name(&value).ok_or_else(|| {
-                    bad(
-                        part,
-                        "is not a profile (rfc9293, linux, freebsd or windows)",
-                        "不是已知的配置（rfc9293、linux、freebsd 或 windows）",
-                    )
-                })?)
-            }
-            #[cfg(feature = "full")]
-            ("loss", _) => s.loss_percent = Some(decimal(part, &value)?),
-            #[cfg(feature = "full")]
-            ("seed", _) => s.seed = Some(number(part, &value)?),
-            #[cfg(feature = "full")]
-            ("d", _) => s.delay_ms = Some(decimal(part, &value)?),
-            #[cfg(feature = "full")]
-            ("rto", _) => s.initial_rto_ms = Some(decimal(part, &value)?),
-            #[cfg(feature = "full")]
-            ("msl", _) => s.msl_s = Some(decimal(part, &value)?),
-            #[cfg(feature = "full")]
-            ("dack", _) => s.delayed_ack_ms = Some(decimal(part, &value)?),
-            #[cfg(feature = "full")]
-            ("synr", _) => s.syn_retries = Some(number(part, &value)?),
-            #[cfg(feature = "full")]
-            ("datar", _) => s.data_retries = Some(number(part, &value)?),
-            #[cfg(feature = "full")]
-            ("kaidle", _) => s.keepalive_idle_s = Some(decimal(part, &value)?),
-            #[cfg(feature = "full")]
-            ("kaintvl", _) => s.keepalive_interval_s = Some(decimal(part, &value)?),
-            #[cfg(feature = "full")]
-            ("kacnt", _) => s.keepalive_probes = Some(number(part, &value)?),
-            #[cfg(feature = "full")]
-            ("isn", _) => {
-                s.fixed_isn = Some(match value.as_str() {
-                    "fixed" => true,
-                    "random" => false,
-                    _ => {
-                        return Err(bad(
-                            part,
-                            "must be `isn=fixed` or `isn=random`",
-                            "必须是 `isn=fixed` 或 `isn=random`",
-                        ));
-                    }
-                })
-            }
-            #[cfg(feature = "full")]
-            ("ka", _) => {
-                s.keepalive = Some(match value.as_str() {
-                    "on" => true,
-                    "off" => false,
-                    _ => return Err(bad(part, "must be `ka=on` or `ka=off`", "必须是 `ka=on` 或 `ka=off`")),
-                })
-            }
-            ("lang", _) => {
-                view.lang = match value.as_str() {
-                    "en" => Lang::En,
-                    "zh" => Lang::Zh,
-                    _ => return Err(bad(part, "must be `lang=en` or `lang=zh`", "必须是 `lang=en` 或 `lang=zh`")),
-                }
-            }
-            ("abs", None) => view.relative = false,
-            ("step", _) => view.step = Some(step_number(part, &value)?),
-            ("ui", _) => {
-                view.ui = Some(Ui::from_link(&value).map_err(|name| {
-                    bad(
-                        part,
-                        &format!("names `{name}`, which is not a part (play, text, states, inspect, settings, export, lang or none)"),
-                        &format!("中的 `{name}` 不是可显示的部分（`play`、`text`、`states`、`inspect`、`settings`、`export`、`lang` 或 `none`）"),
-                    )
-                })?)
-            }
-            ("steps", _) => {
-                let err = || bad(part, "must be a range of steps such as `steps=1-6`", "必须是步骤范围，例如 `steps=1-6`");
-                let (a, b) = value.split_once('-').ok_or_else(err)?;
-                let (a, b) = (step_number(part, a)?, step_number(part, b)?);
-                if a > b {
-                    return Err(err());
-                }
-                view.range = Some((a, b));
-            }
-            ("autoplay", None) => view.autoplay = true,
-            ("theme", _) => {
-                view.theme = Some(match value.as_str() {
-                    "light" => Theme::Light,
-                    "dark" => Theme::Dark,
-                    _ => {
-                        return Err(bad(part, "must be `theme=light` or `theme=dark`", "必须是 `theme=light` 或 `theme=dark`"));
-                    }
-                })
-            }
+            ("s", _) => (e.entry, e.custom) = read_scenario(part, &value)?,
             #[cfg(feature = "full")]
             ("f", Some(raw)) => e.faults.push(fault(part, raw)?),
-            _ => return Err(bad(part, "is not a setting synack knows", "不是已知的设置")),
+            _ => {
+                #[cfg(feature = "full")]
+                if read_setting(&mut e.settings, key, part, &value)? {
+                    continue;
+                }
+                if !read_view(&mut view, (key, raw), part, &value)? {
+                    return Err(bad(part, "is not a setting synack knows", "不是已知的设置"));
+                }
+            }
         }
     }
     if seen.contains(&"s") && seen.contains(&"e") {
@@ -412,6 +315,108 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
         )
     })?;
     Ok((e, view))
+}
+
+/// The scenario a link carries (`s=`, base64url of a scenario file): its entry name and scenario.
+#[cfg(feature = "full")]
+fn read_scenario(part: &str, value: &str) -> Result<(String, Option<std::rc::Rc<tcp_sim::Scenario>>), SettingError> {
+    let bytes = base64url::decode(value)
+        .ok_or_else(|| bad(part, "is not a scenario (base64url)", "不是场景（base64url 编码）"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| bad(part, "is not a scenario (UTF-8 JSON or TOML)", "不是场景（UTF-8 编码的 JSON 或 TOML）"))?;
+    let custom = Experiment::from_scenario_file(&text).map_err(|err| {
+        SettingError::new(
+            format!("The link's scenario (s=) cannot be used: {}", err.en),
+            format!("链接中的场景（s=）无法使用：{}", err.zh),
+        )
+    })?;
+    Ok((custom.entry, custom.custom))
+}
+
+/// Reads one setting of the experiment (`p=linux`, `loss=5`, ...): false if `key` names none.
+#[cfg(feature = "full")]
+fn read_setting(s: &mut crate::experiment::Settings, key: &str, part: &str, value: &str) -> Result<bool, SettingError> {
+    match key {
+        "p" => {
+            s.profile = Some(Profile::from_name(value).ok_or_else(|| {
+                bad(
+                    part,
+                    "is not a profile (rfc9293, linux, freebsd or windows)",
+                    "不是已知的配置（rfc9293、linux、freebsd 或 windows）",
+                )
+            })?)
+        }
+        "loss" => s.loss_percent = Some(decimal(part, value)?),
+        "seed" => s.seed = Some(number(part, value)?),
+        "d" => s.delay_ms = Some(decimal(part, value)?),
+        "rto" => s.initial_rto_ms = Some(decimal(part, value)?),
+        "msl" => s.msl_s = Some(decimal(part, value)?),
+        "dack" => s.delayed_ack_ms = Some(decimal(part, value)?),
+        "synr" => s.syn_retries = Some(number(part, value)?),
+        "datar" => s.data_retries = Some(number(part, value)?),
+        "kaidle" => s.keepalive_idle_s = Some(decimal(part, value)?),
+        "kaintvl" => s.keepalive_interval_s = Some(decimal(part, value)?),
+        "kacnt" => s.keepalive_probes = Some(number(part, value)?),
+        "isn" => {
+            s.fixed_isn = Some(match value {
+                "fixed" => true,
+                "random" => false,
+                _ => {
+                    return Err(bad(part, "must be `isn=fixed` or `isn=random`", "必须是 `isn=fixed` 或 `isn=random`"));
+                }
+            })
+        }
+        "ka" => {
+            s.keepalive = Some(match value {
+                "on" => true,
+                "off" => false,
+                _ => return Err(bad(part, "must be `ka=on` or `ka=off`", "必须是 `ka=on` 或 `ka=off`")),
+            })
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// Reads one part of the view (`lang=zh`, `step=3`, `abs`, ...): false if `key` names none.
+fn read_view(view: &mut View, (key, raw): (&str, Option<&str>), part: &str, value: &str) -> Result<bool, SettingError> {
+    match (key, raw) {
+        ("lang", _) => view.lang = match value {
+                "en" => Lang::En,
+                "zh" => Lang::Zh,
+                _ => return Err(bad(part, "must be `lang=en` or `lang=zh`", "必须是 `lang=en` 或 `lang=zh`")),
+            },
+        ("abs", None) => view.relative = false,
+        ("step", _) => view.step = Some(step_number(part, value)?),
+        ("ui", _) => {
+            view.ui = Some(Ui::from_link(value).map_err(|name| {
+                bad(
+                    part,
+                    &format!("names `{name}`, which is not a part (play, text, states, inspect, settings, export, lang or none)"),
+                    &format!("中的 `{name}` 不是可显示的部分（`play`、`text`、`states`、`inspect`、`settings`、`export`、`lang` 或 `none`）"),
+                )
+            })?)
+        }
+        ("steps", _) => {
+            let err = || bad(part, "must be a range of steps such as `steps=1-6`", "必须是步骤范围，例如 `steps=1-6`");
+            let (a, b) = value.split_once('-').ok_or_else(err)?;
+            let (a, b) = (step_number(part, a)?, step_number(part, b)?);
+            if a > b {
+                return Err(err());
+            }
+            view.range = Some((a, b));
+        }
+        ("autoplay", None) => view.autoplay = true,
+        ("theme", _) => {
+            view.theme = Some(match value {
+                "light" => Theme::Light,
+                "dark" => Theme::Dark,
+                _ => return Err(bad(part, "must be `theme=light` or `theme=dark`", "必须是 `theme=light` 或 `theme=dark`")),
+            })
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
 }
 
 #[cfg(test)]
