@@ -256,13 +256,13 @@ impl Scanner {
 /// One captured segment of the chosen connection.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Captured {
-    /// Its record number.
+    /// Its record number, from 1 as Wireshark counts.
     pub record: u64,
     /// Capture time, ns since the epoch.
     pub time_ns: u64,
-    /// Source.
+    /// Source address and port, IPv4 or IPv6.
     pub src: SocketAddr,
-    /// Destination.
+    /// Destination address and port, IPv4 or IPv6.
     pub dst: SocketAddr,
     /// The TCP header.
     pub repr: TcpRepr,
@@ -278,7 +278,7 @@ pub struct Captured {
 /// The segments of one connection, in capture order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Collected {
-    /// The connection.
+    /// The connection as the [`Listing`] lists it.
     pub summary: ConnSummary,
     /// Its segments (at most [`MAX_SEGMENTS`]).
     pub segments: Vec<Captured>,

@@ -62,7 +62,8 @@ pub struct Fault {
 pub enum Decoded<'a> {
     /// A TCP segment.
     Tcp(TcpPacket<'a>),
-    /// Something else.
+    /// No TCP segment: another protocol or link type, a fragment, an encrypted packet, or one
+    /// too short to read (counted in [`SkipCounts`]).
     Skipped(Skip),
     /// A TCP segment that cannot be read.
     Bad(Fault),
@@ -269,7 +270,7 @@ pub struct SkipCounts {
     pub icmp: u64,
     /// Other IP protocols.
     pub other_ip: u64,
-    /// IP fragments.
+    /// IPv4 and IPv6 fragments: never reassembled, so a fragmented TCP segment is not read.
     pub fragments: u64,
     /// Non-IP frames (ARP, LLDP, ...).
     pub not_ip: u64,

@@ -52,9 +52,9 @@ pub enum ErrorKind {
     },
     /// A pcap file header with a version this reader does not know.
     BadVersion {
-        /// Major version.
+        /// The major version in the file header; only 2 is read.
         major: u16,
-        /// Minor version.
+        /// The minor version in the file header (2.4 is expected), shown but not checked.
         minor: u16,
     },
     /// The capture length cut a TCP header short (the capture's snap length is too small).
@@ -71,7 +71,7 @@ pub enum ErrorKind {
     },
     /// The capture holds no TCP segment at all.
     NoTcp {
-        /// Packets read.
+        /// Packet records read (pcap records or pcapng packet blocks), none of them TCP.
         packets: u64,
         /// What they were instead, in English (`12 UDP, 3 ARP`).
         seen_en: String,

@@ -69,7 +69,8 @@ struct Interface {
 enum Format {
     /// Not yet known: fewer than four bytes seen.
     Unknown,
-    /// Classic pcap.
+    /// Classic pcap: its byte order, whether timestamps count nanoseconds, its one link type, and
+    /// the length of a record header (16 bytes, 24 in Kuznetsov's modified pcap).
     Pcap { little: bool, nanos: bool, link: LinkType, record_header: usize },
     /// pcapng, inside a section with this byte order.
     PcapNg { little: bool, interfaces: Vec<Interface> },
@@ -78,9 +79,9 @@ enum Format {
 /// Which format the file turned out to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileFormat {
-    /// Classic pcap.
+    /// Classic pcap, including its nanosecond and Kuznetsov variants.
     Pcap,
-    /// pcapng.
+    /// pcapng, whose interfaces may each have their own link type and timestamp resolution.
     PcapNg,
 }
 

@@ -50,7 +50,7 @@ impl CapturePoint {
 /// What one captured segment is.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SegInfo {
-    /// Direction.
+    /// Who sent it: 0 the client, 1 the server (see [`Dir`]).
     pub dir: Dir,
     /// Capture time, µs after the connection's first captured segment.
     pub seen_us: i64,
@@ -109,9 +109,10 @@ pub enum LossEvidence {
 /// The whole analysis.
 #[derive(Clone, Debug)]
 pub struct Analysis {
-    /// Per captured segment.
+    /// One per captured segment, in the order of the segments analysed.
     pub segs: Vec<SegInfo>,
-    /// The capture point.
+    /// Where the capture was taken on the path, inferred from the gaps between requests and
+    /// their answers.
     pub point: CapturePoint,
     /// Per direction: the first SYN's sequence number (the sender's ISN), if seen.
     pub isn: [Option<SeqNum>; 2],

@@ -25,9 +25,9 @@ pub enum NoteKind {
     BothSides,
     /// Where the capture point is (µs from each end), and whether it was measured.
     CapturePoint {
-        /// From the client.
+        /// One-way delay between the client and the capture point.
         client_us: u64,
-        /// From the server.
+        /// One-way delay between the capture point and the server.
         server_us: u64,
         /// Measured from a request and its answer (else assumed).
         measured: bool,
@@ -67,7 +67,7 @@ pub enum NoteKind {
     },
     /// An exact copy of an earlier segment.
     Duplicate {
-        /// The original (index).
+        /// The original's index among the trace's segments (from 0; the text says `of + 1`).
         of: usize,
     },
     /// Below what its sender had already sent, soon after: reordered on the way.

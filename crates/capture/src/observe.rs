@@ -50,7 +50,8 @@ pub enum AppAction {
 /// The observer's output.
 #[derive(Clone, Debug)]
 pub struct Observed {
-    /// The trace.
+    /// The run to draw: the captured segments at their inferred sending and arrival times, and
+    /// tcp-core's inferred states, timers, rejections and notices.
     pub trace: Trace,
     /// Per host, what its application did and when (trace time).
     pub actions: [Vec<(Instant, AppAction)>; 2],

@@ -309,7 +309,7 @@ fn run_command(args: &RunArgs) -> Result<(), String> {
 enum Output {
     /// The command's own format of this name.
     Own(&'static str),
-    /// A shared format.
+    /// One of the [`format`]s every command writes (`svg`, `mermaid`, `pcap`, ...).
     Shared(Format),
 }
 

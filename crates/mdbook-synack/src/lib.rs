@@ -29,7 +29,8 @@ use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use seqdiag::{Lang, ViewOptions, format};
 use tcp_sim::{Scenario, catalogue};
 
-/// The preprocessor.
+/// The preprocessor, stateless: it reads `embed-js` from the book's configuration on each run
+/// and supports only the `html` renderer.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Synack;
 

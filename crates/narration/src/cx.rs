@@ -25,7 +25,7 @@ pub(crate) use say;
 /// Everything a narration function reads.
 #[derive(Clone, Debug)]
 pub(crate) struct Cx<'a> {
-    /// The run.
+    /// The run being narrated; the indexes in episodes point into it.
     pub(crate) t: &'a Trace,
     /// The reader's language.
     pub(crate) lang: Lang,

@@ -118,7 +118,9 @@ fn half_close_taught(cx: &Cx<'_>, ep: &Ep) -> bool {
         .any(|(i, o)| o.sent_at < ep.at && !o.payload.is_empty() && cx.sender_state(i) == Some(State::CloseWait))
 }
 
-/// Data arrived.
+/// A segment with data arrived and was taken (without a FIN, or a state change another story
+/// tells): the bytes, whether the application read them, and whether they are acknowledged at
+/// once or with a delayed ACK.
 pub(crate) fn data_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let label = cx.label(seg);

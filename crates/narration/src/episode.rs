@@ -29,7 +29,8 @@ pub(crate) struct Change {
     pub(crate) cause: Cause,
 }
 
-/// One episode.
+/// One episode: what set it off on one host at one instant, and the state changes, segments,
+/// timers, rejection and notices that followed from it.
 #[derive(Clone, Debug)]
 pub(crate) struct Ep {
     pub(crate) host: usize,

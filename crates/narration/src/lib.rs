@@ -117,7 +117,7 @@ pub(crate) fn sort_small_by_key<T, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
 /// How much a paragraph matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Rank {
-    /// What happened.
+    /// What happened, in the order it happened: these paragraphs come first.
     Main,
     /// Why it matters: the teaching.
     Why,

@@ -33,7 +33,7 @@ pub struct Event {
     pub line: u32,
     /// When it happens.
     pub time: EventTime,
-    /// What happens.
+    /// The segment, system call, shell command or Python code on the line.
     pub action: Action,
     /// The statement as written after its time, whitespace collapsed, for messages.
     pub text: String,
@@ -52,9 +52,10 @@ pub enum EventTime {
     Range {
         /// Both ends are relative to the previous event.
         relative: bool,
-        /// Earliest.
+        /// The earliest time, in microseconds from the start of the script, or from the previous
+        /// event when `relative`.
         lo: u64,
-        /// Latest.
+        /// The latest time, counted as `lo` is.
         hi: u64,
     },
 }
@@ -90,13 +91,15 @@ pub struct Packet {
     pub flags: Flags,
     /// First sequence number, relative; `None` for `...` (any).
     pub seq: Option<u32>,
-    /// Payload length.
+    /// Payload length in bytes: the `len` of `start:end(len)`, which the parser checks is
+    /// `end - start`.
     pub len: u32,
     /// `ack N`, relative.
     pub ack: Option<u32>,
     /// `win N`.
     pub win: Option<u32>,
-    /// The options.
+    /// The options: injected in the order written; expected, compared regardless of order, NOPs
+    /// and EOLs aside, unless the run compares the layout byte for byte.
     pub options: OptionList,
 }
 
@@ -128,9 +131,9 @@ pub enum TcpOptionSpec {
     Sack(Vec<(u32, u32)>),
     /// `TS val N ecr M`.
     Timestamps {
-        /// TSval.
+        /// TSval: sent as written in an injected segment, not compared in an expected one.
         val: u32,
-        /// TSecr.
+        /// TSecr: sent as written, and compared as written (not relative).
         ecr: u32,
     },
 }
@@ -140,7 +143,7 @@ pub enum TcpOptionSpec {
 pub struct Syscall {
     /// `connect`.
     pub name: String,
-    /// The arguments.
+    /// The arguments in the C call's order (`...` where the script leaves one open).
     pub args: Vec<Expr>,
     /// The expected return value.
     pub result: Expr,

@@ -5,7 +5,8 @@ use crate::error::ParseError;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// One token.
+/// One token. A number keeps its text: the parser reads it as an integer ([`Tok::int`]) or as
+/// seconds ([`Tok::micros`]), depending on where it stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Tok {
     /// A number as written: `42`, `-1`, `0.100`, `.5`, `0x02`.

@@ -29,7 +29,7 @@ pub enum DiffKind {
 pub struct Difference {
     /// The script line (1-based).
     pub line: u32,
-    /// What kind.
+    /// What differs; only [`DiffKind::BufferSize`] lets the run go on.
     pub kind: DiffKind,
     /// Expected against what happened, in one line.
     pub message: String,

@@ -96,7 +96,8 @@ impl TimeAxis {
         TimeAxis { stops: merged, params, top }
     }
 
-    /// The scale.
+    /// The parameters it was built with: pixels per millisecond, when a gap becomes a break, the
+    /// height of a break and of a slot, and the least gap between stops.
     pub fn params(&self) -> AxisParams {
         self.params
     }

@@ -45,7 +45,7 @@ pub(crate) struct Columns {
     pub(crate) sides: Vec<Side>,
     /// The annotations are inside the lanes, sharing them with the arrows.
     pub(crate) inner: bool,
-    /// Canvas width.
+    /// Canvas width in pixels, which the diagram takes as its `width`.
     pub(crate) width: f32,
     /// Annotations wrap at this width.
     pub(crate) note_w: f32,

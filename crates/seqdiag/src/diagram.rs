@@ -11,25 +11,25 @@ use alloc::vec::Vec;
 use tcp_core::event::Timer;
 use tcp_core::{Instant, State};
 
-/// A point.
+/// A point on the canvas, in pixels from its top-left corner.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Point {
-    /// x.
+    /// Pixels right of the left edge.
     pub x: f32,
-    /// y.
+    /// Pixels below the top edge (y grows downwards).
     pub y: f32,
 }
 
 /// An axis-aligned rectangle.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Rect {
-    /// Left.
+    /// x of the left edge.
     pub x: f32,
-    /// Top.
+    /// y of the top edge (the smaller y: y grows downwards).
     pub y: f32,
-    /// Width.
+    /// Width in pixels: the right edge is at `x + w`.
     pub w: f32,
-    /// Height.
+    /// Height in pixels: the bottom edge is at `y + h`.
     pub h: f32,
 }
 
@@ -41,11 +41,11 @@ impl Rect {
             && self.y < other.y + other.h
             && other.y < self.y + self.h
     }
-    /// Right edge.
+    /// x of the right edge, `x + w`.
     pub fn right(&self) -> f32 {
         self.x + self.w
     }
-    /// Bottom edge.
+    /// y of the bottom edge, `y + h`.
     pub fn bottom(&self) -> f32 {
         self.y + self.h
     }
@@ -133,7 +133,7 @@ pub struct Label {
     pub x: f32,
     /// y of the (first) baseline.
     pub y: f32,
-    /// Alignment.
+    /// Whether the text starts, is centred or ends at `x`.
     pub anchor: Anchor,
     /// The box it occupies (for hit-testing and overlap checks).
     pub rect: Rect,
@@ -166,9 +166,9 @@ impl Side {
 /// Everything the renderers draw.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Diagram {
-    /// Canvas width.
+    /// Canvas width in pixels: the SVG's `width` and its `viewBox`'s.
     pub width: f32,
-    /// Canvas height.
+    /// Canvas height in pixels: the SVG's `height` and its `viewBox`'s.
     pub height: f32,
     /// Document title (SVG `<title>`).
     pub title: String,
@@ -211,7 +211,8 @@ pub struct Lifeline {
     pub y2: f32,
     /// The header box.
     pub head: Rect,
-    /// Host name.
+    /// The host's name as shown: in Chinese, `client`, `server` and `attacker` are translated
+    /// ([`crate::text::host_name`]).
     pub name: String,
     /// Where the name goes.
     pub name_at: Label,
@@ -257,7 +258,8 @@ pub struct Marks {
     pub rejected: bool,
 }
 
-/// A segment.
+/// A segment, drawn from the sender's lifeline at its send time to the receiver's at its
+/// arrival time, or to a cross where a lost one stops.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arrow {
     /// Index into `trace.segments`.
@@ -276,7 +278,8 @@ pub struct Arrow {
     pub cross: Option<Point>,
     /// Kind (colour).
     pub kind: SegmentKind,
-    /// Modifiers.
+    /// How it differs from an ordinary segment (lost, retransmitted, rejected, ...), each drawn
+    /// its own way.
     pub marks: Marks,
     /// The flags badge: `S`, `SA`, `A`, `PA`, `FA`, `R`, `RA`.
     pub badge: String,
@@ -327,7 +330,7 @@ pub struct ArrowLabel {
 pub struct LabelLine {
     /// x where the line starts.
     pub x: f32,
-    /// Its baseline.
+    /// y of its baseline, in the label's frame (negative: above the frame's origin).
     pub y: f32,
     /// Words of the label (`SYN, ACK seq=0`).
     pub text: String,
@@ -361,12 +364,13 @@ pub struct StateBand {
     pub host: usize,
     /// The connection shown (`None` for a listener with no connection).
     pub conn: Option<usize>,
-    /// The state.
+    /// The state of `conn`, or LISTEN when `conn` is `None`.
     pub state: State,
     /// Open connections on the host at the time (the focus and the others, see
     /// [`Transition::text`]).
     pub count: usize,
-    /// The band.
+    /// The band: 10 px wide, centred on the lifeline, from where the state began to where it
+    /// ended.
     pub rect: Rect,
     /// Step at which it starts.
     pub step: usize,
@@ -409,9 +413,9 @@ pub enum TimerEnd {
 pub struct TimerBar {
     /// Index into `trace.hosts`.
     pub host: usize,
-    /// Its connection.
+    /// The connection it belongs to (an index into `trace.conns`).
     pub conn: usize,
-    /// Which timer.
+    /// The timer, which gives the bar its CSS class ([`TimerBar::class`]).
     pub timer: Timer,
     /// x of the bar.
     pub x: f32,
@@ -446,7 +450,7 @@ pub struct TimeBreak {
     pub fill_path: String,
     /// SVG path data of the two zig-zag edges.
     pub edge_path: String,
-    /// Microseconds skipped.
+    /// The simulated time cut out, in microseconds (the `59.8 s` of `text`).
     pub skipped_us: u64,
     /// `⋯ 59.8 s later`.
     pub text: String,
@@ -482,7 +486,7 @@ pub enum NoteKind {
 }
 
 impl NoteKind {
-    /// CSS class.
+    /// CSS classes: `note` and the kind's (`note app`, `note error`, `note eof`, `note rejected`).
     pub fn class(self) -> &'static str {
         match self {
             NoteKind::App => "note app",

@@ -78,7 +78,7 @@ pub enum Lang {
 /// How the reader wants the diagram.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ViewOptions {
-    /// Language.
+    /// The language of every text drawn: labels, notes, captions and the title.
     pub lang: Lang,
     /// Relative sequence numbers (as Wireshark shows them) or absolute.
     pub relative: bool,

@@ -40,12 +40,12 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Renders a trace.
+/// The trace as Mermaid `sequenceDiagram` text: [`print`] of its [`Script`] for `opts`.
 pub fn render(trace: &Trace, opts: &ViewOptions) -> String {
     print(&Script::new(trace, opts))
 }
 
-/// Prints a script.
+/// `script` as a Mermaid `sequenceDiagram`.
 pub fn print(script: &Script) -> String {
     let mut out = String::from("sequenceDiagram\n    autonumber off\n");
     let ids: Vec<&str> = script.participants.iter().map(|p| p.id.as_str()).collect();

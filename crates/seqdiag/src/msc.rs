@@ -38,7 +38,7 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Renders a trace.
+/// The trace as MSC text for `mscgen`: [`print`] of its [`Script`] for `opts`.
 pub fn render(trace: &Trace, opts: &ViewOptions) -> String {
     print(&Script::new(trace, opts))
 }
@@ -49,7 +49,7 @@ pub fn arcskip(items: &[Item], i: usize) -> usize {
     script::rows_in_flight(items, i, MAX_ARCSKIP)
 }
 
-/// Prints a script.
+/// `script` as an `msc { ... }` chart for `mscgen`.
 pub fn print(script: &Script) -> String {
     let mut out = String::from("msc {\n  hscale = \"1.5\";\n");
     let ids: Vec<String> = script.participants.iter().map(|p| escape(&p.id)).collect();

@@ -8,7 +8,6 @@ pub(crate) fn round(x: f32) -> i64 {
     if x >= 0.0 { (x + 0.5) as i64 } else { (x - 0.5) as i64 }
 }
 
-/// Absolute value.
 #[cfg(test)]
 pub(crate) fn abs(x: f32) -> f32 {
     if x < 0.0 { -x } else { x }

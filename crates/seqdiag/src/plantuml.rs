@@ -146,12 +146,12 @@ fn typical_flight(script: &Script) -> u64 {
     flights.get(flights.len() / 2).copied().unwrap_or(0)
 }
 
-/// Renders a trace.
+/// The trace as PlantUML text for the teoz engine: [`print`] of its [`Script`] for `opts`.
 pub fn render(trace: &Trace, opts: &ViewOptions) -> String {
     print(&Script::new(trace, opts))
 }
 
-/// Prints a script.
+/// `script` as a PlantUML diagram (`@startuml` ... `@enduml`, teoz engine).
 pub fn print(script: &Script) -> String {
     let mut out = String::from("@startuml\n!pragma teoz true\nhide footbox\n");
     let ids = ids(script);

@@ -48,7 +48,7 @@ pub struct Participant {
 /// One thing in the exchange.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
-    /// A segment.
+    /// A segment, as a message arrow from its sender to its receiver.
     Message(Message),
     /// What happened on one host at one instant.
     Note(Note),
@@ -122,7 +122,7 @@ pub struct Note {
 /// One event a note tells of.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotePart {
-    /// What kind of event.
+    /// The kind of event, for a reader that picks parts (the printers write every part alike).
     pub kind: NoteKind,
     /// What the note says.
     pub text: String,

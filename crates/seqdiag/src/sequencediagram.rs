@@ -49,12 +49,12 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Renders a trace.
+/// The trace as text for sequencediagram.org: [`print`] of its [`Script`] for `opts`.
 pub fn render(trace: &Trace, opts: &ViewOptions) -> String {
     print(&Script::new(trace, opts))
 }
 
-/// Prints a script.
+/// `script` as sequencediagram.org text.
 pub fn print(script: &Script) -> String {
     let mut out = String::new();
     let ids: Vec<&str> = script.participants.iter().map(|p| p.id.as_str()).collect();

@@ -15,7 +15,7 @@ use crate::{ViewOptions, diagram::Diagram};
 use alloc::string::String;
 use core::fmt::Write;
 
-/// Renders a diagram.
+/// The standalone SVG file of `d`; `_opts` is not read, as `d` is already laid out for them.
 pub fn render(d: &Diagram, _opts: &ViewOptions) -> String {
     let mut w = Svg { out: String::with_capacity(16 * 1024 + d.arrows.len() * 600), page: None };
     w.doc(d);

@@ -20,7 +20,7 @@ pub enum Profile {
 }
 
 impl Profile {
-    /// All profiles.
+    /// Every profile, in declaration order (the specification first).
     pub const ALL: [Profile; 4] = [Profile::Rfc9293, Profile::Linux, Profile::Freebsd, Profile::Windows];
 
     /// The lowercase name used in scenario files and URLs.
@@ -572,7 +572,7 @@ pub enum SynFin {
 pub struct RateLimit {
     /// Events allowed per interval.
     pub count: u16,
-    /// The interval.
+    /// The length of one interval; the next starts at the first event after this one ended.
     pub interval: Duration,
 }
 

@@ -55,19 +55,20 @@ impl Timer {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Command {
-    /// Passive OPEN.
+    /// Passive OPEN (RFC 9293 §3.10.1): wait for a peer's SYN, `listen()`.
     Listen,
-    /// Active OPEN.
+    /// Active OPEN (RFC 9293 §3.10.1): send a SYN, `connect()`.
     Connect,
-    /// SEND.
+    /// SEND (RFC 9293 §3.10.2): queue bytes for transmission, `send()`.
     Send,
-    /// RECEIVE.
+    /// RECEIVE (RFC 9293 §3.10.3): read bytes that arrived, `recv()`.
     Recv,
     /// Close the sending direction only (`shutdown(SHUT_WR)`).
     Shutdown,
     /// CLOSE: no more sending nor receiving.
     Close,
-    /// ABORT.
+    /// ABORT (RFC 9293 §3.10.5): drop the connection at once, with a RST to the peer in
+    /// SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2 and CLOSE-WAIT.
     Abort,
 }
 
@@ -187,7 +188,7 @@ pub enum Reply {
     Ack,
     /// An RFC 5961 challenge ACK.
     ChallengeAck,
-    /// A reset.
+    /// A RST, usually the one [`crate::conn::reset_for`] builds from the rejected segment.
     Reset,
     /// Our SYN-ACK again.
     SynAck,
@@ -267,16 +268,16 @@ pub struct Negotiation {
 pub enum Event {
     /// The state changed.
     StateChanged {
-        /// Previous state.
+        /// The state left.
         from: State,
-        /// New state.
+        /// The state entered; never `from`, since staying in a state is not reported.
         to: State,
         /// What made it change.
         cause: Cause,
     },
     /// A timer was started or restarted.
     TimerArmed {
-        /// Which timer.
+        /// The timer; its one slot now holds `deadline`, replacing any earlier deadline.
         timer: Timer,
         /// When it will fire.
         deadline: Instant,
@@ -285,12 +286,12 @@ pub enum Event {
     },
     /// A running timer was stopped before firing.
     TimerCancelled {
-        /// Which timer.
+        /// The timer; it was running, since stopping an idle timer is not reported.
         timer: Timer,
     },
     /// A timer fired.
     TimerFired {
-        /// Which timer.
+        /// The timer whose deadline passed; its handler runs after this event.
         timer: Timer,
         /// Backoff count at the time it fired.
         backoff: u8,

@@ -19,7 +19,8 @@ use core::net::SocketAddrV4;
 pub struct ListenerEvent {
     /// The peer the event concerns.
     pub remote: SocketAddrV4,
-    /// What happened.
+    /// One of a queued connection's own events, or a rejection by the listener itself (a full
+    /// queue, a SYN cookie, a bad cookie).
     pub event: Event,
 }
 

@@ -66,7 +66,7 @@ impl Verdict {
 /// One run, as the odds keep it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunSummary {
-    /// Its seed.
+    /// The seed it ran with; [`Simulator::with_seed`] with the same scenario and limits reruns it.
     pub seed: u64,
     /// What it came to.
     pub verdict: Verdict,

@@ -99,13 +99,14 @@ mod tests {
 pub struct CapturedSegment {
     /// Capture timestamp, microseconds since the epoch of the file.
     pub at_micros: u64,
-    /// Source.
+    /// Source address, from the IPv4 header, and port, from the TCP header.
     pub src: core::net::SocketAddrV4,
-    /// Destination.
+    /// Destination address, from the IPv4 header, and port, from the TCP header.
     pub dst: core::net::SocketAddrV4,
     /// The TCP header.
     pub repr: tcp_core::TcpRepr,
-    /// Payload length.
+    /// Payload bytes in the file: the IPv4 total length less both headers, or fewer when the
+    /// snap length cut the frame.
     pub payload_len: usize,
 }
 
@@ -125,7 +126,8 @@ pub enum PcapError {
     BadPacket {
         /// Record number, from 1 as Wireshark counts.
         number: usize,
-        /// What is wrong.
+        /// What is wrong, in English: a bad IPv4 header length, or tcp-core's
+        /// [`tcp_core::wire::WireError`].
         reason: alloc::string::String,
     },
 }

@@ -156,7 +156,7 @@ impl InjectFlags {
             .ok_or_else(|| format!("`{text}` is not a set of TCP flags: expected flags like \"SYN\" or \"ACK|RST\""))
     }
 
-    /// The flags.
+    /// The flags the injected segment carries.
     pub const fn get(self) -> tcp_core::Flags {
         self.0
     }
@@ -187,7 +187,7 @@ impl Probability {
             Err(format!("{} is not a probability: expected a number from 0 to 1 (0.05 is 5 %)", Shortest(p)))
         }
     }
-    /// The value.
+    /// The probability, from 0 to 1.
     pub fn get(self) -> f64 {
         self.0
     }
@@ -252,10 +252,10 @@ pub struct Tcp {
     /// Initial RTO (RFC 6298 (2.1)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_rto_ms: Option<Millis>,
-    /// Minimum RTO.
+    /// Lower bound of the RTO (RFC 6298 (2.4)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rto_min_ms: Option<Millis>,
-    /// Maximum RTO.
+    /// Upper bound of the RTO after backoff (RFC 6298 (2.5)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rto_max_ms: Option<Millis>,
     /// Maximum segment lifetime; TIME-WAIT is twice this.
@@ -297,7 +297,8 @@ pub struct Tcp {
     /// RFC 7323 timestamps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamps: Option<bool>,
-    /// Advertised MSS.
+    /// MSS advertised in the host's SYN (RFC 9293 §3.7.1): the largest payload the peer should
+    /// send it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mss: Option<u16>,
     /// Keep-alive (`SO_KEEPALIVE`) on every connection (off in every profile).
@@ -406,7 +407,8 @@ pub struct Host {
     /// Local port: the client's source port, or the server's listening port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
-    /// ISN policy.
+    /// How its connections pick their initial sequence numbers: a fixed number (`isn = 1000`) or
+    /// drawn from the seed (`"random"`, the default).
     #[serde(default)]
     pub isn: Isn,
     /// A profile for this host only.
@@ -463,7 +465,7 @@ pub enum Trigger {
     Connected,
     /// A connection was accepted.
     Accepted,
-    /// Data arrived.
+    /// Data arrived and the application read it (the trace's [`crate::trace::Notice::Data`]).
     Data,
     /// The peer closed its direction (read returned 0).
     Eof,
@@ -688,7 +690,7 @@ pub mod size {
     pub const NAME_BYTES: usize = 32;
     /// Rules in one host's application script.
     pub const RULES: usize = 64;
-    /// Faults.
+    /// Faults in one scenario.
     pub const FAULTS: usize = 64;
     /// Outages of the link.
     pub const OUTAGES: usize = 64;
@@ -768,7 +770,7 @@ impl Scenario {
         if text.trim_start().starts_with('{') { Scenario::from_json(text) } else { Scenario::from_toml(text) }
     }
 
-    /// Writes TOML.
+    /// The scenario as TOML; should writing fail, one `#` comment line saying why.
     #[cfg(feature = "toml")]
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_else(|e| format!("# cannot write this scenario as TOML: {e}\n"))

@@ -17,9 +17,9 @@ use crate::scenario::SegmentKind;
 /// One host of the run (a lifeline in the diagram).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HostInfo {
-    /// Its name.
+    /// The name the scenario gave it (`client`, `server`), shown atop its lifeline.
     pub name: String,
-    /// Its address.
+    /// Its IPv4 address: a segment reaches the host whose address is its destination.
     pub addr: core::net::Ipv4Addr,
     /// It only sends forged SYNs.
     pub attacker: bool,
@@ -36,7 +36,7 @@ pub struct HostInfo {
 pub struct ConnInfo {
     /// The host it lives on.
     pub host: usize,
-    /// Our end.
+    /// Its own address and port, on host `host`.
     pub local: SocketAddrV4,
     /// The peer's end.
     pub remote: SocketAddrV4,
@@ -112,7 +112,7 @@ pub enum LossReason {
 /// What became of a segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Fate {
-    /// It arrived.
+    /// It reached its destination host (which may still have rejected it).
     Delivered {
         /// When it reached its receiver.
         at: Instant,
@@ -127,23 +127,24 @@ pub enum Fate {
 /// A segment as it went on the wire.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
-    /// Sending host.
+    /// The sending host (an index into `Trace::hosts`).
     pub from: usize,
     /// Receiving host, if the address exists.
     pub to: Option<usize>,
     /// Sending connection, if any (resets from a closed port and injected segments have none).
     pub conn: Option<usize>,
-    /// Source address.
+    /// Source address and port as on the wire: for a forged segment, not the sender's own.
     pub src: SocketAddrV4,
-    /// Destination address.
+    /// Destination address and port; `to` is the host that has this address.
     pub dst: SocketAddrV4,
     /// When it left.
     pub sent_at: Instant,
     /// What became of it.
     pub fate: Fate,
-    /// The header.
+    /// The TCP header; `src` and `dst` are the IP side.
     pub repr: TcpRepr,
-    /// The payload.
+    /// The payload bytes; from a capture, zero-filled past the snap length, so that its length
+    /// is always the payload's length on the wire.
     pub payload: Vec<u8>,
     /// It repeats something sent before.
     pub retransmission: bool,
@@ -190,12 +191,12 @@ impl Segment {
 pub enum AppCall {
     /// listen() on a port.
     Listen {
-        /// The port.
+        /// The local port it listens on.
         port: u16,
     },
     /// connect() to an address.
     Connect {
-        /// The destination.
+        /// The peer's address and port.
         to: SocketAddrV4,
     },
     /// send() of bytes.
@@ -235,7 +236,7 @@ pub enum Notice {
     Connected,
     /// Bytes were read.
     Data {
-        /// How many.
+        /// How many bytes it read: all that were readable then.
         bytes: usize,
     },
     /// read() returned 0: the peer closed its direction.
@@ -247,22 +248,22 @@ pub enum Notice {
     },
 }
 
-/// What happened.
+/// What a [`TraceEvent`] records, with the segment, timer, call or notice it concerns.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum EventKind {
     /// A segment left (index into `segments`).
     Sent {
-        /// Segment index.
+        /// Index into `Trace::segments`.
         segment: usize,
     },
     /// A segment arrived.
     Delivered {
-        /// Segment index.
+        /// Index into `Trace::segments`.
         segment: usize,
     },
     /// A segment was lost on the way (drawn where it was sent).
     Lost {
-        /// Segment index.
+        /// Index into `Trace::segments`.
         segment: usize,
         /// What lost it.
         reason: LossReason,
@@ -308,7 +309,7 @@ pub enum EventKind {
     },
     /// The application called TCP.
     App {
-        /// The call.
+        /// The call, recorded whether or not it failed (see `error`).
         call: AppCall,
         /// The error it got, if any.
         error: Option<AppError>,
@@ -329,7 +330,7 @@ pub struct TraceEvent {
     pub host: usize,
     /// For which connection, if one.
     pub conn: Option<usize>,
-    /// What happened.
+    /// What happened, with the segment, timer, call or notice it concerns.
     pub kind: EventKind,
 }
 
@@ -386,22 +387,22 @@ pub enum Truncation {
     },
     /// The next segment would have exceeded the work budget ([`crate::Limits::segments`]).
     Segments {
-        /// The limit.
+        /// The run's [`crate::Limits::segments`].
         limit: usize,
     },
     /// The next connection would have exceeded the work budget ([`crate::Limits::connections`]).
     Connections {
-        /// The limit.
+        /// The run's [`crate::Limits::connections`].
         limit: usize,
     },
     /// The next event would have exceeded the work budget ([`crate::Limits::events`]).
     Events {
-        /// The limit.
+        /// The run's [`crate::Limits::events`].
         limit: usize,
     },
     /// The next step would have exceeded the work budget ([`crate::Limits::steps`]).
     Steps {
-        /// The limit.
+        /// The run's [`crate::Limits::steps`].
         limit: usize,
     },
     /// A packetdrill script stopped the run at `line` (a segment that differs from the script's,

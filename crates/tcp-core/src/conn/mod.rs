@@ -48,9 +48,10 @@ pub struct Transmit<'a> {
     pub src: SocketAddrV4,
     /// The peer's address.
     pub dst: SocketAddrV4,
-    /// The header.
+    /// The header, with its checksum field left 0: [`TcpRepr::emit`] computes it.
     pub repr: TcpRepr,
-    /// The payload.
+    /// The payload, borrowed from the send buffer (or a keep-alive probe's one garbage octet);
+    /// empty for a bare control segment.
     pub payload: &'a [u8],
     /// Whether this segment repeats data or control bits sent before (a retransmission).
     pub retransmission: bool,
@@ -218,7 +219,7 @@ impl Connection {
 
     // ----- getters -----
 
-    /// Current state.
+    /// The state the connection is in (RFC 9293 §3.3.2).
     pub fn state(&self) -> State {
         self.state
     }
@@ -367,7 +368,8 @@ impl Connection {
         })
     }
 
-    /// The next event.
+    /// The oldest event not yet polled, or `None`. Poll until `None` after every call: the queue
+    /// holds only what one call can produce.
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop()
     }

@@ -24,7 +24,8 @@ impl Flags {
     pub const SYN: Flags = Flags(0x02);
     /// Reset the connection.
     pub const RST: Flags = Flags(0x04);
-    /// Push function.
+    /// Push function: deliver to the application without waiting. tcp-core sets it on a segment
+    /// that sends the last byte queued, and on every retransmission of data.
     pub const PSH: Flags = Flags(0x08);
     /// The acknowledgment number field is significant.
     pub const ACK: Flags = Flags(0x10);
@@ -106,9 +107,9 @@ impl fmt::Debug for Flags {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TcpRepr {
-    /// Source port.
+    /// The sending end's port, as a number (the wire carries it big-endian).
     pub src_port: u16,
-    /// Destination port.
+    /// The receiving end's port, as a number (the wire carries it big-endian).
     pub dst_port: u16,
     /// Sequence number of the first octet (or of the SYN).
     pub seq: SeqNum,
@@ -116,13 +117,14 @@ pub struct TcpRepr {
     pub ack: SeqNum,
     /// The four reserved bits between the data offset and the flags (kept for exact round-trips).
     pub reserved: u8,
-    /// Control bits.
+    /// The eight control bits, CWR to FIN (the byte after the data offset).
     pub flags: Flags,
     /// Receive window (unscaled, as on the wire).
     pub window: u16,
     /// Checksum as read from the wire; [`TcpRepr::emit`] computes it afresh.
     pub checksum: u16,
-    /// Urgent pointer.
+    /// Urgent pointer, meaningful only with [`Flags::URG`]; tcp-core always sends 0 and never
+    /// reads it.
     pub urgent: u16,
     /// Options, padded to a multiple of four bytes.
     pub options: Options,
@@ -133,9 +135,9 @@ pub struct TcpRepr {
 pub enum WireError {
     /// Fewer bytes than a header needs (`needed`) were given (`got`).
     Truncated {
-        /// Bytes needed.
+        /// 20, or the header length the data offset claims.
         needed: usize,
-        /// Bytes available.
+        /// Length of the input.
         got: usize,
     },
     /// The data offset is below 5 words (20 bytes).
@@ -151,9 +153,9 @@ pub enum WireError {
     BadOption(OptionError),
     /// The output buffer is smaller than header plus payload.
     BufferTooSmall {
-        /// Bytes needed.
+        /// Header length plus payload length.
         needed: usize,
-        /// Bytes available.
+        /// Length of the output buffer.
         got: usize,
     },
 }
@@ -187,7 +189,8 @@ impl core::error::Error for WireError {}
 pub struct FieldSpan {
     /// Field name as RFC 9293 Figure 1 spells it (`Source Port`, `Data Offset`, `Options: MSS`).
     pub name: &'static str,
-    /// First bit.
+    /// Offset of the field's first bit from the first bit of the header (bit 0 is the most
+    /// significant bit of byte 0).
     pub start_bit: usize,
     /// Number of bits.
     pub bits: usize,

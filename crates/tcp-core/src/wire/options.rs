@@ -63,7 +63,7 @@ pub enum TcpOption<'a> {
     },
     /// Any other kind, kept opaque.
     Unknown {
-        /// Option kind.
+        /// The kind byte: any but 0 to 5 and 8, which have their own variants.
         kind: u8,
         /// The bytes after the kind and length bytes.
         data: &'a [u8],
@@ -142,7 +142,7 @@ pub enum OptionError {
     /// The length byte is impossible for the kind (MSS must be 4, WS 3, SACK_PERM 2,
     /// SACK 10/18/26/34, TS 10, any other kind at least 2).
     BadLength {
-        /// Option kind.
+        /// The kind byte of the malformed option.
         kind: u8,
         /// The length byte found.
         len: u8,
@@ -254,7 +254,7 @@ impl Default for Options {
 }
 
 impl Options {
-    /// No options.
+    /// An empty option list, for a 20-byte header.
     pub const fn new() -> Self {
         Options { bytes: [0; MAX_LEN], len: 0 }
     }
