@@ -252,10 +252,7 @@ pub(crate) fn lanes(trace: &Trace, slots: &Slots, step_of: &[usize], axis: &Time
                     _ => {}
                 }
                 t.refresh(h, y, step);
-                if let Some(mut note) = text::app_call(t.lang, call) {
-                    if let Some(err) = error {
-                        note = format!("{note}{}{}", text::pick(t.lang, ": ", "："), text::app_error(t.lang, *err));
-                    }
+                if let Some(note) = text::app_note(t.lang, call, *error) {
                     let kind = if error.is_some() { NoteKind::Error } else { NoteKind::App };
                     t.note(h, kind, y, note, step, i);
                 }

@@ -13,7 +13,6 @@ use crate::{Lang, ViewOptions, text};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt::Write;
 use tcp_core::event::Timer;
 use tcp_sim::Trace;
 use tcp_sim::trace::{EventKind, Fate, Notice};
@@ -360,10 +359,7 @@ impl Script {
                 }
                 EventKind::Rejected { reason, .. } => note(NoteKind::Rejected, text::rejected(lang, *reason).into()),
                 EventKind::App { call, error } => {
-                    if let Some(mut s) = text::app_call(lang, call) {
-                        if let Some(err) = error {
-                            let _ = write!(s, "{}{}", text::pick(lang, ": ", "："), text::app_error(lang, *err));
-                        }
+                    if let Some(s) = text::app_note(lang, call, *error) {
                         note(NoteKind::App, s);
                     }
                 }

@@ -155,7 +155,7 @@ pub fn timer(lang: Lang, timer: Timer, micros: u64, backoff: u8, restarted: bool
 }
 
 /// What the application did, for a note beside its lifeline; `None` for calls not worth a note.
-pub fn app_call(lang: Lang, call: &AppCall) -> Option<String> {
+fn app_call(lang: Lang, call: &AppCall) -> Option<String> {
     Some(match call {
         AppCall::Listen { port } => format!("listen(:{port})"),
         AppCall::Connect { .. } => "connect()".into(),
@@ -169,6 +169,16 @@ pub fn app_call(lang: Lang, call: &AppCall) -> Option<String> {
         AppCall::StopAccepting => pick(lang, "stops calling accept()", "停止调用 accept()").into(),
         AppCall::StartAccepting => pick(lang, "accept() again", "重新调用 accept()").into(),
         AppCall::Send { .. } | AppCall::Accept | AppCall::Inject => return None,
+    })
+}
+
+/// The note beside a lifeline for an application's call and the error it got, if any; `None`
+/// for calls not worth a note.
+pub fn app_note(lang: Lang, call: &AppCall, error: Option<AppError>) -> Option<String> {
+    let note = app_call(lang, call)?;
+    Some(match error {
+        Some(error) => format!("{note}{}{}", pick(lang, ": ", "："), app_error(lang, error)),
+        None => note,
     })
 }
 
