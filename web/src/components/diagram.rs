@@ -196,72 +196,9 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
             zoom.set(to);
         })
     };
-    let (onclick, onkeydown) = if props.selectable {
-        let (on_select, on_key) = (props.on_select.clone(), props.on_select.clone());
-        (
-            Some(Callback::from(move |e: MouseEvent| {
-                if let Some(segment) = chosen(e.target()) {
-                    on_select.emit(segment);
-                }
-            })),
-            Some(Callback::from(move |e: KeyboardEvent| {
-                if (e.key() == "Enter" || e.key() == " ")
-                    && let Some(segment) = chosen(e.target())
-                {
-                    e.prevent_default();
-                    e.stop_propagation();
-                    on_key.emit(segment);
-                }
-            })),
-        )
-    } else {
-        (None, None)
-    };
-    // Keys in the box: zoom, and arrow keys pan a zoomed diagram (instead of stepping).
-    let on_box_key = {
-        let (set_zoom, z) = (set_zoom.clone(), *zoom);
-        Callback::from(move |e: KeyboardEvent| {
-            let key = e.key();
-            match key.as_str() {
-                "+" | "=" => set_zoom.emit(z * ZOOM_STEP),
-                "-" | "_" => set_zoom.emit(z / ZOOM_STEP),
-                "0" => set_zoom.emit(1.0),
-                "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" if z > 1.0 => {
-                    // Native scrolling of the box; playback does not see the key.
-                    e.stop_propagation();
-                    return;
-                }
-                _ => return,
-            }
-            e.prevent_default();
-            e.stop_propagation();
-        })
-    };
-    let on_scroll = {
-        let (heads, width, view_block, id) = (heads.clone(), d.width, view_block.clone(), d.id());
-        let head_bottom = d.lifelines.iter().map(|l| l.head.bottom()).fold(0.0, f32::max);
-        Callback::from(move |e: Event| {
-            let (Some(el), Some(h)) =
-                (e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()), heads.cast::<Element>())
-            else {
-                return;
-            };
-            let scale = scale_of(&el, width);
-            let _ = h.class_list().toggle_with_force("stuck", el.scroll_top() as f32 > head_bottom * scale);
-            // Rows are drawn anew only when the view comes near the edge of those drawn (a
-            // scroll within them, or the first jump to the end, changes nothing).
-            if let Some((top, bottom)) = rows {
-                let view_top = el.scroll_top() as f32 / scale;
-                let view_bottom = view_top + el.client_height() as f32 / scale;
-                let near_top = top > 0.0 && view_top - ROW_BLOCK / 2.0 < top;
-                let near_bottom = bottom < height && view_bottom + ROW_BLOCK / 2.0 > bottom;
-                let block = block_of(view_top);
-                if (near_top || near_bottom) && rows != Some(rows_around(block)) {
-                    view_block.set(Some((id, block)));
-                }
-            }
-        })
-    };
+    let (onclick, onkeydown) = segment_handlers(props.selectable, &props.on_select);
+    let on_box_key = box_keys(set_zoom.clone(), *zoom);
+    let on_scroll = on_scroll(d, &heads, rows, height, view_block);
     let lang = props.lang;
     let z = *zoom;
     let zoom_button = |label: &'static str, title: &'static str, to: f32, enabled: bool, testid: &'static str| {
@@ -294,6 +231,85 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
             </div>
         </div>
     }
+}
+
+/// A click, or Enter or Space, on a segment that is a button chooses it.
+fn segment_handlers(
+    selectable: bool,
+    on_select: &Callback<usize>,
+) -> (Option<Callback<MouseEvent>>, Option<Callback<KeyboardEvent>>) {
+    if !selectable {
+        return (None, None);
+    }
+    let (on_click, on_key) = (on_select.clone(), on_select.clone());
+    (
+        Some(Callback::from(move |e: MouseEvent| {
+            if let Some(segment) = chosen(e.target()) {
+                on_click.emit(segment);
+            }
+        })),
+        Some(Callback::from(move |e: KeyboardEvent| {
+            if (e.key() == "Enter" || e.key() == " ")
+                && let Some(segment) = chosen(e.target())
+            {
+                e.prevent_default();
+                e.stop_propagation();
+                on_key.emit(segment);
+            }
+        })),
+    )
+}
+
+/// Keys in the box: zoom, and arrow keys pan a zoomed diagram (instead of stepping).
+fn box_keys(set_zoom: Callback<f32>, z: f32) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        let key = e.key();
+        match key.as_str() {
+            "+" | "=" => set_zoom.emit(z * ZOOM_STEP),
+            "-" | "_" => set_zoom.emit(z / ZOOM_STEP),
+            "0" => set_zoom.emit(1.0),
+            "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" if z > 1.0 => {
+                // Native scrolling of the box; playback does not see the key.
+                e.stop_propagation();
+                return;
+            }
+            _ => return,
+        }
+        e.prevent_default();
+        e.stop_propagation();
+    })
+}
+
+/// The box scrolled: the lifelines' heads stick once the real ones are out of view, and a big
+/// diagram's rows are drawn anew when the view comes near the edge of those drawn (a scroll
+/// within them, or the first jump to the end, changes nothing).
+fn on_scroll(
+    d: &Shared<Diagram>,
+    heads: &NodeRef,
+    rows: Option<(f32, f32)>,
+    height: f32,
+    view_block: UseStateHandle<Option<(usize, i32)>>,
+) -> Callback<Event> {
+    let (heads, width, id) = (heads.clone(), d.width, d.id());
+    let head_bottom = d.lifelines.iter().map(|l| l.head.bottom()).fold(0.0, f32::max);
+    Callback::from(move |e: Event| {
+        let (Some(el), Some(h)) = (e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()), heads.cast::<Element>())
+        else {
+            return;
+        };
+        let scale = scale_of(&el, width);
+        let _ = h.class_list().toggle_with_force("stuck", el.scroll_top() as f32 > head_bottom * scale);
+        if let Some((top, bottom)) = rows {
+            let view_top = el.scroll_top() as f32 / scale;
+            let view_bottom = view_top + el.client_height() as f32 / scale;
+            let near_top = top > 0.0 && view_top - ROW_BLOCK / 2.0 < top;
+            let near_bottom = bottom < height && view_bottom + ROW_BLOCK / 2.0 > bottom;
+            let block = block_of(view_top);
+            if (near_top || near_bottom) && rows != Some(rows_around(block)) {
+                view_block.set(Some((id, block)));
+            }
+        }
+    })
 }
 
 /// Displayed pixels per diagram unit: the `<svg>`'s drawn width over the diagram's width.
