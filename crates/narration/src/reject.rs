@@ -10,83 +10,22 @@ use crate::Story;
 use crate::cx::{Cx, capitalize, say};
 use crate::episode::Ep;
 
+/// The story of segment `seg`, which the host of `ep` did not accept as it was (`reason`).
 pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let label = cx.label(seg);
     let answer = ep.sent.first().copied();
     let reply_label = answer.map_or_else(String::new, |r| cx.label(r));
-    let state = ep.state_at_start(cx).map_or("CLOSED", Cx::st);
     if matches!(ep.rejected, Some((_, Reply::RateLimited))) {
         return rate_limited(cx, ep, seg);
     }
     match reason {
         DropReason::BadAckInSynSent => veto(cx, ep, seg),
-        DropReason::DuplicateSyn => {
-            let mut s = Story::new(say!(
-                cx,
-                "{subj} gets the same SYN again and resends its SYN-ACK at once.",
-                "{who}又收到同一个 SYN，立即重发 SYN+ACK。"
-            ));
-            s.main(say!(
-                cx,
-                "{subj} is still in SYN_RECV when the same SYN arrives again: {peer} evidently never received the SYN-ACK. Rather than wait for its own timer, {who} sends the SYN-ACK again at once ({reply_label}).",
-                "{who}仍在 SYN_RECV，同一个 SYN 又到了：显然{peer}没有收到 SYN+ACK。{who}没有等自己的定时器，而是立即重发 SYN+ACK（{reply_label}）。"
-            ));
-            s.why(
-                "dup-syn",
-                say!(
-                    cx,
-                    "The repeated SYN carries the same ISN as the first, so {who} recognizes it as a retransmission of the same request, not as a new connection.",
-                    "重发的 SYN 带着和第一次相同的 ISN，所以{who}能认出这是同一个请求的重传，而不是一个新连接。"
-                ),
-            );
-            s
-        }
+        DropReason::DuplicateSyn => duplicate_syn(cx, ep, seg, &reply_label),
         DropReason::SynCookie => syn_cookie(cx, ep, seg, &reply_label),
         DropReason::SynQueueFull => queue_full(cx, ep, seg),
-        DropReason::NoConnection => {
-            let port = cx.seg(seg).dst.port();
-            if cx.has(seg, Flags::SYN) && !cx.has(seg, Flags::ACK) {
-                let a = answer.map_or(0, |r| cx.ack(r));
-                let mut s = Story::new(say!(
-                    cx,
-                    "Nobody listens on port {port}: {who} answers {reply_label}.",
-                    "端口 {port} 上没有程序监听：{who}回复 {reply_label}。"
-                ));
-                s.main(say!(
-                    cx,
-                    "No socket listens on port {port} of {who}, so its TCP itself answers {reply_label}. The ACK flag is on and ack={a} acknowledges the SYN, so that {peer} can trust the reset.",
-                    "{who}的端口 {port} 上没有套接字在监听，于是由 TCP 协议栈直接回复 {reply_label}。它设置了 ACK 标志位，ack={a} 确认了那个 SYN，这样{peer}才能相信这个复位。"
-                ));
-                s.why(
-                    "refused",
-                    say!(
-                        cx,
-                        "This is what “connection refused” looks like on the wire: a SYN answered by an RST, one round trip, and no retries.",
-                        "这就是“连接被拒绝”在线路上的样子：一个 SYN 换来一个 RST，一个往返就结束，不会重试。"
-                    ),
-                );
-                s
-            } else if let Some(n) = cx.keepalive_probe(seg) {
-                let peer_subj = capitalize(peer.clone());
-                short(say!(
-                    cx,
-                    "{peer_subj}'s keep-alive probe {n}, {label}, reaches {who}, which has no connection for it any more: its TCP answers {reply_label}, as for any segment to a closed port.",
-                    "{peer}的第 {n} 次保活探测 {label} 到达{who}，可是{who}已经没有与之对应的连接：它的 TCP 回复 {reply_label}，和对待发往无人监听端口的任何报文段一样。"
-                ))
-            } else {
-                let mut s = short(say!(
-                    cx,
-                    "No connection matches {label} any more, so {who} answers {reply_label}: the segment is refused.",
-                    "已经没有连接与 {label} 对应，于是{who}回复 {reply_label}，拒绝这个报文段。"
-                ));
-                if let Some(why) = crate::gone::forgotten(cx, ep, seg) {
-                    s.why("forgotten", why);
-                }
-                s
-            }
-        }
+        DropReason::NoConnection => no_connection(cx, ep, seg, &reply_label),
         DropReason::AckInListen => {
             let mut s = short(say!(
                 cx,
@@ -103,47 +42,8 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
             "A SYN-ACK reaches {who}'s listening socket, which sent no SYN: {who}'s stack ignores it and sends nothing back.",
             "一个 SYN+ACK 到达{who}的监听套接字，而{who}并没有发过 SYN：它的协议栈忽略这个报文段，不作任何回应。"
         )),
-        DropReason::RstInTimeWait => {
-            let mut s = Story::new(say!(
-                cx,
-                "{subj} is in TIME_WAIT and ignores {label} (RFC 1337).",
-                "{who}处于 TIME_WAIT，忽略 {label}（RFC 1337）。"
-            ));
-            s.main(say!(
-                cx,
-                "{label} reaches {who} in TIME_WAIT. RFC 9293 would let a reset end TIME_WAIT at once, but this stack follows RFC 1337 (as FreeBSD does, and Linux with net.ipv4.tcp_rfc1337 = 1): it ignores the reset and waits out its 2MSL.",
-                "{label} 到达处于 TIME_WAIT 的{who}。按 RFC 9293，复位会让 TIME_WAIT 立即结束；但这个协议栈遵循 RFC 1337（FreeBSD 如此，Linux 在 net.ipv4.tcp_rfc1337 = 1 时也如此）：它忽略这个复位，照样等满 2MSL。"
-            ));
-            s.why(
-                "rfc1337",
-                say!(
-                    cx,
-                    "TIME_WAIT exists so that old duplicates of this connection die out before the same four-tuple can be used again; a reset that cut it short (often a reply to such an old duplicate) would reopen that hazard. RFC 1337 calls it TIME-WAIT assassination.",
-                    "TIME_WAIT 的存在，是为了让这条连接残留的旧报文段在同一个四元组被再次使用之前消失；如果一个复位（往往正是对这种旧报文段的回应）能提前结束它，这个隐患就又回来了。RFC 1337 把这称为 TIME_WAIT 暗杀。"
-                ),
-            );
-            s
-        }
-        DropReason::RstInListen => {
-            let mut s = short(say!(
-                cx,
-                "{subj} receives {label} on its listening socket. There is no connection it could reset, so the RST is ignored.",
-                "{who}在监听套接字上收到 {label}。没有任何连接可供复位，所以这个 RST 被忽略。"
-            ));
-            s.headline = say!(
-                cx,
-                "{subj} ignores the RST: there is nothing left to reset.",
-                "{who}忽略这个 RST：已经没有可复位的连接了。"
-            );
-            if cx.two_way() {
-                s.detail(say!(
-                    cx,
-                    "This is the second RST: the first one has already torn the ghost connection down.",
-                    "这是第二个 RST：第一个已经把幽灵连接拆掉了。"
-                ));
-            }
-            s
-        }
+        DropReason::RstInTimeWait => rst_in_time_wait(cx, ep, seg),
+        DropReason::RstInListen => rst_in_listen(cx, ep, seg),
         DropReason::Unexpected if cx.has(seg, Flags::SYN | Flags::FIN) => short(say!(
             cx,
             "{subj} receives {label}, a SYN that also carries FIN, a combination no real opening sends: its stack drops it without an answer.",
@@ -160,49 +60,8 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
             "{who}处于 SYN_SENT，收到 {label}。这个 RST 没有确认{who}的 SYN，可能与本连接毫不相干：被忽略。"
         )),
         DropReason::OutOfWindow => out_of_window(cx, ep, seg, &reply_label),
-        DropReason::RstNotExact => {
-            let want = answer.map_or(0, |r| cx.ack(r));
-            let mut s = Story::new(say!(
-                cx,
-                "{subj} does not trust the RST: it sends a challenge ACK.",
-                "{who}不信任这个 RST：回复一个挑战 ACK。"
-            ));
-            s.main(say!(
-                cx,
-                "{subj} receives {label}. Its sequence number is inside the window but not exactly the next one expected ({want}), so it might be a blind attacker's guess. Following RFC 5961, {who} does not reset; it sends a challenge ACK, {reply_label}.",
-                "{who}收到 {label}。它的序号落在窗口内，但并不正好是期望的下一个序号（{want}），可能是攻击者盲猜的。按照 RFC 5961，{who}不执行复位，而是发送挑战 ACK：{reply_label}。"
-            ));
-            s.why(
-                "challenge",
-                say!(
-                    cx,
-                    "A genuine peer that has really lost the connection will answer the challenge ACK with an RST at exactly the right number; an attacker who cannot see the traffic cannot.",
-                    "如果对方真的已经丢失了连接，它会用序号完全正确的 RST 回应挑战 ACK；看不到通信内容的攻击者则做不到这一点。"
-                ),
-            );
-            s
-        }
-        DropReason::SynOnSynchronized => {
-            let mut s = Story::new(say!(
-                cx,
-                "A SYN on an open connection: {who} answers with a challenge ACK.",
-                "已建立的连接上来了一个 SYN：{who}回复挑战 ACK。"
-            ));
-            s.main(say!(
-                cx,
-                "A SYN arrives on a connection that is already {state}. It could come from a peer that restarted or from an attacker, so {who} does not reset the connection: it answers with a challenge ACK, {reply_label}, as RFC 5961 recommends.",
-                "一个 SYN 到达了已处于 {state} 的连接。它可能来自重启过的对方主机，也可能来自攻击者，所以{who}不会因此复位连接，而是按 RFC 5961 的建议回复一个挑战 ACK：{reply_label}。"
-            ));
-            s.why(
-                "challenge",
-                say!(
-                    cx,
-                    "A peer that really restarted will find the challenge ACK makes no sense and answer it with an RST, whose sequence number is then exactly right.",
-                    "真正重启过的对方主机会发现这个挑战 ACK 莫名其妙，于是用 RST 回应，而这个 RST 的序号必然完全正确。"
-                ),
-            );
-            s
-        }
+        DropReason::RstNotExact => challenge_rst(cx, ep, seg, &reply_label),
+        DropReason::SynOnSynchronized => challenge_syn(cx, ep, &reply_label),
         DropReason::BadAckInSynReceived => short(say!(
             cx,
             "{subj} is in SYN_RECV, but {label} does not acknowledge its SYN-ACK: it answers {reply_label}.",
@@ -257,6 +116,175 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
             "{label} 带回的 SYN Cookie 无效：{who}回复 {reply_label}。"
         )),
     }
+}
+
+/// The same SYN again in SYN_RECV: the SYN-ACK goes again at once.
+fn duplicate_syn(cx: &Cx<'_>, ep: &Ep, seg: usize, reply_label: &str) -> Story {
+    let (who, subj, peer) = (cx.host(ep.host), cx.cap(ep.host), cx.src_name(seg));
+    let mut s = Story::new(say!(
+        cx,
+        "{subj} gets the same SYN again and resends its SYN-ACK at once.",
+        "{who}又收到同一个 SYN，立即重发 SYN+ACK。"
+    ));
+    s.main(say!(
+            cx,
+            "{subj} is still in SYN_RECV when the same SYN arrives again: {peer} evidently never received the SYN-ACK. Rather than wait for its own timer, {who} sends the SYN-ACK again at once ({reply_label}).",
+            "{who}仍在 SYN_RECV，同一个 SYN 又到了：显然{peer}没有收到 SYN+ACK。{who}没有等自己的定时器，而是立即重发 SYN+ACK（{reply_label}）。"
+        ));
+    s.why(
+            "dup-syn",
+            say!(
+                cx,
+                "The repeated SYN carries the same ISN as the first, so {who} recognizes it as a retransmission of the same request, not as a new connection.",
+                "重发的 SYN 带着和第一次相同的 ISN，所以{who}能认出这是同一个请求的重传，而不是一个新连接。"
+            ),
+        );
+    s
+}
+
+/// No socket for the segment: a refused SYN, a keep-alive probe to a forgotten connection, or
+/// any other segment answered with a reset.
+fn no_connection(cx: &Cx<'_>, ep: &Ep, seg: usize, reply_label: &str) -> Story {
+    let (who, peer, label) = (cx.host(ep.host), cx.src_name(seg), cx.label(seg));
+    let answer = ep.sent.first().copied();
+    let port = cx.seg(seg).dst.port();
+    if cx.has(seg, Flags::SYN) && !cx.has(seg, Flags::ACK) {
+        let a = answer.map_or(0, |r| cx.ack(r));
+        let mut s = Story::new(say!(
+            cx,
+            "Nobody listens on port {port}: {who} answers {reply_label}.",
+            "端口 {port} 上没有程序监听：{who}回复 {reply_label}。"
+        ));
+        s.main(say!(
+                cx,
+                "No socket listens on port {port} of {who}, so its TCP itself answers {reply_label}. The ACK flag is on and ack={a} acknowledges the SYN, so that {peer} can trust the reset.",
+                "{who}的端口 {port} 上没有套接字在监听，于是由 TCP 协议栈直接回复 {reply_label}。它设置了 ACK 标志位，ack={a} 确认了那个 SYN，这样{peer}才能相信这个复位。"
+            ));
+        s.why(
+                "refused",
+                say!(
+                    cx,
+                    "This is what “connection refused” looks like on the wire: a SYN answered by an RST, one round trip, and no retries.",
+                    "这就是“连接被拒绝”在线路上的样子：一个 SYN 换来一个 RST，一个往返就结束，不会重试。"
+                ),
+            );
+        s
+    } else if let Some(n) = cx.keepalive_probe(seg) {
+        let peer_subj = capitalize(peer.clone());
+        short(say!(
+            cx,
+            "{peer_subj}'s keep-alive probe {n}, {label}, reaches {who}, which has no connection for it any more: its TCP answers {reply_label}, as for any segment to a closed port.",
+            "{peer}的第 {n} 次保活探测 {label} 到达{who}，可是{who}已经没有与之对应的连接：它的 TCP 回复 {reply_label}，和对待发往无人监听端口的任何报文段一样。"
+        ))
+    } else {
+        let mut s = short(say!(
+            cx,
+            "No connection matches {label} any more, so {who} answers {reply_label}: the segment is refused.",
+            "已经没有连接与 {label} 对应，于是{who}回复 {reply_label}，拒绝这个报文段。"
+        ));
+        if let Some(why) = crate::gone::forgotten(cx, ep, seg) {
+            s.why("forgotten", why);
+        }
+        s
+    }
+}
+
+/// A reset in TIME_WAIT, ignored (RFC 1337).
+fn rst_in_time_wait(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+    let (who, subj, label) = (cx.host(ep.host), cx.cap(ep.host), cx.label(seg));
+    let mut s = Story::new(say!(
+        cx,
+        "{subj} is in TIME_WAIT and ignores {label} (RFC 1337).",
+        "{who}处于 TIME_WAIT，忽略 {label}（RFC 1337）。"
+    ));
+    s.main(say!(
+            cx,
+            "{label} reaches {who} in TIME_WAIT. RFC 9293 would let a reset end TIME_WAIT at once, but this stack follows RFC 1337 (as FreeBSD does, and Linux with net.ipv4.tcp_rfc1337 = 1): it ignores the reset and waits out its 2MSL.",
+            "{label} 到达处于 TIME_WAIT 的{who}。按 RFC 9293，复位会让 TIME_WAIT 立即结束；但这个协议栈遵循 RFC 1337（FreeBSD 如此，Linux 在 net.ipv4.tcp_rfc1337 = 1 时也如此）：它忽略这个复位，照样等满 2MSL。"
+        ));
+    s.why(
+            "rfc1337",
+            say!(
+                cx,
+                "TIME_WAIT exists so that old duplicates of this connection die out before the same four-tuple can be used again; a reset that cut it short (often a reply to such an old duplicate) would reopen that hazard. RFC 1337 calls it TIME-WAIT assassination.",
+                "TIME_WAIT 的存在，是为了让这条连接残留的旧报文段在同一个四元组被再次使用之前消失；如果一个复位（往往正是对这种旧报文段的回应）能提前结束它，这个隐患就又回来了。RFC 1337 把这称为 TIME_WAIT 暗杀。"
+            ),
+        );
+    s
+}
+
+/// A reset on a listening socket: nothing to reset.
+fn rst_in_listen(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+    let (who, subj, label) = (cx.host(ep.host), cx.cap(ep.host), cx.label(seg));
+    let mut s = short(say!(
+        cx,
+        "{subj} receives {label} on its listening socket. There is no connection it could reset, so the RST is ignored.",
+        "{who}在监听套接字上收到 {label}。没有任何连接可供复位，所以这个 RST 被忽略。"
+    ));
+    s.headline = say!(
+        cx,
+        "{subj} ignores the RST: there is nothing left to reset.",
+        "{who}忽略这个 RST：已经没有可复位的连接了。"
+    );
+    if cx.two_way() {
+        s.detail(say!(
+            cx,
+            "This is the second RST: the first one has already torn the ghost connection down.",
+            "这是第二个 RST：第一个已经把幽灵连接拆掉了。"
+        ));
+    }
+    s
+}
+
+/// A reset inside the window but not at the next number: a challenge ACK (RFC 5961).
+fn challenge_rst(cx: &Cx<'_>, ep: &Ep, seg: usize, reply_label: &str) -> Story {
+    let (who, subj, label) = (cx.host(ep.host), cx.cap(ep.host), cx.label(seg));
+    let answer = ep.sent.first().copied();
+    let want = answer.map_or(0, |r| cx.ack(r));
+    let mut s = Story::new(say!(
+        cx,
+        "{subj} does not trust the RST: it sends a challenge ACK.",
+        "{who}不信任这个 RST：回复一个挑战 ACK。"
+    ));
+    s.main(say!(
+            cx,
+            "{subj} receives {label}. Its sequence number is inside the window but not exactly the next one expected ({want}), so it might be a blind attacker's guess. Following RFC 5961, {who} does not reset; it sends a challenge ACK, {reply_label}.",
+            "{who}收到 {label}。它的序号落在窗口内，但并不正好是期望的下一个序号（{want}），可能是攻击者盲猜的。按照 RFC 5961，{who}不执行复位，而是发送挑战 ACK：{reply_label}。"
+        ));
+    s.why(
+            "challenge",
+            say!(
+                cx,
+                "A genuine peer that has really lost the connection will answer the challenge ACK with an RST at exactly the right number; an attacker who cannot see the traffic cannot.",
+                "如果对方真的已经丢失了连接，它会用序号完全正确的 RST 回应挑战 ACK；看不到通信内容的攻击者则做不到这一点。"
+            ),
+        );
+    s
+}
+
+/// A SYN on a synchronized connection: a challenge ACK (RFC 5961).
+fn challenge_syn(cx: &Cx<'_>, ep: &Ep, reply_label: &str) -> Story {
+    let who = cx.host(ep.host);
+    let state = ep.state_at_start(cx).map_or("CLOSED", Cx::st);
+    let mut s = Story::new(say!(
+        cx,
+        "A SYN on an open connection: {who} answers with a challenge ACK.",
+        "已建立的连接上来了一个 SYN：{who}回复挑战 ACK。"
+    ));
+    s.main(say!(
+            cx,
+            "A SYN arrives on a connection that is already {state}. It could come from a peer that restarted or from an attacker, so {who} does not reset the connection: it answers with a challenge ACK, {reply_label}, as RFC 5961 recommends.",
+            "一个 SYN 到达了已处于 {state} 的连接。它可能来自重启过的对方主机，也可能来自攻击者，所以{who}不会因此复位连接，而是按 RFC 5961 的建议回复一个挑战 ACK：{reply_label}。"
+        ));
+    s.why(
+            "challenge",
+            say!(
+                cx,
+                "A peer that really restarted will find the challenge ACK makes no sense and answer it with an RST, whose sequence number is then exactly right.",
+                "真正重启过的对方主机会发现这个挑战 ACK 莫名其妙，于是用 RST 回应，而这个 RST 的序号必然完全正确。"
+            ),
+        );
+    s
 }
 
 /// An answer the profile's limit withheld (RFC 5961 §7 ACK throttling).
