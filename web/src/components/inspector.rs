@@ -561,6 +561,105 @@ fn hexdump(bytes: &[u8], rows: &[Row], highlighted: &[bool], lang: Lang, on_hove
     }
 }
 
+/// Drop, delay or duplicate the segment; a copy the network made says to use its original.
+fn fault_buttons(
+    index: usize,
+    network_copy: Option<usize>,
+    delay_text: &str,
+    on_delay_input: Callback<InputEvent>,
+    on_fault: &Callback<FaultRequest>,
+    lang: Lang,
+) -> Html {
+    let delay = parse_delay(delay_text, lang);
+    let fault = |action: FaultAction, delay_ms: f64| {
+        on_fault.reform(move |_: MouseEvent| FaultRequest { segment: index, action, delay_ms })
+    };
+    html! {
+        <>
+        <div class="insp-faults" role="group" aria-label={tr(lang, "Faults", "故障")}>
+            <button type="button" data-testid="inspector-drop" disabled={network_copy.is_some()}
+                onclick={fault(FaultAction::Drop, 0.0)}>{ tr(lang, "Drop", "丢弃") }</button>
+            <span class="delay">
+                <button type="button" data-testid="inspector-delay" disabled={network_copy.is_some() || delay.is_err()}
+                    onclick={fault(FaultAction::Delay, delay.unwrap_or(0.0))}>{ tr(lang, "Delay by", "延迟") }</button>
+                <input type="number" data-testid="inspector-delay-ms" min="0" max="600000" step="1" inputmode="decimal"
+                    value={delay_text.to_owned()} oninput={on_delay_input} disabled={network_copy.is_some()}
+                    aria-label={tr(lang, "Delay in milliseconds", "延迟毫秒数")}
+                    aria-invalid={delay.is_err().to_string()} aria-describedby="inspector-delay-error" />
+                { tr(lang, " ms", " 毫秒") }
+            </span>
+            <button type="button" data-testid="inspector-duplicate" disabled={network_copy.is_some()}
+                title={tr(lang, "A second copy arrives 100 ms after the first", "第二个副本在第一个之后 100 毫秒到达")}
+                onclick={fault(FaultAction::Duplicate, DUPLICATE_DELAY_MS)}>{ tr(lang, "Duplicate (+100 ms)", "重复（+100 毫秒）") }</button>
+        </div>
+        <p id="inspector-delay-error" class="insp-error" data-testid="inspector-delay-error" aria-live="polite">
+            if let Err(why) = delay { { why } }
+        </p>
+        if let Some(original) = network_copy {
+            <p class="insp-note" data-testid="inspector-fault-why">
+                { trs(
+                    lang,
+                    format!("This copy was made by the network: apply faults to the original, segment #{}.", original + 1),
+                    format!("这是网络重复发送的副本：请对原报文段 #{} 施加故障。", original + 1),
+                ) }
+            </p>
+        }
+        </>
+    }
+}
+
+/// The header's fields, one row each: its name, its bytes and its value; pointing at or
+/// focusing a row lights its bytes (`set_active`).
+fn fields_table(rows: &[Row], lit_rows: &[bool], set_active: &Callback<Option<Active>>, lang: Lang) -> Html {
+    html! {
+        <table class="fields" onmouseleave={set_active.reform(|_: MouseEvent| None)}>
+            <thead><tr>
+                <th scope="col">{ tr(lang, "Field", "字段") }</th>
+                <th scope="col">{ tr(lang, "Bytes", "字节") }</th>
+                <th scope="col">{ tr(lang, "Value", "值") }</th>
+            </tr></thead>
+            <tbody>
+                { for rows.iter().enumerate().map(|(r, row)| {
+                    let span = if row.bytes.is_empty() {
+                        "—".to_owned()
+                    } else if row.bytes.len() == 1 {
+                        row.bytes.start.to_string()
+                    } else {
+                        format!("{}–{}", row.bytes.start, row.bytes.end - 1)
+                    };
+                    html! {
+                        <tr data-testid={format!("field-{}", row.slug)} tabindex="0"
+                            class={classes!(lit_rows[r].then_some("hl"), row.off.then_some("off"))}
+                            title={explain(row.name, lang)}
+                            onmouseenter={set_active.reform(move |_: MouseEvent| Some(Active::Row(r)))}
+                            onfocus={set_active.reform(move |_: FocusEvent| Some(Active::Row(r)))}
+                            onblur={set_active.reform(|_: FocusEvent| None)}>
+                            <th scope="row">{ &row.label }</th>
+                            <td class="insp-span">{ span }if let Some(bits) = &row.bits { <small>{ format!(" ({bits})") }</small> }</td>
+                            <td class="insp-value">
+                                { row.value.clone() }
+                                if let Some(note) = &row.note { <div class="insp-note">{ note }</div> }
+                            </td>
+                        </tr>
+                    }
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+/// What the field pointed at or focused means (`None`: how to point at one).
+fn field_help(help: Option<&Row>, lang: Lang) -> Html {
+    html! {
+        <p class="field-help" data-testid="inspector-explain" aria-live="polite">
+            { match help {
+                Some(row) => html! { <><strong>{ &row.label }{ tr(lang, ": ", "：") }</strong>{ explain(row.name, lang) }</> },
+                None => html! { { tr(lang, "Point at or focus a field to see its bytes, or a byte to see its field.", "指向或聚焦一个字段可看到它的字节；指向一个字节可看到它属于哪个字段。") } },
+            } }
+        </p>
+    }
+}
+
 /// One segment, field by field and byte by byte, with the faults that can be applied to it.
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
@@ -615,10 +714,6 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let on_byte = set_active.reform(|b: Option<usize>| b.map(Active::Byte));
 
     let network_copy = seg.duplicate_of;
-    let delay = parse_delay(&delay_text, lang);
-    let fault = |action: FaultAction, delay_ms: f64| {
-        props.on_fault.reform(move |_: MouseEvent| FaultRequest { segment: index, action, delay_ms })
-    };
     // The close button, and Escape wherever the focus is inside (the page closes it when the
     // focus is elsewhere), close it with the focus back on the segment.
     let close = {
@@ -655,75 +750,11 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             // What the reader came for comes first, right under the title: on a phone it is on
             // screen as soon as the inspector opens.
             <h3 class="visually-hidden">{ tr(lang, "Experiment with this segment", "用这个报文段做实验") }</h3>
-            <div class="insp-faults" role="group" aria-label={tr(lang, "Faults", "故障")}>
-                <button type="button" data-testid="inspector-drop" disabled={network_copy.is_some()}
-                    onclick={fault(FaultAction::Drop, 0.0)}>{ tr(lang, "Drop", "丢弃") }</button>
-                <span class="delay">
-                    <button type="button" data-testid="inspector-delay" disabled={network_copy.is_some() || delay.is_err()}
-                        onclick={fault(FaultAction::Delay, delay.unwrap_or(0.0))}>{ tr(lang, "Delay by", "延迟") }</button>
-                    <input type="number" data-testid="inspector-delay-ms" min="0" max="600000" step="1" inputmode="decimal"
-                        value={(*delay_text).clone()} oninput={on_delay_input} disabled={network_copy.is_some()}
-                        aria-label={tr(lang, "Delay in milliseconds", "延迟毫秒数")}
-                        aria-invalid={delay.is_err().to_string()} aria-describedby="inspector-delay-error" />
-                    { tr(lang, " ms", " 毫秒") }
-                </span>
-                <button type="button" data-testid="inspector-duplicate" disabled={network_copy.is_some()}
-                    title={tr(lang, "A second copy arrives 100 ms after the first", "第二个副本在第一个之后 100 毫秒到达")}
-                    onclick={fault(FaultAction::Duplicate, DUPLICATE_DELAY_MS)}>{ tr(lang, "Duplicate (+100 ms)", "重复（+100 毫秒）") }</button>
-            </div>
-            <p id="inspector-delay-error" class="insp-error" data-testid="inspector-delay-error" aria-live="polite">
-                if let Err(why) = delay { { why } }
-            </p>
-            if let Some(original) = network_copy {
-                <p class="insp-note" data-testid="inspector-fault-why">
-                    { trs(
-                        lang,
-                        format!("This copy was made by the network: apply faults to the original, segment #{}.", original + 1),
-                        format!("这是网络重复发送的副本：请对原报文段 #{} 施加故障。", original + 1),
-                    ) }
-                </p>
-            }
+            { fault_buttons(index, network_copy, &delay_text, on_delay_input, &props.on_fault, lang) }
 
             <h3>{ tr(lang, "Header fields", "首部字段") }</h3>
-            <table class="fields" onmouseleave={set_active.reform(|_: MouseEvent| None)}>
-                <thead><tr>
-                    <th scope="col">{ tr(lang, "Field", "字段") }</th>
-                    <th scope="col">{ tr(lang, "Bytes", "字节") }</th>
-                    <th scope="col">{ tr(lang, "Value", "值") }</th>
-                </tr></thead>
-                <tbody>
-                    { for rows.iter().enumerate().map(|(r, row)| {
-                        let span = if row.bytes.is_empty() {
-                            "—".to_owned()
-                        } else if row.bytes.len() == 1 {
-                            row.bytes.start.to_string()
-                        } else {
-                            format!("{}–{}", row.bytes.start, row.bytes.end - 1)
-                        };
-                        html! {
-                            <tr data-testid={format!("field-{}", row.slug)} tabindex="0"
-                                class={classes!(lit_rows[r].then_some("hl"), row.off.then_some("off"))}
-                                title={explain(row.name, lang)}
-                                onmouseenter={set_active.reform(move |_: MouseEvent| Some(Active::Row(r)))}
-                                onfocus={set_active.reform(move |_: FocusEvent| Some(Active::Row(r)))}
-                                onblur={set_active.reform(|_: FocusEvent| None)}>
-                                <th scope="row">{ &row.label }</th>
-                                <td class="insp-span">{ span }if let Some(bits) = &row.bits { <small>{ format!(" ({bits})") }</small> }</td>
-                                <td class="insp-value">
-                                    { row.value.clone() }
-                                    if let Some(note) = &row.note { <div class="insp-note">{ note }</div> }
-                                </td>
-                            </tr>
-                        }
-                    }) }
-                </tbody>
-            </table>
-            <p class="field-help" data-testid="inspector-explain" aria-live="polite">
-                { match help {
-                    Some(row) => html! { <><strong>{ &row.label }{ tr(lang, ": ", "：") }</strong>{ explain(row.name, lang) }</> },
-                    None => html! { { tr(lang, "Point at or focus a field to see its bytes, or a byte to see its field.", "指向或聚焦一个字段可看到它的字节；指向一个字节可看到它属于哪个字段。") } },
-                } }
-            </p>
+            { fields_table(&rows, &lit_rows, &set_active, lang) }
+            { field_help(help, lang) }
 
             <h3>{ tr(lang, "Bytes on the wire", "线路上的字节") }</h3>
             if let Some(e) = encode_error {
