@@ -127,18 +127,18 @@ fn duplicate_syn(cx: &Cx<'_>, ep: &Ep, seg: usize, reply_label: &str) -> Story {
         "{who}又收到同一个 SYN，立即重发 SYN+ACK。"
     ));
     s.main(say!(
-            cx,
-            "{subj} is still in SYN_RECV when the same SYN arrives again: {peer} evidently never received the SYN-ACK. Rather than wait for its own timer, {who} sends the SYN-ACK again at once ({reply_label}).",
-            "{who}仍在 SYN_RECV，同一个 SYN 又到了：显然{peer}没有收到 SYN+ACK。{who}没有等自己的定时器，而是立即重发 SYN+ACK（{reply_label}）。"
-        ));
+        cx,
+        "{subj} is still in SYN_RECV when the same SYN arrives again: {peer} evidently never received the SYN-ACK. Rather than wait for its own timer, {who} sends the SYN-ACK again at once ({reply_label}).",
+        "{who}仍在 SYN_RECV，同一个 SYN 又到了：显然{peer}没有收到 SYN+ACK。{who}没有等自己的定时器，而是立即重发 SYN+ACK（{reply_label}）。"
+    ));
     s.why(
-            "dup-syn",
-            say!(
-                cx,
-                "The repeated SYN carries the same ISN as the first, so {who} recognizes it as a retransmission of the same request, not as a new connection.",
-                "重发的 SYN 带着和第一次相同的 ISN，所以{who}能认出这是同一个请求的重传，而不是一个新连接。"
-            ),
-        );
+        "dup-syn",
+        say!(
+            cx,
+            "The repeated SYN carries the same ISN as the first, so {who} recognizes it as a retransmission of the same request, not as a new connection.",
+            "重发的 SYN 带着和第一次相同的 ISN，所以{who}能认出这是同一个请求的重传，而不是一个新连接。"
+        ),
+    );
     s
 }
 
@@ -156,18 +156,18 @@ fn no_connection(cx: &Cx<'_>, ep: &Ep, seg: usize, reply_label: &str) -> Story {
             "端口 {port} 上没有程序监听：{who}回复 {reply_label}。"
         ));
         s.main(say!(
-                cx,
-                "No socket listens on port {port} of {who}, so its TCP itself answers {reply_label}. The ACK flag is on and ack={a} acknowledges the SYN, so that {peer} can trust the reset.",
-                "{who}的端口 {port} 上没有套接字在监听，于是由 TCP 协议栈直接回复 {reply_label}。它设置了 ACK 标志位，ack={a} 确认了那个 SYN，这样{peer}才能相信这个复位。"
-            ));
+            cx,
+            "No socket listens on port {port} of {who}, so its TCP itself answers {reply_label}. The ACK flag is on and ack={a} acknowledges the SYN, so that {peer} can trust the reset.",
+            "{who}的端口 {port} 上没有套接字在监听，于是由 TCP 协议栈直接回复 {reply_label}。它设置了 ACK 标志位，ack={a} 确认了那个 SYN，这样{peer}才能相信这个复位。"
+        ));
         s.why(
-                "refused",
-                say!(
-                    cx,
-                    "This is what “connection refused” looks like on the wire: a SYN answered by an RST, one round trip, and no retries.",
-                    "这就是“连接被拒绝”在线路上的样子：一个 SYN 换来一个 RST，一个往返就结束，不会重试。"
-                ),
-            );
+            "refused",
+            say!(
+                cx,
+                "This is what “connection refused” looks like on the wire: a SYN answered by an RST, one round trip, and no retries.",
+                "这就是“连接被拒绝”在线路上的样子：一个 SYN 换来一个 RST，一个往返就结束，不会重试。"
+            ),
+        );
         s
     } else if let Some(n) = cx.keepalive_probe(seg) {
         let peer_subj = capitalize(peer.clone());
@@ -198,18 +198,18 @@ fn rst_in_time_wait(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
         "{who}处于 TIME_WAIT，忽略 {label}（RFC 1337）。"
     ));
     s.main(say!(
-            cx,
-            "{label} reaches {who} in TIME_WAIT. RFC 9293 would let a reset end TIME_WAIT at once, but this stack follows RFC 1337 (as FreeBSD does, and Linux with net.ipv4.tcp_rfc1337 = 1): it ignores the reset and waits out its 2MSL.",
-            "{label} 到达处于 TIME_WAIT 的{who}。按 RFC 9293，复位会让 TIME_WAIT 立即结束；但这个协议栈遵循 RFC 1337（FreeBSD 如此，Linux 在 net.ipv4.tcp_rfc1337 = 1 时也如此）：它忽略这个复位，照样等满 2MSL。"
-        ));
+        cx,
+        "{label} reaches {who} in TIME_WAIT. RFC 9293 would let a reset end TIME_WAIT at once, but this stack follows RFC 1337 (as FreeBSD does, and Linux with net.ipv4.tcp_rfc1337 = 1): it ignores the reset and waits out its 2MSL.",
+        "{label} 到达处于 TIME_WAIT 的{who}。按 RFC 9293，复位会让 TIME_WAIT 立即结束；但这个协议栈遵循 RFC 1337（FreeBSD 如此，Linux 在 net.ipv4.tcp_rfc1337 = 1 时也如此）：它忽略这个复位，照样等满 2MSL。"
+    ));
     s.why(
-            "rfc1337",
-            say!(
-                cx,
-                "TIME_WAIT exists so that old duplicates of this connection die out before the same four-tuple can be used again; a reset that cut it short (often a reply to such an old duplicate) would reopen that hazard. RFC 1337 calls it TIME-WAIT assassination.",
-                "TIME_WAIT 的存在，是为了让这条连接残留的旧报文段在同一个四元组被再次使用之前消失；如果一个复位（往往正是对这种旧报文段的回应）能提前结束它，这个隐患就又回来了。RFC 1337 把这称为 TIME_WAIT 暗杀。"
-            ),
-        );
+        "rfc1337",
+        say!(
+            cx,
+            "TIME_WAIT exists so that old duplicates of this connection die out before the same four-tuple can be used again; a reset that cut it short (often a reply to such an old duplicate) would reopen that hazard. RFC 1337 calls it TIME-WAIT assassination.",
+            "TIME_WAIT 的存在，是为了让这条连接残留的旧报文段在同一个四元组被再次使用之前消失；如果一个复位（往往正是对这种旧报文段的回应）能提前结束它，这个隐患就又回来了。RFC 1337 把这称为 TIME_WAIT 暗杀。"
+        ),
+    );
     s
 }
 
@@ -247,18 +247,18 @@ fn challenge_rst(cx: &Cx<'_>, ep: &Ep, seg: usize, reply_label: &str) -> Story {
         "{who}不信任这个 RST：回复一个挑战 ACK。"
     ));
     s.main(say!(
-            cx,
-            "{subj} receives {label}. Its sequence number is inside the window but not exactly the next one expected ({want}), so it might be a blind attacker's guess. Following RFC 5961, {who} does not reset; it sends a challenge ACK, {reply_label}.",
-            "{who}收到 {label}。它的序号落在窗口内，但并不正好是期望的下一个序号（{want}），可能是攻击者盲猜的。按照 RFC 5961，{who}不执行复位，而是发送挑战 ACK：{reply_label}。"
-        ));
+        cx,
+        "{subj} receives {label}. Its sequence number is inside the window but not exactly the next one expected ({want}), so it might be a blind attacker's guess. Following RFC 5961, {who} does not reset; it sends a challenge ACK, {reply_label}.",
+        "{who}收到 {label}。它的序号落在窗口内，但并不正好是期望的下一个序号（{want}），可能是攻击者盲猜的。按照 RFC 5961，{who}不执行复位，而是发送挑战 ACK：{reply_label}。"
+    ));
     s.why(
-            "challenge",
-            say!(
-                cx,
-                "A genuine peer that has really lost the connection will answer the challenge ACK with an RST at exactly the right number; an attacker who cannot see the traffic cannot.",
-                "如果对方真的已经丢失了连接，它会用序号完全正确的 RST 回应挑战 ACK；看不到通信内容的攻击者则做不到这一点。"
-            ),
-        );
+        "challenge",
+        say!(
+            cx,
+            "A genuine peer that has really lost the connection will answer the challenge ACK with an RST at exactly the right number; an attacker who cannot see the traffic cannot.",
+            "如果对方真的已经丢失了连接，它会用序号完全正确的 RST 回应挑战 ACK；看不到通信内容的攻击者则做不到这一点。"
+        ),
+    );
     s
 }
 
@@ -272,18 +272,18 @@ fn challenge_syn(cx: &Cx<'_>, ep: &Ep, reply_label: &str) -> Story {
         "已建立的连接上来了一个 SYN：{who}回复挑战 ACK。"
     ));
     s.main(say!(
-            cx,
-            "A SYN arrives on a connection that is already {state}. It could come from a peer that restarted or from an attacker, so {who} does not reset the connection: it answers with a challenge ACK, {reply_label}, as RFC 5961 recommends.",
-            "一个 SYN 到达了已处于 {state} 的连接。它可能来自重启过的对方主机，也可能来自攻击者，所以{who}不会因此复位连接，而是按 RFC 5961 的建议回复一个挑战 ACK：{reply_label}。"
-        ));
+        cx,
+        "A SYN arrives on a connection that is already {state}. It could come from a peer that restarted or from an attacker, so {who} does not reset the connection: it answers with a challenge ACK, {reply_label}, as RFC 5961 recommends.",
+        "一个 SYN 到达了已处于 {state} 的连接。它可能来自重启过的对方主机，也可能来自攻击者，所以{who}不会因此复位连接，而是按 RFC 5961 的建议回复一个挑战 ACK：{reply_label}。"
+    ));
     s.why(
-            "challenge",
-            say!(
-                cx,
-                "A peer that really restarted will find the challenge ACK makes no sense and answer it with an RST, whose sequence number is then exactly right.",
-                "真正重启过的对方主机会发现这个挑战 ACK 莫名其妙，于是用 RST 回应，而这个 RST 的序号必然完全正确。"
-            ),
-        );
+        "challenge",
+        say!(
+            cx,
+            "A peer that really restarted will find the challenge ACK makes no sense and answer it with an RST, whose sequence number is then exactly right.",
+            "真正重启过的对方主机会发现这个挑战 ACK 莫名其妙，于是用 RST 回应，而这个 RST 的序号必然完全正确。"
+        ),
+    );
     s
 }
 
