@@ -95,7 +95,7 @@ fn the_examples_work() {
 +0 bind(3, ..., ...) = 0
 +0 listen(3, 1) = 0
 +0.1 < S 0:0(0) win 32767 <mss 1460,sackOK>
-+0 > S. 0:0(0) ack 1 win 4096 <mss 1460,sackOK>
++0 > S. 0:0(0) ack 1 <mss 1460,sackOK>
 +0.1 < . 1:1(0) ack 1 win 32767
 +0 accept(3, ..., ...) = 4
 ",

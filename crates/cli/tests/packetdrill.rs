@@ -25,13 +25,13 @@ fn script(name: &str, text: &str) -> PathBuf {
     path
 }
 
-/// A handshake tcp-core passes exactly (its window is 4096).
+/// A handshake tcp-core passes exactly (its window is FreeBSD's 65535).
 const HANDSHAKE: &str = "\
 0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
 +0 bind(3, ..., ...) = 0
 +0 listen(3, 1) = 0
 +0.1 < S 0:0(0) win 32767 <mss 1460,sackOK>
-+0 > S. 0:0(0) ack 1 win 4096 <mss 1460,sackOK>
++0 > S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK>
 +0.1 < . 1:1(0) ack 1 win 32767
 +0 accept(3, ..., ...) = 4
 ";
@@ -39,14 +39,14 @@ const HANDSHAKE: &str = "\
 #[test]
 fn one_line_per_script_and_the_exit_status_says_whether_all_passed() {
     let pass = script("pass.pkt", HANDSHAKE);
-    let fail = script("fail.pkt", &HANDSHAKE.replace("ack 1 win 4096", "ack 2 win 4096"));
+    let fail = script("fail.pkt", &HANDSHAKE.replace("ack 1 win 65535", "ack 2 win 65535"));
     let o = synack(&["packetdrill", pass.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).ends_with("pass.pkt: pass\n"), "{}", stdout(&o));
     let o = synack(&["packetdrill", pass.to_str().unwrap(), fail.to_str().unwrap()]);
     assert!(!o.status.success());
     let out = stdout(&o);
-    assert!(out.contains("fail.pkt: FAIL line 5: expected `S. 0:0(0) ack 2 win 4096 <mss 1460,sackOK>`"), "{out}");
+    assert!(out.contains("fail.pkt: FAIL line 5: expected `S. 0:0(0) ack 2 win 65535 <mss 1460,sackOK>`"), "{out}");
     assert!(out.contains("2 scripts under freebsd: 1 pass, 1 fail, 0 cannot be expressed, 0 malformed"), "{out}");
 }
 
@@ -60,7 +60,7 @@ fn a_run_is_drawn_like_any_synack_run() {
     let o = synack(&["packetdrill", path.to_str().unwrap(), "--format", "mermaid", "--lang", "zh"]);
     assert!(stdout(&o).starts_with("sequenceDiagram"), "{}", stdout(&o));
     let o = synack(&["packetdrill", path.to_str().unwrap(), "--format", "text"]);
-    assert!(stdout(&o).contains("> S. 0:0(0) ack 1 win 4096 <mss 1460,nop,nop,sackOK>"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("> S. 0:0(0) ack 1 win 65535 <mss 1460,nop,nop,sackOK>"), "{}", stdout(&o));
     let pcap = std::env::temp_dir().join(format!("synack-packetdrill-{}.pcap", std::process::id()));
     let o = synack(&["packetdrill", path.to_str().unwrap(), "--format", "pcap", "-o", pcap.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -130,6 +130,9 @@ impl Env {
                     c.window_scale = Some(freebsd_window_shift(max));
                 }
             }
+            // New sockets' buffers (values tcp-core refuses are caught by `validate` below).
+            ("net.inet.tcp.recvspace", Some(bytes)) => c.recv_buffer = u32::try_from(bytes).unwrap_or(u32::MAX),
+            ("net.inet.tcp.sendspace", Some(bytes)) => c.send_buffer = u32::try_from(bytes).unwrap_or(u32::MAX),
             ("net.inet.tcp.rexmit_initial", Some(ms)) => c.initial_rto = Duration::from_millis(ms),
             ("net.inet.tcp.rexmit_min", Some(ms)) => c.rto_min = Duration::from_millis(ms),
             ("net.inet.tcp.rexmit_slop", Some(ms)) => c.rto_slop = Duration::from_millis(ms),

@@ -72,7 +72,7 @@ pub(crate) enum SockKind {
     Fresh,
     /// Boxed, as connections are: both hold their queues inline.
     Listening(Box<Listener>),
-    /// Boxed: a connection holds its buffers inline.
+    /// Boxed: a connection holds its queues inline.
     Connected(Box<Connection>),
 }
 

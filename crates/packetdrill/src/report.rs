@@ -3,7 +3,6 @@
 use crate::error::ParseError;
 use alloc::format;
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::fmt;
 
 /// What kind of difference between the script and tcp-core.
@@ -19,9 +18,6 @@ pub enum DiffKind {
     Syscall,
     /// A `sockstat` count or a `tcpi_state` assertion does not hold.
     Assertion,
-    /// Only a buffer size differs (a window field, `SO_RCVBUF`): tcp-core's buffers are fixed at
-    /// 4 KiB. The run goes on past these, so that what follows is compared too.
-    BufferSize,
 }
 
 /// One difference, on the script's line.
@@ -29,7 +25,7 @@ pub enum DiffKind {
 pub struct Difference {
     /// The script line (1-based).
     pub line: u32,
-    /// What differs; only [`DiffKind::BufferSize`] lets the run go on.
+    /// What differs.
     pub kind: DiffKind,
     /// Expected against what happened, in one line.
     pub message: String,
@@ -48,13 +44,8 @@ impl fmt::Display for Difference {
 pub enum Outcome {
     /// Everything tcp-core did is what the script expects.
     Pass,
-    /// tcp-core did something else.
-    Fail {
-        /// The difference that stopped the run, if one did.
-        stop: Option<Difference>,
-        /// Buffer-size differences the run went on past, in order.
-        buffer_sizes: Vec<Difference>,
-    },
+    /// tcp-core did something else: the first difference, which stopped the run.
+    Fail(Difference),
     /// A line asks for something this runner cannot do (named with the reason).
     CannotExpress {
         /// The line (0 for the script as a whole).
@@ -76,14 +67,7 @@ impl Outcome {
     pub fn summary(&self) -> String {
         match self {
             Outcome::Pass => String::from("pass"),
-            Outcome::Fail { stop: Some(d), buffer_sizes } if buffer_sizes.is_empty() => format!("FAIL {d}"),
-            Outcome::Fail { stop: Some(d), buffer_sizes } => {
-                format!("FAIL {d} (after {} buffer-size differences)", buffer_sizes.len())
-            }
-            Outcome::Fail { stop: None, buffer_sizes } => match buffer_sizes.first() {
-                Some(first) => format!("FAIL buffer sizes only ({}): first {first}", buffer_sizes.len()),
-                None => String::from("FAIL"),
-            },
+            Outcome::Fail(d) => format!("FAIL {d}"),
             Outcome::CannotExpress { line: 0, reason } => format!("cannot express: {reason}"),
             Outcome::CannotExpress { line, reason } => format!("cannot express: line {line}: {reason}"),
             Outcome::Malformed(e) => format!("malformed: {e}"),
@@ -94,7 +78,7 @@ impl Outcome {
 /// How one segment of the run compares with the script, for drawing the run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
-    /// The script expects it, as sent (buffer sizes aside).
+    /// The script expects it, as sent.
     Expected {
         /// The script line.
         line: u32,

@@ -6,7 +6,7 @@
 //! of its range; `*` is any time). Strictness. Segments are matched in order; a segment that no
 //! `>` line can still match in time (sent more than the tolerance before a later event), or that
 //! is still unmatched a tolerance after the last line, is a failure. The run stops at the first
-//! difference, except one in a buffer size alone (see [`DiffKind::BufferSize`]).
+//! difference.
 
 use crate::ast::{Action, Direction, Event, EventTime, OptionList, Packet, Script};
 use crate::compare::{self, Numbering};
@@ -176,7 +176,6 @@ pub(crate) struct Runner {
     local_isn_seen: bool,
     /// When the previous event happened.
     prev: Instant,
-    pub(crate) buffer_sizes: Vec<Difference>,
     /// The addresses the script's segments travel between: (tcp-core's end, the script's end).
     pub(crate) flow: (SocketAddrV4, SocketAddrV4),
     /// The descriptor of the latest system call, which `%{ tcpi_state }%` reads.
@@ -198,7 +197,6 @@ impl Runner {
             numbering: Numbering { local: SeqNum(0), remote: SCRIPT_ISN },
             local_isn_seen: false,
             prev: Instant::ZERO,
-            buffer_sizes: Vec::new(),
             flow: (
                 SocketAddrV4::new(kernel::LOCAL_ADDR, kernel::WELL_KNOWN_PORT),
                 SocketAddrV4::new(kernel::REMOTE_ADDR, kernel::SCRIPT_PORT),
@@ -317,11 +315,7 @@ impl Runner {
                 self.rec.rewind(mark);
                 self.verdicts.truncate(mark.1);
             }
-            let late = self
-                .outbox
-                .front()
-                .copied()
-                .filter(|&i| self.fields(p, i).is_empty() || self.fields(p, i).window_only());
+            let late = self.outbox.front().copied().filter(|&i| self.fields(p, i).is_empty());
             return match late {
                 Some(_) => self.match_sent(event, p, &when, lo, hi),
                 None => Err(self.missing_segment(event, p, &when, lo, last_chance)),
@@ -356,12 +350,6 @@ impl Runner {
         self.prev = sent_at;
         if in_time && fields.is_empty() {
             self.verdicts[index] = Verdict::Expected { line: event.line };
-            return Ok(());
-        }
-        if in_time && fields.window_only() {
-            self.verdicts[index] = Verdict::Expected { line: event.line };
-            let message = format!("win {}, expected {} in `{sent}`", seg.repr.window, p.win.unwrap_or(0));
-            self.buffer_sizes.push(Difference { line: event.line, kind: DiffKind::BufferSize, message, brief: None });
             return Ok(());
         }
         let expected = compare::spec_text(p);
@@ -503,15 +491,12 @@ impl Runner {
 
     fn finish(mut self, stop: Result<(), Stop>) -> Run {
         let outcome = match stop {
-            Ok(()) if self.buffer_sizes.is_empty() => Outcome::Pass,
-            Ok(()) => Outcome::Fail { stop: None, buffer_sizes: core::mem::take(&mut self.buffer_sizes) },
-            Err(Stop::Differs(d)) => {
-                Outcome::Fail { stop: Some(d), buffer_sizes: core::mem::take(&mut self.buffer_sizes) }
-            }
+            Ok(()) => Outcome::Pass,
+            Err(Stop::Differs(d)) => Outcome::Fail(d),
             Err(Stop::CannotExpress { line, reason }) => Outcome::CannotExpress { line, reason },
         };
         let why = match &outcome {
-            Outcome::Fail { stop: Some(d), .. } => {
+            Outcome::Fail(d) => {
                 Some(Truncation::Script { line: d.line, reason: d.brief.as_ref().unwrap_or(&d.message).clone() })
             }
             Outcome::CannotExpress { line, reason } => {
@@ -523,7 +508,7 @@ impl Runner {
         let segments = self.rec.trace.segments.len();
         self.verdicts.resize(segments, Verdict::Unexpected);
         // Segments still waiting were never compared, but for the one that made the run stop.
-        let blamed = matches!(&outcome, Outcome::Fail { stop: Some(d), .. } if d.kind == DiffKind::Unexpected);
+        let blamed = matches!(&outcome, Outcome::Fail(d) if d.kind == DiffKind::Unexpected);
         for (n, &index) in self.outbox.iter().enumerate() {
             if !(blamed && n == 0) {
                 self.verdicts[index] = Verdict::Unchecked;

@@ -11,7 +11,6 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::net::SocketAddrV4;
-use tcp_core::conn::{RECV_BUFFER, SEND_BUFFER};
 use tcp_core::{Connection, Listener, State};
 use tcp_sim::trace::{AppCall, AppError};
 
@@ -131,13 +130,8 @@ impl Runner {
         match (got.value, expected_value) {
             (Some(OptValue::Size(size)), Some(Expr::Int(w))) if size != *w => {
                 let name = call.args.get(2).and_then(Expr::word).unwrap_or("the buffer");
-                let message = format!("{name} is {size}, expected {w} (tcp-core's buffers hold 4096 bytes)");
-                self.buffer_sizes.push(crate::report::Difference {
-                    line,
-                    kind: DiffKind::BufferSize,
-                    message,
-                    brief: None,
-                });
+                let message = format!("{name} is {size}, expected {w}");
+                return Err(Stop::differs(line, DiffKind::Syscall, message));
             }
             (Some(OptValue::Error(error)), Some(w)) => {
                 let matches = match (w, error) {
@@ -221,8 +215,14 @@ impl Runner {
     fn sys_getsockopt(&mut self, line: u32, call: &Syscall) -> Result<Returned, Stop> {
         let i = self.sock_index(call);
         let value = match (call.args.get(1).and_then(Expr::word), call.args.get(2).and_then(Expr::word)) {
-            (Some("SOL_SOCKET"), Some("SO_RCVBUF")) => OptValue::Size(RECV_BUFFER as i64),
-            (Some("SOL_SOCKET"), Some("SO_SNDBUF")) => OptValue::Size(SEND_BUFFER as i64),
+            (Some("SOL_SOCKET"), Some(name @ ("SO_RCVBUF" | "SO_SNDBUF"))) => {
+                let (recv, send) = match &self.kernel.sockets[i].kind {
+                    SockKind::Connected(c) => (c.recv_capacity(), c.send_capacity()),
+                    SockKind::Listening(l) => (l.config().recv_buffer as usize, l.config().send_buffer as usize),
+                    SockKind::Fresh => (self.env.config.recv_buffer as usize, self.env.config.send_buffer as usize),
+                };
+                OptValue::Size(if name == "SO_RCVBUF" { recv } else { send } as i64)
+            }
             (Some("SOL_SOCKET"), Some("SO_ERROR")) => OptValue::Error(self.kernel.sockets[i].pending_error.take()),
             (level, name) => {
                 let what = format!("getsockopt {}/{}", level.unwrap_or("?"), name.unwrap_or("?"));

@@ -26,8 +26,7 @@ fn every_suite_run_is_a_consistent_trace_that_draws() {
                 }
             }
             assert!(t.end.micros >= last, "{name}: the trace ends before its last event");
-            let stopped =
-                !matches!(r.outcome, packetdrill::Outcome::Pass | packetdrill::Outcome::Fail { stop: None, .. });
+            let stopped = !r.outcome.passed();
             assert_eq!(t.truncated.is_some(), stopped, "{name}: the stop reason is the trace's note");
             if r.outcome.passed() {
                 assert!(

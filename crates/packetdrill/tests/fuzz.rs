@@ -179,7 +179,7 @@ proptest! {
         let line = match &r.outcome {
             Outcome::Malformed(e) => Some(e.line),
             Outcome::CannotExpress { line, .. } if *line > 0 => Some(*line),
-            Outcome::Fail { stop: Some(d), .. } => Some(d.line),
+            Outcome::Fail(d) => Some(d.line),
             _ => None,
         };
         if let Some(line) = line {

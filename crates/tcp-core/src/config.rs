@@ -55,6 +55,17 @@ impl fmt::Display for Profile {
     }
 }
 
+/// The send and receive buffers of the profiles that do not model their stack's own: 4 KiB, small
+/// enough that an experiment fills a window with a few segments. Linux's receive buffer starts at
+/// 128 KiB (`tcp_rmem[1]`) and the window it offers grows from `rcv_ssthresh` as autotuning
+/// raises it, Windows' likewise; neither is modelled yet, so their windows read smaller than a
+/// real capture's.
+pub const SMALL_BUFFER: u32 = 4096;
+
+/// The largest buffer a [`Config`] may ask for: the largest window TCP can announce, 2^30 bytes
+/// (RFC 7323 §2.3, a shift of 14 on a 16-bit field).
+pub const MAX_BUFFER: u32 = 1 << 30;
+
 /// Every timer and limit of a connection (and of a listener).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -146,6 +157,19 @@ pub struct Config {
     pub abort_rst_has_ack: bool,
     /// MSS advertised in our SYN (RFC 9293 §3.7.1).
     pub mss: u16,
+    /// Bytes the receive buffer holds (`SO_RCVBUF`): the most the receive window offers. RFC 9293
+    /// sets no size. Without tcp-core's `alloc` feature a buffer holds at most
+    /// [`crate::conn::INLINE_BUFFER`] bytes, whatever this says.
+    pub recv_buffer: u32,
+    /// Bytes the application may have queued for sending and not yet acknowledged (`SO_SNDBUF`).
+    pub send_buffer: u32,
+    /// Round both buffers up to a whole number of segments of the MSS in use once it is known:
+    /// FreeBSD `tcp_mss` ("Make the socket buffers an integral number of mss units"), on the
+    /// peer's SYN in SYN-SENT, and for a passive open when the handshake's last ACK makes its
+    /// socket (after the SYN-ACK offered the window as it was). A 65,536-byte `recvspace` becomes
+    /// 65,700 with an MSS of 1460, as the suite's scripts read with `getsockopt(SO_RCVBUF)`. A
+    /// buffer smaller than the MSS is left as it is (FreeBSD lowers the MSS instead: not modelled).
+    pub buffers_in_mss_units: bool,
     /// Window scaling (RFC 7323 §2): `None` to not offer the option; otherwise the shift this
     /// stack announces, which real stacks derive from the most their receive buffer may grow to
     /// (Linux 7 for `tcp_rmem[2]` = 6 MiB, FreeBSD 6 for `kern.ipc.maxsockbuf` = 2 MiB): see
@@ -163,6 +187,17 @@ pub struct Config {
     /// (`RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND`) rejects it, so two ends with full windows drop each
     /// other's ACKs and answer them (within `invalid_ack_limit`) until a retransmission repairs it.
     pub ack_at_window_edge: bool,
+    /// Judge a segment against the free receive buffer wherever the connection has a socket of
+    /// its own (from ESTABLISHED to LAST-ACK, and SYN-RECEIVED after a simultaneous open), even
+    /// where it exceeds what the window field announced (65,535 without window scaling), and
+    /// without the right-edge exception for a RST: FreeBSD `tcp_input` sets
+    /// `rcv_wnd = imax(sbspace(&so->so_rcv), rcv_adv - rcv_nxt)` for every segment and handles a
+    /// RST before the trimming that keeps a segment at the window's edge (its suite's
+    /// `rcv-rst-established-right-edge` expects a challenge ACK at RCV.NXT+65699 with a
+    /// 65,700-byte buffer, `-outside-right` nothing at RCV.NXT+65700). Its syncache and
+    /// TIME-WAIT (`tcp_twcheck`) judge against the window last announced. Off: RCV.WND is the
+    /// window announced (RFC 9293 §3.10.7.4; Linux `tcp_receive_window`).
+    pub window_is_buffer_space: bool,
     /// How many ACKs a connection may send in answer to unacceptable segments (out of window,
     /// acknowledging unsent or too old data, and RFC 5961 challenge ACKs for a RST or SYN).
     /// RFC 9293 §3.10.7.4 alone answers every one ("an acknowledgment should be sent in reply"),
@@ -238,7 +273,8 @@ impl Config {
     /// is kept (§3.10.7.3), and a SYN with FIN is processed as a SYN. Keep-alive, when turned on: 2 hours idle (RFC 1122 §4.2.3.6's
     /// least default), probes without data (its "SHOULD"), and, as neither RFC gives an interval
     /// or a count, BSD's historical 75 s and 8 (4.4BSD `tcp_timer.h`: `TCPTV_KEEPINTVL`,
-    /// `TCPTV_KEEPCNT`); the TCB is deleted without a reset.
+    /// `TCPTV_KEEPCNT`); the TCB is deleted without a reset. The RFC sets no buffer sizes: 4 KiB
+    /// each ([`SMALL_BUFFER`]).
     pub const fn rfc9293() -> Config {
         Config {
             profile: Profile::Rfc9293,
@@ -265,10 +301,14 @@ impl Config {
             reset_half_open_on_close: true,
             abort_rst_has_ack: false,
             mss: 1460,
+            recv_buffer: SMALL_BUFFER,
+            send_buffer: SMALL_BUFFER,
+            buffers_in_mss_units: false,
             window_scale: None,
             sack_permitted: false,
             timestamps: false,
             ack_at_window_edge: false,
+            window_is_buffer_space: false,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,
@@ -306,7 +346,8 @@ impl Config {
     /// `tcp_keepalive_time` 7200 s, `tcp_keepalive_intvl` 75 s, `tcp_keepalive_probes` 9; the probe
     /// is `tcp_xmit_probe_skb`'s bare ACK at `snd_una - 1` ("Use a previous sequence. This should
     /// cause the other end to send an ack"), and the last unanswered one is followed by a reset
-    /// (`tcp_send_active_reset`) and ETIMEDOUT (`tcp_write_err`).
+    /// (`tcp_send_active_reset`) and ETIMEDOUT (`tcp_write_err`). Buffers: 4 KiB each
+    /// ([`SMALL_BUFFER`] says what that leaves out).
     pub const fn linux() -> Config {
         Config {
             profile: Profile::Linux,
@@ -333,10 +374,14 @@ impl Config {
             reset_half_open_on_close: false,
             abort_rst_has_ack: true,
             mss: 1460,
+            recv_buffer: SMALL_BUFFER,
+            send_buffer: SMALL_BUFFER,
+            buffers_in_mss_units: false,
             window_scale: Some(7),
             sack_permitted: true,
             timestamps: true,
             ack_at_window_edge: true,
+            window_is_buffer_space: false,
             invalid_ack_limit: Some(RateLimit { count: 1, interval: Duration::from_millis(500) }),
             syn_backlog: 16,
             accept_backlog: 16,
@@ -373,7 +418,9 @@ impl Config {
     /// probes every connection: `net.inet.tcp.always_keepalive` is 1 by default ("Assume
     /// SO_KEEPALIVE on all TCP connections", `tcp_timer.c`); this profile leaves keep-alive off,
     /// as RFC 1122 and the other profiles do, so that an experiment shows probes only where it
-    /// turns them on (`keepalive: true` is FreeBSD's default).
+    /// turns them on (`keepalive: true` is FreeBSD's default). Buffers: `net.inet.tcp.recvspace`
+    /// 64 KiB and `sendspace` 32 KiB, rounded up to whole segments once the MSS is known
+    /// (`tcp_mss`; [`Config::buffers_in_mss_units`]); autosizing (`recvbuf_auto`) is not modelled.
     pub const fn freebsd() -> Config {
         Config {
             profile: Profile::Freebsd,
@@ -391,6 +438,11 @@ impl Config {
             syn_fin: SynFin::Process,
             reset_synack_in_listen: false,
             reset_half_open_on_close: false,
+            // `net.inet.tcp.recvspace` and `sendspace` (`tcp_usrreq.c`: 64 KiB and 32 KiB).
+            recv_buffer: 65_536,
+            send_buffer: 32_768,
+            buffers_in_mss_units: true,
+            window_is_buffer_space: true,
             window_scale: Some(6),
             invalid_ack_limit: Some(RateLimit { count: 5, interval: Duration::from_millis(1000) }),
             // FreeBSD backs a SYN off from the first retry (its own table, simplified to doubling).
@@ -421,7 +473,8 @@ impl Config {
     /// octet, as Windows captures show it (Wireshark's keep-alive heuristic accepts 0 or 1 byte
     /// for this reason; Windows 2000's resource kit documents the switch, DHCP option 39 "TCP
     /// Keep-Alive Garbage", RFC 2132 §7.3): assumed, Microsoft does not document the default. No
-    /// reset after the last probe (assumed: not documented).
+    /// reset after the last probe (assumed: not documented). Buffers: 4 KiB each
+    /// ([`SMALL_BUFFER`]).
     pub const fn windows() -> Config {
         Config {
             profile: Profile::Windows,
@@ -448,10 +501,14 @@ impl Config {
             reset_half_open_on_close: true,
             abort_rst_has_ack: true,
             mss: 1460,
+            recv_buffer: SMALL_BUFFER,
+            send_buffer: SMALL_BUFFER,
+            buffers_in_mss_units: false,
             window_scale: Some(8),
             sack_permitted: true,
             timestamps: false,
             ack_at_window_edge: true,
+            window_is_buffer_space: false,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,
@@ -488,6 +545,12 @@ impl Config {
         }
         if self.mss < 64 {
             return Err(ConfigError { field: "mss", reason: "must be at least 64 bytes" });
+        }
+        if self.recv_buffer == 0 || self.recv_buffer > MAX_BUFFER {
+            return Err(ConfigError { field: "recv_buffer", reason: "must be 1 to 2^30 bytes" });
+        }
+        if self.send_buffer == 0 || self.send_buffer > MAX_BUFFER {
+            return Err(ConfigError { field: "send_buffer", reason: "must be 1 to 2^30 bytes" });
         }
         if matches!(self.window_scale, Some(s) if s > 14) {
             return Err(ConfigError { field: "window_scale", reason: "must be at most 14 (RFC 7323 §2.3)" });
@@ -589,9 +652,10 @@ impl RateLimit {
 /// `tcp_select_initial_window` takes `ilog2(max(tcp_rmem[2], rmem_max)) - 15`, 7 for 6 MiB;
 /// FreeBSD the smallest shift with `TCP_MAXWIN << shift >= sb_max`, 6 for 2 MiB): that is the
 /// profile's `max_shift`, and what its SYNs carry, as in real captures and FreeBSD's packetdrill
-/// scripts. This simulator's buffers are small (4 KiB) and never grow, so the shift is lowered
-/// only where the buffer would otherwise read as a window field under 16 units, which no real
-/// stack with its real buffers shows (4 KiB keeps every profile's shift, at most 8).
+/// scripts. This simulator's buffers never grow (most profiles' are 4 KiB,
+/// [`SMALL_BUFFER`]), so the shift is lowered only where the buffer would otherwise read as a
+/// window field under 16 units, which no real stack with its real buffers shows (4 KiB keeps
+/// every profile's shift, at most 8).
 /// Never above 14 (RFC 7323 §2.3).
 pub const fn announced_window_scale(recv_buffer: usize, max_shift: u8) -> u8 {
     let mut shift = if max_shift < 14 { max_shift } else { 14 };

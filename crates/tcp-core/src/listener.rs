@@ -112,6 +112,10 @@ impl Listener {
         }
     }
 
+    /// The configuration its connections get.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
     /// The address it listens on.
     pub fn local(&self) -> SocketAddrV4 {
         self.local

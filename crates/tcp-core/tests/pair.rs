@@ -467,6 +467,78 @@ fn linux_window_field_is_the_receive_window_scaled() {
     assert_eq!(p.server.snd_wnd(), 4096, "the whole free buffer, once scaled");
 }
 
+/// FreeBSD's buffers (`recvspace` 64 KiB, `sendspace` 32 KiB): the SYN offers 65535 (a SYN's
+/// window is never scaled), both ends make their buffers whole segments once the handshake ends
+/// (`tcp_mss`: MSS 1460 less the 12-byte timestamp option, so 46 × 1448 = 66,608 and
+/// 23 × 1448 = 33,304), the third segment's window field is that buffer in units of 64, and a
+/// write larger than the RFC profile's 4 KiB is queued whole.
+#[test]
+fn freebsd_buffers_are_its_sysctls_in_whole_segments() {
+    let mut p = Pair::new(Config::freebsd());
+    p.client.connect(p.now, SeqNum(1000)).expect("connect");
+    p.collect();
+    assert_eq!((p.client.recv_capacity(), p.client.send_capacity()), (65_536, 32_768), "before the SYN-ACK");
+    p.drive_until(Instant::from_millis(100));
+    assert_eq!((p.log[0].repr.window, p.log[1].repr.window), (65_535, 65_535), "SYNs are not scaled");
+    for end in [&p.client, &p.server] {
+        assert_eq!((end.recv_capacity(), end.send_capacity()), (46 * 1448, 23 * 1448));
+    }
+    assert_eq!(p.log[2].repr.window, ((46 * 1448) >> 6) as u16, "the third segment's window, in units of 64");
+    assert_eq!(p.server.snd_wnd(), ((46 * 1448) >> 6) << 6, "the client's window as the server scales it back");
+    let data = vec![7u8; 20_000];
+    assert_eq!(p.client.send(p.now, &data).expect("send"), 20_000, "more than 4 KiB is queued at once");
+    p.collect();
+    p.drive_until(Instant::from_millis(200));
+    assert_eq!(p.server.recv_available(), 20_000, "and all of it delivered");
+
+    // Without window scaling the window field never reads more than 65,535, whatever the buffer
+    // holds; FreeBSD still judges segments against the whole buffer
+    // (`Config::window_is_buffer_space`), the RFC against what it announced.
+    for (config, judged) in [(Config::freebsd(), 46 * 1448), (Config { recv_buffer: 66_608, ..rfc() }, 65_535)] {
+        let mut p = Pair::new(Config { window_scale: None, timestamps: true, ..config });
+        p.client.connect(p.now, SeqNum(1000)).expect("connect");
+        p.collect();
+        p.drive_until(Instant::from_millis(100));
+        assert_eq!((p.client.rcv_wnd(), p.log[2].repr.window), (judged, 65_535), "{:?}", config.profile);
+    }
+}
+
+/// Which RST a connection without window scaling takes as in its window: FreeBSD judges against
+/// its buffer (65,700 bytes once established), so a RST at RCV.NXT+65,699 earns a challenge ACK
+/// and one at RCV.NXT+65,700 nothing (the suite's `rcv-rst-established-{right-edge,outside-right}`);
+/// the RFC's window is what was announced, 65,535 at most, and Linux takes a segment at the
+/// right edge (`ack_at_window_edge`), a RST too.
+#[test]
+fn a_rst_near_the_right_edge_per_profile() {
+    let answers = |config: Config, offset: u32| -> usize {
+        let mut p = Pair::new(Config { window_scale: None, timestamps: false, delayed_ack: None, ..config });
+        p.client.connect(p.now, SeqNum(1000)).expect("connect");
+        p.collect();
+        p.drive_until(Instant::from_millis(100));
+        let before = p.log.len();
+        let rst = TcpRepr {
+            src_port: SERVER.port(),
+            dst_port: CLIENT.port(),
+            seq: p.client.rcv_nxt() + offset,
+            ack: SeqNum(0),
+            reserved: 0,
+            flags: Flags::RST,
+            window: 0,
+            checksum: 0,
+            urgent: 0,
+            options: tcp_core::wire::Options::new(),
+        };
+        p.client.handle_segment(p.now, &rst, &[]);
+        p.collect();
+        assert_eq!(p.client.state(), State::Established, "not at RCV.NXT: the connection stays");
+        p.log.len() - before
+    };
+    let big = |c: Config| Config { recv_buffer: 65_536, ..c };
+    assert_eq!((answers(Config::freebsd(), 65_699), answers(Config::freebsd(), 65_700)), (1, 0), "freebsd");
+    assert_eq!((answers(big(rfc()), 65_534), answers(big(rfc()), 65_535)), (1, 0), "rfc9293");
+    assert_eq!((answers(big(Config::linux()), 65_535), answers(big(Config::linux()), 65_536)), (1, 0), "linux");
+}
+
 /// Each end reports, once, what the peer's SYN taught it, and the facts are the ones its
 /// segments then follow: the ISNs on the wire, the shift its window fields are scaled by.
 #[test]

@@ -431,6 +431,8 @@ mod tests {
             two_way_handshake,
             timestamps,
             mss,
+            recv_buffer,
+            send_buffer,
             keepalive,
             keepalive_idle_ms,
             keepalive_interval_ms,
@@ -440,6 +442,7 @@ mod tests {
         let n = |v: &Option<u8>| v.map(|v| format!("Some({v})"));
         let w = |v: &Option<u16>| v.map(|v| format!("Some({v})"));
         let b = |v: &Option<bool>| v.map(|v| format!("Some({v})"));
+        let u = |v: &Option<u32>| v.map(|v| format!("Some({v})"));
         update(
             "Tcp",
             &[
@@ -460,6 +463,8 @@ mod tests {
                 ("two_way_handshake", b(two_way_handshake)),
                 ("timestamps", b(timestamps)),
                 ("mss", w(mss)),
+                ("recv_buffer", u(recv_buffer)),
+                ("send_buffer", u(send_buffer)),
                 ("keepalive", b(keepalive)),
                 ("keepalive_idle_ms", m(keepalive_idle_ms)),
                 ("keepalive_interval_ms", m(keepalive_interval_ms)),

@@ -301,6 +301,12 @@ pub struct Tcp {
     /// send it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mss: Option<u16>,
+    /// Bytes the receive buffer holds (`SO_RCVBUF`): the most the window offers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recv_buffer: Option<u32>,
+    /// Bytes the send buffer holds (`SO_SNDBUF`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_buffer: Option<u32>,
     /// Keep-alive (`SO_KEEPALIVE`) on every connection (off in every profile).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keepalive: Option<bool>,
@@ -352,6 +358,8 @@ impl Tcp {
         c.two_way_handshake = self.two_way_handshake.unwrap_or(c.two_way_handshake);
         c.timestamps = self.timestamps.unwrap_or(c.timestamps);
         c.mss = self.mss.unwrap_or(c.mss);
+        c.recv_buffer = self.recv_buffer.unwrap_or(c.recv_buffer);
+        c.send_buffer = self.send_buffer.unwrap_or(c.send_buffer);
         c.keepalive = self.keepalive.unwrap_or(c.keepalive);
         c.keepalive_probes = self.keepalive_probes.unwrap_or(c.keepalive_probes);
         c
@@ -943,6 +951,8 @@ impl Scenario {
             "keepalive_probes" => {
                 return ScenarioError::at(key("keepalive_probes", h.keepalive_probes.is_some()), e.reason);
             }
+            "recv_buffer" => return ScenarioError::at(key("recv_buffer", h.recv_buffer.is_some()), e.reason),
+            "send_buffer" => return ScenarioError::at(key("send_buffer", h.send_buffer.is_some()), e.reason),
             _ => {}
         }
         // Any other key, as the scenario's and the host's overrides together set it.

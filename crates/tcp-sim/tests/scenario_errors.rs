@@ -121,6 +121,23 @@ fn keepalive_keys_are_checked() {
         .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "tcp.mss = 10")));
 }
 
+#[test]
+fn buffer_keys_set_the_buffers_and_are_checked() {
+    let host_tcp = |keys: &str| GOOD.replace("name = \"server\"", &format!("name = \"server\"\ntcp = {{ {keys} }}"));
+    let s = Scenario::parse(&GOOD.replace("profile = \"linux\"", "tcp.recv_buffer = 65536\ntcp.send_buffer = 1000"))
+        .unwrap();
+    let c = s.config_for(&s.hosts[0]);
+    assert_eq!((c.recv_buffer, c.send_buffer), (65_536, 1000));
+    let s = Scenario::parse(&host_tcp("recv_buffer = 2048")).unwrap();
+    assert_eq!((s.config_for(&s.hosts[0]).recv_buffer, s.config_for(&s.hosts[1]).recv_buffer), (4096, 2048));
+    expect_test::expect!["tcp.recv_buffer: must be 1 to 2^30 bytes"]
+        .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "tcp.recv_buffer = 0")));
+    expect_test::expect!["hosts[1].tcp.send_buffer: must be 1 to 2^30 bytes"]
+        .assert_eq(&error(&host_tcp("send_buffer = 2000000000")));
+    expect_test::expect!["line 11, column 23: invalid value: integer `-1`, expected u32"]
+        .assert_eq(&error(&host_tcp("recv_buffer = -1")));
+}
+
 /// An `inject` rule's flags are a typed value: a bad one is an error with its line and column
 /// when read (TOML or JSON), never a rule the simulator skips or guesses at.
 #[test]

@@ -1,51 +1,118 @@
-//! Fixed-capacity storage: the connection allocates nothing.
+//! The connection's storage: two byte buffers and two small queues of fixed capacity.
+//!
+//! A byte buffer's capacity comes from the [`crate::Config`]. With the `alloc` feature its
+//! contents live in a `Vec` that grows as bytes arrive, up to that capacity and no further, so a
+//! connection costs memory for what it holds, not for what it may hold. Without `alloc` they
+//! live in an inline array of [`INLINE_BUFFER`] bytes, which also bounds the capacity, and the
+//! connection allocates nothing.
 
-/// A byte buffer of fixed capacity whose contents always start at index 0, so that any range of it
-/// is one contiguous slice (payloads are handed out by reference).
+/// The most a byte buffer holds without the `alloc` feature.
+pub const INLINE_BUFFER: usize = 4096;
+
+#[cfg(feature = "alloc")]
+type Storage = alloc::vec::Vec<u8>;
+#[cfg(feature = "alloc")]
+const MAX_CAPACITY: usize = crate::config::MAX_BUFFER as usize;
+
+#[cfg(not(feature = "alloc"))]
+type Storage = Inline;
+#[cfg(not(feature = "alloc"))]
+const MAX_CAPACITY: usize = INLINE_BUFFER;
+
+/// A byte buffer whose contents always start at index 0, so that any range of it is one
+/// contiguous slice (payloads are handed out by reference).
 #[derive(Clone, Debug)]
-pub(crate) struct ByteBuf<const N: usize> {
-    bytes: [u8; N],
-    len: usize,
+pub(crate) struct ByteBuf {
+    bytes: Storage,
+    capacity: usize,
 }
 
-impl<const N: usize> ByteBuf<N> {
-    pub(crate) const fn new() -> Self {
-        ByteBuf { bytes: [0; N], len: 0 }
+impl ByteBuf {
+    /// An empty buffer that takes up to `capacity` bytes (at most what the storage can hold).
+    pub(crate) fn new(capacity: usize) -> Self {
+        ByteBuf { bytes: Storage::new(), capacity: capacity.min(MAX_CAPACITY) }
     }
     pub(crate) fn len(&self) -> usize {
-        self.len
+        self.bytes.len()
+    }
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
+    }
+    /// Grows the capacity to `capacity` (never shrinks it; bounded as in [`ByteBuf::new`]).
+    pub(crate) fn grow_to(&mut self, capacity: usize) {
+        self.capacity = self.capacity.max(capacity.min(MAX_CAPACITY));
     }
     pub(crate) fn free(&self) -> usize {
-        N - self.len
+        self.capacity - self.len()
     }
     /// Appends as much of `data` as fits; returns how much did.
     pub(crate) fn push(&mut self, data: &[u8]) -> usize {
         let n = data.len().min(self.free());
-        self.bytes[self.len..self.len + n].copy_from_slice(&data[..n]);
-        self.len += n;
+        self.bytes.extend_from_slice(&data[..n]);
         n
     }
     /// Removes the first `n` bytes (or all, if fewer).
     pub(crate) fn consume(&mut self, n: usize) {
-        let n = n.min(self.len);
-        self.bytes.copy_within(n..self.len, 0);
-        self.len -= n;
+        let (len, n) = (self.len(), n.min(self.len()));
+        self.bytes.copy_within(n.., 0);
+        self.bytes.truncate(len - n);
     }
     /// Copies out and removes up to `out.len()` bytes from the front.
     pub(crate) fn pop_into(&mut self, out: &mut [u8]) -> usize {
-        let n = out.len().min(self.len);
+        let n = out.len().min(self.len());
         out[..n].copy_from_slice(&self.bytes[..n]);
         self.consume(n);
         n
     }
     /// The bytes `start..start + len`, clamped to what is stored.
     pub(crate) fn slice(&self, start: usize, len: usize) -> &[u8] {
-        let start = start.min(self.len);
-        let end = start.saturating_add(len).min(self.len);
+        let start = start.min(self.len());
+        let end = start.saturating_add(len).min(self.len());
         &self.bytes[start..end]
     }
     pub(crate) fn clear(&mut self) {
+        self.bytes.clear();
+    }
+}
+
+/// Without `alloc`: the few `Vec` methods [`ByteBuf`] uses, over an inline array.
+#[cfg(not(feature = "alloc"))]
+#[derive(Clone, Debug)]
+struct Inline {
+    bytes: [u8; INLINE_BUFFER],
+    len: usize,
+}
+
+#[cfg(not(feature = "alloc"))]
+impl Inline {
+    const fn new() -> Self {
+        Inline { bytes: [0; INLINE_BUFFER], len: 0 }
+    }
+    /// Appends `data`, which the caller made fit.
+    fn extend_from_slice(&mut self, data: &[u8]) {
+        self.bytes[self.len..self.len + data.len()].copy_from_slice(data);
+        self.len += data.len();
+    }
+    fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+    fn clear(&mut self) {
         self.len = 0;
+    }
+}
+
+#[cfg(not(feature = "alloc"))]
+impl core::ops::Deref for Inline {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+#[cfg(not(feature = "alloc"))]
+impl core::ops::DerefMut for Inline {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        &mut self.bytes[..self.len]
     }
 }
 
@@ -90,7 +157,7 @@ mod tests {
 
     #[test]
     fn bytebuf_push_consume_slice() {
-        let mut b = ByteBuf::<8>::new();
+        let mut b = ByteBuf::new(8);
         assert_eq!(b.push(b"hello world"), 8);
         assert_eq!(b.slice(6, 10), b"wo");
         b.consume(6);
@@ -99,6 +166,12 @@ mod tests {
         assert_eq!(b.pop_into(&mut out), 1);
         assert_eq!(&out, b"w");
         assert_eq!(b.free(), 7);
+        b.grow_to(12);
+        assert_eq!((b.capacity(), b.free()), (12, 11));
+        b.grow_to(4);
+        assert_eq!(b.capacity(), 12, "a buffer never shrinks");
+        b.clear();
+        assert_eq!((b.len(), b.slice(0, 8)), (0, &b""[..]));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Segment arrival: RFC 9293 §3.10.7, one function per group of states, each step in the
 //! RFC's order, with RFC 5961's hardening of RST, SYN and ACK processing.
 
-use super::{AnswerThrottle, Connection, DEFAULT_MSS, Negotiated, RECV_BUFFER};
+use super::{AnswerThrottle, Connection, DEFAULT_MSS, Negotiated};
 use crate::config::{SynFin, TimeWaitSyn, announced_window_scale};
 use crate::event::{Cause, CloseReason, DropReason, Event, Negotiation, Reply, Timer, WindowShifts};
 use crate::seq::SeqNum;
@@ -32,7 +32,7 @@ impl Connection {
     fn learn_syn_options(&mut self, seg: &TcpRepr) {
         let peer_ws = seg.options.window_scale();
         let both_scale = peer_ws.is_some() && self.config.window_scale.is_some();
-        let our_shift = announced_window_scale(RECV_BUFFER, self.config.window_scale.unwrap_or(0));
+        let our_shift = announced_window_scale(self.recv_buf.capacity(), self.config.window_scale.unwrap_or(0));
         self.negotiated = Negotiated {
             peer_mss: seg.options.mss().unwrap_or(DEFAULT_MSS),
             window_scaling: both_scale,
@@ -62,6 +62,9 @@ impl Connection {
             timestamps: n.timestamps,
             sack_permitted: n.sack_permitted,
         }));
+        if self.state == State::SynSent {
+            self.round_buffers_to_mss();
+        }
     }
 
     /// §3.10.7.2 LISTEN.
@@ -169,13 +172,15 @@ impl Connection {
     }
 
     /// RFC 9293 §3.10.7.4's acceptability test against our receive window.
-    fn acceptable(&self, seq: SeqNum, len: u32) -> bool {
+    fn acceptable(&self, seq: SeqNum, len: u32, rst: bool) -> bool {
         let wnd = self.rcv_wnd();
         let end = self.rcv_nxt + wnd;
+        // Linux and BSD also take a segment without data at the right edge
+        // (`Config::ack_at_window_edge`); BSD not a RST (`Config::window_is_buffer_space`).
+        let at_edge = self.config.ack_at_window_edge && !(rst && self.config.window_is_buffer_space);
         match (len, wnd) {
             (0, 0) => seq == self.rcv_nxt,
-            // Linux and BSD also take a pure ACK at the right edge (`Config::ack_at_window_edge`).
-            (0, _) => seq.in_range(self.rcv_nxt, end) || (self.config.ack_at_window_edge && seq == end),
+            (0, _) => seq.in_range(self.rcv_nxt, end) || (at_edge && seq == end),
             (_, 0) => false,
             _ => seq.in_range(self.rcv_nxt, end) || (seq + (len - 1)).in_range(self.rcv_nxt, end),
         }
@@ -272,7 +277,7 @@ impl Connection {
         }
 
         // First, check the sequence number.
-        if !self.acceptable(seg.seq, seg_len) {
+        if !self.acceptable(seg.seq, seg_len, flags.contains(Flags::RST)) {
             if flags.contains(Flags::RST) {
                 self.reject(DropReason::OutOfWindow, Reply::Nothing);
             } else {

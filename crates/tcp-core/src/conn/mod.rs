@@ -8,7 +8,9 @@
 //! - pollers: [`Connection::poll_transmit`], [`Connection::poll_event`],
 //!   [`Connection::poll_timeout`]. Drain the first two after every handler and command.
 //!
-//! **Invariant:** the connection allocates nothing, reads no clock and draws no random number.
+//! **Invariant:** the connection reads no clock and draws no random number, and allocates
+//! nothing but its two byte buffers' contents (with the `alloc` feature; without it, nothing:
+//! see [`INLINE_BUFFER`]).
 
 mod buffer;
 mod commands;
@@ -16,6 +18,7 @@ mod input;
 mod rtt;
 mod timers;
 
+pub use buffer::INLINE_BUFFER;
 pub use commands::CommandError;
 
 use crate::config::{Config, announced_window_scale};
@@ -28,10 +31,6 @@ use buffer::{ByteBuf, Queue};
 use core::net::SocketAddrV4;
 use rtt::Rtt;
 
-/// Bytes the application may have queued for sending and not yet acknowledged.
-pub const SEND_BUFFER: usize = 4096;
-/// Bytes received in order and not yet read by the application.
-pub const RECV_BUFFER: usize = 4096;
 /// Segments a single handler or command can queue before they are polled.
 const TRANSMIT_QUEUE: usize = 8;
 /// Events a single handler or command can queue before they are polled.
@@ -169,8 +168,10 @@ pub struct Connection {
     /// (beyond RCV.NXT, neither acknowledged nor readable) until our SYN is acknowledged
     /// (RFC 9293 §3.10.7.3; [`Config::accept_syn_data`]).
     syn_text: usize,
-    send_buf: ByteBuf<SEND_BUFFER>,
-    recv_buf: ByteBuf<RECV_BUFFER>,
+    /// Bytes the application queued, from SND.UNA (`send_buf_seq`) on.
+    send_buf: ByteBuf,
+    /// Bytes received in order and not yet read, then any text held from the peer's SYN.
+    recv_buf: ByteBuf,
     transmits: Queue<Outgoing, TRANSMIT_QUEUE>,
     events: Queue<Event, EVENT_QUEUE>,
 }
@@ -210,8 +211,8 @@ impl Connection {
             ts_recent: 0,
             answers: AnswerThrottle::default(),
             syn_text: 0,
-            send_buf: ByteBuf::new(),
-            recv_buf: ByteBuf::new(),
+            send_buf: ByteBuf::new(config.send_buffer as usize),
+            recv_buf: ByteBuf::new(config.recv_buffer as usize),
             transmits: Queue::new(),
             events: Queue::new(),
         }
@@ -260,9 +261,25 @@ impl Connection {
         self.rcv_nxt
     }
     /// Our receive window: free space in the receive buffer, counted from RCV.NXT (text held
-    /// from the peer's SYN lies in the window, at its left edge).
+    /// from the peer's SYN lies in the window, at its left edge), and no more than the window
+    /// field can announce: 65,535 bytes, shifted once window scaling is in force (RFC 7323 §2.2:
+    /// never in a SYN or SYN-ACK, so not before the connection is synchronized). With
+    /// [`Config::window_is_buffer_space`], the free space alone wherever FreeBSD has a socket.
     pub fn rcv_wnd(&self) -> u32 {
-        (self.recv_buf.free() + self.syn_text) as u32
+        let free = (self.recv_buf.free() + self.syn_text) as u32;
+        let synchronized = self.state.is_synchronized();
+        // FreeBSD: every state with a socket of its own, so not a listener's half-open child
+        // (its syncache entry) and not TIME-WAIT.
+        let socket = match self.state {
+            State::SynReceived => !self.passive,
+            State::TimeWait => false,
+            _ => synchronized,
+        };
+        if socket && self.config.window_is_buffer_space {
+            return free;
+        }
+        let shift = if synchronized { self.negotiated.rcv_wscale } else { 0 };
+        free.min(u32::from(u16::MAX) << shift)
     }
     /// Current retransmission timeout, including backoff.
     pub fn rto(&self) -> Duration {
@@ -287,6 +304,14 @@ impl Connection {
     /// Room left in the send buffer: how many bytes a `send` would take now.
     pub fn send_room(&self) -> usize {
         self.send_buf.free()
+    }
+    /// Bytes the send buffer holds at most (`SO_SNDBUF`).
+    pub fn send_capacity(&self) -> usize {
+        self.send_buf.capacity()
+    }
+    /// Bytes the receive buffer holds at most (`SO_RCVBUF`): the largest window it offers.
+    pub fn recv_capacity(&self) -> usize {
+        self.recv_buf.capacity()
     }
     /// Bytes received in order and not yet read.
     pub fn recv_available(&self) -> usize {
@@ -397,7 +422,27 @@ impl Connection {
         }
         debug_assert!(from.may_become(to), "illegal transition {from} -> {to}");
         self.state = to;
+        if to == State::Established && self.passive {
+            self.round_buffers_to_mss();
+        }
         self.emit(Event::StateChanged { from, to, cause });
+    }
+
+    /// [`Config::buffers_in_mss_units`]: FreeBSD `tcp_mss` makes both buffers whole segments of
+    /// the MSS in use, when at least one fits. An active opener meets it on the peer's SYN in
+    /// SYN-SENT (`tcp_do_segment`), a passive one when its socket is made from the syncache on
+    /// the handshake's last ACK (`syncache_socket`), after its SYN-ACK offered the window as it
+    /// was.
+    fn round_buffers_to_mss(&mut self) {
+        if !self.config.buffers_in_mss_units {
+            return;
+        }
+        let mss = usize::from(self.send_mss());
+        for buf in [&mut self.send_buf, &mut self.recv_buf] {
+            if buf.capacity() >= mss {
+                buf.grow_to(buf.capacity().div_ceil(mss) * mss);
+            }
+        }
     }
 
     /// Enter CLOSED: stop every timer, drop the buffers, tell the application how it ended.
@@ -466,7 +511,7 @@ impl Connection {
     /// The smallest window worth offering (receiver SWS avoidance, RFC 9293 §3.8.6.2.2):
     /// min(half the buffer, a full segment).
     pub(super) fn sws_threshold(&self) -> usize {
-        (RECV_BUFFER / 2).min(usize::from(self.send_mss()))
+        (self.recv_buf.capacity() / 2).min(usize::from(self.send_mss()))
     }
 
     /// The window field of a segment sent now. RFC 7323 §2.2: the window in a SYN is never
@@ -507,10 +552,11 @@ impl Connection {
         // option may always be sent (RFC 9293 §3.7.1).
         let sack = if answering { self.negotiated.sack_permitted } else { c.sack_permitted };
         let ts = if answering { self.negotiated.timestamps } else { c.timestamps };
-        let ws = if answering && !self.negotiated.window_scaling {
-            None
-        } else {
-            c.window_scale.map(|max| announced_window_scale(RECV_BUFFER, max))
+        let ws = match (answering, self.negotiated.window_scaling) {
+            (true, false) => None,
+            // The shift chosen when the SYN was read (the buffers may have grown since).
+            (true, true) => Some(self.negotiated.rcv_wscale),
+            (false, _) => c.window_scale.map(|max| announced_window_scale(self.recv_buf.capacity(), max)),
         };
         Options::linux_syn(c.mss, sack, ts.then(|| (self.ts_val(now), if answering { self.ts_recent } else { 0 })), ws)
     }

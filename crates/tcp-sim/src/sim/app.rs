@@ -5,7 +5,7 @@ use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::net::SocketAddrV4;
-use tcp_core::conn::{CommandError, SEND_BUFFER};
+use tcp_core::conn::CommandError;
 use tcp_core::event::Cause;
 use tcp_core::{Connection, Flags, Instant, Listener, SeqNum, State, TcpRepr, Transmit};
 
@@ -56,10 +56,10 @@ impl Backlog {
 
     /// Hands `conn` as much as its send buffer takes, oldest bytes first.
     fn offer(&mut self, conn: &mut Connection, now: Instant, rules: &[Rule]) -> Result<(), CommandError> {
-        let mut scratch = [0u8; SEND_BUFFER];
+        let mut scratch = [0u8; 4096];
         while let Some(chunk) = self.chunks.front_mut() {
             // Only what the buffer takes now: a full buffer costs a call, not a chunk's copy.
-            let want = (chunk.len - chunk.sent).min(conn.send_room());
+            let want = (chunk.len - chunk.sent).min(conn.send_room()).min(scratch.len());
             let bytes = match &rules[chunk.rule].text {
                 Some(text) => &text.as_bytes()[chunk.sent..chunk.sent + want],
                 None => {
@@ -73,7 +73,10 @@ impl Backlog {
             chunk.sent += n;
             self.waiting -= n;
             if chunk.sent < chunk.len {
-                break; // The buffer is full.
+                if n == 0 || conn.send_room() == 0 {
+                    break; // The buffer is full.
+                }
+                continue; // More than one scratch's worth.
             }
             self.chunks.pop_front();
         }

@@ -934,7 +934,7 @@ impl<'a> Simulator<'a> {
             return 0;
         }
         let Some(order) = self.hosts[host].sockets.order_of(id) else { return 0 };
-        let (now, mut buf, mut total) = (self.now, [0u8; tcp_core::conn::RECV_BUFFER], 0);
+        let (now, mut buf, mut total) = (self.now, [0u8; 4096], 0);
         while let Some(s) = self.hosts[host].sockets.get_mut(order)
             && let Ok(n @ 1..) = s.conn.recv(now, &mut buf)
         {
