@@ -68,7 +68,7 @@ pub(crate) fn command(o: &Args) -> Result<bool, String> {
         ProfileName::Rfc793 => {
             for script in &o.scripts {
                 println!(
-                    "{script}: unsupported: the rfc793 profile (RST and SYN handling before RFC 5961) is not implemented yet"
+                    "{script}: unsupported: the rfc793 profile is not implemented yet (a script that sets insecure_rst=1 or insecure_syn=1 gets RFC 793's RST and SYN rules under any profile)"
                 );
             }
             return Ok(false);

@@ -62,6 +62,7 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
         DropReason::OutOfWindow => out_of_window(cx, ep, seg, &reply_label),
         DropReason::RstNotExact => challenge_rst(cx, ep, seg, &reply_label),
         DropReason::SynOnSynchronized => challenge_syn(cx, ep, &reply_label),
+        DropReason::SynInWindow => syn_in_window(cx, ep),
         DropReason::BadAckInSynReceived => short(say!(
             cx,
             "{subj} is in SYN_RECV, but {label} does not acknowledge its SYN-ACK: it answers {reply_label}.",
@@ -282,6 +283,31 @@ fn challenge_syn(cx: &Cx<'_>, ep: &Ep, reply_label: &str) -> Story {
             cx,
             "A peer that really restarted will find the challenge ACK makes no sense and answer it with an RST, whose sequence number is then exactly right.",
             "真正重启过的对方主机会发现这个挑战 ACK 莫名其妙，于是用 RST 回应，而这个 RST 的序号必然完全正确。"
+        ),
+    );
+    s
+}
+
+/// RFC 793's answer to a SYN in the window (`Config::syn_in_window_resets`): a reset.
+fn syn_in_window(cx: &Cx<'_>, ep: &Ep) -> Story {
+    let who = cx.host(ep.host);
+    let state = ep.state_at_start(cx).map_or("CLOSED", Cx::st);
+    let mut s = Story::new(say!(
+        cx,
+        "A SYN inside the window: {who} resets the connection, as RFC 793 says.",
+        "窗口内来了一个 SYN：{who}按 RFC 793 复位了连接。"
+    ));
+    s.main(say!(
+        cx,
+        "A SYN arrives inside the receive window of a connection that is {state}. Under RFC 793 that is an error: {who} sends an RST and closes the connection.",
+        "一个 SYN 落在了处于 {state} 的连接的接收窗口内。按 RFC 793，这是一个错误：{who}发出 RST 并关闭连接。"
+    ));
+    s.why(
+        "blind",
+        say!(
+            cx,
+            "Any SYN whose sequence number lands in the window is enough, so an attacker who cannot see the traffic only has to guess roughly. RFC 5961 replaced this rule with a challenge ACK for that reason.",
+            "只要序号落在窗口内的 SYN 就能做到这一点，看不到流量的攻击者只需大致猜中序号。正因如此，RFC 5961 把这条规则改成了回复挑战 ACK。"
         ),
     );
     s

@@ -6,8 +6,9 @@
 //! FreeBSD derives from `kern.ipc.maxsockbuf`). One that no field models asks for nothing at
 //! FreeBSD's default value (the profile decides how the stack behaves); at any other value the
 //! script still runs and its result names the setting as *not honoured*. The two settings that
-//! choose RFC 793 over RFC 5961 (`insecure_rst=1`, `insecure_syn=1`) mark the script as asking for
-//! the `rfc793` profile. A setting this runner does not know at all cannot be expressed.
+//! choose RFC 793 over RFC 5961 (`insecure_rst=1`, `insecure_syn=1`) set their `Config` fields
+//! too, and the result line notes that the script asks for RFC 793. A setting this runner does not
+//! know at all cannot be expressed.
 
 use alloc::format;
 use alloc::string::String;
@@ -153,10 +154,21 @@ impl Env {
             }
             // Nothing to purge: there is no host cache.
             ("net.inet.tcp.hostcache.purgenow", _) => {}
-            _ if value == default => {}
-            ("net.inet.tcp.insecure_rst" | "net.inet.tcp.insecure_syn", Some(1)) => {
-                push_once(&mut self.asks_rfc793, setting)
+            // RFC 793's rules instead of RFC 5961's (`Config::rst_anywhere_in_window`,
+            // `Config::syn_in_window_resets`); the result line still says the script asks for them.
+            ("net.inet.tcp.insecure_rst", Some(on @ (0 | 1))) => {
+                c.rst_anywhere_in_window = on == 1;
+                if on == 1 {
+                    push_once(&mut self.asks_rfc793, setting);
+                }
             }
+            ("net.inet.tcp.insecure_syn", Some(on @ (0 | 1))) => {
+                c.syn_in_window_resets = on == 1;
+                if on == 1 {
+                    push_once(&mut self.asks_rfc793, setting);
+                }
+            }
+            _ if value == default => {}
             _ => push_once(&mut self.not_honoured, setting),
         }
         if let Err(e) = self.config.validate() {
@@ -284,6 +296,11 @@ mod tests {
         assert_eq!(env.not_honoured[1], "blackhole=1");
         assert_eq!(env.sysctl("net.inet.tcp.insecure_rst", "1"), Applied::Done);
         assert_eq!(env.asks_rfc793, ["insecure_rst=1"]);
+        assert!(env.config.rst_anywhere_in_window && !env.config.syn_in_window_resets);
+        assert_eq!(env.sysctl("net.inet.tcp.insecure_syn", "1"), Applied::Done);
+        assert!(env.config.syn_in_window_resets);
+        assert_eq!(env.sysctl("net.inet.tcp.insecure_rst", "0"), Applied::Done);
+        assert!(!env.config.rst_anywhere_in_window, "and back to RFC 5961's rule");
         assert_eq!(env.sysctl("net.inet.tcp.rfc1323", "0"), Applied::Done);
         assert_eq!((env.config.timestamps, env.config.window_scale), (false, None));
         assert!(matches!(env.sysctl("net.inet.tcp.nonsense", "1"), Applied::Unknown(_)));

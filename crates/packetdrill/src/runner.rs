@@ -78,8 +78,8 @@ pub struct Run {
     pub verdicts: Vec<Verdict>,
     /// The segment the script expected and tcp-core never sent, if that stopped the run.
     pub missing: Option<Missing>,
-    /// Settings that ask for RFC 793 behaviour (`insecure_rst=1`): the script is meant for an
-    /// `rfc793` profile.
+    /// Settings that ask for RFC 793 behaviour (`insecure_rst=1`), which the run honoured through
+    /// `Config::rst_anywhere_in_window` and `Config::syn_in_window_resets`.
     pub asks_rfc793: Vec<String>,
     /// Settings tcp-core has no `Config` field for, which the run went on without.
     pub not_honoured: Vec<String>,

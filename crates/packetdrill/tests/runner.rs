@@ -292,7 +292,7 @@ fn keepalive_probes_and_gives_up() {
 +5    > . 0:0(0) ack 1 win 65535
 +1    > . 0:0(0) ack 1 win 65535
 +1    > . 0:0(0) ack 1 win 65535
-+1    > R. 1:1(0) ack 1 win 65535
++1    > R. 1:1(0) ack 1 win 0
 +0    %{ assert tcpi_state == TCPI_CLOSED }%
 ";
     let r = freebsd(script);

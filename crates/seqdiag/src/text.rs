@@ -231,6 +231,7 @@ pub const fn rejected(lang: Lang, reason: DropReason) -> &'static str {
         OutOfWindow => pick(lang, "outside the window: answer ACK", "不在接收窗口内：回 ACK"),
         RstNotExact => pick(lang, "RST not at RCV.NXT: challenge ACK", "RST 序号不精确：挑战 ACK"),
         SynOnSynchronized => pick(lang, "SYN on an open connection: challenge ACK", "已连接时收到 SYN：挑战 ACK"),
+        SynInWindow => pick(lang, "SYN in the window (RFC 793): RST", "窗口内收到 SYN（RFC 793）：回 RST"),
         BadAckInSynReceived => pick(lang, "ACK not for our SYN: answer RST", "ACK 未确认我方 SYN：回 RST"),
         AckOfUnsentData => pick(lang, "ACK of unsent data: answer ACK", "确认了未发送的数据：回 ACK"),
         AckTooOld => pick(lang, "ACK too old: answer ACK", "确认号过旧：回 ACK"),

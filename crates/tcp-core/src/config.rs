@@ -155,6 +155,12 @@ pub struct Config {
     /// Set the ACK bit on the RST of an abort (Linux `tcp_send_active_reset`). RFC 9293 §3.10.5
     /// sends `<SEQ=SND.NXT><CTL=RST>`.
     pub abort_rst_has_ack: bool,
+    /// A RST the connection sends of its own (an abort, RFC 793's answer to a SYN) offers a
+    /// window of 0: FreeBSD `tcp_output` ("If a RST segment is sent, advertise a window of
+    /// zero"), as the suite's scripts expect (`R. 1:1(0) ack 1 win 0`). Off: the receive window,
+    /// as on any segment (Linux `tcp_transmit_skb` computes it for a RST too). A RST answering a
+    /// segment without a connection has window 0 either way (RFC 9293 §3.10.7.1).
+    pub rst_window_zero: bool,
     /// MSS advertised in our SYN (RFC 9293 §3.7.1).
     pub mss: u16,
     /// Bytes the receive buffer holds (`SO_RCVBUF`): the most the receive window offers. RFC 9293
@@ -198,6 +204,21 @@ pub struct Config {
     /// TIME-WAIT (`tcp_twcheck`) judge against the window last announced. Off: RCV.WND is the
     /// window announced (RFC 9293 §3.10.7.4; Linux `tcp_receive_window`).
     pub window_is_buffer_space: bool,
+    /// A segment wholly to the left of the window (old, without SYN or RST) still has its
+    /// acknowledgment processed before the ACK that answers it goes out: 4.4BSD and FreeBSD
+    /// `tcp_input` ("Send an ACK to resynchronize and drop any data. But keep on processing for
+    /// RST or ACK", Stevens vol. 2 p. 960), so an old segment that acknowledges our FIN in
+    /// LAST-ACK closes the connection, silently (the suite's `rcv-{rst,syn}-{close-wait,last-ack}`
+    /// scripts). Off: RFC 9293 §3.10.7.4's first check, which answers and drops it, as Linux
+    /// does (`tcp_sequence`: an old sequence number gets a duplicate ACK and is discarded).
+    pub old_segment_ack_processed: bool,
+    /// While our FIN is unacknowledged (FIN-WAIT-1, CLOSING, LAST-ACK), an ACK this end sends
+    /// repeats the FIN: BSD `tcp_output` sets FIN on every segment of those states
+    /// (`tcp_outflags`) and steps back to the FIN's sequence number when it was sent already, so
+    /// the ACK of the peer's FIN in a simultaneous close reads `F. 1:1(0) ack 2` (the suite's
+    /// `rcv-{rst,syn}-closing` scripts). A challenge ACK (`tcp_respond`) does not. Off: a bare
+    /// ACK at SND.NXT (RFC 9293 §3.10.7.4; Linux `tcp_send_ack`).
+    pub fin_on_every_ack: bool,
     /// How many ACKs a connection may send in answer to unacceptable segments (out of window,
     /// acknowledging unsent or too old data, and RFC 5961 challenge ACKs for a RST or SYN).
     /// RFC 9293 §3.10.7.4 alone answers every one ("an acknowledgment should be sent in reply"),
@@ -222,6 +243,18 @@ pub struct Config {
     /// connection early as RFC 9293 §3.10.7.4 reads (Linux with `net.ipv4.tcp_rfc1337` = 0,
     /// the default).
     pub ignore_rst_in_time_wait: bool,
+    /// RFC 793's RST rule: a RST anywhere in the receive window resets the connection ("A reset
+    /// is valid if its sequence number is in the window", RFC 793 §3.4). RFC 5961 §3.2, which
+    /// RFC 9293 adopts, resets only on a RST at exactly RCV.NXT and answers any other in-window
+    /// RST with a challenge ACK, so that a blind attacker must guess one number, not any of a
+    /// window's. Off in every profile; FreeBSD `net.inet.tcp.insecure_rst=1`.
+    pub rst_anywhere_in_window: bool,
+    /// RFC 793's SYN rule: a SYN in the window of a synchronized connection "is an error, send a
+    /// reset" and the connection closes (RFC 793 §3.9, SEGMENT ARRIVES, fourth check). RFC 5961
+    /// §4 answers it with a challenge ACK instead. Off in every profile; FreeBSD
+    /// `net.inet.tcp.insecure_syn=1`, which leaves TIME-WAIT to its own rule (`tcp_twcheck`,
+    /// [`Config::time_wait_syn`]), as this field does.
+    pub syn_in_window_resets: bool,
     /// Which SYN arriving in TIME-WAIT opens the connection again, and how another is answered
     /// (RFC 9293 §3.10.7.4 with RFC 6191; RFC 1122 §4.2.2.13).
     pub time_wait_syn: TimeWaitSyn,
@@ -300,6 +333,7 @@ impl Config {
             reset_synack_in_listen: true,
             reset_half_open_on_close: true,
             abort_rst_has_ack: false,
+            rst_window_zero: false,
             mss: 1460,
             recv_buffer: SMALL_BUFFER,
             send_buffer: SMALL_BUFFER,
@@ -309,11 +343,15 @@ impl Config {
             timestamps: false,
             ack_at_window_edge: false,
             window_is_buffer_space: false,
+            old_segment_ack_processed: false,
+            fin_on_every_ack: false,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,
             abort_on_overflow: false,
             ignore_rst_in_time_wait: false,
+            rst_anywhere_in_window: false,
+            syn_in_window_resets: false,
             time_wait_syn: TimeWaitSyn::Rfc6191,
             syn_cookies: false,
             two_way_handshake: false,
@@ -373,6 +411,7 @@ impl Config {
             reset_synack_in_listen: true,
             reset_half_open_on_close: false,
             abort_rst_has_ack: true,
+            rst_window_zero: false,
             mss: 1460,
             recv_buffer: SMALL_BUFFER,
             send_buffer: SMALL_BUFFER,
@@ -382,11 +421,15 @@ impl Config {
             timestamps: true,
             ack_at_window_edge: true,
             window_is_buffer_space: false,
+            old_segment_ack_processed: false,
+            fin_on_every_ack: false,
             invalid_ack_limit: Some(RateLimit { count: 1, interval: Duration::from_millis(500) }),
             syn_backlog: 16,
             accept_backlog: 16,
             abort_on_overflow: false,
             ignore_rst_in_time_wait: false,
+            rst_anywhere_in_window: false,
+            syn_in_window_resets: false,
             time_wait_syn: TimeWaitSyn::Linux,
             syn_cookies: true,
             two_way_handshake: false,
@@ -418,7 +461,8 @@ impl Config {
     /// probes every connection: `net.inet.tcp.always_keepalive` is 1 by default ("Assume
     /// SO_KEEPALIVE on all TCP connections", `tcp_timer.c`); this profile leaves keep-alive off,
     /// as RFC 1122 and the other profiles do, so that an experiment shows probes only where it
-    /// turns them on (`keepalive: true` is FreeBSD's default). Buffers: `net.inet.tcp.recvspace`
+    /// turns them on (`keepalive: true` is FreeBSD's default). Its own RSTs offer a window of 0
+    /// (`tcp_output`). Buffers: `net.inet.tcp.recvspace`
     /// 64 KiB and `sendspace` 32 KiB, rounded up to whole segments once the MSS is known
     /// (`tcp_mss`; [`Config::buffers_in_mss_units`]); autosizing (`recvbuf_auto`) is not modelled.
     pub const fn freebsd() -> Config {
@@ -433,6 +477,7 @@ impl Config {
             interactive_acks: false,
             ack_fin_at_once: true,
             abort_rst_has_ack: true,
+            rst_window_zero: true,
             accept_syn_data: true,
             // `net.inet.tcp.drop_synfin` is 0 by default.
             syn_fin: SynFin::Process,
@@ -443,6 +488,8 @@ impl Config {
             send_buffer: 32_768,
             buffers_in_mss_units: true,
             window_is_buffer_space: true,
+            old_segment_ack_processed: true,
+            fin_on_every_ack: true,
             window_scale: Some(6),
             invalid_ack_limit: Some(RateLimit { count: 5, interval: Duration::from_millis(1000) }),
             // FreeBSD backs a SYN off from the first retry (its own table, simplified to doubling).
@@ -451,6 +498,8 @@ impl Config {
             // `net.inet.tcp.syncache.rst_on_sock_fail` is 1 by default.
             abort_on_overflow: true,
             ignore_rst_in_time_wait: true,
+            rst_anywhere_in_window: false,
+            syn_in_window_resets: false,
             time_wait_syn: TimeWaitSyn::Freebsd,
             ..Config::linux()
         }
@@ -500,6 +549,7 @@ impl Config {
             reset_synack_in_listen: true,
             reset_half_open_on_close: true,
             abort_rst_has_ack: true,
+            rst_window_zero: false,
             mss: 1460,
             recv_buffer: SMALL_BUFFER,
             send_buffer: SMALL_BUFFER,
@@ -509,12 +559,16 @@ impl Config {
             timestamps: false,
             ack_at_window_edge: true,
             window_is_buffer_space: false,
+            old_segment_ack_processed: false,
+            fin_on_every_ack: false,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,
             abort_on_overflow: false,
             ignore_rst_in_time_wait: false,
             // Assumed: Windows' rule is not documented; RFC 1122 §4.2.2.13's, as Linux.
+            rst_anywhere_in_window: false,
+            syn_in_window_resets: false,
             time_wait_syn: TimeWaitSyn::Linux,
             syn_cookies: true,
             two_way_handshake: false,

@@ -118,6 +118,9 @@ pub enum DropReason {
     RstInTimeWait,
     /// A SYN on a synchronized connection (RFC 5961 §4.2): answered with a challenge ACK.
     SynOnSynchronized,
+    /// A SYN in the window of a synchronized connection, under RFC 793's rule
+    /// (`Config::syn_in_window_resets`): answered with a reset, and the connection closes.
+    SynInWindow,
     /// A SYN-RECEIVED connection received an ACK that does not acknowledge its SYN.
     BadAckInSynReceived,
     /// The ACK acknowledges something not yet sent (RFC 9293 §3.10.7.4, fifth check).
@@ -157,6 +160,7 @@ impl DropReason {
             DropReason::OutOfWindow => "outside the receive window: answered with ACK",
             DropReason::RstNotExact => "RST in window but not at RCV.NXT: challenge ACK",
             DropReason::SynOnSynchronized => "SYN on an open connection: challenge ACK",
+            DropReason::SynInWindow => "SYN in the window (RFC 793): reset",
             DropReason::BadAckInSynReceived => "ACK does not acknowledge our SYN: answered with RST",
             DropReason::AckOfUnsentData => "acknowledges data never sent: answered with ACK",
             DropReason::AckTooOld => "acknowledgment too old: answered with ACK",

@@ -539,6 +539,112 @@ fn a_rst_near_the_right_edge_per_profile() {
     assert_eq!((answers(big(Config::linux()), 65_535), answers(big(Config::linux()), 65_536)), (1, 0), "linux");
 }
 
+/// RFC 793's rules, which FreeBSD keeps behind `insecure_rst` and `insecure_syn`: a RST anywhere
+/// in the window resets the connection (RFC 5961: a challenge ACK unless at RCV.NXT), and a SYN
+/// in the window is answered with a reset that closes it (RFC 5961: a challenge ACK). FreeBSD's
+/// own RST offers a window of 0.
+#[test]
+fn rfc793_rules_for_a_rst_or_a_syn_in_the_window() {
+    let arrive = |config: Config, flags: Flags| -> (State, Vec<String>) {
+        let mut p = Pair::new(Config { delayed_ack: None, ..config });
+        p.client.connect(p.now, SeqNum(1000)).expect("connect");
+        p.collect();
+        p.drive_until(Instant::from_millis(100));
+        let before = p.log.len();
+        let seg = TcpRepr {
+            src_port: SERVER.port(),
+            dst_port: CLIENT.port(),
+            seq: p.client.rcv_nxt() + 100,
+            ack: SeqNum(0),
+            reserved: 0,
+            flags,
+            window: 1000,
+            checksum: 0,
+            urgent: 0,
+            options: tcp_core::wire::Options::new(),
+        };
+        p.client.handle_segment(p.now, &seg, &[]);
+        p.collect();
+        let sent = p.log[before..].iter().map(|w| format!("{:?} win {}", w.repr.flags, w.repr.window)).collect();
+        (p.client.state(), sent)
+    };
+    let rfc793 = |c: Config| Config { rst_anywhere_in_window: true, syn_in_window_resets: true, ..c };
+    let (state, sent) = arrive(Config::freebsd(), Flags::RST);
+    assert_eq!((state, sent.len()), (State::Established, 1), "RFC 5961: a challenge ACK");
+    assert_eq!(arrive(rfc793(Config::freebsd()), Flags::RST), (State::Closed, vec![]), "RFC 793: reset");
+    let (state, sent) = arrive(Config::freebsd(), Flags::SYN);
+    assert_eq!((state, sent.len()), (State::Established, 1), "RFC 5961: a challenge ACK");
+    let (state, sent) = arrive(rfc793(Config::freebsd()), Flags::SYN);
+    assert_eq!((state, sent.as_slice()), (State::Closed, &[format!("{:?} win 0", Flags::RST | Flags::ACK)][..]));
+    let (_, sent) = arrive(rfc793(Config::linux()), Flags::SYN);
+    assert_ne!(sent, [format!("{:?} win 0", Flags::RST | Flags::ACK)], "Linux's RST offers its window");
+}
+
+/// BSD's two habits around our FIN: an ACK sent while the FIN is unacknowledged repeats it
+/// (`fin_on_every_ack`; a challenge ACK does not), and an old segment's acknowledgment still
+/// counts (`old_segment_ack_processed`), so in LAST-ACK an old segment that acknowledges the FIN
+/// closes the connection without an answer. The RFC's profile sends a bare ACK at SND.NXT and
+/// answers the old segment, still in LAST-ACK.
+#[test]
+fn bsd_repeats_its_fin_and_counts_an_old_segments_ack() {
+    let run = |config: Config| -> (Vec<String>, State) {
+        let mut p = Pair::new(Config { delayed_ack: None, ..config });
+        p.client.connect(p.now, SeqNum(1000)).expect("connect");
+        p.collect();
+        p.drive_until(Instant::from_millis(100));
+        // Simultaneous close: both FINs cross; then the client's answer to the server's FIN.
+        p.client.shutdown(p.now).expect("shutdown");
+        p.server.shutdown(p.now).expect("shutdown");
+        p.collect();
+        p.latency = Duration::from_millis(10);
+        let before = p.log.len();
+        p.drive_until(Instant::from_millis(115));
+        let answers: Vec<String> = p.log[before..]
+            .iter()
+            .filter(|w| w.from_client && w.at > Instant::from_millis(100))
+            .map(|w| format!("{:?} {}", w.repr.flags, w.repr.seq.0 - 1000))
+            .collect();
+        (answers, p.client.state())
+    };
+    let (bsd, _) = run(Config::freebsd());
+    assert_eq!(bsd, [format!("{:?} 1", Flags::FIN | Flags::ACK)], "the ACK of the peer's FIN repeats ours");
+    let (bare, _) = run(rfc());
+    assert_eq!(bare, [format!("{:?} 2", Flags::ACK)], "a bare ACK at SND.NXT");
+
+    // LAST-ACK: an old segment (seq one below RCV.NXT) that acknowledges our FIN.
+    let last_ack = |config: Config| -> (State, usize) {
+        let mut p = Pair::new(Config { delayed_ack: None, ..config });
+        p.client.connect(p.now, SeqNum(1000)).expect("connect");
+        p.collect();
+        p.drive_until(Instant::from_millis(100));
+        p.server.shutdown(p.now).expect("shutdown");
+        p.collect();
+        p.drive_until(Instant::from_millis(150));
+        p.client.shutdown(p.now).expect("shutdown");
+        p.collect();
+        p.in_flight.clear(); // The client's FIN is sent; its acknowledgment comes by hand.
+        assert_eq!(p.client.state(), State::LastAck);
+        let before = p.log.len();
+        let old = TcpRepr {
+            src_port: SERVER.port(),
+            dst_port: CLIENT.port(),
+            seq: SeqNum(p.client.rcv_nxt().0.wrapping_sub(1)),
+            ack: p.client.snd_nxt(),
+            reserved: 0,
+            flags: Flags::ACK,
+            window: 1000,
+            checksum: 0,
+            urgent: 0,
+            options: tcp_core::wire::Options::new(),
+        };
+        p.client.handle_segment(p.now, &old, &[]);
+        p.collect();
+        (p.client.state(), p.log.len() - before)
+    };
+    assert_eq!(last_ack(Config::freebsd()), (State::Closed, 0), "BSD: the old segment's ACK closes, silently");
+    assert_eq!(last_ack(rfc()), (State::LastAck, 1), "RFC 9293: answered with an ACK and dropped");
+}
+
 /// Each end reports, once, what the peer's SYN taught it, and the facts are the ones its
 /// segments then follow: the ISNs on the wire, the shift its window fields are scaled by.
 #[test]

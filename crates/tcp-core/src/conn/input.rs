@@ -280,6 +280,17 @@ impl Connection {
         if !self.acceptable(seg.seq, seg_len, flags.contains(Flags::RST)) {
             if flags.contains(Flags::RST) {
                 self.reject(DropReason::OutOfWindow, Reply::Nothing);
+            } else if self.config.old_segment_ack_processed
+                && self.state.is_synchronized()
+                && flags.contains(Flags::ACK)
+                && !flags.contains(Flags::SYN)
+                && seg.seq + seg_len <= self.rcv_nxt
+            {
+                // BSD: the ACK of an old segment counts, then the answer goes out (unless the
+                // ACK closed the connection, as in LAST-ACK).
+                if self.process_ack(now, seg, payload.len()) && self.state != State::Closed {
+                    self.answer_unacceptable(now, seg, payload.len(), DropReason::OutOfWindow, Reply::Ack);
+                }
             } else {
                 self.answer_unacceptable(now, seg, payload.len(), DropReason::OutOfWindow, Reply::Ack);
             }
@@ -294,7 +305,7 @@ impl Connection {
                 self.reject(DropReason::RstInTimeWait, Reply::Nothing);
                 return;
             }
-            if seg.seq != self.rcv_nxt {
+            if seg.seq != self.rcv_nxt && !self.config.rst_anywhere_in_window {
                 self.answer_unacceptable(now, seg, payload.len(), DropReason::RstNotExact, Reply::ChallengeAck);
             } else {
                 self.on_reset(flags);
@@ -308,6 +319,14 @@ impl Connection {
                 // "If the connection was initiated with a passive OPEN, then return this
                 // connection to the LISTEN state and return."
                 self.return_to_listen(Cause::Segment(flags));
+            } else if self.config.syn_in_window_resets && self.state != State::TimeWait {
+                // RFC 793: "If the SYN is in the window it is an error, send a reset, ... enter
+                // the CLOSED state" (the first check answered a SYN outside it).
+                self.reject(DropReason::SynInWindow, Reply::Reset);
+                let reset = if self.config.abort_rst_has_ack { Flags::RST | Flags::ACK } else { Flags::RST };
+                self.push_segment(now, self.snd_nxt, reset, 0, false);
+                self.cancel(Timer::DelayedAck);
+                self.close_with(CloseReason::Reset, Cause::Segment(flags));
             } else {
                 // RFC 5961 §4.2: a challenge ACK, whatever the sequence number.
                 self.answer_unacceptable(now, seg, payload.len(), DropReason::SynOnSynchronized, Reply::ChallengeAck);
@@ -389,6 +408,8 @@ impl Connection {
         if self.may_answer(now, seg, payload_len) {
             self.reject(reason, reply);
             self.ack.now = true;
+            // An answer to a SYN is a challenge ACK wherever the SYN lies (RFC 5961 §4).
+            self.ack.challenge = reply == Reply::ChallengeAck || seg.flags.contains(Flags::SYN);
         } else {
             self.reject(reason, Reply::RateLimited);
         }

@@ -101,6 +101,8 @@ struct AnswerThrottle {
 struct AckState {
     /// An ACK must go out before this handler returns.
     now: bool,
+    /// That ACK is an RFC 5961 challenge ACK (`Config::fin_on_every_ack` leaves it bare).
+    challenge: bool,
     /// Data or FIN received and not yet acknowledged.
     pending: bool,
     /// Data has been received at least once (quick-ACK mode starts then).
@@ -595,7 +597,7 @@ impl Connection {
             ack: if flags.contains(Flags::ACK) { self.rcv_nxt } else { SeqNum(0) },
             reserved: 0,
             flags,
-            window: self.window_field(syn),
+            window: if flags.contains(Flags::RST) && self.config.rst_window_zero { 0 } else { self.window_field(syn) },
             checksum: 0,
             urgent: 0,
             options,
@@ -628,7 +630,14 @@ impl Connection {
 
     /// `<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>`.
     fn push_ack(&mut self, now: Instant) {
-        self.push_segment(now, self.snd_nxt, Flags::ACK, 0, false);
+        let in_fin_state = matches!(self.state, State::FinWait1 | State::Closing | State::LastAck);
+        let unacked_fin = self.fin_seq.filter(|&fin| self.snd_nxt == fin + 1 && !self.fin_acked());
+        if let Some(fin) = unacked_fin.filter(|_| self.config.fin_on_every_ack && in_fin_state && !self.ack.challenge) {
+            // BSD: the ACK repeats our FIN (`Config::fin_on_every_ack`).
+            self.push_segment(now, fin, Flags::FIN | Flags::ACK, 0, true);
+        } else {
+            self.push_segment(now, self.snd_nxt, Flags::ACK, 0, false);
+        }
     }
 
     /// Queues a reset answering `seg`, built as for a closed port (RFC 9293 §3.10.7.1).
@@ -647,6 +656,7 @@ impl Connection {
             self.push_ack(now);
         }
         self.ack.now = false;
+        self.ack.challenge = false;
         if !self.keepalive_may_probe() {
             // Data in flight or waiting (the retransmission or persist timer decides now), a
             // state without keep-alive, or the application turned it off.
