@@ -277,6 +277,31 @@ fn linux_three_segment_close() {
     assert_eq!(&t[3..], ["100.000ms C>S FIN|ACK 1 1 0", "110.000ms S>C FIN|ACK 1 2 0", "120.000ms C>S ACK 2 2 0"]);
 }
 
+/// A segment from the server to the client made by hand: a test's stray, old or forged one.
+fn from_server(seq: SeqNum, ack: SeqNum, flags: Flags) -> TcpRepr {
+    TcpRepr {
+        src_port: SERVER.port(),
+        dst_port: CLIENT.port(),
+        seq,
+        ack,
+        reserved: 0,
+        flags,
+        window: 1000,
+        checksum: 0,
+        urgent: 0,
+        options: tcp_core::wire::Options::new(),
+    }
+}
+
+/// A pair whose client connected at 0 ms, established at 100 ms.
+fn connected(config: Config) -> Pair {
+    let mut p = Pair::new(config);
+    p.client.connect(p.now, SeqNum(1000)).expect("connect");
+    p.collect();
+    p.drive_until(Instant::from_millis(100));
+    p
+}
+
 /// A pair connected at 100 ms whose client has just handed TCP a full buffer (4096 bytes, also
 /// returned) that the server's application will not read.
 fn connected_and_sending(config: Config) -> (Pair, Vec<u8>) {
@@ -516,18 +541,7 @@ fn a_rst_near_the_right_edge_per_profile() {
         p.collect();
         p.drive_until(Instant::from_millis(100));
         let before = p.log.len();
-        let rst = TcpRepr {
-            src_port: SERVER.port(),
-            dst_port: CLIENT.port(),
-            seq: p.client.rcv_nxt() + offset,
-            ack: SeqNum(0),
-            reserved: 0,
-            flags: Flags::RST,
-            window: 0,
-            checksum: 0,
-            urgent: 0,
-            options: tcp_core::wire::Options::new(),
-        };
+        let rst = from_server(p.client.rcv_nxt() + offset, SeqNum(0), Flags::RST);
         p.client.handle_segment(p.now, &rst, &[]);
         p.collect();
         assert_eq!(p.client.state(), State::Established, "not at RCV.NXT: the connection stays");
@@ -546,23 +560,9 @@ fn a_rst_near_the_right_edge_per_profile() {
 #[test]
 fn rfc793_rules_for_a_rst_or_a_syn_in_the_window() {
     let arrive = |config: Config, flags: Flags| -> (State, Vec<String>) {
-        let mut p = Pair::new(Config { delayed_ack: None, ..config });
-        p.client.connect(p.now, SeqNum(1000)).expect("connect");
-        p.collect();
-        p.drive_until(Instant::from_millis(100));
+        let mut p = connected(Config { delayed_ack: None, ..config });
         let before = p.log.len();
-        let seg = TcpRepr {
-            src_port: SERVER.port(),
-            dst_port: CLIENT.port(),
-            seq: p.client.rcv_nxt() + 100,
-            ack: SeqNum(0),
-            reserved: 0,
-            flags,
-            window: 1000,
-            checksum: 0,
-            urgent: 0,
-            options: tcp_core::wire::Options::new(),
-        };
+        let seg = from_server(p.client.rcv_nxt() + 100, SeqNum(0), flags);
         p.client.handle_segment(p.now, &seg, &[]);
         p.collect();
         let sent = p.log[before..].iter().map(|w| format!("{:?} win {}", w.repr.flags, w.repr.window)).collect();
@@ -588,10 +588,7 @@ fn rfc793_rules_for_a_rst_or_a_syn_in_the_window() {
 #[test]
 fn bsd_repeats_its_fin_and_counts_an_old_segments_ack() {
     let run = |config: Config| -> (Vec<String>, State) {
-        let mut p = Pair::new(Config { delayed_ack: None, ..config });
-        p.client.connect(p.now, SeqNum(1000)).expect("connect");
-        p.collect();
-        p.drive_until(Instant::from_millis(100));
+        let mut p = connected(Config { delayed_ack: None, ..config });
         // Simultaneous close: both FINs cross; then the client's answer to the server's FIN.
         p.client.shutdown(p.now).expect("shutdown");
         p.server.shutdown(p.now).expect("shutdown");
@@ -613,10 +610,7 @@ fn bsd_repeats_its_fin_and_counts_an_old_segments_ack() {
 
     // LAST-ACK: an old segment (seq one below RCV.NXT) that acknowledges our FIN.
     let last_ack = |config: Config| -> (State, usize) {
-        let mut p = Pair::new(Config { delayed_ack: None, ..config });
-        p.client.connect(p.now, SeqNum(1000)).expect("connect");
-        p.collect();
-        p.drive_until(Instant::from_millis(100));
+        let mut p = connected(Config { delayed_ack: None, ..config });
         p.server.shutdown(p.now).expect("shutdown");
         p.collect();
         p.drive_until(Instant::from_millis(150));
@@ -625,18 +619,7 @@ fn bsd_repeats_its_fin_and_counts_an_old_segments_ack() {
         p.in_flight.clear(); // The client's FIN is sent; its acknowledgment comes by hand.
         assert_eq!(p.client.state(), State::LastAck);
         let before = p.log.len();
-        let old = TcpRepr {
-            src_port: SERVER.port(),
-            dst_port: CLIENT.port(),
-            seq: SeqNum(p.client.rcv_nxt().0.wrapping_sub(1)),
-            ack: p.client.snd_nxt(),
-            reserved: 0,
-            flags: Flags::ACK,
-            window: 1000,
-            checksum: 0,
-            urgent: 0,
-            options: tcp_core::wire::Options::new(),
-        };
+        let old = from_server(SeqNum(p.client.rcv_nxt().0.wrapping_sub(1)), p.client.snd_nxt(), Flags::ACK);
         p.client.handle_segment(p.now, &old, &[]);
         p.collect();
         (p.client.state(), p.log.len() - before)
@@ -882,18 +865,7 @@ fn keepalive_idle_time_restarts_on_any_segment() {
         // A bare ACK, out of the client's window, at 2 hours.
         let at = Instant::from_millis(7_200_000);
         p.drive_until(at);
-        let stray = TcpRepr {
-            src_port: SERVER.port(),
-            dst_port: CLIENT.port(),
-            seq: p.client.rcv_nxt() + 100_000,
-            ack: p.client.snd_nxt(),
-            reserved: 0,
-            flags: Flags::ACK,
-            window: 1000,
-            checksum: 0,
-            urgent: 0,
-            options: tcp_core::wire::Options::new(),
-        };
+        let stray = from_server(p.client.rcv_nxt() + 100_000, p.client.snd_nxt(), Flags::ACK);
         p.client.handle_segment(at, &stray, &[]);
         p.collect();
         assert_eq!(p.client.timer(Timer::Keepalive), Some(at + idle), "{name}: restarted by a bare ACK");
