@@ -69,13 +69,11 @@ fn a_run_is_drawn_like_any_synack_run() {
 
 #[test]
 fn the_suite_scripts_run_and_draw() {
-    let path = format!(
-        "{SUITE}/state-event-engine/rcv-syn-fin-time-wait/rcv-syn-fin-time-wait-using-shutdown-right-edge-secure-drop-ipv4.pkt"
-    );
+    let path = format!("{SUITE}/state-event-engine/rcv-ack-time-wait/rcv-ack-time-wait-using-shutdown-middle-ipv4.pkt");
     let o = synack(&["packetdrill", &path, "--format", "svg"]);
-    assert!(!o.status.success(), "FreeBSD drops a SYN+FIN in TIME-WAIT with drop_synfin=1 (CONFORMANCE.md 3.1)");
-    assert!(stderr(&o).contains("FAIL line 73"), "{}", stderr(&o));
-    assert!(stdout(&o).contains("script expects . ack 2, tcp-core sent R ack"), "{}", stdout(&o));
+    assert!(!o.status.success(), "FreeBSD ACKs an in-window segment in TIME-WAIT (CONFORMANCE.md 2.5)");
+    assert!(stderr(&o).contains("FAIL line 61"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("script expects `. 2:2(0) ack 2`, tcp-core"), "{}", stdout(&o));
     let path = format!("{SUITE}/state-event-engine/rcv-rst-closing/rcv-rst-closing-left-edge-secure-ipv4.pkt");
     let o = synack(&["packetdrill", &path, "--format", "svg"]);
     assert!(o.status.success(), "FreeBSD's FIN repeated in CLOSING: {}", stderr(&o));

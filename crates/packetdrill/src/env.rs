@@ -145,13 +145,9 @@ impl Env {
             ("net.inet.tcp.keepidle", Some(ms)) => c.keepalive_idle = Duration::from_millis(ms),
             ("net.inet.tcp.keepintvl", Some(ms)) => c.keepalive_interval = Duration::from_millis(ms),
             ("net.inet.tcp.keepcnt", Some(n @ 0..=255)) => c.keepalive_probes = n as u8,
-            // SYN with FIN: FreeBSD drops it everywhere when asked; tcp-core models LISTEN and
-            // SYN-SENT (`Config::syn_fin`), and answers it elsewhere as any SYN.
+            // SYN with FIN: dropped in every state when asked (`Config::syn_fin`).
             ("net.inet.tcp.drop_synfin", Some(0)) => c.syn_fin = SynFin::Process,
-            ("net.inet.tcp.drop_synfin", Some(1)) => {
-                c.syn_fin = SynFin::Drop;
-                push_once(&mut self.not_honoured, String::from("drop_synfin=1 outside LISTEN and SYN-SENT"));
-            }
+            ("net.inet.tcp.drop_synfin", Some(1)) => c.syn_fin = SynFin::Drop,
             // Nothing to purge: there is no host cache.
             ("net.inet.tcp.hostcache.purgenow", _) => {}
             // RFC 793's rules instead of RFC 5961's (`Config::rst_anywhere_in_window`,
@@ -291,9 +287,9 @@ mod tests {
         assert_eq!(env.config.window_scale, Some(1), "a modelled setting applies whatever the profile");
         assert_eq!(env.sysctl("net.inet.tcp.drop_synfin", "1"), Applied::Done);
         assert_eq!(env.config.syn_fin, SynFin::Drop);
-        assert_eq!(env.not_honoured, ["drop_synfin=1 outside LISTEN and SYN-SENT"]);
+        assert!(env.not_honoured.is_empty(), "modelled in every state");
         assert_eq!(env.sysctl("net.inet.tcp.blackhole", "1"), Applied::Done);
-        assert_eq!(env.not_honoured[1], "blackhole=1");
+        assert_eq!(env.not_honoured, ["blackhole=1"]);
         assert_eq!(env.sysctl("net.inet.tcp.insecure_rst", "1"), Applied::Done);
         assert_eq!(env.asks_rfc793, ["insecure_rst=1"]);
         assert!(env.config.rst_anywhere_in_window && !env.config.syn_in_window_resets);

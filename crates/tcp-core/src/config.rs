@@ -675,10 +675,11 @@ pub enum SynFin {
     /// `TCP_LISTEN`: a SYN with FIN goes to `discard`, drop reason `TCP_FLAGS`; its
     /// `tcp_rcv_synsent_state_process` has no such test).
     DropInListen,
-    /// Drop it silently in LISTEN and SYN-SENT: FreeBSD with `net.inet.tcp.drop_synfin` = 1
+    /// Drop it silently in every state: FreeBSD with `net.inet.tcp.drop_synfin` = 1
     /// (`tcp_input`'s listen-socket path, "SYN|FIN segment ignored (based on sysctl setting)";
-    /// in SYN-SENT since r316743, D9894, per the suite's `rcv-syn-fin-syn-sent` README, Note 3).
-    /// FreeBSD also drops it in the other states; that is not modelled.
+    /// in SYN-SENT since r316743, D9894, per the suite's `rcv-syn-fin-syn-sent` README, Note 3;
+    /// in the synchronized states and TIME-WAIT, where it opens no new connection, as the
+    /// suite's `rcv-syn-fin-*-dropping-enabled` and `rcv-syn-fin-time-wait-*-drop` scripts expect).
     Drop,
 }
 

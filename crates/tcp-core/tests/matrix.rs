@@ -1088,6 +1088,13 @@ fn syn_fin_per_profile() {
     let mut c = conn_listen_with(drop);
     let out = deliver(&mut c, AT, syn_fin, &[]);
     expect(&c, &out, State::Listen, &[]);
+    // And in every other state: no challenge ACK, nothing at all (a SYN alone gets one).
+    let mut c = conn_established_with(drop);
+    let out = deliver(&mut c, AT, TcpRepr { seq: PEER_ISS + 1, ..syn_fin }, &[]);
+    expect(&c, &out, State::Established, &[]);
+    assert_eq!(rejection(&out), (DropReason::Unexpected, Reply::Nothing));
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::SYN, seq: PEER_ISS + 1, ..TEMPL }, &[]);
+    assert_eq!(rejection(&out), (DropReason::SynOnSynchronized, Reply::ChallengeAck));
 }
 
 #[test]

@@ -195,6 +195,9 @@ impl Connection {
         if self.state != State::TimeWait || !flags.contains(Flags::SYN) || flags.intersects(Flags::ACK | Flags::RST) {
             return false;
         }
+        if flags.contains(Flags::FIN) && self.config.syn_fin == SynFin::Drop {
+            return false;
+        }
         let seq_above = seg.seq > self.rcv_nxt;
         let tsval = seg.options.timestamps().filter(|_| self.negotiated.timestamps).map(|(tsval, _)| tsval);
         let ts_newer = tsval.is_some_and(|tsval| (tsval.wrapping_sub(self.ts_recent) as i32) > 0);
@@ -222,6 +225,12 @@ impl Connection {
     fn on_synchronized(&mut self, now: Instant, seg: &TcpRepr, payload: &[u8]) {
         let flags = seg.flags;
         let seg_len = seg.segment_len(payload.len());
+
+        // FreeBSD with `drop_synfin` = 1 drops a SYN with FIN in every state (`SynFin::Drop`).
+        if flags.contains(Flags::SYN | Flags::FIN) && self.config.syn_fin == SynFin::Drop {
+            self.reject(DropReason::Unexpected, Reply::Nothing);
+            return;
+        }
 
         // FreeBSD's TIME-WAIT (`tcp_twcheck`) drops a segment without ACK unanswered: a SYN that
         // could not open a new incarnation, or a SYN-FIN.
