@@ -185,9 +185,7 @@ impl Connection {
         match self.state {
             State::Closed => return Err(CommandError::DoesNotExist),
             State::SynReceived | State::Established | State::FinWait1 | State::FinWait2 | State::CloseWait => {
-                let flags = if self.config.abort_rst_has_ack { Flags::RST | Flags::ACK } else { Flags::RST };
-                let seq = self.snd_nxt;
-                self.push_segment(now, seq, flags, 0, false);
+                self.push_own_reset(now);
             }
             _ => {}
         }

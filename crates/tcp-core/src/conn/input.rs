@@ -332,8 +332,7 @@ impl Connection {
                 // RFC 793: "If the SYN is in the window it is an error, send a reset, ... enter
                 // the CLOSED state" (the first check answered a SYN outside it).
                 self.reject(DropReason::SynInWindow, Reply::Reset);
-                let reset = if self.config.abort_rst_has_ack { Flags::RST | Flags::ACK } else { Flags::RST };
-                self.push_segment(now, self.snd_nxt, reset, 0, false);
+                self.push_own_reset(now);
                 self.cancel(Timer::DelayedAck);
                 self.close_with(CloseReason::Reset, Cause::Segment(flags));
             } else {

@@ -640,6 +640,13 @@ impl Connection {
         }
     }
 
+    /// Queues this connection's own reset, `<SEQ=SND.NXT><CTL=RST>` (RFC 9293 §3.10.5), with the
+    /// ACK bit where the profile's stack sets it (`Config::abort_rst_has_ack`).
+    fn push_own_reset(&mut self, now: Instant) {
+        let flags = if self.config.abort_rst_has_ack { Flags::RST | Flags::ACK } else { Flags::RST };
+        self.push_segment(now, self.snd_nxt, flags, 0, false);
+    }
+
     /// Queues a reset answering `seg`, built as for a closed port (RFC 9293 §3.10.7.1).
     fn push_reset_for(&mut self, seg: &TcpRepr, payload_len: usize) {
         if let Some(repr) = reset_for(seg, payload_len) {
