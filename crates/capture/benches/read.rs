@@ -1,40 +1,11 @@
-//! Reading 100,000 packets: listing the connections of a pcap and of a pcapng, and collecting
-//! one connection's segments (`cargo bench -p capture --bench read`).
+//! Reading 100,000 packets: listing the connections of a pcap and collecting one connection's
+//! segments; and importing one long connection (`cargo bench -p capture --bench read`).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use tcp_sim::{catalogue, pcap::to_pcap, simulate};
-
-/// A pcap of about `packets` records: the handshake entry's records repeated, each copy on its
-/// own client port so the capture holds many connections.
-fn big_pcap(packets: usize) -> Vec<u8> {
-    let base = to_pcap(&simulate(&catalogue::get("handshake").unwrap().scenario().unwrap()));
-    let (header, records) = (&base[..24], &base[24..]);
-    let per_copy = 11;
-    let mut out = header.to_vec();
-    for copy in 0..packets / per_copy {
-        let mut r = records.to_vec();
-        let port = 1024 + (copy % 60_000) as u16;
-        // Rewrite the client port (source or destination) of every raw-IP record.
-        let mut at = 0;
-        while at + 16 <= r.len() {
-            let len = u32::from_le_bytes(r[at + 8..at + 12].try_into().unwrap()) as usize;
-            let tcp = at + 16 + 20;
-            let (src, dst) = (u16::from_be_bytes([r[tcp], r[tcp + 1]]), u16::from_be_bytes([r[tcp + 2], r[tcp + 3]]));
-            if src == 40000 {
-                r[tcp..tcp + 2].copy_from_slice(&port.to_be_bytes());
-            } else if dst == 40000 {
-                r[tcp + 2..tcp + 4].copy_from_slice(&port.to_be_bytes());
-            }
-            at += 16 + len;
-        }
-        out.extend_from_slice(&r);
-    }
-    out
-}
 
 fn bench(c: &mut Criterion) {
-    let pcap = big_pcap(100_000);
+    let pcap = capture::sample::many_connections(100_000);
     let packets = capture::list(&pcap).unwrap().packets;
     let mut group = c.benchmark_group("read");
     group.throughput(Throughput::Elements(packets));
@@ -51,6 +22,18 @@ fn bench(c: &mut Criterion) {
     let listing = capture::list(&pcap).unwrap();
     group.bench_function("collect one connection of 100k packets", |b| {
         b.iter(|| black_box(capture::collect(&pcap, &listing, 5000).unwrap().segments.len()))
+    });
+    group.finish();
+    // One long connection: a hostile run's 5,000 segments (issue #10's echo file) as a capture.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tcp-sim/tests/adversarial/echo_data_on_data.toml");
+    let scenario = tcp_sim::Scenario::from_toml(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let long = tcp_sim::pcap::to_pcap(&tcp_sim::simulate(&scenario));
+    let collected = capture::collect(&long, &capture::list(&long).unwrap(), 1).unwrap();
+    let mut group = c.benchmark_group("import");
+    group.throughput(Throughput::Elements(collected.segments.len() as u64));
+    group.sample_size(10);
+    group.bench_function("import one connection of 5,000 segments", |b| {
+        b.iter(|| black_box(capture::import(&collected).trace.segments.len()))
     });
     group.finish();
 }

@@ -113,14 +113,27 @@ fn rules(import: &Import, host: usize, names: &[String; 2], port: u16) -> Vec<Ru
     let peer = names[1 - host].clone();
     // Each notice with its occurrence number (a rule fires on the first, or on every one).
     let mut notices: Vec<(Instant, Trigger, usize)> = Vec::new();
+    let mut counts: Vec<(Trigger, usize)> = Vec::new();
     for (at, told) in &import.observed.told[host] {
         let trigger = match told {
             Trigger::Connected | Trigger::Accepted | Trigger::Data | Trigger::Eof => *told,
             _ => continue,
         };
-        let k = notices.iter().filter(|(_, t, _)| *t == trigger).count() + 1;
+        let k = match counts.iter_mut().find(|(t, _)| *t == trigger) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                counts.push((trigger, 1));
+                1
+            }
+        };
         notices.push((*at, trigger, k));
     }
+    // In time order (stable: of notices at the same instant, the last told stays last), so that
+    // the latest before a time is found by bisection.
+    notices.sort_by_key(|(t, _, _)| *t);
     let mut out: Vec<Rule> = Vec::new();
     for (at, action) in &import.observed.actions[host] {
         let at_time = |rule: Rule| Rule { at_ms: Some(millis(at.micros)), ..rule };
@@ -157,10 +170,11 @@ fn rules(import: &Import, host: usize, names: &[String; 2], port: u16) -> Vec<Ru
     out
 }
 
-/// Adds `rule` as a reaction to the latest notice at or before `at`: on its first occurrence a
-/// rule of its own; on a later one, the same reaction to the first made repeating; else at `at`.
+/// Adds `rule` as a reaction to the latest notice at or before `at` (`notices` in time order):
+/// on its first occurrence a rule of its own; on a later one, the same reaction to the first made
+/// repeating; else at `at`.
 fn react(out: &mut Vec<Rule>, notices: &[(Instant, Trigger, usize)], at: Instant, rule: Rule) {
-    let latest = notices.iter().filter(|(t, _, _)| *t <= at).max_by_key(|(t, _, _)| *t);
+    let latest = notices[..notices.partition_point(|(t, _, _)| *t <= at)].last();
     match latest {
         Some((t, trigger, 1)) => out.push(Rule { on: Some(*trigger), after_ms: millis(at.micros - t.micros), ..rule }),
         Some((t, trigger, _)) => {
@@ -197,6 +211,13 @@ fn faults(import: &Import, segments: &[Captured], names: &[String; 2]) -> Vec<Fa
     let an = &import.analysis;
     let mut seen: Vec<(usize, SegmentKind, u32)> = Vec::new();
     let mut out = Vec::new();
+    // Each segment's first copy, if the capture holds one.
+    let mut first_copy = vec![None; an.segs.len()];
+    for (j, s) in an.segs.iter().enumerate().rev() {
+        if let Some(i) = s.duplicate_of {
+            first_copy[i] = Some(j);
+        }
+    }
     for (i, s) in an.segs.iter().enumerate() {
         if s.duplicate_of.is_some() {
             continue;
@@ -225,7 +246,7 @@ fn faults(import: &Import, segments: &[Captured], names: &[String; 2]) -> Vec<Fa
         } else if s.extra_delay_us > 0 {
             out.push(fault(FaultAction::Delay, s.extra_delay_us));
         }
-        if let Some(j) = (i + 1..an.segs.len()).find(|&j| an.segs[j].duplicate_of == Some(i)) {
+        if let Some(j) = first_copy[i] {
             out.push(fault(FaultAction::Duplicate, (an.segs[j].seen_us - s.seen_us).max(0) as u64));
         }
     }

@@ -10,6 +10,7 @@
 //! the capture point, SYN-ACK to ACK takes `2a`. The smallest such gap over the connection is
 //! taken, since an answer can only be slower than the path.
 
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
 
 use tcp_core::{Flags, SeqNum};
@@ -186,67 +187,97 @@ fn first_syns(segments: &[Captured], segs: &[SegInfo]) -> [Option<SeqNum>; 2] {
 
 /// Marks new data, retransmissions, duplicates, gaps, out-of-order segments and foreign SYNs.
 fn classify(segments: &[Captured], segs: &mut [SegInfo]) {
-    // Per direction: the highest sequence number sent so far.
-    let mut high: [Option<SeqNum>; 2] = [None, None];
-    let mut current_isn: [Option<SeqNum>; 2] = [None, None];
-    // Per direction: the last new SYN (its numbers) and where it was.
-    let mut last_syn: [Option<(SeqNum, Option<SeqNum>, usize)>; 2] = [None, None];
+    let mut sent = SentSoFar::default();
+    // Earlier segments by sender and numbers: where a copy can be (linear, not a scan of all).
+    let mut by_numbers: BTreeMap<(usize, u32, u32), Vec<usize>> = BTreeMap::new();
+    let closes = Closes::new(segments, segs);
     for i in 0..segs.len() {
         let (c, dir) = (&segments[i], segs[i].dir);
-        let flags = c.repr.flags;
-        if let Some(j) = (0..i).rev().find(|&j| is_copy(&segments[j], c)) {
-            segs[i].duplicate_of = Some(j);
-            continue;
+        let same_numbers = by_numbers.entry((dir, c.repr.seq.0, c.repr.ack.0)).or_default();
+        let copy_of = same_numbers.iter().rev().copied().find(|&j| is_copy(&segments[j], c));
+        same_numbers.push(i);
+        match copy_of {
+            Some(j) => segs[i].duplicate_of = Some(j),
+            None => sent.classify(segments, segs, i, &closes),
         }
+    }
+}
+
+/// What each direction has sent so far, as [`classify`] walks the segments.
+#[derive(Default)]
+struct SentSoFar {
+    /// The highest sequence number sent.
+    high: [Option<SeqNum>; 2],
+    /// The ISN of the incarnation under way (its pure SYN's).
+    current_isn: [Option<SeqNum>; 2],
+    /// The last new SYN (its numbers) and where it was.
+    last_syn: [Option<(SeqNum, Option<SeqNum>, usize)>; 2],
+    /// The last segment that carried new sequence space.
+    last_new: [Option<usize>; 2],
+}
+
+impl SentSoFar {
+    /// Classifies segment `i` (not a copy of an earlier one) against what its direction sent
+    /// before, and remembers it.
+    fn classify(&mut self, segments: &[Captured], segs: &mut [SegInfo], i: usize, closes: &Closes) {
+        self.classify_against_earlier(segments, segs, i, closes);
+        if segs[i].new && segs[i].end != segs[i].seq {
+            self.last_new[segs[i].dir] = Some(i);
+        }
+    }
+
+    fn classify_against_earlier(&mut self, segments: &[Captured], segs: &mut [SegInfo], i: usize, closes: &Closes) {
+        let (c, dir) = (&segments[i], segs[i].dir);
+        let flags = c.repr.flags;
         if flags.contains(Flags::SYN) {
             let key = (c.repr.seq, flags.contains(Flags::ACK).then_some(c.repr.ack));
             let pure = !flags.contains(Flags::ACK);
-            if pure && current_isn[dir].is_some_and(|isn| isn != c.repr.seq) && !closed_before(segments, segs, i) {
+            if pure && self.current_isn[dir].is_some_and(|isn| isn != c.repr.seq) && !closes.between(0, i) {
                 segs[i].foreign = true;
-            } else if let Some((seq, ack, at)) = last_syn[dir]
+            } else if let Some((seq, ack, at)) = self.last_syn[dir]
                 && (seq, ack) == key
-                && !closed_between(segments, segs, at, i)
+                && !closes.between(at, i)
             {
                 segs[i].retransmission = true;
             } else {
                 // A new incarnation of this direction: its sequence space starts afresh (a SYN
                 // like the last one, once that connection has ended, opens a new one on the
                 // same addresses and ports: a reused port, RFC 6191).
-                last_syn[dir] = Some((key.0, key.1, i));
+                self.last_syn[dir] = Some((key.0, key.1, i));
                 if pure {
-                    current_isn[dir] = Some(c.repr.seq);
+                    self.current_isn[dir] = Some(c.repr.seq);
                 }
-                high[dir] = Some(segs[i].end);
+                self.high[dir] = Some(segs[i].end);
                 segs[i].new = true;
             }
-            continue;
+            return;
         }
         let (seq, end) = (segs[i].seq, segs[i].end);
         if end == seq {
-            continue; // a pure ACK (or RST) occupies no sequence space
+            return; // a pure ACK (or RST) occupies no sequence space
         }
-        match high[dir] {
+        match self.high[dir] {
             None => {
-                high[dir] = Some(end);
+                self.high[dir] = Some(end);
                 segs[i].new = true;
             }
             Some(h) if seq > h => {
                 segs[i].gap_before = true;
                 segs[i].new = true;
-                high[dir] = Some(end);
+                self.high[dir] = Some(end);
             }
             Some(h) if end > h && seq == h => {
                 segs[i].new = true;
-                high[dir] = Some(end);
+                self.high[dir] = Some(end);
             }
             Some(h) if end > h => {
                 // Overlaps what was sent and goes further: a retransmission carrying new bytes.
                 segs[i].retransmission = true;
                 segs[i].new = true;
-                high[dir] = Some(end);
+                self.high[dir] = Some(end);
             }
             Some(_) => {
-                let recent = segs[..i].iter().rev().find(|s| s.dir == dir && s.end != s.seq && s.new);
+                let recent = self.last_new[dir].map(|r| &segs[r]);
                 // Wireshark's rule: below the highest sent, within 3 ms of the segment that went
                 // past it, is reordering; later, a retransmission.
                 if recent.is_some_and(|r| segs[i].seen_us - r.seen_us < 3000 && !overlaps_sent(segs, i)) {
@@ -265,17 +296,34 @@ fn overlaps_sent(segs: &[SegInfo], i: usize) -> bool {
     segs[..i].iter().any(|p| p.dir == s.dir && p.duplicate_of.is_none() && p.seq < s.end && s.seq < p.end)
 }
 
-/// Whether the connection had ended (a RST, or both FINs) before segment `i`.
-fn closed_before(segments: &[Captured], segs: &[SegInfo], i: usize) -> bool {
-    closed_between(segments, segs, 0, i)
+/// Where the connection's closing segments are: counts of RSTs and of each direction's FINs
+/// before each segment, so that "did it end between two segments" costs no scan.
+struct Closes {
+    /// Before segment `i`: RSTs, the client's FINs, the server's FINs.
+    before: Vec<[u32; 3]>,
 }
 
-/// Whether a RST, or both FINs, came after segment `from` and before segment `i`.
-fn closed_between(segments: &[Captured], segs: &[SegInfo], from: usize, i: usize) -> bool {
-    let between = || segments[from..i].iter().zip(&segs[from..i]);
-    let rst = between().any(|(c, _)| c.repr.flags.contains(Flags::RST));
-    let fins = [0, 1].map(|d| between().any(|(c, s)| s.dir == d && c.repr.flags.contains(Flags::FIN)));
-    rst || (fins[0] && fins[1])
+impl Closes {
+    fn new(segments: &[Captured], segs: &[SegInfo]) -> Closes {
+        let mut count = [0u32; 3];
+        let mut before = Vec::with_capacity(segments.len() + 1);
+        before.push(count);
+        for (c, s) in segments.iter().zip(segs) {
+            let f = c.repr.flags;
+            count[0] += u32::from(f.contains(Flags::RST));
+            count[1 + s.dir] += u32::from(f.contains(Flags::FIN));
+            before.push(count);
+        }
+        Closes { before }
+    }
+
+    /// Whether a RST, or both FINs, came from segment `from` up to (not including) segment `i`:
+    /// the connection had ended by then.
+    fn between(&self, from: usize, i: usize) -> bool {
+        let (a, b) = (self.before[from], self.before[i]);
+        let seen = |k: usize| b[k] > a[k];
+        seen(0) || (seen(1) && seen(2))
+    }
 }
 
 /// Two captures of the same packet: the same TCP header and payload, and the same IPv4
@@ -322,20 +370,36 @@ fn answers(request: &Captured, req: &SegInfo, reply: &Captured) -> bool {
 /// The capture point from the quickest request/answer pair of each direction.
 fn capture_point(segments: &[Captured], segs: &[SegInfo], same_host: bool) -> CapturePoint {
     let mut best: [Option<i64>; 2] = [None, None];
+    // Ends reached so far by segments that occupy sequence space, per direction.
+    let mut reached: BTreeSet<(usize, u32)> = BTreeSet::new();
+    // Only a RST can answer a segment without sequence space: each direction's RSTs.
+    let resets: [Vec<usize>; 2] = [0, 1].map(|d| {
+        (0..segs.len()).filter(|&j| segs[j].dir == d && segments[j].repr.flags.contains(Flags::RST)).collect()
+    });
     for i in 0..segs.len() {
+        // Only the first segment to reach a sequence number asks for it (a SYN-ACK of a
+        // simultaneous open repeats its SYN's, and the other SYN-ACK crossing it is no answer).
+        let key = (segs[i].dir, segs[i].end.0);
+        let repeats = reached.contains(&key);
+        if segs[i].end != segs[i].seq {
+            reached.insert(key);
+        }
         if segs[i].duplicate_of.is_some() || segs[i].foreign {
             continue;
         }
         let is_request = segs[i].end != segs[i].seq || segments[i].repr.flags.contains(Flags::ACK);
-        // Only the first segment to reach a sequence number asks for it (a SYN-ACK of a
-        // simultaneous open repeats its SYN's, and the other SYN-ACK crossing it is no answer).
-        let repeats = segs[..i].iter().any(|p| p.dir == segs[i].dir && p.end == segs[i].end && p.end != p.seq);
         if !is_request || repeats {
             continue;
         }
-        let reply = (i + 1..segs.len())
-            .filter(|&j| segs[j].dir != segs[i].dir)
-            .find(|&j| answers(&segments[i], &segs[i], &segments[j]));
+        let other = 1 - segs[i].dir;
+        let reply = if segs[i].end == segs[i].seq {
+            let after = resets[other].partition_point(|&j| j <= i);
+            resets[other][after..].iter().copied().find(|&j| answers(&segments[i], &segs[i], &segments[j]))
+        } else {
+            (i + 1..segs.len())
+                .filter(|&j| segs[j].dir == other)
+                .find(|&j| answers(&segments[i], &segs[i], &segments[j]))
+        };
         // Answered, and not an answer to a later copy of the same bytes.
         if let Some(j) = reply {
             let repeated = (i + 1..j)
@@ -362,6 +426,10 @@ fn capture_point(segments: &[Captured], segs: &[SegInfo], same_host: bool) -> Ca
 /// Segments that never reached their receiver.
 fn find_losses(segments: &[Captured], an: &mut Analysis) {
     let n = an.segs.len();
+    // Per direction: its last segment, and its retransmissions in order.
+    let last_of = [0, 1].map(|d| an.segs.iter().rposition(|s| s.dir == d));
+    let resent: [Vec<usize>; 2] =
+        [0, 1].map(|d| (0..n).filter(|&k| an.segs[k].dir == d && an.segs[k].retransmission).collect());
     for i in 0..n {
         let s = an.segs[i].clone();
         if s.duplicate_of.is_some() || s.foreign {
@@ -379,19 +447,21 @@ fn find_losses(segments: &[Captured], an: &mut Analysis) {
                 && !flags.contains(Flags::SYN)
                 && !flags.contains(Flags::FIN)
                 && !flags.contains(Flags::RST);
+            // Nothing came back after it (checked first: it rules out all but the last few).
+            let unanswered = last_of[1 - s.dir].is_none_or(|last| last < i);
             // One below the furthest its sender had reached.
             let probe = bare
+                && unanswered
                 && an.segs[..i].iter().any(|p| p.dir == s.dir && p.end == s.seq + 1)
                 && !an.segs[..i].iter().any(|p| p.dir == s.dir && p.end > s.seq + 1);
-            if probe && !an.segs[i + 1..].iter().any(|p| p.dir != s.dir) {
+            if probe {
                 an.segs[i].lost = Some(LossEvidence::ProbeUnanswered);
             }
             continue;
         }
         // Sent again before anything acknowledged it: the first copy was lost.
-        let again = (i + 1..n).find(|&k| {
-            an.segs[k].dir == s.dir && an.segs[k].retransmission && an.segs[k].seq < s.end && s.seq < an.segs[k].end
-        });
+        let later = &resent[s.dir][resent[s.dir].partition_point(|&k| k <= i)..];
+        let again = later.iter().copied().find(|&k| an.segs[k].seq < s.end && s.seq < an.segs[k].end);
         if let Some(k) = again {
             let acked = (i + 1..k).any(|j| an.segs[j].dir != s.dir && answers(&segments[i], &s, &segments[j]));
             if !acked {

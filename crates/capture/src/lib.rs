@@ -27,6 +27,7 @@ pub mod infer;
 pub mod notes;
 pub mod observe;
 pub mod rerun;
+pub mod sample;
 
 pub use import::{Import, import};
 pub use notes::{Note, NoteKind};
