@@ -9,7 +9,9 @@
 //! Then, for every entry, the work of changing a setting (the one-way delay) on it; and, for the
 //! costliest hostile inputs known (issue #10's, each stopped by the work budget), how long the
 //! page is blocked when a reader opens one as their own scenario file: the longest task and the
-//! sum of long tasks (the Long Tasks API: tasks over 50 ms) until it is drawn.
+//! sum of long tasks (the Long Tasks API: tasks over 50 ms) until it is drawn. Then the same for
+//! two big captures opened as a reader would (issue #13): 100,000 packets in 9,090 connections,
+//! and a hostile run's 5,000 segments.
 //!
 //! Prints one line per entry and the worst case; asserts nothing. `SYNACK_BENCH_PAGE` (e.g.
 //! `embed.html#ui=settings`) measures another page of the site, which must show the picker. The
@@ -21,6 +23,7 @@ mod harness;
 
 use std::time::Duration;
 
+use base64::Engine as _;
 use fantoccini::Locator;
 use harness::{BASE, ChromeDriver, built_site};
 use serde_json::{Value, json};
@@ -95,13 +98,13 @@ const task = () => new Promise((r) => setTimeout(r, 0));
 /// Measured in the page: open the file `arguments[1]` (named `arguments[0]`) in the scenario
 /// picker, as a reader would, and report the tasks over 50 ms until the page has settled.
 const WORST: &str = r#"
-const [name, text, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+const [name, text, base64, done] = [arguments[0], arguments[1], arguments[2], arguments[arguments.length - 1]];
 const long = [];
 const observer = new PerformanceObserver((list) => long.push(...list.getEntries().map((e) => e.duration)));
 observer.observe({ type: 'longtask', buffered: false });
 const input = document.querySelector('input[type=file]');
 const files = new DataTransfer();
-files.items.add(new File([text], name));
+files.items.add(new File([base64 ? Uint8Array.from(atob(text), (c) => c.charCodeAt(0)) : text], name));
 const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
 (async () => {
   // From the handshake, so that the arrows counted are the file's.
@@ -151,8 +154,10 @@ const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimat
   const busy = () => document.querySelector('[data-testid=simulating]') !== null;
   const title = () => document.getElementById('diagram')?.getAttribute('aria-label');
   let seenBusy = false;
+  let captureShown = -1;
   for (let waited = 0; waited < 20000; waited += 5) {
     seenBusy ||= busy();
+    if (captureShown < 0 && document.querySelector('[data-testid=capture]')) captureShown = performance.now() - t0;
     if (!busy() && (seenBusy || title() !== handshake || arrows() !== handshakeArrows)) break;
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -168,7 +173,7 @@ const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimat
   mutations.disconnect();
   tasks.disconnect();
   watching = false;
-  done([Math.max(0, ...long), long.reduce((a, b) => a + b, 0), drawn, arrows(), longestGap, timeline]);
+  done([Math.max(0, ...long), long.reduce((a, b) => a + b, 0), drawn, arrows(), longestGap, timeline, captureShown]);
 })();
 "#;
 
@@ -180,6 +185,17 @@ const WORST_INPUTS: [&str; 5] = [
     "crates/tcp-sim/tests/adversarial/15_flooders.json",
     "../shared/adversarial/01_reconnect_on_refused_hang.toml",
 ];
+
+/// Big captures opened in the page (issue #13): 100,000 packets in 9,090 connections, and one
+/// hostile run's 5,000 segments as a capture of a few long connections.
+fn big_captures() -> Vec<(String, Vec<u8>)> {
+    let many = capture::sample::many_connections(100_000);
+    let path = "crates/tcp-sim/tests/adversarial/echo_data_on_data.toml";
+    let text = std::fs::read_to_string(harness::repo_root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let scenario = tcp_sim::Scenario::from_toml(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let long = tcp_sim::pcap::to_pcap(&tcp_sim::simulate(&scenario));
+    vec![("100k_packets.pcap".into(), many), ("echo_data_on_data.pcap".into(), long)]
+}
 
 /// The simulator alone, in the page's wasm module (`bench_simulate`, mean of `runs` runs).
 const SIMULATE: &str = r#"
@@ -247,9 +263,19 @@ async fn main() {
             text
         };
         let name = path.rsplit('/').next().unwrap_or(path);
-        let row =
-            client.execute_async(WORST, vec![json!(name), json!(text)]).await.expect("the worst-input measurement");
+        let row = client
+            .execute_async(WORST, vec![json!(name), json!(text), json!(false)])
+            .await
+            .expect("the worst-input measurement");
         worst.push((name.to_owned(), row));
+    }
+    for (name, pcap) in big_captures() {
+        let bytes = base64::engine::general_purpose::STANDARD.encode(&pcap);
+        let row = client
+            .execute_async(WORST, vec![json!(name), json!(bytes), json!(true)])
+            .await
+            .expect("the capture measurement");
+        worst.push((name, row));
     }
     let _ = client.close().await;
     if !only_hostile {
@@ -287,12 +313,13 @@ fn print_hostile(worst: &[(String, Value)], timeline: bool) {
     for (name, row) in worst {
         let ms = |i: usize| row[i].as_f64().unwrap_or(f64::NAN);
         println!(
-            "{name:<36} longest task {:>5.0} ms   long tasks {:>6.0} ms   longest frame gap {:>5.1} ms   drawn after {:>6.0} ms   {} arrows",
+            "{name:<36} longest task {:>5.0} ms   long tasks {:>6.0} ms   longest frame gap {:>5.1} ms   drawn after {:>6.0} ms   {} arrows{}",
             ms(0),
             ms(1),
             ms(4),
             ms(2),
-            row[3]
+            row[3],
+            if ms(6) >= 0.0 { format!("   capture listed and shown after {:.0} ms", ms(6)) } else { String::new() }
         );
         if timeline {
             for event in row[5].as_array().into_iter().flatten() {

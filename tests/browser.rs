@@ -502,7 +502,42 @@ async fn real_capture(client: &Client, url: &str) -> TestResult {
     let message = client.wait().at_most(Duration::from_secs(10)).for_element(error).await?.text().await?;
     ensure!(message.contains("capture"), "the error does not say what is wrong: {message}");
     ensure!(arrow_count(client).await? == before, "a broken capture changed the diagram");
+    client.find(Locator::Css("[data-testid=error] button")).await?.click().await?;
+    big_capture_cancelled(client, &capture).await?;
     let errors = page_reports(client, "__synackErrors").await?;
     ensure!(errors.is_empty(), "the page logged errors: {errors:?}");
+    Ok(())
+}
+
+/// A big capture (64 MB: `capture`'s records 40,000 times) shows how far reading it has got,
+/// and Cancel stops it: the capture shown before, its diagram, and no error.
+async fn big_capture_cancelled(client: &Client, capture: &[u8]) -> TestResult {
+    let before = arrow_count(client).await?;
+    let title = text_of(client, "#capture-title").await?;
+    let open = "const all = new Uint8Array(arguments[0]); const records = all.slice(24); \
+                const parts = [all.slice(0, 24)]; for (let i = 0; i < 40000; i++) parts.push(records); \
+                const files = new DataTransfer(); files.items.add(new File(parts, 'big.pcap')); \
+                const input = document.querySelector('input[type=file]'); \
+                input.files = files.files; input.dispatchEvent(new Event('change', { bubbles: true }));";
+    client.execute(open, vec![json!(capture)]).await?;
+    let busy = Locator::Css("[data-testid=simulating]");
+    let line = client.wait().at_most(Duration::from_secs(10)).for_element(busy).await?.text().await?;
+    let size = format!("of {:.1} MB", (24 + 40_000 * (capture.len() - 24)) as f64 / 1e6);
+    ensure!(line.starts_with("Reading the capture: ") && line.contains(&size), "the progress line reads {line:?}");
+    screenshot(client, "capture-reading.png").await?;
+    client.find(Locator::Css("[data-testid=cancel-simulation]")).await?.click().await?;
+    for _ in 0..100 {
+        if client.find_all(busy).await?.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    ensure!(client.find_all(busy).await?.is_empty(), "Cancel left the progress line");
+    // Long enough for a read that went on to have drawn something.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    ensure!(client.find_all(Locator::Css("[data-testid=error]")).await?.is_empty(), "Cancel reported an error");
+    ensure!(arrow_count(client).await? == before, "the cancelled capture changed the diagram");
+    let after = text_of(client, "#capture-title").await?;
+    ensure!(after == title, "the capture shown was {title:?} and is now {after:?}");
     Ok(())
 }

@@ -83,6 +83,9 @@ pub fn App(props: &AppProps) -> Html {
     let busy = use_state(|| None::<slices::Busy>);
     #[cfg(feature = "full")]
     let () = use_pending_work(&state, &busy);
+    #[cfg(feature = "full")]
+    let reads = CaptureReads { busy: busy.clone(), under_way: use_mut_ref(|| None) };
+    let files = full_or!(file_handlers(&state, &reads), file_handlers(&state));
     let s = &*state;
     let titles =
         use_memo((s.experiment.entry.clone(), s.experiment.custom.clone(), s.lang), |(entry, custom, lang)| {
@@ -100,9 +103,9 @@ pub fn App(props: &AppProps) -> Html {
     let parts = Parts {
         lang_button: lang_button(&state),
         error: slot(s.error.as_ref().map(|error| error_line(&state, error))),
-        controls: slot(ui.has(Part::Settings).then(|| settings(&state))),
+        controls: slot(ui.has(Part::Settings).then(|| settings(&state, files.clone()))),
         simulating: full_or!(slot(busy.as_ref().map(|b| progress_line(b, s.lang))), Html::default()),
-        capture: capture(&state),
+        capture: full_or!(capture(&state, &reads), Html::default()),
         faults: slot((ui.has(Part::Inspect) && !s.experiment.faults.is_empty()).then(|| faults_line(&state))),
         playback: slot(ui.has(Part::Play).then(|| playback(&state))),
         // An element embed (given its link) never scrolls its host page.
@@ -121,7 +124,7 @@ pub fn App(props: &AppProps) -> Html {
         },
     };
     match mode {
-        Mode::Page => page(&state, parts, root, &titles.0),
+        Mode::Page => page(&state, parts, files, root, &titles.0),
         Mode::Embed => embed_view(s, parts, ui, root, in_frame, &titles.0),
     }
 }
@@ -201,10 +204,16 @@ fn error_line(state: &State, error: &SettingError) -> Html {
 #[cfg(feature = "full")]
 fn progress_line(busy: &slices::Busy, lang: Lang) -> Html {
     let stop = busy.stop.clone();
-    let doing = if busy.laying_out {
-        i18n::LAYING_OUT.get(lang).to_string()
-    } else {
-        format!("{} {} {}", i18n::SIMULATING.get(lang), busy.steps, i18n::STEPS.get(lang))
+    let doing = match busy.doing {
+        slices::Doing::LayingOut => i18n::LAYING_OUT.get(lang).to_string(),
+        slices::Doing::Simulating(steps) => format!("{} {steps} {}", i18n::SIMULATING.get(lang), i18n::STEPS.get(lang)),
+        slices::Doing::Reading { read, size } => {
+            let (read, size) = (read / 1e6, size / 1e6);
+            match lang {
+                Lang::En => format!("Reading the capture: {read:.1} of {size:.1} MB"),
+                Lang::Zh => format!("正在读取抓包文件：已读 {read:.1} MB，共 {size:.1} MB"),
+            }
+        }
     };
     html! {
         <p class="busy" role="status" data-testid="simulating">
@@ -215,36 +224,97 @@ fn progress_line(busy: &slices::Busy, lang: Lang) -> Html {
     }
 }
 
+/// Capture files being read (full module): the read under way shows how far it has got in
+/// `busy`, and a newer file (capture or scenario) supersedes it.
+#[cfg(feature = "full")]
+#[derive(Clone)]
+struct CaptureReads {
+    busy: UseStateHandle<Option<slices::Busy>>,
+    /// The stop of the read under way.
+    under_way: Rc<std::cell::RefCell<Option<Rc<Cell<slices::Stop>>>>>,
+}
+
+#[cfg(feature = "full")]
+impl CaptureReads {
+    /// The read under way, if any, stops at its next piece and shows nothing.
+    fn supersede(&self) {
+        if let Some(before) = self.under_way.replace(None) {
+            before.set(slices::Stop::Superseded);
+            self.busy.set(None);
+        }
+    }
+
+    /// A new read, which supersedes the one under way.
+    fn begin(&self) -> Rc<Cell<slices::Stop>> {
+        self.supersede();
+        let stop = Rc::new(Cell::new(slices::Stop::No));
+        self.under_way.replace(Some(stop.clone()));
+        stop
+    }
+
+    /// What the read that `stop` stops hears of its progress: shown unless it was stopped.
+    fn progress(&self, stop: &Rc<Cell<slices::Stop>>) -> impl Fn(f64, f64) + 'static {
+        let (busy, stop) = (self.busy.clone(), stop.clone());
+        move |read, size| {
+            if stop.get() == slices::Stop::No {
+                busy.set(Some(slices::Busy { doing: slices::Doing::Reading { read, size }, stop: stop.clone() }));
+            }
+        }
+    }
+
+    /// The read that `stop` stops is over; what it found is shown unless it was stopped.
+    fn end<T>(
+        &self,
+        stop: &Rc<Cell<slices::Stop>>,
+        found: Result<Option<T>, SettingError>,
+    ) -> Option<Result<T, SettingError>> {
+        if stop.get() == slices::Stop::Superseded {
+            return None;
+        }
+        self.under_way.replace(None);
+        self.busy.set(None);
+        if stop.get() == slices::Stop::Cancelled {
+            return None;
+        }
+        found.transpose()
+    }
+}
+
 /// What a file the reader chose or dropped becomes: a scenario's text, a capture, or one that
 /// cannot be read. (A player's file picker has no handler: choosing a file brings the full
 /// module.)
+#[derive(Clone)]
 struct FileHandlers {
     on_load: Callback<String>,
     on_invalid: Callback<(String, String)>,
     on_capture: Callback<web_sys::File>,
 }
 
-fn file_handlers(state: &State) -> FileHandlers {
+fn file_handlers(state: &State, #[cfg(feature = "full")] reads: &CaptureReads) -> FileHandlers {
     FileHandlers {
         on_load: full_or!(
             {
-                let st = state.clone();
-                Callback::from(move |text: String| match Experiment::from_scenario_file(&text) {
-                    Ok(experiment) => st.dispatch(Action::OpenScenario(Box::new(experiment))),
-                    Err(e) => st.dispatch(Action::Report(e)),
+                let (st, reads) = (state.clone(), reads.clone());
+                Callback::from(move |text: String| {
+                    // A scenario opened while a capture is read takes its place.
+                    reads.supersede();
+                    match Experiment::from_scenario_file(&text) {
+                        Ok(experiment) => st.dispatch(Action::OpenScenario(Box::new(experiment))),
+                        Err(e) => st.dispatch(Action::Report(e)),
+                    }
                 })
             },
             Callback::noop()
         ),
         on_invalid: dispatch(state, |(en, zh): (String, String)| Action::Report(SettingError::new(en, zh))),
-        on_capture: full_or!(open_capture(state.clone()), Callback::noop()),
+        on_capture: full_or!(open_capture(state.clone(), reads.clone()), Callback::noop()),
     }
 }
 
 /// The settings form.
-fn settings(state: &State) -> Html {
+fn settings(state: &State, files: FileHandlers) -> Html {
     let s = &**state;
-    let FileHandlers { on_load, on_invalid, on_capture } = file_handlers(state);
+    let FileHandlers { on_load, on_invalid, on_capture } = files;
     html! {
         <Controls experiment={s.experiment.clone()} lang={s.lang} relative={s.relative}
             on_entry={dispatch(state, Action::SelectEntry)}
@@ -255,18 +325,13 @@ fn settings(state: &State) -> Html {
 }
 
 /// The real capture shown, if any (full module): what it is, and a picker of its connections.
-fn capture(state: &State) -> Html {
-    full_or!(
-        slot(state.capture.as_ref().map(|shown| {
-            let on_pick = pick_capture_connection(state.clone(), shown.connection.capture.clone());
-            html! { <crate::components::capture_panel::CapturePanel connection={shown.connection.clone()}
-            rerun={shown.rerun} lang={state.lang} {on_pick} /> }
-        })),
-        {
-            let _ = state;
-            Html::default()
-        }
-    )
+#[cfg(feature = "full")]
+fn capture(state: &State, reads: &CaptureReads) -> Html {
+    slot(state.capture.as_ref().map(|shown| {
+        let on_pick = pick_capture_connection(state.clone(), shown.connection.capture.clone(), reads.clone());
+        html! { <crate::components::capture_panel::CapturePanel connection={shown.connection.clone()}
+        rerun={shown.rerun} lang={state.lang} {on_pick} /> }
+    }))
 }
 
 /// The faults the reader has set, with a button that clears them.
@@ -361,13 +426,13 @@ fn lang_attr(lang: Lang) -> &'static str {
 
 /// The full page: the stage (settings, playback, diagram), the inspector, the side panel
 /// (narration, states, exchange) and the rest (export, the embed builder).
-fn page(state: &State, parts: Parts, root: NodeRef, title: &str) -> Html {
+fn page(state: &State, parts: Parts, files: FileHandlers, root: NodeRef, title: &str) -> Html {
     let s = &**state;
     let lang = s.lang;
     // The page takes a scenario or a capture dropped anywhere on it (full module).
     let (on_drag_over, on_drop) = full_or!(
         {
-            let FileHandlers { on_load, on_invalid, on_capture } = file_handlers(state);
+            let FileHandlers { on_load, on_invalid, on_capture } = files;
             (
                 Some(Callback::from(|e: DragEvent| e.prevent_default())),
                 Some(Callback::from(move |e: DragEvent| {
@@ -384,7 +449,10 @@ fn page(state: &State, parts: Parts, root: NodeRef, title: &str) -> Html {
                 })),
             )
         },
-        (None::<Callback<DragEvent>>, None::<Callback<DragEvent>>)
+        {
+            let _ = files;
+            (None::<Callback<DragEvent>>, None::<Callback<DragEvent>>)
+        }
     );
     html! {
         <div class="app page" lang={lang_attr(lang)} data-theme={s.theme.map(|t| t.name())} data-testid="app" ref={root}
@@ -522,34 +590,45 @@ fn use_pending_work(state: &State, busy: &UseStateHandle<Option<slices::Busy>>) 
 }
 
 /// Opens a capture file the reader chose and shows its first connection with a handshake (or
-/// says what is wrong with the file).
+/// says what is wrong with the file), showing how far reading it has got.
 #[cfg(feature = "full")]
-fn open_capture(state: UseReducerHandle<AppState>) -> Callback<web_sys::File> {
+fn open_capture(state: UseReducerHandle<AppState>, reads: CaptureReads) -> Callback<web_sys::File> {
     Callback::from(move |file: web_sys::File| {
-        let state = state.clone();
+        let (state, reads) = (state.clone(), reads.clone());
+        let stop = reads.begin();
         wasm_bindgen_futures::spawn_local(async move {
-            let shown = match capture_file::open(file).await {
-                Ok(opened) => {
+            let progress = reads.progress(&stop);
+            let found = match capture_file::open(file, &progress, &stop).await {
+                Ok(Some(opened)) => {
                     let number = capture_file::first_shown(&opened.listing);
-                    capture_file::connection(opened, number).await
+                    capture_file::connection(opened, number, &progress, &stop).await
                 }
+                Ok(None) => Ok(None),
                 Err(e) => Err(e),
             };
-            show_capture(&state, shown);
+            if let Some(shown) = reads.end(&stop, found) {
+                show_capture(&state, shown);
+            }
         });
     })
 }
 
-/// Shows connection `number` (from 1) of the capture open.
+/// Shows connection `number` (from 1) of the capture open (read again to collect it).
 #[cfg(feature = "full")]
 fn pick_capture_connection(
     state: UseReducerHandle<AppState>,
     opened: crate::state::Shared<capture_file::OpenedCapture>,
+    reads: CaptureReads,
 ) -> Callback<usize> {
     Callback::from(move |number: usize| {
-        let (state, opened) = (state.clone(), opened.clone());
+        let (state, opened, reads) = (state.clone(), opened.clone(), reads.clone());
+        let stop = reads.begin();
         wasm_bindgen_futures::spawn_local(async move {
-            show_capture(&state, capture_file::connection(opened, number).await);
+            let progress = reads.progress(&stop);
+            let found = capture_file::connection(opened, number, &progress, &stop).await;
+            if let Some(shown) = reads.end(&stop, found) {
+                show_capture(&state, shown);
+            }
         });
     })
 }

@@ -1,18 +1,27 @@
 //! A real capture opened in the page (issue #13), full module only: a pcap or pcapng file the
 //! reader chose is read in chunks of [`CHUNK`] (memory holds one chunk, the list of connections
-//! and the chosen connection's segments; the tab stays responsive between chunks), its TCP
+//! and the chosen connection's segments), a few milliseconds of work at a time so that the tab
+//! stays responsive, with progress and a way to stop (issue #13); its TCP
 //! connections are listed, and one is imported with the `capture` crate: the captured segments
 //! with both ends' inferred states, what the capture shows, and the scenario that re-runs it.
 //! The file never leaves the reader's machine.
 
 use crate::experiment::SettingError;
-use crate::state::Shared;
+use crate::slices::{SLICE_MS, Stop, next_task};
+use crate::state::{Shared, now_ms};
 use capture::{Collector, Import, Listing, Scanner};
+use std::cell::Cell;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
 
-/// Bytes read at a time.
+/// Bytes read from the file at a time (one `Blob.arrayBuffer()`).
 const CHUNK: f64 = 1024.0 * 1024.0;
+
+/// Bytes handed to the reader between two looks at the clock: about a millisecond of work.
+const PIECE: usize = 64 * 1024;
+
+/// Hears how far reading a file has got: bytes read so far, and the file's size.
+pub type Progress<'a> = &'a dyn Fn(f64, f64);
 
 /// A capture file the reader opened, and its connections.
 #[derive(Debug)]
@@ -59,16 +68,36 @@ async fn read(file: &File, start: f64, end: f64) -> Result<Vec<u8>, SettingError
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-/// Feeds all of `file` to `feed`, a chunk at a time.
-async fn read_all(file: &File, mut feed: impl FnMut(&[u8]) -> Result<(), capture::Error>) -> Result<(), SettingError> {
+/// Feeds all of `file` to `feed`, [`PIECE`] bytes at a time, letting the browser paint and
+/// answer the reader after about [`SLICE_MS`] of work; `progress` hears how far it has got.
+/// `Ok(None)` if `stop` was set meanwhile.
+async fn read_all(
+    file: &File,
+    mut feed: impl FnMut(&[u8]) -> Result<(), capture::Error>,
+    progress: Progress<'_>,
+    stop: &Cell<Stop>,
+) -> Result<Option<()>, SettingError> {
     let size = file.size();
     let mut at = 0.0;
     while at < size {
+        progress(at, size);
         let end = (at + CHUNK).min(size);
-        feed(&read(file, at, end).await?).map_err(|e| capture_error(&e))?;
+        let chunk = read(file, at, end).await?;
+        let mut slice_start = now_ms();
+        for (i, piece) in chunk.chunks(PIECE).enumerate() {
+            if now_ms() - slice_start >= SLICE_MS {
+                progress(at + (i * PIECE) as f64, size);
+                next_task().await;
+                slice_start = now_ms();
+            }
+            if stop.get() != Stop::No {
+                return Ok(None);
+            }
+            feed(piece).map_err(|e| capture_error(&e))?;
+        }
         at = end;
     }
-    Ok(())
+    Ok(Some(()))
 }
 
 /// Whether `file` is a capture (by its first bytes, whatever its name).
@@ -76,31 +105,29 @@ pub async fn file_is_capture(file: &File) -> bool {
     read(file, 0.0, 4.0).await.is_ok_and(|head| is_capture(&head))
 }
 
-/// Reads `file` and lists its connections; a file without any is an error.
-pub async fn open(file: File) -> Result<Shared<OpenedCapture>, SettingError> {
+/// Reads `file` and lists its connections; a file without any is an error. `Ok(None)` if `stop`
+/// was set before it was read.
+pub async fn open(
+    file: File,
+    progress: Progress<'_>,
+    stop: &Cell<Stop>,
+) -> Result<Option<Shared<OpenedCapture>>, SettingError> {
     let mut scanner = Scanner::new();
-    read_all(&file, |chunk| scanner.feed(chunk)).await?;
-    let listing = scanner.finish().map_err(|e| capture_error(&e))?;
-    if listing.connections.is_empty() {
-        return Err(SettingError::new(
-            format!(
-                "The capture holds no TCP connection to draw ({} packets, {} TCP segments).",
-                listing.packets, listing.tcp_segments
-            ),
-            format!(
-                "抓包文件中没有可以绘制的 TCP 连接（{} 个数据包，{} 个 TCP 报文段）。",
-                listing.packets, listing.tcp_segments
-            ),
-        ));
+    if read_all(&file, |chunk| scanner.feed(chunk), progress, stop).await?.is_none() {
+        return Ok(None);
     }
-    Ok(Shared::new(OpenedCapture { file, listing }))
+    let listing = scanner.finish().map_err(|e| capture_error(&e))?;
+    Ok(Some(Shared::new(OpenedCapture { file, listing })))
 }
 
-/// Imports connection `number` (from 1) of an opened capture.
+/// Imports connection `number` (from 1) of an opened capture. `Ok(None)` if `stop` was set
+/// before it was read.
 pub async fn connection(
     capture: Shared<OpenedCapture>,
     number: usize,
-) -> Result<Shared<CapturedConnection>, SettingError> {
+    progress: Progress<'_>,
+    stop: &Cell<Stop>,
+) -> Result<Option<Shared<CapturedConnection>>, SettingError> {
     let count = capture.listing.connections.len();
     let summary = capture.listing.connections.get(number.wrapping_sub(1)).cloned().ok_or_else(|| {
         SettingError::new(
@@ -109,10 +136,12 @@ pub async fn connection(
         )
     })?;
     let mut collector = Collector::new(summary);
-    read_all(&capture.file, |chunk| collector.feed(chunk)).await?;
+    if read_all(&capture.file, |chunk| collector.feed(chunk), progress, stop).await?.is_none() {
+        return Ok(None);
+    }
     let collected = collector.finish().map_err(|e| capture_error(&e))?;
     let import = capture::import(&collected);
-    Ok(Shared::new(CapturedConnection { capture, number, import }))
+    Ok(Some(Shared::new(CapturedConnection { capture, number, import })))
 }
 
 /// The connection the page shows first: the first whose handshake the capture holds, else the

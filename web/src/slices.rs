@@ -23,12 +23,27 @@ const STEPS_PER_LOOK: usize = 64;
 /// Work in slices, as the page shows it.
 #[derive(Clone, Debug, Default)]
 pub struct Busy {
-    /// Steps the simulator has taken so far.
-    pub steps: usize,
-    /// The run is over: the diagram is being laid out.
-    pub laying_out: bool,
+    /// What is being done, and how far it has got.
+    pub doing: Doing,
     /// Whether it should go on; set to stop it at its next slice.
     pub stop: Rc<Cell<Stop>>,
+}
+
+/// What work in slices is doing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Doing {
+    /// Simulating: the steps the simulator has taken so far.
+    Simulating(usize),
+    /// The run is over: the diagram is being laid out.
+    LayingOut,
+    /// Reading a capture file: bytes read so far, of its size.
+    Reading { read: f64, size: f64 },
+}
+
+impl Default for Doing {
+    fn default() -> Doing {
+        Doing::Simulating(0)
+    }
 }
 
 /// Whether a simulation in slices goes on.
@@ -45,13 +60,13 @@ pub enum Stop {
 
 impl PartialEq for Busy {
     fn eq(&self, other: &Busy) -> bool {
-        (self.steps, self.laying_out) == (other.steps, other.laying_out) && Rc::ptr_eq(&self.stop, &other.stop)
+        self.doing == other.doing && Rc::ptr_eq(&self.stop, &other.stop)
     }
 }
 
 /// Waits for the browser's next task (a `setTimeout` of 0): what it had to do (paint a frame,
 /// answer the reader) comes first.
-async fn next_task() {
+pub async fn next_task() {
     let wait = js_sys::Promise::new(&mut |resolve, _| {
         let waits = web_sys::window().is_some_and(|w| w.set_timeout_with_callback(&resolve).is_ok());
         if !waits {
@@ -116,15 +131,15 @@ pub async fn run(
     progress: impl Fn(Busy),
     stop: &Rc<Cell<Stop>>,
 ) -> Option<(Shared<Trace>, Diagram)> {
-    let busy = |steps, laying_out| Busy { steps, laying_out, stop: stop.clone() };
+    let busy = |doing| Busy { doing, stop: stop.clone() };
     let trace = match &pending.trace {
         Some(trace) => trace.clone(),
         None => {
             let scenario = pending.experiment.scenario().ok()?;
-            Shared::new(simulate(&scenario, |steps| progress(busy(steps, false)), stop).await?)
+            Shared::new(simulate(&scenario, |steps| progress(busy(Doing::Simulating(steps))), stop).await?)
         }
     };
-    progress(busy(0, true));
+    progress(busy(Doing::LayingOut));
     let diagram = lay_out(&trace, &pending.view, stop).await?;
     // The page draws the result in a task of its own: the last slice has used this one's time.
     next_task().await;

@@ -5,7 +5,7 @@
 use crate::capture_file::{CapturedConnection, connection_line};
 use crate::state::Shared;
 use seqdiag::Lang;
-use web_sys::HtmlSelectElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 /// Props of [`CapturePanel`].
@@ -24,6 +24,17 @@ pub struct CapturePanelProps {
 /// Notes listed at most (the rest are in the narration and the exchange).
 const NOTES_SHOWN: usize = 6;
 
+/// Connections the picker lists at most, around the one shown: a capture may hold 100,000, and
+/// a list that long would take the page many frames to build. Past it, a number field reaches
+/// any connection.
+const LISTED: usize = 200;
+
+/// The connections the picker lists (numbers from 1) when connection `shown` of `count` is shown.
+fn listed(shown: usize, count: usize) -> std::ops::RangeInclusive<usize> {
+    let first = shown.saturating_sub(LISTED / 2).clamp(1, count.saturating_sub(LISTED - 1).max(1));
+    first..=count.min(first + LISTED - 1)
+}
+
 fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
     seqdiag::text::pick(lang, en, zh)
 }
@@ -40,6 +51,15 @@ pub fn CapturePanel(props: &CapturePanelProps) -> Html {
         let cb = props.on_pick.clone();
         Callback::from(move |e: Event| {
             if let Ok(n) = e.target_unchecked_into::<HtmlSelectElement>().value().parse() {
+                cb.emit(n);
+            }
+        })
+    };
+    // A number out of range is the connection step's to report.
+    let on_number = {
+        let cb = props.on_pick.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(n) = e.target_unchecked_into::<HtmlInputElement>().value().trim().parse() {
                 cb.emit(n);
             }
         })
@@ -65,11 +85,21 @@ pub fn CapturePanel(props: &CapturePanelProps) -> Html {
                 <label class="field wide" for="capture-conn">
                     <span>{ format!("{} ({count})", pick(lang, "Connection", "连接")) }</span>
                     <select id="capture-conn" data-testid="capture-conn" onchange={on_pick}>
-                        { for (1..=count).map(|n| html! {
+                        { for listed(c.number, count).map(|n| html! {
                             <option value={n.to_string()} selected={n == c.number}>{ connection_line(listing, n, lang) }</option>
                         }) }
                     </select>
                 </label>
+                if count > LISTED {
+                    <label class="field" for="capture-conn-number">
+                        <span>{ match lang {
+                            Lang::En => format!("Connection number (1–{count})"),
+                            Lang::Zh => format!("连接编号（1–{count}）"),
+                        } }</span>
+                        <input id="capture-conn-number" data-testid="capture-conn-number" type="number" min="1"
+                            max={count.to_string()} value={c.number.to_string()} onchange={on_number} />
+                    </label>
+                }
             } else {
                 <p>{ connection_line(listing, c.number, lang) }</p>
             }
@@ -86,5 +116,27 @@ pub fn CapturePanel(props: &CapturePanelProps) -> Html {
                 </details>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_picker_lists_at_most_its_share_around_the_connection_shown() {
+        assert_eq!(listed(1, 3), 1..=3);
+        assert_eq!(listed(3, 3), 1..=3);
+        assert_eq!(listed(1, 9091), 1..=200);
+        assert_eq!(listed(5000, 9091), 4900..=5099);
+        assert_eq!(listed(9091, 9091), 8892..=9091);
+        assert_eq!(listed(200, 200), 1..=200);
+        for (shown, count) in [(1, 1), (150, 201), (9000, 9091), (42, 100_000)] {
+            let r = listed(shown, count);
+            assert!(
+                r.contains(&shown) && *r.end() <= count && r.clone().count() == count.min(LISTED),
+                "{shown} of {count}: {r:?}"
+            );
+        }
     }
 }
