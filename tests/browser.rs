@@ -488,19 +488,22 @@ async fn real_capture(client: &Client, url: &str) -> TestResult {
     }
     ensure!(client.find_all(panel).await?.is_empty(), "another experiment left the capture's panel");
     let drop = "const files = new DataTransfer(); \
-                files.items.add(new File([new Uint8Array(arguments[0])], 'several.pcap')); \
+                files.items.add(new File([new Uint8Array(arguments[0])], arguments[1])); \
                 const target = document.querySelector('[data-testid=diagram]'); \
                 for (const type of ['dragover', 'drop']) \
                   target.dispatchEvent(new DragEvent(type, { dataTransfer: files, bubbles: true, cancelable: true }));";
-    client.execute(drop, vec![json!(capture)]).await?;
+    client.execute(drop, vec![json!(capture), json!("several.pcap")]).await?;
     client.wait().at_most(Duration::from_secs(30)).for_element(panel).await?;
     arrows_become(client, 11, "the dropped capture").await?;
-    // A capture cut short: an error that names the problem, and the diagram stays.
+    // A capture cut short, dragged in: an error that names the problem, and the diagram stays.
     let before = arrow_count(client).await?;
-    choose_file(client, "broken.pcap", &capture[..40]).await?;
+    client.execute(drop, vec![json!(&capture[..40]), json!("broken.pcap")]).await?;
     let error = Locator::Css("[data-testid=error]");
     let message = client.wait().at_most(Duration::from_secs(10)).for_element(error).await?.text().await?;
-    ensure!(message.contains("capture"), "the error does not say what is wrong: {message}");
+    ensure!(
+        message.contains("capture") && message.contains("record 1 (byte 24)") && message.contains("cut short"),
+        "the error does not say what is wrong and where: {message}"
+    );
     ensure!(arrow_count(client).await? == before, "a broken capture changed the diagram");
     client.find(Locator::Css("[data-testid=error] button")).await?.click().await?;
     big_capture_cancelled(client, &capture).await?;
