@@ -3,6 +3,7 @@
 
 use alloc::collections::VecDeque;
 use alloc::string::String;
+use alloc::vec;
 use alloc::vec::Vec;
 use core::net::SocketAddrV4;
 use tcp_core::conn::CommandError;
@@ -84,6 +85,19 @@ impl Backlog {
     }
 }
 
+/// Per trigger, the rules of `app` that react to it, in script order (what
+/// [`Simulator::trigger`] looks through, instead of the whole script at every notice).
+pub(super) fn reactions(app: &[Rule]) -> Vec<(Trigger, Vec<usize>)> {
+    let mut out: Vec<(Trigger, Vec<usize>)> = Vec::new();
+    for (r, trigger) in app.iter().enumerate().filter_map(|(r, rule)| Some((r, rule.on?))) {
+        match out.iter_mut().find(|(t, _)| *t == trigger) {
+            Some((_, rules)) => rules.push(r),
+            None => out.push((trigger, vec![r])),
+        }
+    }
+    out
+}
+
 /// The length of what a `send` rule sends.
 fn send_len(rule: &Rule) -> usize {
     rule.text.as_ref().map_or(rule.bytes.unwrap_or(0) as usize, String::len)
@@ -92,20 +106,21 @@ fn send_len(rule: &Rule) -> usize {
 impl Simulator<'_> {
     /// Schedules the rules of `host` that react to `trigger`, which happened to connection `conn`.
     pub(super) fn trigger(&mut self, host: usize, trigger: Trigger, conn: usize) {
-        let rules: Vec<(usize, u64)> = self.scenario.hosts[host]
-            .app
-            .iter()
-            .enumerate()
-            .filter(|(r, rule)| rule.on == Some(trigger) && (rule.repeat || !self.hosts[host].fired[*r]))
-            .map(|(r, rule)| (r, rule.after_ms.micros()))
-            .collect();
-        for (r, after) in rules {
-            self.hosts[host].fired[r] = true;
+        let Some(i) = self.hosts[host].reactions.iter().position(|(t, _)| *t == trigger) else { return };
+        let rules = core::mem::take(&mut self.hosts[host].reactions[i].1);
+        let mut still = Vec::new();
+        for r in rules {
+            let rule = &self.scenario.hosts[host].app[r];
+            let after = rule.after_ms.micros();
+            if rule.repeat {
+                still.push(r);
+            }
             self.schedule(
                 Instant::from_micros(self.now.micros + after),
                 Item::Rule { host, rule: r, conn: Some(conn) },
             );
         }
+        self.hosts[host].reactions[i].1 = still;
     }
 
     pub(super) fn run_rule(&mut self, host: usize, r: usize, conn: Option<usize>) {

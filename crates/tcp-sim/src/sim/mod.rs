@@ -32,7 +32,7 @@ use crate::scenario::{FaultAction, Isn, Scenario, Trigger};
 use crate::trace::{
     ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Synchronized, Trace, TraceEvent, Truncation,
 };
-use app::Backlog;
+use app::{Backlog, reactions};
 use sockets::{Socket, Sockets};
 
 /// A listener's queued connection as one index key: the host, then the peer.
@@ -109,8 +109,9 @@ struct SimHost {
     sockets: Sockets,
     /// The connection the application acts on: the last one it opened or accepted.
     current: Option<usize>,
-    /// Rules that already fired (those without `repeat` fire once).
-    fired: Vec<bool>,
+    /// Per trigger, the rules of its script that react to it and may still fire, in script
+    /// order: a rule without `repeat` leaves its list when it fires.
+    reactions: Vec<(Trigger, Vec<usize>)>,
     /// Bytes the application still wants to send on `current` (more than the buffer took).
     backlog: Backlog,
     /// Connections this host opened (`connect`), which numbers its next local port.
@@ -218,7 +219,7 @@ impl<'a> Simulator<'a> {
                 listener_deadline: None,
                 sockets: Sockets::default(),
                 current: None,
-                fired: vec![false; h.app.len()],
+                reactions: reactions(&h.app),
                 backlog: Backlog::default(),
                 opened: 0,
                 last_delivered: None,
