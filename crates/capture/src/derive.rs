@@ -134,7 +134,7 @@ fn rules(import: &Import, host: usize, names: &[String; 2], port: u16) -> Vec<Ru
     // In time order (stable: of notices at the same instant, the last told stays last), so that
     // the latest before a time is found by bisection.
     notices.sort_by_key(|(t, _, _)| *t);
-    let mut out: Vec<Rule> = Vec::new();
+    let mut out = Script::default();
     for (at, action) in &import.observed.actions[host] {
         let at_time = |rule: Rule| Rule { at_ms: Some(millis(at.micros)), ..rule };
         let rule = match action {
@@ -142,7 +142,7 @@ fn rules(import: &Import, host: usize, names: &[String; 2], port: u16) -> Vec<Ru
             AppAction::Connect => {
                 // A capture holds one pair of addresses and ports: a later connect() reused the
                 // port (the simulator would otherwise take the next one).
-                let again = out.iter().any(|r| r.action == Action::Connect);
+                let again = out.rules.iter().any(|r| r.action == Action::Connect);
                 at_time(Rule { to: Some(peer.clone()), port: again.then_some(port), ..Rule::new(Action::Connect) })
             }
             AppAction::InjectSyn(seq) => at_time(Rule {
@@ -153,7 +153,7 @@ fn rules(import: &Import, host: usize, names: &[String; 2], port: u16) -> Vec<Ru
             }),
             AppAction::Send(n) => {
                 for chunk in chunks(*n) {
-                    react(&mut out, &notices, *at, Rule { bytes: Some(chunk as u32), ..Rule::new(Action::Send) });
+                    out.react(&notices, *at, Rule { bytes: Some(chunk as u32), ..Rule::new(Action::Send) });
                 }
                 continue;
             }
@@ -162,39 +162,54 @@ fn rules(import: &Import, host: usize, names: &[String; 2], port: u16) -> Vec<Ru
             AppAction::Abort => Rule::new(Action::Abort),
         };
         if rule.at_ms.is_some() {
-            out.push(rule);
+            out.rules.push(rule);
         } else {
-            react(&mut out, &notices, *at, rule);
+            out.react(&notices, *at, rule);
         }
     }
-    out
+    out.rules
 }
 
-/// Adds `rule` as a reaction to the latest notice at or before `at` (`notices` in time order):
-/// on its first occurrence a rule of its own; on a later one, the same reaction to the first made
-/// repeating; else at `at`.
-fn react(out: &mut Vec<Rule>, notices: &[(Instant, Trigger, usize)], at: Instant, rule: Rule) {
-    let latest = notices[..notices.partition_point(|(t, _, _)| *t <= at)].last();
-    match latest {
-        Some((t, trigger, 1)) => out.push(Rule { on: Some(*trigger), after_ms: millis(at.micros - t.micros), ..rule }),
-        Some((t, trigger, _)) => {
-            let after = millis(at.micros - t.micros);
-            let same = out.iter_mut().find(|r| {
-                r.on == Some(*trigger)
-                    && r.action == rule.action
-                    && r.bytes == rule.bytes
-                    && (r.after_ms.get() - after.get()).abs() <= 1.0
-            });
-            // At the very instant of the notice it answers, it goes a microsecond later: a rule at
-            // a time runs before an arrival at the same instant (a second end of stream answered
-            // by close(), on a reused port).
-            let answering = u64::from(*t == at);
-            match same {
-                Some(r) => r.repeat = true,
-                None => out.push(Rule { at_ms: Some(millis(at.micros + answering)), ..rule }),
+/// An application script being derived: its rules, and which of them react to a notice.
+#[derive(Default)]
+struct Script {
+    rules: Vec<Rule>,
+    /// Where the rules with `on` are (few: most rules are at a time), so that finding one to
+    /// repeat looks through them only.
+    reacting: Vec<usize>,
+}
+
+impl Script {
+    /// Adds `rule` as a reaction to the latest notice at or before `at` (`notices` in time
+    /// order): on its first occurrence a rule of its own; on a later one, the same reaction to
+    /// the first made repeating; else at `at`.
+    fn react(&mut self, notices: &[(Instant, Trigger, usize)], at: Instant, rule: Rule) {
+        let latest = notices[..notices.partition_point(|(t, _, _)| *t <= at)].last();
+        match latest {
+            Some((t, trigger, 1)) => {
+                self.reacting.push(self.rules.len());
+                self.rules.push(Rule { on: Some(*trigger), after_ms: millis(at.micros - t.micros), ..rule });
             }
+            Some((t, trigger, _)) => {
+                let after = millis(at.micros - t.micros);
+                let same = self.reacting.iter().copied().find(|&i| {
+                    let r = &self.rules[i];
+                    r.on == Some(*trigger)
+                        && r.action == rule.action
+                        && r.bytes == rule.bytes
+                        && (r.after_ms.get() - after.get()).abs() <= 1.0
+                });
+                // At the very instant of the notice it answers, it goes a microsecond later: a
+                // rule at a time runs before an arrival at the same instant (a second end of
+                // stream answered by close(), on a reused port).
+                let answering = u64::from(*t == at);
+                match same {
+                    Some(i) => self.rules[i].repeat = true,
+                    None => self.rules.push(Rule { at_ms: Some(millis(at.micros + answering)), ..rule }),
+                }
+            }
+            None => self.rules.push(Rule { at_ms: Some(millis(at.micros)), ..rule }),
         }
-        None => out.push(Rule { at_ms: Some(millis(at.micros)), ..rule }),
     }
 }
 
