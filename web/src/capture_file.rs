@@ -150,21 +150,37 @@ pub fn first_shown(listing: &Listing) -> usize {
     listing.connections.iter().position(|c| c.began == capture::Began::Handshake).map_or(1, |i| i + 1)
 }
 
-/// One line per connection, for the picker: `1. 10.0.0.1:40000 → 10.0.0.2:80, 11 packets`.
+/// One line per connection, for the picker: `1. 10.0.0.1:40000 → 10.0.0.2:80, 11 packets,
+/// 0.125 s, handshake, FIN both ways`.
 pub fn connection_line(listing: &Listing, number: usize, lang: seqdiag::Lang) -> String {
+    use capture::{Began, Ended};
     let Some(c) = listing.connections.get(number.wrapping_sub(1)) else { return String::new() };
     let packets = c.packets[0] + c.packets[1];
-    let how = match (c.began, lang) {
-        (capture::Began::Handshake, seqdiag::Lang::En) => "handshake",
-        (capture::Began::Handshake, seqdiag::Lang::Zh) => "含握手",
-        (capture::Began::SynOnly, seqdiag::Lang::En) => "SYN only",
-        (capture::Began::SynOnly, seqdiag::Lang::Zh) => "只有 SYN",
-        (capture::Began::MidStream, seqdiag::Lang::En) => "mid-stream",
-        (capture::Began::MidStream, seqdiag::Lang::Zh) => "从中途开始",
+    let ns = c.duration_ns();
+    let seconds = format!("{}.{:03} s", ns / 1_000_000_000, ns / 1_000_000 % 1000);
+    let zh = lang == seqdiag::Lang::Zh;
+    let began = match (c.began, zh) {
+        (Began::Handshake, false) => "handshake",
+        (Began::Handshake, true) => "含握手",
+        (Began::SynOnly, false) => "SYN only",
+        (Began::SynOnly, true) => "只有 SYN",
+        (Began::MidStream, false) => "mid-stream",
+        (Began::MidStream, true) => "从中途开始",
     };
-    match lang {
-        seqdiag::Lang::En => format!("{number}. {} → {}, {packets} packets, {how}", c.client, c.server),
-        seqdiag::Lang::Zh => format!("{number}. {} → {}，{packets} 个数据包，{how}", c.client, c.server),
+    let ended = match (c.ended, zh) {
+        (Ended::Fin, false) => "FIN both ways",
+        (Ended::Fin, true) => "双方都发了 FIN",
+        (Ended::HalfClosed, false) => "one FIN",
+        (Ended::HalfClosed, true) => "只有一方发了 FIN",
+        (Ended::Reset, false) => "reset",
+        (Ended::Reset, true) => "被复位",
+        (Ended::Open, false) => "still open",
+        (Ended::Open, true) => "抓包结束时仍未关闭",
+    };
+    if zh {
+        format!("{number}. {} → {}，{packets} 个数据包，{seconds}，{began}，{ended}", c.client, c.server)
+    } else {
+        format!("{number}. {} → {}, {packets} packets, {seconds}, {began}, {ended}", c.client, c.server)
     }
 }
 
@@ -179,5 +195,20 @@ mod tests {
         assert!(is_capture(&[0x4d, 0x3c, 0xb2, 0xa1]));
         assert!(!is_capture(b"{\"title\""));
         assert!(!is_capture(&[0xd4, 0xc3]));
+    }
+
+    #[test]
+    fn a_picker_line_says_how_long_and_how_each_connection_began_and_ended() {
+        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/captures/several.pcap")).unwrap();
+        let listing = capture::list(&bytes).unwrap();
+        let lines: Vec<String> = (1..=3).map(|n| connection_line(&listing, n, seqdiag::Lang::En)).collect();
+        assert!(
+            lines[0].starts_with("1. 127.0.0.1:") && lines[0].ends_with(" s, handshake, FIN both ways"),
+            "{lines:?}"
+        );
+        assert!(lines[2].ends_with(", handshake, reset"), "{lines:?}");
+        let zh = connection_line(&listing, 3, seqdiag::Lang::Zh);
+        assert!(zh.contains(" 个数据包，") && zh.ends_with("，含握手，被复位"), "{zh}");
+        assert_eq!(connection_line(&listing, 4, seqdiag::Lang::En), "");
     }
 }
