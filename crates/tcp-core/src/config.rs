@@ -219,6 +219,13 @@ pub struct Config {
     /// `rcv-{rst,syn}-closing` scripts). A challenge ACK (`tcp_respond`) does not. Off: a bare
     /// ACK at SND.NXT (RFC 9293 §3.10.7.4; Linux `tcp_send_ack`).
     pub fin_on_every_ack: bool,
+    /// In TIME-WAIT, an acceptable segment other than a bare ACK at RCV.NXT (data, a FIN out of
+    /// order, a pure ACK further on) is acknowledged at once: Linux `tcp_timewait_state_process`
+    /// ("Out of window segment. All the segments are ACKed immediately", rate-limited) and
+    /// FreeBSD `tcp_twcheck` ("Acknowledge the segment if it has data or is not a duplicate
+    /// ACK"); the suite's `rcv-{ack,fin-ack}-time-wait-using-shutdown-middle`. Off: RFC 9293
+    /// §3.10.7.4, whose TIME-WAIT answers only the retransmitted FIN and ignores the rest.
+    pub time_wait_acks_segments: bool,
     /// How many ACKs a connection may send in answer to unacceptable segments (out of window,
     /// acknowledging unsent or too old data, and RFC 5961 challenge ACKs for a RST or SYN).
     /// RFC 9293 §3.10.7.4 alone answers every one ("an acknowledgment should be sent in reply"),
@@ -345,6 +352,7 @@ impl Config {
             window_is_buffer_space: false,
             old_segment_ack_processed: false,
             fin_on_every_ack: false,
+            time_wait_acks_segments: false,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,
@@ -423,6 +431,7 @@ impl Config {
             window_is_buffer_space: false,
             old_segment_ack_processed: false,
             fin_on_every_ack: false,
+            time_wait_acks_segments: true,
             invalid_ack_limit: Some(RateLimit { count: 1, interval: Duration::from_millis(500) }),
             syn_backlog: 16,
             accept_backlog: 16,
@@ -490,6 +499,7 @@ impl Config {
             window_is_buffer_space: true,
             old_segment_ack_processed: true,
             fin_on_every_ack: true,
+            time_wait_acks_segments: true,
             window_scale: Some(6),
             invalid_ack_limit: Some(RateLimit { count: 5, interval: Duration::from_millis(1000) }),
             // FreeBSD backs a SYN off from the first retry (its own table, simplified to doubling).
@@ -561,6 +571,7 @@ impl Config {
             window_is_buffer_space: false,
             old_segment_ack_processed: false,
             fin_on_every_ack: false,
+            time_wait_acks_segments: false,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,

@@ -859,6 +859,37 @@ fn time_wait_of(profile: Profile, timestamps: bool) -> Connection {
     c
 }
 
+/// An acceptable segment in TIME-WAIT that is not the retransmitted FIN, per profile
+/// (`Config::time_wait_acks_segments`): Linux and FreeBSD acknowledge anything but a bare ACK at
+/// RCV.NXT; RFC 9293 ignores it. The suite's `rcv-{ack,fin-ack}-time-wait-using-shutdown-middle`.
+#[test]
+fn an_in_window_segment_in_time_wait_per_profile() {
+    let rcv_nxt = PEER_ISS + 2;
+    let seg = |flags: Flags, seq: SeqNum| TcpRepr { flags, seq, ack: ISS + 2, ..TEMPL };
+    // (the segment, its payload, acknowledged by linux and freebsd)
+    let cases: [(TcpRepr, &[u8], bool); 4] = [
+        (seg(Flags::ACK, rcv_nxt + 1), b"", true),
+        (seg(Flags::FIN | Flags::ACK, rcv_nxt + 1), b"", true),
+        (seg(Flags::ACK | Flags::PSH, rcv_nxt), b"late", true),
+        (seg(Flags::ACK, rcv_nxt), b"", false),
+    ];
+    for profile in [Profile::Rfc9293, Profile::Linux, Profile::Freebsd, Profile::Windows] {
+        for (repr, payload, acked) in cases {
+            let what = format!("{profile}: {:?} at {} with {} bytes", repr.flags, repr.seq - PEER_ISS, payload.len());
+            let mut c = time_wait_of(profile, false);
+            let deadline = c.timer(Timer::TimeWait);
+            let out = deliver(&mut c, Instant::from_millis(1000), repr, payload);
+            assert_eq!(c.state(), State::TimeWait, "{what}");
+            let answers = acked && c.config().time_wait_acks_segments;
+            let expected: &[&str] = if answers { &["ACK 2 2 0"] } else { &[] };
+            assert_eq!(out.segments(), expected.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "{what}");
+            assert_eq!(c.timer(Timer::TimeWait), deadline, "{what}: 2 MSL restarts only for the FIN at RCV.NXT");
+        }
+    }
+    assert!(Profile::Linux.config().time_wait_acks_segments && Profile::Freebsd.config().time_wait_acks_segments);
+    assert!(!Profile::Rfc9293.config().time_wait_acks_segments);
+}
+
 /// A SYN reaching TIME-WAIT (RFC 9293 §3.10.7.4 with RFC 6191; RFC 1122 §4.2.2.13), per
 /// profile: which SYN opens a new incarnation (`opens_new_incarnation`, then `give_way`) and
 /// what any other gets. FreeBSD's suite pins its half (rcv-syn-time-wait, Notes 1-2); Linux's

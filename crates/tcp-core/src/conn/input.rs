@@ -347,6 +347,16 @@ impl Connection {
             self.reject(DropReason::NoAck, Reply::Nothing);
             return;
         }
+        // TIME-WAIT on Linux and FreeBSD: anything but a bare ACK at RCV.NXT is acknowledged at
+        // once (`Config::time_wait_acks_segments`). RFC 9293's TIME-WAIT answers only the
+        // retransmitted FIN (above, before the first check).
+        if self.state == State::TimeWait
+            && self.config.time_wait_acks_segments
+            && !(seg.seq == self.rcv_nxt && seg_len == 0)
+        {
+            self.ack.now = true;
+            return;
+        }
         if self.state == State::SynReceived {
             if !(self.snd_una < seg.ack && seg.ack <= self.snd_nxt) {
                 // <SEQ=SEG.ACK><CTL=RST>
