@@ -77,13 +77,13 @@ pub fn import(collected: &Collected) -> Import {
         origin_us: first_sent - lead_us,
         assumed_isn: mid_stream.then(|| assumed_isns(segments, &analysis)),
     };
-    let observed = observe(segments, &analysis, &setup);
+    let (trace, observed) = observe(segments, &analysis, &setup);
     let capture_start =
         Instant::from_micros((analysis.segs.first().map_or(0, |s| s.seen_us) - setup.origin_us).max(0) as u64);
     let capture_end = observed.capture_end;
     let mut import = Import {
         summary,
-        trace: observed.trace.clone(),
+        trace,
         notes: Vec::new(),
         scenario: crate::derive::placeholder(),
         point: analysis.point,

@@ -47,12 +47,9 @@ pub enum AppAction {
     InjectSyn(u32),
 }
 
-/// The observer's output.
+/// What the observer found besides the trace it draws.
 #[derive(Clone, Debug)]
 pub struct Observed {
-    /// The run to draw: the captured segments at their inferred sending and arrival times, and
-    /// tcp-core's inferred states, timers, rejections and notices.
-    pub trace: Trace,
     /// Per host, what its application did and when (trace time).
     pub actions: [Vec<(Instant, AppAction)>; 2],
     /// Per host, what its application was told (as the trigger a rule reacts to) and when.
@@ -124,8 +121,10 @@ struct Observer<'a> {
     reset_due: [VecDeque<usize>; 2],
 }
 
-/// Runs both ends' observers over the captured segments.
-pub fn observe(captured: &[Captured], an: &Analysis, setup: &Setup) -> Observed {
+/// Runs both ends' observers over the captured segments: the run to draw (the captured segments
+/// at their inferred sending and arrival times, and tcp-core's inferred states, timers,
+/// rejections and notices), and what else they found.
+pub fn observe(captured: &[Captured], an: &Analysis, setup: &Setup) -> (Trace, Observed) {
     let host = |d: Dir| Host {
         config: setup.config[d],
         addr: setup.addr[d],
@@ -157,7 +156,6 @@ pub fn observe(captured: &[Captured], an: &Analysis, setup: &Setup) -> Observed 
         trace,
         finished: Vec::new(),
         out: Observed {
-            trace: Trace::default(),
             actions: [vec![], vec![]],
             told: [vec![], vec![]],
             tcp_made_rst: vec![false; captured.len()],
@@ -168,8 +166,7 @@ pub fn observe(captured: &[Captured], an: &Analysis, setup: &Setup) -> Observed 
         reset_due: [VecDeque::new(), VecDeque::new()],
     };
     obs.run();
-    obs.out.trace = obs.trace;
-    obs.out
+    (obs.trace, obs.out)
 }
 
 impl Observer<'_> {
