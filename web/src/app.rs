@@ -214,6 +214,10 @@ fn progress_line(busy: &slices::Busy, lang: Lang) -> Html {
                 Lang::Zh => format!("正在读取抓包文件：已读 {read:.1} MB，共 {size:.1} MB"),
             }
         }
+        slices::Doing::Inferring => match lang {
+            Lang::En => "Inferring both ends' states…".to_string(),
+            Lang::Zh => "正在推断两端的状态……".to_string(),
+        },
     };
     html! {
         <p class="busy" role="status" data-testid="simulating">
@@ -253,11 +257,11 @@ impl CaptureReads {
     }
 
     /// What the read that `stop` stops hears of its progress: shown unless it was stopped.
-    fn progress(&self, stop: &Rc<Cell<slices::Stop>>) -> impl Fn(f64, f64) + 'static {
+    fn progress(&self, stop: &Rc<Cell<slices::Stop>>) -> impl Fn(slices::Doing) + 'static {
         let (busy, stop) = (self.busy.clone(), stop.clone());
-        move |read, size| {
+        move |doing| {
             if stop.get() == slices::Stop::No {
-                busy.set(Some(slices::Busy { doing: slices::Doing::Reading { read, size }, stop: stop.clone() }));
+                busy.set(Some(slices::Busy { doing, stop: stop.clone() }));
             }
         }
     }

@@ -7,9 +7,9 @@
 //! The file never leaves the reader's machine.
 
 use crate::experiment::SettingError;
-use crate::slices::{SLICE_MS, Stop, next_task};
+use crate::slices::{Doing, SLICE_MS, Stop, in_slices, next_task};
 use crate::state::{Shared, now_ms};
-use capture::{Collector, Import, Listing, Scanner};
+use capture::{Collected, Collector, Import, Listing, Prepared, Scanner};
 use std::cell::Cell;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
@@ -20,8 +20,11 @@ const CHUNK: f64 = 1024.0 * 1024.0;
 /// Bytes handed to the reader between two looks at the clock: about a millisecond of work.
 const PIECE: usize = 64 * 1024;
 
-/// Hears how far reading a file has got: bytes read so far, and the file's size.
-pub type Progress<'a> = &'a dyn Fn(f64, f64);
+/// Hears how far reading a capture has got.
+pub type Progress<'a> = &'a dyn Fn(Doing);
+
+/// Sendings and arrivals the observers handle between two looks at the clock.
+const ITEMS_PER_LOOK: usize = 32;
 
 /// A capture file the reader opened, and its connections.
 #[derive(Debug)]
@@ -80,13 +83,13 @@ async fn read_all(
     let size = file.size();
     let mut at = 0.0;
     while at < size {
-        progress(at, size);
+        progress(Doing::Reading { read: at, size });
         let end = (at + CHUNK).min(size);
         let chunk = read(file, at, end).await?;
         let mut slice_start = now_ms();
         for (i, piece) in chunk.chunks(PIECE).enumerate() {
             if now_ms() - slice_start >= SLICE_MS {
-                progress(at + (i * PIECE) as f64, size);
+                progress(Doing::Reading { read: at + (i * PIECE) as f64, size });
                 next_task().await;
                 slice_start = now_ms();
             }
@@ -140,8 +143,30 @@ pub async fn connection(
         return Ok(None);
     }
     let collected = collector.finish().map_err(|e| capture_error(&e))?;
-    let import = capture::import(&collected);
+    progress(Doing::Inferring);
+    let Some(import) = import_in_slices(&collected, stop).await else { return Ok(None) };
     Ok(Some(Shared::new(CapturedConnection { capture, number, import })))
+}
+
+/// Imports `collected` in [`Prepared`]'s stages, the observers about [`SLICE_MS`] at a time,
+/// letting the browser paint and answer the reader in between. None if `stop` was set meanwhile.
+async fn import_in_slices(collected: &Collected, stop: &Cell<Stop>) -> Option<Import> {
+    next_task().await;
+    let prepared = Prepared::new(collected);
+    let mut observing = prepared.observers();
+    next_task().await;
+    in_slices(stop, |start| {
+        while now_ms() - start < SLICE_MS {
+            if observing.step(ITEMS_PER_LOOK) {
+                return Some(());
+            }
+        }
+        None
+    })
+    .await?;
+    let observed = observing.finish();
+    next_task().await;
+    (stop.get() == Stop::No).then(|| prepared.finish(observed))
 }
 
 /// The connection the page shows first: the first whose handshake the capture holds, else the

@@ -38,6 +38,8 @@ pub enum Doing {
     LayingOut,
     /// Reading a capture file: bytes read so far, of its size.
     Reading { read: f64, size: f64 },
+    /// A capture's connection is read: both ends' states are being inferred.
+    Inferring,
 }
 
 impl Default for Doing {
@@ -98,7 +100,7 @@ pub async fn simulate(scenario: &Scenario, progress: impl Fn(usize), stop: &Cell
 /// Runs `slice` (told when its slice began) until it returns its result, waiting for the
 /// browser's next task between two slices; None if `stop` was set meanwhile. The one loop of
 /// every piece of work done in slices.
-async fn in_slices<T>(stop: &Cell<Stop>, mut slice: impl FnMut(f64) -> Option<T>) -> Option<T> {
+pub async fn in_slices<T>(stop: &Cell<Stop>, mut slice: impl FnMut(f64) -> Option<T>) -> Option<T> {
     loop {
         if let Some(done) = slice(now_ms()) {
             return Some(done);

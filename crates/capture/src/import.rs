@@ -13,7 +13,7 @@ use tcp_sim::{Scenario, Trace};
 use crate::conns::{Captured, Collected, ConnSummary};
 use crate::infer::{Analysis, CapturePoint, LossEvidence, analyse};
 use crate::notes::{Note, NoteKind};
-use crate::observe::{Observed, Setup, observe};
+use crate::observe::{Observed, Observing, Setup};
 
 /// The addresses the catalogue uses, for ends whose own address the trace cannot hold.
 const STAND_IN: [Ipv4Addr; 2] = [Ipv4Addr::new(192, 0, 2, 1), Ipv4Addr::new(198, 51, 100, 1)];
@@ -45,58 +45,98 @@ pub struct Import {
     pub observed: Observed,
 }
 
-/// Imports a collected connection.
+/// Imports a collected connection (all of [`Prepared`]'s stages at once).
 pub fn import(collected: &Collected) -> Import {
-    let summary = collected.summary.clone();
-    let segments = &collected.segments;
-    let same_host = summary.client.ip() == summary.server.ip();
-    let analysis = analyse(segments, summary.client, same_host);
-    let mid_stream = analysis.isn[0].is_none() && analysis.isn[1].is_none();
-    let guesses = [0, 1].map(|d| guess_profile(syn_of(segments, &analysis, d)));
-    let profiles = [guesses[0].0, guesses[1].0];
-    let two_way = two_way_handshake(segments, &analysis);
-    let config = [0, 1]
-        .map(|d| Config { two_way_handshake: two_way, ..config_for(profiles[d], syn_of(segments, &analysis, d)) });
-    let (addr, mapped) = trace_addresses(&summary);
-    let active = [0, 1].map(|d| {
-        mid_stream && d == 0
-            || segments.iter().zip(&analysis.segs).any(|(c, s)| s.dir == d && is_pure_syn(&c.repr) && !s.foreign)
-    });
-    let refused = !active[1]
-        && segments.iter().zip(&analysis.segs).any(|(c, s)| s.dir == 1 && c.repr.flags.contains(Flags::RST))
-        && !segments.iter().zip(&analysis.segs).any(|(c, s)| s.dir == 1 && c.repr.flags.contains(Flags::SYN));
-    // A connection captured mid-stream gets room before its first segment for an assumed handshake.
-    let lead_us = if mid_stream { 3 * analysis.point.path_us() as i64 + 1000 } else { 0 };
-    let first_sent = (0..segments.len()).map(|i| analysis.sent_us(i)).min().unwrap_or(0);
-    let setup = Setup {
-        config,
-        addr,
-        name: names(&summary),
-        active,
-        listens: !refused,
-        origin_us: first_sent - lead_us,
-        assumed_isn: mid_stream.then(|| assumed_isns(segments, &analysis)),
-    };
-    let (trace, observed) = observe(segments, &analysis, &setup);
-    let capture_start =
-        Instant::from_micros((analysis.segs.first().map_or(0, |s| s.seen_us) - setup.origin_us).max(0) as u64);
-    let capture_end = observed.capture_end;
-    let mut import = Import {
-        summary,
-        trace,
-        notes: Vec::new(),
-        scenario: crate::derive::placeholder(),
-        point: analysis.point,
-        profiles,
-        mid_stream,
-        capture_start,
-        capture_end,
-        analysis,
-        observed,
-    };
-    import.notes = notes(&import, segments, &guesses, &mapped, collected.dropped, setup.origin_us);
-    import.scenario = crate::derive::scenario(&import, segments, &setup);
-    import
+    let prepared = Prepared::new(collected);
+    let mut observing = prepared.observers();
+    while !observing.step(usize::MAX) {}
+    let observed = observing.finish();
+    prepared.finish(observed)
+}
+
+/// An import done in stages, for a caller that must not hold the processor for long (the page
+/// lets the browser paint between them): [`Prepared::new`] analyses the segments and sets the
+/// observers up; [`Prepared::observers`] runs them a few segments at a time; [`Prepared::finish`]
+/// adds the notes and the derived scenario. The result is [`import`]'s.
+#[derive(Debug)]
+pub struct Prepared<'a> {
+    collected: &'a Collected,
+    analysis: Analysis,
+    setup: Setup,
+    guesses: [(Profile, String, String); 2],
+    profiles: [Profile; 2],
+    /// Ends shown under a stand-in address (their own, the stand-in).
+    mapped: Vec<(String, String)>,
+    mid_stream: bool,
+}
+
+impl<'a> Prepared<'a> {
+    /// The segments analysed, each end's profile guessed, the observers set up.
+    pub fn new(collected: &'a Collected) -> Prepared<'a> {
+        let summary = &collected.summary;
+        let segments = &collected.segments;
+        let same_host = summary.client.ip() == summary.server.ip();
+        let analysis = analyse(segments, summary.client, same_host);
+        let mid_stream = analysis.isn[0].is_none() && analysis.isn[1].is_none();
+        let guesses = [0, 1].map(|d| guess_profile(syn_of(segments, &analysis, d)));
+        let profiles = [guesses[0].0, guesses[1].0];
+        let two_way = two_way_handshake(segments, &analysis);
+        let config = [0, 1]
+            .map(|d| Config { two_way_handshake: two_way, ..config_for(profiles[d], syn_of(segments, &analysis, d)) });
+        let (addr, mapped) = trace_addresses(summary);
+        let active = [0, 1].map(|d| {
+            mid_stream && d == 0
+                || segments.iter().zip(&analysis.segs).any(|(c, s)| s.dir == d && is_pure_syn(&c.repr) && !s.foreign)
+        });
+        let refused = !active[1]
+            && segments.iter().zip(&analysis.segs).any(|(c, s)| s.dir == 1 && c.repr.flags.contains(Flags::RST))
+            && !segments.iter().zip(&analysis.segs).any(|(c, s)| s.dir == 1 && c.repr.flags.contains(Flags::SYN));
+        // A connection captured mid-stream gets room before its first segment for an assumed
+        // handshake.
+        let lead_us = if mid_stream { 3 * analysis.point.path_us() as i64 + 1000 } else { 0 };
+        let first_sent = (0..segments.len()).map(|i| analysis.sent_us(i)).min().unwrap_or(0);
+        let setup = Setup {
+            config,
+            addr,
+            name: names(summary),
+            active,
+            listens: !refused,
+            origin_us: first_sent - lead_us,
+            assumed_isn: mid_stream.then(|| assumed_isns(segments, &analysis)),
+        };
+        Prepared { collected, analysis, setup, guesses, profiles, mapped, mid_stream }
+    }
+
+    /// Both ends' observers, to run over the segments ([`Observing::step`]) and then hand to
+    /// [`Prepared::finish`].
+    pub fn observers(&self) -> Observing<'_> {
+        Observing::new(&self.collected.segments, &self.analysis, &self.setup)
+    }
+
+    /// The import, from the observers' trace and findings.
+    pub fn finish(self, (trace, observed): (Trace, Observed)) -> Import {
+        let Prepared { collected, analysis, setup, guesses, profiles, mapped, mid_stream } = self;
+        let segments = &collected.segments;
+        let capture_start =
+            Instant::from_micros((analysis.segs.first().map_or(0, |s| s.seen_us) - setup.origin_us).max(0) as u64);
+        let capture_end = observed.capture_end;
+        let mut import = Import {
+            summary: collected.summary.clone(),
+            trace,
+            notes: Vec::new(),
+            scenario: crate::derive::placeholder(),
+            point: analysis.point,
+            profiles,
+            mid_stream,
+            capture_start,
+            capture_end,
+            analysis,
+            observed,
+        };
+        import.notes = notes(&import, segments, &guesses, &mapped, collected.dropped, setup.origin_us);
+        import.scenario = crate::derive::scenario(&import, segments, &setup);
+        import
+    }
 }
 
 /// The passive end sent data before anything acknowledged its SYN-ACK: it took the handshake

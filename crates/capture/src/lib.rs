@@ -29,6 +29,6 @@ pub mod observe;
 pub mod rerun;
 pub mod sample;
 
-pub use import::{Import, import};
+pub use import::{Import, Prepared, import};
 pub use notes::{Note, NoteKind};
 pub use rerun::{Comparison, compare, rerun};

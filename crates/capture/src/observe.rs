@@ -125,48 +125,90 @@ struct Observer<'a> {
 /// at their inferred sending and arrival times, and tcp-core's inferred states, timers,
 /// rejections and notices), and what else they found.
 pub fn observe(captured: &[Captured], an: &Analysis, setup: &Setup) -> (Trace, Observed) {
-    let host = |d: Dir| Host {
-        config: setup.config[d],
-        addr: setup.addr[d],
-        listener: None,
-        conns: Vec::new(),
-        current: None,
-        last_rst: None,
-        app_high: None,
-        fin_done: false,
-        unsent: Vec::new(),
-    };
-    let trace = Trace {
-        hosts: (0..2)
-            .map(|d| HostInfo {
-                name: setup.name[d].clone(),
-                addr: *setup.addr[d].ip(),
-                attacker: false,
-                fixed_isn: None,
-            })
-            .collect(),
-        ..Trace::default()
-    };
-    let mut obs = Observer {
-        captured,
-        an,
-        setup,
-        hosts: [host(0), host(1)],
-        now: Instant::ZERO,
-        trace,
-        finished: Vec::new(),
-        out: Observed {
-            actions: [vec![], vec![]],
-            told: [vec![], vec![]],
-            tcp_made_rst: vec![false; captured.len()],
-            rto_fired: [vec![], vec![]],
-            capture_end: Instant::ZERO,
-        },
-        last_delivered: [None, None],
-        reset_due: [VecDeque::new(), VecDeque::new()],
-    };
-    obs.run();
-    (obs.trace, obs.out)
+    let mut observing = Observing::new(captured, an, setup);
+    while !observing.step(usize::MAX) {}
+    observing.finish()
+}
+
+/// Both ends' observers, run over the captured segments a few at a time: each segment's sending
+/// and its arrival (if it arrived) in time order, with the timers due in between.
+pub struct Observing<'a> {
+    obs: Observer<'a>,
+    /// What happens, in time order.
+    items: Vec<(Instant, Item)>,
+    /// How many of `items` were handled.
+    done: usize,
+}
+
+impl core::fmt::Debug for Observing<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Observing").field("items", &self.items.len()).field("done", &self.done).finish_non_exhaustive()
+    }
+}
+
+impl<'a> Observing<'a> {
+    /// Observers set up for `captured`, none of it handled yet.
+    pub fn new(captured: &'a [Captured], an: &'a Analysis, setup: &'a Setup) -> Observing<'a> {
+        let host = |d: Dir| Host {
+            config: setup.config[d],
+            addr: setup.addr[d],
+            listener: None,
+            conns: Vec::new(),
+            current: None,
+            last_rst: None,
+            app_high: None,
+            fin_done: false,
+            unsent: Vec::new(),
+        };
+        let trace = Trace {
+            hosts: (0..2)
+                .map(|d| HostInfo {
+                    name: setup.name[d].clone(),
+                    addr: *setup.addr[d].ip(),
+                    attacker: false,
+                    fixed_isn: None,
+                })
+                .collect(),
+            ..Trace::default()
+        };
+        let mut obs = Observer {
+            captured,
+            an,
+            setup,
+            hosts: [host(0), host(1)],
+            now: Instant::ZERO,
+            trace,
+            finished: Vec::new(),
+            out: Observed {
+                actions: [vec![], vec![]],
+                told: [vec![], vec![]],
+                tcp_made_rst: vec![false; captured.len()],
+                rto_fired: [vec![], vec![]],
+                capture_end: Instant::ZERO,
+            },
+            last_delivered: [None, None],
+            reset_due: [VecDeque::new(), VecDeque::new()],
+        };
+        let items = obs.start();
+        Observing { obs, items, done: 0 }
+    }
+
+    /// Handles up to `n` more sendings and arrivals; true when all of them are handled.
+    pub fn step(&mut self, n: usize) -> bool {
+        let end = self.items.len().min(self.done.saturating_add(n));
+        for &(at, item) in &self.items[self.done..end] {
+            self.obs.handle(at, item);
+        }
+        self.done = end;
+        self.done == self.items.len()
+    }
+
+    /// What the observers found, once every item is handled (any left are handled first).
+    pub fn finish(mut self) -> (Trace, Observed) {
+        while !self.step(usize::MAX) {}
+        self.obs.after_capture();
+        (self.obs.trace, self.obs.out)
+    }
 }
 
 impl Observer<'_> {
@@ -174,8 +216,9 @@ impl Observer<'_> {
         Instant::from_micros((capture_us - self.setup.origin_us).max(0) as u64)
     }
 
-    fn run(&mut self) {
-        self.start();
+    /// Sets the observers up; returns what will happen, in time order.
+    fn start(&mut self) -> Vec<(Instant, Item)> {
+        self.start_hosts();
         self.trace.segments = (0..self.captured.len()).map(|i| self.segment(i)).collect();
         let mut items: Vec<(Instant, Item)> = Vec::new();
         for i in 0..self.captured.len() {
@@ -186,16 +229,23 @@ impl Observer<'_> {
         }
         items.sort();
         self.out.capture_end = items.iter().map(|(t, _)| *t).max().unwrap_or(Instant::ZERO);
-        for (at, item) in items {
-            self.fire_timers_before(at, false);
-            self.now = self.now.max(at);
-            match item {
-                Item::Deliver(i) => self.deliver(i),
-                Item::Own(i) => self.own(i),
-            }
+        items
+    }
+
+    /// Segment `item` leaves its sender or reaches its receiver at `at`, after the timers due
+    /// before then.
+    fn handle(&mut self, at: Instant, item: Item) {
+        self.fire_timers_before(at, false);
+        self.now = self.now.max(at);
+        match item {
+            Item::Deliver(i) => self.deliver(i),
+            Item::Own(i) => self.own(i),
         }
-        // After the capture: only what follows without any segment (TIME-WAIT, FIN-WAIT-2, a
-        // handshake's retries) is predicted; nothing else is known.
+    }
+
+    /// After the capture: only what follows without any segment (TIME-WAIT, FIN-WAIT-2, a
+    /// handshake's retries) is predicted; nothing else is known.
+    fn after_capture(&mut self) {
         let horizon = Instant::from_micros(self.out.capture_end.micros + 3_600_000_000);
         self.fire_timers_before(horizon, true);
         self.trace.end = self.now;
@@ -203,7 +253,7 @@ impl Observer<'_> {
     }
 
     /// The listener, and the assumed handshake of a connection captured mid-stream.
-    fn start(&mut self) {
+    fn start_hosts(&mut self) {
         let passive = usize::from(self.setup.active[0]);
         if self.setup.listens && !(self.setup.active[0] && self.setup.active[1]) {
             let h = &mut self.hosts[passive];
