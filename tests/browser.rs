@@ -507,8 +507,40 @@ async fn real_capture(client: &Client, url: &str) -> TestResult {
     ensure!(arrow_count(client).await? == before, "a broken capture changed the diagram");
     client.find(Locator::Css("[data-testid=error] button")).await?.click().await?;
     big_capture_cancelled(client, &capture).await?;
+    many_connections(client).await?;
     let errors = page_reports(client, "__synackErrors").await?;
     ensure!(errors.is_empty(), "the page logged errors: {errors:?}");
+    Ok(())
+}
+
+/// A capture of 250 connections: the picker lists 200 around the one shown, and a number field,
+/// here at 360 px in dark 中文, reaches the others.
+async fn many_connections(client: &Client) -> TestResult {
+    let pcap = capture::sample::many_connections(11 * 250);
+    choose_file(client, "many.pcap", &pcap).await?;
+    let number = Locator::Css("[data-testid=capture-conn-number]");
+    client.wait().at_most(Duration::from_secs(30)).for_element(number).await?;
+    let picker = "const s = document.querySelector('[data-testid=capture-conn]'); \
+                  const n = document.querySelector('[data-testid=capture-conn-number]'); \
+                  return [s.options.length, s.options[0].value, s.value, n.max, n.value]";
+    let seen = client.execute(picker, vec![]).await?;
+    ensure!(seen == json!([200, "1", "1", "250", "1"]), "the picker of 250 connections: {seen}");
+    let set = "const n = document.querySelector('[data-testid=capture-conn-number]'); n.value = '230'; \
+               n.dispatchEvent(new Event('change', { bubbles: true }));";
+    client.execute(set, vec![]).await?;
+    let shown = harness::eventually(client, picker, &json!([200, "51", "230", "250", "230"])).await?;
+    ensure!(shown == json!([200, "51", "230", "250", "230"]), "after choosing connection 230: {shown}");
+    harness::emulate(client, 360, 800, true).await?;
+    client.find(Locator::Css("[data-testid=lang]")).await?.click().await?;
+    let label = harness::eventually(
+        client,
+        "return document.querySelector('label[for=capture-conn-number] span')?.innerText",
+        &json!("连接编号（1–250）"),
+    )
+    .await?;
+    ensure!(label == json!("连接编号（1–250）"), "the number field's label in 中文: {label}");
+    client.execute("document.querySelector('[data-testid=capture]').scrollIntoView()", vec![]).await?;
+    screenshot(client, "capture-many-360-dark-zh.png").await?;
     Ok(())
 }
 

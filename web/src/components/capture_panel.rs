@@ -83,7 +83,10 @@ pub fn CapturePanel(props: &CapturePanelProps) -> Html {
             <h2 id="capture-title">{ format!("{}{name}", pick(lang, "A real capture: ", "真实抓包：")) }</h2>
             if count > 1 {
                 <label class="field wide" for="capture-conn">
-                    <span>{ format!("{} ({count})", pick(lang, "Connection", "连接")) }</span>
+                    <span>{ match lang {
+                        Lang::En => format!("Connection ({count})"),
+                        Lang::Zh => format!("连接（{count}）"),
+                    } }</span>
                     <select id="capture-conn" data-testid="capture-conn" onchange={on_pick}>
                         { for listed(c.number, count).map(|n| html! {
                             <option value={n.to_string()} selected={n == c.number}>{ connection_line(listing, n, lang) }</option>
@@ -107,7 +110,10 @@ pub fn CapturePanel(props: &CapturePanelProps) -> Html {
             if !c.import.notes.is_empty() {
                 // Folded: on a phone six notes would push the diagram below the fold.
                 <details class="capture-notes" data-testid="capture-notes">
-                    <summary>{ format!("{} ({shown})", pick(lang, "What the capture shows", "抓包里看到的情况")) }</summary>
+                    <summary>{ match lang {
+                        Lang::En => format!("What the capture shows ({shown})"),
+                        Lang::Zh => format!("抓包里看到的情况（{shown}）"),
+                    } }</summary>
                     <ul>
                         { for c.import.notes.iter().take(NOTES_SHOWN).map(|n| html! {
                             <li>{ if lang == Lang::Zh { n.zh() } else { n.en() } }</li>
