@@ -541,6 +541,14 @@ async fn many_connections(client: &Client) -> TestResult {
     ensure!(label == json!("连接编号（1–250）"), "the number field's label in 中文: {label}");
     client.execute("document.querySelector('[data-testid=capture]').scrollIntoView()", vec![]).await?;
     screenshot(client, "capture-many-360-dark-zh.png").await?;
+    // A link cannot carry the capture, but it carries the scenario derived from the connection
+    // shown, which draws the same exchange as a re-run.
+    let link = client.current_url().await?;
+    ensure!(link.fragment().is_some_and(|f| f.contains("s=")), "the address does not carry the scenario: {link}");
+    harness::open(client, link.as_str()).await?;
+    arrows_become(client, 11, "the link of connection 230").await?;
+    let title = text_of(client, "#entry option:checked").await?;
+    ensure!(title.contains(":1253"), "the link opens {title:?}, not connection 230 (client port 1253)");
     Ok(())
 }
 
