@@ -46,6 +46,11 @@ pub fn duration(lang: Lang, micros: u64) -> String {
     }
 }
 
+/// A moment to the microsecond, as packet captures show time: `1030.992 ms` (`1030.992 毫秒`).
+pub fn instant(lang: Lang, micros: u64) -> String {
+    format!("{}.{:03} {}", micros / 1000, micros % 1000, pick(lang, "ms", "毫秒"))
+}
+
 /// A point in time for the ruler: `0`, `10 ms`, `1.01 s`, `60.26 s` (`10 毫秒`, `60.26 秒`).
 pub fn clock(lang: Lang, micros: u64) -> String {
     let (ms, s) = (pick(lang, "ms", "毫秒"), pick(lang, "s", "秒"));
@@ -318,6 +323,8 @@ mod tests {
         assert_eq!(duration(Lang::En, 1_000_000), "1 s");
         assert_eq!(duration(Lang::En, 59_800_000), "59.8 s");
         assert_eq!(duration(Lang::En, 240_000_000), "240 s");
+        assert_eq!(instant(Lang::En, 1_030_992), "1030.992 ms");
+        assert_eq!(instant(Lang::Zh, 30_000), "30.000 毫秒");
         assert_eq!(duration(Lang::Zh, 59_800_000), "59.8 秒");
         assert_eq!(later(Lang::Zh, 59_800_000), "⋯ 59.8 秒后");
         assert_eq!(clock(Lang::En, 10_000), "10 ms");

@@ -202,12 +202,12 @@ fn fixed_rows(trace: &Trace, index: usize, bytes: &[u8], spans: &[FieldSpan], la
         row(
             "Source Port",
             tr(lang, "Source Port", "源端口"),
-            html! { <>{ repr.src_port }<small>{ format!("  ({})", seg.src) }</small></> },
+            html! { <>{ repr.src_port }<small>{ format!("({})", seg.src) }</small></> },
         ),
         row(
             "Destination Port",
             tr(lang, "Destination Port", "目的端口"),
-            html! { <>{ repr.dst_port }<small>{ format!("  ({})", seg.dst) }</small></> },
+            html! { <>{ repr.dst_port }<small>{ format!("({})", seg.dst) }</small></> },
         ),
         Row {
             note: repr
@@ -452,7 +452,9 @@ fn title(trace: &Trace, index: usize, lang: Lang, relative: bool) -> Html {
     let from = trace.hosts.get(seg.from).map_or("?", |h| h.name.as_str());
     let to = seg.to.and_then(|t| trace.hosts.get(t)).map_or_else(|| seg.dst.ip().to_string(), |h| h.name.clone());
     let fate = match seg.fate {
-        Fate::Delivered { at } => html! { <span>{ tr(lang, "arrived at ", "到达于 ") }{ at.to_string() }</span> },
+        Fate::Delivered { at } => {
+            html! { <span>{ tr(lang, "arrived at ", "到达于 ") }{ seqdiag::text::instant(lang, at.micros) }</span> }
+        }
         Fate::Lost { reason } => html! {
             <span class="insp-lost">{ tr(lang, "lost", "丢失") }{ tr(lang, ": ", "：") }{ loss_text(reason, lang) }</span>
         },
@@ -485,7 +487,7 @@ fn title(trace: &Trace, index: usize, lang: Lang, relative: bool) -> Html {
             </h2>
             <p class="route">{ format!("{from} → {to}") }</p>
             <p class="times">
-                { tr(lang, "sent at ", "发送于 ") }{ seg.sent_at.to_string() }{ " · " }{ fate }
+                { tr(lang, "sent at ", "发送于 ") }{ seqdiag::text::instant(lang, seg.sent_at.micros) }{ " · " }{ fate }
             </p>
             if !tags.is_empty() {
                 <p class="insp-tags">{ for tags.into_iter().map(|t| html! { <span class="insp-tag">{ t }</span> }) }</p>
