@@ -148,8 +148,10 @@ fn encode(seg: &Segment) -> Result<Vec<u8>, String> {
 
 /// `rel 0 · abs 1234`, the preferred one first.
 fn numbers(rel: u32, abs: u32, relative: bool, lang: Lang) -> Html {
-    let rel = html! { <span class="num"><small>{ tr(lang, "relative ", "相对 ") }</small>{ rel }</span> };
-    let abs = html! { <span class="num"><small>{ tr(lang, "absolute ", "绝对 ") }</small>{ abs }</span> };
+    // The space between the word and the number is outside the word's inline block, which would
+    // drop it.
+    let rel = html! { <span class="num"><small>{ tr(lang, "relative", "相对") }</small>{ " " }{ rel }</span> };
+    let abs = html! { <span class="num"><small>{ tr(lang, "absolute", "绝对") }</small>{ " " }{ abs }</span> };
     if relative {
         html! { <>{ rel }{ " · " }{ abs }</> }
     } else {
@@ -202,12 +204,12 @@ fn fixed_rows(trace: &Trace, index: usize, bytes: &[u8], spans: &[FieldSpan], la
         row(
             "Source Port",
             tr(lang, "Source Port", "源端口"),
-            html! { <>{ repr.src_port }<small>{ format!("({})", seg.src) }</small></> },
+            html! { <>{ repr.src_port }<small class="addr">{ format!("({})", seg.src) }</small></> },
         ),
         row(
             "Destination Port",
             tr(lang, "Destination Port", "目的端口"),
-            html! { <>{ repr.dst_port }<small>{ format!("({})", seg.dst) }</small></> },
+            html! { <>{ repr.dst_port }<small class="addr">{ format!("({})", seg.dst) }</small></> },
         ),
         Row {
             note: repr
