@@ -13,7 +13,7 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use tcp_core::{Config, Duration, SynFin};
+use tcp_core::{Config, Duration, Ecn, SynFin};
 
 /// packetdrill's default `--tolerance_usecs`.
 const DEFAULT_TOLERANCE_US: u64 = 4_000;
@@ -39,6 +39,9 @@ pub(crate) struct Env {
     pub(crate) asks_rfc793: Vec<String>,
     /// `kern.ipc.maxsockbuf`, from which FreeBSD derives its window scale.
     maxsockbuf: u64,
+    /// `net.inet.tcp.ecn.maxretries`: the retransmitted SYNs that still ask for ECN once
+    /// `ecn.enable` = 1 asks for it.
+    ecn_maxretries: u8,
 }
 
 /// What became of one setting.
@@ -58,6 +61,7 @@ impl Env {
             not_honoured: Vec::new(),
             asks_rfc793: Vec::new(),
             maxsockbuf: MAXSOCKBUF_DEFAULT,
+            ecn_maxretries: 1,
         }
     }
 
@@ -145,6 +149,16 @@ impl Env {
             ("net.inet.tcp.keepidle", Some(ms)) => c.keepalive_idle = Duration::from_millis(ms),
             ("net.inet.tcp.keepintvl", Some(ms)) => c.keepalive_interval = Duration::from_millis(ms),
             ("net.inet.tcp.keepcnt", Some(n @ 0..=255)) => c.keepalive_probes = n as u8,
+            // ECN in the handshake (`Config::ecn`): 0 never, 1 asks and accepts, 2 accepts.
+            ("net.inet.tcp.ecn.enable", Some(0)) => c.ecn = Ecn::Off,
+            ("net.inet.tcp.ecn.enable", Some(1)) => c.ecn = Ecn::Request { retries: self.ecn_maxretries },
+            ("net.inet.tcp.ecn.enable", Some(2)) => c.ecn = Ecn::Accept,
+            ("net.inet.tcp.ecn.maxretries", Some(n @ 0..=255)) => {
+                self.ecn_maxretries = n as u8;
+                if let Ecn::Request { retries } = &mut c.ecn {
+                    *retries = n as u8;
+                }
+            }
             // SYN with FIN: dropped in every state when asked (`Config::syn_fin`).
             ("net.inet.tcp.drop_synfin", Some(0)) => c.syn_fin = SynFin::Process,
             ("net.inet.tcp.drop_synfin", Some(1)) => c.syn_fin = SynFin::Drop,

@@ -226,6 +226,10 @@ pub struct Config {
     /// ACK"); the suite's `rcv-{ack,fin-ack}-time-wait-using-shutdown-middle`. Off: RFC 9293
     /// §3.10.7.4, whose TIME-WAIT answers only the retransmitted FIN and ignores the rest.
     pub time_wait_acks_segments: bool,
+    /// ECN negotiation in the handshake (RFC 3168 §6.1.1): whether this end asks for it in its
+    /// SYN, accepts it when the peer's SYN asks, or neither. Only the handshake's flags are
+    /// modelled (ECE and CWR on the SYN, ECE on the SYN-ACK); congestion marks are not.
+    pub ecn: Ecn,
     /// How many ACKs a connection may send in answer to unacceptable segments (out of window,
     /// acknowledging unsent or too old data, and RFC 5961 challenge ACKs for a RST or SYN).
     /// RFC 9293 §3.10.7.4 alone answers every one ("an acknowledgment should be sent in reply"),
@@ -353,6 +357,7 @@ impl Config {
             old_segment_ack_processed: false,
             fin_on_every_ack: false,
             time_wait_acks_segments: false,
+            ecn: Ecn::Off,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,
@@ -432,6 +437,7 @@ impl Config {
             old_segment_ack_processed: false,
             fin_on_every_ack: false,
             time_wait_acks_segments: true,
+            ecn: Ecn::Accept,
             invalid_ack_limit: Some(RateLimit { count: 1, interval: Duration::from_millis(500) }),
             syn_backlog: 16,
             accept_backlog: 16,
@@ -500,6 +506,7 @@ impl Config {
             old_segment_ack_processed: true,
             fin_on_every_ack: true,
             time_wait_acks_segments: true,
+            ecn: Ecn::Accept,
             window_scale: Some(6),
             invalid_ack_limit: Some(RateLimit { count: 5, interval: Duration::from_millis(1000) }),
             // FreeBSD backs a SYN off from the first retry (its own table, simplified to doubling).
@@ -572,6 +579,7 @@ impl Config {
             old_segment_ack_processed: false,
             fin_on_every_ack: false,
             time_wait_acks_segments: false,
+            ecn: Ecn::Off,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,
@@ -670,6 +678,24 @@ pub enum TimeWaitSyn {
     /// FreeBSD `tcp_twcheck`: a SYN without ACK whose sequence number is above RCV.NXT opens a
     /// new incarnation; any other segment without ACK is dropped unanswered.
     Freebsd,
+}
+
+/// ECN in the handshake (RFC 3168 §6.1.1), [`Config::ecn`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ecn {
+    /// Never: a SYN asking for it is answered without ECE (RFC 9293; Windows assumed, not known
+    /// here).
+    Off,
+    /// Accepted when the peer's SYN asks (ECE and CWR), answered with ECE on the SYN-ACK, never
+    /// asked for: Linux's default `tcp_ecn` = 2 and FreeBSD's `net.inet.tcp.ecn.enable` = 2.
+    Accept,
+    /// Asked for with ECE and CWR on the SYN and on its first `retries` retransmissions (FreeBSD's
+    /// `net.inet.tcp.ecn.maxretries`, 1 by default: a path that drops such SYNs still connects),
+    /// and accepted as in [`Ecn::Accept`]: `ecn.enable` = 1, Linux `tcp_ecn` = 1.
+    Request {
+        /// Retransmitted SYNs that still ask for it.
+        retries: u8,
+    },
 }
 
 /// What a stack does with a segment that carries both SYN and FIN in LISTEN or SYN-SENT, the

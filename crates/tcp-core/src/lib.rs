@@ -33,7 +33,7 @@ pub mod state;
 pub mod time;
 pub mod wire;
 
-pub use config::{Config, Profile, SynFin, TimeWaitSyn};
+pub use config::{Config, Ecn, Profile, SynFin, TimeWaitSyn};
 pub use conn::{Connection, Transmit};
 pub use event::{Cause, CloseReason, DropReason, Event, Negotiation, Reply, Timer, WindowShifts};
 #[cfg(feature = "alloc")]

@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use tcp_core::event::{CloseReason, Event, Timer};
 use tcp_core::wire::Options;
-use tcp_core::{Config, Connection, DropReason, Flags, Instant, Profile, Reply, SeqNum, State, TcpRepr};
+use tcp_core::{Config, Connection, DropReason, Ecn, Flags, Instant, Profile, Reply, SeqNum, State, TcpRepr};
 
 /// When the matrix segments and commands arrive (the fixtures are built at time zero).
 const AT: Instant = Instant::from_millis(100);
@@ -809,6 +809,43 @@ fn data_after_close_is_answered_with_rst() {
     let mut c = conn_fin_wait_2();
     let out = deliver(&mut c, AT, data, b"late");
     expect(&c, &out, State::FinWait2, &["ACK 2 5 0"]);
+}
+
+// ===== ECN in the handshake =====
+
+/// RFC 3168 §6.1.1, per profile (`Config::ecn`): a SYN that asks (ECE and CWR) gets ECE on the
+/// SYN-ACK where the profile accepts ECN (linux, freebsd), none where it does not; an end that
+/// asks puts ECE and CWR on its SYN and on its first `retries` retransmissions (FreeBSD's
+/// `ecn.maxretries`; the suite's `snd-syn-with-ecn*`).
+#[test]
+fn ecn_in_the_handshake_per_profile() {
+    let ecn_bits = |flags: Flags| (flags.contains(Flags::ECE), flags.contains(Flags::CWR));
+    for profile in [Profile::Rfc9293, Profile::Linux, Profile::Freebsd, Profile::Windows] {
+        let accepts = profile.config().ecn != Ecn::Off;
+        for asks in [false, true] {
+            let mut c = conn_listen_with(Config { delayed_ack: None, ..profile.config() });
+            let flags = if asks { Flags::SYN | Flags::ECE | Flags::CWR } else { Flags::SYN };
+            let out = deliver(&mut c, AT, TcpRepr { flags, seq: PEER_ISS, ..TEMPL }, &[]);
+            assert_eq!(out.sent.len(), 1, "{profile}: one SYN-ACK");
+            let synack = out.sent[0].repr.flags;
+            assert!(synack.contains(Flags::SYN | Flags::ACK), "{profile}");
+            assert_eq!(ecn_bits(synack), (asks && accepts, false), "{profile}, the SYN asks: {asks}");
+        }
+    }
+    assert!(Profile::Linux.config().ecn == Ecn::Accept && Profile::Freebsd.config().ecn == Ecn::Accept);
+    for retries in [0, 1, 2] {
+        let config = Config { ecn: Ecn::Request { retries }, syn_retries: 4, ..config() };
+        let mut c = conn_closed_with(config);
+        c.connect(AT, ISS).expect("connect");
+        let mut asked = vec![ecn_bits(drain(&mut c).sent[0].repr.flags)];
+        for _ in 0..3 {
+            let deadline = c.timer(Timer::Retransmit).expect("the SYN's timer");
+            c.handle_timeout(deadline);
+            asked.push(ecn_bits(drain(&mut c).sent[0].repr.flags));
+        }
+        let expected: Vec<(bool, bool)> = (0..4).map(|n| (n <= retries, n <= retries)).collect();
+        assert_eq!(asked, expected, "ecn.maxretries {retries}");
+    }
 }
 
 // ===== TIME-WAIT =====

@@ -2,7 +2,7 @@
 //! RFC's order, with RFC 5961's hardening of RST, SYN and ACK processing.
 
 use super::{AnswerThrottle, Connection, DEFAULT_MSS, Negotiated};
-use crate::config::{SynFin, TimeWaitSyn, announced_window_scale};
+use crate::config::{Ecn, SynFin, TimeWaitSyn, announced_window_scale};
 use crate::event::{Cause, CloseReason, DropReason, Event, Negotiation, Reply, Timer, WindowShifts};
 use crate::seq::SeqNum;
 use crate::state::State;
@@ -41,6 +41,14 @@ impl Connection {
             rcv_wscale: if both_scale { our_shift } else { 0 },
             timestamps: self.config.timestamps && seg.options.timestamps().is_some(),
             sack_permitted: self.config.sack_permitted && seg.options.sack_permitted(),
+            // RFC 3168 §6.1.1: a SYN asks with ECE and CWR; a SYN-ACK accepts with ECE alone.
+            ecn: if seg.flags.contains(Flags::ACK) {
+                matches!(self.config.ecn, Ecn::Request { .. })
+                    && seg.flags.contains(Flags::ECE)
+                    && !seg.flags.contains(Flags::CWR)
+            } else {
+                self.config.ecn != Ecn::Off && seg.flags.contains(Flags::ECE | Flags::CWR)
+            },
         };
         if let Some((tsval, _)) = seg.options.timestamps() {
             self.ts_recent = tsval;

@@ -21,7 +21,7 @@ mod timers;
 pub use buffer::INLINE_BUFFER;
 pub use commands::CommandError;
 
-use crate::config::{Config, announced_window_scale};
+use crate::config::{Config, Ecn, announced_window_scale};
 use crate::event::{Cause, CloseReason, DropReason, Event, Reply, Timer};
 use crate::seq::SeqNum;
 use crate::state::State;
@@ -85,6 +85,8 @@ struct Negotiated {
     timestamps: bool,
     /// Both offered SACK (RFC 2018 §2).
     sack_permitted: bool,
+    /// ECN was asked for and accepted (RFC 3168 §6.1.1): our SYN-ACK carries ECE.
+    ecn: bool,
 }
 
 /// Answers to unacceptable segments sent in the current interval of the profile's rate limit.
@@ -564,6 +566,17 @@ impl Connection {
     }
 
     /// Queues one segment. Every segment with ACK carries RCV.NXT and so satisfies any pending ACK.
+    /// The ECN flags of our SYN (`answering` false) or SYN-ACK (RFC 3168 §6.1.1,
+    /// [`Config::ecn`]): ECE and CWR on a SYN that asks (the first and its first `retries`
+    /// retransmissions), ECE on a SYN-ACK that accepts.
+    fn ecn_flags(&self, answering: bool) -> Flags {
+        match (answering, self.config.ecn) {
+            (true, _) if self.negotiated.ecn => Flags::ECE,
+            (false, Ecn::Request { retries }) if self.backoff <= retries => Flags::ECE | Flags::CWR,
+            _ => Flags::NONE,
+        }
+    }
+
     fn push_segment(&mut self, now: Instant, seq: SeqNum, flags: Flags, payload_len: u16, retransmission: bool) {
         self.push_outgoing(now, seq, flags, payload_len, retransmission, false);
     }
@@ -583,6 +596,7 @@ impl Connection {
         garbage: bool,
     ) {
         let syn = flags.contains(Flags::SYN);
+        let flags = if syn { flags | self.ecn_flags(flags.contains(Flags::ACK)) } else { flags };
         let options = if syn {
             self.syn_options(now, flags.contains(Flags::ACK))
         } else if self.negotiated.timestamps {
