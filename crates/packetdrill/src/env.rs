@@ -159,6 +159,9 @@ impl Env {
                     *retries = n as u8;
                 }
             }
+            // Options left off the SYN from its third retransmission (`Config::syn_options_retries`).
+            ("net.inet.tcp.rexmit_drop_options", Some(0)) => c.syn_options_retries = None,
+            ("net.inet.tcp.rexmit_drop_options", Some(1)) => c.syn_options_retries = Some(2),
             // SYN with FIN: dropped in every state when asked (`Config::syn_fin`).
             ("net.inet.tcp.drop_synfin", Some(0)) => c.syn_fin = SynFin::Process,
             ("net.inet.tcp.drop_synfin", Some(1)) => c.syn_fin = SynFin::Drop,

@@ -230,6 +230,12 @@ pub struct Config {
     /// SYN, accepts it when the peer's SYN asks, or neither. Only the handshake's flags are
     /// modelled (ECE and CWR on the SYN, ECE on the SYN-ACK); congestion marks are not.
     pub ecn: Ecn,
+    /// Retransmitted SYNs that still carry the window scale, timestamp and SACK-permitted
+    /// options; later ones carry the MSS alone, in case the path drops SYNs with options, and
+    /// the connection then uses none of them. FreeBSD with `net.inet.tcp.rexmit_drop_options` =
+    /// 1: `Some(2)` (`tcp_timer_rexmt` clears them at the third retransmission; the suite's
+    /// `snd-syn-rtx-drop-options`). `None`: every SYN carries them (every profile's default).
+    pub syn_options_retries: Option<u8>,
     /// How many ACKs a connection may send in answer to unacceptable segments (out of window,
     /// acknowledging unsent or too old data, and RFC 5961 challenge ACKs for a RST or SYN).
     /// RFC 9293 §3.10.7.4 alone answers every one ("an acknowledgment should be sent in reply"),
@@ -358,6 +364,7 @@ impl Config {
             fin_on_every_ack: false,
             time_wait_acks_segments: false,
             ecn: Ecn::Off,
+            syn_options_retries: None,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,
@@ -438,6 +445,7 @@ impl Config {
             fin_on_every_ack: false,
             time_wait_acks_segments: true,
             ecn: Ecn::Accept,
+            syn_options_retries: None,
             invalid_ack_limit: Some(RateLimit { count: 1, interval: Duration::from_millis(500) }),
             syn_backlog: 16,
             accept_backlog: 16,
@@ -507,6 +515,7 @@ impl Config {
             fin_on_every_ack: true,
             time_wait_acks_segments: true,
             ecn: Ecn::Accept,
+            syn_options_retries: None,
             window_scale: Some(6),
             invalid_ack_limit: Some(RateLimit { count: 5, interval: Duration::from_millis(1000) }),
             // FreeBSD backs a SYN off from the first retry (its own table, simplified to doubling).
@@ -580,6 +589,7 @@ impl Config {
             fin_on_every_ack: false,
             time_wait_acks_segments: false,
             ecn: Ecn::Off,
+            syn_options_retries: None,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,

@@ -848,6 +848,33 @@ fn ecn_in_the_handshake_per_profile() {
     }
 }
 
+/// FreeBSD's `rexmit_drop_options` (`Config::syn_options_retries`): from the third
+/// retransmission the SYN carries the MSS alone, and a SYN-ACK that then offers window scaling
+/// and timestamps gets neither (the suite's `snd-syn-rtx-drop-options`).
+#[test]
+fn a_syn_retransmitted_without_its_options() {
+    let config = Config { syn_options_retries: Some(2), syn_retries: 6, ..Config::freebsd() };
+    let mut c = conn_closed_with(config);
+    c.connect(AT, ISS).expect("connect");
+    let mut syns = vec![drain(&mut c).sent[0].repr.options];
+    for _ in 0..4 {
+        let deadline = c.timer(Timer::Retransmit).expect("the SYN's timer");
+        c.handle_timeout(deadline);
+        syns.push(drain(&mut c).sent[0].repr.options);
+    }
+    let full: Vec<bool> = syns.iter().map(|o| o.window_scale().is_some() && o.timestamps().is_some()).collect();
+    assert_eq!(full, [true, true, true, false, false], "{syns:?}");
+    assert!(syns.iter().all(|o| o.mss() == Some(1460)), "the MSS stays: {syns:?}");
+    let now = c.timer(Timer::Retransmit).expect("still trying");
+    let options = Options::linux_syn(1460, true, Some((1000, 0)), Some(7));
+    let synack = TcpRepr { flags: Flags::SYN | Flags::ACK, seq: PEER_ISS, ack: ISS + 1, options, ..TEMPL };
+    let out = deliver(&mut c, now, synack, &[]);
+    assert_eq!(c.state(), State::Established);
+    let ack = &out.sent[0].repr;
+    assert!(ack.options.timestamps().is_none(), "timestamps were not offered, so not used: {ack:?}");
+    assert_eq!(ack.window, 65535, "an unscaled window (65,700 bytes of buffer): {ack:?}");
+}
+
 // ===== TIME-WAIT =====
 
 #[test]

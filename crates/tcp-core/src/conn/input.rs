@@ -31,7 +31,9 @@ impl Connection {
     /// Learns the peer's options from its SYN (RFC 9293 §3.7.1, RFC 7323 §2.2 and §3.2).
     fn learn_syn_options(&mut self, seg: &TcpRepr) {
         let peer_ws = seg.options.window_scale();
-        let both_scale = peer_ws.is_some() && self.config.window_scale.is_some();
+        // What our SYN offered (a SYN-ACK answers it; a passive end has sent nothing yet).
+        let offered = self.syn_carries_options();
+        let both_scale = peer_ws.is_some() && self.config.window_scale.is_some() && offered;
         let our_shift = announced_window_scale(self.recv_buf.capacity(), self.config.window_scale.unwrap_or(0));
         self.negotiated = Negotiated {
             peer_mss: seg.options.mss().unwrap_or(DEFAULT_MSS),
@@ -39,8 +41,8 @@ impl Connection {
             // RFC 7323 §2.3: a shift above 14 is used as 14.
             snd_wscale: if both_scale { peer_ws.unwrap_or(0).min(14) } else { 0 },
             rcv_wscale: if both_scale { our_shift } else { 0 },
-            timestamps: self.config.timestamps && seg.options.timestamps().is_some(),
-            sack_permitted: self.config.sack_permitted && seg.options.sack_permitted(),
+            timestamps: self.config.timestamps && offered && seg.options.timestamps().is_some(),
+            sack_permitted: self.config.sack_permitted && offered && seg.options.sack_permitted(),
             // RFC 3168 §6.1.1: a SYN asks with ECE and CWR; a SYN-ACK accepts with ECE alone.
             ecn: if seg.flags.contains(Flags::ACK) {
                 matches!(self.config.ecn, Ecn::Request { .. })

@@ -562,10 +562,12 @@ impl Connection {
             (true, true) => Some(self.negotiated.rcv_wscale),
             (false, _) => c.window_scale.map(|max| announced_window_scale(self.recv_buf.capacity(), max)),
         };
+        if !answering && !self.syn_carries_options() {
+            return Options::linux_syn(c.mss, false, None, None);
+        }
         Options::linux_syn(c.mss, sack, ts.then(|| (self.ts_val(now), if answering { self.ts_recent } else { 0 })), ws)
     }
 
-    /// Queues one segment. Every segment with ACK carries RCV.NXT and so satisfies any pending ACK.
     /// The ECN flags of our SYN (`answering` false) or SYN-ACK (RFC 3168 §6.1.1,
     /// [`Config::ecn`]): ECE and CWR on a SYN that asks (the first and its first `retries`
     /// retransmissions), ECE on a SYN-ACK that accepts.
@@ -577,6 +579,13 @@ impl Connection {
         }
     }
 
+    /// Whether our SYN carries its window scale, timestamp and SACK-permitted options: always,
+    /// unless [`Config::syn_options_retries`] says this retransmission sends the MSS alone.
+    fn syn_carries_options(&self) -> bool {
+        self.config.syn_options_retries.is_none_or(|n| self.backoff <= n)
+    }
+
+    /// Queues one segment. Every segment with ACK carries RCV.NXT and so satisfies any pending ACK.
     fn push_segment(&mut self, now: Instant, seq: SeqNum, flags: Flags, payload_len: u16, retransmission: bool) {
         self.push_outgoing(now, seq, flags, payload_len, retransmission, false);
     }
