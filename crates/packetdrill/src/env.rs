@@ -195,7 +195,8 @@ impl Env {
         match (level, name) {
             // Binding to a port in TIME-WAIT is not modelled: every bind succeeds.
             ("SOL_SOCKET", "SO_REUSEADDR" | "SO_REUSEPORT") => Applied::Done,
-            ("IPPROTO_TCP", "TCP_NOOPT" | "TCP_KEEPINIT") => {
+            ("IPPROTO_TCP", "TCP_NOOPT") => self.set(|c| c.no_options = value.unwrap_or(1) != 0, name, value),
+            ("IPPROTO_TCP", "TCP_KEEPINIT") => {
                 let setting = match value {
                     Some(v) => format!("{name}={v}"),
                     None => String::from(name),

@@ -236,6 +236,10 @@ pub struct Config {
     /// 1: `Some(2)` (`tcp_timer_rexmt` clears them at the third retransmission; the suite's
     /// `snd-syn-rtx-drop-options`). `None`: every SYN carries them (every profile's default).
     pub syn_options_retries: Option<u8>,
+    /// The SYN and SYN-ACK carry no option at all, not even the MSS, and so the connection uses
+    /// no window scale, timestamps or SACK (FreeBSD's `TCP_NOOPT` socket option; the suite's
+    /// `snd-syn-without-options`). Off in every profile.
+    pub no_options: bool,
     /// How many ACKs a connection may send in answer to unacceptable segments (out of window,
     /// acknowledging unsent or too old data, and RFC 5961 challenge ACKs for a RST or SYN).
     /// RFC 9293 §3.10.7.4 alone answers every one ("an acknowledgment should be sent in reply"),
@@ -365,6 +369,7 @@ impl Config {
             time_wait_acks_segments: false,
             ecn: Ecn::Off,
             syn_options_retries: None,
+            no_options: false,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,
@@ -446,6 +451,7 @@ impl Config {
             time_wait_acks_segments: true,
             ecn: Ecn::Accept,
             syn_options_retries: None,
+            no_options: false,
             invalid_ack_limit: Some(RateLimit { count: 1, interval: Duration::from_millis(500) }),
             syn_backlog: 16,
             accept_backlog: 16,
@@ -516,6 +522,7 @@ impl Config {
             time_wait_acks_segments: true,
             ecn: Ecn::Accept,
             syn_options_retries: None,
+            no_options: false,
             window_scale: Some(6),
             invalid_ack_limit: Some(RateLimit { count: 5, interval: Duration::from_millis(1000) }),
             // FreeBSD backs a SYN off from the first retry (its own table, simplified to doubling).
@@ -590,6 +597,7 @@ impl Config {
             time_wait_acks_segments: false,
             ecn: Ecn::Off,
             syn_options_retries: None,
+            no_options: false,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,

@@ -875,6 +875,27 @@ fn a_syn_retransmitted_without_its_options() {
     assert_eq!(ack.window, 65535, "an unscaled window (65,700 bytes of buffer): {ack:?}");
 }
 
+/// `Config::no_options` (FreeBSD's `TCP_NOOPT`): no option on the SYN or the SYN-ACK, not even
+/// the MSS, and none negotiated whatever the peer offers (the suite's `snd-syn-without-options`).
+#[test]
+fn no_options_at_all() {
+    let config = Config { no_options: true, ..Config::freebsd() };
+    let mut c = conn_closed_with(config);
+    c.connect(AT, ISS).expect("connect");
+    let syn = drain(&mut c).sent[0].repr;
+    assert_eq!(syn.options, Options::new(), "{syn:?}");
+    let mut l = conn_listen_with(config);
+    let offer = Options::linux_syn(1460, true, Some((1000, 0)), Some(7));
+    let out = deliver(&mut l, AT, TcpRepr { flags: Flags::SYN, seq: PEER_ISS, options: offer, ..TEMPL }, &[]);
+    let synack = out.sent[0].repr;
+    assert!(synack.flags.contains(Flags::SYN | Flags::ACK) && synack.options == Options::new(), "{synack:?}");
+    let ack = TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 1, ..TEMPL };
+    let _ = deliver(&mut l, AT, ack, &[]);
+    l.send(AT, b"hi").expect("send");
+    let data = drain(&mut l).sent[0].repr;
+    assert!(data.options.timestamps().is_none(), "no timestamps were negotiated: {data:?}");
+}
+
 // ===== TIME-WAIT =====
 
 #[test]

@@ -562,6 +562,9 @@ impl Connection {
             (true, true) => Some(self.negotiated.rcv_wscale),
             (false, _) => c.window_scale.map(|max| announced_window_scale(self.recv_buf.capacity(), max)),
         };
+        if c.no_options {
+            return Options::new();
+        }
         if !answering && !self.syn_carries_options() {
             return Options::linux_syn(c.mss, false, None, None);
         }
@@ -580,9 +583,10 @@ impl Connection {
     }
 
     /// Whether our SYN carries its window scale, timestamp and SACK-permitted options: always,
-    /// unless [`Config::syn_options_retries`] says this retransmission sends the MSS alone.
+    /// unless [`Config::syn_options_retries`] says this retransmission sends the MSS alone, or
+    /// [`Config::no_options`] none at all.
     fn syn_carries_options(&self) -> bool {
-        self.config.syn_options_retries.is_none_or(|n| self.backoff <= n)
+        !self.config.no_options && self.config.syn_options_retries.is_none_or(|n| self.backoff <= n)
     }
 
     /// Queues one segment. Every segment with ACK carries RCV.NXT and so satisfies any pending ACK.
