@@ -240,6 +240,12 @@ pub struct Config {
     /// no window scale, timestamps or SACK (FreeBSD's `TCP_NOOPT` socket option; the suite's
     /// `snd-syn-without-options`). Off in every profile.
     pub no_options: bool,
+    /// The SYN announces [`Config::window_scale`] as it is (RFC 7323 §2.3 caps it at 14),
+    /// derived from the largest buffer the socket may have, as FreeBSD derives it from `sb_max`
+    /// alone (`kern.ipc.maxsockbuf`; the suite's `snd-syn-with-max-ws` expects 14), even where
+    /// the buffer it has now then reads as a few units in a window field. Off: lowered so that
+    /// the buffer reads as at least 16 units ([`announced_window_scale`]).
+    pub window_scale_as_configured: bool,
     /// How many ACKs a connection may send in answer to unacceptable segments (out of window,
     /// acknowledging unsent or too old data, and RFC 5961 challenge ACKs for a RST or SYN).
     /// RFC 9293 §3.10.7.4 alone answers every one ("an acknowledgment should be sent in reply"),
@@ -370,6 +376,7 @@ impl Config {
             ecn: Ecn::Off,
             syn_options_retries: None,
             no_options: false,
+            window_scale_as_configured: false,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,
@@ -452,6 +459,7 @@ impl Config {
             ecn: Ecn::Accept,
             syn_options_retries: None,
             no_options: false,
+            window_scale_as_configured: false,
             invalid_ack_limit: Some(RateLimit { count: 1, interval: Duration::from_millis(500) }),
             syn_backlog: 16,
             accept_backlog: 16,
@@ -523,6 +531,7 @@ impl Config {
             ecn: Ecn::Accept,
             syn_options_retries: None,
             no_options: false,
+            window_scale_as_configured: true,
             window_scale: Some(6),
             invalid_ack_limit: Some(RateLimit { count: 5, interval: Duration::from_millis(1000) }),
             // FreeBSD backs a SYN off from the first retry (its own table, simplified to doubling).
@@ -598,6 +607,7 @@ impl Config {
             ecn: Ecn::Off,
             syn_options_retries: None,
             no_options: false,
+            window_scale_as_configured: false,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
             syn_backlog: 16,
             accept_backlog: 16,

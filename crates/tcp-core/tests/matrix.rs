@@ -896,6 +896,19 @@ fn no_options_at_all() {
     assert!(data.options.timestamps().is_none(), "no timestamps were negotiated: {data:?}");
 }
 
+/// The window scale a SYN announces for the largest shift: FreeBSD's, from `sb_max` alone
+/// (`Config::window_scale_as_configured`; the suite's `snd-syn-with-max-ws`), and the other
+/// profiles' lowered until their buffer reads as at least 16 units.
+#[test]
+fn the_largest_window_scale_per_profile() {
+    for (profile, announced) in [(Profile::Freebsd, 14), (Profile::Linux, 8), (Profile::Rfc9293, 8)] {
+        let mut c = conn_closed_with(Config { window_scale: Some(14), ..profile.config() });
+        c.connect(AT, ISS).expect("connect");
+        let syn = drain(&mut c).sent[0].repr;
+        assert_eq!(syn.options.window_scale(), Some(announced), "{profile}: {syn:?}");
+    }
+}
+
 // ===== TIME-WAIT =====
 
 #[test]

@@ -2,7 +2,7 @@
 //! RFC's order, with RFC 5961's hardening of RST, SYN and ACK processing.
 
 use super::{AnswerThrottle, Connection, DEFAULT_MSS, Negotiated};
-use crate::config::{Ecn, SynFin, TimeWaitSyn, announced_window_scale};
+use crate::config::{Ecn, SynFin, TimeWaitSyn};
 use crate::event::{Cause, CloseReason, DropReason, Event, Negotiation, Reply, Timer, WindowShifts};
 use crate::seq::SeqNum;
 use crate::state::State;
@@ -34,7 +34,7 @@ impl Connection {
         // What our SYN offered (a SYN-ACK answers it; a passive end has sent nothing yet).
         let offered = self.syn_carries_options();
         let both_scale = peer_ws.is_some() && self.config.window_scale.is_some() && offered;
-        let our_shift = announced_window_scale(self.recv_buf.capacity(), self.config.window_scale.unwrap_or(0));
+        let our_shift = self.our_window_shift();
         self.negotiated = Negotiated {
             peer_mss: seg.options.mss().unwrap_or(DEFAULT_MSS),
             window_scaling: both_scale,

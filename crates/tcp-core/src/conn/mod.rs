@@ -560,7 +560,7 @@ impl Connection {
             (true, false) => None,
             // The shift chosen when the SYN was read (the buffers may have grown since).
             (true, true) => Some(self.negotiated.rcv_wscale),
-            (false, _) => c.window_scale.map(|max| announced_window_scale(self.recv_buf.capacity(), max)),
+            (false, _) => c.window_scale.map(|_| self.our_window_shift()),
         };
         if c.no_options {
             return Options::new();
@@ -579,6 +579,17 @@ impl Connection {
             (true, _) if self.negotiated.ecn => Flags::ECE,
             (false, Ecn::Request { retries }) if self.backoff <= retries => Flags::ECE | Flags::CWR,
             _ => Flags::NONE,
+        }
+    }
+
+    /// The window scale our SYN or SYN-ACK announces ([`Config::window_scale`], lowered for a
+    /// small buffer unless [`Config::window_scale_as_configured`]).
+    fn our_window_shift(&self) -> u8 {
+        let max = self.config.window_scale.unwrap_or(0);
+        if self.config.window_scale_as_configured {
+            max.min(14)
+        } else {
+            announced_window_scale(self.recv_buf.capacity(), max)
         }
     }
 
