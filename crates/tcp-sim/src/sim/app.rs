@@ -107,20 +107,18 @@ impl Simulator<'_> {
     /// Schedules the rules of `host` that react to `trigger`, which happened to connection `conn`.
     pub(super) fn trigger(&mut self, host: usize, trigger: Trigger, conn: usize) {
         let Some(i) = self.hosts[host].reactions.iter().position(|(t, _)| *t == trigger) else { return };
-        let rules = core::mem::take(&mut self.hosts[host].reactions[i].1);
-        let mut still = Vec::new();
-        for r in rules {
-            let rule = &self.scenario.hosts[host].app[r];
-            let after = rule.after_ms.micros();
-            if rule.repeat {
-                still.push(r);
-            }
+        let mut rules = core::mem::take(&mut self.hosts[host].reactions[i].1);
+        for &r in &rules {
+            let after = self.scenario.hosts[host].app[r].after_ms.micros();
             self.schedule(
                 Instant::from_micros(self.now.micros + after),
                 Item::Rule { host, rule: r, conn: Some(conn) },
             );
         }
-        self.hosts[host].reactions[i].1 = still;
+        // A rule without `repeat` has fired for good.
+        let app = &self.scenario.hosts[host].app;
+        rules.retain(|&r| app[r].repeat);
+        self.hosts[host].reactions[i].1 = rules;
     }
 
     pub(super) fn run_rule(&mut self, host: usize, r: usize, conn: Option<usize>) {
