@@ -548,6 +548,12 @@ impl Connection {
 
     fn syn_options(&self, now: Instant, answering: bool) -> Options {
         let c = &self.config;
+        if c.no_options {
+            return Options::new();
+        }
+        if !answering && !self.syn_carries_options() {
+            return Options::linux_syn(c.mss, false, None, None);
+        }
         // A SYN-ACK offers only what the SYN offered and this end supports (`negotiated`).
         // Window scale (RFC 7323 §2.2) and timestamps (§3.2): "MAY send" in the <SYN,ACK> only if
         // the option came in the initial <SYN>. SACK-permitted (RFC 2018 §2) is an offer made in
@@ -562,12 +568,6 @@ impl Connection {
             (true, true) => Some(self.negotiated.rcv_wscale),
             (false, _) => c.window_scale.map(|_| self.our_window_shift()),
         };
-        if c.no_options {
-            return Options::new();
-        }
-        if !answering && !self.syn_carries_options() {
-            return Options::linux_syn(c.mss, false, None, None);
-        }
         Options::linux_syn(c.mss, sack, ts.then(|| (self.ts_val(now), if answering { self.ts_recent } else { 0 })), ws)
     }
 
