@@ -1,7 +1,7 @@
 //! A real capture opened in the page (issue #13), full module only: a pcap or pcapng file the
 //! reader chose is read in chunks of [`CHUNK`] (memory holds one chunk, the list of connections
 //! and the chosen connection's segments), a few milliseconds of work at a time so that the tab
-//! stays responsive, with progress and a way to stop (issue #13); its TCP
+//! stays responsive, with progress and a way to stop; its TCP
 //! connections are listed, and one is imported with the `capture` crate: the captured segments
 //! with both ends' inferred states, what the capture shows, and the scenario that re-runs it.
 //! The file never leaves the reader's machine.
@@ -176,13 +176,12 @@ pub fn first_shown(listing: &Listing) -> usize {
 }
 
 /// One line per connection, for the picker: `1. 10.0.0.1:40000 → 10.0.0.2:80, 11 packets,
-/// 0.125 s, handshake, FIN both ways`.
+/// 125 ms, handshake, FIN both ways` (the duration as the diagram's labels write one).
 pub fn connection_line(listing: &Listing, number: usize, lang: seqdiag::Lang) -> String {
     use capture::{Began, Ended};
     let Some(c) = listing.connections.get(number.wrapping_sub(1)) else { return String::new() };
     let packets = c.packets[0] + c.packets[1];
-    let ns = c.duration_ns();
-    let seconds = format!("{}.{:03} s", ns / 1_000_000_000, ns / 1_000_000 % 1000);
+    let seconds = seqdiag::text::duration(lang, c.duration_ns() / 1000);
     let zh = lang == seqdiag::Lang::Zh;
     let began = match (c.began, zh) {
         (Began::Handshake, false) => "handshake",
@@ -227,13 +226,18 @@ mod tests {
         let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/captures/several.pcap")).unwrap();
         let listing = capture::list(&bytes).unwrap();
         let lines: Vec<String> = (1..=3).map(|n| connection_line(&listing, n, seqdiag::Lang::En)).collect();
-        assert!(
-            lines[0].starts_with("1. 127.0.0.1:") && lines[0].ends_with(" s, handshake, FIN both ways"),
-            "{lines:?}"
+        let c = &listing.connections[0];
+        let first = format!(
+            "1. {} → {}, 11 packets, {}, handshake, FIN both ways",
+            c.client,
+            c.server,
+            seqdiag::text::duration(seqdiag::Lang::En, c.duration_ns() / 1000)
         );
+        assert_eq!(lines[0], first);
+        assert!(lines[0].starts_with("1. 127.0.0.1:") && lines[0].contains(" ms, handshake"), "{lines:?}");
         assert!(lines[2].ends_with(", handshake, reset"), "{lines:?}");
         let zh = connection_line(&listing, 3, seqdiag::Lang::Zh);
-        assert!(zh.contains(" 个数据包，") && zh.ends_with("，含握手，被复位"), "{zh}");
+        assert!(zh.contains(" 个数据包，") && zh.contains(" 毫秒，") && zh.ends_with("，含握手，被复位"), "{zh}");
         assert_eq!(connection_line(&listing, 4, seqdiag::Lang::En), "");
     }
 }
