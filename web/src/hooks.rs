@@ -131,12 +131,15 @@ pub fn use_permalink(state: &UseReducerHandle<AppState>, mode: Mode, enabled: bo
     use_effect_with(fragment, move |fragment| {
         // In a task of its own, after this change is drawn: writing the address is slow enough
         // to matter within a frame, and a burst of changes then writes it once.
+        // The address this change was drawn over: a link followed before the task runs (the
+        // address, or `known` if its `hashchange` has come meanwhile) is newer, and wins.
         let fragment = fragment.clone();
+        let drawn_over = known.borrow().clone();
         let update = gloo_timers::callback::Timeout::new(0, move || {
             let (Some(fragment), Some(window)) = (fragment, web_sys::window()) else { return };
             let location = window.location();
             let current = location_hash().unwrap_or_default();
-            if current != *known.borrow() {
+            if current != drawn_over || *known.borrow() != drawn_over {
                 return;
             }
             let changed = current != fragment && !(current.is_empty() && fragment == "#");

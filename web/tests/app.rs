@@ -200,7 +200,13 @@ async fn a_link_followed_during_a_change_wins() {
     history.push_state_with_url(&JsValue::NULL, "", Some(&format!("{path}#{link}"))).expect("follow the link");
     settle().await;
     window.dispatch_event(&web_sys::Event::new("hashchange").expect("an event")).expect("dispatch");
-    assert!(until(10, || arrows(&root) == 3).await, "the link's experiment: {} segments", arrows(&root));
+    assert!(
+        until(10, || arrows(&root) == 3).await,
+        "the link's experiment: {} segments, {}, address {:?}",
+        arrows(&root),
+        steps(),
+        web_sys::window().expect("a window").location().hash()
+    );
     settle().await;
     let hash = web_sys::window().expect("a window").location().hash().unwrap_or_default();
     // (Once in CI, on a loaded machine, the address held the previous test's echo link in
