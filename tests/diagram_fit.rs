@@ -24,9 +24,10 @@ mod harness;
 
 use std::path::{Path, PathBuf};
 
+use bilingual::Lang;
 use fantoccini::Client;
 use harness::{BASE, Cdp, ChromeDriver, TestResult, artifacts_dir, built_site, ensure, page_reports, repo_root};
-use seqdiag::{Lang, ViewOptions, WidthClass};
+use seqdiag::{ViewOptions, WidthClass};
 use serde_json::{Value, json};
 use tcp_sim::scenario::{Millis, Scenario};
 use xtask::static_server::{Config, Server};

@@ -23,7 +23,7 @@ use crate::slices;
 use crate::state::{Action, AppState};
 use crate::upgrade::{self, full_or, on_demand};
 use crate::view::{Mode, Part, Ui};
-use seqdiag::Lang;
+use bilingual::Lang;
 #[cfg(feature = "full")]
 use std::{cell::Cell, rc::Rc};
 use wasm_bindgen::JsCast;
@@ -209,12 +209,12 @@ fn progress_line(busy: &slices::Busy, lang: Lang) -> Html {
         slices::Doing::Simulating(steps) => format!("{} {steps} {}", i18n::SIMULATING.get(lang), i18n::STEPS.get(lang)),
         slices::Doing::Reading { read, size } => {
             let (read, size) = (read / 1e6, size / 1e6);
-            match lang {
+            match lang.shown() {
                 Lang::En => format!("Reading the capture: {read:.1} of {size:.1} MB"),
                 Lang::Zh => format!("正在读取抓包文件：已读 {read:.1} MB，共 {size:.1} MB"),
             }
         }
-        slices::Doing::Inferring => match lang {
+        slices::Doing::Inferring => match lang.shown() {
             Lang::En => "Inferring both ends' states…".to_string(),
             Lang::Zh => "正在推断两端的状态……".to_string(),
         },

@@ -177,12 +177,12 @@ pub fn first_shown(listing: &Listing) -> usize {
 
 /// One line per connection, for the picker: `1. 10.0.0.1:40000 → 10.0.0.2:80, 11 packets,
 /// 125 ms, handshake, FIN both ways` (the duration as the diagram's labels write one).
-pub fn connection_line(listing: &Listing, number: usize, lang: seqdiag::Lang) -> String {
+pub fn connection_line(listing: &Listing, number: usize, lang: bilingual::Lang) -> String {
     use capture::{Began, Ended};
     let Some(c) = listing.connections.get(number.wrapping_sub(1)) else { return String::new() };
     let packets = c.packets[0] + c.packets[1];
-    let seconds = seqdiag::text::duration(lang, c.duration_ns() / 1000);
-    let zh = lang == seqdiag::Lang::Zh;
+    let seconds = bilingual::duration(lang, c.duration_ns() / 1000);
+    let zh = lang == bilingual::Lang::Zh;
     let began = match (c.began, zh) {
         (Began::Handshake, false) => "handshake",
         (Began::Handshake, true) => "含握手",
@@ -225,19 +225,19 @@ mod tests {
     fn a_picker_line_says_how_long_and_how_each_connection_began_and_ended() {
         let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/captures/several.pcap")).unwrap();
         let listing = capture::list(&bytes).unwrap();
-        let lines: Vec<String> = (1..=3).map(|n| connection_line(&listing, n, seqdiag::Lang::En)).collect();
+        let lines: Vec<String> = (1..=3).map(|n| connection_line(&listing, n, bilingual::Lang::En)).collect();
         let c = &listing.connections[0];
         let first = format!(
             "1. {} → {}, 11 packets, {}, handshake, FIN both ways",
             c.client,
             c.server,
-            seqdiag::text::duration(seqdiag::Lang::En, c.duration_ns() / 1000)
+            bilingual::duration(bilingual::Lang::En, c.duration_ns() / 1000)
         );
         assert_eq!(lines[0], first);
         assert!(lines[0].starts_with("1. 127.0.0.1:") && lines[0].contains(" ms, handshake"), "{lines:?}");
         assert!(lines[2].ends_with(", handshake, reset"), "{lines:?}");
-        let zh = connection_line(&listing, 3, seqdiag::Lang::Zh);
+        let zh = connection_line(&listing, 3, bilingual::Lang::Zh);
         assert!(zh.contains(" 个数据包，") && zh.contains(" 毫秒，") && zh.ends_with("，含握手，被复位"), "{zh}");
-        assert_eq!(connection_line(&listing, 4, seqdiag::Lang::En), "");
+        assert_eq!(connection_line(&listing, 4, bilingual::Lang::En), "");
     }
 }

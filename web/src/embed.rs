@@ -7,7 +7,7 @@
 use crate::experiment::Experiment;
 use crate::permalink;
 use crate::view::{Theme, Ui, View};
-use seqdiag::Lang;
+use bilingual::Lang;
 
 /// What the embed builder offers on top of the current experiment: which parts, which steps,
 /// autoplay, theme and the iframe's height.
@@ -81,7 +81,7 @@ pub fn resizer_snippet(embed_url: &str) -> String {
 
 /// The frame title of an embed of `entry`.
 pub fn frame_title(entry_title: &str, lang: Lang) -> String {
-    match lang {
+    match lang.shown() {
         Lang::En => format!("synack: {entry_title}"),
         Lang::Zh => format!("synack：{entry_title}"),
     }

@@ -2,7 +2,7 @@
 //! [`Experiment::scenario`] turns it into the one scenario format the simulator reads.
 #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports, unused_mut))]
 
-use seqdiag::Lang;
+use bilingual::Lang;
 use std::rc::Rc;
 use tcp_core::config::Profile;
 use tcp_sim::Scenario;
@@ -98,7 +98,7 @@ impl SettingError {
     }
     /// The message in `lang`.
     pub fn text(&self, lang: Lang) -> &str {
-        match lang {
+        match lang.shown() {
             Lang::En => &self.en,
             Lang::Zh => &self.zh,
         }
@@ -236,7 +236,7 @@ impl Experiment {
             let from = f.from.as_deref().unwrap_or("?");
             format!("{from} {} #{} {}", f.kind.map_or("?", |k| k.name()), f.nth, action(f))
         };
-        let sep = if lang == Lang::Zh { "，" } else { ", " };
+        let sep = bilingual::pick(lang, ", ", "，");
         self.faults.iter().map(one).collect::<Vec<_>>().join(sep)
     }
 

@@ -1,6 +1,6 @@
 //! The page's own words, in English and Chinese. (Narration lives in the `narration` crate.)
 
-use seqdiag::Lang;
+use bilingual::Lang;
 
 /// A UI string in both languages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,9 +12,9 @@ pub struct T {
 }
 
 impl T {
-    /// The string in `lang` (a player has one language: see `upgrade::english`).
+    /// The string in `lang` (a player has one language: see `Lang::is_en`).
     pub fn get(self, lang: Lang) -> &'static str {
-        if crate::upgrade::english(lang) { self.en } else { self.zh }
+        bilingual::pick(lang, self.en, self.zh)
     }
 }
 

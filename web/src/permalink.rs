@@ -16,7 +16,7 @@
 
 use crate::experiment::{DEFAULT_ENTRY, Experiment, SettingError};
 use crate::view::{Theme, Ui, View};
-use seqdiag::Lang;
+use bilingual::Lang;
 use std::fmt::Write;
 use std::str::FromStr;
 use tcp_core::config::Profile;

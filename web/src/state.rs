@@ -5,7 +5,8 @@
 use crate::experiment::{Experiment, FaultRequest, SettingError};
 use crate::view::View;
 use crate::view::{Mode, Theme, Ui};
-use seqdiag::{Diagram, Lang, ViewOptions, WidthClass};
+use bilingual::Lang;
+use seqdiag::{Diagram, ViewOptions, WidthClass};
 use std::rc::Rc;
 use tcp_sim::trace::Trace;
 use yew::Reducible;

@@ -20,7 +20,6 @@ use crate::i18n::T;
 use crate::state::AppState;
 use crate::view::Mode;
 use crate::{App, AppProps};
-use seqdiag::Lang;
 use tcp_sim::{Scenario, ScenarioError};
 use wasm_bindgen::prelude::wasm_bindgen;
 use yew::prelude::*;
@@ -56,16 +55,6 @@ pub(crate) use full_or;
 /// action (`""`: nothing to replay). `None` in the full module.
 pub(crate) fn on_demand(selector: &'static str) -> Option<&'static str> {
     (!FULL).then_some(selector)
-}
-
-/// Whether to write English: `lang`, unless this build has one language only (a player), which
-/// is then decided at compile time so that the other language's words are left out.
-pub(crate) fn english(lang: Lang) -> bool {
-    match (cfg!(feature = "en"), cfg!(feature = "zh")) {
-        (true, false) => true,
-        (false, true) => false,
-        _ => lang == Lang::En,
-    }
 }
 
 /// Whether the settings start folded whatever the screen's width: in a player (they load on
@@ -139,7 +128,7 @@ pub(crate) fn summary_of(experiment: &crate::experiment::Experiment, summary: &s
 #[cfg(not(feature = "full"))]
 /// What a player shows in the narration's place when it has no prerendered narration for what is
 /// on screen: a button that loads the full module, which narrates anything.
-pub(crate) fn narration_button(lang: Lang) -> Html {
+pub(crate) fn narration_button(lang: bilingual::Lang) -> Html {
     html! {
         <button type="button" class="on-demand" data-upgrade="" data-testid="show-narration">{ SHOW_NARRATION.get(lang) }</button>
     }
@@ -148,13 +137,13 @@ pub(crate) fn narration_button(lang: Lang) -> Html {
 #[cfg(not(feature = "full"))]
 /// What a player shows where a part that loads on demand goes (the settings' fields, the embed
 /// builder's form): a line saying it is on its way, once the reader asked for it.
-pub(crate) fn loading(lang: Lang) -> Html {
+pub(crate) fn loading(lang: bilingual::Lang) -> Html {
     html! { <p class="on-demand-loading" role="status">{ LOADING.get(lang) }</p> }
 }
 
 #[cfg(not(feature = "full"))]
 /// What a player shows in the state diagram's place: a button that loads it.
-pub(crate) fn states_button(lang: Lang) -> Html {
+pub(crate) fn states_button(lang: bilingual::Lang) -> Html {
     html! {
         <button type="button" class="on-demand" data-upgrade="" data-testid="show-states">{ SHOW_STATES.get(lang) }</button>
     }
@@ -162,7 +151,7 @@ pub(crate) fn states_button(lang: Lang) -> Html {
 
 #[cfg(not(feature = "full"))]
 /// What a player shows in the embed builder's place: its folded heading, which loads it.
-pub(crate) fn embed_builder(lang: Lang) -> Html {
+pub(crate) fn embed_builder(lang: bilingual::Lang) -> Html {
     html! {
         <details class="embed-builder" data-testid="embed-builder">
             <summary data-upgrade="[data-testid=embed-builder] > summary">{ crate::i18n::EMBED.get(lang) }</summary>

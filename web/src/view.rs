@@ -4,7 +4,7 @@
 //! builds embeds from them; the app shows them. (Both `permalink` and `embed` use this module,
 //! neither the other's vocabulary: no import cycle.)
 
-use seqdiag::Lang;
+use bilingual::Lang;
 
 /// Where the app runs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::time::Duration;
 use synack_web::state::Shared;
 
-use seqdiag::Lang;
+use bilingual::Lang;
 use synack_web::components::export::{Export, ExportProps};
 use synack_web::experiment::Experiment;
 use tcp_sim::catalogue;

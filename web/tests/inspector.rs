@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 use synack_web::state::Shared;
 
-use seqdiag::Lang;
+use bilingual::Lang;
 use synack_web::components::inspector::{Inspector, InspectorProps};
 use synack_web::experiment::FaultRequest;
 use tcp_sim::catalogue;

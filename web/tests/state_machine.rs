@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use seqdiag::Lang;
+use bilingual::Lang;
 use synack_web::components::state_machine::{Endpoint, StateMachine, StateMachineProps};
 use tcp_core::State;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};

@@ -1,46 +1,24 @@
-//! Every word the diagram shows, in English and Chinese, and a text-width estimate.
+//! The words themselves: tags, reasons, calls, timers and times, as the diagram's labels, the
+//! inspector, the narration and the CLI show them.
 //!
 //! Flags, numbers, state names (`SYN_SENT`, as `netstat` prints them in either language), timer
 //! acronyms (`RTO`, `2MSL`) and function names (`connect()`) are not translated.
 
-use crate::Lang;
-use crate::num::decimal;
+use crate::{Lang, pick};
 use alloc::format;
 use alloc::string::{String, ToString};
 use tcp_core::event::{CloseReason, DropReason, Timer};
 use tcp_sim::trace::{AppCall, AppError, LossReason, Truncation};
 
-/// Picks the text of `lang`.
-pub const fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
-}
-
-/// Estimated width in pixels of `text` in a monospace font of `size` px: 0.6 em per character,
-/// twice that for wide (CJK, full-width) characters.
-pub fn width(text: &str, size: f32) -> f32 {
-    text.chars().map(|c| if is_wide(c) { 1.2 } else { 0.6 }).sum::<f32>() * size
-}
-
-/// East Asian wide and full-width characters (the ranges that matter for Chinese text).
-pub fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
-}
-
-/// A duration for labels: `40 ms`, `1 s`, `59.8 s`, `240 s` (`40 毫秒`, `59.8 秒`).
+/// A duration: `40 ms`, `402.5 ms`, `1 s`, `1.76 s`, `240 s` (`40 毫秒`, `1.76 秒`): milliseconds
+/// to the tenth, seconds to the hundredth (a doubled 880 ms reads 1.76 s, not 1.8 s), whole
+/// seconds from 100 s (a TIME_WAIT of 240 s, not 239.99 s).
 pub fn duration(lang: Lang, micros: u64) -> String {
     let (ms, s) = (pick(lang, "ms", "毫秒"), pick(lang, "s", "秒"));
-    if micros < 1_000 {
-        format!("{} {ms}", decimal(micros / 100, 1))
-    } else if micros < 1_000_000 {
-        format!("{} {ms}", decimal((micros + 500) / 1_000, 0))
-    } else if micros < 100_000_000 {
-        format!("{} {s}", decimal((micros + 50_000) / 100_000, 1))
+    if micros < 999_950 {
+        format!("{} {ms}", decimal((micros + 50) / 100, 1))
+    } else if micros < 99_995_000 {
+        format!("{} {s}", decimal((micros + 5_000) / 10_000, 2))
     } else {
         format!("{} {s}", (micros + 500_000) / 1_000_000)
     }
@@ -65,7 +43,7 @@ pub fn clock(lang: Lang, micros: u64) -> String {
 
 /// The skipped time of a break: `⋯ 59.8 s later` / `⋯ 59.8 秒后`.
 pub fn later(lang: Lang, micros: u64) -> String {
-    match lang {
+    match lang.shown() {
         Lang::En => format!("⋯ {} later", duration(lang, micros)),
         Lang::Zh => format!("⋯ {}后", duration(lang, micros)),
     }
@@ -79,7 +57,7 @@ pub fn outage(lang: Lang, from_us: u64, until_us: u64) -> String {
 /// The label of a time a host was down: `down 1 s – 4 s` / `宕机 1 秒 – 4 秒`, or `down from 1 s`
 /// / `1 秒起宕机` when it never came back.
 pub fn down(lang: Lang, from_us: u64, until_us: Option<u64>) -> String {
-    match (until_us, lang) {
+    match (until_us, lang.shown()) {
         (Some(until), _) => format!("{} {} – {}", pick(lang, "down", "宕机"), clock(lang, from_us), clock(lang, until)),
         (None, Lang::En) => format!("down from {}", clock(lang, from_us)),
         (None, Lang::Zh) => format!("{}起宕机", clock(lang, from_us)),
@@ -143,12 +121,12 @@ pub fn timer(lang: Lang, timer: Timer, micros: u64, backoff: u8, restarted: bool
     let mut out = format!("{name} {}", duration(lang, micros));
     if timer == Timer::Keepalive && backoff > 0 {
         // The wait for an answer to the probes sent so far.
-        out.push_str(&match lang {
+        out.push_str(&match lang.shown() {
             Lang::En => format!(" (probe {backoff})"),
             Lang::Zh => format!("（第 {backoff} 次探测）"),
         });
     } else if backoff > 0 {
-        out.push_str(&match lang {
+        out.push_str(&match lang.shown() {
             Lang::En => format!(" (retry {backoff})"),
             Lang::Zh => format!("（第 {backoff} 次重试）"),
         });
@@ -190,7 +168,7 @@ pub fn app_note(lang: Lang, call: &AppCall, error: Option<AppError>) -> Option<S
 /// Why an application's call failed (in English, the trace's own words).
 pub fn app_error(lang: Lang, error: AppError) -> String {
     use tcp_core::conn::CommandError::*;
-    if lang == Lang::En {
+    if lang.is_en() {
         return error.to_string();
     }
     match error {
@@ -253,7 +231,7 @@ pub const fn rejected(lang: Lang, reason: DropReason) -> &'static str {
 
 /// A host's display name: the well-known scenario names are translated.
 pub fn host_name(lang: Lang, name: &str) -> String {
-    match (lang, name) {
+    match (lang.shown(), name) {
         (Lang::Zh, "client") => "客户端 client".into(),
         (Lang::Zh, "server") => "服务器 server".into(),
         (Lang::Zh, "attacker") => "攻击者 attacker".into(),
@@ -276,7 +254,7 @@ pub const fn title(lang: Lang) -> &'static str {
 
 /// The document description for screen readers.
 pub fn description(lang: Lang, hosts: &str, segments: usize) -> String {
-    match lang {
+    match lang.shown() {
         Lang::En => format!(
             "{segments} TCP segments between {hosts}. Time flows down; each arrow is a segment, \
              slanted by its one-way delay; a cross marks a lost segment; bands along each \
@@ -291,7 +269,7 @@ pub fn description(lang: Lang, hosts: &str, segments: usize) -> String {
 
 /// Why the run stopped early: the time limit, or which limit of the work budget it met.
 pub fn truncated(lang: Lang, why: &Truncation) -> String {
-    let why = match (lang, why) {
+    let why = match (lang.shown(), why) {
         (Lang::En, Truncation::TimeLimit { until }) => {
             format!("time limit of {} reached", duration(lang, until.micros))
         }
@@ -307,9 +285,39 @@ pub fn truncated(lang: Lang, why: &Truncation) -> String {
         (Lang::En, Truncation::Script { line, reason }) => format!("the script's line {line}: {reason}"),
         (Lang::Zh, Truncation::Script { line, reason }) => format!("脚本第 {line} 行：{reason}"),
     };
-    match lang {
+    match lang.shown() {
         Lang::En => format!("(the run stopped here: {why})"),
         Lang::Zh => format!("（模拟在此停止：{why}）"),
+    }
+}
+
+/// `value / 10^decimals` written with trailing zeros removed: `(60260, 3)` → `60.26`,
+/// `(2000, 3)` → `2`. (No float formatting: it keeps the wasm small.)
+pub fn decimal(value: u64, decimals: u32) -> Decimal {
+    Decimal { value, decimals }
+}
+
+/// See [`decimal`].
+#[derive(Clone, Copy, Debug)]
+pub struct Decimal {
+    value: u64,
+    decimals: u32,
+}
+
+impl core::fmt::Display for Decimal {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let scale = 10u64.pow(self.decimals);
+        let (int, mut frac) = (self.value / scale, self.value % scale);
+        write!(f, "{int}")?;
+        if frac == 0 {
+            return Ok(());
+        }
+        let mut digits = self.decimals;
+        while frac % 10 == 0 {
+            frac /= 10;
+            digits -= 1;
+        }
+        write!(f, ".{frac:0width$}", width = digits as usize)
     }
 }
 
@@ -322,6 +330,12 @@ mod tests {
         assert_eq!(duration(Lang::En, 40_000), "40 ms");
         assert_eq!(duration(Lang::En, 1_000_000), "1 s");
         assert_eq!(duration(Lang::En, 59_800_000), "59.8 s");
+        assert_eq!(duration(Lang::En, 1_760_000), "1.76 s");
+        assert_eq!(duration(Lang::En, 402_500), "402.5 ms");
+        assert_eq!(duration(Lang::En, 450), "0.5 ms");
+        assert_eq!(duration(Lang::En, 999_960), "1 s");
+        assert_eq!(duration(Lang::En, 99_996_000), "100 s");
+        assert_eq!(duration(Lang::En, 239_990_000), "240 s");
         assert_eq!(duration(Lang::En, 240_000_000), "240 s");
         assert_eq!(instant(Lang::En, 1_030_992), "1030.992 ms");
         assert_eq!(instant(Lang::Zh, 30_000), "30.000 毫秒");
@@ -352,11 +366,5 @@ mod tests {
             let zh = truncated(Lang::Zh, &why);
             assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "no English in Chinese: {zh}");
         }
-    }
-
-    #[test]
-    fn widths() {
-        assert_eq!(width("abcd", 10.0), 24.0);
-        assert_eq!(width("重传", 10.0), 24.0);
     }
 }

@@ -160,8 +160,8 @@ fn listing_text(path: &str, listing: &Listing) -> String {
 }
 
 /// The text view: what the capture is, the notes, the trace, and whether the re-run matches.
-fn text(path: &str, listing: &Listing, number: usize, import: &Import, lang: seqdiag::Lang) -> String {
-    let zh = lang == seqdiag::Lang::Zh;
+fn text(path: &str, listing: &Listing, number: usize, import: &Import, lang: bilingual::Lang) -> String {
+    let zh = lang == bilingual::Lang::Zh;
     let c = &import.summary;
     let mut out =
         format!("{path}: connection {number} of {}, {} -> {}\n", listing.connections.len(), c.client, c.server);

@@ -145,11 +145,11 @@ enum Lang {
     Zh,
 }
 
-impl From<Lang> for seqdiag::Lang {
-    fn from(lang: Lang) -> seqdiag::Lang {
+impl From<Lang> for bilingual::Lang {
+    fn from(lang: Lang) -> bilingual::Lang {
         match lang {
-            Lang::En => seqdiag::Lang::En,
-            Lang::Zh => seqdiag::Lang::Zh,
+            Lang::En => bilingual::Lang::En,
+            Lang::Zh => bilingual::Lang::Zh,
         }
     }
 }

@@ -141,7 +141,7 @@ fn formats_come_from_one_table() {
     }
     let scenario = tcp_sim::catalogue::get("handshake").unwrap().scenario().unwrap();
     let trace = tcp_sim::simulate(&scenario);
-    let view = seqdiag::ViewOptions { lang: seqdiag::Lang::Zh, ..seqdiag::ViewOptions::default() };
+    let view = seqdiag::ViewOptions { lang: bilingual::Lang::Zh, ..seqdiag::ViewOptions::default() };
     for format in seqdiag::format::ALL {
         let path = temp(&format!("handshake.{}", format.extension));
         let o = synack(&["run", "handshake", "--lang", "zh", "--format", format.name, "-o", path.to_str().unwrap()]);

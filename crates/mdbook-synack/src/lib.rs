@@ -23,10 +23,11 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use bilingual::Lang;
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
-use seqdiag::{Lang, ViewOptions, format};
+use seqdiag::{ViewOptions, format};
 use tcp_sim::{Scenario, catalogue};
 
 /// The preprocessor, stateless: it reads `embed-js` from the book's configuration on each run

@@ -4,20 +4,19 @@
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+use bilingual::Lang;
 use core::net::Ipv4Addr;
-use seqdiag::Lang;
 use tcp_core::{Duration, Flags, Instant, State, Timer};
 use tcp_sim::Trace;
 use tcp_sim::trace::{AppCall, EventKind, Segment, TraceEvent};
 
-/// Picks the English or the Chinese `format!` by language. Arguments are captured from the
-/// caller's scope (`{who}`), so each sentence reads as written. A build with one language only
-/// (the crate's features `en`, `zh`) decides [`Cx::en`] at compile time, so the other
-/// language's sentences are left out of the binary; both branches still compile, so every
-/// sentence is checked either way.
+/// `bilingual::say!` in the narration's language: the English or the Chinese `format!`,
+/// arguments captured from the caller's scope (`{who}`), so each sentence reads as written. A
+/// build with one language only (the crate's features `en`, `zh`) keeps only that language's
+/// sentences; both branches still compile, so every sentence is checked either way.
 macro_rules! say {
     ($cx:expr, $en:literal, $zh:literal $(,)?) => {
-        if $cx.en() { alloc::format!($en) } else { alloc::format!($zh) }
+        bilingual::say!($cx.lang, $en, $zh)
     };
 }
 pub(crate) use say;
@@ -120,16 +119,12 @@ impl<'a> Cx<'a> {
 
     /// Whether to write English: the reader's language, unless this build has only one.
     pub(crate) fn en(&self) -> bool {
-        match (cfg!(feature = "en"), cfg!(feature = "zh")) {
-            (true, false) => true,
-            (false, true) => false,
-            _ => self.lang == Lang::En,
-        }
+        self.lang.is_en()
     }
 
     /// One of two fixed texts.
     pub(crate) fn pick(&self, en: &'static str, zh: &'static str) -> &'static str {
-        if self.en() { en } else { zh }
+        bilingual::pick(self.lang, en, zh)
     }
 
     // ----- names -------------------------------------------------------------------------
@@ -218,20 +213,9 @@ impl<'a> Cx<'a> {
 
     // ----- time ----------------------------------------------------------------------------
 
-    /// `1 s`, `1.76 s`, `220 ms`, `402.5 ms` / `1 秒`, `220 毫秒`: seconds to the hundredth (a
-    /// doubled 880 ms reads 1.76 s, not 1.8 s), milliseconds to the tenth.
+    /// `1 s`, `1.76 s`, `220 ms`, `402.5 ms` / `1 秒`, `220 毫秒` ([`bilingual::duration`]).
     pub(crate) fn dur(&self, d: Duration) -> String {
-        let us = u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
-        let (unit, places, en, zh) =
-            if us >= 1_000_000 { (1_000_000, 100, "s", "秒") } else { (1_000, 10, "ms", "毫秒") };
-        let n = (us.saturating_mul(places) + unit / 2) / unit;
-        let (whole, mut fraction, mut width) = (n / places, n % places, if places == 100 { 2 } else { 1 });
-        while width > 0 && fraction % 10 == 0 {
-            fraction /= 10;
-            width -= 1;
-        }
-        let num = if width == 0 { format!("{whole}") } else { format!("{whole}.{fraction:0width$}") };
-        format!("{num} {}", self.pick(en, zh))
+        bilingual::duration(self.lang, u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
     }
 
     /// [`Cx::dur`] between two instants.

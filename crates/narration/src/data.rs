@@ -353,7 +353,7 @@ pub(crate) fn generic_app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<Ap
     };
     let mut s = match error {
         Some(err) => {
-            let err = seqdiag::text::app_error(cx.lang, err);
+            let err = bilingual::app_error(cx.lang, err);
             let mut s = Story::new(say!(cx, "{subj}'s {name} fails: {err}.", "{who}的 {name} 失败：{err}。"));
             s.main(say!(
                 cx,

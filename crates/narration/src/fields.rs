@@ -1,7 +1,7 @@
 //! What each TCP header field means, for the inspector's tooltips. Names are those of
 //! `tcp_core::wire::FieldSpan` (RFC 9293 Figure 1, one span per control bit, `Option: MSS` ...).
 
-use seqdiag::Lang;
+use bilingual::Lang;
 
 /// A teaching explanation of the header field `name` (as `FieldSpan` names it), or `None` for a
 /// name it does not know.
@@ -109,7 +109,7 @@ pub fn explain_field(name: &str, lang: Lang) -> Option<&'static str> {
         ),
         _ => return None,
     };
-    Some(match lang {
+    Some(match lang.shown() {
         Lang::En => en,
         Lang::Zh => zh,
     })

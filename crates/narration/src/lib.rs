@@ -35,7 +35,7 @@ mod states;
 
 use alloc::string::String;
 use alloc::vec::Vec;
-pub use seqdiag::Lang;
+pub use bilingual::Lang;
 use tcp_core::{Flags, State, Timer};
 use tcp_sim::Trace;
 use tcp_sim::trace::{AppCall, AppError};
@@ -75,7 +75,7 @@ pub fn narrate(trace: &Trace, events: &[usize], lang: Lang, relative: bool) -> V
 /// Chinese gets a space wherever it touches Latin letters or digits (host names such as `A` and
 /// numbers are interpolated into the templates); English is left as it is.
 fn typeset(lang: Lang, text: &str) -> String {
-    match lang {
+    match lang.shown() {
         Lang::En => text.into(),
         Lang::Zh => seqdiag::cjk::spaced(text),
     }

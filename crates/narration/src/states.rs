@@ -1,6 +1,6 @@
 //! One sentence per connection state, for tooltips.
 
-use seqdiag::Lang;
+use bilingual::Lang;
 use tcp_core::State;
 
 /// What a connection in `state` is doing, in one sentence (for tooltips). The netstat / ss
@@ -52,7 +52,7 @@ pub fn explain_state(state: State, lang: Lang) -> &'static str {
             "TIME_WAIT：先关闭的一方要等待 2MSL：万一最后一个 ACK 丢失，还能再次确认重发的 FIN；同时让旧的重复报文段在四元组被复用之前全部消失。",
         ),
     };
-    match lang {
+    match lang.shown() {
         Lang::En => en,
         Lang::Zh => zh,
     }

@@ -478,7 +478,7 @@ fn a_failed_call_reads_in_chinese() {
         AppError::WouldBlock { waiting: 70_000 },
     ];
     for e in all {
-        report.check(&format!("{e:?}"), &seqdiag::text::app_error(Lang::Zh, e));
+        report.check(&format!("{e:?}"), &bilingual::app_error(Lang::Zh, e));
     }
     // In place: send() before any connection, listen() twice, a connect() from a port in use.
     let text = r#"

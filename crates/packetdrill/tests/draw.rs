@@ -10,7 +10,7 @@ mod common;
 #[test]
 fn every_suite_run_is_a_consistent_trace_that_draws() {
     let options = RunOptions::new(Profile::Freebsd);
-    for (lang, relative) in [(seqdiag::Lang::En, true), (seqdiag::Lang::Zh, false)] {
+    for (lang, relative) in [(bilingual::Lang::En, true), (bilingual::Lang::Zh, false)] {
         let view = seqdiag::ViewOptions { lang, relative, ..seqdiag::ViewOptions::default() };
         for (name, text) in common::scripts() {
             let r = run(&text, &options);

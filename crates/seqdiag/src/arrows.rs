@@ -80,21 +80,21 @@ pub(crate) fn plans(trace: &Trace, opts: &ViewOptions, rejected: &[bool]) -> Vec
             };
             let mut tags: Vec<&str> = Vec::new();
             for (on, word) in [
-                (marks.retransmission, text::retransmission(lang)),
-                (marks.duplicate, text::duplicate(lang)),
-                (marks.old_duplicate, text::old_duplicate(lang)),
-                (marks.forged, text::forged(lang)),
+                (marks.retransmission, bilingual::retransmission(lang)),
+                (marks.duplicate, bilingual::duplicate(lang)),
+                (marks.old_duplicate, bilingual::old_duplicate(lang)),
+                (marks.forged, bilingual::forged(lang)),
             ] {
                 if on {
                     tags.push(word);
                 }
             }
-            let delayed = (s.extra_delay_us > 0).then(|| text::delayed(lang, s.extra_delay_us));
+            let delayed = (s.extra_delay_us > 0).then(|| bilingual::delayed(lang, s.extra_delay_us));
             if let Some(d) = &delayed {
                 tags.push(d);
             }
             if let Some(reason) = lost {
-                tags.push(text::loss(lang, reason));
+                tags.push(bilingual::loss(lang, reason));
             }
             let badge = badge_of(s.repr.flags);
             Plan {

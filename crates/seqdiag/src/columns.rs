@@ -17,10 +17,11 @@ use crate::diagram::Side;
 use crate::labels::SMALL_FONT;
 use crate::lanes::Lanes;
 use crate::width::{Metrics, WidthClass};
-use crate::{Lang, text, wrap};
+use crate::{text, wrap};
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
+use bilingual::Lang;
 use tcp_sim::Trace;
 
 /// Half the width of a state band.
@@ -153,7 +154,7 @@ pub(crate) fn heads(trace: &Trace, order: &[usize], class: WidthClass, lang: Lan
     let m = class.metrics();
     let max_text = (class.max_width() - 8.0) / order.len().max(1) as f32 - m.head_pad;
     let head =
-        |h: usize| Head::new(text::host_name(lang, &trace.hosts[h].name), host_addr(trace, h, lang), &m, max_text);
+        |h: usize| Head::new(bilingual::host_name(lang, &trace.hosts[h].name), host_addr(trace, h, lang), &m, max_text);
     order.iter().map(|&h| head(h)).collect()
 }
 
@@ -390,7 +391,7 @@ pub(crate) fn host_addr(trace: &Trace, h: usize, lang: Lang) -> String {
     use tcp_sim::trace::{AppCall, EventKind};
     let host = &trace.hosts[h];
     if host.attacker {
-        return alloc::format!("{} · {}", host.addr, text::forged_sources(lang));
+        return alloc::format!("{} · {}", host.addr, bilingual::forged_sources(lang));
     }
     let port = trace.events.iter().find_map(|e| match &e.kind {
         EventKind::App { call: AppCall::Listen { port }, .. } if e.host == h => Some(*port),

@@ -212,7 +212,7 @@ pub struct Lifeline {
     /// The header box.
     pub head: Rect,
     /// The host's name as shown: in Chinese, `client`, `server` and `attacker` are translated
-    /// ([`crate::text::host_name`]).
+    /// ([`bilingual::host_name`]).
     pub name: String,
     /// Where the name goes.
     pub name_at: Label,

@@ -10,15 +10,14 @@
 //! transition into CLOSED (or a child's end, when the listener remains) is labelled `CLOSED`.
 //! Timers are drawn for the focus connection only.
 
-use crate::Lang;
 use crate::axis::TimeAxis;
 use crate::diagram::{NoteKind, TimerEnd};
 use crate::slots::Slots;
-use crate::text;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
+use bilingual::Lang;
 use tcp_core::event::Timer;
 use tcp_core::{Instant, State};
 use tcp_sim::Trace;
@@ -150,8 +149,8 @@ impl Tracker<'_> {
         }
         let ended = previous.filter(|c| self.state[*c] == State::Closed).is_some();
         let name = match shown {
-            None => String::from(text::CLOSED),
-            Some((None, _, _)) if ended => String::from(text::CLOSED),
+            None => String::from(bilingual::CLOSED),
+            Some((None, _, _)) if ended => String::from(bilingual::CLOSED),
             Some((_, state, _)) => format!("{state:#}"),
         };
         // The others open beside the focus: all half-open in a flood.
@@ -252,7 +251,7 @@ pub(crate) fn lanes(trace: &Trace, slots: &Slots, step_of: &[usize], axis: &Time
                     _ => {}
                 }
                 t.refresh(h, y, step);
-                if let Some(note) = text::app_note(t.lang, call, *error) {
+                if let Some(note) = bilingual::app_note(t.lang, call, *error) {
                     let kind = if error.is_some() { NoteKind::Error } else { NoteKind::App };
                     t.note(h, kind, y, note, step, i);
                 }
@@ -270,7 +269,7 @@ pub(crate) fn lanes(trace: &Trace, slots: &Slots, step_of: &[usize], axis: &Time
                         y1: y,
                         y2: y,
                         end: TimerEnd::Pending,
-                        text: text::timer(lang, *timer, (*deadline - at).as_micros() as u64, *backoff, was),
+                        text: bilingual::timer(lang, *timer, (*deadline - at).as_micros() as u64, *backoff, was),
                         step,
                         end_step: step,
                         column: 0,
@@ -294,15 +293,15 @@ pub(crate) fn lanes(trace: &Trace, slots: &Slots, step_of: &[usize], axis: &Time
                 if let Some(s) = segment {
                     t.out.rejected[*s] = true;
                 }
-                t.note(h, NoteKind::Rejected, y, text::rejected(lang, *reason).into(), step, i);
+                t.note(h, NoteKind::Rejected, y, bilingual::rejected(lang, *reason).into(), step, i);
             }
             EventKind::Notified { notice: Notice::Closed { reason } } => {
-                if let Some(s) = text::close_reason(lang, *reason) {
+                if let Some(s) = bilingual::close_reason(lang, *reason) {
                     t.note(h, NoteKind::Error, y, s.into(), step, i);
                 }
             }
             EventKind::Notified { notice: Notice::EndOfStream } => {
-                t.note(h, NoteKind::EndOfStream, y, text::end_of_stream(lang).into(), step, i);
+                t.note(h, NoteKind::EndOfStream, y, bilingual::end_of_stream(lang).into(), step, i);
             }
             _ => {}
         }

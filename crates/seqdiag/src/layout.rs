@@ -10,13 +10,14 @@ use crate::lanes::{self, Lanes};
 use crate::num::Px;
 use crate::slots::Slots;
 use crate::steps;
-use crate::{Lang, ViewOptions, text, wrap};
+use crate::{ViewOptions, text, wrap};
 #[cfg(feature = "sliced")]
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
+use bilingual::Lang;
 use core::fmt::Write;
 #[cfg(feature = "sliced")]
 use core::{
@@ -230,7 +231,7 @@ async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Dia
     may_pause!(pauses.stage());
     let plans = arrows::plans(trace, opts, &lanes.rejected);
     may_pause!(pauses.stage());
-    let clocks: Vec<String> = slots.instants.iter().map(|(t, _)| text::clock(lang, t.micros)).collect();
+    let clocks: Vec<String> = slots.instants.iter().map(|(t, _)| bilingual::clock(lang, t.micros)).collect();
     let ruler_w = clocks.iter().map(|s| text::width(s, SMALL_FONT) + 11.0).fold(0.0, f32::max);
     let cols = columns::columns(trace, &lanes, &plans, class, ruler_w, order, heads);
     may_pause!(pauses.stage());
@@ -241,8 +242,8 @@ async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Dia
 
     let mut d = Diagram {
         width,
-        title: format!("{}: {}", text::title(lang), names(trace, &cols.order, lang, " ↔ ")),
-        desc: text::description(lang, &names(trace, &cols.order, lang, ", "), trace.segments.len()),
+        title: format!("{}: {}", bilingual::title(lang), names(trace, &cols.order, lang, " ↔ ")),
+        desc: bilingual::description(lang, &names(trace, &cols.order, lang, ", "), trace.segments.len()),
         ..Diagram::default()
     };
     let mut placer = Placer::default();
@@ -254,7 +255,7 @@ async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Dia
     for b in axis.breaks() {
         let yc = (b.y1 + b.y2) / 2.0;
         let skipped = b.to.micros - b.from.micros;
-        let label = text::later(lang, skipped);
+        let label = bilingual::later(lang, skipped);
         let strip = Rect { x: left_x, y: yc - 11.0, w: right_x - left_x, h: 22.0 };
         placer.take(strip.quad());
         let (fill_path, edge_path) = zigzag(left_x, right_x, yc);
@@ -275,10 +276,10 @@ async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Dia
     // break leaves room.
     let (first, last) = (cols.xs[0], cols.xs[n - 1]);
     let link_down = (trace.outages.iter())
-        .map(|&(from, until)| (first - 24.0, last + 24.0, from, until, text::outage(lang, from.micros, until.micros)));
+        .map(|&(from, until)| (first - 24.0, last + 24.0, from, until, bilingual::outage(lang, from.micros, until.micros)));
     let hosts_down = trace.downtimes().into_iter().map(|(host, from, until)| {
         let x = cols.x_of(host);
-        let text = text::down(lang, from.micros, until.map(|u| u.micros));
+        let text = bilingual::down(lang, from.micros, until.map(|u| u.micros));
         (x - 22.0, x + 22.0, from, until.unwrap_or(trace.end), text)
     });
     for (x1, x2, from, until, text) in link_down.chain(hosts_down) {
@@ -341,7 +342,7 @@ async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Dia
     d.steps = step_list.into_iter().map(|s| StepMark { at: s.at, y: axis.y_slot(s.at, s.slot), events: s.events }).collect();
     let mut height = life_bottom + 16.0;
     if let Some(why) = &trace.truncated {
-        let s = text::truncated(lang, why);
+        let s = bilingual::truncated(lang, why);
         let lines = wrap::wrap(&s, SMALL_FONT, width - 24.0);
         let label = centred_lines(lines, 12.0, height + 4.0, Anchor::Start, SMALL_FONT);
         height += 24.0 + label.lines.len().saturating_sub(1) as f32 * label.line_height;
@@ -659,6 +660,6 @@ fn zigzag(x1: f32, x2: f32, yc: f32) -> (String, String) {
 }
 
 fn names(trace: &Trace, order: &[usize], lang: Lang, sep: &str) -> String {
-    let all: Vec<String> = order.iter().map(|&h| text::host_name(lang, &trace.hosts[h].name)).collect();
+    let all: Vec<String> = order.iter().map(|&h| bilingual::host_name(lang, &trace.hosts[h].name)).collect();
     all.join(sep)
 }

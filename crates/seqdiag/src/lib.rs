@@ -65,15 +65,7 @@ pub use num::Px;
 pub use steps::{step_times, steps};
 pub use width::WidthClass;
 
-/// Language of labels and notes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// English.
-    #[default]
-    En,
-    /// 中文.
-    Zh,
-}
+use bilingual::Lang;
 
 /// How the reader wants the diagram.
 #[derive(Clone, Copy, Debug, PartialEq)]

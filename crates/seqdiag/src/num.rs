@@ -1,6 +1,7 @@
 //! Small float helpers that `core` lacks, and number formatting without float formatting code
 //! (keeps the wasm small).
 
+use bilingual::decimal;
 use core::fmt;
 
 /// Rounds to the nearest integer, halves away from zero.
@@ -47,35 +48,6 @@ impl fmt::Display for Cos {
         let v = round(self.0 * 10_000.0);
         let sign = if v < 0 { "-" } else { "" };
         write!(f, "{sign}{}", decimal(v.unsigned_abs(), 4))
-    }
-}
-
-/// `value / 10^decimals` printed with trailing zeros removed: `(60260, 3)` → `60.26`.
-pub(crate) fn decimal(value: u64, decimals: u32) -> Decimal {
-    Decimal { value, decimals }
-}
-
-/// See [`decimal`].
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Decimal {
-    value: u64,
-    decimals: u32,
-}
-
-impl fmt::Display for Decimal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let scale = 10u64.pow(self.decimals);
-        let (int, mut frac) = (self.value / scale, self.value % scale);
-        write!(f, "{int}")?;
-        if frac == 0 {
-            return Ok(());
-        }
-        let mut digits = self.decimals;
-        while frac % 10 == 0 {
-            frac /= 10;
-            digits -= 1;
-        }
-        write!(f, ".{frac:0width$}", width = digits as usize)
     }
 }
 

@@ -9,10 +9,11 @@
 //! is one note), and the long idle stretches ([`Item::Break`]). Text is in the view's language
 //! and unescaped: escaping is the writer's.
 
-use crate::{Lang, ViewOptions, text};
+use crate::ViewOptions;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use bilingual::Lang;
 use tcp_core::event::Timer;
 use tcp_sim::Trace;
 use tcp_sim::trace::{EventKind, Fate, Notice};
@@ -25,7 +26,7 @@ pub struct Script {
     pub participants: Vec<Participant>,
     /// What happened, in time order.
     pub items: Vec<Item>,
-    /// Why the run was cut short, if it was ([`text::truncated`]).
+    /// Why the run was cut short, if it was ([`bilingual::truncated`]).
     pub truncated: Option<String>,
 }
 
@@ -37,7 +38,7 @@ pub struct Participant {
     /// Unique among the participants: letters, digits and `_`, starting with a letter and not
     /// with a Mermaid keyword (see [`participant_ids`]); the stand-in's is `nobody`.
     pub id: String,
-    /// The name shown ([`text::host_name`]).
+    /// The name shown ([`bilingual::host_name`]).
     pub name: String,
     /// The host's `address:port` (of its first connection; its address if it has none; an
     /// attacker's says its sources are forged). Empty for the stand-in.
@@ -57,7 +58,7 @@ pub enum Item {
         gap_us: u64,
         /// When it ends (the next event), in microseconds of simulated time.
         at_us: u64,
-        /// What it says ([`text::later`]: `⋯ 59.8 s later`).
+        /// What it says ([`bilingual::later`]: `⋯ 59.8 s later`).
         text: String,
     },
 }
@@ -85,7 +86,7 @@ pub struct Message {
     /// How long it was in flight: until it arrived, or for a lost segment the link's delay and
     /// any delay a fault added (when it would have arrived). 0 for a segment a host sends itself.
     pub flight_us: u64,
-    /// When it left and arrived, or when it left and why it was lost ([`text::flight`]:
+    /// When it left and arrived, or when it left and why it was lost ([`bilingual::flight`]:
     /// `0 → 10 ms`, `1 s → ✕ dropped`).
     pub time: String,
 }
@@ -252,7 +253,7 @@ impl Script {
             participants.push(Participant {
                 host: Some(h),
                 id: core::mem::take(&mut ids[h]),
-                name: text::host_name(lang, &trace.hosts[h].name),
+                name: bilingual::host_name(lang, &trace.hosts[h].name),
                 address: host_line(trace, h, lang),
             });
         }
@@ -261,7 +262,7 @@ impl Script {
             participants.push(Participant {
                 host: None,
                 id: NOBODY.into(),
-                name: text::pick(lang, "(no such host)", "（无此主机）").into(),
+                name: bilingual::pick(lang, "(no such host)", "（无此主机）").into(),
                 address: String::new(),
             });
         }
@@ -274,7 +275,7 @@ impl Script {
             if let Some(prev) = last_at {
                 let gap_us = e.at.micros - prev.micros;
                 if gap_us > break_us {
-                    items.push(Item::Break { gap_us, at_us: e.at.micros, text: text::later(lang, gap_us) });
+                    items.push(Item::Break { gap_us, at_us: e.at.micros, text: bilingual::later(lang, gap_us) });
                 }
             }
             if last_at != Some(e.at) {
@@ -296,20 +297,20 @@ impl Script {
                         delayed_us: s.extra_delay_us,
                     };
                     let mut tags: Vec<String> = [
-                        (style.retransmitted, text::retransmission(lang)),
-                        (style.duplicate, text::duplicate(lang)),
-                        (style.old_duplicate, text::old_duplicate(lang)),
-                        (style.forged, text::forged(lang)),
+                        (style.retransmitted, bilingual::retransmission(lang)),
+                        (style.duplicate, bilingual::duplicate(lang)),
+                        (style.old_duplicate, bilingual::old_duplicate(lang)),
+                        (style.forged, bilingual::forged(lang)),
                     ]
                     .into_iter()
                     .filter(|(on, _)| *on)
                     .map(|(_, word)| word.into())
                     .collect();
                     if style.delayed_us > 0 {
-                        tags.push(text::delayed(lang, style.delayed_us));
+                        tags.push(bilingual::delayed(lang, style.delayed_us));
                     }
                     let loss = match s.fate {
-                        Fate::Lost { reason } => Some(text::loss(lang, reason)),
+                        Fate::Lost { reason } => Some(bilingual::loss(lang, reason)),
                         Fate::Delivered { .. } => None,
                     };
                     if let Some(word) = loss {
@@ -331,7 +332,7 @@ impl Script {
                         sent_us,
                         arrived_us,
                         flight_us,
-                        time: text::flight(lang, sent_us, arrived_us, loss),
+                        time: bilingual::flight(lang, sent_us, arrived_us, loss),
                     }));
                 }
                 EventKind::State { to, .. } => note(NoteKind::State, format!("{to:#}")),
@@ -342,7 +343,7 @@ impl Script {
                     let us = (*deadline - e.at).as_micros() as u64;
                     armed.push((conn, *timer, us, *backoff));
                     if *timer == Timer::TimeWait {
-                        note(NoteKind::Timer, text::timer(lang, *timer, us, *backoff, restarted));
+                        note(NoteKind::Timer, bilingual::timer(lang, *timer, us, *backoff, restarted));
                     }
                 }
                 EventKind::TimerCancelled { timer } => {
@@ -354,17 +355,19 @@ impl Script {
                     let (us, backoff) =
                         armed.iter().find(|a| a.0 == conn && a.1 == *timer).map_or((0, 0), |a| (a.2, a.3));
                     armed.retain(|a| !(a.0 == conn && a.1 == *timer));
-                    let what = text::timer(lang, *timer, us, backoff, false);
-                    note(NoteKind::Timer, format!("{what} {}", text::pick(lang, "expired", "到期")));
+                    let what = bilingual::timer(lang, *timer, us, backoff, false);
+                    note(NoteKind::Timer, format!("{what} {}", bilingual::pick(lang, "expired", "到期")));
                 }
-                EventKind::Rejected { reason, .. } => note(NoteKind::Rejected, text::rejected(lang, *reason).into()),
+                EventKind::Rejected { reason, .. } => {
+                    note(NoteKind::Rejected, bilingual::rejected(lang, *reason).into())
+                }
                 EventKind::App { call, error } => {
-                    if let Some(s) = text::app_note(lang, call, *error) {
+                    if let Some(s) = bilingual::app_note(lang, call, *error) {
                         note(NoteKind::App, s);
                     }
                 }
                 EventKind::Notified { notice: Notice::Closed { reason } } => {
-                    if let Some(s) = text::close_reason(lang, *reason) {
+                    if let Some(s) = bilingual::close_reason(lang, *reason) {
                         note(NoteKind::Closed, s.into());
                     }
                 }
@@ -375,7 +378,7 @@ impl Script {
         Script {
             participants,
             items: items.done,
-            truncated: trace.truncated.as_ref().map(|why| text::truncated(lang, why)),
+            truncated: trace.truncated.as_ref().map(|why| bilingual::truncated(lang, why)),
         }
     }
 }
@@ -414,7 +417,7 @@ impl Items {
 fn host_line(trace: &Trace, h: usize, lang: Lang) -> String {
     let host = &trace.hosts[h];
     if host.attacker {
-        return format!("{} ({})", host.addr, text::forged_sources(lang));
+        return format!("{} ({})", host.addr, bilingual::forged_sources(lang));
     }
     match trace.conns.iter().find(|c| c.host == h) {
         Some(c) => format!("{}", c.local),

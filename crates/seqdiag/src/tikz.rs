@@ -14,12 +14,13 @@
 //! symbols the diagram uses (→, ✕, ·, ⋯, …) their LaTeX forms, and any other character that
 //! `pdflatex` could not typeset `?` (in a Chinese file, CJK and the rest stay for XeLaTeX).
 
+use crate::ViewOptions;
 use crate::diagram::*;
 use crate::num::Px;
 use crate::style;
-use crate::{Lang, ViewOptions};
 use alloc::format;
 use alloc::string::String;
+use bilingual::Lang;
 use core::fmt::Write;
 
 /// Renders a diagram as a standalone LaTeX document.

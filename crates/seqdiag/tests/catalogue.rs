@@ -3,9 +3,10 @@
 
 mod common;
 
+use bilingual::Lang;
 use common::{catalogue_traces, label_boxes};
 use seqdiag::diagram::{Diagram, Point};
-use seqdiag::{Lang, ViewOptions, WidthClass, layout, mermaid, svg};
+use seqdiag::{ViewOptions, WidthClass, layout, mermaid, svg};
 use tcp_sim::Trace;
 use tcp_sim::trace::Fate;
 
@@ -249,12 +250,12 @@ fn backoff_is_visible_as_breaks() {
             "⋯ 990 ms later",
             "⋯ 990 ms later",
             "⋯ 990 ms later",
-            "⋯ 2 s later",
-            "⋯ 4 s later",
-            "⋯ 8 s later",
-            "⋯ 16 s later",
-            "⋯ 32 s later",
-            "⋯ 64 s later"
+            "⋯ 1.99 s later",
+            "⋯ 3.99 s later",
+            "⋯ 7.99 s later",
+            "⋯ 15.99 s later",
+            "⋯ 31.99 s later",
+            "⋯ 63.99 s later"
         ]
     );
     let rto: Vec<&str> = d.timers.iter().map(|t| t.text.as_str()).collect();

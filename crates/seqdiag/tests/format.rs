@@ -2,7 +2,8 @@
 
 mod common;
 
-use seqdiag::{Lang, ViewOptions, format, layout, mermaid, msc, plantuml, svg};
+use bilingual::Lang;
+use seqdiag::{ViewOptions, format, layout, mermaid, msc, plantuml, svg};
 
 #[test]
 fn names_and_file_names_are_unique() {

@@ -1,7 +1,8 @@
 //! Keep-alive on the lifeline: its bar is labelled in both languages, and the two hours of
 //! silence before the first probe are one time break, not two hours of drawing.
 
-use seqdiag::{Lang, ViewOptions, layout};
+use bilingual::Lang;
+use seqdiag::{ViewOptions, layout};
 use tcp_core::Timer;
 use tcp_sim::{Scenario, simulate};
 

@@ -3,8 +3,9 @@
 
 mod common;
 
+use bilingual::Lang;
 use common::catalogue_traces;
-use seqdiag::{Lang, ViewOptions, mermaid};
+use seqdiag::{ViewOptions, mermaid};
 use tcp_sim::trace::Fate;
 
 /// Text after `:` or `as`: no line end, no `;` or `#` other than in an entity code (`#59;`).

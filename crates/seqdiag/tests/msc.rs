@@ -3,9 +3,10 @@
 
 mod common;
 
+use bilingual::Lang;
 use common::{catalogue_traces, trace};
 use seqdiag::script::{Item, Script};
-use seqdiag::{Lang, ViewOptions, msc};
+use seqdiag::{ViewOptions, msc};
 use tcp_sim::trace::Fate;
 
 #[test]

@@ -3,7 +3,8 @@
 
 mod common;
 
-use seqdiag::{Lang, ViewOptions, WidthClass, layout, svg, tikz};
+use bilingual::Lang;
+use seqdiag::{ViewOptions, WidthClass, layout, svg, tikz};
 use tcp_sim::trace::{Fate, LossReason};
 
 #[test]

@@ -4,9 +4,10 @@
 
 mod common;
 
+use bilingual::Lang;
 use common::catalogue_traces;
 use seqdiag::script::{Item, Script};
-use seqdiag::{Lang, ViewOptions, plantuml};
+use seqdiag::{ViewOptions, plantuml};
 use tcp_sim::trace::Fate;
 
 #[test]

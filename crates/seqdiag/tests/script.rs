@@ -3,9 +3,10 @@
 
 mod common;
 
+use bilingual::Lang;
 use common::catalogue_traces;
+use seqdiag::ViewOptions;
 use seqdiag::script::{Item, NoteKind, Script, participant_ids};
-use seqdiag::{Lang, ViewOptions};
 use tcp_sim::Scenario;
 use tcp_sim::trace::{EventKind, Fate};
 

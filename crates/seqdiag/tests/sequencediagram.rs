@@ -5,9 +5,10 @@
 
 mod common;
 
+use bilingual::Lang;
 use common::catalogue_traces;
 use seqdiag::script::{self, Item, Script};
-use seqdiag::{Lang, ViewOptions, sequencediagram};
+use seqdiag::{ViewOptions, sequencediagram};
 use tcp_sim::trace::Fate;
 
 #[test]

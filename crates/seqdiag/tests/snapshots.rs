@@ -3,9 +3,10 @@
 
 mod common;
 
+use bilingual::Lang;
 use common::{dump, trace};
 use expect_test::{Expect, expect};
-use seqdiag::{Lang, ViewOptions, layout, mermaid, msc, plantuml, sequencediagram};
+use seqdiag::{ViewOptions, layout, mermaid, msc, plantuml, sequencediagram};
 
 #[track_caller]
 fn check_mermaid(name: &str, lang: Lang, expect: Expect) {
@@ -78,7 +79,7 @@ fn mermaid_handshake() {
             client->>server: ACK seq=7 ack=7
             Note over client,server: 260 ms → 270 ms
             Note over server: CLOSED
-            Note over client,server: ⋯ 60 s later
+            Note over client,server: ⋯ 59.99 s later
             Note over client: 2MSL 60 s expired · CLOSED
     "#]],
     );
@@ -134,7 +135,7 @@ fn mermaid_lost_syn_in_chinese() {
             client->>server: ACK seq=7 ack=7
             Note over client,server: 1.26 秒 → 1.27 秒
             Note over server: CLOSED
-            Note over client,server: ⋯ 60 秒后
+            Note over client,server: ⋯ 59.99 秒后
             Note over client: 2MSL 60 秒 到期 · CLOSED
     "#]],
     );
@@ -208,7 +209,7 @@ fn plantuml_handshake() {
             client ->(16) server : ACK seq=7 ack=7
             note right : 260 ms → 270 ms
             note over server : CLOSED
-            ...⋯ 60 s later...
+            ...⋯ 59.99 s later...
             note over client : 2MSL 60 s expired · CLOSED
             @enduml
         "#]],
@@ -266,7 +267,7 @@ fn plantuml_lost_syn_in_chinese() {
             client ->(16) server : ACK seq=7 ack=7
             note right : 1.26 秒 → 1.27 秒
             note over server : CLOSED
-            ...⋯ 60 秒后...
+            ...⋯ 59.99 秒后...
             note over client : 2MSL 60 秒 到期 · CLOSED
             @enduml
         "#]],
@@ -367,7 +368,7 @@ fn msc_lost_final_ack_in_chinese() {
           "client" note "client" [label="2MSL 60 秒（重新计时）"];
           "client" => "server" [label="ACK seq=2 ack=2 [440 毫秒 → 450 毫秒]"];
           "server" note "server" [label="CLOSED"];
-          ... [label="⋯ 60 秒后"];
+          ... [label="⋯ 59.99 秒后"];
           "client" note "client" [label="2MSL 60 秒 到期 · CLOSED"];
         }
     "#]],
@@ -384,7 +385,7 @@ fn geometry_handshake() {
             lifeline 1 x=528 54..843 [server] 198.51.100.1:5555
             break 347..411 "⋯ 90 ms later"
             break 621..685 "⋯ 50 ms later"
-            break 755..819 "⋯ 60 s later"
+            break 755..819 "⋯ 59.99 s later"
             band h1 LISTEN ×0 y=84..119
             band h0 SYN_SENT ×1 y=84..154
             band h1 SYN_RECV ×1 y=119..211
@@ -449,7 +450,7 @@ fn geometry_lost_final_ack() {
             break 189..253 "⋯ 70 ms later"
             break 463..527 "⋯ 50 ms later"
             break 597..661 "⋯ 200 ms later"
-            break 731..795 "⋯ 60 s later"
+            break 731..795 "⋯ 59.99 s later"
             band h1 LISTEN ×0 y=84..119
             band h0 SYN_SENT ×1 y=84..154
             band h1 SYN_RECV ×1 y=119..189
@@ -628,7 +629,7 @@ fn sequencediagram_lost_syn_in_chinese() {
         note over client:TIME_WAIT · 2MSL 60 秒
         client->server:ACK seq=7 ack=7\n1.26 秒 → 1.27 秒
         note over server:CLOSED
-        ==⋯ 60 秒后==
+        ==⋯ 59.99 秒后==
         note over client:2MSL 60 秒 到期 · CLOSED
     "#]],
     );

@@ -4,8 +4,9 @@
 
 mod common;
 
+use bilingual::Lang;
 use common::catalogue_traces;
-use seqdiag::{Lang, ViewOptions, layout, tikz};
+use seqdiag::{ViewOptions, layout, tikz};
 
 #[test]
 fn every_entry_is_a_standalone_picture_with_every_arrow() {

@@ -9,8 +9,9 @@
 
 mod common;
 
+use bilingual::Lang;
 use common::{adversarial_files, adversarial_trace, catalogue_traces};
-use seqdiag::{Lang, ViewOptions, layout, msc, plantuml, tikz};
+use seqdiag::{ViewOptions, layout, msc, plantuml, tikz};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -5,8 +5,9 @@
 
 mod common;
 
+use bilingual::Lang;
 use common::{adversarial_files, adversarial_trace, catalogue_traces};
-use seqdiag::{Lang, ViewOptions, WidthClass, layout, mermaid, svg};
+use seqdiag::{ViewOptions, WidthClass, layout, mermaid, svg};
 
 #[track_caller]
 fn parse_svg(svg: &str, what: &str) {

@@ -360,7 +360,7 @@ impl From<CommandError> for AppError {
     }
 }
 
-/// In English, as the text trace prints it (`seqdiag::text::app_error` has both languages).
+/// In English, as the text trace prints it (`bilingual::app_error` has both languages).
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -416,7 +416,7 @@ pub enum Truncation {
 }
 
 impl fmt::Display for Truncation {
-    /// English, for the text trace; the diagram's captions are in `seqdiag::text::truncated`.
+    /// English, for the text trace; the diagram's captions are in `bilingual::truncated`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Truncation::TimeLimit { until } => write!(f, "reached the time limit of {until}"),

@@ -13,7 +13,8 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
-use seqdiag::{Lang, Px, ViewOptions, WidthClass};
+use bilingual::Lang;
+use seqdiag::{Px, ViewOptions, WidthClass};
 use tcp_sim::catalogue;
 
 /// Every width class, narrowest first: `seqdiag::WidthClass`. The app lays the diagram out for

@@ -4,7 +4,8 @@
 
 use crate::capture_file::{CapturedConnection, connection_line};
 use crate::state::Shared;
-use seqdiag::Lang;
+use bilingual::Lang;
+use bilingual::pick;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -33,10 +34,6 @@ const LISTED: usize = 200;
 fn listed(shown: usize, count: usize) -> std::ops::RangeInclusive<usize> {
     let first = shown.saturating_sub(LISTED / 2).clamp(1, count.saturating_sub(LISTED - 1).max(1));
     first..=count.min(first + LISTED - 1)
-}
-
-fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
-    seqdiag::text::pick(lang, en, zh)
 }
 
 /// The panel above the diagram.
@@ -83,7 +80,7 @@ pub fn CapturePanel(props: &CapturePanelProps) -> Html {
             <h2 id="capture-title">{ format!("{}{name}", pick(lang, "A real capture: ", "真实抓包：")) }</h2>
             if count > 1 {
                 <label class="field wide" for="capture-conn">
-                    <span>{ match lang {
+                    <span>{ match lang.shown() {
                         Lang::En => format!("Connection ({count})"),
                         Lang::Zh => format!("连接（{count}）"),
                     } }</span>
@@ -95,7 +92,7 @@ pub fn CapturePanel(props: &CapturePanelProps) -> Html {
                 </label>
                 if count > LISTED {
                     <label class="field" for="capture-conn-number">
-                        <span>{ match lang {
+                        <span>{ match lang.shown() {
                             Lang::En => format!("Connection number (1–{count})"),
                             Lang::Zh => format!("连接编号（1–{count}）"),
                         } }</span>
@@ -110,13 +107,13 @@ pub fn CapturePanel(props: &CapturePanelProps) -> Html {
             if !c.import.notes.is_empty() {
                 // Folded: on a phone six notes would push the diagram below the fold.
                 <details class="capture-notes" data-testid="capture-notes">
-                    <summary>{ match lang {
+                    <summary>{ match lang.shown() {
                         Lang::En => format!("What the capture shows ({shown})"),
                         Lang::Zh => format!("抓包里看到的情况（{shown}）"),
                     } }</summary>
                     <ul>
                         { for c.import.notes.iter().take(NOTES_SHOWN).map(|n| html! {
-                            <li>{ if lang == Lang::Zh { n.zh() } else { n.en() } }</li>
+                            <li>{ if lang.is_en() { n.en() } else { n.zh() } }</li>
                         }) }
                     </ul>
                 </details>

@@ -7,7 +7,7 @@
 
 use crate::experiment::{CUSTOM_ENTRY, Experiment, SettingError, Settings};
 use crate::i18n::{self, T};
-use seqdiag::Lang;
+use bilingual::Lang;
 use tcp_core::config::Profile;
 use tcp_sim::catalogue;
 use tcp_sim::decimal::Shortest;

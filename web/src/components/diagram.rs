@@ -18,10 +18,12 @@
 mod draw;
 
 use crate::state::Shared;
+use bilingual::Lang;
+use bilingual::pick;
 use draw::{Drawing, Playback, px};
+use seqdiag::WidthClass;
 use seqdiag::diagram::Diagram;
 use seqdiag::svg::PageDrawing;
-use seqdiag::{Lang, WidthClass};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -79,10 +81,6 @@ fn rows_around(block: i32) -> (f32, f32) {
 /// Zoom limits and step.
 const MAX_ZOOM: f32 = 4.0;
 const ZOOM_STEP: f32 = 1.25;
-
-fn pick(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
-    seqdiag::text::pick(lang, en, zh)
-}
 
 /// Whether the reader asked for reduced motion.
 fn reduced_motion() -> bool {

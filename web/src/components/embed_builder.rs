@@ -7,7 +7,7 @@ use crate::experiment::Experiment;
 use crate::i18n::{self, T};
 use crate::view::View;
 use crate::view::{Part, Theme};
-use seqdiag::Lang;
+use bilingual::Lang;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 

@@ -3,7 +3,7 @@
 
 use crate::i18n;
 use crate::state::Shared;
-use seqdiag::Lang;
+use bilingual::Lang;
 use tcp_sim::trace::{Fate, Trace};
 use yew::prelude::*;
 

@@ -13,9 +13,10 @@
 use crate::experiment::{Experiment, SettingError};
 use crate::i18n::T;
 use crate::state::Shared;
+use bilingual::Lang;
+use seqdiag::Diagram;
 use seqdiag::ViewOptions;
 use seqdiag::format::{self, Format};
-use seqdiag::{Diagram, Lang};
 use tcp_sim::trace::Trace;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};

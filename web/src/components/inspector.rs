@@ -6,9 +6,10 @@
 //! each field occupies.
 
 use crate::state::Shared;
+use bilingual::{choose, pick};
 use std::ops::Range;
 
-use seqdiag::Lang;
+use bilingual::Lang;
 use tcp_core::wire::{FieldSpan, TcpOption, checksum};
 use tcp_core::{Flags, TcpRepr};
 use tcp_sim::scenario::FaultAction;
@@ -45,22 +46,6 @@ pub struct InspectorProps {
     pub on_fault: Callback<FaultRequest>,
     /// The reader closed the inspector (close button or Escape).
     pub on_close: Callback<()>,
-}
-
-/// `en` or `zh`.
-fn tr(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
-}
-
-/// `en` or `zh`, owned (for `format!`ed text).
-fn trs(lang: Lang, en: String, zh: String) -> String {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
 }
 
 /// One row of the field table.
@@ -105,36 +90,36 @@ fn slugify(name: &str) -> String {
 /// two rows that are not `FieldSpan`s (`Flags`, `Payload`) have their own.
 fn explain(name: &str, lang: Lang) -> &'static str {
     narration::explain_field(name, lang).unwrap_or_else(|| match name {
-        "Flags" => tr(
+        "Flags" => pick(
             lang,
             "The control bits: what this segment does (open, acknowledge, close, reset). Point at a chip for one bit.",
             "标志位：这个报文段的作用（建立、确认、关闭、复位）。指向某个标志可查看它的含义。",
         ),
-        "Payload" => tr(
+        "Payload" => pick(
             lang,
             "The application's data, after the header. SYN and FIN take a sequence number each but carry no data.",
             "首部之后是应用程序的数据。SYN 和 FIN 各占一个序号，但不携带数据。",
         ),
-        _ => tr(lang, "A field this inspector does not decode.", "本检查器不解析的字段。"),
+        _ => pick(lang, "A field this inspector does not decode.", "本检查器不解析的字段。"),
     })
 }
 
 /// Why a segment was lost.
 fn loss_text(reason: LossReason, lang: Lang) -> &'static str {
     match reason {
-        LossReason::Random => tr(lang, "random loss on the link", "链路随机丢包"),
-        LossReason::LinkDown => tr(lang, "the link loses every segment", "链路丢掉所有报文段"),
-        LossReason::Fault => tr(lang, "dropped on purpose", "被故意丢弃"),
-        LossReason::Outage { .. } => tr(lang, "the link was down (a network partition)", "链路中断（网络分区）"),
-        LossReason::NoSuchHost => tr(lang, "no host has the destination address", "没有主机拥有目的地址"),
-        LossReason::HostDown => tr(lang, "the receiving host was down (crashed)", "接收方主机已宕机（崩溃）"),
-        LossReason::InFlight => tr(lang, "still in flight when the run ended", "运行结束时仍在途中"),
+        LossReason::Random => pick(lang, "random loss on the link", "链路随机丢包"),
+        LossReason::LinkDown => pick(lang, "the link loses every segment", "链路丢掉所有报文段"),
+        LossReason::Fault => pick(lang, "dropped on purpose", "被故意丢弃"),
+        LossReason::Outage { .. } => pick(lang, "the link was down (a network partition)", "链路中断（网络分区）"),
+        LossReason::NoSuchHost => pick(lang, "no host has the destination address", "没有主机拥有目的地址"),
+        LossReason::HostDown => pick(lang, "the receiving host was down (crashed)", "接收方主机已宕机（崩溃）"),
+        LossReason::InFlight => pick(lang, "still in flight when the run ended", "运行结束时仍在途中"),
     }
 }
 
 /// A delay typed by the reader, in milliseconds, or why it cannot be used.
 fn parse_delay(text: &str, lang: Lang) -> Result<f64, &'static str> {
-    let bad = tr(lang, "Enter a delay from 0 to 600000 ms.", "请输入 0 到 600000 毫秒之间的时延。");
+    let bad = pick(lang, "Enter a delay from 0 to 600000 ms.", "请输入 0 到 600000 毫秒之间的时延。");
     let ms: f64 = text.trim().parse().map_err(|_| bad)?;
     if ms.is_finite() && (0.0..=MAX_DELAY_MS).contains(&ms) { Ok(ms) } else { Err(bad) }
 }
@@ -150,8 +135,8 @@ fn encode(seg: &Segment) -> Result<Vec<u8>, String> {
 fn numbers(rel: u32, abs: u32, relative: bool, lang: Lang) -> Html {
     // The space between the word and the number is outside the word's inline block, which would
     // drop it.
-    let rel = html! { <span class="num"><small>{ tr(lang, "relative", "相对") }</small>{ " " }{ rel }</span> };
-    let abs = html! { <span class="num"><small>{ tr(lang, "absolute", "绝对") }</small>{ " " }{ abs }</span> };
+    let rel = html! { <span class="num"><small>{ pick(lang, "relative", "相对") }</small>{ " " }{ rel }</span> };
+    let abs = html! { <span class="num"><small>{ pick(lang, "absolute", "绝对") }</small>{ " " }{ abs }</span> };
     if relative {
         html! { <>{ rel }{ " · " }{ abs }</> }
     } else {
@@ -165,7 +150,7 @@ fn flag_chips(flags: Flags, lang: Lang) -> Html {
         <span class="insp-chips">
             { for Flags::NAMED.iter().rev().map(|&(flag, name)| {
                 let on = flags.contains(flag);
-                let state = if on { tr(lang, "on", "置位") } else { tr(lang, "off", "未置位") };
+                let state = if on { pick(lang, "on", "置位") } else { pick(lang, "off", "未置位") };
                 html! {
                     <span class={classes!("insp-chip", if on { "on" } else { "off" })}
                         data-testid={format!("flag-{}", name.to_ascii_lowercase())}
@@ -203,24 +188,28 @@ fn fixed_rows(trace: &Trace, index: usize, bytes: &[u8], spans: &[FieldSpan], la
     let mut rows = vec![
         row(
             "Source Port",
-            tr(lang, "Source Port", "源端口"),
+            pick(lang, "Source Port", "源端口"),
             html! { <>{ repr.src_port }<small class="addr">{ format!("({})", seg.src) }</small></> },
         ),
         row(
             "Destination Port",
-            tr(lang, "Destination Port", "目的端口"),
+            pick(lang, "Destination Port", "目的端口"),
             html! { <>{ repr.dst_port }<small class="addr">{ format!("({})", seg.dst) }</small></> },
         ),
         Row {
             note: repr
                 .flags
                 .contains(Flags::SYN)
-                .then(|| tr(lang, "A SYN's sequence number is the ISN.", "SYN 的序号就是初始序号 ISN。").to_owned()),
-            ..row("Sequence Number", tr(lang, "Sequence Number", "序号"), numbers(rel_seq, repr.seq.0, relative, lang))
+                .then(|| pick(lang, "A SYN's sequence number is the ISN.", "SYN 的序号就是初始序号 ISN。").to_owned()),
+            ..row(
+                "Sequence Number",
+                pick(lang, "Sequence Number", "序号"),
+                numbers(rel_seq, repr.seq.0, relative, lang),
+            )
         },
         Row {
             note: (!ack_on).then(|| {
-                tr(
+                pick(
                     lang,
                     "ACK flag off: the number is on the wire but means nothing.",
                     "ACK 标志未置位：这个数虽然在线路上传送，但没有意义。",
@@ -230,7 +219,7 @@ fn fixed_rows(trace: &Trace, index: usize, bytes: &[u8], spans: &[FieldSpan], la
             off: !ack_on,
             ..row(
                 "Acknowledgment Number",
-                tr(lang, "Acknowledgment Number", "确认号"),
+                pick(lang, "Acknowledgment Number", "确认号"),
                 match rel_ack {
                     Some(rel) => numbers(rel, repr.ack.0, relative, lang),
                     None => html! { <span class="num">{ repr.ack.0 }</span> },
@@ -238,18 +227,18 @@ fn fixed_rows(trace: &Trace, index: usize, bytes: &[u8], spans: &[FieldSpan], la
             )
         },
         Row {
-            bits: Some(tr(lang, "high 4 bits", "高 4 位").to_owned()),
+            bits: Some(pick(lang, "high 4 bits", "高 4 位").to_owned()),
             ..row(
                 "Data Offset",
-                tr(lang, "Data Offset", "数据偏移"),
-                html! { { trs(lang, format!("{words} words = {} bytes", usize::from(words) * 4), format!("{words} 个 32 位字 = {} 字节", usize::from(words) * 4)) } },
+                pick(lang, "Data Offset", "数据偏移"),
+                html! { { choose!(lang, format!("{words} words = {} bytes", usize::from(words) * 4), format!("{words} 个 32 位字 = {} 字节", usize::from(words) * 4)) } },
             )
         },
         Row {
-            bits: Some(tr(lang, "low 4 bits", "低 4 位").to_owned()),
+            bits: Some(pick(lang, "low 4 bits", "低 4 位").to_owned()),
             ..row(
                 "Reserved",
-                tr(lang, "Reserved", "保留"),
+                pick(lang, "Reserved", "保留"),
                 html! { <code>{ format!("{:04b}", repr.reserved & 0x0f) }</code> },
             )
         },
@@ -264,13 +253,13 @@ fn fixed_rows(trace: &Trace, index: usize, bytes: &[u8], spans: &[FieldSpan], la
                 .unwrap_or(0..0),
             ..row(
                 "Flags",
-                tr(lang, "Flags", "标志位"),
+                pick(lang, "Flags", "标志位"),
                 html! { <>{ flag_chips(repr.flags, lang) }<code class="insp-raw">{ format!("0x{:02x}", repr.flags.0) }</code></> },
             )
         },
-        window_row(trace, index, lang, row("Window", tr(lang, "Window", "窗口"), Html::default())),
+        window_row(trace, index, lang, row("Window", pick(lang, "Window", "窗口"), Html::default())),
         Row {
-            note: Some(trs(
+            note: Some(choose!(
                 lang,
                 format!(
                     "over the pseudo-header {} → {}, protocol 6, TCP length {}",
@@ -282,14 +271,14 @@ fn fixed_rows(trace: &Trace, index: usize, bytes: &[u8], spans: &[FieldSpan], la
             )),
             ..row(
                 "Checksum",
-                tr(lang, "Checksum", "校验和"),
+                pick(lang, "Checksum", "校验和"),
                 html! {
                     <>
                         <code>{ format!("0x{sum:04x}") }</code>
                         if verified {
-                            <span class="insp-chip ok" data-testid="checksum-status">{ tr(lang, "✓ verified", "✓ 校验通过") }</span>
+                            <span class="insp-chip ok" data-testid="checksum-status">{ pick(lang, "✓ verified", "✓ 校验通过") }</span>
                         } else {
-                            <span class="insp-chip bad" data-testid="checksum-status">{ tr(lang, "✗ does not verify", "✗ 校验失败") }</span>
+                            <span class="insp-chip bad" data-testid="checksum-status">{ pick(lang, "✗ does not verify", "✗ 校验失败") }</span>
                         }
                     </>
                 },
@@ -299,8 +288,8 @@ fn fixed_rows(trace: &Trace, index: usize, bytes: &[u8], spans: &[FieldSpan], la
     let urg = repr.flags.contains(Flags::URG);
     rows.push(Row {
         off: !urg,
-        note: (!urg).then(|| tr(lang, "URG flag off: ignored.", "URG 标志未置位：忽略。").to_owned()),
-        ..row("Urgent Pointer", tr(lang, "Urgent Pointer", "紧急指针"), html! { { repr.urgent } })
+        note: (!urg).then(|| pick(lang, "URG flag off: ignored.", "URG 标志未置位：忽略。").to_owned()),
+        ..row("Urgent Pointer", pick(lang, "Urgent Pointer", "紧急指针"), html! { { repr.urgent } })
     });
     rows
 }
@@ -314,16 +303,20 @@ fn window_row(trace: &Trace, index: usize, lang: Lang, base: Row) -> Row {
         (
             html! { { raw } },
             Some(
-                tr(lang, "A SYN's window is never scaled (RFC 7323 §2.2).", "SYN 中的窗口从不缩放（RFC 7323 §2.2）。")
-                    .to_owned(),
+                pick(
+                    lang,
+                    "A SYN's window is never scaled (RFC 7323 §2.2).",
+                    "SYN 中的窗口从不缩放（RFC 7323 §2.2）。",
+                )
+                .to_owned(),
             ),
         )
     } else if let Some(shift) = window.shift {
         let scaled = window.bytes();
         (
-            html! { <>{ raw }<small>{ trs(lang, format!("  × 2^{shift} = {scaled} bytes"), format!("  × 2^{shift} = {scaled} 字节")) }</small></> },
+            html! { <>{ raw }<small>{ choose!(lang, format!("  × 2^{shift} = {scaled} bytes"), format!("  × 2^{shift} = {scaled} 字节")) }</small></> },
             Some(
-                tr(
+                pick(
                     lang,
                     "The raw field is what is on the wire; the peer multiplies it by the window-scale factor.",
                     "线路上传送的是原始值；对方把它乘以窗口扩大因子。",
@@ -332,7 +325,7 @@ fn window_row(trace: &Trace, index: usize, lang: Lang, base: Row) -> Row {
             ),
         )
     } else {
-        (html! { <>{ raw }<small>{ tr(lang, " bytes", " 字节") }</small></> }, None)
+        (html! { <>{ raw }<small>{ pick(lang, " bytes", " 字节") }</small></> }, None)
     };
     Row { value, note, ..base }
 }
@@ -340,12 +333,12 @@ fn window_row(trace: &Trace, index: usize, lang: Lang, base: Row) -> Row {
 /// The value of one option.
 fn option_value(opt: &TcpOption<'_>, lang: Lang) -> String {
     match *opt {
-        TcpOption::Mss(mss) => trs(lang, format!("{mss} bytes"), format!("{mss} 字节")),
+        TcpOption::Mss(mss) => choose!(lang, format!("{mss} bytes"), format!("{mss} 字节")),
         TcpOption::WindowScale(shift) => {
             let factor = 1u32 << shift.min(14);
-            trs(lang, format!("shift {shift}: window × {factor}"), format!("左移 {shift} 位：窗口 × {factor}"))
+            choose!(lang, format!("shift {shift}: window × {factor}"), format!("左移 {shift} 位：窗口 × {factor}"))
         }
-        TcpOption::SackPermitted => tr(lang, "selective ACKs allowed", "允许选择性确认").to_owned(),
+        TcpOption::SackPermitted => pick(lang, "selective ACKs allowed", "允许选择性确认").to_owned(),
         TcpOption::Sack(blocks) => {
             let pairs: Vec<String> = blocks
                 .chunks_exact(8)
@@ -358,10 +351,14 @@ fn option_value(opt: &TcpOption<'_>, lang: Lang) -> String {
             pairs.join(", ")
         }
         TcpOption::Timestamps { tsval, tsecr } => format!("TSval {tsval} · TSecr {tsecr}"),
-        TcpOption::Nop => tr(lang, "no-operation (alignment)", "无操作（对齐）").to_owned(),
-        TcpOption::Eol => tr(lang, "end of options", "选项结束").to_owned(),
+        TcpOption::Nop => pick(lang, "no-operation (alignment)", "无操作（对齐）").to_owned(),
+        TcpOption::Eol => pick(lang, "end of options", "选项结束").to_owned(),
         TcpOption::Unknown { kind, data } => {
-            trs(lang, format!("kind {kind}, {} bytes", data.len() + 2), format!("类型 {kind}，{} 字节", data.len() + 2))
+            choose!(
+                lang,
+                format!("kind {kind}, {} bytes", data.len() + 2),
+                format!("类型 {kind}，{} 字节", data.len() + 2)
+            )
         }
     }
 }
@@ -377,7 +374,7 @@ fn option_and_payload_rows(seg: &Segment, spans: &[FieldSpan], lang: Lang) -> Ve
         rows.push(Row {
             slug: slugify(span.name),
             name: span.name,
-            label: trs(lang, format!("Option: {short}"), format!("选项：{short}")),
+            label: choose!(lang, format!("Option: {short}"), format!("选项：{short}")),
             bytes: byte_range(span),
             bits: None,
             value: html! { { option_value(&opt, lang) } },
@@ -389,10 +386,10 @@ fn option_and_payload_rows(seg: &Segment, spans: &[FieldSpan], lang: Lang) -> Ve
         rows.push(Row {
             slug: "option-padding".into(),
             name: pad.name,
-            label: tr(lang, "Padding", "填充").to_owned(),
+            label: pick(lang, "Padding", "填充").to_owned(),
             bytes: byte_range(pad),
             bits: None,
-            value: html! { { trs(lang, format!("{} zero bytes", pad.bits / 8), format!("{} 个零字节", pad.bits / 8)) } },
+            value: html! { { choose!(lang, format!("{} zero bytes", pad.bits / 8), format!("{} 个零字节", pad.bits / 8)) } },
             note: None,
             off: false,
         });
@@ -413,20 +410,20 @@ fn option_and_payload_rows(seg: &Segment, spans: &[FieldSpan], lang: Lang) -> Ve
     rows.push(Row {
         slug: "payload".into(),
         name: "Payload",
-        label: tr(lang, "Payload", "数据").to_owned(),
+        label: pick(lang, "Payload", "数据").to_owned(),
         bytes: header..header + len,
         bits: None,
         value: html! {
             <>
-                { trs(lang, format!("{len} bytes"), format!("{len} 字节")) }
+                { choose!(lang, format!("{len} bytes"), format!("{len} 字节")) }
                 if printable {
                     <q class="payload-text">{ payload_excerpt(&seg.payload) }</q>
                 } else if len > 0 {
-                    <small>{ tr(lang, " (binary)", "（二进制）") }</small>
+                    <small>{ pick(lang, " (binary)", "（二进制）") }</small>
                 }
             </>
         },
-        note: Some(trs(
+        note: Some(choose!(
             lang,
             format!(
                 "occupies {seg_len} sequence number{} (data, plus one each for SYN and FIN)",
@@ -455,32 +452,32 @@ fn title(trace: &Trace, index: usize, lang: Lang, relative: bool) -> Html {
     let to = seg.to.and_then(|t| trace.hosts.get(t)).map_or_else(|| seg.dst.ip().to_string(), |h| h.name.clone());
     let fate = match seg.fate {
         Fate::Delivered { at } => {
-            html! { <span>{ tr(lang, "arrived at ", "到达于 ") }{ seqdiag::text::instant(lang, at.micros) }</span> }
+            html! { <span>{ pick(lang, "arrived at ", "到达于 ") }{ bilingual::instant(lang, at.micros) }</span> }
         }
         Fate::Lost { reason } => html! {
-            <span class="insp-lost">{ tr(lang, "lost", "丢失") }{ tr(lang, ": ", "：") }{ loss_text(reason, lang) }</span>
+            <span class="insp-lost">{ pick(lang, "lost", "丢失") }{ pick(lang, ": ", "：") }{ loss_text(reason, lang) }</span>
         },
     };
     let mut tags: Vec<String> = Vec::new();
     if seg.retransmission {
-        tags.push(tr(lang, "retransmission", "重传").into());
+        tags.push(pick(lang, "retransmission", "重传").into());
     }
     if let Some(original) = seg.duplicate_of {
-        tags.push(trs(
+        tags.push(choose!(
             lang,
             format!("network duplicate of #{}", original + 1),
             format!("网络重复的 #{} 副本", original + 1),
         ));
     }
     if seg.injected {
-        tags.push(tr(lang, "old duplicate", "旧的重复报文").into());
+        tags.push(pick(lang, "old duplicate", "旧的重复报文").into());
     }
     if seg.forged {
-        tags.push(tr(lang, "forged source", "伪造源地址").into());
+        tags.push(pick(lang, "forged source", "伪造源地址").into());
     }
     if seg.extra_delay_us > 0 {
         let ms = seg.extra_delay_us as f64 / 1000.0;
-        tags.push(trs(lang, format!("delayed {ms} ms"), format!("延迟 {ms} 毫秒")));
+        tags.push(choose!(lang, format!("delayed {ms} ms"), format!("延迟 {ms} 毫秒")));
     }
     html! {
         <header class="inspector-head">
@@ -489,7 +486,7 @@ fn title(trace: &Trace, index: usize, lang: Lang, relative: bool) -> Html {
             </h2>
             <p class="route">{ format!("{from} → {to}") }</p>
             <p class="times">
-                { tr(lang, "sent at ", "发送于 ") }{ seqdiag::text::instant(lang, seg.sent_at.micros) }{ " · " }{ fate }
+                { pick(lang, "sent at ", "发送于 ") }{ bilingual::instant(lang, seg.sent_at.micros) }{ " · " }{ fate }
             </p>
             if !tags.is_empty() {
                 <p class="insp-tags">{ for tags.into_iter().map(|t| html! { <span class="insp-tag">{ t }</span> }) }</p>
@@ -535,7 +532,7 @@ fn hexdump(bytes: &[u8], rows: &[Row], highlighted: &[bool], lang: Lang, on_hove
     let onmouseleave = on_hover.reform(|_: MouseEvent| None);
     html! {
         <div class="hexdump" data-testid="hexdump" role="group" tabindex="0"
-            aria-label={tr(lang, "The segment's bytes in hexadecimal", "报文段的十六进制字节")}
+            aria-label={pick(lang, "The segment's bytes in hexadecimal", "报文段的十六进制字节")}
             {onmouseover} {onmouseleave}>
             { for shown.chunks(DUMP_WIDTH).enumerate().map(|(line, chunk)| {
                 let base = line * DUMP_WIDTH;
@@ -559,7 +556,7 @@ fn hexdump(bytes: &[u8], rows: &[Row], highlighted: &[bool], lang: Lang, on_hove
                 }
             }) }
             if bytes.len() > shown.len() {
-                <p class="dump-more">{ trs(lang, format!("… {} more bytes", bytes.len() - shown.len()), format!("……还有 {} 字节", bytes.len() - shown.len())) }</p>
+                <p class="dump-more">{ choose!(lang, format!("… {} more bytes", bytes.len() - shown.len()), format!("……还有 {} 字节", bytes.len() - shown.len())) }</p>
             }
         </div>
     }
@@ -580,28 +577,28 @@ fn fault_buttons(
     };
     html! {
         <>
-        <div class="insp-faults" role="group" aria-label={tr(lang, "Faults", "故障")}>
+        <div class="insp-faults" role="group" aria-label={pick(lang, "Faults", "故障")}>
             <button type="button" data-testid="inspector-drop" disabled={network_copy.is_some()}
-                onclick={fault(FaultAction::Drop, 0.0)}>{ tr(lang, "Drop", "丢弃") }</button>
+                onclick={fault(FaultAction::Drop, 0.0)}>{ pick(lang, "Drop", "丢弃") }</button>
             <span class="delay">
                 <button type="button" data-testid="inspector-delay" disabled={network_copy.is_some() || delay.is_err()}
-                    onclick={fault(FaultAction::Delay, delay.unwrap_or(0.0))}>{ tr(lang, "Delay by", "延迟") }</button>
+                    onclick={fault(FaultAction::Delay, delay.unwrap_or(0.0))}>{ pick(lang, "Delay by", "延迟") }</button>
                 <input type="number" data-testid="inspector-delay-ms" min="0" max="600000" step="1" inputmode="decimal"
                     value={delay_text.to_owned()} oninput={on_delay_input} disabled={network_copy.is_some()}
-                    aria-label={tr(lang, "Delay in milliseconds", "延迟毫秒数")}
+                    aria-label={pick(lang, "Delay in milliseconds", "延迟毫秒数")}
                     aria-invalid={delay.is_err().to_string()} aria-describedby="inspector-delay-error" />
-                { tr(lang, " ms", " 毫秒") }
+                { pick(lang, " ms", " 毫秒") }
             </span>
             <button type="button" data-testid="inspector-duplicate" disabled={network_copy.is_some()}
-                title={tr(lang, "A second copy arrives 100 ms after the first", "第二个副本在第一个之后 100 毫秒到达")}
-                onclick={fault(FaultAction::Duplicate, DUPLICATE_DELAY_MS)}>{ tr(lang, "Duplicate (+100 ms)", "重复（+100 毫秒）") }</button>
+                title={pick(lang, "A second copy arrives 100 ms after the first", "第二个副本在第一个之后 100 毫秒到达")}
+                onclick={fault(FaultAction::Duplicate, DUPLICATE_DELAY_MS)}>{ pick(lang, "Duplicate (+100 ms)", "重复（+100 毫秒）") }</button>
         </div>
         <p id="inspector-delay-error" class="insp-error" data-testid="inspector-delay-error" aria-live="polite">
             if let Err(why) = delay { { why } }
         </p>
         if let Some(original) = network_copy {
             <p class="insp-note" data-testid="inspector-fault-why">
-                { trs(
+                { choose!(
                     lang,
                     format!("This copy was made by the network: apply faults to the original, segment #{}.", original + 1),
                     format!("这是网络重复发送的副本：请对原报文段 #{} 施加故障。", original + 1),
@@ -618,9 +615,9 @@ fn fields_table(rows: &[Row], lit_rows: &[bool], set_active: &Callback<Option<Ac
     html! {
         <table class="fields" onmouseleave={set_active.reform(|_: MouseEvent| None)}>
             <thead><tr>
-                <th scope="col">{ tr(lang, "Field", "字段") }</th>
-                <th scope="col">{ tr(lang, "Bytes", "字节") }</th>
-                <th scope="col">{ tr(lang, "Value", "值") }</th>
+                <th scope="col">{ pick(lang, "Field", "字段") }</th>
+                <th scope="col">{ pick(lang, "Bytes", "字节") }</th>
+                <th scope="col">{ pick(lang, "Value", "值") }</th>
             </tr></thead>
             <tbody>
                 { for rows.iter().enumerate().map(|(r, row)| {
@@ -657,8 +654,8 @@ fn field_help(help: Option<&Row>, lang: Lang) -> Html {
     html! {
         <p class="field-help" data-testid="inspector-explain" aria-live="polite">
             { match help {
-                Some(row) => html! { <><strong>{ &row.label }{ tr(lang, ": ", "：") }</strong>{ explain(row.name, lang) }</> },
-                None => html! { { tr(lang, "Point at or focus a field to see its bytes, or a byte to see its field.", "指向或聚焦一个字段可看到它的字节；指向一个字节可看到它属于哪个字段。") } },
+                Some(row) => html! { <><strong>{ &row.label }{ pick(lang, ": ", "：") }</strong>{ explain(row.name, lang) }</> },
+                None => html! { { pick(lang, "Point at or focus a field to see its bytes, or a byte to see its field.", "指向或聚焦一个字段可看到它的字节；指向一个字节可看到它属于哪个字段。") } },
             } }
         </p>
     }
@@ -680,9 +677,9 @@ pub fn Inspector(props: &InspectorProps) -> Html {
 
     let Some(seg) = props.trace.segments.get(index) else {
         return html! {
-            <section class="inspector" data-testid="inspector" role="dialog" aria-label={tr(lang, "Segment inspector", "报文段检查器")}>
-                <p>{ tr(lang, "There is no such segment.", "没有这个报文段。") }</p>
-                <button type="button" data-testid="inspector-close" onclick={props.on_close.reform(|_| ())}>{ tr(lang, "Close", "关闭") }</button>
+            <section class="inspector" data-testid="inspector" role="dialog" aria-label={pick(lang, "Segment inspector", "报文段检查器")}>
+                <p>{ pick(lang, "There is no such segment.", "没有这个报文段。") }</p>
+                <button type="button" data-testid="inspector-close" onclick={props.on_close.reform(|_| ())}>{ pick(lang, "Close", "关闭") }</button>
             </section>
         };
     };
@@ -748,21 +745,21 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         <section class="inspector" data-testid="inspector" role="dialog" aria-labelledby="inspector-title"
             tabindex="-1" ref={section} {onkeydown}>
             <button type="button" class="inspector-close" data-testid="inspector-close"
-                aria-label={tr(lang, "Close the inspector", "关闭检查器")} title={tr(lang, "Close (Esc)", "关闭（Esc）")}
+                aria-label={pick(lang, "Close the inspector", "关闭检查器")} title={pick(lang, "Close (Esc)", "关闭（Esc）")}
                 onclick={Callback::from(move |_: MouseEvent| close())}>{ "×" }</button>
             { title(&props.trace, index, lang, props.relative) }
             // What the reader came for comes first, right under the title: on a phone it is on
             // screen as soon as the inspector opens.
-            <h3 class="visually-hidden">{ tr(lang, "Experiment with this segment", "用这个报文段做实验") }</h3>
+            <h3 class="visually-hidden">{ pick(lang, "Experiment with this segment", "用这个报文段做实验") }</h3>
             { fault_buttons(index, network_copy, &delay_text, on_delay_input, &props.on_fault, lang) }
 
-            <h3>{ tr(lang, "Header fields", "首部字段") }</h3>
+            <h3>{ pick(lang, "Header fields", "首部字段") }</h3>
             { fields_table(&rows, &lit_rows, &set_active, lang) }
             { field_help(help, lang) }
 
-            <h3>{ tr(lang, "Bytes on the wire", "线路上的字节") }</h3>
+            <h3>{ pick(lang, "Bytes on the wire", "线路上的字节") }</h3>
             if let Some(e) = encode_error {
-                <p class="insp-error" role="alert">{ tr(lang, "Cannot encode this segment: ", "无法编码这个报文段：") }{ e }</p>
+                <p class="insp-error" role="alert">{ pick(lang, "Cannot encode this segment: ", "无法编码这个报文段：") }{ e }</p>
             }
             { hexdump(&bytes, &rows, &lit_bytes, lang, on_byte) }
 

@@ -2,7 +2,7 @@
 
 use crate::i18n;
 use crate::state::Shared;
-use seqdiag::Lang;
+use bilingual::Lang;
 use tcp_sim::trace::Trace;
 use yew::prelude::*;
 
@@ -33,7 +33,7 @@ pub struct NarrationPanelProps {
 /// `Step 3/18`, `第 3/18 步`.
 pub fn step_label(step: usize, last: usize, lang: Lang) -> String {
     let text = format!("{} {}/{}", i18n::STEP_OF.get(lang), step + 1, last + 1);
-    if lang == Lang::Zh { format!("{text} 步") } else { text }
+    if lang.is_en() { text } else { format!("{text} 步") }
 }
 
 /// The panel.

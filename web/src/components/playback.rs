@@ -6,7 +6,7 @@ use crate::state::SPEEDS;
 
 /// [`SPEEDS`] as the speed menu shows them.
 const SPEED_LABELS: [&str; SPEEDS.len()] = ["0.5×", "1×", "2×", "4×"];
-use seqdiag::Lang;
+use bilingual::Lang;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

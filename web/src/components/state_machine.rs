@@ -11,7 +11,8 @@
 //! (which ends in CLOSED while the listener goes on listening). [`sockets`] reads them from the
 //! sequence diagram's own transitions, so the two pictures never disagree.
 
-use seqdiag::{Diagram, Lang};
+use bilingual::Lang;
+use seqdiag::Diagram;
 use tcp_core::State;
 use yew::prelude::*;
 
@@ -68,7 +69,7 @@ pub fn sockets(
     for (i, &h) in hosts.iter().enumerate() {
         let colour = i.min(2);
         if listens(h) {
-            let (conn, listener) = match lang {
+            let (conn, listener) = match lang.shown() {
                 Lang::En => (format!("{} (connection)", name(h)), format!("{} (listening)", name(h))),
                 Lang::Zh => (format!("{}（连接）", name(h)), format!("{}（监听）", name(h))),
             };
@@ -162,10 +163,7 @@ type Text = (&'static str, &'static str);
 
 /// `en` or `zh`.
 fn tr(lang: Lang, (en, zh): Text) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
+    bilingual::pick(lang, en, zh)
 }
 
 /// Where an edge's label goes.
