@@ -176,14 +176,6 @@ pub(crate) fn scenario_from_text(text: &str) -> Result<Scenario, ScenarioError> 
     })
 }
 
-/// A custom scenario as JSON, for its permalink (`s=`). A player never shows one.
-pub(crate) fn scenario_to_json(scenario: &Scenario) -> String {
-    full_or!(scenario.to_compact_json(), {
-        let _ = scenario;
-        String::new()
-    })
-}
-
 #[cfg(not(feature = "full"))]
 thread_local! {
     /// The player's state as a permalink fragment, for [`handover_link`].
