@@ -22,6 +22,8 @@ extern crate alloc;
 pub mod config;
 pub mod conn;
 pub mod event;
+#[cfg(feature = "harness")]
+pub mod harness;
 #[cfg(feature = "alloc")]
 pub mod index;
 #[cfg(feature = "alloc")]

@@ -1,12 +1,10 @@
 //! The state/event matrix: every state of RFC 9293 §3.3.2 against every kind of arriving
 //! segment (§3.10.7) and every user command (§3.10.1–§3.10.5), each line citing the clause that
-//! decides it. Fixtures come from `common` (rfc9293 profile, ACKs immediate; our ISS 1000, the
+//! decides it. Fixtures come from `tcp_core::harness` (rfc9293 profile, ACKs immediate; our ISS 1000, the
 //! peer's 5000, numbers printed relative to them).
 
-mod common;
-
-use common::*;
 use tcp_core::event::{CloseReason, Event, Timer};
+use tcp_core::harness::*;
 use tcp_core::wire::Options;
 use tcp_core::{Config, Connection, DropReason, Ecn, Flags, Instant, Profile, Reply, SeqNum, State, TcpRepr};
 

@@ -20,6 +20,7 @@ use smoltcp::socket::tcp;
 use smoltcp::wire::{HardwareAddress, IpAddress, IpCidr};
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddrV4};
+use tcp_core::harness::flag_names;
 use tcp_core::time::Duration;
 use tcp_core::wire::Options;
 use tcp_core::{Config, Connection, Flags, Instant, SeqNum, State, TcpRepr};
@@ -395,16 +396,6 @@ impl Sim {
         let show = |s: &[State]| s.iter().map(|s| s.rfc_name()).collect::<Vec<_>>().join(" > ");
         (show(&self.client_states), show(&self.server_states))
     }
-}
-
-fn flag_names(flags: Flags) -> String {
-    let names: Vec<&str> =
-        [(Flags::SYN, "SYN"), (Flags::FIN, "FIN"), (Flags::RST, "RST"), (Flags::PSH, "PSH"), (Flags::ACK, "ACK")]
-            .into_iter()
-            .filter(|(f, _)| flags.contains(*f))
-            .map(|(_, n)| n)
-            .collect();
-    names.join("|")
 }
 
 fn core_client() -> Box<dyn Endpoint> {

@@ -1,30 +1,34 @@
-//! Shared fixtures for tcp-core's integration tests, in smoltcp's style: one function per state
-//! (`conn_syn_sent()`, ...) reached by real exchanges with a hand-driven peer, a segment template
-//! to extend with `..TEMPL`, and `#[track_caller]` helpers that drain what a call produced.
+//! A test harness for a [`Connection`] driven by hand (feature `harness`), for tcp-core's own
+//! tests and for any crate that tests something built on it, in smoltcp's style: one function
+//! per state (`conn_syn_sent()`, ...) reached by real exchanges with a hand-driven peer, a segment
+//! template to extend with `..TEMPL`, and `#[track_caller]` helpers that drain what a call
+//! produced and check the connection's invariants (they panic, as tests want, when one breaks).
 //!
 //! Numbering: our ISS is 1000, the peer's 5000. The fixtures use the rfc9293 profile with
 //! `delayed_ack: None`, so every ACK goes out from the call that causes it.
-#![allow(dead_code)]
 
-use std::fmt::Write as _;
-use std::net::{Ipv4Addr, SocketAddrV4};
-use tcp_core::event::{Event, Timer};
-use tcp_core::wire::Options;
-use tcp_core::{Config, Connection, Flags, Instant, SeqNum, State, TcpRepr};
+use crate::event::{Event, Timer};
+use crate::wire::Options;
+use crate::{Config, Connection, Flags, Instant, SeqNum, State, TcpRepr};
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt::Write as _;
+use core::net::{Ipv4Addr, SocketAddrV4};
 
 /// Our address.
-pub(crate) const LOCAL: SocketAddrV4 = SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 1), 40000);
+pub const LOCAL: SocketAddrV4 = SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 1), 40000);
 /// The hand-driven peer's address.
-pub(crate) const REMOTE: SocketAddrV4 = SocketAddrV4::new(Ipv4Addr::new(198, 51, 100, 1), 5555);
+pub const REMOTE: SocketAddrV4 = SocketAddrV4::new(Ipv4Addr::new(198, 51, 100, 1), 5555);
 /// Our initial send sequence number.
-pub(crate) const ISS: SeqNum = SeqNum(1000);
+pub const ISS: SeqNum = SeqNum(1000);
 /// The peer's initial sequence number.
-pub(crate) const PEER_ISS: SeqNum = SeqNum(5000);
+pub const PEER_ISS: SeqNum = SeqNum(5000);
 /// The window the peer advertises.
-pub(crate) const PEER_WINDOW: u16 = 8192;
+pub const PEER_WINDOW: u16 = 8192;
 
 /// A segment from the peer to us; extend it with `TcpRepr { flags, seq, ack, ..TEMPL }`.
-pub(crate) const TEMPL: TcpRepr = TcpRepr {
+pub const TEMPL: TcpRepr = TcpRepr {
     src_port: REMOTE.port(),
     dst_port: LOCAL.port(),
     seq: SeqNum(0),
@@ -38,28 +42,30 @@ pub(crate) const TEMPL: TcpRepr = TcpRepr {
 };
 
 /// The configuration of the fixtures: RFC 9293 as written, every ACK immediate.
-pub(crate) fn config() -> Config {
+pub fn config() -> Config {
     Config { delayed_ack: None, ..Config::rfc9293() }
 }
 
 /// A segment a connection sent, with its payload copied out.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Sent {
-    pub(crate) repr: TcpRepr,
-    pub(crate) payload: Vec<u8>,
+pub struct Sent {
+    /// The header.
+    pub repr: TcpRepr,
+    /// The payload's bytes.
+    pub payload: Vec<u8>,
 }
 
 impl Sent {
     /// `FLAGS seq ack len`, numbers relative to `our_iss` and `peer_iss` (`-` for an ACK field
     /// without the ACK bit; a sequence number of absolute 0, as in `<SEQ=0><CTL=RST,ACK>`, is
     /// written `abs0`).
-    pub(crate) fn describe(&self, our_iss: SeqNum, peer_iss: SeqNum) -> String {
+    pub fn describe(&self, our_iss: SeqNum, peer_iss: SeqNum) -> String {
         describe_segment(&self.repr, self.payload.len(), our_iss, peer_iss)
     }
 }
 
 /// Flags as `SYN|ACK`, in the order SYN, FIN, RST, PSH, ACK (textbook order).
-pub(crate) fn flag_names(flags: Flags) -> String {
+pub fn flag_names(flags: Flags) -> String {
     let names: Vec<&str> =
         [(Flags::SYN, "SYN"), (Flags::FIN, "FIN"), (Flags::RST, "RST"), (Flags::PSH, "PSH"), (Flags::ACK, "ACK")]
             .into_iter()
@@ -70,7 +76,7 @@ pub(crate) fn flag_names(flags: Flags) -> String {
 }
 
 /// See [`Sent::describe`].
-pub(crate) fn describe_segment(repr: &TcpRepr, len: usize, our_iss: SeqNum, peer_iss: SeqNum) -> String {
+pub fn describe_segment(repr: &TcpRepr, len: usize, our_iss: SeqNum, peer_iss: SeqNum) -> String {
     let seq = if repr.seq == SeqNum(0) && our_iss != SeqNum(0) {
         "abs0".to_string()
     } else {
@@ -82,19 +88,21 @@ pub(crate) fn describe_segment(repr: &TcpRepr, len: usize, our_iss: SeqNum, peer
 
 /// What one call produced.
 #[derive(Debug, Default)]
-pub(crate) struct Output {
-    pub(crate) sent: Vec<Sent>,
-    pub(crate) events: Vec<Event>,
+pub struct Output {
+    /// The segments it queued, in order.
+    pub sent: Vec<Sent>,
+    /// The events it reported, in order.
+    pub events: Vec<Event>,
 }
 
 impl Output {
     /// The segments, described relative to our ISS and the peer's.
-    pub(crate) fn segments(&self) -> Vec<String> {
+    pub fn segments(&self) -> Vec<String> {
         self.sent.iter().map(|s| s.describe(ISS, PEER_ISS)).collect()
     }
 
     /// Timer events as `+RTO(1000ms)` (armed, deadline relative to `now`), `-RTO` (cancelled).
-    pub(crate) fn timers(&self, now: Instant) -> String {
+    pub fn timers(&self, now: Instant) -> String {
         let mut out = String::new();
         for e in &self.events {
             let item = match e {
@@ -127,7 +135,7 @@ fn short(timer: Timer) -> &'static str {
 /// Takes every queued segment and event, and checks the invariants and that every reported state
 /// change is legal and continues from the previous one.
 #[track_caller]
-pub(crate) fn drain(conn: &mut Connection) -> Output {
+pub fn drain(conn: &mut Connection) -> Output {
     let mut out = Output::default();
     while let Some(t) = conn.poll_transmit() {
         out.sent.push(Sent { repr: t.repr, payload: t.payload.to_vec() });
@@ -143,14 +151,14 @@ pub(crate) fn drain(conn: &mut Connection) -> Output {
 
 /// Delivers `seg` with `payload` to `conn` at `now` and drains what it produced.
 #[track_caller]
-pub(crate) fn deliver(conn: &mut Connection, now: Instant, seg: TcpRepr, payload: &[u8]) -> Output {
+pub fn deliver(conn: &mut Connection, now: Instant, seg: TcpRepr, payload: &[u8]) -> Output {
     conn.handle_segment(now, &seg, payload);
     drain(conn)
 }
 
 /// Asserts that `conn` is in `state` and that it sent exactly `segments` (as [`Output::segments`]).
 #[track_caller]
-pub(crate) fn expect(conn: &Connection, out: &Output, state: State, segments: &[&str]) {
+pub fn expect(conn: &Connection, out: &Output, state: State, segments: &[&str]) {
     assert_eq!(conn.state(), state, "state; events: {:?}", out.events);
     assert_eq!(out.segments(), segments, "segments sent");
 }
@@ -159,23 +167,25 @@ pub(crate) fn expect(conn: &Connection, out: &Output, state: State, segments: &[
 
 /// A connection never opened.
 #[track_caller]
-pub(crate) fn conn_closed() -> Connection {
+pub fn conn_closed() -> Connection {
     conn_closed_with(config())
 }
 
+/// [`conn_closed`] with another configuration.
 #[track_caller]
-pub(crate) fn conn_closed_with(config: Config) -> Connection {
+pub fn conn_closed_with(config: Config) -> Connection {
     Connection::new(config, LOCAL, REMOTE)
 }
 
 /// After `listen()`.
 #[track_caller]
-pub(crate) fn conn_listen() -> Connection {
+pub fn conn_listen() -> Connection {
     conn_listen_with(config())
 }
 
+/// [`conn_listen`] with another configuration.
 #[track_caller]
-pub(crate) fn conn_listen_with(config: Config) -> Connection {
+pub fn conn_listen_with(config: Config) -> Connection {
     let mut c = conn_closed_with(config);
     c.listen(ISS).expect("listen from CLOSED");
     let out = drain(&mut c);
@@ -185,12 +195,13 @@ pub(crate) fn conn_listen_with(config: Config) -> Connection {
 
 /// After `connect()`: our SYN (seq 0) is out.
 #[track_caller]
-pub(crate) fn conn_syn_sent() -> Connection {
+pub fn conn_syn_sent() -> Connection {
     conn_syn_sent_with(config())
 }
 
+/// [`conn_syn_sent`] with another configuration.
 #[track_caller]
-pub(crate) fn conn_syn_sent_with(config: Config) -> Connection {
+pub fn conn_syn_sent_with(config: Config) -> Connection {
     let mut c = conn_closed_with(config);
     c.connect(Instant::ZERO, ISS).expect("connect from CLOSED");
     let out = drain(&mut c);
@@ -200,12 +211,13 @@ pub(crate) fn conn_syn_sent_with(config: Config) -> Connection {
 
 /// Passive open: LISTEN, then the peer's SYN (seq 5000); our SYN-ACK is out.
 #[track_caller]
-pub(crate) fn conn_syn_received() -> Connection {
+pub fn conn_syn_received() -> Connection {
     conn_syn_received_with(config())
 }
 
+/// [`conn_syn_received`] with another configuration.
 #[track_caller]
-pub(crate) fn conn_syn_received_with(config: Config) -> Connection {
+pub fn conn_syn_received_with(config: Config) -> Connection {
     let mut c = conn_listen_with(config);
     let out = deliver(&mut c, Instant::ZERO, TcpRepr { flags: Flags::SYN, seq: PEER_ISS, ..TEMPL }, &[]);
     expect(&c, &out, State::SynReceived, &["SYN|ACK 0 1 0"]);
@@ -214,12 +226,13 @@ pub(crate) fn conn_syn_received_with(config: Config) -> Connection {
 
 /// Active open completed: SYN, SYN-ACK, ACK.
 #[track_caller]
-pub(crate) fn conn_established() -> Connection {
+pub fn conn_established() -> Connection {
     conn_established_with(config())
 }
 
+/// [`conn_established`] with another configuration.
 #[track_caller]
-pub(crate) fn conn_established_with(config: Config) -> Connection {
+pub fn conn_established_with(config: Config) -> Connection {
     let mut c = conn_syn_sent_with(config);
     let synack = TcpRepr { flags: Flags::SYN | Flags::ACK, seq: PEER_ISS, ack: ISS + 1, ..TEMPL };
     let out = deliver(&mut c, Instant::ZERO, synack, &[]);
@@ -231,7 +244,7 @@ pub(crate) fn conn_established_with(config: Config) -> Connection {
 /// RFC 9293's CLOSE (the user may go on receiving, §3.10.4); `close()` would also orphan the
 /// socket, which turns arriving data into a reset (RFC 1122 §4.2.2.13).
 #[track_caller]
-pub(crate) fn conn_fin_wait_1() -> Connection {
+pub fn conn_fin_wait_1() -> Connection {
     let mut c = conn_established();
     c.shutdown(Instant::ZERO).expect("shutdown in ESTABLISHED");
     let out = drain(&mut c);
@@ -241,7 +254,7 @@ pub(crate) fn conn_fin_wait_1() -> Connection {
 
 /// FIN-WAIT-1, then the peer acknowledges our FIN.
 #[track_caller]
-pub(crate) fn conn_fin_wait_2() -> Connection {
+pub fn conn_fin_wait_2() -> Connection {
     let mut c = conn_fin_wait_1();
     let out =
         deliver(&mut c, Instant::ZERO, TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 2, ..TEMPL }, &[]);
@@ -251,7 +264,7 @@ pub(crate) fn conn_fin_wait_2() -> Connection {
 
 /// ESTABLISHED, then the peer's FIN (seq 1), which we acknowledge.
 #[track_caller]
-pub(crate) fn conn_close_wait() -> Connection {
+pub fn conn_close_wait() -> Connection {
     let mut c = conn_established();
     let fin = TcpRepr { flags: Flags::FIN | Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 1, ..TEMPL };
     let out = deliver(&mut c, Instant::ZERO, fin, &[]);
@@ -261,7 +274,7 @@ pub(crate) fn conn_close_wait() -> Connection {
 
 /// FIN-WAIT-1, then the peer's FIN that does not acknowledge ours (simultaneous close).
 #[track_caller]
-pub(crate) fn conn_closing() -> Connection {
+pub fn conn_closing() -> Connection {
     let mut c = conn_fin_wait_1();
     let fin = TcpRepr { flags: Flags::FIN | Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 1, ..TEMPL };
     let out = deliver(&mut c, Instant::ZERO, fin, &[]);
@@ -271,7 +284,7 @@ pub(crate) fn conn_closing() -> Connection {
 
 /// CLOSE-WAIT, then `close()`: our FIN (seq 1) is out.
 #[track_caller]
-pub(crate) fn conn_last_ack() -> Connection {
+pub fn conn_last_ack() -> Connection {
     let mut c = conn_close_wait();
     c.close(Instant::ZERO).expect("close in CLOSE-WAIT");
     let out = drain(&mut c);
@@ -281,7 +294,7 @@ pub(crate) fn conn_last_ack() -> Connection {
 
 /// FIN-WAIT-2, then the peer's FIN, which we acknowledge.
 #[track_caller]
-pub(crate) fn conn_time_wait() -> Connection {
+pub fn conn_time_wait() -> Connection {
     let mut c = conn_fin_wait_2();
     let fin = TcpRepr { flags: Flags::FIN | Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 2, ..TEMPL };
     let out = deliver(&mut c, Instant::ZERO, fin, &[]);
@@ -291,7 +304,7 @@ pub(crate) fn conn_time_wait() -> Connection {
 
 /// The fixture for `state`.
 #[track_caller]
-pub(crate) fn conn_in(state: State) -> Connection {
+pub fn conn_in(state: State) -> Connection {
     match state {
         State::Closed => conn_closed(),
         State::Listen => conn_listen(),
