@@ -108,7 +108,7 @@ pub const fn loss(lang: Lang, reason: LossReason) -> &'static str {
 }
 
 /// A timer bar's label: `RTO 2 s (retry 1)`, `delayed ACK 40 ms`, `2MSL 60 s (restarted)`,
-/// `keep-alive 75 s (probe 1)`.
+/// `keep-alive 75 s (probe 1)`, `connect time limit 75 s`.
 pub fn timer(lang: Lang, timer: Timer, micros: u64, backoff: u8, restarted: bool) -> String {
     let name = match timer {
         Timer::Retransmit => "RTO",
@@ -117,6 +117,7 @@ pub fn timer(lang: Lang, timer: Timer, micros: u64, backoff: u8, restarted: bool
         Timer::FinWait2 => "FIN_WAIT2",
         Timer::Persist => pick(lang, "zero-window probe", "零窗口探测"),
         Timer::Keepalive => pick(lang, "keep-alive", "保活"),
+        Timer::Establishment => pick(lang, "connect time limit", "建立连接时限"),
     };
     let mut out = format!("{name} {}", duration(lang, micros));
     if timer == Timer::Keepalive && backoff > 0 {
@@ -345,6 +346,7 @@ mod tests {
         assert_eq!(clock(Lang::En, 60_260_000), "60.26 s");
         assert_eq!(clock(Lang::Zh, 60_260_000), "60.26 秒");
         assert_eq!(timer(Lang::En, Timer::Retransmit, 2_000_000, 1, false), "RTO 2 s (retry 1)");
+        assert_eq!(timer(Lang::Zh, Timer::Establishment, 75_000_000, 0, false), "建立连接时限 75 秒");
     }
 
     #[test]

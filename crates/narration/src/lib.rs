@@ -230,6 +230,7 @@ fn story(cx: &Cx<'_>, ep: &Ep) -> Story {
             Timer::TimeWait => close::time_wait_over(cx, ep),
             Timer::FinWait2 => close::fin_wait2_timeout(cx, ep),
             Timer::Keepalive => loss::keepalive_fired(cx, ep, *backoff),
+            Timer::Establishment => loss::establishment_timeout(cx, ep),
         },
         Trigger::None => spontaneous(cx, ep),
     };

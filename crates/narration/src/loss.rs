@@ -388,6 +388,46 @@ pub(crate) fn rto_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
     s
 }
 
+/// The active open's time limit passed (BSD's connection-establishment timer,
+/// `Config::establishment_timeout`): connect() fails with ETIMEDOUT whatever retries were left.
+pub(crate) fn establishment_timeout(cx: &Cx<'_>, ep: &Ep) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let total = ep.conn.and_then(|c| cx.opened_at(c)).map_or_else(String::new, |t| cx.span(t, ep.at));
+    let syns = cx
+        .t
+        .segments
+        .iter()
+        .filter(|s| s.conn.is_some() && s.conn == ep.conn && s.repr.flags.contains(Flags::SYN) && s.sent_at <= ep.at)
+        .count();
+    let mut s = Story::new(say!(
+        cx,
+        "{subj} runs out of time to connect: connect() fails with ETIMEDOUT after {total}.",
+        "{who}建立连接的时限到了：connect() 在 {total}后调用失败，返回 ETIMEDOUT（连接超时）。"
+    ));
+    s.main(say!(
+        cx,
+        "{subj} has sent {syns} SYNs in {total} without completing the handshake. Its stack gives connection setup a time limit as well as a number of retries, and the time ran out first: it returns to CLOSED and connect() fails with ETIMEDOUT (“connection timed out”), although the retry count would have allowed more SYNs.",
+        "{who}在 {total}内发了 {syns} 个 SYN，握手仍未完成。它的协议栈对建立连接既限制重试次数，也限制总时长，而这次是时长先用完：它回到 CLOSED，connect() 调用失败，返回 ETIMEDOUT（连接超时），尽管按重试次数本来还能再发 SYN。"
+    ));
+    if let Some(&rst) = ep.sent.iter().find(|&&seg| cx.has(seg, Flags::RST)) {
+        let label = cx.label(rst);
+        s.detail(say!(
+            cx,
+            "{subj} had already received the peer's SYN, so it also sends {label}: the peer learns at once that this connection is gone.",
+            "{who}此前已经收到了对方的 SYN，所以还会发出 {label}，让对方立刻知道这个连接已经不存在了。"
+        ));
+    }
+    s.why(
+        "keepinit",
+        say!(
+            cx,
+            "BSD stacks bound connection setup by time: FreeBSD's net.inet.tcp.keepinit is 75 s by default, and TCP_KEEPINIT sets it per socket. Linux and RFC 9293 count retransmissions instead (Linux's net.ipv4.tcp_syn_retries), so there a slow peer can keep connect() waiting for minutes.",
+            "BSD 系的协议栈按时间限制建立连接：FreeBSD 的 net.inet.tcp.keepinit 默认 75 秒，也可以用 TCP_KEEPINIT 为单个套接字设置。Linux 和 RFC 9293 则按重传次数来限制（Linux 的 net.ipv4.tcp_syn_retries），所以在那里，迟迟不应答的对方可以让 connect() 等上好几分钟。"
+        ),
+    );
+    s
+}
+
 fn give_up(cx: &Cx<'_>, ep: &Ep, from: State, to: State, waited: &str) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let b = match ep.trigger {

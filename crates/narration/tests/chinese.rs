@@ -156,6 +156,7 @@ const ALLOWED_WORDS: &[&str] = &[
     "socket",
     "SO_LINGER",
     "SO_KEEPALIVE",
+    "TCP_KEEPINIT",
     "SHUT_WR",
     "SHUT_RD",
     "EOF",

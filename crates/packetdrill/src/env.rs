@@ -146,6 +146,9 @@ impl Env {
             // Keep-alive on every connection, or only where SO_KEEPALIVE asks (FreeBSD's default
             // is 1; the profile leaves keep-alive off, see `Config::freebsd`).
             ("net.inet.tcp.always_keepalive", Some(on @ (0 | 1))) => c.keepalive = on == 1,
+            ("net.inet.tcp.keepinit", Some(ms)) => {
+                c.establishment_timeout = (ms > 0).then(|| Duration::from_millis(ms))
+            }
             ("net.inet.tcp.keepidle", Some(ms)) => c.keepalive_idle = Duration::from_millis(ms),
             ("net.inet.tcp.keepintvl", Some(ms)) => c.keepalive_interval = Duration::from_millis(ms),
             ("net.inet.tcp.keepcnt", Some(n @ 0..=255)) => c.keepalive_probes = n as u8,
@@ -196,13 +199,13 @@ impl Env {
             // Binding to a port in TIME-WAIT is not modelled: every bind succeeds.
             ("SOL_SOCKET", "SO_REUSEADDR" | "SO_REUSEPORT") => Applied::Done,
             ("IPPROTO_TCP", "TCP_NOOPT") => self.set(|c| c.no_options = value.unwrap_or(1) != 0, name, value),
+            // The active open's time limit, in seconds (tcp(4)), for the sockets that connect
+            // after it (`Config::establishment_timeout`).
             ("IPPROTO_TCP", "TCP_KEEPINIT") => {
-                let setting = match value {
-                    Some(v) => format!("{name}={v}"),
-                    None => String::from(name),
+                let Some(v) = value.filter(|v| (1..=86_400).contains(v)) else {
+                    return Applied::Unknown(format!("{name} of {value:?} (1 to 86400)"));
                 };
-                push_once(&mut self.not_honoured, setting);
-                Applied::Done
+                self.set(|c| c.establishment_timeout = Some(Duration::from_secs(v as u64)), name, value)
             }
             // Keep-alive, for the sockets that listen or connect after it (the caller refuses it
             // on one that already does). Times in seconds, as tcp(4) and tcp(7) give them.

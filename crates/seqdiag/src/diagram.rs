@@ -573,7 +573,7 @@ pub fn state_class(state: Option<State>) -> &'static str {
 }
 
 impl TimerBar {
-    /// CSS classes: `timer rto`/`dack`/`tw`/`fw2`/`persist`/`keepalive`, plus `fired`/`cancelled`/`restarted`/`pending`
+    /// CSS classes: `timer rto`/`dack`/`tw`/`fw2`/`persist`/`keepalive`/`establish`, plus `fired`/`cancelled`/`restarted`/`pending`
     /// and `major` or `minor`.
     pub fn class(&self) -> String {
         let mut c = String::from(match self.timer {
@@ -583,6 +583,7 @@ impl TimerBar {
             Timer::FinWait2 => "timer fw2",
             Timer::Persist => "timer persist",
             Timer::Keepalive => "timer keepalive",
+            Timer::Establishment => "timer establish",
         });
         c.push_str(match self.end {
             TimerEnd::Fired => " fired",

@@ -39,7 +39,7 @@ macro_rules! palette {
             $p, ".st-listen{color:", $listen, "}", $p, ".st-open{color:", $open, "}", $p, ".st-est{color:", $est, "}",
             $p, ".st-close{color:", $close, "}", $p, ".st-tw{color:", $tw, "}", $p, ".st-closed{color:", $closed, "}",
             $p, ".timer.rto{color:", $rto, "}", $p, ".timer.dack{color:", $dack, "}", $p, ".timer.tw{color:", $tw2, "}",
-            $p, ".timer.fw2,", $p, ".timer.persist,", $p, ".timer.keepalive{color:", $fw2, "}",
+            $p, ".timer.fw2,", $p, ".timer.persist,", $p, ".timer.keepalive,", $p, ".timer.establish{color:", $fw2, "}",
             $p, ".note.error,", $p, ".note.rejected,", $p, ".outage-label{fill:", $rst, "}",
             $p, ".outage{color:", $rst, "}",
             $p, ".badge-text{fill:", $on_badge, "}",

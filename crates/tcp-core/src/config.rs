@@ -92,6 +92,15 @@ pub struct Config {
     pub syn_fallback_rto: Option<Duration>,
     /// SYN retransmissions before `connect()` fails with "timed out" (after the linear ones).
     pub syn_retries: u8,
+    /// A time limit on an active open, from `connect()`: if the connection is not ESTABLISHED
+    /// by then, it gives up with ETIMEDOUT whatever `syn_retries` still allows (and sends a reset
+    /// if it had the peer's SYN: a simultaneous open in SYN-RECEIVED, as `tcp_drop` does). BSD's
+    /// connection-establishment timer: FreeBSD `net.inet.tcp.keepinit`, 75 s (`TCPTV_KEEP_INIT`,
+    /// `tcp_timer.h`; the socket option `TCP_KEEPINIT`), armed by `tcp_connect` and fired by
+    /// `tcp_timer_keep` before ESTABLISHED. `None`: only the retry count limits the open (RFC
+    /// 9293, whose R2 for a SYN is "at least 3 minutes" of retransmissions (RFC 1122 §4.2.3.5),
+    /// Linux, Windows).
+    pub establishment_timeout: Option<Duration>,
     /// SYN retransmissions that keep the initial RTO instead of doubling it, before the backoff
     /// doubles (Linux `tcp_syn_linear_timeouts`, 4 since Linux 6.5): they come on top of
     /// `syn_retries`, as `tcp_write_timeout` adds them to its limit in SYN-SENT. 0: RFC 6298's
@@ -345,6 +354,7 @@ impl Config {
             rto_slop: Duration::ZERO,
             syn_fallback_rto: Some(Duration::from_secs(3)),
             syn_retries: 7,
+            establishment_timeout: None,
             syn_linear_timeouts: 0,
             synack_retries: 7,
             data_retries: 15,
@@ -428,6 +438,7 @@ impl Config {
             rto_slop: Duration::ZERO,
             syn_fallback_rto: None,
             syn_retries: 6,
+            establishment_timeout: None,
             syn_linear_timeouts: 4,
             synack_retries: 5,
             data_retries: 15,
@@ -482,7 +493,9 @@ impl Config {
     /// FreeBSD 14 defaults (`net.inet.tcp.*`): `msl` 30 s (TIME-WAIT 60 s), `rexmit_initial`
     /// 1 s, `rexmit_min` 30 ms, `rexmit_slop` 200 ms, `delacktime` 40 ms (`TCPTV_DELACK`), `finwait2_timeout` 60 s,
     /// timestamps, SACK and window scale offered (at most 6: 2 MiB `kern.ipc.maxsockbuf`). Its SYN
-    /// backoff table is simplified here to doubling with 6 retries. ACK-war prevention: at most
+    /// backoff table is simplified here to doubling, up to `TCPTV_REXMTMAX` (64 s), with
+    /// `TCP_MAXRXTSHIFT` (12) retries; `net.inet.tcp.keepinit` (75 s) ends an open that has not
+    /// succeeded by then ([`Config::establishment_timeout`]). ACK-war prevention: at most
     /// `net.inet.tcp.ack_war_cnt` (5) answers to unacceptable segments in each
     /// `net.inet.tcp.ack_war_timewindow` (1000 ms) per connection (`tcp_send_challenge_ack` in
     /// `sys/netinet/tcp_subr.c`, "tcp: implement challenge ACK throttling for the base stack",
@@ -543,6 +556,12 @@ impl Config {
             rst_anywhere_in_window: false,
             syn_in_window_resets: false,
             time_wait_syn: TimeWaitSyn::Freebsd,
+            // `TCPTV_REXMTMAX` (`tcp_timer.h`): the backed-off RTO never exceeds 64 s.
+            rto_max: Duration::from_secs(64),
+            // `TCP_MAXRXTSHIFT` (`tcp_timer.h`): 12 retransmissions; `keepinit` (75 s) usually
+            // ends the open first (SYNs at 0, 1, 3.2, 7.4, 15.6, 31.8 and 64 s).
+            syn_retries: 12,
+            establishment_timeout: Some(Duration::from_secs(75)),
             ..Config::linux()
         }
     }
@@ -576,6 +595,7 @@ impl Config {
             rto_slop: Duration::ZERO,
             syn_fallback_rto: None,
             syn_retries: 2,
+            establishment_timeout: None,
             syn_linear_timeouts: 0,
             synack_retries: 2,
             data_retries: 5,
@@ -675,6 +695,12 @@ impl Config {
         }
         if self.keepalive_interval.is_zero() {
             return Err(ConfigError { field: "keepalive_interval", reason: "must be greater than zero" });
+        }
+        if self.establishment_timeout.is_some_and(|t| t.is_zero()) {
+            return Err(ConfigError {
+                field: "establishment_timeout",
+                reason: "must be greater than zero (or None: no limit)",
+            });
         }
         if self.keepalive_probes == 0 {
             return Err(ConfigError { field: "keepalive_probes", reason: "must be at least 1" });

@@ -26,19 +26,32 @@ pub enum Timer {
     /// Probing an idle connection (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6, `SO_KEEPALIVE`): the idle
     /// time, then one probe per interval; its backoff counts the probes sent without an answer.
     Keepalive,
+    /// The time limit on an active open: from `connect()`, SYN-SENT (and SYN-RECEIVED, in a
+    /// simultaneous open) gives up with ETIMEDOUT when it fires, however many SYNs are left to
+    /// send ([`crate::Config::establishment_timeout`]; BSD's connection-establishment timer,
+    /// `net.inet.tcp.keepinit`, `TCP_KEEPINIT`).
+    Establishment,
 }
 
 impl Timer {
     /// All timers, in timer-table order.
-    pub const ALL: [Timer; 6] =
-        [Timer::Retransmit, Timer::DelayedAck, Timer::TimeWait, Timer::FinWait2, Timer::Persist, Timer::Keepalive];
+    pub const ALL: [Timer; 7] = [
+        Timer::Retransmit,
+        Timer::DelayedAck,
+        Timer::TimeWait,
+        Timer::FinWait2,
+        Timer::Persist,
+        Timer::Keepalive,
+        Timer::Establishment,
+    ];
 
     /// Index in the timer table.
     pub(crate) const fn index(self) -> usize {
         self as usize
     }
 
-    /// Short name for labels: `RTO`, `delayed ACK`, `2MSL`, `FIN-WAIT-2 timeout`, `keep-alive`.
+    /// Short name for labels: `RTO`, `delayed ACK`, `2MSL`, `FIN-WAIT-2 timeout`, `keep-alive`,
+    /// `connection-establishment`.
     pub const fn label(self) -> &'static str {
         match self {
             Timer::Retransmit => "RTO",
@@ -47,6 +60,7 @@ impl Timer {
             Timer::FinWait2 => "FIN-WAIT-2 timeout",
             Timer::Persist => "zero-window probe",
             Timer::Keepalive => "keep-alive",
+            Timer::Establishment => "connection-establishment",
         }
     }
 }

@@ -129,6 +129,7 @@ fn short(timer: Timer) -> &'static str {
         Timer::FinWait2 => "FW2",
         Timer::Persist => "PERSIST",
         Timer::Keepalive => "KEEPALIVE",
+        Timer::Establishment => "KEEPINIT",
     }
 }
 

@@ -1313,3 +1313,63 @@ fn syn_retransmissions_add_freebsds_rexmit_slop() {
     // freebsd: the first after rexmit_initial alone, then each backed-off RTO plus 200 ms.
     assert_eq!(schedule(Config { delayed_ack: None, ..Config::freebsd() }), [1000, 3200, 7400]);
 }
+
+/// `Config::establishment_timeout` (freebsd: `keepinit`, 75 s): the open ends at its time limit
+/// with ETIMEDOUT, whatever retries are left, and without a reset in SYN-SENT; without a limit
+/// (rfc9293) only the retry count ends it.
+#[test]
+fn an_active_open_gives_up_at_its_time_limit() {
+    let run = |config: Config| {
+        let mut c = conn_syn_sent_with(config);
+        let (mut syns, mut end) = (vec![0], None);
+        while let Some(deadline) = c.poll_timeout() {
+            c.handle_timeout(deadline);
+            let out = drain(&mut c);
+            for s in &out.sent {
+                assert_eq!(s.repr.flags, Flags::SYN, "only SYNs until it gives up");
+                syns.push(deadline.millis());
+            }
+            if c.state() == State::Closed {
+                end = out.events.iter().find_map(|e| match e {
+                    Event::StateChanged { cause, .. } => Some((deadline.millis(), *cause)),
+                    _ => None,
+                });
+                assert!(out.events.contains(&Event::Closed { reason: CloseReason::TimedOut }), "{:?}", out.events);
+            }
+        }
+        (syns, end)
+    };
+    let freebsd = Config { delayed_ack: None, ..Config::freebsd() };
+    let (syns, end) = run(freebsd);
+    assert_eq!(syns, [0, 1000, 3200, 7400, 15_600, 31_800, 64_000]);
+    assert_eq!(end, Some((75_000, tcp_core::event::Cause::Timer(Timer::Establishment))));
+    // No limit: the retries run out (rfc9293: 7 retransmissions, RTO at most 60 s).
+    let (syns, end) = run(config());
+    assert_eq!(syns.len(), 8);
+    assert_eq!(end.map(|(_, cause)| cause), Some(tcp_core::event::Cause::RetriesExhausted));
+    // TCP_KEEPINIT of 5 s under rfc9293: SYNs at 0, 1 and 3 s, ETIMEDOUT at 5 s.
+    let (syns, end) = run(Config { establishment_timeout: Some(tcp_core::Duration::from_secs(5)), ..config() });
+    assert_eq!((syns, end.map(|(at, _)| at)), (vec![0, 1000, 3000], Some(5000)));
+}
+
+/// The time limit is over once the open succeeds (its timer is cancelled on ESTABLISHED), and a
+/// simultaneous open caught by it in SYN-RECEIVED resets the peer, as `tcp_drop` does.
+#[test]
+fn the_time_limit_ends_with_the_open() {
+    let limited = Config { establishment_timeout: Some(tcp_core::Duration::from_secs(5)), ..config() };
+    let mut c = conn_syn_sent_with(limited);
+    assert_eq!(c.timer(Timer::Establishment), Some(Instant::from_millis(5000)));
+    let synack = TcpRepr { flags: Flags::SYN | Flags::ACK, seq: PEER_ISS, ack: ISS + 1, ..TEMPL };
+    let out = deliver(&mut c, AT, synack, &[]);
+    expect(&c, &out, State::Established, &["ACK 1 1 0"]);
+    assert!(out.events.contains(&Event::TimerCancelled { timer: Timer::Establishment }), "{:?}", out.events);
+    assert_eq!(c.timer(Timer::Establishment), None);
+
+    let mut c = conn_syn_sent_with(limited);
+    let out = deliver(&mut c, AT, TcpRepr { flags: Flags::SYN, seq: PEER_ISS, ..TEMPL }, &[]);
+    expect(&c, &out, State::SynReceived, &["SYN|ACK 0 1 0"]);
+    c.handle_timeout(Instant::from_millis(5000));
+    let out = drain(&mut c);
+    assert_eq!(c.state(), State::Closed);
+    assert_eq!(out.segments().last().map(String::as_str), Some("RST 1 - 0"), "{:?}", out.segments());
+}

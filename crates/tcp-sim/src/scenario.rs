@@ -270,6 +270,10 @@ pub struct Tcp {
     /// SYN retransmissions before connect() fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syn_retries: Option<u8>,
+    /// A time limit on connect(): the open fails with ETIMEDOUT this long after it began,
+    /// whatever retries are left (BSD's `keepinit`, `TCP_KEEPINIT`); 0 sets no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub establishment_timeout_ms: Option<Millis>,
     /// SYN-ACK retransmissions before a half-open connection is dropped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synack_retries: Option<u8>,
@@ -346,6 +350,9 @@ impl Tcp {
         }
         if let Some(v) = self.fin_wait_2_timeout_ms {
             c.fin_wait_2_timeout = (v.get() > 0.0).then(|| v.duration());
+        }
+        if let Some(v) = self.establishment_timeout_ms {
+            c.establishment_timeout = (v.get() > 0.0).then(|| v.duration());
         }
         c.syn_retries = self.syn_retries.unwrap_or(c.syn_retries);
         c.synack_retries = self.synack_retries.unwrap_or(c.synack_retries);

@@ -68,6 +68,9 @@ impl Connection {
         self.push_segment(now, isn, Flags::SYN, 0, false);
         self.rtt_probe = Some((self.snd_nxt, now));
         self.arm_retransmit_if_idle(now);
+        if let Some(limit) = self.config.establishment_timeout {
+            self.arm(Timer::Establishment, now + limit);
+        }
         Ok(())
     }
 

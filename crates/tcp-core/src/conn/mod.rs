@@ -430,6 +430,10 @@ impl Connection {
             self.round_buffers_to_mss();
         }
         self.emit(Event::StateChanged { from, to, cause });
+        if to.is_synchronized() {
+            // The open succeeded: its time limit is over.
+            self.cancel(Timer::Establishment);
+        }
     }
 
     /// [`Config::buffers_in_mss_units`]: FreeBSD `tcp_mss` makes both buffers whole segments of

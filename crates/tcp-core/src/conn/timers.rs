@@ -1,5 +1,5 @@
 //! Timeouts (RFC 9293 §3.10.8): retransmission, delayed ACK, TIME-WAIT, FIN-WAIT-2, the persist
-//! timer and keep-alive.
+//! timer, keep-alive and the active open's time limit.
 
 use super::Connection;
 use crate::event::{Cause, CloseReason, Event, Timer};
@@ -35,6 +35,7 @@ impl Connection {
                 Timer::FinWait2 => self.close_with(CloseReason::FinWait2Timeout, Cause::Timer(Timer::FinWait2)),
                 Timer::Persist => self.on_persist_timeout(now),
                 Timer::Keepalive => self.on_keepalive_timeout(now),
+                Timer::Establishment => self.on_establishment_timeout(now),
             }
         }
         self.flush(now);
@@ -103,8 +104,7 @@ impl Connection {
         }
         if self.keepalive_probes_out >= self.config.keepalive_probes {
             if self.config.keepalive_timeout_rst {
-                let flags = if self.config.abort_rst_has_ack { Flags::RST | Flags::ACK } else { Flags::RST };
-                self.push_segment(now, self.snd_nxt, flags, 0, false);
+                self.push_own_reset(now);
             }
             self.close_with(CloseReason::TimedOut, Cause::Timer(Timer::Keepalive));
             return;
@@ -118,6 +118,17 @@ impl Connection {
         }
         let deadline = now + self.config.keepalive_interval;
         self.arm(Timer::Keepalive, deadline);
+    }
+
+    /// The active open's time limit ([`crate::Config::establishment_timeout`]) passed before
+    /// ESTABLISHED: give up with ETIMEDOUT, with a reset if the peer's SYN is known (a
+    /// simultaneous open in SYN-RECEIVED: FreeBSD `tcp_timer_keep` → `tcp_drop`, which resets
+    /// once `TCPS_HAVERCVDSYN`).
+    fn on_establishment_timeout(&mut self, now: Instant) {
+        if self.state == State::SynReceived {
+            self.push_own_reset(now);
+        }
+        self.close_with(CloseReason::TimedOut, Cause::Timer(Timer::Establishment));
     }
 
     fn retransmit_earliest(&mut self, now: Instant) {
