@@ -2,15 +2,12 @@
 
 use crate::{FormatParser, Output, ViewArgs, refuse_binary_on_terminal, write_output};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use packetdrill::{Outcome, ProfileName, Run, RunOptions};
+use packetdrill::{Outcome, Profile, Run, RunOptions};
 use std::io::Write;
 
 /// The formats `packetdrill` writes itself: the report (one line per script) and the run as text
 /// (the report's line, then the trace).
 pub(crate) const OWN_FORMATS: &[&str] = &["report", "text"];
-
-/// The profiles `--profile` takes.
-const PROFILES: [&str; 5] = ["freebsd", "linux", "rfc9293", "windows", "rfc793"];
 
 /// Run packetdrill scripts against tcp-core, or draw one script's run
 ///
@@ -29,15 +26,15 @@ pub(crate) struct Args {
     /// packetdrill scripts
     #[arg(value_name = "SCRIPT.pkt", required = true)]
     scripts: Vec<String>,
-    /// The stack tcp-core plays (rfc793 is not implemented yet)
+    /// The stack tcp-core plays
     #[arg(
         short,
         long,
         default_value = "freebsd",
-        value_parser = PossibleValuesParser::new(PROFILES).map(|name| ProfileName::parse(&name).expect("a known profile")),
+        value_parser = PossibleValuesParser::new(Profile::ALL.map(Profile::name)).map(|name| Profile::from_name(&name).expect("a known profile")),
     )]
-    profile: ProfileName,
-    /// Picks the scripts' #ifdef branches (default: FreeBSD for freebsd, STANDARD for rfc9293)
+    profile: Profile,
+    /// Picks the scripts' #ifdef branches (default: FreeBSD for freebsd, STANDARD for rfc9293 and rfc793)
     #[arg(short = 'D', long = "define", value_name = "SYMBOL")]
     defines: Vec<String>,
     /// Compare the options' layout byte for byte
@@ -63,17 +60,7 @@ impl Args {
 
 /// Runs the command; `Ok(false)` when a script did not pass.
 pub(crate) fn command(o: &Args) -> Result<bool, String> {
-    let profile = match o.profile {
-        ProfileName::Core(p) => p,
-        ProfileName::Rfc793 => {
-            for script in &o.scripts {
-                println!(
-                    "{script}: unsupported: the rfc793 profile is not implemented yet (a script that sets insecure_rst=1 or insecure_syn=1 gets RFC 793's RST and SYN rules under any profile)"
-                );
-            }
-            return Ok(false);
-        }
-    };
+    let profile = o.profile;
     let mut run_options = RunOptions::new(profile);
     if !o.defines.is_empty() {
         run_options.defines = o.defines.clone();

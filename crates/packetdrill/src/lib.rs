@@ -36,22 +36,3 @@ pub use parse::parse;
 pub use report::{DiffKind, Difference, Missing, Outcome, Verdict};
 pub use runner::{Run, RunOptions, default_defines, run};
 pub use tcp_core::Profile;
-
-/// A profile name as the command line takes it. `rfc793` is known but not implemented yet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProfileName {
-    /// A profile tcp-core has.
-    Core(tcp_core::Profile),
-    /// RFC 793's RST and SYN handling (before RFC 5961): not in tcp-core yet.
-    Rfc793,
-}
-
-impl ProfileName {
-    /// Parses `freebsd`, `linux`, `rfc9293`, `windows` or `rfc793`.
-    pub fn parse(name: &str) -> Option<ProfileName> {
-        match name {
-            "rfc793" => Some(ProfileName::Rfc793),
-            _ => tcp_core::Profile::from_name(name).map(ProfileName::Core),
-        }
-    }
-}

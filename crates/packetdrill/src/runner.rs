@@ -57,11 +57,11 @@ impl RunOptions {
 }
 
 /// The `#ifdef` symbols a profile defines: `FreeBSD` for freebsd, `STANDARD` (the scripts' name
-/// for the RFC's behaviour) for rfc9293, `Linux` and `Windows` for the others.
+/// for the RFC's behaviour) for rfc9293 and rfc793, `Linux` and `Windows` for the others.
 pub fn default_defines(profile: Profile) -> &'static [&'static str] {
     match profile {
         Profile::Freebsd => &["FreeBSD"],
-        Profile::Rfc9293 => &["STANDARD"],
+        Profile::Rfc9293 | Profile::Rfc793 => &["STANDARD"],
         Profile::Linux => &["Linux"],
         Profile::Windows => &["Windows"],
     }

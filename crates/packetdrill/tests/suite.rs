@@ -1,6 +1,6 @@
 //! FreeBSD's packetdrill suite (`../shared/conformance/freebsd-tcp-testsuite/`) against tcp-core:
-//! every `state-event-engine/*-ipv4.pkt` and `snd-syn/*ipv4*.pkt` under the `freebsd`, `rfc9293`
-//! and `linux` profiles (each with its default `#ifdef` symbols), compared line by line with
+//! every `state-event-engine/*-ipv4.pkt` and `snd-syn/*ipv4*.pkt` under the `freebsd`, `rfc9293`,
+//! `linux` and `rfc793` profiles (each with its default `#ifdef` symbols), compared line by line with
 //! `tests/expected/<profile>.txt`.
 //!
 //! A script whose result changes fails the test, whether it started failing or started passing:
@@ -15,7 +15,7 @@ mod common;
 
 const EXPECTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/expected");
 /// The profiles the suite runs under.
-const PROFILES: [Profile; 3] = [Profile::Freebsd, Profile::Rfc9293, Profile::Linux];
+const PROFILES: [Profile; 4] = [Profile::Freebsd, Profile::Rfc9293, Profile::Linux, Profile::Rfc793];
 
 #[test]
 fn the_suite_matches_the_expectation_files() {

@@ -17,11 +17,14 @@ pub enum Profile {
     Freebsd,
     /// Windows 10/11 and Server defaults.
     Windows,
+    /// RFC 793 (1981) before RFC 5961: what a blind reset or SYN could do to a connection.
+    Rfc793,
 }
 
 impl Profile {
-    /// Every profile, in declaration order (the specification first).
-    pub const ALL: [Profile; 4] = [Profile::Rfc9293, Profile::Linux, Profile::Freebsd, Profile::Windows];
+    /// Every profile, in declaration order (the specification first, its predecessor last).
+    pub const ALL: [Profile; 5] =
+        [Profile::Rfc9293, Profile::Linux, Profile::Freebsd, Profile::Windows, Profile::Rfc793];
 
     /// The lowercase name used in scenario files and URLs.
     pub const fn name(self) -> &'static str {
@@ -30,6 +33,7 @@ impl Profile {
             Profile::Linux => "linux",
             Profile::Freebsd => "freebsd",
             Profile::Windows => "windows",
+            Profile::Rfc793 => "rfc793",
         }
     }
 
@@ -45,6 +49,7 @@ impl Profile {
             Profile::Linux => Config::linux(),
             Profile::Freebsd => Config::freebsd(),
             Profile::Windows => Config::windows(),
+            Profile::Rfc793 => Config::rfc793(),
         }
     }
 }
@@ -283,11 +288,11 @@ pub struct Config {
     /// is valid if its sequence number is in the window", RFC 793 §3.4). RFC 5961 §3.2, which
     /// RFC 9293 adopts, resets only on a RST at exactly RCV.NXT and answers any other in-window
     /// RST with a challenge ACK, so that a blind attacker must guess one number, not any of a
-    /// window's. Off in every profile; FreeBSD `net.inet.tcp.insecure_rst=1`.
+    /// window's. On only in the rfc793 profile; FreeBSD `net.inet.tcp.insecure_rst=1`.
     pub rst_anywhere_in_window: bool,
     /// RFC 793's SYN rule: a SYN in the window of a synchronized connection "is an error, send a
     /// reset" and the connection closes (RFC 793 §3.9, SEGMENT ARRIVES, fourth check). RFC 5961
-    /// §4 answers it with a challenge ACK instead. Off in every profile; FreeBSD
+    /// §4 answers it with a challenge ACK instead. On only in the rfc793 profile; FreeBSD
     /// `net.inet.tcp.insecure_syn=1`, which leaves TIME-WAIT to its own rule (`tcp_twcheck`,
     /// [`Config::time_wait_syn`]), as this field does.
     pub syn_in_window_resets: bool,
@@ -403,6 +408,22 @@ impl Config {
             keepalive_probes: 8,
             keepalive_probe_byte: false,
             keepalive_timeout_rst: false,
+        }
+    }
+
+    /// RFC 793 (1981) as written, before RFC 5961 (2010) hardened it against blind in-window
+    /// attacks: a RST anywhere in the receive window resets the connection (§3.4, "Reset
+    /// Processing"), and so does a SYN in the window of a synchronized connection (§3.9,
+    /// SEGMENT ARRIVES, "fourth, check the SYN bit": "send a reset"). An attacker who cannot see
+    /// the traffic then needs only a sequence number somewhere in the window, not the exact
+    /// RCV.NXT. Everything else as [`Config::rfc9293`] (FreeBSD's `insecure_rst=1` and
+    /// `insecure_syn=1` give the same two rules).
+    pub const fn rfc793() -> Config {
+        Config {
+            profile: Profile::Rfc793,
+            rst_anywhere_in_window: true,
+            syn_in_window_resets: true,
+            ..Config::rfc9293()
         }
     }
 

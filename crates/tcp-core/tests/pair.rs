@@ -578,6 +578,12 @@ fn rfc793_rules_for_a_rst_or_a_syn_in_the_window() {
     assert_eq!((state, sent.as_slice()), (State::Closed, &[format!("{:?} win 0", Flags::RST | Flags::ACK)][..]));
     let (_, sent) = arrive(rfc793(Config::linux()), Flags::SYN);
     assert_ne!(sent, [format!("{:?} win 0", Flags::RST | Flags::ACK)], "Linux's RST offers its window");
+    // The rfc793 profile is RFC 9293's with these two rules: a blind in-window RST or SYN ends
+    // the connection where rfc9293 answers with a challenge ACK.
+    assert_eq!(arrive(Config::rfc793(), Flags::RST), (State::Closed, vec![]), "rfc793: reset");
+    assert_eq!(arrive(Config::rfc793(), Flags::SYN).0, State::Closed, "rfc793: SYN resets");
+    assert_eq!(arrive(Config::rfc9293(), Flags::RST).0, State::Established, "rfc9293: challenge ACK");
+    assert_eq!(Config { profile: tcp_core::Profile::Rfc793, ..rfc793(Config::rfc9293()) }, Config::rfc793());
 }
 
 /// BSD's two habits around our FIN: an ACK sent while the FIN is unacknowledged repeats it
