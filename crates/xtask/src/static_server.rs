@@ -1,33 +1,35 @@
-//! A tiny, std-only static file server for the built site (`web/dist`).
+//! A static file server for the built site (`web/dist`), used by `cargo xtask serve` and by the
+//! end-to-end browser tests.
 //!
-//! Used by `cargo xtask serve` and by the end-to-end browser tests. It serves one
-//! directory tree under one URL prefix: `/`, or a sub-path such as `/synack/` so
-//! the tests can prove the site works when deployed below a domain's root (as on
-//! GitHub Pages). Outside the prefix everything is 404, except that `/` and the
-//! prefix without its trailing slash redirect to the prefix.
+//! It serves one directory tree under one URL prefix: `/`, or a sub-path such as `/synack/` so
+//! the tests can prove the site works when deployed below a domain's root (as on GitHub Pages).
+//! Outside the prefix everything is 404, except that `/` and the prefix without its trailing slash
+//! redirect to the prefix.
 //!
-//! It speaks just enough HTTP/1.1: `GET` and `HEAD`, one request per connection
-//! (`Connection: close`), a whitelist of file types, and no way out of the root
-//! (`..` segments, encoded or not, and symlinks pointing outside are refused).
-//!
-//! Like GitHub Pages, it sends a file gzip-compressed (`Content-Encoding: gzip`, `Vary:
-//! Accept-Encoding`) to a client that accepts gzip, when the build wrote a compressed copy beside
-//! it (`app.js.gz` beside `app.js`), so that what is measured locally is what readers get.
+//! Below the prefix, tower-http's [`ServeDir`] does the work (`GET` and `HEAD`, a directory's
+//! `index.html`, no `..` out of the root), served by hyper (HTTP/1.1) on a tokio runtime on a
+//! background thread. Like GitHub Pages, it sends the gzip copy the build wrote beside a file
+//! (`app.js.gz` beside `app.js`) to a client that accepts gzip, so that what is measured locally is
+//! what readers get.
 
-use std::fmt::Write as _;
-use std::fs;
-use std::io::{self, BufRead, BufReader, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::convert::Infallible;
+use std::io;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
 
-/// Longest request head (request line plus headers) accepted, in bytes.
-const MAX_HEAD: usize = 16 * 1024;
-/// How long a connection may stay silent before it is dropped.
-const IO_TIMEOUT: Duration = Duration::from_secs(10);
+use http_body_util::{Either, Empty};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode, Uri};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::sync::oneshot;
+use tower_http::services::ServeDir;
+use tower_http::services::fs::ServeFileSystemResponseBody;
+use tower_service::Service as _;
 
 /// What to serve, and where.
 #[derive(Debug, Clone)]
@@ -45,18 +47,19 @@ impl Config {
     /// # Errors
     /// If `root` is not an existing directory.
     pub fn new(root: impl AsRef<Path>, base: &str) -> io::Result<Self> {
-        let root = fs::canonicalize(root.as_ref())
-            .map_err(|e| io::Error::new(e.kind(), format!("cannot serve {}: {e}", root.as_ref().display())))?;
+        let root = root.as_ref();
+        let error =
+            |kind, why: &dyn std::fmt::Display| io::Error::new(kind, format!("cannot serve {}: {why}", root.display()));
+        let root = root.canonicalize().map_err(|e| error(e.kind(), &e))?;
         if !root.is_dir() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("cannot serve {}: not a directory", root.display()),
-            ));
+            return Err(error(io::ErrorKind::InvalidInput, &"not a directory"));
         }
-        Ok(Self { root, base: normalize_base(base), log: false, headers: Vec::new() })
+        let base = base.trim_matches('/');
+        let base = if base.is_empty() { "/".to_owned() } else { format!("/{base}/") };
+        Ok(Self { root, base, log: false, headers: Vec::new() })
     }
 
-    /// Adds a header to every file served (e.g. `Content-Security-Policy`, or
+    /// Adds a header to every response (e.g. `Content-Security-Policy`, or
     /// `Access-Control-Allow-Origin`, which sandboxed iframes need to load module scripts).
     #[must_use]
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
@@ -80,119 +83,6 @@ impl Config {
     pub fn root(&self) -> &Path {
         &self.root
     }
-
-    /// Decides what a request gets, without doing any I/O but looking at the file tree.
-    ///
-    /// `target` is the request-target as sent (`/synack/app.js?x=1`).
-    pub fn resolve(&self, method: &str, target: &str) -> Resolved {
-        if method != "GET" && method != "HEAD" {
-            return Resolved::MethodNotAllowed;
-        }
-        if !target.starts_with('/') {
-            return Resolved::BadRequest;
-        }
-        let raw_path = target.split(['?', '#']).next().unwrap_or_default();
-        let Some(path) = percent_decode(raw_path) else {
-            return Resolved::BadRequest;
-        };
-        if path.contains(['\0', '\\']) {
-            return Resolved::NotFound;
-        }
-        if self.base != "/" && (path == "/" || path == self.base.trim_end_matches('/')) {
-            return Resolved::Redirect(self.base.clone());
-        }
-        let Some(rest) = path.strip_prefix(self.base.as_str()) else {
-            return Resolved::NotFound;
-        };
-
-        let mut file = self.root.clone();
-        for segment in rest.split('/').filter(|s| !s.is_empty()) {
-            if segment == "." || segment == ".." {
-                return Resolved::NotFound;
-            }
-            file.push(segment);
-        }
-        if file.is_dir() {
-            if !raw_path.ends_with('/') {
-                return Resolved::Redirect(format!("{raw_path}/"));
-            }
-            file.push("index.html");
-        }
-        // Canonicalising resolves symlinks; whatever they point to must stay inside the root.
-        let Ok(file) = fs::canonicalize(&file) else {
-            return Resolved::NotFound;
-        };
-        if !file.starts_with(&self.root) || !file.is_file() {
-            return Resolved::NotFound;
-        }
-        match content_type(&file) {
-            Some(content_type) => Resolved::File { file, content_type },
-            None => Resolved::NotFound,
-        }
-    }
-}
-
-/// The outcome of [`Config::resolve`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resolved {
-    /// 200 with this file's bytes.
-    File {
-        /// Canonical path of the file.
-        file: PathBuf,
-        /// The `Content-Type` header value.
-        content_type: &'static str,
-    },
-    /// 302 to this location.
-    Redirect(String),
-    /// 400.
-    BadRequest,
-    /// 404.
-    NotFound,
-    /// 405.
-    MethodNotAllowed,
-}
-
-/// The `Content-Type` served for a file, by extension; `None` for types not served.
-pub fn content_type(path: &Path) -> Option<&'static str> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    Some(match ext.as_str() {
-        "html" => "text/html; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "wasm" => "application/wasm",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "ico" => "image/x-icon",
-        "json" | "map" => "application/json",
-        "webmanifest" => "application/manifest+json",
-        "txt" => "text/plain; charset=utf-8",
-        "woff2" => "font/woff2",
-        _ => return None,
-    })
-}
-
-fn normalize_base(base: &str) -> String {
-    let trimmed = base.trim_matches('/');
-    if trimmed.is_empty() { "/".to_owned() } else { format!("/{trimmed}/") }
-}
-
-/// Decodes `%XX` escapes; `None` for a malformed escape or a result that is not UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// A running server; it stops when dropped.
@@ -200,7 +90,8 @@ fn percent_decode(s: &str) -> Option<String> {
 pub struct Server {
     addr: SocketAddr,
     base: String,
-    stop: Arc<AtomicBool>,
+    /// Dropping it ends the runtime, and with it every connection.
+    stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -208,20 +99,24 @@ impl Server {
     /// Binds `addr` (port 0 picks a free port) and serves on a background thread.
     ///
     /// # Errors
-    /// If the address cannot be bound.
+    /// If the address cannot be bound, or the base or a header given to [`Config::with_header`] is
+    /// not valid in HTTP.
     pub fn start(addr: impl ToSocketAddrs, config: Config) -> io::Result<Self> {
-        let listener = TcpListener::bind(addr)?;
+        let site = Arc::new(Site::new(&config)?);
+        let listener = std::net::TcpListener::bind(addr)?;
+        listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let base = config.base.clone();
-        let stop = Arc::new(AtomicBool::new(false));
-        let config = Arc::new(config);
-        let thread = {
-            let stop = Arc::clone(&stop);
-            thread::Builder::new()
-                .name("static-server".to_owned())
-                .spawn(move || accept_loop(&listener, &config, &stop))?
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let listener = {
+            let _context = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
         };
-        Ok(Self { addr, base, stop, thread: Some(thread) })
+        let (stop, stopped) = oneshot::channel();
+        let thread = thread::Builder::new().name("static-server".to_owned()).spawn(move || {
+            runtime.spawn(accept_loop(listener, site));
+            let _ = runtime.block_on(stopped);
+        })?;
+        Ok(Self { addr, base: config.base, stop: Some(stop), thread: Some(thread) })
     }
 
     /// The bound address.
@@ -244,182 +139,121 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop up so it sees the flag.
-        let mut wake = self.addr;
-        if wake.ip().is_unspecified() {
-            wake.set_ip(match wake.ip() {
-                IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
-                IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
-            });
-        }
-        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+        drop(self.stop.take());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
 }
 
-fn accept_loop(listener: &TcpListener, config: &Arc<Config>, stop: &AtomicBool) {
-    for stream in listener.incoming() {
-        if stop.load(Ordering::SeqCst) {
-            break;
-        }
-        match stream {
-            Ok(stream) => {
-                let config = Arc::clone(config);
-                let spawned = thread::Builder::new().name("static-server-conn".to_owned()).spawn(move || {
-                    if let Err(e) = handle(stream, &config)
-                        && config.log
-                    {
-                        eprintln!("static server: {e}");
-                    }
-                });
-                if let Err(e) = spawned {
-                    eprintln!("static server: cannot spawn a thread: {e}");
-                }
-            }
-            Err(e) => eprintln!("static server: accept failed: {e}"),
-        }
-    }
+/// What the connections share.
+struct Site {
+    base: String,
+    /// `base`, where `/` and the prefix without its slash redirect to.
+    location: HeaderValue,
+    files: ServeDir,
+    headers: HeaderMap,
+    log: bool,
 }
 
-fn handle(stream: TcpStream, config: &Config) -> io::Result<()> {
-    stream.set_read_timeout(Some(IO_TIMEOUT))?;
-    stream.set_write_timeout(Some(IO_TIMEOUT))?;
-    let mut reader = BufReader::new(&stream);
+type Body = Either<ServeFileSystemResponseBody, Empty<Bytes>>;
 
-    let mut request_line = String::new();
-    let mut head_len = reader.read_line(&mut request_line)?;
-    let mut gzip_ok = false;
-    loop {
-        let mut line = String::new();
-        let n = reader.read_line(&mut line)?;
-        head_len += n;
-        if n == 0 || line == "\r\n" || line == "\n" {
-            break;
+impl Site {
+    fn new(config: &Config) -> io::Result<Self> {
+        let invalid =
+            |what: &str, e: &dyn std::fmt::Display| io::Error::new(io::ErrorKind::InvalidInput, format!("{what}: {e}"));
+        let location = HeaderValue::try_from(&config.base).map_err(|e| invalid(&config.base, &e))?;
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        for (name, value) in &config.headers {
+            let header = format!("header {name}: {value}");
+            let name = HeaderName::try_from(name).map_err(|e| invalid(&header, &e))?;
+            headers.append(name, HeaderValue::try_from(value).map_err(|e| invalid(&header, &e))?);
         }
-        if head_len > MAX_HEAD {
-            return respond_status(&stream, "GET", 431, "Request Header Fields Too Large");
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && name.trim().eq_ignore_ascii_case("accept-encoding")
-        {
-            gzip_ok = accepts_gzip(value);
-        }
+        let files =
+            ServeDir::new(&config.root).precompressed_gzip().redirect_path_prefix(config.base.trim_end_matches('/'));
+        Ok(Self { base: config.base.clone(), location, files, headers, log: config.log })
     }
 
-    let mut parts = request_line.split_ascii_whitespace();
-    let (Some(method), Some(target), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return respond_status(&stream, "GET", 400, "Bad Request");
-    };
-    if !version.starts_with("HTTP/1.") {
-        return respond_status(&stream, "GET", 505, "HTTP Version Not Supported");
-    }
-
-    let resolved = config.resolve(method, target);
-    if config.log {
-        let outcome = match &resolved {
-            Resolved::File { .. } => "200".to_owned(),
-            Resolved::Redirect(to) => format!("302 -> {to}"),
-            Resolved::BadRequest => "400".to_owned(),
-            Resolved::NotFound => "404".to_owned(),
-            Resolved::MethodNotAllowed => "405".to_owned(),
+    async fn respond(&self, mut request: Request<Incoming>) -> Response<Body> {
+        let path = request.uri().path();
+        let status_only = |status| {
+            let mut response = Response::new(Either::Right(Empty::new()));
+            *response.status_mut() = status;
+            response
         };
-        eprintln!("{method} {target} {outcome}");
-    }
-    match resolved {
-        Resolved::File { file, content_type } => {
-            let mut headers: Vec<(&str, &str)> = config.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-            let compressed = gzip_copy(&file);
-            if compressed.is_some() {
-                headers.push(("Vary", "Accept-Encoding"));
-            }
-            let body = match compressed.filter(|_| gzip_ok) {
-                Some(gz) => fs::read(gz).inspect(|_| headers.push(("Content-Encoding", "gzip"))),
-                None => fs::read(&file),
-            };
-            match body {
-                Ok(body) => respond(&stream, method, 200, "OK", content_type, &headers, &body),
-                Err(_) => respond_status(&stream, method, 404, "Not Found"),
-            }
+        if self.base != "/" && (path == "/" || path == self.base.trim_end_matches('/')) {
+            let mut response = status_only(StatusCode::FOUND);
+            response.headers_mut().insert(header::LOCATION, self.location.clone());
+            return response;
         }
-        Resolved::Redirect(location) => respond(
-            &stream,
-            method,
-            302,
-            "Found",
-            "text/plain; charset=utf-8",
-            &[("Location", &location)],
-            b"302 Found\n",
-        ),
-        Resolved::BadRequest => respond_status(&stream, method, 400, "Bad Request"),
-        Resolved::NotFound => respond_status(&stream, method, 404, "Not Found"),
-        Resolved::MethodNotAllowed => respond_status(&stream, method, 405, "Method Not Allowed"),
+        // `ServeDir` serves the root at `/`: cut the prefix off (keeping its last slash).
+        let target = request.uri().path_and_query().map_or(path, |target| target.as_str());
+        let Some(rest) = target.strip_prefix(self.base.as_str()) else {
+            return status_only(StatusCode::NOT_FOUND);
+        };
+        match Uri::try_from(format!("/{rest}")) {
+            Ok(uri) => *request.uri_mut() = uri,
+            Err(_) => return status_only(StatusCode::BAD_REQUEST),
+        }
+        let Ok(mut response) = self.files.clone().call(request).await;
+        // Browsers need not guess the encoding of the site's text files: it is UTF-8.
+        let headers = response.headers_mut();
+        if let Some(text) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
+            && text.starts_with("text/")
+            && !text.contains("charset")
+            && let Ok(with_charset) = HeaderValue::from_str(&format!("{text}; charset=utf-8"))
+        {
+            headers.insert(header::CONTENT_TYPE, with_charset);
+        }
+        response.map(Either::Left)
     }
 }
 
-/// Whether an `Accept-Encoding` value accepts gzip (`gzip` or `*`, with a q-value above 0).
-fn accepts_gzip(value: &str) -> bool {
-    value.split(',').any(|coding| {
-        let mut params = coding.split(';').map(str::trim);
-        let name = params.next().unwrap_or_default();
-        let q = params.find_map(|p| p.strip_prefix("q=")).map_or(1.0, |q| q.trim().parse::<f32>().unwrap_or(0.0));
-        (name.eq_ignore_ascii_case("gzip") || name == "*") && q > 0.0
-    })
-}
-
-/// The compressed copy the build wrote beside `file` (`file.gz`), if there is one.
-fn gzip_copy(file: &Path) -> Option<PathBuf> {
-    let mut name = file.file_name()?.to_os_string();
-    name.push(".gz");
-    let gz = file.with_file_name(name);
-    gz.is_file().then_some(gz)
-}
-
-fn respond_status(stream: &TcpStream, method: &str, code: u16, reason: &str) -> io::Result<()> {
-    let body = format!("{code} {reason}\n");
-    let allow: &[(&str, &str)] = if code == 405 { &[("Allow", "GET, HEAD")] } else { &[] };
-    respond(stream, method, code, reason, "text/plain; charset=utf-8", allow, body.as_bytes())
-}
-
-fn respond(
-    mut stream: &TcpStream,
-    method: &str,
-    code: u16,
-    reason: &str,
-    content_type: &str,
-    extra_headers: &[(&str, &str)],
-    body: &[u8],
-) -> io::Result<()> {
-    let mut head = format!(
-        "HTTP/1.1 {code} {reason}\r\n\
-         Content-Type: {content_type}\r\n\
-         Content-Length: {}\r\n\
-         Cache-Control: no-cache\r\n\
-         X-Content-Type-Options: nosniff\r\n\
-         Connection: close\r\n",
-        body.len()
-    );
-    for (name, value) in extra_headers {
-        let _ = write!(head, "{name}: {value}\r\n");
+async fn accept_loop(listener: tokio::net::TcpListener, site: Arc<Site>) {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                eprintln!("static server: accept failed: {e}");
+                continue;
+            }
+        };
+        let site = Arc::clone(&site);
+        tokio::spawn(async move {
+            let service = service_fn(|request: Request<Incoming>| {
+                let site = Arc::clone(&site);
+                async move {
+                    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+                    let mut response = site.respond(request).await;
+                    for (name, value) in &site.headers {
+                        response.headers_mut().append(name, value.clone());
+                    }
+                    if site.log {
+                        eprintln!("{method} {path} {}", response.status());
+                    }
+                    Ok::<_, Infallible>(response)
+                }
+            });
+            let served = http1::Builder::new().timer(TokioTimer::new()).serve_connection(TokioIo::new(stream), service);
+            if let Err(e) = served.await
+                && site.log
+            {
+                eprintln!("static server: {e}");
+            }
+        });
     }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    if method != "HEAD" {
-        stream.write_all(body)?;
-    }
-    stream.flush()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read;
-    use std::sync::atomic::AtomicUsize;
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// A scratch tree: `<tmp>/site/{index.html, app.js, app_bg.wasm, notes.xyz, sub/index.html}`
+    /// A scratch tree: `<tmp>/site/{index.html, app.js, app.js.gz, app_bg.wasm, sub/index.html}`
     /// and `<tmp>/secret.txt` outside the served root.
     struct Tree(PathBuf);
 
@@ -431,151 +265,168 @@ mod tests {
                 std::process::id(),
                 COUNTER.fetch_add(1, Ordering::SeqCst)
             ));
-            let site = dir.join("site");
-            fs::create_dir_all(site.join("sub")).expect("create scratch dirs");
+            std::fs::create_dir_all(dir.join("site/sub")).expect("create scratch dirs");
             for (name, body) in [
                 ("site/index.html", "<!doctype html><title>t</title>"),
                 ("site/app.js", "export default 1;"),
+                ("site/app.js.gz", "GZ"),
                 ("site/app_bg.wasm", "\0asm\x01\0\0\0"),
-                ("site/notes.xyz", "unknown type"),
                 ("site/sub/index.html", "sub"),
                 ("secret.txt", "secret"),
             ] {
-                fs::write(dir.join(name), body).expect("write scratch file");
+                std::fs::write(dir.join(name), body).expect("write scratch file");
             }
             Self(dir)
         }
 
-        fn config(&self, base: &str) -> Config {
-            Config::new(self.0.join("site"), base).expect("config")
-        }
-
-        fn served(&self, name: &str, content_type: &'static str) -> Resolved {
-            let site = fs::canonicalize(self.0.join("site")).expect("canonical root");
-            Resolved::File { file: site.join(name), content_type }
+        /// Serves the tree's `site` under `/synack/`, with a CSP header.
+        fn serve(&self) -> Server {
+            let config = Config::new(self.0.join("site"), "synack")
+                .expect("config")
+                .with_header("Content-Security-Policy", "default-src 'self'");
+            Server::start("127.0.0.1:0", config).expect("start")
         }
     }
 
     impl Drop for Tree {
         fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
+            let _ = std::fs::remove_dir_all(&self.0);
         }
+    }
+
+    /// Sends `request_line` and `headers` (each ending in `\r\n`) on a fresh connection and
+    /// returns the whole response.
+    fn send(server: &Server, request_line: &str, headers: &str) -> String {
+        let mut stream = TcpStream::connect(server.local_addr()).expect("connect");
+        let request = format!("{request_line}\r\nHost: a\r\nConnection: close\r\n{headers}\r\n");
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).expect("receive");
+        String::from_utf8_lossy(&response).into_owned()
+    }
+
+    fn get(server: &Server, path: &str) -> String {
+        send(server, &format!("GET {path} HTTP/1.1"), "")
+    }
+
+    /// The value of the header `name` in `response`, if it has one.
+    fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
+        let head = response.split("\r\n\r\n").next().unwrap_or_default();
+        head.lines().skip(1).find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+
+    fn status(response: &str) -> &str {
+        response.get(9..12).unwrap_or(response)
     }
 
     #[test]
     fn bases_are_normalised() {
-        assert_eq!(normalize_base(""), "/");
-        assert_eq!(normalize_base("/"), "/");
-        assert_eq!(normalize_base("synack"), "/synack/");
-        assert_eq!(normalize_base("/synack/"), "/synack/");
-        assert_eq!(normalize_base("/a/b"), "/a/b/");
+        let tree = Tree::new();
+        for (given, base) in
+            [("", "/"), ("/", "/"), ("synack", "/synack/"), ("/synack/", "/synack/"), ("/a/b", "/a/b/")]
+        {
+            assert_eq!(Config::new(&tree.0, given).expect("config").base(), base);
+        }
+        assert!(Config::new(tree.0.join("secret.txt"), "/").is_err());
+        assert!(Config::new(tree.0.join("missing"), "/").is_err());
     }
 
     #[test]
     fn serves_files_under_the_prefix_with_their_types() {
         let tree = Tree::new();
-        let config = tree.config("/synack/");
-        let html = "text/html; charset=utf-8";
-        let js = "text/javascript; charset=utf-8";
-        assert_eq!(config.resolve("GET", "/synack/"), tree.served("index.html", html));
-        assert_eq!(config.resolve("GET", "/synack/app.js?v=1#x"), tree.served("app.js", js));
-        assert_eq!(config.resolve("GET", "/synack/%61pp.js"), tree.served("app.js", js));
-        assert_eq!(config.resolve("HEAD", "/synack/app_bg.wasm"), tree.served("app_bg.wasm", "application/wasm"));
-        assert_eq!(config.resolve("GET", "/synack/sub/"), tree.served("sub/index.html", html));
+        let server = tree.serve();
+        assert!(server.url().starts_with("http://127.0.0.1:") && server.url().ends_with("/synack/"));
+
+        let page = get(&server, "/synack/");
+        assert_eq!(status(&page), "200", "{page}");
+        assert_eq!(header(&page, "Content-Type"), Some("text/html; charset=utf-8"), "{page}");
+        assert!(page.ends_with("<title>t</title>"), "{page}");
+        for (path, content_type) in [
+            ("/synack/app.js?v=1", "text/javascript; charset=utf-8"),
+            ("/synack/%61pp.js", "text/javascript; charset=utf-8"),
+            ("/synack/app_bg.wasm", "application/wasm"),
+            ("/synack/sub/", "text/html; charset=utf-8"),
+        ] {
+            let response = get(&server, path);
+            assert_eq!(status(&response), "200", "{path}: {response}");
+            assert_eq!(header(&response, "Content-Type"), Some(content_type), "{path}: {response}");
+            assert_eq!(header(&response, "Content-Security-Policy"), Some("default-src 'self'"), "{path}");
+        }
+        let wasm = get(&server, "/synack/app_bg.wasm");
+        assert!(header(&wasm, "Content-Length") == Some("8") && wasm.ends_with("\r\n\r\n\0asm\x01\0\0\0"), "{wasm}");
+
+        let head = send(&server, "HEAD /synack/app.js HTTP/1.1", "");
+        assert_eq!(status(&head), "200", "{head}");
+        assert!(header(&head, "Content-Length") == Some("17") && head.ends_with("\r\n\r\n"), "{head}");
     }
 
     #[test]
     fn redirects_to_the_prefix_and_to_directory_slashes() {
         let tree = Tree::new();
-        let config = tree.config("/synack/");
-        assert_eq!(config.resolve("GET", "/"), Resolved::Redirect("/synack/".into()));
-        assert_eq!(config.resolve("GET", "/synack"), Resolved::Redirect("/synack/".into()));
-        assert_eq!(config.resolve("GET", "/synack/sub"), Resolved::Redirect("/synack/sub/".into()));
-    }
-
-    #[test]
-    fn nothing_is_served_outside_the_prefix() {
-        let tree = Tree::new();
-        let config = tree.config("/synack/");
-        assert_eq!(config.resolve("GET", "/app.js"), Resolved::NotFound);
-        assert_eq!(config.resolve("GET", "/synackx/app.js"), Resolved::NotFound);
-        let root = tree.config("/");
-        assert!(matches!(root.resolve("GET", "/app.js"), Resolved::File { .. }));
-    }
-
-    #[test]
-    fn refuses_traversal_unknown_types_and_other_methods() {
-        let tree = Tree::new();
-        let config = tree.config("/");
-        for target in [
-            "/../secret.txt",
-            "/sub/../../secret.txt",
-            "/%2e%2e/secret.txt",
-            "/sub/..%2F..%2Fsecret.txt",
-            "/sub/%2E%2E/%2E%2E/secret.txt",
-            "/..\\secret.txt",
-            "/app.js%00",
-            "/notes.xyz",
-            "/missing.js",
-        ] {
-            assert_eq!(config.resolve("GET", target), Resolved::NotFound, "{target}");
+        let server = tree.serve();
+        for (path, to) in [("/", "/synack/"), ("/synack", "/synack/"), ("/synack/sub", "/synack/sub/")] {
+            let response = get(&server, path);
+            assert!(status(&response).starts_with('3'), "{path}: {response}");
+            assert_eq!(header(&response, "Location"), Some(to), "{path}: {response}");
         }
-        assert_eq!(config.resolve("GET", "/%zz"), Resolved::BadRequest);
-        assert_eq!(config.resolve("GET", "app.js"), Resolved::BadRequest);
-        assert_eq!(config.resolve("POST", "/app.js"), Resolved::MethodNotAllowed);
-    }
-
-    fn get(server: &Server, request: &str) -> String {
-        let mut stream = TcpStream::connect(server.local_addr()).expect("connect");
-        stream.write_all(request.as_bytes()).expect("send");
-        let mut response = String::new();
-        stream.read_to_string(&mut response).expect("receive");
-        response
     }
 
     #[test]
-    fn answers_over_http() {
+    fn nothing_is_served_outside_the_prefix_or_the_root() {
         let tree = Tree::new();
-        let server = Server::start("127.0.0.1:0", tree.config("/synack/")).expect("start");
-        assert!(server.url().ends_with("/synack/"));
-
-        let ok = get(&server, "GET /synack/app_bg.wasm HTTP/1.1\r\nHost: x\r\n\r\n");
-        assert!(ok.starts_with("HTTP/1.1 200 OK\r\n"), "{ok}");
-        assert!(ok.contains("\r\nContent-Type: application/wasm\r\n"), "{ok}");
-        assert!(ok.contains("\r\nContent-Length: 8\r\n"), "{ok}");
-        assert!(ok.ends_with("\r\n\r\n\0asm\x01\0\0\0"), "{ok}");
-
-        let head = get(&server, "HEAD /synack/app.js HTTP/1.1\r\n\r\n");
-        assert!(head.starts_with("HTTP/1.1 200 OK\r\n") && head.ends_with("\r\n\r\n"), "{head}");
-
-        let redirect = get(&server, "GET /synack HTTP/1.1\r\n\r\n");
-        assert!(redirect.starts_with("HTTP/1.1 302 Found\r\n"), "{redirect}");
-        assert!(redirect.contains("\r\nLocation: /synack/\r\n"), "{redirect}");
-
-        let missing = get(&server, "GET /synack/../secret.txt HTTP/1.1\r\n\r\n");
-        assert!(missing.starts_with("HTTP/1.1 404 Not Found\r\n"), "{missing}");
-
-        let garbage = get(&server, "nonsense\r\n\r\n");
-        assert!(garbage.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{garbage}");
+        let server = tree.serve();
+        for path in [
+            "/app.js",
+            "/synackx/app.js",
+            "/secret.txt",
+            "/synack/../secret.txt",
+            "/synack/sub/../../secret.txt",
+            "/synack/%2e%2e/secret.txt",
+            "/synack/sub/..%2F..%2Fsecret.txt",
+            "/synack/sub/%2E%2E/%2E%2E/secret.txt",
+            "/synack/..\\secret.txt",
+            "/synack/missing.js",
+        ] {
+            let response = get(&server, path);
+            assert_eq!(status(&response), "404", "{path}: {response}");
+        }
+        assert_eq!(status(&send(&server, "POST /synack/app.js HTTP/1.1", "Content-Length: 0\r\n")), "405");
     }
 
     #[test]
     fn sends_the_gzip_copy_to_clients_that_accept_it() {
         let tree = Tree::new();
-        fs::write(tree.0.join("site/app.js.gz"), "GZ").expect("write the compressed copy");
-        let server = Server::start("127.0.0.1:0", tree.config("/")).expect("start");
-        let gz = get(&server, "GET /app.js HTTP/1.1\r\nAccept-Encoding: br, gzip;q=0.8\r\n\r\n");
-        assert!(gz.contains("\r\nContent-Encoding: gzip\r\n") && gz.contains("\r\nVary: Accept-Encoding\r\n"), "{gz}");
-        assert!(
-            gz.contains("\r\nContent-Type: text/javascript; charset=utf-8\r\n") && gz.ends_with("\r\n\r\nGZ"),
-            "{gz}"
-        );
-        let plain = get(&server, "GET /app.js HTTP/1.1\r\nAccept-Encoding: gzip;q=0, br\r\n\r\n");
-        assert!(!plain.contains("Content-Encoding") && plain.contains("\r\nVary: Accept-Encoding\r\n"), "{plain}");
-        assert!(plain.ends_with("export default 1;"), "{plain}");
-        let other = get(&server, "GET /app_bg.wasm HTTP/1.1\r\nAccept-Encoding: gzip\r\n\r\n");
-        assert!(!other.contains("Content-Encoding") && !other.contains("Vary"), "{other}");
-        assert!(get(&server, "GET /app.js.gz HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 404"));
-        assert!(accepts_gzip(" deflate, GZIP ") && accepts_gzip("*") && !accepts_gzip("br") && !accepts_gzip(""));
+        let server = tree.serve();
+        let gz = send(&server, "GET /synack/app.js HTTP/1.1", "Accept-Encoding: br, gzip;q=0.8\r\n");
+        assert_eq!(header(&gz, "Content-Encoding"), Some("gzip"), "{gz}");
+        assert!(header(&gz, "Vary").is_some_and(|v| v.eq_ignore_ascii_case("accept-encoding")), "{gz}");
+        assert_eq!(header(&gz, "Content-Type"), Some("text/javascript; charset=utf-8"), "{gz}");
+        assert!(gz.ends_with("\r\n\r\nGZ"), "{gz}");
+
+        for accept in ["", "Accept-Encoding: br\r\n", "Accept-Encoding: gzip;q=0, br\r\n"] {
+            let plain = send(&server, "GET /synack/app.js HTTP/1.1", accept);
+            assert!(header(&plain, "Content-Encoding").is_none() && plain.ends_with("export default 1;"), "{plain}");
+        }
+        let no_copy = send(&server, "GET /synack/app_bg.wasm HTTP/1.1", "Accept-Encoding: gzip\r\n");
+        assert!(header(&no_copy, "Content-Encoding").is_none() && no_copy.ends_with("\0\0\0"), "{no_copy}");
+    }
+
+    #[test]
+    fn survives_garbage() {
+        let tree = Tree::new();
+        let server = tree.serve();
+        for garbage in ["nonsense", "GET", "GET /synack/ HTTP/9.9", "GET /synack/\0 HTTP/1.1", "\u{1}\u{2}\u{3} x y"] {
+            let response = send(&server, garbage, "");
+            assert!(response.is_empty() || status(&response).starts_with(['4', '5']), "{garbage:?}: {response}");
+        }
+        let mut stream = TcpStream::connect(server.local_addr()).expect("connect");
+        stream.write_all(b"GET /synack/ HTTP/1.1\r\nBad Header\r\n\r\n").expect("send");
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        drop(stream);
+        assert_eq!(status(&get(&server, "/synack/")), "200");
     }
 }
