@@ -8,7 +8,8 @@ use tcp_core::config::Profile;
 use tcp_sim::Scenario;
 use tcp_sim::catalogue;
 use tcp_sim::decimal::Shortest;
-use tcp_sim::scenario::{Fault, FaultAction, Isn, Millis, Probability};
+use tcp_sim::overrides::Value;
+use tcp_sim::scenario::{Fault, FaultAction, Isn, Millis, Probability, Tcp};
 use tcp_sim::trace::Trace;
 
 /// The catalogue entry shown when nothing else was asked for.
@@ -27,30 +28,25 @@ pub struct Settings {
     pub seed: Option<u64>,
     /// One-way delay, both directions, in milliseconds.
     pub delay_ms: Option<f64>,
-    /// Initial retransmission timeout, milliseconds.
-    pub initial_rto_ms: Option<f64>,
-    /// Maximum segment lifetime, seconds (TIME-WAIT is twice this).
-    pub msl_s: Option<f64>,
-    /// Delayed-ACK timeout, milliseconds; 0 turns delayed ACKs off.
-    pub delayed_ack_ms: Option<f64>,
-    /// SYN retries before connect() gives up.
-    pub syn_retries: Option<u8>,
-    /// Data/FIN retries before the connection is dropped.
-    pub data_retries: Option<u8>,
     /// Fixed textbook ISNs (client 1000, server 5000) instead of random ones.
     pub fixed_isn: Option<bool>,
-    /// Keep-alive on every connection (`SO_KEEPALIVE`).
-    pub keepalive: Option<bool>,
-    /// Keep-alive: idle time before the first probe, seconds.
-    pub keepalive_idle_s: Option<f64>,
-    /// Keep-alive: time between unanswered probes, seconds.
-    pub keepalive_interval_s: Option<f64>,
-    /// Keep-alive: unanswered probes before the connection is dropped.
-    pub keepalive_probes: Option<u8>,
+    /// The profile's timers, limits and behaviour the reader changed: the scenario's `[tcp]`
+    /// keys, on top of the scenario's own.
+    pub tcp: Tcp,
 }
 
-/// The longest keep-alive idle time or interval the page accepts: a day.
-const KEEPALIVE_MAX_MS: f64 = 86_400_000.0;
+/// The page's bounds on the `[tcp]` durations it has fields for (links carry the same values),
+/// tighter than a scenario file's, with the name its message gives the field: each at least
+/// `min` and at most `max` milliseconds. (A Chinese name ending in Latin letters ends in a space,
+/// which keeps them apart from the Chinese that follows.)
+#[cfg(feature = "full")]
+const PAGE_BOUNDS: [(&str, f64, f64, &str, &str); 5] = [
+    ("initial_rto_ms", 1.0, 600_000.0, "The initial RTO", "初始 RTO "),
+    ("msl_ms", 0.0, 3_600_000.0, "MSL", "MSL "),
+    ("delayed_ack_ms", 0.0, 500.0, "The delayed-ACK timeout", "延迟确认超时"),
+    ("keepalive_idle_ms", 0.0, 86_400_000.0, "The keep-alive idle time", "保活空闲时间"),
+    ("keepalive_interval_ms", 0.0, 86_400_000.0, "The keep-alive interval", "保活探测间隔"),
+];
 
 /// A fault the reader asked for from the inspector: what to do to one segment.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -174,47 +170,25 @@ impl Experiment {
             s.link.delay_ms = millis(d, 10_000.0, "The one-way delay", "单向时延")?;
             s.link.return_delay_ms = None;
         }
-        if let Some(rto) = set.initial_rto_ms {
-            if rto < 1.0 {
-                return Err(SettingError::new(
-                    format!("The initial RTO must be at least 1 ms (got {})", Shortest(rto)),
-                    format!("初始 RTO 至少为 1 毫秒（当前为 {}）", Shortest(rto)),
-                ));
-            }
-            s.tcp.initial_rto_ms = Some(millis(rto, 600_000.0, "The initial RTO", "初始 RTO")?);
-        }
-        if let Some(msl) = set.msl_s {
-            s.tcp.msl_ms = Some(millis(msl * 1000.0, 3_600_000.0, "MSL", "MSL")?);
-        }
-        if let Some(d) = set.delayed_ack_ms {
-            s.tcp.delayed_ack_ms = Some(millis(d, 500.0, "The delayed-ACK timeout", "延迟确认超时")?);
-        }
-        if let Some(n) = set.syn_retries {
-            s.tcp.syn_retries = Some(n);
-        }
-        if let Some(n) = set.data_retries {
-            s.tcp.data_retries = Some(n);
-        }
         if let Some(fixed) = set.fixed_isn {
             for (i, h) in s.hosts.iter_mut().enumerate() {
                 h.isn = if fixed { Isn::Fixed(if i == 0 { 1000 } else { 5000 }) } else { Isn::Random };
             }
         }
-        if let Some(on) = set.keepalive {
-            s.tcp.keepalive = Some(on);
+        for (key, min, max, en, zh) in PAGE_BOUNDS {
+            if let Some(Value::Millis(v)) = set.tcp.get(key) {
+                let v = v.get();
+                if v < min {
+                    return Err(SettingError::new(
+                        format!("{en} must be at least {} ms (got {})", Shortest(min), Shortest(v)),
+                        format!("{zh}至少为 {} 毫秒（当前为 {}）", Shortest(min), Shortest(v)),
+                    ));
+                }
+                millis(v, max, en, zh)?;
+            }
         }
-        if let Some(v) = set.keepalive_idle_s {
-            s.tcp.keepalive_idle_ms =
-                Some(millis(v * 1000.0, KEEPALIVE_MAX_MS, "The keep-alive idle time", "保活空闲时间")?);
-        }
-        if let Some(v) = set.keepalive_interval_s {
-            let interval = millis(v * 1000.0, KEEPALIVE_MAX_MS, "The keep-alive interval", "保活探测间隔")?;
-            s.tcp.keepalive_interval_ms = Some(interval);
-        }
-        if let Some(n) = set.keepalive_probes {
-            s.tcp.keepalive_probes = Some(n);
-        }
-        if set.keepalive == Some(true) {
+        s.tcp = set.tcp.or(&s.tcp);
+        if set.tcp.keepalive == Some(true) {
             run_long_enough_for_keepalive(s);
         }
         s.faults.extend(self.faults.iter().cloned());
@@ -321,10 +295,10 @@ mod keepalive_tests {
     fn turning_keep_alive_on_sends_probes_on_an_idle_connection() {
         let plain = idle_pair();
         let mut on = idle_pair();
-        on.settings.keepalive = Some(true);
-        on.settings.keepalive_idle_s = Some(30.0);
-        on.settings.keepalive_interval_s = Some(5.0);
-        on.settings.keepalive_probes = Some(3);
+        on.settings.tcp.keepalive = Some(true);
+        on.settings.tcp.keepalive_idle_ms = Some(Millis::new(30_000.0).expect("30 s"));
+        on.settings.tcp.keepalive_interval_ms = Some(Millis::new(5_000.0).expect("5 s"));
+        on.settings.tcp.keepalive_probes = Some(3);
         let quiet = tcp_sim::simulate(&plain.scenario().expect("runs"));
         let probed = tcp_sim::simulate(&on.scenario().expect("runs"));
         // The handshake, then a probe every 30 s of silence, each answered by the live peer.
@@ -337,13 +311,13 @@ mod keepalive_tests {
     #[test]
     fn keep_alive_with_a_stacks_two_hours_runs_long_enough_to_probe() {
         let mut on = idle_pair();
-        on.settings.keepalive = Some(true);
+        on.settings.tcp.keepalive = Some(true);
         let s = on.scenario().expect("runs");
         // Linux: 7200 s idle, then 9 probes 75 s apart; the scenario's default hour is too short.
         assert!(s.until_ms.is_some_and(|m| m.get() >= (7200.0 + 9.0 * 75.0) * 1000.0), "{:?}", s.until_ms);
         let t = tcp_sim::simulate(&s);
         assert!(t.segments.len() > 3, "a probe after two hours: {} segments", t.segments.len());
-        on.settings.keepalive_idle_s = Some(0.0);
+        on.settings.tcp.keepalive_idle_ms = Some(Millis::default());
         assert!(on.scenario().is_err(), "an idle time of 0 is refused");
     }
 }

@@ -1,8 +1,10 @@
 //! Permalinks: the experiment and the view, written into the URL fragment.
 //!
 //! The fragment is the entry's name followed by the changed values, joined with `&`, e.g.
-//! `lost-syn&p=linux&loss=5&seed=3&d=10&rto=1000&msl=30&dack=40&synr=6&datar=15&isn=fixed`
-//! `&ka=on&kaidle=60&kaintvl=5&kacnt=3` (keep-alive: on, idle and interval in seconds, probes)
+//! `lost-syn&p=linux&loss=5&seed=3&d=10&isn=fixed&rto=1000&msl=30&dack=40&synr=6&datar=15`
+//! `&ka=on&kaidle=60&kaintvl=5&kacnt=3` (MSL and keep-alive's idle time and interval in seconds);
+//! any other key of a scenario's `[tcp]` table by its own name and unit (`mss=536`,
+//! `fin_wait_2_timeout_ms=5000`, `ack_fin_at_once=off`: flags are `on` or `off`)
 //! `&lang=zh&abs&step=4&f=client.syn-ack.1.drop&f=server.fin.2.delay.500`; an embed's link may add
 //! `&ui=play.text&steps=1-6&autoplay&theme=dark` (see [`crate::embed`]). Steps count from 1, as
 //! the page shows them.
@@ -24,6 +26,10 @@ use std::str::FromStr;
 use tcp_core::config::Profile;
 use tcp_sim::catalogue;
 use tcp_sim::decimal::Shortest;
+#[cfg(feature = "full")]
+use tcp_sim::overrides::{Kind, OverrideError, Value};
+#[cfg(feature = "full")]
+use tcp_sim::scenario::Tcp;
 use tcp_sim::scenario::{Fault, FaultAction, Millis, SegmentKind};
 
 /// The longest fragment, in characters: [`encode`] writes none longer (a custom scenario that
@@ -81,21 +87,9 @@ fn fragment(experiment: &Experiment, view: &View) -> String {
     } else if experiment.entry != DEFAULT_ENTRY {
         parts.push(pct(&experiment.entry));
     }
+    #[cfg(feature = "full")]
+    write_settings(s, &mut parts);
     let fields = [
-        ("p", s.profile.map(|p| p.name().to_string())),
-        ("loss", s.loss_percent.map(num)),
-        ("seed", s.seed.map(|v| v.to_string())),
-        ("d", s.delay_ms.map(num)),
-        ("rto", s.initial_rto_ms.map(num)),
-        ("msl", s.msl_s.map(num)),
-        ("dack", s.delayed_ack_ms.map(num)),
-        ("synr", s.syn_retries.map(|v| v.to_string())),
-        ("datar", s.data_retries.map(|v| v.to_string())),
-        ("isn", s.fixed_isn.map(|f| if f { "fixed" } else { "random" }.to_string())),
-        ("ka", s.keepalive.map(|on| if on { "on" } else { "off" }.to_string())),
-        ("kaidle", s.keepalive_idle_s.map(num)),
-        ("kaintvl", s.keepalive_interval_s.map(num)),
-        ("kacnt", s.keepalive_probes.map(|v| v.to_string())),
         ("lang", (view.lang == Lang::Zh).then(|| "zh".to_string())),
         ("abs", (!view.relative).then(String::new)),
         ("step", view.step.map(|v| (v + 1).to_string())),
@@ -318,6 +312,86 @@ fn read_scenario(part: &str, value: &str) -> Result<(String, Option<std::rc::Rc<
     Ok((custom.entry, custom.custom))
 }
 
+/// The short names a link gives the `[tcp]` keys the page has fields for, and the unit each is
+/// written in (milliseconds times `unit`: 1000 for seconds). Any other `[tcp]` key is written by
+/// its own name, in the scenario file's unit.
+#[cfg(feature = "full")]
+const SHORT_NAMES: [(&str, &str, f64); 9] = [
+    ("rto", "initial_rto_ms", 1.0),
+    ("msl", "msl_ms", 1000.0),
+    ("dack", "delayed_ack_ms", 1.0),
+    ("synr", "syn_retries", 1.0),
+    ("datar", "data_retries", 1.0),
+    ("ka", "keepalive", 1.0),
+    ("kaidle", "keepalive_idle_ms", 1000.0),
+    ("kaintvl", "keepalive_interval_ms", 1000.0),
+    ("kacnt", "keepalive_probes", 1.0),
+];
+
+/// The `[tcp]` key a link's name stands for, with the unit its value is written in.
+#[cfg(feature = "full")]
+fn tcp_key(name: &str) -> Option<(&'static str, f64)> {
+    match SHORT_NAMES.iter().find(|(short, _, _)| *short == name) {
+        Some(&(_, key, unit)) => Some((key, unit)),
+        None => Tcp::KEYS.iter().find(|key| **key == name).map(|key| (*key, 1.0)),
+    }
+}
+
+/// Writes the settings (`p=linux`, `loss=5`, `rto=1500`, `ack_fin_at_once=off`, ...).
+#[cfg(feature = "full")]
+fn write_settings(s: &crate::experiment::Settings, parts: &mut Vec<String>) {
+    let fields = [
+        ("p", s.profile.map(|p| p.name().to_string())),
+        ("loss", s.loss_percent.map(num)),
+        ("seed", s.seed.map(|v| v.to_string())),
+        ("d", s.delay_ms.map(num)),
+        ("isn", s.fixed_isn.map(|f| if f { "fixed" } else { "random" }.to_string())),
+    ];
+    for (key, value) in fields {
+        if let Some(v) = value {
+            parts.push(format!("{key}={v}"));
+        }
+    }
+    for (key, value) in s.tcp.values() {
+        let (name, unit) =
+            SHORT_NAMES.iter().find(|(_, k, _)| *k == key).map_or((key, 1.0), |&(short, _, unit)| (short, unit));
+        let text = match value {
+            Value::Millis(m) => num(m.get() / unit),
+            Value::Number(n) => n.to_string(),
+            Value::Flag(on) => if on { "on" } else { "off" }.to_string(),
+        };
+        parts.push(format!("{name}={text}"));
+    }
+}
+
+/// Reads a `[tcp]` key's value, written in milliseconds times `unit`, or `on`/`off`.
+#[cfg(feature = "full")]
+fn read_tcp(tcp: &mut Tcp, key: &str, unit: f64, part: &str, value: &str) -> Result<(), SettingError> {
+    let value = match Tcp::kind(key) {
+        Some(Kind::Millis) => {
+            let ms = decimal(part, value)? * unit;
+            Value::Millis(Millis::new(ms).map_err(|_| bad(part, "is out of range", "超出范围"))?)
+        }
+        Some(Kind::Number { .. }) => Value::Number(number(part, value)?),
+        _ => Value::Flag(match value {
+            "on" => true,
+            "off" => false,
+            _ => {
+                let name = part.split('=').next().unwrap_or(part);
+                return Err(bad(
+                    part,
+                    &format!("must be `{name}=on` or `{name}=off`"),
+                    &format!("必须是 `{name}=on` 或 `{name}=off`"),
+                ));
+            }
+        }),
+    };
+    tcp.set(key, value).map_err(|e| match e {
+        OverrideError::TooLarge(max) => bad(part, &format!("must be at most {max}"), &format!("不能大于 {max}")),
+        _ => bad(part, "is not a setting synack knows", "不是已知的设置"),
+    })
+}
+
 /// Reads one setting of the experiment (`p=linux`, `loss=5`, ...): false if `key` names none.
 #[cfg(feature = "full")]
 fn read_setting(s: &mut crate::experiment::Settings, key: &str, part: &str, value: &str) -> Result<bool, SettingError> {
@@ -326,22 +400,14 @@ fn read_setting(s: &mut crate::experiment::Settings, key: &str, part: &str, valu
             s.profile = Some(Profile::from_name(value).ok_or_else(|| {
                 bad(
                     part,
-                    "is not a profile (rfc9293, linux, freebsd or windows)",
-                    "不是已知的配置（rfc9293、linux、freebsd 或 windows）",
+                    "is not a profile (rfc9293, linux, freebsd, windows or rfc793)",
+                    "不是已知的配置（rfc9293、linux、freebsd、windows 或 rfc793）",
                 )
             })?)
         }
         "loss" => s.loss_percent = Some(decimal(part, value)?),
         "seed" => s.seed = Some(number(part, value)?),
         "d" => s.delay_ms = Some(decimal(part, value)?),
-        "rto" => s.initial_rto_ms = Some(decimal(part, value)?),
-        "msl" => s.msl_s = Some(decimal(part, value)?),
-        "dack" => s.delayed_ack_ms = Some(decimal(part, value)?),
-        "synr" => s.syn_retries = Some(number(part, value)?),
-        "datar" => s.data_retries = Some(number(part, value)?),
-        "kaidle" => s.keepalive_idle_s = Some(decimal(part, value)?),
-        "kaintvl" => s.keepalive_interval_s = Some(decimal(part, value)?),
-        "kacnt" => s.keepalive_probes = Some(number(part, value)?),
         "isn" => {
             s.fixed_isn = Some(match value {
                 "fixed" => true,
@@ -351,14 +417,10 @@ fn read_setting(s: &mut crate::experiment::Settings, key: &str, part: &str, valu
                 }
             })
         }
-        "ka" => {
-            s.keepalive = Some(match value {
-                "on" => true,
-                "off" => false,
-                _ => return Err(bad(part, "must be `ka=on` or `ka=off`", "必须是 `ka=on` 或 `ka=off`")),
-            })
-        }
-        _ => return Ok(false),
+        _ => match tcp_key(key) {
+            Some((key, unit)) => read_tcp(&mut s.tcp, key, unit, part, value)?,
+            None => return Ok(false),
+        },
     }
     Ok(true)
 }
@@ -441,7 +503,7 @@ mod tests {
 
     #[test]
     fn the_documented_example_round_trips() {
-        let link = "lost-syn&p=linux&loss=5&seed=3&d=10&rto=1000&msl=30&dack=40&synr=6&datar=15&isn=fixed\
+        let link = "lost-syn&p=linux&loss=5&seed=3&d=10&isn=fixed&rto=1000&msl=30&dack=40&synr=6&datar=15\
                     &ka=on&kaidle=60&kaintvl=5&kacnt=3&lang=zh&abs&step=4&f=client.syn-ack.1.drop&f=server.syn-ack.2.delay.500.5\
                     &f=@3..1.duplicate.20&f=.fin.1.drop";
         let embed = "lost-syn&ui=play.text&steps=2-6&autoplay&theme=dark";
@@ -456,11 +518,12 @@ mod tests {
             (e.settings.loss_percent, e.settings.fixed_isn, v.step, v.relative),
             (Some(5.0), Some(true), Some(3), false)
         );
+        let tcp = &e.settings.tcp;
         assert_eq!(
-            (e.settings.keepalive, e.settings.keepalive_idle_s, e.settings.keepalive_interval_s),
-            (Some(true), Some(60.0), Some(5.0))
+            (tcp.keepalive, tcp.keepalive_idle_ms.map(Millis::get), tcp.keepalive_interval_ms.map(Millis::get)),
+            (Some(true), Some(60_000.0), Some(5_000.0))
         );
-        assert_eq!(e.settings.keepalive_probes, Some(3));
+        assert_eq!((tcp.keepalive_probes, tcp.msl_ms.map(Millis::get)), (Some(3), Some(30_000.0)));
         assert!(decode("ka=yes").is_err_and(|err| err.en.contains("ka=on")));
         assert_eq!(e.faults[1].delay_ms.get(), 500.5);
         assert_eq!((e.faults[2].index, e.faults[3].from.as_deref()), (Some(3), None));
@@ -473,7 +536,36 @@ mod tests {
     }
 
     #[test]
+    fn any_tcp_key_travels_by_its_own_name() {
+        let link = "handshake&p=rfc9293&fin_wait_2_timeout_ms=5000&mss=536&ack_fin_at_once=off";
+        let (e, v) = decode(link).unwrap_or_else(|e| panic!("{}", e.en));
+        let tcp = &e.settings.tcp;
+        assert_eq!(
+            (tcp.fin_wait_2_timeout_ms.map(Millis::get), tcp.mss, tcp.ack_fin_at_once),
+            (Some(5000.0), Some(536), Some(false))
+        );
+        let config = e.scenario().map(|s| s.config_for(&s.hosts[0])).expect("runs");
+        assert!(!config.ack_fin_at_once && config.mss == 536, "{config:?}");
+        // Written in the order of the format's keys, the page's own fields by their short names.
+        assert_eq!(encode(&e, &v).as_deref(), Ok("p=rfc9293&fin_wait_2_timeout_ms=5000&mss=536&ack_fin_at_once=off"));
+        assert_eq!(decode("initial_rto_ms=1500").map(|(e, v)| encode(&e, &v)).unwrap().as_deref(), Ok("rto=1500"));
+        for (bad, why) in [
+            ("synr=256", "The link's `synr=256` must be at most 255."),
+            ("mss=ten", "The link's `mss=ten` is not a number."),
+            (
+                "sack_permitted=yes",
+                "The link's `sack_permitted=yes` must be `sack_permitted=on` or `sack_permitted=off`.",
+            ),
+            ("nagle=on", "The link's `nagle=on` is not a setting synack knows."),
+            ("mss=10", "The link's settings cannot be used: tcp.mss: must be at least 64 bytes"),
+        ] {
+            assert_eq!(decode(bad).map_err(|e| e.en), Err(why.to_string()), "{bad}");
+        }
+    }
+
+    #[test]
     fn combinations_round_trip() {
+        let ms = |v: f64| Millis::new(v).expect("a duration");
         let profiles = [None, Some(Profile::Rfc9293), Some(Profile::Windows)];
         let faults = [
             vec![],
@@ -513,16 +605,20 @@ mod tests {
                     loss_percent: [None, Some(0.1), Some(100.0), Some(-0.0)][k % 4],
                     seed: [None, Some(0), Some(u64::MAX)][k % 3],
                     delay_ms: [None, Some(0.0), Some(12.5), Some(10_000.0)][(k / 2) % 4],
-                    initial_rto_ms: [None, Some(1.0), Some(3000.0)][(k / 3) % 3],
-                    msl_s: [None, Some(0.5), Some(60.0)][k % 3],
-                    delayed_ack_ms: [None, Some(0.0), Some(200.0)][(k + 1) % 3],
-                    syn_retries: [None, Some(0), Some(255)][(k + 2) % 3],
-                    data_retries: [None, Some(3)][k % 2],
                     fixed_isn: [None, Some(true), Some(false)][(k / 2) % 3],
-                    keepalive: [None, Some(true), Some(false)][(k + 2) % 3],
-                    keepalive_idle_s: [None, Some(30.0), Some(7200.0)][(k / 3) % 3],
-                    keepalive_interval_s: [None, Some(0.5), Some(75.0)][(k / 2) % 3],
-                    keepalive_probes: [None, Some(1), Some(9)][k % 3],
+                    tcp: Tcp {
+                        initial_rto_ms: [None, Some(ms(1.0)), Some(ms(3000.0))][(k / 3) % 3],
+                        msl_ms: [None, Some(ms(500.0)), Some(ms(60_000.0))][k % 3],
+                        delayed_ack_ms: [None, Some(ms(0.0)), Some(ms(200.0))][(k + 1) % 3],
+                        syn_retries: [None, Some(0), Some(255)][(k + 2) % 3],
+                        data_retries: [None, Some(3)][k % 2],
+                        keepalive: [None, Some(true), Some(false)][(k + 2) % 3],
+                        keepalive_idle_ms: [None, Some(ms(30_000.0)), Some(ms(7_200_000.0))][(k / 3) % 3],
+                        keepalive_interval_ms: [None, Some(ms(500.0)), Some(ms(75_000.0))][(k / 2) % 3],
+                        keepalive_probes: [None, Some(1), Some(9)][k % 3],
+                        ack_fin_at_once: [None, Some(false)][(k / 5) % 2],
+                        ..Tcp::default()
+                    },
                 };
                 let e = Experiment { entry: entry.name.into(), custom: None, settings, faults: fs.clone() };
                 if e.scenario().is_err() {
@@ -656,7 +752,7 @@ mod tests {
             ("loss=1e3", "`loss=1e3` is not a number", "不是数字"),
             ("loss=inf", "`loss=inf` is not a number", "不是数字"),
             ("loss=", "`loss=` is not a number", "不是数字"),
-            ("synr=256", "`synr=256` is out of range", "超出范围"),
+            ("synr=256", "`synr=256` must be at most 255", "不能大于 255"),
             ("step=1.5", "`step=1.5` is not a number", "不是数字"),
             ("step=0", "`step=0` counts steps from 1", "步骤从 1 开始"),
             ("ui=play.chat", "`ui=play.chat` names `chat`", "`chat` 不是可显示的部分"),

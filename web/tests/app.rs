@@ -162,10 +162,11 @@ async fn keep_alive_probes_an_idle_connection() {
     settle().await;
     let arrows = |root: &Element| root.query_selector_all(".arrows g[data-segment]").expect("selector").length();
     assert_eq!(arrows(&root), 3, "the handshake, then silence");
-    experiment.settings.keepalive = Some(true);
-    experiment.settings.keepalive_idle_s = Some(30.0);
-    experiment.settings.keepalive_interval_s = Some(5.0);
-    experiment.settings.keepalive_probes = Some(3);
+    let ms = |v: f64| tcp_sim::scenario::Millis::new(v).expect("a duration");
+    let tcp = &mut experiment.settings.tcp;
+    (tcp.keepalive, tcp.keepalive_idle_ms, tcp.keepalive_interval_ms) =
+        (Some(true), Some(ms(30_000.0)), Some(ms(5_000.0)));
+    tcp.keepalive_probes = Some(3);
     let with_keepalive = link(&experiment);
     assert!(with_keepalive.contains("ka=on&kaidle=30&kaintvl=5&kacnt=3"), "{with_keepalive}");
     web_sys::window().expect("a window").location().set_hash(&with_keepalive).expect("set the link");

@@ -226,6 +226,7 @@ const ALLOWED_WORDS: &[&str] = &[
     "fixed",
     "tcp",
     "rfc9293",
+    "rfc793",
     "linux",
     "freebsd",
     "windows",

@@ -263,6 +263,7 @@ mod tests {
     //! a test fails, or with `UPDATE_EXPECT=1` rewrites it, when it is out of date).
 
     use super::*;
+    use crate::overrides::Value;
     use alloc::format;
     use alloc::string::ToString;
     use core::fmt::Write as _;
@@ -413,67 +414,19 @@ mod tests {
     }
 
     fn tcp(t: &Tcp) -> String {
-        let Tcp {
-            initial_rto_ms,
-            rto_min_ms,
-            rto_max_ms,
-            msl_ms,
-            delayed_ack_ms,
-            fin_wait_2_timeout_ms,
-            syn_retries,
-            establishment_timeout_ms,
-            synack_retries,
-            data_retries,
-            syn_backlog,
-            accept_backlog,
-            syn_cookies,
-            abort_on_overflow,
-            ignore_rst_in_time_wait,
-            two_way_handshake,
-            timestamps,
-            mss,
-            recv_buffer,
-            send_buffer,
-            keepalive,
-            keepalive_idle_ms,
-            keepalive_interval_ms,
-            keepalive_probes,
-        } = t;
-        let m = |v: &Option<Millis>| v.as_ref().map(|v| format!("Some({})", millis(v)));
-        let n = |v: &Option<u8>| v.map(|v| format!("Some({v})"));
-        let w = |v: &Option<u16>| v.map(|v| format!("Some({v})"));
-        let b = |v: &Option<bool>| v.map(|v| format!("Some({v})"));
-        let u = |v: &Option<u32>| v.map(|v| format!("Some({v})"));
-        update(
-            "Tcp",
-            &[
-                ("initial_rto_ms", m(initial_rto_ms)),
-                ("rto_min_ms", m(rto_min_ms)),
-                ("rto_max_ms", m(rto_max_ms)),
-                ("msl_ms", m(msl_ms)),
-                ("delayed_ack_ms", m(delayed_ack_ms)),
-                ("fin_wait_2_timeout_ms", m(fin_wait_2_timeout_ms)),
-                ("syn_retries", n(syn_retries)),
-                ("establishment_timeout_ms", m(establishment_timeout_ms)),
-                ("synack_retries", n(synack_retries)),
-                ("data_retries", n(data_retries)),
-                ("syn_backlog", w(syn_backlog)),
-                ("accept_backlog", w(accept_backlog)),
-                ("syn_cookies", b(syn_cookies)),
-                ("abort_on_overflow", b(abort_on_overflow)),
-                ("ignore_rst_in_time_wait", b(ignore_rst_in_time_wait)),
-                ("two_way_handshake", b(two_way_handshake)),
-                ("timestamps", b(timestamps)),
-                ("mss", w(mss)),
-                ("recv_buffer", u(recv_buffer)),
-                ("send_buffer", u(send_buffer)),
-                ("keepalive", b(keepalive)),
-                ("keepalive_idle_ms", m(keepalive_idle_ms)),
-                ("keepalive_interval_ms", m(keepalive_interval_ms)),
-                ("keepalive_probes", n(keepalive_probes)),
-            ],
-            "Tcp::default()",
-        )
+        let fields: Vec<(&str, Option<String>)> = t
+            .values()
+            .into_iter()
+            .map(|(key, value)| {
+                let v = match value {
+                    Value::Millis(m) => millis(&m),
+                    Value::Number(n) => n.to_string(),
+                    Value::Flag(b) => b.to_string(),
+                };
+                (key, Some(format!("Some({v})")))
+            })
+            .collect();
+        update("Tcp", &fields, "Tcp::default()")
     }
 
     fn host(h: &Host) -> String {

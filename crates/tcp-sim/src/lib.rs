@@ -12,6 +12,7 @@ pub mod invariants;
 pub mod limits;
 pub mod odds;
 pub mod outcome;
+pub mod overrides;
 pub mod pcap;
 pub mod rng;
 pub mod scenario;

@@ -245,133 +245,7 @@ impl Default for Link {
     }
 }
 
-/// Overrides of the profile's timers and limits. Absent fields keep the profile's value.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Tcp {
-    /// Initial RTO (RFC 6298 (2.1)).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_rto_ms: Option<Millis>,
-    /// Lower bound of the RTO (RFC 6298 (2.4)).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rto_min_ms: Option<Millis>,
-    /// Upper bound of the RTO after backoff (RFC 6298 (2.5)).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rto_max_ms: Option<Millis>,
-    /// Maximum segment lifetime; TIME-WAIT is twice this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msl_ms: Option<Millis>,
-    /// Delayed-ACK timeout; 0 turns delayed ACKs off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delayed_ack_ms: Option<Millis>,
-    /// FIN-WAIT-2 timeout after close(); 0 waits forever.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fin_wait_2_timeout_ms: Option<Millis>,
-    /// SYN retransmissions before connect() fails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub syn_retries: Option<u8>,
-    /// A time limit on connect(): the open fails with ETIMEDOUT this long after it began,
-    /// whatever retries are left (BSD's `keepinit`, `TCP_KEEPINIT`); 0 sets no limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub establishment_timeout_ms: Option<Millis>,
-    /// SYN-ACK retransmissions before a half-open connection is dropped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synack_retries: Option<u8>,
-    /// Data/FIN retransmissions before the connection is dropped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_retries: Option<u8>,
-    /// SYN queue size of listeners.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub syn_backlog: Option<u16>,
-    /// Accept queue size of listeners.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accept_backlog: Option<u16>,
-    /// SYN cookies when the SYN queue is full.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub syn_cookies: Option<bool>,
-    /// A full accept queue resets the handshake's last ACK instead of dropping it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub abort_on_overflow: Option<bool>,
-    /// Ignore a reset in TIME-WAIT (RFC 1337).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ignore_rst_in_time_wait: Option<bool>,
-    /// The deliberately broken two-way handshake.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub two_way_handshake: Option<bool>,
-    /// RFC 7323 timestamps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamps: Option<bool>,
-    /// MSS advertised in the host's SYN (RFC 9293 §3.7.1): the largest payload the peer should
-    /// send it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mss: Option<u16>,
-    /// Bytes the receive buffer holds (`SO_RCVBUF`): the most the window offers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recv_buffer: Option<u32>,
-    /// Bytes the send buffer holds (`SO_SNDBUF`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub send_buffer: Option<u32>,
-    /// Keep-alive (`SO_KEEPALIVE`) on every connection (off in every profile).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keepalive: Option<bool>,
-    /// Keep-alive: time without any segment from the peer before the first probe.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keepalive_idle_ms: Option<Millis>,
-    /// Keep-alive: time between unanswered probes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keepalive_interval_ms: Option<Millis>,
-    /// Keep-alive: unanswered probes before the connection is dropped (ETIMEDOUT).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keepalive_probes: Option<u8>,
-}
-
-impl Tcp {
-    /// No override at all.
-    pub fn is_empty(&self) -> bool {
-        *self == Tcp::default()
-    }
-
-    /// `base` with these overrides applied.
-    pub fn apply(&self, base: Config) -> Config {
-        let mut c = base;
-        let set = |slot: &mut Duration, v: Option<Millis>| {
-            if let Some(v) = v {
-                *slot = v.duration();
-            }
-        };
-        set(&mut c.initial_rto, self.initial_rto_ms);
-        set(&mut c.rto_min, self.rto_min_ms);
-        set(&mut c.rto_max, self.rto_max_ms);
-        set(&mut c.msl, self.msl_ms);
-        set(&mut c.keepalive_idle, self.keepalive_idle_ms);
-        set(&mut c.keepalive_interval, self.keepalive_interval_ms);
-        if let Some(v) = self.delayed_ack_ms {
-            c.delayed_ack = (v.get() > 0.0).then(|| v.duration());
-        }
-        if let Some(v) = self.fin_wait_2_timeout_ms {
-            c.fin_wait_2_timeout = (v.get() > 0.0).then(|| v.duration());
-        }
-        if let Some(v) = self.establishment_timeout_ms {
-            c.establishment_timeout = (v.get() > 0.0).then(|| v.duration());
-        }
-        c.syn_retries = self.syn_retries.unwrap_or(c.syn_retries);
-        c.synack_retries = self.synack_retries.unwrap_or(c.synack_retries);
-        c.data_retries = self.data_retries.unwrap_or(c.data_retries);
-        c.syn_backlog = self.syn_backlog.unwrap_or(c.syn_backlog);
-        c.accept_backlog = self.accept_backlog.unwrap_or(c.accept_backlog);
-        c.syn_cookies = self.syn_cookies.unwrap_or(c.syn_cookies);
-        c.abort_on_overflow = self.abort_on_overflow.unwrap_or(c.abort_on_overflow);
-        c.ignore_rst_in_time_wait = self.ignore_rst_in_time_wait.unwrap_or(c.ignore_rst_in_time_wait);
-        c.two_way_handshake = self.two_way_handshake.unwrap_or(c.two_way_handshake);
-        c.timestamps = self.timestamps.unwrap_or(c.timestamps);
-        c.mss = self.mss.unwrap_or(c.mss);
-        c.recv_buffer = self.recv_buffer.unwrap_or(c.recv_buffer);
-        c.send_buffer = self.send_buffer.unwrap_or(c.send_buffer);
-        c.keepalive = self.keepalive.unwrap_or(c.keepalive);
-        c.keepalive_probes = self.keepalive_probes.unwrap_or(c.keepalive_probes);
-        c
-    }
-}
+pub use crate::overrides::Tcp;
 
 /// The initial sequence number policy of a host.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -944,51 +818,20 @@ impl Scenario {
         let profile = host.profile.unwrap_or(self.profile);
         let ms = |d: Duration| d.as_millis();
         // The key the file wrote: the host's own override if it set one, else the scenario's.
-        let key = |name: &str, set_by_host: bool| {
+        let key_at = |name: &str, set_by_host: bool| {
             if set_by_host { format!("hosts[{i}].tcp.{name}") } else { format!("tcp.{name}") }
         };
         let h = &host.tcp;
-        match e.field {
-            "keepalive_idle" => {
-                return ScenarioError::at(key("keepalive_idle_ms", h.keepalive_idle_ms.is_some()), e.reason);
-            }
-            "keepalive_interval" => {
-                return ScenarioError::at(key("keepalive_interval_ms", h.keepalive_interval_ms.is_some()), e.reason);
-            }
-            "keepalive_probes" => {
-                return ScenarioError::at(key("keepalive_probes", h.keepalive_probes.is_some()), e.reason);
-            }
-            "recv_buffer" => return ScenarioError::at(key("recv_buffer", h.recv_buffer.is_some()), e.reason),
-            "send_buffer" => return ScenarioError::at(key("send_buffer", h.send_buffer.is_some()), e.reason),
-            _ => {}
-        }
-        // Any other key, as the scenario's and the host's overrides together set it.
-        let merged = Tcp {
-            initial_rto_ms: h.initial_rto_ms.or(self.tcp.initial_rto_ms),
-            rto_min_ms: h.rto_min_ms.or(self.tcp.rto_min_ms),
-            rto_max_ms: h.rto_max_ms.or(self.tcp.rto_max_ms),
-            mss: h.mss.or(self.tcp.mss),
-            syn_backlog: h.syn_backlog.or(self.tcp.syn_backlog),
-            accept_backlog: h.accept_backlog.or(self.tcp.accept_backlog),
-            ..Tcp::default()
+        let Some(file_key) = Tcp::key_of(e.field) else {
+            // Not settable from a file: a profile itself is wrong.
+            return ScenarioError::at(format!("profile {profile}: {}", e.field), e.reason);
         };
-        let t = &merged;
-        let at = |field: &str| -> String {
-            let by_host = match field {
-                "rto_min_ms" => h.rto_min_ms.is_some(),
-                "rto_max_ms" => h.rto_max_ms.is_some(),
-                "initial_rto_ms" => h.initial_rto_ms.is_some(),
-                "mss" => h.mss.is_some(),
-                "syn_backlog" => h.syn_backlog.is_some(),
-                "accept_backlog" => h.accept_backlog.is_some(),
-                _ => false,
-            };
-            key(field, by_host)
-        };
+        let at = |key: &str| key_at(key, h.get(key).is_some());
+        let merged = h.or(&self.tcp);
         match e.field {
             "rto_min" | "rto_max" => {
                 let (min, max) = (ms(config.rto_min), ms(config.rto_max));
-                let (key, message) = match (t.rto_min_ms.is_some(), t.rto_max_ms.is_some()) {
+                let (key, message) = match (merged.rto_min_ms.is_some(), merged.rto_max_ms.is_some()) {
                     (false, true) => (
                         at("rto_max_ms"),
                         format!(
@@ -1006,10 +849,7 @@ impl Scenario {
                 };
                 ScenarioError::at(key, message)
             }
-            "initial_rto" => ScenarioError::at(at("initial_rto_ms"), e.reason),
-            field @ ("mss" | "syn_backlog" | "accept_backlog") => ScenarioError::at(at(field), e.reason),
-            // Not settable from a file: a profile itself is wrong.
-            field => ScenarioError::at(format!("profile {profile}: {field}"), e.reason),
+            _ => ScenarioError::at(at(file_key), e.reason),
         }
     }
 

@@ -11,6 +11,8 @@ use bilingual::Lang;
 use tcp_core::config::Profile;
 use tcp_sim::catalogue;
 use tcp_sim::decimal::Shortest;
+use tcp_sim::overrides::{Kind, Value};
+use tcp_sim::scenario::{Millis, Tcp};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -62,21 +64,37 @@ pub fn open_file(
     });
 }
 
-/// Which setting a numeric field edits.
+/// Which setting a numeric field edits: one of the link's, or a `[tcp]` key.
 #[derive(Clone, Copy, PartialEq)]
 enum Field {
     Loss,
     Seed,
     Delay,
-    InitialRto,
-    Msl,
-    DelayedAck,
-    SynRetries,
-    DataRetries,
-    KeepaliveIdle,
-    KeepaliveInterval,
-    KeepaliveProbes,
+    /// A `[tcp]` key, shown in milliseconds times `unit` (1000: seconds).
+    Tcp {
+        key: &'static str,
+        label: T,
+        id: &'static str,
+        unit: f64,
+    },
 }
+
+const INITIAL_RTO: Field = Field::Tcp { key: "initial_rto_ms", label: i18n::INITIAL_RTO, id: "initial-rto", unit: 1.0 };
+const MSL: Field = Field::Tcp { key: "msl_ms", label: i18n::MSL, id: "msl", unit: 1000.0 };
+const DELAYED_ACK: Field = Field::Tcp { key: "delayed_ack_ms", label: i18n::DELAYED_ACK, id: "delayed-ack", unit: 1.0 };
+const SYN_RETRIES: Field = Field::Tcp { key: "syn_retries", label: i18n::SYN_RETRIES, id: "syn-retries", unit: 1.0 };
+const DATA_RETRIES: Field =
+    Field::Tcp { key: "data_retries", label: i18n::DATA_RETRIES, id: "data-retries", unit: 1.0 };
+const KEEPALIVE_IDLE: Field =
+    Field::Tcp { key: "keepalive_idle_ms", label: i18n::KEEPALIVE_IDLE, id: "keepalive-idle", unit: 1000.0 };
+const KEEPALIVE_INTERVAL: Field = Field::Tcp {
+    key: "keepalive_interval_ms",
+    label: i18n::KEEPALIVE_INTERVAL,
+    id: "keepalive-interval",
+    unit: 1000.0,
+};
+const KEEPALIVE_PROBES: Field =
+    Field::Tcp { key: "keepalive_probes", label: i18n::KEEPALIVE_PROBES, id: "keepalive-probes", unit: 1.0 };
 
 impl Field {
     fn label(self) -> T {
@@ -84,14 +102,7 @@ impl Field {
             Field::Loss => i18n::LOSS,
             Field::Seed => i18n::SEED,
             Field::Delay => i18n::DELAY,
-            Field::InitialRto => i18n::INITIAL_RTO,
-            Field::Msl => i18n::MSL,
-            Field::DelayedAck => i18n::DELAYED_ACK,
-            Field::SynRetries => i18n::SYN_RETRIES,
-            Field::DataRetries => i18n::DATA_RETRIES,
-            Field::KeepaliveIdle => i18n::KEEPALIVE_IDLE,
-            Field::KeepaliveInterval => i18n::KEEPALIVE_INTERVAL,
-            Field::KeepaliveProbes => i18n::KEEPALIVE_PROBES,
+            Field::Tcp { label, .. } => label,
         }
     }
     fn id(self) -> &'static str {
@@ -99,31 +110,25 @@ impl Field {
             Field::Loss => "loss",
             Field::Seed => "seed",
             Field::Delay => "delay",
-            Field::InitialRto => "initial-rto",
-            Field::Msl => "msl",
-            Field::DelayedAck => "delayed-ack",
-            Field::SynRetries => "syn-retries",
-            Field::DataRetries => "data-retries",
-            Field::KeepaliveIdle => "keepalive-idle",
-            Field::KeepaliveInterval => "keepalive-interval",
-            Field::KeepaliveProbes => "keepalive-probes",
+            Field::Tcp { id, .. } => id,
         }
     }
     /// Stores `v` (already parsed) into the settings; `None` when it does not fit the field's type.
     fn store(self, s: &mut Settings, v: f64) -> Option<()> {
-        let small = |v: f64| (v.fract() == 0.0 && (0.0..=255.0).contains(&v)).then_some(v as u8);
         match self {
             Field::Loss => s.loss_percent = Some(v),
             Field::Seed => s.seed = Some((v.fract() == 0.0 && (0.0..9.0e15).contains(&v)).then_some(v as u64)?),
             Field::Delay => s.delay_ms = Some(v),
-            Field::InitialRto => s.initial_rto_ms = Some(v),
-            Field::Msl => s.msl_s = Some(v),
-            Field::DelayedAck => s.delayed_ack_ms = Some(v),
-            Field::SynRetries => s.syn_retries = Some(small(v)?),
-            Field::DataRetries => s.data_retries = Some(small(v)?),
-            Field::KeepaliveIdle => s.keepalive_idle_s = Some(v),
-            Field::KeepaliveInterval => s.keepalive_interval_s = Some(v),
-            Field::KeepaliveProbes => s.keepalive_probes = Some(small(v)?),
+            Field::Tcp { key, unit, .. } => {
+                let value = match Tcp::kind(key)? {
+                    Kind::Millis => Value::Millis(Millis::new(v * unit).ok()?),
+                    Kind::Number { max } => {
+                        Value::Number((v.fract() == 0.0 && (0.0..=f64::from(max)).contains(&v)).then_some(v as u32)?)
+                    }
+                    Kind::Flag => return None,
+                };
+                s.tcp.set(key, value).ok()?;
+            }
         }
         Some(())
     }
@@ -132,21 +137,18 @@ impl Field {
 /// The experiment's effective value of a field, for display.
 fn current(s: Option<&tcp_sim::Scenario>, f: Field) -> String {
     let Some(s) = s else { return String::new() };
-    let host = s.hosts.first();
-    let c = host.map(|h| s.config_for(h)).unwrap_or_default();
-    let ms = |d: tcp_core::time::Duration| Shortest(d.as_micros() as f64 / 1000.0).to_string();
     match f {
         Field::Loss => Shortest(s.link.loss.get() * 100.0).to_string(),
         Field::Seed => s.seed.to_string(),
         Field::Delay => Shortest(s.link.delay_ms.get()).to_string(),
-        Field::InitialRto => ms(c.initial_rto),
-        Field::Msl => Shortest(c.msl.as_secs_f64()).to_string(),
-        Field::DelayedAck => c.delayed_ack.map_or("0".into(), ms),
-        Field::SynRetries => c.syn_retries.to_string(),
-        Field::DataRetries => c.data_retries.to_string(),
-        Field::KeepaliveIdle => Shortest(c.keepalive_idle.as_secs_f64()).to_string(),
-        Field::KeepaliveInterval => Shortest(c.keepalive_interval.as_secs_f64()).to_string(),
-        Field::KeepaliveProbes => c.keepalive_probes.to_string(),
+        Field::Tcp { key, unit, .. } => {
+            let c = s.hosts.first().map(|h| s.config_for(h)).unwrap_or_default();
+            match Tcp::of(&c).get(key) {
+                Some(Value::Millis(m)) => Shortest(m.get() / unit).to_string(),
+                Some(Value::Number(n)) => n.to_string(),
+                _ => String::new(),
+            }
+        }
     }
 }
 
@@ -275,7 +277,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         let (cb, e) = (props.on_update.clone(), e.clone());
         Callback::from(move |ev: Event| {
             let mut next = e.clone();
-            next.settings.keepalive = Some(ev.target_unchecked_into::<HtmlInputElement>().checked());
+            next.settings.tcp.keepalive = Some(ev.target_unchecked_into::<HtmlInputElement>().checked());
             cb.emit(next);
         })
     };
@@ -323,11 +325,11 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     { number(Field::Delay) }
                     { number(Field::Loss) }
                     { number(Field::Seed) }
-                    { number(Field::InitialRto) }
-                    { number(Field::DelayedAck) }
-                    { number(Field::Msl) }
-                    { number(Field::SynRetries) }
-                    { number(Field::DataRetries) }
+                    { number(INITIAL_RTO) }
+                    { number(DELAYED_ACK) }
+                    { number(MSL) }
+                    { number(SYN_RETRIES) }
+                    { number(DATA_RETRIES) }
                     <label class="check" for="fixed-isn">
                         <input id="fixed-isn" type="checkbox" checked={fixed_isn} onchange={on_isn} />
                         <span>{ i18n::FIXED_ISN.get(lang) }</span>
@@ -336,9 +338,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         <input id="keepalive" data-testid="set-keepalive" type="checkbox" checked={keepalive} onchange={on_keepalive} />
                         <span>{ i18n::KEEPALIVE.get(lang) }</span>
                     </label>
-                    { number(Field::KeepaliveIdle) }
-                    { number(Field::KeepaliveInterval) }
-                    { number(Field::KeepaliveProbes) }
+                    { number(KEEPALIVE_IDLE) }
+                    { number(KEEPALIVE_INTERVAL) }
+                    { number(KEEPALIVE_PROBES) }
                     <label class="check" for="relative">
                         <input id="relative" data-testid="relative" type="checkbox" checked={props.relative} onchange={on_relative} />
                         <span>{ i18n::RELATIVE.get(lang) }</span>
