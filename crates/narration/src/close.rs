@@ -275,11 +275,23 @@ pub(crate) fn fin_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
             ));
         } else if let Some((deadline, _)) = delayed {
             let d = cx.span(ep.at, deadline);
-            s.main(say!(
-                cx,
-                "It does not acknowledge right away: like Linux, it holds the ACK back for up to {d} (delayed ACK), hoping its application will soon send data or its own FIN for the ACK to ride on.",
-                "它没有立即确认：和 Linux 一样，它把 ACK 最多推迟 {d}（延迟确认），希望应用很快会发送数据或自己的 FIN，让 ACK 搭个便车。"
-            ));
+            // Linux's ACK timeout is 0 until data arrives (`Config::delayed_ack_before_data`):
+            // the timer fires at the next tick, at most 4 ms away.
+            let no_data_yet = !cx.t.segments[..seg].iter().any(|s| s.received_by == ep.conn && !s.payload.is_empty());
+            let one_tick = deadline.saturating_since(ep.at) <= tcp_core::time::Duration::from_millis(4);
+            s.main(if no_data_yet && one_tick {
+                say!(
+                    cx,
+                    "It does not acknowledge at once, but holds the ACK back only {d}: no data has arrived on this connection yet, so Linux's ACK timeout (ato) is still 0 and its delayed-ACK timer fires at the next clock tick. An application that closes at once still gets its FIN onto this ACK.",
+                    "它没有立即确认，但只推迟 {d}：这条连接还没有收到过数据，Linux 的 ACK 超时（ato）仍为 0，延迟确认定时器在下一个时钟节拍就到期。应用如果立即关闭，它的 FIN 仍能搭上这个 ACK。"
+                )
+            } else {
+                say!(
+                    cx,
+                    "It does not acknowledge right away: like Linux, it holds the ACK back for up to {d} (delayed ACK), hoping its application will soon send data or its own FIN for the ACK to ride on.",
+                    "它没有立即确认：和 Linux 一样，它把 ACK 最多推迟 {d}（延迟确认），希望应用很快会发送数据或自己的 FIN，让 ACK 搭个便车。"
+                )
+            });
         }
         if !cx.seen_change(ep.first, State::Established, State::CloseWait) {
             s.why(

@@ -354,10 +354,10 @@ fn msc_lost_final_ack_in_chinese() {
           "client" note "client" [label="close() · FIN_WAIT1"];
           "client" => "server" [label="FIN, ACK seq=1 ack=1 [100 毫秒 → 110 毫秒]"];
           "server" note "server" [label="CLOSE_WAIT"];
-          "server" note "server" [label="延迟确认 40 毫秒 到期"];
-          "server" => "client" [label="ACK seq=1 ack=2 [150 毫秒 → 160 毫秒]"];
+          "server" note "server" [label="延迟确认 2 毫秒 到期"];
+          "server" => "client" [label="ACK seq=1 ack=2 [112 毫秒 → 122 毫秒]"];
           "client" note "client" [label="FIN_WAIT2"];
-          ... [label="⋯ 50 毫秒后"];
+          ... [label="⋯ 88 毫秒后"];
           "server" note "server" [label="close() · LAST_ACK"];
           "server" => "client" [label="FIN, ACK seq=1 ack=2 [210 毫秒 → 220 毫秒]"];
           "client" note "client" [label="TIME_WAIT · 2MSL 60 秒"];
@@ -444,24 +444,24 @@ fn geometry_lost_final_ack() {
     check_geometry(
         "lost-final-ack",
         expect![[r#"
-            size 759.2x835
-            lifeline 0 x=237.6 54..819 [client] 192.0.2.1:40000
-            lifeline 1 x=588.2 54..819 [server] 198.51.100.1:5555
+            size 759.2x705
+            lifeline 0 x=237.6 54..689 [client] 192.0.2.1:40000
+            lifeline 1 x=588.2 54..689 [server] 198.51.100.1:5555
             break 189..253 "⋯ 70 ms later"
-            break 463..527 "⋯ 50 ms later"
-            break 597..661 "⋯ 200 ms later"
-            break 731..795 "⋯ 59.99 s later"
+            break 333..397 "⋯ 88 ms later"
+            break 467..531 "⋯ 200 ms later"
+            break 601..665 "⋯ 59.99 s later"
             band h1 LISTEN ×0 y=84..119
             band h0 SYN_SENT ×1 y=84..154
             band h1 SYN_RECV ×1 y=119..189
             band h0 ESTABLISHED ×1 y=154..253
             band h1 ESTABLISHED ×1 y=189..288
-            band h0 FIN_WAIT1 ×1 y=253..463
-            band h1 CLOSE_WAIT ×1 y=288..527
-            band h0 FIN_WAIT2 ×1 y=463..562
-            band h1 LAST_ACK ×1 y=527..731
-            band h0 TIME_WAIT ×1 y=562..795
-            band h1 LISTEN ×0 y=731..795
+            band h0 FIN_WAIT1 ×1 y=253..333
+            band h1 CLOSE_WAIT ×1 y=288..397
+            band h0 FIN_WAIT2 ×1 y=333..432
+            band h1 LAST_ACK ×1 y=397..601
+            band h0 TIME_WAIT ×1 y=432..665
+            band h1 LISTEN ×0 y=601..665
             state h0 y=84 SYN_SENT
             state h1 y=84 LISTEN
             state h1 y=119 SYN_RECV
@@ -469,35 +469,35 @@ fn geometry_lost_final_ack() {
             state h1 y=189 ESTABLISHED
             state h0 y=253 FIN_WAIT1
             state h1 y=288 CLOSE_WAIT
-            state h0 y=463 FIN_WAIT2
-            state h1 y=527 LAST_ACK
-            state h0 y=562 TIME_WAIT
-            state h1 y=731 CLOSED
-            state h0 y=795 CLOSED
+            state h0 y=333 FIN_WAIT2
+            state h1 y=397 LAST_ACK
+            state h0 y=432 TIME_WAIT
+            state h1 y=601 CLOSED
+            state h0 y=665 CLOSED
             timer h0 x=226.6 84..154 Cancelled "RTO 1 s"
             timer h1 x=599.2 119..189 Cancelled "RTO 1 s"
-            timer h0 x=226.6 253..463 Cancelled "RTO 220 ms"
-            timer h1 x=599.2 288..428 Fired "delayed ACK 40 ms"
-            timer h0 x=226.6 463..562 Cancelled "FIN_WAIT2 60 s"
-            timer h1 x=599.2 527..661 Fired "RTO 220 ms"
-            timer h0 x=226.6 562..696 Restarted "2MSL 60 s"
-            timer h1 x=599.2 661..731 Cancelled "RTO 440 ms (retry 1)"
-            timer h0 x=226.6 696..795 Fired "2MSL 60 s (restarted)"
+            timer h0 x=226.6 253..333 Cancelled "RTO 220 ms"
+            timer h1 x=599.2 288..298 Fired "delayed ACK 2 ms"
+            timer h0 x=226.6 333..432 Cancelled "FIN_WAIT2 60 s"
+            timer h1 x=599.2 397..531 Fired "RTO 220 ms"
+            timer h0 x=226.6 432..566 Restarted "2MSL 60 s"
+            timer h1 x=599.2 531..601 Cancelled "RTO 440 ms (retry 1)"
+            timer h0 x=226.6 566..665 Fired "2MSL 60 s (restarted)"
             arrow 0 242.6,84 -> 583.2,119 [S] SYN seq=0 steps 0..1
             arrow 1 583.2,119 -> 242.6,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
             arrow 2 242.6,154 -> 583.2,189 [A] ACK seq=1 ack=1 steps 2..3
             arrow 3 242.6,253 -> 583.2,288 [FA] FIN, ACK seq=1 ack=1 steps 4..5
-            arrow 4 583.2,428 -> 242.6,463 [A] ACK seq=1 ack=2 steps 6..7
-            arrow 5 583.2,527 -> 242.6,562 [FA] FIN, ACK seq=1 ack=2 steps 8..9
-            arrow 6 242.6,562 -> 395.9,577.8 ✕ [A] ACK seq=2 ack=2 (dropped) steps 9..9
-            arrow 7 583.2,661 -> 242.6,696 [FA] FIN, ACK seq=1 ack=2 (retransmission) steps 10..11
-            arrow 8 242.6,696 -> 583.2,731 [A] ACK seq=2 ack=2 steps 11..12
+            arrow 4 583.2,298 -> 242.6,333 [A] ACK seq=1 ack=2 steps 6..7
+            arrow 5 583.2,397 -> 242.6,432 [FA] FIN, ACK seq=1 ack=2 steps 8..9
+            arrow 6 242.6,432 -> 395.9,447.8 ✕ [A] ACK seq=2 ack=2 (dropped) steps 9..9
+            arrow 7 583.2,531 -> 242.6,566 [FA] FIN, ACK seq=1 ack=2 (retransmission) steps 10..11
+            arrow 8 242.6,566 -> 583.2,601 [A] ACK seq=2 ack=2 steps 11..12
             note h0 y=84 App connect()
             note h1 y=84 App listen(:5555)
             note h0 y=253 App close()
             note h1 y=288 EndOfStream read() = 0: EOF (unlabelled)
-            note h1 y=527 App close()
-            note h0 y=562 EndOfStream read() = 0: EOF (unlabelled)
+            note h1 y=397 App close()
+            note h0 y=432 EndOfStream read() = 0: EOF (unlabelled)
         "#]],
     );
 }

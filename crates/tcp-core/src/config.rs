@@ -122,6 +122,14 @@ pub struct Config {
     pub fin_wait_2_timeout: Option<Duration>,
     /// Delayed-ACK timeout (RFC 9293 §3.8.6.3, RFC 1122 §4.2.3.2). `None`: ACK every segment at once.
     pub delayed_ack: Option<Duration>,
+    /// The delayed-ACK timeout while the connection has received no data yet (only a FIN, say),
+    /// where it differs from [`Config::delayed_ack`]. Linux's `icsk_ack.ato` is 0 until the first
+    /// data arrives (`tcp_event_data_recv` then sets `TCP_ATO_MIN`), so `tcp_send_delayed_ack`
+    /// arms its timer for the next jiffy: a bare FIN on a connection that has carried no data is
+    /// ACKed about 2 ms after it arrived on Linux 6.18 (the captures' README), one tick of
+    /// `HZ` = 250, not 40 ms later; an application that closes at once still puts its FIN on
+    /// that ACK. `None`: the same timeout as any delayed ACK.
+    pub delayed_ack_before_data: Option<Duration>,
     /// Data segments acknowledged at once at the start of a connection (Linux quick-ACK mode,
     /// `TCP_MAX_QUICKACKS`); 0 disables quick-ACK mode.
     pub quick_acks: u8,
@@ -366,6 +374,7 @@ impl Config {
             msl: Duration::from_secs(120),
             fin_wait_2_timeout: None,
             delayed_ack: Some(Duration::from_millis(200)),
+            delayed_ack_before_data: None,
             quick_acks: 0,
             interactive_acks: false,
             ack_fin_at_once: true,
@@ -432,7 +441,8 @@ impl Config {
     /// `TCP_RTO_MAX` 120 s, `tcp_syn_retries` 6 and `tcp_syn_linear_timeouts` 4 (SYNs at 0, 1, 2,
     /// 3, 4, 5, 7, 11, 19, 35, 67 s, failure at 131 s: a real 6.18 kernel's capture,
     /// `tests/captures/syn_timeout.pcap`, shows the same schedule with its jiffies on top), `tcp_synack_retries` 5, `tcp_retries2` 15, `TCP_TIMEWAIT_LEN` 60 s (MSL 30 s),
-    /// `tcp_fin_timeout` 60 s, delayed ACK `TCP_DELACK_MIN` 40 ms, `TCP_MAX_QUICKACKS` 16,
+    /// `tcp_fin_timeout` 60 s, delayed ACK `TCP_DELACK_MIN` 40 ms (a tick, 2 ms, before any data has
+    /// arrived: [`Config::delayed_ack_before_data`]), `TCP_MAX_QUICKACKS` 16,
     /// pingpong (interactive) mode, timestamps, SACK and window scale offered (at most 7, what
     /// `ilog2(tcp_rmem[2] = 6 MiB) - 15` gives), SYN cookies on. Answers to unacceptable segments:
     /// at most one per 500 ms per socket (`tcp_invalid_ratelimit`, `HZ/2`, through
@@ -466,6 +476,7 @@ impl Config {
             msl: Duration::from_secs(30),
             fin_wait_2_timeout: Some(Duration::from_secs(60)),
             delayed_ack: Some(Duration::from_millis(40)),
+            delayed_ack_before_data: Some(Duration::from_millis(2)),
             quick_acks: 16,
             interactive_acks: true,
             ack_fin_at_once: false,
@@ -623,6 +634,7 @@ impl Config {
             msl: Duration::from_secs(120),
             fin_wait_2_timeout: Some(Duration::from_secs(120)),
             delayed_ack: Some(Duration::from_millis(200)),
+            delayed_ack_before_data: None,
             quick_acks: 0,
             interactive_acks: false,
             ack_fin_at_once: true,

@@ -1373,3 +1373,29 @@ fn the_time_limit_ends_with_the_open() {
     assert_eq!(c.state(), State::Closed);
     assert_eq!(out.segments().last().map(String::as_str), Some("RST 1 - 0"), "{:?}", out.segments());
 }
+
+/// Linux's delayed-ACK timeout is 0 until data arrives (`Config::delayed_ack_before_data`): a
+/// bare FIN on a connection that has carried no data is ACKed a tick later (2 ms), not after
+/// `TCP_DELACK_MIN` (40 ms), as the captures' README measured on Linux 6.18; once data has
+/// arrived, 40 ms. RFC 9293 acknowledges a FIN at once either way.
+#[test]
+fn a_fin_before_any_data_is_acked_a_tick_later_on_linux() {
+    use tcp_core::time::Duration;
+    let fin = |seq| TcpRepr { flags: Flags::FIN | Flags::ACK, seq, ack: ISS + 1, ..TEMPL };
+    let mut quiet = conn_established_with(Config::linux());
+    let out = deliver(&mut quiet, AT, fin(PEER_ISS + 1), &[]);
+    expect(&quiet, &out, State::CloseWait, &[]);
+    assert_eq!(quiet.timer(Timer::DelayedAck), Some(AT + Duration::from_millis(2)));
+
+    let mut talked = conn_established_with(Config::linux());
+    let data = TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 1, ..TEMPL };
+    let out = deliver(&mut talked, AT, data, b"abc");
+    expect(&talked, &out, State::Established, &["ACK 1 4 0"]); // quick-ACK mode
+    let out = deliver(&mut talked, AT, fin(PEER_ISS + 4), &[]);
+    expect(&talked, &out, State::CloseWait, &[]);
+    assert_eq!(talked.timer(Timer::DelayedAck), Some(AT + Duration::from_millis(40)));
+
+    let mut rfc = conn_established_with(Config::rfc9293());
+    let out = deliver(&mut rfc, AT, fin(PEER_ISS + 1), &[]);
+    expect(&rfc, &out, State::CloseWait, &["ACK 1 2 0"]);
+}

@@ -656,7 +656,10 @@ impl Connection {
     fn delay_ack(&mut self, now: Instant) {
         self.ack.pending = true;
         if self.timer(Timer::DelayedAck).is_none() {
-            let ato = self.config.delayed_ack.unwrap_or(Duration::ZERO);
+            let ato = match self.config.delayed_ack_before_data {
+                Some(before_data) if !self.ack.seen_data => before_data,
+                _ => self.config.delayed_ack.unwrap_or(Duration::ZERO),
+            };
             self.arm(Timer::DelayedAck, now + ato);
         }
     }
