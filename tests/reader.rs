@@ -11,6 +11,9 @@
 //! - axe-core (the version pinned in `tools/package.json`): no violation on the page, the page
 //!   with the inspector open, and an embed with each `ui=` part, in both themes and languages.
 //!
+//! - The odds under loss (issue #14) at 360 and 1280 px, light and dark, English and 中文: the
+//!   panel runs, its outcomes and charts fit the width, and a bar opens one of its runs.
+//!
 //! Screenshots go to `target/artifacts/reader/`.
 
 mod harness;
@@ -44,6 +47,7 @@ async fn the_reader_can_use_synack_on_a_phone_in_a_post_and_with_assistive_techn
         element_embeds_inspect_in_place(&client, &url).await?;
         every_entry_on_every_screen(&client, &url).await?;
         the_sample_post_sizes_its_embeds(&client, &url).await?;
+        the_odds_read_on_a_phone_and_a_desktop(&client, &url).await?;
         axe_finds_nothing(&client, &url).await
     }
     .await;
@@ -377,6 +381,74 @@ async fn the_sample_post_sizes_its_embeds(client: &Client, url: &str) -> TestRes
 }
 
 /// Runs axe-core on the current document (and its frames); the violations, one line each.
+/// Opens the odds of the handshake under 20 % loss, runs them, and looks: nothing wider than the
+/// screen, the outcomes listed, three charts, and the first outcome opens a run (its seed in the
+/// link). Screenshots of the panel at each width, theme and language.
+async fn the_odds_read_on_a_phone_and_a_desktop(client: &Client, url: &str) -> TestResult {
+    let axe_source = fs::read_to_string(repo_root().join("tools/node_modules/axe-core/axe.min.js"))?;
+    for (width, height, dark, zh) in
+        [(360, 800, false, true), (360, 800, true, false), (1280, 900, true, true), (1280, 900, false, false)]
+    {
+        emulate(client, width, height, dark).await?;
+        let lang = if zh { "&lang=zh" } else { "" };
+        open(client, &format!("{url}#handshake&loss=20{lang}")).await?;
+        let done = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const wait = (ready, then, tries = 600) => ready() ? then()
+                   : tries ? setTimeout(() => wait(ready, then, tries - 1), 50) : done('timed out');
+                 wait(() => document.querySelector('[data-testid=odds-run]'), () => {
+                   const odds = document.querySelector('[data-testid=odds]');
+                   odds.open = true;
+                   const runs = document.querySelector('[data-testid=odds-runs]');
+                   runs.value = '2000';
+                   runs.dispatchEvent(new Event('change', { bubbles: true }));
+                   requestAnimationFrame(() => {
+                     document.querySelector('[data-testid=odds-run]').click();
+                     wait(() => document.querySelector('[data-testid=odds-result]'), () => {
+                       odds.scrollIntoView({ block: 'start' });
+                       done({
+                         overflow: document.documentElement.scrollWidth - window.innerWidth,
+                         outcomes: document.querySelectorAll('[data-testid=odds-outcomes] button').length,
+                         charts: document.querySelectorAll('.odds-chart .bars').length,
+                         wide: [...odds.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).length,
+                       });
+                     });
+                   });
+                 });",
+                vec![],
+            )
+            .await?;
+        let case = format!("{width}{}{}", if dark { "-dark" } else { "" }, if zh { "-zh" } else { "" });
+        ensure!(done.is_object(), "the odds at {case}: {done}");
+        ensure!(
+            done["overflow"].as_f64().is_some_and(|o| o <= 0.0) && done["wide"].as_u64() == Some(0),
+            "the odds stick out at {case}: {done}"
+        );
+        ensure!(
+            done["outcomes"].as_u64().is_some_and(|n| n >= 1) && done["charts"].as_u64() == Some(3),
+            "the odds at {case}: {done}"
+        );
+        settle(client).await?;
+        screenshot(client, &format!("reader/odds-{case}.png")).await?;
+        let found = axe(client, &axe_source).await?;
+        ensure!(found.is_empty(), "axe-core on the odds at {case}:\n{}", found.join("\n"));
+        client
+            .execute("document.querySelector('[data-testid=odds-outcomes] button').click(); return true", vec![])
+            .await?;
+        let mut linked = String::new();
+        for _ in 0..100 {
+            linked = client.execute("return location.hash", vec![]).await?.as_str().unwrap_or_default().to_string();
+            if linked.contains("seed=") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        ensure!(linked.contains("seed="), "a bar of the odds did not open a run at {case}: {linked}");
+    }
+    Ok(())
+}
+
 async fn axe(client: &Client, axe_source: &str) -> TestResult<Vec<String>> {
     client.execute(&format!("{axe_source}\n;return true"), vec![]).await?;
     let found = client

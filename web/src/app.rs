@@ -487,6 +487,13 @@ fn page(state: &State, parts: Parts, files: FileHandlers, root: NodeRef, title: 
                     { parts.export }
                     { full_or!(
                         html! {
+                            <crate::components::odds_panel::OddsPanel experiment={s.experiment.clone()} lang={lang}
+                                on_open={dispatch(state, |e: Experiment| Action::Update(Box::new(e)))} />
+                        },
+                        upgrade::odds(lang)
+                    ) }
+                    { full_or!(
+                        html! {
                             <EmbedBuilder experiment={s.experiment.clone()} view={s.view()} title={title.to_string()}
                                 last_step={s.last_step()} lang={lang} />
                         },

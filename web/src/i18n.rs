@@ -106,5 +106,30 @@ strings! {
         "第二行让框架的高度随实验内容自动调整，读者无需在框架内滚动。没有这一行时，框架保持上面设置的高度。";
     HEIGHT_FALLBACK: "Height without the script (px)", "不加脚本时的高度（像素）";
     STEP_OF: "Step", "第";
+    ODDS: "The odds under random loss", "随机丢包下的各种结局";
+    ODDS_INTRO: "Runs this experiment many times with its random loss, each run with its own seed, and counts how each ended and how long it took. Tap a bar to open one of its runs.",
+        "按当前的随机丢包率把这个实验运行许多次，每次使用不同的随机种子，统计每次的结局和耗时。点击任意一条柱即可打开其中的一次运行。";
+    ODDS_NO_LOSS: "With no random loss every run is the same: set a loss in the settings first.",
+        "没有随机丢包时每次运行都完全相同：请先在设置中设定丢包率。";
+    ODDS_RUNS_LABEL: "Runs", "运行次数";
+    ODDS_RUN: "Run them", "开始运行";
+    ODDS_RUNS: "runs", "次运行";
+    ODDS_SEEDS: "seeds", "随机种子";
+    ODDS_CLOSED: "Closed normally", "正常关闭";
+    ODDS_RESET: "Reset (RST)", "被复位（RST）";
+    ODDS_REFUSED: "Refused", "连接被拒绝";
+    ODDS_TIMED_OUT: "Gave up (timed out)", "超时放弃";
+    ODDS_LEFT_OPEN: "Still open when the run ended", "运行结束时仍未关闭";
+    ODDS_LOST: "Lost in a crash", "随主机崩溃而丢失";
+    ODDS_TO_ESTABLISHED: "When the first connection reached ESTABLISHED", "第一条连接进入 ESTABLISHED 的时刻";
+    ODDS_FIRST_CLOSED: "When the first connection ended", "第一条连接结束的时刻";
+    ODDS_PEER_CLOSED: "When the other end's connection ended", "对方的连接结束的时刻";
+    ODDS_MEDIAN: "median", "中位数";
+    ODDS_P99: "99th percentile", "第 99 百分位";
+    ODDS_RUNS_OPEN: "runs; open one", "次运行，点击打开其中一次";
+    ODDS_OPEN_ONE: "Open one of these runs", "打开其中一次运行";
+    ODDS_NO_RUN: "No run got there.", "没有一次运行到达这一步。";
+    ODDS_HOW: "Times are from the start of the run. The first connection is the one opened first (usually the client's); a run's outcome is what became of it. `synack odds` on the command line gives the same figures for the same seeds.",
+        "时间从运行开始算起。第一条连接指最先建立的那条（通常是客户端的）；每次运行的结局就是它的结局。命令行的 `synack odds` 对同样的随机种子给出同样的数字。";
 
 }

@@ -97,6 +97,29 @@ pub async fn simulate(scenario: &Scenario, progress: impl Fn(usize), stop: &Cell
     Some(sim.finish())
 }
 
+/// Runs `scenario` once per seed of `seeds`, as `synack odds` does (the same library call, so the
+/// same figures), in slices of about [`SLICE_MS`]; `progress` hears how many runs are done after
+/// each slice. None if `stop` was set before the last run.
+pub async fn odds(
+    scenario: &Scenario,
+    seeds: std::ops::Range<u64>,
+    progress: impl Fn(usize),
+    stop: &Cell<Stop>,
+) -> Option<tcp_sim::Odds> {
+    let mut odds = tcp_sim::Odds { runs: Vec::with_capacity(seeds.clone().count()) };
+    let mut next = seeds.start;
+    in_slices(stop, |start| {
+        while next < seeds.end && (odds.runs.is_empty() || now_ms() - start < SLICE_MS) {
+            odds.runs.push(tcp_sim::RunSummary::run(scenario, Limits::DEFAULT, next));
+            next += 1;
+        }
+        progress(odds.runs.len());
+        (next == seeds.end).then_some(())
+    })
+    .await?;
+    Some(odds)
+}
+
 /// Runs `slice` (told when its slice began) until it returns its result, waiting for the
 /// browser's next task between two slices; None if `stop` was set meanwhile. The one loop of
 /// every piece of work done in slices.

@@ -159,6 +159,16 @@ pub(crate) fn embed_builder(lang: bilingual::Lang) -> Html {
     }
 }
 
+#[cfg(not(feature = "full"))]
+/// What a player shows in the odds' place: their folded heading, which loads them.
+pub(crate) fn odds(lang: bilingual::Lang) -> Html {
+    html! {
+        <details class="odds" data-testid="odds">
+            <summary data-upgrade="[data-testid=odds] > summary">{ crate::i18n::ODDS.get(lang) }</summary>
+        </details>
+    }
+}
+
 /// Milliseconds with one decimal, like `{:.1}`, without core's float formatting (which a player
 /// leaves out: see `tcp_sim::decimal`).
 pub(crate) fn tenths(ms: f64) -> String {

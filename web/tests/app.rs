@@ -337,3 +337,44 @@ async fn a_link_to_a_big_scenario_opens_at_its_step() {
     app.destroy();
     root.remove();
 }
+
+/// The odds: the page counts the runs with the library call `synack odds` makes, for the same
+/// seeds, and shows the same figures; a bar opens one of its runs as an ordinary experiment.
+#[wasm_bindgen_test]
+async fn the_odds_count_runs_as_the_cli_does_and_open_one() {
+    use tcp_sim::odds::{Odds, Verdict, percentile};
+    let (root, app) = mount_at("handshake&loss=20");
+    settle().await;
+    assert!(until(30, || find(&root, r#"[data-testid="odds-run"]"#).is_some()).await, "the odds panel");
+    let runs = find(&root, r#"[data-testid="odds-runs"]"#).expect("the runs field");
+    let runs = runs.unchecked_into::<web_sys::HtmlInputElement>();
+    runs.set_value("300");
+    runs.dispatch_event(&web_sys::Event::new("change").expect("an event")).expect("dispatch");
+    settle().await;
+    click(&root, r#"[data-testid="odds-run"]"#);
+    assert!(until(30, || find(&root, r#"[data-testid="odds-result"]"#).is_some()).await, "the runs end");
+
+    let experiment = synack_web::permalink::decode("handshake&loss=20").expect("the link").0;
+    let expected = Odds::run(&experiment.scenario().expect("runs"), tcp_sim::Limits::DEFAULT, 0..300);
+    let outcomes = text(&root, r#"[data-testid="odds-outcomes"]"#);
+    for verdict in Verdict::ALL.into_iter().filter(|v| expected.count_of(*v) > 0) {
+        let count = format!("({})", expected.count_of(verdict));
+        assert!(outcomes.contains(&count), "{verdict:?} {count} in {outcomes}");
+    }
+    let established = expected.sorted(|r| r.established);
+    let median = percentile(&established, 50.0).expect("some runs connect");
+    let shown = text(&root, r#"[data-testid="odds-established"] .odds-stats"#);
+    let median_text = bilingual::duration(bilingual::Lang::En, median.micros);
+    assert!(shown.contains(&format!("median {median_text}")), "{shown}");
+
+    // The first outcome's button opens the first run that ended so, with its seed.
+    let first = Verdict::ALL.into_iter().find(|v| expected.count_of(*v) > 0).expect("an outcome");
+    let seed = expected.seeds_of(first).next().expect("a seed");
+    click(&root, r#"[data-testid="odds-outcomes"] button"#);
+    let hash = || web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    assert!(until(30, || hash().contains(&format!("seed={seed}"))).await, "the run's link: {}", hash());
+    // The counts stay on screen for the next bar.
+    assert!(find(&root, r#"[data-testid="odds-result"]"#).is_some());
+    app.destroy();
+    root.remove();
+}

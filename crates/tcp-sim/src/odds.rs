@@ -79,6 +79,11 @@ pub struct RunSummary {
 }
 
 impl RunSummary {
+    /// Runs `scenario` with `seed` within `limits`, keeping only what the odds count.
+    pub fn run(scenario: &Scenario, limits: Limits, seed: u64) -> RunSummary {
+        RunSummary::of(seed, &Outcome::of(&Simulator::with_seed(scenario, limits, seed).finish()))
+    }
+
     /// The summary of the run of `seed` that came to `outcome`.
     pub fn of(seed: u64, outcome: &Outcome) -> RunSummary {
         let first = outcome.conns.first();
@@ -103,10 +108,7 @@ pub struct Odds {
 impl Odds {
     /// Runs `scenario` once per seed of `seeds`, within `limits` each.
     pub fn run(scenario: &Scenario, limits: Limits, seeds: Range<u64>) -> Odds {
-        let runs = seeds
-            .map(|seed| RunSummary::of(seed, &Outcome::of(&Simulator::with_seed(scenario, limits, seed).finish())))
-            .collect();
-        Odds { runs }
+        Odds { runs: seeds.map(|seed| RunSummary::run(scenario, limits, seed)).collect() }
     }
 
     /// How many runs came to `verdict`.

@@ -1,6 +1,6 @@
 //! The page's components. Each takes its data as props and reports what the reader did through
 //! `on_<event>` callbacks; only the app holds state. The inspector, the embed builder, the state
-//! diagram and the capture panel are only in the full module (see `upgrade`).
+//! diagram, the odds and the capture panel are only in the full module (see `upgrade`).
 
 #[cfg(feature = "full")]
 pub mod capture_panel;
@@ -13,6 +13,8 @@ pub mod export;
 #[cfg(feature = "full")]
 pub mod inspector;
 pub mod narration_panel;
+#[cfg(feature = "full")]
+pub mod odds_panel;
 pub mod playback;
 #[cfg(feature = "full")]
 pub mod state_machine;
