@@ -12,7 +12,7 @@ use synack_web::components::inspector::{Inspector, InspectorProps};
 use synack_web::experiment::FaultRequest;
 use tcp_sim::catalogue;
 use tcp_sim::scenario::FaultAction;
-use tcp_sim::trace::Trace;
+use tcp_sim::trace::{SegId, Trace};
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -128,7 +128,7 @@ async fn shows_every_field_of_the_syn_ack() {
     let inspector = m.get(r#"[data-testid="inspector"]"#);
     assert_eq!(inspector.get_attribute("role").as_deref(), Some("dialog"));
     let heading = m.get("h2").text_content().unwrap_or_default();
-    assert!(heading.contains(&trace.label(SYN_ACK, true)), "{heading}");
+    assert!(heading.contains(&trace.label(SegId(SYN_ACK), true)), "{heading}");
     let head = m.get(".inspector-head").text_content().unwrap_or_default();
     assert!(head.contains("server → client"), "{head}");
 
@@ -279,7 +279,7 @@ async fn a_bad_delay_disables_the_delay_button() {
 #[wasm_bindgen_test]
 async fn a_network_duplicate_cannot_be_faulted() {
     let mut trace = (*handshake()).clone();
-    trace.segments[2].duplicate_of = Some(0);
+    trace.segments[2].duplicate_of = Some(SegId(0));
     let m = Mounted::new(Shared::new(trace), 2, Lang::Zh).await;
     for id in ["inspector-drop", "inspector-delay", "inspector-duplicate"] {
         assert!(m.button(id).has_attribute("disabled"), "{id} should be disabled");

@@ -21,8 +21,8 @@ use tcp_core::wire::Options;
 use tcp_core::{Config, Connection, Flags, Instant, Listener, SeqNum, State, TcpRepr};
 use tcp_sim::scenario::Trigger;
 use tcp_sim::trace::{
-    AppCall, AppError, ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Synchronized, Trace,
-    TraceEvent,
+    AppCall, AppError, ConnId, ConnInfo, EventKind, Fate, HostId, HostInfo, LossReason, Notice, SegId, Segment,
+    Synchronized, Trace, TraceEvent,
 };
 
 use crate::conns::Captured;
@@ -85,8 +85,8 @@ struct Host {
     config: Config,
     addr: SocketAddrV4,
     listener: Option<Listener>,
-    conns: Vec<(usize, Connection)>,
-    current: Option<usize>,
+    conns: Vec<(ConnId, Connection)>,
+    current: Option<ConnId>,
     /// When its TCP last sent a RST of its own.
     last_rst: Option<Instant>,
     /// Where the application's sent bytes end.
@@ -115,10 +115,10 @@ struct Observer<'a> {
     finished: Vec<bool>,
     out: Observed,
     /// Segment index being delivered to each host (for rejections).
-    last_delivered: [Option<usize>; 2],
+    last_delivered: [Option<SegId>; 2],
     /// Per host: the segments its TCP rejected with a reset, in order, which the resets it sends
     /// next answer (see `Segment::answers`); a few at most are kept.
-    reset_due: [VecDeque<usize>; 2],
+    reset_due: [VecDeque<SegId>; 2],
 }
 
 /// Runs both ends' observers over the captured segments: the run to draw (the captured segments
@@ -286,7 +286,7 @@ impl Observer<'_> {
         let states = self.trace.final_states();
         self.trace.events.retain(|e| matches!(e.kind, EventKind::App { call: AppCall::Listen { .. }, .. }));
         for (conn, to) in states.into_iter().enumerate() {
-            let host = self.trace.conns[conn].host;
+            let (conn, host) = (ConnId(conn), self.trace.conns[conn].host.index());
             let cause = tcp_core::Cause::Segment(Flags::NONE);
             self.record(host, Some(conn), EventKind::State { from: State::Closed, to, cause });
         }
@@ -355,8 +355,8 @@ impl Observer<'_> {
         // captured and noted, but fed wide open.
         repr.window = u16::MAX;
         let conn = self.live_conn(to, self.hosts[to].addr, from_addr);
-        self.record(to, conn, EventKind::Delivered { segment: i });
-        self.last_delivered[to] = Some(i);
+        self.record(to, conn, EventKind::Delivered { segment: SegId(i) });
+        self.last_delivered[to] = Some(SegId(i));
         let isn = self.an.segs[i].answer_isn.unwrap_or(SeqNum(0));
         let payload = c.payload.clone();
         self.feed(to, from_addr, &repr, &payload, isn);
@@ -370,7 +370,7 @@ impl Observer<'_> {
     fn options_from_captured_syns(&mut self) {
         let mut own_syn = vec![None; self.trace.conns.len()];
         for (i, s) in self.trace.segments.iter().enumerate() {
-            if let Some(first) = s.conn.and_then(|c| own_syn.get_mut(c))
+            if let Some(first) = s.conn.and_then(|c| own_syn.get_mut(c.index()))
                 && first.is_none()
                 && s.repr.flags.contains(Flags::SYN)
             {
@@ -452,8 +452,8 @@ impl Observer<'_> {
     }
 
     /// The connection of `host` that ended last (a RST or ACK sent after it closed).
-    fn recent_conn(&self, host: Dir) -> Option<usize> {
-        self.trace.conns.iter().rposition(|c| c.host == host)
+    fn recent_conn(&self, host: Dir) -> Option<ConnId> {
+        self.trace.conns.iter().rposition(|c| c.host.index() == host).map(ConnId)
     }
 
     /// Segment `i` as the trace holds it (its connection is known once it is sent).
@@ -465,8 +465,8 @@ impl Observer<'_> {
             None => Fate::Lost { reason: LossReason::Random },
         };
         Segment {
-            from,
-            to: Some(1 - from),
+            from: HostId(from),
+            to: Some(HostId(1 - from)),
             conn: None,
             src: self.setup.addr[from],
             dst: self.setup.addr[1 - from],
@@ -475,7 +475,7 @@ impl Observer<'_> {
             repr: c.repr,
             payload: c.payload.clone(),
             retransmission: s.retransmission,
-            duplicate_of: s.duplicate_of,
+            duplicate_of: s.duplicate_of.map(SegId),
             injected: s.foreign,
             forged: false,
             extra_delay_us: s.extra_delay_us,
@@ -486,23 +486,23 @@ impl Observer<'_> {
         }
     }
 
-    fn push_segment(&mut self, i: usize, conn: Option<usize>) {
+    fn push_segment(&mut self, i: usize, conn: Option<ConnId>) {
         let from = self.an.segs[i].dir;
         self.trace.segments[i].conn = conn;
         // The resets rejections called for are the next resets this end sends.
         if self.captured[i].repr.flags.contains(Flags::RST)
             && let Some(k) = self.reset_due[from].pop_front()
-            && k < i
+            && k.index() < i
         {
             self.trace.segments[i].answers = Some(k);
         }
         // A connection's first SYN (or SYN-ACK) carries its ISS, even if nothing answers it.
-        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c)) {
+        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c.index())) {
             c.sent(self.captured[i].repr.flags, self.captured[i].repr.seq);
         }
-        self.record(from, conn, EventKind::Sent { segment: i });
+        self.record(from, conn, EventKind::Sent { segment: SegId(i) });
         if let Fate::Lost { reason } = self.trace.segments[i].fate {
-            self.record(from, conn, EventKind::Lost { segment: i, reason });
+            self.record(from, conn, EventKind::Lost { segment: SegId(i), reason });
         }
     }
 
@@ -704,11 +704,11 @@ impl Observer<'_> {
         }
     }
 
-    fn on_tcp_event(&mut self, host: Dir, id: usize, event: Event, from_listener: bool) {
+    fn on_tcp_event(&mut self, host: Dir, id: ConnId, event: Event, from_listener: bool) {
         let kind = match event {
             Event::StateChanged { from, to, cause } => {
                 if to == State::Listen && from_listener {
-                    self.finished[id] = true;
+                    self.finished[id.index()] = true;
                 }
                 EventKind::State { from, to, cause }
             }
@@ -724,11 +724,12 @@ impl Observer<'_> {
                 EventKind::Rejected { segment: self.last_delivered[host], reason, reply }
             }
             Event::Negotiated(observed) => {
-                let peer_syn = self.last_delivered[host].filter(|&i| self.captured[i].repr.flags.contains(Flags::SYN));
+                let peer_syn =
+                    self.last_delivered[host].filter(|&i| self.captured[i.index()].repr.flags.contains(Flags::SYN));
                 // The capture holds every segment already: the windows of the segments after the
                 // peer's SYN are scaled. The options are the real SYNs' (see
                 // `options_from_captured_syns`), the ISNs already are.
-                let from_segment = peer_syn.map_or(0, |i| i + 1);
+                let from_segment = SegId(peer_syn.map_or(0, |i| i.index() + 1));
                 self.trace.conns[id].synchronize(Synchronized { negotiation: observed, peer_syn, from_segment });
                 return;
             }
@@ -757,7 +758,7 @@ impl Observer<'_> {
                 return;
             }
             Event::Closed { reason } => {
-                self.finished[id] = true;
+                self.finished[id.index()] = true;
                 self.record(host, Some(id), EventKind::Notified { notice: Notice::Closed { reason } });
                 let trigger = match reason {
                     CloseReason::Refused => Trigger::Refused,
@@ -776,7 +777,7 @@ impl Observer<'_> {
         self.out.told[host].push((self.now, told));
     }
 
-    fn read_all(&mut self, host: Dir, id: usize) -> usize {
+    fn read_all(&mut self, host: Dir, id: ConnId) -> usize {
         let Some(i) = self.hosts[host].conns.iter().position(|(c, _)| *c == id) else { return 0 };
         let (now, mut buf, mut total) = (self.now, [0u8; 1024], 0);
         while let Ok(n @ 1..) = self.hosts[host].conns[i].1.recv(now, &mut buf) {
@@ -786,7 +787,7 @@ impl Observer<'_> {
         total
     }
 
-    fn push_unsent(&mut self, host: Dir, id: usize) {
+    fn push_unsent(&mut self, host: Dir, id: ConnId) {
         if self.hosts[host].unsent.is_empty() || self.hosts[host].current != Some(id) {
             return;
         }
@@ -806,7 +807,7 @@ impl Observer<'_> {
         self.hosts[host].conns.iter().position(|(c, _)| *c == id)
     }
 
-    fn record(&mut self, host: Dir, conn: Option<usize>, kind: EventKind) {
+    fn record(&mut self, host: Dir, conn: Option<ConnId>, kind: EventKind) {
         if let EventKind::Rejected { segment: Some(k), reply: tcp_core::Reply::Reset, .. } = kind {
             let due = &mut self.reset_due[host];
             if due.len() >= MAX_RESETS_DUE {
@@ -814,21 +815,22 @@ impl Observer<'_> {
             }
             due.push_back(k);
         }
-        self.trace.events.push(TraceEvent { at: self.now, host, conn, kind });
+        self.trace.events.push(TraceEvent { at: self.now, host: HostId(host), conn, kind });
     }
 
-    fn live_conn(&self, host: Dir, local: SocketAddrV4, remote: SocketAddrV4) -> Option<usize> {
+    fn live_conn(&self, host: Dir, local: SocketAddrV4, remote: SocketAddrV4) -> Option<ConnId> {
         self.trace
             .conns
             .iter()
             .enumerate()
-            .rposition(|(i, c)| c.host == host && c.local == local && c.remote == remote && !self.finished[i])
+            .rposition(|(i, c)| c.host.index() == host && c.local == local && c.remote == remote && !self.finished[i])
+            .map(ConnId)
     }
 
-    fn new_conn_id(&mut self, host: Dir, local: SocketAddrV4, remote: SocketAddrV4) -> usize {
-        self.trace.conns.push(ConnInfo::new(host, local, remote));
+    fn new_conn_id(&mut self, host: Dir, local: SocketAddrV4, remote: SocketAddrV4) -> ConnId {
+        self.trace.conns.push(ConnInfo::new(HostId(host), local, remote));
         self.finished.push(false);
-        self.trace.conns.len() - 1
+        ConnId(self.trace.conns.len() - 1)
     }
 }
 

@@ -8,7 +8,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use tcp_core::{Flags, SeqNum};
-use tcp_sim::Trace;
+use tcp_sim::{SegId, Trace};
 
 use crate::import::Import;
 use crate::notes::ms;
@@ -98,11 +98,12 @@ pub fn compare(import: &Import, rerun: &Trace) -> Comparison {
     let lines = |trace: &Trace, skip_before: i64| {
         let mut out: [Vec<Line>; 2] = [Vec::new(), Vec::new()];
         for (i, s) in trace.segments.iter().enumerate() {
-            if s.from > 1 || s.sent_at.micros as i64 + before[s.from] < skip_before {
+            let from = s.from.index();
+            if from > 1 || s.sent_at.micros as i64 + before[from] < skip_before {
                 continue;
             }
-            let t_us = s.sent_at.micros as i64 + before[s.from] - start;
-            out[s.from].push(Line { t_us, shape: shape(trace, i, assumed) });
+            let t_us = s.sent_at.micros as i64 + before[from] - start;
+            out[from].push(Line { t_us, shape: shape(trace, SegId(i), assumed) });
         }
         out
     };
@@ -131,7 +132,7 @@ fn first_difference(capture: &[Vec<Line>; 2], rerun: &[Vec<Line>; 2]) -> Option<
 }
 
 /// pcapnorm's shape of segment `i`: flags, numbers relative to each side's ISN, length.
-fn shape(trace: &Trace, i: usize, assumed: Option<[tcp_sim::scenario::Isn; 2]>) -> String {
+fn shape(trace: &Trace, i: SegId, assumed: Option<[tcp_sim::scenario::Isn; 2]>) -> String {
     let s = &trace.segments[i];
     let names: Vec<&str> = [(Flags::SYN, "SYN"), (Flags::FIN, "FIN"), (Flags::RST, "RST"), (Flags::ACK, "ACK")]
         .into_iter()
@@ -144,7 +145,8 @@ fn shape(trace: &Trace, i: usize, assumed: Option<[tcp_sim::scenario::Isn; 2]>) 
                 tcp_sim::scenario::Isn::Fixed(n) => SeqNum(n),
                 tcp_sim::scenario::Isn::Random => SeqNum(0),
             };
-            let (own, peer) = (base(s.from.min(1)), base(1 - s.from.min(1)));
+            let from = s.from.index().min(1);
+            let (own, peer) = (base(from), base(1 - from));
             (s.repr.seq - own, s.repr.flags.contains(Flags::ACK).then(|| s.repr.ack - peer))
         }
         None => trace.relative(i),

@@ -5,7 +5,7 @@
 
 use capture::{collect, import, list, rerun};
 use tcp_core::State::{self, *};
-use tcp_sim::trace::EventKind;
+use tcp_sim::trace::{EventKind, HostId, SegId};
 
 fn load(name: &str) -> capture::Import {
     let path = format!("{}/../../../shared/captures/{name}.pcap", env!("CARGO_MANIFEST_DIR"));
@@ -21,7 +21,7 @@ fn states(imported: &capture::Import, host: usize) -> Vec<State> {
         .trace
         .events
         .iter()
-        .filter(|e| e.host == host)
+        .filter(|e| e.host.index() == host)
         .filter_map(|e| match e.kind {
             EventKind::State { to, .. } => Some(to),
             _ => None,
@@ -85,7 +85,8 @@ fn dropping_one_more_segment_shows_the_consequence() {
     imported.scenario.faults.push(fault);
     let (trace, comparison) = rerun(&imported);
     assert!(!comparison.matches());
-    let fins = trace.segments.iter().filter(|s| s.from == 0 && s.repr.flags.contains(tcp_core::Flags::FIN)).count();
+    let fins =
+        trace.segments.iter().filter(|s| s.from == HostId(0) && s.repr.flags.contains(tcp_core::Flags::FIN)).count();
     assert_eq!(fins, 3, "a third FIN follows the two lost ones");
 }
 
@@ -105,7 +106,7 @@ fn the_import_records_the_real_syns_facts() {
     let (c, s) = (client.synchronized.expect("client synchronized"), server.synchronized.expect("server synchronized"));
     assert_eq!((client.iss, server.iss), (Some(syn.seq), Some(synack.seq)));
     assert_eq!((c.negotiation.irs, s.negotiation.irs), (synack.seq, syn.seq));
-    assert_eq!((c.peer_syn, s.peer_syn), (Some(1), Some(0)));
+    assert_eq!((c.peer_syn, s.peer_syn), (Some(SegId(1)), Some(SegId(0))));
     let (cws, sws) = (
         syn.options.window_scale().expect("Linux offers scaling"),
         synack.options.window_scale().expect("and answers it"),
@@ -115,10 +116,10 @@ fn the_import_records_the_real_syns_facts() {
     assert_eq!(c.negotiation.peer_mss, synack.options.mss().expect("MSS option"));
     assert!(c.negotiation.timestamps && c.negotiation.sack_permitted && s.negotiation.timestamps);
     assert_eq!(
-        (t.label(0, true), t.label(1, true), t.label(2, true)),
+        (t.label(SegId(0), true), t.label(SegId(1), true), t.label(SegId(2), true)),
         ("SYN seq=0".into(), "SYN, ACK seq=0 ack=1".into(), "ACK seq=1 ack=1".into())
     );
-    let third = t.advertised_window(2);
+    let third = t.advertised_window(SegId(2));
     assert_eq!((third.field, third.shift), (t.segments[2].repr.window, Some(cws)));
     assert!(t.segments.iter().all(|s| s.link_delay_us == imported.point.path_us()));
 }

@@ -8,7 +8,7 @@ use capture::{FileFormat, Import, collect, import, list, rerun};
 use std::net::SocketAddr;
 use tcp_core::Flags;
 use tcp_core::State::{self, *};
-use tcp_sim::trace::EventKind;
+use tcp_sim::trace::{EventKind, HostId};
 
 fn path(file: &str) -> String {
     format!("{}/../../tests/captures/{file}", env!("CARGO_MANIFEST_DIR"))
@@ -28,7 +28,7 @@ fn only(file: &str) -> Import {
 
 /// The states a host went through, in order.
 fn states(imported: &Import, host: usize) -> Vec<State> {
-    let kinds = imported.trace.events.iter().filter(|e| e.host == host).map(|e| &e.kind);
+    let kinds = imported.trace.events.iter().filter(|e| e.host.index() == host).map(|e| &e.kind);
     kinds.filter_map(|k| if let EventKind::State { to, .. } = k { Some(*to) } else { None }).collect()
 }
 
@@ -36,7 +36,11 @@ fn states(imported: &Import, host: usize) -> Vec<State> {
 fn client_seconds(imported: &Import) -> Vec<u64> {
     let t = &imported.trace;
     let first = t.segments.first().map_or(0, |s| s.sent_at.micros);
-    t.segments.iter().filter(|s| s.from == 0).map(|s| (s.sent_at.micros - first + 500_000) / 1_000_000).collect()
+    t.segments
+        .iter()
+        .filter(|s| s.from == HostId(0))
+        .map(|s| (s.sent_at.micros - first + 500_000) / 1_000_000)
+        .collect()
 }
 
 #[test]
@@ -115,8 +119,8 @@ fn an_orphan_in_fin_wait_2_times_out() {
     let imported = only("fin_wait2_timeout.pcap");
     assert_eq!(states(&imported, 0)[..4], [SynSent, Established, FinWait1, FinWait2]);
     let last = imported.trace.segments.last().expect("segments");
-    assert_eq!((last.from, last.repr.flags.contains(Flags::RST)), (0, true), "the client's RST ends it");
-    let fin = imported.trace.segments.iter().rfind(|s| s.from == 1 && s.repr.flags.contains(Flags::FIN));
+    assert_eq!((last.from, last.repr.flags.contains(Flags::RST)), (HostId(0), true), "the client's RST ends it");
+    let fin = imported.trace.segments.iter().rfind(|s| s.from == HostId(1) && s.repr.flags.contains(Flags::FIN));
     let fin_at = fin.expect("the server's FIN").sent_at.micros - imported.trace.segments[0].sent_at.micros;
     assert!(fin_at >= 3_000_000, "the server's FIN came after the timeout: {fin_at} µs");
 }

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use capture::{collect, import, list, rerun};
 use tcp_core::event::CloseReason;
 use tcp_core::{Flags, State};
-use tcp_sim::trace::{AppCall, EventKind, Fate, LossReason, Notice};
+use tcp_sim::trace::{AppCall, EventKind, Fate, HostId, LossReason, Notice};
 use tcp_sim::{Trace, catalogue, pcap::to_pcap, simulate};
 
 /// The shape of a segment: flags, absolute numbers, length.
@@ -21,13 +21,13 @@ fn shape(s: &tcp_sim::trace::Segment) -> (Flags, u32, u32, usize) {
 fn fate(trace: &Trace, i: usize) -> (bool, bool) {
     let delivered = matches!(trace.segments[i].fate, Fate::Delivered { .. });
     let dropped_silently = trace.events.iter().any(
-        |e| matches!(&e.kind, EventKind::Rejected { segment: Some(s), reply: tcp_core::Reply::Nothing, .. } if *s == i),
+        |e| matches!(&e.kind, EventKind::Rejected { segment: Some(s), reply: tcp_core::Reply::Nothing, .. } if s.index() == i),
     );
     (delivered, dropped_silently)
 }
 
 /// The states each end went through on the connection between `a` and `b`, with times (µs).
-fn states(trace: &Trace, host: usize, ends: (SocketAddr, SocketAddr)) -> Vec<(u64, State, State)> {
+fn states(trace: &Trace, host: HostId, ends: (SocketAddr, SocketAddr)) -> Vec<(u64, State, State)> {
     trace
         .events
         .iter()
@@ -71,7 +71,7 @@ fn overtaken(trace: &Trace, i: usize) -> bool {
 #[track_caller]
 fn check(name: &str, original: &Trace, file: &[u8], format: &str) {
     // The connection the first host opened.
-    let info = original.conns.iter().find(|c| c.host == 0).expect("the first host opens a connection");
+    let info = original.conns.iter().find(|c| c.host == HostId(0)).expect("the first host opens a connection");
     let ends = (SocketAddr::V4(info.local), SocketAddr::V4(info.remote));
     let listing = list(file).unwrap_or_else(|e| panic!("{name} ({format}): {e}"));
     let summary = listing
@@ -134,7 +134,7 @@ fn check(name: &str, original: &Trace, file: &[u8], format: &str) {
     // The import has two hosts, the connection's client (0) and its server (1); the original
     // may have more (a third host's connection is another one).
     let server = original.hosts.iter().position(|h| h.addr == *info.remote.ip()).expect("the server is a host");
-    for (host, imported_host) in [(info.host, 0), (server, 1)] {
+    for (host, imported_host) in [(info.host, HostId(0)), (HostId(server), HostId(1))] {
         let theirs: Vec<_> = states(original, host, ends).into_iter().map(|(t, f, to)| (t - first, f, to)).collect();
         let mut ours = states(&imported.trace, imported_host, ends);
         // A SYN cookie keeps no SYN-RECEIVED connection: the listener's answer looks the same in

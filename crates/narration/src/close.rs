@@ -4,7 +4,7 @@
 use alloc::string::String;
 use tcp_core::event::CloseReason;
 use tcp_core::{Flags, State, Timer};
-use tcp_sim::trace::{AppCall, EventKind, Notice};
+use tcp_sim::trace::{AppCall, EventKind, Notice, SegId};
 
 use crate::cx::{Cx, capitalize, say};
 use crate::episode::Ep;
@@ -41,7 +41,7 @@ pub(crate) fn close_called(cx: &Cx<'_>, ep: &Ep, call: &AppCall) -> Option<Story
 }
 
 /// close() found received data its application never read: TCP resets instead of closing.
-fn close_with_unread_data(cx: &Cx<'_>, ep: &Ep, rst: usize) -> Story {
+fn close_with_unread_data(cx: &Cx<'_>, ep: &Ep, rst: SegId) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.dst_name(rst);
     let label = cx.label(rst);
@@ -66,7 +66,7 @@ fn close_with_unread_data(cx: &Cx<'_>, ep: &Ep, rst: usize) -> Story {
     s
 }
 
-fn active_close(cx: &Cx<'_>, ep: &Ep, call: &AppCall, fin: usize) -> Story {
+fn active_close(cx: &Cx<'_>, ep: &Ep, call: &AppCall, fin: SegId) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.dst_name(fin);
     let label = cx.label(fin);
@@ -157,7 +157,7 @@ fn active_close(cx: &Cx<'_>, ep: &Ep, call: &AppCall, fin: usize) -> Story {
     s
 }
 
-fn passive_close(cx: &Cx<'_>, ep: &Ep, fin: usize) -> Story {
+fn passive_close(cx: &Cx<'_>, ep: &Ep, fin: SegId) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.dst_name(fin);
     let label = cx.label(fin);
@@ -210,11 +210,11 @@ fn passive_close(cx: &Cx<'_>, ep: &Ep, fin: usize) -> Story {
         );
     } else {
         let data_segments = conn.map_or(0, |c| {
-            cx.t.segments[..fin]
+            cx.t.segments[..fin.index()]
                 .iter()
                 .enumerate()
                 .filter(|(i, o)| {
-                    o.conn == Some(c) && !o.payload.is_empty() && cx.sender_state(*i) == Some(State::CloseWait)
+                    o.conn == Some(c) && !o.payload.is_empty() && cx.sender_state(SegId(*i)) == Some(State::CloseWait)
                 })
                 .count()
         });
@@ -242,7 +242,7 @@ fn passive_close(cx: &Cx<'_>, ep: &Ep, fin: usize) -> Story {
 }
 
 /// A FIN arrived (and was accepted).
-pub(crate) fn fin_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
+pub(crate) fn fin_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let label = cx.label(seg);
@@ -277,7 +277,8 @@ pub(crate) fn fin_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
             let d = cx.span(ep.at, deadline);
             // Linux's ACK timeout is 0 until data arrives (`Config::delayed_ack_before_data`):
             // the timer fires at the next tick, at most 4 ms away.
-            let no_data_yet = !cx.t.segments[..seg].iter().any(|s| s.received_by == ep.conn && !s.payload.is_empty());
+            let no_data_yet =
+                !cx.t.segments[..seg.index()].iter().any(|s| s.received_by == ep.conn && !s.payload.is_empty());
             let one_tick = deadline.saturating_since(ep.at) <= tcp_core::time::Duration::from_millis(4);
             s.main(if no_data_yet && one_tick {
                 say!(
@@ -433,7 +434,7 @@ fn time_wait_why(cx: &Cx<'_>, ep: &Ep, s: &mut Story, peer: &str, last_ack_now: 
 }
 
 /// An ACK moved a closing connection on: FIN_WAIT2, TIME_WAIT from CLOSING, or CLOSED from LAST_ACK.
-pub(crate) fn ack_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
+pub(crate) fn ack_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let label = cx.label(seg);
@@ -593,7 +594,7 @@ pub(crate) fn abort(cx: &Cx<'_>, ep: &Ep) -> Story {
 }
 
 /// An RST arrived and was accepted.
-pub(crate) fn rst_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
+pub(crate) fn rst_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let label = cx.label(seg);

@@ -8,7 +8,7 @@ use bilingual::Lang;
 use core::net::Ipv4Addr;
 use tcp_core::{Duration, Flags, Instant, State, Timer};
 use tcp_sim::Trace;
-use tcp_sim::trace::{AppCall, EventKind, Segment, TraceEvent};
+use tcp_sim::trace::{AppCall, ConnId, EventKind, HostId, SegId, Segment, TraceEvent};
 
 /// `bilingual::say!` in the narration's language: the English or the Chinese `format!`,
 /// arguments captured from the caller's scope (`{who}`), so each sentence reads as written. A
@@ -35,9 +35,9 @@ pub(crate) struct Cx<'a> {
     /// Per connection, its state changes: (event, from, to), in event order.
     changes: Vec<Vec<(usize, State, State)>>,
     /// Every crash and reboot: (event, host, crashed), in event order.
-    failures: Vec<(usize, usize, bool)>,
+    failures: Vec<(usize, HostId, bool)>,
     /// Every time an application stopped or started reading: (event, host, reads), in order.
-    reading: Vec<(usize, usize, bool)>,
+    reading: Vec<(usize, HostId, bool)>,
 }
 
 impl<'a> Cx<'a> {
@@ -57,11 +57,12 @@ impl<'a> Cx<'a> {
                     failures.push((i, e.host, *call == AppCall::Crash));
                 }
                 (&EventKind::Sent { segment }, _) => {
-                    if let Some(slot) = sent_events.get_mut(segment) {
+                    if let Some(slot) = sent_events.get_mut(segment.index()) {
                         *slot = (*slot).min(i);
                     }
                 }
                 (&EventKind::State { from, to, .. }, Some(c)) => {
+                    let c = c.index();
                     if changes.len() <= c {
                         changes.resize_with(c + 1, Vec::new);
                     }
@@ -74,26 +75,26 @@ impl<'a> Cx<'a> {
     }
 
     /// Whether `host`'s application had stopped reading at event `ev`.
-    pub(crate) fn not_reading(&self, host: usize, ev: usize) -> bool {
+    pub(crate) fn not_reading(&self, host: HostId, ev: usize) -> bool {
         let before = &self.reading[..self.reading.partition_point(|&(i, _, _)| i < ev)];
         before.iter().rev().find(|&&(_, h, _)| h == host).is_some_and(|&(_, _, reads)| !reads)
     }
 
     /// When `host` last crashed at or before `at`, if it did.
-    pub(crate) fn crashed_by(&self, host: usize, at: Instant) -> Option<Instant> {
+    pub(crate) fn crashed_by(&self, host: HostId, at: Instant) -> Option<Instant> {
         let crashes = self.failures.iter().filter(|&&(_, h, crashed)| h == host && crashed);
         crashes.map(|&(i, _, _)| self.t.events[i].at).take_while(|&t| t <= at).last()
     }
 
     /// When `conn` first changed state (it opened), if it did.
-    pub(crate) fn opened_at(&self, conn: usize) -> Option<Instant> {
-        let &(i, _, _) = self.changes.get(conn)?.first()?;
+    pub(crate) fn opened_at(&self, conn: ConnId) -> Option<Instant> {
+        let &(i, _, _) = self.changes.get(conn.index())?.first()?;
         Some(self.t.events[i].at)
     }
 
     /// When `host` last lost its connections' state before event `ev`: its last crash, or a
     /// reboot while it was up.
-    pub(crate) fn state_lost_at(&self, host: usize, ev: usize) -> Option<Instant> {
+    pub(crate) fn state_lost_at(&self, host: HostId, ev: usize) -> Option<Instant> {
         let before = &self.failures[..self.failures.partition_point(|&(i, _, _)| i < ev)];
         let (mut lost, mut down) = (None, false);
         for &(i, _, crashed) in before.iter().filter(|&&(_, h, _)| h == host) {
@@ -106,14 +107,14 @@ impl<'a> Cx<'a> {
     }
 
     /// `host`'s last crash or reboot before event `ev`: when, and whether it was a crash.
-    pub(crate) fn last_failure(&self, host: usize, ev: usize) -> Option<(Instant, bool)> {
+    pub(crate) fn last_failure(&self, host: HostId, ev: usize) -> Option<(Instant, bool)> {
         let before = &self.failures[..self.failures.partition_point(|&(i, _, _)| i < ev)];
         before.iter().rev().find(|&&(_, h, _)| h == host).map(|&(i, _, crashed)| (self.t.events[i].at, crashed))
     }
 
     /// `conn`'s state changes before event `ev`.
-    fn changes_before(&self, conn: usize, ev: usize) -> &[(usize, State, State)] {
-        let all = self.changes.get(conn).map_or(&[][..], Vec::as_slice);
+    fn changes_before(&self, conn: ConnId, ev: usize) -> &[(usize, State, State)] {
+        let all = self.changes.get(conn.index()).map_or(&[][..], Vec::as_slice);
         &all[..all.partition_point(|&(i, _, _)| i < ev)]
     }
 
@@ -130,8 +131,8 @@ impl<'a> Cx<'a> {
     // ----- names -------------------------------------------------------------------------
 
     /// A host as the subject or object of a sentence: `the client`, `A`, `客户端`.
-    pub(crate) fn host(&self, h: usize) -> String {
-        let name = self.t.hosts.get(h).map_or("?", |h| h.name.as_str());
+    pub(crate) fn host(&self, h: HostId) -> String {
+        let name = self.t.hosts.get(h.index()).map_or("?", |h| h.name.as_str());
         match (self.en(), name) {
             (true, "client" | "server" | "attacker") => format!("the {name}"),
             (false, "client") => "客户端".into(),
@@ -142,31 +143,31 @@ impl<'a> Cx<'a> {
     }
 
     /// [`Cx::host`] at the start of a sentence.
-    pub(crate) fn cap(&self, h: usize) -> String {
+    pub(crate) fn cap(&self, h: HostId) -> String {
         capitalize(self.host(h))
     }
 
     /// The host with this address, or the bare address (a forged source).
     pub(crate) fn addr(&self, a: Ipv4Addr) -> String {
         match self.t.hosts.iter().position(|h| h.addr == a) {
-            Some(h) => self.host(h),
+            Some(h) => self.host(HostId(h)),
             None => a.to_string(),
         }
     }
 
     /// The receiver of a segment, named.
-    pub(crate) fn dst_name(&self, seg: usize) -> String {
+    pub(crate) fn dst_name(&self, seg: SegId) -> String {
         self.addr(*self.seg(seg).dst.ip())
     }
 
     /// The sender of a segment, named (the claimed address for a forged one).
-    pub(crate) fn src_name(&self, seg: usize) -> String {
+    pub(crate) fn src_name(&self, seg: SegId) -> String {
         let s = self.seg(seg);
         if s.forged { s.src.ip().to_string() } else { self.host(s.from) }
     }
 
     /// The peer of a connection endpoint, named.
-    pub(crate) fn remote_name(&self, conn: usize) -> String {
+    pub(crate) fn remote_name(&self, conn: ConnId) -> String {
         self.addr(*self.t.conns[conn].remote.ip())
     }
 
@@ -177,31 +178,31 @@ impl<'a> Cx<'a> {
 
     // ----- segments and numbers ----------------------------------------------------------
 
-    pub(crate) fn seg(&self, i: usize) -> &'a Segment {
+    pub(crate) fn seg(&self, i: SegId) -> &'a Segment {
         &self.t.segments[i]
     }
 
     /// `SYN, ACK seq=0 ack=1`, in the reader's numbering.
-    pub(crate) fn label(&self, i: usize) -> String {
+    pub(crate) fn label(&self, i: SegId) -> String {
         self.t.label(i, self.relative)
     }
 
     /// Sequence number in the reader's numbering.
-    pub(crate) fn seq(&self, i: usize) -> u32 {
+    pub(crate) fn seq(&self, i: SegId) -> u32 {
         if self.relative { self.t.relative(i).0 } else { self.seg(i).repr.seq.0 }
     }
 
     /// Acknowledgment number in the reader's numbering (0 without the ACK flag).
-    pub(crate) fn ack(&self, i: usize) -> u32 {
+    pub(crate) fn ack(&self, i: SegId) -> u32 {
         if self.relative { self.t.relative(i).1.unwrap_or(0) } else { self.seg(i).repr.ack.0 }
     }
 
-    pub(crate) fn has(&self, i: usize, f: Flags) -> bool {
+    pub(crate) fn has(&self, i: SegId, f: Flags) -> bool {
         self.seg(i).repr.flags.contains(f)
     }
 
     /// A bare acknowledgment: ACK and nothing else that takes sequence space.
-    pub(crate) fn pure_ack(&self, i: usize) -> bool {
+    pub(crate) fn pure_ack(&self, i: SegId) -> bool {
         let s = self.seg(i);
         let f = s.repr.flags;
         f.contains(Flags::ACK)
@@ -250,23 +251,23 @@ impl<'a> Cx<'a> {
     }
 
     /// The state of `conn` just before event `ev`; `None` before its first state change.
-    pub(crate) fn state_before(&self, conn: usize, ev: usize) -> Option<State> {
+    pub(crate) fn state_before(&self, conn: ConnId, ev: usize) -> Option<State> {
         self.changes_before(conn, ev).last().map(|&(_, _, to)| to)
     }
 
     /// The connection's state history before `ev`, oldest first, as (from, to) pairs.
-    pub(crate) fn history(&self, conn: usize, ev: usize) -> Vec<(State, State)> {
+    pub(crate) fn history(&self, conn: ConnId, ev: usize) -> Vec<(State, State)> {
         self.changes_before(conn, ev).iter().map(|&(_, from, to)| (from, to)).collect()
     }
 
     /// Whether `host` called listen() before `ev`.
-    pub(crate) fn listening(&self, host: usize, ev: usize) -> bool {
+    pub(crate) fn listening(&self, host: HostId, ev: usize) -> bool {
         self.earlier(ev, |e| e.host == host && matches!(e.kind, EventKind::App { call: AppCall::Listen { .. }, .. }))
     }
 
     /// Half-open connections (SYN_RECV) of `host` just before `ev`.
-    pub(crate) fn half_open(&self, host: usize, ev: usize) -> usize {
-        let mut states: Vec<(usize, State)> = Vec::new();
+    pub(crate) fn half_open(&self, host: HostId, ev: usize) -> usize {
+        let mut states: Vec<(ConnId, State)> = Vec::new();
         for e in &self.t.events[..ev.min(self.t.events.len())] {
             if let (Some(c), EventKind::State { to, .. }) = (e.conn, &e.kind)
                 && e.host == host
@@ -281,13 +282,13 @@ impl<'a> Cx<'a> {
     }
 
     /// The event that sent segment `seg`.
-    pub(crate) fn sent_event(&self, seg: usize) -> Option<usize> {
-        self.sent_events.get(seg).copied().filter(|&i| i != usize::MAX)
+    pub(crate) fn sent_event(&self, seg: SegId) -> Option<usize> {
+        self.sent_events.get(seg.index()).copied().filter(|&i| i != usize::MAX)
     }
 
     /// Which keep-alive probe `seg` is (1 for the first after the idle time), if it is one: its
     /// sender's keep-alive timer fired at the instant it left, on its connection.
-    pub(crate) fn keepalive_probe(&self, seg: usize) -> Option<u8> {
+    pub(crate) fn keepalive_probe(&self, seg: SegId) -> Option<u8> {
         let s = self.seg(seg);
         let (conn, at) = (s.conn?, s.sent_at);
         if s.repr.flags.contains(Flags::RST) {
@@ -302,7 +303,7 @@ impl<'a> Cx<'a> {
 
     /// Whether `seg` is a zero-window probe: its sender's persist timer fired at the instant it
     /// left, on its connection.
-    pub(crate) fn window_probe(&self, seg: usize) -> bool {
+    pub(crate) fn window_probe(&self, seg: SegId) -> bool {
         let s = self.seg(seg);
         let (Some(conn), Some(sent)) = (s.conn, self.sent_event(seg)) else { return false };
         self.t.events[..sent]
@@ -314,7 +315,7 @@ impl<'a> Cx<'a> {
 
     /// The keep-alive probe `seg` answers, if it is the reply to one: the segment its sender
     /// rejected just before sending it.
-    pub(crate) fn answers_keepalive(&self, seg: usize) -> Option<usize> {
+    pub(crate) fn answers_keepalive(&self, seg: SegId) -> Option<SegId> {
         let sent = self.sent_event(seg)?;
         let at = self.seg(seg).sent_at;
         self.t.events[..sent].iter().rev().take_while(|e| e.at == at).find_map(|e| match e.kind {
@@ -324,13 +325,13 @@ impl<'a> Cx<'a> {
     }
 
     /// The sender's state when it sent `seg`.
-    pub(crate) fn sender_state(&self, seg: usize) -> Option<State> {
+    pub(crate) fn sender_state(&self, seg: SegId) -> Option<State> {
         let conn = self.seg(seg).conn?;
         self.state_before(conn, self.sent_event(seg)?)
     }
 
     /// The latest `timer` armed on `conn` at or before `ev`: (when, deadline, backoff).
-    pub(crate) fn last_armed(&self, conn: usize, timer: Timer, ev: usize) -> Option<(Instant, Instant, u8)> {
+    pub(crate) fn last_armed(&self, conn: ConnId, timer: Timer, ev: usize) -> Option<(Instant, Instant, u8)> {
         self.t.events[..=ev.min(self.t.events.len().saturating_sub(1))].iter().rev().find_map(|e| match e.kind {
             EventKind::TimerArmed { timer: t, deadline, backoff } if e.conn == Some(conn) && t == timer => {
                 Some((e.at, deadline, backoff))
@@ -340,7 +341,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Every timeout `timer` was armed with on `conn` up to `ev`, since its last cancellation.
-    pub(crate) fn backoff_series(&self, conn: usize, timer: Timer, ev: usize) -> Vec<Duration> {
+    pub(crate) fn backoff_series(&self, conn: ConnId, timer: Timer, ev: usize) -> Vec<Duration> {
         let mut out = Vec::new();
         for e in self.t.events[..=ev.min(self.t.events.len().saturating_sub(1))].iter() {
             if e.conn != Some(conn) {

@@ -5,7 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use tcp_core::event::CloseReason;
 use tcp_core::{Flags, State, Timer};
-use tcp_sim::trace::{AppCall, AppError, Notice};
+use tcp_sim::trace::{AppCall, AppError, Notice, SegId};
 
 use crate::cx::{Cx, capitalize, say};
 use crate::episode::Ep;
@@ -115,13 +115,13 @@ fn half_close_taught(cx: &Cx<'_>, ep: &Ep) -> bool {
     cx.t.segments
         .iter()
         .enumerate()
-        .any(|(i, o)| o.sent_at < ep.at && !o.payload.is_empty() && cx.sender_state(i) == Some(State::CloseWait))
+        .any(|(i, o)| o.sent_at < ep.at && !o.payload.is_empty() && cx.sender_state(SegId(i)) == Some(State::CloseWait))
 }
 
 /// A segment with data arrived and was taken (without a FIN, or a state change another story
 /// tells): the bytes, whether the application read them, and whether they are acknowledged at
 /// once or with a delayed ACK.
-pub(crate) fn data_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+pub(crate) fn data_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let label = cx.label(seg);
     let n = cx.seg(seg).payload.len();
@@ -162,6 +162,7 @@ pub(crate) fn data_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
     }
     let state = ep.state_at_start(cx);
     let taught = cx.t.segments.iter().enumerate().any(|(i, o)| {
+        let i = SegId(i);
         i != seg
             && !o.payload.is_empty()
             && o.delivered_at().is_some_and(|t| t < ep.at)
@@ -181,7 +182,7 @@ pub(crate) fn data_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
 }
 
 /// A bare acknowledgment arrived with no change of state.
-pub(crate) fn ack_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+pub(crate) fn ack_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let label = cx.label(seg);
     let peer = cx.src_name(seg);
@@ -253,7 +254,7 @@ pub(crate) fn ack_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
 }
 
 /// What an ACK from a receiver whose application is not reading says of its buffer.
-fn filling_buffer(cx: &Cx<'_>, ack: usize) -> String {
+fn filling_buffer(cx: &Cx<'_>, ack: SegId) -> String {
     let peer = cx.dst_name(ack);
     let peer_subj = capitalize(peer.clone());
     let w = cx.t.advertised_window(ack);
@@ -324,7 +325,7 @@ pub(crate) fn start_reading(cx: &Cx<'_>, ep: &Ep) -> Story {
 }
 
 /// Any arrival the topics above do not describe: what came and what changed.
-pub(crate) fn generic_recv(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+pub(crate) fn generic_recv(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let label = cx.label(seg);
     let mut s = Story::new(say!(cx, "{subj} receives {label}.", "{who}收到 {label}。"));

@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 use tcp_core::event::{Cause, DropReason, Reply};
 use tcp_core::{Instant, State, Timer};
-use tcp_sim::trace::{AppCall, AppError, EventKind, LossReason, Notice};
+use tcp_sim::trace::{AppCall, AppError, ConnId, EventKind, HostId, LossReason, Notice, SegId};
 
 use crate::cx::Cx;
 
@@ -12,7 +12,7 @@ use crate::cx::Cx;
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Trigger {
     /// A segment arrived.
-    Recv(usize),
+    Recv(SegId),
     /// The application called TCP (not `accept()`, which follows a handshake).
     App(AppCall, Option<AppError>),
     /// A timer expired, after this many retransmissions.
@@ -33,17 +33,17 @@ pub(crate) struct Change {
 /// timers, rejection and notices that followed from it.
 #[derive(Clone, Debug)]
 pub(crate) struct Ep {
-    pub(crate) host: usize,
+    pub(crate) host: HostId,
     pub(crate) at: Instant,
     /// Index of its first event.
     pub(crate) first: usize,
     pub(crate) trigger: Trigger,
     /// The connection it concerns, once known.
-    pub(crate) conn: Option<usize>,
+    pub(crate) conn: Option<ConnId>,
     pub(crate) changes: Vec<Change>,
     /// Segments sent, in order.
-    pub(crate) sent: Vec<usize>,
-    pub(crate) lost: Vec<(usize, LossReason)>,
+    pub(crate) sent: Vec<SegId>,
+    pub(crate) lost: Vec<(SegId, LossReason)>,
     /// Timers started: (timer, deadline, backoff).
     pub(crate) armed: Vec<(Timer, Instant, u8)>,
     pub(crate) cancelled: Vec<Timer>,
@@ -54,7 +54,7 @@ pub(crate) struct Ep {
 }
 
 impl Ep {
-    fn new(host: usize, at: Instant, first: usize, trigger: Trigger) -> Ep {
+    fn new(host: HostId, at: Instant, first: usize, trigger: Trigger) -> Ep {
         Ep {
             host,
             at,

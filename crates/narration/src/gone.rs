@@ -4,6 +4,7 @@
 use alloc::string::String;
 use tcp_core::event::Cause;
 use tcp_core::{Flags, Instant, State};
+use tcp_sim::trace::SegId;
 
 use crate::Story;
 use crate::cx::{Cx, say};
@@ -121,7 +122,7 @@ pub(crate) fn reboot(cx: &Cx<'_>, ep: &Ep) -> Story {
 }
 
 /// Why a segment was lost to a host that is down: when it crashed, and whether it comes back.
-pub(crate) fn why_down(cx: &Cx<'_>, seg: usize) -> String {
+pub(crate) fn why_down(cx: &Cx<'_>, seg: SegId) -> String {
     let s = cx.seg(seg);
     let Some(to) = s.to else { return String::new() };
     let host = cx.host(to);
@@ -137,7 +138,7 @@ pub(crate) fn why_down(cx: &Cx<'_>, seg: usize) -> String {
 
 /// A paragraph for a segment the receiving host rejects because it rebooted (or crashed and
 /// came back) since the connection began: it forgot the connection.
-pub(crate) fn forgotten(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<String> {
+pub(crate) fn forgotten(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<String> {
     let at = cx.state_lost_at(ep.host, ep.first)?;
     let s = cx.seg(seg);
     let began = s.conn.and_then(|c| cx.opened_at(c))?;
@@ -155,7 +156,7 @@ pub(crate) fn forgotten(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<String> {
 }
 
 /// A paragraph for a reset that ends a connection because its sender rebooted since.
-pub(crate) fn reset_after_reboot(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<String> {
+pub(crate) fn reset_after_reboot(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<String> {
     let from = cx.seg(seg).from;
     let at = cx.state_lost_at(from, ep.first)?;
     let began = ep.conn.and_then(|c| cx.opened_at(c))?;

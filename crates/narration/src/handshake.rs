@@ -6,7 +6,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use tcp_core::event::DropReason;
 use tcp_core::{Flags, State, Timer};
-use tcp_sim::trace::EventKind;
+use tcp_sim::trace::{ConnId, EventKind, HostId, SegId};
 
 use crate::cx::{Cx, capitalize, say};
 use crate::episode::Ep;
@@ -33,7 +33,7 @@ pub(crate) fn connect(cx: &Cx<'_>, ep: &Ep) -> Option<Story> {
     let crossing = cx.t.events.iter().any(|e| {
         e.at == ep.at
             && e.host != ep.host
-            && cx.t.hosts.get(e.host).is_some_and(|h| h.addr == dst)
+            && cx.t.hosts.get(e.host.index()).is_some_and(|h| h.addr == dst)
             && matches!(e.kind, EventKind::State { from: State::Closed, to: State::SynSent, .. })
     });
     if crossing {
@@ -70,12 +70,12 @@ pub(crate) fn connect(cx: &Cx<'_>, ep: &Ep) -> Option<Story> {
 }
 
 /// What the ISN is, in the reader's numbering.
-fn isn_para(cx: &Cx<'_>, host: usize, syn: usize) -> String {
+fn isn_para(cx: &Cx<'_>, host: HostId, syn: SegId) -> String {
     let who = cx.host(host);
     let subj = cx.cap(host);
     let isn = cx.seg(syn).repr.seq.0;
     // The scenario's policy, as the trace records it.
-    let fixed = cx.t.hosts.get(host).is_some_and(|h| h.fixed_isn.is_some());
+    let fixed = cx.t.hosts.get(host.index()).is_some_and(|h| h.fixed_isn.is_some());
     match (fixed, cx.relative) {
         (true, true) => say!(
             cx,
@@ -101,7 +101,7 @@ fn isn_para(cx: &Cx<'_>, host: usize, syn: usize) -> String {
 }
 
 /// The options a SYN offers.
-fn options_para(cx: &Cx<'_>, host: usize, syn: usize) -> Option<String> {
+fn options_para(cx: &Cx<'_>, host: HostId, syn: SegId) -> Option<String> {
     let who = cx.host(host);
     let o = &cx.seg(syn).repr.options;
     let mut list: Vec<String> = Vec::new();
@@ -151,7 +151,7 @@ pub(crate) fn listen(cx: &Cx<'_>, ep: &Ep, port: u16) -> Story {
 }
 
 /// A SYN without ACK arrived and was accepted.
-pub(crate) fn syn_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
+pub(crate) fn syn_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
     if ep.changed(State::Listen, State::SynReceived) {
         Some(syn_at_listener(cx, ep, seg))
     } else if ep.changed(State::Listen, State::Established) {
@@ -163,7 +163,7 @@ pub(crate) fn syn_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
     }
 }
 
-fn syn_at_listener(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+fn syn_at_listener(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let label = cx.label(seg);
@@ -283,7 +283,7 @@ fn syn_at_listener(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
     s
 }
 
-fn two_way_open(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+fn two_way_open(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let label = cx.label(seg);
@@ -327,7 +327,7 @@ fn two_way_open(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
     s
 }
 
-fn crossing_syn(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+fn crossing_syn(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let label = cx.label(seg);
@@ -355,7 +355,7 @@ fn crossing_syn(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
 }
 
 /// A SYN-ACK arrived and was accepted.
-pub(crate) fn synack_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
+pub(crate) fn synack_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.host(cx.seg(seg).from);
     let peer_subj = capitalize(peer.clone());
@@ -470,7 +470,7 @@ pub(crate) fn synack_received(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story>
 }
 
 /// The third segment arrived: SYN_RECV → ESTABLISHED (or a connection rebuilt from a cookie).
-pub(crate) fn handshake_ack(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Option<Story> {
+pub(crate) fn handshake_ack(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let label = cx.label(seg);
@@ -582,10 +582,10 @@ pub(crate) fn inject(cx: &Cx<'_>, ep: &Ep) -> Option<Story> {
 }
 
 /// An attacker's forged SYN.
-pub(crate) fn forged(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+pub(crate) fn forged(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let src = cx.seg(seg).src.ip().to_string();
-    let k = cx.t.segments[..=seg].iter().filter(|o| o.forged).count();
+    let k = cx.t.segments[..=seg.index()].iter().filter(|o| o.forged).count();
     let n = cx.t.segments.iter().filter(|o| o.forged).count();
     let mut s = Story::new(say!(
         cx,
@@ -620,7 +620,7 @@ pub(crate) fn forged(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
 /// as a new connection (RFC 6191; `tcp_core::Config::time_wait_syn`): TIME_WAIT ends early and
 /// the listening socket answers. Numbers are the ones on the wire: the two incarnations count
 /// from different ISNs.
-fn time_wait_gives_way(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+fn time_wait_gives_way(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let s_in = cx.seg(seg);
@@ -632,7 +632,7 @@ fn time_wait_gives_way(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
         "{who}提前结束了 TIME_WAIT：这个 SYN 开启了一个新连接，{who}回复 {reply}。"
     ));
     // The old incarnation: the latest other connection of this host on the same 4-tuple.
-    let old = (0..cx.t.conns.len()).rev().find(|&c| {
+    let old = (0..cx.t.conns.len()).rev().map(ConnId).find(|&c| {
         let info = &cx.t.conns[c];
         Some(c) != s_in.received_by && info.host == ep.host && info.local == s_in.dst && info.remote == s_in.src
     });

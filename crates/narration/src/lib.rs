@@ -38,7 +38,7 @@ use alloc::vec::Vec;
 pub use bilingual::Lang;
 use tcp_core::{Flags, State, Timer};
 use tcp_sim::Trace;
-use tcp_sim::trace::{AppCall, AppError};
+use tcp_sim::trace::{AppCall, AppError, HostId, SegId};
 
 use crate::cx::{Cx, say};
 use crate::episode::{Ep, Trigger, episodes};
@@ -151,7 +151,7 @@ pub(crate) enum Kind {
 /// The narration of one episode.
 #[derive(Clone, Debug)]
 pub(crate) struct Story {
-    pub(crate) host: usize,
+    pub(crate) host: HostId,
     pub(crate) weight: u8,
     pub(crate) kind: Kind,
     pub(crate) headline: String,
@@ -160,7 +160,7 @@ pub(crate) struct Story {
 
 impl Story {
     pub(crate) fn new(headline: String) -> Story {
-        Story { host: 0, weight: 0, kind: Kind::Plain, headline, paras: Vec::new() }
+        Story { host: HostId(0), weight: 0, kind: Kind::Plain, headline, paras: Vec::new() }
     }
     pub(crate) fn kind(mut self, kind: Kind) -> Story {
         self.kind = kind;
@@ -238,7 +238,7 @@ fn story(cx: &Cx<'_>, ep: &Ep) -> Story {
     s
 }
 
-fn recv(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+fn recv(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     if let (Some((_, tcp_core::event::Reply::Ack)), Some(n)) = (ep.rejected, cx.keepalive_probe(seg)) {
         return loss::keepalive_probe_received(cx, ep, seg, n);
     }

@@ -4,7 +4,7 @@
 use alloc::string::String;
 use tcp_core::event::{Cause, CloseReason};
 use tcp_core::{Duration, Flags, Instant, State, Timer};
-use tcp_sim::trace::{EventKind, LossReason, Notice};
+use tcp_sim::trace::{EventKind, LossReason, Notice, SegId};
 
 use crate::cx::{Cx, capitalize, say};
 use crate::episode::Ep;
@@ -27,7 +27,7 @@ pub(crate) enum Role {
     Ack,
 }
 
-pub(crate) fn role(cx: &Cx<'_>, seg: usize) -> Role {
+pub(crate) fn role(cx: &Cx<'_>, seg: SegId) -> Role {
     let s = cx.seg(seg);
     let f = s.repr.flags;
     if f.contains(Flags::RST) {
@@ -66,7 +66,7 @@ pub(crate) fn role(cx: &Cx<'_>, seg: usize) -> Role {
     }
 }
 
-fn why_lost(cx: &Cx<'_>, seg: usize, reason: LossReason) -> String {
+fn why_lost(cx: &Cx<'_>, seg: SegId, reason: LossReason) -> String {
     match reason {
         LossReason::Random => say!(cx, "random loss on the link", "链路上的随机丢包"),
         LossReason::LinkDown => say!(cx, "this link loses every segment", "这条链路会丢掉所有报文段"),
@@ -91,7 +91,7 @@ fn why_lost(cx: &Cx<'_>, seg: usize, reason: LossReason) -> String {
 /// Whether the sender of `seg` gives up when its next retransmission timeout fires, instead of
 /// trying again (the retry limit is reached): the trace says so by the connection's closing at
 /// that instant.
-fn gives_up_next(cx: &Cx<'_>, seg: usize) -> bool {
+fn gives_up_next(cx: &Cx<'_>, seg: SegId) -> bool {
     let (Some(conn), Some(sent)) = (cx.seg(seg).conn, cx.sent_event(seg)) else { return false };
     let events = &cx.t.events[sent..];
     let Some(fired) = events
@@ -108,7 +108,7 @@ fn gives_up_next(cx: &Cx<'_>, seg: usize) -> bool {
 }
 
 /// The retransmission timeout that will recover `seg`, if one is running on its sender.
-fn rto_for(cx: &Cx<'_>, seg: usize) -> Option<Duration> {
+fn rto_for(cx: &Cx<'_>, seg: SegId) -> Option<Duration> {
     let s = cx.seg(seg);
     let ev = cx.sent_event(seg)?;
     let (_, deadline, _) = cx.last_armed(s.conn?, Timer::Retransmit, ev)?;
@@ -125,7 +125,7 @@ pub(crate) fn add_losses(cx: &Cx<'_>, ep: &Ep, s: &mut Story) {
     }
 }
 
-fn lost(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: LossReason) -> (String, String) {
+fn lost(cx: &Cx<'_>, ep: &Ep, seg: SegId, reason: LossReason) -> (String, String) {
     let o = cx.seg(seg);
     let who = cx.host(o.from);
     let subj = capitalize(who.clone());
@@ -136,7 +136,7 @@ fn lost(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: LossReason) -> (String, String
     let rto = rto_for(cx, seg).map_or_else(|| String::from("RTO"), |d| cx.dur(d));
     let again = o.retransmission;
     let lost_before = again
-        && cx.t.segments[..seg].iter().any(|p| {
+        && cx.t.segments[..seg.index()].iter().any(|p| {
             p.src == o.src
                 && p.dst == o.dst
                 && p.repr.seq == o.repr.seq
@@ -711,7 +711,7 @@ pub(crate) fn keepalive_fired(cx: &Cx<'_>, ep: &Ep, backoff: u8) -> Story {
 }
 
 /// A keep-alive probe reached a live peer, which answers it as any segment outside its window.
-pub(crate) fn keepalive_probe_received(cx: &Cx<'_>, ep: &Ep, seg: usize, n: u8) -> Story {
+pub(crate) fn keepalive_probe_received(cx: &Cx<'_>, ep: &Ep, seg: SegId, n: u8) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let label = cx.label(seg);
@@ -738,7 +738,7 @@ pub(crate) fn keepalive_probe_received(cx: &Cx<'_>, ep: &Ep, seg: usize, n: u8) 
 }
 
 /// The ACK answering a keep-alive probe reached the prober: the peer is alive.
-pub(crate) fn keepalive_answered(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+pub(crate) fn keepalive_answered(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let label = cx.label(seg);

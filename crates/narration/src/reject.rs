@@ -4,14 +4,14 @@
 use alloc::string::String;
 use tcp_core::event::{DropReason, Reply};
 use tcp_core::{Flags, State};
-use tcp_sim::trace::EventKind;
+use tcp_sim::trace::{EventKind, HostId, SegId};
 
 use crate::Story;
 use crate::cx::{Cx, capitalize, say};
 use crate::episode::Ep;
 
 /// The story of segment `seg`, which the host of `ep` did not accept as it was (`reason`).
-pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Story {
+pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: SegId, reason: DropReason) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let label = cx.label(seg);
@@ -120,7 +120,7 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: usize, reason: DropReason) -> Sto
 }
 
 /// The same SYN again in SYN_RECV: the SYN-ACK goes again at once.
-fn duplicate_syn(cx: &Cx<'_>, ep: &Ep, seg: usize, reply_label: &str) -> Story {
+fn duplicate_syn(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply_label: &str) -> Story {
     let (who, subj, peer) = (cx.host(ep.host), cx.cap(ep.host), cx.src_name(seg));
     let mut s = Story::new(say!(
         cx,
@@ -145,7 +145,7 @@ fn duplicate_syn(cx: &Cx<'_>, ep: &Ep, seg: usize, reply_label: &str) -> Story {
 
 /// No socket for the segment: a refused SYN, a keep-alive probe to a forgotten connection, or
 /// any other segment answered with a reset.
-fn no_connection(cx: &Cx<'_>, ep: &Ep, seg: usize, reply_label: &str) -> Story {
+fn no_connection(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply_label: &str) -> Story {
     let (who, peer, label) = (cx.host(ep.host), cx.src_name(seg), cx.label(seg));
     let answer = ep.sent.first().copied();
     let port = cx.seg(seg).dst.port();
@@ -191,7 +191,7 @@ fn no_connection(cx: &Cx<'_>, ep: &Ep, seg: usize, reply_label: &str) -> Story {
 }
 
 /// A reset in TIME_WAIT, ignored (RFC 1337).
-fn rst_in_time_wait(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+fn rst_in_time_wait(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     let (who, subj, label) = (cx.host(ep.host), cx.cap(ep.host), cx.label(seg));
     let mut s = Story::new(say!(
         cx,
@@ -215,7 +215,7 @@ fn rst_in_time_wait(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
 }
 
 /// A reset on a listening socket: nothing to reset.
-fn rst_in_listen(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+fn rst_in_listen(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     let (who, subj, label) = (cx.host(ep.host), cx.cap(ep.host), cx.label(seg));
     let mut s = short(say!(
         cx,
@@ -238,7 +238,7 @@ fn rst_in_listen(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
 }
 
 /// A reset inside the window but not at the next number: a challenge ACK (RFC 5961).
-fn challenge_rst(cx: &Cx<'_>, ep: &Ep, seg: usize, reply_label: &str) -> Story {
+fn challenge_rst(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply_label: &str) -> Story {
     let (who, subj, label) = (cx.host(ep.host), cx.cap(ep.host), cx.label(seg));
     let answer = ep.sent.first().copied();
     let want = answer.map_or(0, |r| cx.ack(r));
@@ -314,7 +314,7 @@ fn syn_in_window(cx: &Cx<'_>, ep: &Ep) -> Story {
 }
 
 /// An answer the profile's limit withheld (RFC 5961 §7 ACK throttling).
-fn rate_limited(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+fn rate_limited(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let label = cx.label(seg);
     let mut s = Story::new(say!(
@@ -338,13 +338,13 @@ fn short(text: String) -> Story {
 }
 
 /// In SYN_SENT, an acknowledgment of some other SYN: the client's RST veto.
-fn veto(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+fn veto(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let label = cx.label(seg);
     let rst = ep.sent.first().map_or_else(|| String::from("RST"), |&r| cx.label(r));
     let got = cx.seg(seg).repr.ack.0;
     // The connection's ISS, as the trace records it.
-    let isn = ep.conn.and_then(|c| cx.t.conns.get(c)?.iss).map(|iss| iss.0);
+    let isn = ep.conn.and_then(|c| cx.t.conns.get(c.index())?.iss).map(|iss| iss.0);
     let Some(isn) = isn else {
         let mut s = Story::new(say!(cx, "{subj} vetoes a segment with {rst}.", "{who}用 {rst} 否决了一个报文段。"));
         s.main(say!(
@@ -410,7 +410,7 @@ fn veto(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
     s
 }
 
-fn syn_cookie(cx: &Cx<'_>, ep: &Ep, seg: usize, reply: &str) -> Story {
+fn syn_cookie(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let first = !cx.earlier(ep.first, |e| matches!(e.kind, EventKind::Rejected { reason: DropReason::SynCookie, .. }));
@@ -458,7 +458,7 @@ fn syn_cookie(cx: &Cx<'_>, ep: &Ep, seg: usize, reply: &str) -> Story {
     s
 }
 
-fn queue_full(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
+fn queue_full(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let n = cx.half_open(ep.host, ep.first);
@@ -502,12 +502,12 @@ fn queue_full(cx: &Cx<'_>, ep: &Ep, seg: usize) -> Story {
     s
 }
 
-fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: usize, reply: &str) -> Story {
+fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let label = cx.label(seg);
     let state = ep.state_at_start(cx);
-    let overflowed = |peer_host: usize| {
+    let overflowed = |peer_host: HostId| {
         cx.earlier(ep.first, |e| {
             e.host == peer_host && matches!(e.kind, EventKind::Rejected { reason: DropReason::AcceptQueueFull, .. })
         })

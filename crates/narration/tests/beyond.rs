@@ -6,7 +6,7 @@ mod common;
 
 use narration::{Lang, headline, narrate};
 use tcp_core::{Instant, Timer};
-use tcp_sim::trace::{EventKind, TraceEvent};
+use tcp_sim::trace::{ConnId, EventKind, HostId, SegId, TraceEvent};
 use tcp_sim::{Scenario, Trace, simulate};
 
 const CHALLENGE: &str = r#"{"profile": "linux", "hosts": [
@@ -63,9 +63,9 @@ fn zero_window_probe() {
     // The handshake trace, plus a persist timer firing on the client and a probe: the client's
     // data segment sent again as the probe.
     let mut t = common::trace("handshake");
-    let probe = t.segments.iter().position(|s| s.from == 0 && !s.payload.is_empty()).expect("client data");
+    let probe = t.segments.iter().position(|s| s.from == HostId(0) && !s.payload.is_empty()).expect("client data");
     let at = Instant::from_millis(100_000);
-    let ev = |kind| TraceEvent { at, host: 0, conn: Some(0), kind };
+    let ev = |kind| TraceEvent { at, host: HostId(0), conn: Some(ConnId(0)), kind };
     let first = t.events.len();
     t.events.push(ev(EventKind::TimerFired { timer: Timer::Persist, backoff: 1 }));
     t.events.push(ev(EventKind::TimerArmed {
@@ -73,7 +73,7 @@ fn zero_window_probe() {
         deadline: Instant::from_millis(104_000),
         backoff: 2,
     }));
-    t.events.push(ev(EventKind::Sent { segment: probe }));
+    t.events.push(ev(EventKind::Sent { segment: SegId(probe) }));
     let step: Vec<usize> = (first..t.events.len()).collect();
     let en = narrate(&t, &step, Lang::En, true).join("\n");
     assert!(en.contains("sends a zero-window probe"), "{en}");

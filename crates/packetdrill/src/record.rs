@@ -10,13 +10,14 @@ use core::net::SocketAddrV4;
 use tcp_core::{Event, Instant, State};
 use tcp_sim::Trace;
 use tcp_sim::trace::{
-    AppCall, AppError, ConnInfo, EventKind, Fate, HostInfo, Notice, Segment, Synchronized, TraceEvent,
+    AppCall, AppError, ConnId, ConnInfo, EventKind, Fate, HostId, HostInfo, Notice, SegId, Segment, Synchronized,
+    TraceEvent,
 };
 
 /// tcp-core's host in the trace.
-pub(crate) const STACK: usize = 0;
+pub(crate) const STACK: HostId = HostId(0);
 /// The script's host in the trace.
-pub(crate) const SCRIPT: usize = 1;
+pub(crate) const SCRIPT: HostId = HostId(1);
 
 /// Builds the trace as the run goes.
 #[derive(Debug)]
@@ -25,7 +26,7 @@ pub(crate) struct Recorder {
     /// Per connection: it has ended (a later one with the same addresses is a new connection).
     finished: Vec<bool>,
     /// The segment being handled, which rejections refer to.
-    arriving: Option<usize>,
+    arriving: Option<SegId>,
 }
 
 impl Recorder {
@@ -43,32 +44,33 @@ impl Recorder {
         Recorder { trace: Trace { hosts, ..Trace::default() }, finished: Vec::new(), arriving: None }
     }
 
-    fn record(&mut self, at: Instant, host: usize, conn: Option<usize>, kind: EventKind) {
+    fn record(&mut self, at: Instant, host: HostId, conn: Option<ConnId>, kind: EventKind) {
         self.trace.events.push(TraceEvent { at, host, conn, kind });
         self.trace.end = self.trace.end.max(at);
     }
 
     /// The live connection between these addresses, if any.
-    pub(crate) fn live(&self, local: SocketAddrV4, remote: SocketAddrV4) -> Option<usize> {
+    pub(crate) fn live(&self, local: SocketAddrV4, remote: SocketAddrV4) -> Option<ConnId> {
         self.trace
             .conns
             .iter()
             .enumerate()
             .rposition(|(i, c)| c.local == local && c.remote == remote && !self.finished[i])
+            .map(ConnId)
     }
 
     /// The live connection between these addresses, or a new one.
-    pub(crate) fn conn(&mut self, local: SocketAddrV4, remote: SocketAddrV4) -> usize {
+    pub(crate) fn conn(&mut self, local: SocketAddrV4, remote: SocketAddrV4) -> ConnId {
         if let Some(i) = self.live(local, remote) {
             return i;
         }
         self.trace.conns.push(ConnInfo::new(STACK, local, remote));
         self.finished.push(false);
-        self.trace.conns.len() - 1
+        ConnId(self.trace.conns.len() - 1)
     }
 
     /// A segment the script injects; it arrives at once. Returns its index.
-    pub(crate) fn inbound(&mut self, at: Instant, segment: Wire) -> usize {
+    pub(crate) fn inbound(&mut self, at: Instant, segment: Wire) -> SegId {
         let conn = self.live(segment.dst, segment.src);
         let index = self.push_segment(SCRIPT, None, at, segment);
         self.trace.segments[index].received_by = conn;
@@ -82,7 +84,7 @@ impl Recorder {
     pub(crate) fn handled(&mut self) {
         // A segment to a listener reaches the connection it opens or completes.
         if let Some(i) = self.arriving.take()
-            && let Some(s) = self.trace.segments.get(i)
+            && let Some(s) = self.trace.segments.get(i.index())
             && s.received_by.is_none()
         {
             let (local, remote) = (s.dst, s.src);
@@ -91,13 +93,13 @@ impl Recorder {
     }
 
     /// A segment tcp-core sent; the script sees it at once. Returns its index.
-    pub(crate) fn outbound(&mut self, at: Instant, segment: Wire, source: Source) -> usize {
+    pub(crate) fn outbound(&mut self, at: Instant, segment: Wire, source: Source) -> SegId {
         let conn = match source {
             Source::NoSocket => None,
             Source::Listener => self.live(segment.src, segment.dst),
             Source::Socket => Some(self.conn(segment.src, segment.dst)),
         };
-        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c)) {
+        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c.index())) {
             c.sent(segment.repr.flags, segment.repr.seq);
         }
         // A reset, or a reply without a connection, takes its numbers from the segment it answers.
@@ -111,7 +113,7 @@ impl Recorder {
     }
 
     /// Adds a segment from `from` to the other host, delivered as it is sent.
-    fn push_segment(&mut self, from: usize, conn: Option<usize>, at: Instant, w: Wire) -> usize {
+    fn push_segment(&mut self, from: HostId, conn: Option<ConnId>, at: Instant, w: Wire) -> SegId {
         self.trace.segments.push(Segment {
             from,
             to: Some(if from == STACK { SCRIPT } else { STACK }),
@@ -132,7 +134,7 @@ impl Recorder {
             received_by: None,
             answers: None,
         });
-        self.trace.segments.len() - 1
+        SegId(self.trace.segments.len() - 1)
     }
 
     /// What a tcp-core connection reported, as the simulator records it.
@@ -158,7 +160,7 @@ impl Recorder {
             Event::StateChanged { from, to, cause } => {
                 if to == State::Listen && source == Source::Listener {
                     // A half-open connection was dropped (reset or timed out).
-                    self.finished[id] = true;
+                    self.finished[id.index()] = true;
                 }
                 EventKind::State { from, to, cause }
             }
@@ -168,9 +170,9 @@ impl Recorder {
             // accept() tells the application of a listener's connection.
             Event::Negotiated(negotiation) => {
                 let peer_syn = self.arriving.filter(|&i| {
-                    self.trace.segments.get(i).is_some_and(|s| s.repr.flags.contains(tcp_core::Flags::SYN))
+                    self.trace.segments.get(i.index()).is_some_and(|s| s.repr.flags.contains(tcp_core::Flags::SYN))
                 });
-                let from_segment = self.trace.segments.len();
+                let from_segment = SegId(self.trace.segments.len());
                 self.trace.conns[id].synchronize(Synchronized { negotiation, peer_syn, from_segment });
                 return;
             }
@@ -178,7 +180,7 @@ impl Recorder {
             Event::Connected => EventKind::Notified { notice: Notice::Connected },
             Event::EndOfStream => EventKind::Notified { notice: Notice::EndOfStream },
             Event::Closed { reason } => {
-                self.finished[id] = true;
+                self.finished[id.index()] = true;
                 EventKind::Notified { notice: Notice::Closed { reason } }
             }
             // read() and write() say what the application did with the buffers.
@@ -188,12 +190,12 @@ impl Recorder {
     }
 
     /// A system call the trace has a word for.
-    pub(crate) fn app(&mut self, at: Instant, conn: Option<usize>, call: AppCall, error: Option<AppError>) {
+    pub(crate) fn app(&mut self, at: Instant, conn: Option<ConnId>, call: AppCall, error: Option<AppError>) {
         self.record(at, STACK, conn, EventKind::App { call, error });
     }
 
     /// Bytes the application read.
-    pub(crate) fn read(&mut self, at: Instant, conn: Option<usize>, bytes: usize) {
+    pub(crate) fn read(&mut self, at: Instant, conn: Option<ConnId>, bytes: usize) {
         self.record(at, STACK, conn, EventKind::Notified { notice: Notice::Data { bytes } });
     }
 

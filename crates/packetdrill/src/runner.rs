@@ -285,7 +285,7 @@ impl Runner {
                         self.numbering.local = segment.repr.seq;
                         self.local_isn_seen = true;
                     }
-                    let index = self.rec.outbound(at, segment, source);
+                    let index = self.rec.outbound(at, segment, source).index();
                     self.verdicts.resize(index + 1, Verdict::Unexpected);
                     self.outbox.push_back(index);
                 }

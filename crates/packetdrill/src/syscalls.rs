@@ -12,7 +12,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::net::SocketAddrV4;
 use tcp_core::{Connection, Listener, State};
-use tcp_sim::trace::{AppCall, AppError};
+use tcp_sim::trace::{AppCall, AppError, ConnId};
 
 /// FreeBSD's `O_RDWR` and `O_NONBLOCK`, as `fcntl(F_GETFL)` returns them.
 const O_RDWR: i64 = 0x2;
@@ -159,7 +159,7 @@ impl Runner {
     }
 
     /// The trace's connection for socket `i`, if it has one.
-    fn conn_of(&self, i: usize) -> Option<usize> {
+    fn conn_of(&self, i: usize) -> Option<ConnId> {
         let c = self.kernel.sockets[i].connection()?;
         self.rec.live(c.local(), c.remote())
     }
@@ -330,7 +330,7 @@ impl Runner {
 
     /// For read and write: the socket, the length asked for (at most 1 MiB) and the trace's
     /// connection.
-    fn io_call(&self, call: &Syscall) -> (usize, usize, Option<usize>) {
+    fn io_call(&self, call: &Syscall) -> (usize, usize, Option<ConnId>) {
         let i = self.sock_index(call);
         let len = call.args.get(2).and_then(Expr::int).unwrap_or(0).clamp(0, 1 << 20) as usize;
         (i, len, self.conn_of(i))

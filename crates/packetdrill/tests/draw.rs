@@ -20,9 +20,9 @@ fn every_suite_run_is_a_consistent_trace_that_draws() {
             for e in &t.events {
                 assert!(e.at.micros >= last, "{name}: time goes back at {:?}", e.kind);
                 last = e.at.micros;
-                assert!(e.host < t.hosts.len() && e.conn.is_none_or(|c| c < t.conns.len()), "{name}");
+                assert!(e.host.index() < t.hosts.len() && e.conn.is_none_or(|c| c.index() < t.conns.len()), "{name}");
                 if let EventKind::Sent { segment } | EventKind::Delivered { segment } = e.kind {
-                    assert!(segment < t.segments.len(), "{name}");
+                    assert!(segment.index() < t.segments.len(), "{name}");
                 }
             }
             assert!(t.end.micros >= last, "{name}: the trace ends before its last event");

@@ -2,7 +2,7 @@
 //! be expressed, and the trace a run records.
 
 use packetdrill::{DiffKind, Outcome, Profile, Run, RunOptions, Verdict, run};
-use tcp_sim::trace::EventKind;
+use tcp_sim::trace::{EventKind, SegId};
 
 /// A passive open with a small receive buffer (three segments: 4380 bytes, which rounding to
 /// whole segments leaves as it is), so that nothing but the point of each test can differ.
@@ -261,7 +261,7 @@ fn the_trace_has_both_lifelines_and_tcp_cores_states() {
         })
         .collect();
     assert_eq!(states, ["SYN-RECEIVED", "ESTABLISHED"]);
-    assert_eq!(r.trace.relative(1), (0, Some(1)), "the SYN-ACK reads as in the script");
+    assert_eq!(r.trace.relative(SegId(1)), (0, Some(1)), "the SYN-ACK reads as in the script");
     assert!(
         r.trace.events.iter().any(|e| matches!(e.kind, EventKind::App { call: tcp_sim::trace::AppCall::Accept, .. }))
     );

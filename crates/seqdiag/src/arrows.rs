@@ -8,8 +8,8 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use tcp_core::Flags;
-use tcp_sim::Trace;
 use tcp_sim::trace::Fate;
+use tcp_sim::{SegId, Trace};
 
 /// Where a lost segment's arrow stops: this fraction of the way to its receiver.
 pub(crate) const LOST_AT: f32 = 0.45;
@@ -102,7 +102,7 @@ pub(crate) fn plans(trace: &Trace, opts: &ViewOptions, rejected: &[bool]) -> Vec
                 marks,
                 badge_width: badge_width(&badge),
                 badge,
-                label: trace.label(i, opts.relative),
+                label: trace.label(SegId(i), opts.relative),
                 tag: tags.join(", "),
                 hidden: false,
                 run_last: i,

@@ -22,7 +22,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use bilingual::Lang;
-use tcp_sim::Trace;
+use tcp_sim::{HostId, Trace};
 
 /// Half the width of a state band.
 pub(crate) const BAND_HW: f32 = 5.0;
@@ -97,11 +97,11 @@ impl Head {
 impl Columns {
     /// The column a segment from `from` to `to` ends in (`None`: an address no host owns, drawn
     /// towards the attacker, or the next column).
-    pub(crate) fn target(&self, trace: &Trace, from: usize, to: Option<usize>) -> usize {
-        let n = self.order.len();
+    pub(crate) fn target(&self, trace: &Trace, from: HostId, to: Option<HostId>) -> usize {
+        let (n, from) = (self.order.len(), from.index());
         let attacker_col = self.order.iter().position(|&h| trace.hosts[h].attacker);
         match to {
-            Some(to) => self.col_of[to],
+            Some(to) => self.col_of[to.index()],
             None => match attacker_col.filter(|&a| a != self.col_of[from]) {
                 Some(a) => a,
                 None if self.col_of[from] + 1 < n => self.col_of[from] + 1,
@@ -118,7 +118,7 @@ impl Columns {
     /// The gap (lane) a segment crosses: the columns it spans, lower first.
     pub(crate) fn span(&self, trace: &Trace, segment: usize) -> (usize, usize) {
         let s = &trace.segments[segment];
-        let (a, b) = (self.col_of[s.from], self.target(trace, s.from, s.to));
+        let (a, b) = (self.col_of[s.from.index()], self.target(trace, s.from, s.to));
         (a.min(b), a.max(b))
     }
 }
@@ -244,7 +244,7 @@ fn any_crossing(trace: &Trace, segments: &[usize]) -> bool {
     let mut by_send: Vec<usize> = segments.to_vec();
     tcp_core::sort::sort_by(&mut by_send, &|a, b| trace.segments[*a].sent_at.cmp(&trace.segments[*b].sent_at));
     // The latest end so far of each sender's segments (a lane has two or three senders).
-    let mut latest: Vec<(usize, tcp_core::Instant)> = Vec::new();
+    let mut latest: Vec<(HostId, tcp_core::Instant)> = Vec::new();
     for group in by_send.chunk_by(|a, b| trace.segments[*a].sent_at == trace.segments[*b].sent_at) {
         let at = trace.segments[group[0]].sent_at;
         let from = |i: &usize| trace.segments[*i].from;
@@ -394,10 +394,10 @@ pub(crate) fn host_addr(trace: &Trace, h: usize, lang: Lang) -> String {
         return alloc::format!("{} · {}", host.addr, bilingual::forged_sources(lang));
     }
     let port = trace.events.iter().find_map(|e| match &e.kind {
-        EventKind::App { call: AppCall::Listen { port }, .. } if e.host == h => Some(*port),
+        EventKind::App { call: AppCall::Listen { port }, .. } if e.host.index() == h => Some(*port),
         _ => None,
     });
-    let port = port.or_else(|| trace.conns.iter().find(|c| c.host == h).map(|c| c.local.port()));
+    let port = port.or_else(|| trace.conns.iter().find(|c| c.host.index() == h).map(|c| c.local.port()));
     match port {
         Some(p) => alloc::format!("{}:{p}", host.addr),
         None => alloc::format!("{}", host.addr),

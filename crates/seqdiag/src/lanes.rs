@@ -21,7 +21,7 @@ use bilingual::Lang;
 use tcp_core::event::Timer;
 use tcp_core::{Instant, State};
 use tcp_sim::Trace;
-use tcp_sim::trace::{AppCall, EventKind, Notice};
+use tcp_sim::trace::{AppCall, ConnId, EventKind, Notice};
 
 /// A stretch of one shown state.
 #[derive(Clone, Debug, PartialEq)]
@@ -223,12 +223,13 @@ pub(crate) fn lanes(trace: &Trace, slots: &Slots, step_of: &[usize], axis: &Time
         let (at, slot) = slots.event[i];
         let y = axis.y_slot(at, slot);
         let step = step_of[i];
-        let h = e.host;
+        // The tracker's vectors are per host and per connection: plain indices from here.
+        let (h, conn) = (e.host.index(), e.conn.map(ConnId::index));
         match &e.kind {
             EventKind::State { to, .. } => {
-                if let Some(c) = e.conn {
+                if let Some(c) = conn {
                     t.state[c] = *to;
-                    let host = t.trace.conns[c].host;
+                    let host = t.trace.conns[c].host.index();
                     if is_open(*to) && t.opened[c].is_none() {
                         t.opened[c] = Some(i);
                         t.open[host].push(c);
@@ -244,7 +245,7 @@ pub(crate) fn lanes(trace: &Trace, slots: &Slots, step_of: &[usize], axis: &Time
                 match call {
                     AppCall::Listen { .. } if error.is_none() => t.listening[h] = true,
                     AppCall::Connect { .. } | AppCall::Accept => {
-                        if let Some(c) = e.conn {
+                        if let Some(c) = conn {
                             t.app_owned[c] = true;
                         }
                     }
@@ -257,7 +258,7 @@ pub(crate) fn lanes(trace: &Trace, slots: &Slots, step_of: &[usize], axis: &Time
                 }
             }
             EventKind::TimerArmed { timer, deadline, backoff } => {
-                let Some(c) = e.conn else { continue };
+                let Some(c) = conn else { continue };
                 let was = t.running.iter().any(|r| r.0 == c && r.1 == *timer && r.2.is_some());
                 t.end_timer(c, *timer, TimerEnd::Restarted, y, step);
                 let drawn = was || t.focus[h] == Some(c);
@@ -280,18 +281,18 @@ pub(crate) fn lanes(trace: &Trace, slots: &Slots, step_of: &[usize], axis: &Time
                 t.running.push((c, *timer, bar));
             }
             EventKind::TimerCancelled { timer } => {
-                if let Some(c) = e.conn {
+                if let Some(c) = conn {
                     t.end_timer(c, *timer, TimerEnd::Cancelled, y, step);
                 }
             }
             EventKind::TimerFired { timer, .. } => {
-                if let Some(c) = e.conn {
+                if let Some(c) = conn {
                     t.end_timer(c, *timer, TimerEnd::Fired, y, step);
                 }
             }
             EventKind::Rejected { segment, reason, .. } => {
                 if let Some(s) = segment {
-                    t.out.rejected[*s] = true;
+                    t.out.rejected[s.index()] = true;
                 }
                 t.note(h, NoteKind::Rejected, y, bilingual::rejected(lang, *reason).into(), step, i);
             }

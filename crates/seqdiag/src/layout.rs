@@ -278,7 +278,7 @@ async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Dia
     let link_down = (trace.outages.iter())
         .map(|&(from, until)| (first - 24.0, last + 24.0, from, until, bilingual::outage(lang, from.micros, until.micros)));
     let hosts_down = trace.downtimes().into_iter().map(|(host, from, until)| {
-        let x = cols.x_of(host);
+        let x = cols.x_of(host.index());
         let text = bilingual::down(lang, from.micros, until.map(|u| u.micros));
         (x - 22.0, x + 22.0, from, until.unwrap_or(trace.end), text)
     });
@@ -404,13 +404,13 @@ fn arrows(
     let mut end_event = vec![None; trace.segments.len()];
     for (i, e) in trace.events.iter().enumerate() {
         match e.kind {
-            EventKind::Sent { segment } => send_event[segment] = i,
-            EventKind::Delivered { segment } | EventKind::Lost { segment, .. } => end_event[segment] = Some(i),
+            EventKind::Sent { segment } => send_event[segment.index()] = i,
+            EventKind::Delivered { segment } | EventKind::Lost { segment, .. } => end_event[segment.index()] = Some(i),
             _ => {}
         }
     }
     for (i, (s, plan)) in trace.segments.iter().zip(plans).enumerate() {
-        let (ca, cb) = (cols.col_of[s.from], cols.target(trace, s.from, s.to));
+        let (ca, cb) = (cols.col_of[s.from.index()], cols.target(trace, s.from, s.to));
         let dir = if cb >= ca { 1.0 } else { -1.0 };
         let from = Point { x: cols.xs[ca] + dir * BAND_HW, y: axis.y_slot(s.sent_at, slots.send[i]) };
         let full_x = cols.xs[cb] - dir * BAND_HW;

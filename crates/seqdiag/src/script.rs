@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 use bilingual::Lang;
 use tcp_core::event::Timer;
 use tcp_sim::Trace;
-use tcp_sim::trace::{EventKind, Fate, Notice};
+use tcp_sim::trace::{ConnId, EventKind, Fate, Notice};
 
 /// A trace as the text writers print it.
 #[derive(Clone, Debug, PartialEq)]
@@ -268,7 +268,7 @@ impl Script {
         }
 
         let mut items = Items::default();
-        let mut armed: Vec<(usize, Timer, u64, u8)> = Vec::new();
+        let mut armed: Vec<(Option<ConnId>, Timer, u64, u8)> = Vec::new();
         let mut last_at = trace.events.first().map(|e| e.at);
         let break_us = u64::from(opts.break_after_ms.max(1)) * 1000;
         for e in &trace.events {
@@ -282,7 +282,7 @@ impl Script {
                 items.end_note();
             }
             last_at = Some(e.at);
-            let over = place[e.host];
+            let over = place[e.host.index()];
             let at_us = e.at.micros;
             let mut note = |kind, text| items.note(over, at_us, NotePart { kind, text });
             match &e.kind {
@@ -323,9 +323,9 @@ impl Script {
                         None => s.link_delay_us + s.extra_delay_us,
                     };
                     items.push(Item::Message(Message {
-                        segment: *segment,
+                        segment: segment.index(),
                         from: over,
-                        to: s.to.map_or(nobody, |t| place[t]),
+                        to: s.to.map_or(nobody, |t| place[t.index()]),
                         label: trace.label(*segment, opts.relative),
                         style,
                         tags,
@@ -337,7 +337,7 @@ impl Script {
                 }
                 EventKind::State { to, .. } => note(NoteKind::State, format!("{to:#}")),
                 EventKind::TimerArmed { timer, deadline, backoff } => {
-                    let conn = e.conn.unwrap_or(usize::MAX);
+                    let conn = e.conn;
                     let restarted = armed.iter().any(|a| a.0 == conn && a.1 == *timer);
                     armed.retain(|a| !(a.0 == conn && a.1 == *timer));
                     let us = (*deadline - e.at).as_micros() as u64;
@@ -347,11 +347,11 @@ impl Script {
                     }
                 }
                 EventKind::TimerCancelled { timer } => {
-                    let conn = e.conn.unwrap_or(usize::MAX);
+                    let conn = e.conn;
                     armed.retain(|a| !(a.0 == conn && a.1 == *timer));
                 }
                 EventKind::TimerFired { timer, .. } => {
-                    let conn = e.conn.unwrap_or(usize::MAX);
+                    let conn = e.conn;
                     let (us, backoff) =
                         armed.iter().find(|a| a.0 == conn && a.1 == *timer).map_or((0, 0), |a| (a.2, a.3));
                     armed.retain(|a| !(a.0 == conn && a.1 == *timer));
@@ -419,7 +419,7 @@ fn host_line(trace: &Trace, h: usize, lang: Lang) -> String {
     if host.attacker {
         return format!("{} ({})", host.addr, bilingual::forged_sources(lang));
     }
-    match trace.conns.iter().find(|c| c.host == h) {
+    match trace.conns.iter().find(|c| c.host.index() == h) {
         Some(c) => format!("{}", c.local),
         None => format!("{}", host.addr),
     }

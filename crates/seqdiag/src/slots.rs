@@ -52,12 +52,12 @@ impl Slots {
             let mut next = vec![0u16; trace.hosts.len()];
             let mut last: Vec<Option<Visual>> = vec![None; trace.hosts.len()];
             for (i, e) in trace.events.iter().enumerate().take(end).skip(start) {
-                let h = e.host;
+                let h = e.host.index();
                 let v = match e.kind {
                     EventKind::Delivered { segment } => {
                         let slot = next[h];
                         next[h] += 1;
-                        slots.arrive[segment] = slot;
+                        slots.arrive[segment.index()] = slot;
                         Visual::Delivered(slot)
                     }
                     EventKind::Sent { segment } => {
@@ -68,7 +68,7 @@ impl Slots {
                                 next[h] - 1
                             }
                         };
-                        slots.send[segment] = slot;
+                        slots.send[segment.index()] = slot;
                         Visual::Sent(slot)
                     }
                     _ => continue,
@@ -84,7 +84,7 @@ impl Slots {
                 let e = &trace.events[i];
                 let slot = match (&e.kind, visual[i]) {
                     (_, Some(Visual::Sent(s) | Visual::Delivered(s))) => s,
-                    (EventKind::Lost { segment, .. }, None) => slots.send[*segment],
+                    (EventKind::Lost { segment, .. }, None) => slots.send[segment.index()],
                     (kind, None) => {
                         let (prev, next) = (before[i - start], after[i - start]);
                         let by_app = matches!(
@@ -122,17 +122,17 @@ fn nearest_per_host(
     let mut seen: Vec<Option<Visual>> = vec![None; hosts];
     let mut before = Vec::with_capacity(events.len());
     for (e, v) in events.iter().zip(visual) {
-        before.push(seen[e.host]);
+        before.push(seen[e.host.index()]);
         if v.is_some() {
-            seen[e.host] = *v;
+            seen[e.host.index()] = *v;
         }
     }
     seen.fill(None);
     let mut after = vec![None; events.len()];
     for (i, (e, v)) in events.iter().zip(visual).enumerate().rev() {
-        after[i] = seen[e.host];
+        after[i] = seen[e.host.index()];
         if v.is_some() {
-            seen[e.host] = *v;
+            seen[e.host.index()] = *v;
         }
     }
     (before, after)

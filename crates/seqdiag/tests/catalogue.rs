@@ -42,17 +42,17 @@ fn arrows_point_down_and_end_where_they_should() {
         let x_of = |h: usize| d.lifelines.iter().find(|l| l.host == h).map(|l| l.x).expect("lifeline");
         for (a, s) in d.arrows.iter().zip(&trace.segments) {
             assert!(a.to.y >= a.from.y, "{name} #{}: points up ({} -> {})", a.segment, a.from.y, a.to.y);
-            assert!((a.from.x - x_of(s.from)).abs() <= 6.0, "{name} #{}: starts off its sender", a.segment);
+            assert!((a.from.x - x_of(s.from.index())).abs() <= 6.0, "{name} #{}: starts off its sender", a.segment);
             match (s.fate, s.to) {
                 (Fate::Delivered { .. }, Some(to)) => {
-                    assert!((a.to.x - x_of(to)).abs() <= 6.0, "{name} #{}: misses its receiver", a.segment);
+                    assert!((a.to.x - x_of(to.index())).abs() <= 6.0, "{name} #{}: misses its receiver", a.segment);
                     assert!(a.head.is_some() && a.cross.is_none(), "{name} #{}", a.segment);
                 }
                 (Fate::Lost { .. }, to) => {
                     assert!(a.head.is_none() && a.cross == Some(a.to), "{name} #{}", a.segment);
                     let span = (a.to.x - a.from.x).abs();
                     if let Some(to) = to {
-                        let full = (x_of(to) - a.from.x).abs();
+                        let full = (x_of(to.index()) - a.from.x).abs();
                         assert!(span < full - 20.0, "{name} #{}: a lost arrow stops short", a.segment);
                     }
                     assert!(span > 40.0, "{name} #{}: but is still visible", a.segment);

@@ -8,7 +8,7 @@ use common::catalogue_traces;
 use seqdiag::ViewOptions;
 use seqdiag::script::{Item, NoteKind, Script, participant_ids};
 use tcp_sim::Scenario;
-use tcp_sim::trace::{EventKind, Fate};
+use tcp_sim::trace::{EventKind, Fate, HostId};
 
 /// A SYN flood whose attacker comes first in the file and is named `nobody`, the id of the
 /// stand-in for addresses no host owns, and whose client and server are `x.` and `x_` (one id
@@ -90,15 +90,15 @@ fn one_message_per_segment_in_the_order_sent() {
         .events
         .iter()
         .filter_map(|e| match e.kind {
-            EventKind::Sent { segment } => Some(segment),
+            EventKind::Sent { segment } => Some(segment.index()),
             _ => None,
         })
         .collect();
     assert_eq!(messages.iter().map(|m| m.segment).collect::<Vec<_>>(), sent);
     for m in &messages {
         let s = &trace.segments[m.segment];
-        assert_eq!(script.participants[m.from].host, Some(s.from));
-        assert_eq!(script.participants[m.to].host, s.to);
+        assert_eq!(script.participants[m.from].host, Some(s.from.index()));
+        assert_eq!(script.participants[m.to].host, s.to.map(HostId::index));
         assert_eq!(m.style.lost, matches!(s.fate, Fate::Lost { .. }));
         assert_eq!(m.style.forged, s.forged);
         assert_eq!(m.style.retransmitted, m.tags.iter().any(|t| t == "retransmission"), "{m:?}");
@@ -116,7 +116,7 @@ fn one_note_part_per_state_change_over_its_host() {
                 .events
                 .iter()
                 .filter_map(|e| match e.kind {
-                    EventKind::State { to, .. } => Some((e.host, format!("{to:#}"))),
+                    EventKind::State { to, .. } => Some((e.host.index(), format!("{to:#}"))),
                     _ => None,
                 })
                 .collect();

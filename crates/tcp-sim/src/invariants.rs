@@ -10,7 +10,7 @@ use tcp_core::{Flags, Instant, SeqNum};
 
 use crate::limits::Limits;
 use crate::scenario::Scenario;
-use crate::trace::{EventKind, Fate, Trace};
+use crate::trace::{ConnId, EventKind, Fate, SegId, Trace};
 
 /// Checks `trace`, the run of `scenario` within `limits`; the error says what is broken where.
 ///
@@ -52,7 +52,7 @@ fn holds_together(trace: &Trace) -> Result<(), String> {
             return Err(format!("event {i} at {} comes after one at {last}", e.at));
         }
         last = e.at;
-        if e.host >= trace.hosts.len() || e.conn.is_some_and(|c| c >= trace.conns.len()) {
+        if e.host.index() >= trace.hosts.len() || e.conn.is_some_and(|c| c.index() >= trace.conns.len()) {
             return Err(format!("event {i} names a host or connection that does not exist"));
         }
         let segment = match e.kind {
@@ -62,7 +62,8 @@ fn holds_together(trace: &Trace) -> Result<(), String> {
             EventKind::Rejected { segment, .. } => segment,
             _ => None,
         };
-        if segment.is_some_and(|s| s >= trace.segments.len()) {
+        if segment.is_some_and(|s| s.index() >= trace.segments.len()) {
+            let segment = segment.map(SegId::index);
             return Err(format!("event {i} names segment {segment:?}, which does not exist"));
         }
         if let EventKind::Sent { segment } = e.kind
@@ -83,7 +84,7 @@ fn holds_together(trace: &Trace) -> Result<(), String> {
         {
             return Err(format!("segment {i} arrives at {at}, before it left at {}", s.sent_at));
         }
-        if s.from >= trace.hosts.len() || s.conn.is_some_and(|c| c >= trace.conns.len()) {
+        if s.from.index() >= trace.hosts.len() || s.conn.is_some_and(|c| c.index() >= trace.conns.len()) {
             return Err(format!("segment {i} names a host or connection that does not exist"));
         }
     }
@@ -92,7 +93,7 @@ fn holds_together(trace: &Trace) -> Result<(), String> {
 
 fn facts_agree(trace: &Trace) -> Result<(), String> {
     for (i, s) in trace.segments.iter().enumerate() {
-        let conn = s.conn.and_then(|c| trace.conns.get(c));
+        let conn = s.conn.and_then(|c| trace.conns.get(c.index()));
         if let Some(c) = conn
             && s.repr.flags.contains(Flags::SYN)
             && c.iss != Some(s.repr.seq)
@@ -106,7 +107,7 @@ fn facts_agree(trace: &Trace) -> Result<(), String> {
         {
             return Err(format!("segment {i} arrives at {at}, not after the link's delay of {} µs", s.link_delay_us));
         }
-        if s.received_by.is_some_and(|c| c >= trace.conns.len()) || s.answers.is_some_and(|k| k >= i) {
+        if s.received_by.is_some_and(|c| c.index() >= trace.conns.len()) || s.answers.is_some_and(|k| k.index() >= i) {
             return Err(format!("segment {i} names a connection that does not exist, or answers no earlier segment"));
         }
     }
@@ -119,7 +120,7 @@ fn facts_agree(trace: &Trace) -> Result<(), String> {
             ));
         }
         if let Some(p) = sync.peer_syn
-            && trace.segments.get(p).is_none_or(|s| s.repr.seq != sync.negotiation.irs)
+            && trace.segments.get(p.index()).is_none_or(|s| s.repr.seq != sync.negotiation.irs)
         {
             return Err(format!("connection {c}'s IRS is not the sequence number of its peer's SYN {p}"));
         }
@@ -129,10 +130,10 @@ fn facts_agree(trace: &Trace) -> Result<(), String> {
 
 fn in_sequence_order(trace: &Trace) -> Result<(), String> {
     // Per connection: where the next new segment must start (set by its SYN).
-    let mut next: BTreeMap<usize, SeqNum> = BTreeMap::new();
+    let mut next: BTreeMap<ConnId, SeqNum> = BTreeMap::new();
     // When each connection's keep-alive timer fired: a probe sent then may carry one garbage
     // octet at SND.NXT-1 (RFC 1122 §4.2.3.6), below where new data starts.
-    let mut keepalive: BTreeSet<(usize, Instant)> = BTreeSet::new();
+    let mut keepalive: BTreeSet<(ConnId, Instant)> = BTreeSet::new();
     for e in &trace.events {
         if let (EventKind::TimerFired { timer: tcp_core::Timer::Keepalive, .. }, Some(conn)) = (&e.kind, e.conn) {
             keepalive.insert((conn, e.at));
@@ -155,7 +156,7 @@ fn in_sequence_order(trace: &Trace) -> Result<(), String> {
             if s.repr.seq != expected {
                 return Err(format!(
                     "segment {i} ({}) starts at seq {}, but connection {conn}'s previous segment ended at {}",
-                    trace.label(i, false),
+                    trace.label(SegId(i), false),
                     s.repr.seq.0,
                     expected.0
                 ));
@@ -173,7 +174,7 @@ fn in_sequence_order(trace: &Trace) -> Result<(), String> {
 
 fn no_ack_storm(scenario: &Scenario, trace: &Trace) -> Result<(), String> {
     // Per connection: the times it answered an unacceptable pure ACK.
-    let mut answers: BTreeMap<usize, Vec<Instant>> = BTreeMap::new();
+    let mut answers: BTreeMap<ConnId, Vec<Instant>> = BTreeMap::new();
     for e in &trace.events {
         let (EventKind::Rejected { segment: Some(seg), reply: Reply::Ack | Reply::ChallengeAck, .. }, Some(conn)) =
             (&e.kind, e.conn)
@@ -186,7 +187,7 @@ fn no_ack_storm(scenario: &Scenario, trace: &Trace) -> Result<(), String> {
         }
     }
     for (conn, times) in answers {
-        let host = &scenario.hosts[trace.conns[conn].host];
+        let host = &scenario.hosts[trace.conns[conn].host.index()];
         let Some(limit) = scenario.config_for(host).invalid_ack_limit else { continue };
         // The throttle counts in intervals that start at an answer, so any window of its length
         // holds at most twice its count.

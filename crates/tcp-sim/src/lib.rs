@@ -24,4 +24,4 @@ pub use odds::{Odds, RunSummary, Verdict};
 pub use outcome::Outcome;
 pub use scenario::{Scenario, ScenarioError};
 pub use sim::{Progress, Simulator, simulate, simulate_with};
-pub use trace::Trace;
+pub use trace::{ConnId, HostId, SegId, Trace};

@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use tcp_core::event::{Cause, CloseReason};
 use tcp_core::{Instant, State};
 
-use crate::trace::{EventKind, Notice, Trace, Truncation};
+use crate::trace::{EventKind, HostId, Notice, Trace, Truncation};
 
 /// What one run came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub struct Outcome {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ConnOutcome {
     /// The host it lived on.
-    pub host: usize,
+    pub host: HostId,
     /// When it first reached ESTABLISHED, if it did.
     pub established_at: Option<Instant>,
     /// When it ended (reached CLOSED, or went back to LISTEN), if it did.
@@ -64,7 +64,7 @@ impl Outcome {
             })
             .collect();
         for e in &trace.events {
-            let Some(c) = e.conn.and_then(|c| conns.get_mut(c)) else { continue };
+            let Some(c) = e.conn.and_then(|c| conns.get_mut(c.index())) else { continue };
             match e.kind {
                 EventKind::State { cause: Cause::HostDown, .. } => {
                     c.ending = Ending::Lost;
@@ -97,7 +97,7 @@ impl Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Limits, Simulator, catalogue, simulate};
+    use crate::{ConnId, Limits, Simulator, catalogue, simulate};
     use CloseReason::*;
 
     fn of(name: &str) -> Outcome {
@@ -157,10 +157,9 @@ mod tests {
             let (states, reasons) = (trace.final_states(), trace.close_reasons());
             assert_eq!(o.conns.len(), trace.conns.len());
             for (c, got) in o.conns.iter().enumerate() {
-                let lost = trace
-                    .events
-                    .iter()
-                    .any(|e| e.conn == Some(c) && matches!(e.kind, EventKind::State { cause: Cause::HostDown, .. }));
+                let lost = trace.events.iter().any(|e| {
+                    e.conn == Some(ConnId(c)) && matches!(e.kind, EventKind::State { cause: Cause::HostDown, .. })
+                });
                 let expected = match (reasons[c], states[c]) {
                     (None, State::Closed) if lost => Ending::Lost,
                     (Some(reason), State::Closed) => Ending::Closed(reason),

@@ -25,7 +25,7 @@ pub fn to_pcap(trace: &Trace) -> Vec<u8> {
     out.extend_from_slice(&LINKTYPE_RAW.to_le_bytes());
     let mut ip_ids = alloc::vec![0u16; trace.hosts.len()];
     for s in &trace.segments {
-        let id = ip_ids.get_mut(s.from).map_or(0, |n| {
+        let id = ip_ids.get_mut(s.from.index()).map_or(0, |n| {
             *n = n.wrapping_add(1);
             *n
         });

@@ -14,6 +14,59 @@ use tcp_core::{Flags, Instant, SeqNum, State, TcpRepr};
 
 use crate::scenario::SegmentKind;
 
+/// A host of the run: its index into [`Trace::hosts`], which is also its index into the
+/// scenario's hosts (same order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct HostId(pub usize);
+
+/// A connection incarnation: its index into [`Trace::conns`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ConnId(pub usize);
+
+/// A segment: its index into [`Trace::segments`], which is also the order it was sent in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SegId(pub usize);
+
+/// For each id: `index()`, `Display` as the bare number, and indexing of the trace's vector it
+/// points into (`trace.segments[id]`).
+macro_rules! trace_id {
+    ($id:ident, $item:ty) => {
+        impl $id {
+            /// The bare index.
+            pub const fn index(self) -> usize {
+                self.0
+            }
+        }
+
+        /// The bare index, as a number.
+        impl fmt::Display for $id {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl core::ops::Index<$id> for Vec<$item> {
+            type Output = $item;
+            fn index(&self, id: $id) -> &$item {
+                &self[id.0]
+            }
+        }
+
+        impl core::ops::IndexMut<$id> for Vec<$item> {
+            fn index_mut(&mut self, id: $id) -> &mut $item {
+                &mut self[id.0]
+            }
+        }
+    };
+}
+
+trace_id!(HostId, HostInfo);
+trace_id!(ConnId, ConnInfo);
+trace_id!(SegId, Segment);
+
 /// One host of the run (a lifeline in the diagram).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HostInfo {
@@ -35,7 +88,7 @@ pub struct HostInfo {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConnInfo {
     /// The host it lives on.
-    pub host: usize,
+    pub host: HostId,
     /// Its own address and port, on host `host`.
     pub local: SocketAddrV4,
     /// The peer's end.
@@ -52,7 +105,7 @@ pub struct ConnInfo {
 impl ConnInfo {
     /// A connection of `host` between `local` and `remote`, before it has sent or learned
     /// anything.
-    pub fn new(host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> ConnInfo {
+    pub fn new(host: HostId, local: SocketAddrV4, remote: SocketAddrV4) -> ConnInfo {
         ConnInfo { host, local, remote, iss: None, synchronized: None }
     }
 
@@ -79,10 +132,10 @@ pub struct Synchronized {
     /// What tcp-core reported: ISS, IRS, MSS, window shifts, timestamps, SACK.
     pub negotiation: Negotiation,
     /// The segment that carried the peer's SYN, when the trace holds it.
-    pub peer_syn: Option<usize>,
-    /// The index of the first segment sent after it: from there on, the connection's windows are
-    /// scaled by `negotiation.window_shifts`.
-    pub from_segment: usize,
+    pub peer_syn: Option<SegId>,
+    /// The first segment sent after it: from there on, the connection's windows are scaled by
+    /// `negotiation.window_shifts`.
+    pub from_segment: SegId,
 }
 
 /// Why a segment never arrived.
@@ -127,12 +180,12 @@ pub enum Fate {
 /// A segment as it went on the wire.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
-    /// The sending host (an index into `Trace::hosts`).
-    pub from: usize,
+    /// The sending host.
+    pub from: HostId,
     /// Receiving host, if the address exists.
-    pub to: Option<usize>,
+    pub to: Option<HostId>,
     /// Sending connection, if any (resets from a closed port and injected segments have none).
-    pub conn: Option<usize>,
+    pub conn: Option<ConnId>,
     /// Source address and port as on the wire: for a forged segment, not the sender's own.
     pub src: SocketAddrV4,
     /// Destination address and port; `to` is the host that has this address.
@@ -149,7 +202,7 @@ pub struct Segment {
     /// It repeats something sent before.
     pub retransmission: bool,
     /// A copy the network made of this earlier segment.
-    pub duplicate_of: Option<usize>,
+    pub duplicate_of: Option<SegId>,
     /// Made by hand by the scenario (an old duplicate from an earlier connection, say).
     pub injected: bool,
     /// Sent by an attacker from a forged source address.
@@ -164,12 +217,12 @@ pub struct Segment {
     /// The connection incarnation it reached (`None` when it was lost, or reached a port where
     /// no connection took it: a closed port, or a listener that kept nothing).
     #[serde(default)]
-    pub received_by: Option<usize>,
+    pub received_by: Option<ConnId>,
     /// The earlier segment it answers, for a reset sent in reply to a rejected segment and for
     /// any reply no connection sent (a closed port's reset, a listener's reset or SYN cookie):
     /// such a reply takes its numbers from that segment (RFC 9293 §3.10.7.1).
     #[serde(default)]
-    pub answers: Option<usize>,
+    pub answers: Option<SegId>,
 }
 
 impl Segment {
@@ -251,20 +304,20 @@ pub enum Notice {
 /// What a [`TraceEvent`] records, with the segment, timer, call or notice it concerns.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum EventKind {
-    /// A segment left (index into `segments`).
+    /// A segment left.
     Sent {
-        /// Index into `Trace::segments`.
-        segment: usize,
+        /// The segment.
+        segment: SegId,
     },
     /// A segment arrived.
     Delivered {
-        /// Index into `Trace::segments`.
-        segment: usize,
+        /// The segment.
+        segment: SegId,
     },
     /// A segment was lost on the way (drawn where it was sent).
     Lost {
-        /// Index into `Trace::segments`.
-        segment: usize,
+        /// The segment.
+        segment: SegId,
         /// What lost it.
         reason: LossReason,
     },
@@ -301,7 +354,7 @@ pub enum EventKind {
     /// An arriving segment was rejected.
     Rejected {
         /// The segment, when known.
-        segment: Option<usize>,
+        segment: Option<SegId>,
         /// Why TCP did not take it as it came.
         reason: DropReason,
         /// What was answered.
@@ -326,10 +379,10 @@ pub enum EventKind {
 pub struct TraceEvent {
     /// When it happened (simulated time, from the start of the run).
     pub at: Instant,
-    /// The host it happened on (an index into `Trace::hosts`).
-    pub host: usize,
+    /// The host it happened on.
+    pub host: HostId,
     /// For which connection, if one.
-    pub conn: Option<usize>,
+    pub conn: Option<ConnId>,
     /// What happened, with the segment, timer, call or notice it concerns.
     pub kind: EventKind,
 }
@@ -472,9 +525,9 @@ impl Trace {
     /// The ISN a connection's peer sent, when it counts as a base for relative numbers: known
     /// from the peer's SYN, and that SYN was not made by hand (an injected SYN's numbers are the
     /// scenario's own, kept absolute).
-    fn peer_isn(&self, conn: usize) -> Option<SeqNum> {
-        let sync = self.conns.get(conn)?.synchronized?;
-        let injected = sync.peer_syn.and_then(|i| self.segments.get(i)).is_some_and(|s| s.injected);
+    fn peer_isn(&self, conn: ConnId) -> Option<SeqNum> {
+        let sync = self.conns.get(conn.index())?.synchronized?;
+        let injected = sync.peer_syn.and_then(|i| self.segments.get(i.index())).is_some_and(|s| s.injected);
         (!injected).then_some(sync.negotiation.irs)
     }
 
@@ -488,7 +541,7 @@ impl Trace {
     ///   connection sent) counts as that segment does: its sequence number as the answered
     ///   acknowledgment, its acknowledgment as the answered sequence number;
     /// - see `own_bases` for every other segment.
-    fn bases(&self, index: usize) -> (Option<SeqNum>, Option<SeqNum>) {
+    fn bases(&self, index: SegId) -> (Option<SeqNum>, Option<SeqNum>) {
         let s = &self.segments[index];
         let reply = s.repr.flags.contains(Flags::RST) || s.conn.is_none();
         // Only an earlier segment, and only one step back: a trace read from a file cannot loop.
@@ -517,12 +570,14 @@ impl Trace {
     /// - any other segment of a connection counts from that connection's ISS and IRS;
     /// - a SYN nobody received and no connection sent counts from itself (it carries its
     ///   sender's ISN), unless made by hand; anything else stays absolute.
-    fn own_bases(&self, index: usize) -> (Option<SeqNum>, Option<SeqNum>) {
+    fn own_bases(&self, index: SegId) -> (Option<SeqNum>, Option<SeqNum>) {
         let s = &self.segments[index];
         let reset = s.repr.flags.contains(Flags::RST);
         match (s.received_by, s.conn) {
-            (Some(r), sender) if reset || sender.is_none() => (self.peer_isn(r), self.conns.get(r).and_then(|c| c.iss)),
-            (_, Some(c)) => (self.conns.get(c).and_then(|c| c.iss), self.peer_isn(c)),
+            (Some(r), sender) if reset || sender.is_none() => {
+                (self.peer_isn(r), self.conns.get(r.index()).and_then(|c| c.iss))
+            }
+            (_, Some(c)) => (self.conns.get(c.index()).and_then(|c| c.iss), self.peer_isn(c)),
             _ => (s.repr.flags.contains(Flags::SYN).then_some(s.repr.seq).filter(|_| !s.injected), None),
         }
     }
@@ -534,7 +589,7 @@ impl Trace {
     /// as the connection that received it reads them; a SYN made by hand (an old duplicate) that
     /// opened a connection of its own keeps its wire numbers, and so do the numbers in the space
     /// it opened. `None` for the acknowledgment when the ACK flag is off.
-    pub fn relative(&self, index: usize) -> (u32, Option<u32>) {
+    pub fn relative(&self, index: SegId) -> (u32, Option<u32>) {
         let s = &self.segments[index];
         let (seq_base, ack_base) = self.bases(index);
         let seq = seq_base.map_or(s.repr.seq.0, |isn| s.repr.seq - isn);
@@ -545,9 +600,9 @@ impl Trace {
     /// The window segment `index` advertises: scaled by its connection's own shift once that
     /// connection negotiated window scaling, except in a SYN (never scaled, RFC 7323 §2.2). A
     /// segment no connection sent (injected, forged, a closed port's reset) is read as it is.
-    pub fn advertised_window(&self, index: usize) -> AdvertisedWindow {
+    pub fn advertised_window(&self, index: SegId) -> AdvertisedWindow {
         let s = &self.segments[index];
-        let shift = match s.conn.and_then(|c| self.conns.get(c)?.synchronized) {
+        let shift = match s.conn.and_then(|c| self.conns.get(c.index())?.synchronized) {
             Some(sync) if !s.repr.flags.contains(Flags::SYN) && !s.injected && index >= sync.from_segment => {
                 sync.negotiation.window_shifts.map(|w| w.local)
             }
@@ -561,7 +616,7 @@ impl Trace {
         let mut states = alloc::vec![State::Closed; self.conns.len()];
         for e in &self.events {
             if let (Some(c), EventKind::State { to, .. }) = (e.conn, &e.kind) {
-                states[c] = *to;
+                states[c.index()] = *to;
             }
         }
         states
@@ -572,14 +627,14 @@ impl Trace {
         let mut reasons = alloc::vec![None; self.conns.len()];
         for e in &self.events {
             if let (Some(c), EventKind::Notified { notice: Notice::Closed { reason } }) = (e.conn, &e.kind) {
-                reasons[c] = Some(*reason);
+                reasons[c.index()] = Some(*reason);
             }
         }
         reasons
     }
 
     /// A one-line, textbook-style label: `SYN seq=0`, `SYN, ACK seq=0 ack=1`, `ACK seq=1 ack=1 len=5`.
-    pub fn label(&self, index: usize, relative: bool) -> String {
+    pub fn label(&self, index: SegId, relative: bool) -> String {
         let s = &self.segments[index];
         let (seq, ack) = if relative {
             self.relative(index)
@@ -680,12 +735,12 @@ impl Trace {
 
     /// When each host was down: (host, crashed at, rebooted at if it did), in time order, from
     /// its `Crash` and `Reboot` events.
-    pub fn downtimes(&self) -> Vec<(usize, Instant, Option<Instant>)> {
+    pub fn downtimes(&self) -> Vec<(HostId, Instant, Option<Instant>)> {
         if cfg!(feature = "player") {
             // The player's entries never crash: their drawing carries no code for it.
             return Vec::new();
         }
-        let mut down: Vec<(usize, Instant, Option<Instant>)> = Vec::new();
+        let mut down: Vec<(HostId, Instant, Option<Instant>)> = Vec::new();
         for e in &self.events {
             match e.kind {
                 EventKind::App { call: AppCall::Crash, error: None } => down.push((e.host, e.at, None)),

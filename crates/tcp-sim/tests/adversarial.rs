@@ -17,7 +17,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use tcp_sim::trace::{EventKind, Trace};
+use tcp_sim::trace::{ConnId, EventKind, Trace};
 use tcp_sim::{Limits, Scenario, invariants, pcap, simulate};
 
 /// The shared reproducers, and this crate's own.
@@ -126,15 +126,15 @@ fn self_connections_are_established(name: &str, scenario: &Scenario, trace: &Tra
     }
     for (c, info) in trace.conns.iter().enumerate().filter(|(_, i)| i.local == i.remote) {
         let opened_itself = trace.events.iter().any(|e| {
-            e.conn == Some(c) && matches!(e.kind, EventKind::App { call: tcp_sim::trace::AppCall::Connect { .. }, .. })
+            e.conn == Some(ConnId(c))
+                && matches!(e.kind, EventKind::App { call: tcp_sim::trace::AppCall::Connect { .. }, .. })
         });
         if !opened_itself {
             continue;
         }
-        let established = trace
-            .events
-            .iter()
-            .any(|e| e.conn == Some(c) && matches!(e.kind, EventKind::State { to: tcp_core::State::Established, .. }));
+        let established = trace.events.iter().any(|e| {
+            e.conn == Some(ConnId(c)) && matches!(e.kind, EventKind::State { to: tcp_core::State::Established, .. })
+        });
         assert!(established, "{name}: {} connecting to itself never reached ESTABLISHED", info.local);
     }
 }

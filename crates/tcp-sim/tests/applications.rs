@@ -5,7 +5,7 @@
 use tcp_core::DropReason;
 use tcp_core::event::{CloseReason, Reply};
 use tcp_core::{Flags, State};
-use tcp_sim::trace::{AppError, EventKind, Trace};
+use tcp_sim::trace::{AppError, ConnId, EventKind, HostId, Trace};
 use tcp_sim::{Scenario, catalogue, simulate};
 
 fn entry(name: &str) -> Scenario {
@@ -24,7 +24,7 @@ fn rejected(t: &Trace, reason: DropReason) -> Vec<Reply> {
 #[test]
 fn a_receiver_that_stops_reading_closes_its_window_and_reading_reopens_it() {
     let t = simulate(&entry("zero-window"));
-    let server = 1;
+    let server = HostId(1);
     let windows: Vec<u16> = t
         .segments
         .iter()
@@ -43,7 +43,7 @@ fn a_receiver_that_stops_reading_closes_its_window_and_reading_reopens_it() {
         t.events.iter().filter(|e| matches!(e.kind, EventKind::TimerFired { timer: tcp_core::Timer::Persist, .. }));
     assert!(probes.count() >= 2, "the persist timer probes the zero window");
     let delivered: usize =
-        t.segments.iter().filter(|s| s.from == 0 && !s.retransmission).map(|s| s.payload.len()).sum();
+        t.segments.iter().filter(|s| s.from == HostId(0) && !s.retransmission).map(|s| s.payload.len()).sum();
     assert_eq!(delivered, 12_000, "every byte is sent once the window opens");
     assert_eq!(t.close_reasons(), [Some(CloseReason::Normal), Some(CloseReason::Normal)]);
 }
@@ -51,8 +51,8 @@ fn a_receiver_that_stops_reading_closes_its_window_and_reading_reopens_it() {
 #[test]
 fn close_with_unread_data_resets() {
     let t = simulate(&entry("close-unread"));
-    let rst = t.segments.iter().find(|s| s.from == 1 && s.repr.flags.contains(Flags::RST)).expect("a reset");
-    assert!(!t.segments.iter().any(|s| s.from == 1 && s.repr.flags.contains(Flags::FIN)), "no FIN");
+    let rst = t.segments.iter().find(|s| s.from == HostId(1) && s.repr.flags.contains(Flags::RST)).expect("a reset");
+    assert!(!t.segments.iter().any(|s| s.from == HostId(1) && s.repr.flags.contains(Flags::FIN)), "no FIN");
     assert_eq!(rst.sent_at.micros, 1_000_000, "at the close");
     assert_eq!(t.close_reasons(), [Some(CloseReason::Reset), Some(CloseReason::Aborted)]);
 }
@@ -63,16 +63,18 @@ fn a_full_accept_queue_drops_the_last_ack_and_keeps_the_connection_half_open() {
     assert!(rejected(&t, DropReason::AcceptQueueFull).iter().all(|r| *r == Reply::Nothing));
     assert!(rejected(&t, DropReason::AcceptQueueFull).len() >= 3);
     // B (host 1) believed it was ESTABLISHED while the server resent its SYN-ACK.
-    let resent = t.segments.iter().filter(|s| s.from == 2 && s.repr.flags.contains(Flags::SYN) && s.retransmission);
+    let resent =
+        t.segments.iter().filter(|s| s.from == HostId(2) && s.repr.flags.contains(Flags::SYN) && s.retransmission);
     assert!(resent.count() >= 1, "the server sends its SYN-ACK again");
-    let b_established =
-        t.events.iter().find(|e| e.host == 1 && matches!(e.kind, EventKind::State { to: State::Established, .. }));
-    let server_b =
-        t.conns.iter().position(|c| c.host == 2 && *c.remote.ip() == t.hosts[1].addr).expect("B's connection");
-    let server_established = t
+    let b_established = t
         .events
         .iter()
-        .find(|e| e.conn == Some(server_b) && matches!(e.kind, EventKind::State { to: State::Established, .. }));
+        .find(|e| e.host == HostId(1) && matches!(e.kind, EventKind::State { to: State::Established, .. }));
+    let server_b =
+        t.conns.iter().position(|c| c.host == HostId(2) && *c.remote.ip() == t.hosts[1].addr).expect("B's connection");
+    let server_established = t.events.iter().find(|e| {
+        e.conn == Some(ConnId(server_b)) && matches!(e.kind, EventKind::State { to: State::Established, .. })
+    });
     let (b, s) = (b_established.expect("B").at, server_established.expect("the server, later").at);
     assert!(s.micros >= 3_000_000 && b.micros < 100_000, "B at {b}, the server at {s}");
     assert!(t.final_states().iter().all(|s| matches!(s, State::Closed | State::TimeWait)));
@@ -85,7 +87,7 @@ fn with_abort_on_overflow_the_last_ack_meets_a_reset() {
     let t = simulate(&s);
     let replies = rejected(&t, DropReason::AcceptQueueFull);
     assert_eq!(replies.first(), Some(&Reply::Reset), "{replies:?}");
-    let b = t.conns.iter().position(|c| c.host == 1).expect("B's connection");
+    let b = t.conns.iter().position(|c| c.host == HostId(1)).expect("B's connection");
     assert_eq!(t.close_reasons()[b], Some(CloseReason::Reset), "B is reset");
 }
 
@@ -121,7 +123,8 @@ fn a_stray_reset_ends_time_wait_unless_rfc_1337_protects_it() {
         t.events
             .iter()
             .find(|e| {
-                e.host == 0 && matches!(e.kind, EventKind::State { from: State::TimeWait, to: State::Closed, .. })
+                e.host == HostId(0)
+                    && matches!(e.kind, EventKind::State { from: State::TimeWait, to: State::Closed, .. })
             })
             .map(|e| e.at.micros)
     };
@@ -143,7 +146,7 @@ fn a_stray_reset_ends_time_wait_unless_rfc_1337_protects_it() {
 /// through; FreeBSD ignores the SYN until TIME-WAIT is over.
 #[test]
 fn a_new_syn_in_time_wait_is_taken_answered_or_ignored_per_profile() {
-    let server = 1;
+    let server = HostId(1);
     // When the server's first connection leaves TIME-WAIT, and when the second one's SYN-ACK
     // leaves (its sequence number too).
     let story = |t: &Trace| {

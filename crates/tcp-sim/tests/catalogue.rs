@@ -4,7 +4,7 @@
 
 use tcp_core::State;
 use tcp_core::event::CloseReason;
-use tcp_sim::trace::{Fate, LossReason, Trace};
+use tcp_sim::trace::{Fate, HostId, LossReason, SegId, Trace};
 use tcp_sim::{catalogue, simulate};
 
 fn run(name: &str) -> Trace {
@@ -39,7 +39,7 @@ fn exchange(trace: &Trace) -> String {
         if s.forged {
             notes.push_str(" forged");
         }
-        out.push_str(&format!("{} {from}>{to} {} | {fate}{notes}\n", s.sent_at, trace.label(i, true)));
+        out.push_str(&format!("{} {from}>{to} {} | {fate}{notes}\n", s.sent_at, trace.label(SegId(i), true)));
     }
     out
 }
@@ -67,7 +67,7 @@ fn ends(name: &str, expected: &[(usize, State, Option<CloseReason>)]) {
     let trace = run(name);
     let states = trace.final_states();
     let reasons = trace.close_reasons();
-    let got: Vec<_> = (0..trace.conns.len()).map(|c| (trace.conns[c].host, states[c], reasons[c])).collect();
+    let got: Vec<_> = (0..trace.conns.len()).map(|c| (trace.conns[c].host.index(), states[c], reasons[c])).collect();
     assert_eq!(got, expected, "{name}");
 }
 
@@ -102,7 +102,8 @@ fn lost_final_ack_restarts_time_wait() {
         .events
         .iter()
         .filter(|e| {
-            e.host == 0 && matches!(e.kind, EventKind::TimerArmed { timer: tcp_core::event::Timer::TimeWait, .. })
+            e.host == HostId(0)
+                && matches!(e.kind, EventKind::TimerArmed { timer: tcp_core::event::Timer::TimeWait, .. })
         })
         .map(|e| e.at.millis())
         .collect();
@@ -118,7 +119,7 @@ fn syn_flood_blocks_the_client_until_cookies_help() {
             .events
             .iter()
             .find(|e| {
-                e.host == 0
+                e.host == HostId(0)
                     && e.kind == tcp_sim::trace::EventKind::Notified { notice: tcp_sim::trace::Notice::Connected }
             })
             .map(|e| e.at.millis())

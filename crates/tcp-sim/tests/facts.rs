@@ -4,7 +4,7 @@
 
 use tcp_core::config::Profile;
 use tcp_core::{Flags, SeqNum};
-use tcp_sim::trace::{Fate, Trace};
+use tcp_sim::trace::{Fate, HostId, SegId, Trace};
 use tcp_sim::{Scenario, catalogue, simulate};
 
 /// Every catalogue entry, with every host on `profile`.
@@ -53,14 +53,14 @@ fn the_advertised_window_is_the_scaled_one_everywhere() {
     for profile in Profile::ALL {
         for (name, trace) in entries_under(profile) {
             for i in 0..trace.segments.len() {
-                let window = trace.advertised_window(i);
+                let window = trace.advertised_window(SegId(i));
                 assert_eq!(window.field, trace.segments[i].repr.window, "{name} ({}) segment {i}", profile.name());
                 assert_eq!(
                     window.bytes(),
                     scaled_on_the_wire(&trace, i),
                     "{name} ({}) segment {i}: {}",
                     profile.name(),
-                    trace.label(i, false)
+                    trace.label(SegId(i), false)
                 );
                 scaled += usize::from(window.shift.is_some_and(|s| s > 0));
             }
@@ -79,10 +79,10 @@ fn linux_old_duplicate_syn_third_segment_means_4096_bytes() {
     let third = (0..trace.segments.len())
         .find(|&i| {
             let s = &trace.segments[i];
-            s.from == 0 && s.repr.flags == Flags::ACK && s.payload.is_empty()
+            s.from == HostId(0) && s.repr.flags == Flags::ACK && s.payload.is_empty()
         })
         .expect("the client's third segment");
-    let window = trace.advertised_window(third);
+    let window = trace.advertised_window(SegId(third));
     assert_eq!((window.field, window.shift, window.bytes()), (32, Some(7), 4096));
 }
 
@@ -98,13 +98,13 @@ fn old_duplicate_syn_shows_the_old_and_the_new_isn_apart() {
     let [real, old] = syns[..] else { panic!("two SYNs: {syns:?}") };
     let [to_old, to_real] = synacks[..] else { panic!("two SYN-ACKs: {synacks:?}") };
     assert!(trace.segments[old].injected && !trace.segments[real].injected);
-    let labels = |relative| [real, old, to_old, to_real].map(|i| trace.label(i, relative));
+    let labels = |relative| [real, old, to_old, to_real].map(|i| trace.label(SegId(i), relative));
     // Relative: the real incarnation from its ISN; the old one keeps its wire numbers.
     assert_eq!(labels(true), ["SYN seq=0", "SYN seq=90", "SYN, ACK seq=0 ack=91", "SYN, ACK seq=0 ack=1"]);
     assert_eq!(labels(false), ["SYN seq=100", "SYN seq=90", "SYN, ACK seq=300 ack=91", "SYN, ACK seq=300 ack=101"]);
     // The client's veto reads in the old numbers too.
     let rst = (0..trace.segments.len()).find(|&i| trace.segments[i].repr.flags.contains(Flags::RST)).expect("RST");
-    assert_eq!(trace.label(rst, true), "RST seq=91");
+    assert_eq!(trace.label(SegId(rst), true), "RST seq=91");
 
     // The facts: the client's connection, the server's half-open one (synchronized with the
     // old SYN) and its real one (with the client's).
@@ -113,9 +113,9 @@ fn old_duplicate_syn_shows_the_old_and_the_new_isn_apart() {
     assert_eq!(
         facts,
         [
-            (0, Some(SeqNum(100)), Some((SeqNum(300), Some(to_real)))),
-            (1, Some(SeqNum(300)), Some((SeqNum(90), Some(old)))),
-            (1, Some(SeqNum(300)), Some((SeqNum(100), Some(real)))),
+            (HostId(0), Some(SeqNum(100)), Some((SeqNum(300), Some(SegId(to_real))))),
+            (HostId(1), Some(SeqNum(300)), Some((SeqNum(90), Some(SegId(old))))),
+            (HostId(1), Some(SeqNum(300)), Some((SeqNum(100), Some(SegId(real))))),
         ]
     );
     assert_eq!(trace.hosts.iter().map(|h| h.fixed_isn).collect::<Vec<_>>(), [Some(100), Some(300)]);
@@ -134,7 +134,7 @@ fn connect_timeout_numbers_its_syns_and_keeps_the_link_delay() {
     let delay = scenario.link.delay_ms.micros();
     for (i, s) in trace.segments.iter().enumerate() {
         assert!(matches!(s.fate, Fate::Lost { .. }), "every SYN is lost");
-        assert_eq!((s.repr.seq, trace.relative(i)), (iss, (0, None)));
+        assert_eq!((s.repr.seq, trace.relative(SegId(i))), (iss, (0, None)));
         assert_eq!(s.link_delay_us, delay);
     }
 }
@@ -151,5 +151,5 @@ fn an_injected_reset_reads_in_the_numbers_of_the_connection_it_reaches() {
     let trace = simulate(&Scenario::from_json(json).expect("scenario"));
     let rst = trace.segments.iter().position(|s| s.injected).expect("the injected RST");
     assert_eq!(trace.segments[rst].repr.seq, SeqNum(150));
-    assert_eq!(trace.label(rst, true), "RST seq=50");
+    assert_eq!(trace.label(SegId(rst), true), "RST seq=50");
 }

@@ -4,7 +4,7 @@
 
 use tcp_core::event::Cause;
 use tcp_core::{Flags, State};
-use tcp_sim::trace::{AppCall, EventKind, Fate, LossReason, Trace};
+use tcp_sim::trace::{AppCall, EventKind, Fate, HostId, LossReason, Trace};
 use tcp_sim::{Scenario, simulate};
 
 /// A client and a server (10 ms each way); `client` and `server` are extra rules.
@@ -34,7 +34,7 @@ fn a_crash_loses_every_connection_silently_and_the_host_answers_nothing() {
     let t = run(r#"{ at_ms = 2000, do = "send", bytes = 10 }"#, r#"{ at_ms = 1000, do = "crash" }"#);
     let crash = t.events.iter().position(|e| matches!(e.kind, EventKind::App { call: AppCall::Crash, .. }));
     let crash = crash.expect("the crash is in the trace");
-    assert_eq!(t.events[crash].host, 1);
+    assert_eq!(t.events[crash].host, HostId(1));
     // Its one connection ends at that instant, caused by the host, and nothing leaves it.
     let lost: Vec<_> = t.events[crash..]
         .iter()
@@ -43,16 +43,19 @@ fn a_crash_loses_every_connection_silently_and_the_host_answers_nothing() {
     assert_eq!(lost.len(), 1);
     assert!(matches!(lost[0].kind, EventKind::State { from: State::Established, to: State::Closed, .. }));
     assert_eq!(lost[0].at, t.events[crash].at);
-    assert!(t.events[crash + 1..].iter().filter(|e| e.host == 1).all(|e| e.at == t.events[crash].at));
-    assert!(t.segments.iter().all(|s| s.from == 0 || s.sent_at < t.events[crash].at), "a host that is down sends");
+    assert!(t.events[crash + 1..].iter().filter(|e| e.host == HostId(1)).all(|e| e.at == t.events[crash].at));
+    assert!(
+        t.segments.iter().all(|s| s.from == HostId(0) || s.sent_at < t.events[crash].at),
+        "a host that is down sends"
+    );
     // The client's data and every retransmission of it are lost to it, until the client gives up.
     let lost = lost_to_a_host_that_is_down(&t);
     assert!(lost.len() >= 5, "{lost:?}");
-    assert!(lost.iter().all(|&i| t.segments[i].from == 0 && t.segments[i].sent_at.micros >= 2_000_000));
+    assert!(lost.iter().all(|&i| t.segments[i].from == HostId(0) && t.segments[i].sent_at.micros >= 2_000_000));
     let closed = t.close_reasons()[0];
     assert_eq!(closed, Some(tcp_core::event::CloseReason::TimedOut), "the client times out");
     assert_eq!(t.final_states(), [State::Closed, State::Closed]);
-    assert_eq!(t.downtimes(), [(1, t.events[crash].at, None)]);
+    assert_eq!(t.downtimes(), [(HostId(1), t.events[crash].at, None)]);
 }
 
 #[test]
@@ -67,10 +70,10 @@ fn after_a_reboot_the_old_connection_meets_a_reset() {
     // The first retransmission after the reboot arrives, and is answered with RST: the server
     // does not listen any more (nothing said so after the reboot).
     let arrived: Vec<usize> = (0..t.segments.len())
-        .filter(|&i| t.segments[i].from == 0 && t.segments[i].sent_at.micros > 3_000_000)
+        .filter(|&i| t.segments[i].from == HostId(0) && t.segments[i].sent_at.micros > 3_000_000)
         .collect();
     assert!(!arrived.is_empty());
-    let rst = t.segments.iter().find(|s| s.from == 1 && s.repr.flags.contains(Flags::RST)).expect("a reset");
+    let rst = t.segments.iter().find(|s| s.from == HostId(1) && s.repr.flags.contains(Flags::RST)).expect("a reset");
     assert!(rst.sent_at.micros > 3_000_000);
     assert_eq!(t.close_reasons()[0], Some(tcp_core::event::CloseReason::Reset));
     let reboot = t.events.iter().find(|e| matches!(e.kind, EventKind::App { call: AppCall::Reboot, .. }));
@@ -113,7 +116,7 @@ fn a_host_that_is_down_runs_no_rule() {
     let server_calls: Vec<&AppCall> = t
         .events
         .iter()
-        .filter(|e| e.host == 1)
+        .filter(|e| e.host == HostId(1))
         .filter_map(|e| match &e.kind {
             EventKind::App { call, .. } => Some(call),
             _ => None,

@@ -5,7 +5,7 @@
 use tcp_core::config::Profile;
 use tcp_core::event::{Cause, CloseReason};
 use tcp_core::{Flags, State, Timer};
-use tcp_sim::trace::{EventKind, Notice, Trace};
+use tcp_sim::trace::{EventKind, HostId, Notice, SegId, Trace};
 use tcp_sim::{Limits, Scenario, invariants, simulate};
 
 /// The client connects and says hello, then goes silent; the server has keep-alive on with its
@@ -44,7 +44,7 @@ app = [{{ at_ms = 0, do = "listen" }}]
 }
 
 fn server_events(t: &Trace) -> impl Iterator<Item = (&tcp_core::Instant, &EventKind)> {
-    t.events.iter().filter(|e| e.host == 1 && e.conn.is_some()).map(|e| (&e.at, &e.kind))
+    t.events.iter().filter(|e| e.host == HostId(1) && e.conn.is_some()).map(|e| (&e.at, &e.kind))
 }
 
 #[test]
@@ -58,7 +58,10 @@ fn a_dead_peer_is_found_by_keepalive_in_a_few_steps() {
         let probes: Vec<usize> = (0..t.segments.len())
             .filter(|&i| {
                 let g = &t.segments[i];
-                g.from == 1 && g.repr.flags == Flags::ACK && t.relative(i).0 == 0 && g.sent_at.millis() > 1000
+                g.from == HostId(1)
+                    && g.repr.flags == Flags::ACK
+                    && t.relative(SegId(i)).0 == 0
+                    && g.sent_at.millis() > 1000
             })
             .collect();
         assert_eq!(probes.len(), usize::from(config.keepalive_probes), "{profile}: probes");

@@ -3,6 +3,7 @@
 
 use tcp_sim::Scenario;
 use tcp_sim::scenario::Tcp;
+use tcp_sim::trace::HostId;
 
 /// The first TOML block under "## Scenario files".
 fn example() -> String {
@@ -45,10 +46,14 @@ app = [{{ at_ms = 0, do = "listen" }}]
 /// How long the server took to acknowledge the client's FIN, in microseconds.
 fn fin_ack_delay(s: &Scenario) -> u64 {
     let t = tcp_sim::simulate(s);
-    let fin =
-        t.segments.iter().find(|seg| seg.from == 0 && seg.repr.flags.contains(tcp_core::Flags::FIN)).expect("a FIN");
+    let fin = t
+        .segments
+        .iter()
+        .find(|seg| seg.from == HostId(0) && seg.repr.flags.contains(tcp_core::Flags::FIN))
+        .expect("a FIN");
     let arrived = fin.delivered_at().expect("it arrived");
-    let ack = t.segments.iter().find(|seg| seg.from == 1 && seg.sent_at >= arrived).expect("the server answers");
+    let ack =
+        t.segments.iter().find(|seg| seg.from == HostId(1) && seg.sent_at >= arrived).expect("the server answers");
     ack.sent_at.saturating_since(arrived).as_micros() as u64
 }
 

@@ -16,7 +16,7 @@
 use tcp_core::event::{Cause, CloseReason};
 use tcp_core::{State, Timer};
 use tcp_sim::scenario::{Fault, FaultAction, Millis};
-use tcp_sim::trace::{EventKind, Trace, Truncation};
+use tcp_sim::trace::{ConnId, EventKind, Trace, Truncation};
 use tcp_sim::{Scenario, catalogue, simulate};
 
 const DROPPABLE: u32 = 10;
@@ -41,7 +41,7 @@ fn with_drops(base: &Scenario, mask: u32) -> Scenario {
 /// Whether connection `c` was lost when its host crashed or rebooted.
 fn lost_in_crash(trace: &Trace, c: usize) -> bool {
     (trace.events.iter())
-        .any(|e| e.conn == Some(c) && matches!(e.kind, EventKind::State { cause: Cause::HostDown, .. }))
+        .any(|e| e.conn == Some(ConnId(c)) && matches!(e.kind, EventKind::State { cause: Cause::HostDown, .. }))
 }
 
 /// Why a run's ending is inconsistent, if it is.
@@ -186,7 +186,7 @@ fn keepalive_resolves_every_half_open_connection() {
                         // A connection that keep-alive ended: closed after one of its probes
                         // (by the reset that answered it, or by keep-alive giving up).
                         let ended_by_keepalive = (0..trace.conns.len()).any(|c| {
-                            let mine = |e: &&tcp_sim::trace::TraceEvent| e.conn == Some(c);
+                            let mine = |e: &&tcp_sim::trace::TraceEvent| e.conn == Some(ConnId(c));
                             let first_probe = trace.events.iter().filter(mine).position(|e| {
                                 matches!(
                                     e.kind,

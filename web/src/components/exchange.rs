@@ -4,7 +4,7 @@
 use crate::i18n;
 use crate::state::Shared;
 use bilingual::Lang;
-use tcp_sim::trace::{Fate, Trace};
+use tcp_sim::trace::{Fate, SegId, Trace};
 use yew::prelude::*;
 
 /// Props of [`Exchange`].
@@ -44,7 +44,7 @@ pub fn Exchange(props: &ExchangeProps) -> Html {
                         Fate::Delivered { at } => format!("→ {at}"),
                         Fate::Lost { .. } => format!("✕ {}", i18n::LOST.get(lang)),
                     };
-                    let line = format!("{} {} → {}: {} {}", s.sent_at, t.hosts[s.from].name, to, t.label(i, props.relative), fate);
+                    let line = format!("{} {} → {}: {} {}", s.sent_at, t.hosts[s.from].name, to, t.label(SegId(i), props.relative), fate);
                     html! { <li><button type="button" class="link" onclick={props.on_select.reform(move |_: MouseEvent| i)}>{ line }</button></li> }
                 }) }
             </ol>

@@ -13,7 +13,7 @@ use bilingual::Lang;
 use tcp_core::wire::{FieldSpan, TcpOption, checksum};
 use tcp_core::{Flags, TcpRepr};
 use tcp_sim::scenario::FaultAction;
-use tcp_sim::trace::{Fate, LossReason, Segment, Trace};
+use tcp_sim::trace::{Fate, LossReason, SegId, Segment, Trace};
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
@@ -179,7 +179,7 @@ fn fixed_rows(trace: &Trace, index: usize, bytes: &[u8], spans: &[FieldSpan], la
         note: None,
         off: false,
     };
-    let (rel_seq, rel_ack) = trace.relative(index);
+    let (rel_seq, rel_ack) = trace.relative(SegId(index));
     let ack_on = repr.flags.contains(Flags::ACK);
     let words = bytes.get(12).map_or(repr.data_offset(), |b| b >> 4);
     let sum = bytes.get(16..18).map_or(0, |b| u16::from_be_bytes([b[0], b[1]]));
@@ -298,7 +298,7 @@ fn fixed_rows(trace: &Trace, index: usize, bytes: &[u8], spans: &[FieldSpan], la
 fn window_row(trace: &Trace, index: usize, lang: Lang, base: Row) -> Row {
     let repr = &trace.segments[index].repr;
     let raw = repr.window;
-    let window = trace.advertised_window(index);
+    let window = trace.advertised_window(SegId(index));
     let (value, note) = if repr.flags.contains(Flags::SYN) {
         (
             html! { { raw } },
@@ -448,8 +448,9 @@ enum Active {
 /// The title block: label, endpoints, times, tags.
 fn title(trace: &Trace, index: usize, lang: Lang, relative: bool) -> Html {
     let seg = &trace.segments[index];
-    let from = trace.hosts.get(seg.from).map_or("?", |h| h.name.as_str());
-    let to = seg.to.and_then(|t| trace.hosts.get(t)).map_or_else(|| seg.dst.ip().to_string(), |h| h.name.clone());
+    let from = trace.hosts.get(seg.from.index()).map_or("?", |h| h.name.as_str());
+    let to =
+        seg.to.and_then(|t| trace.hosts.get(t.index())).map_or_else(|| seg.dst.ip().to_string(), |h| h.name.clone());
     let fate = match seg.fate {
         Fate::Delivered { at } => {
             html! { <span>{ pick(lang, "arrived at ", "到达于 ") }{ bilingual::instant(lang, at.micros) }</span> }
@@ -465,8 +466,8 @@ fn title(trace: &Trace, index: usize, lang: Lang, relative: bool) -> Html {
     if let Some(original) = seg.duplicate_of {
         tags.push(choose!(
             lang,
-            format!("network duplicate of #{}", original + 1),
-            format!("网络重复的 #{} 副本", original + 1),
+            format!("network duplicate of #{}", original.index() + 1),
+            format!("网络重复的 #{} 副本", original.index() + 1),
         ));
     }
     if seg.injected {
@@ -482,7 +483,7 @@ fn title(trace: &Trace, index: usize, lang: Lang, relative: bool) -> Html {
     html! {
         <header class="inspector-head">
             <h2 id="inspector-title">
-                <span class="seg-no">{ format!("#{} ", index + 1) }</span>{ trace.label(index, relative) }
+                <span class="seg-no">{ format!("#{} ", index + 1) }</span>{ trace.label(SegId(index), relative) }
             </h2>
             <p class="route">{ format!("{from} → {to}") }</p>
             <p class="times">
@@ -714,7 +715,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     };
     let on_byte = set_active.reform(|b: Option<usize>| b.map(Active::Byte));
 
-    let network_copy = seg.duplicate_of;
+    let network_copy = seg.duplicate_of.map(SegId::index);
     // The close button, and Escape wherever the focus is inside (the page closes it when the
     // focus is elsewhere), close it with the focus back on the segment.
     let close = {

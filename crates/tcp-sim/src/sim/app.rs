@@ -13,7 +13,7 @@ use tcp_core::{Connection, Flags, Instant, Listener, SeqNum, State, TcpRepr, Tra
 use super::sockets::Socket;
 use super::{Item, Origin, Simulator};
 use crate::scenario::{Action, Rule, Trigger};
-use crate::trace::{AppCall, AppError, EventKind, Notice};
+use crate::trace::{AppCall, AppError, ConnId, EventKind, HostId, Notice};
 
 /// The most bytes an application may have waiting for room in the send buffer. A `send` that
 /// would exceed it fails as a non-blocking socket's would (EAGAIN); one `send` (at most 10^6
@@ -105,24 +105,24 @@ fn send_len(rule: &Rule) -> usize {
 
 impl Simulator<'_> {
     /// Schedules the rules of `host` that react to `trigger`, which happened to connection `conn`.
-    pub(super) fn trigger(&mut self, host: usize, trigger: Trigger, conn: usize) {
+    pub(super) fn trigger(&mut self, host: HostId, trigger: Trigger, conn: ConnId) {
         let Some(i) = self.hosts[host].reactions.iter().position(|(t, _)| *t == trigger) else { return };
         let mut rules = core::mem::take(&mut self.hosts[host].reactions[i].1);
         for &r in &rules {
-            let after = self.scenario.hosts[host].app[r].after_ms.micros();
+            let after = self.scenario.hosts[host.index()].app[r].after_ms.micros();
             self.schedule(
                 Instant::from_micros(self.now.micros + after),
                 Item::Rule { host, rule: r, conn: Some(conn) },
             );
         }
         // A rule without `repeat` has fired for good.
-        let app = &self.scenario.hosts[host].app;
+        let app = &self.scenario.hosts[host.index()].app;
         rules.retain(|&r| app[r].repeat);
         self.hosts[host].reactions[i].1 = rules;
     }
 
-    pub(super) fn run_rule(&mut self, host: usize, r: usize, conn: Option<usize>) {
-        let rule: &Rule = &self.scenario.hosts[host].app[r];
+    pub(super) fn run_rule(&mut self, host: HostId, r: usize, conn: Option<ConnId>) {
+        let rule: &Rule = &self.scenario.hosts[host.index()].app[r];
         // A rule set off by a connection acts on it, while it is open (a server's `close` on
         // `eof` closes the connection that ended, not the one accepted last).
         if let Some(id) = conn.filter(|&id| self.hosts[host].sockets.order_of(id).is_some()) {
@@ -135,7 +135,7 @@ impl Simulator<'_> {
         }
         match rule.action {
             Action::Listen => {
-                let addr = SocketAddrV4::new(self.scenario.hosts[host].addr, self.hosts[host].port);
+                let addr = SocketAddrV4::new(self.scenario.hosts[host.index()].addr, self.hosts[host].port);
                 let secret = self.isn_rng.next_u64();
                 let result = if self.hosts[host].listener.is_some() {
                     Some(AppError::AlreadyListening)
@@ -146,8 +146,8 @@ impl Simulator<'_> {
                 self.record(host, None, EventKind::App { call: AppCall::Listen { port: addr.port() }, error: result });
             }
             Action::Connect => {
-                let Some(to) = rule.to.as_deref().and_then(|n| self.scenario.host_index(n)) else { return };
-                let remote = SocketAddrV4::new(self.scenario.hosts[to].addr, self.hosts[to].port);
+                let Some(to) = rule.to.as_deref().and_then(|n| self.scenario.host_index(n)).map(HostId) else { return };
+                let remote = SocketAddrV4::new(self.scenario.hosts[to.index()].addr, self.hosts[to].port);
                 let port = match rule.port {
                     Some(port) => port,
                     None => {
@@ -156,7 +156,7 @@ impl Simulator<'_> {
                         port
                     }
                 };
-                let local = SocketAddrV4::new(self.scenario.hosts[host].addr, port);
+                let local = SocketAddrV4::new(self.scenario.hosts[host.index()].addr, port);
                 if self.hosts[host].sockets.find(local, remote).is_some() {
                     // The 4-tuple is still taken (this host's own TIME-WAIT, say).
                     let error = Some(AppError::AddressInUse);
@@ -228,7 +228,7 @@ impl Simulator<'_> {
     /// The host loses every socket's state at once, with no segment sent: each open connection
     /// (and each one its listener queued) ends in CLOSED, caused by the host, and the listener
     /// and the application's bytes still waiting are gone.
-    fn lose_state(&mut self, host: usize) {
+    fn lose_state(&mut self, host: HostId) {
         let lost = |from: State| EventKind::State { from, to: State::Closed, cause: Cause::HostDown };
         for order in self.hosts[host].sockets.orders() {
             let Some(s) = self.hosts[host].sockets.get(order) else { continue };
@@ -239,7 +239,7 @@ impl Simulator<'_> {
         }
         let (first, last) = super::queued_range(host);
         while let Some((key, id)) = self.queued.first_in(first, last) {
-            let id = id as usize;
+            let id = ConnId(id as usize);
             self.queued.remove(key);
             let remote = self.trace.conns[id].remote;
             let listener = self.hosts[host].listener.as_ref();
@@ -254,8 +254,8 @@ impl Simulator<'_> {
     }
 
     /// A `send` rule: its bytes join the backlog, which TCP takes as its send buffer allows.
-    fn send(&mut self, host: usize, r: usize) {
-        let len = send_len(&self.scenario.hosts[host].app[r]);
+    fn send(&mut self, host: HostId, r: usize) {
+        let len = send_len(&self.scenario.hosts[host.index()].app[r]);
         let call = AppCall::Send { bytes: len };
         let Some(id) = self.hosts[host].current else {
             self.app_error(host, call, AppError::NoConnection);
@@ -273,7 +273,7 @@ impl Simulator<'_> {
             self.record(host, Some(id), EventKind::App { call, error });
             return;
         }
-        let (now, rules) = (self.now, &self.scenario.hosts[host].app);
+        let (now, rules) = (self.now, &self.scenario.hosts[host.index()].app);
         let h = &mut self.hosts[host];
         h.backlog.push(r, len);
         let result = match h.sockets.get_mut(order) {
@@ -288,7 +288,7 @@ impl Simulator<'_> {
     }
 
     /// Shutdown, close or abort the current connection (close with none: close the listener).
-    fn close(&mut self, host: usize, action: Action) {
+    fn close(&mut self, host: HostId, action: Action) {
         let now = self.now;
         let call = match action {
             Action::Shutdown => AppCall::Shutdown,
@@ -326,33 +326,33 @@ impl Simulator<'_> {
         }
     }
 
-    fn app_error(&mut self, host: usize, call: AppCall, error: AppError) {
+    fn app_error(&mut self, host: HostId, call: AppCall, error: AppError) {
         self.record(host, None, EventKind::App { call, error: Some(error) });
     }
 
     /// Hands TCP the bytes that waited for room in the send buffer of connection `id`.
-    pub(super) fn push_backlog(&mut self, host: usize, id: usize) {
+    pub(super) fn push_backlog(&mut self, host: HostId, id: ConnId) {
         let h = &mut self.hosts[host];
         if h.backlog.waiting == 0 || h.current != Some(id) {
             return;
         }
         let Some(order) = h.sockets.order_of(id) else { return };
         if let Some(s) = h.sockets.get_mut(order) {
-            let _ = h.backlog.offer(&mut s.conn, self.now, &self.scenario.hosts[host].app);
+            let _ = h.backlog.offer(&mut s.conn, self.now, &self.scenario.hosts[host.index()].app);
         }
         self.drain_conn(host, order);
     }
 
     /// A segment made by hand: the scenario's stand-in for an old duplicate from an earlier
     /// incarnation of the connection.
-    fn inject(&mut self, host: usize, rule: &Rule) {
-        let Some(to) = rule.to.as_deref().and_then(|n| self.scenario.host_index(n)) else { return };
+    fn inject(&mut self, host: HostId, rule: &Rule) {
+        let Some(to) = rule.to.as_deref().and_then(|n| self.scenario.host_index(n)).map(HostId) else { return };
         let flags = rule.flags.map_or(Flags::SYN, crate::scenario::InjectFlags::get);
         // A forged segment claims another host's address and port; an old duplicate, its own.
-        let spoofed = rule.spoof.as_deref().and_then(|n| self.scenario.host_index(n));
+        let spoofed = rule.spoof.as_deref().and_then(|n| self.scenario.host_index(n)).map(HostId);
         let claimed = spoofed.unwrap_or(host);
-        let src = SocketAddrV4::new(self.scenario.hosts[claimed].addr, self.hosts[claimed].port);
-        let dst = SocketAddrV4::new(self.scenario.hosts[to].addr, self.hosts[to].port);
+        let src = SocketAddrV4::new(self.scenario.hosts[claimed.index()].addr, self.hosts[claimed].port);
+        let dst = SocketAddrV4::new(self.scenario.hosts[to.index()].addr, self.hosts[to].port);
         let repr = TcpRepr {
             src_port: src.port(),
             dst_port: dst.port(),
@@ -376,13 +376,13 @@ impl Simulator<'_> {
     }
 
     /// A forged SYN from a random address of 203.0.113.0/24 (TEST-NET-3) and a random port.
-    pub(super) fn send_forged_syn(&mut self, host: usize, k: u16) {
-        let Some(flood) = &self.scenario.hosts[host].flood else { return };
-        let Some(target) = self.scenario.host_index(&flood.target) else { return };
+    pub(super) fn send_forged_syn(&mut self, host: HostId, k: u16) {
+        let Some(flood) = &self.scenario.hosts[host.index()].flood else { return };
+        let Some(target) = self.scenario.host_index(&flood.target).map(HostId) else { return };
         let r = self.isn_rng.next_u64();
         let src =
             SocketAddrV4::new(core::net::Ipv4Addr::new(203, 0, 113, 1 + (k % 250) as u8), 1024 + (r as u16 % 60000));
-        let dst = SocketAddrV4::new(self.scenario.hosts[target].addr, self.hosts[target].port);
+        let dst = SocketAddrV4::new(self.scenario.hosts[target.index()].addr, self.hosts[target].port);
         let repr = TcpRepr {
             src_port: src.port(),
             dst_port: dst.port(),

@@ -30,19 +30,20 @@ use crate::limits::Limits;
 use crate::rng::Rng;
 use crate::scenario::{FaultAction, Isn, Scenario, Trigger};
 use crate::trace::{
-    ConnInfo, EventKind, Fate, HostInfo, LossReason, Notice, Segment, Synchronized, Trace, TraceEvent, Truncation,
+    ConnId, ConnInfo, EventKind, Fate, HostId, HostInfo, LossReason, Notice, SegId, Segment, Synchronized, Trace,
+    TraceEvent, Truncation,
 };
 use app::{Backlog, reactions};
 use sockets::{Socket, Sockets};
 
 /// A listener's queued connection as one index key: the host, then the peer.
-fn queued_key(host: usize, remote: SocketAddrV4) -> u128 {
-    ((host as u128) << 48) | u128::from(addr_key(remote))
+fn queued_key(host: HostId, remote: SocketAddrV4) -> u128 {
+    ((host.index() as u128) << 48) | u128::from(addr_key(remote))
 }
 
 /// The keys of every connection `host`'s listener queues: first and last.
-fn queued_range(host: usize) -> (u128, u128) {
-    let first = (host as u128) << 48;
+fn queued_range(host: HostId) -> (u128, u128) {
+    let first = (host.index() as u128) << 48;
     (first, first | 0xFFFF_FFFF_FFFF)
 }
 
@@ -75,12 +76,12 @@ pub enum Progress {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Item {
     /// A segment arrives at its destination.
-    Deliver { segment: usize },
+    Deliver { segment: SegId },
     /// A host's application runs rule `rule` (once scheduled); a rule set off by something that
     /// happened to a connection (`on`) acts on that connection.
-    Rule { host: usize, rule: usize, conn: Option<usize> },
+    Rule { host: HostId, rule: usize, conn: Option<ConnId> },
     /// The `k`-th forged SYN of a flood leaves.
-    Flood { host: usize, k: u16 },
+    Flood { host: HostId, k: u16 },
 }
 
 /// Who made a segment.
@@ -108,7 +109,7 @@ struct SimHost {
     /// Open sockets (a socket leaves when it reaches CLOSED).
     sockets: Sockets,
     /// The connection the application acts on: the last one it opened or accepted.
-    current: Option<usize>,
+    current: Option<ConnId>,
     /// Per trigger, the rules of its script that react to it and may still fire, in script
     /// order: a rule without `repeat` leaves its list when it fires.
     reactions: Vec<(Trigger, Vec<usize>)>,
@@ -117,7 +118,7 @@ struct SimHost {
     /// Connections this host opened (`connect`), which numbers its next local port.
     opened: u16,
     /// The last segment delivered to this host (what a rejection refers to).
-    last_delivered: Option<usize>,
+    last_delivered: Option<SegId>,
     /// Its application reads what arrives (until a `stop_reading` rule).
     reading: bool,
     /// Its application accepts every connection its listener has ready (until a
@@ -127,6 +128,20 @@ struct SimHost {
     down: bool,
     /// When it is down, in microseconds (from the scenario): a segment that arrives then is lost.
     downtimes: Vec<(u64, Option<u64>)>,
+}
+
+/// The simulator's hosts are the trace's, in the same order.
+impl core::ops::Index<HostId> for Vec<SimHost> {
+    type Output = SimHost;
+    fn index(&self, id: HostId) -> &SimHost {
+        &self[id.index()]
+    }
+}
+
+impl core::ops::IndexMut<HostId> for Vec<SimHost> {
+    fn index_mut(&mut self, id: HostId) -> &mut SimHost {
+        &mut self[id.index()]
+    }
 }
 
 impl SimHost {
@@ -166,7 +181,7 @@ pub struct Simulator<'a> {
     scheduled: u64,
     /// Deadlines of sockets and listeners: `(deadline, host, socket order or LISTENER)`. An entry
     /// whose owner's registered deadline has changed since is stale and skipped.
-    timers: BinaryHeap<Reverse<(Instant, usize, u64)>>,
+    timers: BinaryHeap<Reverse<(Instant, HostId, u64)>>,
     /// How many segments each fault's selector has matched so far.
     fault_matches: Vec<u32>,
     /// Per trace connection: it has ended (CLOSED, or a half-open connection back to LISTEN), so
@@ -266,6 +281,7 @@ impl<'a> Simulator<'a> {
             trace,
         };
         for (h, host) in scenario.hosts.iter().enumerate() {
+            let h = HostId(h);
             for (r, rule) in host.app.iter().enumerate() {
                 if let Some(at) = rule.at_ms {
                     sim.schedule(
@@ -426,7 +442,7 @@ impl<'a> Simulator<'a> {
         None
     }
 
-    fn registered(&self, host: usize, owner: u64) -> Option<Instant> {
+    fn registered(&self, host: HostId, owner: u64) -> Option<Instant> {
         let h = &self.hosts[host];
         if owner == LISTENER { h.listener_deadline } else { h.sockets.get(owner).and_then(|s| s.deadline) }
     }
@@ -465,7 +481,7 @@ impl<'a> Simulator<'a> {
 
     /// Registers a socket's next deadline in the timer heap, or takes it out of every index once
     /// it is CLOSED.
-    fn watch(&mut self, host: usize, order: u64) {
+    fn watch(&mut self, host: HostId, order: u64) {
         let Some(s) = self.hosts[host].sockets.get_mut(order) else { return };
         if s.conn.state() == tcp_core::State::Closed {
             self.hosts[host].sockets.remove(order);
@@ -480,7 +496,7 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    fn watch_listener(&mut self, host: usize) {
+    fn watch_listener(&mut self, host: HostId) {
         let deadline = self.hosts[host].listener.as_ref().and_then(Listener::poll_timeout);
         if deadline != self.hosts[host].listener_deadline {
             self.hosts[host].listener_deadline = deadline;
@@ -492,17 +508,17 @@ impl<'a> Simulator<'a> {
 
     // ----- the link -----
 
-    fn host_by_addr(&self, addr: core::net::Ipv4Addr) -> Option<usize> {
-        self.scenario.hosts.iter().position(|h| h.addr == addr && h.flood.is_none())
+    fn host_by_addr(&self, addr: core::net::Ipv4Addr) -> Option<HostId> {
+        self.scenario.hosts.iter().position(|h| h.addr == addr && h.flood.is_none()).map(HostId)
     }
 
     /// The link's one-way delay for a segment from `from` to `to`. A segment a host sends to its
     /// own address never reaches the link: it loops back at once, as through Linux's `lo`.
-    fn one_way_delay(&self, from: usize, to: Option<usize>) -> u64 {
+    fn one_way_delay(&self, from: HostId, to: Option<HostId>) -> u64 {
         let link = &self.scenario.link;
         if to == Some(from) {
             0
-        } else if from == 0 {
+        } else if from == HostId(0) {
             link.delay_ms.micros()
         } else {
             link.return_delay_ms.unwrap_or(link.delay_ms).micros()
@@ -512,16 +528,23 @@ impl<'a> Simulator<'a> {
     /// Puts a segment on the wire: records it, applies faults and random loss, schedules arrival.
     /// `answers` is the segment it replies to, for a reply that takes its numbers from it (see
     /// [`Segment::answers`]).
-    fn transmit(&mut self, from: usize, conn: Option<usize>, t: &Transmit<'_>, origin: Origin, answers: Option<usize>) {
+    fn transmit(
+        &mut self,
+        from: HostId,
+        conn: Option<ConnId>,
+        t: &Transmit<'_>,
+        origin: Origin,
+        answers: Option<SegId>,
+    ) {
         // A connection's first SYN (or SYN-ACK) carries its ISS: known from here on, even if
         // nothing ever answers it.
-        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c)) {
+        if let Some(c) = conn.and_then(|c| self.trace.conns.get_mut(c.index())) {
             c.sent(t.repr.flags, t.repr.seq);
         }
         if self.halted.is_some() {
             return;
         }
-        let index = self.trace.segments.len();
+        let index = SegId(self.trace.segments.len());
         let to = self.host_by_addr(*t.dst.ip());
         let mut segment = Segment {
             from,
@@ -548,9 +571,9 @@ impl<'a> Simulator<'a> {
         let mut duplicate_after = None;
         for (f, fault) in self.scenario.faults.iter().enumerate() {
             let chosen = match fault.index {
-                Some(i) => i as usize == index,
+                Some(i) => i as usize == index.index(),
                 None => {
-                    let from_ok = fault.from.as_ref().is_none_or(|n| self.scenario.hosts[from].name == *n);
+                    let from_ok = fault.from.as_ref().is_none_or(|n| self.scenario.hosts[from.index()].name == *n);
                     let kind_ok = fault.kind.is_none_or(|k| k == segment.kind());
                     if from_ok && kind_ok {
                         self.fault_matches[f] += 1;
@@ -586,7 +609,7 @@ impl<'a> Simulator<'a> {
         }
         // The segment and its network copy, each with its Sent event, and a Lost event.
         let copies = if dropped.is_none() && duplicate_after.is_some() { 2 } else { 1 };
-        if index + copies > self.limits.segments {
+        if index.index() + copies > self.limits.segments {
             self.halt(Truncation::Segments { limit: self.limits.segments });
             return;
         }
@@ -606,7 +629,7 @@ impl<'a> Simulator<'a> {
                 self.trace.segments[index].fate = Fate::Delivered { at: arrival };
                 self.schedule(arrival, Item::Deliver { segment: index });
                 if let Some(extra) = duplicate_after {
-                    let copy_index = self.trace.segments.len();
+                    let copy_index = SegId(self.trace.segments.len());
                     let mut copy = self.trace.segments[index].clone();
                     copy.duplicate_of = Some(index);
                     let copy_arrival = Instant::from_micros(arrival.micros + extra);
@@ -619,7 +642,7 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    fn deliver(&mut self, index: usize) {
+    fn deliver(&mut self, index: SegId) {
         let (to, repr, payload, src, dst) = {
             let s = &self.trace.segments[index];
             let Some(to) = s.to else { return };
@@ -658,10 +681,11 @@ impl<'a> Simulator<'a> {
                 l.handle_segment(now, src, &repr, &payload, isn);
             }
             self.drain_listener(to);
-            let taken_by = self.queued.get(queued_key(to, src)).or(queued_before).map(|id| id as usize).or_else(|| {
-                let order = self.hosts[to].sockets.find(dst, src)?;
-                self.hosts[to].sockets.get(order).map(|s| s.id)
-            });
+            let taken_by =
+                self.queued.get(queued_key(to, src)).or(queued_before).map(|id| ConnId(id as usize)).or_else(|| {
+                    let order = self.hosts[to].sockets.find(dst, src)?;
+                    self.hosts[to].sockets.get(order).map(|s| s.id)
+                });
             self.trace.segments[index].received_by = taken_by;
             return;
         }
@@ -678,7 +702,7 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    fn draw_isn(&mut self, host: usize) -> SeqNum {
+    fn draw_isn(&mut self, host: HostId) -> SeqNum {
         match self.hosts[host].isn {
             Isn::Fixed(n) => SeqNum(n),
             Isn::Random => SeqNum(self.isn_rng.next_u32()),
@@ -687,7 +711,7 @@ impl<'a> Simulator<'a> {
 
     // ----- events from TCP -----
 
-    fn record(&mut self, host: usize, conn: Option<usize>, kind: EventKind) {
+    fn record(&mut self, host: HostId, conn: Option<ConnId>, kind: EventKind) {
         if self.halted.is_some() {
             return;
         }
@@ -701,7 +725,7 @@ impl<'a> Simulator<'a> {
         self.trace.events.push(TraceEvent { at: self.now, host, conn, kind });
     }
 
-    fn new_conn_id(&mut self, host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> Option<usize> {
+    fn new_conn_id(&mut self, host: HostId, local: SocketAddrV4, remote: SocketAddrV4) -> Option<ConnId> {
         if self.halted.is_some() {
             return None;
         }
@@ -711,26 +735,26 @@ impl<'a> Simulator<'a> {
         }
         self.trace.conns.push(ConnInfo::new(host, local, remote));
         self.finished.push(false);
-        Some(self.trace.conns.len() - 1)
+        Some(ConnId(self.trace.conns.len() - 1))
     }
 
     /// The trace connection of the connection `host`'s listener queues for `remote`, or a new
     /// one (`None` once the budget of connections is spent).
-    fn queued_id(&mut self, host: usize, local: SocketAddrV4, remote: SocketAddrV4) -> Option<usize> {
+    fn queued_id(&mut self, host: HostId, local: SocketAddrV4, remote: SocketAddrV4) -> Option<ConnId> {
         if let Some(id) = self.queued.get(queued_key(host, remote)) {
-            return Some(id as usize);
+            return Some(ConnId(id as usize));
         }
         let id = self.new_conn_id(host, local, remote)?;
-        self.queued.insert(queued_key(host, remote), id as u64);
+        self.queued.insert(queued_key(host, remote), id.index() as u64);
         Some(id)
     }
 
     /// Connection `id` has ended: a new one on its 4-tuple is a new incarnation.
-    fn end_conn(&mut self, id: usize) {
-        self.finished[id] = true;
+    fn end_conn(&mut self, id: ConnId) {
+        self.finished[id.index()] = true;
         let c = &self.trace.conns[id];
         let key = queued_key(c.host, c.remote);
-        if self.queued.get(key) == Some(id as u64) {
+        if self.queued.get(key) == Some(id.index() as u64) {
             self.queued.remove(key);
         }
     }
@@ -738,7 +762,7 @@ impl<'a> Simulator<'a> {
     /// Takes what a socket did: its events are recorded, then its segments go on the wire, then
     /// the application reacts (reads, writes what waited). Reacting last keeps a connection's
     /// segments in the order it made them: anything the reaction sends leaves after them.
-    fn drain_conn(&mut self, host: usize, order: u64) {
+    fn drain_conn(&mut self, host: HostId, order: u64) {
         let Some(s) = self.hosts[host].sockets.get_mut(order) else { return };
         let id = s.id;
         let mut sent = Vec::new();
@@ -771,7 +795,7 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    fn drain_listener(&mut self, host: usize) {
+    fn drain_listener(&mut self, host: HostId) {
         let mut sent = Vec::new();
         let mut events: Vec<ListenerEvent> = Vec::new();
         let local = if let Some(l) = self.hosts[host].listener.as_mut() {
@@ -804,7 +828,7 @@ impl<'a> Simulator<'a> {
         }
         for (src, dst, repr, retransmission) in sent {
             // Segments of a queued connection belong to it; resets and SYN cookies to none.
-            let id = self.queued.get(queued_key(host, dst)).map(|id| id as usize);
+            let id = self.queued.get(queued_key(host, dst)).map(|id| ConnId(id as usize));
             let t = Transmit { src, dst, repr, payload: &[], retransmission };
             // A reset, or a reply no connection sends, takes its numbers from what it answers.
             let answers = answered.filter(|_| id.is_none() || repr.flags.contains(tcp_core::Flags::RST));
@@ -816,7 +840,7 @@ impl<'a> Simulator<'a> {
 
     /// The segment a drain's replies answer: the one just delivered, when TCP rejected it with a
     /// reply.
-    fn answered<'e>(&self, host: usize, events: impl IntoIterator<Item = &'e Event>) -> Option<usize> {
+    fn answered<'e>(&self, host: HostId, events: impl IntoIterator<Item = &'e Event>) -> Option<SegId> {
         let replied = events.into_iter().any(|e| {
             matches!(e, Event::SegmentRejected { reply, .. } if !matches!(reply, Reply::Nothing | Reply::RateLimited))
         });
@@ -825,14 +849,14 @@ impl<'a> Simulator<'a> {
 
     /// The application accepts every connection the listener has ready (unless it stopped
     /// accepting: the player's entries never do).
-    pub(super) fn accept_all(&mut self, host: usize) {
+    pub(super) fn accept_all(&mut self, host: HostId) {
         if !cfg!(feature = "player") && !self.hosts[host].accepting {
             return;
         }
         while let Some(conn) = self.hosts[host].listener.as_mut().and_then(Listener::accept) {
             self.watch_listener(host);
             let id = match self.queued.remove(queued_key(host, conn.remote())) {
-                Some(id) => id as usize,
+                Some(id) => ConnId(id as usize),
                 None => match self.new_conn_id(host, conn.local(), conn.remote()) {
                     Some(id) => id,
                     None => return,
@@ -854,7 +878,7 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    fn on_tcp_event(&mut self, host: usize, id: usize, event: Event, from_listener: bool, then: &mut Reactions) {
+    fn on_tcp_event(&mut self, host: HostId, id: ConnId, event: Event, from_listener: bool, then: &mut Reactions) {
         let kind = match event {
             Event::StateChanged { from, to, cause } => {
                 if to == tcp_core::State::Listen && from_listener {
@@ -874,10 +898,10 @@ impl<'a> Simulator<'a> {
                 // The segment being handled carried the peer's SYN, unless a SYN cookie's ACK
                 // rebuilt it.
                 let peer_syn = self.hosts[host].last_delivered.filter(|&i| {
-                    self.trace.segments.get(i).is_some_and(|s| s.repr.flags.contains(tcp_core::Flags::SYN))
+                    self.trace.segments.get(i.index()).is_some_and(|s| s.repr.flags.contains(tcp_core::Flags::SYN))
                 });
-                let from_segment = self.trace.segments.len();
-                if let Some(c) = self.trace.conns.get_mut(id) {
+                let from_segment = SegId(self.trace.segments.len());
+                if let Some(c) = self.trace.conns.get_mut(id.index()) {
                     c.synchronize(Synchronized { negotiation, peer_syn, from_segment });
                 }
                 return;
@@ -930,7 +954,7 @@ impl<'a> Simulator<'a> {
     }
 
     /// Reads everything the connection has received; returns how many bytes.
-    pub(super) fn read_all(&mut self, host: usize, id: usize) -> usize {
+    pub(super) fn read_all(&mut self, host: HostId, id: ConnId) -> usize {
         if !self.hosts[host].reads() {
             return 0;
         }

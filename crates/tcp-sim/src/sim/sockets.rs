@@ -5,11 +5,13 @@ use core::net::SocketAddrV4;
 use tcp_core::index::{Index, Slab, addr_key};
 use tcp_core::{Connection, Instant};
 
+use crate::trace::ConnId;
+
 /// One open socket.
 #[derive(Debug)]
 pub(super) struct Socket {
-    /// Its trace connection index.
-    pub(super) id: usize,
+    /// Its trace connection.
+    pub(super) id: ConnId,
     pub(super) conn: Connection,
     /// The deadline registered in the simulator's timer heap.
     pub(super) deadline: Option<Instant>,
@@ -41,7 +43,7 @@ impl Sockets {
     pub(super) fn insert(&mut self, socket: Socket) -> u64 {
         let order = self.opened;
         self.opened += 1;
-        self.orders.insert(socket.id as u128, order);
+        self.orders.insert(socket.id.index() as u128, order);
         self.by_tuple.insert(tuple_key(socket.conn.local(), socket.conn.remote(), order), order);
         let at = self.sockets.insert(Box::new(socket));
         self.by_order.insert(u128::from(order), at);
@@ -50,7 +52,7 @@ impl Sockets {
 
     pub(super) fn remove(&mut self, order: u64) {
         if let Some(s) = self.by_order.remove(u128::from(order)).and_then(|at| self.sockets.remove(at)) {
-            self.orders.remove(s.id as u128);
+            self.orders.remove(s.id.index() as u128);
             self.by_tuple.remove(tuple_key(s.conn.local(), s.conn.remote(), order));
         }
     }
@@ -70,11 +72,11 @@ impl Sockets {
     }
 
     /// The order of the socket of trace connection `id`, if it is open.
-    pub(super) fn order_of(&self, id: usize) -> Option<u64> {
-        self.orders.get(id as u128)
+    pub(super) fn order_of(&self, id: ConnId) -> Option<u64> {
+        self.orders.get(id.index() as u128)
     }
 
-    pub(super) fn by_id(&self, id: usize) -> Option<&Socket> {
+    pub(super) fn by_id(&self, id: ConnId) -> Option<&Socket> {
         self.order_of(id).and_then(|order| self.get(order))
     }
 
