@@ -18,6 +18,8 @@
 //! page starts with the player; opening the settings loads the full module, which is measured.
 //! `SYNACK_BENCH_ONLY=hostile` measures the hostile inputs only, and prints for each what happened
 //! when (every animation frame and the gap before it, the DOM's changes by element, long tasks).
+//! The odds panel's 10,000 runs (issue #14) are measured first (`SYNACK_BENCH_ONLY=odds`: only
+//! them): the time until the counts are shown, and the longest gap between frames meanwhile.
 
 mod harness;
 
@@ -228,6 +230,40 @@ fn print_work(rows: &Value) {
 /// Measurements per entry; the best one is reported.
 const ROUNDS: u32 = 10;
 
+/// The odds panel (issue #14): on `#handshake&loss=20`, ask for `arguments[0]` runs and time the
+/// click until the counts are on screen (found by looking every 20 ms), with the longest gap
+/// between two animation frames and the longest task (over 50 ms) meanwhile.
+const ODDS: &str = r#"
+const [runs, done] = [arguments[0], arguments[arguments.length - 1]];
+const wait = (ready) => new Promise((resolve) => { const look = () => ready() ? resolve() : setTimeout(look, 20); look(); });
+const button = () => document.querySelector('[data-testid=odds-run]');
+(async () => {
+  await wait(() => button() && !button().disabled);
+  const input = document.querySelector('[data-testid=odds-runs]');
+  input.value = String(runs);
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  let longestTask = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longestTask = Math.max(longestTask, e.duration);
+  });
+  observer.observe({ type: 'longtask' });
+  let [last, gap, going] = [performance.now(), 0, true];
+  const tick = (t) => { gap = Math.max(gap, t - last); last = t; if (going) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  const t0 = performance.now();
+  button().click();
+  await wait(() => document.querySelector('[data-testid=odds-result]'));
+  const ms = performance.now() - t0;
+  going = false;
+  observer.disconnect();
+  done({ ms, gap, longestTask });
+})();
+"#;
+
+/// Runs of the odds measured.
+const ODDS_RUNS: u32 = 10_000;
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let dist = built_site();
@@ -242,9 +278,10 @@ async fn main() {
     client.find(Locator::Css("details.settings > summary")).await.expect("the settings").click().await.expect("open");
     let delay = Locator::Css("[data-testid=set-delay]");
     client.wait().at_most(Duration::from_secs(30)).for_element(delay).await.expect("the full module takes over");
+    let only = std::env::var("SYNACK_BENCH_ONLY").unwrap_or_default();
     // `SYNACK_BENCH_ONLY=hostile` measures only the hostile files, and prints what happened when.
-    let only_hostile = std::env::var("SYNACK_BENCH_ONLY").is_ok_and(|v| v == "hostile");
-    let (results, settings, sims) = if only_hostile {
+    let only_hostile = only == "hostile";
+    let (results, settings, sims) = if only_hostile || only == "odds" {
         (Value::Null, Value::Null, Value::Null)
     } else {
         (
@@ -254,7 +291,7 @@ async fn main() {
         )
     };
     let mut worst = Vec::new();
-    for path in WORST_INPUTS {
+    for path in WORST_INPUTS.iter().filter(|_| only != "odds") {
         let text = std::fs::read_to_string(harness::repo_root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
         // The page opens JSON scenarios (what its Scenario export writes): TOML ones are converted.
         let text = if path.ends_with(".toml") {
@@ -269,7 +306,7 @@ async fn main() {
             .expect("the worst-input measurement");
         worst.push((name.to_owned(), row));
     }
-    for (name, pcap) in big_captures() {
+    for (name, pcap) in big_captures().into_iter().filter(|_| only != "odds") {
         let bytes = base64::engine::general_purpose::STANDARD.encode(&pcap);
         let row = client
             .execute_async(WORST, vec![json!(name), json!(bytes), json!(true)])
@@ -277,11 +314,30 @@ async fn main() {
             .expect("the capture measurement");
         worst.push((name, row));
     }
+    let odds = if only.is_empty() || only == "odds" {
+        client.goto("about:blank").await.expect("leave the page");
+        client.goto(&format!("{}#handshake&loss=20", server.url())).await.expect("load the odds page");
+        Some(client.execute_async(ODDS, vec![json!(ODDS_RUNS)]).await.expect("the odds measurement runs"))
+    } else {
+        None
+    };
     let _ = client.close().await;
-    if !only_hostile {
+    if only.is_empty() {
         print_page(&results, &settings, &sims);
     }
-    print_hostile(&worst, only_hostile);
+    if only != "odds" {
+        print_hostile(&worst, only_hostile);
+    }
+    if let Some(odds) = odds {
+        let ms = odds["ms"].as_f64().unwrap_or(f64::NAN);
+        println!(
+            "odds: {ODDS_RUNS} runs of handshake at 20 % loss in the page: {ms:.0} ms ({:.0} runs/s), longest gap \
+             between frames {:.1} ms, longest task over 50 ms: {:.0} ms (0: none)",
+            f64::from(ODDS_RUNS) / ms * 1000.0,
+            odds["gap"].as_f64().unwrap_or(f64::NAN),
+            odds["longestTask"].as_f64().unwrap_or(f64::NAN),
+        );
+    }
 }
 
 /// What the page measured on the catalogue.

@@ -248,6 +248,14 @@ pub struct Config {
     /// ACK"); the suite's `rcv-{ack,fin-ack}-time-wait-using-shutdown-middle`. Off: RFC 9293
     /// §3.10.7.4, whose TIME-WAIT answers only the retransmitted FIN and ignores the rest.
     pub time_wait_acks_segments: bool,
+    /// In TIME-WAIT, any segment with ACK (and without RST) that opens no new incarnation
+    /// restarts the 2·MSL timer: a bare ACK at RCV.NXT, or an unacceptable segment, which is
+    /// also answered. Linux `tcp_timewait_state_process`: `inet_twsk_reschedule(tw,
+    /// TCP_TIMEWAIT_LEN)` for an in-window bare ACK, and for an out-of-window segment "if
+    /// (paws_reject || th->ack)". Off: only a retransmitted FIN restarts it (RFC 9293
+    /// §3.10.7.4, TIME-WAIT: "Acknowledge it, and restart the 2 MSL timeout"; FreeBSD
+    /// `tcp_twcheck` likewise).
+    pub time_wait_restart_on_ack: bool,
     /// ECN negotiation in the handshake (RFC 3168 §6.1.1): whether this end asks for it in its
     /// SYN, accepts it when the peer's SYN asks, or neither. Only the handshake's flags are
     /// modelled (ECE and CWR on the SYN, ECE on the SYN-ACK); congestion marks are not.
@@ -397,6 +405,7 @@ impl Config {
             old_segment_ack_processed: false,
             fin_on_every_ack: false,
             time_wait_acks_segments: false,
+            time_wait_restart_on_ack: false,
             ecn: Ecn::Off,
             syn_options_retries: None,
             no_options: false,
@@ -499,6 +508,7 @@ impl Config {
             old_segment_ack_processed: false,
             fin_on_every_ack: false,
             time_wait_acks_segments: true,
+            time_wait_restart_on_ack: true,
             ecn: Ecn::Accept,
             syn_options_retries: None,
             no_options: false,
@@ -555,6 +565,8 @@ impl Config {
             rto_slop: Duration::from_millis(200),
             msl: Duration::from_secs(30),
             delayed_ack: Some(Duration::from_millis(40)),
+            // No ACK timeout of 0 before data: that is Linux's `ato`.
+            delayed_ack_before_data: None,
             quick_acks: 0,
             interactive_acks: false,
             ack_fin_at_once: true,
@@ -573,6 +585,8 @@ impl Config {
             old_segment_ack_processed: true,
             fin_on_every_ack: true,
             time_wait_acks_segments: true,
+            // `tcp_twcheck` restarts 2·MSL for a retransmitted FIN only.
+            time_wait_restart_on_ack: false,
             ecn: Ecn::Accept,
             syn_options_retries: None,
             no_options: false,
@@ -657,6 +671,7 @@ impl Config {
             old_segment_ack_processed: false,
             fin_on_every_ack: false,
             time_wait_acks_segments: false,
+            time_wait_restart_on_ack: false,
             ecn: Ecn::Off,
             syn_options_retries: None,
             no_options: false,

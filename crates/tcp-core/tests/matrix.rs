@@ -958,6 +958,8 @@ fn time_wait_of(profile: Profile, timestamps: bool) -> Connection {
 /// An acceptable segment in TIME-WAIT that is not the retransmitted FIN, per profile
 /// (`Config::time_wait_acks_segments`): Linux and FreeBSD acknowledge anything but a bare ACK at
 /// RCV.NXT; RFC 9293 ignores it. The suite's `rcv-{ack,fin-ack}-time-wait-using-shutdown-middle`.
+/// Linux also restarts its 60 s on each of them (`Config::time_wait_restart_on_ack`,
+/// `tcp_timewait_state_process`'s `inet_twsk_reschedule`).
 #[test]
 fn an_in_window_segment_in_time_wait_per_profile() {
     let rcv_nxt = PEER_ISS + 2;
@@ -979,9 +981,14 @@ fn an_in_window_segment_in_time_wait_per_profile() {
             let answers = acked && c.config().time_wait_acks_segments;
             let expected: &[&str] = if answers { &["ACK 2 2 0"] } else { &[] };
             assert_eq!(out.segments(), expected.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "{what}");
-            assert_eq!(c.timer(Timer::TimeWait), deadline, "{what}: 2 MSL restarts only for the FIN at RCV.NXT");
+            // Linux restarts 2·MSL on any of them (each has ACK); the others only for the FIN
+            // at RCV.NXT (`Config::time_wait_restart_on_ack`).
+            let restarted = Instant::from_millis(1000) + c.config().time_wait();
+            let expected = if profile == Profile::Linux { Some(restarted) } else { deadline };
+            assert_eq!(c.timer(Timer::TimeWait), expected, "{what}: when 2 MSL restarts");
         }
     }
+    assert!(Profile::Linux.config().time_wait_restart_on_ack && !Profile::Freebsd.config().time_wait_restart_on_ack);
     assert!(Profile::Linux.config().time_wait_acks_segments && Profile::Freebsd.config().time_wait_acks_segments);
     assert!(!Profile::Rfc9293.config().time_wait_acks_segments);
 }

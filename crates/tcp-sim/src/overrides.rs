@@ -319,6 +319,9 @@ overrides! {
     fin_on_every_ack: bool => fin_on_every_ack,
     /// In TIME-WAIT, acknowledge at once anything but a duplicate ACK (Linux, FreeBSD).
     time_wait_acks_segments: bool => time_wait_acks_segments,
+    /// In TIME-WAIT, any segment with ACK restarts the 2·MSL timer (Linux), not only a
+    /// retransmitted FIN.
+    time_wait_restart_on_ack: bool => time_wait_restart_on_ack,
     /// The SYN and SYN-ACK carry no option at all (`TCP_NOOPT`).
     no_options: bool => no_options,
     /// Announce the configured window scale even where the buffer then reads as a few units.

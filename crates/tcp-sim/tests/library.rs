@@ -153,3 +153,30 @@ fn hostile_inputs_sliced_write_the_same_trace() {
     }
     assert!(files >= 11, "the shared reproducers and ours");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// The odds (`synack odds` and the page's panel): over any entry, loss and seeds, the
+    /// outcomes' shares add up to 100 %, and any seed counted under an outcome (what a bar of the
+    /// page opens) reopens as an ordinary run with that outcome.
+    #[test]
+    fn the_odds_add_up_and_every_counted_seed_reopens_with_its_outcome(
+        index in 0..catalogue::ENTRIES.len(),
+        loss in 0.0f64..0.6,
+        first in 0u64..1_000_000,
+        runs in 1u64..40,
+    ) {
+        let mut s = catalogue::ENTRIES[index].scenario().expect("entry");
+        s.link.loss = Probability::new(loss).expect("a probability");
+        let odds = tcp_sim::Odds::run(&s, Limits::DEFAULT, first..first + runs);
+        let shares: f64 = tcp_sim::Verdict::ALL.iter().map(|v| odds.share(*v)).sum();
+        prop_assert!((shares - 1.0).abs() < 1e-9, "{}", shares);
+        for summary in &odds.runs {
+            let mut again = s.clone();
+            again.seed = summary.seed;
+            let outcome = tcp_sim::Outcome::of(&simulate(&again));
+            prop_assert_eq!(tcp_sim::Verdict::of(&outcome), summary.verdict, "seed {}", summary.seed);
+        }
+    }
+}

@@ -269,6 +269,18 @@ impl Connection {
             return;
         }
 
+        // Linux restarts TIME-WAIT on any segment with ACK that reaches it here (a SYN that opens
+        // a new incarnation went above): `Config::time_wait_restart_on_ack`. What it is answered
+        // with, if anything, the checks below decide.
+        if self.state == State::TimeWait
+            && self.config.time_wait_restart_on_ack
+            && flags.contains(Flags::ACK)
+            && !flags.contains(Flags::RST)
+        {
+            let deadline = now + self.config.time_wait();
+            self.arm(Timer::TimeWait, deadline);
+        }
+
         if self.state == State::SynReceived && flags.contains(Flags::SYN) && !flags.contains(Flags::RST) {
             // A retransmitted SYN: the peer did not get our SYN-ACK. Real stacks answer with the
             // SYN-ACK again (Linux tcp_check_req); RFC 9293 read literally answers with an ACK,
