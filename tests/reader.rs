@@ -386,6 +386,13 @@ async fn the_sample_post_sizes_its_embeds(client: &Client, url: &str) -> TestRes
 /// link). Screenshots of the panel at each width, theme and language.
 async fn the_odds_read_on_a_phone_and_a_desktop(client: &Client, url: &str) -> TestResult {
     let axe_source = fs::read_to_string(repo_root().join("tools/node_modules/axe-core/axe.min.js"))?;
+    // The player shows the odds' folded heading; opening it loads the full module, which opens them.
+    emulate(client, 360, 800, false).await?;
+    open(client, url).await?;
+    client.find(Locator::Css("[data-testid=odds] > summary")).await?.click().await?;
+    client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("[data-testid=odds-loss]")).await?;
+    let opened = client.execute("return document.querySelector('[data-testid=odds]').open", vec![]).await?;
+    ensure!(opened == json!(true), "the odds opened from the player's heading are folded again");
     for (width, height, dark, zh) in
         [(360, 800, false, true), (360, 800, true, false), (1280, 900, true, true), (1280, 900, false, false)]
     {

@@ -109,8 +109,8 @@ strings! {
     ODDS: "The odds under random loss", "随机丢包下的各种结局";
     ODDS_INTRO: "Runs this experiment many times with its random loss, each run with its own seed, and counts how each ended and how long it took. Tap a bar to open one of its runs.",
         "按当前的随机丢包率把这个实验运行许多次，每次使用不同的随机种子，统计每次的结局和耗时。点击任意一条柱即可打开其中的一次运行。";
-    ODDS_NO_LOSS: "With no random loss every run is the same: set a loss in the settings first.",
-        "没有随机丢包时每次运行都完全相同：请先在设置中设定丢包率。";
+    ODDS_NO_LOSS: "With no random loss every run is the same: set a loss first (here or in the settings).",
+        "没有随机丢包时每次运行都完全相同：请先设定丢包率（在这里或在设置中）。";
     ODDS_RUNS_LABEL: "Runs", "运行次数";
     ODDS_RUN: "Run them", "开始运行";
     ODDS_RUNS: "runs", "次运行";

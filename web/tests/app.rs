@@ -343,9 +343,18 @@ async fn a_link_to_a_big_scenario_opens_at_its_step() {
 #[wasm_bindgen_test]
 async fn the_odds_count_runs_as_the_cli_does_and_open_one() {
     use tcp_sim::odds::{Odds, Verdict, percentile};
-    let (root, app) = mount_at("handshake&loss=20");
+    let (root, app) = mount();
     settle().await;
     assert!(until(30, || find(&root, r#"[data-testid="odds-run"]"#).is_some()).await, "the odds panel");
+    let disabled = || find(&root, r#"[data-testid="odds-run"]"#).is_some_and(|b| b.has_attribute("disabled"));
+    assert!(disabled(), "no loss, nothing to count");
+    // The loss is set in the panel, as in the settings.
+    let loss = find(&root, r#"[data-testid="odds-loss"]"#).expect("the loss field");
+    let loss = loss.unchecked_into::<web_sys::HtmlInputElement>();
+    loss.set_value("20");
+    loss.dispatch_event(&web_sys::Event::new("change").expect("an event")).expect("dispatch");
+    let hash = || web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    assert!(until(30, || hash().contains("loss=20") && !disabled()).await, "{}", hash());
     let runs = find(&root, r#"[data-testid="odds-runs"]"#).expect("the runs field");
     let runs = runs.unchecked_into::<web_sys::HtmlInputElement>();
     runs.set_value("300");
@@ -354,7 +363,7 @@ async fn the_odds_count_runs_as_the_cli_does_and_open_one() {
     click(&root, r#"[data-testid="odds-run"]"#);
     assert!(until(30, || find(&root, r#"[data-testid="odds-result"]"#).is_some()).await, "the runs end");
 
-    let experiment = synack_web::permalink::decode("handshake&loss=20").expect("the link").0;
+    let experiment = synack_web::permalink::decode("loss=20").expect("the link").0;
     let expected = Odds::run(&experiment.scenario().expect("runs"), tcp_sim::Limits::DEFAULT, 0..300);
     let outcomes = text(&root, r#"[data-testid="odds-outcomes"]"#);
     for verdict in Verdict::ALL.into_iter().filter(|v| expected.count_of(*v) > 0) {
@@ -371,7 +380,6 @@ async fn the_odds_count_runs_as_the_cli_does_and_open_one() {
     let first = Verdict::ALL.into_iter().find(|v| expected.count_of(*v) > 0).expect("an outcome");
     let seed = expected.seeds_of(first).next().expect("a seed");
     click(&root, r#"[data-testid="odds-outcomes"] button"#);
-    let hash = || web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     assert!(until(30, || hash().contains(&format!("seed={seed}"))).await, "the run's link: {}", hash());
     // The counts stay on screen for the next bar.
     assert!(find(&root, r#"[data-testid="odds-result"]"#).is_some());

@@ -29,7 +29,8 @@ pub struct OddsProps {
     pub experiment: Experiment,
     /// Language.
     pub lang: Lang,
-    /// Open one run: the experiment with that run's seed.
+    /// Show another experiment: one run (the experiment with that run's seed), or the
+    /// experiment under another loss.
     pub on_open: Callback<Experiment>,
 }
 
@@ -203,6 +204,20 @@ pub fn OddsPanel(props: &OddsProps) -> Html {
             }
         })
     };
+    // The loss the runs are under, set here as in the settings (the same setting).
+    let on_loss = {
+        let (cb, e) = (props.on_open.clone(), props.experiment.clone());
+        Callback::from(move |ev: Event| {
+            let typed = ev.target_unchecked_into::<HtmlInputElement>().value();
+            if let Ok(loss) = typed.trim().parse::<f64>()
+                && (0.0..=100.0).contains(&loss)
+            {
+                let mut next = e.clone();
+                next.settings.loss_percent = Some(loss);
+                cb.emit(next);
+            }
+        })
+    };
     let on_run = {
         let (counted, progress, stop, n, of) =
             (counted.clone(), progress.clone(), stop.clone(), *runs_wanted, of.clone());
@@ -286,9 +301,16 @@ pub fn OddsPanel(props: &OddsProps) -> Html {
             <summary>{ i18n::ODDS.get(lang) }</summary>
             <p class="hint">{ if loss > 0.0 { i18n::ODDS_INTRO.get(lang) } else { i18n::ODDS_NO_LOSS.get(lang) } }</p>
             <div class="odds-run">
-                <label for="odds-runs">{ i18n::ODDS_RUNS_LABEL.get(lang) }</label>
-                <input id="odds-runs" data-testid="odds-runs" type="text" inputmode="numeric"
-                    value={runs_wanted.to_string()} onchange={on_runs} />
+                <span class="pair">
+                    <label for="odds-loss">{ i18n::LOSS.get(lang) }</label>
+                    <input id="odds-loss" data-testid="odds-loss" type="text" inputmode="decimal"
+                        value={tcp_sim::decimal::Shortest(loss * 100.0).to_string()} onchange={on_loss} />
+                </span>
+                <span class="pair">
+                    <label for="odds-runs">{ i18n::ODDS_RUNS_LABEL.get(lang) }</label>
+                    <input id="odds-runs" data-testid="odds-runs" type="text" inputmode="numeric"
+                        value={runs_wanted.to_string()} onchange={on_runs} />
+                </span>
                 <button type="button" data-testid="odds-run" onclick={on_run}
                     disabled={loss <= 0.0 || scenario.is_none() || progress.is_some()}>{ i18n::ODDS_RUN.get(lang) }</button>
             </div>
