@@ -235,13 +235,18 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
             None => ("e", Some(part)),
         };
         if key != "f" {
-            if seen.contains(&key) {
+            // `msl=30` and `msl_ms=30000` are the same setting.
+            #[cfg(feature = "full")]
+            let same = tcp_key(key).map_or(key, |(tcp, _)| tcp);
+            #[cfg(not(feature = "full"))]
+            let same = key;
+            if seen.contains(&same) {
                 return Err(SettingError::new(
                     format!("The link gives `{key}` more than once."),
                     format!("链接中的 `{key}` 出现了不止一次。"),
                 ));
             }
-            seen.push(key);
+            seen.push(same);
         }
         let value = match raw {
             Some(r) if key != "f" => unescape(part, r)?,
@@ -771,6 +776,7 @@ mod tests {
             ("e=lost-syn&e=refused", "`e` more than once", "不止一次"),
             ("lost-syn&e=refused", "`e` more than once", "不止一次"),
             ("loss=1&loss=1", "`loss` more than once", "不止一次"),
+            ("msl=30&msl_ms=30000", "`msl_ms` more than once", "不止一次"),
             ("abs&abs", "`abs` more than once", "不止一次"),
             ("p=solaris", "`p=solaris` is not a profile", "`p=solaris` 不是已知的配置"),
             ("isn=maybe", "`isn=maybe` must be", "`isn=maybe` 必须"),
