@@ -10,6 +10,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use tcp_core::event::Timer;
 use tcp_core::{Instant, State};
+use tcp_sim::trace::{ConnId, HostId, SegId};
 
 /// A point on the canvas, in pixels from its top-left corner.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -184,7 +185,7 @@ pub struct Diagram {
     pub timers: Vec<TimerBar>,
     /// Idle stretches cut out of the time axis.
     pub breaks: Vec<TimeBreak>,
-    /// One per segment, in segment order: `arrows[i].segment == i`.
+    /// One per segment, in segment order: `arrows[i].segment.index() == i`.
     pub arrows: Vec<Arrow>,
     /// What the applications did or were told, and rejected segments.
     pub notes: Vec<Note>,
@@ -202,7 +203,7 @@ pub struct Diagram {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lifeline {
     /// Index into `trace.hosts`.
-    pub host: usize,
+    pub host: HostId,
     /// x of the line.
     pub x: f32,
     /// Top of the line (below the header).
@@ -263,7 +264,7 @@ pub struct Marks {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arrow {
     /// Index into `trace.segments`.
-    pub segment: usize,
+    pub segment: SegId,
     /// Step at which it leaves.
     pub step: usize,
     /// Step at which it arrives (or, when lost, the step it leaves).
@@ -361,9 +362,9 @@ impl ArrowLabel {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StateBand {
     /// Index into `trace.hosts`.
-    pub host: usize,
+    pub host: HostId,
     /// The connection shown (`None` for a listener with no connection).
-    pub conn: Option<usize>,
+    pub conn: Option<ConnId>,
     /// The state of `conn`, or LISTEN when `conn` is `None`.
     pub state: State,
     /// Open connections on the host at the time (the focus and the others, see
@@ -380,7 +381,7 @@ pub struct StateBand {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Transition {
     /// Index into `trace.hosts`.
-    pub host: usize,
+    pub host: HostId,
     /// The dot on the lifeline.
     pub at: Point,
     /// The new state (`None`: no connection left, shown as `CLOSED`).
@@ -412,9 +413,9 @@ pub enum TimerEnd {
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimerBar {
     /// Index into `trace.hosts`.
-    pub host: usize,
+    pub host: HostId,
     /// The connection it belongs to (an index into `trace.conns`).
-    pub conn: usize,
+    pub conn: ConnId,
     /// The timer, which gives the bar its CSS class ([`TimerBar::class`]).
     pub timer: Timer,
     /// x of the bar.
@@ -501,7 +502,7 @@ impl NoteKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Note {
     /// Index into `trace.hosts`.
-    pub host: usize,
+    pub host: HostId,
     /// What it says: an application call, an error, a rejection...
     pub kind: NoteKind,
     /// The point on the lifeline it refers to.

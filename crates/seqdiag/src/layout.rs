@@ -27,7 +27,7 @@ use core::{
     task::{Context, Poll, Waker},
 };
 use tcp_sim::Trace;
-use tcp_sim::trace::{EventKind, Fate};
+use tcp_sim::trace::{ConnId, EventKind, Fate, HostId, SegId};
 
 /// Top of the host headers.
 const HEAD_Y: f32 = 12.0;
@@ -301,7 +301,7 @@ async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Dia
 
     for b in &lanes.bands {
         let rect = Rect { x: cols.x_of(b.host) - BAND_HW, y: b.y1, w: 2.0 * BAND_HW, h: (b.y2 - b.y1).max(0.0) };
-        d.bands.push(StateBand { host: b.host, conn: b.conn, state: b.state, count: b.count, rect, step: b.step });
+        d.bands.push(StateBand { host: HostId(b.host), conn: b.conn.map(ConnId), state: b.state, count: b.count, rect, step: b.step });
     }
     arrows(&mut d, trace, &cols, &axis, &slots, &plans, &step_of);
     may_pause!(pauses.stage());
@@ -373,7 +373,7 @@ fn lifelines(d: &mut Diagram, placer: &mut Placer, trace: &Trace, cols: &Columns
         let name_y = HEAD_Y + 15.0;
         let addr_y = name_y + 16.0 + 15.0 * (head.name_lines.len() as f32 - 1.0);
         d.lifelines.push(Lifeline {
-            host: h,
+            host: HostId(h),
             x,
             y1: HEAD_Y + head_h,
             y2: 0.0,
@@ -429,7 +429,7 @@ fn arrows(
         };
         let step = step_of[send_event[i]];
         d.arrows.push(Arrow {
-            segment: i,
+            segment: SegId(i),
             step,
             end_step: end_event[i].map_or(step, |e| step_of[e]),
             from,
@@ -546,7 +546,7 @@ async fn place_transitions(
         let (x, _) = beside.at(m.host);
         let text = m.text.clone();
         d.transitions.push(Transition {
-            host: m.host,
+            host: HostId(m.host),
             at: Point { x, y: m.y },
             state: m.state,
             text,
@@ -572,8 +572,8 @@ async fn place_notes_and_timers(
     for t in &lanes.timers {
         let (x, sign) = beside.at(t.host);
         d.timers.push(TimerBar {
-            host: t.host,
-            conn: t.conn,
+            host: HostId(t.host),
+            conn: ConnId(t.conn),
             timer: t.timer,
             x: x + sign * (BAND_HW + 5.0 + t.column as f32 * TIMER_STEP + 1.0),
             y1: t.y1,
@@ -592,7 +592,7 @@ async fn place_notes_and_timers(
         .notes
         .iter()
         .map(|m| Note {
-            host: m.host,
+            host: HostId(m.host),
             kind: m.kind,
             at: Point { x: beside.at(m.host).0, y: m.y },
             text: m.text.clone(),
@@ -611,7 +611,7 @@ async fn place_notes_and_timers(
         }
         for note in notes.iter_mut().filter(|n| kinds.contains(&n.kind)) {
             let shifts: &[f32] = if note.kind == NoteKind::App { &note_shifts } else { &down(28.0) };
-            note.placed = beside.place(placer, note.host, note.at.y, &note.text, shifts);
+            note.placed = beside.place(placer, note.host.index(), note.at.y, &note.text, shifts);
             may_pause!(pauses.item());
         }
     }

@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 use bilingual::Lang;
 use tcp_core::event::Timer;
 use tcp_sim::Trace;
-use tcp_sim::trace::{ConnId, EventKind, Fate, Notice};
+use tcp_sim::trace::{ConnId, EventKind, Fate, HostId, Notice, SegId};
 
 /// A trace as the text writers print it.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,7 +34,7 @@ pub struct Script {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Participant {
     /// The trace's host, or `None` for the stand-in.
-    pub host: Option<usize>,
+    pub host: Option<HostId>,
     /// Unique among the participants: letters, digits and `_`, starting with a letter and not
     /// with a Mermaid keyword (see [`participant_ids`]); the stand-in's is `nobody`.
     pub id: String,
@@ -67,7 +67,7 @@ pub enum Item {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Message {
     /// The segment's index in the trace.
-    pub segment: usize,
+    pub segment: SegId,
     /// The sender: an index into [`Script::participants`].
     pub from: usize,
     /// The receiver (the stand-in when no host owns the address).
@@ -251,7 +251,7 @@ impl Script {
         for &h in &order {
             place[h] = participants.len();
             participants.push(Participant {
-                host: Some(h),
+                host: Some(HostId(h)),
                 id: core::mem::take(&mut ids[h]),
                 name: bilingual::host_name(lang, &trace.hosts[h].name),
                 address: host_line(trace, h, lang),
@@ -323,7 +323,7 @@ impl Script {
                         None => s.link_delay_us + s.extra_delay_us,
                     };
                     items.push(Item::Message(Message {
-                        segment: segment.index(),
+                        segment: *segment,
                         from: over,
                         to: s.to.map_or(nobody, |t| place[t.index()]),
                         label: trace.label(*segment, opts.relative),

@@ -8,7 +8,7 @@ use common::{catalogue_traces, label_boxes};
 use seqdiag::diagram::{Diagram, Point};
 use seqdiag::{ViewOptions, WidthClass, layout, mermaid, svg};
 use tcp_sim::Trace;
-use tcp_sim::trace::Fate;
+use tcp_sim::trace::{Fate, HostId};
 
 fn views() -> [ViewOptions; 3] {
     [
@@ -31,7 +31,7 @@ fn every_segment_has_exactly_one_arrow() {
     each(|name, trace, d, _| {
         assert_eq!(d.arrows.len(), trace.segments.len(), "{name}");
         for (i, a) in d.arrows.iter().enumerate() {
-            assert_eq!(a.segment, i, "{name}: arrows are in segment order");
+            assert_eq!(a.segment.index(), i, "{name}: arrows are in segment order");
         }
     });
 }
@@ -39,20 +39,20 @@ fn every_segment_has_exactly_one_arrow() {
 #[test]
 fn arrows_point_down_and_end_where_they_should() {
     each(|name, trace, d, _| {
-        let x_of = |h: usize| d.lifelines.iter().find(|l| l.host == h).map(|l| l.x).expect("lifeline");
+        let x_of = |h: HostId| d.lifelines.iter().find(|l| l.host == h).map(|l| l.x).expect("lifeline");
         for (a, s) in d.arrows.iter().zip(&trace.segments) {
             assert!(a.to.y >= a.from.y, "{name} #{}: points up ({} -> {})", a.segment, a.from.y, a.to.y);
-            assert!((a.from.x - x_of(s.from.index())).abs() <= 6.0, "{name} #{}: starts off its sender", a.segment);
+            assert!((a.from.x - x_of(s.from)).abs() <= 6.0, "{name} #{}: starts off its sender", a.segment);
             match (s.fate, s.to) {
                 (Fate::Delivered { .. }, Some(to)) => {
-                    assert!((a.to.x - x_of(to.index())).abs() <= 6.0, "{name} #{}: misses its receiver", a.segment);
+                    assert!((a.to.x - x_of(to)).abs() <= 6.0, "{name} #{}: misses its receiver", a.segment);
                     assert!(a.head.is_some() && a.cross.is_none(), "{name} #{}", a.segment);
                 }
                 (Fate::Lost { .. }, to) => {
                     assert!(a.head.is_none() && a.cross == Some(a.to), "{name} #{}", a.segment);
                     let span = (a.to.x - a.from.x).abs();
                     if let Some(to) = to {
-                        let full = (x_of(to.index()) - a.from.x).abs();
+                        let full = (x_of(to) - a.from.x).abs();
                         assert!(span < full - 20.0, "{name} #{}: a lost arrow stops short", a.segment);
                     }
                     assert!(span > 40.0, "{name} #{}: but is still visible", a.segment);

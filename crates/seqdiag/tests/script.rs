@@ -8,7 +8,7 @@ use common::catalogue_traces;
 use seqdiag::ViewOptions;
 use seqdiag::script::{Item, NoteKind, Script, participant_ids};
 use tcp_sim::Scenario;
-use tcp_sim::trace::{EventKind, Fate, HostId};
+use tcp_sim::trace::{EventKind, Fate, HostId, SegId};
 
 /// A SYN flood whose attacker comes first in the file and is named `nobody`, the id of the
 /// stand-in for addresses no host owns, and whose client and server are `x.` and `x_` (one id
@@ -48,8 +48,8 @@ fn hostile() -> (tcp_sim::Trace, Script) {
 fn participants_are_hosts_then_attackers_then_the_stand_in() {
     let (trace, script) = hostile();
     assert!(trace.hosts[0].attacker);
-    let hosts: Vec<Option<usize>> = script.participants.iter().map(|p| p.host).collect();
-    assert_eq!(hosts, [Some(1), Some(2), Some(0), None]);
+    let hosts: Vec<Option<HostId>> = script.participants.iter().map(|p| p.host).collect();
+    assert_eq!(hosts, [Some(HostId(1)), Some(HostId(2)), Some(HostId(0)), None]);
     let names: Vec<&str> = script.participants.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["x.", "x_", "nobody", "(no such host)"]);
     assert!(script.participants[0].address.starts_with("192.0.2.1:"), "{:?}", script.participants[0]);
@@ -86,19 +86,19 @@ fn one_message_per_segment_in_the_order_sent() {
             _ => None,
         })
         .collect();
-    let sent: Vec<usize> = trace
+    let sent: Vec<SegId> = trace
         .events
         .iter()
         .filter_map(|e| match e.kind {
-            EventKind::Sent { segment } => Some(segment.index()),
+            EventKind::Sent { segment } => Some(segment),
             _ => None,
         })
         .collect();
     assert_eq!(messages.iter().map(|m| m.segment).collect::<Vec<_>>(), sent);
     for m in &messages {
         let s = &trace.segments[m.segment];
-        assert_eq!(script.participants[m.from].host, Some(s.from.index()));
-        assert_eq!(script.participants[m.to].host, s.to.map(HostId::index));
+        assert_eq!(script.participants[m.from].host, Some(s.from));
+        assert_eq!(script.participants[m.to].host, s.to);
         assert_eq!(m.style.lost, matches!(s.fate, Fate::Lost { .. }));
         assert_eq!(m.style.forged, s.forged);
         assert_eq!(m.style.retransmitted, m.tags.iter().any(|t| t == "retransmission"), "{m:?}");
@@ -112,11 +112,11 @@ fn one_note_part_per_state_change_over_its_host() {
     for (name, trace) in catalogue_traces() {
         for lang in [Lang::En, Lang::Zh] {
             let script = Script::new(&trace, &ViewOptions { lang, ..ViewOptions::default() });
-            let changes: Vec<(usize, String)> = trace
+            let changes: Vec<(HostId, String)> = trace
                 .events
                 .iter()
                 .filter_map(|e| match e.kind {
-                    EventKind::State { to, .. } => Some((e.host.index(), format!("{to:#}"))),
+                    EventKind::State { to, .. } => Some((e.host, format!("{to:#}"))),
                     _ => None,
                 })
                 .collect();

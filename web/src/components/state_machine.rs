@@ -14,6 +14,7 @@
 use bilingual::Lang;
 use seqdiag::Diagram;
 use tcp_core::State;
+use tcp_sim::trace::HostId;
 use yew::prelude::*;
 
 /// One socket the figure shows.
@@ -60,9 +61,9 @@ pub fn sockets(
     step: usize,
     lang: Lang,
 ) -> (Vec<Endpoint>, Vec<(usize, State, State)>) {
-    let hosts: Vec<usize> = diagram.lifelines.iter().filter(|l| !l.attacker).map(|l| l.host).collect();
-    let listens = |h: usize| diagram.transitions.iter().any(|t| t.host == h && t.state == Some(State::Listen));
-    let name = |h: usize| host_names.get(h).map_or("?", String::as_str);
+    let hosts: Vec<HostId> = diagram.lifelines.iter().filter(|l| !l.attacker).map(|l| l.host).collect();
+    let listens = |h: HostId| diagram.transitions.iter().any(|t| t.host == h && t.state == Some(State::Listen));
+    let name = |h: HostId| host_names.get(h.index()).map_or("?", String::as_str);
     // Per host: the index of its connection endpoint and of its listener, if it listens.
     let mut endpoints = Vec::new();
     let mut of_host = Vec::new();
@@ -734,7 +735,7 @@ mod tests {
             for step in 0..diagram.steps.len() {
                 let (endpoints, taken) = sockets(&diagram, &names, step, Lang::En);
                 for l in diagram.lifelines.iter().filter(|l| !l.attacker) {
-                    let name = &names[l.host];
+                    let name = &names[l.host.index()];
                     let shown = diagram.transitions.iter().rev().find(|t| t.host == l.host && t.step <= step);
                     let Some(shown) = shown else { continue };
                     let listening = format!("{name} (listening)");
