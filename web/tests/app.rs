@@ -348,18 +348,27 @@ async fn the_odds_count_runs_as_the_cli_does_and_open_one() {
     assert!(until(30, || find(&root, r#"[data-testid="odds-run"]"#).is_some()).await, "the odds panel");
     let disabled = || find(&root, r#"[data-testid="odds-run"]"#).is_some_and(|b| b.has_attribute("disabled"));
     assert!(disabled(), "no loss, nothing to count");
-    // The loss is set in the panel, as in the settings.
-    let loss = find(&root, r#"[data-testid="odds-loss"]"#).expect("the loss field");
-    let loss = loss.unchecked_into::<web_sys::HtmlInputElement>();
-    loss.set_value("20");
-    loss.dispatch_event(&web_sys::Event::new("change").expect("an event")).expect("dispatch");
+    // The loss is set in the panel, as in the settings; a value that cannot be used is said at
+    // its field, which keeps what was typed.
+    let type_into = |id: &str, value: &str| {
+        let field = find(&root, &format!(r#"[data-testid="{id}"]"#)).expect("the field");
+        let field = field.unchecked_into::<web_sys::HtmlInputElement>();
+        field.set_value(value);
+        field.dispatch_event(&web_sys::Event::new("change").expect("an event")).expect("dispatch");
+    };
+    type_into("odds-loss", "150");
+    settle().await;
+    let said = text(&root, r#"[data-testid="odds-loss-error"]"#);
+    assert!(said.contains("between 0 and 100") && said.contains("150"), "{said}");
+    type_into("odds-runs", "ten");
+    settle().await;
+    assert!(text(&root, r#"[data-testid="odds-runs-error"]"#).contains("`ten` is not a whole number"));
+    type_into("odds-loss", "20");
     let hash = || web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     assert!(until(30, || hash().contains("loss=20") && !disabled()).await, "{}", hash());
-    let runs = find(&root, r#"[data-testid="odds-runs"]"#).expect("the runs field");
-    let runs = runs.unchecked_into::<web_sys::HtmlInputElement>();
-    runs.set_value("300");
-    runs.dispatch_event(&web_sys::Event::new("change").expect("an event")).expect("dispatch");
+    type_into("odds-runs", "300");
     settle().await;
+    assert!(find(&root, r#"[data-testid="odds-runs-error"]"#).is_none(), "a good value clears the message");
     click(&root, r#"[data-testid="odds-run"]"#);
     assert!(until(30, || find(&root, r#"[data-testid="odds-result"]"#).is_some()).await, "the runs end");
 

@@ -5,7 +5,7 @@
 //! slices with progress and Cancel ([`crate::slices::odds`]), and use the same library call as
 //! `synack odds` with the same seeds (0, 1, 2, ...), so the page and the CLI give the same figures.
 
-use crate::experiment::Experiment;
+use crate::experiment::{Experiment, SettingError};
 use crate::i18n::{self, T};
 use crate::slices::{self, Stop};
 use bilingual::Lang;
@@ -40,6 +40,14 @@ pub struct OddsProps {
 struct Counted {
     of: Experiment,
     odds: Odds,
+}
+
+/// What the reader typed into one of the panel's fields that cannot be used, and why.
+#[derive(Clone, Debug, PartialEq)]
+struct Typed {
+    field: &'static str,
+    typed: String,
+    why: SettingError,
 }
 
 /// The experiment the odds are about: `e` with whatever seed.
@@ -195,28 +203,69 @@ pub fn OddsPanel(props: &OddsProps) -> Html {
     let of = unseeded(&props.experiment);
     let scenario = props.experiment.scenario().ok();
     let loss = scenario.as_ref().map_or(0.0, |s| s.link.loss.get());
+    // A value that cannot be used is said at its field, which keeps what the reader typed.
+    let error = use_state(|| None::<Typed>);
     let on_runs = {
-        let runs_wanted = runs_wanted.clone();
+        let (runs_wanted, error) = (runs_wanted.clone(), error.clone());
         Callback::from(move |e: Event| {
             let typed = e.target_unchecked_into::<HtmlInputElement>().value();
-            if let Ok(n) = typed.trim().parse::<u64>() {
-                runs_wanted.set(n.clamp(100, MAX_RUNS));
+            match typed.trim().parse::<u64>() {
+                Ok(n) if (100..=MAX_RUNS).contains(&n) => {
+                    error.set(None);
+                    runs_wanted.set(n);
+                }
+                _ => error.set(Some(Typed {
+                    field: "odds-runs",
+                    why: SettingError::new(
+                        format!("Runs: `{typed}` is not a whole number from 100 to {MAX_RUNS}"),
+                        format!("运行次数：“{typed}”不是 100 到 {MAX_RUNS} 之间的整数"),
+                    ),
+                    typed,
+                })),
             }
         })
     };
     // The loss the runs are under, set here as in the settings (the same setting).
     let on_loss = {
-        let (cb, e) = (props.on_open.clone(), props.experiment.clone());
+        let (cb, e, error) = (props.on_open.clone(), props.experiment.clone(), error.clone());
         Callback::from(move |ev: Event| {
             let typed = ev.target_unchecked_into::<HtmlInputElement>().value();
-            if let Ok(loss) = typed.trim().parse::<f64>()
-                && (0.0..=100.0).contains(&loss)
-            {
-                let mut next = e.clone();
-                next.settings.loss_percent = Some(loss);
-                cb.emit(next);
+            let mut next = e.clone();
+            next.settings.loss_percent = typed.trim().parse::<f64>().ok();
+            match next.settings.loss_percent.map(|_| next.scenario()) {
+                Some(Ok(_)) => {
+                    error.set(None);
+                    cb.emit(next);
+                }
+                Some(Err(why)) => error.set(Some(Typed { field: "odds-loss", typed, why })),
+                None => error.set(Some(Typed {
+                    field: "odds-loss",
+                    why: SettingError::new(
+                        format!("{}: `{typed}` is not a number", i18n::LOSS.en),
+                        format!("{}：“{typed}”不是数字", i18n::LOSS.zh),
+                    ),
+                    typed,
+                })),
             }
         })
+    };
+    let field = |id: &'static str, label: T, value: String, onchange: Callback<Event>| {
+        let bad = error.as_ref().filter(|t| t.field == id);
+        let message = format!("{id}-error");
+        html! {
+            <span class="pair field">
+                <label for={id}>{ label.get(lang) }</label>
+                <input id={id} data-testid={id} type="text" inputmode="decimal"
+                    value={bad.map_or(value, |t| t.typed.clone())} {onchange}
+                    aria-invalid={bad.is_some().then_some("true")}
+                    aria-describedby={bad.is_some().then(|| message.clone())} />
+                if let Some(t) = bad {
+                    <span class="field-error" id={message} role="alert" data-testid={format!("{id}-error")}>
+                        { t.why.text(lang).to_owned() }
+                    </span>
+                }
+            </span>
+        }
     };
     let on_run = {
         let (counted, progress, stop, n, of) =
@@ -301,16 +350,8 @@ pub fn OddsPanel(props: &OddsProps) -> Html {
             <summary>{ i18n::ODDS.get(lang) }</summary>
             <p class="hint">{ if loss > 0.0 { i18n::ODDS_INTRO.get(lang) } else { i18n::ODDS_NO_LOSS.get(lang) } }</p>
             <div class="odds-run">
-                <span class="pair">
-                    <label for="odds-loss">{ i18n::LOSS.get(lang) }</label>
-                    <input id="odds-loss" data-testid="odds-loss" type="text" inputmode="decimal"
-                        value={tcp_sim::decimal::Shortest(loss * 100.0).to_string()} onchange={on_loss} />
-                </span>
-                <span class="pair">
-                    <label for="odds-runs">{ i18n::ODDS_RUNS_LABEL.get(lang) }</label>
-                    <input id="odds-runs" data-testid="odds-runs" type="text" inputmode="numeric"
-                        value={runs_wanted.to_string()} onchange={on_runs} />
-                </span>
+                { field("odds-loss", i18n::LOSS, tcp_sim::decimal::Shortest(loss * 100.0).to_string(), on_loss) }
+                { field("odds-runs", i18n::ODDS_RUNS_LABEL, runs_wanted.to_string(), on_runs) }
                 <button type="button" data-testid="odds-run" onclick={on_run}
                     disabled={loss <= 0.0 || scenario.is_none() || progress.is_some()}>{ i18n::ODDS_RUN.get(lang) }</button>
             </div>
