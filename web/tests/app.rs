@@ -379,6 +379,7 @@ async fn the_odds_count_runs_as_the_cli_does_and_open_one() {
         let count = format!("({})", expected.count_of(verdict));
         assert!(outcomes.contains(&count), "{verdict:?} {count} in {outcomes}");
     }
+    assert_eq!(text(&root, r#"[data-testid="odds-result"] .hint code"#), "synack odds", "the command set as code");
     let established = expected.sorted(|r| r.established);
     let median = percentile(&established, 50.0).expect("some runs connect");
     let shown = text(&root, r#"[data-testid="odds-established"] .odds-stats"#);

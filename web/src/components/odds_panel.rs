@@ -113,6 +113,20 @@ fn histogram(runs: &[RunSummary], time: fn(&RunSummary) -> Option<Instant>, uppe
     out
 }
 
+/// `text` with what stands between backticks set as code.
+fn with_code(text: &str) -> Html {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                html! { <code>{ part }</code> }
+            } else {
+                html! { { part } }
+            }
+        })
+        .collect()
+}
+
 fn time_text(lang: Lang, t: Instant) -> String {
     bilingual::duration(lang, t.micros)
 }
@@ -331,7 +345,7 @@ pub fn OddsPanel(props: &OddsProps) -> Html {
                 { chart(lang, i18n::ODDS_TO_ESTABLISHED, &c.odds, |r| r.established, &open, "established") }
                 { chart(lang, i18n::ODDS_FIRST_CLOSED, &c.odds, |r| r.first_ended, &open, "first-ended") }
                 { chart(lang, i18n::ODDS_PEER_CLOSED, &c.odds, |r| r.peer_ended, &open, "peer-ended") }
-                <p class="hint">{ i18n::ODDS_HOW.get(lang) }</p>
+                <p class="hint">{ with_code(i18n::ODDS_HOW.get(lang)) }</p>
             </div>
         }
     });
