@@ -66,7 +66,7 @@ pub fn open_file(
 
 /// Which setting a numeric field edits: one of the link's, or a `[tcp]` key.
 #[derive(Clone, Copy, PartialEq)]
-enum Field {
+pub(crate) enum Field {
     Loss,
     Seed,
     Delay,
@@ -164,7 +164,7 @@ struct FieldError {
 
 /// The experiment with `text` typed into field `f`, or why that cannot be used (checked here, so
 /// the field can say it, rather than by the reducer).
-fn with_value(e: &Experiment, f: Field, text: &str) -> Result<Experiment, SettingError> {
+pub(crate) fn with_value(e: &Experiment, f: Field, text: &str) -> Result<Experiment, SettingError> {
     let mut next = e.clone();
     let stored = text.trim().parse::<f64>().ok().and_then(|v| f.store(&mut next.settings, v));
     if stored.is_none() {

@@ -5,6 +5,7 @@
 //! slices with progress and Cancel ([`crate::slices::odds`]), and use the same library call as
 //! `synack odds` with the same seeds (0, 1, 2, ...), so the page and the CLI give the same figures.
 
+use crate::components::controls;
 use crate::experiment::{Experiment, SettingError};
 use crate::i18n::{self, T};
 use crate::slices::{self, Stop};
@@ -132,9 +133,7 @@ fn time_text(lang: Lang, t: Instant) -> String {
 }
 
 fn percent(lang: Lang, share: f64) -> String {
-    let tenths = (share * 1000.0 + 0.5) as u64;
-    let text = format!("{}.{}", tenths / 10, tenths % 10);
-    bilingual::pick(lang, "{} %", "{}%").replace("{}", &text)
+    bilingual::pick(lang, "{} %", "{}%").replace("{}", &crate::upgrade::tenths(share * 100.0))
 }
 
 /// A histogram of one time, with its median and 99th percentile.
@@ -244,22 +243,12 @@ pub fn OddsPanel(props: &OddsProps) -> Html {
         let (cb, e, error) = (props.on_open.clone(), props.experiment.clone(), error.clone());
         Callback::from(move |ev: Event| {
             let typed = ev.target_unchecked_into::<HtmlInputElement>().value();
-            let mut next = e.clone();
-            next.settings.loss_percent = typed.trim().parse::<f64>().ok();
-            match next.settings.loss_percent.map(|_| next.scenario()) {
-                Some(Ok(_)) => {
+            match controls::with_value(&e, controls::Field::Loss, &typed) {
+                Ok(next) => {
                     error.set(None);
                     cb.emit(next);
                 }
-                Some(Err(why)) => error.set(Some(Typed { field: "odds-loss", typed, why })),
-                None => error.set(Some(Typed {
-                    field: "odds-loss",
-                    why: SettingError::new(
-                        format!("{}: `{typed}` is not a number", i18n::LOSS.en),
-                        format!("{}：“{typed}”不是数字", i18n::LOSS.zh),
-                    ),
-                    typed,
-                })),
+                Err(why) => error.set(Some(Typed { field: "odds-loss", typed, why })),
             }
         })
     };
