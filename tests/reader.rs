@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use harness::{
-    BASE, ChromeDriver, TestResult, artifacts_dir, built_site, emulate, ensure, full_page_screenshot, open,
+    BASE, ChromeDriver, TestResult, artifacts_dir, built_site, emulate, ensure, eventually, full_page_screenshot, open,
     page_reports, repo_root, screenshot,
 };
 use serde_json::{Value, json};
@@ -48,6 +48,7 @@ async fn the_reader_can_use_synack_on_a_phone_in_a_post_and_with_assistive_techn
         every_entry_on_every_screen(&client, &url).await?;
         the_sample_post_sizes_its_embeds(&client, &url).await?;
         the_odds_read_on_a_phone_and_a_desktop(&client, &url).await?;
+        exercises_read_on_a_phone_and_a_desktop(&client, &url).await?;
         axe_finds_nothing(&client, &url).await
     }
     .await;
@@ -452,6 +453,87 @@ async fn the_odds_read_on_a_phone_and_a_desktop(client: &Client, url: &str) -> T
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         ensure!(linked.contains("seed="), "a bar of the odds did not open a run at {case}: {linked}");
+    }
+    Ok(())
+}
+
+/// Predict, then reveal: an embed with `ui=play.exercise` and the page (its side column, from the
+/// full module) ask four-way-close's first question, take an answer and say whether it was right.
+/// At each width, theme and language: nothing wider than the screen, every choice on screen in
+/// full, axe-core clean; screenshots of the question and of the verdict.
+async fn exercises_read_on_a_phone_and_a_desktop(client: &Client, url: &str) -> TestResult {
+    let axe_source = fs::read_to_string(repo_root().join("tools/node_modules/axe-core/axe.min.js"))?;
+    for (width, height, dark, zh, embed) in [
+        (360, 800, false, true, true),
+        (360, 800, true, false, true),
+        (1280, 900, true, true, false),
+        (1280, 900, false, false, true),
+        (360, 800, false, false, false),
+    ] {
+        emulate(client, width, height, dark).await?;
+        let lang = if zh { "&lang=zh" } else { "" };
+        // The page's side column offers them once the full module is there (a setting in the link).
+        let link = if embed {
+            format!("{url}embed.html#four-way-close&ui=play.exercise{lang}")
+        } else {
+            format!("{url}#four-way-close&p=rfc9293{lang}")
+        };
+        open(client, &link).await?;
+        let case = format!(
+            "{}-{width}{}{}",
+            if embed { "embed" } else { "page" },
+            if dark { "-dark" } else { "" },
+            if zh { "-zh" } else { "" }
+        );
+        let asked = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const wait = (ready, then, tries = 600) => ready() ? then()
+                   : tries ? setTimeout(() => wait(ready, then, tries - 1), 50) : done('timed out');
+                 const q = (s) => document.querySelector(s);
+                 const start = () => q('[data-testid=exercise-start]') ? q('[data-testid=exercise-start]').click() : null;
+                 wait(() => q('[data-testid=exercise-start]') || q('[data-testid=exercise-skip]'), () => {
+                   start();
+                   wait(() => q('[data-testid=exercise-skip]'), () => {
+                     q('[data-testid=exercise-skip]').click();
+                     wait(() => q('[data-testid=exercise-question]'), () => {
+                       q('[data-testid=exercise]').scrollIntoView({ block: 'start' });
+                       const choices = [...document.querySelectorAll('[data-testid=exercise-choice]')];
+                       done({
+                         overflow: document.documentElement.scrollWidth - window.innerWidth,
+                         choices: choices.length,
+                         cut: choices.filter((c) => c.scrollWidth > c.clientWidth + 1 || c.getBoundingClientRect().right > window.innerWidth + 1).length,
+                         focused: document.activeElement && document.activeElement.classList.contains('prompt'),
+                       });
+                     });
+                   });
+                 });",
+                vec![],
+            )
+            .await?;
+        ensure!(asked.is_object(), "the exercise at {case}: {asked}");
+        ensure!(asked["overflow"].as_f64().is_some_and(|o| o <= 0.0), "the exercise sticks out at {case}: {asked}");
+        ensure!(
+            asked["choices"].as_u64() == Some(4) && asked["cut"].as_u64() == Some(0),
+            "the choices at {case}: {asked}"
+        );
+        ensure!(asked["focused"] == json!(true), "the question does not take the focus at {case}: {asked}");
+        settle(client).await?;
+        screenshot(client, &format!("reader/exercise-{case}.png")).await?;
+        let found = axe(client, &axe_source).await?;
+        ensure!(found.is_empty(), "axe-core on the exercise at {case}:\n{}", found.join("\n"));
+        client.execute("document.querySelector('[data-testid=exercise-choice]').click(); return true", vec![]).await?;
+        let verdict = eventually(
+            client,
+            "const v = document.querySelector('[data-testid=exercise-verdict]'); return !!v && v === document.activeElement.closest('[data-testid=exercise-verdict]')",
+            &json!(true),
+        )
+        .await?;
+        ensure!(verdict == json!(true), "no verdict, or the focus not on it, at {case}");
+        settle(client).await?;
+        screenshot(client, &format!("reader/exercise-{case}-answered.png")).await?;
+        let found = axe(client, &axe_source).await?;
+        ensure!(found.is_empty(), "axe-core on the exercise's verdict at {case}:\n{}", found.join("\n"));
     }
     Ok(())
 }

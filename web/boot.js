@@ -478,7 +478,8 @@ const link = readLink(location.hash);
 const [shell, drawn] = prepareShell(link);
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 // The full module from the start for what a player cannot show: the reader's own scenario, and an
-// embed whose author put the state diagram among its parts (a player would show a button).
+// embed whose author put the state diagram or the exercises among its parts (a player would show
+// a button, or nothing).
 // A player narrates only a catalogue entry as it is (its narration is prerendered), and only the
 // entries it carries: any other link (settings, faults, absolute numbers, an on-demand entry)
 // starts the full module too.
@@ -486,7 +487,7 @@ const full =
   !link.plain ||
   !PRERENDERED?.entries[link.entry] ||
   PRERENDERED.onDemand.includes(link.entry) ||
-  (embed && link.ui !== null && link.ui.includes('states'));
+  (embed && link.ui !== null && /states|exercise/.test(link.ui));
 const first = full ? FULL : `synack_player_${link.lang}`;
 const linked = { entry: link.entry };
 const narration = full

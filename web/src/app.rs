@@ -111,7 +111,14 @@ pub fn App(props: &AppProps) -> Html {
         // An element embed (given its link) never scrolls its host page.
         diagram: diagram(&state, ui, props.link.is_none()),
         inspector: s.selected.filter(|_| ui.has(Part::Inspect)).map(|segment| inspector(&state, segment)),
-        narration: slot(ui.has(Part::Text).then(|| narration(&state, &titles.1))),
+        // The exercises (full module) come just before the narration, each in a slot of its own.
+        narration: full_or!(
+            html! { <>
+                { slot(ui.has(Part::Exercise).then(|| exercise(&state, ui)).flatten()) }
+                { slot(ui.has(Part::Text).then(|| narration(&state, &titles.1))) }
+            </> },
+            slot(ui.has(Part::Text).then(|| narration(&state, &titles.1)))
+        ),
         state_machine: slot(ui.has(Part::States).then(|| state_machine(s))),
         export: slot(ui.has(Part::Export).then(|| {
             html! {
@@ -141,6 +148,8 @@ struct Parts {
     diagram: Html,
     /// In a slot of its own, so that opening and closing it never moves the other parts.
     inspector: Option<Html>,
+    /// The narration, after the exercises (full module: offered where the experiment has any,
+    /// asked once started).
     narration: Html,
     state_machine: Html,
     export: Html,
@@ -403,6 +412,30 @@ fn narration(state: &State, summary: &str) -> Html {
             step={s.step} last={s.last_step()}
             at_end={s.step >= s.shown.steps.len().saturating_sub(1)} lang={s.lang} relative={s.relative} />
     }
+}
+
+/// The experiment's exercises (full module), if it has any: offered, or under way.
+#[cfg(feature = "full")]
+fn exercise(state: &State, ui: Ui) -> Option<Html> {
+    let s = &**state;
+    if s.exercise.is_none() && s.experiment.exercises().is_empty() {
+        return None;
+    }
+    let on_play = {
+        let st = state.clone();
+        Callback::from(move |()| {
+            if !st.playing {
+                st.dispatch(Action::TogglePlay)
+            }
+        })
+    };
+    Some(html! {
+        <crate::components::exercise_panel::ExercisePanel run={s.exercise.clone()} trace={s.trace.clone()}
+            diagram={s.shown.clone()} step={s.step} playing={s.playing} explain={!ui.has(Part::Text)}
+            lang={s.lang} relative={s.relative}
+            on_start={dispatch(state, |()| Action::StartExercises)} on_answer={dispatch(state, Action::Answer)}
+            {on_play} on_seek={dispatch(state, Action::Seek)} on_end={dispatch(state, |()| Action::EndExercises)} />
+    })
 }
 
 /// RFC 9293's state diagram with each socket's state at this step (full module).

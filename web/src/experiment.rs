@@ -196,6 +196,17 @@ impl Experiment {
         Ok(())
     }
 
+    /// The exercises of the entry (or of the reader's own scenario): settings never change them.
+    #[cfg(feature = "full")]
+    pub fn exercises(&self) -> Vec<tcp_sim::scenario::Exercise> {
+        match &self.custom {
+            Some(custom) => custom.exercises.clone(),
+            None => {
+                catalogue::get(&self.entry).and_then(|e| e.scenario().ok()).map(|s| s.exercises).unwrap_or_default()
+            }
+        }
+    }
+
     /// The reader's faults in a line: `client syn #1 drop, server fin #1 delay 300 ms`.
     pub fn fault_summary(&self, lang: Lang) -> String {
         let action = |f: &Fault| match (f.action, lang) {

@@ -84,6 +84,17 @@ strings! {
     PART_SETTINGS: "Settings", "设置";
     PART_EXPORT: "Export", "导出";
     PART_LANG: "中文 / English switch", "中文 / English 切换";
+    PART_EXERCISE: "Exercises: predict, then reveal", "练习：先预测，再揭晓";
+    EXERCISE_TITLE: "Predict, then reveal", "先预测，再揭晓";
+    EXERCISE_INTRO: "The diagram stops just before each moment in question. Choose what happens next, then see what the run did.",
+        "图会停在每个提问时刻之前。先选出接下来会发生什么，再看这次运行实际发生了什么。";
+    EXERCISE_START: "Start the exercises", "开始练习";
+    EXERCISE_PLAY_ON: "Play on to the next question", "播放到下一题";
+    EXERCISE_PLAY_FIRST: "Play to the first question", "播放到第一题";
+    EXERCISE_SHOW_NOW: "Skip to it", "直接跳到该题";
+    EXERCISE_AGAIN: "Start again", "重新开始";
+    EXERCISE_END: "End the exercises", "结束练习";
+    EXERCISE_NONE: "None of this experiment's exercises fits this run.", "这个实验的练习都不适用于这次运行。";
     EMBED_RANGE: "Only steps", "只显示步骤";
     EMBED_TO: "to", "至";
     AUTOPLAY: "Play when opened", "打开即播放";

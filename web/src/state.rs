@@ -91,6 +91,48 @@ pub struct AppState {
     /// shows what it showed (full module).
     #[cfg(feature = "full")]
     pub pending: Option<Pending>,
+    /// The exercises under way, if the reader started them (full module).
+    #[cfg(feature = "full")]
+    pub exercise: Option<ExerciseRun>,
+}
+
+/// The experiment's exercises asked of the run on screen (issue #14's "predict, then reveal"):
+/// playback stops just before the next question's step until the reader has answered it.
+#[cfg(feature = "full")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExerciseRun {
+    /// The questions this run can be asked, in the order of their steps.
+    pub questions: Shared<Vec<narration::exercise::Question>>,
+    /// The exercises it cannot be asked (their segment or timer is not in this run), and why.
+    pub skipped: Shared<Vec<narration::exercise::NotAsked>>,
+    /// The reader's choice for each question answered so far; the next one is asked.
+    pub picks: Vec<usize>,
+}
+
+#[cfg(feature = "full")]
+impl ExerciseRun {
+    /// The exercises of `experiment` asked of `trace`, none answered yet.
+    fn of(experiment: &Experiment, trace: &Trace) -> ExerciseRun {
+        let exercises = experiment.exercises();
+        let (mut questions, mut skipped) = (Vec::new(), Vec::new());
+        for q in narration::exercise::questions(&exercises, trace) {
+            match q {
+                Ok(q) => questions.push(q),
+                Err(not) => skipped.push(not),
+            }
+        }
+        ExerciseRun { questions: Shared::new(questions), skipped: Shared::new(skipped), picks: Vec::new() }
+    }
+
+    /// The question asked now, if any is left.
+    pub fn current(&self) -> Option<&narration::exercise::Question> {
+        self.questions.get(self.picks.len())
+    }
+
+    /// The last step the reader may see: the one before the current question's.
+    pub fn last_visible(&self) -> Option<usize> {
+        self.current().map(|q| q.step.saturating_sub(1))
+    }
 }
 
 /// A run or a layout too big for one frame, waiting to be done in slices (full module): issue
@@ -188,6 +230,15 @@ pub enum Action {
     /// Show a connection of a real capture the reader opened.
     #[cfg(feature = "full")]
     ShowCapture(Shared<crate::capture_file::CapturedConnection>),
+    /// Start the experiment's exercises from the beginning of the run.
+    #[cfg(feature = "full")]
+    StartExercises,
+    /// The reader's answer to the question asked (the index of the choice).
+    #[cfg(feature = "full")]
+    Answer(usize),
+    /// Leave the exercises: playback goes anywhere again.
+    #[cfg(feature = "full")]
+    EndExercises,
 }
 
 /// A simulated and laid-out experiment (the diagram's steps say which trace events each groups).
@@ -282,6 +333,8 @@ impl AppState {
             capture: None,
             #[cfg(feature = "full")]
             pending: None,
+            #[cfg(feature = "full")]
+            exercise: None,
         };
         let mut s = empty.rerun(experiment, false);
         if s.error.is_some() {
@@ -304,6 +357,16 @@ impl AppState {
                 s.theme = view.theme;
                 if mode == Mode::Embed {
                     (s.ui, s.range) = (view.ui, view.range);
+                }
+                // An embed that shows the exercises starts them (if the experiment has any).
+                #[cfg(feature = "full")]
+                if mode == Mode::Embed
+                    && view.ui.is_some_and(|ui| ui.has(crate::view::Part::Exercise))
+                    && !s.experiment.exercises().is_empty()
+                {
+                    s.exercise = Some(ExerciseRun::of(&s.experiment, &s.trace));
+                    s.step = s.first_step();
+                    return s;
                 }
                 s.step = match view.step {
                     Some(step) => step.clamp(s.first_step(), s.last_step()),
@@ -344,10 +407,14 @@ impl AppState {
         self.shown.steps.len().saturating_sub(1)
     }
 
-    /// The last step playback can reach: the diagram's, or the locked range's.
+    /// The last step playback can reach: the diagram's, or the locked range's, or the one
+    /// before an exercise's question.
     pub fn last_step(&self) -> usize {
         let end = self.diagram_end();
-        self.range.map_or(end, |(_, b)| b.min(end))
+        let last = self.range.map_or(end, |(_, b)| b.min(end));
+        #[cfg(feature = "full")]
+        let last = self.exercise.as_ref().and_then(ExerciseRun::last_visible).map_or(last, |q| q.min(last));
+        last
     }
 
     /// The first step playback can reach: 0, or the locked range's start.
@@ -488,6 +555,12 @@ impl AppState {
         if let Some(capture) = &mut self.capture {
             capture.rerun = true;
         }
+        // Exercises under way start again on the new run: their answers are this run's.
+        #[cfg(feature = "full")]
+        if self.exercise.is_some() {
+            self.exercise = Some(ExerciseRun::of(&self.experiment, &self.trace));
+            (self.step, self.playing) = (self.first_step(), false);
+        }
         self
     }
 
@@ -600,6 +673,29 @@ impl Reducible for AppState {
             Action::SetWidth(width) => s.with_width(width),
             #[cfg(feature = "full")]
             Action::ShowCapture(connection) => s.showing_capture(connection),
+            #[cfg(feature = "full")]
+            Action::StartExercises => {
+                s.exercise = Some(ExerciseRun::of(&s.experiment, &s.trace));
+                (s.step, s.playing, s.selected) = (s.first_step(), false, None);
+                s
+            }
+            #[cfg(feature = "full")]
+            Action::Answer(choice) => {
+                // Answered: the question's step is shown (unless the next question is at it too).
+                if let Some(run) = &mut s.exercise
+                    && let Some(step) = run.current().map(|q| q.step)
+                {
+                    run.picks.push(choice);
+                    s.playing = false;
+                    s.step = step.clamp(s.first_step(), s.last_step());
+                }
+                s
+            }
+            #[cfg(feature = "full")]
+            Action::EndExercises => {
+                s.exercise = None;
+                s
+            }
         };
         Rc::new(s)
     }

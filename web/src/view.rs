@@ -33,12 +33,21 @@ pub enum Part {
     Export,
     /// The 中文 / English switch.
     Lang,
+    /// Predict, then reveal: the experiment's exercises, asked as playback reaches them (full
+    /// module; a link that names it starts with the full module).
+    #[cfg(feature = "full")]
+    Exercise,
 }
 
 impl Part {
     /// Every part, in the order links and the embed builder list them.
+    #[cfg(not(feature = "full"))]
     pub const ALL: [Part; 7] =
         [Part::Play, Part::Text, Part::States, Part::Inspect, Part::Settings, Part::Export, Part::Lang];
+    /// Every part, in the order links and the embed builder list them.
+    #[cfg(feature = "full")]
+    pub const ALL: [Part; 8] =
+        [Part::Play, Part::Text, Part::States, Part::Inspect, Part::Settings, Part::Export, Part::Lang, Part::Exercise];
 
     /// The part's name in links (`ui=play.text`).
     pub fn name(self) -> &'static str {
@@ -50,6 +59,8 @@ impl Part {
             Part::Settings => "settings",
             Part::Export => "export",
             Part::Lang => "lang",
+            #[cfg(feature = "full")]
+            Part::Exercise => "exercise",
         }
     }
 
@@ -155,8 +166,8 @@ mod tests {
 
     #[test]
     fn ui_round_trips_through_links() {
-        for bits in 0..(1u8 << Part::ALL.len()) {
-            let ui = Ui(bits);
+        for bits in 0..(1u16 << Part::ALL.len()) {
+            let ui = Ui(u8::try_from(bits).expect("a part is a bit of a byte"));
             assert_eq!(Ui::from_link(&ui.to_link()), Ok(ui));
         }
         assert_eq!(Ui::from_link("text,play"), Ok(Ui::NONE.with(Part::Play, true).with(Part::Text, true)));

@@ -88,3 +88,78 @@ async fn a_bad_link_in_an_embed_says_so_and_draws_the_default() {
     app.destroy();
     root.remove();
 }
+
+/// `ui=exercise`: the embed stops before each question's step, asks, takes a wrong and a right
+/// answer, and shows the step only once answered; playback cannot go past a question.
+#[wasm_bindgen_test]
+async fn an_exercise_embed_asks_checks_and_reveals() {
+    use narration::exercise;
+    use wasm_bindgen::JsCast;
+    let scenario = tcp_sim::catalogue::get("four-way-close").expect("entry").scenario().expect("scenario");
+    let trace = tcp_sim::simulate(&scenario);
+    let questions: Vec<exercise::Question> =
+        exercise::questions(&scenario.exercises, &trace).into_iter().map(|q| q.expect("asked")).collect();
+    assert!(questions.len() >= 3);
+
+    let (root, app) = mount("four-way-close&ui=play.exercise");
+    settle().await;
+    let shown_arrows = || count(&root, ".arrows g[data-segment]:not(.future)");
+    let step_no = || {
+        let t = text(&root, r#"[data-testid="step-count"]"#);
+        t.rsplit_once(' ')
+            .and_then(|(_, n)| n.split_once('/'))
+            .and_then(|(k, _)| k.parse::<usize>().ok())
+            .expect("Step k/n")
+    };
+    let click = |selector: &str| {
+        let el = root.query_selector(selector).ok().flatten().unwrap_or_else(|| panic!("no {selector}"));
+        el.unchecked_into::<web_sys::HtmlElement>().click();
+    };
+    assert_eq!(step_no(), 1, "the exercises start at the run's start");
+    assert_eq!(count(&root, r#"[data-testid="exercise-question"]"#), 0, "not yet at the first question");
+    let mut right = 0;
+    for (k, q) in questions.iter().enumerate() {
+        // On to the question (at once when it is the very next step).
+        if count(&root, r#"[data-testid="exercise-skip"]"#) > 0 {
+            click(r#"[data-testid="exercise-skip"]"#);
+            settle().await;
+        }
+        // The diagram shows the steps before the question's, and playback goes no further.
+        assert_eq!(step_no(), q.step, "question {k}: shown up to the step before its own");
+        let before = shown_arrows();
+        click(r#"[data-testid="step-forward"]"#);
+        settle().await;
+        assert_eq!(step_no(), q.step, "question {k}: playback stops before the question's step");
+        let prompt = text(&root, r#"[data-testid="exercise-question"] .prompt"#);
+        assert_eq!(prompt, exercise::prompt(q, &trace, bilingual::Lang::En, true));
+        // The first question is answered wrong, the others right.
+        let pick = if k == 0 { (q.answer + 1) % q.choices.len() } else { q.answer };
+        right += usize::from(pick == q.answer);
+        let choices = root.query_selector_all(r#"[data-testid="exercise-choice"]"#).expect("choices");
+        assert_eq!(choices.length() as usize, q.choices.len());
+        choices.get(pick as u32).expect("a choice").unchecked_into::<web_sys::HtmlElement>().click();
+        settle().await;
+        let verdict = root.query_selector(r#"[data-testid="exercise-verdict"]"#).ok().flatten().expect("a verdict");
+        let said = verdict.text_content().unwrap_or_default();
+        if pick == q.answer {
+            assert!(verdict.class_list().contains("right") && said.contains("Right:"), "{said}");
+        } else {
+            assert!(verdict.class_list().contains("wrong") && said.contains("Not this time"), "{said}");
+        }
+        assert!(said.contains(&exercise::choice_text(q, &q.choices[q.answer], &trace, bilingual::Lang::En, true)));
+        // Answered, the step is shown (with its narration as the explanation: this embed has no text part).
+        assert_eq!(step_no(), q.step + 1, "question {k}: its step is shown once answered");
+        assert!(shown_arrows() >= before);
+        assert!(count(&root, r#"[data-testid="exercise-verdict"] .why"#) > 0, "the step explained");
+    }
+    assert_eq!(
+        text(&root, r#"[data-testid="exercise-score"]"#),
+        format!("Done: {right} of {} right.", questions.len())
+    );
+    // Done, playback goes anywhere again.
+    click(r#"[data-testid="exercise-end"]"#);
+    settle().await;
+    assert_eq!(count(&root, r#"[data-testid="exercise-question"]"#), 0);
+    app.destroy();
+    root.remove();
+}

@@ -36,7 +36,18 @@ fn scenario_with(
     link: Link,
     title: Text,
 ) -> Scenario {
-    Scenario { title, narration: Text::default(), profile, seed: 0, link, tcp, hosts, faults, until_ms: None }
+    Scenario {
+        title,
+        narration: Text::default(),
+        profile,
+        seed: 0,
+        link,
+        tcp,
+        hosts,
+        faults,
+        until_ms: None,
+        exercises: Vec::new(),
+    }
 }
 
 fn millis(us: u64) -> Millis {

@@ -26,6 +26,8 @@ mod close;
 mod cx;
 mod data;
 mod episode;
+#[cfg(feature = "exercises")]
+pub mod exercise;
 mod fields;
 mod gone;
 mod handshake;

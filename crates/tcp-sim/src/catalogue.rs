@@ -14,10 +14,14 @@ use crate::scenario::{
     Action, Fault, FaultAction, Flood, Host, InjectFlags, Isn, Link, Millis, Outage, Probability, Rule, Scenario,
     ScenarioError, SegmentKind, Tcp, Text, Trigger,
 };
+#[cfg(not(feature = "player"))]
+use crate::scenario::{Ask, Exercise};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::net::Ipv4Addr;
 use tcp_core::Flags;
+#[cfg(not(feature = "player"))]
+use tcp_core::Timer;
 use tcp_core::config::Profile;
 
 mod generated;
@@ -135,6 +139,8 @@ fn scenario() -> Scenario {
         hosts: Vec::new(),
         faults: Vec::new(),
         until_ms: None,
+        #[cfg(not(feature = "player"))]
+        exercises: Vec::new(),
     }
 }
 
@@ -222,6 +228,12 @@ impl Rule {
 /// A fault that does `action` to the first segment (not yet saying which).
 fn fault(action: FaultAction) -> Fault {
     Fault { from: None, kind: None, nth: 1, index: None, action, delay_ms: Millis::default() }
+}
+
+/// An exercise that asks `ask` (not yet saying where).
+#[cfg(not(feature = "player"))]
+fn exercise(ask: Ask) -> Exercise {
+    Exercise { ask, from: None, kind: None, nth: 1, index: None, host: None, timer: None }
 }
 
 /// A flood of `count` SYNs at `target`.
@@ -374,7 +386,7 @@ mod tests {
     /// `titles::function()`.
     fn rust(function: &str, s: &Scenario) -> String {
         // Destructured, so that a field added to the format is a compile error here.
-        let Scenario { title, narration, profile, seed, link, tcp, hosts, faults, until_ms } = s;
+        let Scenario { title, narration, profile, seed, link, tcp, hosts, faults, until_ms, exercises } = s;
         let base = scenario();
         update(
             "Scenario",
@@ -388,6 +400,11 @@ mod tests {
                 ("hosts", differs(hosts, &base.hosts, |h| list(h, self::host))),
                 ("faults", differs(faults, &base.faults, |f| list(f, self::fault))),
                 ("until_ms", differs(until_ms, &base.until_ms, |m| opt(m, millis))),
+                // The web player asks no exercise: it leaves them out.
+                (
+                    "#[cfg(not(feature = \"player\"))] exercises",
+                    differs(exercises, &base.exercises, |e| list(e, self::exercise)),
+                ),
             ],
             "scenario()",
         )
@@ -485,6 +502,23 @@ mod tests {
             let _ = write!(out, ".{call}");
         }
         out
+    }
+
+    fn exercise(e: &Exercise) -> String {
+        let Exercise { ask, from, kind, nth, index, host, timer } = e;
+        let base = super::exercise(*ask);
+        update(
+            "Exercise",
+            &[
+                ("from", from.as_deref().map(string)),
+                ("kind", differs(kind, &base.kind, |k| opt(k, |k: &SegmentKind| format!("SegmentKind::{k:?}")))),
+                ("nth", differs(nth, &base.nth, u32::to_string)),
+                ("index", differs(index, &base.index, |i| opt(i, u32::to_string))),
+                ("host", host.as_deref().map(string)),
+                ("timer", differs(timer, &base.timer, |t| opt(t, |t| format!("Timer::{t:?}")))),
+            ],
+            &format!("exercise(Ask::{ask:?})"),
+        )
     }
 
     fn fault(f: &Fault) -> String {

@@ -12,6 +12,8 @@ use core::fmt;
 use crate::decimal::Shortest;
 use core::net::Ipv4Addr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+#[cfg(not(feature = "player"))]
+use tcp_core::Timer;
 use tcp_core::config::{Config, Profile};
 use tcp_core::time::Duration;
 
@@ -45,6 +47,11 @@ pub struct Scenario {
     /// When the simulation stops at the latest (default: one hour of simulated time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until_ms: Option<Millis>,
+    /// Questions asked before chosen moments of the run (`[[exercise]]`); their answers are read
+    /// from the run. (Not in the web player's build: its first download asks none.)
+    #[cfg(not(feature = "player"))]
+    #[serde(default, rename = "exercise", skip_serializing_if = "Vec::is_empty")]
+    pub exercises: Vec<Exercise>,
 }
 
 fn default_profile() -> Profile {
@@ -562,6 +569,94 @@ pub struct Fault {
     pub delay_ms: Millis,
 }
 
+/// A question asked before a moment of the run (`[[exercise]]`): the page hides that moment and
+/// what follows, asks, checks the reader's answer and shows it. The file says only *where* and
+/// *what kind*; the answer is always read from the run (`narration::exercise`), so it is right
+/// for whatever profile and settings the reader runs it with.
+#[cfg(not(feature = "player"))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    /// What is asked.
+    pub ask: Ask,
+    /// `segment` and `state`: the segment, chosen as a fault chooses one: its sender's name ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// ... its kind ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<SegmentKind>,
+    /// ... which occurrence among those matching (1 = first); for `timer`, which firing.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub nth: u32,
+    /// Or: the segment's index among all segments sent (0 = first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<u32>,
+    /// `timer`: the host whose timer it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// `timer`: which timer.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_timer_name")]
+    pub timer: Option<Timer>,
+}
+
+/// What an exercise asks.
+#[cfg(not(feature = "player"))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ask {
+    /// Which segment is sent: by whom, with which flags and numbers (asked just before it leaves).
+    Segment,
+    /// Which state the segment's receiver is in once it has arrived (asked just before).
+    State,
+    /// When a host's timer fires, counted from when it was last armed (asked just before).
+    Timer,
+}
+
+#[cfg(not(feature = "player"))]
+impl Ask {
+    /// The name in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ask::Segment => "segment",
+            Ask::State => "state",
+            Ask::Timer => "timer",
+        }
+    }
+}
+
+/// A timer's name in scenario files: `retransmit`, `delayed_ack`, `time_wait`, `fin_wait_2`,
+/// `persist`, `keepalive`, `establishment`.
+#[cfg(not(feature = "player"))]
+pub fn timer_name(timer: Timer) -> &'static str {
+    match timer {
+        Timer::Retransmit => "retransmit",
+        Timer::DelayedAck => "delayed_ack",
+        Timer::TimeWait => "time_wait",
+        Timer::FinWait2 => "fin_wait_2",
+        Timer::Persist => "persist",
+        Timer::Keepalive => "keepalive",
+        Timer::Establishment => "establishment",
+    }
+}
+
+#[cfg(not(feature = "player"))]
+mod opt_timer_name {
+    use super::*;
+    pub(super) fn serialize<S: Serializer>(t: &Option<Timer>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_str(timer_name(*t)),
+            None => s.serialize_none(),
+        }
+    }
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timer>, D::Error> {
+        let name = String::deserialize(d)?;
+        Timer::ALL.into_iter().find(|&t| timer_name(t) == name).map(Some).ok_or_else(|| {
+            let names: Vec<&str> = Timer::ALL.into_iter().map(timer_name).collect();
+            serde::de::Error::custom(format!("unknown timer `{name}`: expected {}", names.join(", ")))
+        })
+    }
+}
+
 fn one() -> u32 {
     1
 }
@@ -589,6 +684,8 @@ pub mod size {
     pub const TITLE_CHARS: usize = 200;
     /// Characters of a narration, in each language.
     pub const NARRATION_CHARS: usize = 4_000;
+    /// Exercises in one scenario.
+    pub const EXERCISES: usize = 32;
     /// Bytes of an `inject` rule's `flags`.
     pub const FLAGS_BYTES: usize = 32;
     /// Forged SYNs of one flood.
@@ -783,29 +880,93 @@ impl Scenario {
         }
         for (i, fault) in self.faults.iter().enumerate() {
             let at = format!("faults[{i}]");
-            if let Some(from) = &fault.from
-                && self.host_index(from).is_none()
-            {
-                return Err(ScenarioError::at(format!("{at}.from"), format!("no host is named `{from}`")));
-            }
-            match (fault.index, &fault.from, fault.kind) {
-                (Some(_), None, None) => {}
-                (Some(_), _, _) => {
-                    return Err(ScenarioError::at(
-                        at,
-                        "choose the segment either by `index` or by `from`/`kind`/`nth`",
-                    ));
-                }
-                (None, None, None) => {
-                    return Err(ScenarioError::at(at, "say which segment: `index`, or `from`, `kind` and `nth`"));
-                }
-                _ => {}
-            }
-            if fault.nth == 0 {
-                return Err(ScenarioError::at(format!("{at}.nth"), "occurrences count from 1"));
-            }
+            self.check_segment_choice(&at, fault.index, fault.from.as_deref(), fault.kind, fault.nth)?;
             if fault.action != FaultAction::Drop && fault.delay_ms.get() == 0.0 && fault.action == FaultAction::Delay {
                 return Err(ScenarioError::at(format!("{at}.delay_ms"), "a delay fault needs delay_ms > 0"));
+            }
+        }
+        #[cfg(not(feature = "player"))]
+        self.validate_exercises()?;
+        Ok(())
+    }
+
+    /// A segment chosen by `index`, or by `from`/`kind`/`nth` (a fault's, an exercise's).
+    fn check_segment_choice(
+        &self,
+        at: &str,
+        index: Option<u32>,
+        from: Option<&str>,
+        kind: Option<SegmentKind>,
+        nth: u32,
+    ) -> Result<(), ScenarioError> {
+        if let Some(from) = from
+            && self.host_index(from).is_none()
+        {
+            return Err(ScenarioError::at(format!("{at}.from"), format!("no host is named `{from}`")));
+        }
+        match (index, from, kind) {
+            (Some(_), None, None) => {}
+            (Some(_), _, _) => {
+                return Err(ScenarioError::at(at, "choose the segment either by `index` or by `from`/`kind`/`nth`"));
+            }
+            (None, None, None) => {
+                return Err(ScenarioError::at(at, "say which segment: `index`, or `from`, `kind` and `nth`"));
+            }
+            _ => {}
+        }
+        if nth == 0 {
+            return Err(ScenarioError::at(format!("{at}.nth"), "occurrences count from 1"));
+        }
+        Ok(())
+    }
+
+    /// Each `[[exercise]]` says where it is asked in the way its kind needs.
+    #[cfg(not(feature = "player"))]
+    fn validate_exercises(&self) -> Result<(), ScenarioError> {
+        if self.exercises.len() > size::EXERCISES {
+            return Err(ScenarioError::at("exercise", format!("at most {} exercises", size::EXERCISES)));
+        }
+        let first_set = |keys: &[(&'static str, bool)]| keys.iter().find(|(_, set)| *set).map(|(key, _)| *key);
+        for (i, e) in self.exercises.iter().enumerate() {
+            let at = format!("exercise[{i}]");
+            let ask = e.ask.name();
+            match e.ask {
+                Ask::Segment | Ask::State => {
+                    if let Some(key) = first_set(&[("host", e.host.is_some()), ("timer", e.timer.is_some())]) {
+                        return Err(ScenarioError::at(
+                            format!("{at}.{key}"),
+                            format!(
+                                "`ask = \"{ask}\"` chooses a segment (`from`, `kind`, `nth` or `index`), not a timer"
+                            ),
+                        ));
+                    }
+                    self.check_segment_choice(&at, e.index, e.from.as_deref(), e.kind, e.nth)?;
+                }
+                Ask::Timer => {
+                    let segment_keys =
+                        [("from", e.from.is_some()), ("kind", e.kind.is_some()), ("index", e.index.is_some())];
+                    if let Some(key) = first_set(&segment_keys) {
+                        return Err(ScenarioError::at(
+                            format!("{at}.{key}"),
+                            "`ask = \"timer\"` chooses a timer (`host`, `timer`, `nth`), not a segment",
+                        ));
+                    }
+                    let missing = if e.host.is_none() { Some("host") } else { e.timer.is_none().then_some("timer") };
+                    if let Some(key) = missing {
+                        return Err(ScenarioError::at(
+                            format!("{at}.{key}"),
+                            "`ask = \"timer\"` needs `host` (whose timer) and `timer` (which one)",
+                        ));
+                    }
+                    if let Some(host) = &e.host
+                        && self.host_index(host).is_none()
+                    {
+                        return Err(ScenarioError::at(format!("{at}.host"), format!("no host is named `{host}`")));
+                    }
+                    if e.nth == 0 {
+                        return Err(ScenarioError::at(format!("{at}.nth"), "occurrences count from 1"));
+                    }
+                }
             }
         }
         Ok(())

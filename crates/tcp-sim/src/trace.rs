@@ -641,15 +641,7 @@ impl Trace {
         } else {
             (s.repr.seq.0, s.repr.flags.contains(Flags::ACK).then_some(s.repr.ack.0))
         };
-        let shown = s.repr.flags.without(Flags::PSH).without(Flags::ECE).without(Flags::CWR);
-        let mut out = format!("{shown} seq={seq}");
-        if let Some(ack) = ack {
-            let _ = write!(out, " ack={ack}");
-        }
-        if !s.payload.is_empty() {
-            let _ = write!(out, " len={}", s.payload.len());
-        }
-        out
+        segment_label(s.repr.flags, seq, ack, s.payload.len())
     }
 
     /// The trace as text that reads like a textbook: one line per event.
@@ -803,4 +795,18 @@ fn needs_escape(c: char) -> bool {
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
         || matches!(c, '\u{fdd0}'..='\u{fdef}')
         || (u32::from(c) & 0xFFFE) == 0xFFFE
+}
+
+/// A segment's label as every view writes it: `SYN, ACK seq=0 ack=1`, `ACK seq=1 ack=1 len=5`
+/// (PSH, ECE and CWR left out).
+pub fn segment_label(flags: Flags, seq: u32, ack: Option<u32>, len: usize) -> String {
+    let shown = flags.without(Flags::PSH).without(Flags::ECE).without(Flags::CWR);
+    let mut out = format!("{shown} seq={seq}");
+    if let Some(ack) = ack {
+        let _ = write!(out, " ack={ack}");
+    }
+    if len > 0 {
+        let _ = write!(out, " len={len}");
+    }
+    out
 }

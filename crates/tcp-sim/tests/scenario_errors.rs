@@ -31,7 +31,7 @@ fn the_good_one_parses() {
 
 #[test]
 fn toml_errors_name_line_and_key() {
-    expect_test::expect![[r#"line 2, column 1: unknown field `profil`, expected one of `title`, `narration`, `profile`, `seed`, `link`, `tcp`, `hosts`, `faults`, `until_ms`"#]]
+    expect_test::expect!["line 2, column 1: unknown field `profil`, expected one of `title`, `narration`, `profile`, `seed`, `link`, `tcp`, `hosts`, `faults`, `until_ms`, `exercise`"]
         .assert_eq(&error(&GOOD.replace("profile =", "profil =")));
     expect_test::expect![[r#"line 2, column 11: unknown profile `bsd`: expected rfc9293, linux, freebsd or windows"#]]
         .assert_eq(&error(&GOOD.replace("\"linux\"", "\"bsd\"")));
@@ -83,7 +83,7 @@ fn deep_keys_and_bad_bytes_have_a_position() {
 
 #[test]
 fn json_errors_name_line_and_column() {
-    expect_test::expect!["line 1, column 26: unknown field `sed`, expected one of `title`, `narration`, `profile`, `seed`, `link`, `tcp`, `hosts`, `faults`, `until_ms`"]
+    expect_test::expect!["line 1, column 26: unknown field `sed`, expected one of `title`, `narration`, `profile`, `seed`, `link`, `tcp`, `hosts`, `faults`, `until_ms`, `exercise`"]
         .assert_eq(&error(r#"{"profile": "linux", "sed": 1, "hosts": []}"#));
     expect_test::expect![[r#"line 1, column 8: EOF while parsing a value"#]].assert_eq(&error(r#"{"seed":"#));
 }
@@ -173,4 +173,41 @@ fn inject_flags_are_checked_while_read() {
     assert!(s.to_toml().contains("flags = \"RST|ACK\""), "{}", s.to_toml());
     assert_eq!(Scenario::parse(&s.to_toml()).expect("written back"), s);
     assert_eq!(Scenario::parse(&s.to_json()).expect("written back"), s);
+}
+
+#[test]
+fn a_malformed_exercise_names_its_key() {
+    let with = |exercise: &str| error(&format!("{GOOD}\n[[exercise]]\n{exercise}\n"));
+    expect_test::expect!["line 15, column 7: unknown variant `guess`, expected one of `segment`, `state`, `timer`"]
+        .assert_eq(&with("ask = \"guess\""));
+    expect_test::expect!["line 16, column 1: unknown field `segment`, expected one of `ask`, `from`, `kind`, `nth`, `index`, `host`, `timer`"]
+        .assert_eq(&with("ask = \"segment\"\nsegment = 3"));
+    expect_test::expect!["line 17, column 9: unknown timer `rto`: expected retransmit, delayed_ack, time_wait, fin_wait_2, persist, keepalive, establishment"]
+        .assert_eq(&with("ask = \"timer\"\nhost = \"client\"\ntimer = \"rto\""));
+    expect_test::expect![[r#"exercise[0]: say which segment: `index`, or `from`, `kind` and `nth`"#]]
+        .assert_eq(&with("ask = \"segment\""));
+    expect_test::expect![[r#"exercise[0].from: no host is named `sever`"#]]
+        .assert_eq(&with("ask = \"state\"\nfrom = \"sever\"\nkind = \"fin\""));
+    expect_test::expect![[r#"exercise[0].nth: occurrences count from 1"#]]
+        .assert_eq(&with("ask = \"segment\"\nfrom = \"server\"\nnth = 0"));
+    expect_test::expect![[
+        r#"exercise[0].timer: `ask = "state"` chooses a segment (`from`, `kind`, `nth` or `index`), not a timer"#
+    ]]
+    .assert_eq(&with("ask = \"state\"\nfrom = \"server\"\ntimer = \"retransmit\""));
+    expect_test::expect![[r#"exercise[0].timer: `ask = "timer"` needs `host` (whose timer) and `timer` (which one)"#]]
+        .assert_eq(&with("ask = \"timer\"\nhost = \"client\""));
+    expect_test::expect![[
+        r#"exercise[0].kind: `ask = "timer"` chooses a timer (`host`, `timer`, `nth`), not a segment"#
+    ]]
+    .assert_eq(&with("ask = \"timer\"\nhost = \"client\"\ntimer = \"retransmit\"\nkind = \"syn\""));
+    expect_test::expect![[r#"exercise[0].host: no host is named `cleint`"#]]
+        .assert_eq(&with("ask = \"timer\"\nhost = \"cleint\"\ntimer = \"retransmit\""));
+    // A good one, in TOML and through JSON and back.
+    let s = Scenario::parse(&format!(
+        "{GOOD}\n[[exercise]]\nask = \"timer\"\nhost = \"client\"\ntimer = \"retransmit\"\nnth = 2\n"
+    ))
+    .unwrap();
+    assert_eq!(s.exercises.len(), 1);
+    assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
+    assert!(s.to_json().contains("\"exercise\""), "the file's own key: {}", s.to_json());
 }

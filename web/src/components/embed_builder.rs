@@ -35,6 +35,7 @@ fn part_label(part: Part) -> T {
         Part::Settings => i18n::PART_SETTINGS,
         Part::Export => i18n::PART_EXPORT,
         Part::Lang => i18n::PART_LANG,
+        Part::Exercise => i18n::PART_EXERCISE,
     }
 }
 

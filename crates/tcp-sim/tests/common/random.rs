@@ -200,6 +200,7 @@ pub(crate) fn scenario(data: &[u8]) -> Scenario {
         hosts: (0..hosts).map(|i| host(&mut b, i, hosts)).collect(),
         faults: Vec::new(),
         until_ms: b.chance(30).then(|| b.millis(600_000)),
+        exercises: Vec::new(),
     };
     scenario.faults = (0..b.below(4)).map(|_| fault(&mut b, hosts)).collect();
     // A flood's target and a rule's `to` must name a host that is not an attacker's name only.
