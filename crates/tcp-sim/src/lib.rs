@@ -7,6 +7,7 @@
 extern crate alloc;
 
 pub mod catalogue;
+pub mod compare;
 pub mod decimal;
 pub mod invariants;
 pub mod limits;
