@@ -12,7 +12,7 @@
 //! Code map: `episode` splits a step; `cx` holds the look-ups (names, numbers, durations, states
 //! at an event, "first time in this trace"); one file per topic tells the stories: `handshake`,
 //! `close`, `loss` (lost segments and timers), `reject` (vetoes, resets, SYN queue, cookies,
-//! challenge ACKs), `data`, `gone` (crashes and reboots); `states` and `fields` hold the tooltips.
+//! challenge ACKs), `data`, `gone` (crashes and reboots), `compare` (where two runs part); `states` and `fields` hold the tooltips.
 //!
 //! **Invariant:** a step with a segment sent or lost, a state change or a rejection always gets at
 //! least one paragraph, in both languages, with the same number of paragraphs in each.
@@ -23,6 +23,7 @@ extern crate alloc;
 compile_error!("narration needs at least one language: enable the feature `en`, `zh` or both");
 
 mod close;
+mod compare;
 mod cx;
 mod data;
 mod episode;
@@ -45,6 +46,7 @@ use tcp_sim::trace::{AppCall, AppError, HostId, SegId};
 use crate::cx::{Cx, say};
 use crate::episode::{Ep, Trigger, episodes};
 
+pub use compare::narrate_divergence;
 pub use fields::explain_field;
 pub use states::explain_state;
 

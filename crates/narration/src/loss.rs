@@ -66,7 +66,7 @@ pub(crate) fn role(cx: &Cx<'_>, seg: SegId) -> Role {
     }
 }
 
-fn why_lost(cx: &Cx<'_>, seg: SegId, reason: LossReason) -> String {
+pub(crate) fn why_lost(cx: &Cx<'_>, seg: SegId, reason: LossReason) -> String {
     match reason {
         LossReason::Random => say!(cx, "random loss on the link", "链路上的随机丢包"),
         LossReason::LinkDown => say!(cx, "this link loses every segment", "这条链路会丢掉所有报文段"),

@@ -698,3 +698,21 @@ fn the_checker_finds_what_it_looks_for() {
     let texts: Vec<&str> = literals.iter().map(|(_, t)| t.as_str()).collect();
     assert_eq!(texts, ["中文", "原始", "英文"]);
 }
+
+/// Where two runs part, in Chinese: every catalogue entry against itself without faults and
+/// under each other profile (`narration::narrate_divergence`).
+#[test]
+fn comparisons_read_in_chinese() {
+    use narration::narrate_divergence;
+    use tcp_sim::compare::divergence;
+    let mut report = Report::default();
+    for (name, a, b) in common::variant_pairs() {
+        let names: Vec<&str> = a.hosts.iter().chain(&b.hosts).map(|h| h.name.as_str()).collect();
+        let d = divergence(&a, &b);
+        for relative in [true, false] {
+            let text = narrate_divergence(&a, &b, d.as_ref(), Lang::Zh, relative);
+            report.check_with_names(&format!("{name} compared"), &text, &names);
+        }
+    }
+    report.assert_clean("the Chinese of compared runs");
+}

@@ -41,3 +41,22 @@ pub(crate) fn render(trace: &Trace, lang: Lang, relative: bool) -> String {
     }
     out
 }
+
+/// Each catalogue entry against variants of itself, as `synack compare` makes them: without its
+/// faults, and under every other profile. `(name of the pair, first run, second run)`.
+pub(crate) fn variant_pairs() -> Vec<(String, Trace, Trace)> {
+    let mut pairs = Vec::new();
+    for entry in catalogue::ENTRIES {
+        let scenario = entry.scenario().expect("catalogue scenario parses");
+        let first = simulate(&scenario);
+        let mut without = scenario.clone();
+        without.faults.clear();
+        pairs.push((format!("{} / no faults", entry.name), first.clone(), simulate(&without)));
+        for profile in tcp_core::config::Profile::ALL.into_iter().filter(|&p| p != scenario.profile) {
+            let mut other = scenario.clone();
+            other.profile = profile;
+            pairs.push((format!("{} / {}", entry.name, profile.name()), first.clone(), simulate(&other)));
+        }
+    }
+    pairs
+}
