@@ -133,12 +133,70 @@ impl core::fmt::Debug for Sliced<'_> {
 }
 
 /// Where a layout may stop for a slice: after each item of its long loops, and between stages.
+/// Also what a pair layout ([`crate::pair`]) adds: the time axis it shares with the other run.
 #[cfg_attr(not(feature = "sliced"), allow(dead_code))]
 trait Pause {
     /// One item done.
     async fn item(&self);
     /// A stage done.
     async fn stage(&self);
+    /// The axis shared with another run, if this layout is one of a pair. `None` for a layout
+    /// of its own: a constant, so that the optimiser leaves the shared axis's code out of the
+    /// web player (which never lays out a pair).
+    fn shared_axis(&self) -> Option<&SharedAxis> {
+        None
+    }
+}
+
+/// The time axis of two runs laid out side by side: both runs' stops (each instant with the
+/// most slots either needs) and the top below the taller of their headers, so that an instant
+/// has the same y in both diagrams.
+pub(crate) struct SharedAxis {
+    pub(crate) stops: Vec<(tcp_core::Instant, u16)>,
+    pub(crate) top: f32,
+}
+
+/// A layout of one run of a pair: done at once, on the shared axis.
+impl Pause for SharedAxis {
+    async fn item(&self) {}
+    async fn stage(&self) {}
+    fn shared_axis(&self) -> Option<&SharedAxis> {
+        Some(self)
+    }
+}
+
+/// What `lay_out` builds its time axis from, for a pair layout to share: the stops of `trace`
+/// (every instant with events and the slots it needs, where each lost segment would have
+/// arrived, the end) and the axis's top (below the tallest host header). The same computation
+/// as `lay_out`'s, which a test checks (a pair of a run with itself is that run's layout).
+pub(crate) fn axis_inputs(trace: &Trace, opts: &ViewOptions) -> (Vec<(tcp_core::Instant, u16)>, f32) {
+    let slots = Slots::of(trace);
+    let mut stops = slots.instants;
+    for s in &trace.segments {
+        if matches!(s.fate, Fate::Lost { .. }) {
+            stops.push((s.sent_at + core::time::Duration::from_micros(s.link_delay_us), 1));
+        }
+    }
+    stops.push((trace.end, 1));
+    let order = columns::order(trace);
+    let heads = columns::heads(trace, &order, opts.width, opts.lang);
+    let head_h = heads.iter().map(Head::height).fold(HEAD_H, f32::max);
+    (stops, HEAD_Y + head_h + 30.0)
+}
+
+/// [`layout`] of one run of a pair, on `shared`.
+pub(crate) fn layout_shared(trace: &Trace, opts: &ViewOptions, shared: &SharedAxis) -> Diagram {
+    #[cfg(feature = "sliced")]
+    {
+        let mut whole = core::pin::pin!(lay_out(trace, opts, shared));
+        loop {
+            if let Poll::Ready((done, _)) = whole.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+                return done;
+            }
+        }
+    }
+    #[cfg(not(feature = "sliced"))]
+    lay_out(trace, opts, shared).0
 }
 
 /// A layout done at once never pauses.
@@ -225,7 +283,13 @@ async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Dia
     let order = columns::order(trace);
     let heads = columns::heads(trace, &order, class, lang);
     let head_h = heads.iter().map(Head::height).fold(HEAD_H, f32::max);
-    let axis = TimeAxis::new(HEAD_Y + head_h + 30.0, params, stops);
+    let mut top = HEAD_Y + head_h + 30.0;
+    if let Some(shared) = pauses.shared_axis() {
+        // One of a pair: both runs' stops, and the top below both runs' headers.
+        stops.extend_from_slice(&shared.stops);
+        top = shared.top;
+    }
+    let axis = TimeAxis::new(top, params, stops);
     may_pause!(pauses.stage());
     let lanes = lanes::lanes(trace, &slots, &step_of, &axis, lang);
     may_pause!(pauses.stage());

@@ -179,6 +179,19 @@ pub const DARK_CSS: &str = dark!(palette, "");
 pub const CSS: &str =
     concat!(rules!(), light!(palette, ""), "@media (prefers-color-scheme: dark){", dark!(palette, ""), "}");
 
+/// What a comparison of two runs adds to [`CSS`] ([`crate::svg::render_pair`]): the captions
+/// naming each run and the marker where they part (the line across the diagram, the glow on the
+/// diverging arrow, its label), in the colours of the RTO timer (contrast-checked text colours
+/// of each scheme).
+pub const PAIR_CSS: &str = concat!(
+    ".pair-caption{font-size:13px;font-weight:700}",
+    ".div-line{stroke:currentColor;stroke-width:1.6;stroke-dasharray:6 4}",
+    ".div-seg{stroke:currentColor;stroke-width:8;stroke-opacity:.3;stroke-linecap:round;fill:none}",
+    ".div-label{fill:currentColor;font-size:11px;font-weight:700}",
+    ".divergence{color:#9a6700}",
+    "@media (prefers-color-scheme: dark){.divergence{color:#d29922}}",
+);
+
 #[cfg(test)]
 mod tests {
     extern crate std;

@@ -9,16 +9,82 @@
 //! `inflight`, `current`, `running`), so the drawing itself never depends on the step.
 
 use crate::diagram::*;
+use crate::labels::{SMALL_FONT, centred_lines};
 use crate::num::Px;
-use crate::style::{CSS, FONT};
-use crate::{ViewOptions, diagram::Diagram};
+use crate::pair::Pair;
+use crate::style::{CSS, FONT, PAIR_CSS};
+use crate::{ViewOptions, diagram::Diagram, wrap};
 use alloc::string::String;
+use bilingual::Lang;
 use core::fmt::Write;
 
 /// The standalone SVG file of `d`; `_opts` is not read, as `d` is already laid out for them.
 pub fn render(d: &Diagram, _opts: &ViewOptions) -> String {
     let mut w = Svg { out: String::with_capacity(16 * 1024 + d.arrows.len() * 600), page: None };
     w.doc(d);
+    w.out
+}
+
+/// Room above each diagram of a pair for its caption.
+const CAPTION_H: f32 = 30.0;
+/// Room between the two diagrams of a pair.
+const PAIR_GAP: f32 = 32.0;
+/// Font size of a pair's sentence, under both diagrams.
+const SENTENCE_FONT: f32 = 13.0;
+
+/// Two runs compared, as one standalone SVG file: the diagrams of `pair` side by side (the
+/// first on the left), each under its caption (`captions`: what names each run, e.g.
+/// `lost-final-ack` and `lost-final-ack, no faults`), where they part marked in both (a dashed
+/// line across each diagram at its [`crate::pair::Mark`], the diverging arrow glowing, a label),
+/// and `sentence` (where they part, in words: `narration::narrate_divergence`) under both.
+/// Valid XML with one `<title>`, `<desc>` and `<style>`; every text escaped.
+pub fn render_pair(pair: &Pair, captions: [&str; 2], sentence: Option<&str>, lang: Lang) -> String {
+    let (a, b) = (&pair.a, &pair.b);
+    let width = a.width + PAIR_GAP + b.width;
+    let mut height = CAPTION_H + a.height.max(b.height);
+    let note = sentence.map(|s| {
+        let lines = wrap::wrap(s, SENTENCE_FONT, width - 24.0);
+        let label = centred_lines(lines, 12.0, height + 8.0, Anchor::Start, SENTENCE_FONT);
+        height += 24.0 + label.lines.len().saturating_sub(1) as f32 * label.line_height;
+        (s, label)
+    });
+    let mut w = Svg { out: String::with_capacity(32 * 1024 + (a.arrows.len() + b.arrows.len()) * 600), page: None };
+    let (pw, ph) = (Px(width), Px(height));
+    let _ = writeln!(
+        w.out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {pw} {ph}\" width=\"{pw}\" height=\"{ph}\" \
+         role=\"img\" aria-labelledby=\"title desc\" font-family=\"{}\">",
+        escape(FONT)
+    );
+    let title = bilingual::choose!(
+        lang,
+        alloc::format!("Two runs compared: {} | {}", captions[0], captions[1]),
+        alloc::format!("两次运行对比：{} | {}", captions[0], captions[1])
+    );
+    let _ = writeln!(w.out, "<title id=\"title\">{}</title>", escape(&title));
+    let desc = match sentence {
+        Some(s) => alloc::format!("{s} {} {}", a.desc, b.desc),
+        None => alloc::format!("{} {}", a.desc, b.desc),
+    };
+    let _ = writeln!(w.out, "<desc id=\"desc\">{}</desc>", escape(&desc));
+    let _ = writeln!(w.out, "<style>{CSS}{PAIR_CSS}</style>");
+    let _ = writeln!(w.out, "<rect class=\"bg\" width=\"{pw}\" height=\"{ph}\"/>");
+    let marks = pair.marks.map_or([None, None], |[ma, mb]| [Some(ma), Some(mb)]);
+    for (k, (d, caption)) in [a, b].into_iter().zip(captions).enumerate() {
+        let x = if k == 0 { 0.0 } else { a.width + PAIR_GAP };
+        let _ =
+            writeln!(w.out, "<text class=\"pair-caption\" x=\"{}\" y=\"20\">{}</text>", Px(x + 12.0), escape(caption));
+        let _ = writeln!(w.out, "<g class=\"run\" transform=\"translate({} {})\">", Px(x), Px(CAPTION_H));
+        w.body(d);
+        if let Some(mark) = marks[k] {
+            w.divergence(d, &mark, lang);
+        }
+        w.out.push_str("</g>\n");
+    }
+    if let Some((s, label)) = note {
+        w.text("pair-sentence", &label, s);
+    }
+    w.out.push_str("</svg>\n");
     w.out
 }
 
@@ -141,6 +207,29 @@ impl Svg {
     /// What is drawn: the rows the page asked for, or everything.
     fn rows(&self) -> Rows {
         Rows(self.page.and_then(|p| p.rows))
+    }
+
+    /// Where two runs part, in one of their diagrams: a dashed line across it, a glow along
+    /// its diverging arrow (if it has one there), and a label at the line's right end.
+    fn divergence(&mut self, d: &Diagram, mark: &crate::pair::Mark, lang: Lang) {
+        let _ = writeln!(
+            self.out,
+            "<g class=\"divergence\"{}>",
+            mark.step.map_or_else(String::new, |s| alloc::format!(" data-step=\"{s}\""))
+        );
+        self.line("div-line", 4.0, mark.y, d.width - 4.0, mark.y);
+        if let Some(a) = mark.segment.and_then(|s| d.arrows.get(s.index())) {
+            let _ = writeln!(
+                self.out,
+                "<path class=\"div-seg\" data-segment=\"{}\" d=\"{}\"/>",
+                a.segment,
+                line_path(a.from.x, a.from.y, a.to.x, a.to.y)
+            );
+        }
+        let text = bilingual::pick(lang, "the runs part here", "两次运行从这里开始不同");
+        let label = crate::labels::centred(text, d.width - 6.0, mark.y - 9.0, Anchor::End, SMALL_FONT);
+        self.text("div-label halo", &label, text);
+        self.out.push_str("</g>\n");
     }
 
     fn body(&mut self, d: &Diagram) {
