@@ -1,5 +1,6 @@
 //! The diagram's one SVG writer. [`render`] writes the standalone file: one self-contained
-//! document (inline `<style>`, no external reference), valid XML, with `<title>` and `<desc>`.
+//! document (inline `<style>`, no external reference), valid XML, with `<title>` and `<desc>`;
+//! [`render_pair`] the same for two runs side by side.
 //! [`page_body`] writes the same drawing for the web page, which puts it inside its own `<svg>`
 //! element and styles it with its own stylesheet.
 //!
@@ -75,7 +76,13 @@ pub fn render_pair(pair: &Pair, captions: [&str; 2], sentence: Option<&str>, lan
         let _ =
             writeln!(w.out, "<text class=\"pair-caption\" x=\"{}\" y=\"20\">{}</text>", Px(x + 12.0), escape(caption));
         let _ = writeln!(w.out, "<g class=\"run\" transform=\"translate({} {})\">", Px(x), Px(CAPTION_H));
-        w.body(d);
+        // The marker's line under the drawing (its texts stay readable), its glow and label on
+        // top.
+        w.background(d);
+        if let Some(mark) = marks[k] {
+            w.divergence_line(d, &mark);
+        }
+        w.drawing(d);
         if let Some(mark) = marks[k] {
             w.divergence(d, &mark, lang);
         }
@@ -209,15 +216,21 @@ impl Svg {
         Rows(self.page.and_then(|p| p.rows))
     }
 
-    /// Where two runs part, in one of their diagrams: a dashed line across it, a glow along
-    /// its diverging arrow (if it has one there), and a label at the line's right end.
+    /// Where two runs part, in one of their diagrams, under the drawing: a dashed line across it.
+    fn divergence_line(&mut self, d: &Diagram, mark: &crate::pair::Mark) {
+        self.out.push_str("<g class=\"divergence\">");
+        self.line("div-line", 4.0, mark.y, d.width - 4.0, mark.y);
+        self.out.push_str("</g>\n");
+    }
+
+    /// Where two runs part, in one of their diagrams, over the drawing: a glow along its
+    /// diverging arrow (if it has one there) and a label at the right end of the line.
     fn divergence(&mut self, d: &Diagram, mark: &crate::pair::Mark, lang: Lang) {
         let _ = writeln!(
             self.out,
             "<g class=\"divergence\"{}>",
             mark.step.map_or_else(String::new, |s| alloc::format!(" data-step=\"{s}\""))
         );
-        self.line("div-line", 4.0, mark.y, d.width - 4.0, mark.y);
         if let Some(a) = mark.segment.and_then(|s| d.arrows.get(s.index())) {
             let _ = writeln!(
                 self.out,
@@ -233,7 +246,16 @@ impl Svg {
     }
 
     fn body(&mut self, d: &Diagram) {
+        self.background(d);
+        self.drawing(d);
+    }
+
+    fn background(&mut self, d: &Diagram) {
         let _ = writeln!(self.out, "<rect class=\"bg\" width=\"{}\" height=\"{}\"/>", Px(d.width), Px(d.height));
+    }
+
+    /// Everything [`Svg::body`] draws on the background.
+    fn drawing(&mut self, d: &Diagram) {
         self.ruler(d);
         self.outages(d);
         self.lifelines(d);

@@ -162,15 +162,14 @@ fn both_runs_side_by_side_in_one_svg() {
         }
         assert!(texts.iter().any(|t| t.starts_with("Here the two runs part: \u{FFFD}")), "the sentence, escaped");
         let label = if lang == Lang::En { "the runs part here" } else { "两次运行从这里开始不同" };
-        let marks: Vec<_> = doc.descendants().filter(|n| n.attribute("class") == Some("divergence")).collect();
-        assert_eq!(marks.len(), 2, "one marker in each diagram");
-        for m in &marks {
-            assert!(m.descendants().any(|n| n.attribute("class") == Some("div-line")));
-            assert!(m.descendants().any(|n| n.attribute("class") == Some("div-seg")), "the arrow glows");
-            assert!(m.descendants().any(|n| n.text() == Some(label)));
+        let runs: Vec<_> = doc.descendants().filter(|n| n.attribute("class") == Some("run")).collect();
+        for run in &runs {
+            // In each diagram: the line, the arrow's glow, the label.
+            let class = |c: &str| run.descendants().filter(|n| n.attribute("class") == Some(c)).count();
+            assert_eq!((class("div-line"), class("div-seg"), class("div-label halo")), (1, 1, 1));
+            assert!(run.descendants().any(|n| n.text() == Some(label)));
         }
         // Two diagrams, side by side: the second starts right of the first.
-        let runs: Vec<_> = doc.descendants().filter(|n| n.attribute("class") == Some("run")).collect();
         assert_eq!(runs.len(), 2);
         assert_eq!(runs[0].attribute("transform"), Some("translate(0 30)"));
         let x = runs[1]
