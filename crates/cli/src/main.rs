@@ -4,6 +4,7 @@
 //! ([`format::ALL`]) and the command's own, through [`FormatParser`]: a new row there is a new
 //! value here, in the help, in the errors and in the shell completions.
 
+mod compare;
 mod import;
 mod odds;
 mod packetdrill;
@@ -68,6 +69,13 @@ enum Command {
     /// and when its peer ended.
     #[command(verbatim_doc_comment, after_help = odds::EXAMPLES)]
     Odds(odds::Args),
+    /// Compare two runs: an experiment against a variant of itself, or against another one
+    ///
+    /// Says where the two runs part, in a sentence, with a short summary of each; or, with
+    /// --format svg, draws both diagrams side by side on one time axis, with where they part
+    /// marked in both.
+    #[command(verbatim_doc_comment, after_help = compare::EXAMPLES)]
+    Compare(compare::Args),
     Packetdrill(packetdrill::Args),
     Import(import::Args),
     /// Print a shell completion script to standard output
@@ -91,6 +99,7 @@ Examples:
   synack run lost-final-ack --format svg -o lost.svg
   synack run lost-final-ack --format pcap -o lost-final-ack.pcap
   synack run handshake --format mermaid --lang zh
+  synack compare lost-final-ack --no-faults --format svg -o compared.svg
   synack show syn-flood > flood.toml && synack check flood.toml
 
 Exit status: 0 when all went well; 1 when the input is wrong (an unknown experiment, a bad
@@ -282,6 +291,7 @@ fn run(command: Command) -> Result<(), String> {
         },
         Command::Import(args) => import::run(&args),
         Command::Odds(args) => odds::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "synack", &mut script);
