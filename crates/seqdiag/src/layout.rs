@@ -133,21 +133,22 @@ impl core::fmt::Debug for Sliced<'_> {
 }
 
 /// Where a layout may stop for a slice: after each item of its long loops, and between stages.
-/// Also what a pair layout ([`crate::pair`]) adds: the time axis it shares with the other run.
+/// Also, with the feature `pair`, the time axis a pair layout shares with the other run.
 #[cfg_attr(not(feature = "sliced"), allow(dead_code))]
 trait Pause {
     /// One item done.
     async fn item(&self);
     /// A stage done.
     async fn stage(&self);
-    /// The axis shared with another run, if this layout is one of a pair. `None` for a layout
-    /// of its own: a constant, so that the optimiser leaves the shared axis's code out of the
-    /// web player (which never lays out a pair).
+    /// The axis shared with another run, if this layout is one of a pair; `None` for a layout
+    /// of its own. (Feature `pair`: without it, as in the web player, the layout is as it was.)
+    #[cfg(feature = "pair")]
     fn shared_axis(&self) -> Option<&SharedAxis> {
         None
     }
 }
 
+#[cfg(feature = "pair")]
 /// The time axis of two runs laid out side by side: both runs' stops (each instant with the
 /// most slots either needs) and the top below the taller of their headers, so that an instant
 /// has the same y in both diagrams.
@@ -156,6 +157,7 @@ pub(crate) struct SharedAxis {
     pub(crate) top: f32,
 }
 
+#[cfg(feature = "pair")]
 /// A layout of one run of a pair: done at once, on the shared axis.
 impl Pause for SharedAxis {
     async fn item(&self) {}
@@ -165,6 +167,7 @@ impl Pause for SharedAxis {
     }
 }
 
+#[cfg(feature = "pair")]
 /// What `lay_out` builds its time axis from, for a pair layout to share: the stops of `trace`
 /// (every instant with events and the slots it needs, where each lost segment would have
 /// arrived, the end) and the axis's top (below the tallest host header). The same computation
@@ -184,6 +187,7 @@ pub(crate) fn axis_inputs(trace: &Trace, opts: &ViewOptions) -> (Vec<(tcp_core::
     (stops, HEAD_Y + head_h + 30.0)
 }
 
+#[cfg(feature = "pair")]
 /// [`layout`] of one run of a pair, on `shared`.
 pub(crate) fn layout_shared(trace: &Trace, opts: &ViewOptions, shared: &SharedAxis) -> Diagram {
     #[cfg(feature = "sliced")]
@@ -283,7 +287,9 @@ async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Dia
     let order = columns::order(trace);
     let heads = columns::heads(trace, &order, class, lang);
     let head_h = heads.iter().map(Head::height).fold(HEAD_H, f32::max);
+    #[cfg_attr(not(feature = "pair"), allow(unused_mut))]
     let mut top = HEAD_Y + head_h + 30.0;
+    #[cfg(feature = "pair")]
     if let Some(shared) = pauses.shared_axis() {
         // One of a pair: both runs' stops, and the top below both runs' headers.
         stops.extend_from_slice(&shared.stops);

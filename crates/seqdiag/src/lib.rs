@@ -9,7 +9,8 @@
 //! [`plantuml::render`] a PlantUML sequence diagram, [`msc::render`] an MSC for `mscgen`. [`format`]
 //! is the table of every file a trace is written as (name, extension, MIME type, writer), which the
 //! CLI's `--format` and the page's export bar both read. [`layout_pair`] lays two runs out on one
-//! time axis, with where they part marked ([`pair`]); [`svg::render_pair`] draws them side by side.
+//! time axis, with where they part marked (`pair`), and `svg::render_pair` draws them side by side
+//! (feature `pair`).
 //!
 //! The vertical axis is simulated time ([`axis::TimeAxis`]): a 10 ms one-way delay is a visible
 //! slant, segments that cross in flight cross on the page, and idle stretches longer than
@@ -44,6 +45,7 @@ mod layout;
 pub mod mermaid;
 pub mod msc;
 pub mod num;
+#[cfg(feature = "pair")]
 pub mod pair;
 pub mod plantuml;
 pub mod script;
@@ -64,6 +66,7 @@ pub use layout::layout;
 #[doc(hidden)]
 pub use layout::layout_counting;
 pub use num::Px;
+#[cfg(feature = "pair")]
 pub use pair::{Pair, layout_pair};
 pub use steps::{step_times, steps};
 pub use width::WidthClass;

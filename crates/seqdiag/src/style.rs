@@ -179,6 +179,7 @@ pub const DARK_CSS: &str = dark!(palette, "");
 pub const CSS: &str =
     concat!(rules!(), light!(palette, ""), "@media (prefers-color-scheme: dark){", dark!(palette, ""), "}");
 
+#[cfg(feature = "pair")]
 /// What a comparison of two runs adds to [`CSS`] ([`crate::svg::render_pair`]): the captions
 /// naming each run and the marker where they part (the line across the diagram, the glow on the
 /// diverging arrow, its label), in the colours of the RTO timer (contrast-checked text colours

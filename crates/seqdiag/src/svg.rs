@@ -1,6 +1,6 @@
 //! The diagram's one SVG writer. [`render`] writes the standalone file: one self-contained
 //! document (inline `<style>`, no external reference), valid XML, with `<title>` and `<desc>`;
-//! [`render_pair`] the same for two runs side by side.
+//! `render_pair` (feature `pair`) the same for two runs side by side.
 //! [`page_body`] writes the same drawing for the web page, which puts it inside its own `<svg>`
 //! element and styles it with its own stylesheet.
 //!
@@ -10,12 +10,19 @@
 //! `inflight`, `current`, `running`), so the drawing itself never depends on the step.
 
 use crate::diagram::*;
+#[cfg(feature = "pair")]
 use crate::labels::{SMALL_FONT, centred_lines};
 use crate::num::Px;
+#[cfg(feature = "pair")]
 use crate::pair::Pair;
-use crate::style::{CSS, FONT, PAIR_CSS};
-use crate::{ViewOptions, diagram::Diagram, wrap};
+#[cfg(feature = "pair")]
+use crate::style::PAIR_CSS;
+use crate::style::{CSS, FONT};
+#[cfg(feature = "pair")]
+use crate::wrap;
+use crate::{ViewOptions, diagram::Diagram};
 use alloc::string::String;
+#[cfg(feature = "pair")]
 use bilingual::Lang;
 use core::fmt::Write;
 
@@ -27,10 +34,13 @@ pub fn render(d: &Diagram, _opts: &ViewOptions) -> String {
 }
 
 /// Room above each diagram of a pair for its caption.
+#[cfg(feature = "pair")]
 const CAPTION_H: f32 = 30.0;
 /// Room between the two diagrams of a pair.
+#[cfg(feature = "pair")]
 const PAIR_GAP: f32 = 32.0;
 /// Font size of a pair's sentence, under both diagrams.
+#[cfg(feature = "pair")]
 const SENTENCE_FONT: f32 = 13.0;
 
 /// Two runs compared, as one standalone SVG file: the diagrams of `pair` side by side (the
@@ -38,7 +48,8 @@ const SENTENCE_FONT: f32 = 13.0;
 /// `lost-final-ack` and `lost-final-ack, no faults`), where they part marked in both (a dashed
 /// line across each diagram at its [`crate::pair::Mark`], the diverging arrow glowing, a label),
 /// and `sentence` (where they part, in words: `narration::narrate_divergence`) under both.
-/// Valid XML with one `<title>`, `<desc>` and `<style>`; every text escaped.
+/// Valid XML with one `<title>`, `<desc>` and `<style>`; every text escaped. (Feature `pair`.)
+#[cfg(feature = "pair")]
 pub fn render_pair(pair: &Pair, captions: [&str; 2], sentence: Option<&str>, lang: Lang) -> String {
     let (a, b) = (&pair.a, &pair.b);
     let width = a.width + PAIR_GAP + b.width;
@@ -76,14 +87,14 @@ pub fn render_pair(pair: &Pair, captions: [&str; 2], sentence: Option<&str>, lan
         let _ =
             writeln!(w.out, "<text class=\"pair-caption\" x=\"{}\" y=\"20\">{}</text>", Px(x + 12.0), escape(caption));
         let _ = writeln!(w.out, "<g class=\"run\" transform=\"translate({} {})\">", Px(x), Px(CAPTION_H));
-        // The marker's line under the drawing (its texts stay readable), its glow and label on
-        // top.
-        w.background(d);
+        let start = w.out.len();
+        w.body(d);
         if let Some(mark) = marks[k] {
-            w.divergence_line(d, &mark);
-        }
-        w.drawing(d);
-        if let Some(mark) = marks[k] {
+            // The marker's line goes under the drawing, just after its background (the body's
+            // first line), so that the texts it crosses stay readable; its glow and label on top.
+            let under = start + w.out[start..].find('\n').map_or(0, |n| n + 1);
+            let line = divergence_line(d, &mark);
+            w.out.insert_str(under, &line);
             w.divergence(d, &mark, lang);
         }
         w.out.push_str("</g>\n");
@@ -93,6 +104,13 @@ pub fn render_pair(pair: &Pair, captions: [&str; 2], sentence: Option<&str>, lan
     }
     w.out.push_str("</svg>\n");
     w.out
+}
+
+/// Where two runs part, in one of their diagrams, under its drawing: a dashed line across it.
+#[cfg(feature = "pair")]
+fn divergence_line(d: &Diagram, mark: &crate::pair::Mark) -> String {
+    let path = line_path(4.0, mark.y, d.width - 4.0, mark.y);
+    alloc::format!("<g class=\"divergence\"><path class=\"div-line\" d=\"{path}\"/></g>\n")
 }
 
 /// How the web page's drawing differs from the file's.
@@ -216,15 +234,9 @@ impl Svg {
         Rows(self.page.and_then(|p| p.rows))
     }
 
-    /// Where two runs part, in one of their diagrams, under the drawing: a dashed line across it.
-    fn divergence_line(&mut self, d: &Diagram, mark: &crate::pair::Mark) {
-        self.out.push_str("<g class=\"divergence\">");
-        self.line("div-line", 4.0, mark.y, d.width - 4.0, mark.y);
-        self.out.push_str("</g>\n");
-    }
-
     /// Where two runs part, in one of their diagrams, over the drawing: a glow along its
     /// diverging arrow (if it has one there) and a label at the right end of the line.
+    #[cfg(feature = "pair")]
     fn divergence(&mut self, d: &Diagram, mark: &crate::pair::Mark, lang: Lang) {
         let _ = writeln!(
             self.out,
@@ -246,16 +258,7 @@ impl Svg {
     }
 
     fn body(&mut self, d: &Diagram) {
-        self.background(d);
-        self.drawing(d);
-    }
-
-    fn background(&mut self, d: &Diagram) {
         let _ = writeln!(self.out, "<rect class=\"bg\" width=\"{}\" height=\"{}\"/>", Px(d.width), Px(d.height));
-    }
-
-    /// Everything [`Svg::body`] draws on the background.
-    fn drawing(&mut self, d: &Diagram) {
         self.ruler(d);
         self.outages(d);
         self.lifelines(d);
