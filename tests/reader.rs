@@ -49,6 +49,7 @@ async fn the_reader_can_use_synack_on_a_phone_in_a_post_and_with_assistive_techn
         the_sample_post_sizes_its_embeds(&client, &url).await?;
         the_odds_read_on_a_phone_and_a_desktop(&client, &url).await?;
         exercises_read_on_a_phone_and_a_desktop(&client, &url).await?;
+        comparisons_read_on_a_phone_and_a_desktop(&client, &url).await?;
         axe_finds_nothing(&client, &url).await
     }
     .await;
@@ -504,6 +505,7 @@ async fn exercises_read_on_a_phone_and_a_desktop(client: &Client, url: &str) -> 
                          choices: choices.length,
                          cut: choices.filter((c) => c.scrollWidth > c.clientWidth + 1 || c.getBoundingClientRect().right > window.innerWidth + 1).length,
                          focused: document.activeElement && document.activeElement.classList.contains('prompt'),
+                         withheld: !!q('[data-testid=narration-withheld]'),
                        });
                      });
                    });
@@ -518,6 +520,7 @@ async fn exercises_read_on_a_phone_and_a_desktop(client: &Client, url: &str) -> 
             "the choices at {case}: {asked}"
         );
         ensure!(asked["focused"] == json!(true), "the question does not take the focus at {case}: {asked}");
+        ensure!(embed || asked["withheld"] == json!(true), "the narration tells the answer at {case}: {asked}");
         settle(client).await?;
         screenshot(client, &format!("reader/exercise-{case}.png")).await?;
         let found = axe(client, &axe_source).await?;
@@ -534,6 +537,68 @@ async fn exercises_read_on_a_phone_and_a_desktop(client: &Client, url: &str) -> 
         screenshot(client, &format!("reader/exercise-{case}-answered.png")).await?;
         let found = axe(client, &axe_source).await?;
         ensure!(found.is_empty(), "axe-core on the exercise's verdict at {case}:\n{}", found.join("\n"));
+    }
+    Ok(())
+}
+
+/// Compare: lost-final-ack against the same without its faults, chosen on the page, then the
+/// same link in an embed. At each width, theme and language: both diagrams, nothing wider than
+/// the screen, side by side at 1280 px and one under the other at 360 px, axe-core clean.
+async fn comparisons_read_on_a_phone_and_a_desktop(client: &Client, url: &str) -> TestResult {
+    let axe_source = fs::read_to_string(repo_root().join("tools/node_modules/axe-core/axe.min.js"))?;
+    for (width, height, dark, zh) in
+        [(360, 800, false, false), (360, 800, true, true), (1280, 900, false, true), (1280, 900, true, false)]
+    {
+        emulate(client, width, height, dark).await?;
+        let lang = if zh { "&lang=zh" } else { "" };
+        let case = format!("{width}{}{}", if dark { "-dark" } else { "" }, if zh { "-zh" } else { "" });
+        // A setting in the link starts the full module, whose chooser is under the export bar.
+        open(client, &format!("{url}#lost-final-ack&p=linux{lang}")).await?;
+        let shown = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const wait = (ready, then, tries = 600) => ready() ? then()
+                   : tries ? setTimeout(() => wait(ready, then, tries - 1), 50) : done('timed out');
+                 const q = (s) => document.querySelector(s);
+                 wait(() => q('[data-testid=compare-no-faults]'), () => {
+                   q('[data-testid=compare-no-faults]').click();
+                   wait(() => q('svg[data-testid=diagram-compared]') && location.hash.includes('vs='), () => {
+                     const [a, b] = [...document.querySelectorAll('.compare-runs .run')];
+                     const [ra, rb] = [a.getBoundingClientRect(), b.getBoundingClientRect()];
+                     q('[data-testid=compare]').scrollIntoView({ block: 'start' });
+                     done({
+                       overflow: document.documentElement.scrollWidth - window.innerWidth,
+                       beside: rb.left >= ra.right - 1,
+                       under: rb.top >= ra.bottom - 1,
+                       marks: document.querySelectorAll('.divergence .div-seg').length,
+                       hash: location.hash,
+                     });
+                   });
+                 });",
+                vec![],
+            )
+            .await?;
+        ensure!(shown.is_object(), "the comparison at {case}: {shown}");
+        ensure!(shown["overflow"].as_f64().is_some_and(|o| o <= 0.0), "the comparison sticks out at {case}: {shown}");
+        let (beside, under) = (shown["beside"] == json!(true), shown["under"] == json!(true));
+        ensure!(if width > 1000 { beside } else { under }, "the two diagrams' places at {case}: {shown}");
+        ensure!(shown["marks"].as_u64() == Some(2), "where they part, marked in both, at {case}: {shown}");
+        settle(client).await?;
+        screenshot(client, &format!("reader/compare-{case}.png")).await?;
+        let found = axe(client, &axe_source).await?;
+        ensure!(found.is_empty(), "axe-core on the comparison at {case}:\n{}", found.join("\n"));
+        // The same link in an embed: both diagrams too.
+        let hash = shown["hash"].as_str().unwrap_or_default().trim_start_matches('#').to_string();
+        open(client, &format!("{url}embed.html#{hash}&ui=play.text")).await?;
+        let embedded = eventually(
+            client,
+            "return !!document.querySelector('svg[data-testid=diagram-compared]') && document.documentElement.scrollWidth <= window.innerWidth",
+            &json!(true),
+        )
+        .await?;
+        ensure!(embedded == json!(true), "the comparison in an embed at {case}");
+        settle(client).await?;
+        screenshot(client, &format!("reader/compare-embed-{case}.png")).await?;
     }
     Ok(())
 }

@@ -115,14 +115,19 @@ pub fn App(props: &AppProps) -> Html {
         narration: full_or!(
             html! { <>
                 { slot(ui.has(Part::Exercise).then(|| exercise(&state, ui)).flatten()) }
-                { slot(ui.has(Part::Text).then(|| narration(&state, &titles.1))) }
+                { slot(ui.has(Part::Text).then(|| if asking(s) { narration_withheld(s.lang) } else { narration(&state, &titles.1) })) }
             </> },
             slot(ui.has(Part::Text).then(|| narration(&state, &titles.1)))
         ),
         state_machine: slot(ui.has(Part::States).then(|| state_machine(s))),
         export: slot(ui.has(Part::Export).then(|| {
+            #[cfg(feature = "full")]
+            let compared = s.compare.as_ref().and_then(|c| Some((c.trace.clone()?, c.other.clone())));
+            #[cfg(not(feature = "full"))]
+            let compared = None;
             html! {
-                <Export trace={s.trace.clone()} experiment={s.experiment.clone()} lang={s.lang} relative={s.relative} />
+                <Export trace={s.trace.clone()} experiment={s.experiment.clone()} lang={s.lang} relative={s.relative}
+                    {compared} />
             }
         })),
         exchange: html! {
@@ -371,13 +376,73 @@ fn playback(state: &State) -> Html {
 }
 
 /// The sequence diagram, laid out for its box's width; a locked range ends the drawing just
-/// below its last step.
+/// below its last step. With another run to compare (full module), both.
 fn diagram(state: &State, ui: Ui, scroll_window: bool) -> Html {
     let s = &**state;
-    html! {
+    #[cfg(feature = "full")]
+    let pair = s.compare.as_ref().and_then(|c| Some((c, c.pair.clone()?, c.trace.clone()?, c.shown.clone()?)));
+    #[cfg(feature = "full")]
+    let mark = pair.as_ref().and_then(|(_, pair, ..)| pair.marks).map(|[a, _]| a);
+    #[cfg(not(feature = "full"))]
+    let mark = None;
+    let crop_at = full_or!(exercise_crop(s), None);
+    let main = html! {
         <SequenceDiagram diagram={s.shown.clone()} width={s.width} on_width={dispatch(state, Action::SetWidth)}
             step={s.step} selected={s.selected} on_select={on_select(state, ui)} selectable={ui.has(Part::Inspect)}
-            crop_after={s.range.map(|_| s.last_step())} lang={s.lang} {scroll_window} />
+            crop_after={s.range.map(|_| s.last_step())} {crop_at} lang={s.lang} {scroll_window} {mark} />
+    };
+    #[cfg(feature = "full")]
+    if let Some((c, pair, trace, shown)) = pair {
+        return two_runs(state, main, &c.other, &pair, (&trace, &shown));
+    }
+    main
+}
+
+/// Two runs compared (full module): where they part, in words, and both diagrams, the other
+/// run at the moment the first is at.
+#[cfg(feature = "full")]
+fn two_runs(
+    state: &State,
+    main: Html,
+    other: &Experiment,
+    pair: &crate::state::Shared<seqdiag::pair::Pair>,
+    (other_trace, other_shown): (&crate::state::Shared<tcp_sim::Trace>, &crate::state::Shared<seqdiag::Diagram>),
+) -> Html {
+    let s = &**state;
+    let lang = s.lang;
+    let sentence = narration::narrate_divergence(&s.trace, other_trace, pair.divergence.as_ref(), lang, s.relative);
+    let [first, second] = crate::components::compare::captions(&s.experiment, other, lang);
+    let go = pair.marks.and_then(|[a, _]| a.step).map(|step| {
+        html! {
+            <button type="button" data-testid="compare-go" onclick={on_click(state, Action::Seek(step))}>
+                { i18n::COMPARE_GO.get(lang) }
+            </button>
+        }
+    });
+    let mark = pair.marks.map(|[_, b]| b);
+    html! {
+        <div class="compare" data-testid="compare">
+            <p class="compare-sentence" data-testid="compare-sentence">{ sentence }</p>
+            <p class="compare-tools">
+                { for go }
+                <button type="button" class="link" data-testid="compare-stop" onclick={on_click(state, Action::Compare(None))}>
+                    { i18n::COMPARE_STOP.get(lang) }
+                </button>
+            </p>
+            <div class="compare-runs">
+                <figure class="run">
+                    <figcaption data-testid="compare-first">{ first }</figcaption>
+                    { main }
+                </figure>
+                <figure class="run">
+                    <figcaption data-testid="compare-second">{ second }</figcaption>
+                    <SequenceDiagram diagram={other_shown.clone()} width={s.width}
+                        on_width={Callback::noop()} step={s.compared_step()} selected={None::<usize>}
+                        on_select={Callback::noop()} selectable={false} lang={lang} scroll_window={false}
+                        {mark} compared={true} />
+                </figure>
+            </div>
+        </div>
     }
 }
 
@@ -411,6 +476,38 @@ fn narration(state: &State, summary: &str) -> Html {
             prerendered={upgrade::prerendered_narration(&s.experiment, s.step)}
             step={s.step} last={s.last_step()}
             at_end={s.step >= s.shown.steps.len().saturating_sub(1)} lang={s.lang} relative={s.relative} />
+    }
+}
+
+/// Where the drawing ends while an exercise asks (full module): above its question's step, and
+/// above a time break just before it, so that neither the time axis nor a break's "240 s later"
+/// tells the answer.
+#[cfg(feature = "full")]
+fn exercise_crop(s: &AppState) -> Option<f32> {
+    let question = s.exercise.as_ref()?.current()?;
+    let (steps, breaks) = (&s.shown.steps, &s.shown.breaks);
+    let (before, at) = (steps.get(question.step.checked_sub(1)?)?.y, steps.get(question.step)?.y);
+    // The time axis's label of the question's moment sits on its y: end a little above it.
+    let above = at - 8.0;
+    Some(breaks.iter().filter(|b| b.y1 >= before && b.y2 <= at).map(|b| b.y1).fold(above, f32::min))
+}
+
+/// Whether an exercise's question is open (full module): playback has reached the step before
+/// it, and the reader has not answered.
+#[cfg(feature = "full")]
+fn asking(s: &AppState) -> bool {
+    s.exercise.as_ref().and_then(|run| run.current()).is_some_and(|q| s.step + 1 >= q.step)
+}
+
+/// The narration panel while a question is open (full module): the narration of a step looks
+/// ahead at times ("its ACK will be ack=2"), so it waits for the answer.
+#[cfg(feature = "full")]
+fn narration_withheld(lang: Lang) -> Html {
+    html! {
+        <section class="narration" data-testid="narration" aria-labelledby="narration-title">
+            <h2 id="narration-title">{ i18n::NARRATION.get(lang) }</h2>
+            <p class="hint" data-testid="narration-withheld">{ i18n::EXERCISE_WITHHELD.get(lang) }</p>
+        </section>
     }
 }
 
@@ -519,10 +616,12 @@ fn page(state: &State, parts: Parts, files: FileHandlers, root: NodeRef, title: 
                 <div class="more">
                     { parts.export }
                     { full_or!(
-                        html! {
+                        html! { <>
+                            <crate::components::compare::CompareChooser experiment={s.experiment.clone()} lang={lang}
+                                on_compare={dispatch(state, |e: Experiment| Action::Compare(Some(Box::new(e))))} />
                             <crate::components::odds_panel::OddsPanel experiment={s.experiment.clone()} lang={lang}
                                 on_open={dispatch(state, |e: Experiment| Action::Update(Box::new(e)))} />
-                        },
+                        </> },
                         upgrade::odds(lang)
                     ) }
                     { full_or!(

@@ -30,6 +30,9 @@ pub struct Settings {
     pub delay_ms: Option<f64>,
     /// Fixed textbook ISNs (client 1000, server 5000) instead of random ones.
     pub fixed_isn: Option<bool>,
+    /// `Some(false)`: without the scenario's own faults (the run as it goes when nothing is
+    /// dropped, delayed or duplicated on purpose: what a comparison sets against it).
+    pub scenario_faults: Option<bool>,
     /// The profile's timers, limits and behaviour the reader changed: the scenario's `[tcp]`
     /// keys, on top of the scenario's own.
     pub tcp: Tcp,
@@ -186,6 +189,9 @@ impl Experiment {
                 }
                 millis(v, max, en, zh)?;
             }
+        }
+        if set.scenario_faults == Some(false) {
+            s.faults.clear();
         }
         s.tcp = set.tcp.or(&s.tcp);
         if set.tcp.keepalive == Some(true) {

@@ -94,6 +94,19 @@ strings! {
     EXERCISE_SHOW_NOW: "Skip to it", "直接跳到该题";
     EXERCISE_AGAIN: "Start again", "重新开始";
     EXERCISE_END: "End the exercises", "结束练习";
+    COMPARE_TITLE: "Compare with another run", "与另一次运行对比";
+    COMPARE_INTRO: "The two diagrams side by side on one time axis, played together, with where they part marked in both.",
+        "两张时序图并排显示，使用同一条时间轴，一起播放，并在两张图上标出它们开始不同的地方。";
+    COMPARE_NO_FAULTS: "The same without its faults", "同一实验，去掉其中的故障";
+    COMPARE_ON: "The same on", "同一实验，换用协议栈";
+    COMPARE_SEED: "The same with seed", "同一实验，换用随机种子";
+    COMPARE_PIN: "Pin this run, then change anything", "固定这次运行，再修改任意设置";
+    COMPARE_THIS: "This run", "这次运行";
+    COMPARE_OTHER: "Compared with", "对比运行";
+    COMPARE_GO: "Go to where they part", "跳到开始不同的地方";
+    COMPARE_STOP: "Stop comparing", "结束对比";
+    EXERCISE_WITHHELD: "The narration comes back once you have answered: here it would tell.",
+        "回答之后讲解会回来：此处的讲解会透露答案。";
     EXERCISE_NONE: "None of this experiment's exercises fits this run.", "这个实验的练习都不适用于这次运行。";
     EMBED_RANGE: "Only steps", "只显示步骤";
     EMBED_TO: "to", "至";

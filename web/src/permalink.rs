@@ -97,6 +97,7 @@ fn fragment(experiment: &Experiment, view: &View) -> String {
         ("steps", view.range.map(|(a, b)| format!("{}-{}", a + 1, b + 1))),
         ("autoplay", view.autoplay.then(String::new)),
         ("theme", view.theme.map(|t| t.name().to_string())),
+        ("vs", compared(view)),
     ];
     for (key, value) in fields {
         match value {
@@ -120,6 +121,14 @@ fn fragment(experiment: &Experiment, view: &View) -> String {
         parts.push(part);
     }
     parts.join("&")
+}
+
+/// The other run of a comparison, as a link's `vs=`: its own fragment, in base64url.
+fn compared(view: &View) -> Option<String> {
+    #[cfg(feature = "full")]
+    return view.compare.as_ref().map(|b| URL_SAFE_NO_PAD.encode(fragment(b, &View::default())));
+    #[cfg(not(feature = "full"))]
+    None
 }
 
 fn bad(part: &str, en: &str, zh: &str) -> SettingError {
@@ -260,6 +269,8 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
             ("s", _) => (e.entry, e.custom) = read_scenario(part, &value)?,
             #[cfg(feature = "full")]
             ("f", Some(raw)) => e.faults.push(fault(part, raw)?),
+            #[cfg(feature = "full")]
+            ("vs", _) => view.compare = Some(Box::new(read_compared(part, &value)?)),
             _ => {
                 #[cfg(feature = "full")]
                 if read_setting(&mut e.settings, key, part, &value)? {
@@ -287,6 +298,24 @@ pub fn decode(fragment: &str) -> Result<(Experiment, View), SettingError> {
         )
     })?;
     Ok((e, view))
+}
+
+/// The other run of a comparison (`vs=`, base64url of its own fragment: an experiment, no view).
+#[cfg(feature = "full")]
+fn read_compared(part: &str, value: &str) -> Result<Experiment, SettingError> {
+    let text = URL_SAFE_NO_PAD.decode(value).ok().and_then(|bytes| String::from_utf8(bytes).ok()).ok_or_else(|| {
+        bad(part, "is not a run to compare with (base64url of a link)", "不是可对比的运行（链接的 base64url 编码）")
+    })?;
+    let (other, view) = decode(&text).map_err(|err| {
+        SettingError::new(
+            format!("The link's run to compare with (vs=) cannot be used: {}", err.en),
+            format!("链接中用于对比的运行（vs=）无法使用：{}", err.zh),
+        )
+    })?;
+    if view != View::default() {
+        return Err(bad(part, "may name an experiment only, not how it is shown", "只能给出实验，不能给出显示方式"));
+    }
+    Ok(other)
 }
 
 /// The scenario a link carries (`s=`, base64url of a scenario file): its entry name and scenario.
@@ -351,6 +380,7 @@ fn write_settings(s: &crate::experiment::Settings, parts: &mut Vec<String>) {
         ("seed", s.seed.map(|v| v.to_string())),
         ("d", s.delay_ms.map(num)),
         ("isn", s.fixed_isn.map(|f| if f { "fixed" } else { "random" }.to_string())),
+        ("faults", s.scenario_faults.map(|on| if on { "on" } else { "off" }.to_string())),
     ];
     for (key, value) in fields {
         if let Some(v) = value {
@@ -413,6 +443,15 @@ fn read_setting(s: &mut crate::experiment::Settings, key: &str, part: &str, valu
         "loss" => s.loss_percent = Some(decimal(part, value)?),
         "seed" => s.seed = Some(number(part, value)?),
         "d" => s.delay_ms = Some(decimal(part, value)?),
+        "faults" => {
+            s.scenario_faults = Some(match value {
+                "on" => true,
+                "off" => false,
+                _ => {
+                    return Err(bad(part, "must be `faults=on` or `faults=off`", "必须是 `faults=on` 或 `faults=off`"));
+                }
+            })
+        }
         "isn" => {
             s.fixed_isn = Some(match value {
                 "fixed" => true,
@@ -611,6 +650,7 @@ mod tests {
                     seed: [None, Some(0), Some(u64::MAX)][k % 3],
                     delay_ms: [None, Some(0.0), Some(12.5), Some(10_000.0)][(k / 2) % 4],
                     fixed_isn: [None, Some(true), Some(false)][(k / 2) % 3],
+                    scenario_faults: [None, Some(false), Some(true)][(k / 7) % 3],
                     tcp: Tcp {
                         initial_rto_ms: [None, Some(ms(1.0)), Some(ms(3000.0))][(k / 3) % 3],
                         msl_ms: [None, Some(ms(500.0)), Some(ms(60_000.0))][k % 3],
@@ -639,12 +679,43 @@ mod tests {
                     range: [None, Some((0, 0)), Some((2, 9))][(k / 2) % 3],
                     autoplay: k % 3 == 1,
                     theme: [None, Some(Theme::Light), Some(Theme::Dark)][(k + 1) % 3],
+                    // Another run to compare with: the same with other settings, or another entry.
+                    compare: [
+                        None,
+                        Some(Box::new(Experiment {
+                            settings: Settings { scenario_faults: Some(false), ..e.settings.clone() },
+                            ..e.clone()
+                        })),
+                        Some(Box::new(Experiment { entry: "lost-syn".into(), ..Experiment::default() })),
+                    ][k % 3]
+                        .clone(),
                 };
                 round_trip(&e, &v);
                 checked += 1;
             }
         }
         assert!(checked > 30, "{checked}");
+    }
+
+    #[test]
+    fn a_run_to_compare_with_travels_in_the_link() {
+        let b64 = |text: &str| URL_SAFE_NO_PAD.encode(text);
+        let (e, v) = decode(&format!("lost-final-ack&vs={}", b64("lost-final-ack&faults=off"))).expect("a comparison");
+        let other = v.compare.expect("the other run");
+        assert_eq!((e.entry.as_str(), other.entry.as_str()), ("lost-final-ack", "lost-final-ack"));
+        assert_eq!(other.settings.scenario_faults, Some(false));
+        assert!(other.scenario().expect("runs").faults.is_empty() && !e.scenario().expect("runs").faults.is_empty());
+        for (link, says) in [
+            ("vs=%21%21".to_string(), "is not a run to compare with"),
+            (format!("vs={}", b64("no-such-entry")), "(vs=) cannot be used"),
+            (format!("vs={}", b64(&format!("lost-syn&vs={}", b64("lost-fin")))), "not how it is shown"),
+            (format!("vs={}", b64("lost-syn&step=3")), "not how it is shown"),
+            ("faults=maybe".to_string(), "must be `faults=on` or `faults=off`"),
+        ] {
+            let err = decode(&link).expect_err(&link);
+            assert!(err.en.contains(says), "{link}: {}", err.en);
+            assert!(!err.zh.is_empty());
+        }
     }
 
     #[test]

@@ -94,6 +94,33 @@ pub struct AppState {
     /// The exercises under way, if the reader started them (full module).
     #[cfg(feature = "full")]
     pub exercise: Option<ExerciseRun>,
+    /// Another run shown beside this one, if the reader compares (full module).
+    #[cfg(feature = "full")]
+    pub compare: Option<Comparison>,
+}
+
+/// Two runs compared (issue #14's "compare"): the experiment on screen and `other`, laid out on
+/// one time axis (`pair.a` is what the state `shown`s), where they part marked in both. The other
+/// run follows the playback: at each step of the first, it shows what happened up to that moment.
+#[cfg(feature = "full")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// The other run's experiment.
+    pub other: Experiment,
+    /// Its trace, once simulated (once per `other`: a change on screen does not run it again).
+    pub trace: Option<Shared<Trace>>,
+    /// Both runs laid out on one time axis, once both are simulated.
+    pub pair: Option<Shared<seqdiag::pair::Pair>>,
+    /// The other run's diagram (`pair.b`), shared with the component that draws it.
+    pub shown: Option<Shared<Diagram>>,
+}
+
+#[cfg(feature = "full")]
+impl Comparison {
+    /// A comparison with `other`, not yet simulated.
+    pub fn with(other: Experiment) -> Comparison {
+        Comparison { other, trace: None, pair: None, shown: None }
+    }
 }
 
 /// The experiment's exercises asked of the run on screen (issue #14's "predict, then reveal"):
@@ -239,6 +266,9 @@ pub enum Action {
     /// Leave the exercises: playback goes anywhere again.
     #[cfg(feature = "full")]
     EndExercises,
+    /// Compare the run on screen with this experiment's, side by side (`None`: stop comparing).
+    #[cfg(feature = "full")]
+    Compare(Option<Box<Experiment>>),
 }
 
 /// A simulated and laid-out experiment (the diagram's steps say which trace events each groups).
@@ -335,6 +365,8 @@ impl AppState {
             pending: None,
             #[cfg(feature = "full")]
             exercise: None,
+            #[cfg(feature = "full")]
+            compare: None,
         };
         let mut s = empty.rerun(experiment, false);
         if s.error.is_some() {
@@ -355,6 +387,11 @@ impl AppState {
             Ok((experiment, view)) => {
                 let mut s = AppState::new(experiment, view.lang, view.relative);
                 s.theme = view.theme;
+                #[cfg(feature = "full")]
+                if let Some(other) = view.compare {
+                    s.compare = Some(Comparison::with(*other));
+                    s = s.paired();
+                }
                 if mode == Mode::Embed {
                     (s.ui, s.range) = (view.ui, view.range);
                 }
@@ -398,8 +435,69 @@ impl AppState {
             lang: self.lang,
             relative: self.relative,
             theme: self.theme,
+            #[cfg(feature = "full")]
+            compare: self.compare.as_ref().map(|c| Box::new(c.other.clone())),
             ..View::default()
         }
+    }
+
+    /// The step the other run of a comparison shows at this step: what it did up to the same
+    /// moment (all of it at the last step).
+    #[cfg(feature = "full")]
+    pub fn compared_step(&self) -> usize {
+        let Some(pair) = self.compare.as_ref().and_then(|c| c.pair.as_ref()) else { return 0 };
+        let last = pair.b.steps.len().saturating_sub(1);
+        if self.step >= self.diagram_end() {
+            return last;
+        }
+        let joint = pair.steps.iter().rposition(|j| j.a == Some(self.step));
+        joint.and_then(|j| pair.steps[j].b).unwrap_or(0).min(last)
+    }
+
+    /// Lays the run on screen and the other run of the comparison out on one time axis (the
+    /// other is simulated first if it has not been); a run too big for a frame, or one that
+    /// cannot be simulated, ends the comparison and says why.
+    #[cfg(feature = "full")]
+    fn paired(mut self) -> AppState {
+        let Some(mut c) = self.compare.take() else { return self };
+        let too_big = |n: usize| {
+            SettingError::new(
+                format!("Runs of up to {QUICK_SEGMENTS} segments can be compared; this one has {n}."),
+                format!("最多可对比 {QUICK_SEGMENTS} 个报文段的运行；这次运行有 {n} 个。"),
+            )
+        };
+        if self.pending.is_some() || self.trace.segments.len() > QUICK_SEGMENTS {
+            self.error = Some(too_big(self.trace.segments.len()));
+            return self;
+        }
+        let trace = match c.trace.take() {
+            Some(trace) => trace,
+            None => {
+                let scenario = match c.other.scenario() {
+                    Ok(scenario) => scenario,
+                    Err(e) => {
+                        self.error = Some(e);
+                        return self;
+                    }
+                };
+                let mut sim = tcp_sim::Simulator::new(&scenario, tcp_sim::Limits::DEFAULT);
+                if sim.run_steps(QUICK_STEPS) != tcp_sim::Progress::Done {
+                    self.error = Some(too_big(QUICK_SEGMENTS + 1));
+                    return self;
+                }
+                Shared::new(sim.finish())
+            }
+        };
+        if trace.segments.len() > QUICK_SEGMENTS {
+            self.error = Some(too_big(trace.segments.len()));
+            return self;
+        }
+        let pair = seqdiag::pair::layout_pair(&self.trace, &trace, &self.view_options());
+        self.shown = Shared::new(pair.a.clone());
+        c.shown = Some(Shared::new(pair.b.clone()));
+        (c.trace, c.pair) = (Some(trace), Some(Shared::new(pair)));
+        self.compare = Some(c);
+        self
     }
 
     /// The diagram's last step.
@@ -485,7 +583,11 @@ impl AppState {
             }
         }
         self.shown = Shared::new(seqdiag::layout(&self.trace, &self.view_options()));
-        self
+        #[cfg(feature = "full")]
+        let s = self.paired();
+        #[cfg(not(feature = "full"))]
+        let s = self;
+        s
     }
 
     /// Re-simulates `experiment` (in slices if it is big); on error keeps everything and
@@ -561,7 +663,11 @@ impl AppState {
             self.exercise = Some(ExerciseRun::of(&self.experiment, &self.trace));
             (self.step, self.playing) = (self.first_step(), false);
         }
-        self
+        #[cfg(feature = "full")]
+        let s = self.paired();
+        #[cfg(not(feature = "full"))]
+        let s = self;
+        s
     }
 
     /// Shows a new experiment from its start of the page's life: nothing selected, not
@@ -695,6 +801,12 @@ impl Reducible for AppState {
             Action::EndExercises => {
                 s.exercise = None;
                 s
+            }
+            #[cfg(feature = "full")]
+            Action::Compare(other) => {
+                s.compare = other.map(|o| Comparison::with(*o));
+                // Laid out again: on the shared axis, or on its own once the comparison ends.
+                s.laid_out_again()
             }
         };
         Rc::new(s)

@@ -152,11 +152,24 @@ pub struct View {
     pub autoplay: bool,
     /// A fixed theme instead of the reader's system setting.
     pub theme: Option<Theme>,
+    /// The other run of a comparison, shown beside this one (full module).
+    #[cfg(feature = "full")]
+    pub compare: Option<Box<crate::experiment::Experiment>>,
 }
 
 impl Default for View {
     fn default() -> View {
-        View { step: None, lang: Lang::En, relative: true, ui: None, range: None, autoplay: false, theme: None }
+        View {
+            step: None,
+            lang: Lang::En,
+            relative: true,
+            ui: None,
+            range: None,
+            autoplay: false,
+            theme: None,
+            #[cfg(feature = "full")]
+            compare: None,
+        }
     }
 }
 

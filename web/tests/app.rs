@@ -396,3 +396,62 @@ async fn the_odds_count_runs_as_the_cli_does_and_open_one() {
     app.destroy();
     root.remove();
 }
+
+/// Compare: lost-final-ack against the same without its faults. Both diagrams, the sentence, the
+/// dropped ACK marked in the first and the ACK that arrives in the second, playback stepping
+/// both, and the link reopening the comparison.
+#[wasm_bindgen_test]
+async fn two_runs_compared_part_at_the_dropped_ack() {
+    let (root, app) = mount_at("lost-final-ack");
+    settle().await;
+    click(&root, r#"[data-testid="compare-no-faults"]"#);
+    settle().await;
+    assert!(find(&root, r#"[data-testid="compare"] svg[data-testid="diagram"]"#).is_some(), "the first run");
+    assert!(find(&root, r#"[data-testid="compare"] svg[data-testid="diagram-compared"]"#).is_some(), "the second");
+    assert_eq!(document().query_selector_all("#diagram").expect("selector").length(), 1, "one #diagram");
+    let sentence = text(&root, r#"[data-testid="compare-sentence"]"#);
+    assert!(sentence.contains("part") && sentence.contains("lost"), "{sentence}");
+    assert!(text(&root, r#"[data-testid="compare-second"]"#).contains("faults=off"));
+
+    // Where they part: the client's last ACK, dropped in the first run, delivered in the second.
+    let scenario = tcp_sim::catalogue::get("lost-final-ack").expect("entry").scenario().expect("scenario");
+    let first = tcp_sim::simulate(&scenario);
+    let mut without = scenario.clone();
+    without.faults.clear();
+    let second = tcp_sim::simulate(&without);
+    let parting = tcp_sim::compare::divergence(&first, &second).expect("they part");
+    let (a, b) = (parting.a.expect("a segment in the first"), parting.b.expect("and in the second"));
+    assert!(matches!(first.segments[a].fate, tcp_sim::trace::Fate::Lost { .. }));
+    for (svg, seg) in [("diagram", a), ("diagram-compared", b)] {
+        let glow = format!(r#"svg[data-testid="{svg}"] .divergence .div-seg[data-segment="{}"]"#, seg.index());
+        assert!(find(&root, &glow).is_some(), "{glow}");
+    }
+    // The link carries the comparison.
+    let address = || web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    assert!(until(10, || address().contains("vs=")).await, "{}", address());
+    let hash = address();
+
+    // Playback steps both: from the start, the second run shows more as the first goes on.
+    let shown = |svg: &str| {
+        root.query_selector_all(&format!(r#"svg[data-testid="{svg}"] .arrows g[data-segment]:not(.future)"#))
+            .expect("selector")
+            .length()
+    };
+    click(&root, r#"[data-testid="playback"] button"#); // to the start
+    settle().await;
+    let (a0, b0) = (shown("diagram"), shown("diagram-compared"));
+    assert_eq!((a0, b0), (1, 1), "at the first step only each SYN has left");
+    click(&root, r#"[data-testid="compare-go"]"#);
+    settle().await;
+    let (a1, b1) = (shown("diagram"), shown("diagram-compared"));
+    assert!(a1 > a0 && b1 > b0 && a1 == b1, "both runs at the moment they part: {a1} {b1}");
+    app.destroy();
+    root.remove();
+
+    // The link reopens it.
+    let (root, app) = mount_at(hash.trim_start_matches('#'));
+    settle().await;
+    assert!(find(&root, r#"svg[data-testid="diagram-compared"]"#).is_some(), "reopened from {hash}");
+    app.destroy();
+    root.remove();
+}

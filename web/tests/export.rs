@@ -33,6 +33,11 @@ struct Mounted {
 
 impl Mounted {
     async fn new(lang: Lang) -> Mounted {
+        Mounted::comparing(lang, None).await
+    }
+
+    /// The export bar, comparing the handshake with `other` if given.
+    async fn comparing(lang: Lang, other: Option<Experiment>) -> Mounted {
         let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
         let root = document.create_element("div").expect("a div");
         document.body().expect("a body").append_child(&root).expect("attach the root");
@@ -53,7 +58,11 @@ impl Mounted {
         let experiment = Experiment::default();
         let scenario = catalogue::get(&experiment.entry).expect("the entry").scenario().expect("its scenario");
         let trace = tcp_sim::simulate(&scenario);
-        let props = ExportProps { trace: Shared::new(trace), experiment, lang, relative: true };
+        let compared = other.map(|other| {
+            let trace = tcp_sim::simulate(&other.scenario().expect("the other run's scenario"));
+            (Shared::new(trace), other)
+        });
+        let props = ExportProps { trace: Shared::new(trace), experiment, lang, relative: true, compared };
         let app = yew::Renderer::<Export>::with_root_and_props(root.clone(), props).render();
         settle().await;
         Mounted { root, app, downloads, listener }
@@ -187,5 +196,24 @@ async fn png_is_drawn_and_downloaded_asynchronously() {
     assert!(m.downloads.borrow()[0].1.starts_with("blob:"));
     let png = m.find(r#"[data-testid="export-png"]"#).expect("the PNG button");
     assert!(!png.has_attribute("disabled"), "the PNG button is enabled again");
+    m.destroy();
+}
+
+/// Comparing two runs, the SVG and the PNG are of both, named so.
+#[wasm_bindgen_test]
+async fn a_comparison_exports_both_runs() {
+    let mut other = Experiment::default();
+    other.settings.profile = Some(tcp_core::config::Profile::Freebsd);
+    let m = Mounted::comparing(Lang::En, Some(other)).await;
+    m.click("export-svg");
+    m.click("export-png");
+    for _ in 0..100 {
+        if m.downloads.borrow().len() == 2 || m.error().is_some() {
+            break;
+        }
+        yew::platform::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(m.error(), None);
+    assert_eq!(m.names(), ["synack-handshake-compared.svg", "synack-handshake-compared.png"]);
     m.destroy();
 }

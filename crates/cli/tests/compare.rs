@@ -1,19 +1,8 @@
 //! `synack compare`: two runs of an experiment, or of two, and where they part, run as a user
 //! would.
 
-use std::process::{Command, Output};
-
-fn synack(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_synack")).args(args).output().expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{stderr, stdout, synack};
 
 #[test]
 fn the_lost_final_ack_against_no_faults() {

@@ -3,21 +3,11 @@
 //! errors (exit 1).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+mod common;
+use common::{stderr, stdout, synack};
 
 const BIN: &str = env!("CARGO_BIN_EXE_synack");
-
-fn synack(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// A fresh directory for one test.
 fn temp_dir(test: &str) -> PathBuf {

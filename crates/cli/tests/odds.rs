@@ -1,15 +1,8 @@
 //! `synack odds` (many seeded runs under loss, counted) and `run --loss --seed` (one of them,
 //! reopened), run as a user would.
 
-use std::process::{Command, Output};
-
-fn synack(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_synack")).args(args).output().expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+mod common;
+use common::{stdout, synack};
 
 const OUTCOMES: [&str; 5] = ["closed", "reset", "refused", "timed-out", "left-open"];
 

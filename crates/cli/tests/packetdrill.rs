@@ -1,21 +1,10 @@
 //! `synack packetdrill`, run as a user would.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+use common::{stderr, stdout, synack};
 
 const SUITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance/freebsd-tcp-testsuite");
-
-fn synack(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_synack")).args(args).output().expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn script(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("synack-packetdrill-{}", std::process::id()));

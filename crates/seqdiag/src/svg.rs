@@ -51,6 +51,12 @@ const SENTENCE_FONT: f32 = 13.0;
 /// Valid XML with one `<title>`, `<desc>` and `<style>`; every text escaped. (Feature `pair`.)
 #[cfg(feature = "pair")]
 pub fn render_pair(pair: &Pair, captions: [&str; 2], sentence: Option<&str>, lang: Lang) -> String {
+    render_pair_sized(pair, captions, sentence, lang).0
+}
+
+/// [`render_pair`], and the file's width and height (what a PNG of it is drawn at).
+#[cfg(feature = "pair")]
+pub fn render_pair_sized(pair: &Pair, captions: [&str; 2], sentence: Option<&str>, lang: Lang) -> (String, f32, f32) {
     let (a, b) = (&pair.a, &pair.b);
     let width = a.width + PAIR_GAP + b.width;
     let mut height = CAPTION_H + a.height.max(b.height);
@@ -90,12 +96,7 @@ pub fn render_pair(pair: &Pair, captions: [&str; 2], sentence: Option<&str>, lan
         let start = w.out.len();
         w.body(d);
         if let Some(mark) = marks[k] {
-            // The marker's line goes under the drawing, just after its background (the body's
-            // first line), so that the texts it crosses stay readable; its glow and label on top.
-            let under = start + w.out[start..].find('\n').map_or(0, |n| n + 1);
-            let line = divergence_line(d, &mark);
-            w.out.insert_str(under, &line);
-            w.divergence(d, &mark, lang);
+            w.mark(d, &mark, start, lang);
         }
         w.out.push_str("</g>\n");
     }
@@ -103,7 +104,7 @@ pub fn render_pair(pair: &Pair, captions: [&str; 2], sentence: Option<&str>, lan
         w.text("pair-sentence", &label, s);
     }
     w.out.push_str("</svg>\n");
-    w.out
+    (w.out, width, height)
 }
 
 /// Where two runs part, in one of their diagrams, under its drawing: a dashed line across it.
@@ -111,6 +112,17 @@ pub fn render_pair(pair: &Pair, captions: [&str; 2], sentence: Option<&str>, lan
 fn divergence_line(d: &Diagram, mark: &crate::pair::Mark) -> String {
     let path = line_path(4.0, mark.y, d.width - 4.0, mark.y);
     alloc::format!("<g class=\"divergence\"><path class=\"div-line\" d=\"{path}\"/></g>\n")
+}
+
+/// [`page_body`] with where two runs part marked on it (the web page's comparison; feature
+/// `pair`): the line under the drawing, the diverging arrow's glow and the label over it, shown
+/// from the mark's step (`data-step`).
+#[cfg(feature = "pair")]
+pub fn page_body_marked(d: &Diagram, page: PageDrawing, mark: &crate::pair::Mark, lang: Lang) -> String {
+    let mut w = Svg { out: String::with_capacity(8 * 1024 + d.arrows.len() * 500), page: Some(page) };
+    w.body(d);
+    w.mark(d, mark, 0, lang);
+    w.out
 }
 
 /// How the web page's drawing differs from the file's.
@@ -232,6 +244,16 @@ impl Svg {
     /// What is drawn: the rows the page asked for, or everything.
     fn rows(&self) -> Rows {
         Rows(self.page.and_then(|p| p.rows))
+    }
+
+    /// Where two runs part, marked on the body written from `start`: the marker's line under
+    /// the drawing, just after its background (the body's first line), so that the texts it
+    /// crosses stay readable; its glow and label on top.
+    #[cfg(feature = "pair")]
+    fn mark(&mut self, d: &Diagram, mark: &crate::pair::Mark, start: usize, lang: Lang) {
+        let under = start + self.out[start..].find('\n').map_or(0, |n| n + 1);
+        self.out.insert_str(under, &divergence_line(d, mark));
+        self.divergence(d, mark, lang);
     }
 
     /// Where two runs part, in one of their diagrams, over the drawing: a glow along its

@@ -47,8 +47,15 @@ pub(crate) const MODULES: [Module; 3] = [
 const STATIC_FILES: [&str; 2] = ["embed.js", "favicon.svg"];
 /// The stylesheets in `web/css/` of what only the full module draws: they go into `full.css`,
 /// which `boot.js` loads with it, instead of `style.css`, which a first visit loads.
-const FULL_ONLY_CSS: [&str; 6] =
-    ["capture.css", "embed-builder.css", "exercise.css", "inspector.css", "odds.css", "state-machine.css"];
+const FULL_ONLY_CSS: [&str; 7] = [
+    "capture.css",
+    "compare.css",
+    "embed-builder.css",
+    "exercise.css",
+    "inspector.css",
+    "odds.css",
+    "state-machine.css",
+];
 /// The stylesheets in `web/css/` of what only an embed draws: they go into `style-embed.css`
 /// (what `embed.html` and `embed.js` load) and not into the page's `style.css`.
 const EMBED_ONLY_CSS: [&str; 1] = ["embed.css"];

@@ -52,6 +52,9 @@ pub struct SequenceDiagramProps {
     /// Draw only down to the step after this one (an embed locked to a range of steps).
     #[prop_or_default]
     pub crop_after: Option<usize>,
+    /// Draw only down to this y (an exercise hides the time axis from its question on).
+    #[prop_or_default]
+    pub crop_at: Option<f32>,
     /// Language of the zoom buttons.
     #[prop_or_default]
     pub lang: Lang,
@@ -59,7 +62,20 @@ pub struct SequenceDiagramProps {
     /// the box (an element embed, inside someone else's page).
     #[prop_or(true)]
     pub scroll_window: bool,
+    /// Where two compared runs part, marked on this diagram (full module).
+    #[prop_or_default]
+    pub mark: Option<Mark>,
+    /// The other run of a comparison: the page's diagram is the first (its box is `#diagram`).
+    #[prop_or_default]
+    pub compared: bool,
 }
+
+/// Where two compared runs part, in one diagram (a player never compares).
+#[cfg(feature = "full")]
+pub type Mark = seqdiag::pair::Mark;
+/// Where two compared runs part, in one diagram (a player never compares).
+#[cfg(not(feature = "full"))]
+pub type Mark = ();
 
 /// From this many segments on, only the rows near the view are drawn: a few thousand arrows
 /// (what the work budget allows) would take the page seconds to build and lay out.
@@ -109,6 +125,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     use_pointer_zoom(&scroller, zoom.clone(), anchor.clone());
 
     let height = props.crop_after.and_then(|s| d.steps.get(s + 1)).map_or(d.height, |m| m.y.min(d.height));
+    let height = props.crop_at.map_or(height, |y| height.min(y.max(0.0)));
     // A big diagram draws the rows near the view: those around the block the view's top is in,
     // set as the box scrolls (of this diagram); before it has, where the view will be: the
     // current step's block, or at the end, the block of the box's top once it shows the bottom
@@ -141,7 +158,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     // classes on it.
     // The key says which drawing it is: effects compare it, not the drawing's ~100 KB of text.
     let drawing = (d.id(), PageDrawing { selectable: props.selectable, rows });
-    let body = use_memo(drawing, |(_, page)| draw::body(d, *page));
+    let body = use_memo((drawing, props.mark), |((_, page), mark)| draw::body(d, *page, mark.as_ref(), props.lang));
     let heads_body = use_memo(d.id(), |_| AttrValue::from(seqdiag::svg::page_heads(d)));
     let drawn = use_node_ref();
     {
@@ -216,8 +233,9 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
                 { zoom_button("⤢", pick(lang, "Fit to width", "适应宽度"), 1.0, z > 1.0, "zoom-fit") }
                 { zoom_button("+", pick(lang, "Zoom in", "放大"), z * ZOOM_STEP, z < MAX_ZOOM, "zoom-in") }
             </div>
-            <div class={format!("diagram-scroll{zoomed}")} id="diagram" ref={scroller} tabindex="0" role="region"
-                aria-label={d.title.clone()} onkeydown={on_box_key} onscroll={on_scroll}>
+            <div class={format!("diagram-scroll{zoomed}")} id={(!props.compared).then_some("diagram")} ref={scroller}
+                tabindex="0" role="region"
+                aria-label={region_name(d, props.compared, lang)} onkeydown={on_box_key} onscroll={on_scroll}>
                 <div class="diagram-heads" ref={heads} aria-hidden="true">
                     <svg class={format!("seqdiag{zoomed}")} viewBox={format!("0 0 {} {}", px(d.width), px(head_h))}
                         width={heads_w} height={heads_h} font-family={seqdiag::style::FONT}>
@@ -225,10 +243,17 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
                         { Html::from_html_unchecked((*heads_body).clone()) }
                     </svg>
                 </div>
-                { draw::svg(Drawing { diagram: d, body: (*body).clone(), height, zoom: z, selectable: props.selectable }, drawn, onclick, onkeydown) }
+                { draw::svg(Drawing { diagram: d, body: (*body).clone(), height, zoom: z, selectable: props.selectable,
+                    compared: props.compared }, drawn, onclick, onkeydown) }
             </div>
         </div>
     }
+}
+
+/// The name of the diagram's box: the diagram's title, and for the other run of a comparison,
+/// that it is (two boxes of one page are told apart by their names).
+fn region_name(d: &Diagram, compared: bool, lang: Lang) -> String {
+    if compared { format!("{} · {}", d.title, crate::i18n::COMPARE_OTHER.get(lang)) } else { d.title.clone() }
 }
 
 /// A click, or Enter or Space, on a segment that is a button chooses it.

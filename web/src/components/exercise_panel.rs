@@ -55,19 +55,29 @@ pub fn ExercisePanel(props: &ExerciseProps) -> Html {
     let lang = props.lang;
     let panel = use_node_ref();
     // A choice or a button the reader pressed goes away once used: the focus goes to what took
-    // its place (the verdict, or the question), never to the page's start.
+    // its place, the verdict once a question is answered, the question once playback has
+    // reached it, when the focus was in the panel or lost (never taken from elsewhere).
     let answered = props.run.as_ref().map(|r| r.picks.len());
     let reached = props.run.as_ref().and_then(|r| r.current()).is_some_and(|q| props.step + 1 >= q.step);
     {
         let panel = panel.clone();
-        use_effect_with((answered, reached), move |_| {
-            let document = web_sys::window().and_then(|w| w.document());
-            let lost = document.as_ref().and_then(|d| d.active_element()).is_none_or(|a| a.tag_name() == "BODY");
-            let panel = panel.cast::<web_sys::Element>();
-            let find = |selector: &str| panel.as_ref().and_then(|p| p.query_selector(selector).ok().flatten());
-            // The question asked now, else the last verdict or the score.
-            let target = find(".question [data-focus]").or_else(|| find("[data-focus]"));
-            if lost && let Some(target) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let before = use_mut_ref(|| answered);
+        use_effect_with((answered, reached), move |&(answered, reached)| {
+            let was = before.replace(answered);
+            let Some(panel) = panel.cast::<web_sys::Element>() else { return };
+            let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+            if !active.is_none_or(|a| a.tag_name() == "BODY" || panel.contains(Some(&a))) {
+                return;
+            }
+            let find = |selector: &str| panel.query_selector(selector).ok().flatten();
+            let target = if answered != was && answered.is_some_and(|n| n > 0) {
+                find("[data-testid=exercise-verdict] [data-focus]")
+            } else if reached {
+                find(".question [data-focus]")
+            } else {
+                find("[data-testid=exercise-score]")
+            };
+            if let Some(target) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
                 let _ = target.focus();
             }
         });
@@ -175,7 +185,7 @@ fn question(props: &ExerciseProps, q: &Question, k: usize, n: usize) -> Html {
         <div class="question" data-testid="exercise-question">
             <p class="what">{ numbered(lang, k + 1, n) }</p>
             <p class="prompt" id="exercise-prompt" tabindex="-1" data-focus="">{ exercise::prompt(q, t, lang, relative) }</p>
-            <ul class="choices" role="group" aria-labelledby="exercise-prompt">
+            <ul class="choices" aria-labelledby="exercise-prompt">
                 { for choices }
             </ul>
         </div>

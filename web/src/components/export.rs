@@ -406,6 +406,27 @@ pub struct ExportProps {
     pub lang: Lang,
     /// Relative or absolute sequence numbers.
     pub relative: bool,
+    /// The other run of a comparison, if one is shown: the SVG and the PNG draw both.
+    #[prop_or_default]
+    pub compared: Option<Compared>,
+}
+
+/// The other run of a comparison: its trace and its experiment (a player never compares).
+#[cfg(feature = "full")]
+pub type Compared = (Shared<Trace>, Experiment);
+/// The other run of a comparison (a player never compares).
+#[cfg(not(feature = "full"))]
+pub type Compared = ();
+
+/// Both runs of a comparison as one SVG file, side by side on one time axis, with its width and
+/// height: what the SVG and PNG exports write while the page compares.
+#[cfg(feature = "full")]
+fn compared_svg(trace: &Trace, experiment: &Experiment, compared: &Compared, view: &ViewOptions) -> (String, f32, f32) {
+    let (other, other_experiment) = compared;
+    let pair = seqdiag::pair::layout_pair(trace, other, view);
+    let sentence = narration::narrate_divergence(trace, other, pair.divergence.as_ref(), view.lang, view.relative);
+    let [a, b] = crate::components::compare::captions(experiment, other_experiment, view.lang);
+    seqdiag::svg::render_pair_sized(&pair, [&a, &b], Some(&sentence), view.lang)
 }
 
 /// What the last export said.
@@ -426,17 +447,36 @@ pub fn Export(props: &ExportProps) -> Html {
     let png_busy = use_state(|| false);
 
     let on_export = |kind: ExportKind| {
-        let (trace, experiment) = (props.trace.clone(), props.experiment.clone());
+        let (trace, experiment, compared) = (props.trace.clone(), props.experiment.clone(), props.compared.clone());
         let relative = props.relative;
         let (status, png_busy) = (status.clone(), png_busy.clone());
         Callback::from(move |_: MouseEvent| {
+            let view = ViewOptions { lang, relative, ..ViewOptions::default() };
+            // Comparing, the drawing is of both runs.
+            let drawing = matches!(kind, ExportKind::Svg | ExportKind::Png);
+            let pair = compared.as_ref().filter(|_| drawing).map(|c| compared_svg(&trace, &experiment, c, &view));
+            if kind == ExportKind::Svg
+                && let Some((svg, ..)) = &pair
+            {
+                let saved =
+                    save(svg.as_bytes(), kind.mime(), &file_name(&format!("{}-compared", experiment.entry), kind));
+                status.set(saved.err().map(|_| Status::Failed(message(DOWNLOAD_FAILED))));
+                return;
+            }
             if kind == ExportKind::Png {
                 if *png_busy {
                     return;
                 }
-                let view = ViewOptions { lang, relative, ..ViewOptions::default() };
-                let diagram = export_layout(&trace, &view);
-                let svg = seqdiag::svg::render(&diagram, &view);
+                let (svg, width, height, name) = match pair {
+                    Some((svg, width, height)) => {
+                        (svg, width, height, file_name(&format!("{}-compared", experiment.entry), kind))
+                    }
+                    None => {
+                        let diagram = export_layout(&trace, &view);
+                        let svg = seqdiag::svg::render(&diagram, &view);
+                        (svg, diagram.width, diagram.height, file_name(&experiment.entry, kind))
+                    }
+                };
                 let done = {
                     let (status, png_busy) = (status.clone(), png_busy.clone());
                     Callback::from(move |error: Option<SettingError>| {
@@ -446,7 +486,7 @@ pub fn Export(props: &ExportProps) -> Html {
                 };
                 png_busy.set(true);
                 status.set(None);
-                start_png(svg, diagram.width, diagram.height, file_name(&experiment.entry, kind), done);
+                start_png(svg, width, height, name, done);
                 return;
             }
             let saved = build(kind, &trace, &experiment, lang, relative)

@@ -4,6 +4,8 @@
 
 #[cfg(feature = "full")]
 pub mod capture_panel;
+#[cfg(feature = "full")]
+pub mod compare;
 pub mod controls;
 pub mod diagram;
 #[cfg(feature = "full")]

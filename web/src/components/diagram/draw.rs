@@ -33,10 +33,18 @@ pub(super) struct Drawing<'a> {
     pub(super) zoom: f32,
     /// Segments are buttons.
     pub(super) selectable: bool,
+    /// The other run of a comparison.
+    pub(super) compared: bool,
 }
 
-/// The drawing's markup, for [`Drawing::body`].
-pub(super) fn body(d: &Diagram, page: PageDrawing) -> AttrValue {
+/// The drawing's markup, for [`Drawing::body`]: with where two compared runs part marked, if
+/// `mark` says where (full module).
+pub(super) fn body(d: &Diagram, page: PageDrawing, mark: Option<&super::Mark>, lang: bilingual::Lang) -> AttrValue {
+    #[cfg(feature = "full")]
+    if let Some(mark) = mark {
+        return AttrValue::from(seqdiag::svg::page_body_marked(d, page, mark, lang));
+    }
+    let _ = (mark, lang);
     AttrValue::from(seqdiag::svg::page_body(d, page))
 }
 
@@ -58,7 +66,7 @@ pub(super) fn svg(
         class.push_str(" zoomed");
     }
     html! {
-        <svg ref={node} class={class} data-testid="diagram" viewBox={view_box} width={width} height={height} {onclick} {onkeydown}
+        <svg ref={node} class={class} data-testid={if w.compared { "diagram-compared" } else { "diagram" }} viewBox={view_box} width={width} height={height} {onclick} {onkeydown}
             role="group" aria-label={d.title.clone()} font-family={seqdiag::style::FONT}>
             <desc>{ d.desc.clone() }</desc>
             { Html::from_html_unchecked(w.body) }
