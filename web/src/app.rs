@@ -114,7 +114,7 @@ pub fn App(props: &AppProps) -> Html {
         // The exercises (full module) come just before the narration, each in a slot of its own.
         narration: full_or!(
             html! { <>
-                { slot(ui.has(Part::Exercise).then(|| exercise(&state, ui)).flatten()) }
+                { slot(ui.has(Part::Exercise).then(|| exercise(&state, ui, mode == Mode::Page)).flatten()) }
                 { slot(ui.has(Part::Text).then(|| if asking(s) { narration_withheld(s.lang) } else { narration(&state, &titles.1) })) }
             </> },
             slot(ui.has(Part::Text).then(|| narration(&state, &titles.1)))
@@ -513,11 +513,43 @@ fn narration_withheld(lang: Lang) -> Html {
 
 /// The experiment's exercises (full module), if it has any: offered, or under way.
 #[cfg(feature = "full")]
-fn exercise(state: &State, ui: Ui) -> Option<Html> {
+fn exercise(state: &State, ui: Ui, page: bool) -> Option<Html> {
     let s = &**state;
     if s.exercise.is_none() && s.experiment.exercises().is_empty() {
         return None;
     }
+    // The page offers them under the export bar (a part that comes with the full module goes
+    // there, where nothing the reader is reading moves); once started, they are asked here.
+    if s.exercise.is_none() && page {
+        return None;
+    }
+    Some(exercise_panel(state, !ui.has(Part::Text), false))
+}
+
+/// The exercise panel (full module); `explain`: it shows a revealed step's narration itself;
+/// `offered_below`: it is the page's offer under the export bar, and once started the exercises
+/// are asked beside the diagram, where the focus follows them.
+#[cfg(feature = "full")]
+fn exercise_panel(state: &State, explain: bool, offered_below: bool) -> Html {
+    let s = &**state;
+    let on_start = {
+        let st = state.clone();
+        Callback::from(move |()| {
+            st.dispatch(Action::StartExercises);
+            if offered_below {
+                // Once drawn there: its first button.
+                gloo_timers::callback::Timeout::new(0, || {
+                    let found = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.query_selector("[data-testid=exercise-play]").ok().flatten());
+                    if let Some(button) = found.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+                        let _ = button.focus();
+                    }
+                })
+                .forget();
+            }
+        })
+    };
     let on_play = {
         let st = state.clone();
         Callback::from(move |()| {
@@ -526,13 +558,13 @@ fn exercise(state: &State, ui: Ui) -> Option<Html> {
             }
         })
     };
-    Some(html! {
+    html! {
         <crate::components::exercise_panel::ExercisePanel run={s.exercise.clone()} trace={s.trace.clone()}
-            diagram={s.shown.clone()} step={s.step} playing={s.playing} explain={!ui.has(Part::Text)}
+            diagram={s.shown.clone()} step={s.step} playing={s.playing} {explain}
             lang={s.lang} relative={s.relative}
-            on_start={dispatch(state, |()| Action::StartExercises)} on_answer={dispatch(state, Action::Answer)}
+            {on_start} on_answer={dispatch(state, Action::Answer)}
             {on_play} on_seek={dispatch(state, Action::Seek)} on_end={dispatch(state, |()| Action::EndExercises)} />
-    })
+    }
 }
 
 /// RFC 9293's state diagram with each socket's state at this step (full module).
@@ -617,6 +649,9 @@ fn page(state: &State, parts: Parts, files: FileHandlers, root: NodeRef, title: 
                     { parts.export }
                     { full_or!(
                         html! { <>
+                            if s.exercise.is_none() && !s.experiment.exercises().is_empty() {
+                                { exercise_panel(state, false, true) }
+                            }
                             <crate::components::compare::CompareChooser experiment={s.experiment.clone()} lang={lang}
                                 on_compare={dispatch(state, |e: Experiment| Action::Compare(Some(Box::new(e))))} />
                             <crate::components::odds_panel::OddsPanel experiment={s.experiment.clone()} lang={lang}

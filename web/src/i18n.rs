@@ -86,9 +86,7 @@ strings! {
     PART_LANG: "中文 / English switch", "中文 / English 切换";
     PART_EXERCISE: "Exercises: predict, then reveal", "练习：先预测，再揭晓";
     EXERCISE_TITLE: "Predict, then reveal", "先预测，再揭晓";
-    EXERCISE_INTRO: "The diagram stops just before each moment in question. Choose what happens next, then see what the run did.",
-        "图会停在每个提问时刻之前。先选出接下来会发生什么，再看这次运行实际发生了什么。";
-    EXERCISE_START: "Start the exercises", "开始练习";
+    EXERCISE_START: "Start: the diagram stops before each question", "开始：图会停在每道题之前";
     EXERCISE_PLAY_ON: "Play on to the next question", "播放到下一题";
     EXERCISE_PLAY_FIRST: "Play to the first question", "播放到第一题";
     EXERCISE_SHOW_NOW: "Skip to it", "直接跳到该题";

@@ -253,7 +253,13 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
 /// The name of the diagram's box: the diagram's title, and for the other run of a comparison,
 /// that it is (two boxes of one page are told apart by their names).
 fn region_name(d: &Diagram, compared: bool, lang: Lang) -> String {
-    if compared { format!("{} · {}", d.title, crate::i18n::COMPARE_OTHER.get(lang)) } else { d.title.clone() }
+    // Only the full module compares: a player carries neither the words nor the branch.
+    #[cfg(feature = "full")]
+    if compared {
+        return format!("{} · {}", d.title, crate::i18n::COMPARE_OTHER.get(lang));
+    }
+    let _ = (compared, lang);
+    d.title.clone()
 }
 
 /// A click, or Enter or Space, on a segment that is a button chooses it.

@@ -83,13 +83,12 @@ pub fn ExercisePanel(props: &ExerciseProps) -> Html {
         });
     }
     let body = match &props.run {
+        // Offered: the button says what it starts (and a player shows the same, see
+        // `upgrade::exercises`); the questions say the rest.
         None => html! {
-            <>
-                <p>{ i18n::EXERCISE_INTRO.get(lang) }</p>
-                <button type="button" data-testid="exercise-start" onclick={props.on_start.reform(|_| ())}>
-                    { i18n::EXERCISE_START.get(lang) }
-                </button>
-            </>
+            <button type="button" data-testid="exercise-start" onclick={props.on_start.reform(|_| ())}>
+                { i18n::EXERCISE_START.get(lang) }
+            </button>
         },
         Some(run) => running(props, run),
     };
