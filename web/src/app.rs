@@ -422,7 +422,7 @@ fn two_runs(
     let mark = pair.marks.map(|[_, b]| b);
     html! {
         <div class="compare" data-testid="compare">
-            <p class="compare-sentence" data-testid="compare-sentence">{ sentence }</p>
+            <p class="compare-sentence" data-testid="compare-sentence" tabindex="-1">{ sentence }</p>
             <p class="compare-tools">
                 { for go }
                 <button type="button" class="link" data-testid="compare-stop" onclick={on_click(state, Action::Compare(None))}>
@@ -537,16 +537,7 @@ fn exercise_panel(state: &State, explain: bool, offered_below: bool) -> Html {
         Callback::from(move |()| {
             st.dispatch(Action::StartExercises);
             if offered_below {
-                // Once drawn there: its first button.
-                gloo_timers::callback::Timeout::new(0, || {
-                    let found = web_sys::window()
-                        .and_then(|w| w.document())
-                        .and_then(|d| d.query_selector("[data-testid=exercise-play]").ok().flatten());
-                    if let Some(button) = found.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
-                        let _ = button.focus();
-                    }
-                })
-                .forget();
+                focus_once_drawn("[data-testid=exercise-play]");
             }
         })
     };
@@ -565,6 +556,20 @@ fn exercise_panel(state: &State, explain: bool, offered_below: bool) -> Html {
             {on_start} on_answer={dispatch(state, Action::Answer)}
             {on_play} on_seek={dispatch(state, Action::Seek)} on_end={dispatch(state, |()| Action::EndExercises)} />
     }
+}
+
+/// Moves the focus (and so the view) to what `selector` finds once this change is drawn: a part
+/// the reader's action brought up elsewhere on the page (full module).
+#[cfg(feature = "full")]
+fn focus_once_drawn(selector: &'static str) {
+    gloo_timers::callback::Timeout::new(0, move || {
+        let found =
+            web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(selector).ok().flatten());
+        if let Some(element) = found.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = element.focus();
+        }
+    })
+    .forget();
 }
 
 /// RFC 9293's state diagram with each socket's state at this step (full module).
@@ -653,7 +658,14 @@ fn page(state: &State, parts: Parts, files: FileHandlers, root: NodeRef, title: 
                                 { exercise_panel(state, false, true) }
                             }
                             <crate::components::compare::CompareChooser experiment={s.experiment.clone()} lang={lang}
-                                on_compare={dispatch(state, |e: Experiment| Action::Compare(Some(Box::new(e))))} />
+                                on_compare={{
+                                    // The comparison is drawn at the diagram's place: the view goes there.
+                                    let st = state.clone();
+                                    Callback::from(move |e: Experiment| {
+                                        st.dispatch(Action::Compare(Some(Box::new(e))));
+                                        focus_once_drawn("[data-testid=compare-sentence]");
+                                    })
+                                }} />
                             <crate::components::odds_panel::OddsPanel experiment={s.experiment.clone()} lang={lang}
                                 on_open={dispatch(state, |e: Experiment| Action::Update(Box::new(e)))} />
                         </> },

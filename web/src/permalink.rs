@@ -483,8 +483,12 @@ fn read_view(view: &mut View, (key, raw): (&str, Option<&str>), part: &str, valu
             view.ui = Some(Ui::from_link(value).map_err(|name| {
                 bad(
                     part,
-                    &format!("names `{name}`, which is not a part (play, text, states, inspect, settings, export, lang or none)"),
-                    &format!("中的 `{name}` 不是可显示的部分（`play`、`text`、`states`、`inspect`、`settings`、`export`、`lang` 或 `none`）"),
+                    &format!(
+                        "names `{name}`, which is not a part (play, text, states, inspect, settings, export, lang, exercise or none)"
+                    ),
+                    &format!(
+                        "中的 `{name}` 不是可显示的部分（`play`、`text`、`states`、`inspect`、`settings`、`export`、`lang`、`exercise` 或 `none`）"
+                    ),
                 )
             })?)
         }

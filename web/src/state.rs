@@ -460,14 +460,23 @@ impl AppState {
     #[cfg(feature = "full")]
     fn paired(mut self) -> AppState {
         let Some(mut c) = self.compare.take() else { return self };
-        let too_big = |n: usize| {
-            SettingError::new(
+        // `n`: how many segments the run has, if it was simulated to its end.
+        let too_big = |n: Option<usize>| match n {
+            Some(n) => SettingError::new(
                 format!("Runs of up to {QUICK_SEGMENTS} segments can be compared; this one has {n}."),
                 format!("最多可对比 {QUICK_SEGMENTS} 个报文段的运行；这次运行有 {n} 个。"),
-            )
+            ),
+            None => SettingError::new(
+                format!("Runs of up to {QUICK_SEGMENTS} segments can be compared; this one is longer."),
+                format!("最多可对比 {QUICK_SEGMENTS} 个报文段的运行；这次运行更长。"),
+            ),
         };
-        if self.pending.is_some() || self.trace.segments.len() > QUICK_SEGMENTS {
-            self.error = Some(too_big(self.trace.segments.len()));
+        if self.pending.is_some() {
+            self.error = Some(too_big(None));
+            return self;
+        }
+        if self.trace.segments.len() > QUICK_SEGMENTS {
+            self.error = Some(too_big(Some(self.trace.segments.len())));
             return self;
         }
         let trace = match c.trace.take() {
@@ -482,14 +491,14 @@ impl AppState {
                 };
                 let mut sim = tcp_sim::Simulator::new(&scenario, tcp_sim::Limits::DEFAULT);
                 if sim.run_steps(QUICK_STEPS) != tcp_sim::Progress::Done {
-                    self.error = Some(too_big(QUICK_SEGMENTS + 1));
+                    self.error = Some(too_big(None));
                     return self;
                 }
                 Shared::new(sim.finish())
             }
         };
         if trace.segments.len() > QUICK_SEGMENTS {
-            self.error = Some(too_big(trace.segments.len()));
+            self.error = Some(too_big(Some(trace.segments.len())));
             return self;
         }
         let pair = seqdiag::pair::layout_pair(&self.trace, &trace, &self.view_options());
