@@ -537,7 +537,8 @@ fn exercise_panel(state: &State, explain: bool, offered_below: bool) -> Html {
         Callback::from(move |()| {
             st.dispatch(Action::StartExercises);
             if offered_below {
-                focus_once_drawn("[data-testid=exercise-play]");
+                // Its first question if playback is at it already, else the way to it.
+                focus_once_drawn("[data-testid=exercise] [data-focus], [data-testid=exercise-play]");
             }
         })
     };

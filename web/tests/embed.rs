@@ -163,3 +163,17 @@ async fn an_exercise_embed_asks_checks_and_reveals() {
     app.destroy();
     root.remove();
 }
+
+/// An embed whose first question is at its second step asks it at once, and leaves the focus
+/// where it was: the host page does not jump to the embed as it loads.
+#[wasm_bindgen_test]
+async fn an_exercise_embed_takes_no_focus_as_it_loads() {
+    let (root, app) = mount("handshake&ui=exercise");
+    settle().await;
+    settle().await;
+    assert_eq!(count(&root, r#"[data-testid="exercise-question"]"#), 1, "the first question is asked at once");
+    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    assert!(active.is_none_or(|a| !root.contains(Some(&a))), "the focus stays outside the embed");
+    app.destroy();
+    root.remove();
+}

@@ -56,14 +56,15 @@ pub fn ExercisePanel(props: &ExerciseProps) -> Html {
     let panel = use_node_ref();
     // A choice or a button the reader pressed goes away once used: the focus goes to what took
     // its place, the verdict once a question is answered, the question once playback has
-    // reached it, when the focus was in the panel or lost (never taken from elsewhere).
+    // reached it, when the focus was in the panel or lost (never taken from elsewhere, and not
+    // when the panel first appears: an embed's page would scroll to it as it loads).
     let answered = props.run.as_ref().map(|r| r.picks.len());
     let reached = props.run.as_ref().and_then(|r| r.current()).is_some_and(|q| props.step + 1 >= q.step);
     {
         let panel = panel.clone();
-        let before = use_mut_ref(|| answered);
+        let before = use_mut_ref(|| None::<Option<usize>>);
         use_effect_with((answered, reached), move |&(answered, reached)| {
-            let was = before.replace(answered);
+            let Some(was) = before.replace(Some(answered)) else { return };
             let Some(panel) = panel.cast::<web_sys::Element>() else { return };
             let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
             if !active.is_none_or(|a| a.tag_name() == "BODY" || panel.contains(Some(&a))) {
@@ -83,8 +84,7 @@ pub fn ExercisePanel(props: &ExerciseProps) -> Html {
         });
     }
     let body = match &props.run {
-        // Offered: the button says what it starts (and a player shows the same, see
-        // `upgrade::exercises`); the questions say the rest.
+        // Offered: the button says what it starts; the questions say the rest.
         None => html! {
             <button type="button" data-testid="exercise-start" onclick={props.on_start.reform(|_| ())}>
                 { i18n::EXERCISE_START.get(lang) }
