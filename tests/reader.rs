@@ -528,11 +528,12 @@ async fn exercises_read_on_a_phone_and_a_desktop(client: &Client, url: &str) -> 
         client.execute("document.querySelector('[data-testid=exercise-choice]').click(); return true", vec![]).await?;
         let verdict = eventually(
             client,
-            "const v = document.querySelector('[data-testid=exercise-verdict]'); return !!v && v === document.activeElement.closest('[data-testid=exercise-verdict]')",
+            "const v = document.querySelector('[data-testid=exercise-verdict]');
+             return !!v && v === document.activeElement.closest('[data-testid=exercise-verdict]') && !!v.querySelector('.why')",
             &json!(true),
         )
         .await?;
-        ensure!(verdict == json!(true), "no verdict, or the focus not on it, at {case}");
+        ensure!(verdict == json!(true), "no verdict, the focus not on it, or no explanation, at {case}");
         settle(client).await?;
         screenshot(client, &format!("reader/exercise-{case}-answered.png")).await?;
         let found = axe(client, &axe_source).await?;

@@ -523,7 +523,9 @@ fn exercise(state: &State, ui: Ui, page: bool) -> Option<Html> {
     if s.exercise.is_none() && page {
         return None;
     }
-    Some(exercise_panel(state, !ui.has(Part::Text), false))
+    // The revealed step's narration, in the panel where nothing else shows it: an embed without
+    // the narration, or while the next question is open (the narration panel waits then).
+    Some(exercise_panel(state, !ui.has(Part::Text) || asking(s), false))
 }
 
 /// The exercise panel (full module); `explain`: it shows a revealed step's narration itself;
