@@ -96,11 +96,22 @@ pub fn App(props: &AppProps) -> Html {
             sc.map(|sc| if *lang == Lang::Zh { (sc.title.zh, sc.narration.zh) } else { (sc.title.en, sc.narration.en) })
                 .unwrap_or_default()
         });
+    // Whether the experiment has exercises: its scenario is built for this once per experiment,
+    // not at every playback step.
+    #[cfg(feature = "full")]
+    let has_exercises = *use_memo(s.experiment.clone(), |e| !e.exercises().is_empty());
     let ui = match mode {
         Mode::Page => Ui::all(),
         Mode::Embed => s.ui.unwrap_or_else(Ui::embed_default),
     };
     let parts = Parts {
+        // The page offers them under the export bar (with the other parts the full module brings,
+        // where nothing the reader is reading moves); once started, they are asked beside the
+        // diagram.
+        #[cfg(feature = "full")]
+        exercise_offer: slot(
+            (mode == Mode::Page && s.exercise.is_none() && has_exercises).then(|| exercise_panel(&state, false, true)),
+        ),
         lang_button: lang_button(&state),
         error: slot(s.error.as_ref().map(|error| error_line(&state, error))),
         controls: slot(ui.has(Part::Settings).then(|| settings(&state, files.clone()))),
@@ -114,7 +125,7 @@ pub fn App(props: &AppProps) -> Html {
         // The exercises (full module) come just before the narration, each in a slot of its own.
         narration: full_or!(
             html! { <>
-                { slot(ui.has(Part::Exercise).then(|| exercise(&state, ui, mode == Mode::Page)).flatten()) }
+                { slot(ui.has(Part::Exercise).then(|| exercise(&state, ui, mode == Mode::Page, has_exercises)).flatten()) }
                 { slot(ui.has(Part::Text).then(|| if asking(s) { narration_withheld(s.lang) } else { narration(&state, &titles.1) })) }
             </> },
             slot(ui.has(Part::Text).then(|| narration(&state, &titles.1)))
@@ -143,6 +154,9 @@ pub fn App(props: &AppProps) -> Html {
 
 /// The app's parts, built for the state shown: [`page`] and [`embed_view`] arrange them.
 struct Parts {
+    /// The page's offer of the exercises, once the full module is there.
+    #[cfg(feature = "full")]
+    exercise_offer: Html,
     lang_button: Html,
     error: Html,
     controls: Html,
@@ -496,7 +510,7 @@ fn exercise_crop(s: &AppState) -> Option<f32> {
 /// it, and the reader has not answered.
 #[cfg(feature = "full")]
 fn asking(s: &AppState) -> bool {
-    s.exercise.as_ref().and_then(|run| run.current()).is_some_and(|q| s.step + 1 >= q.step)
+    s.exercise.as_ref().and_then(|run| run.open_at(s.step)).is_some()
 }
 
 /// The narration panel while a question is open (full module): the narration of a step looks
@@ -513,14 +527,10 @@ fn narration_withheld(lang: Lang) -> Html {
 
 /// The experiment's exercises (full module), if it has any: offered, or under way.
 #[cfg(feature = "full")]
-fn exercise(state: &State, ui: Ui, page: bool) -> Option<Html> {
+fn exercise(state: &State, ui: Ui, page: bool, has_exercises: bool) -> Option<Html> {
     let s = &**state;
-    if s.exercise.is_none() && s.experiment.exercises().is_empty() {
-        return None;
-    }
-    // The page offers them under the export bar (a part that comes with the full module goes
-    // there, where nothing the reader is reading moves); once started, they are asked here.
-    if s.exercise.is_none() && page {
+    // Not started: nothing to offer, or offered under the page's export bar (`exercise_offer`).
+    if s.exercise.is_none() && (!has_exercises || page) {
         return None;
     }
     // The revealed step's narration, in the panel where nothing else shows it: an embed without
@@ -657,9 +667,7 @@ fn page(state: &State, parts: Parts, files: FileHandlers, root: NodeRef, title: 
                     { parts.export }
                     { full_or!(
                         html! { <>
-                            if s.exercise.is_none() && !s.experiment.exercises().is_empty() {
-                                { exercise_panel(state, false, true) }
-                            }
+                            { parts.exercise_offer }
                             <crate::components::compare::CompareChooser experiment={s.experiment.clone()} lang={lang}
                                 on_compare={{
                                     // The comparison is drawn at the diagram's place: the view goes there.

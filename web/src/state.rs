@@ -160,6 +160,12 @@ impl ExerciseRun {
     pub fn last_visible(&self) -> Option<usize> {
         self.current().map(|q| q.step.saturating_sub(1))
     }
+
+    /// The question open at playback step `step`: the current one, once playback has reached
+    /// the last step it lets the reader see.
+    pub fn open_at(&self, step: usize) -> Option<&narration::exercise::Question> {
+        self.current().filter(|q| step + 1 >= q.step)
+    }
 }
 
 /// A run or a layout too big for one frame, waiting to be done in slices (full module): issue
@@ -591,12 +597,16 @@ impl AppState {
                 return self.waiting_for(experiment, trace, true);
             }
         }
-        self.shown = Shared::new(seqdiag::layout(&self.trace, &self.view_options()));
+        // Compared: both runs on one axis, laid out once (the run alone only if that fails).
         #[cfg(feature = "full")]
-        let s = self.paired();
-        #[cfg(not(feature = "full"))]
-        let s = self;
-        s
+        if self.compare.is_some() {
+            self = self.paired();
+            if self.compare.is_some() {
+                return self;
+            }
+        }
+        self.shown = Shared::new(seqdiag::layout(&self.trace, &self.view_options()));
+        self
     }
 
     /// Re-simulates `experiment` (in slices if it is big); on error keeps everything and

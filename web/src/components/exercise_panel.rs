@@ -59,7 +59,7 @@ pub fn ExercisePanel(props: &ExerciseProps) -> Html {
     // reached it, when the focus was in the panel or lost (never taken from elsewhere, and not
     // when the panel first appears: an embed's page would scroll to it as it loads).
     let answered = props.run.as_ref().map(|r| r.picks.len());
-    let reached = props.run.as_ref().and_then(|r| r.current()).is_some_and(|q| props.step + 1 >= q.step);
+    let reached = props.run.as_ref().and_then(|r| r.open_at(props.step)).is_some();
     {
         let panel = panel.clone();
         let before = use_mut_ref(|| None::<Option<usize>>);
@@ -121,9 +121,9 @@ fn running(props: &ExerciseProps, run: &ExerciseRun) -> Html {
             </div>
         }
     });
-    let now = match run.current() {
-        Some(q) if props.step + 1 >= q.step => question(props, q, run.picks.len(), n),
-        Some(q) => {
+    let now = match (run.open_at(props.step), run.current()) {
+        (Some(q), _) => question(props, q, run.picks.len(), n),
+        (None, Some(q)) => {
             let target = q.step.saturating_sub(1);
             let label = if run.picks.is_empty() { i18n::EXERCISE_PLAY_FIRST } else { i18n::EXERCISE_PLAY_ON };
             html! {
@@ -135,7 +135,7 @@ fn running(props: &ExerciseProps, run: &ExerciseRun) -> Html {
                 </p>
             }
         }
-        None => {
+        (None, None) => {
             let right = run.picks.iter().zip(run.questions.iter()).filter(|(p, q)| **p == q.answer).count();
             let score = if n == 0 {
                 i18n::EXERCISE_NONE.get(lang).to_string()
