@@ -96,7 +96,7 @@ pub fn render_pair_sized(pair: &Pair, captions: [&str; 2], sentence: Option<&str
         let start = w.out.len();
         w.body(d);
         if let Some(mark) = marks[k] {
-            w.mark(d, &mark, start, lang);
+            w.mark(d, &mark, start, Some(lang));
         }
         w.out.push_str("</g>\n");
     }
@@ -115,13 +115,15 @@ fn divergence_line(d: &Diagram, mark: &crate::pair::Mark) -> String {
 }
 
 /// [`page_body`] with where two runs part marked on it (the web page's comparison; feature
-/// `pair`): the line under the drawing, the diverging arrow's glow and the label over it, shown
-/// from the mark's step (`data-step`).
+/// `pair`): the line under the drawing and the diverging arrow's glow over it, shown from the
+/// mark's step (`data-step`). No label: the page says where they part in a sentence above both
+/// diagrams, and in a diagram of the narrow class the label's only room, at the line's right
+/// end, is often a state's or an arrow's.
 #[cfg(feature = "pair")]
-pub fn page_body_marked(d: &Diagram, page: PageDrawing, mark: &crate::pair::Mark, lang: Lang) -> String {
+pub fn page_body_marked(d: &Diagram, page: PageDrawing, mark: &crate::pair::Mark) -> String {
     let mut w = Svg { out: String::with_capacity(8 * 1024 + d.arrows.len() * 500), page: Some(page) };
     w.body(d);
-    w.mark(d, mark, 0, lang);
+    w.mark(d, mark, 0, None);
     w.out
 }
 
@@ -250,16 +252,17 @@ impl Svg {
     /// the drawing, just after its background (the body's first line), so that the texts it
     /// crosses stay readable; its glow and label on top.
     #[cfg(feature = "pair")]
-    fn mark(&mut self, d: &Diagram, mark: &crate::pair::Mark, start: usize, lang: Lang) {
+    fn mark(&mut self, d: &Diagram, mark: &crate::pair::Mark, start: usize, label: Option<Lang>) {
         let under = start + self.out[start..].find('\n').map_or(0, |n| n + 1);
         self.out.insert_str(under, &divergence_line(d, mark));
-        self.divergence(d, mark, lang);
+        self.divergence(d, mark, label);
     }
 
     /// Where two runs part, in one of their diagrams, over the drawing: a glow along its
-    /// diverging arrow (if it has one there) and a label at the right end of the line.
+    /// diverging arrow (if it has one there) and, given its language, a label at the right end
+    /// of the line.
     #[cfg(feature = "pair")]
-    fn divergence(&mut self, d: &Diagram, mark: &crate::pair::Mark, lang: Lang) {
+    fn divergence(&mut self, d: &Diagram, mark: &crate::pair::Mark, label: Option<Lang>) {
         let _ = writeln!(
             self.out,
             "<g class=\"divergence\"{}>",
@@ -273,9 +276,11 @@ impl Svg {
                 line_path(a.from.x, a.from.y, a.to.x, a.to.y)
             );
         }
-        let text = bilingual::pick(lang, "the runs part here", "两次运行从这里开始不同");
-        let label = crate::labels::centred(text, d.width - 6.0, mark.y - 9.0, Anchor::End, SMALL_FONT);
-        self.text("div-label halo", &label, text);
+        if let Some(lang) = label {
+            let text = bilingual::pick(lang, "the runs part here", "两次运行从这里开始不同");
+            let label = crate::labels::centred(text, d.width - 6.0, mark.y - 9.0, Anchor::End, SMALL_FONT);
+            self.text("div-label halo", &label, text);
+        }
         self.out.push_str("</g>\n");
     }
 

@@ -158,7 +158,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     // classes on it.
     // The key says which drawing it is: effects compare it, not the drawing's ~100 KB of text.
     let drawing = (d.id(), PageDrawing { selectable: props.selectable, rows });
-    let body = use_memo((drawing, props.mark), |((_, page), mark)| draw::body(d, *page, mark.as_ref(), props.lang));
+    let body = use_memo((drawing, props.mark), |((_, page), mark)| draw::body(d, *page, mark.as_ref()));
     let heads_body = use_memo(d.id(), |_| AttrValue::from(seqdiag::svg::page_heads(d)));
     let drawn = use_node_ref();
     {

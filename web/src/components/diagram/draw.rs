@@ -39,12 +39,12 @@ pub(super) struct Drawing<'a> {
 
 /// The drawing's markup, for [`Drawing::body`]: with where two compared runs part marked, if
 /// `mark` says where (full module).
-pub(super) fn body(d: &Diagram, page: PageDrawing, mark: Option<&super::Mark>, lang: bilingual::Lang) -> AttrValue {
+pub(super) fn body(d: &Diagram, page: PageDrawing, mark: Option<&super::Mark>) -> AttrValue {
     #[cfg(feature = "full")]
     if let Some(mark) = mark {
-        return AttrValue::from(seqdiag::svg::page_body_marked(d, page, mark, lang));
+        return AttrValue::from(seqdiag::svg::page_body_marked(d, page, mark));
     }
-    let _ = (mark, lang);
+    let _ = mark;
     AttrValue::from(seqdiag::svg::page_body(d, page))
 }
 
