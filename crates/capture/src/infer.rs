@@ -459,11 +459,21 @@ fn find_losses(segments: &[Captured], an: &mut Analysis) {
             }
             continue;
         }
-        // Sent again before anything acknowledged it: the first copy was lost.
+        // Sent again before anything acknowledged it: the first copy was lost. An answer counts
+        // if the other end sent it after this copy could have reached it and before the next copy
+        // could have: only this copy can have provoked it, whatever the capture's order (two ends
+        // whose timers fire in one tick send their copies at the same instant, and an ACK of the
+        // first may be captured after the second copy).
         let later = &resent[s.dir][resent[s.dir].partition_point(|&k| k <= i)..];
         let again = later.iter().copied().find(|&k| an.segs[k].seq < s.end && s.seq < an.segs[k].end);
         if let Some(k) = again {
-            let acked = (i + 1..k).any(|j| an.segs[j].dir != s.dir && answers(&segments[i], &s, &segments[j]));
+            let after = an.point.after(s.dir) as i64;
+            let (reached, next_reached) = (s.seen_us + after, an.segs[k].seen_us + after);
+            let acked = (i + 1..n).any(|j| {
+                an.segs[j].dir != s.dir
+                    && (j < k || (an.sent_us(j) >= reached && an.sent_us(j) < next_reached))
+                    && answers(&segments[i], &s, &segments[j])
+            });
             if !acked {
                 an.segs[i].lost = Some(LossEvidence::Retransmitted { by: k });
             }

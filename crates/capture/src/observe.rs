@@ -712,7 +712,9 @@ impl Observer<'_> {
                 }
                 EventKind::State { from, to, cause }
             }
-            Event::TimerArmed { timer, deadline, backoff } => EventKind::TimerArmed { timer, deadline, backoff },
+            Event::TimerArmed { timer, deadline, timeout, backoff } => {
+                EventKind::TimerArmed { timer, deadline, timeout, backoff }
+            }
             Event::TimerCancelled { timer } => EventKind::TimerCancelled { timer },
             Event::TimerFired { timer, backoff } => {
                 if timer == Timer::Retransmit {

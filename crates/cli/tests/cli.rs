@@ -32,7 +32,8 @@ fn run_prints_a_textbook_trace() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("xx lost SYN seq=0 (dropped on purpose)"));
-    assert!(out.contains("1000.000ms  client   -> server: SYN seq=0"));
+    // The 1 s RTO on Linux's timer wheel (4 ms ticks, 32 ms buckets at 1 s).
+    assert!(out.contains("1024.000ms  client   -> server: SYN seq=0"));
     assert!(out.contains("SYN_SENT -> ESTABLISHED"));
 }
 

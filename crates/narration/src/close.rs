@@ -249,7 +249,8 @@ pub(crate) fn fin_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
     let ack = ep.sent.iter().copied().find(|&s| cx.pure_ack(s));
     let ack_label = ack.map_or_else(String::new, |a| cx.label(a));
     if ep.changed(State::Established, State::CloseWait) {
-        let delayed = ep.armed(Timer::DelayedAck);
+        // When the ACK really goes: Linux's "0" is its timer wheel's next tick.
+        let delayed = ep.fires_at(Timer::DelayedAck).map(|at| (at, 0));
         let mut s = match (ack, delayed) {
             (Some(_), _) => Story::new(say!(
                 cx,
@@ -275,7 +276,7 @@ pub(crate) fn fin_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
             ));
         } else if let Some((deadline, _)) = delayed {
             let d = cx.span(ep.at, deadline);
-            // Linux's ACK timeout is 0 until data arrives (`Config::delayed_ack_before_data`):
+            // Linux's ACK timeout is 0 until data arrives (`Config::ack_delay_zero_before_data`):
             // the timer fires at the next tick, at most 4 ms away.
             let no_data_yet =
                 !cx.t.segments[..seg.index()].iter().any(|s| s.received_by == ep.conn && !s.payload.is_empty());
@@ -526,7 +527,7 @@ pub(crate) fn time_wait_over(cx: &Cx<'_>, ep: &Ep) -> Story {
     let (local, remote) = (c.local, c.remote);
     let peer = cx.remote_name(conn);
     let waited =
-        cx.last_armed(conn, Timer::TimeWait, ep.first).map_or_else(String::new, |(at, _, _)| cx.span(at, ep.at));
+        cx.last_armed(conn, Timer::TimeWait, ep.first).map_or_else(String::new, |(at, due, _)| cx.span(at, due));
     s.main(say!(
         cx,
         "{waited} (2·MSL) have passed without another FIN from {peer}, so {who} leaves TIME_WAIT for CLOSED. The four-tuple {local} ↔ {remote} can now be used again safely.",
@@ -542,7 +543,7 @@ pub(crate) fn fin_wait2_timeout(cx: &Cx<'_>, ep: &Ep) -> Story {
     let d = ep
         .conn
         .and_then(|c| cx.last_armed(c, Timer::FinWait2, ep.first))
-        .map_or_else(String::new, |(at, _, _)| cx.span(at, ep.at));
+        .map_or_else(String::new, |(at, due, _)| cx.span(at, due));
     let mut s = Story::new(say!(
         cx,
         "{subj} gives up waiting in FIN_WAIT2 and drops the connection.",

@@ -330,11 +330,12 @@ impl<'a> Cx<'a> {
         self.state_before(conn, self.sent_event(seg)?)
     }
 
-    /// The latest `timer` armed on `conn` at or before `ev`: (when, deadline, backoff).
+    /// The latest `timer` armed on `conn` at or before `ev`: (when, when it was due: its
+    /// timeout later, backoff). On a timer wheel it fires later than it was due.
     pub(crate) fn last_armed(&self, conn: ConnId, timer: Timer, ev: usize) -> Option<(Instant, Instant, u8)> {
         self.t.events[..=ev.min(self.t.events.len().saturating_sub(1))].iter().rev().find_map(|e| match e.kind {
-            EventKind::TimerArmed { timer: t, deadline, backoff } if e.conn == Some(conn) && t == timer => {
-                Some((e.at, deadline, backoff))
+            EventKind::TimerArmed { timer: t, timeout, backoff, .. } if e.conn == Some(conn) && t == timer => {
+                Some((e.at, e.at + timeout, backoff))
             }
             _ => None,
         })
@@ -348,11 +349,11 @@ impl<'a> Cx<'a> {
                 continue;
             }
             match e.kind {
-                EventKind::TimerArmed { timer: t, deadline, backoff } if t == timer => {
+                EventKind::TimerArmed { timer: t, timeout, backoff, .. } if t == timer => {
                     if backoff == 0 {
                         out.clear();
                     }
-                    out.push(deadline - e.at);
+                    out.push(timeout);
                 }
                 EventKind::TimerCancelled { timer: t } if t == timer => out.clear(),
                 _ => {}

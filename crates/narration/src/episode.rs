@@ -3,6 +3,7 @@
 
 use alloc::vec::Vec;
 use tcp_core::event::{Cause, DropReason, Reply};
+use tcp_core::time::Duration;
 use tcp_core::{Instant, State, Timer};
 use tcp_sim::trace::{AppCall, AppError, ConnId, EventKind, HostId, LossReason, Notice, SegId};
 
@@ -45,7 +46,8 @@ pub(crate) struct Ep {
     pub(crate) sent: Vec<SegId>,
     pub(crate) lost: Vec<(SegId, LossReason)>,
     /// Timers started: (timer, deadline, backoff).
-    pub(crate) armed: Vec<(Timer, Instant, u8)>,
+    /// Timers armed: which, when they fire, how long they were asked to wait, their backoff.
+    pub(crate) armed: Vec<(Timer, Instant, Duration, u8)>,
     pub(crate) cancelled: Vec<Timer>,
     pub(crate) rejected: Option<(DropReason, Reply)>,
     pub(crate) notices: Vec<Notice>,
@@ -87,8 +89,21 @@ impl Ep {
         self.changes.first().map(|c| c.from)
     }
 
+    /// When `timer`, armed in this episode, is due (its timeout from now: what the stack asked
+    /// for, which the narration names), and its backoff.
     pub(crate) fn armed(&self, timer: Timer) -> Option<(Instant, u8)> {
-        self.armed.iter().find(|(t, _, _)| *t == timer).map(|(_, d, b)| (*d, *b))
+        self.armed.iter().find(|a| a.0 == timer).map(|a| (self.at + a.2, a.3))
+    }
+
+    /// When `timer`, armed in this episode, really fires: later than [`Ep::armed`] says on a
+    /// timer wheel (`Config::timer_wheel_tick`).
+    pub(crate) fn fires_at(&self, timer: Timer) -> Option<Instant> {
+        self.armed.iter().find(|a| a.0 == timer).map(|a| a.1)
+    }
+
+    /// How long `timer`, armed in this episode, was asked to wait.
+    pub(crate) fn armed_for(&self, timer: Timer) -> Option<Duration> {
+        self.armed.iter().find(|a| a.0 == timer).map(|a| a.2)
     }
 
     pub(crate) fn cancelled(&self, timer: Timer) -> bool {
@@ -126,7 +141,9 @@ impl Ep {
             EventKind::State { from, to, cause } => self.changes.push(Change { from: *from, to: *to, cause: *cause }),
             EventKind::Sent { segment } => self.sent.push(*segment),
             EventKind::Lost { segment, reason } => self.lost.push((*segment, *reason)),
-            EventKind::TimerArmed { timer, deadline, backoff } => self.armed.push((*timer, *deadline, *backoff)),
+            EventKind::TimerArmed { timer, deadline, timeout, backoff } => {
+                self.armed.push((*timer, *deadline, *timeout, *backoff))
+            }
             EventKind::TimerCancelled { timer } => self.cancelled.push(*timer),
             EventKind::Rejected { reason, reply, .. } => self.rejected = Some((*reason, *reply)),
             EventKind::Notified { notice } => self.notices.push(*notice),

@@ -179,10 +179,13 @@ fn question(i: usize, e: &Exercise, t: &Trace, step_of: &dyn Fn(usize) -> usize)
                 .map(|(k, _)| k)
                 .ok_or(Unasked::NoSuchTimer)?;
             let (at, conn) = (t.events[fired].at, t.events[fired].conn);
-            let armed = (t.events[..fired].iter().rev())
-                .find(|ev| ev.conn == conn && is(ev, true))
-                .map_or(Instant::ZERO, |ev| ev.at);
-            let wait = at.micros - armed.micros;
+            // The wait the stack asked for (on Linux's timer wheel it fires a little later).
+            let armed_event = (t.events[..fired].iter().rev()).find(|ev| ev.conn == conn && is(ev, true));
+            let armed = armed_event.map_or(Instant::ZERO, |ev| ev.at);
+            let wait = match armed_event.map(|ev| &ev.kind) {
+                Some(EventKind::TimerArmed { timeout, .. }) => timeout.as_micros() as u64,
+                _ => at.micros - armed.micros,
+            };
             // Four waits, each twice the one before (does it double? halve?), the right one at a
             // place the exercise chooses; a wait too short to halve comes first, before 1, 2 and
             // 4 ms.

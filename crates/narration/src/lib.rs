@@ -238,8 +238,36 @@ fn story(cx: &Cx<'_>, ep: &Ep) -> Story {
         },
         Trigger::None => spontaneous(cx, ep),
     };
+    if let Trigger::Timer(timer, _) = ep.trigger
+        && let Some(late) = late_timer(cx, ep, timer)
+    {
+        s.detail_once("timer-wheel", late);
+    }
     loss::add_losses(cx, ep, &mut s);
     s
+}
+
+/// Why a timer fired after it was due: Linux's timer wheel (`Config::timer_wheel_tick`). A
+/// delayed ACK (a tick late, every time) gets the short form.
+fn late_timer(cx: &Cx<'_>, ep: &Ep, timer: tcp_core::Timer) -> Option<String> {
+    let (_, due, _) = cx.last_armed(ep.conn?, timer, ep.first)?;
+    if ep.at <= due {
+        return None;
+    }
+    let late = cx.span(due, ep.at);
+    Some(if timer == tcp_core::Timer::DelayedAck {
+        say!(
+            cx,
+            "It fires {late} after it was due: Linux looks at its timers only on the ticks of its timer wheel, every 4 ms here.",
+            "它比预定时间晚了 {late}才到期：Linux 只在时间轮的节拍上检查定时器，这里每 4 毫秒一拍。"
+        )
+    } else {
+        say!(
+            cx,
+            "It fires {late} after it was due: Linux looks at its timers only on the ticks of its timer wheel (every 4 ms here) and files a timer due far ahead in a coarser slot, so a timer never fires early but often a little late: up to 32 ms for a 1 s RTO, up to 2 s for TIME_WAIT's 60 s.",
+            "它比预定时间晚了 {late}才到期：Linux 只在时间轮的节拍上检查定时器（这里每 4 毫秒一拍），到期时间越远，放进的槽越粗，所以定时器从不提前，却常常略晚：1 秒的 RTO 最多晚 32 毫秒，TIME_WAIT 的 60 秒最多晚 2 秒。"
+        )
+    })
 }
 
 fn recv(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {

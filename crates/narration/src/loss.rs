@@ -266,7 +266,7 @@ fn lost(cx: &Cx<'_>, ep: &Ep, seg: SegId, reason: LossReason) -> (String, String
 pub(crate) fn rto_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let armed_at = ep.conn.and_then(|c| cx.last_armed(c, Timer::Retransmit, ep.first));
-    let waited = armed_at.map_or_else(String::new, |(at, _, _)| cx.span(at, ep.at));
+    let waited = armed_at.map_or_else(String::new, |(at, due, _)| cx.span(at, due));
     if let Some(c) = ep.changes.iter().find(|c| c.cause == Cause::RetriesExhausted) {
         return give_up(cx, ep, c.from, c.to, &waited);
     }
@@ -345,8 +345,8 @@ pub(crate) fn rto_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
     }
     if let Some(conn) = ep.conn {
         let mut series = cx.backoff_series(conn, Timer::Retransmit, ep.first);
-        if let Some((d, _)) = ep.armed(Timer::Retransmit) {
-            series.push(d - ep.at);
+        if let Some(timeout) = ep.armed_for(Timer::Retransmit) {
+            series.push(timeout);
         }
         let list = cx.series_text(&series);
         // Linux keeps a SYN's first retries at the initial timeout (tcp_syn_linear_timeouts).
@@ -538,7 +538,7 @@ pub(crate) fn delack_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
     let d = ep
         .conn
         .and_then(|c| cx.last_armed(c, Timer::DelayedAck, ep.first))
-        .map_or_else(String::new, |(at, _, _)| cx.span(at, ep.at));
+        .map_or_else(String::new, |(at, due, _)| cx.span(at, due));
     let Some(&ack) = ep.sent.first() else {
         let mut s = Story::new(say!(cx, "{subj}'s delayed-ACK timer expires.", "{who}的延迟确认定时器到期。"));
         s.main(say!(cx, "{subj}'s delayed-ACK timer expires after {d}.", "{who}的延迟确认定时器在 {d}后到期。"));
@@ -617,7 +617,7 @@ pub(crate) fn keepalive_fired(cx: &Cx<'_>, ep: &Ep, backoff: u8) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = ep.conn.map_or_else(String::new, |c| cx.remote_name(c));
     let armed_at = ep.conn.and_then(|c| cx.last_armed(c, Timer::Keepalive, ep.first));
-    let waited = armed_at.map_or_else(String::new, |(at, _, _)| cx.span(at, ep.at));
+    let waited = armed_at.map_or_else(String::new, |(at, due, _)| cx.span(at, due));
     if ep.changes.iter().any(|c| c.cause == Cause::Timer(Timer::Keepalive)) {
         let mut s = Story::new(say!(
             cx,

@@ -71,6 +71,7 @@ fn zero_window_probe() {
     t.events.push(ev(EventKind::TimerArmed {
         timer: Timer::Persist,
         deadline: Instant::from_millis(104_000),
+        timeout: tcp_core::time::Duration::from_secs(4),
         backoff: 2,
     }));
     t.events.push(ev(EventKind::Sent { segment: SegId(probe) }));

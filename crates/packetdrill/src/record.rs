@@ -164,7 +164,9 @@ impl Recorder {
                 }
                 EventKind::State { from, to, cause }
             }
-            Event::TimerArmed { timer, deadline, backoff } => EventKind::TimerArmed { timer, deadline, backoff },
+            Event::TimerArmed { timer, deadline, timeout, backoff } => {
+                EventKind::TimerArmed { timer, deadline, timeout, backoff }
+            }
             Event::TimerCancelled { timer } => EventKind::TimerCancelled { timer },
             Event::TimerFired { timer, backoff } => EventKind::TimerFired { timer, backoff },
             // accept() tells the application of a listener's connection.

@@ -257,7 +257,7 @@ pub(crate) fn lanes(trace: &Trace, slots: &Slots, step_of: &[usize], axis: &Time
                     t.note(h, kind, y, note, step, i);
                 }
             }
-            EventKind::TimerArmed { timer, deadline, backoff } => {
+            EventKind::TimerArmed { timer, deadline, timeout, backoff } => {
                 let Some(c) = conn else { continue };
                 let was = t.running.iter().any(|r| r.0 == c && r.1 == *timer && r.2.is_some());
                 t.end_timer(c, *timer, TimerEnd::Restarted, y, step);
@@ -270,7 +270,7 @@ pub(crate) fn lanes(trace: &Trace, slots: &Slots, step_of: &[usize], axis: &Time
                         y1: y,
                         y2: y,
                         end: TimerEnd::Pending,
-                        text: bilingual::timer(lang, *timer, (*deadline - at).as_micros() as u64, *backoff, was),
+                        text: bilingual::timer(lang, *timer, timeout.as_micros() as u64, *backoff, was),
                         step,
                         end_step: step,
                         column: 0,

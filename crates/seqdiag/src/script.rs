@@ -336,11 +336,11 @@ impl Script {
                     }));
                 }
                 EventKind::State { to, .. } => note(NoteKind::State, format!("{to:#}")),
-                EventKind::TimerArmed { timer, deadline, backoff } => {
+                EventKind::TimerArmed { timer, timeout, backoff, .. } => {
                     let conn = e.conn;
                     let restarted = armed.iter().any(|a| a.0 == conn && a.1 == *timer);
                     armed.retain(|a| !(a.0 == conn && a.1 == *timer));
-                    let us = (*deadline - e.at).as_micros() as u64;
+                    let us = timeout.as_micros() as u64;
                     armed.push((conn, *timer, us, *backoff));
                     if *timer == Timer::TimeWait {
                         note(NoteKind::Timer, bilingual::timer(lang, *timer, us, *backoff, restarted));

@@ -243,19 +243,20 @@ fn backoff_is_visible_as_breaks() {
     let texts: Vec<&str> = d.breaks.iter().map(|b| b.text.as_str()).collect();
     assert_eq!(
         texts,
-        // Linux's four linear retries (1 s apart), then doubling.
+        // Linux's four linear retries (1 s apart), then doubling, on its timer wheel (the gaps of
+        // `tests/captures/syn_timeout.pcap`, less the time each SYN's row takes).
         [
-            "⋯ 990 ms later",
-            "⋯ 990 ms later",
-            "⋯ 990 ms later",
-            "⋯ 990 ms later",
-            "⋯ 990 ms later",
-            "⋯ 1.99 s later",
-            "⋯ 3.99 s later",
-            "⋯ 7.99 s later",
-            "⋯ 15.99 s later",
-            "⋯ 31.99 s later",
-            "⋯ 63.99 s later"
+            "⋯ 1.01 s later",
+            "⋯ 1.01 s later",
+            "⋯ 1.01 s later",
+            "⋯ 1.01 s later",
+            "⋯ 1.01 s later",
+            "⋯ 2.01 s later",
+            "⋯ 4.12 s later",
+            "⋯ 8.18 s later",
+            "⋯ 16.12 s later",
+            "⋯ 34.04 s later",
+            "⋯ 65.53 s later",
         ]
     );
     let rto: Vec<&str> = d.timers.iter().map(|t| t.text.as_str()).collect();

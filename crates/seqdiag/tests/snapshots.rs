@@ -39,49 +39,49 @@ fn mermaid_handshake() {
         "handshake",
         Lang::En,
         expect![[r#"
-        sequenceDiagram
-            autonumber off
-            participant client as client<br/>192.0.2.1:40000
-            participant server as server<br/>198.51.100.1:5555
-            Note over client: connect() · SYN_SENT
-            client->>server: SYN seq=0
-            Note over client,server: 0 → 10 ms
-            Note over server: listen(:5555)
-            Note over server: SYN_RECV
-            server->>client: SYN, ACK seq=0 ack=1
-            Note over server,client: 10 ms → 20 ms
-            Note over client: ESTABLISHED
-            client->>server: ACK seq=1 ack=1
-            Note over client,server: 20 ms → 30 ms
-            client->>server: ACK seq=1 ack=1 len=5
-            Note over client,server: 20 ms → 30 ms
-            Note over server: ESTABLISHED
-            server->>client: ACK seq=1 ack=6
-            Note over server,client: 30 ms → 40 ms
-            server->>client: ACK seq=1 ack=6 len=5
-            Note over server,client: 30 ms → 40 ms
-            client->>server: ACK seq=6 ack=6
-            Note over client,server: 40 ms → 50 ms
-            Note over client,server: ⋯ 90 ms later
-            Note over client: close() · FIN_WAIT1
-            client->>server: FIN, ACK seq=6 ack=6
-            Note over client,server: 140 ms → 150 ms
-            Note over server: CLOSE_WAIT
-            Note over server: delayed ACK 40 ms expired
-            server->>client: ACK seq=6 ack=7
-            Note over server,client: 190 ms → 200 ms
-            Note over client: FIN_WAIT2
-            Note over client,server: ⋯ 50 ms later
-            Note over server: close() · LAST_ACK
-            server->>client: FIN, ACK seq=6 ack=7
-            Note over server,client: 250 ms → 260 ms
-            Note over client: TIME_WAIT · 2MSL 60 s
-            client->>server: ACK seq=7 ack=7
-            Note over client,server: 260 ms → 270 ms
-            Note over server: CLOSED
-            Note over client,server: ⋯ 59.99 s later
-            Note over client: 2MSL 60 s expired · CLOSED
-    "#]],
+            sequenceDiagram
+                autonumber off
+                participant client as client<br/>192.0.2.1:40000
+                participant server as server<br/>198.51.100.1:5555
+                Note over client: connect() · SYN_SENT
+                client->>server: SYN seq=0
+                Note over client,server: 0 → 10 ms
+                Note over server: listen(:5555)
+                Note over server: SYN_RECV
+                server->>client: SYN, ACK seq=0 ack=1
+                Note over server,client: 10 ms → 20 ms
+                Note over client: ESTABLISHED
+                client->>server: ACK seq=1 ack=1
+                Note over client,server: 20 ms → 30 ms
+                client->>server: ACK seq=1 ack=1 len=5
+                Note over client,server: 20 ms → 30 ms
+                Note over server: ESTABLISHED
+                server->>client: ACK seq=1 ack=6
+                Note over server,client: 30 ms → 40 ms
+                server->>client: ACK seq=1 ack=6 len=5
+                Note over server,client: 30 ms → 40 ms
+                client->>server: ACK seq=6 ack=6
+                Note over client,server: 40 ms → 50 ms
+                Note over client,server: ⋯ 90 ms later
+                Note over client: close() · FIN_WAIT1
+                client->>server: FIN, ACK seq=6 ack=6
+                Note over client,server: 140 ms → 150 ms
+                Note over server: CLOSE_WAIT
+                Note over server: delayed ACK 40 ms expired
+                server->>client: ACK seq=6 ack=7
+                Note over server,client: 192 ms → 202 ms
+                Note over client: FIN_WAIT2
+                Note over client,server: ⋯ 48 ms later
+                Note over server: close() · LAST_ACK
+                server->>client: FIN, ACK seq=6 ack=7
+                Note over server,client: 250 ms → 260 ms
+                Note over client: TIME_WAIT · 2MSL 60 s
+                client->>server: ACK seq=7 ack=7
+                Note over client,server: 260 ms → 270 ms
+                Note over server: CLOSED
+                Note over client,server: ⋯ 61.17 s later
+                Note over client: 2MSL 60 s expired · CLOSED
+        "#]],
     );
 }
 
@@ -91,53 +91,53 @@ fn mermaid_lost_syn_in_chinese() {
         "lost-syn",
         Lang::Zh,
         expect![[r#"
-        sequenceDiagram
-            autonumber off
-            participant client as 客户端 client<br/>192.0.2.1:40000
-            participant server as 服务器 server<br/>198.51.100.1:5555
-            Note over client: connect() · SYN_SENT
-            client-xserver: SYN seq=0 (被丢弃)
-            Note over client,server: 0 → ✕ 被丢弃
-            Note over server: listen(:5555)
-            Note over client,server: ⋯ 1 秒后
-            Note over client: RTO 1 秒 到期
-            client-->>server: SYN seq=0 (重传)
-            Note over client,server: 1 秒 → 1.01 秒
-            Note over server: SYN_RECV
-            server->>client: SYN, ACK seq=0 ack=1
-            Note over server,client: 1.01 秒 → 1.02 秒
-            Note over client: ESTABLISHED
-            client->>server: ACK seq=1 ack=1
-            Note over client,server: 1.02 秒 → 1.03 秒
-            client->>server: ACK seq=1 ack=1 len=5
-            Note over client,server: 1.02 秒 → 1.03 秒
-            Note over server: ESTABLISHED
-            server->>client: ACK seq=1 ack=6
-            Note over server,client: 1.03 秒 → 1.04 秒
-            server->>client: ACK seq=1 ack=6 len=5
-            Note over server,client: 1.03 秒 → 1.04 秒
-            client->>server: ACK seq=6 ack=6
-            Note over client,server: 1.04 秒 → 1.05 秒
-            Note over client,server: ⋯ 90 毫秒后
-            Note over client: close() · FIN_WAIT1
-            client->>server: FIN, ACK seq=6 ack=6
-            Note over client,server: 1.14 秒 → 1.15 秒
-            Note over server: CLOSE_WAIT
-            Note over server: 延迟确认 40 毫秒 到期
-            server->>client: ACK seq=6 ack=7
-            Note over server,client: 1.19 秒 → 1.2 秒
-            Note over client: FIN_WAIT2
-            Note over client,server: ⋯ 50 毫秒后
-            Note over server: close() · LAST_ACK
-            server->>client: FIN, ACK seq=6 ack=7
-            Note over server,client: 1.25 秒 → 1.26 秒
-            Note over client: TIME_WAIT · 2MSL 60 秒
-            client->>server: ACK seq=7 ack=7
-            Note over client,server: 1.26 秒 → 1.27 秒
-            Note over server: CLOSED
-            Note over client,server: ⋯ 59.99 秒后
-            Note over client: 2MSL 60 秒 到期 · CLOSED
-    "#]],
+            sequenceDiagram
+                autonumber off
+                participant client as 客户端 client<br/>192.0.2.1:40000
+                participant server as 服务器 server<br/>198.51.100.1:5555
+                Note over client: connect() · SYN_SENT
+                client-xserver: SYN seq=0 (被丢弃)
+                Note over client,server: 0 → ✕ 被丢弃
+                Note over server: listen(:5555)
+                Note over client,server: ⋯ 1.02 秒后
+                Note over client: RTO 1 秒 到期
+                client-->>server: SYN seq=0 (重传)
+                Note over client,server: 1.024 秒 → 1.034 秒
+                Note over server: SYN_RECV
+                server->>client: SYN, ACK seq=0 ack=1
+                Note over server,client: 1.034 秒 → 1.044 秒
+                Note over client: ESTABLISHED
+                client->>server: ACK seq=1 ack=1
+                Note over client,server: 1.044 秒 → 1.054 秒
+                client->>server: ACK seq=1 ack=1 len=5
+                Note over client,server: 1.044 秒 → 1.054 秒
+                Note over server: ESTABLISHED
+                server->>client: ACK seq=1 ack=6
+                Note over server,client: 1.054 秒 → 1.064 秒
+                server->>client: ACK seq=1 ack=6 len=5
+                Note over server,client: 1.054 秒 → 1.064 秒
+                client->>server: ACK seq=6 ack=6
+                Note over client,server: 1.064 秒 → 1.074 秒
+                Note over client,server: ⋯ 90 毫秒后
+                Note over client: close() · FIN_WAIT1
+                client->>server: FIN, ACK seq=6 ack=6
+                Note over client,server: 1.164 秒 → 1.174 秒
+                Note over server: CLOSE_WAIT
+                Note over server: 延迟确认 40 毫秒 到期
+                server->>client: ACK seq=6 ack=7
+                Note over server,client: 1.216 秒 → 1.226 秒
+                Note over client: FIN_WAIT2
+                Note over client,server: ⋯ 48 毫秒后
+                Note over server: close() · LAST_ACK
+                server->>client: FIN, ACK seq=6 ack=7
+                Note over server,client: 1.274 秒 → 1.284 秒
+                Note over client: TIME_WAIT · 2MSL 60 秒
+                client->>server: ACK seq=7 ack=7
+                Note over client,server: 1.284 秒 → 1.294 秒
+                Note over server: CLOSED
+                Note over client,server: ⋯ 60.15 秒后
+                Note over client: 2MSL 60 秒 到期 · CLOSED
+        "#]],
     );
 }
 
@@ -199,9 +199,9 @@ fn plantuml_handshake() {
             note over server : CLOSE_WAIT
             note over server : delayed ACK 40 ms expired
             server ->(16) client : ACK seq=6 ack=7
-            note right : 190 ms → 200 ms
+            note right : 192 ms → 202 ms
             note over client : FIN_WAIT2
-            ...⋯ 50 ms later...
+            ...⋯ 48 ms later...
             note over server : close() · LAST_ACK
             server ->(16) client : FIN, ACK seq=6 ack=7
             note right : 250 ms → 260 ms
@@ -209,7 +209,7 @@ fn plantuml_handshake() {
             client ->(16) server : ACK seq=7 ack=7
             note right : 260 ms → 270 ms
             note over server : CLOSED
-            ...⋯ 59.99 s later...
+            ...⋯ 61.17 s later...
             note over client : 2MSL 60 s expired · CLOSED
             @enduml
         "#]],
@@ -231,43 +231,43 @@ fn plantuml_lost_syn_in_chinese() {
             client ->x server : SYN seq=0 (被丢弃)
             note right : 0 → ✕ 被丢弃
             note over server : listen(:5555)
-            ...⋯ 1 秒后...
+            ...⋯ 1.02 秒后...
             note over client : RTO 1 秒 到期
             client -->(16) server : SYN seq=0 (重传)
-            note right : 1 秒 → 1.01 秒
+            note right : 1.024 秒 → 1.034 秒
             note over server : SYN_RECV
             server ->(16) client : SYN, ACK seq=0 ack=1
-            note right : 1.01 秒 → 1.02 秒
+            note right : 1.034 秒 → 1.044 秒
             note over client : ESTABLISHED
             client ->(16) server : ACK seq=1 ack=1
-            note right : 1.02 秒 → 1.03 秒
+            note right : 1.044 秒 → 1.054 秒
             client ->(16) server : ACK seq=1 ack=1 len=5
-            note right : 1.02 秒 → 1.03 秒
+            note right : 1.044 秒 → 1.054 秒
             note over server : ESTABLISHED
             server ->(16) client : ACK seq=1 ack=6
-            note right : 1.03 秒 → 1.04 秒
+            note right : 1.054 秒 → 1.064 秒
             server ->(16) client : ACK seq=1 ack=6 len=5
-            note right : 1.03 秒 → 1.04 秒
+            note right : 1.054 秒 → 1.064 秒
             client ->(16) server : ACK seq=6 ack=6
-            note right : 1.04 秒 → 1.05 秒
+            note right : 1.064 秒 → 1.074 秒
             ...⋯ 90 毫秒后...
             note over client : close() · FIN_WAIT1
             client ->(16) server : FIN, ACK seq=6 ack=6
-            note right : 1.14 秒 → 1.15 秒
+            note right : 1.164 秒 → 1.174 秒
             note over server : CLOSE_WAIT
             note over server : 延迟确认 40 毫秒 到期
             server ->(16) client : ACK seq=6 ack=7
-            note right : 1.19 秒 → 1.2 秒
+            note right : 1.216 秒 → 1.226 秒
             note over client : FIN_WAIT2
-            ...⋯ 50 毫秒后...
+            ...⋯ 48 毫秒后...
             note over server : close() · LAST_ACK
             server ->(16) client : FIN, ACK seq=6 ack=7
-            note right : 1.25 秒 → 1.26 秒
+            note right : 1.274 秒 → 1.284 秒
             note over client : TIME_WAIT · 2MSL 60 秒
             client ->(16) server : ACK seq=7 ack=7
-            note right : 1.26 秒 → 1.27 秒
+            note right : 1.284 秒 → 1.294 秒
             note over server : CLOSED
-            ...⋯ 59.99 秒后...
+            ...⋯ 60.15 秒后...
             note over client : 2MSL 60 秒 到期 · CLOSED
             @enduml
         "#]],
@@ -339,39 +339,39 @@ fn msc_lost_final_ack_in_chinese() {
         "lost-final-ack",
         Lang::Zh,
         expect![[r#"
-        msc {
-          hscale = "1.5";
-          "client" [label="客户端 client\n192.0.2.1:40000"], "server" [label="服务器 server\n198.51.100.1:5555"];
-          "client" note "client" [label="connect() · SYN_SENT"];
-          "client" => "server" [label="SYN seq=0 [0 → 10 毫秒]", arcskip="1"];
-          "server" note "server" [label="listen(:5555)"];
-          "server" note "server" [label="SYN_RECV"];
-          "server" => "client" [label="SYN, ACK seq=0 ack=1 [10 毫秒 → 20 毫秒]"];
-          "client" note "client" [label="ESTABLISHED"];
-          "client" => "server" [label="ACK seq=1 ack=1 [20 毫秒 → 30 毫秒]"];
-          "server" note "server" [label="ESTABLISHED"];
-          ... [label="⋯ 70 毫秒后"];
-          "client" note "client" [label="close() · FIN_WAIT1"];
-          "client" => "server" [label="FIN, ACK seq=1 ack=1 [100 毫秒 → 110 毫秒]"];
-          "server" note "server" [label="CLOSE_WAIT"];
-          "server" note "server" [label="延迟确认 2 毫秒 到期"];
-          "server" => "client" [label="ACK seq=1 ack=2 [112 毫秒 → 122 毫秒]"];
-          "client" note "client" [label="FIN_WAIT2"];
-          ... [label="⋯ 88 毫秒后"];
-          "server" note "server" [label="close() · LAST_ACK"];
-          "server" => "client" [label="FIN, ACK seq=1 ack=2 [210 毫秒 → 220 毫秒]"];
-          "client" note "client" [label="TIME_WAIT · 2MSL 60 秒"];
-          "client" -x "server" [label="ACK seq=2 ack=2 (被丢弃) [220 毫秒 → ✕ 被丢弃]"];
-          ... [label="⋯ 210 毫秒后"];
-          "server" note "server" [label="RTO 220 毫秒 到期"];
-          "server" >> "client" [label="FIN, ACK seq=1 ack=2 (重传) [430 毫秒 → 440 毫秒]"];
-          "client" note "client" [label="2MSL 60 秒（重新计时）"];
-          "client" => "server" [label="ACK seq=2 ack=2 [440 毫秒 → 450 毫秒]"];
-          "server" note "server" [label="CLOSED"];
-          ... [label="⋯ 59.99 秒后"];
-          "client" note "client" [label="2MSL 60 秒 到期 · CLOSED"];
-        }
-    "#]],
+            msc {
+              hscale = "1.5";
+              "client" [label="客户端 client\n192.0.2.1:40000"], "server" [label="服务器 server\n198.51.100.1:5555"];
+              "client" note "client" [label="connect() · SYN_SENT"];
+              "client" => "server" [label="SYN seq=0 [0 → 10 毫秒]", arcskip="1"];
+              "server" note "server" [label="listen(:5555)"];
+              "server" note "server" [label="SYN_RECV"];
+              "server" => "client" [label="SYN, ACK seq=0 ack=1 [10 毫秒 → 20 毫秒]"];
+              "client" note "client" [label="ESTABLISHED"];
+              "client" => "server" [label="ACK seq=1 ack=1 [20 毫秒 → 30 毫秒]"];
+              "server" note "server" [label="ESTABLISHED"];
+              ... [label="⋯ 70 毫秒后"];
+              "client" note "client" [label="close() · FIN_WAIT1"];
+              "client" => "server" [label="FIN, ACK seq=1 ack=1 [100 毫秒 → 110 毫秒]"];
+              "server" note "server" [label="CLOSE_WAIT"];
+              "server" note "server" [label="延迟确认 0 毫秒 到期"];
+              "server" => "client" [label="ACK seq=1 ack=2 [112 毫秒 → 122 毫秒]"];
+              "client" note "client" [label="FIN_WAIT2"];
+              ... [label="⋯ 88 毫秒后"];
+              "server" note "server" [label="close() · LAST_ACK"];
+              "server" => "client" [label="FIN, ACK seq=1 ack=2 [210 毫秒 → 220 毫秒]"];
+              "client" note "client" [label="TIME_WAIT · 2MSL 60 秒"];
+              "client" -x "server" [label="ACK seq=2 ack=2 (被丢弃) [220 毫秒 → ✕ 被丢弃]"];
+              ... [label="⋯ 212 毫秒后"];
+              "server" note "server" [label="RTO 220 毫秒 到期"];
+              "server" >> "client" [label="FIN, ACK seq=1 ack=2 (重传) [432 毫秒 → 442 毫秒]"];
+              "client" note "client" [label="2MSL 60 秒（重新计时）"];
+              "client" => "server" [label="ACK seq=2 ack=2 [442 毫秒 → 452 毫秒]"];
+              "server" note "server" [label="CLOSED"];
+              ... [label="⋯ 60.99 秒后"];
+              "client" note "client" [label="2MSL 60 秒 到期 · CLOSED"];
+            }
+        "#]],
     );
 }
 
@@ -380,23 +380,23 @@ fn geometry_handshake() {
     check_geometry(
         "handshake",
         expect![[r#"
-            size 679.2x859
-            lifeline 0 x=198 54..843 [client] 192.0.2.1:40000
-            lifeline 1 x=528 54..843 [server] 198.51.100.1:5555
+            size 679.2x866
+            lifeline 0 x=198 54..850 [client] 192.0.2.1:40000
+            lifeline 1 x=528 54..850 [server] 198.51.100.1:5555
             break 347..411 "⋯ 90 ms later"
-            break 621..685 "⋯ 50 ms later"
-            break 755..819 "⋯ 59.99 s later"
+            break 628..692 "⋯ 48 ms later"
+            break 762..826 "⋯ 61.17 s later"
             band h1 LISTEN ×0 y=84..119
             band h0 SYN_SENT ×1 y=84..154
             band h1 SYN_RECV ×1 y=119..211
             band h0 ESTABLISHED ×1 y=154..411
             band h1 ESTABLISHED ×1 y=211..446
-            band h0 FIN_WAIT1 ×1 y=411..621
-            band h1 CLOSE_WAIT ×1 y=446..685
-            band h0 FIN_WAIT2 ×1 y=621..720
-            band h1 LAST_ACK ×1 y=685..755
-            band h0 TIME_WAIT ×1 y=720..819
-            band h1 LISTEN ×0 y=755..819
+            band h0 FIN_WAIT1 ×1 y=411..628
+            band h1 CLOSE_WAIT ×1 y=446..692
+            band h0 FIN_WAIT2 ×1 y=628..727
+            band h1 LAST_ACK ×1 y=692..762
+            band h0 TIME_WAIT ×1 y=727..826
+            band h1 LISTEN ×0 y=762..826
             state h0 y=84 SYN_SENT
             state h1 y=84 LISTEN
             state h1 y=119 SYN_RECV
@@ -404,20 +404,20 @@ fn geometry_handshake() {
             state h1 y=211 ESTABLISHED
             state h0 y=411 FIN_WAIT1
             state h1 y=446 CLOSE_WAIT
-            state h0 y=621 FIN_WAIT2
-            state h1 y=685 LAST_ACK
-            state h0 y=720 TIME_WAIT
-            state h1 y=755 CLOSED
-            state h0 y=819 CLOSED
+            state h0 y=628 FIN_WAIT2
+            state h1 y=692 LAST_ACK
+            state h0 y=727 TIME_WAIT
+            state h1 y=762 CLOSED
+            state h0 y=826 CLOSED
             timer h0 x=187 84..154 Cancelled "RTO 1 s"
             timer h1 x=539 119..211 Cancelled "RTO 1 s"
             timer h0 x=187 176..290 Cancelled "RTO 220 ms"
             timer h1 x=539 255..347 Cancelled "RTO 220 ms"
-            timer h0 x=187 411..621 Cancelled "RTO 220 ms"
-            timer h1 x=539 446..586 Fired "delayed ACK 40 ms"
-            timer h0 x=187 621..720 Cancelled "FIN_WAIT2 60 s"
-            timer h1 x=539 685..755 Cancelled "RTO 220 ms"
-            timer h0 x=187 720..819 Fired "2MSL 60 s"
+            timer h0 x=187 411..628 Cancelled "RTO 220 ms"
+            timer h1 x=539 446..593 Fired "delayed ACK 40 ms"
+            timer h0 x=187 628..727 Cancelled "FIN_WAIT2 60 s"
+            timer h1 x=539 692..762 Cancelled "RTO 220 ms"
+            timer h0 x=187 727..826 Fired "2MSL 60 s"
             arrow 0 203,84 -> 523,119 [S] SYN seq=0 steps 0..1
             arrow 1 523,119 -> 203,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
             arrow 2 203,154 -> 523,211 [A] ACK seq=1 ack=1 steps 2..4
@@ -426,15 +426,15 @@ fn geometry_handshake() {
             arrow 5 523,255 -> 203,312 [PA] ACK seq=1 ack=6 len=5 steps 6..8
             arrow 6 203,312 -> 523,347 [A] ACK seq=6 ack=6 steps 8..9
             arrow 7 203,411 -> 523,446 [FA] FIN, ACK seq=6 ack=6 steps 10..11
-            arrow 8 523,586 -> 203,621 [A] ACK seq=6 ack=7 steps 12..13
-            arrow 9 523,685 -> 203,720 [FA] FIN, ACK seq=6 ack=7 steps 14..15
-            arrow 10 203,720 -> 523,755 [A] ACK seq=7 ack=7 steps 15..16
+            arrow 8 523,593 -> 203,628 [A] ACK seq=6 ack=7 steps 12..13
+            arrow 9 523,692 -> 203,727 [FA] FIN, ACK seq=6 ack=7 steps 14..15
+            arrow 10 203,727 -> 523,762 [A] ACK seq=7 ack=7 steps 15..16
             note h0 y=84 App connect()
             note h1 y=84 App listen(:5555)
             note h0 y=411 App close()
             note h1 y=446 EndOfStream read() = 0: EOF (unlabelled)
-            note h1 y=685 App close()
-            note h0 y=720 EndOfStream read() = 0: EOF (unlabelled)
+            note h1 y=692 App close()
+            note h0 y=727 EndOfStream read() = 0: EOF (unlabelled)
         "#]],
     );
 }
@@ -449,8 +449,8 @@ fn geometry_lost_final_ack() {
             lifeline 1 x=588.2 54..689 [server] 198.51.100.1:5555
             break 189..253 "⋯ 70 ms later"
             break 333..397 "⋯ 88 ms later"
-            break 467..531 "⋯ 200 ms later"
-            break 601..665 "⋯ 59.99 s later"
+            break 467..531 "⋯ 202 ms later"
+            break 601..665 "⋯ 60.99 s later"
             band h1 LISTEN ×0 y=84..119
             band h0 SYN_SENT ×1 y=84..154
             band h1 SYN_RECV ×1 y=119..189
@@ -477,7 +477,7 @@ fn geometry_lost_final_ack() {
             timer h0 x=226.6 84..154 Cancelled "RTO 1 s"
             timer h1 x=599.2 119..189 Cancelled "RTO 1 s"
             timer h0 x=226.6 253..333 Cancelled "RTO 220 ms"
-            timer h1 x=599.2 288..298 Fired "delayed ACK 2 ms"
+            timer h1 x=599.2 288..298 Fired "delayed ACK 0 ms"
             timer h0 x=226.6 333..432 Cancelled "FIN_WAIT2 60 s"
             timer h1 x=599.2 397..531 Fired "RTO 220 ms"
             timer h0 x=226.6 432..566 Restarted "2MSL 60 s"
@@ -599,38 +599,38 @@ fn sequencediagram_lost_syn_in_chinese() {
         "lost-syn",
         Lang::Zh,
         expect![[r#"
-        participant "客户端 client\n192.0.2.1:40000" as client
-        participant "服务器 server\n198.51.100.1:5555" as server
-        note over client:connect() · SYN_SENT
-        client-xserver:SYN seq=0 (被丢弃)\n0 → ✕ 被丢弃
-        note over server:listen(:5555)
-        ==⋯ 1 秒后==
-        note over client:RTO 1 秒 到期
-        client-->server:SYN seq=0 (重传)\n1 秒 → 1.01 秒
-        note over server:SYN_RECV
-        server->client:SYN, ACK seq=0 ack=1\n1.01 秒 → 1.02 秒
-        note over client:ESTABLISHED
-        client->(1)server:ACK seq=1 ack=1\n1.02 秒 → 1.03 秒
-        client->server:ACK seq=1 ack=1 len=5\n1.02 秒 → 1.03 秒
-        note over server:ESTABLISHED
-        server->(1)client:ACK seq=1 ack=6\n1.03 秒 → 1.04 秒
-        server->client:ACK seq=1 ack=6 len=5\n1.03 秒 → 1.04 秒
-        client->server:ACK seq=6 ack=6\n1.04 秒 → 1.05 秒
-        ==⋯ 90 毫秒后==
-        note over client:close() · FIN_WAIT1
-        client->server:FIN, ACK seq=6 ack=6\n1.14 秒 → 1.15 秒
-        note over server:CLOSE_WAIT
-        note over server:延迟确认 40 毫秒 到期
-        server->client:ACK seq=6 ack=7\n1.19 秒 → 1.2 秒
-        note over client:FIN_WAIT2
-        ==⋯ 50 毫秒后==
-        note over server:close() · LAST_ACK
-        server->client:FIN, ACK seq=6 ack=7\n1.25 秒 → 1.26 秒
-        note over client:TIME_WAIT · 2MSL 60 秒
-        client->server:ACK seq=7 ack=7\n1.26 秒 → 1.27 秒
-        note over server:CLOSED
-        ==⋯ 59.99 秒后==
-        note over client:2MSL 60 秒 到期 · CLOSED
-    "#]],
+            participant "客户端 client\n192.0.2.1:40000" as client
+            participant "服务器 server\n198.51.100.1:5555" as server
+            note over client:connect() · SYN_SENT
+            client-xserver:SYN seq=0 (被丢弃)\n0 → ✕ 被丢弃
+            note over server:listen(:5555)
+            ==⋯ 1.02 秒后==
+            note over client:RTO 1 秒 到期
+            client-->server:SYN seq=0 (重传)\n1.024 秒 → 1.034 秒
+            note over server:SYN_RECV
+            server->client:SYN, ACK seq=0 ack=1\n1.034 秒 → 1.044 秒
+            note over client:ESTABLISHED
+            client->(1)server:ACK seq=1 ack=1\n1.044 秒 → 1.054 秒
+            client->server:ACK seq=1 ack=1 len=5\n1.044 秒 → 1.054 秒
+            note over server:ESTABLISHED
+            server->(1)client:ACK seq=1 ack=6\n1.054 秒 → 1.064 秒
+            server->client:ACK seq=1 ack=6 len=5\n1.054 秒 → 1.064 秒
+            client->server:ACK seq=6 ack=6\n1.064 秒 → 1.074 秒
+            ==⋯ 90 毫秒后==
+            note over client:close() · FIN_WAIT1
+            client->server:FIN, ACK seq=6 ack=6\n1.164 秒 → 1.174 秒
+            note over server:CLOSE_WAIT
+            note over server:延迟确认 40 毫秒 到期
+            server->client:ACK seq=6 ack=7\n1.216 秒 → 1.226 秒
+            note over client:FIN_WAIT2
+            ==⋯ 48 毫秒后==
+            note over server:close() · LAST_ACK
+            server->client:FIN, ACK seq=6 ack=7\n1.274 秒 → 1.284 秒
+            note over client:TIME_WAIT · 2MSL 60 秒
+            client->server:ACK seq=7 ack=7\n1.284 秒 → 1.294 秒
+            note over server:CLOSED
+            ==⋯ 60.15 秒后==
+            note over client:2MSL 60 秒 到期 · CLOSED
+        "#]],
     );
 }

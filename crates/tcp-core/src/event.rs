@@ -5,7 +5,7 @@
 
 use crate::seq::SeqNum;
 use crate::state::State;
-use crate::time::Instant;
+use crate::time::{Duration, Instant};
 use crate::wire::Flags;
 use core::fmt;
 
@@ -297,8 +297,11 @@ pub enum Event {
     TimerArmed {
         /// The timer; its one slot now holds `deadline`, replacing any earlier deadline.
         timer: Timer,
-        /// When it will fire.
+        /// When it will fire: `timeout` after it was armed, or later on a timer wheel
+        /// ([`crate::config::Config::timer_wheel_tick`]).
         deadline: Instant,
+        /// How long the stack asked it to wait (an RTO, 2·MSL, ...).
+        timeout: Duration,
         /// How many times it has fired without progress (0 for a first attempt).
         backoff: u8,
     },

@@ -177,6 +177,7 @@ fn handshake_data_and_four_way_close() {
     assert!(p.client_events.contains(&Event::TimerArmed {
         timer: Timer::TimeWait,
         deadline: Instant::from_millis(310 + 240_000),
+        timeout: Duration::from_secs(240),
         backoff: 0
     }));
     assert!(p.client_events.contains(&Event::Closed { reason: CloseReason::Normal }));
@@ -184,19 +185,26 @@ fn handshake_data_and_four_way_close() {
 }
 
 /// Linux 6.18 (`tcp_syn_retries` 6, `tcp_syn_linear_timeouts` 4), as `tests/captures/
-/// syn_timeout.pcap` shows it: SYNs at 0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 69 s and ETIMEDOUT at
-/// 135 s there (its timers run late by a jiffy or two each); exactly 67 and 131 s here.
+/// syn_timeout.pcap` shows it: SYNs at 0, 1.029, 2.053, 3.077, 4.101, 5.125, 7.141, 11.269,
+/// 19.461, 35.589 and 69.637 s there, and ETIMEDOUT about 135 s. Timeouts of 1, 1, 1, 1, 1, 2,
+/// 4, 8, 16 and 32 s on Linux's timer wheel (`Config::timer_wheel_tick`, 4 ms) give the same
+/// gaps to a tenth of a millisecond after the first: 1024 (×4), 2016, 4128, 8192, 16128, 34048 ms.
+/// (The capture's first gap is 5 ms longer: its SYN left at another phase of the kernel's ticks.)
 #[test]
 fn linux_connect_timeout_schedule() {
     let mut p = Pair::new(Config::linux());
     p.drop = (0..20).collect();
     p.client.connect(p.now, SeqNum(1000)).expect("connect");
     p.collect();
-    p.drive_until(Instant::from_micros(130_999_999));
+    // The last SYN's 64 s (16,000 ticks) wait in level 3, whose buckets are 2.048 s.
+    let gives_up = Instant::from_millis(135_168);
+    p.drive_until(Instant::from_micros(gives_up.micros - 1));
     assert_eq!(p.client.state(), State::SynSent);
-    p.drive_until(Instant::from_millis(131_000));
+    p.drive_until(gives_up);
     let syn_times: Vec<u64> = p.log.iter().map(|w| w.at.millis()).collect();
-    assert_eq!(syn_times, [0, 1_000, 2_000, 3_000, 4_000, 5_000, 7_000, 11_000, 19_000, 35_000, 67_000]);
+    assert_eq!(syn_times, [0, 1_024, 2_048, 3_072, 4_096, 5_120, 7_136, 11_264, 19_456, 35_584, 69_632]);
+    let gaps: Vec<u64> = syn_times.windows(2).map(|w| w[1] - w[0]).collect();
+    assert_eq!(gaps[1..], [1_024, 1_024, 1_024, 1_024, 2_016, 4_128, 8_192, 16_128, 34_048], "the capture's gaps");
     assert!(p.client_events.contains(&Event::Closed { reason: CloseReason::TimedOut }));
     assert_eq!(p.client.state(), State::Closed);
 }
@@ -224,6 +232,7 @@ fn lost_final_ack_is_answered_from_time_wait() {
     assert!(p.client_events.contains(&Event::TimerArmed {
         timer: Timer::TimeWait,
         deadline: Instant::from_millis(1_210 + 240_000),
+        timeout: Duration::from_secs(240),
         backoff: 0
     }));
 }
@@ -741,10 +750,14 @@ fn keepalive_is_off_by_default_and_set_per_connection() {
         p.client.set_keepalive(p.now, true);
         p.collect();
         let idle = profile.config().keepalive_idle;
-        assert_eq!(p.client.timer(Timer::Keepalive), Some(Instant::from_millis(100) + idle), "{profile}");
+        // On Linux's timer wheel a two-hour timer waits in buckets of 131 s.
+        let deadline = profile.config().deadline(Instant::from_millis(100), idle);
+        assert!(deadline >= Instant::from_millis(100) + idle, "{profile}: never early");
+        assert_eq!(p.client.timer(Timer::Keepalive), Some(deadline), "{profile}");
         assert!(p.client_events.contains(&Event::TimerArmed {
             timer: Timer::Keepalive,
-            deadline: Instant::from_millis(100) + idle,
+            deadline,
+            timeout: idle,
             backoff: 0
         }));
         p.client.set_keepalive(p.now, false);
@@ -768,11 +781,14 @@ fn keepalive_probes_after_idle_then_times_out_when_the_peer_is_gone() {
         let (idle, interval, count) =
             (config.keepalive_idle, config.keepalive_interval, u32::from(config.keepalive_probes));
         let last_arrival = Instant::from_millis(20);
-        let expected: Vec<(Instant, u32, Vec<u8>)> = (0..count)
-            .map(|k| {
-                (last_arrival + idle + interval * k, 0, if config.keepalive_probe_byte { vec![0] } else { vec![] })
-            })
-            .collect();
+        // The first probe one idle time after the last arrival, then one per interval, each on the
+        // profile's timer wheel (Linux: a two-hour timer waits in buckets of 131 s).
+        let mut at = config.deadline(last_arrival, idle);
+        let mut expected: Vec<(Instant, u32, Vec<u8>)> = Vec::new();
+        for _ in 0..count {
+            expected.push((at, 0, if config.keepalive_probe_byte { vec![0] } else { vec![] }));
+            at = config.deadline(at, interval);
+        }
         assert_eq!(probes(&p), expected, "{name}: probe times, sequence number (SND.NXT-1 = 0) and bytes");
         let backoffs: Vec<u8> = p
             .client_events
@@ -783,7 +799,7 @@ fn keepalive_probes_after_idle_then_times_out_when_the_peer_is_gone() {
             })
             .collect();
         assert_eq!(backoffs, (0..=config.keepalive_probes).collect::<Vec<u8>>(), "{name}: probes counted");
-        let end = last_arrival + idle + interval * count;
+        let end = at;
         assert_eq!(p.client.state(), State::Closed, "{name}");
         assert!(
             p.client_events.ends_with(&[
@@ -804,7 +820,11 @@ fn keepalive_probes_after_idle_then_times_out_when_the_peer_is_gone() {
             assert!(last.repr.flags.contains(Flags::RST), "{name}: a reset after the last probe");
             assert_eq!(last.repr.seq, p.client.snd_nxt(), "{name}: the reset at SND.NXT");
         } else {
-            assert_eq!(last.at + interval, end, "{name}: the last probe, and nothing when it is dropped");
+            assert_eq!(
+                config.deadline(last.at, interval),
+                end,
+                "{name}: the last probe, and nothing when it is dropped"
+            );
         }
         assert_eq!(p.server.state(), State::Established, "{name}: the other end never heard a thing");
     }
@@ -822,7 +842,10 @@ fn keepalive_answered_by_a_live_peer_keeps_the_connection_open() {
         assert_eq!((p.client.state(), p.server.state()), (State::Established, State::Established), "{name}");
         // Probe k leaves one idle time after the answer to probe k-1 arrived (one round trip).
         let rtt = p.latency * 2;
-        let expected: Vec<Instant> = (0..9u32).map(|k| Instant::from_millis(20) + (idle + rtt) * k + idle).collect();
+        let mut expected = vec![config.deadline(Instant::from_millis(20), idle)];
+        for k in 1..9 {
+            expected.push(config.deadline(expected[k - 1] + rtt, idle));
+        }
         let times: Vec<Instant> = probes(&p).iter().map(|(at, _, _)| *at).collect();
         assert_eq!(times, expected, "{name}: one probe per idle time");
         // Each probe was answered with an ACK of where the server is.
@@ -867,17 +890,18 @@ fn keepalive_idle_time_restarts_on_any_segment() {
         p.collect();
         p.drive_until(Instant::from_millis(3_600_000) + secs(60));
         let arrival = Instant::from_millis(3_600_010);
-        assert_eq!(p.client.timer(Timer::Keepalive), Some(arrival + idle), "{name}: restarted by data");
+        assert_eq!(p.client.timer(Timer::Keepalive), Some(config.deadline(arrival, idle)), "{name}: restarted by data");
         // A bare ACK, out of the client's window, at 2 hours.
         let at = Instant::from_millis(7_200_000);
         p.drive_until(at);
         let stray = from_server(p.client.rcv_nxt() + 100_000, p.client.snd_nxt(), Flags::ACK);
         p.client.handle_segment(at, &stray, &[]);
         p.collect();
-        assert_eq!(p.client.timer(Timer::Keepalive), Some(at + idle), "{name}: restarted by a bare ACK");
-        p.drive_until(at + idle + secs(1));
+        let due = config.deadline(at, idle);
+        assert_eq!(p.client.timer(Timer::Keepalive), Some(due), "{name}: restarted by a bare ACK");
+        p.drive_until(due + secs(1));
         let times: Vec<Instant> = probes(&p).iter().map(|(at, _, _)| *at).collect();
-        assert_eq!(times.first(), Some(&(at + idle)), "{name}: no probe before one idle time after the last segment");
+        assert_eq!(times.first(), Some(&due), "{name}: no probe before one idle time after the last segment");
     }
 }
 
@@ -925,6 +949,6 @@ fn keepalive_sends_no_probe_while_data_is_in_flight() {
         p.collect();
         p.drive_until(Instant::from_millis(1_000));
         let acked = p.log.iter().rfind(|w| !w.from_client).map(|w| w.at + p.latency).expect("the ACK");
-        assert_eq!(p.client.timer(Timer::Keepalive), Some(acked + secs(5)), "{name}");
+        assert_eq!(p.client.timer(Timer::Keepalive), Some(config.deadline(acked, secs(5))), "{name}");
     }
 }

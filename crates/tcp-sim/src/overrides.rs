@@ -284,9 +284,9 @@ overrides! {
     /// SYN retransmissions that keep the initial RTO before the backoff doubles (Linux
     /// `tcp_syn_linear_timeouts`), on top of `syn_retries`.
     syn_linear_timeouts: u8 => syn_linear_timeouts,
-    /// The delayed-ACK timeout before any data has arrived (Linux: a tick, about 2 ms); 0: the
-    /// same as `delayed_ack_ms`.
-    delayed_ack_before_data_ms: Millis => delayed_ack_before_data,
+    /// Before any data has arrived a delayed ACK waits 0 (Linux's `ato`): it goes at the timer
+    /// wheel's next tick, or at once without one.
+    ack_delay_zero_before_data: bool => ack_delay_zero_before_data,
     /// Data segments acknowledged at once at the start of a connection (Linux quick-ACK mode).
     quick_acks: u8 => quick_acks,
     /// Linux's interactive ("pingpong") mode: delay ACKs to ride on the next segment.

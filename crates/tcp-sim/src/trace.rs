@@ -10,6 +10,7 @@ use core::net::SocketAddrV4;
 use serde::{Deserialize, Serialize};
 use tcp_core::conn::CommandError;
 use tcp_core::event::{Cause, CloseReason, DropReason, Negotiation, Reply, Timer};
+use tcp_core::time::Duration;
 use tcp_core::{Flags, Instant, SeqNum, State, TcpRepr};
 
 use crate::scenario::SegmentKind;
@@ -334,8 +335,12 @@ pub enum EventKind {
     TimerArmed {
         /// The timer started (or restarted).
         timer: Timer,
-        /// When it will fire.
+        /// When it will fire: `timeout` after it was armed, or later on a timer wheel
+        /// (`Config::timer_wheel_tick`).
         deadline: Instant,
+        /// How long the stack asked it to wait, in microseconds in JSON.
+        #[serde(with = "micros")]
+        timeout: Duration,
         /// Retransmissions so far.
         backoff: u8,
     },
@@ -674,7 +679,7 @@ impl Trace {
                     writeln!(out, "xx lost {} ({})", self.label(*segment, true), loss_text(*reason))
                 }
                 EventKind::State { from, to, .. } => writeln!(out, "   {from:#} -> {to:#}"),
-                EventKind::TimerArmed { timer, deadline, backoff } => {
+                EventKind::TimerArmed { timer, deadline, backoff, .. } => {
                     let retry = match (*timer, *backoff) {
                         (_, 0) => String::new(),
                         // Keep-alive counts the probes sent since the peer last sent anything.
@@ -809,4 +814,17 @@ pub fn segment_label(flags: Flags, seq: u32, ack: Option<u32>, len: usize) -> St
         let _ = write!(out, " len={len}");
     }
     out
+}
+
+/// A [`Duration`] in JSON as whole microseconds, as [`Instant`]s are.
+mod micros {
+    use tcp_core::time::Duration;
+
+    pub(super) fn serialize<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(d.as_micros() as u64)
+    }
+
+    pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        <u64 as serde::Deserialize>::deserialize(d).map(Duration::from_micros)
+    }
 }

@@ -89,9 +89,10 @@ fn entries_end_as_narrated() {
 fn connect_timeout_retries_at_linux_times() {
     let trace = run("connect-timeout");
     let times: Vec<u64> = trace.segments.iter().map(|s| s.sent_at.millis()).collect();
-    // Linux 6.18: four linear retries, then doubling (`tests/captures/syn_timeout.pcap`).
-    assert_eq!(times, [0, 1_000, 2_000, 3_000, 4_000, 5_000, 7_000, 11_000, 19_000, 35_000, 67_000]);
-    assert_eq!(trace.end.millis(), 131_000);
+    // Linux 6.18: four linear retries, then doubling, each on its timer wheel: the gaps of
+    // `tests/captures/syn_timeout.pcap` (1.024 s ×4, 2.016, 4.128, 8.192, 16.128, 34.048 s).
+    assert_eq!(times, [0, 1_024, 2_048, 3_072, 4_096, 5_120, 7_136, 11_264, 19_456, 35_584, 69_632]);
+    assert_eq!(trace.end.millis(), 135_168);
 }
 
 #[test]

@@ -69,7 +69,7 @@ impl Connection {
         self.rtt_probe = Some((self.snd_nxt, now));
         self.arm_retransmit_if_idle(now);
         if let Some(limit) = self.config.establishment_timeout {
-            self.arm(Timer::Establishment, now + limit);
+            self.arm(Timer::Establishment, now, limit);
         }
         Ok(())
     }

@@ -264,8 +264,7 @@ impl Connection {
             && seg.seq + seg_len == self.rcv_nxt
         {
             self.ack.now = true;
-            let deadline = now + self.config.time_wait();
-            self.arm(Timer::TimeWait, deadline);
+            self.arm(Timer::TimeWait, now, self.config.time_wait());
             return;
         }
 
@@ -277,8 +276,7 @@ impl Connection {
             && flags.contains(Flags::ACK)
             && !flags.contains(Flags::RST)
         {
-            let deadline = now + self.config.time_wait();
-            self.arm(Timer::TimeWait, deadline);
+            self.arm(Timer::TimeWait, now, self.config.time_wait());
         }
 
         if self.state == State::SynReceived && flags.contains(Flags::SYN) && !flags.contains(Flags::RST) {
@@ -293,8 +291,7 @@ impl Connection {
                 }
                 self.reject(DropReason::DuplicateSyn, Reply::SynAck);
                 self.push_segment(now, self.iss, Flags::SYN | Flags::ACK, 0, true);
-                let deadline = now + self.rtt.rto();
-                self.arm(Timer::Retransmit, deadline);
+                self.arm(Timer::Retransmit, now, self.rtt.rto());
                 return;
             }
             // Simultaneous open: the peer's SYN-ACK acknowledges our SYN and repeats its SYN
@@ -585,8 +582,7 @@ impl Connection {
         // RFC 6298 (5.2): all data acknowledged: turn off the timer; (5.3) else restart it.
         self.cancel(Timer::Retransmit);
         if self.snd_una != self.snd_nxt {
-            let deadline = now + self.rtt.rto();
-            self.arm(Timer::Retransmit, deadline);
+            self.arm(Timer::Retransmit, now, self.rtt.rto());
         }
     }
 
@@ -668,11 +664,12 @@ impl Connection {
     fn delay_ack(&mut self, now: Instant) {
         self.ack.pending = true;
         if self.timer(Timer::DelayedAck).is_none() {
-            let ato = match self.config.delayed_ack_before_data {
-                Some(before_data) if !self.ack.seen_data => before_data,
-                _ => self.config.delayed_ack.unwrap_or(Duration::ZERO),
+            let ato = if self.config.ack_delay_zero_before_data && !self.ack.seen_data {
+                Duration::ZERO
+            } else {
+                self.config.delayed_ack.unwrap_or(Duration::ZERO)
             };
-            self.arm(Timer::DelayedAck, now + ato);
+            self.arm(Timer::DelayedAck, now, ato);
         }
     }
 
@@ -689,8 +686,7 @@ impl Connection {
             // time-wait timeout". FreeBSD (`tcp_twcheck`) and Linux (`tcp_timewait_state_process`)
             // answer with RCV.NXT unchanged too.
             if was == State::TimeWait {
-                let deadline = now + self.config.time_wait();
-                self.arm(Timer::TimeWait, deadline);
+                self.arm(Timer::TimeWait, now, self.config.time_wait());
             }
             self.ack.now = true;
             return;
@@ -721,8 +717,7 @@ impl Connection {
         self.cancel(Timer::Retransmit);
         self.cancel(Timer::FinWait2);
         self.set_state(State::TimeWait, cause);
-        let deadline = now + self.config.time_wait();
-        self.arm(Timer::TimeWait, deadline);
+        self.arm(Timer::TimeWait, now, self.config.time_wait());
     }
 
     /// Linux arms the FIN-WAIT-2 timer only for a socket the application has closed.
@@ -730,7 +725,7 @@ impl Connection {
         if let (State::FinWait2, true, Some(timeout)) = (self.state, self.orphaned, self.config.fin_wait_2_timeout)
             && self.timer(Timer::FinWait2).is_none()
         {
-            self.arm(Timer::FinWait2, now + timeout);
+            self.arm(Timer::FinWait2, now, timeout);
         }
     }
 }

@@ -477,7 +477,12 @@ impl Connection {
         *self = fresh;
     }
 
-    fn arm(&mut self, timer: Timer, deadline: Instant) {
+    /// Starts (or restarts) `timer` to wait `timeout` from `now`; it fires at the profile's
+    /// [`Config::deadline`].
+    fn arm(&mut self, timer: Timer, now: Instant, timeout: Duration) {
+        // Whole microseconds, as every instant here is.
+        let timeout = Duration::from_micros(timeout.as_micros() as u64);
+        let deadline = self.config.deadline(now, timeout);
         self.timers[timer.index()] = Some(deadline);
         let backoff = match timer {
             Timer::Retransmit => self.backoff,
@@ -485,7 +490,7 @@ impl Connection {
             Timer::Keepalive => self.keepalive_probes_out,
             _ => 0,
         };
-        self.emit(Event::TimerArmed { timer, deadline, backoff });
+        self.emit(Event::TimerArmed { timer, deadline, timeout, backoff });
     }
 
     fn cancel(&mut self, timer: Timer) {
@@ -498,8 +503,7 @@ impl Connection {
     /// not running.
     fn arm_retransmit_if_idle(&mut self, now: Instant) {
         if self.timer(Timer::Retransmit).is_none() {
-            let deadline = now + self.rtt.rto();
-            self.arm(Timer::Retransmit, deadline);
+            self.arm(Timer::Retransmit, now, self.rtt.rto());
         }
     }
 
@@ -728,10 +732,10 @@ impl Connection {
     fn restart_keepalive(&mut self, now: Instant) {
         let probes_out = core::mem::take(&mut self.keepalive_probes_out);
         if self.keepalive_may_probe() {
-            let deadline = now + self.config.keepalive_idle;
+            let idle = self.config.keepalive_idle;
             // Two segments in the same instant restart it once.
-            if probes_out > 0 || self.timer(Timer::Keepalive) != Some(deadline) {
-                self.arm(Timer::Keepalive, deadline);
+            if probes_out > 0 || self.timer(Timer::Keepalive) != Some(self.config.deadline(now, idle)) {
+                self.arm(Timer::Keepalive, now, idle);
             }
         }
     }
@@ -788,8 +792,7 @@ impl Connection {
             && self.timer(Timer::Retransmit).is_none()
             && self.timer(Timer::Persist).is_none()
         {
-            let deadline = now + self.rtt.rto();
-            self.arm(Timer::Persist, deadline);
+            self.arm(Timer::Persist, now, self.rtt.rto());
         }
     }
 }

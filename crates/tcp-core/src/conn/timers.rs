@@ -74,8 +74,7 @@ impl Connection {
         // Karn: a retransmitted segment gives no RTT sample.
         self.rtt_probe = None;
         self.retransmit_earliest(now);
-        let deadline = now + self.rtt.rto();
-        self.arm(Timer::Retransmit, deadline);
+        self.arm(Timer::Retransmit, now, self.rtt.rto());
     }
 
     /// RFC 9293 §3.8.6.1: probe a zero window. The probe repeats an old sequence number, as
@@ -88,7 +87,7 @@ impl Connection {
         self.persist_backoff = self.persist_backoff.saturating_add(1);
         self.push_segment(now, SeqNum(self.snd_una.0.wrapping_sub(1)), Flags::ACK, 0, false);
         let interval = (self.rtt.rto() * (1u32 << self.persist_backoff.min(16))).min(self.config.rto_max);
-        self.arm(Timer::Persist, now + interval);
+        self.arm(Timer::Persist, now, interval);
     }
 
     /// RFC 9293 §3.8.4, RFC 1122 §4.2.3.6: nothing came from the peer for the idle time (or for an
@@ -116,8 +115,7 @@ impl Connection {
         } else {
             self.push_segment(now, seq, Flags::ACK, 0, false);
         }
-        let deadline = now + self.config.keepalive_interval;
-        self.arm(Timer::Keepalive, deadline);
+        self.arm(Timer::Keepalive, now, self.config.keepalive_interval);
     }
 
     /// The active open's time limit ([`crate::Config::establishment_timeout`]) passed before

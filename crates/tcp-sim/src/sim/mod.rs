@@ -887,7 +887,9 @@ impl<'a> Simulator<'a> {
                 }
                 EventKind::State { from, to, cause }
             }
-            Event::TimerArmed { timer, deadline, backoff } => EventKind::TimerArmed { timer, deadline, backoff },
+            Event::TimerArmed { timer, deadline, timeout, backoff } => {
+                EventKind::TimerArmed { timer, deadline, timeout, backoff }
+            }
             Event::TimerCancelled { timer } => EventKind::TimerCancelled { timer },
             Event::TimerFired { timer, backoff } => EventKind::TimerFired { timer, backoff },
             Event::SegmentRejected { reason, reply } => {
