@@ -295,6 +295,13 @@ pub struct Config {
     /// `tcp_oow_rate_limited` ("Data packets without SYNs are not likely part of an ACK loop").
     /// `None`: no limit.
     pub invalid_ack_limit: Option<RateLimit>,
+    /// TIME-WAIT counts its answers to unacceptable segments anew: Linux's `tcp_time_wait`
+    /// (`net/ipv4/tcp_minisocks.c`) builds the TIME-WAIT socket with `tw_last_oow_ack_time = 0`,
+    /// and `tcp_timewait_check_oow_rate_limit` limits its answers by that alone, so an answer the
+    /// connection sent just before does not silence TIME-WAIT's first. Off: one count for the
+    /// connection's whole life (RFC 5961 §7 speaks of a connection; FreeBSD 14's TIME-WAIT keeps
+    /// the connection's `tcpcb`, `tcp_twcheck`).
+    pub time_wait_answers_counted_anew: bool,
     /// Half-open connections a listener keeps (its SYN queue).
     pub syn_backlog: u16,
     /// Established connections waiting for `accept()` (the `listen()` backlog).
@@ -422,6 +429,7 @@ impl Config {
             no_options: false,
             window_scale_as_configured: false,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
+            time_wait_answers_counted_anew: false,
             syn_backlog: 16,
             accept_backlog: 16,
             abort_on_overflow: false,
@@ -469,7 +477,8 @@ impl Config {
     /// `ilog2(tcp_rmem[2] = 6 MiB) - 15` gives), SYN cookies on. Answers to unacceptable segments:
     /// at most one per 500 ms per socket (`tcp_invalid_ratelimit`, `HZ/2`, through
     /// `tcp_oow_rate_limited` for out-of-window segments and `tcp_send_challenge_ack` for RFC 5961
-    /// challenges); the host-wide `tcp_challenge_ack_limit` is `INT_MAX` (off) since Linux 6.0
+    /// challenges), counted anew by the TIME-WAIT socket ([`Config::time_wait_answers_counted_anew`]);
+    /// the host-wide `tcp_challenge_ack_limit` is `INT_MAX` (off) since Linux 6.0
     /// ("tcp: make global challenge ack rate limitation per net-ns and default disabled").
     /// Text on a SYN or SYN-ACK in SYN-SENT is discarded (`tcp_rcv_synsent_state_process`); a SYN
     /// with FIN to a listener is dropped and a SYN-ACK to a listener reset
@@ -528,6 +537,7 @@ impl Config {
             no_options: false,
             window_scale_as_configured: false,
             invalid_ack_limit: Some(RateLimit { count: 1, interval: Duration::from_millis(500) }),
+            time_wait_answers_counted_anew: true,
             syn_backlog: 16,
             accept_backlog: 16,
             abort_on_overflow: false,
@@ -610,6 +620,7 @@ impl Config {
             window_scale_as_configured: true,
             window_scale: Some(6),
             invalid_ack_limit: Some(RateLimit { count: 5, interval: Duration::from_millis(1000) }),
+            time_wait_answers_counted_anew: false,
             // FreeBSD backs a SYN off from the first retry (its own table, simplified to doubling).
             syn_linear_timeouts: 0,
             keepalive_probes: 8,
@@ -695,6 +706,7 @@ impl Config {
             no_options: false,
             window_scale_as_configured: false,
             invalid_ack_limit: Some(RateLimit::RFC5961_EXAMPLE),
+            time_wait_answers_counted_anew: false,
             syn_backlog: 16,
             accept_backlog: 16,
             abort_on_overflow: false,

@@ -1409,3 +1409,38 @@ fn a_fin_before_any_data_is_acked_a_tick_later_on_linux() {
     let out = deliver(&mut rfc, AT, fin(PEER_ISS + 1), &[]);
     expect(&rfc, &out, State::CloseWait, &["ACK 1 2 0"]);
 }
+
+/// Linux's TIME-WAIT socket starts its own count of answers to out-of-window segments
+/// (`Config::time_wait_answers_counted_anew`: `tcp_time_wait` sets `tw_last_oow_ack_time = 0`):
+/// an answer from FIN-WAIT-2 just before does not silence TIME-WAIT's first one, as it would
+/// with one count for the connection's life (one answer per 500 ms either way).
+#[test]
+fn time_wait_counts_its_answers_anew_on_linux() {
+    let stray =
+        |at_ms: u64| TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 100_000 + at_ms as u32, ack: ISS + 2, ..TEMPL };
+    let run = |config: Config| {
+        let mut c = conn_established_with(Config { delayed_ack: None, ..config });
+        c.shutdown(Instant::ZERO).expect("shutdown");
+        let _ = drain(&mut c);
+        let acked = TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 2, ..TEMPL };
+        let out = deliver(&mut c, Instant::ZERO, acked, &[]);
+        expect(&c, &out, State::FinWait2, &[]);
+        let out = deliver(&mut c, Instant::from_millis(100), stray(100), &[]);
+        assert_eq!(rejection(&out), (DropReason::OutOfWindow, Reply::Ack), "FIN-WAIT-2 answers");
+        let fin = TcpRepr { flags: Flags::FIN | Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 2, ..TEMPL };
+        let out = deliver(&mut c, Instant::from_millis(150), fin, &[]);
+        expect(&c, &out, State::TimeWait, &["ACK 2 2 0"]);
+        let out = deliver(&mut c, Instant::from_millis(200), stray(200), &[]);
+        let first = rejection(&out).1;
+        let out = deliver(&mut c, Instant::from_millis(300), stray(300), &[]);
+        (first, rejection(&out).1)
+    };
+    let linux = Config::linux();
+    assert!(linux.time_wait_answers_counted_anew);
+    assert_eq!(run(linux), (Reply::Ack, Reply::RateLimited), "TIME-WAIT's own one per 500 ms");
+    let one_count = Config { time_wait_answers_counted_anew: false, ..linux };
+    assert_eq!(run(one_count), (Reply::RateLimited, Reply::RateLimited), "the answer at 100 ms counts");
+    for profile in [Profile::Rfc9293, Profile::Freebsd, Profile::Windows, Profile::Rfc793] {
+        assert!(!profile.config().time_wait_answers_counted_anew, "{profile}");
+    }
+}

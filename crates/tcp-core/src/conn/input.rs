@@ -718,6 +718,9 @@ impl Connection {
         self.cancel(Timer::FinWait2);
         self.set_state(State::TimeWait, cause);
         self.arm(Timer::TimeWait, now, self.config.time_wait());
+        if self.config.time_wait_answers_counted_anew {
+            self.answers = AnswerThrottle::default();
+        }
     }
 
     /// Linux arms the FIN-WAIT-2 timer only for a socket the application has closed.
