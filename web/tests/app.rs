@@ -99,6 +99,9 @@ async fn choosing_a_segment_opens_the_inspector_and_dropping_it_resimulates() {
     assert!(find(&root, r#"[data-testid="inspector"]"#).is_none());
     let before = root.query_selector_all(".arrows g[data-segment]").expect("selector").length();
     let settings = find(&root, "form.controls").expect("the settings");
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let steps = text(&root, r#"[data-testid="step-count"]"#);
+    assert!(before > 0, "the default experiment is drawn: {steps}, at {hash}");
     click(&root, r#".arrows g[data-segment="0"]"#);
     settle().await;
     assert!(find(&root, r#"[data-testid="inspector"]"#).is_some());
@@ -176,6 +179,9 @@ async fn keep_alive_probes_an_idle_connection() {
     assert!(checkbox.unchecked_into::<web_sys::HtmlInputElement>().checked());
     let idle_field = find(&root, r#"[data-testid="set-keepalive-idle"]"#).expect("the idle time field");
     assert_eq!(idle_field.unchecked_into::<web_sys::HtmlInputElement>().value(), "30");
+    // Let the app's queued work end before it goes: a task still queued once it was destroyed
+    // left the next test's page at this link (seen once the run took longer on the timer wheel).
+    settle().await;
     app.destroy();
     root.remove();
 }
