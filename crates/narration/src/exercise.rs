@@ -220,11 +220,9 @@ fn chosen_segment(e: &Exercise, t: &Trace) -> Option<SegId> {
         let index = SegId(index as usize);
         return t.segments.get(index.index()).filter(|s| s.duplicate_of.is_none()).map(|_| index);
     }
-    let from = e.from.as_deref().map(|name| t.hosts.iter().position(|h| h.name == name).map(HostId));
     (t.segments.iter().enumerate())
         .filter(|(_, s)| s.duplicate_of.is_none())
-        .filter(|(_, s)| from.is_none_or(|f| f == Some(s.from)))
-        .filter(|(_, s)| e.kind.is_none_or(|k| k == s.kind()))
+        .filter(|(_, s)| SegmentKind::counted(e.from.as_deref(), e.kind, &t.hosts[s.from.index()].name, s.kind()))
         .nth(e.nth.saturating_sub(1) as usize)
         .map(|(k, _)| SegId(k))
 }

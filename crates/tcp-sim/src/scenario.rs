@@ -506,6 +506,13 @@ pub enum SegmentKind {
 }
 
 impl SegmentKind {
+    /// Whether a segment sent by `sender`, of kind `segment`, is among those a choice by `from`
+    /// and `kind` counts (its `nth` picks the nth of them): the one rule for a fault's segment,
+    /// chosen as segments leave, and an exercise's, chosen in a finished trace.
+    pub fn counted(from: Option<&str>, kind: Option<SegmentKind>, sender: &str, segment: SegmentKind) -> bool {
+        from.is_none_or(|name| name == sender) && kind.is_none_or(|k| k == segment)
+    }
+
     /// Classifies a segment.
     pub fn of(flags: tcp_core::Flags, payload_len: usize) -> SegmentKind {
         use tcp_core::Flags;

@@ -28,7 +28,7 @@ use tcp_core::{Config, Connection, Instant, Listener, SeqNum, Transmit};
 
 use crate::limits::Limits;
 use crate::rng::Rng;
-use crate::scenario::{FaultAction, Isn, Scenario, Trigger};
+use crate::scenario::{FaultAction, Isn, Scenario, SegmentKind, Trigger};
 use crate::trace::{
     ConnId, ConnInfo, EventKind, Fate, HostId, HostInfo, LossReason, Notice, SegId, Segment, Synchronized, Trace,
     TraceEvent, Truncation,
@@ -573,9 +573,8 @@ impl<'a> Simulator<'a> {
             let chosen = match fault.index {
                 Some(i) => i as usize == index.index(),
                 None => {
-                    let from_ok = fault.from.as_ref().is_none_or(|n| self.scenario.hosts[from.index()].name == *n);
-                    let kind_ok = fault.kind.is_none_or(|k| k == segment.kind());
-                    if from_ok && kind_ok {
+                    let sender = &self.scenario.hosts[from.index()].name;
+                    if SegmentKind::counted(fault.from.as_deref(), fault.kind, sender, segment.kind()) {
                         self.fault_matches[f] += 1;
                         self.fault_matches[f] == fault.nth
                     } else {
