@@ -461,8 +461,8 @@ pub(crate) fn synack_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story>
         } else {
             s.detail(say!(
                 cx,
-                "Note win={w} in the third segment: from now on the window field is multiplied by 2^{shift} = {mult} (the window scale both SYNs agreed on), so it still means {bytes} bytes. The window in a SYN is never scaled.",
-                "注意第三个报文段里的 win={w}：从现在起，窗口字段要乘以 2^{shift} = {mult}（双方在 SYN 中协商的窗口扩大因子），所以实际仍是 {bytes} 字节。SYN 报文段里的窗口从不缩放。"
+                "Note win={w} in the third segment: from now on the window field is multiplied by 2^{shift} = {mult} (the window scale both SYNs agreed on), so it means {bytes} bytes. The window in a SYN is never scaled.",
+                "注意第三个报文段里的 win={w}：从现在起，窗口字段要乘以 2^{shift} = {mult}（双方在 SYN 中协商的窗口扩大因子），所以实际是 {bytes} 字节。SYN 报文段里的窗口从不缩放。"
             ));
         }
     }

@@ -155,6 +155,7 @@ const ALLOWED_WORDS: &[&str] = &[
     "bind",
     "socket",
     "SO_LINGER",
+    "SO_RCVBUF",
     "SO_KEEPALIVE",
     "TCP_KEEPINIT",
     "SHUT_WR",

@@ -60,12 +60,17 @@ impl fmt::Display for Profile {
     }
 }
 
-/// The send and receive buffers of the profiles that do not model their stack's own: 4 KiB, small
-/// enough that an experiment fills a window with a few segments. Linux's receive buffer starts at
-/// 128 KiB (`tcp_rmem[1]`) and the window it offers grows from `rcv_ssthresh` as autotuning
-/// raises it, Windows' likewise; neither is modelled yet, so their windows read smaller than a
-/// real capture's.
+/// The send and receive buffers of the profiles that do not model their stack's own (rfc9293,
+/// rfc793, windows): 4 KiB, small enough that an experiment fills a window with a few segments.
+/// Windows' receive window starts at 64 KiB and autotuning grows it; not modelled, so its windows
+/// read smaller than a real capture's.
 pub const SMALL_BUFFER: u32 = 4096;
+
+/// The receive space of the linux profile: what Linux 6.18's default receive buffer
+/// (`net.ipv4.tcp_rmem[1]`, 131072 bytes) lets a window offer, half of it
+/// (`tcp_win_from_space` with the default `scaling_ratio`, `TCP_DEFAULT_SCALING_RATIO`, 50 %).
+/// The window it offers grows later as autotuning raises the buffer; not modelled.
+pub const LINUX_RECV_SPACE: u32 = 65_536;
 
 /// The largest buffer a [`Config`] may ask for: the largest window TCP can announce, 2^30 bytes
 /// (RFC 7323 §2.3, a shift of 14 on a 16-bit field).
@@ -208,11 +213,25 @@ pub struct Config {
     /// 65,700 with an MSS of 1460, as the suite's scripts read with `getsockopt(SO_RCVBUF)`. A
     /// buffer smaller than the MSS is left as it is (FreeBSD lowers the MSS instead: not modelled).
     pub buffers_in_mss_units: bool,
+    /// Offer windows as Linux shapes them (`net/ipv4/tcp_output.c`): the SYN's window is the
+    /// receive space rounded down to a whole number of segments (`tcp_select_initial_window`:
+    /// "Quantize space offering to a multiple of mss"; the segment is our MSS, less the 12 bytes
+    /// of the timestamp option for a passive open that negotiated them, `tcp_openreq_init_rwin`);
+    /// later windows never offer more than that (`rcv_ssthresh` starts there; its growth as data
+    /// arrives, `tcp_grow_window`, is not modelled), and a scaled window is rounded *up* to its
+    /// unit (`__tcp_select_window`: "Advertise enough space so that it won't get scaled away")
+    /// where the buffer has room for it (Linux's buffer is twice its window space, so it always
+    /// has; this one is the window space, and promises no byte it could not hold: with data
+    /// waiting to be read, a field may read one unit less than Linux's). With a 64 KiB space and an MSS of 1460: a SYN of 64240,
+    /// a SYN-ACK of 65160, then window fields of 63 and 64 (× 1024); on loopback (MSS 65495) 65495,
+    /// 65483, then 64 and 64, as `../shared/captures/` shows. A receive buffer set below the
+    /// default (`SO_RCVBUF`) also sets the window scale: 0 below 64 KiB, as Linux derives it from
+    /// the locked buffer (`tests/captures/zero_window.pcap`).
+    pub linux_windows: bool,
     /// Window scaling (RFC 7323 §2): `None` to not offer the option; otherwise the shift this
     /// stack announces, which real stacks derive from the most their receive buffer may grow to
-    /// (Linux 7 for `tcp_rmem[2]` = 6 MiB, FreeBSD 6 for `kern.ipc.maxsockbuf` = 2 MiB): see
-    /// [`announced_window_scale`]. With 4 KiB of buffer and shift 7 the window field reads 32,
-    /// as a Linux capture's small window fields do (32 × 128 = 4096 bytes).
+    /// (Linux 6.18 10 for `tcp_rmem[2]` = 32 MiB, as `../shared/captures/` show; FreeBSD 6 for
+    /// `kern.ipc.maxsockbuf` = 2 MiB): see [`announced_window_scale`].
     pub window_scale: Option<u8>,
     /// Offer SACK-permitted in our SYN (RFC 2018); SACK itself is not processed.
     pub sack_permitted: bool,
@@ -415,6 +434,7 @@ impl Config {
             recv_buffer: SMALL_BUFFER,
             send_buffer: SMALL_BUFFER,
             buffers_in_mss_units: false,
+            linux_windows: false,
             window_scale: None,
             sack_permitted: false,
             timestamps: false,
@@ -473,8 +493,9 @@ impl Config {
     /// `tests/captures/syn_timeout.pcap`, has the same gaps to a tenth of a millisecond), `tcp_synack_retries` 5, `tcp_retries2` 15, `TCP_TIMEWAIT_LEN` 60 s (MSL 30 s),
     /// `tcp_fin_timeout` 60 s, delayed ACK `TCP_DELACK_MIN` 40 ms (a tick, 2 ms, before any data has
     /// arrived: [`Config::ack_delay_zero_before_data`]), `TCP_MAX_QUICKACKS` 16,
-    /// pingpong (interactive) mode, timestamps, SACK and window scale offered (at most 7, what
-    /// `ilog2(tcp_rmem[2] = 6 MiB) - 15` gives), SYN cookies on. Answers to unacceptable segments:
+    /// pingpong (interactive) mode, timestamps, SACK and window scale offered (10, what
+    /// `ilog2(tcp_rmem[2] = 32 MiB) - 15` gives: the captures' SYNs say `wscale 10`), SYN cookies
+    /// on. Answers to unacceptable segments:
     /// at most one per 500 ms per socket (`tcp_invalid_ratelimit`, `HZ/2`, through
     /// `tcp_oow_rate_limited` for out-of-window segments and `tcp_send_challenge_ack` for RFC 5961
     /// challenges), counted anew by the TIME-WAIT socket ([`Config::time_wait_answers_counted_anew`]);
@@ -488,8 +509,10 @@ impl Config {
     /// `tcp_keepalive_time` 7200 s, `tcp_keepalive_intvl` 75 s, `tcp_keepalive_probes` 9; the probe
     /// is `tcp_xmit_probe_skb`'s bare ACK at `snd_una - 1` ("Use a previous sequence. This should
     /// cause the other end to send an ack"), and the last unanswered one is followed by a reset
-    /// (`tcp_send_active_reset`) and ETIMEDOUT (`tcp_write_err`). Buffers: 4 KiB each
-    /// ([`SMALL_BUFFER`] says what that leaves out).
+    /// (`tcp_send_active_reset`) and ETIMEDOUT (`tcp_write_err`). Buffers: the window space of
+    /// the default receive buffer ([`LINUX_RECV_SPACE`]) shaped as Linux offers it
+    /// ([`Config::linux_windows`]), and `tcp_wmem[1]` (16 KiB) to send, which Linux grows once
+    /// the connection is up (`tcp_sndbuf_expand`, not modelled).
     pub const fn linux() -> Config {
         Config {
             profile: Profile::Linux,
@@ -520,10 +543,13 @@ impl Config {
             abort_rst_has_ack: true,
             rst_window_zero: false,
             mss: 1460,
-            recv_buffer: SMALL_BUFFER,
-            send_buffer: SMALL_BUFFER,
+            // `tcp_rmem[1]` 131072 of which `tcp_win_from_space` offers half (the default
+            // `scaling_ratio`, 50 %): 64 KiB of window; `tcp_wmem[1]`.
+            recv_buffer: LINUX_RECV_SPACE,
+            send_buffer: 16_384,
             buffers_in_mss_units: false,
-            window_scale: Some(7),
+            linux_windows: true,
+            window_scale: Some(10),
             sack_permitted: true,
             timestamps: true,
             ack_at_window_edge: true,
@@ -608,6 +634,7 @@ impl Config {
             recv_buffer: 65_536,
             send_buffer: 32_768,
             buffers_in_mss_units: true,
+            linux_windows: false,
             window_is_buffer_space: true,
             old_segment_ack_processed: true,
             fin_on_every_ack: true,
@@ -692,6 +719,7 @@ impl Config {
             recv_buffer: SMALL_BUFFER,
             send_buffer: SMALL_BUFFER,
             buffers_in_mss_units: false,
+            linux_windows: false,
             window_scale: Some(8),
             sack_permitted: true,
             timestamps: false,
@@ -888,10 +916,10 @@ impl RateLimit {
 ///
 /// A real stack derives its shift from the most its receive buffer may grow to, not from the
 /// buffer it has now (RFC 7323 §2.2: "the maximum receive buffer space"; Linux
-/// `tcp_select_initial_window` takes `ilog2(max(tcp_rmem[2], rmem_max)) - 15`, 7 for 6 MiB;
+/// `tcp_select_initial_window` takes `ilog2(max(tcp_rmem[2], rmem_max)) - 15`, 10 for 32 MiB;
 /// FreeBSD the smallest shift with `TCP_MAXWIN << shift >= sb_max`, 6 for 2 MiB): that is the
 /// profile's `max_shift`, and what its SYNs carry, as in real captures and FreeBSD's packetdrill
-/// scripts. This simulator's buffers never grow (most profiles' are 4 KiB,
+/// scripts. This simulator's buffers never grow (rfc9293's and windows' are 4 KiB,
 /// [`SMALL_BUFFER`]), so the shift is lowered only where the buffer would otherwise read as a
 /// window field under 16 units, which no real stack with its real buffers shows (4 KiB keeps
 /// every profile's shift, at most 8).

@@ -351,7 +351,10 @@ fn zero_window_is_probed_and_reopened() {
 /// the rounding to a unit; at zero the sender probes, and reading reopens the window.
 #[test]
 fn a_receiver_that_stops_reading_offers_no_silly_window() {
-    let (mut p, data) = connected_and_sending(Config { delayed_ack: None, ..Config::linux() });
+    // A 4 KiB buffer (`SO_RCVBUF`) and Linux 6.x's shift for a 6 MiB `tcp_rmem[2]`.
+    let small =
+        Config { recv_buffer: 4096, send_buffer: 4096, window_scale: Some(7), linux_windows: false, ..Config::linux() };
+    let (mut p, data) = connected_and_sending(Config { delayed_ack: None, ..small });
     p.drive_until(Instant::from_millis(150));
     assert_eq!(p.client.send(p.now, &data).expect("send"), 4096);
     p.collect();
@@ -486,19 +489,54 @@ fn a_socket_connected_to_itself_is_established() {
     }
 }
 
-/// Linux announces shift 7 (from `tcp_rmem[2]`, 6 MiB) whatever the buffer it has now, as its
-/// captures show; with this simulator's 4 KiB buffer the third segment's window field reads 32,
-/// which the peer scales back to the whole free buffer, 4096 bytes.
+/// Linux 6.18 announces shift 10 (from `tcp_rmem[2]`, 32 MiB) and shapes its windows
+/// (`Config::linux_windows`): the SYN offers 64 KiB of space rounded down to whole segments of
+/// 1460 (64240), the SYN-ACK to segments of 1448, its MSS less the timestamp option (65160);
+/// after the handshake the window is rounded up to units of 1024: 63 and 64. On loopback (MSS
+/// 65495) the same rules give what `../shared/captures/` show: 65495, 65483, then 64 and 64.
 #[test]
 fn linux_window_field_is_the_receive_window_scaled() {
-    let mut p = Pair::new(Config::linux());
+    for (mss, syn, synack, client_field, server_field) in
+        [(1460, 64_240, 65_160, 63, 64), (65_495, 65_495, 65_483, 64, 64)]
+    {
+        let mut p = Pair::new(Config { mss, ..Config::linux() });
+        p.client.connect(p.now, SeqNum(1000)).expect("connect");
+        p.collect();
+        p.drive_until(Instant::from_millis(100));
+        p.server.send(p.now, b"hi").expect("send");
+        p.collect();
+        p.drive_until(Instant::from_millis(200));
+        let first = |from_client: bool, syn: bool| {
+            let w = p.log.iter().find(|w| w.from_client == from_client && w.repr.flags.contains(Flags::SYN) == syn);
+            w.map(|w| (w.repr.window, w.repr.options.window_scale()))
+        };
+        assert_eq!(first(true, true), Some((syn, Some(10))), "MSS {mss}: the SYN");
+        assert_eq!(first(false, true), Some((synack, Some(10))), "MSS {mss}: the SYN-ACK");
+        assert_eq!(first(true, false).map(|w| w.0), Some(client_field), "MSS {mss}: the third segment");
+        assert_eq!(first(false, false).map(|w| w.0), Some(server_field), "MSS {mss}: the server's first after");
+    }
+}
+
+/// A Linux receive buffer set small (`SO_RCVBUF` 4096, whose window space is 4096) takes its
+/// window scale from the buffer, 0, and its SYN-ACK offers the 4096 bytes as they are (they are
+/// less than a segment on loopback): `tests/captures/zero_window.pcap` (MSS 65495, wscale 0,
+/// window 4096, then 2048 with 2048 bytes unread).
+#[test]
+fn a_small_linux_buffer_scales_nothing() {
+    let server = Config { mss: 65_495, recv_buffer: 4096, delayed_ack: None, ..Config::linux() };
+    let mut p = Pair::new(Config { mss: 65_495, ..Config::linux() });
+    p.server = Connection::new(server, SERVER, CLIENT);
+    p.server.listen(SeqNum(5000)).expect("listen");
     p.client.connect(p.now, SeqNum(1000)).expect("connect");
     p.collect();
     p.drive_until(Instant::from_millis(100));
-    let syn = &p.log[0].repr;
-    assert_eq!(syn.options.window_scale(), Some(7), "window scaling offered with Linux's shift");
-    assert_eq!(p.log[2].repr.window, 4096 >> 7, "the third segment's window field, in units of 128");
-    assert_eq!(p.server.snd_wnd(), 4096, "the whole free buffer, once scaled");
+    p.client.send(p.now, &[0; 2048]).expect("send");
+    p.collect();
+    p.drive_until(Instant::from_millis(200));
+    let synack = p.log.iter().find(|w| !w.from_client && w.repr.flags.contains(Flags::SYN)).expect("a SYN-ACK");
+    assert_eq!((synack.repr.window, synack.repr.options.window_scale()), (4096, Some(0)));
+    let last = p.log.iter().rfind(|w| !w.from_client).expect("the server's ACK");
+    assert_eq!(last.repr.window, 2048, "2048 bytes unread");
 }
 
 /// FreeBSD's buffers (`recvspace` 64 KiB, `sendspace` 32 KiB): the SYN offers 65535 (a SYN's
@@ -655,7 +693,7 @@ fn each_end_reports_what_it_negotiated() {
     p.client.connect(p.now, SeqNum(1000)).expect("connect");
     p.collect();
     p.drive_until(Instant::from_millis(100));
-    let shifts = Some(WindowShifts { local: 7, remote: 7 });
+    let shifts = Some(WindowShifts { local: 10, remote: 10 });
     // Linux: MSS 1460 less the 12 bytes of the timestamp option.
     let client = Negotiation {
         iss: SeqNum(1000),
@@ -669,7 +707,7 @@ fn each_end_reports_what_it_negotiated() {
     assert_eq!(negotiated(&p.client_events), [client]);
     assert_eq!(negotiated(&p.server_events), [Negotiation { iss: SeqNum(5000), irs: SeqNum(1000), ..client }]);
     assert_eq!((p.log[0].repr.seq, p.log[1].repr.seq), (SeqNum(1000), SeqNum(5000)), "the ISNs on the wire");
-    assert_eq!(u32::from(p.log[2].repr.window) << 7, 4096, "the client's window, scaled by its own shift");
+    assert_eq!(u32::from(p.log[2].repr.window) << 10, 64_512, "the client's window, scaled by its own shift");
 
     // The RFC profile offers neither scaling, timestamps nor SACK: nothing is scaled.
     let mut p = Pair::new(Config { delayed_ack: None, ..rfc() });

@@ -633,7 +633,7 @@ fn data_and_fin_queued_behind_the_window_still_leave_from_closing() {
 
 #[test]
 fn the_announced_window_scale_is_the_profiles_unless_the_buffer_is_tiny() {
-    // The profile's shift, from its maximum buffer (Linux 7, FreeBSD 6, Windows 8), as real SYNs
+    // The profile's shift, from its maximum buffer (Linux 10, FreeBSD 6, Windows 8), as real SYNs
     // carry it; lowered only where 4 KiB would read as a window field under 16 units.
     assert_eq!(announced_window_scale(4096, 7), 7);
     assert_eq!(announced_window_scale(4096, 6), 6);
@@ -642,7 +642,7 @@ fn the_announced_window_scale_is_the_profiles_unless_the_buffer_is_tiny() {
     assert_eq!(announced_window_scale(65_535, 14), 11);
     assert_eq!(announced_window_scale(1 << 30, 20), 14);
     assert_eq!(announced_window_scale(100, 7), 2);
-    for (config, shift) in [(Config::linux(), 7), (Config::freebsd(), 6), (Config::windows(), 8)] {
+    for (config, shift) in [(Config::linux(), 10), (Config::freebsd(), 6), (Config::windows(), 8)] {
         assert_eq!(config.window_scale, Some(shift));
     }
 

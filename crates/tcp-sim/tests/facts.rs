@@ -66,15 +66,16 @@ fn the_advertised_window_is_the_scaled_one_everywhere() {
             }
         }
     }
-    // Linux (7) and FreeBSD (6) scale their windows: the comparison above is not vacuous.
+    // Linux (10) and FreeBSD (6) scale their windows: the comparison above is not vacuous.
     assert!(scaled > 100, "only {scaled} scaled windows");
 }
 
 /// The example: under Linux, on old-duplicate-syn, the client's third segment says
-/// win=32, which means its whole free buffer, 4096 bytes (shift 7); the injected old SYN, which
-/// came before it, is not the peer's SYN of the client's connection.
+/// win=63, which means 64512 bytes (shift 10; Linux rounds its first window of 64240 up to a
+/// unit); the injected old SYN, which came before it, is not the peer's SYN of the client's
+/// connection.
 #[test]
-fn linux_old_duplicate_syn_third_segment_means_4096_bytes() {
+fn linux_old_duplicate_syn_third_segment_means_64512_bytes() {
     let (_, trace) = entries_under(Profile::Linux).find(|(n, _)| *n == "old-duplicate-syn").expect("entry");
     let third = (0..trace.segments.len())
         .find(|&i| {
@@ -83,7 +84,7 @@ fn linux_old_duplicate_syn_third_segment_means_4096_bytes() {
         })
         .expect("the client's third segment");
     let window = trace.advertised_window(SegId(third));
-    assert_eq!((window.field, window.shift, window.bytes()), (32, Some(7), 4096));
+    assert_eq!((window.field, window.shift, window.bytes()), (63, Some(10), 64_512));
 }
 
 /// Each incarnation counts from its own ISNs: the old duplicate SYN (seq 90, made by hand) and

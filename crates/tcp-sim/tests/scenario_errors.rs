@@ -129,7 +129,7 @@ fn buffer_keys_set_the_buffers_and_are_checked() {
     let c = s.config_for(&s.hosts[0]);
     assert_eq!((c.recv_buffer, c.send_buffer), (65_536, 1000));
     let s = Scenario::parse(&host_tcp("recv_buffer = 2048")).unwrap();
-    assert_eq!((s.config_for(&s.hosts[0]).recv_buffer, s.config_for(&s.hosts[1]).recv_buffer), (4096, 2048));
+    assert_eq!((s.config_for(&s.hosts[0]).recv_buffer, s.config_for(&s.hosts[1]).recv_buffer), (65_536, 2048));
     expect_test::expect!["tcp.recv_buffer: must be 1 to 2^30 bytes"]
         .assert_eq(&error(&GOOD.replace("profile = \"linux\"", "tcp.recv_buffer = 0")));
     expect_test::expect!["hosts[1].tcp.send_buffer: must be 1 to 2^30 bytes"]

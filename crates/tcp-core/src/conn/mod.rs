@@ -534,17 +534,24 @@ impl Connection {
     /// shrink": that space is free, so what the peer sends into it fits).
     fn window_field(&self, syn: bool) -> u16 {
         let free = self.rcv_wnd();
+        let linux = self.config.linux_windows;
         if syn {
-            return free.min(u32::from(u16::MAX)) as u16;
+            let window = if linux { free.min(self.linux_initial_window()) } else { free };
+            return window.min(u32::from(u16::MAX)) as u16;
         }
         let offered = match self.rcv_adv {
             Some(edge) if edge > self.rcv_nxt => (edge - self.rcv_nxt).min(free),
             _ => 0,
         };
         let worth = if free as usize >= self.sws_threshold() { free } else { 0 };
+        let worth = if linux { worth.min(self.linux_initial_window()) } else { worth };
         let window = worth.max(offered);
         let shift = self.negotiated.rcv_wscale;
         let mut field = window >> shift;
+        // Linux rounds a scaled window up to its unit where the buffer has room for it.
+        if linux && field << shift < window && (field + 1) << shift <= free {
+            field += 1;
+        }
         if field == 0 && window > 0 && (1u32 << shift) > u32::from(self.send_mss()) {
             // A unit larger than a segment must not announce a zero window (nothing would
             // reopen it): one unit, as Linux's "prevent zero window announcement if
@@ -590,10 +597,26 @@ impl Connection {
         }
     }
 
+    /// Linux's first window ([`Config::linux_windows`]): the receive space rounded down to whole
+    /// segments of our MSS, less the timestamp option for a passive open that negotiated it.
+    fn linux_initial_window(&self) -> u32 {
+        let space = self.recv_buf.capacity() as u32;
+        let ts = if self.passive && self.negotiated.timestamps { TIMESTAMP_OPTION_LEN } else { 0 };
+        let mss = u32::from(self.config.mss.saturating_sub(ts).max(1));
+        if space > mss { space / mss * mss } else { space }
+    }
+
     /// The window scale our SYN or SYN-ACK announces ([`Config::window_scale`], lowered for a
     /// small buffer unless [`Config::window_scale_as_configured`]).
     fn our_window_shift(&self) -> u8 {
         let max = self.config.window_scale.unwrap_or(0);
+        let capacity = self.recv_buf.capacity();
+        if self.config.linux_windows && capacity < crate::config::LINUX_RECV_SPACE as usize {
+            // A receive buffer set below the default (`SO_RCVBUF` locks it): Linux takes the
+            // shift from it, `ilog2(window_clamp) - 15` in `tcp_select_initial_window`, 0 below
+            // 64 KiB (`tests/captures/zero_window.pcap`: SO_RCVBUF 4096, wscale 0, window 4096).
+            return (capacity.max(1).ilog2().saturating_sub(15) as u8).min(max);
+        }
         if self.config.window_scale_as_configured {
             max.min(14)
         } else {
