@@ -307,6 +307,9 @@ overrides! {
     rst_window_zero: bool => rst_window_zero,
     /// Round both buffers up to whole segments of the MSS (FreeBSD).
     buffers_in_mss_units: bool => buffers_in_mss_units,
+    /// Windows shaped as Linux offers them: a SYN's in whole segments, later ones no larger and
+    /// rounded up to the scale's unit.
+    linux_windows: bool => linux_windows,
     /// Offer SACK-permitted in the SYN (RFC 2018).
     sack_permitted: bool => sack_permitted,
     /// Accept a pure ACK at the right edge of the receive window (Linux, BSD).
@@ -323,9 +326,6 @@ overrides! {
     /// retransmitted FIN.
     time_wait_restart_on_ack: bool => time_wait_restart_on_ack,
     /// TIME-WAIT counts its answers to unacceptable segments anew (Linux's TIME-WAIT socket).
-    /// Windows shaped as Linux offers them: a SYN's in whole segments, later ones no larger and
-    /// rounded up to the scale's unit.
-    linux_windows: bool => linux_windows,
     time_wait_answers_counted_anew: bool => time_wait_answers_counted_anew,
     /// The SYN and SYN-ACK carry no option at all (`TCP_NOOPT`).
     no_options: bool => no_options,
