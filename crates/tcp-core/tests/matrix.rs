@@ -908,6 +908,61 @@ fn the_largest_window_scale_per_profile() {
     }
 }
 
+/// The windows of a handshake per profile, both ends, with the peer offering MSS 1460, SACK,
+/// window scale 7 and (`ts`) timestamps: the SYN's window and scale, the SYN-ACK's, and the
+/// first window field after the handshake on each side (the active end's third segment, the
+/// passive end's first data). Linux 6.18 (`Config::linux_windows`, 64 KiB of space, scale 10):
+/// the SYN offers the space in whole segments of its MSS, 44 × 1460 = 64240
+/// (`tcp_select_initial_window`); the SYN-ACK in segments of the MSS less the timestamp option,
+/// 45 × 1448 = 65160 (`tcp_openreq_init_rwin`), or of 1460 without timestamps; after the
+/// handshake at most that first window (`rcv_ssthresh`), rounded up to units of 1024: 63 and 64.
+/// The others offer their free buffer: FreeBSD's 65536 (65535 in a SYN; 66608 bytes once in whole
+/// segments of 1448, 1040 units of 64), the RFC's and Windows' 4096.
+#[test]
+fn the_first_windows_per_profile() {
+    type Windows = [(u16, Option<u8>); 2];
+    let first_windows = |profile: Profile, ts: bool| -> (Windows, [u16; 2]) {
+        let config = Config { delayed_ack: None, ..profile.config() };
+        let peer_ts = ts.then_some((77, 0));
+        let offer = Options::linux_syn(1460, true, peer_ts, Some(7));
+        // Active: our SYN, the peer's SYN-ACK, our ACK.
+        let mut c = conn_closed_with(config);
+        c.connect(AT, ISS).expect("connect");
+        let syn = drain(&mut c).sent[0].repr;
+        let ts_ecr = syn.options.timestamps().map_or(0, |(tsval, _)| tsval);
+        let answer = Options::linux_syn(1460, true, ts.then_some((77, ts_ecr)), Some(7));
+        let synack = TcpRepr { flags: Flags::SYN | Flags::ACK, seq: PEER_ISS, ack: ISS + 1, options: answer, ..TEMPL };
+        let third = deliver(&mut c, AT, synack, &[]).sent[0].repr;
+        assert_eq!((c.state(), third.flags), (State::Established, Flags::ACK), "{profile}");
+        // Passive: the peer's SYN, our SYN-ACK, the peer's ACK, our first data.
+        let mut l = conn_listen_with(config);
+        let out = deliver(&mut l, AT, TcpRepr { flags: Flags::SYN, seq: PEER_ISS, options: offer, ..TEMPL }, &[]);
+        let synack = out.sent[0].repr;
+        let tsval = synack.options.timestamps().map(|(tsval, _)| tsval);
+        let options = match tsval.filter(|_| ts) {
+            Some(tsval) => Options::linux_timestamps(78, tsval),
+            None => Options::new(),
+        };
+        let ack = TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 1, options, ..TEMPL };
+        let _ = deliver(&mut l, AT, ack, &[]);
+        assert_eq!(l.state(), State::Established, "{profile}");
+        l.send(AT, b"hi").expect("send");
+        let data = drain(&mut l).sent[0].repr;
+        let scale = |r: &TcpRepr| (r.window, r.options.window_scale());
+        ([scale(&syn), scale(&synack)], [third.window, data.window])
+    };
+    let cases = [
+        (Profile::Linux, true, [(64_240, Some(10)), (65_160, Some(10))], [63, 64]),
+        (Profile::Linux, false, [(64_240, Some(10)), (64_240, Some(10))], [63, 63]),
+        (Profile::Freebsd, true, [(65_535, Some(6)), (65_535, Some(6))], [1040, 1040]),
+        (Profile::Rfc9293, true, [(4096, None), (4096, None)], [4096, 4096]),
+        (Profile::Windows, true, [(4096, Some(8)), (4096, Some(8))], [16, 16]),
+    ];
+    for (profile, ts, handshake, after) in cases {
+        assert_eq!(first_windows(profile, ts), (handshake, after), "{profile}, timestamps offered: {ts}");
+    }
+}
+
 // ===== TIME-WAIT =====
 
 #[test]
