@@ -63,7 +63,9 @@ impl fmt::Display for Profile {
 /// The send and receive buffers of the profiles that do not model their stack's own (rfc9293,
 /// rfc793, windows): 4 KiB, small enough that an experiment fills a window with a few segments.
 /// Windows' receive window starts at 64 KiB and autotuning grows it; not modelled, so its windows
-/// read smaller than a real capture's.
+/// read smaller than a real capture's (Windows 10 and 11 SYNs are commonly seen offering 64240,
+/// 44 segments of 1460, with scale 8, but no Microsoft document found states the buffers behind
+/// them, so the windows profile keeps these 4 KiB).
 pub const SMALL_BUFFER: u32 = 4096;
 
 /// The receive space of the linux profile: what Linux 6.18's default receive buffer
@@ -218,19 +220,24 @@ pub struct Config {
     /// "Quantize space offering to a multiple of mss"; the segment is our MSS, less the 12 bytes
     /// of the timestamp option for a passive open that negotiated them, `tcp_openreq_init_rwin`);
     /// later windows never offer more than that (`rcv_ssthresh` starts there; its growth as data
-    /// arrives, `tcp_grow_window`, is not modelled), and a scaled window is rounded *up* to its
-    /// unit (`__tcp_select_window`: "Advertise enough space so that it won't get scaled away")
-    /// where the buffer has room for it (Linux's buffer is twice its window space, so it always
-    /// has; this one is the window space, and promises no byte it could not hold: with data
-    /// waiting to be read, a field may read one unit less than Linux's). With a 64 KiB space and an MSS of 1460: a SYN of 64240,
-    /// a SYN-ACK of 65160, then window fields of 63 and 64 (× 1024); on loopback (MSS 65495) 65495,
-    /// 65483, then 64 and 64, as `../shared/captures/` shows. A receive buffer set below the
-    /// default (`SO_RCVBUF`) also sets the window scale: 0 below 64 KiB, as Linux derives it from
-    /// the locked buffer (`tests/captures/zero_window.pcap`).
+    /// arrives, `tcp_grow_window`, is not modelled). `__tcp_select_window` rounds a scaled window
+    /// *up* to its unit ("Advertise enough space so that it won't get scaled away") while at
+    /// least half the space is free, and down below half; `tcp_select_window` keeps what is left
+    /// of the window offered, rounded up too. What that promises past the free space, less than a
+    /// unit, the buffer takes (Linux's holds twice its window space), so it may hold that much
+    /// more than [`Config::recv_buffer`]; no more, where Linux's would stop at its memory
+    /// (`tcp_try_rmem_schedule`). Not modelled either: Linux's zero window below 1/16 of the space
+    /// (a window is worth offering from min(half the buffer, a segment), as in every profile). With
+    /// a 64 KiB space and an MSS of 1460: a SYN of 64240, a SYN-ACK of 65160, then window fields
+    /// of 63 and 64 (× 1024); on loopback (MSS 65495) 65495, 65483, then 64 on every segment, as
+    /// `../shared/captures/` shows. A receive buffer set below the default (`SO_RCVBUF`) also
+    /// sets the window scale: 0 below 64 KiB, as Linux derives it from the locked buffer
+    /// (`tests/captures/zero_window.pcap`).
     pub linux_windows: bool,
     /// Window scaling (RFC 7323 §2): `None` to not offer the option; otherwise the shift this
     /// stack announces, which real stacks derive from the most their receive buffer may grow to
-    /// (Linux 6.18 10 for `tcp_rmem[2]` = 32 MiB, as `../shared/captures/` show; FreeBSD 6 for
+    /// (Linux 6.18 10 for `tcp_rmem[2]` = 32 MiB, its default since 6.16, commit 572be9bf9d0d
+    /// (`tcp: increase tcp_rmem[2] to 32 MB`), as `../shared/captures/` show; FreeBSD 6 for
     /// `kern.ipc.maxsockbuf` = 2 MiB): see [`announced_window_scale`].
     pub window_scale: Option<u8>,
     /// Offer SACK-permitted in our SYN (RFC 2018); SACK itself is not processed.

@@ -963,6 +963,45 @@ fn the_first_windows_per_profile() {
     }
 }
 
+/// What a Linux window rounded up to its unit promises past the free buffer (less than a unit)
+/// arrives whole: with 2000 bytes unread, 63536 of the 64 KiB are free, and the window reads 63
+/// units (64512 bytes). The peer sends up to the furthest edge announced, as long as there is
+/// one: every byte is taken, the buffer ends up holding less than a unit past its 65536 (Linux's
+/// buffer is twice its window space), the window reads zero, and a byte past that edge is not
+/// taken.
+#[test]
+fn a_linux_window_rounded_up_arrives_whole() {
+    let mut c = conn_closed_with(Config { delayed_ack: None, timestamps: false, ..Config::linux() });
+    c.connect(AT, ISS).expect("connect");
+    let _ = drain(&mut c);
+    let options = Options::linux_syn(1460, false, None, Some(7));
+    let synack = TcpRepr { flags: Flags::SYN | Flags::ACK, seq: PEER_ISS, ack: ISS + 1, options, ..TEMPL };
+    let third = deliver(&mut c, AT, synack, &[]).sent[0].repr;
+    assert_eq!((c.state(), third.window), (State::Established, 63), "64240 rounded up to 1024s");
+    let seg = |seq: SeqNum| TcpRepr { flags: Flags::ACK, seq, ack: ISS + 1, ..TEMPL };
+    let (mut rcv_nxt, mut edge) = (PEER_ISS + 1, PEER_ISS + 1 + 63 * 1024);
+    let mut windows = vec![];
+    let mut sent = 0;
+    while edge > rcv_nxt {
+        // 2 × 1000 bytes, then segments of 1460 up to the edge.
+        let len = if sent < 2000 { 1000 } else { 1460.min(edge - rcv_nxt) };
+        let ack = deliver(&mut c, AT, seg(rcv_nxt), &vec![7; len as usize]).sent.last().expect("an ACK").repr;
+        assert_eq!(ack.ack, rcv_nxt + len, "every byte inside the window is taken");
+        (rcv_nxt, sent) = (ack.ack, sent + len);
+        let announced = ack.ack + (u32::from(ack.window) << 10);
+        if announced > edge {
+            edge = announced;
+        }
+        windows.push(ack.window);
+    }
+    assert_eq!(windows[..2], [63, 63], "63536 free, rounded up to 64512");
+    assert_eq!(windows.last(), Some(&0), "{windows:?}");
+    let held = c.recv_available();
+    assert!((65_537..65_536 + 1024).contains(&held), "{held} bytes held");
+    let out = deliver(&mut c, AT, seg(rcv_nxt), b"x");
+    assert_eq!(out.sent.last().map(|s| (s.repr.ack, s.repr.window)), Some((rcv_nxt, 0)), "nothing past the edge");
+}
+
 // ===== TIME-WAIT =====
 
 #[test]

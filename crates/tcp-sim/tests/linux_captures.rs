@@ -103,24 +103,66 @@ fn check_capture(name: &str) {
     }
 }
 
+/// Each segment's window as it is on the wire: whether it is a SYN, its window field, and the
+/// window scale and MSS options it carries.
+type Window = (bool, u16, Option<u8>, Option<u16>);
+
+fn windows(segments: &[CapturedSegment], client_to_server: bool) -> Vec<Window> {
+    let client = segments.first().map(|s| s.src);
+    segments
+        .iter()
+        .filter(|s| (Some(s.src) == client) == client_to_server)
+        .map(|s| {
+            let syn = s.repr.flags.contains(tcp_core::Flags::SYN);
+            (syn, s.repr.window, s.repr.options.window_scale(), s.repr.options.mss())
+        })
+        .collect()
+}
+
+/// The windows Linux 6.18 offers, segment by segment: a SYN 65495 (64 KiB of space rounded down
+/// to a whole loopback segment of 65495), the SYN-ACK 65483 (the segment less the 12 bytes of
+/// the timestamp option), both with window scale 10 and MSS 65495, then every window field 64,
+/// with data unread or not (× 1024: at most 65495 offered, rounded up to the scale's unit). The
+/// linux profile offers the same.
+#[track_caller]
+fn check_windows(name: &str) {
+    let capture = pcap::read(&read(&format!("{DIR}/{name}.pcap")), Checksums::Ignore).unwrap();
+    let simulated = pcap::read(&simulated_pcap(name), Checksums::Verify).unwrap();
+    for client_to_server in [true, false] {
+        let real = windows(&capture, client_to_server);
+        let syn_window = if client_to_server { 65_495 } else { 65_483 };
+        let expected: Vec<Window> = real
+            .iter()
+            .map(|w| if w.0 { (true, syn_window, Some(10), Some(65_495)) } else { (false, 64, None, None) })
+            .collect();
+        assert_eq!(real, expected, "{name}: the capture's windows, client-to-server {client_to_server}");
+        assert!(real.len() >= 2, "{name}: a SYN and more each way");
+        assert_eq!(windows(&simulated, client_to_server), real, "{name}: client-to-server {client_to_server}");
+    }
+}
+
 #[test]
 fn basic() {
     check_capture("basic");
+    check_windows("basic");
 }
 
 #[test]
 fn drop_syn() {
     check_capture("drop_syn");
+    check_windows("drop_syn");
 }
 
 #[test]
 fn drop_fin() {
     check_capture("drop_fin");
+    check_windows("drop_fin");
 }
 
 #[test]
 fn three_segment_close() {
     check_capture("three_segment_close");
+    check_windows("three_segment_close");
 }
 
 /// pcapnorm.py (the team's reference tool in shared/tools) reads our export and prints the same

@@ -42,12 +42,18 @@ impl ByteBuf {
     pub(crate) fn grow_to(&mut self, capacity: usize) {
         self.capacity = self.capacity.max(capacity.min(MAX_CAPACITY));
     }
+    /// What the capacity leaves room for (none once [`ByteBuf::push_within`] went past it).
     pub(crate) fn free(&self) -> usize {
-        self.capacity - self.len()
+        self.capacity.saturating_sub(self.len())
     }
     /// Appends as much of `data` as fits; returns how much did.
     pub(crate) fn push(&mut self, data: &[u8]) -> usize {
-        let n = data.len().min(self.free());
+        self.push_within(data, self.free())
+    }
+    /// Appends as much of `data` as `room` allows, which may reach past the capacity (a window
+    /// rounded up promised it), never past what the storage holds; returns how much did.
+    pub(crate) fn push_within(&mut self, data: &[u8], room: usize) -> usize {
+        let n = data.len().min(room).min(MAX_CAPACITY - self.len());
         self.bytes.extend_from_slice(&data[..n]);
         n
     }
@@ -172,6 +178,16 @@ mod tests {
         assert_eq!(b.capacity(), 12, "a buffer never shrinks");
         b.clear();
         assert_eq!((b.len(), b.slice(0, 8)), (0, &b""[..]));
+    }
+
+    #[test]
+    fn bytebuf_takes_past_its_capacity_only_when_asked() {
+        let mut b = ByteBuf::new(4);
+        assert_eq!(b.push_within(b"abcdefgh", 6), 6, "room past the capacity");
+        assert_eq!((b.len(), b.free(), b.push(b"x")), (6, 0, 0), "and nothing more after it");
+        b.consume(3);
+        assert_eq!((b.free(), b.push(b"xyz")), (1, 1));
+        assert_eq!(b.slice(0, 8), b"defx");
     }
 
     #[test]

@@ -183,7 +183,7 @@ impl Connection {
 
     /// RFC 9293 §3.10.7.4's acceptability test against our receive window.
     fn acceptable(&self, seq: SeqNum, len: u32, rst: bool) -> bool {
-        let wnd = self.rcv_wnd();
+        let wnd = self.receivable();
         let end = self.rcv_nxt + wnd;
         // Linux and BSD also take a segment without data at the right edge
         // (`Config::ack_at_window_edge`); BSD not a RST (`Config::window_is_buffer_space`).
@@ -507,7 +507,8 @@ impl Connection {
     /// Takes in-order text (RFC 9293 §3.10.7.4, seventh step): what fits in the receive buffer
     /// advances RCV.NXT and is acknowledged as the profile's ACK policy says. Returns how much.
     fn take_text(&mut self, now: Instant, text: &[u8]) -> usize {
-        let taken = self.recv_buf.push(text);
+        let promised = (self.receivable() - self.rcv_wnd()) as usize;
+        let taken = self.recv_buf.push_within(text, self.recv_buf.free() + promised);
         self.rcv_nxt += taken as u32;
         if taken > 0 {
             self.emit(Event::Received { len: taken });

@@ -361,6 +361,10 @@ impl Connection {
         if self.state.is_synchronized() && self.snd_una > unacked_data + 1 {
             return Err("SND.UNA within the buffered data plus FIN");
         }
+        let promised = if self.config.linux_windows { (1usize << self.negotiated.rcv_wscale) - 1 } else { 0 };
+        if self.recv_buf.len() > self.recv_buf.capacity() + promised {
+            return Err("the receive buffer holds at most its capacity, and less than a window unit past it on linux");
+        }
         if self.syn_text > 0 && (self.snd_una != self.iss || self.syn_text > self.recv_buf.len()) {
             return Err("text from the peer's SYN is held, in the receive buffer, only until our SYN is acknowledged");
         }
@@ -540,25 +544,48 @@ impl Connection {
             return window.min(u32::from(u16::MAX)) as u16;
         }
         let offered = match self.rcv_adv {
-            Some(edge) if edge > self.rcv_nxt => (edge - self.rcv_nxt).min(free),
+            Some(edge) if edge > self.rcv_nxt => edge - self.rcv_nxt,
             _ => 0,
         };
         let worth = if free as usize >= self.sws_threshold() { free } else { 0 };
-        let worth = if linux { worth.min(self.linux_initial_window()) } else { worth };
-        let window = worth.max(offered);
+        let (window, round_up) = if linux {
+            // Linux (`__tcp_select_window`): never more than `rcv_ssthresh`, the first window;
+            // from half the space up rounded *up* to the scale's unit ("Advertise enough space
+            // so that it won't get scaled away"), below half rounded down; and what is left of
+            // the window offered is kept, rounded up too (`tcp_select_window`).
+            let worth = worth.min(self.linux_initial_window());
+            let above_half = free as usize >= self.recv_buf.capacity() / 2;
+            (worth.max(offered), above_half || offered > worth)
+        } else {
+            (worth.max(offered.min(free)), false)
+        };
         let shift = self.negotiated.rcv_wscale;
+        let unit = 1u32 << shift;
         let mut field = window >> shift;
-        // Linux rounds a scaled window up to its unit where the buffer has room for it.
-        if linux && field << shift < window && (field + 1) << shift <= free {
+        // The buffer takes what the rounding promises past its free space, less than a unit
+        // ([`Connection::receivable`]), and no more: Linux's, twice its window space, stops at
+        // its memory (`tcp_try_rmem_schedule`), this one at that unit.
+        if round_up && field << shift < window && (field + 1) << shift < free + unit {
             field += 1;
         }
-        if field == 0 && window > 0 && (1u32 << shift) > u32::from(self.send_mss()) {
+        if field == 0 && window > 0 && unit > u32::from(self.send_mss()) && (!linux || free > 0) {
             // A unit larger than a segment must not announce a zero window (nothing would
             // reopen it): one unit, as Linux's "prevent zero window announcement if
             // 1<<rcv_wscale > mss".
             field = 1;
         }
         field.min(u32::from(u16::MAX)) as u16
+    }
+
+    /// What may arrive from RCV.NXT on: the receive window ([`Connection::rcv_wnd`]), and with
+    /// [`Config::linux_windows`] what is left of the window announced if that is more (a window
+    /// rounded up to its unit promises less than a unit past the free space; Linux's buffer,
+    /// twice its window space, holds it, and so does this one).
+    pub(super) fn receivable(&self) -> u32 {
+        match self.rcv_adv {
+            Some(edge) if self.config.linux_windows && edge > self.rcv_nxt => self.rcv_wnd().max(edge - self.rcv_nxt),
+            _ => self.rcv_wnd(),
+        }
     }
 
     fn syn_options(&self, now: Instant, answering: bool) -> Options {
