@@ -222,6 +222,10 @@ pub const fn rejected(lang: Lang, reason: DropReason) -> &'static str {
         NoAck => pick(lang, "no ACK bit: ignored", "没有 ACK 标志：忽略"),
         OutOfOrder => pick(lang, "out of order: duplicate ACK", "乱序：重复确认"),
         DataAfterClose => pick(lang, "data after close: RST", "关闭后又收到数据：回 RST"),
+        DataAfterShutdownRead => pick(lang, "data after SHUT_RD: RST", "SHUT_RD 后又收到数据：回 RST"),
+        DiscardedAfterShutdownRead => {
+            pick(lang, "data after SHUT_RD: ACKed, discarded", "SHUT_RD 后收到数据：确认后丢弃")
+        }
         SynQueueFull => pick(lang, "SYN queue full: dropped", "半连接队列已满：丢弃"),
         AcceptQueueFull => pick(lang, "accept queue full: dropped", "全连接队列已满：丢弃"),
         BadCookie => pick(lang, "bad SYN cookie: answer RST", "SYN cookie 无效：回 RST"),

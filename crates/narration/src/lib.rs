@@ -12,7 +12,9 @@
 //! Code map: `episode` splits a step; `cx` holds the look-ups (names, numbers, durations, states
 //! at an event, "first time in this trace"); one file per topic tells the stories: `handshake`,
 //! `close`, `loss` (lost segments and timers), `reject` (vetoes, resets, SYN queue, cookies,
-//! challenge ACKs), `data`, `gone` (crashes and reboots), `compare` (where two runs part); `states` and `fields` hold the tooltips.
+//! challenge ACKs), `data`, `read_shutdown` (`shutdown(SHUT_RD)` and the data that comes after
+//! it), `gone` (crashes and reboots), `compare` (where two runs part); `states` and `fields` hold
+//! the tooltips.
 //!
 //! **Invariant:** a step with a segment sent or lost, a state change or a rejection always gets at
 //! least one paragraph, in both languages, with the same number of paragraphs in each.
@@ -33,6 +35,7 @@ mod fields;
 mod gone;
 mod handshake;
 mod loss;
+mod read_shutdown;
 mod reject;
 mod states;
 

@@ -96,6 +96,8 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: SegId, reason: DropReason) -> Sto
             "Data arrives after {who}'s application has closed the socket: nobody could ever read it, so {who} resets the connection with {reply_label}.",
             "数据在{who}的应用关闭套接字之后才到达：再也没有人会读取它，于是{who}用 {reply_label} 复位连接。"
         )),
+        DropReason::DataAfterShutdownRead => crate::read_shutdown::data_reset(cx, ep, seg, &reply_label),
+        DropReason::DiscardedAfterShutdownRead => crate::read_shutdown::data_discarded(cx, ep, seg),
         DropReason::AcceptQueueFull if cx.has(seg, Flags::SYN) && !cx.has(seg, Flags::ACK) => short(say!(
             cx,
             "{subj}'s accept queue (connections waiting for accept()) is full, so it drops {peer}'s SYN without an answer; {peer} will retry when its own timer expires.",

@@ -170,6 +170,14 @@ pub struct Config {
     /// complete"). Linux discards the text of both without TCP Fast Open
     /// (`tcp_rcv_synsent_state_process`: "discard packet for sanity"), so the peer sends it again.
     pub accept_syn_data: bool,
+    /// What `shutdown(SHUT_RD)` ([`crate::Connection::shutdown_read`]) does to data unread at the
+    /// call and to data that arrives after it; see [`ReadShutdown`] for each stack and its source.
+    /// Nothing goes on the wire at the call unless data waits unread and the stack resets. Linux
+    /// keeps receiving ([`ReadShutdown::Keep`]), and so do the rfc9293 and rfc793 profiles: RFC
+    /// 9293 has no receive-side shutdown (its CLOSE shuts the sending side), so they take the rule
+    /// that changes least on the wire. FreeBSD throws the data away ([`ReadShutdown::Discard`]);
+    /// Windows resets ([`ReadShutdown::Reset`]).
+    pub read_shutdown: ReadShutdown,
     /// What a segment carrying both SYN and FIN gets where a SYN opens a connection (LISTEN and
     /// SYN-SENT): see [`SynFin`].
     pub syn_fin: SynFin,
@@ -432,6 +440,7 @@ impl Config {
             ack_fin_at_once: true,
             resend_synack_on_dup_syn: false,
             accept_syn_data: true,
+            read_shutdown: ReadShutdown::Keep,
             syn_fin: SynFin::Process,
             reset_synack_in_listen: true,
             reset_half_open_on_close: true,
@@ -544,6 +553,7 @@ impl Config {
             ack_fin_at_once: false,
             resend_synack_on_dup_syn: true,
             accept_syn_data: false,
+            read_shutdown: ReadShutdown::Keep,
             syn_fin: SynFin::DropInListen,
             reset_synack_in_listen: true,
             reset_half_open_on_close: false,
@@ -633,6 +643,7 @@ impl Config {
             abort_rst_has_ack: true,
             rst_window_zero: true,
             accept_syn_data: true,
+            read_shutdown: ReadShutdown::Discard,
             // `net.inet.tcp.drop_synfin` is 0 by default.
             syn_fin: SynFin::Process,
             reset_synack_in_listen: false,
@@ -717,6 +728,7 @@ impl Config {
             ack_fin_at_once: true,
             resend_synack_on_dup_syn: true,
             accept_syn_data: true,
+            read_shutdown: ReadShutdown::Reset,
             syn_fin: SynFin::Process,
             reset_synack_in_listen: true,
             reset_half_open_on_close: true,
@@ -878,6 +890,41 @@ pub enum Ecn {
         /// Retransmitted SYNs that still ask for it.
         retries: u8,
     },
+}
+
+/// What a stack does when the application shuts down its receiving direction with
+/// `shutdown(SHUT_RD)` ([`Config::read_shutdown`], [`crate::Connection::shutdown_read`]). Linux
+/// disconnects a socket that is still in SYN-SENT (`inet_shutdown`, any `how`): not modelled,
+/// the open goes on with its read side shut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum ReadShutdown {
+    /// Nothing changes on the wire: data already queued stays readable, and data that arrives
+    /// later is accepted, queued and acknowledged as before, so the window shrinks as it piles
+    /// up, and a close() with unread data still resets (RFC 1122 §4.2.2.13). read() returns what
+    /// is queued, then 0. Linux: `inet_shutdown` (`net/ipv4/af_inet.c`) sets `sk->sk_shutdown |=
+    /// RCV_SHUTDOWN`, `tcp_shutdown` (`net/ipv4/tcp.c`) acts only on `SEND_SHUTDOWN`, and
+    /// `tcp_recvmsg` still returns what the receive queue holds, then 0 once it is empty. RFC 9293
+    /// has no receive-side shutdown (its CLOSE closes the sending side, §3.10.4), so the rfc9293
+    /// and rfc793 profiles take this, the rule that does least on the wire.
+    Keep,
+    /// Data unread at the call is thrown away, and data that arrives later is acknowledged (RCV.NXT
+    /// advances, the ACK as for any data) and thrown away, so the window stays open. FreeBSD:
+    /// `soshutdown` (`sys/kern/uipc_socket.c`) calls `sorflush`, which empties the receive buffer
+    /// and marks it `SBS_CANTRCVMORE`; `tcp_do_segment` (`sys/netinet/tcp_input.c`) then frees
+    /// arriving data (`m_freem`) instead of appending it, after advancing `rcv_nxt`. No segment
+    /// goes out at the call, even where the window it reopens was zero. read() returns 0.
+    Discard,
+    /// Data unread at the call, or arriving later, resets the connection, since it can never be
+    /// delivered. Windows: Microsoft's documentation of `shutdown` (winsock.h), `SD_RECEIVE`: "For
+    /// TCP sockets, if there is still data queued on the socket waiting to be received, or data
+    /// arrives subsequently, the connection is reset, since the data cannot be delivered to the
+    /// user." The reset at the call is the connection's own, as ABORT's (RFC 9293 §3.10.5); the
+    /// one that answers arriving data is built as after close() (RFC 1122 §4.2.2.13). recv() is
+    /// refused from the call on ("subsequent calls to the recv function on the socket will be
+    /// disallowed": WSAESHUTDOWN).
+    Reset,
 }
 
 /// What a stack does with a segment that carries both SYN and FIN in LISTEN or SYN-SENT, the

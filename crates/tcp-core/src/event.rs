@@ -65,7 +65,8 @@ impl Timer {
     }
 }
 
-/// An application command (RFC 9293 §3.10.1–3.10.6, plus `shutdown` for the half-close).
+/// An application command (RFC 9293 §3.10.1–3.10.6, plus `shutdown` for the half-close and
+/// `shutdown_read` for the receiving side).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Command {
@@ -79,6 +80,9 @@ pub enum Command {
     Recv,
     /// Close the sending direction only (`shutdown(SHUT_WR)`).
     Shutdown,
+    /// Close the receiving direction only (`shutdown(SHUT_RD)`): what it does to unread and later
+    /// data is the profile's ([`crate::Config::read_shutdown`]).
+    ShutdownRead,
     /// CLOSE: no more sending nor receiving.
     Close,
     /// ABORT (RFC 9293 §3.10.5): drop the connection at once, with a RST to the peer in
@@ -147,6 +151,13 @@ pub enum DropReason {
     OutOfOrder,
     /// Data after the application closed (RFC 1122 §4.2.2.13): the connection is reset.
     DataAfterClose,
+    /// Data after the application shut down reading, on a stack that resets then (Windows,
+    /// [`crate::config::ReadShutdown::Reset`]): it can never be delivered.
+    DataAfterShutdownRead,
+    /// Data after the application shut down reading, on a stack that throws it away (FreeBSD,
+    /// [`crate::config::ReadShutdown::Discard`]): RCV.NXT moves past it and it is acknowledged as
+    /// any data is (at once or delayed), but nobody can read it. The reply is that ACK.
+    DiscardedAfterShutdownRead,
     /// A listener's SYN queue is full (a SYN flood) and SYN cookies are off.
     SynQueueFull,
     /// A listener's accept queue is full.
@@ -181,6 +192,8 @@ impl DropReason {
             DropReason::NoAck => "no ACK bit: ignored",
             DropReason::OutOfOrder => "out of order: duplicate ACK",
             DropReason::DataAfterClose => "data after close: reset",
+            DropReason::DataAfterShutdownRead => "data after shutdown(SHUT_RD): reset",
+            DropReason::DiscardedAfterShutdownRead => "data after shutdown(SHUT_RD): acknowledged, thrown away",
             DropReason::SynQueueFull => "SYN queue full: SYN dropped",
             DropReason::AcceptQueueFull => "accept queue full: dropped",
             DropReason::BadCookie => "invalid SYN cookie: answered with RST",

@@ -7,7 +7,7 @@
 //! - [`wire`]: decode and encode TCP headers, options and checksums;
 //! - [`Connection`]: one endpoint of one connection. Its methods come in four kinds, as in
 //!   quinn-proto: getters (`&self`), handlers (`handle_segment`, `handle_timeout`), application
-//!   commands (`listen`, `connect`, `send`, `recv`, `shutdown`, `close`, `abort`), and pollers
+//!   commands (`listen`, `connect`, `send`, `recv`, `shutdown`, `shutdown_read`, `close`, `abort`), and pollers
 //!   (`poll_transmit`, `poll_timeout`, `poll_event`), to be drained after every handler and
 //!   command.
 //!
@@ -35,7 +35,7 @@ pub mod state;
 pub mod time;
 pub mod wire;
 
-pub use config::{Config, Ecn, Profile, SynFin, TimeWaitSyn};
+pub use config::{Config, Ecn, Profile, ReadShutdown, SynFin, TimeWaitSyn};
 pub use conn::{Connection, Transmit};
 pub use event::{Cause, CloseReason, DropReason, Event, Negotiation, Reply, Timer, WindowShifts};
 #[cfg(feature = "alloc")]

@@ -386,6 +386,10 @@ fn rfc_command(state: State, cmd: Cmd) -> &'static str {
         (Cmd::Abort, Closed) => "§3.10.5 ABORT: connection does not exist",
         (Cmd::Abort, Listen | SynSent | Closing | LastAck | TimeWait) => "§3.10.5 ABORT: delete TCB, no RST",
         (Cmd::Abort, _) => "§3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST>, CLOSED",
+        // RFC 9293 has no receive-side shutdown; the sockets' shutdown(SHUT_RD), which the
+        // rfc9293 profile models as Linux does (`Config::read_shutdown`: nothing changes).
+        (Cmd::ShutdownRead, Closed | Listen) => "none in RFC 9293; sockets: not connected (ENOTCONN)",
+        (Cmd::ShutdownRead, _) => "none in RFC 9293; sockets: reads end, nothing sent",
     }
 }
 
@@ -397,6 +401,7 @@ fn command_line(state: State, cmd: Cmd) -> String {
         Cmd::Send => conn.send(AT, b"hello").map(|n| format!("ok({n})")),
         Cmd::Recv => conn.recv(AT, &mut [0; 16]).map(|n| format!("ok({n})")),
         Cmd::Shutdown => conn.shutdown(AT).map(|()| "ok".to_string()),
+        Cmd::ShutdownRead => conn.shutdown_read(AT).map(|n| format!("ok({n})")),
         Cmd::Close => conn.close(AT).map(|()| "ok".to_string()),
         Cmd::Abort => conn.abort(AT).map(|()| "ok".to_string()),
     };
@@ -1538,4 +1543,184 @@ fn time_wait_counts_its_answers_anew_on_linux() {
     for profile in [Profile::Rfc9293, Profile::Freebsd, Profile::Windows, Profile::Rfc793] {
         assert!(!profile.config().time_wait_answers_counted_anew, "{profile}");
     }
+}
+
+// ===== shutdown(SHUT_RD) =====
+
+/// `shutdown_read` in every state (rfc9293, `ReadShutdown::Keep`): refused where there is no
+/// connection, accepted elsewhere with nothing on the wire and no state change.
+#[test]
+fn shutdown_read_in_every_state() {
+    let mut table = vec![header("command result")];
+    for state in State::ALL {
+        table.push(command_line(state, Cmd::ShutdownRead));
+    }
+    expect_test::expect![[r#"
+        state        command result           next         | sent (flags seq ack len) | rejected (reason/reply)         | closed   | timers                 | RFC
+        CLOSED       ShutdownRead DoesNotExist -> CLOSED       | -                        | -                               | -        | -                      | none in RFC 9293; sockets: not connected (ENOTCONN)
+        LISTEN       ShutdownRead DoesNotExist -> LISTEN       | -                        | -                               | -        | -                      | none in RFC 9293; sockets: not connected (ENOTCONN)
+        SYN-SENT     ShutdownRead ok(0)    -> SYN-SENT     | -                        | -                               | -        | -                      | none in RFC 9293; sockets: reads end, nothing sent
+        SYN-RECEIVED ShutdownRead ok(0)    -> SYN-RECEIVED | -                        | -                               | -        | -                      | none in RFC 9293; sockets: reads end, nothing sent
+        ESTABLISHED  ShutdownRead ok(0)    -> ESTABLISHED  | -                        | -                               | -        | -                      | none in RFC 9293; sockets: reads end, nothing sent
+        FIN-WAIT-1   ShutdownRead ok(0)    -> FIN-WAIT-1   | -                        | -                               | -        | -                      | none in RFC 9293; sockets: reads end, nothing sent
+        FIN-WAIT-2   ShutdownRead ok(0)    -> FIN-WAIT-2   | -                        | -                               | -        | -                      | none in RFC 9293; sockets: reads end, nothing sent
+        CLOSE-WAIT   ShutdownRead ok(0)    -> CLOSE-WAIT   | -                        | -                               | -        | -                      | none in RFC 9293; sockets: reads end, nothing sent
+        CLOSING      ShutdownRead ok(0)    -> CLOSING      | -                        | -                               | -        | -                      | none in RFC 9293; sockets: reads end, nothing sent
+        LAST-ACK     ShutdownRead ok(0)    -> LAST-ACK     | -                        | -                               | -        | -                      | none in RFC 9293; sockets: reads end, nothing sent
+        TIME-WAIT    ShutdownRead ok(0)    -> TIME-WAIT    | -                        | -                               | -        | -                      | none in RFC 9293; sockets: reads end, nothing sent
+    "#]]
+    .assert_eq(&(table.join("\n") + "\n"));
+}
+
+/// The profile's configuration with every ACK immediate, as the fixtures'.
+fn immediate(profile: Profile) -> Config {
+    Config { delayed_ack: None, ..profile.config() }
+}
+
+/// `segments`, or `-` for none.
+fn sent(out: &Output) -> String {
+    let segments = out.segments();
+    if segments.is_empty() { "-".into() } else { segments.join(", ") }
+}
+
+/// The rejection `out` reports, as `reason/reply`, or `-`.
+fn rejected(out: &Output) -> String {
+    out.events
+        .iter()
+        .find_map(|e| match e {
+            Event::SegmentRejected { reason, reply } => Some(format!("{reason:?}/{reply:?}")),
+            _ => None,
+        })
+        .unwrap_or_else(|| "-".into())
+}
+
+/// Per profile (`Config::read_shutdown`): ESTABLISHED with nothing unread, `shutdown_read`, then
+/// 5 bytes arrive; then the application reads, and closes. Linux and the RFC profiles keep
+/// receiving (the bytes are queued, readable and acknowledged); FreeBSD acknowledges them and
+/// throws them away, its window unchanged; Windows answers them with a reset.
+#[test]
+fn shutdown_read_then_data_arrives_per_profile() {
+    let data = TcpRepr { flags: Flags::ACK | Flags::PSH, seq: PEER_ISS + 1, ack: ISS + 1, ..TEMPL };
+    let mut table = vec![format!(
+        "{:<8} | {:<5} | {:<21} | {:<34} | {:<6} | {:<12} | close",
+        "profile", "call", "data 5 arrives", "rejected", "window", "read"
+    )];
+    for profile in Profile::ALL {
+        let mut c = conn_established_with(immediate(profile));
+        let window = c.rcv_wnd();
+        let call = c.shutdown_read(AT).map_or_else(|e| format!("{e:?}"), |n| format!("ok({n})"));
+        let out = drain(&mut c);
+        assert_eq!((c.state(), out.sent.len()), (State::Established, 0), "{profile}: nothing at the call");
+        assert!(c.is_read_shut());
+        let out = deliver(&mut c, AT, data, b"hello");
+        let arrived = format!("{} {}", c.state().rfc_name(), sent(&out));
+        let window = match (c.state(), window - c.rcv_wnd()) {
+            (State::Closed, _) => "-".to_string(),
+            (_, 0) => "same".to_string(),
+            (_, less) => format!("-{less}"),
+        };
+        let mut buf = [0; 16];
+        let read = match c.recv(AT, &mut buf) {
+            Ok(n) => format!("ok({n})"),
+            Err(e) => format!("{e:?}"),
+        };
+        let close = c.close(AT).map_or_else(|e| format!("{e:?}"), |()| sent(&drain(&mut c)));
+        table.push(format!(
+            "{:<8} | {call:<5} | {arrived:<21} | {:<34} | {window:<6} | {read:<12} | {close}",
+            profile.name(),
+            rejected(&out),
+        ));
+    }
+    expect_test::expect![[r#"
+        profile  | call  | data 5 arrives        | rejected                           | window | read         | close
+        rfc9293  | ok(0) | ESTABLISHED ACK 1 6 0 | -                                  | -5     | ok(5)        | FIN|ACK 1 6 0
+        linux    | ok(0) | ESTABLISHED ACK 1 6 0 | -                                  | -5     | ok(5)        | FIN|ACK 1 6 0
+        freebsd  | ok(0) | ESTABLISHED ACK 1 6 0 | DiscardedAfterShutdownRead/Ack     | same   | ok(0)        | FIN|ACK 1 6 0
+        windows  | ok(0) | CLOSED RST 1 - 0      | DataAfterShutdownRead/Reset        | -      | DoesNotExist | DoesNotExist
+        rfc793   | ok(0) | ESTABLISHED ACK 1 6 0 | -                                  | -5     | ok(5)        | FIN|ACK 1 6 0
+    "#]]
+    .assert_eq(&(table.join("\n") + "\n"));
+}
+
+/// Per profile: 5 bytes arrive and stay unread, then `shutdown_read`. Linux and the RFC profiles
+/// keep them readable, so close() then resets (RFC 1122 §4.2.2.13); FreeBSD throws them away at
+/// the call (no segment: the window it reopens shows on the next), so close() sends its FIN;
+/// Windows resets the connection at the call.
+#[test]
+fn shutdown_read_with_unread_data_per_profile() {
+    let data = TcpRepr { flags: Flags::ACK | Flags::PSH, seq: PEER_ISS + 1, ack: ISS + 1, ..TEMPL };
+    let mut table = vec![format!(
+        "{:<8} | {:<6} | {:<16} | {:<11} | {:<6} | close",
+        "profile", "call", "sent at the call", "next", "unread"
+    )];
+    for profile in Profile::ALL {
+        let mut c = conn_established_with(immediate(profile));
+        let out = deliver(&mut c, AT, data, b"hello");
+        expect(&c, &out, State::Established, &["ACK 1 6 0"]);
+        let call = c.shutdown_read(AT).map_or_else(|e| format!("{e:?}"), |n| format!("ok({n})"));
+        let out = drain(&mut c);
+        if c.state() == State::Closed {
+            let cause = tcp_core::Cause::Command(Cmd::ShutdownRead);
+            assert!(out.events.iter().any(|e| matches!(e, Event::StateChanged { cause: c, .. } if *c == cause)));
+            assert!(out.events.contains(&Event::Closed { reason: CloseReason::Aborted }));
+        }
+        let (next, unread) = (c.state().rfc_name(), c.recv_available());
+        let close = c.close(AT).map_or_else(|e| format!("{e:?}"), |()| sent(&drain(&mut c)));
+        table.push(format!(
+            "{:<8} | {call:<6} | {:<16} | {next:<11} | {unread:<6} | {close}",
+            profile.name(),
+            sent(&out)
+        ));
+    }
+    expect_test::expect![[r#"
+        profile  | call   | sent at the call | next        | unread | close
+        rfc9293  | ok(0)  | -                | ESTABLISHED | 5      | RST 1 - 0
+        linux    | ok(0)  | -                | ESTABLISHED | 5      | RST|ACK 1 6 0
+        freebsd  | ok(5)  | -                | ESTABLISHED | 0      | FIN|ACK 1 6 0
+        windows  | ok(5)  | RST|ACK 1 6 0    | CLOSED      | 0      | DoesNotExist
+        rfc793   | ok(0)  | -                | ESTABLISHED | 5      | RST 1 - 0
+    "#]]
+    .assert_eq(&(table.join("\n") + "\n"));
+}
+
+/// Linux (`ReadShutdown::Keep`): what arrives after `shutdown_read` is still readable, then
+/// read() returns 0 once it is empty (`tcp_recvmsg`), and nothing is sent for either.
+#[test]
+fn linux_reads_what_is_queued_after_shutdown_read() {
+    let mut c = conn_established_with(immediate(Profile::Linux));
+    c.shutdown_read(AT).expect("shutdown_read in ESTABLISHED");
+    let _ = drain(&mut c);
+    let data = TcpRepr { flags: Flags::ACK | Flags::PSH, seq: PEER_ISS + 1, ack: ISS + 1, ..TEMPL };
+    let out = deliver(&mut c, AT, data, b"hello");
+    assert!(out.events.contains(&Event::Received { len: 5 }));
+    let mut buf = [0; 3];
+    assert_eq!(c.recv(AT, &mut buf), Ok(3));
+    assert_eq!(&buf, b"hel");
+    assert_eq!(c.recv(AT, &mut buf), Ok(2));
+    assert_eq!(c.recv(AT, &mut buf), Ok(0));
+    assert!(drain(&mut c).sent.is_empty());
+}
+
+/// FreeBSD (`ReadShutdown::Discard`): a receiver whose full buffer offered a zero window throws
+/// its contents away at `shutdown_read` without a segment; the window reopens, and the sender's
+/// next zero-window probe finds it open, its byte acknowledged and thrown away.
+#[test]
+fn freebsd_discarding_reopens_a_zero_window() {
+    let mut c = conn_established_with(immediate(Profile::Freebsd));
+    let full = vec![b'x'; c.rcv_wnd() as usize];
+    let data = TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 1, ack: ISS + 1, ..TEMPL };
+    let out = deliver(&mut c, AT, data, &full);
+    assert_eq!(out.sent.last().map(|s| s.repr.window), Some(0), "the buffer is full: {:?}", out.segments());
+    assert_eq!(c.shutdown_read(AT), Ok(full.len()));
+    let out = drain(&mut c);
+    assert!(out.sent.is_empty(), "nothing at the call: {:?}", out.segments());
+    assert_eq!((c.recv_available(), c.rcv_wnd() as usize), (0, full.len()));
+    let probe = TcpRepr { seq: PEER_ISS + 1 + full.len() as u32, ..data };
+    let out = deliver(&mut c, AT, probe, b"y");
+    assert_eq!(rejection(&out), (DropReason::DiscardedAfterShutdownRead, Reply::Ack));
+    assert_eq!(out.sent.len(), 1);
+    let ack = out.sent[0].repr;
+    assert_eq!(ack.ack, PEER_ISS + 2 + full.len() as u32, "RCV.NXT moved past the byte");
+    assert!(ack.window > 0, "the window is open");
+    assert_eq!((c.recv_available(), c.recv(AT, &mut [0; 4])), (0, Ok(0)));
 }

@@ -123,6 +123,7 @@ enum App {
     Send(u16),
     Recv,
     Shutdown,
+    ShutdownRead,
     Close,
     Abort,
 }
@@ -134,6 +135,7 @@ fn app_strategy() -> impl Strategy<Value = App> {
         (1u16..6000).prop_map(App::Send),
         Just(App::Recv),
         Just(App::Shutdown),
+        Just(App::ShutdownRead),
         Just(App::Close),
         Just(App::Abort),
     ]
@@ -305,6 +307,7 @@ impl World {
                 }
             }
             App::Shutdown => drop(c.shutdown(now)),
+            App::ShutdownRead => drop(c.shutdown_read(now)),
             App::Close => drop(c.close(now)),
             App::Abort => drop(c.abort(now)),
         }

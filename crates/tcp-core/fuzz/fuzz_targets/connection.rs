@@ -159,7 +159,7 @@ impl World {
         let now = self.now;
         let isn = SeqNum([1000, 0xFFFF_F000][i]);
         let c = &mut self.conns[i];
-        match u.int_in_range(0u8..=6)? {
+        match u.int_in_range(0u8..=7)? {
             0 => drop(c.connect(now, isn)),
             1 => drop(c.listen(isn)),
             2 => {
@@ -171,6 +171,7 @@ impl World {
             3 => drop(c.recv(now, &mut [0; 8192])),
             4 => drop(c.shutdown(now)),
             5 => drop(c.close(now)),
+            6 => drop(c.shutdown_read(now)),
             _ => drop(c.abort(now)),
         }
         self.check(i, false);

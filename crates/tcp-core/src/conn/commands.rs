@@ -1,6 +1,8 @@
-//! Application commands (RFC 9293 §3.10.1–§3.10.6, and `shutdown` for the half-close).
+//! Application commands (RFC 9293 §3.10.1–§3.10.6, and `shutdown` for the half-close,
+//! `shutdown_read` for the receiving side).
 
 use super::Connection;
+use crate::config::ReadShutdown;
 use crate::event::{Cause, CloseReason, Command, Timer};
 use crate::seq::SeqNum;
 use crate::state::State;
@@ -131,6 +133,29 @@ impl Connection {
         self.close_sending(now, Command::Shutdown)
     }
 
+    /// `shutdown(SHUT_RD)`: the application reads nothing more. RFC 9293 has no such command
+    /// (its CLOSE shuts the sending side); what it does is the profile's
+    /// ([`crate::Config::read_shutdown`]): keep receiving as before, with nothing sent (Linux);
+    /// throw away what waits unread and, from now on, what arrives (FreeBSD); or reset the
+    /// connection if data waits unread now or arrives later (Windows). Returns how many unread
+    /// bytes will never be read: those thrown away, or those the reset lost (0 where they stay
+    /// readable). Refused where there is no connection (CLOSED, LISTEN: sockets' ENOTCONN).
+    pub fn shutdown_read(&mut self, now: Instant) -> Result<usize, CommandError> {
+        if matches!(self.state, State::Closed | State::Listen) {
+            return Err(CommandError::DoesNotExist);
+        }
+        self.read_shut = true;
+        let unread = self.recv_available();
+        match self.config.read_shutdown {
+            ReadShutdown::Keep => return Ok(0),
+            // FreeBSD `sorflush`: the receive buffer is emptied; no segment goes out.
+            ReadShutdown::Discard => self.recv_buf.consume(unread),
+            ReadShutdown::Reset if unread > 0 => self.abort_by(now, Command::ShutdownRead),
+            ReadShutdown::Reset => {}
+        }
+        Ok(unread)
+    }
+
     /// CLOSE (§3.10.4): FIN after the queued data; nothing more is read. Unread received data
     /// turns the close into a reset (RFC 1122 §4.2.2.13).
     pub fn close(&mut self, now: Instant) -> Result<(), CommandError> {
@@ -184,16 +209,22 @@ impl Connection {
     /// ABORT (§3.10.5): in a synchronized state send `<SEQ=SND.NXT><CTL=RST>` (Linux adds ACK),
     /// then CLOSED.
     pub fn abort(&mut self, now: Instant) -> Result<(), CommandError> {
-        let cause = Cause::Command(Command::Abort);
+        if self.state == State::Closed {
+            return Err(CommandError::DoesNotExist);
+        }
+        self.abort_by(now, Command::Abort);
+        Ok(())
+    }
+
+    /// ABORT's work, caused by `command`, in a state other than CLOSED.
+    fn abort_by(&mut self, now: Instant, command: Command) {
         match self.state {
-            State::Closed => return Err(CommandError::DoesNotExist),
             State::SynReceived | State::Established | State::FinWait1 | State::FinWait2 | State::CloseWait => {
                 self.push_own_reset(now);
             }
             _ => {}
         }
         self.cancel(Timer::DelayedAck);
-        self.close_with(CloseReason::Aborted, cause);
-        Ok(())
+        self.close_with(CloseReason::Aborted, Cause::Command(command));
     }
 }

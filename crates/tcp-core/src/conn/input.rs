@@ -150,8 +150,10 @@ impl Connection {
         self.learn_syn_options(seg);
         // "Note that it is legal to send and receive application data on SYN segments": kept or
         // discarded as the profile's stack does (`Config::accept_syn_data`). A FIN on the SYN is
-        // not processed (FreeBSD's suite expects it ignored: rcv-syn-fin-syn-sent).
-        let text = if self.config.accept_syn_data { payload } else { &[] };
+        // not processed (FreeBSD's suite expects it ignored: rcv-syn-fin-syn-sent). Text that
+        // would reset the connection (reading already shut down on a stack that resets) is left
+        // unacknowledged: its retransmission meets that reset once the connection is open.
+        let text = if self.config.accept_syn_data && self.text_resets().is_none() { payload } else { &[] };
         if flags.contains(Flags::ACK) {
             // Our SYN is acknowledged: ESTABLISHED, and the ACK (maybe carrying queued data) goes
             // out from `flush`.
@@ -396,9 +398,10 @@ impl Connection {
         if !payload.is_empty() {
             match self.state {
                 State::Established | State::FinWait1 | State::FinWait2 => {
-                    if self.orphaned {
-                        // RFC 1122 §4.2.2.13: data after CLOSE is lost, so say so with a RST.
-                        self.reject(DropReason::DataAfterClose, Reply::Reset);
+                    if let Some(reason) = self.text_resets() {
+                        // RFC 1122 §4.2.2.13: data after CLOSE is lost, so say so with a RST (and
+                        // Windows after shutdown(SD_RECEIVE), `Config::read_shutdown`).
+                        self.reject(reason, Reply::Reset);
                         self.push_reset_for(seg, payload.len());
                         self.close_with(CloseReason::Aborted, Cause::Segment(flags));
                         return;
@@ -488,30 +491,47 @@ impl Connection {
     /// Our SYN is acknowledged: the text that came on the peer's SYN in SYN-SENT, queued "for
     /// processing after the ESTABLISHED state has been reached" (RFC 9293 §3.10.7.3), is now in
     /// order: delivered and acknowledged as any text (FreeBSD: "buffered and delivered after the
-    /// handshake is complete. It is also only acknowledged after the handshake"). After close()
-    /// it is discarded unacknowledged, so that its retransmission meets RFC 1122's reset.
+    /// handshake is complete. It is also only acknowledged after the handshake"). Where text
+    /// now resets the connection (after close()), it is discarded unacknowledged, so that its
+    /// retransmission meets that reset; where reading is shut down on a stack that discards, it is
+    /// acknowledged and thrown away as any text then.
     fn release_syn_text(&mut self, now: Instant) {
         let held = core::mem::take(&mut self.syn_text);
         if held == 0 {
             return;
         }
-        if self.orphaned {
+        if self.text_resets().is_some() {
             self.recv_buf.clear();
             return;
         }
         self.rcv_nxt += held as u32;
-        self.emit(Event::Received { len: held });
+        if self.discards_text() {
+            // Nothing else is in the buffer: what was unread went at `shutdown_read`.
+            self.recv_buf.clear();
+            self.reject(DropReason::DiscardedAfterShutdownRead, Reply::Ack);
+        } else {
+            self.emit(Event::Received { len: held });
+        }
         self.ack_data(now, held);
     }
 
     /// Takes in-order text (RFC 9293 §3.10.7.4, seventh step): what fits in the receive buffer
     /// advances RCV.NXT and is acknowledged as the profile's ACK policy says. Returns how much.
+    /// Once reading is shut down on a stack that discards, the text is taken the same way but not
+    /// kept (FreeBSD `tcp_do_segment`: `m_freem` instead of `sbappendstream` when
+    /// `SBS_CANTRCVMORE`), so the window stays open.
     fn take_text(&mut self, now: Instant, text: &[u8]) -> usize {
+        let discard = self.discards_text();
         let promised = (self.receivable() - self.rcv_wnd()) as usize;
-        let taken = self.recv_buf.push_within(text, self.recv_buf.free() + promised);
+        let room = self.recv_buf.free() + promised;
+        let taken = if discard { text.len().min(room) } else { self.recv_buf.push_within(text, room) };
         self.rcv_nxt += taken as u32;
         if taken > 0 {
-            self.emit(Event::Received { len: taken });
+            if discard {
+                self.reject(DropReason::DiscardedAfterShutdownRead, Reply::Ack);
+            } else {
+                self.emit(Event::Received { len: taken });
+            }
             self.ack_data(now, taken);
         }
         taken

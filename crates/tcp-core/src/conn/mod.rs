@@ -4,7 +4,8 @@
 //! - getters (`&self`): [`Connection::state`], [`Connection::snd_una`], ...
 //! - handlers: [`Connection::handle_segment`], [`Connection::handle_timeout`];
 //! - application commands: [`Connection::listen`], [`Connection::connect`], [`Connection::send`],
-//!   [`Connection::recv`], [`Connection::shutdown`], [`Connection::close`], [`Connection::abort`];
+//!   [`Connection::recv`], [`Connection::shutdown`], [`Connection::shutdown_read`],
+//!   [`Connection::close`], [`Connection::abort`];
 //! - pollers: [`Connection::poll_transmit`], [`Connection::poll_event`],
 //!   [`Connection::poll_timeout`]. Drain the first two after every handler and command.
 //!
@@ -21,7 +22,7 @@ mod timers;
 pub use buffer::INLINE_BUFFER;
 pub use commands::CommandError;
 
-use crate::config::{Config, Ecn, announced_window_scale};
+use crate::config::{Config, Ecn, ReadShutdown, announced_window_scale};
 use crate::event::{Cause, CloseReason, DropReason, Event, Reply, Timer};
 use crate::seq::SeqNum;
 use crate::state::State;
@@ -150,6 +151,9 @@ pub struct Connection {
     fin_seq: Option<SeqNum>,
     /// The application called `close()`: it reads nothing more.
     orphaned: bool,
+    /// The application shut down reading (`shutdown_read`): what arrives is the profile's
+    /// [`Config::read_shutdown`].
+    read_shut: bool,
     /// One deadline per [`Timer`]; `poll_timeout` is their minimum.
     timers: [Option<Instant>; Timer::ALL.len()],
     /// Retransmissions without progress (the exponent of the backoff).
@@ -204,6 +208,7 @@ impl Connection {
             fin_queued: false,
             fin_seq: None,
             orphaned: false,
+            read_shut: false,
             timers: [None; Timer::ALL.len()],
             persist_backoff: 0,
             keepalive_probes_out: 0,
@@ -337,6 +342,10 @@ impl Connection {
     pub fn is_passive(&self) -> bool {
         self.passive
     }
+    /// Whether the application shut down reading (`shutdown_read`, `shutdown(SHUT_RD)`).
+    pub fn is_read_shut(&self) -> bool {
+        self.read_shut
+    }
 
     /// Checks the invariants every state must keep; the error names the broken one.
     pub fn check_invariants(&self) -> Result<(), &'static str> {
@@ -367,6 +376,9 @@ impl Connection {
         }
         if self.syn_text > 0 && (self.snd_una != self.iss || self.syn_text > self.recv_buf.len()) {
             return Err("text from the peer's SYN is held, in the receive buffer, only until our SYN is acknowledged");
+        }
+        if self.discards_text() && self.recv_available() > 0 {
+            return Err("nothing waits unread once reading is shut down on a stack that discards");
         }
         if self.timer(Timer::Keepalive).is_some() && !self.keepalive_may_probe() {
             return Err("keep-alive runs only when on, in ESTABLISHED or CLOSE-WAIT, with nothing in flight or unsent");
@@ -508,6 +520,25 @@ impl Connection {
     fn arm_retransmit_if_idle(&mut self, now: Instant) {
         if self.timer(Timer::Retransmit).is_none() {
             self.arm(Timer::Retransmit, now, self.rtt.rto());
+        }
+    }
+
+    /// Text that arrives now is acknowledged and thrown away: reading is shut down on a stack
+    /// that discards ([`ReadShutdown::Discard`]).
+    fn discards_text(&self) -> bool {
+        self.read_shut && self.config.read_shutdown == ReadShutdown::Discard
+    }
+
+    /// Why text that arrives now resets the connection, if it does: nobody can ever read it,
+    /// after `close()` (RFC 1122 §4.2.2.13), or after `shutdown_read` on a stack that resets then
+    /// ([`ReadShutdown::Reset`]).
+    fn text_resets(&self) -> Option<DropReason> {
+        if self.orphaned {
+            Some(DropReason::DataAfterClose)
+        } else if self.read_shut && self.config.read_shutdown == ReadShutdown::Reset {
+            Some(DropReason::DataAfterShutdownRead)
+        } else {
+            None
         }
     }
 
