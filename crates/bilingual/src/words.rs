@@ -144,6 +144,11 @@ fn app_call(lang: Lang, call: &AppCall) -> Option<String> {
         AppCall::Listen { port } => format!("listen(:{port})"),
         AppCall::Connect { .. } => "connect()".into(),
         AppCall::Shutdown => "shutdown(SHUT_WR)".into(),
+        AppCall::ShutdownRead { discarded: 0, .. } => "shutdown(SHUT_RD)".into(),
+        AppCall::ShutdownRead { discarded, .. } => match lang.shown() {
+            Lang::En => format!("shutdown(SHUT_RD): {discarded} unread bytes lost"),
+            Lang::Zh => format!("shutdown(SHUT_RD)：{discarded} 字节未读数据作废"),
+        },
         AppCall::Close => "close()".into(),
         AppCall::Abort => pick(lang, "abort: close() with SO_LINGER 0", "中止：SO_LINGER 0 的 close()").into(),
         AppCall::Crash => pick(lang, "crash: all state lost", "崩溃：状态全部丢失").into(),

@@ -38,6 +38,8 @@ pub(crate) struct Cx<'a> {
     failures: Vec<(usize, HostId, bool)>,
     /// Every time an application stopped or started reading: (event, host, reads), in order.
     reading: Vec<(usize, HostId, bool)>,
+    /// Every connection whose application shut down reading: (event, connection), in order.
+    read_shut: Vec<(usize, ConnId)>,
 }
 
 impl<'a> Cx<'a> {
@@ -47,12 +49,13 @@ impl<'a> Cx<'a> {
     pub(crate) fn new(t: &'a Trace, lang: Lang, relative: bool) -> Cx<'a> {
         let mut sent_events = alloc::vec![usize::MAX; t.segments.len()];
         let mut changes: Vec<Vec<(usize, State, State)>> = Vec::new();
-        let (mut failures, mut reading) = (Vec::new(), Vec::new());
+        let (mut failures, mut reading, mut read_shut) = (Vec::new(), Vec::new(), Vec::new());
         for (i, e) in t.events.iter().enumerate() {
             match (&e.kind, e.conn) {
                 (EventKind::App { call: call @ (AppCall::StopReading | AppCall::StartReading), .. }, _) => {
                     reading.push((i, e.host, *call == AppCall::StartReading));
                 }
+                (EventKind::App { call: AppCall::ShutdownRead { .. }, error: None }, Some(c)) => read_shut.push((i, c)),
                 (EventKind::App { call: call @ (AppCall::Crash | AppCall::Reboot), error: None }, _) => {
                     failures.push((i, e.host, *call == AppCall::Crash));
                 }
@@ -71,13 +74,18 @@ impl<'a> Cx<'a> {
                 _ => {}
             }
         }
-        Cx { t, lang, relative, sent_events, changes, failures, reading }
+        Cx { t, lang, relative, sent_events, changes, failures, reading, read_shut }
     }
 
     /// Whether `host`'s application had stopped reading at event `ev`.
     pub(crate) fn not_reading(&self, host: HostId, ev: usize) -> bool {
         let before = &self.reading[..self.reading.partition_point(|&(i, _, _)| i < ev)];
         before.iter().rev().find(|&&(_, h, _)| h == host).is_some_and(|&(_, _, reads)| !reads)
+    }
+
+    /// Whether the application of `conn` had shut down reading it at event `ev`.
+    pub(crate) fn read_shut(&self, conn: ConnId, ev: usize) -> bool {
+        self.read_shut.iter().take_while(|&&(i, _)| i < ev).any(|&(_, c)| c == conn)
     }
 
     /// When `host` last crashed at or before `at`, if it did.

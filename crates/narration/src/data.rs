@@ -149,7 +149,7 @@ pub(crate) fn data_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
             "It acknowledges them at once: {ack_label}, the next byte it expects.",
             "它立即确认：{ack_label}，即它期望收到的下一个字节。"
         ));
-        if cx.not_reading(ep.host, ep.first) {
+        if cx.not_reading(ep.host, ep.first) || ep.conn.is_some_and(|c| cx.read_shut(c, ep.first)) {
             s.main(filling_buffer(cx, a));
         }
     } else if let Some((deadline, _)) = ep.armed(Timer::DelayedAck) {
@@ -342,6 +342,7 @@ pub(crate) fn generic_app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<Ap
         AppCall::Connect { to } => alloc::format!("connect({to})"),
         AppCall::Send { bytes } => alloc::format!("send({bytes})"),
         AppCall::Shutdown => "shutdown(SHUT_WR)".into(),
+        AppCall::ShutdownRead { .. } => "shutdown(SHUT_RD)".into(),
         AppCall::Close => "close()".into(),
         AppCall::Abort => "close() + SO_LINGER 0".into(),
         AppCall::Accept => "accept()".into(),

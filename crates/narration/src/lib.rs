@@ -313,6 +313,9 @@ fn app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<AppError>) -> Story {
         AppCall::Listen { port } => Some(handshake::listen(cx, ep, *port)),
         AppCall::Send { bytes } if error.is_none() => Some(data::send(cx, ep, *bytes)),
         AppCall::Close | AppCall::Shutdown if error.is_none() => close::close_called(cx, ep, call),
+        AppCall::ShutdownRead { rule, discarded } if error.is_none() => {
+            Some(read_shutdown::called(cx, ep, *rule, *discarded))
+        }
         AppCall::Abort => Some(close::abort(cx, ep)),
         AppCall::Inject => handshake::inject(cx, ep),
         AppCall::Crash if error.is_none() => Some(gone::crash(cx, ep)),

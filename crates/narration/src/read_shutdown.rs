@@ -2,12 +2,83 @@
 //! unread and to come (`Config::read_shutdown`): Linux keeps taking it, FreeBSD throws it away,
 //! Windows resets.
 
-use tcp_core::Timer;
+use alloc::string::String;
+use tcp_core::{Flags, ReadShutdown, Timer};
 use tcp_sim::trace::SegId;
 
 use crate::Story;
 use crate::cx::{Cx, say};
 use crate::episode::Ep;
+
+/// The application called `shutdown(SHUT_RD)`; `discarded` unread bytes will never be read.
+pub(crate) fn called(cx: &Cx<'_>, ep: &Ep, rule: ReadShutdown, discarded: usize) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let peer = ep.conn.map_or_else(String::new, |c| cx.remote_name(c));
+    let n = discarded;
+    let rst = ep.sent.iter().copied().find(|&s| cx.has(s, Flags::RST));
+    let mut s = match (rule, rst) {
+        (ReadShutdown::Reset, Some(rst)) => {
+            let label = cx.label(rst);
+            let mut s = Story::new(say!(
+                cx,
+                "{subj}'s application shuts down reading with {n} bytes unread: {who} resets the connection, {label}.",
+                "{who}的应用在还有 {n} 字节未读时关闭了读方向：{who}复位连接，{label}。"
+            ));
+            s.main(say!(
+                cx,
+                "{subj}'s application calls shutdown(SHUT_RD) while {n} bytes from {peer} still wait unread in its receive buffer. They can never be delivered now, so this stack resets the connection: {label}, and the connection is gone at once, as Windows documents for shutdown(SD_RECEIVE).",
+                "{who}的应用调用 shutdown(SHUT_RD) 时，来自{peer}的 {n} 个字节还留在接收缓冲区里没有读取。它们再也无法交给应用了，于是这个协议栈复位连接：{label}，连接立即消失。Windows 的 shutdown 文档就是这样规定的。"
+            ));
+            return s;
+        }
+        (ReadShutdown::Discard, _) if n > 0 => Story::new(say!(
+            cx,
+            "{subj}'s application shuts down reading: its TCP throws away {n} unread bytes and sends nothing.",
+            "{who}的应用关闭了读方向：它的 TCP 丢弃 {n} 字节未读数据，不发送任何报文段。"
+        )),
+        _ => Story::new(say!(
+            cx,
+            "{subj}'s application shuts down reading: nothing goes on the wire.",
+            "{who}的应用关闭了读方向：线路上没有任何报文段。"
+        )),
+    };
+    s.main(say!(
+        cx,
+        "{subj}'s application calls shutdown(SHUT_RD): it will read nothing more from this connection. No segment says so, and {peer} is not told.",
+        "{who}的应用调用 shutdown(SHUT_RD)：它不会再从这条连接读取任何数据。没有哪个报文段表达这一点，{peer}也不会得到通知。"
+    ));
+    s.main(match rule {
+        ReadShutdown::Keep => say!(
+            cx,
+            "On this stack, as on Linux, its TCP goes on as before: it acknowledges what arrives and queues it, so unread bytes pile up and the window shrinks. A read() would still return what is queued, then 0; a close() with bytes unread will send a reset.",
+            "在这个协议栈上（和 Linux 一样），它的 TCP 一切照旧：到达的数据照常确认、排队，于是未读的字节越积越多，窗口越来越小。此时调用 read() 仍会先返回排队的数据，然后返回 0；带着未读数据调用 close() 则会发出复位。"
+        ),
+        ReadShutdown::Discard if n > 0 => say!(
+            cx,
+            "On this stack, as on FreeBSD, the {n} bytes that waited unread are thrown away at once, and so will be whatever arrives from now on, after it is acknowledged: the room they took in the buffer is free again, and the window stays open.",
+            "在这个协议栈上（和 FreeBSD 一样），等待读取的 {n} 个字节被立即丢弃；此后到达的数据也会在确认之后被丢弃：它们占用的缓冲区空间重新空了出来，窗口一直保持敞开。"
+        ),
+        ReadShutdown::Discard => say!(
+            cx,
+            "On this stack, as on FreeBSD, whatever arrives from now on is acknowledged and thrown away: the window stays open.",
+            "在这个协议栈上（和 FreeBSD 一样），此后到达的数据都会在确认之后被丢弃：窗口一直保持敞开。"
+        ),
+        ReadShutdown::Reset => say!(
+            cx,
+            "On this stack, as on Windows, any data that arrives from now on will be answered with a reset, since it can never be delivered.",
+            "在这个协议栈上（和 Windows 一样），此后到达的任何数据都会被回以复位，因为它再也无法交给应用。"
+        ),
+    });
+    s.why(
+        "shut-rd",
+        say!(
+            cx,
+            "shutdown(SHUT_WR) has its FIN, but TCP has no segment for closing the receiving side: RFC 9293's CLOSE closes only the sending side. What becomes of the data that keeps coming is each stack's own choice: Linux keeps it, FreeBSD throws it away, Windows resets.",
+            "shutdown(SHUT_WR) 有对应的 FIN，而 TCP 并没有用来关闭接收方向的报文段：RFC 9293 定义的关闭操作只关闭发送方向。之后继续到达的数据如何处理，由各协议栈自行决定：Linux 照收不误，FreeBSD 直接丢弃，Windows 复位连接。"
+        ),
+    );
+    s
+}
 
 /// Data that arrived after the application shut down reading, on a stack that resets then.
 pub(crate) fn data_reset(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply_label: &str) -> Story {

@@ -107,3 +107,52 @@ fn the_isn_paragraph_follows_the_scenarios_policy() {
     let isn = drawn.segments[0].repr.seq.0;
     assert_says(&drawn, Lang::En, &format!("The client's initial sequence number (ISN) is really {isn}."));
 }
+
+/// The server's application stops reading, "hello" arrives, it shuts down reading at 500 ms
+/// with those bytes unread (or at once as it accepts, with `at_accept`), 9 more bytes arrive at
+/// 700 ms, and it closes at 1 s; under `profile`.
+fn shutdown_read(profile: &str, at_accept: bool) -> Trace {
+    let shut = if at_accept {
+        r#"{"on": "accepted", "do": "shutdown_read"}"#
+    } else {
+        r#"{"at_ms": 0, "do": "stop_reading"}, {"at_ms": 500, "do": "shutdown_read"}"#
+    };
+    let hello = if at_accept { "" } else { r#"{"on": "connected", "do": "send", "text": "hello"},"# };
+    run(&format!(
+        r#"{{"profile": "{profile}", "hosts": [
+  {{"name": "client", "addr": "192.0.2.1", "app": [
+    {{"at_ms": 0, "do": "connect", "to": "server"}}, {hello}
+    {{"at_ms": 700, "do": "send", "text": "late data"}}]}},
+  {{"name": "server", "addr": "198.51.100.1", "app": [
+    {{"at_ms": 0, "do": "listen"}}, {shut}, {{"at_ms": 1000, "do": "close"}}]}}]}}"#
+    ))
+}
+
+/// What `shutdown(SHUT_RD)` did on each profile, in both languages: nothing on the wire and the
+/// data kept (Linux), thrown away (FreeBSD), or a reset (Windows).
+#[test]
+fn shutdown_read_says_what_each_stack_does() {
+    let linux = shutdown_read("linux", false);
+    assert_says(&linux, Lang::En, "The server's application shuts down reading: nothing goes on the wire.");
+    assert_says(&linux, Lang::En, "On this stack, as on Linux, its TCP goes on as before");
+    assert_says(&linux, Lang::Zh, "服务器的应用关闭了读方向：线路上没有任何报文段。");
+    assert_says(&linux, Lang::Zh, "在这个协议栈上（和 Linux 一样），它的 TCP 一切照旧");
+    // The late bytes pile up unread, and the close finds them.
+    assert_says(&linux, Lang::En, "Its application is not reading, so the bytes wait in the receive buffer");
+    assert_says(&linux, Lang::En, "closes with data it never read");
+
+    let freebsd = shutdown_read("freebsd", false);
+    assert_says(&freebsd, Lang::En, "its TCP throws away 5 unread bytes and sends nothing.");
+    assert_says(&freebsd, Lang::Zh, "它的 TCP 丢弃 5 字节未读数据，不发送任何报文段。");
+    assert_says(&freebsd, Lang::En, "The server acknowledges 9 bytes and throws them away");
+    assert_says(&freebsd, Lang::Zh, "服务器确认了 9 字节数据，随即将其丢弃");
+    assert_says(&freebsd, Lang::En, "This is FreeBSD's shutdown(SHUT_RD)");
+
+    let windows = shutdown_read("windows", false);
+    assert_says(&windows, Lang::En, "shuts down reading with 5 bytes unread: the server resets the connection");
+    assert_says(&windows, Lang::Zh, "服务器的应用在还有 5 字节未读时关闭了读方向：服务器复位连接");
+    let windows = shutdown_read("windows", true);
+    assert_says(&windows, Lang::En, "any data that arrives from now on will be answered with a reset");
+    assert_says(&windows, Lang::En, "Data after shutdown(SHUT_RD): the server resets the connection with");
+    assert_says(&windows, Lang::Zh, "shutdown(SHUT_RD) 之后又来了数据：服务器用");
+}

@@ -387,6 +387,11 @@ pub enum Action {
     Send,
     /// shutdown(SHUT_WR): half-close.
     Shutdown,
+    /// shutdown(SHUT_RD): the application reads nothing more from the connection. Nothing goes
+    /// on the wire; what its TCP does with data unread and to come is the profile's
+    /// (`Config::read_shutdown`): Linux and the RFCs keep taking it (unread, it fills the
+    /// window, and a `close` then resets), FreeBSD throws it away, Windows resets.
+    ShutdownRead,
     /// close().
     Close,
     /// Abort with RST (SO_LINGER 0 then close()).

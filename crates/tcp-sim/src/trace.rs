@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tcp_core::conn::CommandError;
 use tcp_core::event::{Cause, CloseReason, DropReason, Negotiation, Reply, Timer};
 use tcp_core::time::Duration;
-use tcp_core::{Flags, Instant, SeqNum, State, TcpRepr};
+use tcp_core::{Flags, Instant, ReadShutdown, SeqNum, State, TcpRepr};
 
 use crate::scenario::SegmentKind;
 
@@ -260,6 +260,15 @@ pub enum AppCall {
     },
     /// shutdown(SHUT_WR).
     Shutdown,
+    /// shutdown(SHUT_RD): the application reads nothing more.
+    ShutdownRead {
+        /// What the host's TCP does with data unread now and data that arrives later (its
+        /// profile's `Config::read_shutdown`).
+        rule: ReadShutdown,
+        /// Unread bytes that will never be read: thrown away at the call, or lost to the reset
+        /// it sent.
+        discarded: usize,
+    },
     /// close().
     Close,
     /// Abort (RST).
@@ -700,6 +709,10 @@ impl Trace {
                         AppCall::Connect { to } => format!("connect({to})"),
                         AppCall::Send { bytes } => format!("send({bytes} bytes)"),
                         AppCall::Shutdown => "shutdown(SHUT_WR)".into(),
+                        AppCall::ShutdownRead { discarded: 0, .. } => "shutdown(SHUT_RD)".into(),
+                        AppCall::ShutdownRead { discarded, .. } => {
+                            format!("shutdown(SHUT_RD), {discarded} unread bytes lost")
+                        }
                         AppCall::Close => "close()".into(),
                         AppCall::Abort => "abort: close() with SO_LINGER 0".into(),
                         AppCall::Accept => "accept()".into(),

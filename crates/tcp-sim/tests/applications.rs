@@ -4,8 +4,8 @@
 
 use tcp_core::DropReason;
 use tcp_core::event::{CloseReason, Reply};
-use tcp_core::{Flags, State};
-use tcp_sim::trace::{AppError, ConnId, EventKind, HostId, Trace};
+use tcp_core::{Flags, Profile, State};
+use tcp_sim::trace::{AppCall, AppError, ConnId, EventKind, HostId, Trace};
 use tcp_sim::{Scenario, catalogue, simulate};
 
 fn entry(name: &str) -> Scenario {
@@ -221,4 +221,108 @@ app = [{ at_ms = 0, do = "listen" }, { on = "eof", do = "close" }]
     let syns = t.segments.iter().filter(|s| s.repr.flags == Flags::SYN).count();
     assert_eq!(syns, 1, "the second connect() sends nothing");
     assert!(t.final_states().iter().all(|s| *s == State::Closed), "{:?}", t.final_states());
+}
+
+/// Two scenarios for `shutdown_read`: the server's application shuts down reading as it accepts
+/// and data arrives later (`after`), or data it stopped reading waits unread when it does
+/// (`unread`); it closes at 1 s. Under `profile`.
+fn shutdown_read_scenario(unread: bool, profile: Profile) -> Scenario {
+    let (client, server) = if unread {
+        (
+            r#"{ on = "connected", do = "send", text = "hello" }"#,
+            r#"{ at_ms = 0, do = "stop_reading" }, { at_ms = 500, do = "shutdown_read" }"#,
+        )
+    } else {
+        (r#"{ at_ms = 200, do = "send", text = "late data" }"#, r#"{ on = "accepted", do = "shutdown_read" }"#)
+    };
+    let text = format!(
+        r#"
+profile = "{profile}"
+[[hosts]]
+name = "client"
+addr = "192.0.2.1"
+app = [{{ at_ms = 0, do = "connect", to = "server" }}, {client}, {{ on = "eof", do = "close" }}]
+[[hosts]]
+name = "server"
+addr = "198.51.100.1"
+app = [{{ at_ms = 0, do = "listen" }}, {server}, {{ at_ms = 1000, do = "close" }}]
+"#
+    );
+    Scenario::from_toml(&text).expect("reads")
+}
+
+/// `shutdown(SHUT_RD)` per profile (`Config::read_shutdown`): nothing goes on the wire at the
+/// call but Windows' reset of unread data; data that arrives after it is queued unread (Linux and
+/// the RFCs: the close then resets), acknowledged and thrown away (FreeBSD: the close sends its
+/// FIN), or reset (Windows); the application never reads it.
+#[test]
+fn shutdown_read_per_profile() {
+    let server = HostId(1);
+    let story = |t: &Trace| {
+        let call = t.events.iter().find_map(|e| match &e.kind {
+            EventKind::App { call: c @ AppCall::ShutdownRead { .. }, error: None } => Some((e.at.micros, c.clone())),
+            _ => None,
+        });
+        let (at, call) = call.expect("shutdown_read is called");
+        let first_after = (t.segments.iter()).find(|s| s.from == server && s.sent_at.micros >= at);
+        let first_after = first_after.map(|s| (s.sent_at.micros == at, s.repr.flags.contains(Flags::RST)));
+        let read = t.events.iter().any(|e| {
+            e.host == server && matches!(e.kind, EventKind::Notified { notice: tcp_sim::trace::Notice::Data { .. } })
+        });
+        // The server's FINs and resets, by the one bit that matters (a reset has ACK or not as
+        // the profile's abort does).
+        let server_ends = (t.segments.iter().filter(|s| s.from == server))
+            .filter_map(|s| [Flags::RST, Flags::FIN].into_iter().find(|&f| s.repr.flags.contains(f)))
+            .collect::<Vec<_>>();
+        (call, first_after, read, server_ends, t.close_reasons())
+    };
+    use tcp_core::ReadShutdown::{Discard, Keep, Reset};
+    for profile in Profile::ALL {
+        let rule = profile.config().read_shutdown;
+        // Data after the call.
+        let t = simulate(&shutdown_read_scenario(false, profile));
+        let (call, first, read, ends, reasons) = story(&t);
+        assert_eq!(call, AppCall::ShutdownRead { rule, discarded: 0 }, "{profile}");
+        assert!(!read, "{profile}: the application reads nothing after shutdown_read");
+        assert_ne!(first.map(|(at_call, _)| at_call), Some(true), "{profile}: nothing at the call");
+        match rule {
+            Keep => {
+                assert!(rejected(&t, DropReason::DiscardedAfterShutdownRead).is_empty());
+                assert_eq!(ends, [Flags::RST], "{profile}: the close finds the data unread");
+                assert_eq!(reasons, [Some(CloseReason::Reset), Some(CloseReason::Aborted)], "{profile}");
+            }
+            Discard => {
+                assert_eq!(rejected(&t, DropReason::DiscardedAfterShutdownRead), [Reply::Ack]);
+                assert_eq!(ends, [Flags::FIN], "{profile}: nothing unread, so a FIN");
+                assert_eq!(reasons, [Some(CloseReason::Normal), Some(CloseReason::Normal)], "{profile}");
+            }
+            Reset => {
+                assert_eq!(rejected(&t, DropReason::DataAfterShutdownRead), [Reply::Reset]);
+                assert_eq!(ends, [Flags::RST], "{profile}: the data is answered with a reset");
+                assert_eq!(reasons, [Some(CloseReason::Reset), Some(CloseReason::Aborted)], "{profile}");
+            }
+        }
+
+        // Data unread at the call.
+        let t = simulate(&shutdown_read_scenario(true, profile));
+        let (call, first, read, ends, reasons) = story(&t);
+        assert!(!read, "{profile}");
+        let discarded = if rule == Keep { 0 } else { 5 };
+        assert_eq!(call, AppCall::ShutdownRead { rule, discarded }, "{profile}");
+        match rule {
+            Keep => {
+                assert_eq!(ends, [Flags::RST], "{profile}: at the close, 1 s");
+                assert_ne!(first.map(|(at_call, _)| at_call), Some(true), "{profile}: nothing at the call");
+            }
+            Discard => {
+                assert_eq!(ends, [Flags::FIN], "{profile}");
+                assert_ne!(first.map(|(at_call, _)| at_call), Some(true), "{profile}: nothing at the call");
+                assert_eq!(reasons, [Some(CloseReason::Normal), Some(CloseReason::Normal)], "{profile}");
+            }
+            Reset => {
+                assert_eq!(first, Some((true, true)), "{profile}: reset at the call");
+                assert_eq!(reasons, [Some(CloseReason::Reset), Some(CloseReason::Aborted)], "{profile}");
+            }
+        }
+    }
 }

@@ -176,15 +176,17 @@ impl Simulator<'_> {
             Action::Send => self.send(host, r),
             Action::Shutdown | Action::Close | Action::Abort => self.close(host, rule.action),
             Action::Inject => self.inject(host, rule),
-            // The player's scenarios (its catalogue entries) never crash nor stop reading or
-            // accepting.
+            // The player's scenarios (its catalogue entries) never crash nor stop reading (nor
+            // shut down reading) or accepting.
             Action::Crash
             | Action::Reboot
+            | Action::ShutdownRead
             | Action::StopReading
             | Action::StartReading
             | Action::StopAccepting
             | Action::StartAccepting
                 if cfg!(feature = "player") => {}
+            Action::ShutdownRead => self.close(host, rule.action),
             Action::StopAccepting => {
                 self.hosts[host].accepting = false;
                 self.record(host, None, EventKind::App { call: AppCall::StopAccepting, error: None });
@@ -287,14 +289,18 @@ impl Simulator<'_> {
         self.drain_conn(host, order);
     }
 
-    /// Shutdown, close or abort the current connection (close with none: close the listener).
+    /// Shut down either direction of the current connection, close or abort it (close with
+    /// none: close the listener).
     fn close(&mut self, host: HostId, action: Action) {
         let now = self.now;
-        let call = match action {
+        let rule = self.hosts[host].config.read_shutdown;
+        let call_with = |discarded| match action {
             Action::Shutdown => AppCall::Shutdown,
+            Action::ShutdownRead => AppCall::ShutdownRead { rule, discarded },
             Action::Close => AppCall::Close,
             _ => AppCall::Abort,
         };
+        let call = call_with(0);
         let Some(id) = self.hosts[host].current else {
             if action == Action::Close && self.hosts[host].listener.is_some() {
                 // Closing a listener aborts the connections still queued in it.
@@ -311,15 +317,18 @@ impl Simulator<'_> {
             return;
         };
         let order = self.hosts[host].sockets.order_of(id);
+        // Ok: the unread bytes shutdown_read lost (0 for the others).
         let result = match order.and_then(|o| self.hosts[host].sockets.get_mut(o)) {
             Some(s) => match action {
-                Action::Shutdown => s.conn.shutdown(now),
-                Action::Close => s.conn.close(now),
-                _ => s.conn.abort(now),
+                Action::Shutdown => s.conn.shutdown(now).map(|()| 0),
+                Action::ShutdownRead => s.conn.shutdown_read(now),
+                Action::Close => s.conn.close(now).map(|()| 0),
+                _ => s.conn.abort(now).map(|()| 0),
             },
             // The connection reached CLOSED and is gone: what a socket in CLOSED answers.
             None => Err(CommandError::DoesNotExist),
         };
+        let call = call_with(*result.as_ref().unwrap_or(&0));
         self.record(host, Some(id), EventKind::App { call, error: result.err().map(AppError::from) });
         if let Some(order) = order {
             self.drain_conn(host, order);

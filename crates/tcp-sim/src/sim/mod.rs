@@ -918,8 +918,10 @@ impl<'a> Simulator<'a> {
             }
             Event::Received { .. } => {
                 // The application reads it all once the segments of this drain are out; it is
-                // told now, where the data arrived. One that stopped reading is not.
-                let bytes = self.hosts[host].sockets.by_id(id).map_or(0, |s| s.conn.recv_available());
+                // told now, where the data arrived. One that stopped reading is not, nor one that
+                // shut down reading this connection (what it queued is never read).
+                let readable = self.hosts[host].sockets.by_id(id).filter(|s| !s.conn.is_read_shut());
+                let bytes = readable.map_or(0, |s| s.conn.recv_available());
                 if bytes > 0 && !then.read && !from_listener && self.hosts[host].reads() {
                     then.read = true;
                     self.record(host, Some(id), EventKind::Notified { notice: Notice::Data { bytes } });
@@ -954,12 +956,16 @@ impl<'a> Simulator<'a> {
         self.record(host, Some(id), kind);
     }
 
-    /// Reads everything the connection has received; returns how many bytes.
+    /// Reads everything the connection has received; returns how many bytes. An application
+    /// that shut down reading a connection reads nothing more from it.
     pub(super) fn read_all(&mut self, host: HostId, id: ConnId) -> usize {
         if !self.hosts[host].reads() {
             return 0;
         }
         let Some(order) = self.hosts[host].sockets.order_of(id) else { return 0 };
+        if self.hosts[host].sockets.get(order).is_none_or(|s| s.conn.is_read_shut()) {
+            return 0;
+        }
         let (now, mut buf, mut total) = (self.now, [0u8; 4096], 0);
         while let Some(s) = self.hosts[host].sockets.get_mut(order)
             && let Ok(n @ 1..) = s.conn.recv(now, &mut buf)

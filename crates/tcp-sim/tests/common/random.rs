@@ -62,11 +62,12 @@ const TRIGGERS: [Trigger; 8] = [
     Trigger::Timeout,
     Trigger::Closed,
 ];
-const ACTIONS: [Action; 13] = [
+const ACTIONS: [Action; 14] = [
     Action::Listen,
     Action::Connect,
     Action::Send,
     Action::Shutdown,
+    Action::ShutdownRead,
     Action::Close,
     Action::Abort,
     Action::Inject,
