@@ -11,7 +11,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::net::SocketAddrV4;
-use tcp_core::{Connection, Listener, State};
+use tcp_core::{Connection, Listener, ReadShutdown, State};
 use tcp_sim::trace::{AppCall, AppError, ConnId};
 
 /// FreeBSD's `O_RDWR` and `O_NONBLOCK`, as `fcntl(F_GETFL)` returns them.
@@ -346,11 +346,19 @@ impl Runner {
         };
         let mut buf = alloc::vec![0u8; len];
         let n = c.recv(now, &mut buf).unwrap_or(0);
-        let eof =
-            matches!(c.state(), State::Closed | State::CloseWait | State::LastAck | State::Closing | State::TimeWait);
+        // After shutdown(SHUT_RD) a read returns what is still queued, then 0 (Linux
+        // `tcp_recvmsg`, FreeBSD `soreceive` on `SBS_CANTRCVMORE`); Windows refuses it.
+        let shut = c.is_read_shut();
+        let refused = shut && c.config().read_shutdown == ReadShutdown::Reset;
+        let eof = shut
+            || matches!(
+                c.state(),
+                State::Closed | State::CloseWait | State::LastAck | State::Closing | State::TimeWait
+            );
         let returned = match (n, if n == 0 { s.pending_error.take() } else { None }) {
             (1.., _) => Returned::ok(n as i64),
             (_, Some(error)) => Returned::error(error),
+            _ if refused => Returned::error("ESHUTDOWN"),
             _ if eof => Returned::ok(0),
             _ if nonblocking => Returned::error("EWOULDBLOCK"),
             _ => Returned::blocks("no data has arrived"),
@@ -384,18 +392,34 @@ impl Runner {
         returned
     }
 
+    /// `shutdown(fd, SHUT_WR | SHUT_RD | SHUT_RDWR)`: SHUT_RDWR is SHUT_RD then SHUT_WR, as
+    /// FreeBSD's `soshutdown` does them (`sorflush`, then the protocol's shutdown); the second is
+    /// not tried once the first reset the connection (Windows with data unread).
     fn sys_shutdown(&mut self, line: u32, call: &Syscall) -> Result<Returned, Stop> {
-        if call.args.get(1).and_then(Expr::word) != Some("SHUT_WR") {
-            return Err(Stop::cannot(line, "shutdown() other than SHUT_WR (tcp-core has no SHUT_RD)"));
-        }
+        let (read, write) = match call.args.get(1).and_then(Expr::word) {
+            Some("SHUT_RD") => (true, false),
+            Some("SHUT_WR") => (false, true),
+            Some("SHUT_RDWR") => (true, true),
+            _ => return Err(Stop::cannot(line, "shutdown() other than SHUT_RD, SHUT_WR or SHUT_RDWR")),
+        };
         let i = self.sock_index(call);
         let now = self.kernel.now;
         let conn_id = self.conn_of(i);
         let SockKind::Connected(c) = &mut self.kernel.sockets[i].kind else {
             return Ok(Returned::error("ENOTCONN"));
         };
-        let result = c.shutdown(now);
-        self.rec.app(now, conn_id, AppCall::Shutdown, result.err().map(AppError::from));
+        let mut result = Ok(());
+        if read {
+            let rule = c.config().read_shutdown;
+            let lost = c.shutdown_read(now);
+            let call = AppCall::ShutdownRead { rule, discarded: *lost.as_ref().unwrap_or(&0) };
+            self.rec.app(now, conn_id, call, lost.err().map(AppError::from));
+            result = lost.map(|_| ());
+        }
+        if write && result.is_ok() && c.state() != State::Closed {
+            result = c.shutdown(now);
+            self.rec.app(now, conn_id, AppCall::Shutdown, result.err().map(AppError::from));
+        }
         self.kernel.drain(i);
         Ok(match result {
             Ok(()) | Err(tcp_core::conn::CommandError::Closing) => Returned::ok(0),
