@@ -31,6 +31,20 @@ pub(crate) fn called(cx: &Cx<'_>, ep: &Ep, rule: ReadShutdown, discarded: usize)
             ));
             return s;
         }
+        (ReadShutdown::Reset, None) if n > 0 => {
+            // ABORT sends no RST once the FIN exchange is past (CLOSING, LAST-ACK, TIME-WAIT).
+            let mut s = Story::new(say!(
+                cx,
+                "{subj}'s application shuts down reading with {n} bytes unread: {who} drops the connection.",
+                "{who}的应用在还有 {n} 字节未读时关闭了读方向：{who}丢弃这条连接。"
+            ));
+            s.main(say!(
+                cx,
+                "{subj}'s application calls shutdown(SHUT_RD) while {n} bytes from {peer} still wait unread. They can never be delivered now, so this stack ends the connection at once, as Windows documents for shutdown(SD_RECEIVE); in this state, as for an abort, no RST goes out.",
+                "{who}的应用调用 shutdown(SHUT_RD) 时，来自{peer}的 {n} 个字节还没有读取。它们再也无法交给应用了，于是这个协议栈立即结束连接，Windows 的 shutdown 文档就是这样规定的；在这个状态下，和中止连接时一样，不会发出 RST。"
+            ));
+            return s;
+        }
         (ReadShutdown::Discard, _) if n > 0 => Story::new(say!(
             cx,
             "{subj}'s application shuts down reading: its TCP throws away {n} unread bytes and sends nothing.",
@@ -121,19 +135,19 @@ pub(crate) fn data_discarded(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
         "{label} arrives after {who}'s application called shutdown(SHUT_RD). {subj}'s TCP takes the {n} bytes in order as usual, but instead of queuing them for a read that will never come, it throws them away.",
         "{label} 在{who}的应用调用 shutdown(SHUT_RD) 之后到达。{who}的 TCP 照常按序接收这 {n} 个字节，但不会把它们排队等待一次永远不会到来的读取，而是直接丢弃。"
     ));
-    if let Some(&ack) = ep.sent.iter().find(|&&g| cx.pure_ack(g)) {
-        let ack_label = cx.label(ack);
+    // The ACK goes now or with the delayed ACK, as for any data.
+    let how = match ep.sent.iter().find(|&&g| cx.pure_ack(g)) {
+        Some(&ack) => Some(cx.label(ack)),
+        None => ep.armed(Timer::DelayedAck).map(|(deadline, _)| {
+            let d = cx.span(ep.at, deadline);
+            say!(cx, "with a delayed ACK within {d}", "用 {d}内发出的延迟确认")
+        }),
+    };
+    if let Some(how) = how {
         s.main(say!(
             cx,
-            "It still acknowledges them, {ack_label}, and since nothing piles up in its buffer, the window stays open: {peer} sees nothing wrong and keeps sending.",
-            "它仍然确认这些数据：{ack_label}。由于缓冲区里什么也没有积压，窗口始终敞开：{peer}看不出任何异常，会继续发送。"
-        ));
-    } else if let Some((deadline, _)) = ep.armed(Timer::DelayedAck) {
-        let d = cx.span(ep.at, deadline);
-        s.main(say!(
-            cx,
-            "It still acknowledges them, with a delayed ACK within {d}, and since nothing piles up in its buffer, the window stays open: {peer} sees nothing wrong and keeps sending.",
-            "它仍然会确认这些数据，用 {d}内发出的延迟确认；由于缓冲区里什么也没有积压，窗口始终敞开：{peer}看不出任何异常，会继续发送。"
+            "It still acknowledges them ({how}), and since nothing piles up in its buffer, the window stays open: {peer} sees nothing wrong and keeps sending.",
+            "它仍然确认这些数据（{how}）；由于缓冲区里什么也没有积压，窗口始终敞开：{peer}看不出任何异常，会继续发送。"
         ));
     }
     for c in &ep.changes {

@@ -155,4 +155,15 @@ fn shutdown_read_says_what_each_stack_does() {
     assert_says(&windows, Lang::En, "any data that arrives from now on will be answered with a reset");
     assert_says(&windows, Lang::En, "Data after shutdown(SHUT_RD): the server resets the connection with");
     assert_says(&windows, Lang::Zh, "shutdown(SHUT_RD) 之后又来了数据：服务器用");
+    // In TIME_WAIT (its own FIN went with shutdown(), the client's came back), the unread bytes
+    // still end the connection, without an RST, as an abort there.
+    let time_wait = run(r#"{"profile": "windows", "hosts": [
+  {"name": "client", "addr": "192.0.2.1", "app": [
+    {"at_ms": 0, "do": "connect", "to": "server"}, {"on": "connected", "do": "send", "text": "hello"},
+    {"at_ms": 100, "do": "close"}]},
+  {"name": "server", "addr": "198.51.100.1", "app": [
+    {"at_ms": 0, "do": "listen"}, {"at_ms": 0, "do": "stop_reading"}, {"on": "accepted", "do": "shutdown"},
+    {"at_ms": 500, "do": "shutdown_read"}]}]}"#);
+    assert_says(&time_wait, Lang::En, "shuts down reading with 5 bytes unread: the server drops the connection.");
+    assert_says(&time_wait, Lang::Zh, "在这个状态下，和中止连接时一样，不会发出 RST。");
 }
