@@ -265,8 +265,8 @@ pub enum AppCall {
         /// What the host's TCP does with data unread now and data that arrives later (its
         /// profile's `Config::read_shutdown`).
         rule: ReadShutdown,
-        /// Unread bytes that will never be read: thrown away at the call, or lost to the reset
-        /// it sent.
+        /// Unread bytes that will never be read: thrown away at the call, or lost with the
+        /// connection it reset.
         discarded: usize,
     },
     /// close().
