@@ -153,11 +153,12 @@ fn unescape(part: &str, raw: &str) -> Result<String, SettingError> {
     String::from_utf8(out).map_err(|_| bad(part, "is not valid UTF-8 text", "不是有效的 UTF-8 文本"))
 }
 
-/// A plain decimal number: digits and at most a point, no sign, exponent or `inf`.
-fn number<T: FromStr>(part: &str, v: &str) -> Result<T, SettingError> {
+/// A plain decimal number: digits and at most a point, no sign, exponent or `inf`, read by
+/// `read` (an integer type's parser, or `tcp_sim::decimal::parse_f64`, not core's).
+fn number<T>(part: &str, v: &str, read: impl Fn(&str) -> Option<T>) -> Result<T, SettingError> {
     let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
     if (digits || (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.')))
-        && let Ok(n) = v.parse()
+        && let Some(n) = read(v)
     {
         return Ok(n);
     }
@@ -168,11 +169,16 @@ fn number<T: FromStr>(part: &str, v: &str) -> Result<T, SettingError> {
     })
 }
 
+/// [`number`] for an integer type.
+fn integer<T: FromStr>(part: &str, v: &str) -> Result<T, SettingError> {
+    number(part, v, |v| v.parse().ok())
+}
+
 /// A setting's decimal number: [`number`], and no smaller than 10^-7 unless 0, no larger than
 /// 10^17, so that it is written back the same way (`encode` writes plain decimals in that range;
 /// the fuzzer found `loss=0.000000004` written back as `4e-9`, which no link reads).
 fn decimal(part: &str, v: &str) -> Result<f64, SettingError> {
-    let n: f64 = number(part, v)?;
+    let n = number(part, v, tcp_sim::decimal::parse_f64)?;
     if n != 0.0 && !(1e-7..1e17).contains(&n) {
         return Err(bad(part, "is out of range", "超出范围"));
     }
@@ -181,7 +187,7 @@ fn decimal(part: &str, v: &str) -> Result<f64, SettingError> {
 
 /// A step as the page shows it (counting from 1), returned 0-based.
 fn step_number(part: &str, v: &str) -> Result<usize, SettingError> {
-    match number::<usize>(part, v)? {
+    match integer::<usize>(part, v)? {
         0 => Err(bad(part, "counts steps from 1", "的步骤从 1 开始计数")),
         n => Ok(n - 1),
     }
@@ -200,7 +206,7 @@ fn fault(part: &str, raw: &str) -> Result<Fault, SettingError> {
         return Err(err());
     };
     let (from, index) = match from.strip_prefix('@') {
-        Some(i) => (None, Some(number(part, i).map_err(|_| err())?)),
+        Some(i) => (None, Some(integer(part, i).map_err(|_| err())?)),
         None => (Some(unescape(part, from)?).filter(|h| !h.is_empty()), None),
     };
     let kind = unescape(part, kind)?;
@@ -208,7 +214,7 @@ fn fault(part: &str, raw: &str) -> Result<Fault, SettingError> {
         "" => None,
         name => Some(KINDS.into_iter().find(|k| k.name() == name).ok_or_else(err)?),
     };
-    let nth = number(part, &unescape(part, nth)?).map_err(|_| err())?;
+    let nth = integer(part, &unescape(part, nth)?).map_err(|_| err())?;
     let action = unescape(part, action)?;
     let action = ACTIONS.iter().find(|(_, n)| *n == action).ok_or_else(err)?.0;
     let delay_ms = match it.next() {
@@ -407,7 +413,7 @@ fn read_tcp(tcp: &mut Tcp, key: &str, unit: f64, part: &str, value: &str) -> Res
             let ms = decimal(part, value)? * unit;
             Value::Millis(Millis::new(ms).map_err(|_| bad(part, "is out of range", "超出范围"))?)
         }
-        Some(Kind::Number { .. }) => Value::Number(number(part, value)?),
+        Some(Kind::Number { .. }) => Value::Number(integer(part, value)?),
         _ => Value::Flag(match value {
             "on" => true,
             "off" => false,
@@ -441,7 +447,7 @@ fn read_setting(s: &mut crate::experiment::Settings, key: &str, part: &str, valu
             })?)
         }
         "loss" => s.loss_percent = Some(decimal(part, value)?),
-        "seed" => s.seed = Some(number(part, value)?),
+        "seed" => s.seed = Some(integer(part, value)?),
         "d" => s.delay_ms = Some(decimal(part, value)?),
         "faults" => {
             s.scenario_faults = Some(match value {

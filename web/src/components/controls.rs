@@ -166,7 +166,7 @@ struct FieldError {
 /// the field can say it, rather than by the reducer).
 pub(crate) fn with_value(e: &Experiment, f: Field, text: &str) -> Result<Experiment, SettingError> {
     let mut next = e.clone();
-    let stored = text.trim().parse::<f64>().ok().and_then(|v| f.store(&mut next.settings, v));
+    let stored = tcp_sim::decimal::parse_f64(text.trim()).and_then(|v| f.store(&mut next.settings, v));
     if stored.is_none() {
         return Err(SettingError::new(
             format!("{}: `{text}` is not a valid value", f.label().en),

@@ -362,8 +362,8 @@ impl Anchor {
         let svg = scroller.query_selector("svg[data-testid=diagram]").ok().flatten()?;
         let r = svg.get_bounding_client_rect();
         let b = scroller.get_bounding_client_rect();
-        // Read as an f64 (the parser the app has anyway), not as an f32 (a second one).
-        let width = svg.get_attribute("viewBox")?.split(' ').nth(2)?.parse::<f64>().ok()? as f32;
+        // Read with the app's own parser, not core's (see `tcp_sim::decimal`).
+        let width = tcp_sim::decimal::parse_f64(svg.get_attribute("viewBox")?.split(' ').nth(2)?)? as f32;
         let scale = r.width() as f32 / width;
         let at = ((x - r.left() as f32) / scale, (y - r.top() as f32) / scale);
         Some(Anchor { at, view: (x - b.left() as f32, y - b.top() as f32) })

@@ -120,7 +120,7 @@ fn loss_text(reason: LossReason, lang: Lang) -> &'static str {
 /// A delay typed by the reader, in milliseconds, or why it cannot be used.
 fn parse_delay(text: &str, lang: Lang) -> Result<f64, &'static str> {
     let bad = pick(lang, "Enter a delay from 0 to 600000 ms.", "请输入 0 到 600000 毫秒之间的时延。");
-    let ms: f64 = text.trim().parse().map_err(|_| bad)?;
+    let ms = tcp_sim::decimal::parse_f64(text.trim()).ok_or(bad)?;
     if ms.is_finite() && (0.0..=MAX_DELAY_MS).contains(&ms) { Ok(ms) } else { Err(bad) }
 }
 
