@@ -195,6 +195,28 @@ fn demangle_legacy(rest: &str) -> String {
     out.join("::")
 }
 
+/// Core's float parsing and formatting: costly in a player and replaced there by
+/// `tcp_sim::decimal` (`parse_f64`, `Shortest`). Any function of these modules in a player fails
+/// the size check, naming where it came from.
+const KEPT_OUT_OF_PLAYERS: [(&str, &str); 2] = [
+    ("dec2flt", "core's float parser (str::parse::<f64> or ::<f32>): use tcp_sim::decimal::parse_f64"),
+    ("flt2dec", "core's float formatting ({} or {:.N} of a float): use tcp_sim::decimal::Shortest"),
+];
+
+/// Why the module at `path` holds code a player must not (see [`KEPT_OUT_OF_PLAYERS`]), if it does.
+pub(crate) fn kept_out_but_present(path: &Path) -> Result<Vec<String>> {
+    let bytes =
+        fs::read(path).with_context(|| format!("reading {} (build with `cargo xtask build-web`)", path.display()))?;
+    let parts = parts(&bytes)?;
+    Ok(KEPT_OUT_OF_PLAYERS
+        .iter()
+        .filter_map(|(module, why)| {
+            let found = parts.functions.iter().find(|(name, _)| name.contains(&format!("::{module}::")))?;
+            Some(format!("{why} ({} is in {})", found.0, path.display()))
+        })
+        .collect())
+}
+
 /// Prints raw and gzip bytes per crate (the code of its functions), plus data and the rest.
 pub(crate) fn print_breakdown(path: &Path) -> Result<()> {
     let bytes =

@@ -512,6 +512,10 @@ pub(crate) fn check_size(dist: &Path) -> Result<()> {
         println!("\n  where {}_bg.wasm's bytes go (from its names, kept by the build):", module.name);
         wasm_names::print_breakdown(&named_wasm(module))?;
     }
+    let mut kept_out = Vec::new();
+    for module in &MODULES[1..] {
+        kept_out.extend(wasm_names::kept_out_but_present(&named_wasm(module))?);
+    }
     let on_demand: u64 = ["synack_web.js", "synack_web_bg.wasm", "full.css"]
         .iter()
         .filter_map(|name| files.iter().find(|f| f.name == *name))
@@ -520,6 +524,9 @@ pub(crate) fn check_size(dist: &Path) -> Result<()> {
     println!("\n  on demand (when the reader asks): the full module, its glue and full.css, {}", human(on_demand));
     if !over.is_empty() {
         bail!("over the {} budget: {}", human(SIZE_BUDGET), over.join("; "));
+    }
+    if !kept_out.is_empty() {
+        bail!("a player carries what it must not: {}", kept_out.join("; "));
     }
     println!("size: every first visit is within {}", human(SIZE_BUDGET));
     Ok(())
