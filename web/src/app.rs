@@ -450,10 +450,12 @@ fn two_runs(
                 </figure>
                 <figure class="run">
                     <figcaption data-testid="compare-second">{ second }</figcaption>
+                    // Cut where the first is while a question is open: one time axis, so the
+                    // same y is the same moment, which the question's answer must not be seen at.
                     <SequenceDiagram diagram={other_shown.clone()} width={s.width}
                         on_width={Callback::noop()} step={s.compared_step()} selected={None::<usize>}
                         on_select={Callback::noop()} selectable={false} lang={lang} scroll_window={false}
-                        {mark} compared={true} />
+                        {mark} compared={true} crop_at={exercise_crop(s)} />
                 </figure>
             </div>
         </div>
@@ -680,7 +682,10 @@ fn page(state: &State, parts: Parts, files: FileHandlers, root: NodeRef, title: 
                             <crate::components::odds_panel::OddsPanel experiment={s.experiment.clone()} lang={lang}
                                 on_open={dispatch(state, |e: Experiment| Action::Update(Box::new(e)))} />
                         </> },
-                        upgrade::odds(lang)
+                        html! { <>
+                            { upgrade::exercise_offer(lang, &s.experiment.entry) }
+                            { upgrade::odds(lang) }
+                        </> }
                     ) }
                     { full_or!(
                         html! {

@@ -403,6 +403,34 @@ async fn the_odds_count_runs_as_the_cli_does_and_open_one() {
     root.remove();
 }
 
+/// Exercises asked while two runs are compared: the other run's diagram is cut where the first
+/// is (one time axis), so neither shows the question's answer.
+#[wasm_bindgen_test]
+async fn a_question_hides_its_answer_in_both_compared_runs() {
+    let (root, app) = mount_at("lost-final-ack");
+    settle().await;
+    click(&root, r#"[data-testid="compare-no-faults"]"#);
+    settle().await;
+    let height = |svg: &str| {
+        let el = find(&root, &format!(r#"svg[data-testid="{svg}"]"#)).unwrap_or_else(|| panic!("no {svg}"));
+        let view_box = el.get_attribute("viewBox").unwrap_or_default();
+        view_box.rsplit(' ').next().and_then(tcp_sim::decimal::parse_f64).unwrap_or_else(|| panic!("{view_box}"))
+    };
+    let whole = (height("diagram"), height("diagram-compared"));
+    click(&root, r#"[data-testid="exercise-start"]"#);
+    settle().await;
+    if find(&root, r#"[data-testid="exercise-question"]"#).is_none() {
+        click(&root, r#"[data-testid="exercise-skip"]"#);
+        settle().await;
+    }
+    assert!(find(&root, r#"[data-testid="exercise-question"]"#).is_some(), "a question is open");
+    let cut = (height("diagram"), height("diagram-compared"));
+    assert!(cut.0 < whole.0, "the first run is cut above the question: {cut:?} of {whole:?}");
+    assert_eq!(cut.1, cut.0, "the other run is cut at the same moment: {cut:?} of {whole:?}");
+    app.destroy();
+    root.remove();
+}
+
 /// Compare: lost-final-ack against the same without its faults. Both diagrams, the sentence, the
 /// dropped ACK marked in the first and the ACK that arrives in the second, playback stepping
 /// both, and the link reopening the comparison.
