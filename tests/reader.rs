@@ -458,8 +458,8 @@ async fn the_odds_read_on_a_phone_and_a_desktop(client: &Client, url: &str) -> T
     Ok(())
 }
 
-/// Predict, then reveal: an embed with `ui=play.exercise` and the page (its side column, from the
-/// full module) ask four-way-close's first question, take an answer and say whether it was right.
+/// Predict, then reveal: an embed with `ui=play.exercise` and the page (offered by the player or
+/// the full module, asked in its side column) ask four-way-close's first question, take an answer and say whether it was right.
 /// At each width, theme and language: nothing wider than the screen, every choice on screen in
 /// full, axe-core clean; screenshots of the question and of the verdict.
 async fn exercises_read_on_a_phone_and_a_desktop(client: &Client, url: &str) -> TestResult {
@@ -473,13 +473,28 @@ async fn exercises_read_on_a_phone_and_a_desktop(client: &Client, url: &str) -> 
     ] {
         emulate(client, width, height, dark).await?;
         let lang = if zh { "&lang=zh" } else { "" };
-        // The page's side column offers them once the full module is there (a setting in the link).
+        // The page offers them under its export bar: from the player in one case (its button
+        // loads the full module, which starts them), from the full module in the other (a
+        // setting in the link starts it at once).
+        let from_player = !embed && zh;
         let link = if embed {
             format!("{url}embed.html#four-way-close&ui=play.exercise{lang}")
+        } else if from_player {
+            format!("{url}#four-way-close{lang}")
         } else {
             format!("{url}#four-way-close&p=rfc9293{lang}")
         };
         open(client, &link).await?;
+        if from_player {
+            let offered = eventually(
+                client,
+                "return !document.documentElement.hasAttribute('data-synack-upgraded')
+                   && !!document.querySelector('[data-testid=exercise-start][data-upgrade]')",
+                &json!(true),
+            )
+            .await?;
+            ensure!(offered == json!(true), "the player does not offer four-way-close's exercises");
+        }
         let case = format!(
             "{}-{width}{}{}",
             if embed { "embed" } else { "page" },

@@ -160,6 +160,23 @@ pub(crate) fn embed_builder(lang: bilingual::Lang) -> Html {
 }
 
 #[cfg(not(feature = "full"))]
+/// What a player shows where the page offers an entry's exercises (if it has some): the same
+/// panel, whose button loads the full module, which starts them.
+pub(crate) fn exercise_offer(lang: bilingual::Lang, entry: &str) -> Html {
+    if !tcp_sim::catalogue::get(entry).is_some_and(|e| e.has_exercises()) {
+        return Html::default();
+    }
+    html! {
+        <section class="exercise" aria-labelledby="exercise-title" data-testid="exercise">
+            <h2 id="exercise-title">{ crate::i18n::EXERCISE_TITLE.get(lang) }</h2>
+            <button type="button" data-testid="exercise-start" data-upgrade="[data-testid=exercise-start]">
+                { crate::i18n::EXERCISE_START.get(lang) }
+            </button>
+        </section>
+    }
+}
+
+#[cfg(not(feature = "full"))]
 /// What a player shows in the odds' place: their folded heading, which loads them.
 pub(crate) fn odds(lang: bilingual::Lang) -> Html {
     html! {

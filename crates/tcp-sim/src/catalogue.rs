@@ -51,6 +51,12 @@ impl Entry {
         (self.title)()
     }
 
+    /// Whether the entry's scenario has exercises (known in every build, the player's included,
+    /// whose scenarios leave them out).
+    pub fn has_exercises(&self) -> bool {
+        generated::EXERCISED.contains(&self.name)
+    }
+
     /// The entry's scenario. It was checked when its code was generated, so this fails only in
     /// the web player for an on-demand entry, which it does not carry.
     pub fn scenario(&self) -> Result<Scenario, ScenarioError> {
@@ -307,6 +313,7 @@ mod tests {
             assert_eq!(entry.source, source.as_str());
             let parsed = Scenario::from_toml(source).unwrap_or_else(|e| panic!("scenarios/{name}.toml: {e}"));
             assert_eq!(entry.title(), parsed.title, "{name}: its title, apart from its scenario");
+            assert_eq!(entry.has_exercises(), !parsed.exercises.is_empty(), "{name}: whether it has exercises");
             assert_eq!(
                 entry.scenario(),
                 Ok(parsed),
@@ -323,6 +330,7 @@ mod tests {
         let _ = writeln!(out, "// source hash: {}", env!("CATALOGUE_SOURCE_HASH"));
         let _ = writeln!(out, "\nuse super::*;\nuse alloc::vec;");
         let mut titles = String::new();
+        let mut exercised = Vec::new();
         for (name, source) in files() {
             let scenario = Scenario::from_toml(&source).unwrap_or_else(|e| panic!("scenarios/{name}.toml: {e}"));
             let function = name.replace('-', "_");
@@ -330,9 +338,15 @@ mod tests {
                 write!(out, "\npub(super) fn {function}() -> Scenario {{\n    {}\n}}\n", rust(&function, &scenario));
             let Text { en, zh } = &scenario.title;
             let _ = write!(titles, "\npub(in crate::catalogue) fn {function}() -> Text {{ text({en:?}, {zh:?}) }}\n");
+            if !scenario.exercises.is_empty() {
+                exercised.push(name);
+            }
         }
         // Apart from the scenarios: the web player lists every entry, and builds only some.
         let _ = write!(out, "\n/// The entries' titles.\npub(super) mod titles {{\nuse super::*;\n{titles}}}\n");
+        // And offers the exercises of those that have some (its scenarios leave them out).
+        let _ =
+            write!(out, "\n/// The entries with exercises.\npub(super) const EXERCISED: &[&str] = &{exercised:?};\n");
         expect_test::expect_file!["catalogue/generated.rs"].assert_eq(&rustfmt(&out));
     }
 

@@ -1089,3 +1089,6 @@ pub(super) mod titles {
         text("A full receive buffer: zero window and the persist timer", "接收缓冲区满了：零窗口与坚持定时器")
     }
 }
+
+/// The entries with exercises.
+pub(super) const EXERCISED: &[&str] = &["four-way-close", "handshake", "lost-final-ack", "lost-syn"];
