@@ -11,7 +11,7 @@
 
 use crate::diagram::*;
 #[cfg(feature = "pair")]
-use crate::labels::{SMALL_FONT, centred_lines};
+use crate::labels::centred_lines;
 use crate::num::Px;
 #[cfg(feature = "pair")]
 use crate::pair::Pair;
@@ -259,8 +259,8 @@ impl Svg {
     }
 
     /// Where two runs part, in one of their diagrams, over the drawing: a glow along its
-    /// diverging arrow (if it has one there) and, given its language, a label at the right end
-    /// of the line.
+    /// diverging arrow (if it has one there) and, given its language, a label beside the line
+    /// where no other text is ([`crate::pair::divergence_label`]).
     #[cfg(feature = "pair")]
     fn divergence(&mut self, d: &Diagram, mark: &crate::pair::Mark, label: Option<Lang>) {
         let _ = writeln!(
@@ -277,9 +277,8 @@ impl Svg {
             );
         }
         if let Some(lang) = label {
-            let text = bilingual::pick(lang, "the runs part here", "两次运行从这里开始不同");
-            let label = crate::labels::centred(text, d.width - 6.0, mark.y - 9.0, Anchor::End, SMALL_FONT);
-            self.text("div-label halo", &label, text);
+            let placed = crate::pair::divergence_label(d, mark, lang);
+            self.text("div-label halo", &placed, crate::pair::divergence_words(lang));
         }
         self.out.push_str("</g>\n");
     }

@@ -201,3 +201,31 @@ fn hostile_names_stay_text_in_a_pair() {
         parse(&svg::render_pair(&p, ["<script>alert(1)</script>", "\u{FFFF}"], Some("&"), Lang::En));
     }
 }
+
+/// The words that say where the runs part (in the SVG file) cover no other text of the diagram:
+/// a timer's, a state's, an arrow's, the time axis's. Before they were placed, they sat at the
+/// line's right end whatever was there (lost-final-ack without faults: over "RTO 220 ms").
+#[test]
+fn the_words_where_the_runs_part_cover_no_other_text() {
+    let (mut placed, mut failed) = (0, Vec::new());
+    for (name, a, b) in variants() {
+        // The files' width (the page draws the line alone, its sentence says the rest).
+        for width in [WidthClass::Full] {
+            let pair = layout_pair(&a, &b, &ViewOptions { width, ..ViewOptions::default() });
+            let Some(marks) = pair.marks else { continue };
+            for (d, mark) in [(&pair.a, &marks[0]), (&pair.b, &marks[1])] {
+                for lang in [Lang::En, Lang::Zh] {
+                    let label = seqdiag::pair::divergence_label(d, mark, lang);
+                    let covered = seqdiag::pair::texts(d).into_iter().filter(|q| label.rect.quad().overlaps(q, 1.0));
+                    if covered.count() > 0 {
+                        failed.push(format!("{name} {width:?} {lang:?}"));
+                    }
+                    assert!((label.rect.y - mark.y).abs() < 45.0, "{name}: beside the line");
+                    placed += 1;
+                }
+            }
+        }
+    }
+    assert!(placed > 40, "{placed} labels placed");
+    assert!(failed.is_empty(), "{} of {placed} cover text: {failed:#?}", failed.len());
+}
