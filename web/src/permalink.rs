@@ -101,7 +101,9 @@ fn fragment(experiment: &Experiment, view: &View) -> String {
     ];
     for (key, value) in fields {
         match value {
-            Some(v) if v.is_empty() => parts.push(key.to_string()),
+            // A flag is its key alone; any other value is `key=value`, even an empty one (`vs=`:
+            // the default experiment), which a bare key would not say (a bare `vs` names an entry).
+            Some(_) if key == "abs" || key == "autoplay" => parts.push(key.to_string()),
             Some(v) => parts.push(format!("{key}={v}")),
             None => {}
         }
@@ -715,6 +717,12 @@ mod tests {
         assert_eq!((e.entry.as_str(), other.entry.as_str()), ("lost-final-ack", "lost-final-ack"));
         assert_eq!(other.settings.scenario_faults, Some(false));
         assert!(other.scenario().expect("runs").faults.is_empty() && !e.scenario().expect("runs").faults.is_empty());
+        // Compared with the default experiment, whose own link is empty: `vs=`, read back the same
+        // (the fuzzer found it written as a bare `vs`, which names an entry).
+        let (e, v) = decode("lost-syn&vs=").expect("compared with the default experiment");
+        assert_eq!(v.compare.as_ref().map(|o| o.entry.as_str()), Some(DEFAULT_ENTRY));
+        let link = encode(&e, &v).expect("a link");
+        assert_eq!(decode(&link), Ok((e, v)), "{link}");
         for (link, says) in [
             ("vs=%21%21".to_string(), "is not a run to compare with"),
             (format!("vs={}", b64("no-such-entry")), "(vs=) cannot be used"),
