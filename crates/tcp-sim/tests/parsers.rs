@@ -85,4 +85,14 @@ proptest! {
         let _ = read(&bytes, Checksums::Verify);
         let _ = read(&bytes, Checksums::Ignore);
     }
+
+    /// The page's reader of numbers reads what core reads (the `decimal` fuzz target's property):
+    /// numbers in any notation, and text that is nearly one.
+    #[test]
+    fn numbers_read_as_core_reads_them(
+        text in "[-+]?(inf|nan|[0-9]{0,25}(\\.[0-9]{0,25})?([eE][-+]?[0-9]{1,4})?)|[-+.eE0-9a-z ]{0,12}",
+    ) {
+        let ours = tcp_sim::decimal::parse_f64(&text).map(f64::to_bits);
+        prop_assert_eq!(ours, text.parse::<f64>().ok().map(f64::to_bits), "{:?}", text);
+    }
 }

@@ -20,7 +20,7 @@ struct Target {
     seeds: &'static [&'static str],
 }
 
-const TARGETS: [Target; 8] = [
+const TARGETS: [Target; 9] = [
     Target { krate: "crates/tcp-core", name: "parse_segment", seeds: &[] },
     Target { krate: "crates/tcp-core", name: "connection", seeds: &[] },
     Target {
@@ -36,6 +36,7 @@ const TARGETS: [Target; 8] = [
     Target { krate: "crates/tcp-sim", name: "permalink", seeds: &[] },
     Target { krate: "crates/tcp-sim", name: "pcap_read", seeds: &["crates/tcp-sim/tests/captures"] },
     Target { krate: "crates/tcp-sim", name: "simulate", seeds: &[] },
+    Target { krate: "crates/tcp-sim", name: "decimal", seeds: &[] },
     Target { krate: "crates/capture", name: "read_capture", seeds: &["tests/captures", "../shared/captures"] },
 ];
 
