@@ -340,10 +340,15 @@ async fn big_diagram(client: &Client, url: &str) -> TestResult {
                 input.dispatchEvent(new Event('change', { bubbles: true }));";
     // Counts the drawings of the file's diagram put in the page (its arrows' group, each time it
     // is new; the handshake's, which the full module draws as it takes over, has 11 arrows).
-    let watch = "window.__draws = 0; \
-                 new MutationObserver((records) => { for (const r of records) for (const n of r.addedNodes) \
-                   if (n.nodeType === 1 && n.matches('svg[data-testid=diagram] > g.arrows') \
-                       && n.querySelectorAll('g[data-segment]').length > 11) window.__draws += 1; }) \
+    // Also notes the animation frame each part went in: the texts (`g.labels`) come a frame after
+    // the shapes, so that no frame has both to parse and lay out.
+    let watch = "window.__draws = 0; window.__frame = 0; window.__parts = []; \
+                 const tick = () => { window.__frame += 1; requestAnimationFrame(tick); }; requestAnimationFrame(tick); \
+                 new MutationObserver((records) => { for (const r of records) for (const n of r.addedNodes) { \
+                   if (n.nodeType !== 1 || !n.matches('svg[data-testid=diagram] > g.arrows, svg[data-testid=diagram] > g.labels') \
+                       || n.parentNode.querySelectorAll('g.arrows > g[data-segment]').length <= 11) continue; \
+                   if (n.matches('.arrows')) window.__draws += 1; \
+                   window.__parts.push([n.getAttribute('class'), window.__frame]); } }) \
                    .observe(document.body, { childList: true, subtree: true });";
     client.execute(watch, vec![]).await?;
     client.execute(open, vec![json!(scenario)]).await?;
@@ -369,6 +374,14 @@ async fn big_diagram(client: &Client, url: &str) -> TestResult {
                  frames(20);";
     let draws = client.execute_async(draws, vec![]).await?;
     ensure!(draws == json!(1), "the file's diagram was drawn {draws} times before the reader scrolled");
+    let parts = client.execute("return window.__parts", vec![]).await?;
+    let frame_of = |class: &str| {
+        parts.as_array().and_then(|all| all.iter().find(|p| p[0] == json!(class))).and_then(|p| p[1].as_u64())
+    };
+    ensure!(
+        matches!((frame_of("arrows"), frame_of("labels")), (Some(a), Some(l)) if l > a),
+        "the texts did not go in a frame after the shapes: {parts}"
+    );
     screenshot(client, "big-diagram-end.png").await?;
     // The page opens at the end (once its box has followed there): the first segment is not
     // drawn until the box is scrolled up.
@@ -386,6 +399,31 @@ async fn big_diagram(client: &Client, url: &str) -> TestResult {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     ensure!(reached, "scrolled to the top, the first segment is still not drawn");
+    let first_label = "return !!document.querySelector('svg[data-testid=diagram] .labels g[data-segment=\"1\"]')";
+    ensure!(
+        harness::eventually(client, first_label, &json!(true)).await? == json!(true),
+        "scrolled to the top, the second segment's label (the first has none) is never drawn"
+    );
+    // Playback shows the step on the texts that came later as on the arrows they belong to: at
+    // the fourth step, where most arrows drawn are still to come.
+    let scrub = "const s = document.querySelector('[data-testid=scrub]'); s.value = '3'; \
+                 s.dispatchEvent(new Event('input', { bubbles: true })); s.dispatchEvent(new Event('change', { bubbles: true })); \
+                 const done = arguments[arguments.length - 1]; \
+                 const frames = (n) => (n ? requestAnimationFrame(() => frames(n - 1)) : done(s.value)); frames(30);";
+    client.execute_async(scrub, vec![]).await?;
+    let same = "let compared = 0, differ = []; \
+                for (const a of document.querySelectorAll('svg[data-testid=diagram] .arrows g[data-segment]')) { \
+                  const l = document.querySelector(`svg[data-testid=diagram] .labels g[data-segment=\"${a.dataset.segment}\"]`); \
+                  if (!l) continue; compared += 1; \
+                  for (const c of ['current', 'future']) \
+                    if (a.classList.contains(c) !== l.classList.contains(c)) differ.push(a.dataset.segment + ' ' + c); } \
+                return [compared, differ.slice(0, 5), \
+                  document.querySelectorAll('svg[data-testid=diagram] .labels g:is(.current, .future)').length]";
+    let same = client.execute(same, vec![]).await?;
+    ensure!(
+        same[0].as_u64().unwrap_or(0) > 0 && same[1] == json!([]) && same[2].as_u64().unwrap_or(0) > 0,
+        "the texts' classes differ from their arrows' (compared, differing, texts shown as not past): {same}"
+    );
     screenshot(client, "big-diagram-top.png").await?;
     let errors = page_reports(client, "__synackErrors").await?;
     ensure!(errors.is_empty(), "the page logged errors: {errors:?}");

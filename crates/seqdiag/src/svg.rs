@@ -147,6 +147,18 @@ pub fn page_body(d: &Diagram, page: PageDrawing) -> String {
     w.out
 }
 
+/// [`page_body`] in its two parts, in paint order: everything but the texts, then the texts'
+/// layer (`<g class="labels">`, the last one). `shapes + labels` is `page_body` byte for byte. A
+/// big diagram's page puts them in one frame after the other: the texts are half of what the
+/// browser lays out.
+pub fn page_body_parts(d: &Diagram, page: PageDrawing) -> (String, String) {
+    let mut w = Svg { out: String::with_capacity(4 * 1024 + d.arrows.len() * 250), page: Some(page) };
+    w.shapes(d);
+    let shapes = core::mem::replace(&mut w.out, String::with_capacity(4 * 1024 + d.arrows.len() * 250));
+    w.labels(d);
+    (shapes, w.out)
+}
+
 /// The hosts' headers alone (box, name, address), as [`page_body`] draws them: the copy the page
 /// keeps at the top of the diagram's box once the real ones have scrolled away.
 pub fn page_heads(d: &Diagram) -> String {
@@ -284,6 +296,12 @@ impl Svg {
     }
 
     fn body(&mut self, d: &Diagram) {
+        self.shapes(d);
+        self.labels(d);
+    }
+
+    /// Every layer under the texts.
+    fn shapes(&mut self, d: &Diagram) {
         let _ = writeln!(self.out, "<rect class=\"bg\" width=\"{}\" height=\"{}\"/>", Px(d.width), Px(d.height));
         self.ruler(d);
         self.outages(d);
@@ -293,7 +311,6 @@ impl Svg {
         self.breaks(d);
         self.transitions(d);
         self.arrows(d);
-        self.labels(d);
     }
 
     fn line(&mut self, class: &str, x1: f32, y1: f32, x2: f32, y2: f32) {

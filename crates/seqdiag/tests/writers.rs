@@ -153,3 +153,23 @@ fn the_page_heads_are_the_drawing_heads() {
         }
     }
 }
+
+#[test]
+fn the_page_drawing_in_two_parts_is_the_whole() {
+    // A big diagram's page puts the shapes in a frame and the texts in the next: together they
+    // must be the drawing, in its paint order, and the texts' part only the texts' layer.
+    for (name, trace) in catalogue_traces() {
+        for view in views() {
+            let d = layout(&trace, &view);
+            for rows in [None, Some((0.0, 600.0)), Some((600.0, 3000.0))] {
+                let page = svg::PageDrawing { selectable: true, rows };
+                let (shapes, labels) = svg::page_body_parts(&d, page);
+                assert_eq!(format!("{shapes}{labels}"), svg::page_body(&d, page), "{name} {rows:?}");
+                assert!(labels.starts_with("<g class=\"labels\">\n") && labels.ends_with("</g>\n"), "{name}");
+                assert_eq!(labels.matches("<g class=\"labels\">").count(), 1, "{name}");
+                assert!(!shapes.contains("<g class=\"labels\">") && !shapes.contains("<text class=\"lbl"), "{name}");
+                parse_svg(&format!("<svg xmlns=\"http://www.w3.org/2000/svg\">{shapes}</svg>"), name);
+            }
+        }
+    }
+}

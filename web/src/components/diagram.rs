@@ -98,6 +98,42 @@ fn rows_around(block: i32) -> (f32, f32) {
 const MAX_ZOOM: f32 = 4.0;
 const ZOOM_STEP: f32 = 1.25;
 
+/// Whether the texts of `drawing` are drawn: at once, unless `big`; then two animation frames
+/// after its shapes, since both at once are more than the browser parses and lays out in one
+/// frame (BENCHMARKS.md, the hostile files). Full module only.
+#[cfg(feature = "full")]
+#[hook]
+fn use_labels_later(big: bool, drawing: (usize, PageDrawing)) -> bool {
+    let labels_for = use_state(|| None::<(usize, PageDrawing)>);
+    let labels = !big || *labels_for == Some(drawing);
+    {
+        let labels_for = labels_for.clone();
+        use_effect_with((drawing, labels), move |&(drawing, labels)| {
+            if !labels {
+                wasm_bindgen_futures::spawn_local(async move {
+                    // The first frame paints the shapes; the texts go in before the next.
+                    after_frame().await;
+                    after_frame().await;
+                    labels_for.set(Some(drawing));
+                });
+            }
+        });
+    }
+    labels
+}
+
+/// Resolves in the next animation frame's callbacks, before that frame is painted.
+#[cfg(feature = "full")]
+async fn after_frame() {
+    let frame = js_sys::Promise::new(&mut |resolve, _| {
+        let asked = web_sys::window().is_some_and(|w| w.request_animation_frame(&resolve).is_ok());
+        if !asked {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+}
+
 /// Whether the reader asked for reduced motion.
 fn reduced_motion() -> bool {
     web_sys::window()
@@ -160,13 +196,20 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     let drawing = (d.id(), PageDrawing { selectable: props.selectable, rows });
     let body = use_memo((drawing, props.mark), |((_, page), mark)| draw::body(d, *page, mark.as_ref()));
     let heads_body = use_memo(d.id(), |_| AttrValue::from(seqdiag::svg::page_heads(d)));
+    #[cfg(feature = "full")]
+    let labels = use_labels_later(near_view, drawing);
+    // A player draws the catalogue's diagrams (52 segments at most), far below
+    // `DRAW_NEAR_VIEW_FROM`: texts and shapes at once.
+    #[cfg(not(feature = "full"))]
+    let labels = true;
     let drawn = use_node_ref();
     {
         let playback = use_mut_ref(Playback::default);
         let drawn = drawn.clone();
-        use_effect_with((drawing, props.step, props.selected), move |(drawing, step, selected)| {
+        let shown = (drawing.0, drawing.1, labels);
+        use_effect_with((shown, props.step, props.selected), move |(shown, step, selected)| {
             if let Some(svg) = drawn.cast::<Element>() {
-                playback.borrow_mut().show(&svg, *drawing, *step, *selected);
+                playback.borrow_mut().show(&svg, *shown, *step, *selected);
             }
         });
     }
@@ -243,7 +286,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
                         { Html::from_html_unchecked((*heads_body).clone()) }
                     </svg>
                 </div>
-                { draw::svg(Drawing { diagram: d, body: (*body).clone(), height, zoom: z, selectable: props.selectable,
+                { draw::svg(Drawing { diagram: d, body: (*body).clone(), labels, height, zoom: z, selectable: props.selectable,
                     compared: props.compared }, drawn, onclick, onkeydown) }
             </div>
         </div>

@@ -26,7 +26,9 @@ pub(super) fn size(width: f32, height: f32, zoom: f32) -> (String, String) {
 pub(super) struct Drawing<'a> {
     pub(super) diagram: &'a Diagram,
     /// The drawing's markup ([`body`]).
-    pub(super) body: AttrValue,
+    pub(super) body: Body,
+    /// Draw the texts' layer too (a big diagram puts it in a frame after the rest).
+    pub(super) labels: bool,
     /// Draw down to this y only.
     pub(super) height: f32,
     /// Display size: the diagram's own times this (1: fit the box).
@@ -37,15 +39,27 @@ pub(super) struct Drawing<'a> {
     pub(super) compared: bool,
 }
 
+/// The drawing's markup in paint order: the shapes, then the texts' layer (empty when the
+/// shapes hold everything).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Body {
+    shapes: AttrValue,
+    labels: AttrValue,
+}
+
 /// The drawing's markup, for [`Drawing::body`]: with where two compared runs part marked, if
-/// `mark` says where (full module).
-pub(super) fn body(d: &Diagram, page: PageDrawing, mark: Option<&super::Mark>) -> AttrValue {
+/// `mark` says where (full module), in one piece.
+pub(super) fn body(d: &Diagram, page: PageDrawing, mark: Option<&super::Mark>) -> Body {
     #[cfg(feature = "full")]
     if let Some(mark) = mark {
-        return AttrValue::from(seqdiag::svg::page_body_marked(d, page, mark));
+        return Body {
+            shapes: AttrValue::from(seqdiag::svg::page_body_marked(d, page, mark)),
+            labels: AttrValue::default(),
+        };
     }
     let _ = mark;
-    AttrValue::from(seqdiag::svg::page_body(d, page))
+    let (shapes, labels) = seqdiag::svg::page_body_parts(d, page);
+    Body { shapes: AttrValue::from(shapes), labels: AttrValue::from(labels) }
 }
 
 /// The whole diagram.
@@ -69,7 +83,8 @@ pub(super) fn svg(
         <svg ref={node} class={class} data-testid={if w.compared { "diagram-compared" } else { "diagram" }} viewBox={view_box} width={width} height={height} {onclick} {onkeydown}
             role="group" aria-label={d.title.clone()} font-family={seqdiag::style::FONT}>
             <desc>{ d.desc.clone() }</desc>
-            { Html::from_html_unchecked(w.body) }
+            { Html::from_html_unchecked(w.body.shapes) }
+            { Html::from_html_unchecked(if w.labels { w.body.labels } else { AttrValue::default() }) }
         </svg>
     }
 }
@@ -132,8 +147,9 @@ pub(super) struct Playback {
     items: Vec<Item>,
 }
 
-/// Which drawing is shown: the layout's identity (`Shared::id`) and how the page drew it.
-pub(super) type DrawingKey = (usize, PageDrawing);
+/// Which drawing is shown: the layout's identity (`Shared::id`), how the page drew it, and
+/// whether its texts are in yet.
+pub(super) type DrawingKey = (usize, PageDrawing, bool);
 
 impl Playback {
     /// Shows step `now` (and the segment `selected`) on `drawing`, drawn inside `svg`: finds its
