@@ -1,0 +1,36 @@
+// Navigation -> the first animation frame with a diagram's arrow, for several pages side by side:
+// what `cargo bench -p synack-tests --bench first_paint` measures, without the gzip server, so
+// that variants of a page can be compared (BENCHMARKS.md, "First paint"). Runs interleaved.
+//
+//   npm ci --prefix tools/bench
+//   (cd web/dist && python3 -m http.server 8765) &
+//   RUNS=21 node tools/bench/first_frame.mjs http://127.0.0.1:8765/index.html http://127.0.0.1:8765/variant.html
+import puppeteer from 'puppeteer-core';
+
+const urls = process.argv.slice(2);
+const runs = Number(process.env.RUNS || 15);
+const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true,
+  args: ['--no-sandbox','--disable-gpu','--disable-dev-shm-usage','--disable-background-networking','--disable-component-update','--disable-sync','--disable-quic','--no-first-run'] });
+const page = await browser.newPage();
+await page.setViewport({ width: 412, height: 915 });
+const cdp = await page.createCDPSession();
+await cdp.send('Network.enable'); await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+await page.evaluateOnNewDocument(`(() => { const drawn = 'svg.seqdiag .arrows g[data-segment], .mermaid svg .messageText';
+ const frame = () => { if (document.querySelector(drawn)) window.__firstDiagram = performance.now(); else requestAnimationFrame(frame); };
+ requestAnimationFrame(frame); })();`);
+const T = urls.map(() => []);
+for (let i = 0; i < runs; i++) {
+  for (const [j, url] of urls.entries()) { const t = T[j];
+    await cdp.send('Network.clearBrowserCache');
+    await page.goto('about:blank');
+    await page.goto(url);
+    let v = null;
+    for (let k = 0; k < 400 && v == null; k++) { v = await page.evaluate(() => window.__firstDiagram || null); if (v == null) await new Promise(r => setTimeout(r, 25)); }
+    t.push(v);
+  }
+}
+for (const [j, url] of urls.entries()) { const t = T[j];
+  t.sort((a,b)=>a-b);
+  console.log(url, 'median', t[t.length>>1].toFixed(1), 'min', t[0].toFixed(1), 'all', t.map(x=>x.toFixed(0)).join(' '));
+}
+await browser.close();
