@@ -338,17 +338,14 @@ async fn big_diagram(client: &Client, url: &str) -> TestResult {
                 const input = document.querySelector('input[type=file]'); \
                 input.files = files.files; \
                 input.dispatchEvent(new Event('change', { bubbles: true }));";
-    // Counts the drawings of the file's diagram put in the page (its arrows' group, each time it
-    // is new; the handshake's, which the full module draws as it takes over, has 11 arrows).
-    // Also notes the animation frame each part went in: the texts (`g.labels`) come a frame after
-    // the shapes, so that no frame has both to parse and lay out.
-    let watch = "window.__draws = 0; window.__frame = 0; window.__parts = []; \
+    // Notes each arrow and each arrow's label put in the diagram, with the animation frame it went
+    // in: a big drawing goes in piece by piece, a frame's worth at a time, in paint order (the
+    // texts last), and the box's jump to the end draws nothing anew.
+    let watch = "window.__frame = 0; window.__added = []; \
                  const tick = () => { window.__frame += 1; requestAnimationFrame(tick); }; requestAnimationFrame(tick); \
                  new MutationObserver((records) => { for (const r of records) for (const n of r.addedNodes) { \
-                   if (n.nodeType !== 1 || !n.matches('svg[data-testid=diagram] > g.arrows, svg[data-testid=diagram] > g.labels') \
-                       || n.parentNode.querySelectorAll('g.arrows > g[data-segment]').length <= 11) continue; \
-                   if (n.matches('.arrows')) window.__draws += 1; \
-                   window.__parts.push([n.getAttribute('class'), window.__frame]); } }) \
+                   if (n.nodeType !== 1 || !n.matches('svg[data-testid=diagram] :is(g.arrows, g.labels) > g[data-segment]')) continue; \
+                   window.__added.push([n.parentNode.getAttribute('class'), n.dataset.segment, window.__frame]); } }) \
                    .observe(document.body, { childList: true, subtree: true });";
     client.execute(watch, vec![]).await?;
     client.execute(open, vec![json!(scenario)]).await?;
@@ -369,18 +366,36 @@ async fn big_diagram(client: &Client, url: &str) -> TestResult {
     // drawing of a few hundred arrows costs the reader a frame).
     let busy = "return !!document.querySelector('[data-testid=simulating]')";
     ensure!(harness::eventually(client, busy, &json!(false)).await? == json!(false), "the page stays busy");
-    let draws = "const done = arguments[arguments.length - 1]; \
-                 const frames = (n) => (n ? requestAnimationFrame(() => frames(n - 1)) : done(window.__draws)); \
-                 frames(20);";
-    let draws = client.execute_async(draws, vec![]).await?;
-    ensure!(draws == json!(1), "the file's diagram was drawn {draws} times before the reader scrolled");
-    let parts = client.execute("return window.__parts", vec![]).await?;
-    let frame_of = |class: &str| {
-        parts.as_array().and_then(|all| all.iter().find(|p| p[0] == json!(class))).and_then(|p| p[1].as_u64())
-    };
+    let added = "const done = arguments[arguments.length - 1]; \
+                 const frames = (n) => (n ? requestAnimationFrame(() => frames(n - 1)) : done(window.__added)); \
+                 frames(40);";
+    let added = client.execute_async(added, vec![]).await?;
+    let added: Vec<(String, String, u64)> = serde_json::from_value(added)?;
+    let present: Vec<String> = serde_json::from_value(
+        client
+            .execute(
+                "return [...document.querySelectorAll('svg[data-testid=diagram] .arrows > g[data-segment]')].map((g) => g.dataset.segment)",
+                vec![],
+            )
+            .await?,
+    )?;
+    // The handshake's arrows (segments 0 to 10) may go in as the full module takes over.
+    let arrows_added: Vec<&(String, String, u64)> = added.iter().filter(|a| a.0 == "arrows").collect();
+    for segment in &present {
+        let times = arrows_added.iter().filter(|a| a.1 == *segment).count();
+        ensure!(times == 1, "segment {segment}'s arrow was put in {times} times before the reader scrolled");
+    }
+    let drawing: Vec<&(String, String, u64)> =
+        added.iter().filter(|a| present.contains(&a.1) && a.1.parse::<usize>().is_ok_and(|s| s > 10)).collect();
+    let frames = |class: &str| drawing.iter().filter(|a| a.0 == class).map(|a| a.2).collect::<Vec<u64>>();
+    let (arrow_frames, label_frames) = (frames("arrows"), frames("labels"));
+    let first_label = label_frames.iter().min().copied().unwrap_or(0);
+    let last_arrow = arrow_frames.iter().max().copied().unwrap_or(u64::MAX);
     ensure!(
-        matches!((frame_of("arrows"), frame_of("labels")), (Some(a), Some(l)) if l > a),
-        "the texts did not go in a frame after the shapes: {parts}"
+        arrow_frames.iter().min() < arrow_frames.iter().max() && first_label >= last_arrow,
+        "the drawing did not go in over several frames, texts last: arrows in frames {:?}, texts in {:?}",
+        arrow_frames.iter().min()..=arrow_frames.iter().max(),
+        label_frames.iter().min()..=label_frames.iter().max()
     );
     screenshot(client, "big-diagram-end.png").await?;
     // The page opens at the end (once its box has followed there): the first segment is not

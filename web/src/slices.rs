@@ -157,6 +157,12 @@ pub async fn run(
     stop: &Rc<Cell<Stop>>,
 ) -> Option<(Shared<Trace>, Diagram)> {
     let busy = |doing| Busy { doing, stop: stop.clone() };
+    // The first slice gets a task of its own: the reader's action (reading the file, the quick
+    // attempt at the run, the page's update) has used this one's time.
+    next_task().await;
+    if stop.get() != Stop::No {
+        return None;
+    }
     let trace = match &pending.trace {
         Some(trace) => trace.clone(),
         None => {

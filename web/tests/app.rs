@@ -297,12 +297,14 @@ async fn a_big_scenario_of_the_readers_is_simulated_in_slices() {
         text(&root, r#"[data-testid="simulating"]"#),
         title()
     );
-    assert_eq!(hosts(&root), 16);
+    // A big drawing goes in a frame's worth at a time, after the page has taken the new run.
+    assert!(until(5, || hosts(&root) == 16).await, "the hosts are drawn: {}", hosts(&root));
 
     // A fault re-runs the whole scenario, in slices too; the fault is listed once its run is
     // shown. (Only the rows near the view are drawn: the first one drawn is dropped.)
     let faults = || text(&root, r#"[data-testid="faults"]"#);
     assert!(faults().is_empty());
+    assert!(until(5, || find(&root, ".arrows g.seg[data-segment]").is_some()).await, "the arrows are drawn");
     click(&root, ".arrows g.seg[data-segment]");
     settle().await;
     click(&root, r#"[data-testid="inspector-drop"]"#);

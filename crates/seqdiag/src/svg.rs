@@ -22,6 +22,7 @@ use crate::style::{CSS, FONT};
 use crate::wrap;
 use crate::{ViewOptions, diagram::Diagram};
 use alloc::string::String;
+use alloc::vec::Vec;
 #[cfg(feature = "pair")]
 use bilingual::Lang;
 use core::fmt::Write;
@@ -147,16 +148,81 @@ pub fn page_body(d: &Diagram, page: PageDrawing) -> String {
     w.out
 }
 
-/// [`page_body`] in its two parts, in paint order: everything but the texts, then the texts'
-/// layer (`<g class="labels">`, the last one). `shapes + labels` is `page_body` byte for byte. A
-/// big diagram's page puts them in one frame after the other: the texts are half of what the
-/// browser lays out.
-pub fn page_body_parts(d: &Diagram, page: PageDrawing) -> (String, String) {
-    let mut w = Svg { out: String::with_capacity(4 * 1024 + d.arrows.len() * 250), page: Some(page) };
-    w.shapes(d);
-    let shapes = core::mem::replace(&mut w.out, String::with_capacity(4 * 1024 + d.arrows.len() * 250));
-    w.labels(d);
-    (shapes, w.out)
+/// A piece of the page's drawing ([`page_pieces`]): whole consecutive elements of one layer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PagePiece {
+    /// The layer's class (its `<g class>`), or `""` for what lies outside the layers (the
+    /// background).
+    pub layer: &'static str,
+    /// The elements' markup, as [`page_body`] writes them.
+    pub markup: String,
+}
+
+/// The classes of the drawing's layers, in paint order.
+pub const LAYERS: [&str; 9] =
+    ["ruler", "outages", "lifelines", "bands", "timers", "breaks", "transitions", "arrows", "labels"];
+
+/// [`page_body`] cut into pieces of whole elements, in paint order, each within one layer and of
+/// at most `budget` bytes (or one element, if that is bigger). Each layer's pieces, put inside
+/// its `<g class="…">` (with the line end [`page_body`] puts after it), and the layers in
+/// [`LAYERS`] order after the background, are `page_body` byte for byte. A page that cannot put a
+/// big drawing in within one frame puts it in piece by piece.
+pub fn page_pieces(d: &Diagram, page: PageDrawing, budget: usize) -> Vec<PagePiece> {
+    let body = page_body(d, page);
+    let mut pieces: Vec<PagePiece> = Vec::new();
+    let mut add = |layer: &'static str, element: &str| match pieces.last_mut() {
+        Some(last) if last.layer == layer && last.markup.len() + element.len() <= budget => {
+            last.markup.push_str(element);
+        }
+        _ => pieces.push(PagePiece { layer, markup: String::from(element) }),
+    };
+    let mut rest = body.as_str();
+    while !rest.is_empty() {
+        let opened =
+            LAYERS.iter().find_map(|&l| rest.strip_prefix(&*alloc::format!("<g class=\"{l}\">\n")).map(|r| (l, r)));
+        let Some((layer, inside)) = opened else {
+            let n = element_len(rest);
+            add("", &rest[..n]);
+            rest = &rest[n..];
+            continue;
+        };
+        rest = inside;
+        while !rest.starts_with("</g>\n") && !rest.is_empty() {
+            let n = element_len(rest);
+            add(layer, &rest[..n]);
+            rest = &rest[n..];
+        }
+        rest = rest.get(5..).unwrap_or_default();
+    }
+    pieces
+}
+
+/// The length of the element `s` starts with, and of the line ends after it. The writer escapes
+/// `<` and `>` in every text and attribute, so a `<` always opens a tag.
+fn element_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        if bytes[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let end = s[i..].find('>').map_or(bytes.len(), |n| i + n + 1);
+        let tag = &s[i..end];
+        if tag.starts_with("</") {
+            depth = depth.saturating_sub(1);
+        } else if !tag.ends_with("/>") {
+            depth += 1;
+        }
+        i = end;
+        if depth == 0 {
+            break;
+        }
+    }
+    while bytes.get(i) == Some(&b'\n') {
+        i += 1;
+    }
+    i
 }
 
 /// The hosts' headers alone (box, name, address), as [`page_body`] draws them: the copy the page
@@ -296,12 +362,6 @@ impl Svg {
     }
 
     fn body(&mut self, d: &Diagram) {
-        self.shapes(d);
-        self.labels(d);
-    }
-
-    /// Every layer under the texts.
-    fn shapes(&mut self, d: &Diagram) {
         let _ = writeln!(self.out, "<rect class=\"bg\" width=\"{}\" height=\"{}\"/>", Px(d.width), Px(d.height));
         self.ruler(d);
         self.outages(d);
@@ -311,6 +371,7 @@ impl Svg {
         self.breaks(d);
         self.transitions(d);
         self.arrows(d);
+        self.labels(d);
     }
 
     fn line(&mut self, class: &str, x1: f32, y1: f32, x2: f32, y2: f32) {

@@ -154,21 +154,45 @@ fn the_page_heads_are_the_drawing_heads() {
     }
 }
 
+/// The page's pieces, put back in their layers: the background, then every layer's group in
+/// paint order, with its pieces inside.
+fn reassembled(pieces: &[svg::PagePiece]) -> String {
+    let mut out: String = pieces.iter().filter(|p| p.layer.is_empty()).map(|p| p.markup.as_str()).collect();
+    for layer in svg::LAYERS {
+        out.push_str(&format!("<g class=\"{layer}\">\n"));
+        out.extend(pieces.iter().filter(|p| p.layer == layer).map(|p| p.markup.as_str()));
+        out.push_str("</g>\n");
+    }
+    out
+}
+
 #[test]
-fn the_page_drawing_in_two_parts_is_the_whole() {
-    // A big diagram's page puts the shapes in a frame and the texts in the next: together they
-    // must be the drawing, in its paint order, and the texts' part only the texts' layer.
+fn the_page_drawing_in_pieces_is_the_whole() {
+    // A big diagram's page puts its drawing in piece by piece, a few per frame: in their layers,
+    // in order, they must be the drawing, each piece whole elements within its budget.
+    let rank = |layer: &str| svg::LAYERS.iter().position(|l| *l == layer).map_or(0, |k| k + 1);
     for (name, trace) in catalogue_traces() {
         for view in views() {
             let d = layout(&trace, &view);
-            for rows in [None, Some((0.0, 600.0)), Some((600.0, 3000.0))] {
+            for rows in [None, Some((0.0, 600.0))] {
                 let page = svg::PageDrawing { selectable: true, rows };
-                let (shapes, labels) = svg::page_body_parts(&d, page);
-                assert_eq!(format!("{shapes}{labels}"), svg::page_body(&d, page), "{name} {rows:?}");
-                assert!(labels.starts_with("<g class=\"labels\">\n") && labels.ends_with("</g>\n"), "{name}");
-                assert_eq!(labels.matches("<g class=\"labels\">").count(), 1, "{name}");
-                assert!(!shapes.contains("<g class=\"labels\">") && !shapes.contains("<text class=\"lbl"), "{name}");
-                parse_svg(&format!("<svg xmlns=\"http://www.w3.org/2000/svg\">{shapes}</svg>"), name);
+                let body = svg::page_body(&d, page);
+                let elements = svg::page_pieces(&d, page, 1);
+                for budget in [1, 2_000, 50_000] {
+                    let pieces = svg::page_pieces(&d, page, budget);
+                    assert!(
+                        pieces.windows(2).all(|w| rank(w[0].layer) <= rank(w[1].layer)),
+                        "{name}: layers out of order"
+                    );
+                    assert_eq!(reassembled(&pieces), body, "{name} {rows:?} budget {budget}");
+                    for p in &pieces {
+                        parse_svg(&format!("<svg xmlns=\"http://www.w3.org/2000/svg\">{}</svg>", p.markup), name);
+                        assert!(
+                            p.markup.len() <= budget || elements.contains(p),
+                            "{name}: a piece over budget {budget} holds several elements"
+                        );
+                    }
+                }
             }
         }
     }

@@ -98,28 +98,35 @@ fn rows_around(block: i32) -> (f32, f32) {
 const MAX_ZOOM: f32 = 4.0;
 const ZOOM_STEP: f32 = 1.25;
 
-/// Whether the texts of `drawing` are drawn: at once, unless `big`; then two animation frames
-/// after its shapes, since both at once are more than the browser parses and lays out in one
-/// frame (BENCHMARKS.md, the hostile files). Full module only.
+/// How many pieces of `drawing` are drawn, given how many go in by the end of each frame
+/// (`frames`): those of the first frame at once; each next frame's in the frame after, since
+/// a big drawing at once is more than the browser parses and lays out in one frame
+/// (BENCHMARKS.md, the hostile files). Full module only.
 #[cfg(feature = "full")]
 #[hook]
-fn use_labels_later(big: bool, drawing: (usize, PageDrawing)) -> bool {
-    let labels_for = use_state(|| None::<(usize, PageDrawing)>);
-    let labels = !big || *labels_for == Some(drawing);
+fn use_pieces_later(drawing: (usize, PageDrawing), frames: &[usize]) -> usize {
+    let frame_for = use_state(|| None::<((usize, PageDrawing), usize)>);
+    // The drawing shown now: a wait begun for another one ends doing nothing.
+    let latest = use_mut_ref(|| drawing);
+    *latest.borrow_mut() = drawing;
+    let frame = frame_for.filter(|(key, _)| *key == drawing).map_or(0, |(_, frame)| frame);
+    let drawn = frames.get(frame).or(frames.last()).copied().unwrap_or_default();
     {
-        let labels_for = labels_for.clone();
-        use_effect_with((drawing, labels), move |&(drawing, labels)| {
-            if !labels {
+        let (frame_for, more) = (frame_for.clone(), frame + 1 < frames.len());
+        use_effect_with((drawing, frame), move |&(drawing, frame)| {
+            if more {
                 wasm_bindgen_futures::spawn_local(async move {
-                    // The first frame paints the shapes; the texts go in before the next.
+                    // This frame lays out what went in; the next pieces go in before the next.
                     after_frame().await;
                     after_frame().await;
-                    labels_for.set(Some(drawing));
+                    if *latest.borrow() == drawing {
+                        frame_for.set(Some((drawing, frame + 1)));
+                    }
                 });
             }
         });
     }
-    labels
+    drawn
 }
 
 /// Resolves in the next animation frame's callbacks, before that frame is painted.
@@ -168,24 +175,15 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     // (worked out once per diagram, so that the jump there draws nothing anew).
     let near_view = d.arrows.len() >= DRAW_NEAR_VIEW_FROM;
     let view_block = use_state(|| None::<(usize, i32)>);
-    let end_block = {
-        let (scroller, d, z) = (scroller.clone(), d.clone(), *zoom);
-        use_memo(d.id(), move |_| {
-            if !near_view {
-                return 0;
-            }
-            // The box as this diagram will fill it (the one drawn now may be another's).
-            let view_height = scroller.cast::<HtmlElement>().map_or(0.0, |el| {
-                let scale = if z > 1.0 { z } else { (el.client_width() as f32 / d.width.max(1.0)).min(1.0) };
-                el.client_height() as f32 / scale.max(0.01)
-            });
-            block_of(height - view_height)
-        })
-    };
+    #[cfg(feature = "full")]
+    let end_block = use_end_block(&scroller, d, *zoom, height, near_view);
+    // A player draws no diagram near its view (see `use_pieces_later`).
+    #[cfg(not(feature = "full"))]
+    let end_block = 0;
     let rows = near_view.then(|| {
         let at_end = props.step + 1 >= d.steps.len();
         let block = view_block.filter(|(id, _)| *id == d.id()).map_or_else(
-            || if at_end { *end_block } else { block_of(d.steps.get(props.step).map_or(0.0, |s| s.y)) },
+            || if at_end { end_block } else { block_of(d.steps.get(props.step).map_or(0.0, |s| s.y)) },
             |(_, block)| block,
         );
         rows_around(block)
@@ -194,21 +192,21 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     // classes on it.
     // The key says which drawing it is: effects compare it, not the drawing's ~100 KB of text.
     let drawing = (d.id(), PageDrawing { selectable: props.selectable, rows });
-    let body = use_memo((drawing, props.mark), |((_, page), mark)| draw::body(d, *page, mark.as_ref()));
+    let body = use_memo((drawing, props.mark), |((_, page), mark)| draw::body(d, *page, mark.as_ref(), near_view));
     let heads_body = use_memo(d.id(), |_| AttrValue::from(seqdiag::svg::page_heads(d)));
     #[cfg(feature = "full")]
-    let labels = use_labels_later(near_view, drawing);
+    let drawn = use_pieces_later(drawing, &body.frames);
     // A player draws the catalogue's diagrams (52 segments at most), far below
-    // `DRAW_NEAR_VIEW_FROM`: texts and shapes at once.
+    // `DRAW_NEAR_VIEW_FROM`: in one piece per layer, all at once.
     #[cfg(not(feature = "full"))]
-    let labels = true;
-    let drawn = use_node_ref();
+    let drawn = body.frames.last().copied().unwrap_or_default();
+    let svg_ref = use_node_ref();
     {
         let playback = use_mut_ref(Playback::default);
-        let drawn = drawn.clone();
-        let shown = (drawing.0, drawing.1, labels);
+        let svg_ref = svg_ref.clone();
+        let shown = (drawing.0, drawing.1, drawn);
         use_effect_with((shown, props.step, props.selected), move |(shown, step, selected)| {
-            if let Some(svg) = drawn.cast::<Element>() {
+            if let Some(svg) = svg_ref.cast::<Element>() {
                 playback.borrow_mut().show(&svg, *shown, *step, *selected);
             }
         });
@@ -286,8 +284,8 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
                         { Html::from_html_unchecked((*heads_body).clone()) }
                     </svg>
                 </div>
-                { draw::svg(Drawing { diagram: d, body: (*body).clone(), labels, height, zoom: z, selectable: props.selectable,
-                    compared: props.compared }, drawn, onclick, onkeydown) }
+                { draw::svg(Drawing { diagram: d, body: body.clone(), drawn, height, zoom: z, selectable: props.selectable,
+                    compared: props.compared }, svg_ref, onclick, onkeydown) }
             </div>
         </div>
     }
@@ -441,29 +439,77 @@ fn use_width_observer(probe: &NodeRef, width: WidthClass, on_width: Callback<Wid
     *latest.borrow_mut() = (width, on_width);
     let probe = probe.clone();
     use_effect_with((), move |_| {
-        let element = probe.cast::<HtmlElement>();
-        let report = {
-            let element = element.clone();
-            Closure::<dyn Fn()>::new(move || {
-                let Some(el) = &element else { return };
-                let class = WidthClass::for_box_width(el.get_bounding_client_rect().width() as f32);
-                let (current, on_width) = latest.borrow().clone();
-                if class != current {
-                    on_width.emit(class);
-                }
-            })
-        };
-        let observer = web_sys::ResizeObserver::new(report.as_ref().unchecked_ref()).ok();
-        if let (Some(o), Some(el)) = (&observer, &element) {
-            o.observe(el);
-        }
-        move || {
-            if let Some(o) = observer {
-                o.disconnect();
+        on_resize(probe.cast::<HtmlElement>(), move |el| {
+            let class = WidthClass::for_box_width(el.get_bounding_client_rect().width() as f32);
+            let (current, on_width) = latest.borrow().clone();
+            if class != current {
+                on_width.emit(class);
             }
-            drop(report);
-        }
+        })
     });
+}
+
+/// Calls `report` with `element` each time the browser has laid it out at a new size (a
+/// `ResizeObserver`); returns what stops it.
+fn on_resize(element: Option<HtmlElement>, report: impl Fn(&HtmlElement) + 'static) -> impl FnOnce() {
+    let report = {
+        let element = element.clone();
+        Closure::<dyn Fn()>::new(move || {
+            if let Some(el) = &element {
+                report(el);
+            }
+        })
+    };
+    let observer = web_sys::ResizeObserver::new(report.as_ref().unchecked_ref()).ok();
+    if let (Some(o), Some(el)) = (&observer, &element) {
+        o.observe(el);
+    }
+    move || {
+        if let Some(o) = observer {
+            o.disconnect();
+        }
+        drop(report);
+    }
+}
+
+/// For a big diagram (`near_view`), the block of rows the box's top will be in when it shows the
+/// diagram's end (`height`), worked out once per diagram, so that the jump there draws nothing
+/// anew. Full module only.
+#[cfg(feature = "full")]
+#[hook]
+fn use_end_block(scroller: &NodeRef, d: &Shared<Diagram>, z: f32, height: f32, near_view: bool) -> i32 {
+    let box_size = use_box_size(scroller);
+    let (scroller, d) = (scroller.clone(), d.clone());
+    *use_memo(d.id(), move |_| {
+        if !near_view {
+            return 0;
+        }
+        // The box as this diagram will fill it (the one drawn now may be another's), as last
+        // laid out: reading it now would lay out the page's update so far, and again later.
+        let size = box_size
+            .get()
+            .or_else(|| scroller.cast::<HtmlElement>().map(|el| (el.client_width() as f32, el.client_height() as f32)));
+        let view_height = size.map_or(0.0, |(width, height)| {
+            let scale = if z > 1.0 { z } else { (width / d.width.max(1.0)).min(1.0) };
+            height / scale.max(0.01)
+        });
+        block_of(height - view_height)
+    })
+}
+
+/// The size of the box `scroller` (its client width and height) each time the browser has laid
+/// it out anew (a `ResizeObserver`: read then, it costs no layout); none before the first time.
+#[cfg(feature = "full")]
+#[hook]
+fn use_box_size(scroller: &NodeRef) -> Rc<std::cell::Cell<Option<(f32, f32)>>> {
+    let size = (*use_memo((), |_| Rc::new(std::cell::Cell::new(None::<(f32, f32)>)))).clone();
+    let (scroller, seen) = (scroller.clone(), size.clone());
+    use_effect_with((), move |_| {
+        on_resize(scroller.cast::<HtmlElement>(), move |el| {
+            seen.set(Some((el.client_width() as f32, el.client_height() as f32)));
+        })
+    });
+    size
 }
 
 /// Ctrl+wheel and pinch zoom about the pointer; dragging a zoomed diagram with the mouse pans it.

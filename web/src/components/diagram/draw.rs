@@ -1,11 +1,14 @@
 //! The diagram's `<svg>`. Its drawing is `seqdiag`'s own SVG writer's ([`seqdiag::svg::page_body`],
 //! the one that writes the CLI's and the exports' files), put in as markup: the browser parses it
-//! far faster than a virtual DOM builds and compares each element. It never depends on the
+//! far faster than a virtual DOM builds and compares each element. It goes in as pieces inside
+//! their layers' groups ([`seqdiag::svg::page_pieces`]): a big diagram's a frame's worth at a
+//! time, in paint order, so that no frame has to parse and lay out all of it. It never depends on the
 //! playback step: [`Playback`] shows a step by setting classes on the elements that belong to
 //! steps (`data-step`, `data-end`), and changes only those whose classes change.
 
 use seqdiag::diagram::Diagram;
 use seqdiag::svg::PageDrawing;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
@@ -26,9 +29,9 @@ pub(super) fn size(width: f32, height: f32, zoom: f32) -> (String, String) {
 pub(super) struct Drawing<'a> {
     pub(super) diagram: &'a Diagram,
     /// The drawing's markup ([`body`]).
-    pub(super) body: Body,
-    /// Draw the texts' layer too (a big diagram puts it in a frame after the rest).
-    pub(super) labels: bool,
+    pub(super) body: Rc<Body>,
+    /// How many of its pieces are drawn yet (a big diagram's go in a few per frame).
+    pub(super) drawn: usize,
     /// Draw down to this y only.
     pub(super) height: f32,
     /// Display size: the diagram's own times this (1: fit the box).
@@ -39,27 +42,87 @@ pub(super) struct Drawing<'a> {
     pub(super) compared: bool,
 }
 
-/// The drawing's markup in paint order: the shapes, then the texts' layer (empty when the
-/// shapes hold everything).
-#[derive(Clone, Debug, PartialEq)]
+/// The drawing's markup ([`seqdiag::svg::page_pieces`]): its pieces in paint order, each in
+/// its layer, and which of them go in together, a frame's worth each.
+#[derive(Debug, PartialEq)]
 pub(super) struct Body {
-    shapes: AttrValue,
-    labels: AttrValue,
+    pieces: Vec<(&'static str, AttrValue)>,
+    /// The layers that have pieces, in paint order: each gets its group at once, so that the
+    /// pieces going in later never move another.
+    layers: Vec<&'static str>,
+    /// For each frame, how many pieces are drawn by its end.
+    pub(super) frames: Vec<usize>,
 }
 
-/// The drawing's markup, for [`Drawing::body`]: with where two compared runs part marked, if
-/// `mark` says where (full module), in one piece.
-pub(super) fn body(d: &Diagram, page: PageDrawing, mark: Option<&super::Mark>) -> Body {
+/// Markup (in bytes) put in per frame: what the browser parses and lays out in about 8 ms here
+/// (BENCHMARKS.md, the hostile files).
+#[cfg(feature = "full")]
+const FRAME_BYTES: usize = 40_000;
+
+/// The drawing's markup, for [`Drawing::body`]: in one piece, with where two compared runs part
+/// marked if `mark` says where (full module); a `big` one in pieces (full module).
+pub(super) fn body(d: &Diagram, page: PageDrawing, mark: Option<&super::Mark>, big: bool) -> Body {
     #[cfg(feature = "full")]
     if let Some(mark) = mark {
-        return Body {
-            shapes: AttrValue::from(seqdiag::svg::page_body_marked(d, page, mark)),
-            labels: AttrValue::default(),
-        };
+        return Body::whole(seqdiag::svg::page_body_marked(d, page, mark));
     }
-    let _ = mark;
-    let (shapes, labels) = seqdiag::svg::page_body_parts(d, page);
-    Body { shapes: AttrValue::from(shapes), labels: AttrValue::from(labels) }
+    #[cfg(feature = "full")]
+    if big {
+        return Body::in_pieces(seqdiag::svg::page_pieces(d, page, FRAME_BYTES));
+    }
+    let _ = (mark, big);
+    Body::whole(seqdiag::svg::page_body(d, page))
+}
+
+impl Body {
+    /// The first `drawn` pieces, each in its layer's group. Every piece has its place from the
+    /// first frame (an empty one until it is drawn): the children of a group never change in
+    /// number, so Yew only fills places.
+    #[cfg(feature = "full")]
+    fn html(&self, drawn: usize) -> Html {
+        let piece = |k: usize, markup: &AttrValue| {
+            Html::from_html_unchecked(if k < drawn { markup.clone() } else { AttrValue::default() })
+        };
+        let in_layer = |layer: &str| -> Vec<Html> {
+            self.pieces.iter().enumerate().filter(|(_, (l, _))| *l == layer).map(|(k, (_, m))| piece(k, m)).collect()
+        };
+        html! {
+            <>
+                { for in_layer("") }
+                { for self.layers.iter().map(|&layer| html! { <g class={layer}>{ for in_layer(layer) }</g> }) }
+            </>
+        }
+    }
+
+    /// A player's drawing, always in one piece.
+    #[cfg(not(feature = "full"))]
+    fn html(&self, _drawn: usize) -> Html {
+        self.pieces.first().map_or_else(Html::default, |(_, markup)| Html::from_html_unchecked(markup.clone()))
+    }
+
+    /// All at once, in one piece.
+    fn whole(markup: String) -> Body {
+        Body { pieces: vec![("", AttrValue::from(markup))], layers: Vec::new(), frames: vec![1] }
+    }
+
+    /// A frame's worth at a time, the first frame none (it is the rest of the page's update).
+    #[cfg(feature = "full")]
+    fn in_pieces(pieces: Vec<seqdiag::svg::PagePiece>) -> Body {
+        let mut frames = vec![0];
+        let mut bytes = 0;
+        for (k, piece) in pieces.iter().enumerate() {
+            if k > 0 && bytes + piece.markup.len() > FRAME_BYTES {
+                frames.push(k);
+                bytes = 0;
+            }
+            bytes += piece.markup.len();
+        }
+        frames.push(pieces.len());
+        let mut layers: Vec<&'static str> = pieces.iter().map(|p| p.layer).filter(|l| !l.is_empty()).collect();
+        layers.dedup();
+        let pieces = pieces.into_iter().map(|p| (p.layer, AttrValue::from(p.markup))).collect();
+        Body { pieces, layers, frames }
+    }
 }
 
 /// The whole diagram.
@@ -83,8 +146,7 @@ pub(super) fn svg(
         <svg ref={node} class={class} data-testid={if w.compared { "diagram-compared" } else { "diagram" }} viewBox={view_box} width={width} height={height} {onclick} {onkeydown}
             role="group" aria-label={d.title.clone()} font-family={seqdiag::style::FONT}>
             <desc>{ d.desc.clone() }</desc>
-            { Html::from_html_unchecked(w.body.shapes) }
-            { Html::from_html_unchecked(if w.labels { w.body.labels } else { AttrValue::default() }) }
+            { w.body.html(w.drawn) }
         </svg>
     }
 }
@@ -147,9 +209,9 @@ pub(super) struct Playback {
     items: Vec<Item>,
 }
 
-/// Which drawing is shown: the layout's identity (`Shared::id`), how the page drew it, and
-/// whether its texts are in yet.
-pub(super) type DrawingKey = (usize, PageDrawing, bool);
+/// Which drawing is shown: the layout's identity (`Shared::id`), how the page drew it, and how
+/// many of its pieces are in yet.
+pub(super) type DrawingKey = (usize, PageDrawing, usize);
 
 impl Playback {
     /// Shows step `now` (and the segment `selected`) on `drawing`, drawn inside `svg`: finds its
