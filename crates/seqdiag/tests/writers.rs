@@ -52,6 +52,10 @@ fn parse_page_body(d: &seqdiag::Diagram, what: &str) {
                 let tag = node.tag_name().name();
                 assert!(tag == "svg" || tags.contains(&tag), "{what}: an element <{tag}> in the drawing");
             }
+            // A big diagram's page puts it in piece by piece: whatever its text, the pieces are
+            // whole elements that make the drawing again.
+            let pieces = svg::page_pieces(d, svg::PageDrawing { selectable, rows }, 2_000);
+            assert_eq!(reassembled(&pieces), body, "{what}: the pieces are not the drawing");
         }
     }
 }
