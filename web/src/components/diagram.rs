@@ -99,9 +99,9 @@ const MAX_ZOOM: f32 = 4.0;
 const ZOOM_STEP: f32 = 1.25;
 
 /// How many pieces of `drawing` are drawn, given how many go in by the end of each frame
-/// (`frames`): those of the first frame at once; each next frame's in the frame after, since
-/// a big drawing at once is more than the browser parses and lays out in one frame
-/// (BENCHMARKS.md, the hostile files). Full module only.
+/// (`frames`; a big drawing's first frame has none): those of the first frame at once, each next
+/// frame's in the frame after, since a big drawing at once is more than the browser parses and
+/// lays out in one frame (BENCHMARKS.md, the hostile files). Full module only.
 #[cfg(feature = "full")]
 #[hook]
 fn use_pieces_later(drawing: (usize, PageDrawing), frames: &[usize]) -> usize {
@@ -197,7 +197,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     #[cfg(feature = "full")]
     let drawn = use_pieces_later(drawing, &body.frames);
     // A player draws the catalogue's diagrams (52 segments at most), far below
-    // `DRAW_NEAR_VIEW_FROM`: in one piece per layer, all at once.
+    // `DRAW_NEAR_VIEW_FROM`: in one piece, at once.
     #[cfg(not(feature = "full"))]
     let drawn = body.frames.last().copied().unwrap_or_default();
     let svg_ref = use_node_ref();
