@@ -178,8 +178,10 @@ pub fn page_pieces(d: &Diagram, page: PageDrawing, budget: usize) -> Vec<PagePie
     };
     let mut rest = body.as_str();
     while !rest.is_empty() {
-        let opened =
-            LAYERS.iter().find_map(|&l| rest.strip_prefix(&*alloc::format!("<g class=\"{l}\">\n")).map(|r| (l, r)));
+        let opened = LAYERS.iter().find_map(|&l| {
+            let inside = rest.strip_prefix("<g class=\"")?.strip_prefix(l)?.strip_prefix("\">\n")?;
+            Some((l, inside))
+        });
         let Some((layer, inside)) = opened else {
             let n = element_len(rest);
             add("", &rest[..n]);

@@ -487,7 +487,7 @@ fn use_end_block(scroller: &NodeRef, d: &Shared<Diagram>, z: f32, height: f32, n
         // The box as this diagram will fill it (the one drawn now may be another's), as last
         // laid out: reading it now would lay out the page's update so far, and again later.
         let size = box_size
-            .get()
+            .borrow()
             .or_else(|| scroller.cast::<HtmlElement>().map(|el| (el.client_width() as f32, el.client_height() as f32)));
         let view_height = size.map_or(0.0, |(width, height)| {
             let scale = if z > 1.0 { z } else { (width / d.width.max(1.0)).min(1.0) };
@@ -501,12 +501,12 @@ fn use_end_block(scroller: &NodeRef, d: &Shared<Diagram>, z: f32, height: f32, n
 /// it out anew (a `ResizeObserver`: read then, it costs no layout); none before the first time.
 #[cfg(feature = "full")]
 #[hook]
-fn use_box_size(scroller: &NodeRef) -> Rc<std::cell::Cell<Option<(f32, f32)>>> {
-    let size = (*use_memo((), |_| Rc::new(std::cell::Cell::new(None::<(f32, f32)>)))).clone();
+fn use_box_size(scroller: &NodeRef) -> Rc<RefCell<Option<(f32, f32)>>> {
+    let size = use_mut_ref(|| None::<(f32, f32)>);
     let (scroller, seen) = (scroller.clone(), size.clone());
     use_effect_with((), move |_| {
         on_resize(scroller.cast::<HtmlElement>(), move |el| {
-            seen.set(Some((el.client_width() as f32, el.client_height() as f32)));
+            *seen.borrow_mut() = Some((el.client_width() as f32, el.client_height() as f32));
         })
     });
     size
