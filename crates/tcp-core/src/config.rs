@@ -325,8 +325,9 @@ pub struct Config {
     /// RFC 9293 §3.10.7.4 alone answers every one ("an acknowledgment should be sent in reply"),
     /// so two ends that disagree about the window answer each other's ACKs forever; RFC 5961 §7
     /// asks for a throttle ("ACK Throttling"), which RFC 9293 points to (Errata ID 4772). An
-    /// unacceptable segment carrying data (and no SYN) is always answered, as in Linux
-    /// `tcp_oow_rate_limited` ("Data packets without SYNs are not likely part of an ACK loop").
+    /// unacceptable segment that occupies sequence space (data or a FIN, and no SYN) is always
+    /// answered, as in Linux `tcp_oow_rate_limited` ("Data packets without SYNs are not likely
+    /// part of an ACK loop": it tests `end_seq != seq`, and a FIN counts in `end_seq`).
     /// `None`: no limit.
     pub invalid_ack_limit: Option<RateLimit>,
     /// TIME-WAIT counts its answers to unacceptable segments anew: Linux's `tcp_time_wait`

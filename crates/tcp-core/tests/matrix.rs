@@ -1197,7 +1197,7 @@ fn a_second_fin_is_acknowledged_not_counted_again() {
 
 /// RFC 9293 §3.10.7.4 answers every unacceptable segment with an ACK; each profile caps those
 /// answers (and RFC 5961 challenge ACKs) as its stack does (sources in `config.rs`). A segment
-/// with data is always answered (Linux `tcp_oow_rate_limited`).
+/// with data or a FIN is always answered (Linux `tcp_oow_rate_limited`).
 #[test]
 fn answers_to_unacceptable_segments_are_rate_limited_per_profile() {
     use tcp_core::config::RateLimit;
@@ -1229,9 +1229,12 @@ fn answers_to_unacceptable_segments_are_rate_limited_per_profile() {
         let out = deliver(&mut c, AT, TcpRepr { flags: Flags::SYN, seq: rcv_nxt, ..TEMPL }, &[]);
         expect(&c, &out, State::Established, &[]);
         assert_eq!(rejection(&out), (DropReason::SynOnSynchronized, Reply::RateLimited), "{name}");
-        // Data is answered whatever the limit.
+        // Data is answered whatever the limit, and so is a FIN (it occupies sequence space too).
         let out = deliver(&mut c, AT, TcpRepr { flags: Flags::ACK | Flags::PSH, ..out_of_window }, b"data");
         expect(&c, &out, State::Established, &["ACK 1 1 0"]);
+        let out = deliver(&mut c, AT, TcpRepr { flags: Flags::ACK | Flags::FIN, ..out_of_window }, &[]);
+        expect(&c, &out, State::Established, &["ACK 1 1 0"]);
+        assert_eq!(rejection(&out), (DropReason::OutOfWindow, Reply::Ack), "{name}");
         // The next interval answers again.
         let later = AT + Duration::from_millis(interval_ms);
         let out = deliver(&mut c, later, out_of_window, &[]);

@@ -237,6 +237,33 @@ fn lost_final_ack_is_answered_from_time_wait() {
     }));
 }
 
+/// Linux answers every FIN sent again to CLOSE-WAIT, however close together: its limit of one
+/// answer to an out-of-window segment per 500 ms (`tcp_oow_rate_limited`) spares segments that
+/// occupy sequence space, a FIN among them. The server's ACK of the client's FIN is lost, then
+/// its answer to the first retransmitted FIN; the second comes 444 ms after the first and is
+/// answered too, which ends the client's retransmissions.
+#[test]
+fn linux_close_wait_answers_every_retransmitted_fin() {
+    let mut p = Pair::new(Config { delayed_ack: None, ..Config::linux() });
+    // 0 SYN, 1 SYN-ACK, 2 ACK, 3 FIN (client), 4 its ACK: lost, 5 FIN again, 6 answer: lost.
+    p.drop = vec![4, 6];
+    p.client.connect(p.now, SeqNum(1000)).expect("connect");
+    p.collect();
+    p.drive_until(Instant::from_millis(100));
+    p.client.close(p.now).expect("close");
+    p.collect();
+    p.drive_until(Instant::from_millis(5_000));
+    let t = p.transcript();
+    assert_eq!(t[3], "100.000ms C>S FIN|ACK 1 1 0");
+    assert_eq!(t[4], "110.000ms S>C ACK 1 2 0");
+    assert_eq!(t[5], "324.000ms C>S FIN|ACK 1 1 0", "{t:#?}");
+    assert_eq!(t[6], "334.000ms S>C ACK 1 2 0");
+    assert_eq!(t[7], "768.000ms C>S FIN|ACK 1 1 0");
+    assert_eq!(t[8], "778.000ms S>C ACK 1 2 0", "answered within 500 ms of the last answer");
+    assert_eq!(t.len(), 9, "{t:#?}");
+    assert_eq!((p.client.state(), p.server.state()), (State::FinWait2, State::CloseWait));
+}
+
 #[test]
 fn simultaneous_open_and_close() {
     let config = Config { delayed_ack: None, ..rfc() };

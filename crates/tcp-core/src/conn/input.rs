@@ -456,10 +456,14 @@ impl Connection {
     }
 
     /// Whether an answer to the unacceptable segment `seg` may go out now, counting it if so. A
-    /// segment with data and no SYN is always answered (Linux `tcp_oow_rate_limited`).
+    /// segment that occupies sequence space (data or a FIN) and has no SYN is always answered:
+    /// Linux `tcp_oow_rate_limited` exempts any segment whose `end_seq` differs from its `seq`,
+    /// and a FIN counts in `end_seq`, so a FIN sent again to CLOSE-WAIT (its ACK lost) is
+    /// answered every time.
     fn may_answer(&mut self, now: Instant, seg: &TcpRepr, payload_len: usize) -> bool {
         let Some(limit) = self.config.invalid_ack_limit else { return true };
-        if payload_len > 0 && !seg.flags.contains(Flags::SYN) {
+        let occupies_sequence_space = payload_len > 0 || seg.flags.contains(Flags::FIN);
+        if occupies_sequence_space && !seg.flags.contains(Flags::SYN) {
             return true;
         }
         if now >= self.answers.interval_end {
