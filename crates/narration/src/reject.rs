@@ -566,6 +566,44 @@ fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
         ));
         return s;
     }
+    // The peer's FIN again, to an end that took it already (its states after a FIN; TIME_WAIT's
+    // own answer is told elsewhere): sent again because its ACK went astray, or copied by the
+    // network.
+    let fin_again =
+        cx.has(seg, Flags::FIN) && matches!(state, Some(State::CloseWait | State::LastAck | State::Closing));
+    let why_again = if cx.seg(seg).duplicate_of.is_some() {
+        Some(say!(cx, "The network made this copy (a duplicate).", "这是网络造成的重复报文段。"))
+    } else if cx.seg(seg).retransmission {
+        Some(say!(
+            cx,
+            "Its ACK has not reached {peer} (lost, or still on its way), so {peer}'s RTO sent the FIN again.",
+            "它的 ACK 没有到达{peer}（丢了，或者还在路上），于是{peer}的 RTO 到期后又发了一次 FIN。"
+        ))
+    } else {
+        None
+    };
+    if let (true, Some(why_again)) = (fin_again, why_again) {
+        let st = state.map_or("CLOSED", Cx::st);
+        let mut s = Story::new(say!(
+            cx,
+            "{subj} gets {peer}'s FIN again and acknowledges it again: {reply}.",
+            "{who}又收到{peer}的 FIN，于是再确认一次：{reply}。"
+        ));
+        s.main(say!(
+            cx,
+            "{subj} took this FIN already: that is why it is in {st}. {why_again} It lies before {who}'s receive window and brings nothing new: {who} drops it and acknowledges the FIN once more, {reply}.",
+            "{who}早已收到这个 FIN，所以才处于 {st}。{why_again}它落在{who}的接收窗口之前，没有带来任何新内容：{who}丢弃它，并再次确认这个 FIN：{reply}。"
+        ));
+        s.why(
+            "fin-copy-answered",
+            say!(
+                cx,
+                "A FIN takes up a sequence number, so every copy is answered, however soon after the last answer: like Linux's, the limit on answers to out-of-window segments (the throttle RFC 5961 §7 asks for) spares segments that carry data or a FIN.",
+                "FIN 占用一个序号，所以每个副本都会得到回应，不管离上一次回应多近：和 Linux 一样，对窗口外报文段的回应限速（RFC 5961 §7 要求的限速）不限制携带数据或 FIN 的报文段。"
+            ),
+        );
+        return s;
+    }
     let mut s = Story::new(say!(
         cx,
         "{subj} drops an out-of-window segment and answers {reply}.",

@@ -58,6 +58,49 @@ fn fin_wait_2_timeout() {
     assert_says(&t, Lang::Zh, "客户端在 FIN_WAIT2 中等了 60 秒，服务器始终没有发来 FIN。");
 }
 
+/// The client closes; the server's ACK of its FIN is lost, and so is its answer to the first
+/// FIN sent again (`drop_acks`), or the network delivers the FIN twice (`duplicate`).
+fn fin_again(faults: &str) -> Trace {
+    let json = format!(
+        r#"{{"profile": "linux", "hosts": [
+  {{"name": "client", "addr": "192.0.2.1", "app": [
+    {{"at_ms": 0, "do": "connect", "to": "server"}},
+    {{"at_ms": 100, "do": "close"}}]}},
+  {{"name": "server", "addr": "198.51.100.1", "app": [{{"at_ms": 0, "do": "listen"}}]}}],
+  "faults": [{faults}]}}"#
+    );
+    run(&json)
+}
+
+/// A FIN that reaches CLOSE_WAIT again is told as the peer's FIN again (not "an old duplicate or
+/// a stray"), with why it came (a retransmission or the network's copy), and it is answered each
+/// time, the second answer 444 ms after the first (Linux spares a FIN its limit of one answer per
+/// 500 ms).
+#[test]
+fn a_fin_again_in_close_wait() {
+    let lost = fin_again(
+        r#"{"from": "server", "kind": "ack", "nth": 1, "action": "drop"},
+           {"from": "server", "kind": "ack", "nth": 2, "action": "drop"}"#,
+    );
+    let answers = lost
+        .segments
+        .iter()
+        .filter(|s| s.from == HostId(1) && s.repr.flags == tcp_core::Flags::ACK)
+        .map(|s| s.sent_at.millis())
+        .collect::<Vec<_>>();
+    assert_eq!(answers, [112, 334, 778], "the server's ACKs of the FIN");
+    assert_says(&lost, Lang::En, "The server gets the client's FIN again and acknowledges it again: ACK seq=1 ack=2.");
+    assert_says(&lost, Lang::En, "so the client's RTO sent the FIN again");
+    assert_says(&lost, Lang::Zh, "服务器早已收到这个 FIN，所以才处于 CLOSE_WAIT。");
+    assert_says(&lost, Lang::Zh, "于是客户端的 RTO 到期后又发了一次 FIN");
+    let text = common::render(&lost, Lang::En, true);
+    assert!(!text.contains("an old duplicate or a stray"), "{text}");
+
+    let copied = fin_again(r#"{"from": "client", "kind": "fin", "nth": 1, "action": "duplicate"}"#);
+    assert_says(&copied, Lang::En, "The network made this copy (a duplicate).");
+    assert_says(&copied, Lang::Zh, "这是网络造成的重复报文段。");
+}
+
 #[test]
 fn zero_window_probe() {
     // The handshake trace, plus a persist timer firing on the client and a probe: the client's
