@@ -244,12 +244,9 @@ fn lost_final_ack_is_answered_from_time_wait() {
 /// answered too, which ends the client's retransmissions.
 #[test]
 fn linux_close_wait_answers_every_retransmitted_fin() {
-    let mut p = Pair::new(Config { delayed_ack: None, ..Config::linux() });
+    let mut p = connected(Config { delayed_ack: None, ..Config::linux() });
     // 0 SYN, 1 SYN-ACK, 2 ACK, 3 FIN (client), 4 its ACK: lost, 5 FIN again, 6 answer: lost.
     p.drop = vec![4, 6];
-    p.client.connect(p.now, SeqNum(1000)).expect("connect");
-    p.collect();
-    p.drive_until(Instant::from_millis(100));
     p.client.close(p.now).expect("close");
     p.collect();
     p.drive_until(Instant::from_millis(5_000));
