@@ -294,6 +294,24 @@ impl<'a> Cx<'a> {
         self.sent_events.get(seg.index()).copied().filter(|&i| i != usize::MAX)
     }
 
+    /// Whether `seg` left because its sender's timer fired (a retransmission on timeout), not in
+    /// answer to a segment that arrived: the nearer of the two, among the events of its sender
+    /// at the instant it left.
+    pub(crate) fn sent_on_timeout(&self, seg: SegId) -> bool {
+        let Some(ev) = self.sent_event(seg) else { return false };
+        let sent = self.ev(ev);
+        self.t.events[..ev]
+            .iter()
+            .rev()
+            .take_while(|e| e.at == sent.at && e.host == sent.host)
+            .find_map(|e| match e.kind {
+                EventKind::TimerFired { .. } => Some(true),
+                EventKind::Delivered { .. } => Some(false),
+                _ => None,
+            })
+            .unwrap_or(false)
+    }
+
     /// Which keep-alive probe `seg` is (1 for the first after the idle time), if it is one: its
     /// sender's keep-alive timer fired at the instant it left, on its connection.
     pub(crate) fn keepalive_probe(&self, seg: SegId) -> Option<u8> {

@@ -333,6 +333,11 @@ fn spontaneous(cx: &Cx<'_>, ep: &Ep) -> Story {
     {
         return handshake::forged(cx, ep, seg);
     }
+    if let Some(&seg) = ep.sent.first()
+        && let Some(original) = cx.seg(seg).duplicate_of
+    {
+        return loss::network_copy(cx, seg, original);
+    }
     data::generic_other(cx, ep)
 }
 

@@ -4,7 +4,7 @@
 use alloc::string::String;
 use tcp_core::event::{Cause, CloseReason};
 use tcp_core::{Duration, Flags, Instant, State, Timer};
-use tcp_sim::trace::{EventKind, LossReason, Notice, SegId};
+use tcp_sim::trace::{EventKind, Fate, LossReason, Notice, SegId};
 
 use crate::cx::{Cx, capitalize, say};
 use crate::episode::Ep;
@@ -64,6 +64,30 @@ pub(crate) fn role(cx: &Cx<'_>, seg: SegId) -> Role {
         }
         _ => Role::Ack,
     }
+}
+
+/// The network's copy of `original` (the experiment's duplicate fault): an arrow, and a step, of
+/// its own.
+pub(crate) fn network_copy(cx: &Cx<'_>, seg: SegId, original: SegId) -> Story {
+    let (label, to) = (cx.label(seg), cx.dst_name(seg));
+    let gap = match (cx.seg(original).fate, cx.seg(seg).fate) {
+        (Fate::Delivered { at: first }, Fate::Delivered { at: copy }) if copy > first => {
+            let span = cx.span(first, copy);
+            say!(cx, "{span} after the original", "比原件晚 {span}")
+        }
+        _ => say!(cx, "right behind the original", "紧跟在原件之后"),
+    };
+    let mut s = Story::new(say!(
+        cx,
+        "The network duplicates {label}: a copy follows it to {to}.",
+        "网络重复了 {label}：一个副本跟着它发往{to}。"
+    ));
+    s.main(say!(
+        cx,
+        "This experiment duplicates {label} on the link, so {to} receives the same segment twice, the copy {gap}. Nothing in a TCP header tells a copy from the original: {to} judges the second one by its sequence number alone, as it would any old duplicate, and the steps that follow show what it makes of it.",
+        "本实验在链路上重复了 {label}，所以{to}会收到两个相同的报文段，副本{gap}到达。TCP 首部里没有任何东西能区分副本和原件：{to}只能凭序号判断第二个，就像对待任何旧的重复报文段一样；接下来的步骤会显示它如何处理。"
+    ));
+    s
 }
 
 pub(crate) fn why_lost(cx: &Cx<'_>, seg: SegId, reason: LossReason) -> String {

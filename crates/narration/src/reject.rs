@@ -535,6 +535,31 @@ fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
         );
         return s;
     }
+    // The SYN-ACK again, not sent on timeout: the network's copy, or the answer to a copy of the
+    // SYN. Nothing was lost.
+    if cx.has(seg, Flags::SYN | Flags::ACK) && state == Some(State::Established) && !cx.sent_on_timeout(seg) {
+        let why_again = if cx.seg(seg).duplicate_of.is_some() {
+            say!(cx, "The network made this copy (a duplicate).", "这是网络造成的重复报文段。")
+        } else {
+            let peer_subj = capitalize(peer.clone());
+            say!(
+                cx,
+                "{peer_subj} got {who}'s SYN twice and answered the copy with its SYN-ACK again.",
+                "{peer}收到了两次{who}的 SYN，于是对副本也回复了一次 SYN+ACK。"
+            )
+        };
+        let mut s = Story::new(say!(
+            cx,
+            "{subj} gets the SYN-ACK again and answers with an ACK: {reply}.",
+            "{who}又收到 SYN+ACK，回复一个 ACK：{reply}。"
+        ));
+        s.main(say!(
+            cx,
+            "{subj} is already ESTABLISHED when this second SYN-ACK arrives. {why_again} It is old news (its sequence number lies before the window), so {who} answers with an ACK of where it stands, {reply}.",
+            "{who}已经处于 ESTABLISHED，第二个 SYN+ACK 才到达。{why_again}它已经过时（序号落在接收窗口之前），于是{who}回复一个表明自身进度的 ACK：{reply}。"
+        ));
+        return s;
+    }
     if cx.has(seg, Flags::SYN | Flags::ACK) && state == Some(State::Established) {
         let mut s = Story::new(say!(
             cx,

@@ -101,6 +101,45 @@ fn a_fin_again_in_close_wait() {
     assert_says(&copied, Lang::Zh, "这是网络造成的重复报文段。");
 }
 
+/// The catalogue's handshake with one fault (read against two hosts of the same names).
+fn handshake_with(fault: &str) -> Trace {
+    let mut scenario =
+        tcp_sim::catalogue::get("handshake").expect("the handshake entry").scenario().expect("it parses");
+    let faults = Scenario::from_json(&format!(
+        r#"{{"hosts": [{{"name": "client", "addr": "192.0.2.1", "app": []}},
+                   {{"name": "server", "addr": "198.51.100.1", "app": []}}], "faults": [{fault}]}}"#
+    ))
+    .expect("the fault parses");
+    scenario.faults = faults.faults;
+    simulate(&scenario)
+}
+
+/// The duplicate fault has a step of its own, told as the network's copy; a SYN-ACK that comes
+/// again without a timeout (the answer to the SYN's copy, or the SYN-ACK's own copy) is not told
+/// as the lost third ACK's recovery, which only a timeout's SYN-ACK is (`lost-third-ack`).
+#[test]
+fn a_duplicated_segment_is_told_as_the_networks_copy() {
+    let syn = handshake_with(r#"{"from": "client", "kind": "syn", "nth": 1, "action": "duplicate"}"#);
+    assert_says(&syn, Lang::En, "The network duplicates SYN seq=0: a copy follows it to the server.");
+    assert_says(&syn, Lang::Zh, "网络重复了 SYN seq=0：一个副本跟着它发往服务器。");
+    assert_says(&syn, Lang::En, "The server got the client's SYN twice and answered the copy with its SYN-ACK again.");
+    assert_says(&syn, Lang::Zh, "服务器收到了两次客户端的 SYN，于是对副本也回复了一次 SYN+ACK。");
+    let text = common::render(&syn, Lang::En, true);
+    assert!(!text.contains("lost third ACK"), "{text}");
+    assert!(!text.contains("The client sends SYN seq=0."), "{text}");
+
+    let synack =
+        handshake_with(r#"{"from": "server", "kind": "syn-ack", "nth": 1, "action": "duplicate", "delay_ms": 5}"#);
+    assert_says(&synack, Lang::En, "the copy 5 ms after the original");
+    assert_says(&synack, Lang::Zh, "副本比原件晚 5 毫秒到达");
+    assert_says(&synack, Lang::En, "when this second SYN-ACK arrives. The network made this copy (a duplicate).");
+    let text = common::render(&synack, Lang::En, true);
+    assert!(!text.contains("lost third ACK"), "{text}");
+
+    let timeout = simulate(&tcp_sim::catalogue::get("lost-third-ack").expect("entry").scenario().expect("it parses"));
+    assert_says(&timeout, Lang::En, "The client gets the SYN-ACK again and repeats the lost third ACK");
+}
+
 #[test]
 fn zero_window_probe() {
     // The handshake trace, plus a persist timer firing on the client and a probe: the client's
