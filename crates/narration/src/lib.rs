@@ -246,6 +246,11 @@ fn story(cx: &Cx<'_>, ep: &Ep) -> Story {
     {
         s.detail_once("timer-wheel", late);
     }
+    if let Trigger::Recv(seg) = ep.trigger
+        && let Some(held) = loss::held_back(cx, seg)
+    {
+        s.detail(held);
+    }
     loss::add_losses(cx, ep, &mut s);
     s
 }

@@ -90,6 +90,22 @@ pub(crate) fn network_copy(cx: &Cx<'_>, seg: SegId, original: SegId) -> Story {
     s
 }
 
+/// What the experiment's delay fault did to `seg`, as it arrives: held back on the link, from
+/// when it left.
+pub(crate) fn held_back(cx: &Cx<'_>, seg: SegId) -> Option<String> {
+    let s = cx.seg(seg);
+    if s.extra_delay_us == 0 {
+        return None;
+    }
+    let (label, delay, left) =
+        (cx.label(seg), cx.dur(Duration::from_micros(s.extra_delay_us)), cx.span(Instant::ZERO, s.sent_at));
+    Some(say!(
+        cx,
+        "This experiment held {label} back {delay} on the link: it left at {left} and arrives only now.",
+        "本实验让 {label} 在链路上多耽搁了 {delay}：它在 {left}发出，现在才到达。"
+    ))
+}
+
 pub(crate) fn why_lost(cx: &Cx<'_>, seg: SegId, reason: LossReason) -> String {
     match reason {
         LossReason::Random => say!(cx, "random loss on the link", "链路上的随机丢包"),

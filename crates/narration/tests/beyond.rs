@@ -140,6 +140,25 @@ fn a_duplicated_segment_is_told_as_the_networks_copy() {
     assert_says(&timeout, Lang::En, "The client gets the SYN-ACK again and repeats the lost third ACK");
 }
 
+/// A segment the delay fault held back says so as it arrives: here the first SYN, 1.5 s late,
+/// after the connection its retransmission opened has closed.
+#[test]
+fn a_delayed_segment_says_it_was_held_back() {
+    let t = handshake_with(r#"{"from": "client", "kind": "syn", "nth": 1, "action": "delay", "delay_ms": 1500}"#);
+    assert_says(
+        &t,
+        Lang::En,
+        "This experiment held SYN seq=0 back 1.5 s on the link: it left at 0 ms and arrives only now.",
+    );
+    assert_says(&t, Lang::Zh, "本实验让 SYN seq=0 在链路上多耽搁了 1.5 秒：它在 0 毫秒发出，现在才到达。");
+    let plain = common::render(
+        &handshake_with(r#"{"from": "client", "kind": "syn", "nth": 1, "action": "drop"}"#),
+        Lang::En,
+        true,
+    );
+    assert!(!plain.contains("This experiment held"), "{plain}");
+}
+
 #[test]
 fn zero_window_probe() {
     // The handshake trace, plus a persist timer firing on the client and a probe: the client's
