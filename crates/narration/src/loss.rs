@@ -90,6 +90,16 @@ pub(crate) fn network_copy(cx: &Cx<'_>, seg: SegId, original: SegId) -> Story {
     s
 }
 
+/// Why `seg` reaches its receiver again: the network's copy (the experiment's duplicate fault),
+/// or else what `sent_again` says, if anything.
+pub(crate) fn why_again(cx: &Cx<'_>, seg: SegId, sent_again: impl FnOnce() -> Option<String>) -> Option<String> {
+    if cx.seg(seg).duplicate_of.is_some() {
+        Some(say!(cx, "The network made this copy (a duplicate).", "这是网络造成的重复报文段。"))
+    } else {
+        sent_again()
+    }
+}
+
 /// What the experiment's delay fault did to `seg`, as it arrives: held back on the link, from
 /// when it left.
 pub(crate) fn held_back(cx: &Cx<'_>, seg: SegId) -> Option<String> {

@@ -4,11 +4,12 @@
 use alloc::string::String;
 use tcp_core::event::{DropReason, Reply};
 use tcp_core::{Flags, State};
-use tcp_sim::trace::{EventKind, HostId, SegId};
+use tcp_sim::trace::{EventKind, Fate, HostId, SegId};
 
 use crate::Story;
 use crate::cx::{Cx, capitalize, say};
 use crate::episode::Ep;
+use crate::loss::why_again;
 
 /// The story of segment `seg`, which the host of `ep` did not accept as it was (`reason`).
 pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: SegId, reason: DropReason) -> Story {
@@ -538,16 +539,15 @@ fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
     // The SYN-ACK again, not sent on timeout: the network's copy, or the answer to a copy of the
     // SYN. Nothing was lost.
     if cx.has(seg, Flags::SYN | Flags::ACK) && state == Some(State::Established) && !cx.sent_on_timeout(seg) {
-        let why_again = if cx.seg(seg).duplicate_of.is_some() {
-            say!(cx, "The network made this copy (a duplicate).", "这是网络造成的重复报文段。")
-        } else {
+        let why_again = why_again(cx, seg, || {
             let peer_subj = capitalize(peer.clone());
-            say!(
+            Some(say!(
                 cx,
                 "{peer_subj} got {who}'s SYN twice and answered the copy with its SYN-ACK again.",
                 "{peer}收到了两次{who}的 SYN，于是对副本也回复了一次 SYN+ACK。"
-            )
-        };
+            ))
+        })
+        .unwrap_or_default();
         let mut s = Story::new(say!(
             cx,
             "{subj} gets the SYN-ACK again and answers with an ACK: {reply}.",
@@ -596,18 +596,18 @@ fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
     // network.
     let fin_again =
         cx.has(seg, Flags::FIN) && matches!(state, Some(State::CloseWait | State::LastAck | State::Closing));
-    let why_again = if cx.seg(seg).duplicate_of.is_some() {
-        Some(say!(cx, "The network made this copy (a duplicate).", "这是网络造成的重复报文段。"))
-    } else if cx.seg(seg).retransmission {
-        Some(say!(
-            cx,
-            "Its ACK has not reached {peer} (lost, or still on its way), so {peer}'s RTO sent the FIN again.",
-            "它的 ACK 没有到达{peer}（丢了，或者还在路上），于是{peer}的 RTO 到期后又发了一次 FIN。"
-        ))
-    } else {
-        None
+    let why_fin_again = || {
+        why_again(cx, seg, || {
+            cx.seg(seg).retransmission.then(|| {
+                say!(
+                    cx,
+                    "Its ACK has not reached {peer} (lost, or still on its way), so {peer}'s RTO sent the FIN again.",
+                    "它的 ACK 没有到达{peer}（丢了，或者还在路上），于是{peer}的 RTO 到期后又发了一次 FIN。"
+                )
+            })
+        })
     };
-    if let (true, Some(why_again)) = (fin_again, why_again) {
+    if let Some(why_again) = fin_again.then(why_fin_again).flatten() {
         let st = state.map_or("CLOSED", Cx::st);
         let mut s = Story::new(say!(
             cx,
@@ -627,6 +627,45 @@ fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
                 "FIN 占用一个序号，所以每个副本都会得到回应，不管离上一次回应多近：和 Linux 一样，对窗口外报文段的回应限速（RFC 5961 §7 要求的限速）不限制携带数据或 FIN 的报文段。"
             ),
         );
+        return s;
+    }
+    // Bytes again, which an earlier copy brought and the receiver took: sent again, or copied by
+    // the network. An earlier segment left earlier, so has a smaller index.
+    let this = cx.seg(seg);
+    let bytes = this.payload.len();
+    let taken_before = bytes > 0
+        && !cx.has(seg, Flags::SYN)
+        && !cx.has(seg, Flags::FIN)
+        && cx.t.segments[..seg.index()].iter().enumerate().any(|(i, o)| {
+            o.from == this.from
+                && o.dst == this.dst
+                && o.repr.seq == this.repr.seq
+                && o.payload.len() == bytes
+                && matches!(o.fate, Fate::Delivered { at } if at < ep.at)
+                && !cx.earlier(
+                    ep.first,
+                    |e| matches!(e.kind, EventKind::Rejected { segment: Some(r), .. } if r.index() == i),
+                )
+        });
+    if taken_before {
+        let why_again = why_again(cx, seg, || {
+            Some(say!(
+                cx,
+                "Its ACK has not reached {peer} (lost, or still on its way), so {peer} sent them again.",
+                "它的 ACK 没有到达{peer}（丢了，或者还在路上），于是{peer}又发了一次。"
+            ))
+        })
+        .unwrap_or_default();
+        let mut s = Story::new(say!(
+            cx,
+            "{subj} gets the same {bytes} bytes again and acknowledges them again: {reply}.",
+            "{who}又收到同样的 {bytes} 字节数据，于是再确认一次：{reply}。"
+        ));
+        s.main(say!(
+            cx,
+            "{subj} took these {bytes} bytes already ({label}). {why_again} They lie before {who}'s receive window and bring nothing new: {who} drops them, its application never sees them twice, and it acknowledges again, {reply}.",
+            "{who}早已收到这 {bytes} 字节（{label}）。{why_again}它们落在{who}的接收窗口之前，没有带来任何新内容：{who}丢弃它们，应用不会读到两遍，并再次确认：{reply}。"
+        ));
         return s;
     }
     let mut s = Story::new(say!(

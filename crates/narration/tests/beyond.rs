@@ -140,6 +140,36 @@ fn a_duplicated_segment_is_told_as_the_networks_copy() {
     assert_says(&timeout, Lang::En, "The client gets the SYN-ACK again and repeats the lost third ACK");
 }
 
+/// Bytes that reach the receiver again (the network's copy, or sent again because their ACK was
+/// lost) are told as the same bytes again, not as "an old duplicate or a stray".
+#[test]
+fn the_same_bytes_again() {
+    let copied =
+        handshake_with(r#"{"from": "client", "kind": "data", "nth": 1, "action": "duplicate", "delay_ms": 3}"#);
+    assert_says(
+        &copied,
+        Lang::En,
+        "The server gets the same 5 bytes again and acknowledges them again: ACK seq=6 ack=6.",
+    );
+    assert_says(&copied, Lang::Zh, "服务器早已收到这 5 字节（ACK seq=1 ack=1 len=5）。这是网络造成的重复报文段。");
+    let resent = run(r#"{"profile": "linux", "hosts": [
+  {"name": "client", "addr": "192.0.2.1", "app": [
+    {"at_ms": 0, "do": "connect", "to": "server"},
+    {"on": "connected", "do": "send", "text": "hello"}]},
+  {"name": "server", "addr": "198.51.100.1", "app": [{"at_ms": 0, "do": "listen"}]}],
+  "faults": [{"from": "server", "kind": "ack", "nth": 1, "action": "drop"}]}"#);
+    assert_says(
+        &resent,
+        Lang::En,
+        "Its ACK has not reached the client (lost, or still on its way), so the client sent them again.",
+    );
+    assert_says(&resent, Lang::Zh, "服务器又收到同样的 5 字节数据，于是再确认一次：ACK seq=1 ack=6。");
+    for t in [&copied, &resent] {
+        let text = common::render(t, Lang::En, true);
+        assert!(!text.contains("an old duplicate or a stray"), "{text}");
+    }
+}
+
 /// A segment the delay fault held back says so as it arrives: here the first SYN, 1.5 s late,
 /// after the connection its retransmission opened has closed.
 #[test]
