@@ -131,16 +131,46 @@ pub fn divergence_label(d: &Diagram, mark: &Mark, lang: Lang) -> Label {
 /// Where `d` has text: its labels' boxes (arrows', states', timers', notes', breaks', outages',
 /// the time axis's and the hosts' headers).
 pub fn texts(d: &Diagram) -> Vec<Quad> {
-    let labels = d.lifelines.iter().flat_map(|l| [&l.name_at, &l.addr_at]);
-    let labels = labels
+    labels(d).map(|l| l.rect.quad()).chain(d.arrows.iter().filter_map(|a| a.placed.as_ref().map(|p| p.quad))).collect()
+}
+
+/// `d`'s texts but its arrows' (which lie along their arrows).
+fn labels(d: &Diagram) -> impl Iterator<Item = &Label> {
+    d.lifelines
+        .iter()
+        .flat_map(|l| [&l.name_at, &l.addr_at])
         .chain(d.transitions.iter().filter_map(|t| t.placed.as_ref()))
         .chain(d.timers.iter().filter_map(|t| t.placed.as_ref()))
         .chain(d.notes.iter().filter_map(|n| n.placed.as_ref()))
         .chain(d.breaks.iter().map(|b| &b.placed))
         .chain(d.outages.iter().map(|o| &o.placed))
         .chain(d.ruler.iter().map(|m| &m.placed))
-        .chain(d.caption.iter().map(|(_, l)| l));
-    labels.map(|l| l.rect.quad()).chain(d.arrows.iter().filter_map(|a| a.placed.as_ref().map(|p| p.quad))).collect()
+        .chain(d.caption.iter().map(|(_, l)| l))
+}
+
+/// The pieces (`(x_start, x_end)`, left to right) of the marker line across `d` at `y`: from
+/// one side to the other, with a gap wherever a label lies across it (a time on the axis, a
+/// state's name), so that the dashes never run through letters. Arrows' labels are not gaps:
+/// they lie along their arrows, and their halo already keeps the line off their letters.
+pub fn divergence_line(d: &Diagram, y: f32) -> Vec<(f32, f32)> {
+    const PAD: f32 = 3.0;
+    let mut gaps: Vec<(f32, f32)> = labels(d)
+        .map(|l| l.rect)
+        .filter(|r| r.y - 1.0 <= y && y <= r.y + r.h + 1.0)
+        .map(|r| (r.x - PAD, r.x + r.w + PAD))
+        .collect();
+    gaps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (mut pieces, mut x, end) = (Vec::new(), 4.0_f32, d.width - 4.0);
+    for (from, to) in gaps {
+        if from.min(end) - x > 1.0 {
+            pieces.push((x, from.min(end)));
+        }
+        x = x.max(to);
+    }
+    if end - x > 1.0 {
+        pieces.push((x, end));
+    }
+    pieces
 }
 
 /// The y and step of what the divergence is in one run's diagram: its segment's arrow where it

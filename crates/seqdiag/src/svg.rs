@@ -108,10 +108,12 @@ pub fn render_pair_sized(pair: &Pair, captions: [&str; 2], sentence: Option<&str
     (w.out, width, height)
 }
 
-/// Where two runs part, in one of their diagrams, under its drawing: a dashed line across it.
+/// Where two runs part, in one of their diagrams, under its drawing: a dashed line across it,
+/// in pieces between the labels it would cross ([`crate::pair::divergence_line`]).
 #[cfg(feature = "pair")]
 fn divergence_line(d: &Diagram, mark: &crate::pair::Mark) -> String {
-    let path = line_path(4.0, mark.y, d.width - 4.0, mark.y);
+    let path: String =
+        crate::pair::divergence_line(d, mark.y).into_iter().map(|(x1, x2)| line_path(x1, mark.y, x2, mark.y)).collect();
     alloc::format!("<g class=\"divergence\"><path class=\"div-line\" d=\"{path}\"/></g>\n")
 }
 

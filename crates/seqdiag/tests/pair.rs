@@ -229,3 +229,34 @@ fn the_words_where_the_runs_part_cover_no_other_text() {
     assert!(placed > 40, "{placed} labels placed");
     assert!(failed.is_empty(), "{} of {placed} cover text: {failed:#?}", failed.len());
 }
+
+/// The dashed line where the runs part runs through no label's letters (a time on the axis, a
+/// state's name): it has a gap at each, at every width, in the file and in the page. It was one
+/// line from side to side (lost-final-ack without faults: through "220 ms" and "TIME_WAIT").
+#[test]
+fn the_line_where_the_runs_part_runs_through_no_label() {
+    let (mut lines, mut broken) = (0, 0);
+    for (name, a, b) in variants() {
+        for width in [WidthClass::Narrow, WidthClass::Full] {
+            let pair = layout_pair(&a, &b, &ViewOptions { width, ..ViewOptions::default() });
+            let Some(marks) = pair.marks else { continue };
+            for (d, mark) in [(&pair.a, &marks[0]), (&pair.b, &marks[1])] {
+                let arrows: Vec<_> = d.arrows.iter().filter_map(|a| a.placed.as_ref().map(|p| p.quad)).collect();
+                let labels: Vec<_> = seqdiag::pair::texts(d).into_iter().filter(|q| !arrows.contains(q)).collect();
+                let pieces = seqdiag::pair::divergence_line(d, mark.y);
+                assert!(!pieces.is_empty(), "{name} {width:?}: a line");
+                assert!(pieces.windows(2).all(|w| w[0].1 < w[1].0), "{name}: pieces in order, apart");
+                for &(x1, x2) in &pieces {
+                    let dashes = seqdiag::diagram::Rect { x: x1, y: mark.y - 0.8, w: x2 - x1, h: 1.6 }.quad();
+                    let crossed: Vec<_> = labels.iter().filter(|q| dashes.overlaps(q, 0.0)).collect();
+                    assert!(crossed.is_empty(), "{name} {width:?}: the line at {} crosses {crossed:?}", mark.y);
+                }
+                let span: f32 = pieces.iter().map(|(x1, x2)| x2 - x1).sum();
+                assert!(span > d.width / 3.0, "{name} {width:?}: most of the line is drawn ({span} of {})", d.width);
+                lines += 1;
+                broken += usize::from(pieces.len() > 1);
+            }
+        }
+    }
+    assert!(lines > 40 && broken > 10, "{broken} of {lines} lines have gaps");
+}
