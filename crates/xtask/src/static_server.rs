@@ -211,6 +211,15 @@ impl Site {
     }
 }
 
+/// Turns Nagle's algorithm off on an accepted connection. hyper writes a response's head and its
+/// body in separate writes; with Nagle on, the body waits for the ACK of the head, which the
+/// browser delays (40 ms on Linux) on a kept-alive connection, so every response after a
+/// connection's first took 40 ms more than its bytes need (`curl` of three files on one
+/// connection: 0.4 ms, then 43.7 ms each). Web servers and CDNs (GitHub Pages') send at once.
+fn send_at_once(stream: &tokio::net::TcpStream) -> io::Result<()> {
+    stream.set_nodelay(true)
+}
+
 async fn accept_loop(listener: tokio::net::TcpListener, site: Arc<Site>) {
     loop {
         let stream = match listener.accept().await {
@@ -220,6 +229,9 @@ async fn accept_loop(listener: tokio::net::TcpListener, site: Arc<Site>) {
                 continue;
             }
         };
+        if let Err(e) = send_at_once(&stream) {
+            eprintln!("static server: TCP_NODELAY: {e}");
+        }
         let site = Arc::clone(&site);
         tokio::spawn(async move {
             let service = service_fn(|request: Request<Incoming>| {
@@ -412,6 +424,22 @@ mod tests {
         }
         let no_copy = send(&server, "GET /synack/app_bg.wasm HTTP/1.1", "Accept-Encoding: gzip\r\n");
         assert!(header(&no_copy, "Content-Encoding").is_none() && no_copy.ends_with("\0\0\0"), "{no_copy}");
+    }
+
+    /// Responses go out at once, not held back by Nagle's algorithm until the browser's
+    /// delayed ACK of the previous write (see [`send_at_once`]).
+    #[test]
+    fn connections_send_without_nagle() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let client = tokio::net::TcpStream::connect(listener.local_addr().expect("addr")).await.expect("connect");
+            let (accepted, _) = listener.accept().await.expect("accept");
+            assert!(!accepted.nodelay().expect("read TCP_NODELAY"), "Nagle is on by default");
+            send_at_once(&accepted).expect("set TCP_NODELAY");
+            assert!(accepted.nodelay().expect("read TCP_NODELAY"));
+            drop(client);
+        });
     }
 
     #[test]
