@@ -17,6 +17,7 @@
 
 mod draw;
 
+use crate::components::playback::{ICON_ZOOM_FIT, ICON_ZOOM_IN, ICON_ZOOM_OUT, icon};
 use crate::state::Shared;
 use bilingual::Lang;
 use bilingual::pick;
@@ -257,11 +258,11 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     let on_scroll = on_scroll(d, &heads, rows, height, view_block);
     let lang = props.lang;
     let z = *zoom;
-    let zoom_button = |label: &'static str, title: &'static str, to: f32, enabled: bool, testid: &'static str| {
+    let zoom_button = |path: &'static str, title: &'static str, to: f32, enabled: bool, testid: &'static str| {
         let set_zoom = set_zoom.clone();
         html! {
             <button type="button" class="zoom" aria-label={title} title={title} data-testid={testid} disabled={!enabled}
-                onclick={Callback::from(move |_: MouseEvent| set_zoom.emit(to))}>{ label }</button>
+                onclick={Callback::from(move |_: MouseEvent| set_zoom.emit(to))}>{ icon(path) }</button>
         }
     };
     let head_h = d.lifelines.iter().map(|l| l.head.bottom()).fold(0.0, f32::max) + 4.0;
@@ -270,9 +271,9 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     html! {
         <div class="diagram" data-width={props.width.name()}>
             <div class="diagram-tools" role="toolbar" aria-label={pick(lang, "Zoom", "缩放")}>
-                { zoom_button("−", pick(lang, "Zoom out", "缩小"), z / ZOOM_STEP, z > 1.0, "zoom-out") }
-                { zoom_button("⤢", pick(lang, "Fit to width", "适应宽度"), 1.0, z > 1.0, "zoom-fit") }
-                { zoom_button("+", pick(lang, "Zoom in", "放大"), z * ZOOM_STEP, z < MAX_ZOOM, "zoom-in") }
+                { zoom_button(ICON_ZOOM_OUT, pick(lang, "Zoom out", "缩小"), z / ZOOM_STEP, z > 1.0, "zoom-out") }
+                { zoom_button(ICON_ZOOM_FIT, pick(lang, "Fit to width", "适应宽度"), 1.0, z > 1.0, "zoom-fit") }
+                { zoom_button(ICON_ZOOM_IN, pick(lang, "Zoom in", "放大"), z * ZOOM_STEP, z < MAX_ZOOM, "zoom-in") }
             </div>
             <div class={format!("diagram-scroll{zoomed}")} id={(!props.compared).then_some("diagram")} ref={scroller}
                 tabindex="0" role="region"

@@ -34,8 +34,9 @@ pub struct PlaybackProps {
     pub on_speed: Callback<usize>,
 }
 
-/// A 16×16 icon drawn with SVG paths (no font has every media glyph).
-fn icon(d: &'static str) -> Html {
+/// A 16×16 icon drawn with SVG paths (no font has every media glyph): the playback bar's and the
+/// diagram's zoom buttons.
+pub(crate) fn icon(d: &'static str) -> Html {
     html! { <svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d={d} /></svg> }
 }
 
@@ -45,6 +46,13 @@ const ICON_PLAY: &str = "M4 2v12l10-6z";
 const ICON_PAUSE: &str = "M3 2h4v12H3zM9 2h4v12H9z";
 const ICON_FORWARD: &str = "M4 2v12l8-6z";
 const ICON_END: &str = "M11 2h2v12h-2zM2 2v12l8-6z";
+/// Zoom out: a minus.
+pub(crate) const ICON_ZOOM_OUT: &str = "M2 7h12v2H2z";
+/// Fit to width: a diagonal double arrow (the glyph ⤢, which few fonts have: a reader's phone
+/// could show an empty box, and a browser without it searches every font it has).
+pub(crate) const ICON_ZOOM_FIT: &str = "M9 2h5v5zM2 9v5h5zM3.3 11.3l8-8 1.4 1.4-8 8z";
+/// Zoom in: a plus.
+pub(crate) const ICON_ZOOM_IN: &str = "M7 2h2v5h5v2H9v5H7V9H2V7h5z";
 
 /// The playback bar.
 #[component]
