@@ -7,7 +7,7 @@
 //! The file never leaves the reader's machine.
 
 use crate::experiment::SettingError;
-use crate::slices::{Doing, SLICE_MS, Stop, in_slices, next_task};
+use crate::slices::{Doing, SLICE_MS, Stop, in_slices, wait_for_idle};
 use crate::state::{Shared, now_ms};
 use capture::{Collected, Collector, Import, Listing, Prepared, Scanner};
 use std::cell::Cell;
@@ -72,7 +72,8 @@ async fn read(file: &File, start: f64, end: f64) -> Result<Vec<u8>, SettingError
 }
 
 /// Feeds all of `file` to `feed`, [`PIECE`] bytes at a time, letting the browser paint and
-/// answer the reader after about [`SLICE_MS`] of work; `progress` hears how far it has got.
+/// answer the reader between slices (the first [`SLICE_MS`] long, then one per idle period,
+/// [`wait_for_idle`]); `progress` hears how far it has got.
 /// `Ok(None)` if `stop` was set meanwhile.
 async fn read_all(
     file: &File,
@@ -86,12 +87,11 @@ async fn read_all(
         progress(Doing::Reading { read: at, size });
         let end = (at + CHUNK).min(size);
         let chunk = read(file, at, end).await?;
-        let mut slice_start = now_ms();
+        let mut until = now_ms() + SLICE_MS;
         for (i, piece) in chunk.chunks(PIECE).enumerate() {
-            if now_ms() - slice_start >= SLICE_MS {
+            if now_ms() >= until {
                 progress(Doing::Reading { read: at + (i * PIECE) as f64, size });
-                next_task().await;
-                slice_start = now_ms();
+                until = wait_for_idle().await;
             }
             if stop.get() != Stop::No {
                 return Ok(None);
@@ -148,15 +148,15 @@ pub async fn connection(
     Ok(Some(Shared::new(CapturedConnection { capture, number, import })))
 }
 
-/// Imports `collected` in [`Prepared`]'s stages, the observers about [`SLICE_MS`] at a time,
+/// Imports `collected` in [`Prepared`]'s stages, the observers in slices ([`in_slices`]),
 /// letting the browser paint and answer the reader in between. None if `stop` was set meanwhile.
 async fn import_in_slices(collected: &Collected, stop: &Cell<Stop>) -> Option<Import> {
-    next_task().await;
+    wait_for_idle().await;
     let prepared = Prepared::new(collected);
     let mut observing = prepared.observers();
-    next_task().await;
-    in_slices(stop, |start| {
-        while now_ms() - start < SLICE_MS {
+    wait_for_idle().await;
+    in_slices(stop, |until| {
+        while now_ms() < until {
             if observing.step(ITEMS_PER_LOOK) {
                 return Some(());
             }
@@ -165,7 +165,7 @@ async fn import_in_slices(collected: &Collected, stop: &Cell<Stop>) -> Option<Im
     })
     .await?;
     let observed = observing.finish();
-    next_task().await;
+    wait_for_idle().await;
     (stop.get() == Stop::No).then(|| prepared.finish(observed))
 }
 

@@ -13,9 +13,18 @@ use std::cell::Cell;
 use std::rc::Rc;
 use tcp_sim::{Limits, Progress, Scenario, Simulator, Trace};
 
-/// How long a slice may run before the browser gets a turn, in milliseconds: a third of a 60 Hz
-/// frame, so that a frame still has room for its style, layout and paint.
+/// How long a slice runs when the browser does not say how long it will stay idle (the first
+/// slice, in the task that asked for the work; a browser without `requestIdleCallback`; an idle
+/// callback called by its timeout), in milliseconds: a third of a 60 Hz frame, so that a frame
+/// still has room for its style, layout and paint.
 pub const SLICE_MS: f64 = 5.0;
+
+/// The longest slice in an idle period, however long the browser says it will stay idle (up to
+/// 50 ms when nothing is drawn): input that arrives meanwhile waits at most this long.
+const MAX_SLICE_MS: f64 = 12.0;
+
+/// How long an idle callback may wait for an idle period before it runs anyway.
+const IDLE_TIMEOUT_MS: u32 = 100;
 
 /// Steps taken between two looks at the clock.
 const STEPS_PER_LOOK: usize = 64;
@@ -66,26 +75,43 @@ impl PartialEq for Busy {
     }
 }
 
-/// Waits for the browser's next task (a `setTimeout` of 0): what it had to do (paint a frame,
-/// answer the reader) comes first.
-pub async fn next_task() {
+/// Waits until the browser is idle (`requestIdleCallback`): the frame that is due has been
+/// drawn and the reader's input answered, so the work that follows holds up neither. Returns the
+/// time (on [`now_ms`]'s clock) by which that work stops: the end of the idle period, at most
+/// [`MAX_SLICE_MS`] away; [`SLICE_MS`] away where the browser cannot say (no
+/// `requestIdleCallback`, which then waits for its next task with a `setTimeout` of 0, or an idle
+/// period that did not come within [`IDLE_TIMEOUT_MS`]). With a `setTimeout` alone, a slice could
+/// start just before a frame was due and push it past its vsync: the one dropped frame of issue
+/// #10's capture reading (BENCHMARKS.md).
+pub async fn wait_for_idle() -> f64 {
+    use wasm_bindgen::JsCast as _;
     let wait = js_sys::Promise::new(&mut |resolve, _| {
-        let waits = web_sys::window().is_some_and(|w| w.set_timeout_with_callback(&resolve).is_ok());
+        let waits = web_sys::window().is_some_and(|w| {
+            let options = web_sys::IdleRequestOptions::new();
+            options.set_timeout(IDLE_TIMEOUT_MS);
+            w.request_idle_callback_with_options(&resolve, &options).is_ok()
+                || w.set_timeout_with_callback(&resolve).is_ok()
+        });
         if !waits {
             let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
         }
     });
-    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
+    // The promise settles in a microtask of the idle callback's task: the deadline still holds.
+    let given = wasm_bindgen_futures::JsFuture::from(wait).await.ok();
+    let idle = given
+        .and_then(|v| v.dyn_into::<web_sys::IdleDeadline>().ok())
+        .filter(|deadline| !deadline.did_timeout())
+        .map(|deadline| deadline.time_remaining());
+    now_ms() + idle.map_or(SLICE_MS, |ms| ms.clamp(1.0, MAX_SLICE_MS))
 }
 
-/// Simulates `scenario` within the default work budget, in slices of about [`SLICE_MS`], waiting
-/// for the browser's next task between two slices. `progress` hears the steps taken after each
-/// slice. None if `stop` was set before the run was over.
+/// Simulates `scenario` within the default work budget, in slices ([`in_slices`]). `progress`
+/// hears the steps taken after each slice. None if `stop` was set before the run was over.
 pub async fn simulate(scenario: &Scenario, progress: impl Fn(usize), stop: &Cell<Stop>) -> Option<Trace> {
     let mut sim = Simulator::new(scenario, Limits::DEFAULT);
-    in_slices(stop, |start| {
+    in_slices(stop, |until| {
         let mut done = false;
-        while !done && now_ms() - start < SLICE_MS {
+        while !done && now_ms() < until {
             done = sim.run_steps(STEPS_PER_LOOK) == Progress::Done;
         }
         if !done {
@@ -98,7 +124,7 @@ pub async fn simulate(scenario: &Scenario, progress: impl Fn(usize), stop: &Cell
 }
 
 /// Runs `scenario` once per seed of `seeds`, as `synack odds` does (the same library call, so the
-/// same figures), in slices of about [`SLICE_MS`]; `progress` hears how many runs are done after
+/// same figures), in slices ([`in_slices`]); `progress` hears how many runs are done after
 /// each slice. None if `stop` was set before the last run.
 pub async fn odds(
     scenario: &Scenario,
@@ -108,8 +134,8 @@ pub async fn odds(
 ) -> Option<tcp_sim::Odds> {
     let mut odds = tcp_sim::Odds { runs: Vec::with_capacity(seeds.clone().count()) };
     let mut next = seeds.start;
-    in_slices(stop, |start| {
-        while next < seeds.end && (odds.runs.is_empty() || now_ms() - start < SLICE_MS) {
+    in_slices(stop, |until| {
+        while next < seeds.end && (odds.runs.is_empty() || now_ms() < until) {
             odds.runs.push(tcp_sim::RunSummary::run(scenario, Limits::DEFAULT, next));
             next += 1;
         }
@@ -120,29 +146,29 @@ pub async fn odds(
     Some(odds)
 }
 
-/// Runs `slice` (told when its slice began) until it returns its result, waiting for the
-/// browser's next task between two slices; None if `stop` was set meanwhile. The one loop of
-/// every piece of work done in slices.
+/// Runs `slice` (told by when it stops) until it returns its result: the first slice at once,
+/// for [`SLICE_MS`], then one in each of the browser's idle periods ([`wait_for_idle`]); None if
+/// `stop` was set meanwhile. The one loop of every piece of work done in slices.
 pub async fn in_slices<T>(stop: &Cell<Stop>, mut slice: impl FnMut(f64) -> Option<T>) -> Option<T> {
+    let mut until = now_ms() + SLICE_MS;
     loop {
-        if let Some(done) = slice(now_ms()) {
+        if let Some(done) = slice(until) {
             return Some(done);
         }
-        next_task().await;
+        until = wait_for_idle().await;
         if stop.get() != Stop::No {
             return None;
         }
     }
 }
 
-/// Lays `trace` out for `view`, in slices of about [`SLICE_MS`] (none if it fits in one), waiting
-/// for the browser's next task between two slices. None if `stop` was set before it was done.
+/// Lays `trace` out for `view`, in slices ([`in_slices`]; one if it fits in [`SLICE_MS`]). None if `stop` was set before it was done.
 pub async fn lay_out(trace: &Trace, view: &ViewOptions, stop: &Cell<Stop>) -> Option<Diagram> {
-    let slice_start = Cell::new(now_ms());
-    let time_is_up = || now_ms() - slice_start.get() >= SLICE_MS;
+    let slice_until = Cell::new(now_ms() + SLICE_MS);
+    let time_is_up = || now_ms() >= slice_until.get();
     let mut sliced = seqdiag::Sliced::new(trace, view, &time_is_up);
-    in_slices(stop, |start| {
-        slice_start.set(start);
+    in_slices(stop, |until| {
+        slice_until.set(until);
         sliced.resume()
     })
     .await
@@ -159,7 +185,7 @@ pub async fn run(
     let busy = |doing| Busy { doing, stop: stop.clone() };
     // The first slice gets a task of its own: the reader's action (reading the file, the quick
     // attempt at the run, the page's update) has used this one's time.
-    next_task().await;
+    wait_for_idle().await;
     if stop.get() != Stop::No {
         return None;
     }
@@ -173,6 +199,6 @@ pub async fn run(
     progress(busy(Doing::LayingOut));
     let diagram = lay_out(&trace, &pending.view, stop).await?;
     // The page draws the result in a task of its own: the last slice has used this one's time.
-    next_task().await;
+    wait_for_idle().await;
     (stop.get() == Stop::No).then_some((trace, diagram))
 }
