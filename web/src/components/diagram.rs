@@ -101,8 +101,9 @@ const ZOOM_STEP: f32 = 1.25;
 
 /// How many pieces of `drawing` are drawn, given how many go in by the end of each frame
 /// (`frames`; a big drawing's first frame has none): those of the first frame at once, each next
-/// frame's in the frame after, since a big drawing at once is more than the browser parses and
-/// lays out in one frame (BENCHMARKS.md, the hostile files). Full module only.
+/// frame's in the idle time after the frame that drew the ones before, since a big drawing at
+/// once is more than the browser parses and lays out in one frame (BENCHMARKS.md, the hostile
+/// files). Full module only.
 #[cfg(feature = "full")]
 #[hook]
 fn use_pieces_later(drawing: (usize, PageDrawing), frames: &[usize]) -> usize {
@@ -117,9 +118,11 @@ fn use_pieces_later(drawing: (usize, PageDrawing), frames: &[usize]) -> usize {
         use_effect_with((drawing, frame), move |&(drawing, frame)| {
             if more {
                 wasm_bindgen_futures::spawn_local(async move {
-                    // This frame lays out what went in; the next pieces go in before the next.
+                    // The next frame lays out what went in; the next pieces go in once it is
+                    // drawn, while the browser is idle, so that the frame after holds only their
+                    // style, layout and paint (not Yew's update and the markup's parsing too).
                     after_frame().await;
-                    after_frame().await;
+                    crate::slices::wait_for_idle().await;
                     if *latest.borrow() == drawing {
                         frame_for.set(Some((drawing, frame + 1)));
                     }
