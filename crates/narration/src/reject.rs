@@ -596,7 +596,7 @@ fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
     // network.
     let fin_again =
         cx.has(seg, Flags::FIN) && matches!(state, Some(State::CloseWait | State::LastAck | State::Closing));
-    let why_fin_again = || {
+    let why_fin_again = if fin_again {
         why_again(cx, seg, || {
             cx.seg(seg).retransmission.then(|| {
                 say!(
@@ -606,8 +606,10 @@ fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
                 )
             })
         })
+    } else {
+        None
     };
-    if let Some(why_again) = fin_again.then(why_fin_again).flatten() {
+    if let Some(why_again) = why_fin_again {
         let st = state.map_or("CLOSED", Cx::st);
         let mut s = Story::new(say!(
             cx,
