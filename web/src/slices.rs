@@ -162,7 +162,8 @@ pub async fn in_slices<T>(stop: &Cell<Stop>, mut slice: impl FnMut(f64) -> Optio
     }
 }
 
-/// Lays `trace` out for `view`, in slices ([`in_slices`]; one if it fits in [`SLICE_MS`]). None if `stop` was set before it was done.
+/// Lays `trace` out for `view`, in slices ([`in_slices`]; one if it fits in [`SLICE_MS`]). None if
+/// `stop` was set before it was done.
 pub async fn lay_out(trace: &Trace, view: &ViewOptions, stop: &Cell<Stop>) -> Option<Diagram> {
     let slice_until = Cell::new(now_ms() + SLICE_MS);
     let time_is_up = || now_ms() >= slice_until.get();
