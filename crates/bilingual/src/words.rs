@@ -213,6 +213,9 @@ pub const fn rejected(lang: Lang, reason: DropReason) -> &'static str {
         AckInListen => pick(lang, "ACK to a listener: RST", "监听端收到 ACK：回 RST"),
         RstInListen => pick(lang, "RST to a listener: ignored", "监听端收到 RST：忽略"),
         RstInTimeWait => pick(lang, "RST in TIME_WAIT: ignored (RFC 1337)", "TIME_WAIT 收到 RST：忽略（RFC 1337）"),
+        AckedInTimeWait => {
+            pick(lang, "in TIME_WAIT: answered with ACK, nothing taken", "处于 TIME_WAIT：回复 ACK，内容不予接收")
+        }
         SynAckInListen => pick(lang, "SYN-ACK to a listener: ignored", "监听端收到 SYN+ACK：忽略"),
         Unexpected => pick(lang, "unexpected flags: ignored", "意外的标志位：忽略"),
         BadAckInSynSent => pick(lang, "ack ≠ our SYN + 1: answer RST", "确认号与我方 SYN 不符：回 RST"),

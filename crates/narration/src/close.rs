@@ -389,7 +389,7 @@ pub(crate) fn fin_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
 }
 
 /// TIME_WAIT's length, from the timer this episode armed.
-fn tw_text(cx: &Cx<'_>, ep: &Ep) -> String {
+pub(crate) fn tw_text(cx: &Cx<'_>, ep: &Ep) -> String {
     match ep.armed(Timer::TimeWait) {
         Some((deadline, _)) => cx.span(ep.at, deadline),
         None => String::from("2·MSL"),

@@ -44,6 +44,7 @@ pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: SegId, reason: DropReason) -> Sto
             "一个 SYN+ACK 到达{who}的监听套接字，而{who}并没有发过 SYN：它的协议栈忽略这个报文段，不作任何回应。"
         )),
         DropReason::RstInTimeWait => rst_in_time_wait(cx, ep, seg),
+        DropReason::AckedInTimeWait => acked_in_time_wait(cx, ep, seg, &reply_label),
         DropReason::RstInListen => rst_in_listen(cx, ep, seg),
         DropReason::Unexpected if cx.has(seg, Flags::SYN | Flags::FIN) => short(say!(
             cx,
@@ -214,6 +215,33 @@ fn rst_in_time_wait(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
             "TIME_WAIT 的存在，是为了让这条连接残留的旧报文段在同一个四元组被再次使用之前消失；如果一个复位（往往正是对这种旧报文段的回应）能提前结束它，这个隐患就又回来了。RFC 1337 把这称为 TIME_WAIT 暗杀。"
         ),
     );
+    s
+}
+
+/// A segment TIME-WAIT acknowledges at once without taking anything from it (Linux, FreeBSD:
+/// `Config::time_wait_acks_segments`).
+fn acked_in_time_wait(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply_label: &str) -> Story {
+    let (who, subj, label) = (cx.host(ep.host), cx.cap(ep.host), cx.label(seg));
+    // The connection's peer, also when an attacker forged the segment in its name.
+    let peer = cx.addr(*cx.seg(seg).src.ip());
+    let mut s = Story::new(say!(
+        cx,
+        "{subj} is in TIME_WAIT: it answers {label} with an ACK and takes nothing from it.",
+        "{who}处于 TIME_WAIT：它用 ACK 回应 {label}，但不接收其中任何内容。"
+    ));
+    s.main(say!(
+        cx,
+        "{label} reaches {who} in TIME_WAIT. It is not {peer}'s FIN sent again, nor a copy of the ACK that ended the close, and the connection has nothing left to receive, so {who}'s stack answers at once with where it stands, {reply_label}: a peer that is behind, or confused, learns how the connection ended.",
+        "{label} 到达处于 TIME_WAIT 的{who}。它既不是{peer}重发的 FIN，也不是结束关闭过程的那个 ACK 的副本，而这条连接已经不再接收任何数据，于是{who}的协议栈立即回复自己的当前进度 {reply_label}：落后或出了差错的对方由此得知连接是怎样结束的。"
+    ));
+    if ep.armed(tcp_core::Timer::TimeWait).is_some() {
+        let tw = crate::close::tw_text(cx, ep);
+        s.detail(say!(
+            cx,
+            "{subj} also restarts its 2·MSL timer, as Linux does for any such segment that carries ACK: another {tw} from now.",
+            "{who}还重新开始了 2MSL 计时（Linux 对每个这样带 ACK 的报文段都会这样做）：从现在起再等 {tw}。"
+        ));
+    }
     s
 }
 

@@ -330,12 +330,15 @@ pub struct Config {
     /// part of an ACK loop": it tests `end_seq != seq`, and a FIN counts in `end_seq`).
     /// `None`: no limit.
     pub invalid_ack_limit: Option<RateLimit>,
-    /// TIME-WAIT counts its answers to unacceptable segments anew: Linux's `tcp_time_wait`
-    /// (`net/ipv4/tcp_minisocks.c`) builds the TIME-WAIT socket with `tw_last_oow_ack_time = 0`,
-    /// and `tcp_timewait_check_oow_rate_limit` limits its answers by that alone, so an answer the
-    /// connection sent just before does not silence TIME-WAIT's first. Off: one count for the
-    /// connection's whole life (RFC 5961 §7 speaks of a connection; FreeBSD 14's TIME-WAIT keeps
-    /// the connection's `tcpcb`, `tcp_twcheck`).
+    /// TIME-WAIT limits its answers on a count of its own, as Linux's TIME-WAIT socket does:
+    /// `tcp_time_wait` (`net/ipv4/tcp_minisocks.c`) builds it with `tw_last_oow_ack_time = 0`,
+    /// and `tcp_timewait_check_oow_rate_limit` limits every answer TIME-WAIT sends by that alone
+    /// (within [`Config::invalid_ack_limit`]), so an answer the connection sent just before does
+    /// not silence TIME-WAIT's first, and what [`Config::time_wait_acks_segments`] acknowledges
+    /// counts too (a pure ACK beyond RCV.NXT; data and a FIN are always answered, as everywhere).
+    /// Off: one count for the connection's whole life (RFC 5961 §7 speaks of a connection;
+    /// FreeBSD 14's TIME-WAIT keeps the connection's `tcpcb`), and what `time_wait_acks_segments`
+    /// acknowledges is answered every time (FreeBSD's `tcp_twcheck` has no limit).
     pub time_wait_answers_counted_anew: bool,
     /// Half-open connections a listener keeps (its SYN queue).
     pub syn_backlog: u16,

@@ -134,6 +134,11 @@ pub enum DropReason {
     /// A RST in TIME-WAIT, ignored to protect it from assassination (RFC 1337;
     /// `Config::ignore_rst_in_time_wait`).
     RstInTimeWait,
+    /// A segment in TIME-WAIT other than the retransmitted FIN or a bare ACK at RCV.NXT, on a
+    /// stack that acknowledges such segments at once (`Config::time_wait_acks_segments`):
+    /// nothing in it is taken, and the reply is that ACK (or none, where Linux's limit withholds
+    /// it: `Config::time_wait_answers_counted_anew`).
+    AckedInTimeWait,
     /// A SYN on a synchronized connection (RFC 5961 §4.2): answered with a challenge ACK.
     SynOnSynchronized,
     /// A SYN in the window of a synchronized connection, under RFC 793's rule
@@ -178,6 +183,7 @@ impl DropReason {
             DropReason::AckInListen => "ACK to a listener: answered with RST",
             DropReason::RstInListen => "RST to a listener: ignored",
             DropReason::RstInTimeWait => "RST in TIME-WAIT: ignored (RFC 1337)",
+            DropReason::AckedInTimeWait => "in TIME-WAIT: answered with ACK, nothing taken",
             DropReason::SynAckInListen => "SYN-ACK to a listener: ignored",
             DropReason::Unexpected => "unexpected control bits: ignored",
             DropReason::BadAckInSynSent => "ACK does not match our SYN: old duplicate, answered with RST",

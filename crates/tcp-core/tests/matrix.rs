@@ -1081,6 +1081,9 @@ fn an_in_window_segment_in_time_wait_per_profile() {
             let answers = acked && c.config().time_wait_acks_segments;
             let expected: &[&str] = if answers { &["ACK 2 2 0"] } else { &[] };
             assert_eq!(out.segments(), expected.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "{what}");
+            if answers {
+                assert_eq!(rejection(&out), (DropReason::AckedInTimeWait, Reply::Ack), "{what}");
+            }
             // Linux restarts 2·MSL on any of them (each has ACK); the others only for the FIN
             // at RCV.NXT (`Config::time_wait_restart_on_ack`).
             let restarted = c.config().deadline(Instant::from_millis(1000), c.config().time_wait());
@@ -1091,6 +1094,43 @@ fn an_in_window_segment_in_time_wait_per_profile() {
     assert!(Profile::Linux.config().time_wait_restart_on_ack && !Profile::Freebsd.config().time_wait_restart_on_ack);
     assert!(Profile::Linux.config().time_wait_acks_segments && Profile::Freebsd.config().time_wait_acks_segments);
     assert!(!Profile::Rfc9293.config().time_wait_acks_segments);
+}
+
+/// What TIME-WAIT acknowledges at once (`Config::time_wait_acks_segments`) counts against
+/// Linux's limit on TIME-WAIT's answers: `tcp_timewait_state_process` hands every segment but a
+/// bare ACK at RCV.NXT, a RST or a new SYN to `tcp_timewait_check_oow_rate_limit`, one answer
+/// per 500 ms, where a segment with data or a FIN and no SYN is always answered
+/// (`tcp_oow_rate_limited`). FreeBSD's `tcp_twcheck` answers each one. A forged pure ACK beyond
+/// RCV.NXT, sent again and again, so meets one ACK per 500 ms on Linux and one each on FreeBSD.
+#[test]
+fn time_wait_limits_its_answers_on_linux() {
+    let rcv_nxt = PEER_ISS + 2;
+    let ahead = TcpRepr { flags: Flags::ACK, seq: rcv_nxt + 1, ack: ISS + 2, ..TEMPL };
+    let data = TcpRepr { flags: Flags::ACK | Flags::PSH, seq: rcv_nxt, ack: ISS + 2, ..TEMPL };
+    // (at, segment, payload); the first at 1 s, long after the close's last answer.
+    let arrivals: [(u64, TcpRepr, &[u8]); 6] = [
+        (1000, ahead, b""),
+        (1100, ahead, b""),
+        (1200, data, b"late"),
+        (1300, ahead, b""),
+        (1500, ahead, b""),
+        (1600, ahead, b""),
+    ];
+    let run = |profile: Profile| {
+        let mut c = time_wait_of(profile, false);
+        arrivals.map(|(at, repr, payload)| {
+            let out = deliver(&mut c, Instant::from_millis(at), repr, payload);
+            assert_eq!(c.state(), State::TimeWait, "{profile} at {at} ms");
+            let (reason, reply) = rejection(&out);
+            assert_eq!(reason, DropReason::AckedInTimeWait, "{profile} at {at} ms");
+            let sent = if reply == Reply::Ack { vec!["ACK 2 2 0".to_string()] } else { vec![] };
+            assert_eq!(out.segments(), sent, "{profile} at {at} ms: {reply:?}");
+            reply
+        })
+    };
+    use Reply::{Ack, RateLimited};
+    assert_eq!(run(Profile::Linux), [Ack, RateLimited, Ack, RateLimited, Ack, RateLimited]);
+    assert_eq!(run(Profile::Freebsd), [Ack; 6]);
 }
 
 /// A SYN reaching TIME-WAIT (RFC 9293 §3.10.7.4 with RFC 6191; RFC 1122 §4.2.2.13), per

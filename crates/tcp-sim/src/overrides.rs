@@ -325,7 +325,7 @@ overrides! {
     /// In TIME-WAIT, any segment with ACK restarts the 2·MSL timer (Linux), not only a
     /// retransmitted FIN.
     time_wait_restart_on_ack: bool => time_wait_restart_on_ack,
-    /// TIME-WAIT counts its answers to unacceptable segments anew (Linux's TIME-WAIT socket).
+    /// TIME-WAIT limits all its answers on a count of its own (Linux's TIME-WAIT socket).
     time_wait_answers_counted_anew: bool => time_wait_answers_counted_anew,
     /// The SYN and SYN-ACK carry no option at all (`TCP_NOOPT`).
     no_options: bool => no_options,

@@ -369,13 +369,19 @@ impl Connection {
             return;
         }
         // TIME-WAIT on Linux and FreeBSD: anything but a bare ACK at RCV.NXT is acknowledged at
-        // once (`Config::time_wait_acks_segments`). RFC 9293's TIME-WAIT answers only the
-        // retransmitted FIN (above, before the first check).
+        // once (`Config::time_wait_acks_segments`), within Linux's limit on TIME-WAIT's answers
+        // (`tcp_timewait_check_oow_rate_limit`; FreeBSD's `tcp_twcheck` has none). RFC 9293's
+        // TIME-WAIT answers only the retransmitted FIN (above, before the first check).
         if self.state == State::TimeWait
             && self.config.time_wait_acks_segments
             && !(seg.seq == self.rcv_nxt && seg_len == 0)
         {
-            self.ack.now = true;
+            if self.config.time_wait_answers_counted_anew {
+                self.answer_unacceptable(now, seg, payload.len(), DropReason::AckedInTimeWait, Reply::Ack);
+            } else {
+                self.reject(DropReason::AckedInTimeWait, Reply::Ack);
+                self.ack.now = true;
+            }
             return;
         }
         if self.state == State::SynReceived {
