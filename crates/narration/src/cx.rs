@@ -298,18 +298,30 @@ impl<'a> Cx<'a> {
     /// answer to a segment that arrived: the nearer of the two, among the events of its sender
     /// at the instant it left.
     pub(crate) fn sent_on_timeout(&self, seg: SegId) -> bool {
-        let Some(ev) = self.sent_event(seg) else { return false };
+        self.sent_because(seg) == Some(Trigger::Timer)
+    }
+
+    /// The segment `seg` answers: the one that reached its sender at the instant it left, when
+    /// that is nearer than a timer of the sender's firing then (see [`Cx::sent_on_timeout`]).
+    pub(crate) fn answered(&self, seg: SegId) -> Option<SegId> {
+        match self.sent_because(seg)? {
+            Trigger::Segment(s) => Some(s),
+            Trigger::Timer => None,
+        }
+    }
+
+    /// What set `seg` off: the nearer, among its sender's events at the instant it left, of a
+    /// timer firing and a segment arriving.
+    fn sent_because(&self, seg: SegId) -> Option<Trigger> {
+        let ev = self.sent_event(seg)?;
         let sent = self.ev(ev);
-        self.t.events[..ev]
-            .iter()
-            .rev()
-            .take_while(|e| e.at == sent.at && e.host == sent.host)
-            .find_map(|e| match e.kind {
-                EventKind::TimerFired { .. } => Some(true),
-                EventKind::Delivered { .. } => Some(false),
+        self.t.events[..ev].iter().rev().take_while(|e| e.at == sent.at && e.host == sent.host).find_map(|e| {
+            match e.kind {
+                EventKind::TimerFired { .. } => Some(Trigger::Timer),
+                EventKind::Delivered { segment } => Some(Trigger::Segment(segment)),
                 _ => None,
-            })
-            .unwrap_or(false)
+            }
+        })
     }
 
     /// Which keep-alive probe `seg` is (1 for the first after the idle time), if it is one: its
@@ -441,4 +453,11 @@ mod tests {
         assert_eq!(capitalize("客户端".into()), "客户端");
         assert_eq!(capitalize(String::new()), "");
     }
+}
+
+/// What made a host send a segment ([`Cx::sent_on_timeout`], [`Cx::answered`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Trigger {
+    Timer,
+    Segment(SegId),
 }

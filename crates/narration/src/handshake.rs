@@ -581,12 +581,21 @@ pub(crate) fn inject(cx: &Cx<'_>, ep: &Ep) -> Option<Story> {
     Some(s)
 }
 
-/// An attacker's forged SYN.
+/// Whether a forged segment is a flood's SYN, from an address no host of the run has (a
+/// scenario's `inject` with `spoof` claims a host's address instead: [`spoofed`]).
+fn from_flood(cx: &Cx<'_>, o: &tcp_sim::trace::Segment) -> bool {
+    o.forged && cx.t.hosts.iter().all(|h| h.addr != *o.src.ip())
+}
+
+/// An attacker's forged segment: a flood's SYN, or one claiming a host's address ([`spoofed`]).
 pub(crate) fn forged(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
+    if !from_flood(cx, cx.seg(seg)) {
+        return spoofed(cx, ep, seg);
+    }
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let src = cx.seg(seg).src.ip().to_string();
-    let k = cx.t.segments[..=seg.index()].iter().filter(|o| o.forged).count();
-    let n = cx.t.segments.iter().filter(|o| o.forged).count();
+    let k = cx.t.segments[..=seg.index()].iter().filter(|o| from_flood(cx, o)).count();
+    let n = cx.t.segments.iter().filter(|o| from_flood(cx, o)).count();
     let mut s = Story::new(say!(
         cx,
         "{subj} sends forged SYN {k} of {n}, from {src}.",
@@ -612,6 +621,46 @@ pub(crate) fn forged(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
             "Forged SYN {k} of {n}, this time claiming to come from {src}.",
             "第 {k} 个伪造的 SYN（共 {n} 个），这次冒充 {src}。"
         ));
+    }
+    s
+}
+
+/// A segment an attacker made up and sent with another host's address and port (a scenario's
+/// `inject` with `spoof`): a blind attacker, off the path, guessing the numbers.
+fn spoofed(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let o = cx.seg(seg);
+    let label = cx.label(seg);
+    let claimed = cx.addr(*o.src.ip());
+    let peer = cx.dst_name(seg);
+    let mut s = Story::new(say!(
+        cx,
+        "{subj} forges {label} in {claimed}'s name and sends it to {peer}.",
+        "{who}冒充{claimed}伪造了 {label}，发给{peer}。"
+    ));
+    s.main(say!(
+        cx,
+        "{subj} is not on the path between {claimed} and {peer}, so it sees none of their segments and does not know their sequence numbers. It writes {claimed}'s address and port into a segment of its own, {label}, and hopes that the guessed numbers will pass {peer}'s checks.",
+        "{who}不在{claimed}和{peer}之间的路径上，看不到它们的任何报文段，也不知道它们的序号。它把{claimed}的地址和端口填进自己造的报文段 {label}，寄希望于猜出的序号能通过{peer}的检查。"
+    ));
+    let flags = o.repr.flags;
+    let aim = if flags.contains(Flags::RST) {
+        Some(say!(
+            cx,
+            "A reset that {peer} accepted would end the connection at once, although neither application asked for it: a blind reset attack. Whether it works depends on how strictly {peer} checks a reset's sequence number.",
+            "只要{peer}接受了这个复位，连接就会立刻终止，尽管双方的应用都没有要求关闭：这就是盲复位攻击。它能否得逞，取决于{peer}对复位的序号检查得有多严。"
+        ))
+    } else if flags.contains(Flags::SYN) {
+        Some(say!(
+            cx,
+            "A SYN that {peer} took as a sign of trouble on an open connection could make it reset the connection: the same blind attack with a SYN. Whether it works depends on how {peer} answers a SYN on a connection that is already open.",
+            "如果{peer}把已打开连接上的这个 SYN 当成出错的信号，就可能复位连接：这是用 SYN 发动的同一种盲攻击。它能否得逞，取决于{peer}如何回应已打开连接上的 SYN。"
+        ))
+    } else {
+        None
+    };
+    if let Some(aim) = aim {
+        s.why("blind", aim);
     }
     s
 }

@@ -20,7 +20,8 @@ pub(crate) enum Role {
     Fin,
     /// A bare ACK of the peer's FIN.
     FinAck,
-    /// The last ACK of the close, sent from TIME_WAIT.
+    /// The last ACK of the close, sent from TIME_WAIT: on entering it, or in answer to the
+    /// peer's FIN again (not TIME_WAIT's answer to some other segment).
     FinalAck,
     Data,
     Rst,
@@ -49,7 +50,10 @@ pub(crate) fn role(cx: &Cx<'_>, seg: SegId) -> Role {
         return Role::Ack;
     };
     match cx.state_before(conn, ev) {
-        Some(State::TimeWait) => return Role::FinalAck,
+        Some(State::TimeWait) => {
+            let answers_other = cx.answered(seg).is_some_and(|a| !cx.has(a, Flags::FIN));
+            return if answers_other { Role::Ack } else { Role::FinalAck };
+        }
         Some(State::CloseWait | State::Closing) => return Role::FinAck,
         _ => {}
     }

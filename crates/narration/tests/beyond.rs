@@ -299,3 +299,35 @@ fn shutdown_read_says_what_each_stack_does() {
     assert_says(&time_wait, Lang::En, "shuts down reading with 5 bytes unread: the server drops the connection.");
     assert_says(&time_wait, Lang::Zh, "在这个状态下，和中止连接时一样，不会发出 RST。");
 }
+
+/// An attacker's segment in a host's name (`inject` with `spoof`) is told as a blind attacker's
+/// forgery, never as a flood's SYN, and a flood's SYNs are counted without it. TIME_WAIT's
+/// answer to a forged ACK ahead of RCV.NXT is told as such (Linux acknowledges it at once and
+/// restarts 2·MSL, `tcp_timewait_state_process`), its loss as an ACK's, not as the close's last
+/// ACK, and the answer Linux's limit withholds 100 ms later as withheld.
+#[test]
+fn forged_segments_in_a_hosts_name() {
+    let t = run(r#"{"profile": "linux", "hosts": [
+  {"name": "client", "addr": "192.0.2.1", "isn": 1000, "app": [
+    {"at_ms": 0, "do": "connect", "to": "server"},
+    {"at_ms": 100, "do": "close"}]},
+  {"name": "server", "addr": "198.51.100.1", "isn": 5000, "app": [
+    {"at_ms": 0, "do": "listen"},
+    {"on": "eof", "do": "close"}]},
+  {"name": "attacker", "addr": "203.0.113.66", "flood": {"target": "server", "count": 2, "interval_ms": 2}, "app": [
+    {"at_ms": 50, "do": "inject", "to": "server", "flags": "RST", "seq": 1300, "spoof": "client"},
+    {"at_ms": 1000, "do": "inject", "to": "client", "flags": "ACK", "seq": 5100, "spoof": "server"},
+    {"at_ms": 1100, "do": "inject", "to": "client", "flags": "ACK", "seq": 5100, "spoof": "server"}]}],
+  "faults": [{"from": "client", "kind": "ack", "nth": 3, "action": "drop"}]}"#);
+    assert_says(&t, Lang::En, "The attacker forges RST seq=300 in the client's name and sends it to the server.");
+    assert_says(&t, Lang::Zh, "攻击者冒充客户端伪造了 RST seq=300，发给服务器。");
+    assert_says(&t, Lang::En, "a blind reset attack");
+    assert_says(&t, Lang::En, "The attacker sends forged SYN 2 of 2");
+    assert_never_says(&t, Lang::En, "of 3");
+    assert_says(&t, Lang::En, "reaches the client in TIME_WAIT. It is not the server's FIN sent again");
+    assert_says(&t, Lang::Zh, "到达处于 TIME_WAIT 的客户端。它既不是服务器重发的 FIN");
+    assert_says(&t, Lang::En, "The client also restarts its 2·MSL timer");
+    assert_says(&t, Lang::En, "A bare ACK is never retransmitted");
+    assert_never_says(&t, Lang::En, "last ACK of the close, ACK seq=2 ack=2, is lost");
+    assert_says(&t, Lang::En, "The client drops ACK seq=100 ack=4294966296 and, this time, does not answer.");
+}
