@@ -83,7 +83,7 @@ pub const fn duplicate(lang: Lang) -> &'static str {
 }
 /// Tag of a segment from an earlier connection.
 pub const fn old_duplicate(lang: Lang) -> &'static str {
-    pick(lang, "old duplicate", "旧的重复报文")
+    pick(lang, "old duplicate", "旧的重复报文段")
 }
 /// Tag of a segment with a forged source address.
 pub const fn forged(lang: Lang) -> &'static str {

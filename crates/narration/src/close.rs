@@ -129,8 +129,8 @@ fn active_close(cx: &Cx<'_>, ep: &Ep, call: &AppCall, fin: SegId) -> Story {
             "active",
             say!(
                 cx,
-                "{subj} closes first, so it performs the active close and {peer} the passive one. Either side may go first; whichever does will be the one that waits in TIME_WAIT at the end.",
-                "{who}先关闭，所以由它执行主动关闭，{peer}则是被动关闭的一方。哪一方先关都可以；谁先关，最后在 TIME_WAIT 里等待的就是谁。"
+                "{subj} closes first, so it performs the active close and {peer} the passive one. Either side may go first; whichever does is, when the close runs its normal course, the one that waits in TIME_WAIT at the end.",
+                "{who}先关闭，所以由它执行主动关闭，{peer}则是被动关闭的一方。哪一方先关都可以；关闭过程正常走完时，谁先关，最后在 TIME_WAIT 里等待的就是谁。"
             ),
         );
     }
@@ -223,8 +223,8 @@ fn passive_close(cx: &Cx<'_>, ep: &Ep, fin: SegId) -> Story {
                 "third-fin",
                 say!(
                     cx,
-                    "This FIN is the third segment of the four-way close. The ACK (the second) left when {peer}'s FIN arrived; in between, {who} went on sending data ({data_segments} segments): the half-close.",
-                    "这个 FIN 就是第三次挥手。第二次挥手（ACK）在收到{peer}的 FIN 时就已发出；在两者之间，{who}又继续发送了数据（{data_segments} 个报文段）：这就是半关闭。"
+                    "This FIN is the third segment of the four-way close. The ACK (the second) went out without waiting for the application; in between, {who} went on sending data ({data_segments} segments): the half-close.",
+                    "这个 FIN 就是第三次挥手。第二次挥手（ACK）由 TCP 自己发出，无须等待应用；在两者之间，{who}又继续发送了数据（{data_segments} 个报文段）：这就是半关闭。"
                 ),
             );
         } else {
@@ -232,8 +232,8 @@ fn passive_close(cx: &Cx<'_>, ep: &Ep, fin: SegId) -> Story {
                 "third-fin",
                 say!(
                     cx,
-                    "This FIN is the third segment of the four-way close. The ACK (the second) left as soon as {peer}'s FIN arrived, but this FIN had to wait for {who}'s application to close.",
-                    "这个 FIN 就是第三次挥手。第二次挥手（ACK）在收到{peer}的 FIN 时就已发出，而这个 FIN 要等{who}的应用关闭后才能发送。"
+                    "This FIN is the third segment of the four-way close. The ACK (the second) went out without waiting for the application, but this FIN had to wait for {who}'s application to close.",
+                    "这个 FIN 就是第三次挥手。第二次挥手（ACK）由 TCP 自己发出，无须等待应用；而这个 FIN 要等{who}的应用关闭后才能发送。"
                 ),
             );
         }
@@ -379,8 +379,8 @@ pub(crate) fn fin_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
             "timewait-saves",
             say!(
                 cx,
-                "This is exactly why TIME_WAIT exists. Had {who} already closed, the repeated FIN would have met an RST, and {peer}'s application would have seen an error instead of a clean close. {peer_subj} stays in LAST_ACK until this ACK arrives.",
-                "这正是 TIME_WAIT 存在的原因。如果{who}已经关闭，重发的 FIN 只会换来一个 RST，{peer}的应用看到的将是一个错误，而不是正常关闭。{peer}会一直停在 LAST_ACK，直到收到这个 ACK。"
+                "This is exactly why TIME_WAIT exists. Had {who} already closed, the repeated FIN would have met an RST, and {peer}'s connection would have ended in an error instead of a clean close. {peer_subj} stays in LAST_ACK until this ACK arrives.",
+                "这正是 TIME_WAIT 存在的原因。如果{who}已经关闭，重发的 FIN 只会换来一个 RST，{peer}的连接就会以出错告终，而不是正常关闭。{peer}会一直停在 LAST_ACK，直到收到这个 ACK。"
             ),
         );
         return Some(s);
@@ -446,11 +446,22 @@ pub(crate) fn ack_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
             "{subj}'s FIN is acknowledged: it enters FIN_WAIT2 and waits for {peer}'s FIN.",
             "{who}的 FIN 得到确认：进入 FIN_WAIT2，等待{peer}的 FIN。"
         ));
-        s.main(say!(
-            cx,
-            "{subj} receives {label}: ack={a} covers its FIN, so its direction is closed. It moves to FIN_WAIT2 and waits for {peer}'s FIN; until then {peer} may still send data, and {who} will keep reading it.",
-            "{who}收到 {label}：ack={a} 确认了它的 FIN，它这个方向已经关闭。它进入 FIN_WAIT2，等待{peer}的 FIN；在此之前{peer}仍然可以发送数据，{who}也会继续接收。"
-        ));
+        // After close() nobody reads any more (data that arrives is answered with a reset, RFC
+        // 1122 §4.2.2.13); after shutdown() the application still does.
+        let peer_subj = capitalize(peer.clone());
+        s.main(if cx.app_closed(ep.conn, ep.first) {
+            say!(
+                cx,
+                "{subj} receives {label}: ack={a} covers its FIN, so its direction is closed. It moves to FIN_WAIT2 and waits for {peer}'s FIN. {peer_subj} may still send data until then, but nobody will read it: {who}'s application has closed the socket, so data that arrives now is answered with a reset.",
+                "{who}收到 {label}：ack={a} 确认了它的 FIN，它这个方向已经关闭。它进入 FIN_WAIT2，等待{peer}的 FIN。在此之前{peer}仍然可以发送数据，但已经没有人会读了：{who}的应用已经关闭了套接字，这时到达的数据会换来一个复位。"
+            )
+        } else {
+            say!(
+                cx,
+                "{subj} receives {label}: ack={a} covers its FIN, so its direction is closed. It moves to FIN_WAIT2 and waits for {peer}'s FIN; until then {peer} may still send data, and {who} will keep reading it.",
+                "{who}收到 {label}：ack={a} 确认了它的 FIN，它这个方向已经关闭。它进入 FIN_WAIT2，等待{peer}的 FIN；在此之前{peer}仍然可以发送数据，{who}也会继续接收。"
+            )
+        });
         if let Some((deadline, _)) = ep.armed(Timer::FinWait2) {
             let d = cx.span(ep.at, deadline);
             s.detail(say!(
@@ -654,8 +665,8 @@ pub(crate) fn rst_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
         ));
         s.main(say!(
             cx,
-            "{subj}'s keep-alive probe ({probe_label}) reached {peer}, whose TCP has no connection it belongs to, so it answered as for any segment to a closed port: {label}. {subj} accepts the reset, drops the connection and its application gets ECONNRESET (“connection reset by peer”).",
-            "{who}的保活探测（{probe_label}）到达了{peer}，可是{peer}的 TCP 找不到它所属的连接，于是像对待发往无人监听端口的报文段一样回复了 {label}。{who}接受这个复位，丢弃连接，应用程序得到 ECONNRESET（“连接被对方复位”）。"
+            "{subj}'s keep-alive probe ({probe_label}) reached {peer}, whose TCP has no connection it belongs to, so it answered with a reset: {label}. {subj} accepts the reset, drops the connection and its application gets ECONNRESET (“connection reset by peer”).",
+            "{who}的保活探测（{probe_label}）到达了{peer}，可是{peer}的 TCP 找不到它所属的连接，于是回复了复位 {label}。{who}接受这个复位，丢弃连接，应用程序得到 ECONNRESET（“连接被对方复位”）。"
         ));
         s.why(
             "keepalive-reset",
@@ -691,11 +702,19 @@ pub(crate) fn rst_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
     if ep.entered(State::Closed) {
         let mut s =
             Story::new(say!(cx, "{subj} is reset: the connection is gone at once.", "{who}被复位：连接立即消失。"));
-        s.main(say!(
-            cx,
-            "{subj} receives {label}. Its sequence number is exactly the one expected, so the reset is accepted: {who} drops the connection at once, with no FIN exchange and no TIME_WAIT, and its application gets ECONNRESET (“connection reset by peer”).",
-            "{who}收到 {label}。它的序号正好是期望的那个，复位被接受：{who}立即丢弃连接，不再交换 FIN，也没有 TIME_WAIT，应用程序得到 ECONNRESET（“连接被对方复位”）。"
-        ));
+        s.main(if cx.app_closed(ep.conn, ep.first) {
+            say!(
+                cx,
+                "{subj} receives {label}. Its sequence number is exactly the one expected, so the reset is accepted: {who} drops the connection at once, with no FIN exchange and no TIME_WAIT. Its application closed the socket already, so no one is told.",
+                "{who}收到 {label}。它的序号正好是期望的那个，复位被接受：{who}立即丢弃连接，不再交换 FIN，也没有 TIME_WAIT。它的应用早已关闭了套接字，所以没有谁会得到通知。"
+            )
+        } else {
+            say!(
+                cx,
+                "{subj} receives {label}. Its sequence number is exactly the one expected, so the reset is accepted: {who} drops the connection at once, with no FIN exchange and no TIME_WAIT, and its application gets ECONNRESET (“connection reset by peer”).",
+                "{who}收到 {label}。它的序号正好是期望的那个，复位被接受：{who}立即丢弃连接，不再交换 FIN，也没有 TIME_WAIT，应用程序得到 ECONNRESET（“连接被对方复位”）。"
+            )
+        });
         let ghost = ep.conn.is_some_and(|c| cx.history(c, ep.first).contains(&(State::Listen, State::Established)));
         if ghost {
             s.why(

@@ -243,6 +243,15 @@ impl<'a> Cx<'a> {
         self.t.events[..ev.min(self.t.events.len())].iter().any(pred)
     }
 
+    /// Whether the application closed connection `conn` (close(), not shutdown()) before `ev`:
+    /// it reads nothing more and is told nothing more of it.
+    pub(crate) fn app_closed(&self, conn: Option<ConnId>, ev: usize) -> bool {
+        conn.is_some()
+            && self.earlier(ev, |e| {
+                e.conn == conn && matches!(e.kind, EventKind::App { call: AppCall::Close, error: None })
+            })
+    }
+
     /// Whether a state change `from -> to` happened anywhere before `ev`.
     pub(crate) fn seen_change(&self, ev: usize, from: State, to: State) -> bool {
         self.earlier(ev, |e| matches!(e.kind, EventKind::State { from: f, to: t, .. } if f == from && t == to))

@@ -35,12 +35,28 @@ pub(crate) fn send(cx: &Cx<'_>, ep: &Ep, bytes: usize) -> Story {
     let first = cx.seq(seg);
     let last = first.wrapping_add(n as u32).wrapping_sub(1);
     let next = first.wrapping_add(n as u32);
-    let mut s = Story::new(say!(cx, "{subj} sends {n} bytes: {label}.", "{who}发送 {n} 字节数据：{label}。"));
-    s.main(say!(
-        cx,
-        "{subj}'s application sends {n} bytes: {label}. They occupy sequence numbers {first} to {last}, so {peer} should answer ack={next}.",
-        "{who}的应用发送 {n} 个字节：{label}。它们占用序号 {first} 到 {last}，所以{peer}应当回复 ack={next}。"
-    ));
+    let mut s = if bytes > n {
+        // More than one segment's worth: TCP cuts the write into segments.
+        let mut s = Story::new(say!(
+            cx,
+            "{subj}'s application writes {bytes} bytes; the first {n} go out: {label}.",
+            "{who}的应用写入 {bytes} 个字节；最先发出的是 {n} 个字节：{label}。"
+        ));
+        s.main(say!(
+            cx,
+            "{subj}'s application writes {bytes} bytes, and its TCP sends them in segments, each at most the MSS and all within the window {peer} offers. The first, {label}, carries bytes {first} to {last}, so {peer} should answer ack={next}.",
+            "{who}的应用写入 {bytes} 个字节，它的 TCP 把这些数据分成多个报文段发送：每个不超过 MSS，总量不超过{peer}通告的窗口。第一个是 {label}，携带序号 {first} 到 {last} 的字节，所以{peer}应当回复 ack={next}。"
+        ));
+        s
+    } else {
+        let mut s = Story::new(say!(cx, "{subj} sends {n} bytes: {label}.", "{who}发送 {n} 字节数据：{label}。"));
+        s.main(say!(
+            cx,
+            "{subj}'s application sends {n} bytes: {label}. They occupy sequence numbers {first} to {last}, so {peer} should answer ack={next}.",
+            "{who}的应用发送 {n} 个字节：{label}。它们占用序号 {first} 到 {last}，所以{peer}应当回复 ack={next}。"
+        ));
+        s
+    };
     let conn = ep.conn;
     let state = conn.and_then(|c| cx.state_before(c, ep.first));
     let just_opened = conn.is_some_and(|c| {
@@ -223,6 +239,18 @@ pub(crate) fn ack_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
             "{who}收到 {label}：序号 {a} 之前的数据{peer}都已收到。"
         ));
     }
+    // The ACK made room in the window: the data it lets out goes in this step too.
+    let more: Vec<String> = ep.sent.iter().filter(|&&o| !cx.seg(o).payload.is_empty()).map(|&o| cx.label(o)).collect();
+    if let Some(first) = more.first() {
+        s.headline =
+            say!(cx, "{subj} receives {label} and sends more: {first}.", "{who}收到 {label}，继续发送：{first}。");
+        let list = more.join(cx.pick("; ", "；"));
+        s.main(say!(
+            cx,
+            "The window {peer} offers has room, so {who} sends more of what its application wrote: {list}.",
+            "{peer}通告的窗口还有空间，于是{who}继续发送应用写入的数据：{list}。"
+        ));
+    }
     let stopped = ep.cancelled(Timer::Retransmit);
     let restarted = ep.armed(Timer::Retransmit).is_some();
     if stopped && restarted {
@@ -292,6 +320,30 @@ pub(crate) fn stop_reading(cx: &Cx<'_>, ep: &Ep) -> Story {
             "这就是流量控制：窗口表明接收方还能接收多少数据，快速的发送方因此不会淹没读得慢的接收方。"
         ),
     );
+    s
+}
+
+/// The application stops calling accept(): handshakes complete into the accept queue.
+pub(crate) fn stop_accepting(cx: &Cx<'_>, ep: &Ep) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let mut s = Story::new(say!(cx, "{subj}'s application stops calling accept().", "{who}的应用不再调用 accept()。"));
+    s.main(say!(
+        cx,
+        "{subj}'s application stops calling accept(). Its TCP still answers SYNs and completes handshakes on its own; each connection that completes then waits in the accept queue (the listen() backlog) until the application takes it.",
+        "{who}的应用不再调用 accept()。它的 TCP 仍会自行回应 SYN、完成握手；握手完成的连接随后在全连接队列（长度由 listen() 的参数决定）里等待，直到应用把它取走。"
+    ));
+    s
+}
+
+/// The application calls accept() again: the waiting connections are taken.
+pub(crate) fn start_accepting(cx: &Cx<'_>, ep: &Ep) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let mut s = Story::new(say!(cx, "{subj}'s application calls accept() again.", "{who}的应用重新调用 accept()。"));
+    s.main(say!(
+        cx,
+        "{subj}'s application calls accept() again: it takes the connections waiting in the accept queue, which makes room there for more.",
+        "{who}的应用重新调用 accept()：取走在全连接队列里等待的连接，队列里也就腾出了位置。"
+    ));
     s
 }
 

@@ -62,7 +62,7 @@ pub(crate) fn connect(cx: &Cx<'_>, ep: &Ep) -> Option<Story> {
             say!(
             cx,
             "{subj}'s retransmission timer (RTO) starts too: if nothing comes back within {d}, the SYN goes out again.",
-            "{who}同时启动重传定时器（RTO）：{d}内没有回应，就重发这个 SYN。"
+            "{who}同时启动重传定时器，超时重传时间 RTO 为 {d}：这段时间内没有回应，就重发这个 SYN。"
             ),
         );
     }
@@ -237,7 +237,7 @@ fn syn_at_listener(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
             say!(
                 cx,
                 "This SYN is in fact the old duplicate, but nothing in it says so: to {who} it looks like any new request.",
-                "这个 SYN 其实就是那个旧的重复报文，但报文里没有任何标记能说明这一点：在{who}看来，它和新的连接请求没有区别。"
+                "这个 SYN 其实就是那个旧的重复报文段，但报文段里没有任何标记能说明这一点：在{who}看来，它和新的连接请求没有区别。"
             ),
         );
     } else if !cx.seen_change(ep.first, State::Listen, State::SynReceived) {
@@ -245,8 +245,8 @@ fn syn_at_listener(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
             "proves1",
             say!(
                 cx,
-                "What the first segment proved: {peer} can send and {who} can receive. {subj} does not know yet whether its own segments get through; the SYN-ACK will tell.",
-                "第一次握手证明了：{peer}能发送，{who}能接收。{who}还不知道自己发出的报文段能否送达，这要靠 SYN+ACK 来验证。"
+                "What the first segment proved: {peer} can send and {who} can receive. {subj} does not know yet whether its own segments get through; the ACK of its SYN-ACK will tell.",
+                "第一次握手证明了：{peer}能发送，{who}能接收。{who}还不知道自己发出的报文段能否送达，这要等{peer}确认它的 SYN+ACK 才知道。"
             ),
         );
     }
@@ -257,8 +257,8 @@ fn syn_at_listener(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
             "syn-seq",
             say!(
                 cx,
-                "Why ack={a} and not {x}? A SYN occupies one sequence number, as if it were one byte of data, and an acknowledgment number always names the next byte expected: {peer}'s ISN plus one.",
-                "为什么是 ack={a} 而不是 {x}？SYN 本身占用一个序号，就像一个字节的数据；而确认号表示的总是“期望收到的下一个字节”，也就是{peer}的 ISN 加一。"
+                "Why ack={a} and not {x}? A SYN occupies one sequence number, as if it were one byte of data, and an acknowledgment number always names the next byte expected: the SYN's sequence number (the ISN it proposes) plus one.",
+                "为什么是 ack={a} 而不是 {x}？SYN 本身占用一个序号，就像一个字节的数据；而确认号表示的总是“期望收到的下一个字节”，也就是这个 SYN 的序号（它提出的 ISN）加一。"
             ),
         );
         s.why(
@@ -311,7 +311,7 @@ fn two_way_open(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
             say!(
                 cx,
                 "But this SYN is the old duplicate: {peer} never asked for this connection. {subj} has committed memory and an application to a ghost.",
-                "可这个 SYN 是那个旧的重复报文：{peer}根本没有请求这个连接。{who}却已经为一个“幽灵连接”分配了内存，还交给了应用程序。"
+                "可这个 SYN 是那个旧的重复报文段：{peer}根本没有请求这个连接。{who}却已经为一个“幽灵连接”分配了内存，还交给了应用程序。"
             ),
         );
     } else {
@@ -544,7 +544,7 @@ pub(crate) fn inject(cx: &Cx<'_>, ep: &Ep) -> Option<Story> {
         s.main(say!(
             cx,
             "A stray {label} appears on the wire, addressed to {peer}. It carries {who}'s addresses and ports but was not sent by {who}'s connection: an old duplicate, or a blind attacker's guess.",
-            "网络中出现了一个发往{peer}的游离报文段 {label}。它带着{who}的地址和端口，却不是{who}的连接发出的：可能是旧的重复报文，也可能是攻击者盲猜伪造的。"
+            "网络中出现了一个发往{peer}的游离报文段 {label}。它带着{who}的地址和端口，却不是{who}的连接发出的：可能是旧的重复报文段，也可能是攻击者盲猜伪造的。"
         ));
         return Some(s);
     }
@@ -604,15 +604,15 @@ pub(crate) fn forged(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     if k == 1 {
         s.main(say!(
             cx,
-            "{subj} sends a SYN with a forged source address, {src}. Nobody at that address will ever answer the server's SYN-ACK, so each such SYN leaves a half-open connection behind.",
-            "{who}以伪造的源地址 {src} 发出一个 SYN。那个地址上没有任何主机会回应服务器的 SYN+ACK，所以每个这样的 SYN 都会在服务器上留下一个半连接。"
+            "{subj} sends a SYN with a forged source address, {src}. Nobody at that address will ever answer the server's SYN-ACK, so each such SYN the server takes in leaves a half-open connection behind.",
+            "{who}以伪造的源地址 {src} 发出一个 SYN。那个地址上没有任何主机会回应服务器的 SYN+ACK，所以服务器每接纳一个这样的 SYN，就会留下一个半连接。"
         ));
         s.why(
             "flood",
             say!(
                 cx,
-                "This is a SYN flood. It is cheap for {who}, who keeps no state at all, but each forged SYN costs the server a place in its SYN queue and a series of SYN-ACK retransmissions, until it gives up on it.",
-                "这就是 SYN 洪泛。{who}自己不保存任何状态，成本极低；服务器却要为每个伪造的 SYN 占用半连接队列中的一个位置，还要反复重传 SYN+ACK，直到放弃为止。"
+                "This is a SYN flood. It is cheap for {who}, who keeps no state at all, but each forged SYN the server takes in costs it a place in its SYN queue and a series of SYN-ACK retransmissions, until it gives up on it.",
+                "这就是 SYN 洪泛。{who}自己不保存任何状态，成本极低；服务器每接纳一个伪造的 SYN，就要为它占用半连接队列中的一个位置，还要反复重传 SYN+ACK，直到放弃为止。"
             ),
         );
     } else {

@@ -327,6 +327,8 @@ fn app(cx: &Cx<'_>, ep: &Ep, call: &AppCall, error: Option<AppError>) -> Story {
         AppCall::Reboot => Some(gone::reboot(cx, ep)),
         AppCall::StopReading => Some(data::stop_reading(cx, ep)),
         AppCall::StartReading => Some(data::start_reading(cx, ep)),
+        AppCall::StopAccepting => Some(data::stop_accepting(cx, ep)),
+        AppCall::StartAccepting => Some(data::start_accepting(cx, ep)),
         _ => None,
     };
     found.unwrap_or_else(|| data::generic_app(cx, ep, call, error))

@@ -347,7 +347,7 @@ pub(crate) fn rto_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
             s.main(say!(
                 cx,
                 "No SYN-ACK came back within {waited}, so {who}'s retransmission timer (RTO) expires and it sends the SYN again: {label}, with the same sequence number as before.",
-                "{waited}内没有收到 SYN+ACK，{who}的重传定时器（RTO）到期，于是再次发送 SYN：{label}，序号和之前完全相同。"
+                "{waited}内没有收到 SYN+ACK，{who}的重传定时器到期（超时重传时间 RTO 已过），于是再次发送 SYN：{label}，序号和之前完全相同。"
             ));
         }
         Role::SynAck if o.to.is_none() => {
@@ -370,8 +370,8 @@ pub(crate) fn rto_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
         Role::SynAck => {
             s.main(say!(
                 cx,
-                "{subj} has heard nothing for {waited}: for it the handshake is still unfinished, so its RTO expires and it sends the SYN-ACK again ({label}).",
-                "{who}已经 {waited}没有收到任何回应：在它看来握手还没完成，于是 RTO 到期，重发 SYN+ACK（{label}）。"
+                "{subj} has had no ACK it could take for {waited}: for it the handshake is still unfinished, so its RTO expires and it sends the SYN-ACK again ({label}).",
+                "{who}已经 {waited}没有收到可以接受的 ACK：在它看来握手还没完成，于是 RTO 到期，重发 SYN+ACK（{label}）。"
             ));
         }
         Role::Fin => {
@@ -409,24 +409,28 @@ pub(crate) fn rto_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
             let last = cx.dur(series[series.len() - 1]);
             s.detail(say!(
                 cx,
-                "The timeout stays at {last} this time: Linux retransmits a SYN at its initial timeout a few times (net.ipv4.tcp_syn_linear_timeouts, 4 by default) before it starts doubling: {list} so far.",
-                "这一次超时时间仍是 {last}：Linux 重传 SYN 时，前几次（net.ipv4.tcp_syn_linear_timeouts，默认 4 次）沿用初始超时，之后才开始翻倍：到目前为止依次是 {list}。"
+                "{subj}'s timeout stays at {last} this time: Linux retransmits a SYN at its initial timeout a few times (net.ipv4.tcp_syn_linear_timeouts, 4 by default) before it starts doubling: {list} so far.",
+                "{who}这一次的超时时间仍是 {last}：Linux 重传 SYN 时，前几次（net.ipv4.tcp_syn_linear_timeouts，默认 4 次）沿用初始超时，之后才开始翻倍：到目前为止依次是 {list}。"
             ));
         } else if series.windows(2).any(|w| w[0] == w[1]) {
             // Past the retries that kept the initial timeout: the list starts flat.
             s.detail(say!(
                 cx,
-                "The retries at the initial timeout are used up, so from now on the timeout doubles with each retry: {list} so far (retry {b}).",
-                "沿用初始超时的那几次重试已经用完，此后每重试一次，超时时间就翻一倍：到目前为止依次是 {list}（第 {b} 次重试）。"
+                "The retries at the initial timeout are used up, so from now on {who}'s timeout doubles with each retry: {list} so far (retry {b}).",
+                "沿用初始超时的那几次重试已经用完，此后{who}每重试一次，超时时间就翻一倍：到目前为止依次是 {list}（第 {b} 次重试）。"
             ));
         } else if b >= 2 {
             s.detail(say!(
                 cx,
-                "The timeout doubles with each retry: {list} so far (retry {b}).",
-                "每重试一次，超时时间就翻一倍：到目前为止依次是 {list}（第 {b} 次重试）。"
+                "{subj}'s timeout doubles with each retry: {list} so far (retry {b}).",
+                "{who}每重试一次，超时时间就翻一倍：到目前为止依次是 {list}（第 {b} 次重试）。"
             ));
         } else {
-            s.detail(say!(cx, "The timeout doubles for the next try: {list}.", "下一次的超时时间翻倍：{list}。"));
+            s.detail(say!(
+                cx,
+                "{subj}'s timeout doubles for the next try: {list}.",
+                "{who}下一次的超时时间翻倍：{list}。"
+            ));
         }
     }
     if !cx.earlier(ep.first, |e| matches!(e.kind, EventKind::TimerFired { timer: Timer::Retransmit, .. })) {
@@ -552,13 +556,25 @@ fn give_up(cx: &Cx<'_>, ep: &Ep, from: State, to: State, waited: &str) -> Story 
                 matches!(e.kind, EventKind::State { from: State::SynReceived, to: State::Listen, .. })
             })
         {
+            let cookies =
+                cx.t.events.iter().any(|e| {
+                    matches!(e.kind, EventKind::Rejected { reason: tcp_core::event::DropReason::SynCookie, .. })
+                });
             s.why(
                 "flood-expire",
-                say!(
-                    cx,
-                    "Only now does the queue have room again. Until the forged entries expire, every real client's SYN is dropped, which is the whole point of the attack.",
-                    "直到现在，队列才重新有了空位。在这些伪造的条目过期之前，真正客户端的 SYN 都会被丢弃，这正是攻击的目的。"
-                ),
+                if cookies {
+                    say!(
+                        cx,
+                        "Only now does the queue have room again. With SYN cookies that cost real clients nothing: while it was full, their SYNs were answered with cookies instead of being dropped.",
+                        "直到现在，队列才重新有了空位。有了 SYN Cookie，这对真正的客户端毫无影响：队列满着的时候，它们的 SYN 得到的是 Cookie 回应，而不是被丢弃。"
+                    )
+                } else {
+                    say!(
+                        cx,
+                        "Only now does the queue have room again. Until the forged entries expire, every real client's SYN is dropped, which is the whole point of the attack.",
+                        "直到现在，队列才重新有了空位。在这些伪造的条目过期之前，真正客户端的 SYN 都会被丢弃，这正是攻击的目的。"
+                    )
+                },
             );
         }
         return s;
@@ -589,10 +605,12 @@ fn give_up(cx: &Cx<'_>, ep: &Ep, from: State, to: State, waited: &str) -> Story 
 /// The delayed-ACK timer fired: a bare ACK goes out.
 pub(crate) fn delack_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    // How long the ACK waited: from the timer's arming until now, when it fires (on a timer
+    // wheel a little after it was due).
     let d = ep
         .conn
         .and_then(|c| cx.last_armed(c, Timer::DelayedAck, ep.first))
-        .map_or_else(String::new, |(at, due, _)| cx.span(at, due));
+        .map_or_else(String::new, |(at, _, _)| cx.span(at, ep.at));
     let Some(&ack) = ep.sent.first() else {
         let mut s = Story::new(say!(cx, "{subj}'s delayed-ACK timer expires.", "{who}的延迟确认定时器到期。"));
         s.main(say!(cx, "{subj}'s delayed-ACK timer expires after {d}.", "{who}的延迟确认定时器在 {d}后到期。"));
@@ -601,7 +619,15 @@ pub(crate) fn delack_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
     let label = cx.label(ack);
     let peer = cx.dst_name(ack);
     let mut s = Story::new(say!(cx, "{subj}'s delayed ACK goes out: {label}.", "{who}的延迟确认发出：{label}。"));
-    if role(cx, ack) == Role::FinAck {
+    let fin_follows =
+        cx.t.segments.iter().any(|o| o.conn == ep.conn && o.sent_at > ep.at && o.repr.flags.contains(Flags::FIN));
+    if role(cx, ack) == Role::FinAck && !fin_follows {
+        s.main(say!(
+            cx,
+            "Nothing came along for the ACK to ride on: after {d} the delayed-ACK timer expires and {who} sends a bare {label}, acknowledging {peer}'s FIN: the second segment of the four-way close. Its application has not closed, so no FIN of its own goes with it.",
+            "{d}内没有可以搭便车的报文段：延迟确认定时器到期，{who}单独发出 {label}，确认{peer}的 FIN，这就是第二次挥手。它的应用还没有关闭，所以没有自己的 FIN 随之发出。"
+        ));
+    } else if role(cx, ack) == Role::FinAck {
         s.main(say!(
             cx,
             "Nothing came along for the ACK to ride on: after {d} the delayed-ACK timer expires and {who} sends a bare {label}, acknowledging {peer}'s FIN: the second segment of the four-way close. Its application has not closed yet, so its own FIN will follow separately: this close takes four segments.",
@@ -638,7 +664,7 @@ pub(crate) fn persist_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
     s.main(say!(
         cx,
         "{subj}'s persist timer expires. {peer_subj} has advertised a zero window, so {who} may not send data; but the update that reopens the window could be lost and leave both waiting forever. So {who} sends a zero-window probe ({label}) to ask whether there is room now.",
-        "{who}的坚持定时器（persist timer）到期。{peer}通告的窗口为 0，{who}不能发送数据；可是重新打开窗口的更新报文有可能丢失，让双方永远互相等待。于是{who}发出一个零窗口探测（{label}），询问现在是否有空间了。"
+        "{who}的坚持定时器（persist timer）到期。{peer}通告的窗口为 0，{who}不能发送数据；可是重新打开窗口的窗口更新报文段有可能丢失，让双方永远互相等待。于是{who}发出一个零窗口探测（{label}），询问现在是否有空间了。"
     ));
     if let Some((deadline, b)) = ep.armed(Timer::Persist) {
         let d = cx.span(ep.at, deadline);
@@ -715,9 +741,22 @@ pub(crate) fn keepalive_fired(cx: &Cx<'_>, ep: &Ep, backoff: u8) -> Story {
         ));
         s.main(say!(
             cx,
-            "Nothing has arrived from {peer} for {waited}, the idle time of {who}'s keep-alive timer. To find out whether {peer} is still there, {who} sends a probe: {label}. Its sequence number is one less than the next byte {peer} expects, so it repeats a byte {peer} already has; {peer} cannot take it as new data and must answer with an ACK saying where it is.",
-            "已经 {waited}没有收到{peer}的任何报文段，这正是{who}保活定时器的空闲时间。为了弄清{peer}是否还在，{who}发出一个探测报文段：{label}。它的序号比{peer}期待的下一个字节小 1，重复的是{peer}早已收到的字节；{peer}不能把它当作新数据，必须回一个 ACK，说明自己收到了哪里。"
+            "Nothing has arrived from {peer} for {waited}, the idle time of {who}'s keep-alive timer. To find out whether {peer} is still there, {who} sends a probe: {label}.",
+            "已经 {waited}没有收到{peer}的任何报文段，这正是{who}保活定时器的空闲时间。为了弄清{peer}是否还在，{who}发出一个探测报文段：{label}。"
         ));
+        s.main(if garbage {
+            say!(
+                cx,
+                "Its sequence number is one less than the next byte {peer} expects, so its one byte repeats a byte {peer} already has; {peer} cannot take it as new data and must answer with an ACK saying where it is.",
+                "它的序号比{peer}期待的下一个字节小 1，所带的一个字节是{peer}早已收到的；{peer}不能把它当作新数据，必须回一个 ACK，说明自己收到了哪里。"
+            )
+        } else {
+            say!(
+                cx,
+                "It carries no data, and its sequence number is one less than the next byte {peer} expects: it lies just before the window, so {peer} cannot take it as anything new and must answer with an ACK saying where it is.",
+                "它不带数据，序号比{peer}期待的下一个字节小 1：正好落在窗口之前，{peer}不能把它当作任何新内容，必须回一个 ACK，说明自己收到了哪里。"
+            )
+        });
         s.why(
             "keepalive",
             say!(
@@ -777,8 +816,8 @@ pub(crate) fn keepalive_probe_received(cx: &Cx<'_>, ep: &Ep, seg: SegId, n: u8) 
     ));
     s.main(say!(
         cx,
-        "{label} is {peer}'s keep-alive probe {n}. Its sequence number lies just below {who}'s receive window: a byte {who} already has. As for any segment outside the window, {who} discards it and answers with an ACK of where it is, {reply}, which is exactly the sign of life {peer} is asking for.",
-        "{label} 是{peer}的第 {n} 次保活探测。它的序号正好落在{who}接收窗口的左边：是{who}早已收到的字节。和对待任何窗口外的报文段一样，{who}丢弃它，并回一个 ACK 说明自己收到了哪里：{reply}，而这正是{peer}想要的“还活着”的信号。"
+        "{label} is {peer}'s keep-alive probe {n}. Its sequence number lies just below {who}'s receive window, where nothing new can be. As for any segment outside the window, {who} discards it and answers with an ACK of where it is, {reply}, which is exactly the sign of life {peer} is asking for.",
+        "{label} 是{peer}的第 {n} 次保活探测。它的序号正好落在{who}接收窗口的左边，那里不可能有新内容。和对待任何窗口外的报文段一样，{who}丢弃它，并回一个 ACK 说明自己收到了哪里：{reply}，而这正是{peer}想要的“还活着”的信号。"
     ));
     s.detail_once(
         "keepalive-answer",

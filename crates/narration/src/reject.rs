@@ -4,7 +4,7 @@
 use alloc::string::String;
 use tcp_core::event::{DropReason, Reply};
 use tcp_core::{Flags, State};
-use tcp_sim::trace::{EventKind, Fate, HostId, SegId};
+use tcp_sim::trace::{AppCall, EventKind, Fate, HostId, SegId};
 
 use crate::Story;
 use crate::cx::{Cx, capitalize, say};
@@ -133,7 +133,7 @@ fn duplicate_syn(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply_label: &str) -> Story {
     ));
     s.main(say!(
         cx,
-        "{subj} is still in SYN_RECV when the same SYN arrives again: {peer} evidently never received the SYN-ACK. Rather than wait for its own timer, {who} sends the SYN-ACK again at once ({reply_label}).",
+        "{subj} is still in SYN_RECV when the same SYN arrives again: {peer} evidently has not received the SYN-ACK. {subj} answers the repeated SYN with its SYN-ACK again at once ({reply_label}), whatever its own retransmission timer says.",
         "{who}仍在 SYN_RECV，同一个 SYN 又到了：显然{peer}没有收到 SYN+ACK。{who}没有等自己的定时器，而是立即重发 SYN+ACK（{reply_label}）。"
     ));
     s.why(
@@ -355,8 +355,8 @@ fn rate_limited(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     ));
     s.main(say!(
         cx,
-        "{subj} cannot accept {label}, and would normally answer with an ACK saying where it stands. It has already sent as many such answers as its stack allows for now, so it stays silent: two ends that disagree would otherwise answer each other's ACKs forever (RFC 5961 limits these answers; Linux allows one per 500 ms).",
-        "{who}不能接受 {label}，通常会回一个 ACK 说明自己的进度。但它近来发出的这类回复已达到协议栈允许的上限，所以这次保持沉默：否则两端意见不一时，会无休止地互相回复对方的 ACK（RFC 5961 限制这类回复；Linux 每 500 毫秒最多回一次）。"
+        "{subj} cannot accept {label}, and would normally answer with an ACK saying where it stands. It has already sent as many such answers as its stack allows for now, so it stays silent: two ends that disagree would otherwise answer each other's ACKs forever. RFC 5961 asks for such a limit on challenge ACKs, and stacks apply one to every answer of this kind: Linux, for one, sends at most one per 500 ms.",
+        "{who}不能接受 {label}，通常会回一个 ACK 说明自己的进度。但它近来发出的这类回复已达到协议栈允许的上限，所以这次保持沉默：否则两端意见不一时，会无休止地互相回复对方的 ACK。RFC 5961 要求对挑战 ACK 限速，各协议栈对这一类回复都加了限制：例如 Linux 每 500 毫秒最多回一次。"
     ));
     s
 }
@@ -551,9 +551,22 @@ fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
         ));
         s.main(say!(
             cx,
-            "{subj} has been ESTABLISHED since its third segment, but {peer} dropped that segment: its accept queue was full, so it still holds the connection in SYN_RECV and has now sent its SYN-ACK again. {subj} answers with an ACK of where it stands, {reply}; while the queue stays full, this one is dropped too.",
-            "{who}自从发出第三次握手的报文段起就处于 ESTABLISHED，可是{peer}丢弃了那个报文段：它的全连接队列已满，所以这条连接在它那里仍是 SYN_RECV，现在它又重发了 SYN+ACK。{who}回复一个表明自身进度的 ACK：{reply}；只要队列仍然是满的，这个 ACK 也会被丢弃。"
+            "{subj} has been ESTABLISHED since its third segment, but {peer} dropped that segment: its accept queue was full, so it still holds the connection in SYN_RECV and has now sent its SYN-ACK again. {subj} answers with an ACK of where it stands, {reply}.",
+            "{who}自从发出第三次握手的报文段起就处于 ESTABLISHED，可是{peer}丢弃了那个报文段：它的全连接队列已满，所以这条连接在它那里仍是 SYN_RECV，现在它又重发了 SYN+ACK。{who}回复一个表明自身进度的 ACK：{reply}。"
         ));
+        let (peer_host, peer_subj) = (cx.seg(seg).from, capitalize(peer.clone()));
+        let accepting_again = cx.earlier(ep.first, |e| {
+            e.host == peer_host && matches!(e.kind, EventKind::App { call: AppCall::StartAccepting, .. })
+        });
+        s.main(if accepting_again {
+            say!(
+                cx,
+                "{peer_subj}'s application has called accept() again since, so the queue has room: this ACK can complete the handshake.",
+                "{peer}的应用此后已经重新调用了 accept()，队列有了空位：这个 ACK 可以完成握手了。"
+            )
+        } else {
+            say!(cx, "While the queue stays full, this one is dropped too.", "只要队列仍然是满的，这个 ACK 也会被丢弃。")
+        });
         s.why(
             "accept-overflow",
             say!(
@@ -706,7 +719,7 @@ fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
     s.main(say!(
         cx,
         "{label} falls outside {who}'s receive window: an old duplicate or a stray. {subj} drops it and answers with an ACK of where it stands, {reply}.",
-        "{label} 落在{who}的接收窗口之外：是旧的重复报文或迷途的报文段。{who}丢弃它，并回复一个表明自身进度的 ACK：{reply}。"
+        "{label} 落在{who}的接收窗口之外：是旧的重复报文段或迷途的报文段。{who}丢弃它，并回复一个表明自身进度的 ACK：{reply}。"
     ));
     s
 }

@@ -268,7 +268,13 @@ const TOPICS: &[(&str, &str, bool, &str, &str)] = &[
     ),
     ("FIN-WAIT-2 timeout armed", "handshake", true, "tcp_fin_timeout", "tcp_fin_timeout"),
     // ## Loss and timers
-    ("retransmission timeout", "lost-syn", true, "retransmission timer (RTO) expires", "重传定时器（RTO）到期"),
+    (
+        "retransmission timeout",
+        "lost-syn",
+        true,
+        "retransmission timer (RTO) expires",
+        "重传定时器到期（超时重传时间 RTO 已过）",
+    ),
     ("RTO doubles", "connect-timeout", true, "1 s → 2 s → 4 s → 8 s", "1 秒 → 2 秒 → 4 秒 → 8 秒"),
     ("exponential backoff", "connect-timeout", true, "exponential backoff", "指数退避"),
     (
@@ -284,7 +290,7 @@ const TOPICS: &[(&str, &str, bool, &str, &str)] = &[
         "lost SYN-ACK: repeated SYN answered at once",
         "lost-syn-ack",
         true,
-        "sends the SYN-ACK again at once",
+        "answers the repeated SYN with its SYN-ACK again at once",
         "立即重发 SYN+ACK",
     ),
     ("lost third ACK", "lost-third-ack", true, "the server is still in SYN_RECV", "服务器却仍在 SYN_RECV"),

@@ -471,7 +471,7 @@ fn title(trace: &Trace, index: usize, lang: Lang, relative: bool) -> Html {
         ));
     }
     if seg.injected {
-        tags.push(pick(lang, "old duplicate", "旧的重复报文").into());
+        tags.push(pick(lang, "old duplicate", "旧的重复报文段").into());
     }
     if seg.forged {
         tags.push(pick(lang, "forged source", "伪造源地址").into());
