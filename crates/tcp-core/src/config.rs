@@ -342,8 +342,11 @@ pub struct Config {
     pub time_wait_answers_counted_anew: bool,
     /// Half-open connections a listener keeps (its SYN queue).
     pub syn_backlog: u16,
-    /// Established connections waiting for `accept()` (the `listen()` backlog).
+    /// Established connections waiting for `accept()` (the `listen()` backlog): how many the
+    /// queue really holds for it is [`Config::accept_queue_size`]'s.
     pub accept_backlog: u16,
+    /// How many connections the accept queue holds for that backlog before it is full.
+    pub accept_queue_size: AcceptQueueSize,
     /// What a listener does with the ACK that would complete a handshake while its accept queue
     /// is full: `false` drops it and keeps the half-open connection, whose SYN-ACK is sent again
     /// (Linux `tcp_check_req` with `net.ipv4.tcp_abort_on_overflow` = 0, the default); `true`
@@ -472,6 +475,7 @@ impl Config {
             time_wait_answers_counted_anew: false,
             syn_backlog: 16,
             accept_backlog: 16,
+            accept_queue_size: AcceptQueueSize::Backlog,
             abort_on_overflow: false,
             ignore_rst_in_time_wait: false,
             rst_anywhere_in_window: false,
@@ -587,6 +591,7 @@ impl Config {
             time_wait_answers_counted_anew: true,
             syn_backlog: 16,
             accept_backlog: 16,
+            accept_queue_size: AcceptQueueSize::OneMore,
             abort_on_overflow: false,
             ignore_rst_in_time_wait: false,
             rst_anywhere_in_window: false,
@@ -685,6 +690,8 @@ impl Config {
             // ends the open first (SYNs at 0, 1, 3.2, 7.4, 15.6, 31.8 and 64 s).
             syn_retries: 12,
             establishment_timeout: Some(Duration::from_secs(75)),
+            // `sonewconn` refuses a new connection only once `sol_qlen > 3 * sol_qlimit / 2`.
+            accept_queue_size: AcceptQueueSize::HalfAgain,
             ..Config::linux()
         }
     }
@@ -760,6 +767,7 @@ impl Config {
             time_wait_answers_counted_anew: false,
             syn_backlog: 16,
             accept_backlog: 16,
+            accept_queue_size: AcceptQueueSize::Backlog,
             abort_on_overflow: false,
             ignore_rst_in_time_wait: false,
             // Assumed: Windows' rule is not documented; RFC 1122 §4.2.2.13's, as Linux.
@@ -830,9 +838,6 @@ impl Config {
         }
         if self.syn_backlog == 0 {
             return Err(ConfigError { field: "syn_backlog", reason: "must be at least 1" });
-        }
-        if self.accept_backlog == 0 {
-            return Err(ConfigError { field: "accept_backlog", reason: "must be at least 1" });
         }
         if self.keepalive_idle.is_zero() {
             return Err(ConfigError { field: "keepalive_idle", reason: "must be greater than zero" });
@@ -951,6 +956,44 @@ pub enum SynFin {
     /// in the synchronized states and TIME-WAIT, where it opens no new connection, as the
     /// suite's `rcv-syn-fin-*-dropping-enabled` and `rcv-syn-fin-time-wait-*-drop` scripts expect).
     Drop,
+}
+
+/// How many established connections a listener's accept queue holds for a `listen()` backlog
+/// of `n` ([`Config::accept_queue_size`]): the queue is full, and a handshake's last ACK or a new
+/// SYN meets a full queue, at that many.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AcceptQueueSize {
+    /// `n`, as `listen()`'s backlog reads (RFC 9293 leaves it to the implementation), and one
+    /// for a backlog of 0 (POSIX: a backlog of 0 "may allow the socket to accept connections",
+    /// with an implementation-defined minimum).
+    Backlog,
+    /// `n + 1`: Linux's `sk_acceptq_is_full` tests `sk_ack_backlog > sk_max_ack_backlog`
+    /// (`include/net/sock.h`, kept so since commit 64a146513f8f, "Revert incorrect accept queue
+    /// backlog changes"), so `listen(fd, 1)` holds two connections, and `ss` shows a Recv-Q one
+    /// above the Send-Q.
+    OneMore,
+    /// `3n / 2 + 1`: FreeBSD's `sonewconn` refuses only when `sol_qlen > 3 * sol_qlimit / 2`
+    /// (listen(2): "the real maximum queue length will be 1.5 times more than the value
+    /// specified"), the fudge factor Berkeley's stacks always had.
+    HalfAgain,
+}
+
+impl AcceptQueueSize {
+    /// Connections the queue holds for a backlog of `backlog`.
+    pub const fn holds(self, backlog: u16) -> usize {
+        let n = backlog as usize;
+        match self {
+            AcceptQueueSize::Backlog => {
+                if n == 0 {
+                    1
+                } else {
+                    n
+                }
+            }
+            AcceptQueueSize::OneMore => n + 1,
+            AcceptQueueSize::HalfAgain => 3 * n / 2 + 1,
+        }
+    }
 }
 
 /// At most `count` events in any `interval` (a throttle that starts a new interval at the first

@@ -35,7 +35,7 @@ pub mod state;
 pub mod time;
 pub mod wire;
 
-pub use config::{Config, Ecn, Profile, ReadShutdown, SynFin, TimeWaitSyn};
+pub use config::{AcceptQueueSize, Config, Ecn, Profile, ReadShutdown, SynFin, TimeWaitSyn};
 pub use conn::{Connection, Transmit};
 pub use event::{Cause, CloseReason, DropReason, Event, Negotiation, Reply, Timer, WindowShifts};
 #[cfg(feature = "alloc")]

@@ -128,6 +128,11 @@ impl Listener {
     pub fn pending_accept(&self) -> usize {
         self.children.len() - self.half_open
     }
+    /// Whether the accept queue holds all the profile allows for its backlog
+    /// ([`crate::config::AcceptQueueSize`]).
+    fn accept_queue_full(&self) -> bool {
+        self.pending_accept() >= self.config.accept_queue_size.holds(self.config.accept_backlog)
+    }
     /// The connection with `remote`, if one is queued here.
     pub fn child(&self, remote: SocketAddrV4) -> Option<&Connection> {
         let slot = self.by_remote.get(u128::from(addr_key(remote)))?;
@@ -154,7 +159,7 @@ impl Listener {
                 && seg.flags.contains(Flags::ACK)
                 && !seg.flags.contains(Flags::SYN)
                 && !seg.flags.contains(Flags::RST);
-            if completes && self.pending_accept() >= usize::from(self.config.accept_backlog) {
+            if completes && self.accept_queue_full() {
                 self.overflow(now, remote, slot);
                 return;
             }
@@ -187,7 +192,7 @@ impl Listener {
     }
 
     fn on_syn(&mut self, now: Instant, remote: SocketAddrV4, seg: &TcpRepr, payload: &[u8], isn: SeqNum) {
-        if self.pending_accept() >= usize::from(self.config.accept_backlog) {
+        if self.accept_queue_full() {
             self.reject(remote, DropReason::AcceptQueueFull);
             return;
         }
@@ -258,7 +263,7 @@ impl Listener {
             let mss_index = iss.0 & 0x7;
             self.cookie(p, remote, irs, mss_index) == iss
         });
-        if !valid || self.pending_accept() >= usize::from(self.config.accept_backlog) {
+        if !valid || self.accept_queue_full() {
             let reason = if valid { DropReason::AcceptQueueFull } else { DropReason::BadCookie };
             let reply = if valid { Reply::Nothing } else { Reply::Reset };
             self.events.push_back(ListenerEvent { remote, event: Event::SegmentRejected { reason, reply } });

@@ -1374,6 +1374,46 @@ fn syn_fin_per_profile() {
     assert_eq!(rejection(&out), (DropReason::SynOnSynchronized, Reply::ChallengeAck));
 }
 
+/// How many handshakes an accept queue takes for a backlog, per profile
+/// (`Config::accept_queue_size`): Linux one more than the backlog (`sk_acceptq_is_full` tests
+/// `>`), FreeBSD half as many again plus one (`sonewconn`: `sol_qlen > 3 * sol_qlimit / 2`), RFC
+/// 9293 and Windows the backlog. Clients complete handshakes one after another, nobody calls
+/// accept(); the count is how many the queue held when the next one met it full.
+#[test]
+fn the_accept_queue_holds_per_profile() {
+    use tcp_core::{AcceptQueueSize, Config, Listener, Profile};
+    let held = |config: Config| {
+        let mut l = Listener::new(config, LOCAL, 1);
+        for k in 0..64u16 {
+            let remote = std::net::SocketAddrV4::new(std::net::Ipv4Addr::new(192, 0, 2, 1), 40000 + k);
+            l.handle_segment(AT, remote, &TcpRepr { flags: Flags::SYN, seq: PEER_ISS, ..TEMPL }, &[], ISS);
+            let Some(synack) = drain_listener(&mut l).pop().filter(|r| r.flags == Flags::SYN | Flags::ACK) else {
+                return l.pending_accept();
+            };
+            let ack = TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 1, ack: synack.seq + 1, ..TEMPL };
+            l.handle_segment(AT, remote, &ack, &[], ISS);
+            let _ = drain_listener(&mut l);
+            if l.pending_accept() == usize::from(k) {
+                return l.pending_accept(); // the ACK met a full queue
+            }
+        }
+        l.pending_accept()
+    };
+    for (profile, sizes) in [
+        (Profile::Linux, [2, 3, 5]),
+        (Profile::Freebsd, [2, 4, 7]),
+        (Profile::Rfc9293, [1, 2, 4]),
+        (Profile::Windows, [1, 2, 4]),
+    ] {
+        for (backlog, size) in [1u16, 2, 4].into_iter().zip(sizes) {
+            let config = Config { accept_backlog: backlog, syn_backlog: 64, ..profile.config() };
+            assert_eq!(held(config), size, "{profile}, listen(fd, {backlog})");
+            assert_eq!(config.accept_queue_size.holds(backlog), size, "{profile}");
+        }
+    }
+    assert_eq!(AcceptQueueSize::HalfAgain.holds(128), 193);
+}
+
 #[test]
 fn syn_ack_to_a_listener_per_profile() {
     use tcp_core::{Config, Listener};

@@ -247,7 +247,8 @@ overrides! {
     data_retries: u8 => data_retries,
     /// SYN queue size of listeners.
     syn_backlog: u16 => syn_backlog,
-    /// Accept queue size of listeners.
+    /// listen()'s backlog: the accept queue holds this many (rfc9293), one more (linux) or half
+    /// as many again plus one (freebsd).
     accept_backlog: u16 => accept_backlog,
     /// SYN cookies when the SYN queue is full.
     syn_cookies: bool => syn_cookies,
