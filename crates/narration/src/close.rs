@@ -569,8 +569,8 @@ pub(crate) fn fin_wait2_timeout(cx: &Cx<'_>, ep: &Ep) -> Story {
         "fw2",
         say!(
             cx,
-            "RFC 9293 would let FIN_WAIT2 last forever, since {peer} may legitimately keep sending; the timeout protects against a peer that vanished without closing.",
-            "按 RFC 9293，FIN_WAIT2 可以无限期持续，因为{peer}完全可以继续发送数据；这个超时是为了防备对方不辞而别、永远不关闭。"
+            "RFC 9293 would let FIN_WAIT2 last forever, since {peer} may legitimately keep sending; the timeout protects against a peer that never closes: one that vanished, or whose application forgot to.",
+            "按 RFC 9293，FIN_WAIT2 可以无限期持续，因为{peer}完全可以继续发送数据；这个超时是为了防备对方永远不关闭：可能是对方已经消失，也可能是它的应用忘了关闭。"
         ),
     );
     s
@@ -590,7 +590,7 @@ pub(crate) fn abort(cx: &Cx<'_>, ep: &Ep) -> Story {
     s.main(say!(
         cx,
         "{subj}'s application aborts the connection (close() with SO_LINGER set to 0). Instead of a FIN, {who} sends {label}, throws away anything still queued and goes straight to CLOSED: no FIN_WAIT1 or FIN_WAIT2, no TIME_WAIT.",
-        "{who}的应用中止了连接（把 SO_LINGER 设为 0 后调用 close()）。{who}没有发 FIN，而是发出 {label}，丢弃所有尚未发送的数据，直接进入 CLOSED：既不经过 FIN_WAIT1 和 FIN_WAIT2，也没有 TIME_WAIT。"
+        "{who}的应用中止了连接（把 SO_LINGER 设为 0 后调用 close()）。{who}没有发 FIN，而是发出 {label}，丢弃仍在排队的一切数据（未发送的和未读取的），直接进入 CLOSED：既不经过 FIN_WAIT1 和 FIN_WAIT2，也没有 TIME_WAIT。"
     ));
     if rst.is_some() {
         s.why(

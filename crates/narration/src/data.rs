@@ -5,7 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use tcp_core::event::CloseReason;
 use tcp_core::{Flags, State, Timer};
-use tcp_sim::trace::{AppCall, AppError, Notice, SegId};
+use tcp_sim::trace::{AppCall, AppError, EventKind, Notice, SegId};
 
 use crate::cx::{Cx, capitalize, say};
 use crate::episode::Ep;
@@ -35,6 +35,11 @@ pub(crate) fn send(cx: &Cx<'_>, ep: &Ep, bytes: usize) -> Story {
     let first = cx.seq(seg);
     let last = first.wrapping_add(n as u32).wrapping_sub(1);
     let next = first.wrapping_add(n as u32);
+    // accept() just before, at the same instant: told here, first (see `generic_other`).
+    let accepted_now = ep.first > 0 && {
+        let e = cx.ev(ep.first - 1);
+        e.at == ep.at && e.conn == ep.conn && matches!(e.kind, EventKind::App { call: AppCall::Accept, .. })
+    };
     let mut s = if bytes > n {
         // More than one segment's worth: TCP cuts the write into segments.
         let mut s = Story::new(say!(
@@ -57,16 +62,27 @@ pub(crate) fn send(cx: &Cx<'_>, ep: &Ep, bytes: usize) -> Story {
         ));
         s
     };
+    if accepted_now {
+        s.paras.insert(
+            0,
+            crate::Para {
+                rank: crate::Rank::Main,
+                key: None,
+                text: say!(
+                    cx,
+                    "{subj}'s application calls accept() and gets the new connection.",
+                    "{who}的应用调用 accept()，拿到了这个新连接。"
+                ),
+            },
+        );
+    }
     let conn = ep.conn;
     let state = conn.and_then(|c| cx.state_before(c, ep.first));
     let just_opened = conn.is_some_and(|c| {
         cx.t.events[..ep.first].iter().any(|e| {
             e.conn == Some(c)
                 && e.at == ep.at
-                && matches!(
-                    e.kind,
-                    tcp_sim::trace::EventKind::State { from: State::SynSent, to: State::Established, .. }
-                )
+                && matches!(e.kind, EventKind::State { from: State::SynSent, to: State::Established, .. })
         })
     });
     if just_opened && !cx.seen_sent(ep.first, |o| o.from == ep.host && !o.payload.is_empty()) {
@@ -211,11 +227,7 @@ pub(crate) fn ack_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
             && o.repr.seq.0.wrapping_add(1) == cx.seg(seg).repr.ack.0
     });
     let challenge = cx.sent_event(seg).is_some_and(|ev| {
-        ev > 0
-            && matches!(
-                cx.ev(ev - 1).kind,
-                tcp_sim::trace::EventKind::Rejected { reply: tcp_core::event::Reply::ChallengeAck, .. }
-            )
+        ev > 0 && matches!(cx.ev(ev - 1).kind, EventKind::Rejected { reply: tcp_core::event::Reply::ChallengeAck, .. })
     });
     if challenge {
         s.headline = say!(cx, "{subj} receives the challenge ACK and ignores it.", "{who}收到挑战 ACK，并不理会。");
@@ -226,7 +238,15 @@ pub(crate) fn ack_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
         ));
         return s;
     }
-    if acks_syn {
+    // Its SYN acknowledged before: the same ack again says nothing new.
+    let synchronized_before = ep.state_at_start(cx).is_some_and(|st| st.is_synchronized());
+    if acks_syn && synchronized_before && ep.sent.is_empty() {
+        s.main(say!(
+            cx,
+            "{subj} receives {label}. Its ack={a} acknowledges nothing new (only {who}'s SYN, acknowledged before), so it changes nothing.",
+            "{who}收到 {label}。它的 ack={a} 没有确认任何新内容（只确认了{who}早已得到确认的 SYN），所以什么也没有改变。"
+        ));
+    } else if acks_syn {
         s.main(say!(
             cx,
             "{subj} receives {label}, which acknowledges its SYN.",
@@ -440,6 +460,15 @@ pub(crate) fn generic_other(cx: &Cx<'_>, ep: &Ep) -> Story {
     if ep.sent.is_empty() && ep.changes.is_empty() && ep.calls.contains(&AppCall::Accept) {
         let mut s =
             Story::new(say!(cx, "{subj}'s application accepts the connection.", "{who}的应用 accept() 了这个连接。"));
+        // A send right after, at the same instant, tells the accept itself (`send`).
+        let next = cx.t.events.get(ep.first + 1);
+        if next.is_some_and(|e| {
+            e.at == ep.at
+                && e.conn == cx.ev(ep.first).conn
+                && matches!(e.kind, EventKind::App { call: AppCall::Send { .. }, .. })
+        }) {
+            return s;
+        }
         s.aside(say!(
             cx,
             "{subj}'s application calls accept() and gets the new connection.",

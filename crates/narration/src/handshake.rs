@@ -455,14 +455,14 @@ pub(crate) fn synack_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story>
         if shift == 0 {
             s.detail(say!(
                 cx,
-                "Note win={w} in the third segment: both SYNs offered window scaling, but the window scale both SYNs agreed on is 0 here, because a receive buffer of {bytes} bytes fits the 16-bit field as it is. With a larger buffer the field would be multiplied by 2 to the power of the scale. The window in a SYN is never scaled.",
-                "注意第三个报文段里的 win={w}：双方的 SYN 都提供了窗口扩大选项，但协商出的窗口扩大因子在这里是 0，因为 {bytes} 字节的接收缓冲区本身就放得进 16 位的窗口字段。缓冲区更大时，窗口字段要乘以 2 的扩大因子次方。SYN 报文段里的窗口从不缩放。"
+                "Note win={w} in the third segment: both SYNs offered window scaling, but the shift {who} announced is 0 here, because a receive buffer of {bytes} bytes fits the 16-bit field as it is. With a larger buffer the field would be multiplied by 2 to the power of the scale. The window in a SYN is never scaled.",
+                "注意第三个报文段里的 win={w}：双方的 SYN 都提供了窗口扩大选项，但{who}宣布的扩大因子在这里是 0，因为 {bytes} 字节的接收缓冲区本身就放得进 16 位的窗口字段。缓冲区更大时，窗口字段要乘以 2 的扩大因子次方。SYN 报文段里的窗口从不缩放。"
             ));
         } else {
             s.detail(say!(
                 cx,
-                "Note win={w} in the third segment: from now on the window field is multiplied by 2^{shift} = {mult} (the window scale both SYNs agreed on), so it means {bytes} bytes. The window in a SYN is never scaled.",
-                "注意第三个报文段里的 win={w}：从现在起，窗口字段要乘以 2^{shift} = {mult}（双方在 SYN 中协商的窗口扩大因子），所以实际是 {bytes} 字节。SYN 报文段里的窗口从不缩放。"
+                "Note win={w} in the third segment: from now on the window field is multiplied by 2^{shift} = {mult} (the shift {who} announced in its SYN, in force because both SYNs carried the option), so it means {bytes} bytes. The window in a SYN is never scaled.",
+                "注意第三个报文段里的 win={w}：从现在起，窗口字段要乘以 2^{shift} = {mult}（{who}在自己的 SYN 中宣布的扩大因子；双方的 SYN 都带了这个选项，它才生效），所以实际是 {bytes} 字节。SYN 报文段里的窗口从不缩放。"
             ));
         }
     }
@@ -486,8 +486,8 @@ pub(crate) fn handshake_ack(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
         ));
         s.main(say!(
             cx,
-            "{subj} receives {label}, but it kept no record of {peer}: its SYN queue was full, so it had answered with a SYN cookie. It subtracts one from the acknowledgment number ({abs} − 1 = {cookie}), recomputes the cookie for this four-tuple, finds that they match, and rebuilds the connection straight into ESTABLISHED.",
-            "{who}收到 {label}，但它并没有保存{peer}的任何记录：当时半连接队列已满，它用 SYN Cookie 作了回应。它把确认号减一（{abs} − 1 = {cookie}），再按这个四元组重新计算 Cookie，两者一致，于是直接重建连接，进入 ESTABLISHED。"
+            "{subj} receives {label}, but it kept no record of {peer}: its SYN queue was full, so it had answered with a SYN cookie. It subtracts one from the acknowledgment number ({abs} − 1 = {cookie}), recomputes the cookie for this four-tuple, finds that they match, and rebuilds the connection, which goes from SYN_RECV to ESTABLISHED at once.",
+            "{who}收到 {label}，但它并没有保存{peer}的任何记录：当时半连接队列已满，它用 SYN Cookie 作了回应。它把确认号减一（{abs} − 1 = {cookie}），再按这个四元组重新计算 Cookie，两者一致，于是重建连接，让它立即从 SYN_RECV 进入 ESTABLISHED。"
         ));
         s.why(
             "cookie-win",

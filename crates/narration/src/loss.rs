@@ -713,8 +713,8 @@ pub(crate) fn keepalive_fired(cx: &Cx<'_>, ep: &Ep, backoff: u8) -> Story {
             let label = cx.label(rst);
             s.detail(say!(
                 cx,
-                "On the way out it sends {label}: should {peer} still be there after all, with only its answers lost, the reset tells it that this connection is gone.",
-                "临走时它发出 {label}：万一{peer}其实还在，只是回应丢了，这个复位会告诉它这条连接已经不存在了。"
+                "On the way out it sends {label}: should {peer} still be there after all, with the probes or their answers lost on the way, the reset tells it that this connection is gone.",
+                "临走时它发出 {label}：万一{peer}其实还在，只是探测或回应在路上丢了，这个复位会告诉它这条连接已经不存在了。"
             ));
         }
         s.why(

@@ -43,7 +43,7 @@ const TOPICS: &[(&str, &str, bool, &str, &str)] = &[
     ),
     ("absolute numbering", "handshake", false, "Wireshark would show it as seq=0", "Wireshark 默认从 ISN 起算相对序号"),
     ("options in the SYN", "handshake", true, "MSS 1460", "MSS 1460"),
-    ("window field and its scale", "handshake", true, "window scale both SYNs agreed on", "窗口扩大因子"),
+    ("window field and its scale", "handshake", true, "in force because both SYNs carried the option", "窗口扩大因子"),
     // ## Three-way handshake
     ("CLOSED → SYN_SENT on connect()", "handshake", true, "from CLOSED to SYN_SENT", "从 CLOSED 变为 SYN_SENT"),
     (
@@ -128,8 +128,8 @@ const TOPICS: &[(&str, &str, bool, &str, &str)] = &[
         "SYN cookies rebuild from the ACK",
         "syn-flood-cookies",
         true,
-        "rebuilds the connection straight into ESTABLISHED",
-        "直接重建连接",
+        "rebuilds the connection, which goes from SYN_RECV to ESTABLISHED at once",
+        "于是重建连接",
     ),
     ("simultaneous open", "simultaneous-open", true, "This is a simultaneous open", "这就是同时打开"),
     (
