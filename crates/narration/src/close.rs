@@ -288,6 +288,8 @@ pub(crate) fn fin_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
                     "它没有立即确认，但只推迟 {d}：这条连接还没有收到过数据，Linux 的 ACK 超时（ato）仍为 0，延迟确认定时器在下一个时钟节拍就到期。应用如果立即关闭，它的 FIN 仍能搭上这个 ACK。"
                 )
             } else {
+                // The delay the stack asked for; a timer wheel may add a little (told when it fires).
+                let d = ep.armed_for(Timer::DelayedAck).map_or(d, |t| cx.dur(t));
                 say!(
                     cx,
                     "It does not acknowledge right away: like Linux, it holds the ACK back for up to {d} (delayed ACK), hoping its application will soon send data or its own FIN for the ACK to ride on.",
@@ -702,17 +704,25 @@ pub(crate) fn rst_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
     if ep.entered(State::Closed) {
         let mut s =
             Story::new(say!(cx, "{subj} is reset: the connection is gone at once.", "{who}被复位：连接立即消失。"));
+        // Its own FIN already out: the close is cut short, not skipped.
+        let fin_sent =
+            matches!(ep.state_at_start(cx), Some(State::FinWait1 | State::FinWait2 | State::Closing | State::LastAck));
+        let no_more = if fin_sent {
+            say!(cx, "with the close left unfinished", "关闭过程就此中断")
+        } else {
+            say!(cx, "with no FIN exchange", "不再交换 FIN")
+        };
         s.main(if cx.app_closed(ep.conn, ep.first) {
             say!(
                 cx,
-                "{subj} receives {label}. Its sequence number is exactly the one expected, so the reset is accepted: {who} drops the connection at once, with no FIN exchange and no TIME_WAIT. Its application closed the socket already, so no one is told.",
-                "{who}收到 {label}。它的序号正好是期望的那个，复位被接受：{who}立即丢弃连接，不再交换 FIN，也没有 TIME_WAIT。它的应用早已关闭了套接字，所以没有谁会得到通知。"
+                "{subj} receives {label}. Its sequence number is exactly the one expected, so the reset is accepted: {who} drops the connection at once, {no_more} and no TIME_WAIT. Its application closed the socket already, so no one is told.",
+                "{who}收到 {label}。它的序号正好是期望的那个，复位被接受：{who}立即丢弃连接，{no_more}，也没有 TIME_WAIT。它的应用早已关闭了套接字，所以没有谁会得到通知。"
             )
         } else {
             say!(
                 cx,
-                "{subj} receives {label}. Its sequence number is exactly the one expected, so the reset is accepted: {who} drops the connection at once, with no FIN exchange and no TIME_WAIT, and its application gets ECONNRESET (“connection reset by peer”).",
-                "{who}收到 {label}。它的序号正好是期望的那个，复位被接受：{who}立即丢弃连接，不再交换 FIN，也没有 TIME_WAIT，应用程序得到 ECONNRESET（“连接被对方复位”）。"
+                "{subj} receives {label}. Its sequence number is exactly the one expected, so the reset is accepted: {who} drops the connection at once, {no_more} and no TIME_WAIT, and its application gets ECONNRESET (“connection reset by peer”).",
+                "{who}收到 {label}。它的序号正好是期望的那个，复位被接受：{who}立即丢弃连接，{no_more}，也没有 TIME_WAIT，应用程序得到 ECONNRESET（“连接被对方复位”）。"
             )
         });
         let ghost = ep.conn.is_some_and(|c| cx.history(c, ep.first).contains(&(State::Listen, State::Established)));

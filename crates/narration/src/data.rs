@@ -233,7 +233,7 @@ pub(crate) fn ack_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
         s.headline = say!(cx, "{subj} receives the challenge ACK and ignores it.", "{who}收到挑战 ACK，并不理会。");
         s.main(say!(
             cx,
-            "{subj} receives the challenge ACK, {label}. Its connection is alive and in step with {peer}, so this is just a duplicate acknowledgment and nothing happens. Had {who} really lost the connection, it would have answered with an RST carrying exactly this acknowledgment number.",
+            "{subj} receives the challenge ACK, {label}. Its connection is alive and in step with {peer}, so this is just a duplicate acknowledgment and nothing happens. Had {who} really lost the connection, it would have answered with an RST whose sequence number is exactly this acknowledgment number.",
             "{who}收到挑战 ACK：{label}。它的连接仍然正常，与{peer}保持同步，所以这只是一个重复的确认，什么也不会发生。如果{who}真的已经丢失了连接，它会回复一个序号恰好等于这个确认号的 RST。"
         ));
         return s;

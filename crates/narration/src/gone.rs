@@ -80,8 +80,8 @@ pub(crate) fn reboot(cx: &Cx<'_>, ep: &Ep) -> Story {
         ));
         s.main(say!(
             cx,
-            "{subj} reboots. A reboot clears everything its TCP knew, {lost} included, and it sends nothing on the way: {peer} still believes the connection is ESTABLISHED. {subj} now holds no connection at all; a segment of the old one will be answered with a reset (RFC 9293 §3.5.1).",
-            "{who}重启了。重启清空了它的 TCP 所知道的一切，{lost}也不例外，而且重启前它什么也没有发送：{peer}仍然以为连接处于 ESTABLISHED。现在{who}没有任何连接；旧连接的报文段到来时，它会回复复位（RFC 9293 §3.5.1）。"
+            "{subj} reboots, suddenly, as after a crash or a power cut (an orderly shutdown would close its sockets first). That clears everything its TCP knew, {lost} included, and it sends nothing on the way: {peer} still believes the connection is ESTABLISHED. {subj} now holds no connection at all; a segment of the old one will be answered with a reset (RFC 9293 §3.5.1).",
+            "{who}重启了，而且是突然重启，就像崩溃或断电之后那样（正常关机会先关闭各个套接字）。这清空了它的 TCP 所知道的一切，{lost}也不例外，而且重启前它什么也没有发送：{peer}仍然以为连接处于 ESTABLISHED。现在{who}没有任何连接；旧连接的报文段到来时，它会回复复位（RFC 9293 §3.5.1）。"
         ));
         return s;
     }

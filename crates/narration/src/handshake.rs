@@ -108,8 +108,8 @@ fn options_para(cx: &Cx<'_>, host: HostId, syn: SegId) -> Option<String> {
     if let Some(mss) = o.mss() {
         list.push(say!(
             cx,
-            "MSS {mss} (the largest segment {who} will accept)",
-            "MSS {mss}（{who}能接收的最大报文段）"
+            "MSS {mss} (the most data {who} will accept in one segment)",
+            "MSS {mss}（{who}在一个报文段里最多能接收的数据字节数）"
         ));
     }
     if let Some(ws) = o.window_scale() {

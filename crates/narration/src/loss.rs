@@ -438,8 +438,8 @@ pub(crate) fn rto_fired(cx: &Cx<'_>, ep: &Ep) -> Story {
             "backoff",
             say!(
                 cx,
-                "Doubling the wait each time (exponential backoff) avoids hammering a network that may be congested or down; after a set number of retries the sender gives up.",
-                "每次把等待时间加倍（指数退避），可以避免在网络拥塞或中断时不停地重发；重试到一定次数后，发送方就会放弃。"
+                "Backing off (from some retry on, each wait is double the last: exponential backoff) avoids hammering a network that may be congested or down; after a set number of retries the sender gives up.",
+                "退避（从某次重试起，每次的等待时间都是上一次的两倍：指数退避）可以避免在网络拥塞或中断时不停地重发；重试到一定次数后，发送方就会放弃。"
             ),
         );
     }

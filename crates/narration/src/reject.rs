@@ -13,6 +13,22 @@ use crate::loss::why_again;
 
 /// The story of segment `seg`, which the host of `ep` did not accept as it was (`reason`).
 pub(crate) fn story(cx: &Cx<'_>, ep: &Ep, seg: SegId, reason: DropReason) -> Story {
+    let mut s = story_of(cx, ep, seg, reason);
+    // Linux restarts 2·MSL for any segment with ACK that reaches TIME_WAIT
+    // (`Config::time_wait_restart_on_ack`), answered or not.
+    if ep.state_at_start(cx) == Some(State::TimeWait) && ep.armed(tcp_core::Timer::TimeWait).is_some() {
+        let (subj, who) = (cx.cap(ep.host), cx.host(ep.host));
+        let tw = crate::close::tw_text(cx, ep);
+        s.detail(say!(
+            cx,
+            "{subj} also restarts its 2·MSL timer, as Linux does for any segment with ACK that reaches TIME_WAIT: another {tw} from now.",
+            "{who}还重新开始了 2MSL 计时（Linux 对到达 TIME_WAIT 的每个带 ACK 的报文段都会这样做）：从现在起再等 {tw}。"
+        ));
+    }
+    s
+}
+
+fn story_of(cx: &Cx<'_>, ep: &Ep, seg: SegId, reason: DropReason) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
     let label = cx.label(seg);
@@ -170,7 +186,7 @@ fn no_connection(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply_label: &str) -> Story {
             say!(
                 cx,
                 "This is what “connection refused” looks like on the wire: a SYN answered by an RST, one round trip, and no retries.",
-                "这就是“连接被拒绝”在线路上的样子：一个 SYN 换来一个 RST，一个往返就结束，不会重试。"
+                "这就是“连接被拒绝”在线路上的样子：一个 SYN 换来一个复位（RST），一个往返就结束，不会重试。"
             ),
         );
         s
@@ -234,14 +250,6 @@ fn acked_in_time_wait(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply_label: &str) -> St
         "{label} reaches {who} in TIME_WAIT. It is not {peer}'s FIN sent again, nor a copy of the ACK that ended the close, and the connection has nothing left to receive, so {who}'s stack answers at once with where it stands, {reply_label}: a peer that is behind, or confused, learns how the connection ended.",
         "{label} 到达处于 TIME_WAIT 的{who}。它既不是{peer}重发的 FIN，也不是结束关闭过程的那个 ACK 的副本，而这条连接已经不再接收任何数据，于是{who}的协议栈立即回复自己的当前进度 {reply_label}：落后或出了差错的对方由此得知连接是怎样结束的。"
     ));
-    if ep.armed(tcp_core::Timer::TimeWait).is_some() {
-        let tw = crate::close::tw_text(cx, ep);
-        s.detail(say!(
-            cx,
-            "{subj} also restarts its 2·MSL timer, as Linux does for any such segment that carries ACK: another {tw} from now.",
-            "{who}还重新开始了 2MSL 计时（Linux 对每个这样带 ACK 的报文段都会这样做）：从现在起再等 {tw}。"
-        ));
-    }
     s
 }
 

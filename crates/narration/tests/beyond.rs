@@ -326,7 +326,7 @@ fn forged_segments_in_a_hosts_name() {
     assert_never_says(&t, Lang::En, "of 3");
     assert_says(&t, Lang::En, "reaches the client in TIME_WAIT. It is not the server's FIN sent again");
     assert_says(&t, Lang::Zh, "到达处于 TIME_WAIT 的客户端。它既不是服务器重发的 FIN");
-    assert_says(&t, Lang::En, "The client also restarts its 2·MSL timer");
+    assert_says(&t, Lang::En, "The client also restarts its 2·MSL timer, as Linux does");
     assert_says(&t, Lang::En, "A bare ACK is never retransmitted");
     assert_never_says(&t, Lang::En, "last ACK of the close, ACK seq=2 ack=2, is lost");
     assert_says(&t, Lang::En, "The client drops ACK seq=100 ack=4294966296 and, this time, does not answer.");
