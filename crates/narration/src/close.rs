@@ -731,8 +731,8 @@ pub(crate) fn rst_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story> {
                 "ghost-reset",
                 say!(
                     cx,
-                    "The ghost connection is gone, but only because {peer}'s RST got through: {who}'s application had already accepted it and sent data nobody wanted. Had the RST been lost, the ghost would have lived on.",
-                    "幽灵连接消失了，但这全靠{peer}的 RST 顺利送达：{who}的应用此前已经接受了它，还发送了没人要的数据。如果这个 RST 丢了，幽灵连接就会一直存在。"
+                    "The ghost connection is gone, but only because {peer}'s RST got through: {who}'s application had already accepted it and sent data nobody wanted. Had every reset been lost, the ghost would have lived on, tying {who} up until its retransmissions drew another reset or it gave up on them.",
+                    "幽灵连接消失了，但这全靠{peer}的 RST 顺利送达：{who}的应用此前已经接受了它，还发送了没人要的数据。如果复位全都丢了，幽灵连接就会一直存在，占着{who}的资源，直到它的重传再换来一个复位，或者它放弃重传。"
                 ),
             );
         }

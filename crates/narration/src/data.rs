@@ -129,7 +129,17 @@ pub(crate) fn send(cx: &Cx<'_>, ep: &Ep, bytes: usize) -> Story {
             ));
         }
     }
-    if conn.is_some_and(|c| cx.history(c, ep.first).contains(&(State::Listen, State::Established))) {
+    // A connection that a stale SYN opened on its own (the two-way handshake): a ghost.
+    let ghost = conn.is_some_and(|c| {
+        cx.history(c, ep.first).contains(&(State::Listen, State::Established))
+            && cx
+                .t
+                .segments
+                .iter()
+                .find(|o| o.received_by == Some(c) && o.repr.flags.contains(Flags::SYN))
+                .is_some_and(|o| o.injected)
+    });
+    if ghost {
         s.why(
             "ghost-data",
             say!(
@@ -238,9 +248,10 @@ pub(crate) fn ack_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
         ));
         return s;
     }
-    // Its SYN acknowledged before: the same ack again says nothing new.
+    // Its SYN acknowledged before: the same ack again says nothing new, and moves no timer.
     let synchronized_before = ep.state_at_start(cx).is_some_and(|st| st.is_synchronized());
-    if acks_syn && synchronized_before && ep.sent.is_empty() {
+    let moved_nothing = ep.sent.is_empty() && !ep.cancelled(Timer::Retransmit) && ep.armed(Timer::Retransmit).is_none();
+    if acks_syn && synchronized_before && moved_nothing {
         s.main(say!(
             cx,
             "{subj} receives {label}. Its ack={a} acknowledges nothing new (only {who}'s SYN, acknowledged before), so it changes nothing.",

@@ -302,6 +302,11 @@ fn lost(cx: &Cx<'_>, ep: &Ep, seg: SegId, reason: LossReason) -> (String, String
             "The data segment {label} is lost ({why}). {subj} will send it again when its RTO of {rto} expires without an acknowledgment.",
             "数据报文段 {label} 丢了（{why}）。如果 RTO（{rto}）到期时仍未得到确认，{who}会重发它。"
         ),
+        Role::Rst if reason == LossReason::HostDown => say!(
+            cx,
+            "{label} is lost ({why}). Nobody retransmits an RST, and {peer} has no connection left for it to end.",
+            "{label} 丢了（{why}）。RST 不会被重传，而{peer}也已经没有可以被它终止的连接了。"
+        ),
         Role::Rst => say!(
             cx,
             "{label} is lost ({why}). Nobody retransmits an RST: {peer} only learns of the reset if it sends again and meets another one.",
