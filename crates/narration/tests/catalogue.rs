@@ -146,3 +146,43 @@ fn a_link_that_loses_everything_is_not_called_random() {
     assert!(!text.contains("random loss") && !text.contains("随机丢包"), "{text}");
     assert!(text.contains("this link loses every segment") && text.contains("这条链路会丢掉所有报文段"), "{text}");
 }
+
+#[test]
+fn every_segment_sent_is_named_in_its_step() {
+    // A reader follows the arrows through the narration: each segment a step sends (by a
+    // connection: a flood's SYNs are counted, not listed) is named there, in both numberings.
+    // zero-window's ACKs that let more data out once said only "receives ACK ...".
+    let mut checked = 0;
+    for entry in ENTRIES {
+        let trace = common::trace(entry.name);
+        for events in common::steps(&trace) {
+            for relative in [true, false] {
+                let text = {
+                    let mut t = headline(&trace, &events, Lang::En, relative);
+                    for p in narrate(&trace, &events, Lang::En, relative) {
+                        t.push('\n');
+                        t.push_str(&p);
+                    }
+                    t
+                };
+                for &i in &events {
+                    let tcp_sim::trace::EventKind::Sent { segment } = trace.events[i].kind else { continue };
+                    // A flood's SYNs, and the answers to their forged addresses, are told by count
+                    // and address.
+                    let o = &trace.segments[segment.index()];
+                    if o.forged || trace.hosts.iter().all(|h| h.addr != *o.dst.ip()) {
+                        continue;
+                    }
+                    let label = trace.label(segment, relative);
+                    // A stale SYN made by hand is named by its number ("an old duplicate SYN (seq=90)").
+                    let seq = format!("seq={}", trace.relative(segment).0);
+                    let named =
+                        text.contains(&label) || (trace.segments[segment.index()].injected && text.contains(&seq));
+                    assert!(named, "{}: {label} is not named in its step:\n{text}", entry.name);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 500, "only {checked} segments checked");
+}
