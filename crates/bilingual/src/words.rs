@@ -188,10 +188,15 @@ pub fn app_error(lang: Lang, error: AppError) -> String {
     }
 }
 
-/// What the application is told when a connection ends badly; `None` for a normal close.
-pub const fn close_reason(lang: Lang, reason: CloseReason) -> Option<&'static str> {
+/// What the application is told when a connection ends badly; `None` for a normal close. After
+/// the application closed the socket (`app_closed`) nobody is told: what ended it, without the
+/// errno.
+pub const fn close_reason(lang: Lang, reason: CloseReason, app_closed: bool) -> Option<&'static str> {
     Some(match reason {
         CloseReason::Normal => return None,
+        // The application closed the socket: nobody reads an errno any more.
+        CloseReason::Reset if app_closed => pick(lang, "reset by peer", "被对方复位"),
+        CloseReason::TimedOut if app_closed => pick(lang, "gave up", "超时放弃"),
         CloseReason::Reset => pick(lang, "ECONNRESET: reset by peer", "ECONNRESET：连接被对方复位"),
         CloseReason::Refused => pick(lang, "ECONNREFUSED: refused", "ECONNREFUSED：连接被拒绝"),
         CloseReason::TimedOut => pick(lang, "ETIMEDOUT: gave up", "ETIMEDOUT：连接超时"),

@@ -154,3 +154,24 @@ fn time_breaks_follow_idle_stretches() {
     assert!(!idle.is_empty(), "TIME-WAIT is a long idle stretch");
     assert_eq!(breaks, idle);
 }
+
+/// The errno a connection's end reports, only to an application that still holds it: in
+/// fin-wait-2-timeout the server's application closed (7 s) before the reset came, so its note
+/// says what happened without ECONNRESET; abort's server never closed, and is told.
+#[test]
+fn an_application_that_closed_is_told_no_errno() {
+    let closed_notes = |name: &str| -> Vec<String> {
+        let trace = common::trace(name);
+        let script = Script::new(&trace, &ViewOptions::default());
+        script
+            .items
+            .iter()
+            .filter_map(|i| if let Item::Note(n) = i { Some(n) } else { None })
+            .flat_map(|n| n.parts.iter())
+            .filter(|p| p.kind == NoteKind::Closed)
+            .map(|p| p.text.clone())
+            .collect()
+    };
+    assert_eq!(closed_notes("fin-wait-2-timeout"), ["FIN_WAIT2 timed out", "reset by peer"]);
+    assert_eq!(closed_notes("abort"), ["aborted", "ECONNRESET: reset by peer"]);
+}
