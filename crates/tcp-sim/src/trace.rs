@@ -661,7 +661,12 @@ impl Trace {
     /// The trace as text that reads like a textbook: one line per event.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
+        // Connections the application closed (close()): their end is told to nobody.
+        let mut app_closed = alloc::vec![false; self.conns.len()];
         for e in &self.events {
+            if let (Some(c), EventKind::App { call: AppCall::Close, error: None }) = (e.conn, &e.kind) {
+                app_closed[c.index()] = true;
+            }
             let host = escape_text(&self.hosts[e.host].name);
             let _ = write!(out, "{:>12}  {:<8} ", format!("{}", e.at), host);
             let _ = match &e.kind {
@@ -733,6 +738,9 @@ impl Trace {
                     Notice::Connected => writeln!(out, "   app is told: connected"),
                     Notice::Data { bytes } => writeln!(out, "   app reads {bytes} bytes"),
                     Notice::EndOfStream => writeln!(out, "   app reads end of stream"),
+                    Notice::Closed { reason } if e.conn.is_some_and(|c| app_closed[c.index()]) => {
+                        writeln!(out, "   ended, told to nobody (the app closed it): {}", reason.describe())
+                    }
                     Notice::Closed { reason } => writeln!(out, "   app is told: {}", reason.describe()),
                 },
             };

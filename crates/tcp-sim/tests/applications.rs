@@ -326,3 +326,16 @@ fn shutdown_read_per_profile() {
         }
     }
 }
+
+/// The text trace says "app is told" only of a connection the application still holds: after
+/// close() (fin-wait-2-timeout's client at 5.4 s, its server reset at 7 s) nobody is told, as
+/// Linux tells an orphaned socket's owner nothing; abort's server never closed, and is told.
+#[test]
+fn only_an_application_that_holds_the_connection_is_told_its_end() {
+    let text = simulate(&entry("fin-wait-2-timeout")).to_text();
+    assert!(text.contains("ended, told to nobody (the app closed it): connection reset by peer"), "{text}");
+    assert!(text.contains("ended, told to nobody (the app closed it): FIN-WAIT-2 timed out"), "{text}");
+    assert!(!text.contains("app is told: connection reset"), "{text}");
+    let text = simulate(&entry("abort")).to_text();
+    assert!(text.contains("app is told: connection reset by peer (ECONNRESET)"), "{text}");
+}
