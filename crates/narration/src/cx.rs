@@ -32,6 +32,8 @@ pub(crate) struct Cx<'a> {
     pub(crate) relative: bool,
     /// Per segment, the event that sent it.
     sent_events: Vec<usize>,
+    /// Where each connection's application closed it (`Trace::closed_by_app`).
+    closed_by_app: Vec<Option<usize>>,
     /// Per connection, its state changes: (event, from, to), in event order.
     changes: Vec<Vec<(usize, State, State)>>,
     /// Every crash and reboot: (event, host, crashed), in event order.
@@ -74,7 +76,8 @@ impl<'a> Cx<'a> {
                 _ => {}
             }
         }
-        Cx { t, lang, relative, sent_events, changes, failures, reading, read_shut }
+        let closed_by_app = t.closed_by_app();
+        Cx { t, lang, relative, sent_events, changes, failures, reading, read_shut, closed_by_app }
     }
 
     /// Whether `host`'s application had stopped reading at event `ev`.
@@ -246,10 +249,7 @@ impl<'a> Cx<'a> {
     /// Whether the application closed connection `conn` (close(), not shutdown()) before `ev`:
     /// it reads nothing more and is told nothing more of it.
     pub(crate) fn app_closed(&self, conn: Option<ConnId>, ev: usize) -> bool {
-        conn.is_some()
-            && self.earlier(ev, |e| {
-                e.conn == conn && matches!(e.kind, EventKind::App { call: AppCall::Close, error: None })
-            })
+        conn.and_then(|c| self.closed_by_app.get(c.index()).copied().flatten()).is_some_and(|at| at < ev)
     }
 
     /// Whether a state change `from -> to` happened anywhere before `ev`.

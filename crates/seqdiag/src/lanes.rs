@@ -110,8 +110,8 @@ struct Tracker<'a> {
     state: Vec<State>,
     opened: Vec<Option<usize>>,
     app_owned: Vec<bool>,
-    /// The application closed the connection (close()): it is told nothing more of it.
-    app_closed: Vec<bool>,
+    /// Where each connection's application closed it (`Trace::closed_by_app`).
+    closed_by_app: Vec<Option<usize>>,
     listening: Vec<bool>,
     focus: Vec<Option<usize>>,
     /// Per host: its open connections (any order).
@@ -214,7 +214,7 @@ pub(crate) fn lanes(trace: &Trace, slots: &Slots, step_of: &[usize], axis: &Time
         state: vec![State::Closed; trace.conns.len()],
         opened: vec![None; trace.conns.len()],
         app_owned: vec![false; trace.conns.len()],
-        app_closed: vec![false; trace.conns.len()],
+        closed_by_app: trace.closed_by_app(),
         listening: vec![false; trace.hosts.len()],
         focus: vec![None; trace.hosts.len()],
         open: vec![Vec::new(); trace.hosts.len()],
@@ -250,11 +250,6 @@ pub(crate) fn lanes(trace: &Trace, slots: &Slots, step_of: &[usize], axis: &Time
                     AppCall::Connect { .. } | AppCall::Accept => {
                         if let Some(c) = conn {
                             t.app_owned[c] = true;
-                        }
-                    }
-                    AppCall::Close if error.is_none() => {
-                        if let Some(c) = conn {
-                            t.app_closed[c] = true;
                         }
                     }
                     _ => {}
@@ -305,7 +300,7 @@ pub(crate) fn lanes(trace: &Trace, slots: &Slots, step_of: &[usize], axis: &Time
                 t.note(h, NoteKind::Rejected, y, bilingual::rejected(lang, *reason).into(), step, i);
             }
             EventKind::Notified { notice: Notice::Closed { reason } } => {
-                let app_closed = conn.is_some_and(|c| t.app_closed[c]);
+                let app_closed = conn.is_some_and(|c| t.closed_by_app[c].is_some());
                 if let Some(s) = bilingual::close_reason(lang, *reason, app_closed) {
                     t.note(h, NoteKind::Error, y, s.into(), step, i);
                 }

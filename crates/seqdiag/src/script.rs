@@ -12,12 +12,11 @@
 use crate::ViewOptions;
 use alloc::format;
 use alloc::string::String;
-use alloc::vec;
 use alloc::vec::Vec;
 use bilingual::Lang;
 use tcp_core::event::Timer;
 use tcp_sim::Trace;
-use tcp_sim::trace::{AppCall, ConnId, EventKind, Fate, HostId, Notice, SegId};
+use tcp_sim::trace::{ConnId, EventKind, Fate, HostId, Notice, SegId};
 
 /// A trace as the text writers print it.
 #[derive(Clone, Debug, PartialEq)]
@@ -270,8 +269,7 @@ impl Script {
 
         let mut items = Items::default();
         let mut armed: Vec<(Option<ConnId>, Timer, u64, u8)> = Vec::new();
-        // Connections the application closed (close()): told nothing more of them.
-        let mut app_closed = vec![false; trace.conns.len()];
+        let closed_by_app = trace.closed_by_app();
         let mut last_at = trace.events.first().map(|e| e.at);
         let break_us = u64::from(opts.break_after_ms.max(1)) * 1000;
         for e in &trace.events {
@@ -365,18 +363,12 @@ impl Script {
                     note(NoteKind::Rejected, bilingual::rejected(lang, *reason).into())
                 }
                 EventKind::App { call, error } => {
-                    if *call == AppCall::Close
-                        && error.is_none()
-                        && let Some(c) = e.conn
-                    {
-                        app_closed[c.index()] = true;
-                    }
                     if let Some(s) = bilingual::app_note(lang, call, *error) {
                         note(NoteKind::App, s);
                     }
                 }
                 EventKind::Notified { notice: Notice::Closed { reason } } => {
-                    let closed = e.conn.is_some_and(|c| app_closed[c.index()]);
+                    let closed = e.conn.is_some_and(|c| closed_by_app[c.index()].is_some());
                     if let Some(s) = bilingual::close_reason(lang, *reason, closed) {
                         note(NoteKind::Closed, s.into());
                     }

@@ -636,6 +636,19 @@ impl Trace {
         states
     }
 
+    /// For each connection, the event at which its application closed it (close(), not
+    /// shutdown()), if it did: from then on it reads nothing more and is told nothing more of it
+    /// (Linux's orphaned socket). The diagram's notes, the text trace and the narration ask this.
+    pub fn closed_by_app(&self) -> Vec<Option<usize>> {
+        let mut closed = alloc::vec![None; self.conns.len()];
+        for (i, e) in self.events.iter().enumerate() {
+            if let (Some(c), EventKind::App { call: AppCall::Close, error: None }) = (e.conn, &e.kind) {
+                closed[c.index()].get_or_insert(i);
+            }
+        }
+        closed
+    }
+
     /// What each connection's application was last told about how it ended.
     pub fn close_reasons(&self) -> Vec<Option<CloseReason>> {
         let mut reasons = alloc::vec![None; self.conns.len()];
@@ -661,12 +674,8 @@ impl Trace {
     /// The trace as text that reads like a textbook: one line per event.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        // Connections the application closed (close()): their end is told to nobody.
-        let mut app_closed = alloc::vec![false; self.conns.len()];
-        for e in &self.events {
-            if let (Some(c), EventKind::App { call: AppCall::Close, error: None }) = (e.conn, &e.kind) {
-                app_closed[c.index()] = true;
-            }
+        let closed_by_app = self.closed_by_app();
+        for (i, e) in self.events.iter().enumerate() {
             let host = escape_text(&self.hosts[e.host].name);
             let _ = write!(out, "{:>12}  {:<8} ", format!("{}", e.at), host);
             let _ = match &e.kind {
@@ -738,7 +747,9 @@ impl Trace {
                     Notice::Connected => writeln!(out, "   app is told: connected"),
                     Notice::Data { bytes } => writeln!(out, "   app reads {bytes} bytes"),
                     Notice::EndOfStream => writeln!(out, "   app reads end of stream"),
-                    Notice::Closed { reason } if e.conn.is_some_and(|c| app_closed[c.index()]) => {
+                    Notice::Closed { reason }
+                        if e.conn.is_some_and(|c| closed_by_app[c.index()].is_some_and(|at| at < i)) =>
+                    {
                         writeln!(out, "   ended, told to nobody (the app closed it): {}", reason.describe())
                     }
                     Notice::Closed { reason } => writeln!(out, "   app is told: {}", reason.describe()),
