@@ -398,6 +398,15 @@ pub(crate) fn synack_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<Story>
         "{subj} receives {label}. Since ack={a} is exactly its ISN plus one, this answers its own SYN: {who} moves to ESTABLISHED, connect() returns, and it sends the third segment, {third}.",
         "{who}收到 {label}。其中 ack={a} 正好是自己的 ISN 加一，说明这是对自己那个 SYN 的回应：{who}进入 ESTABLISHED，connect() 返回，并发出第三个报文段 {third}。"
     ));
+    // A SYN-ACK sent again by the peer's timer: which copy got through.
+    if cx.seg(seg).retransmission && cx.sent_on_timeout(seg) {
+        let sent = cx.dur(tcp_core::Duration::from_micros(cx.seg(seg).sent_at.micros));
+        s.detail(say!(
+            cx,
+            "This is the copy {peer}'s retransmission timer sent at {sent}.",
+            "这是{peer}的重传定时器在 {sent}重发的那一份。"
+        ));
+    }
     if let Some(t) = third_seg
         && !cx.seg(t).payload.is_empty()
     {
