@@ -171,10 +171,11 @@ impl<'a> Cx<'a> {
         self.addr(*self.seg(seg).dst.ip())
     }
 
-    /// The sender of a segment, named (the claimed address for a forged one).
+    /// The sender of a segment, named (for a forged one, whom it claims to come from: the
+    /// host with that address, or the bare address).
     pub(crate) fn src_name(&self, seg: SegId) -> String {
         let s = self.seg(seg);
-        if s.forged { s.src.ip().to_string() } else { self.host(s.from) }
+        if s.forged { self.addr(*s.src.ip()) } else { self.host(s.from) }
     }
 
     /// The peer of a connection endpoint, named.

@@ -674,6 +674,35 @@ fn spoofed(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     s
 }
 
+/// What a host that received a segment forged in a host's name (`inject` with `spoof`) could
+/// not know: taken, the numbers were right, so nothing told it from the real peer's; answered,
+/// the answer goes to the host whose address it carries, not to the attacker.
+pub(crate) fn forgery_received(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Option<String> {
+    use tcp_core::event::Reply;
+    let o = cx.seg(seg);
+    // A listener's story of a forged SYN says it already (`syn_at_listener`).
+    let at_listener = o.repr.flags.contains(Flags::SYN) && !o.repr.flags.contains(Flags::ACK);
+    if !o.forged || from_flood(cx, o) || (at_listener && ep.rejected.is_none()) {
+        return None;
+    }
+    let (who, attacker, label) = (cx.host(ep.host), cx.host(o.from), cx.label(seg));
+    let claimed = cx.addr(*o.src.ip());
+    match ep.rejected {
+        None => Some(say!(
+            cx,
+            "{label} was forged by {attacker}, but it carries {claimed}'s address and port and numbers that pass {who}'s checks, so {who} cannot tell it from a segment of {claimed}'s own and takes it as one.",
+            "{label} 是{attacker}伪造的，但它带着{claimed}的地址和端口，序号也通过了{who}的检查，所以{who}无法把它和{claimed}自己发的报文段区分开，照单全收。"
+        )),
+        // The challenge ACK's own story says where it goes and why.
+        Some((_, Reply::Nothing | Reply::RateLimited | Reply::ChallengeAck)) => None,
+        Some(_) => Some(say!(
+            cx,
+            "The answer goes to {claimed}, whose address the forged segment carries: {attacker}, off the path, never sees it.",
+            "这个回应发往{claimed}，因为伪造的报文段上写的是它的地址：不在路径上的{attacker}根本看不到。"
+        )),
+    }
+}
+
 /// A SYN that met an old connection in TIME_WAIT on the same addresses and ports and was taken
 /// as a new connection (RFC 6191; `tcp_core::Config::time_wait_syn`): TIME_WAIT ends early and
 /// the listening socket answers. Numbers are the ones on the wire: the two incarnations count

@@ -282,9 +282,18 @@ fn recv(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     if let (Some((_, tcp_core::event::Reply::Ack)), Some(n)) = (ep.rejected, cx.keepalive_probe(seg)) {
         return loss::keepalive_probe_received(cx, ep, seg, n);
     }
-    if let Some((reason, _)) = ep.rejected {
-        return reject::story(cx, ep, seg, reason);
+    let mut story = match ep.rejected {
+        Some((reason, _)) => reject::story(cx, ep, seg, reason),
+        None => accepted(cx, ep, seg),
+    };
+    if let Some(forged) = handshake::forgery_received(cx, ep, seg) {
+        story.main(forged);
     }
+    story
+}
+
+/// A segment its receiver took.
+fn accepted(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     let f = cx.seg(seg).repr.flags;
     let closing =
         [(State::FinWait1, State::FinWait2), (State::Closing, State::TimeWait), (State::LastAck, State::Closed)];

@@ -331,3 +331,25 @@ fn forged_segments_in_a_hosts_name() {
     assert_never_says(&t, Lang::En, "last ACK of the close, ACK seq=2 ack=2, is lost");
     assert_says(&t, Lang::En, "The client drops ACK seq=100 ack=4294966296 and, this time, does not answer.");
 }
+
+#[test]
+fn a_forged_ack_with_the_right_numbers_is_taken() {
+    let t = run(r#"{"profile": "linux", "hosts": [
+  {"name": "client", "addr": "192.0.2.1", "isn": 1000, "app": [
+    {"at_ms": 0, "do": "connect", "to": "server"},
+    {"on": "connected", "do": "send", "text": "hello"}]},
+  {"name": "server", "addr": "198.51.100.1", "isn": 5000, "app": [
+    {"at_ms": 0, "do": "listen"}]},
+  {"name": "attacker", "addr": "203.0.113.66", "app": [
+    {"at_ms": 100, "do": "inject", "to": "server", "flags": "ACK", "seq": 1006, "ack": 5001, "spoof": "client"},
+    {"at_ms": 150, "do": "inject", "to": "server", "flags": "ACK", "seq": 1006, "ack": 9000, "spoof": "client"}]}]}"#);
+    // Right numbers: taken as the client's own.
+    assert_says(&t, Lang::En, "The server receives ACK seq=6 ack=1. Its ack=1 acknowledges nothing new");
+    assert_says(&t, Lang::En, "ACK seq=6 ack=1 was forged by the attacker, but it carries the client's address and port");
+    assert_says(&t, Lang::Zh, "ACK seq=6 ack=1 是攻击者伪造的，但它带着客户端的地址和端口");
+    // Wrong ones: rejected, and the answer goes to the client.
+    assert_says(&t, Lang::En, "ACK seq=6 ack=4000 acknowledges data the server never sent");
+    assert_says(&t, Lang::En, "The answer goes to the client, whose address the forged segment carries");
+    assert_says(&t, Lang::Zh, "这个回应发往客户端");
+    assert_never_says(&t, Lang::En, "203.0.113.66 has received");
+}

@@ -215,6 +215,11 @@ impl Rule {
         self
     }
     #[inline(never)]
+    fn ack(mut self, n: u32) -> Rule {
+        self.ack = Some(n);
+        self
+    }
+    #[inline(never)]
     fn spoof(mut self, host: &str) -> Rule {
         self.spoof = some(host);
         self
@@ -493,7 +498,7 @@ mod tests {
 
     /// `rule(Action::X)` and one method call per key the file sets.
     fn rule(r: &Rule) -> String {
-        let Rule { at_ms, on, after_ms, action, to, bytes, text, flags, seq, spoof, port, repeat } = r;
+        let Rule { at_ms, on, after_ms, action, to, bytes, text, flags, seq, ack, spoof, port, repeat } = r;
         let base = super::rule(*action);
         let calls = [
             at_ms.map(|m| format!("at({:?})", m.get())),
@@ -507,6 +512,7 @@ mod tests {
                 format!("flags(InjectFlags::new({}))", names.join(" | "))
             }),
             seq.map(|n| format!("seq({n})")),
+            ack.map(|n| format!("ack({n})")),
             spoof.as_deref().map(|h| format!("spoof({h:?})")),
             port.map(|p| format!("port({p})")),
             repeat.then(|| "repeat()".to_string()),

@@ -448,9 +448,13 @@ pub struct Rule {
     /// `inject`: flags such as "SYN".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<InjectFlags>,
-    /// `inject`: sequence number.
+    /// `inject`: sequence number (absolute, as on the wire; 0 if not given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seq: Option<u32>,
+    /// `inject`: acknowledgment number (absolute, as on the wire; 0 if not given), what a
+    /// segment with ACK claims to have received: a forged ACK needs one that the receiver takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ack: Option<u32>,
     /// `inject`: the host whose address and port the segment claims to come from: a forged
     /// segment (a blind attacker's), drawn from the host that sends it, marked forged; its
     /// answers go to the host it names. Without it, the segment carries the sender's own
@@ -481,6 +485,7 @@ impl Rule {
             text: None,
             flags: None,
             seq: None,
+            ack: None,
             spoof: None,
             port: None,
             repeat: false,
@@ -1067,6 +1072,15 @@ impl Scenario {
         }
         if rule.port.is_some() && rule.action != Action::Connect {
             return Err(ScenarioError::at(format!("{at}.port"), "only a `connect` rule binds a local port"));
+        }
+        if rule.action != Action::Inject {
+            let numbered = [("seq", rule.seq), ("ack", rule.ack)].into_iter().find(|(_, n)| n.is_some());
+            if let Some((key, _)) = numbered {
+                return Err(ScenarioError::at(
+                    format!("{at}.{key}"),
+                    format!("only an `inject` rule sets a segment's `{key}`"),
+                ));
+            }
         }
         if let Some(spoof) = &rule.spoof {
             if rule.action != Action::Inject {

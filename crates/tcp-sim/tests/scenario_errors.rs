@@ -176,6 +176,32 @@ fn inject_flags_are_checked_while_read() {
 }
 
 #[test]
+fn only_an_inject_rule_numbers_a_segment() {
+    let rule = |keys: &str| {
+        GOOD.replace(
+            "app = [{ at_ms = 0, do = \"connect\", to = \"server\" }]",
+            &format!("app = [{{ at_ms = 0, do = \"connect\", to = \"server\"{keys} }}]"),
+        )
+    };
+    expect_test::expect!["hosts[0].app[0].seq: only an `inject` rule sets a segment's `seq`"]
+        .assert_eq(&error(&rule(", seq = 7")));
+    expect_test::expect!["hosts[0].app[0].ack: only an `inject` rule sets a segment's `ack`"]
+        .assert_eq(&error(&rule(", ack = 7")));
+    let inject = GOOD.replace(
+        "app = [{ at_ms = 0, do = \"listen\" }]",
+        "app = [{ at_ms = 0, do = \"listen\" },\n  { at_ms = 5, do = \"inject\", to = \"client\", flags = \"ACK\", seq = 7, ack = 4294967295 }]",
+    );
+    let s = Scenario::parse(&inject).expect("an inject rule with both numbers");
+    assert_eq!((s.hosts[1].app[1].seq, s.hosts[1].app[1].ack), (Some(7), Some(u32::MAX)));
+    assert_eq!(Scenario::parse(&s.to_toml()).expect("written back"), s);
+    assert_eq!(Scenario::parse(&s.to_json()).expect("written back"), s);
+    // The segment carries them as written.
+    let t = tcp_sim::simulate(&s);
+    let injected = t.segments.iter().find(|o| o.injected).expect("the injected segment");
+    assert_eq!((injected.repr.seq.0, injected.repr.ack.0), (7, u32::MAX));
+}
+
+#[test]
 fn a_malformed_exercise_names_its_key() {
     let with = |exercise: &str| error(&format!("{GOOD}\n[[exercise]]\n{exercise}\n"));
     expect_test::expect!["line 15, column 7: unknown variant `guess`, expected one of `segment`, `state`, `timer`"]

@@ -367,7 +367,7 @@ impl Simulator<'_> {
             src_port: src.port(),
             dst_port: dst.port(),
             seq: SeqNum(rule.seq.unwrap_or(0)),
-            ack: SeqNum(0),
+            ack: SeqNum(rule.ack.unwrap_or(0)),
             reserved: 0,
             flags,
             window: 65535,

@@ -109,6 +109,7 @@ fn rule(b: &mut Bytes<'_>, hosts: usize) -> Rule {
             .then(|| b.pick(&["SYN", "ACK", "RST", "SYN|ACK", "FIN, ACK"]))
             .map(|f| InjectFlags::parse(f).expect("flags")),
         seq: (action == Action::Inject).then(|| b.below(u32::MAX)),
+        ack: (action == Action::Inject && b.chance(50)).then(|| b.below(u32::MAX)),
         // Half the injected segments are forged, claiming any host's address.
         spoof: (action == Action::Inject && b.chance(50)).then(|| name(b.below(hosts as u32) as usize)),
         // Some connections reuse a port (maybe one still taken, or in TIME-WAIT on the peer).
