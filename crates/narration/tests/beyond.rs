@@ -345,7 +345,11 @@ fn a_forged_ack_with_the_right_numbers_is_taken() {
     {"at_ms": 150, "do": "inject", "to": "server", "flags": "ACK", "seq": 1006, "ack": 9000, "spoof": "client"}]}]}"#);
     // Right numbers: taken as the client's own.
     assert_says(&t, Lang::En, "The server receives ACK seq=6 ack=1. Its ack=1 acknowledges nothing new");
-    assert_says(&t, Lang::En, "ACK seq=6 ack=1 was forged by the attacker, but it carries the client's address and port");
+    assert_says(
+        &t,
+        Lang::En,
+        "ACK seq=6 ack=1 was forged by the attacker, but it carries the client's address and port",
+    );
     assert_says(&t, Lang::Zh, "ACK seq=6 ack=1 是攻击者伪造的，但它带着客户端的地址和端口");
     // Wrong ones: rejected, and the answer goes to the client.
     assert_says(&t, Lang::En, "ACK seq=6 ack=4000 acknowledges data the server never sent");

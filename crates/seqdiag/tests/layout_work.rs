@@ -46,12 +46,14 @@ fn trace(shape: &Shape, until_ms: u32) -> Trace {
         f64::from(shape.loss_percent) / 100.0,
         shape.msl_ms,
     );
+    // Clients shut down their sending side (not close()): an application that closed a
+    // connection is told nothing more of it, and these reconnect when it has ended.
     for c in 0..shape.clients {
         let on_connected = if shape.bytes == 0 {
-            "{ on = \"connected\", repeat = true, do = \"close\" }".to_string()
+            "{ on = \"connected\", repeat = true, do = \"shutdown\" }".to_string()
         } else {
             format!(
-                "{{ on = \"connected\", repeat = true, do = \"send\", bytes = {} }}, {{ on = \"data\", repeat = true, do = \"close\" }}",
+                "{{ on = \"connected\", repeat = true, do = \"send\", bytes = {} }}, {{ on = \"data\", repeat = true, do = \"shutdown\" }}",
                 shape.bytes
             )
         };

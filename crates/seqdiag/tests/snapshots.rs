@@ -380,9 +380,9 @@ fn geometry_handshake() {
     check_geometry(
         "handshake",
         expect![[r#"
-            size 679.2x866
-            lifeline 0 x=198 54..850 [client] 192.0.2.1:40000
-            lifeline 1 x=528 54..850 [server] 198.51.100.1:5555
+            size 672.6x866
+            lifeline 0 x=191.4 54..850 [client] 192.0.2.1:40000
+            lifeline 1 x=521.4 54..850 [server] 198.51.100.1:5555
             break 347..411 "⋯ 90 ms later"
             break 628..692 "⋯ 48 ms later"
             break 762..826 "⋯ 61.17 s later"
@@ -409,32 +409,31 @@ fn geometry_handshake() {
             state h0 y=727 TIME_WAIT
             state h1 y=762 CLOSED
             state h0 y=826 CLOSED
-            timer h0 x=187 84..154 Cancelled "RTO 1 s"
-            timer h1 x=539 119..211 Cancelled "RTO 1 s"
-            timer h0 x=187 176..290 Cancelled "RTO 220 ms"
-            timer h1 x=539 255..347 Cancelled "RTO 220 ms"
-            timer h0 x=187 411..628 Cancelled "RTO 220 ms"
-            timer h1 x=539 446..593 Fired "delayed ACK 40 ms"
-            timer h0 x=187 628..727 Cancelled "FIN_WAIT2 60 s"
-            timer h1 x=539 692..762 Cancelled "RTO 220 ms"
-            timer h0 x=187 727..826 Fired "2MSL 60 s"
-            arrow 0 203,84 -> 523,119 [S] SYN seq=0 steps 0..1
-            arrow 1 523,119 -> 203,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
-            arrow 2 203,154 -> 523,211 [A] ACK seq=1 ack=1 steps 2..4
-            arrow 3 203,176 -> 523,233 [PA] ACK seq=1 ack=1 len=5 steps 3..5
-            arrow 4 523,233 -> 203,290 [A] ACK seq=1 ack=6 steps 5..7
-            arrow 5 523,255 -> 203,312 [PA] ACK seq=1 ack=6 len=5 steps 6..8
-            arrow 6 203,312 -> 523,347 [A] ACK seq=6 ack=6 steps 8..9
-            arrow 7 203,411 -> 523,446 [FA] FIN, ACK seq=6 ack=6 steps 10..11
-            arrow 8 523,593 -> 203,628 [A] ACK seq=6 ack=7 steps 12..13
-            arrow 9 523,692 -> 203,727 [FA] FIN, ACK seq=6 ack=7 steps 14..15
-            arrow 10 203,727 -> 523,762 [A] ACK seq=7 ack=7 steps 15..16
+            timer h0 x=180.4 84..154 Cancelled "RTO 1 s"
+            timer h1 x=532.4 119..211 Cancelled "RTO 1 s"
+            timer h0 x=180.4 176..290 Cancelled "RTO 220 ms"
+            timer h1 x=532.4 255..347 Cancelled "RTO 220 ms"
+            timer h0 x=180.4 411..628 Cancelled "RTO 220 ms"
+            timer h1 x=532.4 446..593 Fired "delayed ACK 40 ms"
+            timer h0 x=180.4 628..727 Cancelled "FIN_WAIT2 60 s"
+            timer h1 x=532.4 692..762 Cancelled "RTO 220 ms"
+            timer h0 x=180.4 727..826 Fired "2MSL 60 s"
+            arrow 0 196.4,84 -> 516.4,119 [S] SYN seq=0 steps 0..1
+            arrow 1 516.4,119 -> 196.4,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
+            arrow 2 196.4,154 -> 516.4,211 [A] ACK seq=1 ack=1 steps 2..4
+            arrow 3 196.4,176 -> 516.4,233 [PA] ACK seq=1 ack=1 len=5 steps 3..5
+            arrow 4 516.4,233 -> 196.4,290 [A] ACK seq=1 ack=6 steps 5..7
+            arrow 5 516.4,255 -> 196.4,312 [PA] ACK seq=1 ack=6 len=5 steps 6..8
+            arrow 6 196.4,312 -> 516.4,347 [A] ACK seq=6 ack=6 steps 8..9
+            arrow 7 196.4,411 -> 516.4,446 [FA] FIN, ACK seq=6 ack=6 steps 10..11
+            arrow 8 516.4,593 -> 196.4,628 [A] ACK seq=6 ack=7 steps 12..13
+            arrow 9 516.4,692 -> 196.4,727 [FA] FIN, ACK seq=6 ack=7 steps 14..15
+            arrow 10 196.4,727 -> 516.4,762 [A] ACK seq=7 ack=7 steps 15..16
             note h0 y=84 App connect()
             note h1 y=84 App listen(:5555)
             note h0 y=411 App close()
             note h1 y=446 EndOfStream read() = 0: EOF (unlabelled)
             note h1 y=692 App close()
-            note h0 y=727 EndOfStream read() = 0: EOF (unlabelled)
         "#]],
     );
 }
@@ -497,7 +496,6 @@ fn geometry_lost_final_ack() {
             note h0 y=253 App close()
             note h1 y=288 EndOfStream read() = 0: EOF (unlabelled)
             note h1 y=397 App close()
-            note h0 y=432 EndOfStream read() = 0: EOF (unlabelled)
         "#]],
     );
 }
@@ -507,9 +505,9 @@ fn geometry_simultaneous_open() {
     check_geometry(
         "simultaneous-open",
         expect![[r#"
-            size 726.4x471
-            lifeline 0 x=198 54..455 [A] 192.0.2.1:40000
-            lifeline 1 x=588.4 54..455 [B] 198.51.100.1:5555
+            size 700x471
+            lifeline 0 x=171.6 54..455 [A] 192.0.2.1:40000
+            lifeline 1 x=562 54..455 [B] 198.51.100.1:5555
             break 154..218 "⋯ 100 ms later"
             break 367..431 "⋯ 240 s later"
             band h1 SYN_SENT ×1 y=84..119
@@ -536,25 +534,24 @@ fn geometry_simultaneous_open() {
             state h0 y=332 TIME_WAIT
             state h1 y=367 CLOSED
             state h0 y=431 CLOSED
-            timer h0 x=187 84..154 Cancelled "RTO 1 s"
-            timer h1 x=599.4 84..154 Cancelled "RTO 1 s"
-            timer h0 x=187 218..310 Cancelled "RTO 1 s"
-            timer h1 x=599.4 275..367 Cancelled "RTO 1 s"
-            timer h0 x=187 332..431 Fired "2MSL 240 s"
-            arrow 0 203,84 -> 583.4,119 [S] SYN seq=0 steps 0..1
-            arrow 1 583.4,84 -> 203,119 [S] SYN seq=0 steps 0..1
-            arrow 2 583.4,119 -> 203,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
-            arrow 3 203,119 -> 583.4,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
-            arrow 4 203,218 -> 583.4,253 [FA] FIN, ACK seq=1 ack=1 steps 3..4
-            arrow 5 583.4,253 -> 203,310 [A] ACK seq=1 ack=2 steps 4..6
-            arrow 6 583.4,275 -> 203,332 [FA] FIN, ACK seq=1 ack=2 steps 5..7
-            arrow 7 203,332 -> 583.4,367 [A] ACK seq=2 ack=2 steps 7..8
+            timer h0 x=160.6 84..154 Cancelled "RTO 1 s"
+            timer h1 x=573 84..154 Cancelled "RTO 1 s"
+            timer h0 x=160.6 218..310 Cancelled "RTO 1 s"
+            timer h1 x=573 275..367 Cancelled "RTO 1 s"
+            timer h0 x=160.6 332..431 Fired "2MSL 240 s"
+            arrow 0 176.6,84 -> 557,119 [S] SYN seq=0 steps 0..1
+            arrow 1 557,84 -> 176.6,119 [S] SYN seq=0 steps 0..1
+            arrow 2 557,119 -> 176.6,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
+            arrow 3 176.6,119 -> 557,154 [SA] SYN, ACK seq=0 ack=1 steps 1..2
+            arrow 4 176.6,218 -> 557,253 [FA] FIN, ACK seq=1 ack=1 steps 3..4
+            arrow 5 557,253 -> 176.6,310 [A] ACK seq=1 ack=2 steps 4..6
+            arrow 6 557,275 -> 176.6,332 [FA] FIN, ACK seq=1 ack=2 steps 5..7
+            arrow 7 176.6,332 -> 557,367 [A] ACK seq=2 ack=2 steps 7..8
             note h0 y=84 App connect()
             note h1 y=84 App connect()
             note h0 y=218 App close()
             note h1 y=253 EndOfStream read() = 0: EOF (unlabelled)
             note h1 y=275 App close()
-            note h0 y=332 EndOfStream read() = 0: EOF (unlabelled)
         "#]],
     );
 }

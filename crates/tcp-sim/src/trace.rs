@@ -636,13 +636,15 @@ impl Trace {
         states
     }
 
-    /// For each connection, the event at which its application closed it (close(), not
-    /// shutdown()), if it did: from then on it reads nothing more and is told nothing more of it
-    /// (Linux's orphaned socket). The diagram's notes, the text trace and the narration ask this.
+    /// For each connection, the event at which its application closed it (close() or an abort,
+    /// not shutdown()), if it did: from then on it reads nothing more and is told nothing more of
+    /// it (Linux's orphaned socket). The diagram's notes, the text trace and the narration ask
+    /// this.
     pub fn closed_by_app(&self) -> Vec<Option<usize>> {
         let mut closed = alloc::vec![None; self.conns.len()];
         for (i, e) in self.events.iter().enumerate() {
-            if let (Some(c), EventKind::App { call: AppCall::Close, error: None }) = (e.conn, &e.kind) {
+            if let (Some(c), EventKind::App { call: AppCall::Close | AppCall::Abort, error: None }) = (e.conn, &e.kind)
+            {
                 closed[c.index()].get_or_insert(i);
             }
         }

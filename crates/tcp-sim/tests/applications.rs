@@ -339,3 +339,60 @@ fn only_an_application_that_holds_the_connection_is_told_its_end() {
     let text = simulate(&entry("abort")).to_text();
     assert!(text.contains("app is told: connection reset by peer (ECONNRESET)"), "{text}");
 }
+
+/// The handshake's client, which sends "hi" once connected, then does `how` at 100 ms, and
+/// connects again on `closed`, `reset` and `eof`, to a server that closes on end of stream.
+fn after(how: &str) -> Trace {
+    let text = format!(
+        r#"{{"profile": "linux", "hosts": [
+  {{"name": "client", "addr": "192.0.2.1", "app": [
+    {{"at_ms": 0, "do": "connect", "to": "server"}},
+    {{"on": "connected", "do": "send", "text": "hi"}},
+    {{"at_ms": 100, "do": "{how}"}},
+    {{"on": "eof", "do": "send", "text": "eof"}},
+    {{"on": "closed", "do": "connect", "to": "server"}},
+    {{"on": "reset", "do": "connect", "to": "server"}}]}},
+  {{"name": "server", "addr": "198.51.100.1", "app": [
+    {{"at_ms": 0, "do": "listen"}},
+    {{"on": "eof", "do": "close"}}]}}],
+  "until_ms": 200000}}"#
+    );
+    simulate(&Scenario::parse(&text).expect("scenario"))
+}
+
+fn client_calls(t: &Trace) -> Vec<AppCall> {
+    (t.events.iter())
+        .filter(|e| e.host == HostId(0))
+        .filter_map(|e| match &e.kind {
+            EventKind::App { call, .. } => Some(call.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_application_that_closed_a_connection_is_told_nothing_more_of_it() {
+    let client_eofs = |t: &Trace| {
+        (t.events.iter())
+            .filter(|e| e.host == HostId(0))
+            .filter(|e| matches!(e.kind, EventKind::Notified { notice: tcp_sim::trace::Notice::EndOfStream }))
+            .count()
+    };
+    // close(): the server's FIN reaches a socket nobody holds; its end runs no rule.
+    let t = after("close");
+    assert_eq!(client_eofs(&t), 0, "{}", t.to_text());
+    let connects = client_calls(&t).iter().filter(|c| matches!(c, AppCall::Connect { .. })).count();
+    assert_eq!(connects, 1, "{}", t.to_text());
+    assert_eq!(t.final_states()[0], State::Closed, "{}", t.to_text());
+    // An abort: the same.
+    let t = after("abort");
+    let connects = client_calls(&t).iter().filter(|c| matches!(c, AppCall::Connect { .. })).count();
+    assert_eq!(connects, 1, "{}", t.to_text());
+    assert!(t.to_text().contains("ended, told to nobody (the app closed it): aborted"), "{}", t.to_text());
+    // shutdown(): the application still holds the connection, reads the end of stream and
+    // hears of its end.
+    let t = after("shutdown");
+    assert_eq!(client_eofs(&t), 1, "{}", t.to_text());
+    let connects = client_calls(&t).iter().filter(|c| matches!(c, AppCall::Connect { .. })).count();
+    assert_eq!(connects, 2, "{}", t.to_text());
+}

@@ -207,11 +207,12 @@ impl Connection {
     }
 
     /// ABORT (§3.10.5): in a synchronized state send `<SEQ=SND.NXT><CTL=RST>` (Linux adds ACK),
-    /// then CLOSED.
+    /// then CLOSED. The application gave the connection up: it is orphaned, as after `close()`.
     pub fn abort(&mut self, now: Instant) -> Result<(), CommandError> {
         if self.state == State::Closed {
             return Err(CommandError::DoesNotExist);
         }
+        self.orphaned = true;
         self.abort_by(now, Command::Abort);
         Ok(())
     }

@@ -149,7 +149,7 @@ pub struct Connection {
     fin_queued: bool,
     /// Sequence number our FIN occupies, once sent.
     fin_seq: Option<SeqNum>,
-    /// The application called `close()`: it reads nothing more.
+    /// The application called `close()` (or aborted): it reads nothing more and is told nothing.
     orphaned: bool,
     /// The application shut down reading (`shutdown_read`): what arrives is the profile's
     /// [`Config::read_shutdown`].
@@ -334,7 +334,7 @@ impl Connection {
     pub fn fin_acked(&self) -> bool {
         self.fin_seq.is_some_and(|fin| self.snd_una == fin + 1)
     }
-    /// Whether the application called `close()` (not merely `shutdown()`).
+    /// Whether the application called `close()` or aborted (not merely `shutdown()`).
     pub fn is_orphaned(&self) -> bool {
         self.orphaned
     }

@@ -749,6 +749,12 @@ impl<'a> Simulator<'a> {
     }
 
     /// Connection `id` has ended: a new one on its 4-tuple is a new incarnation.
+    /// Whether the application closed connection `id` (close(), not shutdown()): from then on it
+    /// is told nothing of it (Linux's orphaned socket).
+    fn closed_by_app(&self, host: HostId, id: ConnId) -> bool {
+        self.hosts[host].sockets.by_id(id).is_some_and(|s| s.conn.is_orphaned())
+    }
+
     fn end_conn(&mut self, id: ConnId) {
         self.finished[id.index()] = true;
         let c = &self.trace.conns[id];
@@ -929,6 +935,8 @@ impl<'a> Simulator<'a> {
                 }
                 return;
             }
+            // An application that closed the connection holds no socket to read it from.
+            Event::EndOfStream if self.closed_by_app(host, id) => return,
             Event::EndOfStream => {
                 self.record(host, Some(id), EventKind::Notified { notice: Notice::EndOfStream });
                 self.trigger(host, Trigger::Eof, id);
@@ -939,6 +947,9 @@ impl<'a> Simulator<'a> {
                 return;
             }
             Event::Closed { reason } => {
+                // Recorded all the same: how it ended is the connection's (the writers say
+                // nobody was told, `Trace::closed_by_app`), but no rule of the application runs.
+                let told = !self.closed_by_app(host, id);
                 self.end_conn(id);
                 self.record(host, Some(id), EventKind::Notified { notice: Notice::Closed { reason } });
                 let trigger = match reason {
@@ -947,7 +958,7 @@ impl<'a> Simulator<'a> {
                     CloseReason::Reset => Trigger::Reset,
                     _ => Trigger::Closed,
                 };
-                if !from_listener || self.hosts[host].current == Some(id) {
+                if told && (!from_listener || self.hosts[host].current == Some(id)) {
                     self.trigger(host, trigger, id);
                 }
                 return;
