@@ -750,6 +750,8 @@ impl Observer<'_> {
                 }
                 return;
             }
+            // An application that closed the connection holds no socket to read it from.
+            Event::EndOfStream if self.closed_by_app(host, id) => return,
             Event::EndOfStream => {
                 self.record(host, Some(id), EventKind::Notified { notice: Notice::EndOfStream });
                 self.tell(host, Trigger::Eof);
@@ -760,6 +762,9 @@ impl Observer<'_> {
                 return;
             }
             Event::Closed { reason } => {
+                // Recorded all the same (`Trace::closed_by_app` says nobody was told), but an
+                // application that closed it reacts to nothing.
+                let told = !self.closed_by_app(host, id);
                 self.finished[id.index()] = true;
                 self.record(host, Some(id), EventKind::Notified { notice: Notice::Closed { reason } });
                 let trigger = match reason {
@@ -768,11 +773,19 @@ impl Observer<'_> {
                     CloseReason::Reset => Trigger::Reset,
                     _ => Trigger::Closed,
                 };
-                self.tell(host, trigger);
+                if told {
+                    self.tell(host, trigger);
+                }
                 return;
             }
         };
         self.record(host, Some(id), kind);
+    }
+
+    /// Whether the application closed connection `id` (close() or an abort): it is told nothing
+    /// more of it, as in the simulator.
+    fn closed_by_app(&self, host: Dir, id: ConnId) -> bool {
+        self.hosts[host].conns.iter().any(|(c, conn)| *c == id && conn.is_orphaned())
     }
 
     fn tell(&mut self, host: Dir, told: Trigger) {

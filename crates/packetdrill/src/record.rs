@@ -180,6 +180,8 @@ impl Recorder {
             }
             Event::Connected if source == Source::Listener => return,
             Event::Connected => EventKind::Notified { notice: Notice::Connected },
+            // A script that closed the socket reads nothing more from it.
+            Event::EndOfStream if self.closed_by_app(id) => return,
             Event::EndOfStream => EventKind::Notified { notice: Notice::EndOfStream },
             Event::Closed { reason } => {
                 self.finished[id.index()] = true;
@@ -189,6 +191,15 @@ impl Recorder {
             Event::Received { .. } | Event::Writable | Event::SegmentRejected { .. } => return,
         };
         self.record(at, STACK, Some(id), kind);
+    }
+
+    /// Whether the script closed connection `id` (close() or an abort); one end of stream per
+    /// connection at most asks.
+    fn closed_by_app(&self, id: ConnId) -> bool {
+        self.trace.events.iter().any(|e| {
+            e.conn == Some(id)
+                && matches!(e.kind, EventKind::App { call: AppCall::Close | AppCall::Abort, error: None })
+        })
     }
 
     /// A system call the trace has a word for.

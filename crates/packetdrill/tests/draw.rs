@@ -1,9 +1,10 @@
 //! Every run of FreeBSD's suite is a trace that draws like any synack run: the trace is
 //! consistent (each event refers to a segment or connection that exists, times never go back,
-//! one verdict per segment) and `seqdiag` lays it out as SVG and Mermaid, in both languages.
+//! one verdict per segment, nothing read from a socket the script closed) and `seqdiag` lays it
+//! out as SVG and Mermaid, in both languages.
 
 use packetdrill::{Profile, RunOptions, Verdict, run};
-use tcp_sim::trace::EventKind;
+use tcp_sim::trace::{EventKind, Notice};
 
 mod common;
 
@@ -17,7 +18,12 @@ fn every_suite_run_is_a_consistent_trace_that_draws() {
             let t = &r.trace;
             assert_eq!(r.verdicts.len(), t.segments.len(), "{name}");
             let mut last = 0;
-            for e in &t.events {
+            let closed = t.closed_by_app();
+            for (i, e) in t.events.iter().enumerate() {
+                let read = matches!(e.kind, EventKind::Notified { notice: Notice::EndOfStream | Notice::Data { .. } });
+                let after_close =
+                    e.conn.is_some_and(|c| closed.get(c.index()).copied().flatten().is_some_and(|at| at < i));
+                assert!(!(read && after_close), "{name}: read after close() at event {i}");
                 assert!(e.at.micros >= last, "{name}: time goes back at {:?}", e.kind);
                 last = e.at.micros;
                 assert!(e.host.index() < t.hosts.len() && e.conn.is_none_or(|c| c.index() < t.conns.len()), "{name}");

@@ -10,7 +10,7 @@ use tcp_core::{Flags, Instant, SeqNum};
 
 use crate::limits::Limits;
 use crate::scenario::Scenario;
-use crate::trace::{ConnId, EventKind, Fate, SegId, Trace};
+use crate::trace::{ConnId, EventKind, Fate, Notice, SegId, Trace};
 
 /// Checks `trace`, the run of `scenario` within `limits`; the error says what is broken where.
 ///
@@ -24,10 +24,13 @@ use crate::trace::{ConnId, EventKind, Fate, SegId, Trace};
 /// - The recorded facts agree with the wire: a connection's SYNs carry its ISS, what it
 ///   negotiated names that ISS and the peer SYN's number, and a delivered segment took the
 ///   link's configured delay plus any fault's.
+/// - An application that closed a connection (close() or an abort) reads nothing more from it
+///   (`Trace::closed_by_app`).
 pub fn check(scenario: &Scenario, limits: &Limits, trace: &Trace) -> Result<(), String> {
     within_budget(limits, trace)?;
     holds_together(trace)?;
     facts_agree(trace)?;
+    nothing_read_after_close(trace)?;
     in_sequence_order(trace)?;
     no_ack_storm(scenario, trace)
 }
@@ -123,6 +126,17 @@ fn facts_agree(trace: &Trace) -> Result<(), String> {
             && trace.segments.get(p.index()).is_none_or(|s| s.repr.seq != sync.negotiation.irs)
         {
             return Err(format!("connection {c}'s IRS is not the sequence number of its peer's SYN {p}"));
+        }
+    }
+    Ok(())
+}
+
+fn nothing_read_after_close(trace: &Trace) -> Result<(), String> {
+    let closed = trace.closed_by_app();
+    for (i, e) in trace.events.iter().enumerate() {
+        let read = matches!(e.kind, EventKind::Notified { notice: Notice::EndOfStream | Notice::Data { .. } });
+        if let Some(c) = e.conn.filter(|c| read && closed[c.index()].is_some_and(|at| at < i)) {
+            return Err(format!("event {i}: connection {} is read after its application closed it", c.index()));
         }
     }
     Ok(())
