@@ -37,6 +37,11 @@ fn story_of(cx: &Cx<'_>, ep: &Ep, seg: SegId, reason: DropReason) -> Story {
     if matches!(ep.rejected, Some((_, Reply::RateLimited))) {
         return rate_limited(cx, ep, seg);
     }
+    if matches!(reason, DropReason::OutOfWindow | DropReason::SynOnSynchronized)
+        && let Some(s) = synack_again(cx, ep, seg, reason, &reply_label)
+    {
+        return s;
+    }
     match reason {
         DropReason::BadAckInSynSent => veto(cx, ep, seg),
         DropReason::DuplicateSyn => duplicate_syn(cx, ep, seg, &reply_label),
@@ -541,17 +546,40 @@ fn queue_full(cx: &Cx<'_>, ep: &Ep, seg: SegId) -> Story {
     s
 }
 
-fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
+/// The peer's SYN-ACK again, reaching an end that is ESTABLISHED already: its third segment was
+/// dropped by a full accept queue, or lost (the SYN-ACK sent again on timeout), or the network
+/// copied something (no loss). The answer is an ACK of where it stands: for RFC 9293 because
+/// the SYN-ACK lies before the window (`OutOfWindow`), on Linux and FreeBSD the challenge ACK
+/// any SYN on an open connection gets (`SynOnSynchronized`, `Config::syn_challenged_before_window`).
+fn synack_again(cx: &Cx<'_>, ep: &Ep, seg: SegId, reason: DropReason, reply: &str) -> Option<Story> {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let peer = cx.src_name(seg);
-    let label = cx.label(seg);
     let state = ep.state_at_start(cx);
+    let irs = ep.conn.and_then(|c| cx.t.conns[c].synchronized).map(|sync| sync.negotiation.irs);
+    let own_peers = irs == Some(cx.seg(seg).repr.seq);
+    if !(cx.has(seg, Flags::SYN | Flags::ACK) && state == Some(State::Established) && own_peers) {
+        return None;
+    }
     let overflowed = |peer_host: HostId| {
         cx.earlier(ep.first, |e| {
             e.host == peer_host && matches!(e.kind, EventKind::Rejected { reason: DropReason::AcceptQueueFull, .. })
         })
     };
-    if cx.has(seg, Flags::SYN | Flags::ACK) && state == Some(State::Established) && overflowed(cx.seg(seg).from) {
+    // Why it is answered with an ACK of where it stands.
+    let why_ack = if reason == DropReason::SynOnSynchronized {
+        say!(
+            cx,
+            "Like any SYN on an open connection, it gets a challenge ACK (RFC 5961 §4.2, whatever its sequence number), and a challenge ACK is an ACK of where {who} stands: {reply}.",
+            "和已建立连接上的任何 SYN 一样，它得到一个挑战 ACK（RFC 5961 §4.2，不论序号如何），而挑战 ACK 就是表明{who}自身进度的 ACK：{reply}。"
+        )
+    } else {
+        say!(
+            cx,
+            "It is old news (its sequence number lies before the window), so {who} answers with an ACK of where it stands, {reply}.",
+            "它已经过时（序号落在接收窗口之前），于是{who}回复一个表明自身进度的 ACK：{reply}。"
+        )
+    };
+    if overflowed(cx.seg(seg).from) {
         let mut s = Story::new(say!(
             cx,
             "{subj} gets the SYN-ACK again and acknowledges it again: {reply}.",
@@ -559,8 +587,8 @@ fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
         ));
         s.main(say!(
             cx,
-            "{subj} has been ESTABLISHED since its third segment, but {peer} dropped that segment: its accept queue was full, so it still holds the connection in SYN_RECV and has now sent its SYN-ACK again. {subj} answers with an ACK of where it stands, {reply}.",
-            "{who}自从发出第三次握手的报文段起就处于 ESTABLISHED，可是{peer}丢弃了那个报文段：它的全连接队列已满，所以这条连接在它那里仍是 SYN_RECV，现在它又重发了 SYN+ACK。{who}回复一个表明自身进度的 ACK：{reply}。"
+            "{subj} has been ESTABLISHED since its third segment, but {peer} dropped that segment: its accept queue was full, so it still holds the connection in SYN_RECV and has now sent its SYN-ACK again. {why_ack}",
+            "{who}自从发出第三次握手的报文段起就处于 ESTABLISHED，可是{peer}丢弃了那个报文段：它的全连接队列已满，所以这条连接在它那里仍是 SYN_RECV，现在它又重发了 SYN+ACK。{why_ack}"
         ));
         let (peer_host, peer_subj) = (cx.seg(seg).from, capitalize(peer.clone()));
         let accepting_again = cx.earlier(ep.first, |e| {
@@ -583,11 +611,11 @@ fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
                 "两端的看法不一致：{who}认为连接已经建立，可能已经发出了数据，而这些数据全被丢弃了；{peer}的应用却根本还不知道有这条连接。SYN+ACK 的重传让握手维持下去，直到 accept() 腾出空间，或者{peer}的重传次数用完。"
             ),
         );
-        return s;
+        return Some(s);
     }
     // The SYN-ACK again, not sent on timeout: the network's copy, or the answer to a copy of the
     // SYN. Nothing was lost.
-    if cx.has(seg, Flags::SYN | Flags::ACK) && state == Some(State::Established) && !cx.sent_on_timeout(seg) {
+    if !cx.sent_on_timeout(seg) {
         let why_again = why_again(cx, seg, || {
             let peer_subj = capitalize(peer.clone());
             Some(say!(
@@ -604,32 +632,37 @@ fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
         ));
         s.main(say!(
             cx,
-            "{subj} is already ESTABLISHED when this second SYN-ACK arrives. {why_again} It is old news (its sequence number lies before the window), so {who} answers with an ACK of where it stands, {reply}.",
-            "{who}已经处于 ESTABLISHED，第二个 SYN+ACK 才到达。{why_again}它已经过时（序号落在接收窗口之前），于是{who}回复一个表明自身进度的 ACK：{reply}。"
+            "{subj} is already ESTABLISHED when this second SYN-ACK arrives. {why_again} {why_ack}",
+            "{who}已经处于 ESTABLISHED，第二个 SYN+ACK 才到达。{why_again}{why_ack}"
         ));
-        return s;
+        return Some(s);
     }
-    if cx.has(seg, Flags::SYN | Flags::ACK) && state == Some(State::Established) {
-        let mut s = Story::new(say!(
+    let mut s = Story::new(say!(
+        cx,
+        "{subj} gets the SYN-ACK again and repeats the lost third ACK: {reply}.",
+        "{who}又收到 SYN+ACK，于是把丢失的第三个 ACK 再发一遍：{reply}。"
+    ));
+    s.main(say!(
+        cx,
+        "{subj} is already ESTABLISHED when the SYN-ACK arrives again: {peer} evidently never got the third segment. {why_ack} In effect, it is the lost third ACK sent again.",
+        "{who}已经处于 ESTABLISHED，SYN+ACK 却又来了：显然{peer}没有收到第三个报文段。{why_ack}实际上，这就是把丢失的第三个 ACK 又发了一遍。"
+    ));
+    s.why(
+        "third-ack-recovery",
+        say!(
             cx,
-            "{subj} gets the SYN-ACK again and repeats the lost third ACK: {reply}.",
-            "{who}又收到 SYN+ACK，于是把丢失的第三个 ACK 再发一遍：{reply}。"
-        ));
-        s.main(say!(
-            cx,
-            "{subj} is already ESTABLISHED when the SYN-ACK arrives again: {peer} evidently never got the third segment. The SYN-ACK is old news (its sequence number lies before the window), so {who} answers with an ACK of where it stands, {reply}: in effect, the lost third ACK sent again.",
-            "{who}已经处于 ESTABLISHED，SYN+ACK 却又来了：显然{peer}没有收到第三个报文段。这个 SYN+ACK 已经过时（序号落在接收窗口之前），于是{who}回复一个表明自身进度的 ACK：{reply}，实际上就是把丢失的第三个 ACK 又发了一遍。"
-        ));
-        s.why(
-            "third-ack-recovery",
-            say!(
-                cx,
-                "Note who recovers here: not {who}, which never knew its ACK was lost (a bare ACK is not retransmitted), but {peer}, whose timer was still waiting for the handshake to finish.",
-                "注意这里是谁在补救：不是{who}，它根本不知道自己的 ACK 丢了（单独的 ACK 不会重传）；而是{peer}，它的定时器一直在等待握手完成。"
-            ),
-        );
-        return s;
-    }
+            "Note who recovers here: not {who}, which never knew its ACK was lost (a bare ACK is not retransmitted), but {peer}, whose timer was still waiting for the handshake to finish.",
+            "注意这里是谁在补救：不是{who}，它根本不知道自己的 ACK 丢了（单独的 ACK 不会重传）；而是{peer}，它的定时器一直在等待握手完成。"
+        ),
+    );
+    Some(s)
+}
+
+fn out_of_window(cx: &Cx<'_>, ep: &Ep, seg: SegId, reply: &str) -> Story {
+    let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
+    let peer = cx.src_name(seg);
+    let label = cx.label(seg);
+    let state = ep.state_at_start(cx);
     if cx.window_probe(seg) {
         let mut s =
             Story::new(say!(cx, "{subj} answers the zero-window probe: {reply}.", "{who}回应零窗口探测：{reply}。"));

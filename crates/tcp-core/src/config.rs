@@ -370,6 +370,15 @@ pub struct Config {
     /// `net.inet.tcp.insecure_syn=1`, which leaves TIME-WAIT to its own rule (`tcp_twcheck`,
     /// [`Config::time_wait_syn`]), as this field does.
     pub syn_in_window_resets: bool,
+    /// A SYN (without RST) on a synchronized connection other than in TIME-WAIT gets RFC 5961
+    /// §4.2's challenge ACK whatever its sequence number, before the window is looked at: Linux
+    /// (`tcp_validate_incoming`: a SYN that fails `tcp_sequence` goes to `syn_challenge`, as does
+    /// one that passes it) and FreeBSD (`tcp_do_segment` checks the SYN bit before it trims the
+    /// segment to the window). Off: RFC 9293's order, where the first check answers a SYN
+    /// outside the window with a plain ACK. The segment on the wire is the same ACK; what
+    /// differs is why (a retransmitted SYN-ACK reaching an established client is a challenged
+    /// SYN on Linux, counted as `TCPChallengeACK`, and an out-of-window segment in RFC 9293).
+    pub syn_challenged_before_window: bool,
     /// Which SYN arriving in TIME-WAIT opens the connection again, and how another is answered
     /// (RFC 9293 §3.10.7.4 with RFC 6191; RFC 1122 §4.2.2.13).
     pub time_wait_syn: TimeWaitSyn,
@@ -480,6 +489,7 @@ impl Config {
             ignore_rst_in_time_wait: false,
             rst_anywhere_in_window: false,
             syn_in_window_resets: false,
+            syn_challenged_before_window: false,
             time_wait_syn: TimeWaitSyn::Rfc6191,
             syn_cookies: false,
             two_way_handshake: false,
@@ -504,6 +514,7 @@ impl Config {
             profile: Profile::Rfc793,
             rst_anywhere_in_window: true,
             syn_in_window_resets: true,
+            syn_challenged_before_window: false,
             ..Config::rfc9293()
         }
     }
@@ -596,6 +607,7 @@ impl Config {
             ignore_rst_in_time_wait: false,
             rst_anywhere_in_window: false,
             syn_in_window_resets: false,
+            syn_challenged_before_window: true,
             time_wait_syn: TimeWaitSyn::Linux,
             syn_cookies: true,
             two_way_handshake: false,
@@ -683,6 +695,7 @@ impl Config {
             ignore_rst_in_time_wait: true,
             rst_anywhere_in_window: false,
             syn_in_window_resets: false,
+            syn_challenged_before_window: true,
             time_wait_syn: TimeWaitSyn::Freebsd,
             // `TCPTV_REXMTMAX` (`tcp_timer.h`): the backed-off RTO never exceeds 64 s.
             rto_max: Duration::from_secs(64),
@@ -773,6 +786,7 @@ impl Config {
             // Assumed: Windows' rule is not documented; RFC 1122 §4.2.2.13's, as Linux.
             rst_anywhere_in_window: false,
             syn_in_window_resets: false,
+            syn_challenged_before_window: false,
             time_wait_syn: TimeWaitSyn::Linux,
             syn_cookies: true,
             two_way_handshake: false,

@@ -1289,6 +1289,36 @@ fn answers_to_unacceptable_segments_are_rate_limited_per_profile() {
     }
 }
 
+/// A SYN outside the window of an open connection (the peer's SYN-ACK sent again after the
+/// third segment was lost): RFC 9293's first check answers it with an ACK as out of window;
+/// Linux and FreeBSD send it to the SYN check, which answers with a challenge ACK. The same ACK
+/// goes out, within the same limit.
+#[test]
+fn a_syn_outside_the_window_per_profile() {
+    for (profile, reason) in [
+        (tcp_core::Config::rfc9293(), DropReason::OutOfWindow),
+        (tcp_core::Config::linux(), DropReason::SynOnSynchronized),
+        (tcp_core::Config::freebsd(), DropReason::SynOnSynchronized),
+        (tcp_core::Config::windows(), DropReason::OutOfWindow),
+    ] {
+        let name = profile.profile;
+        let mut c = conn_established_with(tcp_core::Config { delayed_ack: None, ..profile });
+        let (snd_nxt, rcv_nxt) = (c.snd_nxt(), c.rcv_nxt());
+        // The peer's SYN-ACK again: its ISN, one before RCV.NXT (wrapping).
+        let synack =
+            TcpRepr { flags: Flags::SYN | Flags::ACK, seq: SeqNum(rcv_nxt.0.wrapping_sub(1)), ack: snd_nxt, ..TEMPL };
+        let out = deliver(&mut c, AT, synack, &[]);
+        expect(&c, &out, State::Established, &["ACK 1 1 0"]);
+        let reply = if reason == DropReason::OutOfWindow { Reply::Ack } else { Reply::ChallengeAck };
+        assert_eq!(rejection(&out), (reason, reply), "{name}");
+        // Far to the right too.
+        let syn = TcpRepr { flags: Flags::SYN, seq: rcv_nxt + 1_000_000, ack: SeqNum(0), ..TEMPL };
+        let out = deliver(&mut c, AT + tcp_core::time::Duration::from_secs(10), syn, &[]);
+        expect(&c, &out, State::Established, &["ACK 1 1 0"]);
+        assert_eq!(rejection(&out).0, reason, "{name}");
+    }
+}
+
 /// A pure ACK exactly at RCV.NXT+RCV.WND (what a sender that filled the window sends): RFC 9293
 /// §3.10.7.4 finds it unacceptable; Linux `tcp_sequence` and BSD take it and process its ACK.
 #[test]

@@ -306,8 +306,15 @@ impl Connection {
             }
         }
 
+        // A SYN on a synchronized connection goes straight to the fourth check on Linux and
+        // FreeBSD (`Config::syn_challenged_before_window`).
+        let syn_first = self.config.syn_challenged_before_window
+            && flags.contains(Flags::SYN)
+            && !flags.contains(Flags::RST)
+            && self.state.is_synchronized()
+            && self.state != State::TimeWait;
         // First, check the sequence number.
-        if !self.acceptable(seg.seq, seg_len, flags.contains(Flags::RST)) {
+        if !syn_first && !self.acceptable(seg.seq, seg_len, flags.contains(Flags::RST)) {
             if flags.contains(Flags::RST) {
                 self.reject(DropReason::OutOfWindow, Reply::Nothing);
             } else if self.config.old_segment_ack_processed
@@ -349,9 +356,14 @@ impl Connection {
                 // "If the connection was initiated with a passive OPEN, then return this
                 // connection to the LISTEN state and return."
                 self.return_to_listen(Cause::Segment(flags));
-            } else if self.config.syn_in_window_resets && self.state != State::TimeWait {
+            } else if self.config.syn_in_window_resets
+                && self.state != State::TimeWait
+                && (!syn_first || self.acceptable(seg.seq, seg_len, false))
+            {
                 // RFC 793: "If the SYN is in the window it is an error, send a reset, ... enter
-                // the CLOSED state" (the first check answered a SYN outside it).
+                // the CLOSED state" (the first check answered a SYN outside it, unless the SYN
+                // came straight here: then one outside it gets the challenge ACK, as FreeBSD's
+                // `insecure_syn` does).
                 self.reject(DropReason::SynInWindow, Reply::Reset);
                 self.push_own_reset(now);
                 self.cancel(Timer::DelayedAck);
