@@ -325,6 +325,14 @@ fn filling_buffer(cx: &Cx<'_>, ack: SegId) -> String {
             "Its application is not reading, and the receive buffer is now full: the ACK says win=0, a zero window. {peer_subj} must stop sending until the window opens.",
             "它的应用没有读取，接收缓冲区现在已经满了：这个 ACK 的 win=0，即零窗口。{peer}必须停止发送，直到窗口重新打开。"
         )
+    } else if previous_window(cx, ack).is_some_and(|before| room >= before) {
+        // Linux's buffer holds more than the window it offers (`Config::linux_windows`): the
+        // first unread bytes leave the window where it was.
+        say!(
+            cx,
+            "Its application is not reading, so the bytes wait in the receive buffer. The buffer still has more room than the window can offer, so the window has not shrunk yet: win={field} still means {room} bytes.",
+            "它的应用没有读取，这些字节只能留在接收缓冲区里。缓冲区剩余的空间仍然比窗口所能通告的多，所以窗口还没有缩小：win={field} 仍然表示 {room} 字节。"
+        )
     } else {
         say!(
             cx,
@@ -332,6 +340,17 @@ fn filling_buffer(cx: &Cx<'_>, ack: SegId) -> String {
             "它的应用没有读取，这些字节只能留在接收缓冲区里，所以这个 ACK 只通告剩余的空间：win={field}，即 {room} 字节。"
         )
     }
+}
+
+/// The window, in bytes, of the segment the sender of `seg` sent before it on the same
+/// connection (a SYN's, unscaled, counts too), if there was one.
+fn previous_window(cx: &Cx<'_>, seg: SegId) -> Option<u32> {
+    let this = cx.seg(seg);
+    let before = (0..seg.index()).rev().map(SegId).find(|&o| {
+        let other = cx.seg(o);
+        other.conn == this.conn && other.from == this.from && !other.injected && !other.forged
+    })?;
+    Some(cx.t.advertised_window(before).bytes())
 }
 
 /// The application stopped calling read(): flow control takes over.

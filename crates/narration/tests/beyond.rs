@@ -142,6 +142,20 @@ fn a_duplicated_segment_is_told_as_the_networks_copy() {
     assert_says(&timeout, Lang::En, "The client gets the SYN-ACK again and repeats the lost third ACK");
 }
 
+/// A receiver that stops reading: the window it offers shrinks only once the unread bytes eat
+/// into it (Linux's buffer holds twice its window), and the narration says which.
+#[test]
+fn the_window_of_a_receiver_that_stopped_reading() {
+    let entry = |name: &str| simulate(&tcp_sim::catalogue::get(name).expect("entry").scenario().expect("it parses"));
+    let unread = entry("close-unread");
+    assert_says(&unread, Lang::En, "so the window has not shrunk yet: win=64 still means 65536 bytes.");
+    assert_says(&unread, Lang::Zh, "所以窗口还没有缩小：win=64 仍然表示 65536 字节");
+    assert_never_says(&unread, Lang::En, "offers only the room left: win=64");
+    let full = entry("zero-window");
+    assert_says(&full, Lang::En, "the ACK offers only the room left: win=2648, 2648 bytes.");
+    assert_never_says(&full, Lang::En, "has not shrunk yet");
+}
+
 /// Bytes that reach the receiver again (the network's copy, or sent again because their ACK was
 /// lost) are told as the same bytes again, not as "an old duplicate or a stray".
 #[test]
