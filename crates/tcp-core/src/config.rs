@@ -347,6 +347,12 @@ pub struct Config {
     pub accept_backlog: u16,
     /// How many connections the accept queue holds for that backlog before it is full.
     pub accept_queue_size: AcceptQueueSize,
+    /// A SYN that reaches a listener whose accept queue is full is dropped without an answer:
+    /// Linux (`tcp_conn_request`: `sk_acceptq_is_full` drops it, counted as `ListenOverflows`),
+    /// and assumed for the RFC profiles and windows. Off: FreeBSD, whose syncache answers the SYN
+    /// and judges the queue only when the handshake's last ACK would make the socket
+    /// (`sonewconn`, then [`Config::abort_on_overflow`]).
+    pub accept_queue_full_drops_syn: bool,
     /// What a listener does with the ACK that would complete a handshake while its accept queue
     /// is full: `false` drops it and keeps the half-open connection, whose SYN-ACK is sent again
     /// (Linux `tcp_check_req` with `net.ipv4.tcp_abort_on_overflow` = 0, the default); `true`
@@ -485,6 +491,7 @@ impl Config {
             syn_backlog: 16,
             accept_backlog: 16,
             accept_queue_size: AcceptQueueSize::Backlog,
+            accept_queue_full_drops_syn: true,
             abort_on_overflow: false,
             ignore_rst_in_time_wait: false,
             rst_anywhere_in_window: false,
@@ -603,6 +610,7 @@ impl Config {
             syn_backlog: 16,
             accept_backlog: 16,
             accept_queue_size: AcceptQueueSize::OneMore,
+            accept_queue_full_drops_syn: true,
             abort_on_overflow: false,
             ignore_rst_in_time_wait: false,
             rst_anywhere_in_window: false,
@@ -705,6 +713,7 @@ impl Config {
             establishment_timeout: Some(Duration::from_secs(75)),
             // `sonewconn` refuses a new connection only once `sol_qlen > 3 * sol_qlimit / 2`.
             accept_queue_size: AcceptQueueSize::HalfAgain,
+            accept_queue_full_drops_syn: false,
             ..Config::linux()
         }
     }
@@ -781,6 +790,7 @@ impl Config {
             syn_backlog: 16,
             accept_backlog: 16,
             accept_queue_size: AcceptQueueSize::Backlog,
+            accept_queue_full_drops_syn: true,
             abort_on_overflow: false,
             ignore_rst_in_time_wait: false,
             // Assumed: Windows' rule is not documented; RFC 1122 §4.2.2.13's, as Linux.

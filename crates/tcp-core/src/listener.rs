@@ -160,7 +160,7 @@ impl Listener {
                 && !seg.flags.contains(Flags::SYN)
                 && !seg.flags.contains(Flags::RST);
             if completes && self.accept_queue_full() {
-                self.overflow(now, remote, slot);
+                self.overflow(now, remote, slot, seg, payload.len());
                 return;
             }
             self.with_child(slot, |c| c.handle_segment(now, seg, payload));
@@ -192,7 +192,7 @@ impl Listener {
     }
 
     fn on_syn(&mut self, now: Instant, remote: SocketAddrV4, seg: &TcpRepr, payload: &[u8], isn: SeqNum) {
-        if self.accept_queue_full() {
+        if self.config.accept_queue_full_drops_syn && self.accept_queue_full() {
             self.reject(remote, DropReason::AcceptQueueFull);
             return;
         }
@@ -214,15 +214,21 @@ impl Listener {
     /// The ACK that would complete the handshake of the half-open connection in `slot` came
     /// while the accept queue is full (Linux `tcp_check_req`, `listen_overflow`): dropped, the
     /// connection left half-open to send its SYN-ACK again; or, with
-    /// [`crate::Config::abort_on_overflow`], reset and forgotten.
-    fn overflow(&mut self, now: Instant, remote: SocketAddrV4, slot: Slot) {
+    /// [`crate::Config::abort_on_overflow`], reset and forgotten. The reset answers the ACK,
+    /// `<SEQ=SEG.ACK><CTL=RST>` (Linux `tcp_v4_send_reset` from `tcp_check_req`, FreeBSD
+    /// `tcp_dropwithreset`), not the connection's own `RST, ACK`.
+    fn overflow(&mut self, now: Instant, remote: SocketAddrV4, slot: Slot, seg: &TcpRepr, payload_len: usize) {
         let reply = if self.config.abort_on_overflow { Reply::Reset } else { Reply::Nothing };
         let event = Event::SegmentRejected { reason: DropReason::AcceptQueueFull, reply };
         self.events.push_back(ListenerEvent { remote, event });
         if self.config.abort_on_overflow {
             self.with_child(slot, |c| {
                 let _ = c.abort(now);
+                while c.poll_transmit().is_some() {}
             });
+            if let Some(repr) = reset_for(seg, payload_len) {
+                self.outgoing.push_back(Outgoing { remote, repr, retransmission: false });
+            }
         }
     }
 

@@ -1444,6 +1444,46 @@ fn the_accept_queue_holds_per_profile() {
     assert_eq!(AcceptQueueSize::HalfAgain.holds(128), 193);
 }
 
+/// A SYN to a listener whose accept queue is full: Linux drops it (`tcp_conn_request`); FreeBSD's
+/// syncache answers it and judges the queue on the last ACK, which it then resets
+/// (`rst_on_sock_fail`).
+#[test]
+fn a_syn_to_a_full_accept_queue_per_profile() {
+    use tcp_core::{Config, Listener, Profile};
+    for (profile, answered) in
+        [(Profile::Linux, false), (Profile::Freebsd, true), (Profile::Rfc9293, false), (Profile::Windows, false)]
+    {
+        let mut l = Listener::new(Config { accept_backlog: 0, ..profile.config() }, LOCAL, 1);
+        let (mut queued, mut k) = (0, 0u16);
+        // Fill the queue.
+        while queued < profile.config().accept_queue_size.holds(0) {
+            let remote = std::net::SocketAddrV4::new(std::net::Ipv4Addr::new(192, 0, 2, 1), 40000 + k);
+            k += 1;
+            l.handle_segment(AT, remote, &TcpRepr { flags: Flags::SYN, seq: PEER_ISS, ..TEMPL }, &[], ISS);
+            let synack = drain_listener(&mut l).pop().expect("a SYN-ACK while there is room");
+            let ack = TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 1, ack: synack.seq + 1, ..TEMPL };
+            l.handle_segment(AT, remote, &ack, &[], ISS);
+            let _ = drain_listener(&mut l);
+            queued = l.pending_accept();
+        }
+        let remote = std::net::SocketAddrV4::new(std::net::Ipv4Addr::new(192, 0, 2, 2), 50000);
+        l.handle_segment(AT, remote, &TcpRepr { flags: Flags::SYN, seq: PEER_ISS, ..TEMPL }, &[], ISS);
+        let sent = drain_listener(&mut l);
+        let synack = sent.iter().find(|r| r.flags == Flags::SYN | Flags::ACK);
+        assert_eq!(synack.is_some(), answered, "{profile}: {sent:?}");
+        if let Some(synack) = synack {
+            // The last ACK meets the full queue: FreeBSD resets.
+            let ack = TcpRepr { flags: Flags::ACK, seq: PEER_ISS + 1, ack: synack.seq + 1, ..TEMPL };
+            l.handle_segment(AT, remote, &ack, &[], ISS);
+            // <SEQ=SEG.ACK><CTL=RST>, the answer to the ACK (FreeBSD `tcp_dropwithreset`).
+            let sent = drain_listener(&mut l);
+            let resets: Vec<_> = sent.iter().map(|r| (r.flags, r.seq)).collect();
+            assert_eq!(resets, [(Flags::RST, ack.ack)], "{profile}: {sent:?}");
+            assert_eq!(l.pending_accept(), queued, "{profile}");
+        }
+    }
+}
+
 #[test]
 fn syn_ack_to_a_listener_per_profile() {
     use tcp_core::{Config, Listener};
