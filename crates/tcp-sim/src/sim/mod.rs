@@ -748,13 +748,13 @@ impl<'a> Simulator<'a> {
         Some(id)
     }
 
-    /// Connection `id` has ended: a new one on its 4-tuple is a new incarnation.
-    /// Whether the application closed connection `id` (close(), not shutdown()): from then on it
-    /// is told nothing of it (Linux's orphaned socket).
+    /// Whether the application closed connection `id` (close() or an abort, not shutdown()):
+    /// from then on it is told nothing of it (Linux's orphaned socket).
     fn closed_by_app(&self, host: HostId, id: ConnId) -> bool {
         self.hosts[host].sockets.by_id(id).is_some_and(|s| s.conn.is_orphaned())
     }
 
+    /// Connection `id` has ended: a new one on its 4-tuple is a new incarnation.
     fn end_conn(&mut self, id: ConnId) {
         self.finished[id.index()] = true;
         let c = &self.trace.conns[id];
