@@ -357,19 +357,17 @@ fn previous_window(cx: &Cx<'_>, seg: SegId) -> Option<u32> {
 pub(crate) fn stop_reading(cx: &Cx<'_>, ep: &Ep) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let mut s = Story::new(say!(cx, "{subj}'s application stops reading.", "{who}的应用停止读取数据。"));
-    s.main(say!(
+    // Told after what goes on the wire in the same step, as listen() is: it sends nothing.
+    s.aside(say!(
         cx,
         "{subj}'s application stops calling read(). Its TCP still receives and acknowledges what arrives, but the bytes stay in its receive buffer, and each acknowledgment offers the sender only the room left: the fuller the buffer, the smaller the window.",
         "{who}的应用不再调用 read()。它的 TCP 照常接收并确认到达的数据，但这些字节只能留在接收缓冲区里；每个确认只向发送方通告剩余的空间：缓冲区越满，窗口越小。"
     ));
-    s.why(
-        "flow-control",
-        say!(
-            cx,
-            "This is flow control: the window says how much more the receiver can take, so a fast sender cannot overrun a slow reader.",
-            "这就是流量控制：窗口表明接收方还能接收多少数据，快速的发送方因此不会淹没读得慢的接收方。"
-        ),
-    );
+    s.aside(say!(
+        cx,
+        "This is flow control: the window says how much more the receiver can take, so a fast sender cannot overrun a slow reader.",
+        "这就是流量控制：窗口表明接收方还能接收多少数据，快速的发送方因此不会淹没读得慢的接收方。"
+    ));
     s
 }
 
@@ -377,7 +375,8 @@ pub(crate) fn stop_reading(cx: &Cx<'_>, ep: &Ep) -> Story {
 pub(crate) fn stop_accepting(cx: &Cx<'_>, ep: &Ep) -> Story {
     let (who, subj) = (cx.host(ep.host), cx.cap(ep.host));
     let mut s = Story::new(say!(cx, "{subj}'s application stops calling accept().", "{who}的应用不再调用 accept()。"));
-    s.main(say!(
+    // Told after what goes on the wire in the same step, as listen() is: it sends nothing.
+    s.aside(say!(
         cx,
         "{subj}'s application stops calling accept(). Its TCP still answers SYNs and completes handshakes on its own; each connection that completes then waits in the accept queue (the listen() backlog) until the application takes it.",
         "{who}的应用不再调用 accept()。它的 TCP 仍会自行回应 SYN、完成握手；握手完成的连接随后在全连接队列（长度由 listen() 的参数决定）里等待，直到应用把它取走。"

@@ -156,6 +156,21 @@ fn the_window_of_a_receiver_that_stopped_reading() {
     assert_never_says(&full, Lang::En, "has not shrunk yet");
 }
 
+/// An application that stops reading or accepting sends nothing: told after what went on the
+/// wire in its step, beside listen(), not between the client's SYN and its details.
+#[test]
+fn stopping_to_read_or_accept_is_told_beside_listen() {
+    for (name, stop) in [("close-unread", "stops calling read()"), ("accept-queue-full", "stops calling accept()")] {
+        let t = simulate(&tcp_sim::catalogue::get(name).expect("entry").scenario().expect("it parses"));
+        let text = common::render(&t, Lang::En, true);
+        let first = text.split("\n## ").next().expect("the first step");
+        let at = |phrase: &str| first.find(phrase).unwrap_or_else(|| panic!("{name}: {phrase:?} not in:\n{first}"));
+        assert!(at("calls connect()") < at("initial sequence number"), "{name}:\n{first}");
+        assert!(at("initial sequence number") < at("calls listen()"), "{name}:\n{first}");
+        assert!(at("calls listen()") < at(stop), "{name}:\n{first}");
+    }
+}
+
 /// Bytes that reach the receiver again (the network's copy, or sent again because their ACK was
 /// lost) are told as the same bytes again, not as "an old duplicate or a stray".
 #[test]
