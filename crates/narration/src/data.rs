@@ -40,6 +40,12 @@ pub(crate) fn send(cx: &Cx<'_>, ep: &Ep, bytes: usize) -> Story {
         let e = cx.ev(ep.first - 1);
         e.at == ep.at && e.conn == ep.conn && matches!(e.kind, EventKind::App { call: AppCall::Accept, .. })
     };
+    // A connection a stale SYN opened (an injected old duplicate): the peer never asked for it.
+    let ghost = ep
+        .conn
+        .and_then(|c| cx.t.conns[c].synchronized)
+        .and_then(|sync| sync.peer_syn)
+        .is_some_and(|syn| cx.seg(syn).injected);
     let mut s = if bytes > n {
         // More than one segment's worth: TCP cuts the write into segments.
         let mut s = Story::new(say!(
@@ -51,6 +57,14 @@ pub(crate) fn send(cx: &Cx<'_>, ep: &Ep, bytes: usize) -> Story {
             cx,
             "{subj}'s application writes {bytes} bytes, and its TCP sends them in segments, each at most the MSS and all within the window {peer} offers. The first, {label}, carries bytes {first} to {last}, so {peer} should answer ack={next}.",
             "{who}的应用写入 {bytes} 个字节，它的 TCP 把这些数据分成多个报文段发送：每个不超过 MSS，总量不超过{peer}通告的窗口。第一个是 {label}，携带序号 {first} 到 {last} 的字节，所以{peer}应当回复 ack={next}。"
+        ));
+        s
+    } else if ghost {
+        let mut s = Story::new(say!(cx, "{subj} sends {n} bytes: {label}.", "{who}发送 {n} 字节数据：{label}。"));
+        s.main(say!(
+            cx,
+            "{subj}'s application sends {n} bytes: {label}. They occupy sequence numbers {first} to {last}; {peer}, if it still had this connection, would answer ack={next}.",
+            "{who}的应用发送 {n} 个字节：{label}。它们占用序号 {first} 到 {last}；假如{peer}还保留着这条连接，它会回复 ack={next}。"
         ));
         s
     } else {

@@ -171,6 +171,24 @@ fn stopping_to_read_or_accept_is_told_beside_listen() {
     }
 }
 
+/// Data on a connection a stale SYN opened: the peer is not expected to acknowledge it.
+#[test]
+fn data_on_a_ghost_connection() {
+    let t = simulate(&tcp_sim::catalogue::get("two-way-ghost").expect("entry").scenario().expect("it parses"));
+    assert_says(
+        &t,
+        Lang::En,
+        "They occupy sequence numbers 1 to 7; the client, if it still had this connection, would answer ack=8.",
+    );
+    assert_says(&t, Lang::Zh, "假如客户端还保留着这条连接，它会回复 ack=8");
+    // The real connection's data, later, is expected to be acknowledged.
+    assert_says(
+        &t,
+        Lang::En,
+        "ACK seq=1 ack=1 len=7. They occupy sequence numbers 1 to 7, so the client should answer ack=8.",
+    );
+}
+
 /// Bytes that reach the receiver again (the network's copy, or sent again because their ACK was
 /// lost) are told as the same bytes again, not as "an old duplicate or a stray".
 #[test]
