@@ -247,6 +247,13 @@ impl<'a> Cx<'a> {
         self.t.events[..ev.min(self.t.events.len())].iter().any(pred)
     }
 
+    /// Whether a stale SYN opened connection `conn`: the peer's SYN it synchronized with is an
+    /// injected old duplicate, so the peer never asked for this connection (a ghost).
+    pub(crate) fn opened_by_stale_syn(&self, conn: ConnId) -> bool {
+        let sync = self.t.conns[conn].synchronized;
+        sync.and_then(|s| s.peer_syn).is_some_and(|syn| self.seg(syn).injected)
+    }
+
     /// Whether the application closed connection `conn` (close(), not shutdown()) before `ev`:
     /// it reads nothing more and is told nothing more of it.
     pub(crate) fn app_closed(&self, conn: Option<ConnId>, ev: usize) -> bool {

@@ -41,11 +41,7 @@ pub(crate) fn send(cx: &Cx<'_>, ep: &Ep, bytes: usize) -> Story {
         e.at == ep.at && e.conn == ep.conn && matches!(e.kind, EventKind::App { call: AppCall::Accept, .. })
     };
     // A connection a stale SYN opened (an injected old duplicate): the peer never asked for it.
-    let ghost = ep
-        .conn
-        .and_then(|c| cx.t.conns[c].synchronized)
-        .and_then(|sync| sync.peer_syn)
-        .is_some_and(|syn| cx.seg(syn).injected);
+    let ghost = ep.conn.is_some_and(|c| cx.opened_by_stale_syn(c));
     let mut s = if bytes > n {
         // More than one segment's worth: TCP cuts the write into segments.
         let mut s = Story::new(say!(
@@ -145,13 +141,7 @@ pub(crate) fn send(cx: &Cx<'_>, ep: &Ep, bytes: usize) -> Story {
     }
     // A connection that a stale SYN opened on its own (the two-way handshake): a ghost.
     let ghost = conn.is_some_and(|c| {
-        cx.history(c, ep.first).contains(&(State::Listen, State::Established))
-            && cx
-                .t
-                .segments
-                .iter()
-                .find(|o| o.received_by == Some(c) && o.repr.flags.contains(Flags::SYN))
-                .is_some_and(|o| o.injected)
+        cx.history(c, ep.first).contains(&(State::Listen, State::Established)) && cx.opened_by_stale_syn(c)
     });
     if ghost {
         s.why(
