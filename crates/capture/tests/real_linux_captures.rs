@@ -8,7 +8,7 @@ use capture::{FileFormat, Import, collect, import, list, rerun};
 use std::net::SocketAddr;
 use tcp_core::Flags;
 use tcp_core::State::{self, *};
-use tcp_sim::trace::{EventKind, HostId, Notice};
+use tcp_sim::trace::{EventKind, HostId};
 
 fn path(file: &str) -> String {
     format!("{}/../../tests/captures/{file}", env!("CARGO_MANIFEST_DIR"))
@@ -68,12 +68,9 @@ fn every_capture_and_every_connection_in_it_imports() {
             assert_eq!(imported.trace.segments.len(), captured, "{file} #{n}: the trace holds what was captured");
             assert!(!imported.notes.is_empty(), "{file} #{n}: the import says what it inferred");
             // An application that closed a connection reads nothing more from it.
-            let closed = imported.trace.closed_by_app();
-            let read_after_close = imported.trace.events.iter().enumerate().any(|(i, e)| {
-                matches!(e.kind, EventKind::Notified { notice: Notice::EndOfStream | Notice::Data { .. } })
-                    && e.conn.is_some_and(|c| closed[c.index()].is_some_and(|at| at < i))
-            });
-            assert!(!read_after_close, "{file} #{n}: read after close():\n{}", imported.trace.to_text());
+            if let Err(e) = tcp_sim::invariants::nothing_read_after_close(&imported.trace) {
+                panic!("{file} #{n}: {e}:\n{}", imported.trace.to_text());
+            }
         }
     }
 }

@@ -131,7 +131,10 @@ fn facts_agree(trace: &Trace) -> Result<(), String> {
     Ok(())
 }
 
-fn nothing_read_after_close(trace: &Trace) -> Result<(), String> {
+/// An application that closed a connection (close() or an abort, `Trace::closed_by_app`) reads
+/// nothing more from it: no data, no end of stream. Part of [`check`]; also asked of traces that
+/// no scenario made (an imported capture, a packetdrill run).
+pub fn nothing_read_after_close(trace: &Trace) -> Result<(), String> {
     let closed = trace.closed_by_app();
     for (i, e) in trace.events.iter().enumerate() {
         let read = matches!(e.kind, EventKind::Notified { notice: Notice::EndOfStream | Notice::Data { .. } });
