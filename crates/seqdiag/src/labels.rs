@@ -62,7 +62,7 @@ const MAX_BANDS: usize = 1 << 22;
 
 /// Shapes already taken, indexed by horizontal band so that a query only looks at its
 /// neighbours (a long diagram has thousands of labels, each tried at dozens of positions).
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Placer {
     /// Each shape with its bounding box.
     taken: Vec<(Rect, Quad)>,
@@ -120,6 +120,11 @@ impl Placer {
         let id = self.taken.len();
         index_into(&mut self.bands, bands_of(&b, MARGIN), |_| id);
         self.taken.push((b, q));
+    }
+
+    /// Whether nothing is taken.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.taken.is_empty()
     }
 
     /// How many shapes queries have compared so far.

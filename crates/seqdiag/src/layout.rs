@@ -44,10 +44,15 @@ pub fn layout(trace: &Trace, opts: &ViewOptions) -> Diagram {
 /// trace.
 #[doc(hidden)]
 pub fn layout_counting(trace: &Trace, opts: &ViewOptions) -> (Diagram, u64) {
+    roomier(trace, opts, lay_out_at_once(trace, opts, &[]))
+}
+
+/// One layout pass, with `extra` stops on the axis, done at once.
+fn lay_out_at_once(trace: &Trace, opts: &ViewOptions, extra: &[(tcp_core::Instant, u16)]) -> (Diagram, u64) {
     #[cfg(feature = "sliced")]
     {
         // Never pausing, the layout is done at its first poll.
-        let mut whole = core::pin::pin!(lay_out(trace, opts, &NoPauses));
+        let mut whole = core::pin::pin!(lay_out(trace, opts, extra, &NoPauses));
         loop {
             if let Poll::Ready(done) = whole.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
                 return done;
@@ -55,7 +60,115 @@ pub fn layout_counting(trace: &Trace, opts: &ViewOptions) -> (Diagram, u64) {
         }
     }
     #[cfg(not(feature = "sliced"))]
-    lay_out(trace, opts, &NoPauses)
+    lay_out(trace, opts, extra, &NoPauses)
+}
+
+/// `first`, a layout of `trace`, or a roomier one ([`with_room`]), with the probes of both.
+fn roomier(trace: &Trace, opts: &ViewOptions, first: (Diagram, u64)) -> (Diagram, u64) {
+    let (first, mut probes) = first;
+    let base = stops_of(trace);
+    let [best] = with_room([trace], [first], |room| {
+        let (d, more) = lay_out_at_once(trace, opts, &rows_for(&base, room));
+        probes += more;
+        [d]
+    });
+    (best, probes)
+}
+
+/// How many times at most a layout is done again with more room where notes found none: each
+/// pass adds a row at the instants of the notes the one before left out.
+const ROOM_PASSES: usize = 3;
+
+/// The longest a roomier layout may make an arrow (unless the first layout had a longer one): a
+/// phone's box (80 % of 800 px, less the sticky heads) shows it whole in playback.
+const LONGEST_ROOMY_ARROW: f32 = 400.0;
+
+/// The most segments a trace may have to be laid out again for room (and to have its arrows'
+/// labels tried twice, clear of the room above application calls and not): up to
+/// [`ROOM_PASSES`] more layouts of a small trace cost well under a millisecond; a flood's crowd
+/// would cost several, in a redraw that must fit a frame, for labels its tooltips give anyway.
+const ROOMY_SEGMENTS: usize = 32;
+
+/// `first`, the layouts of `traces` (one, or the two runs of a pair), or layouts with more room
+/// where it leaves fewer texts out: up to [`ROOM_PASSES`] times, `lay(room)` lays them out again
+/// with a row more at each instant of `room` (sorted; an instant named twice gets two), which
+/// grows by the instants of the notes the pass before left out. Traces of more than
+/// [`ROOMY_SEGMENTS`] segments are left as they are.
+pub(crate) fn with_room<const N: usize>(
+    traces: [&Trace; N],
+    first: [Diagram; N],
+    mut lay: impl FnMut(&[tcp_core::Instant]) -> [Diagram; N],
+) -> [Diagram; N] {
+    if traces.iter().any(|t| t.segments.len() > ROOMY_SEGMENTS) {
+        return first;
+    }
+    let left_out = |ds: &[Diagram]| -> usize {
+        (ds.iter())
+            .map(|d| {
+                d.notes.iter().filter(|n| n.placed.is_none()).count()
+                    + d.arrows.iter().filter(|a| a.placed.is_none() && !a.repeat).count()
+            })
+            .sum()
+    };
+    let crowded = |ds: &[Diagram]| -> Vec<tcp_core::Instant> {
+        let mut at: Vec<tcp_core::Instant> = (traces.iter().zip(ds))
+            .flat_map(|(t, d)| d.notes.iter().filter(|n| n.placed.is_none()).map(|n| t.events[n.event].at))
+            .collect();
+        tcp_core::sort::sort_by(&mut at, &|a, b| a.cmp(b));
+        at.dedup();
+        at
+    };
+    // An arrow longer than a phone's box could not be followed in playback: room is not made at
+    // the cost of making the longest arrow much longer.
+    let longest = |ds: &[Diagram]| -> f32 {
+        (ds.iter()).flat_map(|d| d.arrows.iter().map(|a| a.to.y - a.from.y)).fold(0.0, f32::max)
+    };
+    let longest_allowed = longest(&first).max(LONGEST_ROOMY_ARROW);
+    let mut room = Vec::new();
+    let mut crowd = crowded(&first);
+    let mut best = first;
+    for _ in 0..ROOM_PASSES {
+        if crowd.is_empty() {
+            break;
+        }
+        room.extend(crowd);
+        tcp_core::sort::sort_by(&mut room, &|a, b| a.cmp(b));
+        let next = lay(&room);
+        crowd = crowded(&next);
+        if left_out(&next) < left_out(&best) && longest(&next) <= longest_allowed {
+            best = next;
+        }
+    }
+    best
+}
+
+/// The axis stops a trace's layout needs: every instant with events and the slots it needs,
+/// where each lost segment would have arrived, the end.
+pub(crate) fn stops_of(trace: &Trace) -> Vec<(tcp_core::Instant, u16)> {
+    let mut stops = Slots::of(trace).instants;
+    for s in &trace.segments {
+        if matches!(s.fate, Fate::Lost { .. }) {
+            stops.push((s.sent_at + core::time::Duration::from_micros(s.link_delay_us), 1));
+        }
+    }
+    stops.push((trace.end, 1));
+    stops
+}
+
+/// Stops that give each instant of `room` (sorted) a row more than `base` gives it, per time
+/// it is named.
+pub(crate) fn rows_for(base: &[(tcp_core::Instant, u16)], room: &[tcp_core::Instant]) -> Vec<(tcp_core::Instant, u16)> {
+    let mut out: Vec<(tcp_core::Instant, u16)> = Vec::new();
+    for &at in room {
+        match out.last_mut() {
+            Some((t, n)) if *t == at => *n = n.saturating_add(1),
+            _ => {
+                let slots = base.iter().filter(|(t, _)| *t == at).map(|&(_, n)| n).max().unwrap_or(1);
+                out.push((at, slots.saturating_add(1)));
+            }
+        }
+    }
+    out
 }
 
 /// Where a layout may pause for a slice: with the `sliced` feature, `$pause.await`; without it
@@ -97,6 +210,8 @@ macro_rules! may_pause_call {
 /// [`Sliced::resume`] works until `time_is_up` says so (it is asked every few items), and the
 /// last one returns the diagram, the same one [`layout`] returns. Dropping it cancels the work.
 pub struct Sliced<'a> {
+    trace: &'a Trace,
+    opts: &'a ViewOptions,
     work: Pin<Box<dyn Future<Output = (Diagram, u64)> + 'a>>,
 }
 
@@ -109,7 +224,7 @@ impl<'a> Sliced<'a> {
 
     fn counting(trace: &'a Trace, opts: &'a ViewOptions, time_is_up: &'a dyn Fn() -> bool) -> Sliced<'a> {
         let pauses = Pauses { time_is_up, items: Cell::new(0) };
-        Sliced { work: Box::pin(async move { lay_out(trace, opts, &pauses).await }) }
+        Sliced { trace, opts, work: Box::pin(async move { lay_out(trace, opts, &[], &pauses).await }) }
     }
 
     /// Works on until the time is up: the diagram, once it is done.
@@ -119,7 +234,8 @@ impl<'a> Sliced<'a> {
 
     fn resume_counting(&mut self) -> Option<(Diagram, u64)> {
         match self.work.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-            Poll::Ready(done) => Some(done),
+            // Room is made at once: only a small trace is laid out again.
+            Poll::Ready(first) => Some(roomier(self.trace, self.opts, first)),
             Poll::Pending => None,
         }
     }
@@ -173,14 +289,7 @@ impl Pause for SharedAxis {
 /// arrived, the end) and the axis's top (below the tallest host header). The same computation
 /// as `lay_out`'s, which a test checks (a pair of a run with itself is that run's layout).
 pub(crate) fn axis_inputs(trace: &Trace, opts: &ViewOptions) -> (Vec<(tcp_core::Instant, u16)>, f32) {
-    let slots = Slots::of(trace);
-    let mut stops = slots.instants;
-    for s in &trace.segments {
-        if matches!(s.fate, Fate::Lost { .. }) {
-            stops.push((s.sent_at + core::time::Duration::from_micros(s.link_delay_us), 1));
-        }
-    }
-    stops.push((trace.end, 1));
+    let stops = stops_of(trace);
     let order = columns::order(trace);
     let heads = columns::heads(trace, &order, opts.width, opts.lang);
     let head_h = heads.iter().map(Head::height).fold(HEAD_H, f32::max);
@@ -192,7 +301,7 @@ pub(crate) fn axis_inputs(trace: &Trace, opts: &ViewOptions) -> (Vec<(tcp_core::
 pub(crate) fn layout_shared(trace: &Trace, opts: &ViewOptions, shared: &SharedAxis) -> Diagram {
     #[cfg(feature = "sliced")]
     {
-        let mut whole = core::pin::pin!(lay_out(trace, opts, shared));
+        let mut whole = core::pin::pin!(lay_out(trace, opts, &[], shared));
         loop {
             if let Poll::Ready((done, _)) = whole.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
                 return done;
@@ -200,7 +309,7 @@ pub(crate) fn layout_shared(trace: &Trace, opts: &ViewOptions, shared: &SharedAx
         }
     }
     #[cfg(not(feature = "sliced"))]
-    lay_out(trace, opts, shared).0
+    lay_out(trace, opts, &[], shared).0
 }
 
 /// A layout done at once never pauses.
@@ -259,8 +368,14 @@ impl Future for PauseOnce {
 }
 
 may_pause_fn! {
-/// The layout, pausing where `pauses` says.
-async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Diagram, u64) {
+/// One layout pass, with `extra` stops on the axis (rows made for notes), pausing where `pauses`
+/// says.
+async fn lay_out(
+    trace: &Trace,
+    opts: &ViewOptions,
+    extra: &[(tcp_core::Instant, u16)],
+    pauses: &impl Pause,
+) -> (Diagram, u64) {
     let lang = opts.lang;
     let class = opts.width;
     let slots = Slots::of(trace);
@@ -276,13 +391,8 @@ async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Dia
         min_gap: base.min_gap * stretch,
         ..base
     };
-    let mut stops = slots.instants.clone();
-    for s in &trace.segments {
-        if matches!(s.fate, Fate::Lost { .. }) {
-            stops.push((s.sent_at + core::time::Duration::from_micros(s.link_delay_us), 1));
-        }
-    }
-    stops.push((trace.end, 1));
+    let mut stops = stops_of(trace);
+    stops.extend_from_slice(extra);
     may_pause!(pauses.stage());
     let order = columns::order(trace);
     let heads = columns::heads(trace, &order, class, lang);
@@ -378,10 +488,16 @@ async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Dia
     let index = LineIndex::new(d.arrows.iter().map(|a| (a.from, a.to)).collect());
     may_pause!(pauses.stage());
     let beside = Beside { index: &index, cols: &cols };
+    d.notes = notes(&lanes, &beside);
     // State names first; outside the lanes, notes and timers too; inside, those go after the
-    // arrows' labels.
+    // arrows' labels, which keep clear of where what the applications did is told if they can.
     may_pause_call!(place_transitions(&mut d, &mut placer, &beside, &lanes, stretch, pauses));
-    if !cols.inner {
+    let mut app_room = Placer::default();
+    if cols.inner {
+        for note in d.notes.iter().filter(|n| n.kind == NoteKind::App) {
+            app_room.take(beside.label(note.host.index(), note.at.y + APP_SHIFTS[0], &note.text).rect.quad());
+        }
+    } else {
         may_pause_call!(place_notes_and_timers(&mut d, &mut placer, &beside, &lanes, pauses));
     }
     // Crosses and arrowheads stay visible.
@@ -393,7 +509,20 @@ async fn lay_out(trace: &Trace, opts: &ViewOptions, pauses: &impl Pause) -> (Dia
             placer.take(Rect { x: tip.x - 5.0, y: tip.y - 5.0, w: 10.0, h: 10.0 }.quad());
         }
     }
-    may_pause_call!(place_arrow_labels(&mut d, &mut placer, &index, trace, &cols, &plans, pauses));
+    // Kept clear of those notes' room only if that costs no arrow its label (tried on a small
+    // trace only, as room is made: `with_room`).
+    let before = (!app_room.is_empty() && trace.segments.len() <= ROOMY_SEGMENTS).then(|| placer.clone());
+    let mut placed = may_pause_call!(arrow_labels(&d.arrows, &mut placer, None, &index, trace, &cols, &plans, pauses));
+    if let Some(mut kept_clear) = before {
+        let placed_clear =
+            may_pause_call!(arrow_labels(&d.arrows, &mut kept_clear, Some(&app_room), &index, trace, &cols, &plans, pauses));
+        if placed_clear.iter().flatten().count() >= placed.iter().flatten().count() {
+            (placer, placed) = (kept_clear, placed_clear);
+        }
+    }
+    for (arrow, label) in d.arrows.iter_mut().zip(placed) {
+        arrow.placed = label;
+    }
     if cols.inner {
         may_pause_call!(place_notes_and_timers(&mut d, &mut placer, &beside, &lanes, pauses));
     }
@@ -520,19 +649,24 @@ fn arrows(
 may_pause_fn! {
 /// Arrow labels, shortest arrows first (a long arrow has more room along it), each where it
 /// crosses the fewest other arrows, wrapped when its lane is narrower than it; when annotations
-/// share the lane and leave no room, wrapped narrower still.
-async fn place_arrow_labels(
-    d: &mut Diagram,
+/// share the lane and leave no room, wrapped narrower still. A label keeps clear of `kept_for`
+/// (room wanted by texts placed later) unless that leaves it nowhere to go. Each arrow's label,
+/// taken in `placer`, or `None` where it found no room.
+#[allow(clippy::too_many_arguments)]
+async fn arrow_labels(
+    arrows: &[Arrow],
     placer: &mut Placer,
+    kept_for: Option<&Placer>,
     index: &LineIndex,
     trace: &Trace,
     cols: &Columns,
     plans: &[arrows::Plan],
     pauses: &impl Pause,
-) {
+) -> Vec<Option<ArrowLabel>> {
     let two_or_more = cols.order.len() >= 2;
     let mut label_order: Vec<usize> = (0..plans.len()).filter(|&i| !plans[i].hidden && two_or_more).collect();
-    let span = |i: usize| d.arrows[i].to.y - d.arrows[i].from.y;
+    let mut placed = vec![None; arrows.len()];
+    let span = |i: usize| arrows[i].to.y - arrows[i].from.y;
     tcp_core::sort::sort_by(&mut label_order, &|&a, &b| span(a).total_cmp(&span(b)).then(a.cmp(&b)));
     for i in label_order {
         may_pause!(pauses.item());
@@ -542,12 +676,13 @@ async fn place_arrow_labels(
         // A narrow lane's steep arrows keep their horizontal labels closer to the lifelines.
         let margin = if hi - lo < 150.0 { 4.0 } else { LABEL_MARGIN };
         let room = hi - lo - 2.0 * margin;
-        let rooms: &[f32] = if cols.inner { &[1.0, 0.6, 0.4] } else { &[1.0] };
-        for fraction in rooms {
+        let rooms: &[f32] = &[1.0, 0.6, 0.4];
+        let clear_of = [kept_for, None].into_iter().take(if kept_for.is_some() { 2 } else { 1 });
+        for (kept_for, fraction) in clear_of.flat_map(|k| rooms.iter().map(move |f| (k, f))) {
             let (lines, w, h) = arrows::wrap_label(plan, room * fraction);
             // A run's label goes along its first arrow, or else its last.
             let mut cands = Vec::new();
-            for a in [&d.arrows[i], &d.arrows[plan.run_last]].into_iter().take(if plan.run_last == i { 1 } else { 2 }) {
+            for a in [&arrows[i], &arrows[plan.run_last]].into_iter().take(if plan.run_last == i { 1 } else { 2 }) {
                 cands.extend(arrows::candidates(a.from, a.to, lo, hi, plan, (w, h)));
             }
             // On its own line counts as crossing one.
@@ -555,15 +690,16 @@ async fn place_arrow_labels(
                 let on_line = usize::from(c.on_line);
                 index.crossing(&c.quad, Some(i), below.saturating_sub(on_line)) + on_line
             };
-            let best =
-                best_option(cands.len(), |k| placer.is_free(&cands[k].quad), |k, below| crossings(&cands[k], below));
+            let free = |k: usize| placer.is_free(&cands[k].quad) && kept_for.is_none_or(|p| p.is_free(&cands[k].quad));
+            let best = best_option(cands.len(), free, |k, below| crossings(&cands[k], below));
             if let Some(k) = best {
                 placer.take(cands[k].quad);
-                d.arrows[i].placed = Some(ArrowLabel { lines, ..cands[k].clone() });
+                placed[i] = Some(ArrowLabel { lines, ..cands[k].clone() });
                 break;
             }
         }
     }
+    placed
 }
 }
 
@@ -580,13 +716,17 @@ impl Beside<'_> {
         (self.cols.x_of(h), self.cols.sides[self.cols.col_of[h]].sign())
     }
 
-    /// `s` at `y` beside host `h`, moved down by the first free shift of least crossings.
-    fn place(&self, placer: &mut Placer, h: usize, y: f32, s: &str, shifts: &[f32]) -> Option<Label> {
+    /// `s` at `y` beside host `h`, wrapped at the note width.
+    fn label(&self, h: usize, y: f32, s: &str) -> Label {
         let (x, sign) = self.at(h);
         let anchor = if sign < 0.0 { Anchor::End } else { Anchor::Start };
         let lines = wrap::wrap(s, SMALL_FONT, self.cols.note_w);
-        let label = centred_lines(lines, x + sign * self.cols.text_offset[h], y, anchor, SMALL_FONT);
-        placer.place_near(&label, shifts, |q, below| self.index.crossing(q, None, below))
+        centred_lines(lines, x + sign * self.cols.text_offset[h], y, anchor, SMALL_FONT)
+    }
+
+    /// `s` at `y` beside host `h`, moved by the first free shift of least crossings.
+    fn place(&self, placer: &mut Placer, h: usize, y: f32, s: &str, shifts: &[f32]) -> Option<Label> {
+        placer.place_near(&self.label(h, y, s), shifts, |q, below| self.index.crossing(q, None, below))
     }
 }
 
@@ -629,8 +769,9 @@ async fn place_transitions(
 
 may_pause_fn! {
 /// Timer bars, then the labels of errors and rejected segments, of the timers that matter, of
-/// what the applications did, then of the discreet timers (unless the annotations share the
-/// lanes with the arrows: then those are left to their tooltip).
+/// what the applications did and the ends of stream they read, then of the discreet timers
+/// (unless the annotations share the lanes with the arrows: then those are left to their
+/// tooltip).
 async fn place_notes_and_timers(
     d: &mut Diagram,
     placer: &mut Placer,
@@ -656,11 +797,24 @@ async fn place_notes_and_timers(
             end_step: t.end_step,
         });
     }
-    let notes_first = [NoteKind::Rejected, NoteKind::Error];
-    let notes_then = [NoteKind::App, NoteKind::EndOfStream];
-    let mut notes: Vec<Note> = lanes
-        .notes
-        .iter()
+    may_pause_call!(place_notes(d, placer, beside, &[NoteKind::Rejected, NoteKind::Error], pauses));
+    for (bar, t) in d.timers.iter_mut().zip(&lanes.timers).filter(|(b, _)| b.prominent) {
+        bar.placed = beside.place(placer, t.host, t.y1, &t.text, &down(32.0));
+        may_pause!(pauses.item());
+    }
+    may_pause_call!(place_notes(d, placer, beside, &[NoteKind::App, NoteKind::EndOfStream], pauses));
+    if !beside.cols.inner {
+        for (bar, t) in d.timers.iter_mut().zip(&lanes.timers).filter(|(b, _)| !b.prominent) {
+            bar.placed = beside.place(placer, t.host, t.y1, &t.text, &down(16.0));
+            may_pause!(pauses.item());
+        }
+    }
+}
+}
+
+/// The notes of `lanes`, none placed yet.
+fn notes(lanes: &Lanes, beside: &Beside<'_>) -> Vec<Note> {
+    (lanes.notes.iter())
         .map(|m| Note {
             host: HostId(m.host),
             kind: m.kind,
@@ -670,28 +824,24 @@ async fn place_notes_and_timers(
             step: m.step,
             event: m.event,
         })
-        .collect();
-    let note_shifts: Vec<f32> = [-14.0, -18.0, -22.0].into_iter().chain(down(28.0)).collect();
-    for kinds in [&notes_first[..], &notes_then[..]] {
-        if kinds == &notes_then[..] {
-            for (bar, t) in d.timers.iter_mut().zip(&lanes.timers).filter(|(b, _)| b.prominent) {
-                bar.placed = beside.place(placer, t.host, t.y1, &t.text, &down(32.0));
-                may_pause!(pauses.item());
-            }
-        }
-        for note in notes.iter_mut().filter(|n| kinds.contains(&n.kind)) {
-            let shifts: &[f32] = if note.kind == NoteKind::App { &note_shifts } else { &down(28.0) };
-            note.placed = beside.place(placer, note.host.index(), note.at.y, &note.text, shifts);
-            may_pause!(pauses.item());
-        }
+        .collect()
+}
+
+/// Where a note of what an application did may go, from its instant: just above it first (the
+/// call comes before what it causes), else at it or below, within about a row.
+const APP_SHIFTS: [f32; 16] =
+    [-14.0, -18.0, -22.0, 0.0, 4.0, 8.0, 12.0, 16.0, 20.0, 24.0, 28.0, 32.0, 36.0, 40.0, 44.0, 48.0];
+
+may_pause_fn! {
+/// Places the notes of `kinds`, each beside its lifeline, as near its instant as there is room
+/// (what an application did: [`APP_SHIFTS`]; anything else: at it or below, within about a
+/// row); a note with no room there is left to its tooltip.
+async fn place_notes(d: &mut Diagram, placer: &mut Placer, beside: &Beside<'_>, kinds: &[NoteKind], pauses: &impl Pause) {
+    for note in d.notes.iter_mut().filter(|n| kinds.contains(&n.kind)) {
+        let shifts = if note.kind == NoteKind::App { &APP_SHIFTS[..] } else { &APP_SHIFTS[3..] };
+        note.placed = beside.place(placer, note.host.index(), note.at.y, &note.text, shifts);
+        may_pause!(pauses.item());
     }
-    if !beside.cols.inner {
-        for (bar, t) in d.timers.iter_mut().zip(&lanes.timers).filter(|(b, _)| !b.prominent) {
-            bar.placed = beside.place(placer, t.host, t.y1, &t.text, &down(16.0));
-            may_pause!(pauses.item());
-        }
-    }
-    d.notes = notes;
 }
 }
 

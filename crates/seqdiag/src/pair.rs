@@ -21,7 +21,7 @@ use tcp_sim::compare::{Divergence, Run, divergence};
 use tcp_sim::trace::SegId;
 
 use crate::ViewOptions;
-use crate::layout::{SharedAxis, axis_inputs, layout_shared};
+use crate::layout::{SharedAxis, axis_inputs, layout_shared, rows_for, with_room};
 
 /// Two runs laid out on one time axis.
 #[derive(Clone, Debug, PartialEq)]
@@ -76,8 +76,17 @@ pub fn layout_pair(a: &Trace, b: &Trace, opts: &ViewOptions) -> Pair {
     let (mut stops, top_a) = axis_inputs(a, opts);
     let (stops_b, top_b) = axis_inputs(b, opts);
     stops.extend(stops_b);
-    let shared = SharedAxis { stops, top: top_a.max(top_b) };
-    let (da, db) = (layout_shared(a, opts, &shared), layout_shared(b, opts, &shared));
+    let top = top_a.max(top_b);
+    let lay = |stops: Vec<(Instant, u16)>| {
+        let shared = SharedAxis { stops, top };
+        [layout_shared(a, opts, &shared), layout_shared(b, opts, &shared)]
+    };
+    // Room where notes found none is made on the shared axis, so an instant keeps one y.
+    let first = lay(stops.clone());
+    let [da, db] = with_room([a, b], first, |room| {
+        let rows = rows_for(&stops, room);
+        lay(stops.iter().copied().chain(rows).collect())
+    });
     let steps = joint_steps(&da, &db);
     let divergence = divergence(a, b);
     let marks = divergence.map(|d| {

@@ -5,7 +5,7 @@ mod common;
 
 use bilingual::Lang;
 use common::{catalogue_traces, label_boxes};
-use seqdiag::diagram::{Diagram, Point};
+use seqdiag::diagram::{Diagram, NoteKind, Point};
 use seqdiag::{ViewOptions, WidthClass, layout, mermaid, svg};
 use tcp_sim::Trace;
 use tcp_sim::trace::{Fate, HostId};
@@ -262,4 +262,72 @@ fn backoff_is_visible_as_breaks() {
     let rto: Vec<&str> = d.timers.iter().map(|t| t.text.as_str()).collect();
     assert_eq!(rto[..3], ["RTO 1 s", "RTO 1 s (retry 1)", "RTO 1 s (retry 2)"]);
     assert_eq!(rto[6], "RTO 4 s (retry 6)");
+}
+
+/// Entries whose crowded instants leave a note to its tooltip at some width (counted in
+/// [`texts_left_to_their_tooltip`]): retransmissions crossing the answers they meet, a flood.
+const CROWDED: [&str; 9] = [
+    "lost-syn-ack",
+    "lost-third-ack",
+    "two-way-ghost",
+    "partition-heals",
+    "zero-window",
+    "accept-queue-full",
+    "time-wait-assassination",
+    "syn-flood",
+    "syn-flood-cookies",
+];
+
+/// Every other entry, at every width and in both languages, draws every note: what the
+/// applications did, what they were told, what was rejected. None is left to its tooltip (a
+/// phone has no hover). The server's `read() = 0` after the FIN was left out at every width,
+/// and on a phone the clients' `close()`, before the layout made room for them.
+#[test]
+fn every_note_is_drawn_at_every_width() {
+    for (name, trace) in catalogue_traces().into_iter().filter(|(name, _)| !CROWDED.contains(name)) {
+        for width in WidthClass::ALL {
+            for lang in [Lang::En, Lang::Zh] {
+                let d = layout(&trace, &ViewOptions { lang, width, ..ViewOptions::default() });
+                let missing: Vec<&str> =
+                    d.notes.iter().filter(|n| n.placed.is_none()).map(|n| n.text.as_str()).collect();
+                assert!(missing.is_empty(), "{name}, {width:?}, {lang:?}: no room for {missing:?}");
+            }
+        }
+    }
+}
+
+/// How many texts of the whole catalogue (both languages) find no room and are left to their
+/// tooltip, per width class and kind: a change to the layout that leaves more out shows here.
+#[test]
+fn texts_left_to_their_tooltip() {
+    let mut out = String::new();
+    for width in WidthClass::ALL {
+        let [mut arrows, mut app, mut eof, mut error, mut rejected, mut timers] = [0; 6];
+        for (_, trace) in catalogue_traces() {
+            for lang in [Lang::En, Lang::Zh] {
+                let d = layout(&trace, &ViewOptions { lang, width, ..ViewOptions::default() });
+                arrows += d.arrows.iter().filter(|a| a.placed.is_none() && !a.repeat).count();
+                for n in d.notes.iter().filter(|n| n.placed.is_none()) {
+                    *match n.kind {
+                        NoteKind::App => &mut app,
+                        NoteKind::EndOfStream => &mut eof,
+                        NoteKind::Error => &mut error,
+                        NoteKind::Rejected => &mut rejected,
+                    } += 1;
+                }
+                timers += d.timers.iter().filter(|t| t.prominent && t.placed.is_none()).count();
+            }
+        }
+        out += &format!(
+            "{:<6} arrows {arrows:>3}, app {app:>2}, eof {eof:>2}, error {error:>2}, rejected {rejected:>2}, timers {timers:>3}\n",
+            width.name()
+        );
+    }
+    expect_test::expect![[r#"
+        narrow arrows 167, app  3, eof  9, error  0, rejected 23, timers 132
+        medium arrows  15, app  2, eof  7, error  0, rejected  2, timers  49
+        wide   arrows  22, app  2, eof  2, error  0, rejected  2, timers  13
+        full   arrows   1, app  0, eof  4, error  0, rejected  1, timers   9
+    "#]]
+    .assert_eq(&out);
 }

@@ -432,7 +432,7 @@ fn geometry_handshake() {
             note h0 y=84 App connect()
             note h1 y=84 App listen(:5555)
             note h0 y=411 App close()
-            note h1 y=446 EndOfStream read() = 0: EOF (unlabelled)
+            note h1 y=446 EndOfStream read() = 0: EOF
             note h1 y=692 App close()
         "#]],
     );
@@ -494,7 +494,7 @@ fn geometry_lost_final_ack() {
             note h0 y=84 App connect()
             note h1 y=84 App listen(:5555)
             note h0 y=253 App close()
-            note h1 y=288 EndOfStream read() = 0: EOF (unlabelled)
+            note h1 y=288 EndOfStream read() = 0: EOF
             note h1 y=397 App close()
         "#]],
     );
@@ -550,7 +550,7 @@ fn geometry_simultaneous_open() {
             note h0 y=84 App connect()
             note h1 y=84 App connect()
             note h0 y=218 App close()
-            note h1 y=253 EndOfStream read() = 0: EOF (unlabelled)
+            note h1 y=253 EndOfStream read() = 0: EOF
             note h1 y=275 App close()
         "#]],
     );
