@@ -66,9 +66,10 @@ fn lay_out_at_once(trace: &Trace, opts: &ViewOptions, extra: &[(tcp_core::Instan
 /// `first`, a layout of `trace`, or a roomier one ([`with_room`]), with the probes of both.
 fn roomier(trace: &Trace, opts: &ViewOptions, first: (Diagram, u64)) -> (Diagram, u64) {
     let (first, mut probes) = first;
-    let base = stops_of(trace);
+    let mut base = None;
     let [best] = with_room([trace], [first], |room| {
-        let (d, more) = lay_out_at_once(trace, opts, &rows_for(&base, room));
+        let base = base.get_or_insert_with(|| stops_of(trace, &Slots::of(trace)));
+        let (d, more) = lay_out_at_once(trace, opts, &rows_for(base, room));
         probes += more;
         [d]
     });
@@ -142,10 +143,10 @@ pub(crate) fn with_room<const N: usize>(
     best
 }
 
-/// The axis stops a trace's layout needs: every instant with events and the slots it needs,
-/// where each lost segment would have arrived, the end.
-pub(crate) fn stops_of(trace: &Trace) -> Vec<(tcp_core::Instant, u16)> {
-    let mut stops = Slots::of(trace).instants;
+/// The axis stops a trace's layout needs: every instant with events and the slots it needs
+/// (`slots`, the trace's), where each lost segment would have arrived, the end.
+pub(crate) fn stops_of(trace: &Trace, slots: &Slots) -> Vec<(tcp_core::Instant, u16)> {
+    let mut stops = slots.instants.clone();
     for s in &trace.segments {
         if matches!(s.fate, Fate::Lost { .. }) {
             stops.push((s.sent_at + core::time::Duration::from_micros(s.link_delay_us), 1));
@@ -285,11 +286,11 @@ impl Pause for SharedAxis {
 
 #[cfg(feature = "pair")]
 /// What `lay_out` builds its time axis from, for a pair layout to share: the stops of `trace`
-/// (every instant with events and the slots it needs, where each lost segment would have
-/// arrived, the end) and the axis's top (below the tallest host header). The same computation
-/// as `lay_out`'s, which a test checks (a pair of a run with itself is that run's layout).
+/// ([`stops_of`], as `lay_out` takes them) and the axis's top (below the tallest host header),
+/// computed as `lay_out` does, which a test checks (a pair of a run with itself is that run's
+/// layout).
 pub(crate) fn axis_inputs(trace: &Trace, opts: &ViewOptions) -> (Vec<(tcp_core::Instant, u16)>, f32) {
-    let stops = stops_of(trace);
+    let stops = stops_of(trace, &Slots::of(trace));
     let order = columns::order(trace);
     let heads = columns::heads(trace, &order, opts.width, opts.lang);
     let head_h = heads.iter().map(Head::height).fold(HEAD_H, f32::max);
@@ -391,7 +392,7 @@ async fn lay_out(
         min_gap: base.min_gap * stretch,
         ..base
     };
-    let mut stops = stops_of(trace);
+    let mut stops = stops_of(trace, &slots);
     stops.extend_from_slice(extra);
     may_pause!(pauses.stage());
     let order = columns::order(trace);
@@ -495,7 +496,7 @@ async fn lay_out(
     let mut app_room = Placer::default();
     if cols.inner {
         for note in d.notes.iter().filter(|n| n.kind == NoteKind::App) {
-            app_room.take(beside.label(note.host.index(), note.at.y + APP_SHIFTS[0], &note.text).rect.quad());
+            app_room.take(beside.label(note.host.index(), note.at.y + APP_ABOVE[0], &note.text).rect.quad());
         }
     } else {
         may_pause_call!(place_notes_and_timers(&mut d, &mut placer, &beside, &lanes, pauses));
@@ -827,18 +828,23 @@ fn notes(lanes: &Lanes, beside: &Beside<'_>) -> Vec<Note> {
         .collect()
 }
 
-/// Where a note of what an application did may go, from its instant: just above it first (the
-/// call comes before what it causes), else at it or below, within about a row.
-const APP_SHIFTS: [f32; 16] =
-    [-14.0, -18.0, -22.0, 0.0, 4.0, 8.0, 12.0, 16.0, 20.0, 24.0, 28.0, 32.0, 36.0, 40.0, 44.0, 48.0];
+/// Where a note of what an application did may go first, from its instant: just above it (the
+/// call comes before what it causes).
+const APP_ABOVE: [f32; 3] = [-14.0, -18.0, -22.0];
+
+/// How far below its instant a note may go (a note of what an application did, after
+/// [`APP_ABOVE`]): about a row.
+const NOTE_BELOW: f32 = 48.0;
 
 may_pause_fn! {
 /// Places the notes of `kinds`, each beside its lifeline, as near its instant as there is room
-/// (what an application did: [`APP_SHIFTS`]; anything else: at it or below, within about a
-/// row); a note with no room there is left to its tooltip.
+/// (what an application did: [`APP_ABOVE`] first; any note: at it or below, down to
+/// [`NOTE_BELOW`]); a note with no room there is left to its tooltip.
 async fn place_notes(d: &mut Diagram, placer: &mut Placer, beside: &Beside<'_>, kinds: &[NoteKind], pauses: &impl Pause) {
+    let below = down_to(NOTE_BELOW);
+    let app: Vec<f32> = APP_ABOVE.iter().copied().chain(below.iter().copied()).collect();
     for note in d.notes.iter_mut().filter(|n| kinds.contains(&n.kind)) {
-        let shifts = if note.kind == NoteKind::App { &APP_SHIFTS[..] } else { &APP_SHIFTS[3..] };
+        let shifts = if note.kind == NoteKind::App { &app } else { &below };
         note.placed = beside.place(placer, note.host.index(), note.at.y, &note.text, shifts);
         may_pause!(pauses.item());
     }
