@@ -139,11 +139,8 @@ pub(crate) fn send(cx: &Cx<'_>, ep: &Ep, bytes: usize) -> Story {
             ));
         }
     }
-    // A connection that a stale SYN opened on its own (the two-way handshake): a ghost.
-    let ghost = conn.is_some_and(|c| {
-        cx.history(c, ep.first).contains(&(State::Listen, State::Established)) && cx.opened_by_stale_syn(c)
-    });
-    if ghost {
+    // A ghost that the stale SYN opened on its own, straight from LISTEN (the two-way handshake).
+    if ghost && conn.is_some_and(|c| cx.history(c, ep.first).contains(&(State::Listen, State::Established))) {
         s.why(
             "ghost-data",
             say!(
