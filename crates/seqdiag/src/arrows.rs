@@ -241,16 +241,24 @@ pub(crate) fn wrap_label(plan: &Plan, room: f32) -> (Vec<LabelLine>, f32, f32) {
         l.x + text::width(&l.text, SEG_FONT) + gap + text::width(&l.tag, SMALL_FONT)
     };
     let mut lines = alloc::vec![LabelLine { x: bw + 5.0, y: 0.0, text: String::new(), tag: String::new() }];
+    // A tag that fits a line of its own is not broken: it starts a line rather than break.
+    let tag_fits_a_line = line_w(&LabelLine { x: 0.0, y: 0.0, text: String::new(), tag: plan.tag.clone() }) <= room;
     for (word, is_tag) in words {
         let last = lines.len() - 1;
         let mut tried = lines[last].clone();
+        let starts_tag = is_tag && tried.tag.is_empty();
         let part = if is_tag { &mut tried.tag } else { &mut tried.text };
         if !part.is_empty() {
             part.push(' ');
         }
         part.push_str(word);
+        let fits = if starts_tag && tag_fits_a_line {
+            line_w(&LabelLine { tag: plan.tag.clone(), ..lines[last].clone() }) <= room
+        } else {
+            line_w(&tried) <= room
+        };
         let empty = lines[last].text.is_empty() && lines[last].tag.is_empty();
-        if line_w(&tried) <= room || empty {
+        if fits || empty {
             lines[last] = tried;
         } else {
             let (text, tag) = if is_tag { (String::new(), word.into()) } else { (word.into(), String::new()) };
@@ -332,6 +340,32 @@ mod tests {
         assert_eq!(badge_of(Flags::PSH | Flags::ACK), "PA");
         assert_eq!(badge_of(Flags::RST), "R");
         assert_eq!(badge_of(Flags::NONE), "·");
+    }
+
+    #[test]
+    fn a_tag_that_fits_a_line_is_not_broken() {
+        let plan = |label: &str, tag: &str| Plan {
+            kind: SegmentKind::SynAck,
+            marks: Marks::default(),
+            badge: String::from("SA"),
+            label: label.into(),
+            tag: tag.into(),
+            hidden: false,
+            run_last: 0,
+            width: f32::INFINITY,
+            badge_width: badge_width("SA"),
+        };
+        let text = |lines: &[LabelLine]| lines.iter().map(|l| (l.text.clone(), l.tag.clone())).collect::<Vec<_>>();
+        let own = |s: &str| String::from(s);
+        // The tag's first words would fit after the label; the whole tag goes on the next line.
+        let (lines, ..) = wrap_label(&plan("SYN, ACK seq=0 ack=1 ×8", "no such host"), 240.0);
+        assert_eq!(text(&lines), [(own("SYN, ACK seq=0 ack=1 ×8"), own("")), (own(""), own("no such host"))]);
+        // A tag wider than a line still breaks between its words.
+        let (lines, ..) = wrap_label(&plan("SYN", "retransmission, no such host"), 90.0);
+        assert_eq!(
+            text(&lines),
+            [(own("SYN"), own("")), (own(""), own("retransmission,")), (own(""), own("no such host"))]
+        );
     }
 
     #[test]

@@ -49,10 +49,19 @@ pub fn layout_counting(trace: &Trace, opts: &ViewOptions) -> (Diagram, u64) {
 
 /// One layout pass, with `extra` stops on the axis, done at once.
 fn lay_out_at_once(trace: &Trace, opts: &ViewOptions, extra: &[(tcp_core::Instant, u16)]) -> (Diagram, u64) {
+    lay_out_never_pausing(trace, opts, extra, &NoPauses)
+}
+
+/// [`lay_out`] with `pauses` that never pause: done at its first poll.
+fn lay_out_never_pausing(
+    trace: &Trace,
+    opts: &ViewOptions,
+    extra: &[(tcp_core::Instant, u16)],
+    never: &impl Pause,
+) -> (Diagram, u64) {
     #[cfg(feature = "sliced")]
     {
-        // Never pausing, the layout is done at its first poll.
-        let mut whole = core::pin::pin!(lay_out(trace, opts, extra, &NoPauses));
+        let mut whole = core::pin::pin!(lay_out(trace, opts, extra, never));
         loop {
             if let Poll::Ready(done) = whole.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
                 return done;
@@ -60,7 +69,7 @@ fn lay_out_at_once(trace: &Trace, opts: &ViewOptions, extra: &[(tcp_core::Instan
         }
     }
     #[cfg(not(feature = "sliced"))]
-    lay_out(trace, opts, extra, &NoPauses)
+    lay_out(trace, opts, extra, never)
 }
 
 /// `first`, a layout of `trace`, or a roomier one ([`with_room`]), with the probes of both.
@@ -76,9 +85,9 @@ fn roomier(trace: &Trace, opts: &ViewOptions, first: (Diagram, u64)) -> (Diagram
     (best, probes)
 }
 
-/// How many times at most a layout is done again with more room where notes found none: each
-/// pass adds a row at the instants of the notes the one before left out.
-const ROOM_PASSES: usize = 3;
+/// How many times at most a layout is done again with more room where texts found none: each
+/// pass adds rows at the instants of what the one before left out.
+const ROOM_PASSES: usize = 4;
 
 /// The longest a roomier layout may make an arrow (unless the first layout had a longer one): a
 /// phone's box (80 % of 800 px, less the sticky heads) shows it whole in playback.
@@ -91,10 +100,11 @@ const LONGEST_ROOMY_ARROW: f32 = 400.0;
 const ROOMY_SEGMENTS: usize = 32;
 
 /// `first`, the layouts of `traces` (one, or the two runs of a pair), or layouts with more room
-/// where it leaves fewer texts out: up to [`ROOM_PASSES`] times, `lay(room)` lays them out again
-/// with a row more at each instant of `room` (sorted; an instant named twice gets two), which
-/// grows by the instants of the notes the pass before left out. Traces of more than
-/// [`ROOMY_SEGMENTS`] segments are left as they are.
+/// where it leaves fewer notes out, or as many notes and fewer arrows' labels: up to
+/// [`ROOM_PASSES`] times, `lay(room)` lays them out again with a row more at each instant of
+/// `room` (sorted; an instant named twice gets two), which grows by the instants of the notes
+/// the pass before left out or, when it left none out, by those of its unlabelled arrows. Traces
+/// of more than [`ROOMY_SEGMENTS`] segments are left as they are.
 pub(crate) fn with_room<const N: usize>(
     traces: [&Trace; N],
     first: [Diagram; N],
@@ -103,21 +113,37 @@ pub(crate) fn with_room<const N: usize>(
     if traces.iter().any(|t| t.segments.len() > ROOMY_SEGMENTS) {
         return first;
     }
-    let left_out = |ds: &[Diagram]| -> usize {
-        (ds.iter())
-            .map(|d| {
-                d.notes.iter().filter(|n| n.placed.is_none()).count()
-                    + d.arrows.iter().filter(|a| a.placed.is_none() && !a.repeat).count()
-            })
-            .sum()
+    // Notes left out count first (what the applications did and were told), then arrows'
+    // labels.
+    let left_out = |ds: &[Diagram]| -> (usize, usize) {
+        (ds.iter()).fold((0, 0), |(notes, arrows), d| {
+            (
+                notes + d.notes.iter().filter(|n| n.placed.is_none()).count(),
+                arrows + d.arrows.iter().filter(|a| a.placed.is_none() && !a.repeat).count(),
+            )
+        })
     };
+    // Where the pass before left texts out: the instants of its notes, or when every note found
+    // room, those of its arrows (each named twice: a label's line is taller than a row).
     let crowded = |ds: &[Diagram]| -> Vec<tcp_core::Instant> {
-        let mut at: Vec<tcp_core::Instant> = (traces.iter().zip(ds))
-            .flat_map(|(t, d)| d.notes.iter().filter(|n| n.placed.is_none()).map(|n| t.events[n.event].at))
-            .collect();
-        tcp_core::sort::sort_by(&mut at, &|a, b| a.cmp(b));
-        at.dedup();
-        at
+        let sorted = |mut at: Vec<tcp_core::Instant>| {
+            tcp_core::sort::sort_by(&mut at, &|a, b| a.cmp(b));
+            at.dedup();
+            at
+        };
+        let notes = sorted(
+            (traces.iter().zip(ds))
+                .flat_map(|(t, d)| d.notes.iter().filter(|n| n.placed.is_none()).map(|n| t.events[n.event].at))
+                .collect(),
+        );
+        if !notes.is_empty() {
+            return notes;
+        }
+        let arrows = (traces.iter().zip(ds)).flat_map(|(t, d)| {
+            let left_out = d.arrows.iter().filter(|a| a.placed.is_none() && !a.repeat);
+            left_out.map(|a| t.segments[a.segment.index()].sent_at)
+        });
+        sorted(arrows.collect()).into_iter().flat_map(|at| [at, at]).collect()
     };
     // An arrow longer than a phone's box could not be followed in playback: room is not made at
     // the cost of making the longest arrow much longer.
@@ -300,17 +326,7 @@ pub(crate) fn axis_inputs(trace: &Trace, opts: &ViewOptions) -> (Vec<(tcp_core::
 #[cfg(feature = "pair")]
 /// [`layout`] of one run of a pair, on `shared`.
 pub(crate) fn layout_shared(trace: &Trace, opts: &ViewOptions, shared: &SharedAxis) -> Diagram {
-    #[cfg(feature = "sliced")]
-    {
-        let mut whole = core::pin::pin!(lay_out(trace, opts, &[], shared));
-        loop {
-            if let Poll::Ready((done, _)) = whole.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-                return done;
-            }
-        }
-    }
-    #[cfg(not(feature = "sliced"))]
-    lay_out(trace, opts, &[], shared).0
+    lay_out_never_pausing(trace, opts, &[], shared).0
 }
 
 /// A layout done at once never pauses.

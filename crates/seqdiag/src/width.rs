@@ -7,7 +7,8 @@
 //! | class | box width | diagram at most |
 //! |---|---|---|
 //! | [`WidthClass::Narrow`] | under 480 px (phones) | 280 px |
-//! | [`WidthClass::Medium`] | 480 to 719 px (small tablets, blog columns) | 480 px |
+//! | [`WidthClass::Medium`] | 480 to 599 px (phones on their side, narrow columns) | 480 px |
+//! | [`WidthClass::Column`] | 600 to 719 px (a blog's text column, a tablet held upright) | 600 px |
 //! | [`WidthClass::Wide`] | 720 to 999 px (a laptop page beside its side panel) | 720 px |
 //! | [`WidthClass::Full`] | 1000 px and more, and every export | 1000 px |
 //!
@@ -25,8 +26,11 @@ pub enum WidthClass {
     /// Boxes under 480 px: at most 280 px wide. Annotations sit inside the lanes, beside their
     /// lifeline, and every text wraps to the lane.
     Narrow,
-    /// Boxes of 480 to 719 px: at most 480 px wide.
+    /// Boxes of 480 to 599 px: at most 480 px wide.
     Medium,
+    /// Boxes of 600 to 719 px: at most 600 px wide. Most blogs' text columns are this wide, so
+    /// an embedded diagram usually gets this class.
+    Column,
     /// Boxes of 720 to 999 px: at most 720 px wide.
     Wide,
     /// Boxes of 1000 px and more, and exports: at most 1000 px wide (two hosts keep the
@@ -37,7 +41,8 @@ pub enum WidthClass {
 
 impl WidthClass {
     /// Every class, narrowest first.
-    pub const ALL: [WidthClass; 4] = [WidthClass::Narrow, WidthClass::Medium, WidthClass::Wide, WidthClass::Full];
+    pub const ALL: [WidthClass; 5] =
+        [WidthClass::Narrow, WidthClass::Medium, WidthClass::Column, WidthClass::Wide, WidthClass::Full];
 
     /// The class for a box `css_px` wide (its content box).
     pub fn for_box_width(css_px: f32) -> WidthClass {
@@ -50,6 +55,7 @@ impl WidthClass {
         match self {
             WidthClass::Narrow => 0.0,
             WidthClass::Medium => 480.0,
+            WidthClass::Column => 600.0,
             WidthClass::Wide => 720.0,
             WidthClass::Full => 1000.0,
         }
@@ -60,6 +66,7 @@ impl WidthClass {
         match self {
             WidthClass::Narrow => 280.0,
             WidthClass::Medium => 480.0,
+            WidthClass::Column => 600.0,
             WidthClass::Wide => 720.0,
             WidthClass::Full => 1000.0,
         }
@@ -70,6 +77,7 @@ impl WidthClass {
         match self {
             WidthClass::Narrow => "narrow",
             WidthClass::Medium => "medium",
+            WidthClass::Column => "column",
             WidthClass::Wide => "wide",
             WidthClass::Full => "full",
         }
@@ -98,6 +106,15 @@ impl WidthClass {
                 min_room: 170.0,
                 max_room: 400.0,
                 head_pad: 16.0,
+                wrap_heads: true,
+                stretch: 1.25,
+            },
+            WidthClass::Column => Metrics {
+                ruler_w: 56.0,
+                note_w: 130.0,
+                min_room: 200.0,
+                max_room: 480.0,
+                head_pad: 18.0,
                 wrap_heads: true,
                 stretch: 1.25,
             },
@@ -151,6 +168,8 @@ mod tests {
         assert_eq!(WidthClass::for_box_width(286.0), WidthClass::Narrow);
         assert_eq!(WidthClass::for_box_width(479.9), WidthClass::Narrow);
         assert_eq!(WidthClass::for_box_width(480.0), WidthClass::Medium);
+        assert_eq!(WidthClass::for_box_width(599.9), WidthClass::Medium);
+        assert_eq!(WidthClass::for_box_width(704.0), WidthClass::Column);
         assert_eq!(WidthClass::for_box_width(734.0), WidthClass::Wide);
         assert_eq!(WidthClass::for_box_width(1262.0), WidthClass::Full);
         assert_eq!(WidthClass::for_box_width(f32::NAN), WidthClass::Narrow);

@@ -20,7 +20,7 @@ use tcp_sim::catalogue;
 /// Every width class, narrowest first: `seqdiag::WidthClass`. The app lays the diagram out for
 /// its box's class; `boot.js` measures the same box and draws the file of the same class, so the
 /// first frame and the app agree (`tests/first_paint.rs` checks nothing moves).
-pub(crate) const WIDTH_CLASSES: [WidthClass; 4] = WidthClass::ALL;
+pub(crate) const WIDTH_CLASSES: [WidthClass; WidthClass::ALL.len()] = WidthClass::ALL;
 
 /// The languages, by their name in links and file names.
 pub(crate) const LANGS: [(&str, Lang); 2] = [("en", Lang::En), ("zh", Lang::Zh)];
