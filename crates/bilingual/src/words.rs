@@ -184,6 +184,7 @@ pub fn app_error(lang: Lang, error: AppError) -> String {
         AppError::NoConnection => "没有连接".into(),
         AppError::AddressInUse => "地址已被占用（EADDRINUSE）".into(),
         AppError::AlreadyListening => "已在监听".into(),
+        AppError::SocketClosed => "应用已经关闭了这个套接字（EBADF）".into(),
         AppError::WouldBlock { waiting } => format!("会阻塞（EAGAIN）：仍有 {waiting} 字节在等待发送缓冲区"),
     }
 }

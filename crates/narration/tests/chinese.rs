@@ -478,6 +478,7 @@ fn a_failed_call_reads_in_chinese() {
         AppError::NoConnection,
         AppError::AddressInUse,
         AppError::AlreadyListening,
+        AppError::SocketClosed,
         AppError::WouldBlock { waiting: 70_000 },
     ];
     for e in all {

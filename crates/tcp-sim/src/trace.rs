@@ -413,6 +413,8 @@ pub enum AppError {
     AddressInUse,
     /// `listen` on a host that already has a listening socket.
     AlreadyListening,
+    /// A call on a socket the application has already closed (EBADF: its descriptor is gone).
+    SocketClosed,
     /// `send` while the bytes the send buffer had no room for are already at the limit
     /// (EAGAIN).
     WouldBlock {
@@ -435,6 +437,7 @@ impl fmt::Display for AppError {
             AppError::NoConnection => f.write_str("no connection"),
             AppError::AddressInUse => f.write_str("address already in use (EADDRINUSE)"),
             AppError::AlreadyListening => f.write_str("already listening"),
+            AppError::SocketClosed => f.write_str("the application already closed this socket (EBADF)"),
             AppError::WouldBlock { waiting } => {
                 write!(f, "would block (EAGAIN): {waiting} bytes still wait for the send buffer")
             }

@@ -223,6 +223,62 @@ app = [{ at_ms = 0, do = "listen" }, { on = "eof", do = "close" }]
     assert!(t.final_states().iter().all(|s| *s == State::Closed), "{:?}", t.final_states());
 }
 
+/// After close() the application's descriptor is gone: a second close(), a send() or a
+/// shutdown() on it fails (EBADF) and sends nothing, at the same instant or later; shutdown()
+/// then close() is the ordinary way to close and succeeds.
+#[test]
+fn calls_after_close_fail_with_ebadf() {
+    let scenario = |client_app: &str| {
+        let text = format!(
+            r#"
+[[hosts]]
+name = "client"
+addr = "192.0.2.1"
+app = [
+  {{ at_ms = 0, do = "connect", to = "server" }},
+  {client_app}
+]
+[[hosts]]
+name = "server"
+addr = "198.51.100.1"
+app = [{{ at_ms = 0, do = "listen" }}, {{ on = "eof", do = "close" }}]
+"#
+        );
+        simulate(&Scenario::from_toml(&text).expect("reads"))
+    };
+    let errors = |t: &tcp_sim::Trace| -> Vec<(AppCall, Option<AppError>)> {
+        (t.events.iter())
+            .filter_map(|e| match &e.kind {
+                EventKind::App { call, error } if e.host.index() == 0 => Some((call.clone(), *error)),
+                _ => None,
+            })
+            .filter(|(call, _)| !matches!(call, AppCall::Connect { .. }))
+            .collect()
+    };
+    let t = scenario(
+        r#"{ at_ms = 100, do = "close" }, { at_ms = 100, do = "close" },
+  { at_ms = 150, do = "send", bytes = 10 }, { at_ms = 150, do = "shutdown" }, { at_ms = 150, do = "abort" },"#,
+    );
+    let closed = Some(AppError::SocketClosed);
+    assert_eq!(
+        errors(&t),
+        [
+            (AppCall::Close, None),
+            (AppCall::Close, closed),
+            (AppCall::Send { bytes: 10 }, closed),
+            (AppCall::Shutdown, closed),
+            (AppCall::Abort, closed)
+        ]
+    );
+    let fins = t.segments.iter().filter(|s| s.from.index() == 0 && s.repr.flags.contains(Flags::FIN)).count();
+    let resets = t.segments.iter().filter(|s| s.repr.flags.contains(Flags::RST)).count();
+    assert_eq!((fins, resets), (1, 0), "one FIN, no reset: the calls after close() send nothing");
+    assert!(t.final_states().iter().all(|s| *s == State::Closed), "{:?}", t.final_states());
+
+    let t = scenario(r#"{ at_ms = 100, do = "shutdown" }, { at_ms = 120, do = "close" },"#);
+    assert_eq!(errors(&t), [(AppCall::Shutdown, None), (AppCall::Close, None)]);
+}
+
 /// Two scenarios for `shutdown_read`: the server's application shuts down reading as it accepts
 /// and data arrives later (`after`), or data it stopped reading waits unread when it does
 /// (`unread`); it closes at 1 s. Under `profile`.

@@ -263,6 +263,10 @@ impl Simulator<'_> {
             self.app_error(host, call, AppError::NoConnection);
             return;
         };
+        if self.hosts[host].released == Some(id) {
+            self.record(host, Some(id), EventKind::App { call, error: Some(AppError::SocketClosed) });
+            return;
+        }
         let Some(order) = self.hosts[host].sockets.order_of(id) else {
             // The connection reached CLOSED and is gone: what a socket in CLOSED answers.
             let error = Some(AppError::Command(CommandError::DoesNotExist));
@@ -316,6 +320,10 @@ impl Simulator<'_> {
             }
             return;
         };
+        if self.hosts[host].released == Some(id) {
+            self.record(host, Some(id), EventKind::App { call, error: Some(AppError::SocketClosed) });
+            return;
+        }
         let order = self.hosts[host].sockets.order_of(id);
         // Ok: the unread bytes shutdown_read lost (0 for the others).
         let result = match order.and_then(|o| self.hosts[host].sockets.get_mut(o)) {
@@ -330,6 +338,11 @@ impl Simulator<'_> {
             None => Err(CommandError::DoesNotExist),
         };
         let call = call_with(*result.as_ref().unwrap_or(&0));
+        if matches!(action, Action::Close | Action::Abort) {
+            // The descriptor is gone whatever TCP answered (a socket whose connection ended is
+            // still closed).
+            self.hosts[host].released = Some(id);
+        }
         self.record(host, Some(id), EventKind::App { call, error: result.err().map(AppError::from) });
         if let Some(order) = order {
             self.drain_conn(host, order);

@@ -110,6 +110,9 @@ struct SimHost {
     sockets: Sockets,
     /// The connection the application acts on: the last one it opened or accepted.
     current: Option<ConnId>,
+    /// The connection whose socket the application closed (or aborted): its descriptor is
+    /// gone, so a later call on it fails (EBADF).
+    released: Option<ConnId>,
     /// Per trigger, the rules of its script that react to it and may still fire, in script
     /// order: a rule without `repeat` leaves its list when it fires.
     reactions: Vec<(Trigger, Vec<usize>)>,
@@ -234,6 +237,7 @@ impl<'a> Simulator<'a> {
                 listener_deadline: None,
                 sockets: Sockets::default(),
                 current: None,
+                released: None,
                 reactions: reactions(&h.app),
                 backlog: Backlog::default(),
                 opened: 0,
