@@ -111,7 +111,7 @@ impl WidthClass {
             },
             WidthClass::Column => Metrics {
                 ruler_w: 56.0,
-                note_w: 130.0,
+                note_w: 140.0,
                 min_room: 200.0,
                 max_room: 480.0,
                 head_pad: 18.0,
