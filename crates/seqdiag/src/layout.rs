@@ -100,11 +100,11 @@ const LONGEST_ROOMY_ARROW: f32 = 400.0;
 const ROOMY_SEGMENTS: usize = 32;
 
 /// `first`, the layouts of `traces` (one, or the two runs of a pair), or layouts with more room
-/// where it leaves fewer notes out, or as many notes and fewer arrows' labels: up to
+/// where it leaves fewer notes out, or as many notes and fewer arrows' and timers' labels: up to
 /// [`ROOM_PASSES`] times, `lay(room)` lays them out again with a row more at each instant of
 /// `room` (sorted; an instant named twice gets two), which grows by the instants of the notes
-/// the pass before left out or, when it left none out, by those of its unlabelled arrows. Traces
-/// of more than [`ROOMY_SEGMENTS`] segments are left as they are.
+/// the pass before left out or, when it left none out, by those of its unlabelled arrows and
+/// timers. Traces of more than [`ROOMY_SEGMENTS`] segments are left as they are.
 pub(crate) fn with_room<const N: usize>(
     traces: [&Trace; N],
     first: [Diagram; N],
@@ -113,18 +113,20 @@ pub(crate) fn with_room<const N: usize>(
     if traces.iter().any(|t| t.segments.len() > ROOMY_SEGMENTS) {
         return first;
     }
-    // Notes left out count first (what the applications did and were told), then arrows'
-    // labels.
+    // Notes left out count first (what the applications did and were told), then arrows' and
+    // running timers' labels.
     let left_out = |ds: &[Diagram]| -> (usize, usize) {
         (ds.iter()).fold((0, 0), |(notes, arrows), d| {
             (
                 notes + d.notes.iter().filter(|n| n.placed.is_none()).count(),
-                arrows + d.arrows.iter().filter(|a| a.placed.is_none() && !a.repeat).count(),
+                arrows
+                    + d.arrows.iter().filter(|a| a.placed.is_none() && !a.repeat).count()
+                    + d.timers.iter().filter(|t| t.prominent && t.placed.is_none()).count(),
             )
         })
     };
     // Where the pass before left texts out: the instants of its notes, or when every note found
-    // room, those of its arrows (each named twice: a label's line is taller than a row).
+    // room, those of its arrows and timers (each named twice: a label is taller than a row).
     let crowded = |ds: &[Diagram]| -> Vec<tcp_core::Instant> {
         let sorted = |mut at: Vec<tcp_core::Instant>| {
             tcp_core::sort::sort_by(&mut at, &|a, b| a.cmp(b));
@@ -143,7 +145,11 @@ pub(crate) fn with_room<const N: usize>(
             let left_out = d.arrows.iter().filter(|a| a.placed.is_none() && !a.repeat);
             left_out.map(|a| t.segments[a.segment.index()].sent_at)
         });
-        sorted(arrows.collect()).into_iter().flat_map(|at| [at, at]).collect()
+        let timers = ds.iter().flat_map(|d| {
+            let left_out = d.timers.iter().filter(|t| t.prominent && t.placed.is_none());
+            left_out.filter_map(|t| d.steps.get(t.step).map(|s| s.at))
+        });
+        sorted(arrows.chain(timers).collect()).into_iter().flat_map(|at| [at, at]).collect()
     };
     // An arrow longer than a phone's box could not be followed in playback: room is not made at
     // the cost of making the longest arrow much longer.
@@ -815,11 +821,13 @@ async fn place_notes_and_timers(
         });
     }
     may_pause_call!(place_notes(d, placer, beside, &[NoteKind::Rejected, NoteKind::Error], pauses));
+    may_pause_call!(place_notes(d, placer, beside, &[NoteKind::App, NoteKind::EndOfStream], pauses));
     for (bar, t) in d.timers.iter_mut().zip(&lanes.timers).filter(|(b, _)| b.prominent) {
-        bar.placed = beside.place(placer, t.host, t.y1, &t.text, &down(32.0));
+        // Anywhere beside the top of its bar: at most 96 px down, and never below its end.
+        let below = (t.y2 - t.y1 - TIMER_LABEL_H).clamp(32.0, 96.0);
+        bar.placed = beside.place(placer, t.host, t.y1, &t.text, &down(below));
         may_pause!(pauses.item());
     }
-    may_pause_call!(place_notes(d, placer, beside, &[NoteKind::App, NoteKind::EndOfStream], pauses));
     if !beside.cols.inner {
         for (bar, t) in d.timers.iter_mut().zip(&lanes.timers).filter(|(b, _)| !b.prominent) {
             bar.placed = beside.place(placer, t.host, t.y1, &t.text, &down(16.0));
@@ -828,6 +836,9 @@ async fn place_notes_and_timers(
     }
 }
 }
+
+/// The height of a timer's one-line label.
+const TIMER_LABEL_H: f32 = 12.0;
 
 /// The notes of `lanes`, none placed yet.
 fn notes(lanes: &Lanes, beside: &Beside<'_>) -> Vec<Note> {
