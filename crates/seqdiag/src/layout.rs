@@ -5,7 +5,7 @@ use crate::arrows::{self, LABEL_MARGIN, LOST_AT};
 use crate::axis::{AxisParams, TimeAxis};
 use crate::columns::{self, BAND_HW, Columns, Head, NAME_FONT, TIMER_STEP};
 use crate::diagram::*;
-use crate::labels::{LineIndex, Placer, SMALL_FONT, best_option, centred, centred_lines, down_to};
+use crate::labels::{LineIndex, Placer, SMALL_FONT, best_option, centred, centred_lines, down_to, line_height};
 use crate::lanes::{self, Lanes};
 use crate::num::Px;
 use crate::slots::Slots;
@@ -824,7 +824,7 @@ async fn place_notes_and_timers(
     may_pause_call!(place_notes(d, placer, beside, &[NoteKind::App, NoteKind::EndOfStream], pauses));
     for (bar, t) in d.timers.iter_mut().zip(&lanes.timers).filter(|(b, _)| b.prominent) {
         // Anywhere beside the top of its bar: at most 96 px down, and never below its end.
-        let below = (t.y2 - t.y1 - TIMER_LABEL_H).clamp(32.0, 96.0);
+        let below = (t.y2 - t.y1 - line_height(SMALL_FONT) / 2.0).clamp(32.0, 96.0);
         bar.placed = beside.place(placer, t.host, t.y1, &t.text, &down(below));
         may_pause!(pauses.item());
     }
@@ -836,9 +836,6 @@ async fn place_notes_and_timers(
     }
 }
 }
-
-/// The height of a timer's one-line label.
-const TIMER_LABEL_H: f32 = 12.0;
 
 /// The notes of `lanes`, none placed yet.
 fn notes(lanes: &Lanes, beside: &Beside<'_>) -> Vec<Note> {
