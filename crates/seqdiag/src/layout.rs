@@ -823,7 +823,7 @@ async fn place_notes_and_timers(
     may_pause_call!(place_notes(d, placer, beside, &[NoteKind::Rejected, NoteKind::Error], pauses));
     may_pause_call!(place_notes(d, placer, beside, &[NoteKind::App, NoteKind::EndOfStream], pauses));
     for (bar, t) in d.timers.iter_mut().zip(&lanes.timers).filter(|(b, _)| b.prominent) {
-        // Anywhere beside the top of its bar: at most 96 px down, and never below its end.
+        // Beside its bar, down to half a line above its end (at most 96 px, at least 32).
         let below = (t.y2 - t.y1 - line_height(SMALL_FONT) / 2.0).clamp(32.0, 96.0);
         bar.placed = beside.place(placer, t.host, t.y1, &t.text, &down(below));
         may_pause!(pauses.item());
