@@ -223,9 +223,9 @@ app = [{ at_ms = 0, do = "listen" }, { on = "eof", do = "close" }]
     assert!(t.final_states().iter().all(|s| *s == State::Closed), "{:?}", t.final_states());
 }
 
-/// After close() the application's descriptor is gone: a second close(), a send() or a
-/// shutdown() on it fails (EBADF) and sends nothing, at the same instant or later; shutdown()
-/// then close() is the ordinary way to close and succeeds.
+/// After close() the application's descriptor is gone: a second close(), a send(), a
+/// shutdown(), an abort or a change to its reading on it fails (EBADF) and sends nothing, at the
+/// same instant or later; shutdown() then close() is the ordinary way to close and succeeds.
 #[test]
 fn calls_after_close_fail_with_ebadf() {
     let scenario = |client_app: &str| {
@@ -257,7 +257,8 @@ app = [{{ at_ms = 0, do = "listen" }}, {{ on = "eof", do = "close" }}]
     };
     let t = scenario(
         r#"{ at_ms = 100, do = "close" }, { at_ms = 100, do = "close" },
-  { at_ms = 150, do = "send", bytes = 10 }, { at_ms = 150, do = "shutdown" }, { at_ms = 150, do = "abort" },"#,
+  { at_ms = 150, do = "send", bytes = 10 }, { at_ms = 150, do = "shutdown" }, { at_ms = 150, do = "abort" },
+  { at_ms = 150, do = "stop_reading" },"#,
     );
     let closed = Some(AppError::SocketClosed);
     assert_eq!(
@@ -267,7 +268,8 @@ app = [{{ at_ms = 0, do = "listen" }}, {{ on = "eof", do = "close" }}]
             (AppCall::Close, closed),
             (AppCall::Send { bytes: 10 }, closed),
             (AppCall::Shutdown, closed),
-            (AppCall::Abort, closed)
+            (AppCall::Abort, closed),
+            (AppCall::StopReading, closed)
         ]
     );
     let fins = t.segments.iter().filter(|s| s.from.index() == 0 && s.repr.flags.contains(Flags::FIN)).count();

@@ -197,10 +197,20 @@ impl Simulator<'_> {
                 self.accept_all(host);
             }
             Action::StopReading => {
+                if let Some(id) = self.hosts[host].current
+                    && self.refused_after_close(host, id, &AppCall::StopReading)
+                {
+                    return;
+                }
                 self.hosts[host].reading = false;
                 self.record(host, self.hosts[host].current, EventKind::App { call: AppCall::StopReading, error: None });
             }
             Action::StartReading => {
+                if let Some(id) = self.hosts[host].current
+                    && self.refused_after_close(host, id, &AppCall::StartReading)
+                {
+                    return;
+                }
                 self.hosts[host].reading = true;
                 let current = self.hosts[host].current;
                 self.record(host, current, EventKind::App { call: AppCall::StartReading, error: None });
@@ -263,8 +273,7 @@ impl Simulator<'_> {
             self.app_error(host, call, AppError::NoConnection);
             return;
         };
-        if self.hosts[host].released == Some(id) {
-            self.record(host, Some(id), EventKind::App { call, error: Some(AppError::SocketClosed) });
+        if self.refused_after_close(host, id, &call) {
             return;
         }
         let Some(order) = self.hosts[host].sockets.order_of(id) else {
@@ -320,8 +329,7 @@ impl Simulator<'_> {
             }
             return;
         };
-        if self.hosts[host].released == Some(id) {
-            self.record(host, Some(id), EventKind::App { call, error: Some(AppError::SocketClosed) });
+        if self.refused_after_close(host, id, &call) {
             return;
         }
         let order = self.hosts[host].sockets.order_of(id);
@@ -347,6 +355,16 @@ impl Simulator<'_> {
         if let Some(order) = order {
             self.drain_conn(host, order);
         }
+    }
+
+    /// Whether the application already closed connection `id`'s socket: then `call` fails with
+    /// EBADF (recorded) and does nothing.
+    fn refused_after_close(&mut self, host: HostId, id: ConnId, call: &AppCall) -> bool {
+        let closed = self.hosts[host].released == Some(id);
+        if closed {
+            self.record(host, Some(id), EventKind::App { call: call.clone(), error: Some(AppError::SocketClosed) });
+        }
+        closed
     }
 
     fn app_error(&mut self, host: HostId, call: AppCall, error: AppError) {
