@@ -197,18 +197,14 @@ impl Simulator<'_> {
                 self.accept_all(host);
             }
             Action::StopReading => {
-                if let Some(id) = self.hosts[host].current
-                    && self.refused_after_close(host, id, &AppCall::StopReading)
-                {
+                if self.refused_after_close(host, &AppCall::StopReading) {
                     return;
                 }
                 self.hosts[host].reading = false;
                 self.record(host, self.hosts[host].current, EventKind::App { call: AppCall::StopReading, error: None });
             }
             Action::StartReading => {
-                if let Some(id) = self.hosts[host].current
-                    && self.refused_after_close(host, id, &AppCall::StartReading)
-                {
+                if self.refused_after_close(host, &AppCall::StartReading) {
                     return;
                 }
                 self.hosts[host].reading = true;
@@ -273,7 +269,7 @@ impl Simulator<'_> {
             self.app_error(host, call, AppError::NoConnection);
             return;
         };
-        if self.refused_after_close(host, id, &call) {
+        if self.refused_after_close(host, &call) {
             return;
         }
         let Some(order) = self.hosts[host].sockets.order_of(id) else {
@@ -329,7 +325,7 @@ impl Simulator<'_> {
             }
             return;
         };
-        if self.refused_after_close(host, id, &call) {
+        if self.refused_after_close(host, &call) {
             return;
         }
         let order = self.hosts[host].sockets.order_of(id);
@@ -357,12 +353,13 @@ impl Simulator<'_> {
         }
     }
 
-    /// Whether the application already closed connection `id`'s socket: then `call` fails with
-    /// EBADF (recorded) and does nothing.
-    fn refused_after_close(&mut self, host: HostId, id: ConnId, call: &AppCall) -> bool {
-        let closed = self.hosts[host].released == Some(id);
+    /// Whether the application already closed the socket of the connection it acts on
+    /// (`current`): then `call` fails with EBADF (recorded) and does nothing.
+    fn refused_after_close(&mut self, host: HostId, call: &AppCall) -> bool {
+        let current = self.hosts[host].current;
+        let closed = current.is_some() && self.hosts[host].released == current;
         if closed {
-            self.record(host, Some(id), EventKind::App { call: call.clone(), error: Some(AppError::SocketClosed) });
+            self.record(host, current, EventKind::App { call: call.clone(), error: Some(AppError::SocketClosed) });
         }
         closed
     }
