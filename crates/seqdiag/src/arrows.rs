@@ -179,6 +179,9 @@ pub(crate) fn head(tail: Point, tip: Point) -> [Point; 3] {
 /// tilted more is hard to read.
 const STEEP: f32 = 0.82;
 
+/// The most points along a long steep arrow where its label is tried, besides the first seven.
+const MORE_STEEP_POINTS: usize = 32;
+
 /// Where a horizontal label may go beside a steep arrow `a`→`b`: left or right of it, at points
 /// along it, within `lo..hi`, never across it.
 fn beside_steep(a: Point, b: Point, lo: f32, hi: f32, plan: &Plan, (w, h): (f32, f32)) -> Vec<ArrowLabel> {
@@ -189,9 +192,14 @@ fn beside_steep(a: Point, b: Point, lo: f32, hi: f32, plan: &Plan, (w, h): (f32,
     let mut out = Vec::new();
     // Beside it at points along it; last, above its top end and below its bottom end.
     let (top, bottom) = if a.y <= b.y { (a, b) } else { (b, a) };
-    let along = [0.5f32, 0.38, 0.62, 0.26, 0.74, 0.14, 0.86].map(|f| (Point { x: a.x + dx * f, y: a.y + dy * f }, 0.0));
+    // A long one (a segment delayed across several exchanges) is tried every label height along
+    // it as well, up to `MORE_STEEP_POINTS` points.
+    let more = if h > 0.0 { ((dy.abs() / h) as usize).min(MORE_STEEP_POINTS) } else { 0 };
+    let more = (1..more).filter(|_| more > 8).map(|k| k as f32 / more as f32);
+    let along = [0.5f32, 0.38, 0.62, 0.26, 0.74, 0.14, 0.86].into_iter().chain(more);
+    let along = along.map(|f| (Point { x: a.x + dx * f, y: a.y + dy * f }, 0.0));
     let ends = [(top, -(h / 2.0 + gap + 6.0)), (bottom, h / 2.0 + gap + 6.0)];
-    for (p, dy_box) in along.into_iter().chain(ends) {
+    for (p, dy_box) in along.chain(ends) {
         let p = Point { x: p.x, y: p.y + dy_box };
         let xs = if dy_box == 0.0 { [p.x + gap + drift, p.x - gap - drift - w] } else { [p.x - w / 2.0; 2] };
         for left in xs {

@@ -70,8 +70,16 @@ impl Rect {
 pub struct Quad(pub [Point; 4]);
 
 impl Quad {
-    /// Whether the two shapes come closer than `margin` (separating-axis test).
+    /// Whether the two shapes come closer than `margin` (separating-axis test; two upright
+    /// rectangles, the common case, are compared as boxes).
     pub fn overlaps(&self, other: &Quad, margin: f32) -> bool {
+        if self.is_upright() && other.is_upright() {
+            let (a, b) = (self.bbox(), other.bbox());
+            return a.x < b.right() + margin
+                && b.x < a.right() + margin
+                && a.y < b.bottom() + margin
+                && b.y < a.bottom() + margin;
+        }
         let axes = [self.axis(0), self.axis(1), other.axis(0), other.axis(1)];
         !axes.iter().any(|ax| {
             let (a0, a1) = self.project(*ax);
@@ -80,12 +88,22 @@ impl Quad {
         })
     }
 
+    /// Whether it is an upright rectangle, corners as [`Rect::quad`] lists them.
+    fn is_upright(&self) -> bool {
+        let [a, b, c, d] = self.0;
+        a.y == b.y && b.x == c.x && c.y == d.y && d.x == a.x
+    }
+
     /// The smallest axis-aligned rectangle around it.
     pub fn bbox(&self) -> Rect {
-        let xs = self.0.map(|p| p.x);
-        let ys = self.0.map(|p| p.y);
-        let (x0, x1) = (xs.iter().copied().fold(f32::MAX, f32::min), xs.iter().copied().fold(f32::MIN, f32::max));
-        let (y0, y1) = (ys.iter().copied().fold(f32::MAX, f32::min), ys.iter().copied().fold(f32::MIN, f32::max));
+        let [first, rest @ ..] = self.0;
+        let (mut x0, mut x1, mut y0, mut y1) = (first.x, first.x, first.y, first.y);
+        // Compared by hand: `f32::min` and `max` are calls to `fminf` and `fmaxf` in the wasm
+        // (and on x86-64), and this runs for every shape a label is tried against.
+        for p in rest {
+            (x0, x1) = (if p.x < x0 { p.x } else { x0 }, if p.x > x1 { p.x } else { x1 });
+            (y0, y1) = (if p.y < y0 { p.y } else { y0 }, if p.y > y1 { p.y } else { y1 });
+        }
         Rect { x: x0, y: y0, w: x1 - x0, h: y1 - y0 }
     }
 
@@ -97,11 +115,12 @@ impl Quad {
         Point { x: -dy / len, y: dx / len }
     }
 
+    /// The span of its corners along `axis` (compared by hand, as in [`Quad::bbox`]).
     fn project(&self, axis: Point) -> (f32, f32) {
         self.0
             .iter()
             .map(|p| p.x * axis.x + p.y * axis.y)
-            .fold((f32::MAX, f32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)))
+            .fold((f32::MAX, f32::MIN), |(lo, hi), v| (if v < lo { v } else { lo }, if v > hi { v } else { hi }))
     }
 }
 

@@ -87,7 +87,7 @@ fn roomier(trace: &Trace, opts: &ViewOptions, first: (Diagram, u64)) -> (Diagram
 
 /// How many times at most a layout is done again with more room where texts found none: each
 /// pass adds rows at the instants of what the one before left out.
-const ROOM_PASSES: usize = 4;
+const ROOM_PASSES: usize = 6;
 
 /// The longest a roomier layout may make an arrow (unless the first layout had a longer one): a
 /// phone's box (80 % of 800 px, less the sticky heads) shows it whole in playback.
@@ -95,16 +95,18 @@ const LONGEST_ROOMY_ARROW: f32 = 400.0;
 
 /// The most segments a trace may have to be laid out again for room (and to have its arrows'
 /// labels tried twice, clear of the room above application calls and not): up to
-/// [`ROOM_PASSES`] more layouts of a small trace cost well under a millisecond; a flood's crowd
-/// would cost several, in a redraw that must fit a frame, for labels its tooltips give anyway.
+/// [`ROOM_PASSES`] more layouts of a small trace cost a few milliseconds at most (the costliest
+/// entry, accept-queue-full on a phone, about 4 ms natively: BENCHMARKS.md); a flood's crowd
+/// would cost many more, in a redraw that must fit a frame, for labels its tooltips give anyway.
 const ROOMY_SEGMENTS: usize = 32;
 
 /// `first`, the layouts of `traces` (one, or the two runs of a pair), or layouts with more room
 /// where it leaves fewer notes out, or as many notes and fewer arrows' and timers' labels: up to
 /// [`ROOM_PASSES`] times, `lay(room)` lays them out again with a row more at each instant of
 /// `room` (sorted; an instant named twice gets two), which grows by the instants of the notes
-/// the pass before left out or, when it left none out, by those of its unlabelled arrows and
-/// timers. Traces of more than [`ROOMY_SEGMENTS`] segments are left as they are.
+/// the pass before left out; when it left none out, or no fewer than the pass before it, by
+/// those of its unlabelled arrows and timers too. Traces of more than [`ROOMY_SEGMENTS`]
+/// segments are left as they are.
 pub(crate) fn with_room<const N: usize>(
     traces: [&Trace; N],
     first: [Diagram; N],
@@ -125,9 +127,11 @@ pub(crate) fn with_room<const N: usize>(
             )
         })
     };
-    // Where the pass before left texts out: the instants of its notes, or when every note found
-    // room, those of its arrows and timers (each named twice: a label is taller than a row).
-    let crowded = |ds: &[Diagram]| -> Vec<tcp_core::Instant> {
+    // Where a pass left texts out: the instants of its notes; with those of its arrows and
+    // timers (each named twice: a label is taller than a row) when it left no note out, or when
+    // `notes_stuck`, more rows for its notes gave them no room (then the passes left would only
+    // stretch the same instants while arrows keep no label: lost-third-ack's SYN-ACK on a phone).
+    let crowded = |ds: &[Diagram], notes_stuck: bool| -> Vec<tcp_core::Instant> {
         let sorted = |mut at: Vec<tcp_core::Instant>| {
             tcp_core::sort::sort_by(&mut at, &|a, b| a.cmp(b));
             at.dedup();
@@ -138,7 +142,7 @@ pub(crate) fn with_room<const N: usize>(
                 .flat_map(|(t, d)| d.notes.iter().filter(|n| n.placed.is_none()).map(|n| t.events[n.event].at))
                 .collect(),
         );
-        if !notes.is_empty() {
+        if !notes.is_empty() && !notes_stuck {
             return notes;
         }
         let arrows = (traces.iter().zip(ds)).flat_map(|(t, d)| {
@@ -149,7 +153,10 @@ pub(crate) fn with_room<const N: usize>(
             let left_out = d.timers.iter().filter(|t| t.prominent && t.placed.is_none());
             left_out.filter_map(|t| d.steps.get(t.step).map(|s| s.at))
         });
-        sorted(arrows.chain(timers).collect()).into_iter().flat_map(|at| [at, at]).collect()
+        let labels = sorted(arrows.chain(timers).collect()).into_iter().flat_map(|at| [at, at]);
+        let mut at: Vec<tcp_core::Instant> = labels.chain(notes).collect();
+        tcp_core::sort::sort_by(&mut at, &|a, b| a.cmp(b));
+        at
     };
     // An arrow longer than a phone's box could not be followed in playback: room is not made at
     // the cost of making the longest arrow much longer.
@@ -158,7 +165,9 @@ pub(crate) fn with_room<const N: usize>(
     };
     let longest_allowed = longest(&first).max(LONGEST_ROOMY_ARROW);
     let mut room = Vec::new();
-    let mut crowd = crowded(&first);
+    let mut crowd = crowded(&first, false);
+    // Notes the pass before left out.
+    let mut notes_before = left_out(&first).0;
     let mut best = first;
     for _ in 0..ROOM_PASSES {
         if crowd.is_empty() {
@@ -167,8 +176,10 @@ pub(crate) fn with_room<const N: usize>(
         room.extend(crowd);
         tcp_core::sort::sort_by(&mut room, &|a, b| a.cmp(b));
         let next = lay(&room);
-        crowd = crowded(&next);
-        if left_out(&next) < left_out(&best) && longest(&next) <= longest_allowed {
+        let (notes, labels) = left_out(&next);
+        crowd = crowded(&next, notes > 0 && notes >= notes_before);
+        notes_before = notes;
+        if (notes, labels) < left_out(&best) && longest(&next) <= longest_allowed {
             best = next;
         }
     }

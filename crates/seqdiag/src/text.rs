@@ -4,6 +4,10 @@
 /// Estimated width in pixels of `text` in a monospace font of `size` px: 0.6 em per character,
 /// twice that for wide (CJK, full-width) characters.
 pub fn width(text: &str, size: f32) -> f32 {
+    // Most labels are ASCII: one byte per character, none wide (the same sum, without decoding).
+    if text.is_ascii() {
+        return text.bytes().map(|_| 0.6).sum::<f32>() * size;
+    }
     text.chars().map(|c| if is_wide(c) { 1.2 } else { 0.6 }).sum::<f32>() * size
 }
 

@@ -324,9 +324,9 @@ fn texts_left_to_their_tooltip() {
         );
     }
     expect_test::expect![[r#"
-        narrow arrows  87, app  3, eof  8, error  0, rejected 22, timers  19
-        medium arrows   7, app  2, eof  6, error  0, rejected  2, timers  10
-        column arrows   2, app  4, eof  5, error  0, rejected  2, timers   8
+        narrow arrows  58, app  2, eof  9, error  0, rejected 21, timers  16
+        medium arrows   6, app  2, eof  5, error  0, rejected  2, timers   9
+        column arrows   2, app  4, eof  4, error  0, rejected  2, timers   8
         wide   arrows   8, app  2, eof  2, error  0, rejected  2, timers   4
         full   arrows   0, app  0, eof  4, error  0, rejected  1, timers   0
     "#]]
