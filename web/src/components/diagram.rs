@@ -667,7 +667,8 @@ fn follow(scroller: &HtmlElement, d: &Diagram, step: usize, may_scroll_window: b
     let dx = shift(left, right, box_left, box_left + f64::from(scroller.client_width()));
     let max_top = f64::from(scroller.scroll_height() - scroller.client_height()).max(0.0);
     let max_left = f64::from(scroller.scroll_width() - scroller.client_width()).max(0.0);
-    let new_top = (f64::from(scroller.scroll_top()) + dy).max(0.0).min(max_top);
+    let old_top = f64::from(scroller.scroll_top());
+    let new_top = (old_top + dy).max(0.0).min(max_top);
     let new_left = (f64::from(scroller.scroll_left()) + dx).max(0.0).min(max_left);
     let behavior = if smooth { web_sys::ScrollBehavior::Smooth } else { web_sys::ScrollBehavior::Instant };
     let options = web_sys::ScrollToOptions::new();
@@ -675,8 +676,11 @@ fn follow(scroller: &HtmlElement, d: &Diagram, step: usize, may_scroll_window: b
     options.set_left(new_left);
     options.set_behavior(behavior);
     scroller.scroll_to_with_scroll_to_options(&options);
-    // Last, the window again for what the box could not do.
-    let moved = new_top - f64::from(scroller.scroll_top());
+    // Last, the window again for what the box could not do. Where the step is once the box has
+    // scrolled: an instant scroll is done by now and a smooth one has not begun, so the move is
+    // the one asked for, not what `scroll_top` reads (challenge-ack on a phone, reduced motion:
+    // its tall FIN went under the playback bar).
+    let moved = new_top - old_top;
     let (top, bottom) = (top - moved, bottom - moved);
     if top < top_limit {
         window_dy += top - top_limit - 8.0;
