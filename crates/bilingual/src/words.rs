@@ -108,7 +108,9 @@ pub const fn loss(lang: Lang, reason: LossReason) -> &'static str {
 }
 
 /// A timer bar's label: `RTO 2 s (retry 1)`, `delayed ACK 40 ms`, `2MSL 60 s (restarted)`,
-/// `keep-alive 75 s (probe 1)`, `connect time limit 75 s`.
+/// `keep-alive 75 s (probe 1)`, `connect time limit 75 s`; a timer armed for 0 (Linux's delayed
+/// ACK before any data, `Config::ack_delay_zero_before_data`), which a timer wheel fires at its
+/// next tick: `delayed ACK: next tick`.
 pub fn timer(lang: Lang, timer: Timer, micros: u64, backoff: u8, restarted: bool) -> String {
     let name = match timer {
         Timer::Retransmit => "RTO",
@@ -119,7 +121,11 @@ pub fn timer(lang: Lang, timer: Timer, micros: u64, backoff: u8, restarted: bool
         Timer::Keepalive => pick(lang, "keep-alive", "保活"),
         Timer::Establishment => pick(lang, "connect time limit", "建立连接时限"),
     };
-    let mut out = format!("{name} {}", duration(lang, micros));
+    let mut out = if micros == 0 {
+        format!("{name}{}", pick(lang, ": next tick", "：下一个节拍"))
+    } else {
+        format!("{name} {}", duration(lang, micros))
+    };
     if timer == Timer::Keepalive && backoff > 0 {
         // The wait for an answer to the probes sent so far.
         out.push_str(&match lang.shown() {
@@ -365,6 +371,13 @@ mod tests {
         assert_eq!(clock(Lang::Zh, 60_260_000), "60.26 秒");
         assert_eq!(timer(Lang::En, Timer::Retransmit, 2_000_000, 1, false), "RTO 2 s (retry 1)");
         assert_eq!(timer(Lang::Zh, Timer::Establishment, 75_000_000, 0, false), "建立连接时限 75 秒");
+    }
+
+    #[test]
+    fn a_timer_armed_for_zero_says_it_fires_at_the_next_tick() {
+        assert_eq!(timer(Lang::En, Timer::DelayedAck, 0, 0, false), "delayed ACK: next tick");
+        assert_eq!(timer(Lang::Zh, Timer::DelayedAck, 0, 0, false), "延迟确认：下一个节拍");
+        assert_eq!(timer(Lang::En, Timer::DelayedAck, 40_000, 0, false), "delayed ACK 40 ms");
     }
 
     #[test]

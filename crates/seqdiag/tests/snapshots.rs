@@ -354,7 +354,7 @@ fn msc_lost_final_ack_in_chinese() {
               "client" note "client" [label="close() · FIN_WAIT1"];
               "client" => "server" [label="FIN, ACK seq=1 ack=1 [100 毫秒 → 110 毫秒]"];
               "server" note "server" [label="CLOSE_WAIT"];
-              "server" note "server" [label="延迟确认 0 毫秒 到期"];
+              "server" note "server" [label="延迟确认：下一个节拍 到期"];
               "server" => "client" [label="ACK seq=1 ack=2 [112 毫秒 → 122 毫秒]"];
               "client" note "client" [label="FIN_WAIT2"];
               ... [label="⋯ 88 毫秒后"];
@@ -443,7 +443,7 @@ fn geometry_lost_final_ack() {
     check_geometry(
         "lost-final-ack",
         expect![[r#"
-            size 759.2x705
+            size 772.4x705
             lifeline 0 x=237.6 54..689 [client] 192.0.2.1:40000
             lifeline 1 x=588.2 54..689 [server] 198.51.100.1:5555
             break 189..253 "⋯ 70 ms later"
@@ -476,7 +476,7 @@ fn geometry_lost_final_ack() {
             timer h0 x=226.6 84..154 Cancelled "RTO 1 s"
             timer h1 x=599.2 119..189 Cancelled "RTO 1 s"
             timer h0 x=226.6 253..333 Cancelled "RTO 220 ms"
-            timer h1 x=599.2 288..298 Fired "delayed ACK 0 ms"
+            timer h1 x=599.2 288..298 Fired "delayed ACK: next tick"
             timer h0 x=226.6 333..432 Cancelled "FIN_WAIT2 60 s"
             timer h1 x=599.2 397..531 Fired "RTO 220 ms"
             timer h0 x=226.6 432..566 Restarted "2MSL 60 s"
