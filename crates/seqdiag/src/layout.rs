@@ -105,8 +105,9 @@ const ROOMY_SEGMENTS: usize = 32;
 /// [`ROOM_PASSES`] times, `lay(room)` lays them out again with a row more at each instant of
 /// `room` (sorted; an instant named twice gets two), which grows by the instants of the notes
 /// the pass before left out; when it left none out, or no fewer than the pass before it, by
-/// those of its unlabelled arrows and timers too. Traces of more than [`ROOMY_SEGMENTS`]
-/// segments are left as they are.
+/// those of its unlabelled arrows and timers too; last, the kept layout is made again without
+/// the rows at the instants of what it still leaves out, and that is kept if it is shorter and
+/// leaves no more out. Traces of more than [`ROOMY_SEGMENTS`] segments are left as they are.
 pub(crate) fn with_room<const N: usize>(
     traces: [&Trace; N],
     first: [Diagram; N],
@@ -164,7 +165,10 @@ pub(crate) fn with_room<const N: usize>(
         (ds.iter()).flat_map(|d| d.arrows.iter().map(|a| a.to.y - a.from.y)).fold(0.0, f32::max)
     };
     let longest_allowed = longest(&first).max(LONGEST_ROOMY_ARROW);
+    let height = |ds: &[Diagram]| -> f32 { ds.iter().map(|d| d.height).fold(0.0, f32::max) };
     let mut room = Vec::new();
+    // The room `best` was laid out with.
+    let mut best_room = Vec::new();
     let mut crowd = crowded(&first, false);
     // Notes the pass before left out.
     let mut notes_before = left_out(&first).0;
@@ -180,6 +184,17 @@ pub(crate) fn with_room<const N: usize>(
         crowd = crowded(&next, notes > 0 && notes >= notes_before);
         notes_before = notes;
         if (notes, labels) < left_out(&best) && longest(&next) <= longest_allowed {
+            best = next;
+            best_room.clone_from(&room);
+        }
+    }
+    // Rows made where texts still found no room only lengthen the diagram: without them, if
+    // that leaves no more texts out (accept-queue-full on a phone: 2,746 px tall, not 3,604).
+    let still_out = crowded(&best, true);
+    let trimmed: Vec<tcp_core::Instant> = best_room.iter().copied().filter(|at| !still_out.contains(at)).collect();
+    if trimmed.len() < best_room.len() {
+        let next = lay(&trimmed);
+        if left_out(&next) <= left_out(&best) && height(&next) < height(&best) {
             best = next;
         }
     }

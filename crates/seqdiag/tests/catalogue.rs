@@ -303,6 +303,8 @@ fn texts_left_to_their_tooltip() {
     let mut out = String::new();
     for width in WidthClass::ALL {
         let [mut arrows, mut app, mut eof, mut error, mut rejected, mut timers] = [0; 6];
+        // What the room made for texts costs: the diagrams' height, all of them together.
+        let mut height = 0.0;
         for (_, trace) in catalogue_traces() {
             for lang in [Lang::En, Lang::Zh] {
                 let d = layout(&trace, &ViewOptions { lang, width, ..ViewOptions::default() });
@@ -316,19 +318,21 @@ fn texts_left_to_their_tooltip() {
                     } += 1;
                 }
                 timers += d.timers.iter().filter(|t| t.prominent && t.placed.is_none()).count();
+                height += d.height;
             }
         }
         out += &format!(
-            "{:<6} arrows {arrows:>3}, app {app:>2}, eof {eof:>2}, error {error:>2}, rejected {rejected:>2}, timers {timers:>3}\n",
-            width.name()
+            "{:<6} arrows {arrows:>3}, app {app:>2}, eof {eof:>2}, error {error:>2}, rejected {rejected:>2}, timers {timers:>3}, height {:>6.0}\n",
+            width.name(),
+            height
         );
     }
     expect_test::expect![[r#"
-        narrow arrows  58, app  2, eof  9, error  0, rejected 21, timers  16
-        medium arrows   6, app  2, eof  5, error  0, rejected  2, timers   9
-        column arrows   2, app  4, eof  4, error  0, rejected  2, timers   8
-        wide   arrows   8, app  2, eof  2, error  0, rejected  2, timers   4
-        full   arrows   0, app  0, eof  4, error  0, rejected  1, timers   0
+        narrow arrows  58, app  1, eof 10, error  0, rejected 21, timers  16, height  87200
+        medium arrows   6, app  2, eof  5, error  0, rejected  2, timers   9, height  64833
+        column arrows   2, app  4, eof  4, error  0, rejected  2, timers   8, height  66169
+        wide   arrows   8, app  2, eof  2, error  0, rejected  2, timers   4, height  55207
+        full   arrows   0, app  0, eof  4, error  0, rejected  1, timers   0, height  54459
     "#]]
     .assert_eq(&out);
 }
