@@ -9,6 +9,11 @@ fn closes(c: char) -> bool {
     matches!(c, '，' | '。' | '：' | '；' | '）' | '、' | '！' | '？' | '」' | '』')
 }
 
+/// Full-width punctuation that never ends a line.
+fn opens(c: char) -> bool {
+    matches!(c, '（' | '「' | '『' | '“')
+}
+
 /// A unit after a number: `40 ms` stays on one line.
 fn is_unit(word: &str) -> bool {
     ["ms", "s", "毫秒", "秒"]
@@ -18,8 +23,8 @@ fn is_unit(word: &str) -> bool {
 
 /// Splits `s` into lines at most `max` px wide in a monospace font of `size` px. Lines break at
 /// spaces (which are dropped; not between a number and its unit) and after wide (CJK)
-/// characters, never before closing full-width punctuation; a word wider than `max` gets a line
-/// of its own. A text that fits is one line.
+/// characters, never before closing full-width punctuation nor after opening; a word wider than
+/// `max` gets a line of its own. A text that fits is one line.
 pub(crate) fn wrap(s: &str, size: f32, max: f32) -> Vec<String> {
     if width(s, size) <= max {
         return alloc::vec![String::from(s)];
@@ -46,8 +51,8 @@ pub(crate) fn wrap(s: &str, size: f32, max: f32) -> Vec<String> {
         let next = chars.peek().map(|&(_, n)| n);
         let unit_follows = c == ' ' && prev.is_ascii_digit() && is_unit(s[i + 1..].split(' ').next().unwrap_or(""));
         // `毫秒` (a unit) stays whole.
-        let breaks_after =
-            (c == ' ' && !unit_follows) || (is_wide(c) && c != '毫' && next.is_some_and(|n| !closes(n) && n != ' '));
+        let breaks_after = (c == ' ' && !unit_follows)
+            || (is_wide(c) && c != '毫' && !opens(c) && next.is_some_and(|n| !closes(n) && n != ' '));
         prev = c;
         if breaks_after {
             push_piece(&mut piece, &mut lines, &mut line);
@@ -75,6 +80,8 @@ mod tests {
         assert_eq!(wrap("延迟确认 40 毫秒", 11.0, 70.0), ["延迟确认", "40 毫秒"]);
         assert_eq!(wrap("ECONNRESET：连接被对方重置", 11.0, 96.0), ["ECONNRESET：连", "接被对方重置"]);
         assert_eq!(wrap("半连接队列已满：丢弃", 11.0, 60.0), ["半连接队", "列已满：", "丢弃"]);
+        // An opening bracket goes with what it opens (it ended the line before).
+        assert_eq!(wrap("RTO 440 毫秒（第 1 次重试）", 11.0, 100.0), ["RTO 440 毫秒", "（第 1 次重试）"]);
         let long = wrap("abort: close() with SO_LINGER 0", 11.0, 96.0);
         assert_eq!(long, ["abort:", "close() with", "SO_LINGER 0"]);
         assert!(long.iter().all(|l| width(l, 11.0) <= 96.0));
