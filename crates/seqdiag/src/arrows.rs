@@ -193,10 +193,10 @@ fn beside_steep(a: Point, b: Point, lo: f32, hi: f32, plan: &Plan, (w, h): (f32,
     // Beside it at points along it; last, above its top end and below its bottom end.
     let (top, bottom) = if a.y <= b.y { (a, b) } else { (b, a) };
     // A long one (a segment delayed across several exchanges) is tried every label height along
-    // it as well, up to `MORE_STEEP_POINTS` points.
-    let more = if h > 0.0 { ((dy.abs() / h) as usize).min(MORE_STEEP_POINTS) } else { 0 };
-    let more = (1..more).filter(|_| more > 8).map(|k| k as f32 / more as f32);
-    let along = [0.5f32, 0.38, 0.62, 0.26, 0.74, 0.14, 0.86].into_iter().chain(more);
+    // it as well, up to `MORE_STEEP_POINTS` points; along a short one the seven are close enough.
+    let heights = if h > 0.0 { ((dy.abs() / h) as usize).min(MORE_STEEP_POINTS) } else { 0 };
+    let more = if heights > 8 { 1..heights } else { 0..0 };
+    let along = [0.5f32, 0.38, 0.62, 0.26, 0.74, 0.14, 0.86].into_iter().chain(more.map(|k| k as f32 / heights as f32));
     let along = along.map(|f| (Point { x: a.x + dx * f, y: a.y + dy * f }, 0.0));
     let ends = [(top, -(h / 2.0 + gap + 6.0)), (bottom, h / 2.0 + gap + 6.0)];
     for (p, dy_box) in along.chain(ends) {

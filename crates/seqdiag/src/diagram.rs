@@ -96,14 +96,10 @@ impl Quad {
 
     /// The smallest axis-aligned rectangle around it.
     pub fn bbox(&self) -> Rect {
-        let [first, rest @ ..] = self.0;
-        let (mut x0, mut x1, mut y0, mut y1) = (first.x, first.x, first.y, first.y);
-        // Compared by hand: `f32::min` and `max` are calls to `fminf` and `fmaxf` in the wasm
-        // (and on x86-64), and this runs for every shape a label is tried against.
-        for p in rest {
-            (x0, x1) = (if p.x < x0 { p.x } else { x0 }, if p.x > x1 { p.x } else { x1 });
-            (y0, y1) = (if p.y < y0 { p.y } else { y0 }, if p.y > y1 { p.y } else { y1 });
-        }
+        use crate::num::{max, min};
+        let (x0, x1, y0, y1) = self.0.iter().fold((f32::MAX, f32::MIN, f32::MAX, f32::MIN), |(x0, x1, y0, y1), p| {
+            (min(x0, p.x), max(x1, p.x), min(y0, p.y), max(y1, p.y))
+        });
         Rect { x: x0, y: y0, w: x1 - x0, h: y1 - y0 }
     }
 
@@ -115,12 +111,13 @@ impl Quad {
         Point { x: -dy / len, y: dx / len }
     }
 
-    /// The span of its corners along `axis` (compared by hand, as in [`Quad::bbox`]).
+    /// The span of its corners along `axis`.
     fn project(&self, axis: Point) -> (f32, f32) {
+        use crate::num::{max, min};
         self.0
             .iter()
             .map(|p| p.x * axis.x + p.y * axis.y)
-            .fold((f32::MAX, f32::MIN), |(lo, hi), v| (if v < lo { v } else { lo }, if v > hi { v } else { hi }))
+            .fold((f32::MAX, f32::MIN), |(lo, hi), v| (min(lo, v), max(hi, v)))
     }
 }
 

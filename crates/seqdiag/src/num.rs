@@ -14,6 +14,17 @@ pub(crate) fn abs(x: f32) -> f32 {
     if x < 0.0 { -x } else { x }
 }
 
+/// The smaller of `a` and `b`, compared by hand: `f32::min` is a call to `fminf` in the wasm (and
+/// on x86-64), too slow for the shape tests every label placement runs.
+pub(crate) fn min(a: f32, b: f32) -> f32 {
+    if b < a { b } else { a }
+}
+
+/// The larger of `a` and `b`, compared by hand (see [`min`]).
+pub(crate) fn max(a: f32, b: f32) -> f32 {
+    if b > a { b } else { a }
+}
+
 /// Square root by Newton's method from a bit-level first guess; exact enough for geometry.
 pub(crate) fn sqrt(x: f32) -> f32 {
     if x <= 0.0 || !x.is_finite() {
