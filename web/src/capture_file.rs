@@ -7,7 +7,7 @@
 //! The file never leaves the reader's machine.
 
 use crate::experiment::SettingError;
-use crate::slices::{Doing, SLICE_MS, Stop, in_slices, wait_for_idle};
+use crate::slices::{Doing, SLICE_MS, Stop, in_slices, wait_for_idle, wait_for_room};
 use crate::state::{Shared, now_ms};
 use capture::{Collected, Collector, Import, Listing, Prepared, Scanner};
 use std::cell::Cell;
@@ -165,7 +165,7 @@ async fn import_in_slices(collected: &Collected, stop: &Cell<Stop>) -> Option<Im
     })
     .await?;
     let observed = observing.finish();
-    wait_for_idle().await;
+    wait_for_room().await;
     (stop.get() == Stop::No).then(|| prepared.finish(observed))
 }
 

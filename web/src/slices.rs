@@ -20,14 +20,16 @@ use tcp_sim::{Limits, Progress, Scenario, Simulator, Trace};
 pub const SLICE_MS: f64 = 5.0;
 
 /// The longest slice in an idle period, however long the browser says it will stay idle (up to
-/// 50 ms when nothing is drawn): input that arrives meanwhile waits at most this long.
-const MAX_SLICE_MS: f64 = 12.0;
+/// 50 ms when nothing is drawn): input that arrives meanwhile waits at most this long. Below a
+/// frame's 16.7 ms by more than a slice's overrun (the work between two looks at the clock, and a
+/// garbage collection: traced slices of 12 ms ran 12.2–17.5 ms, BENCHMARKS.md).
+pub const MAX_SLICE_MS: f64 = 10.0;
 
 /// How long an idle callback may wait for an idle period before it runs anyway.
 const IDLE_TIMEOUT_MS: u32 = 100;
 
 /// Steps taken between two looks at the clock.
-const STEPS_PER_LOOK: usize = 64;
+const STEPS_PER_LOOK: usize = 16;
 
 /// Work in slices, as the page shows it.
 #[derive(Clone, Debug, Default)]
@@ -84,6 +86,16 @@ impl PartialEq for Busy {
 /// start just before a frame was due and push it past its vsync: the one dropped frame of issue
 /// #10's capture reading (BENCHMARKS.md).
 pub async fn wait_for_idle() -> f64 {
+    slice_end(idle_period().await)
+}
+
+/// When a slice begun now in an idle period of `idle` ms stops ([`wait_for_idle`]).
+fn slice_end(idle: Option<f64>) -> f64 {
+    now_ms() + idle.map_or(SLICE_MS, |ms| ms.clamp(1.0, MAX_SLICE_MS))
+}
+
+/// Waits for the browser's next idle period; how long it has left, if the browser says.
+async fn idle_period() -> Option<f64> {
     use wasm_bindgen::JsCast as _;
     let wait = js_sys::Promise::new(&mut |resolve, _| {
         let waits = web_sys::window().is_some_and(|w| {
@@ -98,12 +110,33 @@ pub async fn wait_for_idle() -> f64 {
     });
     // The promise settles in a microtask of the idle callback's task: the deadline still holds.
     let given = wasm_bindgen_futures::JsFuture::from(wait).await.ok();
-    let idle = given
+    given
         .and_then(|v| v.dyn_into::<web_sys::IdleDeadline>().ok())
         .filter(|deadline| !deadline.did_timeout())
-        .map(|deadline| deadline.time_remaining());
-    now_ms() + idle.map_or(SLICE_MS, |ms| ms.clamp(1.0, MAX_SLICE_MS))
+        .map(|deadline| deadline.time_remaining())
 }
+
+/// Waits for an idle period with at least [`ROOM_MS`] left (an idle period soon after a frame),
+/// trying at most [`ROOM_TRIES`] of them, and returns by when its work stops, as
+/// [`wait_for_idle`] does: for a task that puts a finished result on the page, which cannot stop
+/// halfway as a slice does. Begun late in an idle period, that update ran past the frame that was
+/// due (BENCHMARKS.md, the hostile files).
+pub async fn wait_for_room() -> f64 {
+    let mut idle = idle_period().await;
+    for _ in 1..ROOM_TRIES {
+        if idle.is_some_and(|ms| ms >= ROOM_MS) {
+            break;
+        }
+        idle = idle_period().await;
+    }
+    slice_end(idle)
+}
+
+/// The idle time a result's update waits for ([`wait_for_room`]), in milliseconds.
+pub const ROOM_MS: f64 = 10.0;
+
+/// How many idle periods [`wait_for_room`] tries.
+const ROOM_TRIES: usize = 4;
 
 /// Simulates `scenario` within the default work budget, in slices ([`in_slices`]). `progress`
 /// hears the steps taken after each slice. None if `stop` was set before the run was over.
@@ -199,7 +232,8 @@ pub async fn run(
     };
     progress(busy(Doing::LayingOut));
     let diagram = lay_out(&trace, &pending.view, stop).await?;
-    // The page draws the result in a task of its own: the last slice has used this one's time.
-    wait_for_idle().await;
+    // The page draws the result in a task of its own, with room: the last slice has used this
+    // one's time.
+    wait_for_room().await;
     (stop.get() == Stop::No).then_some((trace, diagram))
 }

@@ -83,7 +83,7 @@ async fn a_stopped_layout_gives_nothing() {
 
 /// The work after a slice waits for the browser to be idle: a frame that is due (an animation
 /// frame asked for just before) is drawn first, and the next slice ends within the idle period,
-/// at most 12 ms on. With a `setTimeout` of 0 the next slice came first, and could push that
+/// at most `MAX_SLICE_MS` on. With a `setTimeout` of 0 the next slice came first, and could push that
 /// frame past its vsync.
 #[wasm_bindgen_test]
 async fn the_next_slice_waits_for_the_frame_that_is_due() {
@@ -98,7 +98,10 @@ async fn the_next_slice_waits_for_the_frame_that_is_due() {
         window.request_animation_frame(on_frame.unchecked_ref()).expect("an animation frame");
         let until = slices::wait_for_idle().await;
         let now = window.performance().expect("performance").now();
-        assert!(until > now && until <= now + 12.0 + 0.5, "the slice ends within the idle period: {until} (now {now})");
+        assert!(
+            until > now && until <= now + slices::MAX_SLICE_MS + 0.5,
+            "the slice ends within the idle period: {until} (now {now})"
+        );
         frames_first += usize::from(drawn.get());
     }
     // Not every time: a frame asked for during one of Chromium's long idle periods (nothing was
@@ -106,4 +109,43 @@ async fn the_next_slice_waits_for_the_frame_that_is_due() {
     // next frame's deadline. In 10 tries, a `setTimeout` of 0 came before the frame 8 times, an
     // idle callback 2 or 3 times.
     assert!(frames_first * 2 >= tries, "the frame due was drawn before the next slice in {frames_first} of {tries}");
+}
+
+/// A finished result goes on the page in an idle period with room for it: while frames take
+/// 12 ms of script each (so that the idle period after each is short), `wait_for_room` waits for
+/// one with at least `ROOM_MS` left, where `wait_for_idle` takes the next, short or not.
+#[wasm_bindgen_test]
+async fn a_result_waits_for_an_idle_period_with_room() {
+    let performance = web_sys::window().expect("a window").performance().expect("performance");
+    let (mut short_idle, mut short_room, tries) = (0, 0, 16);
+    for _ in 0..tries {
+        // What is left of the idle period, as far as a slice goes (`MAX_SLICE_MS`, no less than
+        // `ROOM_MS`); a little has passed since it was reckoned.
+        heavy_frames(2);
+        let until = slices::wait_for_idle().await;
+        short_idle += usize::from(until - performance.now() < slices::ROOM_MS - 0.5);
+        slices::wait_for_idle().await;
+        heavy_frames(2);
+        let until = slices::wait_for_room().await;
+        short_room += usize::from(until - performance.now() < slices::ROOM_MS - 0.5);
+        slices::wait_for_idle().await;
+    }
+    assert_eq!(short_room, 0, "every result had room ({short_idle} of {tries} single idle waits had not)");
+    assert!(short_idle > 0, "the heavy frames left short idle periods: {short_idle} of {tries}");
+}
+
+/// The next `n` animation frames each run 12 ms of script.
+fn heavy_frames(n: usize) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    if n == 0 {
+        return;
+    }
+    let frame = Closure::once_into_js(move || {
+        let performance = web_sys::window().expect("a window").performance().expect("performance");
+        let end = performance.now() + 12.0;
+        while performance.now() < end {}
+        heavy_frames(n - 1);
+    });
+    web_sys::window().expect("a window").request_animation_frame(frame.unchecked_ref()).expect("an animation frame");
 }
