@@ -39,8 +39,8 @@ fn a_big_trace_is_laid_out_in_small_slices() {
         let view = ViewOptions::default();
         let (sliced, slices) = finely_sliced(&trace, &view);
         assert!(sliced == layout(&trace, &view), "{}: the slices drew another diagram", path.display());
-        // A pause after every 16 labels (arrows, state names, notes, ruler marks) at least.
-        let labels = trace.segments.len() / 16;
+        // A pause after every 4 labels (arrows, state names, notes, ruler marks) at least.
+        let labels = trace.segments.len() / 4;
         assert!(slices > labels, "{}: {slices} slices for {} segments", path.display(), trace.segments.len());
     }
 }
