@@ -203,8 +203,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     });
     // The reader's own scenario is listed first while it is shown.
     let custom = e.custom.as_ref().map(|s| {
-        let title = if lang == Lang::Zh { &s.title.zh } else { &s.title.en };
-        html! { <option value={CUSTOM_ENTRY} selected=true>{ format!("{}: {title}", i18n::YOUR_SCENARIO.get(lang)) }</option> }
+        html! { <option value={CUSTOM_ENTRY} selected=true>{ custom_entry_label(&s.title, lang) }</option> }
     });
     #[cfg(feature = "full")]
     let on_file = {
@@ -350,5 +349,32 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 }, crate::upgrade::loading(lang)) }
             </details>
         </form>
+    }
+}
+
+/// The picker's line for the reader's own scenario: "Your scenario: " ("你的场景：") and its title in `lang`,
+/// or in the other language if it has none in `lang`; "Your scenario" alone if it has none.
+fn custom_entry_label(title: &tcp_sim::scenario::Text, lang: Lang) -> String {
+    let (first, other) = if lang == Lang::Zh { (&title.zh, &title.en) } else { (&title.en, &title.zh) };
+    let title = if first.trim().is_empty() { other.trim() } else { first.trim() };
+    let yours = i18n::YOUR_SCENARIO.get(lang);
+    let colon = if lang == Lang::Zh { "：" } else { ": " };
+    if title.is_empty() { yours.to_string() } else { format!("{yours}{colon}{title}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tcp_sim::scenario::Text;
+
+    #[test]
+    fn a_scenario_without_a_title_is_just_yours() {
+        let text = |en: &str, zh: &str| Text { en: en.into(), zh: zh.into() };
+        assert_eq!(custom_entry_label(&text("", ""), Lang::En), "Your scenario");
+        assert_eq!(custom_entry_label(&text(" ", ""), Lang::Zh), "你的场景");
+        assert_eq!(custom_entry_label(&text("Mesh", ""), Lang::En), "Your scenario: Mesh");
+        assert_eq!(custom_entry_label(&text("Mesh", ""), Lang::Zh), "你的场景：Mesh");
+        assert_eq!(custom_entry_label(&text("Mesh", "网格"), Lang::Zh), "你的场景：网格");
+        assert_eq!(custom_entry_label(&text("", "网格"), Lang::En), "Your scenario: 网格");
     }
 }
