@@ -229,7 +229,7 @@ pub async fn run(
             let scenario = pending.experiment.scenario().ok()?;
             let trace = simulate(&scenario, |steps| progress(busy(Doing::Simulating(steps))), stop).await?;
             // The layout's first slice gets a task of its own too: the run's last slice has used
-            // this one's time (the two made a 17 ms task, BENCHMARKS.md).
+            // this one's time, and the layout's first stage has no pause inside (BENCHMARKS.md).
             wait_for_idle().await;
             if stop.get() != Stop::No {
                 return None;
