@@ -136,6 +136,15 @@ async fn stayed_put(client: &Client, from: usize, since: bool, what: &str) -> Te
     Ok(())
 }
 
+/// Records in `window.__synackSizeWrites` each write of a size attribute to the diagram the page
+/// holds (`data-prerendered`), from before `boot.js` runs.
+const SIZE_WRITES: &str = r#"
+window.__synackSizeWrites = [];
+new MutationObserver((records) => {
+  for (const r of records) if (r.target.dataset?.prerendered) window.__synackSizeWrites.push(r.attributeName);
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ['width', 'height', 'viewBox'] });
+"#;
+
 /// The links tried at each width: the page, and embeds, in both languages.
 const LINKS: [(&str, &str); 6] = [
     ("", "synack_player_en"),
@@ -152,6 +161,7 @@ async fn the_diagram_is_painted_first_and_stays_put() {
         // The wasm held back (its requests paused, never answered): the first frame alone, with
         // the link's diagram drawn.
         client.issue_cmd(Cdp("Fetch.enable", json!({ "patterns": [{ "urlPattern": "*.wasm" }] }))).await?;
+        client.issue_cmd(Cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": SIZE_WRITES }))).await?;
         for (width, link, shot) in [
             (1280, "", "first-frame-1280.png"),
             (360, "", "first-frame-360.png"),
@@ -186,6 +196,13 @@ async fn the_diagram_is_painted_first_and_stays_put() {
                 .collect();
             let inline = width == 360 && link.is_empty();
             ensure!(svgs.is_empty() == inline, "{link:?} at {width} px fetched {svgs:?}");
+            // Kept as the page holds it: its size is not written again, which would lay all of
+            // it out again before the first frame.
+            let writes = client.execute("return window.__synackSizeWrites", vec![]).await?;
+            ensure!(
+                !inline || writes == json!([]),
+                "{link:?} at {width} px: boot.js wrote the held diagram's size: {writes}"
+            );
             screenshot(&client, shot).await?;
         }
         client.issue_cmd(Cdp("Fetch.disable", json!({}))).await?;
