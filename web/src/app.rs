@@ -89,12 +89,17 @@ pub fn App(props: &AppProps) -> Html {
     let s = &*state;
     let titles =
         use_memo((s.experiment.entry.clone(), s.experiment.custom.clone(), s.lang), |(entry, custom, lang)| {
-            let sc = match custom {
-                Some(custom) => Some((**custom).clone()),
-                None => tcp_sim::catalogue::get(entry).and_then(|e| e.scenario().ok()),
+            let texts = |sc: &tcp_sim::scenario::Scenario| {
+                let text = |t| bilingual::scenario_text(*lang, t).to_owned();
+                (text(&sc.title), text(&sc.narration))
             };
-            sc.map(|sc| if *lang == Lang::Zh { (sc.title.zh, sc.narration.zh) } else { (sc.title.en, sc.narration.en) })
-                .unwrap_or_default()
+            match custom {
+                Some(custom) => texts(custom),
+                None => tcp_sim::catalogue::get(entry)
+                    .and_then(|e| e.scenario().ok())
+                    .map(|sc| texts(&sc))
+                    .unwrap_or_default(),
+            }
         });
     // Whether the experiment has exercises: its scenario is built for this once per experiment,
     // not at every playback step.

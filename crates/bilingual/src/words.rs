@@ -346,6 +346,16 @@ impl core::fmt::Display for Decimal {
     }
 }
 
+/// A scenario's title or narration in `lang`, trimmed; the other language's when it has none in
+/// `lang` (a reader's own scenario may be written in one language only).
+pub fn scenario_text(lang: Lang, text: &tcp_sim::scenario::Text) -> &str {
+    let (wanted, other) = if lang.is_en() { (&text.en, &text.zh) } else { (&text.zh, &text.en) };
+    match wanted.trim() {
+        "" => other.trim(),
+        wanted => wanted,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,5 +409,15 @@ mod tests {
             let zh = truncated(Lang::Zh, &why);
             assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "no English in Chinese: {zh}");
         }
+    }
+
+    #[test]
+    fn a_scenario_text_missing_in_one_language_is_shown_in_the_other() {
+        let text = |en: &str, zh: &str| tcp_sim::scenario::Text { en: en.into(), zh: zh.into() };
+        assert_eq!(scenario_text(Lang::En, &text("Mesh", "网格")), "Mesh");
+        assert_eq!(scenario_text(Lang::Zh, &text("Mesh", "网格")), "网格");
+        assert_eq!(scenario_text(Lang::Zh, &text(" Mesh ", " ")), "Mesh");
+        assert_eq!(scenario_text(Lang::En, &text("", "网格")), "网格");
+        assert_eq!(scenario_text(Lang::En, &text("", "")), "");
     }
 }

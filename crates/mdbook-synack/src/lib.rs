@@ -189,7 +189,7 @@ fn replacement(block: &Block, chapter_line: usize) -> std::result::Result<String
     let reading = read(&block.text).map_err(|e| format!("line {chapter_line}: {e}"))?;
     let inner = match &reading.drawn {
         Some((scenario, view)) => {
-            let title = if view.lang == Lang::Zh { &scenario.title.zh } else { &scenario.title.en };
+            let title = bilingual::scenario_text(view.lang, &scenario.title);
             format!(
                 "<img class=\"synack-static\" alt=\"{}\" src=\"data:image/svg+xml;base64,{}\">",
                 html(title),

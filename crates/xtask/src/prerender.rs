@@ -71,7 +71,7 @@ pub(crate) fn narrations() -> Result<Vec<Narration>> {
                     texts
                 })
                 .collect();
-            let summary = if lang == Lang::Zh { &scenario.narration.zh } else { &scenario.narration.en };
+            let summary = bilingual::scenario_text(lang, &scenario.narration);
             let json = serde_json::json!({ "entry": entry.name, "summary": summary, "steps": texts }).to_string();
             out.push(Narration { entry: entry.name, lang: lang_name, json });
         }

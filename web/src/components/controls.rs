@@ -192,10 +192,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let titles = use_memo(lang, |lang| {
         catalogue::ENTRIES
             .iter()
-            .map(|entry| {
-                let title = entry.title();
-                (entry.name, if *lang == Lang::Zh { title.zh } else { title.en })
-            })
+            .map(|entry| (entry.name, bilingual::scenario_text(*lang, &entry.title()).to_owned()))
             .collect::<Vec<_>>()
     });
     let entries = titles.iter().map(|(name, title)| {
@@ -352,11 +349,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
     }
 }
 
-/// The picker's line for the reader's own scenario: "Your scenario: " ("你的场景：") and its title in `lang`,
-/// or in the other language if it has none in `lang`; "Your scenario" alone if it has none.
+/// The picker's line for the reader's own scenario: "Your scenario: " ("你的场景：") and its title
+/// ([`bilingual::scenario_text`]); "Your scenario" alone if it has none.
 fn custom_entry_label(title: &tcp_sim::scenario::Text, lang: Lang) -> String {
-    let (first, other) = if lang == Lang::Zh { (&title.zh, &title.en) } else { (&title.en, &title.zh) };
-    let title = if first.trim().is_empty() { other.trim() } else { first.trim() };
+    let title = bilingual::scenario_text(lang, title);
     let yours = i18n::YOUR_SCENARIO.get(lang);
     let colon = if lang == Lang::Zh { "：" } else { ": " };
     if title.is_empty() { yours.to_string() } else { format!("{yours}{colon}{title}") }
