@@ -123,9 +123,9 @@ const widthClass = (shell) => {
   return chosen;
 };
 
-/** Gives `svg` the size `width` x `height` (its viewBox too), writing only what differs: Chromium
- * lays a whole drawing out again when its size is written, even unchanged (about 5 ms for the
- * page's diagram, in the task before its first frame). */
+/** Gives `svg` the size `width` x `height` (its viewBox too), writing only what differs: a size
+ * written again, even unchanged, had the page's held diagram laid out a second time before the
+ * first frame (5 ms traced; BENCHMARKS.md). */
 const resize = (svg, width, height) => {
   for (const [name, value] of [['width', width], ['height', height], ['viewBox', `0 0 ${width} ${height}`]]) {
     if (svg.getAttribute(name) !== String(value)) svg.setAttribute(name, value);

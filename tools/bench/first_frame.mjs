@@ -5,12 +5,11 @@
 //   npm ci --prefix tools/bench
 //   (cd web/dist && python3 -m http.server 8765) &
 //   RUNS=21 node tools/bench/first_frame.mjs http://127.0.0.1:8765/index.html http://127.0.0.1:8765/variant.html
-import puppeteer from 'puppeteer-core';
+import { launch } from './chromium.mjs';
 
 const urls = process.argv.slice(2);
 const runs = Number(process.env.RUNS || 15);
-const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox','--disable-gpu','--disable-dev-shm-usage','--disable-background-networking','--disable-component-update','--disable-sync','--disable-quic','--no-first-run'] });
+const browser = await launch();
 const page = await browser.newPage();
 await page.setViewport({ width: 412, height: 915 });
 const cdp = await page.createCDPSession();

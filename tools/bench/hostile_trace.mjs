@@ -10,13 +10,11 @@
 //
 // REPS openings of each file (default 4); URL the page (default http://127.0.0.1:8765/index.html).
 import fs from 'node:fs';
-import puppeteer from 'puppeteer-core';
+import { launch } from './chromium.mjs';
 
 const files = process.argv.slice(2);
 const reps = Number(process.env.REPS || 4);
-const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'] });
+const browser = await launch();
 const page = await browser.newPage();
 await page.setViewport({ width: 1280, height: 900 });
 await page.goto(process.env.URL || 'http://127.0.0.1:8765/index.html');
