@@ -494,11 +494,6 @@ const full =
   (embed && link.ui !== null && /states|exercise/.test(link.ui));
 const first = full ? FULL : `synack_player_${link.lang}`;
 const linked = { entry: link.entry };
-const narration = full
-  ? Promise.resolve(undefined)
-  : fetch(new URL(`prerender/${link.entry}.${link.lang}.narration.json`, import.meta.url))
-      .then((response) => (response.ok ? response.json() : undefined))
-      .catch(() => undefined);
 const placeholder = shell || document.body.appendChild(document.createElement('div'));
 // The first module's download starts once the first frame is on screen (nothing in it waits for
 // the wasm, and a page loader, Lighthouse's among them, would count it in); its compiling, once
@@ -528,3 +523,13 @@ afterFirstPaint
     html.dataset.synack = 'failed';
     showFatal(String(error));
   });
+// A player's narration, prerendered, is needed only when the player starts: it is fetched once
+// the link's diagram is drawn (at once when the page holds it), so that it never competes with
+// an embed's diagram for the network, nor with the player's module, which waits for the paint.
+const narration = drawn.then(() =>
+  full
+    ? undefined
+    : fetch(new URL(`prerender/${link.entry}.${link.lang}.narration.json`, import.meta.url))
+        .then((response) => (response.ok ? response.json() : undefined))
+        .catch(() => undefined),
+);
