@@ -90,8 +90,13 @@ fn roomier(trace: &Trace, opts: &ViewOptions, first: (Diagram, u64)) -> (Diagram
 const ROOM_PASSES: usize = 6;
 
 /// The longest a roomier layout may make an arrow (unless the first layout had a longer one): a
-/// phone's box (80 % of 800 px, less the sticky heads) shows it whole in playback.
-const LONGEST_ROOMY_ARROW: f32 = 400.0;
+/// phone's box (80 % of 800 px, less the sticky heads and the page's playback bar: about 574 px
+/// seen at 360×800) shows it whole in playback, with the margins the page keeps around a step
+/// (12 px either side, and 48 above: `follow` in web/src/components/diagram.rs). Made 500 from
+/// 400: two-way-ghost on a phone then draws its key note ("ack ≠ our SYN + 1: answer RST ×2")
+/// with an arrow of 474 px; 560 also labelled time-wait-assassination's delayed segment (554
+/// px), which the page's playback could then not show whole (`tests/diagram_fit.rs`).
+const LONGEST_ROOMY_ARROW: f32 = 500.0;
 
 /// The most segments a trace may have to be laid out again for room (and to have its arrows'
 /// labels tried twice, clear of the room above application calls and not): up to

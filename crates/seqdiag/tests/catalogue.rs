@@ -328,7 +328,7 @@ fn texts_left_to_their_tooltip() {
         );
     }
     expect_test::expect![[r#"
-        narrow arrows  58, app  1, eof 10, error  0, rejected 21, timers  16, height  87200
+        narrow arrows  57, app  0, eof  8, error  1, rejected 19, timers  16, height  87430
         medium arrows   6, app  2, eof  5, error  0, rejected  2, timers   9, height  64833
         column arrows   2, app  4, eof  4, error  0, rejected  2, timers   8, height  66169
         wide   arrows   8, app  2, eof  2, error  0, rejected  2, timers   4, height  55207
