@@ -5,16 +5,12 @@
 //   cargo xtask build-web && npm ci --prefix tools/bench
 //   (cd web/dist && python3 -m http.server 8765) &
 //   RUNS=10 node tools/bench/boot_trace.mjs http://127.0.0.1:8765/index.html http://127.0.0.1:8765/embed.html
-import { launch } from './chromium.mjs';
+import { coldPhonePage, launch } from './chromium.mjs';
 
 const urls = process.argv.slice(2);
 const runs = Number(process.env.RUNS || 10);
 const browser = await launch();
-const page = await browser.newPage();
-await page.setViewport({ width: 412, height: 915 });
-const cdp = await page.createCDPSession();
-await cdp.send('Network.enable');
-await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+const { page, cdp } = await coldPhonePage(browser);
 
 const seen = urls.map(() => ({ task: [], style: [], layouts: [] }));
 for (let i = 0; i < runs; i++) {

@@ -5,15 +5,12 @@
 //   npm ci --prefix tools/bench
 //   (cd web/dist && python3 -m http.server 8765) &
 //   RUNS=21 node tools/bench/first_frame.mjs http://127.0.0.1:8765/index.html http://127.0.0.1:8765/variant.html
-import { launch } from './chromium.mjs';
+import { coldPhonePage, launch } from './chromium.mjs';
 
 const urls = process.argv.slice(2);
 const runs = Number(process.env.RUNS || 15);
 const browser = await launch();
-const page = await browser.newPage();
-await page.setViewport({ width: 412, height: 915 });
-const cdp = await page.createCDPSession();
-await cdp.send('Network.enable'); await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+const { page, cdp } = await coldPhonePage(browser);
 await page.evaluateOnNewDocument(`(() => { const drawn = 'svg.seqdiag .arrows g[data-segment], .mermaid svg .messageText';
  const frame = () => { if (document.querySelector(drawn)) window.__firstDiagram = performance.now(); else requestAnimationFrame(frame); };
  requestAnimationFrame(frame); })();`);
