@@ -145,6 +145,15 @@ new MutationObserver((records) => {
 }).observe(document, { subtree: true, attributes: true, attributeFilter: ['width', 'height', 'viewBox'] });
 "#;
 
+/// When the prerendered diagram's response ended and the narration's request started (ms, or
+/// null when not fetched).
+const NARRATION_AFTER_DIAGRAM: &str = r#"
+const all = performance.getEntriesByType('resource');
+const svg = all.find((r) => /\/prerender\/[^/]*\.svg$/.test(r.name));
+const narration = all.find((r) => /\.narration\.json$/.test(r.name));
+return { diagram: svg ? svg.responseEnd : null, narration: narration ? narration.startTime : null };
+"#;
+
 /// The links tried at each width: the page, and embeds, in both languages.
 const LINKS: [(&str, &str); 6] = [
     ("", "synack_player_en"),
@@ -196,6 +205,20 @@ async fn the_diagram_is_painted_first_and_stays_put() {
                 .collect();
             let inline = width == 360 && link.is_empty();
             ensure!(svgs.is_empty() == inline, "{link:?} at {width} px fetched {svgs:?}");
+            // The player's narration is asked for once the diagram is drawn, never beside it.
+            let mut order = Value::Null;
+            for _ in 0..100 {
+                order = client.execute(NARRATION_AFTER_DIAGRAM, vec![]).await?;
+                if !order["narration"].is_null() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            ensure!(!order["narration"].is_null(), "{link:?} at {width} px: no narration fetched: {order}");
+            ensure!(
+                order["diagram"].as_f64().is_none_or(|drawn| order["narration"].as_f64() >= Some(drawn)),
+                "{link:?} at {width} px: the narration was fetched before the diagram had arrived: {order}"
+            );
             // Kept as the page holds it: its size is not written again, which would lay all of
             // it out again before the first frame.
             let writes = client.execute("return window.__synackSizeWrites", vec![]).await?;
