@@ -717,12 +717,18 @@ fn follow(scroller: &HtmlElement, d: &Diagram, step: usize, may_scroll_window: b
 }
 
 /// How far to scroll so that `lo..hi` shows within `view_lo..view_hi`: nothing if it does;
-/// else just enough, with some room around it; its start first if it does not fit.
+/// else just enough, with some room around it; centred if it fits only with less room; its start
+/// first if it does not fit at all.
 fn shift(lo: f64, hi: f64, view_lo: f64, view_hi: f64) -> f64 {
-    let room = ((view_hi - view_lo) / 6.0).min(48.0);
+    let (size, view) = (hi - lo, view_hi - view_lo);
+    let room = (view / 6.0).min(48.0);
     if lo >= view_lo && hi <= view_hi {
         0.0
-    } else if hi - lo > view_hi - view_lo - 2.0 * room || lo < view_lo {
+    } else if size > view {
+        lo - view_lo - room
+    } else if size > view - 2.0 * room {
+        lo - view_lo - (view - size) / 2.0
+    } else if lo < view_lo {
         lo - view_lo - room
     } else {
         hi - view_hi + room
@@ -762,4 +768,26 @@ fn step_extent(d: &Diagram, step: usize) -> Option<(f32, f32, f32, f32)> {
         fold(f32::max, f32::MIN, |p| p.0) + pad,
         fold(f32::max, f32::MIN, |p| p.1) + pad,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shift;
+
+    #[test]
+    fn a_step_is_scrolled_into_view_whole_when_it_fits() {
+        // Shown already: no scroll.
+        assert_eq!(shift(10.0, 20.0, 0.0, 100.0), 0.0);
+        // Below, small: its end comes up, with room (100 / 6) under it.
+        let room = 100.0 / 6.0;
+        assert_eq!(shift(200.0, 220.0, 0.0, 100.0), 120.0 + room);
+        // Above, small: its start comes down, with room above it.
+        assert_eq!(shift(-50.0, -30.0, 0.0, 100.0), -50.0 - room);
+        // Taller than the view less its room on both sides, but not than the view: centred,
+        // both ends shown (its start with room above cut its end: 90 from 16.7 ends at 106.7).
+        let dy = shift(200.0, 290.0, 0.0, 100.0);
+        assert_eq!((200.0 - dy, 290.0 - dy), (5.0, 95.0));
+        // Taller than the view: its start, with room above.
+        assert_eq!(shift(200.0, 350.0, 0.0, 100.0), 200.0 - room);
+    }
 }
