@@ -6,6 +6,8 @@
 //! - The diagram is painted before the wasm has arrived, and does not move when the player takes
 //!   over, nor when the full module does: at three widths, for the page and embeds, in both
 //!   languages.
+//! - The link's diagram is asked for before the page is laid out, where the window's width tells
+//!   its width class.
 //! - A first visit downloads the player only; what it lacks loads when asked for: a tapped
 //!   segment opens the inspector with Drop focused and nothing lost, the settings open and change,
 //!   the language switches.
@@ -241,6 +243,68 @@ async fn the_diagram_is_painted_first_and_stays_put() {
                 ensure!(errors.is_empty(), "{link:?} at {width} px logged errors: {errors:#?}");
             }
         }
+        Ok(())
+    })
+    .await;
+}
+
+/// Records when the document first measured an element, `window.__synackFirstMeasure` (ms),
+/// from before `boot.js` runs.
+const FIRST_MEASURE: &str = r#"
+const measure = Element.prototype.getBoundingClientRect;
+Element.prototype.getBoundingClientRect = function () {
+  window.__synackFirstMeasure ??= performance.now();
+  return measure.call(this);
+};
+"#;
+
+/// When the document asked for its prerendered diagram and first measured an element, and the
+/// window's and the diagram box's widths (as `boot.js` measures the box).
+const ASKED_AND_MEASURED: &str = r#"
+const svg = performance.getEntriesByType('resource').find((r) => /\/prerender\/[^/]*\.svg$/.test(r.name));
+const shell = document.querySelector('.synack-shell');
+const probe = shell.querySelector('.diagram-heads') || shell.querySelector('.diagram-scroll');
+return { asked: svg ? svg.startTime : null, measured: window.__synackFirstMeasure ?? null,
+         window: innerWidth, box: probe.getBoundingClientRect().width };
+"#;
+
+/// `boot.js` asks for the link's prerendered diagram before laying the page out, with the width
+/// class it tells from the window's width (`classBeforeLayout`). Its premise, checked from 320 to
+/// 1280 px: an embed's box is the window's width less 18 to 52 px; the page's, in one column (up
+/// to 960 px), less 34 to 68. Where that range lies within one class (here an embed at 360 and
+/// 1280 px, the page at 360), the request comes before anything is measured.
+#[tokio::test(flavor = "current_thread")]
+async fn the_diagram_is_asked_for_before_the_layout() {
+    in_browser(|client, url| async move {
+        client.issue_cmd(Cdp("Fetch.enable", json!({ "patterns": [{ "urlPattern": "*.wasm" }] }))).await?;
+        client.issue_cmd(Cdp("Page.addScriptToEvaluateOnNewDocument", json!({ "source": FIRST_MEASURE }))).await?;
+        let cases = [("embed.html#lost-final-ack&ui=play.text", 18.0, 1280), ("#lost-syn", 34.0, 960)];
+        for (link, frame, one_column) in cases {
+            for width in [320, 360, 412, 600, 768, 1024, 1280] {
+                client.set_window_size(width, 900).await?;
+                client.goto("about:blank").await?;
+                client.goto(&format!("{url}{link}")).await?;
+                let arrows = Locator::Css(".synack-shell svg.seqdiag .arrows g[data-segment]");
+                client.wait().at_most(Duration::from_secs(10)).for_element(arrows).await?;
+                let seen = client.execute(ASKED_AND_MEASURED, vec![]).await?;
+                let number =
+                    |key: &str| seen[key].as_f64().ok_or_else(|| format!("{link:?} at {width} px, no {key}: {seen}"));
+                let (window, box_width) = (number("window")?, number("box")?);
+                ensure!(
+                    width > one_column || (window - frame - 34.0..=window - frame).contains(&box_width),
+                    "{link:?} at {width} px: the diagram's box is {box_width} px wide in a {window} px \
+                     window, outside the range boot.js tells its width class from: {seen}"
+                );
+                if width == 360 || (width == 1280 && frame == 18.0) {
+                    let (asked, measured) = (number("asked")?, number("measured")?);
+                    ensure!(
+                        asked <= measured,
+                        "{link:?} at {width} px: the diagram was asked for only after the box was measured: {seen}"
+                    );
+                }
+            }
+        }
+        client.issue_cmd(Cdp("Fetch.disable", json!({}))).await?;
         Ok(())
     })
     .await;

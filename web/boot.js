@@ -113,14 +113,42 @@ const readLink = (fragment) => {
   return link;
 };
 
-/** The width class of the diagram's box in `shell`, measured as the app measures it (the content
- * width of `.diagram-heads`, else of the box): the widest class whose narrowest box fits. */
-const widthClass = (shell) => {
-  const probe = shell.querySelector('.diagram-heads') || shell.querySelector('.diagram-scroll');
-  const width = probe ? probe.getBoundingClientRect().width : innerWidth;
+/** The width class of a diagram box `width` px wide: the widest class whose narrowest box fits. */
+const classOf = (width) => {
   let chosen = PRERENDERED.classes[0][0];
   for (const [name, min] of PRERENDERED.classes) if (width >= min) chosen = name;
   return chosen;
+};
+
+/** The width class of the diagram's box in `shell`, measured as the app measures it (the content
+ * width of `.diagram-heads`, else of the box). Reading it lays the page out. */
+const widthClass = (shell) => {
+  const probe = shell.querySelector('.diagram-heads') || shell.querySelector('.diagram-scroll');
+  return classOf(probe ? probe.getBoundingClientRect().width : innerWidth);
+};
+
+/** The width class of the diagram's box told from the window's width before any layout, or null.
+ * The box is the window's width less the app's padding and the box's borders (`frame`: style.css,
+ * css/embed.css, css/diagram.css) and less two scrollbar gutters (the document's and the box's,
+ * both `stable`): none where scrollbars overlay the content (phones), up to 17 px each where they
+ * take room. When both ends of that range are in one class, that is the box's. The page's box is
+ * that only in one column (up to 60rem wide); beside the side panel it is the grid's. Asked with
+ * media queries, which (unlike `innerWidth` where the viewport follows the page's width) never
+ * lay the page out. tests/first_paint.rs checks the range at several widths. */
+const GUTTERS = 2 * 17;
+const classBeforeLayout = () => {
+  if (!embed && !matchMedia('(max-width: 60rem)').matches) return null;
+  const frame = embed ? '1rem + 2px' : '2rem + 2px';
+  const windowReaches = (px) => matchMedia(`(min-width: calc(${px}px + ${frame}))`).matches;
+  const { classes } = PRERENDERED;
+  for (let i = classes.length - 1; i >= 0; i--) {
+    // The widest class the narrowest box reaches, unless the widest box reaches the next one.
+    if (windowReaches(classes[i][1] + GUTTERS)) {
+      const next = classes[i + 1];
+      return next && windowReaches(next[1]) ? null : classes[i][0];
+    }
+  }
+  return null;
 };
 
 /** Gives `svg` the size `width` x `height` (its viewBox too), writing only what differs: a size
@@ -140,10 +168,10 @@ const emptyDiagram = (width, height) => {
   return svg;
 };
 
-/** Draws a prerendered SVG file (our own, chosen from the table) into `box`. */
-const fill = async (box, url) => {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+/** Draws a prerendered SVG file (our own, chosen from the table), fetched by `request`, into `box`. */
+const fill = async (box, request) => {
+  const response = await request;
+  if (!response.ok) throw new Error(`${response.url}: ${response.status}`);
   // The build wrote it without its <style> (the page's stylesheet has the same rules).
   const svg = await response.text();
   const drawn = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
@@ -187,7 +215,18 @@ const prepareShell = (link) => {
   if (embed && link.ui && !link.ui.includes('play')) shell.querySelector('.playback')?.remove();
 
   const known = PRERENDERED.entries[link.entry];
+  const elsewhere = !known && PRERENDERED.onDemand.includes(link.entry);
+  const prerendered = (cls) => fetch(new URL(`prerender/${link.entry}.${link.lang}.${cls}.svg`, import.meta.url));
+  // The link's diagram is asked for before the page is laid out, when the class can be told (and
+  // the page does not hold that diagram already), so that the download and the layout overlap.
+  const inline = shell.querySelector('.diagram-scroll > svg.seqdiag');
+  const holds = (cls) => link.plain && known && inline?.dataset.prerendered === `${link.entry}.${link.lang}.${cls}`;
+  const guessed = link.plain && (known || elsewhere) ? classBeforeLayout() : null;
+  const early = guessed && !holds(guessed) ? prerendered(guessed) : null;
+  // A guess is used unless the range above is wrong; then its failure is nobody's to report.
+  early?.catch(() => {});
   const cls = widthClass(shell);
+  const diagram = () => (early && cls === guessed ? early : prerendered(cls));
   const [width, fullHeight, steps] = (known || PRERENDERED.entries.handshake)[link.lang][cls];
   // The table gives each step's y as the distance from the one before.
   let y = 0;
@@ -209,14 +248,12 @@ const prepareShell = (link) => {
   const count = shell.querySelector('.step-count');
   if (count) count.textContent = count.textContent.replace(/\d+\s*\/\s*\d+/, `${step + 1}/${last + 1}`);
   const picker = shell.querySelector('.controls select');
-  const elsewhere = !known && PRERENDERED.onDemand.includes(link.entry);
   if (picker && (known || elsewhere)) picker.value = link.entry;
 
   shell.querySelector('.diagram')?.setAttribute('data-width', cls);
   // The page comes with the default link's diagram as a phone draws it (crates/xtask/src/shell.rs):
   // kept when it is the one wanted, else replaced by an empty box of the right size.
-  const inline = shell.querySelector('.diagram-scroll > svg.seqdiag');
-  const kept = link.plain && known && inline?.dataset.prerendered === `${link.entry}.${link.lang}.${cls}`;
+  const kept = holds(cls);
   const box = kept ? inline : emptyDiagram(width, height);
   if (kept) {
     resize(box, width, height);
@@ -226,15 +263,18 @@ const prepareShell = (link) => {
   // `follow` in components/diagram.rs): so does the first frame.
   const scroller = box.parentElement;
   if (step === last && scroller) scroller.scrollTop = scroller.scrollHeight;
-  // An on-demand entry's diagram: its size first, then the diagram.
+  // An on-demand entry's diagram and its size, asked for together: sized, then drawn.
   if (elsewhere && link.plain) {
     const sizes = new URL('prerender/on-demand.json', import.meta.url);
+    const svg = diagram();
+    // Reported by `fill` if the sizes arrive; else the sizes' failure is the one reported.
+    svg.catch(() => {});
     const drawn = fetch(sizes)
       .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`${sizes}: ${response.status}`))))
       .then((table) => {
         const [w, h] = table[link.entry][link.lang][cls];
         resize(box, w, h);
-        return fill(box, new URL(`prerender/${link.entry}.${link.lang}.${cls}.svg`, import.meta.url));
+        return fill(box, svg);
       })
       // Shown at its last step unless the link names one (whose y the table does not hold): the
       // end of the exchange, as the app shows it.
@@ -246,7 +286,7 @@ const prepareShell = (link) => {
   }
   // A link that changes the experiment gets an empty box of about the right size.
   if (kept || !link.plain || !known) return [shell, Promise.resolve()];
-  const drawn = fill(box, new URL(`prerender/${link.entry}.${link.lang}.${cls}.svg`, import.meta.url)).catch(
+  const drawn = fill(box, diagram()).catch(
     (error) => errors.push(`the prerendered diagram did not load: ${error}`),
   );
   return [shell, drawn];

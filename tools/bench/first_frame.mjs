@@ -5,12 +5,21 @@
 //   npm ci --prefix tools/bench
 //   (cd web/dist && python3 -m http.server 8765) &
 //   RUNS=21 node tools/bench/first_frame.mjs http://127.0.0.1:8765/index.html http://127.0.0.1:8765/variant.html
+//
+// SLOW=1 adds the benchmark's 1.6 Mbps / 150 ms network, CPU=4 its CPU slowdown. Variants compared
+// at 1.6 Mbps need their gzip copies beside them (`gzip -9 -k`), as the build writes them, and a
+// server that sends them (`cargo xtask serve`).
 import { coldPhonePage, launch } from './chromium.mjs';
 
 const urls = process.argv.slice(2);
 const runs = Number(process.env.RUNS || 15);
 const browser = await launch();
 const { page, cdp } = await coldPhonePage(browser);
+if (process.env.SLOW) {
+  await cdp.send('Network.emulateNetworkConditions',
+    { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 });
+}
+if (process.env.CPU) await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(process.env.CPU) });
 await page.evaluateOnNewDocument(`(() => { const drawn = 'svg.seqdiag .arrows g[data-segment], .mermaid svg .messageText';
  const frame = () => { if (document.querySelector(drawn)) window.__firstDiagram = performance.now(); else requestAnimationFrame(frame); };
  requestAnimationFrame(frame); })();`);
