@@ -164,7 +164,7 @@ async fn main() {
             .map(|r| if r.is_empty() { "-".into() } else { format!("{:.0} ms", median(r)) })
             .collect();
         println!(
-            "{:<18} {:>13.0} ms {:>13.0} ms {:>13.0} ms   page {}, embed {};  synack/Mermaid: page {:.2}x, embed {:.2}x",
+            "{:<18} {:>13.0} ms {:>13.0} ms {:>13.0} ms   page {}, embed {};  synack/Mermaid: page {:.3}x, embed {:.3}x",
             condition.name,
             m[0],
             m[1],
