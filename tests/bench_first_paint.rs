@@ -1,8 +1,8 @@
 //! The first-paint benchmark (`cargo xtask build-web && cargo bench -p synack-tests --bench
 //! first_paint`): synack and Mermaid 12.3 drawing the same handshake, side by side in one
-//! headless Chromium session, cold cache, gzip served, median of 7 runs each, unthrottled, at
-//! 1.6 Mbps / 150 ms (DevTools network emulation, Lighthouse's mobile profile) and at 4x CPU
-//! slowdown. Time: from navigation to the first animation frame in which the diagram's arrows
+//! headless Chromium session, cold cache, gzip served, median of 7 runs each (`RUNS=21` for a
+//! narrower spread), unthrottled, at 1.6 Mbps / 150 ms (DevTools network emulation, Lighthouse's
+//! mobile profile) and at 4x CPU slowdown. Time: from navigation to the first animation frame in which the diagram's arrows
 //! are in the document (that frame paints them).
 //!
 //! synack is the site's page (its prerendered diagram drawn by `boot.js`, before the wasm) and an
@@ -27,8 +27,20 @@ use harness::{BASE, Cdp, ChromeDriver, built_site, copy_dir, repo_root};
 use serde_json::{Value, json};
 use xtask::static_server::{Config, Server};
 
-/// Runs per page and condition; the median is reported.
+/// Runs per page and condition, unless `RUNS` says otherwise; the median is reported.
 const RUNS: usize = 7;
+
+/// Runs per page and condition: `RUNS` from the environment (an odd number, so that the median
+/// is one of them: more runs narrow the spread of a median), or [`RUNS`].
+fn runs() -> usize {
+    match std::env::var("RUNS") {
+        Err(_) => RUNS,
+        Ok(v) => match v.parse::<usize>() {
+            Ok(n) if n % 2 == 1 => n,
+            _ => panic!("RUNS={v}: give an odd number of runs, such as 7 or 21"),
+        },
+    }
+}
 
 /// Installed at document start: records when a frame first has the diagram's arrows.
 const OBSERVER: &str = r#"
@@ -124,6 +136,13 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// The first and third quartiles of `v`, as "a–b ms": how far the runs spread around the median.
+fn quartiles(mut v: Vec<f64>) -> String {
+    v.sort_by(f64::total_cmp);
+    let at = |q: usize| v[(v.len() - 1) * q / 4];
+    format!("{:.0}–{:.0} ms", at(1), at(3))
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let dir = site();
@@ -137,26 +156,28 @@ async fn main() {
     let script = json!({ "source": OBSERVER });
     client.issue_cmd(Cdp("Page.addScriptToEvaluateOnNewDocument", script)).await.expect("the observer");
 
+    let runs = runs();
     let url = server.url();
     let pages = [
         ("synack page", url.clone()),
         ("synack embed", format!("{url}embed.html")),
         ("Mermaid 12.3", format!("{url}mermaid/")),
     ];
-    println!("navigation -> first frame with the diagram, cold cache, gzip, median of {RUNS} (412x915 window)");
+    println!("navigation -> first frame with the diagram, cold cache, gzip, median of {runs} (412x915 window)");
     println!("{:<18} {:>16} {:>16} {:>16}   app running (synack)", "condition", pages[0].0, pages[1].0, pages[2].0);
     for condition in &CONDITIONS {
         apply(&client, condition).await;
         let mut drawn: Vec<Vec<f64>> = vec![Vec::new(); pages.len()];
         let mut running: Vec<Vec<f64>> = vec![Vec::new(); pages.len()];
         // Interleaved, so that both tools see the same machine.
-        for _ in 0..RUNS {
+        for _ in 0..runs {
             for (i, (_, page)) in pages.iter().enumerate() {
                 let (d, r) = load(&client, page).await;
                 drawn[i].push(d);
                 running[i].extend(r);
             }
         }
+        let spread: Vec<String> = drawn.iter().map(|v| quartiles(v.clone())).collect();
         let m: Vec<f64> = drawn.into_iter().map(median).collect();
         let apps: Vec<String> = running
             .into_iter()
@@ -174,6 +195,7 @@ async fn main() {
             m[0] / m[2],
             m[1] / m[2]
         );
+        println!("{:<18} {:>16} {:>16} {:>16}   (the middle half of the runs)", "", spread[0], spread[1], spread[2]);
     }
     apply(&client, &CONDITIONS[0]).await;
     let _ = client.close().await;
