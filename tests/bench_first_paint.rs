@@ -7,8 +7,10 @@
 //!
 //! synack is the site's page (its prerendered diagram drawn by `boot.js`, before the wasm) and an
 //! embed; Mermaid is a page with its sequence diagram source, `mermaid.min.js` (the single-file
-//! build most posts include, from `tools/node_modules/mermaid`) and `mermaid.initialize`. Also
-//! printed: when synack's app runs (the player's wasm started).
+//! build most posts include, from `tools/node_modules/mermaid`) and `mermaid.initialize`; the
+//! empty page holds one arrow and nothing else: the floor, what any page's first frame costs
+//! here. Also printed: when synack's app runs (the player's wasm started), and each tool's time
+//! above the floor.
 //!
 //! With Lighthouse 12 installed in `tools/bench` (`npm ci --prefix tools/bench`), it then runs
 //! Lighthouse (mobile) on the page and prints its scores and what it flags. Asserts nothing.
@@ -81,6 +83,18 @@ fn site() -> PathBuf {
         gz.write_all(&bytes).expect("gzip");
         fs::write(mermaid.join(format!("{name}.gz")), gz.finish().expect("gzip")).expect("write .gz");
     }
+    // The floor: a page that is nothing but one arrow of a diagram, no style, no script. What
+    // any page's first frame costs in this browser (the navigation, a renderer, a frame).
+    let floor = dir.join("floor");
+    fs::create_dir_all(&floor).expect("floor folder");
+    fs::write(
+        floor.join("index.html"),
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Floor</title></head>\
+         <body><svg class=\"seqdiag\" width=\"200\" height=\"40\"><g class=\"arrows\"><g data-segment=\"0\">\
+         <path d=\"M10 10L190 30\" stroke=\"black\"/></g></g></svg></body></html>\n",
+    )
+    .expect("the floor page");
     dir
 }
 
@@ -106,8 +120,8 @@ async fn apply(client: &fantoccini::Client, c: &Condition) {
     client.issue_cmd(Cdp("Emulation.setCPUThrottlingRate", json!({ "rate": c.cpu }))).await.expect("CPU rate");
 }
 
-/// One cold load of `url`: (ms to the diagram, ms to synack's app running, if it is synack).
-async fn load(client: &fantoccini::Client, url: &str) -> (f64, Option<f64>) {
+/// One cold load of `url`: (ms to the diagram, ms to synack's app running, if `app`: synack).
+async fn load(client: &fantoccini::Client, url: &str, app: bool) -> (f64, Option<f64>) {
     client.issue_cmd(Cdp("Network.clearBrowserCache", json!({}))).await.expect("clear the cache");
     client.goto("about:blank").await.expect("blank");
     client.goto(url).await.expect("load");
@@ -121,8 +135,7 @@ async fn load(client: &fantoccini::Client, url: &str) -> (f64, Option<f64>) {
         }
         if let Some(drawn) = v[0].as_f64() {
             // Keep polling a little for the app, when it is synack.
-            let is_synack = !url.contains("/mermaid/");
-            if !is_synack || running.is_some() {
+            if !app || running.is_some() {
                 return (drawn, running);
             }
         }
@@ -158,21 +171,26 @@ async fn main() {
 
     let runs = runs();
     let url = server.url();
+    // Name, address, and whether it is synack (whose app's start is timed too).
     let pages = [
-        ("synack page", url.clone()),
-        ("synack embed", format!("{url}embed.html")),
-        ("Mermaid 12.3", format!("{url}mermaid/")),
+        ("synack page", url.clone(), true),
+        ("synack embed", format!("{url}embed.html"), true),
+        ("Mermaid 12.3", format!("{url}mermaid/"), false),
+        ("empty page", format!("{url}floor/"), false),
     ];
     println!("navigation -> first frame with the diagram, cold cache, gzip, median of {runs} (412x915 window)");
-    println!("{:<18} {:>16} {:>16} {:>16}   app running (synack)", "condition", pages[0].0, pages[1].0, pages[2].0);
+    println!(
+        "{:<18} {:>16} {:>16} {:>16} {:>16}   app running (synack)",
+        "condition", pages[0].0, pages[1].0, pages[2].0, pages[3].0
+    );
     for condition in &CONDITIONS {
         apply(&client, condition).await;
         let mut drawn: Vec<Vec<f64>> = vec![Vec::new(); pages.len()];
         let mut running: Vec<Vec<f64>> = vec![Vec::new(); pages.len()];
         // Interleaved, so that both tools see the same machine.
         for _ in 0..runs {
-            for (i, (_, page)) in pages.iter().enumerate() {
-                let (d, r) = load(&client, page).await;
+            for (i, (_, page, app)) in pages.iter().enumerate() {
+                let (d, r) = load(&client, page, *app).await;
                 drawn[i].push(d);
                 running[i].extend(r);
             }
@@ -185,17 +203,28 @@ async fn main() {
             .map(|r| if r.is_empty() { "-".into() } else { format!("{:.0} ms", median(r)) })
             .collect();
         println!(
-            "{:<18} {:>13.0} ms {:>13.0} ms {:>13.0} ms   page {}, embed {};  synack/Mermaid: page {:.3}x, embed {:.3}x",
+            "{:<18} {:>13.0} ms {:>13.0} ms {:>13.0} ms {:>13.0} ms   page {}, embed {};  synack/Mermaid: page {:.3}x, embed {:.3}x",
             condition.name,
             m[0],
             m[1],
             m[2],
+            m[3],
             apps[0],
             apps[1],
             m[0] / m[2],
             m[1] / m[2]
         );
-        println!("{:<18} {:>16} {:>16} {:>16}   (the middle half of the runs)", "", spread[0], spread[1], spread[2]);
+        println!(
+            "{:<18} {:>16} {:>16} {:>16} {:>16}   (the middle half of the runs)",
+            "", spread[0], spread[1], spread[2], spread[3]
+        );
+        println!(
+            "{:<18} above the empty page: synack page {:.0} ms, embed {:.0} ms, Mermaid {:.0} ms",
+            "",
+            m[0] - m[3],
+            m[1] - m[3],
+            m[2] - m[3]
+        );
     }
     apply(&client, &CONDITIONS[0]).await;
     let _ = client.close().await;
