@@ -2,8 +2,8 @@
 //! first_paint`): synack and Mermaid 12.3 drawing the same handshake, side by side in one
 //! headless Chromium session, cold cache, gzip served, median of 7 runs each (`RUNS=21` for a
 //! narrower spread), unthrottled, at 1.6 Mbps / 150 ms (DevTools network emulation, Lighthouse's
-//! mobile profile) and at 4x CPU slowdown. Time: from navigation to the first animation frame in which the diagram's arrows
-//! are in the document (that frame paints them).
+//! mobile profile) and at 4x CPU slowdown. Time: from navigation to the first animation frame in
+//! which the diagram's arrows are in the document (that frame paints them).
 //!
 //! synack is the site's page (its prerendered diagram drawn by `boot.js`, before the wasm) and an
 //! embed; Mermaid is a page with its sequence diagram source, `mermaid.min.js` (the single-file
@@ -144,16 +144,11 @@ async fn load(client: &fantoccini::Client, url: &str, app: bool) -> (f64, Option
     panic!("{url}: no diagram within 30 s");
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-/// The first and third quartiles of `v`, as "a–b ms": how far the runs spread around the median.
-fn quartiles(mut v: Vec<f64>) -> String {
-    v.sort_by(f64::total_cmp);
-    let at = |q: usize| v[(v.len() - 1) * q / 4];
-    format!("{:.0}–{:.0} ms", at(1), at(3))
+/// The `q`th quartile of `v` (1, 2: the median, 3): one of its values.
+fn quartile(v: &[f64], q: usize) -> f64 {
+    let mut sorted = v.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[(sorted.len() - 1) * q / 4]
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -195,12 +190,14 @@ async fn main() {
                 running[i].extend(r);
             }
         }
-        let spread: Vec<String> = drawn.iter().map(|v| quartiles(v.clone())).collect();
-        let m: Vec<f64> = drawn.into_iter().map(median).collect();
+        let m: Vec<f64> = drawn.iter().map(|v| quartile(v, 2)).collect();
+        // How far the runs spread around the median: the middle half of them.
+        let spread: Vec<String> =
+            drawn.iter().map(|v| format!("{:.0}–{:.0} ms", quartile(v, 1), quartile(v, 3))).collect();
         let apps: Vec<String> = running
-            .into_iter()
+            .iter()
             .take(2)
-            .map(|r| if r.is_empty() { "-".into() } else { format!("{:.0} ms", median(r)) })
+            .map(|r| if r.is_empty() { "-".into() } else { format!("{:.0} ms", quartile(r, 2)) })
             .collect();
         println!(
             "{:<18} {:>13.0} ms {:>13.0} ms {:>13.0} ms {:>13.0} ms   page {}, embed {};  synack/Mermaid: page {:.3}x, embed {:.3}x",
