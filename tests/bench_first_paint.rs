@@ -44,17 +44,9 @@ fn runs() -> usize {
     }
 }
 
-/// Installed at document start: records when a frame first has the diagram's arrows.
-const OBSERVER: &str = r#"
-(() => {
-  const drawn = 'svg.seqdiag .arrows g[data-segment], .mermaid svg .messageText';
-  const frame = () => {
-    if (document.querySelector(drawn)) window.__firstDiagram = performance.now();
-    else requestAnimationFrame(frame);
-  };
-  requestAnimationFrame(frame);
-})();
-"#;
+/// Installed at document start: records when a frame first has the diagram's arrows (the same
+/// script as `tools/bench/first_frame.mjs`'s).
+const OBSERVER: &str = include_str!("../tools/bench/first_diagram.js");
 
 /// A copy of the built site plus a Mermaid page drawing the same handshake, with gzip copies.
 fn site() -> PathBuf {

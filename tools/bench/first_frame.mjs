@@ -9,6 +9,7 @@
 // SLOW=1 adds the benchmark's 1.6 Mbps / 150 ms network, CPU=4 its CPU slowdown. Variants compared
 // at 1.6 Mbps need their gzip copies beside them (`gzip -9 -k`), as the build writes them, and a
 // server that sends them (`cargo xtask serve`).
+import { readFileSync } from 'node:fs';
 import { coldPhonePage, launch } from './chromium.mjs';
 
 const urls = process.argv.slice(2);
@@ -20,9 +21,8 @@ if (process.env.SLOW) {
     { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 });
 }
 if (process.env.CPU) await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(process.env.CPU) });
-await page.evaluateOnNewDocument(`(() => { const drawn = 'svg.seqdiag .arrows g[data-segment], .mermaid svg .messageText';
- const frame = () => { if (document.querySelector(drawn)) window.__firstDiagram = performance.now(); else requestAnimationFrame(frame); };
- requestAnimationFrame(frame); })();`);
+// The benchmark's own observer: window.__firstDiagram, the first frame with a diagram's arrows.
+await page.evaluateOnNewDocument(readFileSync(new URL('./first_diagram.js', import.meta.url), 'utf8'));
 const T = urls.map(() => []);
 for (let i = 0; i < runs; i++) {
   for (const [j, url] of urls.entries()) { const t = T[j];
